@@ -1,0 +1,42 @@
+"""Assemble a kiosk from its configuration: store, catalogue, plugins, runtime."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.plugins import BUILTIN_PLUGINS, PluginHost
+from kiosk.runtime import KioskRuntime
+from kiosk.store import LocalStore
+from kiosk.store.catalogue_csv import read_catalogue_csv
+
+DEMO_CATALOGUE = Path(__file__).with_name("data") / "demo_catalogue.csv"
+
+log = logging.getLogger(__name__)
+
+
+def build_plugin_host(config: KioskConfig) -> PluginHost:
+    host = PluginHost()
+    host.load_builtins(
+        config.builtin_plugins if config.builtin_plugins is not None else BUILTIN_PLUGINS
+    )
+    host.load_entry_points(config.allowed_plugins)
+    host.check()
+    return host
+
+
+def open_store(config: KioskConfig, seed_demo: bool = True) -> LocalStore:
+    store = LocalStore(config.database_path)
+    if seed_demo and not len(store.load_catalogue()):
+        count = store.replace_catalogue(read_catalogue_csv(DEMO_CATALOGUE))
+        log.info("loaded the demo catalogue (%d products) into %s", count, config.database_path)
+    return store
+
+
+def build_runtime(config: KioskConfig, devices: Any = None, seed_demo: bool = True) -> KioskRuntime:
+    store = open_store(config, seed_demo)
+    runtime = KioskRuntime(config, store, build_plugin_host(config), devices=devices)
+    runtime.start()
+    return runtime

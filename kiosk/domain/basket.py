@@ -1,0 +1,253 @@
+"""The shopper's basket: lines added by scan, PLU or weight; quantity changes; voids.
+
+A voided line stays in the basket marked void (with who and why) so the journal and the
+receipt audit trail can show it; it simply stops counting.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from kiosk.domain.codes import InStoreCode
+from kiosk.domain.money import Yen
+from kiosk.domain.product import Product, TaxCategory
+
+
+class LineSource(StrEnum):
+    SCAN = "scan"
+    PLU = "plu"
+    WEIGHT = "weight"
+    LOOKUP = "lookup"
+    HANDOFF = "handoff"
+
+
+class BasketError(ValueError):
+    """A basket operation that cannot be done (unknown line, bad quantity, voided line)."""
+
+
+@dataclass(slots=True)
+class BasketLine:
+    line_id: int
+    product: Product
+    quantity: int = 1
+    unit_price: Yen = 0
+    weight_g: int | None = None
+    source: LineSource = LineSource.SCAN
+    scanned_code: str | None = None
+    voided: bool = False
+    void_reason: str | None = None
+    voided_by: str | None = None
+    age_approved_by: str | None = None
+
+    @property
+    def amount(self) -> Yen:
+        """Line amount before adjustments, in the product's price mode (内税 or 外税)."""
+        if self.weight_g is not None:
+            # price is per kg; the scale label truncates to whole yen, as Japanese scales do
+            return self.unit_price * self.weight_g // 1000
+        return self.unit_price * self.quantity
+
+    @property
+    def tax(self) -> TaxCategory:
+        return self.product.tax
+
+    @property
+    def reduced_rate(self) -> bool:
+        return self.product.tax is TaxCategory.REDUCED
+
+    @property
+    def needs_age_check(self) -> bool:
+        return self.product.age_restricted and not self.voided and self.age_approved_by is None
+
+
+class AdjustmentKind(StrEnum):
+    PROMOTION = "promotion"
+    COUPON = "coupon"
+    MEMBER_PRICE = "member_price"
+    DISCOUNT = "discount"
+    MARKDOWN = "markdown"
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A price change from a promotion, coupon or member price; ``amount`` < 0 is a discount.
+
+    ``line_ids`` names the lines it applies to; empty means the whole basket, in which case
+    it is spread over the tax rates in proportion to their amounts (see :mod:`tax`).
+    """
+
+    key: str
+    kind: AdjustmentKind
+    amount: Yen
+    label_ja: str
+    label_en: str
+    line_ids: tuple[int, ...] = ()
+    source: str = ""
+
+    def label(self, language: str) -> str:
+        return self.label_ja if language == "ja" else self.label_en
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustContext:
+    """What adjusters may need beyond the basket."""
+
+    now: datetime
+    language: str = "ja"
+    member_id: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+class Basket:
+    def __init__(self) -> None:
+        self._lines: list[BasketLine] = []
+        self._ids = itertools.count(1)
+        self.adjustments: list[Adjustment] = []
+
+    @property
+    def lines(self) -> list[BasketLine]:
+        """Every line, voided ones included, in the order added."""
+        return list(self._lines)
+
+    @property
+    def active_lines(self) -> list[BasketLine]:
+        return [line for line in self._lines if not line.voided]
+
+    @property
+    def item_count(self) -> int:
+        return sum(1 if line.weight_g is not None else line.quantity for line in self.active_lines)
+
+    def is_empty(self) -> bool:
+        return not self.active_lines
+
+    def line(self, line_id: int) -> BasketLine:
+        for line in self._lines:
+            if line.line_id == line_id:
+                return line
+        raise BasketError(f"no basket line {line_id}")
+
+    def add(
+        self,
+        product: Product,
+        quantity: int = 1,
+        *,
+        source: LineSource = LineSource.SCAN,
+        instore: InStoreCode | None = None,
+        scanned_code: str | None = None,
+    ) -> BasketLine:
+        """Add ``quantity`` of ``product``; a repeat scan of the same item merges into its line.
+
+        An in-store label carries its own price (or weight), so each label is its own line.
+        """
+        if quantity < 1:
+            raise BasketError("quantity must be at least 1")
+        if product.weighed and instore is None:
+            raise BasketError(f"{product.name_en} is sold by weight: put it on the scale")
+        if instore is not None:
+            return self._append(self._instore_line(product, instore, source, scanned_code))
+        for line in self._lines:
+            if (
+                not line.voided
+                and line.product.sku == product.sku
+                and line.weight_g is None
+                and line.unit_price == product.price
+            ):
+                line.quantity += quantity
+                return line
+        return self._append(
+            BasketLine(
+                line_id=0,
+                product=product,
+                quantity=quantity,
+                unit_price=product.price,
+                source=source,
+                scanned_code=scanned_code,
+            )
+        )
+
+    def add_weighed(self, product: Product, weight_g: int) -> BasketLine:
+        """Add a weighed item (price per kg × weight, truncated to whole yen)."""
+        if not product.weighed:
+            raise BasketError(f"{product.name_en} is not sold by weight")
+        if weight_g <= 0:
+            raise BasketError("weight must be more than 0 g")
+        return self._append(
+            BasketLine(
+                line_id=0,
+                product=product,
+                unit_price=product.price,
+                weight_g=weight_g,
+                source=LineSource.WEIGHT,
+            )
+        )
+
+    def set_quantity(self, line_id: int, quantity: int) -> BasketLine:
+        line = self._live_line(line_id)
+        if line.weight_g is not None:
+            raise BasketError("a weighed line has no quantity to change")
+        if quantity < 1:
+            raise BasketError("quantity must be at least 1; void the line to remove it")
+        line.quantity = quantity
+        return line
+
+    def void_line(self, line_id: int, reason: str, by: str | None = None) -> BasketLine:
+        line = self._live_line(line_id)
+        line.voided = True
+        line.void_reason = reason
+        line.voided_by = by
+        return line
+
+    def approve_age(self, line_id: int, by: str) -> BasketLine:
+        line = self._live_line(line_id)
+        line.age_approved_by = by
+        return line
+
+    def lines_needing_age_check(self) -> list[BasketLine]:
+        return [line for line in self._lines if line.needs_age_check]
+
+    def snapshot(self) -> list[BasketLine]:
+        """A copy of every line, for suspending the basket or handing it off."""
+        return [replace(line) for line in self._lines]
+
+    @classmethod
+    def restore(cls, lines: list[BasketLine]) -> Basket:
+        basket = cls()
+        for line in lines:
+            basket._append(replace(line))
+        return basket
+
+    def _live_line(self, line_id: int) -> BasketLine:
+        line = self.line(line_id)
+        if line.voided:
+            raise BasketError(f"line {line_id} is already voided")
+        return line
+
+    def _append(self, line: BasketLine) -> BasketLine:
+        line.line_id = next(self._ids)
+        self._lines.append(line)
+        return line
+
+    @staticmethod
+    def _instore_line(
+        product: Product, instore: InStoreCode, source: LineSource, scanned_code: str | None
+    ) -> BasketLine:
+        if instore.weight_g is not None:
+            return BasketLine(
+                line_id=0,
+                product=product,
+                unit_price=product.price,
+                weight_g=instore.weight_g,
+                source=source,
+                scanned_code=scanned_code,
+            )
+        assert instore.price is not None
+        return BasketLine(
+            line_id=0,
+            product=product,
+            unit_price=instore.price,
+            source=source,
+            scanned_code=scanned_code,
+        )

@@ -1,0 +1,124 @@
+"""A completed sale: what is committed, journaled, synced and printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kiosk.domain.basket import Adjustment, BasketLine
+from kiosk.domain.money import Yen
+from kiosk.domain.tax import Totals
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    """One approved payment on a sale (split tender has several)."""
+
+    payment_id: str
+    method: str
+    name_ja: str
+    name_en: str
+    amount: Yen
+    reference: str = ""  # the provider's opaque token or approval number; never card data
+    masked: str = ""  # at most first 6 / last 4 digits, e.g. "411111******1111"
+    tendered: Yen = 0  # cash handed over (お預り), when more than ``amount``
+
+    def name(self, language: str) -> str:
+        return self.name_ja if language == "ja" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    sale_id: str
+    kiosk_id: str
+    receipt_no: int
+    started_at: datetime
+    completed_at: datetime
+    lines: tuple[BasketLine, ...]
+    adjustments: tuple[Adjustment, ...]
+    totals: Totals
+    tenders: tuple[Tender, ...]
+    change: Yen = 0
+    language: str = "ja"
+    staff_id: str | None = None
+    member_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Yen:
+        return self.totals.total
+
+    @property
+    def tendered(self) -> Yen:
+        return sum(t.amount for t in self.tenders)
+
+    def to_document(self) -> dict[str, Any]:
+        """A JSON-ready dict: the outbox payload and the journal entry are built from it."""
+        return {
+            "sale_id": self.sale_id,
+            "kiosk_id": self.kiosk_id,
+            "receipt_no": self.receipt_no,
+            "started_at": self.started_at.isoformat(),
+            "completed_at": self.completed_at.isoformat(),
+            "language": self.language,
+            "staff_id": self.staff_id,
+            "member_id": self.member_id,
+            "lines": [
+                {
+                    "line_id": line.line_id,
+                    "sku": line.product.sku,
+                    "gtin": line.product.gtin,
+                    "name_ja": line.product.name_ja,
+                    "name_en": line.product.name_en,
+                    "department": line.product.department,
+                    "tax": line.tax.value,
+                    "price_includes_tax": line.product.price_includes_tax,
+                    "quantity": line.quantity,
+                    "weight_g": line.weight_g,
+                    "unit_price": line.unit_price,
+                    "amount": line.amount,
+                    "voided": line.voided,
+                    "void_reason": line.void_reason,
+                    "voided_by": line.voided_by,
+                    "age_approved_by": line.age_approved_by,
+                }
+                for line in self.lines
+            ],
+            "adjustments": [
+                {
+                    "key": a.key,
+                    "kind": a.kind.value,
+                    "amount": a.amount,
+                    "label_ja": a.label_ja,
+                    "label_en": a.label_en,
+                    "line_ids": list(a.line_ids),
+                    "source": a.source,
+                }
+                for a in self.adjustments
+            ],
+            "rates": [
+                {
+                    "tax": r.tax.value,
+                    "rate_percent": r.rate_percent,
+                    "gross": r.gross,
+                    "tax_amount": r.tax_amount,
+                    "discount": r.discount,
+                }
+                for r in self.totals.rates
+            ],
+            "total": self.total,
+            "tenders": [
+                {
+                    "payment_id": t.payment_id,
+                    "method": t.method,
+                    "amount": t.amount,
+                    "reference": t.reference,
+                    "masked": t.masked,
+                    "tendered": t.tendered,
+                }
+                for t in self.tenders
+            ],
+            "change": self.change,
+            "extra": self.extra,
+        }

@@ -1,0 +1,1 @@
+"""The payment contract: methods are plugins; every payment is a persisted state machine."""

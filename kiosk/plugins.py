@@ -1,0 +1,153 @@
+"""The plugin manager: built-ins, allow-listed third parties, and isolation.
+
+pluggy stops a hook call at the first exception, and a hung plugin would hang the till.
+:class:`PluginHost` therefore calls each implementation on its own, under a deadline: one
+that raises or overruns is named in the log, disabled for the session, reported to staff
+through :attr:`PluginHost.problems`, and the sale goes on without it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from kiosk import hookspecs
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "kiosk.plugins"
+
+# Built-in features, registered through the same hooks a vendor uses. Listed here, in one
+# place; each may be left out by the store configuration.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.pay_cash",
+    "plugins.scanner_camera.plugin",
+)
+
+DEFAULT_DEADLINE_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class PluginProblem:
+    plugin: str
+    hook: str
+    message: str
+    at: float
+
+    def staff_message(self) -> str:
+        return f"plugin {self.plugin!r} was disabled: {self.hook} {self.message}"
+
+
+class PluginHost:
+    def __init__(self, deadline_s: float = DEFAULT_DEADLINE_S) -> None:
+        self.pm = pluggy.PluginManager("kiosk")
+        self.pm.add_hookspecs(hookspecs)
+        self.deadline_s = deadline_s
+        self.problems: list[PluginProblem] = []
+        self._lock = threading.Lock()
+
+    # --- loading -------------------------------------------------------------------------
+
+    def register(self, plugin: object, name: str) -> None:
+        self.pm.register(plugin, name=name)
+
+    def load_builtins(self, names: Iterable[str] = BUILTIN_PLUGINS) -> None:
+        for module_name in names:
+            self._load(module_name, lambda m=module_name: importlib.import_module(m))
+
+    def load_entry_points(self, allowed: Iterable[str]) -> None:
+        """Load third-party plugins from ``kiosk.plugins`` whose names the store allows."""
+        allow = set(allowed)
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if ep.name not in allow:
+                log.info("plugin %s is installed but not in the allow-list; not loaded", ep.name)
+                continue
+            self._load(ep.name, ep.load)
+
+    def check(self) -> None:
+        """Fail early on hook implementations that match no hook (a typo in a vendor plugin)."""
+        self.pm.check_pending()
+
+    def _load(self, name: str, loader: Any) -> None:
+        try:
+            plugin = loader()
+            # a module with a ``Plugin`` class gets a fresh instance per host (per kiosk)
+            factory = getattr(plugin, "Plugin", None)
+            self.pm.register(factory() if callable(factory) else plugin, name=name)
+        except Exception as exc:
+            log.exception("plugin %s failed to load", name)
+            self._report(name, "load", f"failed to load: {exc}")
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(name for name, _ in self.pm.list_name_plugin())
+
+    # --- calling -------------------------------------------------------------------------
+
+    def call(self, hook_name: str, *, deadline_s: float | None = None, **kwargs: Any) -> list[Any]:
+        """Call every live implementation of ``hook_name``; return their non-None results."""
+        return list(self._results(hook_name, deadline_s, kwargs))
+
+    def call_first(self, hook_name: str, *, deadline_s: float | None = None, **kwargs: Any) -> Any:
+        """Call implementations in order until one returns non-None (a firstresult hook)."""
+        for result in self._results(hook_name, deadline_s, kwargs):
+            return result
+        return None
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Like :meth:`call`, flattening the lists each implementation returns."""
+        return [item for result in self.call(hook_name, **kwargs) for item in result or ()]
+
+    def _results(self, hook_name: str, deadline_s: float | None, kwargs: dict[str, Any]):
+        hook = getattr(self.pm.hook, hook_name)
+        # pluggy calls the last registered implementation first; keep that order
+        for impl in reversed(hook.get_hookimpls()):
+            name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            args = {arg: kwargs[arg] for arg in impl.argnames}
+            ok, value = self._call_one(impl.function, args, deadline_s or self.deadline_s)
+            if not ok:
+                self._disable(name, hook_name, value)
+                continue
+            if value is not None:
+                yield value
+
+    @staticmethod
+    def _call_one(function: Any, args: dict[str, Any], deadline_s: float) -> tuple[bool, Any]:
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["value"] = function(**args)
+            except BaseException as exc:
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, name=f"hook-{function.__name__}", daemon=True)
+        worker.start()
+        worker.join(deadline_s)
+        if worker.is_alive():
+            return False, f"did not answer within {deadline_s:g} s (abandoned)"
+        if "error" in outcome:
+            exc = outcome["error"]
+            log.error("hook %s raised", function.__qualname__, exc_info=exc)
+            return False, f"raised {type(exc).__name__}: {exc}"
+        return True, outcome.get("value")
+
+    def _disable(self, name: str, hook_name: str, message: str) -> None:
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin)
+        self._report(name, hook_name, message)
+
+    def _report(self, name: str, hook_name: str, message: str) -> None:
+        problem = PluginProblem(name, hook_name, message, time.time())
+        with self._lock:
+            self.problems.append(problem)
+        log.error(problem.staff_message())

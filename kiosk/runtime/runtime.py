@@ -1,0 +1,290 @@
+"""One kiosk, wired: it owns the checkout, calls the hooks, talks to the store and devices.
+
+The runtime never imports Kivy; the shell subscribes to :meth:`KioskRuntime.subscribe` and
+calls the methods here. Everything here may block on I/O, so the shell calls it off its UI
+thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.domain.basket import AdjustContext, Adjustment, Basket
+from kiosk.domain.catalogue import UnknownProduct
+from kiosk.domain.checkout import Checkout
+from kiosk.domain.codes import InvalidBarcode
+from kiosk.domain.events import (
+    AttendantNeeded,
+    BasketChanged,
+    CheckoutEvent,
+    CheckoutState,
+    ScanClaim,
+    StateChanged,
+)
+from kiosk.domain.money import Yen
+from kiosk.domain.receipt import Receipt
+from kiosk.domain.receipt_text import render_receipt
+from kiosk.domain.sale import Sale, Tender
+from kiosk.domain.scan import Scan
+from kiosk.payments.ledger import PaymentLedger
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.plugins import PluginHost
+from kiosk.store import LocalStore
+
+log = logging.getLogger(__name__)
+
+
+class PaymentFailed(RuntimeError):
+    """The payment did not go through; nothing was charged. ``result`` says why."""
+
+    def __init__(self, method: str, result: PaymentResult) -> None:
+        super().__init__(f"{method}: {result.outcome.value} {result.message}".strip())
+        self.method = method
+        self.result = result
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    """What a scan did, for the screen: a line added, a plugin claim, or a clear refusal."""
+
+    accepted: bool
+    line_id: int | None = None
+    claim: ScanClaim | None = None
+    error_ja: str = ""
+    error_en: str = ""
+
+
+class KioskRuntime:
+    def __init__(
+        self,
+        config: KioskConfig,
+        store: LocalStore,
+        host: PluginHost,
+        clock: Callable[[], datetime] = datetime.now,
+        devices: Any = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.host = host
+        self.clock = clock
+        self.devices = devices
+        self.online = False
+        self.member_id: str | None = None
+        self.language = config.language
+        self.catalogue = store.load_catalogue()
+        self.checkout = Checkout(self.catalogue, config.policy, adjuster=self._adjust)
+        self.checkout.subscribe(self._on_checkout_event)
+        self.ledger = PaymentLedger(store, clock)
+        self.sale_id = str(uuid.uuid4())
+        self.started_at = clock()
+        self.tenders: list[Tender] = []
+        self.change: Yen = 0
+        self.last_sale: Sale | None = None
+        self._listeners: list[Callable[[CheckoutEvent], None]] = []
+        self._lock = threading.RLock()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Resolve payments a crash left open, then let plugins start."""
+        self.resolve_open_payments()
+        self.host.call("kiosk_startup", runtime=self)
+
+    def shutdown(self) -> None:
+        self.host.call("kiosk_shutdown", runtime=self)
+        self.store.close()
+
+    def subscribe(self, listener: Callable[[CheckoutEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    # --- input ---------------------------------------------------------------------------
+
+    def handle_scan(self, scan: Scan) -> ScanOutcome:
+        """Offer the scan to plugins, else add the product; bad codes get a clear message."""
+        with self._lock:
+            claim = self.host.call_first("kiosk_claim_scan", scan=scan, checkout=self.checkout)
+            if claim is not None:
+                return ScanOutcome(accepted=True, claim=claim)
+            try:
+                line = self.checkout.scan(scan)
+            except InvalidBarcode as exc:
+                log.warning("rejected scan %r from %s: %s", scan.code, scan.source, exc.reason)
+                return ScanOutcome(
+                    False,
+                    error_ja="バーコードを読み取れませんでした。もう一度お試しください。",
+                    error_en=f"That barcode could not be read ({exc.reason}).",
+                )
+            except UnknownProduct:
+                log.warning("unknown product %r from %s", scan.code, scan.source)
+                return ScanOutcome(
+                    False,
+                    error_ja="この商品は登録されていません。係員をお呼びください。",
+                    error_en="This item is not in our catalogue. Please call staff.",
+                )
+            return ScanOutcome(True, line_id=line.line_id)
+
+    # --- payment -------------------------------------------------------------------------
+
+    def payment_methods(self) -> list[PaymentMethod]:
+        """Methods that can take the amount due now (offline hides online-only methods)."""
+        methods = self.host.call_each("kiosk_payment_methods", runtime=self)
+        due = self.amount_due
+        return [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+
+    def method(self, method_id: str) -> PaymentMethod:
+        for method in self.host.call_each("kiosk_payment_methods", runtime=self):
+            if method.id == method_id:
+                return method
+        raise KeyError(f"no payment method {method_id!r}")
+
+    @property
+    def amount_due(self) -> Yen:
+        return self.checkout.totals.total - sum(t.amount for t in self.tenders)
+
+    def pay(self, method_id: str, amount: Yen | None = None) -> Sale | None:
+        """Take a payment (all that is due, or ``amount`` of it for split tender).
+
+        Returns the committed :class:`Sale` once fully paid, else ``None`` (more is due).
+        Raises :class:`PaymentFailed` if the method declined or the outcome stayed unclear;
+        the basket is untouched and the shopper can choose again.
+        """
+        with self._lock:
+            if self.checkout.state is CheckoutState.SHOPPING:
+                self.checkout.begin_payment()
+            method = self.method(method_id)
+            due = self.amount_due
+            amount = due if amount is None else min(amount, due)
+            row, result = self.ledger.pay(self.sale_id, method, amount)
+            if result.outcome is not Outcome.APPROVED:
+                if result.outcome is Outcome.UNKNOWN:
+                    self.checkout.payment_problem(f"{method.id}: outcome unknown")
+                raise PaymentFailed(method.id, result)
+            self.tenders.append(
+                Tender(
+                    row.payment_id,
+                    method.id,
+                    method.name_ja,
+                    method.name_en,
+                    result.amount or amount,
+                    result.reference,
+                    result.masked,
+                    result.tendered,
+                )
+            )
+            self.change += result.change
+            if self.amount_due > 0:
+                return None
+            return self._complete()
+
+    def cancel_payment(self) -> None:
+        """Back to shopping; approved partial payments are cancelled (never left charged)."""
+        with self._lock:
+            for tender in self.tenders:
+                row = self.ledger.get(tender.payment_id)
+                self.ledger.resolve_cancel(row, self.method(tender.method))
+            self.tenders.clear()
+            self.change = 0
+            self.checkout.payment_cancelled()
+
+    def resolve_open_payments(self) -> int:
+        """Settle every payment a crash left created/requested/unknown (before a new sale)."""
+        rows = self.ledger.open_payments()
+        for row in rows:
+            try:
+                method = self.method(row.method)
+            except KeyError:
+                log.error(
+                    "open payment %s uses unknown method %s; left for staff",
+                    row.payment_id,
+                    row.method,
+                )
+                continue
+            outcome = self.ledger.resolve(row, method)
+            if outcome.outcome is Outcome.APPROVED and not self.store.sale_exists(row.sale_id):
+                # charged but no sale: give the money back rather than keep it unrecorded
+                self.ledger.resolve_cancel(self.ledger.get(row.payment_id), method)
+        return len(rows)
+
+    # --- completion ----------------------------------------------------------------------
+
+    def _complete(self) -> Sale:
+        now = self.clock()
+        sale = Sale(
+            sale_id=self.sale_id,
+            kiosk_id=self.config.kiosk_id,
+            receipt_no=self.store.next_receipt_no(),
+            started_at=self.started_at,
+            completed_at=now,
+            lines=tuple(self.checkout.basket.lines),
+            adjustments=tuple(self.checkout.basket.adjustments),
+            totals=self.checkout.totals,
+            tenders=tuple(self.tenders),
+            change=self.change,
+            language=self.language,
+            member_id=self.member_id,
+        )
+        self.store.commit_sale(sale)  # only after this may the shopper see "paid"
+        self.checkout.mark_paid()
+        self.last_sale = sale
+        self.host.call("kiosk_sale_completed", sale=sale)
+        return sale
+
+    def receipt(self, sale: Sale) -> Receipt:
+        sections = tuple(self.host.call_each("kiosk_receipt_sections", sale=sale))
+        return Receipt.from_sale(sale, self.config.issuer, sections)
+
+    def receipt_lines(self, sale: Sale) -> list[str]:
+        return render_receipt(self.receipt(sale), width=self.config.receipt_width)
+
+    def finish(self) -> None:
+        """The shopper has their receipt: ready for the next one."""
+        with self._lock:
+            self.checkout.finish()
+            self._new_session()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.checkout.cancel()
+            self._new_session()
+
+    def _new_session(self) -> None:
+        self.sale_id = str(uuid.uuid4())
+        self.started_at = self.clock()
+        self.tenders = []
+        self.change = 0
+        self.member_id = None
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _adjust(self, basket: Basket) -> list[Adjustment]:
+        context = AdjustContext(now=self.clock(), language=self.language, member_id=self.member_id)
+        return self.host.call_each("kiosk_adjust_basket", basket=basket, context=context)
+
+    def _on_checkout_event(self, event: CheckoutEvent) -> None:
+        if isinstance(event, StateChanged):
+            if event.old is CheckoutState.IDLE:
+                self.started_at = self.clock()
+            self.host.call(
+                "kiosk_state_changed", checkout=self.checkout, old=event.old, new=event.new
+            )
+        elif isinstance(event, BasketChanged):
+            self.host.call("kiosk_basket_changed", checkout=self.checkout)
+        elif isinstance(event, AttendantNeeded):
+            self.store.journal_event(
+                "attendant_needed",
+                {"reason": event.reason.value, "detail": event.detail, "sale_id": self.sale_id},
+                self.clock(),
+            )
+            self.host.call("kiosk_attendant_needed", checkout=self.checkout, reason=event.reason)
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("checkout listener failed")

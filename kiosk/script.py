@@ -1,0 +1,102 @@
+"""Headless checkout scripts (``kiosk checkout --script FILE``): one command per line.
+
+    scan 4901234000018        # a barcode, as a scanner would send it
+    plu 107 2                 # a PLU code and an optional quantity
+    weigh 101 350             # a weighed item: PLU and grams
+    qty 1 3                   # set line 1's quantity to 3
+    void 2                    # remove line 2
+    approve S001              # staff S001 clears what the kiosk waits for (age check…)
+    pay cash 2000             # pay cash: the number is what the shopper inserts
+    pay card 500              # other methods: the number is this tender's share (split)
+    pay cash                  # … or exactly what is due
+    print receipt.txt         # write the last receipt to a file
+    finish                    # back to idle for the next shopper
+
+Lines starting with # and blank lines are ignored.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.domain.scan import Scan
+from kiosk.runtime import KioskRuntime
+
+
+class ScriptError(ValueError):
+    def __init__(self, source: str, line: int, problem: str) -> None:
+        super().__init__(f"{source}:{line}: {problem}")
+
+
+def run_script(runtime: KioskRuntime, path: Path, say: Callable[[str], None] = print) -> None:
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        words = shlex.split(raw, comments=True)
+        if not words:
+            continue
+        try:
+            run_command(runtime, words, say, base=path.parent)
+        except ScriptError:
+            raise
+        except (ValueError, KeyError, RuntimeError) as exc:
+            raise ScriptError(str(path), number, f"{raw.strip()}: {exc}") from exc
+
+
+def run_command(
+    runtime: KioskRuntime, words: list[str], say: Callable[[str], None], base: Path
+) -> None:
+    verb, args = words[0], words[1:]
+    checkout = runtime.checkout
+    if verb == "scan":
+        outcome = runtime.handle_scan(Scan(args[0], source="script"))
+        if not outcome.accepted:
+            raise ValueError(outcome.error_en)
+        if outcome.line_id is not None:
+            line = checkout.basket.line(outcome.line_id)
+            say(
+                f"scanned {line.product.name_en} x{line.quantity} → total ¥{checkout.totals.total:,}"
+            )
+    elif verb == "plu":
+        line = checkout.add_plu(args[0], int(args[1]) if len(args) > 1 else 1)
+        say(f"added {line.product.name_en} x{line.quantity} → total ¥{checkout.totals.total:,}")
+    elif verb == "weigh":
+        line = checkout.add_weighed(args[0], int(args[1]))
+        say(f"weighed {line.product.name_en} {line.weight_g} g = ¥{line.amount:,}")
+    elif verb == "qty":
+        checkout.set_quantity(int(args[0]), int(args[1]))
+    elif verb == "void":
+        checkout.void_line(int(args[0]))
+        say(f"voided line {args[0]} → total ¥{checkout.totals.total:,}")
+    elif verb == "approve":
+        cleared = checkout.approve(args[0])
+        say(f"staff {args[0]} approved: {', '.join(r.value for r in cleared)}")
+    elif verb == "pay":
+        _pay(runtime, args, say)
+    elif verb == "print":
+        if runtime.last_sale is None:
+            raise ValueError("no sale to print yet")
+        target = base / args[0]
+        target.write_text("\n".join(runtime.receipt_lines(runtime.last_sale)) + "\n", "utf-8")
+        say(f"receipt written to {target}")
+    elif verb == "finish":
+        runtime.finish()
+    else:
+        raise ValueError(f"unknown command {verb!r}")
+
+
+def _pay(runtime: KioskRuntime, args: list[str], say: Callable[[str], None]) -> None:
+    method_id = args[0]
+    method = runtime.method(method_id)
+    inserted = int(args[1]) if len(args) > 1 else None
+    drawer = getattr(method, "drawer", None)
+    split_amount = None
+    if inserted is not None and hasattr(drawer, "insert"):
+        drawer.insert(inserted)  # cash: the number is what the shopper puts in
+    else:
+        split_amount = inserted  # other methods: the number is this tender's share
+    sale = runtime.pay(method_id, split_amount)
+    if sale is None:
+        say(f"paid part; ¥{runtime.amount_due:,} still due")
+        return
+    say(f"PAID ¥{sale.total:,} (receipt {sale.receipt_no}, change ¥{sale.change:,})")

@@ -1,0 +1,234 @@
+"""The kiosk's local store: catalogue, sales, payments, outbox and journal on one SQLite file.
+
+The one rule that matters most lives in :meth:`LocalStore.commit_sale`: a sale, its lines,
+its payments' final state, its outbox row and its journal entry commit in one transaction,
+and only after that returns may the shopper be told "paid".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.domain.catalogue import Catalogue
+from kiosk.domain.product import Product, TaxCategory
+from kiosk.domain.sale import Sale
+from kiosk.store import journal
+from kiosk.store.engine import sqlite_engine
+from kiosk.store.migrate import upgrade
+from kiosk.store.models import (
+    ConfigRow,
+    OutboxRow,
+    PaymentRow,
+    ProductRow,
+    SaleLineRow,
+    SaleRow,
+    SuspendedBasketRow,
+)
+
+
+class DuplicateSale(RuntimeError):
+    """This sale id is already committed: the caller must not commit it again."""
+
+
+class LocalStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sqlite_engine(self.path)
+        upgrade(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE … COMMIT); rolled back on any exception."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # --- catalogue -----------------------------------------------------------------------
+
+    def replace_catalogue(self, products: Iterable[Product]) -> int:
+        """Swap the whole catalogue atomically (never half a catalogue)."""
+        rows = [_product_row(p) for p in products]
+        with self.transaction() as session:
+            session.query(ProductRow).delete()
+            session.add_all(rows)
+        return len(rows)
+
+    def upsert_products(self, products: Iterable[Product]) -> int:
+        rows = [_product_row(p) for p in products]
+        with self.transaction() as session:
+            for row in rows:
+                session.merge(row)
+        return len(rows)
+
+    def load_catalogue(self, **kwargs: Any) -> Catalogue:
+        with self._sessions() as session:
+            rows = session.scalars(select(ProductRow)).all()
+            return Catalogue((_product(row) for row in rows), **kwargs)
+
+    # --- sales ---------------------------------------------------------------------------
+
+    def commit_sale(self, sale: Sale) -> None:
+        """Commit the sale with its lines, payments, outbox row and journal entry, atomically.
+
+        Raises :class:`DuplicateSale` if the sale id is already committed (a retry after a
+        crash): the sale is then already safe and must not be written twice.
+        """
+        document = sale.to_document()
+        with self.transaction() as session:
+            if session.get(SaleRow, sale.sale_id) is not None:
+                raise DuplicateSale(sale.sale_id)
+            session.add(
+                SaleRow(
+                    sale_id=sale.sale_id,
+                    kiosk_id=sale.kiosk_id,
+                    receipt_no=sale.receipt_no,
+                    started_at=sale.started_at,
+                    completed_at=sale.completed_at,
+                    total=sale.total,
+                    tax_total=sale.totals.tax_total,
+                    change=sale.change,
+                    language=sale.language,
+                    staff_id=sale.staff_id,
+                    member_id=sale.member_id,
+                    document=document,
+                )
+            )
+            session.add_all(
+                SaleLineRow(
+                    sale_id=sale.sale_id,
+                    line_no=line.line_id,
+                    sku=line.product.sku,
+                    name=line.product.name_ja,
+                    tax=line.tax.value,
+                    quantity=line.quantity,
+                    weight_g=line.weight_g,
+                    unit_price=line.unit_price,
+                    amount=line.amount,
+                    voided=line.voided,
+                )
+                for line in sale.lines
+            )
+            for tender in sale.tenders:
+                payment = session.get(PaymentRow, tender.payment_id)
+                if payment is not None and payment.state != "approved":
+                    raise ValueError(
+                        f"payment {tender.payment_id} is {payment.state}, not approved"
+                    )
+            session.add(
+                OutboxRow(
+                    event_id=str(uuid.uuid4()),
+                    kind="sale",
+                    aggregate_id=sale.sale_id,
+                    payload=document,
+                    created_at=sale.completed_at,
+                )
+            )
+            journal.append(session, "sale", document, at=sale.completed_at)
+
+    def next_receipt_no(self) -> int:
+        with self._sessions() as session:
+            return (session.scalar(select(func.max(SaleRow.receipt_no))) or 0) + 1
+
+    def sale_exists(self, sale_id: str) -> bool:
+        with self._sessions() as session:
+            return session.get(SaleRow, sale_id) is not None
+
+    def list_sales(self, limit: int = 50) -> list[SaleRow]:
+        with self._sessions() as session:
+            query = select(SaleRow).order_by(SaleRow.receipt_no.desc()).limit(limit)
+            return list(session.scalars(query))
+
+    def sale_count(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(SaleRow)) or 0
+
+    # --- journal, outbox, config ---------------------------------------------------------
+
+    def journal_event(self, kind: str, payload: dict[str, Any], at: datetime) -> None:
+        """Record a non-sale event (staff approval, void, suspend, device fault)."""
+        with self.transaction() as session:
+            journal.append(session, kind, payload, at=at)
+
+    def verify_journal(self) -> journal.JournalCheck:
+        with self._sessions() as session:
+            return journal.verify(session)
+
+    def unsent_outbox(self, limit: int = 100) -> list[OutboxRow]:
+        with self._sessions() as session:
+            query = (
+                select(OutboxRow)
+                .where(OutboxRow.sent_at.is_(None))
+                .order_by(OutboxRow.seq)
+                .limit(limit)
+            )
+            return list(session.scalars(query))
+
+    def mark_sent(self, seqs: Iterable[int], at: datetime) -> None:
+        with self.transaction() as session:
+            for seq in seqs:
+                row = session.get(OutboxRow, seq)
+                if row is not None and row.sent_at is None:
+                    row.sent_at = at
+
+    def get_config(self, key: str, default: Any = None) -> Any:
+        with self._sessions() as session:
+            row = session.get(ConfigRow, key)
+            return row.value["value"] if row else default
+
+    def set_config(self, key: str, value: Any) -> None:
+        with self.transaction() as session:
+            session.merge(ConfigRow(key=key, value={"value": value}))
+
+    def save_suspended(self, reason: str, document: dict[str, Any], at: datetime) -> int:
+        with self.transaction() as session:
+            row = SuspendedBasketRow(at=at, reason=reason, document=document)
+            session.add(row)
+            session.flush()
+            journal.append(session, "suspend", {"id": row.id, "reason": reason}, at=at)
+            return row.id
+
+
+def _product_row(p: Product) -> ProductRow:
+    return ProductRow(
+        sku=p.sku,
+        gtin=p.gtin,
+        plu=p.plu,
+        name_ja=p.name_ja,
+        name_en=p.name_en,
+        names=dict(p.names),
+        price=p.price,
+        tax=p.tax.value,
+        price_includes_tax=p.price_includes_tax,
+        department=p.department,
+        age_restricted=p.age_restricted,
+        weighed=p.weighed,
+    )
+
+
+def _product(row: ProductRow) -> Product:
+    return Product(
+        sku=row.sku,
+        gtin=row.gtin,
+        plu=row.plu,
+        name_ja=row.name_ja,
+        name_en=row.name_en,
+        names=dict(row.names or {}),
+        price=row.price,
+        tax=TaxCategory(row.tax),
+        price_includes_tax=row.price_includes_tax,
+        department=row.department,
+        age_restricted=row.age_restricted,
+        weighed=row.weighed,
+    )
