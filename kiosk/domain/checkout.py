@@ -69,6 +69,7 @@ class _Pending:
 
 
 Adjuster = Callable[[Basket], list[Adjustment]]
+AgeVerifier = Callable[[BasketLine], str | None]  # returns the approving method, or None
 Listener = Callable[[CheckoutEvent], None]
 
 
@@ -85,10 +86,12 @@ class Checkout:
         catalogue: Catalogue,
         policy: CheckoutPolicy | None = None,
         adjuster: Adjuster | None = None,
+        age_verifier: AgeVerifier | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.policy = policy or CheckoutPolicy()
         self._adjuster = adjuster
+        self._age_verifier = age_verifier
         self.state = S.IDLE
         self.basket = Basket()
         self.totals: Totals = compute_totals([], rounding=self.policy.rounding)
@@ -207,17 +210,6 @@ class Checkout:
         self._leave_attendant_if_clear()
         return [p.reason for p in cleared]
 
-    def approve_age_digitally(self, line_id: int, method: str) -> None:
-        """A plugin's digital ID check approved an age-restricted line (no staff needed)."""
-        self.basket.approve_age(line_id, by=f"digital:{method}")
-        self._pending = [
-            p
-            for p in self._pending
-            if not (p.reason is AttendantReason.AGE_CHECK and p.line_id == line_id)
-        ]
-        self._emit(AttendantCleared(AttendantReason.AGE_CHECK, f"digital:{method}"))
-        self._leave_attendant_if_clear()
-
     # --- payment -------------------------------------------------------------------------
 
     def begin_payment(self) -> None:
@@ -250,6 +242,10 @@ class Checkout:
 
     def _added(self, line: BasketLine) -> BasketLine:
         self.last_line = line
+        if line.needs_age_check and self._age_verifier is not None:
+            method = self._age_verifier(line)
+            if method:
+                self.basket.approve_age(line.line_id, by=f"digital:{method}")
         self._recompute("added", line.line_id)
         if line.needs_age_check:
             self._need(AttendantReason.AGE_CHECK, line.product.name_en, line.line_id)

@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.domain.basket import AdjustContext, Adjustment, Basket
+from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.checkout import Checkout
 from kiosk.domain.codes import InvalidBarcode
 from kiosk.domain.events import (
     AttendantNeeded,
+    AttendantReason,
     BasketChanged,
     CheckoutEvent,
     CheckoutState,
@@ -33,6 +34,7 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_text import render_receipt
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.scan import Scan
+from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk.plugins import PluginHost
@@ -75,11 +77,13 @@ class KioskRuntime:
         self.host = host
         self.clock = clock
         self.devices = devices
-        self.online = False
+        self.online = True  # payment network reachable; the sync relay lowers it when not
         self.member_id: str | None = None
         self.language = config.language
         self.catalogue = store.load_catalogue()
-        self.checkout = Checkout(self.catalogue, config.policy, adjuster=self._adjust)
+        self.checkout = Checkout(
+            self.catalogue, config.policy, adjuster=self._adjust, age_verifier=self._verify_age
+        )
         self.checkout.subscribe(self._on_checkout_event)
         self.ledger = PaymentLedger(store, clock)
         self.sale_id = str(uuid.uuid4())
@@ -89,17 +93,36 @@ class KioskRuntime:
         self.last_sale: Sale | None = None
         self._listeners: list[Callable[[CheckoutEvent], None]] = []
         self._lock = threading.RLock()
+        self._scan_sources: list[Any] = []
 
     # --- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> None:
         """Resolve payments a crash left open, then let plugins start."""
         self.resolve_open_payments()
+        self.void_orphaned_payments()
         self.host.call("kiosk_startup", runtime=self)
 
     def shutdown(self) -> None:
+        for source in self._scan_sources:
+            try:
+                source.stop()
+            except Exception:
+                log.exception("scan source %s failed to stop", getattr(source, "name", source))
         self.host.call("kiosk_shutdown", runtime=self)
         self.store.close()
+
+    def start_scan_sources(self, deliver: Callable[[Scan], None]) -> list[Any]:
+        """Start every plugin's scan sources; ``deliver`` gets each scan (from any thread)."""
+        sources = self.host.call_each("kiosk_scan_sources", runtime=self)
+        for source in sources:
+            try:
+                source.start(deliver)
+            except Exception:
+                log.exception("scan source %s failed to start", getattr(source, "name", source))
+                continue
+            self._scan_sources.append(source)
+        return list(self._scan_sources)
 
     def subscribe(self, listener: Callable[[CheckoutEvent], None]) -> None:
         self._listeners.append(listener)
@@ -159,6 +182,8 @@ class KioskRuntime:
             if self.checkout.state is CheckoutState.SHOPPING:
                 self.checkout.begin_payment()
             method = self.method(method_id)
+            if not method.available(self.online):
+                raise MethodUnavailable(f"{method.id} cannot take payments now (offline?)")
             due = self.amount_due
             amount = due if amount is None else min(amount, due)
             row, result = self.ledger.pay(self.sale_id, method, amount)
@@ -172,7 +197,7 @@ class KioskRuntime:
                     method.id,
                     method.name_ja,
                     method.name_en,
-                    result.amount or amount,
+                    row.approved_amount or amount,  # e-money short of balance: less (split)
                     result.reference,
                     result.masked,
                     result.tendered,
@@ -180,18 +205,44 @@ class KioskRuntime:
             )
             self.change += result.change
             if self.amount_due > 0:
+                if result.problems:
+                    self.checkout.payment_problem(f"{method.id}: {'; '.join(result.problems)}")
                 return None
-            return self._complete()
+            sale = self._complete()
+            if result.problems:
+                self._report_payment_problems(method.id, result.problems)
+            return sale
+
+    def _report_payment_problems(self, method_id: str, problems: tuple[str, ...]) -> None:
+        """A discrepancy on a completed sale (change short, jam): record it, call staff."""
+        self.store.journal_event(
+            "payment_problem",
+            {"method": method_id, "problems": list(problems), "sale_id": self.sale_id},
+            self.clock(),
+        )
+        self.host.call(
+            "kiosk_attendant_needed", checkout=self.checkout, reason=AttendantReason.PAYMENT_PROBLEM
+        )
+        event = AttendantNeeded(AttendantReason.PAYMENT_PROBLEM, f"{method_id}: {problems[0]}")
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("checkout listener failed")
 
     def cancel_payment(self) -> None:
         """Back to shopping; approved partial payments are cancelled (never left charged)."""
         with self._lock:
+            unconfirmed = []
             for tender in self.tenders:
-                row = self.ledger.get(tender.payment_id)
-                self.ledger.resolve_cancel(row, self.method(tender.method))
+                result = self.ledger.void(tender.payment_id, self.method(tender.method))
+                if result.outcome is not Outcome.CANCELLED:
+                    unconfirmed.append(tender.payment_id)  # its void row stays open
             self.tenders.clear()
             self.change = 0
             self.checkout.payment_cancelled()
+            if unconfirmed:
+                self.checkout.payment_problem(f"void not confirmed: {', '.join(unconfirmed)}")
 
     def resolve_open_payments(self) -> int:
         """Settle every payment a crash left created/requested/unknown (before a new sale)."""
@@ -206,11 +257,29 @@ class KioskRuntime:
                     row.method,
                 )
                 continue
-            outcome = self.ledger.resolve(row, method)
-            if outcome.outcome is Outcome.APPROVED and not self.store.sale_exists(row.sale_id):
-                # charged but no sale: give the money back rather than keep it unrecorded
-                self.ledger.resolve_cancel(self.ledger.get(row.payment_id), method)
+            self.ledger.resolve(row, method)
         return len(rows)
+
+    def void_orphaned_payments(self) -> int:
+        """Void approved payments whose sale never committed (a crash between the two).
+
+        Charged-but-no-sale must not stand: the shopper left without a receipt, so the
+        money goes back. Only called at start-up, when no sale is in progress.
+        """
+        orphans = self.ledger.approved_without_sale()
+        for row in orphans:
+            try:
+                method = self.method(row.method)
+            except KeyError:
+                log.error(
+                    "orphaned payment %s uses unknown method %s; left for staff",
+                    row.payment_id,
+                    row.method,
+                )
+                continue
+            log.warning("voiding payment %s: approved but its sale never committed", row.payment_id)
+            self.ledger.resolve_cancel(row, method)
+        return len(orphans)
 
     # --- completion ----------------------------------------------------------------------
 
@@ -266,6 +335,29 @@ class KioskRuntime:
     def _adjust(self, basket: Basket) -> list[Adjustment]:
         context = AdjustContext(now=self.clock(), language=self.language, member_id=self.member_id)
         return self.host.call_each("kiosk_adjust_basket", basket=basket, context=context)
+
+    def _verify_age(self, line: BasketLine) -> str | None:
+        """A digital ID check (plugin) may approve an age-restricted line without staff."""
+        approval = self.host.call_first("kiosk_age_check", line=line, checkout=self.checkout)
+        if approval is None:
+            return None
+        self.store.journal_event(
+            "age_approved_digitally",
+            {
+                "sale_id": self.sale_id,
+                "sku": line.product.sku,
+                "method": approval.method,
+                "assurance_level": approval.assurance_level,
+            },
+            self.clock(),
+        )
+        return approval.method
+
+    def report_device_status(self, device: str, status: str, fault: bool = False) -> None:
+        """Devices report here; a fault during a sale calls staff."""
+        self.host.call("kiosk_device_status", device=device, status=status)
+        if fault and self.checkout.state in (CheckoutState.SHOPPING, CheckoutState.PAYING):
+            self.checkout.report_fault(f"{device}: {status}")
 
     def _on_checkout_event(self, event: CheckoutEvent) -> None:
         if isinstance(event, StateChanged):

@@ -82,7 +82,11 @@ class PaymentRow(Base):
     tendered: Mapped[int] = mapped_column(Integer, default=0)
     change: Mapped[int] = mapped_column(Integer, default=0)
     refunded: Mapped[int] = mapped_column(Integer, default=0)
-    original_payment_id: Mapped[str | None] = mapped_column(String(36))
+    original_payment_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # 0002: "payment", or "void"/"refund" rows that undo original_payment_id
+    kind: Mapped[str] = mapped_column(String(16), default="payment", server_default="payment")
+    # 0002: what the provider took (less than amount when e-money is short: split tender)
+    approved_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -1,0 +1,167 @@
+"""Staff accounts (係員), PIN checks with lock-out, and the audit of every unlock.
+
+Accounts come from the store configuration's ``[staff]`` table, e.g.::
+
+    [staff]
+    lockout_attempts = 5
+    lockout_seconds = 300
+    [staff.accounts.S001]
+    name = "山田"
+    role = "attendant"
+    pin_hash = "scrypt$<salt hex>$<hash hex>"   # kiosk staff-hash-pin 1234 (see docs/ui.md)
+
+Without it a demo set is used (S001 / PIN 1234 attendant, M001 / 9999 manager). PINs are
+only ever stored as scrypt hashes; comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+class Role(IntEnum):
+    """Higher roles may do everything lower ones may."""
+
+    ATTENDANT = 1  # 係員: age checks, removals, help, suspend
+    MANAGER = 2  # 店長: also leave kiosk mode, device faults
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        return cls[text.strip().upper()]
+
+
+class StaffLocked(RuntimeError):
+    """Too many wrong PINs: the PIN pad is locked until ``until`` (monotonic seconds)."""
+
+    def __init__(self, until: float) -> None:
+        super().__init__("too many wrong PINs; wait, then try again")
+        self.until = until
+
+
+class WrongPin(ValueError):
+    """The staff id or PIN is wrong (deliberately not saying which)."""
+
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(f"wrong staff id or PIN ({attempts_left} tries left)")
+        self.attempts_left = attempts_left
+
+
+class NotAllowed(PermissionError):
+    """The PIN is right but the role is too low for this action."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    staff_id: str
+    name: str
+    role: Role
+    pin_hash: str
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, pin_hash: str) -> bool:
+    try:
+        scheme, salt_hex, digest_hex = pin_hash.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def demo_accounts() -> list[StaffAccount]:
+    salt = b"kiosk-demo-salt!"  # fixed so start-up stays fast; demo only
+    return [
+        StaffAccount("S001", "係員 S001", Role.ATTENDANT, hash_pin("1234", salt)),
+        StaffAccount("M001", "店長 M001", Role.MANAGER, hash_pin("9999", salt)),
+    ]
+
+
+class StaffRegistry:
+    """Checks PINs, locks after ``lockout_attempts`` wrong ones, and audits unlocks."""
+
+    def __init__(
+        self,
+        accounts: list[StaffAccount],
+        lockout_attempts: int = 5,
+        lockout_seconds: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.accounts = {a.staff_id.upper(): a for a in accounts}
+        self.lockout_attempts = lockout_attempts
+        self.lockout_seconds = lockout_seconds
+        self.clock = clock
+        self.failures = 0
+        self.locked_until = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], **kwargs: Any) -> StaffRegistry:
+        table = settings.get("accounts", {})
+        accounts = [
+            StaffAccount(sid, str(v.get("name", sid)), Role.parse(v["role"]), v["pin_hash"])
+            for sid, v in table.items()
+        ] or demo_accounts()
+        return cls(
+            accounts,
+            int(settings.get("lockout_attempts", 5)),
+            float(settings.get("lockout_seconds", 300)),
+            **kwargs,
+        )
+
+    @classmethod
+    def from_config_file(cls, path: Path | str | None, **kwargs: Any) -> StaffRegistry:
+        """Read ``[staff]`` from the kiosk's TOML file (missing file/table → demo set)."""
+        settings: dict[str, Any] = {}
+        if path and Path(path).is_file():
+            settings = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("staff", {})
+        return cls.from_settings(settings, **kwargs)
+
+    @property
+    def locked(self) -> bool:
+        return self.clock() < self.locked_until
+
+    def check(self, staff_id: str, pin: str, needs: Role = Role.ATTENDANT) -> StaffAccount:
+        """Return the account for a right PIN with at least role ``needs``.
+
+        Raises :class:`StaffLocked`, :class:`WrongPin` or :class:`NotAllowed`.
+        """
+        if self.locked:
+            raise StaffLocked(self.locked_until)
+        account = self.accounts.get(staff_id.strip().upper())
+        if account is None or not verify_pin(pin, account.pin_hash):
+            self.failures += 1
+            if self.failures >= self.lockout_attempts:
+                self.failures = 0
+                self.locked_until = self.clock() + self.lockout_seconds
+                raise StaffLocked(self.locked_until)
+            raise WrongPin(self.lockout_attempts - self.failures)
+        self.failures = 0
+        if account.role < needs:
+            raise NotAllowed(f"{account.staff_id} may not do this ({needs.name.lower()} needed)")
+        return account
+
+
+def audit_unlock(
+    store: Any, account: StaffAccount, action: str, detail: dict[str, Any], at: Any
+) -> None:
+    """Journal who unlocked the kiosk, for what (``staff_unlock``)."""
+    payload = {"staff_id": account.staff_id, "role": account.role.name.lower(), "action": action}
+    payload.update(detail)
+    store.journal_event("staff_unlock", payload, at)

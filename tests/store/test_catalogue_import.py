@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import DEMO_CATALOGUE
+from kiosk.cli import main
+from kiosk.domain.product import TaxCategory
+from kiosk.store.catalogue_csv import CatalogueImportError, read_catalogue_csv
+
+HEADER = (
+    "sku,gtin,plu,name_ja,name_en,price,tax,price_includes_tax,department,age_restricted,weighed\n"
+)
+
+
+def _csv(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "cat.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def test_demo_catalogue_is_realistic_and_valid():
+    products = read_catalogue_csv(DEMO_CATALOGUE)
+    assert len(products) >= 60
+    by_dept = {p.department for p in products}
+    assert {"food", "alcohol", "tobacco", "household", "produce", "news"} <= by_dept
+    assert any(p.tax is TaxCategory.REDUCED for p in products)
+    assert any(p.age_restricted for p in products)
+    assert any(p.weighed and p.plu and not p.gtin for p in products)
+    assert all(p.name_ja and p.name_en for p in products)
+
+
+def test_errors_name_the_line_and_the_field(tmp_path):
+    path = _csv(
+        tmp_path,
+        "A1,4901234000018,,おにぎり,Rice ball,150,reduced,1,food,0,0\n"
+        "A2,4901234000019,,お茶,Tea,abc,reduced,1,food,0,0\n"
+        "A3,,,石鹸,Soap,198,luxury,1,household,maybe,0\n"
+        "A1,4901234000025,,重複,Dup,100,standard,1,food,0,0\n",
+    )
+    with pytest.raises(CatalogueImportError) as info:
+        read_catalogue_csv(path)
+    messages = [str(e) for e in info.value.errors]
+    assert "line 3, field 'gtin': check digit does not match" in messages
+    assert "line 3, field 'price': 'abc' is not whole yen" in messages
+    assert "line 4, field 'tax': 'luxury': use standard or reduced" in messages
+    assert "line 4, field 'age_restricted': 'maybe' is not 0/1/true/false" in messages
+    assert "line 4, field 'gtin': a product needs a gtin or a plu" in messages
+    assert "line 5, field 'sku': A1 repeats line 2" in messages
+
+
+def test_cli_import_of_a_bad_file_imports_nothing(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "catalog", "import", str(DEMO_CATALOGUE)]) == 0
+    bad = _csv(tmp_path, "B1,4901234000019,,x,x,1,standard,1,x,0,0\n")
+    assert main(["--data-dir", str(data), "catalog", "import", str(bad)]) == 1
+    assert "line 2, field 'gtin'" in capsys.readouterr().err
+    main(["--data-dir", str(data), "sales", "list"])
+    from kiosk.store import LocalStore
+
+    assert len(LocalStore(data / "kiosk.sqlite3").load_catalogue()) >= 60
