@@ -1,0 +1,74 @@
+"""The kiosk command, run as a newcomer would run it."""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.cli import main
+
+SCRIPT = """\
+# two rice balls, a cabbage by PLU, 350 g of bananas, a deli label, then cash
+scan 4901234000018
+scan 4901234000018
+plu 107
+weigh 101 350
+scan 0200201003989
+pay cash 2000
+print receipt.txt
+finish
+"""
+
+
+def test_checkout_script_sells_and_prints(tmp_path, capsys):
+    script = tmp_path / "visit.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "d"), "checkout", "--script", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "PAID ¥1,035" in out  # 300 + 198 + 139 + 398
+    receipt = (tmp_path / "receipt.txt").read_text(encoding="utf-8")
+    assert "登録番号 T5835678256246" in receipt
+    assert "お釣り" in receipt and "￥965" in receipt
+    assert main(["--data-dir", str(tmp_path / "d"), "sales", "list"]) == 0
+    assert "1 sale(s)" in capsys.readouterr().out
+
+
+def test_checkout_script_error_names_the_line(tmp_path, capsys):
+    script = tmp_path / "bad.txt"
+    script.write_text("scan 4901234000018\nscan 12345\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "d"), "checkout", "--script", str(script)]) == 1
+    assert "bad.txt:2: scan 12345" in capsys.readouterr().err
+
+
+def test_journal_verify_reports_tampering(tmp_path, capsys):
+    data = tmp_path / "d"
+    script = tmp_path / "visit.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    main(["--data-dir", str(data), "checkout", "--script", str(script)])
+    assert main(["--data-dir", str(data), "journal", "verify"]) == 0
+    raw = sqlite3.connect(data / "kiosk.sqlite3")
+    raw.execute("update journal set payload = replace(payload, '1035', '35') where kind = 'sale'")
+    raw.commit()
+    assert main(["--data-dir", str(data), "journal", "verify"]) == 1
+    assert "TAMPERED" in capsys.readouterr().err
+
+
+def test_configuration_errors_name_the_key(tmp_path, capsys):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        '[kiosk]\nid = "K9"\n[store]\nname = "x"\nregistration_number = "T1234567890123"\n'
+    )
+    assert main(["--config", str(config), "sales", "list"]) == 2
+    assert "[store.registration_number]" in capsys.readouterr().err
+
+
+def test_narrated_demo_runs_as_a_console_script(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp_path), "demo", "--narrated"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PAID" in result.stdout and "登録番号" in result.stdout
