@@ -1,0 +1,1 @@
+"""Real hardware drivers (serial, ESC/POS …). Simulators live in :mod:`kiosk.devices.sim`."""
