@@ -1,0 +1,131 @@
+"""A cheap finder for barcode-like regions, so the expensive decoder passes run only there.
+
+A 1D barcode is a patch where almost every pixel sits on a strong edge and all edges point
+the same way, and the patch is wide *across* its bars (a single line or the edge of a box is
+coherent too, but thin across). We measure that with the gradient structure tensor on a
+downscaled grey frame: a few box filters, no learning, about 5–10 ms for a 720p frame on one
+core. QR codes are not found here; the decoder asks zxing-cpp for QR candidates instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MERGE_OVERLAP = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """An axis-aligned box in frame pixels, already widened to include the quiet zones."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    score: int  # area of the coherent patch at work scale; larger is more barcode-like
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x <= x <= self.x + self.width and self.y <= y <= self.y + self.height
+
+    def shared_area(self, other: Region) -> int:
+        w = min(self.x + self.width, other.x + other.width) - max(self.x, other.x)
+        h = min(self.y + self.height, other.y + other.height) - max(self.y, other.y)
+        return max(0, w) * max(0, h)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFinderSettings:
+    work_size: int = 640  # longest side the frame is scaled down to
+    window: int = 15  # box filter size (work pixels)
+    min_coherence: float = 0.75  # 1.0: all gradients parallel
+    min_edge_fraction: float = 0.3  # share of the window on strong edges
+    min_edge: float = 40.0  # Sobel magnitude that counts as an edge
+    min_area: int = 150  # work pixels
+    min_across: float = 36.0  # work pixels across the bars
+    min_across_ratio: float = 0.5  # across / along the bars
+    min_patch_coherence: float = 0.9  # the whole patch points one way (not crossing lines)
+    join: int = 0  # dilation before labelling (0: none; halves are merged as boxes instead)
+    widen: float = 0.35  # extra width across the bars, for quiet zones and guards
+
+
+def find_barcode_regions(
+    gray: np.ndarray, settings: RegionFinderSettings | None = None
+) -> list[Region]:
+    """Return barcode-like regions of a grey (uint8) frame, most barcode-like first."""
+    s = settings or RegionFinderSettings()
+    height, width = gray.shape[:2]
+    scale = min(1.0, s.work_size / max(height, width))
+    small = (
+        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if scale < 1.0
+        else gray
+    )
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
+    k = (s.window, s.window)
+    jxx = cv2.boxFilter(cv2.multiply(gx, gx), -1, k)
+    jyy = cv2.boxFilter(cv2.multiply(gy, gy), -1, k)
+    jxy2 = cv2.boxFilter(cv2.multiply(gx, gy, scale=2.0), -1, k)  # 2·Jxy
+    anisotropy = cv2.magnitude(cv2.subtract(jxx, jyy), jxy2)
+    coherent = cv2.compare(anisotropy, cv2.multiply(cv2.add(jxx, jyy), s.min_coherence), cv2.CMP_GT)
+    strong = cv2.compare(cv2.magnitude(gx, gy), s.min_edge, cv2.CMP_GT)
+    dense = cv2.compare(cv2.boxFilter(strong, -1, k), s.min_edge_fraction * 255, cv2.CMP_GT)
+    mask = cv2.bitwise_and(coherent, dense)
+    if s.join:
+        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (s.join, s.join)))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    big = (stats[:, cv2.CC_STAT_AREA] >= s.min_area) & (
+        np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= s.min_across
+    )
+    found: list[Region] = []
+    for i in np.flatnonzero(big[1:]) + 1:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        inside = labels[y : y + h, x : x + w] == i
+        sxx = float(jxx[y : y + h, x : x + w][inside].sum())
+        syy = float(jyy[y : y + h, x : x + w][inside].sum())
+        sxy2 = float(jxy2[y : y + h, x : x + w][inside].sum())
+        if np.hypot(sxx - syy, sxy2) < s.min_patch_coherence * (sxx + syy):
+            continue
+        theta = 0.5 * np.arctan2(sxy2, sxx - syy)  # direction across the bars
+        ys, xs = np.nonzero(inside)
+        cos, sin = float(np.cos(theta)), float(np.sin(theta))
+        across = float(np.sqrt(12.0 * (xs * cos + ys * sin).var()))  # extent of a uniform blob
+        along = float(np.sqrt(12.0 * (ys * cos - xs * sin).var()))
+        if across < s.min_across or across < s.min_across_ratio * along:
+            continue
+        grow_across, grow_along = s.widen * across + 8, 0.1 * along + 4
+        mx = abs(cos) * grow_across + abs(sin) * grow_along
+        my = abs(sin) * grow_across + abs(cos) * grow_along
+        x0, y0 = max(0.0, (x - mx) / scale), max(0.0, (y - my) / scale)
+        x1, y1 = min(width, (x + w + mx) / scale), min(height, (y + h + my) / scale)
+        found.append(Region(int(x0), int(y0), int(x1 - x0), int(y1 - y0), area))
+    return _merged(found)
+
+
+def _merged(regions: list[Region]) -> list[Region]:
+    """Union boxes that mostly overlap (the two halves of an EAN), most barcode-like first.
+
+    Two codes printed one above the other only touch at their margins and stay apart.
+    """
+    pending = sorted(regions, key=lambda r: r.score, reverse=True)
+    out: list[Region] = []
+    while pending:
+        box = pending.pop(0)
+        changed = True
+        while changed:
+            changed = False
+            for other in pending:
+                smaller = min(box.width * box.height, other.width * other.height)
+                if box.shared_area(other) >= MERGE_OVERLAP * smaller:
+                    x0, y0 = min(box.x, other.x), min(box.y, other.y)
+                    x1 = max(box.x + box.width, other.x + other.width)
+                    y1 = max(box.y + box.height, other.y + other.height)
+                    box = Region(x0, y0, x1 - x0, y1 - y0, box.score + other.score)
+                    pending.remove(other)
+                    changed = True
+                    break
+        out.append(box)
+    return sorted(out, key=lambda r: r.score, reverse=True)

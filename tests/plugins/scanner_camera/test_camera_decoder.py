@@ -1,0 +1,110 @@
+"""The decoder: a pure function from an image to codes, on renders and on shared photos."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from kiosk.domain.scan import Symbology
+from plugins.scanner_camera.decoder import DecodeOptions, canonical_code, decode
+from plugins.scanner_camera.regions import find_barcode_regions
+
+from .factories import (
+    SHARED_BARCODES,
+    clutter,
+    on_background,
+    render_linear,
+    render_qr,
+)
+
+
+def test_function_ean13_on_clutter_reads_as_gtin():
+    """GIVEN an EAN-13 on a busy background WHEN decoded THEN one EAN13 with its outline."""
+    frame = on_background(render_linear("ean13", "490123456789"), clutter(), (150, 150))
+    codes = decode(frame)
+    assert [(c.symbology, c.code) for c in codes] == [(Symbology.EAN13, "4901234567894")]
+    x, y, w, h = codes[0].box
+    assert 140 <= x <= 400 and 140 <= y <= 400 and w > 0 and h > 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "symbologies", "expected"),
+    [
+        ("upca", "03600029145", {Symbology.UPCA, Symbology.EAN13}, "0036000291452"),
+        ("ean8", "9638507", {Symbology.EAN8}, "96385074"),
+        ("code128", "KIOSK-0042", {Symbology.CODE128}, "KIOSK-0042"),
+    ],
+)
+def test_function_linear_codes_canonical(kind, code, symbologies, expected):
+    """GIVEN a rendered code WHEN decoded THEN its canonical form (GTIN-13, EAN-8 as 8)."""
+    codes = decode(render_linear(kind, code))
+    assert len(codes) == 1
+    assert codes[0].symbology in symbologies
+    assert codes[0].code == expected
+
+
+def test_function_qr_payload_kept_verbatim():
+    text = "PAY:1234-5678 お会計"
+    frame = on_background(render_qr(text), clutter(seed=3), (100, 80))
+    codes = decode(frame)
+    assert [(c.symbology, c.code) for c in codes] == [(Symbology.QR, text)]
+
+
+def test_function_formats_restrict_what_is_read():
+    frame = on_background(render_qr("MEMBER:42"), clutter(seed=4), (100, 80))
+    assert decode(frame, DecodeOptions(formats=(Symbology.EAN13,))) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_function_empty_frames_read_nothing(seed):
+    assert decode(clutter(seed=seed)) == []
+    assert decode(np.full((480, 640), 255, np.uint8)) == []
+
+
+def test_function_region_finder_marks_the_barcode_not_the_clutter():
+    frame = on_background(render_linear("ean13", "490123456789", 2), clutter(seed=5), (200, 160))
+    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    regions = find_barcode_regions(gray)
+    assert regions, "the EAN-13 should be found"
+    assert regions[0].contains(200 + 110, 160 + 40)
+    assert find_barcode_regions(cv2.cvtColor(clutter(seed=5), cv2.COLOR_BGR2GRAY)) == []
+
+
+@pytest.mark.parametrize(
+    ("symbology", "text", "expected"),
+    [
+        (Symbology.EAN13, "4901234567894", "4901234567894"),
+        (Symbology.EAN13, "4901234567890", None),  # wrong check digit
+        (Symbology.UPCA, "036000291452", "0036000291452"),
+        (Symbology.UPCE, "01234565", "0012345000065"),
+        (Symbology.EAN8, "96385074", "96385074"),
+        (Symbology.EAN8, "96385075", None),
+        (Symbology.DATABAR, "(01)00075678164125", "0100075678164125"),
+        (Symbology.DATABAR_EXPANDED, "105678\x1d11010101", "105678\x1d11010101"),
+        (Symbology.QR, "", None),
+    ],
+)
+def test_function_canonical_code(symbology, text, expected):
+    assert canonical_code(symbology, text) == expected
+
+
+# --- a handful of the shared benchmark photos -----------------------------------------------
+
+SHARED = [
+    ("ean13/zx_ean13-1_36.png", "5000213101025"),  # dark label: read by the fallback passes
+    ("ean13/zx_ean13-2_12.png", "9780345348036"),  # blurred photo: fallback
+    ("upce/zx_upce-1_1.png", "0012345000065"),
+    ("code128/zx_code128-2_01.png", "005-3379497200006"),
+    ("databar/zx_rss14-1_3.png", "0100075678164125"),
+    ("qrcode/zx_qrcode-1_13.png", "http://google.com/gwt/n?u=bluenile.com"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), SHARED)
+def test_function_shared_photos(name, expected):
+    path = SHARED_BARCODES / name
+    if not path.is_file():
+        pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
+    codes = decode(cv2.imread(str(path)))
+    assert expected in {c.code for c in codes}
