@@ -186,6 +186,10 @@ class Checkout:
         self._recompute("voided", line_id)
         self._leave_attendant_if_clear()
 
+    def refresh_adjustments(self) -> None:
+        """Ask the adjuster again without a line change (a member card or coupon was scanned)."""
+        self._recompute("adjusted")
+
     # --- attendant -----------------------------------------------------------------------
 
     def request_help(self, detail: str = "") -> None:

@@ -1,0 +1,48 @@
+"""The FastAPI application: kiosk sync API, integration API and the managers' web pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from kiosk.backoffice import api, web, web_ops
+from kiosk.backoffice.db import Database
+from kiosk.backoffice.errors import BackofficeError, LoginFailed
+
+
+class Backoffice:
+    """What every request needs: the database, the clock and an optional plugin host."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None) -> None:
+        self.db, self.clock, self.host = db, clock, host
+
+    def plugin_results(self, hook: str, **kwargs: Any) -> list[Any]:
+        if self.host is None:
+            return []
+        return list(self.host.call_each(hook, **kwargs))
+
+
+def create_app(db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None) -> FastAPI:
+    app = FastAPI(title="Kiosk back office", version="1", docs_url="/api/docs", redoc_url=None)
+    app.state.bo = Backoffice(db, clock, host)
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.include_router(web_ops.router)
+
+    @app.exception_handler(BackofficeError)
+    async def _typed_error(request: Request, exc: BackofficeError) -> Response:
+        if request.url.path.startswith("/api/"):
+            body: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc)}
+            expected = getattr(exc, "expected", None)
+            if expected is not None:
+                body["expected_seq"] = expected
+            return JSONResponse(body, status_code=exc.status)
+        if isinstance(exc, LoginFailed) and request.method == "GET":
+            return RedirectResponse("/login", status_code=303)
+        return web.error_page(exc)
+
+    return app

@@ -1,0 +1,179 @@
+"""The ``kiosk-backoffice`` command: serve, backups, kiosks, staff and master data."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.backoffice.db import DEFAULT_URL
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except Exception as exc:  # typed errors carry the advice; show it, not a traceback
+        from kiosk.backoffice.backup import BackupFailed
+        from kiosk.backoffice.errors import BackofficeError
+        from kiosk.store.catalogue_csv import CatalogueImportError
+
+        if isinstance(exc, BackofficeError | BackupFailed | CatalogueImportError):
+            print(f"kiosk-backoffice: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-backoffice", description="Store back office")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL), help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the web server (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    sub.add_parser("migrate", help="bring the schema up to date").set_defaults(handler=_migrate)
+
+    backup = sub.add_parser("backup", help="write a consistent backup file")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--yes", action="store_true", help="do not ask")
+    restore.set_defaults(handler=_restore)
+
+    enrol = sub.add_parser("enrol-kiosk", help="enrol a kiosk and print its token (once)")
+    enrol.add_argument("kiosk_id")
+    enrol.add_argument("--store", default="S01")
+    enrol.add_argument("--name", default="")
+    enrol.set_defaults(handler=_enrol)
+    revoke = sub.add_parser("revoke-kiosk", help="stop a kiosk from syncing")
+    revoke.add_argument("kiosk_id")
+    revoke.set_defaults(handler=_revoke)
+
+    staff = sub.add_parser("add-staff", help="add a staff account (asks for the password)")
+    staff.add_argument("username")
+    staff.add_argument("--role", choices=("admin", "manager", "attendant"), default="manager")
+    staff.add_argument("--password", help="default: ask (or env BACKOFFICE_PASSWORD)")
+    staff.set_defaults(handler=_add_staff)
+
+    imp = sub.add_parser("import-catalogue", help="add/update products from the kiosk catalogue CSV")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--publish", action="store_true", help="publish a new master-data version")
+    imp.set_defaults(handler=_import)
+    sub.add_parser("publish", help="publish the master data as a new version").set_defaults(handler=_publish)
+    return parser
+
+
+def _db(args: argparse.Namespace):
+    from kiosk.backoffice.db import Database
+
+    return Database(args.database_url)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk.backoffice.app import create_app
+
+    os.environ["DATABASE_URL"] = args.database_url
+    if args.workers > 1:
+        uvicorn.run("kiosk.backoffice.cli:app_from_env", factory=True, host=args.host, port=args.port, workers=args.workers)
+    else:
+        uvicorn.run(create_app(_db(args)), host=args.host, port=args.port)
+    return 0
+
+
+def app_from_env():
+    """For ``uvicorn --factory kiosk.backoffice.cli:app_from_env`` (reads DATABASE_URL)."""
+    from kiosk.backoffice.app import create_app
+    from kiosk.backoffice.db import Database
+
+    return create_app(Database(os.environ.get("DATABASE_URL", DEFAULT_URL)))
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    _db(args).close()
+    print("schema is up to date")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.backup import backup
+
+    backup(args.database_url, args.file)
+    print(f"backup written to {args.file}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.backup import restore
+
+    if not args.yes and input(f"replace {args.database_url} with {args.file}? [y/N] ").lower() != "y":
+        return 1
+    restore(args.database_url, args.file)
+    _db(args).close()  # a backup from an older release is migrated forward
+    print(f"restored from {args.file}; kiosks will resend anything newer")
+    return 0
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.auth import enrol_kiosk
+
+    with _db(args).transaction() as session:
+        token = enrol_kiosk(session, args.kiosk_id, datetime.now(), store_id=args.store, name=args.name)
+    print(token)
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.auth import revoke_kiosk
+
+    with _db(args).transaction() as session:
+        revoke_kiosk(session, args.kiosk_id, datetime.now(), "cli")
+    print(f"{args.kiosk_id} revoked")
+    return 0
+
+
+def _add_staff(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.auth import Role, add_staff
+
+    password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or getpass.getpass("password: ")
+    with _db(args).transaction() as session:
+        add_staff(session, args.username, password, Role(args.role), datetime.now(), "cli")
+    print(f"added {args.username} ({args.role})")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kiosk.backoffice import masterdata
+    from kiosk.store.catalogue_csv import read_catalogue_csv
+
+    products = read_catalogue_csv(args.file)
+    with _db(args).transaction() as session:
+        count = masterdata.upsert_products(session, products, datetime.now(), "cli")
+        if args.publish:
+            version = masterdata.publish(session, datetime.now(), "cli").version
+            print(f"published master data version {version}")
+    print(f"imported {count} products")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from kiosk.backoffice import masterdata
+
+    with _db(args).transaction() as session:
+        row = masterdata.publish(session, datetime.now(), "cli")
+    print(f"published master data version {row.version} ({len(row.snapshot['products'])} products)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Managers' web pages: sign-in, live today, reports, search and exports.
+
+Server-rendered HTML (:mod:`kiosk.backoffice.html`), one small script for the live page
+(polls ``/api/v1/reports/day`` every few seconds). Operations pages are in :mod:`web_ops`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kiosk.backoffice import auth, exports, reports
+from kiosk.backoffice.api import SESSION_COOKIE, Attendant, Manager, bo, parse_month, session_token
+from kiosk.backoffice.audit import record
+from kiosk.backoffice.charts import bar_chart
+from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
+from kiosk.backoffice.html import page, table, yen
+
+router = APIRouter()
+
+
+async def form(request: Request) -> dict[str, str]:
+    """The urlencoded form body (no python-multipart needed)."""
+    body = (await request.body()).decode("utf-8")
+    return {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+def error_page(exc: BackofficeError) -> HTMLResponse:
+    return page("Problem", f'<p class="error">{escape(str(exc))}</p><p><a href="javascript:history.back()">Back</a></p>', None, status=exc.status)
+
+
+def csv_response(name: str, text: str) -> Response:
+    # UTF-8 with BOM so Excel in Japan opens it correctly
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def day_param(request: Request, value: str | None) -> date:
+    if not value:
+        return bo(request).clock().date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"day {value!r}: use YYYY-MM-DD") from None
+
+
+# --- sign in --------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page() -> HTMLResponse:
+    body = """<form method="post" action="/login">
+<label>User <input name="username" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button>Sign in</button></form>"""
+    return page("Sign in", body, None)
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    data = await form(request)
+    backoffice = bo(request)
+    username = data.get("username", "")
+    try:
+        with backoffice.db.transaction() as session:
+            token = auth.login(session, username, data.get("password", ""), backoffice.clock())
+    except LoginFailed:
+        with backoffice.db.transaction() as session:
+            record(session, backoffice.clock(), username[:64] or "?", "staff.login_failed", username[:200])
+        raise
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=auth.SESSION_HOURS * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    token = session_token(request)
+    if token:
+        with bo(request).db.transaction() as session:
+            auth.logout(session, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# --- live today -----------------------------------------------------------------------------
+
+LIVE_SCRIPT = """
+async function refresh(){
+  const r = await fetch('/api/v1/reports/day', {credentials:'same-origin'});
+  if(!r.ok) return;
+  const d = await r.json();
+  document.getElementById('sales').textContent = d.sales.toLocaleString();
+  document.getElementById('total').textContent = '¥' + d.total.toLocaleString();
+  const rows = (id, items, f) => { document.querySelector('#'+id+' tbody').innerHTML =
+    items.map(i => '<tr>' + f(i).map(c => '<td>' + String(c).replace(/[&<>]/g, '') + '</td>').join('') + '</tr>').join(''); };
+  rows('by-hour', d.by_hour, i => [i.hour + ':00', i.sales, i.total.toLocaleString()]);
+  rows('by-kiosk', d.by_kiosk, i => [i.kiosk_id, i.sales, i.total.toLocaleString()]);
+  rows('by-payment', d.by_payment, i => [i.method, i.count, i.amount.toLocaleString()]);
+  rows('by-tax', d.by_tax, i => [i.rate_percent + '%', i.gross.toLocaleString(), i.tax_amount.toLocaleString()]);
+  document.getElementById('updated').textContent = new Date().toLocaleTimeString();
+}
+setInterval(refresh, 5000);
+"""
+
+
+@router.get("/")
+def today(request: Request, staff: Attendant) -> HTMLResponse:
+    with bo(request).db.reading() as session:
+        r = reports.day_report(session, bo(request).clock().date(), departments=False)
+    body = (
+        f'<div class="card">Sales 件数<b id="sales">{r.sales:,}</b></div>'
+        f'<div class="card">Takings 売上<b id="total">{yen(r.total)}</b></div>'
+        f'<p>Live: refreshes every 5 s (last <span id="updated">now</span>).</p>'
+        + _day_tables(r)
+    )
+    return page(f"Today {r.day}", body, staff, script=LIVE_SCRIPT)
+
+
+def _day_tables(r: reports.DayReport) -> str:
+    return (
+        "<h2>By hour 時間帯別</h2>"
+        + bar_chart([(f"{h}", t) for h, _, t in r.by_hour], title="sales by hour")
+        + table(("Hour", "Sales", "Total ¥"), [(f"{h}:00", n, t) for h, n, t in r.by_hour], id_="by-hour")
+        + "<h2>By kiosk 端末別</h2>"
+        + table(("Kiosk", "Sales", "Total ¥"), r.by_kiosk, id_="by-kiosk")
+        + "<h2>By payment method 支払方法別</h2>"
+        + table(("Method", "Count", "Amount ¥"), r.by_payment, id_="by-payment")
+        + "<h2>By tax rate 税率別</h2>"
+        + table(("Rate", "Gross (tax incl.) ¥", "Tax ¥"), [(f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax], id_="by-tax")
+    )
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+@router.get("/reports/daily")
+def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLResponse:
+    d = day_param(request, day)
+    with bo(request).db.reading() as session:
+        r = reports.day_report(session, d)
+    r.sections = bo(request).plugin_results("kiosk_report_sections", report=r)
+    nav = (
+        f'<form><input type="date" name="day" value="{d}"><button>Show</button> '
+        f'<a href="?day={d - timedelta(days=1)}">← prev</a> <a href="?day={d + timedelta(days=1)}">next →</a> '
+        f'<a href="/reports/daily.csv?day={d}">CSV</a></form>'
+    )
+    body = (
+        nav
+        + f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
+        + f'<div class="card">Tax<b>{yen(r.tax_total)}</b></div>'
+        + _day_tables(r)
+        + "<h2>By department 部門別</h2>"
+        + table(("Department", "Qty", "Amount ¥"), r.by_department)
+        + "".join(f"<section>{escape(str(s))}</section>" for s in r.sections)
+    )
+    return page(f"Daily report {d}", body, staff)
+
+
+@router.get("/reports/daily.csv")
+def daily_csv(request: Request, _: Manager, day: str | None = None) -> Response:
+    d = day_param(request, day)
+    with bo(request).db.reading() as session:
+        r = reports.day_report(session, d)
+    rows = [("total", "", r.sales, r.total)]
+    rows += [("hour", f"{h:02d}", n, t) for h, n, t in r.by_hour]
+    rows += [("kiosk", k, n, t) for k, n, t in r.by_kiosk]
+    rows += [("payment", m, n, a) for m, n, a in r.by_payment]
+    rows += [("tax", f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax]
+    rows += [("department", dep, q, a) for dep, q, a in r.by_department]
+    return csv_response(f"daily-{d}.csv", exports.to_csv(("section", "key", "count", "amount"), rows))
+
+
+def _month(request: Request, month: str | None) -> tuple[int, int]:
+    if month:
+        return parse_month(month)
+    today_ = bo(request).clock().date()
+    return today_.year, today_.month
+
+
+@router.get("/reports/monthly")
+def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLResponse:
+    year, mon = _month(request, month)
+    with bo(request).db.reading() as session:
+        r = reports.month_report(session, year, mon)
+    label = f"{year}-{mon:02d}"
+    rows = [(d["day"], d["sales"], d["total"], d["gross_standard"], d["tax_standard"], d["gross_reduced"], d["tax_reduced"]) for d in r.days]
+    body = (
+        f'<form><input type="month" name="month" value="{label}"><button>Show</button> '
+        f'<a href="/reports/monthly.csv?month={label}">CSV</a></form>'
+        + f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
+        + bar_chart([(d["day"][-2:], d["total"]) for d in r.days], title="sales by day")
+        + table(("Day", "Sales", "Total ¥", "10% gross", "10% tax", "8% gross", "8% tax"), rows)
+    )
+    return page(f"Monthly report {label}", body, staff)
+
+
+@router.get("/reports/monthly.csv")
+def monthly_csv(request: Request, _: Manager, month: str | None = None) -> Response:
+    year, mon = _month(request, month)
+    with bo(request).db.reading() as session:
+        r = reports.month_report(session, year, mon)
+    cols = ("day", "sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced")
+    return csv_response(f"monthly-{year}-{mon:02d}.csv", exports.to_csv(cols, ([d[c] for c in cols] for d in r.days)))
+
+
+@router.get("/reports/pl")
+def profit_loss(request: Request, staff: Manager, month: str | None = None) -> HTMLResponse:
+    year, mon = _month(request, month)
+    first, last = reports.month_bounds(year, mon)
+    with bo(request).db.reading() as session:
+        lines = reports.profit_and_loss(session, first, last)
+    rows = [(x.department, x.revenue, x.tax, x.net, x.cost_of_sales, x.shrinkage, x.gross_profit) for x in lines]
+    total = [sum(r[i] for r in rows) for i in range(1, 7)]
+    body = (
+        f'<form><input type="month" name="month" value="{year}-{mon:02d}"><button>Show</button></form>'
+        + table(("Department", "Sales (incl. tax)", "Tax", "Net sales", "Cost of sales", "Shrinkage", "Gross profit"), [*rows, ("Total", *total)])
+        + "<p>Tax is estimated per department from each line's rate; receipts round once per rate.</p>"
+    )
+    return page(f"P&L by department {year}-{mon:02d}", body, staff)
+
+
+# --- 電帳法 search and exports ----------------------------------------------------------------
+
+
+def _search_query(params: dict[str, str], request: Request) -> exports.SearchQuery:
+    def number(key: str) -> int | None:
+        value = params.get(key, "").strip()
+        if not value:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidInput(f"{key}: a whole number of yen") from None
+
+    return exports.SearchQuery(
+        day_param(request, params["date_from"]) if params.get("date_from") else None,
+        day_param(request, params["date_to"]) if params.get("date_to") else None,
+        number("amount_min"),
+        number("amount_max"),
+        params.get("counterparty", "").strip() or None,
+        limit=100,
+        offset=max(0, int(params.get("offset") or 0)),
+    )
+
+
+@router.get("/search")
+def search_page(request: Request, staff: Manager) -> HTMLResponse:
+    params = dict(request.query_params)
+    q = _search_query(params, request)
+    fields = "".join(
+        f'<label>{label} <input name="{name}" type="{kind}" value="{escape(params.get(name, ""))}"></label> '
+        for name, label, kind in (
+            ("date_from", "Date from 取引日", "date"), ("date_to", "to", "date"),
+            ("amount_min", "Amount from 金額", "number"), ("amount_max", "to", "number"),
+            ("counterparty", "Counterparty 取引先", "text"),
+        )
+    )  # fmt: skip
+    body = f'<form id="search">{fields}<button>Search</button></form>'
+    if params:
+        with bo(request).db.reading() as session:
+            total, rows = exports.search(session, q)
+        csv_link = "/search.csv?" + urlencode({k: v for k, v in params.items() if k != "offset"})
+        body += f'<p><span id="hits">{total:,}</span> sale(s) match. <a href="{csv_link}">CSV</a></p>'
+        body += table(exports.SEARCH_COLUMNS, exports.search_rows(rows), id_="results")
+        if q.offset + q.limit < total:
+            more = urlencode(params | {"offset": str(q.offset + q.limit)})
+            body += f'<a href="/search?{more}">next page →</a>'
+    return page("電子帳簿保存法 search", body, staff)
+
+
+@router.get("/search.csv")
+def search_csv(request: Request, _: Manager) -> Response:
+    q = _search_query(dict(request.query_params), request)
+    rows: list = []
+    with bo(request).db.reading() as session:
+        offset = 0
+        for _page in range(10_000):  # bounded: at most 10 M rows
+            _, found = exports.search(session, exports.SearchQuery(**{**q.__dict__, "limit": exports.MAX_PAGE, "offset": offset}))
+            rows.extend(exports.search_rows(found))
+            if len(found) < exports.MAX_PAGE:
+                break
+            offset += exports.MAX_PAGE
+    return csv_response("search.csv", exports.to_csv(exports.SEARCH_COLUMNS, rows))
+
+
+@router.get("/exports/accounting.csv")
+def accounting_csv(request: Request, date_from: str, date_to: str, _: Manager) -> Response:
+    first, last = day_param(request, date_from), day_param(request, date_to)
+    with bo(request).db.reading() as session:
+        text = exports.to_csv(exports.JOURNAL_COLUMNS, exports.accounting_rows(session, first, last))
+    return csv_response(f"journal-{first}-{last}.csv", text)

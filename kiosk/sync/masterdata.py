@@ -1,0 +1,143 @@
+"""Master data in (マスタ配信): apply a published version whole, or not at all.
+
+The snapshot is checked (checksum, every product valid) before anything is written; then
+the catalogue is replaced and the version, promotions, coupons and configuration are stored
+in **one** SQLite transaction. A crash or error half-way rolls it all back, so the kiosk
+keeps selling from the old version. The runtime picks up the new catalogue through
+``on_applied`` (or at its next start).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from kiosk.domain.product import Product, TaxCategory
+from kiosk.store import LocalStore
+from kiosk.store.models import ConfigRow, ProductRow
+
+log = logging.getLogger(__name__)
+VERSION_KEY = "masterdata.version"
+SECTIONS = ("promotions", "coupons", "config")
+
+
+class MasterDataError(RuntimeError):
+    """The back office's master data could not be applied; the old version stays."""
+
+
+class MasterDataCorrupt(MasterDataError):
+    """The snapshot's checksum does not match: it was damaged on the way. Try again."""
+
+
+class InvalidMasterData(MasterDataError):
+    """A product in the snapshot is not valid; fix it in the back office and republish."""
+
+
+def snapshot_checksum(snapshot: dict[str, Any]) -> str:
+    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_products(snapshot: dict[str, Any]) -> list[Product]:
+    products = []
+    for i, p in enumerate(snapshot.get("products", [])):
+        try:
+            products.append(
+                Product(
+                    sku=p["sku"],
+                    name_ja=p["name_ja"],
+                    name_en=p.get("name_en") or "",
+                    price=int(p["price"]),
+                    tax=TaxCategory(p["tax"]),
+                    gtin=p.get("gtin"),
+                    plu=p.get("plu"),
+                    price_includes_tax=bool(p.get("price_includes_tax", True)),
+                    department=p.get("department") or "general",
+                    age_restricted=bool(p.get("age_restricted", False)),
+                    weighed=bool(p.get("weighed", False)),
+                    names=dict(p.get("names") or {}),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidMasterData(f"product #{i} ({p.get('sku', '?')}): {exc}") from None
+    if not products:
+        raise InvalidMasterData("the snapshot has no products")
+    return products
+
+
+class MasterDataApplier:
+    def __init__(
+        self,
+        store: LocalStore,
+        client: httpx.Client | None = None,
+        token: str = "",
+        *,
+        on_applied: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store, self.client, self.token, self.on_applied = store, client, token, on_applied
+
+    @property
+    def version(self) -> int:
+        return int(self.store.get_config(VERSION_KEY, 0))
+
+    def check(self) -> int | None:
+        """Fetch and apply a newer version if there is one; returns it, else ``None``."""
+        if self.client is None:
+            raise MasterDataError("no back office client configured")
+        headers = {"Authorization": f"Bearer {self.token}"}
+        response = self.client.get("/api/v1/masterdata/current", params={"have": self.version}, headers=headers)
+        response.raise_for_status()
+        body = response.json()
+        if body.get("unchanged"):
+            return None
+        if snapshot_checksum(body["snapshot"]) != body["checksum"]:
+            raise MasterDataCorrupt(f"version {body['version']}: checksum mismatch")
+        version = int(body["version"])
+        self.apply(version, body["snapshot"])
+        self.client.post("/api/v1/masterdata/applied", json={"version": version}, headers=headers)
+        return version
+
+    def apply(self, version: int, snapshot: dict[str, Any], *, _after_row: Callable[[int], None] | None = None) -> int:
+        """Apply ``snapshot`` as ``version`` atomically; returns the number of products.
+
+        ``_after_row`` is a test seam called after each product is written (to crash there).
+        """
+        if version <= self.version:
+            raise MasterDataError(f"version {version} is not newer than the applied {self.version}")
+        products = parse_products(snapshot)  # validate everything before writing anything
+        with self.store.transaction() as session:
+            session.query(ProductRow).delete()
+            for i, p in enumerate(products):
+                session.add(_row(p))
+                if _after_row is not None:
+                    session.flush()
+                    _after_row(i)
+            for key in SECTIONS:
+                session.merge(ConfigRow(key=f"masterdata.{key}", value={"value": snapshot.get(key)}))
+            session.merge(ConfigRow(key=VERSION_KEY, value={"value": version}))
+        log.info("master data version %d applied (%d products)", version, len(products))
+        if self.on_applied is not None:
+            self.on_applied(version)
+        return len(products)
+
+
+def _row(p: Product) -> ProductRow:
+    return ProductRow(
+        sku=p.sku,
+        gtin=p.gtin,
+        plu=p.plu,
+        name_ja=p.name_ja,
+        name_en=p.name_en,
+        names=dict(p.names),
+        price=p.price,
+        tax=p.tax.value,
+        price_includes_tax=p.price_includes_tax,
+        department=p.department,
+        age_restricted=p.age_restricted,
+        weighed=p.weighed,
+    )

@@ -1,0 +1,235 @@
+"""The outbox relay (送信): ships committed sales to the back office, at least once, in order.
+
+Each cycle sends the oldest unsent outbox rows as one batch. The back office answers
+``acked_through`` (every seq up to it is stored there) and the relay marks exactly those rows
+sent. A lost answer just means the same rows go again; the back office acknowledges them
+without writing twice (see :mod:`kiosk.backoffice.ingest`).
+
+Failures (no connection, timeouts, 5xx) back off exponentially with jitter; the clock and
+sleep are injected so tests can run a day of downtime in milliseconds. The relay sets
+``runtime.online`` from whether the back office answers. A revoked kiosk (401/403) stops
+the relay and raises a ``revoked`` alert; a backlog older than ``alert_after`` raises a
+``backlog`` alert for staff.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select, update
+
+from kiosk.store import LocalStore
+from kiosk.store.models import OutboxRow
+from kiosk.sync.backoff import Backoff
+
+log = logging.getLogger(__name__)
+
+
+class AlertKind(StrEnum):
+    BACKLOG = "backlog"  # unsent sales older than the threshold: is the back office down?
+    REVOKED = "revoked"  # the back office refused this kiosk's token: re-enrol it
+    GAP = "gap"  # the back office misses rows this kiosk no longer has: call support
+    REJECTED = "rejected"  # the back office refused a batch as malformed (4xx)
+
+
+@dataclass(frozen=True, slots=True)
+class RelayAlert:
+    kind: AlertKind
+    message: str
+    at: datetime
+    unsent: int = 0
+    oldest_unsent_at: datetime | None = None
+
+
+class CycleOutcome(StrEnum):
+    SENT = "sent"  # a batch was acknowledged (more may be waiting)
+    IDLE = "idle"  # nothing to send
+    FAILED = "failed"  # back office unreachable or failing: backing off
+    STOPPED = "stopped"  # revoked or rejected: needs staff
+
+
+@dataclass(frozen=True, slots=True)
+class CycleResult:
+    outcome: CycleOutcome
+    acked: int = 0
+    detail: str = ""
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        store: LocalStore,
+        client: httpx.Client,
+        token: str,
+        *,
+        runtime: Any = None,
+        clock: Callable[[], datetime] = datetime.now,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        batch_size: int = 100,
+        idle_s: float = 5.0,
+        backoff: Backoff | None = None,
+        alert_after: timedelta = timedelta(minutes=30),
+    ) -> None:
+        self.store, self.client, self.token, self.runtime = store, client, token, runtime
+        self.clock, self.sleep = clock, sleep
+        self.batch_size, self.idle_s, self.alert_after = batch_size, idle_s, alert_after
+        self.backoff = backoff or Backoff(rng=rng or random.Random())
+        self.stopped: AlertKind | None = None
+        self.alerts: list[RelayAlert] = []
+        self._listeners: list[Callable[[RelayAlert], None]] = []
+        self._backlog_alerted = False
+        self.reachable: bool | None = None
+
+    def subscribe(self, listener: Callable[[RelayAlert], None]) -> None:
+        """``listener(alert)`` is called for every alert (e.g. to light the call lamp)."""
+        self._listeners.append(listener)
+
+    # --- one cycle ----------------------------------------------------------------------------
+
+    def send_once(self) -> CycleResult:
+        """Send one batch (or probe when idle) and record the outcome; never sleeps."""
+        if self.stopped:
+            return CycleResult(CycleOutcome.STOPPED, detail=self.stopped.value)
+        rows = self.store.unsent_outbox(self.batch_size)
+        try:
+            if rows:
+                response = self.client.post("/api/v1/sync/outbox", json=self._batch(rows), headers=self._auth())
+            else:
+                response = self.client.get("/api/v1/sync/status", headers=self._auth())
+        except httpx.TransportError as exc:  # no route, refused, timeout, reset, lost answer
+            self._set_reachable(False)
+            return CycleResult(CycleOutcome.FAILED, detail=f"{type(exc).__name__}: {exc}")
+        return self._handle(response, rows)
+
+    def _handle(self, response: httpx.Response, rows: list[OutboxRow]) -> CycleResult:
+        status = response.status_code
+        if status >= 500:
+            self._set_reachable(False)
+            return CycleResult(CycleOutcome.FAILED, detail=f"HTTP {status}")
+        self._set_reachable(True)
+        if status in (401, 403):
+            return self._stop(AlertKind.REVOKED, f"back office refused this kiosk (HTTP {status}): {_detail(response)}; re-enrol it")
+        if status == 409:
+            return self._rewind(int(response.json().get("expected_seq") or 0))
+        if status >= 400:
+            return self._stop(AlertKind.REJECTED, f"back office rejected a batch (HTTP {status}): {_detail(response)}")
+        self.backoff.reset()
+        if not rows:
+            return CycleResult(CycleOutcome.IDLE)
+        acked_through = int(response.json()["acked_through"])
+        acked = [r.seq for r in rows if r.seq <= acked_through]
+        self.store.mark_sent(acked, self.clock())
+        return CycleResult(CycleOutcome.SENT, acked=len(acked))
+
+    def _rewind(self, expected: int) -> CycleResult:
+        """The back office lacks rows from ``expected`` on (restored from a backup): resend."""
+        with self.store.transaction() as session:
+            lowest = session.scalar(select(func.min(OutboxRow.seq)).where(OutboxRow.seq >= expected))
+            if lowest == expected:
+                session.execute(update(OutboxRow).where(OutboxRow.seq >= expected).values(sent_at=None))
+        if lowest != expected:
+            return self._stop(AlertKind.GAP, f"back office expects outbox seq {expected}, which this kiosk does not have")
+        log.warning("back office is behind: resending outbox from seq %d", expected)
+        return CycleResult(CycleOutcome.SENT, detail=f"rewound to {expected}")
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def run(self, max_cycles: int, *, stop_when_idle: bool = False) -> CycleResult:
+        """Run up to ``max_cycles`` cycles, sleeping (injected) between them as needed."""
+        result = CycleResult(CycleOutcome.IDLE)
+        for _ in range(max_cycles):
+            result = self.send_once()
+            self.check_backlog()
+            if result.outcome is CycleOutcome.STOPPED or (stop_when_idle and result.outcome is CycleOutcome.IDLE):
+                break
+            if result.outcome is CycleOutcome.FAILED:
+                self.sleep(self.backoff.next_delay())
+            elif result.outcome is CycleOutcome.IDLE:
+                self.sleep(self.idle_s)
+        return result
+
+    # --- staff alerts -------------------------------------------------------------------------
+
+    def oldest_unsent(self) -> tuple[int, datetime | None]:
+        with self.store.transaction() as session:
+            count, oldest = session.execute(
+                select(func.count(), func.min(OutboxRow.created_at)).where(OutboxRow.sent_at.is_(None))
+            ).one()
+        return int(count), oldest
+
+    def check_backlog(self) -> RelayAlert | None:
+        """Alert (once per episode) when the oldest unsent sale is older than ``alert_after``."""
+        count, oldest = self.oldest_unsent()
+        now = self.clock()
+        if oldest is None or now - oldest <= self.alert_after:
+            self._backlog_alerted = False
+            return None
+        alert = RelayAlert(
+            AlertKind.BACKLOG,
+            f"{count} sale(s) not yet sent; the oldest is from {oldest:%Y-%m-%d %H:%M}. Is the back office down?",
+            now,
+            count,
+            oldest,
+        )
+        if not self._backlog_alerted:
+            self._backlog_alerted = True
+            self._emit(alert)
+        return alert
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _batch(self, rows: list[OutboxRow]) -> dict[str, Any]:
+        return {
+            "events": [
+                {
+                    "seq": r.seq,
+                    "event_id": r.event_id,
+                    "kind": r.kind,
+                    "aggregate_id": r.aggregate_id,
+                    "created_at": r.created_at.isoformat(),
+                    "payload": r.payload,
+                }
+                for r in rows
+            ]
+        }
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def _set_reachable(self, reachable: bool) -> None:
+        if reachable != self.reachable:
+            log.info("back office %s", "reachable" if reachable else "unreachable")
+        self.reachable = reachable
+        if self.runtime is not None:
+            self.runtime.online = reachable
+
+    def _stop(self, kind: AlertKind, message: str) -> CycleResult:
+        self.stopped = kind
+        count, oldest = self.oldest_unsent()
+        self._emit(RelayAlert(kind, message, self.clock(), count, oldest))
+        return CycleResult(CycleOutcome.STOPPED, detail=message)
+
+    def _emit(self, alert: RelayAlert) -> None:
+        log.warning("sync alert %s: %s", alert.kind, alert.message)
+        self.alerts.append(alert)
+        for listener in list(self._listeners):
+            try:
+                listener(alert)
+            except Exception:
+                log.exception("relay alert listener failed")
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", ""))
+    except ValueError:
+        return response.text[:200]

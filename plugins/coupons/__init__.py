@@ -1,0 +1,265 @@
+"""Coupons (クーポン): signed QR coupons, shared barcode coupons, coupons attached to members.
+
+A scanned coupon is verified (signature, validity, limits) and reserved for the sale at
+once; its offer is settled with the promotions; at commit the applied ones are consumed and
+the rest released; a cancelled sale releases them all. Settings: ``[plugins.coupons]`` —
+``hmac_key`` or ``ed25519_public_key``, ``[plugins.coupons.definitions.<id>]`` terms and
+``[plugins.coupons.barcodes]`` (printed code → definition id). See docs/loyalty.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from kiosk.domain.events import CheckoutState, ScanClaim
+from kiosk.domain.money import format_yen
+from kiosk.domain.receipt import ReceiptSection
+from kiosk.hookspecs import hookimpl
+from kiosk.store import journal
+from kiosk.store.models import OutboxRow
+from plugins.coupons import tables as t
+from plugins.coupons.book import CouponBook, ReconcileReport
+from plugins.coupons.codes import Verifier, is_coupon_qr
+from plugins.coupons.errors import CouponNotApplicable, CouponRejected
+from plugins.coupons.rules import CouponTerms, HeldCoupon, coupon_offer
+from plugins.promotions.pricing import Offer, coordinator_present, settle
+
+__all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]
+
+NAME = "coupons"
+
+
+def coupons_for(runtime: Any) -> Plugin:
+    for plugin in runtime.host.pm.get_plugins():
+        if isinstance(plugin, Plugin) and plugin.book is not None:
+            return plugin
+    raise LookupError("the coupons plugin is not loaded on this kiosk")
+
+
+class Plugin:
+    def __init__(self) -> None:
+        self.runtime: Any = None
+        self.book: CouponBook | None = None
+        self.verifier = Verifier()
+        self.definitions: dict[str, CouponTerms] = {}
+        self.barcodes: dict[str, str] = {}
+        self.held: list[HeldCoupon] = []
+        self.held_sale_id: str | None = None
+
+    @hookimpl
+    def kiosk_startup(self, runtime: Any) -> None:
+        settings = runtime.config.plugin_settings(NAME)
+        self.runtime = runtime
+        self.verifier = Verifier.from_settings(settings)
+        self.definitions = {
+            cid: CouponTerms.from_mapping(cid, data)
+            for cid, data in dict(settings.get("definitions", {})).items()
+        }
+        self.barcodes = {str(k): str(v) for k, v in dict(settings.get("barcodes", {})).items()}
+        self.book = CouponBook(runtime.store, runtime.config.kiosk_id)
+        committed = {row.sale_id for row in runtime.store.list_sales(500)}
+        self.book.recover(committed, runtime.clock())
+
+    # --- scanning ------------------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:
+        if self.book is None or not (is_coupon_qr(scan.code) or scan.code in self.barcodes):
+            return None
+        try:
+            held = self.take(scan.code)
+        except CouponRejected as exc:
+            self.runtime.store.journal_event(
+                "coupon_rejected",
+                {"reason": exc.reason, "sale_id": self.runtime.sale_id},
+                self.runtime.clock(),
+            )
+            return ScanClaim(NAME, exc.message_ja, exc.message_en, payload=exc)
+        return ScanClaim(
+            NAME,
+            f"クーポン「{held.terms.label_ja}」を受け付けました。",
+            f"Coupon accepted: {held.terms.label_en}.",
+            payload=held,
+        )
+
+    def take(self, code: str) -> HeldCoupon:
+        """Verify and reserve a scanned coupon; raises a :class:`CouponRejected` subclass."""
+        runtime = self.runtime
+        today = runtime.clock().date()
+        if is_coupon_qr(code):
+            payload = self.verifier.verify(code)
+            terms = self._terms(str(payload["cid"]), payload.get("t"))
+            bound = payload.get("m")
+            if bound and bound != runtime.member_id:
+                raise CouponNotApplicable(
+                    "このクーポンは会員様専用です。先に会員カードを読み取ってください。",
+                    "This coupon belongs to a member: scan that member's card first.",
+                )
+            exp = date.fromisoformat(payload["exp"]) if payload.get("exp") else None
+            held = HeldCoupon(f"{payload['cid']}:{payload['sn']}", terms, True, exp)
+        else:
+            terms = self._terms(self.barcodes[code], None)
+            held = HeldCoupon(terms.definition_id, terms, False)
+        terms.check_valid(today, held.expires)
+        if terms.members_only and runtime.member_id is None:
+            raise CouponNotApplicable(
+                "会員様限定クーポンです。先に会員カードを読み取ってください。",
+                "Members only: scan your member card first, then the coupon.",
+            )
+        self._sync_session()
+        if any(h.coupon_id == held.coupon_id for h in self.held):
+            raise CouponNotApplicable(
+                "このクーポンは読み取り済みです。", "This coupon is already on this sale."
+            )
+        if self.held and (not terms.combinable or not all(h.terms.combinable for h in self.held)):
+            raise CouponNotApplicable(
+                "このクーポンは他のクーポンと併用できません。",
+                "This coupon cannot be combined with another coupon.",
+            )
+        self.book.reserve(held, runtime.sale_id, runtime.member_id, runtime.clock())
+        self.held.append(held)
+        runtime.checkout.refresh_adjustments()
+        return held
+
+    def remove(self, coupon_id: str) -> None:
+        """The shopper took a coupon back off the sale: free it and re-price."""
+        self.held = [h for h in self.held if h.coupon_id != coupon_id]
+        self.book.release(self.runtime.sale_id, self.runtime.clock(), coupon_id)
+        self.runtime.checkout.refresh_adjustments()
+
+    # --- member coupons (attached by the back office) ------------------------------------
+
+    def attach(self, member_id: str, definition_id: str) -> None:
+        if definition_id not in self.definitions:
+            raise KeyError(f"no coupon definition {definition_id!r}: sync the coupon terms first")
+        with self.runtime.store.transaction() as session:
+            key = {"member_id": member_id, "definition_id": definition_id}
+            if session.execute(sa.select(t.member_coupons).filter_by(**key)).first() is None:
+                session.execute(
+                    t.member_coupons.insert().values(**key, attached_at=self.runtime.clock())
+                )
+
+    def member_coupons(self, member_id: str) -> list[HeldCoupon]:
+        with self.runtime.store.transaction() as session:
+            rows = session.execute(
+                sa.select(t.member_coupons).where(t.member_coupons.c.member_id == member_id)
+            ).all()
+        return [
+            HeldCoupon(
+                f"{row.definition_id}@{member_id}",
+                self.definitions[row.definition_id],
+                False,
+                origin="member",
+            )
+            for row in rows
+            if row.definition_id in self.definitions
+        ]
+
+    # --- pricing -------------------------------------------------------------------------
+
+    def pricing_offers(self, basket: Any, context: Any) -> list[Offer]:
+        self._sync_session()
+        coupons = list(self.held)
+        if context.member_id and all(h.terms.combinable for h in coupons):
+            for held in self.member_coupons(context.member_id):
+                try:
+                    held.terms.check_valid(context.now.date())
+                except CouponRejected:
+                    continue
+                if coupons and not held.terms.combinable:
+                    continue
+                coupons.append(held)
+        offers = [coupon_offer(h, basket) for h in coupons]
+        return [o for o in offers if o is not None]
+
+    @hookimpl
+    def kiosk_adjust_basket(self, basket: Any, context: Any) -> list[Any]:
+        if self.book is None or coordinator_present(self.runtime):
+            return []
+        return settle(basket.active_lines, self.pricing_offers(basket, context))
+
+    # --- sale end ------------------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_sale_completed(self, sale: Any) -> None:
+        if self.book is None:
+            return
+        applied = {a.key for a in sale.adjustments if a.source == NAME}
+        at = sale.completed_at
+        for held in self.member_coupons(sale.member_id) if sale.member_id else []:
+            if held.key in applied:  # a member coupon is reserved only when it is used
+                self.book.reserve(held, sale.sale_id, sale.member_id, at)
+        consumed = self.book.settle(
+            sale.sale_id, [c for c in self._all_ids(sale) if f"coupon-{c}" in applied], at
+        )
+        self.held, self.held_sale_id = [], None
+        if consumed:
+            document = {"sale_id": sale.sale_id, "kiosk_id": sale.kiosk_id, "coupons": consumed}
+            with self.runtime.store.transaction() as session:
+                session.add(
+                    OutboxRow(
+                        event_id=str(uuid.uuid4()),
+                        kind="coupons",
+                        aggregate_id=sale.sale_id,
+                        payload=document,
+                        created_at=at,
+                    )
+                )
+                journal.append(session, "coupons_consumed", document, at=at)
+
+    @hookimpl
+    def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
+        if self.book is not None and new is CheckoutState.IDLE and old is not CheckoutState.PAID:
+            if self.held_sale_id is not None:
+                self.book.release(self.held_sale_id, self.runtime.clock())
+            self.held, self.held_sale_id = [], None
+
+    @hookimpl
+    def kiosk_receipt_sections(self, sale: Any) -> list[ReceiptSection]:
+        if self.book is None:
+            return []
+        used = [a for a in sale.adjustments if a.source == NAME]
+        if not used:
+            return []
+        ja = sale.language == "ja"
+        lang = "ja" if ja else "en"
+        lines = tuple(f"{a.label(lang)} {format_yen(a.amount, lang)}" for a in used)
+        return [ReceiptSection("ご利用クーポン" if ja else "Coupons used", lines)]
+
+    def reconcile(self, consumed: Any) -> ReconcileReport:
+        """Sync step: the back office's consumed coupons (see :meth:`CouponBook.reconcile`)."""
+        report = self.book.reconcile(consumed, self.runtime.clock())
+        lost = {c.coupon_id for c in report.conflicts if c.local_state == "reserved"}
+        if lost:  # the current sale holds a coupon another kiosk already used: drop it
+            self.held = [h for h in self.held if h.coupon_id not in lost]
+            for coupon_id in lost:
+                self.book.release(self.runtime.sale_id, self.runtime.clock(), coupon_id)
+            self.runtime.checkout.refresh_adjustments()
+        return report
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _terms(self, definition_id: str, inline: Any) -> CouponTerms:
+        if isinstance(inline, dict):
+            return CouponTerms.from_mapping(definition_id, inline)  # signed with the code
+        if definition_id not in self.definitions:
+            raise CouponNotApplicable(
+                "このクーポンはこの店舗では使えません。", "This coupon is not valid in this store."
+            )
+        return self.definitions[definition_id]
+
+    def _sync_session(self) -> None:
+        """Held coupons belong to one sale; a new sale id means the last one ended."""
+        if self.held_sale_id != self.runtime.sale_id:
+            self.held, self.held_sale_id = [], self.runtime.sale_id
+
+    def _all_ids(self, sale: Any) -> list[str]:
+        with self.runtime.store.transaction() as session:
+            rows = session.execute(
+                sa.select(t.uses.c.coupon_id).where(t.uses.c.sale_id == sale.sale_id)
+            ).all()
+        return [r.coupon_id for r in rows]

@@ -1,0 +1,134 @@
+"""Coupon terms (what a coupon gives and when) and the offer it makes on a basket.
+
+Kinds, by ``scope``: ``basket`` (fixed yen or % off the whole basket), ``item`` (off the
+lines of one SKU) and ``department`` (off one department's lines, e.g. 青果 10 %). Either
+``amount_off`` or ``percent_off``. ``min_spend`` is checked against what the basket still
+holds after promotions. ``stackable = false``: not on lines a promotion already discounted;
+``combinable = false``: not together with another coupon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kiosk.domain.basket import AdjustmentKind, Basket
+from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon
+from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, Offer
+
+SCOPES = ("basket", "item", "department")
+
+
+@dataclass(frozen=True, slots=True)
+class CouponTerms:
+    definition_id: str
+    label_ja: str
+    label_en: str
+    scope: str = "basket"
+    amount_off: int = 0
+    percent_off: int = 0
+    sku: str | None = None
+    department: str | None = None
+    min_spend: int = 0
+    valid_from: date | None = None
+    valid_to: date | None = None  # inclusive
+    per_member: int = 0  # uses per member (0: no limit)
+    global_limit: int = 0  # uses in the store for a shared barcode coupon (0: no limit)
+    stackable: bool = True
+    combinable: bool = True
+    members_only: bool = False
+
+    @classmethod
+    def from_mapping(cls, definition_id: str, data: Mapping[str, Any]) -> CouponTerms:
+        scope = data.get("scope", "basket")
+        if scope not in SCOPES:
+            raise ValueError(f"coupon {definition_id}: scope must be one of {', '.join(SCOPES)}")
+        amount, percent = int(data.get("amount_off", 0)), int(data.get("percent_off", 0))
+        if (amount > 0) == (percent > 0) or amount < 0 or not 0 <= percent <= 100:
+            raise ValueError(f"coupon {definition_id}: give amount_off or percent_off (1–100)")
+        if scope == "item" and not data.get("sku"):
+            raise ValueError(f"coupon {definition_id}: an item coupon needs sku")
+        if scope == "department" and not data.get("department"):
+            raise ValueError(f"coupon {definition_id}: a department coupon needs department")
+
+        def day(key: str) -> date | None:
+            value = data.get(key)
+            return date.fromisoformat(str(value)) if value else None
+
+        return cls(
+            definition_id=definition_id,
+            label_ja=str(data.get("label_ja", "クーポン")),
+            label_en=str(data.get("label_en", "Coupon")),
+            scope=scope,
+            amount_off=amount,
+            percent_off=percent,
+            sku=data.get("sku"),
+            department=data.get("department"),
+            min_spend=int(data.get("min_spend", 0)),
+            valid_from=day("valid_from"),
+            valid_to=day("valid_to"),
+            per_member=int(data.get("per_member", 0)),
+            global_limit=int(data.get("global_limit", 0)),
+            stackable=bool(data.get("stackable", True)),
+            combinable=bool(data.get("combinable", True)),
+            members_only=bool(data.get("members_only", False)),
+        )
+
+    def check_valid(self, today: date, expires: date | None = None) -> None:
+        end = min(d for d in (self.valid_to, expires) if d) if (self.valid_to or expires) else None
+        if end is not None and today > end:
+            raise ExpiredCoupon(
+                f"このクーポンは有効期限({end:%Y/%m/%d})が過ぎています。",
+                f"This coupon expired on {end:%Y-%m-%d}.",
+            )
+        if self.valid_from is not None and today < self.valid_from:
+            raise CouponNotApplicable(
+                f"このクーポンは{self.valid_from:%Y/%m/%d}から使えます。",
+                f"This coupon can be used from {self.valid_from:%Y-%m-%d}.",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCoupon:
+    """A coupon taken for the current sale (scanned, or attached to the member)."""
+
+    coupon_id: str  # the serial of a QR coupon; definition id for a shared barcode coupon
+    terms: CouponTerms
+    single_use: bool
+    expires: date | None = None
+    origin: str = "scan"  # scan | member
+
+    @property
+    def key(self) -> str:
+        return f"coupon-{self.coupon_id}"
+
+
+def coupon_offer(held: HeldCoupon, basket: Basket) -> Offer | None:
+    """The offer ``held`` makes on ``basket`` (``None`` if none of its lines are there)."""
+    terms = held.terms
+    if terms.scope == "basket":
+        line_ids: tuple[int, ...] = ()
+    else:
+        line_ids = tuple(
+            line.line_id
+            for line in basket.active_lines
+            if (terms.scope == "item" and line.product.sku == terms.sku)
+            or (terms.scope == "department" and line.product.department == terms.department)
+        )
+        if not line_ids:
+            return None
+    return Offer(
+        key=held.key,
+        kind=AdjustmentKind.COUPON,
+        label_ja=terms.label_ja,
+        label_en=terms.label_en,
+        stage=STAGE_BASKET_COUPON if terms.scope == "basket" else STAGE_ITEM_COUPON,
+        amount_off=terms.amount_off,
+        percent_off=terms.percent_off,
+        line_ids=line_ids,
+        min_spend=terms.min_spend,
+        exclusive=not terms.stackable,
+        source="coupons",
+    )

@@ -1,0 +1,123 @@
+"""Loyalty (ポイントカード): members, points, member prices, enrolment with consent.
+
+Hooks: a member card or app QR is claimed at scan; member prices and points-as-discount are
+offers settled with the promotions (see :mod:`plugins.promotions.pricing`); points are also a
+tender (``points`` payment method); a committed sale books its points and adds a receipt
+section. The UI reaches the service with :func:`loyalty_for`. Settings: ``[plugins.loyalty]``
+(see docs/loyalty.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.domain.events import CheckoutState, ScanClaim
+from kiosk.domain.receipt import ReceiptSection
+from kiosk.hookspecs import hookimpl
+from plugins.loyalty.errors import ForgedMemberCode, UnknownMember
+from plugins.loyalty.service import LoyaltyService, MemberView
+from plugins.loyalty.tender import PointsMethod
+from plugins.promotions.pricing import coordinator_present, settle
+
+__all__ = ["LoyaltyService", "MemberView", "Plugin", "loyalty_for"]
+
+NAME = "loyalty"
+
+
+def loyalty_for(runtime: Any) -> LoyaltyService:
+    """The loyalty service of ``runtime`` (raises LookupError if the plugin is not loaded)."""
+    for plugin in runtime.host.pm.get_plugins():
+        if isinstance(plugin, Plugin) and plugin.service is not None:
+            return plugin.service
+    raise LookupError("the loyalty plugin is not loaded on this kiosk")
+
+
+class Plugin:
+    def __init__(self) -> None:
+        self.service: LoyaltyService | None = None
+        self.runtime: Any = None
+        self.method: PointsMethod | None = None
+
+    @hookimpl
+    def kiosk_startup(self, runtime: Any) -> None:
+        self.runtime = runtime
+        self.service = LoyaltyService(runtime, runtime.config.plugin_settings(NAME))
+        self.service.recover()
+
+    @hookimpl
+    def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:
+        service = self.service
+        if service is None or not service.is_member_code(scan.code):
+            return None
+        try:
+            view = service.identify_code(scan.code)
+        except ForgedMemberCode as exc:
+            return ScanClaim(NAME, "この会員コードは使えません。", str(exc), payload=None)
+        except UnknownMember as exc:
+            return ScanClaim(NAME, "会員が見つかりません。係員にお尋ねください。", str(exc))
+        name = f" {view.display_name} 様" if view.display_name else ""
+        return ScanClaim(
+            NAME,
+            f"会員{name} ポイント残高 {view.points}pt",
+            f"Member{' ' + view.display_name if view.display_name else ''}: {view.points} points",
+            payload=view,
+        )
+
+    def pricing_offers(self, basket: Any, context: Any) -> list[Any]:
+        return self.service.offers(basket, context.member_id) if self.service else []
+
+    @hookimpl
+    def kiosk_adjust_basket(self, basket: Any, context: Any) -> list[Any]:
+        if self.service is None or coordinator_present(self.runtime):
+            return []  # the promotions plugin settles our offers with everyone else's
+        return settle(basket.active_lines, self.pricing_offers(basket, context))
+
+    @hookimpl
+    def kiosk_payment_methods(self, runtime: Any) -> list[PointsMethod]:
+        if self.service is None:
+            return []
+        if self.method is None:
+            service = self.service
+            self.method = PointsMethod(
+                service.ledger,
+                member=lambda: runtime.member_id,
+                held=lambda: service.points_discount,
+                clock=lambda: runtime.clock(),
+            )
+        return [self.method]
+
+    @hookimpl
+    def kiosk_sale_completed(self, sale: Any) -> None:
+        if self.service is not None:
+            self.service.record_sale(sale.to_document())
+
+    @hookimpl
+    def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
+        if self.service is not None and new is CheckoutState.IDLE:
+            self.service.end_session()
+
+    @hookimpl
+    def kiosk_receipt_sections(self, sale: Any) -> list[ReceiptSection]:
+        if self.service is None or not sale.member_id:
+            return []
+        record = self.service.sale_record(sale.sale_id)
+        if record is None:
+            return []
+        ja = sale.language == "ja"
+        balance = self.service.balance(sale.member_id)
+        masked = "****" + sale.member_id[-4:]
+        lines = [
+            f"{'会員番号' if ja else 'Member'} {masked}",
+            f"{'今回獲得ポイント' if ja else 'Points earned'} {record['earned']}pt",
+        ]
+        used = record["redeemed_tender"] + record["redeemed_discount"]
+        if used:
+            lines.append(f"{'ご利用ポイント' if ja else 'Points used'} {used}pt")
+        lines.append(f"{'ポイント残高' if ja else 'Points balance'} {balance.points}pt")
+        expiry = balance.next_expiry()
+        if expiry is not None:
+            when = expiry[0].strftime("%Y/%m/%d")
+            lines.append(
+                f"{'うち' if ja else 'of which'} {expiry[1]}pt {'有効期限' if ja else 'expire'} {when}"
+            )
+        return [ReceiptSection("ポイント" if ja else "Points", tuple(lines))]

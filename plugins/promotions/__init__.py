@@ -1,0 +1,147 @@
+"""Promotions (販促): mix and match, buy X get Y, time sales, department discounts, markdowns.
+
+This plugin also *settles* every pricing offer on the kiosk (``settles_offers = True``): it
+asks the loyalty and coupon plugins for theirs (member prices, points discount, coupons)
+and turns all of them into adjustments in one deterministic pass (see :mod:`.pricing`), so
+no combination can make a line or the basket negative. Settings: ``[plugins.promotions]``
+with ``markdown_prefix`` and ``[plugins.promotions.rules.<id>]`` (see :mod:`.rules`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kiosk.domain.basket import AdjustmentKind
+from kiosk.domain.catalogue import UnknownProduct
+from kiosk.domain.events import CheckoutState, ScanClaim
+from kiosk.domain.money import format_yen
+from kiosk.domain.receipt import ReceiptSection
+from kiosk.hookspecs import hookimpl
+from plugins.promotions.deals import best_deals, deal_offers
+from plugins.promotions.markdown import Markdown, parse_markdown
+from plugins.promotions.pricing import STAGE_PRICE, Offer, providers, remaining_after, settle
+from plugins.promotions.rules import PromotionRule, load_rules
+
+__all__ = ["Plugin", "PromotionRule"]
+
+NAME = "promotions"
+SAVING_KINDS = (AdjustmentKind.PROMOTION, AdjustmentKind.MARKDOWN, AdjustmentKind.MEMBER_PRICE)
+
+log = logging.getLogger(__name__)
+
+
+class Plugin:
+    settles_offers = True
+
+    def __init__(self) -> None:
+        self.runtime: Any = None
+        self.rules: tuple[PromotionRule, ...] = ()
+        self.markdown_prefix: str | None = None
+        self.markdowns: list[Markdown] = []
+
+    @hookimpl
+    def kiosk_startup(self, runtime: Any) -> None:
+        settings = runtime.config.plugin_settings(NAME)
+        self.runtime = runtime
+        self.rules = load_rules(settings)
+        self.markdown_prefix = settings.get("markdown_prefix")
+
+    # --- markdown labels -----------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:
+        label = parse_markdown(scan.code, self.markdown_prefix)
+        if label is None:
+            return None
+        try:
+            product = self._product(checkout, label.item_code)
+        except UnknownProduct:
+            return ScanClaim(
+                NAME,
+                "この値引きシールの商品は登録されていません。係員をお呼びください。",
+                "The item on this markdown label is not in our catalogue. Please call staff.",
+            )
+        if product.weighed:
+            return ScanClaim(
+                NAME,
+                "量り売りの商品には値引きシールを使えません。係員をお呼びください。",
+                "Markdown labels do not apply to items sold by weight. Please call staff.",
+            )
+        line = checkout.add_plu(product.plu)
+        self.markdowns.append(Markdown(line.line_id, label.reduced_price))
+        checkout.refresh_adjustments()
+        return ScanClaim(
+            NAME,
+            f"見切り品 {product.name_ja} {format_yen(label.reduced_price, 'ja')}",
+            f"Reduced: {product.name_en} {format_yen(label.reduced_price, 'en')}",
+            payload=line.line_id,
+        )
+
+    @staticmethod
+    def _product(checkout: Any, item_code: str) -> Any:
+        """The label's 5-digit item code, as a PLU with or without its leading zeros."""
+        try:
+            return checkout.catalogue.by_plu(item_code)
+        except UnknownProduct:
+            return checkout.catalogue.by_plu(item_code.lstrip("0") or "0")
+
+    def _markdown_offers(self, basket: Any) -> list[Offer]:
+        offers, used = [], {}
+        for n, markdown in enumerate(self.markdowns):
+            try:
+                line = basket.line(markdown.line_id)
+            except Exception:
+                continue
+            used[line.line_id] = used.get(line.line_id, 0) + 1
+            if line.voided or used[line.line_id] > line.quantity:
+                continue  # more labels than units left on the line
+            off = line.unit_price - markdown.reduced_price
+            if off > 0:
+                offers.append(
+                    Offer(
+                        key=f"markdown-{n:03d}",
+                        kind=AdjustmentKind.MARKDOWN,
+                        label_ja=f"見切り {line.product.name_ja}",
+                        label_en=f"Reduced {line.product.name_en}",
+                        stage=STAGE_PRICE,
+                        amount_off=off,
+                        line_ids=(line.line_id,),
+                        source=NAME,
+                    )
+                )
+        return offers
+
+    # --- settling every offer ------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_adjust_basket(self, basket: Any, context: Any) -> list[Any]:
+        lines = basket.active_lines
+        offers = self._markdown_offers(basket)
+        for provider in providers(self.runtime) if self.runtime is not None else []:
+            try:
+                offers += provider.pricing_offers(basket, context)
+            except Exception:  # one provider's bug must not take the others' discounts away
+                log.exception("pricing offers of %r failed; settled without them", provider)
+        price_changes = [o for o in offers if o.stage == STAGE_PRICE]
+        remaining = remaining_after(lines, settle(lines, price_changes))
+        active = [r for r in self.rules if r.active(context.now)]
+        promotions = deal_offers(best_deals(lines, remaining, active))
+        return settle(lines, [*offers, *promotions])
+
+    @hookimpl
+    def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
+        if new is CheckoutState.IDLE:
+            self.markdowns = []
+
+    @hookimpl
+    def kiosk_receipt_sections(self, sale: Any) -> list[ReceiptSection]:
+        savings = [a for a in sale.adjustments if a.kind in SAVING_KINDS]
+        if not savings:
+            return []
+        ja = sale.language == "ja"
+        lang = "ja" if ja else "en"
+        lines = [f"{a.label(lang)} {format_yen(a.amount, lang)}" for a in savings]
+        total = sum(a.amount for a in savings)
+        lines.append(f"{'お値引き合計' if ja else 'You saved'} {format_yen(-total, lang)}")
+        return [ReceiptSection("お買い得" if ja else "Savings", tuple(lines))]

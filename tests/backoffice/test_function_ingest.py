@@ -1,0 +1,93 @@
+"""Ingest: idempotent by sale UUID and seq, ordered per kiosk, authenticated."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from kiosk.backoffice.auth import enrol_kiosk, revoke_kiosk
+from kiosk.backoffice.models import KioskEventRow, KioskRow, ProductRow, SaleLineRow, SaleRow
+from tests.backoffice.factories import DAY
+from tests.backoffice.helpers import event, post
+
+
+def count(bo_db, model) -> int:
+    with bo_db.reading() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_function_a_batch_is_stored_and_acknowledged(client, bo_db, kiosk_token):
+    """GIVEN three sales WHEN posted THEN stored with lines and acked through seq 3."""
+    response = post(client, kiosk_token, [event(i, DAY + timedelta(minutes=i)) for i in (1, 2, 3)])
+    assert response.json() == {"acked_through": 3, "applied": 3, "duplicates": 0, "expected_seq": None}
+    assert count(bo_db, SaleRow) == 3 and count(bo_db, SaleLineRow) >= 3
+
+
+def test_function_a_resent_batch_is_acknowledged_but_not_doubled(client, bo_db, kiosk_token):
+    """GIVEN a batch already stored (its answer was lost) WHEN resent THEN acked, not written."""
+    events = [event(i, DAY) for i in (1, 2)]
+    post(client, kiosk_token, events)
+    again = post(client, kiosk_token, [*events, event(3, DAY)]).json()
+    assert again["acked_through"] == 3 and again["applied"] == 1 and again["duplicates"] == 2
+    assert count(bo_db, SaleRow) == 3
+
+
+def test_function_a_gap_is_refused_with_the_expected_seq(client, bo_db, kiosk_token):
+    """GIVEN seq 1 stored WHEN seq 3 comes next THEN 409 naming seq 2, nothing written."""
+    post(client, kiosk_token, [event(1, DAY)])
+    response = post(client, kiosk_token, [event(3, DAY)])
+    assert response.status_code == 409 and response.json()["expected_seq"] == 2
+    assert count(bo_db, SaleRow) == 1
+
+
+def test_function_a_gap_inside_a_batch_stops_there(client, bo_db, kiosk_token):
+    result = post(client, kiosk_token, [event(1, DAY), event(2, DAY), event(4, DAY)]).json()
+    assert result["acked_through"] == 2 and result["expected_seq"] == 3
+    assert count(bo_db, SaleRow) == 2
+
+
+def test_function_the_same_sale_under_a_new_seq_is_not_doubled(client, bo_db, kiosk_token):
+    """A re-imaged kiosk resending an old sale under a new seq: unique by sale UUID."""
+    post(client, kiosk_token, [event(1, DAY, n=7)])
+    result = post(client, kiosk_token, [event(2, DAY, n=7)]).json()
+    assert result == {"acked_through": 2, "applied": 0, "duplicates": 1, "expected_seq": None}
+    assert count(bo_db, SaleRow) == 1
+
+
+def test_function_other_events_are_kept(client, bo_db, kiosk_token):
+    post(client, kiosk_token, [{"seq": 1, "event_id": "e-1", "kind": "void", "payload": {"why": "x"}}])
+    assert count(bo_db, KioskEventRow) == 1
+
+
+def test_function_kiosks_cannot_post_for_each_other(client, bo_db, clock, kiosk_token):
+    with bo_db.transaction() as s:
+        other = enrol_kiosk(s, "K02", clock())
+    response = post(client, other, [event(1, DAY, kiosk_id="K01")])
+    assert response.status_code == 422
+
+
+def test_function_revoked_and_unknown_tokens_are_refused(client, bo_db, clock, kiosk_token):
+    assert post(client, "K99.secret", [event(1, DAY)]).status_code == 401
+    assert post(client, kiosk_token + "x", [event(1, DAY)]).status_code == 401
+    with bo_db.transaction() as s:
+        revoke_kiosk(s, "K01", clock(), "test")
+    response = post(client, kiosk_token, [event(1, DAY)])
+    assert response.status_code == 403 and "revoked" in response.json()["detail"]
+
+
+def test_function_tokens_are_stored_hashed(bo_db, kiosk_token):
+    with bo_db.reading() as s:
+        row = s.get(KioskRow, "K01")
+    secret = kiosk_token.split(".", 1)[1]
+    assert secret not in row.token_hash and len(row.token_hash) == 64
+
+
+def test_function_sales_take_stock_down(client, bo_db, clock, kiosk_token):
+    from tests.factories import ONIGIRI
+
+    with bo_db.transaction() as s:
+        s.add(ProductRow(sku=ONIGIRI.sku, name_ja="おにぎり", price=150, on_hand=20))
+    post(client, kiosk_token, [event(1, DAY, n=4)])  # sale n=4 is 2 × ONIGIRI
+    with bo_db.reading() as s:
+        assert s.get(ProductRow, ONIGIRI.sku).on_hand == 18

@@ -1,0 +1,134 @@
+"""The outbox relay: delivery, backoff, reachability, revocation, backlog alerts, rewind."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.backoffice.auth import revoke_kiosk
+from kiosk.backoffice.models import KioskRow, SaleRow
+from kiosk.store import LocalStore
+from kiosk.sync.backoff import Backoff
+from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay
+from tests.backoffice.factories import make_sale
+from tests.sync.transport import FaultyTransport, kiosk_client
+
+
+class FakeRuntime:
+    online = True
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = LocalStore(tmp_path / "kiosk.sqlite3")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def transport(client):
+    return FaultyTransport(client, random.Random(7))
+
+
+@pytest.fixture
+def relay(store, transport, kiosk_token, clock):
+    http = kiosk_client(transport)
+    r = OutboxRelay(store, http, kiosk_token, runtime=FakeRuntime(), clock=clock, sleep=clock.sleep, rng=random.Random(1), batch_size=10)
+    yield r
+    http.close()
+
+
+def sell(store, clock, count, start=1):
+    for n in range(start, start + count):
+        clock.advance(minutes=1)
+        store.commit_sale(make_sale(n, clock()))
+
+
+def server_sales(bo_db) -> int:
+    with bo_db.reading() as s:
+        return s.scalar(select(func.count()).select_from(SaleRow))
+
+
+def test_function_relay_delivers_in_batches_and_marks_sent(relay, store, bo_db, clock):
+    """GIVEN 25 unsent sales WHEN the relay runs THEN all arrive and none stay unsent."""
+    sell(store, clock, 25)
+    result = relay.run(max_cycles=10, stop_when_idle=True)
+    assert result.outcome is CycleOutcome.IDLE
+    assert server_sales(bo_db) == 25
+    assert store.unsent_outbox() == []
+    assert relay.runtime.online is True
+
+
+def test_function_relay_backs_off_with_jitter_and_goes_offline(relay, store, transport, clock):
+    """GIVEN the back office down WHEN the relay retries THEN waits grow (jittered, capped)."""
+    sell(store, clock, 3)
+    transport.down = True
+    delays = []
+    relay.sleep = delays.append
+    relay.run(max_cycles=12)
+    assert relay.runtime.online is False
+    assert len(delays) == 12
+    assert all(0 <= d <= min(300, 2**i) for i, d in enumerate(delays))
+    assert max(delays[8:]) > 2  # it really grows
+    transport.down = False
+    relay.run(max_cycles=5, stop_when_idle=True)
+    assert relay.runtime.online is True and relay.backoff.failures == 0
+
+
+def test_function_backoff_is_full_jitter_within_the_cap():
+    backoff = Backoff(base_s=1, cap_s=60, rng=random.Random(3))
+    delays = [backoff.next_delay() for _ in range(40)]
+    assert all(0 <= d <= 60 for d in delays)
+    assert len({round(d, 6) for d in delays}) == 40
+
+
+def test_function_revoked_kiosk_stops_the_relay_and_alerts(relay, store, bo_db, clock):
+    """GIVEN a revoked kiosk WHEN the relay sends THEN 403, it stops and staff are alerted."""
+    seen = []
+    relay.subscribe(seen.append)
+    sell(store, clock, 2)
+    with bo_db.transaction() as s:
+        revoke_kiosk(s, "K01", clock(), "test")
+    result = relay.run(max_cycles=5)
+    assert result.outcome is CycleOutcome.STOPPED
+    assert [a.kind for a in seen] == [AlertKind.REVOKED]
+    assert seen[0].unsent == 2
+    assert relay.send_once().outcome is CycleOutcome.STOPPED
+    assert server_sales(bo_db) == 0
+
+
+def test_function_wrong_token_is_401(client, kiosk_token):
+    response = client.get("/api/v1/sync/status", headers={"Authorization": "Bearer K01.not-the-token"})
+    assert response.status_code == 401
+    assert client.get("/api/v1/sync/status").status_code == 401
+
+
+def test_function_backlog_alert_fires_once_past_the_threshold(relay, store, transport, clock):
+    """GIVEN unsent sales WHEN the oldest passes alert_after THEN one backlog alert."""
+    transport.down = True
+    relay.alert_after = timedelta(minutes=30)
+    sell(store, clock, 1)
+    assert relay.check_backlog() is None
+    clock.advance(minutes=31)
+    alert = relay.check_backlog()
+    assert alert is not None and alert.kind is AlertKind.BACKLOG and alert.unsent == 1
+    relay.check_backlog()
+    assert [a.kind for a in relay.alerts] == [AlertKind.BACKLOG]  # once per episode
+
+
+def test_function_relay_resends_after_the_back_office_lost_rows(relay, store, bo_db, clock):
+    """GIVEN the back office restored to before some sales WHEN the relay sends THEN it
+    rewinds to the seq the back office expects and everything arrives again."""
+    sell(store, clock, 10)
+    relay.run(max_cycles=5, stop_when_idle=True)
+    with bo_db.transaction() as s:  # as if restored from a backup taken after sale 4
+        s.query(SaleRow).filter(SaleRow.kiosk_seq > 4).delete()
+        s.get(KioskRow, "K01").last_seq = 4
+    sell(store, clock, 3, start=11)
+    relay.run(max_cycles=10, stop_when_idle=True)
+    assert server_sales(bo_db) == 13
+    with bo_db.reading() as s:
+        assert s.get(KioskRow, "K01").last_seq == 13
