@@ -29,7 +29,14 @@ ENTRY_POINT_GROUP = "kiosk.plugins"
 # place; each may be left out by the store configuration.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.pay_cash",
+    "plugins.pay_card",
+    "plugins.pay_emoney",
+    "plugins.pay_qr",
     "plugins.scanner_camera.plugin",
+    "plugins.tax_free",
+    "plugins.loyalty",
+    "plugins.coupons",
+    "plugins.promotions",
 )
 
 DEFAULT_DEADLINE_S = 2.0

@@ -1,12 +1,10 @@
-"""Payments as a persisted state machine, and the resolver for unknown outcomes.
-
-    created → requested → approved | declined | cancelled | unknown
-    unknown → approved | declined | cancelled   (only by status()/cancel(), never a new charge)
-    approved → refunded (partly or fully)
+"""Payments as a persisted state machine (see :mod:`kiosk.payments.states`).
 
 The idempotency key is written (state ``created``) before the first request leaves the
 kiosk, and the state is written again before and after every call to the method, so a crash
-at any point leaves a row that says what to ask the provider on restart.
+at any point leaves a row that says what to ask the provider on restart. An ``unknown``
+outcome is settled by ``status()`` and then ``cancel()``; the ledger never sends a second
+charge. Voids and refunds are rows of their own linked to the payment they undo.
 """
 
 from __future__ import annotations
@@ -15,37 +13,36 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 
 from kiosk.domain.money import Yen
+from kiosk.payments import carddata
+from kiosk.payments.errors import (
+    AmountOutOfLimits,
+    IllegalPaymentTransition,
+    RefundNotAllowed,
+    UnknownPayment,
+)
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.states import (
+    OPEN_STATES,
+    STATE_BY_OUTCOME,
+    PaymentKind,
+    PaymentState,
+    allowed,
+)
 from kiosk.store import LocalStore, journal
-from kiosk.store.models import PaymentRow
+from kiosk.store.models import PaymentRow, SaleRow
 
 log = logging.getLogger(__name__)
 
-
-class PaymentState(StrEnum):
-    CREATED = "created"
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"
-    REFUNDED = "refunded"
+_DONE = (Outcome.CANCELLED, Outcome.REFUNDED)  # cancel(): nothing stays charged
 
 
-OPEN_STATES = (PaymentState.CREATED, PaymentState.REQUESTED, PaymentState.UNKNOWN)
-
-_FINAL_BY_OUTCOME = {
-    Outcome.APPROVED: PaymentState.APPROVED,
-    Outcome.DECLINED: PaymentState.DECLINED,
-    Outcome.CANCELLED: PaymentState.CANCELLED,
-    Outcome.UNKNOWN: PaymentState.UNKNOWN,
-    Outcome.REFUNDED: PaymentState.REFUNDED,
-}
+def new_key() -> str:
+    """A fresh idempotency key (hyphenated UUID: never a long digit run in logs or files)."""
+    return str(uuid.uuid4())
 
 
 class PaymentLedger:
@@ -53,116 +50,341 @@ class PaymentLedger:
         self.store = store
         self.clock = clock
 
-    def create(self, sale_id: str, method: str, amount: Yen) -> PaymentRow:
+    # --- rows ----------------------------------------------------------------------------
+
+    def create(
+        self,
+        sale_id: str,
+        method: str,
+        amount: Yen,
+        kind: PaymentKind = PaymentKind.PAYMENT,
+        original_payment_id: str | None = None,
+    ) -> PaymentRow:
         now = self.clock()
         row = PaymentRow(
             payment_id=str(uuid.uuid4()),
-            idempotency_key=uuid.uuid4().hex,
+            idempotency_key=new_key(),
             sale_id=sale_id,
             method=method,
             amount=amount,
             state=PaymentState.CREATED,
+            kind=kind,
+            original_payment_id=original_payment_id,
+            reference="",
+            masked="",
+            tendered=0,
+            change=0,
+            refunded=0,
+            approved_amount=0,
+            message="",
             created_at=now,
             updated_at=now,
         )
         with self.store.transaction() as session:
             session.add(row)
-            journal.append(session, "payment_created", _journal_doc(row), at=now)
+            journal.append(session, f"{kind}_created", _journal_doc(row), at=now)
         return row
 
-    def transition(self, payment_id: str, state: PaymentState, result: PaymentResult | None = None):
+    def transition(
+        self, payment_id: str, state: PaymentState, result: PaymentResult | None = None
+    ) -> PaymentRow:
+        """Move one row to ``state`` (checked against the state machine) and journal it."""
         now = self.clock()
         with self.store.transaction() as session:
             row = session.get(PaymentRow, payment_id)
             if row is None:
-                raise KeyError(payment_id)
+                raise UnknownPayment(payment_id)
+            if not allowed(row.state, state):
+                raise IllegalPaymentTransition(payment_id, row.state, state)
             row.state = state
             row.updated_at = now
             if result is not None:
-                row.reference = result.reference or row.reference
-                row.masked = result.masked or row.masked
-                row.tendered = result.tendered or row.tendered
-                row.change = result.change or row.change
-                row.message = result.message
-            journal.append(session, f"payment_{state}", _journal_doc(row), at=now)
+                _apply(row, result, state)
+            if state is PaymentState.REFUNDED and row.kind == PaymentKind.REFUND:
+                self._book_refund(session, row, now)
+            if state is PaymentState.CANCELLED and row.kind == PaymentKind.VOID:
+                self._book_void(session, row, now)
+            journal.append(session, f"{row.kind}_{state}", _journal_doc(row), at=now)
             return row
-
-    def open_payments(self) -> list[PaymentRow]:
-        with self.store.transaction() as session:
-            query = select(PaymentRow).where(PaymentRow.state.in_([s.value for s in OPEN_STATES]))
-            return list(session.scalars(query))
 
     def get(self, payment_id: str) -> PaymentRow:
         with self.store.transaction() as session:
             row = session.get(PaymentRow, payment_id)
             if row is None:
-                raise KeyError(payment_id)
+                raise UnknownPayment(payment_id)
             return row
+
+    def open_payments(self) -> list[PaymentRow]:
+        """Rows a crash or a lost reply left created/requested/unknown (every kind)."""
+        with self.store.transaction() as session:
+            query = select(PaymentRow).where(PaymentRow.state.in_([s.value for s in OPEN_STATES]))
+            return list(session.scalars(query.order_by(PaymentRow.created_at)))
+
+    def approved_payments(self) -> list[PaymentRow]:
+        with self.store.transaction() as session:
+            query = select(PaymentRow).where(
+                PaymentRow.state == PaymentState.APPROVED,
+                PaymentRow.kind == PaymentKind.PAYMENT,
+            )
+            return list(session.scalars(query.order_by(PaymentRow.created_at)))
+
+    def approved_without_sale(self) -> list[PaymentRow]:
+        """Approved payments whose sale was never committed and that no void is undoing yet.
+
+        Only meaningful at start-up (no sale in progress): each is charged-but-no-sale.
+        """
+        with self.store.transaction() as session:
+            undoing = select(PaymentRow.original_payment_id).where(
+                PaymentRow.kind == PaymentKind.VOID,
+                PaymentRow.state.in_([s.value for s in OPEN_STATES]),
+                PaymentRow.original_payment_id.is_not(None),
+            )
+            query = select(PaymentRow).where(
+                PaymentRow.state == PaymentState.APPROVED,
+                PaymentRow.kind == PaymentKind.PAYMENT,
+                PaymentRow.sale_id.not_in(select(SaleRow.sale_id)),
+                PaymentRow.payment_id.not_in(undoing),
+            )
+            return list(session.scalars(query.order_by(PaymentRow.created_at)))
+
+    def linked(self, payment_id: str) -> list[PaymentRow]:
+        """The voids and refunds of one payment."""
+        with self.store.transaction() as session:
+            query = select(PaymentRow).where(PaymentRow.original_payment_id == payment_id)
+            return list(session.scalars(query.order_by(PaymentRow.created_at)))
+
+    def for_sale(self, sale_id: str) -> list[PaymentRow]:
+        with self.store.transaction() as session:
+            query = select(PaymentRow).where(PaymentRow.sale_id == sale_id)
+            return list(session.scalars(query.order_by(PaymentRow.created_at)))
 
     # --- driving a method ----------------------------------------------------------------
 
     def pay(
         self, sale_id: str, method: PaymentMethod, amount: Yen
     ) -> tuple[PaymentRow, PaymentResult]:
-        """Create, request and settle one payment; an UNKNOWN outcome is resolved, not retried."""
+        """Create, request and settle one payment; an UNKNOWN outcome is resolved, not retried.
+
+        :raises AmountOutOfLimits: before anything is written or sent.
+        """
+        if not method.accepts(amount):
+            raise AmountOutOfLimits(method.id, amount, method.min_amount, method.max_amount)
         row = self.create(sale_id, method.id, amount)
         self.transition(row.payment_id, PaymentState.REQUESTED)
-        try:
-            result = method.start(amount, row.idempotency_key)
-        except Exception as exc:
-            log.exception("payment method %s raised during start", method.id)
-            result = PaymentResult(Outcome.UNKNOWN, message=f"{type(exc).__name__}: {exc}")
-        row = self.transition(row.payment_id, _FINAL_BY_OUTCOME[result.outcome], result)
+        result = _call(method, "start", method.start, amount, row.idempotency_key)
+        if result.outcome is Outcome.APPROVED and not 0 <= result.amount <= amount:
+            log.error("%s approved %d of %d yen; resolving", method.id, result.amount, amount)
+            result = PaymentResult(Outcome.UNKNOWN, message="approved amount out of range")
+        if result.outcome not in (Outcome.APPROVED, Outcome.DECLINED, Outcome.CANCELLED):
+            result = PaymentResult(
+                Outcome.UNKNOWN, message=result.message or f"start said {result.outcome}"
+            )
+        row = self.transition(row.payment_id, STATE_BY_OUTCOME[result.outcome], result)
         if result.outcome is Outcome.UNKNOWN:
             result = self.resolve(row, method)
             row = self.get(row.payment_id)
         return row, result
 
     def resolve(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
-        """Settle an open payment by asking the provider, then cancelling what stays unclear."""
-        key = row.idempotency_key
-        try:
-            status = method.status(key)
-        except Exception as exc:
-            status = PaymentResult(Outcome.UNKNOWN, message=f"status failed: {exc}")
+        """Settle an open row: ask the provider, then cancel what stays unclear."""
+        if row.kind == PaymentKind.VOID:
+            return self._resolve_void(row, method)
+        if row.kind == PaymentKind.REFUND:
+            return self._resolve_refund(row, method)
+        status = _call(method, "status", method.status, row.idempotency_key)
+        if status.outcome is Outcome.APPROVED and not 0 <= status.amount <= row.amount:
+            status = PaymentResult(Outcome.UNKNOWN, message="status amount out of range")
         if status.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.CANCELLED):
-            self.transition(row.payment_id, _FINAL_BY_OUTCOME[status.outcome], status)
+            self.transition(row.payment_id, STATE_BY_OUTCOME[status.outcome], status)
             return status
-        if status.outcome is Outcome.NOT_FOUND:
-            result = PaymentResult(Outcome.CANCELLED, message="provider never received it")
-            self.transition(row.payment_id, PaymentState.CANCELLED, result)
-            return result
-        cancelled = _cancel_result(method, key)
-        self.transition(row.payment_id, _FINAL_BY_OUTCOME[cancelled.outcome], cancelled)
-        return cancelled
+        # NOT_FOUND or still unclear: cancel. For NOT_FOUND the cancel is a tombstone, so a
+        # request still in flight is refused when it arrives instead of charging later.
+        cancelled = _call(method, "cancel", method.cancel, row.idempotency_key)
+        if cancelled.outcome in _DONE:
+            cancelled = PaymentResult(Outcome.CANCELLED, message=cancelled.message or "voided")
+            self.transition(row.payment_id, PaymentState.CANCELLED, cancelled)
+            return cancelled
+        unclear = PaymentResult(Outcome.UNKNOWN, message=cancelled.message or "still unclear")
+        self.transition(row.payment_id, PaymentState.UNKNOWN, unclear)
+        return unclear
+
+    def void(self, payment_id: str, method: PaymentMethod) -> PaymentResult:
+        """Void an approved payment whose sale will not complete (a linked ``void`` row).
+
+        CANCELLED once nothing stays charged. If the void cannot be confirmed the void row
+        stays open (unknown) and the payment approved, so the next resolution tries again.
+        """
+        original = self.get(payment_id)
+        if original.state == PaymentState.CANCELLED:
+            return PaymentResult(Outcome.CANCELLED, message="already voided")
+        if original.state != PaymentState.APPROVED:
+            raise IllegalPaymentTransition(payment_id, original.state, "voided")
+        row = self.create(
+            original.sale_id,
+            original.method,
+            original.approved_amount,
+            PaymentKind.VOID,
+            original.payment_id,
+        )
+        self.transition(row.payment_id, PaymentState.REQUESTED)
+        return self._resolve_void(row, method)
 
     def resolve_cancel(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
-        """Void an approved payment whose sale will not complete.
+        """Void an approved payment (``row``); kept for callers of the first ledger."""
+        return self.void(row.payment_id, method)
 
-        If the void cannot be confirmed the payment becomes UNKNOWN, so the next start-up
-        resolution asks the provider again instead of forgetting it.
+    def refund(self, payment_id: str, amount: Yen, method: PaymentMethod) -> PaymentResult:
+        """Give back ``amount`` of an approved payment (a linked ``refund`` row).
+
+        :raises RefundNotAllowed: the payment is not approved or less than ``amount`` is left.
         """
-        result = _cancel_result(method, row.idempotency_key)
-        state = (
-            PaymentState.CANCELLED if result.outcome is Outcome.CANCELLED else PaymentState.UNKNOWN
+        original = self.get(payment_id)
+        left = original.approved_amount - original.refunded - self._refunds_in_flight(payment_id)
+        if original.state != PaymentState.APPROVED or not 0 < amount <= left:
+            raise RefundNotAllowed(
+                f"payment {payment_id} is {original.state} with {left} yen refundable; "
+                f"cannot refund {amount}"
+            )
+        row = self.create(
+            original.sale_id, original.method, amount, PaymentKind.REFUND, original.payment_id
         )
-        self.transition(row.payment_id, state, result)
-        return result
+        self.transition(row.payment_id, PaymentState.REQUESTED)
+        result = _call(
+            method, "refund", method.refund, original.idempotency_key, amount, row.idempotency_key
+        )
+        if result.outcome is Outcome.REFUNDED:
+            self.transition(row.payment_id, PaymentState.REFUNDED, result)
+            return result
+        if result.outcome is Outcome.DECLINED:
+            self.transition(row.payment_id, PaymentState.DECLINED, result)
+            return result
+        self.transition(row.payment_id, PaymentState.UNKNOWN, result)
+        return self._resolve_refund(self.get(row.payment_id), method)
+
+    # --- resolution of voids and refunds ---------------------------------------------------
+
+    def _resolve_void(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
+        original = self.get(row.original_payment_id or "")
+        result = _call(method, "cancel", method.cancel, original.idempotency_key)
+        if result.outcome in _DONE:
+            done = PaymentResult(Outcome.CANCELLED, message=result.message or "voided")
+            self.transition(row.payment_id, PaymentState.CANCELLED, done)
+            return done
+        if result.outcome is Outcome.DECLINED:
+            self.transition(row.payment_id, PaymentState.DECLINED, result)
+            return result
+        unclear = PaymentResult(Outcome.UNKNOWN, message=result.message or "void unconfirmed")
+        self.transition(row.payment_id, PaymentState.UNKNOWN, unclear)
+        return unclear
+
+    def _resolve_refund(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
+        status = _call(method, "status", method.status, row.idempotency_key)
+        if status.outcome is Outcome.REFUNDED:
+            self.transition(row.payment_id, PaymentState.REFUNDED, status)
+            return status
+        if status.outcome is Outcome.NOT_FOUND:
+            # the refund never arrived: send it again under the same refund key (a refund
+            # cannot charge anyone, and the key makes a repeat give back only once)
+            original = self.get(row.original_payment_id or "")
+            again = _call(
+                method,
+                "refund",
+                method.refund,
+                original.idempotency_key,
+                row.amount,
+                row.idempotency_key,
+            )
+            if again.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
+                self.transition(row.payment_id, STATE_BY_OUTCOME[again.outcome], again)
+                return again
+            status = again
+        unclear = PaymentResult(Outcome.UNKNOWN, message=status.message or "refund unconfirmed")
+        self.transition(row.payment_id, PaymentState.UNKNOWN, unclear)
+        return unclear
+
+    def _refunds_in_flight(self, payment_id: str) -> Yen:
+        return sum(
+            r.amount
+            for r in self.linked(payment_id)
+            if r.kind == PaymentKind.REFUND and r.state in OPEN_STATES
+        )
+
+    # --- bookings on the original row (inside the caller's transaction) --------------------
+
+    @staticmethod
+    def _book_refund(session, refund: PaymentRow, now: datetime) -> None:
+        original = session.get(PaymentRow, refund.original_payment_id)
+        if original is None:
+            return
+        original.refunded += refund.amount
+        original.updated_at = now
+        if original.refunded >= original.approved_amount:
+            original.state = PaymentState.REFUNDED
+        journal.append(session, "payment_refund_booked", _journal_doc(original), at=now)
+
+    @staticmethod
+    def _book_void(session, void: PaymentRow, now: datetime) -> None:
+        original = session.get(PaymentRow, void.original_payment_id)
+        if original is None or original.state != PaymentState.APPROVED:
+            return
+        original.state = PaymentState.CANCELLED
+        original.updated_at = now
+        journal.append(session, "payment_voided", _journal_doc(original), at=now)
+
+
+def _apply(row: PaymentRow, result: PaymentResult, state: PaymentState) -> None:
+    row.reference = result.reference or row.reference
+    row.masked = result.masked or row.masked
+    row.tendered = result.tendered or row.tendered
+    row.change = result.change or row.change
+    row.message = result.message
+    if state is PaymentState.APPROVED and row.kind == PaymentKind.PAYMENT:
+        row.approved_amount = result.amount or row.approved_amount or row.amount
+
+
+def _call(method: PaymentMethod, what: str, function: Callable[..., PaymentResult], *args):
+    """Call a method; an exception is an UNKNOWN outcome. Card-like data is scrubbed."""
+    try:
+        result = function(*args)
+    except Exception as exc:
+        log.warning("payment method %s raised in %s: %s", method.id, what, type(exc).__name__)
+        return PaymentResult(Outcome.UNKNOWN, message=f"{what} failed: {type(exc).__name__}")
+    if not isinstance(result, PaymentResult):
+        return PaymentResult(Outcome.UNKNOWN, message=f"{what} returned no PaymentResult")
+    return _without_card_data(method.id, result)
+
+
+def _without_card_data(method_id: str, result: PaymentResult) -> PaymentResult:
+    masked, reference, message = result.masked, result.reference, result.message
+    if not carddata.is_masked(masked):
+        masked = ""
+    reference, message = carddata.scrub(reference), carddata.scrub(message)
+    if (masked, reference, message) != (result.masked, result.reference, result.message):
+        log.error("payment method %s returned card-like data; it was masked", method_id)
+        return PaymentResult(
+            result.outcome,
+            result.amount,
+            reference,
+            masked,
+            result.tendered,
+            result.change,
+            message,
+            result.problems,
+        )
+    return result
 
 
 def _journal_doc(row: PaymentRow) -> dict:
     return {
         "payment_id": row.payment_id,
+        "kind": str(row.kind),
+        "original_payment_id": row.original_payment_id,
         "sale_id": row.sale_id,
         "method": row.method,
         "amount": row.amount,
+        "approved_amount": row.approved_amount,
+        "refunded": row.refunded,
         "state": str(row.state),
         "reference": row.reference,
+        "masked": row.masked,
     }
-
-
-def _cancel_result(method: PaymentMethod, key: str) -> PaymentResult:
-    try:
-        return method.cancel(key)
-    except Exception as exc:
-        return PaymentResult(Outcome.UNKNOWN, message=f"cancel failed: {exc}")

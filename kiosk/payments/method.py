@@ -3,35 +3,48 @@
 A method never sees card data: it hands an amount and an idempotency key to a terminal or a
 provider and gets back a result with an opaque reference and, at most, a masked number
 (first 6 / last 4). The same key sent twice must never charge twice.
+
+The four calls, and what the kiosk relies on:
+
+``start(amount, idempotency_key)``
+    Take up to ``amount``. Blocks (bounded) until the outcome is known; a timeout or a
+    dropped connection is ``UNKNOWN``, never an exception that hides a charge. Calling it
+    again with the same key returns the first outcome and charges nothing more. ``APPROVED``
+    may carry ``amount`` lower than asked (e-money short of balance): the kiosk keeps the
+    rest due.
+``status(idempotency_key)``
+    What the provider knows about the key: ``APPROVED``/``DECLINED``/``CANCELLED``,
+    ``NOT_FOUND`` (never received it) or ``UNKNOWN`` (cannot tell now).
+``cancel(idempotency_key)``
+    Void the payment; ``CANCELLED`` (or ``REFUNDED``) once nothing stays charged, also when
+    nothing was ever charged. Safe to call twice.
+``refund(idempotency_key, amount, refund_key)``
+    Give back ``amount`` of an approved payment. ``refund_key`` is the refund's own
+    idempotency key: the same refund sent twice gives back once. ``status(refund_key)``
+    answers ``REFUNDED`` or ``NOT_FOUND`` for it.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from enum import StrEnum
 
 from kiosk.domain.money import Yen
+from kiosk.payments.outcome import Outcome
 
-
-class Outcome(StrEnum):
-    APPROVED = "approved"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"  # timeout, disconnect: resolve by status() then cancel(), never retry
-    NOT_FOUND = "not_found"  # status(): the provider never saw this key
-    REFUNDED = "refunded"
+__all__ = ["Outcome", "PaymentMethod", "PaymentResult"]
 
 
 @dataclass(frozen=True, slots=True)
 class PaymentResult:
     outcome: Outcome
-    amount: Yen = 0  # amount applied to the sale
+    amount: Yen = 0  # amount applied to the sale (may be less than asked: split tender)
     reference: str = ""  # provider's opaque token / approval number
-    masked: str = ""  # at most first 6 / last 4 digits
+    masked: str = ""  # at most first 6 / last 4 digits, e.g. "411111******1111"
     tendered: Yen = 0  # cash inserted (cash methods)
     change: Yen = 0  # change paid out (cash methods)
     message: str = ""  # for staff and logs; never card data
+    problems: tuple[str, ...] = ()  # discrepancies staff must settle (違算, change short)
 
 
 class PaymentMethod(ABC):
@@ -49,7 +62,7 @@ class PaymentMethod(ABC):
         return self.name_ja if language == "ja" else self.name_en
 
     def available(self, online: bool) -> bool:
-        """Whether the method can take a payment now (e.g. its device is connected)."""
+        """Whether the method can take a payment now (device connected, offline caps left)."""
         return online or self.works_offline
 
     def accepts(self, amount: Yen) -> bool:
@@ -61,12 +74,12 @@ class PaymentMethod(ABC):
 
     @abstractmethod
     def status(self, idempotency_key: str) -> PaymentResult:
-        """What happened to the payment with this key (used to resolve UNKNOWN)."""
+        """What happened to the payment (or refund) with this key."""
 
     @abstractmethod
     def cancel(self, idempotency_key: str) -> PaymentResult:
         """Cancel/void the payment with this key; CANCELLED if nothing is charged afterwards."""
 
     @abstractmethod
-    def refund(self, idempotency_key: str, amount: Yen) -> PaymentResult:
-        """Give back ``amount`` of an approved payment."""
+    def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
+        """Give back ``amount`` of an approved payment, once per ``refund_key``."""

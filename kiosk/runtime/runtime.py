@@ -18,7 +18,7 @@ from typing import Any
 from kiosk.config import KioskConfig
 from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
 from kiosk.domain.catalogue import UnknownProduct
-from kiosk.domain.checkout import Checkout
+from kiosk.domain.checkout import Checkout, IllegalTransition
 from kiosk.domain.codes import InvalidBarcode
 from kiosk.domain.events import (
     AttendantNeeded,
@@ -181,6 +181,9 @@ class KioskRuntime:
         with self._lock:
             if self.checkout.state is CheckoutState.SHOPPING:
                 self.checkout.begin_payment()
+            if self.checkout.state is not CheckoutState.PAYING:
+                # never take money a sale could not then be committed for (e.g. age check)
+                raise IllegalTransition("pay", self.checkout.state)
             method = self.method(method_id)
             if not method.available(self.online):
                 raise MethodUnavailable(f"{method.id} cannot take payments now (offline?)")

@@ -1,14 +1,22 @@
-"""Cash: the shopper inserts notes and coins, the changer pays out the change.
+"""Cash (現金): the shopper inserts notes and coins, the changer pays out the change.
 
-This built-in registers through ``kiosk_payment_methods`` like any vendor plugin.
+Uses the kiosk's changer device (``runtime.devices.changer``) when there is one, else the
+in-process :class:`SimulatedCashChanger`. Registers through ``kiosk_payment_methods`` like
+any vendor plugin.
 """
 
 from __future__ import annotations
 
-from kiosk.hookspecs import hookimpl
-from plugins.pay_cash.method import CashMethod, ScriptedCashDrawer
+from typing import Any
 
-__all__ = ["CashMethod", "Plugin", "ScriptedCashDrawer"]
+from kiosk.hookspecs import hookimpl
+from plugins.pay_cash.method import CashMethod
+from plugins.pay_cash.records import CashRecords
+from plugins.pay_cash.simulator import SimulatedCashChanger
+
+__all__ = ["CashMethod", "CashRecords", "Plugin", "SimulatedCashChanger"]
+
+RECORDS_FILE = "pay_cash_records.json"
 
 
 class Plugin:
@@ -16,8 +24,10 @@ class Plugin:
         self.method: CashMethod | None = None
 
     @hookimpl(trylast=True)
-    def kiosk_payment_methods(self, runtime) -> list[CashMethod]:
+    def kiosk_payment_methods(self, runtime: Any) -> list[CashMethod]:
         if self.method is None:
-            drawer = getattr(runtime.devices, "changer", None) or ScriptedCashDrawer()
-            self.method = CashMethod(drawer)
+            changer = getattr(runtime.devices, "changer", None) or SimulatedCashChanger()
+            data_dir = getattr(runtime.config, "data_dir", None)
+            records = CashRecords(data_dir / RECORDS_FILE if data_dir else None)
+            self.method = CashMethod(changer, records)
         return [self.method]

@@ -1,20 +1,67 @@
-"""The cash payment method, driving any object with the cash drawer calls below."""
+"""The cash payment method (現金), driving a changer with the calls of ``CashChanger``.
+
+One payment: write the key, start a deposit for the amount due (the changer hands back a
+note it could not give change for), report the inserted amount live, stop when it covers the
+amount, pay the change. A jam or a shortage while paying change does not undo the sale — the
+shopper paid — it comes back as ``problems`` (a 違算 discrepancy record and a staff call).
+"""
 
 from __future__ import annotations
 
-from collections import deque
-from typing import Protocol
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from kiosk.devices.base import DataEvent
+from kiosk.devices.errors import DeviceError
 from kiosk.domain.money import Yen
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from plugins.pay_cash.records import CashRecord, CashRecords
+
+log = logging.getLogger(__name__)
+
+DEPOSIT_TIMEOUT_S = 180.0  # the shopper walked away: give the money back
 
 
-class CashDrawer(Protocol):
-    def collect(self, amount: Yen) -> Yen:
-        """Accept cash until at least ``amount`` is in; return what was inserted."""
+class Changer(Protocol):
+    """The calls of :class:`kiosk.devices.changer.CashChanger` this method uses."""
 
-    def dispense(self, amount: Yen) -> Yen:
-        """Pay out ``amount`` in change; return what was actually paid out."""
+    @property
+    def depositing(self) -> bool: ...
+    def subscribe(self, callback: Callable[[DataEvent], None]) -> Callable[[], None]: ...
+    def begin_deposit(self, amount_due: int | None = None) -> None: ...
+    def end_deposit(self) -> int: ...
+    def cancel_deposit(self) -> int: ...
+    def dispense_change(self, amount: int) -> int: ...
+    def can_make_change(self, amount: int) -> bool: ...
+
+
+class _Deposit:
+    """Follows one deposit's events; ``wait`` returns when it is covered or abandoned."""
+
+    def __init__(self, due: Yen, on_inserted: Callable[[Yen, Yen], None] | None) -> None:
+        self.due, self.inserted, self.abandoned = due, 0, False
+        self._on_inserted = on_inserted
+        self._done = threading.Event()
+
+    def on_event(self, event: Any) -> None:
+        if getattr(event, "kind", "") == "deposit_amount":
+            self.inserted = int(event.data)
+            if self._on_inserted is not None:
+                self._on_inserted(self.inserted, self.due)
+            if self.inserted >= self.due:
+                self._done.set()
+        elif getattr(event, "kind", "") == "return_requested":
+            self.abandon()
+
+    def abandon(self) -> None:
+        self.abandoned = True
+        self._done.set()
+
+    def wait(self, timeout: float) -> bool:
+        self._done.wait(timeout)
+        return self.inserted >= self.due and not self.abandoned
 
 
 class CashMethod(PaymentMethod):
@@ -23,55 +70,142 @@ class CashMethod(PaymentMethod):
     name_en = "Cash"
     icon = "cash"
     works_offline = True
+    max_amount = 999_999
 
-    def __init__(self, drawer: CashDrawer) -> None:
-        self.drawer = drawer
-        self._results: dict[str, PaymentResult] = {}
+    def __init__(
+        self,
+        changer: Changer,
+        records: CashRecords | None = None,
+        *,
+        on_inserted: Callable[[Yen, Yen], None] | None = None,
+        deposit_timeout_s: float = DEPOSIT_TIMEOUT_S,
+    ) -> None:
+        self.changer = changer
+        self.records = records or CashRecords()
+        self.on_inserted = on_inserted  # (inserted so far, amount due) for the screen
+        self.deposit_timeout_s = deposit_timeout_s
+        self._current: _Deposit | None = None
+
+    @property
+    def drawer(self) -> Changer:  # the name ``kiosk.script`` looks for
+        return self.changer
+
+    def press_cancel(self) -> None:
+        """The shopper pressed 'cancel' on the screen: give back what was inserted."""
+        if self._current is not None:
+            self._current.abandon()
+
+    # --- PaymentMethod ---
 
     def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
-        if idempotency_key in self._results:
-            return self._results[idempotency_key]
-        inserted = self.drawer.collect(amount)
-        if inserted < amount:
-            self.drawer.dispense(inserted)
-            result = PaymentResult(Outcome.CANCELLED, tendered=inserted, change=inserted,
-                                   message="not enough cash inserted; returned")
-        else:
-            change = self.drawer.dispense(inserted - amount)
-            result = PaymentResult(Outcome.APPROVED, amount=amount, tendered=inserted,
-                                   change=change, reference=f"cash:{idempotency_key[:8]}")
-        self._results[idempotency_key] = result
-        return result
+        known = self.records.get(idempotency_key)
+        if known is not None:
+            return self._result(known)  # a replay never takes cash twice
+        record = CashRecord(idempotency_key, amount)
+        self.records.put(record)
+        deposit = _Deposit(amount, self.on_inserted)
+        self._current = deposit
+        unsubscribe = self.changer.subscribe(self._tracking(deposit, record))
+        try:
+            self.changer.begin_deposit(amount)
+            if not deposit.wait(self.deposit_timeout_s):
+                returned = self.changer.cancel_deposit()
+                record.state, record.returned = "cancelled", returned
+                self.records.put(record)
+                return self._result(record)
+            inserted = self.changer.end_deposit()
+        except DeviceError as exc:
+            log.warning("cash deposit for %s failed: %s", idempotency_key, exc)
+            return PaymentResult(Outcome.UNKNOWN, message=f"changer: {type(exc).__name__}")
+        finally:
+            unsubscribe()
+            self._current = None
+        record.state, record.tendered = "approved", inserted
+        self.records.put(record)
+        record.change, problems = self._pay_out(inserted - amount, "change")
+        self.records.put(record)
+        return self._result(record, problems)
 
     def status(self, idempotency_key: str) -> PaymentResult:
-        return self._results.get(idempotency_key, PaymentResult(Outcome.NOT_FOUND))
+        record = self.records.get(idempotency_key)
+        if record is None:
+            return PaymentResult(Outcome.NOT_FOUND)
+        if record.state == "collecting":
+            return PaymentResult(Outcome.UNKNOWN, message="deposit interrupted")
+        return self._result(record)
 
     def cancel(self, idempotency_key: str) -> PaymentResult:
-        result = self._results.get(idempotency_key)
-        if result is not None and result.outcome is Outcome.APPROVED:
-            self.drawer.dispense(result.amount)
-        self._results[idempotency_key] = PaymentResult(Outcome.CANCELLED)
-        return self._results[idempotency_key]
+        record = self.records.get(idempotency_key)
+        if record is None or record.state == "cancelled":
+            return PaymentResult(Outcome.CANCELLED, message="no cash kept")
+        if record.state == "collecting":
+            owed = record.seen
+            if self.changer.depositing:
+                owed = owed - self.changer.cancel_deposit()
+        else:
+            owed = record.amount - record.returned  # approved: the change was already paid
+        paid, problems = self._pay_out(owed, "return")
+        record.state, record.returned = "cancelled", record.returned + paid
+        self.records.put(record)
+        return PaymentResult(Outcome.CANCELLED, message="cash returned", problems=problems)
 
-    def refund(self, idempotency_key: str, amount: Yen) -> PaymentResult:
-        paid = self.drawer.dispense(amount)
-        return PaymentResult(Outcome.REFUNDED, amount=paid)
+    def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
+        done = self.records.get(refund_key)
+        if done is not None:
+            return PaymentResult(Outcome.REFUNDED, amount=done.returned)
+        original = self.records.get(idempotency_key)
+        if original is None or original.state != "approved":
+            return PaymentResult(Outcome.DECLINED, message="no approved cash payment")
+        paid, problems = self._pay_out(amount, "refund")
+        original.returned += paid
+        self.records.put(original)
+        self.records.put(
+            CashRecord(refund_key, amount, "refund", returned=paid, original=idempotency_key)
+        )
+        return PaymentResult(Outcome.REFUNDED, amount=paid, problems=problems)
 
+    # --- internals ---
 
-class ScriptedCashDrawer:
-    """A drawer for scripts and tests: each ``insert`` queues what the next shopper puts in."""
+    def _tracking(self, deposit: _Deposit, record: CashRecord) -> Callable[[Any], None]:
+        def on_event(event: Any) -> None:
+            deposit.on_event(event)
+            if getattr(event, "kind", "") == "deposit_amount":
+                record.seen = deposit.inserted
+                self.records.put(record)
 
-    def __init__(self) -> None:
-        self._queued: deque[Yen] = deque()
-        self.paid_out: list[Yen] = []
+        return on_event
 
-    def insert(self, amount: Yen) -> None:
-        self._queued.append(amount)
+    def _pay_out(self, amount: Yen, why: str) -> tuple[Yen, tuple[str, ...]]:
+        if amount <= 0:
+            return 0, ()
+        try:
+            paid = self.changer.dispense_change(amount)
+        except DeviceError as exc:
+            paid, detail = 0, f"{type(exc).__name__}"
+        else:
+            detail = "jam"
+        if paid == amount:
+            return paid, ()
+        problem = f"違算 {why}: due {amount} yen, paid {paid} yen ({detail}) — pay the rest by hand"
+        log.error("cash %s", problem)
+        return paid, (problem,)
 
-    def collect(self, amount: Yen) -> Yen:
-        return self._queued.popleft() if self._queued else amount
-
-    def dispense(self, amount: Yen) -> Yen:
-        if amount:
-            self.paid_out.append(amount)
-        return amount
+    @staticmethod
+    def _result(record: CashRecord, problems: tuple[str, ...] = ()) -> PaymentResult:
+        if record.state == "approved":
+            return PaymentResult(
+                Outcome.APPROVED,
+                amount=record.amount,
+                reference=f"cash:{record.key[:8]}",
+                tendered=record.tendered,
+                change=record.change,
+                problems=problems,
+            )
+        if record.state == "refund":
+            return PaymentResult(Outcome.REFUNDED, amount=record.returned)
+        return PaymentResult(
+            Outcome.CANCELLED,
+            tendered=record.seen,
+            change=record.returned,
+            message="not enough cash inserted; returned",
+        )

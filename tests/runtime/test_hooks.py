@@ -104,9 +104,12 @@ def test_age_check_hook_approves_without_staff(runtime):
     assert AttendantReason.AGE_CHECK not in runtime.checkout.pending_reasons
 
 
-def test_payment_methods_hook_lists_the_builtin_cash_method(runtime):
+def test_payment_methods_hook_lists_the_builtin_methods(runtime):
     runtime.handle_scan(Scan(ONIGIRI))
-    assert [m.id for m in runtime.payment_methods()] == ["cash"]
+    assert {"cash", "card", "emoney", "qr"} <= {m.id for m in runtime.payment_methods()}
+    runtime.online = False  # QR wallets need the network; cash does not
+    offline = {m.id for m in runtime.payment_methods()}
+    assert "cash" in offline and "qr" not in offline
 
 
 def test_scan_sources_hook_feeds_scans_to_the_runtime(runtime):

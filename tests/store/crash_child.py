@@ -16,7 +16,7 @@ from kiosk.config import load_config
 from kiosk.domain.scan import Scan
 
 NAMESPACE = uuid.UUID("6f1c2a4e-0000-4000-8000-00000000c0de")
-ITEMS = ("4901234000018", "4901234000025", "4901234000193", "4901234000360")
+ITEMS = ("4901234000018", "4901234000025", "4901234000193", "4901234000148")
 
 
 def sale_id(n: int) -> str:

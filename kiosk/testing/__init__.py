@@ -1,0 +1,1 @@
+"""Test helpers shipped with the kiosk for plugin vendors: conformance kits and fixtures."""

@@ -1,0 +1,124 @@
+"""The card method (クレジット・デビット): the amount goes to a networked terminal (KTP/1).
+
+The kiosk never sees the card: the terminal answers with a token and a masked number.
+Offline, the method can take store-and-forward payments (the terminal approves locally and
+forwards later) under a per-payment cap and a total cap; with no caps configured it is not
+offered offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.domain.money import Yen
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from plugins.pay_card.client import TerminalClient, TerminalNoAnswer, TerminalUnreachable
+
+log = logging.getLogger(__name__)
+
+_OUTCOMES = {
+    "approved": Outcome.APPROVED,
+    "declined": Outcome.DECLINED,
+    "cancelled": Outcome.CANCELLED,
+    "refunded": Outcome.REFUNDED,
+    "not_found": Outcome.NOT_FOUND,
+    "pending": Outcome.UNKNOWN,
+}
+
+
+@dataclass
+class StoreAndForward:
+    """Offline caps (オフライン承認上限): per payment and in total until back online."""
+
+    per_payment_cap: Yen
+    total_cap: Yen
+    used: Yen = 0
+
+    def allows(self, amount: Yen) -> bool:
+        return amount <= self.per_payment_cap and self.used + amount <= self.total_cap
+
+    @property
+    def left(self) -> Yen:
+        return max(0, min(self.per_payment_cap, self.total_cap - self.used))
+
+
+class CardMethod(PaymentMethod):
+    id = "card"
+    name_ja = "クレジットカード"
+    name_en = "Credit card"
+    icon = "card"
+    max_amount = 2_000_000
+
+    def __init__(
+        self,
+        client: TerminalClient,
+        *,
+        store_and_forward: StoreAndForward | None = None,
+        online: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.client = client
+        self.saf = store_and_forward
+        self.online = online
+        self.works_offline = store_and_forward is not None
+        self._lock = threading.Lock()
+
+    def available(self, online: bool) -> bool:
+        if online:
+            if self.saf is not None:
+                self.saf.used = 0  # back online: the terminal forwards what it stored
+            return True
+        return self.saf is not None and self.saf.left > 0
+
+    def accepts(self, amount: Yen) -> bool:
+        if not super().accepts(amount):
+            return False
+        return self.online() or (self.saf is not None and self.saf.allows(amount))
+
+    # --- PaymentMethod ---
+
+    def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
+        offline = not self.online()
+        if offline and (self.saf is None or not self.saf.allows(amount)):
+            return PaymentResult(Outcome.DECLINED, message="over the offline card limit")
+        try:
+            reply = self.client.sale(idempotency_key, amount, offline=offline)
+        except TerminalUnreachable as exc:
+            return PaymentResult(Outcome.CANCELLED, message=f"not sent: {exc}")
+        except TerminalNoAnswer as exc:
+            return PaymentResult(Outcome.UNKNOWN, message=str(exc))
+        result = _result(reply)
+        if offline and result.outcome is Outcome.APPROVED and self.saf is not None:
+            with self._lock:
+                self.saf.used += result.amount
+        return result
+
+    def status(self, idempotency_key: str) -> PaymentResult:
+        return self._ask(lambda: self.client.status(idempotency_key))
+
+    def cancel(self, idempotency_key: str) -> PaymentResult:
+        return self._ask(lambda: self.client.void(idempotency_key))
+
+    def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
+        return self._ask(lambda: self.client.refund(idempotency_key, amount, refund_key))
+
+    @staticmethod
+    def _ask(call: Callable[[], dict[str, Any]]) -> PaymentResult:
+        try:
+            return _result(call())
+        except (TerminalUnreachable, TerminalNoAnswer) as exc:
+            return PaymentResult(Outcome.UNKNOWN, message=str(exc))
+
+
+def _result(reply: dict[str, Any]) -> PaymentResult:
+    outcome = _OUTCOMES.get(str(reply.get("result")), Outcome.UNKNOWN)
+    return PaymentResult(
+        outcome,
+        amount=int(reply.get("amount") or 0) if outcome is not Outcome.DECLINED else 0,
+        reference=str(reply.get("token") or ""),
+        masked=str(reply.get("masked") or ""),
+        message=str(reply.get("message") or ""),
+    )

@@ -1,0 +1,64 @@
+"""E-money (電子マネー): the shopper touches a card; short of balance, the rest stays due.
+
+When the card holds less than the amount, the method takes the whole balance and approves
+that (``amount`` in the result is what was taken); the runtime keeps the rest due for another
+method (split tender: e-money + card or cash). A card removed mid-write (処理未了) is an
+unknown outcome the reader's log settles.
+"""
+
+from __future__ import annotations
+
+from kiosk.domain.money import Yen
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from plugins.pay_emoney.simulator import EMoneyReaderSimulator, NoCard, TouchLost, Txn
+
+
+class EMoneyMethod(PaymentMethod):
+    id = "emoney"
+    name_ja = "電子マネー"
+    name_en = "E-money (IC card)"
+    icon = "emoney"
+    max_amount = 20_000  # the stored-value ceiling of transit IC cards
+
+    def __init__(self, reader: EMoneyReaderSimulator) -> None:
+        self.reader = reader
+
+    def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
+        try:
+            txn = self.reader.pay(idempotency_key, amount)
+        except NoCard:
+            return PaymentResult(Outcome.CANCELLED, message="no card touched")
+        except TouchLost as exc:
+            return PaymentResult(Outcome.UNKNOWN, message=str(exc))
+        return _result(txn)
+
+    def status(self, idempotency_key: str) -> PaymentResult:
+        refunded = self.reader.refunds.get(idempotency_key)
+        if refunded is not None:
+            return PaymentResult(Outcome.REFUNDED, amount=refunded)
+        txn = self.reader.status(idempotency_key)
+        return PaymentResult(Outcome.NOT_FOUND) if txn is None else _result(txn)
+
+    def cancel(self, idempotency_key: str) -> PaymentResult:
+        self.reader.cancel(idempotency_key)
+        return PaymentResult(Outcome.CANCELLED, message="取消: balance restored")
+
+    def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
+        given = self.reader.refund(idempotency_key, amount, refund_key)
+        if given is None:
+            return PaymentResult(Outcome.DECLINED, message="nothing refundable")
+        return PaymentResult(Outcome.REFUNDED, amount=given)
+
+
+def _result(txn: Txn) -> PaymentResult:
+    if txn.state == "approved":
+        return PaymentResult(
+            Outcome.APPROVED,
+            amount=txn.amount,
+            reference=f"EM-{txn.card.card_id[-4:]}-{id(txn) % 100000:05d}",
+            masked="*" * 12 + txn.card.card_id[-4:],
+            message=f"balance left {txn.card.balance} yen",
+        )
+    if txn.state == "cancelled":
+        return PaymentResult(Outcome.CANCELLED)
+    return PaymentResult(Outcome.DECLINED, message="card refused or no balance (残高不足)")

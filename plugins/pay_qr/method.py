@@ -1,0 +1,197 @@
+"""QR wallet payments (PayPay style): the shopper's code (CPM) or a dynamic code (MPM).
+
+CPM (customer-presented): the scanner reads the code from the shopper's phone — claimed
+through ``kiosk_claim_scan`` while paying, or handed to :meth:`QrMethod.present_code` — and
+the method asks the provider to charge it under the kiosk's merchant payment id (the
+idempotency key). MPM (merchant-presented): without a code, the method creates a dynamic
+QR, hands its payload to ``on_payload`` for the screen to render, and polls until the shopper
+pays. A timeout is followed by status polls; what stays unclear is cancelled. Cancels are
+accepted until 00:14:59 the next day; later, a void becomes a full refund. Never offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import httpx
+
+from kiosk.domain.money import Yen
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+
+log = logging.getLogger(__name__)
+
+_STATUS = {
+    "COMPLETED": Outcome.APPROVED,
+    "FAILED": Outcome.DECLINED,
+    "CANCELED": Outcome.CANCELLED,
+    "EXPIRED": Outcome.CANCELLED,
+}
+
+
+class QrMethod(PaymentMethod):
+    id = "qr"
+    name_ja = "QRコード決済"
+    name_en = "QR code payment"
+    icon = "qr"
+    works_offline = False
+    max_amount = 500_000
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float = 10.0,
+        status_polls: int = 3,
+        poll_interval_s: float = 1.0,
+        mpm_wait_s: float = 120.0,
+        on_payload: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=httpx.Timeout(timeout_s, connect=3.0))
+        self.status_polls = status_polls
+        self.poll_interval_s = poll_interval_s
+        self.mpm_wait_s = mpm_wait_s
+        self.on_payload = on_payload
+        self._sleep = sleep or threading.Event().wait
+        self._code: str | None = None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def available(self, online: bool) -> bool:
+        return online  # the provider must be reachable: QR is refused offline
+
+    def present_code(self, code: str) -> None:
+        """The shopper's payment code (read by the scanner); used by the next ``start``."""
+        with self._lock:
+            self._code = code
+
+    # --- PaymentMethod ---
+
+    def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
+        with self._lock:
+            code, self._code = self._code, None
+        if code is None:
+            return self._merchant_presented(amount, idempotency_key)
+        body = {
+            "merchantPaymentId": idempotency_key,
+            "userAuthorizationId": code,
+            "amount": {"amount": amount, "currency": "JPY"},
+        }
+        try:
+            response = self.http.post("/v2/payments", json=body)
+        except httpx.ConnectError:
+            return PaymentResult(Outcome.CANCELLED, message="provider unreachable: not sent")
+        except httpx.HTTPError as exc:
+            log.warning("qr payment %s: %s; polling status", idempotency_key, type(exc).__name__)
+            return self._poll(idempotency_key)
+        if response.status_code >= 500:
+            return self._poll(idempotency_key)
+        return _payment_result(response)
+
+    def status(self, idempotency_key: str) -> PaymentResult:
+        try:
+            refund = self.http.get(f"/v2/refunds/{idempotency_key}")
+            if refund.status_code == 200:
+                return PaymentResult(Outcome.REFUNDED, amount=refund.json()["data"]["amount"])
+            response = self.http.get(f"/v2/payments/{idempotency_key}")
+        except httpx.HTTPError as exc:
+            return PaymentResult(Outcome.UNKNOWN, message=f"status: {type(exc).__name__}")
+        if response.status_code == 404:
+            return PaymentResult(Outcome.NOT_FOUND)
+        return _payment_result(response)
+
+    def cancel(self, idempotency_key: str) -> PaymentResult:
+        try:
+            response = self.http.delete(f"/v2/payments/{idempotency_key}")
+        except httpx.HTTPError as exc:
+            return PaymentResult(Outcome.UNKNOWN, message=f"cancel: {type(exc).__name__}")
+        if response.status_code == 400 and _code(response) == "CANCEL_WINDOW_CLOSED":
+            return self._refund_all(idempotency_key)
+        if response.status_code >= 400:
+            return PaymentResult(Outcome.UNKNOWN, message=f"cancel refused: {_code(response)}")
+        return PaymentResult(Outcome.CANCELLED, message="cancelled at the provider")
+
+    def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
+        body = {
+            "merchantRefundId": refund_key,
+            "merchantPaymentId": idempotency_key,
+            "amount": {"amount": amount, "currency": "JPY"},
+        }
+        try:
+            response = self.http.post("/v2/refunds", json=body)
+        except httpx.HTTPError as exc:
+            return PaymentResult(Outcome.UNKNOWN, message=f"refund: {type(exc).__name__}")
+        if response.status_code >= 400:
+            return PaymentResult(Outcome.DECLINED, message=f"refund refused: {_code(response)}")
+        return PaymentResult(Outcome.REFUNDED, amount=response.json()["data"]["amount"])
+
+    # --- internals ---
+
+    def _refund_all(self, key: str) -> PaymentResult:
+        """Past the cancel window (00:14:59 the next day) a void is a full refund."""
+        status = self.status(key)
+        if status.outcome is not Outcome.APPROVED:
+            return PaymentResult(Outcome.UNKNOWN, message="cannot void: status unclear")
+        result = self.refund(key, status.amount, f"{key}:void")
+        if result.outcome is not Outcome.REFUNDED:
+            return PaymentResult(Outcome.UNKNOWN, message=f"void refund: {result.message}")
+        return PaymentResult(
+            Outcome.REFUNDED, amount=result.amount, message="past the cancel window: refunded"
+        )
+
+    def _poll(self, key: str) -> PaymentResult:
+        for attempt in range(self.status_polls):
+            result = self.status(key)
+            if result.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.CANCELLED):
+                return result
+            if attempt + 1 < self.status_polls:
+                self._sleep(self.poll_interval_s)
+        return PaymentResult(Outcome.UNKNOWN, message="no answer; status still unclear")
+
+    def _merchant_presented(self, amount: Yen, key: str) -> PaymentResult:
+        body = {"merchantPaymentId": key, "amount": {"amount": amount, "currency": "JPY"}}
+        try:
+            response = self.http.post("/v2/codes", json=body)
+        except httpx.ConnectError:
+            return PaymentResult(Outcome.CANCELLED, message="provider unreachable: not sent")
+        except httpx.HTTPError:
+            return PaymentResult(Outcome.UNKNOWN, message="dynamic code: no answer")
+        if response.status_code >= 400:
+            return PaymentResult(Outcome.DECLINED, message=f"code refused: {_code(response)}")
+        if self.on_payload is not None:
+            self.on_payload(response.json()["data"]["url"])
+        polls = max(1, int(self.mpm_wait_s / max(self.poll_interval_s, 0.001)))
+        for _ in range(polls):
+            result = self.status(key)
+            if result.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.CANCELLED):
+                return result
+            self._sleep(self.poll_interval_s)
+        return self.cancel(key)  # the shopper did not pay in time: withdraw the code
+
+
+def _payment_result(response: httpx.Response) -> PaymentResult:
+    if response.status_code >= 400:
+        return PaymentResult(Outcome.DECLINED, message=f"refused: {_code(response)}")
+    data = response.json()["data"]
+    status = data.get("status", "")
+    if status == "CREATED":
+        return PaymentResult(Outcome.UNKNOWN, message="waiting for the shopper")
+    outcome = _STATUS.get(status, Outcome.UNKNOWN)
+    amount = int(data["amount"]["amount"]) if outcome is Outcome.APPROVED else 0
+    return PaymentResult(outcome, amount=amount, reference=str(data.get("paymentId", "")))
+
+
+def _code(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["resultInfo"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return str(response.status_code)
+
+
+def is_wallet_code(code: str) -> bool:
+    """Shopper payment codes: 18–20 digits (wallet apps' barcode form). Never logged."""
+    return code.isdigit() and 18 <= len(code) <= 20

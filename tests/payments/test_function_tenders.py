@@ -1,0 +1,175 @@
+"""Payments through the runtime: split tender, cash change and discrepancies, offline, QR."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from kiosk.domain.events import AttendantNeeded, AttendantReason, CheckoutState
+from kiosk.domain.scan import Scan
+from kiosk.payments import AmountOutOfLimits, MethodUnavailable, Outcome, PaymentState
+from kiosk.runtime import PaymentFailed
+from plugins.pay_card.client import TerminalClient
+from plugins.pay_card.method import CardMethod, StoreAndForward
+from plugins.pay_card.simulator import CardTerminalSimulator
+
+ONIGIRI, RICE = "4901234000018", "4901234000193"  # 150 yen, 2,480 yen
+WALLET_CODE = "281234567890123452"  # a shopper's wallet code (it even passes Luhn)
+
+
+def test_emoney_short_of_balance_pays_the_balance_and_card_pays_the_rest(runtime):
+    """GIVEN a 2,480 yen basket and an IC card holding 1,000 yen
+    WHEN the shopper pays e-money, then card
+    THEN e-money takes 1,000, 1,480 stays due, card pays it, and the sale has both."""
+    runtime.handle_scan(Scan(RICE))
+    runtime.method("emoney").reader.present(balance=1000)
+    assert runtime.pay("emoney") is None
+    assert runtime.amount_due == 1480
+    sale = runtime.pay("card")
+    assert [(t.method, t.amount) for t in sale.tenders] == [("emoney", 1000), ("card", 1480)]
+    assert sale.tenders[1].masked == "411111******1111"
+    assert runtime.checkout.state is CheckoutState.PAID
+
+
+def test_cash_reports_the_inserted_amount_live_and_pays_change(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    cash = runtime.method("cash")
+    seen: list[tuple[int, int]] = []
+    cash.on_inserted = lambda inserted, due: seen.append((inserted, due))
+    cash.changer.queue([100, 100])
+    sale = runtime.pay("cash")
+    assert seen == [(100, 150), (200, 150)]
+    assert sale.change == 50 and sale.tenders[0].tendered == 200
+
+
+def test_note_is_handed_back_when_the_changer_cannot_make_change(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    cash = runtime.method("cash")
+    cash.changer.set_inventory({})  # no coins at all
+    cash.changer.queue([1000, 100, 50])
+    rejected = []
+    cash.changer.subscribe(lambda e: e.kind == "note_rejected" and rejected.append(e.data))
+    sale = runtime.pay("cash")
+    assert rejected == [1000] and sale.change == 0
+
+
+def test_change_jam_completes_the_sale_records_a_discrepancy_and_calls_staff(runtime):
+    """GIVEN the changer jams paying change
+    THEN the shopper's sale still completes (they paid), and a 違算 record and a staff call
+    are made."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    cash = runtime.method("cash")
+    cash.changer.insert(1000)
+    cash.changer.jam_next_dispense(paid=350)
+    events = []
+    runtime.subscribe(events.append)
+    sale = runtime.pay("cash")
+    assert sale is not None and runtime.checkout.state is CheckoutState.PAID
+    assert cash.changer.discrepancies[0].shortfall == 500
+    calls = [e for e in events if isinstance(e, AttendantNeeded)]
+    assert calls and calls[0].reason is AttendantReason.PAYMENT_PROBLEM
+    assert "違算" in calls[0].detail
+
+
+def test_offline_the_kiosk_offers_only_methods_that_can_work(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    runtime.online = False
+    assert [m.id for m in runtime.payment_methods()] == ["cash"]
+    runtime.checkout.begin_payment()
+    with pytest.raises(MethodUnavailable):
+        runtime.pay("qr")
+
+
+def test_card_store_and_forward_offline_stays_under_its_caps(tmp_path):
+    terminal = CardTerminalSimulator().start()
+    try:
+        online = [False]
+        card = CardMethod(
+            TerminalClient("127.0.0.1", terminal.port, sale_timeout_s=5),
+            store_and_forward=StoreAndForward(per_payment_cap=5000, total_cap=8000),
+            online=lambda: online[0],
+        )
+        assert card.available(online=False)
+        assert not card.accepts(6000)  # over the per-payment cap
+        first = card.start(5000, "k-1")
+        assert first.outcome is Outcome.APPROVED and first.reference.startswith("SAF-")
+        assert card.start(4000, "k-2").outcome is Outcome.DECLINED  # total cap reached
+        assert terminal.charges == {"k-1": 1}
+        card.start(3000, "k-3")
+        assert not card.available(online=False)  # nothing left until forwarded
+        online[0] = True
+        assert card.available(online=True) and card.saf.used == 0
+    finally:
+        terminal.stop()
+
+
+def test_amount_over_a_method_limit_is_refused_before_anything_is_sent(runtime):
+    runtime.handle_scan(Scan(RICE))
+    emoney = runtime.method("emoney")
+    emoney.max_amount = 1000
+    with pytest.raises(AmountOutOfLimits):
+        runtime.pay("emoney")
+    assert not runtime.ledger.for_sale(runtime.sale_id)
+
+
+def test_wallet_code_scanned_while_paying_is_claimed_and_charged(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    runtime.method("qr")  # the plugin makes its method (and simulator) on first use
+    runtime.checkout.begin_payment()
+    outcome = runtime.handle_scan(Scan(WALLET_CODE, source="scanner"))
+    assert outcome.claim is not None and outcome.claim.plugin == "pay_qr"
+    assert len(runtime.checkout.basket.lines) == 1  # not added as a product
+    sale = runtime.pay("qr")
+    assert sale.tenders[0].method == "qr"
+
+
+def test_merchant_presented_code_is_handed_to_the_screen_and_paid(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    qr = runtime.method("qr")
+    provider = runtime.host.pm.get_plugin("plugins.pay_qr").provider
+    qr.poll_interval_s = 0.01
+    shown: list[str] = []
+
+    def shopper_scans(payload: str) -> None:
+        shown.append(payload)
+        provider.shopper_pays(payload.rsplit("/", 1)[1])
+
+    qr.on_payload = shopper_scans
+    sale = runtime.pay("qr")
+    assert shown and shown[0].startswith("https://qr.example/pay/")
+    assert sale.tenders[0].amount == 150
+
+
+def test_qr_void_after_the_cancel_window_becomes_a_full_refund(runtime):
+    """Cancels are accepted until 00:14:59 the next day; after that the void is a refund."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    qr = runtime.method("qr")
+    provider = runtime.host.pm.get_plugin("plugins.pay_qr").provider
+    qr.present_code("shopper-code")
+    runtime.pay("qr", 100)
+    provider.now = datetime(2026, 11, 23, 0, 15, 0)
+    runtime.cancel_payment()
+    (row,) = runtime.ledger.for_sale(runtime.sale_id)[:1]
+    assert runtime.ledger.get(row.payment_id).state == PaymentState.CANCELLED
+    assert provider.payments[row.idempotency_key].refunded == 100
+    assert provider.net(row.idempotency_key) == 0
+
+
+def test_card_timeout_with_a_late_approval_is_settled_consistently(tmp_path, runtime):
+    """The terminal approves only after the kiosk stopped waiting: status/cancel settle it,
+    and the ledger agrees with what the card holder is charged."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    card = runtime.method("card")
+    card.client.sale_timeout_s = 0.2
+    terminal = runtime.host.pm.get_plugin("plugins.pay_card").simulator
+    terminal.approve_late_next()
+    try:
+        sale = runtime.pay("card")
+    except PaymentFailed:
+        sale = None
+    (row,) = runtime.ledger.for_sale(runtime.sale_id)[:1]
+    row = runtime.ledger.get(row.payment_id)
+    assert row.state in (PaymentState.APPROVED, PaymentState.CANCELLED)
+    assert terminal.net(row.idempotency_key) == (150 if sale else 0)
+    assert terminal.charges.get(row.idempotency_key, 0) <= 1
