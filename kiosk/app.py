@@ -35,8 +35,18 @@ def open_store(config: KioskConfig, seed_demo: bool = True) -> LocalStore:
     return store
 
 
-def build_runtime(config: KioskConfig, devices: Any = None, seed_demo: bool = True) -> KioskRuntime:
+def build_runtime(
+    config: KioskConfig, devices: Any = None, seed_demo: bool = True, hardware: bool = False
+) -> KioskRuntime:
+    """A started runtime. ``hardware=True`` opens the devices of the config's profile
+    (simulators in the default ``simulated`` profile); tests usually leave it off."""
+    from kiosk.runtime.hardware import attach, open_hardware
+
     store = open_store(config, seed_demo)
+    if hardware and devices is None:
+        devices = open_hardware(config.hardware_profile)
     runtime = KioskRuntime(config, store, build_plugin_host(config), devices=devices)
+    if hardware:
+        attach(runtime, devices)
     runtime.start()
     return runtime

@@ -21,9 +21,9 @@ def make_runtime(tmp_path) -> Iterator[Callable[..., KioskRuntime]]:
     """Build runtimes on temp stores; each is shut down after the test."""
     made: list[KioskRuntime] = []
 
-    def make(**overrides) -> KioskRuntime:
+    def make(hardware: bool = False, **overrides) -> KioskRuntime:
         overrides.setdefault("data_dir", tmp_path / "kiosk")
-        runtime = build_runtime(load_config(None, **overrides))
+        runtime = build_runtime(load_config(None, **overrides), hardware=hardware)
         made.append(runtime)
         return runtime
 

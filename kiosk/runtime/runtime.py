@@ -38,6 +38,7 @@ from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk.plugins import PluginHost
+from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.store import LocalStore
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class KioskRuntime:
         self.tenders: list[Tender] = []
         self.change: Yen = 0
         self.last_sale: Sale | None = None
+        self.sale_staff_id: str | None = None  # who registered the basket (semi-self station)
+        self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
         self._listeners: list[Callable[[CheckoutEvent], None]] = []
         self._lock = threading.RLock()
         self._scan_sources: list[Any] = []
@@ -110,11 +113,16 @@ class KioskRuntime:
             except Exception:
                 log.exception("scan source %s failed to stop", getattr(source, "name", source))
         self.host.call("kiosk_shutdown", runtime=self)
+        if self.devices is not None and hasattr(self.devices, "close_all"):
+            self.devices.close_all()
         self.store.close()
 
     def start_scan_sources(self, deliver: Callable[[Scan], None]) -> list[Any]:
         """Start every plugin's scan sources; ``deliver`` gets each scan (from any thread)."""
-        sources = self.host.call_each("kiosk_scan_sources", runtime=self)
+        sources = [
+            *hardware_scan_sources(self.devices),
+            *self.host.call_each("kiosk_scan_sources", runtime=self),
+        ]
         for source in sources:
             try:
                 source.start(deliver)
@@ -301,6 +309,8 @@ class KioskRuntime:
             change=self.change,
             language=self.language,
             member_id=self.member_id,
+            staff_id=self.sale_staff_id,
+            extra=dict(self.sale_extra),
         )
         self.store.commit_sale(sale)  # only after this may the shopper see "paid"
         self.checkout.mark_paid()
@@ -332,6 +342,8 @@ class KioskRuntime:
         self.tenders = []
         self.change = 0
         self.member_id = None
+        self.sale_staff_id = None
+        self.sale_extra = {}
 
     # --- plumbing ------------------------------------------------------------------------
 

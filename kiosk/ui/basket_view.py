@@ -1,0 +1,95 @@
+"""What the screens show, as plain immutable data built from the runtime.
+
+The snapshot is taken on the runtime worker thread right after each runtime call, then
+handed to the UI thread; screens never read the live ``Checkout`` while a payment thread may
+be changing it. Pure Python (no Kivy), so it is tested without a window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.domain.basket import BasketLine
+from kiosk.domain.events import AttendantReason
+from kiosk.domain.money import format_yen
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    line_id: int
+    name: str
+    quantity: int
+    quantity_text: str
+    amount_text: str
+    reduced: bool
+    weighed: bool
+    age_restricted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttendantView:
+    reason: str  # AttendantReason value
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BasketSnapshot:
+    state: str
+    lines: tuple[LineView, ...] = ()
+    total: int = 0
+    total_text: str = ""
+    tax_text: str = ""
+    item_count: int = 0
+    last: LineView | None = None
+    amount_due: int = 0
+    attendant: tuple[AttendantView, ...] = field(default_factory=tuple)
+    has_reduced: bool = False
+
+
+def line_view(line: BasketLine, language: str) -> LineView:
+    weighed = line.weight_g is not None
+    qty_text = f"{line.weight_g / 1000:.3f} kg" if weighed else f"{line.quantity}"
+    return LineView(
+        line_id=line.line_id,
+        name=line.product.name(language),
+        quantity=line.quantity,
+        quantity_text=qty_text,
+        amount_text=format_yen(line.amount, language),
+        reduced=line.reduced_rate,
+        weighed=weighed,
+        age_restricted=line.product.age_restricted,
+    )
+
+
+def snapshot(runtime: Any, language: str, attendant: list[AttendantView]) -> BasketSnapshot:
+    """Read the runtime's checkout into a :class:`BasketSnapshot` (worker thread only)."""
+    checkout = runtime.checkout
+    lines = tuple(line_view(line, language) for line in checkout.basket.active_lines)
+    last = checkout.last_line
+    totals = checkout.totals
+    tax = totals.tax_total
+    return BasketSnapshot(
+        state=checkout.state.value,
+        lines=lines,
+        total=totals.total,
+        total_text=format_yen(totals.total, language),
+        tax_text=format_yen(tax, language) if tax else "",
+        item_count=checkout.basket.item_count,
+        last=line_view(last, language) if last is not None and not last.voided else None,
+        amount_due=runtime.amount_due,
+        attendant=tuple(attendant) if checkout.state.value == "needs_attendant" else (),
+        has_reduced=any(v.reduced for v in lines),
+    )
+
+
+def reason_label(reason: str) -> str:
+    """The English msgid the staff overlay shows for a reason (translated by the caller)."""
+    return {
+        AttendantReason.AGE_CHECK: "Age check needed for this item",
+        AttendantReason.REMOVAL_APPROVAL: "Staff will approve removing an item",
+        AttendantReason.DEVICE_FAULT: "A device needs attention",
+        AttendantReason.HELP_REQUESTED: "You asked for help",
+        AttendantReason.PAYMENT_PROBLEM: "There was a problem with the payment",
+        AttendantReason.INACTIVITY: "This checkout was paused",
+    }.get(AttendantReason(reason), "Staff are on their way")

@@ -1,0 +1,323 @@
+"""The one object the screens talk to: it wraps the runtime and holds what they show.
+
+Screens read Kivy properties here and call its methods; nothing else reaches the runtime.
+Every runtime call goes through :class:`~kiosk.ui.worker.RuntimeWorker` (off the UI
+thread); after each call a :class:`~kiosk.ui.basket_view.BasketSnapshot` comes back and
+:meth:`Controller.apply` updates the properties. Payment, receipt and staff actions live in
+:mod:`kiosk.ui.flows` to keep this module short.
+
+Runtime gaps bridged here (a runtime method would be cleaner): setting the shopper
+language (``runtime.language``), starting a session without a scan
+(``runtime.checkout.start``), adding a PLU item, requesting help, suspending a basket.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+
+from kiosk.domain.events import AttendantNeeded, StateChanged
+from kiosk.domain.money import format_yen
+from kiosk.domain.product import Product
+from kiosk.domain.scan import Scan, Symbology
+from kiosk.ui.basket_view import AttendantView, BasketSnapshot, snapshot
+from kiosk.ui.i18n import Translator
+from kiosk.ui.settings import UiSettings, pt_to_px
+from kiosk.ui.theme import Theme
+from kiosk.ui.worker import RuntimeWorker
+
+log = logging.getLogger(__name__)
+
+SHOPPER_SCREENS = ("shopping", "lookup", "code")
+LARGE_TEXT_FACTOR = 1.35
+
+
+def to_ui(fn: Callable[[], None]) -> None:
+    Clock.schedule_once(lambda _dt: fn(), 0)
+
+
+class Controller(EventDispatcher):
+    language = StringProperty("ja")
+    large_text = BooleanProperty(False)
+    theme = ObjectProperty(None)
+    fs_small = NumericProperty(14)
+    fs_body = NumericProperty(18)
+    fs_large = NumericProperty(26)
+    fs_huge = NumericProperty(44)
+    fs_total = NumericProperty(34)
+    target = NumericProperty(57)  # smallest touch target side, px
+    screen = StringProperty("attract")
+    state = StringProperty("idle")
+    rows = ListProperty()
+    last_name = StringProperty("")
+    last_price = StringProperty("")
+    total_text = StringProperty("")
+    item_count = NumericProperty(0)
+    has_reduced = BooleanProperty(False)
+    message = StringProperty("")
+    message_is_error = BooleanProperty(False)
+    attendant = ListProperty()
+    problems = ListProperty()
+    still_there = BooleanProperty(False)
+    still_there_left = NumericProperty(0)
+    busy = BooleanProperty(False)
+    # payment / receipt / staff (driven by kiosk.ui.flows)
+    methods = ListProperty()
+    pay_method = StringProperty("")
+    pay_busy = BooleanProperty(False)
+    pay_error = StringProperty("")
+    due_text = StringProperty("")
+    sale = DictProperty()
+    ereceipt_url = StringProperty("")
+    receipt_status = StringProperty("")
+    staff_mode = StringProperty("")  # "" | "attendant" | "exit"
+    staff_feedback = StringProperty("")
+
+    def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        from kiosk.ui.flows import Flows
+
+        self.runtime = runtime
+        self.settings = settings
+        self.translate = Translator(theme.strings)
+        self.theme = theme
+        self.language = runtime.language
+        self.worker = RuntimeWorker(to_ui)
+        self.flows = Flows(self)
+        self.snapshot: BasketSnapshot | None = None
+        self.last_activity = time.monotonic()
+        self.clock: Callable[[], float] = time.monotonic
+        self.on_exit: Callable[[], None] | None = None
+        self._attendant: list[AttendantView] = []  # worker thread only
+        self._seen_problems = 0
+        self._message_event: Any = None
+        self._scale_fonts()
+        runtime.subscribe(self._on_runtime_event)
+        self.bind(large_text=lambda *_: self._scale_fonts(), theme=lambda *_: self._scale_fonts())
+        self.refresh()
+
+    # --- text --------------------------------------------------------------------------
+
+    def t(self, msgid: str, *_watch: Any) -> str:
+        """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate."""
+        return self.translate(msgid, self.language)
+
+    def yen(self, amount: int) -> str:
+        return format_yen(amount, self.language)
+
+    def set_language(self, language: str) -> None:
+        self.activity()
+        self.language = language
+        self.run(lambda: setattr(self.runtime, "language", language))
+
+    def toggle_large_text(self) -> None:
+        self.activity()
+        self.large_text = not self.large_text
+
+    def _scale_fonts(self) -> None:
+        factor = LARGE_TEXT_FACTOR if self.large_text else 1.0
+        dpi = self.settings.dpi
+        for name in ("small", "body", "large", "huge", "total"):
+            setattr(self, f"fs_{name}", round(pt_to_px(self.theme.sizes[name], dpi) * factor))
+        self.target = max(self.settings.target_px, self.fs_body * 2.2)
+
+    # --- runtime calls -----------------------------------------------------------------
+
+    def run(self, job: Callable[[], Any], done: Callable[[Any], None] | None = None,
+            failed: Callable[[BaseException], None] | None = None) -> None:
+        """Run ``job`` on the worker, then refresh the snapshot and call ``done``/``failed``."""
+        language = self.language
+
+        def wrapped() -> tuple[Any, BasketSnapshot]:
+            result = job()
+            return result, snapshot(self.runtime, language, self._attendant)
+
+        def on_done(pair: tuple[Any, BasketSnapshot]) -> None:
+            self.apply(pair[1])
+            if done is not None:
+                done(pair[0])
+
+        def on_failed(exc: BaseException) -> None:
+            self.refresh()
+            (failed or self.show_failure)(exc)
+
+        self.worker.submit(wrapped, on_done, on_failed)
+
+    def refresh(self) -> None:
+        self.run(lambda: None)
+
+    def apply(self, snap: BasketSnapshot) -> None:
+        """Show a snapshot (UI thread). Moves between screens when the state demands it."""
+        self.snapshot = snap
+        self.rows = [
+            {
+                "line_id": v.line_id,
+                "name": v.name,
+                "qty": v.quantity_text,
+                "amount": v.amount_text,
+                "reduced": v.reduced,
+                "weighed": v.weighed,
+            }
+            for v in snap.lines
+        ]
+        self.total_text = snap.total_text or self.yen(0)
+        self.item_count = snap.item_count
+        self.has_reduced = snap.has_reduced
+        self.last_name = snap.last.name if snap.last else ""
+        self.last_price = snap.last.amount_text if snap.last else ""
+        self.due_text = self.yen(snap.amount_due)
+        self.attendant = [{"reason": a.reason, "detail": a.detail} for a in snap.attendant]
+        self.state = snap.state
+        if snap.state == "idle" and self.screen in (*SHOPPER_SCREENS, "methods", "paying"):
+            self.screen = "attract"
+        elif snap.state in ("shopping", "needs_attendant") and self.screen == "attract":
+            self.screen = "shopping"
+
+    def show_failure(self, exc: BaseException) -> None:
+        log.error("runtime call failed: %s", exc)
+        self.say(self.t("Sorry, that did not work. Please try again or call staff."), error=True)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message, self.message_is_error = text, error
+        if self._message_event is not None:
+            self._message_event.cancel()
+        self._message_event = Clock.schedule_once(
+            lambda _dt: setattr(self, "message", ""), self.settings.message_seconds
+        )
+
+    # --- shopper actions ---------------------------------------------------------------
+
+    def activity(self) -> None:
+        self.last_activity = self.clock()
+        self.still_there = False
+
+    def go(self, screen: str) -> None:
+        self.activity()
+        self.screen = screen
+
+    def start(self) -> None:
+        self.activity()
+
+        def begin() -> None:
+            if self.runtime.checkout.state.value == "idle":
+                self.runtime.checkout.start()
+
+        self.run(begin, lambda _r: setattr(self, "screen", "shopping"))
+
+    def scan(self, scan: Scan) -> None:
+        """Any scan (wedge, plugin source, look-up, keypad); UI thread."""
+        self.activity()
+        if self.screen in ("receipt", "thanks", "paying", "methods"):
+            return  # the sale is closed or being paid: ignore stray scans
+        self.run(lambda: self.runtime.handle_scan(scan), self._scanned)
+
+    def _scanned(self, outcome: Any) -> None:
+        if outcome.claim is not None:
+            claim = outcome.claim
+            text = claim.message_ja if self.language == "ja" else claim.message_en
+            self.say(text or self.t("Code accepted"))
+        elif not outcome.accepted:
+            text = outcome.error_ja if self.language == "ja" else self.t(
+                "This item is not in our catalogue. Please call staff."
+                if "catalogue" in outcome.error_en
+                else "That barcode could not be read. Please try again."
+            )
+            self.say(text, error=True)
+        elif self.screen in ("attract", "lookup", "code"):
+            self.screen = "shopping"
+
+    def scan_code(self, code: str, source: str) -> None:
+        self.scan(Scan(code, Symbology.UNKNOWN, source))
+
+    def add_product(self, product: Product) -> None:
+        """An item chosen on the look-up screen."""
+        self.activity()
+        if product.weighed:
+            self.say(self.t("Items sold by weight go on the scale. Please call staff."), True)
+            return
+        if product.gtin:
+            self.scan(Scan(product.gtin, Symbology.EAN13, "lookup"))
+            return
+        from kiosk.domain.basket import LineSource
+
+        plu = product.plu or ""
+        self.run(lambda: self.runtime.checkout.add_plu(plu, source=LineSource.LOOKUP),
+                 lambda _r: setattr(self, "screen", "shopping"))
+
+    def departments(self) -> list[str]:
+        """Departments of the in-memory catalogue (no I/O, so read on the UI thread)."""
+        return self.runtime.catalogue.departments()
+
+    def search(self, text: str, department: str | None = None) -> list[Product]:
+        return self.runtime.catalogue.search(text, self.language, department)
+
+    def change_quantity(self, line_id: int, delta: int) -> None:
+        self.activity()
+        row = next((r for r in self.rows if r["line_id"] == line_id), None)
+        if row is None or row["weighed"]:
+            return
+        quantity = int(row["qty"]) + delta
+        if quantity < 1:
+            self.remove_line(line_id)
+            return
+        self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
+
+    def remove_line(self, line_id: int) -> None:
+        self.activity()
+        self.run(lambda: self.runtime.checkout.void_line(line_id))
+
+    def call_staff(self) -> None:
+        self.activity()
+        self.run(lambda: self.runtime.checkout.request_help("shopper pressed call staff"))
+
+    def cancel_sale(self) -> None:
+        """Shopper's "cancel" on an empty basket, or staff's void of the whole sale."""
+        self.run(self.runtime.cancel, lambda _r: setattr(self, "screen", "attract"))
+
+    # --- runtime events (any thread) ---------------------------------------------------
+
+    def _on_runtime_event(self, event: Any) -> None:
+        if isinstance(event, AttendantNeeded):
+            self._attendant.append(AttendantView(event.reason.value, event.detail))
+        elif isinstance(event, StateChanged) and event.new.value != "needs_attendant":
+            self._attendant.clear()
+        if threading.current_thread().name != "kiosk-runtime":
+            to_ui(self.refresh)  # a plugin or device thread changed the checkout
+
+    def poll_problems(self, *_args: Any) -> None:
+        """Show plugin failures (``runtime.host.problems``) that are new; UI thread."""
+        problems = list(getattr(self.runtime.host, "problems", ()))
+        for problem in problems[self._seen_problems :]:
+            self.problems.append(
+                {
+                    "shopper": self.t("Some features are unavailable. Staff have been told."),
+                    "staff": problem.staff_message(),
+                }
+            )
+        self._seen_problems = len(problems)
+
+    def dismiss_problem(self) -> None:
+        if self.problems:
+            self.problems.pop(0)
+
+    def recover(self) -> None:
+        """After an unexpected error: back to a screen that matches the checkout state."""
+        self.pay_busy = False
+        self.staff_mode = ""
+        self.screen = "attract"
+        self.refresh()
+        self.say(self.t("Sorry, something went wrong. Please try again or call staff."), True)

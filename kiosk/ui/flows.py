@@ -1,0 +1,228 @@
+"""Payment, receipt, staff and inactivity flows of the :class:`Controller`.
+
+Kept apart from the controller's basket handling so each module stays small; they set the
+controller's properties and run runtime calls through its worker, nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kivy.clock import Clock
+
+from kiosk.payments.method import Outcome
+from kiosk.runtime.runtime import PaymentFailed
+from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, audit_unlock
+from kiosk.ui.receipt_output import deliver_receipt
+
+if TYPE_CHECKING:
+    from kiosk.ui.controller import Controller
+
+log = logging.getLogger(__name__)
+
+_FAILURE_TEXT = {
+    Outcome.DECLINED: "The payment was declined. Please try again or choose another method.",
+    Outcome.CANCELLED: "The payment was cancelled. Nothing was charged.",
+    Outcome.UNKNOWN: "We could not confirm the payment. Staff have been called.",
+}
+
+
+class Flows:
+    def __init__(self, ctl: Controller) -> None:
+        self.ctl = ctl
+        self.staff = StaffRegistry.from_config_file(ctl.runtime.config.source)
+        self.last_sale: Any = None
+        self._thanks_event: Any = None
+        self._inactivity = Clock.schedule_interval(self.check_inactivity, 1.0)
+
+    # --- payment -----------------------------------------------------------------------
+
+    def open_payment(self) -> None:
+        ctl = self.ctl
+        ctl.activity()
+        if not ctl.rows:
+            ctl.say(ctl.t("Scan an item first"), error=True)
+            return
+
+        def listed(methods: list[Any]) -> None:
+            ctl.methods = [{"id": m.id, "icon": m.icon, "name_ja": m.name_ja,
+                            "name_en": m.name_en} for m in methods]
+            ctl.pay_error = ""
+            ctl.screen = "methods"
+
+        ctl.run(self.ctl.runtime.payment_methods, listed)
+
+    def pay(self, method_id: str) -> None:
+        ctl = self.ctl
+        ctl.activity()
+        ctl.pay_method, ctl.pay_error, ctl.pay_busy = method_id, "", True
+        ctl.screen = "paying"
+        ctl.run(lambda: ctl.runtime.pay(method_id), self._paid, self._pay_failed)
+
+    def retry(self) -> None:
+        self.pay(self.ctl.pay_method)
+
+    def _paid(self, sale: Any) -> None:
+        ctl = self.ctl
+        ctl.pay_busy = False
+        if sale is None:  # split tender: more is due
+            self.open_payment()
+            return
+        self.last_sale = sale
+        tendered = sum(t.tendered for t in sale.tenders)
+        ctl.sale = {
+            "sale_id": sale.sale_id,
+            "receipt_no": sale.receipt_no,
+            "total": ctl.yen(sale.totals.total),
+            "tendered": ctl.yen(tendered) if tendered else "",
+            "change": ctl.yen(sale.change),
+        }
+        ctl.ereceipt_url = ctl.settings.ereceipt_url.format(sale_id=sale.sale_id)
+        ctl.receipt_status = ""
+        ctl.screen = "receipt"
+
+    def _pay_failed(self, exc: BaseException) -> None:
+        ctl = self.ctl
+        ctl.pay_busy = False
+        if isinstance(exc, PaymentFailed):
+            ctl.pay_error = ctl.t(_FAILURE_TEXT.get(exc.result.outcome, _FAILURE_TEXT[
+                Outcome.DECLINED]))
+        else:
+            log.error("payment could not start: %s", exc)
+            ctl.pay_error = ctl.t("The payment could not start. Please call staff.")
+
+    def cancel_payment(self) -> None:
+        ctl = self.ctl
+        if ctl.pay_busy:
+            return  # not safe while the terminal/changer is working
+
+        def back(_r: Any) -> None:
+            ctl.screen = "shopping"
+
+        if ctl.state == "paying":
+            ctl.run(ctl.runtime.cancel_payment, back)
+        else:
+            back(None)
+
+    # --- receipt -----------------------------------------------------------------------
+
+    def print_receipt(self) -> None:
+        ctl, sale = self.ctl, self.last_sale
+        ctl.receipt_status = ctl.t("Printing…")
+
+        def printed(_how: str) -> None:
+            self.finish("Please take your receipt.")
+
+        def failed(exc: BaseException) -> None:
+            ctl.receipt_status = ctl.t("The printer needs attention. Staff have been told.")
+            ctl.problems.append({"shopper": ctl.receipt_status, "staff": f"printer: {exc}"})
+
+        ctl.run(lambda: deliver_receipt(ctl.runtime, sale), printed, failed)
+
+    def show_ereceipt(self) -> None:
+        self.ctl.screen = "ereceipt"
+
+    def finish(self, farewell: str = "") -> None:
+        ctl = self.ctl
+        ctl.receipt_status = ctl.t(farewell) if farewell else ""
+
+        def done(_r: Any) -> None:
+            ctl.screen = "thanks"
+            if self._thanks_event is not None:
+                self._thanks_event.cancel()
+            self._thanks_event = Clock.schedule_once(self.to_attract, ctl.settings.thanks_seconds)
+
+        ctl.run(ctl.runtime.finish, done)
+
+    def to_attract(self, *_args: Any) -> None:
+        if self.ctl.screen == "thanks":
+            self.ctl.screen = "attract"
+            self.ctl.large_text = False  # the next shopper starts with the defaults
+            self.ctl.language = self.ctl.runtime.config.language
+            self.ctl.run(lambda: setattr(self.ctl.runtime, "language", self.ctl.language))
+
+    # --- staff -------------------------------------------------------------------------
+
+    def open_staff(self, mode: str = "attendant") -> None:
+        self.ctl.staff_feedback = ""
+        self.ctl.staff_mode = mode
+
+    def close_staff(self) -> None:
+        self.ctl.staff_mode = ""
+
+    def unlock(self, staff_id: str, pin: str) -> None:
+        """Check the PIN and do what the overlay is open for; audited. UI thread."""
+        ctl = self.ctl
+        mode = ctl.staff_mode or "attendant"
+        needs = Role.MANAGER if mode == "exit" else Role.ATTENDANT
+        reasons = [a["reason"] for a in ctl.attendant]
+        ctl.staff_feedback = ctl.t("Checking…")
+
+        def check_and_act() -> str:
+            account = self.staff.check(staff_id, pin, needs)
+            now = ctl.runtime.clock()
+            audit_unlock(ctl.runtime.store, account, mode,
+                         {"reasons": reasons, "sale_id": ctl.runtime.sale_id}, now)
+            if mode == "attendant" and ctl.runtime.checkout.state.value == "needs_attendant":
+                ctl.runtime.checkout.approve(account.staff_id)
+            return account.staff_id
+
+        def done(staff_id: str) -> None:
+            ctl.staff_feedback = ""
+            ctl.staff_mode = ""
+            if mode == "exit" and ctl.on_exit is not None:
+                ctl.on_exit()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StaffLocked):
+                ctl.staff_feedback = ctl.t("Too many wrong PINs. The PIN pad is locked.")
+            elif isinstance(exc, WrongPin):
+                ctl.staff_feedback = ctl.t("Wrong staff ID or PIN.")
+            elif isinstance(exc, NotAllowed):
+                ctl.staff_feedback = ctl.t("A manager PIN is needed for this.")
+            else:
+                ctl.staff_feedback = str(exc)
+
+        ctl.run(check_and_act, done, failed)
+
+    # --- inactivity --------------------------------------------------------------------
+
+    def check_inactivity(self, *_args: Any) -> None:
+        ctl, settings = self.ctl, self.ctl.settings
+        if ctl.state != "shopping" or ctl.screen not in ("shopping", "lookup", "code"):
+            ctl.still_there = False
+            return
+        idle = ctl.clock() - ctl.last_activity
+        if idle < settings.inactivity_seconds:
+            ctl.still_there = False
+            return
+        left = settings.inactivity_seconds + settings.still_there_seconds - idle
+        ctl.still_there, ctl.still_there_left = True, max(0, int(left))
+        if left <= 0:
+            self.suspend("inactivity")
+
+    def suspend(self, reason: str) -> None:
+        ctl = self.ctl
+        ctl.still_there = False
+        ctl.last_activity = ctl.clock()
+
+        def put_aside() -> int:
+            runtime = ctl.runtime
+            suspended = runtime.checkout.suspend(reason)
+            document = {
+                "sale_id": runtime.sale_id,
+                "lines": [
+                    {"sku": line.product.sku, "quantity": line.quantity,
+                     "unit_price": line.unit_price, "weight_g": line.weight_g,
+                     "voided": line.voided}
+                    for line in suspended.lines
+                ],
+                "pending": [p.reason.value for p in suspended.pending],
+            }
+            row = runtime.store.save_suspended(reason, document, runtime.clock())
+            # the runtime has no suspend(); start a fresh sale id like finish()/cancel() do
+            getattr(runtime, "_new_session", lambda: None)()
+            return row
+
+        ctl.run(put_aside, lambda _r: setattr(ctl, "screen", "attract"))

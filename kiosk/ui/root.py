@@ -1,0 +1,85 @@
+"""The root widget: the screen manager plus the overlays that sit above every screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import FadeTransition, ScreenManager
+
+from kiosk.ui.screens.attract import AttractScreen
+from kiosk.ui.screens.code_entry import CodeEntryScreen
+from kiosk.ui.screens.errors import MessageBanner, ProblemBar
+from kiosk.ui.screens.lookup import LookupScreen
+from kiosk.ui.screens.pay_methods import PayMethodsScreen
+from kiosk.ui.screens.paying import PayingScreen
+from kiosk.ui.screens.receipt import EReceiptScreen, ReceiptScreen
+from kiosk.ui.screens.shopping import ShoppingScreen
+from kiosk.ui.screens.staff_overlay import StaffOverlay
+from kiosk.ui.screens.still_there import StillThereOverlay
+from kiosk.ui.screens.thanks import ThanksScreen
+
+
+def _screens() -> dict[str, type]:
+    return {
+        "attract": AttractScreen,
+        "shopping": ShoppingScreen,
+        "lookup": LookupScreen,
+        "code": CodeEntryScreen,
+        "methods": PayMethodsScreen,
+        "paying": PayingScreen,
+        "receipt": ReceiptScreen,
+        "ereceipt": EReceiptScreen,
+        "thanks": ThanksScreen,
+    }
+
+
+class KioskRoot(FloatLayout):
+    """Shows ``ctl.screen``; adds the staff, still-there and problem overlays when needed."""
+
+    def __init__(self, ctl: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ctl = ctl
+        self.manager = ScreenManager(transition=FadeTransition(duration=0.12))
+        for name, cls in _screens().items():
+            self.manager.add_widget(cls(name=name, ctl=ctl))
+        # the problem bar takes room below the screens (never covers the Pay button)
+        self.column = BoxLayout(orientation="vertical")
+        self.column.add_widget(self.manager)
+        self.add_widget(self.column)
+        self.banner = MessageBanner(ctl=ctl)
+        self.add_widget(self.banner)
+        self.problem_bar = ProblemBar(ctl=ctl)
+        self.still_there = StillThereOverlay(ctl=ctl)
+        self.staff = StaffOverlay(ctl=ctl)
+        ctl.bind(
+            screen=self._show_screen,
+            state=self._update_overlays,
+            staff_mode=self._update_overlays,
+            still_there=self._update_overlays,
+            problems=self._update_overlays,
+        )
+        self._update_overlays()
+
+    def screen(self, name: str) -> Any:
+        return self.manager.get_screen(name)
+
+    def _show_screen(self, _ctl: Any, name: str) -> None:
+        self.manager.current = name
+
+    def _update_overlays(self, *_args: Any) -> None:
+        ctl = self.ctl
+        self._toggle(self.problem_bar, bool(ctl.problems), self.column)
+        self._toggle(self.still_there, ctl.still_there and ctl.state == "shopping")
+        locked = ctl.state == "needs_attendant" or bool(ctl.staff_mode)
+        if locked and self.staff.parent is None:
+            self.staff.reset()
+        self._toggle(self.staff, locked)
+
+    def _toggle(self, overlay: Any, show: bool, parent: Any = None) -> None:
+        parent = parent or self
+        if show and overlay.parent is None:
+            parent.add_widget(overlay)
+        elif not show and overlay.parent is not None:
+            parent.remove_widget(overlay)

@@ -1,0 +1,79 @@
+"""Item look-up (商品検索) for things without a barcode: departments, then a kana/ABC search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import ListProperty, StringProperty
+
+from kiosk.ui.widgets import KioskButton, KioskScreen
+
+MAX_RESULTS = 12
+
+# department key → English msgid (translated through the catalogue)
+DEPARTMENTS = {
+    "produce": "Fruit & vegetables",
+    "deli": "Deli",
+    "meat": "Meat",
+    "food": "Food & drink",
+    "alcohol": "Alcohol",
+    "tobacco": "Tobacco",
+    "household": "Household",
+    "news": "Newspapers",
+    "general": "Other",
+}
+
+
+class LookupScreen(KioskScreen):
+    mode = StringProperty("departments")  # departments | search
+    department = StringProperty("")
+    query = StringProperty("")
+    results = ListProperty()
+    lang = StringProperty("")
+
+    def on_enter(self, *_args: Any) -> None:
+        self.mode, self.department, self.query = "departments", "", ""
+        self.ids.pad.value = ""
+        self.refresh_departments()
+
+    def refresh_departments(self) -> None:
+        grid = self.ids.departments
+        grid.clear_widgets()
+        for key in self.ctl.departments():
+            tile = KioskButton(text=self.ctl.t(DEPARTMENTS.get(key, key.title())), kind="tile",
+                               font_size=self.ctl.fs_large)
+            tile.department = key
+            tile.bind(on_release=lambda b: self.open_department(b.department))
+            grid.add_widget(tile)
+        search = KioskButton(text=self.ctl.t("Search by name"), kind="primary",
+                             font_size=self.ctl.fs_large)
+        search.bind(on_release=lambda _b: self.open_search(""))
+        grid.add_widget(search)
+
+    def open_department(self, key: str) -> None:
+        self.ctl.activity()
+        self.open_search(key)
+
+    def open_search(self, department: str) -> None:
+        self.ctl.activity()
+        self.department, self.mode = department, "search"
+        self.search(self.ids.pad.value)
+
+    def search(self, text: str) -> None:
+        self.ctl.activity()
+        self.query = text
+        products = self.ctl.search(text, self.department or None)
+        self.results = products[:MAX_RESULTS]
+        grid = self.ids.results
+        grid.clear_widgets()
+        for product in self.results:
+            label = f"{product.name(self.ctl.language)}\n{self.ctl.yen(product.price)}"
+            if product.weighed:
+                label = f"{product.name(self.ctl.language)}\n{self.ctl.t('by weight')}"
+            tile = KioskButton(text=label, kind="tile", font_size=self.ctl.fs_body)
+            tile.product = product
+            tile.bind(on_release=lambda b: self.ctl.add_product(b.product))
+            grid.add_widget(tile)
+
+    def on_leave(self, *_args: Any) -> None:
+        self.ids.results.clear_widgets()

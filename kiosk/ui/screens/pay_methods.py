@@ -1,0 +1,28 @@
+"""Payment method choice (お支払い方法): one tile per method the runtime offers now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import ListProperty, StringProperty
+
+from kiosk.ui.widgets import KioskButton, KioskScreen
+
+ICONS = {"cash": "¥", "card": "▭", "qr": "▦", "emoney": "◎"}
+
+
+class PayMethodsScreen(KioskScreen):
+    methods = ListProperty()
+    lang = StringProperty("")
+
+    def on_methods(self, *_args: Any) -> None:
+        grid = self.ids.tiles
+        grid.clear_widgets()
+        for method in self.methods:
+            name = method["name_ja"] if self.ctl.language == "ja" else self.ctl.t(
+                method["name_en"])
+            tile = KioskButton(text=f"{ICONS.get(method['icon'], '')}\n{name}", kind="tile",
+                               font_size=self.ctl.fs_large)
+            tile.method_id = method["id"]
+            tile.bind(on_release=lambda b: self.ctl.flows.pay(b.method_id))
+            grid.add_widget(tile)

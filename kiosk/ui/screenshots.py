@@ -1,0 +1,177 @@
+"""Write one PNG per screen per language to ``docs/screenshots/`` (run under a display).
+
+``python -m kiosk.ui.screenshots [--theme NAME] [--out DIR]``; ``scripts/screenshots.sh``
+wraps it in Xvfb. It drives the real app through the controller on the demo catalogue in a
+throw-away data directory, waiting for each screen to settle before exporting it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("ja", "en", "zh-Hans", "ko")
+ITEMS = ("4901234000018", "4901234000018", "4901234000148", "4901234000377", "4901234000285")
+BEER = "4901234000292"
+
+
+class Shooter:
+    def __init__(self, app: Any, out: Path, prefix: str) -> None:
+        from kivy.base import EventLoop
+
+        self.loop, self.app, self.ctl = EventLoop, app, app.ctl
+        self.out, self.prefix = out, prefix
+
+    def wait(self, condition: Callable[[], Any], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.loop.idle()
+            if condition():
+                break
+        self.ctl.worker.wait_idle(timeout)
+        for _ in range(12):  # results applied, transition over, textures drawn
+            self.loop.idle()
+        while self.app.root.manager.transition.is_active:
+            self.loop.idle()
+        for _ in range(4):
+            self.loop.idle()
+
+    def shoot(self, language: str, name: str) -> Path:
+        path = self.out / f"{self.prefix}{language}-{name}.png"
+        self.app.root.export_to_png(str(path))
+        return path
+
+    def screen(self, name: str) -> Any:
+        return self.app.root.manager.get_screen(name)
+
+
+def shoot_language(s: Shooter, language: str) -> list[Path]:
+    ctl, runtime, shots = s.ctl, s.app.runtime, []
+    from kiosk.domain.scan import Scan, Symbology
+
+    def shot(name: str) -> None:
+        shots.append(s.shoot(language, name))
+
+    ctl.problems = []
+    ctl.set_language(language)
+    ctl.screen = "attract"
+    s.wait(lambda: ctl.screen == "attract")
+    shot("01-attract")
+    for code in ITEMS:
+        ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
+    s.wait(lambda: len(ctl.rows) == len(ITEMS) - 1)
+    shot("02-shopping")
+    ctl.go("lookup")
+    s.wait(lambda: ctl.screen == "lookup")
+    shot("03-lookup-departments")
+    lookup = s.screen("lookup")
+    lookup.open_search("")
+    pad = lookup.ids.pad
+    if language == "ja":
+        pad.value = "おにぎり"
+    else:
+        pad.mode, pad.value = "abc", "rice"
+    s.wait(lambda: lookup.results)
+    shot("04-lookup-search")
+    ctl.go("code")
+    s.wait(lambda: ctl.screen == "code")
+    s.screen("code").ids.pad.value = "2400012345678"
+    s.wait(lambda: True)
+    shot("05-member-coupon")
+    ctl.flows.open_payment()
+    s.wait(lambda: ctl.screen == "methods")
+    shot("06-payment-methods")
+    ctl.pay_method, ctl.pay_busy, ctl.pay_error, ctl.screen = "cash", True, "", "paying"
+    s.wait(lambda: ctl.screen == "paying")
+    shot("07-paying")
+    ctl.pay_busy = False
+    ctl.pay_error = ctl.t("The payment was declined. Please try again or choose another method.")
+    s.wait(lambda: True)
+    shot("08-payment-error")
+    ctl.pay_error = ""
+    runtime.method("cash").drawer.insert(10000)
+    ctl.flows.pay("cash")
+    s.wait(lambda: ctl.screen == "receipt")
+    shot("09-receipt-choice")
+    ctl.flows.show_ereceipt()
+    s.wait(lambda: ctl.screen == "ereceipt")
+    shot("10-e-receipt")
+    ctl.flows.finish("Please take your receipt.")
+    s.wait(lambda: ctl.screen == "thanks")
+    shot("11-thank-you")
+    ctl.flows.to_attract()
+    ctl.set_language(language)
+    ctl.scan(Scan(ITEMS[0], Symbology.EAN13, "screenshots"))
+    ctl.scan(Scan(BEER, Symbology.EAN13, "screenshots"))
+    s.wait(lambda: ctl.state == "needs_attendant")
+    shot("12-staff-overlay")
+    runtime.checkout.approve("S001")
+    ctl.refresh()
+    s.wait(lambda: ctl.state == "shopping")
+    ctl.still_there, ctl.still_there_left = True, 24
+    s.wait(lambda: True)
+    shot("13-still-there")
+    ctl.activity()
+    ctl.problems = [{
+        "shopper": ctl.t("Some features are unavailable. Staff have been told."),
+        "staff": "printer: PrinterOutOfPaper: the printer is out of paper",
+    }]
+    ctl.say(ctl.t("This item is not in our catalogue. Please call staff."), error=True)
+    s.wait(lambda: True)
+    shot("14-errors")
+    ctl.message = ""
+    ctl.problems = []
+    ctl.cancel_sale()
+    s.wait(lambda: ctl.screen == "attract")
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--theme", default="default")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
+    parser.add_argument("--large-text", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+
+    from kiosk.config import load_config
+    from kiosk.ui.lockdown import configure_kivy
+    from kiosk.ui.settings import UiSettings
+
+    settings = UiSettings(thanks_seconds=600, inactivity_seconds=10_000)
+    configure_kivy(settings)
+    from kivy.base import EventLoop
+
+    from kiosk.app import build_runtime
+    from kiosk.ui.app import make_app_class
+    from kiosk.ui.theme import load_theme
+
+    EventLoop.ensure_window()
+    args.out.mkdir(parents=True, exist_ok=True)
+    config = load_config(data_dir=tempfile.mkdtemp(prefix="kiosk-shots-"))
+    runtime = build_runtime(config)
+    app = make_app_class()(runtime, load_theme(args.theme), settings, catch_errors=False)
+    app._run_prepare()
+    app.ctl.large_text = args.large_text
+    prefix = "" if args.theme == "default" else f"{args.theme}-"
+    prefix += "large-" if args.large_text else ""
+    shooter = Shooter(app, args.out, prefix)
+    try:
+        for language in args.languages:
+            for path in shoot_language(shooter, language):
+                print(path)
+    finally:
+        app.dispatch("on_stop")
+        runtime.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Shell settings from the kiosk's TOML file (``[ui]``): screen DPI, timeouts, kiosk mode.
+
+``KioskConfig`` does not carry a ``[ui]`` table yet, so the shell reads it from the same
+file (``config.source``). Missing file or table → the defaults below.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    dpi: float = 96.0  # the screen's real DPI (a 15.6" 1920×1080 panel is about 141)
+    touch_target_mm: float = 15.0  # smallest button side (wheelchair and gloved use)
+    inactivity_seconds: float = 90.0  # no touch/scan while shopping → "are you still there?"
+    still_there_seconds: float = 30.0  # then the basket is suspended for staff
+    thanks_seconds: float = 8.0  # thank-you screen → attract
+    message_seconds: float = 6.0  # shopper messages (unknown item…) fade after this
+    kiosk_mode: bool = False  # fullscreen, borderless, no cursor, close refused
+    input_device: str = ""  # e.g. "/dev/input/event5" for the touchscreen (kiosk mode)
+    input_provider: str = "mtdev"  # mtdev | hidinput
+    ereceipt_url: str = "https://receipts.example.jp/r/{sale_id}"
+
+    @property
+    def target_px(self) -> float:
+        return mm_to_px(self.touch_target_mm, self.dpi)
+
+    @classmethod
+    def from_config(cls, config: KioskConfig, **overrides: Any) -> UiSettings:
+        table: dict[str, Any] = {}
+        source = Path(config.source)
+        if source.is_file():
+            table = tomllib.loads(source.read_text(encoding="utf-8")).get("ui", {})
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in table.items() if k in known}
+        values.update(overrides)
+        return cls(**values)
+
+
+def mm_to_px(mm: float, dpi: float) -> float:
+    return mm / MM_PER_INCH * dpi
+
+
+def pt_to_px(pt: float, dpi: float) -> float:
+    return pt / 72.0 * dpi

@@ -1,0 +1,137 @@
+"""Shared widgets: themed buttons and labels, and the keypads the screens are built from.
+
+The OS input method does not reach Kivy on a kiosk, so text entry is our own keypads:
+digits (PIN, member card, coupon), a 50-sound kana pad and an A–Z pad for item look-up.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+
+DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "←", "0", "C"]
+KANA_ROWS = [  # columns are the 50-sound rows read right to left on paper; here left→right
+    "あいうえお", "かきくけこ", "さしすせそ", "たちつてと", "なにぬねの",
+    "はひふへほ", "まみむめも", "やゆよ", "らりるれろ", "わをんー",
+]
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+DAKUTEN, HANDAKUTEN = "\u3099", "\u309a"
+SMALL_KANA = dict(zip("あいうえおつやゆよわ", "ぁぃぅぇぉっゃゅょゎ", strict=True))
+
+
+def add_mark(text: str, mark: str) -> str:
+    """Add ゛/゜ to the last kana (か→が, は→ぱ); leave the text as it is if it cannot take it."""
+    if not text:
+        return text
+    combined = unicodedata.normalize("NFC", text[-1] + mark)
+    return text[:-1] + combined if len(combined) == 1 else text
+
+
+class KioskButton(Button):
+    """A themed button; ``kind`` is primary, secondary, tile, quiet or danger."""
+
+    kind = StringProperty("secondary")
+    bg = ListProperty([0.3, 0.3, 0.3, 1])
+    fg = ListProperty([1, 1, 1, 1])
+
+
+class KioskLabel(Label):
+    pass
+
+
+class KioskScreen(Screen):
+    """Every screen gets the controller and talks only to it."""
+
+    ctl = ObjectProperty(None)
+
+
+class Keypad(GridLayout):
+    """A digit pad: ``value`` grows with each key; ← deletes, C clears."""
+
+    value = StringProperty("")
+    max_length = NumericProperty(24)
+    extra_keys = ListProperty()  # e.g. ["S", "M"] for staff ids
+    masked = BooleanProperty(False)
+
+    def press(self, key: str) -> None:
+        if key == "←":
+            self.value = self.value[:-1]
+        elif key == "C":
+            self.value = ""
+        elif len(self.value) < self.max_length:
+            self.value += key
+
+
+class TextPad(BoxLayout):
+    """Kana or alphabet keys for the look-up search; the text is in ``value``."""
+
+    value = StringProperty("")
+    mode = StringProperty("kana")  # kana | abc
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.orientation = "vertical"
+        self.on_mode(self, self.mode)
+
+    def on_mode(self, _pad: Any, mode: str) -> None:
+        """Rebuild the keys: kana in 50-sound columns (あ row first), or A–Z and digits."""
+        self.clear_widgets()
+        if mode == "abc":
+            grid = GridLayout(cols=9, spacing=4)
+            keys = [*ALPHABET, "␣"]
+        else:
+            grid = GridLayout(rows=5, spacing=4, orientation="tb-lr")
+            keys = []
+            for row in KANA_ROWS:
+                keys.extend(row.ljust(5, " "))
+        for key in keys:
+            if key == " ":
+                grid.add_widget(Label())
+                continue
+            button = KioskButton(text=key, kind="tile")
+            button.bind(on_release=lambda b: self.press(b.text))
+            grid.add_widget(button)
+        self.add_widget(grid)
+        tools = GridLayout(rows=1, spacing=4, size_hint_y=0.2)
+        for key in (["゛", "゜", "小"] if mode == "kana" else []) + ["←", "C"]:
+            button = KioskButton(text=key, kind="secondary")
+            button.bind(on_release=lambda b: self.press(b.text))
+            tools.add_widget(button)
+        self.add_widget(tools)
+
+    def press(self, key: str) -> None:
+        if key == "゛":
+            self.value = add_mark(self.value, DAKUTEN)
+        elif key == "゜":
+            self.value = add_mark(self.value, HANDAKUTEN)
+        elif key == "小":  # や→ゃ, つ→っ; again turns it back
+            last = self.value[-1:]
+            big = {v: k for k, v in SMALL_KANA.items()}
+            if last:
+                self.value = self.value[:-1] + SMALL_KANA.get(last, big.get(last, last))
+        elif key == "←":
+            self.value = self.value[:-1]
+        elif key == "C":
+            self.value = ""
+        elif key == "␣":
+            self.value += " "
+        else:
+            self.value += key.lower() if self.mode == "abc" else key
+
+
+def walk_buttons(widget: Any) -> list[Button]:
+    """Every Button under ``widget`` (for the touch-target test and the screenshots)."""
+    return [w for w in widget.walk(restrict=True) if isinstance(w, Button)]
