@@ -7,7 +7,6 @@ from sqlalchemy import select
 from kiosk.store.models import JournalRow
 from plugins.coupons import coupons_for
 from plugins.coupons.book import detect_races
-
 from tests.plugins.conftest import RICE, coupon_qr, scan
 
 

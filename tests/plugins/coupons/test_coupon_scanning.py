@@ -12,7 +12,6 @@ from plugins.coupons import coupons_for
 from plugins.coupons.codes import Verifier, sign_ed25519
 from plugins.coupons.errors import ForgedCoupon
 from plugins.loyalty import loyalty_for
-
 from tests.plugins.conftest import DISH_SOAP, ONIGIRI, RICE, TEA, TISSUES, coupon_qr, scan
 
 

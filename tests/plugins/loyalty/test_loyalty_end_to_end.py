@@ -8,7 +8,6 @@ from sqlalchemy import select
 from kiosk.store.models import OutboxRow
 from plugins.coupons import coupons_for
 from plugins.loyalty import loyalty_for
-
 from tests.plugins.conftest import ONIGIRI, RICE, TEA, TOILET_PAPER, TUNA, coupon_qr, scan
 
 
