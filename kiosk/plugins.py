@@ -37,6 +37,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.loyalty",
     "plugins.coupons",
     "plugins.promotions",
+    "plugins.age_check_mynumber",
+    "kiosk.handoff.plugin",
 )
 
 DEFAULT_DEADLINE_S = 2.0

@@ -336,6 +336,37 @@ class KioskRuntime:
             self.checkout.cancel()
             self._new_session()
 
+    def suspend(self, reason: str) -> int:
+        """Put the basket aside for staff (e.g. the shopper walked away); returns its id.
+
+        The basket is stored and journaled; the kiosk goes back to idle with a new sale id.
+        """
+        with self._lock:
+            suspended = self.checkout.suspend(reason)
+            document = {
+                "sale_id": self.sale_id,
+                "lines": [
+                    {
+                        "sku": line.product.sku,
+                        "quantity": line.quantity,
+                        "unit_price": line.unit_price,
+                        "weight_g": line.weight_g,
+                        "voided": line.voided,
+                    }
+                    for line in suspended.lines
+                ],
+                "pending": [p.reason.value for p in suspended.pending],
+            }
+            row_id = self.store.save_suspended(reason, document, self.clock())
+            self._new_session()
+            return row_id
+
+    def set_language(self, language: str) -> None:
+        """The shopper changed language; the basket stays as it is."""
+        if language not in self.config.languages:
+            raise ValueError(f"unsupported language {language!r}")
+        self.language = language
+
     def _new_session(self) -> None:
         self.sale_id = str(uuid.uuid4())
         self.started_at = self.clock()

@@ -6,9 +6,8 @@ thread); after each call a :class:`~kiosk.ui.basket_view.BasketSnapshot` comes b
 :meth:`Controller.apply` updates the properties. Payment, receipt and staff actions live in
 :mod:`kiosk.ui.flows` to keep this module short.
 
-Runtime gaps bridged here (a runtime method would be cleaner): setting the shopper
-language (``runtime.language``), starting a session without a scan
-(``runtime.checkout.start``), adding a PLU item, requesting help, suspending a basket.
+Basket edits go to ``runtime.checkout`` (the domain object the runtime owns and listens
+to); everything with I/O (payments, receipts, suspending, language) goes to the runtime.
 """
 
 from __future__ import annotations
@@ -122,7 +121,7 @@ class Controller(EventDispatcher):
     def set_language(self, language: str) -> None:
         self.activity()
         self.language = language
-        self.run(lambda: setattr(self.runtime, "language", language))
+        self.run(lambda: self.runtime.set_language(language))
 
     def toggle_large_text(self) -> None:
         self.activity()
@@ -137,8 +136,12 @@ class Controller(EventDispatcher):
 
     # --- runtime calls -----------------------------------------------------------------
 
-    def run(self, job: Callable[[], Any], done: Callable[[Any], None] | None = None,
-            failed: Callable[[BaseException], None] | None = None) -> None:
+    def run(
+        self,
+        job: Callable[[], Any],
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
         """Run ``job`` on the worker, then refresh the snapshot and call ``done``/``failed``."""
         language = self.language
 
@@ -231,10 +234,14 @@ class Controller(EventDispatcher):
             text = claim.message_ja if self.language == "ja" else claim.message_en
             self.say(text or self.t("Code accepted"))
         elif not outcome.accepted:
-            text = outcome.error_ja if self.language == "ja" else self.t(
-                "This item is not in our catalogue. Please call staff."
-                if "catalogue" in outcome.error_en
-                else "That barcode could not be read. Please try again."
+            text = (
+                outcome.error_ja
+                if self.language == "ja"
+                else self.t(
+                    "This item is not in our catalogue. Please call staff."
+                    if "catalogue" in outcome.error_en
+                    else "That barcode could not be read. Please try again."
+                )
             )
             self.say(text, error=True)
         elif self.screen in ("attract", "lookup", "code"):
@@ -255,8 +262,10 @@ class Controller(EventDispatcher):
         from kiosk.domain.basket import LineSource
 
         plu = product.plu or ""
-        self.run(lambda: self.runtime.checkout.add_plu(plu, source=LineSource.LOOKUP),
-                 lambda _r: setattr(self, "screen", "shopping"))
+        self.run(
+            lambda: self.runtime.checkout.add_plu(plu, source=LineSource.LOOKUP),
+            lambda _r: setattr(self, "screen", "shopping"),
+        )
 
     def departments(self) -> list[str]:
         """Departments of the in-memory catalogue (no I/O, so read on the UI thread)."""

@@ -46,8 +46,10 @@ class Flows:
             return
 
         def listed(methods: list[Any]) -> None:
-            ctl.methods = [{"id": m.id, "icon": m.icon, "name_ja": m.name_ja,
-                            "name_en": m.name_en} for m in methods]
+            ctl.methods = [
+                {"id": m.id, "icon": m.icon, "name_ja": m.name_ja, "name_en": m.name_en}
+                for m in methods
+            ]
             ctl.pay_error = ""
             ctl.screen = "methods"
 
@@ -86,8 +88,9 @@ class Flows:
         ctl = self.ctl
         ctl.pay_busy = False
         if isinstance(exc, PaymentFailed):
-            ctl.pay_error = ctl.t(_FAILURE_TEXT.get(exc.result.outcome, _FAILURE_TEXT[
-                Outcome.DECLINED]))
+            ctl.pay_error = ctl.t(
+                _FAILURE_TEXT.get(exc.result.outcome, _FAILURE_TEXT[Outcome.DECLINED])
+            )
         else:
             log.error("payment could not start: %s", exc)
             ctl.pay_error = ctl.t("The payment could not start. Please call staff.")
@@ -162,8 +165,13 @@ class Flows:
         def check_and_act() -> str:
             account = self.staff.check(staff_id, pin, needs)
             now = ctl.runtime.clock()
-            audit_unlock(ctl.runtime.store, account, mode,
-                         {"reasons": reasons, "sale_id": ctl.runtime.sale_id}, now)
+            audit_unlock(
+                ctl.runtime.store,
+                account,
+                mode,
+                {"reasons": reasons, "sale_id": ctl.runtime.sale_id},
+                now,
+            )
             if mode == "attendant" and ctl.runtime.checkout.state.value == "needs_attendant":
                 ctl.runtime.checkout.approve(account.staff_id)
             return account.staff_id
@@ -207,22 +215,4 @@ class Flows:
         ctl.still_there = False
         ctl.last_activity = ctl.clock()
 
-        def put_aside() -> int:
-            runtime = ctl.runtime
-            suspended = runtime.checkout.suspend(reason)
-            document = {
-                "sale_id": runtime.sale_id,
-                "lines": [
-                    {"sku": line.product.sku, "quantity": line.quantity,
-                     "unit_price": line.unit_price, "weight_g": line.weight_g,
-                     "voided": line.voided}
-                    for line in suspended.lines
-                ],
-                "pending": [p.reason.value for p in suspended.pending],
-            }
-            row = runtime.store.save_suspended(reason, document, runtime.clock())
-            # the runtime has no suspend(); start a fresh sale id like finish()/cancel() do
-            getattr(runtime, "_new_session", lambda: None)()
-            return row
-
-        ctl.run(put_aside, lambda _r: setattr(ctl, "screen", "attract"))
+        ctl.run(lambda: ctl.runtime.suspend(reason), lambda _r: setattr(ctl, "screen", "attract"))

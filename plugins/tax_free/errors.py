@@ -1,0 +1,87 @@
+"""Typed errors of the tax-free plugin. Each message says what the shopper or staff should do."""
+
+from __future__ import annotations
+
+
+class TaxFreeError(Exception):
+    """Base class. ``message_ja`` is shown to Japanese-speaking staff/shoppers when set."""
+
+    message_ja: str = "免税手続きができません。係員をお呼びください。"
+
+
+class TaxFreeUnavailable(TaxFreeError):
+    """The store has not enabled tax-free sales on this kiosk (``[plugins.tax_free]``)."""
+
+
+class OldRulesNeedCounter(TaxFreeError):
+    """A sale dated before 2026-11-01 falls under the old counter-exemption rules.
+
+    Those sales are exempted at the staffed tax-free counter, not at the self-checkout.
+    """
+
+    message_ja = "この免税手続きは免税カウンターで行ってください。"
+
+
+class NoTaxFreeSession(TaxFreeError):
+    """A document or detail was presented, but no tax-free session was started."""
+
+
+class DocumentUnreadable(TaxFreeError):
+    """The passport MRZ or the Visit Japan Web code could not be read; scan it again."""
+
+    message_ja = "読み取れませんでした。もう一度読み取らせてください。"
+
+
+class CheckDigitMismatch(DocumentUnreadable):
+    """The MRZ check digits do not match: a misread or an altered document."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(
+            f"MRZ check digit(s) wrong for {', '.join(fields)}: scan the passport again; "
+            "if it fails twice, call staff to check the passport by hand"
+        )
+        self.fields = fields
+
+
+class NotEligible(TaxFreeError):
+    """The shopper is not a tax-free buyer (免税購入対象者); the sale can go on, taxed."""
+
+    message_ja = "免税の対象外です。通常のお会計になります。"
+
+    def __init__(self, reason: str, reason_ja: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        if reason_ja:
+            self.message_ja = reason_ja
+
+
+class DocumentExpired(NotEligible):
+    """The passport expired before the sale date."""
+
+
+class MoreInformationNeeded(TaxFreeError):
+    """A field the purchase record needs is missing (landing date, proof of residence abroad)."""
+
+    def __init__(self, field: str, what_to_do: str) -> None:
+        super().__init__(f"{field} is needed: {what_to_do}")
+        self.field = field
+
+
+class KeyFileError(TaxFreeError):
+    """The personal-data key file is missing or malformed."""
+
+
+class TransmissionUnavailable(TaxFreeError):
+    """The NTA endpoint (or the transmission provider) did not answer; the queue retries."""
+
+
+class TransmissionRejected(TaxFreeError):
+    """The endpoint refused the purchase record; staff must correct it and resend."""
+
+
+class LedgerError(TaxFreeError):
+    """A ledger operation that does not fit the record's state (refund before confirmation…)."""
+
+
+class RefundFailed(TaxFreeError):
+    """The refund channel did not pay out; nothing was paid. Try again or use another channel."""

@@ -1,0 +1,143 @@
+"""The kiosk side of tax-free sales, wired through the ordinary hooks.
+
+- ``kiosk_startup``: read ``[plugins.tax_free]``; when enabled, open the key, the record
+  store and the :class:`~plugins.tax_free.desk.TaxFreeDesk`, and finish records a crash left
+  as drafts.
+- ``kiosk_claim_scan``: a Visit Japan Web tax-free code, or a passport MRZ typed in by a HID
+  passport reader, identifies the buyer.
+- ``kiosk_sale_completed``: the draft becomes a purchase record (or not, below the minimum).
+- ``kiosk_receipt_sections``: the record summary, in English and the shopper's language.
+- ``kiosk_state_changed``: back to idle ends the tax-free session.
+
+The UI reaches the desk with :func:`desk_for`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kiosk.domain.events import CheckoutState, ScanClaim
+from kiosk.hookspecs import hookimpl
+from plugins.tax_free import vjw
+from plugins.tax_free.crypto import PersonalDataCipher, load_key
+from plugins.tax_free.desk import TaxFreeDesk
+from plugins.tax_free.errors import TaxFreeError, TaxFreeUnavailable
+from plugins.tax_free.models import RecordStatus
+from plugins.tax_free.mrz_reader import td3_lines
+from plugins.tax_free.receipt import sections_for
+from plugins.tax_free.record import StoreInfo
+from plugins.tax_free.recorder import OutcomeKind, Recorder, RecordOutcome
+from plugins.tax_free.settings import TaxFreeSettings
+from plugins.tax_free.store import TaxFreeStore
+
+log = logging.getLogger(__name__)
+
+PLUGIN_NAME = "tax_free"
+MODULE_NAME = "plugins.tax_free"
+
+
+class Plugin:
+    def __init__(self) -> None:
+        self.desk: TaxFreeDesk | None = None
+        self.settings = TaxFreeSettings()
+        self.receipt_width = 42
+        self._outcomes: dict[str, RecordOutcome] = {}
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_startup(self, runtime: Any) -> None:
+        config = runtime.config
+        self.settings = TaxFreeSettings.from_settings(
+            config.plugin_settings(PLUGIN_NAME), config.data_dir
+        )
+        if not self.settings.enabled:
+            return
+        assert self.settings.key_file is not None
+        cipher = PersonalDataCipher(load_key(self.settings.key_file, self.settings.create_key))
+        store = TaxFreeStore(runtime.store.engine, cipher, lambda: runtime.clock())
+        issuer = config.issuer
+        info = StoreInfo(
+            store_code=self.settings.store_code,
+            operator_name=issuer.name,
+            registration_number=issuer.registration_number,
+            address=issuer.address,
+            kiosk_id=config.kiosk_id,
+        )
+        recorder = Recorder(store, self.settings, info, config.policy.rounding)
+        recorder.recover(runtime.store.engine, runtime.sale_id)
+        self.receipt_width = config.receipt_width
+        self.desk = TaxFreeDesk(runtime, recorder)
+
+    # --- input ---------------------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:
+        if self.desk is None:
+            return None
+        code = scan.code
+        try:
+            if vjw.is_vjw_code(code):
+                status = self.desk.present_vjw(code)
+            elif td3_lines(code.upper()) is not None:
+                status = self.desk.present_mrz(code)
+            else:
+                return None
+        except TaxFreeError as exc:
+            return ScanClaim(PLUGIN_NAME, exc.message_ja, str(exc), payload=exc)
+        return ScanClaim(PLUGIN_NAME, status.message_ja, status.message_en, payload=status)
+
+    # --- sale and receipt ----------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_sale_completed(self, sale: Any) -> None:
+        if self.desk is None:
+            return
+        details = self.desk.details_for(sale.sale_id)
+        outcome = self.desk.recorder.complete(sale.to_document(), details)
+        if outcome is not None:
+            self._outcomes[sale.sale_id] = outcome
+
+    @hookimpl
+    def kiosk_receipt_sections(self, sale: Any) -> list[Any]:
+        if self.desk is None:
+            return []
+        outcome = self._outcomes.get(sale.sale_id) or self._stored_outcome(sale.sale_id)
+        if outcome is None:
+            return []
+        return sections_for(outcome, sale.language, self.settings, self.receipt_width)
+
+    @hookimpl
+    def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
+        if self.desk is not None and new is CheckoutState.IDLE:
+            self.desk.session_ended()
+
+    def _stored_outcome(self, sale_id: str) -> RecordOutcome | None:
+        """A reprint after a restart: rebuild the outcome from the stored record."""
+        assert self.desk is not None
+        stored = self.desk.recorder.store.by_sale(sale_id)
+        if stored is None or stored.record is None:
+            return None
+        return RecordOutcome(
+            OutcomeKind.RECORDED,
+            sale_id,
+            record=stored.record,
+            buyer=stored.buyer,
+            status=RecordStatus(stored.row.status),
+        )
+
+
+def desk_for(runtime: Any) -> TaxFreeDesk:
+    """The tax-free desk of ``runtime`` (what the UI's "Tax-free shopping" button calls).
+
+    :raises TaxFreeUnavailable: the plugin is not loaded or not enabled on this kiosk.
+    """
+    plugin = runtime.host.pm.get_plugin(MODULE_NAME)
+    desk = getattr(plugin, "desk", None)
+    if desk is None:
+        raise TaxFreeUnavailable(
+            "tax-free sales are not enabled on this kiosk: set [plugins.tax_free] enabled = true "
+            "and store_code in kiosk.toml"
+        )
+    return desk

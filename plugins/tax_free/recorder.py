@@ -1,0 +1,174 @@
+"""From a committed sale and an identified buyer to a stored purchase record.
+
+:meth:`Recorder.complete` decides, for one sale: no record (the buyer's tax-exclusive total
+at this store today stays under the minimum, or no item is sold tax-free), a record waiting
+for item details (a ¥1,000,000+ item without them), or a pending record queued for
+transmission. The answer is a :class:`RecordOutcome` the receipt section is made from.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+
+from kiosk.domain.money import Yen
+from kiosk.domain.tax import Rounding
+from kiosk.store.models import SaleRow
+from plugins.tax_free import rules
+from plugins.tax_free.buyer import Buyer
+from plugins.tax_free.models import RecordStatus
+from plugins.tax_free.record import ItemDetails, PurchaseRecord, StoreInfo, build_record
+from plugins.tax_free.settings import TaxFreeSettings
+from plugins.tax_free.store import TaxFreeStore, missing_reason
+
+log = logging.getLogger(__name__)
+
+
+class OutcomeKind(StrEnum):
+    RECORDED = "recorded"
+    BELOW_MINIMUM = "below_minimum"
+    NO_ELIGIBLE_ITEMS = "no_eligible_items"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    kind: OutcomeKind
+    sale_id: str
+    record: PurchaseRecord | None = None
+    buyer: Buyer | None = None
+    status: RecordStatus | None = None
+    day_net: Yen = 0  # the buyer's tax-exclusive total at this store that day
+    minimum: Yen = 0
+
+
+class Recorder:
+    def __init__(
+        self,
+        store: TaxFreeStore,
+        settings: TaxFreeSettings,
+        store_info: StoreInfo,
+        rounding: Rounding = Rounding.FLOOR,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.store_info = store_info
+        self.rounding = rounding
+
+    def build(
+        self, record_id: str, sale_document: dict[str, Any], details: dict[int, ItemDetails]
+    ) -> PurchaseRecord:
+        return build_record(
+            record_id,
+            sale_document,
+            self.store_info,
+            rounding=self.rounding,
+            details=details,
+            excluded_departments=self.settings.excluded_departments,
+            high_value_threshold=self.settings.high_value_excl_tax,
+            export_days=self.settings.export_days,
+        )
+
+    def preview(self, checkout: Any, details: dict[int, ItemDetails]) -> PurchaseRecord:
+        """The record the current basket would make (for the panel: totals, missing details)."""
+        document = basket_document(checkout, datetime.now())
+        return self.build("preview", document, details)
+
+    def complete(
+        self, sale_document: dict[str, Any], details: dict[int, ItemDetails]
+    ) -> RecordOutcome | None:
+        """Turn the sale's draft (if any) into a record; None when the sale was not tax-free."""
+        sale_id = sale_document["sale_id"]
+        draft = self.store.by_sale(sale_id)
+        if draft is None or draft.status is not RecordStatus.DRAFT:
+            return None
+        record = self.build(draft.row.record_id, sale_document, details)
+        if rules.regime_for(record.sale_date) is not rules.Regime.REFUND:
+            log.error("sale %s predates the refund method; its draft is dropped", sale_id)
+            self.store.delete_draft(sale_id)
+            return None
+        if not record.items:
+            self.store.delete_draft(sale_id)
+            return RecordOutcome(OutcomeKind.NO_ELIGIBLE_ITEMS, sale_id, buyer=draft.buyer)
+        earlier = self.store.same_day_net(draft.buyer, self.settings.store_code, record.sale_date)
+        day_net = earlier + record.amounts.net
+        minimum = self.settings.minimum_purchase_excl_tax
+        if day_net < minimum:
+            self.store.delete_draft(sale_id)
+            return RecordOutcome(
+                OutcomeKind.BELOW_MINIMUM,
+                sale_id,
+                buyer=draft.buyer,
+                day_net=day_net,
+                minimum=minimum,
+            )
+        missing = record.missing_details()
+        status = RecordStatus.NEEDS_DETAILS if missing else RecordStatus.PENDING
+        self.store.finalize(
+            record,
+            rules.retention_until(record.sale_date, self.settings.fiscal_year_end_month),
+            status,
+            missing_reason(missing) if missing else "",
+        )
+        return RecordOutcome(
+            OutcomeKind.RECORDED,
+            sale_id,
+            record=record,
+            buyer=draft.buyer,
+            status=status,
+            day_net=day_net,
+            minimum=minimum,
+        )
+
+    def recover(self, engine: Any, current_sale_id: str) -> int:
+        """At start-up: finish drafts whose sale committed, drop drafts of abandoned sales."""
+        finished = 0
+        for row in self.store.drafts():
+            if row.sale_id == current_sale_id:
+                continue
+            with engine.connect() as connection:
+                document = connection.execute(
+                    select(SaleRow.document).where(SaleRow.sale_id == row.sale_id)
+                ).scalar()
+            if document is None:
+                self.store.delete_draft(row.sale_id)
+                continue
+            log.warning("finishing the tax-free record of sale %s after a restart", row.sale_id)
+            self.complete(document, {})
+            finished += 1
+        return finished
+
+
+def basket_document(checkout: Any, now: datetime) -> dict[str, Any]:
+    """The parts of ``Sale.to_document()`` the record needs, from a live checkout."""
+    basket = checkout.basket
+    return {
+        "sale_id": "preview",
+        "receipt_no": 0,
+        "completed_at": now.isoformat(),
+        "lines": [
+            {
+                "line_id": line.line_id,
+                "sku": line.product.sku,
+                "name_ja": line.product.name_ja,
+                "name_en": line.product.name_en,
+                "department": line.product.department,
+                "tax": line.tax.value,
+                "price_includes_tax": line.product.price_includes_tax,
+                "quantity": line.quantity,
+                "weight_g": line.weight_g,
+                "unit_price": line.unit_price,
+                "amount": line.amount,
+                "voided": line.voided,
+            }
+            for line in basket.lines
+        ],
+        "adjustments": [
+            {"amount": a.amount, "line_ids": list(a.line_ids)} for a in basket.adjustments
+        ],
+        "tenders": [],
+    }
