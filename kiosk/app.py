@@ -49,4 +49,10 @@ def build_runtime(
     if hardware:
         attach(runtime, devices)
     runtime.start()
+    if config.backoffice_url:
+        from kiosk.sync.service import SyncService
+
+        sync = SyncService(runtime, config.backoffice_url, config.backoffice_token)
+        runtime.on_shutdown(sync.stop)
+        sync.start()
     return runtime

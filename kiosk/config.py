@@ -34,6 +34,8 @@ class KioskConfig:
     builtin_plugins: tuple[str, ...] | None = None  # None: every built-in
     allowed_plugins: tuple[str, ...] = ()
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
+    backoffice_token: str = ""
     source: str = "<defaults>"
 
     @property
@@ -63,8 +65,8 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
             raise ConfigError(source, name, "must be a table")
         return value
 
-    kiosk, store, plugins, checkout = (
-        section(n) for n in ("kiosk", "store", "plugins", "checkout")
+    kiosk, store, plugins, checkout, backoffice = (
+        section(n) for n in ("kiosk", "store", "plugins", "checkout", "backoffice")
     )
     try:
         issuer = Issuer(
@@ -95,6 +97,8 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
         builtin_plugins=tuple(builtins) if builtins is not None else None,
         allowed_plugins=tuple(plugins.get("allow", ())),
         plugin_config={k: v for k, v in plugins.items() if isinstance(v, dict)},
+        backoffice_url=backoffice.get("url", ""),
+        backoffice_token=backoffice.get("token", ""),
         source=source,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})

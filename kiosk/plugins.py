@@ -91,7 +91,7 @@ class PluginHost:
             # a module with a ``Plugin`` class gets a fresh instance per host (per kiosk)
             factory = getattr(plugin, "Plugin", None)
             self.pm.register(factory() if callable(factory) else plugin, name=name)
-        except Exception as exc:
+        except Exception as exc:  # a broken plugin must not stop the kiosk
             log.exception("plugin %s failed to load", name)
             self._report(name, "load", f"failed to load: {exc}")
 

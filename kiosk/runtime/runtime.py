@@ -97,6 +97,7 @@ class KioskRuntime:
         self._listeners: list[Callable[[CheckoutEvent], None]] = []
         self._lock = threading.RLock()
         self._scan_sources: list[Any] = []
+        self._on_shutdown: list[Callable[[], None]] = []
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -106,11 +107,20 @@ class KioskRuntime:
         self.void_orphaned_payments()
         self.host.call("kiosk_startup", runtime=self)
 
+    def on_shutdown(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` first thing at shutdown (stop a sync thread, close a port)."""
+        self._on_shutdown.append(callback)
+
     def shutdown(self) -> None:
+        for callback in self._on_shutdown:
+            try:
+                callback()
+            except Exception:  # shutdown must reach the store close
+                log.exception("shutdown callback failed")
         for source in self._scan_sources:
             try:
                 source.stop()
-            except Exception:
+            except Exception:  # the other sources must still stop
                 log.exception("scan source %s failed to stop", getattr(source, "name", source))
         self.host.call("kiosk_shutdown", runtime=self)
         if self.devices is not None and hasattr(self.devices, "close_all"):
@@ -126,7 +136,7 @@ class KioskRuntime:
         for source in sources:
             try:
                 source.start(deliver)
-            except Exception:
+            except Exception:  # one broken scanner must not stop the kiosk
                 log.exception("scan source %s failed to start", getattr(source, "name", source))
                 continue
             self._scan_sources.append(source)
@@ -234,12 +244,9 @@ class KioskRuntime:
         self.host.call(
             "kiosk_attendant_needed", checkout=self.checkout, reason=AttendantReason.PAYMENT_PROBLEM
         )
-        event = AttendantNeeded(AttendantReason.PAYMENT_PROBLEM, f"{method_id}: {problems[0]}")
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("checkout listener failed")
+        self._notify(
+            AttendantNeeded(AttendantReason.PAYMENT_PROBLEM, f"{method_id}: {problems[0]}")
+        )
 
     def cancel_payment(self) -> None:
         """Back to shopping; approved partial payments are cancelled (never left charged)."""
@@ -361,6 +368,12 @@ class KioskRuntime:
             self._new_session()
             return row_id
 
+    def reload_catalogue(self) -> None:
+        """Take a newly applied catalogue; a basket in progress keeps the products it has."""
+        with self._lock:
+            self.catalogue = self.store.load_catalogue()
+            self.checkout.catalogue = self.catalogue
+
     def set_language(self, language: str) -> None:
         """The shopper changed language; the basket stays as it is."""
         if language not in self.config.languages:
@@ -421,8 +434,11 @@ class KioskRuntime:
                 self.clock(),
             )
             self.host.call("kiosk_attendant_needed", checkout=self.checkout, reason=event.reason)
+        self._notify(event)
+
+    def _notify(self, event: CheckoutEvent) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)
-            except Exception:
+            except Exception:  # a broken screen must not lose the sale
                 log.exception("checkout listener failed")

@@ -1,0 +1,78 @@
+"""The kiosk's sync thread: ship the outbox, pull master data, keep ``runtime.online`` true.
+
+Started by :func:`kiosk.app.build_runtime` when the configuration names a back office
+(``[backoffice] url`` and ``token``); the kiosk sells the same whether or not it runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import httpx
+
+from kiosk.sync.masterdata import MasterDataApplier, MasterDataError
+from kiosk.sync.relay import CycleOutcome, OutboxRelay, RelayAlert
+
+log = logging.getLogger(__name__)
+
+MASTERDATA_EVERY_CYCLES = 12  # with a 5 s idle cycle: about once a minute
+
+
+class SyncService:
+    def __init__(
+        self,
+        runtime: Any,
+        url: str,
+        token: str,
+        timeout_s: float = 10.0,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.runtime = runtime
+        self.client = client or httpx.Client(base_url=url, timeout=timeout_s)
+        self.relay = OutboxRelay(runtime.store, self.client, token, runtime=runtime)
+        self.masterdata = MasterDataApplier(
+            runtime.store, self.client, token, on_applied=lambda _v: runtime.reload_catalogue()
+        )
+        self.relay.subscribe(self._on_alert)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=15)
+        self.client.close()
+
+    def _run(self) -> None:
+        cycles = 0
+        while not self._stop.is_set():
+            result = self.relay.send_once()
+            self.relay.check_backlog()
+            if result.outcome is CycleOutcome.STOPPED:
+                log.error("sync stopped: %s", result.detail)
+                return
+            cycles += 1
+            if cycles % MASTERDATA_EVERY_CYCLES == 1 and self.relay.reachable:
+                self._pull_masterdata()
+            if result.outcome is CycleOutcome.FAILED:
+                self._stop.wait(self.relay.backoff.next_delay())
+            elif result.outcome is CycleOutcome.IDLE:
+                self._stop.wait(self.relay.idle_s)
+
+    def _pull_masterdata(self) -> None:
+        try:
+            version = self.masterdata.check()
+        except (MasterDataError, httpx.HTTPError) as exc:
+            log.warning("master data not updated: %s", exc)
+            return
+        if version is not None:
+            log.info("master data version %d applied", version)
+
+    def _on_alert(self, alert: RelayAlert) -> None:
+        self.runtime.store.journal_event(
+            "sync_alert", {"kind": alert.kind.value, "message": alert.message}, alert.at
+        )

@@ -1,0 +1,48 @@
+"""The kiosk's sync thread, end to end: a sale made at the kiosk reaches the back office."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from sqlalchemy import select
+
+from kiosk.backoffice.models import SaleRow
+from kiosk.domain.scan import Scan
+from kiosk.sync.service import SyncService
+from tests.sync.transport import FaultyTransport, kiosk_client
+
+
+def _wait(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sale_reaches_the_back_office_through_the_sync_thread(
+    make_runtime, client, bo_db, kiosk_token
+):
+    """GIVEN a kiosk with a sync thread WHEN a sale completes THEN the back office stores it once."""
+    runtime = make_runtime()
+    sync = SyncService(
+        runtime,
+        "http://testserver",
+        kiosk_token,
+        client=kiosk_client(FaultyTransport(client, random.Random(3))),
+    )
+    sync.relay.idle_s = 0.05
+    runtime.on_shutdown(sync.stop)
+    sync.start()
+    runtime.handle_scan(Scan("4901234000018"))
+    sale = runtime.pay("cash")
+
+    def stored():
+        with bo_db.transaction() as session:
+            return session.scalars(select(SaleRow.sale_id)).all()
+
+    assert _wait(lambda: stored() == [sale.sale_id])
+    assert _wait(lambda: not runtime.store.unsent_outbox())
+    assert runtime.online is True
