@@ -42,9 +42,13 @@ class SyncService:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, flush_batches: int = 10) -> None:
+        """Stop the thread; if the back office is reachable, hand it what is still unsent."""
         self._stop.set()
         self._thread.join(timeout=15)
+        for _ in range(flush_batches if self.relay.reachable else 0):
+            if self.relay.send_once().outcome is not CycleOutcome.SENT:
+                break
         self.client.close()
 
     def _run(self) -> None:
