@@ -11,6 +11,7 @@ packages=(
   libzbar0                            # pyzbar's decoder library
   sqlite3                             # inspecting the local store by hand
   postgresql                          # the back office's scale path (tests run against it)
+  chromium                            # headless browser for the console end-to-end tests (playwright)
 )
 
 missing=()

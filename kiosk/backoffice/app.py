@@ -9,7 +9,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from kiosk.backoffice import api, web, web_ops
+from kiosk.backoffice import api, console_api, console_web, web, web_ops
+from kiosk.backoffice.console_bus import ConsoleBus
+from kiosk.backoffice.console_state import ConsoleSettings
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.errors import BackofficeError, LoginFailed
 
@@ -26,12 +28,17 @@ class Backoffice:
         return list(self.host.call_each(hook, **kwargs))
 
 
-def create_app(db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None) -> FastAPI:
+def create_app(
+    db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None, console: ConsoleSettings | None = None
+) -> FastAPI:
     app = FastAPI(title="Kiosk back office", version="1", docs_url="/api/docs", redoc_url=None)
     app.state.bo = Backoffice(db, clock, host)
+    app.state.console_bus, app.state.console_settings = ConsoleBus(), console or ConsoleSettings()
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(web_ops.router)
+    app.include_router(console_api.router)
+    app.include_router(console_web.router)
 
     @app.exception_handler(BackofficeError)
     async def _typed_error(request: Request, exc: BackofficeError) -> Response:

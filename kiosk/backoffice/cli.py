@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--publish", action="store_true", help="publish a new master-data version")
     imp.set_defaults(handler=_import)
     sub.add_parser("publish", help="publish the master data as a new version").set_defaults(handler=_publish)
+    sub.add_parser("verify-audit", help="check the audit log's hash chain").set_defaults(handler=_verify_audit)
     return parser
 
 
@@ -173,6 +174,22 @@ def _publish(args: argparse.Namespace) -> int:
         row = masterdata.publish(session, datetime.now(), "cli")
     print(f"published master data version {row.version} ({len(row.snapshot['products'])} products)")
     return 0
+
+
+def _verify_audit(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.audit import verify
+
+    db = _db(args)
+    try:
+        with db.reading() as session:
+            check = verify(session)
+    finally:
+        db.close()
+    if check.ok:
+        print(f"audit chain intact: {check.rows} rows")
+        return 0
+    print(f"kiosk-backoffice: audit chain broken at row {check.first_bad_id}: {check.problem}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ $body
 
 NAV = (
     ("/", "Today 本日"),
+    ("/console", "Console 監視"),
     ("/reports/daily", "Daily 日報"),
     ("/reports/monthly", "Monthly 月報"),
     ("/reports/pl", "P&L 部門損益"),

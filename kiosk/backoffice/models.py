@@ -213,7 +213,11 @@ class SessionRow(Base):
 
 
 class AuditRow(Base):
-    """Every change, who made it and when (監査ログ). Append-only."""
+    """Every change, who made it and when (監査ログ). Append-only and hash-chained (0002).
+
+    PCI DSS 10.3: user id (``actor``), event type (``action``), date and time (``at``),
+    success or failure (``result``), origination (``origin``), affected resource (``target``).
+    """
 
     __tablename__ = "bo_audit"
 
@@ -224,3 +228,7 @@ class AuditRow(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(String(16), default="success", server_default="success")
+    origin: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

@@ -53,6 +53,13 @@ class IllegalTransition(RuntimeError):
         self.state = state
 
 
+class BasketReadOnly(IllegalTransition):
+    """A staff-registered basket (semi-self hand-off): only staff may change it here."""
+
+    def __init__(self, state: CheckoutState) -> None:
+        super().__init__("change a staff-registered basket", state)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckoutPolicy:
     """Store settings that change how a checkout behaves."""
@@ -99,6 +106,7 @@ class Checkout:
         self._pending: list[_Pending] = []
         self._listeners: list[Listener] = []
         self._paying_when_interrupted = False
+        self.read_only = False  # a handed-off basket: the shopper pays, staff may still change
 
     # --- observation ---------------------------------------------------------------------
 
@@ -174,7 +182,7 @@ class Checkout:
 
     def void_line(self, line_id: int, by: str | None = None) -> None:
         """Remove a line (kept in the basket, marked void). May need staff approval."""
-        self._require(S.SHOPPING, S.NEEDS_ATTENDANT)
+        self._require(S.SHOPPING, S.NEEDS_ATTENDANT, staff=by is not None)
         if self.policy.removal_needs_approval and by is None:
             self.basket.line(line_id)  # raises for an unknown line before asking staff
             self._need(AttendantReason.REMOVAL_APPROVAL, "void", line_id)
@@ -200,7 +208,7 @@ class Checkout:
 
     def approve(self, staff_id: str) -> list[AttendantReason]:
         """Staff clear every pending reason: approve ages, apply requested removals."""
-        self._require(S.NEEDS_ATTENDANT)
+        self._require(S.NEEDS_ATTENDANT, staff=True)
         cleared = list(self._pending)
         for pending in cleared:
             if pending.reason is AttendantReason.AGE_CHECK and pending.line_id is not None:
@@ -287,11 +295,14 @@ class Checkout:
         self.last_line = None
         self._pending.clear()
         self._paying_when_interrupted = False
+        self.read_only = False
         self.totals = compute_totals([], rounding=self.policy.rounding)
 
-    def _require(self, *states: CheckoutState) -> None:
+    def _require(self, *states: CheckoutState, staff: bool = False) -> None:
         if self.state not in states:
             raise IllegalTransition("change the basket", self.state)
+        if self.read_only and not staff:
+            raise BasketReadOnly(self.state)
 
     def _move(self, trigger: str) -> None:
         try:

@@ -1,0 +1,112 @@
+"""The attendant console (監視コンソール): live kiosk tiles over SSE, actions, audit check.
+
+``GET /console`` the page; ``GET /console/events`` a Server-Sent Events stream of whole
+snapshots (on every change in this process, and every ``refresh_s`` anyway so offline
+verdicts and other workers' changes show); ``GET /console/snapshot`` the same as JSON;
+``POST /console/kiosks/{id}/commands`` queue an action (role checked, audited);
+``GET /console/audit`` the hash-chain check and the newest audit rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from kiosk.backoffice import audit, console_state
+from kiosk.backoffice.api import Attendant, JsonBody, Manager, bo, current_staff
+from kiosk.backoffice.console_api import bus, settings
+from kiosk.backoffice.console_page import BODY, SCRIPT, STYLE
+from kiosk.backoffice.errors import InvalidInput, LoginFailed, NotAllowed
+from kiosk.backoffice.html import Raw, page, table
+
+router = APIRouter()
+
+
+def _snapshot(request: Request) -> dict[str, Any]:
+    backoffice = bo(request)
+    with backoffice.db.transaction() as session:  # may expire hand-offs (audited)
+        return console_state.snapshot(session, backoffice.clock(), settings(request))
+
+
+def _origin(request: Request) -> str:
+    return f"console:{request.client.host if request.client else '?'}"
+
+
+@router.get("/console")
+def console_page(request: Request, staff: Attendant) -> HTMLResponse:
+    return page("Attendant console 監視", STYLE + BODY, staff, script=SCRIPT)
+
+
+@router.get("/console/snapshot")
+def console_snapshot(request: Request, _: Attendant) -> dict[str, Any]:
+    return _snapshot(request)
+
+
+@router.get("/console/events")
+async def console_events(request: Request, _: Attendant) -> StreamingResponse:
+    changes, refresh = bus(request), settings(request).refresh_s
+
+    async def stream() -> AsyncIterator[str]:
+        yield "retry: 2000\n\n"
+        while not await request.is_disconnected():
+            seen = changes.version
+            data = json.dumps(await run_in_threadpool(_snapshot, request), ensure_ascii=False)
+            yield f"event: snapshot\ndata: {data}\n\n"
+            await changes.wait_async(seen, refresh)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+@router.post("/console/kiosks/{kiosk_id}/commands")
+def console_command(request: Request, kiosk_id: str, body: JsonBody) -> dict[str, Any]:
+    staff = current_staff(request)
+    if staff is None:
+        raise LoginFailed("sign in first")
+    if not isinstance(body, dict):
+        raise InvalidInput("body: {'action': ..., 'args': {...}}")
+    action, args = str(body.get("action", "")), body.get("args") or {}
+    backoffice = bo(request)
+    try:
+        with backoffice.db.transaction() as session:
+            command = console_state.enqueue(session, kiosk_id, action, args, staff, backoffice.clock(), _origin(request))
+            answer = {"id": command.id, "state": command.state}
+    except NotAllowed as exc:  # the refusal is audited too (PCI DSS 10.2.4-style failures)
+        with backoffice.db.transaction() as session:
+            console_state.audit_refusal(session, staff, kiosk_id, action, str(exc), backoffice.clock(), _origin(request))
+        raise
+    bus(request).bump()
+    return answer
+
+
+@router.get("/console/audit")
+def console_audit(request: Request, staff: Manager) -> HTMLResponse:
+    with bo(request).db.reading() as session:
+        check = audit.verify(session)
+        rows = [_audit_cells(a, check.first_bad_id) for a in audit.recent(session, 100)]
+    verdict = (
+        f'<p class="ok" id="chain">Chain intact 改ざんなし: {check.rows:,} rows verified.</p>'
+        if check.ok
+        else f'<p class="bad" id="chain">Chain BROKEN at row {check.first_bad_id}: {escape(check.problem)}</p>'
+    )
+    header = ("#", "At", "User", "Event", "Result", "Origin", "Resource", "Detail", "Hash")
+    style = (
+        "<style>main{max-width:none}#audit-chain td,#audit-chain th{text-align:left;vertical-align:top}"
+        "#audit-chain td:nth-child(2){white-space:nowrap}"
+        "#audit-chain td:nth-child(8){min-width:18rem;max-width:28rem;font:.78rem monospace;word-break:break-all}"
+        "#audit-chain td:nth-child(9){font-family:monospace}</style>"
+    )
+    return page("Audit chain 監査ログ検証", style + verdict + table(header, rows, id_="audit-chain"), staff)
+
+
+def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
+    result = Raw(f'<span class="{"ok" if a.result == "success" else "bad"}">{escape(a.result)}</span>')
+    number = Raw(f'<span class="bad">{a.id} ✗</span>') if a.id == bad_id else a.id
+    detail = json.dumps(a.detail, ensure_ascii=False)[:160]
+    return (number, a.at.strftime("%Y-%m-%d %H:%M:%S"), a.actor, a.action, result, a.origin, a.target, detail, (a.hash or "")[:12])
