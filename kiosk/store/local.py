@@ -59,14 +59,14 @@ class LocalStore:
 
     def replace_catalogue(self, products: Iterable[Product]) -> int:
         """Swap the whole catalogue atomically (never half a catalogue)."""
-        rows = [_product_row(p) for p in products]
+        rows = [product_row(p) for p in products]
         with self.transaction() as session:
             session.query(ProductRow).delete()
             session.add_all(rows)
         return len(rows)
 
     def upsert_products(self, products: Iterable[Product]) -> int:
-        rows = [_product_row(p) for p in products]
+        rows = [product_row(p) for p in products]
         with self.transaction() as session:
             for row in rows:
                 session.merge(row)
@@ -200,7 +200,7 @@ class LocalStore:
             return row.id
 
 
-def _product_row(p: Product) -> ProductRow:
+def product_row(p: Product) -> ProductRow:
     return ProductRow(
         sku=p.sku,
         gtin=p.gtin,

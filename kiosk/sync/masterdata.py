@@ -19,6 +19,7 @@ import httpx
 
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.store import LocalStore
+from kiosk.store.local import product_row
 from kiosk.store.models import ConfigRow, ProductRow
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class MasterDataApplier:
         with self.store.transaction() as session:
             session.query(ProductRow).delete()
             for i, p in enumerate(products):
-                session.add(_row(p))
+                session.add(product_row(p))
                 if _after_row is not None:
                     session.flush()
                     _after_row(i)
@@ -125,19 +126,3 @@ class MasterDataApplier:
             self.on_applied(version)
         return len(products)
 
-
-def _row(p: Product) -> ProductRow:
-    return ProductRow(
-        sku=p.sku,
-        gtin=p.gtin,
-        plu=p.plu,
-        name_ja=p.name_ja,
-        name_en=p.name_en,
-        names=dict(p.names),
-        price=p.price,
-        tax=p.tax.value,
-        price_includes_tax=p.price_includes_tax,
-        department=p.department,
-        age_restricted=p.age_restricted,
-        weighed=p.weighed,
-    )
