@@ -42,12 +42,20 @@ def build_runtime(
     (simulators in the default ``simulated`` profile); tests usually leave it off."""
     from kiosk.runtime.hardware import attach, open_hardware
 
+    hardware = hardware or config.open_hardware
     store = open_store(config, seed_demo)
     if hardware and devices is None:
         devices = open_hardware(config.hardware_profile)
     runtime = KioskRuntime(config, store, build_plugin_host(config), devices=devices)
     if hardware:
         attach(runtime, devices)
+        if config.device_panel_port is not None:
+            from kiosk.devices.panel import serve_panel
+
+            _thread, port, stop = serve_panel(devices, port=config.device_panel_port)
+            runtime.on_shutdown(stop)
+            runtime.device_panel_url = f"http://127.0.0.1:{port}/"
+            log.warning("developer device panel on %s", runtime.device_panel_url)
     runtime.start()
     if config.backoffice_url:
         from kiosk.sync.service import SyncService

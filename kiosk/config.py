@@ -34,6 +34,8 @@ class KioskConfig:
     builtin_plugins: tuple[str, ...] | None = None  # None: every built-in
     allowed_plugins: tuple[str, ...] = ()
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    open_hardware: bool = False  # open the hardware profile's devices at start
+    device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
     source: str = "<defaults>"
@@ -97,6 +99,8 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
         builtin_plugins=tuple(builtins) if builtins is not None else None,
         allowed_plugins=tuple(plugins.get("allow", ())),
         plugin_config={k: v for k, v in plugins.items() if isinstance(v, dict)},
+        open_hardware=bool(kiosk.get("open_hardware", False)),
+        device_panel_port=kiosk.get("device_panel_port"),
         backoffice_url=backoffice.get("url", ""),
         backoffice_token=backoffice.get("token", ""),
         source=source,

@@ -98,6 +98,7 @@ class KioskRuntime:
         self._lock = threading.RLock()
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []
+        self.device_panel_url: str | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
 
