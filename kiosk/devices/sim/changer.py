@@ -108,9 +108,12 @@ class ChangerSimulator:
         self._stop.set()
         if self._thread is not threading.current_thread():
             self._thread.join()
-        for fd in (self._master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        # close each descriptor once: a second close could hit a number since reused elsewhere
+        fds, self._master, self._slave = (self._master, self._slave), -1, -1
+        for fd in fds:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     # --- machine ---
 
