@@ -9,8 +9,8 @@ for what it should show.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from pathlib import Path
 
 import httpx
 import pytest
@@ -29,7 +29,9 @@ from kiosk.sync.relay import OutboxRelay
 from tests.e2e.conftest import ROOT, signed_in_page
 from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 
-SHOTS = ROOT / "docs" / "screenshots"
+# screenshots are written only when asked (KIOSK_SCREENSHOTS=1), so a test run leaves the
+# tracked docs alone; they are always taken, so a rendering failure still fails the test
+SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("KIOSK_SCREENSHOTS") else None
 KEYS = TicketKeys.from_settings({"hmac_key": STORE_KEY})
 
 
@@ -63,8 +65,11 @@ def timeline(page, kiosk_id: str) -> list[str]:
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    png = page.screenshot(full_page=True)
+    assert png.startswith(b"\x89PNG")
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        (SHOTS / f"{name}.png").write_bytes(png)
 
 
 def report(*runtimes) -> None:
@@ -200,4 +205,3 @@ def test_function_offline_qr_pin_lockout_and_a_tampered_audit_row(store, backoff
         page.goto(f"{backoffice.url}{path}")
         shot(page, name)
     page.context.close()
-    assert Path(SHOTS / "backoffice-kiosks.png").stat().st_size > 0
