@@ -8,11 +8,25 @@ be changing it. Pure Python (no Kivy), so it is tested without a window.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kiosk.domain.basket import BasketLine
 from kiosk.domain.events import AttendantReason
 from kiosk.domain.money import format_yen
+
+
+@lru_cache(maxsize=8192)
+def _yen_cached(amount: int, language: str) -> str:
+    return format_yen(amount, language)
+
+
+def yen_text(amount: int, language: str) -> str:
+    """:func:`~kiosk.domain.money.format_yen`, remembered: Babel formatting costs ~0.1 ms
+    and a snapshot formats every line of the basket, on every scan."""
+    if type(amount) is not int:  # bool, or not int: let format_yen raise as it does
+        return format_yen(amount, language)
+    return _yen_cached(amount, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +69,7 @@ def line_view(line: BasketLine, language: str) -> LineView:
         name=line.product.name(language),
         quantity=line.quantity,
         quantity_text=qty_text,
-        amount_text=format_yen(line.amount, language),
+        amount_text=yen_text(line.amount, language),
         reduced=line.reduced_rate,
         weighed=weighed,
         age_restricted=line.product.age_restricted,
@@ -73,8 +87,8 @@ def snapshot(runtime: Any, language: str, attendant: list[AttendantView]) -> Bas
         state=checkout.state.value,
         lines=lines,
         total=totals.total,
-        total_text=format_yen(totals.total, language),
-        tax_text=format_yen(tax, language) if tax else "",
+        total_text=yen_text(totals.total, language),
+        tax_text=yen_text(tax, language) if tax else "",
         item_count=checkout.basket.item_count,
         last=line_view(last, language) if last is not None and not last.voided else None,
         amount_due=runtime.amount_due,

@@ -30,10 +30,9 @@ from kivy.properties import (
 )
 
 from kiosk.domain.events import AttendantNeeded, StateChanged
-from kiosk.domain.money import format_yen
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
-from kiosk.ui.basket_view import AttendantView, BasketSnapshot, snapshot
+from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import UiSettings, pt_to_px
 from kiosk.ui.theme import Theme
@@ -41,7 +40,7 @@ from kiosk.ui.worker import RuntimeWorker
 
 log = logging.getLogger(__name__)
 
-SHOPPER_SCREENS = ("shopping", "lookup", "code")
+SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol")
 LARGE_TEXT_FACTOR = 1.35
 
 
@@ -101,9 +100,12 @@ class Controller(EventDispatcher):
         self.last_activity = time.monotonic()
         self.clock: Callable[[], float] = time.monotonic
         self.on_exit: Callable[[], None] | None = None
+        # a screen's own scan handling (kiosk.ui.screens.taxfree): True = the scan was taken
+        self.scan_interceptor: Callable[[Scan], bool] | None = None
         self._attendant: list[AttendantView] = []  # worker thread only
         self._seen_problems = 0
         self._message_event: Any = None
+        self._row_cache: dict[int, tuple[LineView, dict]] = {}  # line_id → (view, row)
         self._scale_fonts()
         runtime.subscribe(self._on_runtime_event)
         self.bind(large_text=lambda *_: self._scale_fonts(), theme=lambda *_: self._scale_fonts())
@@ -116,7 +118,7 @@ class Controller(EventDispatcher):
         return self.translate(msgid, self.language)
 
     def yen(self, amount: int) -> str:
-        return format_yen(amount, self.language)
+        return yen_text(amount, self.language)
 
     def set_language(self, language: str) -> None:
         self.activity()
@@ -166,17 +168,7 @@ class Controller(EventDispatcher):
     def apply(self, snap: BasketSnapshot) -> None:
         """Show a snapshot (UI thread). Moves between screens when the state demands it."""
         self.snapshot = snap
-        self.rows = [
-            {
-                "line_id": v.line_id,
-                "name": v.name,
-                "qty": v.quantity_text,
-                "amount": v.amount_text,
-                "reduced": v.reduced,
-                "weighed": v.weighed,
-            }
-            for v in snap.lines
-        ]
+        self.rows = self._rows_for(snap.lines)
         self.total_text = snap.total_text or self.yen(0)
         self.item_count = snap.item_count
         self.has_reduced = snap.has_reduced
@@ -189,6 +181,32 @@ class Controller(EventDispatcher):
             self.screen = "attract"
         elif snap.state in ("shopping", "needs_attendant") and self.screen == "attract":
             self.screen = "shopping"
+
+    def _rows_for(self, lines: tuple[LineView, ...]) -> list[dict]:
+        """Row dicts for the basket list; an unchanged line keeps the very same dict.
+
+        Kivy only dispatches ``rows`` when the list differs, and the shopping screen tells
+        new and changed lines by identity, so a scan updates one row, not the whole list.
+        """
+        cache, rows = self._row_cache, []
+        kept: dict[int, tuple[LineView, dict]] = {}
+        for v in lines:
+            hit = cache.get(v.line_id)
+            if hit is not None and hit[0] == v:
+                row = hit[1]
+            else:
+                row = {
+                    "line_id": v.line_id,
+                    "name": v.name,
+                    "qty": v.quantity_text,
+                    "amount": v.amount_text,
+                    "reduced": v.reduced,
+                    "weighed": v.weighed,
+                }
+            kept[v.line_id] = (v, row)
+            rows.append(row)
+        self._row_cache = kept
+        return rows
 
     def show_failure(self, exc: BaseException) -> None:
         log.error("runtime call failed: %s", exc)
@@ -226,6 +244,8 @@ class Controller(EventDispatcher):
         self.activity()
         if self.screen in ("receipt", "thanks", "paying", "methods"):
             return  # the sale is closed or being paid: ignore stray scans
+        if self.scan_interceptor is not None and self.scan_interceptor(scan):
+            return  # taken by a screen (passport MRZ lines for tax-free)
         self.run(lambda: self.runtime.handle_scan(scan), self._scanned)
 
     def _scanned(self, outcome: Any) -> None:

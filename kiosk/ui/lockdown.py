@@ -23,6 +23,11 @@ def configure_kivy(settings: UiSettings, size: tuple[int, int] = (1280, 800)) ->
     Config.set("kivy", "window_icon", "")
     Config.set("graphics", "multisamples", "0")
     Config.set("graphics", "maxfps", "60")
+    # The runtime worker hands its results to the UI thread with Clock.schedule_once; the
+    # default clock would let them wait out the rest of its 1/60 s sleep, the interrupt
+    # clock wakes up for them (still at most 60 frames a second). Read when kivy.clock is
+    # first imported, so this must run before it (the KIVY_CLOCK variable still wins).
+    Config.set("kivy", "kivy_clock", "interrupt")
     for option in Config.options("input"):
         Config.remove_option("input", option)
     if settings.kiosk_mode:
@@ -34,8 +39,7 @@ def configure_kivy(settings: UiSettings, size: tuple[int, int] = (1280, 800)) ->
         if device:
             Config.set("input", "touchscreen", f"{settings.input_provider},{device}")
         else:  # the first multitouch device the kernel reports
-            Config.set("input", "touchscreen",
-                       f"probesysfs,provider={settings.input_provider}")
+            Config.set("input", "touchscreen", f"probesysfs,provider={settings.input_provider}")
     else:
         Config.set("graphics", "fullscreen", "0")
         Config.set("graphics", "borderless", "0")

@@ -8,8 +8,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, ScreenManager
 
+from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv class)
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.code_entry import CodeEntryScreen
+from kiosk.ui.screens.enrol import EnrolModel, EnrolScreen
 from kiosk.ui.screens.errors import MessageBanner, ProblemBar
 from kiosk.ui.screens.lookup import LookupScreen
 from kiosk.ui.screens.pay_methods import PayMethodsScreen
@@ -18,6 +20,7 @@ from kiosk.ui.screens.receipt import EReceiptScreen, ReceiptScreen
 from kiosk.ui.screens.shopping import ShoppingScreen
 from kiosk.ui.screens.staff_overlay import StaffOverlay
 from kiosk.ui.screens.still_there import StillThereOverlay
+from kiosk.ui.screens.taxfree import TaxFreeModel, TaxFreeScreen, add_shopping_row
 from kiosk.ui.screens.thanks import ThanksScreen
 
 
@@ -32,6 +35,8 @@ def _screens() -> dict[str, type]:
         "receipt": ReceiptScreen,
         "ereceipt": EReceiptScreen,
         "thanks": ThanksScreen,
+        "taxfree": TaxFreeScreen,
+        "enrol": EnrolScreen,
     }
 
 
@@ -41,9 +46,14 @@ class KioskRoot(FloatLayout):
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ctl = ctl
+        # plugin features the screens show (before the screens: their kv rules read them)
+        ctl.taxfree = TaxFreeModel(ctl)
+        ctl.loyalty = EnrolModel(ctl)
+        ctl.scan_interceptor = ctl.taxfree.intercept
         self.manager = ScreenManager(transition=FadeTransition(duration=0.12))
         for name, cls in _screens().items():
             self.manager.add_widget(cls(name=name, ctl=ctl))
+        add_shopping_row(self.manager.get_screen("shopping"))
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
         self.column.add_widget(self.manager)

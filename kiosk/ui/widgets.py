@@ -24,8 +24,16 @@ from kivy.uix.screenmanager import Screen
 
 DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "←", "0", "C"]
 KANA_ROWS = [  # columns are the 50-sound rows read right to left on paper; here left→right
-    "あいうえお", "かきくけこ", "さしすせそ", "たちつてと", "なにぬねの",
-    "はひふへほ", "まみむめも", "やゆよ", "らりるれろ", "わをんー",
+    "あいうえお",
+    "かきくけこ",
+    "さしすせそ",
+    "たちつてと",
+    "なにぬねの",
+    "はひふへほ",
+    "まみむめも",
+    "やゆよ",
+    "らりるれろ",
+    "わをんー",
 ]
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 DAKUTEN, HANDAKUTEN = "\u3099", "\u309a"
@@ -53,9 +61,25 @@ class KioskLabel(Label):
 
 
 class KioskScreen(Screen):
-    """Every screen gets the controller and talks only to it."""
+    """Every screen gets the controller and talks only to it.
+
+    ``live`` is true while the screen is the manager's current one. Every screen stays
+    alive and bound to the controller, so kv rules that show per-scan data (amount due…)
+    read it only while ``live`` (``text: root.ctl.due_text if root.live else self.text``):
+    a hidden screen then re-lays-out and re-renders nothing when the basket changes, and
+    catches up as soon as it becomes current (before its first frame).
+    """
 
     ctl = ObjectProperty(None)
+    live = BooleanProperty(False)
+
+    def on_manager(self, _screen: Any, manager: Any) -> None:
+        if manager is not None:
+            manager.fbind("current", self._update_live)
+        self._update_live()
+
+    def _update_live(self, *_args: Any) -> None:
+        self.live = self.manager is not None and self.manager.current == self.name
 
 
 class Keypad(GridLayout):

@@ -1,0 +1,207 @@
+"""GIVEN the kiosk app in a real window WHEN a visitor shops tax-free with a passport, a
+shopper enrols as a member, or the camera scanner shows its preview THEN the screens show
+what the plugins decided and the store holds exactly what the shopper agreed to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.config import DEFAULT_CONFIG
+from kiosk.ui.i18n import catalogue
+from kiosk.ui.screens import enrol as enrol_screen
+from kiosk.ui.screens import taxfree as taxfree_screen
+from tests.plugins.tax_free.factories import specimen_mrz, with_char
+
+pytestmark = pytest.mark.ui
+
+ONIGIRI = "4901234000018"
+SALE_DAY = datetime(2026, 11, 2, 14, 30)
+
+
+def config_with(tmp_path, name: str, extra: str):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8") + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def tap_keys(kiosk, pad, keys: str) -> None:
+    for key in keys:
+        kiosk.tap_text(pad, key)
+
+
+@pytest.fixture
+def tax_free_kiosk(kiosk_factory, tmp_path):
+    config = config_with(tmp_path, "taxfree",
+                         '[plugins.tax_free]\nenabled = true\nstore_code = "TF-0001"\n')
+    kiosk = kiosk_factory(config_file=config)
+    kiosk.runtime.clock = lambda: SALE_DAY  # the refund method applies from 2026-11-01
+    kiosk.tap(kiosk.widget("start", "attract"))
+    kiosk.wait_screen("shopping")
+    return kiosk
+
+
+def test_tax_free_button_only_when_the_store_enabled_it(kiosk) -> None:
+    kiosk.tap(kiosk.widget("start", "attract"))
+    shopping = kiosk.wait_screen("shopping")
+    assert not kiosk.ctl.taxfree.available
+    assert "taxfree" not in shopping.ids  # the layout is the store's usual one
+
+
+def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
+        tax_free_kiosk) -> None:
+    kiosk, ctl = tax_free_kiosk, tax_free_kiosk.ctl
+    shopping = kiosk.screen("shopping")
+    assert shopping.ids.taxfree_row.parent is not None
+    kiosk.tap(shopping.ids.taxfree)
+    screen = kiosk.wait_screen("taxfree")
+    assert ctl.taxfree.state == "waiting_for_document"
+    assert "パスポート" in screen.ids.status.text or "旅券" in screen.ids.status.text
+
+    line1, line2 = specimen_mrz(expiry="350415")  # the ICAO specimen, valid on the sale day
+    kiosk.type_burst(line1)  # a HID passport reader: two lines, each ending in Enter
+    kiosk.type_burst(line2)
+    kiosk.wait(lambda: ctl.taxfree.state == "needs_information", timeout=10, what="MRZ read")
+    kiosk.settle()
+    assert ctl.rows == []  # the MRZ lines never reached the basket as "barcodes"
+    assert "ERIKSSON" in screen.ids.buyer.text
+    assert screen.ids.landing.opacity == 1
+    tap_keys(kiosk, screen.ids.landing_pad, "20261030")
+    kiosk.tap(screen.ids.temporary_visitor)
+    kiosk.wait(lambda: ctl.taxfree.state == "ready", what="eligible")
+    kiosk.settle()
+    assert screen.ids.status.text == ctl.t(taxfree_screen.READY)
+
+    kiosk.tap(screen.ids.back)
+    kiosk.wait_screen("shopping")
+    assert "TAX-FREE" in shopping.ids.taxfree_badge.children[0].text
+    kiosk.type_burst(ONIGIRI)
+    kiosk.wait(lambda: len(ctl.rows) == 1, timeout=10, what="an item")
+    kiosk.runtime.method("cash").drawer.insert(1000)
+    ctl.flows.open_payment()
+    kiosk.wait_screen("methods")
+    ctl.flows.pay("cash")
+    receipt = kiosk.wait_screen("receipt")
+    assert receipt.ids.taxfree_note.text and receipt.ids.taxfree_note.height > 10
+    sections = kiosk.runtime.receipt(ctl.flows.last_sale).sections
+    assert any(s.title.startswith("TAX-FREE") for s in sections)
+
+
+@pytest.mark.parametrize(("broken", "message"), [
+    ("check digit", taxfree_screen.CHECK_DIGIT),
+    ("expired", taxfree_screen.EXPIRED),
+])
+def test_broken_or_expired_passport_shows_why(tax_free_kiosk, broken, message) -> None:
+    kiosk, ctl = tax_free_kiosk, tax_free_kiosk.ctl
+    ctl.set_language("en")
+    kiosk.tap(kiosk.widget("taxfree", "shopping"))
+    screen = kiosk.wait_screen("taxfree")
+    if broken == "check digit":
+        line1, line2 = specimen_mrz(expiry="350415")
+        line2 = with_char(line2, 9, "0" if line2[9] != "0" else "1")  # document no. check digit
+    else:
+        line1, line2 = specimen_mrz()  # the specimen as printed: expired 2012-04-15
+    kiosk.type_burst(line1)
+    kiosk.type_burst(line2)
+    kiosk.wait(lambda: ctl.taxfree.error, what="the error")
+    kiosk.settle()
+    assert screen.ids.status.text == message
+    assert ctl.taxfree.state != "ready" and kiosk.runtime.checkout.basket.active_lines == []
+    kiosk.tap(screen.ids.back)
+    shopping = kiosk.wait_screen("shopping")
+    assert "TAX-FREE" not in shopping.ids.taxfree_badge.children[0].text
+
+
+def _members(runtime) -> tuple[int, int]:
+    from plugins.loyalty import tables
+
+    with runtime.store.transaction() as session:
+        members = session.execute(select(func.count()).select_from(tables.members)).scalar()
+        consents = session.execute(select(func.count()).select_from(tables.consents)).scalar()
+    return members, consents
+
+
+def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
+    ctl, runtime = kiosk.ctl, kiosk.runtime
+    kiosk.tap(kiosk.widget("start", "attract"))
+    kiosk.wait_screen("shopping")
+    kiosk.tap(kiosk.widget("code", "shopping"))
+    code = kiosk.wait_screen("code")
+    kiosk.tap(code.ids.enrol)
+    screen = kiosk.wait_screen("enrol")
+    kiosk.wait(lambda: screen.version, what="the purpose of use")
+    assert screen.ids.notice_title.text == "個人情報の利用目的"
+    assert "2026-01" in screen.ids.notice_version.text
+    assert screen.ids.details.opacity == 0  # no field is offered before the agreement
+    ctl.set_language("en")
+    kiosk.wait(lambda: screen.title == "How we use your personal data", what="English notice")
+
+    # refused: back to the member screen, nothing stored
+    kiosk.tap(screen.ids.decline)
+    kiosk.wait_screen("code")
+    assert _members(runtime) == (0, 0)
+
+    # agreed: phone number on the keypad, then the new member's QR and balance
+    kiosk.tap(code.ids.enrol)
+    kiosk.wait_screen("enrol")
+    kiosk.wait(lambda: screen.version, what="the purpose of use")
+    kiosk.tap(screen.ids.agree)
+    kiosk.settle()
+    assert screen.ids.details.opacity == 1
+    tap_keys(kiosk, screen.ids.phone_pad, "09012345678")
+    kiosk.tap(screen.ids.register)
+    kiosk.wait(lambda: screen.step == "done", timeout=10, what="enrolled")
+    kiosk.settle()
+    service = enrol_screen.loyalty_service(runtime)
+    assert service.directory.exists(screen.member_id)
+    [consent] = service.directory.consent_records(screen.member_id)
+    assert (consent["version"], consent["language"]) == ("2026-01", "en")
+    assert runtime.member_id == screen.member_id  # identified for this sale at once
+    assert screen.ids.qr.texture is not None and screen.ids.qr.texture.width > 100
+    assert screen.ids.balance.text.endswith("0 pt")
+    assert service.identify_by_phone("09012345678").member_id == screen.member_id
+    kiosk.tap(screen.ids.finish)
+    kiosk.wait_screen("shopping")
+
+
+def test_camera_preview_shows_frames_and_the_scan_lands(kiosk_factory, tmp_path) -> None:
+    from tests.plugins.scanner_camera.factories import (
+        clutter,
+        on_background,
+        render_linear,
+        write_frames,
+    )
+
+    label = render_linear("ean13", ONIGIRI[:12])
+    frames = [on_background(label, clutter(640, 480, seed=i), (60, 120)) for i in range(4)]
+    folder = write_frames(tmp_path / "frames", frames)
+    config = config_with(tmp_path, "camera",
+                         f'[plugins.scanner_camera]\nsource = "folder:{folder}"\npreview = true\n')
+    kiosk = kiosk_factory(config_file=config)
+    ctl = kiosk.ctl
+    kiosk.wait(lambda: len(ctl.rows) == 1, timeout=10, what="the camera scan")
+    shopping = kiosk.wait_screen("shopping")
+    preview = shopping.ids.camera
+    kiosk.wait(lambda: preview.texture is not None and preview.shown, what="a preview frame")
+    kiosk.settle()
+    assert preview.texture.size[0] > 100 and preview.texture.size[1] > 50
+    assert preview.height > 0 and preview.opacity == 1
+    assert ctl.rows[0]["name"] == ctl.last_name and ctl.item_count == 1
+
+
+def test_no_camera_no_preview(kiosk) -> None:
+    kiosk.tap(kiosk.widget("start", "attract"))
+    shopping = kiosk.wait_screen("shopping")
+    kiosk.pump(3)
+    assert not shopping.ids.camera.shown and shopping.ids.camera.height == 0
+
+
+@pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
+def test_new_screen_messages_are_translated(language: str) -> None:
+    messages = [v for k, v in vars(taxfree_screen).items() if k.isupper() and isinstance(v, str)
+                and k != "TAXFREE_SCREENS" and " " in v]
+    messages += [enrol_screen.PHONE_TAKEN, enrol_screen.PHONE_LENGTH]
+    translations = catalogue(language)
+    assert [m for m in messages if translations.gettext(m) == m] == []
