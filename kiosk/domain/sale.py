@@ -64,27 +64,7 @@ class Sale:
             "language": self.language,
             "staff_id": self.staff_id,
             "member_id": self.member_id,
-            "lines": [
-                {
-                    "line_id": line.line_id,
-                    "sku": line.product.sku,
-                    "gtin": line.product.gtin,
-                    "name_ja": line.product.name_ja,
-                    "name_en": line.product.name_en,
-                    "department": line.product.department,
-                    "tax": line.tax.value,
-                    "price_includes_tax": line.product.price_includes_tax,
-                    "quantity": line.quantity,
-                    "weight_g": line.weight_g,
-                    "unit_price": line.unit_price,
-                    "amount": line.amount,
-                    "voided": line.voided,
-                    "void_reason": line.void_reason,
-                    "voided_by": line.voided_by,
-                    "age_approved_by": line.age_approved_by,
-                }
-                for line in self.lines
-            ],
+            "lines": [line_document(line) for line in self.lines],
             "adjustments": [
                 {
                     "key": a.key,
@@ -122,3 +102,25 @@ class Sale:
             "change": self.change,
             "extra": self.extra,
         }
+
+
+def line_document(line: BasketLine) -> dict[str, Any]:
+    """A basket line as it appears in a sale document (outbox, journal, plugins)."""
+    return {
+        "line_id": line.line_id,
+        "sku": line.product.sku,
+        "gtin": line.product.gtin,
+        "name_ja": line.product.name_ja,
+        "name_en": line.product.name_en,
+        "department": line.product.department,
+        "tax": line.tax.value,
+        "price_includes_tax": line.product.price_includes_tax,
+        "quantity": line.quantity,
+        "weight_g": line.weight_g,
+        "unit_price": line.unit_price,
+        "amount": line.amount,
+        "voided": line.voided,
+        "void_reason": line.void_reason,
+        "voided_by": line.voided_by,
+        "age_approved_by": line.age_approved_by,
+    }

@@ -12,7 +12,7 @@ part's added tax is also rounded once to give a whole-yen amount to pay.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -97,22 +97,13 @@ def compute_totals(
 ) -> Totals:
     """Per-rate totals and tax for the active ``lines`` after ``adjustments``."""
     active = [line for line in lines if not line.voided]
-    line_amounts = {line.line_id: line.amount for line in active}
+    before = {line.line_id: line.amount for line in active}
     buckets_of = {line.line_id: (line.tax, line.product.price_includes_tax) for line in active}
+    line_amounts = amounts_after_adjustments(before, ((a.amount, a.line_ids) for a in adjustments))
     discounts: dict[_Bucket, int] = {}
-
-    for adjustment in adjustments:
-        targets = [i for i in adjustment.line_ids if i in line_amounts]
-        if adjustment.line_ids and not targets:
-            continue  # its lines were voided: the adjustment no longer applies
-        targets = targets or list(line_amounts)
-        shares = allocate(adjustment.amount, [line_amounts[i] for i in targets])
-        for line_id, share in zip(targets, shares, strict=True):
-            line_amounts[line_id] += share
-            if line_amounts[line_id] < 0:
-                raise AdjustmentError(f"adjustment {adjustment.key} makes line {line_id} negative")
-            bucket = buckets_of[line_id]
-            discounts[bucket] = discounts.get(bucket, 0) + share
+    for line_id, amount in line_amounts.items():
+        bucket = buckets_of[line_id]
+        discounts[bucket] = discounts.get(bucket, 0) + amount - before[line_id]
 
     amounts: dict[_Bucket, int] = {}
     for line_id, amount in line_amounts.items():
@@ -138,6 +129,30 @@ def compute_totals(
         )
     item_count = sum(1 if line.weight_g is not None else line.quantity for line in active)
     return Totals(rates=tuple(rates), item_count=item_count)
+
+
+def amounts_after_adjustments(
+    amounts: Mapping[int, int], adjustments: Iterable[tuple[int, Sequence[int]]]
+) -> dict[int, int]:
+    """Each line's amount after its share of every ``(amount, line_ids)`` adjustment.
+
+    An adjustment names its lines, or none for the whole basket; it is split over them in
+    proportion (:func:`allocate`). One whose lines are all gone (voided) no longer applies.
+    Raises :class:`AdjustmentError` if a line would go below zero.
+    """
+    result = dict(amounts)
+    for amount, line_ids in adjustments:
+        targets = [i for i in line_ids if i in result]
+        if line_ids and not targets:
+            continue
+        targets = targets or list(result)
+        for line_id, share in zip(
+            targets, allocate(amount, [result[i] for i in targets]), strict=True
+        ):
+            result[line_id] += share
+            if result[line_id] < 0:
+                raise AdjustmentError(f"an adjustment of {amount} makes line {line_id} negative")
+    return result
 
 
 def allocate(amount: int, weights: Sequence[int]) -> list[int]:

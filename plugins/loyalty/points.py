@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kiosk.domain.tax import allocate
+from kiosk.domain.tax import amounts_after_adjustments
 
 POINTS_METHOD = "points"
 
@@ -91,15 +91,8 @@ class Earning:
 def effective_line_amounts(document: Mapping[str, Any]) -> dict[int, int]:
     """Each active line's amount after adjustments, allocated exactly as ``compute_totals`` does."""
     amounts = {line["line_id"]: line["amount"] for line in document["lines"] if not line["voided"]}
-    for adjustment in document.get("adjustments", ()):
-        targets = [i for i in adjustment["line_ids"] if i in amounts]
-        if adjustment["line_ids"] and not targets:
-            continue
-        targets = targets or list(amounts)
-        shares = allocate(adjustment["amount"], [amounts[i] for i in targets])
-        for line_id, share in zip(targets, shares, strict=True):
-            amounts[line_id] += share
-    return amounts
+    adjustments = [(a["amount"], a["line_ids"]) for a in document.get("adjustments", ())]
+    return amounts_after_adjustments(amounts, adjustments)
 
 
 def points_earned(document: Mapping[str, Any], policy: EarnPolicy) -> Earning:

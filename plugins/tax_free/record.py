@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from kiosk.domain.money import Yen
-from kiosk.domain.tax import Rounding, allocate
+from kiosk.domain.tax import Rounding, amounts_after_adjustments
 from plugins.tax_free import rules
 
 RATE_PERCENT = {"standard": 10, "reduced": 8}
@@ -174,15 +174,8 @@ def line_amounts_after_adjustments(sale_document: dict[str, Any]) -> dict[int, Y
     amounts = {
         line["line_id"]: line["amount"] for line in sale_document["lines"] if not line["voided"]
     }
-    for adjustment in sale_document.get("adjustments", ()):
-        targets = [i for i in adjustment["line_ids"] if i in amounts]
-        if adjustment["line_ids"] and not targets:
-            continue
-        targets = targets or list(amounts)
-        shares = allocate(adjustment["amount"], [amounts[i] for i in targets])
-        for line_id, share in zip(targets, shares, strict=True):
-            amounts[line_id] += share
-    return amounts
+    adjustments = [(a["amount"], a["line_ids"]) for a in sale_document.get("adjustments", ())]
+    return amounts_after_adjustments(amounts, adjustments)
 
 
 def compute_amounts(items: list[RecordItem], rounding: Rounding) -> RecordAmounts:

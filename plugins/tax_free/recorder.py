@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.domain.money import Yen
+from kiosk.domain.sale import line_document
 from kiosk.domain.tax import Rounding
 from kiosk.store.models import SaleRow
 from plugins.tax_free import rules
@@ -150,23 +151,7 @@ def basket_document(checkout: Any, now: datetime) -> dict[str, Any]:
         "sale_id": "preview",
         "receipt_no": 0,
         "completed_at": now.isoformat(),
-        "lines": [
-            {
-                "line_id": line.line_id,
-                "sku": line.product.sku,
-                "name_ja": line.product.name_ja,
-                "name_en": line.product.name_en,
-                "department": line.product.department,
-                "tax": line.tax.value,
-                "price_includes_tax": line.product.price_includes_tax,
-                "quantity": line.quantity,
-                "weight_g": line.weight_g,
-                "unit_price": line.unit_price,
-                "amount": line.amount,
-                "voided": line.voided,
-            }
-            for line in basket.lines
-        ],
+        "lines": [line_document(line) for line in basket.lines],
         "adjustments": [
             {"amount": a.amount, "line_ids": list(a.line_ids)} for a in basket.adjustments
         ],
