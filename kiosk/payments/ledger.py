@@ -229,10 +229,6 @@ class PaymentLedger:
         self.transition(row.payment_id, PaymentState.REQUESTED)
         return self._resolve_void(row, method)
 
-    def resolve_cancel(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
-        """Void an approved payment (``row``); kept for callers of the first ledger."""
-        return self.void(row.payment_id, method)
-
     def refund(self, payment_id: str, amount: Yen, method: PaymentMethod) -> PaymentResult:
         """Give back ``amount`` of an approved payment (a linked ``refund`` row).
 

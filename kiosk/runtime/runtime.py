@@ -37,6 +37,7 @@ from kiosk.domain.scan import Scan
 from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.store import LocalStore
@@ -104,8 +105,7 @@ class KioskRuntime:
 
     def start(self) -> None:
         """Resolve payments a crash left open, then let plugins start."""
-        self.resolve_open_payments()
-        self.void_orphaned_payments()
+        self.recover_payments()
         self.host.call("kiosk_startup", runtime=self)
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:
@@ -263,42 +263,18 @@ class KioskRuntime:
             if unconfirmed:
                 self.checkout.payment_problem(f"void not confirmed: {', '.join(unconfirmed)}")
 
-    def resolve_open_payments(self) -> int:
-        """Settle every payment a crash left created/requested/unknown (before a new sale)."""
-        rows = self.ledger.open_payments()
-        for row in rows:
-            try:
-                method = self.method(row.method)
-            except KeyError:
-                log.error(
-                    "open payment %s uses unknown method %s; left for staff",
-                    row.payment_id,
-                    row.method,
-                )
-                continue
-            self.ledger.resolve(row, method)
-        return len(rows)
+    def recover_payments(self) -> RecoveryReport:
+        """Before a new sale: settle payments a crash left open and void charged-without-sale."""
+        report = resolve_open(self.ledger, self._method_or_none, self.store.sale_exists)
+        for payment_id in report.unresolved:
+            log.error("payment %s could not be resolved at start-up; left for staff", payment_id)
+        return report
 
-    def void_orphaned_payments(self) -> int:
-        """Void approved payments whose sale never committed (a crash between the two).
-
-        Charged-but-no-sale must not stand: the shopper left without a receipt, so the
-        money goes back. Only called at start-up, when no sale is in progress.
-        """
-        orphans = self.ledger.approved_without_sale()
-        for row in orphans:
-            try:
-                method = self.method(row.method)
-            except KeyError:
-                log.error(
-                    "orphaned payment %s uses unknown method %s; left for staff",
-                    row.payment_id,
-                    row.method,
-                )
-                continue
-            log.warning("voiding payment %s: approved but its sale never committed", row.payment_id)
-            self.ledger.resolve_cancel(row, method)
-        return len(orphans)
+    def _method_or_none(self, method_id: str) -> PaymentMethod | None:
+        try:
+            return self.method(method_id)
+        except KeyError:
+            return None
 
     # --- completion ----------------------------------------------------------------------
 

@@ -103,11 +103,10 @@ def test_crash_after_approval_before_commit_is_voided_at_restart(make_runtime):
     # leave the approved payment as a crash would: approved in the ledger, no sale
     restarted = make_runtime()
     restarted.host.register(CardPlugin(card), "fakecard")
-    resolved = restarted.resolve_open_payments()
-    assert resolved == 0  # approved is not an open state…
-    # …so the runtime also voids approved payments whose sale never committed:
-    voided = restarted.void_orphaned_payments()
-    assert voided == 1 and not card.charges
+    report = restarted.recover_payments()
+    assert report.resolved == 0  # approved is not an open state…
+    # …so recovery also voids approved payments whose sale never committed:
+    assert report.voided_orphans == 1 and not card.charges
     assert restarted.store.sale_count() == 0
 
 
