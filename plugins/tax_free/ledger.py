@@ -70,18 +70,22 @@ class RefundLedger:
             items = {item["line_no"] for item in (row.document or {}).get("items", ())}
             confirmed = set(confirmation.confirmed_lines)
             assert row.sale_date is not None
-            if not rules.exported_in_time(
-                row.sale_date, confirmation.export_date, _window(row)
-            ):
-                new, reason = S.EXPIRED, (
-                    f"customs confirmed on {confirmation.export_date.isoformat()}, after the "
-                    f"deadline {row.export_deadline}"
+            if not rules.exported_in_time(row.sale_date, confirmation.export_date, _window(row)):
+                new, reason = (
+                    S.EXPIRED,
+                    (
+                        f"customs confirmed on {confirmation.export_date.isoformat()}, after the "
+                        f"deadline {row.export_deadline}"
+                    ),
                 )
             elif confirmation.unconfirmed_lines or not items <= confirmed:
                 missing = sorted((items - confirmed) | set(confirmation.unconfirmed_lines))
-                new, reason = S.VOIDED, (
-                    f"customs did not confirm line(s) {', '.join(map(str, missing))}: the whole "
-                    "record loses the exemption"
+                new, reason = (
+                    S.VOIDED,
+                    (
+                        f"customs did not confirm line(s) {', '.join(map(str, missing))}: the whole "
+                        "record loses the exemption"
+                    ),
                 )
             else:
                 new, reason = S.CONFIRMED, ""
@@ -234,6 +238,86 @@ def list_ledger(ledger: RefundLedger, today: date, **filters: object) -> list[st
             + (f"  {e.reason}" if e.reason else "")
         )
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One row of the staff ledger (``kiosk tax-free ledger``); the buyer is masked.
+
+    ``transmission``: ``queued`` (not tried yet), ``retrying`` (the endpoint was away;
+    ``last_error`` says why), ``sent``, ``rejected`` (staff must correct and resend), or
+    ``not queued`` (waiting for ¥1,000,000 item details).
+    """
+
+    record_id: str
+    sale_id: str
+    sale_date: date
+    status: str  # pending | needs_details | confirmed | refunded | expired | voided
+    buyer: str
+    passport: str
+    refund_amount: Yen
+    export_deadline: date
+    days_left: int | None  # pending records only
+    transmission: str
+    attempts: int
+    last_error: str
+    nta_receipt: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+
+def ledger_rows(
+    ledger: RefundLedger,
+    today: date,
+    statuses: tuple[RecordStatus, ...] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> list[LedgerRow]:
+    """The staff ledger: every record (drafts excepted) with its amount and where it stands."""
+    sent = ledger.store.transmissions()
+    rows = []
+    for row in ledger.store.rows(statuses, since, until):
+        buyer = ledger.store.buyer_of(row)
+        assert row.sale_date is not None and row.export_deadline is not None
+        queued = sent.get(row.record_id)
+        if queued is None:
+            transmission, attempts, error = "not queued", 0, ""
+        else:
+            transmission = queued.state
+            if queued.state == "queued" and queued.attempts:
+                transmission = "retrying"
+            attempts, error = queued.attempts, queued.last_error
+        status = RecordStatus(row.status)
+        rows.append(
+            LedgerRow(
+                record_id=row.record_id,
+                sale_id=row.sale_id,
+                sale_date=row.sale_date,
+                status=status.value,
+                buyer=buyer.display_name,
+                passport=buyer.masked_passport,
+                refund_amount=row.refund_amount,
+                export_deadline=row.export_deadline,
+                days_left=(row.export_deadline - today).days if status is S.PENDING else None,
+                transmission=transmission,
+                attempts=attempts,
+                last_error=error,
+                nta_receipt=row.nta_receipt or "",
+                reason=row.status_reason,
+            )
+        )
+    return rows
+
+
+def ledger_totals(rows: list[LedgerRow]) -> dict[str, tuple[int, Yen]]:
+    """Count and refund amount per status, e.g. ``{"pending": (3, 2040), ...}``."""
+    totals: dict[str, tuple[int, Yen]] = {}
+    for row in rows:
+        count, amount = totals.get(row.status, (0, 0))
+        totals[row.status] = (count + 1, amount + row.refund_amount)
+    return totals
 
 
 def _window(row: TaxFreeRecordRow) -> int:

@@ -132,12 +132,16 @@ def create_app(simulator: NtaSimulator) -> FastAPI:
 
 
 class SimulatorServer:
-    """Serve the simulator on 127.0.0.1 at a free port; ``stop()`` in a fixture's teardown."""
+    """Serve the simulator on 127.0.0.1 at a free port; ``stop()`` in a fixture's teardown.
 
-    def __init__(self, simulator: NtaSimulator) -> None:
+    ``port``: serve on that port instead (to bring a stopped simulator back at the same URL).
+    """
+
+    def __init__(self, simulator: NtaSimulator, port: int = 0) -> None:
         self.simulator = simulator
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", port))
         self.port = self._socket.getsockname()[1]
         config = uvicorn.Config(create_app(simulator), log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)

@@ -2,19 +2,23 @@
 
 - ``kiosk_startup``: read ``[plugins.tax_free]``; when enabled, open the key, the record
   store and the :class:`~plugins.tax_free.desk.TaxFreeDesk`, and finish records a crash left
-  as drafts.
+  as drafts. With ``transmit_url`` set, start the
+  :class:`~plugins.tax_free.scheduler.TaxFreeScheduler` thread (stopped at shutdown).
 - ``kiosk_claim_scan``: a Visit Japan Web tax-free code, or a passport MRZ typed in by a HID
   passport reader, identifies the buyer.
-- ``kiosk_sale_completed``: the draft becomes a purchase record (or not, below the minimum).
+- ``kiosk_sale_completed``: the draft becomes a purchase record (or not, below the minimum);
+  a queued record wakes the sender.
 - ``kiosk_receipt_sections``: the record summary, in English and the shopper's language.
 - ``kiosk_state_changed``: back to idle ends the tax-free session.
 
-The UI reaches the desk with :func:`desk_for`.
+The UI reaches the desk with :func:`desk_for`; staff see the refund ledger through
+:func:`tax_free_ledger`.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from kiosk.domain.events import CheckoutState, ScanClaim
@@ -23,13 +27,17 @@ from plugins.tax_free import vjw
 from plugins.tax_free.crypto import PersonalDataCipher, load_key
 from plugins.tax_free.desk import TaxFreeDesk
 from plugins.tax_free.errors import TaxFreeError, TaxFreeUnavailable
+from plugins.tax_free.ledger import LedgerRow, RefundLedger, ledger_rows
 from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.mrz_reader import td3_lines
+from plugins.tax_free.poller import ConfirmationPoller
 from plugins.tax_free.receipt import sections_for
 from plugins.tax_free.record import StoreInfo
 from plugins.tax_free.recorder import OutcomeKind, Recorder, RecordOutcome
+from plugins.tax_free.scheduler import TaxFreeScheduler
 from plugins.tax_free.settings import TaxFreeSettings
 from plugins.tax_free.store import TaxFreeStore
+from plugins.tax_free.transmission import HttpTransmitter, TransmissionQueue
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,8 @@ MODULE_NAME = "plugins.tax_free"
 class Plugin:
     def __init__(self) -> None:
         self.desk: TaxFreeDesk | None = None
+        self.ledger: RefundLedger | None = None
+        self.scheduler: TaxFreeScheduler | None = None
         self.settings = TaxFreeSettings()
         self.receipt_width = 42
         self._outcomes: dict[str, RecordOutcome] = {}
@@ -69,6 +79,33 @@ class Plugin:
         recorder.recover(runtime.store.engine, runtime.sale_id)
         self.receipt_width = config.receipt_width
         self.desk = TaxFreeDesk(runtime, recorder)
+        self.ledger = RefundLedger(store, grace_days=self.settings.confirmation_grace_days)
+        if self.settings.transmits:
+            self.scheduler = self._start_scheduler(runtime, store, self.ledger)
+        else:
+            log.info("tax-free: no transmit_url; purchase records wait in the queue")
+
+    def _start_scheduler(
+        self, runtime: Any, store: TaxFreeStore, ledger: RefundLedger
+    ) -> TaxFreeScheduler:
+        settings = self.settings
+        transmitter = HttpTransmitter(
+            settings.transmit_url,
+            timeout_s=settings.transmit_timeout_s,
+            token=settings.transmit_token,
+        )
+        scheduler = TaxFreeScheduler(
+            TransmissionQueue(store, transmitter, lambda: runtime.clock()),
+            ConfirmationPoller(ledger, transmitter),
+            transmit_every_s=settings.transmit_interval_s,
+            poll_every_s=settings.confirmation_interval_s,
+            on_stop=transmitter.close,
+        )
+        # an HTTP call in flight may take up to the timeout; then the join gives up
+        runtime.on_shutdown(lambda: scheduler.stop(timeout_s=settings.transmit_timeout_s + 5))
+        scheduler.start()
+        log.info("tax-free: sending purchase records to %s", settings.transmit_url)
+        return scheduler
 
     # --- input ---------------------------------------------------------------------------
 
@@ -98,6 +135,8 @@ class Plugin:
         outcome = self.desk.recorder.complete(sale.to_document(), details)
         if outcome is not None:
             self._outcomes[sale.sale_id] = outcome
+            if self.scheduler is not None and outcome.status is RecordStatus.PENDING:
+                self.scheduler.wake()  # send the purchase record now, not at the next sweep
 
     @hookimpl
     def kiosk_receipt_sections(self, sale: Any) -> list[Any]:
@@ -141,3 +180,29 @@ def desk_for(runtime: Any) -> TaxFreeDesk:
             "and store_code in kiosk.toml"
         )
     return desk
+
+
+def tax_free_ledger(
+    runtime: Any,
+    today: date | None = None,
+    statuses: tuple[RecordStatus, ...] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> list[LedgerRow]:
+    """The staff ledger (what ``kiosk tax-free ledger`` would print): one row per record —
+    pending / needs_details / confirmed / refunded / expired / voided — with the refund
+    amount, deadline, days left and transmission state. Rows are oldest sale first.
+
+    :raises TaxFreeUnavailable: the plugin is not loaded or not enabled on this kiosk.
+    """
+    plugin = runtime.host.pm.get_plugin(MODULE_NAME)
+    ledger = getattr(plugin, "ledger", None)
+    if ledger is None:
+        raise TaxFreeUnavailable("tax-free sales are not enabled on this kiosk")
+    return ledger_rows(ledger, today or runtime.clock().date(), statuses, since, until)
+
+
+def scheduler_for(runtime: Any) -> TaxFreeScheduler | None:
+    """The running sender, or None when ``transmit_url`` is not set (or tax-free is off)."""
+    plugin = runtime.host.pm.get_plugin(MODULE_NAME)
+    return getattr(plugin, "scheduler", None)

@@ -13,6 +13,15 @@
     fiscal_year_end_month = 12         # for the 7-year retention date
     refund_how_en = "Refund by the store after customs confirmation, to your card or at the tax-free counter."
     refund_how_ja = "税関確認後、カードへの返金または免税カウンターで返金します。"
+
+    # Sending purchase records and pulling customs confirmations (plugins.tax_free.scheduler).
+    # Without transmit_url nothing is sent: records wait in the queue, staff see them pending.
+    transmit_url = "https://nta-gateway.example.jp"  # https (plain http only to 127.0.0.1)
+    transmit_token = "…"               # sent as "Authorization: Bearer …"; optional
+    transmit_timeout_s = 10            # per HTTP request
+    transmit_interval_s = 60           # sweep the queue (a sale also wakes the sender)
+    confirmation_interval_s = 900      # pull 税関確認情報, then expire overdue records
+    confirmation_grace_days = 7        # days after the deadline before "expired"
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from plugins.tax_free import rules
 
@@ -51,6 +61,16 @@ class TaxFreeSettings:
     fiscal_year_end_month: int = 12
     refund_how_en: str = DEFAULT_REFUND_HOW["en"]
     refund_how_ja: str = DEFAULT_REFUND_HOW["ja"]
+    transmit_url: str = ""  # empty: no scheduler, nothing is sent
+    transmit_token: str = ""
+    transmit_timeout_s: float = 10.0
+    transmit_interval_s: float = 60.0
+    confirmation_interval_s: float = 900.0
+    confirmation_grace_days: int = 7
+
+    @property
+    def transmits(self) -> bool:
+        return self.enabled and bool(self.transmit_url)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], data_dir: Path) -> TaxFreeSettings:
@@ -81,7 +101,15 @@ class TaxFreeSettings:
             fiscal_year_end_month=_int(settings, "fiscal_year_end_month", 12),
             refund_how_en=str(settings.get("refund_how_en", DEFAULT_REFUND_HOW["en"])),
             refund_how_ja=str(settings.get("refund_how_ja", DEFAULT_REFUND_HOW["ja"])),
+            transmit_url=_url(settings),
+            transmit_token=_str(settings, "transmit_token"),
+            transmit_timeout_s=_seconds(settings, "transmit_timeout_s", 10.0),
+            transmit_interval_s=_seconds(settings, "transmit_interval_s", 60.0),
+            confirmation_interval_s=_seconds(settings, "confirmation_interval_s", 900.0),
+            confirmation_grace_days=_int(settings, "confirmation_grace_days", 7),
         )
+        if values["transmit_token"] and not values["transmit_url"]:
+            raise TaxFreeSettingsError("transmit_token", "set transmit_url too, or remove it")
         if not 1 <= values["fiscal_year_end_month"] <= 12:
             raise TaxFreeSettingsError("fiscal_year_end_month", "write a month number, 1 to 12")
         return cls(**values)
@@ -92,3 +120,35 @@ def _int(settings: dict[str, Any], key: str, default: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise TaxFreeSettingsError(key, f"write a whole number of yen or days (default {default})")
     return value
+
+
+def _str(settings: dict[str, Any], key: str) -> str:
+    value = settings.get(key, "")
+    if not isinstance(value, str):
+        raise TaxFreeSettingsError(key, "write a string in quotes")
+    return value.strip()
+
+
+def _seconds(settings: dict[str, Any], key: str, default: float) -> float:
+    value = settings.get(key, default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise TaxFreeSettingsError(key, f"write a number of seconds above 0 (default {default:g})")
+    return float(value)
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _url(settings: dict[str, Any]) -> str:
+    """The transmitter endpoint: https, or plain http only to this machine (a simulator)."""
+    url = _str(settings, "transmit_url")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TaxFreeSettingsError("transmit_url", "write a URL such as https://host/path")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise TaxFreeSettingsError(
+            "transmit_url", "records carry passport data: use https (http only to 127.0.0.1)"
+        )
+    return url.rstrip("/")

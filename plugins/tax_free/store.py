@@ -176,6 +176,11 @@ class TaxFreeStore:
         with self._sessions() as session:
             return int(session.scalar(query) or 0)
 
+    def transmissions(self) -> dict[str, TransmissionRow]:
+        """The transmission queue's rows by record id (for the staff ledger)."""
+        with self._sessions() as session:
+            return {row.record_id: row for row in session.scalars(select(TransmissionRow))}
+
     def buyer_of(self, row: TaxFreeRecordRow) -> Buyer:
         return Buyer.from_dict(self.cipher.decrypt(row.buyer_enc, row.record_id))
 

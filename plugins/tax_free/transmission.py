@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from plugins.tax_free.errors import TransmissionRejected, TransmissionUnavailable
 from plugins.tax_free.models import TaxFreeRecordRow, TransmissionRow
@@ -88,10 +88,15 @@ class HttpTransmitter:
     """JSON over HTTP to an endpoint shaped like :mod:`plugins.tax_free.nta_simulator`."""
 
     def __init__(
-        self, base_url: str, client: httpx.Client | None = None, timeout_s: float = 10.0
+        self,
+        base_url: str,
+        client: httpx.Client | None = None,
+        timeout_s: float = 10.0,
+        token: str = "",
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.client = client or httpx.Client(timeout=timeout_s)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = client or httpx.Client(timeout=timeout_s, headers=headers)
 
     def close(self) -> None:
         self.client.close()
@@ -161,6 +166,14 @@ class TransmissionQueue:
         )
         with self.store.transaction() as session:
             return list(session.scalars(query))
+
+    def next_attempt_at(self) -> datetime | None:
+        """When the earliest queued record is next due (None: nothing queued)."""
+        query = select(func.min(TransmissionRow.next_attempt_at)).where(
+            TransmissionRow.state == "queued"
+        )
+        with self.store.transaction() as session:
+            return session.scalar(query)
 
     def run_once(self, limit: int = 50) -> QueueReport:
         """Send every due record once; never raises for one record's failure."""
