@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     verify = journal.add_parser("verify", help="check the hash chain of the journal")
     verify.set_defaults(handler=_journal_verify)
 
+    taxfree = sub.add_parser("tax-free", help="tax-free (免税) commands").add_subparsers(
+        required=True
+    )
+    ledger = taxfree.add_parser("ledger", help="the refund ledger: pending, confirmed, refunded…")
+    ledger.set_defaults(handler=_taxfree_ledger)
+
     doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
     doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")
     doctor.set_defaults(handler=_doctor)
@@ -120,6 +126,30 @@ def _journal_verify(config: KioskConfig, args: argparse.Namespace) -> int:
         return 0
     print(f"journal TAMPERED at row {check.first_bad_seq}: {check.problem}", file=sys.stderr)
     return 1
+
+
+def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import build_runtime
+    from plugins.tax_free import tax_free_ledger
+    from plugins.tax_free.ledger import ledger_totals
+
+    runtime = build_runtime(config)
+    try:
+        rows = tax_free_ledger(runtime)
+    except Exception as exc:  # the plugin is not enabled or configured for this store
+        print(f"kiosk: tax-free ledger unavailable: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        runtime.shutdown()
+    print(f"{'sale date':10}  {'status':13}  {'refund':>8}  {'deadline':10}  {'sent':10}  buyer")
+    for row in rows:
+        print(
+            f"{row.sale_date:%Y-%m-%d}  {row.status:13}  {row.refund_amount:>8,}  "
+            f"{row.export_deadline:%Y-%m-%d}  {row.transmission:10}  {row.buyer}"
+        )
+    for status, (count, amount) in sorted(ledger_totals(rows).items()):
+        print(f"{status}: {count} record(s), ¥{amount:,}")
+    return 0
 
 
 def _doctor(config: KioskConfig, args: argparse.Namespace) -> int:
