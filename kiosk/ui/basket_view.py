@@ -59,6 +59,7 @@ class BasketSnapshot:
     amount_due: int = 0
     attendant: tuple[AttendantView, ...] = field(default_factory=tuple)
     has_reduced: bool = False
+    read_only: bool = False  # a handed-off basket: staff registered it, the shopper pays
 
 
 def line_view(line: BasketLine, language: str) -> LineView:
@@ -94,6 +95,7 @@ def snapshot(runtime: Any, language: str, attendant: list[AttendantView]) -> Bas
         amount_due=runtime.amount_due,
         attendant=tuple(attendant) if checkout.state.value == "needs_attendant" else (),
         has_reduced=any(v.reduced for v in lines),
+        read_only=bool(getattr(checkout, "read_only", False)),
     )
 
 

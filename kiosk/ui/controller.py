@@ -66,6 +66,7 @@ class Controller(EventDispatcher):
     total_text = StringProperty("")
     item_count = NumericProperty(0)
     has_reduced = BooleanProperty(False)
+    read_only = BooleanProperty(False)  # handed-off basket: no quantity/remove controls
     message = StringProperty("")
     message_is_error = BooleanProperty(False)
     attendant = ListProperty()
@@ -172,6 +173,7 @@ class Controller(EventDispatcher):
         self.total_text = snap.total_text or self.yen(0)
         self.item_count = snap.item_count
         self.has_reduced = snap.has_reduced
+        self.read_only = snap.read_only
         self.last_name = snap.last.name if snap.last else ""
         self.last_price = snap.last.amount_text if snap.last else ""
         self.due_text = self.yen(snap.amount_due)
@@ -232,6 +234,9 @@ class Controller(EventDispatcher):
 
     def start(self) -> None:
         self.activity()
+        semi = getattr(self, "semi", None)
+        if semi is not None and semi.start():
+            return  # closed/paused, or a payment kiosk asking for its hand-off
 
         def begin() -> None:
             if self.runtime.checkout.state.value == "idle":
@@ -246,11 +251,18 @@ class Controller(EventDispatcher):
             return  # the sale is closed or being paid: ignore stray scans
         if self.scan_interceptor is not None and self.scan_interceptor(scan):
             return  # taken by a screen (passport MRZ lines for tax-free)
+        semi = getattr(self, "semi", None)
+        if semi is not None and semi.is_station:
+            semi.station_scan(scan)  # staff register at the station (signed in)
+            return
         self.run(lambda: self.runtime.handle_scan(scan), self._scanned)
 
     def _scanned(self, outcome: Any) -> None:
         if outcome.claim is not None:
             claim = outcome.claim
+            semi = getattr(self, "semi", None)
+            if semi is not None and semi.claimed(claim):
+                return  # a hand-off basket, or a refused hand-off code
             text = claim.message_ja if self.language == "ja" else claim.message_en
             self.say(text or self.t("Code accepted"))
         elif not outcome.accepted:
@@ -347,6 +359,7 @@ class Controller(EventDispatcher):
         """After an unexpected error: back to a screen that matches the checkout state."""
         self.pay_busy = False
         self.staff_mode = ""
-        self.screen = "attract"
+        semi = getattr(self, "semi", None)
+        self.screen = "station" if semi is not None and semi.is_station else "attract"
         self.refresh()
         self.say(self.t("Sorry, something went wrong. Please try again or call staff."), True)

@@ -17,11 +17,13 @@ from kiosk.ui.screens.lookup import LookupScreen
 from kiosk.ui.screens.pay_methods import PayMethodsScreen
 from kiosk.ui.screens.paying import PayingScreen
 from kiosk.ui.screens.receipt import EReceiptScreen, ReceiptScreen
+from kiosk.ui.screens.semi_self import ClosedOverlay, ConsoleMessageBar, StationScreen
 from kiosk.ui.screens.shopping import ShoppingScreen
 from kiosk.ui.screens.staff_overlay import StaffOverlay
 from kiosk.ui.screens.still_there import StillThereOverlay
 from kiosk.ui.screens.taxfree import TaxFreeModel, TaxFreeScreen, add_shopping_row
 from kiosk.ui.screens.thanks import ThanksScreen
+from kiosk.ui.semi_self import SemiSelfModel
 
 
 def _screens() -> dict[str, type]:
@@ -50,9 +52,13 @@ class KioskRoot(FloatLayout):
         ctl.taxfree = TaxFreeModel(ctl)
         ctl.loyalty = EnrolModel(ctl)
         ctl.scan_interceptor = ctl.taxfree.intercept
+        ctl.semi = SemiSelfModel(ctl)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.12))
         for name, cls in _screens().items():
             self.manager.add_widget(cls(name=name, ctl=ctl))
+        if ctl.semi.is_station:  # the staff profile opens on its own screen
+            self.manager.add_widget(StationScreen(name="station", ctl=ctl))
+            self.manager.current = ctl.screen = "station"
         add_shopping_row(self.manager.get_screen("shopping"))
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
@@ -63,6 +69,9 @@ class KioskRoot(FloatLayout):
         self.problem_bar = ProblemBar(ctl=ctl)
         self.still_there = StillThereOverlay(ctl=ctl)
         self.staff = StaffOverlay(ctl=ctl)
+        self.closed = ClosedOverlay(ctl=ctl)
+        self.console_message = ConsoleMessageBar(ctl=ctl)
+        ctl.semi.bind(mode=self._update_overlays, console_message=self._update_overlays)
         ctl.bind(
             screen=self._show_screen,
             state=self._update_overlays,
@@ -77,15 +86,21 @@ class KioskRoot(FloatLayout):
 
     def _show_screen(self, _ctl: Any, name: str) -> None:
         self.manager.current = name
+        self._update_overlays()
 
     def _update_overlays(self, *_args: Any) -> None:
         ctl = self.ctl
         self._toggle(self.problem_bar, bool(ctl.problems), self.column)
         self._toggle(self.still_there, ctl.still_there and ctl.state == "shopping")
-        locked = ctl.state == "needs_attendant" or bool(ctl.staff_mode)
+        # paused/closed: the current shopper finishes; the attract screen is covered
+        self._toggle(self.closed, not ctl.semi.is_open and ctl.screen == "attract")
+        # staff at the station approve ages on the station screen itself
+        needs = ctl.state == "needs_attendant" and not ctl.semi.is_station
+        locked = needs or bool(ctl.staff_mode)
         if locked and self.staff.parent is None:
             self.staff.reset()
         self._toggle(self.staff, locked)
+        self._toggle(self.console_message, bool(ctl.semi.console_message))
 
     def _toggle(self, overlay: Any, show: bool, parent: Any = None) -> None:
         parent = parent or self

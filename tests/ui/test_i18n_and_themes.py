@@ -11,6 +11,7 @@ from kiosk.ui.flows import _FAILURE_TEXT
 from kiosk.ui.i18n import LANGUAGE_NAMES, Translator, catalogue, po_path
 from kiosk.ui.screens.lookup import DEPARTMENTS
 from kiosk.ui.screens.paying import DEFAULT_INSTRUCTION, INSTRUCTIONS
+from kiosk.ui.semi_self import DEFAULT_ERROR, ERROR_TEXT
 from kiosk.ui.theme import THEMES_DIR, ThemeError, hex_colour, load_theme
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
@@ -25,8 +26,19 @@ def shell_msgids() -> set[str]:
     found.update(INSTRUCTIONS.values())
     found.add(DEFAULT_INSTRUCTION)
     found.update(_FAILURE_TEXT.values())
-    found.update(reason_label(r) for r in ("age_check", "removal_approval", "device_fault",
-                                           "help_requested", "payment_problem", "inactivity"))
+    found.update(ERROR_TEXT.values())
+    found.add(DEFAULT_ERROR)
+    found.update(
+        reason_label(r)
+        for r in (
+            "age_check",
+            "removal_approval",
+            "device_fault",
+            "help_requested",
+            "payment_problem",
+            "inactivity",
+        )
+    )
     return found
 
 
@@ -34,8 +46,9 @@ def shell_msgids() -> set[str]:
 def test_every_shell_message_is_translated(language: str) -> None:
     assert po_path(language).is_file()
     translations = catalogue(language)
-    missing = sorted(m for m in shell_msgids() if translations.gettext(m) == m and m != "OK"
-                     and m != "PIN")
+    missing = sorted(
+        m for m in shell_msgids() if translations.gettext(m) == m and m != "OK" and m != "PIN"
+    )
     assert missing == []
 
 

@@ -1,0 +1,168 @@
+"""Screenshots of the semi-self screens (payment kiosk, paused/closed, staff station).
+
+``python -m kiosk.ui.screenshots_semi_self [--out DIR] [--languages ja en]`` under a display
+(``xvfb-run -a -s "-screen 0 1280x800x24"``). A payment kiosk and a station with a shared
+throw-away store key; writes ``<lang>-22-…`` to ``<lang>-28-…`` next to the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kiosk.ui.screenshots import Shooter
+
+ONIGIRI, TEA, BEER = "4901234000018", "4901234000148", "4901234000292"
+KEY = base64.b64encode(b"screenshots-store-key-32-bytes!!").decode()
+
+
+def _config(work: Path, role: str) -> Path:
+    from kiosk.config import DEFAULT_CONFIG
+
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"{role}.toml"
+    path.write_text(
+        DEFAULT_CONFIG.read_text(encoding="utf-8")
+        + f'\n[plugins.handoff]\nrole = "{role}"\nhmac_key = "{KEY}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+class _AssigningServer:
+    """Stands in for the store server: kiosk "3" is idle."""
+
+    def create_handoff(self, ticket: Any, code: str) -> dict[str, str]:
+        return {"kiosk_id": "K03", "kiosk_name": "3"}
+
+
+def shoot_station(s: Shooter, language: str) -> tuple[list[Path], str]:
+    """Sign in, register, hand off on paper (QR) and to kiosk 3; returns the QR code."""
+    from kiosk.domain.scan import Scan, Symbology
+
+    ctl, semi, shots = s.ctl, s.ctl.semi, []
+    station = s.screen("station")
+
+    def shot(name: str) -> None:
+        shots.append(s.shoot(language, name))
+
+    ctl.set_language(language)
+    sign_in = station.panels["sign_in"]
+    sign_in.ids.pad.value = "S001"
+    sign_in.choose("pin")
+    sign_in.ids.pad.value = "12"
+    s.wait(lambda: True)
+    shot("25-station-sign-in")
+    sign_in.reset()
+    semi.sign_in("S001", "1234")
+    s.wait(lambda: semi.step == "register")
+    for code in (ONIGIRI, TEA, ONIGIRI, BEER):
+        ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
+    s.wait(lambda: ctl.state == "needs_attendant")
+    station.panels["register"].ids.pad.value = "107"
+    s.wait(lambda: True)
+    shot("26-station-register-age-check")
+    semi.approve()
+    s.wait(lambda: ctl.state == "shopping")
+    station.panels["register"].ids.pad.value = ""
+    semi.hand_off()
+    s.wait(lambda: semi.step == "result")
+    code = semi.handoff_code
+    shot("27-station-handoff-qr")
+    semi.next_shopper()
+    ctl.scan(Scan(ONIGIRI, Symbology.EAN13, "screenshots"))
+    s.wait(lambda: ctl.rows)
+    semi.station.server = _AssigningServer()
+    semi.hand_off()
+    s.wait(lambda: semi.step == "result")
+    shot("28-station-go-to-kiosk")
+    semi.station.server = None
+    semi.next_shopper()
+    semi.sign_out()
+    s.wait(lambda: semi.step == "sign_in")
+    return shots, code
+
+
+def shoot_payment(s: Shooter, language: str, code: str) -> list[Path]:
+    from kiosk.domain.scan import Scan, Symbology
+    from kiosk.handoff.plugin import handoff_for
+
+    ctl, shots = s.ctl, []
+    actions = handoff_for(ctl.runtime).actions
+
+    def shot(name: str) -> None:
+        shots.append(s.shoot(language, name))
+
+    ctl.set_language(language)
+    ctl.scan(Scan(code, Symbology.QR, "screenshots"))
+    s.wait(lambda: ctl.screen == "shopping" and ctl.rows)
+    shot("22-payment-read-only-basket")
+    ctl.cancel_sale()
+    s.wait(lambda: ctl.screen == "attract")
+    ctl.message = ""
+    actions.perform("pause", "S001")
+    s.wait(lambda: ctl.semi.mode == "paused")
+    shot("23-till-paused")
+    actions.perform(
+        "message", "S001", text="点検中です。隣のレジをご利用ください。 / Under maintenance."
+    )
+    s.wait(lambda: ctl.semi.console_message)
+    shot("24-console-message")
+    ctl.semi.dismiss_message()
+    actions.perform("open", "S001")
+    s.wait(lambda: ctl.semi.mode == "open")
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--languages", nargs="*", default=["ja", "en"])
+    args = parser.parse_args(argv)
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
+
+    from kiosk.config import load_config
+    from kiosk.ui.lockdown import configure_kivy
+    from kiosk.ui.settings import UiSettings
+
+    settings = UiSettings(thanks_seconds=600, inactivity_seconds=10_000)
+    configure_kivy(settings)
+    from kivy.base import EventLoop
+
+    from kiosk.app import build_runtime
+    from kiosk.ui.app import make_app_class
+    from kiosk.ui.theme import load_theme
+
+    EventLoop.ensure_window()
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    app_class = make_app_class()
+    codes: dict[str, str] = {}
+    for role in ("station", "payment"):
+        config = load_config(_config(work, role), data_dir=work / role)
+        runtime = build_runtime(config)
+        app: Any = app_class(runtime, load_theme("default"), settings, catch_errors=False)
+        app._run_prepare()
+        shooter = Shooter(app, args.out, "")
+        try:
+            for language in args.languages:
+                if role == "station":
+                    paths, codes[language] = shoot_station(shooter, language)
+                else:
+                    paths = shoot_payment(shooter, language, codes[language])
+                for path in paths:
+                    print(path)
+        finally:
+            app.dispatch("on_stop")
+            EventLoop.window.remove_widget(app.root)
+            runtime.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
