@@ -40,6 +40,7 @@ def build_runtime(
 ) -> KioskRuntime:
     """A started runtime. ``hardware=True`` opens the devices of the config's profile
     (simulators in the default ``simulated`` profile); tests usually leave it off."""
+    from kiosk.devices.watcher import ByIdWatcher
     from kiosk.runtime.hardware import attach, open_hardware
 
     hardware = hardware or config.open_hardware
@@ -49,6 +50,10 @@ def build_runtime(
     runtime = KioskRuntime(config, store, build_plugin_host(config), devices=devices)
     if hardware:
         attach(runtime, devices)
+        watcher = ByIdWatcher(devices)
+        if watcher.watched:  # roles on /dev/serial/by-id: re-plugs are picked up at once
+            watcher.start()
+            runtime.on_shutdown(watcher.stop)
         if config.device_panel_port is not None:
             from kiosk.devices.panel import serve_panel
 
