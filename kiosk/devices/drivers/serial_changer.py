@@ -23,7 +23,7 @@ from kiosk.devices.drivers.changer_protocol import (
     encode,
     parse_inventory,
 )
-from kiosk.devices.drivers.serial_link import FrameError, SerialLink
+from kiosk.devices.drivers.serial_link import FrameError, SerialLinkDriver
 from kiosk.devices.errors import (
     ChangerBusy,
     ChangerError,
@@ -43,7 +43,7 @@ NG_ERRORS: dict[str, type[ChangerError]] = {
 }
 
 
-class SerialChangerDriver(ChangerDriver):
+class SerialChangerDriver(ChangerDriver, SerialLinkDriver):
     driver_name = "serial"
 
     def __init__(
@@ -56,14 +56,10 @@ class SerialChangerDriver(ChangerDriver):
         port_factory: Callable[..., Any] | None = None,
         max_backoff: float = 1.0,
     ) -> None:
-        self.url = url
         self.timeout = timeout
         self.dispense_timeout = dispense_timeout
-        self._serial_options = {"baudrate": int(baudrate)}
-        self._port_factory = port_factory
-        self._max_backoff = max_backoff
+        self._init_link(url, baudrate, port_factory, max_backoff)
         self._sink: DriverSink | None = None
-        self.link: SerialLink | None = None
         self._command_lock = threading.Lock()
         self._pending: str | None = None
         self._replies: queue.Queue[Message] = queue.Queue()
@@ -81,24 +77,11 @@ class SerialChangerDriver(ChangerDriver):
 
     def open(self, sink: DriverSink) -> None:
         self._sink = sink
-        self.link = SerialLink(
-            self.url,
-            ChangerFramer(),
-            on_frame=self._on_frame,
-            on_disconnect=sink.driver_disconnected,
-            on_reconnect=sink.driver_reconnected,
-            serial_options=self._serial_options,
-            port_factory=self._port_factory,
-            max_backoff=self._max_backoff,
-            name=f"changer {self.url}",
-        )
-        self.link.start()
+        self._start_link(ChangerFramer(), sink, "changer")
         self._apply_status(self._command("ST").fields)
 
     def close(self) -> None:
-        if self.link is not None:
-            self.link.close()
-            self.link = None
+        self._close_link()
 
     def check_health(self) -> str:
         self._apply_status(self._command("ST").fields)

@@ -248,3 +248,50 @@ class SerialLink:
                         self.on_frame(frame)
                     except Exception:
                         log.exception("%s: frame handler failed", self.name)
+
+
+class SerialLinkDriver:
+    """What every driver on one serial link shares: its settings, opening and closing it.
+
+    A driver calls :meth:`_init_link` in ``__init__`` and :meth:`_start_link` in ``open``,
+    and implements ``_on_frame``.
+    """
+
+    url: str
+    link: SerialLink | None
+
+    def _init_link(
+        self,
+        url: str,
+        baudrate: int,
+        port_factory: Callable[..., Any] | None,
+        max_backoff: float,
+    ) -> None:
+        self.url = url
+        self._serial_options = {"baudrate": int(baudrate)}
+        self._port_factory = port_factory
+        self._max_backoff = max_backoff
+        self.link = None
+
+    def _start_link(self, framer: Any, sink: Any, label: str) -> None:
+        self.link = SerialLink(
+            self.url,
+            framer,
+            on_frame=self._on_frame,  # type: ignore[attr-defined]
+            on_disconnect=sink.driver_disconnected,
+            on_reconnect=sink.driver_reconnected,
+            serial_options=self._serial_options,
+            port_factory=self._port_factory,
+            max_backoff=self._max_backoff,
+            name=f"{label} {self.url}",
+        )
+        self.link.start()
+
+    def _close_link(self) -> None:
+        if self.link is not None:
+            self.link.close()
+            self.link = None
+
+    @property
+    def link_connected(self) -> bool:
+        return self.link is not None and self.link.connected

@@ -9,12 +9,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiosk.devices.base import DriverSink
-from kiosk.devices.drivers.serial_link import Frame, FrameError, SerialLink, SuffixFramer
+from kiosk.devices.drivers.serial_link import (
+    Frame,
+    FrameError,
+    SerialLinkDriver,
+    SuffixFramer,
+)
 from kiosk.devices.errors import DeviceError, DeviceProtocolError
 from kiosk.devices.scale import ScaleDriver, Weight, parse_weight_line
 
 
-class SerialScaleDriver(ScaleDriver):
+class SerialScaleDriver(ScaleDriver, SerialLinkDriver):
     driver_name = "serial"
 
     def __init__(
@@ -28,14 +33,10 @@ class SerialScaleDriver(ScaleDriver):
     ) -> None:
         if not url:
             raise ValueError("a serial scale needs a connection (a pyserial URL)")
-        self.url = url
         self.zero_command = zero_command
-        self._serial_options = {"baudrate": int(baudrate)}
-        self._port_factory = port_factory
-        self._max_backoff = max_backoff
+        self._init_link(url, baudrate, port_factory, max_backoff)
         self._sink: DriverSink | None = None
         self._last: Weight | None = None
-        self.link: SerialLink | None = None
 
     @classmethod
     def from_profile(cls, connection: str, options: Mapping[str, Any]) -> SerialScaleDriver:
@@ -44,26 +45,13 @@ class SerialScaleDriver(ScaleDriver):
     def open(self, sink: DriverSink) -> None:
         self._sink = sink
         self._last = None
-        self.link = SerialLink(
-            self.url,
-            SuffixFramer((b"\r", b"\n"), max_length=64),
-            on_frame=self._on_frame,
-            on_disconnect=sink.driver_disconnected,
-            on_reconnect=sink.driver_reconnected,
-            serial_options=self._serial_options,
-            port_factory=self._port_factory,
-            max_backoff=self._max_backoff,
-            name=f"scale {self.url}",
-        )
-        self.link.start()
+        self._start_link(SuffixFramer((b"\r", b"\n"), max_length=64), sink, "scale")
 
     def close(self) -> None:
-        if self.link is not None:
-            self.link.close()
-            self.link = None
+        self._close_link()
 
     def check_health(self) -> str:
-        if self.link is None or not self.link.connected:
+        if not self.link_connected:
             return "disconnected"
         return "overload" if self._last is not None and self._last.overload else "ok"
 

@@ -11,7 +11,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiosk.devices.base import DriverSink, Severity
-from kiosk.devices.drivers.serial_link import Frame, FrameError, SerialLink, SuffixFramer
+from kiosk.devices.drivers.serial_link import (
+    Frame,
+    FrameError,
+    SerialLinkDriver,
+    SuffixFramer,
+)
 from kiosk.devices.errors import DeviceProtocolError
 from kiosk.devices.scanner import ScannerDriver, guess_symbology, split_aim_id
 from kiosk.domain.scan import Scan
@@ -32,7 +37,7 @@ def _suffix(value: str) -> tuple[bytes, ...]:
     return SUFFIXES.get(value.upper(), (value.encode("ascii"),))
 
 
-class SerialScannerDriver(ScannerDriver):
+class SerialScannerDriver(ScannerDriver, SerialLinkDriver):
     driver_name = "serial"
 
     def __init__(
@@ -49,14 +54,10 @@ class SerialScannerDriver(ScannerDriver):
     ) -> None:
         if not url:
             raise ValueError("a serial scanner needs a connection (a pyserial URL or device path)")
-        self.url = url
         self.aim_ids = aim_ids
         self.framer = SuffixFramer(_suffix(suffix), prefix.encode("ascii"), max_length)
-        self._serial_options = {"baudrate": int(baudrate)}
-        self._port_factory = port_factory
-        self._max_backoff = max_backoff
+        self._init_link(url, baudrate, port_factory, max_backoff)
         self._sink: DriverSink | None = None
-        self.link: SerialLink | None = None
 
     @classmethod
     def from_profile(cls, connection: str, options: Mapping[str, Any]) -> SerialScannerDriver:
@@ -64,26 +65,13 @@ class SerialScannerDriver(ScannerDriver):
 
     def open(self, sink: DriverSink) -> None:
         self._sink = sink
-        self.link = SerialLink(
-            self.url,
-            self.framer,
-            on_frame=self._on_frame,
-            on_disconnect=sink.driver_disconnected,
-            on_reconnect=sink.driver_reconnected,
-            serial_options=self._serial_options,
-            port_factory=self._port_factory,
-            max_backoff=self._max_backoff,
-            name=f"scanner {self.url}",
-        )
-        self.link.start()
+        self._start_link(self.framer, sink, "scanner")
 
     def close(self) -> None:
-        if self.link is not None:
-            self.link.close()
-            self.link = None
+        self._close_link()
 
     def check_health(self) -> str:
-        return "ok" if self.link is not None and self.link.connected else "disconnected"
+        return "ok" if self.link_connected else "disconnected"
 
     def _on_frame(self, frame: Frame) -> None:
         sink = self._sink
