@@ -8,6 +8,7 @@ throw-away data directory, waiting for each screen to settle before exporting it
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import tempfile
 import time
@@ -117,10 +118,12 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     s.wait(lambda: True)
     shot("13-still-there")
     ctl.activity()
-    ctl.problems = [{
-        "shopper": ctl.t("Some features are unavailable. Staff have been told."),
-        "staff": "printer: PrinterOutOfPaper: the printer is out of paper",
-    }]
+    ctl.problems = [
+        {
+            "shopper": ctl.t("Some features are unavailable. Staff have been told."),
+            "staff": "printer: PrinterOutOfPaper: the printer is out of paper",
+        }
+    ]
     ctl.say(ctl.t("This item is not in our catalogue. Please call staff."), error=True)
     s.wait(lambda: True)
     shot("14-errors")
@@ -131,17 +134,10 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     return shots
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--theme", default="default")
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
-    parser.add_argument("--large-text", action="store_true")
-    args = parser.parse_args(argv)
+def start_kivy() -> Any:
+    """Set Kivy up for screenshots (no argv, a throwaway home, a window); return the UI settings."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
-
-    from kiosk.config import load_config
     from kiosk.ui.lockdown import configure_kivy
     from kiosk.ui.settings import UiSettings
 
@@ -149,16 +145,49 @@ def main(argv: list[str] | None = None) -> int:
     configure_kivy(settings)
     from kivy.base import EventLoop
 
-    from kiosk.app import build_runtime
+    EventLoop.ensure_window()
+    return settings
+
+
+@functools.cache
+def _app_class() -> Any:
     from kiosk.ui.app import make_app_class
+
+    return make_app_class()
+
+
+def open_app(config: Any, settings: Any, theme: str = "default") -> tuple[Any, Any]:
+    """A started runtime for ``config`` and the kiosk app on it, ready to be shot."""
+    from kiosk.app import build_runtime
     from kiosk.ui.theme import load_theme
 
-    EventLoop.ensure_window()
+    runtime = build_runtime(config)
+    app = _app_class()(runtime, load_theme(theme), settings, catch_errors=False)
+    app._run_prepare()
+    return app, runtime
+
+
+def close_app(app: Any, runtime: Any) -> None:
+    from kivy.base import EventLoop
+
+    app.dispatch("on_stop")
+    EventLoop.window.remove_widget(app.root)
+    runtime.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--theme", default="default")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
+    parser.add_argument("--large-text", action="store_true")
+    args = parser.parse_args(argv)
+    settings = start_kivy()
+    from kiosk.config import load_config
+
     args.out.mkdir(parents=True, exist_ok=True)
     config = load_config(data_dir=tempfile.mkdtemp(prefix="kiosk-shots-"))
-    runtime = build_runtime(config)
-    app = make_app_class()(runtime, load_theme(args.theme), settings, catch_errors=False)
-    app._run_prepare()
+    app, runtime = open_app(config, settings, args.theme)
     app.ctl.large_text = args.large_text
     prefix = "" if args.theme == "default" else f"{args.theme}-"
     prefix += "large-" if args.large_text else ""
@@ -168,8 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in shoot_language(shooter, language):
                 print(path)
     finally:
-        app.dispatch("on_stop")
-        runtime.shutdown()
+        close_app(app, runtime)
     return 0
 
 

@@ -9,12 +9,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from kiosk.ui.screenshots import Shooter
+from kiosk.ui.screenshots import Shooter, close_app, open_app, start_kivy
 
 ONIGIRI = "4901234000018"
 
@@ -110,36 +108,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--languages", nargs="*", default=["ja", "en"])
     args = parser.parse_args(argv)
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
-
+    settings = start_kivy()
     from kiosk.config import load_config
-    from kiosk.ui.lockdown import configure_kivy
-    from kiosk.ui.settings import UiSettings
 
-    settings = UiSettings(thanks_seconds=600, inactivity_seconds=10_000)
-    configure_kivy(settings)
-    from kivy.base import EventLoop
-
-    from kiosk.app import build_runtime
-    from kiosk.ui.app import make_app_class
-    from kiosk.ui.theme import load_theme
-
-    EventLoop.ensure_window()
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    config = load_config(_config(work), data_dir=work / "data")
-    runtime = build_runtime(config)
-    app: Any = make_app_class()(runtime, load_theme("default"), settings, catch_errors=False)
-    app._run_prepare()
+    app, runtime = open_app(load_config(_config(work), data_dir=work / "data"), settings)
     shooter = Shooter(app, args.out, "")
     try:
         for language in args.languages:
             for path in shoot_language(shooter, language):
                 print(path)
     finally:
-        app.dispatch("on_stop")
-        runtime.shutdown()
+        close_app(app, runtime)
     return 0
 
 

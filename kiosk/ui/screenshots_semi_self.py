@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.ui.screenshots import Shooter
+from kiosk.ui.screenshots import Shooter, close_app, open_app, start_kivy
 
 ONIGIRI, TEA, BEER = "4901234000018", "4901234000148", "4901234000292"
 KEY = base64.b64encode(b"screenshots-store-key-32-bytes!!").decode()
@@ -123,31 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--languages", nargs="*", default=["ja", "en"])
     args = parser.parse_args(argv)
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-"))
-
+    settings = start_kivy()
     from kiosk.config import load_config
-    from kiosk.ui.lockdown import configure_kivy
-    from kiosk.ui.settings import UiSettings
 
-    settings = UiSettings(thanks_seconds=600, inactivity_seconds=10_000)
-    configure_kivy(settings)
-    from kivy.base import EventLoop
-
-    from kiosk.app import build_runtime
-    from kiosk.ui.app import make_app_class
-    from kiosk.ui.theme import load_theme
-
-    EventLoop.ensure_window()
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    app_class = make_app_class()
     codes: dict[str, str] = {}
     for role in ("station", "payment"):
         config = load_config(_config(work, role), data_dir=work / role)
-        runtime = build_runtime(config)
-        app: Any = app_class(runtime, load_theme("default"), settings, catch_errors=False)
-        app._run_prepare()
+        app, runtime = open_app(config, settings)
         shooter = Shooter(app, args.out, "")
         try:
             for language in args.languages:
@@ -158,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 for path in paths:
                     print(path)
         finally:
-            app.dispatch("on_stop")
-            EventLoop.window.remove_widget(app.root)
-            runtime.shutdown()
+            close_app(app, runtime)
     return 0
 
 

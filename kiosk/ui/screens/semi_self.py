@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
+from kiosk.ui.pin_entry import PinEntry
 from kiosk.ui.widgets import KioskScreen
 
 
@@ -34,36 +35,13 @@ class ConsoleMessageBar(BoxLayout):
     ctl = ObjectProperty(None)
 
 
-class StationSignIn(BoxLayout):
+class StationSignIn(PinEntry, BoxLayout):
     """Staff ID and PIN on our own pad (the same fields as the staff overlay)."""
 
     ctl = ObjectProperty(None)
-    field = StringProperty("staff_id")
-    staff_id = StringProperty("")
-    pin = StringProperty("")
 
-    def on_pad(self, value: str) -> None:
-        if self.field == "pin":
-            self.pin = value
-        else:
-            self.staff_id = value
-
-    def choose(self, field: str) -> None:
-        self.field = field
-        self.ids.pad.value = self.pin if field == "pin" else self.staff_id
-
-    def ok(self) -> None:
-        if self.field == "staff_id":
-            self.choose("pin")
-            return
-        staff_id, pin = self.staff_id, self.pin
-        self.reset()
+    def submit(self, staff_id: str, pin: str) -> None:
         self.ctl.semi.sign_in(staff_id, pin)
-
-    def reset(self) -> None:
-        self.staff_id = self.pin = ""
-        self.field = "staff_id"
-        self.ids.pad.value = ""
 
 
 class StationRegister(BoxLayout):
