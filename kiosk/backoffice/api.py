@@ -69,6 +69,8 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> dict[str
     with backoffice.db.transaction() as session:
         kiosk = authenticate_kiosk(session, token, lock=True)
         result = ingest(session, kiosk, events, backoffice.clock())
+    if result.applied:
+        backoffice.sales.bump()
     return result.to_json()
 
 
@@ -104,20 +106,11 @@ def masterdata_applied(request: Request, token: KioskToken, body: JsonBody) -> d
 # --- integrations (staff session: cookie or 'Authorization: Session <token>') -------------
 
 
-def _day(value: str | None, request: Request) -> date:
-    if not value:
-        return bo(request).clock().date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"date {value!r}: use YYYY-MM-DD") from None
-
-
 @router.get("/reports/day")
 def report_day(request: Request, _: Attendant, day: str | None = None) -> dict[str, Any]:
     """Sales of a day (today by default) by hour, kiosk, payment method and tax rate."""
     with bo(request).db.reading() as session:
-        return reports.day_report(session, _day(day, request)).to_json()
+        return reports.day_report(session, bo(request).day(day)).to_json()
 
 
 @router.get("/reports/month")
@@ -141,8 +134,8 @@ def search_sales(
 ) -> dict[str, Any]:
     """電子帳簿保存法 search: date range, amount range and counterparty, combined."""
     query = exports.SearchQuery(
-        _day(date_from, request) if date_from else None,
-        _day(date_to, request) if date_to else None,
+        bo(request).day(date_from) if date_from else None,
+        bo(request).day(date_to) if date_to else None,
         amount_min,
         amount_max,
         counterparty or None,

@@ -3,24 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from kiosk.backoffice import api, console_api, console_web, web, web_ops
-from kiosk.backoffice.console_bus import ConsoleBus
+from kiosk.backoffice import (
+    api,
+    business_day,
+    console_api,
+    console_web,
+    customers_api,
+    customers_web,
+    loyalty_sync_api,
+    web,
+    web_ops,
+)
+from kiosk.backoffice.change_bus import ChangeBus
 from kiosk.backoffice.console_state import ConsoleSettings
 from kiosk.backoffice.db import Database
-from kiosk.backoffice.errors import BackofficeError, LoginFailed
+from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
 
 
 class Backoffice:
-    """What every request needs: the database, the clock and an optional plugin host."""
+    """What every request needs: the database, the clock and an optional plugin host.
+
+    ``sales`` is bumped after every ingest that applied something, for the live sales stream.
+    """
 
     def __init__(self, db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None) -> None:
         self.db, self.clock, self.host = db, clock, host
+        self.sales = ChangeBus()
+
+    def today(self) -> date:
+        """The current business date (the store's day may start after midnight)."""
+        with self.db.reading() as session:
+            return business_day.business_date(self.clock(), business_day.day_start(session))
+
+    def day(self, value: str | None) -> date:
+        """A ``YYYY-MM-DD`` request parameter, or the current business date when absent."""
+        if not value:
+            return self.today()
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"date {value!r}: use YYYY-MM-DD") from None
 
     def plugin_results(self, hook: str, **kwargs: Any) -> list[Any]:
         if self.host is None:
@@ -33,12 +61,15 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="Kiosk back office", version="1", docs_url="/api/docs", redoc_url=None)
     app.state.bo = Backoffice(db, clock, host)
-    app.state.console_bus, app.state.console_settings = ConsoleBus(), console or ConsoleSettings()
+    app.state.console_bus, app.state.console_settings = ChangeBus(), console or ConsoleSettings()
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(web_ops.router)
     app.include_router(console_api.router)
     app.include_router(console_web.router)
+    app.include_router(loyalty_sync_api.router)
+    app.include_router(customers_api.router)
+    app.include_router(customers_web.router)
 
     @app.exception_handler(BackofficeError)
     async def _typed_error(request: Request, exc: BackofficeError) -> Response:

@@ -15,13 +15,13 @@ from fastapi import APIRouter, Request
 from kiosk.backoffice import console_state, handoffs
 from kiosk.backoffice.api import JsonBody, KioskToken, bo
 from kiosk.backoffice.auth import authenticate_kiosk
-from kiosk.backoffice.console_bus import ConsoleBus
+from kiosk.backoffice.change_bus import ChangeBus
 from kiosk.backoffice.errors import InvalidInput
 
 router = APIRouter(prefix="/api/v1")
 
 
-def bus(request: Request) -> ConsoleBus:
+def bus(request: Request) -> ChangeBus:
     return request.app.state.console_bus
 
 

@@ -67,11 +67,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision of every branch (idempotent).
+
+    Features that own tables (customers, loyalty sync, tax-free) each branch from the core
+    schema, as the kiosk store's plugins do, hence ``heads``.
+    """
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 class Database:

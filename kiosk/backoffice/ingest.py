@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kiosk.backoffice import business_day, event_handlers
 from kiosk.backoffice.errors import BadSaleDocument, SequenceGap
 from kiosk.backoffice.models import (
     KioskEventRow,
@@ -79,6 +80,7 @@ def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: da
     applied = duplicates = 0
     expected_seq: int | None = None
     stock: Counter[str] = Counter()
+    day_start = business_day.day_start(session)
     new_ids = [str(e.payload.get("sale_id")) for e in events if e.kind == "sale" and e.seq > kiosk.last_seq]
     known = set(session.scalars(select(SaleRow.sale_id).where(SaleRow.sale_id.in_(new_ids)))) if new_ids else set()
     for event in sorted(events, key=lambda e: e.seq):
@@ -91,7 +93,7 @@ def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: da
             expected_seq = kiosk.last_seq + 1
             break
         if event.kind == "sale":
-            if _apply_sale(session, kiosk, event, now, stock, known):
+            if _apply_sale(session, kiosk, event, now, day_start, stock, known):
                 applied += 1
             else:
                 duplicates += 1
@@ -106,6 +108,7 @@ def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: da
                     received_at=now,
                 )
             )
+            event_handlers.apply(session, kiosk, event, now)
             applied += 1
         kiosk.last_seq = event.seq
     kiosk.last_seen_at = now
@@ -117,7 +120,13 @@ def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: da
 
 
 def _apply_sale(
-    session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime, stock: Counter[str], known: set[str]
+    session: Session,
+    kiosk: KioskRow,
+    event: OutboxEvent,
+    now: datetime,
+    day_start: time,
+    stock: Counter[str],
+    known: set[str],
 ) -> bool:
     doc = event.payload
     try:
@@ -133,7 +142,7 @@ def _apply_sale(
     if sale_id in known:
         return False
     known.add(sale_id)
-    day = completed_at.date()
+    day = business_day.business_date(completed_at, day_start)
     standard, reduced = rates.get("standard", {}), rates.get("reduced", {})
     extra = doc.get("extra") or {}
     session.add(

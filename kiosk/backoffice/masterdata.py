@@ -17,12 +17,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.backoffice import business_day
 from kiosk.backoffice.audit import record
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.models import MasterVersionRow, ProductRow, SettingRow
 from kiosk.domain.product import Product
 
-SETTING_KEYS = ("promotions", "coupons", "config")
+SETTING_DEFAULTS: dict[str, Any] = {"promotions": [], "coupons": [], "config": {}, business_day.SETTING: "00:00"}
+SETTING_KEYS = tuple(SETTING_DEFAULTS)
 PRODUCT_FIELDS = (
     "sku", "gtin", "plu", "name_ja", "name_en", "names", "price", "tax",
     "price_includes_tax", "department", "age_restricted", "weighed",
@@ -54,6 +56,8 @@ def upsert_products(session: Session, products: Iterable[Product], now: datetime
 def set_setting(session: Session, key: str, value: Any, now: datetime, actor: str) -> None:
     if key not in SETTING_KEYS:
         raise InvalidInput(f"setting {key!r}: one of {', '.join(SETTING_KEYS)}")
+    if key == business_day.SETTING:
+        business_day.parse_start(value)
     old = session.get(SettingRow, key)
     session.merge(SettingRow(key=key, value={"value": value}))
     record(session, now, actor, f"settings.{key}", key, {"old": old.value if old else None, "new": value})

@@ -1,17 +1,21 @@
 """Managers' web pages: sign-in, live today, reports, search and exports.
 
 Server-rendered HTML (:mod:`kiosk.backoffice.html`), one small script for the live page
-(polls ``/api/v1/reports/day`` every few seconds). Operations pages are in :mod:`web_ops`.
+(an EventSource on ``/live/events``, which sends the day's figures as sales are ingested).
+Operations pages are in :mod:`web_ops`.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
 from html import escape
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from kiosk.backoffice import auth, exports, reports
 from kiosk.backoffice.api import SESSION_COOKIE, Attendant, Manager, bo, parse_month, session_token
@@ -36,15 +40,6 @@ def error_page(exc: BackofficeError) -> HTMLResponse:
 def csv_response(name: str, text: str) -> Response:
     # UTF-8 with BOM so Excel in Japan opens it correctly
     return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def day_param(request: Request, value: str | None) -> date:
-    if not value:
-        return bo(request).clock().date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"day {value!r}: use YYYY-MM-DD") from None
 
 
 # --- sign in --------------------------------------------------------------------------------
@@ -90,10 +85,7 @@ def logout(request: Request) -> Response:
 # --- live today -----------------------------------------------------------------------------
 
 LIVE_SCRIPT = """
-async function refresh(){
-  const r = await fetch('/api/v1/reports/day', {credentials:'same-origin'});
-  if(!r.ok) return;
-  const d = await r.json();
+function show(d){
   document.getElementById('sales').textContent = d.sales.toLocaleString();
   document.getElementById('total').textContent = '¥' + d.total.toLocaleString();
   const rows = (id, items, f) => { document.querySelector('#'+id+' tbody').innerHTML =
@@ -102,23 +94,51 @@ async function refresh(){
   rows('by-kiosk', d.by_kiosk, i => [i.kiosk_id, i.sales, i.total.toLocaleString()]);
   rows('by-payment', d.by_payment, i => [i.method, i.count, i.amount.toLocaleString()]);
   rows('by-tax', d.by_tax, i => [i.rate_percent + '%', i.gross.toLocaleString(), i.tax_amount.toLocaleString()]);
+  document.getElementById('title-day').textContent = d.day;
   document.getElementById('updated').textContent = new Date().toLocaleTimeString();
 }
-setInterval(refresh, 5000);
+const live = new EventSource('/live/events');
+live.addEventListener('day', e => { show(JSON.parse(e.data)); document.getElementById('link').textContent = 'live 接続中'; });
+live.onerror = () => { document.getElementById('link').textContent = 'reconnecting 再接続中…'; };
 """
+# A stream also sends when nothing was ingested for this long: a new business day, or sales
+# ingested by another worker process (the bus only sees its own process).
+LIVE_REFRESH_S = 15.0
 
 
 @router.get("/")
 def today(request: Request, staff: Attendant) -> HTMLResponse:
     with bo(request).db.reading() as session:
-        r = reports.day_report(session, bo(request).clock().date(), departments=False)
+        r = reports.day_report(session, bo(request).today(), departments=False)
     body = (
         f'<div class="card">Sales 件数<b id="sales">{r.sales:,}</b></div>'
         f'<div class="card">Takings 売上<b id="total">{yen(r.total)}</b></div>'
-        f'<p>Live: refreshes every 5 s (last <span id="updated">now</span>).</p>'
+        f'<p>Business day 営業日 <span id="title-day">{r.day}</span>: updates as sales arrive '
+        f'(<span id="link">connecting 接続中…</span>, last <span id="updated">now</span>).</p>'
         + _day_tables(r)
     )
     return page(f"Today {r.day}", body, staff, script=LIVE_SCRIPT)
+
+
+@router.get("/live/events")
+async def live_events(request: Request, _: Attendant) -> StreamingResponse:
+    """Server-Sent Events: today's figures, sent again after every ingest that applied sales."""
+    backoffice = bo(request)
+
+    def day_json() -> str:
+        with backoffice.db.reading() as session:
+            report = reports.day_report(session, backoffice.today(), departments=False)
+        return json.dumps(report.to_json(), ensure_ascii=False)
+
+    async def stream() -> AsyncIterator[str]:
+        yield "retry: 2000\n\n"
+        while not await request.is_disconnected():
+            seen = backoffice.sales.version
+            yield f"event: day\ndata: {await run_in_threadpool(day_json)}\n\n"
+            await backoffice.sales.wait_async(seen, LIVE_REFRESH_S)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
 def _day_tables(r: reports.DayReport) -> str:
@@ -140,7 +160,7 @@ def _day_tables(r: reports.DayReport) -> str:
 
 @router.get("/reports/daily")
 def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLResponse:
-    d = day_param(request, day)
+    d = bo(request).day(day)
     with bo(request).db.reading() as session:
         r = reports.day_report(session, d)
     r.sections = bo(request).plugin_results("kiosk_report_sections", report=r)
@@ -163,7 +183,7 @@ def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLRespo
 
 @router.get("/reports/daily.csv")
 def daily_csv(request: Request, _: Manager, day: str | None = None) -> Response:
-    d = day_param(request, day)
+    d = bo(request).day(day)
     with bo(request).db.reading() as session:
         r = reports.day_report(session, d)
     rows = [("total", "", r.sales, r.total)]
@@ -178,7 +198,7 @@ def daily_csv(request: Request, _: Manager, day: str | None = None) -> Response:
 def _month(request: Request, month: str | None) -> tuple[int, int]:
     if month:
         return parse_month(month)
-    today_ = bo(request).clock().date()
+    today_ = bo(request).today()
     return today_.year, today_.month
 
 
@@ -238,8 +258,8 @@ def _search_query(params: dict[str, str], request: Request) -> exports.SearchQue
             raise InvalidInput(f"{key}: a whole number of yen") from None
 
     return exports.SearchQuery(
-        day_param(request, params["date_from"]) if params.get("date_from") else None,
-        day_param(request, params["date_to"]) if params.get("date_to") else None,
+        bo(request).day(params["date_from"]) if params.get("date_from") else None,
+        bo(request).day(params["date_to"]) if params.get("date_to") else None,
         number("amount_min"),
         number("amount_max"),
         params.get("counterparty", "").strip() or None,
@@ -290,7 +310,7 @@ def search_csv(request: Request, _: Manager) -> Response:
 
 @router.get("/exports/accounting.csv")
 def accounting_csv(request: Request, date_from: str, date_to: str, _: Manager) -> Response:
-    first, last = day_param(request, date_from), day_param(request, date_to)
+    first, last = bo(request).day(date_from), bo(request).day(date_to)
     with bo(request).db.reading() as session:
         text = exports.to_csv(exports.JOURNAL_COLUMNS, exports.accounting_rows(session, first, last))
     return csv_response(f"journal-{first}-{last}.csv", text)

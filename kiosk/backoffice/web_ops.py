@@ -20,7 +20,7 @@ from kiosk.backoffice.auth import Role
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.html import Raw, page, table
 from kiosk.backoffice.models import KioskRow, StaffRow
-from kiosk.backoffice.web import day_param, form
+from kiosk.backoffice.web import form
 
 router = APIRouter()
 
@@ -44,7 +44,7 @@ def integer(data: dict[str, str], key: str, default: int | None = None) -> int:
 
 @router.get("/settlement")
 def settlement_page(request: Request, staff: Manager, day: str | None = None) -> HTMLResponse:
-    d = day_param(request, day)
+    d = bo(request).day(day)
     with bo(request).db.reading() as session:
         kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
         done = {s.kiosk_id: s for s in settlement.settlements(session, d)}
@@ -73,7 +73,7 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
 @router.post("/settlement")
 async def settlement_submit(request: Request, staff: Manager) -> Response:
     data = await form(request)
-    d = day_param(request, data.get("day"))
+    d = bo(request).day(data.get("day"))
     counts = {den: integer(data, f"d{den}", 0) for den in settlement.DENOMINATIONS}
     with bo(request).db.transaction() as session:
         settlement.settle(session, data.get("kiosk_id", ""), d, counts, integer(data, "float_amount", 0), bo(request).clock(), staff.username)
@@ -85,7 +85,7 @@ async def settlement_submit(request: Request, staff: Manager) -> Response:
 
 @router.get("/inventory")
 def inventory_page(request: Request, staff: Attendant) -> HTMLResponse:
-    today = bo(request).clock().date()
+    today = bo(request).today()
     with bo(request).db.reading() as session:
         stock = inventory.stock_list(session)
         reorder = inventory.reorder_suggestions(session)
@@ -139,7 +139,7 @@ async def reorder_submit(request: Request, staff: Manager) -> Response:
 def masterdata_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         cur = masterdata.current(session)
-        settings = {k: masterdata.get_setting(session, k, [] if k != "config" else {}) for k in masterdata.SETTING_KEYS}
+        settings = {k: masterdata.get_setting(session, k, d) for k, d in masterdata.SETTING_DEFAULTS.items()}
         kiosks = [(k.kiosk_id, k.masterdata_version) for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
         products = len(masterdata.build_snapshot(session)["products"])
     body = f"<p>Published version: <b id='version'>{cur.version if cur else 'none'}</b>; {products:,} products in the catalogue.</p>"

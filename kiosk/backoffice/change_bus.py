@@ -1,8 +1,9 @@
-"""Change notification for the console's live stream (SSE), within one server process.
+"""Change notification for live streams (SSE), within one server process.
 
-Writers call :meth:`ConsoleBus.bump` after committing; each open console stream waits for
-the version to move on, bounded by a refresh interval, so 'offline' verdicts (which need no
-event) and changes made by another worker process still show up within that interval.
+Writers call :meth:`ChangeBus.bump` after committing; each open stream (the attendant
+console, the live sales page) waits for the version to move on, bounded by a refresh
+interval, so verdicts that need no event ('offline', a new business day) and changes made by
+another worker process still show up within that interval.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import threading
 
 
-class ConsoleBus:
+class ChangeBus:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self.version = 0

@@ -1,0 +1,53 @@
+"""Back-office features that build their own tables from kiosk outbox events.
+
+Every non-sale event is kept as received in ``bo_kiosk_events``; a feature that needs more
+(coupon uses, points entries, tax-free records) registers a handler for the event kinds it
+understands. Handlers run inside the ingest transaction, after the raw row is added, so an
+event and what was derived from it commit together or not at all, and a duplicate delivery
+(already acknowledged) never reaches them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from kiosk.backoffice.ingest import OutboxEvent
+    from kiosk.backoffice.models import KioskRow
+
+Handler = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
+
+# Modules that register handlers with @handles; imported once, on the first event.
+FEATURE_MODULES: tuple[str, ...] = (
+    "kiosk.backoffice.loyalty_sync",
+    "kiosk.backoffice.campaigns_coupons",
+)
+
+_handlers: dict[str, list[Handler]] = {}
+_loaded = False
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function for outbox events of ``kind``."""
+
+    def register(handler: Handler) -> Handler:
+        _handlers.setdefault(kind, []).append(handler)
+        return handler
+
+    return register
+
+
+def apply(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
+    """Run every handler registered for ``event.kind`` (a raising handler fails the batch)."""
+    global _loaded
+    if not _loaded:
+        for name in FEATURE_MODULES:
+            importlib.import_module(name)
+        _loaded = True
+    for handler in _handlers.get(event.kind, ()):
+        handler(session, kiosk, event, now)
