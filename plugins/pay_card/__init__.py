@@ -14,6 +14,8 @@ from plugins.pay_card.client import TerminalClient
 from plugins.pay_card.method import CardMethod, StoreAndForward
 from plugins.pay_card.simulator import CardTerminalSimulator
 
+OFFLINE_USED_KEY = "pay_card.offline_used"  # yen approved offline, not yet forwarded
+
 __all__ = ["CardMethod", "CardTerminalSimulator", "Plugin", "StoreAndForward", "TerminalClient"]
 
 
@@ -33,7 +35,10 @@ class Plugin:
             saf = None
             if settings.get("offline_per_payment_cap") and settings.get("offline_total_cap"):
                 saf = StoreAndForward(
-                    int(settings["offline_per_payment_cap"]), int(settings["offline_total_cap"])
+                    int(settings["offline_per_payment_cap"]),
+                    int(settings["offline_total_cap"]),
+                    used=int(runtime.store.get_config(OFFLINE_USED_KEY, 0)),
+                    persist=lambda used: runtime.store.set_config(OFFLINE_USED_KEY, used),
                 )
             self.method = CardMethod(
                 TerminalClient(str(host), int(port)),

@@ -32,11 +32,18 @@ _OUTCOMES = {
 
 @dataclass
 class StoreAndForward:
-    """Offline caps (オフライン承認上限): per payment and in total until back online."""
+    """Offline caps (オフライン承認上限): per payment and in total until back online.
+
+    ``used`` is written through ``persist`` on every change, so a kiosk restarted while still
+    offline does not start its total again from zero (the plugin keeps it in the local
+    store's config). An amount is reserved before the terminal is asked and released only if
+    the terminal did not approve: a crash in between over-counts, which errs on the safe side.
+    """
 
     per_payment_cap: Yen
     total_cap: Yen
     used: Yen = 0
+    persist: Callable[[Yen], None] | None = None
 
     def allows(self, amount: Yen) -> bool:
         return amount <= self.per_payment_cap and self.used + amount <= self.total_cap
@@ -44,6 +51,24 @@ class StoreAndForward:
     @property
     def left(self) -> Yen:
         return max(0, min(self.per_payment_cap, self.total_cap - self.used))
+
+    def reserve(self, amount: Yen) -> bool:
+        if not self.allows(amount):
+            return False
+        self._set(self.used + amount)
+        return True
+
+    def release(self, amount: Yen) -> None:
+        self._set(max(0, self.used - amount))
+
+    def forwarded(self) -> None:
+        if self.used:
+            self._set(0)
+
+    def _set(self, used: Yen) -> None:
+        self.used = used
+        if self.persist is not None:
+            self.persist(used)
 
 
 class CardMethod(PaymentMethod):
@@ -69,7 +94,7 @@ class CardMethod(PaymentMethod):
     def available(self, online: bool) -> bool:
         if online:
             if self.saf is not None:
-                self.saf.used = 0  # back online: the terminal forwards what it stored
+                self.saf.forwarded()  # back online: the terminal forwards what it stored
             return True
         return self.saf is not None and self.saf.left > 0
 
@@ -82,19 +107,29 @@ class CardMethod(PaymentMethod):
 
     def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
         offline = not self.online()
-        if offline and (self.saf is None or not self.saf.allows(amount)):
-            return PaymentResult(Outcome.DECLINED, message="over the offline card limit")
+        if offline:
+            with self._lock:
+                if self.saf is None or not self.saf.reserve(amount):
+                    return PaymentResult(Outcome.DECLINED, message="over the offline card limit")
+        result = self._sale(amount, idempotency_key, offline=offline)
+        # an unknown outcome keeps its reservation: the terminal may yet have approved it
+        if (
+            offline
+            and self.saf is not None
+            and result.outcome not in (Outcome.APPROVED, Outcome.UNKNOWN)
+        ):
+            with self._lock:
+                self.saf.release(amount)
+        return result
+
+    def _sale(self, amount: Yen, idempotency_key: str, *, offline: bool) -> PaymentResult:
         try:
             reply = self.client.sale(idempotency_key, amount, offline=offline)
         except TerminalUnreachable as exc:
             return PaymentResult(Outcome.CANCELLED, message=f"not sent: {exc}")
         except TerminalNoAnswer as exc:
             return PaymentResult(Outcome.UNKNOWN, message=str(exc))
-        result = _result(reply)
-        if offline and result.outcome is Outcome.APPROVED and self.saf is not None:
-            with self._lock:
-                self.saf.used += result.amount
-        return result
+        return _result(reply)
 
     def status(self, idempotency_key: str) -> PaymentResult:
         return self._ask(lambda: self.client.status(idempotency_key))

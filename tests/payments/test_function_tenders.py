@@ -173,3 +173,35 @@ def test_card_timeout_with_a_late_approval_is_settled_consistently(tmp_path, run
     assert row.state in (PaymentState.APPROVED, PaymentState.CANCELLED)
     assert terminal.net(row.idempotency_key) == (150 if sale else 0)
     assert terminal.charges.get(row.idempotency_key, 0) <= 1
+
+
+def test_card_offline_total_is_remembered_across_a_restart(make_runtime):
+    """GIVEN store-and-forward caps of 5,000 per payment and 8,000 in total
+    WHEN 5,000 is approved offline and the kiosk restarts while still offline
+    THEN the restarted kiosk refuses 4,000 (the total counts the earlier payment) until online."""
+    caps = {"pay_card": {"offline_per_payment_cap": 5000, "offline_total_cap": 8000}}
+    first = make_runtime(plugin_config=caps)
+    first.online = False
+    card = first.method("card")
+    assert card.start(5000, "k-before-restart").outcome is Outcome.APPROVED
+    first.shutdown()
+
+    restarted = make_runtime(plugin_config=caps)
+    restarted.online = False
+    card = restarted.method("card")
+    assert card.saf.used == 5000 and not card.accepts(4000)
+    assert card.start(4000, "k-after-restart").outcome is Outcome.DECLINED
+    assert card.start(3000, "k-fits").outcome is Outcome.APPROVED
+    restarted.online = True
+    assert card.available(online=True)
+    restarted.shutdown()
+    assert make_runtime(plugin_config=caps).method("card").saf.used == 0  # forwarded
+
+
+def test_card_offline_decline_gives_its_reservation_back(runtime):
+    card = runtime.method("card")
+    card.saf = StoreAndForward(per_payment_cap=5000, total_cap=8000)
+    runtime.online = False
+    card.client = TerminalClient("127.0.0.1", 1, sale_timeout_s=1)  # nothing listens: not sent
+    assert card.start(5000, "k-unreachable").outcome is Outcome.CANCELLED
+    assert card.saf.used == 0
