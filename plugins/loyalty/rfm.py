@@ -17,6 +17,8 @@ from typing import Any
 RECENCY_DAYS = (90, 30, 14, 7)  # fewer days since the last visit scores higher
 FREQUENCY_VISITS = (2, 4, 8, 16)  # visits in the window
 MONETARY_YEN = (5_000, 15_000, 40_000, 100_000)  # spend in the window
+# every name Rfm.segment can give, best first
+SEGMENTS = ("champion", "loyal", "new", "regular", "at_risk", "lapsed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,27 @@ def _score_recency(days: int, thresholds: Sequence[int]) -> int:
     return 1 + sum(days <= t for t in thresholds)
 
 
+def score(
+    member_id: str,
+    recency_days: int,
+    frequency: int,
+    monetary: int,
+    recency_thresholds: Sequence[int] = RECENCY_DAYS,
+    frequency_thresholds: Sequence[int] = FREQUENCY_VISITS,
+    monetary_thresholds: Sequence[int] = MONETARY_YEN,
+) -> Rfm:
+    """Score one member's measures, for callers that sum the sales themselves (in SQL)."""
+    return Rfm(
+        member_id,
+        recency_days,
+        frequency,
+        monetary,
+        _score_recency(recency_days, recency_thresholds),
+        _score_up(frequency, frequency_thresholds),
+        _score_up(monetary, monetary_thresholds),
+    )
+
+
 def rfm(
     sales: Iterable[Mapping[str, Any]],
     now: datetime,
@@ -78,15 +101,7 @@ def rfm(
         days = (now - max(at for at, _ in rows)).days
         count = sum(1 for _, total in rows if total > 0)
         spend = sum(total for _, total in rows)
-        out[member] = Rfm(
-            member,
-            days,
-            count,
-            spend,
-            _score_recency(days, recency),
-            _score_up(count, frequency),
-            _score_up(spend, monetary),
-        )
+        out[member] = score(member, days, count, spend, recency, frequency, monetary)
     return out
 
 
