@@ -17,6 +17,7 @@ from kiosk.backoffice import (
     customers_api,
     customers_web,
     loyalty_sync_api,
+    taxfree_web,
     web,
     web_ops,
 )
@@ -70,6 +71,7 @@ def create_app(
     app.include_router(loyalty_sync_api.router)
     app.include_router(customers_api.router)
     app.include_router(customers_web.router)
+    app.include_router(taxfree_web.router)
 
     @app.exception_handler(BackofficeError)
     async def _typed_error(request: Request, exc: BackofficeError) -> Response:

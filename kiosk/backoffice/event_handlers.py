@@ -26,6 +26,7 @@ Handler = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 FEATURE_MODULES: tuple[str, ...] = (
     "kiosk.backoffice.loyalty_sync",
     "kiosk.backoffice.campaigns_coupons",
+    "kiosk.backoffice.taxfree",
 )
 
 _handlers: dict[str, list[Handler]] = {}

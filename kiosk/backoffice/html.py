@@ -41,6 +41,7 @@ NAV = (
     ("/search", "Search 電帳法検索"),
     ("/customers", "Customers 顧客"),
     ("/campaigns", "Campaigns 販促効果"),
+    ("/tax-free", "Tax-free 免税"),
     ("/masterdata", "Master data マスタ"),
     ("/kiosks", "Kiosks"),
     ("/staff", "Staff"),

@@ -14,7 +14,12 @@ from enum import StrEnum
 from typing import Any
 
 from plugins.tax_free import rules
-from plugins.tax_free.errors import DocumentExpired, MoreInformationNeeded, NotEligible
+from plugins.tax_free.errors import (
+    DocumentExpired,
+    MoreInformationNeeded,
+    NotEligible,
+    RefusalCode,
+)
 
 JAPAN = "JPN"
 
@@ -178,6 +183,7 @@ def check_eligibility(
         )
     if buyer.landing_date > sale_date:
         raise NotEligible(
+            RefusalCode.LANDING_AFTER_SALE,
             f"landing date {buyer.landing_date.isoformat()} is after the sale date: check it",
             "上陸年月日が販売日より後です。確認してください。",
         )
@@ -190,12 +196,14 @@ def check_eligibility(
         )
     if buyer.residence_status not in eligible_statuses:
         raise NotEligible(
+            RefusalCode.RESIDENT,
             "this status of residence makes the shopper a resident: tax-free sales are only for "
             "temporary visitors, diplomats, officials and the landing permissions listed in the docs",
             "この在留資格の方は免税の対象外です。",
         )
     if rules.add_months(buyer.landing_date, rules.NON_RESIDENT_MONTHS) <= sale_date:
         raise NotEligible(
+            RefusalCode.LANDED_TOO_LONG,
             "six months or more have passed since landing: the shopper counts as a resident",
             "入国後6か月以上経過しているため免税の対象外です。",
         )
@@ -215,6 +223,7 @@ def _check_japanese_abroad(buyer: Buyer) -> None:
         > buyer.landing_date
     ):
         raise NotEligible(
+            RefusalCode.NOT_ABROAD_LONG_ENOUGH,
             "a Japanese national must have lived abroad for two years or more before this entry",
             "国外に引き続き2年以上住所等を有する方のみ免税の対象です。",
         )

@@ -92,6 +92,10 @@ class PersonalDataCipher:
             ) from None
         return json.loads(plain)
 
+    def key_id(self) -> str:
+        """A short fingerprint of the index key: buyer keys only match under the same one."""
+        return hmac.new(self._index_key, b"key id", hashlib.sha256).hexdigest()[:16]
+
     def buyer_key(self, nationality: str, passport_number: str) -> str:
         message = f"{nationality}|{passport_number}".encode()
         return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()

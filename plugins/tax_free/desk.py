@@ -29,12 +29,16 @@ from plugins.tax_free.buyer import (
     check_eligibility,
 )
 from plugins.tax_free.errors import (
+    LedgerError,
     MoreInformationNeeded,
     NotEligible,
     OldRulesNeedCounter,
+    RefusalCode,
 )
+from plugins.tax_free.ledger import RefundLedger
+from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.mrz_reader import read_td3
-from plugins.tax_free.record import ItemDetails
+from plugins.tax_free.record import ItemDetails, PurchaseRecord, record_from_document
 from plugins.tax_free.recorder import Recorder
 
 
@@ -47,21 +51,42 @@ class SessionState(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class DetailLine:
+    """An item of ¥1,000,000 or more (excl. tax) whose 商品情報詳細 staff must enter.
+
+    ``record_id`` is empty for a line of the basket being sold, and names the stored
+    ``needs_details`` record otherwise (a sale paid before the details were entered).
+    """
+
+    line_no: int
+    name_en: str
+    name_ja: str
+    unit_price: Yen
+    record_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class TaxFreeStatus:
     """What the tax-free panel shows."""
 
     state: SessionState
     message_en: str = ""
     message_ja: str = ""
+    refusal: RefusalCode | None = None  # why, when REFUSED: the UI translates the code
     buyer_name: str = ""
     missing: str = ""  # the field to ask for when NEEDS_INFORMATION
     basket_net: Yen = 0  # tax-excluded amount of the tax-free items in the basket
     earlier_today_net: Yen = 0  # this buyer's earlier tax-free records today, this store
     minimum: Yen = 0
     lines_needing_details: tuple[int, ...] = field(default=())
+    detail_lines: tuple[DetailLine, ...] = field(default=())
 
     @property
     def shortfall(self) -> Yen:
+        """Yen (excl. tax) still to buy today for the minimum; 0 once it is reached.
+
+        Only meaningful once the buyer is known (READY): earlier records count then.
+        """
         return max(self.minimum - self.basket_net - self.earlier_today_net, 0)
 
 
@@ -80,6 +105,7 @@ class TaxFreeDesk:
         self.details: dict[int, ItemDetails] = {}
         self._message = ("", "")
         self._missing = ""
+        self._refusal: RefusalCode | None = None
 
     @property
     def today(self) -> date:
@@ -143,6 +169,28 @@ class TaxFreeDesk:
             self.details[line_id] = details
             return self.status()
 
+    def complete_record_details(
+        self, record_id: str, line_no: int, details: ItemDetails
+    ) -> TaxFreeStatus:
+        """Details for a stored ``needs_details`` record; it is queued once none is missing.
+
+        :raises LedgerError: no such record, or it is not waiting for details.
+        """
+        with self._lock:
+            try:
+                RefundLedger(self.recorder.store).add_item_details(record_id, line_no, details)
+            except ValueError as exc:
+                raise LedgerError(str(exc)) from None
+            return self.status()
+
+    def records_needing_details(self) -> list[DetailLine]:
+        """Lines of this kiosk's stored records that wait for item details (oldest first)."""
+        waiting = []
+        for row in self.recorder.store.rows((RecordStatus.NEEDS_DETAILS,)):
+            if row.document:
+                waiting.extend(_detail_lines(record_from_document(row.document), row.record_id))
+        return waiting
+
     def cancel(self) -> None:
         """The shopper left tax-free mode; the sale goes on as an ordinary one."""
         with self._lock:
@@ -153,21 +201,21 @@ class TaxFreeDesk:
     def status(self) -> TaxFreeStatus:
         with self._lock:
             preview = self.recorder.preview(self.runtime.checkout, self.details)
-            earlier = (
-                self.recorder.store.same_day_net(self.buyer, self.settings.store_code, self.today)
-                if self.buyer and self.state is SessionState.READY
-                else 0
-            )
+            ready = self.buyer is not None and self.state is SessionState.READY
+            earlier = self.recorder.same_day_net(self.buyer, self.today) if ready else 0
+            basket_lines = _detail_lines(preview, "") if ready else []
             return TaxFreeStatus(
                 state=self.state,
                 message_en=self._message[0],
                 message_ja=self._message[1],
+                refusal=self._refusal,
                 buyer_name=self.buyer.display_name if self.buyer else "",
                 missing=self._missing,
                 basket_net=preview.amounts.net,
                 earlier_today_net=earlier,
                 minimum=self.settings.minimum_purchase_excl_tax,
                 lines_needing_details=tuple(preview.missing_details()),
+                detail_lines=tuple(basket_lines + self.records_needing_details()),
             )
 
     # --- from the plugin's hooks ---------------------------------------------------------
@@ -194,6 +242,7 @@ class TaxFreeDesk:
         self.buyer = buyer
         self.sale_id = self.runtime.sale_id
         self._missing = ""
+        self._refusal = None
         try:
             check_eligibility(buyer, self.today)
         except MoreInformationNeeded as exc:
@@ -203,6 +252,7 @@ class TaxFreeDesk:
             return self.status()
         except NotEligible as exc:
             self.state = SessionState.REFUSED
+            self._refusal = exc.code
             self.recorder.store.delete_draft(self.sale_id)
             self._message = (str(exc), exc.message_ja)
             return self.status()
@@ -216,6 +266,15 @@ class TaxFreeDesk:
             "免税: いったん税込価格でお支払いいただき、出国時の税関確認後に消費税相当額を返金します。",
         )
         return self.status()
+
+
+def _detail_lines(record: PurchaseRecord, record_id: str) -> list[DetailLine]:
+    missing = set(record.missing_details())
+    return [
+        DetailLine(item.line_no, item.name_en, item.name_ja, item.unit_price, record_id)
+        for item in record.items
+        if item.line_no in missing
+    ]
 
 
 def _replace(buyer: Buyer, **changes: Any) -> Buyer:

@@ -1,16 +1,43 @@
-"""Typed errors of the tax-free plugin. Each message says what the shopper or staff should do."""
+"""Typed errors of the tax-free plugin. Each message says what the shopper or staff should do.
+
+Every error the shopper can meet carries a :class:`RefusalCode`: the English message is for
+logs and staff, the code is what a screen translates (the UI keeps one message per code in
+each shopper language, so rewording a message here never changes what the shopper sees).
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RefusalCode(StrEnum):
+    """Why tax-free is not possible (or not yet): stable names the UI maps to its messages."""
+
+    NOT_ENABLED = "not_enabled"  # the store has not turned tax-free on at this kiosk
+    OLD_RULES = "old_rules"  # sale before 2026-11-01: the staffed counter's job
+    BAD_MRZ = "bad_mrz"  # MRZ check digits wrong: misread or altered passport
+    UNREADABLE = "unreadable"  # neither an MRZ nor a Visit Japan Web code we can read
+    PASSPORT_EXPIRED = "passport_expired"
+    RESIDENT = "resident"  # a status of residence that makes the shopper a resident
+    LANDED_TOO_LONG = "landed_too_long"  # six months or more since landing
+    LANDING_AFTER_SALE = "landing_after_sale"  # landing date later than today: mistyped
+    NOT_ABROAD_LONG_ENOUGH = "not_abroad_long_enough"  # Japanese national, < 2 years abroad
+    BELOW_MINIMUM = "below_minimum"  # the day's tax-free total is under the minimum
+    NO_ELIGIBLE_ITEMS = "no_eligible_items"  # nothing in the sale can be sold tax-free
+    FAILED = "failed"  # anything else: try again or call staff
 
 
 class TaxFreeError(Exception):
     """Base class. ``message_ja`` is shown to Japanese-speaking staff/shoppers when set."""
 
     message_ja: str = "免税手続きができません。係員をお呼びください。"
+    code: RefusalCode = RefusalCode.FAILED
 
 
 class TaxFreeUnavailable(TaxFreeError):
     """The store has not enabled tax-free sales on this kiosk (``[plugins.tax_free]``)."""
+
+    code = RefusalCode.NOT_ENABLED
 
 
 class OldRulesNeedCounter(TaxFreeError):
@@ -20,6 +47,7 @@ class OldRulesNeedCounter(TaxFreeError):
     """
 
     message_ja = "この免税手続きは免税カウンターで行ってください。"
+    code = RefusalCode.OLD_RULES
 
 
 class NoTaxFreeSession(TaxFreeError):
@@ -30,10 +58,13 @@ class DocumentUnreadable(TaxFreeError):
     """The passport MRZ or the Visit Japan Web code could not be read; scan it again."""
 
     message_ja = "読み取れませんでした。もう一度読み取らせてください。"
+    code = RefusalCode.UNREADABLE
 
 
 class CheckDigitMismatch(DocumentUnreadable):
     """The MRZ check digits do not match: a misread or an altered document."""
+
+    code = RefusalCode.BAD_MRZ
 
     def __init__(self, fields: list[str]) -> None:
         super().__init__(
@@ -48,8 +79,9 @@ class NotEligible(TaxFreeError):
 
     message_ja = "免税の対象外です。通常のお会計になります。"
 
-    def __init__(self, reason: str, reason_ja: str = "") -> None:
+    def __init__(self, code: RefusalCode, reason: str, reason_ja: str = "") -> None:
         super().__init__(reason)
+        self.code = code
         self.reason = reason
         if reason_ja:
             self.message_ja = reason_ja
@@ -57,6 +89,9 @@ class NotEligible(TaxFreeError):
 
 class DocumentExpired(NotEligible):
     """The passport expired before the sale date."""
+
+    def __init__(self, reason: str, reason_ja: str = "") -> None:
+        super().__init__(RefusalCode.PASSPORT_EXPIRED, reason, reason_ja)
 
 
 class MoreInformationNeeded(TaxFreeError):

@@ -77,7 +77,17 @@ def export_csv(store: TaxFreeStore, **kwargs: Any) -> str:
                     if buyer.get("overseas_proof")
                     else "",
                     "name": item["name_ja"],
-                    **{k: item[k] for k in ("line_no", "sku", "quantity", "unit_price", "amount", "rate_percent")},
+                    **{
+                        k: item[k]
+                        for k in (
+                            "line_no",
+                            "sku",
+                            "quantity",
+                            "unit_price",
+                            "amount",
+                            "rate_percent",
+                        )
+                    },
                     **{k: details.get(k, "") for k in ("brand", "model_number", "serial_number")},
                 }
             )

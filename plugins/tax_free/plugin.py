@@ -2,7 +2,8 @@
 
 - ``kiosk_startup``: read ``[plugins.tax_free]``; when enabled, open the key, the record
   store and the :class:`~plugins.tax_free.desk.TaxFreeDesk`, and finish records a crash left
-  as drafts. With ``transmit_url`` set, start the
+  as drafts. Record summaries go to the outbox (:mod:`.summary`); with a back office the
+  same-day minimum counts the whole store's records (:mod:`.storewide`). With ``transmit_url`` set, start the
   :class:`~plugins.tax_free.scheduler.TaxFreeScheduler` thread (stopped at shutdown).
 - ``kiosk_claim_scan``: a Visit Japan Web tax-free code, or a passport MRZ typed in by a HID
   passport reader, identifies the buyer.
@@ -37,6 +38,8 @@ from plugins.tax_free.recorder import OutcomeKind, Recorder, RecordOutcome
 from plugins.tax_free.scheduler import TaxFreeScheduler
 from plugins.tax_free.settings import TaxFreeSettings
 from plugins.tax_free.store import TaxFreeStore
+from plugins.tax_free.storewide import BackofficeTotals
+from plugins.tax_free.summary import OutboxSummaries
 from plugins.tax_free.transmission import HttpTransmitter, TransmissionQueue
 
 log = logging.getLogger(__name__)
@@ -75,7 +78,10 @@ class Plugin:
             address=issuer.address,
             kiosk_id=config.kiosk_id,
         )
-        recorder = Recorder(store, self.settings, info, config.policy.rounding)
+        OutboxSummaries(store)  # the back office's store-wide ledger and same-day totals
+        recorder = Recorder(
+            store, self.settings, info, config.policy.rounding, self._totals(runtime, store)
+        )
         recorder.recover(runtime.store.engine, runtime.sale_id)
         self.receipt_width = config.receipt_width
         self.desk = TaxFreeDesk(runtime, recorder)
@@ -84,6 +90,21 @@ class Plugin:
             self.scheduler = self._start_scheduler(runtime, store, self.ledger)
         else:
             log.info("tax-free: no transmit_url; purchase records wait in the queue")
+
+    def _totals(self, runtime: Any, store: TaxFreeStore) -> BackofficeTotals | None:
+        """Same-day totals across the store's kiosks, when this kiosk has a back office."""
+        config = runtime.config
+        if not (self.settings.store_wide_totals and config.backoffice_url):
+            return None
+        totals = BackofficeTotals(
+            store,
+            config.backoffice_url,
+            config.backoffice_token,
+            timeout_s=self.settings.store_wide_timeout_s,
+            online=lambda: bool(runtime.online),
+        )
+        runtime.on_shutdown(totals.close)
+        return totals
 
     def _start_scheduler(
         self, runtime: Any, store: TaxFreeStore, ledger: RefundLedger

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from kiosk.domain.tax import Rounding
 from kiosk.store.models import SaleRow
 from plugins.tax_free import rules
 from plugins.tax_free.buyer import Buyer
+from plugins.tax_free.errors import RefusalCode
 from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.record import ItemDetails, PurchaseRecord, StoreInfo, build_record
 from plugins.tax_free.settings import TaxFreeSettings
@@ -46,6 +47,23 @@ class RecordOutcome:
     day_net: Yen = 0  # the buyer's tax-exclusive total at this store that day
     minimum: Yen = 0
 
+    @property
+    def refusal(self) -> RefusalCode | None:
+        """Why no record was made (None when one was)."""
+        return _REFUSALS.get(self.kind)
+
+
+_REFUSALS = {
+    OutcomeKind.BELOW_MINIMUM: RefusalCode.BELOW_MINIMUM,
+    OutcomeKind.NO_ELIGIBLE_ITEMS: RefusalCode.NO_ELIGIBLE_ITEMS,
+}
+
+
+class SameDayTotals(Protocol):
+    """Where the buyer's earlier tax-free total at this store today comes from."""
+
+    def same_day_net(self, buyer_key: str, store_code: str, sale_date: date) -> Yen: ...
+
 
 class Recorder:
     def __init__(
@@ -54,11 +72,20 @@ class Recorder:
         settings: TaxFreeSettings,
         store_info: StoreInfo,
         rounding: Rounding = Rounding.FLOOR,
+        totals: SameDayTotals | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.store_info = store_info
         self.rounding = rounding
+        self.totals = totals  # store-wide (back office); None: this kiosk's records only
+
+    def same_day_net(self, buyer: Buyer, sale_date: date) -> Yen:
+        """The buyer's earlier tax-free net total at this store on ``sale_date``."""
+        if self.totals is None:
+            return self.store.same_day_net(buyer, self.settings.store_code, sale_date)
+        key = self.store.cipher.buyer_key(buyer.nationality, buyer.passport_number)
+        return self.totals.same_day_net(key, self.settings.store_code, sale_date)
 
     def build(
         self, record_id: str, sale_document: dict[str, Any], details: dict[int, ItemDetails]
@@ -95,7 +122,7 @@ class Recorder:
         if not record.items:
             self.store.delete_draft(sale_id)
             return RecordOutcome(OutcomeKind.NO_ELIGIBLE_ITEMS, sale_id, buyer=draft.buyer)
-        earlier = self.store.same_day_net(draft.buyer, self.settings.store_code, record.sale_date)
+        earlier = self.same_day_net(draft.buyer, record.sale_date)
         day_net = earlier + record.amounts.net
         minimum = self.settings.minimum_purchase_excl_tax
         if day_net < minimum:

@@ -77,7 +77,11 @@ class CardReversalRefund(RefundChannel):
 
     def refund(self, request: RefundRequest) -> RefundResult:
         tender = next(
-            (t for t in request.tenders if t["method"] == self.method.id and t["amount"] >= request.amount),
+            (
+                t
+                for t in request.tenders
+                if t["method"] == self.method.id and t["amount"] >= request.amount
+            ),
             None,
         )
         if tender is None:
@@ -108,7 +112,9 @@ class ProviderRefund(RefundChannel):
 
     def refund(self, request: RefundRequest) -> RefundResult:
         try:
-            reference = self.provider.pay_refund(request.record_id, request.amount, request.refund_key)
+            reference = self.provider.pay_refund(
+                request.record_id, request.amount, request.refund_key
+            )
         except Exception as exc:  # a provider's own error types are unknown here
             return RefundResult(False, message=f"provider refused: {exc}")
         return RefundResult(True, reference)

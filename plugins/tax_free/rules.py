@@ -19,7 +19,8 @@ REFUND_METHOD_STARTS = date(2026, 11, 1)
 # The buyer must have customs confirm the export within 90 days of the purchase date.
 EXPORT_WINDOW_DAYS = 90
 
-# Minimum purchase per buyer, store and day, excluding tax (下限額). Configurable: see docs.
+# Minimum purchase per buyer, store and day, excluding tax (下限額); kept by the 2026 reform,
+# judged on all goods together (docs/tax-free.md, S7). Configurable.
 MINIMUM_PURCHASE_EXCL_TAX: Yen = 5_000
 
 # Items of this unit price or more (excluding tax) need detail fields (商品情報詳細).

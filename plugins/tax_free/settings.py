@@ -6,7 +6,7 @@
     enabled = true
     store_code = "TF-0001234"          # the shop's identifier (輸出物品販売場): required
     key_file = "/secure/tax_free.key"  # 32 random bytes; default: <data_dir>/tax_free.key
-    minimum_purchase_excl_tax = 5000   # per buyer, store and day (下限額)
+    minimum_purchase_excl_tax = 5000   # per buyer, store and day (下限額; kept by the reform)
     high_value_excl_tax = 1000000      # per unit: detail fields required (商品情報詳細)
     export_days = 90
     excluded_departments = []          # departments the store does not sell tax-free
@@ -22,6 +22,11 @@
     transmit_interval_s = 60           # sweep the queue (a sale also wakes the sender)
     confirmation_interval_s = 900      # pull 税関確認情報, then expire overdue records
     confirmation_grace_days = 7        # days after the deadline before "expired"
+
+    # With a back office ([backoffice] url and token), the minimum counts the buyer's records
+    # from every kiosk of the store (all kiosks must share the same key_file for that).
+    store_wide_totals = true
+    store_wide_timeout_s = 2           # then this kiosk's records alone
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class TaxFreeSettings:
     transmit_interval_s: float = 60.0
     confirmation_interval_s: float = 900.0
     confirmation_grace_days: int = 7
+    store_wide_totals: bool = True
+    store_wide_timeout_s: float = 2.0
 
     @property
     def transmits(self) -> bool:
@@ -107,6 +114,8 @@ class TaxFreeSettings:
             transmit_interval_s=_seconds(settings, "transmit_interval_s", 60.0),
             confirmation_interval_s=_seconds(settings, "confirmation_interval_s", 900.0),
             confirmation_grace_days=_int(settings, "confirmation_grace_days", 7),
+            store_wide_totals=_bool(settings, "store_wide_totals", True),
+            store_wide_timeout_s=_seconds(settings, "store_wide_timeout_s", 2.0),
         )
         if values["transmit_token"] and not values["transmit_url"]:
             raise TaxFreeSettingsError("transmit_token", "set transmit_url too, or remove it")
@@ -119,6 +128,13 @@ def _int(settings: dict[str, Any], key: str, default: int) -> int:
     value = settings.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise TaxFreeSettingsError(key, f"write a whole number of yen or days (default {default})")
+    return value
+
+
+def _bool(settings: dict[str, Any], key: str, default: bool) -> bool:
+    value = settings.get(key, default)
+    if not isinstance(value, bool):
+        raise TaxFreeSettingsError(key, "write true or false")
     return value
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from plugins.tax_free.buyer import Buyer
@@ -27,6 +27,7 @@ from plugins.tax_free.models import (
 from plugins.tax_free.record import PurchaseRecord, record_from_document
 
 Clock = Callable[[], datetime]
+RecordListener = Callable[[Session, "TaxFreeRecordRow"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,25 @@ class TaxFreeStore:
         self.cipher = cipher
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def on_record_change(self, listener: RecordListener) -> None:
+        """Call ``listener(session, row)`` for every final record written or changed.
+
+        It runs inside the flush of the same transaction (before the rows are written), so
+        whatever it adds to ``session`` commits with the change or not at all. Drafts and
+        deletions are not reported.
+        """
+
+        def before_flush(session: Session, _context: object, _instances: object) -> None:
+            for row in [*session.new, *session.dirty]:
+                if (
+                    isinstance(row, TaxFreeRecordRow)
+                    and row.status != RecordStatus.DRAFT
+                    and session.is_modified(row)
+                ):
+                    listener(session, row)
+
+        event.listen(self._sessions, "before_flush", before_flush)
 
     def create_tables(self) -> None:
         """For a database without the Alembic branch (back-office tests, tools)."""
@@ -167,6 +187,10 @@ class TaxFreeStore:
     def same_day_net(self, buyer: Buyer, store_code: str, sale_date: date) -> int:
         """Net (tax-excluded) total of the buyer's records at this store on ``sale_date``."""
         key = self.cipher.buyer_key(buyer.nationality, buyer.passport_number)
+        return self.same_day_net_by_key(key, store_code, sale_date)
+
+    def same_day_net_by_key(self, key: str, store_code: str, sale_date: date) -> int:
+        """:meth:`same_day_net` for a buyer known only by their HMAC key."""
         query = select(func.coalesce(func.sum(TaxFreeRecordRow.net_total), 0)).where(
             TaxFreeRecordRow.buyer_key == key,
             TaxFreeRecordRow.store_code == store_code,

@@ -17,10 +17,12 @@ import logging
 from datetime import date
 from typing import Any
 
+from kivy.app import App
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
-from kiosk.ui.shown_box import ShownBox  # noqa: F401  (used by the kv rules)
+from kiosk.ui.pin_entry import PinEntry
+from kiosk.ui.shown_box import ShownBox
 from kiosk.ui.widgets import KioskScreen
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,32 @@ UNREADABLE = "The passport or QR code could not be read. Please try again."
 COUNTER = "Please go to the staffed tax-free counter."
 UNAVAILABLE = "Tax-free shopping is not available at this checkout."
 BAD_DATE = "Please enter the landing date as 8 digits: year, month, day."
+FAILED = "Sorry, that did not work. Please try again or call staff."
+SHORTFALL = "Add {amount} (excl. tax) more to qualify for tax-free."
+DETAILS_NEEDED = (
+    "Items of ¥1,000,000 or more need their brand, model number and serial number. "
+    "Please call staff."
+)
+
+# What the shopper reads for each refusal code of the plugin (msgids, translated when shown).
+REFUSALS = {
+    "not_enabled": UNAVAILABLE,
+    "old_rules": COUNTER,
+    "bad_mrz": CHECK_DIGIT,
+    "unreadable": UNREADABLE,
+    "passport_expired": EXPIRED,
+    "resident": "Tax-free shopping is only for visitors with a short-term stay or a landing "
+    "permission. You can still shop as usual.",
+    "landed_too_long": RESIDENT,
+    "landing_after_sale": "The landing date is after today. Please check it and enter it again.",
+    "not_abroad_long_enough": "Japanese nationals can shop tax-free after living abroad for "
+    "two years or more. You can still shop as usual.",
+    "below_minimum": "Today's tax-free purchases are below the minimum, so this sale is taxed "
+    "as usual.",
+    "no_eligible_items": "None of these items can be sold tax-free, so this sale is taxed as "
+    "usual.",
+    "failed": FAILED,
+}
 
 
 def _desk_for(runtime: Any) -> Any:
@@ -64,14 +92,9 @@ def _desk_for(runtime: Any) -> Any:
         return None
 
 
-def refused_text(message_en: str) -> str:
-    """The refused status only carries the plugin's English reason: pick our message."""
-    text = message_en.lower()
-    if "expired" in text:
-        return EXPIRED
-    if "resident" in text:
-        return RESIDENT
-    return NOT_ELIGIBLE
+def refusal_text(code: str | None) -> str:
+    """The msgid for a refusal code; an unknown code (a newer plugin) gets the general one."""
+    return REFUSALS.get(str(code), NOT_ELIGIBLE)
 
 
 class TaxFreeModel(EventDispatcher):
@@ -84,7 +107,13 @@ class TaxFreeModel(EventDispatcher):
     error = BooleanProperty(False)
     buyer_name = StringProperty("")
     minimum = NumericProperty(0)
+    shortfall = NumericProperty(0)  # yen (excl. tax) still to buy today: the plugin's sum
     reading = BooleanProperty(False)  # the first MRZ line arrived, waiting for the second
+    # ¥1,000,000+ items waiting for 商品情報詳細: dicts of line_no, name_en, name_ja,
+    # unit_price, record_id (empty for the basket being sold)
+    detail_lines = ListProperty()
+    details_step = StringProperty("")  # "" | pin (staff authorises) | form
+    details_feedback = StringProperty("")  # a translated message on the panel
 
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -97,7 +126,7 @@ class TaxFreeModel(EventDispatcher):
 
             self.assembler = MrzLineAssembler()
             self.minimum = self.desk.settings.minimum_purchase_excl_tax
-        ctl.bind(state=self._checkout_state)
+        ctl.bind(state=self._checkout_state, rows=self._basket_changed)
 
     @property
     def ready(self) -> bool:
@@ -188,6 +217,19 @@ class TaxFreeModel(EventDispatcher):
         self.missing = status.missing
         self.buyer_name = status.buyer_name
         self.minimum = status.minimum
+        self.shortfall = status.shortfall if state == "ready" else 0
+        self.detail_lines = [
+            {
+                "line_no": d.line_no,
+                "name_en": d.name_en,
+                "name_ja": d.name_ja,
+                "unit_price": d.unit_price,
+                "record_id": d.record_id,
+            }
+            for d in status.detail_lines
+        ]
+        if not self.detail_lines:
+            self.details_step = ""
         if state == "waiting_for_document":
             self._show(state, WAITING)
         elif state == "ready":
@@ -198,35 +240,96 @@ class TaxFreeModel(EventDispatcher):
             else:
                 self._show(state, NEED_PROOF, error=True)
         elif state == "refused":
-            self._show(state, refused_text(status.message_en), error=True)
+            self._show(state, refusal_text(status.refusal), error=True)
         else:
             self._show(state, "")
 
     def _failed(self, exc: BaseException) -> None:
-        from plugins.tax_free.errors import (
-            CheckDigitMismatch,
-            DocumentUnreadable,
-            OldRulesNeedCounter,
-            TaxFreeUnavailable,
-        )
+        from plugins.tax_free.errors import TaxFreeError
 
-        log.info("tax-free: %s", exc)
-        if isinstance(exc, CheckDigitMismatch):
-            text = CHECK_DIGIT
-        elif isinstance(exc, DocumentUnreadable):
-            text = UNREADABLE
-        elif isinstance(exc, OldRulesNeedCounter):
-            text = COUNTER
-        elif isinstance(exc, TaxFreeUnavailable):
-            text = UNAVAILABLE
+        if isinstance(exc, TaxFreeError):
+            log.info("tax-free: %s", exc.code)
+            text = refusal_text(exc.code)
         else:
-            log.error("tax-free call failed: %s", exc)
-            text = "Sorry, that did not work. Please try again or call staff."
+            log.error("tax-free call failed: %s", type(exc).__name__)
+            text = FAILED
         self.message, self.error = text, True
         if self.desk is not None and self.desk.state.value == "off":
             self.state = "off"
         elif self.state == "off":
             self.state = "waiting_for_document"
+
+    def _basket_changed(self, *_args: Any) -> None:
+        """The basket changed: the shortfall and the lines needing details may have too."""
+        if self.desk is not None and self.state == "ready":
+            self.ctl.run(self.desk.status, self._status)
+
+    # --- item details (商品情報詳細) for ¥1,000,000+ items, entered by staff --------------
+
+    def open_details(self) -> None:
+        self.ctl.activity()
+        self.details_feedback = ""
+        self.details_step = "pin"
+
+    def close_details(self) -> None:
+        self.ctl.activity()
+        self.details_feedback, self.details_step = "", ""
+
+    def authorise_details(self, staff_id: str, pin: str) -> None:
+        """A staff PIN (attendant or higher) opens the form; audited like an unlock."""
+        from kiosk.staff import NotAllowed, StaffLocked, WrongPin, audit_unlock
+
+        ctl = self.ctl
+        ctl.activity()
+        self.details_feedback = ctl.t("Checking…")
+
+        def check() -> str:
+            account = ctl.flows.staff.check(staff_id, pin)
+            detail = {"sale_id": ctl.runtime.sale_id, "lines": len(self.detail_lines)}
+            audit_unlock(
+                ctl.runtime.store, account, "tax_free_details", detail, ctl.runtime.clock()
+            )
+            return account.staff_id
+
+        def done(_staff_id: str) -> None:
+            self.details_feedback, self.details_step = "", "form"
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StaffLocked):
+                text = "Too many wrong PINs. The PIN pad is locked."
+            elif isinstance(exc, WrongPin | NotAllowed):
+                text = "Wrong staff ID or PIN."
+            else:
+                log.error("staff check failed: %s", type(exc).__name__)
+                text = FAILED
+            self.details_feedback = ctl.t(text)
+
+        ctl.run(check, done, failed)
+
+    def save_details(self, brand: str, model_number: str, serial_number: str) -> None:
+        """Details for the first waiting line; the panel moves on to the next, if any."""
+        from plugins.tax_free.record import ItemDetails
+
+        self.ctl.activity()
+        if not self.detail_lines or self.desk is None:
+            return
+        line = self.detail_lines[0]
+        details = ItemDetails(brand.strip(), model_number.strip(), serial_number.strip())
+        desk = self.desk
+        if line["record_id"]:
+            job = lambda: desk.complete_record_details(line["record_id"], line["line_no"], details)  # noqa: E731
+        else:
+            job = lambda: desk.set_item_details(line["line_no"], details)  # noqa: E731
+
+        def failed(exc: BaseException) -> None:
+            log.error("tax-free details not saved: %s", type(exc).__name__)
+            self.details_feedback = self.ctl.t(FAILED)
+
+        self.ctl.run(job, self._details_saved, failed)
+
+    def _details_saved(self, status: Any) -> None:
+        self.details_feedback = ""
+        self._status(status)
 
     def _show(self, state: str, message: str, error: bool = False) -> None:
         self.state, self.message, self.error = state, message, error
@@ -238,6 +341,7 @@ class TaxFreeModel(EventDispatcher):
     def _reset(self) -> None:
         self.state, self.message, self.error = "off", "", False
         self.missing, self.buyer_name, self.reading = "", "", False
+        self.shortfall, self.detail_lines, self.details_step = 0, [], ""
         if self.assembler is not None:
             from plugins.tax_free.mrz_reader import MrzLineAssembler
 
@@ -259,6 +363,7 @@ def add_shopping_row(shopping: Any) -> None:
     shopping.ids["taxfree_row"] = row
     shopping.ids["taxfree"] = row.ids.taxfree
     shopping.ids["taxfree_badge"] = row.ids.taxfree_badge
+    shopping.ids["taxfree_shortfall"] = row.ids.taxfree_shortfall
 
 
 class TaxFreeScreen(KioskScreen):
@@ -272,3 +377,58 @@ class TaxFreeScreen(KioskScreen):
     def landing_text(digits: str) -> str:
         shown = digits.ljust(8, "_")
         return f"{shown[0:4]} / {shown[4:6]} / {shown[6:8]}"
+
+
+class ItemDetailsPanel(PinEntry, ShownBox):
+    """商品情報詳細 for a ¥1,000,000+ item, over the tax-free screen: staff ID and PIN on the
+    digit pad, then brand, model number and serial number on the A–Z/0–9 pad (the OS input
+    method does not reach Kivy on the kiosk)."""
+
+    entry = StringProperty("brand")  # the field the letter pad types into
+    brand = StringProperty("")
+    model_number = StringProperty("")
+    serial_number = StringProperty("")
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if not self.shown:
+            return False
+        super().on_touch_down(touch)
+        return True  # nothing under the open panel takes a tap
+
+    def on_shown(self, _panel: Any, _shown: bool) -> None:
+        if "text_pad" in self.ids:  # a fresh panel each time, never the last staff's entry
+            self.reset()
+            self.clear()
+
+    def submit(self, staff_id: str, pin: str) -> None:
+        App.get_running_app().ctl.taxfree.authorise_details(staff_id, pin)
+
+    def choose_entry(self, entry: str) -> None:
+        self.entry = entry
+        self.ids.text_pad.value = getattr(self, entry).lower()
+
+    def on_text(self, value: str) -> None:
+        setattr(self, self.entry, value.upper())  # serials and model numbers are upper case
+
+    def save(self) -> None:
+        taxfree = App.get_running_app().ctl.taxfree
+        taxfree.save_details(self.brand, self.model_number, self.serial_number)
+        self.clear()
+
+    def cancel(self) -> None:
+        self.clear()
+        self.reset()
+        App.get_running_app().ctl.taxfree.close_details()
+
+    def clear(self) -> None:
+        self.brand = self.model_number = self.serial_number = ""
+        self.choose_entry("brand")
+
+    @staticmethod
+    def item_text(lines: list[dict], language: str, yen: Any) -> str:
+        if not lines:
+            return ""
+        line = lines[0]
+        name = line["name_ja"] if language == "ja" else line["name_en"]
+        more = f"  (+{len(lines) - 1})" if len(lines) > 1 else ""
+        return f"{name}  {yen(line['unit_price'])}{more}"

@@ -61,7 +61,9 @@ def make_record(store):
         sale_id = f"sale-{next(count)}"
         record_id = store.save_draft(sale_id, buyer or visitor(), "TF-0001", "K01")
         kwargs = {"at": at} if at else {}
-        document = sale_document(lines or [line(1, 6600), line(2, 3240, tax="reduced")], sale_id=sale_id, **kwargs)
+        document = sale_document(
+            lines or [line(1, 6600), line(2, 3240, tax="reduced")], sale_id=sale_id, **kwargs
+        )
         record = build_record(record_id, document, STORE_INFO)
         store.finalize(record, rules.retention_until(record.sale_date), status)
         return record

@@ -75,7 +75,9 @@ def test_vjw_qr_then_items_then_cash_makes_a_record_and_a_receipt_section(make_r
     assert "*****4567" in text and "TR1234567" not in text
     assert english.qr == f"TAXFREE:{record.record_id}"
     printed = runtime.receipt_lines(sale)
-    assert all(len(line.encode("cp932", "replace")) <= runtime.config.receipt_width for line in printed)
+    assert all(
+        len(line.encode("cp932", "replace")) <= runtime.config.receipt_width for line in printed
+    )
 
     runtime.finish()
     assert desk.state is SessionState.OFF
@@ -132,11 +134,18 @@ def test_passport_mrz_then_landing_details_from_staff(make_runtime):
     outcome = _scan(runtime, f"{line1}\r{line2}", Symbology.UNKNOWN)  # a HID passport reader
     status = outcome.claim.payload
     assert status.state is SessionState.NEEDS_INFORMATION and status.missing == "landing_date"
-    assert desk.provide_landing(date(2026, 10, 30), ResidenceStatus.TEMPORARY_VISITOR).state is SessionState.READY
+    assert (
+        desk.provide_landing(date(2026, 10, 30), ResidenceStatus.TEMPORARY_VISITOR).state
+        is SessionState.READY
+    )
     _scan(runtime, KIMONO.gtin)
     sale = runtime.pay("cash")
     buyer = desk.recorder.store.by_sale(sale.sale_id).buyer
-    assert (buyer.surname, buyer.passport_number, buyer.nationality) == ("ERIKSSON", "L898902C3", "UTO")
+    assert (buyer.surname, buyer.passport_number, buyer.nationality) == (
+        "ERIKSSON",
+        "L898902C3",
+        "UTO",
+    )
 
 
 def test_an_expired_passport_is_refused_and_the_sale_goes_on_taxed(make_runtime):

@@ -61,7 +61,10 @@ def test_applying_a_confirmation_twice_changes_nothing(ledger, make_record):
     record = make_record()
     confirmation = _confirm(record, BOUGHT + timedelta(days=5))
     assert ledger.apply_confirmation(confirmation) is S.CONFIRMED
-    assert ledger.apply_confirmation(_confirm(record, BOUGHT + timedelta(days=5), missing=(1,))) is S.CONFIRMED
+    assert (
+        ledger.apply_confirmation(_confirm(record, BOUGHT + timedelta(days=5), missing=(1,)))
+        is S.CONFIRMED
+    )
 
 
 def test_unconfirmed_records_expire_after_the_deadline_and_grace(ledger, make_record):
@@ -129,10 +132,15 @@ def test_a_card_reversal_refunds_on_the_sales_card_payment(ledger, make_record, 
     record = make_record()
     with store.transaction() as session:  # the sale was paid by card
         row = session.get(type(store.get(record.record_id).row), record.record_id)
-        row.document = {**row.document, "tenders": [{"payment_id": "p9", "method": "card", "amount": 9840}]}
+        row.document = {
+            **row.document,
+            "tenders": [{"payment_id": "p9", "method": "card", "amount": 9840}],
+        }
     ledger.apply_confirmation(_confirm(record, BOUGHT))
     card = Card()
-    ledger.refund(record.record_id, CardReversalRefund(card, lambda payment_id: f"key-{payment_id}"))
+    ledger.refund(
+        record.record_id, CardReversalRefund(card, lambda payment_id: f"key-{payment_id}")
+    )
     assert list(card.refunds.values()) == [("key-p9", 840)]
 
 
@@ -150,7 +158,9 @@ def test_a_provider_refund_failure_is_reported(ledger, make_record):
 def test_a_high_value_record_is_held_until_staff_add_details(ledger, make_record, queue, store):
     record = make_record(lines=[line(1, 1_210_000)], status=S.NEEDS_DETAILS)
     assert queue.run_once().sent == []
-    status = ledger.add_item_details(record.record_id, 1, ItemDetails("Rolex", "126610LN", "9X1Y2Z"))
+    status = ledger.add_item_details(
+        record.record_id, 1, ItemDetails("Rolex", "126610LN", "9X1Y2Z")
+    )
     assert status is S.PENDING
     assert queue.run_once().sent == [record.record_id]
 
@@ -168,7 +178,9 @@ def test_the_staff_list_masks_the_buyer(ledger, make_record):
 def test_personal_data_is_encrypted_at_rest(make_record, store):
     make_record()
     with store.engine.connect() as connection:
-        dump = " ".join(str(v) for row in connection.execute(text("SELECT * FROM taxfree_records")) for v in row)
+        dump = " ".join(
+            str(v) for row in connection.execute(text("SELECT * FROM taxfree_records")) for v in row
+        )
     assert "TR1234567" not in dump and "SMITH" not in dump
 
 

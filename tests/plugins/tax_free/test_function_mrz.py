@@ -75,7 +75,14 @@ def test_a_passport_is_valid_through_its_expiry_day():
 def test_a_reader_stream_with_cr_and_noise_gives_the_two_lines():
     """GIVEN a serial reader sending a banner, CR LF and the lines in pieces THEN one MRZ."""
     assembler = MrzLineAssembler()
-    stream = ["READER v2\r\n", SPECIMEN_LINE1[:20], SPECIMEN_LINE1[20:] + "\r", "\n", SPECIMEN_LINE2, "\r\n"]
+    stream = [
+        "READER v2\r\n",
+        SPECIMEN_LINE1[:20],
+        SPECIMEN_LINE1[20:] + "\r",
+        "\n",
+        SPECIMEN_LINE2,
+        "\r\n",
+    ]
     results = [assembler.feed(chunk) for chunk in stream]
     assert results[-1] == (SPECIMEN_LINE1, SPECIMEN_LINE2)
     assert all(r is None for r in results[:-1])

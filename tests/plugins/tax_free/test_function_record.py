@@ -10,7 +10,9 @@ from .factories import STORE_INFO, line, sale_document
 
 def test_refund_is_rounded_once_per_rate_not_per_line():
     """GIVEN three ¥1,099 items at 10 % THEN tax is floor(3297×10/110)=299, not 3×99=297."""
-    record = build_record("r1", sale_document([line(1, 1099), line(2, 1099), line(3, 1099)]), STORE_INFO)
+    record = build_record(
+        "r1", sale_document([line(1, 1099), line(2, 1099), line(3, 1099)]), STORE_INFO
+    )
     assert record.refund_amount == 299
     assert record.amounts.gross == 3297
 
@@ -24,10 +26,7 @@ def test_refund_matches_the_receipts_tax_for_mixed_rates_and_a_basket_coupon():
     coupon = Adjustment("c1", AdjustmentKind.COUPON, -500, "クーポン", "Coupon")
     totals = compute_totals(basket.lines, [coupon], Rounding.FLOOR)
     document = sale_document(
-        [
-            line(bl.line_id, bl.unit_price, bl.quantity, bl.tax.value)
-            for bl in basket.lines
-        ],
+        [line(bl.line_id, bl.unit_price, bl.quantity, bl.tax.value) for bl in basket.lines],
         adjustments=[{"amount": -500, "line_ids": []}],
     )
     record = build_record("r1", document, STORE_INFO)

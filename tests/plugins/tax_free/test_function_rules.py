@@ -42,7 +42,9 @@ def test_export_on_the_purchase_day_counts():
         (999_999, 10, False, False),
     ],
 )
-def test_the_one_million_yen_threshold_is_per_unit_excluding_tax(unit_price, rate, inclusive, expected):
+def test_the_one_million_yen_threshold_is_per_unit_excluding_tax(
+    unit_price, rate, inclusive, expected
+):
     assert rules.is_high_value(unit_price, rate, inclusive) is expected
 
 

@@ -46,7 +46,9 @@ def test_an_outage_is_retried_later_with_back_off(queue, simulator, make_record,
     assert simulator.filings == 1
 
 
-def test_a_lost_answer_then_a_retry_files_the_record_once(queue, simulator, make_record, clock, store):
+def test_a_lost_answer_then_a_retry_files_the_record_once(
+    queue, simulator, make_record, clock, store
+):
     """GIVEN the endpoint filed the record but its answer was lost WHEN retried THEN one filing."""
     record = make_record()
     simulator.lose_next_answers(1)
@@ -66,7 +68,9 @@ def test_sending_the_same_record_twice_is_idempotent(simulator, make_record, sto
     assert simulator.filings == 1
 
 
-def test_over_http_duplicates_are_idempotent_and_conflicts_rejected(nta_server, simulator, make_record, store, clock):
+def test_over_http_duplicates_are_idempotent_and_conflicts_rejected(
+    nta_server, simulator, make_record, store, clock
+):
     transmitter = HttpTransmitter(nta_server.url)
     try:
         record = make_record()
@@ -82,7 +86,9 @@ def test_over_http_duplicates_are_idempotent_and_conflicts_rejected(nta_server, 
         transmitter.close()
 
 
-def test_the_queue_works_over_http_through_an_outage(nta_server, simulator, make_record, store, clock):
+def test_the_queue_works_over_http_through_an_outage(
+    nta_server, simulator, make_record, store, clock
+):
     transmitter = HttpTransmitter(nta_server.url)
     try:
         queue = TransmissionQueue(store, transmitter, clock)
