@@ -68,7 +68,16 @@ class SaleRow(Base):
         Index("ix_bo_sales_completed_total", "completed_at", "total"),
         Index("ix_bo_sales_total", "total"),
         Index("ix_bo_sales_counterparty_completed", "counterparty", "completed_at"),
-        Index("ix_bo_sales_date_kiosk", "business_date", "kiosk_id"),
+        Index(  # covers the reports' sums (migration 0003_report_cover)
+            "ix_bo_sales_date_kiosk_totals",
+            "business_date",
+            "kiosk_id",
+            "total",
+            "gross_standard",
+            "tax_standard",
+            "gross_reduced",
+            "tax_reduced",
+        ),
     )
 
 
