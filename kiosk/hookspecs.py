@@ -36,6 +36,17 @@ def kiosk_shutdown(runtime: Any) -> None:
     """The kiosk is stopping: release what :func:`kiosk_startup` acquired."""
 
 
+@hookspec
+def kiosk_masterdata_applied(runtime: Any, version: int) -> None:
+    """A master-data version from the back office was applied to the local store.
+
+    The catalogue is already reloaded; ``runtime.masterdata(section)`` gives the new
+    ``promotions``, ``coupons`` and ``config`` sections. Plugins that take rules from master
+    data re-read them here (and at :func:`kiosk_startup`, for the version already applied).
+    Called on the sync thread.
+    """
+
+
 # --- Devices ---------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -22,9 +22,24 @@ from kiosk.backoffice.audit import record
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.models import MasterVersionRow, ProductRow, SettingRow
 from kiosk.domain.product import Product
+from plugins.coupons.rules import PUBLISHED_ONLY as COUPON_PUBLISHED_ONLY
+from plugins.coupons.rules import CouponTerms
+from plugins.promotions.rules import PromotionRule
 
-SETTING_DEFAULTS: dict[str, Any] = {"promotions": [], "coupons": [], "config": {}, business_day.SETTING: "00:00"}
+SETTING_DEFAULTS: dict[str, Any] = {
+    "promotions": [],
+    "coupons": [],
+    "config": {},
+    business_day.SETTING: "00:00",
+}
 SETTING_KEYS = tuple(SETTING_DEFAULTS)
+# published sections a kiosk parses: how, and which fields make an entry a full rule (an
+# entry without them refers to terms in the kiosks' own configuration, e.g. a coupon's
+# member list or print run)
+PUBLISHED_RULES: dict[str, tuple[Callable[[str, dict[str, Any]], Any], tuple[str, ...]]] = {
+    "promotions": (PromotionRule.from_mapping, ()),
+    "coupons": (CouponTerms.from_mapping, ("scope", "amount_off", "percent_off")),
+}
 PRODUCT_FIELDS = (
     "sku", "gtin", "plu", "name_ja", "name_en", "names", "price", "tax",
     "price_includes_tax", "department", "age_restricted", "weighed",
@@ -36,7 +51,9 @@ def checksum(snapshot: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def upsert_products(session: Session, products: Iterable[Product], now: datetime, actor: str) -> int:
+def upsert_products(
+    session: Session, products: Iterable[Product], now: datetime, actor: str
+) -> int:
     """Add or update catalogue items (cost and stock settings are kept)."""
     count = 0
     for p in products:
@@ -58,9 +75,37 @@ def set_setting(session: Session, key: str, value: Any, now: datetime, actor: st
         raise InvalidInput(f"setting {key!r}: one of {', '.join(SETTING_KEYS)}")
     if key == business_day.SETTING:
         business_day.parse_start(value)
+    if key in PUBLISHED_RULES:
+        _check_published(key, value)
     old = session.get(SettingRow, key)
     session.merge(SettingRow(key=key, value={"value": value}))
-    record(session, now, actor, f"settings.{key}", key, {"old": old.value if old else None, "new": value})
+    record(
+        session,
+        now,
+        actor,
+        f"settings.{key}",
+        key,
+        {"old": old.value if old else None, "new": value},
+    )
+
+
+def _check_published(key: str, value: Any) -> None:
+    """Refuse promotions or coupons a kiosk could not use, naming the entry and the field.
+
+    Kiosks skip a bad entry rather than stop selling; catching it here tells the manager.
+    """
+    parse, defining = PUBLISHED_RULES[key]
+    if not isinstance(value, list):
+        raise InvalidInput(f'{key}: a list of {{"id": ..., ...}} entries')
+    for n, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise InvalidInput(f'{key} entry {n}: needs an "id"')
+        if not defining or any(field in entry for field in defining):
+            terms = {k: v for k, v in entry.items() if k not in ("id", *COUPON_PUBLISHED_ONLY)}
+            try:
+                parse(str(entry["id"]), terms)
+            except (ValueError, TypeError) as exc:
+                raise InvalidInput(f"{key} entry {n}: {exc}") from None
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -85,12 +130,25 @@ def publish(session: Session, now: datetime, actor: str) -> MasterVersionRow:
         raise InvalidInput("the catalogue is empty: import products before publishing")
     version = (session.scalar(select(func.max(MasterVersionRow.version))) or 0) + 1
     row = MasterVersionRow(
-        version=version, created_at=now, created_by=actor, checksum=checksum(snapshot), snapshot=snapshot
+        version=version,
+        created_at=now,
+        created_by=actor,
+        checksum=checksum(snapshot),
+        snapshot=snapshot,
     )
     session.add(row)
-    record(session, now, actor, "masterdata.publish", str(version), {"products": len(snapshot["products"])})
+    record(
+        session,
+        now,
+        actor,
+        "masterdata.publish",
+        str(version),
+        {"products": len(snapshot["products"])},
+    )
     return row
 
 
 def current(session: Session) -> MasterVersionRow | None:
-    return session.scalars(select(MasterVersionRow).order_by(MasterVersionRow.version.desc()).limit(1)).first()
+    return session.scalars(
+        select(MasterVersionRow).order_by(MasterVersionRow.version.desc()).limit(1)
+    ).first()

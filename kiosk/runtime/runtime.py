@@ -351,6 +351,15 @@ class KioskRuntime:
             self.catalogue = self.store.load_catalogue()
             self.checkout.catalogue = self.catalogue
 
+    def masterdata(self, section: str) -> Any:
+        """A section of the applied master data (``promotions``, ``coupons``, ``config``)."""
+        return self.store.get_config(f"masterdata.{section}")
+
+    def masterdata_applied(self, version: int) -> None:
+        """A new master-data version is in the store: reload the catalogue, tell plugins."""
+        self.reload_catalogue()
+        self.host.call("kiosk_masterdata_applied", runtime=self, version=version)
+
     def set_language(self, language: str) -> None:
         """The shopper changed language; the basket stays as it is."""
         if language not in self.config.languages:

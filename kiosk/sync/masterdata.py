@@ -4,7 +4,8 @@ The snapshot is checked (checksum, every product valid) before anything is writt
 the catalogue is replaced and the version, promotions, coupons and configuration are stored
 in **one** SQLite transaction. A crash or error half-way rolls it all back, so the kiosk
 keeps selling from the old version. The runtime picks up the new catalogue through
-``on_applied`` (or at its next start).
+``on_applied`` (or at its next start), and plugins take the new promotions and coupons in
+``kiosk_masterdata_applied`` (:func:`with_published` overlays them on ``kiosk.toml``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
@@ -23,6 +24,7 @@ from kiosk.store.local import product_row
 from kiosk.store.models import ConfigRow, ProductRow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 VERSION_KEY = "masterdata.version"
 SECTIONS = ("promotions", "coupons", "config")
 
@@ -37,6 +39,45 @@ class MasterDataCorrupt(MasterDataError):
 
 class InvalidMasterData(MasterDataError):
     """A product in the snapshot is not valid; fix it in the back office and republish."""
+
+
+def entries_by_id(entries: Any) -> dict[str, dict[str, Any]]:
+    """A master-data list section (``[{"id": "MIX3", ...}, ...]``) as ``{id: fields}``.
+
+    Entries without an ``id`` are skipped with a warning (the back office validates what it
+    publishes; a kiosk never stops selling over one bad entry).
+    """
+    table: dict[str, dict[str, Any]] = {}
+    for entry in entries or ():
+        if isinstance(entry, dict) and entry.get("id"):
+            table[str(entry["id"])] = {k: v for k, v in entry.items() if k != "id"}
+        else:
+            log.warning("master data: an entry without an id was skipped: %.80r", entry)
+    return table
+
+
+def with_published(
+    local: Mapping[str, Mapping[str, Any]],
+    entries: Any,
+    parse: Callable[[str, dict[str, Any]], T],
+    *,
+    ignore: Collection[str] = (),
+) -> dict[str, T]:
+    """The kiosk's own rules (``kiosk.toml``) overlaid by id with published master data.
+
+    A published entry's fields override the local ones of the same id (``ignore`` names
+    fields that are not the rule's, such as a coupon's member list). A local rule that does
+    not parse raises: a broken ``kiosk.toml`` is the installer's to fix before selling. A
+    published one that does not parse is skipped and logged, and the kiosk keeps selling.
+    """
+    parsed = {key: parse(key, dict(data)) for key, data in local.items()}
+    for key, fields in entries_by_id(entries).items():
+        data = {**local.get(key, {}), **{k: v for k, v in fields.items() if k not in ignore}}
+        try:
+            parsed[key] = parse(key, data)
+        except (ValueError, TypeError) as exc:
+            log.warning("master data: %s refused, the kiosk goes on without it: %s", key, exc)
+    return parsed
 
 
 def snapshot_checksum(snapshot: dict[str, Any]) -> str:
@@ -91,7 +132,9 @@ class MasterDataApplier:
         if self.client is None:
             raise MasterDataError("no back office client configured")
         headers = {"Authorization": f"Bearer {self.token}"}
-        response = self.client.get("/api/v1/masterdata/current", params={"have": self.version}, headers=headers)
+        response = self.client.get(
+            "/api/v1/masterdata/current", params={"have": self.version}, headers=headers
+        )
         response.raise_for_status()
         body = response.json()
         if body.get("unchanged"):
@@ -103,7 +146,13 @@ class MasterDataApplier:
         self.client.post("/api/v1/masterdata/applied", json={"version": version}, headers=headers)
         return version
 
-    def apply(self, version: int, snapshot: dict[str, Any], *, _after_row: Callable[[int], None] | None = None) -> int:
+    def apply(
+        self,
+        version: int,
+        snapshot: dict[str, Any],
+        *,
+        _after_row: Callable[[int], None] | None = None,
+    ) -> int:
         """Apply ``snapshot`` as ``version`` atomically; returns the number of products.
 
         ``_after_row`` is a test seam called after each product is written (to crash there).
@@ -119,10 +168,11 @@ class MasterDataApplier:
                     session.flush()
                     _after_row(i)
             for key in SECTIONS:
-                session.merge(ConfigRow(key=f"masterdata.{key}", value={"value": snapshot.get(key)}))
+                session.merge(
+                    ConfigRow(key=f"masterdata.{key}", value={"value": snapshot.get(key)})
+                )
             session.merge(ConfigRow(key=VERSION_KEY, value={"value": version}))
         log.info("master data version %d applied (%d products)", version, len(products))
         if self.on_applied is not None:
             self.on_applied(version)
         return len(products)
-

@@ -2,6 +2,10 @@
 
 Started by :func:`kiosk.app.build_runtime` when the configuration names a back office
 (``[backoffice] url`` and ``token``); the kiosk sells the same whether or not it runs.
+
+A plugin that pulls something from the back office has a ``sync_pull(client, token)``
+method; it runs on this thread whenever the outbox is drained (the kiosk's own changes
+arrived first), e.g. coupons used at other kiosks, points entries, members.
 """
 
 from __future__ import annotations
@@ -33,8 +37,13 @@ class SyncService:
         self.client = client or httpx.Client(base_url=url, timeout=timeout_s)
         self.relay = OutboxRelay(runtime.store, self.client, token, runtime=runtime)
         self.masterdata = MasterDataApplier(
-            runtime.store, self.client, token, on_applied=lambda _v: runtime.reload_catalogue()
+            runtime.store, self.client, token, on_applied=runtime.masterdata_applied
         )
+        self.pullers = [
+            plugin.sync_pull
+            for plugin in runtime.host.pm.get_plugins()
+            if callable(getattr(plugin, "sync_pull", None))
+        ]
         self.relay.subscribe(self._on_alert)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
@@ -62,6 +71,8 @@ class SyncService:
             cycles += 1
             if cycles % MASTERDATA_EVERY_CYCLES == 1 and self.relay.reachable:
                 self._pull_masterdata()
+            if result.outcome is CycleOutcome.IDLE:
+                self.pull()
             if result.outcome is CycleOutcome.FAILED:
                 self._stop.wait(self.relay.backoff.next_delay())
             elif result.outcome is CycleOutcome.IDLE:
@@ -75,6 +86,16 @@ class SyncService:
             return
         if version is not None:
             log.info("master data version %d applied", version)
+
+    def pull(self) -> None:
+        """Run every plugin's pull step; one failing never stops the others or the relay."""
+        for pull in self.pullers:
+            try:
+                pull(self.client, self.relay.token)
+            except httpx.HTTPError as exc:
+                log.warning("sync pull %s failed: %s", getattr(pull, "__qualname__", pull), exc)
+            except Exception:
+                log.exception("sync pull %s failed", getattr(pull, "__qualname__", pull))
 
     def _on_alert(self, alert: RelayAlert) -> None:
         self.runtime.store.journal_event(

@@ -4,7 +4,10 @@ A scanned coupon is verified (signature, validity, limits) and reserved for the 
 once; its offer is settled with the promotions; at commit the applied ones are consumed and
 the rest released; a cancelled sale releases them all. Settings: ``[plugins.coupons]`` —
 ``hmac_key`` or ``ed25519_public_key``, ``[plugins.coupons.definitions.<id>]`` terms and
-``[plugins.coupons.barcodes]`` (printed code → definition id). See docs/loyalty.md.
+``[plugins.coupons.barcodes]`` (printed code → definition id), overlaid by the coupons the back
+office publishes in master data (``coupons``: ``{"id", <terms>, "members": [...]}``; the
+members get the coupon attached). With a back office, the sync
+thread pulls the coupons other kiosks consumed (:meth:`Plugin.sync_pull`). See docs/loyalty.md.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow
+from kiosk.sync.masterdata import entries_by_id, with_published
 from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
 from plugins.coupons.codes import Verifier, is_coupon_qr
 from plugins.coupons.errors import CouponNotApplicable, CouponRejected
-from plugins.coupons.rules import CouponTerms, HeldCoupon, coupon_offer
+from plugins.coupons.rules import PUBLISHED_ONLY, CouponTerms, HeldCoupon, coupon_offer
+from plugins.coupons.sync import COUPONS_TOPIC, FeedPuller, coupon_uses
 from plugins.promotions.pricing import Offer, coordinator_present, settle
 
 __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]
@@ -49,20 +54,38 @@ class Plugin:
         self.barcodes: dict[str, str] = {}
         self.held: list[HeldCoupon] = []
         self.held_sale_id: str | None = None
+        self.feed: FeedPuller | None = None
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         settings = runtime.config.plugin_settings(NAME)
         self.runtime = runtime
         self.verifier = Verifier.from_settings(settings)
-        self.definitions = {
-            cid: CouponTerms.from_mapping(cid, data)
-            for cid, data in dict(settings.get("definitions", {})).items()
-        }
         self.barcodes = {str(k): str(v) for k, v in dict(settings.get("barcodes", {})).items()}
         self.book = CouponBook(runtime.store, runtime.config.kiosk_id)
+        self.feed = FeedPuller(
+            runtime.store, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e))
+        )
         committed = {row.sale_id for row in runtime.store.list_sales(500)}
         self.book.recover(committed, runtime.clock())
+        self._take_definitions()
+
+    @hookimpl
+    def kiosk_masterdata_applied(self, runtime: Any, version: int) -> None:
+        self._take_definitions()
+
+    def _take_definitions(self) -> None:
+        """``[plugins.coupons.definitions]`` overlaid with the back office's published
+        coupons; a published ``members`` list attaches the coupon to those members."""
+        local = dict(self.runtime.config.plugin_settings(NAME).get("definitions", {}))
+        published = self.runtime.masterdata("coupons")
+        self.definitions = with_published(
+            local, published, CouponTerms.from_mapping, ignore=PUBLISHED_ONLY
+        )
+        for definition_id, fields in entries_by_id(published).items():
+            if definition_id in self.definitions:
+                for member_id in fields.get("members") or ():
+                    self.attach(str(member_id), definition_id)
 
     # --- scanning ------------------------------------------------------------------------
 
@@ -240,6 +263,11 @@ class Plugin:
                 self.book.release(self.runtime.sale_id, self.runtime.clock(), coupon_id)
             self.runtime.checkout.refresh_adjustments()
         return report
+
+    def sync_pull(self, client: Any, token: str) -> int:
+        """Sync step (called by :class:`kiosk.sync.service.SyncService`): pull the coupons
+        other kiosks of the store consumed and reconcile with them."""
+        return self.feed.pull(client, token) if self.feed is not None else 0
 
     # --- internals -----------------------------------------------------------------------
 

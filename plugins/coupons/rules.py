@@ -21,6 +21,10 @@ from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, O
 SCOPES = ("basket", "item", "department")
 
 
+# fields of a coupon published in master data that are the back office's, not its terms
+PUBLISHED_ONLY = ("members", "issued")
+
+
 @dataclass(frozen=True, slots=True)
 class CouponTerms:
     definition_id: str

@@ -4,7 +4,8 @@ Hooks: a member card or app QR is claimed at scan; member prices and points-as-d
 offers settled with the promotions (see :mod:`plugins.promotions.pricing`); points are also a
 tender (``points`` payment method); a committed sale books its points and adds a receipt
 section. The UI reaches the service with :func:`loyalty_for`. Settings: ``[plugins.loyalty]``
-(see docs/loyalty.md).
+(see docs/loyalty.md). With a back office, members and points entries of the store's other
+kiosks arrive through :meth:`Plugin.sync_pull` (see :mod:`plugins.loyalty.sync`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
+from plugins.coupons.sync import FeedPuller
 from plugins.loyalty.errors import ForgedMemberCode, UnknownMember
 from plugins.loyalty.service import LoyaltyService, MemberView
+from plugins.loyalty.sync import LOYALTY_TOPIC, LoyaltyFeed
 from plugins.loyalty.tender import PointsMethod
 from plugins.promotions.pricing import coordinator_present, settle
 
@@ -37,12 +40,19 @@ class Plugin:
         self.service: LoyaltyService | None = None
         self.runtime: Any = None
         self.method: PointsMethod | None = None
+        self.feed: FeedPuller | None = None
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         self.runtime = runtime
         self.service = LoyaltyService(runtime, runtime.config.plugin_settings(NAME))
         self.service.recover()
+        self.feed = FeedPuller(runtime.store, LOYALTY_TOPIC, LoyaltyFeed(self.service).apply)
+
+    def sync_pull(self, client: Any, token: str) -> int:
+        """Sync step (called by :class:`kiosk.sync.service.SyncService`): apply the members
+        and points entries of the store's other kiosks."""
+        return self.feed.pull(client, token) if self.feed is not None else 0
 
     @hookimpl
     def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:

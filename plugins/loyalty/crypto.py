@@ -4,7 +4,8 @@ One 32-byte master key comes from the plugin configuration (``key``, base64) or 
 file (``key_file``) that lives *outside* the database, so a copied ``kiosk.sqlite3`` holds
 only ciphertext and HMAC digests. Separate sub-keys are derived with HKDF for each use, so
 the phone index cannot be turned into a decryption key and vice versa. Every kiosk of a
-store (and the back office) must share the master key for look-ups to agree.
+store must share the master key for look-ups to agree and to open members enrolled at the
+others; the back office never gets it (it relays the sealed blobs it cannot open).
 """
 
 from __future__ import annotations

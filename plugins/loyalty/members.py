@@ -4,6 +4,7 @@ Only three personal fields exist, all optional: name, phone, e-mail (data minimi
 They are stored as one AES-GCM blob; the phone and the card number are also kept as keyed
 HMAC digests so a keypad or a card can find the member without any plaintext on disk.
 A member id (``M`` + 12 hex) is a pseudonym: sales carry it, never a name or a number.
+Enrolments, card links and erasures go to the outbox, sealed, for the store's other kiosks.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from plugins.loyalty import tables as t
 from plugins.loyalty.consent import PurposeNotice
 from plugins.loyalty.crypto import KeyRing, normalize_phone
 from plugins.loyalty.errors import ConsentRequired, ForgedMemberCode, UnknownMember
+from plugins.loyalty.outbox import DELETE, MEMBER_EVENT, emit, member_payload, scrub_member
 
 MEMBER_QR_PREFIX = "KM1."
 
@@ -102,18 +104,20 @@ class MemberDirectory:
                     kiosk_id=self.kiosk_id,
                 )
             )
+            self._emit(session, member_id, at)
         return Enrolment(Member(member_id, **record), self.member_qr(member_id))
 
     def member_qr(self, member_id: str) -> str:
         return f"{MEMBER_QR_PREFIX}{member_id}.{self.keys.member_tag(member_id)}"
 
-    def link_card(self, member_id: str, card_number: str) -> None:
+    def link_card(self, member_id: str, card_number: str, at: datetime) -> None:
         with self.store.transaction() as session:
             session.execute(
                 t.members.update()
                 .where(t.members.c.member_id == member_id)
                 .values(card_index=self.keys.card_index(card_number))
             )
+            self._emit(session, member_id, at)
 
     # --- look-up -------------------------------------------------------------------------
 
@@ -153,12 +157,14 @@ class MemberDirectory:
 
     # --- erasure (APPI 利用停止・消去請求) ---------------------------------------------------
 
-    def erase(self, member_id: str, at: datetime) -> None:
+    def erase(self, member_id: str, at: datetime, *, propagate: bool = True) -> None:
         """Remove every piece of personal data and the links to it; sales stay, anonymised.
 
         The member row keeps only its pseudonymous id and ``deleted`` status (so the id is
         never reissued); points, attached coupons and per-sale member links go. Committed
-        sales keep the pseudonymous id, which no longer leads to a person.
+        sales keep the pseudonymous id, which no longer leads to a person. The sealed data
+        leaves the outbox too; ``propagate`` (a request made here, not one received from
+        another kiosk) sends the tombstone to the back office and the store's kiosks.
         """
         with self.store.transaction() as session:
             if self._find(session, t.members.c.member_id, member_id) is None:
@@ -185,8 +191,23 @@ class MemberDirectory:
             )
             mc = coupon_tables.member_coupons
             session.execute(mc.delete().where(mc.c.member_id == member_id))
+            scrub_member(session, member_id)
+            if propagate:
+                tombstone = {"op": DELETE, "member_id": member_id, "deleted_at": at.isoformat()}
+                emit(session, MEMBER_EVENT, member_id, tombstone, at)
 
     # --- internals -----------------------------------------------------------------------
+
+    def _emit(self, session, member_id: str, at: datetime) -> None:
+        row = self._find(session, t.members.c.member_id, member_id)
+        if row is None:
+            return  # erased meanwhile: nothing of the member may travel
+        consent = session.execute(
+            sa.select(t.consents)
+            .where(t.consents.c.member_id == member_id)
+            .order_by(t.consents.c.id)
+        ).first()
+        emit(session, MEMBER_EVENT, member_id, member_payload(row, consent, self.kiosk_id), at)
 
     def _lookup(self, column, value: str, what: str) -> str:
         with self.store.transaction() as session:

@@ -137,6 +137,7 @@ class Entry:
 class Balance:
     points: int
     expiring: tuple[tuple[datetime, int], ...] = ()  # (expires at, points) soonest first
+    debt: int = 0  # points spent that were not there (offline spends at two kiosks, reversals)
 
     def next_expiry(self) -> tuple[datetime, int] | None:
         return self.expiring[0] if self.expiring else None
@@ -170,7 +171,7 @@ def balance(entries: Iterable[Entry], now: datetime) -> Balance:
         lots = [lot for lot in lots if lot[1] > 0]
     live = [lot for lot in lots if lot[0] is None or lot[0] > now]
     expiring = tuple(sorted((lot[0], lot[1]) for lot in live if lot[0] is not None))
-    return Balance(max(sum(lot[1] for lot in live) - debt, 0), expiring)
+    return Balance(max(sum(lot[1] for lot in live) - debt, 0), expiring, debt)
 
 
 def _expiry_order(lot: Sequence[Any]) -> tuple[int, datetime]:

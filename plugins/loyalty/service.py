@@ -60,7 +60,7 @@ class LoyaltyService:
         self.keys = KeyRing.from_settings(settings, getattr(runtime.config, "data_dir", None))
         self.directory = MemberDirectory(runtime.store, self.keys, runtime.config.kiosk_id)
         self.policy = EarnPolicy.from_settings(settings)
-        self.ledger = PointsLedger(runtime.store, self.policy)
+        self.ledger = PointsLedger(runtime.store, self.policy, runtime.config.kiosk_id)
         self.show_name = bool(settings.get("show_name", False))
         self.card_prefix = str(settings.get("card_prefix", "MB"))
         self.member_prices = {k: int(v) for k, v in dict(settings.get("member_prices", {})).items()}

@@ -1,4 +1,4 @@
-"""The loyalty tables as SQLAlchemy Core objects (created by migration ``loyalty_0001``)."""
+"""The loyalty tables as SQLAlchemy Core objects (migrations ``loyalty_0001``, ``loyalty_0002``)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ points = sa.Table(
     sa.Column("expires_at", sa.DateTime),
     sa.Column("sale_id", sa.String(36)),
     sa.Column("reference", sa.String(64)),
+    sa.Column("entry_id", sa.String(36)),  # loyalty_0002: global id, replicated by the sync
+    sa.Column("kiosk_id", sa.String(32)),  # loyalty_0002: the kiosk that booked the entry
 )
 
 sales = sa.Table(

@@ -4,7 +4,9 @@ This plugin also *settles* every pricing offer on the kiosk (``settles_offers = 
 asks the loyalty and coupon plugins for theirs (member prices, points discount, coupons)
 and turns all of them into adjustments in one deterministic pass (see :mod:`.pricing`), so
 no combination can make a line or the basket negative. Settings: ``[plugins.promotions]``
-with ``markdown_prefix`` and ``[plugins.promotions.rules.<id>]`` (see :mod:`.rules`).
+with ``markdown_prefix`` and ``[plugins.promotions.rules.<id>]`` (see :mod:`.rules`),
+overlaid by the rules the back office publishes in master data (``promotions``: a list of
+``{"id": ..., <rule fields>}``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
+from kiosk.sync.masterdata import with_published
 from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.markdown import Markdown, parse_markdown
 from plugins.promotions.pricing import STAGE_PRICE, Offer, providers, remaining_after, settle
-from plugins.promotions.rules import PromotionRule, load_rules
+from plugins.promotions.rules import PromotionRule
 
 __all__ = ["Plugin", "PromotionRule"]
 
@@ -44,8 +47,19 @@ class Plugin:
     def kiosk_startup(self, runtime: Any) -> None:
         settings = runtime.config.plugin_settings(NAME)
         self.runtime = runtime
-        self.rules = load_rules(settings)
         self.markdown_prefix = settings.get("markdown_prefix")
+        self._take_rules()
+
+    @hookimpl
+    def kiosk_masterdata_applied(self, runtime: Any, version: int) -> None:
+        self._take_rules()
+
+    def _take_rules(self) -> None:
+        """``[plugins.promotions.rules]`` overlaid with the back office's published rules."""
+        local = dict(self.runtime.config.plugin_settings(NAME).get("rules", {}))
+        published = self.runtime.masterdata("promotions")
+        rules = with_published(local, published, PromotionRule.from_mapping)
+        self.rules = tuple(rules[key] for key in sorted(rules))
 
     # --- markdown labels -----------------------------------------------------------------
 

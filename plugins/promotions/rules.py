@@ -120,8 +120,3 @@ class PromotionRule:
                 return self.start <= at < self.end
             return at >= self.start or at < self.end  # crosses midnight
         return True
-
-
-def load_rules(settings: Mapping[str, Any]) -> tuple[PromotionRule, ...]:
-    table = dict(settings.get("rules", {}))
-    return tuple(PromotionRule.from_mapping(rid, data) for rid, data in sorted(table.items()))

@@ -22,6 +22,10 @@ class Recorder:
         self.calls.append(("shutdown", runtime.config.kiosk_id))
 
     @hookimpl
+    def kiosk_masterdata_applied(self, runtime, version):
+        self.calls.append(("masterdata_applied", version))
+
+    @hookimpl
     def kiosk_basket_changed(self, checkout):
         self.calls.append(("basket_changed", checkout.totals.total))
 
@@ -56,6 +60,7 @@ def test_lifecycle_and_event_hooks_follow_the_sale(make_runtime):
     runtime.checkout.approve("S001")
     sale = runtime.pay("cash")
     runtime.report_device_status("printer", "paper near end")
+    runtime.masterdata_applied(7)  # what the sync thread calls after applying version 7
     runtime.finish()
     lines = runtime.receipt_lines(sale)
     runtime.shutdown()
@@ -66,6 +71,7 @@ def test_lifecycle_and_event_hooks_follow_the_sale(make_runtime):
     assert ("attendant_needed", "age_check") in calls
     assert ("sale_completed", 378) in calls
     assert ("device_status", "printer", "paper near end") in calls
+    assert ("masterdata_applied", 7) in calls
     assert calls[-1] == ("shutdown", "K01")
     assert "今回 3 pt" in lines
 

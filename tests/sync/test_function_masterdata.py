@@ -47,11 +47,12 @@ def snapshot(n: int) -> dict:
 
 def test_function_kiosk_fetches_and_applies_the_newest_version(client, bo_db, clock, kiosk_token, store):
     """GIVEN a published version WHEN the kiosk checks THEN it applies it and says so."""
-    version = publish(bo_db, clock, [ONIGIRI, TEA, BEER], promotions=[{"id": "2for1"}], config={"receipt_footer": "ありがとう"})
+    two_for_one = {"id": "2for1", "type": "buy_get", "buy": 1, "get": 1, "skus": [TEA.sku]}
+    version = publish(bo_db, clock, [ONIGIRI, TEA, BEER], promotions=[two_for_one], config={"receipt_footer": "ありがとう"})
     applier = MasterDataApplier(store, client, kiosk_token)
     assert applier.check() == version
     assert {p.sku for p in store.load_catalogue()} == {ONIGIRI.sku, TEA.sku, BEER.sku}
-    assert store.get_config("masterdata.promotions") == [{"id": "2for1"}]
+    assert store.get_config("masterdata.promotions") == [two_for_one]
     assert store.get_config("masterdata.config") == {"receipt_footer": "ありがとう"}
     assert applier.check() is None  # unchanged
     with bo_db.reading() as s:

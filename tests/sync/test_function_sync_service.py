@@ -23,9 +23,11 @@ def _wait(condition, timeout=20.0):
 
 
 def test_sale_reaches_the_back_office_through_the_sync_thread(
-    make_runtime, client, bo_db, kiosk_token
+    client, bo_db, kiosk_token, make_runtime
 ):
     """GIVEN a kiosk with a sync thread WHEN a sale completes THEN the back office stores it once."""
+    # make_runtime is set up last, so torn down first: the sync thread stops before the test
+    # client closes, and no request is cut off holding a database transaction open
     runtime = make_runtime()
     sync = SyncService(
         runtime,

@@ -1,0 +1,103 @@
+"""Coupons across kiosks: the back office's consumed coupons reach every kiosk's reconcile."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.plugins.conftest import RICE, coupon_qr, scan
+from tests.sync.loyalty_sync_shop import Shop
+
+
+@pytest.fixture
+def shop(make_runtime, bo_db, client, clock, tmp_path) -> Shop:
+    return Shop(make_runtime, bo_db, client, clock, tmp_path)
+
+
+def test_a_coupon_used_at_one_kiosk_is_refused_at_the_other_after_its_next_pull(shop):
+    """GIVEN kiosks A and B WHEN A sells with a coupon and both sync THEN B refuses it, and a
+    shopper at B who held it before the pull loses it (and its discount)."""
+    a, b = shop.kiosk("K01"), shop.kiosk("K02")
+    code = coupon_qr("C100", "SHARED-1")
+    scan(a.runtime, RICE)
+    assert "accepted" in scan(a.runtime, code).claim.message_en
+    a.runtime.pay("cash")
+    a.runtime.finish()
+    a.sync_now()
+
+    scan(b.runtime, RICE)
+    assert "accepted" in scan(b.runtime, code).claim.message_en  # B does not know yet
+    assert b.runtime.checkout.totals.total == 2380
+    b.sync_now()  # no hand call to reconcile: the pull does it
+    assert b.runtime.checkout.totals.total == 2480
+    assert scan(b.runtime, code).claim.message_en == "This coupon has already been used."
+    [conflict] = [json.loads(p) for p in b.journal("coupon_conflict")]
+    assert (conflict["local_state"], conflict["remote_kiosk_id"]) == ("reserved", "K01")
+
+    # pulling again brings nothing new and reports nothing new (the cursor moved on)
+    assert b.sync.pullers and all(p(b.sync.client, b.sync.relay.token) == 0 for p in b.sync.pullers)
+    assert len(b.journal("coupon_conflict")) == 1
+
+
+def test_two_kiosks_using_one_coupon_offline_is_reported_on_both(shop):
+    """GIVEN the back office is unreachable WHEN A and B both sell with one coupon THEN after
+    the sync each kiosk journals a coupon_conflict naming the other kiosk's sale."""
+    a, b = shop.kiosk("K01"), shop.kiosk("K02")
+    code = coupon_qr("C100", "RACE-9")
+    sales = {}
+    for kiosk in (a, b):
+        scan(kiosk.runtime, RICE)
+        assert "accepted" in scan(kiosk.runtime, code).claim.message_en
+        sales[kiosk.runtime.config.kiosk_id] = kiosk.runtime.pay("cash").sale_id
+        kiosk.runtime.finish()
+
+    a.sync_now()
+    b.sync_now()
+    a.sync_now()
+    for kiosk, other in ((a, "K02"), (b, "K01")):
+        [conflict] = [json.loads(p) for p in kiosk.journal("coupon_conflict")]
+        assert conflict["local_state"] == "consumed"
+        assert (conflict["remote_kiosk_id"], conflict["remote_sale_id"]) == (other, sales[other])
+
+
+def test_the_sync_threads_carry_a_used_coupon_to_the_other_kiosk_unaided(shop):
+    """GIVEN both kiosks running their sync threads WHEN A sells with a coupon THEN B's
+    thread pulls it once its own outbox is drained, and B refuses the coupon."""
+    a, b = shop.kiosk("K01"), shop.kiosk("K02")
+    for kiosk in (a, b):
+        kiosk.sync.relay.idle_s = 0.05
+        kiosk.sync.start()
+    try:
+        code = coupon_qr("C100", "THREAD-1")
+        scan(a.runtime, RICE)
+        scan(a.runtime, code)
+        a.runtime.pay("cash")
+        a.runtime.finish()
+        deadline = time.monotonic() + 30
+        while b.runtime.store.get_config("sync.feed.coupons", 0) == 0:
+            assert time.monotonic() < deadline, "B never pulled the coupon"
+            time.sleep(0.05)
+    finally:
+        for kiosk in (a, b):
+            kiosk.sync.stop()
+    scan(b.runtime, RICE)
+    assert scan(b.runtime, code).claim.message_en == "This coupon has already been used."
+
+
+def test_the_feed_answers_only_enrolled_kiosks_and_known_topics(shop, client):
+    a = shop.kiosk("K01")
+    url = "/api/v1/sync/feed/coupons"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer K01.wrong"}).status_code == 401
+    good = {"Authorization": f"Bearer {a.sync.relay.token}"}
+    assert client.get("/api/v1/sync/feed/members", headers=good).status_code == 404
+    assert client.get(url, params={"limit": 0}, headers=good).status_code == 422
+    assert client.get(url, headers=good).json() == {
+        "topic": "coupons",
+        "head": 0,
+        "entries": [],
+        "next": 0,
+        "more": False,
+    }
