@@ -17,6 +17,7 @@ from kiosk.backoffice import (
     customers_api,
     customers_web,
     loyalty_sync_api,
+    loyalty_web,
     taxfree_web,
     web,
     web_ops,
@@ -69,6 +70,7 @@ def create_app(
     app.include_router(console_api.router)
     app.include_router(console_web.router)
     app.include_router(loyalty_sync_api.router)
+    app.include_router(loyalty_web.router)
     app.include_router(customers_api.router)
     app.include_router(customers_web.router)
     app.include_router(taxfree_web.router)

@@ -125,7 +125,8 @@ def customers_page(
     )
     body = (
         f"<p>Members with a sale in the last {customers.WINDOW_DAYS} days, scored by recency, frequency "
-        f"and spend (RFM). 直近{customers.WINDOW_DAYS}日に購入のある会員。</p>"
+        f"and spend (RFM). 直近{customers.WINDOW_DAYS}日に購入のある会員。 "
+        '<a href="/loyalty" id="points-to-settle">Points to settle ポイント要確認 →</a></p>'
         + f'<h2>Segments セグメント別</h2><div id="segments">{cards}</div>'
         + bar_chart(
             [(_segment(name), n) for name, n in result.segments.items()],

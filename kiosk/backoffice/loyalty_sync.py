@@ -28,6 +28,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
+from kiosk.backoffice.audit import record
+from kiosk.backoffice.errors import InvalidInput, NotFound
 from kiosk.backoffice.event_handlers import handles
 from kiosk.backoffice.ingest import OutboxEvent
 from kiosk.backoffice.loyalty_sync_models import (
@@ -331,6 +333,32 @@ def _check_overdraw(session: Session, kiosk: KioskRow, member_id: str, now: date
     log.warning(
         "points overdraw: member %s is %d points short after kiosks' entries met", member_id, debt
     )
+
+
+def open_overdraws(session: Session) -> list[OverdrawRow]:
+    """Overdraws no one has settled yet, oldest first."""
+    return list(
+        session.scalars(
+            select(OverdrawRow).where(OverdrawRow.resolved_at.is_(None)).order_by(OverdrawRow.id)
+        )
+    )
+
+
+def settle_overdraw(session: Session, overdraw_id: int, actor: str, note: str, now: datetime) -> None:
+    """A manager has dealt with an overdraw (asked the member, wrote the points off…).
+
+    Nothing is changed in the points: the note says what was done, and the audit log keeps it.
+    """
+    row = session.get(OverdrawRow, overdraw_id)
+    if row is None or row.resolved_at is not None:
+        raise NotFound(f"no open overdraw {overdraw_id}")
+    if not note.strip():
+        raise InvalidInput("say what was done (a note) before marking it settled")
+    row.resolved_at = now
+    record(
+        session, now, actor, "loyalty.overdraw_settled", row.member_id,
+        {"overdraw": row.id, "debt": row.debt, "kiosks": row.kiosks, "note": note.strip()[:200]},
+    )  # fmt: skip
 
 
 # --- input checks -------------------------------------------------------------------------

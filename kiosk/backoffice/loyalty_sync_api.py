@@ -15,8 +15,8 @@ from sqlalchemy import select
 from kiosk.backoffice.api import KioskToken, Manager, bo
 from kiosk.backoffice.auth import authenticate_kiosk
 from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.loyalty_sync import TOPICS, feed_page, member_balance
-from kiosk.backoffice.loyalty_sync_models import LoyaltyProblemRow, MemberRow, OverdrawRow
+from kiosk.backoffice.loyalty_sync import TOPICS, feed_page, member_balance, open_overdraws
+from kiosk.backoffice.loyalty_sync_models import LoyaltyProblemRow, MemberRow
 
 router = APIRouter(prefix="/api/v1")
 MAX_PAGE = 1000
@@ -40,12 +40,11 @@ def pull_feed(
 def overdraws(request: Request, _: Manager) -> dict[str, Any]:
     """Members whose points went below zero when kiosks' offline spends met (unresolved)."""
     with bo(request).db.reading() as session:
-        rows = session.scalars(
-            select(OverdrawRow).where(OverdrawRow.resolved_at.is_(None)).order_by(OverdrawRow.id)
-        )
+        rows = open_overdraws(session)
         return {
             "overdraws": [
                 {
+                    "id": r.id,
                     "member_id": r.member_id,
                     "store_id": r.store_id,
                     "debt": r.debt,

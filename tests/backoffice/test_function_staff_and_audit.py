@@ -45,7 +45,7 @@ def test_function_changes_are_audited(client, staff, bo_db):
     enrolled = client.post("/kiosks/enrol", data={"kiosk_id": "K07", "store_id": "S01"})
     assert 'id=\'token\'' in enrolled.text or "id='token'" in enrolled.text
     client.post("/kiosks/revoke", data={"kiosk_id": "K07"})
-    client.post("/masterdata/settings", data={"key": "coupons", "value": '[{"code": "C1"}]'})
+    client.post("/masterdata/settings", data={"key": "coupons", "value": '[{"id": "C1", "amount_off": 100}]'})
     with bo_db.reading() as s:
         actions = [(a.actor, a.action) for a in s.scalars(select(AuditRow).order_by(AuditRow.id))]
     for expected in (("admin", "staff.add"), ("admin", "kiosk.enrol"), ("admin", "kiosk.revoke"), ("admin", "settings.coupons")):
