@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -62,6 +64,7 @@ class PluginHost:
         self.deadline_s = deadline_s
         self.problems: list[PluginProblem] = []
         self._lock = threading.Lock()
+        self._workers = _HookWorkers()
 
     # --- loading -------------------------------------------------------------------------
 
@@ -128,26 +131,16 @@ class PluginHost:
             if value is not None:
                 yield value
 
-    @staticmethod
-    def _call_one(function: Any, args: dict[str, Any], deadline_s: float) -> tuple[bool, Any]:
-        outcome: dict[str, Any] = {}
-
-        def run() -> None:
-            try:
-                outcome["value"] = function(**args)
-            except BaseException as exc:
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=run, name=f"hook-{function.__name__}", daemon=True)
-        worker.start()
-        worker.join(deadline_s)
-        if worker.is_alive():
+    def _call_one(self, function: Any, args: dict[str, Any], deadline_s: float) -> tuple[bool, Any]:
+        future = self._workers.submit(lambda: function(**args))
+        done, _ = wait([future], timeout=deadline_s)
+        if not done:
             return False, f"did not answer within {deadline_s:g} s (abandoned)"
-        if "error" in outcome:
-            exc = outcome["error"]
+        exc = future.exception()
+        if exc is not None:
             log.error("hook %s raised", function.__qualname__, exc_info=exc)
             return False, f"raised {type(exc).__name__}: {exc}"
-        return True, outcome.get("value")
+        return True, future.result()
 
     def _disable(self, name: str, hook_name: str, message: str) -> None:
         plugin = self.pm.get_plugin(name)
@@ -160,3 +153,39 @@ class PluginHost:
         with self._lock:
             self.problems.append(problem)
         log.error(problem.staff_message())
+
+
+class _HookWorkers:
+    """Daemon threads that run hook calls, reused from call to call.
+
+    Every implementation runs off the caller's thread so that a hang can be abandoned at its
+    deadline; starting a new thread for each of the dozens of calls a scan makes cost more
+    than the plugins' own work. A call that hangs keeps its thread (abandoned, like before),
+    a nested call (a hook that triggers another hook) gets another idle or new thread, and
+    daemon threads never hold up the kiosk's exit (concurrent.futures' pool would).
+    """
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._idle = 0
+        self._lock = threading.Lock()
+
+    def submit(self, call: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+            else:
+                threading.Thread(target=self._work, name="kiosk-hook", daemon=True).start()
+        self._tasks.put((call, future))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            call, future = self._tasks.get()
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to the caller, which disables the plugin
+                future.set_exception(exc)
+            with self._lock:
+                self._idle += 1
