@@ -18,6 +18,7 @@ from kiosk.backoffice import (
     customers_web,
     loyalty_sync_api,
     loyalty_web,
+    report_archive_web,
     taxfree_web,
     web,
     web_ops,
@@ -59,9 +60,12 @@ class Backoffice:
 
 
 def create_app(
-    db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None, console: ConsoleSettings | None = None
+    db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None, console: ConsoleSettings | None = None,
+    *, archive_reports: bool = False,
 ) -> FastAPI:
-    app = FastAPI(title="Kiosk back office", version="1", docs_url="/api/docs", redoc_url=None)
+    """``archive_reports`` runs the report archive's scheduler thread while the server runs."""
+    lifespan = report_archive_web.lifespan if archive_reports else None
+    app = FastAPI(title="Kiosk back office", version="1", docs_url="/api/docs", redoc_url=None, lifespan=lifespan)
     app.state.bo = Backoffice(db, clock, host)
     app.state.console_bus, app.state.console_settings = ChangeBus(), console or ConsoleSettings()
     app.include_router(api.router)
@@ -74,6 +78,7 @@ def create_app(
     app.include_router(customers_api.router)
     app.include_router(customers_web.router)
     app.include_router(taxfree_web.router)
+    app.include_router(report_archive_web.router)
 
     @app.exception_handler(BackofficeError)
     async def _typed_error(request: Request, exc: BackofficeError) -> Response:

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import os
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from kiosk.backoffice.db import DEFAULT_URL
@@ -70,7 +70,20 @@ def _parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=_import)
     sub.add_parser("publish", help="publish the master data as a new version").set_defaults(handler=_publish)
     sub.add_parser("verify-audit", help="check the audit log's hash chain").set_defaults(handler=_verify_audit)
+
+    report_cmds = sub.add_parser("reports", help="the report archive").add_subparsers(required=True, metavar="ACTION")
+    generate = report_cmds.add_parser("generate", help="archive the daily and monthly reports of closed periods (for cron)")
+    generate.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="no business day after this one")
+    generate.add_argument("--recheck-all", action="store_true", help="look for late sales in every archived day, not the last 35")
+    generate.set_defaults(handler=_generate_reports)
     return parser
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: use YYYY-MM-DD") from None
 
 
 def _db(args: argparse.Namespace):
@@ -88,7 +101,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         uvicorn.run("kiosk.backoffice.cli:app_from_env", factory=True, host=args.host, port=args.port, workers=args.workers)
     else:
-        uvicorn.run(create_app(_db(args)), host=args.host, port=args.port)
+        uvicorn.run(create_app(_db(args), archive_reports=True), host=args.host, port=args.port)
     return 0
 
 
@@ -97,7 +110,7 @@ def app_from_env():
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.db import Database
 
-    return create_app(Database(os.environ.get("DATABASE_URL", DEFAULT_URL)))
+    return create_app(Database(os.environ.get("DATABASE_URL", DEFAULT_URL)), archive_reports=True)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -173,6 +186,21 @@ def _publish(args: argparse.Namespace) -> int:
     with _db(args).transaction() as session:
         row = masterdata.publish(session, datetime.now(), "cli")
     print(f"published master data version {row.version} ({len(row.snapshot['products'])} products)")
+    return 0
+
+
+def _generate_reports(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.report_archive import RECHECK, describe, generate
+
+    def progress(i, n, period, done) -> None:
+        print(f"[{i}/{n}] {describe(done) if done else f'{period.kind} {period.period}: stored by another process'}", flush=True)
+
+    db = _db(args)
+    try:
+        run = generate(db, datetime.now(), until=args.until, recheck=None if args.recheck_all else RECHECK, limit=None, progress=progress)
+    finally:
+        db.close()
+    print(f"archived {len(run.archived)} report(s)")
     return 0
 
 

@@ -35,6 +35,7 @@ NAV = (
     ("/console", "Console 監視"),
     ("/reports/daily", "Daily 日報"),
     ("/reports/monthly", "Monthly 月報"),
+    ("/reports/archive", "Archive 帳票保管"),
     ("/reports/pl", "P&L 部門損益"),
     ("/settlement", "Settlement 精算"),
     ("/inventory", "Inventory 在庫"),

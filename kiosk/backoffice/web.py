@@ -169,16 +169,32 @@ def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLRespo
         f'<a href="?day={d - timedelta(days=1)}">← prev</a> <a href="?day={d + timedelta(days=1)}">next →</a> '
         f'<a href="/reports/daily.csv?day={d}">CSV</a></form>'
     )
-    body = (
-        nav
-        + f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
+    return page(f"Daily report {d}", nav + daily_body(r), staff)
+
+
+def daily_body(r: reports.DayReport) -> str:
+    """The day report without the page's date picker (shared with the report archive)."""
+    return (
+        f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
         + f'<div class="card">Tax<b>{yen(r.tax_total)}</b></div>'
         + _day_tables(r)
         + "<h2>By department 部門別</h2>"
         + table(("Department", "Qty", "Amount ¥"), r.by_department)
         + "".join(f"<section>{escape(str(s))}</section>" for s in r.sections)
     )
-    return page(f"Daily report {d}", body, staff)
+
+
+DAILY_CSV_COLUMNS = ("section", "key", "count", "amount")
+
+
+def daily_csv_rows(r: reports.DayReport) -> list[tuple[str, str, int | str, int]]:
+    rows: list[tuple[str, str, int | str, int]] = [("total", "", r.sales, r.total)]
+    rows += [("hour", f"{h:02d}", n, t) for h, n, t in r.by_hour]
+    rows += [("kiosk", k, n, t) for k, n, t in r.by_kiosk]
+    rows += [("payment", m, n, a) for m, n, a in r.by_payment]
+    rows += [("tax", f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax]
+    rows += [("department", dep, q, a) for dep, q, a in r.by_department]
+    return rows
 
 
 @router.get("/reports/daily.csv")
@@ -186,13 +202,7 @@ def daily_csv(request: Request, _: Manager, day: str | None = None) -> Response:
     d = bo(request).day(day)
     with bo(request).db.reading() as session:
         r = reports.day_report(session, d)
-    rows = [("total", "", r.sales, r.total)]
-    rows += [("hour", f"{h:02d}", n, t) for h, n, t in r.by_hour]
-    rows += [("kiosk", k, n, t) for k, n, t in r.by_kiosk]
-    rows += [("payment", m, n, a) for m, n, a in r.by_payment]
-    rows += [("tax", f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax]
-    rows += [("department", dep, q, a) for dep, q, a in r.by_department]
-    return csv_response(f"daily-{d}.csv", exports.to_csv(("section", "key", "count", "amount"), rows))
+    return csv_response(f"daily-{d}.csv", exports.to_csv(DAILY_CSV_COLUMNS, daily_csv_rows(r)))
 
 
 def _month(request: Request, month: str | None) -> tuple[int, int]:
@@ -208,15 +218,28 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
     with bo(request).db.reading() as session:
         r = reports.month_report(session, year, mon)
     label = f"{year}-{mon:02d}"
-    rows = [(d["day"], d["sales"], d["total"], d["gross_standard"], d["tax_standard"], d["gross_reduced"], d["tax_reduced"]) for d in r.days]
-    body = (
+    picker = (
         f'<form><input type="month" name="month" value="{label}"><button>Show</button> '
         f'<a href="/reports/monthly.csv?month={label}">CSV</a></form>'
-        + f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
+    )
+    return page(f"Monthly report {label}", picker + monthly_body(r), staff)
+
+
+MONTHLY_CSV_COLUMNS = ("day", "sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced")
+
+
+def monthly_body(r: reports.MonthReport) -> str:
+    """The month report without the page's month picker (shared with the report archive)."""
+    rows = [[d[c] for c in MONTHLY_CSV_COLUMNS] for d in r.days]
+    return (
+        f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
         + bar_chart([(d["day"][-2:], d["total"]) for d in r.days], title="sales by day")
         + table(("Day", "Sales", "Total ¥", "10% gross", "10% tax", "8% gross", "8% tax"), rows)
     )
-    return page(f"Monthly report {label}", body, staff)
+
+
+def monthly_csv_text(r: reports.MonthReport) -> str:
+    return exports.to_csv(MONTHLY_CSV_COLUMNS, ([d[c] for c in MONTHLY_CSV_COLUMNS] for d in r.days))
 
 
 @router.get("/reports/monthly.csv")
@@ -224,8 +247,7 @@ def monthly_csv(request: Request, _: Manager, month: str | None = None) -> Respo
     year, mon = _month(request, month)
     with bo(request).db.reading() as session:
         r = reports.month_report(session, year, mon)
-    cols = ("day", "sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced")
-    return csv_response(f"monthly-{year}-{mon:02d}.csv", exports.to_csv(cols, ([d[c] for c in cols] for d in r.days)))
+    return csv_response(f"monthly-{year}-{mon:02d}.csv", monthly_csv_text(r))
 
 
 @router.get("/reports/pl")

@@ -8,11 +8,12 @@ from posting here with it.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from kiosk.backoffice import audit, auth, inventory, masterdata, settlement
 from kiosk.backoffice.api import Admin, Attendant, Manager, bo
@@ -47,18 +48,8 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
     d = bo(request).day(day)
     with bo(request).db.reading() as session:
         kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
-        done = {s.kiosk_id: s for s in settlement.settlements(session, d)}
-        expected = {k: settlement.cash_sales(session, k, d) for k in kiosks}
-    rows = []
-    for k in kiosks:
-        s = done.get(k)
-        if s:
-            cls = "ok" if s.discrepancy == 0 else "bad"
-            rows.append((k, expected[k], s.float_amount, s.expected_cash, s.counted_cash, Raw(f'<span class="{cls}">{s.discrepancy:+,}</span>'), s.counted_by))
-        else:
-            rows.append((k, expected[k], "", "", "", "not settled", ""))
-    body = f'<form><input type="date" name="day" value="{d}"><button>Show</button></form>'
-    body += table(("Kiosk", "Cash sales", "Float", "Expected", "Counted", "Discrepancy 過不足", "By"), rows, id_="settlements")
+        settled = settlement_table(session, d)
+    body = f'<form><input type="date" name="day" value="{d}"><button>Show</button></form>' + settled
     denominations = "".join(
         f'<label>¥{d_:,} × <input name="d{d_}" type="number" min="0" value="0" size="4"></label> ' for d_ in settlement.DENOMINATIONS
     )
@@ -68,6 +59,22 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
 <label>Float 釣銭準備金 <input name="float_amount" type="number" value="30000"></label><br>{denominations}
 <button>Record settlement</button></form>"""
     return page(f"Settlement 精算 {d}", body, staff)
+
+
+def settlement_table(session: Session, day: date) -> str:
+    """Each kiosk's settlement of the day (the page and the archived daily report show it)."""
+    kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
+    done = {s.kiosk_id: s for s in settlement.settlements(session, day)}
+    rows = []
+    for k in kiosks:
+        expected = settlement.cash_sales(session, k, day)
+        s = done.get(k)
+        if s:
+            cls = "ok" if s.discrepancy == 0 else "bad"
+            rows.append((k, expected, s.float_amount, s.expected_cash, s.counted_cash, Raw(f'<span class="{cls}">{s.discrepancy:+,}</span>'), s.counted_by))
+        else:
+            rows.append((k, expected, "", "", "", "not settled", ""))
+    return table(("Kiosk", "Cash sales", "Float", "Expected", "Counted", "Discrepancy 過不足", "By"), rows, id_="settlements")
 
 
 @router.post("/settlement")
