@@ -16,6 +16,12 @@ What is timed, per scan (all ``time.perf_counter``):
 * **apply**: how long ``Controller.apply`` itself took on the UI thread.
 * **Checkout.scan** / **runtime.handle_scan**: the raw domain call and the runtime call
   (worker thread) of the same scans.
+* **frame CPU** of that frame (``time.thread_time`` / ``time.process_time``, so other
+  processes loading the machine do not count): the UI thread's Kivy work before drawing
+  (clock, apply, layout, label text), the UI thread while drawing and flipping (walking the
+  canvas, issuing GL calls, uploading label textures), and what the rest of the process
+  burnt meanwhile — with Mesa's llvmpipe that is its rasteriser threads, i.e. the cost of
+  having no GPU. The renderer string is printed first so a reader knows which case it is.
 
 Each ``--maxfps`` value is one phase of the same run (``Clock`` is global, so the limiter is
 switched between phases): ``60`` is what the kiosk runs with (frames are quantised to the
@@ -54,6 +60,28 @@ def describe(name: str, values: list[float], note: str = "", digits: int = 2) ->
     )
 
 
+def renderer_line(window) -> str:
+    """Which OpenGL renderer draws the frames: a GPU, or a software rasteriser."""
+    from kivy.graphics.opengl import GL_RENDERER, GL_VERSION, glGetString
+
+    renderer = glGetString(GL_RENDERER).decode(errors="replace")
+    version = glGetString(GL_VERSION).decode(errors="replace")
+    knobs = " ".join(
+        f"{k}={os.environ[k]}" for k in ("LP_NUM_THREADS", "GALLIUM_DRIVER") if k in os.environ
+    )
+    software = any(name in renderer for name in ("llvmpipe", "softpipe", "swrast"))
+    return (
+        f"renderer: {renderer} (OpenGL {version}){' — software rasteriser' if software else ''};"
+        f" window {window.size[0]}x{window.size[1]}; {os.cpu_count()} CPUs"
+        + (f"; {knobs}" if knobs else "")
+    )
+
+
+def cpu_clocks() -> tuple[float, float]:
+    """(this thread's CPU time, the whole process's CPU time), seconds."""
+    return time.thread_time(), time.process_time()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="scan-to-screen latency")
     parser.add_argument("--scans", type=int, default=500, help="scans per phase")
@@ -85,6 +113,7 @@ def main() -> int:
 
     EventLoop.ensure_window()
     window = EventLoop.window
+    print(renderer_line(window))
     runtime = build_runtime(load_config(data_dir=tempfile.mkdtemp(prefix="kiosk-bench-")))
     app = make_app_class()(runtime, load_theme("default"), settings, catch_errors=False)
     app._run_prepare()
@@ -126,12 +155,15 @@ def main() -> int:
 
     ctl.apply = timed_apply
 
-    frames: list[tuple[float, float, bool]] = []  # (draw started, flip returned, line shown)
-    drawing = {"start": 0.0, "shown": False}
+    # (draw started, flip returned, line shown, (UI CPU before drawing, UI CPU drawing,
+    # process CPU drawing)); one per presented frame
+    frames: list[tuple[float, float, bool, tuple[float, float, float]]] = []
+    drawing = {"start": 0.0, "shown": False, "idle": (0.0, 0.0), "draw": (0.0, 0.0)}
     real_flip = window.flip
 
     def on_draw(*_args):
         drawing["start"] = time.perf_counter()
+        drawing["draw"] = cpu_clocks()
         rv = shopping.ids.basket
         drawing["shown"] = (
             app.root.manager.current == "shopping"
@@ -141,7 +173,9 @@ def main() -> int:
 
     def timed_flip():
         real_flip()
-        frames.append((drawing["start"], time.perf_counter(), drawing["shown"]))
+        end, (thread0, process0), (thread1, _) = cpu_clocks(), drawing["draw"], drawing["idle"]
+        cpu = (thread0 - thread1, end[0] - thread0, end[1] - process0)
+        frames.append((drawing["start"], time.perf_counter(), drawing["shown"], cpu))
 
     window.fbind("on_draw", on_draw)
     window.flip = timed_flip
@@ -155,16 +189,20 @@ def main() -> int:
 
     LabelBase._render_real = counted_render
 
+    def idle() -> None:
+        drawing["idle"] = cpu_clocks()
+        EventLoop.idle()
+
     def pump(n: int) -> None:
         for _ in range(n):
-            EventLoop.idle()
+            idle()
 
     def cancel_sale() -> None:
         ctl.run(runtime.cancel)
         ctl.worker.wait_idle(5)
         deadline = time.perf_counter() + 5
         while ctl.item_count and time.perf_counter() < deadline:
-            EventLoop.idle()
+            idle()
         pump(10)
 
     pump(10)
@@ -182,6 +220,9 @@ def main() -> int:
         screen: list[float] = []
         apply_took: list[float] = []
         frame_draw: list[float] = []
+        cpu_kivy: list[float] = []
+        cpu_draw: list[float] = []
+        cpu_other: list[float] = []
         per_scan_renders: list[int] = []
         domain.clear()
         handle.clear()
@@ -199,7 +240,7 @@ def main() -> int:
             deadline = start + 10.0
             frame = None
             while time.perf_counter() < deadline:
-                EventLoop.idle()
+                idle()
                 if applied["count"] >= expected and applied["at"] >= start:
                     frame = next((f for f in frames[nframes:] if f[0] >= applied["at"]), None)
                     if frame is not None:
@@ -218,6 +259,10 @@ def main() -> int:
             apply_took.append(applied["took"])
             screen.append(frame[1] - start)
             frame_draw.append(frame[1] - frame[0])
+            kivy_cpu, draw_cpu, process_cpu = frame[3]
+            cpu_kivy.append(kivy_cpu)
+            cpu_draw.append(draw_cpu)
+            cpu_other.append(max(0.0, process_cpu - draw_cpu))
             per_scan_renders.append(renders[0] - renders_before)
             if i % args.basket == args.basket - 1:  # a shopper has < 100 lines
                 cancel_sale()
@@ -230,6 +275,9 @@ def main() -> int:
                 "screen": screen,
                 "apply": apply_took,
                 "frame": frame_draw,
+                "cpu_kivy": cpu_kivy,
+                "cpu_draw": cpu_draw,
+                "cpu_other": cpu_other,
                 "renders": per_scan_renders,
                 "domain": list(domain),
                 "handle": list(handle),
@@ -254,6 +302,17 @@ def main() -> int:
         print(describe("scan → model", r["model"], "   (line in the controller)"))
         print(describe("  apply (UI thread)", r["apply"]))
         print(describe("  draw + flip", r["frame"], "   (of that frame)"))
+        print("frame CPU time (that frame; other processes on the machine do not count)")
+        print(describe("  UI: Kivy work", r["cpu_kivy"], "   (clock, apply, layout, text)"))
+        print(describe("  UI: draw + flip", r["cpu_draw"], "   (canvas, GL calls, uploads)"))
+        print(describe("  other threads", r["cpu_other"], "   (meanwhile: the rasteriser)"))
+        if r["cpu_other"]:
+            ui = statistics.median(r["cpu_kivy"]) + statistics.median(r["cpu_draw"])
+            other = statistics.median(r["cpu_other"])
+            print(
+                f"  p50 split: UI thread {ui * 1000:.1f} ms, other threads {other * 1000:.1f} ms"
+                f" ({other / (ui + other):.0%} of the frame's CPU)"
+            )
         print(describe("runtime.handle_scan", r["handle"], digits=3))
         print(describe("Checkout.scan", r["domain"], digits=3))
         if r["renders"]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from kivy.core.text import Label as CoreLabel
+from kivy.metrics import dp
 
 from kiosk.domain.scan import Scan, Symbology
 
@@ -99,7 +100,7 @@ def test_large_text_keeps_names_readable(kiosk_factory, theme: str) -> None:
     shopping = kiosk.screen("shopping")
     for wid in ("lookup", "code", "help", "cancel"):
         button = shopping.ids[wid]
-        width, height = button.text_size
+        width, height = button.text_size[0], button.height - dp(6)
         label = CoreLabel(
             text=button.text,
             font_size=button.font_size,
