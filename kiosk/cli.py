@@ -119,13 +119,18 @@ def _sales_list(config: KioskConfig, args: argparse.Namespace) -> int:
 
 def _journal_verify(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.app import open_store
+    from kiosk.sync.anchor import verify_anchors
 
-    check = open_store(config, seed_demo=False).verify_journal()
+    store = open_store(config, seed_demo=False)
+    check = store.verify_journal()
     if check.ok:
         print(f"journal OK: {check.rows} rows, hash chain intact")
-        return 0
-    print(f"journal TAMPERED at row {check.first_bad_seq}: {check.problem}", file=sys.stderr)
-    return 1
+    else:
+        print(f"journal TAMPERED at row {check.first_bad_seq}: {check.problem}", file=sys.stderr)
+    anchored, lines = verify_anchors(store, config.backoffice_url, config.backoffice_token)
+    for line in lines:
+        print(line, file=sys.stdout if anchored else sys.stderr)
+    return 0 if check.ok and anchored else 1
 
 
 def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiosk.backoffice import exports, masterdata, reports
+from kiosk.backoffice import exports, journal_anchor, masterdata, reports
 from kiosk.backoffice.auth import Role, authenticate_kiosk, require, staff_for_session
 from kiosk.backoffice.errors import BadKioskToken, InvalidInput
 from kiosk.backoffice.ingest import OutboxEvent, ingest
@@ -79,7 +79,21 @@ def sync_status(request: Request, token: KioskToken) -> dict[str, Any]:
     """The kiosk's ``last_seq`` as the back office has it (a cheap reachability probe)."""
     with bo(request).db.reading() as session:
         kiosk = authenticate_kiosk(session, token)
-        return {"kiosk_id": kiosk.kiosk_id, "last_seq": kiosk.last_seq}
+        anchor = journal_anchor.current_anchor(session, kiosk.kiosk_id)
+        return {
+            "kiosk_id": kiosk.kiosk_id,
+            "last_seq": kiosk.last_seq,
+            "journal_anchor": anchor.to_json() if anchor else None,
+        }
+
+
+@router.post("/sync/journal-head")
+def post_journal_head(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
+    """Report the kiosk's journal head; answers the verdict and the anchor (see journal_anchor)."""
+    backoffice = bo(request)
+    with backoffice.db.transaction() as session:
+        kiosk = authenticate_kiosk(session, token, lock=True)
+        return journal_anchor.report(session, kiosk, body, backoffice.clock())
 
 
 @router.get("/masterdata/current")

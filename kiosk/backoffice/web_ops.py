@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import audit, auth, inventory, masterdata, settlement
+from kiosk.backoffice import audit, auth, inventory, journal_anchor, masterdata, settlement
 from kiosk.backoffice.api import Admin, Attendant, Manager, bo
 from kiosk.backoffice.auth import Role
 from kiosk.backoffice.errors import InvalidInput
@@ -185,11 +185,12 @@ async def settings_submit(request: Request, staff: Manager) -> Response:
 @router.get("/kiosks")
 def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
+        journals = journal_anchor.kiosk_states(session)
         rows = [
-            (k.kiosk_id, k.store_id, k.name, k.last_seq, k.last_seen_at or "", "revoked" if k.revoked_at else "active")
+            (k.kiosk_id, k.store_id, k.name, k.last_seq, k.last_seen_at or "", "revoked" if k.revoked_at else "active", journals.get(k.kiosk_id, ""))
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
-    body = table(("Kiosk", "Store", "Name", "Last seq", "Last seen", "State"), rows, id_="kiosks")
+    body = table(("Kiosk", "Store", "Name", "Last seq", "Last seen", "State", "Journal 電子ジャーナル"), rows, id_="kiosks")
     body += """<h2>Enrol or revoke (admin)</h2><form method="post" action="/kiosks/enrol" class="inline">
 <input name="kiosk_id" placeholder="K01" required><input name="store_id" placeholder="S01" value="S01"><button>Enrol (shows token once)</button></form>
 <form method="post" action="/kiosks/revoke" class="inline"><input name="kiosk_id" placeholder="K01" required><button>Revoke</button></form>"""

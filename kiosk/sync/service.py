@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from kiosk.sync.anchor import AnchorReporter
 from kiosk.sync.masterdata import MasterDataApplier, MasterDataError
 from kiosk.sync.relay import CycleOutcome, OutboxRelay, RelayAlert
 
@@ -44,11 +45,14 @@ class SyncService:
             for plugin in runtime.host.pm.get_plugins()
             if callable(getattr(plugin, "sync_pull", None))
         ]
+        self.anchor = AnchorReporter(runtime.store, self.client, token)
+        self.pullers.append(self.anchor.sync_pull)
         self.relay.subscribe(self._on_alert)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
 
     def start(self) -> None:
+        self.anchor.check_at_startup()
         self._thread.start()
 
     def stop(self, flush_batches: int = 10) -> None:
