@@ -64,7 +64,9 @@ def generate(url: str, n: int, days: int) -> None:
                 for sale, payment in rows(n, days):
                     sales_copy.write_row(sale)
                     payments.append(payment)
-            with cur.copy("COPY bo_sale_payments (sale_id, business_date, kiosk_id, method, amount) FROM STDIN") as pay_copy:
+            with cur.copy(
+                "COPY bo_sale_payments (sale_id, business_date, kiosk_id, method, amount) FROM STDIN"
+            ) as pay_copy:
                 for p in payments:
                     pay_copy.write_row(p)
             raw.commit()
@@ -96,8 +98,14 @@ def generate(url: str, n: int, days: int) -> None:
 
 def _sqlite_insert(cur, sales, payments) -> None:
     marks = ", ".join("?" * len(COLUMNS))
-    cur.executemany(f"INSERT INTO bo_sales ({', '.join(COLUMNS)}) VALUES ({marks})", [tuple(str(v) if isinstance(v, datetime) else v for v in s) for s in sales])
-    cur.executemany("INSERT INTO bo_sale_payments (sale_id, business_date, kiosk_id, method, amount) VALUES (?, ?, ?, ?, ?)", payments)
+    cur.executemany(
+        f"INSERT INTO bo_sales ({', '.join(COLUMNS)}) VALUES ({marks})",
+        [tuple(str(v) if isinstance(v, datetime) else v for v in s) for s in sales],
+    )
+    cur.executemany(
+        "INSERT INTO bo_sale_payments (sale_id, business_date, kiosk_id, method, amount) VALUES (?, ?, ?, ?, ?)",
+        payments,
+    )
 
 
 def main() -> None:

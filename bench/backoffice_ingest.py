@@ -54,7 +54,9 @@ def run(url: str, sales: int, kiosks: int, threads: int, batch: int) -> float:
             sale = make_sale(n, start + timedelta(seconds=n * 7), kiosk_id=kiosk_id)
             doc = sale.to_document() | {"sale_id": str(uuid.uuid4())}
             events.append({"seq": n, "event_id": str(uuid.uuid4()), "kind": "sale", "payload": doc})
-        payloads[kiosk_id] = [{"events": events[i : i + batch]} for i in range(0, len(events), batch)]
+        payloads[kiosk_id] = [
+            {"events": events[i : i + batch]} for i in range(0, len(events), batch)
+        ]
     app = create_app(db)
     ids = list(tokens)
 
@@ -92,7 +94,9 @@ def main() -> None:
     rate = run(url, args.sales, args.kiosks, args.threads, args.batch)
     backend = make_url(url).get_backend_name()
     # a busy self-checkout: one sale every 90 s at peak = 0.011 sales/s; keep 10× headroom
-    print(f"{backend}: {rate:,.0f} sales/s ingested ({args.sales:,} sales, {args.kiosks} kiosks, {args.threads} threads, batch {args.batch})")
+    print(
+        f"{backend}: {rate:,.0f} sales/s ingested ({args.sales:,} sales, {args.kiosks} kiosks, {args.threads} threads, batch {args.batch})"
+    )
     print(f"  ≈ {rate / (1 / 90) / 10:,.0f} kiosks at peak with 10× headroom")
 
 

@@ -40,16 +40,22 @@ def main() -> None:
             "search: one day": q(date(2025, 6, 1), date(2025, 6, 1)),
             "search: one month, ¥5,000–¥6,000": q(date(2025, 6, 1), date(2025, 6, 30), 5000, 6000),
             "search: counterparty only": q(counterparty="M01234"),
-            "search: all three combined": q(date(2025, 3, 1), date(2025, 9, 30), 1000, 15000, "M01234"),
+            "search: all three combined": q(
+                date(2025, 3, 1), date(2025, 9, 30), 1000, 15000, "M01234"
+            ),
             "search: amount only ¥19,000–¥19,100": q(amount_min=19000, amount_max=19100),
         }
         print(f"{db.engine.dialect.name}: {n:,} sales; COUNT(*) {base * 1000:.1f} ms")
         for name, query in cases.items():
             t = best(lambda query=query: exports.search(s, query), args.repeat)
             hits = exports.search(s, query)[0]
-            print(f"  {name:40} {t * 1000:8.1f} ms  ×{t / base:6.2f} of COUNT(*)  ({hits:,} hits, page of 100)")
+            print(
+                f"  {name:40} {t * 1000:8.1f} ms  ×{t / base:6.2f} of COUNT(*)  ({hits:,} hits, page of 100)"
+            )
         t = best(lambda: reports.month_report(s, 2025, 6), args.repeat)
-        print(f"  {'monthly report (June 2025)':40} {t * 1000:8.1f} ms  ×{t / base:6.2f} of COUNT(*)")
+        print(
+            f"  {'monthly report (June 2025)':40} {t * 1000:8.1f} ms  ×{t / base:6.2f} of COUNT(*)"
+        )
     db.close()
 
 

@@ -104,7 +104,9 @@ def masterdata_current(request: Request, token: KioskToken, have: int = 0) -> Re
         row = masterdata.current(session)
         if row is None or row.version <= have:
             return JSONResponse({"version": row.version if row else 0, "unchanged": True})
-        return JSONResponse({"version": row.version, "checksum": row.checksum, "snapshot": row.snapshot})
+        return JSONResponse(
+            {"version": row.version, "checksum": row.checksum, "snapshot": row.snapshot}
+        )
 
 
 @router.post("/masterdata/applied")
@@ -160,7 +162,9 @@ def search_sales(
         total, rows = exports.search(session, query)
         return {
             "total": total,
-            "sales": [dict(zip(exports.SEARCH_COLUMNS, r, strict=True)) for r in exports.search_rows(rows)],
+            "sales": [
+                dict(zip(exports.SEARCH_COLUMNS, r, strict=True)) for r in exports.search_rows(rows)
+            ],
         }
 
 

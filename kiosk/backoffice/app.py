@@ -35,7 +35,9 @@ class Backoffice:
     ``sales`` is bumped after every ingest that applied something, for the live sales stream.
     """
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None
+    ) -> None:
         self.db, self.clock, self.host = db, clock, host
         self.sales = ChangeBus()
 
@@ -60,12 +62,22 @@ class Backoffice:
 
 
 def create_app(
-    db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None, console: ConsoleSettings | None = None,
-    *, archive_reports: bool = False,
+    db: Database,
+    clock: Callable[[], datetime] = datetime.now,
+    host: Any = None,
+    console: ConsoleSettings | None = None,
+    *,
+    archive_reports: bool = False,
 ) -> FastAPI:
     """``archive_reports`` runs the report archive's scheduler thread while the server runs."""
     lifespan = report_archive_web.lifespan if archive_reports else None
-    app = FastAPI(title="Kiosk back office", version="1", docs_url="/api/docs", redoc_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="Kiosk back office",
+        version="1",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.bo = Backoffice(db, clock, host)
     app.state.console_bus, app.state.console_settings = ChangeBus(), console or ConsoleSettings()
     app.include_router(api.router)

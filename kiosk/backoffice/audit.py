@@ -26,9 +26,21 @@ _CHAIN_LOCK = 7_460_117  # PostgreSQL advisory lock id: one writer extends the c
 
 
 def chain_hash(prev: str, row: AuditRow) -> str:
-    detail = json.dumps(row.detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    detail = json.dumps(
+        row.detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     material = "|".join(
-        (prev, row.at.isoformat(), row.actor, row.action, row.target or "", detail, row.result, row.origin or "", row.note or "")
+        (
+            prev,
+            row.at.isoformat(),
+            row.actor,
+            row.action,
+            row.target or "",
+            detail,
+            row.result,
+            row.origin or "",
+            row.note or "",
+        )
     )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
@@ -85,7 +97,9 @@ def verify(session: Session) -> AuditCheck:
     for row in session.scalars(select(AuditRow).order_by(AuditRow.id)).yield_per(1000):
         count += 1
         if row.prev_hash != prev:
-            return AuditCheck(count, row.id, "does not follow the previous row (a row was deleted or inserted)")
+            return AuditCheck(
+                count, row.id, "does not follow the previous row (a row was deleted or inserted)"
+            )
         if row.hash != chain_hash(prev, row):
             return AuditCheck(count, row.id, "content does not match its hash (edited)")
         prev = row.hash

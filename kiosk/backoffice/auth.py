@@ -51,7 +51,13 @@ def sha256(text: str) -> str:
 
 
 def enrol_kiosk(
-    session: Session, kiosk_id: str, now: datetime, *, store_id: str = "S01", name: str = "", actor: str = "cli"
+    session: Session,
+    kiosk_id: str,
+    now: datetime,
+    *,
+    store_id: str = "S01",
+    name: str = "",
+    actor: str = "cli",
 ) -> str:
     """Enrol (or re-enrol) a kiosk; returns its token, shown once and never stored in clear."""
     if not kiosk_id or len(kiosk_id) > 32:
@@ -95,7 +101,13 @@ def authenticate_kiosk(session: Session, token: str, *, lock: bool = False) -> K
 
 
 def add_staff(
-    session: Session, username: str, password: str, role: Role, now: datetime, actor: str, display_name: str = ""
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    now: datetime,
+    actor: str,
+    display_name: str = "",
 ) -> StaffRow:
     if len(password) < 8:
         raise InvalidInput("password: at least 8 characters")

@@ -76,7 +76,17 @@ def restore(url: str, source: Path) -> None:
             src.close()
         return
     if backend == "postgresql":
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={_libpq_url(url)}", str(source)])
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={_libpq_url(url)}",
+                str(source),
+            ]
+        )
         return
     raise BackupFailed(f"no restore method for {backend}")
 

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from html import escape
 
 
-def bar_chart(points: Sequence[tuple[str, int]], *, width: int = 640, height: int = 180, title: str = "") -> str:
+def bar_chart(
+    points: Sequence[tuple[str, int]], *, width: int = 640, height: int = 180, title: str = ""
+) -> str:
     """Vertical bars with labels under them and the value on hover (``<title>``)."""
     if not points:
         return '<p class="empty">No data</p>'

@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-backoffice", description="Store back office")
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL), help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", DEFAULT_URL),
+        help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)",
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
@@ -64,17 +68,33 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--password", help="default: ask (or env BACKOFFICE_PASSWORD)")
     staff.set_defaults(handler=_add_staff)
 
-    imp = sub.add_parser("import-catalogue", help="add/update products from the kiosk catalogue CSV")
+    imp = sub.add_parser(
+        "import-catalogue", help="add/update products from the kiosk catalogue CSV"
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument("--publish", action="store_true", help="publish a new master-data version")
     imp.set_defaults(handler=_import)
-    sub.add_parser("publish", help="publish the master data as a new version").set_defaults(handler=_publish)
-    sub.add_parser("verify-audit", help="check the audit log's hash chain").set_defaults(handler=_verify_audit)
+    sub.add_parser("publish", help="publish the master data as a new version").set_defaults(
+        handler=_publish
+    )
+    sub.add_parser("verify-audit", help="check the audit log's hash chain").set_defaults(
+        handler=_verify_audit
+    )
 
-    report_cmds = sub.add_parser("reports", help="the report archive").add_subparsers(required=True, metavar="ACTION")
-    generate = report_cmds.add_parser("generate", help="archive the daily and monthly reports of closed periods (for cron)")
-    generate.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="no business day after this one")
-    generate.add_argument("--recheck-all", action="store_true", help="look for late sales in every archived day, not the last 35")
+    report_cmds = sub.add_parser("reports", help="the report archive").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    generate = report_cmds.add_parser(
+        "generate", help="archive the daily and monthly reports of closed periods (for cron)"
+    )
+    generate.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="no business day after this one"
+    )
+    generate.add_argument(
+        "--recheck-all",
+        action="store_true",
+        help="look for late sales in every archived day, not the last 35",
+    )
     generate.set_defaults(handler=_generate_reports)
     return parser
 
@@ -99,7 +119,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     os.environ["DATABASE_URL"] = args.database_url
     if args.workers > 1:
-        uvicorn.run("kiosk.backoffice.cli:app_from_env", factory=True, host=args.host, port=args.port, workers=args.workers)
+        uvicorn.run(
+            "kiosk.backoffice.cli:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+        )
     else:
         uvicorn.run(create_app(_db(args), archive_reports=True), host=args.host, port=args.port)
     return 0
@@ -130,7 +156,10 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from kiosk.backoffice.backup import restore
 
-    if not args.yes and input(f"replace {args.database_url} with {args.file}? [y/N] ").lower() != "y":
+    if (
+        not args.yes
+        and input(f"replace {args.database_url} with {args.file}? [y/N] ").lower() != "y"
+    ):
         return 1
     restore(args.database_url, args.file)
     _db(args).close()  # a backup from an older release is migrated forward
@@ -142,7 +171,9 @@ def _enrol(args: argparse.Namespace) -> int:
     from kiosk.backoffice.auth import enrol_kiosk
 
     with _db(args).transaction() as session:
-        token = enrol_kiosk(session, args.kiosk_id, datetime.now(), store_id=args.store, name=args.name)
+        token = enrol_kiosk(
+            session, args.kiosk_id, datetime.now(), store_id=args.store, name=args.name
+        )
     print(token)
     return 0
 
@@ -159,7 +190,9 @@ def _revoke(args: argparse.Namespace) -> int:
 def _add_staff(args: argparse.Namespace) -> int:
     from kiosk.backoffice.auth import Role, add_staff
 
-    password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or getpass.getpass("password: ")
+    password = (
+        args.password or os.environ.get("BACKOFFICE_PASSWORD") or getpass.getpass("password: ")
+    )
     with _db(args).transaction() as session:
         add_staff(session, args.username, password, Role(args.role), datetime.now(), "cli")
     print(f"added {args.username} ({args.role})")
@@ -193,11 +226,21 @@ def _generate_reports(args: argparse.Namespace) -> int:
     from kiosk.backoffice.report_archive import RECHECK, describe, generate
 
     def progress(i, n, period, done) -> None:
-        print(f"[{i}/{n}] {describe(done) if done else f'{period.kind} {period.period}: stored by another process'}", flush=True)
+        print(
+            f"[{i}/{n}] {describe(done) if done else f'{period.kind} {period.period}: stored by another process'}",
+            flush=True,
+        )
 
     db = _db(args)
     try:
-        run = generate(db, datetime.now(), until=args.until, recheck=None if args.recheck_all else RECHECK, limit=None, progress=progress)
+        run = generate(
+            db,
+            datetime.now(),
+            until=args.until,
+            recheck=None if args.recheck_all else RECHECK,
+            limit=None,
+            progress=progress,
+        )
     finally:
         db.close()
     print(f"archived {len(run.archived)} report(s)")
@@ -216,7 +259,10 @@ def _verify_audit(args: argparse.Namespace) -> int:
     if check.ok:
         print(f"audit chain intact: {check.rows} rows")
         return 0
-    print(f"kiosk-backoffice: audit chain broken at row {check.first_bad_id}: {check.problem}", file=sys.stderr)
+    print(
+        f"kiosk-backoffice: audit chain broken at row {check.first_bad_id}: {check.problem}",
+        file=sys.stderr,
+    )
     return 1
 
 

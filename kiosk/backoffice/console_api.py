@@ -42,12 +42,21 @@ def report(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any
 @router.post("/handoffs")
 def create_handoff(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise InvalidInput("body: {'handoff_id', 'staff_id', 'total', 'items', 'expires_at', 'code'}")
+        raise InvalidInput(
+            "body: {'handoff_id', 'staff_id', 'total', 'items', 'expires_at', 'code'}"
+        )
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
         station = authenticate_kiosk(session, token)
-        row = handoffs.create(session, station, body, backoffice.clock(), settings(request).offline_after)
-        answer = {"handoff_id": row.handoff_id, "state": row.state, "kiosk_id": row.kiosk_id, "kiosk_name": handoffs.kiosk_name(session, row.kiosk_id or "")}
+        row = handoffs.create(
+            session, station, body, backoffice.clock(), settings(request).offline_after
+        )
+        answer = {
+            "handoff_id": row.handoff_id,
+            "state": row.state,
+            "kiosk_id": row.kiosk_id,
+            "kiosk_name": handoffs.kiosk_name(session, row.kiosk_id or ""),
+        }
     bus(request).bump()
     if row.kiosk_id is None:  # stored as waiting (visible to staff); the station prints the QR
         raise handoffs.NoIdleKiosk("no payment kiosk is idle; print the hand-off QR")
@@ -61,6 +70,10 @@ def claim_handoff(request: Request, token: KioskToken, body: JsonBody = None) ->
     with backoffice.db.transaction() as session:
         kiosk = authenticate_kiosk(session, token)
         row = handoffs.claim(session, kiosk, handoff_id, backoffice.clock())
-        answer = {"handoff_id": row.handoff_id, "code": row.code} if row else {"handoff_id": None, "code": None}
+        answer = (
+            {"handoff_id": row.handoff_id, "code": row.code}
+            if row
+            else {"handoff_id": None, "code": None}
+        )
     bus(request).bump()
     return answer

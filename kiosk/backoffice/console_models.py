@@ -56,7 +56,9 @@ class HandOffRow(Base):
     station_id: Mapped[str] = mapped_column(String(32))
     staff_id: Mapped[str] = mapped_column(String(32))
     kiosk_id: Mapped[str | None] = mapped_column(String(32))  # assigned or paid at
-    state: Mapped[str] = mapped_column(String(12), index=True)  # waiting|assigned|claimed|paid|expired
+    state: Mapped[str] = mapped_column(
+        String(12), index=True
+    )  # waiting|assigned|claimed|paid|expired
     total: Mapped[int] = mapped_column(Integer)
     items: Mapped[int] = mapped_column(Integer, default=0)
     code: Mapped[str] = mapped_column(Text)  # the signed basket (the kiosk verifies it again)

@@ -44,14 +44,18 @@ def _at(text: Any, default: datetime) -> datetime:
 # --- kiosk → back office ----------------------------------------------------------------------
 
 
-def apply_report(session: Session, kiosk: KioskRow, body: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+def apply_report(
+    session: Session, kiosk: KioskRow, body: dict[str, Any], now: datetime
+) -> list[dict[str, Any]]:
     """Store a kiosk's report; return the commands it should run now."""
     if not isinstance(body, dict) or body.get("state") not in STATES - {"offline"}:
         raise InvalidInput("report: {'state': idle|shopping|paying|needs_attendant|error, ...}")
     kiosk.last_seen_at = now
     status = session.get(KioskStatusRow, kiosk.kiosk_id)
     if status is None:
-        status = KioskStatusRow(kiosk_id=kiosk.kiosk_id, state_since=now, reported_at=now, state="idle")
+        status = KioskStatusRow(
+            kiosk_id=kiosk.kiosk_id, state_since=now, reported_at=now, state="idle"
+        )
         session.add(status)
     seconds = max(0, int(body.get("seconds_in_state", 0) or 0))
     status.role = str(body.get("role", "self"))[:16]
@@ -68,15 +72,39 @@ def apply_report(session: Session, kiosk: KioskRow, body: dict[str, Any], now: d
     status.reported_at = now
     origin = f"kiosk:{kiosk.kiosk_id}"
     for t in body.get("transitions") or []:
-        session.add(StateLogRow(kiosk_id=kiosk.kiosk_id, at=_at(t.get("at"), now), old=str(t.get("old"))[:20], new=str(t.get("new"))[:20], trigger=str(t.get("trigger", ""))[:32], received_at=now))
+        session.add(
+            StateLogRow(
+                kiosk_id=kiosk.kiosk_id,
+                at=_at(t.get("at"), now),
+                old=str(t.get("old"))[:20],
+                new=str(t.get("new"))[:20],
+                trigger=str(t.get("trigger", ""))[:32],
+                received_at=now,
+            )
+        )
     for entry in body.get("audit") or []:  # staff PIN actions done at the kiosk
         detail = {k: entry.get(k) for k in ("via", "detail", "args", "sale_id")}
-        record(session, _at(entry.get("at"), now), str(entry.get("staff_id", "?")), f"kiosk.{entry.get('action')}", kiosk.kiosk_id, detail, result=SUCCESS if entry.get("ok") else FAILURE, origin=origin)
+        record(
+            session,
+            _at(entry.get("at"), now),
+            str(entry.get("staff_id", "?")),
+            f"kiosk.{entry.get('action')}",
+            kiosk.kiosk_id,
+            detail,
+            result=SUCCESS if entry.get("ok") else FAILURE,
+            origin=origin,
+        )
     for done in body.get("handoffs_done") or []:
         handoffs.mark_paid(session, kiosk.kiosk_id, done, now)
     for result in body.get("results") or []:
         _command_result(session, kiosk.kiosk_id, result, now)
-    pending = list(session.scalars(select(CommandRow).where(CommandRow.kiosk_id == kiosk.kiosk_id, CommandRow.state == "pending").order_by(CommandRow.id)))
+    pending = list(
+        session.scalars(
+            select(CommandRow)
+            .where(CommandRow.kiosk_id == kiosk.kiosk_id, CommandRow.state == "pending")
+            .order_by(CommandRow.id)
+        )
+    )
     for command in pending:
         command.state = "sent"
     return [{"id": c.id, "action": c.action, "args": c.args, "by": c.by} for c in pending]
@@ -87,8 +115,21 @@ def _command_result(session: Session, kiosk_id: str, result: dict[str, Any], now
     if command is None or command.kiosk_id != kiosk_id or command.state not in ("sent", "pending"):
         return
     ok = bool(result.get("ok"))
-    command.state, command.detail, command.done_at = ("done" if ok else "failed"), str(result.get("detail", ""))[:300], now
-    record(session, now, command.by, f"console.{command.action}", kiosk_id, {"command_id": command.id, "args": command.args, "detail": command.detail, "stage": "done"}, result=SUCCESS if ok else FAILURE, origin=f"kiosk:{kiosk_id}")
+    command.state, command.detail, command.done_at = (
+        ("done" if ok else "failed"),
+        str(result.get("detail", ""))[:300],
+        now,
+    )
+    record(
+        session,
+        now,
+        command.by,
+        f"console.{command.action}",
+        kiosk_id,
+        {"command_id": command.id, "args": command.args, "detail": command.detail, "stage": "done"},
+        result=SUCCESS if ok else FAILURE,
+        origin=f"kiosk:{kiosk_id}",
+    )
 
 
 # --- console → kiosk ----------------------------------------------------------------------------
@@ -110,27 +151,70 @@ def _validated_args(action: Action, args: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def enqueue(session: Session, kiosk_id: str, action_name: str, args: dict[str, Any], staff: StaffRow, now: datetime, origin: str) -> CommandRow:
+def enqueue(
+    session: Session,
+    kiosk_id: str,
+    action_name: str,
+    args: dict[str, Any],
+    staff: StaffRow,
+    now: datetime,
+    origin: str,
+) -> CommandRow:
     """Queue a console action for a kiosk after checking the role; audited either way."""
     try:
         action = Action(action_name)
     except ValueError:
-        raise InvalidInput(f"action {action_name!r}: one of {', '.join(a.value for a in Action)}") from None
+        raise InvalidInput(
+            f"action {action_name!r}: one of {', '.join(a.value for a in Action)}"
+        ) from None
     if session.get(KioskRow, kiosk_id) is None:
         raise NotFound(f"no kiosk {kiosk_id!r}")
     needed = Role.MANAGER if NEEDS[action] is Level.MANAGER else Role.ATTENDANT
     if not Role(staff.role).allows(needed):
         raise NotAllowed(f"{staff.username} is {staff.role}; {action.value} needs {needed.value}")
     clean = _validated_args(action, args)
-    command = CommandRow(kiosk_id=kiosk_id, action=action.value, args=clean, by=staff.username, state="pending", detail="", created_at=now)
+    command = CommandRow(
+        kiosk_id=kiosk_id,
+        action=action.value,
+        args=clean,
+        by=staff.username,
+        state="pending",
+        detail="",
+        created_at=now,
+    )
     session.add(command)
     session.flush()
-    record(session, now, staff.username, f"console.{action.value}", kiosk_id, {"command_id": command.id, "args": clean, "stage": "queued"}, origin=origin)
+    record(
+        session,
+        now,
+        staff.username,
+        f"console.{action.value}",
+        kiosk_id,
+        {"command_id": command.id, "args": clean, "stage": "queued"},
+        origin=origin,
+    )
     return command
 
 
-def audit_refusal(session: Session, staff: StaffRow | None, kiosk_id: str, action: str, reason: str, now: datetime, origin: str) -> None:
-    record(session, now, staff.username if staff else "?", f"console.{action}"[:64], kiosk_id, {"stage": "refused", "reason": reason}, result=FAILURE, origin=origin)
+def audit_refusal(
+    session: Session,
+    staff: StaffRow | None,
+    kiosk_id: str,
+    action: str,
+    reason: str,
+    now: datetime,
+    origin: str,
+) -> None:
+    record(
+        session,
+        now,
+        staff.username if staff else "?",
+        f"console.{action}"[:64],
+        kiosk_id,
+        {"stage": "refused", "reason": reason},
+        result=FAILURE,
+        origin=origin,
+    )
 
 
 # --- what the console shows ---------------------------------------------------------------------
@@ -140,31 +224,92 @@ def snapshot(session: Session, now: datetime, settings: ConsoleSettings) -> dict
     if handoffs.expire_due(session, now):
         session.flush()
     tiles = []
-    for kiosk in session.scalars(select(KioskRow).where(KioskRow.revoked_at.is_(None)).order_by(KioskRow.kiosk_id)):
-        tiles.append(_tile(session, kiosk, session.get(KioskStatusRow, kiosk.kiosk_id), now, settings))
-    alerts = [{"key": f"{t['kiosk_id']}:{a['kind']}", "kiosk_id": t["kiosk_id"], **a} for t in tiles for a in t["alerts"]]
+    for kiosk in session.scalars(
+        select(KioskRow).where(KioskRow.revoked_at.is_(None)).order_by(KioskRow.kiosk_id)
+    ):
+        tiles.append(
+            _tile(session, kiosk, session.get(KioskStatusRow, kiosk.kiosk_id), now, settings)
+        )
+    alerts = [
+        {"key": f"{t['kiosk_id']}:{a['kind']}", "kiosk_id": t["kiosk_id"], **a}
+        for t in tiles
+        for a in t["alerts"]
+    ]
     hand = [
-        {"handoff_id": h.handoff_id, "station_id": h.station_id, "staff_id": h.staff_id, "kiosk_id": h.kiosk_id or "", "state": h.state, "total": h.total, "items": h.items, "created_at": h.created_at.strftime("%H:%M:%S"), "expires_at": h.expires_at.strftime("%H:%M")}
+        {
+            "handoff_id": h.handoff_id,
+            "station_id": h.station_id,
+            "staff_id": h.staff_id,
+            "kiosk_id": h.kiosk_id or "",
+            "state": h.state,
+            "total": h.total,
+            "items": h.items,
+            "created_at": h.created_at.strftime("%H:%M:%S"),
+            "expires_at": h.expires_at.strftime("%H:%M"),
+        }
         for h in handoffs.recent(session, now)
     ]
-    return {"at": now.isoformat(timespec="seconds"), "kiosks": tiles, "alerts": alerts, "handoffs": hand}
+    return {
+        "at": now.isoformat(timespec="seconds"),
+        "kiosks": tiles,
+        "alerts": alerts,
+        "handoffs": hand,
+    }
 
 
-def _tile(session: Session, kiosk: KioskRow, status: KioskStatusRow | None, now: datetime, settings: ConsoleSettings) -> dict[str, Any]:
-    log = list(session.scalars(select(StateLogRow).where(StateLogRow.kiosk_id == kiosk.kiosk_id).order_by(StateLogRow.id.desc()).limit(TIMELINE)))
+def _tile(
+    session: Session,
+    kiosk: KioskRow,
+    status: KioskStatusRow | None,
+    now: datetime,
+    settings: ConsoleSettings,
+) -> dict[str, Any]:
+    log = list(
+        session.scalars(
+            select(StateLogRow)
+            .where(StateLogRow.kiosk_id == kiosk.kiosk_id)
+            .order_by(StateLogRow.id.desc())
+            .limit(TIMELINE)
+        )
+    )
     tile: dict[str, Any] = {
         "kiosk_id": kiosk.kiosk_id,
         "name": kiosk.name or kiosk.kiosk_id,
-        "timeline": [{"old": s.old, "new": s.new, "at": s.at.strftime("%H:%M:%S")} for s in reversed(log)],
+        "timeline": [
+            {"old": s.old, "new": s.new, "at": s.at.strftime("%H:%M:%S")} for s in reversed(log)
+        ],
     }
     if status is None:
-        return tile | {"state": "offline", "role": "", "mode": "", "total": 0, "items": 0, "seconds_in_state": 0, "health": {}, "unsent_sales": 0, "alerts": [{"kind": AlertKind.OFFLINE.value, "detail": "never reported"}], "lines": [], "handoff_id": None, "last_report": ""}
+        return tile | {
+            "state": "offline",
+            "role": "",
+            "mode": "",
+            "total": 0,
+            "items": 0,
+            "seconds_in_state": 0,
+            "health": {},
+            "unsent_sales": 0,
+            "alerts": [{"kind": AlertKind.OFFLINE.value, "detail": "never reported"}],
+            "lines": [],
+            "handoff_id": None,
+            "last_report": "",
+        }
     offline = now - status.reported_at > settings.offline_after
     alerts = [] if offline else list(status.alerts)
     if offline:
-        alerts.append({"kind": AlertKind.OFFLINE.value, "detail": f"silent since {status.reported_at:%H:%M:%S}"})
+        alerts.append(
+            {
+                "kind": AlertKind.OFFLINE.value,
+                "detail": f"silent since {status.reported_at:%H:%M:%S}",
+            }
+        )
     elif status.state == "paying" and now - status.state_since > settings.long_paying:
-        alerts.append({"kind": AlertKind.LONG_PAYING.value, "detail": f"paying for {int((now - status.state_since).total_seconds() // 60)} min"})
+        alerts.append(
+            {
+                "kind": AlertKind.LONG_PAYING.value,
+                "detail": f"paying for {int((now - status.state_since).total_seconds() // 60)} min",
+            }
+        )
     return tile | {
         "state": "offline" if offline else status.state,
         "checkout_state": status.checkout_state,
@@ -172,7 +317,9 @@ def _tile(session: Session, kiosk: KioskRow, status: KioskStatusRow | None, now:
         "mode": status.mode,
         "total": status.total,
         "items": status.items,
-        "seconds_in_state": int((now - (status.reported_at if offline else status.state_since)).total_seconds()),
+        "seconds_in_state": int(
+            (now - (status.reported_at if offline else status.state_since)).total_seconds()
+        ),
         "health": status.health,
         "unsent_sales": status.unsent_sales,
         "alerts": alerts,

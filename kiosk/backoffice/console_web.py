@@ -75,11 +75,15 @@ def console_command(request: Request, kiosk_id: str, body: JsonBody) -> dict[str
     backoffice = bo(request)
     try:
         with backoffice.db.transaction() as session:
-            command = console_state.enqueue(session, kiosk_id, action, args, staff, backoffice.clock(), _origin(request))
+            command = console_state.enqueue(
+                session, kiosk_id, action, args, staff, backoffice.clock(), _origin(request)
+            )
             answer = {"id": command.id, "state": command.state}
     except NotAllowed as exc:  # the refusal is audited too (PCI DSS 10.2.4-style failures)
         with backoffice.db.transaction() as session:
-            console_state.audit_refusal(session, staff, kiosk_id, action, str(exc), backoffice.clock(), _origin(request))
+            console_state.audit_refusal(
+                session, staff, kiosk_id, action, str(exc), backoffice.clock(), _origin(request)
+            )
         raise
     bus(request).bump()
     return answer
@@ -102,11 +106,25 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
         "#audit-chain td:nth-child(8){min-width:18rem;max-width:28rem;font:.78rem monospace;word-break:break-all}"
         "#audit-chain td:nth-child(9){font-family:monospace}</style>"
     )
-    return page("Audit chain 監査ログ検証", style + verdict + table(header, rows, id_="audit-chain"), staff)
+    return page(
+        "Audit chain 監査ログ検証", style + verdict + table(header, rows, id_="audit-chain"), staff
+    )
 
 
 def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
-    result = Raw(f'<span class="{"ok" if a.result == "success" else "bad"}">{escape(a.result)}</span>')
+    result = Raw(
+        f'<span class="{"ok" if a.result == "success" else "bad"}">{escape(a.result)}</span>'
+    )
     number = Raw(f'<span class="bad">{a.id} ✗</span>') if a.id == bad_id else a.id
     detail = json.dumps(a.detail, ensure_ascii=False)[:160]
-    return (number, a.at.strftime("%Y-%m-%d %H:%M:%S"), a.actor, a.action, result, a.origin, a.target, detail, (a.hash or "")[:12])
+    return (
+        number,
+        a.at.strftime("%Y-%m-%d %H:%M:%S"),
+        a.actor,
+        a.action,
+        result,
+        a.origin,
+        a.target,
+        detail,
+        (a.hash or "")[:12],
+    )

@@ -33,7 +33,9 @@ class SequenceGap(BackofficeError):
     status = 409
 
     def __init__(self, kiosk_id: str, expected: int, got: int) -> None:
-        super().__init__(f"{kiosk_id}: expected outbox seq {expected}, got {got}; resend from {expected}")
+        super().__init__(
+            f"{kiosk_id}: expected outbox seq {expected}, got {got}; resend from {expected}"
+        )
         self.kiosk_id, self.expected, self.got = kiosk_id, expected, got
 
 

@@ -28,7 +28,16 @@ from sqlalchemy.orm import Session
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.models import SalePaymentRow, SaleRow
 
-JOURNAL_COLUMNS = ("date", "slip_no", "debit_account", "credit_account", "amount", "tax_rate", "tax_amount", "memo")
+JOURNAL_COLUMNS = (
+    "date",
+    "slip_no",
+    "debit_account",
+    "credit_account",
+    "amount",
+    "tax_rate",
+    "tax_amount",
+    "memo",
+)
 CASH_ACCOUNT, RECEIVABLE_ACCOUNT, SALES_ACCOUNT = "現金", "売掛金", "売上高"
 MAX_PAGE = 1000
 
@@ -49,7 +58,12 @@ def accounting_rows(session: Session, first: date, last: date) -> Iterator[tuple
     ).all()
     payments: dict[tuple, list[tuple[str, int]]] = {}
     for day, kiosk, method, amount in session.execute(
-        select(SalePaymentRow.business_date, SalePaymentRow.kiosk_id, SalePaymentRow.method, func.sum(SalePaymentRow.amount))
+        select(
+            SalePaymentRow.business_date,
+            SalePaymentRow.kiosk_id,
+            SalePaymentRow.method,
+            func.sum(SalePaymentRow.amount),
+        )
         .where(SalePaymentRow.business_date.between(first, last))
         .group_by(SalePaymentRow.business_date, SalePaymentRow.kiosk_id, SalePaymentRow.method)
         .order_by(SalePaymentRow.method)
@@ -62,7 +76,16 @@ def accounting_rows(session: Session, first: date, last: date) -> Iterator[tuple
             yield (day.isoformat(), slip_no, account, "", amount, "", 0, f"{kiosk} {method}")
         for rate, gross, tax in ((10, gs, ts), (8, gr, tr)):
             if gross:
-                yield (day.isoformat(), slip_no, "", SALES_ACCOUNT, int(gross), rate, int(tax), f"{kiosk} 売上 {rate}%")
+                yield (
+                    day.isoformat(),
+                    slip_no,
+                    "",
+                    SALES_ACCOUNT,
+                    int(gross),
+                    rate,
+                    int(tax),
+                    f"{kiosk} 売上 {rate}%",
+                )
 
 
 def to_csv(header: Iterable[str], rows: Iterable[Iterable]) -> str:
@@ -88,7 +111,11 @@ class SearchQuery:
     def check(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InvalidInput("date range: 'from' is after 'to'")
-        if self.amount_min is not None and self.amount_max is not None and self.amount_min > self.amount_max:
+        if (
+            self.amount_min is not None
+            and self.amount_max is not None
+            and self.amount_min > self.amount_max
+        ):
             raise InvalidInput("amount range: minimum is above maximum")
         if not 1 <= self.limit <= MAX_PAGE:
             raise InvalidInput(f"limit: 1–{MAX_PAGE}")
@@ -124,9 +151,25 @@ def search(session: Session, q: SearchQuery) -> tuple[int, list[SaleRow]]:
     return int(total), list(rows)
 
 
-SEARCH_COLUMNS = ("completed_at", "sale_id", "kiosk_id", "receipt_no", "total", "tax_total", "counterparty")
+SEARCH_COLUMNS = (
+    "completed_at",
+    "sale_id",
+    "kiosk_id",
+    "receipt_no",
+    "total",
+    "tax_total",
+    "counterparty",
+)
 
 
 def search_rows(rows: Iterable[SaleRow]) -> Iterator[tuple]:
     for r in rows:
-        yield (r.completed_at.isoformat(sep=" "), r.sale_id, r.kiosk_id, r.receipt_no, r.total, r.tax_total, r.counterparty)
+        yield (
+            r.completed_at.isoformat(sep=" "),
+            r.sale_id,
+            r.kiosk_id,
+            r.receipt_no,
+            r.total,
+            r.tax_total,
+            r.counterparty,
+        )

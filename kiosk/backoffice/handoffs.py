@@ -29,7 +29,13 @@ class NoIdleKiosk(BackofficeError):
     status = 409
 
 
-def create(session: Session, station: KioskRow, body: dict[str, Any], now: datetime, offline_after: timedelta) -> HandOffRow:
+def create(
+    session: Session,
+    station: KioskRow,
+    body: dict[str, Any],
+    now: datetime,
+    offline_after: timedelta,
+) -> HandOffRow:
     try:
         row = HandOffRow(
             handoff_id=str(body["handoff_id"])[:32],
@@ -50,13 +56,32 @@ def create(session: Session, station: KioskRow, body: dict[str, Any], now: datet
     row.kiosk_id = kiosk.kiosk_id if kiosk else None
     row.state = "assigned" if kiosk else "waiting"
     session.add(row)
-    detail = {"total": row.total, "items": row.items, "staff_id": row.staff_id, "kiosk_id": row.kiosk_id}
-    record(session, now, row.staff_id, "handoff.create", f"handoff:{row.handoff_id}", detail, origin=f"kiosk:{station.kiosk_id}")
+    detail = {
+        "total": row.total,
+        "items": row.items,
+        "staff_id": row.staff_id,
+        "kiosk_id": row.kiosk_id,
+    }
+    record(
+        session,
+        now,
+        row.staff_id,
+        "handoff.create",
+        f"handoff:{row.handoff_id}",
+        detail,
+        origin=f"kiosk:{station.kiosk_id}",
+    )
     return row
 
 
-def idle_payment_kiosk(session: Session, now: datetime, offline_after: timedelta) -> KioskStatusRow | None:
-    busy = set(session.scalars(select(HandOffRow.kiosk_id).where(HandOffRow.state.in_(("assigned", "claimed")))))
+def idle_payment_kiosk(
+    session: Session, now: datetime, offline_after: timedelta
+) -> KioskStatusRow | None:
+    busy = set(
+        session.scalars(
+            select(HandOffRow.kiosk_id).where(HandOffRow.state.in_(("assigned", "claimed")))
+        )
+    )
     candidates = session.scalars(
         select(KioskStatusRow)
         .where(
@@ -79,10 +104,14 @@ def kiosk_name(session: Session, kiosk_id: str) -> str:
     return (kiosk.name if kiosk and kiosk.name else kiosk_id) if kiosk_id else ""
 
 
-def claim(session: Session, kiosk: KioskRow, handoff_id: str | None, now: datetime) -> HandOffRow | None:
+def claim(
+    session: Session, kiosk: KioskRow, handoff_id: str | None, now: datetime
+) -> HandOffRow | None:
     """The hand-off this kiosk takes now: the named one (its slip was scanned here, wherever it
     was assigned), or else the one assigned to this kiosk."""
-    query = select(HandOffRow).where(HandOffRow.state.in_(("waiting", "assigned")), HandOffRow.expires_at >= now)
+    query = select(HandOffRow).where(
+        HandOffRow.state.in_(("waiting", "assigned")), HandOffRow.expires_at >= now
+    )
     if handoff_id:
         query = query.where(HandOffRow.handoff_id == handoff_id)
     else:
@@ -91,7 +120,15 @@ def claim(session: Session, kiosk: KioskRow, handoff_id: str | None, now: dateti
     if row is None:
         return None
     row.state, row.kiosk_id, row.claimed_at = "claimed", kiosk.kiosk_id, now
-    record(session, now, row.staff_id, "handoff.claim", f"handoff:{row.handoff_id}", {"kiosk_id": kiosk.kiosk_id}, origin=f"kiosk:{kiosk.kiosk_id}")
+    record(
+        session,
+        now,
+        row.staff_id,
+        "handoff.claim",
+        f"handoff:{row.handoff_id}",
+        {"kiosk_id": kiosk.kiosk_id},
+        origin=f"kiosk:{kiosk.kiosk_id}",
+    )
     return row
 
 
@@ -99,16 +136,41 @@ def mark_paid(session: Session, kiosk_id: str, done: dict[str, Any], now: dateti
     row = session.get(HandOffRow, str(done.get("handoff_id", "")))
     if row is None or row.state == "paid":
         return
-    row.state, row.kiosk_id, row.paid_at, row.sale_id = "paid", kiosk_id, now, str(done.get("sale_id", ""))[:36]
+    row.state, row.kiosk_id, row.paid_at, row.sale_id = (
+        "paid",
+        kiosk_id,
+        now,
+        str(done.get("sale_id", ""))[:36],
+    )
     detail = {"sale_id": row.sale_id, "total": done.get("total"), "staff_id": row.staff_id}
-    record(session, now, row.staff_id, "handoff.paid", f"handoff:{row.handoff_id}", detail, origin=f"kiosk:{kiosk_id}")
+    record(
+        session,
+        now,
+        row.staff_id,
+        "handoff.paid",
+        f"handoff:{row.handoff_id}",
+        detail,
+        origin=f"kiosk:{kiosk_id}",
+    )
 
 
 def expire_due(session: Session, now: datetime) -> int:
-    rows = list(session.scalars(select(HandOffRow).where(HandOffRow.state.in_(OPEN_STATES), HandOffRow.expires_at < now)))
+    rows = list(
+        session.scalars(
+            select(HandOffRow).where(HandOffRow.state.in_(OPEN_STATES), HandOffRow.expires_at < now)
+        )
+    )
     for row in rows:
         row.state = "expired"
-        record(session, now, "system", "handoff.expire", f"handoff:{row.handoff_id}", {"kiosk_id": row.kiosk_id, "total": row.total}, origin="backoffice")
+        record(
+            session,
+            now,
+            "system",
+            "handoff.expire",
+            f"handoff:{row.handoff_id}",
+            {"kiosk_id": row.kiosk_id, "total": row.total},
+            origin="backoffice",
+        )
     return len(rows)
 
 

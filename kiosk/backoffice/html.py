@@ -50,16 +50,23 @@ NAV = (
 )
 
 
-def page(title: str, body: str, staff: StaffRow | None, *, script: str = "", status: int = 200) -> HTMLResponse:
+def page(
+    title: str, body: str, staff: StaffRow | None, *, script: str = "", status: int = 200
+) -> HTMLResponse:
     nav = "".join(f' <a href="{href}">{escape(label)}</a>' for href, label in NAV) if staff else ""
     who = (
-        f'{escape(staff.display_name)} ({escape(staff.role)}) '
+        f"{escape(staff.display_name)} ({escape(staff.role)}) "
         '<form class="inline" method="post" action="/logout"><button>Sign out</button></form>'
         if staff
         else ""
     )
     html = PAGE.substitute(
-        title=escape(title), css=CSS, nav=nav, who=who, body=body, script=f"<script>{script}</script>" if script else ""
+        title=escape(title),
+        css=CSS,
+        nav=nav,
+        who=who,
+        body=body,
+        script=f"<script>{script}</script>" if script else "",
     )
     return HTMLResponse(html, status_code=status)
 

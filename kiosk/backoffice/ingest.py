@@ -49,7 +49,9 @@ class OutboxEvent:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutboxEvent:
         try:
-            return cls(int(data["seq"]), str(data["event_id"]), str(data["kind"]), dict(data["payload"]))
+            return cls(
+                int(data["seq"]), str(data["event_id"]), str(data["kind"]), dict(data["payload"])
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadSaleDocument(f"outbox event lacks seq/event_id/kind/payload: {exc}") from None
 
@@ -70,7 +72,9 @@ class IngestResult:
         }
 
 
-def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: datetime) -> IngestResult:
+def ingest(
+    session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: datetime
+) -> IngestResult:
     """Apply ``events`` for ``kiosk`` (locked by the caller) inside the caller's transaction.
 
     Raises :class:`SequenceGap` when not even the first new event can be applied.
@@ -81,8 +85,14 @@ def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: da
     expected_seq: int | None = None
     stock: Counter[str] = Counter()
     day_start = business_day.day_start(session)
-    new_ids = [str(e.payload.get("sale_id")) for e in events if e.kind == "sale" and e.seq > kiosk.last_seq]
-    known = set(session.scalars(select(SaleRow.sale_id).where(SaleRow.sale_id.in_(new_ids)))) if new_ids else set()
+    new_ids = [
+        str(e.payload.get("sale_id")) for e in events if e.kind == "sale" and e.seq > kiosk.last_seq
+    ]
+    known = (
+        set(session.scalars(select(SaleRow.sale_id).where(SaleRow.sale_id.in_(new_ids))))
+        if new_ids
+        else set()
+    )
     for event in sorted(events, key=lambda e: e.seq):
         if event.seq <= kiosk.last_seq:
             duplicates += 1
@@ -114,7 +124,9 @@ def ingest(session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: da
     kiosk.last_seen_at = now
     for sku, quantity in stock.items():
         session.execute(
-            update(ProductRow).where(ProductRow.sku == sku).values(on_hand=ProductRow.on_hand - quantity)
+            update(ProductRow)
+            .where(ProductRow.sku == sku)
+            .values(on_hand=ProductRow.on_hand - quantity)
         )
     return IngestResult(kiosk.last_seq, applied, duplicates, expected_seq)
 
@@ -138,7 +150,9 @@ def _apply_sale(
     except (KeyError, TypeError, ValueError) as exc:
         raise BadSaleDocument(f"sale event {event.seq}: {exc!r}") from None
     if doc.get("kiosk_id") not in (None, kiosk.kiosk_id):
-        raise BadSaleDocument(f"sale {sale_id} says kiosk {doc.get('kiosk_id')}, token is {kiosk.kiosk_id}")
+        raise BadSaleDocument(
+            f"sale {sale_id} says kiosk {doc.get('kiosk_id')}, token is {kiosk.kiosk_id}"
+        )
     if sale_id in known:
         return False
     known.add(sale_id)

@@ -25,7 +25,9 @@ def _product(session: Session, sku: str) -> ProductRow:
     return row
 
 
-def receive(session: Session, sku: str, quantity: int, unit_cost: int | None, now: datetime, actor: str) -> ProductRow:
+def receive(
+    session: Session, sku: str, quantity: int, unit_cost: int | None, now: datetime, actor: str
+) -> ProductRow:
     if quantity <= 0:
         raise InvalidInput("quantity: receive a positive number")
     row = _product(session, sku)
@@ -34,12 +36,18 @@ def receive(session: Session, sku: str, quantity: int, unit_cost: int | None, no
             raise InvalidInput("unit cost: must not be negative")
         row.cost = unit_cost
     row.on_hand += quantity
-    session.add(StockMoveRow(sku=sku, kind="receive", quantity=quantity, unit_cost=row.cost, at=now, actor=actor))
+    session.add(
+        StockMoveRow(
+            sku=sku, kind="receive", quantity=quantity, unit_cost=row.cost, at=now, actor=actor
+        )
+    )
     record(session, now, actor, "stock.receive", sku, {"quantity": quantity, "unit_cost": row.cost})
     return row
 
 
-def count(session: Session, sku: str, counted: int, now: datetime, actor: str, note: str = "") -> int:
+def count(
+    session: Session, sku: str, counted: int, now: datetime, actor: str, note: str = ""
+) -> int:
     """Set stock to the count; returns the shrinkage booked (positive = missing)."""
     if counted < 0:
         raise InvalidInput("counted: must not be negative")
@@ -48,18 +56,35 @@ def count(session: Session, sku: str, counted: int, now: datetime, actor: str, n
     if difference:
         kind = "shrink" if difference < 0 else "count"
         session.add(
-            StockMoveRow(sku=sku, kind=kind, quantity=difference, unit_cost=row.cost, at=now, actor=actor, note=note)
+            StockMoveRow(
+                sku=sku,
+                kind=kind,
+                quantity=difference,
+                unit_cost=row.cost,
+                at=now,
+                actor=actor,
+                note=note,
+            )
         )
     record(session, now, actor, "stock.count", sku, {"expected": row.on_hand, "counted": counted})
     row.on_hand = counted
     return -difference
 
 
-def set_reorder(session: Session, sku: str, point: int, qty: int, now: datetime, actor: str) -> None:
+def set_reorder(
+    session: Session, sku: str, point: int, qty: int, now: datetime, actor: str
+) -> None:
     if point < 0 or qty < 0:
         raise InvalidInput("reorder point and quantity must not be negative")
     row = _product(session, sku)
-    record(session, now, actor, "stock.reorder", sku, {"old": [row.reorder_point, row.reorder_qty], "new": [point, qty]})
+    record(
+        session,
+        now,
+        actor,
+        "stock.reorder",
+        sku,
+        {"old": [row.reorder_point, row.reorder_qty], "new": [point, qty]},
+    )
     row.reorder_point, row.reorder_qty = point, qty
 
 
@@ -73,7 +98,12 @@ class ShrinkLine:
 
 def shrinkage(session: Session, first: date, last: date) -> list[ShrinkLine]:
     rows = session.execute(
-        select(StockMoveRow.sku, ProductRow.name_ja, func.sum(-StockMoveRow.quantity), func.sum(-StockMoveRow.quantity * StockMoveRow.unit_cost))
+        select(
+            StockMoveRow.sku,
+            ProductRow.name_ja,
+            func.sum(-StockMoveRow.quantity),
+            func.sum(-StockMoveRow.quantity * StockMoveRow.unit_cost),
+        )
         .join(ProductRow, ProductRow.sku == StockMoveRow.sku)
         .where(
             StockMoveRow.kind == "shrink",
@@ -97,13 +127,17 @@ class ReorderSuggestion:
 
 def reorder_suggestions(session: Session) -> list[ReorderSuggestion]:
     rows = session.scalars(
-        select(ProductRow).where(ProductRow.reorder_qty > 0, ProductRow.on_hand <= ProductRow.reorder_point).order_by(ProductRow.sku)
+        select(ProductRow)
+        .where(ProductRow.reorder_qty > 0, ProductRow.on_hand <= ProductRow.reorder_point)
+        .order_by(ProductRow.sku)
     )
     result = []
     for r in rows:
         short = r.reorder_point - r.on_hand + 1
         units = max(1, -(-short // r.reorder_qty))
-        result.append(ReorderSuggestion(r.sku, r.name_ja, r.on_hand, r.reorder_point, units * r.reorder_qty))
+        result.append(
+            ReorderSuggestion(r.sku, r.name_ja, r.on_hand, r.reorder_point, units * r.reorder_qty)
+        )
     return result
 
 
@@ -125,7 +159,9 @@ def slow_movers(session: Session, today: date, days: int = 30, at_most: int = 0)
         .subquery()
     )
     rows = session.execute(
-        select(ProductRow.sku, ProductRow.name_ja, ProductRow.on_hand, func.coalesce(sold.c.sold, 0))
+        select(
+            ProductRow.sku, ProductRow.name_ja, ProductRow.on_hand, func.coalesce(sold.c.sold, 0)
+        )
         .outerjoin(sold, sold.c.sku == ProductRow.sku)
         .where(ProductRow.on_hand > 0, func.coalesce(sold.c.sold, 0) <= at_most)
         .order_by(ProductRow.on_hand.desc())

@@ -344,7 +344,9 @@ def open_overdraws(session: Session) -> list[OverdrawRow]:
     )
 
 
-def settle_overdraw(session: Session, overdraw_id: int, actor: str, note: str, now: datetime) -> None:
+def settle_overdraw(
+    session: Session, overdraw_id: int, actor: str, note: str, now: datetime
+) -> None:
     """A manager has dealt with an overdraw (asked the member, wrote the points off…).
 
     Nothing is changed in the points: the note says what was done, and the audit log keeps it.

@@ -42,8 +42,13 @@ class DayReport:
             "by_hour": [{"hour": h, "sales": n, "total": t} for h, n, t in self.by_hour],
             "by_kiosk": [{"kiosk_id": k, "sales": n, "total": t} for k, n, t in self.by_kiosk],
             "by_payment": [{"method": m, "count": n, "amount": a} for m, n, a in self.by_payment],
-            "by_tax": [{"tax": c, "rate_percent": RATE_PERCENT.get(c), "gross": g, "tax_amount": t} for c, g, t in self.by_tax],
-            "by_department": [{"department": d, "quantity": q, "amount": a} for d, q, a in self.by_department],
+            "by_tax": [
+                {"tax": c, "rate_percent": RATE_PERCENT.get(c), "gross": g, "tax_amount": t}
+                for c, g, t in self.by_tax
+            ],
+            "by_department": [
+                {"department": d, "quantity": q, "amount": a} for d, q, a in self.by_department
+            ],
         }
 
 
@@ -68,7 +73,10 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
     ).one()
     hour = _hour(session).label("hour")
     by_hour = session.execute(
-        select(hour, func.count(), func.sum(SaleRow.total)).where(on_day).group_by(hour).order_by(hour)
+        select(hour, func.count(), func.sum(SaleRow.total))
+        .where(on_day)
+        .group_by(hour)
+        .order_by(hour)
     ).all()
     by_kiosk = session.execute(
         select(SaleRow.kiosk_id, func.count(), func.sum(SaleRow.total))
@@ -85,7 +93,9 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
     by_department: list[Any] = []
     if departments:
         by_department = session.execute(
-            select(SaleLineRow.department, func.sum(SaleLineRow.quantity), func.sum(SaleLineRow.amount))
+            select(
+                SaleLineRow.department, func.sum(SaleLineRow.quantity), func.sum(SaleLineRow.amount)
+            )
             .where(SaleLineRow.business_date == day)
             .group_by(SaleLineRow.department)
             .order_by(SaleLineRow.department)
@@ -118,7 +128,13 @@ class MonthReport:
         return sum(d["sales"] for d in self.days)
 
     def to_json(self) -> dict[str, Any]:
-        return {"year": self.year, "month": self.month, "sales": self.sales, "total": self.total, "days": self.days}
+        return {
+            "year": self.year,
+            "month": self.month,
+            "sales": self.sales,
+            "total": self.total,
+            "days": self.days,
+        }
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -147,7 +163,20 @@ def month_report(session: Session, year: int, month: int) -> MonthReport:
         r = found.get(d)
         values = [int(v or 0) for v in r[1:]] if r else [0] * 6
         days.append(
-            dict(zip(("sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced"), values, strict=True))
+            dict(
+                zip(
+                    (
+                        "sales",
+                        "total",
+                        "gross_standard",
+                        "tax_standard",
+                        "gross_reduced",
+                        "tax_reduced",
+                    ),
+                    values,
+                    strict=True,
+                )
+            )
             | {"day": d.isoformat()}
         )
     return MonthReport(year, month, days)
@@ -204,5 +233,7 @@ def profit_and_loss(session: Session, first: date, last: date) -> list[Departmen
     for dept in sorted(acc):
         revenue, tax, cost = acc[dept]
         loss = int(shrink.get(dept) or 0)
-        result.append(DepartmentPL(dept, revenue, tax, revenue - tax, cost, loss, revenue - tax - cost - loss))
+        result.append(
+            DepartmentPL(dept, revenue, tax, revenue - tax, cost, loss, revenue - tax - cost - loss)
+        )
     return result

@@ -52,7 +52,9 @@ def settle(
     expected = float_amount + cash_sales(session, kiosk_id, day)
     counted = count_value(denominations)
     row = session.scalars(
-        select(SettlementRow).where(SettlementRow.kiosk_id == kiosk_id, SettlementRow.business_date == day)
+        select(SettlementRow).where(
+            SettlementRow.kiosk_id == kiosk_id, SettlementRow.business_date == day
+        )
     ).first() or SettlementRow(kiosk_id=kiosk_id, business_date=day)
     row.float_amount, row.expected_cash, row.counted_cash = float_amount, expected, counted
     row.discrepancy = counted - expected
@@ -68,5 +70,9 @@ def settle(
 
 def settlements(session: Session, day: date) -> list[SettlementRow]:
     return list(
-        session.scalars(select(SettlementRow).where(SettlementRow.business_date == day).order_by(SettlementRow.kiosk_id))
+        session.scalars(
+            select(SettlementRow)
+            .where(SettlementRow.business_date == day)
+            .order_by(SettlementRow.kiosk_id)
+        )
     )

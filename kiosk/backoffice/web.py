@@ -34,12 +34,21 @@ async def form(request: Request) -> dict[str, str]:
 
 
 def error_page(exc: BackofficeError) -> HTMLResponse:
-    return page("Problem", f'<p class="error">{escape(str(exc))}</p><p><a href="javascript:history.back()">Back</a></p>', None, status=exc.status)
+    return page(
+        "Problem",
+        f'<p class="error">{escape(str(exc))}</p><p><a href="javascript:history.back()">Back</a></p>',
+        None,
+        status=exc.status,
+    )
 
 
 def csv_response(name: str, text: str) -> Response:
     # UTF-8 with BOM so Excel in Japan opens it correctly
-    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        "\ufeff" + text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # --- sign in --------------------------------------------------------------------------------
@@ -64,10 +73,18 @@ async def login_submit(request: Request) -> Response:
             token = auth.login(session, username, data.get("password", ""), backoffice.clock())
     except LoginFailed:
         with backoffice.db.transaction() as session:
-            record(session, backoffice.clock(), username[:64] or "?", "staff.login_failed", username[:200])
+            record(
+                session,
+                backoffice.clock(),
+                username[:64] or "?",
+                "staff.login_failed",
+                username[:200],
+            )
         raise
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=auth.SESSION_HOURS * 3600)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=auth.SESSION_HOURS * 3600
+    )
     return response
 
 
@@ -145,13 +162,21 @@ def _day_tables(r: reports.DayReport) -> str:
     return (
         "<h2>By hour 時間帯別</h2>"
         + bar_chart([(f"{h}", t) for h, _, t in r.by_hour], title="sales by hour")
-        + table(("Hour", "Sales", "Total ¥"), [(f"{h}:00", n, t) for h, n, t in r.by_hour], id_="by-hour")
+        + table(
+            ("Hour", "Sales", "Total ¥"),
+            [(f"{h}:00", n, t) for h, n, t in r.by_hour],
+            id_="by-hour",
+        )
         + "<h2>By kiosk 端末別</h2>"
         + table(("Kiosk", "Sales", "Total ¥"), r.by_kiosk, id_="by-kiosk")
         + "<h2>By payment method 支払方法別</h2>"
         + table(("Method", "Count", "Amount ¥"), r.by_payment, id_="by-payment")
         + "<h2>By tax rate 税率別</h2>"
-        + table(("Rate", "Gross (tax incl.) ¥", "Tax ¥"), [(f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax], id_="by-tax")
+        + table(
+            ("Rate", "Gross (tax incl.) ¥", "Tax ¥"),
+            [(f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax],
+            id_="by-tax",
+        )
     )
 
 
@@ -225,7 +250,15 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
     return page(f"Monthly report {label}", picker + monthly_body(r), staff)
 
 
-MONTHLY_CSV_COLUMNS = ("day", "sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced")
+MONTHLY_CSV_COLUMNS = (
+    "day",
+    "sales",
+    "total",
+    "gross_standard",
+    "tax_standard",
+    "gross_reduced",
+    "tax_reduced",
+)
 
 
 def monthly_body(r: reports.MonthReport) -> str:
@@ -239,7 +272,9 @@ def monthly_body(r: reports.MonthReport) -> str:
 
 
 def monthly_csv_text(r: reports.MonthReport) -> str:
-    return exports.to_csv(MONTHLY_CSV_COLUMNS, ([d[c] for c in MONTHLY_CSV_COLUMNS] for d in r.days))
+    return exports.to_csv(
+        MONTHLY_CSV_COLUMNS, ([d[c] for c in MONTHLY_CSV_COLUMNS] for d in r.days)
+    )
 
 
 @router.get("/reports/monthly.csv")
@@ -256,11 +291,25 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
     first, last = reports.month_bounds(year, mon)
     with bo(request).db.reading() as session:
         lines = reports.profit_and_loss(session, first, last)
-    rows = [(x.department, x.revenue, x.tax, x.net, x.cost_of_sales, x.shrinkage, x.gross_profit) for x in lines]
+    rows = [
+        (x.department, x.revenue, x.tax, x.net, x.cost_of_sales, x.shrinkage, x.gross_profit)
+        for x in lines
+    ]
     total = [sum(r[i] for r in rows) for i in range(1, 7)]
     body = (
         f'<form><input type="month" name="month" value="{year}-{mon:02d}"><button>Show</button></form>'
-        + table(("Department", "Sales (incl. tax)", "Tax", "Net sales", "Cost of sales", "Shrinkage", "Gross profit"), [*rows, ("Total", *total)])
+        + table(
+            (
+                "Department",
+                "Sales (incl. tax)",
+                "Tax",
+                "Net sales",
+                "Cost of sales",
+                "Shrinkage",
+                "Gross profit",
+            ),
+            [*rows, ("Total", *total)],
+        )
         + "<p>Tax is estimated per department from each line's rate; receipts round once per rate.</p>"
     )
     return page(f"P&L by department {year}-{mon:02d}", body, staff)
@@ -307,7 +356,9 @@ def search_page(request: Request, staff: Manager) -> HTMLResponse:
         with bo(request).db.reading() as session:
             total, rows = exports.search(session, q)
         csv_link = "/search.csv?" + urlencode({k: v for k, v in params.items() if k != "offset"})
-        body += f'<p><span id="hits">{total:,}</span> sale(s) match. <a href="{csv_link}">CSV</a></p>'
+        body += (
+            f'<p><span id="hits">{total:,}</span> sale(s) match. <a href="{csv_link}">CSV</a></p>'
+        )
         body += table(exports.SEARCH_COLUMNS, exports.search_rows(rows), id_="results")
         if q.offset + q.limit < total:
             more = urlencode(params | {"offset": str(q.offset + q.limit)})
@@ -322,7 +373,10 @@ def search_csv(request: Request, _: Manager) -> Response:
     with bo(request).db.reading() as session:
         offset = 0
         for _page in range(10_000):  # bounded: at most 10 M rows
-            _, found = exports.search(session, exports.SearchQuery(**{**q.__dict__, "limit": exports.MAX_PAGE, "offset": offset}))
+            _, found = exports.search(
+                session,
+                exports.SearchQuery(**{**q.__dict__, "limit": exports.MAX_PAGE, "offset": offset}),
+            )
             rows.extend(exports.search_rows(found))
             if len(found) < exports.MAX_PAGE:
                 break
@@ -334,5 +388,7 @@ def search_csv(request: Request, _: Manager) -> Response:
 def accounting_csv(request: Request, date_from: str, date_to: str, _: Manager) -> Response:
     first, last = bo(request).day(date_from), bo(request).day(date_to)
     with bo(request).db.reading() as session:
-        text = exports.to_csv(exports.JOURNAL_COLUMNS, exports.accounting_rows(session, first, last))
+        text = exports.to_csv(
+            exports.JOURNAL_COLUMNS, exports.accounting_rows(session, first, last)
+        )
     return csv_response(f"journal-{first}-{last}.csv", text)

@@ -51,7 +51,8 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
         settled = settlement_table(session, d)
     body = f'<form><input type="date" name="day" value="{d}"><button>Show</button></form>' + settled
     denominations = "".join(
-        f'<label>¥{d_:,} × <input name="d{d_}" type="number" min="0" value="0" size="4"></label> ' for d_ in settlement.DENOMINATIONS
+        f'<label>¥{d_:,} × <input name="d{d_}" type="number" min="0" value="0" size="4"></label> '
+        for d_ in settlement.DENOMINATIONS
     )
     options = "".join(f"<option>{escape(k)}</option>" for k in kiosks)
     body += f"""<h2>Count a kiosk 現金実査</h2><form method="post" action="/settlement" id="settle">
@@ -71,10 +72,24 @@ def settlement_table(session: Session, day: date) -> str:
         s = done.get(k)
         if s:
             cls = "ok" if s.discrepancy == 0 else "bad"
-            rows.append((k, expected, s.float_amount, s.expected_cash, s.counted_cash, Raw(f'<span class="{cls}">{s.discrepancy:+,}</span>'), s.counted_by))
+            rows.append(
+                (
+                    k,
+                    expected,
+                    s.float_amount,
+                    s.expected_cash,
+                    s.counted_cash,
+                    Raw(f'<span class="{cls}">{s.discrepancy:+,}</span>'),
+                    s.counted_by,
+                )
+            )
         else:
             rows.append((k, expected, "", "", "", "not settled", ""))
-    return table(("Kiosk", "Cash sales", "Float", "Expected", "Counted", "Discrepancy 過不足", "By"), rows, id_="settlements")
+    return table(
+        ("Kiosk", "Cash sales", "Float", "Expected", "Counted", "Discrepancy 過不足", "By"),
+        rows,
+        id_="settlements",
+    )
 
 
 @router.post("/settlement")
@@ -83,7 +98,15 @@ async def settlement_submit(request: Request, staff: Manager) -> Response:
     d = bo(request).day(data.get("day"))
     counts = {den: integer(data, f"d{den}", 0) for den in settlement.DENOMINATIONS}
     with bo(request).db.transaction() as session:
-        settlement.settle(session, data.get("kiosk_id", ""), d, counts, integer(data, "float_amount", 0), bo(request).clock(), staff.username)
+        settlement.settle(
+            session,
+            data.get("kiosk_id", ""),
+            d,
+            counts,
+            integer(data, "float_amount", 0),
+            bo(request).clock(),
+            staff.username,
+        )
     return back(f"/settlement?day={d}")
 
 
@@ -107,10 +130,27 @@ def inventory_page(request: Request, staff: Attendant) -> HTMLResponse:
 <form method="post" action="/inventory/reorder" class="inline"><input name="sku" placeholder="SKU" required>
 <input name="point" type="number" placeholder="reorder point" required><input name="qty" type="number" placeholder="order unit" required>
 <button>Set reorder</button></form>"""
-    body += "<h2>Suggested orders 発注提案</h2>" + table(("SKU", "Name", "On hand", "Reorder point", "Order"), [(r.sku, r.name, r.on_hand, r.reorder_point, r.suggested) for r in reorder], id_="reorder")
-    body += "<h2>Shrinkage 在庫ロス (30 days)</h2>" + table(("SKU", "Name", "Pieces", "Value at cost ¥"), [(s.sku, s.name, s.quantity, s.value) for s in shrink], id_="shrinkage")
-    body += "<h2>Slow movers 不動在庫 (no sales in 30 days)</h2>" + table(("SKU", "Name", "On hand", "Sold"), [(s.sku, s.name, s.on_hand, s.sold) for s in slow])
-    body += "<h2>Stock 在庫一覧</h2>" + table(("SKU", "Name", "Dept", "Price", "Cost", "On hand", "Reorder at"), [(p.sku, p.name_ja, p.department, p.price, p.cost, p.on_hand, p.reorder_point) for p in stock], id_="stock")
+    body += "<h2>Suggested orders 発注提案</h2>" + table(
+        ("SKU", "Name", "On hand", "Reorder point", "Order"),
+        [(r.sku, r.name, r.on_hand, r.reorder_point, r.suggested) for r in reorder],
+        id_="reorder",
+    )
+    body += "<h2>Shrinkage 在庫ロス (30 days)</h2>" + table(
+        ("SKU", "Name", "Pieces", "Value at cost ¥"),
+        [(s.sku, s.name, s.quantity, s.value) for s in shrink],
+        id_="shrinkage",
+    )
+    body += "<h2>Slow movers 不動在庫 (no sales in 30 days)</h2>" + table(
+        ("SKU", "Name", "On hand", "Sold"), [(s.sku, s.name, s.on_hand, s.sold) for s in slow]
+    )
+    body += "<h2>Stock 在庫一覧</h2>" + table(
+        ("SKU", "Name", "Dept", "Price", "Cost", "On hand", "Reorder at"),
+        [
+            (p.sku, p.name_ja, p.department, p.price, p.cost, p.on_hand, p.reorder_point)
+            for p in stock
+        ],
+        id_="stock",
+    )
     return page("Inventory 在庫", body, staff)
 
 
@@ -119,7 +159,14 @@ async def receive_submit(request: Request, staff: Attendant) -> Response:
     data = await form(request)
     cost = integer(data, "unit_cost") if data.get("unit_cost", "").strip() else None
     with bo(request).db.transaction() as session:
-        inventory.receive(session, data.get("sku", ""), integer(data, "quantity"), cost, bo(request).clock(), staff.username)
+        inventory.receive(
+            session,
+            data.get("sku", ""),
+            integer(data, "quantity"),
+            cost,
+            bo(request).clock(),
+            staff.username,
+        )
     return back("/inventory")
 
 
@@ -127,7 +174,14 @@ async def receive_submit(request: Request, staff: Attendant) -> Response:
 async def count_submit(request: Request, staff: Attendant) -> Response:
     data = await form(request)
     with bo(request).db.transaction() as session:
-        inventory.count(session, data.get("sku", ""), integer(data, "counted"), bo(request).clock(), staff.username, data.get("note", ""))
+        inventory.count(
+            session,
+            data.get("sku", ""),
+            integer(data, "counted"),
+            bo(request).clock(),
+            staff.username,
+            data.get("note", ""),
+        )
     return back("/inventory")
 
 
@@ -135,7 +189,14 @@ async def count_submit(request: Request, staff: Attendant) -> Response:
 async def reorder_submit(request: Request, staff: Manager) -> Response:
     data = await form(request)
     with bo(request).db.transaction() as session:
-        inventory.set_reorder(session, data.get("sku", ""), integer(data, "point"), integer(data, "qty"), bo(request).clock(), staff.username)
+        inventory.set_reorder(
+            session,
+            data.get("sku", ""),
+            integer(data, "point"),
+            integer(data, "qty"),
+            bo(request).clock(),
+            staff.username,
+        )
     return back("/inventory")
 
 
@@ -146,8 +207,13 @@ async def reorder_submit(request: Request, staff: Manager) -> Response:
 def masterdata_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         cur = masterdata.current(session)
-        settings = {k: masterdata.get_setting(session, k, d) for k, d in masterdata.SETTING_DEFAULTS.items()}
-        kiosks = [(k.kiosk_id, k.masterdata_version) for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
+        settings = {
+            k: masterdata.get_setting(session, k, d) for k, d in masterdata.SETTING_DEFAULTS.items()
+        }
+        kiosks = [
+            (k.kiosk_id, k.masterdata_version)
+            for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
+        ]
         products = len(masterdata.build_snapshot(session)["products"])
     body = f"<p>Published version: <b id='version'>{cur.version if cur else 'none'}</b>; {products:,} products in the catalogue.</p>"
     body += '<form method="post" action="/masterdata/publish"><button>Publish a new version to kiosks</button></form>'
@@ -175,7 +241,9 @@ async def settings_submit(request: Request, staff: Manager) -> Response:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{data.get('key')}: not valid JSON ({exc})") from None
     with bo(request).db.transaction() as session:
-        masterdata.set_setting(session, data.get("key", ""), value, bo(request).clock(), staff.username)
+        masterdata.set_setting(
+            session, data.get("key", ""), value, bo(request).clock(), staff.username
+        )
     return back("/masterdata")
 
 
@@ -187,10 +255,22 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         journals = journal_anchor.kiosk_states(session)
         rows = [
-            (k.kiosk_id, k.store_id, k.name, k.last_seq, k.last_seen_at or "", "revoked" if k.revoked_at else "active", journals.get(k.kiosk_id, ""))
+            (
+                k.kiosk_id,
+                k.store_id,
+                k.name,
+                k.last_seq,
+                k.last_seen_at or "",
+                "revoked" if k.revoked_at else "active",
+                journals.get(k.kiosk_id, ""),
+            )
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
-    body = table(("Kiosk", "Store", "Name", "Last seq", "Last seen", "State", "Journal 電子ジャーナル"), rows, id_="kiosks")
+    body = table(
+        ("Kiosk", "Store", "Name", "Last seq", "Last seen", "State", "Journal 電子ジャーナル"),
+        rows,
+        id_="kiosks",
+    )
     body += """<h2>Enrol or revoke (admin)</h2><form method="post" action="/kiosks/enrol" class="inline">
 <input name="kiosk_id" placeholder="K01" required><input name="store_id" placeholder="S01" value="S01"><button>Enrol (shows token once)</button></form>
 <form method="post" action="/kiosks/revoke" class="inline"><input name="kiosk_id" placeholder="K01" required><button>Revoke</button></form>"""
@@ -201,7 +281,13 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
 async def enrol_submit(request: Request, staff: Admin) -> HTMLResponse:
     data = await form(request)
     with bo(request).db.transaction() as session:
-        token = auth.enrol_kiosk(session, data.get("kiosk_id", "").strip(), bo(request).clock(), store_id=data.get("store_id") or "S01", actor=staff.username)
+        token = auth.enrol_kiosk(
+            session,
+            data.get("kiosk_id", "").strip(),
+            bo(request).clock(),
+            store_id=data.get("store_id") or "S01",
+            actor=staff.username,
+        )
     body = f"<p>Put this token in the kiosk's sync settings. It is not shown again:</p><pre id='token'>{escape(token)}</pre><a href='/kiosks'>Back</a>"
     return page("Kiosk enrolled", body, staff)
 
@@ -210,14 +296,19 @@ async def enrol_submit(request: Request, staff: Admin) -> HTMLResponse:
 async def revoke_submit(request: Request, staff: Admin) -> Response:
     data = await form(request)
     with bo(request).db.transaction() as session:
-        auth.revoke_kiosk(session, data.get("kiosk_id", "").strip(), bo(request).clock(), staff.username)
+        auth.revoke_kiosk(
+            session, data.get("kiosk_id", "").strip(), bo(request).clock(), staff.username
+        )
     return back("/kiosks")
 
 
 @router.get("/staff")
 def staff_page(request: Request, staff: Admin) -> HTMLResponse:
     with bo(request).db.reading() as session:
-        rows = [(s.username, s.display_name, s.role, s.active) for s in session.query(StaffRow).order_by(StaffRow.username)]
+        rows = [
+            (s.username, s.display_name, s.role, s.active)
+            for s in session.query(StaffRow).order_by(StaffRow.username)
+        ]
     roles = "".join(f"<option>{r.value}</option>" for r in Role)
     body = table(("User", "Name", "Role", "Active"), rows)
     body += f"""<h2>Add staff</h2><form method="post" action="/staff"><input name="username" placeholder="user" required>
@@ -234,12 +325,27 @@ async def staff_submit(request: Request, staff: Admin) -> Response:
     except ValueError:
         raise InvalidInput("role: admin, manager or attendant") from None
     with bo(request).db.transaction() as session:
-        auth.add_staff(session, data.get("username", "").strip(), data.get("password", ""), role, bo(request).clock(), staff.username, data.get("display_name", ""))
+        auth.add_staff(
+            session,
+            data.get("username", "").strip(),
+            data.get("password", ""),
+            role,
+            bo(request).clock(),
+            staff.username,
+            data.get("display_name", ""),
+        )
     return back("/staff")
 
 
 @router.get("/audit")
 def audit_page(request: Request, staff: Admin) -> HTMLResponse:
     with bo(request).db.reading() as session:
-        rows = [(a.at, a.actor, a.action, a.target, json.dumps(a.detail, ensure_ascii=False)) for a in audit.recent(session)]
-    return page("Audit log 監査ログ", table(("At", "Actor", "Action", "Target", "Detail"), rows, id_="audit"), staff)
+        rows = [
+            (a.at, a.actor, a.action, a.target, json.dumps(a.detail, ensure_ascii=False))
+            for a in audit.recent(session)
+        ]
+    return page(
+        "Audit log 監査ログ",
+        table(("At", "Actor", "Action", "Target", "Detail"), rows, id_="audit"),
+        staff,
+    )

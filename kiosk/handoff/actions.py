@@ -83,7 +83,9 @@ class StaffActions:
             raise
         return self.perform(action, account.staff_id, via="pin", **args)
 
-    def perform(self, action: Action | str, by: str, via: str = "console", **args: Any) -> ActionResult:
+    def perform(
+        self, action: Action | str, by: str, via: str = "console", **args: Any
+    ) -> ActionResult:
         """Do ``action`` for ``by`` (whose role was already checked); never raises for refusals."""
         try:
             action = Action(action)
@@ -94,7 +96,14 @@ class StaffActions:
             with self.runtime._lock:
                 detail = getattr(self, f"_do_{action.value}")(by, **args)
             ok = True
-        except (ActionRefused, IllegalTransition, BasketError, KeyError, TypeError, ValueError) as exc:
+        except (
+            ActionRefused,
+            IllegalTransition,
+            BasketError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as exc:
             ok, detail = False, str(exc) or type(exc).__name__
         return self._record(action, ok, detail, by, via, args)
 
@@ -177,7 +186,9 @@ class StaffActions:
             if line.voided:
                 continue
             new_amount = (
-                ov.price * line.weight_g // 1000 if line.weight_g is not None else ov.price * line.quantity
+                ov.price * line.weight_g // 1000
+                if line.weight_g is not None
+                else ov.price * line.quantity
             )
             result.append(
                 Adjustment(

@@ -35,7 +35,9 @@ class StoreServer:
         if response.status_code == 409 and data.get("error") == "NoIdleKiosk":
             raise NoIdleKiosk(str(data.get("detail", "")))
         if response.status_code >= 400:
-            raise HandOffError(f"store server refused ({response.status_code}): {data.get('detail')}")
+            raise HandOffError(
+                f"store server refused ({response.status_code}): {data.get('detail')}"
+            )
         return data
 
     def create_handoff(self, ticket: HandOffTicket, code: str) -> dict[str, Any]:

@@ -69,7 +69,9 @@ class Plugin:
                 autostart=bool(settings.get("autostart", True)),
             )
 
-    def connect(self, server: StoreServer, *, interval_s: float = 5.0, autostart: bool = False) -> StatusReporter:
+    def connect(
+        self, server: StoreServer, *, interval_s: float = 5.0, autostart: bool = False
+    ) -> StatusReporter:
         """Talk to the store server: take assigned hand-offs, report state, run commands."""
         assert self.receiver is not None and self.actions is not None, "kiosk_startup first"
         self.server = self.receiver.server = server

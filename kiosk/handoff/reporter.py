@@ -70,7 +70,12 @@ class StatusReporter:
             if isinstance(event, StateChanged):
                 self._since = now
                 self._transitions.append(
-                    {"old": event.old.value, "new": event.new.value, "trigger": event.trigger, "at": now.isoformat()}
+                    {
+                        "old": event.old.value,
+                        "new": event.new.value,
+                        "trigger": event.trigger,
+                        "at": now.isoformat(),
+                    }
                 )
                 if event.new is not CheckoutState.NEEDS_ATTENDANT:
                     self._alerts.clear()
@@ -108,8 +113,14 @@ class StatusReporter:
         with self._lock:
             alerts = [dict(a) for a in self._alerts]
             if any(is_fault(s) for s in self.health.values()):
-                alerts.append({"kind": AlertKind.DEVICE_FAULT.value, "detail": ", ".join(
-                    f"{d}: {s}" for d, s in self.health.items() if is_fault(s))})
+                alerts.append(
+                    {
+                        "kind": AlertKind.DEVICE_FAULT.value,
+                        "detail": ", ".join(
+                            f"{d}: {s}" for d, s in self.health.items() if is_fault(s)
+                        ),
+                    }
+                )
             return {
                 "role": self.role.value,
                 "state": self.state().value,
@@ -123,8 +134,13 @@ class StatusReporter:
                 "alerts": alerts,
                 "handoff_id": runtime.sale_extra.get("handoff_id"),
                 "lines": [
-                    {"line_id": li.line_id, "sku": li.product.sku, "name": li.product.name_ja,
-                     "quantity": li.quantity, "amount": li.amount}
+                    {
+                        "line_id": li.line_id,
+                        "sku": li.product.sku,
+                        "name": li.product.name_ja,
+                        "quantity": li.quantity,
+                        "amount": li.amount,
+                    }
                     for li in runtime.checkout.basket.active_lines
                 ][:50],
             }
@@ -155,7 +171,9 @@ class StatusReporter:
                 command["action"], command["by"], via="console", **command.get("args", {})
             )
             with self._lock:
-                self._results.append({"id": command["id"], "ok": result.ok, "detail": result.detail})
+                self._results.append(
+                    {"id": command["id"], "ok": result.ok, "detail": result.detail}
+                )
         return len(commands)
 
     # --- the loop ------------------------------------------------------------------------

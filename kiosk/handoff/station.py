@@ -40,7 +40,10 @@ class HandOffResult:
 
     def slip_lines(self) -> list[str]:
         """The text the station prints (the QR, if any, goes under it)."""
-        head = [f"お会計番号 Hand-off {self.ticket.handoff_id}", f"合計 Total ¥{self.ticket.total:,}"]
+        head = [
+            f"お会計番号 Hand-off {self.ticket.handoff_id}",
+            f"合計 Total ¥{self.ticket.total:,}",
+        ]
         if self.kiosk_id:
             where = self.kiosk_name or self.kiosk_id
             return [*head, f"{where} 番の精算機へお進みください", f"Please pay at kiosk {where}"]

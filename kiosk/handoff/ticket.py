@@ -78,12 +78,18 @@ class HandOffTicket:
     ) -> HandOffTicket:
         lines = tuple(
             TicketLine(
-                line.product.sku, line.quantity, line.unit_price, line.weight_g, line.age_approved_by
+                line.product.sku,
+                line.quantity,
+                line.unit_price,
+                line.weight_g,
+                line.age_approved_by,
             )
             for line in basket.active_lines
         )
         now = now.replace(microsecond=0)
-        return cls(handoff_id or new_handoff_id(), station_id, staff_id, now, now + ttl, total, lines)
+        return cls(
+            handoff_id or new_handoff_id(), station_id, staff_id, now, now + ttl, total, lines
+        )
 
     @property
     def item_count(self) -> int:

@@ -102,7 +102,9 @@ class OutboxRelay:
         rows = self.store.unsent_outbox(self.batch_size)
         try:
             if rows:
-                response = self.client.post("/api/v1/sync/outbox", json=self._batch(rows), headers=self._auth())
+                response = self.client.post(
+                    "/api/v1/sync/outbox", json=self._batch(rows), headers=self._auth()
+                )
             else:
                 response = self.client.get("/api/v1/sync/status", headers=self._auth())
         except httpx.TransportError as exc:  # no route, refused, timeout, reset, lost answer
@@ -117,11 +119,17 @@ class OutboxRelay:
             return CycleResult(CycleOutcome.FAILED, detail=f"HTTP {status}")
         self._set_reachable(True)
         if status in (401, 403):
-            return self._stop(AlertKind.REVOKED, f"back office refused this kiosk (HTTP {status}): {_detail(response)}; re-enrol it")
+            return self._stop(
+                AlertKind.REVOKED,
+                f"back office refused this kiosk (HTTP {status}): {_detail(response)}; re-enrol it",
+            )
         if status == 409:
             return self._rewind(int(response.json().get("expected_seq") or 0))
         if status >= 400:
-            return self._stop(AlertKind.REJECTED, f"back office rejected a batch (HTTP {status}): {_detail(response)}")
+            return self._stop(
+                AlertKind.REJECTED,
+                f"back office rejected a batch (HTTP {status}): {_detail(response)}",
+            )
         self.backoff.reset()
         if not rows:
             return CycleResult(CycleOutcome.IDLE)
@@ -133,11 +141,18 @@ class OutboxRelay:
     def _rewind(self, expected: int) -> CycleResult:
         """The back office lacks rows from ``expected`` on (restored from a backup): resend."""
         with self.store.transaction() as session:
-            lowest = session.scalar(select(func.min(OutboxRow.seq)).where(OutboxRow.seq >= expected))
+            lowest = session.scalar(
+                select(func.min(OutboxRow.seq)).where(OutboxRow.seq >= expected)
+            )
             if lowest == expected:
-                session.execute(update(OutboxRow).where(OutboxRow.seq >= expected).values(sent_at=None))
+                session.execute(
+                    update(OutboxRow).where(OutboxRow.seq >= expected).values(sent_at=None)
+                )
         if lowest != expected:
-            return self._stop(AlertKind.GAP, f"back office expects outbox seq {expected}, which this kiosk does not have")
+            return self._stop(
+                AlertKind.GAP,
+                f"back office expects outbox seq {expected}, which this kiosk does not have",
+            )
         log.warning("back office is behind: resending outbox from seq %d", expected)
         return CycleResult(CycleOutcome.SENT, detail=f"rewound to {expected}")
 
@@ -149,7 +164,9 @@ class OutboxRelay:
         for _ in range(max_cycles):
             result = self.send_once()
             self.check_backlog()
-            if result.outcome is CycleOutcome.STOPPED or (stop_when_idle and result.outcome is CycleOutcome.IDLE):
+            if result.outcome is CycleOutcome.STOPPED or (
+                stop_when_idle and result.outcome is CycleOutcome.IDLE
+            ):
                 break
             if result.outcome is CycleOutcome.FAILED:
                 self.sleep(self.backoff.next_delay())
@@ -162,7 +179,9 @@ class OutboxRelay:
     def oldest_unsent(self) -> tuple[int, datetime | None]:
         with self.store.transaction() as session:
             count, oldest = session.execute(
-                select(func.count(), func.min(OutboxRow.created_at)).where(OutboxRow.sent_at.is_(None))
+                select(func.count(), func.min(OutboxRow.created_at)).where(
+                    OutboxRow.sent_at.is_(None)
+                )
             ).one()
         return int(count), oldest
 

@@ -31,8 +31,9 @@ class WedgeInput:
     def close(self) -> None:
         self.window.unbind(on_key_down=self._on_key_down)
 
-    def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
-                     modifiers: list[str]) -> bool:
+    def _on_key_down(
+        self, _window: Any, key: int, _scancode: int, codepoint: str | None, modifiers: list[str]
+    ) -> bool:
         char = "\r" if key in ENTER_KEYCODES else (codepoint or "")
         if not char or "ctrl" in modifiers or "alt" in modifiers:
             return False
@@ -46,7 +47,8 @@ class WedgeInput:
 def _symbology(code: str) -> Symbology:
     if code.isdigit():
         return {13: Symbology.EAN13, 8: Symbology.EAN8, 12: Symbology.UPCA}.get(
-            len(code), Symbology.UNKNOWN)
+            len(code), Symbology.UNKNOWN
+        )
     return Symbology.CODE128
 
 

@@ -17,9 +17,22 @@ CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CJK_FONT_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 
 _COLOUR_KEYS = (
-    "background", "surface", "surface_alt", "text", "muted", "primary", "primary_text",
-    "secondary", "secondary_text", "accent", "danger", "danger_text", "ok", "header",
-    "header_text", "reduced",
+    "background",
+    "surface",
+    "surface_alt",
+    "text",
+    "muted",
+    "primary",
+    "primary_text",
+    "secondary",
+    "secondary_text",
+    "accent",
+    "danger",
+    "danger_text",
+    "ok",
+    "header",
+    "header_text",
+    "reduced",
 )
 
 
@@ -67,8 +80,9 @@ def load_theme(name: str, themes_dir: Path = THEMES_DIR) -> Theme:
         parent = load_theme(data["extends"], themes_dir)
         base = {"colours": dict(parent.colours), "sizes": dict(parent.sizes)}
     colours = base.get("colours", {})
-    colours.update({k: hex_colour(v, f"{path} [colours.{k}]")
-                    for k, v in data.get("colours", {}).items()})
+    colours.update(
+        {k: hex_colour(v, f"{path} [colours.{k}]") for k, v in data.get("colours", {}).items()}
+    )
     missing = [k for k in _COLOUR_KEYS if k not in colours]
     if missing:
         raise ThemeError(f"{path}: [colours] lacks {', '.join(missing)}")

@@ -60,7 +60,9 @@ def test_function_adult_with_pin_is_approved_without_staff(runtime, tmp_path):
     [(19, 1, True, "under_age"), (35, 0, False, "assurance_too_low")],
     ids=["one day short of 20", "card face only (level 1)"],
 )
-def test_function_staff_are_called_when_the_check_is_not_enough(runtime, years, days_later, pin, outcome):
+def test_function_staff_are_called_when_the_check_is_not_enough(
+    runtime, years, days_later, pin, outcome
+):
     reader = mynumber_for(runtime).reader
     reader.insert_card(_years_ago(runtime, years, days_later), pin="1111")
     if pin:
@@ -81,7 +83,10 @@ def test_function_no_card_wrong_pin_or_read_error_leave_it_to_staff(runtime):
     reader.fail_next = True
     runtime.handle_scan(Scan(BEER))
     assert all(line.age_approved_by is None for line in runtime.checkout.basket.lines)
-    outcomes = [p.split('"outcome":"')[1].split('"')[0] for p in _journal(runtime, "age_check_digital_refused")]
+    outcomes = [
+        p.split('"outcome":"')[1].split('"')[0]
+        for p in _journal(runtime, "age_check_digital_refused")
+    ]
     assert outcomes == ["assurance_too_low", "read_error"]
 
 

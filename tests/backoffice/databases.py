@@ -37,7 +37,9 @@ def _admin_url() -> str:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+    admin = create_engine(
+        _admin_url(), isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
     try:
         with admin.connect() as c:
             c.execute(text("select 1"))
@@ -100,7 +102,10 @@ def staff(bo_db, clock, monkeypatch):
 
     Argon2id with light parameters, so the suite does not spend seconds hashing.
     """
-    monkeypatch.setattr("kiosk.backoffice.auth._hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    monkeypatch.setattr(
+        "kiosk.backoffice.auth._hasher",
+        PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1),
+    )
     with bo_db.transaction() as session:
         for role in Role:
             add_staff(session, role.value, PASSWORD, role, clock(), "test")
@@ -108,5 +113,7 @@ def staff(bo_db, clock, monkeypatch):
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
-    response = client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": username, "password": password}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text

@@ -32,7 +32,14 @@ class FakeClock:
         self.now += timedelta(**kwargs)
 
 
-def make_sale(n: int, at: datetime, *, kiosk_id: str = "K01", method: str | None = None, member_id: str | None = None) -> Sale:
+def make_sale(
+    n: int,
+    at: datetime,
+    *,
+    kiosk_id: str = "K01",
+    method: str | None = None,
+    member_id: str | None = None,
+) -> Sale:
     basket = Basket()
     basket.add(PRODUCTS[n % len(PRODUCTS)], 1 + n % 3)
     if n % 2:

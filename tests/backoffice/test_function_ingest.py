@@ -20,7 +20,12 @@ def count(bo_db, model) -> int:
 def test_function_a_batch_is_stored_and_acknowledged(client, bo_db, kiosk_token):
     """GIVEN three sales WHEN posted THEN stored with lines and acked through seq 3."""
     response = post(client, kiosk_token, [event(i, DAY + timedelta(minutes=i)) for i in (1, 2, 3)])
-    assert response.json() == {"acked_through": 3, "applied": 3, "duplicates": 0, "expected_seq": None}
+    assert response.json() == {
+        "acked_through": 3,
+        "applied": 3,
+        "duplicates": 0,
+        "expected_seq": None,
+    }
     assert count(bo_db, SaleRow) == 3 and count(bo_db, SaleLineRow) >= 3
 
 
@@ -56,7 +61,11 @@ def test_function_the_same_sale_under_a_new_seq_is_not_doubled(client, bo_db, ki
 
 
 def test_function_other_events_are_kept(client, bo_db, kiosk_token):
-    post(client, kiosk_token, [{"seq": 1, "event_id": "e-1", "kind": "void", "payload": {"why": "x"}}])
+    post(
+        client,
+        kiosk_token,
+        [{"seq": 1, "event_id": "e-1", "kind": "void", "payload": {"why": "x"}}],
+    )
     assert count(bo_db, KioskEventRow) == 1
 
 

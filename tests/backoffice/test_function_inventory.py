@@ -18,11 +18,33 @@ from tests.factories import ONIGIRI, SOAP
 @pytest.fixture
 def products(bo_db):
     with bo_db.transaction() as s:
-        s.add(ProductRow(sku=ONIGIRI.sku, name_ja="おにぎり", price=150, cost=90, department="food", on_hand=0, reorder_point=10, reorder_qty=12))
-        s.add(ProductRow(sku=SOAP.sku, name_ja="石けん", price=198, cost=100, department="household", on_hand=0))
+        s.add(
+            ProductRow(
+                sku=ONIGIRI.sku,
+                name_ja="おにぎり",
+                price=150,
+                cost=90,
+                department="food",
+                on_hand=0,
+                reorder_point=10,
+                reorder_qty=12,
+            )
+        )
+        s.add(
+            ProductRow(
+                sku=SOAP.sku,
+                name_ja="石けん",
+                price=198,
+                cost=100,
+                department="household",
+                on_hand=0,
+            )
+        )
 
 
-def test_function_receive_sell_count_and_book_shrinkage(products, bo_db, clock, client, kiosk_token):
+def test_function_receive_sell_count_and_book_shrinkage(
+    products, bo_db, clock, client, kiosk_token
+):
     with bo_db.transaction() as s:
         inventory.receive(s, ONIGIRI.sku, 24, 95, clock(), "attendant")
     post(client, kiosk_token, [event(1, DAY, n=4)])  # 2 × ONIGIRI sold
@@ -42,7 +64,9 @@ def test_function_reorder_suggests_whole_units_above_the_point(products, bo_db, 
     assert [(x.sku, x.on_hand, x.suggested) for x in suggestions] == [(ONIGIRI.sku, 4, 12)]
 
 
-def test_function_slow_movers_are_stock_that_did_not_sell(products, bo_db, clock, client, kiosk_token):
+def test_function_slow_movers_are_stock_that_did_not_sell(
+    products, bo_db, clock, client, kiosk_token
+):
     with bo_db.transaction() as s:
         inventory.receive(s, ONIGIRI.sku, 10, None, clock(), "a")
         inventory.receive(s, SOAP.sku, 10, None, clock(), "a")
@@ -62,8 +86,23 @@ def test_function_bad_stock_input_is_refused(products, bo_db, clock):
 
 def test_function_inventory_page_and_forms(products, client, staff):
     sign_in(client, staff["attendant"])
-    assert client.post("/inventory/receive", data={"sku": SOAP.sku, "quantity": "5"}, follow_redirects=False).status_code == 303
-    assert client.post("/inventory/count", data={"sku": SOAP.sku, "counted": "4"}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/inventory/receive", data={"sku": SOAP.sku, "quantity": "5"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(
+            "/inventory/count", data={"sku": SOAP.sku, "counted": "4"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     page = client.get("/inventory").text
     assert "Shrinkage" in page and SOAP.sku in page
-    assert client.post("/inventory/reorder", data={"sku": SOAP.sku, "point": "1", "qty": "6"}).status_code == 403  # manager only
+    assert (
+        client.post(
+            "/inventory/reorder", data={"sku": SOAP.sku, "point": "1", "qty": "6"}
+        ).status_code
+        == 403
+    )  # manager only

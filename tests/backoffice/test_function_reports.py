@@ -23,8 +23,28 @@ def day_of_sales(client, bo_db, clock, kiosk_token):
     with bo_db.transaction() as s:
         k2 = enrol_kiosk(s, "K02", clock())
         for p, cost in ((ONIGIRI, 90), (TEA, 70), (BEER, 150), (SOAP, 100)):
-            s.add(ProductRow(sku=p.sku, name_ja=p.name_ja, price=p.price, cost=cost, tax=p.tax.value, department=p.department, on_hand=50))
-    assert post(client, kiosk_token, [event(i, DAY + timedelta(minutes=25 * i), method="cash" if i % 2 else "paypay") for i in range(1, 5)]).status_code == 200
+            s.add(
+                ProductRow(
+                    sku=p.sku,
+                    name_ja=p.name_ja,
+                    price=p.price,
+                    cost=cost,
+                    tax=p.tax.value,
+                    department=p.department,
+                    on_hand=50,
+                )
+            )
+    assert (
+        post(
+            client,
+            kiosk_token,
+            [
+                event(i, DAY + timedelta(minutes=25 * i), method="cash" if i % 2 else "paypay")
+                for i in range(1, 5)
+            ],
+        ).status_code
+        == 200
+    )
     post(client, k2, [event(1, DAY.replace(hour=11), n=9, kiosk_id="K02", method="cash")])
     post(client, kiosk_token, [event(5, DAY + timedelta(days=1))])
     clock.now = DAY.replace(hour=12)
@@ -39,7 +59,9 @@ def test_function_day_report_splits_by_hour_kiosk_payment_and_tax(day_of_sales, 
     assert {k: n for k, n, _ in r.by_kiosk} == {"K01": 4, "K02": 1}
     assert {m for m, _, _ in r.by_payment} == {"cash", "paypay"}
     assert sum(a for _, _, a in r.by_payment) == r.total
-    assert sum(g for _, g, _ in r.by_tax) == r.total and sum(t for _, _, t in r.by_tax) == r.tax_total
+    assert (
+        sum(g for _, g, _ in r.by_tax) == r.total and sum(t for _, _, t in r.by_tax) == r.tax_total
+    )
     assert {d for d, _, _ in r.by_department} >= {"food", "household"}
 
 
@@ -82,12 +104,26 @@ def test_function_reports_as_html_csv_and_svg(day_of_sales, client, staff):
     sign_in(client, staff["manager"])
     page = client.get("/reports/daily", params={"day": "2026-11-20"})
     assert page.status_code == 200 and "<svg" in page.text and "By tax rate" in page.text
-    rows = list(csv.reader(io.StringIO(client.get("/reports/daily.csv", params={"day": "2026-11-20"}).text.lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/reports/daily.csv", params={"day": "2026-11-20"}).text.lstrip("\ufeff")
+            )
+        )
+    )
     assert rows[0] == ["section", "key", "count", "amount"] and rows[1][2] == "5"
-    monthly = client.get("/reports/monthly.csv", params={"month": "2026-11"}).text.lstrip("\ufeff").splitlines()
+    monthly = (
+        client.get("/reports/monthly.csv", params={"month": "2026-11"})
+        .text.lstrip("\ufeff")
+        .splitlines()
+    )
     assert len(monthly) == 31
     assert "<svg" in client.get("/reports/monthly", params={"month": "2026-11"}).text
     assert client.get("/reports/pl", params={"month": "2026-11"}).status_code == 200
-    settle = client.post("/settlement", data={"day": "2026-11-20", "kiosk_id": "K02", "float_amount": "0", "d1000": "1"}, follow_redirects=False)
+    settle = client.post(
+        "/settlement",
+        data={"day": "2026-11-20", "kiosk_id": "K02", "float_amount": "0", "d1000": "1"},
+        follow_redirects=False,
+    )
     assert settle.status_code == 303
     assert "not settled" in client.get("/settlement", params={"day": "2026-11-20"}).text

@@ -19,13 +19,20 @@ from tests.backoffice.helpers import event, post
 @pytest.fixture
 def sales(client, kiosk_token):
     """Ten sales on ten days; every third one by member M-3."""
-    events = [event(i, DAY + timedelta(days=i), member_id="M-3" if i % 3 == 0 else None) for i in range(1, 11)]
+    events = [
+        event(i, DAY + timedelta(days=i), member_id="M-3" if i % 3 == 0 else None)
+        for i in range(1, 11)
+    ]
     assert post(client, kiosk_token, events).status_code == 200
     return events
 
 
 def totals(events, pick) -> list[int]:
-    return sorted(e["payload"]["total"] for i, e in enumerate(events, start=1) if pick(i, e["payload"]["total"]))
+    return sorted(
+        e["payload"]["total"]
+        for i, e in enumerate(events, start=1)
+        if pick(i, e["payload"]["total"])
+    )
 
 
 def run(bo_db, **kwargs):
@@ -55,17 +62,23 @@ def test_function_search_page_api_and_csv(sales, client, staff):
     assert client.get("/api/v1/search", params=params).json()["total"] == 3
     page = client.get("/search", params=params)
     assert '<span id="hits">3</span>' in page.text
-    rows = list(csv.reader(io.StringIO(client.get("/search.csv", params=params).text.lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/search.csv", params=params).text.lstrip("\ufeff")))
+    )
     assert len(rows) == 4 and rows[0][0] == "completed_at"
 
 
 def test_function_accounting_csv_balances_per_slip(sales, client, staff):
     sign_in(client, staff["manager"])
-    text = client.get("/exports/accounting.csv", params={"date_from": "2026-11-01", "date_to": "2026-11-30"}).text
+    text = client.get(
+        "/exports/accounting.csv", params={"date_from": "2026-11-01", "date_to": "2026-11-30"}
+    ).text
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows and set(rows[0]) == set(exports.JOURNAL_COLUMNS)
     balance: dict[str, int] = defaultdict(int)
     for r in rows:
         balance[r["slip_no"]] += int(r["amount"]) if r["debit_account"] else -int(r["amount"])
     assert len(balance) == 10 and set(balance.values()) == {0}
-    assert sum(int(r["amount"]) for r in rows if r["credit_account"] == "売上高") == sum(e["payload"]["total"] for e in sales)
+    assert sum(int(r["amount"]) for r in rows if r["credit_account"] == "売上高") == sum(
+        e["payload"]["total"] for e in sales
+    )

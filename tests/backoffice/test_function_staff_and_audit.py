@@ -21,7 +21,9 @@ def test_function_pages_need_a_session(client):
 
 
 def test_function_wrong_password_is_refused_and_audited(client, staff, bo_db):
-    response = client.post("/login", data={"username": "admin", "password": "nope"}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": "admin", "password": "nope"}, follow_redirects=False
+    )
     assert response.status_code == 401
     with bo_db.reading() as s:
         assert s.scalars(select(AuditRow.action)).all()[-1] == "staff.login_failed"
@@ -35,20 +37,39 @@ def test_function_roles_limit_what_staff_can_do(client, staff):
     assert client.get("/reports/daily").status_code == 200
     assert client.get("/staff").status_code == 403
     sign_in(client, staff["admin"])
-    for path in ("/staff", "/audit", "/kiosks", "/masterdata", "/search", "/settlement", "/inventory", "/reports/pl"):
+    for path in (
+        "/staff",
+        "/audit",
+        "/kiosks",
+        "/masterdata",
+        "/search",
+        "/settlement",
+        "/inventory",
+        "/reports/pl",
+    ):
         assert client.get(path).status_code == 200, path
 
 
 def test_function_changes_are_audited(client, staff, bo_db):
     sign_in(client, staff["admin"])
-    client.post("/staff", data={"username": "hanako", "password": "long enough pw", "role": "attendant"})
+    client.post(
+        "/staff", data={"username": "hanako", "password": "long enough pw", "role": "attendant"}
+    )
     enrolled = client.post("/kiosks/enrol", data={"kiosk_id": "K07", "store_id": "S01"})
-    assert 'id=\'token\'' in enrolled.text or "id='token'" in enrolled.text
+    assert "id='token'" in enrolled.text or "id='token'" in enrolled.text
     client.post("/kiosks/revoke", data={"kiosk_id": "K07"})
-    client.post("/masterdata/settings", data={"key": "coupons", "value": '[{"id": "C1", "amount_off": 100}]'})
+    client.post(
+        "/masterdata/settings",
+        data={"key": "coupons", "value": '[{"id": "C1", "amount_off": 100}]'},
+    )
     with bo_db.reading() as s:
         actions = [(a.actor, a.action) for a in s.scalars(select(AuditRow).order_by(AuditRow.id))]
-    for expected in (("admin", "staff.add"), ("admin", "kiosk.enrol"), ("admin", "kiosk.revoke"), ("admin", "settings.coupons")):
+    for expected in (
+        ("admin", "staff.add"),
+        ("admin", "kiosk.enrol"),
+        ("admin", "kiosk.revoke"),
+        ("admin", "settings.coupons"),
+    ):
         assert expected in actions
     assert "hanako" in client.get("/audit").text
 

@@ -24,7 +24,9 @@ def tokens(bo_db, clock) -> dict[str, str]:
 
 def report(client, token, state="idle", role="payment", **body):
     body = {"state": state, "role": role, "checkout_state": state, "mode": "open", **body}
-    response = client.post("/api/v1/console/report", json=body, headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/console/report", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200, response.text
     return response.json()["commands"]
 

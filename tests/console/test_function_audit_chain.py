@@ -12,7 +12,10 @@ from tests.console.conftest import report
 def _some_history(attendant, tokens):
     report(attendant, tokens["K01"], "needs_attendant", role="self")
     for action in ("approve_age", "reprint", "pause"):
-        assert attendant.post("/console/kiosks/K01/commands", json={"action": action}).status_code == 200
+        assert (
+            attendant.post("/console/kiosks/K01/commands", json={"action": action}).status_code
+            == 200
+        )
 
 
 def test_function_an_edited_row_breaks_the_chain_there(attendant, tokens, bo_db):
@@ -40,7 +43,9 @@ def test_function_a_deleted_row_breaks_the_chain(attendant, tokens, bo_db):
     assert check.first_bad_id == ids[-1] and "deleted" in check.problem
 
 
-def test_function_audit_page_and_cli_report_the_verdict(attendant, tokens, bo_db, client, staff, capsys):
+def test_function_audit_page_and_cli_report_the_verdict(
+    attendant, tokens, bo_db, client, staff, capsys
+):
     from tests.backoffice.databases import sign_in
 
     _some_history(attendant, tokens)

@@ -21,7 +21,9 @@ def test_function_rows_from_before_0002_are_chained(tmp_path):
     with engine.begin() as c:
         for n, action in enumerate(("kiosk.enrol", "staff.login_failed", "staff.add")):
             c.execute(
-                text("INSERT INTO bo_audit (at, actor, action, target, detail, note) VALUES (:at, 'cli', :a, 'K01', '{\"n\": ' || :n || '}', '')"),
+                text(
+                    "INSERT INTO bo_audit (at, actor, action, target, detail, note) VALUES (:at, 'cli', :a, 'K01', '{\"n\": ' || :n || '}', '')"
+                ),
                 {"at": datetime(2026, 11, 1, 9, n), "a": action, "n": n},
             )
     engine.dispose()

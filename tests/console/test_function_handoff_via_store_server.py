@@ -42,7 +42,10 @@ def store(make_runtime, tmp_path, client, tokens):
     station_rt = make("ST1", "station")
     kiosks = {k: make(k, "payment") for k in ("K02", "K03")}
     station = StaffStation(
-        station_rt, TicketKeys.from_settings({"hmac_key": STORE_KEY}), StaffRegistry.from_settings({}), handoff_for(station_rt).server
+        station_rt,
+        TicketKeys.from_settings({"hmac_key": STORE_KEY}),
+        StaffRegistry.from_settings({}),
+        handoff_for(station_rt).server,
     )
     station.sign_in("S001", "1234")
     for runtime in (station_rt, *kiosks.values()):
@@ -57,7 +60,9 @@ def hand_off(station, *codes):
     return station.hand_off()
 
 
-def test_function_idle_kiosks_are_assigned_then_paper_when_none_is_free(store, attendant, clock, bo_db):
+def test_function_idle_kiosks_are_assigned_then_paper_when_none_is_free(
+    store, attendant, clock, bo_db
+):
     """GIVEN payment kiosks 2 and 3 idle WHEN three baskets are handed off THEN the first goes
     to kiosk 2, the second to 3, the third prints a QR; kiosk 2 takes its basket when the
     shopper taps start, the sale is reported, and unpaid hand-offs expire visibly."""
@@ -81,11 +86,22 @@ def test_function_idle_kiosks_are_assigned_then_paper_when_none_is_free(store, a
     assert sale.staff_id == "S001" and sale.extra["handoff_via"] == "server"
     reporter.send_once()
 
-    states = {h["handoff_id"]: h["state"] for h in attendant.get("/console/snapshot").json()["handoffs"]}
-    assert states == {first.ticket.handoff_id: "paid", second.ticket.handoff_id: "assigned", third.ticket.handoff_id: "waiting"}
+    states = {
+        h["handoff_id"]: h["state"] for h in attendant.get("/console/snapshot").json()["handoffs"]
+    }
+    assert states == {
+        first.ticket.handoff_id: "paid",
+        second.ticket.handoff_id: "assigned",
+        third.ticket.handoff_id: "waiting",
+    }
     clock.now = third.ticket.expires_at + timedelta(seconds=1)
-    states = {h["handoff_id"]: h["state"] for h in attendant.get("/console/snapshot").json()["handoffs"]}
-    assert states[second.ticket.handoff_id] == "expired" and states[third.ticket.handoff_id] == "expired"
+    states = {
+        h["handoff_id"]: h["state"] for h in attendant.get("/console/snapshot").json()["handoffs"]
+    }
+    assert (
+        states[second.ticket.handoff_id] == "expired"
+        and states[third.ticket.handoff_id] == "expired"
+    )
     with bo_db.reading() as session:
         assert audit.verify(session).ok
 
@@ -102,7 +118,12 @@ def test_function_short_ticket_scan_takes_the_named_handoff(store):
 def test_function_unreachable_store_server_prints_the_qr(make_runtime, tmp_path):
     runtime = make_runtime(kiosk_id="ST9", data_dir=tmp_path / "st9", builtin_plugins=PLUGINS)
     dead = StoreServer(httpx.Client(base_url="http://127.0.0.1:9", timeout=1.0), "ST9.x")
-    station = StaffStation(runtime, TicketKeys.from_settings({"hmac_key": STORE_KEY}), StaffRegistry.from_settings({}), dead)
+    station = StaffStation(
+        runtime,
+        TicketKeys.from_settings({"hmac_key": STORE_KEY}),
+        StaffRegistry.from_settings({}),
+        dead,
+    )
     station.sign_in("S001", "1234")
     result = hand_off(station, TUNA)
     assert result.paper and "ConnectError" in result.reason

@@ -28,9 +28,14 @@ def test_function_state_changes_and_a_console_approval_round_trip(kiosk, attenda
     kiosk.report_device_status("printer", "paper near end")
     reporter.send_once()
     k = tile(attendant, "K01")
-    assert k["state"] == "needs_attendant" and {a["kind"] for a in k["alerts"]} == {"age_restricted"}
+    assert k["state"] == "needs_attendant" and {a["kind"] for a in k["alerts"]} == {
+        "age_restricted"
+    }
     assert k["health"] == {"printer": "paper near end"} and k["lines"][0]["sku"] == "SKU0029"
-    assert attendant.post("/console/kiosks/K01/commands", json={"action": "approve_age"}).status_code == 200
+    assert (
+        attendant.post("/console/kiosks/K01/commands", json={"action": "approve_age"}).status_code
+        == 200
+    )
     assert reporter.send_once() == 1
     assert kiosk.checkout.state is CheckoutState.SHOPPING
     kiosk.pay("cash")
@@ -38,7 +43,14 @@ def test_function_state_changes_and_a_console_approval_round_trip(kiosk, attenda
     reporter.send_once()
     k = tile(attendant, "K01")
     assert k["state"] == "idle" and k["unsent_sales"] == 1
-    assert [t["new"] for t in k["timeline"]] == ["shopping", "needs_attendant", "shopping", "paying", "paid", "idle"]
+    assert [t["new"] for t in k["timeline"]] == [
+        "shopping",
+        "needs_attendant",
+        "shopping",
+        "paying",
+        "paid",
+        "idle",
+    ]
     assert k["alerts"] == []
 
 
@@ -49,7 +61,9 @@ def test_function_a_fault_while_idle_shows_error(kiosk, attendant):
     assert k["state"] == "error" and k["alerts"][0]["kind"] == "device_fault"
 
 
-def test_function_undelivered_reports_keep_their_transitions(kiosk, attendant, client, tokens, bo_db):
+def test_function_undelivered_reports_keep_their_transitions(
+    kiosk, attendant, client, tokens, bo_db
+):
     """GIVEN the back office refuses (revoked token) THEN nothing is lost: after re-connecting,
     the transitions made meanwhile arrive in order."""
     plugin = handoff_for(kiosk)

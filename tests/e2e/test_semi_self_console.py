@@ -56,12 +56,15 @@ def store(make_runtime, tmp_path, backoffice):
 
 def state_is(page, kiosk_id: str, state: str) -> None:
     page.wait_for_function(
-        "([k, s]) => document.querySelector('#tile-' + k)?.dataset.state === s", arg=[kiosk_id, state]
+        "([k, s]) => document.querySelector('#tile-' + k)?.dataset.state === s",
+        arg=[kiosk_id, state],
     )
 
 
 def timeline(page, kiosk_id: str) -> list[str]:
-    return page.eval_on_selector_all(f"#tile-{kiosk_id} .timeline li", "els => els.map(e => e.dataset.new)")
+    return page.eval_on_selector_all(
+        f"#tile-{kiosk_id} .timeline li", "els => els.map(e => e.dataset.new)"
+    )
 
 
 def shot(page, name: str) -> None:
@@ -79,7 +82,9 @@ def report(*runtimes) -> None:
 
 def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser):
     station_rt, k2, k3 = store("ST1", "station"), store("K02", "payment"), store("K03", "payment")
-    station = StaffStation(station_rt, KEYS, StaffRegistry.from_settings({}), handoff_for(station_rt).server)
+    station = StaffStation(
+        station_rt, KEYS, StaffRegistry.from_settings({}), handoff_for(station_rt).server
+    )
     page = signed_in_page(browser, backoffice.url, "attendant")
     page.goto(f"{backoffice.url}/console")
     page.wait_for_selector("#tile-K02")
@@ -126,7 +131,9 @@ def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser)
     # THEN the sale reaches the back office once, with the station's staff and the hand-off id
     with httpx.Client(base_url=backoffice.url, timeout=5) as client:
         assert OutboxRelay(k2.store, client, backoffice.tokens["K02"]).send_once().acked == 1
-        assert OutboxRelay(station_rt.store, client, backoffice.tokens["ST1"]).send_once().acked == 0
+        assert (
+            OutboxRelay(station_rt.store, client, backoffice.tokens["ST1"]).send_once().acked == 0
+        )
     db = Database(backoffice.db_url, migrate=False)
     try:
         with db.reading() as s:
@@ -186,7 +193,9 @@ def test_function_offline_qr_pin_lockout_and_a_tampered_audit_row(store, backoff
     page = signed_in_page(browser, backoffice.url, "manager")
     page.goto(f"{backoffice.url}/console/audit")
     assert "Chain intact" in page.text_content("#chain")
-    failures = page.locator("#audit-chain tbody tr", has_text="kiosk.approve_age").filter(has_text="failure")
+    failures = page.locator("#audit-chain tbody tr", has_text="kiosk.approve_age").filter(
+        has_text="failure"
+    )
     assert failures.count() == 6
     shot(page, "backoffice-audit-chain")
 
@@ -194,7 +203,9 @@ def test_function_offline_qr_pin_lockout_and_a_tampered_audit_row(store, backoff
     db_file = backoffice.db_url.removeprefix("sqlite:///")
     db = Database(backoffice.db_url, migrate=False)
     with db.reading() as s:
-        row_id = s.scalars(select(AuditRow.id).where(AuditRow.action == "kiosk.approve_age")).first()
+        row_id = s.scalars(
+            select(AuditRow.id).where(AuditRow.action == "kiosk.approve_age")
+        ).first()
     db.close()
     with sqlite3.connect(db_file) as c:
         c.execute("UPDATE bo_audit SET result = 'success' WHERE id = ?", (row_id,))

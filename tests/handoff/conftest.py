@@ -38,7 +38,10 @@ def make_kiosk(make_runtime, tmp_path, settings) -> Callable[..., KioskRuntime]:
     def make(kiosk_id: str, role: str = "payment", **extra) -> KioskRuntime:
         config = {"handoff": {**settings, "role": role, **extra}}
         return make_runtime(
-            kiosk_id=kiosk_id, data_dir=tmp_path / kiosk_id, plugin_config=config, builtin_plugins=PLUGINS
+            kiosk_id=kiosk_id,
+            data_dir=tmp_path / kiosk_id,
+            plugin_config=config,
+            builtin_plugins=PLUGINS,
         )
 
     return make
@@ -52,7 +55,9 @@ def ticks() -> Ticks:
 @pytest.fixture
 def station(make_kiosk, settings, ticks) -> StaffStation:
     runtime = make_kiosk("ST1", role="station")
-    staff = StaffRegistry.from_settings({"lockout_attempts": 5, "lockout_seconds": 300}, clock=ticks)
+    staff = StaffRegistry.from_settings(
+        {"lockout_attempts": 5, "lockout_seconds": 300}, clock=ticks
+    )
     st = StaffStation(runtime, TicketKeys.from_settings(settings), staff)
     st.sign_in("S001", "1234")
     return st

@@ -16,7 +16,9 @@ from tests.handoff.conftest import BEER, ONIGIRI, TUNA, plugin_of
 def kiosk(make_kiosk, ticks):
     runtime = make_kiosk("K01", role="self")
     actions = plugin_of(runtime).actions
-    actions.staff = StaffRegistry.from_settings({"lockout_attempts": 5, "lockout_seconds": 300}, clock=ticks)
+    actions.staff = StaffRegistry.from_settings(
+        {"lockout_attempts": 5, "lockout_seconds": 300}, clock=ticks
+    )
     return runtime
 
 

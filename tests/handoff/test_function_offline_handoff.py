@@ -34,7 +34,9 @@ def test_function_paper_handoff_is_paid_once_with_staff_and_handoff_ids(station,
     assert station.runtime.checkout.basket.is_empty()
 
     outcome = kiosk.handle_scan(Scan(result.code, source="scanner"))
-    assert outcome.claim is not None and outcome.claim.payload.handoff_id == result.ticket.handoff_id
+    assert (
+        outcome.claim is not None and outcome.claim.payload.handoff_id == result.ticket.handoff_id
+    )
     assert kiosk.checkout.state is CheckoutState.SHOPPING
     assert kiosk.checkout.read_only
     assert kiosk.checkout.totals.total == result.ticket.total == 150 * 2 + 228
@@ -49,13 +51,17 @@ def test_function_paper_handoff_is_paid_once_with_staff_and_handoff_ids(station,
 
     sale = kiosk.pay("cash")
     assert sale.staff_id == "S001"
-    assert sale.extra["handoff_id"] == result.ticket.handoff_id and sale.extra["station_id"] == "ST1"
+    assert (
+        sale.extra["handoff_id"] == result.ticket.handoff_id and sale.extra["station_id"] == "ST1"
+    )
     kiosk.finish()
     assert kiosk.store.sale_count() == 1 and station.runtime.store.sale_count() == 0
     with kiosk.store.transaction() as s:
         docs = [r.payload for r in s.scalars(select(OutboxRow).where(OutboxRow.kind == "sale"))]
     assert len(docs) == 1
-    assert docs[0]["staff_id"] == "S001" and docs[0]["extra"]["handoff_id"] == result.ticket.handoff_id
+    assert (
+        docs[0]["staff_id"] == "S001" and docs[0]["extra"]["handoff_id"] == result.ticket.handoff_id
+    )
 
     again = kiosk.handle_scan(Scan(result.code))
     assert isinstance(again.claim.payload, TicketAlreadyUsed)

@@ -50,7 +50,9 @@ def test_function_round_trip_keeps_every_live_line():
 def test_function_a_changed_byte_is_a_forgery():
     code = KEYS.sign(ticket())
     body_start = 5
-    tampered = code[:body_start] + ("A" if code[body_start] != "A" else "B") + code[body_start + 1 :]
+    tampered = (
+        code[:body_start] + ("A" if code[body_start] != "A" else "B") + code[body_start + 1 :]
+    )
     with pytest.raises(ForgedTicket):
         KEYS.verify(tampered, NOW)
     other = TicketKeys.from_settings({"hmac_key": base64.b64encode(b"x" * 32).decode()})
@@ -72,7 +74,9 @@ def test_function_ed25519_station_signs_kiosk_verifies():
     private = Ed25519PrivateKey.generate()
     raw_private = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     raw_public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    station = TicketKeys.from_settings({"ed25519_private_key": base64.b64encode(raw_private).decode()})
+    station = TicketKeys.from_settings(
+        {"ed25519_private_key": base64.b64encode(raw_private).decode()}
+    )
     kiosk = TicketKeys.from_settings({"ed25519_public_key": base64.b64encode(raw_public).decode()})
     t = ticket()
     code = station.sign(t)

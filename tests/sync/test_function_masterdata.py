@@ -38,17 +38,28 @@ def publish(bo_db, clock, products, **settings):
 def snapshot(n: int) -> dict:
     items = [product(i, 100 + i) for i in range(1, n + 1)]
     return {
-        "products": [{f: getattr(p, f) if f != "tax" else p.tax.value for f in masterdata.PRODUCT_FIELDS} for p in items],
+        "products": [
+            {f: getattr(p, f) if f != "tax" else p.tax.value for f in masterdata.PRODUCT_FIELDS}
+            for p in items
+        ],
         "promotions": [{"id": "P1"}],
         "coupons": [],
         "config": {"v": n},
     }
 
 
-def test_function_kiosk_fetches_and_applies_the_newest_version(client, bo_db, clock, kiosk_token, store):
+def test_function_kiosk_fetches_and_applies_the_newest_version(
+    client, bo_db, clock, kiosk_token, store
+):
     """GIVEN a published version WHEN the kiosk checks THEN it applies it and says so."""
     two_for_one = {"id": "2for1", "type": "buy_get", "buy": 1, "get": 1, "skus": [TEA.sku]}
-    version = publish(bo_db, clock, [ONIGIRI, TEA, BEER], promotions=[two_for_one], config={"receipt_footer": "ありがとう"})
+    version = publish(
+        bo_db,
+        clock,
+        [ONIGIRI, TEA, BEER],
+        promotions=[two_for_one],
+        config={"receipt_footer": "ありがとう"},
+    )
     applier = MasterDataApplier(store, client, kiosk_token)
     assert applier.check() == version
     assert {p.sku for p in store.load_catalogue()} == {ONIGIRI.sku, TEA.sku, BEER.sku}
@@ -87,7 +98,11 @@ def test_function_a_kill_half_way_leaves_the_old_version(tmp_path):
     store.close()
     snap = tmp_path / "v2.json"
     snap.write_text(json.dumps(snapshot(200)), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "tests.sync.masterdata_child", str(path), str(snap), "120"], timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.sync.masterdata_child", str(path), str(snap), "120"],
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 9
     store = LocalStore(path)
     try:
@@ -107,7 +122,9 @@ def test_function_bad_snapshots_are_refused_before_writing(store):
     assert len(store.load_catalogue()) == 3
 
 
-def test_function_a_damaged_snapshot_is_refused(client, bo_db, clock, kiosk_token, store, monkeypatch):
+def test_function_a_damaged_snapshot_is_refused(
+    client, bo_db, clock, kiosk_token, store, monkeypatch
+):
     publish(bo_db, clock, [ONIGIRI])
     monkeypatch.setattr("kiosk.sync.masterdata.snapshot_checksum", lambda s: "0" * 64)
     with pytest.raises(MasterDataCorrupt):

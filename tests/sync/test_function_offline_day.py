@@ -39,7 +39,16 @@ def offline_day(tmp_path_factory):
     transport.down = True
     runtime = FakeRuntime()
     http = kiosk_client(transport)
-    relay = OutboxRelay(store, http, "K01.x", runtime=runtime, clock=clock, sleep=clock.sleep, rng=random.Random(2), alert_after=timedelta(hours=1))
+    relay = OutboxRelay(
+        store,
+        http,
+        "K01.x",
+        runtime=runtime,
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(2),
+        alert_after=timedelta(hours=1),
+    )
     step = timedelta(days=1) / SALES
     next_try = clock()
     online_seen = set()
@@ -54,7 +63,14 @@ def offline_day(tmp_path_factory):
     http.close()
     unsent = len(store.unsent_outbox(limit=SALES + 1))
     store.close()
-    return {"path": path, "alerts": relay.alerts, "online": online_seen, "unsent": unsent, "end": clock(), "failures": relay.backoff.failures}
+    return {
+        "path": path,
+        "alerts": relay.alerts,
+        "online": online_seen,
+        "unsent": unsent,
+        "end": clock(),
+        "failures": relay.backoff.failures,
+    }
 
 
 @pytest.mark.slow
@@ -68,7 +84,9 @@ def test_function_kiosk_keeps_selling_and_alerts_while_the_back_office_is_down(o
 
 
 @pytest.mark.slow
-def test_function_a_day_of_sales_arrives_once_and_in_order(offline_day, tmp_path, client, bo_db, kiosk_token):
+def test_function_a_day_of_sales_arrives_once_and_in_order(
+    offline_day, tmp_path, client, bo_db, kiosk_token
+):
     path = tmp_path / "kiosk.sqlite3"
     shutil.copy(offline_day["path"], path)
     store = LocalStore(path)
@@ -77,7 +95,16 @@ def test_function_a_day_of_sales_arrives_once_and_in_order(offline_day, tmp_path
     runtime = FakeRuntime()
     runtime.online = False
     http = kiosk_client(transport)
-    relay = OutboxRelay(store, http, kiosk_token, runtime=runtime, clock=clock, sleep=clock.sleep, rng=random.Random(3), batch_size=100)
+    relay = OutboxRelay(
+        store,
+        http,
+        kiosk_token,
+        runtime=runtime,
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(3),
+        batch_size=100,
+    )
     try:
         result = relay.run(max_cycles=5_000, stop_when_idle=True)
         assert result.outcome is CycleOutcome.IDLE
@@ -86,7 +113,9 @@ def test_function_a_day_of_sales_arrives_once_and_in_order(offline_day, tmp_path
         http.close()
         store.close()
     with bo_db.reading() as s:
-        total, distinct = s.execute(select(func.count(), func.count(func.distinct(SaleRow.sale_id)))).one()
+        total, distinct = s.execute(
+            select(func.count(), func.count(func.distinct(SaleRow.sale_id)))
+        ).one()
         seqs = list(s.scalars(select(SaleRow.kiosk_seq).order_by(SaleRow.id)))
     assert total == distinct == SALES  # 100 % delivered, 0 duplicates
     assert seqs == list(range(1, SALES + 1))  # stored in the kiosk's order

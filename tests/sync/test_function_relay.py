@@ -36,7 +36,16 @@ def transport(client):
 @pytest.fixture
 def relay(store, transport, kiosk_token, clock):
     http = kiosk_client(transport)
-    r = OutboxRelay(store, http, kiosk_token, runtime=FakeRuntime(), clock=clock, sleep=clock.sleep, rng=random.Random(1), batch_size=10)
+    r = OutboxRelay(
+        store,
+        http,
+        kiosk_token,
+        runtime=FakeRuntime(),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(1),
+        batch_size=10,
+    )
     yield r
     http.close()
 
@@ -101,7 +110,9 @@ def test_function_revoked_kiosk_stops_the_relay_and_alerts(relay, store, bo_db, 
 
 
 def test_function_wrong_token_is_401(client, kiosk_token):
-    response = client.get("/api/v1/sync/status", headers={"Authorization": "Bearer K01.not-the-token"})
+    response = client.get(
+        "/api/v1/sync/status", headers={"Authorization": "Bearer K01.not-the-token"}
+    )
     assert response.status_code == 401
     assert client.get("/api/v1/sync/status").status_code == 401
 

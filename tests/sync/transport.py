@@ -16,7 +16,9 @@ class FaultyTransport(httpx.BaseTransport):
     without reaching the app.
     """
 
-    def __init__(self, app_client: TestClient, rng: random.Random, *, lose: float = 0.0, fail5xx: float = 0.0) -> None:
+    def __init__(
+        self, app_client: TestClient, rng: random.Random, *, lose: float = 0.0, fail5xx: float = 0.0
+    ) -> None:
         self.app_client, self.rng, self.lose, self.fail5xx = app_client, rng, lose, fail5xx
         self.down = False
         self.requests = self.lost = self.failed = 0
@@ -32,7 +34,11 @@ class FaultyTransport(httpx.BaseTransport):
         if self.rng.random() < self.lose:
             self.lost += 1
             raise httpx.ReadTimeout("answer lost after the server committed", request=request)
-        headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        headers = {
+            k: v
+            for k, v in answer.headers.items()
+            if k.lower() not in ("content-length", "content-encoding")
+        }
         return httpx.Response(answer.status_code, headers=headers, content=answer.content)
 
 

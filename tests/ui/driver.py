@@ -29,9 +29,13 @@ class Touch(MotionEvent):
 
     def __init__(self, x: float, y: float) -> None:
         win = EventLoop.window
-        super().__init__("test-touch", id(self), {"x": x / (win.width - 1.0),
-                                                  "y": y / (win.height - 1.0)},
-                         is_touch=True, type_id="touch")
+        super().__init__(
+            "test-touch",
+            id(self),
+            {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
+            is_touch=True,
+            type_id="touch",
+        )
         self.profile = ["pos"]
 
     def depack(self, args: dict[str, float]) -> None:
@@ -116,14 +120,18 @@ class KioskDriver:
         self.runtime.shutdown()
 
 
-def make_driver(data_dir: Path, theme: str = "default", config_file: Path | None = None,
-                settings: UiSettings | None = None, devices: Any = None,
-                catch_errors: bool = False) -> KioskDriver:
+def make_driver(
+    data_dir: Path,
+    theme: str = "default",
+    config_file: Path | None = None,
+    settings: UiSettings | None = None,
+    devices: Any = None,
+    catch_errors: bool = False,
+) -> KioskDriver:
     data_dir.mkdir(parents=True, exist_ok=True)
     config = load_config(config_file, data_dir=data_dir)
     runtime = build_runtime(config, devices=devices)
-    app = KioskApp(runtime, load_theme(theme), settings or UiSettings(),
-                    catch_errors=catch_errors)
+    app = KioskApp(runtime, load_theme(theme), settings or UiSettings(), catch_errors=catch_errors)
     app._run_prepare()  # build, add the root to the window, on_start (App.run minus the loop)
     driver = KioskDriver(app, runtime)
     driver.settle()

@@ -35,8 +35,7 @@ class ThreadedSource:
         self.stopped = True
 
     def fire(self, code: str) -> None:
-        worker = threading.Thread(
-            target=self.emit, args=(Scan(code, Symbology.EAN13, self.name),))
+        worker = threading.Thread(target=self.emit, args=(Scan(code, Symbology.EAN13, self.name),))
         worker.start()
         worker.join()
 

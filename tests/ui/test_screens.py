@@ -17,8 +17,17 @@ from kiosk.ui.widgets import walk_buttons
 pytestmark = pytest.mark.ui
 
 ONIGIRI, TEA, BEER = "4901234000018", "4901234000148", "4901234000292"
-ALL_SCREENS = ("attract", "shopping", "lookup", "code", "methods", "paying", "receipt",
-               "ereceipt", "thanks")
+ALL_SCREENS = (
+    "attract",
+    "shopping",
+    "lookup",
+    "code",
+    "methods",
+    "paying",
+    "receipt",
+    "ereceipt",
+    "thanks",
+)
 
 
 def visible(widget) -> bool:
@@ -32,8 +41,11 @@ def visible(widget) -> bool:
 
 def undersized(kiosk) -> list[str]:
     need = mm_to_px(15, kiosk.ctl.settings.dpi) - 0.5
-    return [f"{kiosk.ctl.screen}:{b.text!r} {b.width:.0f}x{b.height:.0f}"
-            for b in walk_buttons(kiosk.root) if visible(b) and min(b.size) < need]
+    return [
+        f"{kiosk.ctl.screen}:{b.text!r} {b.width:.0f}x{b.height:.0f}"
+        for b in walk_buttons(kiosk.root)
+        if visible(b) and min(b.size) < need
+    ]
 
 
 @pytest.mark.parametrize("large", [False, True])
@@ -86,8 +98,9 @@ def test_language_switch_keeps_the_basket(kiosk) -> None:
 
 def test_removal_needs_staff_approval(kiosk_factory, tmp_path) -> None:
     config = tmp_path / "kiosk.toml"
-    text = (DEFAULT_CONFIG.read_text(encoding="utf-8")
-            .replace("removal_needs_approval = false", "removal_needs_approval = true"))
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        "removal_needs_approval = false", "removal_needs_approval = true"
+    )
     config.write_text(text, encoding="utf-8")
     kiosk = kiosk_factory(config_file=config)
     kiosk.type_burst(ONIGIRI)

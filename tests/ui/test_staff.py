@@ -36,8 +36,9 @@ def test_demo_attendant_and_manager() -> None:
 
 def test_five_wrong_pins_lock_for_a_period() -> None:
     now = [100.0]
-    staff = StaffRegistry(demo_accounts(), lockout_attempts=5, lockout_seconds=60,
-                          clock=lambda: now[0])
+    staff = StaffRegistry(
+        demo_accounts(), lockout_attempts=5, lockout_seconds=60, clock=lambda: now[0]
+    )
     for left in (4, 3, 2, 1):
         with pytest.raises(WrongPin) as wrong:
             staff.check("S001", "0000")
@@ -54,7 +55,9 @@ def test_accounts_from_config_file(tmp_path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f'[staff]\nlockout_attempts = 3\n[staff.accounts.A7]\nrole = "manager"\n'
-        f'pin_hash = "{hash_pin("7777")}"\n', encoding="utf-8")
+        f'pin_hash = "{hash_pin("7777")}"\n',
+        encoding="utf-8",
+    )
     staff = StaffRegistry.from_config_file(path)
     assert staff.lockout_attempts == 3
     assert staff.check("A7", "7777", Role.MANAGER).staff_id == "A7"
@@ -71,5 +74,14 @@ def test_unlock_is_audited() -> None:
 
     account = demo_accounts()[0]
     audit_unlock(Store(), account, "attendant", {"reasons": ["age_check"]}, datetime(2025, 1, 1))
-    assert events == [("staff_unlock", {"staff_id": "S001", "role": "attendant",
-                                        "action": "attendant", "reasons": ["age_check"]})]
+    assert events == [
+        (
+            "staff_unlock",
+            {
+                "staff_id": "S001",
+                "role": "attendant",
+                "action": "attendant",
+                "reasons": ["age_check"],
+            },
+        )
+    ]

@@ -34,8 +34,9 @@ def tap_keys(kiosk, pad, keys: str) -> None:
 
 @pytest.fixture
 def tax_free_kiosk(kiosk_factory, tmp_path):
-    config = config_with(tmp_path, "taxfree",
-                         '[plugins.tax_free]\nenabled = true\nstore_code = "TF-0001"\n')
+    config = config_with(
+        tmp_path, "taxfree", '[plugins.tax_free]\nenabled = true\nstore_code = "TF-0001"\n'
+    )
     kiosk = kiosk_factory(config_file=config)
     kiosk.runtime.clock = lambda: SALE_DAY  # the refund method applies from 2026-11-01
     kiosk.tap(kiosk.widget("start", "attract"))
@@ -51,7 +52,8 @@ def test_tax_free_button_only_when_the_store_enabled_it(kiosk) -> None:
 
 
 def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
-        tax_free_kiosk) -> None:
+    tax_free_kiosk,
+) -> None:
     kiosk, ctl = tax_free_kiosk, tax_free_kiosk.ctl
     shopping = kiosk.screen("shopping")
     assert shopping.ids.taxfree_row.parent is not None
@@ -89,10 +91,13 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     assert any(s.title.startswith("TAX-FREE") for s in sections)
 
 
-@pytest.mark.parametrize(("broken", "message"), [
-    ("check digit", taxfree_screen.CHECK_DIGIT),
-    ("expired", taxfree_screen.EXPIRED),
-])
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("check digit", taxfree_screen.CHECK_DIGIT),
+        ("expired", taxfree_screen.EXPIRED),
+    ],
+)
 def test_broken_or_expired_passport_shows_why(tax_free_kiosk, broken, message) -> None:
     kiosk, ctl = tax_free_kiosk, tax_free_kiosk.ctl
     ctl.set_language("en")
@@ -177,8 +182,11 @@ def test_camera_preview_shows_frames_and_the_scan_lands(kiosk_factory, tmp_path)
     label = render_linear("ean13", ONIGIRI[:12])
     frames = [on_background(label, clutter(640, 480, seed=i), (60, 120)) for i in range(4)]
     folder = write_frames(tmp_path / "frames", frames)
-    config = config_with(tmp_path, "camera",
-                         f'[plugins.scanner_camera]\nsource = "folder:{folder}"\npreview = true\n')
+    config = config_with(
+        tmp_path,
+        "camera",
+        f'[plugins.scanner_camera]\nsource = "folder:{folder}"\npreview = true\n',
+    )
     kiosk = kiosk_factory(config_file=config)
     ctl = kiosk.ctl
     kiosk.wait(lambda: len(ctl.rows) == 1, timeout=10, what="the camera scan")
@@ -200,8 +208,11 @@ def test_no_camera_no_preview(kiosk) -> None:
 
 @pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
 def test_new_screen_messages_are_translated(language: str) -> None:
-    messages = [v for k, v in vars(taxfree_screen).items() if k.isupper() and isinstance(v, str)
-                and k != "TAXFREE_SCREENS" and " " in v]
+    messages = [
+        v
+        for k, v in vars(taxfree_screen).items()
+        if k.isupper() and isinstance(v, str) and k != "TAXFREE_SCREENS" and " " in v
+    ]
     messages += [enrol_screen.PHONE_TAKEN, enrol_screen.PHONE_LENGTH]
     translations = catalogue(language)
     assert [m for m in messages if translations.gettext(m) == m] == []

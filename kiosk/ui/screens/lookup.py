@@ -40,13 +40,17 @@ class LookupScreen(KioskScreen):
         grid = self.ids.departments
         grid.clear_widgets()
         for key in self.ctl.departments():
-            tile = KioskButton(text=self.ctl.t(DEPARTMENTS.get(key, key.title())), kind="tile",
-                               font_size=self.ctl.fs_large)
+            tile = KioskButton(
+                text=self.ctl.t(DEPARTMENTS.get(key, key.title())),
+                kind="tile",
+                font_size=self.ctl.fs_large,
+            )
             tile.department = key
             tile.bind(on_release=lambda b: self.open_department(b.department))
             grid.add_widget(tile)
-        search = KioskButton(text=self.ctl.t("Search by name"), kind="primary",
-                             font_size=self.ctl.fs_large)
+        search = KioskButton(
+            text=self.ctl.t("Search by name"), kind="primary", font_size=self.ctl.fs_large
+        )
         search.bind(on_release=lambda _b: self.open_search(""))
         grid.add_widget(search)
 

@@ -19,10 +19,12 @@ class PayMethodsScreen(KioskScreen):
         grid = self.ids.tiles
         grid.clear_widgets()
         for method in self.methods:
-            name = method["name_ja"] if self.ctl.language == "ja" else self.ctl.t(
-                method["name_en"])
-            tile = KioskButton(text=f"{ICONS.get(method['icon'], '')}\n{name}", kind="tile",
-                               font_size=self.ctl.fs_large)
+            name = method["name_ja"] if self.ctl.language == "ja" else self.ctl.t(method["name_en"])
+            tile = KioskButton(
+                text=f"{ICONS.get(method['icon'], '')}\n{name}",
+                kind="tile",
+                font_size=self.ctl.fs_large,
+            )
             tile.method_id = method["id"]
             tile.bind(on_release=lambda b: self.ctl.flows.pay(b.method_id))
             grid.add_widget(tile)

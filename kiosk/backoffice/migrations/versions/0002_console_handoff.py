@@ -22,14 +22,20 @@ def _hash(prev, at, actor, action, target, detail, result, origin, note) -> str:
     # frozen copy of kiosk.backoffice.audit.chain_hash as of this revision
     if isinstance(detail, str):
         detail = json.loads(detail or "{}")
-    body = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    material = "|".join((prev, at.isoformat(), actor, action, target or "", body, result, origin or "", note or ""))
+    body = json.dumps(
+        detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    material = "|".join(
+        (prev, at.isoformat(), actor, action, target or "", body, result, origin or "", note or "")
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def upgrade() -> None:
     with op.batch_alter_table("bo_audit") as batch:
-        batch.add_column(sa.Column("result", sa.String(16), nullable=False, server_default="success"))
+        batch.add_column(
+            sa.Column("result", sa.String(16), nullable=False, server_default="success")
+        )
         batch.add_column(sa.Column("origin", sa.String(100), nullable=False, server_default=""))
         batch.add_column(sa.Column("prev_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("hash", sa.String(64), nullable=True))
@@ -45,8 +51,14 @@ def upgrade() -> None:
     rows = bind.execute(sa.select(audit).order_by(audit.c.id)).mappings().all()
     for r in rows:  # chain the rows written before this revision
         result = "failure" if r["action"].endswith("_failed") else "success"
-        h = _hash(prev, r["at"], r["actor"], r["action"], r["target"], r["detail"], result, "", r["note"])
-        bind.execute(audit.update().where(audit.c.id == r["id"]).values(result=result, prev_hash=prev, hash=h))
+        h = _hash(
+            prev, r["at"], r["actor"], r["action"], r["target"], r["detail"], result, "", r["note"]
+        )
+        bind.execute(
+            audit.update()
+            .where(audit.c.id == r["id"])
+            .values(result=result, prev_hash=prev, hash=h)
+        )
         prev = h
 
     op.create_table(

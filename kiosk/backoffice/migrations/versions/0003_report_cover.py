@@ -21,7 +21,9 @@ TOTALS = ("total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduc
 
 def upgrade() -> None:
     op.drop_index("ix_bo_sales_date_kiosk", table_name="bo_sales")
-    op.create_index("ix_bo_sales_date_kiosk_totals", "bo_sales", ["business_date", "kiosk_id", *TOTALS])
+    op.create_index(
+        "ix_bo_sales_date_kiosk_totals", "bo_sales", ["business_date", "kiosk_id", *TOTALS]
+    )
 
 
 def downgrade() -> None:
