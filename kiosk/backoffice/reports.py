@@ -141,6 +141,10 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
+# a month report's figures per day, in the order of its query's sums
+MONTH_COLUMNS = ("sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced")
+
+
 def month_report(session: Session, year: int, month: int) -> MonthReport:
     first, last = month_bounds(year, month)
     rows = session.execute(
@@ -165,14 +169,7 @@ def month_report(session: Session, year: int, month: int) -> MonthReport:
         days.append(
             dict(
                 zip(
-                    (
-                        "sales",
-                        "total",
-                        "gross_standard",
-                        "tax_standard",
-                        "gross_reduced",
-                        "tax_reduced",
-                    ),
+                    MONTH_COLUMNS,
                     values,
                     strict=True,
                 )

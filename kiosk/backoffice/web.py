@@ -250,15 +250,7 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
     return page(f"Monthly report {label}", picker + monthly_body(r), staff)
 
 
-MONTHLY_CSV_COLUMNS = (
-    "day",
-    "sales",
-    "total",
-    "gross_standard",
-    "tax_standard",
-    "gross_reduced",
-    "tax_reduced",
-)
+MONTHLY_CSV_COLUMNS = ("day", *reports.MONTH_COLUMNS)
 
 
 def monthly_body(r: reports.MonthReport) -> str:

@@ -20,13 +20,6 @@ from kiosk.sync.masterdata import (
 from tests.factories import BEER, ONIGIRI, SOAP, TEA, product
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = LocalStore(tmp_path / "kiosk.sqlite3")
-    yield s
-    s.close()
-
-
 def publish(bo_db, clock, products, **settings):
     with bo_db.transaction() as s:
         masterdata.upsert_products(s, products, clock(), "test")

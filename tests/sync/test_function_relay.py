@@ -10,27 +10,14 @@ from sqlalchemy import func, select
 
 from kiosk.backoffice.auth import revoke_kiosk
 from kiosk.backoffice.models import KioskRow, SaleRow
-from kiosk.store import LocalStore
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay
 from tests.backoffice.factories import make_sale
-from tests.sync.transport import FaultyTransport, kiosk_client
+from tests.sync.transport import kiosk_client
 
 
 class FakeRuntime:
     online = True
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = LocalStore(tmp_path / "kiosk.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def transport(client):
-    return FaultyTransport(client, random.Random(7))
 
 
 @pytest.fixture

@@ -29,18 +29,6 @@ from tests.sync.transport import FaultyTransport, kiosk_client
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = LocalStore(tmp_path / "kiosk.sqlite3")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def transport(client):
-    return FaultyTransport(client, random.Random(7))
-
-
-@pytest.fixture
 def http(transport):
     with kiosk_client(transport) as c:
         yield c
