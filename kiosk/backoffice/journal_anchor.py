@@ -21,11 +21,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, select
+from sqlalchemy import BigInteger, Index, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kiosk.backoffice.audit import FAILURE, record
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.errors import InvalidInput, NotFound
 from kiosk.backoffice.models import Base, KioskRow
 from kiosk.store.anchor import Anchor, BadAnchor
 
@@ -38,6 +38,7 @@ class Verdict(StrEnum):
     BACKWARDS = "backwards"  # the head is below the anchor
     FORK = "fork"  # the head's chain does not contain the anchored row
     UNPROVEN = "unproven"  # the kiosk must send its row at the anchor's seq (not recorded)
+    RESET = "reset"  # an admin started the kiosk's anchoring afresh (a re-imaged kiosk)
 
 
 class JournalHeadRow(Base):
@@ -57,14 +58,52 @@ class JournalHeadRow(Base):
 
 
 def current_anchor(session: Session, kiosk_id: str) -> Anchor | None:
-    """The highest head of ``kiosk_id`` judged ``ok`` (``None`` before its first report)."""
+    """The highest head of ``kiosk_id`` judged ``ok`` since its last reset (``None`` before
+    its first report, and after a reset until its next one)."""
+    reset = session.scalar(
+        select(func.max(JournalHeadRow.id)).where(
+            JournalHeadRow.kiosk_id == kiosk_id, JournalHeadRow.verdict == Verdict.RESET.value
+        )
+    )
     row = session.scalars(
         select(JournalHeadRow)
-        .where(JournalHeadRow.kiosk_id == kiosk_id, JournalHeadRow.verdict == Verdict.OK.value)
+        .where(
+            JournalHeadRow.kiosk_id == kiosk_id,
+            JournalHeadRow.verdict == Verdict.OK.value,
+            JournalHeadRow.id > (reset or 0),
+        )
         .order_by(JournalHeadRow.seq.desc())
         .limit(1)
     ).first()
     return Anchor(row.seq, row.hash) if row else None
+
+
+def reset_anchor(session: Session, kiosk_id: str, actor: str, note: str, now: datetime) -> None:
+    """Start a kiosk's anchoring afresh: its next report becomes the anchor.
+
+    For a kiosk whose database was legitimately replaced (re-imaged, restored after a disk
+    failure): without this it stays flagged for good. The history is kept; the reset is a
+    row of it and an audit entry with the reason.
+    """
+    if session.get(KioskRow, kiosk_id) is None:
+        raise NotFound(f"no kiosk {kiosk_id}")
+    if not note.strip():
+        raise InvalidInput("say why the kiosk's journal was replaced (a note) before resetting")
+    anchor = current_anchor(session, kiosk_id)
+    session.add(
+        JournalHeadRow(
+            kiosk_id=kiosk_id,
+            seq=0,
+            hash="",
+            reported_at=now,
+            verdict=Verdict.RESET.value,
+            anchor_seq=anchor.seq if anchor else None,
+        )
+    )
+    record(
+        session, now, actor, f"{AUDIT_ACTION}_reset", kiosk_id,
+        {"anchor_seq": anchor.seq if anchor else None, "note": note.strip()[:200]},
+    )  # fmt: skip
 
 
 def latest_report(session: Session, kiosk_id: str) -> JournalHeadRow | None:
@@ -137,6 +176,10 @@ def kiosk_states(session: Session) -> dict[str, str]:
             continue
         if last.verdict == Verdict.OK.value:
             states[kiosk_id] = f"OK (seq {last.seq}, {last.reported_at:%Y-%m-%d %H:%M})"
+        elif last.verdict == Verdict.RESET.value:
+            states[kiosk_id] = (
+                f"reset リセット ({last.reported_at:%Y-%m-%d %H:%M}): waiting for a report"
+            )
         else:
             states[kiosk_id] = (
                 f"要確認 CHECK: {last.verdict} — head {last.seq} vs anchor {last.anchor_seq} "

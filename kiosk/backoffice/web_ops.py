@@ -273,8 +273,25 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
     )
     body += """<h2>Enrol or revoke (admin)</h2><form method="post" action="/kiosks/enrol" class="inline">
 <input name="kiosk_id" placeholder="K01" required><input name="store_id" placeholder="S01" value="S01"><button>Enrol (shows token once)</button></form>
-<form method="post" action="/kiosks/revoke" class="inline"><input name="kiosk_id" placeholder="K01" required><button>Revoke</button></form>"""
+<form method="post" action="/kiosks/revoke" class="inline"><input name="kiosk_id" placeholder="K01" required><button>Revoke</button></form>
+<h2>Journal anchor reset (admin) 電子ジャーナルの再登録</h2>
+<p>Only for a kiosk whose database was replaced on purpose (re-imaged, restored after a disk
+failure): its next report becomes its anchor. The reason goes to the audit log.</p>
+<form method="post" action="/kiosks/journal-anchor/reset" class="inline" id="anchor-reset">
+<input name="kiosk_id" placeholder="K01" required><input name="note" placeholder="why 理由" required size="40">
+<button>Reset anchor</button></form>"""
     return page("Kiosks", body, staff)
+
+
+@router.post("/kiosks/journal-anchor/reset")
+async def anchor_reset_submit(request: Request, staff: Admin) -> Response:
+    data = await form(request)
+    with bo(request).db.transaction() as session:
+        journal_anchor.reset_anchor(
+            session, data.get("kiosk_id", "").strip(), staff.username, data.get("note", ""),
+            bo(request).clock(),
+        )  # fmt: skip
+    return back("/kiosks")
 
 
 @router.post("/kiosks/enrol")

@@ -217,3 +217,53 @@ def test_the_migration_branch_goes_down_and_up(bo_db):
             config.attributes["connection"] = connection
             step(config, target)
         assert inspect(bo_db.engine).has_table("bo_journal_heads") is present
+
+
+def test_an_admin_resets_the_anchor_of_a_kiosk_replaced_on_purpose(
+    store, http, kiosk_token, bo_db, clock, tmp_path, client, staff
+):
+    """GIVEN a kiosk flagged after its database was put back from a copy WHEN an admin resets
+    its anchor with a reason THEN its next report is the new anchor and the flag clears; the
+    reset and its reason are audited, and a manager may not do it."""
+    reporter = AnchorReporter(store, http, kiosk_token, clock=clock)
+    sell(store, clock, 1, 3)
+    reporter.report()
+    copy_database(store, tmp_path / "old.sqlite3")
+    sell(store, clock, 4, 6)
+    reporter.report()
+    store.close()
+    (tmp_path / "old.sqlite3").replace(store.path)
+    swapped = LocalStore(store.path)
+    try:
+        restarted = AnchorReporter(swapped, http, kiosk_token, clock=clock)
+        sell(swapped, clock, 104, 105)
+        restarted.report()
+        assert restarted.last_verdict == "backwards"
+
+        reset = "/kiosks/journal-anchor/reset"
+        sign_in(client, staff["manager"])
+        form = {"kiosk_id": "K01", "note": "SSD交換のため再イメージ"}
+        assert client.post(reset, data=form, follow_redirects=False).status_code == 403
+        sign_in(client, staff["admin"])
+        blank = client.post(reset, data=form | {"note": " "}, follow_redirects=False)
+        assert blank.status_code == 422 and "note" in blank.text
+        assert client.post(reset, data=form, follow_redirects=False).status_code == 303
+        assert "waiting for a report" in client.get("/kiosks").text
+
+        sell(swapped, clock, 106, 106)
+        result = restarted.report()
+        assert result is not None and result.ok and restarted.last_verdict == "ok"
+        head = anchors.head(swapped)
+        with bo_db.reading() as s:
+            assert current_anchor(s, "K01") == head
+            audited = s.scalars(
+                select(AuditRow).where(AuditRow.action == f"{AUDIT_ACTION}_reset")
+            ).one()
+        assert anchors.local_anchor(swapped) == head
+        assert audited.actor == staff["admin"] and audited.detail == {
+            "anchor_seq": 6,
+            "note": "SSD交換のため再イメージ",
+        }
+        assert f"OK (seq {head.seq}" in client.get("/kiosks").text
+    finally:
+        swapped.close()
