@@ -33,12 +33,18 @@ SETTING_DEFAULTS: dict[str, Any] = {
     business_day.SETTING: "00:00",
 }
 SETTING_KEYS = tuple(SETTING_DEFAULTS)
-# published sections a kiosk parses: how, and which fields make an entry a full rule (an
-# entry without them refers to terms in the kiosks' own configuration, e.g. a coupon's
-# member list or print run)
-PUBLISHED_RULES: dict[str, tuple[Callable[[str, dict[str, Any]], Any], tuple[str, ...]]] = {
-    "promotions": (PromotionRule.from_mapping, ()),
-    "coupons": (CouponTerms.from_mapping, ("scope", "amount_off", "percent_off")),
+# published sections a kiosk parses: how; which fields make an entry a full rule (an entry
+# without them refers to terms in the kiosks' own configuration, e.g. a coupon's member
+# list or print run); and which fields are the back office's own, not the rule's
+PUBLISHED_RULES: dict[
+    str, tuple[Callable[[str, dict[str, Any]], Any], tuple[str, ...], tuple[str, ...]]
+] = {
+    "promotions": (PromotionRule.from_mapping, (), ()),
+    "coupons": (
+        CouponTerms.from_mapping,
+        ("scope", "amount_off", "percent_off"),
+        COUPON_PUBLISHED_ONLY,
+    ),
 }
 PRODUCT_FIELDS = (
     "sku", "gtin", "plu", "name_ja", "name_en", "names", "price", "tax",
@@ -94,14 +100,14 @@ def _check_published(key: str, value: Any) -> None:
 
     Kiosks skip a bad entry rather than stop selling; catching it here tells the manager.
     """
-    parse, defining = PUBLISHED_RULES[key]
+    parse, defining, own_fields = PUBLISHED_RULES[key]
     if not isinstance(value, list):
         raise InvalidInput(f'{key}: a list of {{"id": ..., ...}} entries')
     for n, entry in enumerate(value, start=1):
         if not isinstance(entry, dict) or not entry.get("id"):
             raise InvalidInput(f'{key} entry {n}: needs an "id"')
         if not defining or any(field in entry for field in defining):
-            terms = {k: v for k, v in entry.items() if k not in ("id", *COUPON_PUBLISHED_ONLY)}
+            terms = {k: v for k, v in entry.items() if k not in ("id", *own_fields)}
             try:
                 parse(str(entry["id"]), terms)
             except (ValueError, TypeError) as exc:

@@ -13,6 +13,7 @@ thread pulls the coupons other kiosks consumed (:meth:`Plugin.sync_pull`). See d
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -72,20 +73,24 @@ class Plugin:
 
     @hookimpl
     def kiosk_masterdata_applied(self, runtime: Any, version: int) -> None:
-        self._take_definitions()
+        published = self._take_definitions()
+        # attachments are stored, so only a new version brings any (not every start-up)
+        self.attach_all(
+            (str(member_id), definition_id)
+            for definition_id, fields in entries_by_id(published).items()
+            if definition_id in self.definitions
+            for member_id in fields.get("members") or ()
+        )
 
-    def _take_definitions(self) -> None:
+    def _take_definitions(self) -> Any:
         """``[plugins.coupons.definitions]`` overlaid with the back office's published
-        coupons; a published ``members`` list attaches the coupon to those members."""
+        coupons (returned, for their member lists)."""
         local = dict(self.runtime.config.plugin_settings(NAME).get("definitions", {}))
         published = self.runtime.masterdata("coupons")
         self.definitions = with_published(
             local, published, CouponTerms.from_mapping, ignore=PUBLISHED_ONLY
         )
-        for definition_id, fields in entries_by_id(published).items():
-            if definition_id in self.definitions:
-                for member_id in fields.get("members") or ():
-                    self.attach(str(member_id), definition_id)
+        return published
 
     # --- scanning ------------------------------------------------------------------------
 
@@ -157,14 +162,27 @@ class Plugin:
     # --- member coupons (attached by the back office) ------------------------------------
 
     def attach(self, member_id: str, definition_id: str) -> None:
-        if definition_id not in self.definitions:
-            raise KeyError(f"no coupon definition {definition_id!r}: sync the coupon terms first")
+        self.attach_all([(member_id, definition_id)])
+
+    def attach_all(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Attach coupons to members (``(member id, definition id)``), in one transaction;
+        pairs already attached are left as they are."""
+        wanted = set(pairs)
+        unknown = {d for _, d in wanted} - self.definitions.keys()
+        if unknown:
+            raise KeyError(f"no coupon definition {sorted(unknown)}: sync the coupon terms first")
         with self.runtime.store.transaction() as session:
-            key = {"member_id": member_id, "definition_id": definition_id}
-            if session.execute(sa.select(t.member_coupons).filter_by(**key)).first() is None:
+            have = set(
                 session.execute(
-                    t.member_coupons.insert().values(**key, attached_at=self.runtime.clock())
-                )
+                    sa.select(t.member_coupons.c.member_id, t.member_coupons.c.definition_id)
+                ).all()
+            )
+            new = [
+                {"member_id": m, "definition_id": d, "attached_at": self.runtime.clock()}
+                for m, d in sorted(wanted - have)
+            ]
+            if new:
+                session.execute(t.member_coupons.insert(), new)
 
     def member_coupons(self, member_id: str) -> list[HeldCoupon]:
         with self.runtime.store.transaction() as session:
