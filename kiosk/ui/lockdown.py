@@ -13,6 +13,10 @@ import os
 
 from kiosk.ui.settings import UiSettings
 
+# frames a second at most: enough for touch feedback, and each frame of a software
+# rasteriser costs ~20 ms of CPU (bench/scan_to_screen.py)
+KIOSK_MAXFPS = 60
+
 
 def configure_kivy(settings: UiSettings, size: tuple[int, int] = (1280, 800)) -> None:
     """Set Kivy's Config for kiosk or windowed mode; call before importing the Window."""
@@ -22,7 +26,7 @@ def configure_kivy(settings: UiSettings, size: tuple[int, int] = (1280, 800)) ->
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "window_icon", "")
     Config.set("graphics", "multisamples", "0")
-    Config.set("graphics", "maxfps", "60")
+    Config.set("graphics", "maxfps", str(KIOSK_MAXFPS))
     # The runtime worker hands its results to the UI thread with Clock.schedule_once; the
     # default clock would let them wait out the rest of its 1/60 s sleep, the interrupt
     # clock wakes up for them (still at most 60 frames a second). Read when kivy.clock is

@@ -6,7 +6,7 @@ from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import FadeTransition, ScreenManager
+from kivy.uix.screenmanager import FadeTransition
 
 from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv class)
 from kiosk.ui.screens.attract import AttractScreen
@@ -24,6 +24,7 @@ from kiosk.ui.screens.still_there import StillThereOverlay
 from kiosk.ui.screens.taxfree import TaxFreeModel, TaxFreeScreen, add_shopping_row
 from kiosk.ui.screens.thanks import ThanksScreen
 from kiosk.ui.semi_self import SemiSelfModel
+from kiosk.ui.widgets import KioskScreenManager
 
 
 def _screens() -> dict[str, type]:
@@ -53,7 +54,7 @@ class KioskRoot(FloatLayout):
         ctl.loyalty = EnrolModel(ctl)
         ctl.scan_interceptor = ctl.taxfree.intercept
         ctl.semi = SemiSelfModel(ctl)
-        self.manager = ScreenManager(transition=FadeTransition(duration=0.12))
+        self.manager = KioskScreenManager(transition=FadeTransition(duration=0.12))
         for name, cls in _screens().items():
             self.manager.add_widget(cls(name=name, ctl=ctl))
         if ctl.semi.is_station:  # the staff profile opens on its own screen

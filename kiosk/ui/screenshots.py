@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.ui.export import export_png
+
 LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 ITEMS = ("4901234000018", "4901234000018", "4901234000148", "4901234000377", "4901234000285")
 BEER = "4901234000292"
@@ -44,7 +46,7 @@ class Shooter:
 
     def shoot(self, language: str, name: str) -> Path:
         path = self.out / f"{self.prefix}{language}-{name}.png"
-        self.app.root.export_to_png(str(path))
+        export_png(self.app.root, path)
         return path
 
     def screen(self, name: str) -> Any:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.factory import Factory
 from kivy.graphics import ClearBuffers, ClearColor
 from kivy.properties import (
@@ -24,7 +22,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
-from kivy.uix.screenmanager import Screen
+from kivy.uix.screenmanager import Screen, ScreenManager
+
+from kiosk.ui.fit_label import FitLabel  # noqa: F401  (registers the kv class)
 
 
 class BackgroundColour(ClearColor):
@@ -32,6 +32,15 @@ class BackgroundColour(ClearColor):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(0, 0, 0, 1, **kwargs)
+
+
+class KioskScreenManager(ScreenManager):
+    """Kivy's ScreenManager without its stencil clip (its kv rule is dropped in widgets.kv).
+
+    The stencil is there for sliding transitions; ours fill their place and fade, so it
+    clipped nothing, yet it filled the stencil buffer twice per frame over the whole
+    window, which a software rasteriser pays pixel by pixel on every frame.
+    """
 
 
 # kv canvases only know the instructions registered in Kivy's Factory
@@ -75,68 +84,6 @@ class KioskButton(Button):
 
 class KioskLabel(Label):
     pass
-
-
-class FitLabel(Label):
-    """A title that is never cut: it wraps to ``max_lines`` and takes the largest font size
-    between ``font_min`` and ``font_max`` at which the text fits its box.
-
-    Used by the header bar, where large text and long names or translations meet a fixed
-    language bar. Only if even ``font_min`` does not fit is the text shortened ("…" at the
-    end of one line: Kivy's ``shorten`` never wraps, so it is off otherwise).
-    """
-
-    font_min = NumericProperty(14)
-    font_max = NumericProperty(26)
-
-    def __init__(self, **kwargs: Any) -> None:
-        self._fit_soon = Clock.create_trigger(self.fit, -1)  # before the next frame
-        super().__init__(**kwargs)
-        for prop in ("text", "size", "font_min", "font_max", "max_lines", "bold", "font_name"):
-            self.fbind(prop, self._fit_soon)
-        self._fit_soon()
-
-    def fits(self, font_size: float) -> bool:
-        """Whether the text, wrapped to the box's width, fits the box at ``font_size``."""
-        width, height = self.width, self.height
-        if width <= 1 or not self.text:
-            return True
-        core = CoreLabel(
-            text=self.text,
-            font_size=font_size,
-            font_name=self.font_name,
-            bold=self.bold,
-            line_height=self.line_height,
-            halign=self.halign,
-            text_size=(width, None),
-        )
-        core.resolve_font_name()
-        text_height = core.render()[1]  # layout only: no texture is made
-        lines = len(core._cached_lines)
-        # a word must fit a line whole, except one of wide (CJK) characters: Japanese and
-        # Chinese have no spaces to wrap at, and Kivy, like browsers, breaks them (and
-        # Hangul) between any two characters
-        words_fit = all(
-            core.get_extents(word)[0] <= width
-            for word in self.text.split()
-            if not all(unicodedata.east_asian_width(char) in "WF" for char in word)
-        )
-        return (
-            words_fit and text_height <= height and (not self.max_lines or lines <= self.max_lines)
-        )
-
-    def fit(self, *_args: Any) -> None:
-        low, high = int(self.font_min), max(int(self.font_min), int(self.font_max))
-        if self.fits(high):
-            self.font_size, self.shorten = high, False
-            return
-        while low < high:  # the largest size that fits; font_min if none does
-            middle = (low + high + 1) // 2
-            if self.fits(middle):
-                low = middle
-            else:
-                high = middle - 1
-        self.font_size, self.shorten = low, not self.fits(low)
 
 
 class KioskScreen(Screen):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from kivy.graphics import BorderImage
 
+from kiosk.ui.export import export_image
 from kiosk.ui.screens.shopping import BasketRow
 from kiosk.ui.widgets import walk_buttons
 
@@ -17,8 +18,8 @@ ITEMS = ("4901234000018", "4901234000148", "4901234000377")
 
 
 def pixel(widget, x: int, y: int) -> tuple[int, ...]:
-    """One RGBA pixel of the widget drawn off-screen, as ``export_to_png`` draws it."""
-    image = widget.export_as_image()
+    """One RGBA pixel (window coordinates) of the widget drawn off-screen as screenshots are."""
+    image = export_image(widget)
     width = image.texture.size[0]
     data = image.texture.pixels
     offset = (y * width + x) * 4

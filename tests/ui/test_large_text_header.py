@@ -1,15 +1,16 @@
 """GIVEN large text switched on with a tap WHEN the shopper changes between the four languages
 THEN no screen's header title is cut: it wraps or takes a smaller font (never below the
-theme's small size), and every character of it is drawn inside its box — on the 1280×800
+theme's small size), never leaves one character alone on its second line, and every
+character of it is drawn inside its box — on the 1280×800
 test screen at the default 96 dpi and on a 15.6" 1920×1080 panel (141 dpi, docs/ui.md)."""
 
 from __future__ import annotations
 
 import pytest
 
+from kiosk.ui.fit_label import FitLabel, balanced_break
 from kiosk.ui.i18n import LANGUAGE_NAMES
 from kiosk.ui.settings import UiSettings
-from kiosk.ui.widgets import FitLabel
 
 pytestmark = pytest.mark.ui
 
@@ -28,11 +29,14 @@ def header_problems(kiosk, screen: str) -> list[str]:
     titles = [w for w in kiosk.screen(screen).walk(restrict=True) if isinstance(w, FitLabel)]
     assert titles, f"{screen}: no header title"
     for title in titles:
-        where = f"{kiosk.ctl.language}/{screen}: {title.text!r} at {title.font_size}px"
-        if title.is_shortened or drawn_text(title) != title.text.replace(" ", ""):
+        where = f"{kiosk.ctl.language}/{screen}: {title.title!r} at {title.font_size}px"
+        if title.is_shortened or drawn_text(title) != title.title.replace(" ", ""):
             problems.append(f"{where} is cut to {drawn_text(title)!r}")
         if title.texture_size[0] > title.width + 1 or title.texture_size[1] > title.height + 1:
             problems.append(f"{where}: texture {title.texture_size} outside {title.size}")
+        lines = ["".join(w.text for w in line.words).strip() for line in title._label._cached_lines]
+        if len(lines) > 1 and len(lines[-1]) == 1:
+            problems.append(f"{where}: a lone character on its last line {lines!r}")
         if title.font_size < kiosk.ctl.fs_small:
             problems.append(f"{where}: below the theme's small size {kiosk.ctl.fs_small}px")
     return problems
@@ -90,3 +94,15 @@ def test_normal_text_keeps_the_logo_and_the_full_title_size(kiosk) -> None:
     title = next(w for w in kiosk.screen().walk(restrict=True) if isinstance(w, FitLabel))
     assert title.font_size == kiosk.ctl.fs_large
     assert header_problems(kiosk, "shopping") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("会員カード・クーポン", ["会員カード・", "クーポン"]),  # after the middle dot
+        ("お支払い方法の選択", ["お支払い", "方法の選択"]),  # never before a small kana
+        ("レシート（電子）", ["レシート", "（電子）"]),  # never after an opening bracket
+    ],
+)
+def test_a_title_without_spaces_is_broken_where_japanese_allows(title, lines) -> None:
+    assert balanced_break(title).split("\n") == lines

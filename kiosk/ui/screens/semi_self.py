@@ -11,6 +11,7 @@ from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
+from kiosk.ui.list_view import KioskRecycleView  # noqa: F401  (registers the kv class)
 from kiosk.ui.pin_entry import PinEntry
 from kiosk.ui.widgets import KioskScreen
 

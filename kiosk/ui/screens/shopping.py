@@ -16,9 +16,9 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataAdapter, _cached_views
 
+from kiosk.ui.list_view import KioskRecycleView
 from kiosk.ui.widgets import KioskScreen
 
 
@@ -94,7 +94,7 @@ class LineAdapter(RecycleDataAdapter):
         return result
 
 
-class BasketView(RecycleView):
+class BasketView(KioskRecycleView):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("view_adapter", LineAdapter())
         super().__init__(**kwargs)
