@@ -21,12 +21,8 @@ from kivy.core.text import Label as CoreLabel
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.label import Label
 
-# a line may not start with these (closing marks, prolonged sound, small kana) …
-NO_LINE_START = set(
-    "、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
-)
-# … nor end with these (opening marks)
-NO_LINE_END = set("（「『【〔〈《")
+from kiosk.ui.kinsoku import may_break
+
 # a break just after these reads naturally
 GOOD_BREAK_AFTER = set("・、／/ ")
 
@@ -35,10 +31,9 @@ def balanced_break(text: str) -> str | None:
     """``text`` with one line break near its middle where the rules allow one, or None."""
     best: tuple[float, int] | None = None
     for at in range(1, len(text)):
-        before, after = text[at - 1], text[at]
-        if after in NO_LINE_START or before in NO_LINE_END or after == " ":
+        if not may_break(text, at) or text[at] == " ":
             continue
-        score = abs(at - (len(text) - at)) - (1.5 if before in GOOD_BREAK_AFTER else 0)
+        score = abs(at - (len(text) - at)) - (1.5 if text[at - 1] in GOOD_BREAK_AFTER else 0)
         if best is None or score < best[0]:
             best = (score, at)
     if best is None:

@@ -66,7 +66,6 @@ class KioskRoot(FloatLayout):
         self.column.add_widget(self.manager)
         self.add_widget(self.column)
         self.banner = MessageBanner(ctl=ctl)
-        self.add_widget(self.banner)
         self.problem_bar = ProblemBar(ctl=ctl)
         self.still_there = StillThereOverlay(ctl=ctl)
         self.staff = StaffOverlay(ctl=ctl)
@@ -79,6 +78,7 @@ class KioskRoot(FloatLayout):
             staff_mode=self._update_overlays,
             still_there=self._update_overlays,
             problems=self._update_overlays,
+            message=self._update_overlays,
         )
         self._update_overlays()
 
@@ -92,6 +92,8 @@ class KioskRoot(FloatLayout):
     def _update_overlays(self, *_args: Any) -> None:
         ctl = self.ctl
         self._toggle(self.problem_bar, bool(ctl.problems), self.column)
+        # just above the screens, under the overlays that lock the kiosk
+        self._toggle(self.banner, bool(ctl.message), index=len(self.children) - 1)
         self._toggle(self.still_there, ctl.still_there and ctl.state == "shopping")
         # paused/closed: the current shopper finishes; the attract screen is covered
         self._toggle(self.closed, not ctl.semi.is_open and ctl.screen == "attract")
@@ -103,9 +105,9 @@ class KioskRoot(FloatLayout):
         self._toggle(self.staff, locked)
         self._toggle(self.console_message, bool(ctl.semi.console_message))
 
-    def _toggle(self, overlay: Any, show: bool, parent: Any = None) -> None:
+    def _toggle(self, overlay: Any, show: bool, parent: Any = None, index: int = 0) -> None:
         parent = parent or self
         if show and overlay.parent is None:
-            parent.add_widget(overlay)
+            parent.add_widget(overlay, index=max(0, index))
         elif not show and overlay.parent is not None:
             parent.remove_widget(overlay)

@@ -25,6 +25,7 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen, ScreenManager
 
 from kiosk.ui.fit_label import FitLabel  # noqa: F401  (registers the kv class)
+from kiosk.ui.kinsoku import needs_wrap, wrap
 
 
 class BackgroundColour(ClearColor):
@@ -74,7 +75,19 @@ def add_mark(text: str, mark: str) -> str:
     return text[:-1] + combined if len(combined) == 1 else text
 
 
-class KioskButton(Button):
+class KinsokuWrap:
+    """For Label classes: Japanese wraps by the line-breaking rules (:mod:`kiosk.ui.kinsoku`)."""
+
+    def texture_update(self, *args: Any) -> None:
+        core, width = self._label, (self.text_size[0] if self.text_size else None)
+        core.text = self.text
+        if width and not self.shorten and needs_wrap(self.text):
+            core.resolve_font_name()
+            core.text = wrap(self.text, lambda part: core.get_extents(part)[0] <= width)
+        super().texture_update(*args)
+
+
+class KioskButton(KinsokuWrap, Button):
     """A themed button; ``kind`` is primary, secondary, tile, quiet or danger."""
 
     kind = StringProperty("secondary")
@@ -82,7 +95,7 @@ class KioskButton(Button):
     fg = ListProperty([1, 1, 1, 1])
 
 
-class KioskLabel(Label):
+class KioskLabel(KinsokuWrap, Label):
     pass
 
 

@@ -147,6 +147,6 @@ def test_an_idle_shopping_screen_draws_no_frames(kiosk) -> None:
         frames.clear()
         kiosk.pump(90)  # 1.5 s at 60 frames a second: Kivy's bar fade would run in here
         assert frames == []
-        assert kiosk.root.banner.height == 0  # no message: hidden by height, not opacity
+        assert kiosk.root.banner.parent is None  # no message: not drawn at all
     finally:
         kiosk.window.unbind(on_flip=flipped)
