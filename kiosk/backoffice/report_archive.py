@@ -5,7 +5,8 @@ period for kiosks syncing late (default 2 h); a month when its last day is. A cl
 with sales is rendered once, by the same code as ``/reports/daily`` and ``/reports/monthly``
 (the daily one with the settlement per kiosk), and stored with the sales count and total it
 was made from. When those figures change later (a kiosk that was offline delivers old
-sales), the next run renders it again and keeps the earlier figures in ``revisions``.
+sales), or a day's settlement is recorded or redone after its report was stored, the next
+run renders it again and keeps the earlier figures in ``revisions``.
 
 Several server processes and a cron job may run this at once: the unique ``(kind, period)``
 row is the claim, and a revision only replaces the figures it read (compare and swap), so a
@@ -40,7 +41,7 @@ from kiosk.backoffice import business_day, reports, settlement, web, web_ops
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.exports import to_csv
 from kiosk.backoffice.html import page, yen
-from kiosk.backoffice.models import Base, SaleRow
+from kiosk.backoffice.models import Base, SaleRow, SettlementRow
 
 log = logging.getLogger(__name__)
 
@@ -149,24 +150,45 @@ def due(
         if month_end <= last:
             candidates.append(Period(MONTHLY, f"{year}-{month:02d}", month_end, n, t))
     stored = {
-        (kind, period): (sales, int(total))
-        for kind, period, sales, total in session.execute(
+        (kind, period): (sales, int(total), generated_at)
+        for kind, period, sales, total, generated_at in session.execute(
             select(
                 ArchivedReportRow.kind,
                 ArchivedReportRow.period,
                 ArchivedReportRow.sales,
                 ArchivedReportRow.total,
+                ArchivedReportRow.generated_at,
             )
         )
     }
-    todo = [p for p in candidates if stored.get((p.kind, p.period)) != (p.sales, p.total)]
-    return sorted(todo, key=lambda p: (p.last, p.kind))
+    settled = last_settlements(session, min((p.last for p in candidates), default=last), last)
+
+    def is_due(p: Period) -> bool:
+        have = stored.get((p.kind, p.period))
+        if have is None or have[:2] != (p.sales, p.total):
+            return True
+        return p.kind == DAILY and settled.get(p.last, have[2]) > have[2]
+
+    return sorted(filter(is_due, candidates), key=lambda p: (p.last, p.kind))
+
+
+def last_settlements(session: Session, first: date, last: date) -> dict[date, datetime]:
+    """When each business day's settlement was last recorded (any kiosk), ``first``–``last``."""
+    return dict(
+        session.execute(
+            select(SettlementRow.business_date, func.max(SettlementRow.at))
+            .where(SettlementRow.business_date.between(first, last))
+            .group_by(SettlementRow.business_date)
+        ).all()
+    )
 
 
 def _note(now: datetime, was: dict[str, Any] | None) -> str:
     text = f"Archived 保管 {now:%Y-%m-%d %H:%M}"
     if was:
         text += f" · revised 再作成: was {was['sales']:,} sales ¥{was['total']:,} ({was['generated_at']})"
+        if was.get("reason") == "settlement":
+            text += " · settlement recorded after it 精算の登録・訂正"
     return f'<p class="archived">{text}</p>'
 
 
@@ -225,6 +247,8 @@ def archive(
             "generated_at": f"{row.generated_at:%Y-%m-%d %H:%M}",
         }
     )
+    if was is not None and p.kind == DAILY and _settled_since(session, p.last, row.generated_at):
+        was["reason"] = "settlement"
     html, csv, sales, total = _render(session, p, now, was, sections)
     if row is None:
         session.add(
@@ -241,7 +265,7 @@ def archive(
         )
         session.flush()
         return Archived(p.kind, p.period, sales, total)
-    if (row.sales, int(row.total)) == (sales, total):
+    if (row.sales, int(row.total)) == (sales, total) and "reason" not in was:
         return None
     swapped = session.execute(
         update(ArchivedReportRow)
@@ -249,6 +273,7 @@ def archive(
             ArchivedReportRow.id == row.id,
             ArchivedReportRow.sales == row.sales,
             ArchivedReportRow.total == row.total,
+            ArchivedReportRow.generated_at == row.generated_at,
         )
         .values(
             generated_at=now,
@@ -261,6 +286,11 @@ def archive(
         .execution_options(synchronize_session=False)
     )
     return Archived(p.kind, p.period, sales, total, was) if swapped.rowcount == 1 else None
+
+
+def _settled_since(session: Session, day: date, since: datetime) -> bool:
+    latest = last_settlements(session, day, day).get(day)
+    return latest is not None and latest > since
 
 
 Progress = Callable[[int, int, Period, Archived | None], None]

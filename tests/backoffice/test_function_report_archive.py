@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kiosk.backoffice import cli, report_archive
+from kiosk.backoffice import cli, report_archive, settlement
 from kiosk.backoffice.app import create_app
 from kiosk.backoffice.models import SettingRow
 from kiosk.backoffice.report_archive import ArchivedReportRow, ArchiveScheduler, generate
@@ -120,6 +120,38 @@ def test_function_late_sale_revises_the_archive_keeping_old_figures(
     listing = client.get("/reports/archive").text
     assert f"was 3 sales ¥{nov20.total:,}" in listing
     assert generate(bo_db, datetime(2026, 11, 22, 9, 5)).archived == []
+
+
+def test_function_settlement_after_archiving_revises_the_day(nov20, bo_db):
+    """GIVEN the 20th archived "not settled" WHEN the manager records K01's count on the
+    22nd THEN the next run stores the day again with the settlement (figures unchanged,
+    the note says why), the month is left alone, and a redone count revises it once more."""
+    generate(bo_db, datetime(2026, 11, 21, 2, 0))
+    with bo_db.transaction() as s:
+        cash = settlement.cash_sales(s, "K01", NOV20)
+        settlement.settle(s, "K01", NOV20, {1: 30_000 + cash - 10}, 30_000,
+                          datetime(2026, 11, 22, 8, 0), "manager")  # fmt: skip
+    run = generate(bo_db, datetime(2026, 11, 22, 9, 0))
+    assert [(a.kind, a.period, a.sales, a.was["reason"]) for a in run.archived] == [
+        ("daily", "2026-11-20", 3, "settlement")
+    ]
+    row = archived(bo_db)[("daily", "2026-11-20")]
+    assert (row.sales, row.total) == (3, nov20.total)
+    assert "not settled" not in row.html and "settlement recorded after it" in row.html
+    assert ["settlement_discrepancy", "K01", "", "-10"] in list(csv.reader(io.StringIO(row.csv)))
+    assert row.revisions == [
+        {"sales": 3, "total": nov20.total, "generated_at": "2026-11-21 02:00",
+         "reason": "settlement"}
+    ]  # fmt: skip
+    assert generate(bo_db, datetime(2026, 11, 22, 9, 5)).archived == []
+    with bo_db.transaction() as s:  # counted again: the ¥10 was found
+        settlement.settle(s, "K01", NOV20, {1: 30_000 + cash}, 30_000,
+                          datetime(2026, 11, 22, 10, 0), "manager")  # fmt: skip
+    again = generate(bo_db, datetime(2026, 11, 22, 11, 0))
+    assert [a.period for a in again.archived] == ["2026-11-20"]
+    row = archived(bo_db)[("daily", "2026-11-20")]
+    assert ["settlement_discrepancy", "K01", "", "0"] in list(csv.reader(io.StringIO(row.csv)))
+    assert len(row.revisions) == 2
 
 
 def test_function_late_sales_for_old_days_wait_for_a_full_recheck(
