@@ -12,6 +12,7 @@ are not card numbers by construction (see ``kiosk.payments.carddata``).
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from plugins.pay_card.simulator import TEST_CARD
 
 ONIGIRI, RICE = "4901234000018", "4901234000193"
 WALLET_CODE = "281234567890123452"
+MASKED_CARD = re.compile(r"\d{6}\*+\d{4}")  # as carddata.scrub and the terminals mask
 
 
 def _sell_with_every_method(runtime) -> None:
@@ -76,7 +78,11 @@ def test_no_card_number_in_the_database_files_or_the_logs(runtime, caplog):
     assert not logical, f"card-like values in the database: {logical}"
     raw = {}
     for path in sorted(data_dir.glob("*")):
-        hits = carddata.find_card_numbers(path.read_bytes().decode("latin-1"))
+        # in raw pages the values of a record's columns run together: a column of digits
+        # right before a masked card number ("411111******1111", which may be kept) makes
+        # one longer run of digits with its first six, a Luhn pass one time in ten
+        text = MASKED_CARD.sub("|", path.read_bytes().decode("latin-1"))
+        hits = carddata.find_card_numbers(text)
         # in raw pages a product's SKU and GTIN columns sit side by side: runs that contain a
         # catalogue GTIN are master data, not card numbers
         hits = [h for h in hits if not any(g in h for g in gtins)]
