@@ -33,6 +33,18 @@ from kiosk.sync.backoff import Backoff
 log = logging.getLogger(__name__)
 
 
+def wire_event(row: OutboxRow) -> dict[str, Any]:
+    """One outbox row as ``POST /api/v1/sync/outbox`` takes it."""
+    return {
+        "seq": row.seq,
+        "event_id": row.event_id,
+        "kind": row.kind,
+        "aggregate_id": row.aggregate_id,
+        "created_at": row.created_at.isoformat(),
+        "payload": row.payload,
+    }
+
+
 class AlertKind(StrEnum):
     BACKLOG = "backlog"  # unsent sales older than the threshold: is the back office down?
     REVOKED = "revoked"  # the back office refused this kiosk's token: re-enrol it
@@ -207,19 +219,7 @@ class OutboxRelay:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _batch(self, rows: list[OutboxRow]) -> dict[str, Any]:
-        return {
-            "events": [
-                {
-                    "seq": r.seq,
-                    "event_id": r.event_id,
-                    "kind": r.kind,
-                    "aggregate_id": r.aggregate_id,
-                    "created_at": r.created_at.isoformat(),
-                    "payload": r.payload,
-                }
-                for r in rows
-            ]
-        }
+        return {"events": [wire_event(r) for r in rows]}
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}

@@ -20,6 +20,7 @@ from kiosk.backoffice.auth import enrol_kiosk
 from kiosk.backoffice.models import KioskRow
 from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
+from kiosk.sync.relay import wire_event
 from plugins.tax_free import rules
 from plugins.tax_free.crypto import PersonalDataCipher
 from plugins.tax_free.ledger import RefundLedger
@@ -72,16 +73,7 @@ class Kiosk:
 
     def deliver(self, client, token: str) -> dict:
         rows = self.local.unsent_outbox(500)
-        events = [
-            {
-                "seq": r.seq,
-                "event_id": r.event_id,
-                "kind": r.kind,
-                "aggregate_id": r.aggregate_id,
-                "payload": r.payload,
-            }
-            for r in rows
-        ]
+        events = [wire_event(r) for r in rows]
         answer = client.post(
             "/api/v1/sync/outbox",
             json={"events": events},
@@ -306,16 +298,7 @@ def test_staff_ledger_shows_every_kiosk_with_status_totals_and_csv(
 def test_a_duplicate_delivery_changes_nothing(client, kiosks, bo_db) -> None:
     k1, t1 = kiosks("K01")
     k1.record([6_000])
-    events = [
-        {
-            "seq": r.seq,
-            "event_id": r.event_id,
-            "kind": r.kind,
-            "aggregate_id": r.aggregate_id,
-            "payload": r.payload,
-        }
-        for r in k1.local.unsent_outbox()
-    ]
+    events = [wire_event(r) for r in k1.local.unsent_outbox()]
     headers = {"Authorization": f"Bearer {t1}"}
     client.post("/api/v1/sync/outbox", json={"events": events}, headers=headers)
     again = client.post("/api/v1/sync/outbox", json={"events": events}, headers=headers).json()

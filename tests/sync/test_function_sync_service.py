@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
 import time
 
 from sqlalchemy import select
 
 from kiosk.backoffice.models import SaleRow
 from kiosk.domain.scan import Scan
-from kiosk.sync.service import SyncService
-from tests.sync.transport import FaultyTransport, kiosk_client
+from tests.sync.transport import start_sync_thread
 
 
 def _wait(condition, timeout=20.0):
@@ -29,15 +27,7 @@ def test_sale_reaches_the_back_office_through_the_sync_thread(
     # make_runtime is set up last, so torn down first: the sync thread stops before the test
     # client closes, and no request is cut off holding a database transaction open
     runtime = make_runtime()
-    sync = SyncService(
-        runtime,
-        "http://testserver",
-        kiosk_token,
-        client=kiosk_client(FaultyTransport(client, random.Random(3))),
-    )
-    sync.relay.idle_s = 0.05
-    runtime.on_shutdown(sync.stop)
-    sync.start()
+    start_sync_thread(runtime, client, kiosk_token)
     runtime.handle_scan(Scan("4901234000018"))
     sale = runtime.pay("cash")
 

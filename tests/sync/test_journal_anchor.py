@@ -5,7 +5,6 @@ Runs on both back-office databases (``bo_db``: SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-import random
 import time
 
 import httpx
@@ -21,11 +20,10 @@ from kiosk.store import LocalStore
 from kiosk.store import anchor as anchors
 from kiosk.store.models import JournalRow
 from kiosk.sync.anchor import AnchorReporter
-from kiosk.sync.service import SyncService
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import make_sale
 from tests.store.test_journal_anchor import copy_database, cut_tail
-from tests.sync.transport import FaultyTransport, kiosk_client
+from tests.sync.transport import kiosk_client, start_sync_thread
 
 
 @pytest.fixture
@@ -58,6 +56,20 @@ def journaled_problems(store: LocalStore) -> int:
         return len(
             s.scalars(select(JournalRow).where(JournalRow.kind == anchors.PROBLEM_KIND)).all()
         )
+
+
+def put_back_an_old_copy(store: LocalStore, http, kiosk_token, clock, tmp_path) -> LocalStore:
+    """Rows 1–3 sold and reported, the file copied, rows 4–6 sold and reported (the back
+    office anchors 6), then the copy put back in place: the reopened store."""
+    reporter = AnchorReporter(store, http, kiosk_token, clock=clock)
+    sell(store, clock, 1, 3)
+    reporter.report()
+    copy_database(store, tmp_path / "old.sqlite3")
+    sell(store, clock, 4, 6)
+    reporter.report()
+    store.close()
+    (tmp_path / "old.sqlite3").replace(store.path)
+    return LocalStore(store.path)
 
 
 def test_an_honest_kiosk_is_anchored_and_passes(store, http, kiosk_token, bo_db, clock):
@@ -107,15 +119,7 @@ def test_an_old_database_copy_with_its_own_config_is_caught_by_the_back_office(
     """GIVEN a copy of the whole file taken at row 3 (its config anchored at 3) and the back
     office anchored at 6 WHEN the copy is put back THEN the local check passes (the config went
     back with it) but the back office answers backwards, and after new sales, fork."""
-    reporter = AnchorReporter(store, http, kiosk_token, clock=clock)
-    sell(store, clock, 1, 3)
-    reporter.report()
-    copy_database(store, tmp_path / "old.sqlite3")
-    sell(store, clock, 4, 6)
-    reporter.report()
-    store.close()
-    (tmp_path / "old.sqlite3").replace(store.path)
-    swapped = LocalStore(store.path)
+    swapped = put_back_an_old_copy(store, http, kiosk_token, clock, tmp_path)
     try:
         local = anchors.check_local(swapped)
         assert local is not None and local.ok and local.anchor.seq == 3
@@ -187,15 +191,7 @@ def test_a_malformed_head_is_refused_and_nothing_is_recorded(client, kiosk_token
 def test_the_sync_thread_reports_the_head(client, bo_db, kiosk_token, make_runtime):
     """GIVEN a kiosk with a sync thread WHEN a sale is made and sent THEN its head is anchored."""
     runtime = make_runtime()
-    sync = SyncService(
-        runtime,
-        "http://testserver",
-        kiosk_token,
-        client=kiosk_client(FaultyTransport(client, random.Random(3))),
-    )
-    sync.relay.idle_s = 0.05
-    runtime.on_shutdown(sync.stop)
-    sync.start()
+    start_sync_thread(runtime, client, kiosk_token)
     runtime.handle_scan(Scan("4901234000018"))
     runtime.pay("cash")
     deadline = time.monotonic() + 20
@@ -225,15 +221,7 @@ def test_an_admin_resets_the_anchor_of_a_kiosk_replaced_on_purpose(
     """GIVEN a kiosk flagged after its database was put back from a copy WHEN an admin resets
     its anchor with a reason THEN its next report is the new anchor and the flag clears; the
     reset and its reason are audited, and a manager may not do it."""
-    reporter = AnchorReporter(store, http, kiosk_token, clock=clock)
-    sell(store, clock, 1, 3)
-    reporter.report()
-    copy_database(store, tmp_path / "old.sqlite3")
-    sell(store, clock, 4, 6)
-    reporter.report()
-    store.close()
-    (tmp_path / "old.sqlite3").replace(store.path)
-    swapped = LocalStore(store.path)
+    swapped = put_back_an_old_copy(store, http, kiosk_token, clock, tmp_path)
     try:
         restarted = AnchorReporter(swapped, http, kiosk_token, clock=clock)
         sell(swapped, clock, 104, 105)

@@ -7,6 +7,8 @@ import random
 import httpx
 from fastapi.testclient import TestClient
 
+from kiosk.sync.service import SyncService
+
 
 class FaultyTransport(httpx.BaseTransport):
     """Forwards to the FastAPI app through its TestClient, with injected faults.
@@ -44,3 +46,17 @@ class FaultyTransport(httpx.BaseTransport):
 
 def kiosk_client(transport: FaultyTransport) -> httpx.Client:
     return httpx.Client(transport=transport, base_url="http://testserver")
+
+
+def start_sync_thread(runtime, app_client: TestClient, token: str) -> SyncService:
+    """The kiosk's sync thread against the app (a steady transport), stopped with the runtime."""
+    sync = SyncService(
+        runtime,
+        "http://testserver",
+        token,
+        client=kiosk_client(FaultyTransport(app_client, random.Random(3))),
+    )
+    sync.relay.idle_s = 0.05
+    runtime.on_shutdown(sync.stop)
+    sync.start()
+    return sync
