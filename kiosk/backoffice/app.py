@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from kiosk.backoffice import (
     api,
@@ -23,10 +25,15 @@ from kiosk.backoffice import (
     web,
     web_ops,
 )
+from kiosk.backoffice.api import Manager
 from kiosk.backoffice.change_bus import ChangeBus
 from kiosk.backoffice.console_state import ConsoleSettings
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
+from kiosk.backoffice.html import STATIC
+from kiosk.backoffice.web_security import SecurityMiddleware, WebSecurity
+
+STATIC_DIR = Path(__file__).with_name("static")
 
 
 class Backoffice:
@@ -68,16 +75,27 @@ def create_app(
     console: ConsoleSettings | None = None,
     *,
     archive_reports: bool = False,
+    web_security: WebSecurity | None = None,
 ) -> FastAPI:
-    """``archive_reports`` runs the report archive's scheduler thread while the server runs."""
+    """``archive_reports`` runs the report archive's scheduler thread while the server runs.
+
+    ``web_security``: cookie and API-docs settings (:class:`WebSecurity`; defaults: cookies
+    without ``Secure``, no API docs). The interactive docs pages (``/docs``, ``/redoc``) are
+    never served: they need inline script and a CDN, which the CSP forbids.
+    """
+    security = web_security or WebSecurity()
     lifespan = report_archive_web.lifespan if archive_reports else None
     app = FastAPI(
         title="Kiosk back office",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
+        openapi_url=None,
         lifespan=lifespan,
     )
+    app.add_middleware(SecurityMiddleware, settings=security)
+    app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")
+    app.state.web_security = security
     app.state.bo = Backoffice(db, clock, host)
     app.state.console_bus, app.state.console_settings = ChangeBus(), console or ConsoleSettings()
     app.include_router(api.router)
@@ -91,6 +109,8 @@ def create_app(
     app.include_router(customers_web.router)
     app.include_router(taxfree_web.router)
     app.include_router(report_archive_web.router)
+    if security.api_docs:
+        _serve_openapi_to_staff(app)
 
     @app.exception_handler(BackofficeError)
     async def _typed_error(request: Request, exc: BackofficeError) -> Response:
@@ -105,3 +125,11 @@ def create_app(
         return web.error_page(exc)
 
     return app
+
+
+def _serve_openapi_to_staff(app: FastAPI) -> None:
+    """``GET /api/v1/openapi.json`` for signed-in managers (session cookie or header)."""
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    def openapi(_: Manager) -> dict[str, Any]:
+        return app.openapi()

@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        help="mark the session cookie Secure: use behind TLS (env BACKOFFICE_SECURE_COOKIES)",
+    )
+    serve.add_argument(
+        "--api-docs",
+        action="store_true",
+        help="serve /api/v1/openapi.json to signed-in managers (env BACKOFFICE_API_DOCS)",
+    )
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(handler=_migrate)
@@ -116,8 +126,15 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from kiosk.backoffice.app import create_app
+    from kiosk.backoffice.web_security import WebSecurity
 
     os.environ["DATABASE_URL"] = args.database_url
+    # flags become the environment, so every worker process (app_from_env) reads the same
+    if args.secure_cookies:
+        os.environ["BACKOFFICE_SECURE_COOKIES"] = "true"
+    if args.api_docs:
+        os.environ["BACKOFFICE_API_DOCS"] = "true"
+    security = WebSecurity.from_env()
     if args.workers > 1:
         uvicorn.run(
             "kiosk.backoffice.cli:app_from_env",
@@ -127,16 +144,26 @@ def _serve(args: argparse.Namespace) -> int:
             workers=args.workers,
         )
     else:
-        uvicorn.run(create_app(_db(args), archive_reports=True), host=args.host, port=args.port)
+        app = create_app(_db(args), archive_reports=True, web_security=security)
+        uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 
 def app_from_env():
-    """For ``uvicorn --factory kiosk.backoffice.cli:app_from_env`` (reads DATABASE_URL)."""
+    """For ``uvicorn --factory kiosk.backoffice.cli:app_from_env``.
+
+    Reads DATABASE_URL and the web security settings (BACKOFFICE_SECURE_COOKIES,
+    BACKOFFICE_API_DOCS, BACKOFFICE_PUBLIC_ORIGIN).
+    """
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.db import Database
+    from kiosk.backoffice.web_security import WebSecurity
 
-    return create_app(Database(os.environ.get("DATABASE_URL", DEFAULT_URL)), archive_reports=True)
+    return create_app(
+        Database(os.environ.get("DATABASE_URL", DEFAULT_URL)),
+        archive_reports=True,
+        web_security=WebSecurity.from_env(),
+    )
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,9 +20,9 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from kiosk.backoffice import audit, console_state
 from kiosk.backoffice.api import Attendant, JsonBody, Manager, bo, current_staff
 from kiosk.backoffice.console_api import bus, settings
-from kiosk.backoffice.console_page import BODY, SCRIPT, STYLE
+from kiosk.backoffice.console_page import BODY, SCRIPTS
 from kiosk.backoffice.errors import InvalidInput, LoginFailed, NotAllowed
-from kiosk.backoffice.html import Raw, page, table
+from kiosk.backoffice.html import fmt, page, span, table
 
 router = APIRouter()
 
@@ -40,7 +39,7 @@ def _origin(request: Request) -> str:
 
 @router.get("/console")
 def console_page(request: Request, staff: Attendant) -> HTMLResponse:
-    return page("Attendant console 監視", STYLE + BODY, staff, script=SCRIPT)
+    return page("Attendant console 監視", fmt(BODY), staff, scripts=SCRIPTS, wide=True)
 
 
 @router.get("/console/snapshot")
@@ -95,27 +94,26 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
         check = audit.verify(session)
         rows = [_audit_cells(a, check.first_bad_id) for a in audit.recent(session, 100)]
     verdict = (
-        f'<p class="ok" id="chain">Chain intact 改ざんなし: {check.rows:,} rows verified.</p>'
+        fmt('<p class="ok" id="chain">Chain intact 改ざんなし: {:,} rows verified.</p>', check.rows)
         if check.ok
-        else f'<p class="bad" id="chain">Chain BROKEN at row {check.first_bad_id}: {escape(check.problem)}</p>'
+        else fmt(
+            '<p class="bad" id="chain">Chain BROKEN at row {}: {}</p>',
+            check.first_bad_id,
+            check.problem,
+        )
     )
     header = ("#", "At", "User", "Event", "Result", "Origin", "Resource", "Detail", "Hash")
-    style = (
-        "<style>main{max-width:none}#audit-chain td,#audit-chain th{text-align:left;vertical-align:top}"
-        "#audit-chain td:nth-child(2){white-space:nowrap}"
-        "#audit-chain td:nth-child(8){min-width:18rem;max-width:28rem;font:.78rem monospace;word-break:break-all}"
-        "#audit-chain td:nth-child(9){font-family:monospace}</style>"
-    )
     return page(
-        "Audit chain 監査ログ検証", style + verdict + table(header, rows, id_="audit-chain"), staff
+        "Audit chain 監査ログ検証",
+        verdict + table(header, rows, id_="audit-chain"),
+        staff,
+        wide=True,
     )
 
 
 def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
-    result = Raw(
-        f'<span class="{"ok" if a.result == "success" else "bad"}">{escape(a.result)}</span>'
-    )
-    number = Raw(f'<span class="bad">{a.id} ✗</span>') if a.id == bad_id else a.id
+    result = span("ok" if a.result == "success" else "bad", a.result)
+    number = span("bad", f"{a.id} ✗") if a.id == bad_id else a.id
     detail = json.dumps(a.detail, ensure_ascii=False)[:160]
     return (
         number,

@@ -9,7 +9,6 @@ mask keeps the id off the screen and out of screenshots.
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -19,7 +18,7 @@ from kiosk.backoffice import campaigns, customers, exports
 from kiosk.backoffice.api import Manager, bo
 from kiosk.backoffice.audit import record
 from kiosk.backoffice.charts import bar_chart
-from kiosk.backoffice.html import Raw, page, table, yen
+from kiosk.backoffice.html import Html, fmt, join, link, page, span, table, yen
 from kiosk.backoffice.models import StaffRow
 from kiosk.backoffice.web import csv_response
 
@@ -85,28 +84,30 @@ def customers_page(
         )  # fmt: skip
     state = {"sort": sort, "order": order, "segment": segment}
 
-    def link(**change: object) -> str:
+    def here(**change: object) -> str:
         return "/customers?" + urlencode(
             {k: v for k, v in (state | change).items() if v not in ("", None)}
         )
 
-    cards = "".join(
-        f'<a class="card" href="{link(segment=name, offset="")}" data-segment="{name}">{_segment(name)}<b>{n:,}</b></a>'
+    cards = join(
+        fmt(
+            '<a class="card" href="{}" data-segment="{}">{}<b>{:,}</b></a>',
+            here(segment=name, offset=""),
+            name,
+            _segment(name),
+            n,
+        )
         for name, n in result.segments.items()
     )
 
-    def sort_link(key: str, label: str) -> str:
+    def sort_link(key: str, label: str) -> Html:
         flip = "asc" if sort == key and order != "asc" else "desc"
         mark = (" ▲" if order == "asc" else " ▼") if sort == key else ""
-        return (
-            f'<a href="{link(sort=key, order=flip, offset="")}" data-sort="{key}">{label}{mark}</a>'
-        )
+        return link(here(sort=key, order=flip, offset=""), label + mark, data_sort=key)
 
     rows = [
         (
-            Raw(
-                f'<a href="/customers/{quote(m.member_id)}">{customers.shown_member(m.member_id, staff)}</a>'
-            ),
+            member_link(m.member_id, staff),
             _segment(m.segment),
             m.last_visit.strftime("%Y-%m-%d %H:%M"),
             m.visits,
@@ -124,27 +125,36 @@ def customers_page(
         "R/F/M",
     )
     body = (
-        f"<p>Members with a sale in the last {customers.WINDOW_DAYS} days, scored by recency, frequency "
-        f"and spend (RFM). 直近{customers.WINDOW_DAYS}日に購入のある会員。 "
-        '<a href="/loyalty" id="points-to-settle">Points to settle ポイント要確認 →</a></p>'
-        + f'<h2>Segments セグメント別</h2><div id="segments">{cards}</div>'
+        fmt(
+            "<p>Members with a sale in the last {} days, scored by recency, frequency "
+            "and spend (RFM). 直近{}日に購入のある会員。 "
+            '<a href="/loyalty" id="points-to-settle">Points to settle ポイント要確認 →</a></p>'
+            '<h2>Segments セグメント別</h2><div id="segments">{}</div>',
+            customers.WINDOW_DAYS,
+            customers.WINDOW_DAYS,
+            cards,
+        )
         + bar_chart(
             [(_segment(name), n) for name, n in result.segments.items()],
             title="members by segment",
             height=140,
         )
-        + '<form action="/customers/lookup"><label>Member id 会員番号 '
-        + '<input name="member_id" required></label><button>Open 表示</button></form>'
-        + (f' <a href="{link(segment="", offset="")}">all segments すべて</a>' if segment else "")
-        + f'<p><span id="member-count">{result.total:,}</span> member(s) 件 · sort 並べ替え: '
-        + " | ".join(sort_link(k, label) for k, label in SORT_LABELS.items())
-        + "</p>"
+        + fmt(
+            '<form action="/customers/lookup"><label>Member id 会員番号 '
+            '<input name="member_id" required></label><button>Open 表示</button></form>'
+        )
+        + (fmt(" {}", link(here(segment="", offset=""), "all segments すべて")) if segment else "")
+        + fmt(
+            '<p><span id="member-count">{:,}</span> member(s) 件 · sort 並べ替え: {}</p>',
+            result.total,
+            join((sort_link(k, label) for k, label in SORT_LABELS.items()), " | "),
+        )
         + table(head, rows, id_="members")
     )
     if offset > 0:
-        body += f'<a href="{link(offset=max(0, offset - PAGE_SIZE))}">← previous 前へ</a> '
+        body += link(here(offset=max(0, offset - PAGE_SIZE)), "← previous 前へ") + " "
     if offset + PAGE_SIZE < result.total:
-        body += f'<a href="{link(offset=offset + PAGE_SIZE)}">next 次へ →</a>'
+        body += link(here(offset=offset + PAGE_SIZE), "next 次へ →")
     return page("Customers 顧客", body, staff)
 
 
@@ -163,18 +173,34 @@ def member_page(request: Request, member_id: str, staff: Manager, offset: int = 
     h = view_history(request, staff, member_id, max(0, offset))
     shown = customers.shown_member(member_id, staff)
     interval = h.mean_days_between_visits
-    cards = (
-        f'<div class="card">Segment セグメント<b id="segment">{_segment(h.rfm.segment) if h.rfm else "—"}</b></div>'
-        f'<div class="card">Visits 来店回数<b id="visits">{h.visits:,}</b></div>'
-        f'<div class="card">Spend 購入金額<b id="spend">{yen(h.spend)}</b></div>'
-        f'<div class="card">Last visit 最終来店<b>{h.last_visit:%Y-%m-%d}</b></div>'
-        f'<div class="card">Visit interval 来店間隔<b>{f"{interval} days 日" if interval is not None else "—"}</b></div>'
+    cards = fmt(
+        '<div class="card">Segment セグメント<b id="segment">{}</b></div>'
+        '<div class="card">Visits 来店回数<b id="visits">{:,}</b></div>'
+        '<div class="card">Spend 購入金額<b id="spend">{}</b></div>'
+        '<div class="card">Last visit 最終来店<b>{}</b></div>'
+        '<div class="card">Visit interval 来店間隔<b>{}</b></div>',
+        _segment(h.rfm.segment) if h.rfm else "—",
+        h.visits,
+        yen(h.spend),
+        f"{h.last_visit:%Y-%m-%d}",
+        f"{interval} days 日" if interval is not None else "—",
     )
     rfm = (
-        f"<p>RFM (last {customers.WINDOW_DAYS} days): recency {h.rfm.recency_days} days → R{h.rfm.r}, "
-        f"{h.rfm.frequency} visits → F{h.rfm.f}, {yen(h.rfm.monetary)} → M{h.rfm.m}.</p>"
+        fmt(
+            "<p>RFM (last {} days): recency {} days → R{}, {} visits → F{}, {} → M{}.</p>",
+            customers.WINDOW_DAYS,
+            h.rfm.recency_days,
+            h.rfm.r,
+            h.rfm.frequency,
+            h.rfm.f,
+            yen(h.rfm.monetary),
+            h.rfm.m,
+        )
         if h.rfm
-        else f"<p>No sale in the last {customers.WINDOW_DAYS} days: not scored. 直近の購入なし。</p>"
+        else fmt(
+            "<p>No sale in the last {} days: not scored. 直近の購入なし。</p>",
+            customers.WINDOW_DAYS,
+        )
     )
     sales = [
         (
@@ -190,14 +216,14 @@ def member_page(request: Request, member_id: str, staff: Manager, offset: int = 
     body = (
         cards
         + rfm
-        + "<h2>Visits per month 月別来店回数</h2>"
+        + fmt("<h2>Visits per month 月別来店回数</h2>")
         + bar_chart(
             [(label[2:], visits) for label, visits, _ in h.by_month],
             title="visits per month",
             height=140,
         )
         + table(("Month 月", "Visits 来店", "Spend ¥ 購入金額"), h.by_month, id_="by-month")
-        + f"<h2>Purchases 購入履歴 ({h.sales_count:,})</h2>"
+        + fmt("<h2>Purchases 購入履歴 ({:,})</h2>", h.sales_count)
         + table(
             (
                 "Time 日時",
@@ -212,10 +238,10 @@ def member_page(request: Request, member_id: str, staff: Manager, offset: int = 
         )
     )
     if offset > 0:
-        body += f'<a href="?offset={max(0, offset - PAGE_SIZE)}">← newer 新しい</a> '
+        body += link(f"?offset={max(0, offset - PAGE_SIZE)}", "← newer 新しい") + " "
     if offset + PAGE_SIZE < h.sales_count:
-        body += f'<a href="?offset={offset + PAGE_SIZE}">older 古い →</a>'
-    body += '<p><a href="/customers">← all members 会員一覧</a></p>'
+        body += link(f"?offset={offset + PAGE_SIZE}", "older 古い →")
+    body += fmt('<p><a href="/customers">← all members 会員一覧</a></p>')
     return page(f"Member 会員 {shown}", body, staff)
 
 
@@ -227,6 +253,11 @@ CAMPAIGN_HEAD = (
     "Members 利用会員", "Compared 比較", "Users avg ¥ 利用者平均", "Comparable avg ¥ 比較平均",
     "Difference 差額 ¥",
 )  # fmt: skip
+
+
+def member_link(member_id: str, staff: StaffRow) -> Html:
+    """A member's id (masked unless admin) linking to their page; the id is data, escaped."""
+    return link(f"/customers/{quote(member_id, safe='')}", customers.shown_member(member_id, staff))
 
 
 def _dash(value: object) -> object:
@@ -243,11 +274,11 @@ def campaigns_page(
     query = urlencode({"date_from": first, "date_to": last})
     rows = [
         (
-            Raw(f"{escape(line.definition_id)}<br><small>{escape(line.label)}</small>"),
+            fmt("{}<br><small>{}</small>", line.definition_id, line.label),
             _dash(line.issued), line.redeemed,
             _dash(line.redemption_percent), line.discount, line.members_redeemed, line.members_compared,
             _dash(line.avg_spend_redeemers), _dash(line.avg_spend_comparable),
-            Raw(_signed(line.difference)),
+            _signed(line.difference),
         )
         for line in r.lines
     ]  # fmt: skip
@@ -264,15 +295,22 @@ def campaigns_page(
         for s in line.by_segment
     ]
     body = (
-        f'<form><label>From 開始 <input type="date" name="date_from" value="{first}"></label> '
-        f'<label>to 終了 <input type="date" name="date_to" value="{last}"></label><button>Show 表示</button> '
-        f'<a href="/campaigns.csv?{query}">CSV</a></form>'
+        fmt(
+            '<form><label>From 開始 <input type="date" name="date_from" value="{}"></label> '
+            '<label>to 終了 <input type="date" name="date_to" value="{}"></label>'
+            "<button>Show 表示</button> {}</form>",
+            first,
+            last,
+            link(f"/campaigns.csv?{query}", "CSV"),
+        )
         + table(CAMPAIGN_HEAD, rows, id_="campaigns")
-        + "<p>Average spend per member in the period. <i>Comparable</i>: members of the same RFM segment "
-        "before the period who did not use the coupon (those who did not come count ¥0), weighted like the "
-        "users. 期間中の会員一人当たり購入額:利用会員と、期間前に同じセグメントで未利用の会員の比較。"
-        "Issued is n/a for open coupons nobody counted. 配布数不明は n/a。</p>"
-        + "<h2>By segment before the period 期間前セグメント別</h2>"
+        + fmt(
+            "<p>Average spend per member in the period. <i>Comparable</i>: members of the same RFM segment "
+            "before the period who did not use the coupon (those who did not come count ¥0), weighted like the "
+            "users. 期間中の会員一人当たり購入額:利用会員と、期間前に同じセグメントで未利用の会員の比較。"
+            "Issued is n/a for open coupons nobody counted. 配布数不明は n/a。</p>"
+            "<h2>By segment before the period 期間前セグメント別</h2>"
+        )
         + table(
             ("Coupon", "Segment", "Redeemed", "Avg spend ¥", "Comparable", "Avg spend ¥"),
             segments,
@@ -280,15 +318,19 @@ def campaigns_page(
         )
     )
     if r.problems:
-        body += f'<p class="error" id="problems">{r.problems:,} coupons event(s) could not be used; see the audit log. クーポン利用データに不備があります。</p>'
+        body += fmt(
+            '<p class="error" id="problems">{:,} coupons event(s) could not be used; '
+            "see the audit log. クーポン利用データに不備があります。</p>",
+            r.problems,
+        )
     return page(f"Campaigns 販促効果 {first} – {last}", body, staff)
 
 
-def _signed(value: int | None) -> str:
+def _signed(value: int | None) -> Html | str:
     if value is None:
         return "n/a"
     cls = "ok" if value > 0 else "bad" if value < 0 else ""
-    return f'<span class="{cls}">{value:+,}</span>'
+    return span(cls, f"{value:+,}")
 
 
 @router.get("/campaigns.csv")

@@ -1,34 +1,105 @@
-"""Page layout and small HTML helpers (string.Template, escaped values; no template engine)."""
+"""Page layout and HTML builders that escape by construction (no template engine).
+
+Every page body is an :class:`Html` value, and the only ways to make one are this module's
+builders: :func:`fmt` (a *literal* template whose every argument is escaped unless it is
+already ``Html``), :func:`join`, ``Html + value`` (the value is escaped) and the tag helpers.
+:func:`page` refuses a plain ``str`` body, so text from a kiosk, a member card or a form can
+only reach a page escaped. There is no "raw" escape hatch: markup we need (a link, a span
+with a class) has a builder here.
+
+Styles and scripts are static files (``/static/backoffice/…``) so the Content-Security-Policy
+needs no ``unsafe-inline`` (see :mod:`kiosk.backoffice.web_security`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
-from string import Template
+from html import escape as _escape
+from typing import LiteralString
 
 from fastapi.responses import HTMLResponse
 
 from kiosk.backoffice.models import StaffRow
+from kiosk.backoffice.web_security import csrf_token
 
-CSS = """
-body{font-family:system-ui,"Noto Sans CJK JP",sans-serif;margin:0;color:#222;background:#f6f7f9}
-header{background:#1f3b57;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
-header a{color:#fff;text-decoration:none}header .who{margin-left:auto}
-main{padding:1rem;max-width:1100px}
-table{border-collapse:collapse;background:#fff;margin:.5rem 0 1rem}
-th,td{border:1px solid #ccd;padding:.25rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}
-.bad{color:#b00020;font-weight:bold}.ok{color:#0a7a2f}.card{display:inline-block;background:#fff;border:1px solid #ccd;padding:.6rem 1rem;margin:.3rem}
-.card b{display:block;font-size:1.6rem}form.inline{display:inline}input,select,textarea{font:inherit;margin:.1rem}
-.error{background:#fde7e9;border:1px solid #b00020;padding:.6rem}
-"""
+STATIC = "/static/backoffice"  # served from kiosk/backoffice/static
 
-PAGE = Template("""<!doctype html>
+
+class Html(str):
+    """Markup that is safe to send: made only by this module's escaping builders."""
+
+    __slots__ = ()
+
+    def __add__(self, other: object) -> Html:
+        return Html(str.__add__(self, esc(other)))
+
+    def __radd__(self, other: object) -> Html:
+        return Html(str.__add__(esc(other), self))
+
+
+def esc(value: object) -> Html:
+    """``value`` as markup: unchanged if it already is, else its text escaped."""
+    if isinstance(value, Html):
+        return value
+    return Html(_escape("" if value is None else str(value), quote=True))
+
+
+def _arg(value: object) -> object:
+    # numbers stay numbers so format specs such as {:,} work; they cannot carry markup
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return esc(value)
+
+
+def fmt(template: LiteralString, *args: object, **kwargs: object) -> Html:
+    """``template.format(...)`` with every argument escaped (``Html`` arguments kept).
+
+    ``template`` must be a literal written in this code base (``LiteralString``): data goes
+    in the arguments, never in the template.
+    """
+    return Html(
+        template.format(*(_arg(a) for a in args), **{k: _arg(v) for k, v in kwargs.items()})
+    )
+
+
+def join(parts: Iterable[object], separator: LiteralString = "") -> Html:
+    """The parts escaped (unless ``Html``) and joined."""
+    return Html(separator.join(esc(p) for p in parts))
+
+
+def link(href: str, text: object, **attrs: object) -> Html:
+    """``<a href=…>text</a>``; ``href`` is escaped too and may not be a ``javascript:`` URL."""
+    if href.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+        raise ValueError(f"refusing a script URL in a link: {href[:40]!r}")
+    extra = join(fmt(' {}="{}"', k.rstrip("_").replace("_", "-"), v) for k, v in attrs.items())
+    return fmt('<a href="{}"{}>{}</a>', href, extra, text)
+
+
+def span(css_class: str, text: object) -> Html:
+    return fmt('<span class="{}">{}</span>', css_class, text)
+
+
+def post_form(
+    action: str, inner: Html, *, id_: str = "", css_class: str = "", hidden: dict | None = None
+) -> Html:
+    """A POST form carrying this session's CSRF token (every state-changing form uses this)."""
+    attrs = fmt(' id="{}"', id_) if id_ else Html()
+    attrs += fmt(' class="{}"', css_class) if css_class else Html()
+    fields = join(
+        fmt('<input type="hidden" name="{}" value="{}">', k, v)
+        for k, v in {"csrf_token": csrf_token(), **(hidden or {})}.items()
+    )
+    return fmt('<form method="post" action="{}"{}>{}{}</form>', action, attrs, fields, inner)
+
+
+PAGE: LiteralString = """<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>$title · Back office</title><style>$css</style></head>
-<body><header><strong>Back office</strong>$nav<span class="who">$who</span></header>
-<main><h1>$title</h1>
-$body
-</main>$script</body></html>""")
+<meta name="csrf-token" content="{csrf}">
+<title>{title} · Back office</title><link rel="stylesheet" href="{static}/backoffice.css"></head>
+<body class="{body_class}"><header><strong>Back office</strong>{nav}<span class="who">{who}</span></header>
+<main><h1>{title}</h1>
+{body}
+</main>{scripts}</body></html>"""
 
 NAV = (
     ("/", "Today 本日"),
@@ -51,45 +122,55 @@ NAV = (
 
 
 def page(
-    title: str, body: str, staff: StaffRow | None, *, script: str = "", status: int = 200
+    title: str,
+    body: Html,
+    staff: StaffRow | None,
+    *,
+    scripts: Sequence[str] = (),
+    wide: bool = False,
+    status: int = 200,
 ) -> HTMLResponse:
-    nav = "".join(f' <a href="{href}">{escape(label)}</a>' for href, label in NAV) if staff else ""
+    """The whole document. ``scripts`` are file names under ``/static/backoffice``."""
+    if not isinstance(body, Html):
+        raise TypeError("page body must be Html built with kiosk.backoffice.html (escaped)")
+    nav = join(fmt(" {}", link(href, label)) for href, label in NAV) if staff else Html()
     who = (
-        f"{escape(staff.display_name)} ({escape(staff.role)}) "
-        '<form class="inline" method="post" action="/logout"><button>Sign out</button></form>'
+        fmt("{} ({}) ", staff.display_name, staff.role)
+        + post_form("/logout", fmt("<button>Sign out</button>"), css_class="inline")
         if staff
-        else ""
+        else Html()
     )
-    html = PAGE.substitute(
-        title=escape(title),
-        css=CSS,
+    scripts_html = join(fmt('<script src="{}/{}" defer></script>', STATIC, s) for s in scripts)
+    document = fmt(
+        PAGE,
+        csrf=csrf_token(),
+        title=title,
+        static=STATIC,
+        body_class="wide" if wide else "",
         nav=nav,
         who=who,
         body=body,
-        script=f"<script>{script}</script>" if script else "",
+        scripts=scripts_html,
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(document, status_code=status)
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[object]], *, id_: str = "") -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
-    ident = f' id="{escape(id_)}"' if id_ else ""
-    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def table(header: Sequence[str], rows: Iterable[Sequence[object]], *, id_: str = "") -> Html:
+    head = join(fmt("<th>{}</th>", h) for h in header)
+    body = join(fmt("<tr>{}</tr>", join(fmt("<td>{}</td>", cell(v)) for v in row)) for row in rows)
+    ident = fmt(' id="{}"', id_) if id_ else Html()
+    return fmt("<table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", ident, head, body)
 
 
-class Raw(str):
-    """Markup we built ourselves, put into a table cell as it is."""
-
-
-def cell(value: object) -> str:
-    if isinstance(value, Raw):
-        return str(value)
+def cell(value: object) -> Html:
+    """A table cell's content: ``Html`` as built, numbers grouped, everything else escaped."""
+    if isinstance(value, Html):
+        return value
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return Html("yes" if value else "")
     if isinstance(value, int):
-        return f"{value:,}"
-    return escape("" if value is None else str(value))
+        return Html(f"{value:,}")
+    return esc(value)
 
 
 def yen(value: int) -> str:

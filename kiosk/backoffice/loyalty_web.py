@@ -7,15 +7,13 @@ which the audit log keeps.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from kiosk.backoffice.api import Manager, bo
-from kiosk.backoffice.customers import shown_member
-from kiosk.backoffice.html import Raw, page, table
+from kiosk.backoffice.customers_web import member_link
+from kiosk.backoffice.html import fmt, page, post_form, table
 from kiosk.backoffice.loyalty_sync import open_overdraws, settle_overdraw
 from kiosk.backoffice.loyalty_sync_models import LoyaltyProblemRow
 from kiosk.backoffice.web import form
@@ -34,31 +32,35 @@ def loyalty_page(request: Request, staff: Manager) -> HTMLResponse:
         )
     rows = [
         (
-            Raw(
-                f'<a href="/customers/{quote(o.member_id)}">{shown_member(o.member_id, staff)}</a>'
-            ),
+            member_link(o.member_id, staff),
             o.debt,
             ", ".join(o.kiosks),
             o.detected_at.strftime("%Y-%m-%d %H:%M"),
-            Raw(
-                f'<form method="post" action="/loyalty/overdraws/{o.id}/settle" class="inline">'
-                '<input name="note" placeholder="what was done 対応内容" required size="28">'
-                "<button>Settled 対応済み</button></form>"
+            post_form(
+                f"/loyalty/overdraws/{o.id}/settle",
+                fmt(
+                    '<input name="note" placeholder="what was done 対応内容" required size="28">'
+                    "<button>Settled 対応済み</button>"
+                ),
+                css_class="inline",
             ),
         )
         for o in overdraws
     ]
     body = (
-        "<p>Points a member spent at two kiosks while they could not reach the back office, "
-        "more than the member had. Nothing was taken back automatically. "
-        "オフライン中に複数の端末で使われ、残高を超えたポイントです。自動では取り消しません。</p>"
-        + f'<h2>Overdraws 残高不足 (<span id="overdraw-count">{len(overdraws)}</span>)</h2>'
+        fmt(
+            "<p>Points a member spent at two kiosks while they could not reach the back office, "
+            "more than the member had. Nothing was taken back automatically. "
+            "オフライン中に複数の端末で使われ、残高を超えたポイントです。自動では取り消しません。</p>"
+            '<h2>Overdraws 残高不足 (<span id="overdraw-count">{}</span>)</h2>',
+            len(overdraws),
+        )
         + table(
             ("Member 会員", "Points short 不足pt", "Kiosks 端末", "Found 検出", ""),
             rows,
             id_="overdraws",
         )
-        + "<h2>Events that could not be used 取り込めなかったイベント</h2>"
+        + fmt("<h2>Events that could not be used 取り込めなかったイベント</h2>")
         + table(
             ("Kiosk 端末", "Seq", "Kind 種別", "Problem 内容", "At 受信"),
             [

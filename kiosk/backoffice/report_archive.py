@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from kiosk.backoffice import business_day, reports, settlement, web, web_ops
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.exports import to_csv
-from kiosk.backoffice.html import page, yen
+from kiosk.backoffice.html import Html, fmt, page, yen
 from kiosk.backoffice.models import Base, SaleRow, SettlementRow
 
 log = logging.getLogger(__name__)
@@ -183,13 +183,13 @@ def last_settlements(session: Session, first: date, last: date) -> dict[date, da
     )
 
 
-def _note(now: datetime, was: dict[str, Any] | None) -> str:
+def _note(now: datetime, was: dict[str, Any] | None) -> Html:
     text = f"Archived 保管 {now:%Y-%m-%d %H:%M}"
     if was:
         text += f" · revised 再作成: was {was['sales']:,} sales ¥{was['total']:,} ({was['generated_at']})"
         if was.get("reason") == "settlement":
             text += " · settlement recorded after it 精算の登録・訂正"
-    return f'<p class="archived">{text}</p>'
+    return fmt('<p class="archived">{}</p>', text)
 
 
 def _render(
@@ -206,7 +206,9 @@ def _render(
         if sections is not None:
             r.sections = sections(r)
         body = (
-            web.daily_body(r) + "<h2>Settlement 精算</h2>" + web_ops.settlement_table(session, day)
+            web.daily_body(r)
+            + fmt("<h2>Settlement 精算</h2>")
+            + web_ops.settlement_table(session, day)
         )
         rows: list[tuple[Any, ...]] = list(web.daily_csv_rows(r))
         for s in settlement.settlements(session, day):

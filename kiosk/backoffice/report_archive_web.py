@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from kiosk.backoffice.api import Manager, bo
 from kiosk.backoffice.errors import NotFound
-from kiosk.backoffice.html import Raw, page, table
+from kiosk.backoffice.html import fmt, join, link, page, table
 from kiosk.backoffice.report_archive import DAILY, MONTHLY, ArchivedReportRow, ArchiveScheduler
 from kiosk.backoffice.web import csv_response
 
@@ -76,26 +75,31 @@ def archive_page(request: Request, staff: Manager, kind: str = "", offset: int =
             t,
             f"{at:%Y-%m-%d %H:%M}",
             _revised(revisions),
-            Raw(
-                f'<a href="/reports/archive/{k}/{escape(p)}.html">HTML</a> <a href="/reports/archive/{k}/{escape(p)}.csv">CSV</a>'
-            ),
+            link(f"/reports/archive/{quote(k)}/{quote(p)}.html", "HTML")
+            + " "
+            + link(f"/reports/archive/{quote(k)}/{quote(p)}.csv", "CSV"),
         )
         for k, p, n, t, at, revisions in found[:PAGE_SIZE]
     ]
-    filters = " ".join(
-        f'<a href="/reports/archive?{urlencode({"kind": k})}">{label}</a>'
-        for k, label in KIND_LABELS.items()
+    filters = join(
+        (
+            link(f"/reports/archive?{urlencode({'kind': k})}", label)
+            for k, label in KIND_LABELS.items()
+        ),
+        " ",
     )
-    body = (
-        f'<p>Reports are stored when their business day (or month) has closed. Show: <a href="/reports/archive">all</a> {filters}</p>'
-        + table(
-            ("Report", "Period", "Sales", "Total ¥", "Archived", "Revised", "Files"),
-            rows,
-            id_="archive",
-        )
+    body = fmt(
+        "<p>Reports are stored when their business day (or month) has closed. Show: "
+        '<a href="/reports/archive">all</a> {}</p>',
+        filters,
+    ) + table(
+        ("Report", "Period", "Sales", "Total ¥", "Archived", "Revised", "Files"),
+        rows,
+        id_="archive",
     )
     if len(found) > PAGE_SIZE:
-        body += f'<a href="/reports/archive?{urlencode({"kind": kind, "offset": offset + PAGE_SIZE})}">older →</a>'
+        more = urlencode({"kind": kind, "offset": offset + PAGE_SIZE})
+        body += link(f"/reports/archive?{more}", "older →")
     return page("Reports archive 帳票保管", body, staff)
 
 

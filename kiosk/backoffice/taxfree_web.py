@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -20,7 +19,7 @@ from kiosk.backoffice import exports, taxfree
 from kiosk.backoffice.api import KioskToken, Manager, bo
 from kiosk.backoffice.auth import authenticate_kiosk
 from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.html import page, table, yen
+from kiosk.backoffice.html import fmt, join, link, page, table, yen
 from kiosk.backoffice.web import csv_response
 
 router = APIRouter()
@@ -59,32 +58,42 @@ def ledger_page(request: Request, staff: Manager) -> HTMLResponse:
         problems = taxfree.problems(session)
         keys = taxfree.key_ids(session)
     totals = taxfree.status_totals(rows)
-    options = "".join(
-        f"<option{' selected' if query.statuses == (s,) else ''}>{s}</option>"
+    options = join(
+        fmt("<option selected>{}</option>", s)
+        if query.statuses == (s,)
+        else fmt("<option>{}</option>", s)
         for s in taxfree.STATUSES
     )
     body = (
-        '<form id="filter"><label>Status <select name="status"><option value="">all</option>'
-        f"{options}</select></label> "
-        f'<label>Sale date from <input type="date" name="date_from" value="{escape(params.get("date_from", ""))}"></label> '
-        f'<label>to <input type="date" name="date_to" value="{escape(params.get("date_to", ""))}"></label> '
-        f'<button>Show</button> <a href="/tax-free.csv?{escape(urlencode(params))}">CSV</a></form>'
-        + "".join(
-            f'<div class="card">{s}<b>{n:,}</b>{yen(a)}</div>' for s, (n, a) in totals.items()
+        fmt(
+            '<form id="filter"><label>Status <select name="status"><option value="">all</option>'
+            "{}</select></label> "
+            '<label>Sale date from <input type="date" name="date_from" value="{}"></label> '
+            '<label>to <input type="date" name="date_to" value="{}"></label> '
+            "<button>Show</button> {}</form>",
+            options,
+            params.get("date_from", ""),
+            params.get("date_to", ""),
+            link(f"/tax-free.csv?{urlencode(params)}", "CSV"),
         )
-        + "<h2>Records 購入記録</h2>"
+        + join(
+            fmt('<div class="card">{}<b>{:,}</b>{}</div>', s, n, yen(a))
+            for s, (n, a) in totals.items()
+        )
+        + fmt("<h2>Records 購入記録</h2>")
         + table(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, today), id_="ledger")
     )
     if len({k for ids in keys.values() for k in ids}) > 1:
         listed = ", ".join(
             f"{kiosk}: {', '.join(sorted(ids))}" for kiosk, ids in sorted(keys.items())
         )
-        body += (
+        body += fmt(
             '<p class="bad" id="key-warning">Kiosks use different tax-free key files, so the same '
-            f"buyer cannot be matched across them for the ¥5,000 minimum ({escape(listed)}).</p>"
+            "buyer cannot be matched across them for the ¥5,000 minimum ({}).</p>",
+            listed,
         )
     if problems:
-        body += "<h2>Summaries not applied</h2>" + table(
+        body += fmt("<h2>Summaries not applied</h2>") + table(
             ("Kiosk", "Seq", "Problem", "Received"),
             [
                 (p.kiosk_id, p.kiosk_seq, p.problem, p.received_at.isoformat(timespec="seconds"))

@@ -1,7 +1,8 @@
 """Managers' web pages: sign-in, live today, reports, search and exports.
 
-Server-rendered HTML (:mod:`kiosk.backoffice.html`), one small script for the live page
-(an EventSource on ``/live/events``, which sends the day's figures as sales are ingested).
+Server-rendered HTML built with :mod:`kiosk.backoffice.html` (escaped by construction), one
+small static script for the live page (``static/live.js``: an EventSource on ``/live/events``,
+which sends the day's figures as sales are ingested).
 Operations pages are in :mod:`web_ops`.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from html import escape
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
@@ -22,7 +22,7 @@ from kiosk.backoffice.api import SESSION_COOKIE, Attendant, Manager, bo, parse_m
 from kiosk.backoffice.audit import record
 from kiosk.backoffice.charts import bar_chart
 from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
-from kiosk.backoffice.html import page, table, yen
+from kiosk.backoffice.html import Html, fmt, join, link, page, post_form, table, yen
 
 router = APIRouter()
 
@@ -36,7 +36,7 @@ async def form(request: Request) -> dict[str, str]:
 def error_page(exc: BackofficeError) -> HTMLResponse:
     return page(
         "Problem",
-        f'<p class="error">{escape(str(exc))}</p><p><a href="javascript:history.back()">Back</a></p>',
+        fmt('<p class="error">{}</p><p><a href="/">Back office</a></p>', str(exc)),
         None,
         status=exc.status,
     )
@@ -56,11 +56,11 @@ def csv_response(name: str, text: str) -> Response:
 
 @router.get("/login")
 def login_page() -> HTMLResponse:
-    body = """<form method="post" action="/login">
+    fields = fmt("""
 <label>User <input name="username" autocomplete="username" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button>Sign in</button></form>"""
-    return page("Sign in", body, None)
+<button>Sign in</button>""")
+    return page("Sign in", post_form("/login", fields), None)
 
 
 @router.post("/login")
@@ -83,7 +83,12 @@ async def login_submit(request: Request) -> Response:
         raise
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=auth.SESSION_HOURS * 3600
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.web_security.secure_cookies,
+        max_age=auth.SESSION_HOURS * 3600,
     )
     return response
 
@@ -95,29 +100,17 @@ def logout(request: Request) -> Response:
         with bo(request).db.transaction() as session:
             auth.logout(session, token)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(
+        SESSION_COOKIE,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.web_security.secure_cookies,
+    )
     return response
 
 
 # --- live today -----------------------------------------------------------------------------
 
-LIVE_SCRIPT = """
-function show(d){
-  document.getElementById('sales').textContent = d.sales.toLocaleString();
-  document.getElementById('total').textContent = '¥' + d.total.toLocaleString();
-  const rows = (id, items, f) => { document.querySelector('#'+id+' tbody').innerHTML =
-    items.map(i => '<tr>' + f(i).map(c => '<td>' + String(c).replace(/[&<>]/g, '') + '</td>').join('') + '</tr>').join(''); };
-  rows('by-hour', d.by_hour, i => [i.hour + ':00', i.sales, i.total.toLocaleString()]);
-  rows('by-kiosk', d.by_kiosk, i => [i.kiosk_id, i.sales, i.total.toLocaleString()]);
-  rows('by-payment', d.by_payment, i => [i.method, i.count, i.amount.toLocaleString()]);
-  rows('by-tax', d.by_tax, i => [i.rate_percent + '%', i.gross.toLocaleString(), i.tax_amount.toLocaleString()]);
-  document.getElementById('title-day').textContent = d.day;
-  document.getElementById('updated').textContent = new Date().toLocaleTimeString();
-}
-const live = new EventSource('/live/events');
-live.addEventListener('day', e => { show(JSON.parse(e.data)); document.getElementById('link').textContent = 'live 接続中'; });
-live.onerror = () => { document.getElementById('link').textContent = 'reconnecting 再接続中…'; };
-"""
 # A stream also sends when nothing was ingested for this long: a new business day, or sales
 # ingested by another worker process (the bus only sees its own process).
 LIVE_REFRESH_S = 15.0
@@ -127,14 +120,16 @@ LIVE_REFRESH_S = 15.0
 def today(request: Request, staff: Attendant) -> HTMLResponse:
     with bo(request).db.reading() as session:
         r = reports.day_report(session, bo(request).today(), departments=False)
-    body = (
-        f'<div class="card">Sales 件数<b id="sales">{r.sales:,}</b></div>'
-        f'<div class="card">Takings 売上<b id="total">{yen(r.total)}</b></div>'
-        f'<p>Business day 営業日 <span id="title-day">{r.day}</span>: updates as sales arrive '
-        f'(<span id="link">connecting 接続中…</span>, last <span id="updated">now</span>).</p>'
-        + _day_tables(r)
-    )
-    return page(f"Today {r.day}", body, staff, script=LIVE_SCRIPT)
+    body = fmt(
+        '<div class="card">Sales 件数<b id="sales">{:,}</b></div>'
+        '<div class="card">Takings 売上<b id="total">{}</b></div>'
+        '<p>Business day 営業日 <span id="title-day">{}</span>: updates as sales arrive '
+        '(<span id="link">connecting 接続中…</span>, last <span id="updated">now</span>).</p>',
+        r.sales,
+        yen(r.total),
+        r.day,
+    ) + _day_tables(r)
+    return page(f"Today {r.day}", body, staff, scripts=("live.js",))
 
 
 @router.get("/live/events")
@@ -158,20 +153,20 @@ async def live_events(request: Request, _: Attendant) -> StreamingResponse:
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-def _day_tables(r: reports.DayReport) -> str:
+def _day_tables(r: reports.DayReport) -> Html:
     return (
-        "<h2>By hour 時間帯別</h2>"
+        fmt("<h2>By hour 時間帯別</h2>")
         + bar_chart([(f"{h}", t) for h, _, t in r.by_hour], title="sales by hour")
         + table(
             ("Hour", "Sales", "Total ¥"),
             [(f"{h}:00", n, t) for h, n, t in r.by_hour],
             id_="by-hour",
         )
-        + "<h2>By kiosk 端末別</h2>"
+        + fmt("<h2>By kiosk 端末別</h2>")
         + table(("Kiosk", "Sales", "Total ¥"), r.by_kiosk, id_="by-kiosk")
-        + "<h2>By payment method 支払方法別</h2>"
+        + fmt("<h2>By payment method 支払方法別</h2>")
         + table(("Method", "Count", "Amount ¥"), r.by_payment, id_="by-payment")
-        + "<h2>By tax rate 税率別</h2>"
+        + fmt("<h2>By tax rate 税率別</h2>")
         + table(
             ("Rate", "Gross (tax incl.) ¥", "Tax ¥"),
             [(f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax],
@@ -189,23 +184,31 @@ def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLRespo
     with bo(request).db.reading() as session:
         r = reports.day_report(session, d)
     r.sections = bo(request).plugin_results("kiosk_report_sections", report=r)
-    nav = (
-        f'<form><input type="date" name="day" value="{d}"><button>Show</button> '
-        f'<a href="?day={d - timedelta(days=1)}">← prev</a> <a href="?day={d + timedelta(days=1)}">next →</a> '
-        f'<a href="/reports/daily.csv?day={d}">CSV</a></form>'
+    nav = fmt(
+        '<form><input type="date" name="day" value="{}"><button>Show</button> {} {} {}</form>',
+        d,
+        link(f"?day={d - timedelta(days=1)}", "← prev"),
+        link(f"?day={d + timedelta(days=1)}", "next →"),
+        link(f"/reports/daily.csv?day={d}", "CSV"),
     )
     return page(f"Daily report {d}", nav + daily_body(r), staff)
 
 
-def daily_body(r: reports.DayReport) -> str:
+def daily_body(r: reports.DayReport) -> Html:
     """The day report without the page's date picker (shared with the report archive)."""
     return (
-        f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
-        + f'<div class="card">Tax<b>{yen(r.tax_total)}</b></div>'
+        fmt(
+            '<div class="card">Sales<b>{:,}</b></div><div class="card">Total<b>{}</b></div>'
+            '<div class="card">Tax<b>{}</b></div>',
+            r.sales,
+            yen(r.total),
+            yen(r.tax_total),
+        )
         + _day_tables(r)
-        + "<h2>By department 部門別</h2>"
+        + fmt("<h2>By department 部門別</h2>")
         + table(("Department", "Qty", "Amount ¥"), r.by_department)
-        + "".join(f"<section>{escape(str(s))}</section>" for s in r.sections)
+        # a plugin's section is text: str() and escaped, whatever object it returned
+        + join(fmt("<section>{}</section>", str(s)) for s in r.sections)
     )
 
 
@@ -243,9 +246,10 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
     with bo(request).db.reading() as session:
         r = reports.month_report(session, year, mon)
     label = f"{year}-{mon:02d}"
-    picker = (
-        f'<form><input type="month" name="month" value="{label}"><button>Show</button> '
-        f'<a href="/reports/monthly.csv?month={label}">CSV</a></form>'
+    picker = fmt(
+        '<form><input type="month" name="month" value="{}"><button>Show</button> {}</form>',
+        label,
+        link(f"/reports/monthly.csv?month={label}", "CSV"),
     )
     return page(f"Monthly report {label}", picker + monthly_body(r), staff)
 
@@ -253,11 +257,15 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
 MONTHLY_CSV_COLUMNS = ("day", *reports.MONTH_COLUMNS)
 
 
-def monthly_body(r: reports.MonthReport) -> str:
+def monthly_body(r: reports.MonthReport) -> Html:
     """The month report without the page's month picker (shared with the report archive)."""
     rows = [[d[c] for c in MONTHLY_CSV_COLUMNS] for d in r.days]
     return (
-        f'<div class="card">Sales<b>{r.sales:,}</b></div><div class="card">Total<b>{yen(r.total)}</b></div>'
+        fmt(
+            '<div class="card">Sales<b>{:,}</b></div><div class="card">Total<b>{}</b></div>',
+            r.sales,
+            yen(r.total),
+        )
         + bar_chart([(d["day"][-2:], d["total"]) for d in r.days], title="sales by day")
         + table(("Day", "Sales", "Total ¥", "10% gross", "10% tax", "8% gross", "8% tax"), rows)
     )
@@ -289,7 +297,10 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
     ]
     total = [sum(r[i] for r in rows) for i in range(1, 7)]
     body = (
-        f'<form><input type="month" name="month" value="{year}-{mon:02d}"><button>Show</button></form>'
+        fmt(
+            '<form><input type="month" name="month" value="{}"><button>Show</button></form>',
+            f"{year}-{mon:02d}",
+        )
         + table(
             (
                 "Department",
@@ -302,7 +313,10 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
             ),
             [*rows, ("Total", *total)],
         )
-        + "<p>Tax is estimated per department from each line's rate; receipts round once per rate.</p>"
+        + fmt(
+            "<p>Tax is estimated per department from each line's rate; "
+            "receipts round once per rate.</p>"
+        )
     )
     return page(f"P&L by department {year}-{mon:02d}", body, staff)
 
@@ -335,26 +349,27 @@ def _search_query(params: dict[str, str], request: Request) -> exports.SearchQue
 def search_page(request: Request, staff: Manager) -> HTMLResponse:
     params = dict(request.query_params)
     q = _search_query(params, request)
-    fields = "".join(
-        f'<label>{label} <input name="{name}" type="{kind}" value="{escape(params.get(name, ""))}"></label> '
+    fields = join(
+        fmt('<label>{} <input name="{}" type="{}" value="{}"></label> ', label, name, kind,
+            params.get(name, ""))
         for name, label, kind in (
             ("date_from", "Date from 取引日", "date"), ("date_to", "to", "date"),
             ("amount_min", "Amount from 金額", "number"), ("amount_max", "to", "number"),
             ("counterparty", "Counterparty 取引先", "text"),
         )
     )  # fmt: skip
-    body = f'<form id="search">{fields}<button>Search</button></form>'
+    body = fmt('<form id="search">{}<button>Search</button></form>', fields)
     if params:
         with bo(request).db.reading() as session:
             total, rows = exports.search(session, q)
         csv_link = "/search.csv?" + urlencode({k: v for k, v in params.items() if k != "offset"})
-        body += (
-            f'<p><span id="hits">{total:,}</span> sale(s) match. <a href="{csv_link}">CSV</a></p>'
+        body += fmt(
+            '<p><span id="hits">{:,}</span> sale(s) match. {}</p>', total, link(csv_link, "CSV")
         )
         body += table(exports.SEARCH_COLUMNS, exports.search_rows(rows), id_="results")
         if q.offset + q.limit < total:
             more = urlencode(params | {"offset": str(q.offset + q.limit)})
-            body += f'<a href="/search?{more}">next page →</a>'
+            body += link(f"/search?{more}", "next page →")
     return page("電子帳簿保存法 search", body, staff)
 
 

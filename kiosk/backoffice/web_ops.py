@@ -1,15 +1,15 @@
 """Operations pages: settlement, inventory, master data, kiosks, staff and the audit log.
 
 Every POST changes something, is audited in the same transaction, and redirects back
-(post/redirect/get). The session cookie is SameSite=Strict, which keeps other sites' forms
-from posting here with it.
+(post/redirect/get). Every POST form is :func:`html.post_form`, which carries the session's
+CSRF token; :mod:`web_security` refuses a cookie POST without it or from another origin
+(SameSite=Strict alone does not stop a page on the same host, another port).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +19,7 @@ from kiosk.backoffice import audit, auth, inventory, journal_anchor, masterdata,
 from kiosk.backoffice.api import Admin, Attendant, Manager, bo
 from kiosk.backoffice.auth import Role
 from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.html import Raw, page, table
+from kiosk.backoffice.html import Html, fmt, join, page, post_form, span, table
 from kiosk.backoffice.models import KioskRow, StaffRow
 from kiosk.backoffice.web import form
 
@@ -49,20 +49,33 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
     with bo(request).db.reading() as session:
         kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
         settled = settlement_table(session, d)
-    body = f'<form><input type="date" name="day" value="{d}"><button>Show</button></form>' + settled
-    denominations = "".join(
-        f'<label>¥{d_:,} × <input name="d{d_}" type="number" min="0" value="0" size="4"></label> '
+    body = (
+        fmt('<form><input type="date" name="day" value="{}"><button>Show</button></form>', d)
+        + settled
+    )
+    denominations = join(
+        fmt(
+            '<label>¥{:,} × <input name="d{}" type="number" min="0" value="0" size="4"></label> ',
+            d_,
+            d_,
+        )
         for d_ in settlement.DENOMINATIONS
     )
-    options = "".join(f"<option>{escape(k)}</option>" for k in kiosks)
-    body += f"""<h2>Count a kiosk 現金実査</h2><form method="post" action="/settlement" id="settle">
-<input type="hidden" name="day" value="{d}"><label>Kiosk <select name="kiosk_id">{options}</select></label>
-<label>Float 釣銭準備金 <input name="float_amount" type="number" value="30000"></label><br>{denominations}
-<button>Record settlement</button></form>"""
+    options = join(fmt("<option>{}</option>", k) for k in kiosks)
+    fields = fmt(
+        """<label>Kiosk <select name="kiosk_id">{}</select></label>
+<label>Float 釣銭準備金 <input name="float_amount" type="number" value="30000"></label><br>{}
+<button>Record settlement</button>""",
+        options,
+        denominations,
+    )
+    body += fmt("<h2>Count a kiosk 現金実査</h2>") + post_form(
+        "/settlement", fields, id_="settle", hidden={"day": d}
+    )
     return page(f"Settlement 精算 {d}", body, staff)
 
 
-def settlement_table(session: Session, day: date) -> str:
+def settlement_table(session: Session, day: date) -> Html:
     """Each kiosk's settlement of the day (the page and the archived daily report show it)."""
     kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
     done = {s.kiosk_id: s for s in settlement.settlements(session, day)}
@@ -79,7 +92,7 @@ def settlement_table(session: Session, day: date) -> str:
                     s.float_amount,
                     s.expected_cash,
                     s.counted_cash,
-                    Raw(f'<span class="{cls}">{s.discrepancy:+,}</span>'),
+                    span(cls, f"{s.discrepancy:+,}"),
                     s.counted_by,
                 )
             )
@@ -121,29 +134,45 @@ def inventory_page(request: Request, staff: Attendant) -> HTMLResponse:
         reorder = inventory.reorder_suggestions(session)
         shrink = inventory.shrinkage(session, today - timedelta(days=30), today)
         slow = inventory.slow_movers(session, today)
-    body = """<h2>Receive 入荷 / Count 棚卸</h2>
-<form method="post" action="/inventory/receive" class="inline" id="receive"><input name="sku" placeholder="SKU" required>
+    body = (
+        fmt("<h2>Receive 入荷 / Count 棚卸</h2>\n")
+        + post_form(
+            "/inventory/receive",
+            fmt("""<input name="sku" placeholder="SKU" required>
 <input name="quantity" type="number" placeholder="qty" required><input name="unit_cost" type="number" placeholder="unit cost">
-<button>Receive</button></form>
-<form method="post" action="/inventory/count" class="inline" id="count"><input name="sku" placeholder="SKU" required>
-<input name="counted" type="number" placeholder="counted" required><input name="note" placeholder="note"><button>Record count</button></form>
-<form method="post" action="/inventory/reorder" class="inline"><input name="sku" placeholder="SKU" required>
+<button>Receive</button>"""),
+            css_class="inline",
+            id_="receive",
+        )
+        + post_form(
+            "/inventory/count",
+            fmt("""<input name="sku" placeholder="SKU" required>
+<input name="counted" type="number" placeholder="counted" required><input name="note" placeholder="note"><button>Record count</button>"""),
+            css_class="inline",
+            id_="count",
+        )
+        + post_form(
+            "/inventory/reorder",
+            fmt("""<input name="sku" placeholder="SKU" required>
 <input name="point" type="number" placeholder="reorder point" required><input name="qty" type="number" placeholder="order unit" required>
-<button>Set reorder</button></form>"""
-    body += "<h2>Suggested orders 発注提案</h2>" + table(
+<button>Set reorder</button>"""),
+            css_class="inline",
+        )
+    )
+    body += fmt("<h2>Suggested orders 発注提案</h2>") + table(
         ("SKU", "Name", "On hand", "Reorder point", "Order"),
         [(r.sku, r.name, r.on_hand, r.reorder_point, r.suggested) for r in reorder],
         id_="reorder",
     )
-    body += "<h2>Shrinkage 在庫ロス (30 days)</h2>" + table(
+    body += fmt("<h2>Shrinkage 在庫ロス (30 days)</h2>") + table(
         ("SKU", "Name", "Pieces", "Value at cost ¥"),
         [(s.sku, s.name, s.quantity, s.value) for s in shrink],
         id_="shrinkage",
     )
-    body += "<h2>Slow movers 不動在庫 (no sales in 30 days)</h2>" + table(
+    body += fmt("<h2>Slow movers 不動在庫 (no sales in 30 days)</h2>") + table(
         ("SKU", "Name", "On hand", "Sold"), [(s.sku, s.name, s.on_hand, s.sold) for s in slow]
     )
-    body += "<h2>Stock 在庫一覧</h2>" + table(
+    body += fmt("<h2>Stock 在庫一覧</h2>") + table(
         ("SKU", "Name", "Dept", "Price", "Cost", "On hand", "Reorder at"),
         [
             (p.sku, p.name_ja, p.department, p.price, p.cost, p.on_hand, p.reorder_point)
@@ -215,14 +244,30 @@ def masterdata_page(request: Request, staff: Manager) -> HTMLResponse:
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
         products = len(masterdata.build_snapshot(session)["products"])
-    body = f"<p>Published version: <b id='version'>{cur.version if cur else 'none'}</b>; {products:,} products in the catalogue.</p>"
-    body += '<form method="post" action="/masterdata/publish"><button>Publish a new version to kiosks</button></form>'
-    body += "<h2>Kiosk versions</h2>" + table(("Kiosk", "Applied version"), kiosks)
+    body = fmt(
+        "<p>Published version: <b id='version'>{}</b>; {:,} products in the catalogue.</p>",
+        cur.version if cur else "none",
+        products,
+    )
+    body += post_form(
+        "/masterdata/publish", fmt("<button>Publish a new version to kiosks</button>")
+    )
+    body += fmt("<h2>Kiosk versions</h2>") + table(("Kiosk", "Applied version"), kiosks)
     for key, value in settings.items():
-        body += f"""<h2>{key}</h2><form method="post" action="/masterdata/settings">
-<input type="hidden" name="key" value="{key}"><textarea name="value" rows="6" cols="90">{escape(json.dumps(value, ensure_ascii=False, indent=1))}</textarea>
-<br><button>Save {key}</button></form>"""
-    body += "<p>Import products with <code>kiosk-backoffice import-catalogue FILE.csv</code> (the kiosk's CSV layout).</p>"
+        text = json.dumps(value, ensure_ascii=False, indent=1)
+        body += fmt("<h2>{}</h2>", key) + post_form(
+            "/masterdata/settings",
+            fmt(
+                '<textarea name="value" rows="6" cols="90">{}</textarea><br><button>Save {}</button>',
+                text,
+                key,
+            ),
+            hidden={"key": key},
+        )
+    body += fmt(
+        "<p>Import products with <code>kiosk-backoffice import-catalogue FILE.csv</code> "
+        "(the kiosk's CSV layout).</p>"
+    )
     return page("Master data マスタ", body, staff)
 
 
@@ -271,15 +316,34 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
         rows,
         id_="kiosks",
     )
-    body += """<h2>Enrol or revoke (admin)</h2><form method="post" action="/kiosks/enrol" class="inline">
-<input name="kiosk_id" placeholder="K01" required><input name="store_id" placeholder="S01" value="S01"><button>Enrol (shows token once)</button></form>
-<form method="post" action="/kiosks/revoke" class="inline"><input name="kiosk_id" placeholder="K01" required><button>Revoke</button></form>
+    body += (
+        fmt("<h2>Enrol or revoke (admin)</h2>")
+        + post_form(
+            "/kiosks/enrol",
+            fmt(
+                '<input name="kiosk_id" placeholder="K01" required><input name="store_id" '
+                'placeholder="S01" value="S01"><button>Enrol (shows token once)</button>'
+            ),
+            css_class="inline",
+        )
+        + post_form(
+            "/kiosks/revoke",
+            fmt('<input name="kiosk_id" placeholder="K01" required><button>Revoke</button>'),
+            css_class="inline",
+        )
+        + fmt("""
 <h2>Journal anchor reset (admin) 電子ジャーナルの再登録</h2>
 <p>Only for a kiosk whose database was replaced on purpose (re-imaged, restored after a disk
 failure): its next report becomes its anchor. The reason goes to the audit log.</p>
-<form method="post" action="/kiosks/journal-anchor/reset" class="inline" id="anchor-reset">
-<input name="kiosk_id" placeholder="K01" required><input name="note" placeholder="why 理由" required size="40">
-<button>Reset anchor</button></form>"""
+""")
+        + post_form(
+            "/kiosks/journal-anchor/reset",
+            fmt("""<input name="kiosk_id" placeholder="K01" required><input name="note" placeholder="why 理由" required size="40">
+<button>Reset anchor</button>"""),
+            css_class="inline",
+            id_="anchor-reset",
+        )
+    )
     return page("Kiosks", body, staff)
 
 
@@ -305,7 +369,11 @@ async def enrol_submit(request: Request, staff: Admin) -> HTMLResponse:
             store_id=data.get("store_id") or "S01",
             actor=staff.username,
         )
-    body = f"<p>Put this token in the kiosk's sync settings. It is not shown again:</p><pre id='token'>{escape(token)}</pre><a href='/kiosks'>Back</a>"
+    body = fmt(
+        "<p>Put this token in the kiosk's sync settings. It is not shown again:</p>"
+        "<pre id='token'>{}</pre><a href='/kiosks'>Back</a>",
+        token,
+    )
     return page("Kiosk enrolled", body, staff)
 
 
@@ -326,11 +394,17 @@ def staff_page(request: Request, staff: Admin) -> HTMLResponse:
             (s.username, s.display_name, s.role, s.active)
             for s in session.query(StaffRow).order_by(StaffRow.username)
         ]
-    roles = "".join(f"<option>{r.value}</option>" for r in Role)
+    roles = join(fmt("<option>{}</option>", r.value) for r in Role)
     body = table(("User", "Name", "Role", "Active"), rows)
-    body += f"""<h2>Add staff</h2><form method="post" action="/staff"><input name="username" placeholder="user" required>
-<input name="display_name" placeholder="name"><select name="role">{roles}</select>
-<input name="password" type="password" placeholder="password (8+)" required><button>Add</button></form>"""
+    body += fmt("<h2>Add staff</h2>") + post_form(
+        "/staff",
+        fmt(
+            """<input name="username" placeholder="user" required>
+<input name="display_name" placeholder="name"><select name="role">{}</select>
+<input name="password" type="password" placeholder="password (8+)" required><button>Add</button>""",
+            roles,
+        ),
+    )
     return page("Staff", body, staff)
 
 

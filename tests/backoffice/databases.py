@@ -22,6 +22,7 @@ from kiosk.backoffice.app import create_app
 from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.models import Base
+from kiosk.backoffice.web_security import SESSION_COOKIE, csrf_for
 from tests.backoffice.factories import FakeClock
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/test"
@@ -84,9 +85,13 @@ def app(bo_db, clock):
     return create_app(bo_db, clock=clock)
 
 
+ORIGIN = "http://testserver"  # TestClient's base URL: the back office's own origin
+
+
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:
-    with TestClient(app) as c:
+    """A browser on the back office's own origin (the CSRF check wants an Origin header)."""
+    with TestClient(app, headers={"Origin": ORIGIN}) as c:
         yield c
 
 
@@ -113,7 +118,9 @@ def staff(bo_db, clock, monkeypatch):
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    """Sign in; later requests send the session's CSRF token, as the pages' forms do."""
     response = client.post(
         "/login", data={"username": username, "password": password}, follow_redirects=False
     )
     assert response.status_code == 303, response.text
+    client.headers["X-CSRF-Token"] = csrf_for(client.cookies[SESSION_COOKIE])
