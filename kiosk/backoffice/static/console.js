@@ -1,6 +1,6 @@
 // The attendant console (served as a file: the CSP allows no inline script).
 // Everything a kiosk reports is data: it reaches the page only through textContent and
-// DOM properties, never innerHTML (a kiosk token holder must not be able to run script here).
+// DOM properties, never parsed as HTML (a kiosk token holder must not run script here).
 'use strict';
 const LABEL = {idle:'Idle 待機', shopping:'Shopping 登録中', paying:'Paying 精算中',
   needs_attendant:'Needs attendant 呼出', error:'Error 異常', offline:'Offline 通信断'};

@@ -1,0 +1,344 @@
+"""The back office in a browser: hostile kiosk data stays text, CSRF, headers, CSV, API docs.
+
+GIVEN/WHEN/THEN in short: a kiosk token holder sends markup where text belongs (basket
+lines, alerts, audit entries, a member id) — every page an admin opens shows it escaped and
+runs no inline script; a form from another origin (same host, other port) changes nothing;
+every CSV cell a spreadsheet would run as a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from kiosk.backoffice import exports
+from kiosk.backoffice.app import create_app
+from kiosk.backoffice.html import Html, esc, fmt, join, link, page
+from kiosk.backoffice.loyalty_sync_models import OverdrawRow
+from kiosk.backoffice.models import AuditRow, StaffRow
+from kiosk.backoffice.web_security import (
+    CONTENT_SECURITY_POLICY,
+    SESSION_COOKIE,
+    SettingError,
+    WebSecurity,
+    csrf_for,
+)
+from tests.backoffice.databases import ORIGIN, PASSWORD, sign_in
+from tests.backoffice.helpers import event, post
+
+BACKOFFICE = Path(__file__).resolve().parents[2] / "kiosk" / "backoffice"
+XSS = """<img src=x onerror="fetch('/staff',{method:'POST'})">"""
+XSS2 = """"><script>document.title='pwned'</script>"""
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+def hostile_report(client: TestClient, token: str):
+    """The pen-test's console report: markup in every text the kiosk sends."""
+    return client.post(
+        "/api/v1/console/report",
+        json={
+            "state": "needs_attendant",
+            "role": XSS2[:16],
+            "mode": "open",
+            "health": {XSS: XSS2},
+            "alerts": [{"kind": "help_requested", "detail": XSS}],
+            "lines": [{"line_id": 1, "name": XSS2, "quantity": XSS, "amount": 100}],
+            "audit": [{"staff_id": XSS, "action": "approve_age", "detail": XSS2, "ok": True}],
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def assert_escaped(text: str) -> None:
+    for payload in (XSS, XSS2, "<img", "<script>document"):
+        assert payload not in text
+    assert "onerror=" not in text or "&lt;img" in text
+
+
+def inline_scripts(text: str) -> list[str]:
+    return [tag for tag in re.findall(r"<script\b[^>]*>", text) if "src=" not in tag]
+
+
+# --- stored XSS -------------------------------------------------------------------------------
+
+
+def test_function_a_hostile_console_report_is_shown_as_text(client, staff, kiosk_token, bo_db):
+    """GIVEN a kiosk reports markup in its lines, alerts and audit entries WHEN an admin opens
+    the console and the audit pages THEN nothing is markup: escaped on the server, data in the
+    JSON snapshot, and the console page carries no inline script at all."""
+    response = hostile_report(client, kiosk_token)
+    assert response.status_code in (200, 422), response.text  # 422: refused at the door
+    sign_in(client, staff["admin"])
+    console = client.get("/console")
+    assert console.status_code == 200
+    assert inline_scripts(console.text) == [] and "/static/backoffice/console.js" in console.text
+    assert_escaped(console.text)
+    if response.status_code == 200:
+        kiosk = client.get("/console/snapshot").json()["kiosks"][0]
+        assert kiosk["lines"][0]["quantity"] == XSS  # data, drawn by textContent in the page
+        for path in ("/console/audit", "/audit"):
+            text = client.get(path).text
+            assert_escaped(text)
+            assert "&lt;img src=x onerror=" in text
+    with bo_db.reading() as s:
+        assert s.scalars(select(StaffRow.username)).all() == sorted(staff.values())
+
+
+def test_function_the_console_and_live_scripts_never_parse_data_as_html():
+    """The page scripts build the DOM with createElement/textContent only."""
+    for name in ("console.js", "live.js"):
+        script = (BACKOFFICE / "static" / name).read_text()
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+            assert sink not in script, f"{name} uses {sink}"
+
+
+def test_function_a_hostile_member_id_is_escaped_for_admins(
+    client, staff, kiosk_token, bo_db, clock
+):
+    """GIVEN a kiosk sends a sale whose member id is markup WHEN an admin (who sees whole ids)
+    opens the member list, the member page and points to settle THEN it is text."""
+    sale = post(client, kiosk_token, [event(1, clock(), member_id=XSS)])
+    with bo_db.transaction() as s:
+        s.add(
+            OverdrawRow(member_id=XSS2, store_id="S01", debt=5, kiosks=["K01"], detected_at=clock())
+        )
+    sign_in(client, staff["admin"])
+    if sale.status_code == 200:  # the member list needs the sale; validation may refuse it
+        members = client.get("/customers").text
+        assert "&lt;img src=x onerror=" in members
+        assert_escaped(members)
+    loyalty = client.get("/loyalty").text
+    assert "&quot;&gt;&lt;script&gt;" in loyalty
+    assert_escaped(loyalty)
+    member = client.get("/customers/" + XSS.replace("/", "%2F"))
+    assert_escaped(member.text)
+
+
+def test_function_every_page_escapes_and_every_post_form_carries_the_token(
+    client, staff, kiosk_token, clock
+):
+    """Hostile data everywhere a kiosk can put text, then every page as an admin."""
+    hostile_report(client, kiosk_token)
+    post(client, kiosk_token, [event(1, clock(), member_id=XSS2, method="cash")])
+    sign_in(client, staff["admin"])
+    day = clock().date().isoformat()
+    pages = [
+        "/", "/console", "/console/audit", f"/reports/daily?day={day}", "/reports/monthly",
+        "/reports/pl", "/reports/archive", "/settlement", "/inventory", "/search?counterparty=" + XSS,
+        "/customers", "/campaigns", "/tax-free?date_from=" + day, "/masterdata", "/kiosks",
+        "/staff", "/audit", "/loyalty",
+    ]  # fmt: skip
+    token = csrf_for(client.cookies[SESSION_COOKIE])
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+        assert_escaped(response.text)
+        assert inline_scripts(response.text) == [], path
+        assert "<style" not in response.text and " style=" not in response.text, path
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", response.text, re.S):
+            if 'method="post"' in form:
+                assert f'name="csrf_token" value="{token}"' in form, (path, form[:200])
+
+
+def test_function_the_builders_escape_and_a_plain_string_is_no_page():
+    assert fmt("<b>{}</b>", XSS) == f"<b>{esc(XSS)}</b>"
+    assert "<b>" + esc(XSS) == esc("<b>") + esc(XSS)  # str + Html: the str is escaped too
+    assert fmt("<b>{:,}</b>", -1200) == "<b>-1,200</b>"
+    assert Html("<i>ok</i>") + XSS == f"<i>ok</i>{esc(XSS)}"
+    assert join([XSS, fmt("<br>")]).endswith("<br>") and "<img" not in join([XSS])
+    assert 'href="/x?a=1&amp;b=&quot;"' in link('/x?a=1&b="', "t")
+    with pytest.raises(ValueError):
+        link(" JavaScript:alert(1)", "t")
+    with pytest.raises(TypeError):
+        page("t", "<b>not built by html.py</b>", None)  # type: ignore[arg-type]
+
+
+def test_function_markup_is_only_made_by_the_html_module():
+    """No module but html.py calls ``Html(...)`` directly (the builders escape; that would not)."""
+    for source in BACKOFFICE.rglob("*.py"):
+        if source.name != "html.py":
+            assert not re.search(r"\bHtml\(", source.read_text()), source.name
+            assert "Raw(" not in source.read_text(), source.name
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+
+def _add_staff(client: TestClient, name: str, **headers: str):
+    data = {"username": name, "password": PASSWORD, "role": "admin"}
+    return client.post("/staff", data=data, headers=headers, follow_redirects=False)
+
+
+def _staff_names(bo_db) -> set[str]:
+    with bo_db.reading() as s:
+        return set(s.scalars(select(StaffRow.username)))
+
+
+def test_function_a_form_from_another_origin_changes_nothing(client, staff, bo_db):
+    """GIVEN an admin is signed in WHEN a page on the same host but another port (or another
+    site) posts the add-staff form, even with a token THEN it is refused and no account made."""
+    sign_in(client, staff["admin"])
+    for origin in ("http://testserver:8081", "https://testserver", "http://evil.example"):
+        refused = _add_staff(client, "mallory", Origin=origin)
+        assert refused.status_code == 403 and "cross-site" in refused.text
+    del client.headers["Origin"]
+    assert _add_staff(client, "mallory", Referer="http://testserver:8081/x").status_code == 403
+    assert _add_staff(client, "mallory").status_code == 403  # no Origin, no Referer
+    assert "mallory" not in _staff_names(bo_db)
+
+
+def test_function_same_origin_needs_the_session_token(client, staff, bo_db):
+    sign_in(client, staff["admin"])
+    token = client.headers.pop("X-CSRF-Token")
+    assert _add_staff(client, "nobody").status_code == 403  # same origin, no token
+    assert _add_staff(client, "nobody", **{"X-CSRF-Token": "0" * 64}).status_code == 403
+    # the form field, as the page's form sends it
+    data = {"username": "alice", "password": PASSWORD, "role": "admin", "csrf_token": token}
+    assert client.post("/staff", data=data, follow_redirects=False).status_code == 303
+    # the header, as the console's fetch sends it; Referer is enough without Origin
+    del client.headers["Origin"]
+    ok = _add_staff(client, "bob", **{"X-CSRF-Token": token, "Referer": f"{ORIGIN}/staff"})
+    assert ok.status_code == 303
+    assert {"alice", "bob"} <= _staff_names(bo_db) and "nobody" not in _staff_names(bo_db)
+
+
+def test_function_console_commands_need_the_token_and_kiosk_routes_do_not(
+    client, staff, kiosk_token
+):
+    sign_in(client, staff["admin"])
+    token = client.headers.pop("X-CSRF-Token")
+    command = {"action": "pause"}
+    assert client.post("/console/kiosks/K01/commands", json=command).status_code == 403
+    with_token = client.post(
+        "/console/kiosks/K01/commands", json=command, headers={"X-CSRF-Token": token}
+    )
+    assert with_token.status_code != 403
+    # a kiosk authenticates with its bearer token, never the cookie: no CSRF token needed
+    kiosk = client.post(
+        "/api/v1/console/report",
+        json={"state": "idle"},
+        headers={"Authorization": f"Bearer {kiosk_token}", "Origin": "http://elsewhere"},
+    )
+    assert kiosk.status_code == 200, kiosk.text
+
+
+def test_function_sign_in_from_another_origin_is_refused(client, staff):
+    response = client.post(
+        "/login",
+        data={"username": staff["admin"], "password": PASSWORD},
+        headers={"Origin": "http://testserver:9999"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403 and SESSION_COOKIE not in response.cookies
+
+
+# --- headers, cookies, API docs ---------------------------------------------------------------
+
+
+def test_function_every_response_has_the_security_headers(client, staff, kiosk_token):
+    sign_in(client, staff["manager"])
+    for path in (
+        "/login",
+        "/reports/daily",
+        "/static/backoffice/console.js",
+        "/api/v1/reports/day",
+    ):
+        headers = client.get(path).headers
+        assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert (
+            headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+        )
+        assert headers["referrer-policy"] == "same-origin"
+    csp = CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_function_the_session_cookie_is_secure_when_set(bo_db, clock, staff):
+    for secure in (False, True):
+        app = create_app(bo_db, clock=clock, web_security=WebSecurity(secure_cookies=secure))
+        with TestClient(
+            app, base_url="https://testserver", headers={"Origin": "https://testserver"}
+        ) as c:
+            response = c.post(
+                "/login",
+                data={"username": staff["admin"], "password": PASSWORD},
+                follow_redirects=False,
+            )
+            cookie = response.headers["set-cookie"]
+            assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+            assert ("Secure" in cookie) is secure
+
+
+def test_function_settings_come_from_the_environment():
+    assert WebSecurity.from_env({}) == WebSecurity()
+    env = {"BACKOFFICE_SECURE_COOKIES": "true", "BACKOFFICE_API_DOCS": "1"}
+    assert WebSecurity.from_env(env) == WebSecurity(secure_cookies=True, api_docs=True)
+    with pytest.raises(SettingError, match="BACKOFFICE_SECURE_COOKIES"):
+        WebSecurity.from_env({"BACKOFFICE_SECURE_COOKIES": "sometimes"})
+    with pytest.raises(SettingError, match="BACKOFFICE_PUBLIC_ORIGIN"):
+        WebSecurity.from_env({"BACKOFFICE_PUBLIC_ORIGIN": "backoffice.shop"})
+
+
+def test_function_api_docs_are_off_by_default_and_staff_only_when_on(bo_db, clock, staff, client):
+    for path in ("/docs", "/redoc", "/openapi.json", "/api/docs", "/api/v1/openapi.json"):
+        assert client.get(path).status_code == 404, path
+    app = create_app(bo_db, clock=clock, web_security=WebSecurity(api_docs=True))
+    with TestClient(app, headers={"Origin": ORIGIN}) as c:
+        assert c.get("/api/v1/openapi.json").status_code == 401
+        assert c.get("/docs").status_code == 404 and c.get("/openapi.json").status_code == 404
+        sign_in(c, staff["manager"])
+        schema = c.get("/api/v1/openapi.json")
+        assert schema.status_code == 200 and "/api/v1/sync/outbox" in schema.json()["paths"]
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def test_function_csv_cells_that_would_run_as_formulas_are_neutralised():
+    text = exports.to_csv(
+        ("a", "b", "c"),
+        [("=1+1", "+81", "-x"), ("@SUM(A1)", "\tx", "\rx"), ("ok", -100, "a=b")],
+    )
+    assert text.split("\r\n") == [
+        "a,b,c",
+        "'=1+1,'+81,'-x",
+        "'@SUM(A1),'\tx,\"'\rx\"",
+        "ok,-100,a=b",
+        "",
+    ]
+
+
+def test_function_daily_and_search_csv_are_neutralised(client, staff, kiosk_token, clock):
+    """GIVEN a kiosk sends a payment method and a member id that are formulas WHEN a manager
+    downloads the daily report and the search CSV THEN those cells start with ', amounts do not."""
+    assert post(
+        client, kiosk_token, [event(1, clock(), member_id=FORMULA, method="=cmd|'/c calc'!A1")]
+    ).status_code in (200, 422)
+    sign_in(client, staff["manager"])
+    day = clock().date()
+    daily = client.get(f"/reports/daily.csv?day={day}").text.lstrip("\ufeff")
+    search = client.get(f"/search.csv?date_from={day - timedelta(days=1)}").text.lstrip("\ufeff")
+    for text in (daily, search):
+        for line in text.splitlines():
+            for cell in line.split(","):
+                assert not cell.lstrip('"').startswith(("=", "+", "@")), line
+    if FORMULA[:5] in search:
+        assert "'=HYPERLINK" in search
+
+
+def test_function_audit_of_a_refused_form_is_not_needed_but_nothing_is_written(
+    client, staff, bo_db
+):
+    """A refused cross-site POST stops before the route: no audit row, no change."""
+    sign_in(client, staff["admin"])
+    with bo_db.reading() as s:
+        before = s.query(AuditRow).count()
+    assert _add_staff(client, "mallory", Origin="http://testserver:8081").status_code == 403
+    with bo_db.reading() as s:
+        assert s.query(AuditRow).count() == before
