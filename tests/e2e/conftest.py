@@ -112,3 +112,17 @@ def signed_in_page(browser, base: str, username: str, width: int = 1440, height:
     page.click("form[action='/login'] button")
     page.wait_for_url(f"{base}/")
     return page
+
+
+def wait_until(page, expression: str, timeout_s: float = 15.0) -> None:
+    """Wait until a JavaScript expression is truthy in ``page``.
+
+    Playwright's ``wait_for_function`` polls with ``eval()`` inside the page, which the back
+    office's Content-Security-Policy forbids (no 'unsafe-eval'); ``page.evaluate`` goes
+    through the DevTools protocol, which the CSP does not govern. Bounded by ``timeout_s``.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout_s} s: {expression}")
+        time.sleep(0.05)

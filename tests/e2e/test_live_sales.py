@@ -13,7 +13,7 @@ import httpx
 
 from kiosk.backoffice.web import LIVE_REFRESH_S
 from tests.backoffice.helpers import event
-from tests.e2e.conftest import PASSWORD, signed_in_page
+from tests.e2e.conftest import PASSWORD, signed_in_page, wait_until
 
 WAKE_WITHIN_S = 5.0
 assert WAKE_WITHIN_S < LIVE_REFRESH_S  # otherwise a timed refresh could pass for a wake-up
@@ -41,7 +41,9 @@ def day_events(lines):
 
 def test_function_the_stream_sends_the_day_again_when_a_sale_is_ingested(backoffice):
     timeout = httpx.Timeout(10, read=WAKE_WITHIN_S)
-    with httpx.Client(base_url=backoffice.url, timeout=timeout) as client:
+    # a browser on the back office's own origin: sign-in checks the Origin header
+    headers = {"Origin": backoffice.url}
+    with httpx.Client(base_url=backoffice.url, timeout=timeout, headers=headers) as client:
         assert client.post(
             "/login", data={"username": "attendant", "password": PASSWORD}
         ).status_code in (200, 303)
@@ -57,12 +59,13 @@ def test_function_the_stream_sends_the_day_again_when_a_sale_is_ingested(backoff
 
 def test_function_the_live_page_shows_a_new_sale_without_reloading(backoffice, browser):
     page = signed_in_page(browser, backoffice.url, "attendant")
-    page.wait_for_function("document.getElementById('link').textContent.startsWith('live')")
+    wait_until(page, "document.getElementById('link').textContent.startsWith('live')")
     shown = int(page.inner_text("#sales").replace(",", ""))
     deliver(backoffice.url, "K02", backoffice.tokens["K02"], seq=1, n=2)
-    page.wait_for_function(
+    wait_until(
+        page,
         f"document.getElementById('sales').textContent === '{shown + 1}'",
-        timeout=WAKE_WITHIN_S * 1000,
+        timeout_s=WAKE_WITHIN_S,
     )
     assert page.locator("#by-kiosk").inner_text().count("K02") == 1
     page.context.close()

@@ -26,7 +26,7 @@ from kiosk.handoff.station import StaffStation
 from kiosk.handoff.ticket import TicketKeys
 from kiosk.staff import StaffLocked, StaffRegistry, WrongPin
 from kiosk.sync.relay import OutboxRelay
-from tests.e2e.conftest import ROOT, signed_in_page
+from tests.e2e.conftest import ROOT, signed_in_page, wait_until
 from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 
 # screenshots are written only when asked (KIOSK_SCREENSHOTS=1), so a test run leaves the
@@ -55,10 +55,8 @@ def store(make_runtime, tmp_path, backoffice):
 
 
 def state_is(page, kiosk_id: str, state: str) -> None:
-    page.wait_for_function(
-        "([k, s]) => document.querySelector('#tile-' + k)?.dataset.state === s",
-        arg=[kiosk_id, state],
-    )
+    # a selector, not wait_for_function: that polls with eval(), which the CSP forbids
+    page.wait_for_selector(f"#tile-{kiosk_id}[data-state='{state}']")
 
 
 def timeline(page, kiosk_id: str) -> list[str]:
@@ -150,16 +148,16 @@ def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser)
     report(k3)
     state_is(page, "K03", "needs_attendant")
     page.wait_for_selector("#alerts-bar .alert[data-key='K03:age_restricted']")
-    page.wait_for_function("n => window.consoleBeeps > n", arg=beeps)
+    wait_until(page, f"window.consoleBeeps > {int(beeps)}")
     shot(page, "console-04-age-alert")
     # ... and the attendant approves from the console; the kiosk runs it at its next report
     page.click("#tile-K03 button[data-a='approve_age']")
-    page.wait_for_function("document.getElementById('feedback').dataset.ok === '1'")
+    page.wait_for_selector("#feedback[data-ok='1']")
     report(k3)
     assert k3.checkout.state is CheckoutState.SHOPPING
     report(k3)
     state_is(page, "K03", "shopping")
-    page.wait_for_function("!document.querySelector('#alerts-bar .alert[data-key^=\"K03:\"]')")
+    page.wait_for_selector("#alerts-bar .alert[data-key^='K03:']", state="detached")
     page.context.close()
 
 
