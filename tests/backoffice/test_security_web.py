@@ -34,6 +34,7 @@ from tests.backoffice.helpers import event, post
 BACKOFFICE = Path(__file__).resolve().parents[2] / "kiosk" / "backoffice"
 XSS = """<img src=x onerror="fetch('/staff',{method:'POST'})">"""
 XSS2 = """"><script>document.title='pwned'</script>"""
+MEMBER_XSS = "<svg onload=alert(1)>"  # fits a member id column (32)
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 
@@ -86,7 +87,7 @@ def test_function_a_hostile_console_report_is_shown_as_text(client, staff, kiosk
             assert_escaped(text)
             assert "&lt;img src=x onerror=" in text
     with bo_db.reading() as s:
-        assert s.scalars(select(StaffRow.username)).all() == sorted(staff.values())
+        assert set(s.scalars(select(StaffRow.username))) == set(staff.values())
 
 
 def test_function_the_console_and_live_scripts_never_parse_data_as_html():
@@ -102,21 +103,22 @@ def test_function_a_hostile_member_id_is_escaped_for_admins(
 ):
     """GIVEN a kiosk sends a sale whose member id is markup WHEN an admin (who sees whole ids)
     opens the member list, the member page and points to settle THEN it is text."""
-    sale = post(client, kiosk_token, [event(1, clock(), member_id=XSS)])
+    sale = post(client, kiosk_token, [event(1, clock(), member_id=MEMBER_XSS)])
     with bo_db.transaction() as s:
         s.add(
-            OverdrawRow(member_id=XSS2, store_id="S01", debt=5, kiosks=["K01"], detected_at=clock())
+            OverdrawRow(
+                member_id=MEMBER_XSS, store_id="S01", debt=5, kiosks=["K01"], detected_at=clock()
+            )
         )
     sign_in(client, staff["admin"])
+    escaped = "&lt;svg onload=alert(1)&gt;"
     if sale.status_code == 200:  # the member list needs the sale; validation may refuse it
         members = client.get("/customers").text
-        assert "&lt;img src=x onerror=" in members
-        assert_escaped(members)
+        assert escaped in members and MEMBER_XSS not in members
+        member = client.get("/customers/" + MEMBER_XSS).text
+        assert escaped in member and MEMBER_XSS not in member
     loyalty = client.get("/loyalty").text
-    assert "&quot;&gt;&lt;script&gt;" in loyalty
-    assert_escaped(loyalty)
-    member = client.get("/customers/" + XSS.replace("/", "%2F"))
-    assert_escaped(member.text)
+    assert escaped in loyalty and MEMBER_XSS not in loyalty
 
 
 def test_function_every_page_escapes_and_every_post_form_carries_the_token(
