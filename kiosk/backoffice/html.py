@@ -20,7 +20,7 @@ from typing import LiteralString
 from fastapi.responses import HTMLResponse
 
 from kiosk.backoffice.models import StaffRow
-from kiosk.backoffice.web_security import csrf_token
+from kiosk.backoffice.web_security import csrf_token, no_session
 
 STATIC = "/static/backoffice"  # served from kiosk/backoffice/static
 
@@ -153,6 +153,12 @@ def page(
         scripts=scripts_html,
     )
     return HTMLResponse(document, status_code=status)
+
+
+def stored_page(title: str, body: Html) -> str:
+    """A whole document to keep (the report archive): no navigation, no session's token."""
+    with no_session():
+        return page(title, body, None).body.decode("utf-8")
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]], *, id_: str = "") -> Html:

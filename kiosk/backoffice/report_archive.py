@@ -40,7 +40,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from kiosk.backoffice import business_day, reports, settlement, web, web_ops
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.exports import to_csv
-from kiosk.backoffice.html import Html, fmt, page, yen
+from kiosk.backoffice.html import Html, fmt, stored_page, yen
 from kiosk.backoffice.models import Base, SaleRow, SettlementRow
 
 log = logging.getLogger(__name__)
@@ -217,13 +217,11 @@ def _render(
                 ("settlement_counted", s.kiosk_id, "", s.counted_cash),
                 ("settlement_discrepancy", s.kiosk_id, "", s.discrepancy),
             ]
-        html = page(f"Daily report 日報 {day}", _note(now, was) + body, None).body.decode("utf-8")
+        html = stored_page(f"Daily report 日報 {day}", _note(now, was) + body)
         return html, to_csv(web.DAILY_CSV_COLUMNS, rows), r.sales, r.total
     year, month = (int(x) for x in p.period.split("-"))
     m = reports.month_report(session, year, month)
-    html = page(
-        f"Monthly report 月報 {p.period}", _note(now, was) + web.monthly_body(m), None
-    ).body.decode("utf-8")
+    html = stored_page(f"Monthly report 月報 {p.period}", _note(now, was) + web.monthly_body(m))
     return html, web.monthly_csv_text(m), m.sales, m.total
 
 

@@ -26,7 +26,8 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from html import escape
@@ -128,6 +129,16 @@ def csrf_for(session_token: str) -> str:
 def csrf_token() -> str:
     """The current request's CSRF token ('' without a session), for forms and the page."""
     return _csrf.get()
+
+
+@contextmanager
+def no_session() -> Iterator[None]:
+    """Render without the current session's CSRF token (documents kept or sent elsewhere)."""
+    reset = _csrf.set("")
+    try:
+        yield
+    finally:
+        _csrf.reset(reset)
 
 
 def _origin_of(url: str) -> tuple[str, str, int] | None:

@@ -344,3 +344,44 @@ def test_function_audit_of_a_refused_form_is_not_needed_but_nothing_is_written(
     assert _add_staff(client, "mallory", Origin="http://testserver:8081").status_code == 403
     with bo_db.reading() as s:
         assert s.query(AuditRow).count() == before
+
+
+def test_function_serve_refuses_a_misspelt_setting_in_one_line(tmp_path, monkeypatch, capsys):
+    from kiosk.backoffice import cli
+
+    monkeypatch.setenv("BACKOFFICE_SECURE_COOKIES", "ture")
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)  # serve sets it; monkeypatch puts it back after
+    assert cli.main(["--database-url", url, "serve"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "kiosk-backoffice: environment BACKOFFICE_SECURE_COOKIES='ture': use true or false"
+    )
+
+
+def test_function_the_worker_factory_reads_the_settings(tmp_path, monkeypatch):
+    from kiosk.backoffice import cli
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    monkeypatch.setenv("BACKOFFICE_SECURE_COOKIES", "true")
+    monkeypatch.setenv("BACKOFFICE_PUBLIC_ORIGIN", "https://bo.shop.example")
+    app = cli.app_from_env()
+    assert app.state.web_security == WebSecurity(
+        secure_cookies=True, public_origin="https://bo.shop.example"
+    )
+    app.state.bo.db.close()
+
+
+def test_function_a_stored_report_carries_no_session_token(client, staff):
+    """The archive keeps whole documents: rendered during a request, they hold no token."""
+    from kiosk.backoffice.html import stored_page
+
+    sign_in(client, staff["manager"])
+    app = client.app
+
+    @app.get("/test-stored")
+    def _stored() -> dict[str, str]:
+        return {"html": stored_page("Daily", fmt("<p>x</p>"))}
+
+    text = client.get("/test-stored").json()["html"]
+    assert '<meta name="csrf-token" content="">' in text
+    assert client.headers["X-CSRF-Token"] not in text
