@@ -8,6 +8,7 @@ every CSV cell a spreadsheet would run as a formula is neutralised.
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -166,6 +167,27 @@ def test_function_markup_is_only_made_by_the_html_module():
         if source.name != "html.py":
             assert not re.search(r"\bHtml\(", source.read_text()), source.name
             assert "Raw(" not in source.read_text(), source.name
+
+
+def test_function_every_template_is_a_literal():
+    """``fmt``'s template is code, never data: a string literal or an UPPER_CASE constant.
+
+    (``LiteralString`` says so to a type checker; this test says it to CI, which runs none.)
+    An f-string template would put its values in unescaped.
+    """
+    for source in BACKOFFICE.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id == "fmt":
+                template = node.args[0]
+            elif node.func.id == "join" and len(node.args) > 1:
+                template = node.args[1]
+            else:
+                continue
+            literal = isinstance(template, ast.Constant) and isinstance(template.value, str)
+            constant = isinstance(template, ast.Name) and template.id.isupper()
+            assert literal or constant, f"{source.name}:{node.lineno}: template is not a literal"
 
 
 # --- CSRF -------------------------------------------------------------------------------------
