@@ -9,7 +9,7 @@ One ASGI middleware (:class:`SecurityMiddleware`) for every response and every r
   method (POST, PUT, PATCH, DELETE) must come from our own origin (``Origin``, else
   ``Referer``; same host on another port is another origin) and carry the session's CSRF
   token (form field ``csrf_token`` or header ``X-CSRF-Token``). ``/login`` gets the origin
-  check too (no forced sign-in into someone else's account).
+  check only, with or without a cookie (no forced sign-in into someone else's account).
 
 Requests with ``Authorization: Bearer`` (kiosks) or ``Authorization: Session``
 (integrations) are not cookie-authenticated and need neither: a browser cannot add that
@@ -41,6 +41,7 @@ from kiosk.backoffice.errors import BackofficeError
 
 SESSION_COOKIE = "bo_session"  # the same name as kiosk.backoffice.api.SESSION_COOKIE
 CSRF_FIELD, CSRF_HEADER = "csrf_token", "x-csrf-token"
+LOGIN_PATH = "/login"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MAX_FORM_BYTES = 8 * 1024 * 1024  # the largest form (master-data settings JSON) is far below
 
@@ -192,7 +193,7 @@ class SecurityMiddleware:
         scheme = headers.get("authorization", "").split(" ", 1)[0].lower()
         if scheme in ("bearer", "session"):
             return False  # a kiosk or an integration: not authenticated by the cookie
-        return bool(session) or scope["path"] == "/login"
+        return bool(session) or scope["path"] == LOGIN_PATH
 
     def _expected_origin(self, scope: Scope, headers: Headers) -> tuple[str, str, int] | None:
         if self.settings.public_origin:
@@ -209,8 +210,8 @@ class SecurityMiddleware:
         expected = self._expected_origin(scope, headers)
         if expected is None or _origin_of(claimed) != expected:
             return f"cross-site request from {claimed[:80]} refused", receive
-        if not session:
-            return "", receive
+        if not session or scope["path"] == LOGIN_PATH:
+            return "", receive  # signing in uses no session: the origin is what matters
         token = headers.get(CSRF_HEADER, "")
         if not token and headers.get("content-type", "").startswith(
             "application/x-www-form-urlencoded"

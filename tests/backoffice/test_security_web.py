@@ -261,6 +261,13 @@ def test_function_sign_in_from_another_origin_is_refused(client, staff):
     assert response.status_code == 403 and SESSION_COOKIE not in response.cookies
 
 
+def test_function_signing_in_again_needs_no_token(client, staff):
+    """A stale or current session cookie does not make /login ask for a CSRF token."""
+    sign_in(client, staff["manager"])
+    del client.headers["X-CSRF-Token"]
+    sign_in(client, staff["admin"])
+
+
 # --- headers, cookies, API docs ---------------------------------------------------------------
 
 
