@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 class Plugin:
     settles_offers = True
 
+    @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, None]:
+        # the table is read and checked by the plugin itself (no declared model yet)
+        return NAME, None
+
     def __init__(self) -> None:
         self.runtime: Any = None
         self.rules: tuple[PromotionRule, ...] = ()
