@@ -323,8 +323,9 @@ def _validate_ui(
         problems.append(
             (where("ui", key), f"ui.{key}", f"unknown key (known: {', '.join(sorted(known))})")
         )
+    given = {k: v for k, v in table.items() if k in known}
     try:
-        TypeAdapter(UiSettings).validate_python({k: v for k, v in table.items() if k in known})
+        checked = TypeAdapter(UiSettings).validate_python(given)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             key = ".".join(str(p) for p in ("ui", *error["loc"]))
@@ -335,7 +336,8 @@ def _validate_ui(
                     f"{error['msg']}, got {error['input']!r}",
                 )
             )
-    return {k: v for k, v in table.items() if k in known}
+        return {}
+    return {k: getattr(checked, k) for k in given}  # converted ("141" from the environment)
 
 
 # --- plugin tables ------------------------------------------------------------------------------

@@ -149,3 +149,14 @@ def test_example_site_config_is_valid():
     assert config.hardware_profile != "simulated"
     assert not any(table.get("simulate") for table in config.plugin_config.values())
     assert "plugins.pay_card" in check_config(config)
+
+
+def test_ui_table_is_layered_checked_and_converted(tmp_path):
+    from kiosk.ui.settings import UiSettings
+
+    path = site(tmp_path, "\n[ui]\nkiosk_mode = true\n")
+    config = load_config(path, environ={"KIOSK_UI__DPI": "141"})
+    settings = UiSettings.from_config(config)
+    assert settings.dpi == 141.0 and settings.kiosk_mode is True
+    with pytest.raises(ConfigError, match=r"\[ui.kiosk_mod\] unknown key"):
+        load_config(site(tmp_path, "\n[ui]\nkiosk_mod = true\n"), environ={})
