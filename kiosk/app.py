@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, check_plugin_settings
 from kiosk.plugins import BUILTIN_PLUGINS, PluginHost
 from kiosk.runtime import KioskRuntime
 from kiosk.store import LocalStore
@@ -47,7 +47,10 @@ def build_runtime(
     store = open_store(config, seed_demo)
     if hardware and devices is None:
         devices = open_hardware(config.hardware_profile)
-    runtime = KioskRuntime(config, store, build_plugin_host(config), devices=devices)
+    host = build_plugin_host(config)
+    # a misspelt key in a plugin's table stops the kiosk here, before anything is sold
+    check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
+    runtime = KioskRuntime(config, store, host, devices=devices)
     if hardware:
         attach(runtime, devices)
         watcher = ByIdWatcher(devices)

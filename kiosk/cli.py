@@ -9,6 +9,8 @@ from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, load_config
 
+SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --config
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -17,8 +19,12 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # `run` reads the site file (never the demo store); `demo` layers --config on the demo
+    path = getattr(args, "run_config", None) or args.config
+    if path is None and getattr(args, "site", False):
+        path = SITE_CONFIG
     try:
-        config = load_config(args.config, data_dir=args.data_dir)
+        config = load_config(path, demo=getattr(args, "demo", False), data_dir=args.data_dir)
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -34,7 +40,16 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the kiosk demo (touch UI; --narrated for text)")
     demo.add_argument("--narrated", action="store_true", help="a scripted checkout, told in text")
-    demo.set_defaults(handler=_demo)
+    demo.set_defaults(handler=_demo, demo=True)
+
+    run = sub.add_parser("run", help="run the kiosk for shoppers (touch UI, the store's devices)")
+    run.add_argument(
+        "--config", dest="run_config", help=f"the store's kiosk.toml (default: {SITE_CONFIG})"
+    )
+    run.add_argument(
+        "--check", action="store_true", help="check the configuration and plugins, then exit"
+    )
+    run.set_defaults(handler=_run, site=True)
 
     checkout = sub.add_parser("checkout", help="run a headless checkout script")
     checkout.add_argument("--script", required=True, type=Path)
@@ -70,6 +85,12 @@ def _demo(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.demo import run_demo
 
     return run_demo(config, narrated=args.narrated)
+
+
+def _run(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.run import run_kiosk
+
+    return run_kiosk(config, check_only=args.check)
 
 
 def _checkout(config: KioskConfig, args: argparse.Namespace) -> int:

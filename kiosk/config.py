@@ -1,23 +1,67 @@
-"""Store and kiosk configuration (``kiosk.toml``), validated with errors that name the key."""
+"""Store and kiosk configuration (``kiosk.toml``): layered, validated, errors that name the key.
+
+Layers, lowest first; a later layer wins key by key (tables merge, values replace):
+
+1. built-in defaults — the field defaults of the section models in :mod:`kiosk.config_schema`;
+2. the demo store, ``kiosk/default_config.toml`` — only when no file is given, or for
+   ``kiosk demo`` (it asks for simulators explicitly);
+3. the site file, ``--config /etc/kiosk/kiosk.toml``;
+4. environment variables ``KIOSK_<SECTION>__<KEY>`` (``__`` between levels, any case):
+   ``KIOSK_BACKOFFICE__TOKEN=…``, ``KIOSK_PLUGINS__PAY_CARD__HOST=10.0.0.5``. A value that
+   starts with ``[`` or ``{`` is read as a TOML array / inline table, anything else as text
+   (numbers and booleans in text are converted by the section's model);
+5. keyword overrides from code (``--data-dir``, tests).
+
+Every section and key is checked against a typed model; an unknown or bad value is a
+:class:`ConfigError` whose one-line message names the file (or environment variable) it came
+from, the section and the key — all problems at once, separated by ``; ``. A plugin's own
+table (``[plugins.<name>]``) is checked by the model that plugin declares
+(``kiosk_plugin_settings``) once the plugins are loaded: :func:`check_plugin_settings`.
+"""
 
 from __future__ import annotations
 
+import copy
+import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from kiosk.config_schema import SECTIONS, PluginsSection
 from kiosk.domain.checkout import CheckoutPolicy
 from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 from kiosk.domain.tax import Rounding
 
+#: The demo store (a complete kiosk.toml): the layer used when no file is given.
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
+DEMO_CONFIG = DEFAULT_CONFIG
+ENV_PREFIX = "KIOSK_"
+BUILTIN = "<built-in defaults>"
+_SECRET_KEYS = ("token", "secret", "key", "password", "pin_hash")
 
 
 class ConfigError(ValueError):
+    """The configuration is wrong. ``problems`` lists ``(source, key, problem)``; ``key`` is
+    ``section.key`` (dotted for plugin tables: ``plugins.pay_card.host``)."""
+
     def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: [{key}] {problem}")
+        self.problems: list[tuple[str, str, str]] = [(source, key, problem)]
         self.source, self.key, self.problem = source, key, problem
+        super().__init__(self._line())
+
+    @classmethod
+    def many(cls, problems: list[tuple[str, str, str]]) -> ConfigError:
+        error = cls(*problems[0])
+        error.problems = list(problems)
+        error.args = (error._line(),)
+        return error
+
+    def _line(self) -> str:
+        return "; ".join(f"{src}: [{key}] {problem}" for src, key, problem in self.problems)
 
 
 @dataclass(frozen=True)
@@ -38,7 +82,10 @@ class KioskConfig:
     device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
+    ui: dict[str, Any] = field(default_factory=dict)  # [ui], validated (kiosk.ui.settings)
     source: str = "<defaults>"
+    #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
+    origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def database_path(self) -> Path:
@@ -47,72 +94,299 @@ class KioskConfig:
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return dict(self.plugin_config.get(name, {}))
 
+    def origin(self, *path: str) -> str:
+        """The file or environment variable that set ``path`` (or its nearest table)."""
+        for end in range(len(path), 0, -1):
+            found = self.origins.get(tuple(path[:end]))
+            if found:
+                return found
+        return self.source
 
-def load_config(path: Path | str | None = None, **overrides: Any) -> KioskConfig:
-    """Read ``path`` (or the built-in defaults) and apply keyword overrides (e.g. data_dir)."""
-    source = Path(path) if path else DEFAULT_CONFIG
+
+def load_config(
+    path: Path | str | None = None,
+    *,
+    demo: bool = False,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> KioskConfig:
+    """The layered configuration (see the module docstring); ``overrides`` go on top."""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if path is None or demo:
+        layers.append((str(DEFAULT_CONFIG), read_toml(DEFAULT_CONFIG)))
+    if path is not None:
+        layers.append((str(path), read_toml(Path(path))))
+    layers += env_layers(os.environ if environ is None else environ)
+    data: dict[str, Any] = {}
+    origins: dict[tuple[str, ...], str] = {}
+    for source, layer in layers:
+        merge(data, layer, origins, source)
+    top = str(path) if path is not None else str(DEFAULT_CONFIG)
+    return _parse(data, origins, top, overrides)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(source), "-", f"not valid TOML: {exc}") from None
+        raise ConfigError(str(path), "-", f"not valid TOML: {exc}") from None
     except OSError as exc:
-        raise ConfigError(str(source), "-", f"cannot read: {exc.strerror}") from None
-    return _parse(data, str(source), overrides)
+        raise ConfigError(str(path), "-", f"cannot read: {exc.strerror or exc}") from None
 
 
-def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> KioskConfig:
-    def section(name: str) -> dict[str, Any]:
-        value = data.get(name, {})
-        if not isinstance(value, dict):
-            raise ConfigError(source, name, "must be a table")
-        return value
+def env_layers(environ: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    """One layer per ``KIOSK_<SECTION>__<KEY>`` variable (sorted, so the result is stable)."""
+    layers = []
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        parts = [p.lower() for p in name[len(ENV_PREFIX) :].split("__")]
+        if not all(parts):
+            continue
+        layer: dict[str, Any] = {}
+        table = layer
+        for part in parts[:-1]:
+            table = table.setdefault(part, {})
+        table[parts[-1]] = _env_value(name, environ[name])
+        layers.append((f"environment {name}", layer))
+    return layers
 
-    kiosk, store, plugins, checkout, backoffice = (
-        section(n) for n in ("kiosk", "store", "plugins", "checkout", "backoffice")
-    )
-    try:
-        issuer = Issuer(
-            name=_str(store, "name", source, "store"),
-            registration_number=_str(store, "registration_number", source, "store"),
-            address=store.get("address", ""),
-            phone=store.get("phone", ""),
-        )
-    except InvalidRegistrationNumber as exc:
-        raise ConfigError(source, "store.registration_number", str(exc)) from None
-    try:
-        rounding = Rounding(checkout.get("rounding", "floor"))
-    except ValueError:
-        raise ConfigError(source, "checkout.rounding", "must be floor, half_up or ceil") from None
-    builtins = plugins.get("builtin")
-    values = dict(
-        kiosk_id=_str(kiosk, "id", source, "kiosk"),
+
+def _env_value(name: str, text: str) -> Any:
+    stripped = text.strip()
+    if stripped[:1] in ("[", "{"):
+        try:
+            return tomllib.loads(f"v = {stripped}")["v"]
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"environment {name}", "-", f"not a TOML value: {exc}") from None
+    return text
+
+
+def merge(
+    into: dict[str, Any],
+    layer: Mapping[str, Any],
+    origins: dict[tuple[str, ...], str],
+    source: str,
+    prefix: tuple[str, ...] = (),
+) -> None:
+    """Merge ``layer`` into ``into`` key by key, noting in ``origins`` who set what."""
+    for key, value in layer.items():
+        path = (*prefix, key)
+        origins[path] = source
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value, origins, source, path)
+        else:
+            into[key] = copy.deepcopy(value)
+            _mark(value, origins, source, path)
+
+
+def _mark(value: Any, origins: dict[tuple[str, ...], str], source: str, path: tuple) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            origins[(*path, key)] = source
+            _mark(inner, origins, source, (*path, key))
+
+
+def _parse(
+    data: dict[str, Any],
+    origins: dict[tuple[str, ...], str],
+    top: str,
+    overrides: dict[str, Any],
+) -> KioskConfig:
+    problems: list[tuple[str, str, str]] = []
+
+    def where(*path: str) -> str:
+        for end in range(len(path), 0, -1):
+            if tuple(path[:end]) in origins:
+                return origins[tuple(path[:end])]
+        return top
+
+    for name in data:
+        if name not in SECTIONS and name not in ("plugins", "ui"):
+            known = ", ".join(sorted([*SECTIONS, "plugins", "ui"]))
+            problems.append((where(name), name, f"unknown section (known: {known})"))
+    sections: dict[str, Any] = {}
+    for name, model in SECTIONS.items():
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            problems.append((where(name), name, "must be a table"))
+            continue
+        value = validate_table(model, table, (name,), where, problems)
+        if value is not None:
+            sections[name] = value
+    plugins_table = data.get("plugins", {})
+    plugin_config: dict[str, dict[str, Any]] = {}
+    plugins = None
+    if not isinstance(plugins_table, dict):
+        problems.append((where("plugins"), "plugins", "must be a table"))
+    else:
+        own = {k: v for k, v in plugins_table.items() if not isinstance(v, dict)}
+        plugin_config = {k: v for k, v in plugins_table.items() if isinstance(v, dict)}
+        plugins = validate_table(PluginsSection, own, ("plugins",), where, problems)
+    ui_table = data.get("ui", {})
+    ui = _validate_ui(ui_table, where, problems) if isinstance(ui_table, dict) else {}
+    issuer = None
+    store = sections.get("store")
+    if store is not None:
+        try:
+            issuer = Issuer(store.name, store.registration_number, store.address, store.phone)
+        except InvalidRegistrationNumber as exc:
+            key = "store.registration_number"
+            problems.append((where("store", "registration_number"), key, str(exc)))
+    if problems:
+        raise ConfigError.many(problems)
+    kiosk, checkout, backoffice = sections["kiosk"], sections["checkout"], sections["backoffice"]
+    assert issuer is not None and plugins is not None
+    values: dict[str, Any] = dict(
+        kiosk_id=kiosk.id,
         issuer=issuer,
-        data_dir=Path(kiosk.get("data_dir", "var")),
-        language=kiosk.get("language", "ja"),
-        hardware_profile=kiosk.get("hardware_profile", "simulated"),
-        theme=kiosk.get("theme", "default"),
-        receipt_width=int(kiosk.get("receipt_width", 42)),
+        data_dir=Path(kiosk.data_dir),
+        language=kiosk.language,
+        hardware_profile=kiosk.hardware_profile,
+        theme=kiosk.theme,
+        receipt_width=kiosk.receipt_width,
         policy=CheckoutPolicy(
-            removal_needs_approval=bool(checkout.get("removal_needs_approval", False)),
-            rounding=rounding,
+            removal_needs_approval=checkout.removal_needs_approval,
+            rounding=Rounding(checkout.rounding),
         ),
-        builtin_plugins=tuple(builtins) if builtins is not None else None,
-        allowed_plugins=tuple(plugins.get("allow", ())),
-        plugin_config={k: v for k, v in plugins.items() if isinstance(v, dict)},
-        open_hardware=bool(kiosk.get("open_hardware", False)),
-        device_panel_port=kiosk.get("device_panel_port"),
-        backoffice_url=backoffice.get("url", ""),
-        backoffice_token=backoffice.get("token", ""),
-        source=source,
+        builtin_plugins=tuple(plugins.builtin) if plugins.builtin is not None else None,
+        allowed_plugins=tuple(plugins.allow),
+        plugin_config=plugin_config,
+        open_hardware=kiosk.open_hardware,
+        device_panel_port=kiosk.device_panel_port,
+        backoffice_url=backoffice.url,
+        backoffice_token=backoffice.token,
+        ui=ui,
+        source=top,
+        origins=origins,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
-    if "data_dir" in overrides and overrides["data_dir"] is not None:
+    if overrides.get("data_dir") is not None:
         values["data_dir"] = Path(overrides["data_dir"])
     return KioskConfig(**values)
 
 
-def _str(table: dict[str, Any], key: str, source: str, section: str) -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value:
-        raise ConfigError(source, f"{section}.{key}", "is required and must be a string")
+def validate_table(
+    model: type[BaseModel],
+    table: Mapping[str, Any],
+    path: tuple[str, ...],
+    where: Any,
+    problems: list[tuple[str, str, str]],
+) -> BaseModel | None:
+    """``model.model_validate(table)``; each error is added to ``problems`` with its origin."""
+    try:
+        return model.model_validate(dict(table))
+    except ValidationError as exc:
+        problems += describe_errors(exc, model, path, where)
+        return None
+
+
+def describe_errors(
+    exc: ValidationError, model: type[BaseModel], path: tuple[str, ...], where: Any
+) -> list[tuple[str, str, str]]:
+    """pydantic's errors as ``(source, dotted key, problem)``, one line each."""
+    out = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(str(part) for part in error["loc"])
+        full = (*path, *loc)
+        key = ".".join(full)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            known = ", ".join(sorted(model.model_fields)) if len(loc) == 1 else ""
+            problem = f"unknown key (known: {known})" if known else "unknown key"
+        elif kind == "missing":
+            problem = "missing: this key is required"
+        else:
+            problem = f"{error['msg']}, got {_shown(full, error.get('input'))}"
+        out.append((where(*full), key, problem))
+    return out
+
+
+def _shown(path: tuple[str, ...], value: Any) -> str:
+    if any(part in path[-1] for part in _SECRET_KEYS):
+        return f"a {type(value).__name__} (hidden)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _validate_ui(
+    table: dict[str, Any], where: Any, problems: list[tuple[str, str, str]]
+) -> dict[str, Any]:
+    # the shell's own dataclass is the schema (kiosk.ui.settings imports no Kivy)
+    from pydantic import TypeAdapter
+
+    from kiosk.ui.settings import UiSettings
+
+    known = {f.name for f in fields(UiSettings)}
+    unknown = sorted(set(table) - known)
+    for key in unknown:
+        problems.append(
+            (where("ui", key), f"ui.{key}", f"unknown key (known: {', '.join(sorted(known))})")
+        )
+    given = {k: v for k, v in table.items() if k in known}
+    try:
+        checked = TypeAdapter(UiSettings).validate_python(given)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            key = ".".join(str(p) for p in ("ui", *error["loc"]))
+            problems.append(
+                (
+                    where("ui", *map(str, error["loc"])),
+                    key,
+                    f"{error['msg']}, got {error['input']!r}",
+                )
+            )
+        return {}
+    return {k: getattr(checked, k) for k in given}  # converted ("141" from the environment)
+
+
+# --- plugin tables ------------------------------------------------------------------------------
+
+
+def check_plugin_settings(
+    config: KioskConfig, declared: Iterable[tuple[str, Any]], loaded: Iterable[str] = ()
+) -> None:
+    """Check each ``[plugins.<name>]`` table against the model its plugin declared.
+
+    ``declared`` is what the loaded plugins answered to ``kiosk_plugin_settings``: pairs of
+    (table name, pydantic model or None). A table that no loaded plugin declares is an error
+    (a misspelt plugin name) unless it is named after a loaded plugin that declares nothing
+    (``loaded``: a third-party plugin from before the hook), which is passed through as is.
+    Raises :class:`ConfigError` naming every problem.
+    """
+    models = {
+        item[0]: item[1]
+        for item in declared
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+    }
+    unchecked = set(loaded)
+    problems: list[tuple[str, str, str]] = []
+    for name, table in config.plugin_config.items():
+        path = ("plugins", name)
+        if name not in models and name in unchecked:
+            continue
+        if name not in models:
+            known = ", ".join(sorted(models)) or "none"
+            problems.append(
+                (
+                    config.origin(*path),
+                    ".".join(path),
+                    f"no loaded plugin reads this table (plugin tables: {known})",
+                )
+            )
+            continue
+        if models[name] is not None:
+            validate_table(models[name], table, path, config.origin, problems)
+    if problems:
+        raise ConfigError.many(problems)
+
+
+def plugin_settings_model(config: KioskConfig, name: str, model: type[BaseModel]) -> Any:
+    """The plugin's table as its model (already checked at start-up: errors name the key)."""
+    problems: list[tuple[str, str, str]] = []
+    value = validate_table(
+        model, config.plugin_settings(name), ("plugins", name), config.origin, problems
+    )
+    if problems:
+        raise ConfigError.many(problems)
     return value

@@ -22,6 +22,21 @@ hookimpl = pluggy.HookimplMarker("kiosk")
 
 
 @hookspec
+def kiosk_plugin_settings() -> Any:
+    """Declare the ``[plugins.<name>]`` table of kiosk.toml this plugin reads, with its schema.
+
+    Called once when the kiosk starts, before :func:`kiosk_startup`, and the table checked
+    against the model: an unknown key, a value of the wrong type, or a table that no loaded
+    plugin declares (a misspelt plugin name) stops the kiosk with one line naming the file
+    (or environment variable), the section and the key.
+    :return: a ``(name, model)`` pair: the table's name and a pydantic model class for it
+        (``extra="forbid"``, so a misspelt key is named), or ``(name, None)`` for a table the
+        plugin checks itself. Read the checked values with
+        ``kiosk.config.plugin_settings_model(runtime.config, name, model)``.
+    """
+
+
+@hookspec
 def kiosk_startup(runtime: Any) -> None:
     """The kiosk has loaded its configuration, store and devices and is about to sell.
 

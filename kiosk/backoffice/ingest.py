@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day, event_handlers
+from kiosk.backoffice import business_day, event_handlers, training
 from kiosk.backoffice.errors import BadSaleDocument, SequenceGap
 from kiosk.backoffice.models import (
     KioskEventRow,
@@ -157,6 +157,10 @@ def _apply_sale(
         return False
     known.add(sale_id)
     day = business_day.business_date(completed_at, day_start)
+    if training.is_training(doc):  # paid to a simulator: kept, but never in the reports
+        return training.store_training_sale(
+            session, kiosk, event.seq, doc, sale_id, completed_at, day, total, now
+        )
     standard, reduced = rates.get("standard", {}), rates.get("reduced", {})
     extra = doc.get("extra") or {}
     session.add(

@@ -91,6 +91,7 @@ class Receipt:
     language: str = "ja"
     sections: tuple[ReceiptSection, ...] = field(default=())
     e_receipt_code: str | None = None
+    training: bool = False  # printed as 練習 TRAINING: no real money changed hands
 
     @property
     def has_reduced_items(self) -> bool:
@@ -132,4 +133,5 @@ class Receipt:
             language=language,
             sections=sections,
             e_receipt_code=sale.sale_id,
+            training=sale.training,
         )

@@ -10,6 +10,10 @@ from __future__ import annotations
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import Receipt
 
+# a training sale (simulated payment) says so at the top and the bottom, in both languages
+TRAINING_MARK = "＊＊ 練習 TRAINING ＊＊"
+TRAINING_NOTE = "売上ではありません NOT A SALE"
+
 LABELS = {
     "ja": {
         "registration": "登録番号",
@@ -92,7 +96,8 @@ def render_receipt(receipt: Receipt, width: int = 42) -> list[str]:
 
     rule = "-" * width
     issuer = receipt.issuer
-    out = [centred(issuer.name, width)]
+    out = [centred(TRAINING_MARK, width)] if receipt.training else []
+    out.append(centred(issuer.name, width))
     out += [centred(text, width) for text in (issuer.address, issuer.phone) if text]
     out.append(centred(f"{labels['registration']} {issuer.registration_number}", width))
     out.append(
@@ -138,4 +143,6 @@ def render_receipt(receipt: Receipt, width: int = 42) -> list[str]:
         out.append(rule)
         out.append(fit(section.title, width))
         out += [fit(text, width) for text in section.lines]
+    if receipt.training:
+        out += [rule, centred(TRAINING_MARK, width), centred(TRAINING_NOTE, width)]
     return out

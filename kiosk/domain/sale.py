@@ -44,6 +44,7 @@ class Sale:
     staff_id: str | None = None
     member_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    training: bool = False  # paid to a simulator (練習): kept out of the back office's reports
 
     @property
     def total(self) -> Yen:
@@ -54,8 +55,11 @@ class Sale:
         return sum(t.amount for t in self.tenders)
 
     def to_document(self) -> dict[str, Any]:
-        """A JSON-ready dict: the outbox payload and the journal entry are built from it."""
-        return {
+        """A JSON-ready dict: the outbox payload and the journal entry are built from it.
+
+        ``training`` is present (true) only on training sales, so a real sale's document is
+        what it always was."""
+        document = {
             "sale_id": self.sale_id,
             "kiosk_id": self.kiosk_id,
             "receipt_no": self.receipt_no,
@@ -102,6 +106,9 @@ class Sale:
             "change": self.change,
             "extra": self.extra,
         }
+        if self.training:
+            document["training"] = True
+        return document
 
 
 def line_document(line: BasketLine) -> dict[str, Any]:

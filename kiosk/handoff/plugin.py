@@ -13,9 +13,10 @@ or a paused/closed kiosk); ``kiosk_adjust_basket`` applies staff price overrides
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import httpx
+from pydantic import BaseModel, ConfigDict, Field
 
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.handoff.actions import StaffActions
@@ -41,6 +42,20 @@ def handoff_for(runtime: Any) -> Plugin:
     raise LookupError("the handoff plugin is not loaded on this kiosk")
 
 
+class HandoffSettings(BaseModel):
+    """``[plugins.handoff]`` (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    role: Literal["self", "payment", "station"] = "self"
+    hmac_key: str | None = None  # base64
+    ed25519_private_key: str | None = None  # base64, stations
+    ed25519_public_key: str | None = None  # base64, payment kiosks
+    server_url: str | None = None
+    token: str | None = None
+    report_interval_s: float = Field(5.0, gt=0)
+    autostart: bool = True
+
+
 class Plugin:
     def __init__(self) -> None:
         self.runtime: Any = None
@@ -52,6 +67,10 @@ class Plugin:
         self.reporter: StatusReporter | None = None
         self._client: httpx.Client | None = None
         self._health: dict[str, str] = {}
+
+    @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, type[HandoffSettings]]:
+        return NAME, HandoffSettings
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:

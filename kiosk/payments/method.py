@@ -57,6 +57,8 @@ class PaymentMethod(ABC):
     works_offline: bool = False
     min_amount: Yen = 1
     max_amount: Yen = 10_000_000
+    #: True when the money goes to a simulator: the kiosk is then in training mode (練習)
+    simulated: bool = False
 
     def name(self, language: str) -> str:
         return self.name_ja if language == "ja" else self.name_en

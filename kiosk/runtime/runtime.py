@@ -100,6 +100,8 @@ class KioskRuntime:
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []
         self.device_panel_url: str | None = None
+        #: training mode (トレーニングモード): a payment method takes money from a simulator
+        self.training = False
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -107,6 +109,16 @@ class KioskRuntime:
         """Resolve payments a crash left open, then let plugins start."""
         self.recover_payments()
         self.host.call("kiosk_startup", runtime=self)
+        # building the methods now also shows a payment plugin that refuses to start (no
+        # connection settings) in the plugin problems at boot, not at the first payment
+        simulated = [
+            m.id
+            for m in self.host.call_each("kiosk_payment_methods", runtime=self)
+            if getattr(m, "simulated", False)
+        ]
+        self.training = bool(simulated)
+        if simulated:
+            log.warning("training mode: %s take money from simulators", ", ".join(simulated))
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` first thing at shutdown (stop a sync thread, close a port)."""
@@ -295,6 +307,7 @@ class KioskRuntime:
             member_id=self.member_id,
             staff_id=self.sale_staff_id,
             extra=dict(self.sale_extra),
+            training=self.training,
         )
         self.store.commit_sale(sale)  # only after this may the shopper see "paid"
         self.checkout.mark_paid()

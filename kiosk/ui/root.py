@@ -12,7 +12,7 @@ from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv clas
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.code_entry import CodeEntryScreen
 from kiosk.ui.screens.enrol import EnrolModel, EnrolScreen
-from kiosk.ui.screens.errors import MessageBanner, ProblemBar
+from kiosk.ui.screens.errors import MessageBanner, ProblemBar, TrainingBanner
 from kiosk.ui.screens.lookup import LookupScreen
 from kiosk.ui.screens.pay_methods import PayMethodsScreen
 from kiosk.ui.screens.paying import PayingScreen
@@ -64,6 +64,9 @@ class KioskRoot(FloatLayout):
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
         self.column.add_widget(self.manager)
+        if getattr(ctl.runtime, "training", False):  # above every screen, for the whole run
+            self.training_banner = TrainingBanner(ctl=ctl)
+            self.column.add_widget(self.training_banner, index=len(self.column.children))
         self.add_widget(self.column)
         self.banner = MessageBanner(ctl=ctl)
         self.problem_bar = ProblemBar(ctl=ctl)

@@ -1,14 +1,13 @@
 """Shell settings from the kiosk's TOML file (``[ui]``): screen DPI, timeouts, kiosk mode.
 
-``KioskConfig`` does not carry a ``[ui]`` table yet, so the shell reads it from the same
-file (``config.source``). Missing file or table → the defaults below.
+``KioskConfig.ui`` carries the ``[ui]`` table, layered and checked against this dataclass
+by :mod:`kiosk.config` (unknown keys and bad values are configuration errors there).
+Missing table → the defaults below.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
@@ -35,12 +34,8 @@ class UiSettings:
 
     @classmethod
     def from_config(cls, config: KioskConfig, **overrides: Any) -> UiSettings:
-        table: dict[str, Any] = {}
-        source = Path(config.source)
-        if source.is_file():
-            table = tomllib.loads(source.read_text(encoding="utf-8")).get("ui", {})
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in table.items() if k in known}
+        values = {k: v for k, v in dict(config.ui).items() if k in known}
         values.update(overrides)
         return cls(**values)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from kiosk.domain.events import AgeApproval
 from kiosk.hookspecs import hookimpl
 from plugins.age_check_mynumber.reader import CardReaderError, SimulatedMyNumberReader
@@ -35,10 +37,20 @@ def mynumber_for(runtime: Any) -> Plugin:
     raise LookupError("the My Number age check plugin is not loaded on this kiosk")
 
 
+class AgeCheckSettings(BaseModel):
+    """``[plugins.age_check_mynumber]`` has no keys yet: any key is a mistake."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
 class Plugin:
     def __init__(self) -> None:
         self.runtime: Any = None
         self.reader = SimulatedMyNumberReader()
+
+    @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, type[AgeCheckSettings]]:
+        return NAME, AgeCheckSettings
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
 
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
@@ -46,6 +47,16 @@ def coupons_for(runtime: Any) -> Plugin:
     raise LookupError("the coupons plugin is not loaded on this kiosk")
 
 
+class CouponsSettings(BaseModel):
+    """``[plugins.coupons]``: each definition is checked by the coupon book."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    hmac_key: str | None = None  # base64: signed coupon codes
+    ed25519_public_key: str | None = None  # base64
+    barcodes: dict[str, str] = Field(default_factory=dict)  # printed barcode → definition
+    definitions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
 class Plugin:
     def __init__(self) -> None:
         self.runtime: Any = None
@@ -56,6 +67,10 @@ class Plugin:
         self.held: list[HeldCoupon] = []
         self.held_sale_id: str | None = None
         self.feed: FeedPuller | None = None
+
+    @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, type[CouponsSettings]]:
+        return NAME, CouponsSettings
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:

@@ -43,6 +43,11 @@ class Plugin:
         self.feed: FeedPuller | None = None
 
     @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, None]:
+        # the table is read and checked by the plugin itself (no declared model yet)
+        return NAME, None
+
+    @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         self.runtime = runtime
         self.service = LoyaltyService(runtime, runtime.config.plugin_settings(NAME))

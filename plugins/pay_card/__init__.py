@@ -1,22 +1,45 @@
 """Card (クレジット・デビット) through a networked terminal speaking KTP/1.
 
-Settings (``[plugins.pay_card]`` in kiosk.toml): ``host``/``port`` of the terminal (without
-them a :class:`CardTerminalSimulator` is started on 127.0.0.1), ``offline_per_payment_cap``
-and ``offline_total_cap`` (yen) to allow store-and-forward payments while offline.
+Settings (``[plugins.pay_card]``, :class:`PayCardSettings`): ``host``/``port`` of the
+terminal, ``offline_per_payment_cap`` and ``offline_total_cap`` (yen) to allow
+store-and-forward payments while offline, ``simulate``. Without ``host``/``port`` the plugin
+refuses to start unless simulators were asked for (``simulate = true`` or the ``simulated``
+hardware profile); then a :class:`CardTerminalSimulator` runs on 127.0.0.1, following the
+script of the hardware profile's simulated payment terminal when one is open, so the
+developer device panel's terminal controls (decline next, drop…) apply to card payments.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
+from kiosk.config import plugin_settings_model
 from kiosk.hookspecs import hookimpl
+from kiosk.payments.simulation import SimulatorSettings, not_configured, use_simulator
 from plugins.pay_card.client import TerminalClient
 from plugins.pay_card.method import CardMethod, StoreAndForward
-from plugins.pay_card.simulator import CardTerminalSimulator
+from plugins.pay_card.simulator import CardTerminalSimulator, profile_terminal
 
+NAME = "pay_card"
 OFFLINE_USED_KEY = "pay_card.offline_used"  # yen approved offline, not yet forwarded
 
-__all__ = ["CardMethod", "CardTerminalSimulator", "Plugin", "StoreAndForward", "TerminalClient"]
+__all__ = [
+    "CardMethod",
+    "CardTerminalSimulator",
+    "PayCardSettings",
+    "Plugin",
+    "StoreAndForward",
+    "TerminalClient",
+]
+
+
+class PayCardSettings(SimulatorSettings):
+    host: str | None = Field(None, min_length=1)  # the terminal's address on the store LAN
+    port: int | None = Field(None, ge=1, le=65535)
+    offline_per_payment_cap: int | None = Field(None, ge=0)  # yen, store-and-forward
+    offline_total_cap: int | None = Field(None, ge=0)
 
 
 class Plugin:
@@ -25,27 +48,42 @@ class Plugin:
         self.simulator: CardTerminalSimulator | None = None
 
     @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, type[PayCardSettings]]:
+        return NAME, PayCardSettings
+
+    @hookimpl
     def kiosk_payment_methods(self, runtime: Any) -> list[CardMethod]:
         if self.method is None:
-            settings = runtime.config.plugin_settings("pay_card")
-            host, port = settings.get("host"), settings.get("port")
-            if not host or not port:
-                self.simulator = CardTerminalSimulator().start()
-                host, port = "127.0.0.1", self.simulator.port
-            saf = None
-            if settings.get("offline_per_payment_cap") and settings.get("offline_total_cap"):
-                saf = StoreAndForward(
-                    int(settings["offline_per_payment_cap"]),
-                    int(settings["offline_total_cap"]),
-                    used=int(runtime.store.get_config(OFFLINE_USED_KEY, 0)),
-                    persist=lambda used: runtime.store.set_config(OFFLINE_USED_KEY, used),
-                )
-            self.method = CardMethod(
-                TerminalClient(str(host), int(port)),
-                store_and_forward=saf,
-                online=lambda: bool(runtime.online),
-            )
+            self.method = self._make(runtime)
         return [self.method]
+
+    def _make(self, runtime: Any) -> CardMethod:
+        config = runtime.config
+        settings = plugin_settings_model(config, NAME, PayCardSettings)
+        if use_simulator(config, settings, connected=bool(settings.host and settings.port)):
+            self.simulator = CardTerminalSimulator(follow=profile_terminal(runtime.devices))
+            host, port = "127.0.0.1", self.simulator.start().port
+        elif not settings.host:
+            raise not_configured(config, NAME, "host", "missing: the card terminal's address")
+        elif not settings.port:
+            raise not_configured(config, NAME, "port", "missing: the card terminal's TCP port")
+        else:
+            host, port = settings.host, settings.port
+        saf = None
+        if settings.offline_per_payment_cap and settings.offline_total_cap:
+            saf = StoreAndForward(
+                settings.offline_per_payment_cap,
+                settings.offline_total_cap,
+                used=int(runtime.store.get_config(OFFLINE_USED_KEY, 0)),
+                persist=lambda used: runtime.store.set_config(OFFLINE_USED_KEY, used),
+            )
+        method = CardMethod(
+            TerminalClient(str(host), int(port)),
+            store_and_forward=saf,
+            online=lambda: bool(runtime.online),
+        )
+        method.simulated = self.simulator is not None
+        return method
 
     @hookimpl
     def kiosk_shutdown(self, runtime: Any) -> None:

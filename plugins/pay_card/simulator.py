@@ -6,6 +6,11 @@ until the kiosk gives up), ``drop_next(charged)`` (closes mid-payment), ``approv
 makes the terminal approve store-and-forward sales locally. ``charges[key]`` counts real
 charges; ``net(key)`` is what the card holder is charged now. The card number never leaves
 this object (replies carry a token and first 6 / last 4).
+
+``follow`` links it to the hardware profile's simulated payment terminal
+(:class:`kiosk.devices.sim.payment_terminal.SimulatedPaymentTerminal`): a sale with nothing
+scripted here takes the next step scripted there — which is what the developer device panel
+scripts — and is refused while that terminal is disconnected. See :func:`profile_terminal`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.devices.sim.payment_terminal import SimulatedPaymentTerminal
 from plugins.pay_card.protocol import ProtocolError, decode, encode
 
 TEST_CARD = "4111111111111111"  # the well-known test PAN; stays inside the terminal
@@ -30,9 +36,23 @@ class _Payment:
     refunded: int = 0
 
 
+def profile_terminal(devices: Any) -> SimulatedPaymentTerminal | None:
+    """The simulated terminal of the opened hardware profile, if it has one."""
+    device = getattr(devices, "terminal", None) if devices is not None else None
+    driver = getattr(device, "driver", None)
+    return driver if isinstance(driver, SimulatedPaymentTerminal) else None
+
+
+# the device simulator's script → this simulator's (action, charged)
+_FOLLOWED = {"approve": ("approve", True), "decline": ("decline", False), "late": ("late", True)}
+
+
 class CardTerminalSimulator:
-    def __init__(self, card_number: str = TEST_CARD) -> None:
+    def __init__(
+        self, card_number: str = TEST_CARD, follow: SimulatedPaymentTerminal | None = None
+    ) -> None:
         self._pan = card_number
+        self.follow = follow
         self.payments: dict[str, _Payment] = {}
         self.refunds: dict[str, int] = {}
         self.charges: dict[str, int] = {}
@@ -122,13 +142,20 @@ class CardTerminalSimulator:
             elif known is not None:
                 action, charged = "pending", False
             else:
-                action, charged = self._script.popleft() if self._script else ("approve", True)
+                action, charged = self._script.popleft() if self._script else self._followed()
                 self.payments[key] = _Payment(amount, "pending")
         if action == "replay" or action == "pending":
             self._reply(conn, self._status(key))
             return
+        if action == "offline":  # the followed terminal is disconnected: nothing charged
+            self._settle(key, "cancelled")
+            self._reply(conn, self._status(key) | {"message": "terminal not connected"})
+            return
         self._send(conn, {"event": "present_card"})
-        if action == "approve":
+        if action == "no_card":  # the shopper presented no card: nothing charged
+            self._settle(key, "cancelled")
+            self._reply(conn, self._status(key) | {"message": "no card presented"})
+        elif action == "approve":
             self._reply(conn, self._approve(key, offline))
         elif action == "decline":
             self._settle(key, "declined")
@@ -138,6 +165,23 @@ class CardTerminalSimulator:
         else:  # timeout / late: hold the line until the kiosk gives up, then settle
             conn.rfile.read()  # returns when the kiosk closes (bounded by Handler.timeout)
             self._approve(key, offline) if charged else self._settle(key, "cancelled")
+
+    def _followed(self) -> tuple[str, bool]:
+        """The next step of the followed device simulator's script (approve when none)."""
+        terminal = self.follow
+        if terminal is None:
+            return "approve", True
+        if not terminal.connected:
+            return "offline", False
+        try:
+            step, arg = terminal.script.popleft()
+        except IndexError:
+            return "approve", True
+        if step == "timeout":
+            return "no_card", False
+        if step == "drop":
+            return "drop", bool(arg)
+        return _FOLLOWED.get(step, ("approve", True))
 
     def _approve(self, key: str, offline: bool) -> dict[str, Any]:
         with self._lock:

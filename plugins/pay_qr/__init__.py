@@ -1,20 +1,32 @@
 """QR wallet payments (PayPay style): shopper-presented codes and dynamic merchant codes.
 
-Settings (``[plugins.pay_qr]``): ``base_url`` of the provider API (without it a
-:class:`QrProviderSimulator` is started on 127.0.0.1). While the checkout is paying, a scanned
-wallet code is claimed (and never logged) and used by the next QR payment.
+Settings (``[plugins.pay_qr]``, :class:`PayQrSettings`): ``base_url`` of the provider API
+and ``simulate``. Without ``base_url`` the plugin refuses to start unless simulators were
+asked for (``simulate = true`` or the ``simulated`` hardware profile); then a
+:class:`QrProviderSimulator` runs on 127.0.0.1 (training). While the checkout is paying, a
+scanned wallet code is claimed (and never logged) and used by the next QR payment.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
+from kiosk.config import plugin_settings_model
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.hookspecs import hookimpl
+from kiosk.payments.simulation import SimulatorSettings, not_configured, use_simulator
 from plugins.pay_qr.method import QrMethod, is_wallet_code
 from plugins.pay_qr.provider import QrProviderSimulator
 
-__all__ = ["Plugin", "QrMethod", "QrProviderSimulator"]
+NAME = "pay_qr"
+
+__all__ = ["PayQrSettings", "Plugin", "QrMethod", "QrProviderSimulator"]
+
+
+class PayQrSettings(SimulatorSettings):
+    base_url: str | None = Field(None, pattern=r"^https?://\S+$")  # the provider's API
 
 
 class Plugin:
@@ -23,13 +35,24 @@ class Plugin:
         self.provider: QrProviderSimulator | None = None
 
     @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, type[PayQrSettings]]:
+        return NAME, PayQrSettings
+
+    @hookimpl
     def kiosk_payment_methods(self, runtime: Any) -> list[QrMethod]:
         if self.method is None:
-            base_url = runtime.config.plugin_settings("pay_qr").get("base_url")
-            if not base_url:
+            config = runtime.config
+            settings = plugin_settings_model(config, NAME, PayQrSettings)
+            base_url = settings.base_url
+            if use_simulator(config, settings, connected=bool(base_url)):
                 self.provider = QrProviderSimulator().start()
                 base_url = self.provider.base_url
+            elif not base_url:
+                raise not_configured(
+                    config, NAME, "base_url", "missing: the QR provider's API address"
+                )
             self.method = QrMethod(str(base_url))
+            self.method.simulated = self.provider is not None
         return [self.method]
 
     @hookimpl

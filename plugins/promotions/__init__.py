@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from kiosk.domain.basket import AdjustmentKind
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.events import CheckoutState, ScanClaim
@@ -34,8 +36,20 @@ SAVING_KINDS = (AdjustmentKind.PROMOTION, AdjustmentKind.MARKDOWN, AdjustmentKin
 log = logging.getLogger(__name__)
 
 
+class PromotionsSettings(BaseModel):
+    """``[plugins.promotions]``: each rule is checked by ``PromotionRule.from_mapping``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    markdown_prefix: str | None = None  # in-store markdown labels (見切り)
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
 class Plugin:
     settles_offers = True
+
+    @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, type[PromotionsSettings]]:
+        return NAME, PromotionsSettings
 
     def __init__(self) -> None:
         self.runtime: Any = None

@@ -18,6 +18,12 @@ PLUGIN_NAME = "scanner_camera"
 
 
 @hookimpl
+def kiosk_plugin_settings() -> tuple[str, None]:
+    # checked by plugins.scanner_camera.config (CameraConfigError names the key)
+    return PLUGIN_NAME, None
+
+
+@hookimpl
 def kiosk_scan_sources(runtime: Any) -> list[CameraScanSource]:
     settings = runtime.config.plugin_settings(PLUGIN_NAME)
     if not settings:

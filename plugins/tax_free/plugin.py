@@ -60,6 +60,11 @@ class Plugin:
     # --- lifecycle -----------------------------------------------------------------------
 
     @hookimpl
+    def kiosk_plugin_settings(self) -> tuple[str, None]:
+        # the table is read and checked by the plugin itself (no declared model yet)
+        return PLUGIN_NAME, None
+
+    @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         config = runtime.config
         self.settings = TaxFreeSettings.from_settings(

@@ -23,3 +23,22 @@ def store(tmp_path):
 def transport(client):
     """The back office's test client behind a link that fails now and then (seeded)."""
     return FaultyTransport(client, random.Random(7))
+
+
+@pytest.fixture
+def card_terminal():
+    """A card terminal "on the LAN": with its address configured, a kiosk's card sales are
+    real sales (not training), which is what reaches the back office's reports."""
+    from plugins.pay_card.simulator import CardTerminalSimulator
+
+    terminal = CardTerminalSimulator().start()
+    yield terminal
+    terminal.stop()
+
+
+def real_card(terminal, plugin_config: dict | None = None) -> dict:
+    """make_runtime overrides for a kiosk with no simulators: card through ``terminal`` only
+    (cash, QR and e-money have no connection settings and stay off)."""
+    tables = dict(plugin_config or {})
+    tables["pay_card"] = {"host": "127.0.0.1", "port": terminal.port}
+    return {"hardware_profile": "cashless", "plugin_config": tables}

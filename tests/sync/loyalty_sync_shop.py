@@ -50,11 +50,12 @@ class Shop:
         self.make_runtime, self.bo_db, self.client = make_runtime, bo_db, client
         self.clock, self.tmp_path = clock, tmp_path
 
-    def kiosk(self, kiosk_id: str) -> Kiosk:
+    def kiosk(self, kiosk_id: str, **overrides: Any) -> Kiosk:
         with self.bo_db.transaction() as session:
             token = enrol_kiosk(session, kiosk_id, self.clock())
+        overrides.setdefault("plugin_config", settings())
         runtime = self.make_runtime(
-            data_dir=self.tmp_path / kiosk_id, plugin_config=settings(), kiosk_id=kiosk_id
+            data_dir=self.tmp_path / kiosk_id, kiosk_id=kiosk_id, **overrides
         )
         runtime.clock = self.clock
         transport = FaultyTransport(self.client, random.Random(7))

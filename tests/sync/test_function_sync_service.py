@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kiosk.backoffice.models import SaleRow
 from kiosk.domain.scan import Scan
+from tests.sync.conftest import real_card
 from tests.sync.transport import start_sync_thread
 
 
@@ -21,15 +22,16 @@ def _wait(condition, timeout=20.0):
 
 
 def test_sale_reaches_the_back_office_through_the_sync_thread(
-    client, bo_db, kiosk_token, make_runtime
+    client, bo_db, kiosk_token, card_terminal, make_runtime
 ):
     """GIVEN a kiosk with a sync thread WHEN a sale completes THEN the back office stores it once."""
     # make_runtime is set up last, so torn down first: the sync thread stops before the test
     # client closes, and no request is cut off holding a database transaction open
-    runtime = make_runtime()
+    runtime = make_runtime(**real_card(card_terminal))  # a real sale: training ones stay apart
+    assert not runtime.training
     start_sync_thread(runtime, client, kiosk_token)
     runtime.handle_scan(Scan("4901234000018"))
-    sale = runtime.pay("cash")
+    sale = runtime.pay("card")
 
     def stored():
         with bo_db.transaction() as session:

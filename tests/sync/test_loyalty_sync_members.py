@@ -21,7 +21,8 @@ from plugins.loyalty import tables as t
 from plugins.loyalty.errors import UnknownMember
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import post
-from tests.plugins.conftest import RICE, scan
+from tests.plugins.conftest import RICE, scan, settings
+from tests.sync.conftest import real_card
 from tests.sync.loyalty_sync_shop import EMAIL, NAME, PHONE, Shop, enrol
 
 _ATTENDANT, MANAGER = demo_accounts()
@@ -64,14 +65,16 @@ def _assert_no_personal_data(blob: bytes, where: str) -> None:
             assert encoded not in blob, f"{secret!r} in {where}"
 
 
-def test_deletion_at_one_kiosk_propagates_and_no_store_holds_personal_data(shop):
+def test_deletion_at_one_kiosk_propagates_and_no_store_holds_personal_data(shop, card_terminal):
     """GIVEN a member enrolled at A, known at B WHEN a manager deletes the member at B THEN
     after the sync A and the back office drop the sealed data too, sales and points entries
     stay (pseudonymous), and no database holds the name, phone or e-mail."""
-    a, b = shop.kiosk("K01"), shop.kiosk("K02")
+    # A sells for real (a card terminal, no simulators): only real sales are in bo_sales
+    a = shop.kiosk("K01", **real_card(card_terminal, settings()))
+    b = shop.kiosk("K02")
     member_id = enrol(a, name=NAME, phone=PHONE, email=EMAIL)
     scan(a.runtime, RICE)
-    sale = a.runtime.pay("cash")
+    sale = a.runtime.pay("card")
     a.runtime.finish()
     a.sync_now()
     b.sync_now()

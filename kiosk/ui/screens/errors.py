@@ -1,4 +1,5 @@
-"""Plain-language messages: the shopper banner and the problem bar (with a staff detail line).
+"""Plain-language messages: the shopper banner, the problem bar (with a staff detail line)
+and the training-mode strip.
 
 Device faults and disabled plugins (``runtime.host.problems``) show here; nothing the shopper
 sees is a traceback.
@@ -15,4 +16,11 @@ class MessageBanner(BoxLayout):
 
 
 class ProblemBar(BoxLayout):
+    ctl = ObjectProperty(None)
+
+
+class TrainingBanner(BoxLayout):
+    """The strip above every screen while the kiosk is in training mode (a payment method
+    takes money from a simulator): shoppers and staff must never mistake it for a till."""
+
     ctl = ObjectProperty(None)

@@ -1,0 +1,73 @@
+"""The typed sections of ``kiosk.toml``; their field defaults are the built-in defaults.
+
+Every model forbids unknown keys, so a misspelt key is an error that names it instead of a
+setting silently ignored. docs/configuration.md lists the same sections and keys.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSection(Section):
+    id: str = Field(min_length=1)
+    data_dir: str = "var"
+    language: Literal["ja", "en", "zh-Hans", "ko"] = "ja"
+    # no default: a store names its hardware (the "simulated" profile means training mode)
+    hardware_profile: str = Field(min_length=1)
+    theme: str = "default"
+    receipt_width: int = Field(42, ge=24, le=80)
+    open_hardware: bool = False
+    device_panel_port: int | None = Field(None, ge=0, le=65535)
+
+
+class StoreSection(Section):
+    name: str = Field(min_length=1)
+    registration_number: str = Field(min_length=1)
+    address: str = ""
+    phone: str = ""
+
+
+class CheckoutSection(Section):
+    rounding: Literal["floor", "half_up", "ceil"] = "floor"
+    removal_needs_approval: bool = False
+
+
+class BackofficeSection(Section):
+    url: str = ""
+    token: str = ""
+
+
+class StaffAccountSettings(Section):
+    name: str = ""
+    role: Literal["attendant", "manager"]
+    pin_hash: str = Field(min_length=1)
+
+
+class StaffSection(Section):
+    lockout_attempts: int = Field(5, ge=1)
+    lockout_seconds: float = Field(300.0, ge=0)
+    accounts: dict[str, StaffAccountSettings] = Field(default_factory=dict)
+
+
+class PluginsSection(Section):
+    """``[plugins]`` itself; each ``[plugins.<name>]`` table is checked by its plugin."""
+
+    builtin: list[str] | None = None  # None: every built-in plugin
+    allow: list[str] = Field(default_factory=list)
+
+
+#: Top-level tables with a model here ([plugins] and [ui] are checked in kiosk.config).
+SECTIONS: dict[str, type[Section]] = {
+    "kiosk": KioskSection,
+    "store": StoreSection,
+    "checkout": CheckoutSection,
+    "backoffice": BackofficeSection,
+    "staff": StaffSection,
+}

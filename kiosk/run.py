@@ -1,0 +1,60 @@
+"""``kiosk run``: the store's kiosk — the touch UI on the site configuration and its devices.
+
+The same start as ``kiosk demo`` (:func:`kiosk.ui.app.run_app`), with two differences: the
+configuration is the site file layered on the built-in defaults (never the demo store), and
+the hardware profile's devices are always opened. Every configuration problem — the core
+sections, the hardware profile, each plugin's table — is found before the window opens and
+reported as one line (exit status 2).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.devices.profiles import ProfileError, load_profile
+
+DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
+
+
+def check_config(config: KioskConfig) -> list[str]:
+    """Load the hardware profile and the plugins and check every plugin table (no I/O on
+    devices, nothing started). Returns the loaded plugin names; raises on a problem."""
+    from kiosk.app import build_plugin_host
+    from kiosk.config import check_plugin_settings
+
+    load_profile(config.hardware_profile)
+    host = build_plugin_host(config)
+    check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
+    return host.names
+
+
+def run_kiosk(config: KioskConfig, check_only: bool = False) -> int:
+    config = replace(config, open_hardware=True)  # a store's kiosk drives its own devices
+    try:
+        plugins = check_config(config)
+    except (ConfigError, ProfileError) as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if check_only:
+        print(
+            f"kiosk: {config.source}: configuration OK — kiosk {config.kiosk_id}, hardware "
+            f"profile {config.hardware_profile}, {len(plugins)} plugins"
+        )
+        return 0
+    if not any(os.environ.get(name) for name in DISPLAY_VARIABLES):
+        print(
+            "kiosk: no display (DISPLAY, WAYLAND_DISPLAY and SDL_VIDEODRIVER are unset): "
+            "start it under cage or X, see docs/ui.md",
+            file=sys.stderr,
+        )
+        return 1
+    from kiosk.ui.app import run_app
+
+    try:
+        return run_app(config)
+    except (ConfigError, ProfileError) as exc:  # found while opening the devices
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,162 @@
+"""kiosk.toml: layers (defaults < demo/site file < environment), strict keys, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import build_runtime
+from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
+from kiosk.plugins import PluginHost
+from plugins.pay_card import PayCardSettings
+
+SITE = """\
+[kiosk]
+id = "K07"
+hardware_profile = "epson-tm-serial-changer"
+
+[store]
+name = "さくらマート 新宿店"
+registration_number = "T5835678256246"
+"""
+
+
+def site(tmp_path: Path, extra: str = "", base: str = SITE) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(base + extra, encoding="utf-8")
+    return path
+
+
+def test_site_file_layers_on_the_built_in_defaults_not_on_the_demo(tmp_path):
+    """GIVEN a site file with only identity WHEN loaded THEN the rest are built-in defaults
+    and nothing of the demo store (its simulators) comes along."""
+    config = load_config(site(tmp_path), environ={})
+    assert config.kiosk_id == "K07" and config.issuer.name == "さくらマート 新宿店"
+    assert config.receipt_width == 42 and config.theme == "default" and not config.open_hardware
+    assert config.plugin_config == {}
+    assert config.origin("kiosk", "id") == str(tmp_path / "kiosk.toml")
+
+
+def test_environment_overrides_the_file_and_is_named_as_the_origin(tmp_path):
+    env = {
+        "KIOSK_KIOSK__RECEIPT_WIDTH": "32",
+        "KIOSK_BACKOFFICE__TOKEN": "s3cret",
+        "KIOSK_PLUGINS__PAY_CARD__HOST": "10.0.0.5",
+        "KIOSK_PLUGINS__BUILTIN": '["plugins.pay_card"]',
+        "KIOSK_HARDWARE_PROFILES": "/not/a/config/key",  # no "__": not a setting
+    }
+    config = load_config(site(tmp_path), environ=env)
+    assert config.receipt_width == 32
+    assert config.backoffice_token == "s3cret"
+    assert config.plugin_settings("pay_card") == {"host": "10.0.0.5"}
+    assert config.builtin_plugins == ("plugins.pay_card",)
+    assert (
+        config.origin("plugins", "pay_card", "host") == "environment KIOSK_PLUGINS__PAY_CARD__HOST"
+    )
+
+
+def test_demo_layer_under_a_site_file_for_kiosk_demo(tmp_path):
+    """GIVEN `kiosk demo --config site` THEN the demo store is the base and the site wins."""
+    config = load_config(site(tmp_path, base='[kiosk]\nid = "K09"\n'), demo=True, environ={})
+    assert config.kiosk_id == "K09"
+    assert config.hardware_profile == "simulated"  # from the demo layer
+    assert config.plugin_settings("pay_card") == {"simulate": True}
+
+
+def test_no_file_is_the_demo_store():
+    config = load_config(None, environ={})
+    assert config.source == str(DEFAULT_CONFIG) and config.kiosk_id == "K01"
+
+
+def test_unknown_key_names_file_section_and_key(tmp_path):
+    path = site(tmp_path, "\n[checkout]\nroundign = 'ceil'\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ={})
+    message = str(info.value)
+    assert message.startswith(f"{path}: [checkout.roundign] unknown key")
+    assert "removal_needs_approval, rounding" in message
+    assert "\n" not in message
+
+
+def test_bad_type_names_the_key_and_what_was_given(tmp_path):
+    path = site(tmp_path, '\n[checkout]\nremoval_needs_approval = "maybe"\n')
+    with pytest.raises(ConfigError, match=r"\[checkout.removal_needs_approval\] .*bool.*'maybe'"):
+        load_config(path, environ={})
+
+
+def test_every_problem_in_one_line(tmp_path):
+    """GIVEN three mistakes WHEN loaded THEN one line names each (missing profile, bad
+    registration number, unknown section)."""
+    text = (
+        '[kiosk]\nid = "K1"\n[store]\nname = "x"\nregistration_number = "T1234567890123"\n[kisok]\n'
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(site(tmp_path, base=text), environ={})
+    message = str(info.value)
+    assert "\n" not in message
+    for key in ("[kiosk.hardware_profile] missing", "[store.registration_number]", "[kisok]"):
+        assert key in message
+
+
+def test_bad_environment_value_names_the_variable(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(site(tmp_path), environ={"KIOSK_KIOSK__OPEN_HARDWARE": "perhaps"})
+    assert str(info.value).startswith(
+        "environment KIOSK_KIOSK__OPEN_HARDWARE: [kiosk.open_hardware]"
+    )
+
+
+def test_secrets_are_not_echoed(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(site(tmp_path, "\n[backoffice]\ntoken = 12345678\n"), environ={})
+    assert "12345678" not in str(info.value) and "[backoffice.token]" in str(info.value)
+
+
+def test_payment_plugins_declare_their_settings_model():
+    """kiosk_plugin_settings: each built-in payment plugin names its table and model."""
+    host = PluginHost()
+    host.load_builtins(
+        ["plugins.pay_card", "plugins.pay_qr", "plugins.pay_emoney", "plugins.pay_cash"]
+    )
+    declared = dict(host.call("kiosk_plugin_settings"))
+    assert declared["pay_card"] is PayCardSettings
+    assert set(declared) == {"pay_card", "pay_qr", "pay_emoney", "pay_cash"}
+
+
+def test_misspelt_key_in_a_plugin_table_stops_the_kiosk(tmp_path):
+    path = site(tmp_path, "\n[plugins.pay_card]\nhots = '10.0.0.5'\nport = 9100\n")
+    with pytest.raises(ConfigError) as info:
+        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    assert str(info.value).startswith(f"{path}: [plugins.pay_card.hots] unknown key (known: host,")
+
+
+def test_bad_plugin_value_and_misspelt_plugin_table(tmp_path):
+    path = site(tmp_path, "\n[plugins.pay_card]\nport = 'ninety'\n[plugins.pay_crad]\nhost = 'x'\n")
+    with pytest.raises(ConfigError) as info:
+        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    message = str(info.value)
+    assert "[plugins.pay_card.port] Input should be a valid integer" in message
+    assert "[plugins.pay_crad] no loaded plugin reads this table" in message
+
+
+def test_example_site_config_is_valid():
+    """examples/kiosk.toml, what a store starts from, loads and passes every plugin check."""
+    from kiosk.run import check_config
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "kiosk.toml"
+    config = load_config(example, environ={})
+    assert config.hardware_profile != "simulated"
+    assert not any(table.get("simulate") for table in config.plugin_config.values())
+    assert "plugins.pay_card" in check_config(config)
+
+
+def test_ui_table_is_layered_checked_and_converted(tmp_path):
+    from kiosk.ui.settings import UiSettings
+
+    path = site(tmp_path, "\n[ui]\nkiosk_mode = true\n")
+    config = load_config(path, environ={"KIOSK_UI__DPI": "141"})
+    settings = UiSettings.from_config(config)
+    assert settings.dpi == 141.0 and settings.kiosk_mode is True
+    with pytest.raises(ConfigError, match=r"\[ui.kiosk_mod\] unknown key"):
+        load_config(site(tmp_path, "\n[ui]\nkiosk_mod = true\n"), environ={})
