@@ -60,7 +60,9 @@ class Controller(EventDispatcher):
     target = NumericProperty(57)  # smallest touch target side, px
     screen = StringProperty("attract")
     state = StringProperty("idle")
-    rows = ListProperty()
+    rows = ListProperty()  # basket lines (one dict per line)
+    adjust_rows = ListProperty()  # discounts shown under the lines (coupons, promotions…)
+    tax_text = StringProperty("")  # per rate: 10%対象 ￥X（内消費税 ￥Y）, one line each
     last_name = StringProperty("")
     last_price = StringProperty("")
     total_text = StringProperty("")
@@ -170,6 +172,8 @@ class Controller(EventDispatcher):
         """Show a snapshot (UI thread). Moves between screens when the state demands it."""
         self.snapshot = snap
         self.rows = self._rows_for(snap.lines)
+        self.adjust_rows = self._adjust_rows_for(snap)
+        self.tax_text = self._tax_text_for(snap)
         self.total_text = snap.total_text or self.yen(0)
         self.item_count = snap.item_count
         self.has_reduced = snap.has_reduced
@@ -204,11 +208,39 @@ class Controller(EventDispatcher):
                     "amount": v.amount_text,
                     "reduced": v.reduced,
                     "weighed": v.weighed,
+                    "unit": v.unit_text,
                 }
             kept[v.line_id] = (v, row)
             rows.append(row)
         self._row_cache = kept
         return rows
+
+    def _adjust_rows_for(self, snap: BasketSnapshot) -> list[dict]:
+        """Discount rows (and tax added to tax-exclusive prices): the rows shown add up to
+        the total. An unchanged row keeps its dict (see :meth:`_rows_for`)."""
+        rows = [
+            {"line_id": f"adj:{a.key}", "label": a.label, "amount": a.amount_text}
+            for a in snap.adjustments
+        ]
+        if snap.added_tax:
+            label = self.t("Consumption tax")
+            rows.append({"line_id": "adj:tax", "label": label, "amount": snap.added_tax_text})
+        old = {row["line_id"]: row for row in self.adjust_rows}
+        return [old[r["line_id"]] if old.get(r["line_id"]) == r else r for r in rows]
+
+    def _tax_text_for(self, snap: BasketSnapshot) -> str:
+        """The invoice's per-rate figures; the reduced rate marked ※ like its lines."""
+        lines = []
+        for rate in sorted(snap.rates, key=lambda r: -r.rate_percent):
+            template = (
+                self.t("※ {rate}% items (reduced rate) {gross}, incl. tax {tax}")
+                if rate.reduced
+                else self.t("{rate}% items {gross}, incl. tax {tax}")
+            )
+            lines.append(
+                template.format(rate=rate.rate_percent, gross=rate.gross_text, tax=rate.tax_text)
+            )
+        return "\n".join(lines)
 
     def show_failure(self, exc: BaseException) -> None:
         log.error("runtime call failed: %s", exc)
