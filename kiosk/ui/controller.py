@@ -32,6 +32,7 @@ from kivy.properties import (
 from kiosk.domain.events import AttendantNeeded, StateChanged
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
+from kiosk.messages import Message
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import UiSettings, pt_to_px
@@ -42,6 +43,11 @@ log = logging.getLogger(__name__)
 
 SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol")
 LARGE_TEXT_FACTOR = 1.35
+
+
+def claim_is_refusal(claim: Any) -> bool:
+    """A claim whose payload is an exception (a refused coupon): shown as an error."""
+    return isinstance(claim.payload, BaseException)
 
 
 def to_ui(fn: Callable[[], None]) -> None:
@@ -120,6 +126,22 @@ class Controller(EventDispatcher):
         """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate."""
         return self.translate(msgid, self.language)
 
+    def render(self, message: Message) -> str:
+        """A message from the runtime or a plugin (key + params) in the shopper's language."""
+        return self.translate.render(message, self.language)
+
+    def claim_text(self, claim: Any) -> str:
+        """What a plugin said about a scan it took, in the shopper's language.
+
+        A claim with a :class:`~kiosk.messages.Message` is translated; an older plugin's
+        Japanese/English pair is shown only in those languages, else a translated
+        "Code accepted" (never English on a Chinese or Korean screen).
+        """
+        if claim.message is not None:
+            return self.render(claim.message)
+        legacy = {"ja": claim.message_ja, "en": claim.message_en}.get(self.language)
+        return legacy or self.t("Code accepted")
+
     def yen(self, amount: int) -> str:
         return yen_text(amount, self.language)
 
@@ -152,7 +174,7 @@ class Controller(EventDispatcher):
 
         def wrapped() -> tuple[Any, BasketSnapshot]:
             result = job()
-            return result, snapshot(self.runtime, language, self._attendant)
+            return result, snapshot(self.runtime, language, self._attendant, self.translate.render)
 
         def on_done(pair: tuple[Any, BasketSnapshot]) -> None:
             self.apply(pair[1])
@@ -295,19 +317,10 @@ class Controller(EventDispatcher):
             semi = getattr(self, "semi", None)
             if semi is not None and semi.claimed(claim):
                 return  # a hand-off basket, or a refused hand-off code
-            text = claim.message_ja if self.language == "ja" else claim.message_en
-            self.say(text or self.t("Code accepted"))
+            self.say(self.claim_text(claim), error=claim_is_refusal(claim))
         elif not outcome.accepted:
-            text = (
-                outcome.error_ja
-                if self.language == "ja"
-                else self.t(
-                    "This item is not in our catalogue. Please call staff."
-                    if "catalogue" in outcome.error_en
-                    else "That barcode could not be read. Please try again."
-                )
-            )
-            self.say(text, error=True)
+            error = outcome.error or Message.of("That barcode could not be read. Please try again.")
+            self.say(self.render(error), error=True)
         elif self.screen in ("attract", "lookup", "code"):
             self.screen = "shopping"
 
