@@ -68,6 +68,7 @@ class RateView:
 class AttendantView:
     reason: str  # AttendantReason value
     detail: str = ""
+    line_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,11 @@ def snapshot(
         item_count=checkout.basket.item_count,
         last=line_view(last, language) if last is not None and not last.voided else None,
         amount_due=runtime.amount_due,
-        attendant=tuple(attendant) if checkout.state.value == "needs_attendant" else (),
+        attendant=(
+            tuple(shown_attendant(a, checkout, language) for a in attendant)
+            if checkout.state.value == "needs_attendant"
+            else ()
+        ),
         has_reduced=any(v.reduced for v in lines),
         read_only=bool(getattr(checkout, "read_only", False)),
         adjustments=adjustments,
@@ -169,6 +174,21 @@ def snapshot(
         added_tax=added,
         added_tax_text=yen_text(added, language) if added else "",
     )
+
+
+def shown_attendant(view: AttendantView, checkout: Any, language: str) -> AttendantView:
+    """What the overlay may show of a reason: the item's name in the shopper's language.
+
+    The domain's details are internal English ("shopper pressed call staff", "cash:
+    outcome unknown"); they go to the log and the journal, not onto the screen.
+    """
+    name = ""
+    if view.line_id is not None:
+        try:
+            name = checkout.basket.line(view.line_id).product.name(language)
+        except ValueError:  # BasketError: the line went away meanwhile
+            name = ""
+    return AttendantView(view.reason, name, view.line_id)
 
 
 def reason_label(reason: str) -> str:

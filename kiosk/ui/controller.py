@@ -29,7 +29,7 @@ from kivy.properties import (
     StringProperty,
 )
 
-from kiosk.domain.events import AttendantNeeded, StateChanged
+from kiosk.domain.events import AttendantCleared, AttendantNeeded, StateChanged
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.messages import Message
@@ -370,6 +370,11 @@ class Controller(EventDispatcher):
         self.activity()
         self.run(lambda: self.runtime.checkout.request_help("shopper pressed call staff"))
 
+    def withdraw_call(self) -> None:
+        """The shopper takes back their call for staff (the overlay's button)."""
+        self.activity()
+        self.run(self.runtime.checkout.withdraw_help)
+
     def cancel_sale(self) -> None:
         """Shopper's "cancel" on an empty basket, or staff's void of the whole sale."""
         self.run(self.runtime.cancel, lambda _r: setattr(self, "screen", "attract"))
@@ -378,7 +383,10 @@ class Controller(EventDispatcher):
 
     def _on_runtime_event(self, event: Any) -> None:
         if isinstance(event, AttendantNeeded):
-            self._attendant.append(AttendantView(event.reason.value, event.detail))
+            self._attendant.append(AttendantView(event.reason.value, event.detail, event.line_id))
+        elif isinstance(event, AttendantCleared):
+            reason = event.reason.value
+            self._attendant[:] = [a for a in self._attendant if a.reason != reason]
         elif isinstance(event, StateChanged) and event.new.value != "needs_attendant":
             self._attendant.clear()
         if threading.current_thread().name != "kiosk-runtime":
