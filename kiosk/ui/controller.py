@@ -317,6 +317,9 @@ class Controller(EventDispatcher):
             semi = getattr(self, "semi", None)
             if semi is not None and semi.claimed(claim):
                 return  # a hand-off basket, or a refused hand-off code
+            loyalty = getattr(self, "loyalty", None)
+            if loyalty is not None and claim.plugin == "loyalty" and claim.payload is not None:
+                loyalty.identified(claim.payload)  # a member card or QR: show the points
             self.say(self.claim_text(claim), error=claim_is_refusal(claim))
         elif not outcome.accepted:
             error = outcome.error or Message.of("That barcode could not be read. Please try again.")
