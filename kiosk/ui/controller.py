@@ -93,6 +93,7 @@ class Controller(EventDispatcher):
     receipt_status = StringProperty("")
     staff_mode = StringProperty("")  # "" | "attendant" | "exit"
     staff_feedback = StringProperty("")
+    confirm = DictProperty()  # a question before an action the shopper cannot undo
 
     def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -361,13 +362,57 @@ class Controller(EventDispatcher):
             return
         quantity = int(row["qty"]) + delta
         if quantity < 1:
-            self.remove_line(line_id)
+            self.ask_remove_line(line_id)
             return
         self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
 
     def remove_line(self, line_id: int) -> None:
         self.activity()
         self.run(lambda: self.runtime.checkout.void_line(line_id))
+
+    def ask_remove_line(self, line_id: int) -> None:
+        """× on a line (or − from 1): ask first, naming the item."""
+        self.activity()
+        row = next((r for r in self.rows if r["line_id"] == line_id), None)
+        if row is None:
+            return
+        self.ask(
+            self.t("Remove {name} from your basket?").format(name=row["name"]),
+            self.t("Remove"),
+            lambda: self.remove_line(line_id),
+            danger=True,
+        )
+
+    def ask_cancel_sale(self) -> None:
+        """ "Stop shopping": at once on an empty basket; with items, after a question — or,
+        where the store wants staff to approve removals, an offer to call staff."""
+        self.activity()
+        if not self.rows:
+            self.cancel_sale()
+        elif self.runtime.checkout.policy.removal_needs_approval:
+            self.ask(
+                self.t("Staff need to approve cancelling a basket with items. Call staff?"),
+                self.t("Call staff"),
+                self.call_staff,
+            )
+        else:
+            self.ask(
+                self.t("Stop shopping? Every item will be taken off. Please leave them here."),
+                self.t("Stop shopping"),
+                self.cancel_sale,
+                danger=True,
+            )
+
+    def ask(self, text: str, yes: str, action: Callable[[], None], danger: bool = False) -> None:
+        self._confirm_action = action
+        self.confirm = {"text": text, "yes": yes, "no": self.t("No, go back"), "danger": danger}
+
+    def confirm_answer(self, yes: bool) -> None:
+        self.activity()
+        action, self._confirm_action = getattr(self, "_confirm_action", None), None
+        self.confirm = {}
+        if yes and action is not None:
+            action()
 
     def call_staff(self) -> None:
         self.activity()
@@ -379,8 +424,28 @@ class Controller(EventDispatcher):
         self.run(self.runtime.checkout.withdraw_help)
 
     def cancel_sale(self) -> None:
-        """Shopper's "cancel" on an empty basket, or staff's void of the whole sale."""
-        self.run(self.runtime.cancel, lambda _r: setattr(self, "screen", "attract"))
+        """Shopper's "stop shopping" (confirmed), or staff's void of the whole sale.
+
+        A basket with items is journalled first (what was on it), so a cancelled sale
+        leaves a trace for loss prevention.
+        """
+        runtime = self.runtime
+
+        def cancel() -> None:
+            lines = runtime.checkout.basket.active_lines
+            if lines:
+                runtime.store.journal_event(
+                    "basket_cancelled",
+                    {
+                        "sale_id": runtime.sale_id,
+                        "items": sum(line.quantity for line in lines),
+                        "total": runtime.checkout.totals.total,
+                    },
+                    runtime.clock(),
+                )
+            runtime.cancel()
+
+        self.run(cancel, lambda _r: setattr(self, "screen", "attract"))
 
     # --- runtime events (any thread) ---------------------------------------------------
 
