@@ -10,6 +10,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from kiosk.domain.codes import InStoreCode
 from kiosk.domain.money import Yen
@@ -86,6 +87,9 @@ class Adjustment:
     label_en: str
     line_ids: tuple[int, ...] = ()
     source: str = ""
+    # a kiosk.messages.Message the screen shows in the shopper's language (label_ja/label_en
+    # are what the receipt and the records keep)
+    message: Any = field(default=None, compare=False)
 
     def label(self, language: str) -> str:
         return self.label_ja if language == "ja" else self.label_en

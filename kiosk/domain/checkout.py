@@ -203,6 +203,23 @@ class Checkout:
     def request_help(self, detail: str = "") -> None:
         self._need(AttendantReason.HELP_REQUESTED, detail)
 
+    def withdraw_help(self) -> bool:
+        """The shopper takes back their own call for staff (pressed by mistake, or solved).
+
+        Only ``HELP_REQUESTED`` goes; an age check or a fault still waits for staff. True if
+        there was a call to withdraw.
+        """
+        if self.state is not S.NEEDS_ATTENDANT:
+            return False
+        calls = [p for p in self._pending if p.reason is AttendantReason.HELP_REQUESTED]
+        if not calls:
+            return False
+        self._pending = [p for p in self._pending if p.reason is not AttendantReason.HELP_REQUESTED]
+        for pending in calls:
+            self._emit(AttendantCleared(pending.reason, "shopper"))
+        self._leave_attendant_if_clear()
+        return True
+
     def report_fault(self, detail: str) -> None:
         self._need(AttendantReason.DEVICE_FAULT, detail)
 

@@ -58,9 +58,10 @@ class ScanClaim:
     """A plugin's answer to ``kiosk_claim_scan``: it took the scan and says what it did."""
 
     plugin: str
-    message_ja: str = ""
-    message_en: str = ""
+    message_ja: str = ""  # the message as text, for logs and scripts; the screen shows
+    message_en: str = ""  # ``message`` in the shopper's language
     payload: Any = None
+    message: Any = None  # a kiosk.messages.Message (key + params), translated by the UI
 
 
 @dataclass(frozen=True, slots=True)

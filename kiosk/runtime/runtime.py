@@ -34,6 +34,7 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_text import render_receipt
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.scan import Scan
+from kiosk.messages import Message
 from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
@@ -63,6 +64,7 @@ class ScanOutcome:
     claim: ScanClaim | None = None
     error_ja: str = ""
     error_en: str = ""
+    error: Message | None = None  # what the screen shows, in the shopper's language
 
 
 class KioskRuntime:
@@ -174,6 +176,7 @@ class KioskRuntime:
                     False,
                     error_ja="バーコードを読み取れませんでした。もう一度お試しください。",
                     error_en=f"That barcode could not be read ({exc.reason}).",
+                    error=Message.of("That barcode could not be read. Please try again."),
                 )
             except UnknownProduct:
                 log.warning("unknown product %r from %s", scan.code, scan.source)
@@ -181,6 +184,7 @@ class KioskRuntime:
                     False,
                     error_ja="この商品は登録されていません。係員をお呼びください。",
                     error_en="This item is not in our catalogue. Please call staff.",
+                    error=Message.of("This item is not in our catalogue. Please call staff."),
                 )
             return ScanOutcome(True, line_id=line.line_id)
 

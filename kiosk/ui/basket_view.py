@@ -39,12 +39,36 @@ class LineView:
     reduced: bool
     weighed: bool
     age_restricted: bool
+    unit_text: str = ""  # "@￥150 × 2" when the amount is not the unit price
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentView:
+    """A discount (coupon, promotion, member price) as the basket shows it: −￥100."""
+
+    key: str
+    label: str
+    amount: int
+    amount_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateView:
+    """One tax rate as the invoice rules want it shown: 8%対象 ￥X (内消費税 ￥Y)."""
+
+    rate_percent: int
+    reduced: bool
+    gross: int
+    gross_text: str
+    tax: int
+    tax_text: str
 
 
 @dataclass(frozen=True, slots=True)
 class AttendantView:
     reason: str  # AttendantReason value
     detail: str = ""
+    line_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +84,19 @@ class BasketSnapshot:
     attendant: tuple[AttendantView, ...] = field(default_factory=tuple)
     has_reduced: bool = False
     read_only: bool = False  # a handed-off basket: staff registered it, the shopper pays
+    adjustments: tuple[AdjustmentView, ...] = ()
+    rates: tuple[RateView, ...] = ()
+    added_tax: int = 0  # tax added on top of tax-exclusive (外税) prices
+    added_tax_text: str = ""
 
 
 def line_view(line: BasketLine, language: str) -> LineView:
     weighed = line.weight_g is not None
     qty_text = f"{line.weight_g / 1000:.3f} kg" if weighed else f"{line.quantity}"
+    unit = yen_text(line.unit_price, language)
+    unit_text = (
+        f"@{unit}/kg" if weighed else (f"@{unit} × {line.quantity}" if line.quantity > 1 else "")
+    )
     return LineView(
         line_id=line.line_id,
         name=line.product.name(language),
@@ -74,16 +106,53 @@ def line_view(line: BasketLine, language: str) -> LineView:
         reduced=line.reduced_rate,
         weighed=weighed,
         age_restricted=line.product.age_restricted,
+        unit_text=unit_text,
     )
 
 
-def snapshot(runtime: Any, language: str, attendant: list[AttendantView]) -> BasketSnapshot:
+def adjustment_views(
+    checkout: Any, language: str, render: Any = None
+) -> tuple[AdjustmentView, ...]:
+    """The adjustments that apply now (one whose lines were all voided no longer does).
+
+    ``render(message, language)`` turns an adjustment's :class:`~kiosk.domain.messages.Message`
+    into text; without one (or without a message) the adjustment's own label is shown.
+    """
+    live = {line.line_id for line in checkout.basket.active_lines}
+    views = []
+    for a in checkout.basket.adjustments:
+        if a.amount == 0 or (a.line_ids and not live.intersection(a.line_ids)):
+            continue
+        message = getattr(a, "message", None)
+        label = render(message, language) if (render and message) else a.label(language)
+        views.append(AdjustmentView(a.key, label, a.amount, yen_text(a.amount, language)))
+    return tuple(views)
+
+
+def snapshot(
+    runtime: Any, language: str, attendant: list[AttendantView], render: Any = None
+) -> BasketSnapshot:
     """Read the runtime's checkout into a :class:`BasketSnapshot` (worker thread only)."""
     checkout = runtime.checkout
-    lines = tuple(line_view(line, language) for line in checkout.basket.active_lines)
+    active = checkout.basket.active_lines
+    lines = tuple(line_view(line, language) for line in active)
     last = checkout.last_line
     totals = checkout.totals
     tax = totals.tax_total
+    adjustments = adjustment_views(checkout, language, render)
+    rates = tuple(
+        RateView(
+            r.rate_percent,
+            r.tax.value == "reduced",
+            r.gross,
+            yen_text(r.gross, language),
+            r.tax_amount,
+            yen_text(r.tax_amount, language),
+        )
+        for r in totals.rates
+    )
+    # what tax-exclusive prices add on top: the lines and discounts shown then add up
+    added = totals.total - sum(line.amount for line in active) - sum(a.amount for a in adjustments)
     return BasketSnapshot(
         state=checkout.state.value,
         lines=lines,
@@ -93,10 +162,33 @@ def snapshot(runtime: Any, language: str, attendant: list[AttendantView]) -> Bas
         item_count=checkout.basket.item_count,
         last=line_view(last, language) if last is not None and not last.voided else None,
         amount_due=runtime.amount_due,
-        attendant=tuple(attendant) if checkout.state.value == "needs_attendant" else (),
+        attendant=(
+            tuple(shown_attendant(a, checkout, language) for a in attendant)
+            if checkout.state.value == "needs_attendant"
+            else ()
+        ),
         has_reduced=any(v.reduced for v in lines),
         read_only=bool(getattr(checkout, "read_only", False)),
+        adjustments=adjustments,
+        rates=rates,
+        added_tax=added,
+        added_tax_text=yen_text(added, language) if added else "",
     )
+
+
+def shown_attendant(view: AttendantView, checkout: Any, language: str) -> AttendantView:
+    """What the overlay may show of a reason: the item's name in the shopper's language.
+
+    The domain's details are internal English ("shopper pressed call staff", "cash:
+    outcome unknown"); they go to the log and the journal, not onto the screen.
+    """
+    name = ""
+    if view.line_id is not None:
+        try:
+            name = checkout.basket.line(view.line_id).product.name(language)
+        except ValueError:  # BasketError: the line went away meanwhile
+            name = ""
+    return AttendantView(view.reason, name, view.line_id)
 
 
 def reason_label(reason: str) -> str:

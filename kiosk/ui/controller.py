@@ -29,9 +29,10 @@ from kivy.properties import (
     StringProperty,
 )
 
-from kiosk.domain.events import AttendantNeeded, StateChanged
+from kiosk.domain.events import AttendantCleared, AttendantNeeded, StateChanged
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
+from kiosk.messages import Message
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import UiSettings, pt_to_px
@@ -42,6 +43,11 @@ log = logging.getLogger(__name__)
 
 SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol")
 LARGE_TEXT_FACTOR = 1.35
+
+
+def claim_is_refusal(claim: Any) -> bool:
+    """A claim whose payload is an exception (a refused coupon): shown as an error."""
+    return isinstance(claim.payload, BaseException)
 
 
 def to_ui(fn: Callable[[], None]) -> None:
@@ -60,7 +66,9 @@ class Controller(EventDispatcher):
     target = NumericProperty(57)  # smallest touch target side, px
     screen = StringProperty("attract")
     state = StringProperty("idle")
-    rows = ListProperty()
+    rows = ListProperty()  # basket lines (one dict per line)
+    adjust_rows = ListProperty()  # discounts shown under the lines (coupons, promotions…)
+    tax_text = StringProperty("")  # per rate: 10%対象 ￥X（内消費税 ￥Y）, one line each
     last_name = StringProperty("")
     last_price = StringProperty("")
     total_text = StringProperty("")
@@ -85,6 +93,7 @@ class Controller(EventDispatcher):
     receipt_status = StringProperty("")
     staff_mode = StringProperty("")  # "" | "attendant" | "exit"
     staff_feedback = StringProperty("")
+    confirm = DictProperty()  # a question before an action the shopper cannot undo
 
     def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -118,6 +127,22 @@ class Controller(EventDispatcher):
         """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate."""
         return self.translate(msgid, self.language)
 
+    def render(self, message: Message) -> str:
+        """A message from the runtime or a plugin (key + params) in the shopper's language."""
+        return self.translate.render(message, self.language)
+
+    def claim_text(self, claim: Any) -> str:
+        """What a plugin said about a scan it took, in the shopper's language.
+
+        A claim with a :class:`~kiosk.messages.Message` is translated; an older plugin's
+        Japanese/English pair is shown only in those languages, else a translated
+        "Code accepted" (never English on a Chinese or Korean screen).
+        """
+        if claim.message is not None:
+            return self.render(claim.message)
+        legacy = {"ja": claim.message_ja, "en": claim.message_en}.get(self.language)
+        return legacy or self.t("Code accepted")
+
     def yen(self, amount: int) -> str:
         return yen_text(amount, self.language)
 
@@ -150,7 +175,7 @@ class Controller(EventDispatcher):
 
         def wrapped() -> tuple[Any, BasketSnapshot]:
             result = job()
-            return result, snapshot(self.runtime, language, self._attendant)
+            return result, snapshot(self.runtime, language, self._attendant, self.translate.render)
 
         def on_done(pair: tuple[Any, BasketSnapshot]) -> None:
             self.apply(pair[1])
@@ -170,6 +195,8 @@ class Controller(EventDispatcher):
         """Show a snapshot (UI thread). Moves between screens when the state demands it."""
         self.snapshot = snap
         self.rows = self._rows_for(snap.lines)
+        self.adjust_rows = self._adjust_rows_for(snap)
+        self.tax_text = self._tax_text_for(snap)
         self.total_text = snap.total_text or self.yen(0)
         self.item_count = snap.item_count
         self.has_reduced = snap.has_reduced
@@ -204,11 +231,39 @@ class Controller(EventDispatcher):
                     "amount": v.amount_text,
                     "reduced": v.reduced,
                     "weighed": v.weighed,
+                    "unit": v.unit_text,
                 }
             kept[v.line_id] = (v, row)
             rows.append(row)
         self._row_cache = kept
         return rows
+
+    def _adjust_rows_for(self, snap: BasketSnapshot) -> list[dict]:
+        """Discount rows (and tax added to tax-exclusive prices): the rows shown add up to
+        the total. An unchanged row keeps its dict (see :meth:`_rows_for`)."""
+        rows = [
+            {"line_id": f"adj:{a.key}", "label": a.label, "amount": a.amount_text}
+            for a in snap.adjustments
+        ]
+        if snap.added_tax:
+            label = self.t("Consumption tax")
+            rows.append({"line_id": "adj:tax", "label": label, "amount": snap.added_tax_text})
+        old = {row["line_id"]: row for row in self.adjust_rows}
+        return [old[r["line_id"]] if old.get(r["line_id"]) == r else r for r in rows]
+
+    def _tax_text_for(self, snap: BasketSnapshot) -> str:
+        """The invoice's per-rate figures; the reduced rate marked ※ like its lines."""
+        lines = []
+        for rate in sorted(snap.rates, key=lambda r: -r.rate_percent):
+            template = (
+                self.t("※ {rate}% items (reduced rate) {gross}, incl. tax {tax}")
+                if rate.reduced
+                else self.t("{rate}% items {gross}, incl. tax {tax}")
+            )
+            lines.append(
+                template.format(rate=rate.rate_percent, gross=rate.gross_text, tax=rate.tax_text)
+            )
+        return "\n".join(lines)
 
     def show_failure(self, exc: BaseException) -> None:
         log.error("runtime call failed: %s", exc)
@@ -263,19 +318,13 @@ class Controller(EventDispatcher):
             semi = getattr(self, "semi", None)
             if semi is not None and semi.claimed(claim):
                 return  # a hand-off basket, or a refused hand-off code
-            text = claim.message_ja if self.language == "ja" else claim.message_en
-            self.say(text or self.t("Code accepted"))
+            loyalty = getattr(self, "loyalty", None)
+            if loyalty is not None and claim.plugin == "loyalty" and claim.payload is not None:
+                loyalty.identified(claim.payload)  # a member card or QR: show the points
+            self.say(self.claim_text(claim), error=claim_is_refusal(claim))
         elif not outcome.accepted:
-            text = (
-                outcome.error_ja
-                if self.language == "ja"
-                else self.t(
-                    "This item is not in our catalogue. Please call staff."
-                    if "catalogue" in outcome.error_en
-                    else "That barcode could not be read. Please try again."
-                )
-            )
-            self.say(text, error=True)
+            error = outcome.error or Message.of("That barcode could not be read. Please try again.")
+            self.say(self.render(error), error=True)
         elif self.screen in ("attract", "lookup", "code"):
             self.screen = "shopping"
 
@@ -313,7 +362,7 @@ class Controller(EventDispatcher):
             return
         quantity = int(row["qty"]) + delta
         if quantity < 1:
-            self.remove_line(line_id)
+            self.ask_remove_line(line_id)
             return
         self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
 
@@ -321,19 +370,91 @@ class Controller(EventDispatcher):
         self.activity()
         self.run(lambda: self.runtime.checkout.void_line(line_id))
 
+    def ask_remove_line(self, line_id: int) -> None:
+        """× on a line (or − from 1): ask first, naming the item."""
+        self.activity()
+        row = next((r for r in self.rows if r["line_id"] == line_id), None)
+        if row is None:
+            return
+        self.ask(
+            self.t("Remove {name} from your basket?").format(name=row["name"]),
+            self.t("Remove"),
+            lambda: self.remove_line(line_id),
+            danger=True,
+        )
+
+    def ask_cancel_sale(self) -> None:
+        """ "Stop shopping": at once on an empty basket; with items, after a question — or,
+        where the store wants staff to approve removals, an offer to call staff."""
+        self.activity()
+        if not self.rows:
+            self.cancel_sale()
+        elif self.runtime.checkout.policy.removal_needs_approval:
+            self.ask(
+                self.t("Staff need to approve cancelling a basket with items. Call staff?"),
+                self.t("Call staff"),
+                self.call_staff,
+            )
+        else:
+            self.ask(
+                self.t("Stop shopping? Every item will be taken off. Please leave them here."),
+                self.t("Stop shopping"),
+                self.cancel_sale,
+                danger=True,
+            )
+
+    def ask(self, text: str, yes: str, action: Callable[[], None], danger: bool = False) -> None:
+        self._confirm_action = action
+        self.confirm = {"text": text, "yes": yes, "no": self.t("No, go back"), "danger": danger}
+
+    def confirm_answer(self, yes: bool) -> None:
+        self.activity()
+        action, self._confirm_action = getattr(self, "_confirm_action", None), None
+        self.confirm = {}
+        if yes and action is not None:
+            action()
+
     def call_staff(self) -> None:
         self.activity()
         self.run(lambda: self.runtime.checkout.request_help("shopper pressed call staff"))
 
+    def withdraw_call(self) -> None:
+        """The shopper takes back their call for staff (the overlay's button)."""
+        self.activity()
+        self.run(self.runtime.checkout.withdraw_help)
+
     def cancel_sale(self) -> None:
-        """Shopper's "cancel" on an empty basket, or staff's void of the whole sale."""
-        self.run(self.runtime.cancel, lambda _r: setattr(self, "screen", "attract"))
+        """Shopper's "stop shopping" (confirmed), or staff's void of the whole sale.
+
+        A basket with items is journalled first (what was on it), so a cancelled sale
+        leaves a trace for loss prevention.
+        """
+        runtime = self.runtime
+
+        def cancel() -> None:
+            lines = runtime.checkout.basket.active_lines
+            if lines:
+                runtime.store.journal_event(
+                    "basket_cancelled",
+                    {
+                        "sale_id": runtime.sale_id,
+                        "items": sum(line.quantity for line in lines),
+                        "total": runtime.checkout.totals.total,
+                    },
+                    runtime.clock(),
+                )
+            runtime.cancel()
+
+        self.run(cancel, lambda _r: setattr(self, "screen", "attract"))
 
     # --- runtime events (any thread) ---------------------------------------------------
 
     def _on_runtime_event(self, event: Any) -> None:
         if isinstance(event, AttendantNeeded):
-            self._attendant.append(AttendantView(event.reason.value, event.detail))
+            self._attendant.append(AttendantView(event.reason.value, event.detail, event.line_id))
+        elif isinstance(event, AttendantCleared):
+            reason = event.reason.value
+            self._attendant[:] = [a for a in self._attendant if a.reason != reason]
         elif isinstance(event, StateChanged) and event.new.value != "needs_attendant":
             self._attendant.clear()
         if threading.current_thread().name != "kiosk-runtime":

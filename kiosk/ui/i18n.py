@@ -1,6 +1,7 @@
 """Four shopper languages from gettext catalogues (``kiosk/locale/<lang>/LC_MESSAGES``).
 
-The ``.po`` files are the source; they are compiled in memory with Babel at start-up, so
+The ``.po`` files are the source; they are compiled in memory with Babel at start-up
+(:mod:`kiosk.messages`, which also translates the domain's and plugins' messages), so
 neither Debian's gettext nor committed ``.mo`` files are needed. A theme's
 ``[strings.<lang>]`` table overrides single messages.
 """
@@ -8,37 +9,25 @@ neither Debian's gettext nor committed ``.mo`` files are needed. A theme's
 from __future__ import annotations
 
 import gettext
-import io
-from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from kiosk import messages
+from kiosk.messages import Message
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "kiosk"
 
 # Shown on the language buttons in their own script, whatever the current language is.
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어"}
-_BABEL_LOCALE = {"ja": "ja", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko"}
 
 
 def po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@cache
 def catalogue(language: str) -> gettext.NullTranslations:
-    """The compiled catalogue for ``language`` (English msgids pass through if none)."""
-    path = po_path(language)
-    if not path.is_file():
-        return gettext.NullTranslations()
-    with path.open("rb") as handle:
-        po = read_po(handle, locale=_BABEL_LOCALE.get(language, "en"), domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, po)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    """The compiled core catalogue for ``language`` (English msgids pass through if none)."""
+    return messages.catalogue(DOMAIN, language)
 
 
 class Translator:
@@ -52,3 +41,7 @@ class Translator:
         if override:
             return override
         return catalogue(language).gettext(msgid)
+
+    def render(self, message: Message, language: str) -> str:
+        """A :class:`~kiosk.messages.Message` from the domain or a plugin, translated."""
+        return messages.render(message, language, self.overrides)

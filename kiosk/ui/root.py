@@ -11,6 +11,7 @@ from kivy.uix.screenmanager import FadeTransition
 from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv class)
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.code_entry import CodeEntryScreen
+from kiosk.ui.screens.confirm import ConfirmOverlay
 from kiosk.ui.screens.enrol import EnrolModel, EnrolScreen
 from kiosk.ui.screens.errors import MessageBanner, ProblemBar, TrainingBanner
 from kiosk.ui.screens.lookup import LookupScreen
@@ -74,6 +75,7 @@ class KioskRoot(FloatLayout):
         self.staff = StaffOverlay(ctl=ctl)
         self.closed = ClosedOverlay(ctl=ctl)
         self.console_message = ConsoleMessageBar(ctl=ctl)
+        self.confirm = ConfirmOverlay(ctl=ctl)
         ctl.semi.bind(mode=self._update_overlays, console_message=self._update_overlays)
         ctl.bind(
             screen=self._show_screen,
@@ -82,6 +84,7 @@ class KioskRoot(FloatLayout):
             still_there=self._update_overlays,
             problems=self._update_overlays,
             message=self._update_overlays,
+            confirm=self._update_overlays,
         )
         self._update_overlays()
 
@@ -98,6 +101,13 @@ class KioskRoot(FloatLayout):
         # just above the screens, under the overlays that lock the kiosk
         self._toggle(self.banner, bool(ctl.message), index=len(self.children) - 1)
         self._toggle(self.still_there, ctl.still_there and ctl.state == "shopping")
+        # a question to the shopper; dropped when staff or the state take over
+        asking = bool(ctl.confirm) and ctl.state == "shopping" and ctl.screen == "shopping"
+        if ctl.confirm and not asking:
+            ctl.confirm = {}
+        if asking:
+            self.confirm.show(ctl.confirm)
+        self._toggle(self.confirm, asking)
         # paused/closed: the current shopper finishes; the attract screen is covered
         self._toggle(self.closed, not ctl.semi.is_open and ctl.screen == "attract")
         # staff at the station approve ages on the station screen itself

@@ -21,6 +21,19 @@ from kiosk.ui.export import export_png
 LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 ITEMS = ("4901234000018", "4901234000018", "4901234000148", "4901234000377", "4901234000285")
 BEER = "4901234000292"
+COUPON = "9990000100"  # the demo offers' printed ¥100 coupon
+# a promotion (2 onigiri for ¥250) and that coupon, so the basket shows discount rows
+DEMO_OFFERS = Path(__file__).resolve().parents[1] / "data" / "demo_offers.toml"
+
+
+def offers_config(directory: Path) -> Path:
+    """The demo configuration plus the demo offers, written into ``directory``."""
+    from kiosk.config import DEFAULT_CONFIG
+
+    path = directory / "kiosk.toml"
+    base = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    path.write_text(base + "\n" + DEMO_OFFERS.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
 
 
 class Shooter:
@@ -68,6 +81,8 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     for code in ITEMS:
         ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
     s.wait(lambda: len(ctl.rows) == len(ITEMS) - 1)
+    ctl.scan(Scan(COUPON, Symbology.UNKNOWN, "screenshots"))
+    s.wait(lambda: len(ctl.adjust_rows) == 2)
     shot("02-shopping")
     ctl.go("lookup")
     s.wait(lambda: ctl.screen == "lookup")
@@ -188,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.config import load_config
 
     args.out.mkdir(parents=True, exist_ok=True)
-    config = load_config(data_dir=tempfile.mkdtemp(prefix="kiosk-shots-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    config = load_config(offers_config(data_dir), data_dir=data_dir)
     app, runtime = open_app(config, settings, args.theme)
     app.ctl.large_text = args.large_text
     prefix = "" if args.theme == "default" else f"{args.theme}-"

@@ -181,11 +181,7 @@ class SemiSelfModel(EventDispatcher):
             text = ERROR_TEXT.get(type(claim.payload))
             if text is None and type(claim.payload) is not HandOffError:
                 text = DEFAULT_ERROR
-            shown = (
-                ctl.t(text)
-                if text
-                else (claim.message_ja if ctl.language == "ja" else claim.message_en)
-            )
+            shown = ctl.t(text) if text else ctl.claim_text(claim)
             ctl.say(shown, error=True)
         else:
             return False

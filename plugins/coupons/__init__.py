@@ -24,13 +24,14 @@ from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
+from kiosk.messages import Localised, scan_claim
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow
 from kiosk.sync.masterdata import entries_by_id, with_published
 from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
 from plugins.coupons.codes import Verifier, is_coupon_qr
-from plugins.coupons.errors import CouponNotApplicable, CouponRejected
+from plugins.coupons.errors import CouponNotApplicable, CouponRejected, coupon_message
 from plugins.coupons.rules import PUBLISHED_ONLY, CouponTerms, HeldCoupon, coupon_offer
 from plugins.coupons.sync import COUPONS_TOPIC, FeedPuller, coupon_uses
 from plugins.promotions.pricing import Offer, coordinator_present, settle
@@ -121,13 +122,9 @@ class Plugin:
                 {"reason": exc.reason, "sale_id": self.runtime.sale_id},
                 self.runtime.clock(),
             )
-            return ScanClaim(NAME, exc.message_ja, exc.message_en, payload=exc)
-        return ScanClaim(
-            NAME,
-            f"クーポン「{held.terms.label_ja}」を受け付けました。",
-            f"Coupon accepted: {held.terms.label_en}.",
-            payload=held,
-        )
+            return scan_claim(NAME, exc.message, payload=exc)
+        label = Localised.of(ja=held.terms.label_ja, en=held.terms.label_en)
+        return scan_claim(NAME, coupon_message("Coupon accepted: {label}.", label=label), held)
 
     def take(self, code: str) -> HeldCoupon:
         """Verify and reserve a scanned coupon; raises a :class:`CouponRejected` subclass."""
@@ -139,8 +136,7 @@ class Plugin:
             bound = payload.get("m")
             if bound and bound != runtime.member_id:
                 raise CouponNotApplicable(
-                    "このクーポンは会員様専用です。先に会員カードを読み取ってください。",
-                    "This coupon belongs to a member: scan that member's card first.",
+                    "This coupon belongs to a member: scan that member's card first."
                 )
             exp = date.fromisoformat(payload["exp"]) if payload.get("exp") else None
             held = HeldCoupon(f"{payload['cid']}:{payload['sn']}", terms, True, exp)
@@ -149,20 +145,12 @@ class Plugin:
             held = HeldCoupon(terms.definition_id, terms, False)
         terms.check_valid(today, held.expires)
         if terms.members_only and runtime.member_id is None:
-            raise CouponNotApplicable(
-                "会員様限定クーポンです。先に会員カードを読み取ってください。",
-                "Members only: scan your member card first, then the coupon.",
-            )
+            raise CouponNotApplicable("Members only: scan your member card first, then the coupon.")
         self._sync_session()
         if any(h.coupon_id == held.coupon_id for h in self.held):
-            raise CouponNotApplicable(
-                "このクーポンは読み取り済みです。", "This coupon is already on this sale."
-            )
+            raise CouponNotApplicable("This coupon is already on this sale.")
         if self.held and (not terms.combinable or not all(h.terms.combinable for h in self.held)):
-            raise CouponNotApplicable(
-                "このクーポンは他のクーポンと併用できません。",
-                "This coupon cannot be combined with another coupon.",
-            )
+            raise CouponNotApplicable("This coupon cannot be combined with another coupon.")
         self.book.reserve(held, runtime.sale_id, runtime.member_id, runtime.clock())
         self.held.append(held)
         runtime.checkout.refresh_adjustments()
@@ -308,9 +296,7 @@ class Plugin:
         if isinstance(inline, dict):
             return CouponTerms.from_mapping(definition_id, inline)  # signed with the code
         if definition_id not in self.definitions:
-            raise CouponNotApplicable(
-                "このクーポンはこの店舗では使えません。", "This coupon is not valid in this store."
-            )
+            raise CouponNotApplicable("This coupon is not valid in this store.")
         return self.definitions[definition_id]
 
     def _sync_session(self) -> None:

@@ -21,10 +21,7 @@ from plugins.coupons import tables as t
 from plugins.coupons.errors import CouponAlreadyUsed, CouponLimitReached
 from plugins.coupons.rules import HeldCoupon
 
-USED_MESSAGE = (
-    "このクーポンはすでに使用済みです。",
-    "This coupon has already been used.",
-)
+USED_MESSAGE = ("This coupon has already been used.",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +75,7 @@ class CouponBook:
                     terms.global_limit
                     and self._count(session, held.coupon_id) + len(remote) >= terms.global_limit
                 ):
-                    raise CouponLimitReached(
-                        "このクーポンは配布枚数に達しました。", "This coupon has run out."
-                    )
+                    raise CouponLimitReached("This coupon has run out.")
                 if (
                     terms.per_member
                     and member_id
@@ -88,8 +83,7 @@ class CouponBook:
                     >= terms.per_member
                 ):
                     raise CouponLimitReached(
-                        "このクーポンはお一人様の利用回数を超えています。",
-                        f"This coupon can be used {terms.per_member} time(s) per member.",
+                        "This coupon can be used {n} time(s) per member.", n=terms.per_member
                     )
                 session.execute(
                     t.uses.insert().values(

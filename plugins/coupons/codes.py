@@ -85,7 +85,6 @@ class Verifier:
             payload = None
         if not isinstance(payload, dict) or "cid" not in payload or "sn" not in payload:
             raise ForgedCoupon(
-                "このクーポンは使えません(偽造または破損)。係員にお尋ねください。",
-                "This coupon is not genuine or is damaged. Please ask a member of staff.",
+                "This coupon is not genuine or is damaged. Please ask a member of staff."
             )
         return payload

@@ -1,17 +1,33 @@
-"""Typed coupon errors: each carries a message for the shopper (ja/en) that says what to do."""
+"""Typed coupon errors: each carries a message for the shopper that says what to do.
+
+The message is a :class:`~kiosk.messages.Message` in this plugin's gettext domain
+(``plugins/coupons/locale``); the screen translates it. ``message_ja``/``message_en`` are
+the same message rendered, for logs and tests.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from kiosk.messages import Message
+
+DOMAIN = "plugins.coupons"
+
+
+def coupon_message(key: str, **params: Any) -> Message:
+    return Message.of(key, DOMAIN, **params)
+
 
 class CouponRejected(ValueError):
-    """A coupon that cannot be used now; ``message_ja``/``message_en`` go on the screen."""
+    """A coupon that cannot be used now; ``message`` goes on the screen."""
 
     reason = "rejected"
 
-    def __init__(self, message_ja: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_ja = message_ja
-        self.message_en = message_en
+    def __init__(self, key: str, **params: Any) -> None:
+        self.message = coupon_message(key, **params)
+        self.message_en = self.message.render("en")
+        self.message_ja = self.message.render("ja")
+        super().__init__(self.message_en)
 
 
 class ForgedCoupon(CouponRejected):

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.basket import AdjustmentKind, Basket
+from kiosk.messages import store_text
 from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon
 from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, Offer
 
@@ -83,14 +84,10 @@ class CouponTerms:
     def check_valid(self, today: date, expires: date | None = None) -> None:
         end = min(d for d in (self.valid_to, expires) if d) if (self.valid_to or expires) else None
         if end is not None and today > end:
-            raise ExpiredCoupon(
-                f"このクーポンは有効期限({end:%Y/%m/%d})が過ぎています。",
-                f"This coupon expired on {end:%Y-%m-%d}.",
-            )
+            raise ExpiredCoupon("This coupon expired on {date}.", date=f"{end:%Y-%m-%d}")
         if self.valid_from is not None and today < self.valid_from:
             raise CouponNotApplicable(
-                f"このクーポンは{self.valid_from:%Y/%m/%d}から使えます。",
-                f"This coupon can be used from {self.valid_from:%Y-%m-%d}.",
+                "This coupon can be used from {date}.", date=f"{self.valid_from:%Y-%m-%d}"
             )
 
 
@@ -135,4 +132,5 @@ def coupon_offer(held: HeldCoupon, basket: Basket) -> Offer | None:
         min_spend=terms.min_spend,
         exclusive=not terms.stackable,
         source="coupons",
+        message=store_text(ja=terms.label_ja, en=terms.label_en),
     )

@@ -15,8 +15,9 @@ from typing import Any
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
+from kiosk.messages import Message, scan_claim
 from plugins.coupons.sync import FeedPuller
-from plugins.loyalty.errors import ForgedMemberCode, UnknownMember
+from plugins.loyalty.errors import ForgedMemberCode, UnknownMember, loyalty_message
 from plugins.loyalty.service import LoyaltyService, MemberView
 from plugins.loyalty.sync import LOYALTY_TOPIC, LoyaltyFeed
 from plugins.loyalty.tender import PointsMethod
@@ -25,6 +26,23 @@ from plugins.promotions.pricing import coordinator_present, settle
 __all__ = ["LoyaltyService", "MemberView", "Plugin", "loyalty_for"]
 
 NAME = "loyalty"
+
+# what the shopper is told (plugins/loyalty/locale translates them)
+FORGED_CODE = loyalty_message(
+    "This member code is not valid here. Please ask staff, or enter your phone number."
+)
+NO_MEMBER = loyalty_message(
+    "There is no member with this code or number. Please check it, or ask staff."
+)
+
+
+def member_status(view: Any) -> Message:
+    """ "Member 山田 様: 120 points" once a member is identified (card, QR or phone)."""
+    if view.display_name:
+        return loyalty_message(
+            "Member {name}: {points} points", name=view.display_name, points=view.points
+        )
+    return loyalty_message("Member: {points} points", points=view.points)
 
 
 def loyalty_for(runtime: Any) -> LoyaltyService:
@@ -66,17 +84,11 @@ class Plugin:
             return None
         try:
             view = service.identify_code(scan.code)
-        except ForgedMemberCode as exc:
-            return ScanClaim(NAME, "この会員コードは使えません。", str(exc), payload=None)
-        except UnknownMember as exc:
-            return ScanClaim(NAME, "会員が見つかりません。係員にお尋ねください。", str(exc))
-        name = f" {view.display_name} 様" if view.display_name else ""
-        return ScanClaim(
-            NAME,
-            f"会員{name} ポイント残高 {view.points}pt",
-            f"Member{' ' + view.display_name if view.display_name else ''}: {view.points} points",
-            payload=view,
-        )
+        except ForgedMemberCode:
+            return scan_claim(NAME, FORGED_CODE, payload=None)
+        except UnknownMember:
+            return scan_claim(NAME, NO_MEMBER)
+        return scan_claim(NAME, member_status(view), payload=view)
 
     def pricing_offers(self, basket: Any, context: Any) -> list[Any]:
         return self.service.offers(basket, context.member_id) if self.service else []

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from kiosk.messages import Message
+
+DOMAIN = "plugins.loyalty"  # gettext domain of the shopper messages: plugins/loyalty/locale
+
+
+def loyalty_message(key: str, **params: Any) -> Message:
+    """A shopper message of this plugin (translated by the screen, kiosk.messages)."""
+    return Message.of(key, DOMAIN, **params)
+
 
 class LoyaltyError(RuntimeError):
     """Base class for loyalty errors."""

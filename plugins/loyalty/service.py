@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from kiosk.domain.basket import AdjustmentKind, Basket
 from kiosk.domain.events import CheckoutState
+from kiosk.messages import product_name
 from kiosk.staff import StaffAccount
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow
@@ -28,6 +29,7 @@ from plugins.loyalty.errors import (
     NoMemberIdentified,
     NotEnoughPoints,
     UnknownMember,
+    loyalty_message,
 )
 from plugins.loyalty.ledger import PointsLedger
 from plugins.loyalty.members import Enrolment, Member, MemberDirectory
@@ -172,6 +174,9 @@ class LoyaltyService:
                         kind=AdjustmentKind.MEMBER_PRICE,
                         label_ja=f"会員価格 {line.product.name_ja}",
                         label_en=f"Member price {line.product.name_en}",
+                        message=loyalty_message(
+                            "Member price {name}", name=product_name(line.product)
+                        ),
                         stage=STAGE_PRICE,
                         amount_off=(line.unit_price - price) * line.quantity,
                         line_ids=(line.line_id,),
@@ -185,6 +190,9 @@ class LoyaltyService:
                     kind=AdjustmentKind.DISCOUNT,
                     label_ja=f"ポイント値引 {self.points_discount}pt",
                     label_en=f"Points discount {self.points_discount} pt",
+                    message=loyalty_message(
+                        "Points discount {points} pt", points=self.points_discount
+                    ),
                     stage=STAGE_POINTS,
                     amount_off=self.points_discount,
                     source="loyalty",

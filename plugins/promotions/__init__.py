@@ -22,6 +22,7 @@ from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
+from kiosk.messages import Amount, Message, product_name, scan_claim
 from kiosk.sync.masterdata import with_published
 from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.markdown import Markdown, parse_markdown
@@ -31,6 +32,13 @@ from plugins.promotions.rules import PromotionRule
 __all__ = ["Plugin", "PromotionRule"]
 
 NAME = "promotions"
+DOMAIN = "plugins.promotions"  # gettext domain: plugins/promotions/locale
+
+
+def promo_message(key: str, **params: Any) -> Message:
+    return Message.of(key, DOMAIN, **params)
+
+
 SAVING_KINDS = (AdjustmentKind.PROMOTION, AdjustmentKind.MARKDOWN, AdjustmentKind.MEMBER_PRICE)
 
 log = logging.getLogger(__name__)
@@ -85,26 +93,28 @@ class Plugin:
         try:
             product = self._product(checkout, label.item_code)
         except UnknownProduct:
-            return ScanClaim(
+            return scan_claim(
                 NAME,
-                "この値引きシールの商品は登録されていません。係員をお呼びください。",
-                "The item on this markdown label is not in our catalogue. Please call staff.",
+                promo_message(
+                    "The item on this markdown label is not in our catalogue. Please call staff."
+                ),
             )
         if product.weighed:
-            return ScanClaim(
+            return scan_claim(
                 NAME,
-                "量り売りの商品には値引きシールを使えません。係員をお呼びください。",
-                "Markdown labels do not apply to items sold by weight. Please call staff.",
+                promo_message(
+                    "Markdown labels do not apply to items sold by weight. Please call staff."
+                ),
             )
         line = checkout.add_plu(product.plu)
         self.markdowns.append(Markdown(line.line_id, label.reduced_price))
         checkout.refresh_adjustments()
-        return ScanClaim(
-            NAME,
-            f"見切り品 {product.name_ja} {format_yen(label.reduced_price, 'ja')}",
-            f"Reduced: {product.name_en} {format_yen(label.reduced_price, 'en')}",
-            payload=line.line_id,
+        message = promo_message(
+            "Reduced: {name} {price}",
+            name=product_name(product),
+            price=Amount(label.reduced_price),
         )
+        return scan_claim(NAME, message, payload=line.line_id)
 
     @staticmethod
     def _product(checkout: Any, item_code: str) -> Any:
@@ -132,6 +142,7 @@ class Plugin:
                         kind=AdjustmentKind.MARKDOWN,
                         label_ja=f"見切り {line.product.name_ja}",
                         label_en=f"Reduced {line.product.name_en}",
+                        message=promo_message("Reduced {name}", name=product_name(line.product)),
                         stage=STAGE_PRICE,
                         amount_off=off,
                         line_ids=(line.line_id,),

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kiosk.domain.basket import AdjustmentKind, BasketLine
+from kiosk.messages import Localised, Message
 from plugins.promotions.pricing import STAGE_PROMOTION, Offer
 from plugins.promotions.rules import PromotionRule
 
@@ -155,6 +156,12 @@ def deal_offers(deals: Sequence[Deal]) -> list[Offer]:
                 kind=AdjustmentKind.PROMOTION,
                 label_ja=f"{rule.label_ja} {len(deal.units)}点",
                 label_en=f"{rule.label_en} x{len(deal.units)}",
+                message=Message.of(
+                    "{label} x{n}",
+                    "plugins.promotions",
+                    label=Localised.of(ja=rule.label_ja, en=rule.label_en),
+                    n=len(deal.units),
+                ),
                 stage=STAGE_PROMOTION,
                 amount_off=deal.saving,
                 line_ids=deal.line_ids,

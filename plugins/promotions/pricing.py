@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.domain.basket import Adjustment, AdjustmentKind, BasketLine
 from kiosk.domain.tax import allocate
@@ -43,6 +44,7 @@ class Offer:
     min_spend: int = 0
     exclusive: bool = False
     source: str = ""
+    message: Any = None  # kiosk.messages.Message: the adjustment's label on the screen
 
     def wanted(self, held: int) -> int:
         if self.percent_off:
@@ -85,6 +87,7 @@ def settle(lines: Sequence[BasketLine], offers: Iterable[Offer]) -> list[Adjustm
                 label_en=offer.label_en,
                 line_ids=() if basket_level else tuple(targets),
                 source=offer.source,
+                message=offer.message,
             )
         )
     return out

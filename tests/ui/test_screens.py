@@ -108,6 +108,8 @@ def test_removal_needs_staff_approval(kiosk_factory, tmp_path) -> None:
     kiosk.settle()
     row = next(w for w in kiosk.screen("shopping").ids.basket.walk() if hasattr(w, "line_id"))
     kiosk.tap_text(row, "×")
+    kiosk.wait(lambda: kiosk.root.confirm.parent is not None, what="the question")
+    kiosk.tap(kiosk.root.confirm.ids.yes)  # "remove": the store wants staff to approve it
     kiosk.wait(lambda: kiosk.ctl.state == "needs_attendant", what="approval lock")
     kiosk.settle()
     overlay = kiosk.root.staff

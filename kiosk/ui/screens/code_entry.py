@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.ui.screens.enrol import looks_like_phone
 from kiosk.ui.widgets import KioskScreen
 
 
@@ -12,8 +13,13 @@ class CodeEntryScreen(KioskScreen):
         self.ids.pad.value = ""
 
     def submit(self) -> None:
+        """A phone number looks the member up; other digits go as a scan (card, coupon)."""
         code = self.ids.pad.value
-        if code:
-            self.ids.pad.value = ""
+        if not code:
+            return
+        self.ids.pad.value = ""
+        if looks_like_phone(code) and self.ctl.loyalty.available:
+            self.ctl.loyalty.identify_phone(code)
+        else:
             self.ctl.scan_code(code, "keypad")
-            self.ctl.go("shopping")
+        self.ctl.go("shopping")

@@ -40,17 +40,61 @@ def loyalty_service(runtime: Any) -> Any:
         return None
 
 
+def looks_like_phone(code: str) -> bool:
+    """A Japanese phone number typed on the member keypad (0…, 10 or 11 digits)."""
+    return code.isdigit() and code.startswith("0") and len(code) in (10, 11)
+
+
 class EnrolModel(EventDispatcher):
-    """``ctl.loyalty``: whether enrolment is offered (the member screen's button)."""
+    """``ctl.loyalty``: whether enrolment is offered (the member screen's button), and the
+    member identified for this sale (card, QR, phone or a new enrolment) with the points."""
 
     available = BooleanProperty(False)
     show_name = BooleanProperty(False)
+    member_text = StringProperty("")  # "会員 山田 様　ポイント残高 120pt" on the shopping screen
 
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.ctl = ctl
         self.service = loyalty_service(ctl.runtime)
         self.available = self.service is not None
         self.show_name = bool(getattr(self.service, "show_name", False))
+        self.member: Any = None  # the plugin's MemberView
+        ctl.fbind("language", self._show_member)
+        ctl.fbind("state", self._state_changed)
+
+    def identified(self, view: Any) -> None:
+        """A member is identified for this sale: show who and the points balance."""
+        self.member = view
+        self._show_member()
+
+    def identify_phone(self, phone: str) -> None:
+        """The member keypad's phone number (the plugin looks up its keyed hash)."""
+        service = self.service
+
+        def found(view: Any) -> None:
+            self.identified(view)
+            self.ctl.say(self.member_text)
+
+        def not_found(exc: BaseException) -> None:
+            from plugins.loyalty import NO_MEMBER
+
+            log.info("no member for a typed phone number: %s", type(exc).__name__)
+            self.ctl.say(self.ctl.render(NO_MEMBER), error=True)
+
+        self.ctl.run(lambda: service.identify_by_phone(phone), found, not_found)
+
+    def _show_member(self, *_args: Any) -> None:
+        if self.member is None:
+            self.member_text = ""
+            return
+        from plugins.loyalty import member_status
+
+        self.member_text = self.ctl.render(member_status(self.member))
+
+    def _state_changed(self, _ctl: Any, state: str) -> None:
+        if state == "idle" and self.member is not None:  # the sale ended: the next shopper
+            self.identified(None)
 
 
 class EnrolScreen(KioskScreen):
@@ -134,6 +178,7 @@ class EnrolScreen(KioskScreen):
         self.busy, self.offer = False, None
         self.member_id = view.member_id
         self.points = view.points
+        self.ctl.loyalty.identified(view)  # the new member is this sale's member
         self.ids.qr.texture = qr_texture(enrolment.qr_payload)
         self.step = "done"
 

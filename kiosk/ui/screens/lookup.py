@@ -31,7 +31,27 @@ class LookupScreen(KioskScreen):
     results = ListProperty()
     lang = StringProperty("")
 
-    def on_enter(self, *_args: Any) -> None:
+    def on_kv_post(self, *_args: Any) -> None:
+        # strong references (``__self__``: ``ids`` holds weak proxies, and a block taken
+        # off the tree would be collected)
+        self._blocks = {
+            "departments": self.ids.departments.__self__,
+            "search": self.ids.search_box.__self__,
+        }
+        self.on_mode(self, self.mode)
+
+    def on_mode(self, _screen: Any, mode: str) -> None:
+        """Put only the current block in the body: the other is not laid out or drawn."""
+        blocks = getattr(self, "_blocks", None)
+        if blocks is None:
+            return  # kv not applied yet; on_kv_post does it
+        body = self.ids.body
+        if body.children != [blocks[mode]]:
+            body.clear_widgets()
+            body.add_widget(blocks[mode])
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        # every visit (every shopper) starts on the department tiles, before the first frame
         self.mode, self.department, self.query = "departments", "", ""
         self.ids.pad.value = ""
         self.refresh_departments()

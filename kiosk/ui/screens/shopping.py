@@ -32,6 +32,16 @@ class BasketRow(BoxLayout):
     amount = StringProperty("")
     reduced = BooleanProperty(False)
     weighed = BooleanProperty(False)
+    unit = StringProperty("")  # "@￥150 × 2" under the name when the quantity is not 1
+
+
+class AdjustmentRow(BoxLayout):
+    """A discount under the lines (coupon, promotion, member price): label and −￥100."""
+
+    ctl = ObjectProperty(None)
+    line_id = ObjectProperty(None)  # "adj:<key>": the adapter keeps a row per discount
+    label = StringProperty("")
+    amount = StringProperty("")
 
 
 class LineAdapter(RecycleDataAdapter):
@@ -122,6 +132,7 @@ class ShoppingScreen(KioskScreen):
         self._shown_rows: list[dict] = []  # ctl.rows as the RecycleView has them now
         self._view_rows: dict[int, tuple[dict, dict]] = {}  # id(row) → (row, view row)
         self.ctl.fbind("rows", self._rows_changed)
+        self.ctl.fbind("adjust_rows", self._rows_changed)
         self.sync_rows()
         Clock.schedule_once(self.make_rows_ahead)
 
@@ -153,6 +164,8 @@ class ShoppingScreen(KioskScreen):
         if cached is not None and cached[0] is row:
             return cached[1]
         view_row = dict(row, ctl=self.ctl)
+        if "label" in row:  # a discount row
+            view_row["viewclass"] = "AdjustmentRow"
         self._view_rows[id(row)] = (row, view_row)
         return view_row
 
@@ -162,7 +175,7 @@ class ShoppingScreen(KioskScreen):
         The controller hands out the same row dict for a line that did not change, so
         identity tells which rows are new or changed.
         """
-        rows = list(self.ctl.rows)
+        rows = [*self.ctl.rows, *self.ctl.adjust_rows]  # discounts after the lines
         old = self._shown_rows
         data = self.ids.basket.data
         if rows == old and len(data) == len(rows):

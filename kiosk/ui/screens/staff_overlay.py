@@ -24,7 +24,17 @@ class StaffOverlay(PinEntry, FloatLayout):
         return "\n".join(labels) or self.ctl.t("Staff are on their way")
 
     def detail_text(self, attendant: list[dict]) -> str:
-        return " · ".join(f"{a['reason']}: {a['detail']}" for a in attendant if a["detail"])
+        """The items concerned (age check, removal), named in the shopper's language."""
+        return " · ".join(dict.fromkeys(a["detail"] for a in attendant if a["detail"]))
+
+    @staticmethod
+    def only_a_call(attendant: list[dict], mode: str) -> bool:
+        """Nothing but the shopper's own call for staff: they may take it back."""
+        return (
+            mode != "exit"
+            and bool(attendant)
+            and all(a["reason"] == "help_requested" for a in attendant)
+        )
 
     def submit(self, staff_id: str, pin: str) -> None:
         self.ctl.flows.unlock(staff_id, pin)
