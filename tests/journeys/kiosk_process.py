@@ -10,6 +10,7 @@ app's objects; if a button cannot be reached by a click, the journey cannot pres
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -57,10 +58,7 @@ class Screen:
     def find(self, text: str | re.Pattern[str], cls: str | None = None) -> list[Widget]:
         def hit(w: Widget) -> bool:
             plain = " ".join(w.text.split())
-            if isinstance(text, re.Pattern):
-                ok = bool(text.search(plain))
-            else:
-                ok = plain == text
+            ok = bool(text.search(plain)) if isinstance(text, re.Pattern) else plain == text
             return ok and (cls is None or w.cls == cls)
 
         return [w for w in self.widgets if hit(w)]
@@ -247,10 +245,8 @@ class KioskProcess:
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._conn.close()
-            except OSError:
-                pass
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
