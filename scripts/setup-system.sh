@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   python3-venv python3-pip            # the project's virtualenv
   xvfb xauth x11-utils                # a virtual screen for the Kivy shell and its tests
+  xdotool                             # journey tests press the kiosk through X, as a person would
   mesa-utils                          # glxinfo -B: which GL renderer the shell and its benchmark get
   libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1  # Kivy's OpenGL and touch input
   fonts-noto-cjk                      # Japanese, Chinese and Korean glyphs on screen and receipts

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from kiosk.config import KioskConfig
+from kiosk.ui.introspect import IntrospectionServer, server_from_environment
 from kiosk.ui.lockdown import configure_kivy
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.theme import Theme, load_theme, register_fonts
@@ -64,6 +65,7 @@ def make_app_class() -> type:
             self.ctl: Controller | None = None
             self.handler: SafeScreenHandler | None = None
             self._closed = False
+            self.introspection: IntrospectionServer | None = None
 
         def get_application_config(self, defaultpath: str = "") -> None:  # type: ignore[override]
             return None  # settings live in kiosk.toml, not in a Kivy .ini beside the code
@@ -88,6 +90,7 @@ def make_app_class() -> type:
 
         def on_start(self) -> None:
             self.sources.start()
+            self.introspection = server_from_environment(self)  # journey tests only
             self.ctl.poll_problems()
             # A full collection walks every tracked object — Kivy, the widget tree, the
             # catalogue: ~200 ms, on whichever scan's frame it lands (15 ms with these
@@ -110,6 +113,8 @@ def make_app_class() -> type:
             if self._closed:
                 return
             self._closed = True
+            if self.introspection is not None:
+                self.introspection.stop()
             self.sources.stop()
             self.wedge.close()
             self._problems.cancel()

@@ -1,0 +1,60 @@
+"""One kiosk process for the whole module: shoppers come one after another, as in a shop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.journeys.kiosk_process import KioskProcess, demo_config
+
+
+class OneKiosk:
+    """The module's kiosk process; started again only after a failed shopper.
+
+    A journey that fails leaves the screen wherever it stopped; the next shopper would then
+    fail for a reason that is not theirs. Passing journeys all run on one process.
+    """
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.process: KioskProcess | None = None
+        self.starts = 0
+
+    def get(self) -> KioskProcess:
+        if self.process is None:
+            workdir: Path = self.factory.mktemp("kiosk")
+            self.process = KioskProcess(workdir, demo_config(workdir / "var"))
+            self.starts += 1
+        return self.process
+
+    def discard(self) -> None:
+        if self.process is not None:
+            print("--- kiosk log ---\n" + self.process.log_tail(60))
+            self.process.close()
+            self.process = None
+
+
+@pytest.fixture(scope="module")
+def one_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OneKiosk]:
+    holder = OneKiosk(tmp_path_factory)
+    yield holder
+    if holder.process is not None:
+        holder.process.close()
+
+
+@pytest.fixture
+def kiosk(one_kiosk: OneKiosk, request: pytest.FixtureRequest) -> Iterator[KioskProcess]:
+    yield one_kiosk.get()
+    report = getattr(request.node, "rep_call", None)
+    if report is None or report.failed:
+        one_kiosk.discard()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report

@@ -1,0 +1,270 @@
+"""A kiosk process driven from outside, as a person drives it.
+
+``KioskProcess`` starts its own Xvfb screen, then the kiosk with the README's command
+(``kiosk --config FILE demo``) on that screen, and presses it through X with ``xdotool``:
+pointer clicks on a widget's centre, a keyboard-wedge scan typed as a fast key burst. What
+the screen shows comes from the app's read-only introspection socket
+(:mod:`kiosk.ui.introspect`): visible texts and where they are. Nothing calls into the
+app's objects; if a button cannot be reached by a click, the journey cannot press it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCREEN = "1280x800x24"
+
+
+@dataclass(frozen=True)
+class Widget:
+    cls: str
+    text: str
+    box: tuple[int, int, int, int]
+    disabled: bool
+
+    @property
+    def centre(self) -> tuple[int, int]:
+        x, y, w, h = self.box
+        return x + w // 2, y + h // 2
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    language: str
+    idle: bool
+    widgets: tuple[Widget, ...]
+
+    def texts(self) -> list[str]:
+        return [w.text for w in self.widgets]
+
+    def joined(self) -> str:
+        """Every visible text on one line, for searching what a shopper reads."""
+        return " | ".join(" ".join(t.split()) for t in self.texts())
+
+    def find(self, text: str | re.Pattern[str], cls: str | None = None) -> list[Widget]:
+        def hit(w: Widget) -> bool:
+            plain = " ".join(w.text.split())
+            ok = bool(text.search(plain)) if isinstance(text, re.Pattern) else plain == text
+            return ok and (cls is None or w.cls == cls)
+
+        return [w for w in self.widgets if hit(w)]
+
+
+class KioskGone(AssertionError):
+    pass
+
+
+class Busy(Exception):
+    """The UI thread is busy (starting, or a long frame): ask again."""
+
+
+def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", SCREEN, "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        proc.kill()
+        raise RuntimeError("Xvfb did not start (is the xvfb package installed?)")
+    return proc, f":{number}"
+
+
+def demo_config(data_dir: Path, extra: str = "") -> str:
+    """The built-in demo store's kiosk.toml with its data in ``data_dir``."""
+    from importlib.resources import files
+
+    text = (files("kiosk") / "default_config.toml").read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^data_dir = "[^"]*"', f'data_dir = "{data_dir}"', text)
+    return text + "\n" + extra
+
+
+class KioskProcess:
+    def __init__(self, workdir: Path, config_text: str, args: tuple[str, ...] = ("demo",)):
+        for tool in ("Xvfb", "xdotool"):
+            if shutil.which(tool) is None:
+                raise RuntimeError(f"{tool} is missing: scripts/setup-system.sh installs it")
+        self.workdir = workdir
+        self.socket_path = workdir / "ui.sock"
+        self.config_path = workdir / "kiosk.toml"
+        self.config_path.write_text(config_text, encoding="utf-8")
+        self.log_path = workdir / "kiosk.log"
+        self.xvfb, self.display = _start_xvfb()
+        self.env = {
+            **os.environ,
+            "DISPLAY": self.display,
+            "KIOSK_UI_INTROSPECT": str(self.socket_path),
+        }
+        kiosk = Path(sys.executable).with_name("kiosk")
+        command = [str(kiosk), "--config", str(self.config_path), *args]
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            command, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir
+        )
+        self.window = ""
+        self._conn: Any = None
+        self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
+        self.window = self._find_window()
+
+    # --- reading the screen ------------------------------------------------------------
+
+    def _ask(self, op: str) -> dict[str, Any]:
+        if self.proc.poll() is not None:
+            raise KioskGone(f"the kiosk exited with {self.proc.returncode}:\n{self.log_tail()}")
+        if self._conn is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(10)
+            sock.connect(str(self.socket_path))
+            self._conn = sock.makefile("rwb")
+        self._conn.write(json.dumps({"op": op}).encode() + b"\n")
+        self._conn.flush()
+        answer = json.loads(self._conn.readline())
+        if answer.get("error") == "the UI thread did not answer in time":
+            raise Busy(answer["error"])
+        if "error" in answer:
+            raise AssertionError(f"introspection: {answer['error']}")
+        return answer
+
+    def screen(self) -> Screen:
+        raw = self._ask("tree")
+        widgets = tuple(
+            Widget(w["cls"], w["text"], tuple(w["box"]), w["disabled"]) for w in raw["widgets"]
+        )
+        return Screen(raw["screen"], raw["language"], raw["idle"], widgets)
+
+    def wait(
+        self, condition: Callable[[Screen], Any], timeout: float = 10.0, what: str = ""
+    ) -> Screen:
+        """Poll until ``condition`` holds on a settled screen.
+
+        Settled: the runtime worker idle, no transition running, and two reads in a row
+        show the same widgets in the same places (Kivy lays out over a frame or two; a tap
+        on a half-laid-out screen would land where a person never presses).
+        """
+        deadline = time.monotonic() + timeout
+        last: Screen | None = None
+        while time.monotonic() < deadline:
+            try:
+                current = self.screen()
+            except (FileNotFoundError, ConnectionRefusedError, Busy):
+                if self.proc.poll() is not None:
+                    raise KioskGone(f"the kiosk exited:\n{self.log_tail()}") from None
+                time.sleep(0.2)
+                continue
+            stable = last is not None and current.widgets == last.widgets
+            last = current
+            if current.idle and stable and condition(current):
+                return current
+            time.sleep(0.05)
+        shown = last.joined() if last else "(no answer from the app)"
+        raise AssertionError(
+            f"timed out waiting for {what or condition}; "
+            f"screen {last.name if last else '?'} shows: {shown}"
+        )
+
+    def wait_screen(self, name: str, timeout: float = 10.0) -> Screen:
+        return self.wait(lambda s: s.name == name, timeout, f"screen {name}")
+
+    def wait_text(self, pattern: str | re.Pattern[str], timeout: float = 10.0) -> Screen:
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        return self.wait(lambda s: rx.search(s.joined()), timeout, f"text {rx.pattern!r}")
+
+    # --- acting as a person ---------------------------------------------------------------
+
+    def _xdotool(self, *args: str) -> str:
+        out = subprocess.run(
+            ["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20, check=True
+        )
+        return out.stdout
+
+    def _find_window(self) -> str:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                ids = self._xdotool("search", "--onlyvisible", "--pid", str(self.proc.pid)).split()
+            except subprocess.CalledProcessError:
+                ids = []
+            if ids:
+                return ids[-1]
+            time.sleep(0.2)
+        raise AssertionError("the kiosk's window did not appear")
+
+    def click_at(self, x: int, y: int) -> None:
+        self._xdotool(
+            "mousemove", "--window", self.window, str(x), str(y), "sleep", "0.05", "click", "1"
+        )
+
+    def tap(
+        self, text: str | re.Pattern[str], cls: str | None = None, timeout: float = 10.0
+    ) -> None:
+        """Tap the visible, enabled widget showing ``text`` (exactly, or matching a pattern).
+
+        A widget under another one is not reachable by a finger: the topmost match is taken,
+        and the click lands where a person would press.
+        """
+
+        def ready(s: Screen) -> Widget | None:
+            hits = [w for w in s.find(text, cls) if not w.disabled]
+            return hits[-1] if hits else None
+
+        screen = self.wait(ready, timeout, f"an enabled {text!r} to tap")
+        widget = ready(screen)
+        assert widget is not None
+        self.click_at(*widget.centre)
+
+    def scan(self, code: str) -> None:
+        """A keyboard-wedge scanner: the code typed as a burst ending in Enter."""
+        self._xdotool("windowfocus", "--sync", self.window)
+        self._xdotool("type", "--window", self.window, "--delay", "4", code + "\r")
+
+    # --- the end ------------------------------------------------------------------------
+
+    def log_tail(self, lines: int = 40) -> str:
+        self._log.flush()
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.close()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(30)
+        self.xvfb.terminate()
+        try:
+            self.xvfb.wait(5)
+        except subprocess.TimeoutExpired:
+            self.xvfb.kill()
+        self._log.close()
+
+
+def started(workdir: Path, config_text: str) -> Iterator[KioskProcess]:
+    kiosk = KioskProcess(workdir, config_text)
+    try:
+        yield kiosk
+    finally:
+        kiosk.close()

@@ -1,0 +1,177 @@
+"""Shoppers one after another on one running kiosk, driven through X as a person would.
+
+The kiosk is started with the README's command (``kiosk --config FILE demo``) on its own
+Xvfb screen; every tap is a pointer click at a button's centre, every scan a keyboard-wedge
+burst. After each step the test reads what the screen shows and checks the figures a
+shopper relies on are this sale's own. The order of the tests is the order of shoppers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.journeys.kiosk_process import KioskProcess, Screen
+
+pytestmark = [pytest.mark.ui, pytest.mark.journey]
+
+RICE_BALL = "4901234000018"  # おにぎり 鮭 ¥150, 8 %
+RICE_5KG = "4901234000193"  # 米 5kg ¥2,480, 8 %
+BEER = "4901234000292"  # ビール 350ml ¥228, 10 %, age-restricted
+MILK = "4901234000063"  # 牛乳 1000ml ¥248, 8 %
+ORANGE_JUICE = "4901234000170"  # オレンジジュース 1L ¥228, 8 %
+GREEN_TEA = "4901234000148"  # 緑茶 500ml ¥138, 8 %
+
+
+def yen(amount: int) -> str:
+    return f"￥{amount:,}"
+
+
+def value_after(screen: Screen, label: str | re.Pattern[str]) -> str:
+    """The text shown right after ``label`` (a summary row: label, then its figure)."""
+    texts = [" ".join(t.split()) for t in screen.texts()]
+    rx = label if isinstance(label, re.Pattern) else re.compile(f"^{re.escape(label)}$")
+    for i, text in enumerate(texts[:-1]):
+        if rx.search(text):
+            return texts[i + 1]
+    raise AssertionError(f"no {label!r} on screen {screen.name}: {screen.joined()}")
+
+
+def back_to_attract(kiosk: KioskProcess) -> None:
+    """Leave the receipt choice without paper and wait for the next shopper's screen."""
+    kiosk.tap("レシート不要") if kiosk.screen().language == "ja" else kiosk.tap("No receipt")
+    kiosk.wait_screen("attract", timeout=30)
+
+
+def test_first_shopper_pays_cash_and_sees_the_sale_on_the_receipt_screen(kiosk: KioskProcess):
+    kiosk.scan(RICE_BALL)
+    kiosk.wait_screen("shopping")
+    kiosk.scan(RICE_5KG)
+    screen = kiosk.wait_text("2点")
+    assert value_after(screen, "合計") == yen(2630)
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("現金$"))
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert value_after(done, "合計") == yen(2630)
+    back_to_attract(kiosk)
+
+
+def test_a_language_change_mid_sale_shows_this_sales_total(kiosk: KioskProcess):
+    kiosk.tap("タッチしてはじめる")
+    kiosk.wait_screen("shopping")
+    kiosk.scan(ORANGE_JUICE)
+    kiosk.scan(MILK)
+    kiosk.wait_text("2点")
+    kiosk.tap("English")
+    screen = kiosk.wait_text(r"\bTotal\b")
+    assert value_after(screen, "Total") == yen(476)
+    kiosk.tap(re.compile("^Pay"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("Cash$"))
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert value_after(done, "Total") == yen(476)
+    back_to_attract(kiosk)
+
+
+def test_look_up_works_for_one_shopper_after_another(kiosk: KioskProcess):
+    for shopper in range(2):
+        if kiosk.screen().name == "attract":
+            kiosk.tap(re.compile("^(タッチしてはじめる|Touch to start)$"))
+        kiosk.wait_screen("shopping")
+        if kiosk.screen().language != "ja":
+            kiosk.tap("日本語")
+        kiosk.tap("商品をさがす")
+        lookup = kiosk.wait_screen("lookup")
+        departments = [w for w in lookup.widgets if w.text in {"惣菜", "食品・飲料", "青果"}]
+        assert len(departments) == 3, f"shopper {shopper}: {lookup.joined()}"
+        assert all(not w.disabled for w in departments)
+        header = next(w for w in lookup.widgets if w.text == "商品をさがす")
+        assert all(w.box[1] >= header.box[1] + header.box[3] for w in departments), (
+            f"shopper {shopper}: department tiles drawn over the header"
+        )
+        kiosk.tap("食品・飲料")
+        products = kiosk.wait_text("商品にタッチすると追加されます")
+        assert products.find("あ"), "the kana pad is shown"
+        kiosk.tap(re.compile("^牛乳 1000ml"))
+        kiosk.tap("お買い物に戻る")
+        shopping = kiosk.wait_text("1点")
+        assert value_after(shopping, "合計") == yen(248)
+        kiosk.tap(re.compile("^お会計"))
+        kiosk.wait_screen("methods")
+        kiosk.tap(re.compile("現金$"))
+        kiosk.wait_screen("receipt", timeout=30)
+        back_to_attract(kiosk)
+
+
+ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+# What may stay Latin on a Chinese or Korean screen: the language bar's own name for English,
+# and abbreviations shoppers read as they are.
+LATIN_ALLOWED = {"English", "QR", "IC"}
+
+
+def english_on(screen: Screen) -> list[str]:
+    return sorted(
+        {w for t in screen.texts() for w in ENGLISH_WORD.findall(t) if w not in LATIN_ALLOWED}
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "total", "pay", "cash"),
+    [
+        ("English", "Touch to start", "Total", "^Pay", "Cash$"),
+        ("简体中文", None, "合计", "^结账|^付款|^支付", "现金$"),
+        ("한국어", None, "합계", "^결제|^계산", "현금$"),
+    ],
+)
+def test_shoppers_in_other_languages_read_their_own_language(
+    kiosk: KioskProcess, language: str, start: str | None, total: str, pay: str, cash: str
+):
+    kiosk.tap(language)
+    attract = kiosk.wait(lambda s: s.language != "ja" or language == "日本語")
+    if start:
+        kiosk.tap(start)
+    else:
+        kiosk.scan(RICE_BALL)
+    kiosk.wait_screen("shopping")
+    if start:
+        kiosk.scan(RICE_BALL)
+    kiosk.scan(GREEN_TEA)
+    shopping = kiosk.wait(lambda s: yen(288) in s.joined(), what="the total of two items")
+    assert value_after(shopping, total) == yen(288)
+    if language != "English":
+        assert english_on(attract) == [] and english_on(shopping) == []
+    kiosk.tap(re.compile(pay))
+    methods = kiosk.wait_screen("methods")
+    kiosk.tap(re.compile(cash))
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert value_after(done, total) == yen(288)
+    if language != "English":
+        assert english_on(methods) == [] and english_on(done) == []
+    receipt_choice = {"English": "No receipt", "简体中文": "不需要收据", "한국어": "영수증 불필요"}
+    kiosk.tap(re.compile(receipt_choice[language][:3]))
+    kiosk.wait_screen("attract", timeout=30)
+
+
+def test_age_check_is_approved_by_staff_in_the_shoppers_language(kiosk: KioskProcess):
+    kiosk.tap("日本語")
+    kiosk.scan(BEER)
+    overlay = kiosk.wait_text("係員ID")
+    assert "age_check" not in overlay.joined()
+    assert english_on(overlay) == []
+    assert len(overlay.find("←")) == 1, "one back-space key on the staff pad"
+    for key in "S001":
+        kiosk.tap(key)
+    kiosk.tap("OK")
+    for key in "1234":
+        kiosk.tap(key)
+    kiosk.tap("OK")
+    shopping = kiosk.wait(lambda s: "係員ID" not in s.joined(), what="the overlay to close")
+    assert value_after(shopping, "合計") == yen(228)
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("現金$"))
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert value_after(done, "合計") == yen(228)
+    back_to_attract(kiosk)
