@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     verify = journal.add_parser("verify", help="check the hash chain of the journal")
     verify.set_defaults(handler=_journal_verify)
 
+    store_cmd = sub.add_parser("store", help="local store commands").add_subparsers(required=True)
+    confirm = store_cmd.add_parser(
+        "confirm-new", help="confirm a replaced/emptied/restored database so the kiosk sells again"
+    )
+    confirm.add_argument("--reason", required=True, help="why the database was replaced (kept)")
+    confirm.set_defaults(handler=_store_confirm_new)
+
     taxfree = sub.add_parser("tax-free", help="tax-free (免税) commands").add_subparsers(
         required=True
     )
@@ -151,7 +158,46 @@ def _journal_verify(config: KioskConfig, args: argparse.Namespace) -> int:
     anchored, lines = verify_anchors(store, config.backoffice_url, config.backoffice_token)
     for line in lines:
         print(line, file=sys.stdout if anchored else sys.stderr)
-    return 0 if check.ok and anchored else 1
+    same, lines = _identity_lines(store, config)
+    for line in lines:
+        print(line, file=sys.stdout if same else sys.stderr)
+    return 0 if check.ok and anchored and same else 1
+
+
+def _identity_lines(store, config: KioskConfig) -> tuple[bool, list[str]]:
+    """Is the database the one this kiosk made (not emptied, replaced or an older copy)?"""
+    from kiosk.sync.identity import verify_identity
+
+    result, lines = verify_identity(store, config.backoffice_url, config.backoffice_token)
+    return result.ok, lines
+
+
+def _store_confirm_new(config: KioskConfig, args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from kiosk.app import open_store
+    from kiosk.store import identity
+    from kiosk.sync.identity import remote_anchor
+
+    store = open_store(config, seed_demo=False)
+    try:
+        anchor, note = remote_anchor(store, config.backoffice_url, config.backoffice_token)
+        if note:
+            print(note, file=sys.stderr)
+        before = identity.check(store, anchor)
+        if before.ok:
+            print("store identity OK: nothing to confirm")
+            return 0
+        print(before.message)
+        identity.confirm_new(store, args.reason, datetime.now(), anchor)
+    except identity.IdentityError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"confirmed: {config.database_path} is this kiosk's database from now on (journaled); "
+          "restart the kiosk. The back office flags it until an admin confirms there too.")  # fmt: skip
+    return 0
 
 
 def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ def run_doctor(config: KioskConfig, profile: str | None = None) -> int:
     check = store.verify_journal()
     print(f"journal      {'OK' if check.ok else 'TAMPERED'} ({check.rows} rows) {check.problem}")
     problems += not check.ok
+    problems += _store_identity(store, config)
     host = build_plugin_host(config)
     print(f"plugins      {', '.join(host.names) or '(none)'}")
     for problem in host.problems:
@@ -35,3 +36,18 @@ def run_doctor(config: KioskConfig, profile: str | None = None) -> int:
     store.close()
     print("doctor: all good" if not problems else f"doctor: {problems} problem(s)")
     return 0 if not problems else 1
+
+
+def _store_identity(store, config: KioskConfig) -> int:
+    """The database is the one this kiosk made (not emptied, replaced or an older copy)."""
+    from kiosk.sync.identity import verify_identity
+
+    result, lines = verify_identity(store, config.backoffice_url, config.backoffice_token)
+    if result.ok:
+        print(f"identity     {lines[0]}")
+    else:
+        print(f"identity     REPLACED ({result.head} journal rows)")
+        print(f"  PROBLEM: {lines[0]}")
+    for line in lines[1:]:
+        print(f"  {line}")
+    return 0 if result.ok else 1

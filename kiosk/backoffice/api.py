@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiosk.backoffice import exports, journal_anchor, masterdata, reports
+from kiosk.backoffice import exports, journal_anchor, kiosk_identity, masterdata, reports
 from kiosk.backoffice.auth import Role, authenticate_kiosk, require, staff_for_session
 from kiosk.backoffice.errors import BadKioskToken, InvalidInput
-from kiosk.backoffice.ingest import OutboxEvent, ingest
+from kiosk.backoffice.ingest import OutboxEvent
 from kiosk.backoffice.models import StaffRow
 
 router = APIRouter(prefix="/api/v1")
@@ -65,10 +65,13 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> dict[str
     if not isinstance(body, dict) or not isinstance(body.get("events"), list):
         raise InvalidInput("body: {'events': [...]}")
     events = [OutboxEvent.from_json(e) for e in body["events"]]
+    instance = kiosk_identity.instance_of(body)  # a restored/re-imaged database: never dropped
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
         kiosk = authenticate_kiosk(session, token, lock=True)
-        result = ingest(session, kiosk, events, backoffice.clock())
+        result = kiosk_identity.ingest_from_instance(
+            session, kiosk, instance, events, backoffice.clock()
+        )
     if result.applied:
         backoffice.sales.bump()
     return result.to_json()

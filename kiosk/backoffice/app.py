@@ -18,6 +18,7 @@ from kiosk.backoffice import (
     console_web,
     customers_api,
     customers_web,
+    kiosk_identity_web,
     loyalty_sync_api,
     loyalty_web,
     report_archive_web,
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(customers_web.router)
     app.include_router(taxfree_web.router)
     app.include_router(report_archive_web.router)
+    app.include_router(kiosk_identity_web.router)
     if security.api_docs:
         _serve_openapi_to_staff(app)
 

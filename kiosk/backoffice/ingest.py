@@ -13,6 +13,10 @@ nothing missing before it, and applies a batch in seq order under a lock on the 
 
 A sale is also unique by its UUID, so a kiosk re-imaged with a restarted outbox cannot
 double a sale either.
+
+The seqs here are the back office's: :mod:`kiosk.backoffice.kiosk_identity` maps a batch
+from a re-imaged kiosk or an older copy of its database (seqs restarted below ``last_seq``)
+to new seqs first, so such sales are kept and flagged instead of acknowledged and dropped.
 """
 
 from __future__ import annotations

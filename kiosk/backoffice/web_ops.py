@@ -20,6 +20,7 @@ from kiosk.backoffice.api import Admin, Attendant, Manager, bo
 from kiosk.backoffice.auth import Role
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.html import Html, fmt, join, page, post_form, span, table
+from kiosk.backoffice.kiosk_identity import kiosk_states as database_states
 from kiosk.backoffice.models import KioskRow, StaffRow
 from kiosk.backoffice.web import form
 
@@ -295,10 +296,23 @@ async def settings_submit(request: Request, staff: Manager) -> Response:
 # --- kiosks, staff, audit (admin) -----------------------------------------------------------
 
 
+KIOSK_COLUMNS = (
+    "Kiosk",
+    "Store",
+    "Name",
+    "Last seq",
+    "Last seen",
+    "State",
+    "Journal 電子ジャーナル",
+    "Database 端末データ",  # kiosk_identity: a replaced database, receipt numbers twice
+)
+
+
 @router.get("/kiosks")
 def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         journals = journal_anchor.kiosk_states(session)
+        identities = database_states(session)  # replaced databases, receipts twice
         rows = [
             (
                 k.kiosk_id,
@@ -308,14 +322,20 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
                 k.last_seen_at or "",
                 "revoked" if k.revoked_at else "active",
                 journals.get(k.kiosk_id, ""),
+                identities.get(k.kiosk_id, ""),
             )
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
     body = table(
-        ("Kiosk", "Store", "Name", "Last seq", "Last seen", "State", "Journal 電子ジャーナル"),
+        KIOSK_COLUMNS,
         rows,
         id_="kiosks",
     )
+    if identities:
+        body += fmt(
+            '<p class="bad" id="identity-alert">要確認: a kiosk database was replaced or '
+            'receipt numbers were issued twice — <a href="/kiosks/identity">see and confirm</a></p>'
+        )
     body += (
         fmt("<h2>Enrol or revoke (admin)</h2>")
         + post_form(

@@ -42,6 +42,7 @@ from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.store import LocalStore
+from kiosk.store import identity as store_identity
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,17 @@ class PaymentFailed(RuntimeError):
         super().__init__(f"{method}: {result.outcome.value} {result.message}".strip())
         self.method = method
         self.result = result
+
+
+class StoreNotConfirmed(RuntimeError):
+    """The local database was emptied, replaced or put back: no sale until staff confirm it
+    (``kiosk store confirm-new --reason …``). ``check`` says what was found."""
+
+    def __init__(self, check: store_identity.IdentityCheck) -> None:
+        super().__init__(
+            f"out of service: {check.message_en} Staff: run 'kiosk store confirm-new --reason …'"
+        )
+        self.check = check
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +116,14 @@ class KioskRuntime:
         self.device_panel_url: str | None = None
         #: training mode (トレーニングモード): a payment method takes money from a simulator
         self.training = False
+        self.identity_problem: store_identity.IdentityCheck | None = None  # set: no sales
 
     # --- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Resolve payments a crash left open, then let plugins start."""
+        """Check the database is this kiosk's, resolve payments a crash left open, then let
+        plugins start."""
+        self.check_store_identity()
         self.recover_payments()
         self.host.call("kiosk_startup", runtime=self)
         # building the methods now also shows a payment plugin that refuses to start (no
@@ -121,6 +136,16 @@ class KioskRuntime:
         self.training = bool(simulated)
         if simulated:
             log.warning("training mode: %s take money from simulators", ", ".join(simulated))
+
+    def check_store_identity(self, remote_anchor: Any = None) -> store_identity.IdentityCheck:
+        """Refuse to sell while the database is not confirmed as this kiosk's (see
+        :mod:`kiosk.store.identity`); ``remote_anchor`` is the back office's, when known."""
+        result = store_identity.check(self.store, remote_anchor)
+        with self._lock:
+            self.identity_problem = None if result.ok else result
+        if not result.ok:
+            store_identity.record_problem(self.store, result, self.clock())
+        return result
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` first thing at shutdown (stop a sync thread, close a port)."""
@@ -165,6 +190,12 @@ class KioskRuntime:
     def handle_scan(self, scan: Scan) -> ScanOutcome:
         """Offer the scan to plugins, else add the product; bad codes get a clear message."""
         with self._lock:
+            if self.identity_problem is not None:
+                return ScanOutcome(
+                    False,
+                    error_ja="このレジは休止中です。他のレジをご利用ください。",
+                    error_en="This checkout is closed. Please use another one.",
+                )
             claim = self.host.call_first("kiosk_claim_scan", scan=scan, checkout=self.checkout)
             if claim is not None:
                 return ScanOutcome(accepted=True, claim=claim)
@@ -211,9 +242,13 @@ class KioskRuntime:
 
         Returns the committed :class:`Sale` once fully paid, else ``None`` (more is due).
         Raises :class:`PaymentFailed` if the method declined or the outcome stayed unclear;
-        the basket is untouched and the shopper can choose again.
+        the basket is untouched and the shopper can choose again. Raises
+        :class:`StoreNotConfirmed`, before any money is taken, while the database is not
+        confirmed as this kiosk's.
         """
         with self._lock:
+            if self.identity_problem is not None:
+                raise StoreNotConfirmed(self.identity_problem)
             if self.checkout.state is CheckoutState.SHOPPING:
                 self.checkout.begin_payment()
             if self.checkout.state is not CheckoutState.PAYING:
@@ -314,6 +349,7 @@ class KioskRuntime:
             training=self.training,
         )
         self.store.commit_sale(sale)  # only after this may the shopper see "paid"
+        store_identity.note_sale(self.store)  # an older copy put back is then found
         self.checkout.mark_paid()
         self.last_sale = sale
         self.host.call("kiosk_sale_completed", sale=sale)

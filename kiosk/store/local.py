@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.sale import Sale
-from kiosk.store import journal
+from kiosk.store import identity, journal
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.models import (
@@ -45,6 +45,8 @@ class LocalStore:
         self.engine = sqlite_engine(self.path)
         upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # made with the database; the relay sends it so a replaced database is not a resend
+        self.instance_id = identity.open_instance(self)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -219,7 +219,8 @@ class OutboxRelay:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _batch(self, rows: list[OutboxRow]) -> dict[str, Any]:
-        return {"events": [wire_event(r) for r in rows]}
+        # the database's instance id: seqs restarted by a re-image are new sales, not resends
+        return {"store_instance": self.store.instance_id, "events": [wire_event(r) for r in rows]}
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}

@@ -49,6 +49,7 @@ class SyncService:
         self.pullers.append(self.anchor.sync_pull)
         self.relay.subscribe(self._on_alert)
         self._stop = threading.Event()
+        self._identity_checked = self._identity_tried = False
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
 
     def start(self) -> None:
@@ -67,6 +68,8 @@ class SyncService:
     def _run(self) -> None:
         cycles = 0
         while not self._stop.is_set():
+            if not self._identity_checked and (self.relay.reachable or not self._identity_tried):
+                self.check_store_identity()
             result = self.relay.send_once()
             self.relay.check_backlog()
             if result.outcome is CycleOutcome.STOPPED:
@@ -81,6 +84,19 @@ class SyncService:
                 self._stop.wait(self.relay.backoff.next_delay())
             elif result.outcome is CycleOutcome.IDLE:
                 self._stop.wait(self.relay.idle_s)
+
+    def check_store_identity(self) -> None:
+        """Once the back office answers: is its journal anchor in this database? A kiosk that
+        once had a longer (or another) journal refuses to sell until staff confirm."""
+        self._identity_tried = True
+        try:
+            anchor = self.anchor.fetch_anchor()
+        except httpx.HTTPError as exc:
+            log.info("store identity not checked with the back office yet: %s", exc)
+            return
+        self._identity_checked = True
+        if anchor is not None and hasattr(self.runtime, "check_store_identity"):
+            self.runtime.check_store_identity(anchor)
 
     def _pull_masterdata(self) -> None:
         try:

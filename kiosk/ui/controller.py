@@ -471,6 +471,24 @@ class Controller(EventDispatcher):
                 }
             )
         self._seen_problems = len(problems)
+        self._poll_store_identity()
+
+    def _poll_store_identity(self) -> None:
+        """A database not confirmed as this kiosk's: the closed screen, and staff told why."""
+        problem = getattr(self.runtime, "identity_problem", None)
+        semi = getattr(self, "semi", None)
+        if problem is None or semi is None or semi.mode == "closed":
+            return
+        semi.mode = "closed"  # covers the attract screen: no new shopper starts
+        if getattr(self, "_identity_told", False):
+            return
+        self._identity_told = True
+        self.problems.append(
+            {
+                "shopper": self.t("This checkout is closed. Please use another one."),
+                "staff": f"{problem.message} — kiosk store confirm-new --reason …",
+            }
+        )
 
     def dismiss_problem(self) -> None:
         if self.problems:
