@@ -76,10 +76,11 @@ async function act(kiosk, action, args){
   fb.dataset.ok = r.ok ? '1' : '0';
 }
 
+function clip(value){ return h('span', {className: 'clip', title: text(value)}, value); }
 function lineRow(l){
   const op = (name, label) => h('button', {type: 'button', dataset: {line: l.line_id, op: name}}, label);
-  return h('tr', {}, h('td', {}, l.line_id), h('td', {}, l.name),
-    h('td', {className: 'amt'}, '×' + text(l.quantity)), h('td', {className: 'amt'}, yen(l.amount)),
+  return h('tr', {}, h('td', {}, clip(l.line_id)), h('td', {}, l.name),
+    h('td', {className: 'amt'}, clip('×' + text(l.quantity))), h('td', {className: 'amt'}, yen(l.amount)),
     h('td', {className: 'ops'}, op('void_line', 'Void 取消'), ' ', op('override_price', 'Price 売変')));
 }
 
