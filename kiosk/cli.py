@@ -54,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     verify = journal.add_parser("verify", help="check the hash chain of the journal")
     verify.set_defaults(handler=_journal_verify)
 
+    outbox = sub.add_parser("outbox", help="events waiting for the back office").add_subparsers(
+        required=True
+    )
+    parked = outbox.add_parser("list", help="events the back office refused (parked)")
+    parked.set_defaults(handler=_outbox_list)
+    retry = outbox.add_parser("retry", help="send a parked event again (after the fix)")
+    retry.add_argument("seq", type=int, help="the parked event's outbox seq")
+    retry.set_defaults(handler=_outbox_retry)
+
     taxfree = sub.add_parser("tax-free", help="tax-free (免税) commands").add_subparsers(
         required=True
     )
@@ -131,6 +140,37 @@ def _journal_verify(config: KioskConfig, args: argparse.Namespace) -> int:
     for line in lines:
         print(line, file=sys.stdout if anchored else sys.stderr)
     return 0 if check.ok and anchored else 1
+
+
+def _outbox_list(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import open_store
+    from kiosk.sync import parking
+
+    store = open_store(config, seed_demo=False)
+    unsent, waiting = parking.counts(store)
+    print(f"{'seq':>7}  {'kind':16}  {'parked':19}  {'retried as':>10}  reason")
+    for row in parking.parked(store):
+        retried = str(row.retried_as) if row.retried_as else "-"
+        print(
+            f"{row.seq:>7}  {row.kind:16}  {row.parked_at:%Y-%m-%d %H:%M:%S}  {retried:>10}  "
+            f"{row.parked_reason}"
+        )
+    print(f"{unsent} unsent, {waiting} parked awaiting retry ('kiosk outbox retry SEQ')")
+    return 0
+
+
+def _outbox_retry(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import open_store
+    from kiosk.sync import parking
+
+    store = open_store(config, seed_demo=False)
+    try:
+        seq = parking.retry(store, args.seq)
+    except parking.NotParked as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    print(f"outbox seq {args.seq} queued again as seq {seq}; the relay sends it next")
+    return 0
 
 
 def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:
