@@ -75,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     confirm.add_argument("--reason", required=True, help="why the database was replaced (kept)")
     confirm.set_defaults(handler=_store_confirm_new)
+    outbox = sub.add_parser("outbox", help="events waiting for the back office").add_subparsers(
+        required=True
+    )
+    parked = outbox.add_parser("list", help="events the back office refused (parked)")
+    parked.set_defaults(handler=_outbox_list)
+    retry = outbox.add_parser("retry", help="send a parked event again (after the fix)")
+    retry.add_argument("seq", type=int, help="the parked event's outbox seq")
+    retry.set_defaults(handler=_outbox_retry)
 
     taxfree = sub.add_parser("tax-free", help="tax-free (免税) commands").add_subparsers(
         required=True
@@ -197,6 +205,37 @@ def _store_confirm_new(config: KioskConfig, args: argparse.Namespace) -> int:
         store.close()
     print(f"confirmed: {config.database_path} is this kiosk's database from now on (journaled); "
           "restart the kiosk. The back office flags it until an admin confirms there too.")  # fmt: skip
+    return 0
+
+
+def _outbox_list(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import open_store
+    from kiosk.sync import parking
+
+    store = open_store(config, seed_demo=False)
+    unsent, waiting = parking.counts(store)
+    print(f"{'seq':>7}  {'kind':16}  {'parked':19}  {'retried as':>10}  reason")
+    for row in parking.parked(store):
+        retried = str(row.retried_as) if row.retried_as else "-"
+        print(
+            f"{row.seq:>7}  {row.kind:16}  {row.parked_at:%Y-%m-%d %H:%M:%S}  {retried:>10}  "
+            f"{row.parked_reason}"
+        )
+    print(f"{unsent} unsent, {waiting} parked awaiting retry ('kiosk outbox retry SEQ')")
+    return 0
+
+
+def _outbox_retry(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import open_store
+    from kiosk.sync import parking
+
+    store = open_store(config, seed_demo=False)
+    try:
+        seq = parking.retry(store, args.seq)
+    except parking.NotParked as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    print(f"outbox seq {args.seq} queued again as seq {seq}; the relay sends it next")
     return 0
 
 

@@ -24,6 +24,13 @@ def run_doctor(config: KioskConfig, profile: str | None = None) -> int:
     print(f"journal      {'OK' if check.ok else 'TAMPERED'} ({check.rows} rows) {check.problem}")
     problems += not check.ok
     problems += _store_identity(store, config)
+    from kiosk.sync import parking
+
+    unsent, waiting = parking.counts(store)
+    print(f"outbox       {unsent} unsent, {waiting} parked")
+    if waiting:  # the back office refused them as malformed: kept here until staff retry
+        print("  PROBLEM: parked outbox events; see 'kiosk outbox list', then 'kiosk outbox retry'")
+        problems += 1
     host = build_plugin_host(config)
     print(f"plugins      {', '.join(host.names) or '(none)'}")
     for problem in host.problems:

@@ -8,8 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
-from kiosk.backoffice import exports, journal_anchor, kiosk_identity, masterdata, reports
+from kiosk.backoffice import (
+    exports,
+    journal_anchor,
+    kiosk_identity,
+    kiosk_schemas,
+    masterdata,
+    reports,
+)
 from kiosk.backoffice.auth import Role, authenticate_kiosk, require, staff_for_session
+from kiosk.backoffice.bounds import FIRST_DAY, LAST_DAY, Cursor, Limit, Offset, YenFilter
 from kiosk.backoffice.errors import BadKioskToken, InvalidInput
 from kiosk.backoffice.ingest import OutboxEvent
 from kiosk.backoffice.models import StaffRow
@@ -61,10 +69,13 @@ JsonBody = Annotated[Any, Body()]
 
 @router.post("/sync/outbox")
 def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
-    """Deliver a batch of outbox events; answers ``acked_through`` (idempotent, ordered)."""
-    if not isinstance(body, dict) or not isinstance(body.get("events"), list):
-        raise InvalidInput("body: {'events': [...]}")
-    events = [OutboxEvent.from_json(e) for e in body["events"]]
+    """Deliver a batch of outbox events; answers ``acked_through`` (idempotent, ordered).
+
+    A bad event is a 422 naming its seq, kind and field (see :mod:`kiosk_schemas`)."""
+    events = [
+        OutboxEvent(e.seq, e.event_id, e.kind, payload)
+        for e, payload in kiosk_schemas.parse_batch(body)
+    ]
     instance = kiosk_identity.instance_of(body)  # a restored/re-imaged database: never dropped
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
@@ -93,6 +104,7 @@ def sync_status(request: Request, token: KioskToken) -> dict[str, Any]:
 @router.post("/sync/journal-head")
 def post_journal_head(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
     """Report the kiosk's journal head; answers the verdict and the anchor (see journal_anchor)."""
+    kiosk_schemas.parse(kiosk_schemas.JournalHead, body, "journal head")
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
         kiosk = authenticate_kiosk(session, token, lock=True)
@@ -100,7 +112,7 @@ def post_journal_head(request: Request, token: KioskToken, body: JsonBody) -> di
 
 
 @router.get("/masterdata/current")
-def masterdata_current(request: Request, token: KioskToken, have: int = 0) -> Response:
+def masterdata_current(request: Request, token: KioskToken, have: Cursor = 0) -> Response:
     """The newest published master data, or ``{"unchanged": true}`` when ``have`` is it."""
     with bo(request).db.reading() as session:
         authenticate_kiosk(session, token)
@@ -114,11 +126,10 @@ def masterdata_current(request: Request, token: KioskToken, have: int = 0) -> Re
 
 @router.post("/masterdata/applied")
 def masterdata_applied(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise InvalidInput("body: {'version': n}")
+    applied = kiosk_schemas.parse(kiosk_schemas.MasterdataApplied, body, "masterdata applied")
     with bo(request).db.transaction() as session:
         kiosk = authenticate_kiosk(session, token)
-        kiosk.masterdata_version = int(body.get("version", 0))
+        kiosk.masterdata_version = applied.version
         return {"kiosk_id": kiosk.kiosk_id, "version": kiosk.masterdata_version}
 
 
@@ -145,11 +156,11 @@ def search_sales(
     _: Manager,
     date_from: str | None = None,
     date_to: str | None = None,
-    amount_min: int | None = None,
-    amount_max: int | None = None,
+    amount_min: YenFilter = None,
+    amount_max: YenFilter = None,
     counterparty: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """電子帳簿保存法 search: date range, amount range and counterparty, combined."""
     query = exports.SearchQuery(
@@ -174,7 +185,9 @@ def search_sales(
 def parse_month(value: str) -> tuple[int, int]:
     try:
         year, month = (int(x) for x in value.split("-"))
-        date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         raise InvalidInput(f"month {value!r}: use YYYY-MM") from None
+    if not FIRST_DAY <= first <= LAST_DAY:
+        raise InvalidInput(f"month {value}: between {FIRST_DAY:%Y-%m} and {LAST_DAY:%Y-%m}")
     return year, month

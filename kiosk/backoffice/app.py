@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kiosk.backoffice import (
     api,
+    bounds,
     business_day,
     console_api,
     console_web,
@@ -30,7 +31,8 @@ from kiosk.backoffice.api import Manager
 from kiosk.backoffice.change_bus import ChangeBus
 from kiosk.backoffice.console_state import ConsoleSettings
 from kiosk.backoffice.db import Database
-from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
+from kiosk.backoffice.door import DoorMiddleware
+from kiosk.backoffice.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.html import STATIC
 from kiosk.backoffice.web_security import SecurityMiddleware, WebSecurity
 
@@ -55,13 +57,11 @@ class Backoffice:
             return business_day.business_date(self.clock(), business_day.day_start(session))
 
     def day(self, value: str | None) -> date:
-        """A ``YYYY-MM-DD`` request parameter, or the current business date when absent."""
+        """A ``YYYY-MM-DD`` request parameter (2000–2099), or the current business date when
+        absent."""
         if not value:
             return self.today()
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(f"date {value!r}: use YYYY-MM-DD") from None
+        return bounds.business_day(value)
 
     def plugin_results(self, hook: str, **kwargs: Any) -> list[Any]:
         if self.host is None:
@@ -95,6 +95,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(SecurityMiddleware, settings=security)
+    app.add_middleware(DoorMiddleware)
     app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     app.state.web_security = security
     app.state.bo = Backoffice(db, clock, host)
@@ -121,6 +122,7 @@ def create_app(
             expected = getattr(exc, "expected", None)
             if expected is not None:
                 body["expected_seq"] = expected
+            body.update(getattr(exc, "body", None) or {})  # e.g. which outbox event was bad
             return JSONResponse(body, status_code=exc.status)
         if isinstance(exc, LoginFailed) and request.method == "GET":
             return RedirectResponse("/login", status_code=303)

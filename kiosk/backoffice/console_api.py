@@ -16,7 +16,7 @@ from kiosk.backoffice import console_state, handoffs
 from kiosk.backoffice.api import JsonBody, KioskToken, bo
 from kiosk.backoffice.auth import authenticate_kiosk
 from kiosk.backoffice.change_bus import ChangeBus
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.kiosk_schemas import ConsoleReport, HandoffClaim, HandoffCreate, parse
 
 router = APIRouter(prefix="/api/v1")
 
@@ -31,25 +31,23 @@ def settings(request: Request) -> console_state.ConsoleSettings:
 
 @router.post("/console/report")
 def report(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
+    checked = parse(ConsoleReport, body, "report")
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
         kiosk = authenticate_kiosk(session, token)
-        commands = console_state.apply_report(session, kiosk, body, backoffice.clock())
+        commands = console_state.apply_report(session, kiosk, checked, backoffice.clock())
     bus(request).bump()
     return {"commands": commands}
 
 
 @router.post("/handoffs")
 def create_handoff(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "body: {'handoff_id', 'staff_id', 'total', 'items', 'expires_at', 'code'}"
-        )
+    checked = parse(HandoffCreate, body, "hand-off")
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
         station = authenticate_kiosk(session, token)
         row = handoffs.create(
-            session, station, body, backoffice.clock(), settings(request).offline_after
+            session, station, checked, backoffice.clock(), settings(request).offline_after
         )
         answer = {
             "handoff_id": row.handoff_id,
@@ -65,7 +63,7 @@ def create_handoff(request: Request, token: KioskToken, body: JsonBody) -> dict[
 
 @router.post("/handoffs/claim")
 def claim_handoff(request: Request, token: KioskToken, body: JsonBody = None) -> dict[str, Any]:
-    handoff_id = (body or {}).get("handoff_id") if isinstance(body, dict) else None
+    handoff_id = parse(HandoffClaim, body or {}, "hand-off claim").handoff_id
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
         kiosk = authenticate_kiosk(session, token)

@@ -20,11 +20,14 @@ from kiosk.backoffice.audit import FAILURE, SUCCESS, record
 from kiosk.backoffice.auth import Role
 from kiosk.backoffice.console_models import CommandRow, KioskStatusRow, StateLogRow
 from kiosk.backoffice.errors import InvalidInput, NotAllowed, NotFound
+from kiosk.backoffice.kiosk_schemas import CommandResult, ConsoleReport
 from kiosk.backoffice.models import KioskRow, StaffRow
 from kiosk.handoff.policy import NEEDS, Action, AlertKind, Level, ReportedState
 
 TIMELINE = 12
 STATES = {s.value for s in ReportedState}
+MAX_SECONDS = 7 * 24 * 3600  # a longer "seconds in state" is a kiosk's clock gone wrong
+MAX_SKEW = timedelta(days=1)  # a transition time further off is the kiosk's claim, not kept
 
 
 @dataclass(frozen=True)
@@ -34,22 +37,21 @@ class ConsoleSettings:
     refresh_s: float = 2.0
 
 
-def _at(text: Any, default: datetime) -> datetime:
+def _at(text: str | None) -> datetime | None:
+    """A time the kiosk claims (checked ISO at the door), for the record only."""
     try:
-        return datetime.fromisoformat(str(text))
+        return datetime.fromisoformat(text) if text else None
     except ValueError:
-        return default
+        return None
 
 
 # --- kiosk → back office ----------------------------------------------------------------------
 
 
 def apply_report(
-    session: Session, kiosk: KioskRow, body: dict[str, Any], now: datetime
+    session: Session, kiosk: KioskRow, body: ConsoleReport, now: datetime
 ) -> list[dict[str, Any]]:
-    """Store a kiosk's report; return the commands it should run now."""
-    if not isinstance(body, dict) or body.get("state") not in STATES - {"offline"}:
-        raise InvalidInput("report: {'state': idle|shopping|paying|needs_attendant|error, ...}")
+    """Store a kiosk's report (checked at the door); return the commands it should run now."""
     kiosk.last_seen_at = now
     status = session.get(KioskStatusRow, kiosk.kiosk_id)
     if status is None:
@@ -57,46 +59,53 @@ def apply_report(
             kiosk_id=kiosk.kiosk_id, state_since=now, reported_at=now, state="idle"
         )
         session.add(status)
-    seconds = max(0, int(body.get("seconds_in_state", 0) or 0))
-    status.role = str(body.get("role", "self"))[:16]
-    status.state = body["state"]
-    status.checkout_state = str(body.get("checkout_state", ""))[:20]
-    status.mode = str(body.get("mode", "open"))[:10]
-    status.total, status.items = int(body.get("total", 0)), int(body.get("items", 0))
-    status.state_since = now - timedelta(seconds=seconds)
-    status.health = dict(body.get("health") or {})
-    status.unsent_sales = int(body.get("unsent_sales", 0))
-    status.alerts = list(body.get("alerts") or [])[:20]
-    status.lines = list(body.get("lines") or [])[:50]
-    status.handoff_id = body.get("handoff_id")
+    status.role, status.state = body.role, body.state
+    status.checkout_state, status.mode = body.checkout_state, body.mode
+    status.total, status.items = body.total, body.items
+    status.state_since = now - timedelta(seconds=min(body.seconds_in_state, MAX_SECONDS))
+    status.health = dict(body.health)
+    status.unsent_sales = body.unsent_sales
+    status.alerts = [a.model_dump() for a in body.alerts]
+    status.lines = [line.model_dump() for line in body.lines]
+    status.handoff_id = body.handoff_id
     status.reported_at = now
     origin = f"kiosk:{kiosk.kiosk_id}"
-    for t in body.get("transitions") or []:
+    for t in body.transitions:
+        at = _at(t.at) or now
         session.add(
             StateLogRow(
                 kiosk_id=kiosk.kiosk_id,
-                at=_at(t.get("at"), now),
-                old=str(t.get("old"))[:20],
-                new=str(t.get("new"))[:20],
-                trigger=str(t.get("trigger", ""))[:32],
+                at=at if abs(at - now) <= MAX_SKEW else now,
+                old=t.old,
+                new=t.new,
+                trigger=t.trigger or "",
                 received_at=now,
             )
         )
-    for entry in body.get("audit") or []:  # staff PIN actions done at the kiosk
-        detail = {k: entry.get(k) for k in ("via", "detail", "args", "sale_id")}
+    for entry in body.audit:  # staff PIN actions done at the kiosk
+        # Who and when are the kiosk's claims: the row's actor is the kiosk (its token) and
+        # its time the back office's clock, so a kiosk cannot write rows for anyone, any day.
+        detail = {
+            "claimed_staff_id": entry.staff_id,
+            "kiosk_at": entry.at,
+            "via": entry.via,
+            "detail": entry.detail,
+            "args": entry.args,
+            "sale_id": entry.sale_id,
+        }
         record(
             session,
-            _at(entry.get("at"), now),
-            str(entry.get("staff_id", "?")),
-            f"kiosk.{entry.get('action')}",
+            now,
+            origin,
+            f"kiosk.{entry.action}",
             kiosk.kiosk_id,
             detail,
-            result=SUCCESS if entry.get("ok") else FAILURE,
+            result=SUCCESS if entry.ok else FAILURE,
             origin=origin,
         )
-    for done in body.get("handoffs_done") or []:
+    for done in body.handoffs_done:
         handoffs.mark_paid(session, kiosk.kiosk_id, done, now)
-    for result in body.get("results") or []:
+    for result in body.results:
         _command_result(session, kiosk.kiosk_id, result, now)
     pending = list(
         session.scalars(
@@ -110,14 +119,13 @@ def apply_report(
     return [{"id": c.id, "action": c.action, "args": c.args, "by": c.by} for c in pending]
 
 
-def _command_result(session: Session, kiosk_id: str, result: dict[str, Any], now: datetime) -> None:
-    command = session.get(CommandRow, int(result.get("id", 0)))
+def _command_result(session: Session, kiosk_id: str, result: CommandResult, now: datetime) -> None:
+    command = session.get(CommandRow, result.id)
     if command is None or command.kiosk_id != kiosk_id or command.state not in ("sent", "pending"):
         return
-    ok = bool(result.get("ok"))
     command.state, command.detail, command.done_at = (
-        ("done" if ok else "failed"),
-        str(result.get("detail", ""))[:300],
+        ("done" if result.ok else "failed"),
+        result.detail or "",
         now,
     )
     record(
@@ -127,7 +135,7 @@ def _command_result(session: Session, kiosk_id: str, result: dict[str, Any], now
         f"console.{command.action}",
         kiosk_id,
         {"command_id": command.id, "args": command.args, "detail": command.detail, "stage": "done"},
-        result=SUCCESS if ok else FAILURE,
+        result=SUCCESS if result.ok else FAILURE,
         origin=f"kiosk:{kiosk_id}",
     )
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 
 from kiosk.backoffice import campaigns, customers
 from kiosk.backoffice.api import Manager, bo
+from kiosk.backoffice.bounds import Limit, Offset
 from kiosk.backoffice.customers_web import PAGE_SIZE, period, view_history
 from kiosk.backoffice.models import StaffRow
 
@@ -39,8 +40,8 @@ def list_customers(
     sort: str = "last_visit",
     order: str = "desc",
     segment: str | None = None,
-    limit: int = PAGE_SIZE,
-    offset: int = 0,
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Members with a sale in the RFM window: segment, last visit, visits, spend (paged)."""
     with bo(request).db.reading() as session:
@@ -66,7 +67,7 @@ def segment_counts(request: Request, _: Manager) -> dict[str, Any]:
 
 @router.get("/customers/{member_id}")
 def member_history(
-    request: Request, member_id: str, staff: Manager, offset: int = 0
+    request: Request, member_id: str, staff: Manager, offset: Offset = 0
 ) -> dict[str, Any]:
     """One member's purchases (newest first, paged), visits per month and RFM (audited)."""
     h = view_history(request, staff, member_id, max(0, offset))

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from kiosk.backoffice import campaigns, customers, exports
 from kiosk.backoffice.api import Manager, bo
 from kiosk.backoffice.audit import record
+from kiosk.backoffice.bounds import Offset
 from kiosk.backoffice.charts import bar_chart
 from kiosk.backoffice.html import Html, fmt, join, link, page, span, table, yen
 from kiosk.backoffice.models import StaffRow
@@ -75,7 +76,7 @@ def customers_page(
     sort: str = "last_visit",
     order: str = "desc",
     segment: str = "",
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> HTMLResponse:
     with bo(request).db.reading() as session:
         result = customers.member_page(
@@ -169,7 +170,9 @@ def customers_lookup(member_id: str, _: Manager) -> Response:
 
 
 @router.get("/customers/{member_id}")
-def member_page(request: Request, member_id: str, staff: Manager, offset: int = 0) -> HTMLResponse:
+def member_page(
+    request: Request, member_id: str, staff: Manager, offset: Offset = 0
+) -> HTMLResponse:
     h = view_history(request, staff, member_id, max(0, offset))
     shown = customers.shown_member(member_id, staff)
     interval = h.mean_days_between_visits

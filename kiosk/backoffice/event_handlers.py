@@ -27,6 +27,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "kiosk.backoffice.loyalty_sync",
     "kiosk.backoffice.campaigns_coupons",
     "kiosk.backoffice.taxfree",
+    "kiosk.backoffice.parked_events",
 )
 
 _handlers: dict[str, list[Handler]] = {}

@@ -10,7 +10,7 @@ Hand-offs not paid by ``expires_at`` become ``expired`` and stay listed for staf
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from kiosk.backoffice.audit import record
 from kiosk.backoffice.console_models import HandOffRow, KioskStatusRow
 from kiosk.backoffice.errors import BackofficeError, InvalidInput
 from kiosk.backoffice.models import KioskRow
+
+if TYPE_CHECKING:
+    from kiosk.backoffice.kiosk_schemas import HandoffCreate, HandoffDone
 
 OPEN_STATES = ("waiting", "assigned", "claimed")
 
@@ -32,24 +35,24 @@ class NoIdleKiosk(BackofficeError):
 def create(
     session: Session,
     station: KioskRow,
-    body: dict[str, Any],
+    body: HandoffCreate,
     now: datetime,
     offline_after: timedelta,
 ) -> HandOffRow:
-    try:
-        row = HandOffRow(
-            handoff_id=str(body["handoff_id"])[:32],
-            station_id=station.kiosk_id,
-            staff_id=str(body["staff_id"])[:32],
-            state="waiting",
-            total=int(body["total"]),
-            items=int(body.get("items", 0)),
-            code=str(body["code"]),
-            created_at=now,
-            expires_at=datetime.fromisoformat(str(body["expires_at"])),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"hand-off: {exc}") from None
+    """Store the hand-off (``body`` checked at the door) and assign an idle payment kiosk.
+
+    ``staff_id`` is what the station says; the audit row's actor is the station itself."""
+    row = HandOffRow(
+        handoff_id=body.handoff_id,
+        station_id=station.kiosk_id,
+        staff_id=body.staff_id,
+        state="waiting",
+        total=body.total,
+        items=body.items,
+        code=body.code,
+        created_at=now,
+        expires_at=datetime.fromisoformat(body.expires_at),
+    )
     if session.get(HandOffRow, row.handoff_id) is not None:
         raise InvalidInput(f"hand-off {row.handoff_id} exists already")
     kiosk = idle_payment_kiosk(session, now, offline_after)
@@ -59,13 +62,13 @@ def create(
     detail = {
         "total": row.total,
         "items": row.items,
-        "staff_id": row.staff_id,
+        "claimed_staff_id": row.staff_id,
         "kiosk_id": row.kiosk_id,
     }
     record(
         session,
         now,
-        row.staff_id,
+        f"kiosk:{station.kiosk_id}",
         "handoff.create",
         f"handoff:{row.handoff_id}",
         detail,
@@ -123,30 +126,25 @@ def claim(
     record(
         session,
         now,
-        row.staff_id,
+        f"kiosk:{kiosk.kiosk_id}",
         "handoff.claim",
         f"handoff:{row.handoff_id}",
-        {"kiosk_id": kiosk.kiosk_id},
+        {"kiosk_id": kiosk.kiosk_id, "claimed_staff_id": row.staff_id},
         origin=f"kiosk:{kiosk.kiosk_id}",
     )
     return row
 
 
-def mark_paid(session: Session, kiosk_id: str, done: dict[str, Any], now: datetime) -> None:
-    row = session.get(HandOffRow, str(done.get("handoff_id", "")))
+def mark_paid(session: Session, kiosk_id: str, done: HandoffDone, now: datetime) -> None:
+    row = session.get(HandOffRow, done.handoff_id)
     if row is None or row.state == "paid":
         return
-    row.state, row.kiosk_id, row.paid_at, row.sale_id = (
-        "paid",
-        kiosk_id,
-        now,
-        str(done.get("sale_id", ""))[:36],
-    )
-    detail = {"sale_id": row.sale_id, "total": done.get("total"), "staff_id": row.staff_id}
+    row.state, row.kiosk_id, row.paid_at, row.sale_id = "paid", kiosk_id, now, done.sale_id or ""
+    detail = {"sale_id": row.sale_id, "total": done.total, "claimed_staff_id": row.staff_id}
     record(
         session,
         now,
-        row.staff_id,
+        f"kiosk:{kiosk_id}",
         "handoff.paid",
         f"handoff:{row.handoff_id}",
         detail,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from kiosk.backoffice.api import KioskToken, Manager, bo
 from kiosk.backoffice.auth import authenticate_kiosk
+from kiosk.backoffice.bounds import Cursor
 from kiosk.backoffice.errors import InvalidInput, NotFound
 from kiosk.backoffice.loyalty_sync import TOPICS, feed_page, member_balance, open_overdraws
 from kiosk.backoffice.loyalty_sync_models import LoyaltyProblemRow, MemberRow
@@ -24,7 +25,7 @@ MAX_PAGE = 1000
 
 @router.get("/sync/feed/{topic}")
 def pull_feed(
-    request: Request, topic: str, token: KioskToken, after: int = 0, limit: int = 500
+    request: Request, topic: str, token: KioskToken, after: Cursor = 0, limit: int = 500
 ) -> dict[str, Any]:
     """Entries for this kiosk after ``after`` (idempotent: pulling again sends the same)."""
     if topic not in TOPICS:

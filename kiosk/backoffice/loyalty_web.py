@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from kiosk.backoffice.api import Manager, bo
+from kiosk.backoffice.bounds import RowId
 from kiosk.backoffice.customers_web import member_link
 from kiosk.backoffice.html import fmt, page, post_form, table
 from kiosk.backoffice.loyalty_sync import open_overdraws, settle_overdraw
@@ -74,7 +75,7 @@ def loyalty_page(request: Request, staff: Manager) -> HTMLResponse:
 
 
 @router.post("/loyalty/overdraws/{overdraw_id}/settle")
-async def settle_submit(request: Request, overdraw_id: int, staff: Manager) -> Response:
+async def settle_submit(request: Request, overdraw_id: RowId, staff: Manager) -> Response:
     note = (await form(request)).get("note", "")
     with bo(request).db.transaction() as session:
         settle_overdraw(session, overdraw_id, staff.username, note, bo(request).clock())

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from kiosk.backoffice.api import Manager, bo
+from kiosk.backoffice.bounds import Offset
 from kiosk.backoffice.errors import NotFound
 from kiosk.backoffice.html import fmt, join, link, page, table
 from kiosk.backoffice.report_archive import DAILY, MONTHLY, ArchivedReportRow, ArchiveScheduler
@@ -52,7 +53,9 @@ def _revised(revisions: list) -> str:
 
 
 @router.get("/reports/archive")
-def archive_page(request: Request, staff: Manager, kind: str = "", offset: int = 0) -> HTMLResponse:
+def archive_page(
+    request: Request, staff: Manager, kind: str = "", offset: Offset = 0
+) -> HTMLResponse:
     columns = (
         ArchivedReportRow.kind,
         ArchivedReportRow.period,

@@ -20,8 +20,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from kiosk.backoffice import auth, exports, reports
 from kiosk.backoffice.api import SESSION_COOKIE, Attendant, Manager, bo, parse_month, session_token
 from kiosk.backoffice.audit import record
+from kiosk.backoffice.bounds import INT64_MAX, whole_number
 from kiosk.backoffice.charts import bar_chart
-from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
+from kiosk.backoffice.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.html import Html, fmt, join, link, page, post_form, table, yen
 
 router = APIRouter()
@@ -327,12 +328,7 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
 def _search_query(params: dict[str, str], request: Request) -> exports.SearchQuery:
     def number(key: str) -> int | None:
         value = params.get(key, "").strip()
-        if not value:
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            raise InvalidInput(f"{key}: a whole number of yen") from None
+        return whole_number(value, key, -INT64_MAX, INT64_MAX) if value else None
 
     return exports.SearchQuery(
         bo(request).day(params["date_from"]) if params.get("date_from") else None,
@@ -341,7 +337,7 @@ def _search_query(params: dict[str, str], request: Request) -> exports.SearchQue
         number("amount_max"),
         params.get("counterparty", "").strip() or None,
         limit=100,
-        offset=max(0, int(params.get("offset") or 0)),
+        offset=whole_number(params.get("offset") or "0", "offset", 0, INT64_MAX),
     )
 
 

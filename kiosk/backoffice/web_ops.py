@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.backoffice import audit, auth, inventory, journal_anchor, masterdata, settlement
 from kiosk.backoffice.api import Admin, Attendant, Manager, bo
 from kiosk.backoffice.auth import Role
+from kiosk.backoffice.bounds import whole_number
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.html import Html, fmt, join, page, post_form, span, table
 from kiosk.backoffice.kiosk_identity import kiosk_states as database_states
@@ -35,10 +36,7 @@ def integer(data: dict[str, str], key: str, default: int | None = None) -> int:
     value = data.get(key, "").strip()
     if not value and default is not None:
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(f"{key}: a whole number") from None
+    return whole_number(value, key)  # within a 32-bit column
 
 
 # --- settlement (精算) ------------------------------------------------------------------------

@@ -105,6 +105,11 @@ class OutboxRow(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The back office refused the event as malformed: it is kept here for staff, and a small
+    # ``parked`` stand-in goes under its seq (see kiosk.sync.parking).
+    parked_at: Mapped[datetime | None]
+    parked_reason: Mapped[str | None] = mapped_column(Text)
+    retried_as: Mapped[int | None] = mapped_column(Integer)  # the seq of the copy sent again
 
     __table_args__ = (Index("ix_outbox_unsent", "sent_at", "seq"),)
 

@@ -10,6 +10,11 @@ sleep are injected so tests can run a day of downtime in milliseconds. The relay
 ``runtime.online`` from whether the back office answers. A revoked kiosk (401/403) stops
 the relay and raises a ``revoked`` alert; a backlog older than ``alert_after`` raises a
 ``backlog`` alert for staff.
+
+A 4xx that names one event of the batch (422: it failed the back office's schema) or a 413
+for a single event *parks* that event (:mod:`kiosk.sync.parking`): it stays in the kiosk's
+database for staff, a ``rejected`` alert is raised, and the rest are delivered in order. A
+413 for a batch halves the batch. Any other 4xx stops the relay with the ``rejected`` alert.
 """
 
 from __future__ import annotations
@@ -28,20 +33,25 @@ from sqlalchemy import func, select, update
 
 from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
+from kiosk.sync import parking
 from kiosk.sync.backoff import Backoff
 
 log = logging.getLogger(__name__)
 
 
 def wire_event(row: OutboxRow) -> dict[str, Any]:
-    """One outbox row as ``POST /api/v1/sync/outbox`` takes it."""
+    """One outbox row as ``POST /api/v1/sync/outbox`` takes it (a parked one: its stand-in)."""
+    if row.parked_at is not None:
+        kind, payload = parking.PARKED_KIND, parking.stand_in(row)
+    else:
+        kind, payload = row.kind, row.payload
     return {
         "seq": row.seq,
         "event_id": row.event_id,
-        "kind": row.kind,
+        "kind": kind,
         "aggregate_id": row.aggregate_id,
         "created_at": row.created_at.isoformat(),
-        "payload": row.payload,
+        "payload": payload,
     }
 
 
@@ -49,7 +59,7 @@ class AlertKind(StrEnum):
     BACKLOG = "backlog"  # unsent sales older than the threshold: is the back office down?
     REVOKED = "revoked"  # the back office refused this kiosk's token: re-enrol it
     GAP = "gap"  # the back office misses rows this kiosk no longer has: call support
-    REJECTED = "rejected"  # the back office refused a batch as malformed (4xx)
+    REJECTED = "rejected"  # the back office refused an event or batch as malformed (4xx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,7 @@ class CycleOutcome(StrEnum):
     SENT = "sent"  # a batch was acknowledged (more may be waiting)
     IDLE = "idle"  # nothing to send
     FAILED = "failed"  # back office unreachable or failing: backing off
+    PARKED = "parked"  # one event was refused and parked for staff; the rest go on
     STOPPED = "stopped"  # revoked or rejected: needs staff
 
 
@@ -95,6 +106,7 @@ class OutboxRelay:
         self.clock, self.sleep = clock, sleep
         self.batch_size, self.idle_s, self.alert_after = batch_size, idle_s, alert_after
         self.backoff = backoff or Backoff(rng=rng or random.Random())
+        self.batch_limit = batch_size  # halved when the back office finds a batch too large
         self.stopped: AlertKind | None = None
         self.alerts: list[RelayAlert] = []
         self._listeners: list[Callable[[RelayAlert], None]] = []
@@ -111,7 +123,7 @@ class OutboxRelay:
         """Send one batch (or probe when idle) and record the outcome; never sleeps."""
         if self.stopped:
             return CycleResult(CycleOutcome.STOPPED, detail=self.stopped.value)
-        rows = self.store.unsent_outbox(self.batch_size)
+        rows = self.store.unsent_outbox(min(self.batch_size, self.batch_limit))
         try:
             if rows:
                 response = self.client.post(
@@ -137,6 +149,10 @@ class OutboxRelay:
             )
         if status == 409:
             return self._rewind(int(response.json().get("expected_seq") or 0))
+        if status in (413, 422) and rows:
+            refused = self._refused(response, rows)
+            if refused is not None:
+                return refused
         if status >= 400:
             return self._stop(
                 AlertKind.REJECTED,
@@ -149,6 +165,31 @@ class OutboxRelay:
         acked = [r.seq for r in rows if r.seq <= acked_through]
         self.store.mark_sent(acked, self.clock())
         return CycleResult(CycleOutcome.SENT, acked=len(acked))
+
+    def _refused(self, response: httpx.Response, rows: list[OutboxRow]) -> CycleResult | None:
+        """Park the event a 422/413 names (or halve a too-large batch); None: not one event."""
+        detail = _detail(response)
+        if response.status_code == 413 and len(rows) > 1:
+            self.batch_limit = max(1, len(rows) // 2)
+            log.warning("back office: batch too large; sending %d at a time", self.batch_limit)
+            return CycleResult(CycleOutcome.SENT, detail=f"batch of {self.batch_limit}")
+        row = rows[0] if response.status_code == 413 else _named(response, rows)
+        if row is None or row.parked_at is not None:  # a refused stand-in: staff must look
+            return None
+        reason = f"HTTP {response.status_code}: {detail}"
+        parking.park(self.store, row.seq, reason, self.clock())
+        count, oldest = self.oldest_unsent()
+        self._emit(
+            RelayAlert(
+                AlertKind.REJECTED,
+                f"back office refused outbox event seq {row.seq} ({row.kind}): {detail}; "
+                f"parked for staff (kiosk outbox list / retry {row.seq}); the rest go on",
+                self.clock(),
+                count,
+                oldest,
+            )
+        )
+        return CycleResult(CycleOutcome.PARKED, detail=f"parked seq {row.seq}")
 
     def _rewind(self, expected: int) -> CycleResult:
         """The back office lacks rows from ``expected`` on (restored from a backup): resend."""
@@ -246,6 +287,21 @@ class OutboxRelay:
                 listener(alert)
             except Exception:
                 log.exception("relay alert listener failed")
+
+
+def _named(response: httpx.Response, rows: list[OutboxRow]) -> OutboxRow | None:
+    """The row of the batch the answer's ``event`` names (by seq, else by position)."""
+    try:
+        event = response.json().get("event") or {}
+        seq, index = event.get("seq"), event.get("index")
+    except (ValueError, AttributeError):
+        return None
+    by_seq = {r.seq: r for r in rows}
+    if isinstance(seq, int) and seq in by_seq:
+        return by_seq[seq]
+    if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(rows):
+        return rows[index]
+    return None
 
 
 def _detail(response: httpx.Response) -> str:

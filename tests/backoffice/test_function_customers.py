@@ -202,14 +202,16 @@ def test_function_coupons_events_become_coupon_uses(store, bo_db):
 def test_function_a_malformed_coupons_event_is_audited_and_does_not_block_sync(
     store, client, bo_db, kiosk_token
 ):
-    """GIVEN a coupons event without a sale id, then a sale WHEN delivered THEN both are
-    acknowledged, the raw event is kept, the problem is audited and the report counts it."""
+    """GIVEN a coupons event without a sale id nor coupons (well-typed, so past the door),
+    then a sale WHEN delivered THEN both are acknowledged, the raw event is kept, the problem
+    is audited and the report counts it. (A wrongly typed one is refused at the door:
+    tests/backoffice/test_function_kiosk_door.py.)"""
     events = [
         {
             "seq": len(store.events) + 1,
             "event_id": str(uuid.uuid4()),
             "kind": "coupons",
-            "payload": {"coupons": "C100"},
+            "payload": {"coupons": []},
         },
         {
             "seq": len(store.events) + 2,

@@ -91,7 +91,8 @@ def test_function_pin_actions_at_the_kiosk_reach_the_audit_log(attendant, tokens
     ]
     report(attendant, tokens["K01"], "shopping", role="self", audit=entries)
     rows = [r for r in _audit(bo_db) if r[1] == "kiosk.approve_age"]
-    assert [(r[0], r[2], r[3]) for r in rows] == [
-        ("S001", "failure", "kiosk:K01"),
-        ("S001", "success", "kiosk:K01"),
+    # the actor is the kiosk (its token); the staff id it reports is kept as a claim
+    assert [(r[0], r[2], r[3], r[5]["claimed_staff_id"]) for r in rows] == [
+        ("kiosk:K01", "failure", "kiosk:K01", "S001"),
+        ("kiosk:K01", "success", "kiosk:K01", "S001"),
     ]
