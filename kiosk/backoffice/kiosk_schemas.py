@@ -266,6 +266,7 @@ class EventEnvelope(_Ignore):
 
 class OutboxBatch(_Ignore):
     events: Annotated[list[Json], Field(max_length=MAX_EVENTS)]
+    store_instance: _text(64, 1) | None = None  # kiosk_identity: which database sent it
 
 
 class InvalidKioskEvent(InvalidInput):
