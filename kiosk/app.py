@@ -45,9 +45,15 @@ def build_runtime(
 
     hardware = hardware or config.open_hardware
     store = open_store(config, seed_demo)
+    # the plugin host first: a vendor's kiosk_register_drivers adds drivers the profile names
+    host = build_plugin_host(config)
     if hardware and devices is None:
-        devices = open_hardware(config.hardware_profile)
-    runtime = KioskRuntime(config, store, build_plugin_host(config), devices=devices)
+        try:
+            devices = open_hardware(config.hardware_profile, host)
+        except Exception:
+            store.close()
+            raise
+    runtime = KioskRuntime(config, store, host, devices=devices)
     if hardware:
         attach(runtime, devices)
         watcher = ByIdWatcher(devices)

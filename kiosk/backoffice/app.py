@@ -16,6 +16,7 @@ from kiosk.backoffice import (
     console_web,
     customers_api,
     customers_web,
+    export_formats,
     loyalty_sync_api,
     loyalty_web,
     report_archive_web,
@@ -91,6 +92,7 @@ def create_app(
     app.include_router(customers_web.router)
     app.include_router(taxfree_web.router)
     app.include_router(report_archive_web.router)
+    app.include_router(export_formats.router)
 
     @app.exception_handler(BackofficeError)
     async def _typed_error(request: Request, exc: BackofficeError) -> Response:
