@@ -53,7 +53,7 @@ def build_runtime(
         except Exception:
             store.close()
             raise
-    runtime = KioskRuntime(config, store, host, devices=devices)
+    runtime = KioskRuntime(config, store, host, clock=config.now, devices=devices)
     if hardware:
         attach(runtime, devices)
         watcher = ByIdWatcher(devices)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.domain.checkout import CheckoutPolicy
 from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 from kiosk.domain.tax import Rounding
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
+DEFAULT_TIME_ZONE = "Asia/Tokyo"
 
 
 class ConfigError(ValueError):
@@ -39,10 +42,21 @@ class KioskConfig:
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
     source: str = "<defaults>"
+    #: the store's IANA time zone: receipt times and business dates are the store's wall
+    #: clock, whatever zone the machine was installed with (often UTC)
+    time_zone: str = DEFAULT_TIME_ZONE
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "kiosk.sqlite3"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def now(self) -> datetime:
+        """The store's wall-clock time, naive (as the store has always recorded it)."""
+        return datetime.now(self.zone).replace(tzinfo=None)
 
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return dict(self.plugin_config.get(name, {}))
@@ -84,6 +98,13 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
     except ValueError:
         raise ConfigError(source, "checkout.rounding", "must be floor, half_up or ceil") from None
     builtins = plugins.get("builtin")
+    time_zone = store.get("time_zone", DEFAULT_TIME_ZONE)
+    if not valid_time_zone(time_zone):
+        raise ConfigError(
+            source,
+            "store.time_zone",
+            f'unknown time zone {time_zone!r}; use an IANA name such as "Asia/Tokyo"',
+        )
     values = dict(
         kiosk_id=_str(kiosk, "id", source, "kiosk"),
         issuer=issuer,
@@ -104,6 +125,7 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
         backoffice_url=backoffice.get("url", ""),
         backoffice_token=backoffice.get("token", ""),
         source=source,
+        time_zone=time_zone,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if "data_dir" in overrides and overrides["data_dir"] is not None:
@@ -116,3 +138,13 @@ def _str(table: dict[str, Any], key: str, source: str, section: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(source, f"{section}.{key}", "is required and must be a string")
     return value
+
+
+def valid_time_zone(name: object) -> bool:
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
