@@ -7,7 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.cli_errors import check_data_dir, guarded
+from kiosk.config import KioskConfig, load_config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,12 +18,16 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    try:
+    database: list[Path] = []
+
+    def run() -> int:
         config = load_config(args.config, data_dir=args.data_dir)
-    except ConfigError as exc:
-        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        return 2
-    return args.handler(config, args)
+        database.append(config.database_path)
+        check_data_dir(config.data_dir)
+        return args.handler(config, args)
+
+    # every known error is one line on stderr and a non-zero exit; -v shows the traceback
+    return guarded("kiosk", args.verbose, run, lambda: database[-1] if database else None)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,12 +81,11 @@ def _checkout(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.app import build_runtime
     from kiosk.script import ScriptError, run_script
 
+    if not args.script.is_file():  # before the kiosk starts: nothing to undo
+        raise ScriptError(str(args.script), None, "no such script file")
     runtime = build_runtime(config)
     try:
         run_script(runtime, args.script)
-    except ScriptError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
     finally:
         runtime.shutdown()
     return 0
@@ -89,13 +93,9 @@ def _checkout(config: KioskConfig, args: argparse.Namespace) -> int:
 
 def _catalog_import(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.app import open_store
-    from kiosk.store.catalogue_csv import CatalogueImportError, read_catalogue_csv
+    from kiosk.store.catalogue_csv import read_catalogue_csv
 
-    try:
-        products = read_catalogue_csv(args.file)
-    except (CatalogueImportError, OSError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
+    products = read_catalogue_csv(args.file)  # bad rows: CatalogueImportError, by line
     store = open_store(config, seed_demo=False)
     count = store.replace_catalogue(products)
     print(f"imported {count} products from {args.file}")

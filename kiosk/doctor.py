@@ -45,6 +45,9 @@ def run_doctor(
     say: Callable[[str], None] = print,
     dry_run: bool = True,
 ) -> int:
+    from kiosk.devices.profiles import load_profile
+
+    profile = str(load_profile(profile or config.hardware_profile).path)  # a typo stops here
     report = Report(say)
     report.line("config", config.source)
     check_time_zone(config, report)
@@ -57,7 +60,7 @@ def run_doctor(
         finally:
             store.close()
     host = check_plugins(config, report, dry_run=dry_run)
-    check_devices(profile or config.hardware_profile, host, report)
+    check_devices(profile, host, report)
     say("doctor: all good" if not report.problems else f"doctor: {report.problems} problem(s)")
     return 0 if not report.problems else 1
 

@@ -13,19 +13,12 @@ from kiosk.backoffice.db import DEFAULT_URL
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kiosk.cli_errors import guarded
+
     parser = _parser()
     args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except Exception as exc:  # typed errors carry the advice; show it, not a traceback
-        from kiosk.backoffice.backup import BackupFailed
-        from kiosk.backoffice.errors import BackofficeError
-        from kiosk.store.catalogue_csv import CatalogueImportError
-
-        if isinstance(exc, BackofficeError | BackupFailed | CatalogueImportError):
-            print(f"kiosk-backoffice: {exc}", file=sys.stderr)
-            return 1
-        raise
+    # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
+    return guarded("kiosk-backoffice", args.verbose, lambda: args.handler(args), args.database_url)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("DATABASE_URL", DEFAULT_URL),
         help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
@@ -65,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("add-staff", help="add a staff account (asks for the password)")
     staff.add_argument("username")
     staff.add_argument("--role", choices=("admin", "manager", "attendant"), default="manager")
-    staff.add_argument("--password", help="default: ask (or env BACKOFFICE_PASSWORD)")
+    staff.add_argument(
+        "--password",
+        help="default: env BACKOFFICE_PASSWORD, else asked twice, else one line from stdin "
+        "(a password here shows in the process list)",
+    )
     staff.set_defaults(handler=_add_staff)
 
     imp = sub.add_parser(
@@ -190,13 +188,23 @@ def _revoke(args: argparse.Namespace) -> int:
 def _add_staff(args: argparse.Namespace) -> int:
     from kiosk.backoffice.auth import Role, add_staff
 
-    password = (
-        args.password or os.environ.get("BACKOFFICE_PASSWORD") or getpass.getpass("password: ")
-    )
+    password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or _read_password()
     with _db(args).transaction() as session:
         add_staff(session, args.username, password, Role(args.role), datetime.now(), "cli")
     print(f"added {args.username} ({args.role})")
     return 0
+
+
+def _read_password() -> str:
+    """Asked twice on a terminal; one line from stdin when piped (scripts, Ansible)."""
+    from kiosk.cli_errors import CommandError
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise CommandError("the two passwords differ; nothing was added")
+    return first
 
 
 def _import(args: argparse.Namespace) -> int:
