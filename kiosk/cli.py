@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = catalog.add_parser("import", help="replace the catalogue from a CSV file")
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=_catalog_import)
+    catalog_list = catalog.add_parser("list", help="the products the kiosk sells")
+    catalog_list.add_argument("--search", help="only names (ja/en/kana) or codes containing this")
+    catalog_list.set_defaults(handler=_catalog_list)
 
     sales = sub.add_parser("sales", help="sales commands").add_subparsers(required=True)
     listing = sales.add_parser("list", help="the latest sales")
@@ -99,6 +102,36 @@ def _catalog_import(config: KioskConfig, args: argparse.Namespace) -> int:
     store = open_store(config, seed_demo=False)
     count = store.replace_catalogue(products)
     print(f"imported {count} products from {args.file}")
+    return 0
+
+
+def _catalog_list(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import open_store
+
+    store = open_store(config, seed_demo=False)
+    try:
+        products = sorted(store.load_catalogue(), key=lambda p: p.sku)
+    finally:
+        store.close()
+    needle = (args.search or "").casefold()
+    shown = [
+        p
+        for p in products
+        if not needle
+        or any(needle in (v or "").casefold() for v in (p.sku, p.gtin, p.plu, p.name_ja, p.name_en))
+    ]
+    print(f"{'sku':10}  {'gtin / plu':14}  {'price':>7}  {'tax':8}  {'flags':6}  name")
+    for p in shown:
+        flags = ("A" if p.age_restricted else "") + ("W" if p.weighed else "")
+        flags += "" if p.price_includes_tax else "X"
+        unit = "/kg" if p.weighed else ""
+        print(
+            f"{p.sku:10}  {p.gtin or 'PLU ' + str(p.plu):14}  {p.price:>7,}{unit:3}  "
+            f"{p.tax:8}  {flags:6}  {p.name_ja} / {p.name_en}"
+        )
+    print(f"{len(shown)} of {len(products)} product(s) in {config.database_path}")
+    if shown and any(p.age_restricted or p.weighed or not p.price_includes_tax for p in shown):
+        print("flags: A age restricted, W weighed (price per kg), X price excludes tax (外税)")
     return 0
 
 

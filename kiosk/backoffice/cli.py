@@ -11,6 +11,9 @@ from pathlib import Path
 
 from kiosk.backoffice.db import DEFAULT_URL
 
+#: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
+DEFAULT_PORT = 8700
+
 
 def main(argv: list[str] | None = None) -> int:
     from kiosk.cli_errors import guarded
@@ -33,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(handler=_serve)
 
