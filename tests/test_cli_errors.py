@@ -181,3 +181,30 @@ def test_backoffice_add_staff_reads_the_password_from_stdin(tmp_path, monkeypatc
     monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
     assert backoffice_main(["--database-url", url, "add-staff", "boss", "--role", "admin"]) == 1
     assert one_line(capsys.readouterr().err) == "kiosk-backoffice: user 'boss' already exists"
+
+
+def test_backoffice_store_clock_is_the_store_zone():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from kiosk.backoffice.cli import store_clock
+
+    now = store_clock("Pacific/Kiritimati")()
+    expected = datetime.now(ZoneInfo("Pacific/Kiritimati")).replace(tzinfo=None)
+    assert abs(now - expected) < timedelta(minutes=1)
+
+
+def test_backoffice_unknown_time_zone_is_one_line(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert backoffice_main(["--database-url", url, "--time-zone", "Mars/Base", "serve"]) == 1
+    assert one_line(capsys.readouterr().err) == (
+        "kiosk-backoffice: --time-zone 'Mars/Base': not an IANA time zone such as Asia/Tokyo"
+    )
+
+
+def test_backoffice_unknown_plugin_is_one_line(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert backoffice_main(["--database-url", url, "serve", "--plugin", "no-such-plugin"]) == 1
+    assert one_line(capsys.readouterr().err) == (
+        "kiosk-backoffice: --plugin no-such-plugin: not installed (or failed to load)"
+    )

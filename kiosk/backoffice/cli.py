@@ -8,6 +8,7 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kiosk.backoffice.db import DEFAULT_URL
 
@@ -32,12 +33,26 @@ def _parser() -> argparse.ArgumentParser:
         help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+    parser.add_argument(
+        "--time-zone",
+        default=os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo"),
+        help="the store's IANA time zone for business dates and reports "
+        "(env STORE_TIME_ZONE; default: %(default)s)",
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="load this installed plugin (entry point in kiosk.plugins) for report sections "
+        "and export formats; repeat for more (env BACKOFFICE_PLUGINS, comma-separated)",
+    )
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(handler=_migrate)
@@ -118,8 +133,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     from kiosk.backoffice.app import create_app
 
-    os.environ["DATABASE_URL"] = args.database_url
+    plugins = args.plugin or _env_plugins()
+    clock, host = store_clock(args.time_zone), plugin_host(plugins)  # mistakes stop here
     if args.workers > 1:
+        # each worker process builds its own app from these (app_from_env)
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ["STORE_TIME_ZONE"] = args.time_zone
+        os.environ["BACKOFFICE_PLUGINS"] = ",".join(plugins)
         uvicorn.run(
             "kiosk.backoffice.cli:app_from_env",
             factory=True,
@@ -128,7 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
             workers=args.workers,
         )
     else:
-        uvicorn.run(create_app(_db(args), archive_reports=True), host=args.host, port=args.port)
+        app = create_app(_db(args), clock=clock, host=host, archive_reports=True)
+        uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 
@@ -137,7 +158,45 @@ def app_from_env():
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.db import Database
 
-    return create_app(Database(os.environ.get("DATABASE_URL", DEFAULT_URL)), archive_reports=True)
+    return create_app(
+        Database(os.environ.get("DATABASE_URL", DEFAULT_URL)),
+        clock=store_clock(os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo")),
+        host=plugin_host(_env_plugins()),
+        archive_reports=True,
+    )
+
+
+def _env_plugins() -> list[str]:
+    return [n.strip() for n in os.environ.get("BACKOFFICE_PLUGINS", "").split(",") if n.strip()]
+
+
+def plugin_host(names: list[str]):
+    """The back office's plugins (``kiosk_report_sections``, ``kiosk_export_formats``):
+    only the installed ones the operator names, like a kiosk's allow-list."""
+    if not names:
+        return None
+    from kiosk.plugins import PluginHost
+
+    host = PluginHost()
+    host.load_entry_points(names)
+    missing = sorted(set(names) - set(host.names))
+    if missing:
+        from kiosk.cli_errors import CommandError
+
+        raise CommandError(f"--plugin {', '.join(missing)}: not installed (or failed to load)")
+    host.check()
+    return host
+
+
+def store_clock(zone: str):
+    """The store's wall clock (naive, like the kiosks' sale times) in IANA zone ``zone``."""
+    from kiosk.cli_errors import CommandError
+    from kiosk.config import valid_time_zone
+
+    if not valid_time_zone(zone):
+        raise CommandError(f"--time-zone {zone!r}: not an IANA time zone such as Asia/Tokyo")
+    tz = ZoneInfo(zone)
+    return lambda: datetime.now(tz).replace(tzinfo=None)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -246,7 +305,7 @@ def _generate_reports(args: argparse.Namespace) -> int:
     try:
         run = generate(
             db,
-            datetime.now(),
+            store_clock(args.time_zone)(),
             until=args.until,
             recheck=None if args.recheck_all else RECHECK,
             limit=None,
