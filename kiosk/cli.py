@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     ledger = taxfree.add_parser("ledger", help="the refund ledger: pending, confirmed, refunded…")
     ledger.set_defaults(handler=_taxfree_ledger)
 
+    staff_pin = sub.add_parser(
+        "staff-pin", help="print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)"
+    )
+    staff_pin.set_defaults(handler=_staff_pin)
+
     doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
     doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")
     doctor.set_defaults(handler=_doctor)
@@ -187,6 +192,24 @@ def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:
         )
     for status, (count, amount) in sorted(ledger_totals(rows).items()):
         print(f"{status}: {count} record(s), ¥{amount:,}")
+    return 0
+
+
+def _staff_pin(config: KioskConfig, args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.cli_errors import CommandError
+    from kiosk.staff import hash_pin
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN: ")
+        if getpass.getpass("again: ") != pin:
+            raise CommandError("the two PINs differ")
+    else:
+        pin = sys.stdin.readline().strip()
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise CommandError("a PIN is 4 to 8 digits")
+    print(f'pin_hash = "{hash_pin(pin)}"')
     return 0
 
 

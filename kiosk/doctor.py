@@ -51,6 +51,7 @@ def run_doctor(
     report = Report(say)
     report.line("config", config.source)
     check_time_zone(config, report)
+    check_staff(config, report)
     store = check_store(config, report)
     if store is not None:
         try:
@@ -72,6 +73,21 @@ def check_time_zone(config: KioskConfig, report: Report) -> None:
         f"{config.time_zone}: store time {config.now():%Y-%m-%d %H:%M} "
         f"(receipts, business dates); machine zone {machine}",
     )
+
+
+def check_staff(config: KioskConfig, report: Report) -> None:
+    """A store's own kiosk.toml must not leave the demo PINs (S001/1234, M001/9999) working."""
+    from kiosk.config import DEFAULT_CONFIG
+    from kiosk.staff import StaffRegistry, demo_accounts
+
+    registry = StaffRegistry.from_config_file(config.source)
+    demo = {a.staff_id for a in demo_accounts()} == set(registry.accounts)
+    report.line("staff", "demo accounts" if demo else f"{len(registry.accounts)} account(s)")
+    if demo and config.source != str(DEFAULT_CONFIG):
+        report.problem(
+            f"{config.source} has no [staff.accounts.*]: the demo PINs (S001/1234, M001/9999) "
+            "unlock this kiosk; add accounts with `kiosk staff-pin` (docs/getting-started.md)"
+        )
 
 
 def check_store(config: KioskConfig, report: Report) -> Any:

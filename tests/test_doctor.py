@@ -130,3 +130,28 @@ def test_a_tampered_journal_is_a_problem(config, capsys):
     store.close()
     code, out = doctor(config, capsys)
     assert code == 1 and "PROBLEM: the journal's hash chain breaks at row 1" in out
+
+
+def test_a_store_config_with_the_demo_pins_is_a_problem(config, capsys, tmp_path):
+    from kiosk.config import DEFAULT_CONFIG
+
+    own = tmp_path / "kiosk.toml"
+    own.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    store_config = load_config(own, data_dir=config.data_dir, builtin_plugins=CASH_ONLY)
+    code, out = doctor(store_config, capsys)
+    assert code == 1 and "the demo PINs (S001/1234, M001/9999) unlock this kiosk" in out
+
+
+def test_staff_pin_prints_a_hash_the_kiosk_accepts(monkeypatch, capsys, tmp_path):
+    import io
+    import tomllib
+
+    from kiosk.cli import main
+    from kiosk.staff import StaffRegistry
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("4821\n"))
+    assert main(["--data-dir", str(tmp_path / "d"), "staff-pin"]) == 0
+    line = capsys.readouterr().out.strip()
+    settings = tomllib.loads(f'[accounts.S101]\nrole = "attendant"\n{line}\n')
+    registry = StaffRegistry.from_settings(settings)
+    assert registry.check("S101", "4821").staff_id == "S101"
