@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         config = load_config(args.config, data_dir=args.data_dir)
         database.append(config.database_path)
-        check_data_dir(config.data_dir)
+        if args.needs_store:
+            check_data_dir(config.data_dir)
         return args.handler(config, args)
 
     # every known error is one line on stderr and a non-zero exit; -v shows the traceback
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="kiosk.toml (default: the built-in demo store)")
     parser.add_argument("--data-dir", help="where the local store lives (overrides the config)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.set_defaults(needs_store=True)  # the folder is checked first (one-line errors)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="run the kiosk demo (touch UI; --narrated for text)")
@@ -50,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=_catalog_import)
     catalog_list = catalog.add_parser("list", help="the products the kiosk sells")
-    catalog_list.add_argument("--search", help="only names (ja/en/kana) or codes containing this")
+    catalog_list.add_argument(
+        "--search", help="only products whose sku, code or ja/en name contains this"
+    )
     catalog_list.set_defaults(handler=_catalog_list)
 
     sales = sub.add_parser("sales", help="sales commands").add_subparsers(required=True)
@@ -71,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     staff_pin = sub.add_parser(
         "staff-pin", help="print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)"
     )
-    staff_pin.set_defaults(handler=_staff_pin)
+    staff_pin.set_defaults(handler=_staff_pin, needs_store=False)
 
     doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
     doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")
