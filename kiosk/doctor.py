@@ -167,7 +167,9 @@ def check_outbox(config: KioskConfig, store: Any, report: Report) -> None:
     if not config.backoffice_url:
         report.line("back office", "none configured (standalone kiosk)")
         return
-    reachable = probe_backoffice(config, report)
+    reachable, status = probe_backoffice(config, report)
+    if status is not None:
+        check_backoffice_anchor(store, status, report)
     if oldest is not None and config.now() - oldest > BACKLOG_ALERT:
         report.problem(
             f"{count} sale(s) not delivered, the oldest from {oldest:%Y-%m-%d %H:%M}"
@@ -175,7 +177,30 @@ def check_outbox(config: KioskConfig, store: Any, report: Report) -> None:
         )
 
 
-def probe_backoffice(config: KioskConfig, report: Report, timeout_s: float = 3.0) -> bool:
+def check_backoffice_anchor(store: Any, status: dict[str, Any], report: Report) -> None:
+    """The journal against the anchor the back office keeps: an emptied or replaced store
+    (whose own anchor went with it) shows here."""
+    from kiosk.store import anchor as anchors
+
+    raw = status.get("journal_anchor")
+    if raw is None:
+        report.line("bo anchor", "none yet")
+        return
+    try:
+        anchor = anchors.Anchor.from_json(raw)
+    except anchors.BadAnchor as exc:
+        report.problem(f"the back office sent a bad journal anchor: {exc}")
+        return
+    result = anchors.check(store, anchor, anchors.BACK_OFFICE)
+    report.line("bo anchor", f"row {anchor.seq}: {'holds' if result.ok else 'BROKEN'}")
+    if not result.ok:
+        report.problem(result.problem_en)
+
+
+def probe_backoffice(
+    config: KioskConfig, report: Report, timeout_s: float = 3.0
+) -> tuple[bool, dict[str, Any] | None]:
+    """(reachable, the sync status it answered) — the status is None unless it answered."""
     import httpx
 
     url = config.backoffice_url
@@ -190,17 +215,21 @@ def probe_backoffice(config: KioskConfig, report: Report, timeout_s: float = 3.0
         report.problem(
             f"the back office at {url} does not answer: is it running, is the url right?"
         )
-        return False
+        return False, None
     if response.status_code in (401, 403):
         report.line("back office", f"{url}: refuses this kiosk (HTTP {response.status_code})")
         report.problem("the back office refuses this kiosk's token: enrol it again")
-        return True
+        return True, None
     if response.status_code >= 400:
         report.line("back office", f"{url}: HTTP {response.status_code}")
         report.problem(f"the back office answered HTTP {response.status_code}")
-        return response.status_code < 500
+        return response.status_code < 500, None
     report.line("back office", f"{url}: reachable")
-    return True
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    return True, body if isinstance(body, dict) else None
 
 
 def check_plugins(config: KioskConfig, report: Report, dry_run: bool = True) -> Any:

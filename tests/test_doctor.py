@@ -155,3 +155,54 @@ def test_staff_pin_prints_a_hash_the_kiosk_accepts(monkeypatch, capsys, tmp_path
     settings = tomllib.loads(f'[accounts.S101]\nrole = "attendant"\n{line}\n')
     registry = StaffRegistry.from_settings(settings)
     assert registry.check("S101", "4821").staff_id == "S101"
+
+
+class _StatusServer:
+    """A back office that answers /api/v1/sync/status with a given journal anchor."""
+
+    def __init__(self, anchor):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        body = json.dumps({"journal_anchor": anchor}).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200 if self.path == "/api/v1/sync/status" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_emptied_store_fails_the_back_offices_anchor(tmp_path, capsys):
+    """GIVEN the back office acknowledged journal row 40 of this kiosk WHEN the kiosk's
+    store was replaced by a fresh, nearly empty one THEN the doctor names the missing row."""
+    server = _StatusServer({"seq": 40, "hash": "a" * 64})
+    try:
+        config = load_config(
+            None,
+            data_dir=tmp_path / "k",
+            builtin_plugins=CASH_ONLY,
+            backoffice_url=server.url,
+            backoffice_token="K01.secret",
+        )
+        sell_one(load_config(None, data_dir=tmp_path / "k", builtin_plugins=CASH_ONLY))
+        code, out = doctor(config, capsys)
+    finally:
+        server.close()
+    assert code == 1
+    assert f"back office  {server.url}: reachable" in out
+    assert "PROBLEM: journal row 40 (anchor kept by the back office) is missing" in out
