@@ -45,12 +45,17 @@ def build_runtime(
 
     hardware = hardware or config.open_hardware
     store = open_store(config, seed_demo)
-    if hardware and devices is None:
-        devices = open_hardware(config.hardware_profile)
+    # the plugin host first: a vendor's kiosk_register_drivers adds drivers the profile names
     host = build_plugin_host(config)
     # a misspelt key in a plugin's table stops the kiosk here, before anything is sold
     check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
-    runtime = KioskRuntime(config, store, host, devices=devices)
+    if hardware and devices is None:
+        try:
+            devices = open_hardware(config.hardware_profile, host)
+        except Exception:
+            store.close()
+            raise
+    runtime = KioskRuntime(config, store, host, clock=config.now, devices=devices)
     if hardware:
         attach(runtime, devices)
         watcher = ByIdWatcher(devices)

@@ -7,7 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.cli_errors import check_data_dir, guarded
+from kiosk.config import KioskConfig, load_config
 
 SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --config
 
@@ -19,16 +20,21 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # `run` reads the site file (never the demo store); `demo` layers --config on the demo
-    path = getattr(args, "run_config", None) or args.config
-    if path is None and getattr(args, "site", False):
-        path = SITE_CONFIG
-    try:
+    database: list[Path] = []
+
+    def run() -> int:
+        # `run` reads the site file (never the demo store); `demo` layers --config on the demo
+        path = getattr(args, "run_config", None) or args.config
+        if path is None and getattr(args, "site", False):
+            path = SITE_CONFIG
         config = load_config(path, demo=getattr(args, "demo", False), data_dir=args.data_dir)
-    except ConfigError as exc:
-        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        return 2
-    return args.handler(config, args)
+        database.append(config.database_path)
+        if args.needs_store:
+            check_data_dir(config.data_dir)
+        return args.handler(config, args)
+
+    # every known error is one line on stderr and a non-zero exit; -v shows the traceback
+    return guarded("kiosk", args.verbose, run, lambda: database[-1] if database else None)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="kiosk.toml (default: the built-in demo store)")
     parser.add_argument("--data-dir", help="where the local store lives (overrides the config)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.set_defaults(needs_store=True)  # the folder is checked first (one-line errors)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="run the kiosk demo (touch UI; --narrated for text)")
@@ -59,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     imp = catalog.add_parser("import", help="replace the catalogue from a CSV file")
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=_catalog_import)
+    catalog_list = catalog.add_parser("list", help="the products the kiosk sells")
+    catalog_list.add_argument(
+        "--search", help="only products whose sku, code or ja/en name contains this"
+    )
+    catalog_list.set_defaults(handler=_catalog_list)
 
     sales = sub.add_parser("sales", help="sales commands").add_subparsers(required=True)
     listing = sales.add_parser("list", help="the latest sales")
@@ -90,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
     ledger = taxfree.add_parser("ledger", help="the refund ledger: pending, confirmed, refunded…")
     ledger.set_defaults(handler=_taxfree_ledger)
 
+    staff_pin = sub.add_parser(
+        "staff-pin", help="print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)"
+    )
+    staff_pin.set_defaults(handler=_staff_pin, needs_store=False)
+
     doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
     doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")
     doctor.set_defaults(handler=_doctor)
@@ -112,12 +129,11 @@ def _checkout(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.app import build_runtime
     from kiosk.script import ScriptError, run_script
 
+    if not args.script.is_file():  # before the kiosk starts: nothing to undo
+        raise ScriptError(str(args.script), None, "no such script file")
     runtime = build_runtime(config)
     try:
         run_script(runtime, args.script)
-    except ScriptError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
     finally:
         runtime.shutdown()
     return 0
@@ -125,16 +141,42 @@ def _checkout(config: KioskConfig, args: argparse.Namespace) -> int:
 
 def _catalog_import(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.app import open_store
-    from kiosk.store.catalogue_csv import CatalogueImportError, read_catalogue_csv
+    from kiosk.store.catalogue_csv import read_catalogue_csv
 
-    try:
-        products = read_catalogue_csv(args.file)
-    except (CatalogueImportError, OSError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 1
+    products = read_catalogue_csv(args.file)  # bad rows: CatalogueImportError, by line
     store = open_store(config, seed_demo=False)
     count = store.replace_catalogue(products)
     print(f"imported {count} products from {args.file}")
+    return 0
+
+
+def _catalog_list(config: KioskConfig, args: argparse.Namespace) -> int:
+    from kiosk.app import open_store
+
+    store = open_store(config, seed_demo=False)
+    try:
+        products = sorted(store.load_catalogue(), key=lambda p: p.sku)
+    finally:
+        store.close()
+    needle = (args.search or "").casefold()
+    shown = [
+        p
+        for p in products
+        if not needle
+        or any(needle in (v or "").casefold() for v in (p.sku, p.gtin, p.plu, p.name_ja, p.name_en))
+    ]
+    print(f"{'sku':10}  {'gtin / plu':14}  {'price':>7}  {'tax':8}  {'flags':6}  name")
+    for p in shown:
+        flags = ("A" if p.age_restricted else "") + ("W" if p.weighed else "")
+        flags += "" if p.price_includes_tax else "X"
+        unit = "/kg" if p.weighed else ""
+        print(
+            f"{p.sku:10}  {p.gtin or 'PLU ' + str(p.plu):14}  {p.price:>7,}{unit:3}  "
+            f"{p.tax:8}  {flags:6}  {p.name_ja} / {p.name_en}"
+        )
+    print(f"{len(shown)} of {len(products)} product(s) in {config.database_path}")
+    if shown and any(p.age_restricted or p.weighed or not p.price_includes_tax for p in shown):
+        print("flags: A age restricted, W weighed (price per kg), X price excludes tax (外税)")
     return 0
 
 
@@ -260,6 +302,24 @@ def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:
         )
     for status, (count, amount) in sorted(ledger_totals(rows).items()):
         print(f"{status}: {count} record(s), ¥{amount:,}")
+    return 0
+
+
+def _staff_pin(config: KioskConfig, args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.cli_errors import CommandError
+    from kiosk.staff import hash_pin
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN: ")
+        if getpass.getpass("again: ") != pin:
+            raise CommandError("the two PINs differ")
+    else:
+        pin = sys.stdin.readline().strip()
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise CommandError("a PIN is 4 to 8 digits")
+    print(f'pin_hash = "{hash_pin(pin)}"')
     return 0
 
 

@@ -26,8 +26,10 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
 
@@ -42,6 +44,7 @@ DEMO_CONFIG = DEFAULT_CONFIG
 ENV_PREFIX = "KIOSK_"
 BUILTIN = "<built-in defaults>"
 _SECRET_KEYS = ("token", "secret", "key", "password", "pin_hash")
+DEFAULT_TIME_ZONE = "Asia/Tokyo"
 
 
 class ConfigError(ValueError):
@@ -86,10 +89,21 @@ class KioskConfig:
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    #: the store's IANA time zone: receipt times and business dates are the store's wall
+    #: clock, whatever zone the machine was installed with (often UTC)
+    time_zone: str = DEFAULT_TIME_ZONE
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "kiosk.sqlite3"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def now(self) -> datetime:
+        """The store's wall-clock time, naive (as the store has always recorded it)."""
+        return datetime.now(self.zone).replace(tzinfo=None)
 
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return dict(self.plugin_config.get(name, {}))
@@ -259,6 +273,7 @@ def _parse(
         ui=ui,
         source=top,
         origins=origins,
+        time_zone=sections["store"].time_zone,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if overrides.get("data_dir") is not None:
@@ -390,3 +405,13 @@ def plugin_settings_model(config: KioskConfig, name: str, model: type[BaseModel]
     if problems:
         raise ConfigError.many(problems)
     return value
+
+
+def valid_time_zone(name: object) -> bool:
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

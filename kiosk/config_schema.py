@@ -7,8 +7,9 @@ setting silently ignored. docs/configuration.md lists the same sections and keys
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Section(BaseModel):
@@ -32,6 +33,20 @@ class StoreSection(Section):
     registration_number: str = Field(min_length=1)
     address: str = ""
     phone: str = ""
+    #: IANA zone: receipt times and business dates are the store's wall clock, whatever zone
+    #: the machine was installed with (often UTC)
+    time_zone: str = "Asia/Tokyo"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f'unknown time zone {value!r}; use an IANA name such as "Asia/Tokyo"'
+            ) from None
+        return value
 
 
 class CheckoutSection(Section):

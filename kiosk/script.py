@@ -24,29 +24,59 @@ from pathlib import Path
 from kiosk.domain.scan import Scan
 from kiosk.runtime import KioskRuntime
 
+#: each command's form; fewer words than the form asks for is an error that shows it
+USAGE: dict[str, str] = {
+    "scan": "scan CODE",
+    "plu": "plu PLU [QUANTITY]",
+    "weigh": "weigh PLU GRAMS",
+    "qty": "qty LINE QUANTITY",
+    "void": "void LINE",
+    "approve": "approve STAFF_ID",
+    "pay": "pay METHOD [AMOUNT]",
+    "print": "print FILE",
+    "finish": "finish",
+}
+
 
 class ScriptError(ValueError):
-    def __init__(self, source: str, line: int, problem: str) -> None:
-        super().__init__(f"{source}:{line}: {problem}")
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
 
 
 def run_script(runtime: KioskRuntime, path: Path, say: Callable[[str], None] = print) -> None:
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        words = shlex.split(raw, comments=True)
-        if not words:
-            continue
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScriptError(str(path), None, f"cannot read the script: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScriptError(str(path), None, "not a UTF-8 text file") from None
+    for number, raw in enumerate(text.splitlines(), start=1):
         try:
-            run_command(runtime, words, say, base=path.parent)
+            words = shlex.split(raw, comments=True)
+            if not words:
+                continue
+            run_command(runtime, words, say, base=path.parent, script=path)
         except ScriptError:
             raise
-        except (ValueError, KeyError, RuntimeError) as exc:
+        except (ValueError, KeyError, RuntimeError, OSError) as exc:
             raise ScriptError(str(path), number, f"{raw.strip()}: {exc}") from exc
 
 
 def run_command(
-    runtime: KioskRuntime, words: list[str], say: Callable[[str], None], base: Path
+    runtime: KioskRuntime,
+    words: list[str],
+    say: Callable[[str], None],
+    base: Path,
+    script: Path | None = None,
 ) -> None:
     verb, args = words[0], words[1:]
+    usage = USAGE.get(verb)
+    if usage is None:
+        raise ValueError(f"unknown command {verb!r}; one of {', '.join(USAGE)}")
+    needed = sum(1 for word in usage.split()[1:] if not word.startswith("["))
+    if len(args) < needed:
+        raise ValueError(f"missing argument: use {usage!r}")
     checkout = runtime.checkout
     if verb == "scan":
         outcome = runtime.handle_scan(Scan(args[0], source="script"))
@@ -77,12 +107,15 @@ def run_command(
         if runtime.last_sale is None:
             raise ValueError("no sale to print yet")
         target = base / args[0]
-        target.write_text("\n".join(runtime.receipt_lines(runtime.last_sale)) + "\n", "utf-8")
+        if script is not None and target.resolve() == script.resolve():
+            raise ValueError("refusing to overwrite the script itself; print to another file")
+        try:
+            target.write_text("\n".join(runtime.receipt_lines(runtime.last_sale)) + "\n", "utf-8")
+        except OSError as exc:
+            raise ValueError(f"cannot write {target}: {exc.strerror}") from None
         say(f"receipt written to {target}")
     elif verb == "finish":
         runtime.finish()
-    else:
-        raise ValueError(f"unknown command {verb!r}")
 
 
 def _pay(runtime: KioskRuntime, args: list[str], say: Callable[[str], None]) -> None:

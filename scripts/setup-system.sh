@@ -14,6 +14,8 @@ packages=(
   sqlite3                             # inspecting the local store by hand
   postgresql                          # the back office's scale path (tests run against it)
   chromium                            # headless browser for the console end-to-end tests (playwright)
+  libatomic1                          # Playwright's bundled node driver links against it
+  tzdata                              # store time zones ([store] time_zone, zoneinfo)
 )
 
 missing=()

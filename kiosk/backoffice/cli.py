@@ -8,24 +8,21 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kiosk.backoffice.db import DEFAULT_URL
 
+#: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
+DEFAULT_PORT = 8700
+
 
 def main(argv: list[str] | None = None) -> int:
+    from kiosk.cli_errors import guarded
+
     parser = _parser()
     args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except Exception as exc:  # typed errors carry the advice; show it, not a traceback
-        from kiosk.backoffice.backup import BackupFailed
-        from kiosk.backoffice.errors import BackofficeError
-        from kiosk.store.catalogue_csv import CatalogueImportError
-
-        if isinstance(exc, BackofficeError | BackupFailed | CatalogueImportError):
-            print(f"kiosk-backoffice: {exc}", file=sys.stderr)
-            return 1
-        raise
+    # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
+    return guarded("kiosk-backoffice", args.verbose, lambda: args.handler(args), args.database_url)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,11 +32,18 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("DATABASE_URL", DEFAULT_URL),
         help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+    parser.add_argument(
+        "--time-zone",
+        default=os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo"),
+        help="the store's IANA time zone for business dates and reports "
+        "(env STORE_TIME_ZONE; default: %(default)s)",
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument(
         "--secure-cookies",
@@ -50,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
         "--api-docs",
         action="store_true",
         help="serve /api/v1/openapi.json to signed-in managers (env BACKOFFICE_API_DOCS)",
+    )
+    serve.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="load this installed plugin (entry point in kiosk.plugins) for report sections "
+        "and export formats; repeat for more (env BACKOFFICE_PLUGINS, comma-separated)",
     )
     serve.set_defaults(handler=_serve)
 
@@ -75,7 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     staff = sub.add_parser("add-staff", help="add a staff account (asks for the password)")
     staff.add_argument("username")
     staff.add_argument("--role", choices=("admin", "manager", "attendant"), default="manager")
-    staff.add_argument("--password", help="default: ask (or env BACKOFFICE_PASSWORD)")
+    staff.add_argument(
+        "--password",
+        help="default: env BACKOFFICE_PASSWORD, else asked twice, else one line from stdin "
+        "(a password here shows in the process list)",
+    )
     staff.set_defaults(handler=_add_staff)
 
     imp = sub.add_parser(
@@ -135,7 +151,13 @@ def _serve(args: argparse.Namespace) -> int:
     if args.api_docs:
         os.environ["BACKOFFICE_API_DOCS"] = "true"
     security = WebSecurity.from_env()
+    plugins = args.plugin or _env_plugins()
+    clock, host = store_clock(args.time_zone), plugin_host(plugins)  # mistakes stop here
     if args.workers > 1:
+        # each worker process builds its own app from these (app_from_env)
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ["STORE_TIME_ZONE"] = args.time_zone
+        os.environ["BACKOFFICE_PLUGINS"] = ",".join(plugins)
         uvicorn.run(
             "kiosk.backoffice.cli:app_from_env",
             factory=True,
@@ -144,7 +166,9 @@ def _serve(args: argparse.Namespace) -> int:
             workers=args.workers,
         )
     else:
-        app = create_app(_db(args), archive_reports=True, web_security=security)
+        app = create_app(
+            _db(args), clock=clock, host=host, archive_reports=True, web_security=security
+        )
         uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
@@ -161,9 +185,44 @@ def app_from_env():
 
     return create_app(
         Database(os.environ.get("DATABASE_URL", DEFAULT_URL)),
+        clock=store_clock(os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo")),
+        host=plugin_host(_env_plugins()),
         archive_reports=True,
         web_security=WebSecurity.from_env(),
     )
+
+
+def _env_plugins() -> list[str]:
+    return [n.strip() for n in os.environ.get("BACKOFFICE_PLUGINS", "").split(",") if n.strip()]
+
+
+def plugin_host(names: list[str]):
+    """The back office's plugins (``kiosk_report_sections``, ``kiosk_export_formats``):
+    only the installed ones the operator names, like a kiosk's allow-list."""
+    if not names:
+        return None
+    from kiosk.plugins import PluginHost
+
+    host = PluginHost()
+    host.load_entry_points(names)
+    missing = sorted(set(names) - set(host.names))
+    if missing:
+        from kiosk.cli_errors import CommandError
+
+        raise CommandError(f"--plugin {', '.join(missing)}: not installed (or failed to load)")
+    host.check()
+    return host
+
+
+def store_clock(zone: str):
+    """The store's wall clock (naive, like the kiosks' sale times) in IANA zone ``zone``."""
+    from kiosk.cli_errors import CommandError
+    from kiosk.config import valid_time_zone
+
+    if not valid_time_zone(zone):
+        raise CommandError(f"--time-zone {zone!r}: not an IANA time zone such as Asia/Tokyo")
+    tz = ZoneInfo(zone)
+    return lambda: datetime.now(tz).replace(tzinfo=None)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -217,13 +276,23 @@ def _revoke(args: argparse.Namespace) -> int:
 def _add_staff(args: argparse.Namespace) -> int:
     from kiosk.backoffice.auth import Role, add_staff
 
-    password = (
-        args.password or os.environ.get("BACKOFFICE_PASSWORD") or getpass.getpass("password: ")
-    )
+    password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or _read_password()
     with _db(args).transaction() as session:
         add_staff(session, args.username, password, Role(args.role), datetime.now(), "cli")
     print(f"added {args.username} ({args.role})")
     return 0
+
+
+def _read_password() -> str:
+    """Asked twice on a terminal; one line from stdin when piped (scripts, Ansible)."""
+    from kiosk.cli_errors import CommandError
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise CommandError("the two passwords differ; nothing was added")
+    return first
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -262,7 +331,7 @@ def _generate_reports(args: argparse.Namespace) -> int:
     try:
         run = generate(
             db,
-            datetime.now(),
+            store_clock(args.time_zone)(),
             until=args.until,
             recheck=None if args.recheck_all else RECHECK,
             limit=None,

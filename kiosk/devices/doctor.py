@@ -10,9 +10,17 @@ HEADERS = ("ROLE", "CLASS", "DRIVER", "STATE", "STATUS")
 
 def doctor_rows(profile_name: str, registry: DriverRegistry | None = None) -> list[tuple[str, ...]]:
     """One row per configured role: role, device class, driver, state, status."""
+    return device_reports(profile_name, registry)[0]
+
+
+def device_reports(
+    profile_name: str, registry: DriverRegistry | None = None
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The rows of :func:`doctor_rows` and one problem text per device that is not well."""
     profile = load_profile(profile_name)
     devices = open_devices(profile, registry)
     rows: list[tuple[str, ...]] = []
+    problems: list[str] = []
     try:
         for role, config in profile.devices.items():
             device = devices.by_role.get(role)
@@ -22,9 +30,11 @@ def doctor_rows(profile_name: str, registry: DriverRegistry | None = None) -> li
             report = device.check_health()
             status = f"{report.status}: {report.hint}" if report.hint else report.status
             rows.append((role, report.device_class, config.driver, str(report.state), status))
+            if not report.ok:
+                problems.append(f"device {role} ({config.driver}) is {report.state}: {status}")
     finally:
         devices.close_all()
-    return rows
+    return rows, problems
 
 
 def render_table(rows: list[tuple[str, ...]], headers: tuple[str, ...] = HEADERS) -> str:

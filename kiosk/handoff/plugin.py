@@ -3,7 +3,9 @@
 Settings ``[plugins.handoff]``: ``hmac_key`` (base64) or ``ed25519_private_key`` (stations) /
 ``ed25519_public_key`` (payment kiosks); ``role`` = self | payment | station;
 ``server_url`` + ``token`` (the kiosk's back-office token) to report state and take
-commands; ``report_interval_s`` (5); ``autostart`` (true) starts the reporter thread.
+commands — both default to ``[backoffice] url``/``token``, so an enrolled kiosk shows on the
+attendant console without more settings (``report = false`` opts out);
+``report_interval_s`` (5); ``autostart`` (true) starts the reporter thread.
 
 Hooks: ``kiosk_claim_scan`` takes hand-off codes (and refuses scans on a read-only basket
 or a paused/closed kiosk); ``kiosk_adjust_basket`` applies staff price overrides;
@@ -54,6 +56,17 @@ class HandoffSettings(BaseModel):
     token: str | None = None
     report_interval_s: float = Field(5.0, gt=0)
     autostart: bool = True
+    report: bool = True  # false: no state reports to the store server
+
+
+def server_settings(settings: dict[str, Any], config: Any) -> tuple[str, str]:
+    """The store server's url and this kiosk's token: ``[plugins.handoff]`` if set there,
+    else the kiosk's ``[backoffice]`` ones (the same server and enrolment token)."""
+    if settings.get("report") is False:
+        return "", ""
+    url = settings.get("server_url") or getattr(config, "backoffice_url", "")
+    token = settings.get("token") or getattr(config, "backoffice_token", "")
+    return str(url or ""), str(token or "")
 
 
 class Plugin:
@@ -80,10 +93,11 @@ class Plugin:
         self.role = KioskRole(settings.get("role", "self"))
         self.actions = StaffActions(runtime)
         self.receiver = HandOffReceiver(runtime, self.keys)
-        if settings.get("server_url") and settings.get("token"):
-            self._client = httpx.Client(base_url=settings["server_url"], timeout=1.5)
+        url, token = server_settings(settings, runtime.config)
+        if url and token:
+            self._client = httpx.Client(base_url=url, timeout=1.5)
             self.connect(
-                StoreServer(self._client, settings["token"]),
+                StoreServer(self._client, token),
                 interval_s=float(settings.get("report_interval_s", 5.0)),
                 autostart=bool(settings.get("autostart", True)),
             )

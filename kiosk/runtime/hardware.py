@@ -11,13 +11,23 @@ from typing import Any
 
 from kiosk.devices.events import DeviceEvent, ErrorEvent, Severity, StatusEvent
 from kiosk.devices.profiles import Devices, load_profile, open_devices
+from kiosk.devices.registry import DriverRegistry, default_registry
 
 log = logging.getLogger(__name__)
 
 
-def open_hardware(profile_name: str) -> Devices:
-    """Open every device the profile names; a device that fails stays listed in ``errors``."""
-    devices = open_devices(load_profile(profile_name))
+def driver_registry(host: Any = None) -> DriverRegistry:
+    """The built-in drivers plus those plugins add in ``kiosk_register_drivers``."""
+    registry = default_registry()
+    if host is not None:
+        host.call("kiosk_register_drivers", registry=registry)
+    return registry
+
+
+def open_hardware(profile_name: str, host: Any = None) -> Devices:
+    """Open every device the profile names, with the drivers of the built-ins and of the
+    plugins in ``host``; a device that fails stays listed in ``errors``."""
+    devices = open_devices(load_profile(profile_name), driver_registry(host))
     for role, error in devices.errors.items():
         log.error("device %s did not come up: %s", role, error)
     return devices

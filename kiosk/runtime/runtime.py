@@ -157,18 +157,15 @@ class KioskRuntime:
                 callback()
             except Exception:  # shutdown must reach the store close
                 log.exception("shutdown callback failed")
-        for source in self._scan_sources:
-            try:
-                source.stop()
-            except Exception:  # the other sources must still stop
-                log.exception("scan source %s failed to stop", getattr(source, "name", source))
+        self.stop_scan_sources()
         self.host.call("kiosk_shutdown", runtime=self)
         if self.devices is not None and hasattr(self.devices, "close_all"):
             self.devices.close_all()
         self.store.close()
 
     def start_scan_sources(self, deliver: Callable[[Scan], None]) -> list[Any]:
-        """Start every plugin's scan sources; ``deliver`` gets each scan (from any thread)."""
+        """Start the profile's main scanner and every plugin's scan sources; ``deliver`` gets
+        each scan (from any thread). The touch UI and headless runs both start input here."""
         sources = [
             *hardware_scan_sources(self.devices),
             *self.host.call_each("kiosk_scan_sources", runtime=self),
@@ -181,6 +178,15 @@ class KioskRuntime:
                 continue
             self._scan_sources.append(source)
         return list(self._scan_sources)
+
+    def stop_scan_sources(self) -> None:
+        """Stop the sources :meth:`start_scan_sources` started (again at shutdown is a no-op)."""
+        sources, self._scan_sources = self._scan_sources, []
+        for source in sources:
+            try:
+                source.stop()
+            except Exception:  # the other sources must still stop
+                log.exception("scan source %s failed to stop", getattr(source, "name", source))
 
     def subscribe(self, listener: Callable[[CheckoutEvent], None]) -> None:
         self._listeners.append(listener)

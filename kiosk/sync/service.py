@@ -36,7 +36,10 @@ class SyncService:
     ) -> None:
         self.runtime = runtime
         self.client = client or httpx.Client(base_url=url, timeout=timeout_s)
-        self.relay = OutboxRelay(runtime.store, self.client, token, runtime=runtime)
+        # the store's clock: outbox rows carry store time, so backlog ages compare like with like
+        self.relay = OutboxRelay(
+            runtime.store, self.client, token, runtime=runtime, clock=runtime.clock
+        )
         self.masterdata = MasterDataApplier(
             runtime.store, self.client, token, on_applied=runtime.masterdata_applied
         )
@@ -45,7 +48,7 @@ class SyncService:
             for plugin in runtime.host.pm.get_plugins()
             if callable(getattr(plugin, "sync_pull", None))
         ]
-        self.anchor = AnchorReporter(runtime.store, self.client, token)
+        self.anchor = AnchorReporter(runtime.store, self.client, token, clock=runtime.clock)
         self.pullers.append(self.anchor.sync_pull)
         self.relay.subscribe(self._on_alert)
         self._stop = threading.Event()

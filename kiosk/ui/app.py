@@ -9,6 +9,7 @@ import gc
 import logging
 from typing import Any
 
+from kiosk import sdnotify
 from kiosk.config import KioskConfig
 from kiosk.ui.introspect import IntrospectionServer, server_from_environment
 from kiosk.ui.lockdown import configure_kivy
@@ -92,6 +93,12 @@ def make_app_class() -> type:
             self.sources.start()
             self.introspection = server_from_environment(self)  # journey tests only
             self.ctl.poll_problems()
+            # systemd (Type=notify, WatchdogSec): ready now; pings from this (the UI) thread
+            self._watchdog = None
+            if sdnotify.notify("READY=1") and (every := sdnotify.watchdog_interval()):
+                self._watchdog = Clock.schedule_interval(
+                    lambda _dt: sdnotify.notify("WATCHDOG=1"), every
+                )
             # A full collection walks every tracked object — Kivy, the widget tree, the
             # catalogue: ~200 ms, on whichever scan's frame it lands (15 ms with these
             # frozen). What exists now lives as long as the app, so leave it out of them.
@@ -118,6 +125,8 @@ def make_app_class() -> type:
             self.sources.stop()
             self.wedge.close()
             self._problems.cancel()
+            if getattr(self, "_watchdog", None) is not None:
+                self._watchdog.cancel()
             self.ctl.flows._inactivity.cancel()
             Window.unbind(on_request_close=self._on_request_close, on_touch_down=self._touched)
             if self.handler is not None:

@@ -53,34 +53,34 @@ def _symbology(code: str) -> Symbology:
 
 
 class ScanSources:
-    """Starts every plugin scan source (``kiosk_scan_sources``) with a thread-safe emit."""
+    """Starts the runtime's scan sources — the hardware profile's main scanner and every
+    plugin's ``kiosk_scan_sources`` — with a thread-safe emit."""
 
     def __init__(self, runtime: Any, ctl: Any) -> None:
+        self.runtime = runtime
         self.ctl = ctl
-        self.sources: list[Any] = []
-        try:
-            self.sources = list(runtime.host.call_each("kiosk_scan_sources", runtime=runtime))
-        except Exception:
-            log.exception("could not list scan sources")
+        self.sources: list[Any] = []  # what the runtime started
+        self.added: list[Any] = []  # started here directly (tests, a late USB camera)
 
     def emit(self, scan: Scan) -> None:
         """Called by a source from any thread."""
         Clock.schedule_once(lambda _dt: self.ctl.scan(scan), 0)
 
     def start(self) -> None:
-        for source in self.sources:
-            try:
-                source.start(self.emit)
-            except Exception:
-                log.exception("scan source %s failed to start", getattr(source, "name", source))
+        try:
+            self.sources = self.runtime.start_scan_sources(self.emit)
+        except Exception:  # no scan source must keep the touch screen from coming up
+            log.exception("could not start the scan sources")
 
     def add(self, source: Any) -> None:
-        self.sources.append(source)
+        self.added.append(source)
         source.start(self.emit)
 
     def stop(self) -> None:
-        for source in self.sources:
+        self.runtime.stop_scan_sources()
+        for source in self.added:
             try:
                 source.stop()
             except Exception:
                 log.exception("scan source %s failed to stop", getattr(source, "name", source))
+        self.sources, self.added = [], []

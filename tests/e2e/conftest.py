@@ -94,12 +94,47 @@ def browser() -> Iterator[object]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (scripts/setup-system.sh)")
-    with sync_api.sync_playwright() as p:
+    manager = sync_api.sync_playwright()
+    try:
+        p = manager.__enter__()
+    except Exception as exc:  # "Connection closed while reading from the driver" says nothing
+        pytest.fail(driver_start_problem(exc), pytrace=False)
+    try:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             yield chromium
         finally:
             chromium.close()
+    finally:
+        manager.__exit__(None, None, None)
+
+
+def driver_start_problem(exc: Exception) -> str:
+    """Why Playwright's node driver did not start, with the fix (usually a missing library)."""
+    try:
+        from playwright._impl._driver import compute_driver_executable
+
+        node = compute_driver_executable()[0]
+        run = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+        detail = (run.stderr or run.stdout).strip().splitlines()
+        detail_text = detail[-1] if run.returncode and detail else ""
+    except Exception as probe:  # the probe itself failed: report that instead
+        detail_text = f"{type(probe).__name__}: {probe}"
+    return explain_driver_failure(exc, detail_text)
+
+
+def explain_driver_failure(exc: Exception, node_error: str) -> str:
+    message = f"Playwright's node driver did not start ({type(exc).__name__}: {exc})"
+    if "libatomic" in node_error:
+        return (
+            f"{message}: {node_error}. Install the missing library: apt-get install libatomic1 "
+            "(scripts/setup-system.sh does)"
+        )
+    if "shared libraries" in node_error:
+        return f"{message}: {node_error}. Install the Debian package that provides it."
+    if node_error:
+        return f"{message}: the driver says: {node_error}"
+    return f"{message}. Its node runs, so see the error above; libatomic1 is a common gap."
 
 
 def signed_in_page(browser, base: str, username: str, width: int = 1440, height: int = 1000):
