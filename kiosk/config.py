@@ -311,6 +311,8 @@ def describe_errors(
             problem = f"unknown key (known: {known})" if known else "unknown key"
         elif kind == "missing":
             problem = "missing: this key is required"
+        elif kind == "value_error":  # our own validators already say what they got
+            problem = str(error["msg"]).removeprefix("Value error, ")
         else:
             problem = f"{error['msg']}, got {_shown(full, error.get('input'))}"
         out.append((where(*full), key, problem))

@@ -33,7 +33,7 @@ def test_the_default_store_zone_is_tokyo():
 def test_a_misspelt_time_zone_names_file_section_and_key(tmp_path):
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        '[kiosk]\nid = "K01"\n[store]\nname = "x"\nregistration_number = "T5835678256246"\n'
+        '[kiosk]\nid = "K01"\nhardware_profile = "simulated"\n[store]\nname = "x"\nregistration_number = "T5835678256246"\n'
         'time_zone = "Asia/Tokio"\n',
         encoding="utf-8",
     )
