@@ -27,10 +27,13 @@ from kiosk.backoffice.change_bus import ChangeBus
 from kiosk.backoffice.console_state import ConsoleSettings
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.errors import BackofficeError, InvalidInput, LoginFailed
+from kiosk.backoffice.throttle import LoginThrottle
 
 
 class Backoffice:
     """What every request needs: the database, the clock and an optional plugin host.
+
+    ``logins`` counts failed sign-ins (in memory, see :mod:`kiosk.backoffice.throttle`).
 
     ``sales`` is bumped after every ingest that applied something, for the live sales stream.
     """
@@ -40,6 +43,7 @@ class Backoffice:
     ) -> None:
         self.db, self.clock, self.host = db, clock, host
         self.sales = ChangeBus()
+        self.logins = LoginThrottle()
 
     def today(self) -> date:
         """The current business date (the store's day may start after midnight)."""
@@ -99,9 +103,14 @@ def create_app(
             expected = getattr(exc, "expected", None)
             if expected is not None:
                 body["expected_seq"] = expected
-            return JSONResponse(body, status_code=exc.status)
-        if isinstance(exc, LoginFailed) and request.method == "GET":
+            response: Response = JSONResponse(body, status_code=exc.status)
+        elif isinstance(exc, LoginFailed) and request.method == "GET":
             return RedirectResponse("/login", status_code=303)
-        return web.error_page(exc)
+        else:
+            response = web.error_page(exc)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     return app
