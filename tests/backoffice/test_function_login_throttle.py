@@ -79,7 +79,7 @@ def test_function_locks_are_per_key_and_say_how_long():
 
 def test_function_back_off_is_capped_and_the_table_is_bounded():
     throttle = LoginThrottle(max_keys=50)
-    for n in range(40):
+    for _ in range(40):
         locks = throttle.failed("admin", "10.0.0.9", T0)
     assert max(lock.seconds for lock in locks) == 15 * 60
     for n in range(200):
