@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
+from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine, LimitExceeded
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.checkout import Checkout, IllegalTransition
 from kiosk.domain.codes import InvalidBarcode
@@ -63,6 +63,7 @@ class ScanOutcome:
     claim: ScanClaim | None = None
     error_ja: str = ""
     error_en: str = ""
+    refusal: Exception | None = None  # the domain's error, for the screen's own wording
 
 
 class KioskRuntime:
@@ -169,6 +170,14 @@ class KioskRuntime:
                     False,
                     error_ja="この商品は登録されていません。係員をお呼びください。",
                     error_en="This item is not in our catalogue. Please call staff.",
+                )
+            except LimitExceeded as exc:
+                log.warning("scan %r from %s refused: %s", scan.code, scan.source, exc)
+                return ScanOutcome(
+                    False,
+                    error_ja="この数量・金額はこの精算機では扱えません。係員をお呼びください。",
+                    error_en=str(exc),
+                    refusal=exc,
                 )
             return ScanOutcome(True, line_id=line.line_id)
 

@@ -29,7 +29,9 @@ from kivy.properties import (
     StringProperty,
 )
 
+from kiosk.domain.basket import LimitExceeded
 from kiosk.domain.events import AttendantNeeded, StateChanged
+from kiosk.domain.limits import MAX_LINE_QUANTITY, Limit
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
@@ -211,6 +213,10 @@ class Controller(EventDispatcher):
         return rows
 
     def show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, LimitExceeded):
+            log.warning("refused: %s", exc)
+            self.say(self.limit_text(exc), error=True)
+            return
         log.error("runtime call failed: %s", exc)
         self.say(self.t("Sorry, that did not work. Please try again or call staff."), error=True)
 
@@ -265,6 +271,8 @@ class Controller(EventDispatcher):
                 return  # a hand-off basket, or a refused hand-off code
             text = claim.message_ja if self.language == "ja" else claim.message_en
             self.say(text or self.t("Code accepted"))
+        elif isinstance(outcome.refusal, LimitExceeded):
+            self.say(self.limit_text(outcome.refusal), error=True)
         elif not outcome.accepted:
             text = (
                 outcome.error_ja
@@ -316,6 +324,14 @@ class Controller(EventDispatcher):
             self.remove_line(line_id)
             return
         self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
+
+    def limit_text(self, exc: LimitExceeded) -> str:
+        """The shopper's words for a bound of kiosk.domain.limits (staff can ring more up)."""
+        if exc.limit is Limit.LINE_QUANTITY:
+            return self.t("You can buy at most {n} of one item here. Please call staff.").format(
+                n=MAX_LINE_QUANTITY
+            )
+        return self.t("This is more than this kiosk can take in one sale. Please call staff.")
 
     def remove_line(self, line_id: int) -> None:
         self.activity()
