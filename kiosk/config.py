@@ -10,6 +10,7 @@ from typing import Any
 from kiosk.domain.checkout import CheckoutPolicy
 from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 from kiosk.domain.tax import Rounding
+from kiosk.plugin_trust import AllowedPlugin, AllowListError, parse_allow_list
 
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
 
@@ -32,12 +33,13 @@ class KioskConfig:
     receipt_width: int = 42
     policy: CheckoutPolicy = field(default_factory=CheckoutPolicy)
     builtin_plugins: tuple[str, ...] | None = None  # None: every built-in
-    allowed_plugins: tuple[str, ...] = ()
+    allowed_plugins: tuple[AllowedPlugin, ...] = ()  # entry point + distribution + version
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_hardware: bool = False  # open the hardware profile's devices at start
     device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
+    key_dir: Path | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
     source: str = "<defaults>"
 
     @property
@@ -97,18 +99,28 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
             rounding=rounding,
         ),
         builtin_plugins=tuple(builtins) if builtins is not None else None,
-        allowed_plugins=tuple(plugins.get("allow", ())),
+        allowed_plugins=_allow_list(plugins.get("allow", ()), source),
         plugin_config={k: v for k, v in plugins.items() if isinstance(v, dict)},
         open_hardware=bool(kiosk.get("open_hardware", False)),
         device_panel_port=kiosk.get("device_panel_port"),
         backoffice_url=backoffice.get("url", ""),
         backoffice_token=backoffice.get("token", ""),
+        key_dir=Path(kiosk["key_dir"]) if kiosk.get("key_dir") else None,
         source=source,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if "data_dir" in overrides and overrides["data_dir"] is not None:
         values["data_dir"] = Path(overrides["data_dir"])
     return KioskConfig(**values)
+
+
+def _allow_list(values: Any, source: str) -> tuple[AllowedPlugin, ...]:
+    if not isinstance(values, list):
+        raise ConfigError(source, "plugins.allow", "must be a list of tables")
+    try:
+        return parse_allow_list(values)
+    except AllowListError as exc:
+        raise ConfigError(source, "plugins.allow", str(exc)) from None
 
 
 def _str(table: dict[str, Any], key: str, source: str, section: str) -> str:
