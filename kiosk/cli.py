@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.private_files import restrict_umask
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,12 +19,16 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    old_umask = restrict_umask()  # data, WAL, exports, receipts: 0600 (kiosk.private_files)
     try:
-        config = load_config(args.config, data_dir=args.data_dir)
-    except ConfigError as exc:
-        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        return 2
-    return args.handler(config, args)
+        try:
+            config = load_config(args.config, data_dir=args.data_dir)
+        except ConfigError as exc:
+            print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+            return 2
+        return args.handler(config, args)
+    finally:
+        os.umask(old_umask)  # for callers in the same process (tests); a process just exits
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -115,7 +115,7 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
 
 
 def _allow_list(values: Any, source: str) -> tuple[AllowedPlugin, ...]:
-    if not isinstance(values, list):
+    if not isinstance(values, list | tuple):
         raise ConfigError(source, "plugins.allow", "must be a list of tables")
     try:
         return parse_allow_list(values)

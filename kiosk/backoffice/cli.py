@@ -10,22 +10,27 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kiosk.backoffice.db import DEFAULT_URL
+from kiosk.private_files import restrict_umask
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    old_umask = restrict_umask()  # database, WAL, backups, archives: 0600 (kiosk.private_files)
     try:
         return args.handler(args)
     except Exception as exc:  # typed errors carry the advice; show it, not a traceback
         from kiosk.backoffice.backup import BackupFailed
         from kiosk.backoffice.errors import BackofficeError
+        from kiosk.backup_crypto import BackupKeyError
         from kiosk.store.catalogue_csv import CatalogueImportError
 
-        if isinstance(exc, BackofficeError | BackupFailed | CatalogueImportError):
+        if isinstance(exc, BackofficeError | BackupFailed | BackupKeyError | CatalogueImportError):
             print(f"kiosk-backoffice: {exc}", file=sys.stderr)
             return 1
         raise
+    finally:
+        os.umask(old_umask)  # for callers in the same process (tests); a process just exits
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,11 +50,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(handler=_migrate)
 
-    backup = sub.add_parser("backup", help="write a consistent backup file")
+    key_help = (
+        "the backup key (32 bytes; env KIOSK_BACKUP_KEY_FILE, else backup.key in "
+        "KIOSK_KEY_DIR or /etc/kiosk/keys); keep a copy away from the backups"
+    )
+    backup = sub.add_parser("backup", help="write a consistent, encrypted backup file")
     backup.add_argument("file", type=Path)
+    backup.add_argument("--key-file", type=Path, help=key_help + "; made if missing")
     backup.set_defaults(handler=_backup)
     restore = sub.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("file", type=Path)
+    restore.add_argument("--key-file", type=Path, help=key_help)
     restore.add_argument("--yes", action="store_true", help="do not ask")
     restore.set_defaults(handler=_restore)
 
@@ -147,21 +158,38 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from kiosk.backoffice.backup import backup
+    from kiosk.backup_crypto import default_key_path, load_backup_key
 
-    backup(args.database_url, args.file)
-    print(f"backup written to {args.file}")
+    key_path = args.key_file or default_key_path()
+    made = not key_path.exists()
+    backup(args.database_url, args.file, load_backup_key(key_path, create=True))
+    if made:
+        print(
+            f"made a new backup key at {key_path}: keep a copy somewhere safe, apart from "
+            "the backups; without it they cannot be restored"
+        )
+    print(f"backup written to {args.file} (encrypted with {key_path})")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.backup import restore
+    from kiosk.backoffice.backup import BackupFailed, restore
+    from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
+
+    if not args.file.exists():
+        raise BackupFailed(f"{args.file}: no such backup file")
 
     if (
         not args.yes
         and input(f"replace {args.database_url} with {args.file}? [y/N] ").lower() != "y"
     ):
         return 1
-    restore(args.database_url, args.file)
+    key_path = args.key_file or default_key_path()
+    restore(
+        args.database_url,
+        args.file,
+        load_backup_key(key_path) if is_encrypted(args.file) else None,
+    )
     _db(args).close()  # a backup from an older release is migrated forward
     print(f"restored from {args.file}; kiosks will resend anything newer")
     return 0

@@ -152,7 +152,11 @@ def deals_for(rule: PromotionRule, runs: Sequence[Run]) -> list[Deal]:
     for line_runs in per_line.values():
         line_runs.sort(key=lambda r: r.first)
         saving = sum(
-            (min(rule.amount_off, r.price) if rule.amount_off else r.price * rule.percent_off // 100)
+            (
+                min(rule.amount_off, r.price)
+                if rule.amount_off
+                else r.price * rule.percent_off // 100
+            )
             * r.count
             for r in line_runs
         )
