@@ -71,15 +71,23 @@ class ScopedRuntime:
     def __init__(self, runtime: Any, name: str) -> None:
         object.__setattr__(self, "_runtime", runtime)
         object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_config", ScopedConfig(runtime.config, name))
-        object.__setattr__(self, "_keys", PluginKeys(key_dir(runtime.config), name))
+        object.__setattr__(self, "_config", None)
+        object.__setattr__(self, "_keys", None)
+
+    # made on first use, so a problem (no data_dir, a key dir inside it) is raised inside
+    # the plugin's own call — which disables that plugin — not in the host's dispatch
 
     @property
     def config(self) -> ScopedConfig:
+        if self._config is None:
+            object.__setattr__(self, "_config", ScopedConfig(self._runtime.config, self._name))
         return self._config
 
     @property
     def keys(self) -> PluginKeys:
+        if self._keys is None:
+            keys = PluginKeys(key_dir(self._runtime.config), self._name)
+            object.__setattr__(self, "_keys", keys)
         return self._keys
 
     def __getattr__(self, attr: str) -> Any:

@@ -184,6 +184,10 @@ def test_function_a_plugin_sees_only_its_own_settings_and_keys(site, tmp_path, m
     assert seen.keys.path("loyalty") == tmp_path / "data-keys" / "acme_pay.loyalty.key"
     with pytest.raises(ValueError, match="a-z, 0-9 and _ only"):
         seen.keys.read("../loyalty")
+    # a runtime without a configuration (a bare test double) still dispatches
+    host.call("kiosk_startup", runtime=types.SimpleNamespace())
+    with pytest.raises(AttributeError):
+        acme_pay.SEEN["runtime"].config  # noqa: B018 (raised in the plugin's own call)
     # the sync thread hands its bearer token to the kiosk's own plugins only
     assert host.is_third_party(host.pm.get_plugin("acme_pay"))
     assert os.environ.get("KIOSK_KEY_DIR") is None
