@@ -77,6 +77,8 @@ async def login_submit(request: Request) -> Response:
     username = data.get("username", "")
     address = request.client.host if request.client else "?"
     now = backoffice.clock()
+    # check → verify → count run without an await between them, so concurrent guesses are
+    # counted one after another; moving auth.login to a thread would need a reservation here
     try:
         backoffice.logins.check(username, address, now)
     except TooManyLoginAttempts as exc:
