@@ -10,6 +10,7 @@ import base64
 import hashlib
 import os
 import types
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
@@ -92,9 +93,7 @@ def test_function_another_version_is_refused(site):
 
 def test_function_a_pinned_record_hash_catches_a_file_changed_after_install(site):
     package = genuine(site)
-    dist = next(
-        d for d in __import__("importlib.metadata").metadata.distributions(path=[str(site)])
-    )
+    [dist] = distributions(path=[str(site)])
     pinned = AllowedPlugin("acme_pay", "acme-pay", "1.2.0", record_sha256(dist))
     host = PluginHost()
     host.load_entry_points([pinned])
