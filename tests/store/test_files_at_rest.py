@@ -115,3 +115,21 @@ def test_function_a_key_left_in_the_data_directory_is_moved_not_replaced(tmp_pat
     (data / "tax_free.key").write_bytes(b"t" * 32)
     path = key_file(keys, "tax_free", legacy_dir=data)
     assert path.read_bytes() == b"t" * 32 and not (data / "tax_free.key").exists()
+
+
+def test_function_doctor_names_keys_and_files_open_to_others(tmp_path, monkeypatch, capsys):
+    from kiosk.doctor import run_doctor
+
+    monkeypatch.delenv("KIOSK_KEY_DIR", raising=False)
+    config = config_at(tmp_path)
+    assert run_doctor(config) == 0
+    assert f"keys         {tmp_path / 'var-keys'}" in capsys.readouterr().out
+    (tmp_path / "var-keys").mkdir(exist_ok=True)
+    loose = tmp_path / "var-keys" / "loyalty.key"
+    loose.write_bytes(b"k" * 32)
+    os.chmod(loose, 0o644)
+    (tmp_path / "var" / "tax_free.key").write_bytes(b"t" * 32)
+    assert run_doctor(config) == 1
+    out = capsys.readouterr().out
+    assert f"PROBLEM: {loose} is open to others: chmod 600" in out
+    assert "tax_free.key is inside the data directory" in out
