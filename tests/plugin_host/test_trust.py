@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import sys
 import types
+from collections.abc import Iterator
 from importlib.metadata import distributions
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from kiosk.config import ConfigError, load_config
 from kiosk.plugin_scope import PluginAccessDenied
 from kiosk.plugin_trust import AllowedPlugin, main, record_sha256
 from kiosk.plugins import PluginHost
+from kiosk.sync.service import SyncService
 
 PLUGIN = """
 from kiosk.hookspecs import hookimpl
@@ -57,11 +60,13 @@ def install(site: Path, dist: str, version: str, module: str, entry_point: str) 
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch) -> Path:
+def site(tmp_path, monkeypatch) -> Iterator[Path]:
     folder = tmp_path / "site"
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
-    return folder
+    yield folder
+    for module in ("acme_pay", "rogue_pay"):  # each test installs its own copy
+        sys.modules.pop(module, None)
 
 
 def genuine(site: Path) -> Path:
@@ -190,3 +195,24 @@ def test_function_a_plugin_sees_only_its_own_settings_and_keys(site, tmp_path, m
     # the sync thread hands its bearer token to the kiosk's own plugins only
     assert host.is_third_party(host.pm.get_plugin("acme_pay"))
     assert os.environ.get("KIOSK_KEY_DIR") is None
+
+
+def test_function_through_the_kiosk_a_plugin_gets_a_scoped_runtime_and_no_token(site, make_runtime):
+    """GIVEN a kiosk built with an allowed plugin WHEN it starts and its sync thread is made
+    THEN the plugin saw a scoped runtime and is not one of the token-holding pull steps."""
+    genuine(site)
+    runtime = make_runtime(
+        allowed_plugins=(AllowedPlugin("acme_pay", "acme-pay", "1.2.0"),),
+        backoffice_token="K01.secret",
+    )
+    import acme_pay
+
+    seen = acme_pay.SEEN["runtime"]
+    assert seen.checkout is runtime.checkout and not hasattr(seen.config, "backoffice_token")
+    sync = SyncService(runtime, "http://127.0.0.1:9", "K01.secret")
+    try:
+        owners = {getattr(pull, "__self__", None) for pull in sync.pullers}
+        assert runtime.host.pm.get_plugin("acme_pay") not in owners
+        assert any(runtime.host.pm.get_name(o) == "plugins.coupons" for o in owners if o)
+    finally:
+        sync.client.close()
