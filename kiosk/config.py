@@ -37,6 +37,7 @@ from kiosk.config_schema import SECTIONS, PluginsSection
 from kiosk.domain.checkout import CheckoutPolicy
 from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 from kiosk.domain.tax import Rounding
+from kiosk.plugin_trust import AllowedPlugin, AllowListError, parse_allow_list
 
 #: The demo store (a complete kiosk.toml): the layer used when no file is given.
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
@@ -79,13 +80,14 @@ class KioskConfig:
     receipt_width: int = 42
     policy: CheckoutPolicy = field(default_factory=CheckoutPolicy)
     builtin_plugins: tuple[str, ...] | None = None  # None: every built-in
-    allowed_plugins: tuple[str, ...] = ()
+    allowed_plugins: tuple[AllowedPlugin, ...] = ()  # entry point + distribution + version
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_hardware: bool = False  # open the hardware profile's devices at start
     device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
     ui: dict[str, Any] = field(default_factory=dict)  # [ui], validated (kiosk.ui.settings)
+    key_dir: Path | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
@@ -247,6 +249,12 @@ def _parse(
         except InvalidRegistrationNumber as exc:
             key = "store.registration_number"
             problems.append((where("store", "registration_number"), key, str(exc)))
+    allowed: tuple[AllowedPlugin, ...] = ()
+    if plugins is not None:
+        try:
+            allowed = parse_allow_list(plugins.allow)
+        except AllowListError as exc:
+            problems.append((where("plugins", "allow"), "plugins.allow", str(exc)))
     if problems:
         raise ConfigError.many(problems)
     kiosk, checkout, backoffice = sections["kiosk"], sections["checkout"], sections["backoffice"]
@@ -264,7 +272,7 @@ def _parse(
             rounding=Rounding(checkout.rounding),
         ),
         builtin_plugins=tuple(plugins.builtin) if plugins.builtin is not None else None,
-        allowed_plugins=tuple(plugins.allow),
+        allowed_plugins=allowed,
         plugin_config=plugin_config,
         open_hardware=kiosk.open_hardware,
         device_panel_port=kiosk.device_panel_port,
@@ -274,6 +282,7 @@ def _parse(
         source=top,
         origins=origins,
         time_zone=sections["store"].time_zone,
+        key_dir=Path(kiosk.key_dir) if kiosk.key_dir else None,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if overrides.get("data_dir") is not None:

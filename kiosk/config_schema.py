@@ -6,7 +6,7 @@ setting silently ignored. docs/configuration.md lists the same sections and keys
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +26,7 @@ class KioskSection(Section):
     receipt_width: int = Field(42, ge=24, le=80)
     open_hardware: bool = False
     device_panel_port: int | None = Field(None, ge=0, le=65535)
+    key_dir: str | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
 
 
 class StoreSection(Section):
@@ -75,7 +76,8 @@ class PluginsSection(Section):
     """``[plugins]`` itself; each ``[plugins.<name>]`` table is checked by its plugin."""
 
     builtin: list[str] | None = None  # None: every built-in plugin
-    allow: list[str] = Field(default_factory=list)
+    #: third-party plugins: tables of entry point, distribution, version (kiosk.plugin_trust)
+    allow: list[Any] = Field(default_factory=list)
 
 
 #: Top-level tables with a model here ([plugins] and [ui] are checked in kiosk.config).

@@ -40,6 +40,15 @@ def test_checkout_script_error_names_the_line(tmp_path, capsys):
     assert "bad.txt:2: scan 12345" in capsys.readouterr().err
 
 
+def test_checkout_script_refuses_a_quantity_past_the_limit(tmp_path, capsys):
+    script = tmp_path / "big.txt"
+    script.write_text("plu 107 2\nplu 107 99999999999999999999\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "d"), "checkout", "--script", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert "big.txt:2: plu 107 99999999999999999999:" in err
+    assert "is over the kiosk's limit of 999" in err
+
+
 def test_journal_verify_reports_tampering(tmp_path, capsys):
     data = tmp_path / "d"
     script = tmp_path / "visit.txt"

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
+from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine, LimitExceeded
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.checkout import Checkout, IllegalTransition
 from kiosk.domain.codes import InvalidBarcode
@@ -29,6 +29,7 @@ from kiosk.domain.events import (
     ScanClaim,
     StateChanged,
 )
+from kiosk.domain.limits import MAX_LINE_QUANTITY, Limit
 from kiosk.domain.money import Yen
 from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_text import render_receipt
@@ -77,6 +78,15 @@ class ScanOutcome:
     error_ja: str = ""
     error_en: str = ""
     error: Message | None = None  # what the screen shows, in the shopper's language
+
+
+def limit_message(exc: LimitExceeded) -> Message:
+    """The shopper's words for a bound of :mod:`kiosk.domain.limits` (staff can ring more)."""
+    if exc.limit is Limit.LINE_QUANTITY:
+        return Message.of(
+            "You can buy at most {n} of one item here. Please call staff.", n=MAX_LINE_QUANTITY
+        )
+    return Message.of("This is more than this kiosk can take in one sale. Please call staff.")
 
 
 class KioskRuntime:
@@ -222,6 +232,14 @@ class KioskRuntime:
                     error_ja="この商品は登録されていません。係員をお呼びください。",
                     error_en="This item is not in our catalogue. Please call staff.",
                     error=Message.of("This item is not in our catalogue. Please call staff."),
+                )
+            except LimitExceeded as exc:
+                log.warning("scan %r from %s refused: %s", scan.code, scan.source, exc)
+                return ScanOutcome(
+                    False,
+                    error_ja="この数量・金額はこの精算機では扱えません。係員をお呼びください。",
+                    error_en=str(exc),
+                    error=limit_message(exc),
                 )
             return ScanOutcome(True, line_id=line.line_id)
 

@@ -29,10 +29,12 @@ from kivy.properties import (
     StringProperty,
 )
 
+from kiosk.domain.basket import LimitExceeded
 from kiosk.domain.events import AttendantCleared, AttendantNeeded, StateChanged
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.messages import Message
+from kiosk.runtime.runtime import limit_message
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import UiSettings, pt_to_px
@@ -266,6 +268,10 @@ class Controller(EventDispatcher):
         return "\n".join(lines)
 
     def show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, LimitExceeded):
+            log.warning("refused: %s", exc)
+            self.say(self.limit_text(exc), error=True)
+            return
         log.error("runtime call failed: %s", exc)
         self.say(self.t("Sorry, that did not work. Please try again or call staff."), error=True)
 
@@ -365,6 +371,10 @@ class Controller(EventDispatcher):
             self.ask_remove_line(line_id)
             return
         self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
+
+    def limit_text(self, exc: LimitExceeded) -> str:
+        """The shopper's words for a bound of kiosk.domain.limits (staff can ring more up)."""
+        return self.render(limit_message(exc))
 
     def remove_line(self, line_id: int) -> None:
         self.activity()
