@@ -44,12 +44,12 @@ def build_runtime(
     from kiosk.runtime.hardware import attach, open_hardware
 
     hardware = hardware or config.open_hardware
+    host = build_plugin_host(config)
+    # a misspelt key in a plugin's table stops the kiosk here, before anything is opened
+    check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
     store = open_store(config, seed_demo)
     if hardware and devices is None:
         devices = open_hardware(config.hardware_profile)
-    host = build_plugin_host(config)
-    # a misspelt key in a plugin's table stops the kiosk here, before anything is sold
-    check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
     runtime = KioskRuntime(config, store, host, devices=devices)
     if hardware:
         attach(runtime, devices)
