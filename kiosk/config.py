@@ -377,9 +377,8 @@ def check_plugin_settings(
     ``declared`` is what the loaded plugins answered to ``kiosk_plugin_settings``: pairs of
     (table name, pydantic model or None). A table that no loaded plugin declares is an error
     (a misspelt plugin name) unless it is named after a loaded plugin that declares nothing
-    (``loaded``: a third-party plugin from before the hook), which is passed through as is,
-    or named after a built-in plugin this kiosk leaves out (``[plugins] builtin``): a store
-    keeps one kiosk.toml for kiosks with and without, say, a card terminal.
+    (``loaded``: a third-party plugin from before the hook) or after a built-in plugin left
+    out of ``[plugins] builtin``; those are passed through as they are.
     Raises :class:`ConfigError` naming every problem.
     """
     models = {
@@ -387,6 +386,7 @@ def check_plugin_settings(
         for item in declared
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
     }
+    # a built-in left out of [plugins] builtin may keep its table: not a misspelling
     unchecked = set(loaded) | (builtin_tables() - set(models))
     problems: list[tuple[str, str, str]] = []
     for name, table in config.plugin_config.items():
@@ -410,11 +410,11 @@ def check_plugin_settings(
 
 
 def builtin_tables() -> set[str]:
-    """The ``[plugins.<name>]`` table names of the built-in plugins (``plugins.tax_free`` →
-    ``tax_free``, ``kiosk.handoff.plugin`` → ``handoff``)."""
+    """The table names of the built-in plugins (``plugins.pay_card`` → ``pay_card``,
+    ``plugins.scanner_camera.plugin`` → ``scanner_camera``)."""
     from kiosk.plugins import BUILTIN_PLUGINS
 
-    return {m.removesuffix(".plugin").rsplit(".", 1)[-1] for m in BUILTIN_PLUGINS}
+    return {[p for p in name.split(".") if p != "plugin"][-1] for name in BUILTIN_PLUGINS}
 
 
 def plugin_settings_model(config: KioskConfig, name: str, model: type[BaseModel]) -> Any:

@@ -65,10 +65,10 @@ class KioskRoot(FloatLayout):
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
         self.column.add_widget(self.manager)
-        if getattr(ctl.runtime, "training", False):  # above every screen, for the whole run
-            self.training_banner = TrainingBanner(ctl=ctl)
-            self.column.add_widget(self.training_banner, index=len(self.column.children))
         self.add_widget(self.column)
+        if getattr(ctl.runtime, "training", False):  # over every screen, for the whole run
+            self.training_banner = TrainingBanner(ctl=ctl)
+            self.add_widget(self.training_banner)
         self.banner = MessageBanner(ctl=ctl)
         self.problem_bar = ProblemBar(ctl=ctl)
         self.still_there = StillThereOverlay(ctl=ctl)
