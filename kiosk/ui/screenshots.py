@@ -84,6 +84,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.scan(Scan(COUPON, Symbology.UNKNOWN, "screenshots"))
     s.wait(lambda: len(ctl.adjust_rows) == 2)
     shot("02-shopping")
+    ctl.message = ""  # the coupon's message has been read: not over the next screens
     ctl.go("lookup")
     s.wait(lambda: ctl.screen == "lookup")
     shot("03-lookup-departments")
