@@ -96,7 +96,7 @@ class Flows:
     def _paid(self, sale: Any) -> None:
         ctl = self.ctl
         ctl.pay_busy = False
-        self.payment.waiting = False
+        self.payment.begin("")  # paid: no code or cash figures left for the next payment
         if sale is None:  # split tender: more is due
             self.open_payment()
             return
@@ -156,10 +156,12 @@ class Flows:
             elif shopper_cancelled:
                 ctl.say(ctl.t(SHOPPER_CANCELLED_TEXT))
 
-        if ctl.state == "paying":
-            ctl.run(ctl.runtime.cancel_payment, back)
-        else:
-            back(None)
+        def leave() -> None:
+            # the checkout's own state (ctl.state may be a snapshot from before the payment)
+            if ctl.runtime.checkout.state.value == "paying":
+                ctl.runtime.cancel_payment()
+
+        ctl.run(leave, back)
 
     # --- receipt -----------------------------------------------------------------------
 

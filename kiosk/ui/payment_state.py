@@ -7,8 +7,6 @@ thread. ``ctl.payment`` is the one instance (made by :class:`kiosk.ui.flows.Flow
 
 from __future__ import annotations
 
-from typing import Any
-
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
@@ -24,7 +22,7 @@ WORKING_TEXT = {
     "cash": "Paying out your change…",
     "qr": "Code read. Please wait…",
 }
-MERCHANT_QR_TEXT = "Scan this code with your payment app."
+MERCHANT_QR_TEXT = "Waiting for your app to pay…"
 CANCELLING_TEXT = "Cancelling…"
 
 
@@ -56,8 +54,8 @@ class PaymentModel(EventDispatcher):
     def still_due(self) -> int:
         return max(0, int(self.due) - int(self.inserted))
 
-    def status_msgid(self, busy: bool, *_watch: Any) -> str:
-        """The status line's message id ("" for none); kv passes the watched properties."""
+    def status_msgid(self, busy: bool) -> str:
+        """The status line's message id, "" for none."""
         if not busy:
             return ""
         if self.cancelling:

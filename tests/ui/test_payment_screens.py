@@ -73,6 +73,7 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     paying = choose(kiosk, "¥\nCash")
     kiosk.wait(lambda: paying.ids.inserted.text == "￥1,000", what="¥1,000 shown")
     assert paying.ids.still_due.text == "￥1,630"
+    assert paying.ids.status.text == ""  # the figures say it all (no stray catalogue header)
     assert not paying.ids.back.disabled  # cancel is safe: the cash would come back
     cash.drawer.insert_now(1000)
     kiosk.wait(lambda: paying.ids.inserted.text == "￥2,000", what="¥2,000 shown")
@@ -95,11 +96,15 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     kiosk.pump(2)
     assert paying.ids.status.text == "アプリのコードの読み取りをお待ちしています…"
     assert not paying.ids.back.disabled and paying.ids.back.text == "お支払いをやめる"
+    # no cash rows left over from the last shopper: they take no room, the due sits inside
+    assert paying.ids.inserted.parent.height == 0 and paying.ids.inserted.text == ""
+    assert paying.ids.due.parent.parent.collide_point(*paying.ids.due.center)
     kiosk.type_burst(WALLET_CODE)  # the wedge scanner reads the phone
     assert receipt_figures(kiosk) == ("￥288", "￥288", "")
     assert len(ctl.rows) == 2  # the code went to the payment, not into the basket
     summary = texts(kiosk.screen("receipt").ids.summary)
     assert summary == ["合計", "￥288", "お預かり（QRコード決済）", "￥288"]  # no change line
+    assert kiosk.screen("receipt").ids.change.parent.height == 0
     next_shopper(kiosk)
 
     # --- 3. e-money: nobody touches the reader, then "try again" with a card (中文) -----
@@ -131,12 +136,14 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     paying = choose(kiosk, "▦\nQRコード決済")
     kiosk.wait(lambda: ctl.payment.code, what="the code to show")
     kiosk.pump(2)
-    image = paying.ids.qr
-    assert image.texture is not None and image.width > 200 and image.texture.width > 100
-    assert paying.ids.instruction.text == "お支払いアプリを開き、画面のコードを読み取ってください。"
+    image = paying.code_image
+    assert image in paying.ids.row.children and image.width > 200 and image.texture.width > 100
+    assert paying.ids.instruction.text == "アプリで右のコードを読み取ってください。"
+    assert paying.ids.status.text == "アプリでのお支払いをお待ちしています…"
     assert not paying.ids.back.disabled
     provider.shopper_pays(ctl.payment.code.rsplit("/", 1)[1])
     assert receipt_figures(kiosk) == ("￥2,480", "￥2,480", "")
+    assert paying.code_image.parent is None  # gone with the payment
     next_shopper(kiosk)
 
     assert sorted(s.total for s in runtime.store.list_sales()) == [138, 288, 2480, 2630]
@@ -157,7 +164,12 @@ def test_cancel_gives_cash_back_and_stops_a_card_wait(kiosk) -> None:
     kiosk.wait_screen("shopping")
     assert ctl.message == "お支払いをやめました。￥1,000を返却口からお取りください。"
     assert cash.drawer.net == 0 and runtime.store.sale_count() == 0
-    assert len(ctl.rows) == 1  # the basket is as it was
+    assert len(ctl.rows) == 1  # the basket is as it was, and open for more items
+    assert runtime.checkout.state.value == "shopping"
+    kiosk.type_burst(ONIGIRI)
+    kiosk.wait(lambda: len(ctl.rows) == 2, what="a scan after the cancel")
+    kiosk.settle()
+    assert ctl.message != kiosk.ctl.t("Sorry, that did not work. Please try again or call staff.")
 
     runtime.method("emoney").touch_wait_s = 30.0
     paying = choose(kiosk, "◎\n電子マネー")
@@ -167,3 +179,4 @@ def test_cancel_gives_cash_back_and_stops_a_card_wait(kiosk) -> None:
     kiosk.wait_screen("shopping")  # well before the reader's 30 s
     assert ctl.message == "お支払いをやめました。代金はいただいておりません。"
     assert runtime.store.sale_count() == 0 and ctl.state == "shopping"
+    assert runtime.checkout.state.value == "shopping"

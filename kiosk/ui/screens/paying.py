@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.factory import Factory
 from kivy.properties import BooleanProperty
 
 from kiosk.ui.basket_view import yen_text
@@ -22,11 +23,16 @@ INSTRUCTIONS = {
     "emoney": "Touch your IC card on the reader and hold it until it beeps.",
 }
 DEFAULT_INSTRUCTION = "Follow the instructions on the payment terminal."
-MERCHANT_QR_INSTRUCTION = "Open your payment app and scan the code on this screen."
+MERCHANT_QR_INSTRUCTION = "Scan the code on the right with your payment app."
 
 
 class PayingScreen(KioskScreen):
     cash = BooleanProperty(False)  # show "inserted" and "still to pay"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # on the screen only while there is a code: an empty Image still draws a white box
+        self.code_image = Factory.PaymentCode()
 
     def on_ctl(self, _screen: Any, ctl: Any) -> None:
         ctl.payment.bind(code=self._show_code)
@@ -36,9 +42,21 @@ class PayingScreen(KioskScreen):
             return self.ctl.t(MERCHANT_QR_INSTRUCTION)
         return self.ctl.t(INSTRUCTIONS.get(method_id, DEFAULT_INSTRUCTION))
 
+    def status(self, busy: bool, *_watch: Any) -> str:
+        """The status line under the amounts ("" for none: gettext("") is the header)."""
+        msgid = self.ctl.payment.status_msgid(busy)
+        return self.ctl.t(msgid) if msgid else ""
+
     def money(self, amount: int, language: str) -> str:
         return yen_text(int(amount), language)
 
     def _show_code(self, _payment: Any, code: str) -> None:
-        # drawn once per payment (not per frame); a new attempt clears it
-        self.ids.qr.texture = qr_texture(code) if code else None
+        """Made once per payment (not per frame); a new attempt takes it away."""
+        image, row = self.code_image, self.ids.row
+        if code:
+            image.texture = qr_texture(code)
+            if image.parent is None:
+                row.add_widget(image)
+        elif image.parent is not None:
+            row.remove_widget(image)
+            image.texture = None
