@@ -180,3 +180,21 @@ def test_cancel_gives_cash_back_and_stops_a_card_wait(kiosk) -> None:
     assert ctl.message == "お支払いをやめました。代金はいただいておりません。"
     assert runtime.store.sale_count() == 0 and ctl.state == "shopping"
     assert runtime.checkout.state.value == "shopping"
+
+
+def test_another_method_then_back_to_the_basket_reopens_it(kiosk) -> None:
+    """After a failed payment, "choose another method" then "back to basket": the basket
+    takes scans again (the checkout is no longer left paying)."""
+    ctl, runtime = kiosk.ctl, kiosk.runtime
+    runtime.method("emoney").touch_wait_s = 0.2
+    shop(kiosk, TEA)
+    paying = choose(kiosk, "◎\n電子マネー")
+    kiosk.wait(lambda: ctl.pay_error, what="no card touched")
+    kiosk.settle()
+    kiosk.tap(paying.ids.other)
+    methods = kiosk.wait_screen("methods")
+    kiosk.tap(methods.ids.back)
+    kiosk.wait_screen("shopping")
+    assert runtime.checkout.state.value == "shopping"
+    kiosk.type_burst(ONIGIRI)
+    kiosk.wait(lambda: len(ctl.rows) == 2, what="a scan after leaving the payment")
