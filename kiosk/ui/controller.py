@@ -365,6 +365,7 @@ class Controller(EventDispatcher):
     def recover(self) -> None:
         """After an unexpected error: back to a screen that matches the checkout state."""
         self.pay_busy = False
+        self.flows.payment.begin("")  # no live cash figures or QR code left over
         self.staff_mode = ""
         semi = getattr(self, "semi", None)
         self.screen = "station" if semi is not None and semi.is_station else "attract"
