@@ -128,6 +128,7 @@ class Flows:
             self._back_to_basket(exc.result.change)  # cash: what the changer gave back
             return
         key = f"{exc.method}-merchant" if payment.code else exc.method
+        payment.code = ""  # the provider has withdrawn it: never leave it up to be scanned
         # message ids: the screen translates them, also after a language change
         if outcome is Outcome.CANCELLED and key in TIMED_OUT_TEXT:
             ctl.pay_error = TIMED_OUT_TEXT[key]

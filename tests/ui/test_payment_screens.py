@@ -198,3 +198,16 @@ def test_another_method_then_back_to_the_basket_reopens_it(kiosk) -> None:
     assert runtime.checkout.state.value == "shopping"
     kiosk.type_burst(ONIGIRI)
     kiosk.wait(lambda: len(ctl.rows) == 2, what="a scan after leaving the payment")
+
+
+def test_a_merchant_code_not_paid_in_time_is_taken_off_the_screen(kiosk) -> None:
+    ctl, qr = kiosk.ctl, kiosk.runtime.method("qr")
+    qr.mode, qr.poll_interval_s, qr.mpm_wait_s = "merchant", 0.05, 0.5
+    shop(kiosk, TEA)
+    paying = choose(kiosk, "▦\nQRコード決済")
+    kiosk.wait(lambda: paying.code_image in paying.ids.row.children, what="the code shown")
+    kiosk.wait(lambda: ctl.pay_error, what="the code expired")
+    kiosk.pump(2)
+    assert paying.ids.instruction.text.startswith("時間内にお支払いがなかったため")
+    assert paying.code_image not in paying.ids.row.children
+    assert not paying.ids.retry.disabled and not paying.ids.back.disabled
