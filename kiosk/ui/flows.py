@@ -40,7 +40,6 @@ TIMED_OUT_TEXT = {
 }
 SHOPPER_CANCELLED_TEXT = "Payment cancelled. Nothing was charged."
 CASH_RETURNED_TEXT = "Payment cancelled. Please take your {amount} from the cash tray."
-CODE_READ_TEXT = "Payment code read"
 START_FAILED_TEXT = "The payment could not start. Please call staff."
 
 
@@ -89,9 +88,10 @@ class Flows:
 
     def payment_scan(self, scan: Any) -> None:
         """A scan while paying goes to the payment (a QR wallet code), never the basket."""
-        ctl = self.ctl
-        if ctl.pay_busy and ctl.runtime.payment_scan(scan):
-            ctl.say(ctl.t(CODE_READ_TEXT))
+        # taken or not, no banner: it would cover the receipt screen's headline a moment
+        # later; the status line says "code read" (the method's progress)
+        if self.ctl.pay_busy:
+            self.ctl.runtime.payment_scan(scan)
 
     def _paid(self, sale: Any) -> None:
         ctl = self.ctl

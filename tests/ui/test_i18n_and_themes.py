@@ -31,7 +31,7 @@ def shell_msgids() -> set[str]:
     found.update(payment_state.WAITING_TEXT.values())
     found.update(payment_state.WORKING_TEXT.values())
     found.update((payment_state.MERCHANT_QR_TEXT, payment_state.CANCELLING_TEXT))
-    found.update((MERCHANT_QR_INSTRUCTION, flows.START_FAILED_TEXT, flows.CODE_READ_TEXT))
+    found.update((MERCHANT_QR_INSTRUCTION, flows.START_FAILED_TEXT))
     found.update((flows.SHOPPER_CANCELLED_TEXT, flows.CASH_RETURNED_TEXT))
     found.update(("Credit card", "E-money (IC card)", "Cash", "QR code payment"))  # tiles
     found.update(ERROR_TEXT.values())
