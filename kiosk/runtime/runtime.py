@@ -37,7 +37,7 @@ from kiosk.domain.scan import Scan
 from kiosk.messages import Message
 from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
@@ -97,7 +97,8 @@ class KioskRuntime:
         self.last_sale: Sale | None = None
         self.sale_staff_id: str | None = None  # who registered the basket (semi-self station)
         self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
-        self._listeners: list[Callable[[CheckoutEvent], None]] = []
+        self._listeners: list[Callable[[CheckoutEvent | PaymentProgress], None]] = []
+        self._paying: PaymentMethod | None = None  # the method whose start() runs now
         self._lock = threading.RLock()
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []
@@ -145,7 +146,9 @@ class KioskRuntime:
             self._scan_sources.append(source)
         return list(self._scan_sources)
 
-    def subscribe(self, listener: Callable[[CheckoutEvent], None]) -> None:
+    def subscribe(self, listener: Callable[[CheckoutEvent | PaymentProgress], None]) -> None:
+        """``listener`` gets every checkout event, and a payment's :class:`PaymentProgress`
+        (cash put in so far, the QR code to show) from whatever thread reports it."""
         self._listeners.append(listener)
 
     # --- input ---------------------------------------------------------------------------
@@ -212,7 +215,12 @@ class KioskRuntime:
                 raise MethodUnavailable(f"{method.id} cannot take payments now (offline?)")
             due = self.amount_due
             amount = due if amount is None else min(amount, due)
-            row, result = self.ledger.pay(self.sale_id, method, amount)
+            method.progress = self._notify
+            self._paying = method
+            try:
+                row, result = self.ledger.pay(self.sale_id, method, amount)
+            finally:
+                self._paying = None
             if result.outcome is not Outcome.APPROVED:
                 if result.outcome is Outcome.UNKNOWN:
                     self.checkout.payment_problem(f"{method.id}: outcome unknown")
@@ -252,6 +260,20 @@ class KioskRuntime:
         self._notify(
             AttendantNeeded(AttendantReason.PAYMENT_PROBLEM, f"{method_id}: {problems[0]}")
         )
+
+    def interrupt_payment(self) -> bool:
+        """The shopper pressed cancel while the payment in progress waits for them (cash not
+        yet covered, no card touched, no QR code yet): its ``pay`` then fails as cancelled,
+        with nothing kept. ``False`` when nothing waits or it is too late. Any thread; never
+        blocks (``pay`` holds the sale lock meanwhile)."""
+        method = self._paying
+        return method is not None and method.interrupt()
+
+    def payment_scan(self, scan: Scan) -> bool:
+        """A scan made while a payment is in progress goes to that payment only (a QR wallet
+        code): never to the basket or a coupon. ``True`` if taken. Any thread; never blocks."""
+        method = self._paying
+        return method is not None and method.take_code(scan.code)
 
     def cancel_payment(self) -> None:
         """Back to shopping; approved partial payments are cancelled (never left charged)."""
@@ -426,7 +448,7 @@ class KioskRuntime:
             self.host.call("kiosk_attendant_needed", checkout=self.checkout, reason=event.reason)
         self._notify(event)
 
-    def _notify(self, event: CheckoutEvent) -> None:
+    def _notify(self, event: CheckoutEvent | PaymentProgress) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)

@@ -33,6 +33,7 @@ from kiosk.domain.events import AttendantCleared, AttendantNeeded, StateChanged
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.messages import Message
+from kiosk.payments.method import PaymentProgress
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import UiSettings, pt_to_px
@@ -302,7 +303,10 @@ class Controller(EventDispatcher):
     def scan(self, scan: Scan) -> None:
         """Any scan (wedge, plugin source, look-up, keypad); UI thread."""
         self.activity()
-        if self.screen in ("receipt", "thanks", "paying", "methods"):
+        if self.screen == "paying":
+            self.flows.payment_scan(scan)  # a QR wallet code for the payment, nothing else
+            return
+        if self.screen in ("receipt", "thanks", "methods"):
             return  # the sale is closed or being paid: ignore stray scans
         if self.scan_interceptor is not None and self.scan_interceptor(scan):
             return  # taken by a screen (passport MRZ lines for tax-free)
@@ -450,6 +454,9 @@ class Controller(EventDispatcher):
     # --- runtime events (any thread) ---------------------------------------------------
 
     def _on_runtime_event(self, event: Any) -> None:
+        if isinstance(event, PaymentProgress):
+            self.flows.progress(event)  # cash inserted, a QR code to show: no basket change
+            return
         if isinstance(event, AttendantNeeded):
             self._attendant.append(AttendantView(event.reason.value, event.detail, event.line_id))
         elif isinstance(event, AttendantCleared):
@@ -479,6 +486,7 @@ class Controller(EventDispatcher):
     def recover(self) -> None:
         """After an unexpected error: back to a screen that matches the checkout state."""
         self.pay_busy = False
+        self.flows.payment.begin("")  # no live cash figures or QR code left over
         self.staff_mode = ""
         semi = getattr(self, "semi", None)
         self.screen = "station" if semi is not None and semi.is_station else "attract"

@@ -1,17 +1,22 @@
 """QR wallet payments (PayPay style): shopper-presented codes and dynamic merchant codes.
 
 Settings (``[plugins.pay_qr]``): ``base_url`` of the provider API (without it a
-:class:`QrProviderSimulator` is started on 127.0.0.1). While the checkout is paying, a scanned
-wallet code is claimed (and never logged) and used by the next QR payment.
+:class:`QrProviderSimulator` is started on 127.0.0.1); ``mode`` — ``"shopper"`` (default: the
+shopper shows their app's code to the kiosk's scanner) or ``"merchant"`` (the screen shows a
+code the shopper scans with their app). A wallet code scanned while a QR payment waits goes
+to it through the runtime (:meth:`QrMethod.take_code`); one scanned while the checkout is
+paying but no QR payment runs yet is claimed here and used by the next QR payment. Codes are
+never logged.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kiosk.config import ConfigError
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.hookspecs import hookimpl
-from plugins.pay_qr.method import QrMethod, is_wallet_code
+from plugins.pay_qr.method import MODES, QrMethod, is_wallet_code
 from plugins.pay_qr.provider import QrProviderSimulator
 
 __all__ = ["Plugin", "QrMethod", "QrProviderSimulator"]
@@ -25,11 +30,17 @@ class Plugin:
     @hookimpl
     def kiosk_payment_methods(self, runtime: Any) -> list[QrMethod]:
         if self.method is None:
-            base_url = runtime.config.plugin_settings("pay_qr").get("base_url")
+            settings = runtime.config.plugin_settings("pay_qr")
+            mode = settings.get("mode", "shopper")
+            if mode not in MODES:
+                raise ConfigError(
+                    runtime.config.source, "plugins.pay_qr", f"mode must be one of {MODES}"
+                )
+            base_url = settings.get("base_url")
             if not base_url:
                 self.provider = QrProviderSimulator().start()
                 base_url = self.provider.base_url
-            self.method = QrMethod(str(base_url))
+            self.method = QrMethod(str(base_url), mode=mode)
         return [self.method]
 
     @hookimpl
