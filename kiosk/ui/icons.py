@@ -57,8 +57,9 @@ class MethodIcon(Widget):
         side = min(self.width, self.height)
         if side <= 0:
             return
-        # a square box centred in the widget; shapes are drawn in its 0..1 coordinates
-        x0, y0 = self.center_x - side / 2, self.center_y - side / 2
+        # a square box centred in the widget. From x/y, not center_x/center_y: those are
+        # cached aliases that may not have caught up yet when this pos observer runs.
+        x0, y0 = self.x + (self.width - side) / 2, self.y + (self.height - side) / 2
         with self.canvas:
             Color(*self.colour)
             getattr(self, f"_draw_{shown}")(x0, y0, side)
@@ -92,8 +93,7 @@ class MethodIcon(Widget):
             Rectangle(pos=(x + w * (0.12 + i * 0.2), y + h * 0.2), size=(w * 0.15, h * 0.07))
 
     def _draw_emoney(self, x0: float, y0: float, s: float) -> None:
-        x, y, w, h = self._card(x0, y0 - s * 0.08, s, width_factor=0.72)
-        x, y = x - s * 0.1, y
+        self._card(x0, y0 - s * 0.08, s, width_factor=0.72)
         # contactless waves above the card's right corner
         cx, cy = x0 + s * 0.62, y0 + s * 0.62
         for i, r in enumerate((0.12, 0.2, 0.28)):
@@ -117,7 +117,7 @@ class MethodIcon(Widget):
                 in_finder = (row < 8 and col < 8) or (row < 8 and col >= n - 8)
                 if in_finder or (row >= n - 8 and col < 8):
                     continue
-                if (row * 7 + col * 11 + row * col) % 5 < 2:
+                if (row * 31 + col * 17 + (row ^ col) * 7) % 7 < 3:
                     module(col, row)
 
     def _draw_cash(self, x0: float, y0: float, s: float) -> None:
@@ -173,8 +173,10 @@ def attach_icon(button: Any, kind: str, image: str = "", share: float = 0.5) -> 
         button.padding = [0, side + button.height * 0.04, 0, 0]
         icon.size = (side, side)
         # the text texture (with its top padding) is centred; the icon sits in that padding
-        icon.center_x = button.center_x
-        icon.top = button.center_y + button.texture_size[1] / 2
+        icon.pos = (
+            button.x + (button.width - side) / 2,
+            button.y + (button.height + button.texture_size[1]) / 2 - side,
+        )
 
     button.bind(pos=place, size=place, texture_size=place)
     button.bind(color=lambda _b, colour: setattr(icon, "colour", list(colour)))

@@ -30,7 +30,9 @@ def refusal_text(ctl: Any, reason: str, min_grams: int) -> str:
         return ctl.t("Items under {grams} g cannot be weighed here. Please call staff.").format(
             grams=min_grams
         )
-    return ctl.t("This kiosk has no scale. Please touch Call staff: staff will weigh this item and give you a price label to scan.")
+    return ctl.t(
+        "This kiosk has no scale. Please touch Call staff: staff will weigh this item and give you a price label to scan."
+    )
 
 
 class WeighScreen(KioskScreen):
