@@ -14,9 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.ui.screenshots import LANGUAGES, Shooter, close_app, open_app, start_kivy
+from kiosk.ui.screenshots import ITEMS, LANGUAGES, Shooter, close_app, open_app, start_kivy
 
-ONIGIRI = "4901234000018"
 BANANAS = "101"
 
 
@@ -39,8 +38,9 @@ def shoot_language(s: Shooter, language: str, with_scale: bool) -> list[Path]:
 
     ctl, shots = s.ctl, []
     ctl.set_language(language)
-    ctl.scan(Scan(ONIGIRI, Symbology.EAN13, "screenshots"))
-    s.wait(lambda: ctl.rows)
+    for code in ITEMS:  # the basket kiosk.ui.screenshots shows on the methods screen
+        ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
+    s.wait(lambda: len(ctl.rows) == len(ITEMS) - 1)
     if with_scale:
         weigh_bananas(s, 350)
         shots.append(s.shoot(language, "29-weigh"))

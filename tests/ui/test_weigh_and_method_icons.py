@@ -3,12 +3,15 @@ store's order. The real app in a real window, touched at the widgets' on-screen 
 
 from pathlib import Path
 
+import pytest
+
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.devices.profiles import Devices, HardwareProfile
 from kiosk.devices.registry import default_registry
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.ui.icons import MethodIcon
 from tests.ui.driver import KioskDriver
+from tests.ui.test_screens import undersized
 
 ONIGIRI = "4901234000018"
 
@@ -123,3 +126,37 @@ def test_method_tiles_show_pictograms_in_the_store_order(kiosk_factory, tmp_path
     # touching the QR tile (first) picks the QR wallet
     kiosk.tap(tiles[0])
     kiosk.wait(lambda: kiosk.ctl.pay_method == "qr", what="qr chosen")
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_weigh_buttons_are_at_least_15_mm(kiosk_factory, large: bool):
+    kiosk = kiosk_factory(devices=scale_only())
+    kiosk.ctl.large_text = large
+    go_to_bananas(kiosk)
+    kiosk.runtime.devices.scale.driver.set_weight(500)
+    kiosk.settle()
+    assert undersized(kiosk) == []
+
+
+def test_a_plugin_png_replaces_the_pictogram(kiosk, tmp_path):
+    """GIVEN a method with ``icon_image`` naming a PNG THEN the tile shows that image; a
+    missing file falls back to the drawn pictogram (the tile is never blank)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    png = tmp_path / "brand.png"
+    raw = zlib.compress(b"\x00\xff\x00\x00" * 1)
+    png.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", raw)
+        + chunk(b"IEND", b"")
+    )
+    icon = MethodIcon(kind="card", image=str(png), size=(80, 80))
+    assert icon.shown == "image" and icon.children[0].source == str(png)
+    icon.image = str(tmp_path / "missing.png")
+    assert icon.shown == "card" and not icon.children
