@@ -108,6 +108,24 @@ class KioskRuntime:
         """Resolve payments a crash left open, then let plugins start."""
         self.recover_payments()
         self.host.call("kiosk_startup", runtime=self)
+        self._check_method_order()
+
+    def _check_method_order(self) -> None:
+        """A misspelt id in ``[checkout] method_order`` is named (it would simply not sort).
+
+        A warning, not an error: one store file serves kiosks with different methods
+        (a cashless kiosk has no ``cash``).
+        """
+        known = {m.id for m in self.host.call_each("kiosk_payment_methods", runtime=self)}
+        for method_id in self.config.method_order:
+            if method_id not in known:
+                log.warning(
+                    "%s: [checkout.method_order] names %r, which no loaded plugin offers "
+                    "(offered: %s)",
+                    self.config.source,
+                    method_id,
+                    ", ".join(sorted(known)) or "none",
+                )
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` first thing at shutdown (stop a sync thread, close a port)."""

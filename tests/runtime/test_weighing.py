@@ -125,3 +125,10 @@ def test_a_bad_minimum_weight_names_the_key(tmp_path):
 def test_the_default_config_orders_cash_first():
     config = load_config()
     assert config.method_order[0] == "cash" and config.weigh_min_g == 20
+
+
+def test_an_unknown_method_in_the_order_is_named_at_start(make_runtime, caplog):
+    make_runtime(method_order=("cash", "crad"))
+    assert any(
+        "[checkout.method_order]" in r.message and "'crad'" in r.message for r in caplog.records
+    )
