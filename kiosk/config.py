@@ -38,6 +38,8 @@ class KioskConfig:
     device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
+    method_order: tuple[str, ...] = ()  # payment tiles first in this order ([checkout])
+    weigh_min_g: int = 20  # lightest weighed item the kiosk sells from its scale ([checkout])
     source: str = "<defaults>"
 
     @property
@@ -83,6 +85,18 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
         rounding = Rounding(checkout.get("rounding", "floor"))
     except ValueError:
         raise ConfigError(source, "checkout.rounding", "must be floor, half_up or ceil") from None
+    method_order = checkout.get("method_order", [])
+    if not isinstance(method_order, list) or not all(
+        isinstance(m, str) and m for m in method_order
+    ):
+        raise ConfigError(
+            source, "checkout.method_order", 'must be a list of method ids, e.g. ["cash", "card"]'
+        )
+    if len(set(method_order)) != len(method_order):
+        raise ConfigError(source, "checkout.method_order", "names a method twice")
+    weigh_min_g = checkout.get("weigh_min_g", 20)
+    if isinstance(weigh_min_g, bool) or not isinstance(weigh_min_g, int) or weigh_min_g < 1:
+        raise ConfigError(source, "checkout.weigh_min_g", "must be a whole number of grams ≥ 1")
     builtins = plugins.get("builtin")
     values = dict(
         kiosk_id=_str(kiosk, "id", source, "kiosk"),
@@ -103,6 +117,8 @@ def _parse(data: dict[str, Any], source: str, overrides: dict[str, Any]) -> Kios
         device_panel_port=kiosk.get("device_panel_port"),
         backoffice_url=backoffice.get("url", ""),
         backoffice_token=backoffice.get("token", ""),
+        method_order=tuple(method_order),
+        weigh_min_g=weigh_min_g,
         source=source,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -9,3 +9,4 @@ run --theme default
 xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots_payment
 run --theme sakura-mart --languages ja en
 run --theme high-contrast --languages ja --large-text
+xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots_weigh

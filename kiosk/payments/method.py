@@ -81,7 +81,8 @@ class PaymentMethod(ABC):
     id: str = ""
     name_ja: str = ""
     name_en: str = ""
-    icon: str = ""
+    icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
+    icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
     works_offline: bool = False
     min_amount: Yen = 1
     max_amount: Yen = 10_000_000

@@ -41,6 +41,7 @@ from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, Payme
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
+from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,24 @@ class KioskRuntime:
         """Resolve payments a crash left open, then let plugins start."""
         self.recover_payments()
         self.host.call("kiosk_startup", runtime=self)
+        self._check_method_order()
+
+    def _check_method_order(self) -> None:
+        """A misspelt id in ``[checkout] method_order`` is named (it would simply not sort).
+
+        A warning, not an error: one store file serves kiosks with different methods
+        (a cashless kiosk has no ``cash``).
+        """
+        known = {m.id for m in self.host.call_each("kiosk_payment_methods", runtime=self)}
+        for method_id in self.config.method_order:
+            if method_id not in known:
+                log.warning(
+                    "%s: [checkout.method_order] names %r, which no loaded plugin offers "
+                    "(offered: %s)",
+                    self.config.source,
+                    method_id,
+                    ", ".join(sorted(known)) or "none",
+                )
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` first thing at shutdown (stop a sync thread, close a port)."""
@@ -179,13 +198,51 @@ class KioskRuntime:
                 )
             return ScanOutcome(True, line_id=line.line_id)
 
+    # --- weighed produce (the scale role) -----------------------------------------------
+
+    @property
+    def has_scale(self) -> bool:
+        """Whether the kiosk has a working scale (else weighed items need staff)."""
+        return read_scale(self.devices).status != "no_scale"
+
+    def read_scale(self) -> ScaleReading:
+        """The scale's current figure for the live display (no waiting, no exceptions)."""
+        return read_scale(self.devices)
+
+    def tare_scale(self) -> None:
+        """Zero the scale (empty tray or the shopper's bag on it). Raises WeighRefused."""
+        zero_scale(self.devices)
+
+    def add_weighed_from_scale(self, plu: str, timeout: float = 3.0) -> BasketLine:
+        """Add a weighed item at the scale's own stable reading, priced by the domain.
+
+        Raises :class:`WeighRefused` (no scale, did not settle, overload, under
+        ``[checkout] weigh_min_g``, not a weighed product); the basket is untouched then.
+        """
+        product = self.catalogue.by_plu(plu)
+        if not product.weighed:
+            raise WeighRefused("not_weighed", plu)
+        with self._lock:
+            grams = stable_grams(self.devices, self.config.weigh_min_g, timeout)
+            return self.checkout.add_weighed(plu, grams)
+
+    def ask_staff_to_weigh(self, plu: str) -> None:
+        """No scale here: call staff for a weighed item (they weigh it and print a label)."""
+        product = self.catalogue.by_plu(plu)
+        with self._lock:
+            self.checkout.request_help(f"weigh {product.plu} {product.name_ja}: no scale")
+
     # --- payment -------------------------------------------------------------------------
 
     def payment_methods(self) -> list[PaymentMethod]:
-        """Methods that can take the amount due now (offline hides online-only methods)."""
+        """Methods that can take the amount due now (offline hides online-only methods),
+        in the store's ``[checkout] method_order``; methods it does not name follow in
+        plugin order."""
         methods = self.host.call_each("kiosk_payment_methods", runtime=self)
         due = self.amount_due
-        return [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+        usable = [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+        order = {method_id: i for i, method_id in enumerate(self.config.method_order)}
+        return sorted(usable, key=lambda m: order.get(m.id, len(order)))
 
     def method(self, method_id: str) -> PaymentMethod:
         for method in self.host.call_each("kiosk_payment_methods", runtime=self):

@@ -42,7 +42,7 @@ from kiosk.ui.worker import RuntimeWorker
 
 log = logging.getLogger(__name__)
 
-SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol")
+SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol", "weigh")
 LARGE_TEXT_FACTOR = 1.35
 
 
@@ -95,6 +95,7 @@ class Controller(EventDispatcher):
     staff_mode = StringProperty("")  # "" | "attendant" | "exit"
     staff_feedback = StringProperty("")
     confirm = DictProperty()  # a question before an action the shopper cannot undo
+    weigh_product = ObjectProperty(None, allownone=True)  # the item on the weigh screen
 
     def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -338,8 +339,9 @@ class Controller(EventDispatcher):
     def add_product(self, product: Product) -> None:
         """An item chosen on the look-up screen."""
         self.activity()
-        if product.weighed:
-            self.say(self.t("Items sold by weight go on the scale. Please call staff."), True)
+        if product.weighed:  # onto the scale (kiosk.ui.screens.weigh)
+            self.weigh_product = product
+            self.screen = "weigh"
             return
         if product.gtin:
             self.scan(Scan(product.gtin, Symbology.EAN13, "lookup"))

@@ -63,7 +63,13 @@ class Flows:
 
         def listed(methods: list[Any]) -> None:
             ctl.methods = [
-                {"id": m.id, "icon": m.icon, "name_ja": m.name_ja, "name_en": m.name_en}
+                {
+                    "id": m.id,
+                    "icon": m.icon,
+                    "icon_image": str(getattr(m, "icon_image", "") or ""),
+                    "name_ja": m.name_ja,
+                    "name_en": m.name_en,
+                }
                 for m in methods
             ]
             ctl.pay_error = ""
