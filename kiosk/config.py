@@ -88,6 +88,8 @@ class KioskConfig:
     backoffice_token: str = ""
     ui: dict[str, Any] = field(default_factory=dict)  # [ui], validated (kiosk.ui.settings)
     key_dir: Path | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
+    method_order: tuple[str, ...] = ()  # payment tiles first in this order ([checkout])
+    weigh_min_g: int = 20  # lightest weighed item the kiosk sells from its scale ([checkout])
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
@@ -283,6 +285,8 @@ def _parse(
         origins=origins,
         time_zone=sections["store"].time_zone,
         key_dir=Path(kiosk.key_dir) if kiosk.key_dir else None,
+        method_order=tuple(checkout.method_order),
+        weigh_min_g=checkout.weigh_min_g,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if overrides.get("data_dir") is not None:

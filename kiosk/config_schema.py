@@ -6,10 +6,10 @@ setting silently ignored. docs/configuration.md lists the same sections and keys
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 
 class Section(BaseModel):
@@ -53,6 +53,17 @@ class StoreSection(Section):
 class CheckoutSection(Section):
     rounding: Literal["floor", "half_up", "ceil"] = "floor"
     removal_needs_approval: bool = False
+    #: payment tiles first in this order (method ids); methods not named come after
+    method_order: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    #: lightest weighed item the kiosk sells from its scale, in grams
+    weigh_min_g: StrictInt = Field(20, ge=1)
+
+    @field_validator("method_order")
+    @classmethod
+    def _each_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("names a method twice")
+        return value
 
 
 class BackofficeSection(Section):

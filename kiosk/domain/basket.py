@@ -41,6 +41,15 @@ class LimitExceeded(BasketError):
         self.limit, self.value = limit, value
 
 
+def weighed_amount(price_per_kg: Yen, weight_g: int) -> Yen:
+    """Price of a weighed item: per-kg price × grams, in whole yen.
+
+    Truncated (切り捨て), as Japanese price-computing scales print their labels; the kiosk's
+    weigh screen shows this same figure before the shopper adds the item.
+    """
+    return price_per_kg * weight_g // 1000
+
+
 @dataclass(slots=True)
 class BasketLine:
     line_id: int
@@ -59,8 +68,7 @@ class BasketLine:
     def amount(self) -> Yen:
         """Line amount before adjustments, in the product's price mode (内税 or 外税)."""
         if self.weight_g is not None:
-            # price is per kg; the scale label truncates to whole yen, as Japanese scales do
-            return self.unit_price * self.weight_g // 1000
+            return weighed_amount(self.unit_price, self.weight_g)
         return self.unit_price * self.quantity
 
     @property

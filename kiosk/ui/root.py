@@ -24,6 +24,7 @@ from kiosk.ui.screens.staff_overlay import StaffOverlay
 from kiosk.ui.screens.still_there import StillThereOverlay
 from kiosk.ui.screens.taxfree import TaxFreeModel, TaxFreeScreen, add_shopping_row
 from kiosk.ui.screens.thanks import ThanksScreen
+from kiosk.ui.screens.weigh import WeighScreen
 from kiosk.ui.semi_self import SemiSelfModel
 from kiosk.ui.widgets import KioskScreenManager
 
@@ -41,6 +42,7 @@ def _screens() -> dict[str, type]:
         "thanks": ThanksScreen,
         "taxfree": TaxFreeScreen,
         "enrol": EnrolScreen,
+        "weigh": WeighScreen,
     }
 
 
