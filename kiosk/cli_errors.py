@@ -7,6 +7,7 @@ stderr and a non-zero exit, and anything else into one line that points at ``-v`
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import sys
@@ -134,13 +135,27 @@ def _database_message(exc: BaseException, database: str | Path | None) -> str | 
 
 
 def check_data_dir(data_dir: Path) -> None:
-    """The local store's folder: a folder, that exists (or can be made), that we can write."""
+    """The local store's folder: a folder, that exists (or can be made), that we can write.
+
+    A folder made only for this check is taken away again: the store makes it (0700) once the
+    configuration and plugins have passed their own checks, so a bad setting leaves nothing.
+    """
     if data_dir.exists() and not data_dir.is_dir():
         raise CommandError(f"data directory {data_dir} is a file, not a folder")
+    made = [p for p in (data_dir, *data_dir.absolute().parents) if not p.exists()]
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CommandError(f"cannot create the data directory {data_dir}: {exc.strerror}") from None
+    try:
+        _probe_writable(data_dir)
+    finally:
+        for folder in made:  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _probe_writable(data_dir: Path) -> None:
     probe = data_dir / ".kiosk-write-test"
     try:
         probe.write_bytes(b"")

@@ -120,7 +120,7 @@ def test_outbox_list_and_retry_of_a_parked_event(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "HTTP 422: payload.total" in out and "1 parked awaiting retry" in out
     assert main(["--data-dir", str(data), "doctor"]) == 1  # a parked event needs staff
-    assert "1 parked" in capsys.readouterr().out
+    assert "1 outbox event(s) refused by the back office" in capsys.readouterr().out
     assert main(["--data-dir", str(data), "outbox", "retry", str(row.seq)]) == 0
     assert f"queued again as seq {row.seq + 1}" in capsys.readouterr().out
     assert main(["--data-dir", str(data), "outbox", "retry", str(row.seq)]) == 1

@@ -217,7 +217,7 @@ def plugin_host(names: list[str]):
     from kiosk.plugins import PluginHost
 
     host = PluginHost()
-    host.load_entry_points(names)
+    host.load_entry_points(pinned_to_installed(names))
     missing = sorted(set(names) - set(host.names))
     if missing:
         from kiosk.cli_errors import CommandError
@@ -225,6 +225,31 @@ def plugin_host(names: list[str]):
         raise CommandError(f"--plugin {', '.join(missing)}: not installed (or failed to load)")
     host.check()
     return host
+
+
+def pinned_to_installed(names: list[str]) -> list:
+    """Allow-list entries for the entry points the operator named, pinned to the one installed
+    distribution declaring each: a name two distributions declare is refused, not guessed."""
+    from importlib.metadata import entry_points
+
+    from kiosk.cli_errors import CommandError
+    from kiosk.plugin_trust import AllowedPlugin
+    from kiosk.plugins import ENTRY_POINT_GROUP
+
+    pinned = []
+    for name in names:
+        dists = {
+            (ep.dist.metadata["Name"], ep.dist.version)
+            for ep in entry_points(group=ENTRY_POINT_GROUP, name=name)
+            if ep.dist is not None
+        }
+        if len(dists) > 1:
+            found = ", ".join(f"{n} {v}" for n, v in sorted(dists))
+            raise CommandError(f"--plugin {name}: declared by more than one distribution ({found})")
+        if dists:
+            ((dist, version),) = dists
+            pinned.append(AllowedPlugin(name, dist, version))
+    return pinned
 
 
 def store_clock(zone: str):

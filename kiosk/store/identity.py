@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from kiosk.private_files import create_private
 from kiosk.store.models import JournalRow
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ def read_marker(db_path: Path) -> Marker | None:
 def write_marker(db_path: Path, marker: Marker) -> None:
     path = marker_path(db_path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(marker.to_json()), encoding="utf-8")
+    with os.fdopen(create_private(tmp), "w", encoding="utf-8") as out:  # 0600, like the store
+        out.write(json.dumps(marker.to_json()))
     os.replace(tmp, path)  # never half a marker
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.journeys.kiosk_process import KioskProcess, demo_config
+from tests.journeys.kiosk_process import KioskProcess, demo_config, free_port
 
 
 class OneKiosk:
@@ -25,7 +25,10 @@ class OneKiosk:
     def get(self) -> KioskProcess:
         if self.process is None:
             workdir: Path = self.factory.mktemp("kiosk")
-            self.process = KioskProcess(workdir, demo_config(workdir / "var"))
+            port = free_port()
+            self.process = KioskProcess(
+                workdir, demo_config(workdir / "var", panel_port=port), panel_port=port
+            )
             self.starts += 1
         return self.process
 

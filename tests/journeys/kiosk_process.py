@@ -89,17 +89,30 @@ def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     return proc, f":{number}"
 
 
-def demo_config(data_dir: Path, extra: str = "") -> str:
-    """The built-in demo store's kiosk.toml with its data in ``data_dir``."""
-    from importlib.resources import files
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    text = (files("kiosk") / "default_config.toml").read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^data_dir = "[^"]*"', f'data_dir = "{data_dir}"', text)
-    return text + "\n" + extra
+
+def demo_config(data_dir: Path, panel_port: int | None = None, extra: str = "") -> str:
+    """A kiosk.toml that ``kiosk demo --config`` layers on the demo store: its own data folder
+    and, with ``panel_port``, the simulated devices opened and driven from the device panel
+    (cash goes in through the changer there, as a shopper's notes would)."""
+    lines = ["[kiosk]", f'data_dir = "{data_dir}"']
+    if panel_port is not None:
+        lines += ["open_hardware = true", f"device_panel_port = {panel_port}"]
+    return "\n".join(lines) + "\n" + extra
 
 
 class KioskProcess:
-    def __init__(self, workdir: Path, config_text: str, args: tuple[str, ...] = ("demo",)):
+    def __init__(
+        self,
+        workdir: Path,
+        config_text: str,
+        args: tuple[str, ...] = ("demo",),
+        panel_port: int | None = None,
+    ):
         for tool in ("Xvfb", "xdotool"):
             if shutil.which(tool) is None:
                 raise RuntimeError(f"{tool} is missing: scripts/setup-system.sh installs it")
@@ -120,6 +133,7 @@ class KioskProcess:
         self.proc = subprocess.Popen(
             command, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir
         )
+        self.panel_port = panel_port
         self.window = ""
         self._conn: Any = None
         self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
@@ -235,6 +249,21 @@ class KioskProcess:
         """A keyboard-wedge scanner: the code typed as a burst ending in Enter."""
         self._xdotool("windowfocus", "--sync", self.window)
         self._xdotool("type", "--window", self.window, "--delay", "4", code + "\r")
+
+    def panel(self, role: str, action: str, **params: Any) -> str:
+        """Act on a simulated device through the developer device panel (a note into the
+        changer, a card on the reader), as a person at the machine would."""
+        import httpx
+
+        if self.panel_port is None:
+            raise AssertionError("this kiosk was started without the device panel")
+        response = httpx.post(
+            f"http://127.0.0.1:{self.panel_port}/api/devices/{role}/actions/{action}",
+            json={k: str(v) for k, v in params.items()},
+            timeout=30,
+        )
+        assert response.status_code == 200, f"panel {role}/{action}: {response.text}"
+        return str(response.json().get("message", ""))
 
     # --- the end ------------------------------------------------------------------------
 
