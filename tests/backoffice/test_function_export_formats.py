@@ -12,7 +12,7 @@ from kiosk.backoffice.app import create_app
 from kiosk.backoffice.export_formats import ExportFormat
 from kiosk.hookspecs import hookimpl
 from kiosk.plugins import PluginHost
-from tests.backoffice.databases import sign_in
+from tests.backoffice.databases import ORIGIN, sign_in
 
 
 class Freee:
@@ -27,7 +27,8 @@ class Freee:
 def test_function_plugin_export_format_is_listed_and_downloaded(bo_db, clock, staff):
     host = PluginHost()
     host.register(Freee(), "freee")
-    with TestClient(create_app(bo_db, clock=clock, host=host)) as client:
+    app = create_app(bo_db, clock=clock, host=host)
+    with TestClient(app, headers={"Origin": ORIGIN}) as client:
         sign_in(client, staff["manager"])
         listed = {f["name"] for f in client.get("/exports/formats").json()}
         assert listed == {"kiosk-journal-v1", "freee-v1"}

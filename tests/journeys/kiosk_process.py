@@ -166,11 +166,16 @@ class KioskProcess:
         return Screen(raw["screen"], raw["language"], raw["idle"], widgets)
 
     def wait(
-        self, condition: Callable[[Screen], Any], timeout: float = 10.0, what: str = ""
+        self,
+        condition: Callable[[Screen], Any],
+        timeout: float = 10.0,
+        what: str = "",
+        idle: bool = True,
     ) -> Screen:
         """Poll until ``condition`` holds on a settled screen.
 
-        Settled: the runtime worker idle, no transition running, and two reads in a row
+        Settled: the runtime worker idle (``idle=False`` for a screen shown while a payment
+        keeps it busy, such as cash going in), no transition running, and two reads in a row
         show the same widgets in the same places (Kivy lays out over a frame or two; a tap
         on a half-laid-out screen would land where a person never presses).
         """
@@ -186,7 +191,7 @@ class KioskProcess:
                 continue
             stable = last is not None and current.widgets == last.widgets
             last = current
-            if current.idle and stable and condition(current):
+            if (current.idle or not idle) and stable and condition(current):
                 return current
             time.sleep(0.05)
         shown = last.joined() if last else "(no answer from the app)"

@@ -131,6 +131,7 @@ def write_config(tmp_path: Path, allow: str, extra: str = "") -> Path:
         f"""
 [kiosk]
 id = "K09"
+hardware_profile = "simulated"
 data_dir = "{tmp_path / "data"}"
 [store]
 name = "test"

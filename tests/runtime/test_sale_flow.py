@@ -127,7 +127,8 @@ def test_a_scan_past_the_quantity_limit_is_refused_with_a_message(runtime):
     runtime.handle_scan(Scan(ONIGIRI))
     runtime.checkout.set_quantity(1, 999)
     outcome = runtime.handle_scan(Scan(ONIGIRI))
-    assert not outcome.accepted and outcome.refusal is not None
+    assert not outcome.accepted and outcome.error is not None
+    assert outcome.error.render("ja").endswith("係員をお呼びください。")
     assert outcome.error_ja.endswith("係員をお呼びください。")
     assert outcome.error_en == "1,000 pieces of one item is over the kiosk's limit of 999"
     assert runtime.checkout.basket.active_lines[0].quantity == 999
