@@ -131,6 +131,7 @@ def test_function_doctor_names_keys_and_files_open_to_others(tmp_path, monkeypat
     loose = tmp_path / "var-keys" / "loyalty.key"
     loose.write_bytes(b"k" * 32)
     os.chmod(loose, 0o644)
+    (tmp_path / "var").mkdir(exist_ok=True)  # doctor never makes a store
     (tmp_path / "var" / "tax_free.key").write_bytes(b"t" * 32)
     assert run_doctor(config) == 1
     out = capsys.readouterr().out
