@@ -99,7 +99,16 @@ def demo_config(data_dir: Path, extra: str = "") -> str:
 
 
 class KioskProcess:
-    def __init__(self, workdir: Path, config_text: str, args: tuple[str, ...] = ("demo",)):
+    def __init__(
+        self,
+        workdir: Path,
+        config_text: str,
+        args: tuple[str, ...] = ("demo",),
+        env: dict[str, str] | None = None,
+    ):
+        """``args`` is the command after the config: ``("demo",)`` runs the README's
+        ``kiosk --config FILE demo``; ``("run",)`` runs the production command exactly as
+        the systemd unit does (``kiosk run --config FILE``). ``env`` adds variables."""
         for tool in ("Xvfb", "xdotool"):
             if shutil.which(tool) is None:
                 raise RuntimeError(f"{tool} is missing: scripts/setup-system.sh installs it")
@@ -113,9 +122,13 @@ class KioskProcess:
             **os.environ,
             "DISPLAY": self.display,
             "KIOSK_UI_INTROSPECT": str(self.socket_path),
+            **(env or {}),
         }
-        kiosk = Path(sys.executable).with_name("kiosk")
-        command = [str(kiosk), "--config", str(self.config_path), *args]
+        kiosk = str(Path(sys.executable).with_name("kiosk"))
+        if args[:1] == ("run",):  # deploy/systemd/kiosk.service's ExecStart
+            command = [kiosk, "run", "--config", str(self.config_path), *args[1:]]
+        else:
+            command = [kiosk, "--config", str(self.config_path), *args]
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             command, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir

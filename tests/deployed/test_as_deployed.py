@@ -1,0 +1,188 @@
+"""The kiosk as a store deploys it: ``kiosk run --config FILE``, real device links, back office.
+
+The kiosk is the production command run as a subprocess, exactly as
+``deploy/systemd/kiosk.service`` starts it, on its own Xvfb screen (the journey harness,
+:mod:`tests.journeys.kiosk_process`). Its hardware profile names the real drivers: a serial
+scanner on a pty, the KCP/1 cash changer on a pty, an ESC/POS printer on TCP; the card
+terminal is reached over KTP/1 (TCP); the sales go to a ``kiosk-backoffice serve`` process.
+The test plays the hardware (see :mod:`tests.deployed.rig`) and the shopper (taps through X).
+Shoppers follow one another on one kiosk process, as in a shop; the order of the tests is
+the order of shoppers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from kiosk.devices.sim.changer import ChangerSimulator
+from plugins.pay_card.simulator import CardTerminalSimulator
+from tests.deployed.rig import ROOT, Backoffice, PrinterServer, ScannerPort, poll
+from tests.journeys.kiosk_process import KioskProcess, Screen
+
+pytestmark = [pytest.mark.ui, pytest.mark.journey]
+
+RICE_BALL = "4901234000018"  # おにぎり 鮭 ¥150, 8 %
+RICE_5KG = "4901234000193"  # 米 5kg ¥2,480, 8 %
+MILK = "4901234000063"  # 牛乳 1000ml ¥248, 8 %
+GREEN_TEA = "4901234000148"  # 緑茶 500ml ¥138, 8 %
+REGISTRATION = "T5835678256246"
+
+PROFILE = """\
+[kiosk]
+model = "As-deployed test rig (serial scanner, KCP/1 changer, ESC/POS on TCP)"
+
+[devices.main_scanner]
+driver = "serial"
+connection = "{scanner}"
+options = {{ baudrate = 9600, suffix = "CR" }}
+
+[devices.printer]
+driver = "escpos"
+connection = "{printer}"
+options = {{ columns = 42, text_mode = "kanji", cut_mode = "PART", timeout = 3 }}
+
+[devices.changer]
+driver = "serial"
+connection = "{changer}"
+options = {{ baudrate = 9600, timeout = 3.0 }}
+"""
+
+SITE_CONFIG = """\
+[kiosk]
+id = "K01"
+data_dir = "{data_dir}"
+hardware_profile = "{profile}"
+language = "ja"
+receipt_width = 42
+
+[store]
+name = "さくらマート 渋谷店"
+registration_number = "{registration}"
+address = "東京都渋谷区神南1-2-3"
+phone = "03-1234-5678"
+
+[checkout]
+rounding = "floor"
+
+[plugins]
+builtin = ["plugins.pay_cash", "plugins.pay_card"]
+allow = []
+
+[plugins.pay_card]
+host = "127.0.0.1"
+port = {terminal_port}
+
+[backoffice]
+url = "{backoffice_url}"
+token = "{token}"
+"""
+
+
+class Shop:
+    """One deployed kiosk and everything around it."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.backoffice = Backoffice(workdir)
+        self.scanner = ScannerPort(workdir / "scanner-by-id")
+        self.changer = ChangerSimulator()
+        self.printer = PrinterServer()
+        self.terminal = CardTerminalSimulator().start()
+        profile = workdir / "test-rig.toml"
+        profile.write_text(
+            PROFILE.format(
+                scanner=self.scanner.link,
+                printer=self.printer.connection,
+                changer=self.changer.path,
+            ),
+            encoding="utf-8",
+        )
+        config = SITE_CONFIG.format(
+            data_dir=workdir / "var",
+            profile=profile,
+            registration=REGISTRATION,
+            terminal_port=self.terminal.port,
+            backoffice_url=self.backoffice.url,
+            token=self.backoffice.token,
+        )
+        # as the systemd unit: KIVY_NO_ARGS, the worktree's code on the path
+        env = {"KIVY_NO_ARGS": "1", "PYTHONPATH": str(ROOT)}
+        self.kiosk = KioskProcess(workdir, config, args=("run",), env=env)
+
+    def close(self) -> None:
+        for part in (self.kiosk, self.scanner, self.changer, self.printer, self.terminal):
+            try:
+                part.close() if hasattr(part, "close") else part.stop()
+            except Exception as exc:  # the rest still has to stop
+                print(f"stopping {type(part).__name__}: {exc}")
+        self.backoffice.close()
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+    rig = Shop(tmp_path_factory.mktemp("deployed"))
+    try:
+        yield rig
+    finally:
+        print("--- kiosk log ---\n" + rig.kiosk.log_tail(80))
+        rig.close()
+
+
+def yen(amount: int) -> str:
+    return f"￥{amount:,}"
+
+
+def shows(screen: Screen, label: str, value: str) -> bool:
+    """Some summary row reads ``label`` then ``value`` (a label may appear more than once)."""
+    texts = [" ".join(t.split()) for t in screen.texts()]
+    return any(a == label and b == value for a, b in pairwise(texts))
+
+
+def pay_cash(shop: Shop, notes: list[int]) -> Screen:
+    """Tap お会計 → 現金, feed ``notes`` into the changer; the receipt screen after."""
+    kiosk = shop.kiosk
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("現金$"))
+    poll(lambda: shop.changer.depositing, 15, "the kiosk to start the changer's deposit (DS)")
+    for note in notes:
+        assert shop.changer.insert(note), f"the kiosk handed back a {note} yen note"
+    # the receipt screen's own figures are not read here: on integ its kv binds nothing
+    # (fixed on ui-pay); the total is checked on paper and in the back office instead
+    return kiosk.wait_screen("receipt", timeout=30)
+
+
+def receipt_printed(shop: Shop) -> str | None:
+    """The printer's text once a whole receipt (through the cut) has arrived."""
+    text = shop.printer.text()
+    return text if "合計" in text and "\x1dV" in text else None
+
+
+def dispensed(shop: Shop) -> list[int]:
+    return [int(m.fields[0]) for m in shop.changer.received if m.command == "DP"]
+
+
+def test_scans_cash_change_receipt_and_the_sale_in_the_back_office(shop: Shop):
+    kiosk = shop.kiosk
+    shop.scanner.scan(RICE_BALL)
+    kiosk.wait_screen("shopping")
+    shop.scanner.scan(RICE_5KG)
+    screen = kiosk.wait_text("2点")
+    assert shows(screen, "合計", yen(2630)), screen.joined()
+
+    pay_cash(shop, [1000, 1000, 1000])
+    assert dispensed(shop) == [370]  # the change, once
+    assert shop.changer.total == 3000
+
+    kiosk.tap("レシートを印刷")
+    printed = poll(lambda: receipt_printed(shop), 20, "the receipt on the printer link")
+    assert f"登録番号 {REGISTRATION}" in printed
+    assert re.search(r"合計 +￥2,630", printed), printed
+    kiosk.wait_screen("attract", timeout=30)
+
+    sales = poll(shop.backoffice.sales, 30, "the sale in the back office")
+    assert [(kiosk_id, total) for _, kiosk_id, total in sales] == [("K01", 2630)]
