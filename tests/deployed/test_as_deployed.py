@@ -12,6 +12,7 @@ the order of shoppers.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from itertools import pairwise
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.devices.sim.changer import ChangerSimulator
+from kiosk.staff import hash_pin
 from plugins.pay_card.simulator import CardTerminalSimulator
 from tests.deployed.rig import ROOT, Backoffice, PrinterServer, ScannerPort, poll
 from tests.journeys.kiosk_process import KioskProcess, Screen
@@ -80,7 +82,13 @@ port = {terminal_port}
 [backoffice]
 url = "{backoffice_url}"
 token = "{token}"
+
+[staff.accounts.{staff_id}]
+name = "山田"
+role = "attendant"
+pin_hash = "{pin_hash}"
 """
+STAFF_ID, STAFF_PIN = "S007", "2468"
 
 
 class Shop:
@@ -108,6 +116,8 @@ class Shop:
             terminal_port=self.terminal.port,
             backoffice_url=self.backoffice.url,
             token=self.backoffice.token,
+            staff_id=STAFF_ID,
+            pin_hash=hash_pin(STAFF_PIN),
         )
         # as the systemd unit: KIVY_NO_ARGS, the worktree's code on the path
         env = {"KIVY_NO_ARGS": "1", "PYTHONPATH": str(ROOT)}
@@ -162,6 +172,29 @@ def receipt_printed(shop: Shop) -> str | None:
     return text if "合計" in text and "\x1dV" in text else None
 
 
+def kiosk_holds(shop: Shop, path: str) -> bool:
+    """The kiosk process has ``path`` open (it reopened a re-plugged port)."""
+    fd_dir = Path(f"/proc/{shop.kiosk.proc.pid}/fd")
+    for fd in fd_dir.iterdir():
+        try:
+            if os.readlink(fd) == path:
+                return True
+        except OSError:
+            continue  # closed while we looked
+    return False
+
+
+def staff_unlock(kiosk: KioskProcess) -> None:
+    """A member of staff types their ID and PIN on the overlay's own pad."""
+    for key in STAFF_ID:
+        kiosk.tap(key, cls="KioskButton")
+    kiosk.tap("OK")  # on to the PIN
+    for key in STAFF_PIN:
+        kiosk.tap(key, cls="KioskButton")
+    kiosk.wait_text("PIN:? +" + "●" * len(STAFF_PIN))
+    kiosk.tap("OK")
+
+
 def dispensed(shop: Shop) -> list[int]:
     return [int(m.fields[0]) for m in shop.changer.received if m.command == "DP"]
 
@@ -186,3 +219,36 @@ def test_scans_cash_change_receipt_and_the_sale_in_the_back_office(shop: Shop):
 
     sales = poll(shop.backoffice.sales, 30, "the sale in the back office")
     assert [(kiosk_id, total) for _, kiosk_id, total in sales] == [("K01", 2630)]
+
+
+def test_scanner_unplugged_mid_sale_staff_see_it_and_the_sale_completes_once(shop: Shop):
+    kiosk = shop.kiosk
+    shop.scanner.scan(MILK)
+    kiosk.wait_screen("shopping")
+    kiosk.wait_text("1点")
+
+    shop.scanner.unplug()  # the USB cable comes out mid-sale
+    overlay = kiosk.wait_text("機器の確認が必要です", timeout=15)
+    assert "係員がまいります" in overlay.joined()
+
+    shop.scanner.plug()  # back in; the kiosk reopens the same by-id path by itself
+    new_port = os.readlink(shop.scanner.link)
+    poll(lambda: kiosk_holds(shop, new_port), 15, "the kiosk to reopen the re-plugged scanner")
+    staff_unlock(kiosk)
+    kiosk.wait(lambda s: "機器の確認が必要です" not in s.joined(), 15, "the overlay to close")
+
+    shop.scanner.scan(GREEN_TEA)
+    screen = kiosk.wait_text("2点")
+    assert shows(screen, "合計", yen(386)), screen.joined()
+    pay_cash(shop, [1000])
+    assert dispensed(shop) == [370, 614]  # this sale's change once, the first sale's untouched
+    kiosk.tap("レシート不要")
+    kiosk.wait_screen("attract", timeout=30)
+
+    def both_sales() -> list[tuple[str, str, int]] | None:
+        sales = shop.backoffice.sales()
+        return sales if len(sales) >= 2 else None
+
+    sales = poll(both_sales, 30, "the second sale in the back office")
+    assert sorted(total for _, _, total in sales) == [386, 2630]
+    assert len({sale_id for sale_id, _, _ in sales}) == 2
