@@ -7,8 +7,7 @@ Each device is a real link the kiosk's own drivers open, as in a shop:
   master side. ``unplug()`` hangs up the pty and removes the path; ``plug()`` brings a new
   pty back under the same path, as a re-plugged USB adapter does.
 * the cash changer: :class:`kiosk.devices.sim.changer.ChangerSimulator` (KCP/1 on a pty).
-* :class:`PrinterServer` — an ESC/POS printer on TCP (port 9100 style): it keeps every byte
-  and answers ``DLE EOT n`` status queries as a ready printer does.
+* the receipt printer: :class:`tests.devices.network_printer.PrinterServer` (ESC/POS, TCP).
 * the card terminal: :class:`plugins.pay_card.simulator.CardTerminalSimulator` (KTP/1, TCP).
 * :class:`Backoffice` — ``kiosk-backoffice migrate`` / ``enrol-kiosk`` / ``serve`` as
   processes on a SQLite file.
@@ -22,11 +21,9 @@ import contextlib
 import os
 import signal
 import socket
-import socketserver
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import tty
 from collections.abc import Callable
@@ -36,8 +33,6 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-DLE_EOT = b"\x10\x04"
-READY = b"\x12"  # DLE EOT n answer: the fixed bits only — online, cover shut, paper in
 
 
 def poll(condition: Callable[[], Any], timeout: float, what: str, every: float = 0.05) -> Any:
@@ -87,54 +82,6 @@ class ScannerPort:
 
     def close(self) -> None:
         self.unplug()
-
-
-class PrinterServer:
-    """An ESC/POS network printer: collects the bytes, answers status queries ready."""
-
-    def __init__(self) -> None:
-        self.received = bytearray()
-        self.lock = threading.Lock()
-        rig = self
-
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                tail = b""
-                while True:
-                    try:
-                        chunk = self.request.recv(4096)
-                    except OSError:
-                        return
-                    if not chunk:
-                        return
-                    with rig.lock:
-                        rig.received.extend(chunk)
-                    seen = tail + chunk
-                    # one answer per DLE EOT n (n = 1..4), even split across reads
-                    for at in range(len(tail), len(seen)):
-                        if at >= 2 and seen[at - 2 : at] == DLE_EOT and 1 <= seen[at] <= 4:
-                            self.request.sendall(READY)
-                    tail = seen[-2:]
-
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def connection(self) -> str:
-        return f"tcp://127.0.0.1:{self.port}"
-
-    def text(self) -> str:
-        """Everything printed so far, as the printer's Shift JIS (cp932) decodes it."""
-        with self.lock:
-            data = bytes(self.received)
-        return data.decode("cp932", errors="replace")
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class Backoffice:

@@ -23,7 +23,8 @@ import pytest
 from kiosk.devices.sim.changer import ChangerSimulator
 from kiosk.staff import hash_pin
 from plugins.pay_card.simulator import CardTerminalSimulator
-from tests.deployed.rig import ROOT, Backoffice, PrinterServer, ScannerPort, poll
+from tests.deployed.rig import ROOT, Backoffice, ScannerPort, poll
+from tests.devices.network_printer import PrinterServer
 from tests.journeys.kiosk_process import KioskProcess, Screen
 
 pytestmark = [pytest.mark.ui, pytest.mark.journey]
@@ -252,3 +253,39 @@ def test_scanner_unplugged_mid_sale_staff_see_it_and_the_sale_completes_once(sho
     sales = poll(both_sales, 30, "the second sale in the back office")
     assert sorted(total for _, _, total in sales) == [386, 2630]
     assert len({sale_id for sale_id, _, _ in sales}) == 2
+
+
+def receipts(shop: Shop) -> list[str]:
+    """The whole receipts the printer has printed, one text each (a cut ends one)."""
+    return [part for part in shop.printer.text().split("\x1dV")[:-1] if "登録番号" in part]
+
+
+def test_printer_off_at_the_receipt_shows_the_fault_and_prints_once_when_back(shop: Shop):
+    kiosk = shop.kiosk
+    printed_before = len(receipts(shop))
+    shop.scanner.scan(RICE_BALL)
+    kiosk.wait_screen("shopping")
+    kiosk.wait_text("1点")
+    pay_cash(shop, [1000])
+    assert dispensed(shop)[-1] == 850
+
+    shop.printer.unplug()  # switched off (or its LAN cable out) while the shopper paid
+    kiosk.tap("レシートを印刷")
+    kiosk.wait_text("プリンターを確認中です。係員に連絡済みです。", timeout=20)
+    assert len(receipts(shop)) == printed_before
+
+    shop.printer.plug()  # back on, same address
+    kiosk.tap("レシートを印刷")
+    poll(lambda: len(receipts(shop)) > printed_before, 20, "the receipt once the printer is back")
+    kiosk.wait_screen("attract", timeout=30)
+    new = receipts(shop)[printed_before:]
+    assert len(new) == 1, new  # printed once, not once per attempt
+    assert re.search(r"合計 +￥150", new[0]), new[0]
+
+    def three_sales() -> list[tuple[str, str, int]] | None:
+        sales = shop.backoffice.sales()
+        return sales if len(sales) >= 3 else None
+
+    sales = poll(three_sales, 30, "the third sale in the back office")
+    assert sorted(total for _, _, total in sales) == [150, 386, 2630]
+    assert len({sale_id for sale_id, _, _ in sales}) == 3
