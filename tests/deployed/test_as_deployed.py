@@ -289,3 +289,25 @@ def test_printer_off_at_the_receipt_shows_the_fault_and_prints_once_when_back(sh
     sales = poll(three_sales, 30, "the third sale in the back office")
     assert sorted(total for _, _, total in sales) == [150, 386, 2630]
     assert len({sale_id for sale_id, _, _ in sales}) == 3
+
+
+def test_card_payment_through_the_terminal_link_is_charged_once(shop: Shop):
+    kiosk = shop.kiosk
+    shop.scanner.scan(MILK)
+    kiosk.wait_screen("shopping")
+    kiosk.wait_text("1点")
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("クレジットカード$"))
+    kiosk.wait_screen("receipt", timeout=30)
+    [(key, approved)] = list(shop.terminal.payments.items())  # one sale reached the terminal
+    assert (approved.amount, approved.state, shop.terminal.charges[key]) == (248, "approved", 1)
+    kiosk.tap("レシート不要")
+    kiosk.wait_screen("attract", timeout=30)
+
+    def four_sales() -> list[tuple[str, str, int]] | None:
+        sales = shop.backoffice.sales()
+        return sales if len(sales) >= 4 else None
+
+    sales = poll(four_sales, 30, "the card sale in the back office")
+    assert sorted(total for _, _, total in sales) == [150, 248, 386, 2630]
