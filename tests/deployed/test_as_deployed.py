@@ -311,3 +311,14 @@ def test_card_payment_through_the_terminal_link_is_charged_once(shop: Shop):
 
     sales = poll(four_sales, 30, "the card sale in the back office")
     assert sorted(total for _, _, total in sales) == [150, 248, 386, 2630]
+
+
+def test_the_kiosk_log_holds_warnings_once_not_every_librarys_debug_lines(shop: Shop):
+    """What journald gets from `kiosk run` without -v: no DEBUG chatter, no line twice."""
+    lines = shop.kiosk.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    assert lines, "the kiosk logged nothing at all (the scanner unplug is a warning)"
+    assert not [line for line in lines if " DEBUG " in line or "[DEBUG" in line][:5]
+    assert any("disconnected" in line for line in lines)  # the unplugged scanner, once
+    assert not [line for line in lines if "HTTP Request" in line][:3]
+    warnings = [line for line in lines if " WARNING " in line]
+    assert len(warnings) == len(set(warnings)), warnings
