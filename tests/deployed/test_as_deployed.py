@@ -320,5 +320,6 @@ def test_the_kiosk_log_holds_warnings_once_not_every_librarys_debug_lines(shop: 
     assert not [line for line in lines if " DEBUG " in line or "[DEBUG" in line][:5]
     assert any("disconnected" in line for line in lines)  # the unplugged scanner, once
     assert not [line for line in lines if "HTTP Request" in line][:3]
+    assert not [line for line in lines if line.startswith("Traceback")][:1]  # printer off: a line
     warnings = [line for line in lines if " WARNING " in line]
     assert len(warnings) == len(set(warnings)), warnings
