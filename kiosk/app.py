@@ -44,11 +44,10 @@ def build_runtime(
     from kiosk.runtime.hardware import attach, open_hardware
 
     hardware = hardware or config.open_hardware
-    store = open_store(config, seed_demo)
-    # the plugin host first: a vendor's kiosk_register_drivers adds drivers the profile names
     host = build_plugin_host(config)
-    # a misspelt key in a plugin's table stops the kiosk here, before anything is sold
+    # a misspelt key in a plugin's table stops the kiosk here, before anything is opened
     check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
+    store = open_store(config, seed_demo)
     if hardware and devices is None:
         try:
             devices = open_hardware(config.hardware_profile, host)

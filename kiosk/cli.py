@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kiosk.cli_errors import check_data_dir, guarded
 from kiosk.config import KioskConfig, load_config
+from kiosk.private_files import restrict_umask
 
 SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --config
 
@@ -38,8 +39,12 @@ def main(argv: list[str] | None = None) -> int:
             check_data_dir(config.data_dir)
         return args.handler(config, args)
 
-    # every known error is one line on stderr and a non-zero exit; -v shows the traceback
-    return guarded("kiosk", args.verbose, run, lambda: database[-1] if database else None)
+    old_umask = restrict_umask()  # data, WAL, exports, receipts: 0600 (kiosk.private_files)
+    try:
+        # every known error is one line on stderr and a non-zero exit; -v shows the traceback
+        return guarded("kiosk", args.verbose, run, lambda: database[-1] if database else None)
+    finally:
+        os.umask(old_umask)  # for callers in the same process (tests); a process just exits
 
 
 def _parser() -> argparse.ArgumentParser:

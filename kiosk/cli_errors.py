@@ -75,9 +75,10 @@ def describe(exc: BaseException, database: str | Path | None = None) -> tuple[st
 
 def _is_known(exc: BaseException) -> bool:
     """Typed errors whose text is already a complete message for staff."""
+    from kiosk.backup_crypto import BackupKeyError
     from kiosk.store.catalogue_csv import CatalogueImportError
 
-    known: tuple[type[BaseException], ...] = (CatalogueImportError,)
+    known: tuple[type[BaseException], ...] = (CatalogueImportError, BackupKeyError)
     try:
         from kiosk.script import ScriptError
 

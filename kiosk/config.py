@@ -37,6 +37,7 @@ from kiosk.config_schema import SECTIONS, PluginsSection
 from kiosk.domain.checkout import CheckoutPolicy
 from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 from kiosk.domain.tax import Rounding
+from kiosk.plugin_trust import AllowedPlugin, AllowListError, parse_allow_list
 
 #: The demo store (a complete kiosk.toml): the layer used when no file is given.
 DEFAULT_CONFIG = Path(__file__).with_name("default_config.toml")
@@ -79,13 +80,16 @@ class KioskConfig:
     receipt_width: int = 42
     policy: CheckoutPolicy = field(default_factory=CheckoutPolicy)
     builtin_plugins: tuple[str, ...] | None = None  # None: every built-in
-    allowed_plugins: tuple[str, ...] = ()
+    allowed_plugins: tuple[AllowedPlugin, ...] = ()  # entry point + distribution + version
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_hardware: bool = False  # open the hardware profile's devices at start
     device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
     backoffice_token: str = ""
     ui: dict[str, Any] = field(default_factory=dict)  # [ui], validated (kiosk.ui.settings)
+    key_dir: Path | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
+    method_order: tuple[str, ...] = ()  # payment tiles first in this order ([checkout])
+    weigh_min_g: int = 20  # lightest weighed item the kiosk sells from its scale ([checkout])
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
@@ -247,6 +251,12 @@ def _parse(
         except InvalidRegistrationNumber as exc:
             key = "store.registration_number"
             problems.append((where("store", "registration_number"), key, str(exc)))
+    allowed: tuple[AllowedPlugin, ...] = ()
+    if plugins is not None:
+        try:
+            allowed = parse_allow_list(plugins.allow)
+        except AllowListError as exc:
+            problems.append((where("plugins", "allow"), "plugins.allow", str(exc)))
     if problems:
         raise ConfigError.many(problems)
     kiosk, checkout, backoffice = sections["kiosk"], sections["checkout"], sections["backoffice"]
@@ -264,7 +274,7 @@ def _parse(
             rounding=Rounding(checkout.rounding),
         ),
         builtin_plugins=tuple(plugins.builtin) if plugins.builtin is not None else None,
-        allowed_plugins=tuple(plugins.allow),
+        allowed_plugins=allowed,
         plugin_config=plugin_config,
         open_hardware=kiosk.open_hardware,
         device_panel_port=kiosk.device_panel_port,
@@ -274,6 +284,9 @@ def _parse(
         source=top,
         origins=origins,
         time_zone=sections["store"].time_zone,
+        key_dir=Path(kiosk.key_dir) if kiosk.key_dir else None,
+        method_order=tuple(checkout.method_order),
+        weigh_min_g=checkout.weigh_min_g,
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if overrides.get("data_dir") is not None:
@@ -368,7 +381,8 @@ def check_plugin_settings(
     ``declared`` is what the loaded plugins answered to ``kiosk_plugin_settings``: pairs of
     (table name, pydantic model or None). A table that no loaded plugin declares is an error
     (a misspelt plugin name) unless it is named after a loaded plugin that declares nothing
-    (``loaded``: a third-party plugin from before the hook), which is passed through as is.
+    (``loaded``: a third-party plugin from before the hook) or after a built-in plugin left
+    out of ``[plugins] builtin``; those are passed through as they are.
     Raises :class:`ConfigError` naming every problem.
     """
     models = {
@@ -376,7 +390,8 @@ def check_plugin_settings(
         for item in declared
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
     }
-    unchecked = set(loaded)
+    # a built-in left out of [plugins] builtin may keep its table: not a misspelling
+    unchecked = set(loaded) | (builtin_tables() - set(models))
     problems: list[tuple[str, str, str]] = []
     for name, table in config.plugin_config.items():
         path = ("plugins", name)
@@ -396,6 +411,14 @@ def check_plugin_settings(
             validate_table(models[name], table, path, config.origin, problems)
     if problems:
         raise ConfigError.many(problems)
+
+
+def builtin_tables() -> set[str]:
+    """The table names of the built-in plugins (``plugins.pay_card`` → ``pay_card``,
+    ``plugins.scanner_camera.plugin`` → ``scanner_camera``)."""
+    from kiosk.plugins import BUILTIN_PLUGINS
+
+    return {[p for p in name.split(".") if p != "plugin"][-1] for name in BUILTIN_PLUGINS}
 
 
 def plugin_settings_model(config: KioskConfig, name: str, model: type[BaseModel]) -> Any:

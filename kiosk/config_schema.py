@@ -6,10 +6,10 @@ setting silently ignored. docs/configuration.md lists the same sections and keys
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 
 class Section(BaseModel):
@@ -26,6 +26,7 @@ class KioskSection(Section):
     receipt_width: int = Field(42, ge=24, le=80)
     open_hardware: bool = False
     device_panel_port: int | None = Field(None, ge=0, le=65535)
+    key_dir: str | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
 
 
 class StoreSection(Section):
@@ -52,6 +53,17 @@ class StoreSection(Section):
 class CheckoutSection(Section):
     rounding: Literal["floor", "half_up", "ceil"] = "floor"
     removal_needs_approval: bool = False
+    #: payment tiles first in this order (method ids); methods not named come after
+    method_order: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    #: lightest weighed item the kiosk sells from its scale, in grams
+    weigh_min_g: StrictInt = Field(20, ge=1)
+
+    @field_validator("method_order")
+    @classmethod
+    def _each_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("names a method twice")
+        return value
 
 
 class BackofficeSection(Section):
@@ -75,7 +87,8 @@ class PluginsSection(Section):
     """``[plugins]`` itself; each ``[plugins.<name>]`` table is checked by its plugin."""
 
     builtin: list[str] | None = None  # None: every built-in plugin
-    allow: list[str] = Field(default_factory=list)
+    #: third-party plugins: tables of entry point, distribution, version (kiosk.plugin_trust)
+    allow: list[Any] = Field(default_factory=list)
 
 
 #: Top-level tables with a model here ([plugins] and [ui] are checked in kiosk.config).

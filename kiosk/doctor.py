@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import KioskConfig
+from kiosk.config import ConfigError, KioskConfig
 
 #: the relay raises its staff alert at this age too (kiosk.sync.relay.OutboxRelay)
 BACKLOG_ALERT = timedelta(minutes=30)
@@ -52,6 +52,7 @@ def run_doctor(
     report.line("config", config.source)
     check_time_zone(config, report)
     check_staff(config, report)
+    check_files_at_rest(config, report)
     store = check_store(config, report)
     if store is not None:
         try:
@@ -90,6 +91,24 @@ def check_staff(config: KioskConfig, report: Report) -> None:
             f"{config.source} has no [staff.accounts.*]: the demo PINs (S001/1234, M001/9999) "
             "unlock this kiosk; add accounts with `kiosk staff-pin` (docs/getting-started.md)"
         )
+
+
+def check_files_at_rest(config: KioskConfig, report: Report) -> None:
+    """The key directory, and data or keys others can read (docs/security.md)."""
+    from kiosk.keys import key_dir
+
+    try:
+        keys = key_dir(config)
+    except ConfigError as exc:
+        report.problem(str(exc))
+        return
+    report.line("keys", str(keys))
+    data = Path(config.data_dir)
+    for path in (data, *data.glob("kiosk.sqlite3*"), keys, *keys.glob("*.key")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            report.problem(f"{path} is open to others: chmod {700 if path.is_dir() else 600}")
+    for path in data.glob("*.key"):
+        report.problem(f"key {path} is inside the data directory; move it to {keys}")
 
 
 def check_store(config: KioskConfig, report: Report) -> Any:

@@ -42,7 +42,8 @@ def kiosk_startup(runtime: Any) -> None:
 
     :param runtime: the :class:`kiosk.runtime.KioskRuntime`.
     Use it to open connections, start threads, or read plugin settings from
-    ``runtime.config.plugin_settings(name)``.
+    ``runtime.config.plugin_settings(name)``. A third-party plugin's ``runtime`` is scoped
+    (:mod:`kiosk.plugin_scope`): its own settings and keys only, no ``host``.
     """
 
 

@@ -22,6 +22,8 @@ from typing import Any
 import pluggy
 
 from kiosk import hookspecs
+from kiosk.plugin_scope import ScopedRuntime
+from kiosk.plugin_trust import AllowedPlugin
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ class PluginHost:
         self.problems: list[PluginProblem] = []
         self._lock = threading.Lock()
         self._workers = _HookWorkers()
+        self._third_party: set[str] = set()  # entry-point plugins: they get a ScopedRuntime
+        self._scoped: dict[tuple[str, int], ScopedRuntime] = {}
 
     # --- loading -------------------------------------------------------------------------
 
@@ -75,13 +79,24 @@ class PluginHost:
         for module_name in names:
             self._load(module_name, lambda m=module_name: importlib.import_module(m))
 
-    def load_entry_points(self, allowed: Iterable[str]) -> None:
-        """Load third-party plugins from ``kiosk.plugins`` whose names the store allows."""
-        allow = set(allowed)
+    def load_entry_points(self, allowed: Iterable[AllowedPlugin]) -> None:
+        """Load third-party plugins from ``kiosk.plugins`` that the store's allow-list trusts.
+
+        An entry point loads only if the distribution declaring it is the one the allow-list
+        names, at that version (and, if pinned, with that RECORD hash); another distribution
+        declaring the same name is refused and reported. Loaded ones get a scoped runtime.
+        """
+        allow = {entry.entry_point: entry for entry in allowed}
         for ep in entry_points(group=ENTRY_POINT_GROUP):
-            if ep.name not in allow:
+            entry = allow.get(ep.name)
+            if entry is None:
                 log.info("plugin %s is installed but not in the allow-list; not loaded", ep.name)
                 continue
+            refusal = entry.refusal(getattr(ep, "dist", None))
+            if refusal is not None:
+                self._report(ep.name, "load", f"refused: {refusal}")
+                continue
+            self._third_party.add(ep.name)
             self._load(ep.name, ep.load)
 
     def check(self) -> None:
@@ -97,6 +112,10 @@ class PluginHost:
         except Exception as exc:  # a broken plugin must not stop the kiosk
             log.exception("plugin %s failed to load", name)
             self._report(name, "load", f"failed to load: {exc}")
+
+    def is_third_party(self, plugin: object) -> bool:
+        """Loaded from an entry point (scoped runtime, no kiosk token), not a built-in."""
+        return self.pm.get_name(plugin) in self._third_party
 
     @property
     def names(self) -> list[str]:
@@ -124,12 +143,23 @@ class PluginHost:
         for impl in reversed(hook.get_hookimpls()):
             name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
             args = {arg: kwargs[arg] for arg in impl.argnames}
+            if name in self._third_party and args.get("runtime") is not None:
+                args["runtime"] = self._scoped_runtime(name, args["runtime"])
             ok, value = self._call_one(impl.function, args, deadline_s or self.deadline_s)
             if not ok:
                 self._disable(name, hook_name, value)
                 continue
             if value is not None:
                 yield value
+
+    def _scoped_runtime(self, name: str, runtime: Any) -> ScopedRuntime:
+        """One view per plugin and runtime, so a plugin may keep and compare it."""
+        key = (name, id(runtime))
+        with self._lock:
+            view = self._scoped.get(key)
+            if view is None or object.__getattribute__(view, "_runtime") is not runtime:
+                view = self._scoped[key] = ScopedRuntime(runtime, name)
+        return view
 
     def _call_one(self, function: Any, args: dict[str, Any], deadline_s: float) -> tuple[bool, Any]:
         future = self._workers.submit(lambda: function(**args))

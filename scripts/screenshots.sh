@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 export KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1
 run() { xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots "$@"; }
 run --theme default
+xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots_payment
 run --theme sakura-mart --languages ja en
 run --theme high-contrast --languages ja --large-text
+xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots_weigh

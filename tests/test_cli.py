@@ -40,6 +40,15 @@ def test_checkout_script_error_names_the_line(tmp_path, capsys):
     assert "bad.txt:2: scan 12345" in capsys.readouterr().err
 
 
+def test_checkout_script_refuses_a_quantity_past_the_limit(tmp_path, capsys):
+    script = tmp_path / "big.txt"
+    script.write_text("plu 107 2\nplu 107 99999999999999999999\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "d"), "checkout", "--script", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert "big.txt:2: plu 107 99999999999999999999:" in err
+    assert "is over the kiosk's limit of 999" in err
+
+
 def test_journal_verify_reports_tampering(tmp_path, capsys):
     data = tmp_path / "d"
     script = tmp_path / "visit.txt"
@@ -87,3 +96,32 @@ def test_tax_free_ledger_command(tmp_path, capsys):
     assert "sale date" in capsys.readouterr().out
     assert main(["--data-dir", str(tmp_path / "e"), "tax-free", "ledger"]) == 1
     assert "not enabled" in capsys.readouterr().err
+
+
+def test_outbox_list_and_retry_of_a_parked_event(tmp_path, capsys):
+    """GIVEN a sale whose outbox event the back office refused (parked) WHEN staff list the
+    outbox and retry it THEN it is shown with the reason and queued again under a new seq."""
+    from datetime import datetime
+
+    from kiosk.store import LocalStore
+    from kiosk.sync import parking
+
+    data = tmp_path / "d"
+    script = tmp_path / "visit.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+    assert main(["--data-dir", str(data), "checkout", "--script", str(script)]) == 0
+    [database] = data.glob("*.sqlite3")
+    store = LocalStore(database)
+    [row] = store.unsent_outbox()
+    assert parking.park(store, row.seq, "HTTP 422: payload.total", datetime(2026, 11, 20, 9))
+    store.close()
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "outbox", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "HTTP 422: payload.total" in out and "1 parked awaiting retry" in out
+    assert main(["--data-dir", str(data), "doctor"]) == 1  # a parked event needs staff
+    assert "1 parked" in capsys.readouterr().out
+    assert main(["--data-dir", str(data), "outbox", "retry", str(row.seq)]) == 0
+    assert f"queued again as seq {row.seq + 1}" in capsys.readouterr().out
+    assert main(["--data-dir", str(data), "outbox", "retry", str(row.seq)]) == 1
+    assert "retried already" in capsys.readouterr().err

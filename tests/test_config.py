@@ -160,3 +160,15 @@ def test_ui_table_is_layered_checked_and_converted(tmp_path):
     assert settings.dpi == 141.0 and settings.kiosk_mode is True
     with pytest.raises(ConfigError, match=r"\[ui.kiosk_mod\] unknown key"):
         load_config(site(tmp_path, "\n[ui]\nkiosk_mod = true\n"), environ={})
+
+
+def test_table_of_a_built_in_left_out_is_not_a_misspelling(tmp_path):
+    """GIVEN [plugins] builtin without pay_qr but its table kept WHEN the kiosk starts THEN
+    no error (the table waits for the plugin); a misspelt table still is one."""
+    extra = '\n[plugins]\nbuiltin = ["plugins.pay_card"]\n[plugins.pay_card]\nsimulate = true\n'
+    path = site(tmp_path, extra + "[plugins.pay_qr]\nbase_url = 'https://qr.example.jp/'\n")
+    runtime = build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    runtime.shutdown()
+    path = site(tmp_path, extra + "[plugins.pay_qrr]\nbase_url = 'https://qr.example.jp/'\n")
+    with pytest.raises(ConfigError, match=r"\[plugins.pay_qrr\] no loaded plugin reads"):
+        build_runtime(load_config(path, data_dir=tmp_path / "d2", environ={}))

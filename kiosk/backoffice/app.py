@@ -35,6 +35,7 @@ from kiosk.backoffice.db import Database
 from kiosk.backoffice.door import DoorMiddleware
 from kiosk.backoffice.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.html import STATIC
+from kiosk.backoffice.throttle import LoginThrottle
 from kiosk.backoffice.web_security import SecurityMiddleware, WebSecurity
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -42,6 +43,8 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 class Backoffice:
     """What every request needs: the database, the clock and an optional plugin host.
+
+    ``logins`` counts failed sign-ins (in memory, see :mod:`kiosk.backoffice.throttle`).
 
     ``sales`` is bumped after every ingest that applied something, for the live sales stream.
     """
@@ -51,6 +54,7 @@ class Backoffice:
     ) -> None:
         self.db, self.clock, self.host = db, clock, host
         self.sales = ChangeBus()
+        self.logins = LoginThrottle()
 
     def today(self) -> date:
         """The current business date (the store's day may start after midnight)."""
@@ -125,10 +129,15 @@ def create_app(
             if expected is not None:
                 body["expected_seq"] = expected
             body.update(getattr(exc, "body", None) or {})  # e.g. which outbox event was bad
-            return JSONResponse(body, status_code=exc.status)
-        if isinstance(exc, LoginFailed) and request.method == "GET":
+            response: Response = JSONResponse(body, status_code=exc.status)
+        elif isinstance(exc, LoginFailed) and request.method == "GET":
             return RedirectResponse("/login", status_code=303)
-        return web.error_page(exc)
+        else:
+            response = web.error_page(exc)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     return app
 

@@ -136,18 +136,36 @@ def set_password(session: Session, username: str, password: str, now: datetime, 
     record(session, now, actor, "staff.password", username)
 
 
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current hasher's parameters.
+
+    Verified against when the user is unknown or inactive, so that a wrong user name costs
+    the same argon2 time as a wrong password: the answer time does not tell which names
+    exist. Made once per hasher (tests swap in a lighter one).
+    """
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
 def login(session: Session, username: str, password: str, now: datetime) -> str:
     """Check the password and open a session; returns the cookie value.
 
     A failure rolls the caller's transaction back; the caller audits it separately.
     """
     row = session.get(StaffRow, username)
+    usable = row is not None and row.active
     try:
-        if row is None or not row.active:
+        _hasher.verify(row.password_hash if usable else _dummy_hash(), password)
+        if not usable:
             raise VerificationError("no such active user")
-        _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise LoginFailed("wrong user name or password") from None
+    assert row is not None
     if _hasher.check_needs_rehash(row.password_hash):
         row.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)

@@ -5,16 +5,29 @@ PostgreSQL: ``pg_dump --format=custom`` (one consistent snapshot transaction) an
 ``pg_restore --clean --if-exists``. After a restore, the back office may be behind what
 kiosks already delivered; their relays notice the sequence gap and resend (see
 :mod:`kiosk.backoffice.ingest`).
+
+The file written is encrypted under the backup key (:mod:`kiosk.backup_crypto`); the plain
+copy exists only in a private (0700) temporary folder beside the target while it is made
+or restored, and is removed afterwards. A plain backup made by an older version still
+restores (with a warning).
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from kiosk.backup_crypto import BackupKeyError, decrypt_file, encrypt_file, is_encrypted
+
+log = logging.getLogger(__name__)
 
 
 class BackupFailed(RuntimeError):
@@ -37,9 +50,24 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def backup(url: str, target: Path) -> Path:
-    """Write a consistent copy of the database at ``url`` to ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def _private_scratch(near: Path) -> Iterator[Path]:
+    """A 0700 folder beside ``near`` (same disk, no copy through /tmp), removed after."""
+    near.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".kiosk-backup-", dir=near.parent) as folder:
+        yield Path(folder)
+
+
+def backup(url: str, target: Path, key: bytes) -> Path:
+    """Write a consistent, encrypted copy of the database at ``url`` to ``target``."""
+    with _private_scratch(target) as scratch:
+        plain = scratch / "plain"
+        _plain_backup(url, plain)
+        encrypt_file(plain, target, key)
+    return target
+
+
+def _plain_backup(url: str, target: Path) -> None:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
@@ -50,17 +78,33 @@ def backup(url: str, target: Path) -> Path:
         finally:
             dest.close()
             source.close()
-        return target
+        return
     if backend == "postgresql":
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url(url)])
-        return target
+        return
     raise BackupFailed(f"no backup method for {backend}")
 
 
-def restore(url: str, source: Path) -> None:
-    """Replace the database at ``url`` with the backup in ``source``."""
+def restore(url: str, source: Path, key: bytes | None) -> None:
+    """Replace the database at ``url`` with the backup in ``source`` (``key`` opens it)."""
     if not source.exists():
         raise BackupFailed(f"{source}: no such backup file")
+    if not is_encrypted(source):
+        log.warning("%s is a plain backup from an older version; restoring it as it is", source)
+        _plain_restore(url, source)
+        return
+    if key is None:
+        raise BackupFailed(f"{source} is encrypted: give the backup key it was written with")
+    with _private_scratch(source) as scratch:
+        plain = scratch / "plain"
+        try:
+            decrypt_file(source, plain, key)
+        except BackupKeyError as exc:
+            raise BackupFailed(str(exc)) from None
+        _plain_restore(url, plain)
+
+
+def _plain_restore(url: str, source: Path) -> None:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         src = sqlite3.connect(source)

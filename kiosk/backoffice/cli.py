@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.backoffice.db import DEFAULT_URL
+from kiosk.private_files import restrict_umask
 
 #: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
 DEFAULT_PORT = 8700
@@ -21,8 +22,14 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = _parser()
     args = parser.parse_args(argv)
-    # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
-    return guarded("kiosk-backoffice", args.verbose, lambda: args.handler(args), args.database_url)
+    old_umask = restrict_umask()  # database, WAL, backups, archives: 0600 (kiosk.private_files)
+    try:
+        # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
+        return guarded(
+            "kiosk-backoffice", args.verbose, lambda: args.handler(args), args.database_url
+        )
+    finally:
+        os.umask(old_umask)  # for callers in the same process (tests); a process just exits
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,11 +74,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="bring the schema up to date").set_defaults(handler=_migrate)
 
-    backup = sub.add_parser("backup", help="write a consistent backup file")
+    key_help = (
+        "the backup key (32 bytes; env KIOSK_BACKUP_KEY_FILE, else backup.key in "
+        "KIOSK_KEY_DIR or /etc/kiosk/keys); keep a copy away from the backups"
+    )
+    backup = sub.add_parser("backup", help="write a consistent, encrypted backup file")
     backup.add_argument("file", type=Path)
+    backup.add_argument("--key-file", type=Path, help=key_help + "; made if missing")
     backup.set_defaults(handler=_backup)
     restore = sub.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("file", type=Path)
+    restore.add_argument("--key-file", type=Path, help=key_help)
     restore.add_argument("--yes", action="store_true", help="do not ask")
     restore.set_defaults(handler=_restore)
 
@@ -233,21 +246,38 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from kiosk.backoffice.backup import backup
+    from kiosk.backup_crypto import default_key_path, load_backup_key
 
-    backup(args.database_url, args.file)
-    print(f"backup written to {args.file}")
+    key_path = args.key_file or default_key_path()
+    made = not key_path.exists()
+    backup(args.database_url, args.file, load_backup_key(key_path, create=True))
+    if made:
+        print(
+            f"made a new backup key at {key_path}: keep a copy somewhere safe, apart from "
+            "the backups; without it they cannot be restored"
+        )
+    print(f"backup written to {args.file} (encrypted with {key_path})")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.backup import restore
+    from kiosk.backoffice.backup import BackupFailed, restore
+    from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
+
+    if not args.file.exists():
+        raise BackupFailed(f"{args.file}: no such backup file")
 
     if (
         not args.yes
         and input(f"replace {args.database_url} with {args.file}? [y/N] ").lower() != "y"
     ):
         return 1
-    restore(args.database_url, args.file)
+    key_path = args.key_file or default_key_path()
+    restore(
+        args.database_url,
+        args.file,
+        load_backup_key(key_path) if is_encrypted(args.file) else None,
+    )
     _db(args).close()  # a backup from an older release is migrated forward
     print(f"restored from {args.file}; kiosks will resend anything newer")
     return 0

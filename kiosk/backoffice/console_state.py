@@ -40,9 +40,10 @@ class ConsoleSettings:
 def _at(text: str | None) -> datetime | None:
     """A time the kiosk claims (checked ISO at the door), for the record only."""
     try:
-        return datetime.fromisoformat(text) if text else None
+        at = datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return at if at is None or at.tzinfo is None else None  # compared with the local clock
 
 
 # --- kiosk → back office ----------------------------------------------------------------------

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.private_files import private_dir, private_sqlite
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_URL = "sqlite:///var/backoffice.sqlite3"
 
@@ -29,7 +31,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_dir(Path(parsed.database).parent)
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -86,6 +88,10 @@ class Database:
         self.engine = make_engine(url)
         if migrate:
             upgrade(self.engine)
+        database = make_url(url).database
+        if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
+            with self.engine.connect():  # the file, -wal and -shm exist once connected
+                private_sqlite(database)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -51,6 +51,19 @@ class LoginFailed(BackofficeError):
     status = 401
 
 
+class TooManyLoginAttempts(BackofficeError):
+    """Too many failed sign-ins for this account or from this address: wait and try again.
+
+    ``retry_after`` (seconds) is sent as the HTTP ``Retry-After`` header.
+    """
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NotAllowed(BackofficeError):
     """The signed-in staff member's role does not allow this."""
 

@@ -9,6 +9,7 @@ Operations pages are in :mod:`web_ops`.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode
@@ -19,13 +20,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from kiosk.backoffice import auth, exports, reports
 from kiosk.backoffice.api import SESSION_COOKIE, Attendant, Manager, bo, parse_month, session_token
-from kiosk.backoffice.audit import record
+from kiosk.backoffice.audit import FAILURE, record
 from kiosk.backoffice.bounds import INT64_MAX, whole_number
 from kiosk.backoffice.charts import bar_chart
-from kiosk.backoffice.errors import BackofficeError, LoginFailed
+from kiosk.backoffice.errors import (
+    BackofficeError,
+    LoginFailed,
+    TooManyLoginAttempts,
+)
 from kiosk.backoffice.html import Html, fmt, join, link, page, post_form, table, yen
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 async def form(request: Request) -> dict[str, str]:
@@ -69,19 +75,37 @@ async def login_submit(request: Request) -> Response:
     data = await form(request)
     backoffice = bo(request)
     username = data.get("username", "")
+    address = request.client.host if request.client else "?"
+    now = backoffice.clock()
+    # check → verify → count run without an await between them, so concurrent guesses are
+    # counted one after another; moving auth.login to a thread would need a reservation here
+    try:
+        backoffice.logins.check(username, address, now)
+    except TooManyLoginAttempts as exc:
+        log.warning("sign-in refused for %r from %s: %s", username[:64], address, exc)
+        raise
     try:
         with backoffice.db.transaction() as session:
-            token = auth.login(session, username, data.get("password", ""), backoffice.clock())
+            token = auth.login(session, username, data.get("password", ""), now)
     except LoginFailed:
+        locks = backoffice.logins.failed(username, address, now)
         with backoffice.db.transaction() as session:
-            record(
-                session,
-                backoffice.clock(),
-                username[:64] or "?",
-                "staff.login_failed",
-                username[:200],
-            )
+            actor, origin = username[:64] or "?", f"login:{address}"
+            record(session, now, actor, "staff.login_failed", username[:200], origin=origin)
+            for lock in locks:  # audited once per lock, not per refused attempt
+                detail = {"key": lock.key, "failures": lock.failures, "seconds": lock.seconds}
+                record(
+                    session,
+                    now,
+                    actor,
+                    "staff.login_locked",
+                    username[:200],
+                    detail,
+                    result=FAILURE,
+                    origin=origin,
+                )
         raise
+    backoffice.logins.succeeded(username, address)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

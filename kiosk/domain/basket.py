@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk.domain.codes import InStoreCode
+from kiosk.domain.limits import Limit, limit_message, over_limit
 from kiosk.domain.money import Yen
 from kiosk.domain.product import Product, TaxCategory
 
@@ -27,6 +28,26 @@ class LineSource(StrEnum):
 
 class BasketError(ValueError):
     """A basket operation that cannot be done (unknown line, bad quantity, voided line)."""
+
+
+class LimitExceeded(BasketError):
+    """A line or the sale would go past a bound of :mod:`kiosk.domain.limits`; nothing changed.
+
+    ``limit`` says which (the screen shows its own text for each), ``value`` what was asked.
+    """
+
+    def __init__(self, limit: Limit, value: int) -> None:
+        super().__init__(limit_message(limit, value))
+        self.limit, self.value = limit, value
+
+
+def weighed_amount(price_per_kg: Yen, weight_g: int) -> Yen:
+    """Price of a weighed item: per-kg price × grams, in whole yen.
+
+    Truncated (切り捨て), as Japanese price-computing scales print their labels; the kiosk's
+    weigh screen shows this same figure before the shopper adds the item.
+    """
+    return price_per_kg * weight_g // 1000
 
 
 @dataclass(slots=True)
@@ -47,8 +68,7 @@ class BasketLine:
     def amount(self) -> Yen:
         """Line amount before adjustments, in the product's price mode (内税 or 外税)."""
         if self.weight_g is not None:
-            # price is per kg; the scale label truncates to whole yen, as Japanese scales do
-            return self.unit_price * self.weight_g // 1000
+            return weighed_amount(self.unit_price, self.weight_g)
         return self.unit_price * self.quantity
 
     @property
@@ -151,7 +171,8 @@ class Basket:
         if product.weighed and instore is None:
             raise BasketError(f"{product.name_en} is sold by weight: put it on the scale")
         if instore is not None:
-            return self._append(self._instore_line(product, instore, source, scanned_code))
+            line = self._instore_line(product, instore, source, scanned_code)
+            return self._append(self._checked(line))
         for line in self._lines:
             if (
                 not line.voided
@@ -159,16 +180,19 @@ class Basket:
                 and line.weight_g is None
                 and line.unit_price == product.price
             ):
+                self._check(line, line.quantity + quantity)
                 line.quantity += quantity
                 return line
         return self._append(
-            BasketLine(
-                line_id=0,
-                product=product,
-                quantity=quantity,
-                unit_price=product.price,
-                source=source,
-                scanned_code=scanned_code,
+            self._checked(
+                BasketLine(
+                    line_id=0,
+                    product=product,
+                    quantity=quantity,
+                    unit_price=product.price,
+                    source=source,
+                    scanned_code=scanned_code,
+                )
             )
         )
 
@@ -179,12 +203,14 @@ class Basket:
         if weight_g <= 0:
             raise BasketError("weight must be more than 0 g")
         return self._append(
-            BasketLine(
-                line_id=0,
-                product=product,
-                unit_price=product.price,
-                weight_g=weight_g,
-                source=LineSource.WEIGHT,
+            self._checked(
+                BasketLine(
+                    line_id=0,
+                    product=product,
+                    unit_price=product.price,
+                    weight_g=weight_g,
+                    source=LineSource.WEIGHT,
+                )
             )
         )
 
@@ -194,6 +220,7 @@ class Basket:
             raise BasketError("a weighed line has no quantity to change")
         if quantity < 1:
             raise BasketError("quantity must be at least 1; void the line to remove it")
+        self._check(line, quantity)
         line.quantity = quantity
         return line
 
@@ -222,6 +249,21 @@ class Basket:
         for line in lines:
             basket._append(replace(line))
         return basket
+
+    def _check(self, line: BasketLine, quantity: int) -> None:
+        """Raise :class:`LimitExceeded` if ``line`` at ``quantity`` would pass a bound."""
+        if line.weight_g is None and over_limit(Limit.LINE_QUANTITY, quantity):
+            raise LimitExceeded(Limit.LINE_QUANTITY, quantity)
+        amount = replace(line, quantity=quantity).amount
+        if over_limit(Limit.LINE_AMOUNT, amount):
+            raise LimitExceeded(Limit.LINE_AMOUNT, amount)
+        others = sum(o.amount for o in self.active_lines if o is not line)
+        if over_limit(Limit.SALE_AMOUNT, others + amount):
+            raise LimitExceeded(Limit.SALE_AMOUNT, others + amount)
+
+    def _checked(self, line: BasketLine) -> BasketLine:
+        self._check(line, line.quantity)
+        return line
 
     def _live_line(self, line_id: int) -> BasketLine:
         line = self.line(line_id)

@@ -23,6 +23,9 @@ from kiosk.handoff.policy import AlertKind, KioskRole, ReportedState
 
 log = logging.getLogger(__name__)
 
+# The back office's schema bounds each report (kiosk/backoffice/kiosk_schemas.py): a kiosk
+# back from a long time offline sends its queued records a slice per report, in order.
+PER_REPORT = 50
 FAULT_WORDS = ("error", "fault", "disconnect", "offline", "jam", "paper out", "unplug", "failed")
 
 ALERTS = {
@@ -88,7 +91,7 @@ class StatusReporter:
 
     def device_status(self, device: str, status: str) -> None:
         with self._lock:
-            self.health[str(device)] = str(status)
+            self.health[str(device)[:64]] = str(status)[:200]
         self._wake.set()
 
     def handoff_done(self, handoff_id: str, sale_id: str, total: int) -> None:
@@ -149,10 +152,13 @@ class StatusReporter:
         """Report once and run the commands the answer brings; returns how many ran."""
         body = self.snapshot()
         with self._lock:
-            transitions, self._transitions = self._transitions, []
-            done, self._done = self._done, []
-            results, self._results = self._results, []
-        audit = self.actions.take_audit()
+            transitions, self._transitions = _split(self._transitions)
+            done, self._done = _split(self._done)
+            results, self._results = _split(self._results)
+        audit, later = _split(self.actions.take_audit())
+        if later:
+            self.actions.give_back_audit(later)
+        audit = [_bounded_audit(entry) for entry in audit]
         body.update(transitions=transitions, audit=audit, handoffs_done=done, results=results)
         try:
             answer = self.server.report(body)
@@ -172,7 +178,7 @@ class StatusReporter:
             )
             with self._lock:
                 self._results.append(
-                    {"id": command["id"], "ok": result.ok, "detail": result.detail}
+                    {"id": command["id"], "ok": result.ok, "detail": str(result.detail)[:300]}
                 )
         return len(commands)
 
@@ -201,3 +207,16 @@ class StatusReporter:
             except Exception:
                 log.exception("state report failed")
             self._wake.wait(self.interval_s)
+
+
+def _split(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return items[:PER_REPORT], items[PER_REPORT:]
+
+
+def _bounded_audit(entry: dict[str, Any]) -> dict[str, Any]:
+    """An audit entry within the back office's limits (free text is cut, never refused)."""
+    return {
+        **entry,
+        "staff_id": None if entry.get("staff_id") is None else str(entry["staff_id"])[:64],
+        "detail": str(entry.get("detail") or "")[:300],
+    }

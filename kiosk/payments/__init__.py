@@ -15,7 +15,7 @@ from kiosk.payments.errors import (
     RefundNotAllowed,
     UnknownPayment,
 )
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from kiosk.payments.states import PaymentKind, PaymentState
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "PaymentError",
     "PaymentKind",
     "PaymentMethod",
+    "PaymentProgress",
     "PaymentResult",
     "PaymentState",
     "RefundNotAllowed",

@@ -22,17 +22,30 @@ The four calls, and what the kiosk relies on:
     Give back ``amount`` of an approved payment. ``refund_key`` is the refund's own
     idempotency key: the same refund sent twice gives back once. ``status(refund_key)``
     answers ``REFUNDED`` or ``NOT_FOUND`` for it.
+
+Optional, for methods that wait for the shopper inside ``start`` (cash, QR, e-money); the
+runtime calls them from another thread while ``start`` blocks, and none of them may block:
+
+``progress``
+    Set by the runtime before ``start``: call it with a :class:`PaymentProgress` whenever the
+    screen should change (cash inserted so far, the QR code to show, "charging now").
+``interrupt()``
+    The shopper pressed cancel: stop waiting, so ``start`` returns ``CANCELLED`` with nothing
+    kept (cash given back). ``False`` when it is too late (the charge is being made).
+``take_code(code)``
+    A code the shopper showed the scanner while ``start`` waits (a QR wallet code).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.domain.money import Yen
 from kiosk.payments.outcome import Outcome
 
-__all__ = ["Outcome", "PaymentMethod", "PaymentResult"]
+__all__ = ["Outcome", "PaymentMethod", "PaymentProgress", "PaymentResult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +60,29 @@ class PaymentResult:
     problems: tuple[str, ...] = ()  # discrepancies staff must settle (違算, change short)
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentProgress:
+    """What a method waiting for the shopper reports, for the screen (from any thread).
+
+    ``waiting``: the method waits for the shopper and :meth:`PaymentMethod.interrupt` can
+    still stop it (no money kept); ``False`` once the charge or the change is being made.
+    """
+
+    method: str
+    waiting: bool = True
+    inserted: Yen = 0  # cash put in so far
+    due: Yen = 0  # what this payment asks for
+    code: str = ""  # a merchant-presented QR payload for the screen to show
+
+
 class PaymentMethod(ABC):
     """Base class for payment methods. Subclasses set the class attributes and the four calls."""
 
     id: str = ""
     name_ja: str = ""
     name_en: str = ""
-    icon: str = ""
+    icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
+    icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
     works_offline: bool = False
     min_amount: Yen = 1
     max_amount: Yen = 10_000_000
@@ -69,6 +98,21 @@ class PaymentMethod(ABC):
 
     def accepts(self, amount: Yen) -> bool:
         return self.min_amount <= amount <= self.max_amount
+
+    progress: Callable[[PaymentProgress], None] | None = None
+
+    def report(self, progress: PaymentProgress) -> None:
+        """Hand ``progress`` to whoever watches (the runtime, for the screen)."""
+        if self.progress is not None:
+            self.progress(progress)
+
+    def interrupt(self) -> bool:
+        """The shopper cancelled while ``start`` waits for them; ``False``: cannot stop now."""
+        return False
+
+    def take_code(self, code: str) -> bool:
+        """A code shown to the scanner while ``start`` waits; ``True`` if it was taken."""
+        return False
 
     @abstractmethod
     def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:

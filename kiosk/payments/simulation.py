@@ -39,10 +39,12 @@ def use_simulator(config: Any, settings: SimulatorSettings, connected: bool) -> 
 
 
 def not_configured(config: Any, plugin: str, key: str, what: str) -> NotConfigured:
-    """The refusal, naming the file (or variable), the section and the key."""
-    where = config.origin("plugins", plugin, key)
+    """The refusal, naming the file (or variable), the section and the key (``key=""``:
+    the table itself, when what is missing is not one key of it)."""
+    where = config.origin("plugins", plugin, *([key] if key else []))
+    dotted = f"plugins.{plugin}.{key}" if key else f"plugins.{plugin}"
     return NotConfigured(
-        f"{where}: [plugins.{plugin}.{key}] {what} — or set simulate = true to "
+        f"{where}: [{dotted}] {what} — or set simulate = true to "
         "practise with a simulator (training mode); this payment method is off until then"
     )
 

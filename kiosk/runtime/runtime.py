@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
+from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine, LimitExceeded
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.checkout import Checkout, IllegalTransition
 from kiosk.domain.codes import InvalidBarcode
@@ -29,6 +29,7 @@ from kiosk.domain.events import (
     ScanClaim,
     StateChanged,
 )
+from kiosk.domain.limits import MAX_LINE_QUANTITY, Limit
 from kiosk.domain.money import Yen
 from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_text import render_receipt
@@ -37,10 +38,11 @@ from kiosk.domain.scan import Scan
 from kiosk.messages import Message
 from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
+from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
 
@@ -79,6 +81,15 @@ class ScanOutcome:
     error: Message | None = None  # what the screen shows, in the shopper's language
 
 
+def limit_message(exc: LimitExceeded) -> Message:
+    """The shopper's words for a bound of :mod:`kiosk.domain.limits` (staff can ring more)."""
+    if exc.limit is Limit.LINE_QUANTITY:
+        return Message.of(
+            "You can buy at most {n} of one item here. Please call staff.", n=MAX_LINE_QUANTITY
+        )
+    return Message.of("This is more than this kiosk can take in one sale. Please call staff.")
+
+
 class KioskRuntime:
     def __init__(
         self,
@@ -109,7 +120,8 @@ class KioskRuntime:
         self.last_sale: Sale | None = None
         self.sale_staff_id: str | None = None  # who registered the basket (semi-self station)
         self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
-        self._listeners: list[Callable[[CheckoutEvent], None]] = []
+        self._listeners: list[Callable[[CheckoutEvent | PaymentProgress], None]] = []
+        self._paying: PaymentMethod | None = None  # the method whose start() runs now
         self._lock = threading.RLock()
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []
@@ -136,6 +148,7 @@ class KioskRuntime:
         self.training = bool(simulated)
         if simulated:
             log.warning("training mode: %s take money from simulators", ", ".join(simulated))
+        self._check_method_order()
 
     def check_store_identity(self, remote_anchor: Any = None) -> store_identity.IdentityCheck:
         """Refuse to sell while the database is not confirmed as this kiosk's (see
@@ -146,6 +159,23 @@ class KioskRuntime:
         if not result.ok:
             store_identity.record_problem(self.store, result, self.clock())
         return result
+
+    def _check_method_order(self) -> None:
+        """A misspelt id in ``[checkout] method_order`` is named (it would simply not sort).
+
+        A warning, not an error: one store file serves kiosks with different methods
+        (a cashless kiosk has no ``cash``).
+        """
+        known = {m.id for m in self.host.call_each("kiosk_payment_methods", runtime=self)}
+        for method_id in self.config.method_order:
+            if method_id not in known:
+                log.warning(
+                    "%s: [checkout.method_order] names %r, which no loaded plugin offers "
+                    "(offered: %s)",
+                    self.config.source,
+                    method_id,
+                    ", ".join(sorted(known)) or "none",
+                )
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` first thing at shutdown (stop a sync thread, close a port)."""
@@ -188,7 +218,9 @@ class KioskRuntime:
             except Exception:  # the other sources must still stop
                 log.exception("scan source %s failed to stop", getattr(source, "name", source))
 
-    def subscribe(self, listener: Callable[[CheckoutEvent], None]) -> None:
+    def subscribe(self, listener: Callable[[CheckoutEvent | PaymentProgress], None]) -> None:
+        """``listener`` gets every checkout event, and a payment's :class:`PaymentProgress`
+        (cash put in so far, the QR code to show) from whatever thread reports it."""
         self._listeners.append(listener)
 
     # --- input ---------------------------------------------------------------------------
@@ -223,15 +255,61 @@ class KioskRuntime:
                     error_en="This item is not in our catalogue. Please call staff.",
                     error=Message.of("This item is not in our catalogue. Please call staff."),
                 )
+            except LimitExceeded as exc:
+                log.warning("scan %r from %s refused: %s", scan.code, scan.source, exc)
+                return ScanOutcome(
+                    False,
+                    error_ja="この数量・金額はこの精算機では扱えません。係員をお呼びください。",
+                    error_en=str(exc),
+                    error=limit_message(exc),
+                )
             return ScanOutcome(True, line_id=line.line_id)
+
+    # --- weighed produce (the scale role) -----------------------------------------------
+
+    @property
+    def has_scale(self) -> bool:
+        """Whether the kiosk has a working scale (else weighed items need staff)."""
+        return read_scale(self.devices).status != "no_scale"
+
+    def read_scale(self) -> ScaleReading:
+        """The scale's current figure for the live display (no waiting, no exceptions)."""
+        return read_scale(self.devices)
+
+    def tare_scale(self) -> None:
+        """Zero the scale (empty tray or the shopper's bag on it). Raises WeighRefused."""
+        zero_scale(self.devices)
+
+    def add_weighed_from_scale(self, plu: str, timeout: float = 3.0) -> BasketLine:
+        """Add a weighed item at the scale's own stable reading, priced by the domain.
+
+        Raises :class:`WeighRefused` (no scale, did not settle, overload, under
+        ``[checkout] weigh_min_g``, not a weighed product); the basket is untouched then.
+        """
+        product = self.catalogue.by_plu(plu)
+        if not product.weighed:
+            raise WeighRefused("not_weighed", plu)
+        with self._lock:
+            grams = stable_grams(self.devices, self.config.weigh_min_g, timeout)
+            return self.checkout.add_weighed(plu, grams)
+
+    def ask_staff_to_weigh(self, plu: str) -> None:
+        """No scale here: call staff for a weighed item (they weigh it and print a label)."""
+        product = self.catalogue.by_plu(plu)
+        with self._lock:
+            self.checkout.request_help(f"weigh {product.plu} {product.name_ja}: no scale")
 
     # --- payment -------------------------------------------------------------------------
 
     def payment_methods(self) -> list[PaymentMethod]:
-        """Methods that can take the amount due now (offline hides online-only methods)."""
+        """Methods that can take the amount due now (offline hides online-only methods),
+        in the store's ``[checkout] method_order``; methods it does not name follow in
+        plugin order."""
         methods = self.host.call_each("kiosk_payment_methods", runtime=self)
         due = self.amount_due
-        return [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+        usable = [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+        order = {method_id: i for i, method_id in enumerate(self.config.method_order)}
+        return sorted(usable, key=lambda m: order.get(m.id, len(order)))
 
     def method(self, method_id: str) -> PaymentMethod:
         for method in self.host.call_each("kiosk_payment_methods", runtime=self):
@@ -265,7 +343,12 @@ class KioskRuntime:
                 raise MethodUnavailable(f"{method.id} cannot take payments now (offline?)")
             due = self.amount_due
             amount = due if amount is None else min(amount, due)
-            row, result = self.ledger.pay(self.sale_id, method, amount)
+            method.progress = self._notify
+            self._paying = method
+            try:
+                row, result = self.ledger.pay(self.sale_id, method, amount)
+            finally:
+                self._paying = None
             if result.outcome is not Outcome.APPROVED:
                 if result.outcome is Outcome.UNKNOWN:
                     self.checkout.payment_problem(f"{method.id}: outcome unknown")
@@ -305,6 +388,20 @@ class KioskRuntime:
         self._notify(
             AttendantNeeded(AttendantReason.PAYMENT_PROBLEM, f"{method_id}: {problems[0]}")
         )
+
+    def interrupt_payment(self) -> bool:
+        """The shopper pressed cancel while the payment in progress waits for them (cash not
+        yet covered, no card touched, no QR code yet): its ``pay`` then fails as cancelled,
+        with nothing kept. ``False`` when nothing waits or it is too late. Any thread; never
+        blocks (``pay`` holds the sale lock meanwhile)."""
+        method = self._paying
+        return method is not None and method.interrupt()
+
+    def payment_scan(self, scan: Scan) -> bool:
+        """A scan made while a payment is in progress goes to that payment only (a QR wallet
+        code): never to the basket or a coupon. ``True`` if taken. Any thread; never blocks."""
+        method = self._paying
+        return method is not None and method.take_code(scan.code)
 
     def cancel_payment(self) -> None:
         """Back to shopping; approved partial payments are cancelled (never left charged)."""
@@ -481,7 +578,7 @@ class KioskRuntime:
             self.host.call("kiosk_attendant_needed", checkout=self.checkout, reason=event.reason)
         self._notify(event)
 
-    def _notify(self, event: CheckoutEvent) -> None:
+    def _notify(self, event: CheckoutEvent | PaymentProgress) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.sale import Sale
+from kiosk.private_files import private_dir, private_sqlite
 from kiosk.store import identity, journal
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import upgrade
@@ -41,9 +42,10 @@ class DuplicateSale(RuntimeError):
 class LocalStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)  # the data directory: 0700 (kiosk.private_files)
         self.engine = sqlite_engine(self.path)
         upgrade(self.engine)
+        private_sqlite(self.path)  # older installs made it 0644; -wal/-shm follow its mode
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # made with the database; the relay sends it so a replaced database is not a resend
         self.instance_id = identity.open_instance(self)

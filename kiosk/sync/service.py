@@ -43,10 +43,12 @@ class SyncService:
         self.masterdata = MasterDataApplier(
             runtime.store, self.client, token, on_applied=runtime.masterdata_applied
         )
+        # the kiosk's bearer token goes to the kiosk's own plugins only, never a third party's
         self.pullers = [
             plugin.sync_pull
             for plugin in runtime.host.pm.get_plugins()
             if callable(getattr(plugin, "sync_pull", None))
+            and not runtime.host.is_third_party(plugin)
         ]
         self.anchor = AnchorReporter(runtime.store, self.client, token, clock=runtime.clock)
         self.pullers.append(self.anchor.sync_pull)

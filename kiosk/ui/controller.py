@@ -29,10 +29,13 @@ from kivy.properties import (
     StringProperty,
 )
 
+from kiosk.domain.basket import LimitExceeded
 from kiosk.domain.events import AttendantCleared, AttendantNeeded, StateChanged
 from kiosk.domain.product import Product
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.messages import Message
+from kiosk.payments.method import PaymentProgress
+from kiosk.runtime.runtime import limit_message
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import UiSettings, pt_to_px
@@ -41,7 +44,7 @@ from kiosk.ui.worker import RuntimeWorker
 
 log = logging.getLogger(__name__)
 
-SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol")
+SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol", "weigh")
 LARGE_TEXT_FACTOR = 1.35
 
 
@@ -94,6 +97,7 @@ class Controller(EventDispatcher):
     staff_mode = StringProperty("")  # "" | "attendant" | "exit"
     staff_feedback = StringProperty("")
     confirm = DictProperty()  # a question before an action the shopper cannot undo
+    weigh_product = ObjectProperty(None, allownone=True)  # the item on the weigh screen
 
     def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -266,6 +270,10 @@ class Controller(EventDispatcher):
         return "\n".join(lines)
 
     def show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, LimitExceeded):
+            log.warning("refused: %s", exc)
+            self.say(self.limit_text(exc), error=True)
+            return
         log.error("runtime call failed: %s", exc)
         self.say(self.t("Sorry, that did not work. Please try again or call staff."), error=True)
 
@@ -302,7 +310,10 @@ class Controller(EventDispatcher):
     def scan(self, scan: Scan) -> None:
         """Any scan (wedge, plugin source, look-up, keypad); UI thread."""
         self.activity()
-        if self.screen in ("receipt", "thanks", "paying", "methods"):
+        if self.screen == "paying":
+            self.flows.payment_scan(scan)  # a QR wallet code for the payment, nothing else
+            return
+        if self.screen in ("receipt", "thanks", "methods"):
             return  # the sale is closed or being paid: ignore stray scans
         if self.scan_interceptor is not None and self.scan_interceptor(scan):
             return  # taken by a screen (passport MRZ lines for tax-free)
@@ -334,8 +345,9 @@ class Controller(EventDispatcher):
     def add_product(self, product: Product) -> None:
         """An item chosen on the look-up screen."""
         self.activity()
-        if product.weighed:
-            self.say(self.t("Items sold by weight go on the scale. Please call staff."), True)
+        if product.weighed:  # onto the scale (kiosk.ui.screens.weigh)
+            self.weigh_product = product
+            self.screen = "weigh"
             return
         if product.gtin:
             self.scan(Scan(product.gtin, Symbology.EAN13, "lookup"))
@@ -365,6 +377,10 @@ class Controller(EventDispatcher):
             self.ask_remove_line(line_id)
             return
         self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
+
+    def limit_text(self, exc: LimitExceeded) -> str:
+        """The shopper's words for a bound of kiosk.domain.limits (staff can ring more up)."""
+        return self.render(limit_message(exc))
 
     def remove_line(self, line_id: int) -> None:
         self.activity()
@@ -450,6 +466,9 @@ class Controller(EventDispatcher):
     # --- runtime events (any thread) ---------------------------------------------------
 
     def _on_runtime_event(self, event: Any) -> None:
+        if isinstance(event, PaymentProgress):
+            self.flows.progress(event)  # cash inserted, a QR code to show: no basket change
+            return
         if isinstance(event, AttendantNeeded):
             self._attendant.append(AttendantView(event.reason.value, event.detail, event.line_id))
         elif isinstance(event, AttendantCleared):
@@ -497,6 +516,7 @@ class Controller(EventDispatcher):
     def recover(self) -> None:
         """After an unexpected error: back to a screen that matches the checkout state."""
         self.pay_busy = False
+        self.flows.payment.begin("")  # no live cash figures or QR code left over
         self.staff_mode = ""
         semi = getattr(self, "semi", None)
         self.screen = "station" if semi is not None and semi.is_station else "attract"

@@ -14,6 +14,7 @@ from kivy.clock import Clock
 from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, audit_unlock
+from kiosk.ui.payment_state import PaymentModel
 from kiosk.ui.receipt_output import deliver_receipt
 
 if TYPE_CHECKING:
@@ -26,11 +27,26 @@ _FAILURE_TEXT = {
     Outcome.CANCELLED: "The payment was cancelled. Nothing was charged.",
     Outcome.UNKNOWN: "We could not confirm the payment. Staff have been called.",
 }
+# a method that gave up waiting for the shopper (the shopper did not press Cancel)
+TIMED_OUT_TEXT = {
+    "emoney": "No card was touched, so nothing was charged. "
+    "To pay by e-money, press Try again and touch your card on the reader.",
+    "qr": "No payment code was scanned, so nothing was charged. "
+    "Press Try again, then show your app's code to the scanner.",
+    "qr-merchant": "The code was not paid in time, so nothing was charged. "
+    "Press Try again for a new code.",
+    "cash": "Not enough cash was put in, so nothing was charged. "
+    "Please take your money from the cash tray.",
+}
+SHOPPER_CANCELLED_TEXT = "Payment cancelled. Nothing was charged."
+CASH_RETURNED_TEXT = "Payment cancelled. Please take your {amount} from the cash tray."
+START_FAILED_TEXT = "The payment could not start. Please call staff."
 
 
 class Flows:
     def __init__(self, ctl: Controller) -> None:
         self.ctl = ctl
+        self.payment = ctl.payment = PaymentModel()
         self.staff = StaffRegistry.from_config_file(ctl.runtime.config.source)
         self.last_sale: Any = None
         self._thanks_event: Any = None
@@ -47,7 +63,13 @@ class Flows:
 
         def listed(methods: list[Any]) -> None:
             ctl.methods = [
-                {"id": m.id, "icon": m.icon, "name_ja": m.name_ja, "name_en": m.name_en}
+                {
+                    "id": m.id,
+                    "icon": m.icon,
+                    "icon_image": str(getattr(m, "icon_image", "") or ""),
+                    "name_ja": m.name_ja,
+                    "name_en": m.name_en,
+                }
                 for m in methods
             ]
             ctl.pay_error = ""
@@ -58,6 +80,7 @@ class Flows:
     def pay(self, method_id: str) -> None:
         ctl = self.ctl
         ctl.activity()
+        self.payment.begin(method_id)
         ctl.pay_method, ctl.pay_error, ctl.pay_busy = method_id, "", True
         ctl.screen = "paying"
         ctl.run(lambda: ctl.runtime.pay(method_id), self._paid, self._pay_failed)
@@ -65,48 +88,87 @@ class Flows:
     def retry(self) -> None:
         self.pay(self.ctl.pay_method)
 
+    def progress(self, progress: Any) -> None:
+        """The runtime's :class:`PaymentProgress` (any thread) → the paying screen."""
+        self.payment.report(progress)
+
+    def payment_scan(self, scan: Any) -> None:
+        """A scan while paying goes to the payment (a QR wallet code), never the basket."""
+        # taken or not, no banner: it would cover the receipt screen's headline a moment
+        # later; the status line says "code read" (the method's progress)
+        if self.ctl.pay_busy:
+            self.ctl.runtime.payment_scan(scan)
+
     def _paid(self, sale: Any) -> None:
         ctl = self.ctl
         ctl.pay_busy = False
+        self.payment.begin("")  # paid: no code or cash figures left for the next payment
         if sale is None:  # split tender: more is due
             self.open_payment()
             return
         self.last_sale = sale
-        tendered = sum(t.tendered for t in sale.tenders)
+        # yen amounts, formatted by the receipt screen in the language shown at the time
         ctl.sale = {
             "sale_id": sale.sale_id,
             "receipt_no": sale.receipt_no,
-            "total": ctl.yen(sale.totals.total),
-            "tendered": ctl.yen(tendered) if tendered else "",
-            "change": ctl.yen(sale.change),
+            "total": sale.totals.total,
+            "paid": sum(t.tendered or t.amount for t in sale.tenders),
+            "cash": any(t.tendered for t in sale.tenders),
+            "change": sale.change,
+            "methods": [(t.name_ja, t.name_en) for t in sale.tenders],
         }
         ctl.ereceipt_url = ctl.settings.ereceipt_url.format(sale_id=sale.sale_id)
         ctl.receipt_status = ""
         ctl.screen = "receipt"
 
     def _pay_failed(self, exc: BaseException) -> None:
-        ctl = self.ctl
+        ctl, payment = self.ctl, self.payment
         ctl.pay_busy = False
-        if isinstance(exc, PaymentFailed):
-            ctl.pay_error = ctl.t(
-                _FAILURE_TEXT.get(exc.result.outcome, _FAILURE_TEXT[Outcome.DECLINED])
-            )
-        else:
+        payment.waiting = False
+        if not isinstance(exc, PaymentFailed):
             log.error("payment could not start: %s", exc)
-            ctl.pay_error = ctl.t("The payment could not start. Please call staff.")
+            ctl.pay_error = START_FAILED_TEXT
+            return
+        outcome = exc.result.outcome
+        if outcome is Outcome.CANCELLED and payment.cancelling:
+            self._back_to_basket(exc.result.change)  # cash: what the changer gave back
+            return
+        key = f"{exc.method}-merchant" if payment.code else exc.method
+        payment.code = ""  # the provider has withdrawn it: never leave it up to be scanned
+        # message ids: the screen translates them, also after a language change
+        if outcome is Outcome.CANCELLED and key in TIMED_OUT_TEXT:
+            ctl.pay_error = TIMED_OUT_TEXT[key]
+        else:
+            ctl.pay_error = _FAILURE_TEXT.get(outcome, _FAILURE_TEXT[Outcome.DECLINED])
 
     def cancel_payment(self) -> None:
+        """Cancel: while the method waits for the shopper, stop it (the failure then brings
+        the shopper back to the basket); with no payment call running, straight back."""
         ctl = self.ctl
         if ctl.pay_busy:
-            return  # not safe while the terminal/changer is working
+            if self.payment.waiting and ctl.runtime.interrupt_payment():
+                self.payment.cancelling, self.payment.waiting = True, False
+            return  # otherwise not safe: the terminal/changer is mid-transaction
+        self._back_to_basket(0)
+
+    def _back_to_basket(self, returned: int) -> None:
+        ctl = self.ctl
+        shopper_cancelled = self.payment.cancelling
 
         def back(_r: Any) -> None:
+            self.payment.begin("")
             ctl.screen = "shopping"
+            if returned:
+                ctl.say(ctl.t(CASH_RETURNED_TEXT).format(amount=ctl.yen(returned)))
+            elif shopper_cancelled:
+                ctl.say(ctl.t(SHOPPER_CANCELLED_TEXT))
 
-        if ctl.state == "paying":
-            ctl.run(ctl.runtime.cancel_payment, back)
-        else:
-            back(None)
+        def leave() -> None:
+            # the checkout's own state (ctl.state may be a snapshot from before the payment)
+            if ctl.runtime.checkout.state.value == "paying":
+                ctl.runtime.cancel_payment()
+
+        ctl.run(leave, back)
 
     # --- receipt -----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from kiosk.ui.screens.staff_overlay import StaffOverlay
 from kiosk.ui.screens.still_there import StillThereOverlay
 from kiosk.ui.screens.taxfree import TaxFreeModel, TaxFreeScreen, add_shopping_row
 from kiosk.ui.screens.thanks import ThanksScreen
+from kiosk.ui.screens.weigh import WeighScreen
 from kiosk.ui.semi_self import SemiSelfModel
 from kiosk.ui.widgets import KioskScreenManager
 
@@ -41,6 +42,7 @@ def _screens() -> dict[str, type]:
         "thanks": ThanksScreen,
         "taxfree": TaxFreeScreen,
         "enrol": EnrolScreen,
+        "weigh": WeighScreen,
     }
 
 
@@ -65,10 +67,10 @@ class KioskRoot(FloatLayout):
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
         self.column.add_widget(self.manager)
-        if getattr(ctl.runtime, "training", False):  # above every screen, for the whole run
-            self.training_banner = TrainingBanner(ctl=ctl)
-            self.column.add_widget(self.training_banner, index=len(self.column.children))
         self.add_widget(self.column)
+        if getattr(ctl.runtime, "training", False):  # over every screen, for the whole run
+            self.training_banner = TrainingBanner(ctl=ctl)
+            self.add_widget(self.training_banner)
         self.banner = MessageBanner(ctl=ctl)
         self.problem_bar = ProblemBar(ctl=ctl)
         self.still_there = StillThereOverlay(ctl=ctl)

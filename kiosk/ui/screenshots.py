@@ -43,13 +43,18 @@ class Shooter:
         self.loop, self.app, self.ctl = EventLoop, app, app.ctl
         self.out, self.prefix = out, prefix
 
-    def wait(self, condition: Callable[[], Any], timeout: float = 10.0) -> None:
+    def wait(
+        self, condition: Callable[[], Any], timeout: float = 10.0, worker: bool = True
+    ) -> None:
+        """Until ``condition``, the runtime worker idle (unless ``worker`` is false: a payment
+        waiting for the shopper keeps it busy) and the screen drawn."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.loop.idle()
             if condition():
                 break
-        self.ctl.worker.wait_idle(timeout)
+        if worker:
+            self.ctl.worker.wait_idle(timeout)
         for _ in range(12):  # results applied, transition over, textures drawn
             self.loop.idle()
         while self.app.root.manager.transition.is_active:
@@ -84,6 +89,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.scan(Scan(COUPON, Symbology.UNKNOWN, "screenshots"))
     s.wait(lambda: len(ctl.adjust_rows) == 2)
     shot("02-shopping")
+    ctl.message = ""  # the coupon's message has been read: not over the next screens
     ctl.go("lookup")
     s.wait(lambda: ctl.screen == "lookup")
     shot("03-lookup-departments")
@@ -104,15 +110,20 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.flows.open_payment()
     s.wait(lambda: ctl.screen == "methods")
     shot("06-payment-methods")
-    ctl.pay_method, ctl.pay_busy, ctl.pay_error, ctl.screen = "cash", True, "", "paying"
-    s.wait(lambda: ctl.screen == "paying")
+    # real payments on the simulated devices: ¥1,136 due, a ¥1,000 note in so far
+    cash = runtime.method("cash")
+    cash.drawer.insert(1000)
+    ctl.flows.pay("cash")
+    s.wait(lambda: ctl.payment.inserted == 1000, worker=False)
     shot("07-paying")
-    ctl.pay_busy = False
-    ctl.pay_error = ctl.t("The payment was declined. Please try again or choose another method.")
-    s.wait(lambda: True)
+    ctl.flows.cancel_payment()  # Cancel: the note comes back, the basket stays
+    s.wait(lambda: ctl.screen == "shopping")
+    ctl.message = ""
+    runtime.method("emoney").touch_wait_s = 0.2  # nobody touches the reader
+    ctl.flows.pay("emoney")
+    s.wait(lambda: ctl.pay_error)
     shot("08-payment-error")
-    ctl.pay_error = ""
-    runtime.method("cash").drawer.insert(10000)
+    cash.drawer.insert(2000)
     ctl.flows.pay("cash")
     s.wait(lambda: ctl.screen == "receipt")
     shot("09-receipt-choice")

@@ -23,6 +23,7 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import StringProperty
 
+from kiosk.domain.basket import LimitExceeded
 from kiosk.handoff.errors import (
     ForgedTicket,
     HandOffError,
@@ -235,6 +236,9 @@ class SemiSelfModel(EventDispatcher):
 
         def failed(exc: BaseException) -> None:
             log.info("PLU %s refused: %s", plu, exc)
+            if isinstance(exc, LimitExceeded):
+                ctl.say(ctl.limit_text(exc), error=True)
+                return
             ctl.say(ctl.t("No item has this PLU number."), error=True)
 
         ctl.run(add, failed=failed)

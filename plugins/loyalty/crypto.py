@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kiosk.keys import key_file, write_new_key
 from plugins.loyalty.errors import KeyUnavailable
 
 KEY_BYTES = 32
@@ -63,28 +64,32 @@ class KeyRing:
         return cls(AESGCM.generate_key(bit_length=256))
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], data_dir: Path | None) -> KeyRing:
-        """``key`` (base64) wins; else ``key_file``; else ``<data_dir>/loyalty.key``.
+    def from_settings(
+        cls, settings: dict[str, Any], key_dir: Path | None, legacy_dir: Path | None = None
+    ) -> KeyRing:
+        """``key`` (base64) wins; else ``key_file``; else ``<key_dir>/loyalty.key``.
 
+        The key directory is outside the data directory (:mod:`kiosk.keys`); a key an older
+        version kept in the data directory (``legacy_dir``) is moved there, never replaced.
         A missing key file is created (mode 0600) unless ``create_key = false``; stores put
-        it on a different volume or a root-owned path with ``key_file``.
+        it on a different volume or a root-owned path with ``key_dir`` or ``key_file``.
         """
         if settings.get("key"):
             try:
                 return cls(base64.b64decode(settings["key"], validate=True))
             except ValueError as exc:
                 raise KeyUnavailable(f"[plugins.loyalty] key is not valid base64: {exc}") from None
-        path = Path(settings.get("key_file") or (data_dir or Path(".")) / "loyalty.key")
+        if settings.get("key_file"):
+            path = Path(settings["key_file"])
+        else:
+            path = key_file(key_dir or Path("."), "loyalty", legacy_dir=legacy_dir)
         if not path.exists():
             if not settings.get("create_key", True):
                 raise KeyUnavailable(
                     f"loyalty key file {path} is missing: restore it from the store's backup "
                     "(members cannot be read without it)"
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(base64.b64encode(AESGCM.generate_key(bit_length=256)))
+            write_new_key(path, base64.b64encode(AESGCM.generate_key(bit_length=256)))
         try:
             return cls(base64.b64decode(path.read_bytes().strip(), validate=True))
         except ValueError as exc:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from kiosk.domain.basket import AdjustmentKind, Basket
 from kiosk.domain.events import CheckoutState
+from kiosk.keys import key_dir
 from kiosk.messages import product_name
 from kiosk.staff import StaffAccount
 from kiosk.store import journal
@@ -59,7 +60,10 @@ class LoyaltyService:
     def __init__(self, runtime: Any, settings: dict[str, Any]) -> None:
         self.runtime = runtime
         self.settings = settings
-        self.keys = KeyRing.from_settings(settings, getattr(runtime.config, "data_dir", None))
+        data_dir = getattr(runtime.config, "data_dir", None)
+        self.keys = KeyRing.from_settings(
+            settings, key_dir(runtime.config) if data_dir is not None else None, data_dir
+        )
         self.directory = MemberDirectory(runtime.store, self.keys, runtime.config.kiosk_id)
         self.policy = EarnPolicy.from_settings(settings)
         self.ledger = PointsLedger(runtime.store, self.policy, runtime.config.kiosk_id)

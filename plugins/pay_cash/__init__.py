@@ -54,9 +54,9 @@ class Plugin:
                     raise not_configured(
                         config,
                         NAME,
-                        "simulate",
+                        "",
                         f"no cash changer: hardware profile {config.hardware_profile!r} has "
-                        "no [devices.changer] (or the kiosk runs without open_hardware)",
+                        "no [devices.changer] open (kiosk run opens the profile's devices)",
                     )
                 changer, simulated = SimulatedCashChanger(), True
             data_dir = getattr(config, "data_dir", None)

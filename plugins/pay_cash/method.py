@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from kiosk.devices.base import DataEvent
 from kiosk.devices.errors import DeviceError
 from kiosk.domain.money import Yen
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from plugins.pay_cash.records import CashRecord, CashRecords
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,15 @@ class CashMethod(PaymentMethod):
 
     def press_cancel(self) -> None:
         """The shopper pressed 'cancel' on the screen: give back what was inserted."""
-        if self._current is not None:
-            self._current.abandon()
+        self.interrupt()
+
+    def interrupt(self) -> bool:
+        """Cancel while the deposit waits for more cash; too late once it is covered."""
+        deposit = self._current
+        if deposit is None or deposit.inserted >= deposit.due:
+            return False
+        deposit.abandon()
+        return True
 
     # --- PaymentMethod ---
 
@@ -103,8 +110,9 @@ class CashMethod(PaymentMethod):
             return self._result(known)  # a replay never takes cash twice
         record = CashRecord(idempotency_key, amount)
         self.records.put(record)
-        deposit = _Deposit(amount, self.on_inserted)
+        deposit = _Deposit(amount, self._inserted)
         self._current = deposit
+        self.report(PaymentProgress(self.id, inserted=0, due=amount))
         unsubscribe = self.changer.subscribe(self._tracking(deposit, record))
         try:
             self.changer.begin_deposit(amount)
@@ -165,6 +173,11 @@ class CashMethod(PaymentMethod):
         return PaymentResult(Outcome.REFUNDED, amount=paid, problems=problems)
 
     # --- internals ---
+
+    def _inserted(self, inserted: Yen, due: Yen) -> None:
+        if self.on_inserted is not None:
+            self.on_inserted(inserted, due)
+        self.report(PaymentProgress(self.id, waiting=inserted < due, inserted=inserted, due=due))
 
     def _tracking(self, deposit: _Deposit, record: CashRecord) -> Callable[[Any], None]:
         def on_event(event: Any) -> None:

@@ -3,7 +3,8 @@
 Used when the kiosk has no changer device (development, tests, the conformance kit). Test
 controls: ``insert(yen)`` queues what the next shopper puts in (split into notes and coins),
 ``queue(pieces, press_return=False)`` queues exact pieces (with nothing queued the shopper
-inserts exactly the amount due), ``jam_next_dispense(paid)``,
+inserts exactly the amount due), ``insert_now(yen)`` adds cash to a running deposit,
+``jam_next_dispense(paid)``,
 ``lose_next_end_deposit()`` (the money is stacked, the reply is lost), ``unplug_next()``
 (the next deposit fails before taking anything), ``set_inventory(counts)``.
 """
@@ -60,6 +61,13 @@ class SimulatedCashChanger:
 
     def queue(self, pieces: list[int], press_return: bool = False) -> None:
         self._plans.append((list(pieces), press_return))
+
+    def insert_now(self, yen: int) -> None:
+        """The shopper puts ``yen`` more in while a deposit is running (another thread)."""
+        if not self._depositing:
+            raise ChangerBusy("no deposit is running", device=self.name)
+        for piece in pieces_for(yen):
+            self._offer(piece)
 
     def jam_next_dispense(self, paid: int = 0) -> None:
         self._jam_paid = paid

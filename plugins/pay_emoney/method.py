@@ -4,12 +4,19 @@ When the card holds less than the amount, the method takes the whole balance and
 that (``amount`` in the result is what was taken); the runtime keeps the rest due for another
 method (split tender: e-money + card or cash). A card removed mid-write (処理未了) is an
 unknown outcome the reader's log settles.
+
+The reader is asked again every ``poll_s`` until a card is touched, for at most
+``touch_wait_s`` (then ``CANCELLED``: no card was touched, nothing charged); the shopper may
+cancel the wait (:meth:`EMoneyMethod.interrupt`).
 """
 
 from __future__ import annotations
 
+import threading
+import time
+
 from kiosk.domain.money import Yen
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from plugins.pay_emoney.simulator import EMoneyReaderSimulator, NoCard, TouchLost, Txn
 
 
@@ -20,16 +27,40 @@ class EMoneyMethod(PaymentMethod):
     icon = "emoney"
     max_amount = 20_000  # the stored-value ceiling of transit IC cards
 
-    def __init__(self, reader: EMoneyReaderSimulator) -> None:
+    def __init__(
+        self, reader: EMoneyReaderSimulator, touch_wait_s: float = 20.0, poll_s: float = 0.1
+    ) -> None:
         self.reader = reader
+        self.touch_wait_s = touch_wait_s
+        self.poll_s = poll_s
+        self._cancelled = threading.Event()
+        self._waiting = False
+
+    def interrupt(self) -> bool:
+        """The shopper cancelled before touching a card."""
+        if not self._waiting:
+            return False
+        self._cancelled.set()
+        return True
 
     def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
+        self._cancelled.clear()
+        self._waiting = True
+        self.report(PaymentProgress(self.id, due=amount))
+        deadline = time.monotonic() + self.touch_wait_s
         try:
-            txn = self.reader.pay(idempotency_key, amount)
-        except NoCard:
-            return PaymentResult(Outcome.CANCELLED, message="no card touched")
-        except TouchLost as exc:
-            return PaymentResult(Outcome.UNKNOWN, message=str(exc))
+            while True:
+                try:
+                    txn = self.reader.pay(idempotency_key, amount)
+                    break
+                except NoCard:
+                    if time.monotonic() >= deadline or self._cancelled.wait(self.poll_s):
+                        why = "cancelled" if self._cancelled.is_set() else "no card touched"
+                        return PaymentResult(Outcome.CANCELLED, message=why)
+                except TouchLost as exc:
+                    return PaymentResult(Outcome.UNKNOWN, message=str(exc))
+        finally:
+            self._waiting = False
         return _result(txn)
 
     def status(self, idempotency_key: str) -> PaymentResult:

@@ -1,15 +1,19 @@
 """QR wallet payments (PayPay style): shopper-presented codes and dynamic merchant codes.
 
-Settings (``[plugins.pay_qr]``, :class:`PayQrSettings`): ``base_url`` of the provider API
-and ``simulate``. Without ``base_url`` the plugin refuses to start unless simulators were
-asked for (``simulate = true`` or the ``simulated`` hardware profile); then a
-:class:`QrProviderSimulator` runs on 127.0.0.1 (training). While the checkout is paying, a
-scanned wallet code is claimed (and never logged) and used by the next QR payment.
+Settings (``[plugins.pay_qr]``, :class:`PayQrSettings`): ``base_url`` of the provider API,
+``simulate`` and ``mode``. Without ``base_url`` the plugin refuses to start unless simulators
+were asked for (``simulate = true`` or the ``simulated`` hardware profile); then a
+:class:`QrProviderSimulator` runs on 127.0.0.1 (training). ``mode`` — ``"shopper"`` (default:
+the shopper shows their app's code to the kiosk's scanner) or ``"merchant"`` (the screen
+shows a code the shopper scans with their app). A wallet code scanned while a QR payment
+waits goes to it through the runtime (:meth:`QrMethod.take_code`); one scanned while the
+checkout is paying but no QR payment runs yet is claimed here and used by the next QR
+payment. Codes are never logged.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -27,6 +31,8 @@ __all__ = ["PayQrSettings", "Plugin", "QrMethod", "QrProviderSimulator"]
 
 class PayQrSettings(SimulatorSettings):
     base_url: str | None = Field(None, pattern=r"^https?://\S+$")  # the provider's API
+    #: who shows the code: the shopper's app to our scanner, or our screen to their app
+    mode: Literal["shopper", "merchant"] = "shopper"
 
 
 class Plugin:
@@ -51,7 +57,7 @@ class Plugin:
                 raise not_configured(
                     config, NAME, "base_url", "missing: the QR provider's API address"
                 )
-            self.method = QrMethod(str(base_url))
+            self.method = QrMethod(str(base_url), mode=settings.mode)
             self.method.simulated = self.provider is not None
         return [self.method]
 

@@ -1,12 +1,16 @@
 """QR wallet payments (PayPay style): the shopper's code (CPM) or a dynamic code (MPM).
 
-CPM (customer-presented): the scanner reads the code from the shopper's phone — claimed
-through ``kiosk_claim_scan`` while paying, or handed to :meth:`QrMethod.present_code` — and
-the method asks the provider to charge it under the kiosk's merchant payment id (the
-idempotency key). MPM (merchant-presented): without a code, the method creates a dynamic
-QR, hands its payload to ``on_payload`` for the screen to render, and polls until the shopper
-pays. A timeout is followed by status polls; what stays unclear is cancelled. Cancels are
-accepted until 00:14:59 the next day; later, a void becomes a full refund. Never offline.
+``mode`` says which (``[plugins.pay_qr] mode``). CPM (``"shopper"``, customer-presented):
+the scanner reads the code from the shopper's phone — while ``start`` waits for it
+(:meth:`QrMethod.take_code`, which the runtime calls with scans made while paying), or
+claimed beforehand through ``kiosk_claim_scan`` / :meth:`QrMethod.present_code` — and the
+method asks the provider to charge it under the kiosk's merchant payment id (the idempotency
+key). MPM (``"merchant"``, merchant-presented): the method creates a dynamic QR, hands its
+payload to the screen (``progress`` with ``code``, and ``on_payload``), and polls until the
+shopper pays. Either wait is bounded (``mpm_wait_s``) and the shopper may cancel it
+(:meth:`QrMethod.interrupt`); a withdrawn dynamic code is cancelled at the provider. A
+timeout is followed by status polls; what stays unclear is cancelled. Cancels are accepted
+until 00:14:59 the next day; later, a void becomes a full refund. Never offline.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from collections.abc import Callable
 import httpx
 
 from kiosk.domain.money import Yen
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 
 log = logging.getLogger(__name__)
+
+MODES = ("shopper", "merchant")  # who shows the code: the shopper's app, or the kiosk
 
 _STATUS = {
     "COMPLETED": Outcome.APPROVED,
@@ -46,17 +52,25 @@ class QrMethod(PaymentMethod):
         status_polls: int = 3,
         poll_interval_s: float = 1.0,
         mpm_wait_s: float = 120.0,
+        mode: str = "shopper",
         on_payload: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"QR mode must be one of {MODES}, not {mode!r}")
+        self.mode = mode
         self.http = httpx.Client(base_url=base_url, timeout=httpx.Timeout(timeout_s, connect=3.0))
         self.status_polls = status_polls
         self.poll_interval_s = poll_interval_s
         self.mpm_wait_s = mpm_wait_s
         self.on_payload = on_payload
-        self._sleep = sleep or threading.Event().wait
+        self._sleep = sleep or self._pause
         self._code: str | None = None
         self._lock = threading.Lock()
+        self._wake = threading.Event()  # a code arrived, or the shopper cancelled
+        self._cancelled = threading.Event()  # the shopper cancelled: cut the poll pause short
+        self._waiting = False  # start() waits for the shopper (cancel still possible)
+        self._interrupted = False
 
     def close(self) -> None:
         self.http.close()
@@ -68,14 +82,63 @@ class QrMethod(PaymentMethod):
         """The shopper's payment code (read by the scanner); used by the next ``start``."""
         with self._lock:
             self._code = code
+        self._wake.set()
+
+    def take_code(self, code: str) -> bool:
+        """A wallet code scanned while ``start`` waits for one (shopper mode only)."""
+        with self._lock:
+            if not (self._waiting and self.mode == "shopper" and is_wallet_code(code)):
+                return False
+            self._code = code
+        self._wake.set()
+        return True
+
+    def interrupt(self) -> bool:
+        """The shopper cancelled: stop waiting for their code, or withdraw the dynamic code."""
+        with self._lock:
+            if not self._waiting:
+                return False
+            self._interrupted = True
+        self._cancelled.set()
+        self._wake.set()
+        return True
+
+    def _pause(self, seconds: float) -> None:
+        self._cancelled.wait(seconds)
 
     # --- PaymentMethod ---
 
     def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:
         with self._lock:
             code, self._code = self._code, None
-        if code is None:
-            return self._merchant_presented(amount, idempotency_key)
+            self._interrupted, self._waiting = False, code is None
+            self._wake.clear()
+            self._cancelled.clear()
+        try:
+            if code is None and self.mode == "merchant":
+                return self._merchant_presented(amount, idempotency_key)
+            if code is None:
+                code = self._wait_for_code(amount)
+                if code is None:
+                    return PaymentResult(Outcome.CANCELLED, message="no code shown: not sent")
+        finally:
+            with self._lock:
+                self._waiting = False
+        self.report(PaymentProgress(self.id, waiting=False, due=amount))
+        return self._charge(code, amount, idempotency_key)
+
+    def _wait_for_code(self, amount: Yen) -> str | None:
+        """CPM: the shopper shows their app's code to the scanner (bounded, cancellable)."""
+        self.report(PaymentProgress(self.id, due=amount))
+        self._wake.wait(self.mpm_wait_s)
+        with self._lock:
+            code, self._code = self._code, None
+            if self._interrupted or code is None:
+                return None
+            self._waiting = False  # too late to cancel: the charge is made next
+            return code
+
+    def _charge(self, code: str, amount: Yen, idempotency_key: str) -> PaymentResult:
         body = {
             "merchantPaymentId": idempotency_key,
             "userAuthorizationId": code,
@@ -162,15 +225,21 @@ class QrMethod(PaymentMethod):
             return PaymentResult(Outcome.UNKNOWN, message="dynamic code: no answer")
         if response.status_code >= 400:
             return PaymentResult(Outcome.DECLINED, message=f"code refused: {_code(response)}")
+        payload = response.json()["data"]["url"]
         if self.on_payload is not None:
-            self.on_payload(response.json()["data"]["url"])
+            self.on_payload(payload)
+        self.report(PaymentProgress(self.id, due=amount, code=payload))
         polls = max(1, int(self.mpm_wait_s / max(self.poll_interval_s, 0.001)))
         for _ in range(polls):
             result = self.status(key)
             if result.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.CANCELLED):
                 return result
+            if self._interrupted:
+                break
             self._sleep(self.poll_interval_s)
-        return self.cancel(key)  # the shopper did not pay in time: withdraw the code
+        # not paid in time, or the shopper cancelled: withdraw the code (a payment made in the
+        # meantime is voided by the cancel, so nothing stays charged)
+        return self.cancel(key)
 
 
 def _payment_result(response: httpx.Response) -> PaymentResult:

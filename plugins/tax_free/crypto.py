@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kiosk.keys import write_new_key
 from plugins.tax_free.errors import KeyFileError
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,8 @@ def load_key(path: Path, create: bool = False) -> bytes:
                 f"{path} does not exist: create it with 32 random bytes "
                 "(e.g. `head -c 32 /dev/urandom > tax_free.key; chmod 600 tax_free.key`)"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
         key = os.urandom(KEY_BYTES)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
+        write_new_key(path, key)
         log.warning("created a new tax-free personal-data key at %s; back it up safely", path)
         return key
     raw = path.read_bytes()

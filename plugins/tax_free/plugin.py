@@ -24,6 +24,7 @@ from typing import Any
 
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.hookspecs import hookimpl
+from kiosk.keys import key_dir, key_file
 from plugins.tax_free import vjw
 from plugins.tax_free.crypto import PersonalDataCipher, load_key
 from plugins.tax_free.desk import TaxFreeDesk
@@ -67,9 +68,9 @@ class Plugin:
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         config = runtime.config
-        self.settings = TaxFreeSettings.from_settings(
-            config.plugin_settings(PLUGIN_NAME), config.data_dir
-        )
+        keys = key_dir(config)
+        key_file(keys, PLUGIN_NAME, legacy_dir=config.data_dir)  # moves an old data-dir key
+        self.settings = TaxFreeSettings.from_settings(config.plugin_settings(PLUGIN_NAME), keys)
         if not self.settings.enabled:
             return
         assert self.settings.key_file is not None

@@ -5,7 +5,7 @@
     [plugins.tax_free]
     enabled = true
     store_code = "TF-0001234"          # the shop's identifier (輸出物品販売場): required
-    key_file = "/secure/tax_free.key"  # 32 random bytes; default: <data_dir>/tax_free.key
+    key_file = "/secure/tax_free.key"  # 32 random bytes; default: <key_dir>/tax_free.key
     minimum_purchase_excl_tax = 5000   # per buyer, store and day (下限額; kept by the reform)
     high_value_excl_tax = 1000000      # per unit: detail fields required (商品情報詳細)
     export_days = 90
@@ -80,7 +80,8 @@ class TaxFreeSettings:
         return self.enabled and bool(self.transmit_url)
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], data_dir: Path) -> TaxFreeSettings:
+    def from_settings(cls, settings: dict[str, Any], key_dir: Path) -> TaxFreeSettings:
+        """``key_dir``: the kiosk's key directory (kiosk.keys), never the data directory."""
         enabled = settings.get("enabled", False)
         if not isinstance(enabled, bool):
             raise TaxFreeSettingsError("enabled", "write true or false")
@@ -95,7 +96,7 @@ class TaxFreeSettings:
         values = dict(
             enabled=True,
             store_code=store_code.strip(),
-            key_file=Path(key_file) if key_file else data_dir / "tax_free.key",
+            key_file=Path(key_file) if key_file else key_dir / "tax_free.key",
             create_key=bool(settings.get("create_key", not key_file)),
             minimum_purchase_excl_tax=_int(
                 settings, "minimum_purchase_excl_tax", rules.MINIMUM_PURCHASE_EXCL_TAX

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.backoffice.backup import backup, restore
+from kiosk.backoffice.backup import BackupFailed, backup, restore
 from kiosk.backoffice.cli import main
 from kiosk.backoffice.models import SaleRow
+from kiosk.backup_crypto import CHUNK, decrypt_file, encrypt_file
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
+
+KEY = bytes(range(32))
 
 
 def sales(bo_db) -> int:
@@ -25,18 +30,72 @@ def test_function_backup_then_restore_brings_the_data_back(client, bo_db, kiosk_
     if bo_db.engine.dialect.name == "postgresql" and shutil.which("pg_dump") is None:
         pytest.fail("pg_dump missing: install postgresql-client")
     post(client, kiosk_token, [event(i, DAY + timedelta(minutes=i)) for i in (1, 2, 3)])
-    file = backup(bo_db.url, tmp_path / "bo.backup")
+    file = backup(bo_db.url, tmp_path / "bo.backup", KEY)
     post(client, kiosk_token, [event(i, DAY) for i in (4, 5)])
     assert sales(bo_db) == 5
     bo_db.engine.dispose()  # restore needs the database to itself
-    restore(bo_db.url, file)
+    restore(bo_db.url, file, KEY)
     assert sales(bo_db) == 3
 
 
-def test_function_cli_backup_and_restore_on_sqlite(tmp_path, capsys):
+def test_function_cli_backup_and_restore_on_sqlite(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
     url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    copy = str(tmp_path / "copy.backup")
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
-    assert main(["--database-url", url, "backup", str(tmp_path / "copy.sqlite3")]) == 0
-    assert main(["--database-url", url, "restore", "--yes", str(tmp_path / "copy.sqlite3")]) == 0
+    assert main(["--database-url", url, "backup", copy]) == 0
+    out = capsys.readouterr().out
+    assert "made a new backup key at" in out and "keep a copy somewhere safe" in out
+    assert (tmp_path / "keys" / "backup.key").stat().st_mode & 0o777 == 0o600
+    assert main(["--database-url", url, "restore", "--yes", copy]) == 0
     assert main(["--database-url", url, "restore", "--yes", str(tmp_path / "missing")]) == 1
     assert "no such backup file" in capsys.readouterr().err
+    other = tmp_path / "other.key"
+    other.write_bytes(b"k" * 32)
+    assert main(["--database-url", url, "restore", "--yes", "--key-file", str(other), copy]) == 1
+    assert "does not open with this backup key" in capsys.readouterr().err
+
+
+def test_function_a_backup_is_encrypted_private_and_tamper_evident(bo_db, kiosk_token, tmp_path):
+    """GIVEN a backup WHEN read without the key, cut short or opened with another key THEN
+    nothing of the database shows and restore refuses; the file is 0600."""
+    if bo_db.engine.dialect.name == "postgresql" and shutil.which("pg_dump") is None:
+        pytest.fail("pg_dump missing: install postgresql-client")
+    file = backup(bo_db.url, tmp_path / "bo.backup", KEY)
+    data = file.read_bytes()
+    assert data.startswith(b"KIOSKBK1")
+    assert b"SQLite format 3" not in data and b"PGDMP" not in data and b"K01" not in data
+    assert file.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".kiosk-backup-")] == []
+    bo_db.engine.dispose()
+    with pytest.raises(BackupFailed, match="does not open with this backup key"):
+        restore(bo_db.url, file, b"x" * 32)
+    cut = tmp_path / "cut.backup"
+    cut.write_bytes(data[:-5])
+    with pytest.raises(BackupFailed, match=r"does not open|cut short"):
+        restore(bo_db.url, cut, KEY)
+    with pytest.raises(BackupFailed, match="give the backup key"):
+        restore(bo_db.url, file, None)
+
+
+def test_function_large_files_round_trip_in_chunks(tmp_path):
+    plain = tmp_path / "plain"
+    plain.write_bytes(os.urandom(CHUNK * 2 + 7))
+    encrypt_file(plain, tmp_path / "sealed", KEY)
+    decrypt_file(tmp_path / "sealed", tmp_path / "opened", KEY)
+    assert (tmp_path / "opened").read_bytes() == plain.read_bytes()
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    encrypt_file(empty, tmp_path / "sealed-empty", KEY)
+    decrypt_file(tmp_path / "sealed-empty", tmp_path / "opened-empty", KEY)
+    assert (tmp_path / "opened-empty").read_bytes() == b""
+
+
+def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
+    old = sqlite3.connect(tmp_path / "old.sqlite3")
+    with old:
+        sqlite3.connect(tmp_path / "bo.sqlite3").backup(old)
+    old.close()
+    restore(url, tmp_path / "old.sqlite3", None)

@@ -286,6 +286,20 @@ def test_function_hand_offs_and_journal_heads_are_checked(client, kiosk_token):
     assert response.status_code == 422
 
 
+def test_function_odd_transition_times_are_replaced_by_the_servers(
+    client, bo_db, clock, kiosk_token
+):
+    """A transition time with an offset, unreadable or days off is the kiosk's claim only."""
+    from kiosk.backoffice.console_models import StateLogRow
+
+    odd = ["2026-11-20T09:00:00+09:00", "soon", "2031-01-01T00:00:00", "2026-11-20T08:59:00"]
+    transitions = [{"old": "idle", "new": "shopping", "trigger": "s", "at": at} for at in odd]
+    assert report(client, kiosk_token, transitions=transitions).status_code == 200
+    with bo_db.reading() as s:
+        times = list(s.scalars(select(StateLogRow.at).order_by(StateLogRow.id)))
+    assert times == [clock(), clock(), clock(), clock().replace(minute=59, hour=8)]
+
+
 # --- item 9: kiosk audit rows get the server's actor and time -----------------------------------
 
 

@@ -28,7 +28,9 @@ LEAF = (
     | st.booleans()
     | st.integers(min_value=-(2**80), max_value=2**80)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.sampled_from([2**31, 2**63, -(2**63) - 1, 10**18, "2026-11-20T09:00:00", ""])
+    | st.sampled_from(
+        [2**31, 2**63, -(2**63) - 1, 10**18, "2026-11-20T09:00:00", "2026-11-20T09:00:00+09:00", ""]
+    )
     | st.text(max_size=40)
     | st.text(min_size=60, max_size=400)
 )

@@ -91,3 +91,24 @@ def test_function_the_reporter_thread_delivers_without_being_asked(kiosk, attend
         assert tile(attendant, "K01")["state"] == "shopping"
     finally:
         reporter.stop()
+
+
+def test_function_a_long_backlog_of_transitions_goes_a_slice_per_report(kiosk, bo_db):
+    """GIVEN 120 state changes queued while the store server was away WHEN the kiosk reports
+    THEN the door's limits hold: they arrive 50 per report, in order, none refused or lost."""
+    from sqlalchemy import select
+
+    from kiosk.backoffice.console_models import StateLogRow
+    from kiosk.handoff.reporter import PER_REPORT
+
+    reporter = handoff_for(kiosk).reporter
+    reporter._transitions = [
+        {"old": "idle", "new": "shopping", "trigger": f"t{n}", "at": "2026-11-20T09:00:00"}
+        for n in range(120)
+    ]
+    reporter.device_status("scanner", "error: " + "x" * 500)  # cut to the schema's 200
+    for _ in range(3):
+        reporter.send_once()
+    with bo_db.reading() as s:
+        triggers = list(s.scalars(select(StateLogRow.trigger).order_by(StateLogRow.id)))
+    assert PER_REPORT == 50 and triggers == [f"t{n}" for n in range(120)]

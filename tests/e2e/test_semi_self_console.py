@@ -26,6 +26,7 @@ from kiosk.handoff.station import StaffStation
 from kiosk.handoff.ticket import TicketKeys
 from kiosk.staff import StaffLocked, StaffRegistry, WrongPin
 from kiosk.sync.relay import OutboxRelay
+from plugins.pay_card.simulator import CardTerminalSimulator
 from tests.e2e.conftest import ROOT, signed_in_page, wait_until
 from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 
@@ -36,13 +37,39 @@ KEYS = TicketKeys.from_settings({"hmac_key": STORE_KEY})
 
 
 @pytest.fixture
+def card_terminal():
+    """A card terminal "on the LAN": a kiosk configured for it sells for real (no
+    simulator, not training), so its sales are what the back office counts."""
+    terminal = CardTerminalSimulator().start()
+    yield terminal
+    terminal.stop()
+
+
+@pytest.fixture
 def store(make_runtime, tmp_path, backoffice):
     clients: list[httpx.Client] = []
 
-    def make(kiosk_id: str, role: str, token: str | None = None, url: str | None = None):
+    def make(
+        kiosk_id: str,
+        role: str,
+        token: str | None = None,
+        url: str | None = None,
+        terminal: CardTerminalSimulator | None = None,
+    ):
+        tables: dict = {"handoff": {"hmac_key": STORE_KEY, "role": role}}
+        real: dict = {}
+        if terminal is not None:  # card only, through the terminal: no simulators at all
+            tables["pay_card"] = {"host": "127.0.0.1", "port": terminal.port}
+            real = {
+                "hardware_profile": "cashless",
+                "builtin_plugins": (
+                    *(p for p in PLUGINS if p != "plugins.pay_cash"),
+                    "plugins.pay_card",
+                ),
+            }
         runtime = make_runtime(
-            kiosk_id=kiosk_id, data_dir=tmp_path / kiosk_id, builtin_plugins=PLUGINS,
-            plugin_config={"handoff": {"hmac_key": STORE_KEY, "role": role}},
+            kiosk_id=kiosk_id, data_dir=tmp_path / kiosk_id,
+            **({"builtin_plugins": PLUGINS} | real), plugin_config=tables,
         )  # fmt: skip
         client = httpx.Client(base_url=url or backoffice.url, timeout=5)
         clients.append(client)
@@ -78,8 +105,10 @@ def report(*runtimes) -> None:
         handoff_for(runtime).reporter.send_once()
 
 
-def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser):
-    station_rt, k2, k3 = store("ST1", "station"), store("K02", "payment"), store("K03", "payment")
+def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser, card_terminal):
+    station_rt = store("ST1", "station")
+    k2 = store("K02", "payment", terminal=card_terminal)  # a real sale: it reaches bo_sales
+    k3 = store("K03", "payment")
     station = StaffStation(
         station_rt, KEYS, StaffRegistry.from_settings({}), handoff_for(station_rt).server
     )
@@ -117,7 +146,7 @@ def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser)
     report(k2)
     state_is(page, "K02", "paying")
     shot(page, "console-03-paying")
-    sale = k2.pay("cash")
+    sale = k2.pay("card")
     report(k2)
     k2.finish()
     report(k2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.plugin_trust import AllowedPlugin
 from kiosk.plugins import PluginHost
 from kiosk.testing.payment_conformance import PaymentMethodConformance, PluginUnderTest
 
@@ -15,13 +16,16 @@ example = pytest.importorskip(
 )
 
 
+EXAMPLE = AllowedPlugin("example_pay", "kiosk-pay-example", "0.1.0")
+
+
 def _method_ids(host: PluginHost) -> list[str]:
     return [m.id for m in host.call_each("kiosk_payment_methods", runtime=None)]
 
 
 def test_example_plugin_loads_when_the_store_allows_it():
     host = PluginHost()
-    host.load_entry_points(["example_pay"])
+    host.load_entry_points([EXAMPLE])
     host.check()
     assert "example_pay" in host.names
     assert _method_ids(host) == ["example_house_card"]
@@ -36,8 +40,8 @@ def test_example_plugin_is_not_loaded_when_it_is_not_allowed():
 
 def test_each_kiosk_gets_its_own_example_plugin_instance():
     first, second = PluginHost(), PluginHost()
-    first.load_entry_points(["example_pay"])
-    second.load_entry_points(["example_pay"])
+    first.load_entry_points([EXAMPLE])
+    second.load_entry_points([EXAMPLE])
     assert first.pm.get_plugin("example_pay") is not second.pm.get_plugin("example_pay")
 
 

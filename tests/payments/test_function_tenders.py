@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 
 import pytest
 
 from kiosk.domain.events import AttendantNeeded, AttendantReason, CheckoutState
 from kiosk.domain.scan import Scan
-from kiosk.payments import AmountOutOfLimits, MethodUnavailable, Outcome, PaymentState
+from kiosk.payments import (
+    AmountOutOfLimits,
+    MethodUnavailable,
+    Outcome,
+    PaymentProgress,
+    PaymentState,
+)
 from kiosk.runtime import PaymentFailed
 from plugins.pay_card.client import TerminalClient
 from plugins.pay_card.method import CardMethod, StoreAndForward
@@ -125,20 +133,110 @@ def test_wallet_code_scanned_while_paying_is_claimed_and_charged(runtime):
 
 
 def test_merchant_presented_code_is_handed_to_the_screen_and_paid(runtime):
+    """GIVEN QR in merchant mode WHEN the shopper pays by QR THEN the runtime's listeners
+    get the dynamic code to show, and the shopper's app paying it completes the sale."""
     runtime.handle_scan(Scan(ONIGIRI))
     qr = runtime.method("qr")
     provider = runtime.host.pm.get_plugin("plugins.pay_qr").provider
-    qr.poll_interval_s = 0.01
+    qr.mode, qr.poll_interval_s = "merchant", 0.01
     shown: list[str] = []
 
-    def shopper_scans(payload: str) -> None:
-        shown.append(payload)
-        provider.shopper_pays(payload.rsplit("/", 1)[1])
+    def screen(event) -> None:
+        if isinstance(event, PaymentProgress) and event.code:
+            shown.append(event.code)
+            provider.shopper_pays(event.code.rsplit("/", 1)[1])
 
-    qr.on_payload = shopper_scans
+    runtime.subscribe(screen)
     sale = runtime.pay("qr")
     assert shown and shown[0].startswith("https://qr.example/pay/")
     assert sale.tenders[0].amount == 150
+
+
+def pay_in_background(runtime, method_id: str) -> tuple[threading.Thread, dict]:
+    """``runtime.pay`` on its own thread (as the kiosk's worker does); the outcome in a dict."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["sale"] = runtime.pay(method_id)
+        except PaymentFailed as exc:
+            outcome["failed"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def wait_for(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_wallet_code_scanned_while_the_qr_payment_waits_goes_to_that_payment(runtime):
+    """GIVEN QR in shopper mode waiting for the shopper's code WHEN a wallet code is
+    scanned THEN it reaches the payment (not the basket) and the sale completes; a product
+    code scanned meanwhile is not taken."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    qr = runtime.method("qr")
+    waiting: list[PaymentProgress] = []
+    runtime.subscribe(lambda e: isinstance(e, PaymentProgress) and waiting.append(e))
+    thread, outcome = pay_in_background(runtime, "qr")
+    wait_for(lambda: waiting and waiting[0].waiting)
+    assert not runtime.payment_scan(Scan(ONIGIRI))  # a product: not a payment code
+    assert runtime.payment_scan(Scan(WALLET_CODE, source="scanner"))
+    thread.join(10)
+    assert outcome["sale"].tenders[0].method == "qr"
+    assert len(runtime.checkout.basket.lines) == 1
+    assert not qr.interrupt()  # nothing waits any more
+
+
+def test_shopper_cancels_a_qr_payment_waiting_for_the_code(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    qr = runtime.method("qr")
+    thread, outcome = pay_in_background(runtime, "qr")
+    wait_for(lambda: qr._waiting)
+    assert runtime.interrupt_payment()
+    thread.join(5)
+    assert outcome["failed"].result.outcome is Outcome.CANCELLED
+    runtime.cancel_payment()
+    assert runtime.checkout.state is CheckoutState.SHOPPING
+
+
+def test_shopper_cancels_cash_before_it_is_covered_and_gets_it_back(runtime):
+    """GIVEN ¥150 due and ¥100 put in WHEN the shopper cancels THEN the ¥100 comes back
+    (nothing kept), and the progress showed ¥100 in, ¥150 due."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    cash = runtime.method("cash")
+    seen: list[PaymentProgress] = []
+    runtime.subscribe(lambda e: isinstance(e, PaymentProgress) and seen.append(e))
+    cash.changer.queue([100])
+    thread, outcome = pay_in_background(runtime, "cash")
+    wait_for(lambda: seen and seen[-1].inserted == 100)
+    assert seen[-1].due == 150 and seen[-1].waiting
+    assert runtime.interrupt_payment()
+    thread.join(5)
+    result = outcome["failed"].result
+    assert result.outcome is Outcome.CANCELLED and result.change == 100
+    assert cash.changer.net == 0
+
+
+def test_emoney_with_no_card_gives_up_after_the_touch_wait(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    emoney = runtime.method("emoney")
+    emoney.touch_wait_s = 0.2
+    with pytest.raises(PaymentFailed) as failed:
+        runtime.pay("emoney")
+    assert failed.value.result.outcome is Outcome.CANCELLED
+    assert failed.value.result.message == "no card touched"
+    # a card touched while the reader waits is taken
+    emoney.touch_wait_s = 5.0
+    thread, outcome = pay_in_background(runtime, "emoney")
+    wait_for(lambda: emoney._waiting)
+    emoney.reader.present(balance=1000)
+    thread.join(5)
+    assert outcome["sale"].tenders[0].method == "emoney"
 
 
 def test_qr_void_after_the_cancel_window_becomes_a_full_refund(runtime):

@@ -139,3 +139,23 @@ def test_device_panel_dropped_terminal_refuses_card_payments(make_runtime):
     with pytest.raises(PaymentFailed) as info:
         runtime.pay("card")
     assert info.value.result.outcome is Outcome.CANCELLED
+
+
+def test_cash_without_a_changer_is_refused_naming_the_table(tmp_path, terminal):
+    """GIVEN a store file whose kiosk has no open cash changer WHEN it starts THEN cash is
+    off, and the problem names the file and [plugins.pay_cash]."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        SITE.replace("builtin = [", 'builtin = ["plugins.pay_cash", ')
+        + f"\n[plugins.pay_card]\nhost = '127.0.0.1'\nport = {terminal.port}\n",
+        encoding="utf-8",
+    )
+    runtime = build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    try:
+        assert [m.id for m in runtime.payment_methods()] == ["card"]
+        assert any(
+            f"{path}: [plugins.pay_cash] no cash changer" in p.message
+            for p in runtime.host.problems
+        )
+    finally:
+        runtime.shutdown()

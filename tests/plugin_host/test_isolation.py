@@ -7,6 +7,7 @@ from pluggy import PluginValidationError
 
 from kiosk.domain.scan import Scan
 from kiosk.hookspecs import hookimpl
+from kiosk.plugin_trust import AllowedPlugin
 from kiosk.plugins import PluginHost
 from tests.plugin_host import example_plugin
 
@@ -80,9 +81,14 @@ def test_a_plugin_that_fails_to_import_is_reported_not_fatal():
     assert "failed to load" in host.problems[0].message
 
 
+class _Dist:
+    def __init__(self, name, version):
+        self.metadata, self.version = {"Name": name}, version
+
+
 class _EntryPoint:
-    def __init__(self, name, obj):
-        self.name, self._obj = name, obj
+    def __init__(self, name, obj, dist=("acme-coupons", "1.0")):
+        self.name, self._obj, self.dist = name, obj, _Dist(*dist)
 
     def load(self):
         return self._obj
@@ -92,7 +98,7 @@ def test_third_party_plugins_load_only_when_allowed(monkeypatch):
     installed = [_EntryPoint("coupon_x", example_plugin), _EntryPoint("rogue", Exploding())]
     monkeypatch.setattr("kiosk.plugins.entry_points", lambda group: installed)
     host = PluginHost()
-    host.load_entry_points(["coupon_x"])
+    host.load_entry_points([AllowedPlugin("coupon_x", "acme-coupons", "1.0")])
     assert host.names == ["coupon_x"]
 
 

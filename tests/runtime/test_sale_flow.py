@@ -121,3 +121,13 @@ def test_sale_lines_payments_and_outbox_commit_together(runtime):
     assert outbox[0].payload["total"] == 150
     assert [(p.state, p.masked) for p in payments] == [("approved", "411111******1111")]
     assert runtime.store.verify_journal().ok
+
+
+def test_a_scan_past_the_quantity_limit_is_refused_with_a_message(runtime):
+    runtime.handle_scan(Scan(ONIGIRI))
+    runtime.checkout.set_quantity(1, 999)
+    outcome = runtime.handle_scan(Scan(ONIGIRI))
+    assert not outcome.accepted and outcome.refusal is not None
+    assert outcome.error_ja.endswith("係員をお呼びください。")
+    assert outcome.error_en == "1,000 pieces of one item is over the kiosk's limit of 999"
+    assert runtime.checkout.basket.active_lines[0].quantity == 999

@@ -133,3 +133,19 @@ def test_function_a_4xx_naming_no_event_still_stops_the_relay(relay, store, cloc
     result = relay.send_once()
     assert result.outcome is CycleOutcome.STOPPED and relay.stopped is AlertKind.REJECTED
     assert parking.parked(store) == []
+
+
+def test_function_a_batch_too_large_is_halved_and_all_arrive(
+    relay, store, bo_db, clock, monkeypatch
+):
+    """GIVEN three sales of ~800 KB each (one fits the body limit, three do not) WHEN the
+    relay sends THEN the 413 halves the batch until each fits; nothing is parked."""
+    monkeypatch.setattr(kiosk_schemas, "MAX_EVENT_BYTES", 1024 * 1024)
+    for n in (1, 2, 3):
+        clock.advance(minutes=1)
+        document = make_sale(n, clock()).to_document()
+        document["extra"] = {"note": "x" * 800_000}
+        queue_raw(store, clock, document)
+    relay.run(max_cycles=10, stop_when_idle=True)
+    assert server_sales(bo_db) == [1, 2, 3]
+    assert parking.parked(store) == [] and relay.batch_limit == 1

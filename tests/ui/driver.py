@@ -79,6 +79,16 @@ class KioskDriver:
         assert self.root.manager.current == name
         return self.screen(name)
 
+    def wait_shown(self, name: str, timeout: float = 5.0) -> Any:
+        """Screen ``name`` is up and drawn, while a runtime call may still run (a payment
+        waiting for the shopper keeps the worker busy, so :meth:`settle` would not return)."""
+        self.wait(lambda: self.ctl.screen == name, timeout, f"screen {name}")
+        self.pump(3)
+        self.wait(lambda: not self.root.manager.transition.is_active, timeout, "transition")
+        self.pump(2)
+        assert self.root.manager.current == name
+        return self.screen(name)
+
     # --- finding and touching ------------------------------------------------------------
 
     def screen(self, name: str | None = None) -> Any:

@@ -16,6 +16,8 @@ import pytest
 from kiosk.domain.money import format_yen
 from tests.ui.shopper_config import COUPON, ONIGIRI, TOILET_PAPER, shop_config
 
+TEA = "4901234000148"  # 緑茶 500ml ¥138
+
 pytestmark = pytest.mark.ui
 
 YEN = re.compile(r"[−-]?[￥¥][\d,]+")
@@ -104,6 +106,27 @@ def test_rows_on_screen_add_up_to_the_total(shop) -> None:
         assert gross == format_yen(by_rate[rate].gross, "ja")
         assert tax == format_yen(by_rate[rate].tax_amount, "ja")
     assert sum(r.gross for r in by_rate.values()) == total_shown
+
+
+def test_a_line_scanned_under_discounts_goes_above_them(shop) -> None:
+    """The list's data is changed in place (an insert above the discount rows)."""
+    kiosk = shop
+    fill_basket(kiosk)
+    data = kiosk.screen("shopping").ids.basket.data
+    kiosk.type_burst(TEA)
+    kiosk.wait(lambda: len(kiosk.ctl.rows) == 3, what="the tea line")
+    kiosk.settle()
+    assert kiosk.screen("shopping").ids.basket.data is data  # not replaced
+    kinds = [type(r).__name__ for r in shown_rows(kiosk)]
+    assert kinds == ["BasketRow"] * 3 + ["AdjustmentRow"] * 2
+    assert [d["line_id"] for d in data] == [
+        *(r["line_id"] for r in kiosk.ctl.rows),
+        *(r["line_id"] for r in kiosk.ctl.adjust_rows),
+    ]
+    amounts = [
+        yen_value(t) for row in shown_rows(kiosk) for t in texts(row) if YEN.fullmatch(t.strip())
+    ]
+    assert sum(amounts) == kiosk.runtime.checkout.totals.total
 
 
 def test_removing_the_discounted_line_removes_its_promotion_row(shop) -> None:

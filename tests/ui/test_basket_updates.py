@@ -111,3 +111,20 @@ def test_large_text_keeps_names_readable(kiosk_factory, theme: str) -> None:
         )
         label.refresh()
         assert label.texture.height <= height, f"{wid!r}: {button.text!r} is cut"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ja", "1つの商品は999点までです。係員をお呼びください。"), ("ko", "최대 999개")],
+)
+def test_a_quantity_past_the_limit_is_refused_in_the_shoppers_language(
+    kiosk, language, text
+) -> None:
+    scan_all(kiosk, ITEMS[:1])
+    line_id = kiosk.ctl.rows[0]["line_id"]
+    kiosk.ctl.set_language(language)
+    kiosk.ctl.run(lambda: kiosk.ctl.runtime.checkout.set_quantity(line_id, 999))
+    kiosk.wait(lambda: kiosk.ctl.rows[0]["qty"] == "999", what="quantity 999")
+    kiosk.ctl.change_quantity(line_id, 1)
+    kiosk.wait(lambda: text in kiosk.ctl.message, what="the limit message")
+    assert kiosk.ctl.message_is_error and kiosk.ctl.rows[0]["qty"] == "999"

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.ui import flows, payment_state
 from kiosk.ui.basket_view import reason_label
-from kiosk.ui.flows import _FAILURE_TEXT
+from kiosk.ui.flows import _FAILURE_TEXT, TIMED_OUT_TEXT
 from kiosk.ui.i18n import LANGUAGE_NAMES, Translator, catalogue, po_path
 from kiosk.ui.screens.lookup import DEPARTMENTS
-from kiosk.ui.screens.paying import DEFAULT_INSTRUCTION, INSTRUCTIONS
+from kiosk.ui.screens.paying import DEFAULT_INSTRUCTION, INSTRUCTIONS, MERCHANT_QR_INSTRUCTION
 from kiosk.ui.semi_self import DEFAULT_ERROR, ERROR_TEXT
 from kiosk.ui.theme import THEMES_DIR, ThemeError, hex_colour, load_theme
 
@@ -26,6 +27,13 @@ def shell_msgids() -> set[str]:
     found.update(INSTRUCTIONS.values())
     found.add(DEFAULT_INSTRUCTION)
     found.update(_FAILURE_TEXT.values())
+    found.update(TIMED_OUT_TEXT.values())
+    found.update(payment_state.WAITING_TEXT.values())
+    found.update(payment_state.WORKING_TEXT.values())
+    found.update((payment_state.MERCHANT_QR_TEXT, payment_state.CANCELLING_TEXT))
+    found.update((MERCHANT_QR_INSTRUCTION, flows.START_FAILED_TEXT))
+    found.update((flows.SHOPPER_CANCELLED_TEXT, flows.CASH_RETURNED_TEXT))
+    found.update(("Credit card", "E-money (IC card)", "Cash", "QR code payment"))  # tiles
     found.update(ERROR_TEXT.values())
     found.add(DEFAULT_ERROR)
     found.update(

@@ -85,6 +85,9 @@ def test_lookup_works_for_every_shopper(kiosk, shoppers: int) -> None:
         kiosk.tap(lookup.ids.back)
         kiosk.wait_screen("shopping")
         assert len(ctl.rows) >= 1
-        # the shopper leaves; the next one starts on the attract screen
-        ctl.run(kiosk.runtime.cancel, lambda _r: setattr(ctl, "screen", "attract"))
+        # the shopper stops shopping (and confirms); the next one starts on the attract screen
+        kiosk.tap(kiosk.widget("cancel", "shopping"))
+        kiosk.wait(lambda: kiosk.root.confirm.parent is not None, what="the question")
         kiosk.settle()
+        kiosk.tap(kiosk.root.confirm.ids.yes)
+        kiosk.wait_screen("attract")

@@ -184,10 +184,12 @@ def test_declined_payment_shows_an_error_and_retry_works(kiosk) -> None:
     kiosk.settle()
     kiosk.tap(kiosk.widget("pay"))
     methods = kiosk.wait_screen("methods")
-    kiosk.tap_text(methods.ids.tiles, "▭\nクレジットカード")
+    kiosk.tap_text(methods.ids.tiles, "クレジットカード")
     kiosk.wait(lambda: kiosk.ctl.pay_error, what="decline message")
     kiosk.settle()
-    assert "できませんでした" in kiosk.widget("status", "paying").text
+    # the failure replaces the instruction (never both on screen)
+    assert "できませんでした" in kiosk.widget("instruction", "paying").text
+    assert "カード" not in kiosk.widget("instruction", "paying").text
     kiosk.tap(kiosk.widget("retry", "paying"))
     kiosk.wait_screen("receipt")
     assert kiosk.runtime.store.sale_count() == 1

@@ -6,9 +6,8 @@ from typing import Any
 
 from kivy.properties import ListProperty, StringProperty
 
+from kiosk.ui.icons import attach_icon
 from kiosk.ui.widgets import KioskButton, KioskScreen
-
-ICONS = {"cash": "¥", "card": "▭", "qr": "▦", "emoney": "◎"}
 
 
 class PayMethodsScreen(KioskScreen):
@@ -20,11 +19,8 @@ class PayMethodsScreen(KioskScreen):
         grid.clear_widgets()
         for method in self.methods:
             name = method["name_ja"] if self.ctl.language == "ja" else self.ctl.t(method["name_en"])
-            tile = KioskButton(
-                text=f"{ICONS.get(method['icon'], '')}\n{name}",
-                kind="tile",
-                font_size=self.ctl.fs_large,
-            )
+            tile = KioskButton(text=name, kind="tile", font_size=self.ctl.fs_large)
+            attach_icon(tile, method["icon"], method.get("icon_image", ""))
             tile.method_id = method["id"]
             tile.bind(on_release=lambda b: self.ctl.flows.pay(b.method_id))
             grid.add_widget(tile)

@@ -1,11 +1,19 @@
-"""Payment progress (お支払い中): what to do for this method, then retry or go back on failure.
+"""Payment progress (お支払い中): what to do for this method, live figures, the ways out.
 
-``runtime.pay`` runs on the runtime worker thread (never on the UI thread); this screen only
-shows ``ctl.pay_busy`` / ``ctl.pay_error`` and offers the safe ways out.
+``runtime.pay`` runs on the runtime worker thread (never on the UI thread); this screen shows
+``ctl.pay_busy`` / ``ctl.pay_error`` and ``ctl.payment`` (:mod:`kiosk.ui.payment_state`:
+cash put in and still due, the merchant-presented QR code, whether Cancel is safe now).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty
+
+from kiosk.ui.basket_view import yen_text
+from kiosk.ui.qr import qr_texture
 from kiosk.ui.widgets import KioskScreen
 
 INSTRUCTIONS = {
@@ -15,8 +23,40 @@ INSTRUCTIONS = {
     "emoney": "Touch your IC card on the reader and hold it until it beeps.",
 }
 DEFAULT_INSTRUCTION = "Follow the instructions on the payment terminal."
+MERCHANT_QR_INSTRUCTION = "Scan the code on the right with your payment app."
 
 
 class PayingScreen(KioskScreen):
-    def instruction(self, method_id: str, _language: str) -> str:
+    cash = BooleanProperty(False)  # show "inserted" and "still to pay"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # on the screen only while there is a code: an empty Image still draws a white box
+        self.code_image = Factory.PaymentCode()
+
+    def on_ctl(self, _screen: Any, ctl: Any) -> None:
+        ctl.payment.bind(code=self._show_code)
+
+    def instruction(self, method_id: str, code: str, _language: str) -> str:
+        if code:
+            return self.ctl.t(MERCHANT_QR_INSTRUCTION)
         return self.ctl.t(INSTRUCTIONS.get(method_id, DEFAULT_INSTRUCTION))
+
+    def status(self, busy: bool, *_watch: Any) -> str:
+        """The status line under the amounts ("" for none: gettext("") is the header)."""
+        msgid = self.ctl.payment.status_msgid(busy)
+        return self.ctl.t(msgid) if msgid else ""
+
+    def money(self, amount: int, language: str) -> str:
+        return yen_text(int(amount), language)
+
+    def _show_code(self, _payment: Any, code: str) -> None:
+        """Made once per payment (not per frame); a new attempt takes it away."""
+        image, row = self.code_image, self.ids.row
+        if code:
+            image.texture = qr_texture(code)
+            if image.parent is None:
+                row.add_widget(image)
+        elif image.parent is not None:
+            row.remove_widget(image)
+            image.texture = None

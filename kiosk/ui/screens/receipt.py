@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.ui.basket_view import yen_text
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.widgets import KioskScreen
 
+CJK_LISTS = {"ja": "・", "zh-Hans": "、"}  # full-width brackets, the list mark of each
+
 
 class ReceiptScreen(KioskScreen):
-    pass
+    """Shows the figures of the sale just paid (``ctl.sale``: total, paid, change in yen)."""
+
+    def money(self, key: str, sale: dict[str, Any], language: str) -> str:
+        return yen_text(int(sale.get(key, 0)), language) if sale else ""
+
+    def paid_label(self, sale: dict[str, Any], language: str) -> str:
+        """ "Paid" and the methods used: お預かり（現金）, Paid (Cash + E-money (IC card))."""
+        names = [ja if language == "ja" else self.ctl.t(en) for ja, en in sale.get("methods", ())]
+        label = self.ctl.t("Paid")
+        if not names:
+            return label
+        if language in CJK_LISTS:
+            return f"{label}（{CJK_LISTS[language].join(names)}）"
+        return f"{label} ({' + '.join(names)})"
 
 
 class EReceiptScreen(KioskScreen):

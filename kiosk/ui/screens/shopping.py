@@ -126,10 +126,22 @@ def _changed(rows: list[dict], old: list[dict], start: int) -> list[int]:
     ]
 
 
+def _lines_added_above(lines: list[dict], discounts: list[dict], old: list[dict], n: int) -> bool:
+    """New lines scanned while discount rows are shown, the rest unchanged (same dicts)."""
+    return (
+        bool(discounts)
+        and len(lines) > n
+        and len(old) == n + len(discounts)
+        and all(a is b for a, b in zip(lines[:n], old[:n], strict=True))
+        and all(a is b for a, b in zip(discounts, old[n:], strict=True))
+    )
+
+
 class ShoppingScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown_rows: list[dict] = []  # ctl.rows as the RecycleView has them now
+        self._shown_lines = 0  # how many of them are basket lines (the rest: discounts)
         self._view_rows: dict[int, tuple[dict, dict]] = {}  # id(row) → (row, view row)
         self.ctl.fbind("rows", self._rows_changed)
         self.ctl.fbind("adjust_rows", self._rows_changed)
@@ -175,17 +187,21 @@ class ShoppingScreen(KioskScreen):
         The controller hands out the same row dict for a line that did not change, so
         identity tells which rows are new or changed.
         """
-        rows = [*self.ctl.rows, *self.ctl.adjust_rows]  # discounts after the lines
-        old = self._shown_rows
+        lines, discounts = list(self.ctl.rows), list(self.ctl.adjust_rows)
+        rows = [*lines, *discounts]  # discounts after the lines
+        old, old_lines = self._shown_rows, self._shown_lines
         data = self.ids.basket.data
         if rows == old and len(data) == len(rows):
-            self._shown_rows = rows
+            self._shown_rows, self._shown_lines = rows, len(lines)
             return
         same = _same_prefix(rows, old)
         if len(data) != len(old):  # the view's data was replaced elsewhere: start again
             self.ids.basket.data = self.rows_for_view(rows)
         elif same == len(old) and len(rows) > len(old):  # lines added at the end
             data.extend(self.rows_for_view(rows[same:]))
+        elif _lines_added_above(lines, discounts, old, old_lines):
+            for index, row in enumerate(lines[old_lines:], start=old_lines):
+                data.insert(index, self._view_row(row))  # above the unchanged discounts
         elif len(rows) == len(old) and len(changed := _changed(rows, old, same)) <= 4:
             for index in changed:  # a quantity, a price: those rows only
                 data[index] = self._view_row(rows[index])
@@ -193,4 +209,4 @@ class ShoppingScreen(KioskScreen):
             self.ids.basket.data = self.rows_for_view(rows)
         live = {id(row) for row in rows}
         self._view_rows = {k: v for k, v in self._view_rows.items() if k in live}
-        self._shown_rows = rows
+        self._shown_rows, self._shown_lines = rows, len(lines)
