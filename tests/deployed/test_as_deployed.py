@@ -153,7 +153,7 @@ def shows(screen: Screen, label: str, value: str) -> bool:
     return any(a == label and b == value for a, b in pairwise(texts))
 
 
-def pay_cash(shop: Shop, notes: list[int]) -> Screen:
+def pay_cash(shop: Shop, notes: list[int], total: int) -> Screen:
     """Tap お会計 → 現金, feed ``notes`` into the changer; the receipt screen after."""
     kiosk = shop.kiosk
     kiosk.tap(re.compile("^お会計"))
@@ -162,9 +162,9 @@ def pay_cash(shop: Shop, notes: list[int]) -> Screen:
     poll(lambda: shop.changer.depositing, 15, "the kiosk to start the changer's deposit (DS)")
     for note in notes:
         assert shop.changer.insert(note), f"the kiosk handed back a {note} yen note"
-    # the receipt screen's own figures are not read here: on integ its kv binds nothing
-    # (fixed on ui-pay); the total is checked on paper and in the back office instead
-    return kiosk.wait_screen("receipt", timeout=30)
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert shows(done, "合計", yen(total)), done.joined()
+    return done
 
 
 def receipt_printed(shop: Shop) -> str | None:
@@ -208,7 +208,7 @@ def test_scans_cash_change_receipt_and_the_sale_in_the_back_office(shop: Shop):
     screen = kiosk.wait_text("2点")
     assert shows(screen, "合計", yen(2630)), screen.joined()
 
-    pay_cash(shop, [1000, 1000, 1000])
+    pay_cash(shop, [1000, 1000, 1000], 2630)
     assert dispensed(shop) == [370]  # the change, once
     assert shop.changer.total == 3000
 
@@ -241,7 +241,7 @@ def test_scanner_unplugged_mid_sale_staff_see_it_and_the_sale_completes_once(sho
     shop.scanner.scan(GREEN_TEA)
     screen = kiosk.wait_text("2点")
     assert shows(screen, "合計", yen(386)), screen.joined()
-    pay_cash(shop, [1000])
+    pay_cash(shop, [1000], 386)
     assert dispensed(shop) == [370, 614]  # this sale's change once, the first sale's untouched
     kiosk.tap("レシート不要")
     kiosk.wait_screen("attract", timeout=30)
@@ -266,7 +266,7 @@ def test_printer_off_at_the_receipt_shows_the_fault_and_prints_once_when_back(sh
     shop.scanner.scan(RICE_BALL)
     kiosk.wait_screen("shopping")
     kiosk.wait_text("1点")
-    pay_cash(shop, [1000])
+    pay_cash(shop, [1000], 150)
     assert dispensed(shop)[-1] == 850
 
     shop.printer.unplug()  # switched off (or its LAN cable out) while the shopper paid
