@@ -208,8 +208,11 @@ def test_scans_cash_change_receipt_and_the_sale_in_the_back_office(shop: Shop):
     screen = kiosk.wait_text("2点")
     assert shows(screen, "合計", yen(2630)), screen.joined()
 
-    pay_cash(shop, [1000, 1000, 1000], 2630)
+    paid = pay_cash(shop, [1000, 1000, 1000], 2630)
     assert dispensed(shop) == [370]  # the change, once
+    assert shows(paid, "お預かり（現金）", yen(3000)) and shows(paid, "おつり", yen(370)), (
+        paid.joined()
+    )
     assert shop.changer.total == 3000
 
     kiosk.tap("レシートを印刷")
