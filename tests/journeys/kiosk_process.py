@@ -135,8 +135,12 @@ class KioskProcess:
         )
         self.window = ""
         self._conn: Any = None
-        self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
-        self.window = self._find_window()
+        try:
+            self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
+            self.window = self._find_window()
+        except BaseException:
+            self.close()  # a kiosk that never came up must not leave its Xvfb behind
+            raise
 
     # --- reading the screen ------------------------------------------------------------
 
