@@ -18,6 +18,10 @@ SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    # Kivy's default log mode hooks the root logger: every library's DEBUG lines (httpx on
+    # each sync poll) reached journald, each twice, and a copy went to ~/.kivy/logs.
+    # PYTHON mode leaves logging to the configuration below (-v for DEBUG).
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -29,6 +29,7 @@ from kiosk.devices.errors import (
     PrinterOffline,
     PrinterOutOfPaper,
 )
+from kiosk.devices.events import StatusEvent
 
 MARK_DOUBLE = "\x1fW"
 MARK_BOLD = "\x1fB"
@@ -143,6 +144,7 @@ class POSPrinter(Device):
             ``receipt_incomplete=True`` when the failure was noticed after sending.
         """
         job = self.driver.render(list(lines), qr, cut)
+        self._recover_if_lost()
         with self._operation("print_receipt"):
             self._last_job = job  # staff may reprint it even if this attempt fails
             self._send(job)
@@ -152,6 +154,7 @@ class POSPrinter(Device):
         """Print the last receipt again (staff action; never done automatically)."""
         if self._last_job is None:
             raise NothingToReprint("no receipt to reprint", device=self.name)
+        self._recover_if_lost()
         with self._operation("reprint"):
             self._send(self._last_job)
         self.stats.increment("receipts_reprinted")
@@ -182,8 +185,32 @@ class POSPrinter(Device):
             self.driver_status(text.replace(" ", "_"), severity, text)
         return status
 
+    def _recover_if_lost(self) -> None:
+        """A printer left in ERROR by a lost connection is reopened before the next job.
+
+        A network or USB printer has no reader thread to notice it came back (switched off
+        and on, cable re-plugged), so the next print is the moment to try.
+        """
+        if self._opened and self.state == "error":
+            self.recover()
+
+    def _reconnect(self) -> PrinterStatus | None:
+        """Open the connection again and ask for the status; None when it is still gone."""
+        self.driver.close()
+        try:
+            self.driver.open(self)
+        except DeviceDisconnected:
+            return None
+        self.stats.increment("reconnects")  # the state stays BUSY: a job is running
+        self._emit(StatusEvent(self.name, "connected", Severity.INFO, "printer is back"))
+        return self._query()
+
     def _send(self, job: bytes) -> None:
         before = self._query()
+        if before.answered and not before.online:
+            # no answer on an open connection: the printer may have been switched off and
+            # on (a TCP printer drops our socket). Reconnect once before calling it offline.
+            before = self._reconnect() or before
         error = before.error()
         if error is not None:
             error.device = self.name

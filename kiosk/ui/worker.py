@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.devices.errors import DeviceError
+
 log = logging.getLogger(__name__)
 
 Job = Callable[[], Any]
@@ -59,7 +61,12 @@ class RuntimeWorker:
             try:
                 result = job()
             except BaseException as exc:
-                log.exception("runtime call failed")
+                if isinstance(exc, DeviceError):
+                    # paper out, printer switched off…: a shop's day, not a bug — one line
+                    # with the hint for staff; a traceback only for what nobody expected
+                    log.warning("device: %s", exc)
+                else:
+                    log.exception("runtime call failed")
                 if failed is not None:
                     self._to_ui(lambda exc=exc, failed=failed: failed(exc))
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from kiosk.devices.printer import POSPrinter, PrinterStatus
 from kiosk.devices.sim.printer import SimulatedPrinter
 
 from .escpos_tokens import Token, dump, texts, tokenize
+from .network_printer import PrinterServer
 
 GOLDEN = Path(__file__).parent / "data" / "invoice_receipt.golden.txt"
 WIDTH = 42
@@ -283,3 +285,50 @@ def test_golden_japanese_invoice_receipt(printer, sim):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
     assert all(len(line.encode("cp932")) <= WIDTH for line in texts(job))
+
+
+@pytest.fixture
+def network_printer() -> Iterator[PrinterServer]:
+    server = PrinterServer()
+    yield server
+    server.close()
+
+
+def _on_tcp(server: PrinterServer) -> POSPrinter:
+    driver = EscposPrinterDriver.from_profile(server.connection, {"timeout": 2})
+    device = POSPrinter(driver, name="printer")
+    device.open_claim_enable()
+    return device
+
+
+def test_network_printer_switched_off_and_on_prints_the_next_receipt(network_printer):
+    """GIVEN a TCP printer that was switched off and on (our socket is dead) WHEN the next
+    receipt is printed THEN the kiosk reconnects once and it prints — no restart needed."""
+    device = _on_tcp(network_printer)
+    try:
+        device.print_receipt(["first"])
+        network_printer.unplug()
+        network_printer.plug()
+        device.print_receipt(["second"])
+        text = network_printer.text()
+        assert "first" in text and "second" in text
+        assert device.statistics["reconnects"] == 1
+    finally:
+        device.close()
+
+
+def test_network_printer_still_off_is_offline_then_prints_once_back(network_printer):
+    """GIVEN the TCP printer is off WHEN printing THEN PrinterOffline and nothing sent; once
+    it is back the same device prints (the ERROR state does not stick)."""
+    device = _on_tcp(network_printer)
+    try:
+        network_printer.unplug()
+        with pytest.raises(PrinterOffline):
+            device.print_receipt(["lost"])
+        with pytest.raises(PrinterOffline):
+            device.print_receipt(["lost again"])
+        network_printer.plug()
+        device.print_receipt(["back"])
+        assert "back" in network_printer.text() and "lost" not in network_printer.text()
+    finally:
+        device.close()

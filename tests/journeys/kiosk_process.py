@@ -112,7 +112,12 @@ class KioskProcess:
         config_text: str,
         args: tuple[str, ...] = ("demo",),
         panel_port: int | None = None,
+        env: dict[str, str] | None = None,
     ):
+        """``args`` is the command after the config: ``("demo",)`` runs the README's
+        ``kiosk --config FILE demo``; ``("run",)`` runs the production command exactly as
+        the systemd unit does (``kiosk run --config FILE``). ``env`` adds variables;
+        ``panel_port`` is the device panel's port when the config opens one."""
         for tool in ("Xvfb", "xdotool"):
             if shutil.which(tool) is None:
                 raise RuntimeError(f"{tool} is missing: scripts/setup-system.sh installs it")
@@ -126,9 +131,13 @@ class KioskProcess:
             **os.environ,
             "DISPLAY": self.display,
             "KIOSK_UI_INTROSPECT": str(self.socket_path),
+            **(env or {}),
         }
-        kiosk = Path(sys.executable).with_name("kiosk")
-        command = [str(kiosk), "--config", str(self.config_path), *args]
+        kiosk = str(Path(sys.executable).with_name("kiosk"))
+        if args[:1] == ("run",):  # deploy/systemd/kiosk.service's ExecStart
+            command = [kiosk, "run", "--config", str(self.config_path), *args[1:]]
+        else:
+            command = [kiosk, "--config", str(self.config_path), *args]
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             command, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir
@@ -136,8 +145,12 @@ class KioskProcess:
         self.panel_port = panel_port
         self.window = ""
         self._conn: Any = None
-        self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
-        self.window = self._find_window()
+        try:
+            self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
+            self.window = self._find_window()
+        except BaseException:
+            self.close()  # a kiosk that never came up must not leave its Xvfb behind
+            raise
 
     # --- reading the screen ------------------------------------------------------------
 
