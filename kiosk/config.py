@@ -109,6 +109,14 @@ class KioskConfig:
         """The store's wall-clock time, naive (as the store has always recorded it)."""
         return datetime.now(self.zone).replace(tzinfo=None)
 
+    @property
+    def demo_store(self) -> bool:
+        """The built-in demo store is one of this configuration's layers (``kiosk demo``, or
+        no --config): only then may the demo staff PINs unlock the kiosk."""
+        return self.source in ("<defaults>", str(DEMO_CONFIG)) or str(DEMO_CONFIG) in set(
+            self.origins.values()
+        )
+
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return dict(self.plugin_config.get(name, {}))
 

@@ -79,17 +79,19 @@ def check_time_zone(config: KioskConfig, report: Report) -> None:
 
 
 def check_staff(config: KioskConfig, report: Report) -> None:
-    """A store's own kiosk.toml must not leave the demo PINs (S001/1234, M001/9999) working."""
-    from kiosk.config import DEFAULT_CONFIG
-    from kiosk.staff import StaffRegistry, demo_accounts
+    """A store's own kiosk.toml needs its own staff accounts (the demo PINs work only on the
+    demo store, and a kiosk nobody can unlock cannot approve an age check)."""
+    from kiosk.staff import StaffRegistry
 
-    registry = StaffRegistry.from_config_file(config.source)
-    demo = {a.staff_id for a in demo_accounts()} == set(registry.accounts)
-    report.line("staff", "demo accounts" if demo else f"{len(registry.accounts)} account(s)")
-    if demo and config.source != str(DEFAULT_CONFIG):
+    registry = StaffRegistry.for_config(config)
+    if config.demo_store:
+        report.line("staff", "demo accounts (S001/1234, M001/9999): the demo store only")
+        return
+    report.line("staff", f"{len(registry.accounts)} account(s)")
+    if not registry.accounts:
         report.problem(
-            f"{config.source} has no [staff.accounts.*]: the demo PINs (S001/1234, M001/9999) "
-            "unlock this kiosk; add accounts with `kiosk staff-pin` (docs/getting-started.md)"
+            f"{config.source} has no [staff.accounts.*]: no PIN unlocks this kiosk (age checks, "
+            "removals, help); add accounts with `kiosk staff-pin` (docs/getting-started.md)"
         )
 
 

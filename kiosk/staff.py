@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import time
 import tomllib
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
@@ -112,12 +115,14 @@ class StaffRegistry:
         self.locked_until = 0.0
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], **kwargs: Any) -> StaffRegistry:
+    def from_settings(
+        cls, settings: dict[str, Any], demo: bool = True, **kwargs: Any
+    ) -> StaffRegistry:
         table = settings.get("accounts", {})
         accounts = [
             StaffAccount(sid, str(v.get("name", sid)), Role.parse(v["role"]), v["pin_hash"])
             for sid, v in table.items()
-        ] or demo_accounts()
+        ] or (demo_accounts() if demo else [])
         return cls(
             accounts,
             int(settings.get("lockout_attempts", 5)),
@@ -126,12 +131,30 @@ class StaffRegistry:
         )
 
     @classmethod
-    def from_config_file(cls, path: Path | str | None, **kwargs: Any) -> StaffRegistry:
-        """Read ``[staff]`` from the kiosk's TOML file (missing file/table → demo set)."""
+    def for_config(cls, config: Any, **kwargs: Any) -> StaffRegistry:
+        """The kiosk's staff: ``[staff]`` of its kiosk.toml. The demo PINs (S001/1234,
+        M001/9999) stand in for missing accounts only on the demo store; a store's own file
+        without accounts gets none, so nobody unlocks with a PIN printed in our docs
+        (``kiosk doctor`` names the problem)."""
+        registry = cls.from_config_file(config.source, demo=config.demo_store, **kwargs)
+        if not registry.accounts:
+            log.error(
+                "%s has no [staff.accounts.*]: no PIN unlocks this kiosk; "
+                "add accounts with `kiosk staff-pin`",
+                config.source,
+            )
+        return registry
+
+    @classmethod
+    def from_config_file(
+        cls, path: Path | str | None, demo: bool = True, **kwargs: Any
+    ) -> StaffRegistry:
+        """Read ``[staff]`` from the kiosk's TOML file (missing file/table → the demo set
+        when ``demo``, else no accounts)."""
         settings: dict[str, Any] = {}
         if path and Path(path).is_file():
             settings = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("staff", {})
-        return cls.from_settings(settings, **kwargs)
+        return cls.from_settings(settings, demo=demo, **kwargs)
 
     @property
     def locked(self) -> bool:

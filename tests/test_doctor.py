@@ -132,14 +132,17 @@ def test_a_tampered_journal_is_a_problem(config, capsys):
     assert code == 1 and "PROBLEM: the journal's hash chain breaks at row 1" in out
 
 
-def test_a_store_config_with_the_demo_pins_is_a_problem(config, capsys, tmp_path):
+def test_a_store_config_without_staff_accounts_is_a_problem(config, capsys, tmp_path):
     from kiosk.config import DEFAULT_CONFIG
 
     own = tmp_path / "kiosk.toml"
     own.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     store_config = load_config(own, data_dir=config.data_dir, builtin_plugins=CASH_ONLY)
     code, out = doctor(store_config, capsys)
-    assert code == 1 and "the demo PINs (S001/1234, M001/9999) unlock this kiosk" in out
+    assert code == 1 and "has no [staff.accounts.*]: no PIN unlocks this kiosk" in out
+    from kiosk.staff import StaffRegistry
+
+    assert StaffRegistry.for_config(store_config).accounts == {}  # the demo PINs do not work
 
 
 def test_staff_pin_prints_a_hash_the_kiosk_accepts(monkeypatch, capsys, tmp_path):

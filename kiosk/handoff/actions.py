@@ -64,7 +64,7 @@ class StaffActions:
 
     def __post_init__(self) -> None:
         if self.staff is None:  # one registry per kiosk, so its PIN lock-out counts every try
-            self.staff = StaffRegistry.from_config_file(self.runtime.config.source)
+            self.staff = StaffRegistry.for_config(self.runtime.config)
 
     def subscribe(self, listener: Callable[[KioskNotice], None]) -> None:
         self._listeners.append(listener)

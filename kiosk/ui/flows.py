@@ -47,7 +47,7 @@ class Flows:
     def __init__(self, ctl: Controller) -> None:
         self.ctl = ctl
         self.payment = ctl.payment = PaymentModel()
-        self.staff = StaffRegistry.from_config_file(ctl.runtime.config.source)
+        self.staff = StaffRegistry.for_config(ctl.runtime.config)
         self.last_sale: Any = None
         self._thanks_event: Any = None
         self._inactivity = Clock.schedule_interval(self.check_inactivity, 1.0)
