@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.models import SalePaymentRow, SaleRow
+from kiosk.csv_cells import neutralise_cell
 
 JOURNAL_COLUMNS = (
     "date",
@@ -88,23 +89,9 @@ def accounting_rows(session: Session, first: date, last: date) -> Iterator[tuple
                 )
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (DDE, HYPERLINK...).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> object:
-    """A text cell a spreadsheet would take as a formula gets a leading ``'``.
-
-    Only text is changed: numbers (a refund of -100 yen) stay numbers, so the column still
-    adds up. Every CSV the back office writes goes through :func:`to_csv`, which applies it.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def to_csv(header: Iterable[str], rows: Iterable[Iterable]) -> str:
-    """CSV text (CRLF) with every cell neutralised (:func:`neutralise_cell`)."""
+    """CSV text (CRLF) with every cell neutralised (:func:`kiosk.csv_cells.neutralise_cell`);
+    every CSV the back office writes goes through here."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise_cell(h) for h in header])

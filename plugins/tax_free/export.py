@@ -7,7 +7,6 @@ else (the buyer is then masked).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from kiosk.csv_cells import NeutralisingDictWriter
 from plugins.tax_free.models import RefundRow, TaxFreeRecordRow, TransmissionRow
 from plugins.tax_free.store import TaxFreeStore
 
@@ -61,7 +61,8 @@ def export_json(store: TaxFreeStore, **kwargs: Any) -> str:
 def export_csv(store: TaxFreeStore, **kwargs: Any) -> str:
     """One row per item, the record's fields repeated (what spreadsheets and auditors expect)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    # names and passport fields come from a document reader: no cell may run as a formula
+    writer = NeutralisingDictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in records_for_export(store, **kwargs):
         buyer = record["buyer"]

@@ -17,7 +17,7 @@ from plugins.tax_free.record import ItemDetails
 from plugins.tax_free.refunds import CardReversalRefund, CounterCashRefund, ProviderRefund
 from plugins.tax_free.transmission import CustomsConfirmation
 
-from .factories import line
+from .factories import line, visitor
 
 BOUGHT = date(2026, 11, 2)
 
@@ -195,6 +195,16 @@ def test_exports_carry_items_buyer_and_state(make_record, store):
     assert rows[0].startswith("record_id,sale_id,store_code")
     assert len(rows) == 3  # header + one row per item
     assert "TR1234567" in rows[1] and ",1210000," in rows[1]
+
+
+def test_the_csv_export_runs_no_formula_from_a_document(make_record, store):
+    import csv
+    import io
+
+    make_record(buyer=visitor(surname='=HYPERLINK("http://x")', given_names="@SUM(1)"))
+    rows = list(csv.DictReader(io.StringIO(export_csv(store))))
+    assert rows[0]["surname"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["given_names"] == "'@SUM(1)"
 
 
 def test_records_past_retention_are_purged(make_record, store):
