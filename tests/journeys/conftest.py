@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,11 @@ class OneKiosk:
         if self.process is None:
             workdir: Path = self.factory.mktemp("kiosk")
             port = free_port()
+            offers = (files("kiosk") / "data" / "demo_offers.toml").read_text(encoding="utf-8")
             self.process = KioskProcess(
-                workdir, demo_config(workdir / "var", panel_port=port), panel_port=port
+                workdir,
+                demo_config(workdir / "var", panel_port=port, extra=offers),
+                panel_port=port,
             )
             self.starts += 1
         return self.process

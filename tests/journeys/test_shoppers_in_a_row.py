@@ -210,8 +210,9 @@ def test_a_shopper_calls_staff_then_takes_the_call_back(kiosk: KioskProcess):
     assert value_after(shopping, "合計") == yen(150)
     kiosk.scan(RICE_BALL)
     again = kiosk.wait_text("2点")
-    assert value_after(again, "合計") == yen(300)
     assert re.search(r"@￥150 × 2", again.joined()), again.joined()
+    assert value_after(again, re.compile("^おにぎり2個で250円")) == "-" + yen(50)
+    assert value_after(again, "合計") == yen(250)
 
 
 def test_a_shopper_stops_shopping_after_a_question(kiosk: KioskProcess):
@@ -221,6 +222,77 @@ def test_a_shopper_stops_shopping_after_a_question(kiosk: KioskProcess):
         kiosk.wait_text("2点")
     kiosk.tap("お買い物をやめる")
     question = kiosk.wait_text("お買い物をやめますか")
-    assert value_after(question, "合計") == yen(300)
+    assert value_after(question, "合計") == yen(250)
     kiosk.tap("やめる")
     kiosk.wait_screen("attract", timeout=30)
+
+
+COUPON_100 = "9990000100"  # the demo's printed ¥100 coupon (kiosk/data/demo_offers.toml)
+WALLET_CODE = "281234567890123456"  # a wallet app's payment code (18 digits)
+
+
+def test_discounts_show_as_rows_and_a_card_pays_what_they_leave(kiosk: KioskProcess):
+    kiosk.scan(RICE_BALL)
+    kiosk.wait_screen("shopping")
+    kiosk.scan(RICE_BALL)
+    kiosk.scan(GREEN_TEA)
+    kiosk.scan(COUPON_100)
+    screen = kiosk.wait(lambda s: "100円引きクーポン" in s.texts(), what="the coupon row")
+    assert value_after(screen, re.compile("^おにぎり2個で250円")) == "-" + yen(50)
+    assert value_after(screen, "100円引きクーポン") == "-" + yen(100)
+    assert value_after(screen, "合計") == yen(288)  # 150 + 150 + 138 - 50 - 100
+    assert re.search(r"8%対象（軽減税率） ￥288（内消費税 ￥21）", screen.joined()), screen.joined()
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("クレジットカード$"))
+    done = kiosk.wait_screen("receipt", timeout=60)
+    assert value_after(done, "合計") == yen(288)
+    assert value_after(done, re.compile("^お預かり")) == yen(288)
+    back_to_attract(kiosk)
+
+
+def test_a_wallet_code_scanned_while_qr_waits_pays(kiosk: KioskProcess):
+    kiosk.scan(GREEN_TEA)
+    kiosk.wait_screen("shopping")
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("QRコード決済$"))
+    kiosk.wait(lambda s: s.name == "paying" and yen(138) in s.joined(), 30, "QR", idle=False)
+    kiosk.scan(WALLET_CODE)
+    done = kiosk.wait_screen("receipt", timeout=60)
+    assert value_after(done, "合計") == yen(138)
+    assert WALLET_CODE not in done.joined()
+    back_to_attract(kiosk)
+
+
+def test_e_money_with_no_card_says_so_then_cash_pays(kiosk: KioskProcess):
+    kiosk.scan(MILK)
+    kiosk.wait_screen("shopping")
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile("電子マネー$"))
+    failed = kiosk.wait(lambda s: "カードのタッチがなかった" in s.joined(), 60, "no card")
+    assert "取り消されました" not in failed.joined()  # not a "cancelled" the shopper never asked
+    kiosk.tap("別の方法を選ぶ")
+    kiosk.wait_screen("methods")
+    pay_cash(kiosk, [1000], due=248)
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert value_after(done, "おつり") == yen(752)
+    back_to_attract(kiosk)
+
+
+def test_a_large_text_shopper_reads_every_line_whole(kiosk: KioskProcess):
+    kiosk.tap("文字を大きく")
+    kiosk.scan(RICE_5KG)
+    kiosk.wait_screen("shopping")
+    kiosk.scan(GREEN_TEA)
+    screen = kiosk.wait_text("2点")
+    cut = [t for t in screen.texts() if t.rstrip().endswith("…")]
+    assert cut == [], f"cut texts: {cut}"
+    assert value_after(screen, "合計") == yen(2618)
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    pay_cash(kiosk, [5000], due=2618)
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert value_after(done, "おつり") == yen(2382)
+    back_to_attract(kiosk)
