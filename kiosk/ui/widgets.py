@@ -18,6 +18,7 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
@@ -26,6 +27,7 @@ from kivy.uix.screenmanager import Screen, ScreenManager
 
 from kiosk.ui.fit_label import FitLabel  # noqa: F401  (registers the kv class)
 from kiosk.ui.kinsoku import needs_wrap, wrap
+from kiosk.ui.settings import BUTTON_INSET_PX
 
 
 class BackgroundColour(ClearColor):
@@ -91,6 +93,11 @@ class KioskButton(KinsokuWrap, Button):
     """A themed button; ``kind`` is primary, secondary, tile, quiet or danger."""
 
     kind = StringProperty("secondary")
+    # the face is drawn this far inside the box (px): the touch-target test measures the face
+    inset = NumericProperty(BUTTON_INSET_PX)
+    # the smallest side of the box, px; 0 = ctl.target (grows with large text). Keys of a
+    # full keyboard set the 15 mm minimum alone, or fifty kana would not fit in large text
+    min_side = NumericProperty(0)
     bg = ListProperty([0.3, 0.3, 0.3, 1])
     fg = ListProperty([1, 1, 1, 1])
 
@@ -143,6 +150,7 @@ class TextPad(BoxLayout):
 
     value = StringProperty("")
     mode = StringProperty("kana")  # kana | abc
+    key_side = NumericProperty(0)  # the keys' smallest side, px (set from ctl.key_target)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -164,7 +172,7 @@ class TextPad(BoxLayout):
             if key == " ":
                 grid.add_widget(Label())
                 continue
-            button = KioskButton(text=key, kind="tile")
+            button = KioskButton(text=key, kind="tile", min_side=self.key_side)
             button.bind(on_release=lambda b: self.press(b.text))
             grid.add_widget(button)
         self.add_widget(grid)
@@ -174,6 +182,11 @@ class TextPad(BoxLayout):
             button.bind(on_release=lambda b: self.press(b.text))
             tools.add_widget(button)
         self.add_widget(tools)
+
+    def on_key_side(self, _pad: Any, side: float) -> None:
+        for key in self.walk(restrict=True):
+            if isinstance(key, KioskButton) and key.parent is not None and key.kind == "tile":
+                key.min_side = side
 
     def press(self, key: str) -> None:
         if key == "゛":
@@ -195,6 +208,13 @@ class TextPad(BoxLayout):
             self.value += key.lower() if self.mode == "abc" else key
 
 
-def walk_buttons(widget: Any) -> list[Button]:
-    """Every Button under ``widget`` (for the touch-target test and the screenshots)."""
-    return [w for w in widget.walk(restrict=True) if isinstance(w, Button)]
+def walk_buttons(widget: Any) -> list[Any]:
+    """Everything pressable under ``widget``: Buttons and any other ButtonBehavior widget
+    (for the touch-target test and the screenshots)."""
+    return [w for w in widget.walk(restrict=True) if isinstance(w, Button | ButtonBehavior)]
+
+
+def face_size(widget: Any) -> tuple[float, float]:
+    """The part of a pressable widget the shopper sees as the button (px)."""
+    inset = getattr(widget, "inset", 0.0)
+    return widget.width - 2 * inset, widget.height - 2 * inset
