@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk.ui.widgets import KioskButton, KioskScreen
@@ -60,17 +61,13 @@ class LookupScreen(KioskScreen):
         grid = self.ids.departments
         grid.clear_widgets()
         for key in self.ctl.departments():
-            tile = KioskButton(
-                text=self.ctl.t(DEPARTMENTS.get(key, key.title())),
-                kind="tile",
-                font_size=self.ctl.fs_large,
-            )
+            # kv rules, not font_size=ctl.fs_large: a size passed here would be kept when
+            # the shopper turns large text on or off with the tiles on screen
+            tile = Factory.DepartmentTile(text=self.ctl.t(DEPARTMENTS.get(key, key.title())))
             tile.department = key
             tile.bind(on_release=lambda b: self.open_department(b.department))
             grid.add_widget(tile)
-        search = KioskButton(
-            text=self.ctl.t("Search by name"), kind="primary", font_size=self.ctl.fs_large
-        )
+        search = Factory.DepartmentTile(text=self.ctl.t("Search by name"), kind="primary")
         search.bind(on_release=lambda _b: self.open_search(""))
         grid.add_widget(search)
 
@@ -94,7 +91,7 @@ class LookupScreen(KioskScreen):
             label = f"{product.name(self.ctl.language)}\n{self.ctl.yen(product.price)}"
             if product.weighed:
                 label = f"{product.name(self.ctl.language)}\n{self.ctl.t('by weight')}"
-            tile = KioskButton(text=label, kind="tile", font_size=self.ctl.fs_body)
+            tile = KioskButton(text=label, kind="tile")  # fs_body, by KioskButton's rule
             tile.product = product
             tile.bind(on_release=lambda b: self.ctl.add_product(b.product))
             grid.add_widget(tile)
