@@ -26,6 +26,8 @@ NO_LINE_START = frozenset(
 )
 # … nor end with these (opening marks)
 NO_LINE_END = frozenset("（「『【〔〈《([{¥￥$")
+# inside a phrase too long for the line, a break after these reads naturally ("会員カード・")
+SOFT_BREAK_AFTER = frozenset("・、，／/")
 
 
 def is_cjk(char: str) -> bool:
@@ -93,6 +95,9 @@ def _break_at(text: str, start: int, end: int, phrases: frozenset[int]) -> int:
     boundary the 禁則 rules allow, else the last place they allow, else ``end``."""
     for at in range(end, start, -1):
         if at in phrases and may_break(text, at):
+            return at
+    for at in range(end, start + 1, -1):  # inside a phrase: after "・" or "、" reads best
+        if text[at - 1] in SOFT_BREAK_AFTER and may_break(text, at):
             return at
     for at in range(end, start + 1, -1):
         if may_break(text, at):

@@ -74,6 +74,8 @@ def test_no_line_breaks_a_rule_at_any_width(text, chars) -> None:
         ("トイレットペーパー 12ロール", 12, ["トイレットペーパー", "12ロール"]),
         # a phrase longer than the line still breaks, by 禁則 alone
         ("QRコードを", 4, ["QRコー", "ドを"]),
+        # … preferably after a middle dot ("会員カード・クー" over "ポン" before)
+        ("会員カード・クーポン", 8, ["会員カード・", "クーポン"]),
         # Chinese takes BudouX's Simplified Chinese model (请|扫描|商品|条形|码)
         ("请扫描商品条形码", 6, ["请扫描商品", "条形码"]),
     ],
