@@ -38,7 +38,7 @@ from kiosk.payments.method import PaymentProgress
 from kiosk.runtime.runtime import limit_message
 from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
 from kiosk.ui.i18n import Translator
-from kiosk.ui.settings import UiSettings, pt_to_px
+from kiosk.ui.settings import BUTTON_INSET_PX, UiSettings, pt_to_px
 from kiosk.ui.theme import Theme
 from kiosk.ui.worker import RuntimeWorker
 
@@ -66,7 +66,8 @@ class Controller(EventDispatcher):
     fs_large = NumericProperty(26)
     fs_huge = NumericProperty(44)
     fs_total = NumericProperty(34)
-    target = NumericProperty(57)  # smallest touch target side, px
+    target = NumericProperty(63)  # smallest touch target side, px (the box, with the inset)
+    key_target = NumericProperty(63)  # the same without large text's growth (keyboards)
     screen = StringProperty("attract")
     state = StringProperty("idle")
     rows = ListProperty()  # basket lines (one dict per line)
@@ -162,9 +163,16 @@ class Controller(EventDispatcher):
     def _scale_fonts(self) -> None:
         factor = LARGE_TEXT_FACTOR if self.large_text else 1.0
         dpi = self.settings.dpi
-        for name in ("small", "body", "large", "huge", "total"):
+        # body first: KioskLabel/KioskButton's class rules bind font_size to fs_body, and a
+        # label's own rule (fs_small…) must fire after it, or the label keeps fs_body after
+        # large text is turned off (kv calls both rules; the last size set wins)
+        for name in ("body", "small", "large", "huge", "total"):
             setattr(self, f"fs_{name}", round(pt_to_px(self.theme.sizes[name], dpi) * factor))
-        self.target = max(self.settings.target_px, self.fs_body * 2.2)
+        # the box is larger than the face drawn in it (BUTTON_INSET_PX each side): the face
+        # is what the shopper aims at, so it is the face that has touch_target_mm
+        face = max(self.settings.target_px, self.fs_body * 2.2)
+        self.target = face + 2 * BUTTON_INSET_PX
+        self.key_target = self.settings.target_px + 2 * BUTTON_INSET_PX
 
     # --- runtime calls -----------------------------------------------------------------
 

@@ -13,6 +13,9 @@ from typing import Any
 from kiosk.config import KioskConfig
 
 MM_PER_INCH = 25.4
+# a KioskButton's face is drawn this far inside its box on each side (widgets.kv), so that
+# neighbouring buttons read as separate; the touch target is the face the shopper sees
+BUTTON_INSET_PX = 3.0
 
 
 @dataclass(frozen=True, slots=True)

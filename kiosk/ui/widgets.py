@@ -18,6 +18,7 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
@@ -26,6 +27,7 @@ from kivy.uix.screenmanager import Screen, ScreenManager
 
 from kiosk.ui.fit_label import FitLabel  # noqa: F401  (registers the kv class)
 from kiosk.ui.kinsoku import needs_wrap, wrap
+from kiosk.ui.settings import BUTTON_INSET_PX
 
 
 class BackgroundColour(ClearColor):
@@ -75,15 +77,66 @@ def add_mark(text: str, mark: str) -> str:
     return text[:-1] + combined if len(combined) == 1 else text
 
 
+# wrapped text per (text, width, font): wrapping measures the text many times, and a label
+# re-renders whenever its text or size changes (every scan, for the basket's rows); the
+# same name at the same width is laid out once (bench/scan_to_screen.py counts the calls)
+_WRAPPED: dict[tuple[Any, ...], str] = {}
+_WRAPPED_MOST = 4096
+wrap_calls = 0  # how many times a text was actually wrapped (the cache missed)
+
+
+def wrapped_text(core: Any, text: str, width: float, lines: int = 0) -> str:
+    """``text`` broken for ``width`` px in ``core``'s font (cached); with ``lines``, at most
+    that many lines, the last cut with "…" only where even they do not hold it."""
+    options = core.options
+    key = (text, width, lines, options["font_size"], options["font_name"], options["bold"])
+    done = _WRAPPED.get(key)
+    if done is None:
+        global wrap_calls
+        wrap_calls += 1
+        core.resolve_font_name()
+        fits = lambda part: core.get_extents(part)[0] <= width  # noqa: E731
+        done = wrap(text, fits)
+        if lines and done.count("\n") >= lines:
+            kept = done.split("\n")[:lines]
+            last = kept[-1]
+            while len(last) > 1 and not fits(last + "…"):
+                last = last[:-1]
+            done = "\n".join([*kept[:-1], last.rstrip() + "…"])
+        if len(_WRAPPED) >= _WRAPPED_MOST:
+            _WRAPPED.clear()
+        _WRAPPED[key] = done
+    return done
+
+
 class KinsokuWrap:
-    """For Label classes: Japanese wraps by the line-breaking rules (:mod:`kiosk.ui.kinsoku`)."""
+    """For Label classes: Japanese wraps at phrases by the line-breaking rules
+    (:mod:`kiosk.ui.kinsoku`)."""
 
     def texture_update(self, *args: Any) -> None:
         core, width = self._label, (self.text_size[0] if self.text_size else None)
         core.text = self.text
         if width and not self.shorten and needs_wrap(self.text):
-            core.resolve_font_name()
-            core.text = wrap(self.text, lambda part: core.get_extents(part)[0] <= width)
+            core.text = wrapped_text(core, self.text, width)
+        super().texture_update(*args)
+
+
+class LineName(Label):
+    """A basket line's name: wrapped (phrases, 禁則) to as many lines as its height holds —
+    two in large text — and cut with "…" only on the last of those, never on one line
+    while a second would hold the rest ("トイレット… 12ロール" in large text before)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fbind("height", self._trigger_texture)
+
+    def texture_update(self, *args: Any) -> None:
+        core, width = self._label, (self.text_size[0] if self.text_size else None)
+        core.text = self.text
+        if width and width > 1 and self.text:
+            line = self.font_size * 1.45  # Noto Sans CJK's line (ascent + descent)
+            lines = max(1, int((self.height + 1) // line))
+            core.text = wrapped_text(core, self.text, width, lines)
         super().texture_update(*args)
 
 
@@ -91,6 +144,11 @@ class KioskButton(KinsokuWrap, Button):
     """A themed button; ``kind`` is primary, secondary, tile, quiet or danger."""
 
     kind = StringProperty("secondary")
+    # the face is drawn this far inside the box (px): the touch-target test measures the face
+    inset = NumericProperty(BUTTON_INSET_PX)
+    # the smallest side of the box, px; 0 = ctl.target (grows with large text). Keys of a
+    # full keyboard set the 15 mm minimum alone, or fifty kana would not fit in large text
+    min_side = NumericProperty(0)
     bg = ListProperty([0.3, 0.3, 0.3, 1])
     fg = ListProperty([1, 1, 1, 1])
 
@@ -143,6 +201,7 @@ class TextPad(BoxLayout):
 
     value = StringProperty("")
     mode = StringProperty("kana")  # kana | abc
+    key_side = NumericProperty(0)  # the keys' smallest side, px (set from ctl.key_target)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -164,7 +223,7 @@ class TextPad(BoxLayout):
             if key == " ":
                 grid.add_widget(Label())
                 continue
-            button = KioskButton(text=key, kind="tile")
+            button = KioskButton(text=key, kind="tile", min_side=self.key_side)
             button.bind(on_release=lambda b: self.press(b.text))
             grid.add_widget(button)
         self.add_widget(grid)
@@ -174,6 +233,11 @@ class TextPad(BoxLayout):
             button.bind(on_release=lambda b: self.press(b.text))
             tools.add_widget(button)
         self.add_widget(tools)
+
+    def on_key_side(self, _pad: Any, side: float) -> None:
+        for key in self.walk(restrict=True):
+            if isinstance(key, KioskButton) and key.parent is not None and key.kind == "tile":
+                key.min_side = side
 
     def press(self, key: str) -> None:
         if key == "゛":
@@ -195,6 +259,13 @@ class TextPad(BoxLayout):
             self.value += key.lower() if self.mode == "abc" else key
 
 
-def walk_buttons(widget: Any) -> list[Button]:
-    """Every Button under ``widget`` (for the touch-target test and the screenshots)."""
-    return [w for w in widget.walk(restrict=True) if isinstance(w, Button)]
+def walk_buttons(widget: Any) -> list[Any]:
+    """Everything pressable under ``widget``: Buttons and any other ButtonBehavior widget
+    (for the touch-target test and the screenshots)."""
+    return [w for w in widget.walk(restrict=True) if isinstance(w, Button | ButtonBehavior)]
+
+
+def face_size(widget: Any) -> tuple[float, float]:
+    """The part of a pressable widget the shopper sees as the button (px)."""
+    inset = getattr(widget, "inset", 0.0)
+    return widget.width - 2 * inset, widget.height - 2 * inset

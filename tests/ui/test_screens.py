@@ -11,8 +11,8 @@ from kiosk.config import DEFAULT_CONFIG
 from kiosk.hookspecs import hookimpl
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk.store.models import SuspendedBasketRow
-from kiosk.ui.settings import mm_to_px
-from kiosk.ui.widgets import walk_buttons
+from kiosk.ui.settings import UiSettings, mm_to_px
+from kiosk.ui.widgets import face_size, walk_buttons
 
 pytestmark = pytest.mark.ui
 
@@ -39,21 +39,63 @@ def visible(widget) -> bool:
     return True
 
 
+def layer(kiosk, widget):
+    """The screen or overlay ``widget`` is on (the root's child that holds it)."""
+    node = widget
+    while node.parent is not None and node.parent is not kiosk.root:
+        node = node.parent
+    return node
+
+
 def undersized(kiosk) -> list[str]:
-    need = mm_to_px(15, kiosk.ctl.settings.dpi) - 0.5
-    return [
-        f"{kiosk.ctl.screen}:{b.text!r} {b.width:.0f}x{b.height:.0f}"
-        for b in walk_buttons(kiosk.root)
-        if visible(b) and min(b.size) < need
-    ]
+    """Pressable widgets whose face (what is drawn as the button, not the box around it:
+    a KioskButton's face is inset) is under 15 mm at the configured dpi, or that spill out
+    of the window or over another one (a minimum size the layout cannot give)."""
+    need = mm_to_px(kiosk.ctl.settings.touch_target_mm, kiosk.ctl.settings.dpi) - 0.5
+    shown = [b for b in walk_buttons(kiosk.root) if visible(b)]
+    problems = []
+    boxes = []
+    for b in shown:
+        width, height = face_size(b)
+        if min(width, height) < need:
+            problems.append(f"{kiosk.ctl.screen}:{b.text!r} face {width:.0f}x{height:.0f}")
+        x, y = b.to_window(*b.pos)
+        boxes.append((layer(kiosk, b), b, x + 1, y + 1, x + b.width - 1, y + b.height - 1))
+        if x < -1 or y < -1 or x + b.width > kiosk.window.width + 1:
+            problems.append(f"{kiosk.ctl.screen}:{b.text!r} outside the window at {x:.0f},{y:.0f}")
+    for i, (layer_a, a, ax, ay, ar, at) in enumerate(boxes):
+        for layer_b, b, bx, by, br, bt in boxes[i + 1 :]:
+            # an overlay (still there?, staff) covers the screen on purpose
+            if layer_a is layer_b and ax < br and bx < ar and ay < bt and by < at:
+                problems.append(f"{kiosk.ctl.screen}:{a.text!r} overlaps {b.text!r}")
+    return problems
+
+
+# the demo's window at the default dpi, and a 15.6" 1920×1080 panel (docs/ui.md)
+PANELS = [((1280, 800), 96), ((1920, 1080), 141)]
+
+
+@pytest.fixture
+def window_size(request):
+    from kivy.core.window import Window
+
+    before = tuple(Window.size)
+    Window.size = request.param
+    yield request.param
+    Window.size = before
 
 
 @pytest.mark.parametrize("large", [False, True])
-def test_every_button_is_at_least_15_mm(kiosk, large: bool) -> None:
+@pytest.mark.parametrize(("window_size", "dpi"), PANELS, indirect=["window_size"])
+def test_every_button_is_at_least_15_mm(kiosk_factory, window_size, dpi, large: bool) -> None:
+    kiosk = kiosk_factory(settings=UiSettings(dpi=dpi))
+    assert tuple(kiosk.window.size) == window_size
     kiosk.ctl.large_text = large
+    problems = []
+    kiosk.settle()
+    problems += undersized(kiosk)  # the attract screen, with its language buttons
     kiosk.type_burst(ONIGIRI)
     kiosk.wait(lambda: kiosk.ctl.rows, what="a basket line")
-    problems = []
     for name in ALL_SCREENS:
         kiosk.ctl.screen = name
         kiosk.settle()
@@ -61,13 +103,16 @@ def test_every_button_is_at_least_15_mm(kiosk, large: bool) -> None:
             problems += undersized(kiosk)
             kiosk.screen("lookup").open_search("")
             kiosk.settle()
+            problems += undersized(kiosk)
+            kiosk.screen("lookup").ids.pad.mode = "abc"
+            kiosk.settle()
         problems += undersized(kiosk)
     kiosk.ctl.screen = "shopping"
     kiosk.ctl.still_there = True
     kiosk.ctl.staff_mode = "exit"
     kiosk.settle()
     problems += undersized(kiosk)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_primary_buttons_are_in_the_lower_half(kiosk) -> None:

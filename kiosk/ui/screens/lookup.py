@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk.ui.widgets import KioskButton, KioskScreen
@@ -60,17 +61,13 @@ class LookupScreen(KioskScreen):
         grid = self.ids.departments
         grid.clear_widgets()
         for key in self.ctl.departments():
-            tile = KioskButton(
-                text=self.ctl.t(DEPARTMENTS.get(key, key.title())),
-                kind="tile",
-                font_size=self.ctl.fs_large,
-            )
+            # kv rules, not font_size=ctl.fs_large: a size passed here would be kept when
+            # the shopper turns large text on or off with the tiles on screen
+            tile = Factory.DepartmentTile(text=self.ctl.t(DEPARTMENTS.get(key, key.title())))
             tile.department = key
             tile.bind(on_release=lambda b: self.open_department(b.department))
             grid.add_widget(tile)
-        search = KioskButton(
-            text=self.ctl.t("Search by name"), kind="primary", font_size=self.ctl.fs_large
-        )
+        search = Factory.DepartmentTile(text=self.ctl.t("Search by name"), kind="primary")
         search.bind(on_release=lambda _b: self.open_search(""))
         grid.add_widget(search)
 
@@ -94,10 +91,28 @@ class LookupScreen(KioskScreen):
             label = f"{product.name(self.ctl.language)}\n{self.ctl.yen(product.price)}"
             if product.weighed:
                 label = f"{product.name(self.ctl.language)}\n{self.ctl.t('by weight')}"
-            tile = KioskButton(text=label, kind="tile", font_size=self.ctl.fs_body)
+            tile = KioskButton(text=label, kind="tile")  # fs_body, by KioskButton's rule
             tile.product = product
             tile.bind(on_release=lambda b: self.ctl.add_product(b.product))
             grid.add_widget(tile)
+        self._tiles = list(reversed(grid.children))
+        self.fit_results()
+
+    def fit_results(self, *_args: Any) -> None:
+        """Show only the result tiles whose rows fit the column (the rest would be drawn
+        under the buttons at the bottom): as many rows as the height leaves room for."""
+        grid, box = self.ids.results, self.ids.results_box
+        tiles = getattr(self, "_tiles", [])
+        above = sum(c.height for c in box.children if c is not grid and c.size_hint_y is None)
+        free = box.height - above - box.spacing * (len(box.children) - 1)
+        step = grid.row_default_height + grid.spacing[1]
+        rows = max(1, int((free + grid.spacing[1]) // step)) if box.height > 1 else 0
+        keep = tiles[: rows * grid.cols] if rows else tiles
+        if list(reversed(grid.children)) != keep:
+            grid.clear_widgets()
+            for tile in keep:
+                grid.add_widget(tile)
 
     def on_leave(self, *_args: Any) -> None:
         self.ids.results.clear_widgets()
+        self._tiles = []
