@@ -22,6 +22,7 @@ table (``[plugins.<name>]``) is checked by the model that plugin declares
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -93,6 +94,8 @@ class KioskConfig:
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    #: every layer's source, lowest first (the demo store's file when it is one of them)
+    layers: tuple[str, ...] = field(default=(), compare=False, repr=False)
     #: the store's IANA time zone: receipt times and business dates are the store's wall
     #: clock, whatever zone the machine was installed with (often UTC)
     time_zone: str = DEFAULT_TIME_ZONE
@@ -113,9 +116,7 @@ class KioskConfig:
     def demo_store(self) -> bool:
         """The built-in demo store is one of this configuration's layers (``kiosk demo``, or
         no --config): only then may the demo staff PINs unlock the kiosk."""
-        return self.source in ("<defaults>", str(DEMO_CONFIG)) or str(DEMO_CONFIG) in set(
-            self.origins.values()
-        )
+        return self.source in ("<defaults>", str(DEMO_CONFIG)) or str(DEMO_CONFIG) in self.layers
 
     def plugin_settings(self, name: str) -> dict[str, Any]:
         return dict(self.plugin_config.get(name, {}))
@@ -148,7 +149,8 @@ def load_config(
     for source, layer in layers:
         merge(data, layer, origins, source)
     top = str(path) if path is not None else str(DEFAULT_CONFIG)
-    return _parse(data, origins, top, overrides)
+    config = _parse(data, origins, top, overrides)
+    return dataclasses.replace(config, layers=tuple(source for source, _ in layers))
 
 
 def read_toml(path: Path) -> dict[str, Any]:

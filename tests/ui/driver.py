@@ -139,7 +139,9 @@ def make_driver(
     catch_errors: bool = False,
 ) -> KioskDriver:
     data_dir.mkdir(parents=True, exist_ok=True)
-    config = load_config(config_file, data_dir=data_dir)
+    # a test's file is a variant of the demo store (as `kiosk demo --config FILE`): layered
+    # on it, so the demo staff PINs work as they do in the demo
+    config = load_config(config_file, demo=True, data_dir=data_dir)
     runtime = build_runtime(config, devices=devices)
     app = KioskApp(runtime, load_theme(theme), settings or UiSettings(), catch_errors=catch_errors)
     app._run_prepare()  # build, add the root to the window, on_start (App.run minus the loop)

@@ -31,12 +31,29 @@ ALL_SCREENS = (
 
 
 def visible(widget) -> bool:
+    """Drawn where a finger can reach it: not hidden, and not scrolled out of (or only partly
+    inside) a ScrollView's window (look-up results in large text scroll)."""
+    from kivy.uix.scrollview import ScrollView
+
     node = widget
     while node is not None and node is not node.parent:
         if node.opacity == 0 or node.height < 1:
             return False
+        if isinstance(node.parent, ScrollView) and not _inside(widget, node.parent):
+            return False
         node = node.parent
     return True
+
+
+def _inside(widget, view) -> bool:
+    wx, wy = widget.to_window(*widget.pos)
+    vx, vy = view.to_window(*view.pos)
+    return (
+        wx >= vx - 1
+        and wy >= vy - 1
+        and wx + widget.width <= vx + view.width + 1
+        and wy + widget.height <= vy + view.height + 1
+    )
 
 
 def layer(kiosk, widget):

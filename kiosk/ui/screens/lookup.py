@@ -95,24 +95,7 @@ class LookupScreen(KioskScreen):
             tile.product = product
             tile.bind(on_release=lambda b: self.ctl.add_product(b.product))
             grid.add_widget(tile)
-        self._tiles = list(reversed(grid.children))
-        self.fit_results()
-
-    def fit_results(self, *_args: Any) -> None:
-        """Show only the result tiles whose rows fit the column (the rest would be drawn
-        under the buttons at the bottom): as many rows as the height leaves room for."""
-        grid, box = self.ids.results, self.ids.results_box
-        tiles = getattr(self, "_tiles", [])
-        above = sum(c.height for c in box.children if c is not grid and c.size_hint_y is None)
-        free = box.height - above - box.spacing * (len(box.children) - 1)
-        step = grid.row_default_height + grid.spacing[1]
-        rows = max(1, int((free + grid.spacing[1]) // step)) if box.height > 1 else 0
-        keep = tiles[: rows * grid.cols] if rows else tiles
-        if list(reversed(grid.children)) != keep:
-            grid.clear_widgets()
-            for tile in keep:
-                grid.add_widget(tile)
+        self.ids.results_scroll.scroll_y = 1  # a new search starts at its first results
 
     def on_leave(self, *_args: Any) -> None:
         self.ids.results.clear_widgets()
-        self._tiles = []

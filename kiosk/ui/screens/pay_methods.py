@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk.ui.icons import attach_icon
-from kiosk.ui.widgets import KioskButton, KioskScreen
+from kiosk.ui.widgets import KioskScreen
 
 
 class PayMethodsScreen(KioskScreen):
@@ -19,7 +20,7 @@ class PayMethodsScreen(KioskScreen):
         grid.clear_widgets()
         for method in self.methods:
             name = method["name_ja"] if self.ctl.language == "ja" else self.ctl.t(method["name_en"])
-            tile = KioskButton(text=name, kind="tile", font_size=self.ctl.fs_large)
+            tile = Factory.MethodTile(text=name)
             attach_icon(tile, method["icon"], method.get("icon_image", ""))
             tile.method_id = method["id"]
             tile.bind(on_release=lambda b: self.ctl.flows.pay(b.method_id))
