@@ -110,11 +110,12 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.flows.open_payment()
     s.wait(lambda: ctl.screen == "methods")
     shot("06-payment-methods")
-    # real payments on the simulated devices: ¥1,136 due, a ¥1,000 note in so far
+    # real payments on the simulated devices: ¥986 due (after the demo offers), ¥500 in so
+    # far — less than is due, so the paying screen stays up with its live figures
     cash = runtime.method("cash")
-    cash.drawer.insert(1000)
+    cash.drawer.insert(500)
     ctl.flows.pay("cash")
-    s.wait(lambda: ctl.payment.inserted == 1000, worker=False)
+    s.wait(lambda: ctl.payment.inserted == 500, worker=False)
     shot("07-paying")
     ctl.flows.cancel_payment()  # Cancel: the note comes back, the basket stays
     s.wait(lambda: ctl.screen == "shopping")
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     data_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    config = load_config(offers_config(data_dir), data_dir=data_dir)
+    config = load_config(offers_config(data_dir), demo=True, data_dir=data_dir)
     app, runtime = open_app(config, settings, args.theme)
     app.ctl.large_text = args.large_text
     prefix = "" if args.theme == "default" else f"{args.theme}-"

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    app, runtime = open_app(load_config(_config(work), data_dir=work / "data"), settings)
+    app, runtime = open_app(load_config(_config(work), demo=True, data_dir=work / "data"), settings)
     shooter = Shooter(app, args.out, "")
     try:
         for language in args.languages:

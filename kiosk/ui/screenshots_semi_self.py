@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     codes: dict[str, str] = {}
     for role in ("station", "payment"):
-        config = load_config(_config(work, role), data_dir=work / role)
+        config = load_config(_config(work, role), demo=True, data_dir=work / role)
         app, runtime = open_app(config, settings)
         shooter = Shooter(app, args.out, "")
         try:
