@@ -70,7 +70,7 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     shop(kiosk, RICE, ONIGIRI)  # ¥2,630
     tap_language(kiosk, "English")
     cash.drawer.insert(1000)
-    paying = choose(kiosk, "¥\nCash")
+    paying = choose(kiosk, "Cash")
     kiosk.wait(lambda: paying.ids.inserted.text == "￥1,000", what="¥1,000 shown")
     assert paying.ids.still_due.text == "￥1,630"
     assert paying.ids.status.text == ""  # the figures say it all (no stray catalogue header)
@@ -91,7 +91,7 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
 
     # --- 2. QR, the shopper's app code scanned while the payment waits (Japanese again) --
     shop(kiosk, ONIGIRI, TEA)  # ¥288
-    paying = choose(kiosk, "▦\nQRコード決済")
+    paying = choose(kiosk, "QRコード決済")
     kiosk.wait(lambda: ctl.payment.waiting, what="QR waiting for the code")
     kiosk.pump(2)
     assert paying.ids.status.text == "アプリのコードの読み取りをお待ちしています…"
@@ -111,7 +111,7 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     emoney.touch_wait_s = 0.6
     shop(kiosk, TEA)  # ¥138
     tap_language(kiosk, "简体中文")
-    paying = choose(kiosk, "◎\n电子钱包（IC卡）")
+    paying = choose(kiosk, "电子钱包（IC卡）")
     kiosk.wait(lambda: paying.ids.status.text == "正在等待您刷卡…", what="waiting for a card")
     assert not paying.ids.back.disabled and paying.ids.retry.disabled
     kiosk.wait(lambda: ctl.pay_error, what="no card touched")
@@ -133,7 +133,7 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     qr.mode, qr.poll_interval_s = "merchant", 0.05
     provider = runtime.host.pm.get_plugin("plugins.pay_qr").provider
     shop(kiosk, RICE)  # ¥2,480
-    paying = choose(kiosk, "▦\nQRコード決済")
+    paying = choose(kiosk, "QRコード決済")
     kiosk.wait(lambda: ctl.payment.code, what="the code to show")
     kiosk.pump(2)
     image = paying.code_image
@@ -157,7 +157,7 @@ def test_cancel_gives_cash_back_and_stops_a_card_wait(kiosk) -> None:
     cash = runtime.method("cash")
     shop(kiosk, RICE)
     cash.drawer.insert(1000)
-    paying = choose(kiosk, "¥\n現金")
+    paying = choose(kiosk, "現金")
     kiosk.wait(lambda: paying.ids.inserted.text == "￥1,000", what="¥1,000 shown")
     assert paying.ids.still_due.text == "￥1,480"
     kiosk.tap(paying.ids.back)
@@ -172,7 +172,7 @@ def test_cancel_gives_cash_back_and_stops_a_card_wait(kiosk) -> None:
     assert ctl.message != kiosk.ctl.t("Sorry, that did not work. Please try again or call staff.")
 
     runtime.method("emoney").touch_wait_s = 30.0
-    paying = choose(kiosk, "◎\n電子マネー")
+    paying = choose(kiosk, "電子マネー")
     kiosk.wait(lambda: ctl.payment.waiting, what="waiting for a card")
     kiosk.pump(2)
     kiosk.tap(paying.ids.back)
@@ -188,7 +188,7 @@ def test_another_method_then_back_to_the_basket_reopens_it(kiosk) -> None:
     ctl, runtime = kiosk.ctl, kiosk.runtime
     runtime.method("emoney").touch_wait_s = 0.2
     shop(kiosk, TEA)
-    paying = choose(kiosk, "◎\n電子マネー")
+    paying = choose(kiosk, "電子マネー")
     kiosk.wait(lambda: ctl.pay_error, what="no card touched")
     kiosk.settle()
     kiosk.tap(paying.ids.other)
@@ -204,7 +204,7 @@ def test_a_merchant_code_not_paid_in_time_is_taken_off_the_screen(kiosk) -> None
     ctl, qr = kiosk.ctl, kiosk.runtime.method("qr")
     qr.mode, qr.poll_interval_s, qr.mpm_wait_s = "merchant", 0.05, 0.5
     shop(kiosk, TEA)
-    paying = choose(kiosk, "▦\nQRコード決済")
+    paying = choose(kiosk, "QRコード決済")
     kiosk.wait(lambda: paying.code_image in paying.ids.row.children, what="the code shown")
     kiosk.wait(lambda: ctl.pay_error, what="the code expired")
     kiosk.pump(2)
