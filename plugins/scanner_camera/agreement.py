@@ -9,6 +9,10 @@ code in many frames. :class:`ScanAgreement` turns that stream into one scan:
   ``gone_after`` seconds: the item left the view) or, with a number-of-seconds cooldown,
   until that many seconds have passed (then a still-held item is added again).
 
+- **fallback confirmation**: a fallback read that no second pass confirmed within its frame
+  (``confirmed`` is False) counts only once ``unconfirmed_frames`` frames read it (at least
+  2, whatever ``agree_frames`` says); one confirmed sighting lifts that to ``agree_frames``.
+
 Codes are compared by :attr:`DecodedCode.key`, so a UPC-A that one engine calls EAN-13 is
 the same item. Call :meth:`ScanAgreement.observe` once per decoded frame, empty frames too.
 """
@@ -25,6 +29,9 @@ class Keyed(Protocol):
     @property
     def key(self) -> Hashable: ...
 
+    @property
+    def confirmed(self) -> bool: ...
+
 
 @dataclass(slots=True)
 class _Track:
@@ -32,6 +39,7 @@ class _Track:
     first_seen: float
     last_seen: float
     accepted_at: float | None = None
+    confirmed: bool = False  # some sighting was confirmed within its frame
 
 
 T = TypeVar("T", bound=Keyed)
@@ -45,12 +53,16 @@ class ScanAgreement(Generic[T]):
         agree_within: float = 0.5,
         cooldown: float | None = None,
         gone_after: float = 1.0,
+        unconfirmed_frames: int = 2,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``cooldown=None`` means "until the code is gone"; else seconds between re-adds."""
         if agree_frames < 1:
             raise ValueError("agree_frames must be at least 1")
+        if unconfirmed_frames < 2:
+            raise ValueError("unconfirmed_frames must be at least 2")
         self.agree_frames = agree_frames
+        self.unconfirmed_frames = unconfirmed_frames
         self.agree_within = agree_within
         self.cooldown = cooldown
         self.gone_after = gone_after
@@ -77,9 +89,14 @@ class ScanAgreement(Generic[T]):
                     track.last_seen = now
                     continue
                 track.accepted_at, track.count = None, 0  # cooldown over, item still held
+                track.confirmed = False
             track.count += 1
             track.last_seen = now
-            if track.count >= self.agree_frames:
+            track.confirmed = track.confirmed or read.confirmed
+            needed = self.agree_frames
+            if not track.confirmed:
+                needed = max(needed, self.unconfirmed_frames)
+            if track.count >= needed:
                 track.accepted_at = now
                 accepted.append(read)
         self._forget(now, seen)

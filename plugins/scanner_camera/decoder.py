@@ -1,17 +1,21 @@
 """Read barcodes from one frame: a pure function from a numpy image to decoded codes.
 
-The chain, tuned on the shared benchmark (``bench/barcodes.py``, see
-``docs/camera-scanning.md``):
+The chain (chosen by 5-fold cross-validation on the shared benchmark, ``bench/barcodes.py``;
+see ``docs/camera-scanning.md``):
 
-1. zxing-cpp on the whole grey frame, restricted to the retail formats.
+1. zxing-cpp on the whole grey frame, restricted to the retail formats. Its reads are
+   accepted as they are (this is what raw zxing-cpp does).
 2. A cheap barcode-like region finder (:mod:`.regions`). Only regions that no code from
    step 1 covers go further, at most ``max_regions`` of them; when step 1 found nothing, a
-   QR-only zxing pass on a small copy adds the places where it saw a QR it could not read.
-   That QR pass (blurred, to remove the halftone of printed codes) keeps what it reads.
-   On an empty frame that is all the work done, which keeps empty frames cheap.
-3. On a crop around each such region: zxing-cpp after local contrast (CLAHE), pyzbar after
-   CLAHE, then both again on a 2× upscaled, sharpened crop. The first pass that reads
-   something wins.
+   QR-only zxing pass on a small, blurred copy reads what it can and adds the places where
+   it saw a QR it could not read. On an empty frame that is all the work done, which keeps
+   empty frames cheap.
+3. The fallback passes (``DecodeOptions.passes``: an engine on a contrast-enhanced, raw or
+   upscaled crop) on each such region. **A fallback read is confirmed only when a second,
+   different pass over the same frame reads the same code** (the QR-only pass counts as
+   one); a region stops at its first confirmed code. Unconfirmed fallback reads come back
+   with ``confirmed=False``: the live pipeline accepts them only when later frames read
+   the same code (:mod:`.agreement`).
 
 Every EAN/UPC goes through :func:`kiosk.domain.codes.normalize_gtin`, so a code with a
 wrong check digit never leaves this module.
@@ -110,7 +114,9 @@ class DecodedCode:
     raw: str
     corners: Corners
     engine: str  # "zxing" | "zbar"
-    stage: str  # which pass read it
+    stage: str  # which pass read it ("a+b&c+d" when fallback passes c+d and a+b agreed)
+    # False: a fallback read no second pass of this frame confirmed; it needs another frame
+    confirmed: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
@@ -139,6 +145,11 @@ class DecodeOptions:
     qr_blur: float = 1.0  # sigma of the blur before the QR-only pass (0: none)
     qr_binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
     regions: RegionFinderSettings = field(default_factory=RegionFinderSettings)
+    # Fallback passes in the order they run (names: see run_region_pass), and what confirms
+    # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
+    passes: tuple[str, ...] = ("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x")
+    confirm_passes: int = 2
+    confirm_engines: int = 1
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
@@ -148,6 +159,10 @@ class DecodeOptions:
 
 
 DEFAULT_OPTIONS = DecodeOptions()
+ALL_PASSES = (
+    "zxing+raw", "zxing+gh", "zxing+clahe", "zxing+blur", "zxing+2x", "zxing+3x",
+    "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x",
+)  # fmt: skip
 QR_PASS_SIZE = 640  # longest side of the QR-only pass's copy
 
 
@@ -166,34 +181,90 @@ def canonical_code(symbology: Symbology, text: str) -> str | None:
 
 
 def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[DecodedCode]:
-    """Read every retail code in a BGR or grey frame; returns ``[]`` for an empty frame."""
+    """Read every retail code in a BGR or grey frame; returns ``[]`` for an empty frame.
+
+    Reads of the first pass and fallback reads confirmed by a second pass come back with
+    ``confirmed=True``; fallback reads only one pass made come back with ``confirmed=False``
+    (the live pipeline needs them in more than one frame, see :mod:`.agreement`).
+    """
     gray = _gray(image)
-    zx_formats = options.zxing_formats()
-    found = _zxing(gray, zx_formats, options, "zxing")
+    found = _zxing(gray, options.zxing_formats(), options, "zxing")
     if not options.fallback:
         return found
     regions = find_barcode_regions(gray, options.regions)
+    qr_codes: list[DecodedCode] = []
     if not found and Symbology.QR in options.formats:
         qr_codes, qr_regions = _qr_pass(gray, options)
-        found += qr_codes
         regions += qr_regions
+    crops = fallback_crops(gray, found, regions, options)
+    runners = [
+        {name: _region_runner(crop, name, options) for name in options.passes} for crop in crops
+    ]
+    return confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
+
+
+def fallback_crops(
+    gray: np.ndarray,
+    found: list[DecodedCode],
+    regions: list[Region],
+    options: DecodeOptions,
+) -> list[tuple[int, int, np.ndarray]]:
+    """(x0, y0, crop) for the first ``max_regions`` regions no first-pass read sits in."""
     centres = [(x + w / 2, y + h / 2) for x, y, w, h in (c.box for c in found)]
     todo = [r for r in regions if not any(r.contains(*c) for c in centres)]
-    fallback_options = replace(
-        options, formats=tuple(f for f in options.formats if f not in NO_FALLBACK)
-    )
-    fallback_formats = fallback_options.zxing_formats()
+    out = []
     for region in todo[: options.max_regions]:
-        x0, y0 = region.x, region.y
-        crop = gray[y0 : y0 + region.height, x0 : x0 + region.width]
-        if crop.size == 0:
-            continue
-        for stage, scale, run in _fallback_stages(crop, fallback_options, fallback_formats):
-            codes = _unambiguous(run())
-            if codes:
-                found += [_moved(c, x0, y0, scale, stage) for c in codes]
+        crop = gray[region.y : region.y + region.height, region.x : region.x + region.width]
+        if crop.size:
+            out.append((region.x, region.y, crop))
+    return out
+
+
+def confirm_fallback(
+    found: list[DecodedCode],
+    qr_codes: list[DecodedCode],
+    n_regions: int,
+    options: DecodeOptions,
+    run: Callable[[int, str], list[DecodedCode]],
+) -> list[DecodedCode]:
+    """Combine first-pass reads with fallback reads, marking which fallback reads are confirmed.
+
+    ``run(region, pass_name)`` reads one region with one fallback pass (the benchmark hands
+    in cached results, so what it scores is this very function). A fallback code is
+    confirmed when ``options.confirm_passes`` different passes read it in this frame (with
+    ``options.confirm_engines`` different engines among them); a region stops being read
+    once it yields a confirmed code. The QR-only pass counts as one zxing pass.
+    """
+    passes_of: dict[tuple[str, str], set[str]] = {}
+    first: dict[tuple[str, str], DecodedCode] = {}
+
+    def note(code: DecodedCode, pass_name: str) -> None:
+        passes_of.setdefault(code.key, set()).add(pass_name)
+        first.setdefault(code.key, code)
+
+    def confirmed(key: tuple[str, str]) -> bool:
+        names = passes_of.get(key, set())
+        engines = {n.split("+")[0].split("-")[0] for n in names}
+        return len(names) >= options.confirm_passes and len(engines) >= options.confirm_engines
+
+    for code in qr_codes:
+        note(code, "zxing-qr")
+    for index in range(n_regions):
+        for name in options.passes:
+            codes = _unambiguous(run(index, name))
+            for code in codes:
+                note(code, name)
+            if any(confirmed(c.key) for c in codes):
                 break
-    return _unique(found)
+    primary = {c.key for c in found}
+    out = list(found)
+    for key, code in first.items():
+        if key in primary:
+            continue
+        ok = confirmed(key)
+        stage = "&".join(sorted(passes_of[key])) if ok else code.stage
+        out.append(replace(code, stage=stage, confirmed=ok))
+    return _unique(out)
 
 
 def _unambiguous(codes: list[DecodedCode]) -> list[DecodedCode]:
@@ -204,35 +275,56 @@ def _unambiguous(codes: list[DecodedCode]) -> list[DecodedCode]:
     return codes
 
 
-def _fallback_stages(
-    crop: np.ndarray, options: DecodeOptions, zx_formats: tuple[zxingcpp.BarcodeFormat, ...]
-) -> list[tuple[str, float, Callable[[], list[DecodedCode]]]]:
-    """(stage name, scale of the image it reads, reader), cheapest first, built lazily."""
-    cache: dict[str, np.ndarray] = {}
+def _region_runner(
+    crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+) -> Callable[[], list[DecodedCode]]:
+    x0, y0, crop = crop_at
+    return lambda: [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, name, options)]
 
-    def contrast() -> np.ndarray:
-        if "c" not in cache:
-            cache["c"] = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(crop)
-        return cache["c"]
 
-    def upscaled() -> np.ndarray:
-        if "u" not in cache:
-            big = cv2.resize(contrast(), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-            blur = cv2.GaussianBlur(big, (0, 0), 2)
-            cache["u"] = cv2.addWeighted(big, 1.8, blur, -0.8, 0)  # unsharp mask
-        return cache["u"]
+def run_region_pass(
+    crop: np.ndarray, name: str, options: DecodeOptions
+) -> list[tuple[DecodedCode, float]]:
+    """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
-    symbols = options.zbar_symbols()
-    stages: list[tuple[str, float, Callable[[], list[DecodedCode]]]] = [
-        ("zxing+clahe", 1.0, lambda: _zxing(contrast(), zx_formats, options, "zxing+clahe")),
-        ("zbar+clahe", 1.0, lambda: _zbar(contrast(), symbols, "zbar+clahe")),
-    ]
-    if max(crop.shape[:2]) < options.upscale_below:
-        stages += [
-            ("zxing+2x", 2.0, lambda: _zxing(upscaled(), zx_formats, options, "zxing+2x")),
-            ("zbar+2x", 2.0, lambda: _zbar(upscaled(), symbols, "zbar+2x")),
-        ]
-    return [s for s in stages if s[0].startswith("zxing") or symbols]
+    Names are ``engine+preprocessing``: engines ``zxing`` and ``zbar``; preprocessing
+    ``raw``, ``clahe`` (local contrast), ``blur`` (σ=1, against halftone and noise),
+    ``2x`` (CLAHE, 2× cubic upscale and unsharp mask), ``3x`` (3× cubic upscale and a
+    stronger, wider unsharp mask, for small defocused codes) — both only for crops shorter
+    than ``upscale_below`` — and, for zxing only, ``gh`` (the global-histogram binariser).
+    """
+    engine, prep = name.split("+", 1)
+    scale = {"2x": 2.0, "3x": 3.0}.get(prep, 1.0)
+    if scale > 1 and max(crop.shape[:2]) >= options.upscale_below:
+        return []
+    image = _prepared(crop, prep)
+    formats = tuple(f for f in options.formats if f not in NO_FALLBACK)
+    if engine == "zbar":
+        symbols = [_TO_ZBAR[s] for s in formats if s in _TO_ZBAR]
+        codes = _zbar(image, symbols, name) if symbols else []
+    else:
+        zx = tuple(_TO_ZXING[s] for s in formats if s in _TO_ZXING)
+        binarizer = zxingcpp.Binarizer.GlobalHistogram if prep == "gh" else None
+        codes = _zxing(image, zx, options, name, binarizer)
+    return [(c, scale) for c in codes]
+
+
+def _prepared(crop: np.ndarray, prep: str) -> np.ndarray:
+    if prep in ("raw", "gh"):
+        return crop
+    if prep == "blur":
+        return cv2.GaussianBlur(crop, (0, 0), 1.0)
+    if prep == "3x":
+        big = cv2.resize(crop, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+        return cv2.addWeighted(big, 2.5, cv2.GaussianBlur(big, (0, 0), 3), -1.5, 0)
+    contrast = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(crop)
+    if prep == "clahe":
+        return contrast
+    if prep == "2x":
+        big = cv2.resize(contrast, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        blur = cv2.GaussianBlur(big, (0, 0), 2)
+        return cv2.addWeighted(big, 1.8, blur, -0.8, 0)  # unsharp mask
+    raise ValueError(f"unknown preprocessing {prep!r}")
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -248,12 +340,15 @@ def _zxing(
     formats: tuple[zxingcpp.BarcodeFormat, ...],
     options: DecodeOptions,
     stage: str,
+    binarizer: zxingcpp.Binarizer | None = None,
 ) -> list[DecodedCode]:
     if not formats:
         return []
+    extra = {} if binarizer is None else {"binarizer": binarizer}
     results = zxingcpp.read_barcodes(
         np.ascontiguousarray(gray),
         formats=formats,
+        **extra,
         try_rotate=options.try_rotate,
         try_invert=options.try_invert,
         try_downscale=options.try_downscale,
@@ -340,7 +435,7 @@ def _qr_pass(gray: np.ndarray, options: DecodeOptions) -> tuple[list[DecodedCode
 
 def _moved(code: DecodedCode, x0: int, y0: int, scale: float, stage: str) -> DecodedCode:
     a, b, c, d = ((int(x / scale) + x0, int(y / scale) + y0) for x, y in code.corners)
-    return DecodedCode(code.symbology, code.code, code.raw, (a, b, c, d), code.engine, stage)
+    return replace(code, corners=(a, b, c, d), stage=stage)
 
 
 def _unique(codes: list[DecodedCode]) -> list[DecodedCode]:

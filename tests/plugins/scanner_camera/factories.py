@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import barcode
@@ -12,7 +13,10 @@ import segno
 from barcode.writer import ImageWriter
 
 PROJECT = Path(__file__).resolve().parents[3]
-SHARED_BARCODES = PROJECT / ".." / "shared" / "bench" / "barcodes"
+# a git worktree is not next to ../shared: KIOSK_SHARED_BARCODES points at the photos then
+SHARED_BARCODES = Path(
+    os.environ.get("KIOSK_SHARED_BARCODES") or PROJECT / ".." / "shared" / "bench" / "barcodes"
+)
 
 
 def _png_to_bgr(data: bytes) -> np.ndarray:

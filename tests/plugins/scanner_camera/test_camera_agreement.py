@@ -12,6 +12,7 @@ from plugins.scanner_camera.agreement import ScanAgreement
 @dataclass(frozen=True)
 class Read:
     code: str
+    confirmed: bool = True
 
     @property
     def key(self) -> str:
@@ -114,3 +115,47 @@ def test_function_reset_forgets_cooldown():
 def test_function_agree_frames_must_be_positive():
     with pytest.raises(ValueError, match="agree_frames"):
         ScanAgreement(0)
+
+
+# --- fallback reads no second pass confirmed need a second frame ------------------------------
+
+
+def feed_reads(gate: ScanAgreement, clock: Clock, frames: list[list[Read]], dt: float = 0.1):
+    out = []
+    for frame in frames:
+        clock.now += dt
+        out.append([r.code for r in gate.observe(frame)])
+    return out
+
+
+def test_function_unconfirmed_fallback_read_alone_is_rejected():
+    """GIVEN agree_frames=1 WHEN a fallback read nobody confirmed shows once THEN no scan."""
+    clock = Clock()
+    gate = make(clock, agree_frames=1)
+    frames = [[Read("A", confirmed=False)], [], [], []]
+    assert feed_reads(gate, clock, frames) == [[], [], [], []]
+
+
+def test_function_unconfirmed_fallback_read_confirmed_by_the_next_frame():
+    clock = Clock()
+    gate = make(clock, agree_frames=1)
+    frames = [[Read("A", confirmed=False)], [Read("A", confirmed=False)], []]
+    assert feed_reads(gate, clock, frames) == [[], ["A"], []]
+
+
+def test_function_confirmed_read_is_accepted_at_once_with_one_frame():
+    clock = Clock()
+    gate = make(clock, agree_frames=1)
+    assert feed_reads(gate, clock, [[Read("A")], [Read("A")]]) == [["A"], []]
+
+
+def test_function_confirmed_sighting_counts_with_an_earlier_unconfirmed_one():
+    clock = Clock()
+    gate = make(clock, agree_frames=2)
+    frames = [[Read("A", confirmed=False)], [Read("A", confirmed=True)]]
+    assert feed_reads(gate, clock, frames) == [[], ["A"]]
+
+
+def test_function_unconfirmed_frames_needed_stays_at_least_two():
+    with pytest.raises(ValueError, match="unconfirmed_frames"):
+        ScanAgreement(1, unconfirmed_frames=1)

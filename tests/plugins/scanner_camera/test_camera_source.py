@@ -10,6 +10,7 @@ import pytest
 from kiosk.domain.scan import Scan, Symbology
 from plugins.scanner_camera.capture import CameraUnavailable, LatestFrame
 from plugins.scanner_camera.config import CameraScannerConfig
+from plugins.scanner_camera.decoder import DecodedCode
 from plugins.scanner_camera.source import CameraScanSource
 
 from .factories import FakeClock, clutter, on_background, render_linear, render_qr, write_frames
@@ -118,3 +119,42 @@ def test_function_latest_frame_lossless_waits_for_the_reader():
     thread.join(5)
     assert got == list(range(20))
     assert box.dropped == 0
+
+
+# --- cross-frame confirmation of fallback reads in the live pipeline ---------------------------
+
+
+def _marked(value: int) -> np.ndarray:
+    return np.full((48, 64, 3), value, np.uint8)
+
+
+def _fallback_read(code: str, confirmed: bool) -> DecodedCode:
+    corners = ((0, 0), (10, 0), (10, 10), (0, 10))
+    return DecodedCode(Symbology.EAN13, code, code, corners, "zbar", "zbar+raw", confirmed)
+
+
+# frame brightness → what the decoder "read" in it
+_READS = {
+    10: [_fallback_read("4901234567894", confirmed=False)],  # one fallback pass only
+    20: [_fallback_read("4549131970258", confirmed=False)],
+    30: [_fallback_read("4902102072618", confirmed=True)],  # two passes agreed in-frame
+}
+
+
+def _scripted_decoder(frame: np.ndarray, options) -> list[DecodedCode]:
+    return list(_READS.get(int(frame[0, 0, 0]), []))
+
+
+def test_function_live_fallback_read_needs_a_second_frame(tmp_path, started):
+    """GIVEN agree_frames=1 WHEN an unconfirmed fallback read shows in one frame THEN no scan;
+    WHEN one shows in two frames in a row THEN one scan; a confirmed read counts at once."""
+    frames = [10, 0, 0, 0, 0, 0, 20, 20, 20, 0, 0, 0, 0, 0, 30, 0]
+    folder = write_frames(tmp_path / "f", [_marked(v) for v in frames])
+    config = CameraScannerConfig.from_settings(
+        {"source": f"folder:{folder}", "agree_frames": 1, "gone_after": 0.35}
+    )
+    scans: list[Scan] = []
+    source = CameraScanSource(config, decoder=_scripted_decoder, clock=FakeClock(step=0.1))
+    started(source, scans.append)
+    assert source.wait_until_done(timeout=20)
+    assert [s.code for s in scans] == ["4549131970258", "4902102072618"]

@@ -1,0 +1,356 @@
+"""Cross-validated choice of the camera decoder's fallback passes, from cached pass results.
+
+Every fallback pass (see :func:`plugins.scanner_camera.decoder.run_region_pass`) is run once
+per image and region and cached on disk (``/tmp/kiosk-camera-bench``, keyed by the image's
+bytes, the variant and the decoder's source), so the configurations below are scored by the
+decoder's own :func:`confirm_fallback` on cached reads instead of by decoding again.
+
+A configuration is (fallback passes, max regions, engines needed to confirm). On each of
+k=5 folds (stratified by format, fixed seed) the configuration is chosen on the other four
+folds: most images read with *confirmed* reads, subject to no more false reads than raw
+zxing-cpp makes on those folds; ties go to fewer passes, fewer regions, the stricter rule.
+It is then scored on the held-out fold. What ships keeps each pass chosen on a majority of
+folds, the most common region count and rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import random
+import statistics
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from kiosk.domain.scan import Symbology
+from plugins.scanner_camera import decoder as dec
+from plugins.scanner_camera.decoder import (
+    ALL_PASSES,
+    DEFAULT_OPTIONS,
+    DecodedCode,
+    DecodeOptions,
+    confirm_fallback,
+    fallback_crops,
+    run_region_pass,
+)
+from plugins.scanner_camera.regions import find_barcode_regions
+
+CACHE = Path("/tmp/kiosk-camera-bench")
+MAX_REGIONS = 3  # cached; configurations may use fewer
+K = 5
+SEED = 22
+VARIANTS = ("photo", "motion", "defocus")
+# The pass order the configurations keep (cheap first; a region stops at its first
+# confirmed code, so order only changes cost and which of two codes in one crop wins).
+PASS_ORDER = (
+    "zxing+clahe", "zbar+clahe", "zxing+raw", "zbar+raw", "zxing+gh",
+    "zxing+blur", "zbar+blur", "zxing+2x", "zbar+2x", "zxing+3x", "zbar+3x",
+)  # fmt: skip
+assert set(PASS_ORDER) == set(ALL_PASSES)
+
+Read = tuple[str, str]
+
+
+# --- synthetic shopper frames ------------------------------------------------------------------
+
+
+def variant(image: np.ndarray, kind: str, name: str) -> np.ndarray:
+    """A camera-like copy of a photo: ``motion`` (a straight smear at a random angle, 1.5 % of
+    the longest side, at least 3 px) or ``defocus`` (a disc of radius 0.6 % of the longest
+    side, at least 1.5 px), each plus sensor noise (σ=3). Seeded by the file name, so every
+    run makes the same frames; nothing is stored but the cached reads."""
+    if kind == "photo":
+        return image
+    rng = np.random.default_rng(zlib.crc32(f"{kind}:{name}".encode()))
+    longest = max(image.shape[:2])
+    if kind == "motion":
+        length = max(3, round(0.015 * longest))
+        kernel = np.zeros((length, length), np.float32)
+        kernel[length // 2, :] = 1.0
+        angle = float(rng.uniform(0, 180))
+        m = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), angle, 1.0)
+        kernel = cv2.warpAffine(kernel, m, (length, length))
+    elif kind == "defocus":
+        radius = max(1.5, 0.006 * longest)
+        size = 2 * int(np.ceil(radius)) + 1
+        yy, xx = np.mgrid[:size, :size] - size // 2
+        kernel = (xx * xx + yy * yy <= radius * radius).astype(np.float32)
+    else:
+        raise ValueError(kind)
+    blurred = cv2.filter2D(image.astype(np.float32), -1, kernel / kernel.sum())
+    noisy = blurred + rng.normal(0, 3, image.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+CACHE_VERSION = b"passes-1 variants-1"  # bump when passes_of or variant() change
+
+
+def _source_hash() -> str:
+    files = [Path(dec.__file__), Path(dec.__file__).with_name("regions.py")]
+    data = b"".join(f.read_bytes() for f in files) + CACHE_VERSION
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _dump(code: DecodedCode) -> list:
+    return [code.symbology.value, code.code, code.raw, code.corners, code.engine, code.stage]
+
+
+def _load(row: list) -> DecodedCode:
+    sym, code, raw, corners, engine, stage = row
+    box = tuple(tuple(p) for p in corners)
+    return DecodedCode(Symbology(sym), code, raw, box, engine, stage)  # type: ignore[arg-type]
+
+
+@dataclass
+class Cached:
+    """What every pass read in one image (one variant)."""
+
+    primary: list[DecodedCode]
+    qr: list[DecodedCode]
+    regions: list[dict[str, list[tuple[DecodedCode, float]]]]
+    zxing_raw: list[Read]
+    pyzbar_raw: list[Read]
+
+
+def passes_of(
+    image: np.ndarray, baselines: dict[str, Callable[[np.ndarray], list[Read]]]
+) -> Cached:
+    options = replace(DEFAULT_OPTIONS, max_regions=MAX_REGIONS)
+    gray = dec._gray(image)
+    primary = dec._zxing(gray, options.zxing_formats(), options, "zxing")
+    regions = find_barcode_regions(gray, options.regions)
+    qr: list[DecodedCode] = []
+    if not primary and Symbology.QR in options.formats:
+        qr, qr_regions = dec._qr_pass(gray, options)
+        regions += qr_regions
+    crops = fallback_crops(gray, primary, regions, options)
+    per_region = []
+    for x0, y0, crop in crops:
+        per_region.append(
+            {
+                name: [
+                    (dec._moved(c, x0, y0, s, name), s)
+                    for c, s in run_region_pass(crop, name, options)
+                ]
+                for name in ALL_PASSES
+            }
+        )
+    return Cached(
+        primary, qr, per_region, baselines["zxing-cpp"](image), baselines["pyzbar"](image)
+    )
+
+
+def load_or_run(
+    path: Path,
+    kind: str,
+    baselines: dict[str, Callable[[np.ndarray], list[Read]]],
+) -> Cached | None:
+    data = path.read_bytes()
+    key = hashlib.sha256(data + kind.encode() + _source_hash().encode()).hexdigest()[:24]
+    file = CACHE / f"{key}.json"
+    if file.is_file():
+        raw = json.loads(file.read_text())
+        return Cached(
+            [_load(r) for r in raw["primary"]],
+            [_load(r) for r in raw["qr"]],
+            [{n: [(_load(c), s) for c, s in v] for n, v in r.items()} for r in raw["regions"]],
+            [tuple(r) for r in raw["zxing_raw"]],  # type: ignore[misc]
+            [tuple(r) for r in raw["pyzbar_raw"]],  # type: ignore[misc]
+        )
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return None
+    cached = passes_of(variant(image, kind, path.name), baselines)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    out = {
+        "primary": [_dump(c) for c in cached.primary],
+        "qr": [_dump(c) for c in cached.qr],
+        "regions": [
+            {n: [(_dump(c), s) for c, s in v] for n, v in r.items()} for r in cached.regions
+        ],
+        "zxing_raw": cached.zxing_raw,
+        "pyzbar_raw": cached.pyzbar_raw,
+    }
+    file.write_text(json.dumps(out))
+    return cached
+
+
+def replay(cached: Cached, options: DecodeOptions) -> list[DecodedCode]:
+    """What :func:`decode` returns for this image with ``options``, from the cache."""
+    n = min(len(cached.regions), options.max_regions)
+
+    def run(index: int, name: str) -> list[DecodedCode]:
+        return [c for c, _ in cached.regions[index][name]]
+
+    return confirm_fallback(cached.primary, cached.qr, n, options, run)
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One image under one configuration."""
+
+    family: str
+    hit: bool  # expected code among the accepted reads
+    second_frame: bool  # not accepted, but an unconfirmed fallback read had it
+    false: int  # accepted reads that match nothing expected
+    false_unconfirmed: int
+
+
+def outcome(
+    family: str,
+    expected: str,
+    codes: list[DecodedCode],
+    canonical: Callable[[str, str], str | None],
+    family_of: dict[str, str],
+) -> Outcome:
+    accepted = {canonical(family_of[c.symbology.value], c.code) for c in codes if c.confirmed}
+    pending = {canonical(family_of[c.symbology.value], c.code) for c in codes if not c.confirmed}
+    accepted.discard(None)
+    pending.discard(None)
+    hit = expected in accepted
+    return Outcome(
+        family,
+        hit,
+        not hit and expected in pending,
+        len(accepted - {expected}),
+        len(pending - accepted - {expected}),
+    )
+
+
+def raw_outcome(
+    family: str, expected: str, reads: list[Read], canonical: Callable[[str, str], str | None]
+) -> Outcome:
+    got = {c for f, t in reads if (c := canonical(f, t)) is not None}
+    return Outcome(family, expected in got, False, len(got - {expected}), 0)
+
+
+GROUPS = {
+    "EAN-13": ("ean13",),
+    "UPC-A": ("upca",),
+    "DataBar": ("databar",),
+    "DataBar+Exp": ("databar", "databar-expanded"),
+}
+
+
+def figures(outcomes: Iterable[Outcome]) -> dict[str, float]:
+    rows = list(outcomes)
+    out: dict[str, float] = {}
+    for label, fams in GROUPS.items():
+        sel = [o for o in rows if o.family in fams]
+        out[label] = 100 * sum(o.hit for o in sel) / max(1, len(sel))
+    out["overall"] = 100 * sum(o.hit for o in rows) / max(1, len(rows))
+    out["false"] = sum(o.false for o in rows)
+    out["second"] = sum(o.second_frame for o in rows)
+    out["false?"] = sum(o.false_unconfirmed for o in rows)
+    return out
+
+
+# --- configurations and cross-validation -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    passes: tuple[str, ...]
+    max_regions: int
+    confirm_engines: int
+
+    def options(self) -> DecodeOptions:
+        return replace(
+            DEFAULT_OPTIONS,
+            passes=self.passes,
+            max_regions=self.max_regions,
+            confirm_engines=self.confirm_engines,
+        )
+
+    def cost(self) -> tuple[int, int, int]:
+        return len(self.passes), self.max_regions, -self.confirm_engines
+
+    def __str__(self) -> str:
+        rule = "2 engines" if self.confirm_engines == 2 else "any 2 passes"
+        return f"{', '.join(self.passes) or '-'}; {self.max_regions} regions; {rule}"
+
+
+def configurations() -> list[Config]:
+    configs = [Config((), 0, 1)]
+    for r in range(2, len(PASS_ORDER) + 1):
+        for subset in itertools.combinations(PASS_ORDER, r):
+            for regions in range(1, MAX_REGIONS + 1):
+                for engines in (1, 2):
+                    zb = any(p.startswith("zbar") for p in subset)
+                    zx = any(p.startswith("zxing") for p in subset)
+                    if engines == 2 and not (zb and zx):
+                        continue
+                    configs.append(Config(subset, regions, engines))
+    return configs
+
+
+def folds(families: list[str], k: int = K, seed: int = SEED) -> list[int]:
+    """Fold number per image: stratified by format, shuffled with a fixed seed."""
+    rng = random.Random(seed)
+    fold = [0] * len(families)
+    by_family: dict[str, list[int]] = {}
+    for i, f in enumerate(families):
+        by_family.setdefault(f, []).append(i)
+    offset = 0
+    for fam in sorted(by_family):
+        idx = by_family[fam]
+        rng.shuffle(idx)
+        for j, i in enumerate(idx):
+            fold[i] = (j + offset) % k
+        offset += len(idx)  # so small formats do not all start in fold 0
+    return fold
+
+
+@dataclass
+class CrossValidation:
+    chosen: list[Config]
+    held_out: list[dict[str, float]]
+    raw_false: list[int]
+    raw_held_out: list[dict[str, float]]
+    kept: Config
+
+
+def cross_validate(
+    table: dict[Config, list[Outcome]], raw: list[Outcome], fold: list[int]
+) -> CrossValidation:
+    """``table[config][i]``: image i under config; ``raw[i]``: raw zxing-cpp on image i."""
+    hits = {c: np.array([o.hit for o in rows], np.int32) for c, rows in table.items()}
+    false = {c: np.array([o.false for o in rows], np.int32) for c, rows in table.items()}
+    raw_false = np.array([o.false for o in raw], np.int32)
+    fold_arr = np.array(fold)
+    chosen, held, raw_f, raw_held = [], [], [], []
+    for k in range(K):
+        train = fold_arr != k
+        budget = int(raw_false[train].sum())
+        best = min(
+            (c for c in table if int(false[c][train].sum()) <= budget),
+            key=lambda c: (-int(hits[c][train].sum()), c.cost()),
+            default=Config((), 0, 1),
+        )
+        chosen.append(best)
+        test = [i for i, f in enumerate(fold) if f == k]
+        held.append(figures(table[best][i] for i in test))
+        raw_held.append(figures(raw[i] for i in test))
+        raw_f.append(int(raw_false[fold_arr == k].sum()))
+    votes = Counter(p for c in chosen for p in c.passes)
+    passes = tuple(p for p in PASS_ORDER if votes[p] > K // 2)
+    regions = Counter(c.max_regions for c in chosen).most_common(1)[0][0]
+    engines = Counter(c.confirm_engines for c in chosen).most_common(1)[0][0]
+    return CrossValidation(chosen, held, raw_f, raw_held, Config(passes, regions, engines))
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.fmean(values):5.1f} ± {statistics.pstdev(values):4.1f}"
