@@ -5,12 +5,13 @@ per image and region and cached on disk (``/tmp/kiosk-camera-bench``, keyed by t
 bytes, the variant and the decoder's source), so the configurations below are scored by the
 decoder's own :func:`confirm_fallback` on cached reads instead of by decoding again.
 
-A configuration is (fallback passes, max regions, engines needed to confirm). On each of
+A configuration is (fallback passes, max regions, engines needed to confirm, whether the
+fallback passes look for DataBar). On each of
 k=5 folds (stratified by format, fixed seed) the configuration is chosen on the other four
 folds: most images read with *confirmed* reads, subject to no more false reads than raw
 zxing-cpp makes on those folds; ties go to fewer passes, fewer regions, the stricter rule.
 It is then scored on the held-out fold. What ships keeps each pass chosen on a majority of
-folds, the most common region count and rule.
+folds, the most common region count and rule, and DataBar if a majority chose it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hashlib
 import itertools
 import json
 import random
+import re
 import statistics
 import zlib
 from collections import Counter
@@ -95,10 +97,15 @@ def variant(image: np.ndarray, kind: str, name: str) -> np.ndarray:
 CACHE_VERSION = b"passes-1 variants-1"  # bump when passes_of or variant() change
 
 
+# DecodeOptions defaults that cross-validation picks: the cache holds every choice of them,
+# so changing them must not throw the cache away
+_CHOSEN = re.compile(rb"^ +(passes|max_regions|confirm_engines|fallback_databar):.*$", re.M)
+
+
 def _source_hash() -> str:
-    files = [Path(dec.__file__), Path(dec.__file__).with_name("regions.py")]
-    data = b"".join(f.read_bytes() for f in files) + CACHE_VERSION
-    return hashlib.sha256(data).hexdigest()[:12]
+    decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
+    regions = Path(dec.__file__).with_name("regions.py").read_bytes()
+    return hashlib.sha256(decoder + regions + CACHE_VERSION).hexdigest()[:12]
 
 
 def _dump(code: DecodedCode) -> list:
@@ -125,7 +132,8 @@ class Cached:
 def passes_of(
     image: np.ndarray, baselines: dict[str, Callable[[np.ndarray], list[Read]]]
 ) -> Cached:
-    options = replace(DEFAULT_OPTIONS, max_regions=MAX_REGIONS)
+    # DataBar on in the cache; replay() drops those reads for options that leave it out
+    options = replace(DEFAULT_OPTIONS, max_regions=MAX_REGIONS, fallback_databar=True)
     gray = dec._gray(image)
     primary = dec._zxing(gray, options.zxing_formats(), options, "zxing")
     regions = find_barcode_regions(gray, options.regions)
@@ -190,7 +198,10 @@ def replay(cached: Cached, options: DecodeOptions) -> list[DecodedCode]:
     n = min(len(cached.regions), options.max_regions)
 
     def run(index: int, name: str) -> list[DecodedCode]:
-        return [c for c, _ in cached.regions[index][name]]
+        codes = [c for c, _ in cached.regions[index][name]]
+        if options.fallback_databar:
+            return codes
+        return [c for c in codes if c.symbology not in dec.NO_FALLBACK]
 
     return confirm_fallback(cached.primary, cached.qr, n, options, run)
 
@@ -266,6 +277,7 @@ class Config:
     passes: tuple[str, ...]
     max_regions: int
     confirm_engines: int
+    databar: bool = False
 
     def options(self) -> DecodeOptions:
         return replace(
@@ -273,14 +285,16 @@ class Config:
             passes=self.passes,
             max_regions=self.max_regions,
             confirm_engines=self.confirm_engines,
+            fallback_databar=self.databar,
         )
 
-    def cost(self) -> tuple[int, int, int]:
-        return len(self.passes), self.max_regions, -self.confirm_engines
+    def cost(self) -> tuple[int, int, int, int]:
+        return len(self.passes), self.max_regions, -self.confirm_engines, self.databar
 
     def __str__(self) -> str:
         rule = "2 engines" if self.confirm_engines == 2 else "any 2 passes"
-        return f"{', '.join(self.passes) or '-'}; {self.max_regions} regions; {rule}"
+        db = "; DataBar too" if self.databar else ""
+        return f"{', '.join(self.passes) or '-'}; {self.max_regions} regions; {rule}{db}"
 
 
 def configurations() -> list[Config]:
@@ -293,7 +307,7 @@ def configurations() -> list[Config]:
                     zx = any(p.startswith("zxing") for p in subset)
                     if engines == 2 and not (zb and zx):
                         continue
-                    configs.append(Config(subset, regions, engines))
+                    configs += [Config(subset, regions, engines, db) for db in (False, True)]
     return configs
 
 
@@ -324,32 +338,53 @@ class CrossValidation:
 
 
 def cross_validate(
-    table: dict[Config, list[Outcome]], raw: list[Outcome], fold: list[int]
+    configs: Iterable[Config],
+    score: Callable[[Config], list[Outcome]],
+    raw: list[Outcome],
+    fold: list[int],
 ) -> CrossValidation:
-    """``table[config][i]``: image i under config; ``raw[i]``: raw zxing-cpp on image i."""
-    hits = {c: np.array([o.hit for o in rows], np.int32) for c, rows in table.items()}
-    false = {c: np.array([o.false for o in rows], np.int32) for c, rows in table.items()}
-    raw_false = np.array([o.false for o in raw], np.int32)
+    """``score(config)[i]``: image i under config; ``raw[i]``: raw zxing-cpp on image i.
+
+    Only per-fold sums are kept per configuration, so thousands of them fit in memory.
+    """
     fold_arr = np.array(fold)
-    chosen, held, raw_f, raw_held = [], [], [], []
+    members = [fold_arr == k for k in range(K)]
+    sums: dict[Config, tuple[np.ndarray, np.ndarray]] = {}
+    for config in configs:
+        rows = score(config)
+        hit = np.array([o.hit for o in rows], np.int32)
+        false = np.array([o.false for o in rows], np.int32)
+        sums[config] = (
+            np.array([hit[m].sum() for m in members]),
+            np.array([false[m].sum() for m in members]),
+        )
+    raw_false = np.array([o.false for o in raw], np.int32)
+    raw_by_fold = np.array([raw_false[m].sum() for m in members])
+    chosen, held, raw_held = [], [], []
     for k in range(K):
-        train = fold_arr != k
-        budget = int(raw_false[train].sum())
+        budget = int(raw_by_fold.sum() - raw_by_fold[k])
+
+        def train(c: Config, which: int, k: int = k) -> int:
+            per_fold = sums[c][which]
+            return int(per_fold.sum() - per_fold[k])
+
         best = min(
-            (c for c in table if int(false[c][train].sum()) <= budget),
-            key=lambda c: (-int(hits[c][train].sum()), c.cost()),
+            (c for c in sums if train(c, 1) <= budget),
+            key=lambda c: (-train(c, 0), c.cost()),
             default=Config((), 0, 1),
         )
         chosen.append(best)
+        rows = score(best)
         test = [i for i, f in enumerate(fold) if f == k]
-        held.append(figures(table[best][i] for i in test))
+        held.append(figures(rows[i] for i in test))
         raw_held.append(figures(raw[i] for i in test))
-        raw_f.append(int(raw_false[fold_arr == k].sum()))
     votes = Counter(p for c in chosen for p in c.passes)
     passes = tuple(p for p in PASS_ORDER if votes[p] > K // 2)
     regions = Counter(c.max_regions for c in chosen).most_common(1)[0][0]
     engines = Counter(c.confirm_engines for c in chosen).most_common(1)[0][0]
-    return CrossValidation(chosen, held, raw_f, raw_held, Config(passes, regions, engines))
+    databar = sum(c.databar for c in chosen) > K // 2
+    kept = Config(passes, regions, engines, databar)
+    return CrossValidation(chosen, held, [int(x) for x in raw_by_fold], raw_held, kept)
 
 
 def spread(values: list[float]) -> str:

@@ -86,7 +86,8 @@ class CameraScannerConfig:
     - ``fps``: for ``file:``/``folder:`` sources, play at this rate and drop frames the
       decoder cannot keep up with, like a camera; ``None`` hands over every frame.
     - ``loop``: start a ``file:``/``folder:`` source again at its end (demo stands).
-    - ``fallback``: try the contrast/upscale and pyzbar passes on barcode-like regions.
+    - ``fallback``: try the contrast/upscale and pyzbar passes on barcode-like regions; a
+      fallback read counts only when a second pass or a second frame confirms it.
     """
 
     source: SourceSpec

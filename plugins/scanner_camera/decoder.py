@@ -41,8 +41,8 @@ Corners = tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, in
 
 PRODUCT_CODES = frozenset({Symbology.EAN13, Symbology.EAN8, Symbology.UPCA, Symbology.UPCE})
 GS = "\x1d"  # FNC1 as a GS1 field separator
-# zxing-cpp reads DataBar well at once; on the benchmark the contrast/upscale passes only
-# added DataBar misreads, so they look for the other formats.
+# DataBar is left to the first pass unless ``fallback_databar``: before reads needed
+# confirmation, the upscaled passes only added DataBar misreads (cross-validation decides).
 NO_FALLBACK = frozenset({Symbology.DATABAR, Symbology.DATABAR_EXPANDED})
 
 _ZX = zxingcpp.BarcodeFormat
@@ -57,8 +57,8 @@ _TO_ZXING = {
     Symbology.DATABAR_EXPANDED: _ZX.DataBarExpanded,
     Symbology.QR: _ZX.QRCode,
 }
-# pyzbar is a fallback for the linear retail codes and QR. Its DataBar reader finds
-# nothing zxing-cpp misses on the benchmark and produced a misread, so it is left out.
+# pyzbar is a fallback engine only (never on the whole frame: that is what keeps empty
+# frames cheap).
 _TO_ZBAR = {
     Symbology.EAN13: ZBarSymbol.EAN13,
     Symbology.EAN8: ZBarSymbol.EAN8,
@@ -67,6 +67,9 @@ _TO_ZBAR = {
     Symbology.CODE128: ZBarSymbol.CODE128,
     Symbology.ITF: ZBarSymbol.I25,
     Symbology.QR: ZBarSymbol.QRCODE,
+    # only asked for with fallback_databar (a second engine to confirm zxing's DataBar)
+    Symbology.DATABAR: ZBarSymbol.DATABAR,
+    Symbology.DATABAR_EXPANDED: ZBarSymbol.DATABAR_EXP,
 }
 _FROM_ZBAR = {
     "EAN13": Symbology.EAN13,
@@ -150,12 +153,10 @@ class DecodeOptions:
     passes: tuple[str, ...] = ("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x")
     confirm_passes: int = 2
     confirm_engines: int = 1
+    fallback_databar: bool = False  # let the fallback passes look for DataBar too
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
-
-    def zbar_symbols(self) -> list[ZBarSymbol]:
-        return [_TO_ZBAR[s] for s in self.formats if s in _TO_ZBAR]
 
 
 DEFAULT_OPTIONS = DecodeOptions()
@@ -298,7 +299,7 @@ def run_region_pass(
     if scale > 1 and max(crop.shape[:2]) >= options.upscale_below:
         return []
     image = _prepared(crop, prep)
-    formats = tuple(f for f in options.formats if f not in NO_FALLBACK)
+    formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "zbar":
         symbols = [_TO_ZBAR[s] for s in formats if s in _TO_ZBAR]
         codes = _zbar(image, symbols, name) if symbols else []
