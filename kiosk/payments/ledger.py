@@ -257,6 +257,46 @@ class PaymentLedger:
         self.transition(row.payment_id, PaymentState.UNKNOWN, result)
         return self._resolve_refund(self.get(row.payment_id), method)
 
+    def send_refund(self, payment_id: str, method: PaymentMethod) -> PaymentResult:
+        """Send a refund row written beforehand (``created``, e.g. with a return document's
+        draft in one transaction), or settle it if it was already sent.
+
+        A row whose ``method`` differs from its original payment's is a cash refund for a
+        method that cannot refund: it goes to the method's ``pay_out(amount, refund_key)``.
+        A row already sent is never sent blindly again: it is settled by ``status()``.
+        """
+        row = self.get(payment_id)
+        if row.kind != PaymentKind.REFUND:
+            raise RefundNotAllowed(f"payment {payment_id} is a {row.kind}, not a refund")
+        if row.state == PaymentState.REFUNDED:
+            return PaymentResult(Outcome.REFUNDED, amount=row.amount, message="already refunded")
+        if row.state in (PaymentState.DECLINED, PaymentState.CANCELLED):
+            return PaymentResult(Outcome.DECLINED, message=row.message or "declined")
+        if row.state != PaymentState.CREATED:
+            return self._resolve_refund(row, method)
+        original = self.get(row.original_payment_id or "")
+        self.transition(row.payment_id, PaymentState.REQUESTED)
+        if original.method != row.method:
+            pay_out = getattr(method, "pay_out", None)
+            if pay_out is None:
+                result = PaymentResult(Outcome.DECLINED, message=f"{method.id} cannot pay out")
+            else:
+                result = _call(method, "pay_out", pay_out, row.amount, row.idempotency_key)
+        else:
+            result = _call(
+                method,
+                "refund",
+                method.refund,
+                original.idempotency_key,
+                row.amount,
+                row.idempotency_key,
+            )
+        if result.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
+            self.transition(row.payment_id, STATE_BY_OUTCOME[result.outcome], result)
+            return result
+        self.transition(row.payment_id, PaymentState.UNKNOWN, result)
+        return self._resolve_refund(self.get(row.payment_id), method)
+
     # --- resolution of voids and refunds ---------------------------------------------------
 
     def _resolve_void(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:

@@ -140,6 +140,8 @@ class CashMethod(PaymentMethod):
             return PaymentResult(Outcome.NOT_FOUND)
         if record.state == "collecting":
             return PaymentResult(Outcome.UNKNOWN, message="deposit interrupted")
+        if record.state == "paying_out":  # died while dispensing: count the drawer, never pay again
+            return PaymentResult(Outcome.UNKNOWN, message="payout interrupted: count the drawer")
         return self._result(record)
 
     def cancel(self, idempotency_key: str) -> PaymentResult:
@@ -170,6 +172,23 @@ class CashMethod(PaymentMethod):
         self.records.put(
             CashRecord(refund_key, amount, "refund", returned=paid, original=idempotency_key)
         )
+        return PaymentResult(Outcome.REFUNDED, amount=paid, problems=problems)
+
+    def pay_out(self, amount: Yen, refund_key: str) -> PaymentResult:
+        """Refund ``amount`` in cash for a payment another method cannot refund (a return
+        paid by a transit IC card), once per ``refund_key``.
+
+        The key is written before the changer dispenses, so a crash mid-payout is reported
+        ``UNKNOWN`` by ``status`` (staff count the drawer) and never dispensed again.
+        """
+        done = self.records.get(refund_key)
+        if done is not None:
+            return self.status(refund_key)
+        record = CashRecord(refund_key, amount, "paying_out", original="payout")
+        self.records.put(record)
+        paid, problems = self._pay_out(amount, "refund")
+        record.state, record.returned = "refund", paid
+        self.records.put(record)
         return PaymentResult(Outcome.REFUNDED, amount=paid, problems=problems)
 
     # --- internals ---
