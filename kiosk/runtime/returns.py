@@ -24,7 +24,7 @@ from typing import Any
 
 from kiosk.config_schema import ReturnsSection
 from kiosk.domain.returns import ReturnPlan, plan_return, refunded_by_rate, returned_so_far
-from kiosk.payments.method import Outcome, PaymentMethod
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk.payments.states import OPEN_STATES, PaymentState
 from kiosk.staff import NotAllowed, Role, StaffAccount
 from kiosk.store.returns import ReturnBook
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 #: a test (the kill -9 crash test) may set this to stop the process at a named step
 checkpoint: Callable[[str], None] = lambda step: None  # noqa: E731
+
+
+_FAILED = (PaymentState.DECLINED, PaymentState.CANCELLED)  # a refund row that gave nothing
 
 
 class NeedsManager(NotAllowed):
@@ -120,26 +123,23 @@ class ReturnDesk:
         """Send or settle every refund row of a pending return, then commit it."""
         problems: list[str] = []
         rows = self.book.refund_rows(return_id)
-        # a declined row whose cash stand-in exists is settled by that row (never twice)
-        covered = {r.original_payment_id for r in rows if r.method == "cash"}
+        # a row that did not go through is settled by a live cash row for the same payment
+        live_cash = {
+            r.original_payment_id for r in rows if r.method == "cash" and r.state not in _FAILED
+        }
         for row in rows:
-            if row.state == PaymentState.DECLINED and row.original_payment_id in covered:
+            if row.state in _FAILED:
+                if row.original_payment_id not in live_cash:  # staff are here: pay it now
+                    problems += self._cash_instead(return_id, row)
+                    live_cash.add(row.original_payment_id)
                 continue
             result = self.runtime.ledger.send_refund(row.payment_id, self._method(row.method))
             checkpoint("refunded")
             problems += result.problems
             if result.outcome is Outcome.DECLINED and row.method != "cash":
-                cash = self._cash()
-                if cash is None:
-                    raise RefundUnresolved(
-                        f"{row.method} declined the refund of {row.amount} yen and there is "
-                        f"no cash changer: return {return_id} is pending for staff"
-                    )
-                stand_in = self.book.add_cash_refund(return_id, row, self.runtime.clock())
-                result = self.runtime.ledger.send_refund(stand_in.payment_id, cash)
-                checkpoint("refunded")
-                problems += result.problems
-            if result.outcome is not Outcome.REFUNDED:
+                problems += self._cash_instead(return_id, row)
+                live_cash.add(row.original_payment_id)
+            elif result.outcome is not Outcome.REFUNDED:
                 raise RefundUnresolved(
                     f"refund of {row.amount} yen by {row.method} is {result.outcome.value}: "
                     f"return {return_id} is pending for staff ({result.message})"
@@ -147,6 +147,43 @@ class ReturnDesk:
         document = self.book.commit(return_id, self.runtime.clock())
         checkpoint("committed")
         return ReturnResult(document, tuple(problems))
+
+    def hold_unattended_cash(self) -> list[str]:
+        """At start-up, before the payment recovery: a pending return's cash refund that
+        the changer never started is cancelled, not paid out into an empty tray; staff pay
+        it with the shopper there (``kiosk return --resume``). Returns the rows cancelled."""
+        cash = self._cash()
+        held = []
+        for record in self.book.pending():
+            for row in self.book.refund_rows(record.return_id):
+                if row.method != "cash" or row.state not in [s.value for s in OPEN_STATES]:
+                    continue
+                if cash is None or cash.status(row.idempotency_key).outcome is Outcome.NOT_FOUND:
+                    self.runtime.ledger.transition(
+                        row.payment_id,
+                        PaymentState.CANCELLED,
+                        PaymentResult(Outcome.CANCELLED, message="not paid out before a restart"),
+                    )
+                    held.append(row.payment_id)
+        return held
+
+    def _cash_instead(self, return_id: str, row: Any) -> tuple[str, ...]:
+        """Pay ``row``'s amount in cash (its method declined, or it was never paid out)."""
+        cash = self._cash()
+        if cash is None:
+            raise RefundUnresolved(
+                f"{row.method} did not refund {row.amount} yen and there is no cash changer: "
+                f"return {return_id} is pending for staff"
+            )
+        stand_in = self.book.add_cash_refund(return_id, row, self.runtime.clock())
+        result = self.runtime.ledger.send_refund(stand_in.payment_id, cash)
+        checkpoint("refunded")
+        if result.outcome is not Outcome.REFUNDED:
+            raise RefundUnresolved(
+                f"cash refund of {row.amount} yen is {result.outcome.value}: "
+                f"return {return_id} is pending for staff ({result.message})"
+            )
+        return result.problems
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, Payme
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
-from kiosk.runtime.returns import recover_returns
+from kiosk.runtime.returns import ReturnDesk, recover_returns
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
@@ -137,6 +137,7 @@ class KioskRuntime:
         """Check the database is this kiosk's, resolve payments a crash left open, then let
         plugins start."""
         self.check_store_identity()
+        ReturnDesk(self).hold_unattended_cash()  # never pay cash out into an empty tray
         self.recover_payments()
         self.recover_returns()
         self.host.call("kiosk_startup", runtime=self)

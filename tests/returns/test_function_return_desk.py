@@ -196,3 +196,64 @@ def _without_cash(method):
         return method(method_id)
 
     return lookup
+
+
+def test_a_cash_refund_is_never_paid_out_unattended_after_a_crash(tmp_path, terminal, monkeypatch):
+    # GIVEN a cash sale whose return was drafted when the kiosk died
+    data_dir = tmp_path / "kiosk"
+    runtime = started(data_dir, terminal.port)
+    sale = card_sale(runtime, ONIGIRI, method="cash")
+    desk = ReturnDesk(runtime)
+    plan = desk.plan(sale, {1: 1}, reason="other", staff=ATTENDANT)
+    monkeypatch.setattr(desk_module, "checkpoint", _die_at("drafted"))
+    with pytest.raises(Crash):
+        desk.make(plan)
+    runtime.store.close()
+    monkeypatch.setattr(desk_module, "checkpoint", lambda at: None)
+    # WHEN it restarts THEN the cash row is cancelled, not paid out; the return is dropped
+    restarted = started(data_dir, terminal.port)
+    try:
+        book = ReturnBook(restarted.store)
+        assert book.pending() == [] and book.returns_of(sale["sale_id"]) == []
+        rows = book.refund_rows(plan.return_id)
+        assert [(r.method, r.state) for r in rows] == [("cash", "cancelled")]
+        assert restarted.method("cash").records.get(rows[0].idempotency_key) is None
+        # AND staff can make the return again with the shopper there
+        again = ReturnDesk(restarted)
+        result = again.make(again.plan(sale, {1: 1}, reason="other", staff=ATTENDANT))
+        assert result.document["total"] == -sale["total"]
+    finally:
+        restarted.shutdown()
+
+
+def test_a_pending_return_is_finished_by_staff(runtime, terminal, monkeypatch):
+    # GIVEN a card refund declined while the kiosk had no cash changer: pending
+    sale = card_sale(runtime, ONIGIRI)
+    desk = ReturnDesk(runtime)
+    monkeypatch.setattr(
+        runtime.method("card"), "refund", lambda *a: PaymentResult(Outcome.DECLINED, message="no")
+    )
+    real_method = runtime.method
+    monkeypatch.setattr(runtime, "method", _without_cash(real_method))
+    plan = desk.plan(sale, {1: 1}, reason="other", staff=ATTENDANT)
+    with pytest.raises(RefundUnresolved):
+        desk.make(plan)
+    assert [r.return_id for r in desk.book.pending()] == [plan.return_id]
+    # the units stay held meanwhile
+    with pytest.raises(OverReturn):
+        desk.plan(sale, {1: 1}, reason="other", staff=ATTENDANT)
+    # WHEN staff resume it with the changer back THEN cash pays it, once
+    monkeypatch.setattr(runtime, "method", real_method)
+    result = desk.finish(plan.return_id)
+    assert [t["method"] for t in result.document["tenders"]] == ["cash"]
+    assert desk.book.pending() == []
+    rows = desk.book.refund_rows(plan.return_id)
+    assert sorted(r.state for r in rows) == ["declined", "refunded"]
+
+
+def _die_at(step):
+    def die(at: str) -> None:
+        if at == step:
+            raise Crash(at)
+
+    return die
