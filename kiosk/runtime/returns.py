@@ -146,6 +146,7 @@ class ReturnDesk:
                 )
         document = self.book.commit(return_id, self.runtime.clock())
         checkpoint("committed")
+        self.runtime.host.call("kiosk_return_completed", document=document)
         return ReturnResult(document, tuple(problems))
 
     def hold_unattended_cash(self) -> list[str]:
@@ -261,6 +262,7 @@ def recover_returns(runtime: Any) -> ReturnRecovery:
             log.error("return %s is pending: a refund needs staff", record.return_id)
             report.left_for_staff.append(record.return_id)
             continue
-        desk.book.commit(record.return_id, runtime.clock())
+        document = desk.book.commit(record.return_id, runtime.clock())
+        runtime.host.call("kiosk_return_completed", document=document)
         report.committed.append(record.return_id)
     return report
