@@ -210,7 +210,7 @@ class ReturnDesk:
     def _refund_method(self, payment_id: str, method_id: str) -> str:
         """The method that refunds: the original one, or cash if it cannot refund."""
         method = self._method_or_none(method_id)
-        if method is not None and getattr(method, "refunds", True):
+        if method is not None and method.refunds:
             return method_id
         if self._cash() is None:
             raise RefundUnresolved(f"{method_id} cannot refund and there is no cash changer")
