@@ -15,10 +15,11 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.api import Attendant, bo
+from kiosk.backoffice.api import Attendant, Manager, bo
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.html import Html, fmt, page, table, yen
 from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.reconcile import reconcile
 from kiosk.backoffice.returns.ingest import sale_returns
 from kiosk.backoffice.returns.models import ReturnRow
 
@@ -157,3 +158,11 @@ def _sale_section(session: Session, sale_id: str) -> Html:
         id_="returns",
     )
     return out
+
+
+@router.get("/api/v1/reports/reconcile")
+def reconcile_api(request: Request, _: Manager, day: str | None = None) -> dict[str, Any]:
+    """Per store: departments + discounts + tax added = takings = tenders, and the returns."""
+    with bo(request).db.reading() as session:
+        found = reconcile(session, bo(request).day(day))
+    return {"stores": [entry.to_json() for entry in found]}
