@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.returns import OverReturn, ReturnPlan, returnable, returned_so_far
-from kiosk.payments.ledger import new_key
+from kiosk.payments.ledger import new_row
 from kiosk.payments.states import PaymentKind, PaymentState
 from kiosk.store import LocalStore, journal
 from kiosk.store.models import OutboxRow, PaymentRow, SaleRow
@@ -231,25 +231,8 @@ def _pending(session: Session, return_id: str) -> ReturnRow:
 def _refund_row(
     return_id: str, original: str, method: str, amount: int, at: datetime
 ) -> PaymentRow:
-    return PaymentRow(
-        payment_id=str(uuid.uuid4()),
-        idempotency_key=new_key(),
-        sale_id=return_id,  # a refund row belongs to the return that makes it
-        method=method,
-        amount=amount,
-        state=PaymentState.CREATED,
-        kind=PaymentKind.REFUND,
-        original_payment_id=original,
-        reference="",
-        masked="",
-        tendered=0,
-        change=0,
-        refunded=0,
-        approved_amount=0,
-        message="",
-        created_at=at,
-        updated_at=at,
-    )
+    # a refund row belongs to the return that makes it (its sale_id is the return's id)
+    return new_row(return_id, method, amount, at, PaymentKind.REFUND, original)
 
 
 def _refund_entry(row: PaymentRow) -> dict[str, Any]:
