@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kiosk.config_schema import ReturnsSection
@@ -100,7 +100,7 @@ class ReturnDesk:
                 "a manager must approve"
             )
         if approver is not None:
-            plan = _approved(plan, approver.staff_id)
+            plan = replace(plan, approved_by=approver.staff_id)
         return plan
 
     # --- doing ---------------------------------------------------------------------------
@@ -203,7 +203,9 @@ class ReturnDesk:
                 for r in ledger.linked(payment_id)
                 if r.kind == "refund" and r.state in [s.value for s in OPEN_STATES]
             )
-            usable = row.state == PaymentState.APPROVED or row.refunded < row.approved_amount
+            # a partial refund keeps a payment approved; a voided or fully refunded one has
+            # nothing left
+            usable = row.state == PaymentState.APPROVED
             left[payment_id] = (row.approved_amount - row.refunded - in_flight) if usable else 0
         return left
 
@@ -230,12 +232,6 @@ class ReturnDesk:
         if method is None:
             raise RefundUnresolved(f"no payment method {method_id!r} on this kiosk")
         return method
-
-
-def _approved(plan: ReturnPlan, approver: str) -> ReturnPlan:
-    from dataclasses import replace
-
-    return replace(plan, approved_by=approver)
 
 
 @dataclass
