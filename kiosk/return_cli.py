@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import date
 from typing import Any
 
 from kiosk.config import KioskConfig
@@ -35,6 +36,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--staff", help="your staff id (a role allowed to make returns)")
     parser.add_argument("--manager", help="the approving manager's id (above the limit)")
     parser.add_argument("--resume", metavar="RETURN_ID", help="finish a pending return")
+    parser.add_argument("--date", help="without a receipt number: list the sales of YYYY-MM-DD")
+    parser.add_argument("--amount", type=int, help="without a receipt number: sales of this total")
     parser.set_defaults(handler=run_return)
 
 
@@ -74,8 +77,19 @@ def run_return(config: KioskConfig, args: argparse.Namespace) -> int:
             print(f"resumed by {account.staff_id}", file=sys.stderr)
             result = desk.finish(args.resume)
         else:
+            if args.receipt_no is None and (args.date or args.amount is not None):
+                day = date.fromisoformat(args.date) if args.date else None
+                for found in desk.book.find_sales(day, args.amount):
+                    print(
+                        f"receipt {found['receipt_no']}  {found['completed_at'][:16]}  "
+                        f"{found['total']} yen  {len(found['lines'])} lines"
+                    )
+                return 0
             if args.receipt_no is None:
-                raise ValueError("give the sale's receipt number (or --resume RETURN_ID)")
+                raise ValueError(
+                    "give the sale's receipt number, --date/--amount to find it, "
+                    "or --resume RETURN_ID"
+                )
             sale = desk.book.sale_by_receipt(args.receipt_no)
             left = returnable(
                 sale, returned_so_far(desk.book.returns_of(sale["sale_id"]), sale["sale_id"])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -61,6 +61,21 @@ class ReturnBook:
             if row is None:
                 raise SaleNotFound(f"no sale {sale_id} on this kiosk")
             return dict(row.document)
+
+    def find_sales(
+        self, day: date | None = None, total: int | None = None, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Sales of ``day`` and/or of ``total`` yen, newest first (a receipt was lost)."""
+        query = select(SaleRow).order_by(SaleRow.completed_at.desc()).limit(limit)
+        if day is not None:
+            start = datetime.combine(day, time())
+            query = query.where(
+                SaleRow.completed_at >= start, SaleRow.completed_at < start + timedelta(days=1)
+            )
+        if total is not None:
+            query = query.where(SaleRow.total == total)
+        with self.store.transaction() as session:
+            return [dict(row.document) for row in session.scalars(query)]
 
     def returns_of(self, sale_id: str) -> list[dict[str, Any]]:
         """The documents of the sale's returns that hold units (pending or committed)."""

@@ -25,6 +25,10 @@ def test_cli_return_one_line(tmp_path, monkeypatch, capsys):
     script.write_text("scan 4901234000018\nscan 4901234000193\npay cash\n", encoding="utf-8")
     data = tmp_path / "data"
     assert _run(monkeypatch, capsys, data, "checkout", "--script", str(script))[0] == 0
+    code, out, _ = _run(monkeypatch, capsys, data, "return", "--amount", "2630")
+    assert code == 0 and out.startswith("receipt 1 ") and "2630 yen" in out
+    code, out, _ = _run(monkeypatch, capsys, data, "return", "--amount", "1")
+    assert code == 0 and out == ""
     code, out, _ = _run(monkeypatch, capsys, data, "return", "1")
     assert code == 0 and "line 2:" in out and "returnable 1" in out
     code, out, err = _run(
