@@ -126,5 +126,7 @@ def test_function_a_double_return_on_two_offline_kiosks_is_flagged(
     found = client.get("/api/v1/returns/sale", params={"kiosk_id": "K01", "receipt_no": 1}).json()
     assert found["sale_id"] == sale["sale_id"] and len(found["returns"]) == 2
     assert found["returnable"][str(soap["line_id"])] == -1
+    found = client.get("/returns", params={"date": "2026-11-20", "total": str(sale["total"])})
+    assert found.status_code == 200 and f"/returns?sale_id={sale['sale_id']}" in found.text
     page = client.get("/returns", params={"sale_id": sale["sale_id"]})
     assert page.status_code == 200 and "double return" in page.text and 'id="flagged"' in page.text

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.api import Attendant, Manager, bo
 from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.html import Html, fmt, page, table, yen
+from kiosk.backoffice.html import Html, fmt, link, page, table, yen
 from kiosk.backoffice.models import SaleRow
 from kiosk.backoffice.reconcile import reconcile
 from kiosk.backoffice.returns.ingest import sale_returns
@@ -83,7 +83,16 @@ def returns_page(request: Request, staff: Attendant) -> HTMLResponse:
         params.get("kiosk_id", ""),
         params.get("receipt_no", ""),
     )
+    body += fmt(
+        '<form id="search"><label>Business date <input type="date" name="date" value="{}">'
+        '</label> <label>Total ¥ <input name="total" value="{}"></label> '
+        "<button>Search</button></form>",
+        params.get("date", ""),
+        params.get("total", ""),
+    )
     with bo(request).db.reading() as session:
+        if params.get("date") or params.get("total"):
+            body += _search(session, request)
         if any(params.get(k) for k in ("sale_id", "kiosk_id", "receipt_no")):
             body += _sale_section(session, _sale_id(session, params))
         flagged = list(
@@ -107,6 +116,31 @@ def returns_page(request: Request, staff: Attendant) -> HTMLResponse:
         id_="flagged",
     )
     return page("Returns 返品", body, staff)
+
+
+def _search(session: Session, request: Request) -> Html:
+    """Sales by business date and/or total (a shopper without the receipt)."""
+    params = request.query_params
+    query = select(SaleRow).where(SaleRow.total > 0).order_by(SaleRow.completed_at).limit(50)
+    if params.get("date"):
+        query = query.where(SaleRow.business_date == bo(request).day(params["date"]))
+    if params.get("total"):
+        if not params["total"].isdigit():
+            raise InvalidInput(f"total {params['total'][:20]!r}: yen, in digits")
+        query = query.where(SaleRow.total == int(params["total"]))
+    rows = [
+        (
+            link(f"/returns?sale_id={row.sale_id}", row.sale_id),
+            row.kiosk_id,
+            row.receipt_no,
+            row.completed_at.isoformat(" "),
+            yen(row.total),
+        )
+        for row in session.scalars(query)
+    ]
+    return fmt("<h2>Sales found</h2>") + table(
+        ("Sale", "Kiosk", "Receipt", "When", "Total"), rows, id_="found"
+    )
 
 
 def _sale_section(session: Session, sale_id: str) -> Html:
