@@ -153,9 +153,12 @@ class ReturnDesk:
         """At start-up, before the payment recovery: a pending return's cash refund that
         the changer never started is cancelled, not paid out into an empty tray; staff pay
         it with the shopper there (``kiosk return --resume``). Returns the rows cancelled."""
+        pending = self.book.pending()
+        if not pending:  # the usual start: no payment method is looked up
+            return []
         cash = self._cash()
         held = []
-        for record in self.book.pending():
+        for record in pending:
             for row in self.book.refund_rows(record.return_id):
                 if row.method != "cash" or row.state not in [s.value for s in OPEN_STATES]:
                     continue
