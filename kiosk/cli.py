@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from kiosk import return_cli
 from kiosk.cli_errors import check_data_dir, guarded
 from kiosk.config import KioskConfig, load_config
 from kiosk.private_files import restrict_umask
@@ -116,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
         "staff-pin", help="print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)"
     )
     staff_pin.set_defaults(handler=_staff_pin, needs_store=False)
+
+    return_cli.register(sub)
 
     doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
     doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")

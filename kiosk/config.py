@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
 
-from kiosk.config_schema import SECTIONS, PluginsSection
+from kiosk.config_schema import SECTIONS, PluginsSection, ReturnsSection
 from kiosk.domain.checkout import CheckoutPolicy
 from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 from kiosk.domain.tax import Rounding
@@ -99,6 +99,8 @@ class KioskConfig:
     #: the store's IANA time zone: receipt times and business dates are the store's wall
     #: clock, whatever zone the machine was installed with (often UTC)
     time_zone: str = DEFAULT_TIME_ZONE
+    #: [returns]: who may make returns and the amount above which a manager approves
+    returns: ReturnsSection = field(default_factory=ReturnsSection)
 
     @property
     def database_path(self) -> Path:
@@ -297,6 +299,7 @@ def _parse(
         key_dir=Path(kiosk.key_dir) if kiosk.key_dir else None,
         method_order=tuple(checkout.method_order),
         weigh_min_g=checkout.weigh_min_g,
+        returns=sections["returns"],
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if overrides.get("data_dir") is not None:

@@ -91,6 +91,32 @@ class PluginsSection(Section):
     allow: list[Any] = Field(default_factory=list)
 
 
+class ReturnsSection(Section):
+    """``[returns]``: who may make a return, and up to what amount without a manager."""
+
+    #: the lowest role allowed to make a return
+    role: Literal["attendant", "manager"] = "attendant"
+    #: a refund above this (yen) needs a manager's PIN as well
+    approval_above: StrictInt = Field(10_000, ge=0)
+    #: reason codes staff choose from; those in ``damaged_reasons`` go to the damaged bin
+    reasons: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
+        default_factory=lambda: ["changed_mind", "wrong_item", "damaged", "expired", "other"]
+    )
+    damaged_reasons: list[str] = Field(default_factory=lambda: ["damaged", "expired"])
+    #: the 適格返還請求書 is not printed below this refund (yen; it is always kept)
+    invoice_exempt_below: StrictInt = Field(0, ge=0)
+
+    @field_validator("damaged_reasons")
+    @classmethod
+    def _known_reasons(cls, value: list[str], info: Any) -> list[str]:
+        unknown = set(value) - set(info.data.get("reasons", value))
+        if unknown:
+            raise ValueError(
+                f"names reasons not in [returns] reasons: {', '.join(sorted(unknown))}"
+            )
+        return value
+
+
 #: Top-level tables with a model here ([plugins] and [ui] are checked in kiosk.config).
 SECTIONS: dict[str, type[Section]] = {
     "kiosk": KioskSection,
@@ -98,4 +124,5 @@ SECTIONS: dict[str, type[Section]] = {
     "checkout": CheckoutSection,
     "backoffice": BackofficeSection,
     "staff": StaffSection,
+    "returns": ReturnsSection,
 }

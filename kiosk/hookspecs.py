@@ -167,6 +167,16 @@ def kiosk_sale_completed(sale: Any) -> None:
 
 
 @hookspec
+def kiosk_return_completed(document: Any) -> None:
+    """A return (返品) was committed with its outbox row, after its refunds went through.
+
+    ``document`` is the return document: negative lines and rates, ``original_sale_id``,
+    ``reason``, ``staff_id`` (see :mod:`kiosk.domain.returns`). Called again for the same
+    return only if the kiosk died right after the commit; implementations must be idempotent.
+    """
+
+
+@hookspec
 def kiosk_attendant_needed(checkout: Any, reason: Any) -> None:
     """The kiosk needs a member of staff (age check, removal approval, fault, help)."""
 

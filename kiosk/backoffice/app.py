@@ -35,6 +35,7 @@ from kiosk.backoffice.db import Database
 from kiosk.backoffice.door import DoorMiddleware
 from kiosk.backoffice.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.html import STATIC
+from kiosk.backoffice.returns import web as returns_web
 from kiosk.backoffice.throttle import LoginThrottle
 from kiosk.backoffice.web_security import SecurityMiddleware, WebSecurity
 
@@ -105,6 +106,7 @@ def create_app(
     app.state.web_security = security
     app.state.bo = Backoffice(db, clock, host)
     app.state.console_bus, app.state.console_settings = ChangeBus(), console or ConsoleSettings()
+    app.include_router(returns_web.router)
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(web_ops.router)

@@ -28,6 +28,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "kiosk.backoffice.campaigns_coupons",
     "kiosk.backoffice.taxfree",
     "kiosk.backoffice.parked_events",
+    "kiosk.backoffice.returns.ingest",
 )
 
 _handlers: dict[str, list[Handler]] = {}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.allocation import allocation_document
 from kiosk.domain.basket import Adjustment, BasketLine
 from kiosk.domain.money import Yen
 from kiosk.domain.tax import Totals
@@ -106,6 +107,8 @@ class Sale:
             "change": self.change,
             "extra": self.extra,
         }
+        # what each line was paid after coupons and promotions: a return refunds this
+        document["allocation"] = allocation_document(document)
         if self.training:
             document["training"] = True
         return document

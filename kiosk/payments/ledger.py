@@ -45,6 +45,37 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
+def new_row(
+    sale_id: str,
+    method: str,
+    amount: Yen,
+    now: datetime,
+    kind: PaymentKind = PaymentKind.PAYMENT,
+    original_payment_id: str | None = None,
+) -> PaymentRow:
+    """A ``created`` row with a fresh id and idempotency key, for the caller to add (a
+    return adds its refund rows in the transaction that writes its draft)."""
+    return PaymentRow(
+        payment_id=str(uuid.uuid4()),
+        idempotency_key=new_key(),
+        sale_id=sale_id,
+        method=method,
+        amount=amount,
+        state=PaymentState.CREATED,
+        kind=kind,
+        original_payment_id=original_payment_id,
+        reference="",
+        masked="",
+        tendered=0,
+        change=0,
+        refunded=0,
+        approved_amount=0,
+        message="",
+        created_at=now,
+        updated_at=now,
+    )
+
+
 class PaymentLedger:
     def __init__(self, store: LocalStore, clock: Callable[[], datetime] = datetime.now) -> None:
         self.store = store
@@ -61,25 +92,7 @@ class PaymentLedger:
         original_payment_id: str | None = None,
     ) -> PaymentRow:
         now = self.clock()
-        row = PaymentRow(
-            payment_id=str(uuid.uuid4()),
-            idempotency_key=new_key(),
-            sale_id=sale_id,
-            method=method,
-            amount=amount,
-            state=PaymentState.CREATED,
-            kind=kind,
-            original_payment_id=original_payment_id,
-            reference="",
-            masked="",
-            tendered=0,
-            change=0,
-            refunded=0,
-            approved_amount=0,
-            message="",
-            created_at=now,
-            updated_at=now,
-        )
+        row = new_row(sale_id, method, amount, now, kind, original_payment_id)
         with self.store.transaction() as session:
             session.add(row)
             journal.append(session, f"{kind}_created", _journal_doc(row), at=now)
@@ -244,15 +257,44 @@ class PaymentLedger:
         row = self.create(
             original.sale_id, original.method, amount, PaymentKind.REFUND, original.payment_id
         )
+        return self.send_refund(row.payment_id, method)
+
+    def send_refund(self, payment_id: str, method: PaymentMethod) -> PaymentResult:
+        """Send a refund row written beforehand (``created``, e.g. with a return document's
+        draft in one transaction), or settle it if it was already sent.
+
+        A row whose ``method`` differs from its original payment's is a cash refund for a
+        method that cannot refund: it goes to the method's ``pay_out(amount, refund_key)``.
+        A row already sent is never sent blindly again: it is settled by ``status()``.
+        """
+        row = self.get(payment_id)
+        if row.kind != PaymentKind.REFUND:
+            raise RefundNotAllowed(f"payment {payment_id} is a {row.kind}, not a refund")
+        if row.state == PaymentState.REFUNDED:
+            return PaymentResult(Outcome.REFUNDED, amount=row.amount, message="already refunded")
+        if row.state in (PaymentState.DECLINED, PaymentState.CANCELLED):
+            return PaymentResult(Outcome.DECLINED, message=row.message or "declined")
+        if row.state != PaymentState.CREATED:
+            return self._resolve_refund(row, method)
+        original = self.get(row.original_payment_id or "")
         self.transition(row.payment_id, PaymentState.REQUESTED)
-        result = _call(
-            method, "refund", method.refund, original.idempotency_key, amount, row.idempotency_key
-        )
-        if result.outcome is Outcome.REFUNDED:
-            self.transition(row.payment_id, PaymentState.REFUNDED, result)
-            return result
-        if result.outcome is Outcome.DECLINED:
-            self.transition(row.payment_id, PaymentState.DECLINED, result)
+        if original.method != row.method:
+            pay_out = getattr(method, "pay_out", None)
+            if pay_out is None:
+                result = PaymentResult(Outcome.DECLINED, message=f"{method.id} cannot pay out")
+            else:
+                result = _call(method, "pay_out", pay_out, row.amount, row.idempotency_key)
+        else:
+            result = _call(
+                method,
+                "refund",
+                method.refund,
+                original.idempotency_key,
+                row.amount,
+                row.idempotency_key,
+            )
+        if result.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
+            self.transition(row.payment_id, STATE_BY_OUTCOME[result.outcome], result)
             return result
         self.transition(row.payment_id, PaymentState.UNKNOWN, result)
         return self._resolve_refund(self.get(row.payment_id), method)

@@ -88,6 +88,9 @@ class PaymentMethod(ABC):
     max_amount: Yen = 10_000_000
     #: True when the money goes to a simulator: the kiosk is then in training mode (練習)
     simulated: bool = False
+    #: False for a method whose provider takes no refunds (a transit IC card): a return
+    #: then refunds in cash from the changer (kiosk.runtime.returns)
+    refunds: bool = True
 
     def name(self, language: str) -> str:
         return self.name_ja if language == "ja" else self.name_en

@@ -42,6 +42,7 @@ from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, Payme
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
 from kiosk.runtime.hardware import hardware_scan_sources
+from kiosk.runtime.returns import ReturnDesk, recover_returns
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
@@ -136,7 +137,9 @@ class KioskRuntime:
         """Check the database is this kiosk's, resolve payments a crash left open, then let
         plugins start."""
         self.check_store_identity()
+        ReturnDesk(self).hold_unattended_cash()  # never pay cash out into an empty tray
         self.recover_payments()
+        self.recover_returns()
         self.host.call("kiosk_startup", runtime=self)
         # building the methods now also shows a payment plugin that refuses to start (no
         # connection settings) in the plugin problems at boot, not at the first payment
@@ -422,6 +425,14 @@ class KioskRuntime:
         report = resolve_open(self.ledger, self._method_or_none, self.store.sale_exists)
         for payment_id in report.unresolved:
             log.error("payment %s could not be resolved at start-up; left for staff", payment_id)
+        return report
+
+    def recover_returns(self) -> Any:
+        """After the payments: commit returns whose refunds went through before a crash,
+        drop those nothing was refunded for (:mod:`kiosk.runtime.returns`)."""
+        report = recover_returns(self)
+        for return_id in report.left_for_staff:
+            log.error("return %s is pending at start-up: a refund needs staff", return_id)
         return report
 
     def _method_or_none(self, method_id: str) -> PaymentMethod | None:

@@ -17,6 +17,7 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import Message, scan_claim
 from plugins.coupons.sync import FeedPuller
+from plugins.loyalty import returns as loyalty_returns
 from plugins.loyalty.errors import ForgedMemberCode, UnknownMember, loyalty_message
 from plugins.loyalty.service import LoyaltyService, MemberView
 from plugins.loyalty.sync import LOYALTY_TOPIC, LoyaltyFeed
@@ -70,6 +71,7 @@ class Plugin:
         self.runtime = runtime
         self.service = LoyaltyService(runtime, runtime.config.plugin_settings(NAME))
         self.service.recover()
+        loyalty_returns.recover_returns(self.service)
         self.feed = FeedPuller(runtime.store, LOYALTY_TOPIC, LoyaltyFeed(self.service).apply)
 
     def sync_pull(self, client: Any, token: str) -> int:
@@ -117,6 +119,11 @@ class Plugin:
     def kiosk_sale_completed(self, sale: Any) -> None:
         if self.service is not None:
             self.service.record_sale(sale.to_document())
+
+    @hookimpl
+    def kiosk_return_completed(self, document: dict[str, Any]) -> None:
+        if self.service is not None:
+            loyalty_returns.record_return(self.service, document)
 
     @hookimpl
     def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:

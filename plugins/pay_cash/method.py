@@ -140,6 +140,8 @@ class CashMethod(PaymentMethod):
             return PaymentResult(Outcome.NOT_FOUND)
         if record.state == "collecting":
             return PaymentResult(Outcome.UNKNOWN, message="deposit interrupted")
+        if record.state == "paying_out":  # died while dispensing: count the drawer, never pay again
+            return PaymentResult(Outcome.UNKNOWN, message="payout interrupted: count the drawer")
         return self._result(record)
 
     def cancel(self, idempotency_key: str) -> PaymentResult:
@@ -160,16 +162,36 @@ class CashMethod(PaymentMethod):
     def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
         done = self.records.get(refund_key)
         if done is not None:
-            return PaymentResult(Outcome.REFUNDED, amount=done.returned)
+            return self.status(refund_key)
         original = self.records.get(idempotency_key)
         if original is None or original.state != "approved":
             return PaymentResult(Outcome.DECLINED, message="no approved cash payment")
+        # the key first: a crash while dispensing is then UNKNOWN (count the drawer), never
+        # a NOT_FOUND that would have the refund sent, and the cash paid, a second time
+        record = CashRecord(refund_key, amount, "paying_out", original=idempotency_key)
+        self.records.put(record)
         paid, problems = self._pay_out(amount, "refund")
         original.returned += paid
         self.records.put(original)
-        self.records.put(
-            CashRecord(refund_key, amount, "refund", returned=paid, original=idempotency_key)
-        )
+        record.state, record.returned = "refund", paid
+        self.records.put(record)
+        return PaymentResult(Outcome.REFUNDED, amount=paid, problems=problems)
+
+    def pay_out(self, amount: Yen, refund_key: str) -> PaymentResult:
+        """Refund ``amount`` in cash for a payment another method cannot refund (a return
+        paid by a transit IC card), once per ``refund_key``.
+
+        The key is written before the changer dispenses, so a crash mid-payout is reported
+        ``UNKNOWN`` by ``status`` (staff count the drawer) and never dispensed again.
+        """
+        done = self.records.get(refund_key)
+        if done is not None:
+            return self.status(refund_key)
+        record = CashRecord(refund_key, amount, "paying_out", original="payout")
+        self.records.put(record)
+        paid, problems = self._pay_out(amount, "refund")
+        record.state, record.returned = "refund", paid
+        self.records.put(record)
         return PaymentResult(Outcome.REFUNDED, amount=paid, problems=problems)
 
     # --- internals ---

@@ -1,0 +1,117 @@
+"""The 適格返還請求書 (qualified return invoice) of a return, as data.
+
+It must show: the issuer and its registration number, the date of the return and the date
+of the original sale, the returned goods with the reduced-rate ones marked (※), the refund
+total per tax rate and the tax refunded per rate (computed once per rate on the returned
+amounts, :func:`kiosk.domain.returns.rate_refunds`). It is built from the return document
+alone, so it can be printed again, or shown by the back office, from what was kept.
+
+A store may skip *printing* it below an amount (``[returns] invoice_exempt_below``, where
+the rules exempt small returns, ¥10,000 under the 2023 rules); it is kept in the document
+either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.domain.money import Yen
+from kiosk.domain.product import TaxCategory
+from kiosk.domain.receipt import Issuer
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    name: str
+    units: int
+    weighed: bool
+    refund: Yen  # positive
+    reduced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRate:
+    rate_percent: int
+    refund: Yen  # positive, tax included
+    tax: Yen  # positive
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceTender:
+    method: str
+    amount: Yen  # positive
+    masked: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnInvoice:
+    issuer: Issuer
+    return_no: int
+    kiosk_id: str
+    returned_at: datetime
+    original_sold_at: datetime | None
+    original_receipt_no: int | None
+    lines: tuple[InvoiceLine, ...]
+    rates: tuple[InvoiceRate, ...]
+    tenders: tuple[InvoiceTender, ...]
+    reason: str
+    staff_id: str
+    language: str = "ja"
+    training: bool = False
+
+    @property
+    def total(self) -> Yen:
+        return sum(rate.refund for rate in self.rates)
+
+    @property
+    def tax_total(self) -> Yen:
+        return sum(rate.tax for rate in self.rates)
+
+    @property
+    def has_reduced_items(self) -> bool:
+        return any(line.reduced for line in self.lines)
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any], issuer: Issuer) -> ReturnInvoice:
+        """The invoice of a return document (:meth:`ReturnPlan.to_document`)."""
+        language = document.get("language") if document.get("language") in ("ja", "en") else "en"
+        sold = document.get("original_completed_at")
+        return cls(
+            issuer=issuer,
+            return_no=int(document["receipt_no"]),
+            kiosk_id=str(document["kiosk_id"]),
+            returned_at=datetime.fromisoformat(document["completed_at"]),
+            original_sold_at=datetime.fromisoformat(sold) if sold else None,
+            original_receipt_no=document.get("original_receipt_no"),
+            lines=tuple(
+                InvoiceLine(
+                    name=str(line["name_ja"] if language == "ja" else line["name_en"]),
+                    units=-int(
+                        line["weight_g"] if line.get("weight_g") is not None else line["quantity"]
+                    ),
+                    weighed=line.get("weight_g") is not None,
+                    refund=-int(line["amount"]),
+                    reduced=line.get("tax") == TaxCategory.REDUCED.value,
+                )
+                for line in document["lines"]
+            ),
+            rates=tuple(
+                InvoiceRate(int(r["rate_percent"]), -int(r["gross"]), -int(r["tax_amount"]))
+                for r in sorted(document["rates"], key=lambda r: r["rate_percent"])
+            ),
+            tenders=tuple(
+                InvoiceTender(str(t["method"]), -int(t["amount"]), str(t.get("masked") or ""))
+                for t in document.get("tenders", [])
+            ),
+            reason=str(document.get("reason") or ""),
+            staff_id=str(document.get("staff_id") or ""),
+            language=language,
+            training=bool(document.get("training")),
+        )
+
+    def printed(self, exempt_below: Yen) -> bool:
+        """Whether the paper copy is printed (it is always kept in the document)."""
+        return self.total >= exempt_below

@@ -1,0 +1,267 @@
+"""The return desk (返品): staff check, plan, draft, refunds, commit — and recovery.
+
+Steps of :meth:`ReturnDesk.make` (each is a place a crash may hit; recovery finishes it):
+
+``planned``   the plan (pure) and the staff check; nothing written
+``drafted``   the pending return and its refund rows, one transaction (kiosk.store.returns)
+``refunding`` each refund row sent through its method (``refund``, or the cash changer's
+              ``pay_out`` for a method that cannot refund); an unknown outcome is settled by
+              ``status()``, never by a second refund
+``committed`` the return document, its outbox row and journal entry, one transaction
+
+:func:`recover_returns` runs at start-up after the payment recovery: a pending return
+whose refunds all went through is committed; one for which nothing was refunded is
+abandoned (its units are returnable again); anything else is left for staff.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from kiosk.config_schema import ReturnsSection
+from kiosk.domain.returns import ReturnPlan, plan_return, refunded_by_rate, returned_so_far
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.states import OPEN_STATES, PaymentState
+from kiosk.staff import NotAllowed, Role, StaffAccount
+from kiosk.store.returns import ReturnBook
+
+log = logging.getLogger(__name__)
+
+#: a test (the kill -9 crash test) may set this to stop the process at a named step
+checkpoint: Callable[[str], None] = lambda step: None  # noqa: E731
+
+
+_FAILED = (PaymentState.DECLINED, PaymentState.CANCELLED)  # a refund row that gave nothing
+
+
+class NeedsManager(NotAllowed):
+    """The refund is above ``[returns] approval_above``: a manager must approve it."""
+
+
+class RefundUnresolved(RuntimeError):
+    """A refund's outcome is still unknown, or it was declined with no cash to stand in:
+    the return stays pending (its units held) for staff; nothing is refunded twice."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnResult:
+    document: dict[str, Any]
+    problems: tuple[str, ...] = ()  # cash paid out short (違算): staff pay the rest
+
+
+class ReturnDesk:
+    def __init__(self, runtime: Any, settings: ReturnsSection | None = None) -> None:
+        self.runtime = runtime
+        self.settings = settings or runtime.config.returns
+        self.book = ReturnBook(runtime.store)
+
+    # --- choosing ------------------------------------------------------------------------
+
+    def plan(
+        self,
+        original: Mapping[str, Any],
+        chosen: Mapping[int, int],
+        *,
+        reason: str,
+        staff: StaffAccount,
+        approver: StaffAccount | None = None,
+    ) -> ReturnPlan:
+        """The return of ``chosen`` units, checked against the staff rules and what earlier
+        returns took. Raises :class:`NotAllowed`, :class:`NeedsManager`, ``ReturnError``."""
+        if reason not in self.settings.reasons:
+            raise ValueError(
+                f"unknown reason {reason!r} (known: {', '.join(self.settings.reasons)})"
+            )
+        if staff.role < Role.parse(self.settings.role):
+            raise NotAllowed(f"{staff.staff_id} may not make returns ({self.settings.role} needed)")
+        sale_id = str(original["sale_id"])
+        earlier = self.book.returns_of(sale_id)
+        plan = plan_return(
+            original,
+            chosen,
+            return_id=str(uuid.uuid4()),
+            reason=reason,
+            staff_id=staff.staff_id,
+            taken=returned_so_far(earlier, sale_id),
+            refunded_by_rate=refunded_by_rate(earlier),
+            refundable_by_payment=self._refundable(original),
+            restock=reason not in self.settings.damaged_reasons,
+            rounding=self.runtime.config.policy.rounding,
+            approved_by=None,
+        )
+        above = plan.total > self.settings.approval_above and staff.role < Role.MANAGER
+        if above and (approver is None or approver.role < Role.MANAGER):
+            raise NeedsManager(
+                f"a refund of {plan.total} yen is above {self.settings.approval_above}: "
+                "a manager must approve"
+            )
+        if approver is not None:
+            plan = replace(plan, approved_by=approver.staff_id)
+        return plan
+
+    # --- doing ---------------------------------------------------------------------------
+
+    def make(self, plan: ReturnPlan) -> ReturnResult:
+        """Draft, refund, commit. Raises :class:`RefundUnresolved` when a refund cannot be
+        settled now (the return stays pending)."""
+        checkpoint("planned")
+        refunds = [
+            (t.payment_id, self._refund_method(t.payment_id, t.method), t.amount)
+            for t in plan.tenders
+        ]
+        record, _ = self.book.begin(
+            plan, refunds, kiosk_id=self.runtime.config.kiosk_id, at=self.runtime.clock()
+        )
+        checkpoint("drafted")
+        return self.finish(record.return_id)
+
+    def finish(self, return_id: str) -> ReturnResult:
+        """Send or settle every refund row of a pending return, then commit it."""
+        problems: list[str] = []
+        rows = self.book.refund_rows(return_id)
+        # a row that did not go through is settled by a live cash row for the same payment
+        live_cash = {
+            r.original_payment_id for r in rows if r.method == "cash" and r.state not in _FAILED
+        }
+        for row in rows:
+            if row.state in _FAILED:
+                if row.original_payment_id not in live_cash:  # staff are here: pay it now
+                    problems += self._cash_instead(return_id, row)
+                    live_cash.add(row.original_payment_id)
+                continue
+            result = self.runtime.ledger.send_refund(row.payment_id, self._method(row.method))
+            checkpoint("refunded")
+            problems += result.problems
+            if result.outcome is Outcome.DECLINED and row.method != "cash":
+                problems += self._cash_instead(return_id, row)
+                live_cash.add(row.original_payment_id)
+            elif result.outcome is not Outcome.REFUNDED:
+                raise RefundUnresolved(
+                    f"refund of {row.amount} yen by {row.method} is {result.outcome.value}: "
+                    f"return {return_id} is pending for staff ({result.message})"
+                )
+        document = self.book.commit(return_id, self.runtime.clock())
+        checkpoint("committed")
+        self.runtime.host.call("kiosk_return_completed", document=document)
+        return ReturnResult(document, tuple(problems))
+
+    def hold_unattended_cash(self) -> list[str]:
+        """At start-up, before the payment recovery: a pending return's cash refund that
+        the changer never started is cancelled, not paid out into an empty tray; staff pay
+        it with the shopper there (``kiosk return --resume``). Returns the rows cancelled."""
+        pending = self.book.pending()
+        if not pending:  # the usual start: no payment method is looked up
+            return []
+        cash = self._cash()
+        held = []
+        for record in pending:
+            for row in self.book.refund_rows(record.return_id):
+                if row.method != "cash" or row.state not in [s.value for s in OPEN_STATES]:
+                    continue
+                if cash is None or cash.status(row.idempotency_key).outcome is Outcome.NOT_FOUND:
+                    self.runtime.ledger.transition(
+                        row.payment_id,
+                        PaymentState.CANCELLED,
+                        PaymentResult(Outcome.CANCELLED, message="not paid out before a restart"),
+                    )
+                    held.append(row.payment_id)
+        return held
+
+    def _cash_instead(self, return_id: str, row: Any) -> tuple[str, ...]:
+        """Pay ``row``'s amount in cash (its method declined, or it was never paid out)."""
+        cash = self._cash()
+        if cash is None:
+            raise RefundUnresolved(
+                f"{row.method} did not refund {row.amount} yen and there is no cash changer: "
+                f"return {return_id} is pending for staff"
+            )
+        stand_in = self.book.add_cash_refund(return_id, row, self.runtime.clock())
+        result = self.runtime.ledger.send_refund(stand_in.payment_id, cash)
+        checkpoint("refunded")
+        if result.outcome is not Outcome.REFUNDED:
+            raise RefundUnresolved(
+                f"cash refund of {row.amount} yen is {result.outcome.value}: "
+                f"return {return_id} is pending for staff ({result.message})"
+            )
+        return result.problems
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _refundable(self, original: Mapping[str, Any]) -> dict[str, int]:
+        ledger = self.runtime.ledger
+        left = {}
+        for tender in original.get("tenders", []):
+            payment_id = str(tender["payment_id"])
+            try:
+                row = ledger.get(payment_id)
+            except KeyError:
+                left[payment_id] = 0
+                continue
+            in_flight = sum(
+                r.amount
+                for r in ledger.linked(payment_id)
+                if r.kind == "refund" and r.state in [s.value for s in OPEN_STATES]
+            )
+            # a partial refund keeps a payment approved; a voided or fully refunded one has
+            # nothing left
+            usable = row.state == PaymentState.APPROVED
+            left[payment_id] = (row.approved_amount - row.refunded - in_flight) if usable else 0
+        return left
+
+    def _refund_method(self, payment_id: str, method_id: str) -> str:
+        """The method that refunds: the original one, or cash if it cannot refund."""
+        method = self._method_or_none(method_id)
+        if method is not None and method.refunds:
+            return method_id
+        if self._cash() is None:
+            raise RefundUnresolved(f"{method_id} cannot refund and there is no cash changer")
+        return "cash"
+
+    def _cash(self) -> PaymentMethod | None:
+        return self._method_or_none("cash")
+
+    def _method_or_none(self, method_id: str) -> PaymentMethod | None:
+        try:
+            return self.runtime.method(method_id)
+        except KeyError:
+            return None
+
+    def _method(self, method_id: str) -> PaymentMethod:
+        method = self._method_or_none(method_id)
+        if method is None:
+            raise RefundUnresolved(f"no payment method {method_id!r} on this kiosk")
+        return method
+
+
+@dataclass
+class ReturnRecovery:
+    committed: list[str]
+    abandoned: list[str]
+    left_for_staff: list[str]
+
+
+def recover_returns(runtime: Any) -> ReturnRecovery:
+    """Finish what a crash left of each pending return (after ``recover_payments``)."""
+    desk = ReturnDesk(runtime)
+    report = ReturnRecovery([], [], [])
+    for record in desk.book.pending():
+        rows = desk.book.refund_rows(record.return_id)
+        states = {r.state for r in rows}
+        if rows and states <= {PaymentState.DECLINED, PaymentState.CANCELLED}:
+            desk.book.abandon(record.return_id, "no refund went through", runtime.clock())
+            report.abandoned.append(record.return_id)
+            continue
+        if states & {PaymentState.DECLINED, PaymentState.CANCELLED, *OPEN_STATES}:
+            # a declined or unclear refund: staff finish it (`kiosk return resume`), the
+            # units stay held and nothing is sent again without them
+            log.error("return %s is pending: a refund needs staff", record.return_id)
+            report.left_for_staff.append(record.return_id)
+            continue
+        document = desk.book.commit(record.return_id, runtime.clock())
+        runtime.host.call("kiosk_return_completed", document=document)
+        report.committed.append(record.return_id)
+    return report

@@ -1,0 +1,82 @@
+"""``kiosk return``: find the sale by receipt number, return a line, print the invoice.
+
+GIVEN a cash sale made with ``kiosk checkout --script``
+WHEN staff run ``kiosk return 1 --line 3`` with their PIN on standard input
+THEN the 適格返還請求書 is printed, the line is no longer returnable, and a second try, or a
+     wrong PIN, is one clear line and exit 1.
+"""
+
+from __future__ import annotations
+
+import io
+
+from kiosk.cli import main
+
+
+def _run(monkeypatch, capsys, data_dir, *args, stdin=""):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["--data-dir", str(data_dir), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_return_one_line(tmp_path, monkeypatch, capsys):
+    script = tmp_path / "sale.txt"
+    script.write_text("scan 4901234000018\nscan 4901234000193\npay cash\n", encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run(monkeypatch, capsys, data, "checkout", "--script", str(script))[0] == 0
+    code, out, _ = _run(monkeypatch, capsys, data, "return", "--amount", "2630")
+    assert code == 0 and out.startswith("receipt 1 ") and "2630 yen" in out
+    code, out, _ = _run(monkeypatch, capsys, data, "return", "--amount", "1")
+    assert code == 0 and out == ""
+    code, out, _ = _run(monkeypatch, capsys, data, "return", "1")
+    assert code == 0 and "line 2:" in out and "returnable 1" in out
+    code, out, err = _run(
+        monkeypatch,
+        capsys,
+        data,
+        "return",
+        "1",
+        "--line",
+        "2",
+        "--reason",
+        "changed_mind",
+        "--staff",
+        "S001",
+        stdin="1234\n",
+    )
+    assert code == 0, err
+    assert "適格返還請求書" in out and "T5835678256246" in out and "返金合計" in out
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        data,
+        "return",
+        "1",
+        "--line",
+        "2",
+        "--reason",
+        "changed_mind",
+        "--staff",
+        "S001",
+        stdin="1234\n",
+    )
+    assert (
+        code == 1
+        and err.strip().splitlines()[-1] == "kiosk: return: line 2: nothing left to return"
+    )
+    code, _, err = _run(
+        monkeypatch,
+        capsys,
+        data,
+        "return",
+        "1",
+        "--line",
+        "1",
+        "--reason",
+        "changed_mind",
+        "--staff",
+        "S001",
+        stdin="0000\n",
+    )
+    assert code == 1 and "wrong staff id or PIN" in err
