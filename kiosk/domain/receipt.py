@@ -14,7 +14,12 @@ from stdnum.jp import cn
 
 from kiosk.domain.money import Yen
 from kiosk.domain.sale import Sale, Tender
+from kiosk.domain.sale_reference import sale_reference
 from kiosk.domain.tax import RateTotal
+
+
+#: languages a receipt is printed in (the shopper's, else English)
+RECEIPT_LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 
 
 class InvalidRegistrationNumber(ValueError):
@@ -92,6 +97,11 @@ class Receipt:
     sections: tuple[ReceiptSection, ...] = field(default=())
     e_receipt_code: str | None = None
     training: bool = False  # printed as 練習 TRAINING: no real money changed hands
+    #: the sale reference printed as a QR code (:mod:`kiosk.domain.sale_reference`)
+    reference: str | None = None
+    #: the signed e-receipt link, printed as a QR code when the shopper chose paper *and*
+    #: e-receipt (set by the receipt output with :func:`dataclasses.replace`)
+    e_receipt_url: str | None = None
 
     @property
     def has_reduced_items(self) -> bool:
@@ -105,7 +115,7 @@ class Receipt:
     def from_sale(
         cls, sale: Sale, issuer: Issuer, sections: tuple[ReceiptSection, ...] = ()
     ) -> Receipt:
-        language = sale.language if sale.language in ("ja", "en") else "en"
+        language = sale.language if sale.language in RECEIPT_LANGUAGES else "en"
         return cls(
             issuer=issuer,
             issued_at=sale.completed_at,
@@ -134,4 +144,5 @@ class Receipt:
             sections=sections,
             e_receipt_code=sale.sale_id,
             training=sale.training,
+            reference=sale_reference(sale),
         )
