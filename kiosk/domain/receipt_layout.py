@@ -12,6 +12,7 @@ product name), never truncated mid-word if a space allows otherwise.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 # joiners and presentation selectors belong to the emoji before them: they print as nothing
 _EMOJI_GLUE = {"\u200d", "\ufe0e", "\ufe0f"} | {chr(c) for c in range(0x1F3FB, 0x1F400)}
@@ -44,16 +45,17 @@ def emoji_placeholder(char: str) -> str:
     return "[" + unicodedata.name(char, "emoji").lower() + "]"
 
 
-def printable(text: str, *, keep_emoji: bool = False) -> str:
-    """``text`` with emoji replaced by their named placeholder unless the printer has an
-    emoji font (``keep_emoji``); never a box (tofu) on paper."""
-    if keep_emoji:
-        return text
+def printable(text: str, *, keep_emoji: bool | Callable[[str], bool] = False) -> str:
+    """``text`` with each emoji replaced by its named placeholder unless the printer draws
+    it (``keep_emoji``: True, or a test per character); never a box (tofu) on paper.
+
+    Joiners and variation selectors are dropped: a ZWJ sequence prints as its parts."""
     out = []
     for char in text:
         if char in _EMOJI_GLUE:
             continue
-        out.append(emoji_placeholder(char) if is_emoji(char) else char)
+        keep = keep_emoji(char) if callable(keep_emoji) else keep_emoji
+        out.append(emoji_placeholder(char) if is_emoji(char) and not keep else char)
     return "".join(out)
 
 
@@ -107,7 +109,7 @@ def pair(left: str, right: str, width: int) -> list[str]:
     lines = wrap(left, width)
     last = lines[-1]
     if display_width(last) + 1 + display_width(right) <= width:
-        return lines[:-1] + [two_columns(last, right, width)]
+        return [*lines[:-1], two_columns(last, right, width)]
     return lines + [" " * (width - display_width(part)) + part for part in wrap(right, width)]
 
 

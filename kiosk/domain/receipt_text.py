@@ -8,6 +8,8 @@ Widths are cp932 columns (:mod:`kiosk.domain.receipt_layout`); the width is the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_layout import (
@@ -115,16 +117,19 @@ LABELS = {
 #: as the printer's style markers (ASCII unit separator + letter), so no real text has it.
 QR_MARK = "\x1fQ"
 
+
 def labels_for(language: str) -> dict[str, str]:
     """The receipt's words in ``language`` (English when we have none for it)."""
     return LABELS.get(language, LABELS["en"])
 
 
-def render_receipt(receipt: Receipt, width: int = 42, *, keep_emoji: bool = False) -> list[str]:
+def render_receipt(
+    receipt: Receipt, width: int = 42, *, keep_emoji: bool | Callable[[str], bool] = False
+) -> list[str]:
     """The receipt as lines of at most ``width`` printer columns (QR lines excepted).
 
-    ``keep_emoji``: the printer draws emoji from an emoji font; otherwise each becomes a
-    named placeholder (``[rice ball]``).
+    ``keep_emoji``: the printer draws emoji from an emoji font (True, or a test per
+    character); otherwise each becomes a named placeholder (``[rice ball]``).
     """
     lang = receipt.language if receipt.language in LABELS else "en"
     labels = LABELS[lang]
