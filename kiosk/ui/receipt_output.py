@@ -41,7 +41,8 @@ def ereceipt_link(runtime: Any, sale: Any, now: datetime | None = None) -> str |
 def receipt_lines_for(
     runtime: Any, sale: Any, printer: Any = None, *, e_receipt_url: str | None = None
 ) -> list[str]:
-    """The receipt laid out for ``printer`` (its columns, its emoji font) or the config width."""
+    """The receipt laid out for ``printer`` (its columns, its emoji font) or the config width
+    (as :meth:`KioskRuntime.receipt_lines`), with the e-receipt link when there is one."""
     receipt = runtime.receipt(sale)
     if e_receipt_url:
         receipt = dataclasses.replace(receipt, e_receipt_url=e_receipt_url)
