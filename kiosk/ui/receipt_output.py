@@ -28,14 +28,25 @@ log = logging.getLogger(__name__)
 RECEIPT_FILE = "last-receipt.txt"
 
 
-def ereceipt_link(runtime: Any, sale: Any, now: datetime | None = None) -> str | None:
-    """The signed e-receipt link for ``sale``, or None for a kiosk without a back office."""
+def ereceipt_link(
+    runtime: Any, sale: Any, base_url: str = "", now: datetime | None = None
+) -> str | None:
+    """The signed e-receipt link for ``sale``, or None for a kiosk without a back office.
+
+    ``base_url``: the back office as shoppers' phones reach it (the ``[ui] ereceipt_url``
+    setting's origin); default the kiosk's ``[backoffice] url``.
+    """
     config = runtime.config
     url, token = getattr(config, "backoffice_url", ""), getattr(config, "backoffice_token", "")
     if not url or not token:
         return None
     when = now or datetime.now().astimezone()
-    return sign_link(url, key_from_token(token), sale.kiosk_id, sale.sale_id, when)
+    return sign_link(base_url or url, key_from_token(token), sale.kiosk_id, sale.sale_id, when)
+
+
+def public_base(template: str) -> str:
+    """``https://receipts.example.jp/r/{sale_id}`` → ``https://receipts.example.jp``."""
+    return template.split("/r/{sale_id}", 1)[0].rstrip("/") if "{sale_id}" in template else ""
 
 
 def receipt_lines_for(
@@ -51,18 +62,17 @@ def receipt_lines_for(
     return render_receipt(receipt, width=printer.columns, keep_emoji=printer.can_print_emoji)
 
 
-def deliver_receipt(runtime: Any, sale: Any, *, with_ereceipt: bool = False) -> str:
+def deliver_receipt(runtime: Any, sale: Any, *, e_receipt_url: str | None = None) -> str:
     """Print ``sale``'s receipt; return ``"printed"`` or ``"saved"`` (no printer).
 
-    ``with_ereceipt``: the shopper chose paper and e-receipt, so the paper carries the
-    e-receipt link's QR code too.
+    ``e_receipt_url``: the shopper chose paper *and* the e-receipt, so the paper carries the
+    link (:func:`ereceipt_link`) as a QR code too.
 
     Runs on the runtime worker thread. Printer errors (out of paper, cover open…) are
     raised as the devices package's typed ``PrinterError`` for the shell to show.
     """
-    link = ereceipt_link(runtime, sale) if with_ereceipt else None
     printer = getattr(runtime.devices, "printer", None)
-    lines = receipt_lines_for(runtime, sale, printer, e_receipt_url=link)
+    lines = receipt_lines_for(runtime, sale, printer, e_receipt_url=e_receipt_url)
     return _output(runtime, sale, printer, lines, RECEIPT_FILE)
 
 

@@ -19,7 +19,12 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.sale import Tender
 from kiosk.domain.tax import compute_totals
 from kiosk.ereceipt_link import check_link, key_from_token, read_link
-from kiosk.ui.receipt_output import deliver_formal_receipt, deliver_receipt
+from kiosk.ui.receipt_output import (
+    deliver_formal_receipt,
+    deliver_receipt,
+    ereceipt_link,
+    public_base,
+)
 from tests.domain.test_receipt import ISSUER, _sale
 
 from .escpos_tokens import texts, tokenize
@@ -75,14 +80,16 @@ def test_tm_t20ii_receipt_is_laid_out_at_48_columns_with_its_reference_code(tmp_
 
 def test_paper_and_e_receipt_prints_the_signed_link_too(tmp_path, t20):
     printer, driver = t20
-    deliver_receipt(_runtime(tmp_path, printer), _sale_now(), with_ereceipt=True)
+    runtime, sale = _runtime(tmp_path, printer), _sale_now()
+    link = ereceipt_link(runtime, sale, public_base("https://r.example.jp/r/{sale_id}"))
+    deliver_receipt(runtime, sale, e_receipt_url=link)
     codes = [
         t.data[1:].decode()
         for t in tokenize(driver.jobs[0])
         if t.name == "GS ( k" and t.args == (49, 80)
     ]
-    link = codes[0]
-    assert link.startswith("https://bo.example.jp/r/1a2b3c4d-0000?")
+    assert codes[0] == link
+    assert link.startswith("https://r.example.jp/r/1a2b3c4d-0000?")
     kiosk_id, sale_id, expires, signature = read_link(link)
     claim = check_link(key_from_token(TOKEN), kiosk_id, sale_id, expires, signature, datetime.now())
     assert claim.sale_id == "1a2b3c4d-0000"
@@ -90,7 +97,9 @@ def test_paper_and_e_receipt_prints_the_signed_link_too(tmp_path, t20):
 
 def test_without_a_printer_the_file_names_the_codes(tmp_path):
     runtime = _runtime(tmp_path, backoffice_token="")  # standalone: no link to print
-    assert deliver_receipt(runtime, _sale_now(), with_ereceipt=True) == "saved"
+    link = ereceipt_link(runtime, _sale_now())
+    assert link is None
+    assert deliver_receipt(runtime, _sale_now(), e_receipt_url=link) == "saved"
     text = (tmp_path / "last-receipt.txt").read_text(encoding="utf-8")
     assert "[QR] SR1:K01:20261206:42:" in text
     assert "https://" not in text
