@@ -9,10 +9,13 @@ e-receipt) are lines the printer driver prints as codes.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from kiosk.domain.formal_receipt import (
     FormalReceiptRequest,
@@ -22,6 +25,7 @@ from kiosk.domain.formal_receipt import (
 )
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import key_from_token, sign_link
+from kiosk.store.models import JournalRow
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +93,7 @@ def _output(runtime: Any, sale: Any, printer: Any, lines: list[str], file_name: 
 
 
 FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
+FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
 
 
 def formal_receipt_lines(
@@ -108,12 +113,36 @@ def formal_receipt_lines(
     return render_formal_receipt(receipt, request, rule, width)
 
 
-def deliver_formal_receipt(runtime: Any, sale: Any, request: FormalReceiptRequest) -> str:
-    """Print the 領収書 the shopper asked for (``request.reprint`` marks it 再発行);
-    ``"printed"`` or ``"saved"`` like :func:`deliver_receipt`."""
+def formal_receipts_issued(store: Any, sale_id: str) -> int:
+    """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
+    with store.transaction() as session:
+        payloads = session.scalars(
+            select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
+        )
+        return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
+
+
+def deliver_formal_receipt(runtime: Any, sale: Any, addressee: str = "", proviso: str = "") -> str:
+    """Print the 領収書 the shopper asked for; ``"printed"`` or ``"saved"`` (no printer).
+
+    ``addressee``: typed on the keypad or the member record's name. Every one issued is
+    journalled (sale, reprint or not — not the addressee, which may be a person's name), so
+    a second one for the same sale is printed 再発行. One that may be partly on paper (the
+    printer failed mid-job) counts as issued.
+    """
+    reprint = formal_receipts_issued(runtime.store, sale.sale_id) > 0
+    request = FormalReceiptRequest(addressee, proviso, reprint=reprint)
     printer = getattr(runtime.devices, "printer", None)
     lines = formal_receipt_lines(runtime, sale, request, printer)
-    return _output(runtime, sale, printer, lines, FORMAL_RECEIPT_FILE)
+    payload = {"sale_id": sale.sale_id, "receipt_no": sale.receipt_no, "reprint": reprint}
+    try:
+        how = _output(runtime, sale, printer, lines, FORMAL_RECEIPT_FILE)
+    except Exception as exc:
+        if getattr(exc, "receipt_incomplete", False):
+            runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+        raise
+    runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+    return how
 
 
 def _plain(line: str) -> str:

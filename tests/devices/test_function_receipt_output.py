@@ -8,21 +8,25 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from kiosk.devices.drivers.escpos_receipt import ReceiptStyle
+from kiosk.devices.errors import PrinterOutOfPaper
 from kiosk.devices.printer import POSPrinter
 from kiosk.devices.sim.printer import SimulatedPrinter
 from kiosk.domain.basket import Basket
-from kiosk.domain.formal_receipt import FormalReceiptRequest
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.receipt import Receipt
 from kiosk.domain.sale import Tender
 from kiosk.domain.tax import compute_totals
 from kiosk.ereceipt_link import check_link, key_from_token, read_link
+from kiosk.store.local import LocalStore
+from kiosk.store.models import JournalRow
 from kiosk.ui.receipt_output import (
     deliver_formal_receipt,
     deliver_receipt,
     ereceipt_link,
+    formal_receipts_issued,
     public_base,
 )
 from tests.domain.test_receipt import ISSUER, _sale
@@ -32,7 +36,7 @@ from .escpos_tokens import texts, tokenize
 TOKEN = "K01.secret-part-of-the-token"
 
 
-def _runtime(tmp_path, printer=None, **config):
+def _runtime(tmp_path, printer=None, store=None, **config):
     values = dict(
         receipt_width=42,
         data_dir=tmp_path,
@@ -45,6 +49,8 @@ def _runtime(tmp_path, printer=None, **config):
         config=SimpleNamespace(**values),
         devices=SimpleNamespace(printer=printer),
         receipt=lambda sale: Receipt.from_sale(sale, ISSUER),
+        store=store,
+        clock=lambda: datetime(2026, 12, 6, 15, 0),
     )
 
 
@@ -106,24 +112,57 @@ def test_without_a_printer_the_file_names_the_codes(tmp_path):
     assert "\x1f" not in text
 
 
-def test_formal_receipt_prints_with_stamp_note_for_large_cash_sales(tmp_path, t20):
-    printer, driver = t20
+@pytest.fixture
+def store(tmp_path):
+    local = LocalStore(tmp_path / "kiosk.sqlite3")
+    yield local
+    local.close()
+
+
+def _big_cash_sale():
     basket = Basket()
-    basket.add(
-        Product("E1", "電動アシスト自転車", "E-bike", 60_000, TaxCategory.STANDARD, plu="9001")
+    product = Product(
+        "E1", "電動アシスト自転車", "E-bike", 60_000, TaxCategory.STANDARD, plu="9001"
     )
-    totals = compute_totals(basket.lines)
-    big = dataclasses.replace(
+    basket.add(product)
+    return dataclasses.replace(
         _sale_now(),
         lines=tuple(basket.lines),
         adjustments=(),
-        totals=totals,
+        totals=compute_totals(basket.lines),
         tenders=(Tender("p1", "cash", "現金", "Cash", 60_000),),
         change=0,
     )
-    request = FormalReceiptRequest("山田太郎", "お品代として", reprint=True)
-    deliver_formal_receipt(_runtime(tmp_path, printer), big, request)
-    lines = texts(driver.jobs[0])
-    assert lines[0].strip() == "＊＊ 再発行 ＊＊"
-    assert any("収入印紙は店頭で貼付します" in line for line in lines)
-    assert any("山田太郎 様" in line for line in lines)
+
+
+def test_formal_receipt_then_its_reprint_marked_and_journalled(tmp_path, t20, store):
+    """GIVEN a ¥60,000 cash sale WHEN the shopper asks for a 領収書 twice THEN the first is
+    an original with the store's stamp note and the addressee, the second says 再発行 at top
+    and bottom; both are in the hash-chained journal, without the addressee."""
+    printer, driver = t20
+    runtime, sale = _runtime(tmp_path, printer, store), _big_cash_sale()
+    deliver_formal_receipt(runtime, sale, "山田太郎", "お品代として")
+    first = texts(driver.jobs[0])
+    assert not any("再発行" in line for line in first)
+    assert any("収入印紙は店頭で貼付します" in line for line in first)
+    assert any("山田太郎 様" in line for line in first)
+    deliver_formal_receipt(runtime, sale, "山田太郎")
+    second = texts(driver.jobs[1])
+    assert second[0].strip() == "＊＊ 再発行 ＊＊" and second[-1].strip() == "＊＊ 再発行 ＊＊"
+    assert formal_receipts_issued(store, sale.sale_id) == 2
+    assert formal_receipts_issued(store, "another-sale") == 0
+    assert store.verify_journal().ok
+    with store.transaction() as session:
+        kept = "".join(session.scalars(select(JournalRow.payload)))
+    assert "山田" not in kept
+
+
+def test_a_formal_receipt_cut_short_counts_as_issued(tmp_path, t20, store):
+    printer, driver = t20
+    runtime, sale = _runtime(tmp_path, printer, store), _big_cash_sale()
+    driver.run_out_of_paper_during_next_receipt()
+    with pytest.raises(PrinterOutOfPaper):
+        deliver_formal_receipt(runtime, sale)
+    driver.load_paper()
+    deliver_formal_receipt(runtime, sale)
+    assert any("再発行" in line for line in texts(driver.jobs[-1]))
