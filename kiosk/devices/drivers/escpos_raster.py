@@ -74,6 +74,10 @@ class GlyphPainter:
 
     def cell(self, char: str, width: int, height: int, *, bold: bool = False) -> Image.Image:
         """``char`` drawn inside a ``width`` × ``height`` cell ("L" mode, ink = 255)."""
+        # receipts repeat digits, ￥ and spaces: a drawn cell is kept (images are not changed)
+        return _cell(self.font_path, self.emoji_font_path, char, width, height, bold)
+
+    def draw(self, char: str, width: int, height: int, bold: bool) -> Image.Image:
         cell = Image.new("L", (width, height), 0)
         if char.isspace():
             return cell
@@ -95,6 +99,13 @@ class GlyphPainter:
         y = min(max(top, 0), height - h)
         cell.paste(glyph, (x, y))
         return cell
+
+
+@lru_cache(maxsize=2048)
+def _cell(
+    font_path: str, emoji_font_path: str, char: str, width: int, height: int, bold: bool
+) -> Image.Image:
+    return GlyphPainter(font_path, emoji_font_path).draw(char, width, height, bold)
 
 
 def rasterize(
