@@ -104,3 +104,18 @@ def test_not_yet_synced_and_missing_issuer(client, bo_db, clock, kiosk_token):
     _send(client, kiosk_token, sale)
     response = client.get(_link(kiosk_token, sale, clock()))
     assert response.status_code == 503  # the issuer setting was never made
+
+
+def test_the_issuer_is_set_from_the_command_line(tmp_path, capsys):
+    from kiosk.backoffice.cli import main
+    from kiosk.backoffice.db import Database
+    from kiosk.backoffice.ereceipt_web import get_issuer
+
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "set-issuer", "さくらマート", "T5835678256246"]) == 0
+    db = Database(url)
+    with db.reading() as session:
+        assert get_issuer(session) == Issuer("さくらマート", "T5835678256246")
+    db.close()
+    assert main(["--database-url", url, "set-issuer", "x", "T4835678256246"]) != 0
+    assert "check digit" in capsys.readouterr().err
