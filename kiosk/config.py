@@ -91,6 +91,7 @@ class KioskConfig:
     key_dir: Path | None = None  # None: $KIOSK_KEY_DIR or <data_dir>-keys (kiosk.keys)
     method_order: tuple[str, ...] = ()  # payment tiles first in this order ([checkout])
     weigh_min_g: int = 20  # lightest weighed item the kiosk sells from its scale ([checkout])
+    revenue_stamp_note: str = ""  # [store]: printed on a 領収書 when a stamp is due
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
@@ -292,6 +293,7 @@ def _parse(
         device_panel_port=kiosk.device_panel_port,
         backoffice_url=backoffice.url,
         backoffice_token=backoffice.token,
+        revenue_stamp_note=sections["store"].revenue_stamp_note,
         ui=ui,
         source=top,
         origins=origins,

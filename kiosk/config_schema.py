@@ -37,6 +37,9 @@ class StoreSection(Section):
     #: IANA zone: receipt times and business dates are the store's wall clock, whatever zone
     #: the machine was installed with (often UTC)
     time_zone: str = "Asia/Tokyo"
+    #: printed on a 領収書 when a revenue stamp is due (¥50,000+ received in cash): how the
+    #: store handles the stamp (kiosk.domain.formal_receipt)
+    revenue_stamp_note: str = ""
 
     @field_validator("time_zone")
     @classmethod

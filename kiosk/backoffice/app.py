@@ -19,6 +19,7 @@ from kiosk.backoffice import (
     console_web,
     customers_api,
     customers_web,
+    ereceipt_web,
     export_formats,
     kiosk_identity_web,
     loyalty_sync_api,
@@ -120,6 +121,7 @@ def create_app(
     app.include_router(report_archive_web.router)
     app.include_router(kiosk_identity_web.router)
     app.include_router(export_formats.router)
+    app.include_router(ereceipt_web.router)
     if security.api_docs:
         _serve_openapi_to_staff(app)
 

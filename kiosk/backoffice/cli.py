@@ -96,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke-kiosk", help="stop a kiosk from syncing")
     revoke.add_argument("kiosk_id")
     revoke.set_defaults(handler=_revoke)
+    issuer = sub.add_parser(
+        "set-issuer", help="the store's issuer details the e-receipt page prints (登録番号)"
+    )
+    issuer.add_argument("name")
+    issuer.add_argument("registration_number", help="T + 13 digits")
+    issuer.add_argument("--address", default="")
+    issuer.add_argument("--phone", default="")
+    issuer.set_defaults(handler=_set_issuer)
 
     staff = sub.add_parser("add-staff", help="add a staff account (asks for the password)")
     staff.add_argument("username")
@@ -325,6 +333,17 @@ def _revoke(args: argparse.Namespace) -> int:
     with _db(args).transaction() as session:
         revoke_kiosk(session, args.kiosk_id, datetime.now(), "cli")
     print(f"{args.kiosk_id} revoked")
+    return 0
+
+
+def _set_issuer(args: argparse.Namespace) -> int:
+    from kiosk.backoffice.ereceipt_web import set_issuer
+    from kiosk.domain.receipt import Issuer
+
+    issuer = Issuer(args.name, args.registration_number, args.address, args.phone)
+    with _db(args).transaction() as session:
+        set_issuer(session, issuer, datetime.now(), "cli")
+    print(f"e-receipt issuer set: {issuer.name} {issuer.registration_number}")
     return 0
 
 

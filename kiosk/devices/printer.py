@@ -8,6 +8,8 @@ or more *markers* (ASCII unit separator + letter; they cannot occur in real rece
   The text must fit in half the width.
 * ``POSPrinter.BOLD`` (``"\\x1fB"``): bold.
 * ``POSPrinter.CENTER`` (``"\\x1fC"``): centred (the printer centres; no padding needed).
+* ``POSPrinter.QR`` (``"\\x1fQ"``): the rest of the line is a QR code's content; the driver
+  prints the code there (GS ( k, or a raster image on printers without it).
 
 A receipt whose printing failed is **never** reprinted automatically (the customer may
 already hold half of it); staff call :meth:`POSPrinter.reprint_last`.
@@ -30,11 +32,14 @@ from kiosk.devices.errors import (
     PrinterOutOfPaper,
 )
 from kiosk.devices.events import StatusEvent
+from kiosk.domain.receipt_text import QR_MARK
 
 MARK_DOUBLE = "\x1fW"
 MARK_BOLD = "\x1fB"
 MARK_CENTER = "\x1fC"
 MARKERS = (MARK_DOUBLE, MARK_BOLD, MARK_CENTER)
+#: a whole line that is a QR code: this + the code's content (the receipt layout's QR_MARK)
+MARK_QR = QR_MARK
 
 
 def split_markers(line: str) -> tuple[frozenset[str], str]:
@@ -104,6 +109,13 @@ class PrinterStatus:
 class PrinterDriver(DeviceDriver):
     """What a receipt-printer driver provides. ``render`` must not do I/O."""
 
+    #: the layout width in half-width columns (the profile's ``columns`` option)
+    columns: int = 42
+
+    def can_print_emoji(self, char: str) -> bool:
+        """True when the printer draws ``char`` (an emoji) itself; else it is named."""
+        return False
+
     @abstractmethod
     def render(self, lines: list[str], qr: str | None, cut: bool) -> bytes:
         """Turn a laid-out receipt into the printer's bytes."""
@@ -127,11 +139,20 @@ class POSPrinter(Device):
     DOUBLE = MARK_DOUBLE
     BOLD = MARK_BOLD
     CENTER = MARK_CENTER
+    QR = MARK_QR
 
     def __init__(self, driver: PrinterDriver, *, name: str | None = None) -> None:
         super().__init__(driver, name=name)
         self._last_job: bytes | None = None
         self._last_reported = "ok"
+
+    @property
+    def columns(self) -> int:
+        """Columns the receipt is laid out to on this printer's paper."""
+        return self.driver.columns
+
+    def can_print_emoji(self, char: str) -> bool:
+        return self.driver.can_print_emoji(char)
 
     @property
     def has_last_receipt(self) -> bool:

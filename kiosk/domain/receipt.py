@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 from stdnum.jp import cn
 
 from kiosk.domain.money import Yen
+from kiosk.domain.product import TaxCategory
 from kiosk.domain.sale import Sale, Tender
+from kiosk.domain.sale_reference import sale_reference
 from kiosk.domain.tax import RateTotal
+
+#: languages a receipt is printed in (the shopper's, else English)
+RECEIPT_LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 
 
 class InvalidRegistrationNumber(ValueError):
@@ -92,6 +99,11 @@ class Receipt:
     sections: tuple[ReceiptSection, ...] = field(default=())
     e_receipt_code: str | None = None
     training: bool = False  # printed as 練習 TRAINING: no real money changed hands
+    #: the sale reference printed as a QR code (:mod:`kiosk.domain.sale_reference`)
+    reference: str | None = None
+    #: the signed e-receipt link, printed as a QR code when the shopper chose paper *and*
+    #: e-receipt (set by the receipt output with :func:`dataclasses.replace`)
+    e_receipt_url: str | None = None
 
     @property
     def has_reduced_items(self) -> bool:
@@ -105,7 +117,7 @@ class Receipt:
     def from_sale(
         cls, sale: Sale, issuer: Issuer, sections: tuple[ReceiptSection, ...] = ()
     ) -> Receipt:
-        language = sale.language if sale.language in ("ja", "en") else "en"
+        language = sale.language if sale.language in RECEIPT_LANGUAGES else "en"
         return cls(
             issuer=issuer,
             issued_at=sale.completed_at,
@@ -134,4 +146,77 @@ class Receipt:
             sections=sections,
             e_receipt_code=sale.sale_id,
             training=sale.training,
+            reference=sale_reference(sale),
         )
+
+
+#: tender names for a receipt rebuilt from a sale document (the document keeps method ids)
+METHOD_NAMES = {
+    "cash": ("現金", "Cash"),
+    "card": ("クレジットカード", "Credit card"),
+    "emoney": ("電子マネー", "E-money (IC card)"),
+    "qr": ("QRコード決済", "QR code payment"),
+    "points": ("ポイント", "Points"),
+}
+
+
+def receipt_from_document(document: dict[str, Any], issuer: Issuer) -> Receipt:
+    """The receipt of a synced sale document (:meth:`Sale.to_document`): same lines, rates,
+    tenders and reference as the paper one; plugin sections are not part of the document."""
+    language = document.get("language", "ja")
+    language = language if language in RECEIPT_LANGUAGES else "en"
+    pick = "ja" if language == "ja" else "en"
+    completed = datetime.fromisoformat(document["completed_at"])
+    lines = tuple(
+        ReceiptLine(
+            name=line[f"name_{pick}"] or line["name_ja"],
+            quantity=line["quantity"],
+            unit_price=line["unit_price"],
+            amount=line["amount"],
+            reduced=line["tax"] == TaxCategory.REDUCED.value,
+            weight_g=line.get("weight_g"),
+        )
+        for line in document["lines"]
+        if not line.get("voided")
+    )
+    tenders = tuple(
+        Tender(
+            t["payment_id"],
+            t["method"],
+            *METHOD_NAMES.get(t["method"], (t["method"], t["method"])),
+            amount=t["amount"],
+            reference=t.get("reference", ""),
+            masked=t.get("masked", ""),
+            tendered=t.get("tendered", 0),
+        )
+        for t in document["tenders"]
+    )
+    rates = tuple(
+        RateTotal(TaxCategory(r["tax"]), r["gross"], r["tax_amount"], r.get("discount", 0))
+        for r in document["rates"]
+    )
+    ref = SimpleNamespace(
+        kiosk_id=document["kiosk_id"],
+        completed_at=completed,
+        receipt_no=document["receipt_no"],
+        sale_id=document["sale_id"],
+    )
+    return Receipt(
+        issuer=issuer,
+        issued_at=completed,
+        receipt_no=document["receipt_no"],
+        kiosk_id=document["kiosk_id"],
+        lines=lines,
+        adjustments=tuple(
+            ReceiptAdjustment(a[f"label_{pick}"] or a["label_ja"], a["amount"])
+            for a in document.get("adjustments", [])
+        ),
+        rates=rates,
+        total=document["total"],
+        tenders=tenders,
+        change=document.get("change", 0),
+        language=language,
+        e_receipt_code=document["sale_id"],
+        training=bool(document.get("training")),
+        reference=sale_reference(ref),
+    )

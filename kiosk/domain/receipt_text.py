@@ -1,14 +1,38 @@
 """Lay a :class:`Receipt` out as fixed-width text, measured as the printer measures it.
 
-Receipt printers in Japan count columns in cp932 bytes: a kanji or full-width character
-takes two columns, ASCII and half-width kana one. Characters cp932 cannot encode are
-printed as raster images by the driver and take two columns here too.
+Widths are cp932 columns (:mod:`kiosk.domain.receipt_layout`); the width is the printer's
+(its profile's ``columns``), so a 58 mm printer gets 32 columns and nothing is cut. QR codes
+(the tax-free section's, the e-receipt link, the sale reference) are lines of their own,
+``QR_MARK`` + content, which the printer driver prints as codes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import Receipt
+from kiosk.domain.receipt_layout import (
+    centred,
+    display_width,
+    fit,
+    pair,
+    printable,
+    two_columns,
+    wrap,
+)
+
+__all__ = [
+    "LABELS",
+    "QR_MARK",
+    "centred",
+    "display_width",
+    "fit",
+    "labels_for",
+    "render_receipt",
+    "two_columns",
+    "wrap",
+]
 
 # a training sale (simulated payment) says so at the top and the bottom, in both languages
 TRAINING_MARK = "＊＊ 練習 TRAINING ＊＊"
@@ -30,6 +54,8 @@ LABELS = {
         "weight": "{grams}g × @{price}/kg",
         "date": "%Y年%m月%d日 %H:%M",
         "items": "点数",
+        "e_receipt": "電子レシートはこちら",
+        "reference": "お取引番号(返品の際にお持ちください)",
     },
     "en": {
         "registration": "Reg. No.",
@@ -46,103 +72,130 @@ LABELS = {
         "weight": "{grams}g x @{price}/kg",
         "date": "%Y-%m-%d %H:%M",
         "items": "Items",
+        "e_receipt": "Your e-receipt",
+        "reference": "Sale reference (bring it for returns)",
+    },
+    "zh-Hans": {
+        "registration": "登记号码",
+        "receipt_no": "No.",
+        "kiosk": "收银台",
+        "subtotal": "小计",
+        "total": "合计",
+        "rate_target": "{rate}%对象",
+        "tax_included": "含消费税",
+        "change": "找零",
+        "tendered": "收款",
+        "legend": "※ 适用减轻税率(8%)的商品",
+        "quantity": "{qty}件 × @{price}",
+        "weight": "{grams}g × @{price}/kg",
+        "date": "%Y-%m-%d %H:%M",
+        "items": "件数",
+        "e_receipt": "电子收据",
+        "reference": "交易编号(退货时请出示)",
+    },
+    "ko": {
+        "registration": "등록번호",
+        "receipt_no": "No.",
+        "kiosk": "계산대",
+        "subtotal": "소계",
+        "total": "합계",
+        "rate_target": "{rate}% 대상",
+        "tax_included": "소비세 포함",
+        "change": "거스름돈",
+        "tendered": "받은 금액",
+        "legend": "※ 경감세율(8%) 적용 상품",
+        "quantity": "{qty}개 × @{price}",
+        "weight": "{grams}g × @{price}/kg",
+        "date": "%Y-%m-%d %H:%M",
+        "items": "수량",
+        "e_receipt": "전자 영수증",
+        "reference": "거래 번호(반품 시 지참해 주세요)",
     },
 }
 
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes on a cp932 printer."""
-    width = 0
-    for char in text:
-        try:
-            width += len(char.encode("cp932"))
-        except UnicodeEncodeError:
-            width += 2
-    return width
+#: a line that is a QR code, not text: this prefix + the code's content. Same marker family
+#: as the printer's style markers (ASCII unit separator + letter), so no real text has it.
+QR_MARK = "\x1fQ"
 
 
-def fit(text: str, width: int) -> str:
-    """Cut ``text`` to at most ``width`` columns without splitting a double-width character."""
-    out, used = [], 0
-    for char in text:
-        w = display_width(char)
-        if used + w > width:
-            break
-        out.append(char)
-        used += w
-    return "".join(out)
+def labels_for(language: str) -> dict[str, str]:
+    """The receipt's words in ``language`` (English when we have none for it)."""
+    return LABELS.get(language, LABELS["en"])
 
 
-def two_columns(left: str, right: str, width: int) -> str:
-    """``left`` and ``right`` on one line, right-aligned; ``left`` is cut if it must be."""
-    room = width - display_width(right) - 1
-    left = fit(left, max(room, 0))
-    return left + " " * (width - display_width(left) - display_width(right)) + right
+def render_receipt(
+    receipt: Receipt, width: int = 42, *, keep_emoji: bool | Callable[[str], bool] = False
+) -> list[str]:
+    """The receipt as lines of at most ``width`` printer columns (QR lines excepted).
 
-
-def centred(text: str, width: int) -> str:
-    text = fit(text, width)
-    pad = (width - display_width(text)) // 2
-    return " " * pad + text
-
-
-def render_receipt(receipt: Receipt, width: int = 42) -> list[str]:
-    """The receipt as lines of at most ``width`` printer columns."""
+    ``keep_emoji``: the printer draws emoji from an emoji font (True, or a test per
+    character); otherwise each becomes a named placeholder (``[rice ball]``).
+    """
     lang = receipt.language if receipt.language in LABELS else "en"
     labels = LABELS[lang]
 
     def yen(amount: int) -> str:
         return format_yen(amount, lang)
 
+    def text(value: str) -> str:
+        return printable(value, keep_emoji=keep_emoji)
+
     rule = "-" * width
     issuer = receipt.issuer
-    out = [centred(TRAINING_MARK, width)] if receipt.training else []
-    out.append(centred(issuer.name, width))
-    out += [centred(text, width) for text in (issuer.address, issuer.phone) if text]
-    out.append(centred(f"{labels['registration']} {issuer.registration_number}", width))
-    out.append(
-        two_columns(
-            receipt.issued_at.strftime(labels["date"]),
-            f"{labels['kiosk']} {receipt.kiosk_id} {labels['receipt_no']}{receipt.receipt_no:06d}",
-            width,
-        )
+    out = centred(TRAINING_MARK, width) if receipt.training else []
+    out += centred(text(issuer.name), width)
+    for value in (issuer.address, issuer.phone):
+        if value:
+            out += centred(text(value), width)
+    out += centred(f"{labels['registration']} {issuer.registration_number}", width)
+    out += pair(
+        receipt.issued_at.strftime(labels["date"]),
+        f"{labels['kiosk']} {receipt.kiosk_id} {labels['receipt_no']}{receipt.receipt_no:06d}",
+        width,
     )
     out.append(rule)
     for line in receipt.lines:
         mark = "※" if line.reduced else "  "
-        out.append(two_columns(mark + line.name, yen(line.amount), width))
+        out += pair(mark + text(line.name), yen(line.amount), width)
         if line.weight_g is not None:
             detail = labels["weight"].format(grams=line.weight_g, price=yen(line.unit_price))
-            out.append("    " + detail)
+            out += ["    " + part for part in wrap(detail, width - 4)]
         elif line.quantity > 1:
             detail = labels["quantity"].format(qty=line.quantity, price=yen(line.unit_price))
-            out.append("    " + detail)
+            out += ["    " + part for part in wrap(detail, width - 4)]
     out.append(rule)
     item_count = sum(1 if line.weight_g is not None else line.quantity for line in receipt.lines)
-    out.append(
-        two_columns(
-            f"{labels['subtotal']} ({labels['items']} {item_count})", yen(receipt.subtotal), width
-        )
+    out += pair(
+        f"{labels['subtotal']} ({labels['items']} {item_count})", yen(receipt.subtotal), width
     )
-    out += [two_columns("  " + a.label, yen(a.amount), width) for a in receipt.adjustments]
-    out.append(two_columns(labels["total"], yen(receipt.total), width))
+    for adjustment in receipt.adjustments:
+        out += pair("  " + text(adjustment.label), yen(adjustment.amount), width)
+    out += pair(labels["total"], yen(receipt.total), width)
     for rate in receipt.rates:
         target = labels["rate_target"].format(rate=rate.rate_percent)
-        out.append(two_columns(f"({target}", f"{yen(rate.gross)})", width))
-        out.append(two_columns(f"({labels['tax_included']}", f"{yen(rate.tax_amount)})", width))
+        out += pair(f"({target}", f"{yen(rate.gross)})", width)
+        out += pair(f"({labels['tax_included']}", f"{yen(rate.tax_amount)})", width)
     for tender in receipt.tenders:
         tender_line = tender.name(lang) + (f" {tender.masked}" if tender.masked else "")
-        out.append(two_columns(tender_line, yen(tender.amount), width))
+        out += pair(tender_line, yen(tender.amount), width)
         if tender.tendered > tender.amount:
-            out.append(two_columns("  " + labels["tendered"], yen(tender.tendered), width))
+            out += pair("  " + labels["tendered"], yen(tender.tendered), width)
     if receipt.change:
-        out.append(two_columns(labels["change"], yen(receipt.change), width))
+        out += pair(labels["change"], yen(receipt.change), width)
     if receipt.has_reduced_items:
-        out.append(labels["legend"])
+        out += wrap(labels["legend"], width)
     for section in receipt.sections:
         out.append(rule)
-        out.append(fit(section.title, width))
-        out += [fit(text, width) for text in section.lines]
+        out += wrap(text(section.title), width)
+        for value in section.lines:
+            out += wrap(text(value), width)
+        if section.qr:
+            out.append(QR_MARK + section.qr)
+    if receipt.e_receipt_url:
+        out += [rule, *centred(labels["e_receipt"], width), QR_MARK + receipt.e_receipt_url]
+    if receipt.reference:
+        out += [rule, *centred(labels["reference"], width), QR_MARK + receipt.reference]
+        out += centred(receipt.reference, width)
     if receipt.training:
-        out += [rule, centred(TRAINING_MARK, width), centred(TRAINING_NOTE, width)]
+        out += [rule, *centred(TRAINING_MARK, width), *centred(TRAINING_NOTE, width)]
     return out

@@ -474,7 +474,13 @@ class KioskRuntime:
         return Receipt.from_sale(sale, self.config.issuer, sections)
 
     def receipt_lines(self, sale: Sale) -> list[str]:
-        return render_receipt(self.receipt(sale), width=self.config.receipt_width)
+        """The receipt laid out to the printer's columns (its profile), else the config's."""
+        printer = getattr(self.devices, "printer", None)
+        if printer is None:
+            return render_receipt(self.receipt(sale), width=self.config.receipt_width)
+        return render_receipt(
+            self.receipt(sale), width=printer.columns, keep_emoji=printer.can_print_emoji
+        )
 
     def finish(self) -> None:
         """The shopper has their receipt: ready for the next one."""

@@ -15,7 +15,7 @@ from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, audit_unlock
 from kiosk.ui.payment_state import PaymentModel
-from kiosk.ui.receipt_output import deliver_receipt
+from kiosk.ui.receipt_output import deliver_receipt, ereceipt_link, public_base
 
 if TYPE_CHECKING:
     from kiosk.ui.controller import Controller
@@ -117,7 +117,10 @@ class Flows:
             "change": sale.change,
             "methods": [(t.name_ja, t.name_en) for t in sale.tenders],
         }
-        ctl.ereceipt_url = ctl.settings.ereceipt_url.format(sale_id=sale.sale_id)
+        # signed and expiring when the kiosk has a back office (the page is served there)
+        template = ctl.settings.ereceipt_url
+        signed = ereceipt_link(ctl.runtime, sale, public_base(template))
+        ctl.ereceipt_url = signed or template.format(sale_id=sale.sale_id)
         ctl.receipt_status = ""
         ctl.screen = "receipt"
 
@@ -172,8 +175,10 @@ class Flows:
 
     # --- receipt -----------------------------------------------------------------------
 
-    def print_receipt(self) -> None:
+    def print_receipt(self, with_ereceipt: bool = False) -> None:
+        """Print; ``with_ereceipt`` (paper too, from the e-receipt screen) adds its QR code."""
         ctl, sale = self.ctl, self.last_sale
+        link = ctl.ereceipt_url if with_ereceipt and ctl.ereceipt_url else None
         ctl.receipt_status = ctl.t("Printing…")
 
         def printed(_how: str) -> None:
@@ -183,7 +188,7 @@ class Flows:
             ctl.receipt_status = ctl.t("The printer needs attention. Staff have been told.")
             ctl.problems.append({"shopper": ctl.receipt_status, "staff": f"printer: {exc}"})
 
-        ctl.run(lambda: deliver_receipt(ctl.runtime, sale), printed, failed)
+        ctl.run(lambda: deliver_receipt(ctl.runtime, sale, e_receipt_url=link), printed, failed)
 
     def show_ereceipt(self) -> None:
         self.ctl.screen = "ereceipt"

@@ -1,37 +1,155 @@
-"""Where a paper receipt goes: the printer if the kiosk has one, else a file in the data dir."""
+"""Where a paper receipt goes: the printer if the kiosk has one, else a file in the data dir.
+
+The receipt is laid out to the printer's own columns (its profile's ``columns``: 48 on a
+TM-T20II, 32 on 58 mm paper), not to a fixed width. Its QR codes (the tax-free section's,
+the sale reference, and the e-receipt link when the shopper asked for paper *and* the
+e-receipt) are lines the printer driver prints as codes.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
+
+from kiosk.domain.formal_receipt import (
+    FormalReceiptRequest,
+    RevenueStampRule,
+    render_formal_receipt,
+    stamp_due,
+)
+from kiosk.domain.receipt_text import QR_MARK, render_receipt
+from kiosk.ereceipt_link import key_from_token, sign_link
+from kiosk.store.models import JournalRow
 
 log = logging.getLogger(__name__)
 
 RECEIPT_FILE = "last-receipt.txt"
 
 
-def deliver_receipt(runtime: Any, sale: Any) -> str:
+def ereceipt_link(
+    runtime: Any, sale: Any, base_url: str = "", now: datetime | None = None
+) -> str | None:
+    """The signed e-receipt link for ``sale``, or None for a kiosk without a back office.
+
+    ``base_url``: the back office as shoppers' phones reach it (the ``[ui] ereceipt_url``
+    setting's origin); default the kiosk's ``[backoffice] url``.
+    """
+    config = runtime.config
+    url, token = getattr(config, "backoffice_url", ""), getattr(config, "backoffice_token", "")
+    if not url or not token:
+        return None
+    when = now or datetime.now().astimezone()
+    return sign_link(base_url or url, key_from_token(token), sale.kiosk_id, sale.sale_id, when)
+
+
+def public_base(template: str) -> str:
+    """``https://receipts.example.jp/r/{sale_id}`` → ``https://receipts.example.jp``."""
+    return template.split("/r/{sale_id}", 1)[0].rstrip("/") if "{sale_id}" in template else ""
+
+
+def receipt_lines_for(
+    runtime: Any, sale: Any, printer: Any = None, *, e_receipt_url: str | None = None
+) -> list[str]:
+    """The receipt laid out for ``printer`` (its columns, its emoji font) or the config width
+    (as :meth:`KioskRuntime.receipt_lines`), with the e-receipt link when there is one."""
+    receipt = runtime.receipt(sale)
+    if e_receipt_url:
+        receipt = dataclasses.replace(receipt, e_receipt_url=e_receipt_url)
+    if printer is None:
+        return render_receipt(receipt, width=runtime.config.receipt_width)
+    return render_receipt(receipt, width=printer.columns, keep_emoji=printer.can_print_emoji)
+
+
+def deliver_receipt(runtime: Any, sale: Any, *, e_receipt_url: str | None = None) -> str:
     """Print ``sale``'s receipt; return ``"printed"`` or ``"saved"`` (no printer).
+
+    ``e_receipt_url``: the shopper chose paper *and* the e-receipt, so the paper carries the
+    link (:func:`ereceipt_link`) as a QR code too.
 
     Runs on the runtime worker thread. Printer errors (out of paper, cover open…) are
     raised as the devices package's typed ``PrinterError`` for the shell to show.
     """
-    lines = runtime.receipt_lines(sale)
     printer = getattr(runtime.devices, "printer", None)
+    lines = receipt_lines_for(runtime, sale, printer, e_receipt_url=e_receipt_url)
+    return _output(runtime, sale, printer, lines, RECEIPT_FILE)
+
+
+def _output(runtime: Any, sale: Any, printer: Any, lines: list[str], file_name: str) -> str:
     if printer is not None:
         printer.print_receipt(lines)
         return "printed"
     data_dir = Path(runtime.config.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     text = "\n".join(_plain(line) for line in lines) + "\n"
-    (data_dir / RECEIPT_FILE).write_text(text, encoding="utf-8")
-    log.info("no printer: receipt %s written to %s", sale.sale_id, data_dir / RECEIPT_FILE)
+    (data_dir / file_name).write_text(text, encoding="utf-8")
+    log.info("no printer: receipt %s written to %s", sale.sale_id, data_dir / file_name)
     return "saved"
 
 
+FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
+FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
+
+
+def formal_receipt_lines(
+    runtime: Any, sale: Any, request: FormalReceiptRequest, printer: Any = None
+) -> list[str]:
+    """The 領収書 for ``sale`` laid out for ``printer`` (or the configured width)."""
+    receipt = runtime.receipt(sale)
+    config = runtime.config
+    note = getattr(config, "revenue_stamp_note", "")
+    rule = RevenueStampRule(note) if note else None
+    if rule is None and stamp_due(receipt, RevenueStampRule("")):
+        log.warning(
+            "receipt %s: a revenue stamp is due but [store] revenue_stamp_note is empty",
+            sale.sale_id,
+        )
+    width = printer.columns if printer is not None else config.receipt_width
+    return render_formal_receipt(receipt, request, rule, width)
+
+
+def formal_receipts_issued(store: Any, sale_id: str) -> int:
+    """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
+    with store.transaction() as session:
+        payloads = session.scalars(
+            select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
+        )
+        return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
+
+
+def deliver_formal_receipt(runtime: Any, sale: Any, addressee: str = "", proviso: str = "") -> str:
+    """Print the 領収書 the shopper asked for; ``"printed"`` or ``"saved"`` (no printer).
+
+    ``addressee``: typed on the keypad or the member record's name. Every one issued is
+    journalled (sale, reprint or not — not the addressee, which may be a person's name), so
+    a second one for the same sale is printed 再発行. One that may be partly on paper (the
+    printer failed mid-job) counts as issued.
+    """
+    reprint = formal_receipts_issued(runtime.store, sale.sale_id) > 0
+    request = FormalReceiptRequest(addressee, proviso, reprint=reprint)
+    printer = getattr(runtime.devices, "printer", None)
+    lines = formal_receipt_lines(runtime, sale, request, printer)
+    payload = {"sale_id": sale.sale_id, "receipt_no": sale.receipt_no, "reprint": reprint}
+    try:
+        how = _output(runtime, sale, printer, lines, FORMAL_RECEIPT_FILE)
+    except Exception as exc:
+        if getattr(exc, "receipt_incomplete", False):
+            runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+        raise
+    runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+    return how
+
+
 def _plain(line: str) -> str:
-    """Drop the printer's style markers (ASCII unit separator + letter) for a text file."""
+    """Drop the printer's style markers (ASCII unit separator + letter) for a text file;
+    a QR line becomes ``[QR] content``."""
+    if line.startswith(QR_MARK):
+        return "[QR] " + line[len(QR_MARK) :]
     while line[:1] == "\x1f":
         line = line[2:]
     return line

@@ -14,7 +14,8 @@ The profile's ``connection`` picks the backend:
 Status is read with ``DLE EOT`` n=1..4 (printer / offline cause / error cause / roll paper
 sensor). Options: ``status`` ("dle_eot" or "none"), ``baudrate``, ``timeout``, and the
 :class:`~kiosk.devices.drivers.escpos_receipt.ReceiptStyle` fields (``text_mode``,
-``columns``, ``paper_width_px``, ``escpos_profile``, ``font_path``, ``qr_size``, ``cut_mode``).
+``columns``, ``paper_width_px``, ``escpos_profile``, ``font_path``, ``qr_size``, ``cut_mode``,
+``charset``, ``qr_mode``, ``emoji_font_path``).
 """
 
 from __future__ import annotations
@@ -150,6 +151,13 @@ class EscposPrinterDriver(PrinterDriver):
                 backend.close()
 
     # --- PrinterDriver ---
+
+    @property
+    def columns(self) -> int:  # type: ignore[override]
+        return self.renderer.style.columns
+
+    def can_print_emoji(self, char: str) -> bool:
+        return self.renderer.can_print_emoji(char)
 
     def render(self, lines: list[str], qr: str | None, cut: bool) -> bytes:
         return self.renderer.render(lines, qr, cut)

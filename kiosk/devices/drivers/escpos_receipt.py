@@ -21,14 +21,18 @@ backend writes in one go and that :meth:`POSPrinter.reprint_last` can send again
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from escpos.printer import Dummy
-from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.devices.cp932 import column_width, to_cp932
-from kiosk.devices.printer import MARK_BOLD, MARK_CENTER, MARK_DOUBLE, split_markers
+from kiosk.devices.cp932 import to_cp932
+from kiosk.devices.drivers.escpos_raster import (
+    GlyphPainter,
+    has_glyph,
+    qr_dot_size,
+    qr_image,
+    rasterize,
+)
+from kiosk.devices.printer import MARK_BOLD, MARK_CENTER, MARK_DOUBLE, MARK_QR, split_markers
 
 ESC, GS, FS, LF = b"\x1b", b"\x1d", b"\x1c", b"\n"
 INIT = ESC + b"@"
@@ -58,50 +62,27 @@ class ReceiptStyle:
     font_path: str = DEFAULT_FONT
     qr_size: int = 6  # module size in dots, 1..16
     cut_mode: str = "PART"  # "PART" or "FULL"
+    #: "jis0208": the printer's ROM has JIS X 0208 only, so NEC special characters and IBM
+    #: extensions (①, ㈱, 髙) are drawn; "cp932": the printer has them (most TM-J models)
+    charset: str = "jis0208"
+    #: "auto" (GS ( k when the python-escpos profile lists qrCode), "native" or "raster"
+    qr_mode: str = "auto"
+    #: a font with emoji for the raster path; without one, emoji print as [name]
+    emoji_font_path: str = ""
 
     def __post_init__(self) -> None:
         if self.text_mode not in ("kanji", "raster"):
             raise ValueError(f"text_mode must be 'kanji' or 'raster', not {self.text_mode!r}")
         if self.cut_mode.upper() not in ("PART", "FULL"):
             raise ValueError(f"cut_mode must be 'PART' or 'FULL', not {self.cut_mode!r}")
+        if self.charset not in ("jis0208", "cp932"):
+            raise ValueError(f"charset must be 'jis0208' or 'cp932', not {self.charset!r}")
+        if self.qr_mode not in ("auto", "native", "raster"):
+            raise ValueError(f"qr_mode must be 'auto', 'native' or 'raster', not {self.qr_mode!r}")
         if not 1 <= self.qr_size <= 16:
             raise ValueError("qr_size must be between 1 and 16")
         if self.columns < 8 or self.paper_width_px < self.columns * 4:
             raise ValueError("columns / paper_width_px do not make a sensible receipt width")
-
-
-@lru_cache(maxsize=8)
-def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    if not Path(path).exists():
-        raise FileNotFoundError(
-            f"receipt font {path} is missing: install fonts-noto-cjk or set font_path"
-        )
-    return ImageFont.truetype(path, size, index=0)
-
-
-def rasterize(lines: list[str], style: ReceiptStyle) -> Image.Image:
-    """Draw laid-out lines (markers allowed) as a 1-bit image, one glyph per layout column."""
-    col = style.paper_width_px // style.columns
-    heights = []
-    for line in lines:
-        marks, _ = split_markers(line)
-        heights.append(col * 2 * (2 if MARK_DOUBLE in marks else 1) + 6)
-    image = Image.new("1", (style.paper_width_px, max(sum(heights), 1)), 1)
-    draw = ImageDraw.Draw(image)
-    y = 0
-    for line, height in zip(lines, heights, strict=True):
-        marks, text = split_markers(line)
-        scale = 2 if MARK_DOUBLE in marks else 1
-        font = _font(style.font_path, col * 2 * scale)
-        cells = [(ch, column_width(ch) * col * scale) for ch in text]
-        x = (style.paper_width_px - sum(w for _, w in cells)) // 2 if MARK_CENTER in marks else 0
-        for ch, width in cells:
-            draw.text((x, y + 2), ch, font=font, fill=0)
-            if MARK_BOLD in marks or MARK_DOUBLE in marks:
-                draw.text((x + 1, y + 2), ch, font=font, fill=0)
-            x += width
-        y += height
-    return image
 
 
 class ReceiptRenderer:
@@ -113,29 +94,72 @@ class ReceiptRenderer:
     def _new_dummy(self) -> Dummy:
         return Dummy(profile=self.style.escpos_profile)
 
+    @property
+    def painter(self) -> GlyphPainter:
+        return GlyphPainter(self.style.font_path, self.style.emoji_font_path)
+
+    def can_print_emoji(self, char: str) -> bool:
+        """True when the raster path draws ``char`` from the emoji font (else: [name])."""
+        return has_glyph(self.style.emoji_font_path, char)
+
+    def native_qr(self) -> bool:
+        """GS ( k (the printer draws the code) or a raster image of it."""
+        if self.style.qr_mode != "auto":
+            return self.style.qr_mode == "native"
+        return bool(self._new_dummy().profile.supports("qrCode"))
+
+    def text_bytes(self, text: str) -> bytes | None:
+        """The bytes the printer's character ROM prints ``text`` from, or None → raster."""
+        encoded = to_cp932(text)
+        if encoded is None or self.style.charset == "cp932":
+            return encoded
+        # cp932 lead bytes outside JIS X 0208: 0x87 NEC special characters (①, ㈱),
+        # 0xED/0xEE NEC-selected IBM extensions, 0xF0–0xFC user-defined and IBM (髙)
+        i = 0
+        while i < len(encoded):
+            lead = encoded[i]
+            if lead in (0x87, 0xED, 0xEE) or lead >= 0xF0:
+                return None
+            i += 2 if 0x81 <= lead <= 0x9F or 0xE0 <= lead <= 0xFC else 1
+        return encoded
+
     def render(self, lines: list[str], qr: str | None = None, cut: bool = True) -> bytes:
+        """Lines (markers allowed; ``MARK_QR`` lines are QR codes) → ESC/POS bytes.
+
+        ``qr``: one more code after the lines (older callers; a QR line does the same).
+        """
         out = self._new_dummy()
         out._raw(INIT)
-        if self.style.text_mode == "kanji":
+        kanji = self.style.text_mode == "kanji"
+        if kanji:
             out._raw(KATAKANA_PAGE + SHIFT_JIS + KANJI_ON)
-            pending: list[str] = []
-            for line in lines:
-                encoded = to_cp932(split_markers(line)[1])
-                if encoded is None:
-                    pending.append(line)
-                    continue
+        pending: list[str] = []
+        for line in [*lines, *([MARK_QR + qr] if qr else [])]:
+            if line.startswith(MARK_QR):
                 self._flush_raster(out, pending)
-                self._text_line(out, line, encoded)
+                self._qr(out, line[len(MARK_QR) :])
+                continue
+            encoded = self.text_bytes(split_markers(line)[1]) if kanji else None
+            if encoded is None:
+                pending.append(line)
+                continue
             self._flush_raster(out, pending)
-        else:
-            self._flush_raster(out, list(lines))
-        if qr:
-            out._raw(CENTER_ON)
-            out.qr(qr, size=self.style.qr_size, native=True)
-            out._raw(LF + ALIGN_LEFT)
+            self._text_line(out, line, encoded)
+        self._flush_raster(out, pending)
         if cut:
             out.cut(mode=self.style.cut_mode.upper())
         return out.output
+
+    def _qr(self, out: Dummy, content: str) -> None:
+        if not content:
+            return
+        size = qr_dot_size(content, self.style.qr_size, self.style.paper_width_px)
+        if self.native_qr():
+            out._raw(CENTER_ON)
+            out.qr(content, size=size, native=True)
+            out._raw(LF + ALIGN_LEFT)
+        else:
+            out.image(qr_image(content, size, self.style.paper_width_px), impl="bitImageRaster")
 
     @staticmethod
     def _text_line(out: Dummy, line: str, encoded: bytes) -> None:
@@ -151,5 +175,7 @@ class ReceiptRenderer:
 
     def _flush_raster(self, out: Dummy, pending: list[str]) -> None:
         if pending:
-            out.image(rasterize(pending, self.style), impl="bitImageRaster")
+            style = self.style
+            image = rasterize(pending, style.columns, style.paper_width_px, self.painter)
+            out.image(image, impl="bitImageRaster")
             pending.clear()

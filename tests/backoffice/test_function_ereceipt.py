@@ -1,0 +1,121 @@
+"""The e-receipt page behind the receipt's QR code: signed, expiring, escaped, printable."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from kiosk.backoffice.auth import revoke_kiosk
+from kiosk.backoffice.ereceipt_web import set_issuer
+from kiosk.domain.receipt import Issuer
+from kiosk.ereceipt_link import key_from_token, read_link, sign_link
+from tests.backoffice.factories import make_sale
+from tests.backoffice.helpers import post
+
+ISSUER = Issuer("さくらマート 渋谷店", "T5835678256246", "東京都渋谷区神南1-2-3")
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _send(client, kiosk_token, sale):
+    event = {
+        "seq": 1,
+        "event_id": str(uuid.uuid4()),
+        "kind": "sale",
+        "aggregate_id": sale.sale_id,
+        "payload": sale.to_document(),
+    }
+    assert post(client, kiosk_token, [event]).status_code == 200
+
+
+@pytest.fixture
+def synced(client, bo_db, clock, kiosk_token):
+    """A sale of a product with a hostile name, synced; the issuer is set."""
+    sale = make_sale(1, clock(), method="cash")
+    line = sale.lines[0]
+    hostile = dataclasses.replace(line.product, name_ja=HOSTILE, name_en=HOSTILE)
+    sale = dataclasses.replace(sale, lines=(dataclasses.replace(line, product=hostile),))
+    _send(client, kiosk_token, sale)
+    with bo_db.transaction() as session:
+        set_issuer(session, ISSUER, clock(), "test")
+    return sale
+
+
+def _link(kiosk_token, sale, now, **kw):
+    return sign_link(
+        "http://testserver", key_from_token(kiosk_token), "K01", sale.sale_id, now, **kw
+    )
+
+
+def test_signed_link_shows_the_receipt_escaped_and_private(client, clock, kiosk_token, synced):
+    """GIVEN a synced sale WHEN the shopper opens the QR's link THEN the page shows the same
+    invoice content (issuer, registration number, rates), the hostile name only escaped,
+    and the response is not cached nor indexed."""
+    response = client.get(_link(kiosk_token, synced, clock()))
+    assert response.status_code == 200, response.text
+    body = response.text
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;" in body
+    assert "T5835678256246" in body and "さくらマート 渋谷店" in body
+    assert "内消費税等" in body and "No.000001" in body
+    assert 'class="receipt"' in body
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert 'csrf-token" content=""' in body
+
+
+def test_expired_link_is_refused(client, clock, kiosk_token, synced):
+    link = _link(kiosk_token, synced, clock(), valid_for=timedelta(days=1))
+    clock.advance(days=2)
+    response = client.get(link)
+    assert response.status_code == 403
+    assert "expired" in response.text and "有効期限" in response.text
+    assert "T5835678256246" not in response.text
+
+
+def test_forged_or_altered_links_show_nothing(client, clock, kiosk_token, synced):
+    good = _link(kiosk_token, synced, clock())
+    _, sale_id, expires, signature = read_link(good)
+    forged_key = sign_link("http://testserver", "0" * 64, "K01", sale_id, clock())
+    later = good.replace(f"x={expires}", f"x={expires + 86400 * 365}")
+    other = make_sale(2, clock())
+    swapped = good.replace(sale_id, other.sale_id)
+    bad_sig = good.replace(f"s={signature}", "s=" + "A" * len(signature))
+    wrong_kiosk = good.replace("k=K01", "k=K02")
+    for link in (forged_key, later, swapped, bad_sig, wrong_kiosk):
+        response = client.get(link)
+        assert response.status_code == 403, link
+        assert "T5835678256246" not in response.text
+
+
+def test_a_revoked_kiosks_links_stop_working(client, bo_db, clock, kiosk_token, synced):
+    link = _link(kiosk_token, synced, clock())
+    with bo_db.transaction() as session:
+        revoke_kiosk(session, "K01", clock(), "test")
+    assert client.get(link).status_code == 403
+
+
+def test_not_yet_synced_and_missing_issuer(client, bo_db, clock, kiosk_token):
+    sale = make_sale(3, clock(), method="cash")
+    response = client.get(_link(kiosk_token, sale, clock()))
+    assert response.status_code == 404 and "not arrived yet" in response.text
+    _send(client, kiosk_token, sale)
+    response = client.get(_link(kiosk_token, sale, clock()))
+    assert response.status_code == 503  # the issuer setting was never made
+
+
+def test_the_issuer_is_set_from_the_command_line(tmp_path, capsys):
+    from kiosk.backoffice.cli import main
+    from kiosk.backoffice.db import Database
+    from kiosk.backoffice.ereceipt_web import get_issuer
+
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "set-issuer", "さくらマート", "T5835678256246"]) == 0
+    db = Database(url)
+    with db.reading() as session:
+        assert get_issuer(session) == Issuer("さくらマート", "T5835678256246")
+    db.close()
+    assert main(["--database-url", url, "set-issuer", "x", "T4835678256246"]) != 0
+    assert "check digit" in capsys.readouterr().err
