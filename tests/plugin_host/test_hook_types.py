@@ -1,0 +1,50 @@
+"""The hookspecs carry real types (imported for type checkers only): each annotation names
+a real class, so a vendor's editor and type checker see what the kiosk passes."""
+
+from __future__ import annotations
+
+import ast
+import typing
+from pathlib import Path
+
+import pytest
+
+from kiosk import hookspecs
+from kiosk.domain.events import ScanClaim
+from kiosk.payments.method import PaymentMethod
+
+HOOKS = sorted(name for name in dir(hookspecs) if name.startswith("kiosk_"))
+
+
+def type_checking_namespace() -> dict[str, object]:
+    """The module's globals plus what its ``if TYPE_CHECKING:`` block imports."""
+    tree = ast.parse(Path(hookspecs.__file__).read_text(encoding="utf-8"))
+    [block] = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+    ]
+    namespace = dict(vars(hookspecs))
+    exec(compile(ast.Module(block.body, type_ignores=[]), "hookspecs", "exec"), namespace)
+    return namespace
+
+
+def test_importing_hookspecs_pulls_in_no_kiosk_layer():
+    """Type-only imports: a plugin importing hookimpl does not import the runtime."""
+    assert typing.TYPE_CHECKING is False
+    assert "KioskRuntime" not in vars(hookspecs)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_annotation_resolves(hook):
+    hints = typing.get_type_hints(getattr(hookspecs, hook), globalns=type_checking_namespace())
+    assert "return" in hints
+
+
+def test_the_core_hooks_name_their_types():
+    namespace = type_checking_namespace()
+    hints = typing.get_type_hints(hookspecs.kiosk_payment_methods, globalns=namespace)
+    assert hints["runtime"].__name__ == "KioskRuntime"
+    assert hints["return"] == list[PaymentMethod]
+    hints = typing.get_type_hints(hookspecs.kiosk_claim_scan, globalns=namespace)
+    assert hints["return"] == ScanClaim | None
