@@ -70,6 +70,9 @@ __all__ = ["Outcome", "PaymentMethod", "PaymentProgress", "PaymentResult"]
 
 @dataclass(frozen=True, slots=True)
 class PaymentResult:
+    """What ``start``/``status``/``cancel``/``refund`` answer. Every field has the type shown:
+    another type is treated as ``UNKNOWN`` and disables the plugin (kiosk.payments.checks)."""
+
     outcome: Outcome
     amount: Yen = 0  # amount applied to the sale (may be less than asked: split tender)
     reference: str = ""  # provider's opaque token / approval number
@@ -88,8 +91,8 @@ class PaymentProgress:
     still stop it (no money kept); ``False`` once the charge or the change is being made.
     """
 
-    method: str
-    waiting: bool = True
+    method: str  # the reporting method's id
+    waiting: bool = True  # the shopper can still cancel (nothing charged or kept yet)
     inserted: Yen = 0  # cash put in so far
     due: Yen = 0  # what this payment asks for
     code: str = ""  # a merchant-presented QR payload for the screen to show
@@ -101,14 +104,14 @@ class PaymentProgress:
 class PaymentMethod(ABC):
     """Base class for payment methods. Subclasses set the class attributes and the four calls."""
 
-    id: str = ""
-    name_ja: str = ""
-    name_en: str = ""
+    id: str = ""  # unique, an identifier: the tile, [checkout] method_order, the ledger rows
+    name_ja: str = ""  # the tile's and the receipt's name in Japanese
+    name_en: str = ""  # … and in every other language
     icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
     icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
-    works_offline: bool = False
-    min_amount: Yen = 1
-    max_amount: Yen = 10_000_000
+    works_offline: bool = False  # offered while the kiosk is offline (see available())
+    min_amount: Yen = 1  # the kiosk never asks for less (AmountOutOfLimits before any call)
+    max_amount: Yen = 10_000_000  # … nor for more
     #: True when the money goes to a simulator: the kiosk is then in training mode (練習)
     simulated: bool = False
     #: seconds ``start`` may run, the shopper's wait included; past it the outcome is UNKNOWN
@@ -126,7 +129,7 @@ class PaymentMethod(ABC):
     def accepts(self, amount: Yen) -> bool:
         return self.min_amount <= amount <= self.max_amount
 
-    progress: Callable[[PaymentProgress], None] | None = None
+    progress: Callable[[PaymentProgress], None] | None = None  # set by attach_display()
     _shown: PaymentProgress | None = None  # what the show_* calls have put up so far
 
     def attach_display(self, progress: Callable[[PaymentProgress], None] | None) -> None:

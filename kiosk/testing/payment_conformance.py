@@ -80,8 +80,11 @@ class SimulatorController(ABC):
 
 @dataclass
 class PluginUnderTest:
-    method: PaymentMethod
-    controller: SimulatorController
+    """What your ``payment_plugin`` fixture returns: your method and its simulator's
+    controller."""
+
+    method: PaymentMethod  # wired to your simulator
+    controller: SimulatorController  # scripts that simulator
     amount: Yen = 1000  # a typical amount the simulator can pay in full
 
 
