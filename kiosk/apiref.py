@@ -18,6 +18,7 @@ from typing import Any
 from kiosk import hookspecs
 from kiosk.payments import method as payment_method
 from kiosk.payments.outcome import Outcome
+from kiosk.plugin_context import PluginContext
 from kiosk.testing import payment_conformance, sales
 
 HEADER = """# Plugin API reference
@@ -163,9 +164,25 @@ def functions_table(title: str, module: Any, names: list[str]) -> Iterator[str]:
     yield ""
 
 
+def context_reference() -> Iterator[str]:
+    cls = PluginContext
+    yield f"### `{cls.__module__}.PluginContext` — what ``runtime`` offers a plugin\n"
+    yield _first_paragraph(inspect.getmodule(cls)) + "\n"
+    yield "| member | type | meaning |"
+    yield "|---|---|---|"
+    for name, annotation in cls.__annotations__.items():
+        yield f"| `{name}` | `{_cell(str(annotation))}` | {_cell(_comment_of(cls, name))} |"
+    for name, member in inspect.getmembers(cls, inspect.isfunction):
+        if not name.startswith("_"):
+            signature = f"{name}{_plain(inspect.signature(member))}"
+            yield f"| `{_cell(signature)}` | method | {_cell(_first_paragraph(member))} |"
+    yield ""
+
+
 def reference() -> str:
     parts: list[str] = [HEADER]
     parts += hooks()
+    parts += context_reference()
     parts.append("## The payment contract\n")
     parts += method_reference()
     parts += dataclass_table(payment_method.PaymentResult)

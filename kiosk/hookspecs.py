@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from kiosk.domain.sale import Sale
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod
-    from kiosk.runtime import KioskRuntime
+    from kiosk.plugin_context import PluginContext
 
 hookspec = pluggy.HookspecMarker("kiosk")
 hookimpl = pluggy.HookimplMarker("kiosk")
@@ -47,7 +47,7 @@ class ScanSource(Protocol):
     def stop(self) -> None: ...
 
 
-# ``runtime: KioskRuntime`` below: a built-in gets the runtime itself; a plugin loaded from
+# ``runtime: PluginContext`` below: a built-in gets the runtime itself; a plugin loaded from
 # an entry point gets a kiosk.plugin_scope.ScopedRuntime over it (the same attributes, its
 # own settings and keys only, no ``host``).
 
@@ -71,7 +71,7 @@ def kiosk_plugin_settings() -> tuple[str, type[BaseModel] | None]:
 
 
 @hookspec
-def kiosk_startup(runtime: KioskRuntime) -> None:
+def kiosk_startup(runtime: PluginContext) -> None:
     """The kiosk has loaded its configuration, store and devices and is about to sell.
 
     :param runtime: the :class:`kiosk.runtime.KioskRuntime`.
@@ -82,12 +82,12 @@ def kiosk_startup(runtime: KioskRuntime) -> None:
 
 
 @hookspec
-def kiosk_shutdown(runtime: KioskRuntime) -> None:
+def kiosk_shutdown(runtime: PluginContext) -> None:
     """The kiosk is stopping: release what :func:`kiosk_startup` acquired."""
 
 
 @hookspec
-def kiosk_masterdata_applied(runtime: KioskRuntime, version: int) -> None:
+def kiosk_masterdata_applied(runtime: PluginContext, version: int) -> None:
     """A master-data version from the back office was applied to the local store.
 
     The catalogue is already reloaded; ``runtime.masterdata(section)`` gives the new
@@ -113,7 +113,7 @@ def kiosk_register_drivers(registry: DriverRegistry) -> None:
 
 
 @hookspec
-def kiosk_scan_sources(runtime: KioskRuntime) -> list[ScanSource]:
+def kiosk_scan_sources(runtime: PluginContext) -> list[ScanSource]:
     """Return scan sources this plugin provides (camera, serial scanner, simulator…).
 
     A scan source has ``name``, ``start(emit)`` and ``stop()``; it calls ``emit(scan)`` with a
@@ -162,7 +162,7 @@ def kiosk_age_check(line: BasketLine, checkout: Checkout) -> AgeApproval | None:
 
 
 @hookspec
-def kiosk_payment_methods(runtime: KioskRuntime) -> list[PaymentMethod]:
+def kiosk_payment_methods(runtime: PluginContext) -> list[PaymentMethod]:
     """Return the payment methods this plugin offers.
 
     Each is a :class:`kiosk.payments.method.PaymentMethod` (id, names, offline support,

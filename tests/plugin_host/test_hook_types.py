@@ -12,6 +12,8 @@ import pytest
 from kiosk import hookspecs
 from kiosk.domain.events import ScanClaim
 from kiosk.payments.method import PaymentMethod
+from kiosk.plugin_context import PluginContext
+from kiosk.plugin_scope import ScopedRuntime
 
 HOOKS = sorted(name for name in dir(hookspecs) if name.startswith("kiosk_"))
 
@@ -32,7 +34,7 @@ def type_checking_namespace() -> dict[str, object]:
 def test_importing_hookspecs_pulls_in_no_kiosk_layer():
     """Type-only imports: a plugin importing hookimpl does not import the runtime."""
     assert typing.TYPE_CHECKING is False
-    assert "KioskRuntime" not in vars(hookspecs)
+    assert "KioskRuntime" not in vars(hookspecs) and "PluginContext" not in vars(hookspecs)
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -44,7 +46,18 @@ def test_every_annotation_resolves(hook):
 def test_the_core_hooks_name_their_types():
     namespace = type_checking_namespace()
     hints = typing.get_type_hints(hookspecs.kiosk_payment_methods, globalns=namespace)
-    assert hints["runtime"].__name__ == "KioskRuntime"
+    assert hints["runtime"] is PluginContext
     assert hints["return"] == list[PaymentMethod]
     hints = typing.get_type_hints(hookspecs.kiosk_claim_scan, globalns=namespace)
     assert hints["return"] == ScanClaim | None
+
+
+def test_the_runtime_and_a_third_partys_scoped_view_are_plugin_contexts(runtime):
+    """Every member of the protocol is there, for a built-in and for a third party."""
+    members = [name for name in dir(PluginContext) if not name.startswith("_")] + list(
+        PluginContext.__annotations__
+    )
+    for view in (runtime, ScopedRuntime(runtime, "acme")):
+        for name in members:
+            assert hasattr(view, name), name
+        assert isinstance(view, PluginContext)
