@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def build_plugin_host(config: KioskConfig) -> PluginHost:
-    host = PluginHost()
+    host = PluginHost(
+        deadline_s=config.plugin_hook_deadline_s,
+        startup_deadline_s=config.plugin_startup_deadline_s,
+    )
     host.load_builtins(
         config.builtin_plugins if config.builtin_plugins is not None else BUILTIN_PLUGINS
     )

@@ -69,8 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run, site=True)
 
-    checkout = sub.add_parser("checkout", help="run a headless checkout script")
-    checkout.add_argument("--script", required=True, type=Path)
+    from kiosk.script import __doc__ as script_verbs  # the verbs, documented once
+
+    checkout = sub.add_parser(
+        "checkout",
+        help="run a headless checkout script",
+        description="Run a checkout script against a headless kiosk, one command per line.",
+        epilog=script_verbs,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    checkout.add_argument("--script", required=True, type=Path, help="the script file")
     checkout.set_defaults(handler=_checkout)
 
     catalog = sub.add_parser("catalog", help="catalogue commands").add_subparsers(required=True)

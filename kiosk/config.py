@@ -83,6 +83,8 @@ class KioskConfig:
     builtin_plugins: tuple[str, ...] | None = None  # None: every built-in
     allowed_plugins: tuple[AllowedPlugin, ...] = ()  # entry point + distribution + version
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plugin_hook_deadline_s: float = 2.0  # [plugins] hook_deadline_s
+    plugin_startup_deadline_s: float = 20.0  # [plugins] startup_deadline_s
     open_hardware: bool = False  # open the hardware profile's devices at start
     device_panel_port: int | None = None  # serve the developer device panel on loopback
     backoffice_url: str = ""  # empty: no back office, the kiosk sells standalone
@@ -289,6 +291,8 @@ def _parse(
         builtin_plugins=tuple(plugins.builtin) if plugins.builtin is not None else None,
         allowed_plugins=allowed,
         plugin_config=plugin_config,
+        plugin_hook_deadline_s=plugins.hook_deadline_s,
+        plugin_startup_deadline_s=plugins.startup_deadline_s,
         open_hardware=kiosk.open_hardware,
         device_panel_port=kiosk.device_panel_port,
         backoffice_url=backoffice.url,

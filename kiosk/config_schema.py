@@ -92,6 +92,11 @@ class PluginsSection(Section):
     builtin: list[str] | None = None  # None: every built-in plugin
     #: third-party plugins: tables of entry point, distribution, version (kiosk.plugin_trust)
     allow: list[Any] = Field(default_factory=list)
+    #: seconds one plugin's hook call may take before it is abandoned and the plugin disabled
+    hook_deadline_s: float = Field(2.0, gt=0)
+    #: the same for ``kiosk_startup``/``kiosk_shutdown`` (opening connections, loading keys:
+    #: slower, and under load much slower)
+    startup_deadline_s: float = Field(20.0, gt=0)
 
 
 class ReturnsSection(Section):

@@ -5,24 +5,58 @@ anything a built-in one does. Each hook is called through :class:`kiosk.plugins.
 which isolates plugins: an implementation that raises is logged and disabled for the session,
 one that does not answer within its deadline is abandoned; the sale goes on either way.
 
-Argument names are the contract: an implementation may accept any subset of them.
+Argument names are the contract: an implementation may accept any subset of them. The
+types below are what the kiosk passes and what it checks a result against
+(:mod:`kiosk.hook_results`: a result of another type disables the plugin, naming the field).
+They are imported for type checkers only, so a plugin importing this module pulls in none of
+the kiosk's layers.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from kiosk.backoffice.export_formats import ExportFormat
+    from kiosk.backoffice.reports import DayReport, MonthReport
+    from kiosk.devices.registry import DriverRegistry
+    from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
+    from kiosk.domain.checkout import Checkout
+    from kiosk.domain.events import AgeApproval, AttendantReason, CheckoutState, ScanClaim
+    from kiosk.domain.receipt import ReceiptSection
+    from kiosk.domain.sale import Sale
+    from kiosk.domain.scan import Scan
+    from kiosk.payments.method import PaymentMethod
+    from kiosk.plugin_context import PluginContext
+
 hookspec = pluggy.HookspecMarker("kiosk")
 hookimpl = pluggy.HookimplMarker("kiosk")
+
+
+class ScanSource(Protocol):
+    """What ``kiosk_scan_sources`` returns: a scanner the runtime starts and stops."""
+
+    name: str
+
+    def start(self, emit: Callable[[Scan], None]) -> None: ...
+    def stop(self) -> None: ...
+
+
+# ``runtime: PluginContext`` below: a built-in gets the runtime itself; a plugin loaded from
+# an entry point gets a kiosk.plugin_scope.ScopedRuntime over it (the same attributes, its
+# own settings and keys only, no ``host``).
 
 
 # --- Lifecycle -------------------------------------------------------------------------------
 
 
 @hookspec
-def kiosk_plugin_settings() -> Any:
+def kiosk_plugin_settings() -> tuple[str, type[BaseModel] | None]:
     """Declare the ``[plugins.<name>]`` table of kiosk.toml this plugin reads, with its schema.
 
     Called once when the kiosk starts, before :func:`kiosk_startup`, and the table checked
@@ -37,7 +71,7 @@ def kiosk_plugin_settings() -> Any:
 
 
 @hookspec
-def kiosk_startup(runtime: Any) -> None:
+def kiosk_startup(runtime: PluginContext) -> None:
     """The kiosk has loaded its configuration, store and devices and is about to sell.
 
     :param runtime: the :class:`kiosk.runtime.KioskRuntime`.
@@ -48,12 +82,12 @@ def kiosk_startup(runtime: Any) -> None:
 
 
 @hookspec
-def kiosk_shutdown(runtime: Any) -> None:
+def kiosk_shutdown(runtime: PluginContext) -> None:
     """The kiosk is stopping: release what :func:`kiosk_startup` acquired."""
 
 
 @hookspec
-def kiosk_masterdata_applied(runtime: Any, version: int) -> None:
+def kiosk_masterdata_applied(runtime: PluginContext, version: int) -> None:
     """A master-data version from the back office was applied to the local store.
 
     The catalogue is already reloaded; ``runtime.masterdata(section)`` gives the new
@@ -67,7 +101,7 @@ def kiosk_masterdata_applied(runtime: Any, version: int) -> None:
 
 
 @hookspec
-def kiosk_register_drivers(registry: Any) -> None:
+def kiosk_register_drivers(registry: DriverRegistry) -> None:
     """Add device drivers a hardware profile can name.
 
     :param registry: a :class:`kiosk.devices.registry.DriverRegistry`; call
@@ -79,7 +113,7 @@ def kiosk_register_drivers(registry: Any) -> None:
 
 
 @hookspec
-def kiosk_scan_sources(runtime: Any) -> list[Any]:
+def kiosk_scan_sources(runtime: PluginContext) -> list[ScanSource]:
     """Return scan sources this plugin provides (camera, serial scanner, simulator…).
 
     A scan source has ``name``, ``start(emit)`` and ``stop()``; it calls ``emit(scan)`` with a
@@ -89,7 +123,7 @@ def kiosk_scan_sources(runtime: Any) -> list[Any]:
 
 
 @hookspec(firstresult=True)
-def kiosk_claim_scan(scan: Any, checkout: Any) -> Any:
+def kiosk_claim_scan(scan: Scan, checkout: Checkout) -> ScanClaim | None:
     """Offer a scan to plugins before it is treated as a product code.
 
     Coupons, member cards, payment QR codes, passports and hand-off tickets are claimed here.
@@ -104,7 +138,7 @@ def kiosk_claim_scan(scan: Any, checkout: Any) -> Any:
 
 
 @hookspec
-def kiosk_adjust_basket(basket: Any, context: Any) -> list[Any]:
+def kiosk_adjust_basket(basket: Basket, context: AdjustContext) -> list[Adjustment]:
     """Return price adjustments for the basket: promotions, coupons, member prices.
 
     Called after every basket change. Adjustments are recomputed from scratch each time, so
@@ -116,7 +150,7 @@ def kiosk_adjust_basket(basket: Any, context: Any) -> list[Any]:
 
 
 @hookspec(firstresult=True)
-def kiosk_age_check(line: Any, checkout: Any) -> Any:
+def kiosk_age_check(line: BasketLine, checkout: Checkout) -> AgeApproval | None:
     """Approve an age-restricted line without an attendant (e.g. a digital ID check).
 
     :return: an :class:`kiosk.domain.events.AgeApproval` to approve, or ``None`` to leave it
@@ -128,7 +162,7 @@ def kiosk_age_check(line: Any, checkout: Any) -> Any:
 
 
 @hookspec
-def kiosk_payment_methods(runtime: Any) -> list[Any]:
+def kiosk_payment_methods(runtime: PluginContext) -> list[PaymentMethod]:
     """Return the payment methods this plugin offers.
 
     Each is a :class:`kiosk.payments.method.PaymentMethod` (id, names, offline support,
@@ -140,7 +174,7 @@ def kiosk_payment_methods(runtime: Any) -> list[Any]:
 
 
 @hookspec
-def kiosk_receipt_sections(sale: Any) -> list[Any]:
+def kiosk_receipt_sections(sale: Sale) -> list[ReceiptSection]:
     """Return extra receipt sections (points earned, coupon used, tax-free summary…).
 
     :param sale: the committed :class:`kiosk.domain.sale.Sale`.
@@ -152,17 +186,17 @@ def kiosk_receipt_sections(sale: Any) -> list[Any]:
 
 
 @hookspec
-def kiosk_basket_changed(checkout: Any) -> None:
+def kiosk_basket_changed(checkout: Checkout) -> None:
     """The basket changed (line added, quantity changed, line voided, adjustments recomputed)."""
 
 
 @hookspec
-def kiosk_state_changed(checkout: Any, old: Any, new: Any) -> None:
+def kiosk_state_changed(checkout: Checkout, old: CheckoutState, new: CheckoutState) -> None:
     """The checkout moved from state ``old`` to ``new`` (:class:`CheckoutState` values)."""
 
 
 @hookspec
-def kiosk_sale_completed(sale: Any) -> None:
+def kiosk_sale_completed(sale: Sale) -> None:
     """A sale was committed together with its outbox row; the shopper now sees "paid"."""
 
 
@@ -177,12 +211,12 @@ def kiosk_return_completed(document: Any) -> None:
 
 
 @hookspec
-def kiosk_attendant_needed(checkout: Any, reason: Any) -> None:
+def kiosk_attendant_needed(checkout: Checkout, reason: AttendantReason) -> None:
     """The kiosk needs a member of staff (age check, removal approval, fault, help)."""
 
 
 @hookspec
-def kiosk_device_status(device: Any, status: Any) -> None:
+def kiosk_device_status(device: str, status: str) -> None:
     """A device reported a status change (paper low, changer near empty, disconnected…)."""
 
 
@@ -190,10 +224,10 @@ def kiosk_device_status(device: Any, status: Any) -> None:
 
 
 @hookspec
-def kiosk_report_sections(report: Any) -> list[Any]:
+def kiosk_report_sections(report: DayReport | MonthReport) -> list[Any]:
     """Return extra sections for a back-office report (loyalty, coupons, tax-free ledger)."""
 
 
 @hookspec
-def kiosk_export_formats() -> list[Any]:
+def kiosk_export_formats() -> list[ExportFormat]:
     """Return export formats (accounting CSV layouts…) the back office can offer."""

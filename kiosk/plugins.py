@@ -1,9 +1,12 @@
 """The plugin manager: built-ins, allow-listed third parties, and isolation.
 
 pluggy stops a hook call at the first exception, and a hung plugin would hang the till.
-:class:`PluginHost` therefore calls each implementation on its own, under a deadline: one
-that raises or overruns is named in the log, disabled for the session, reported to staff
-through :attr:`PluginHost.problems`, and the sale goes on without it.
+:class:`PluginHost` therefore lets pluggy run each hook (``firstresult`` and wrappers as
+pluggy defines them) but guards each implementation: it runs on a worker under a deadline
+and its result is type-checked (:mod:`kiosk.hook_results`); one that raises, overruns or
+returns the wrong type is named in the log, disabled for the session, reported to staff
+through :attr:`PluginHost.problems` (one message naming plugin, hook and field), and the
+sale goes on without it.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, wait
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
 
-from kiosk import hookspecs
+from kiosk import hook_results, hookspecs
 from kiosk.plugin_scope import ScopedRuntime
 from kiosk.plugin_trust import AllowedPlugin
 
@@ -46,6 +50,15 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 )
 
 DEFAULT_DEADLINE_S = 2.0
+#: ``kiosk_startup``/``kiosk_shutdown`` open connections and load keys: under load (three
+#: kiosks on two cores) 2 s was not enough for a healthy plugin. ``[plugins]
+#: startup_deadline_s`` sets it per store.
+DEFAULT_STARTUP_DEADLINE_S = 20.0
+SLOW_HOOKS = frozenset({"kiosk_startup", "kiosk_shutdown"})
+
+_GUARDED = "__kiosk_guarded__"
+#: the deadline of the hook call in progress on this thread (set by PluginHost._run)
+_DEADLINE: ContextVar[float] = ContextVar("kiosk_hook_deadline", default=DEFAULT_DEADLINE_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +73,17 @@ class PluginProblem:
 
 
 class PluginHost:
-    def __init__(self, deadline_s: float = DEFAULT_DEADLINE_S) -> None:
+    def __init__(
+        self,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+        startup_deadline_s: float = DEFAULT_STARTUP_DEADLINE_S,
+    ) -> None:
         self.pm = pluggy.PluginManager("kiosk")
         self.pm.add_hookspecs(hookspecs)
         self.deadline_s = deadline_s
+        self.startup_deadline_s = startup_deadline_s
+        self._disabled: set[str] = set()
+        self._owners: dict[int, str] = {}  # id(payment method) -> the plugin that offers it
         self.problems: list[PluginProblem] = []
         self._lock = threading.Lock()
         self._workers = _HookWorkers()
@@ -74,6 +94,7 @@ class PluginHost:
 
     def register(self, plugin: object, name: str) -> None:
         self.pm.register(plugin, name=name)
+        self._disabled.discard(name)  # registered again on purpose (tests, a reload)
 
     def load_builtins(self, names: Iterable[str] = BUILTIN_PLUGINS) -> None:
         for module_name in names:
@@ -108,7 +129,7 @@ class PluginHost:
             plugin = loader()
             # a module with a ``Plugin`` class gets a fresh instance per host (per kiosk)
             factory = getattr(plugin, "Plugin", None)
-            self.pm.register(factory() if callable(factory) else plugin, name=name)
+            self.register(factory() if callable(factory) else plugin, name=name)
         except Exception as exc:  # a broken plugin must not stop the kiosk
             log.exception("plugin %s failed to load", name)
             self._report(name, "load", f"failed to load: {exc}")
@@ -122,35 +143,134 @@ class PluginHost:
         return sorted(name for name, _ in self.pm.list_name_plugin())
 
     # --- calling -------------------------------------------------------------------------
+    #
+    # pluggy's own call loop runs every hook, so ``firstresult`` and wrappers (``wrapper=True``
+    # and old-style ``hookwrapper=True``) behave as pluggy documents. Isolation sits around
+    # each implementation instead: before a call, every implementation not yet guarded gets
+    # its function replaced by a guard (:meth:`_guard`) that runs it on a worker under the
+    # deadline, checks its result's type, hands a third-party plugin its scoped runtime, and
+    # turns a failure into ``None`` plus a disabled, reported plugin.
 
     def call(self, hook_name: str, *, deadline_s: float | None = None, **kwargs: Any) -> list[Any]:
-        """Call every live implementation of ``hook_name``; return their non-None results."""
-        return list(self._results(hook_name, deadline_s, kwargs))
+        """Call every live implementation of ``hook_name``; return their non-None results
+        (for a ``firstresult`` hook: the first, as a one-item list)."""
+        hook = getattr(self.pm.hook, hook_name)
+        result = self._run(hook, deadline_s, kwargs)
+        if _first_result(hook):
+            return [] if result is None else [result]
+        return list(result)
 
     def call_first(self, hook_name: str, *, deadline_s: float | None = None, **kwargs: Any) -> Any:
-        """Call implementations in order until one returns non-None (a firstresult hook)."""
-        for result in self._results(hook_name, deadline_s, kwargs):
+        """The first non-None result (a ``firstresult`` hook stops there), or ``None``."""
+        hook = getattr(self.pm.hook, hook_name)
+        result = self._run(hook, deadline_s, kwargs)
+        if _first_result(hook):
             return result
-        return None
+        return next(iter(result), None)
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Like :meth:`call`, flattening the lists each implementation returns."""
         return [item for result in self.call(hook_name, **kwargs) for item in result or ()]
 
-    def _results(self, hook_name: str, deadline_s: float | None, kwargs: dict[str, Any]):
-        hook = getattr(self.pm.hook, hook_name)
-        # pluggy calls the last registered implementation first; keep that order
-        for impl in reversed(hook.get_hookimpls()):
-            name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
-            args = {arg: kwargs[arg] for arg in impl.argnames}
-            if name in self._third_party and args.get("runtime") is not None:
-                args["runtime"] = self._scoped_runtime(name, args["runtime"])
-            ok, value = self._call_one(impl.function, args, deadline_s or self.deadline_s)
+    def deadline_for(self, hook_name: str) -> float:
+        """The deadline of one implementation of ``hook_name`` when the caller names none."""
+        if hook_name in SLOW_HOOKS:
+            return max(self.startup_deadline_s, self.deadline_s)
+        return self.deadline_s
+
+    def owner_of(self, obj: object) -> str | None:
+        """The plugin that returned ``obj`` from ``kiosk_payment_methods`` (or None)."""
+        with self._lock:
+            return self._owners.get(id(obj))
+
+    def disable(self, name: str, hook_name: str, message: str) -> None:
+        """Disable plugin ``name`` for the session and report why (once per plugin)."""
+        self._disable(name, hook_name, message)
+
+    def _run(self, hook: Any, deadline_s: float | None, kwargs: dict[str, Any]) -> Any:
+        for impl in hook.get_hookimpls():
+            if not getattr(impl.function, _GUARDED, False):
+                impl.function = self._guard(impl, hook.name)
+        token = _DEADLINE.set(deadline_s or self.deadline_for(hook.name))
+        try:
+            return hook(**kwargs)
+        finally:
+            _DEADLINE.reset(token)
+
+    def _guard(self, impl: Any, hook_name: str) -> Callable[..., Any]:
+        function, name = impl.function, impl.plugin_name
+        if impl.hookwrapper or impl.wrapper:
+            guarded = self._guard_wrapper(function, name, hook_name)
+        else:
+            guarded = self._guard_call(function, tuple(impl.argnames), name, hook_name)
+        setattr(guarded, _GUARDED, True)
+        return guarded
+
+    def _guard_call(
+        self, function: Any, argnames: tuple[str, ...], name: str, hook_name: str
+    ) -> Callable[..., Any]:
+        runtime_at = argnames.index("runtime") if "runtime" in argnames else None
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if runtime_at is not None and name in self._third_party and args[runtime_at]:
+                args = (
+                    *args[:runtime_at],
+                    self._scoped_runtime(name, args[runtime_at]),
+                    *args[runtime_at + 1 :],
+                )
+            ok, value = self._call_one(function, args, kwargs, _DEADLINE.get())
             if not ok:
                 self._disable(name, hook_name, value)
-                continue
-            if value is not None:
-                yield value
+                return None
+            problem = hook_results.problem(hook_name, value)
+            if problem is not None:
+                self._disable(name, hook_name, f"returned {problem.removeprefix('is ')}")
+                return None
+            if hook_name == "kiosk_payment_methods" and value:
+                with self._lock:
+                    self._owners.update((id(method), name) for method in value)
+            return value
+
+        return guarded
+
+    def _guard_wrapper(self, function: Any, name: str, hook_name: str) -> Callable[..., Any]:
+        """A wrapper runs on the caller's thread (it brackets the others, so it cannot be
+        abandoned); its own exception disables it and the call goes on as if it were not
+        there. An exception from the implementations it wraps passes through untouched."""
+        host = self
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                gen = function(*args, **kwargs)
+                next(gen)
+            except Exception as exc:  # setup failed (or did not yield): step aside
+                host._disable(name, hook_name, f"wrapper raised {type(exc).__name__}: {exc}")
+                return (yield)
+            try:
+                sent = yield
+            except BaseException as inner:
+                try:
+                    gen.throw(inner)
+                except StopIteration as stop:
+                    return stop.value
+                except BaseException as raised:
+                    if raised is not inner:
+                        host._disable(name, hook_name, f"wrapper raised {type(raised).__name__}")
+                    raise inner from None
+                host._disable(name, hook_name, "wrapper yielded twice")
+                raise
+            try:
+                gen.send(sent)
+            except StopIteration as stop:
+                return stop.value if stop.value is not None else sent
+            except Exception as exc:
+                host._disable(name, hook_name, f"wrapper raised {type(exc).__name__}: {exc}")
+                return sent
+            gen.close()
+            host._disable(name, hook_name, "wrapper yielded twice")
+            return sent
+
+        return guarded
 
     def _scoped_runtime(self, name: str, runtime: Any) -> ScopedRuntime:
         """One view per plugin and runtime, so a plugin may keep and compare it."""
@@ -161,18 +281,24 @@ class PluginHost:
                 view = self._scoped[key] = ScopedRuntime(runtime, name)
         return view
 
-    def _call_one(self, function: Any, args: dict[str, Any], deadline_s: float) -> tuple[bool, Any]:
-        future = self._workers.submit(lambda: function(**args))
+    def _call_one(
+        self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], deadline_s: float
+    ) -> tuple[bool, Any]:
+        future = self._workers.submit(lambda: function(*args, **kwargs))
         done, _ = wait([future], timeout=deadline_s)
         if not done:
             return False, f"did not answer within {deadline_s:g} s (abandoned)"
         exc = future.exception()
         if exc is not None:
-            log.error("hook %s raised", function.__qualname__, exc_info=exc)
+            log.error("hook %s raised", getattr(function, "__qualname__", function), exc_info=exc)
             return False, f"raised {type(exc).__name__}: {exc}"
         return True, future.result()
 
     def _disable(self, name: str, hook_name: str, message: str) -> None:
+        with self._lock:
+            if name in self._disabled:
+                return  # one message per plugin: later failures are the same story
+            self._disabled.add(name)
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
@@ -183,6 +309,10 @@ class PluginHost:
         with self._lock:
             self.problems.append(problem)
         log.error(problem.staff_message())
+
+
+def _first_result(hook: Any) -> bool:
+    return bool(hook.spec is not None and hook.spec.opts.get("firstresult"))
 
 
 class _HookWorkers:

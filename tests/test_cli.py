@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk.cli import main
 
 SCRIPT = """\
@@ -125,3 +127,15 @@ def test_outbox_list_and_retry_of_a_parked_event(tmp_path, capsys):
     assert f"queued again as seq {row.seq + 1}" in capsys.readouterr().out
     assert main(["--data-dir", str(data), "outbox", "retry", str(row.seq)]) == 1
     assert "retried already" in capsys.readouterr().err
+
+
+def test_checkout_help_lists_every_script_verb(capsys):
+    """A vendor finds the checkout-script verbs in ``kiosk checkout --help``, not the source."""
+    from kiosk.script import USAGE
+
+    with pytest.raises(SystemExit):
+        main(["checkout", "--help"])
+    out = capsys.readouterr().out
+    for form in USAGE.values():
+        verb = form.split()[0]
+        assert f"\n    {verb} " in out, verb

@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from kiosk.domain.money import Yen
-from kiosk.payments import carddata
+from kiosk.payments import carddata, checks
+from kiosk.payments.deadline import Overran, call_within
 from kiosk.payments.errors import (
     AmountOutOfLimits,
     IllegalPaymentTransition,
@@ -75,11 +76,21 @@ def new_row(
         updated_at=now,
     )
 
+#: told when a method breaks the contract (method, call, what is wrong); the runtime
+#: disables the plugin that offered the method
+ContractViolation = Callable[[PaymentMethod, str, str], None]
+
 
 class PaymentLedger:
-    def __init__(self, store: LocalStore, clock: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(
+        self,
+        store: LocalStore,
+        clock: Callable[[], datetime] = datetime.now,
+        on_contract_violation: ContractViolation | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.on_contract_violation = on_contract_violation
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -184,7 +195,7 @@ class PaymentLedger:
             raise AmountOutOfLimits(method.id, amount, method.min_amount, method.max_amount)
         row = self.create(sale_id, method.id, amount)
         self.transition(row.payment_id, PaymentState.REQUESTED)
-        result = _call(method, "start", method.start, amount, row.idempotency_key)
+        result = self._call(method, "start", method.start, amount, row.idempotency_key)
         if result.outcome is Outcome.APPROVED and not 0 <= result.amount <= amount:
             log.error("%s approved %d of %d yen; resolving", method.id, result.amount, amount)
             result = PaymentResult(Outcome.UNKNOWN, message="approved amount out of range")
@@ -204,7 +215,7 @@ class PaymentLedger:
             return self._resolve_void(row, method)
         if row.kind == PaymentKind.REFUND:
             return self._resolve_refund(row, method)
-        status = _call(method, "status", method.status, row.idempotency_key)
+        status = self._call(method, "status", method.status, row.idempotency_key)
         if status.outcome is Outcome.APPROVED and not 0 <= status.amount <= row.amount:
             status = PaymentResult(Outcome.UNKNOWN, message="status amount out of range")
         if status.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.CANCELLED):
@@ -212,7 +223,7 @@ class PaymentLedger:
             return status
         # NOT_FOUND or still unclear: cancel. For NOT_FOUND the cancel is a tombstone, so a
         # request still in flight is refused when it arrives instead of charging later.
-        cancelled = _call(method, "cancel", method.cancel, row.idempotency_key)
+        cancelled = self._call(method, "cancel", method.cancel, row.idempotency_key)
         if cancelled.outcome in _DONE:
             cancelled = PaymentResult(Outcome.CANCELLED, message=cancelled.message or "voided")
             self.transition(row.payment_id, PaymentState.CANCELLED, cancelled)
@@ -283,9 +294,9 @@ class PaymentLedger:
             if pay_out is None:
                 result = PaymentResult(Outcome.DECLINED, message=f"{method.id} cannot pay out")
             else:
-                result = _call(method, "pay_out", pay_out, row.amount, row.idempotency_key)
+                result = self._call(method, "pay_out", pay_out, row.amount, row.idempotency_key)
         else:
-            result = _call(
+            result = self._call(
                 method,
                 "refund",
                 method.refund,
@@ -303,7 +314,7 @@ class PaymentLedger:
 
     def _resolve_void(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
         original = self.get(row.original_payment_id or "")
-        result = _call(method, "cancel", method.cancel, original.idempotency_key)
+        result = self._call(method, "cancel", method.cancel, original.idempotency_key)
         if result.outcome in _DONE:
             done = PaymentResult(Outcome.CANCELLED, message=result.message or "voided")
             self.transition(row.payment_id, PaymentState.CANCELLED, done)
@@ -316,7 +327,7 @@ class PaymentLedger:
         return unclear
 
     def _resolve_refund(self, row: PaymentRow, method: PaymentMethod) -> PaymentResult:
-        status = _call(method, "status", method.status, row.idempotency_key)
+        status = self._call(method, "status", method.status, row.idempotency_key)
         if status.outcome is Outcome.REFUNDED:
             self.transition(row.payment_id, PaymentState.REFUNDED, status)
             return status
@@ -324,7 +335,7 @@ class PaymentLedger:
             # the refund never arrived: send it again under the same refund key (a refund
             # cannot charge anyone, and the key makes a repeat give back only once)
             original = self.get(row.original_payment_id or "")
-            again = _call(
+            again = self._call(
                 method,
                 "refund",
                 method.refund,
@@ -346,6 +357,39 @@ class PaymentLedger:
             for r in self.linked(payment_id)
             if r.kind == PaymentKind.REFUND and r.state in OPEN_STATES
         )
+
+    # --- one call to the method --------------------------------------------------------
+
+    def _call(
+        self, method: PaymentMethod, what: str, function: Callable[..., PaymentResult], *args
+    ) -> PaymentResult:
+        """Call a method under its deadline. An exception, an overrun or a result of the
+        wrong shape is an UNKNOWN outcome (the callers resolve it). Card-like data is
+        scrubbed."""
+        seconds = _deadline(method, what)
+        try:
+            finished = call_within(seconds, f"{method.id}.{what}", function, *args)
+        except Overran:
+            log.error("payment method %s: %s overran its %g s deadline", method.id, what, seconds)
+            if what == "start":
+                _stop_waiting(method)  # a shopper's wait ends here, not at the method's
+            return PaymentResult(Outcome.UNKNOWN, message=f"{what}: no answer in {seconds:g} s")
+        if finished.error is not None:
+            exc = finished.error
+            log.warning("payment method %s raised in %s: %s", method.id, what, type(exc).__name__)
+            return PaymentResult(Outcome.UNKNOWN, message=f"{what} failed: {type(exc).__name__}")
+        result = finished.value
+        problem = checks.payment_result(result)
+        if problem is not None:
+            self._broke_contract(method, what, f"returned {problem.removeprefix('is ')}")
+            return PaymentResult(Outcome.UNKNOWN, message=f"{what} returned no valid result")
+        return _without_card_data(method.id, result)
+
+    def _broke_contract(self, method: PaymentMethod, what: str, problem: str) -> None:
+        if self.on_contract_violation is None:
+            log.error("payment method %s: %s %s", method.id, what, problem)
+        else:
+            self.on_contract_violation(method, what, problem)
 
     # --- bookings on the original row (inside the caller's transaction) --------------------
 
@@ -380,16 +424,27 @@ def _apply(row: PaymentRow, result: PaymentResult, state: PaymentState) -> None:
         row.approved_amount = result.amount or row.approved_amount or row.amount
 
 
-def _call(method: PaymentMethod, what: str, function: Callable[..., PaymentResult], *args):
-    """Call a method; an exception is an UNKNOWN outcome. Card-like data is scrubbed."""
+def _deadline(method: PaymentMethod, what: str) -> float:
+    """The method's declared deadline for ``what`` (the default if it declares nonsense)."""
+    name = "start_deadline_s" if what == "start" else "call_deadline_s"
+    seconds = getattr(method, name, None)
+    if checks.positive_seconds(seconds) is not None:
+        log.error(
+            "payment method %s: %s is %r; using %g s",
+            method.id,
+            name,
+            seconds,
+            getattr(PaymentMethod, name),
+        )
+        seconds = getattr(PaymentMethod, name)
+    return float(seconds)
+
+
+def _stop_waiting(method: PaymentMethod) -> None:
     try:
-        result = function(*args)
-    except Exception as exc:
-        log.warning("payment method %s raised in %s: %s", method.id, what, type(exc).__name__)
-        return PaymentResult(Outcome.UNKNOWN, message=f"{what} failed: {type(exc).__name__}")
-    if not isinstance(result, PaymentResult):
-        return PaymentResult(Outcome.UNKNOWN, message=f"{what} returned no PaymentResult")
-    return _without_card_data(method.id, result)
+        method.interrupt()
+    except Exception:  # best effort: the cancel that follows is what counts
+        log.exception("payment method %s: interrupt failed", method.id)
 
 
 def _without_card_data(method_id: str, result: PaymentResult) -> PaymentResult:

@@ -23,12 +23,30 @@ The four calls, and what the kiosk relies on:
     idempotency key: the same refund sent twice gives back once. ``status(refund_key)``
     answers ``REFUNDED`` or ``NOT_FOUND`` for it.
 
+Deadlines: each call runs under the method's declared deadline — ``start_deadline_s``
+for ``start`` (it includes the shopper's wait: set it above your own wait), and
+``call_deadline_s`` for ``status``, ``cancel`` and ``refund``. A call still running at its
+deadline is abandoned and its outcome is ``UNKNOWN``: the ledger asks ``interrupt()``, then
+resolves the payment by ``status()`` and ``cancel()`` — never by charging again — so your
+``cancel`` must also refuse a request that arrives after it (a tombstone).
+
+Showing things to the shopper (any thread, never blocks; see docs/plugins.md):
+
+``show_code(code, due=…)``
+    A code for the shopper's app to scan (a merchant-presented QR payload): the paying
+    screen draws it as a QR code until the payment ends.
+``show_amount(due, inserted=…)``
+    The amount this payment asks for (and, for cash, what is in so far).
+``show_status({"ja": …, "en": …, "zh-Hans": …, "ko": …})``
+    The status line under the amounts, in the shopper's language ("charging now").
+``waiting=False`` on any of them tells the screen the shopper can no longer cancel.
+
 Optional, for methods that wait for the shopper inside ``start`` (cash, QR, e-money); the
 runtime calls them from another thread while ``start`` blocks, and none of them may block:
 
 ``progress``
-    Set by the runtime before ``start``: call it with a :class:`PaymentProgress` whenever the
-    screen should change (cash inserted so far, the QR code to show, "charging now").
+    Set by the runtime before ``start`` (:meth:`PaymentMethod.attach_display`); the
+    ``show_*`` calls hand it a :class:`PaymentProgress`, as may :meth:`PaymentMethod.report`.
 ``interrupt()``
     The shopper pressed cancel: stop waiting, so ``start`` returns ``CANCELLED`` with nothing
     kept (cash given back). ``False`` when it is too late (the charge is being made).
@@ -38,9 +56,11 @@ runtime calls them from another thread while ``start`` blocks, and none of them 
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from kiosk.domain.money import Yen
 from kiosk.payments.outcome import Outcome
@@ -50,6 +70,9 @@ __all__ = ["Outcome", "PaymentMethod", "PaymentProgress", "PaymentResult"]
 
 @dataclass(frozen=True, slots=True)
 class PaymentResult:
+    """What ``start``/``status``/``cancel``/``refund`` answer. Every field has the type shown:
+    another type is treated as ``UNKNOWN`` and disables the plugin (kiosk.payments.checks)."""
+
     outcome: Outcome
     amount: Yen = 0  # amount applied to the sale (may be less than asked: split tender)
     reference: str = ""  # provider's opaque token / approval number
@@ -68,29 +91,36 @@ class PaymentProgress:
     still stop it (no money kept); ``False`` once the charge or the change is being made.
     """
 
-    method: str
-    waiting: bool = True
+    method: str  # the reporting method's id
+    waiting: bool = True  # the shopper can still cancel (nothing charged or kept yet)
     inserted: Yen = 0  # cash put in so far
     due: Yen = 0  # what this payment asks for
     code: str = ""  # a merchant-presented QR payload for the screen to show
+    #: the status line for the shopper, by language (``ja``, ``en``, ``zh-Hans``, ``ko``);
+    #: the screen falls back to ``en``, then to its own text for the method
+    status: Mapping[str, str] = field(default_factory=dict)
 
 
 class PaymentMethod(ABC):
     """Base class for payment methods. Subclasses set the class attributes and the four calls."""
 
-    id: str = ""
-    name_ja: str = ""
-    name_en: str = ""
+    id: str = ""  # unique, an identifier: the tile, [checkout] method_order, the ledger rows
+    name_ja: str = ""  # the tile's and the receipt's name in Japanese
+    name_en: str = ""  # … and in every other language
     icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
     icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
-    works_offline: bool = False
-    min_amount: Yen = 1
-    max_amount: Yen = 10_000_000
+    works_offline: bool = False  # offered while the kiosk is offline (see available())
+    min_amount: Yen = 1  # the kiosk never asks for less (AmountOutOfLimits before any call)
+    max_amount: Yen = 10_000_000  # … nor for more
     #: True when the money goes to a simulator: the kiosk is then in training mode (練習)
     simulated: bool = False
     #: False for a method whose provider takes no refunds (a transit IC card): a return
     #: then refunds in cash from the changer (kiosk.runtime.returns)
     refunds: bool = True
+    #: seconds ``start`` may run, the shopper's wait included; past it the outcome is UNKNOWN
+    start_deadline_s: float = 120.0
+    #: seconds ``status``, ``cancel`` and ``refund`` may each run
+    call_deadline_s: float = 20.0
 
     def name(self, language: str) -> str:
         return self.name_ja if language == "ja" else self.name_en
@@ -102,12 +132,39 @@ class PaymentMethod(ABC):
     def accepts(self, amount: Yen) -> bool:
         return self.min_amount <= amount <= self.max_amount
 
-    progress: Callable[[PaymentProgress], None] | None = None
+    progress: Callable[[PaymentProgress], None] | None = None  # set by attach_display()
+    _shown: PaymentProgress | None = None  # what the show_* calls have put up so far
+
+    def attach_display(self, progress: Callable[[PaymentProgress], None] | None) -> None:
+        """The runtime, before ``start``: where progress goes; the last payment's is cleared."""
+        self.progress = progress
+        self._shown = None
 
     def report(self, progress: PaymentProgress) -> None:
         """Hand ``progress`` to whoever watches (the runtime, for the screen)."""
+        self._shown = progress
         if self.progress is not None:
             self.progress(progress)
+
+    # --- what the shopper sees (public API for any payment plugin) ---------------------
+
+    def show_code(self, code: str, *, due: Yen | None = None, waiting: bool = True) -> None:
+        """Show ``code`` as a QR code for the shopper's app to scan, until the payment ends."""
+        self._show(code=code, waiting=waiting, **_given(due=due))
+
+    def show_amount(self, due: Yen, *, inserted: Yen | None = None, waiting: bool = True) -> None:
+        """Show what this payment asks for (``due``) and what is in so far (``inserted``)."""
+        self._show(due=due, waiting=waiting, **_given(inserted=inserted))
+
+    def show_status(self, texts: Mapping[str, str], *, waiting: bool = True) -> None:
+        """Show a status line, one text per language: ``{"ja": …, "en": …, "zh-Hans": …,
+        "ko": …}`` (the screen falls back to ``en``)."""
+        self._show(status=dict(texts), waiting=waiting)
+
+    def _show(self, **changes: object) -> None:
+        with _SHOW_LOCK:  # two threads (device, provider) may report at once
+            shown = self._shown or PaymentProgress(self.id)
+            self.report(dataclasses.replace(shown, **changes))  # type: ignore[arg-type]
 
     def interrupt(self) -> bool:
         """The shopper cancelled while ``start`` waits for them; ``False``: cannot stop now."""
@@ -132,3 +189,11 @@ class PaymentMethod(ABC):
     @abstractmethod
     def refund(self, idempotency_key: str, amount: Yen, refund_key: str) -> PaymentResult:
         """Give back ``amount`` of an approved payment, once per ``refund_key``."""
+
+
+_SHOW_LOCK = threading.Lock()
+
+
+def _given(**values: object) -> dict[str, object]:
+    """Only the keyword arguments the caller gave (``None``: leave the screen's figure)."""
+    return {name: value for name, value in values.items() if value is not None}

@@ -113,7 +113,7 @@ class KioskRuntime:
             self.catalogue, config.policy, adjuster=self._adjust, age_verifier=self._verify_age
         )
         self.checkout.subscribe(self._on_checkout_event)
-        self.ledger = PaymentLedger(store, clock)
+        self.ledger = PaymentLedger(store, clock, on_contract_violation=self._method_broke_contract)
         self.sale_id = str(uuid.uuid4())
         self.started_at = clock()
         self.tenders: list[Tender] = []
@@ -346,7 +346,7 @@ class KioskRuntime:
                 raise MethodUnavailable(f"{method.id} cannot take payments now (offline?)")
             due = self.amount_due
             amount = due if amount is None else min(amount, due)
-            method.progress = self._notify
+            method.attach_display(self._notify)
             self._paying = method
             try:
                 row, result = self.ledger.pay(self.sale_id, method, amount)
@@ -434,6 +434,12 @@ class KioskRuntime:
         for return_id in report.left_for_staff:
             log.error("return %s is pending at start-up: a refund needs staff", return_id)
         return report
+
+    def _method_broke_contract(self, method: PaymentMethod, call: str, problem: str) -> None:
+        """A method returned a malformed result: disable the plugin that offers it (one
+        message naming plugin, call and field); the payment itself is resolved as unknown."""
+        owner = self.host.owner_of(method) or f"payment method {method.id!r}"
+        self.host.disable(owner, f"PaymentMethod.{call} (method {method.id!r})", problem)
 
     def _method_or_none(self, method_id: str) -> PaymentMethod | None:
         try:

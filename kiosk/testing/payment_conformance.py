@@ -28,17 +28,22 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kiosk.domain.money import Yen
-from kiosk.payments import carddata
+from kiosk.payments import carddata, checks
 from kiosk.payments.errors import AmountOutOfLimits, RefundNotAllowed
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod
-from kiosk.payments.recovery import resolve_open
+from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.payments.states import OPEN_STATES, PaymentKind, PaymentState
 from kiosk.store import LocalStore
+from kiosk.testing import sales
+
+if TYPE_CHECKING:
+    from kiosk.runtime import KioskRuntime
 
 NOT_CHARGED = (Outcome.DECLINED, Outcome.CANCELLED)
 VOIDED = (Outcome.CANCELLED, Outcome.REFUNDED)
@@ -75,8 +80,11 @@ class SimulatorController(ABC):
 
 @dataclass
 class PluginUnderTest:
-    method: PaymentMethod
-    controller: SimulatorController
+    """What your ``payment_plugin`` fixture returns: your method and its simulator's
+    controller."""
+
+    method: PaymentMethod  # wired to your simulator
+    controller: SimulatorController  # scripts that simulator
     amount: Yen = 1000  # a typical amount the simulator can pay in full
 
 
@@ -90,6 +98,58 @@ def kiosk_store(tmp_path: Path) -> Iterator[LocalStore]:
     store = LocalStore(tmp_path / "kiosk.sqlite3")
     yield store
     store.close()
+
+
+@pytest.fixture
+def kiosk_runtime(tmp_path: Path) -> Iterator[KioskRuntime]:
+    """A started headless kiosk (demo catalogue, payment simulators) on a store in
+    ``tmp_path``; register your plugin with ``kiosk_runtime.host.register(plugin, name)``
+    and make a sale with :func:`kiosk.testing.sales.build_sale`."""
+    with sales.kiosk_runtime(tmp_path / "kiosk") as runtime:
+        yield runtime
+
+
+def new_sale_id() -> str:
+    """A fresh sale id, as the runtime makes one per shopper."""
+    return str(uuid.uuid4())
+
+
+def approve(
+    plugin: PluginUnderTest, ledger: PaymentLedger, amount: Yen | None = None
+) -> tuple[str, str, Yen]:
+    """Take an approved payment through the ledger (after ``controller.prepare``); returns
+    ``(payment_id, idempotency_key, approved_amount)``. Fails the test if not approved."""
+    amount = amount or plugin.amount
+    plugin.controller.prepare(amount)
+    row, result = ledger.pay(new_sale_id(), plugin.method, amount)
+    assert result.outcome is Outcome.APPROVED, result
+    return row.payment_id, row.idempotency_key, row.approved_amount
+
+
+def restart(store_path: Path) -> tuple[LocalStore, PaymentLedger]:
+    """A kiosk restart: a new store object and ledger on the same database file."""
+    store = LocalStore(store_path)
+    return store, PaymentLedger(store)
+
+
+def recover(
+    store_path: Path, plugin: PluginUnderTest, committed: set[str] | None = None
+) -> tuple[PaymentLedger, RecoveryReport]:
+    """Restart and run the start-up recovery with ``controller.fresh_method()``; ``committed``
+    are the sale ids whose sale was committed. Fails the test if anything stays open."""
+    store, ledger = restart(store_path)
+    method = plugin.controller.fresh_method()
+    try:
+        report = resolve_open(
+            ledger,
+            lambda mid: method if mid == method.id else None,
+            lambda sale_id: sale_id in (committed or set()),
+        )
+        assert report.clean, f"left unresolved: {report.unresolved}"
+        assert not ledger.open_payments()
+        return ledger, report
+    finally:
+        store.close()
 
 
 class PaymentMethodConformance:
@@ -109,42 +169,12 @@ class PaymentMethodConformance:
         yield PaymentLedger(store)
         store.close()
 
-    # --- helpers -------------------------------------------------------------------------
+    # --- helpers (the public functions above; kept here for subclasses that used them) ---
 
-    @staticmethod
-    def _sale() -> str:
-        return str(uuid.uuid4())
-
-    @staticmethod
-    def _restart(store_path: Path) -> tuple[LocalStore, PaymentLedger]:
-        store = LocalStore(store_path)
-        return store, PaymentLedger(store)
-
-    @staticmethod
-    def _approved(
-        plugin: PluginUnderTest, ledger: PaymentLedger, amount: Yen | None = None
-    ) -> tuple[str, str, Yen]:
-        amount = amount or plugin.amount
-        plugin.controller.prepare(amount)
-        row, result = ledger.pay(str(uuid.uuid4()), plugin.method, amount)
-        assert result.outcome is Outcome.APPROVED, result
-        return row.payment_id, row.idempotency_key, row.approved_amount
-
-    @staticmethod
-    def _recover(store_path: Path, plugin: PluginUnderTest, committed: set[str] | None = None):
-        store, ledger = PaymentMethodConformance._restart(store_path)
-        method = plugin.controller.fresh_method()
-        try:
-            report = resolve_open(
-                ledger,
-                lambda mid: method if mid == method.id else None,
-                lambda sale_id: sale_id in (committed or set()),
-            )
-            assert report.clean, f"left unresolved: {report.unresolved}"
-            assert not ledger.open_payments()
-            return ledger, report
-        finally:
-            store.close()
+    _sale = staticmethod(new_sale_id)
+    _restart = staticmethod(restart)
+    _approved = staticmethod(approve)
+    _recover = staticmethod(recover)
 
     # --- declaration ---------------------------------------------------------------------
 
@@ -157,6 +187,25 @@ class PaymentMethodConformance:
         assert method.accepts(method.min_amount) and method.accepts(method.max_amount)
         assert not method.accepts(method.min_amount - 1)
         assert not method.accepts(method.max_amount + 1)
+
+    def test_method_passes_the_kiosks_door_checks(self, payment_plugin: PluginUnderTest):
+        """The attribute types the kiosk checks when ``kiosk_payment_methods`` returns it
+        (a wrong one disables the plugin), deadlines included."""
+        assert checks.payment_method(payment_plugin.method) is None
+        assert payment_plugin.method.start_deadline_s > 0
+        assert payment_plugin.method.call_deadline_s > 0
+
+    def test_every_result_has_the_declared_field_types(self, payment_plugin: PluginUnderTest):
+        """start/status/cancel/refund return PaymentResults whose fields have the declared
+        types (a wrong one is an UNKNOWN outcome and disables the plugin)."""
+        method, controller = payment_plugin.method, payment_plugin.controller
+        key, refund_key = new_sale_id(), new_sale_id()
+        controller.prepare(payment_plugin.amount)
+        results = [method.start(payment_plugin.amount, key), method.status(key)]
+        results += [method.refund(key, 1, refund_key), method.status(refund_key)]
+        results += [method.cancel(key), method.status(new_sale_id())]
+        for result in results:
+            assert checks.payment_result(result) is None, result
 
     # --- happy path, decline ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, NumericProperty, StringProperty
 
 from kiosk.payments.method import PaymentProgress
 
@@ -33,11 +33,16 @@ class PaymentModel(EventDispatcher):
     inserted = NumericProperty(0)  # cash put in so far (yen)
     due = NumericProperty(0)  # what this payment asks for (yen); 0 until the method reports
     code = StringProperty("")  # a merchant-presented QR payload to show
+    #: the method's own status line by language (``PaymentMethod.show_status``), or empty
+    status = DictProperty({})
+    #: the method reported cash-like money put in (not only the cash method): show the rows
+    shows_inserted = BooleanProperty(False)
 
     def begin(self, method_id: str) -> None:
         """A new payment attempt (also "try again"): nothing from the last one stays."""
         self.method, self.waiting, self.cancelling = method_id, False, False
         self.inserted, self.due, self.code = 0, 0, ""
+        self.status, self.shows_inserted = {}, False
 
     def report(self, progress: PaymentProgress) -> None:
         """From any thread: show ``progress`` on the next frame."""
@@ -50,6 +55,14 @@ class PaymentModel(EventDispatcher):
         self.inserted, self.due = progress.inserted, progress.due
         if progress.code:
             self.code = progress.code
+        if progress.status:
+            self.status = dict(progress.status)
+        if progress.inserted:
+            self.shows_inserted = True
+
+    def status_text(self, language: str) -> str:
+        """The method's own status line in ``language`` (else English), "" for none."""
+        return self.status.get(language) or self.status.get("en", "")
 
     def still_due(self) -> int:
         return max(0, int(self.due) - int(self.inserted))

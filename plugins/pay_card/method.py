@@ -91,6 +91,16 @@ class CardMethod(PaymentMethod):
         self.works_offline = store_and_forward is not None
         self._lock = threading.Lock()
 
+    # the kiosk's deadlines sit above the terminal client's own timeouts, so the client's
+    # answer ("no answer" = UNKNOWN) normally comes first
+    @property
+    def start_deadline_s(self) -> float:  # type: ignore[override]
+        return self.client.connect_timeout_s + self.client.sale_timeout_s + 15
+
+    @property
+    def call_deadline_s(self) -> float:  # type: ignore[override]
+        return self.client.connect_timeout_s + self.client.query_timeout_s + 10
+
     def available(self, online: bool) -> bool:
         if online:
             if self.saf is not None:

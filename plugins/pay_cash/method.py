@@ -84,6 +84,7 @@ class CashMethod(PaymentMethod):
         self.records = records or CashRecords()
         self.on_inserted = on_inserted  # (inserted so far, amount due) for the screen
         self.deposit_timeout_s = deposit_timeout_s
+        self.start_deadline_s = deposit_timeout_s + 60  # the shopper's deposit, then change
         self._current: _Deposit | None = None
 
     @property

@@ -32,6 +32,7 @@ class EMoneyMethod(PaymentMethod):
     ) -> None:
         self.reader = reader
         self.touch_wait_s = touch_wait_s
+        self.start_deadline_s = touch_wait_s + 30  # the shopper's touch, then the charge
         self.poll_s = poll_s
         self._cancelled = threading.Event()
         self._waiting = False

@@ -6,7 +6,7 @@ the scanner reads the code from the shopper's phone — while ``start`` waits fo
 claimed beforehand through ``kiosk_claim_scan`` / :meth:`QrMethod.present_code` — and the
 method asks the provider to charge it under the kiosk's merchant payment id (the idempotency
 key). MPM (``"merchant"``, merchant-presented): the method creates a dynamic QR, hands its
-payload to the screen (``progress`` with ``code``, and ``on_payload``), and polls until the
+payload to the screen (:meth:`PaymentMethod.show_code`, the public display API), and polls until the
 shopper pays. Either wait is bounded (``mpm_wait_s``) and the shopper may cancel it
 (:meth:`QrMethod.interrupt`); a withdrawn dynamic code is cancelled at the provider. A
 timeout is followed by status polls; what stays unclear is cancelled. Cancels are accepted
@@ -22,7 +22,7 @@ from collections.abc import Callable
 import httpx
 
 from kiosk.domain.money import Yen
-from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
+from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ class QrMethod(PaymentMethod):
         poll_interval_s: float = 1.0,
         mpm_wait_s: float = 120.0,
         mode: str = "shopper",
-        on_payload: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         if mode not in MODES:
@@ -63,7 +62,9 @@ class QrMethod(PaymentMethod):
         self.status_polls = status_polls
         self.poll_interval_s = poll_interval_s
         self.mpm_wait_s = mpm_wait_s
-        self.on_payload = on_payload
+        # start waits for the shopper up to mpm_wait_s, then polls: its deadline is above that
+        self.start_deadline_s = mpm_wait_s + status_polls * (timeout_s + poll_interval_s) + 15
+        self.call_deadline_s = 4 * timeout_s + 5  # a late cancel asks status, then refunds
         self._sleep = sleep or self._pause
         self._code: str | None = None
         self._lock = threading.Lock()
@@ -124,12 +125,12 @@ class QrMethod(PaymentMethod):
         finally:
             with self._lock:
                 self._waiting = False
-        self.report(PaymentProgress(self.id, waiting=False, due=amount))
+        self.show_amount(amount, waiting=False)  # the charge is made now: no cancel
         return self._charge(code, amount, idempotency_key)
 
     def _wait_for_code(self, amount: Yen) -> str | None:
         """CPM: the shopper shows their app's code to the scanner (bounded, cancellable)."""
-        self.report(PaymentProgress(self.id, due=amount))
+        self.show_amount(amount)
         self._wake.wait(self.mpm_wait_s)
         with self._lock:
             code, self._code = self._code, None
@@ -226,9 +227,7 @@ class QrMethod(PaymentMethod):
         if response.status_code >= 400:
             return PaymentResult(Outcome.DECLINED, message=f"code refused: {_code(response)}")
         payload = response.json()["data"]["url"]
-        if self.on_payload is not None:
-            self.on_payload(payload)
-        self.report(PaymentProgress(self.id, due=amount, code=payload))
+        self.show_code(payload, due=amount)  # the public display API any method may use
         polls = max(1, int(self.mpm_wait_s / max(self.poll_interval_s, 0.001)))
         for _ in range(polls):
             result = self.status(key)

@@ -2,8 +2,8 @@
 
 Serial and HID (keyboard-wedge) readers send the MRZ as text lines, often with CR or CR LF
 between them and sometimes with a prefix or blank lines. :class:`MrzLineAssembler` turns that
-stream into two TD3 lines; :func:`read_td3` checks them with the ``mrz`` library (check
-digits, field formats) and returns a :class:`~plugins.tax_free.buyer.Buyer`. Expiry is checked
+stream into two TD3 lines; :func:`read_td3` checks them with our ICAO 9303 parser
+(:mod:`~plugins.tax_free.mrz_parser`: check digits, field formats) and returns a :class:`~plugins.tax_free.buyer.Buyer`. Expiry is checked
 against the sale date by :func:`~plugins.tax_free.buyer.check_eligibility`, not against the
 wall clock, so the kiosk's clock decides.
 """
@@ -15,20 +15,11 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from mrz.checker.td3 import TD3CodeChecker
-
 from plugins.tax_free.buyer import Buyer, DocumentKind
 from plugins.tax_free.errors import CheckDigitMismatch, DocumentUnreadable
+from plugins.tax_free.mrz_parser import MrzCheckDigitError, MrzFormatError, parse_td3
 
 TD3_LINE = re.compile(r"^[A-Z0-9<]{44}$")
-
-_HASH_FIELDS = {
-    "document number hash": "document number",
-    "birth date hash": "date of birth",
-    "expiry date hash": "expiry date",
-    "optional data hash": "personal number",
-    "final hash": "composite",
-}
 
 
 def td3_lines(text: str) -> tuple[str, str] | None:
@@ -53,26 +44,23 @@ def read_td3(lines: Iterable[str] | str, today: date) -> Buyer:
             "no passport MRZ (two lines of 44 characters, the first starting with P) was read: "
             "place the passport photo page flat on the reader"
         )
-    checker = TD3CodeChecker("\n".join(found))
-    if not checker:
-        bad = [
-            _HASH_FIELDS[name]
-            for name, ok in checker.report.fields
-            if not ok and name in _HASH_FIELDS
-        ]
-        if bad:
-            raise CheckDigitMismatch(bad)
-        wrong = ", ".join(name for name, ok in checker.report.fields if not ok)
-        raise DocumentUnreadable(f"MRZ fields in a wrong format ({wrong}): scan the passport again")
-    f = checker.fields()
+    try:
+        f = parse_td3(*found)
+    except MrzCheckDigitError as exc:
+        raise CheckDigitMismatch(list(exc.fields)) from None
+    except MrzFormatError as exc:
+        wrong = ", ".join(exc.fields)
+        raise DocumentUnreadable(
+            f"MRZ fields in a wrong format ({wrong}): scan the passport again"
+        ) from None
     return Buyer(
-        passport_number=f.document_number.replace("<", ""),
+        passport_number=f.document_number,
         nationality=f.nationality,
         surname=f.surname,
-        given_names=f.name,
+        given_names=f.given_names,
         birth_date=_birth_date(f.birth_date, today),
         expiry_date=_expiry_date(f.expiry_date, today),
-        issuing_country=f.country,
+        issuing_country=f.issuing_state,
         sex=f.sex,
         document_type=f.document_type,
         identified_by=DocumentKind.PASSPORT_MRZ,

@@ -5,6 +5,7 @@ import threading
 import pytest
 from pluggy import PluginValidationError
 
+from kiosk.domain.events import ScanClaim
 from kiosk.domain.scan import Scan
 from kiosk.hookspecs import hookimpl
 from kiosk.plugin_trust import AllowedPlugin
@@ -109,9 +110,10 @@ def test_first_result_wins_and_order_is_last_registered_first():
 
         @hookimpl
         def kiosk_claim_scan(self, scan):
-            return self.tag
+            return ScanClaim(self.tag)
 
     host = PluginHost()
     host.register(Claims("first-registered"), "a")
     host.register(Claims("last-registered"), "b")
-    assert host.call_first("kiosk_claim_scan", scan=None, checkout=None) == "last-registered"
+    claim = host.call_first("kiosk_claim_scan", scan=None, checkout=None)
+    assert claim.plugin == "last-registered"

@@ -44,7 +44,10 @@ class PayingScreen(KioskScreen):
 
     def status(self, busy: bool, *_watch: Any) -> str:
         """The status line under the amounts ("" for none: gettext("") is the header)."""
-        msgid = self.ctl.payment.status_msgid(busy)
+        payment = self.ctl.payment
+        if busy and not payment.cancelling and payment.status:
+            return payment.status_text(self.ctl.language)  # the plugin's own words
+        msgid = payment.status_msgid(busy)
         return self.ctl.t(msgid) if msgid else ""
 
     def money(self, amount: int, language: str) -> str:

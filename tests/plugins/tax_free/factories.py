@@ -6,11 +6,10 @@ import os
 from datetime import date, datetime
 from typing import Any
 
-from mrz.generator.td3 import TD3CodeGenerator
-
 from kiosk.store import LocalStore
 from plugins.tax_free.buyer import Buyer, DocumentKind, ResidenceStatus
 from plugins.tax_free.crypto import PersonalDataCipher
+from plugins.tax_free.mrz_parser import generate_td3
 from plugins.tax_free.record import StoreInfo
 from plugins.tax_free.store import TaxFreeStore
 
@@ -21,11 +20,17 @@ SPECIMEN_LINE2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
 
 def specimen_mrz(expiry: str = "120415") -> tuple[str, str]:
     """The Utopia specimen; with another ``expiry`` (YYMMDD) the check digits are recomputed."""
-    code = TD3CodeGenerator(
-        "P", "UTO", "ERIKSSON", "ANNA MARIA", "L898902C3", "UTO", "740812", "F", expiry, "ZE184226B"
+    return generate_td3(
+        issuing_state="UTO",
+        surname="ERIKSSON",
+        given_names="ANNA MARIA",
+        document_number="L898902C3",
+        nationality="UTO",
+        birth_date="740812",
+        sex="F",
+        expiry_date=expiry,
+        personal_number="ZE184226B",
     )
-    line1, line2 = str(code).splitlines()
-    return line1, line2
 
 
 def with_char(line: str, index: int, char: str) -> str:
