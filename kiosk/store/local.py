@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.catalogue import Catalogue
@@ -180,11 +180,16 @@ class LocalStore:
             return list(session.scalars(query))
 
     def mark_sent(self, seqs: Iterable[int], at: datetime) -> None:
+        seqs = list(seqs)
+        if not seqs:
+            return
+        # one UPDATE for the batch (was a get + UPDATE per row, half the relay's drain time)
         with self.transaction() as session:
-            for seq in seqs:
-                row = session.get(OutboxRow, seq)
-                if row is not None and row.sent_at is None:
-                    row.sent_at = at
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.seq.in_(seqs), OutboxRow.sent_at.is_(None))
+                .values(sent_at=at)
+            )
 
     def get_config(self, key: str, default: Any = None) -> Any:
         with self._sessions() as session:
