@@ -17,8 +17,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import itertools
+
 from kiosk.domain.basket import Basket
 from kiosk.domain.product import Product, TaxCategory
+from plugins.promotions import deals as solver
 from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.pricing import remaining_after
 from plugins.promotions.rules import PromotionRule
@@ -69,14 +72,44 @@ def basket(lines: int, scale: int = 1) -> Basket:
     return made
 
 
-def per_call_ms(lines: int, rules: list[PromotionRule], scale: int = 1, repeat: int = 60) -> float:
+def every_order(lines, remaining, rules):
+    """The previous solver: every order of a conflict group tried one after another."""
+    by_id = {line.line_id: line for line in lines if not line.voided}
+    runs = solver.runs_of(lines, remaining)
+    held = {r.line_id for r in runs}
+    ordered = sorted(rules, key=lambda r: r.rule_id)
+    reach = {r.rule_id: {i for i in held if r.eligible(by_id[i])} for r in ordered}
+    chosen = []
+    for group in solver._conflict_groups([r for r in ordered if reach[r.rule_id]], reach):
+        group_runs = [r for r in runs if any(r.line_id in reach[g.rule_id] for g in group)]
+        keys = {
+            g.rule_id: [(r.line_id, r.price) for r in group_runs if r.line_id in reach[g.rule_id]]
+            for g in group
+        }
+        best, best_saving = [], -1
+        for order in itertools.permutations(group[: solver.MAX_EXHAUSTIVE]):
+            free = {(r.line_id, r.price): r for r in group_runs}
+            deals, saving = [], 0
+            for rule in [*order, *group[solver.MAX_EXHAUSTIVE :]]:
+                taken, more = solver._take(rule, free, keys[rule.rule_id])
+                deals, saving = deals + taken, saving + more
+            if saving > best_saving:
+                best, best_saving = deals, saving
+        chosen += best
+    return chosen
+
+
+def per_call_ms(
+    lines: int, rules: list[PromotionRule], scale: int = 1, repeat: int = 60, solve=best_deals
+) -> float:
     b = basket(lines, scale)
     active = b.active_lines
     remaining = remaining_after(active, [])
+    assert solve(active, remaining, rules) == best_deals(active, remaining, rules)
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
-        deal_offers(best_deals(active, remaining, rules))
+        deal_offers(solve(active, remaining, rules))
         times.append(time.perf_counter() - began)
     return statistics.median(times) * 1000
 
@@ -90,6 +123,10 @@ def main() -> None:
         results[(lines, scale)] = ms = per_call_ms(lines, RULES, scale)
         label = f"{lines} lines, 5 rules" + (f", quantities x{scale}" if scale > 1 else "")
         print(f"  {label:40s} {ms:7.3f} ms   ({ms / floor:5.1f}x the floor)")
+    old = per_call_ms(200, RULES, repeat=10, solve=every_order)
+    print(
+        f"  200 lines, 5 rules, every order tried    {old:7.3f} ms   (the previous solver; new/old {results[(200, 1)] / old:.2f})"
+    )
     grow = results[(200, 1)] / results[(100, 1)]
     qty = results[(200, 30)] / results[(200, 1)]
     print(
