@@ -7,6 +7,7 @@ and only after that returns may the shopper be told "paid".
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,9 @@ from kiosk.store.models import (
     SaleRow,
     SuspendedBasketRow,
 )
+
+# Products read per round trip when loading the catalogue.
+LOAD_CHUNK = 2000
 
 
 class DuplicateSale(RuntimeError):
@@ -77,9 +81,19 @@ class LocalStore:
         return len(rows)
 
     def load_catalogue(self, **kwargs: Any) -> Catalogue:
+        """The catalogue as stored, read as plain rows in chunks (no ORM objects: a 100k-item
+        catalogue made 100k of them, and the garbage collector's passes over them paused
+        every other thread of the kiosk)."""
+        catalogue = Catalogue(**kwargs)
         with self._sessions() as session:
-            rows = session.scalars(select(ProductRow)).all()
-            return Catalogue((_product(row) for row in rows), **kwargs)
+            rows = session.execute(
+                select(ProductRow.__table__).execution_options(yield_per=LOAD_CHUNK)
+            )
+            for n, row in enumerate(rows, 1):
+                catalogue.add(_product(row))
+                if n % LOAD_CHUNK == 0:
+                    time.sleep(0)  # let a scan on another thread in between chunks
+        return catalogue
 
     # --- sales ---------------------------------------------------------------------------
 
