@@ -153,6 +153,7 @@ def _db(args: argparse.Namespace):
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from sqlalchemy.engine import make_url
 
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.web_security import WebSecurity
@@ -166,6 +167,14 @@ def _serve(args: argparse.Namespace) -> int:
     security = WebSecurity.from_env()
     plugins = args.plugin or _env_plugins()
     clock, host = store_clock(args.time_zone), plugin_host(plugins)  # mistakes stop here
+    if args.workers > 1 and make_url(args.database_url).get_backend_name() == "sqlite":
+        # the writer queue orders one process's writers; live pages cross workers on PostgreSQL
+        print(
+            f"warning: --workers {args.workers} on SQLite: its writers queue per process and "
+            "live pages see only their own worker; use --workers 1 or PostgreSQL "
+            "(docs/backoffice.md, SQLite limits)",
+            file=sys.stderr,
+        )
     if args.workers > 1:
         # each worker process builds its own app from these (app_from_env)
         os.environ["DATABASE_URL"] = args.database_url
