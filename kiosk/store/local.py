@@ -193,6 +193,16 @@ class LocalStore:
             )
             return list(session.scalars(query))
 
+    def unsent_backlog(self) -> tuple[int, datetime | None]:
+        """How many outbox rows are unsent, and when the oldest was made (a plain read)."""
+        with self._sessions() as session:
+            count, oldest = session.execute(
+                select(func.count(), func.min(OutboxRow.created_at)).where(
+                    OutboxRow.sent_at.is_(None)
+                )
+            ).one()
+        return int(count), oldest
+
     def mark_sent(self, seqs: Iterable[int], at: datetime) -> None:
         seqs = list(seqs)
         if not seqs:
