@@ -77,7 +77,9 @@ def main() -> None:
         known = next(p for p in runtime.catalogue if p.gtin)
         template = known
         products = [known] + [
-            replace(template, sku=f"B{n:07d}", gtin=None, plu=f"9{n:06d}", name_en=f"Bench item {n}")
+            replace(
+                template, sku=f"B{n:07d}", gtin=None, plu=f"9{n:06d}", name_en=f"Bench item {n}"
+            )
             for n in range(args.items - 1)
         ]
         began = time.perf_counter()
