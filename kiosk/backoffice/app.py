@@ -15,6 +15,7 @@ from kiosk.backoffice import (
     api,
     bounds,
     business_day,
+    change_feed,
     console_api,
     console_web,
     customers_api,
@@ -55,7 +56,9 @@ class Backoffice:
         self, db: Database, clock: Callable[[], datetime] = datetime.now, host: Any = None
     ) -> None:
         self.db, self.clock, self.host = db, clock, host
-        self.sales = ChangeBus()
+        self.sales = ChangeBus("sales")
+        #: a live stream also sends when nothing woke it for this long (a new business day)
+        self.live_refresh_s = web.LIVE_REFRESH_S
         self.logins = LoginThrottle()
 
     def today(self) -> date:
@@ -92,7 +95,12 @@ def create_app(
     never served: they need inline script and a CDN, which the CSP forbids.
     """
     security = web_security or WebSecurity()
-    lifespan = report_archive_web.lifespan if archive_reports else None
+    backoffice, console_bus = Backoffice(db, clock, host), ChangeBus("console")
+    lifespan = change_feed.lifespan(  # live pages across workers (PostgreSQL LISTEN/NOTIFY)
+        db.engine,
+        {"sales": backoffice.sales, "console": console_bus},
+        report_archive_web.lifespan if archive_reports else None,
+    )
     app = FastAPI(
         title="Kiosk back office",
         version="1",
@@ -105,8 +113,8 @@ def create_app(
     app.add_middleware(DoorMiddleware)
     app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     app.state.web_security = security
-    app.state.bo = Backoffice(db, clock, host)
-    app.state.console_bus, app.state.console_settings = ChangeBus(), console or ConsoleSettings()
+    app.state.bo = backoffice
+    app.state.console_bus, app.state.console_settings = console_bus, console or ConsoleSettings()
     app.include_router(returns_web.router)
     app.include_router(api.router)
     app.include_router(web.router)

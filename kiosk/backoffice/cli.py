@@ -161,6 +161,7 @@ def _db(args: argparse.Namespace):
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from sqlalchemy.engine import make_url
 
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.web_security import WebSecurity
@@ -174,6 +175,14 @@ def _serve(args: argparse.Namespace) -> int:
     security = WebSecurity.from_env()
     plugins = args.plugin or _env_plugins()
     clock, host = store_clock(args.time_zone), plugin_host(plugins)  # mistakes stop here
+    if args.workers > 1 and make_url(args.database_url).get_backend_name() == "sqlite":
+        # the writer queue orders one process's writers; live pages cross workers on PostgreSQL
+        print(
+            f"warning: --workers {args.workers} on SQLite: its writers queue per process and "
+            "live pages see only their own worker; use --workers 1 or PostgreSQL "
+            "(docs/backoffice.md, SQLite limits)",
+            file=sys.stderr,
+        )
     if args.workers > 1:
         # each worker process builds its own app from these (app_from_env)
         os.environ["DATABASE_URL"] = args.database_url
@@ -197,20 +206,30 @@ def _serve(args: argparse.Namespace) -> int:
 def app_from_env():
     """For ``uvicorn --factory kiosk.backoffice.cli:app_from_env``.
 
-    Reads DATABASE_URL and the web security settings (BACKOFFICE_SECURE_COOKIES,
-    BACKOFFICE_API_DOCS, BACKOFFICE_PUBLIC_ORIGIN).
+    Reads DATABASE_URL, the web security settings (BACKOFFICE_SECURE_COOKIES,
+    BACKOFFICE_API_DOCS, BACKOFFICE_PUBLIC_ORIGIN) and BACKOFFICE_LIVE_REFRESH_S (seconds a
+    live page waits for a change before it sends anyway; default 15).
     """
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.db import Database
     from kiosk.backoffice.web_security import WebSecurity
 
-    return create_app(
+    app = create_app(
         Database(os.environ.get("DATABASE_URL", DEFAULT_URL)),
         clock=store_clock(os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo")),
         host=plugin_host(_env_plugins()),
         archive_reports=True,
         web_security=WebSecurity.from_env(),
     )
+    refresh = os.environ.get("BACKOFFICE_LIVE_REFRESH_S")
+    if refresh:
+        try:
+            app.state.bo.live_refresh_s = float(refresh)
+        except ValueError:
+            raise SystemExit(
+                f"BACKOFFICE_LIVE_REFRESH_S={refresh!r}: the live pages' refresh in seconds"
+            ) from None
+    return app
 
 
 def _env_plugins() -> list[str]:

@@ -1,7 +1,8 @@
 """The back office's database: an engine for SQLite (default) or PostgreSQL, and migrations.
 
 SQLite gets the same treatment as the kiosk's store (WAL, ``BEGIN IMMEDIATE`` so writers
-queue instead of failing to upgrade a lock). PostgreSQL uses READ COMMITTED and row locks
+never fail to upgrade a lock), and its writers take turns in a short in-process queue
+(:mod:`kiosk.backoffice.writer_queue`) rather than sleeping in SQLite's busy handler. PostgreSQL uses READ COMMITTED and row locks
 (``SELECT … FOR UPDATE`` on the kiosk row) to keep one kiosk's batches in order.
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.backoffice.writer_queue import WriterQueue
 from kiosk.private_files import private_dir, private_sqlite
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -93,10 +95,17 @@ class Database:
             with self.engine.connect():  # the file, -wal and -shm exist once connected
                 private_sqlite(database)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        #: SQLite only: one writer at a time, first come first served (None on PostgreSQL,
+        #: whose row locks order one kiosk's batches and let other kiosks' run side by side)
+        self.writers = WriterQueue() if self.engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
+        if self.writers is None:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        with self.writers.turn(), self._sessions.begin() as session:
             yield session
 
     @contextmanager

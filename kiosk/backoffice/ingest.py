@@ -21,24 +21,19 @@ to new seqs first, so such sales are kept and flagged instead of acknowledged an
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day, event_handlers, training
+from kiosk.backoffice import business_day, event_handlers
 from kiosk.backoffice.errors import BadSaleDocument, SequenceGap
-from kiosk.backoffice.models import (
-    KioskEventRow,
-    KioskRow,
-    ProductRow,
-    SaleLineRow,
-    SalePaymentRow,
-    SaleRow,
-)
+from kiosk.backoffice.ingest_rows import RowBuffer
+from kiosk.backoffice.ingest_sales import apply_sale
+from kiosk.backoffice.models import KioskEventRow, KioskRow, SaleRow
 
 MAX_BATCH = 500
 
@@ -76,6 +71,50 @@ class IngestResult:
         }
 
 
+@dataclass(slots=True)
+class IngestContext:
+    """What a kind handler needs: the transaction, the locked kiosk and the batch's rows."""
+
+    session: Session
+    kiosk: KioskRow
+    now: datetime
+    day_start: time
+    known_sales: set[str]  # sale ids already stored, or collected earlier in this batch
+    rows: RowBuffer = field(default_factory=RowBuffer)
+
+
+# A kind handler collects (or writes) what one event means; False = a duplicate, not applied.
+KindHandler = Callable[[IngestContext, OutboxEvent], bool]
+
+
+def keep_event(ctx: IngestContext, event: OutboxEvent) -> bool:
+    """Any other kind: kept as received, then offered to the features' handlers."""
+    ctx.rows.flush(ctx.session)  # the features may read what came before it, in seq order
+    ctx.session.add(
+        KioskEventRow(
+            kiosk_id=ctx.kiosk.kiosk_id,
+            kiosk_seq=event.seq,
+            event_id=event.event_id,
+            kind=event.kind,
+            payload=event.payload,
+            received_at=ctx.now,
+        )
+    )
+    event_handlers.apply(ctx.session, ctx.kiosk, event, ctx.now)
+    return True
+
+
+# Dispatch by event kind, in this one place. A new document kind is a small module with a
+# KindHandler and one entry here; a kind not listed goes to keep_event.
+KIND_HANDLERS: dict[str, KindHandler] = {
+    "sale": apply_sale,
+}
+
+
+def handler_for(kind: str) -> KindHandler:
+    return KIND_HANDLERS.get(kind, keep_event)
+
+
 def ingest(
     session: Session, kiosk: KioskRow, events: list[OutboxEvent], now: datetime
 ) -> IngestResult:
@@ -87,8 +126,6 @@ def ingest(
         raise BadSaleDocument(f"at most {MAX_BATCH} events per batch")
     applied = duplicates = 0
     expected_seq: int | None = None
-    stock: Counter[str] = Counter()
-    day_start = business_day.day_start(session)
     new_ids = [
         str(e.payload.get("sale_id")) for e in events if e.kind == "sale" and e.seq > kiosk.last_seq
     ]
@@ -97,6 +134,7 @@ def ingest(
         if new_ids
         else set()
     )
+    ctx = IngestContext(session, kiosk, now, business_day.day_start(session), known)
     for event in sorted(events, key=lambda e: e.seq):
         if event.seq <= kiosk.last_seq:
             duplicates += 1
@@ -106,113 +144,11 @@ def ingest(
                 raise SequenceGap(kiosk.kiosk_id, kiosk.last_seq + 1, event.seq)
             expected_seq = kiosk.last_seq + 1
             break
-        if event.kind == "sale":
-            if _apply_sale(session, kiosk, event, now, day_start, stock, known):
-                applied += 1
-            else:
-                duplicates += 1
-        else:
-            session.add(
-                KioskEventRow(
-                    kiosk_id=kiosk.kiosk_id,
-                    kiosk_seq=event.seq,
-                    event_id=event.event_id,
-                    kind=event.kind,
-                    payload=event.payload,
-                    received_at=now,
-                )
-            )
-            event_handlers.apply(session, kiosk, event, now)
+        if handler_for(event.kind)(ctx, event):
             applied += 1
+        else:
+            duplicates += 1
         kiosk.last_seq = event.seq
+    ctx.rows.flush(session)
     kiosk.last_seen_at = now
-    for sku, quantity in stock.items():
-        session.execute(
-            update(ProductRow)
-            .where(ProductRow.sku == sku)
-            .values(on_hand=ProductRow.on_hand - quantity)
-        )
     return IngestResult(kiosk.last_seq, applied, duplicates, expected_seq)
-
-
-def _apply_sale(
-    session: Session,
-    kiosk: KioskRow,
-    event: OutboxEvent,
-    now: datetime,
-    day_start: time,
-    stock: Counter[str],
-    known: set[str],
-) -> bool:
-    doc = event.payload
-    try:
-        sale_id = str(doc["sale_id"])
-        completed_at = datetime.fromisoformat(doc["completed_at"])
-        total = int(doc["total"])
-        rates = {r["tax"]: r for r in doc["rates"]}
-        lines, tenders = doc["lines"], doc["tenders"]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadSaleDocument(f"sale event {event.seq}: {exc!r}") from None
-    if doc.get("kiosk_id") not in (None, kiosk.kiosk_id):
-        raise BadSaleDocument(
-            f"sale {sale_id} says kiosk {doc.get('kiosk_id')}, token is {kiosk.kiosk_id}"
-        )
-    if sale_id in known:
-        return False
-    known.add(sale_id)
-    day = business_day.business_date(completed_at, day_start)
-    if training.is_training(doc):  # paid to a simulator: kept, but never in the reports
-        return training.store_training_sale(
-            session, kiosk, event.seq, doc, sale_id, completed_at, day, total, now
-        )
-    standard, reduced = rates.get("standard", {}), rates.get("reduced", {})
-    extra = doc.get("extra") or {}
-    session.add(
-        SaleRow(
-            sale_id=sale_id,
-            kiosk_id=kiosk.kiosk_id,
-            store_id=kiosk.store_id,
-            kiosk_seq=event.seq,
-            receipt_no=int(doc.get("receipt_no") or 0),
-            completed_at=completed_at,
-            business_date=day,
-            total=total,
-            tax_total=sum(int(r.get("tax_amount", 0)) for r in rates.values()),
-            gross_standard=int(standard.get("gross", 0)),
-            tax_standard=int(standard.get("tax_amount", 0)),
-            gross_reduced=int(reduced.get("gross", 0)),
-            tax_reduced=int(reduced.get("tax_amount", 0)),
-            counterparty=str(extra.get("counterparty") or doc.get("member_id") or "")[:100],
-            member_id=doc.get("member_id"),
-            received_at=now,
-            document=doc,
-        )
-    )
-    for line in lines:
-        if line.get("voided"):
-            continue
-        quantity = int(line.get("quantity", 1))
-        session.add(
-            SaleLineRow(
-                sale_id=sale_id,
-                business_date=day,
-                sku=str(line["sku"]),
-                department=str(line.get("department") or "general"),
-                tax=str(line.get("tax") or "standard"),
-                quantity=quantity,
-                amount=int(line["amount"]),
-            )
-        )
-        if not line.get("weight_g"):
-            stock[str(line["sku"])] += quantity
-    for tender in tenders:
-        session.add(
-            SalePaymentRow(
-                sale_id=sale_id,
-                business_date=day,
-                kiosk_id=kiosk.kiosk_id,
-                method=str(tender["method"]),
-                amount=int(tender["amount"]),
-            )
-        )
-    return True

@@ -136,8 +136,10 @@ def logout(request: Request) -> Response:
 
 # --- live today -----------------------------------------------------------------------------
 
-# A stream also sends when nothing was ingested for this long: a new business day, or sales
-# ingested by another worker process (the bus only sees its own process).
+
+# A stream also sends when nothing woke it for this long (a new business day); sales ingested
+# by another worker wake it at once through the change feed on PostgreSQL. The default of
+# Backoffice.live_refresh_s.
 LIVE_REFRESH_S = 15.0
 
 
@@ -172,7 +174,7 @@ async def live_events(request: Request, _: Attendant) -> StreamingResponse:
         while not await request.is_disconnected():
             seen = backoffice.sales.version
             yield f"event: day\ndata: {await run_in_threadpool(day_json)}\n\n"
-            await backoffice.sales.wait_async(seen, LIVE_REFRESH_S)
+            await backoffice.sales.wait_async(seen, backoffice.live_refresh_s)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)

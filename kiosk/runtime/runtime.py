@@ -124,6 +124,7 @@ class KioskRuntime:
         self._listeners: list[Callable[[CheckoutEvent | PaymentProgress], None]] = []
         self._paying: PaymentMethod | None = None  # the method whose start() runs now
         self._lock = threading.RLock()
+        self._reload_lock = threading.Lock()  # one catalogue reload at a time, off _lock
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []
         self.device_panel_url: str | None = None
@@ -525,10 +526,17 @@ class KioskRuntime:
             return row_id
 
     def reload_catalogue(self) -> None:
-        """Take a newly applied catalogue; a basket in progress keeps the products it has."""
-        with self._lock:
-            self.catalogue = self.store.load_catalogue()
-            self.checkout.catalogue = self.catalogue
+        """Take a newly applied catalogue; a basket in progress keeps the products it has.
+
+        The new catalogue is built off the runtime lock (100k products take seconds) and
+        swapped in under it in one step, so a scan meanwhile prices from the old catalogue
+        instead of waiting; reloads are serialised so an older one never lands last.
+        """
+        with self._reload_lock:
+            catalogue = self.store.load_catalogue()
+            with self._lock:
+                self.catalogue = catalogue
+                self.checkout.catalogue = catalogue
 
     def masterdata(self, section: str) -> Any:
         """A section of the applied master data (``promotions``, ``coupons``, ``config``)."""

@@ -230,13 +230,8 @@ class OutboxRelay:
     # --- staff alerts -------------------------------------------------------------------------
 
     def oldest_unsent(self) -> tuple[int, datetime | None]:
-        with self.store.transaction() as session:
-            count, oldest = session.execute(
-                select(func.count(), func.min(OutboxRow.created_at)).where(
-                    OutboxRow.sent_at.is_(None)
-                )
-            ).one()
-        return int(count), oldest
+        # a read: no write lock and no commit, since it runs after every cycle of a drain
+        return self.store.unsent_backlog()
 
     def check_backlog(self) -> RelayAlert | None:
         """Alert (once per episode) when the oldest unsent sale is older than ``alert_after``."""

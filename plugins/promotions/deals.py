@@ -2,10 +2,11 @@
 
 The basket is split into units (a line of 3 is three units; a weighed line is one), each at
 its price after member prices and markdowns. A unit takes part in at most one promotion.
-Rules take units one after another; every order of the applicable rules is tried (rules that
-can take the same unit are solved together, up to :data:`MAX_EXHAUSTIVE` of them in every
-order, any more following in id order) and the
-order that saves the most wins; ties go to the first order in rule-id order. Within a
+Rules take units one after another; every order of the applicable rules is in effect tried
+(rules that can take the same unit are solved together, up to :data:`MAX_EXHAUSTIVE` of them
+in every order, any more following in id order) and the order that saves the most wins; ties
+go to the first order in rule-id order. The orders are searched as a tree of prefixes, each
+distinct state (rules left, units still free) solved once (:func:`_best_order`). Within a
 rule the choice is fixed too: mix-and-match groups take the dearest units first (the most
 saving), buy-X-get-Y gives the cheapest of each group free, as shops print it.
 
@@ -18,7 +19,6 @@ that this chooses exactly what the unit-by-unit solver did.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -166,24 +166,68 @@ def deals_for(rule: PromotionRule, runs: Sequence[Run]) -> list[Deal]:
     return deals
 
 
-def _run(order: Sequence[PromotionRule], lines: Mapping[int, BasketLine], runs: list[Run]):
-    # What is still free of each run. A rule takes the dearest of what is free and stops
-    # where saving stops (it only falls along dearest-first order), so what it takes from
-    # a run is always the run's first free units: the free part stays one run.
-    free = {(r.line_id, r.price): r for r in runs}
-    chosen: list[Deal] = []
-    for rule in order:
-        eligible = [r for r in free.values() if r.count and rule.eligible(lines[r.line_id])]
-        for deal in deals_for(rule, eligible):
-            chosen.append(deal)
-            for part in deal.runs:
-                now = free[(part.line_id, part.price)]
-                used = part.count * deal.times
-                assert part.first == now.first, "a deal took units out of order"
-                free[(part.line_id, part.price)] = Run(
-                    now.line_id, now.first + used, now.count - used, now.price
-                )
-    return chosen
+RunKey = tuple[int, int]  # (line_id, price): a line's units at one price
+
+
+def _take(
+    rule: PromotionRule, free: dict[RunKey, Run], keys: Sequence[RunKey]
+) -> tuple[list[Deal], int]:
+    """The deals ``rule`` makes from what is still ``free`` of its ``keys``; ``free`` is updated.
+
+    A rule takes the dearest of what is free and stops where saving stops (it only falls
+    along dearest-first order), so what it takes from a run is always the run's first free
+    units: the free part stays one run.
+    """
+    deals = deals_for(rule, [free[k] for k in keys if free[k].count])
+    for deal in deals:
+        for part in deal.runs:
+            key = (part.line_id, part.price)
+            now = free[key]
+            used = part.count * deal.times
+            assert part.first == now.first, "a deal took units out of order"
+            free[key] = Run(now.line_id, now.first + used, now.count - used, now.price)
+    return deals, sum(d.total_saving for d in deals)
+
+
+def _best_order(
+    group: Sequence[PromotionRule], runs: Sequence[Run], reach: Mapping[str, set[int]]
+) -> list[Deal]:
+    """The deals of the order of ``group`` that saves most (ties: first in rule-id order).
+
+    The same choice as trying every order one by one, but searched as a tree of prefixes
+    with each subtree solved once per distinct state: what is left to try and what is still
+    free. Rules on disjoint lines commute, so most orders meet in a state already solved.
+    """
+    head, tail = list(group[:MAX_EXHAUSTIVE]), list(group[MAX_EXHAUSTIVE:])
+    start = {(r.line_id, r.price): r for r in runs}
+    order = list(start)
+    keys = {rule.rule_id: [k for k in order if k[0] in reach[rule.rule_id]] for rule in group}
+    solved: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, list[Deal]]] = {}
+
+    def solve(left: tuple[int, ...], free: dict[RunKey, Run]) -> tuple[int, list[Deal]]:
+        state = (left, tuple(free[k].count for k in order))
+        if state in solved:
+            return solved[state]
+        best: tuple[int, list[Deal]] | None = None
+        if not left:
+            free = dict(free)
+            deals, saving = [], 0
+            for rule in tail:
+                taken, more = _take(rule, free, keys[rule.rule_id])
+                deals += taken
+                saving += more
+            best = (saving, deals)
+        for i in left:
+            after = dict(free)
+            taken, saving = _take(head[i], after, keys[head[i].rule_id])
+            rest_saving, rest = solve(tuple(j for j in left if j != i), after)
+            if best is None or saving + rest_saving > best[0]:
+                best = (saving + rest_saving, taken + rest)
+        assert best is not None
+        solved[state] = best
+        return best
+
+    return solve(tuple(range(len(head))), start)[1]
 
 
 def best_deals(
@@ -201,15 +245,7 @@ def best_deals(
     chosen: list[Deal] = []
     for group in _conflict_groups(applicable, reach):
         group_runs = [r for r in runs if any(r.line_id in reach[g.rule_id] for g in group)]
-        head, tail = group[:MAX_EXHAUSTIVE], group[MAX_EXHAUSTIVE:]
-        best: list[Deal] = []
-        best_saving = -1
-        for order in itertools.permutations(head):
-            deals = _run([*order, *tail], by_id, group_runs)
-            saving = sum(d.total_saving for d in deals)
-            if saving > best_saving:
-                best, best_saving = deals, saving
-        chosen += best
+        chosen += _best_order(group, group_runs, reach)
     return chosen
 
 

@@ -100,3 +100,50 @@ def test_function_sales_take_stock_down(client, bo_db, clock, kiosk_token):
     post(client, kiosk_token, [event(1, DAY, n=4)])  # sale n=4 is 2 × ONIGIRI
     with bo_db.reading() as s:
         assert s.get(ProductRow, ONIGIRI.sku).on_hand == 18
+
+
+def test_function_a_full_batch_is_stored_column_for_column(client, bo_db, kiosk_token):
+    """GIVEN 40 sales in one batch (enough for PostgreSQL's COPY path)
+    WHEN posted THEN every sale, line and payment is stored with the document's figures."""
+    from kiosk.backoffice.models import SalePaymentRow
+
+    events = [event(i, DAY + timedelta(minutes=i)) for i in range(1, 41)]
+    assert post(client, kiosk_token, events).json()["applied"] == 40
+    docs = {e["payload"]["sale_id"]: e["payload"] for e in events}
+    with bo_db.reading() as s:
+        rows = s.scalars(select(SaleRow).order_by(SaleRow.kiosk_seq)).all()
+        assert [r.kiosk_seq for r in rows] == list(range(1, 41))
+        for row in rows:
+            doc = docs[row.sale_id]
+            assert row.document == doc and row.total == doc["total"]
+            assert row.kiosk_id == "K01" and row.receipt_no == doc["receipt_no"]
+            assert row.tax_total == sum(r["tax_amount"] for r in doc["rates"])
+        lines = sum(len([x for x in d["lines"] if not x.get("voided")]) for d in docs.values())
+        assert s.scalar(select(func.count()).select_from(SaleLineRow)) == lines
+        payments = s.scalar(select(func.count()).select_from(SalePaymentRow))
+        assert payments == sum(len(d["tenders"]) for d in docs.values())
+        paid = s.scalar(select(func.sum(SalePaymentRow.amount)))
+        assert paid == sum(d["total"] for d in docs.values())
+
+
+def test_function_another_kind_sees_the_sales_before_it(client, bo_db, kiosk_token):
+    """GIVEN sale 1, a 'probe' event 2 whose handler counts the stored sales, and sale 3
+    WHEN posted in one batch THEN the handler saw exactly sale 1 (events apply in seq order)."""
+    from kiosk.backoffice import event_handlers
+
+    seen: list[int] = []
+
+    def probe(session, kiosk, ev, now) -> None:
+        seen.append(session.scalar(select(func.count()).select_from(SaleRow)))
+
+    event_handlers.handles("probe")(probe)
+    try:
+        batch = [
+            event(1, DAY),
+            {"seq": 2, "event_id": "p-2", "kind": "probe", "payload": {}},
+            event(3, DAY),
+        ]
+        assert post(client, kiosk_token, batch).json()["acked_through"] == 3
+    finally:
+        event_handlers._handlers.pop("probe", None)
+    assert seen == [1] and count(bo_db, SaleRow) == 2
