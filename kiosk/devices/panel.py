@@ -26,6 +26,7 @@ import ipaddress
 import json
 import logging
 import math
+import re
 import socket
 import threading
 import time
@@ -562,7 +563,21 @@ def _detail(device: Device) -> dict[str, Any]:
             out["pending_late"] = len(driver.pending_late)
     elif device.device_class == "POSPrinter" and hasattr(driver, "jobs"):
         out["jobs"] = len(driver.jobs)
+        out["last_paper"] = _last_paper(b"".join(driver.jobs))
     return out
+
+
+#: ESC/POS commands a receipt is made of (style, QR, cut): not text on the paper
+_ESCPOS_COMMAND = re.compile(rb"\x1b[@-~][\x00-\x08]?|\x1d\(k..[\s\S]{0,2}|\x1d[!BHVfhkvw].?|[\x00-\x09\x0b-\x1f]")
+
+
+def _last_paper(output: bytes) -> str:
+    """The text of the last receipt the simulated printer cut (what a developer would tear
+    off and read): cp932 with the ESC/POS commands left out, roughly."""
+    pieces = [p for p in output.split(b"\x1dV") if p.strip(b"\x00\x01\x41\x42\n ")]
+    if not pieces:
+        return ""
+    return _ESCPOS_COMMAND.sub(b"", pieces[-1]).decode("cp932", errors="replace").strip()
 
 
 def device_status(

@@ -113,11 +113,13 @@ class KioskProcess:
         args: tuple[str, ...] = ("demo",),
         panel_port: int | None = None,
         env: dict[str, str] | None = None,
+        ready: str = "attract",
     ):
         """``args`` is the command after the config: ``("demo",)`` runs the README's
         ``kiosk --config FILE demo``; ``("run",)`` runs the production command exactly as
         the systemd unit does (``kiosk run --config FILE``). ``env`` adds variables;
-        ``panel_port`` is the device panel's port when the config opens one."""
+        ``panel_port`` is the device panel's port when the config opens one; ``ready`` the
+        screen the app opens on (``"station"`` for a staff registration station)."""
         for tool in ("Xvfb", "xdotool"):
             if shutil.which(tool) is None:
                 raise RuntimeError(f"{tool} is missing: scripts/setup-system.sh installs it")
@@ -146,7 +148,7 @@ class KioskProcess:
         self.window = ""
         self._conn: Any = None
         try:
-            self.wait(lambda s: s.name == "attract", timeout=60, what="the attract screen")
+            self.wait(lambda s: s.name == ready, timeout=60, what=f"the {ready} screen")
             self.window = self._find_window()
         except BaseException:
             self.close()  # a kiosk that never came up must not leave its Xvfb behind
@@ -268,20 +270,42 @@ class KioskProcess:
         self._xdotool("windowfocus", "--sync", self.window)
         self._xdotool("type", "--window", self.window, "--delay", "4", code + "\r")
 
-    def panel(self, role: str, action: str, **params: Any) -> str:
+    def panel(self, role: str, action: str, *, retry_s: float = 0.0, **params: Any) -> str:
         """Act on a simulated device through the developer device panel (a note into the
-        changer, a card on the reader), as a person at the machine would."""
+        changer, a card on the reader), as a person at the machine would. ``retry_s``: keep
+        trying while the panel answers 409 (nothing to act on yet, e.g. no code on screen)."""
         import httpx
 
         if self.panel_port is None:
             raise AssertionError("this kiosk was started without the device panel")
-        response = httpx.post(
-            f"http://127.0.0.1:{self.panel_port}/api/devices/{role}/actions/{action}",
-            json={k: str(v) for k, v in params.items()},
-            timeout=30,
-        )
+        deadline = time.monotonic() + retry_s
+        while True:
+            response = httpx.post(
+                f"http://127.0.0.1:{self.panel_port}/api/devices/{role}/actions/{action}",
+                json={k: str(v) for k, v in params.items()},
+                timeout=30,
+            )
+            if response.status_code != 409 or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
         assert response.status_code == 200, f"panel {role}/{action}: {response.text}"
         return str(response.json().get("message", ""))
+
+    def device(self, role: str) -> dict[str, Any]:
+        """What the device panel shows of ``role`` (its state and details)."""
+        import httpx
+
+        answer = httpx.get(f"http://127.0.0.1:{self.panel_port}/api/devices", timeout=30)
+        return next(d for d in answer.json()["devices"] if d["role"] == role)
+
+    def read_qr_codes(self) -> list[str]:
+        """The QR codes on the screen, read from a picture of it (as a phone or a scanner
+        held to the screen would read them)."""
+        import zxingcpp
+        from PIL import ImageGrab
+
+        picture = ImageGrab.grab(xdisplay=self.display)
+        return [r.text for r in zxingcpp.read_barcodes(picture) if r.format.name == "QRCode"]
 
     # --- the end ------------------------------------------------------------------------
 
