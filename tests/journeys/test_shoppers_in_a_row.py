@@ -86,6 +86,7 @@ def test_a_language_change_mid_sale_shows_this_sales_total(kiosk: KioskProcess):
     kiosk.tap("タッチしてはじめる")
     kiosk.wait_screen("shopping")
     kiosk.scan(ORANGE_JUICE)
+    kiosk.wait_text("1点")
     kiosk.scan(MILK)
     kiosk.wait_text("2点")
     kiosk.tap("English")
@@ -304,7 +305,7 @@ def test_a_large_text_shopper_reads_every_line_whole(kiosk: KioskProcess):
 
 
 def start_in_japanese(kiosk: KioskProcess) -> None:
-    """A new shopper at the attract screen, in Japanese and normal text size."""
+    """A new shopper at the attract screen, in Japanese."""
     screen = kiosk.wait_screen("attract", timeout=30)
     if screen.language != "ja":
         kiosk.tap("日本語")
@@ -316,33 +317,39 @@ def checkout(kiosk: KioskProcess) -> None:
     kiosk.wait_screen("methods")
 
 
-def test_e_money_pays_when_a_card_is_touched_on_the_reader(kiosk: KioskProcess):
+def pay_by(kiosk: KioskProcess, item: str, tile: str, instruction: str) -> None:
+    """A new shopper scans ``item`` and chooses the method ``tile``: wait for its paying
+    screen showing ``instruction``."""
     start_in_japanese(kiosk)
-    kiosk.scan(MILK)
+    kiosk.scan(item)
     kiosk.wait_screen("shopping")
     checkout(kiosk)
-    kiosk.tap(re.compile("電子マネー$"))
+    kiosk.tap(re.compile(tile))
     kiosk.wait(
-        lambda s: s.name == "paying" and "ICカードを読み取り部にタッチ" in s.joined(),
-        30,
-        "the touch instruction",
-        idle=False,
+        lambda s: s.name == "paying" and instruction in s.joined(), 30, instruction, idle=False
     )
-    assert "¥1,000" in kiosk.panel("emoney", "touch_card", balance=1000)
+
+
+def paid_exactly(kiosk: KioskProcess, total: int) -> None:
+    """The receipt choice shows the total paid as it was, no change; then no receipt."""
     done = kiosk.wait_screen("receipt", timeout=60)
-    assert value_after(done, "合計") == yen(248)
-    assert value_after(done, re.compile("^お預かり")) == yen(248)
-    assert "おつり" not in done.texts()  # nothing to give back on a card
+    assert value_after(done, "合計") == yen(total)
+    assert value_after(done, re.compile("^お預かり")) == yen(total)
+    assert "おつり" not in done.texts()  # nothing to give back
     back_to_attract(kiosk)
 
 
+E_MONEY = ("電子マネー$", "ICカードを読み取り部にタッチ")
+
+
+def test_e_money_pays_when_a_card_is_touched_on_the_reader(kiosk: KioskProcess):
+    pay_by(kiosk, MILK, *E_MONEY)
+    assert "¥1,000" in kiosk.panel("emoney", "touch_card", balance=1000)
+    paid_exactly(kiosk, 248)
+
+
 def test_split_tender_a_low_card_then_cash_for_the_rest(kiosk: KioskProcess):
-    start_in_japanese(kiosk)
-    kiosk.scan(RICE_5KG)
-    kiosk.wait_screen("shopping")
-    checkout(kiosk)
-    kiosk.tap(re.compile("電子マネー$"))
-    kiosk.wait(lambda s: s.name == "paying", 30, "e-money waiting", idle=False)
+    pay_by(kiosk, RICE_5KG, *E_MONEY)
     kiosk.panel("emoney", "touch_card", balance=1000)  # less than the ¥2,480 due
     methods = kiosk.wait(
         lambda s: s.name == "methods" and "お支払い済み" in s.texts(), 60, "the rest due"
@@ -359,25 +366,17 @@ def test_split_tender_a_low_card_then_cash_for_the_rest(kiosk: KioskProcess):
 
 
 def test_qr_the_kiosk_shows_its_code_and_the_wallet_pays_it(kiosk: KioskProcess):
-    start_in_japanese(kiosk)
-    kiosk.scan(GREEN_TEA)
-    kiosk.wait_screen("shopping")
-    checkout(kiosk)
-    kiosk.tap(re.compile("^QRコード決済（画面のコード）$"))
-    kiosk.wait(
-        lambda s: s.name == "paying" and "アプリで右のコードを読み取ってください。" in s.texts(),
-        30,
-        "the kiosk's code",
-        idle=False,
+    pay_by(
+        kiosk,
+        GREEN_TEA,
+        "^QRコード決済（画面のコード）$",
+        "アプリで右のコードを読み取ってください。",
     )
-    # the code on the screen is the provider's dynamic code for this sale's amount
+    # one QR code on the screen, the provider's dynamic code, read as a phone would
     shown = kiosk.read_qr_codes()
     assert len(shown) == 1 and shown[0].startswith("https://"), shown
     assert "¥138" in kiosk.panel("qr", "pay_shown_code", retry_s=10)
-    done = kiosk.wait_screen("receipt", timeout=60)
-    assert value_after(done, "合計") == yen(138)
-    assert value_after(done, re.compile("^お預かり")) == yen(138)
-    back_to_attract(kiosk)
+    paid_exactly(kiosk, 138)
 
 
 def test_a_shopper_becomes_a_member_and_sees_their_points(kiosk: KioskProcess):
