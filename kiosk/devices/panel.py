@@ -568,7 +568,9 @@ def _detail(device: Device) -> dict[str, Any]:
 
 
 #: ESC/POS commands a receipt is made of (style, QR, cut): not text on the paper
-_ESCPOS_COMMAND = re.compile(rb"\x1b[@-~][\x00-\x08]?|\x1d\(k..[\s\S]{0,2}|\x1d[!BHVfhkvw].?|[\x00-\x09\x0b-\x1f]")
+_ESCPOS_COMMAND = re.compile(
+    rb"\x1b[@-~][\x00-\x08]?|\x1d\(k..[\s\S]{0,2}|\x1d[!BHVfhkvw].?|[\x00-\x09\x0b-\x1f]"
+)
 
 
 def _last_paper(output: bytes) -> str:
