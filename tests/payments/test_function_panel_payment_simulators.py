@@ -113,3 +113,17 @@ def test_the_panels_wallet_pays_the_code_on_the_screen(tmp_path: Path):
         assert paid and paid[0] is not None and paid[0].tenders[0].amount == 150
     finally:
         runtime.shutdown()
+
+
+def test_the_panel_shows_the_text_of_the_last_receipt_printed(make_runtime):
+    """GIVEN a sale paid WHEN its receipt is printed on the simulated printer THEN the
+    panel's printer details carry the paper's text (store, total), no ESC/POS commands."""
+    runtime = make_runtime(hardware=True)
+    panel = panel_for(runtime)
+    runtime.handle_scan(Scan(RICE_5KG))
+    sale = runtime.pay("card")
+    runtime.devices.printer.print_receipt(runtime.receipt_lines(sale))
+    printer = next(d for d in panel.get("/api/devices").json()["devices"] if d["role"] == "printer")
+    paper = printer["detail"]["last_paper"]
+    assert "さくらマート" in paper and "2,480" in paper, paper
+    assert "\x1b" not in paper and "\x1d" not in paper
