@@ -26,6 +26,7 @@ import ipaddress
 import json
 import logging
 import math
+import re
 import socket
 import threading
 import time
@@ -256,6 +257,28 @@ def _inject_card(devices: Devices, role: str, device: Device, params: dict[str, 
     return f"{role}: card {member_id}"
 
 
+def _touch_card(devices: Devices, role: str, device: Device, params: dict[str, Any]) -> str:
+    balance = _number(params, "balance")
+    if not math.isfinite(balance) or balance < 0 or balance != int(balance):
+        raise PanelError("balance must be whole yen ≥ 0", 422)
+    card_id = str(params.get("card_id") or "").strip()
+    card = device.driver.present(int(balance), **({"card_id": card_id} if card_id else {}))
+    return f"{role}: card …{card.card_id[-4:]} touched (balance ¥{card.balance:,})"
+
+
+def _lose_touch_next(devices: Devices, role: str, device: Device, params: dict[str, Any]) -> str:
+    charged = _flag(params, "charged")
+    device.driver.lose_touch_next(charged)
+    return f"{role}: the next card leaves the reader mid-write ({'after' if charged else 'before'} the charge)"
+
+
+def _pay_shown_code(devices: Devices, role: str, device: Device, params: dict[str, Any]) -> str:
+    paid = device.driver.pay_shown_code()
+    if paid is None:
+        raise PanelError(f"{role}: no code on the kiosk's screen is waiting to be paid", 409)
+    return f"{role}: the wallet app paid the code on the screen (¥{paid:,})"
+
+
 _YEN = tuple(str(d) for d in DENOMINATIONS)
 
 ACTIONS: tuple[Action, ...] = (
@@ -372,10 +395,66 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("MemberCardReader", "unplug", "Unplug", "drop_connection", _call("drop_connection")),
     Action("MemberCardReader", "replug", "Replug", "drop_connection", _reconnect),
+    # EMoneyReader: the pay_emoney plugin's own reader simulator (Devices.simulators)
+    Action(
+        "EMoneyReader",
+        "touch_card",
+        "Touch card",
+        "present",
+        _touch_card,
+        (
+            ActionField("balance", "balance (yen)", "number", "5000"),
+            ActionField("card_id", "card id"),
+        ),
+    ),
+    Action(
+        "EMoneyReader", "decline_next", "Decline next card", "decline_next", _call("decline_next")
+    ),
+    Action(
+        "EMoneyReader",
+        "lose_touch_next",
+        "Card leaves mid-write",
+        "lose_touch_next",
+        _lose_touch_next,
+        (ActionField("charged", "charged", "checkbox"),),
+    ),
+    # QRWallet: the pay_qr plugin's own provider simulator (Devices.simulators)
+    Action(
+        "QRWallet",
+        "pay_shown_code",
+        "Wallet pays the code shown",
+        "pay_shown_code",
+        _pay_shown_code,
+    ),
+    Action("QRWallet", "decline_next", "Decline next", "decline_next", _call("decline_next")),
 )
 
 
 _MISSING = object()
+
+
+class _SimulatorSlot:
+    """A plugin's in-process simulator (``Devices.simulators``) seen as a panel device: no
+    I/O, always ready, always a simulator (plugins register one only when simulating)."""
+
+    state = DeviceState.IDLE
+    enabled = True
+    last_status = ""
+
+    def __init__(self, role: str, device_class: str, driver: Any) -> None:
+        self.role, self.device_class, self.driver = role, device_class, driver
+        self.driver_label = f"{type(driver).__name__} (plugin simulator)"
+        self.statistics: dict[str, Any] = {}
+
+    def check_health(self) -> HealthReport:
+        return HealthReport(
+            self.role, self.device_class, self.driver_label, self.state, True, "ready"
+        )
+
+
+def _slots(devices: Devices) -> dict[str, Any]:
+    simulators = getattr(devices, "simulators", {})
+    return {role: _SimulatorSlot(role, cls, sim) for role, (cls, sim) in simulators.items()}
 
 
 def _resolve(obj: Any, path: str) -> Any:
@@ -389,7 +468,10 @@ def _resolve(obj: Any, path: str) -> Any:
 
 
 def is_simulated(device: Device) -> bool:
-    """True when the device's driver is one of ``kiosk.devices.sim`` (or derives from one)."""
+    """True when the device's driver is one of ``kiosk.devices.sim`` (or derives from one),
+    or the device is a plugin's registered simulator."""
+    if isinstance(device, _SimulatorSlot):
+        return True
     return any(
         cls.__module__ == SIM_PACKAGE or cls.__module__.startswith(SIM_PACKAGE + ".")
         for cls in type(device.driver).__mro__
@@ -481,13 +563,32 @@ def _detail(device: Device) -> dict[str, Any]:
             out["pending_late"] = len(driver.pending_late)
     elif device.device_class == "POSPrinter" and hasattr(driver, "jobs"):
         out["jobs"] = len(driver.jobs)
+        out["last_paper"] = _last_paper(b"".join(driver.jobs))
     return out
+
+
+#: ESC/POS commands a receipt is made of (style, QR, cut): not text on the paper
+_ESCPOS_COMMAND = re.compile(
+    rb"\x1b[@-~][\x00-\x08]?|\x1d\(k..[\s\S]{0,2}|\x1d[!BHVfhkvw].?|[\x00-\x09\x0b-\x1f]"
+)
+
+
+def _last_paper(output: bytes) -> str:
+    """The text of the last receipt the simulated printer cut (what a developer would tear
+    off and read): cp932 with the ESC/POS commands left out, roughly."""
+    pieces = [p for p in output.split(b"\x1dV") if p.strip(b"\x00\x01\x41\x42\n ")]
+    if not pieces:
+        return ""
+    return _ESCPOS_COMMAND.sub(b"", pieces[-1]).decode("cp932", errors="replace").strip()
 
 
 def device_status(
     devices: Devices, role: str, device: Device, checks: _HealthChecks
 ) -> dict[str, Any]:
-    report, stale, problem = checks.get(role, device)
+    if isinstance(device, _SimulatorSlot):
+        report, stale, problem = device.check_health(), False, ""
+    else:
+        report, stale, problem = checks.get(role, device)
     open_error = devices.errors.get(role)
     try:
         detail = _detail(device)
@@ -565,7 +666,10 @@ def make_panel_app(devices: Devices, *, health_timeout: float = 2.0) -> FastAPI:
             "profile": profile.name,
             "model": profile.model,
             "time": time.time(),
-            "devices": [device_status(devices, role, dev, checks) for role, dev in devices],
+            "devices": [
+                device_status(devices, role, dev, checks)
+                for role, dev in [*devices, *_slots(devices).items()]
+            ],
         }
 
     @app.get("/", response_class=HTMLResponse)
@@ -577,7 +681,7 @@ def make_panel_app(devices: Devices, *, health_timeout: float = 2.0) -> FastAPI:
         return snapshot()
 
     def run_action(role: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
-        device = devices.by_role.get(role)
+        device = devices.by_role.get(role) or _slots(devices).get(role)
         if device is None:
             raise PanelError(f"no device with role {role!r}", 404)
         if not is_simulated(device):

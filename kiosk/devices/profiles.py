@@ -194,6 +194,10 @@ class Devices:
         self.by_role = dict(devices)
         #: roles whose device did not come up, with the error (the device stays in ERROR)
         self.errors: dict[str, DeviceError] = {}
+        #: in-process simulators a payment plugin runs for a role the profile has no device
+        #: for (the e-money reader, the QR wallet provider): role → (class name, simulator).
+        #: The developer device panel lists them and its actions drive these very objects.
+        self.simulators: dict[str, tuple[str, Any]] = {}
         for role in ROLE_CLASSES:
             setattr(self, role, devices.get(role))
 
@@ -205,6 +209,13 @@ class Devices:
 
     def __iter__(self) -> Iterator[tuple[str, Device]]:
         return iter(self.by_role.items())
+
+    def add_simulator(self, role: str, device_class: str, simulator: Any) -> None:
+        """Put a plugin's simulator on the device panel as ``role`` (training mode only:
+        plugins call this only when they run a simulator)."""
+        if role in self.by_role:
+            raise ValueError(f"role {role!r} is a device of the profile, not a simulator")
+        self.simulators[role] = (device_class, simulator)
 
     def reopen(self, role: str) -> bool:
         """Bring a role's device back after a re-plug; True when it works again."""

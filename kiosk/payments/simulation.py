@@ -56,3 +56,11 @@ def is_simulated_device(device: Any) -> bool:
         cls.__module__ == SIM_PACKAGE or cls.__module__.startswith(SIM_PACKAGE + ".")
         for cls in type(driver).__mro__
     )
+
+
+def show_on_panel(runtime: Any, role: str, device_class: str, simulator: Any) -> None:
+    """Let the developer device panel drive ``simulator`` — the very object the plugin pays
+    through — as ``role`` (a no-op when the kiosk opened no hardware, so has no panel)."""
+    add = getattr(getattr(runtime, "devices", None), "add_simulator", None)
+    if add is not None:
+        add(role, device_class, simulator)

@@ -92,6 +92,7 @@ class Controller(EventDispatcher):
     pay_busy = BooleanProperty(False)
     pay_error = StringProperty("")
     due_text = StringProperty("")
+    paid_text = StringProperty("")  # split tender: what earlier methods took ("" for none)
     sale = DictProperty()
     ereceipt_url = StringProperty("")
     receipt_status = StringProperty("")
@@ -216,6 +217,8 @@ class Controller(EventDispatcher):
         self.last_name = snap.last.name if snap.last else ""
         self.last_price = snap.last.amount_text if snap.last else ""
         self.due_text = self.yen(snap.amount_due)
+        paid = snap.total - snap.amount_due if snap.state == "paying" else 0
+        self.paid_text = self.yen(paid) if paid > 0 else ""
         self.attendant = [{"reason": a.reason, "detail": a.detail} for a in snap.attendant]
         self.state = snap.state
         if snap.state == "idle" and self.screen in (*SHOPPER_SCREENS, "methods", "paying"):

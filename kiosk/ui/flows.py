@@ -123,6 +123,16 @@ class Flows:
         ctl.ereceipt_url = signed or template.format(sale_id=sale.sale_id)
         ctl.receipt_status = ""
         ctl.screen = "receipt"
+        loyalty = getattr(ctl, "loyalty", None)
+        if loyalty is not None and getattr(sale, "member_id", None):
+            # a member's points for this sale, read from the plugin's ledger off the UI thread
+            ctl.run(lambda: loyalty.points_for(sale), lambda points: self._points(sale, points))
+
+    def _points(self, sale: Any, points: tuple[int, int] | None) -> None:
+        ctl = self.ctl
+        if points is not None and ctl.sale.get("sale_id") == sale.sale_id:
+            earned, balance = points
+            ctl.sale = {**ctl.sale, "points_earned": earned, "points_balance": balance}
 
     def _pay_failed(self, exc: BaseException) -> None:
         ctl, payment = self.ctl, self.payment

@@ -7,6 +7,8 @@ thread, so it is marshalled with ``Clock.schedule_once``.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
@@ -17,16 +19,51 @@ from kiosk.ui.burst import WedgeBurstDetector
 log = logging.getLogger(__name__)
 
 ENTER_KEYCODES = (13, 271)  # Return, keypad Enter
+# Kivy's keycodes of modifier keys (caps lock, shift, ctrl, alt, meta, super). Kivy hands
+# their key-down to listeners with a codepoint made of the keycode (chr(304) = "İ" for
+# shift), which is not a character the scanner sent.
+MODIFIER_KEYCODES = frozenset(range(300, 314))
+# On key-down Kivy gives the unshifted character; a wedge scanner sends an upper-case letter
+# or a symbol as shift + key (a passport MRZ's "<", a hand-off slip's letters). HID scanners
+# emulate a US keyboard unless configured otherwise: this is its shifted row.
+US_SHIFTED = dict(zip("1234567890-=[]\\;',./`", '!@#$%^&*()_+{}|:"<>?~', strict=True))
 
 
 class WedgeInput:
     """Listens to the window's key events and turns fast bursts into scans."""
 
-    def __init__(self, window: Any, ctl: Any, detector: WedgeBurstDetector | None = None):
+    def __init__(
+        self,
+        window: Any,
+        ctl: Any,
+        detector: WedgeBurstDetector | None = None,
+        frames: Callable[[], int] = lambda: Clock.frames,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.window = window
         self.ctl = ctl
         self.detector = detector or WedgeBurstDetector()
+        self.frames, self.clock = frames, clock
+        self._last_key: tuple[int, float, float] | None = None  # previous key: frame, time, at
         window.bind(on_key_down=self._on_key_down)
+
+    def _key_time(self) -> float:
+        """When the key came, as far as the burst detector should tell.
+
+        Kivy takes the window's queued keys once per frame. A scan typed while a frame takes
+        longer than the detector's gap (a slow render) arrives in two lots a frame apart, and
+        the gap between them is the frame's length, not the scanner's: keys taken in the same
+        or the next frame as the previous one count as following it at once.
+        """
+        frame, now = self.frames(), self.clock()
+        if self._last_key is None:
+            at = now
+        else:
+            last_frame, last_now, last_at = self._last_key
+            # inside one delivery no gap is measured; between deliveries the real one
+            at = last_at if frame - last_frame <= 1 else last_at + (now - last_now)
+        self._last_key = (frame, now, at)
+        return at
 
     def close(self) -> None:
         self.window.unbind(on_key_down=self._on_key_down)
@@ -34,10 +71,14 @@ class WedgeInput:
     def _on_key_down(
         self, _window: Any, key: int, _scancode: int, codepoint: str | None, modifiers: list[str]
     ) -> bool:
+        if key in MODIFIER_KEYCODES:
+            return False
         char = "\r" if key in ENTER_KEYCODES else (codepoint or "")
         if not char or "ctrl" in modifiers or "alt" in modifiers:
             return False
-        code = self.detector.feed(char)
+        if "shift" in modifiers and len(char) == 1:
+            char = US_SHIFTED.get(char, char.upper())
+        code = self.detector.feed(char, self._key_time())
         if code:
             self.ctl.scan(Scan(code, _symbology(code), "keyboard-wedge"))
             return True

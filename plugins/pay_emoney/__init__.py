@@ -3,7 +3,8 @@
 Settings (``[plugins.pay_emoney]``, :class:`PayEmoneySettings`): ``reader``, the role of the
 reader in the hardware profile, and ``simulate``. Without a reader the plugin refuses to
 start unless simulators were asked for (``simulate = true`` or the ``simulated`` hardware
-profile); then an in-process :class:`EMoneyReaderSimulator` takes the payments (training).
+profile); then an in-process :class:`EMoneyReaderSimulator` takes the payments (training),
+and the developer device panel touches cards on it (role ``emoney``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from pydantic import Field
 
 from kiosk.config import plugin_settings_model
 from kiosk.hookspecs import hookimpl
-from kiosk.payments.simulation import SimulatorSettings, not_configured, use_simulator
+from kiosk.payments.simulation import (
+    SimulatorSettings,
+    not_configured,
+    show_on_panel,
+    use_simulator,
+)
 from plugins.pay_emoney.method import EMoneyMethod
 from plugins.pay_emoney.simulator import EMoneyReaderSimulator
 
@@ -48,7 +54,10 @@ class Plugin:
         if settings.reader and runtime.devices is not None:
             reader = getattr(runtime.devices, settings.reader, None)
         if use_simulator(config, settings, connected=reader is not None):
-            method = EMoneyMethod(EMoneyReaderSimulator())
+            simulator = EMoneyReaderSimulator()
+            # cards are touched from the developer device panel ("emoney": Touch card)
+            show_on_panel(runtime, "emoney", "EMoneyReader", simulator)
+            method = EMoneyMethod(simulator)
             method.simulated = True
             return method
         if reader is None and settings.reader:

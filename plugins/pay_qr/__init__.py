@@ -3,12 +3,13 @@
 Settings (``[plugins.pay_qr]``, :class:`PayQrSettings`): ``base_url`` of the provider API,
 ``simulate`` and ``mode``. Without ``base_url`` the plugin refuses to start unless simulators
 were asked for (``simulate = true`` or the ``simulated`` hardware profile); then a
-:class:`QrProviderSimulator` runs on 127.0.0.1 (training). ``mode`` — ``"shopper"`` (default:
-the shopper shows their app's code to the kiosk's scanner) or ``"merchant"`` (the screen
-shows a code the shopper scans with their app). A wallet code scanned while a QR payment
-waits goes to it through the runtime (:meth:`QrMethod.take_code`); one scanned while the
-checkout is paying but no QR payment runs yet is claimed here and used by the next QR
-payment. Codes are never logged.
+:class:`QrProviderSimulator` runs on 127.0.0.1 (training), and the developer device panel's
+wallet (role ``qr``) pays the code on the screen. ``mode`` — ``"shopper"`` (default: the
+shopper shows their app's code to the kiosk's scanner), ``"merchant"`` (the screen shows a
+code the shopper scans with their app) or ``"both"`` (a tile for each). A wallet code
+scanned while a QR payment waits goes to it through the runtime (:meth:`QrMethod.take_code`);
+one scanned while the checkout is paying but no QR payment runs yet is claimed here and used
+by the next QR payment. Codes are never logged.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ from pydantic import Field
 from kiosk.config import plugin_settings_model
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.hookspecs import hookimpl
-from kiosk.payments.simulation import SimulatorSettings, not_configured, use_simulator
-from plugins.pay_qr.method import QrMethod, is_wallet_code
+from kiosk.payments.simulation import (
+    SimulatorSettings,
+    not_configured,
+    show_on_panel,
+    use_simulator,
+)
+from plugins.pay_qr.method import MerchantQrMethod, QrMethod, is_wallet_code
 from plugins.pay_qr.provider import QrProviderSimulator
 
 NAME = "pay_qr"
@@ -31,13 +37,15 @@ __all__ = ["PayQrSettings", "Plugin", "QrMethod", "QrProviderSimulator"]
 
 class PayQrSettings(SimulatorSettings):
     base_url: str | None = Field(None, pattern=r"^https?://\S+$")  # the provider's API
-    #: who shows the code: the shopper's app to our scanner, or our screen to their app
-    mode: Literal["shopper", "merchant"] = "shopper"
+    #: who shows the code: the shopper's app to our scanner, our screen to their app, or
+    #: both (two tiles: the shopper chooses)
+    mode: Literal["shopper", "merchant", "both"] = "shopper"
 
 
 class Plugin:
     def __init__(self) -> None:
-        self.method: QrMethod | None = None
+        self.method: QrMethod | None = None  # the one a claimed wallet code goes to
+        self.methods: list[QrMethod] = []
         self.provider: QrProviderSimulator | None = None
 
     @hookimpl
@@ -53,13 +61,21 @@ class Plugin:
             if use_simulator(config, settings, connected=bool(base_url)):
                 self.provider = QrProviderSimulator().start()
                 base_url = self.provider.base_url
+                # the developer device panel's wallet pays the code on the screen ("qr")
+                show_on_panel(runtime, "qr", "QRWallet", self.provider)
             elif not base_url:
                 raise not_configured(
                     config, NAME, "base_url", "missing: the QR provider's API address"
                 )
-            self.method = QrMethod(str(base_url), mode=settings.mode)
-            self.method.simulated = self.provider is not None
-        return [self.method]
+            if settings.mode == "both":
+                self.method = QrMethod(str(base_url), mode="shopper")
+                self.methods = [self.method, MerchantQrMethod(str(base_url))]
+            else:
+                self.method = QrMethod(str(base_url), mode=settings.mode)
+                self.methods = [self.method]
+            for method in self.methods:
+                method.simulated = self.provider is not None
+        return list(self.methods)
 
     @hookimpl
     def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:
@@ -72,8 +88,8 @@ class Plugin:
 
     @hookimpl
     def kiosk_shutdown(self, runtime: Any) -> None:
-        if self.method is not None:
-            self.method.close()
+        for method in self.methods:
+            method.close()
         if self.provider is not None:
             self.provider.stop()
             self.provider = None

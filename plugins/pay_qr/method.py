@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -239,6 +240,18 @@ class QrMethod(PaymentMethod):
         # not paid in time, or the shopper cancelled: withdraw the code (a payment made in the
         # meantime is voided by the cancel, so nothing stays charged)
         return self.cancel(key)
+
+
+class MerchantQrMethod(QrMethod):
+    """The kiosk's screen shows a dynamic code the shopper's app scans (MPM), offered as a
+    tile of its own beside the shopper-code method when ``mode = "both"``."""
+
+    id = "qr_merchant"
+    name_ja = "QRコード決済（画面のコード）"
+    name_en = "QR code payment (code on screen)"
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        super().__init__(base_url, mode="merchant", **kwargs)
 
 
 def _payment_result(response: httpx.Response) -> PaymentResult:

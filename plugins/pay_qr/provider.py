@@ -14,7 +14,8 @@ idempotency key: the same id twice is one payment.
 
 Test controls: ``decline_next()``, ``hold_reply_next(charged)`` (the answer comes only after
 the kiosk stopped waiting), ``shopper_pays(merchant_payment_id)`` (the shopper's app pays a
-dynamic code), ``now`` (the provider's clock). Customer codes are never logged.
+dynamic code), ``pay_shown_code()`` (it pays the newest code waiting), ``now`` (the
+provider's clock). Customer codes are never logged.
 """
 
 from __future__ import annotations
@@ -103,6 +104,17 @@ class QrProviderSimulator:
             payment = self.payments[merchant_payment_id]
             if payment.status == "CREATED":
                 payment.status, payment.charges = "COMPLETED", 1
+
+    def pay_shown_code(self) -> int | None:
+        """The shopper's app pays the newest dynamic code still waiting (the one on the
+        kiosk's screen); its amount, or None when no code waits."""
+        with self._lock:
+            waiting = [p for p in self.payments.values() if p.status == "CREATED"]
+            if not waiting:
+                return None
+            payment = waiting[-1]  # dicts keep insertion order: the newest code
+            payment.status, payment.charges = "COMPLETED", 1
+            return payment.amount
 
     def net(self, merchant_payment_id: str) -> int:
         p = self.payments.get(merchant_payment_id)

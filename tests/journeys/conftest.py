@@ -10,6 +10,29 @@ import pytest
 
 from tests.journeys.kiosk_process import KioskProcess, demo_config, free_port
 
+#: A shared hand-off key for the journey kiosk and its staff station (base64 of 32 bytes).
+HANDOFF_KEY = "am91cm5leXMtaGFuZC1vZmYta2V5LTMyLWJ5dGVzISE="
+
+#: What the journeys' store adds to the demo: a short inactivity timeout (a shopper who walks
+#: away is asked, then the basket is put aside), both QR tiles, tax-free sales, and the
+#: hand-off key its registration station signs baskets with.
+JOURNEY_STORE = f"""
+[ui]
+inactivity_seconds = 20
+still_there_seconds = 10
+
+[plugins.pay_qr]
+mode = "both"
+
+[plugins.tax_free]
+enabled = true
+store_code = "TF-0001"
+
+[plugins.handoff]
+hmac_key = "{HANDOFF_KEY}"
+report = false
+"""
+
 
 class OneKiosk:
     """The module's kiosk process; started again only after a failed shopper.
@@ -30,7 +53,7 @@ class OneKiosk:
             offers = (files("kiosk") / "data" / "demo_offers.toml").read_text(encoding="utf-8")
             self.process = KioskProcess(
                 workdir,
-                demo_config(workdir / "var", panel_port=port, extra=offers),
+                demo_config(workdir / "var", panel_port=port, extra=offers + JOURNEY_STORE),
                 panel_port=port,
             )
             self.starts += 1

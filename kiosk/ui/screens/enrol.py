@@ -68,6 +68,16 @@ class EnrolModel(EventDispatcher):
         self.member = view
         self._show_member()
 
+    def points_for(self, sale: Any) -> tuple[int, int] | None:
+        """(points earned by ``sale``, the member's balance now); None for no member or no
+        record. Reads the plugin's ledger: call it on the runtime worker, not the UI thread."""
+        if self.service is None or not getattr(sale, "member_id", None):
+            return None
+        record = self.service.sale_record(sale.sale_id)
+        if record is None:
+            return None
+        return int(record["earned"]), int(self.service.balance(sale.member_id).points)
+
     def identify_phone(self, phone: str) -> None:
         """The member keypad's phone number (the plugin looks up its keyed hash)."""
         service = self.service

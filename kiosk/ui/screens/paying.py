@@ -16,14 +16,15 @@ from kiosk.ui.basket_view import yen_text
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.widgets import KioskScreen
 
+MERCHANT_QR_INSTRUCTION = "Scan the code on the right with your payment app."
 INSTRUCTIONS = {
     "cash": "Please put your notes and coins in the cash slot. Your change comes out below.",
     "card": "Tap, insert or swipe your card on the card terminal.",
     "qr": "Show your payment app's code to the scanner.",
+    "qr_merchant": MERCHANT_QR_INSTRUCTION,  # pay_qr's mode "both": the code comes at once
     "emoney": "Touch your IC card on the reader and hold it until it beeps.",
 }
 DEFAULT_INSTRUCTION = "Follow the instructions on the payment terminal."
-MERCHANT_QR_INSTRUCTION = "Scan the code on the right with your payment app."
 
 
 class PayingScreen(KioskScreen):
