@@ -7,7 +7,8 @@ without this one; it borrows only the column helpers.
 from __future__ import annotations
 
 from kiosk.domain.money import format_yen
-from kiosk.domain.receipt_text import TRAINING_MARK, centred, fit, two_columns
+from kiosk.domain.receipt_layout import centred, pair, wrap
+from kiosk.domain.receipt_text import TRAINING_MARK
 from kiosk.domain.return_invoice import ReturnInvoice
 
 LABELS: dict[str, dict[str, str]] = {
@@ -60,42 +61,38 @@ def render_return_invoice(invoice: ReturnInvoice, width: int = 42) -> list[str]:
         return format_yen(amount, invoice.language)
 
     rule = "-" * width
-    out = [centred(TRAINING_MARK, width)] if invoice.training else []
-    out.append(centred(labels["title"], width))
-    out.append(centred(invoice.issuer.name, width))
-    out.append(centred(f"{labels['registration']} {invoice.issuer.registration_number}", width))
-    out.append(
-        two_columns(labels["returned_at"], invoice.returned_at.strftime(labels["date"]), width)
-    )
+    out = centred(TRAINING_MARK, width) if invoice.training else []
+    out.extend(centred(labels["title"], width))
+    out.extend(centred(invoice.issuer.name, width))
+    out.extend(centred(f"{labels['registration']} {invoice.issuer.registration_number}", width))
+    out.extend(pair(labels["returned_at"], invoice.returned_at.strftime(labels["date"]), width))
     if invoice.original_sold_at is not None:
-        out.append(
-            two_columns(labels["sold_at"], invoice.original_sold_at.strftime(labels["date"]), width)
+        out.extend(
+            pair(labels["sold_at"], invoice.original_sold_at.strftime(labels["date"]), width)
         )
     numbers = f"{labels['kiosk']} {invoice.kiosk_id} {labels['return_no']}{invoice.return_no:06d}"
-    out.append(fit(numbers, width))
+    out.extend(wrap(numbers, width))
     if invoice.original_receipt_no is not None:
-        out.append(fit(f"{labels['original_no']}{int(invoice.original_receipt_no):06d}", width))
+        out.extend(wrap(f"{labels['original_no']}{int(invoice.original_receipt_no):06d}", width))
     out.append(rule)
     for line in invoice.lines:
         mark = "※" if line.reduced else "  "
-        out.append(two_columns(mark + line.name, yen(-line.refund), width))
+        out.extend(pair(mark + line.name, yen(-line.refund), width))
         out.append("    " + labels["grams" if line.weighed else "pieces"].format(units=line.units))
     out.append(rule)
-    out.append(two_columns(labels["total"], yen(-invoice.total), width))
+    out.extend(pair(labels["total"], yen(-invoice.total), width))
     for rate in invoice.rates:
         target = labels["rate_target"].format(rate=rate.rate_percent)
-        out.append(two_columns(f"({target}", f"{yen(-rate.refund)})", width))
-        out.append(two_columns(f"({labels['tax']}", f"{yen(-rate.tax)})", width))
+        out.extend(pair(f"({target}", f"{yen(-rate.refund)})", width))
+        out.extend(pair(f"({labels['tax']}", f"{yen(-rate.tax)})", width))
     for tender in invoice.tenders:
         method = tender.method + (f" {tender.masked}" if tender.masked else "")
-        out.append(
-            two_columns(labels["refund_to"].format(method=method), yen(tender.amount), width)
-        )
+        out.extend(pair(labels["refund_to"].format(method=method), yen(tender.amount), width))
     if invoice.has_reduced_items:
-        out.append(labels["legend"])
-    out.append(
-        fit(f"{labels['reason']}: {invoice.reason}  {labels['staff']}: {invoice.staff_id}", width)
+        out.extend(wrap(labels["legend"], width))
+    out.extend(
+        wrap(f"{labels['reason']}: {invoice.reason}  {labels['staff']}: {invoice.staff_id}", width)
     )
     if invoice.training:
-        out += [rule, centred(TRAINING_MARK, width)]
+        out += [rule, *centred(TRAINING_MARK, width)]
     return out
