@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from kiosk.backoffice import extensions
+
 if TYPE_CHECKING:
     from kiosk.backoffice.ingest import OutboxEvent
     from kiosk.backoffice.models import KioskRow
@@ -26,7 +28,6 @@ Handler = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 FEATURE_MODULES: tuple[str, ...] = (
     "kiosk.backoffice.loyalty_sync",
     "kiosk.backoffice.campaigns_coupons",
-    "kiosk.backoffice.taxfree",
     "kiosk.backoffice.parked_events",
 )
 
@@ -45,11 +46,12 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 
 
 def apply(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
-    """Run every handler registered for ``event.kind`` (a raising handler fails the batch)."""
+    """Run every handler registered for ``event.kind``, the core's then the plugins'
+    (``kiosk_backoffice_event_handlers``); a raising handler fails the batch."""
     global _loaded
     if not _loaded:
         for name in FEATURE_MODULES:
             importlib.import_module(name)
         _loaded = True
-    for handler in _handlers.get(event.kind, ()):
+    for handler in (*_handlers.get(event.kind, ()), *extensions.current().handlers_for(event.kind)):
         handler(session, kiosk, event, now)

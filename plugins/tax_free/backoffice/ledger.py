@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import BigInteger, Date, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kiosk.backoffice import event_handlers
 from kiosk.backoffice.models import Base, KioskRow
 
 log = logging.getLogger(__name__)
@@ -128,7 +127,6 @@ def parse_summary(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@event_handlers.handles(KIND)
 def ingest_record(session: Session, kiosk: KioskRow, event: Any, now: datetime) -> None:
     """Keep the newest summary of the record (events arrive in each kiosk's order)."""
     try:

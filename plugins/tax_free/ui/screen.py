@@ -1,8 +1,10 @@
 """Tax-free shopping (免税): what is needed, the passport MRZ or a Visit Japan Web QR, the result.
 
-:class:`TaxFreeModel` (``ctl.taxfree``) holds what the shopping, tax-free and receipt
-screens show and talks to the plugin's desk (``plugins.tax_free.desk_for(runtime)``) through
-the controller's worker. It is ``available`` only when the store enabled the plugin.
+The plugin's kiosk screen, added through ``kiosk_ui_screens`` (:func:`screens`): the core
+UI does not know it. :class:`TaxFreeModel` (the screen's ``model``, shared with the row it
+adds to the shopping screen) holds what they show and talks to the plugin's desk
+(``plugins.tax_free.desk_for(runtime)``) through the controller's worker. It is
+``available`` only when the store enabled the plugin.
 
 Passport readers type the two MRZ lines like a keyboard-wedge scanner: each line ends in
 Enter, so each arrives as its own scan. :meth:`TaxFreeModel.intercept` (the controller's
@@ -15,19 +17,32 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from kivy.app import App
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.pin_entry import PinEntry
+from kiosk.ui.plugin_ui import PluginScreen
 from kiosk.ui.shown_box import ShownBox
 from kiosk.ui.widgets import KioskScreen
 
 log = logging.getLogger(__name__)
 
 TAXFREE_SCREENS = ("shopping", "lookup", "code", "taxfree")
+KV = Path(__file__).with_name("taxfree.kv")
+RECEIPT_NOTE = (
+    "Tax-free: your receipt will include the tax-free section. Please print it and show it "
+    "with the goods to customs when you leave Japan."
+)
 
 # What the screen says for each state (msgids; translated when shown).
 WAITING = (
@@ -97,7 +112,9 @@ def refusal_text(code: str | None) -> str:
     return REFUSALS.get(str(code), NOT_ELIGIBLE)
 
 
-class TaxFreeModel(EventDispatcher):
+class TaxFreeState(EventDispatcher):
+    """What the tax-free widgets show; on its own (:data:`OFF`) until the screen has a model."""
+
     available = BooleanProperty(False)
     state = StringProperty(
         "off"
@@ -115,6 +132,11 @@ class TaxFreeModel(EventDispatcher):
     details_step = StringProperty("")  # "" | pin (staff authorises) | form
     details_feedback = StringProperty("")  # a translated message on the panel
 
+
+OFF = TaxFreeState()
+
+
+class TaxFreeModel(TaxFreeState):
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ctl = ctl
@@ -348,17 +370,15 @@ class TaxFreeModel(EventDispatcher):
             self.assembler = MrzLineAssembler()
 
 
-def add_shopping_row(shopping: Any) -> None:
+def add_shopping_row(shopping: Any, model: TaxFreeModel) -> None:
     """Put the "Tax-free shopping" button (and the badge) above the shopping screen's
     action buttons, only when the store enabled tax-free: otherwise the layout is untouched.
     """
-    if not shopping.ctl.taxfree.available:
+    if not model.available:
         return
-    from kivy.factory import Factory
-
     actions = shopping.ids.lookup.parent  # the grid of look-up / member / staff / cancel
     column = actions.parent
-    row = Factory.TaxFreeRow()
+    row = TaxFreeRow(model=model)
     column.add_widget(row, index=column.children.index(actions) + 1)
     shopping.ids["taxfree_row"] = row
     shopping.ids["taxfree"] = row.ids.taxfree
@@ -366,12 +386,26 @@ def add_shopping_row(shopping: Any) -> None:
     shopping.ids["taxfree_shortfall"] = row.ids.taxfree_shortfall
 
 
+class TaxFreeBadge(BoxLayout):
+    """ "免税 / TAX-FREE" on the shopping screen while the tax-free session is ready."""
+
+    model = ObjectProperty(OFF, rebind=True)
+
+
+class TaxFreeRow(BoxLayout):
+    """The badge, the shortfall and the "Tax-free shopping" button on the shopping screen."""
+
+    model = ObjectProperty(OFF, rebind=True)
+
+
 class TaxFreeScreen(KioskScreen):
+    model = ObjectProperty(OFF, rebind=True)
+
     def on_pre_enter(self, *_args: Any) -> None:
         self.ids.landing_pad.value = ""
 
     def choose_status(self, status: str) -> None:
-        self.ctl.taxfree.provide_landing(self.ids.landing_pad.value, status)
+        self.model.provide_landing(self.ids.landing_pad.value, status)
 
     @staticmethod
     def landing_text(digits: str) -> str:
@@ -384,6 +418,7 @@ class ItemDetailsPanel(PinEntry, ShownBox):
     digit pad, then brand, model number and serial number on the A–Z/0–9 pad (the OS input
     method does not reach Kivy on the kiosk)."""
 
+    model = ObjectProperty(OFF, rebind=True)
     entry = StringProperty("brand")  # the field the letter pad types into
     brand = StringProperty("")
     model_number = StringProperty("")
@@ -401,7 +436,7 @@ class ItemDetailsPanel(PinEntry, ShownBox):
             self.clear()
 
     def submit(self, staff_id: str, pin: str) -> None:
-        App.get_running_app().ctl.taxfree.authorise_details(staff_id, pin)
+        self.model.authorise_details(staff_id, pin)
 
     def choose_entry(self, entry: str) -> None:
         self.entry = entry
@@ -411,14 +446,13 @@ class ItemDetailsPanel(PinEntry, ShownBox):
         setattr(self, self.entry, value.upper())  # serials and model numbers are upper case
 
     def save(self) -> None:
-        taxfree = App.get_running_app().ctl.taxfree
-        taxfree.save_details(self.brand, self.model_number, self.serial_number)
+        self.model.save_details(self.brand, self.model_number, self.serial_number)
         self.clear()
 
     def cancel(self) -> None:
         self.clear()
         self.reset()
-        App.get_running_app().ctl.taxfree.close_details()
+        self.model.close_details()
 
     def clear(self) -> None:
         self.brand = self.model_number = self.serial_number = ""
@@ -432,3 +466,22 @@ class ItemDetailsPanel(PinEntry, ShownBox):
         name = line["name_ja"] if language == "ja" else line["name_en"]
         more = f"  (+{len(lines) - 1})" if len(lines) > 1 else ""
         return f"{name}  {yen(line['unit_price'])}{more}"
+
+
+def screens(ctl: Any) -> list[PluginScreen]:
+    """The ``kiosk_ui_screens`` answer: the tax-free screen, opened by the row it adds to the
+    shopping screen and by a passport or VJW scan (the controller's scan interceptor)."""
+    model = TaxFreeModel(ctl)
+
+    def attach(root: Any) -> None:
+        root.screen("taxfree").model = model
+        ctl.scan_interceptor = model.intercept
+        add_shopping_row(root.screen("shopping"), model)
+        model.bind(state=lambda _m, state: _receipt_note(ctl, state == "ready"))
+
+    return [PluginScreen("taxfree", TaxFreeScreen, kv_files=(KV,), attach=attach)]
+
+
+def _receipt_note(ctl: Any, ready: bool) -> None:
+    notes = [n for n in ctl.receipt_notes if n != RECEIPT_NOTE]
+    ctl.receipt_notes = [*notes, RECEIPT_NOTE] if ready else notes
