@@ -1,6 +1,6 @@
 """Attendant actions on a kiosk: from the console's command queue or at the kiosk with a PIN.
 
-Every action checks the role (:data:`kiosk.handoff.policy.NEEDS`), is written to the
+Every action checks the role (:data:`kiosk.attendant_policy.NEEDS`), is written to the
 kiosk's hash-chained journal, and is queued for the back office's audit log (the reporter
 delivers it). PINs are checked by :class:`kiosk.staff.StaffRegistry`, whose lock-out (5
 wrong PINs → locked for ``lockout_seconds``) applies; failures are journalled and audited.
@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.attendant_policy import NEEDS, Action, KioskMode, Level
 from kiosk.domain.basket import Adjustment, AdjustmentKind, BasketError
 from kiosk.domain.checkout import IllegalTransition
 from kiosk.domain.events import CheckoutState
-from kiosk.handoff.errors import ActionRefused
-from kiosk.handoff.policy import NEEDS, Action, KioskMode, Level
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
+from plugins.handoff.errors import ActionRefused
 
 log = logging.getLogger(__name__)
 S = CheckoutState

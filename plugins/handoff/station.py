@@ -18,11 +18,11 @@ import segno
 
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.errors import NoIdleKiosk, NothingToHandOff, StoreServerUnreachable
-from kiosk.handoff.ticket import DEFAULT_TTL, HandOffTicket, TicketKeys
 from kiosk.runtime.runtime import ScanOutcome
 from kiosk.staff import Role, StaffAccount, StaffRegistry, audit_unlock
+from plugins.handoff.client import StoreServer
+from plugins.handoff.errors import NoIdleKiosk, NothingToHandOff, StoreServerUnreachable
+from plugins.handoff.ticket import DEFAULT_TTL, HandOffTicket, TicketKeys
 
 
 class NotSignedIn(PermissionError):

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from kiosk.handoff.errors import HandOffError, NoIdleKiosk, StoreServerUnreachable
-from kiosk.handoff.ticket import HandOffTicket
+from plugins.handoff.errors import HandOffError, NoIdleKiosk, StoreServerUnreachable
+from plugins.handoff.ticket import HandOffTicket
 
 
 class StoreServer:

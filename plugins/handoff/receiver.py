@@ -16,14 +16,14 @@ from kiosk.domain.basket import BasketLine, LineSource
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import CheckoutState
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.errors import (
+from plugins.handoff.client import StoreServer
+from plugins.handoff.errors import (
     KioskBusy,
     TicketAlreadyUsed,
     TotalMismatch,
     UnknownTicketProduct,
 )
-from kiosk.handoff.ticket import HandOffTicket, TicketKeys
+from plugins.handoff.ticket import HandOffTicket, TicketKeys
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.attendant_policy import AlertKind, KioskRole, ReportedState
 from kiosk.domain.events import AttendantNeeded, AttendantReason, CheckoutState, StateChanged
-from kiosk.handoff.actions import StaffActions
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.errors import HandOffError
-from kiosk.handoff.policy import AlertKind, KioskRole, ReportedState
+from plugins.handoff.actions import StaffActions
+from plugins.handoff.client import StoreServer
+from plugins.handoff.errors import HandOffError
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kiosk.domain.basket import Basket
-from kiosk.handoff.errors import ForgedTicket, HandOffKeyMissing, TicketExpired, TicketTooLarge
+from plugins.handoff.errors import ForgedTicket, HandOffKeyMissing, TicketExpired, TicketTooLarge
 
 HMAC_PREFIX = "KH1H."
 ED25519_PREFIX = "KH1E."

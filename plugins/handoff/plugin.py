@@ -20,15 +20,15 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.attendant_policy import KioskMode, KioskRole
 from kiosk.domain.events import CheckoutState, ScanClaim
-from kiosk.handoff.actions import StaffActions
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.errors import HandOffError
-from kiosk.handoff.policy import KioskMode, KioskRole
-from kiosk.handoff.receiver import HandOffReceiver
-from kiosk.handoff.reporter import StatusReporter
-from kiosk.handoff.ticket import TicketKeys, is_handoff_code
 from kiosk.hookspecs import hookimpl
+from plugins.handoff.actions import StaffActions
+from plugins.handoff.client import StoreServer
+from plugins.handoff.errors import HandOffError
+from plugins.handoff.receiver import HandOffReceiver
+from plugins.handoff.reporter import StatusReporter
+from plugins.handoff.ticket import TicketKeys, is_handoff_code
 
 log = logging.getLogger(__name__)
 
