@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.private_files import private_dir, private_sqlite
+from kiosk.store.migrate import upgrade_to_heads
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_URL = "sqlite:///var/backoffice.sqlite3"
@@ -90,10 +90,7 @@ def upgrade(engine: Engine, plugin_versions: Sequence[Path] | None = None) -> No
     schema, as the kiosk store's plugins do, hence ``heads``. ``plugin_versions`` defaults to
     the built-in plugins' folders.
     """
-    config = alembic_config(engine, plugin_versions)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    upgrade_to_heads(engine, alembic_config(engine, plugin_versions), "bo_alembic_version")
 
 
 class Database:

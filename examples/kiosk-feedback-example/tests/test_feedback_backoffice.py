@@ -86,3 +86,14 @@ def test_every_shopper_message_is_translated(language):
     msgids = [ui.QUESTION, ui.THANKS, ui.OPEN, *ui.LABELS.values()]
     translated = catalogue(DOMAIN, language)
     assert [m for m in msgids if translated.gettext(m) == m] == []
+
+
+def test_the_database_still_opens_when_the_plugin_is_left_out_later(
+    installed, tmp_path, monkeypatch
+):
+    """GIVEN a database the plugin made its table in WHEN the back office starts without the
+    plugin THEN it opens (nothing to upgrade) and leaves the plugin's table alone."""
+    back_office(tmp_path, monkeypatch, [installed])[1].close()
+    db = Database(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    assert "bo_example_feedback" in inspect(db.engine).get_table_names()
+    db.close()
