@@ -35,10 +35,9 @@ def store_migrations(host: PluginHost) -> list[Path]:
 def open_store(
     config: KioskConfig, seed_demo: bool = True, host: PluginHost | None = None
 ) -> LocalStore:
-    """``host``: the plugins whose tables the store holds (``kiosk_store_migrations``); by
-    default the configuration's, so a command never meets a revision it does not know."""
-    host = host if host is not None else build_plugin_host(config)
-    store = LocalStore(config.database_path, store_migrations(host))
+    """``host``: the plugins whose tables the store holds (``kiosk_store_migrations``); a
+    command without one opens the store as it is (kiosk.store.migrate.upgrade_to_heads)."""
+    store = LocalStore(config.database_path, store_migrations(host) if host is not None else ())
     if seed_demo and not len(store.load_catalogue()):
         count = store.replace_catalogue(read_catalogue_csv(DEMO_CATALOGUE))
         log.info("loaded the demo catalogue (%d products) into %s", count, config.database_path)
