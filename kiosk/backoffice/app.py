@@ -17,13 +17,9 @@ from kiosk.backoffice import (
     business_day,
     console_api,
     console_web,
-    customers_api,
-    customers_web,
     export_formats,
     extensions,
     kiosk_identity_web,
-    loyalty_sync_api,
-    loyalty_web,
     report_archive_web,
     web,
     web_ops,
@@ -114,10 +110,6 @@ def create_app(
     app.include_router(web_ops.router)
     app.include_router(console_api.router)
     app.include_router(console_web.router)
-    app.include_router(loyalty_sync_api.router)
-    app.include_router(loyalty_web.router)
-    app.include_router(customers_api.router)
-    app.include_router(customers_web.router)
     app.include_router(report_archive_web.router)
     app.include_router(kiosk_identity_web.router)
     app.include_router(export_formats.router)

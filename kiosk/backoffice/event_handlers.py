@@ -1,8 +1,9 @@
 """Back-office features that build their own tables from kiosk outbox events.
 
 Every non-sale event is kept as received in ``bo_kiosk_events``; a feature that needs more
-(coupon uses, points entries, tax-free records) registers a handler for the event kinds it
-understands. Handlers run inside the ingest transaction, after the raw row is added, so an
+(the parked stand-ins) registers a handler for the event kinds it understands; a plugin's
+come from ``kiosk_backoffice_event_handlers`` (loyalty's coupon uses and points entries,
+tax-free's records). Handlers run inside the ingest transaction, after the raw row is added, so an
 event and what was derived from it commit together or not at all, and a duplicate delivery
 (already acknowledged) never reaches them.
 """
@@ -25,11 +26,7 @@ if TYPE_CHECKING:
 Handler = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 
 # Modules that register handlers with @handles; imported once, on the first event.
-FEATURE_MODULES: tuple[str, ...] = (
-    "kiosk.backoffice.loyalty_sync",
-    "kiosk.backoffice.campaigns_coupons",
-    "kiosk.backoffice.parked_events",
-)
+FEATURE_MODULES: tuple[str, ...] = ("kiosk.backoffice.parked_events",)
 
 _handlers: dict[str, list[Handler]] = {}
 _loaded = False

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from kiosk.plugins import PluginHost
 
 # Built-in features with back-office parts, registered through the hooks a vendor uses.
-BUILTIN_PLUGINS: tuple[str, ...] = ("plugins.tax_free",)
+# (the host calls the last registered first: loyalty's pages come before tax-free's)
+BUILTIN_PLUGINS: tuple[str, ...] = ("plugins.tax_free", "plugins.loyalty")
 
 Handle = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 

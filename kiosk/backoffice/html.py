@@ -111,8 +111,6 @@ NAV = (
     ("/settlement", "Settlement 精算"),
     ("/inventory", "Inventory 在庫"),
     ("/search", "Search 電帳法検索"),
-    ("/customers", "Customers 顧客"),
-    ("/campaigns", "Campaigns 販促効果"),
     ("/masterdata", "Master data マスタ"),
     ("/kiosks", "Kiosks"),
     ("/staff", "Staff"),

@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from kiosk.backoffice import extensions, masterdata
 from kiosk.backoffice.app import create_app
 from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.extensions import MasterDataSection, NavEntry, builtin_host
+from kiosk.backoffice.extensions import MasterDataSection, builtin_host
 from kiosk.backoffice.html import nav_links
 from kiosk.hookspecs import hookimpl
 from kiosk.store import LocalStore
@@ -67,17 +67,27 @@ def test_without_the_plugin_the_section_is_unknown(bo_db, clock):
         masterdata.set_setting(session, "shelf_labels", {"size": 18}, clock(), "manager")
 
 
-def test_tax_free_comes_in_through_the_hooks_only(bo_db, clock):
-    """GIVEN the back office's built-in plugins THEN tax-free's tables, page link, router and
-    event handler are the ones its hooks returned."""
+def test_tax_free_and_loyalty_come_in_through_the_hooks_only(bo_db, clock):
+    """GIVEN the back office's built-in plugins THEN tax-free's and loyalty's tables, page
+    links, routers and event handlers are the ones their hooks returned."""
+    from plugins.loyalty.layout import BACKOFFICE_MIGRATIONS as LOYALTY
+    from plugins.tax_free.layout import BACKOFFICE_MIGRATIONS as TAX_FREE
+
     create_app(bo_db, clock=clock)
     plugged = extensions.current()
-    assert NavEntry("/tax-free", "Tax-free 免税") in plugged.nav
+    assert [n.href for n in plugged.nav] == ["/customers", "/campaigns", "/tax-free"]
     assert ("/tax-free", "Tax-free 免税") in nav_links()
-    assert [h.kind for h in plugged.handlers] == ["tax_free_record"]
+    assert [h.kind for h in plugged.handlers] == [
+        "coupons",
+        "loyalty_points",
+        "loyalty_member",
+        "coupons",
+        "tax_free_record",
+    ]
     assert all(isinstance(r, APIRouter) for r in plugged.routers)
-    assert [p.name for p in plugged.migrations] == ["backoffice"]
-    assert "bo_taxfree_records" in inspect(bo_db.engine).get_table_names()
+    assert set(plugged.migrations) == {LOYALTY, TAX_FREE}
+    tables = inspect(bo_db.engine).get_table_names()
+    assert {"bo_taxfree_records", "bo_points_entries", "bo_coupon_uses"} <= set(tables)
 
 
 def test_a_hook_returning_the_wrong_type_is_named(bo_db, clock):

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.customers_models import CouponUseRow
 from kiosk.backoffice.errors import InvalidInput, NotFound
 from kiosk.backoffice.models import SaleRow, StaffRow
+from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.rfm import SEGMENTS, Rfm, score
 
 WINDOW_DAYS = 365  # the RFM window, as plugins.loyalty.rfm.rfm uses by default

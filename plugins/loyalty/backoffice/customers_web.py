@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kiosk.backoffice import campaigns, customers, exports
+from kiosk.backoffice import exports
 from kiosk.backoffice.api import Manager, bo
 from kiosk.backoffice.audit import record
 from kiosk.backoffice.bounds import Offset
@@ -22,6 +22,7 @@ from kiosk.backoffice.charts import bar_chart
 from kiosk.backoffice.html import Html, fmt, join, link, page, span, table, yen
 from kiosk.backoffice.models import StaffRow
 from kiosk.backoffice.web import csv_response
+from plugins.loyalty.backoffice import campaigns, customers
 
 router = APIRouter()
 PAGE_SIZE = 50

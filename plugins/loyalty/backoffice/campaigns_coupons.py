@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import event_handlers
 from kiosk.backoffice.audit import record
-from kiosk.backoffice.customers_models import CouponUseRow
 from kiosk.backoffice.models import KioskRow, SaleRow
+from plugins.loyalty.backoffice.customers_models import CouponUseRow
 
 if TYPE_CHECKING:
     from kiosk.backoffice.ingest import OutboxEvent
@@ -115,7 +114,6 @@ def uses_from_event(
     return uses
 
 
-@event_handlers.handles("coupons")
 def record_coupon_uses(
     session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime
 ) -> None:

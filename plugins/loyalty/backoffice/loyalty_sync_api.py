@@ -16,8 +16,13 @@ from kiosk.backoffice.api import KioskToken, Manager, bo
 from kiosk.backoffice.auth import authenticate_kiosk
 from kiosk.backoffice.bounds import Cursor
 from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.loyalty_sync import TOPICS, feed_page, member_balance, open_overdraws
-from kiosk.backoffice.loyalty_sync_models import LoyaltyProblemRow, MemberRow
+from plugins.loyalty.backoffice.loyalty_sync import (
+    TOPICS,
+    feed_page,
+    member_balance,
+    open_overdraws,
+)
+from plugins.loyalty.backoffice.loyalty_sync_models import LoyaltyProblemRow, MemberRow
 
 router = APIRouter(prefix="/api/v1")
 MAX_PAGE = 1000

@@ -9,7 +9,7 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-from kiosk.backoffice.campaigns_coupons import SaleFacts, UnreadableCouponEvent, uses_from_event
+from plugins.loyalty.backoffice.campaigns_coupons import SaleFacts, UnreadableCouponEvent, uses_from_event
 
 revision = "0003_customers"
 down_revision = "0002"

@@ -10,11 +10,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from kiosk.backoffice import campaigns, customers
 from kiosk.backoffice.api import Manager, bo
 from kiosk.backoffice.bounds import Limit, Offset
-from kiosk.backoffice.customers_web import PAGE_SIZE, period, view_history
 from kiosk.backoffice.models import StaffRow
+from plugins.loyalty.backoffice import campaigns, customers
+from plugins.loyalty.backoffice.customers_web import PAGE_SIZE, period, view_history
 
 router = APIRouter(prefix="/api/v1")
 

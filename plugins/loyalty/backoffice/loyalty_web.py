@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from kiosk.backoffice.api import Manager, bo
 from kiosk.backoffice.bounds import RowId
-from kiosk.backoffice.customers_web import member_link
 from kiosk.backoffice.html import fmt, page, post_form, table
-from kiosk.backoffice.loyalty_sync import open_overdraws, settle_overdraw
-from kiosk.backoffice.loyalty_sync_models import LoyaltyProblemRow
 from kiosk.backoffice.web import form
+from plugins.loyalty.backoffice.customers_web import member_link
+from plugins.loyalty.backoffice.loyalty_sync import open_overdraws, settle_overdraw
+from plugins.loyalty.backoffice.loyalty_sync_models import LoyaltyProblemRow
 
 router = APIRouter()
 

@@ -3,7 +3,7 @@
 Kiosks deliver coupon uses (``coupons``), points ledger entries (``loyalty_points``) and
 member changes (``loyalty_member``) through the ordinary outbox relay. Each is kept here and
 appended to its store's **feed**, numbered per store, which the other kiosks pull with a
-cursor (:mod:`kiosk.backoffice.loyalty_sync_api`). Every entry has a global id, so a
+cursor (:mod:`plugins.loyalty.backoffice.loyalty_sync_api`). Every entry has a global id, so a
 redelivery changes nothing.
 
 Feed seqs are taken from a per-store head row locked until commit, so they become visible
@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit import record
 from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.event_handlers import handles
 from kiosk.backoffice.ingest import OutboxEvent
-from kiosk.backoffice.loyalty_sync_models import (
+from kiosk.backoffice.models import KioskEventRow, KioskRow
+from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedHeadRow,
     FeedRow,
     LoyaltyProblemRow,
@@ -41,8 +41,7 @@ from kiosk.backoffice.loyalty_sync_models import (
     OverdrawRow,
     PointsEntryRow,
 )
-from kiosk.backoffice.models import KioskEventRow, KioskRow
-from plugins.loyalty.outbox import DELETE, ERASED, MEMBER_EVENT, POINTS_EVENT, UPSERT
+from plugins.loyalty.outbox import DELETE, ERASED, MEMBER_EVENT, UPSERT
 from plugins.loyalty.points import Entry, balance
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,6 @@ class Malformed(ValueError):
 # --- handlers -----------------------------------------------------------------------------
 
 
-@handles("coupons")
 def coupons_consumed(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
     """Coupons a sale consumed: every other kiosk of the store will refuse them."""
     with _recorded_problems(session, kiosk, event, now):
@@ -85,7 +83,6 @@ def coupons_consumed(session: Session, kiosk: KioskRow, event: OutboxEvent, now:
             )
 
 
-@handles(POINTS_EVENT)
 def points_entry(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
     """One ledger entry: kept once by its id, passed on, and the member's balance checked."""
     with _recorded_problems(session, kiosk, event, now):
@@ -120,7 +117,6 @@ def points_entry(session: Session, kiosk: KioskRow, event: OutboxEvent, now: dat
         _check_overdraw(session, kiosk, member_id, now)
 
 
-@handles(MEMBER_EVENT)
 def member_changed(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
     """An enrolment (or card change) as a sealed upsert, or a deletion tombstone."""
     with _recorded_problems(session, kiosk, event, now):

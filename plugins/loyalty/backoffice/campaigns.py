@@ -7,7 +7,7 @@ open barcode or QR coupon nobody counted is ``None`` ("n/a").
 
 *Effect*: the average spend in the period of the members who redeemed the coupon against
 comparable members who did not. Comparable means the same RFM segment just before the
-period (:func:`kiosk.backoffice.customers.scored_members` as its first business day starts); a
+period (:func:`plugins.loyalty.backoffice.customers.scored_members` as its first business day starts); a
 segment's non-redeemers include those who did not come at all (spend 0). The comparable
 average is weighted by how many redeemers each segment has, so a coupon loved by champions
 is not credited with their habit of spending. Redeemers with no history before the period
@@ -27,12 +27,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice import business_day
-from kiosk.backoffice.campaigns_coupons import SALE_MISSING, UNREADABLE
-from kiosk.backoffice.customers import scored_members
-from kiosk.backoffice.customers_models import CouponUseRow
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.masterdata import get_setting
 from kiosk.backoffice.models import AuditRow, SaleRow
+from plugins.loyalty.backoffice.campaigns_coupons import SALE_MISSING, UNREADABLE
+from plugins.loyalty.backoffice.customers import scored_members
+from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.rfm import SEGMENTS
 
 MAX_DAYS = 366
