@@ -30,8 +30,17 @@ def build_plugin_host(config: KioskConfig) -> PluginHost:
     return host
 
 
-def open_store(config: KioskConfig, seed_demo: bool = True) -> LocalStore:
-    store = LocalStore(config.database_path)
+def store_migrations(host: PluginHost) -> list[Path]:
+    """The migration folders of the loaded plugins' own store tables."""
+    return [Path(p) for p in host.call_each("kiosk_store_migrations")]
+
+
+def open_store(
+    config: KioskConfig, seed_demo: bool = True, host: PluginHost | None = None
+) -> LocalStore:
+    """``host``: the plugins whose tables the store holds (``kiosk_store_migrations``); a
+    command without one opens the store as it is (kiosk.store.migrate.upgrade_to_heads)."""
+    store = LocalStore(config.database_path, store_migrations(host) if host is not None else ())
     if seed_demo and not len(store.load_catalogue()):
         count = store.replace_catalogue(read_catalogue_csv(DEMO_CATALOGUE))
         log.info("loaded the demo catalogue (%d products) into %s", count, config.database_path)
@@ -50,7 +59,7 @@ def build_runtime(
     host = build_plugin_host(config)
     # a misspelt key in a plugin's table stops the kiosk here, before anything is opened
     check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
-    store = open_store(config, seed_demo)
+    store = open_store(config, seed_demo, host)
     if hardware and devices is None:
         try:
             devices = open_hardware(config.hardware_profile, host)

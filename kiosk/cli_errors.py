@@ -78,8 +78,13 @@ def _is_known(exc: BaseException) -> bool:
     """Typed errors whose text is already a complete message for staff."""
     from kiosk.backup_crypto import BackupKeyError
     from kiosk.store.catalogue_csv import CatalogueImportError
+    from kiosk.store.migrate import UnknownMigration
 
-    known: tuple[type[BaseException], ...] = (CatalogueImportError, BackupKeyError)
+    known: tuple[type[BaseException], ...] = (
+        CatalogueImportError,
+        BackupKeyError,
+        UnknownMigration,
+    )
     try:
         from kiosk.script import ScriptError
 

@@ -125,7 +125,7 @@ def check_store(config: KioskConfig, report: Report) -> Any:
             "backup), or it never started (run the kiosk once)"
         )
         return None
-    store = LocalStore(path)
+    store = LocalStore(path)  # as it is: the plugins' tables are checked by their dry run
     pragmas = pragma_values(store.engine)
     report.line("store", f"{path}  {pragmas}")
     if pragmas["journal_mode"] != "wal" or pragmas["synchronous"] != 2:

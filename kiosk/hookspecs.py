@@ -231,3 +231,97 @@ def kiosk_report_sections(report: DayReport | MonthReport) -> list[Any]:
 @hookspec
 def kiosk_export_formats() -> list[ExportFormat]:
     """Return export formats (accounting CSV layouts…) the back office can offer."""
+
+
+# --- Plugin layout: screens, pages, migrations, event handlers -------------------------------
+# A plugin is one folder (``plugins/<name>/{plugin.py, ui/, backoffice/, migrations/}``); these
+# hooks let it bring everything a built-in feature has without the core importing it. They
+# return descriptions (classes, paths, routers), never live objects: the caller builds them
+# on its own thread (Kivy widgets on the UI thread, handlers inside the ingest transaction).
+
+
+@hookspec
+def kiosk_ui_screens(ctl: Any) -> list[Any]:
+    """Return the kiosk screens this plugin adds to the touch UI.
+
+    Called once when the UI's root is built, before its screens exist.
+    :param ctl: the UI's :class:`kiosk.ui.controller.Controller`.
+    :return: a list of :class:`kiosk.ui.plugin_ui.PluginScreen`: the screen's name, its
+        ``kivy.uix.screenmanager.Screen`` class (made as ``cls(name=..., ctl=ctl)``), the
+        ``.kv`` files to load first, whether it is a shopper screen (idle timeout), and an
+        ``attach(root)`` callback run once every screen exists — the way to open the screen
+        (a button on the shopping screen, a scan interceptor, a receipt note).
+    """
+
+
+@hookspec
+def kiosk_ui_overlays(ctl: Any) -> list[Any]:
+    """Return overlays this plugin shows above the kiosk's screens.
+
+    :return: a list of :class:`kiosk.ui.plugin_ui.PluginOverlay`: a widget factory
+        ``make(ctl)`` and a predicate ``shown(ctl)`` the root re-evaluates whenever the
+        screen, the checkout state, staff mode or a message changes.
+    """
+
+
+@hookspec
+def kiosk_store_migrations() -> list[Any]:
+    """Return Alembic version folders for this plugin's tables in the kiosk's local store.
+
+    Each folder holds revisions of a branch of its own (``branch_labels``, ``down_revision``
+    a core revision such as ``"0001"``); the store upgrades to ``heads`` with these folders
+    added to its own.
+    :return: a list of :class:`pathlib.Path`.
+    """
+
+
+@hookspec
+def kiosk_backoffice_migrations() -> list[Any]:
+    """Return Alembic version folders for this plugin's tables in the back office database.
+
+    As :func:`kiosk_store_migrations`, for the back office (its core revisions are ``"0001"``
+    and ``"0002"``; version table ``bo_alembic_version``).
+    :return: a list of :class:`pathlib.Path`.
+    """
+
+
+@hookspec
+def kiosk_backoffice_routers() -> list[Any]:
+    """Return FastAPI routers the back office includes (pages, kiosk or integration API).
+
+    Use ``kiosk.backoffice.api.Manager`` / ``KioskToken`` as dependencies for sign-in and
+    ``kiosk.backoffice.html.page`` to render a page with the back office's chrome.
+    :return: a list of ``fastapi.APIRouter``.
+    """
+
+
+@hookspec
+def kiosk_backoffice_pages() -> list[Any]:
+    """Return navigation entries for this plugin's back-office pages.
+
+    :return: a list of :class:`kiosk.backoffice.plugin_pages.NavEntry` (``href``, ``label``);
+        the page itself comes from a router of :func:`kiosk_backoffice_routers`.
+    """
+
+
+@hookspec
+def kiosk_backoffice_event_handlers() -> list[Any]:
+    """Return handlers for outbox event kinds this plugin's kiosk side sends.
+
+    A handler runs inside the ingest transaction, after the raw event row is added, so what
+    it derives commits with the event or not at all; it should record a malformed payload
+    as a visible problem rather than raise (a raise fails the kiosk's whole batch).
+    :return: a list of :class:`kiosk.backoffice.plugin_pages.EventHandler` (``kind`` and
+        ``handle(session, kiosk, event, now)``).
+    """
+
+
+@hookspec
+def kiosk_masterdata_sections() -> list[Any]:
+    """Return master-data sections the back office stores, checks and publishes to kiosks.
+
+    A section is a setting a manager edits (``PUT /api/v1/settings/<name>``), checked when
+    saved, and frozen into each published master-data version; kiosks read it with
+    ``runtime.masterdata(name)`` (see :func:`kiosk_masterdata_applied`).
+    :return: a list of :class:`kiosk.backoffice.plugin_pages.MasterDataSection`.
+    """

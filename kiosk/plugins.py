@@ -46,7 +46,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.coupons",
     "plugins.promotions",
     "plugins.age_check_mynumber",
-    "kiosk.handoff.plugin",
+    "plugins.handoff.plugin",
 )
 
 DEFAULT_DEADLINE_S = 2.0

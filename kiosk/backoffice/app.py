@@ -18,15 +18,11 @@ from kiosk.backoffice import (
     change_feed,
     console_api,
     console_web,
-    customers_api,
-    customers_web,
     ereceipt_web,
     export_formats,
+    extensions,
     kiosk_identity_web,
-    loyalty_sync_api,
-    loyalty_web,
     report_archive_web,
-    taxfree_web,
     web,
     web_ops,
 )
@@ -45,7 +41,7 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 
 class Backoffice:
-    """What every request needs: the database, the clock and an optional plugin host.
+    """What every request needs: the database, the clock and the plugin host.
 
     ``logins`` counts failed sign-ins (in memory, see :mod:`kiosk.backoffice.throttle`).
 
@@ -74,8 +70,6 @@ class Backoffice:
         return bounds.business_day(value)
 
     def plugin_results(self, hook: str, **kwargs: Any) -> list[Any]:
-        if self.host is None:
-            return []
         return list(self.host.call_each(hook, **kwargs))
 
 
@@ -90,11 +84,17 @@ def create_app(
 ) -> FastAPI:
     """``archive_reports`` runs the report archive's scheduler thread while the server runs.
 
+    ``host``: the plugin host (:func:`kiosk.backoffice.extensions.builtin_host` when not
+    given); its pages, routers, event handlers and master-data sections are installed here.
+
     ``web_security``: cookie and API-docs settings (:class:`WebSecurity`; defaults: cookies
     without ``Secure``, no API docs). The interactive docs pages (``/docs``, ``/redoc``) are
     never served: they need inline script and a CDN, which the CSP forbids.
     """
     security = web_security or WebSecurity()
+    host = host if host is not None else extensions.builtin_host()
+    plugged = extensions.collect(host)
+    extensions.install(plugged)
     backoffice, console_bus = Backoffice(db, clock, host), ChangeBus("console")
     lifespan = change_feed.lifespan(  # live pages across workers (PostgreSQL LISTEN/NOTIFY)
         db.engine,
@@ -121,15 +121,12 @@ def create_app(
     app.include_router(web_ops.router)
     app.include_router(console_api.router)
     app.include_router(console_web.router)
-    app.include_router(loyalty_sync_api.router)
-    app.include_router(loyalty_web.router)
-    app.include_router(customers_api.router)
-    app.include_router(customers_web.router)
-    app.include_router(taxfree_web.router)
     app.include_router(report_archive_web.router)
     app.include_router(kiosk_identity_web.router)
     app.include_router(export_formats.router)
     app.include_router(ereceipt_web.router)
+    for router in plugged.routers:  # kiosk_backoffice_routers
+        app.include_router(router)
     if security.api_docs:
         _serve_openapi_to_staff(app)
 

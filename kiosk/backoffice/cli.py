@@ -153,10 +153,13 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r}: use YYYY-MM-DD") from None
 
 
-def _db(args: argparse.Namespace):
+def _db(args: argparse.Namespace, host=None):
+    """The database, migrated with ``host``'s plugins' folders (default: the built-ins')."""
     from kiosk.backoffice.db import Database
+    from kiosk.backoffice.extensions import migration_locations
 
-    return Database(args.database_url)
+    versions = migration_locations(host) if host is not None else None
+    return Database(args.database_url, plugin_versions=versions)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -197,7 +200,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
     else:
         app = create_app(
-            _db(args), clock=clock, host=host, archive_reports=True, web_security=security
+            _db(args, host), clock=clock, host=host, archive_reports=True, web_security=security
         )
         uvicorn.run(app, host=args.host, port=args.port)
     return 0
@@ -212,12 +215,16 @@ def app_from_env():
     """
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.db import Database
+    from kiosk.backoffice.extensions import migration_locations
     from kiosk.backoffice.web_security import WebSecurity
 
+    host = plugin_host(_env_plugins())
     app = create_app(
-        Database(os.environ.get("DATABASE_URL", DEFAULT_URL)),
+        Database(
+            os.environ.get("DATABASE_URL", DEFAULT_URL), plugin_versions=migration_locations(host)
+        ),
         clock=store_clock(os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo")),
-        host=plugin_host(_env_plugins()),
+        host=host,
         archive_reports=True,
         web_security=WebSecurity.from_env(),
     )
@@ -237,20 +244,16 @@ def _env_plugins() -> list[str]:
 
 
 def plugin_host(names: list[str]):
-    """The back office's plugins (``kiosk_report_sections``, ``kiosk_export_formats``):
-    only the installed ones the operator names, like a kiosk's allow-list."""
-    if not names:
-        return None
-    from kiosk.plugins import PluginHost
+    """The back office's plugins: the built-ins (``kiosk.backoffice.extensions``) and, of the
+    installed third-party ones, only those the operator names, like a kiosk's allow-list."""
+    from kiosk.backoffice.extensions import builtin_host
 
-    host = PluginHost()
-    host.load_entry_points(pinned_to_installed(names))
+    host = builtin_host(pinned_to_installed(names) if names else ())
     missing = sorted(set(names) - set(host.names))
     if missing:
         from kiosk.cli_errors import CommandError
 
         raise CommandError(f"--plugin {', '.join(missing)}: not installed (or failed to load)")
-    host.check()
     return host
 
 

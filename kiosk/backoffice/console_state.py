@@ -3,7 +3,7 @@
 Kiosks report with their token (:mod:`console_api`); staff read and act through the console
 (:mod:`console_web`). A kiosk silent for longer than ``offline_after`` is shown offline; one
 paying for longer than ``long_paying`` raises an alert. Every console action checks the
-signed-in role against :data:`kiosk.handoff.policy.NEEDS` and is audited (hash-chained).
+signed-in role against :data:`kiosk.attendant_policy.NEEDS` and is audited (hash-chained).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.attendant_policy import NEEDS, Action, AlertKind, Level, ReportedState
 from kiosk.backoffice import handoffs
 from kiosk.backoffice.audit import FAILURE, SUCCESS, record
 from kiosk.backoffice.auth import Role
@@ -22,7 +23,6 @@ from kiosk.backoffice.console_models import CommandRow, KioskStatusRow, StateLog
 from kiosk.backoffice.errors import InvalidInput, NotAllowed, NotFound
 from kiosk.backoffice.kiosk_schemas import CommandResult, ConsoleReport
 from kiosk.backoffice.models import KioskRow, StaffRow
-from kiosk.handoff.policy import NEEDS, Action, AlertKind, Level, ReportedState
 
 TIMELINE = 12
 STATES = {s.value for s in ReportedState}

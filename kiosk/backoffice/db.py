@@ -8,11 +8,11 @@ never fail to upgrade a lock), and its writers take turns in a short in-process 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.backoffice.writer_queue import WriterQueue
 from kiosk.private_files import private_dir, private_sqlite
+from kiosk.store.migrate import upgrade_to_heads
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_URL = "sqlite:///var/backoffice.sqlite3"
@@ -63,33 +64,47 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, plugin_versions: Sequence[Path] | None = None) -> Config:
+    """``plugin_versions``: the version folders plugins add (``kiosk_backoffice_migrations``);
+    by default the built-in plugins' folders."""
+    if plugin_versions is None:
+        plugin_versions = builtin_plugin_versions()
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.set_main_option("path_separator", "os")
+    folders = [MIGRATIONS / "versions", *plugin_versions]
+    config.set_main_option("version_locations", os.pathsep.join(str(f) for f in folders))
     return config
 
 
-def upgrade(engine: Engine) -> None:
+def builtin_plugin_versions() -> tuple[Path, ...]:
+    """The version folders of the back office's built-in plugins (tax-free…)."""
+    from kiosk.backoffice.extensions import builtin_host, migration_locations
+
+    return migration_locations(builtin_host())
+
+
+def upgrade(engine: Engine, plugin_versions: Sequence[Path] | None = None) -> None:
     """Bring the schema to the newest revision of every branch (idempotent).
 
     Features that own tables (customers, loyalty sync, tax-free) each branch from the core
-    schema, as the kiosk store's plugins do, hence ``heads``.
+    schema, as the kiosk store's plugins do, hence ``heads``. ``plugin_versions`` defaults to
+    the built-in plugins' folders.
     """
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    upgrade_to_heads(engine, alembic_config(engine, plugin_versions), "bo_alembic_version")
 
 
 class Database:
     """An engine and its session factory; ``transaction()`` is one unit of work."""
 
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(
+        self, url: str, *, migrate: bool = True, plugin_versions: Sequence[Path] | None = None
+    ) -> None:
         self.url = url
         self.engine = make_engine(url)
         if migrate:
-            upgrade(self.engine)
+            upgrade(self.engine, plugin_versions)
         database = make_url(url).database
         if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
             with self.engine.connect():  # the file, -wal and -shm exist once connected

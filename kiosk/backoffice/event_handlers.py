@@ -1,8 +1,9 @@
 """Back-office features that build their own tables from kiosk outbox events.
 
 Every non-sale event is kept as received in ``bo_kiosk_events``; a feature that needs more
-(coupon uses, points entries, tax-free records) registers a handler for the event kinds it
-understands. Handlers run inside the ingest transaction, after the raw row is added, so an
+(the parked stand-ins) registers a handler for the event kinds it understands; a plugin's
+come from ``kiosk_backoffice_event_handlers`` (loyalty's coupon uses and points entries,
+tax-free's records). Handlers run inside the ingest transaction, after the raw row is added, so an
 event and what was derived from it commit together or not at all, and a duplicate delivery
 (already acknowledged) never reaches them.
 """
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from kiosk.backoffice import extensions
+
 if TYPE_CHECKING:
     from kiosk.backoffice.ingest import OutboxEvent
     from kiosk.backoffice.models import KioskRow
@@ -24,9 +27,6 @@ Handler = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 
 # Modules that register handlers with @handles; imported once, on the first event.
 FEATURE_MODULES: tuple[str, ...] = (
-    "kiosk.backoffice.loyalty_sync",
-    "kiosk.backoffice.campaigns_coupons",
-    "kiosk.backoffice.taxfree",
     "kiosk.backoffice.parked_events",
     "kiosk.backoffice.returns.ingest",
 )
@@ -46,11 +46,12 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
 
 
 def apply(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
-    """Run every handler registered for ``event.kind`` (a raising handler fails the batch)."""
+    """Run every handler registered for ``event.kind``, the core's then the plugins'
+    (``kiosk_backoffice_event_handlers``); a raising handler fails the batch."""
     global _loaded
     if not _loaded:
         for name in FEATURE_MODULES:
             importlib.import_module(name)
         _loaded = True
-    for handler in _handlers.get(event.kind, ()):
+    for handler in (*_handlers.get(event.kind, ()), *extensions.current().handlers_for(event.kind)):
         handler(session, kiosk, event, now)

@@ -111,14 +111,20 @@ NAV = (
     ("/settlement", "Settlement 精算"),
     ("/inventory", "Inventory 在庫"),
     ("/search", "Search 電帳法検索"),
-    ("/customers", "Customers 顧客"),
-    ("/campaigns", "Campaigns 販促効果"),
-    ("/tax-free", "Tax-free 免税"),
     ("/masterdata", "Master data マスタ"),
     ("/kiosks", "Kiosks"),
     ("/staff", "Staff"),
     ("/audit", "Audit"),
 )
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """The core's pages, with the plugins' (``kiosk_backoffice_pages``) before master data."""
+    from kiosk.backoffice.extensions import nav_entries
+
+    core = list(NAV)
+    at = core.index(("/masterdata", "Master data マスタ"))
+    return [*core[:at], *((e.href, e.label) for e in nav_entries()), *core[at:]]
 
 
 def page(
@@ -133,7 +139,7 @@ def page(
     """The whole document. ``scripts`` are file names under ``/static/backoffice``."""
     if not isinstance(body, Html):
         raise TypeError("page body must be Html built with kiosk.backoffice.html (escaped)")
-    nav = join(fmt(" {}", link(href, label)) for href, label in NAV) if staff else Html()
+    nav = join(fmt(" {}", link(href, label)) for href, label in nav_links()) if staff else Html()
     who = (
         fmt("{} ({}) ", staff.display_name, staff.role)
         + post_form("/logout", fmt("<button>Sign out</button>"), css_class="inline")

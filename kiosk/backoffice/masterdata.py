@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day
+from kiosk.backoffice import business_day, extensions
 from kiosk.backoffice.audit import record
 from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.extensions import MasterDataSection
 from kiosk.backoffice.models import MasterVersionRow, ProductRow, SettingRow
 from kiosk.domain.product import Product
 from plugins.coupons.rules import PUBLISHED_ONLY as COUPON_PUBLISHED_ONLY
@@ -76,9 +77,21 @@ def upsert_products(
     return count
 
 
+def plugin_sections() -> dict[str, MasterDataSection]:
+    """The sections plugins publish (``kiosk_masterdata_sections``), by name."""
+    return {s.name: s for s in extensions.current().sections if s.name not in SETTING_DEFAULTS}
+
+
 def set_setting(session: Session, key: str, value: Any, now: datetime, actor: str) -> None:
-    if key not in SETTING_KEYS:
-        raise InvalidInput(f"setting {key!r}: one of {', '.join(SETTING_KEYS)}")
+    sections = plugin_sections()
+    if key not in SETTING_KEYS and key not in sections:
+        raise InvalidInput(f"setting {key!r}: one of {', '.join((*SETTING_KEYS, *sections))}")
+    section = sections.get(key)
+    if section is not None and section.check is not None:
+        try:
+            section.check(value)
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput(f"{key}: {exc}") from None
     if key == business_day.SETTING:
         business_day.parse_start(value)
     if key in PUBLISHED_RULES:
@@ -126,6 +139,10 @@ def build_snapshot(session: Session) -> dict[str, Any]:
         "promotions": get_setting(session, "promotions", []),
         "coupons": get_setting(session, "coupons", []),
         "config": get_setting(session, "config", {}),
+        **{
+            name: get_setting(session, name, section.default)
+            for name, section in plugin_sections().items()
+        },
     }
 
 

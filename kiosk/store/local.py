@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -44,11 +44,12 @@ class DuplicateSale(RuntimeError):
 
 
 class LocalStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, plugin_versions: Sequence[Path] = ()) -> None:
+        """``plugin_versions``: the plugins' migration folders (``kiosk_store_migrations``)."""
         self.path = Path(path)
         private_dir(self.path.parent)  # the data directory: 0700 (kiosk.private_files)
         self.engine = sqlite_engine(self.path)
-        upgrade(self.engine)
+        upgrade(self.engine, plugin_versions)
         private_sqlite(self.path)  # older installs made it 0644; -wal/-shm follow its mode
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # made with the database; the relay sends it so a replaced database is not a resend

@@ -29,6 +29,16 @@ VERSION_KEY = "masterdata.version"
 SECTIONS = ("promotions", "coupons", "config")
 
 
+def plugin_sections(snapshot: dict[str, Any]) -> list[str]:
+    """The sections a back-office plugin added (``kiosk_masterdata_sections``): kept as sent,
+    for ``runtime.masterdata(name)``; the plugin that reads one checks it."""
+    return [
+        key
+        for key in snapshot
+        if isinstance(key, str) and key not in (*SECTIONS, "products") and 0 < len(key) <= 64
+    ]
+
+
 class MasterDataError(RuntimeError):
     """The back office's master data could not be applied; the old version stays."""
 
@@ -167,7 +177,7 @@ class MasterDataApplier:
                 if _after_row is not None:
                     session.flush()
                     _after_row(i)
-            for key in SECTIONS:
+            for key in (*SECTIONS, *plugin_sections(snapshot)):
                 session.merge(
                     ConfigRow(key=f"masterdata.{key}", value={"value": snapshot.get(key)})
                 )

@@ -44,7 +44,7 @@ from kiosk.ui.worker import RuntimeWorker
 
 log = logging.getLogger(__name__)
 
-SHOPPER_SCREENS = ("shopping", "lookup", "code", "taxfree", "enrol", "weigh")
+SHOPPER_SCREENS = ("shopping", "lookup", "code", "enrol", "weigh")  # plugins add theirs
 LARGE_TEXT_FACTOR = 1.35
 
 
@@ -100,6 +100,7 @@ class Controller(EventDispatcher):
     staff_feedback = StringProperty("")
     confirm = DictProperty()  # a question before an action the shopper cannot undo
     weigh_product = ObjectProperty(None, allownone=True)  # the item on the weigh screen
+    receipt_notes = ListProperty()  # msgids plugins show on the receipt screen (tax-free…)
 
     def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -116,7 +117,9 @@ class Controller(EventDispatcher):
         self.last_activity = time.monotonic()
         self.clock: Callable[[], float] = time.monotonic
         self.on_exit: Callable[[], None] | None = None
-        # a screen's own scan handling (kiosk.ui.screens.taxfree): True = the scan was taken
+        # the core's shopper screens and the plugins' (kiosk.ui.root adds them)
+        self.shopper_screens: tuple[str, ...] = SHOPPER_SCREENS
+        # a plugin screen's own scan handling (tax-free's passport reader): True = taken
         self.scan_interceptor: Callable[[Scan], bool] | None = None
         self._attendant: list[AttendantView] = []  # worker thread only
         self._seen_problems = 0
@@ -221,7 +224,7 @@ class Controller(EventDispatcher):
         self.paid_text = self.yen(paid) if paid > 0 else ""
         self.attendant = [{"reason": a.reason, "detail": a.detail} for a in snap.attendant]
         self.state = snap.state
-        if snap.state == "idle" and self.screen in (*SHOPPER_SCREENS, "methods", "paying"):
+        if snap.state == "idle" and self.screen in (*self.shopper_screens, "methods", "paying"):
             self.screen = "attract"
         elif snap.state in ("shopping", "needs_attendant") and self.screen == "attract":
             self.screen = "shopping"

@@ -274,10 +274,8 @@ class Flows:
     # --- inactivity --------------------------------------------------------------------
 
     def check_inactivity(self, *_args: Any) -> None:
-        from kiosk.ui.controller import SHOPPER_SCREENS
-
         ctl, settings = self.ctl, self.ctl.settings
-        if ctl.state != "shopping" or ctl.screen not in SHOPPER_SCREENS:
+        if ctl.state != "shopping" or ctl.screen not in ctl.shopper_screens:
             ctl.still_there = False
             return
         idle = ctl.clock() - ctl.last_activity

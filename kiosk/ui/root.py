@@ -8,6 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition
 
+from kiosk.ui.plugin_ui import load_kv_files, plugin_overlays, plugin_screens
 from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv class)
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.code_entry import CodeEntryScreen
@@ -22,7 +23,6 @@ from kiosk.ui.screens.semi_self import ClosedOverlay, ConsoleMessageBar, Station
 from kiosk.ui.screens.shopping import ShoppingScreen
 from kiosk.ui.screens.staff_overlay import StaffOverlay
 from kiosk.ui.screens.still_there import StillThereOverlay
-from kiosk.ui.screens.taxfree import TaxFreeModel, TaxFreeScreen, add_shopping_row
 from kiosk.ui.screens.thanks import ThanksScreen
 from kiosk.ui.screens.weigh import WeighScreen
 from kiosk.ui.semi_self import SemiSelfModel
@@ -40,30 +40,38 @@ def _screens() -> dict[str, type]:
         "receipt": ReceiptScreen,
         "ereceipt": EReceiptScreen,
         "thanks": ThanksScreen,
-        "taxfree": TaxFreeScreen,
         "enrol": EnrolScreen,
         "weigh": WeighScreen,
     }
 
 
 class KioskRoot(FloatLayout):
-    """Shows ``ctl.screen``; adds the staff, still-there and problem overlays when needed."""
+    """Shows ``ctl.screen``; adds the staff, still-there and problem overlays when needed.
+
+    Plugins add screens (``kiosk_ui_screens``) and overlays (``kiosk_ui_overlays``): the
+    root builds them here, on the UI thread, and lets each plugin screen attach its way in.
+    """
 
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ctl = ctl
         # plugin features the screens show (before the screens: their kv rules read them)
-        ctl.taxfree = TaxFreeModel(ctl)
         ctl.loyalty = EnrolModel(ctl)
-        ctl.scan_interceptor = ctl.taxfree.intercept
         ctl.semi = SemiSelfModel(ctl)
+        extra = [s for s in plugin_screens(ctl) if s.name not in _screens()]
+        load_kv_files(extra)
+        ctl.shopper_screens = (*ctl.shopper_screens, *(s.name for s in extra if s.shopper))
         self.manager = KioskScreenManager(transition=FadeTransition(duration=0.12))
         for name, cls in _screens().items():
             self.manager.add_widget(cls(name=name, ctl=ctl))
+        for spec in extra:
+            self.manager.add_widget(spec.screen(name=spec.name, ctl=ctl))
         if ctl.semi.is_station:  # the staff profile opens on its own screen
             self.manager.add_widget(StationScreen(name="station", ctl=ctl))
             self.manager.current = ctl.screen = "station"
-        add_shopping_row(self.manager.get_screen("shopping"))
+        for spec in extra:
+            if spec.attach is not None:
+                spec.attach(self)
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
         self.column.add_widget(self.manager)
@@ -78,6 +86,7 @@ class KioskRoot(FloatLayout):
         self.closed = ClosedOverlay(ctl=ctl)
         self.console_message = ConsoleMessageBar(ctl=ctl)
         self.confirm = ConfirmOverlay(ctl=ctl)
+        self.plugin_overlays = [(o, o.make(ctl)) for o in plugin_overlays(ctl)]
         ctl.semi.bind(mode=self._update_overlays, console_message=self._update_overlays)
         ctl.bind(
             screen=self._show_screen,
@@ -119,6 +128,8 @@ class KioskRoot(FloatLayout):
             self.staff.reset()
         self._toggle(self.staff, locked)
         self._toggle(self.console_message, bool(ctl.semi.console_message))
+        for spec, widget in self.plugin_overlays:
+            self._toggle(widget, bool(spec.shown(ctl)))
 
     def _toggle(self, overlay: Any, show: bool, parent: Any = None, index: int = 0) -> None:
         parent = parent or self

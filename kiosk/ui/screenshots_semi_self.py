@@ -88,7 +88,7 @@ def shoot_station(s: Shooter, language: str) -> tuple[list[Path], str]:
 
 def shoot_payment(s: Shooter, language: str, code: str) -> list[Path]:
     from kiosk.domain.scan import Scan, Symbology
-    from kiosk.handoff.plugin import handoff_for
+    from plugins.handoff.plugin import handoff_for
 
     ctl, shots = s.ctl, []
     actions = handoff_for(ctl.runtime).actions

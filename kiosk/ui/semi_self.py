@@ -1,7 +1,7 @@
 """Semi-self checkout in the shell: payment kiosk, paused/closed notices, staff station.
 
 ``ctl.semi`` (:class:`SemiSelfModel`) is built by the root when the hand-off plugin is loaded
-(``kiosk.handoff.plugin.handoff_for``); without it every property keeps its default and the
+(``plugins.handoff.plugin.handoff_for``); without it every property keeps its default and the
 shell behaves as a plain self-checkout.
 
 * **Payment kiosk** (``[plugins.handoff] role = "payment"``): "start" asks the receiver for
@@ -10,7 +10,7 @@ shell behaves as a plain self-checkout.
   error → a plain message.
 * **Notices** (``actions.subscribe``, any thread): ``mode`` → the closed/paused screen, which
   blocks "start"; ``message`` → the console message bar; ``reprint`` → the printer.
-* **Staff station** (``role = "station"``): :class:`~kiosk.handoff.station.StaffStation`
+* **Staff station** (``role = "station"``): :class:`~plugins.handoff.station.StaffStation`
   sharing the plugin's ``StaffRegistry`` (one PIN lock-out); the station screen drives it.
 """
 
@@ -24,15 +24,15 @@ from kivy.event import EventDispatcher
 from kivy.properties import StringProperty
 
 from kiosk.domain.basket import LimitExceeded
-from kiosk.handoff.errors import (
+from kiosk.staff import StaffLocked, WrongPin
+from plugins.handoff.errors import (
     ForgedTicket,
     HandOffError,
     NothingToHandOff,
     TicketAlreadyUsed,
     TicketExpired,
 )
-from kiosk.handoff.ticket import HandOffTicket
-from kiosk.staff import StaffLocked, WrongPin
+from plugins.handoff.ticket import HandOffTicket
 
 if TYPE_CHECKING:
     from kiosk.ui.controller import Controller
@@ -59,7 +59,7 @@ def error_text(exc: BaseException) -> str:
 
 def _handoff_plugin(runtime: Any) -> Any:
     try:
-        from kiosk.handoff.plugin import handoff_for
+        from plugins.handoff.plugin import handoff_for
 
         return handoff_for(runtime)
     except (LookupError, AttributeError):
@@ -93,7 +93,7 @@ class SemiSelfModel(EventDispatcher):
         if self.plugin.actions.staff is not None:  # one PIN lock-out for overlay and actions
             ctl.flows.staff = self.plugin.actions.staff
         if self.is_station:
-            from kiosk.handoff.station import StaffStation
+            from plugins.handoff.station import StaffStation
 
             self.station = StaffStation(
                 ctl.runtime, self.plugin.keys, self.plugin.actions.staff, self.plugin.server

@@ -19,6 +19,7 @@ from kiosk.messages import Message, scan_claim
 from plugins.coupons.sync import FeedPuller
 from plugins.loyalty import returns as loyalty_returns
 from plugins.loyalty.errors import ForgedMemberCode, UnknownMember, loyalty_message
+from plugins.loyalty.layout import LoyaltyLayout
 from plugins.loyalty.service import LoyaltyService, MemberView
 from plugins.loyalty.sync import LOYALTY_TOPIC, LoyaltyFeed
 from plugins.loyalty.tender import PointsMethod
@@ -54,7 +55,7 @@ def loyalty_for(runtime: Any) -> LoyaltyService:
     raise LookupError("the loyalty plugin is not loaded on this kiosk")
 
 
-class Plugin:
+class Plugin(LoyaltyLayout):
     def __init__(self) -> None:
         self.service: LoyaltyService | None = None
         self.runtime: Any = None

@@ -29,6 +29,7 @@ from plugins.tax_free import vjw
 from plugins.tax_free.crypto import PersonalDataCipher, load_key
 from plugins.tax_free.desk import TaxFreeDesk
 from plugins.tax_free.errors import TaxFreeError, TaxFreeUnavailable
+from plugins.tax_free.layout import TaxFreeLayout
 from plugins.tax_free.ledger import LedgerRow, RefundLedger, ledger_rows
 from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.mrz_reader import td3_lines
@@ -49,7 +50,7 @@ PLUGIN_NAME = "tax_free"
 MODULE_NAME = "plugins.tax_free"
 
 
-class Plugin:
+class Plugin(TaxFreeLayout):
     def __init__(self) -> None:
         self.desk: TaxFreeDesk | None = None
         self.ledger: RefundLedger | None = None

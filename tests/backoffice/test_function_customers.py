@@ -27,11 +27,11 @@ import pytest
 from alembic import command
 from sqlalchemy import func, insert, select
 
-from kiosk.backoffice import campaigns, customers
-from kiosk.backoffice.customers_models import CouponUseRow
 from kiosk.backoffice.db import alembic_config
 from kiosk.backoffice.masterdata import set_setting
 from kiosk.backoffice.models import AuditRow, KioskEventRow, SaleRow
+from plugins.loyalty.backoffice import campaigns, customers
+from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.rfm import rfm
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import post

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk.backoffice.loyalty_sync_models import OverdrawRow
 from kiosk.backoffice.models import AuditRow
+from plugins.loyalty.backoffice.loyalty_sync_models import OverdrawRow
 from tests.backoffice.databases import sign_in
 
 MEMBER = "M00000001234"

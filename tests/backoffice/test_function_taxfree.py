@@ -15,14 +15,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk.backoffice import taxfree
 from kiosk.backoffice.auth import enrol_kiosk
 from kiosk.backoffice.models import KioskRow
 from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
 from kiosk.sync.relay import wire_event
 from plugins.tax_free import rules
+from plugins.tax_free.backoffice import ledger as taxfree
 from plugins.tax_free.crypto import PersonalDataCipher
+from plugins.tax_free.layout import STORE_MIGRATIONS
 from plugins.tax_free.ledger import RefundLedger
 from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.record import build_record
@@ -52,7 +53,7 @@ class Kiosk:
 
     def __init__(self, tmp_path, kiosk_id: str, key: bytes = KEY) -> None:
         self.kiosk_id = kiosk_id
-        self.local = LocalStore(tmp_path / f"{kiosk_id}.sqlite3")
+        self.local = LocalStore(tmp_path / f"{kiosk_id}.sqlite3", [STORE_MIGRATIONS])
         self.clock = Clock()
         self.store = TaxFreeStore(self.local.engine, PersonalDataCipher(key), self.clock)
         OutboxSummaries(self.store)

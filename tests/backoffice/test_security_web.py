@@ -20,7 +20,6 @@ from sqlalchemy import select
 from kiosk.backoffice import exports
 from kiosk.backoffice.app import create_app
 from kiosk.backoffice.html import Html, esc, fmt, join, link, page
-from kiosk.backoffice.loyalty_sync_models import OverdrawRow
 from kiosk.backoffice.models import AuditRow, StaffRow
 from kiosk.backoffice.web_security import (
     CONTENT_SECURITY_POLICY,
@@ -29,6 +28,7 @@ from kiosk.backoffice.web_security import (
     WebSecurity,
     csrf_for,
 )
+from plugins.loyalty.backoffice.loyalty_sync_models import OverdrawRow
 from tests.backoffice.databases import ORIGIN, PASSWORD, sign_in
 from tests.backoffice.helpers import event, post
 

@@ -10,11 +10,11 @@ import pytest
 from kiosk.backoffice import audit
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.plugin import handoff_for
-from kiosk.handoff.station import StaffStation
-from kiosk.handoff.ticket import TicketKeys
 from kiosk.staff import StaffRegistry
+from plugins.handoff.client import StoreServer
+from plugins.handoff.plugin import handoff_for
+from plugins.handoff.station import StaffStation
+from plugins.handoff.ticket import TicketKeys
 from tests.console.conftest import tile
 from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 

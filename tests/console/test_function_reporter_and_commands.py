@@ -6,8 +6,8 @@ import pytest
 
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.plugin import handoff_for
+from plugins.handoff.client import StoreServer
+from plugins.handoff.plugin import handoff_for
 from tests.backoffice.databases import sign_in
 from tests.console.conftest import tile
 from tests.handoff.conftest import BEER, PLUGINS
@@ -99,7 +99,7 @@ def test_function_a_long_backlog_of_transitions_goes_a_slice_per_report(kiosk, b
     from sqlalchemy import select
 
     from kiosk.backoffice.console_models import StateLogRow
-    from kiosk.handoff.reporter import PER_REPORT
+    from plugins.handoff.reporter import PER_REPORT
 
     reporter = handoff_for(kiosk).reporter
     reporter._transitions = [

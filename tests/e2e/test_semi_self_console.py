@@ -20,12 +20,12 @@ from kiosk.backoffice.db import Database
 from kiosk.backoffice.models import AuditRow, SaleRow
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
-from kiosk.handoff.client import StoreServer
-from kiosk.handoff.plugin import handoff_for
-from kiosk.handoff.station import StaffStation
-from kiosk.handoff.ticket import TicketKeys
 from kiosk.staff import StaffLocked, StaffRegistry, WrongPin
 from kiosk.sync.relay import OutboxRelay
+from plugins.handoff.client import StoreServer
+from plugins.handoff.plugin import handoff_for
+from plugins.handoff.station import StaffStation
+from plugins.handoff.ticket import TicketKeys
 from plugins.pay_card.simulator import CardTerminalSimulator
 from tests.e2e.conftest import ROOT, signed_in_page, wait_until
 from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA

@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
-from kiosk.handoff.plugin import Plugin, handoff_for
-from kiosk.handoff.station import StaffStation
-from kiosk.handoff.ticket import TicketKeys
 from kiosk.runtime import KioskRuntime
 from kiosk.staff import StaffRegistry
+from plugins.handoff.plugin import Plugin, handoff_for
+from plugins.handoff.station import StaffStation
+from plugins.handoff.ticket import TicketKeys
 
 STORE_KEY = base64.b64encode(b"store-key-for-tests-32-bytes-ok!").decode()
 ONIGIRI, TUNA, BEER, SOAP = "4901234000018", "4901234000025", "4901234000292", "4901234000049"
-PLUGINS = ("plugins.pay_cash", "plugins.age_check_mynumber", "kiosk.handoff.plugin")
+PLUGINS = ("plugins.pay_cash", "plugins.age_check_mynumber", "plugins.handoff.plugin")
 
 
 class Ticks:

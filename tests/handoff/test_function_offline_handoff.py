@@ -8,9 +8,9 @@ from sqlalchemy import select
 from kiosk.domain.checkout import BasketReadOnly
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
-from kiosk.handoff.errors import ForgedTicket, KioskBusy, NothingToHandOff, TicketAlreadyUsed
-from kiosk.handoff.station import NotSignedIn
 from kiosk.store.models import JournalRow, OutboxRow
+from plugins.handoff.errors import ForgedTicket, KioskBusy, NothingToHandOff, TicketAlreadyUsed
+from plugins.handoff.station import NotSignedIn
 from tests.handoff.conftest import BEER, ONIGIRI, TUNA, plugin_of
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from kiosk.handoff.plugin import server_settings
+from plugins.handoff.plugin import server_settings
 
 CONFIG = SimpleNamespace(backoffice_url="http://bo:8700", backoffice_token="K01.secret")
 
@@ -30,7 +30,7 @@ def test_function_standalone_kiosk_reports_nowhere():
 
 
 def test_function_the_started_plugin_connects_to_the_backoffice(make_runtime):
-    from kiosk.handoff.plugin import handoff_for
+    from plugins.handoff.plugin import handoff_for
 
     runtime = make_runtime(
         backoffice_url="http://127.0.0.1:9",  # nothing listens on the discard port

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from kiosk.domain.basket import Basket
-from kiosk.handoff.errors import ForgedTicket, HandOffKeyMissing, TicketExpired, TicketTooLarge
-from kiosk.handoff.ticket import MAX_CODE_CHARS, HandOffTicket, TicketKeys
+from plugins.handoff.errors import ForgedTicket, HandOffKeyMissing, TicketExpired, TicketTooLarge
+from plugins.handoff.ticket import MAX_CODE_CHARS, HandOffTicket, TicketKeys
 from tests.factories import BANANA, BEER, ONIGIRI, product
 from tests.handoff.conftest import STORE_KEY
 

@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from kiosk.backoffice.loyalty_sync_models import (
+from kiosk.backoffice.models import Base, SaleRow
+from kiosk.staff import demo_accounts
+from plugins.loyalty import tables as t
+from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedRow,
     LoyaltyProblemRow,
     MemberRow,
     PointsEntryRow,
 )
-from kiosk.backoffice.models import Base, SaleRow
-from kiosk.staff import demo_accounts
-from plugins.loyalty import tables as t
 from plugins.loyalty.errors import UnknownMember
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import post

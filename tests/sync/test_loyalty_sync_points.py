@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from kiosk.backoffice.loyalty_sync import member_balance
-from kiosk.backoffice.loyalty_sync_models import OverdrawRow, PointsEntryRow
+from plugins.loyalty.backoffice.loyalty_sync import member_balance
+from plugins.loyalty.backoffice.loyalty_sync_models import OverdrawRow, PointsEntryRow
 from tests.backoffice.databases import sign_in
 from tests.plugins.conftest import ONIGIRI, RICE, scan
 from tests.sync.loyalty_sync_shop import EMAIL, NAME, PHONE, Shop, enrol

@@ -15,10 +15,10 @@ import pytest
 
 from kiosk.app import build_runtime
 from kiosk.config import DEFAULT_CONFIG, load_config
-from kiosk.handoff.plugin import handoff_for
-from kiosk.handoff.station import StaffStation
-from kiosk.handoff.ticket import TicketKeys
 from kiosk.staff import StaffRegistry, demo_accounts
+from plugins.handoff.plugin import handoff_for
+from plugins.handoff.station import StaffStation
+from plugins.handoff.ticket import TicketKeys
 from tests.ui.test_screens import undersized
 
 pytestmark = pytest.mark.ui

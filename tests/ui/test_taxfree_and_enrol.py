@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.ui.i18n import catalogue
 from kiosk.ui.screens import enrol as enrol_screen
-from kiosk.ui.screens import taxfree as taxfree_screen
+from plugins.tax_free.ui import screen as taxfree_screen
 from tests.plugins.tax_free.factories import specimen_mrz, with_char
 
 pytestmark = pytest.mark.ui
@@ -47,7 +47,7 @@ def tax_free_kiosk(kiosk_factory, tmp_path):
 def test_tax_free_button_only_when_the_store_enabled_it(kiosk) -> None:
     kiosk.tap(kiosk.widget("start", "attract"))
     shopping = kiosk.wait_screen("shopping")
-    assert not kiosk.ctl.taxfree.available
+    assert not kiosk.screen("taxfree").model.available
     assert "taxfree" not in shopping.ids  # the layout is the store's usual one
 
 
@@ -59,20 +59,24 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     assert shopping.ids.taxfree_row.parent is not None
     kiosk.tap(shopping.ids.taxfree)
     screen = kiosk.wait_screen("taxfree")
-    assert ctl.taxfree.state == "waiting_for_document"
+    assert kiosk.screen("taxfree").model.state == "waiting_for_document"
     assert "パスポート" in screen.ids.status.text or "旅券" in screen.ids.status.text
 
     line1, line2 = specimen_mrz(expiry="350415")  # the ICAO specimen, valid on the sale day
     kiosk.type_burst(line1)  # a HID passport reader: two lines, each ending in Enter
     kiosk.type_burst(line2)
-    kiosk.wait(lambda: ctl.taxfree.state == "needs_information", timeout=10, what="MRZ read")
+    kiosk.wait(
+        lambda: kiosk.screen("taxfree").model.state == "needs_information",
+        timeout=10,
+        what="MRZ read",
+    )
     kiosk.settle()
     assert ctl.rows == []  # the MRZ lines never reached the basket as "barcodes"
     assert "ERIKSSON" in screen.ids.buyer.text
     assert screen.ids.landing.opacity == 1
     tap_keys(kiosk, screen.ids.landing_pad, "20261030")
     kiosk.tap(screen.ids.temporary_visitor)
-    kiosk.wait(lambda: ctl.taxfree.state == "ready", what="eligible")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.state == "ready", what="eligible")
     kiosk.settle()
     assert screen.ids.status.text == ctl.t(taxfree_screen.READY)
 
@@ -86,7 +90,7 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     kiosk.wait_screen("methods")
     ctl.flows.pay("cash")
     receipt = kiosk.wait_screen("receipt")
-    assert receipt.ids.taxfree_note.text and receipt.ids.taxfree_note.height > 10
+    assert receipt.ids.plugin_notes.text and receipt.ids.plugin_notes.height > 10
     sections = kiosk.runtime.receipt(ctl.flows.last_sale).sections
     assert any(s.title.startswith("TAX-FREE") for s in sections)
 
@@ -110,10 +114,13 @@ def test_broken_or_expired_passport_shows_why(tax_free_kiosk, broken, message) -
         line1, line2 = specimen_mrz()  # the specimen as printed: expired 2012-04-15
     kiosk.type_burst(line1)
     kiosk.type_burst(line2)
-    kiosk.wait(lambda: ctl.taxfree.error, what="the error")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.error, what="the error")
     kiosk.settle()
     assert screen.ids.status.text == message
-    assert ctl.taxfree.state != "ready" and kiosk.runtime.checkout.basket.active_lines == []
+    assert (
+        kiosk.screen("taxfree").model.state != "ready"
+        and kiosk.runtime.checkout.basket.active_lines == []
+    )
     kiosk.tap(screen.ids.back)
     shopping = kiosk.wait_screen("shopping")
     assert "TAX-FREE" not in shopping.ids.taxfree_badge.children[0].text

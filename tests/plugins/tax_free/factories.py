@@ -10,6 +10,7 @@ from kiosk.store import LocalStore
 from plugins.tax_free.buyer import Buyer, DocumentKind, ResidenceStatus
 from plugins.tax_free.crypto import PersonalDataCipher
 from plugins.tax_free.mrz_parser import generate_td3
+from plugins.tax_free.layout import STORE_MIGRATIONS
 from plugins.tax_free.record import StoreInfo
 from plugins.tax_free.store import TaxFreeStore
 
@@ -79,7 +80,7 @@ class Clock:
 
 def tax_free_store(tmp_path, clock: Clock) -> TaxFreeStore:
     """A TaxFreeStore on a migrated local store (exercises the Alembic branch too)."""
-    local = LocalStore(tmp_path / "kiosk.sqlite3")
+    local = LocalStore(tmp_path / "kiosk.sqlite3", [STORE_MIGRATIONS])
     return TaxFreeStore(local.engine, PersonalDataCipher(os.urandom(32)), clock)
 
 

@@ -43,17 +43,20 @@ def tap_keys(kiosk, pad, keys: str) -> None:
 
 
 def become_tax_free(kiosk) -> object:
-    ctl = kiosk.ctl
     kiosk.tap(kiosk.widget("taxfree", "shopping"))
     screen = kiosk.wait_screen("taxfree")
     line1, line2 = specimen_mrz(expiry="350415")
     kiosk.type_burst(line1)
     kiosk.type_burst(line2)
-    kiosk.wait(lambda: ctl.taxfree.state == "needs_information", timeout=10, what="MRZ read")
+    kiosk.wait(
+        lambda: kiosk.screen("taxfree").model.state == "needs_information",
+        timeout=10,
+        what="MRZ read",
+    )
     kiosk.settle()
     tap_keys(kiosk, screen.ids.landing_pad, "20261030")
     kiosk.tap(screen.ids.temporary_visitor)
-    kiosk.wait(lambda: ctl.taxfree.state == "ready", what="eligible")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.state == "ready", what="eligible")
     kiosk.settle()
     return screen
 
@@ -90,7 +93,10 @@ def test_the_shortfall_to_the_minimum_shows_on_the_basket_and_the_tax_free_scree
     kiosk.tap(screen.ids.back)
     shopping = kiosk.wait_screen("shopping")
     scan(kiosk, ONIGIRI, 1)
-    kiosk.wait(lambda: ctl.taxfree.shortfall == 5_000 - 139, what="the plugin's shortfall")
+    kiosk.wait(
+        lambda: kiosk.screen("taxfree").model.shortfall == 5_000 - 139,
+        what="the plugin's shortfall",
+    )
     kiosk.settle()
     assert desk_for(kiosk.runtime).status().shortfall == 4_861
     assert (
@@ -107,7 +113,7 @@ def test_the_shortfall_to_the_minimum_shows_on_the_basket_and_the_tax_free_scree
     kiosk.tap(screen.ids.back)
     kiosk.wait_screen("shopping")
     scan(kiosk, WATCH.gtin, 2)  # far over the minimum; but staff must enter its details
-    kiosk.wait(lambda: ctl.taxfree.shortfall == 0, what="no shortfall")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.shortfall == 0, what="no shortfall")
     kiosk.settle()
     assert "4,861" not in shopping.ids.taxfree_shortfall.text
     assert "100万円" in shopping.ids.taxfree_shortfall.text
@@ -121,7 +127,7 @@ def test_staff_enter_the_details_of_a_high_value_item_before_payment(kiosk) -> N
     scan(kiosk, WATCH.gtin, 1)
     kiosk.tap(kiosk.widget("taxfree", "shopping"))
     kiosk.wait_screen("taxfree")
-    kiosk.wait(lambda: ctl.taxfree.detail_lines, what="the line needing details")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.detail_lines, what="the line needing details")
     kiosk.settle()
     assert "1,000,000" in screen.ids.details_needed.text
     panel = screen.ids.details_panel
@@ -136,7 +142,7 @@ def test_staff_enter_the_details_of_a_high_value_item_before_payment(kiosk) -> N
     assert not panel.ids.form_box.shown
 
     staff_pin(kiosk, panel, "S001", "1234")
-    kiosk.wait(lambda: ctl.taxfree.details_step == "form", what="the form")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.details_step == "form", what="the form")
     kiosk.settle()
     assert panel.ids.form_box.shown and not panel.ids.pin_box.shown
     assert panel.ids.save.disabled  # brand and model are required
@@ -149,7 +155,7 @@ def test_staff_enter_the_details_of_a_high_value_item_before_payment(kiosk) -> N
         "7Q4X9012",
     )
     kiosk.tap(panel.ids.save)
-    kiosk.wait(lambda: not ctl.taxfree.detail_lines, what="details saved")
+    kiosk.wait(lambda: not kiosk.screen("taxfree").model.detail_lines, what="details saved")
     kiosk.settle()
     assert panel.opacity == 0 and screen.ids.details_needed.text == ""
 
@@ -178,25 +184,25 @@ def test_a_paid_record_waiting_for_details_is_completed_at_the_kiosk(kiosk) -> N
     assert store.transmissions() == {}
     ctl.flows.finish()
     kiosk.wait_screen("thanks")
-    assert ctl.taxfree.state == "off"
+    assert kiosk.screen("taxfree").model.state == "off"
     ctl.flows.to_attract()
     kiosk.wait_screen("attract")
     kiosk.tap(kiosk.widget("start", "attract"))
     kiosk.wait_screen("shopping")
     kiosk.tap(kiosk.widget("taxfree", "shopping"))
     kiosk.wait_screen("taxfree")
-    kiosk.wait(lambda: ctl.taxfree.detail_lines, what="the stored record's line")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.detail_lines, what="the stored record's line")
     kiosk.settle()
     panel = screen.ids.details_panel
     kiosk.tap(screen.ids.details_button)
     kiosk.settle()
     staff_pin(kiosk, panel, "S001", "1234")
-    kiosk.wait(lambda: ctl.taxfree.details_step == "form", what="the form")
+    kiosk.wait(lambda: kiosk.screen("taxfree").model.details_step == "form", what="the form")
     kiosk.settle()
     type_field(kiosk, panel, "brand_field", "ROLEX")
     type_field(kiosk, panel, "model_field", "126610")
     kiosk.tap(panel.ids.save)
-    kiosk.wait(lambda: not ctl.taxfree.detail_lines, what="details saved")
+    kiosk.wait(lambda: not kiosk.screen("taxfree").model.detail_lines, what="details saved")
     kiosk.settle()
     stored = store.by_sale(sale_id)
     assert stored.status is RecordStatus.PENDING

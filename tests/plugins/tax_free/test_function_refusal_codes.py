@@ -12,7 +12,6 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")  # the screen module imports Kivy
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
 from kiosk.ui.i18n import LANGUAGE_NAMES, catalogue, po_path
-from kiosk.ui.screens import taxfree as screen
 from plugins.tax_free.buyer import (
     JAPAN,
     OverseasResidenceProof,
@@ -29,6 +28,7 @@ from plugins.tax_free.errors import (
     TaxFreeUnavailable,
 )
 from plugins.tax_free.recorder import OutcomeKind, RecordOutcome
+from plugins.tax_free.ui import screen
 
 from .factories import visitor
 

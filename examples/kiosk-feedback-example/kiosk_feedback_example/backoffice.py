@@ -1,0 +1,73 @@
+"""The back-office side: the ratings table, the ingest handler, and the staff page.
+
+The handler runs inside the back office's ingest transaction (``kiosk_backoffice_event_
+handlers``). A rating it cannot use is counted as ``unreadable`` rather than raised: a raise
+would fail the kiosk's whole batch and stop its sales reaching the back office.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import BigInteger, Integer, String, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from kiosk.backoffice.api import Manager, bo
+from kiosk.backoffice.html import fmt, page, table
+from kiosk.backoffice.models import KioskRow
+from kiosk_feedback_example import RATINGS
+
+UNREADABLE = "unreadable"
+
+
+class Base(DeclarativeBase):
+    """The plugin's own metadata: its tables are its migrations', not the back office's."""
+
+
+class FeedbackRow(Base):
+    """One rating from one kiosk (migrations/0001_example_feedback.py makes the table)."""
+
+    __tablename__ = "bo_example_feedback"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    kiosk_id: Mapped[str] = mapped_column(String(32), index=True)
+    kiosk_seq: Mapped[int] = mapped_column(BigInteger)
+    rating: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime]
+
+
+def ingest(session: Session, kiosk: KioskRow, event: Any, now: datetime) -> None:
+    rating = event.payload.get("rating") if isinstance(event.payload, dict) else None
+    session.add(
+        FeedbackRow(
+            kiosk_id=kiosk.kiosk_id,
+            kiosk_seq=event.seq,
+            rating=rating if rating in RATINGS else UNREADABLE,
+            received_at=now,
+        )
+    )
+
+
+def counts(session: Session) -> dict[str, int]:
+    found = dict(
+        session.execute(select(FeedbackRow.rating, func.count()).group_by(FeedbackRow.rating)).all()
+    )
+    return {rating: found.get(rating, 0) for rating in (*RATINGS, UNREADABLE)}
+
+
+router = APIRouter()
+
+
+@router.get("/example-feedback")
+def feedback_page(request: Request, staff: Manager) -> HTMLResponse:
+    with bo(request).db.reading() as session:
+        found = counts(session)
+    body = fmt("<p>What shoppers said on the kiosks' feedback screen.</p>") + table(
+        ("Rating", "Count"), list(found.items()), id_="feedback"
+    )
+    return page("Shopper feedback", body, staff)

@@ -1,0 +1,1 @@
+"""The plugin's own Alembic branch in the back office database (``kiosk_backoffice_migrations``)."""

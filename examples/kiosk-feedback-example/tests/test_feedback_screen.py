@@ -1,0 +1,53 @@
+"""GIVEN a kiosk whose allow-list names the example WHEN a shopper taps "Rate this checkout"
+and a rating THEN the plugin's own screen opened (kiosk_ui_screens), said so in Japanese,
+and the rating is an outbox event for the back office."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.store.models import OutboxRow
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def kiosk(installed, tmp_path):
+    if not os.environ.get("DISPLAY"):
+        pytest.fail("needs a display: run under xvfb-run")
+    from tests.ui.driver import make_driver  # the kiosk's own UI test driver
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        "[plugins]\nallow = [{ entry_point = "
+        + f'"{installed.entry_point}", distribution = "{installed.distribution}", '
+        + f'version = "{installed.version}" }}]\n',
+        encoding="utf-8",
+    )
+    driver = make_driver(tmp_path / "data", config_file=config)
+    yield driver
+    driver.close()
+
+
+def test_the_shopper_rates_the_checkout_on_the_plugins_screen(kiosk):
+    kiosk.tap(kiosk.widget("start", "attract"))
+    shopping = kiosk.wait_screen("shopping")
+    kiosk.tap(shopping.ids.example_feedback)
+    screen = kiosk.wait_screen("example_feedback")
+    assert screen.ids.question.text == "今日のお会計はいかがでしたか？"
+    kiosk.tap(screen.ids.good)
+    kiosk.wait_screen("shopping")
+    kiosk.wait(lambda: _ratings(kiosk.runtime) == ["good"], what="the outbox event")
+
+
+def test_the_plugin_screen_times_out_like_a_shopper_screen(kiosk):
+    assert "example_feedback" in kiosk.ctl.shopper_screens
+
+
+def _ratings(runtime) -> list[str]:
+    with runtime.store.transaction() as session:
+        rows = session.scalars(select(OutboxRow).where(OutboxRow.kind == "example_feedback"))
+        return [row.payload["rating"] for row in rows]

@@ -1,0 +1,1 @@
+"""The loyalty plugin's back office: customers, campaigns, the store-wide loyalty ledger."""

@@ -1,0 +1,61 @@
+"""Where the loyalty plugin plugs into the back office: customers, campaigns and the
+store-wide loyalty ledger (points, members, coupon uses).
+
+Only through hooks (``kiosk/hookspecs.py``, "Plugin layout"); the back-office modules are
+imported when a hook is called, so a kiosk never loads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kiosk.hookspecs import hookimpl
+
+BACKOFFICE_MIGRATIONS = Path(__file__).with_name("migrations") / "backoffice"
+
+
+class LoyaltyLayout:
+    """The layout hooks; :class:`plugins.loyalty.Plugin` inherits them."""
+
+    @hookimpl
+    def kiosk_backoffice_migrations(self) -> list[Path]:
+        return [BACKOFFICE_MIGRATIONS]  # branches "customers" and "loyalty_sync"
+
+    @hookimpl
+    def kiosk_backoffice_routers(self) -> list[Any]:
+        from plugins.loyalty.backoffice import (
+            customers_api,
+            customers_web,
+            loyalty_sync_api,
+            loyalty_web,
+        )
+
+        return [
+            loyalty_sync_api.router,
+            loyalty_web.router,
+            customers_api.router,
+            customers_web.router,
+        ]
+
+    @hookimpl
+    def kiosk_backoffice_pages(self) -> list[Any]:
+        from kiosk.backoffice.extensions import NavEntry
+
+        return [
+            NavEntry("/customers", "Customers 顧客"),
+            NavEntry("/campaigns", "Campaigns 販促効果"),
+        ]
+
+    @hookimpl
+    def kiosk_backoffice_event_handlers(self) -> list[Any]:
+        from kiosk.backoffice.extensions import EventHandler
+        from plugins.loyalty.backoffice import campaigns_coupons, loyalty_sync
+        from plugins.loyalty.outbox import MEMBER_EVENT, POINTS_EVENT
+
+        return [  # in this order: the store-wide refusal first, then the campaign's count
+            EventHandler("coupons", loyalty_sync.coupons_consumed),
+            EventHandler(POINTS_EVENT, loyalty_sync.points_entry),
+            EventHandler(MEMBER_EVENT, loyalty_sync.member_changed),
+            EventHandler("coupons", campaigns_coupons.record_coupon_uses),
+        ]

@@ -1,0 +1,1 @@
+"""The tax-free plugin's back office: the store-wide ledger, its page and API."""

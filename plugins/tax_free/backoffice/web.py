@@ -1,0 +1,114 @@
+"""Tax-free (免税) in the back office: the kiosks' same-day total API and the staff ledger page.
+
+- ``GET /api/v1/tax-free/same-day`` (kiosk token): the buyer's net total today at the
+  store's other kiosks; the asking kiosk adds its own records.
+- ``GET /tax-free`` (manager): every kiosk's records with totals per status, filters by
+  status and sale date, the summaries that could not be used, and kiosks whose records were
+  made under different personal-data keys (their buyers can never be matched).
+- ``GET /tax-free.csv`` (manager): the same rows as CSV.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kiosk.backoffice import exports
+from kiosk.backoffice.api import KioskToken, Manager, bo
+from kiosk.backoffice.auth import authenticate_kiosk
+from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.html import fmt, join, link, page, table, yen
+from kiosk.backoffice.web import csv_response
+from plugins.tax_free.backoffice import ledger as taxfree
+
+router = APIRouter()
+
+
+@router.get("/api/v1/tax-free/same-day")
+def same_day(
+    request: Request, token: KioskToken, buyer_key: str, key_id: str, store_code: str, date: str
+) -> dict[str, object]:
+    day = bo(request).day(date)
+    with bo(request).db.reading() as session:
+        kiosk = authenticate_kiosk(session, token)
+        net = taxfree.same_day_net(session, kiosk, store_code, key_id, buyer_key, day)
+    return {"others_net": net, "date": day.isoformat(), "kiosk_id": kiosk.kiosk_id}
+
+
+def _query(request: Request) -> taxfree.LedgerQuery:
+    params = request.query_params
+    status = params.get("status", "")
+    if status and status not in taxfree.STATUSES:
+        raise InvalidInput(f"status {status!r}: one of {', '.join(taxfree.STATUSES)}")
+    return taxfree.LedgerQuery(
+        (status,) if status else (),
+        bo(request).day(params["date_from"]) if params.get("date_from") else None,
+        bo(request).day(params["date_to"]) if params.get("date_to") else None,
+    )
+
+
+@router.get("/tax-free")
+def ledger_page(request: Request, staff: Manager) -> HTMLResponse:
+    query = _query(request)
+    params = {k: v for k, v in request.query_params.items() if v}
+    today = bo(request).today()
+    with bo(request).db.reading() as session:
+        rows = taxfree.ledger(session, query)
+        problems = taxfree.problems(session)
+        keys = taxfree.key_ids(session)
+    totals = taxfree.status_totals(rows)
+    options = join(
+        fmt("<option selected>{}</option>", s)
+        if query.statuses == (s,)
+        else fmt("<option>{}</option>", s)
+        for s in taxfree.STATUSES
+    )
+    body = (
+        fmt(
+            '<form id="filter"><label>Status <select name="status"><option value="">all</option>'
+            "{}</select></label> "
+            '<label>Sale date from <input type="date" name="date_from" value="{}"></label> '
+            '<label>to <input type="date" name="date_to" value="{}"></label> '
+            "<button>Show</button> {}</form>",
+            options,
+            params.get("date_from", ""),
+            params.get("date_to", ""),
+            link(f"/tax-free.csv?{urlencode(params)}", "CSV"),
+        )
+        + join(
+            fmt('<div class="card">{}<b>{:,}</b>{}</div>', s, n, yen(a))
+            for s, (n, a) in totals.items()
+        )
+        + fmt("<h2>Records 購入記録</h2>")
+        + table(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, today), id_="ledger")
+    )
+    if len({k for ids in keys.values() for k in ids}) > 1:
+        listed = ", ".join(
+            f"{kiosk}: {', '.join(sorted(ids))}" for kiosk, ids in sorted(keys.items())
+        )
+        body += fmt(
+            '<p class="bad" id="key-warning">Kiosks use different tax-free key files, so the same '
+            "buyer cannot be matched across them for the ¥5,000 minimum ({}).</p>",
+            listed,
+        )
+    if problems:
+        body += fmt("<h2>Summaries not applied</h2>") + table(
+            ("Kiosk", "Seq", "Problem", "Received"),
+            [
+                (p.kiosk_id, p.kiosk_seq, p.problem, p.received_at.isoformat(timespec="seconds"))
+                for p in problems
+            ],
+            id_="problems",
+        )
+    return page("Tax-free ledger 免税", body, staff)
+
+
+@router.get("/tax-free.csv")
+def ledger_csv(request: Request, _: Manager) -> Response:
+    query = _query(request)
+    with bo(request).db.reading() as session:
+        rows = taxfree.ledger(session, query)
+    text = exports.to_csv(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, bo(request).today()))
+    return csv_response("tax-free-ledger.csv", text)

@@ -1,0 +1,1 @@
+"""The tax-free plugin's kiosk screen (``kiosk_ui_screens``)."""

@@ -1,0 +1,102 @@
+"""The back office's plugin hooks (kiosk_masterdata_sections, kiosk_backoffice_event_handlers,
+kiosk_backoffice_pages, kiosk_backoffice_routers, kiosk_backoffice_migrations): a plugin's
+section is checked, published and applied on the kiosk; the built-in tax-free plugin brings
+its page, router, handler and tables through the same hooks."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import APIRouter
+from sqlalchemy import inspect
+
+from kiosk.backoffice import extensions, masterdata
+from kiosk.backoffice.app import create_app
+from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.extensions import MasterDataSection, builtin_host
+from kiosk.backoffice.html import nav_links
+from kiosk.hookspecs import hookimpl
+from kiosk.store import LocalStore
+from kiosk.sync.masterdata import MasterDataApplier
+from tests.factories import product
+
+
+def _check_shelf_labels(value):
+    if not isinstance(value, dict) or not isinstance(value.get("size"), int):
+        raise ValueError('shelf_labels: {"size": <whole number>}')
+
+
+class ShelfLabels:
+    """A vendor's plugin with a master-data section of its own."""
+
+    @hookimpl
+    def kiosk_masterdata_sections(self):
+        return [MasterDataSection("shelf_labels", {"size": 12}, _check_shelf_labels)]
+
+
+@pytest.fixture
+def host():
+    host = builtin_host()
+    host.register(ShelfLabels(), "shelf_labels")
+    return host
+
+
+def test_a_plugin_section_is_checked_published_and_applied_on_the_kiosk(
+    bo_db, clock, host, tmp_path
+):
+    """GIVEN a plugin declaring section "shelf_labels" WHEN a manager saves a bad then a good
+    value and publishes THEN the bad one is refused naming the section, the version carries
+    the good one, and a kiosk applying it reads it with runtime.masterdata's store key."""
+    create_app(bo_db, clock=clock, host=host)  # installs the plugin's section
+    with bo_db.transaction() as session, pytest.raises(InvalidInput, match="shelf_labels"):
+        masterdata.set_setting(session, "shelf_labels", {"size": "big"}, clock(), "manager")
+    with bo_db.transaction() as session:
+        assert masterdata.build_snapshot(session)["shelf_labels"] == {"size": 12}  # default
+        masterdata.set_setting(session, "shelf_labels", {"size": 18}, clock(), "manager")
+        masterdata.upsert_products(session, [product(1, 100)], clock(), "manager")
+        snapshot = masterdata.publish(session, clock(), "manager").snapshot
+    assert snapshot["shelf_labels"] == {"size": 18}
+
+    store = LocalStore(tmp_path / "kiosk.sqlite3")
+    MasterDataApplier(store).apply(1, snapshot)
+    assert store.get_config("masterdata.shelf_labels") == {"size": 18}
+
+
+def test_without_the_plugin_the_section_is_unknown(bo_db, clock):
+    create_app(bo_db, clock=clock)
+    with bo_db.transaction() as session, pytest.raises(InvalidInput, match="one of"):
+        masterdata.set_setting(session, "shelf_labels", {"size": 18}, clock(), "manager")
+
+
+def test_tax_free_and_loyalty_come_in_through_the_hooks_only(bo_db, clock):
+    """GIVEN the back office's built-in plugins THEN tax-free's and loyalty's tables, page
+    links, routers and event handlers are the ones their hooks returned."""
+    from plugins.loyalty.layout import BACKOFFICE_MIGRATIONS as LOYALTY
+    from plugins.tax_free.layout import BACKOFFICE_MIGRATIONS as TAX_FREE
+
+    create_app(bo_db, clock=clock)
+    plugged = extensions.current()
+    assert [n.href for n in plugged.nav] == ["/customers", "/campaigns", "/tax-free"]
+    assert ("/tax-free", "Tax-free 免税") in nav_links()
+    assert [h.kind for h in plugged.handlers] == [
+        "coupons",
+        "loyalty_points",
+        "loyalty_member",
+        "coupons",
+        "tax_free_record",
+    ]
+    assert all(isinstance(r, APIRouter) for r in plugged.routers)
+    assert set(plugged.migrations) == {LOYALTY, TAX_FREE}
+    tables = inspect(bo_db.engine).get_table_names()
+    assert {"bo_taxfree_records", "bo_points_entries", "bo_coupon_uses"} <= set(tables)
+
+
+def test_a_hook_returning_the_wrong_type_is_named(bo_db, clock):
+    class Broken:
+        @hookimpl
+        def kiosk_backoffice_pages(self):
+            return [("/x", "X")]
+
+    host = builtin_host()
+    host.register(Broken(), "broken")
+    with pytest.raises(TypeError, match="kiosk_backoffice_pages"):
+        create_app(bo_db, clock=clock, host=host)

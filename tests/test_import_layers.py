@@ -1,0 +1,31 @@
+"""The import contracts of pyproject.toml ([tool.importlinter]) hold: imports point down the
+layers, and the core imports no plugin except the exceptions listed there with a reason."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_import_contracts_are_kept(monkeypatch):
+    """GIVEN the source tree WHEN import-linter checks the contracts THEN none is broken."""
+    from importlinter import cli
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.syspath_prepend(str(ROOT))
+    assert cli.lint_imports(config_filename=str(ROOT / "pyproject.toml")) == cli.EXIT_STATUS_SUCCESS
+
+
+def test_tax_free_and_handoff_reach_the_core_backoffice_only_through_hooks():
+    """GIVEN the listed exceptions THEN none lets kiosk.backoffice import tax-free or hand-off,
+    or the kiosk's screens import tax-free: those moves are done."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (forbidden,) = [c for c in contracts if c["type"] == "forbidden"]
+    exceptions = forbidden["ignore_imports"]
+    assert not [e for e in exceptions if "plugins.tax_free" in e and "kiosk.cli" not in e]
+    assert not [e for e in exceptions if e.startswith("kiosk.backoffice") and "handoff" in e]
+    assert os.sep not in "".join(exceptions)
