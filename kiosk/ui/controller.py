@@ -494,7 +494,10 @@ class Controller(EventDispatcher):
             self.problems.append(
                 {
                     "shopper": self.t("Some features are unavailable. Staff have been told."),
-                    "staff": problem.staff_message(),
+                    # in the screen's language; the hook and the error are in the log
+                    "staff": self.t("Turned off after an error: {plugin}").format(
+                        plugin=problem.plugin
+                    ),
                 }
             )
         self._seen_problems = len(problems)

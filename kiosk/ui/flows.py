@@ -15,7 +15,7 @@ from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, audit_unlock
 from kiosk.ui.payment_state import PaymentModel
-from kiosk.ui.receipt_output import deliver_receipt
+from kiosk.ui.receipt_output import deliver_receipt, printer_fault_text
 
 if TYPE_CHECKING:
     from kiosk.ui.controller import Controller
@@ -181,7 +181,10 @@ class Flows:
 
         def failed(exc: BaseException) -> None:
             ctl.receipt_status = ctl.t("The printer needs attention. Staff have been told.")
-            ctl.problems.append({"shopper": ctl.receipt_status, "staff": f"printer: {exc}"})
+            log.warning("receipt %s not printed: %s", sale.sale_id, exc)
+            ctl.problems.append(
+                {"shopper": ctl.receipt_status, "staff": printer_fault_text(ctl.t, exc)}
+            )
 
         ctl.run(lambda: deliver_receipt(ctl.runtime, sale), printed, failed)
 

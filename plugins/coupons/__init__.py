@@ -24,7 +24,7 @@ from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
-from kiosk.messages import Localised, scan_claim
+from kiosk.messages import scan_claim
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow
 from kiosk.sync.masterdata import entries_by_id, with_published
@@ -123,7 +123,7 @@ class Plugin:
                 self.runtime.clock(),
             )
             return scan_claim(NAME, exc.message, payload=exc)
-        label = Localised.of(ja=held.terms.label_ja, en=held.terms.label_en)
+        label = held.terms.label
         return scan_claim(NAME, coupon_message("Coupon accepted: {label}.", label=label), held)
 
     def take(self, code: str) -> HeldCoupon:
