@@ -168,6 +168,11 @@ class PluginHost:
             return False, f"did not answer within {deadline_s:g} s (abandoned)"
         exc = future.exception()
         if exc is not None:
+            if _is_refusal(exc):
+                # a plugin declining to start for a reason staff fix in the settings: the
+                # one line _report logs says it all; the traceback only with -v (DEBUG)
+                log.debug("hook %s refused", function.__qualname__, exc_info=exc)
+                return False, str(exc)
             log.error("hook %s raised", function.__qualname__, exc_info=exc)
             return False, f"raised {type(exc).__name__}: {exc}"
         return True, future.result()
@@ -183,6 +188,15 @@ class PluginHost:
         with self._lock:
             self.problems.append(problem)
         log.error(problem.staff_message())
+
+
+def _is_refusal(exc: BaseException) -> bool:
+    """Whether ``exc`` is a plugin refusing to start over its settings (missing connection
+    settings, a bad value) rather than a fault in its code."""
+    from kiosk.config import ConfigError
+    from kiosk.payments.simulation import NotConfigured
+
+    return isinstance(exc, NotConfigured | ConfigError)
 
 
 class _HookWorkers:

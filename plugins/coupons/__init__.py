@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
+from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import scan_claim
 from kiosk.store import journal
@@ -83,7 +84,11 @@ class Plugin:
         self.feed = FeedPuller(
             runtime.store, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e))
         )
-        committed = {row.sale_id for row in runtime.store.list_sales(500)}
+        committed = {
+            row.sale_id
+            for row in runtime.store.list_sales(500)
+            if not is_training_document(dict(row.document))  # practice: released
+        }
         self.book.recover(committed, runtime.clock())
         self._take_definitions()
 
@@ -231,6 +236,11 @@ class Plugin:
     @hookimpl
     def kiosk_sale_completed(self, sale: Any) -> None:
         if self.book is None:
+            return
+        if sale.training:  # a practice sale uses no coupon: they stay valid for a real one
+            if self.held_sale_id is not None:
+                self.book.release(self.held_sale_id, sale.completed_at)
+            self.held, self.held_sale_id = [], None
             return
         applied = {a.key for a in sale.adjustments if a.source == NAME}
         at = sale.completed_at
