@@ -166,6 +166,17 @@ def pay_cash(shop: Shop, notes: list[int], total: int) -> Screen:
     return done
 
 
+def one_item_to(shop: Shop, code: str, method: str) -> None:
+    """A shopper scans one item, taps お会計, then the method whose tile ends in ``method``."""
+    kiosk = shop.kiosk
+    shop.scanner.scan(code)
+    kiosk.wait_screen("shopping")
+    kiosk.wait_text("1点")
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile(method + "$"))
+
+
 def receipt_printed(shop: Shop) -> str | None:
     """The printer's text once a whole receipt (through the cut) has arrived."""
     text = shop.printer.text()
@@ -295,12 +306,7 @@ def test_printer_off_at_the_receipt_shows_the_fault_and_prints_once_when_back(sh
 
 def test_card_payment_through_the_terminal_link_is_charged_once(shop: Shop):
     kiosk = shop.kiosk
-    shop.scanner.scan(MILK)
-    kiosk.wait_screen("shopping")
-    kiosk.wait_text("1点")
-    kiosk.tap(re.compile("^お会計"))
-    kiosk.wait_screen("methods")
-    kiosk.tap(re.compile("クレジットカード$"))
+    one_item_to(shop, MILK, "クレジットカード")
     kiosk.wait_screen("receipt", timeout=30)
     [(key, approved)] = list(shop.terminal.payments.items())  # one sale reached the terminal
     assert (approved.amount, approved.state, shop.terminal.charges[key]) == (248, "approved", 1)
@@ -325,12 +331,7 @@ def test_changer_unplugged_mid_payment_and_replugged_the_sale_completes_once(sho
     kiosk = shop.kiosk
     sales_before = shop.backoffice.sales()
     dispensed_before = dispensed(shop)
-    shop.scanner.scan(RICE_5KG)
-    kiosk.wait_screen("shopping")
-    kiosk.wait_text("1点")
-    kiosk.tap(re.compile("^お会計"))
-    kiosk.wait_screen("methods")
-    kiosk.tap(re.compile("現金$"))
+    one_item_to(shop, RICE_5KG, "現金")
     poll(lambda: shop.changer.depositing, 15, "the kiosk to start the changer's deposit (DS)")
     assert shop.changer.insert(1000)
     paying = kiosk.wait(
