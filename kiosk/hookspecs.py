@@ -197,7 +197,11 @@ def kiosk_state_changed(checkout: Checkout, old: CheckoutState, new: CheckoutSta
 
 @hookspec
 def kiosk_sale_completed(sale: Sale) -> None:
-    """A sale was committed together with its outbox row; the shopper now sees "paid"."""
+    """A sale was committed together with its outbox row; the shopper now sees "paid".
+
+    Training sales (``sale.training``: paid to a simulator) come here too: skip them for
+    anything that reaches outside the kiosk (points, coupon uses, tax records, campaigns).
+    """
 
 
 @hookspec

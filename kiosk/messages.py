@@ -58,6 +58,20 @@ class Localised:
         """``Localised.of(ja="…", en="…")``; ``zh_Hans`` stands for ``zh-Hans``."""
         return cls(tuple((k.replace("_", "-"), v) for k, v in texts.items() if v))
 
+    @classmethod
+    def from_keys(cls, data: Mapping[str, Any], prefix: str, **defaults: str) -> Localised:
+        """Store data keyed per language in a settings table: ``label_ja``, ``label_en``,
+        ``label_zh_Hans`` (or ``"label_zh-Hans"``), ``label_ko`` for ``prefix="label"``;
+        ``defaults`` (``ja=…, en=…``) where a key is missing."""
+        texts = []
+        for language in LANGUAGES:
+            under = language.replace("-", "_")
+            text = data.get(f"{prefix}_{under}") or data.get(f"{prefix}_{language}")
+            text = text or defaults.get(under, "")
+            if text:
+                texts.append((language, str(text)))
+        return cls(tuple(texts))
+
     def pick(self, language: str) -> str:
         found = dict(self.texts)
         for lang in (language, STORE_LANGUAGE):

@@ -290,6 +290,13 @@ class PluginHost:
             return False, f"did not answer within {deadline_s:g} s (abandoned)"
         exc = future.exception()
         if exc is not None:
+            if _is_refusal(exc):
+                # a plugin declining to start for a reason staff fix in the settings: the
+                # one line _report logs says it all; the traceback only with -v (DEBUG)
+                log.debug(
+                    "hook %s refused", getattr(function, "__qualname__", function), exc_info=exc
+                )
+                return False, str(exc)
             log.error("hook %s raised", getattr(function, "__qualname__", function), exc_info=exc)
             return False, f"raised {type(exc).__name__}: {exc}"
         return True, future.result()
@@ -313,6 +320,15 @@ class PluginHost:
 
 def _first_result(hook: Any) -> bool:
     return bool(hook.spec is not None and hook.spec.opts.get("firstresult"))
+
+
+def _is_refusal(exc: BaseException) -> bool:
+    """Whether ``exc`` is a plugin refusing to start over its settings (missing connection
+    settings, a bad value) rather than a fault in its code."""
+    from kiosk.config import ConfigError
+    from kiosk.payments.simulation import NotConfigured
+
+    return isinstance(exc, NotConfigured | ConfigError)
 
 
 class _HookWorkers:

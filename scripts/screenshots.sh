@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Writes docs/screenshots/<lang>-<nn>-<screen>.png for every screen in the four languages
-# (default theme), plus the store-branded and high-contrast themes in Japanese.
+# Writes every kiosk screenshot under docs/screenshots/ (docs/screenshots.md lists them and
+# what each must show): every screen in the four languages (default theme), the store-branded
+# and high-contrast themes in Japanese, the payment-waiting, weigh, plugin (tax-free, member)
+# and semi-self screens. PYTHON overrides the interpreter (default: the repo's .venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1
-run() { xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots "$@"; }
-run --theme default
-xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots_payment
-run --theme sakura-mart --languages ja en
-run --theme high-contrast --languages ja --large-text
-xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m kiosk.ui.screenshots_weigh
+PYTHON=${PYTHON:-.venv/bin/python}
+shots() { xvfb-run -a -s "-screen 0 1280x800x24" "$PYTHON" -m "$@"; }
+shots kiosk.ui.screenshots --theme default
+shots kiosk.ui.screenshots_payment
+shots kiosk.ui.screenshots --theme sakura-mart --languages ja en
+shots kiosk.ui.screenshots --theme high-contrast --languages ja --large-text
+shots kiosk.ui.screenshots_weigh
+shots kiosk.ui.screenshots_plugins
+shots kiosk.ui.screenshots_semi_self

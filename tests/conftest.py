@@ -21,9 +21,14 @@ def make_runtime(tmp_path) -> Iterator[Callable[..., KioskRuntime]]:
     """Build runtimes on temp stores; each is shut down after the test."""
     made: list[KioskRuntime] = []
 
-    def make(hardware: bool = False, **overrides) -> KioskRuntime:
+    def make(hardware: bool = False, training: bool | None = None, **overrides) -> KioskRuntime:
+        """``training=False``: the simulated money stands for real money (the plugins then
+        book points, coupons and tax-free records as for a real sale); ``None``: the mode
+        the configuration gives (simulators: training)."""
         overrides.setdefault("data_dir", tmp_path / "kiosk")
         runtime = build_runtime(load_config(None, **overrides), hardware=hardware)
+        if training is not None:
+            runtime.training = training
         made.append(runtime)
         return runtime
 

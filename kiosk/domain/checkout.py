@@ -255,7 +255,16 @@ class Checkout:
         self._need(AttendantReason.PAYMENT_PROBLEM, detail)
 
     def mark_paid(self) -> None:
-        """Only the runtime calls this, after the sale and its outbox row are committed."""
+        """Only the runtime calls this, after the sale and its outbox row are committed.
+
+        Staff called *during* the payment (the cash changer's cable came out, then went back
+        in, and the shopper's money covered the amount) do not stop it: the money is in and
+        the sale is committed, so the checkout is paid. Refusing here left a committed sale
+        behind a basket the shopper could pay again. The call stays in the journal and
+        the device's own status for staff."""
+        if self.state is S.NEEDS_ATTENDANT and self._paying_when_interrupted:
+            self._pending.clear()
+            self._move("attendant_done_paying")
         self._move("paid")
 
     def finish(self) -> None:

@@ -114,6 +114,15 @@ class Sale:
         return document
 
 
+def is_training_document(document: dict[str, Any]) -> bool:
+    """Whether a committed sale's document is a training sale's (paid to a simulator).
+
+    Plugins that act on the world outside the kiosk for a sale — points, coupon uses,
+    tax-free records for the tax authority, campaign counts — skip these: a practice sale
+    must change nothing a member, the authority or the back office's reports see."""
+    return document.get("training") is True
+
+
 def line_document(line: BasketLine) -> dict[str, Any]:
     """A basket line as it appears in a sale document (outbox, journal, plugins)."""
     return {

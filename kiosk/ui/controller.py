@@ -491,7 +491,21 @@ class Controller(EventDispatcher):
         elif isinstance(event, StateChanged) and event.new.value != "needs_attendant":
             self._attendant.clear()
         if threading.current_thread().name != "kiosk-runtime":
+            if isinstance(event, AttendantNeeded | AttendantCleared | StateChanged):
+                # a device thread called staff (a fault) while a payment keeps the runtime
+                # worker busy: its snapshot would come only after the payment, so the
+                # shopper would see nothing; show the state (the staff overlay) now
+                state = "needs_attendant" if isinstance(event, AttendantNeeded) else None
+                if isinstance(event, StateChanged):
+                    state = event.new.value
+                attendant = [{"reason": a.reason, "detail": a.detail} for a in self._attendant]
+                to_ui(lambda: self._show_state_now(state, attendant))
             to_ui(self.refresh)  # a plugin or device thread changed the checkout
+
+    def _show_state_now(self, state: str | None, attendant: list[dict]) -> None:
+        self.attendant = attendant
+        if state is not None:
+            self.state = state
 
     def poll_problems(self, *_args: Any) -> None:
         """Show plugin failures (``runtime.host.problems``) that are new; UI thread."""
@@ -500,7 +514,10 @@ class Controller(EventDispatcher):
             self.problems.append(
                 {
                     "shopper": self.t("Some features are unavailable. Staff have been told."),
-                    "staff": problem.staff_message(),
+                    # in the screen's language; the hook and the error are in the log
+                    "staff": self.t("Turned off after an error: {plugin}").format(
+                        plugin=problem.plugin
+                    ),
                 }
             )
         self._seen_problems = len(problems)

@@ -21,19 +21,23 @@ from kivy.core.text import Label as CoreLabel
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.label import Label
 
-from kiosk.ui.kinsoku import may_break
+from kiosk.ui.kinsoku import may_break, needs_wrap, phrase_starts
 
 # a break just after these reads naturally
 GOOD_BREAK_AFTER = set("・、／/ ")
 
 
 def balanced_break(text: str) -> str | None:
-    """``text`` with one line break near its middle where the rules allow one, or None."""
+    """``text`` with one line break near its middle where the rules allow one — at a phrase
+    boundary (BudouX) if there is one: "お支払い方法を" over "選んでください", not "選" over
+    "んで…" — or None."""
     best: tuple[float, int] | None = None
+    phrases = phrase_starts(text)
     for at in range(1, len(text)):
         if not may_break(text, at) or text[at] == " ":
             continue
         score = abs(at - (len(text) - at)) - (1.5 if text[at - 1] in GOOD_BREAK_AFTER else 0)
+        score += 0 if at in phrases else len(text)  # inside a phrase only as a last resort
         if best is None or score < best[0]:
             best = (score, at)
     if best is None:
@@ -76,36 +80,40 @@ class FitLabel(Label):
         height = core.render()[1]  # layout only: no texture is made
         return core, height, _lines_of(core)
 
-    def fits(self, text: str, font_size: float, orphan_ok: bool = True) -> bool:
+    def fits(
+        self, text: str, font_size: float, orphan_ok: bool = True, lines: int | None = None
+    ) -> bool:
         """Whether ``text``, wrapped to the box's width, fits the box at ``font_size``
         (and, unless ``orphan_ok``, wraps without a lone character on its last line)."""
         if self.width <= 1 or not text:
             return True
-        core, height, lines = self.layout(text, font_size)
+        core, height, drawn = self.layout(text, font_size)
         # a word must fit a line whole, except one of wide (CJK) characters, which may break
         words_fit = all(
             core.get_extents(word)[0] <= self.width
             for word in text.split()
             if not all(unicodedata.east_asian_width(char) in "WF" for char in word)
         )
-        orphan = len(lines) > 1 and len(lines[-1]) == 1
+        most = lines or self.most_lines
+        orphan = len(drawn) > 1 and len(drawn[-1]) == 1
         return (
             words_fit
             and height <= self.height
-            and (not self.most_lines or len(lines) <= self.most_lines)
+            and (not most or len(drawn) <= most)
             and (orphan_ok or not orphan)
         )
 
-    def largest_fit(self, text: str, orphan_ok: bool) -> int | None:
-        """The largest size in [font_min, font_max] at which ``text`` fits, or None."""
+    def largest_fit(self, text: str, orphan_ok: bool, lines: int | None = None) -> int | None:
+        """The largest size in [font_min, font_max] at which ``text`` fits (in at most
+        ``lines`` lines, when given), or None."""
         low, high = int(self.font_min), max(int(self.font_min), int(self.font_max))
-        if self.fits(text, high, orphan_ok):
+        if self.fits(text, high, orphan_ok, lines):
             return high
-        if not self.fits(text, low, orphan_ok):
+        if not self.fits(text, low, orphan_ok, lines):
             return None
         while low < high:  # fits(low) holds throughout
             middle = (low + high + 1) // 2
-            if self.fits(text, middle, orphan_ok):
+            if self.fits(text, middle, orphan_ok, lines):
                 low = middle
             else:
                 high = middle - 1
@@ -115,6 +123,18 @@ class FitLabel(Label):
         title = self.title
         # spaces are for wrapping at: a hand-made break is for text without them
         broken = balanced_break(title) if " " not in title.strip() else None
+        if broken is not None and needs_wrap(title):
+            # Japanese or Chinese: one line, or two broken by hand at a phrase boundary
+            # (Kivy would split a word: "お支払い方法を選" over "んでください"), whichever
+            # is larger; one line when they are the same size
+            one = self.largest_fit(title, True, lines=1)
+            two = self.largest_fit(broken, False)
+            if one is not None and (two is None or one >= two):
+                self.text, self.font_size, self.shorten = title, one, False
+                return
+            if two is not None:
+                self.text, self.font_size, self.shorten = broken, two, False
+                return
         for text, orphan_ok in ((title, False), (broken, False), (title, True)):
             if text is None:
                 continue

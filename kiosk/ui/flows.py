@@ -15,7 +15,12 @@ from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, audit_unlock
 from kiosk.ui.payment_state import PaymentModel
-from kiosk.ui.receipt_output import deliver_receipt, ereceipt_link, public_base
+from kiosk.ui.receipt_output import (
+    deliver_receipt,
+    ereceipt_link,
+    printer_fault_text,
+    public_base,
+)
 
 if TYPE_CHECKING:
     from kiosk.ui.controller import Controller
@@ -196,7 +201,10 @@ class Flows:
 
         def failed(exc: BaseException) -> None:
             ctl.receipt_status = ctl.t("The printer needs attention. Staff have been told.")
-            ctl.problems.append({"shopper": ctl.receipt_status, "staff": f"printer: {exc}"})
+            log.warning("receipt %s not printed: %s", sale.sale_id, exc)
+            ctl.problems.append(
+                {"shopper": ctl.receipt_status, "staff": printer_fault_text(ctl.t, exc)}
+            )
 
         ctl.run(lambda: deliver_receipt(ctl.runtime, sale, e_receipt_url=link), printed, failed)
 

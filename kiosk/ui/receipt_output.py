@@ -153,3 +153,19 @@ def _plain(line: str) -> str:
     while line[:1] == "\x1f":
         line = line[2:]
     return line
+
+
+def printer_fault_text(t: Any, exc: BaseException) -> str:
+    """The staff line of the problem bar for a printer fault, in the screen's language
+    (``t`` translates; the exception's English text and hint go to the log, not to a
+    Japanese, Chinese or Korean screen)."""
+    code = getattr(exc, "code", "")
+    if code == "paper_out":
+        return t("Printer: out of paper")
+    if code == "cover_open":
+        return t("Printer: the cover is open")
+    if code == "offline":
+        return t("Printer: off or unplugged")
+    if code == "cutter_error":
+        return t("Printer: paper jammed at the cutter")
+    return t("Printer: needs attention") + f" ({code or type(exc).__name__})"

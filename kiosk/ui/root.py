@@ -109,8 +109,7 @@ class KioskRoot(FloatLayout):
     def _update_overlays(self, *_args: Any) -> None:
         ctl = self.ctl
         self._toggle(self.problem_bar, bool(ctl.problems), self.column)
-        # just above the screens, under the overlays that lock the kiosk
-        self._toggle(self.banner, bool(ctl.message), index=len(self.children) - 1)
+        self._place_banner()
         self._toggle(self.still_there, ctl.still_there and ctl.state == "shopping")
         # a question to the shopper; dropped when staff or the state take over
         asking = bool(ctl.confirm) and ctl.state == "shopping" and ctl.screen == "shopping"
@@ -130,6 +129,34 @@ class KioskRoot(FloatLayout):
         self._toggle(self.console_message, bool(ctl.semi.console_message))
         for spec, widget in self.plugin_overlays:
             self._toggle(widget, bool(spec.shown(ctl)))
+        self._keep_training_strip_on_top()
+
+    def _keep_training_strip_on_top(self) -> None:
+        """The training strip over every cover too (the paused/closed cover hid it): no one
+        may take a training kiosk for a live till."""
+        strip = getattr(self, "training_banner", None)
+        if strip is not None and self.children and self.children[0] is not strip:
+            self.remove_widget(strip)
+            self.add_widget(strip)
+
+    def _place_banner(self) -> None:
+        """The shopper message: on the shopping screen in its own slot above the basket (the
+        list scrolls, so it gives the room; over the right-hand column it hid the last item's
+        name); on other screens just above them, under the overlays that lock the kiosk."""
+        ctl, banner = self.ctl, self.banner
+        slot = self.screen("shopping").ids.message_slot
+        want = None
+        if ctl.message:
+            want = slot if ctl.screen == "shopping" else self
+        if banner.parent is want:
+            return
+        if banner.parent is not None:
+            banner.parent.remove_widget(banner)
+        banner.inline = want is slot
+        if want is self:
+            self.add_widget(banner, index=max(0, len(self.children) - 1))
+        elif want is slot:
+            slot.add_widget(banner)
 
     def _toggle(self, overlay: Any, show: bool, parent: Any = None, index: int = 0) -> None:
         parent = parent or self

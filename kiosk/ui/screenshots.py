@@ -42,6 +42,9 @@ class Shooter:
 
         self.loop, self.app, self.ctl = EventLoop, app, app.ctl
         self.out, self.prefix = out, prefix
+        # large text is the shopper's choice: the kiosk turns it off for the next shopper,
+        # so each new shopper in a large-text run presses 文字を大きく again
+        self.large_text = False
 
     def wait(
         self, condition: Callable[[], Any], timeout: float = 10.0, worker: bool = True
@@ -80,6 +83,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
 
     ctl.problems = []
     ctl.set_language(language)
+    ctl.large_text = s.large_text
     ctl.screen = "attract"
     s.wait(lambda: ctl.screen == "attract")
     shot("01-attract")
@@ -136,6 +140,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     shot("11-thank-you")
     ctl.flows.to_attract()
     ctl.set_language(language)
+    ctl.large_text = s.large_text  # the next shopper asks for large text too
     ctl.scan(Scan(ITEMS[0], Symbology.EAN13, "screenshots"))
     ctl.scan(Scan(BEER, Symbology.EAN13, "screenshots"))
     s.wait(lambda: ctl.state == "needs_attendant")
@@ -143,14 +148,22 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     runtime.checkout.approve("S001")
     ctl.refresh()
     s.wait(lambda: ctl.state == "shopping")
-    ctl.still_there, ctl.still_there_left = True, 24
-    s.wait(lambda: True)
+    # the shopper "left" a while ago: the kiosk's own inactivity check asks (setting the flag
+    # here instead raced that check, which cleared it before the picture on some runs)
+    settings = ctl.settings
+    idle = settings.inactivity_seconds + settings.still_there_seconds - 24.9
+    ctl.last_activity = ctl.clock() - idle
+    ctl.flows.check_inactivity()
+    s.wait(lambda: ctl.still_there and s.app.root.still_there.parent is not None)
     shot("13-still-there")
+    from kiosk.devices.errors import PrinterOutOfPaper
+    from kiosk.ui.receipt_output import printer_fault_text
+
     ctl.activity()
     ctl.problems = [
         {
             "shopper": ctl.t("Some features are unavailable. Staff have been told."),
-            "staff": "printer: PrinterOutOfPaper: the printer is out of paper",
+            "staff": printer_fault_text(ctl.t, PrinterOutOfPaper("the printer is out of paper")),
         }
     ]
     ctl.say(ctl.t("This item is not in our catalogue. Please call staff."), error=True)
@@ -204,30 +217,71 @@ def close_app(app: Any, runtime: Any) -> None:
     runtime.shutdown()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--theme", default="default")
+ShootLanguage = Callable[[Shooter, str], list[Path]]
+
+
+def tool_arguments(
+    description: str,
+    argv: list[str] | None,
+    languages: tuple[str, ...] = LANGUAGES,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> tuple[argparse.Namespace, Any]:
+    """What every screenshot tool starts with: ``--out`` and ``--languages`` (plus the
+    tool's ``extra`` options) parsed, the output folder made, Kivy set up; returns the
+    arguments and the UI settings for :func:`shoot_session`."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
-    parser.add_argument("--large-text", action="store_true")
+    parser.add_argument("--languages", nargs="*", default=list(languages))
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args(argv)
     settings = start_kivy()
-    from kiosk.config import load_config
-
     args.out.mkdir(parents=True, exist_ok=True)
-    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    config = load_config(offers_config(data_dir), demo=True, data_dir=data_dir)
-    app, runtime = open_app(config, settings, args.theme)
-    app.ctl.large_text = args.large_text
-    prefix = "" if args.theme == "default" else f"{args.theme}-"
-    prefix += "large-" if args.large_text else ""
-    shooter = Shooter(app, args.out, prefix)
+    return args, settings
+
+
+def shoot_session(
+    config: Any,
+    settings: Any,
+    out: Path,
+    languages: list[str],
+    shoot: ShootLanguage,
+    theme: str = "default",
+    large_text: bool = False,
+) -> list[Path]:
+    """One kiosk app on ``config``: ``shoot`` it in each language in turn (the same process
+    serves them all, as a kiosk serves shopper after shopper), print and return the files
+    written, and close the app whatever happens."""
+    app, runtime = open_app(config, settings, theme)
+    app.ctl.large_text = large_text
+    prefix = "" if theme == "default" else f"{theme}-"
+    prefix += "large-" if large_text else ""
+    shooter = Shooter(app, out, prefix)
+    shooter.large_text = large_text
+    written: list[Path] = []
     try:
-        for language in args.languages:
-            for path in shoot_language(shooter, language):
+        for language in languages:
+            for path in shoot(shooter, language):
                 print(path)
+                written.append(path)
     finally:
         close_app(app, runtime)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    def options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--theme", default="default")
+        parser.add_argument("--large-text", action="store_true")
+
+    args, settings = tool_arguments(__doc__ or "", argv, extra=options)
+    from kiosk.config import load_config
+
+    data_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    config = load_config(offers_config(data_dir), demo=True, data_dir=data_dir)
+    shoot_session(
+        config, settings, args.out, args.languages, shoot_language, args.theme, args.large_text
+    )
     return 0
 
 

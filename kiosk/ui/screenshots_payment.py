@@ -6,11 +6,10 @@ under a display; writes ``<lang>-29-…`` to ``<lang>-31-…`` next to the ones
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
-from kiosk.ui.screenshots import LANGUAGES, Shooter, close_app, open_app, start_kivy
+from kiosk.ui.screenshots import Shooter, shoot_session, tool_arguments
 
 ITEMS = ("4901234000018", "4901234000148", "4901234000377")  # ¥786
 
@@ -50,23 +49,11 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
-    args = parser.parse_args(argv)
-    settings = start_kivy()
+    args, settings = tool_arguments(__doc__ or "", argv)
     from kiosk.config import load_config
 
-    args.out.mkdir(parents=True, exist_ok=True)
     config = load_config(data_dir=tempfile.mkdtemp(prefix="kiosk-shots-"))
-    app, runtime = open_app(config, settings)
-    shooter = Shooter(app, args.out, "")
-    try:
-        for language in args.languages:
-            for path in shoot_language(shooter, language):
-                print(path)
-    finally:
-        close_app(app, runtime)
+    shoot_session(config, settings, args.out, args.languages, shoot_language)
     return 0
 
 

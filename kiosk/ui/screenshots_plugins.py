@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
-from kiosk.ui.screenshots import Shooter, close_app, open_app, start_kivy
+from kiosk.ui.screenshots import Shooter, shoot_session, tool_arguments
 
 ONIGIRI = "4901234000018"
 
@@ -104,23 +103,12 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--languages", nargs="*", default=["ja", "en"])
-    args = parser.parse_args(argv)
-    settings = start_kivy()
+    args, settings = tool_arguments(__doc__ or "", argv)
     from kiosk.config import load_config
 
-    args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    app, runtime = open_app(load_config(_config(work), demo=True, data_dir=work / "data"), settings)
-    shooter = Shooter(app, args.out, "")
-    try:
-        for language in args.languages:
-            for path in shoot_language(shooter, language):
-                print(path)
-    finally:
-        close_app(app, runtime)
+    config = load_config(_config(work), demo=True, data_dir=work / "data")
+    shoot_session(config, settings, args.out, args.languages, shoot_language)
     return 0
 
 

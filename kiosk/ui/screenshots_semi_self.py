@@ -7,13 +7,12 @@ throw-away store key; writes ``<lang>-22-…`` to ``<lang>-28-…`` next to the 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.ui.screenshots import Shooter, close_app, open_app, start_kivy
+from kiosk.ui.screenshots import Shooter, shoot_session, tool_arguments
 
 ONIGIRI, TEA, BEER = "4901234000018", "4901234000148", "4901234000292"
 KEY = base64.b64encode(b"screenshots-store-key-32-bytes!!").decode()
@@ -118,30 +117,22 @@ def shoot_payment(s: Shooter, language: str, code: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--languages", nargs="*", default=["ja", "en"])
-    args = parser.parse_args(argv)
-    settings = start_kivy()
+    args, settings = tool_arguments(__doc__ or "", argv, ("ja", "en"))
     from kiosk.config import load_config
 
-    args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    codes: dict[str, str] = {}
-    for role in ("station", "payment"):
+    codes: dict[str, str] = {}  # the station's hand-off code per language, for the kiosk
+
+    def station(s: Shooter, language: str) -> list[Path]:
+        paths, codes[language] = shoot_station(s, language)
+        return paths
+
+    def payment(s: Shooter, language: str) -> list[Path]:
+        return shoot_payment(s, language, codes[language])
+
+    for role, shoot in (("station", station), ("payment", payment)):
         config = load_config(_config(work, role), demo=True, data_dir=work / role)
-        app, runtime = open_app(config, settings)
-        shooter = Shooter(app, args.out, "")
-        try:
-            for language in args.languages:
-                if role == "station":
-                    paths, codes[language] = shoot_station(shooter, language)
-                else:
-                    paths = shoot_payment(shooter, language, codes[language])
-                for path in paths:
-                    print(path)
-        finally:
-            close_app(app, runtime)
+        shoot_session(config, settings, args.out, args.languages, shoot)
     return 0
 
 

@@ -9,12 +9,12 @@ and of the payment-method tiles with their pictograms.
 
 from __future__ import annotations
 
-import argparse
+import functools
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.ui.screenshots import ITEMS, LANGUAGES, Shooter, close_app, open_app, start_kivy
+from kiosk.ui.screenshots import ITEMS, Shooter, shoot_session, tool_arguments
 
 BANANAS = "101"
 
@@ -57,26 +57,15 @@ def shoot_language(s: Shooter, language: str, with_scale: bool) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
-    args = parser.parse_args(argv)
-    settings = start_kivy()
+    args, settings = tool_arguments(__doc__ or "", argv)
     from kiosk.config import load_config
 
-    args.out.mkdir(parents=True, exist_ok=True)
     for with_scale in (True, False):
         config = load_config(
             data_dir=tempfile.mkdtemp(prefix="kiosk-shots-"), open_hardware=with_scale
         )
-        app, runtime = open_app(config, settings)
-        shooter = Shooter(app, args.out, "")
-        try:
-            for language in args.languages:
-                for path in shoot_language(shooter, language, with_scale):
-                    print(path)
-        finally:
-            close_app(app, runtime)
+        shoot = functools.partial(shoot_language, with_scale=with_scale)
+        shoot_session(config, settings, args.out, args.languages, shoot)
     return 0
 
 

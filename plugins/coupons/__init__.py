@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
+from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
-from kiosk.messages import Localised, scan_claim
+from kiosk.messages import scan_claim
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow
 from kiosk.sync.masterdata import entries_by_id, with_published
@@ -83,7 +84,11 @@ class Plugin:
         self.feed = FeedPuller(
             runtime.store, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e))
         )
-        committed = {row.sale_id for row in runtime.store.list_sales(500)}
+        committed = {
+            row.sale_id
+            for row in runtime.store.list_sales(500)
+            if not is_training_document(dict(row.document))  # practice: released
+        }
         self.book.recover(committed, runtime.clock())
         self._take_definitions()
 
@@ -123,7 +128,7 @@ class Plugin:
                 self.runtime.clock(),
             )
             return scan_claim(NAME, exc.message, payload=exc)
-        label = Localised.of(ja=held.terms.label_ja, en=held.terms.label_en)
+        label = held.terms.label
         return scan_claim(NAME, coupon_message("Coupon accepted: {label}.", label=label), held)
 
     def take(self, code: str) -> HeldCoupon:
@@ -231,6 +236,11 @@ class Plugin:
     @hookimpl
     def kiosk_sale_completed(self, sale: Any) -> None:
         if self.book is None:
+            return
+        if sale.training:  # a practice sale uses no coupon: they stay valid for a real one
+            if self.held_sale_id is not None:
+                self.book.release(self.held_sale_id, sale.completed_at)
+            self.held, self.held_sale_id = [], None
             return
         applied = {a.key for a in sale.adjustments if a.source == NAME}
         at = sale.completed_at

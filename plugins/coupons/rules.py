@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.basket import AdjustmentKind, Basket
-from kiosk.messages import store_text
+from kiosk.messages import Localised, Message
 from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon
 from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, Offer
 
@@ -44,6 +44,12 @@ class CouponTerms:
     stackable: bool = True
     combinable: bool = True
     members_only: bool = False
+    #: the name in every language the store keyed (label_ja, label_en, label_zh_Hans, label_ko)
+    names: Localised | None = None
+
+    @property
+    def label(self) -> Localised:
+        return self.names if self.names else Localised.of(ja=self.label_ja, en=self.label_en)
 
     @classmethod
     def from_mapping(cls, definition_id: str, data: Mapping[str, Any]) -> CouponTerms:
@@ -66,6 +72,7 @@ class CouponTerms:
             definition_id=definition_id,
             label_ja=str(data.get("label_ja", "クーポン")),
             label_en=str(data.get("label_en", "Coupon")),
+            names=Localised.from_keys(data, "label", ja="クーポン", en="Coupon"),
             scope=scope,
             amount_off=amount,
             percent_off=percent,
@@ -132,5 +139,5 @@ def coupon_offer(held: HeldCoupon, basket: Basket) -> Offer | None:
         min_spend=terms.min_spend,
         exclusive=not terms.stackable,
         source="coupons",
-        message=store_text(ja=terms.label_ja, en=terms.label_en),
+        message=Message.of("{text}", text=terms.label),
     )

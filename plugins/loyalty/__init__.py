@@ -113,12 +113,14 @@ class Plugin(LoyaltyLayout):
                 member=lambda: runtime.member_id,
                 held=lambda: service.points_discount,
                 clock=lambda: runtime.clock(),
+                training=lambda: bool(getattr(runtime, "training", False)),
             )
         return [self.method]
 
     @hookimpl
     def kiosk_sale_completed(self, sale: Any) -> None:
-        if self.service is not None:
+        # a training sale (練習) earns and spends no real points and counts in no campaign
+        if self.service is not None and not sale.training:
             self.service.record_sale(sale.to_document())
 
     @hookimpl

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from kiosk.domain.basket import AdjustmentKind, Basket
 from kiosk.domain.events import CheckoutState
+from kiosk.domain.sale import is_training_document
 from kiosk.keys import key_dir
 from kiosk.messages import product_name
 from kiosk.staff import StaffAccount
@@ -207,8 +208,8 @@ class LoyaltyService:
     def record_sale(self, document: dict[str, Any]) -> dict[str, Any] | None:
         """Book a committed sale's points (earned, redeemed) once; outbox it for the back office."""
         member_id = document.get("member_id")
-        if not member_id:
-            return None
+        if not member_id or is_training_document(document):
+            return None  # no member, or a practice sale: nothing to book
         at = datetime.fromisoformat(document["completed_at"])
         earning = points_earned(document, self.policy)
         used_discount = -sum(

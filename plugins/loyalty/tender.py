@@ -30,16 +30,18 @@ class PointsMethod(PaymentMethod):
         member: Callable[[], str | None],
         held: Callable[[], int] = lambda: 0,
         clock: Callable[[], datetime] = datetime.now,
+        training: Callable[[], bool] = lambda: False,
     ) -> None:
         self.ledger = ledger
+        self.training = training  # true: the kiosk is in training mode (simulated money)
         self.member = member  # the member identified for the current sale, if any
         self.held = held  # points already promised as a discount on this sale
         self.clock = clock
 
     def available(self, online: bool) -> bool:
         member_id = self.member()
-        if member_id is None:
-            return False
+        if member_id is None or self.training():
+            return False  # a practice sale never spends a member's real points
         return self.ledger.balance(member_id, self.clock()).points - self.held() > 0
 
     def start(self, amount: Yen, idempotency_key: str) -> PaymentResult:

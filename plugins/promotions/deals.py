@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kiosk.domain.basket import AdjustmentKind, BasketLine
-from kiosk.messages import Localised, Message
+from kiosk.messages import Message
 from plugins.promotions.pricing import STAGE_PROMOTION, Offer
 from plugins.promotions.rules import PromotionRule
 
@@ -277,7 +277,7 @@ def deal_offers(deals: Sequence[Deal]) -> list[Offer]:
                 message=Message.of(
                     "{label} x{n}",
                     "plugins.promotions",
-                    label=Localised.of(ja=rule.label_ja, en=rule.label_en),
+                    label=rule.label,
                     n=deal.pieces,
                 ),
                 stage=STAGE_PROMOTION,

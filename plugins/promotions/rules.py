@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from kiosk.domain.basket import BasketLine
+from kiosk.messages import Localised
 
 TYPES = ("mix_match", "buy_get", "time_sale", "department")
 
@@ -48,6 +49,12 @@ class PromotionRule:
     weekdays: frozenset[int] = frozenset()
     valid_from: date | None = None
     valid_to: date | None = None
+    #: the name in every language the store keyed (label_ja, label_en, label_zh_Hans, label_ko)
+    names: Localised | None = None
+
+    @property
+    def label(self) -> Localised:
+        return self.names if self.names else Localised.of(ja=self.label_ja, en=self.label_en)
 
     @classmethod
     def from_mapping(cls, rule_id: str, d: Mapping[str, Any]) -> PromotionRule:
@@ -70,6 +77,7 @@ class PromotionRule:
             type=kind,
             label_ja=str(d.get("label_ja", rule_id)),
             label_en=str(d.get("label_en", rule_id)),
+            names=Localised.from_keys(d, "label", ja=rule_id, en=rule_id),
             skus=skus,
             department=department,
             quantity=int(d.get("quantity", 0)),

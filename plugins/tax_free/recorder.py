@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from kiosk.domain.money import Yen
-from kiosk.domain.sale import line_document
+from kiosk.domain.sale import is_training_document, line_document
 from kiosk.domain.tax import Rounding
 from kiosk.store.models import SaleRow
 from plugins.tax_free import rules
@@ -162,8 +162,8 @@ class Recorder:
                 document = connection.execute(
                     select(SaleRow.document).where(SaleRow.sale_id == row.sale_id)
                 ).scalar()
-            if document is None:
-                self.store.delete_draft(row.sale_id)
+            if document is None or is_training_document(document):
+                self.store.delete_draft(row.sale_id)  # abandoned, or a practice sale
                 continue
             log.warning("finishing the tax-free record of sale %s after a restart", row.sale_id)
             self.complete(document, {})

@@ -6,7 +6,9 @@ Each device is a real link the kiosk's own drivers open, as in a shop:
   path (a symlink, as ``/dev/serial/by-id/…`` is) and the test writes codes + CR into the
   master side. ``unplug()`` hangs up the pty and removes the path; ``plug()`` brings a new
   pty back under the same path, as a re-plugged USB adapter does.
-* the cash changer: :class:`kiosk.devices.sim.changer.ChangerSimulator` (KCP/1 on a pty).
+* the cash changer: :class:`ChangerPort`, a :class:`kiosk.devices.sim.changer.ChangerSimulator`
+  (KCP/1 on a pty) behind a stable path; ``unplug()`` hangs up its cable, ``plug()`` brings
+  a new pty back under the same path — the machine keeps its money and its deposit.
 * the receipt printer: :class:`tests.devices.network_printer.PrinterServer` (ESC/POS, TCP).
 * the card terminal: :class:`plugins.pay_card.simulator.CardTerminalSimulator` (KTP/1, TCP).
 * :class:`Backoffice` — ``kiosk-backoffice migrate`` / ``enrol-kiosk`` / ``serve`` as
@@ -24,6 +26,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import tty
 from collections.abc import Callable
@@ -31,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from kiosk.devices.drivers.changer_protocol import ChangerFramer
+from kiosk.devices.sim.changer import ChangerSimulator
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,6 +88,44 @@ class ScannerPort:
 
     def close(self) -> None:
         self.unplug()
+
+
+class ChangerPort(ChangerSimulator):
+    """The changer machine behind a by-id path (a USB-serial cable the test can pull).
+
+    Pulling the cable loses nothing in the machine: the notes in it, the deposit in
+    progress and its total stay; only the link goes. Plugged back in, the same path leads
+    to a new pty, as a re-plugged USB adapter gets a new ``/dev/ttyUSBn``.
+    """
+
+    def __init__(self, link: Path) -> None:
+        super().__init__()
+        self.link = link
+        self._point_link()
+
+    def _point_link(self) -> None:
+        staged = self.link.with_name(self.link.name + ".new")
+        staged.unlink(missing_ok=True)
+        staged.symlink_to(self.path)
+        staged.replace(self.link)  # atomic: the kiosk never sees a half-made link
+
+    def unplug(self) -> None:
+        self.link.unlink(missing_ok=True)
+        super().stop()  # the reader stops and the pty hangs up; the machine's state stays
+
+    def plug(self) -> None:
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        self.path = os.ttyname(self._slave)
+        self._framer = ChangerFramer()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="changer-sim", daemon=True)
+        self._thread.start()
+        self._point_link()
+
+    def stop(self) -> None:
+        self.link.unlink(missing_ok=True)
+        super().stop()
 
 
 class Backoffice:

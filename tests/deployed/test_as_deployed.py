@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.devices.sim.changer import ChangerSimulator
 from kiosk.staff import hash_pin
 from plugins.pay_card.simulator import CardTerminalSimulator
-from tests.deployed.rig import ROOT, Backoffice, ScannerPort, poll
+from tests.deployed.rig import ROOT, Backoffice, ChangerPort, ScannerPort, poll
 from tests.devices.network_printer import PrinterServer
 from tests.journeys.kiosk_process import KioskProcess, Screen
 
@@ -98,7 +97,7 @@ class Shop:
     def __init__(self, workdir: Path) -> None:
         self.backoffice = Backoffice(workdir)
         self.scanner = ScannerPort(workdir / "scanner-by-id")
-        self.changer = ChangerSimulator()
+        self.changer = ChangerPort(workdir / "changer-by-id")
         self.printer = PrinterServer()
         self.terminal = CardTerminalSimulator().start()
         profile = workdir / "test-rig.toml"
@@ -106,7 +105,7 @@ class Shop:
             PROFILE.format(
                 scanner=self.scanner.link,
                 printer=self.printer.connection,
-                changer=self.changer.path,
+                changer=self.changer.link,
             ),
             encoding="utf-8",
         )
@@ -165,6 +164,17 @@ def pay_cash(shop: Shop, notes: list[int], total: int) -> Screen:
     done = kiosk.wait_screen("receipt", timeout=30)
     assert shows(done, "合計", yen(total)), done.joined()
     return done
+
+
+def one_item_to(shop: Shop, code: str, method: str) -> None:
+    """A shopper scans one item, taps お会計, then the method whose tile ends in ``method``."""
+    kiosk = shop.kiosk
+    shop.scanner.scan(code)
+    kiosk.wait_screen("shopping")
+    kiosk.wait_text("1点")
+    kiosk.tap(re.compile("^お会計"))
+    kiosk.wait_screen("methods")
+    kiosk.tap(re.compile(method + "$"))
 
 
 def receipt_printed(shop: Shop) -> str | None:
@@ -296,12 +306,7 @@ def test_printer_off_at_the_receipt_shows_the_fault_and_prints_once_when_back(sh
 
 def test_card_payment_through_the_terminal_link_is_charged_once(shop: Shop):
     kiosk = shop.kiosk
-    shop.scanner.scan(MILK)
-    kiosk.wait_screen("shopping")
-    kiosk.wait_text("1点")
-    kiosk.tap(re.compile("^お会計"))
-    kiosk.wait_screen("methods")
-    kiosk.tap(re.compile("クレジットカード$"))
+    one_item_to(shop, MILK, "クレジットカード")
     kiosk.wait_screen("receipt", timeout=30)
     [(key, approved)] = list(shop.terminal.payments.items())  # one sale reached the terminal
     assert (approved.amount, approved.state, shop.terminal.charges[key]) == (248, "approved", 1)
@@ -314,6 +319,57 @@ def test_card_payment_through_the_terminal_link_is_charged_once(shop: Shop):
 
     sales = poll(four_sales, 30, "the card sale in the back office")
     assert sorted(total for _, _, total in sales) == [150, 248, 386, 2630]
+
+
+def test_changer_unplugged_mid_payment_and_replugged_the_sale_completes_once(shop: Shop):
+    """GIVEN a shopper paying ¥2,480 in cash with ¥1,000 in the changer
+    WHEN the changer's cable comes out, then goes back in
+    THEN the shopper sees staff called over the payment at once (not a paid or a lost
+    sale), the kiosk reopens the same by-id path, the rest of the cash goes in, the sale
+    completes although staff were called during it (the money is in), the change comes out
+    once and exactly one sale reaches the back office."""
+    kiosk = shop.kiosk
+    sales_before = shop.backoffice.sales()
+    dispensed_before = dispensed(shop)
+    one_item_to(shop, RICE_5KG, "現金")
+    poll(lambda: shop.changer.depositing, 15, "the kiosk to start the changer's deposit (DS)")
+    assert shop.changer.insert(1000)
+    paying = kiosk.wait(
+        lambda s: shows(s, "投入金額", yen(1000)), 15, "¥1,000 inserted", idle=False
+    )
+    assert shows(paying, "残り金額", yen(1480)), paying.joined()
+
+    shop.changer.unplug()  # the cable comes out with ¥1,000 in the machine
+    unplugged = kiosk.wait(
+        lambda s: "機器の確認が必要です" in s.joined(), 15, "the device overlay", idle=False
+    )
+    assert "係員がまいります" in unplugged.joined()
+    assert unplugged.name != "receipt"  # not paid, and the ¥1,000 is not forgotten
+    assert len(shop.backoffice.sales()) == len(sales_before)
+
+    shop.changer.plug()  # back in: the same by-id path, a new pty
+    poll(lambda: kiosk_holds(shop, shop.changer.path), 15, "the kiosk to reopen the changer")
+    assert shop.changer.depositing  # the machine kept the deposit and its ¥1,000
+    # staff are on their way; the shopper goes on paying into the working changer
+    for note in (1000, 1000):
+        assert shop.changer.insert(note), "the kiosk handed back a note"
+    done = kiosk.wait_screen("receipt", timeout=30)
+    assert shows(done, "合計", yen(2480)), done.joined()
+    assert shows(done, "お預かり（現金）", yen(3000)) and shows(done, "おつり", yen(520)), (
+        done.joined()
+    )
+    assert dispensed(shop)[len(dispensed_before) :] == [520]  # the change, once
+    kiosk.tap("レシート不要")
+    kiosk.wait_screen("attract", timeout=30)
+
+    def one_more() -> list[tuple[str, str, int]] | None:
+        sales = shop.backoffice.sales()
+        return sales if len(sales) > len(sales_before) else None
+
+    sales = poll(one_more, 30, "the sale in the back office")
+    assert len(sales) == len(sales_before) + 1  # once: not lost, not doubled
+    assert len({sale_id for sale_id, _, _ in sales}) == len(sales)
+    assert sorted(t for _, _, t in sales) == sorted([*(t for _, _, t in sales_before), 2480])
 
 
 def test_the_kiosk_log_holds_warnings_once_not_every_librarys_debug_lines(shop: Shop):

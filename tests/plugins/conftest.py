@@ -106,11 +106,15 @@ def clock() -> Clock:
 def kiosk(make_runtime, clock, tmp_path):
     """``kiosk(promotions={...}, coupons={...}, kiosk_id=..., data=...)`` → a started runtime."""
 
-    def make(name: str = "kiosk", kiosk_id: str = "K01", **sections):
+    def make(name: str = "kiosk", kiosk_id: str = "K01", training: bool = False, **sections):
         config = settings()
         for section, values in sections.items():
             config[section].update(values)
-        runtime = make_runtime(data_dir=tmp_path / name, plugin_config=config, kiosk_id=kiosk_id)
+        # real sales unless asked (the simulators stand for real money here): points,
+        # coupons and records are booked only for real sales
+        runtime = make_runtime(
+            data_dir=tmp_path / name, plugin_config=config, kiosk_id=kiosk_id, training=training
+        )
         runtime.clock = clock
         return runtime
 

@@ -54,6 +54,7 @@ class Shop:
         with self.bo_db.transaction() as session:
             token = enrol_kiosk(session, kiosk_id, self.clock())
         overrides.setdefault("plugin_config", settings())
+        overrides.setdefault("training", False)  # real sales: points and coupons are booked
         runtime = self.make_runtime(
             data_dir=self.tmp_path / kiosk_id, kiosk_id=kiosk_id, **overrides
         )

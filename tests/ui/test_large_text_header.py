@@ -100,7 +100,9 @@ def test_normal_text_keeps_the_logo_and_the_full_title_size(kiosk) -> None:
     ("title", "lines"),
     [
         ("会員カード・クーポン", ["会員カード・", "クーポン"]),  # after the middle dot
-        ("お支払い方法の選択", ["お支払い", "方法の選択"]),  # never before a small kana
+        # at the phrase boundary BudouX finds (文節), not in the middle of one
+        ("お支払い方法の選択", ["お支払い方法の", "選択"]),
+        ("お支払い方法を選んでください", ["お支払い方法を", "選んでください"]),
         ("レシート（電子）", ["レシート", "（電子）"]),  # never after an opening bracket
     ],
 )

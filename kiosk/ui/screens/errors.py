@@ -7,12 +7,14 @@ sees is a traceback.
 
 from __future__ import annotations
 
-from kivy.properties import ObjectProperty
+from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
 
 class MessageBanner(BoxLayout):
     ctl = ObjectProperty(None)
+    # in the shopping screen's slot above the basket (KioskRoot._place_banner), not floating
+    inline = BooleanProperty(False)
 
 
 class ProblemBar(BoxLayout):

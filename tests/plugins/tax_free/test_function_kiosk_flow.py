@@ -24,8 +24,8 @@ TEA = product(102, 1_080, TaxCategory.REDUCED, department="food")  # ¥1,000 + 8
 SCARF = product(103, 3_300, department="apparel")
 
 
-def _runtime(make_runtime, now=datetime(2026, 11, 2, 14, 30)):
-    runtime = make_runtime(plugin_config=SETTINGS)
+def _runtime(make_runtime, now=datetime(2026, 11, 2, 14, 30), training=False):
+    runtime = make_runtime(plugin_config=SETTINGS, training=training)
     runtime.clock = Clock(now)
     runtime.store.upsert_products([KIMONO, TEA, SCARF])
     for item in (KIMONO, TEA, SCARF):

@@ -64,7 +64,7 @@ def _runtime(make_runtime, nta, transmit_every=3600.0, poll_every=3600.0, **extr
         "confirmation_interval_s": poll_every,
         **extra,
     }
-    runtime = make_runtime(plugin_config={"tax_free": settings})
+    runtime = make_runtime(plugin_config={"tax_free": settings}, training=False)
     runtime.clock = Clock(SALE_AT)
     runtime.store.upsert_products([KIMONO])
     runtime.catalogue.add(KIMONO)
@@ -191,7 +191,9 @@ def test_shutdown_stops_the_thread(make_runtime, nta):
 
 
 def test_without_transmit_url_nothing_runs_and_staff_see_the_record_waiting(make_runtime):
-    runtime = make_runtime(plugin_config={"tax_free": {"enabled": True, "store_code": "TF-0001"}})
+    runtime = make_runtime(
+        plugin_config={"tax_free": {"enabled": True, "store_code": "TF-0001"}}, training=False
+    )
     runtime.clock = Clock(SALE_AT)
     runtime.store.upsert_products([KIMONO])
     runtime.catalogue.add(KIMONO)

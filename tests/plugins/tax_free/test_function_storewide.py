@@ -38,7 +38,7 @@ def _summaries(runtime) -> list[OutboxRow]:
 
 
 def test_a_sale_s_record_summary_waits_in_the_outbox_behind_the_sale(make_runtime) -> None:
-    runtime = make_runtime(plugin_config=SETTINGS)
+    runtime = make_runtime(plugin_config=SETTINGS, training=False)  # a real sale: a record
     sale_id = _sell(runtime)
     stored = desk_for(runtime).recorder.store.by_sale(sale_id)
     [summary] = _summaries(runtime)
@@ -57,6 +57,7 @@ def test_with_the_back_office_away_the_minimum_uses_this_kiosk_and_the_sale_goes
         plugin_config=SETTINGS,
         backoffice_url="http://127.0.0.1:9",  # nothing listens on the discard port
         backoffice_token="K01.secret",
+        training=False,  # a real sale: a record
     )
     totals = desk_for(runtime).recorder.totals
     assert isinstance(totals, BackofficeTotals)
