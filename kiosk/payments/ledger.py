@@ -76,6 +76,7 @@ def new_row(
         updated_at=now,
     )
 
+
 #: told when a method breaks the contract (method, call, what is wrong); the runtime
 #: disables the plugin that offered the method
 ContractViolation = Callable[[PaymentMethod, str, str], None]

@@ -9,8 +9,8 @@ from typing import Any
 from kiosk.store import LocalStore
 from plugins.tax_free.buyer import Buyer, DocumentKind, ResidenceStatus
 from plugins.tax_free.crypto import PersonalDataCipher
-from plugins.tax_free.mrz_parser import generate_td3
 from plugins.tax_free.layout import STORE_MIGRATIONS
+from plugins.tax_free.mrz_parser import generate_td3
 from plugins.tax_free.record import StoreInfo
 from plugins.tax_free.store import TaxFreeStore
 
