@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import text
 
 from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
+from kiosk.backoffice.cli import store_clock
 from kiosk.backoffice.db import Database
 from kiosk.backoffice.models import Base
 from tests.backoffice.helpers import event
@@ -31,6 +32,9 @@ from tests.e2e.test_live_sales import day_events
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "live-across-workers"
+# the workers count "today" on the store's clock: the sale is stamped on the same clock (the
+# machine's own date differs from Tokyo's for nine hours a day)
+STORE_ZONE = "Asia/Tokyo"
 HANG_GUARD_S = 60.0  # not a performance bound: the refresh is an hour, this only ends a hang
 
 
@@ -47,6 +51,7 @@ def _worker(db_url: str) -> tuple[str, subprocess.Popen]:
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": db_url,
         "BACKOFFICE_LIVE_REFRESH_S": "3600",
+        "STORE_TIME_ZONE": STORE_ZONE,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "kiosk.backoffice.cli:app_from_env",
@@ -106,7 +111,7 @@ def test_function_a_page_on_one_worker_is_woken_by_an_ingest_on_the_other(two_wo
             before = next(days)
             answer = httpx.post(
                 f"{worker_b}/api/v1/sync/outbox",
-                json={"events": [event(1, datetime.now(), n=1)]},
+                json={"events": [event(1, store_clock(STORE_ZONE)(), n=1)]},
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=10,
             )
