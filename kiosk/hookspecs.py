@@ -200,7 +200,8 @@ def kiosk_sale_completed(sale: Sale) -> None:
     """A sale was committed together with its outbox row; the shopper now sees "paid".
 
     Training sales (``sale.training``: paid to a simulator) come here too: skip them for
-    anything that reaches outside the kiosk (points, coupon uses, tax records, campaigns).
+    anything that reaches outside the kiosk (points, coupon uses, tax records, campaigns),
+    but still show the shopper what a real sale would (its receipt section), marked 練習.
     """
 
 

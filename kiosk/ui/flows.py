@@ -133,11 +133,16 @@ class Flows:
             # a member's points for this sale, read from the plugin's ledger off the UI thread
             ctl.run(lambda: loyalty.points_for(sale), lambda points: self._points(sale, points))
 
-    def _points(self, sale: Any, points: tuple[int, int] | None) -> None:
+    def _points(self, sale: Any, points: tuple[int, int, bool] | None) -> None:
         ctl = self.ctl
         if points is not None and ctl.sale.get("sale_id") == sale.sale_id:
-            earned, balance = points
-            ctl.sale = {**ctl.sale, "points_earned": earned, "points_balance": balance}
+            earned, balance, training = points
+            ctl.sale = {
+                **ctl.sale,
+                "points_earned": earned,
+                "points_balance": balance,
+                "points_training": training,  # practice: shown as not awarded
+            }
 
     def _pay_failed(self, exc: BaseException) -> None:
         ctl, payment = self.ctl, self.payment

@@ -137,12 +137,22 @@ class Plugin(LoyaltyLayout):
     def kiosk_receipt_sections(self, sale: Any) -> list[ReceiptSection]:
         if self.service is None or not sale.member_id:
             return []
-        record = self.service.sale_record(sale.sale_id)
-        if record is None:
-            return []
         ja = sale.language == "ja"
         balance = self.service.balance(sale.member_id)
         masked = "****" + sale.member_id[-4:]
+        if sale.training:
+            # practice: the points it would earn, shown as such; the balance is unchanged
+            earned = self.service.training_points(sale.to_document())
+            mark = "（練習・付与されません）" if ja else " (training: not awarded)"
+            lines = [
+                f"{'会員番号' if ja else 'Member'} {masked}",
+                f"{'今回獲得ポイント' if ja else 'Points earned'} {earned}pt{mark}",
+                f"{'ポイント残高' if ja else 'Points balance'} {balance.points}pt",
+            ]
+            return [ReceiptSection("ポイント" if ja else "Points", tuple(lines))]
+        record = self.service.sale_record(sale.sale_id)
+        if record is None:
+            return []
         lines = [
             f"{'会員番号' if ja else 'Member'} {masked}",
             f"{'今回獲得ポイント' if ja else 'Points earned'} {record['earned']}pt",

@@ -277,6 +277,11 @@ class LoyaltyService:
             journal.append(session, "loyalty_sale", detail, at=at)
         return detail
 
+    def training_points(self, document: dict[str, Any]) -> int:
+        """The points a training (練習) sale would earn were it real: shown to the shopper,
+        marked as practice, but never booked, outboxed or synced."""
+        return points_earned(document, self.policy).total
+
     def recover(self, limit: int = 200) -> int:
         """Book sales that committed but whose points were never booked (a crash in between)."""
         booked = 0

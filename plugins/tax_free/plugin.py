@@ -157,11 +157,16 @@ class Plugin(TaxFreeLayout):
 
     @hookimpl
     def kiosk_sale_completed(self, sale: Any) -> None:
-        # a training sale sends no purchase record to the tax authority (its draft is
-        # dropped when the session ends)
-        if self.desk is None or sale.training:
+        if self.desk is None:
             return
         details = self.desk.details_for(sale.sale_id)
+        if sale.training:
+            # practice: the receipt shows the tax-free section a real sale would have, marked
+            # 練習; no purchase record is stored or sent (the draft is dropped at session end)
+            practised = self.desk.recorder.practise(sale.to_document(), details)
+            if practised is not None:
+                self._outcomes[sale.sale_id] = practised
+            return
         outcome = self.desk.recorder.complete(sale.to_document(), details)
         if outcome is not None:
             self._outcomes[sale.sale_id] = outcome

@@ -28,6 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "below": "Not tax-free: your purchases here today total {net} excl. tax; the minimum "
         "is {minimum}.",
         "none": "Not tax-free: none of these items can be sold tax-free.",
+        "training": "TRAINING: practice only. This record is not sent to the tax office.",
     },
     "ja": {
         "title": "免税（リファンド方式）",
@@ -42,6 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "details": "商品情報の入力後に購入記録を送信します（係員対応）。",
         "below": "免税対象外：本日の当店でのお買上げ（税抜）{net}が下限{minimum}に達していません。",
         "none": "免税対象外：免税販売できる商品がありません。",
+        "training": "練習：この記録は国税庁へ送信されません。",
     },
     "zh-Hans": {
         "title": "免税（海关确认后退税）",
@@ -56,6 +58,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "details": "工作人员补充商品信息后再发送本记录。",
         "below": "非免税：您今天在本店的购物金额（不含税）{net}未达到最低金额{minimum}。",
         "none": "非免税：这些商品均不可免税销售。",
+        "training": "练习：本记录不会发送给税务机关。",
     },
     "ko": {
         "title": "면세 (세관 확인 후 환급)",
@@ -72,6 +75,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "below": "면세 대상 아님: 오늘 당점 구매액(세금 별도) {net}이(가) 최저 금액 {minimum}에 "
         "미달합니다.",
         "none": "면세 대상 아님: 면세 판매할 수 있는 상품이 없습니다.",
+        "training": "연습: 이 기록은 세무 당국에 전송되지 않습니다.",
     },
 }
 
@@ -96,17 +100,23 @@ def _section(
     outcome: RecordOutcome, language: str, settings: TaxFreeSettings, width: int
 ) -> ReceiptSection:
     t = TEXTS[language]
+    # a training sale's section: the same text, first saying it is practice and not sent
+    practice = wrap(t["training"], width) if outcome.training else []
 
     def yen(amount: int) -> str:
         return format_yen(amount, language)
 
     if outcome.kind is OutcomeKind.BELOW_MINIMUM:
         text = t["below"].format(net=yen(outcome.day_net), minimum=yen(outcome.minimum))
-        return ReceiptSection(t["title"], tuple(wrap(text, width)))
+        return ReceiptSection(t["title"], tuple(practice + wrap(text, width)))
     if outcome.kind is OutcomeKind.NO_ELIGIBLE_ITEMS or outcome.record is None:
-        return ReceiptSection(t["title"], tuple(wrap(t["none"], width)))
+        return ReceiptSection(t["title"], tuple(practice + wrap(t["none"], width)))
     record, buyer = outcome.record, outcome.buyer
-    lines = [t["record"].format(record=short_id(record.record_id))]
+    if outcome.training:
+        # no record number and no QR code: there is no record for customs to look up
+        lines = [t["training"]]
+    else:
+        lines = [t["record"].format(record=short_id(record.record_id))]
     if buyer is not None:
         lines.append(t["buyer"].format(name=buyer.display_name, passport=buyer.masked_passport))
     count = sum(item.quantity for item in record.items)
@@ -124,7 +134,8 @@ def _section(
     if record.missing_details():
         lines.append(t["details"])
     wrapped = [part for line in lines for part in wrap(line, width)]
-    return ReceiptSection(t["title"], tuple(wrapped), qr=f"TAXFREE:{record.record_id}")
+    qr = None if outcome.training else f"TAXFREE:{record.record_id}"
+    return ReceiptSection(t["title"], tuple(wrapped), qr=qr)
 
 
 YEN = "￥"

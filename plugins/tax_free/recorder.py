@@ -46,6 +46,7 @@ class RecordOutcome:
     status: RecordStatus | None = None
     day_net: Yen = 0  # the buyer's tax-exclusive total at this store that day
     minimum: Yen = 0
+    training: bool = False  # a practice sale's outcome: shown on its receipt, never stored
 
     @property
     def refusal(self) -> RefusalCode | None:
@@ -110,38 +111,56 @@ class Recorder:
         self, sale_document: dict[str, Any], details: dict[int, ItemDetails]
     ) -> RecordOutcome | None:
         """Turn the sale's draft (if any) into a record; None when the sale was not tax-free."""
+        return self._judge(sale_document, details, practice=False)
+
+    def practise(
+        self, sale_document: dict[str, Any], details: dict[int, ItemDetails]
+    ) -> RecordOutcome | None:
+        """A training (練習) sale: the outcome a real sale would have, for its receipt, marked
+        ``training``. Nothing is stored or sent (the draft is dropped when the session ends)."""
+        return self._judge(sale_document, details, practice=True)
+
+    def _judge(
+        self, sale_document: dict[str, Any], details: dict[int, ItemDetails], practice: bool
+    ) -> RecordOutcome | None:
         sale_id = sale_document["sale_id"]
         draft = self.store.by_sale(sale_id)
         if draft is None or draft.status is not RecordStatus.DRAFT:
             return None
+        # practice leaves the draft alone: the session's end drops it
+        drop = (lambda: None) if practice else (lambda: self.store.delete_draft(sale_id))
         record = self.build(draft.row.record_id, sale_document, details)
         if rules.regime_for(record.sale_date) is not rules.Regime.REFUND:
             log.error("sale %s predates the refund method; its draft is dropped", sale_id)
-            self.store.delete_draft(sale_id)
+            drop()
             return None
         if not record.items:
-            self.store.delete_draft(sale_id)
-            return RecordOutcome(OutcomeKind.NO_ELIGIBLE_ITEMS, sale_id, buyer=draft.buyer)
+            drop()
+            return RecordOutcome(
+                OutcomeKind.NO_ELIGIBLE_ITEMS, sale_id, buyer=draft.buyer, training=practice
+            )
         earlier = self.same_day_net(draft.buyer, record.sale_date)
         day_net = earlier + record.amounts.net
         minimum = self.settings.minimum_purchase_excl_tax
         if day_net < minimum:
-            self.store.delete_draft(sale_id)
+            drop()
             return RecordOutcome(
                 OutcomeKind.BELOW_MINIMUM,
                 sale_id,
                 buyer=draft.buyer,
                 day_net=day_net,
                 minimum=minimum,
+                training=practice,
             )
         missing = record.missing_details()
         status = RecordStatus.NEEDS_DETAILS if missing else RecordStatus.PENDING
-        self.store.finalize(
-            record,
-            rules.retention_until(record.sale_date, self.settings.fiscal_year_end_month),
-            status,
-            missing_reason(missing) if missing else "",
-        )
+        if not practice:
+            self.store.finalize(
+                record,
+                rules.retention_until(record.sale_date, self.settings.fiscal_year_end_month),
+                status,
+                missing_reason(missing) if missing else "",
+            )
         return RecordOutcome(
             OutcomeKind.RECORDED,
             sale_id,
@@ -150,6 +169,7 @@ class Recorder:
             status=status,
             day_net=day_net,
             minimum=minimum,
+            training=practice,
         )
 
     def recover(self, engine: Any, current_sale_id: str) -> int:

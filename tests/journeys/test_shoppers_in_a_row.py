@@ -404,8 +404,12 @@ def test_a_shopper_becomes_a_member_and_sees_their_points(kiosk: KioskProcess):
     done = kiosk.wait_screen("receipt", timeout=30)
     assert value_after(done, "合計") == yen(2480)
     assert value_after(done, "おつり") == yen(2520)
+    # `kiosk demo` is a training kiosk: the points this sale would earn are shown, marked as
+    # practice and not awarded, and the balance stays as it was
     earned = value_after(done, "今回獲得ポイント")
-    assert re.fullmatch(r"\d+ pt", earned) and earned != "0 pt", done.joined()
+    points = re.fullmatch(r"(\d+) pt（練習・付与されません）", earned)
+    assert points and int(points[1]) > 0, done.joined()
+    assert value_after(done, "ポイント残高") == "0 pt", done.joined()
     back_to_attract(kiosk)
 
 
@@ -465,6 +469,10 @@ def test_a_visitor_buys_tax_free_with_a_passport(kiosk: KioskProcess):
     assert value_after(done, "合計") == yen(7440)
     assert value_after(done, "おつり") == yen(2560)
     assert any(t.startswith("免税: レシートに免税の記載が入ります") for t in done.texts())
+    # a training kiosk (`kiosk demo`) says the section is practice and nothing is sent
+    assert "練習：免税の記載は練習用に印刷されます。購入記録は国税庁へ送信されません。" in (
+        done.joined()
+    ), done.joined()
     printed_before = kiosk.device("printer")["detail"]["jobs"]
     kiosk.tap("レシートを印刷")
     kiosk.wait(
@@ -472,6 +480,9 @@ def test_a_visitor_buys_tax_free_with_a_passport(kiosk: KioskProcess):
     )
     paper = kiosk.device("printer")["detail"]["last_paper"]
     assert "免税" in paper, paper
+    assert "練習：この記録は国税庁へ送信されません。" in paper, paper  # no record is sent
+    assert "返金予定の消費税額" in paper, paper  # the section a real sale would print
+    assert "記録番号" not in paper, paper  # no record for customs to look up
     assert "7,440" in paper, paper
     kiosk.wait_screen("attract", timeout=60)
 

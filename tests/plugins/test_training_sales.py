@@ -3,7 +3,9 @@
 GIVEN a kiosk in training mode WHEN a member pays with a coupon, or a visitor buys tax-free,
 THEN no points are earned or spent, no coupon is used up (it still works in a real sale),
 no tax-free record is made for the tax authority, and the only outbox event is the sale
-itself, flagged ``training`` (the back office keeps it out of its reports).
+itself, flagged ``training`` (the back office keeps it out of its reports). What the shopper
+sees still happens, marked as practice: the receipt shows the points the sale would earn
+(not awarded) and the tax-free section (練習, not sent), so staff practise the full flow.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from kiosk.store.models import OutboxRow
 from plugins.coupons import coupons_for
 from plugins.loyalty import loyalty_for
 from plugins.tax_free import desk_for
+from plugins.tax_free.summary import KIND as TAX_FREE_KIND
 from plugins.tax_free.vjw import encode_vjw
 from tests.plugins.conftest import ONIGIRI, TOILET_PAPER, coupon_qr, scan
 from tests.plugins.tax_free.factories import visitor
@@ -62,7 +65,13 @@ def test_a_training_sale_earns_no_points_and_uses_no_coupon(kiosk):
         row for row in _rows(runtime) if row.kind == "sale" and row.aggregate_id == sale.sale_id
     ]
     assert sale_event[0].payload["training"] is True
-    assert not any(s.title == "ポイント" for s in runtime.receipt(sale).sections)
+    # the receipt shows the points a real sale would earn, marked as practice, not awarded
+    points = [s for s in runtime.receipt(sale).sections if s.title == "ポイント"]
+    would = service.training_points(sale.to_document())
+    assert would > 0
+    assert f"今回獲得ポイント {would}pt（練習・付与されません）" in points[0].lines
+    assert "ポイント残高 500pt" in points[0].lines  # the balance is not changed
+    assert service.balance(member_id).points == 500  # printing it booked nothing either
     runtime.finish()
 
     # the same printed coupon still works when the money is real
@@ -93,10 +102,22 @@ def test_a_training_tax_free_sale_makes_no_record_for_the_authority(make_runtime
     sale = runtime.pay("cash")
 
     assert sale.training
-    assert runtime.receipt(sale).sections == ()  # no tax-free section on a practice receipt
+    # the receipt still has the tax-free section a real sale would print, marked as practice
+    sections = runtime.receipt(sale).sections
+    assert [s.title for s in sections] == [
+        "TAX-FREE (refund after customs)",
+        "免税（リファンド方式）",
+    ]
+    en, ja = sections
+    assert en.lines[0].startswith("TRAINING: practice only.")
+    assert "練習：この記録は国税庁へ送信されません。" in ja.lines
+    assert any(line.startswith("返金予定の消費税額") for line in ja.lines)
+    assert not any(line.startswith("記録番号") for line in ja.lines)  # there is no record
+    assert en.qr is None and ja.qr is None  # no code for customs to look up
     runtime.finish()
     assert desk.recorder.store.by_sale(sale.sale_id) is None  # nothing to send to the NTA
     assert list(desk.recorder.store.drafts()) == []  # the session's draft is dropped
+    assert TAX_FREE_KIND not in [row.kind for row in _rows(runtime)]  # no outbox event either
 
 
 def test_a_training_sale_left_by_a_crash_is_not_booked_at_the_next_start(kiosk):

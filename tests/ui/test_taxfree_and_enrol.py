@@ -55,8 +55,8 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     tax_free_kiosk,
 ) -> None:
     kiosk, ctl = tax_free_kiosk, tax_free_kiosk.ctl
-    # a real sale: a training kiosk's sales make no record for the tax authority (and so no
-    # TAX-FREE section on the receipt); the simulators stand for real money here
+    # a real sale: a training kiosk's sales make no record for the tax authority (their
+    # receipt section is marked 練習); the simulators stand for real money here
     kiosk.runtime.training = False
     shopping = kiosk.screen("shopping")
     assert shopping.ids.taxfree_row.parent is not None
@@ -177,8 +177,50 @@ def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
     assert screen.ids.qr.texture is not None and screen.ids.qr.texture.width > 100
     assert screen.ids.balance.text.endswith("0 pt")
     assert service.identify_by_phone("09012345678").member_id == screen.member_id
+    # the demo is a training kiosk: no points are promised for this purchase
+    note = ctl.t(
+        "Take a photo of this code and scan it next time to collect points. This is a "
+        "training kiosk: the receipt shows the points this purchase would earn, but they are "
+        "not awarded."
+    )
+    assert runtime.training and any(getattr(w, "text", None) == note for w in screen.walk())
     kiosk.tap(screen.ids.finish)
     kiosk.wait_screen("shopping")
+
+
+def test_a_training_sale_shows_the_points_it_would_earn_and_awards_none(kiosk) -> None:
+    """GIVEN the demo (training mode) and a member WHEN they pay THEN the receipt screen
+    shows the points a real sale would earn, marked as not awarded, and the balance as it
+    was; the points ledger books nothing."""
+    ctl, runtime = kiosk.ctl, kiosk.runtime
+    assert runtime.training
+    service = enrol_screen.loyalty_service(runtime)
+    enrolment = service.enrol(service.begin_enrolment("ja").token, True, phone="09012345678")
+    member_id = enrolment.member.member_id
+    kiosk.tap(kiosk.widget("start", "attract"))
+    kiosk.wait_screen("shopping")
+    ctl.loyalty.identified(service.identify_by_phone("09012345678"))
+    runtime.member_id = member_id
+    for _ in range(4):
+        kiosk.type_burst(ONIGIRI)
+    kiosk.wait(lambda: ctl.item_count == 4, timeout=20, what="4 items")
+    kiosk.runtime.method("cash").drawer.insert(1000)
+    ctl.flows.open_payment()
+    kiosk.wait_screen("methods")
+    ctl.flows.pay("cash")
+    receipt = kiosk.wait_screen("receipt")
+    kiosk.wait(lambda: "points_earned" in ctl.sale, timeout=10, what="the points")
+    kiosk.settle()
+    sale = ctl.flows.last_sale
+    would = service.training_points(sale.to_document())
+    assert would > 0
+    assert receipt.ids.points_earned.text == f"{would} pt（練習・付与されません）"
+    assert receipt.ids.points_balance.text == "0 pt"
+    assert service.sale_record(sale.sale_id) is None
+    assert service.balance(member_id).points == 0
+    ctl.set_language("en")
+    kiosk.settle()
+    assert receipt.ids.points_earned.text == f"{would} pt (training: not awarded)"
 
 
 def test_camera_preview_shows_frames_and_the_scan_lands(kiosk_factory, tmp_path) -> None:

@@ -68,15 +68,19 @@ class EnrolModel(EventDispatcher):
         self.member = view
         self._show_member()
 
-    def points_for(self, sale: Any) -> tuple[int, int] | None:
-        """(points earned by ``sale``, the member's balance now); None for no member or no
-        record. Reads the plugin's ledger: call it on the runtime worker, not the UI thread."""
+    def points_for(self, sale: Any) -> tuple[int, int, bool] | None:
+        """(points earned by ``sale``, the member's balance now, training); None for no member
+        or no record. A training sale's points are those it would earn, never booked (the
+        balance is unchanged). Reads the plugin's ledger: call it on the runtime worker."""
         if self.service is None or not getattr(sale, "member_id", None):
             return None
+        balance = int(self.service.balance(sale.member_id).points)
+        if getattr(sale, "training", False):
+            return int(self.service.training_points(sale.to_document())), balance, True
         record = self.service.sale_record(sale.sale_id)
         if record is None:
             return None
-        return int(record["earned"]), int(self.service.balance(sale.member_id).points)
+        return int(record["earned"]), balance, False
 
     def identify_phone(self, phone: str) -> None:
         """The member keypad's phone number (the plugin looks up its keyed hash)."""

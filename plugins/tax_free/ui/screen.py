@@ -43,6 +43,10 @@ RECEIPT_NOTE = (
     "Tax-free: your receipt will include the tax-free section. Please print it and show it "
     "with the goods to customs when you leave Japan."
 )
+TRAINING_NOTE = (
+    "Training: the tax-free section is printed for practice. No purchase record is sent to "
+    "the tax office."
+)
 
 # What the screen says for each state (msgids; translated when shown).
 WAITING = (
@@ -483,5 +487,10 @@ def screens(ctl: Any) -> list[PluginScreen]:
 
 
 def _receipt_note(ctl: Any, ready: bool) -> None:
-    notes = [n for n in ctl.receipt_notes if n != RECEIPT_NOTE]
-    ctl.receipt_notes = [*notes, RECEIPT_NOTE] if ready else notes
+    notes = [n for n in ctl.receipt_notes if n not in (RECEIPT_NOTE, TRAINING_NOTE)]
+    if not ready:
+        ctl.receipt_notes = notes
+        return
+    # a training kiosk prints the section for practice and sends nothing: it says so
+    training = [TRAINING_NOTE] if getattr(ctl.runtime, "training", False) else []
+    ctl.receipt_notes = [*notes, RECEIPT_NOTE, *training]
