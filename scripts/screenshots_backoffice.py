@@ -39,9 +39,8 @@ from kiosk.domain.returns import plan_return  # noqa: E402
 from kiosk.ereceipt_link import key_from_token, sign_link  # noqa: E402
 from tests.backoffice.helpers import event  # noqa: E402
 from tests.backoffice.test_function_customers import NOVEMBER, NOW, M, the_store  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, signed_in_page  # noqa: E402
 
-PASSWORD = "screenshot-pass"
 KIOSKS = (("K01", "1"), ("K02", "2"), ("K03", "3"))
 STAFF = (("manager", "manager"), ("attendant", "attendant"))
 DAY_STARTS = 4  # o'clock: a convenience store's business day runs 04:00 to 04:00
@@ -162,18 +161,6 @@ def members(base: str, token: str, db_url: str, shift: timedelta) -> None:
         db.close()
 
 
-def sign_in(browser, base: str, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 def main(out: Path) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -221,7 +208,7 @@ def shoot_all(browser, base, out, db_file, first, tokens, shift) -> None:
         (out / f"{name}.png").write_bytes(page.screenshot(full_page=True))
         print(f"wrote {name}.png")
 
-    page = sign_in(browser, base, "manager")
+    page = signed_in_page(browser, base, "manager", width=1280, height=900)
     shot(page, "backoffice-today")
     page.goto(f"{base}/kiosks")
     shot(page, "backoffice-kiosks")
