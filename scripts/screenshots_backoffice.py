@@ -190,7 +190,8 @@ def main(out: Path) -> int:
                 browser = p.chromium.launch(
                     executable_path=CHROMIUM,
                     args=[*CHROMIUM_ARGS, "--lang=ja"],
-                    env={**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"},  # date fields
+                    # a Japanese browser: fontconfig then prefers the Japanese forms of shared kanji
+                    env={**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"},
                 )
                 try:
                     shoot_all(browser, base, out, db_file, first, tokens, shift)
