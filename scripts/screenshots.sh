@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Writes every kiosk screenshot under docs/screenshots/ (docs/screenshots.md lists them and
+# Writes every screenshot under docs/screenshots/ (docs/screenshots.md lists them and
 # what each must show): every screen in the four languages (default theme), the store-branded
 # and high-contrast themes in Japanese, the payment-waiting, weigh, plugin (tax-free, member)
-# and semi-self screens. PYTHON overrides the interpreter (default: the repo's .venv).
+# and semi-self screens, then the back-office pages and the attendant console. PYTHON overrides
+# the interpreter (default: the repo's .venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1
@@ -15,3 +16,9 @@ shots kiosk.ui.screenshots --theme high-contrast --languages ja --large-text
 shots kiosk.ui.screenshots_weigh
 shots kiosk.ui.screenshots_plugins
 shots kiosk.ui.screenshots_semi_self
+# the back office (a real server on a temporary database, Chromium) and the attendant console
+# (live kiosks reporting to it: the e2e test writes console-*.png when asked), all on the
+# store's clock so the browser's times and the server's agree
+"$PYTHON" scripts/screenshots_backoffice.py
+TZ=Asia/Tokyo KIOSK_SCREENSHOTS=1 PYTHONPATH=. shots pytest -q -p no:cacheprovider \
+    tests/e2e/test_semi_self_console.py::test_function_semi_self_sale_live_on_the_console

@@ -21,6 +21,7 @@ BODY: LiteralString = """
 <div id="alerts-bar" aria-live="assertive"></div>
 <div id="tiles" class="tiles"></div>
 <h2>Hand-offs 受け渡し (semi-self)</h2>
-<table id="handoffs"><thead><tr><th>Hand-off</th><th>Station</th><th>Staff</th><th>Kiosk</th>
-<th>State</th><th>Total ¥</th><th>Items</th><th>Created</th><th>Expires</th></tr></thead><tbody></tbody></table>
+<table id="handoffs"><thead><tr><th>Hand-off 受け渡し</th><th>Station 登録台</th><th>Staff 担当</th>
+<th>Kiosk 端末</th><th>State 状態</th><th>Total ¥ 合計</th><th>Items 点数</th><th>Created 作成</th>
+<th>Expires 期限</th></tr></thead><tbody></tbody></table>
 """

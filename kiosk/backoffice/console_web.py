@@ -88,6 +88,9 @@ def console_command(request: Request, kiosk_id: str, body: JsonBody) -> dict[str
     return answer
 
 
+DETAIL_CHARS = 160
+
+
 @router.get("/console/audit")
 def console_audit(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
@@ -97,12 +100,22 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
         fmt('<p class="ok" id="chain">Chain intact 改ざんなし: {:,} rows verified.</p>', check.rows)
         if check.ok
         else fmt(
-            '<p class="bad" id="chain">Chain BROKEN at row {}: {}</p>',
+            '<p class="bad" id="chain">Chain BROKEN at row {}: {} 改ざん検出</p>',
             check.first_bad_id,
             check.problem,
         )
     )
-    header = ("#", "At", "User", "Event", "Result", "Origin", "Resource", "Detail", "Hash")
+    header = (
+        "#",
+        "At 日時",
+        "User 利用者",
+        "Event 操作",
+        "Result 結果",
+        "Origin 接続元",
+        "Resource 対象",
+        "Detail 詳細",
+        "Hash ハッシュ",
+    )
     return page(
         "Audit chain 監査ログ検証",
         verdict + table(header, rows, id_="audit-chain"),
@@ -114,7 +127,9 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
 def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
     result = span("ok" if a.result == "success" else "bad", a.result)
     number = span("bad", f"{a.id} ✗") if a.id == bad_id else a.id
-    detail = json.dumps(a.detail, ensure_ascii=False)[:160]
+    detail = json.dumps(a.detail, ensure_ascii=False)
+    if len(detail) > DETAIL_CHARS:  # cut with a mark, so a short cell never reads as whole
+        detail = detail[: DETAIL_CHARS - 1] + "…"
     return (
         number,
         a.at.strftime("%Y-%m-%d %H:%M:%S"),

@@ -94,7 +94,8 @@ def get_issuer(session: Session) -> Issuer | None:
 def _message(key: str, status: int) -> HTMLResponse:
     body = join(fmt('<p lang="{}">{}</p>', lang, TEXTS[key][lang]) for lang in LANGUAGES)
     with no_session():  # a public page: never a signed-in staff member's CSRF token
-        response = page(" / ".join(TEXTS["title"][lang] for lang in LANGUAGES), body, None)
+        titles = " / ".join(TEXTS["title"][lang] for lang in LANGUAGES)
+        response = page(titles, body, None, brand=TEXTS["title"]["ja"])
     response.status_code = status
     response.headers.update(HEADERS)
     return response
@@ -136,6 +137,6 @@ def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: st
         return _message("unavailable", 503)
     title, body = receipt_body(document, issuer)
     with no_session():
-        response = page(title, body, None)
+        response = page(title, body, None, brand=issuer.name)
     response.headers.update(HEADERS)
     return response

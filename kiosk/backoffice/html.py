@@ -95,8 +95,8 @@ def post_form(
 PAGE: LiteralString = """<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="csrf-token" content="{csrf}">
-<title>{title} · Back office</title><link rel="stylesheet" href="{static}/backoffice.css"></head>
-<body class="{body_class}"><header><strong>Back office</strong>{nav}<span class="who">{who}</span></header>
+<title>{title} · {brand}</title><link rel="stylesheet" href="{static}/backoffice.css"></head>
+<body class="{body_class}"><header><strong>{brand}</strong>{nav}<span class="who">{who}</span></header>
 <main><h1>{title}</h1>
 {body}
 </main>{scripts}</body></html>"""
@@ -111,10 +111,11 @@ NAV = (
     ("/settlement", "Settlement 精算"),
     ("/inventory", "Inventory 在庫"),
     ("/search", "Search 電帳法検索"),
+    ("/returns", "Returns 返品"),
     ("/masterdata", "Master data マスタ"),
-    ("/kiosks", "Kiosks"),
-    ("/staff", "Staff"),
-    ("/audit", "Audit"),
+    ("/kiosks", "Kiosks 端末"),
+    ("/staff", "Staff 担当者"),
+    ("/audit", "Audit 監査"),
 )
 
 
@@ -135,8 +136,10 @@ def page(
     scripts: Sequence[str] = (),
     wide: bool = False,
     status: int = 200,
+    brand: str = "Back office",
 ) -> HTMLResponse:
-    """The whole document. ``scripts`` are file names under ``/static/backoffice``."""
+    """The whole document. ``scripts`` are file names under ``/static/backoffice``;
+    ``brand`` heads the page (a shopper's page names the store, not the back office)."""
     if not isinstance(body, Html):
         raise TypeError("page body must be Html built with kiosk.backoffice.html (escaped)")
     nav = join(fmt(" {}", link(href, label)) for href, label in nav_links()) if staff else Html()
@@ -151,6 +154,7 @@ def page(
         PAGE,
         csrf=csrf_token(),
         title=title,
+        brand=brand,
         static=STATIC,
         body_class="wide" if wide else "",
         nav=nav,

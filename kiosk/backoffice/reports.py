@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
+from kiosk.backoffice.business_day import day_start
 from kiosk.backoffice.models import ProductRow, SaleLineRow, SalePaymentRow, SaleRow, StockMoveRow
 
 RATE_PERCENT = {"standard": 10, "reduced": 8}
@@ -56,6 +57,12 @@ def _hour(session: Session):
     if session.get_bind().dialect.name == "sqlite":
         return cast(func.strftime("%H", SaleRow.completed_at), Integer)
     return cast(extract("hour", SaleRow.completed_at), Integer)
+
+
+def _in_day_order(session: Session, hours: list[tuple[int, int, int]]) -> list:
+    """Hours from the business day's start: with a 04:00 start, 0:00–3:59 come after 23:00."""
+    start = day_start(session).hour
+    return sorted(hours, key=lambda row: (row[0] - start) % 24)
 
 
 def day_report(session: Session, day: date, *, departments: bool = True) -> DayReport:
@@ -105,7 +112,7 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
         sales=int(count),
         total=int(total),
         tax_total=int(tax_total),
-        by_hour=[(int(h), int(n), int(t)) for h, n, t in by_hour],
+        by_hour=_in_day_order(session, [(int(h), int(n), int(t)) for h, n, t in by_hour]),
         by_kiosk=[(k, int(n), int(t)) for k, n, t in by_kiosk],
         by_payment=[(m, int(n), int(a)) for m, n, a in by_payment],
         by_tax=[("standard", int(gs), int(ts)), ("reduced", int(gr), int(tr))],

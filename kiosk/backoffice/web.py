@@ -185,17 +185,17 @@ def _day_tables(r: reports.DayReport) -> Html:
         fmt("<h2>By hour 時間帯別</h2>")
         + bar_chart([(f"{h}", t) for h, _, t in r.by_hour], title="sales by hour")
         + table(
-            ("Hour", "Sales", "Total ¥"),
+            ("Hour 時間", "Sales 件数", "Total ¥ 合計"),
             [(f"{h}:00", n, t) for h, n, t in r.by_hour],
             id_="by-hour",
         )
         + fmt("<h2>By kiosk 端末別</h2>")
-        + table(("Kiosk", "Sales", "Total ¥"), r.by_kiosk, id_="by-kiosk")
+        + table(("Kiosk 端末", "Sales 件数", "Total ¥ 合計"), r.by_kiosk, id_="by-kiosk")
         + fmt("<h2>By payment method 支払方法別</h2>")
-        + table(("Method", "Count", "Amount ¥"), r.by_payment, id_="by-payment")
+        + table(("Method 支払方法", "Count 件数", "Amount ¥ 金額"), r.by_payment, id_="by-payment")
         + fmt("<h2>By tax rate 税率別</h2>")
         + table(
-            ("Rate", "Gross (tax incl.) ¥", "Tax ¥"),
+            ("Rate 税率", "Gross (tax incl.) ¥ 税込", "Tax ¥ 消費税"),
             [(f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax],
             id_="by-tax",
         )

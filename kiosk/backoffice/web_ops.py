@@ -295,12 +295,12 @@ async def settings_submit(request: Request, staff: Manager) -> Response:
 
 
 KIOSK_COLUMNS = (
-    "Kiosk",
-    "Store",
-    "Name",
-    "Last seq",
-    "Last seen",
-    "State",
+    "Kiosk 端末",
+    "Store 店舗",
+    "Name 名称",
+    "Last seq 最終連番",
+    "Last seen 最終受信",
+    "State 状態",
     "Journal 電子ジャーナル",
     "Database 端末データ",  # kiosk_identity: a replaced database, receipt numbers twice
 )
@@ -317,8 +317,8 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
                 k.store_id,
                 k.name,
                 k.last_seq,
-                k.last_seen_at or "",
-                "revoked" if k.revoked_at else "active",
+                k.last_seen_at.isoformat(" ", "seconds") if k.last_seen_at else "",
+                "revoked 失効" if k.revoked_at else "active 有効",
                 journals.get(k.kiosk_id, ""),
                 identities.get(k.kiosk_id, ""),
             )
@@ -335,7 +335,7 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
             'receipt numbers were issued twice — <a href="/kiosks/identity">see and confirm</a></p>'
         )
     body += (
-        fmt("<h2>Enrol or revoke (admin)</h2>")
+        fmt("<h2>Enrol or revoke (admin) 登録・失効</h2>")
         + post_form(
             "/kiosks/enrol",
             fmt(
@@ -362,7 +362,7 @@ failure): its next report becomes its anchor. The reason goes to the audit log.<
             id_="anchor-reset",
         )
     )
-    return page("Kiosks", body, staff)
+    return page("Kiosks 端末", body, staff, wide=True)
 
 
 @router.post("/kiosks/journal-anchor/reset")
@@ -423,7 +423,7 @@ def staff_page(request: Request, staff: Admin) -> HTMLResponse:
             roles,
         ),
     )
-    return page("Staff", body, staff)
+    return page("Staff 担当者", body, staff)
 
 
 @router.post("/staff")

@@ -53,6 +53,8 @@ def test_function_sales_after_midnight_count_for_the_previous_business_day(
         friday, saturday = reports.day_report(s, FRIDAY), reports.day_report(s, date(2026, 11, 21))
     assert [dates[at] for at in late] == [FRIDAY] * 3 and dates[early] == date(2026, 11, 21)
     assert (friday.sales, saturday.sales) == (3, 1)
+    # the hours run from the day's start: 23:00 before the small hours, as they happened
+    assert [hour for hour, _, _ in friday.by_hour] == [23, 1, 3]
 
     clock.now = datetime(2026, 11, 21, 2, 0)  # still Friday's business day
     sign_in(client, staff["attendant"])

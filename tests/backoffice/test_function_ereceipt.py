@@ -64,6 +64,8 @@ def test_signed_link_shows_the_receipt_escaped_and_private(client, clock, kiosk_
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["referrer-policy"] == "no-referrer"
     assert 'csrf-token" content=""' in body
+    # the shopper's page is headed by the store, never by the staff tool's name
+    assert "<strong>さくらマート 渋谷店</strong>" in body and "Back office" not in body
 
 
 def test_expired_link_is_refused(client, clock, kiosk_token, synced):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from kiosk.backoffice.auth import enrol_kiosk, revoke_kiosk
 from kiosk.backoffice.models import KioskEventRow, KioskRow, ProductRow, SaleLineRow, SaleRow
+from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
 
@@ -147,3 +148,14 @@ def test_function_another_kind_sees_the_sales_before_it(client, bo_db, kiosk_tok
     finally:
         event_handlers._handlers.pop("probe", None)
     assert seen == [1] and count(bo_db, SaleRow) == 2
+
+
+def test_function_the_kiosks_page_shows_last_seen_to_the_second(client, kiosk_token, clock, staff):
+    """GIVEN a kiosk that synced at 09:00:01.5 WHEN a manager opens Kiosks THEN it reads
+    09:00:01 (no microseconds), 有効 beside active."""
+    clock.advance(seconds=1.5)
+    assert post(client, kiosk_token, [event(1, clock())]).status_code == 200
+    sign_in(client, staff["manager"])
+    page = client.get("/kiosks").text
+    assert "2026-11-20 09:00:01<" in page and "09:00:01.5" not in page
+    assert "active 有効" in page

@@ -130,3 +130,20 @@ def test_function_a_double_return_on_two_offline_kiosks_is_flagged(
     assert found.status_code == 200 and f"/returns?sale_id={sale['sale_id']}" in found.text
     page = client.get("/returns", params={"sale_id": sale["sale_id"]})
     assert page.status_code == 200 and "double return" in page.text and 'id="flagged"' in page.text
+
+
+def test_function_the_returns_page_shows_one_sale_and_says_none_when_nothing_is_flagged(
+    client, bo_db, kiosk_token, staff
+):
+    """GIVEN a synced sale and nothing flagged WHEN staff open it on the returns page
+    THEN the heading names kiosk, receipt and time to the minute (the id on its own line),
+    and "None なし" stands where an empty double-returns table would be."""
+    sale = make_sale(1, DAY).to_document()
+    post(client, kiosk_token, [_event(1, "sale", sale)])
+    sign_in(client, staff["attendant"])
+    page = client.get("/returns", params={"kiosk_id": "K01", "receipt_no": 1})
+    assert page.status_code == 200
+    assert "kiosk 端末 K01, receipt レシート 1, 2026-11-20 09:00</h2>" in page.text
+    assert f'<p class="id">{sale["sale_id"]}</p>' in page.text
+    assert '<p id="flagged" class="none">None なし</p>' in page.text
+    assert '<a href="/returns">Returns 返品</a>' in page.text  # reachable from the navigation

@@ -2,13 +2,13 @@
 Chromium, opens the customers list, one member and the campaign report.
 
 The data is the hand-worked store of tests/backoffice/test_function_customers.py, delivered
-through the kiosk sync API and moved to end today. Screenshots go to
-docs/screenshots/backoffice-customers*.png only with KIOSK_SCREENSHOTS=1.
+through the kiosk sync API and moved to end today. Each page is rendered to a PNG (a rendering
+failure fails the test); the committed backoffice-customers*.png pictures are written by
+scripts/screenshots_backoffice.py, the one writer of every back-office picture.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -18,16 +18,12 @@ from kiosk.backoffice.db import Database
 from kiosk.backoffice.masterdata import set_setting
 from kiosk.backoffice.models import AuditRow
 from tests.backoffice.test_function_customers import NOVEMBER, NOW, M, the_store
-from tests.e2e.conftest import ROOT, signed_in_page
-
-SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("KIOSK_SCREENSHOTS") else None
+from tests.e2e.conftest import signed_in_page
 
 
 def shot(page, name: str) -> None:
-    png = page.screenshot(full_page=True)
-    assert png.startswith(b"\x89PNG")
-    if SHOTS is not None:
-        (SHOTS / f"{name}.png").write_bytes(png)
+    """The page renders (``name``: the picture scripts/screenshots_backoffice.py keeps)."""
+    assert page.screenshot(full_page=True).startswith(b"\x89PNG"), name
 
 
 def deliver_the_store(backoffice, shift: timedelta) -> None:

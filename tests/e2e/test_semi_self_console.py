@@ -1,8 +1,8 @@
 """End to end across processes: a staff station, two payment kiosks, the back office (a real
 uvicorn process) and the attendant console in headless Chromium.
 
-GIVEN/WHEN/THEN per step below; screenshots go to docs/screenshots/console-*.png and
-backoffice-*.png. Kiosks are in-process runtimes whose reporters are driven step by step, so
+GIVEN/WHEN/THEN per step below; screenshots go to docs/screenshots/console-*.png (the
+back-office pages it opens only render here: scripts/screenshots_backoffice.py writes those). Kiosks are in-process runtimes whose reporters are driven step by step, so
 every state change is reported without any timing assumption; the browser waits (bounded)
 for what it should show.
 """
@@ -95,7 +95,7 @@ def timeline(page, kiosk_id: str) -> list[str]:
 def shot(page, name: str) -> None:
     png = page.screenshot(full_page=True)
     assert png.startswith(b"\x89PNG")
-    if SHOTS is not None:
+    if SHOTS is not None and name.startswith("console-"):
         SHOTS.mkdir(parents=True, exist_ok=True)
         (SHOTS / f"{name}.png").write_bytes(png)
 

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -75,18 +77,18 @@ def sale_api(request: Request, _: Attendant) -> dict[str, Any]:
 def returns_page(request: Request, staff: Attendant) -> HTMLResponse:
     params = request.query_params
     body = fmt(
-        '<form id="find"><label>Sale id <input name="sale_id" value="{}"></label> or '
-        '<label>Kiosk <input name="kiosk_id" value="{}"></label> '
-        '<label>Receipt No. <input name="receipt_no" value="{}"></label> '
-        "<button>Find</button></form>",
+        '<form id="find"><label>Sale id 取引番号 <input name="sale_id" value="{}"></label> or '
+        '<label>Kiosk 端末 <input name="kiosk_id" value="{}" size="6"></label> '
+        '<label>Receipt No. レシート番号 <input name="receipt_no" value="{}" size="8"></label> '
+        "<button>Find 検索</button></form>",
         params.get("sale_id", ""),
         params.get("kiosk_id", ""),
         params.get("receipt_no", ""),
     )
     body += fmt(
-        '<form id="search"><label>Business date <input type="date" name="date" value="{}">'
-        '</label> <label>Total ¥ <input name="total" value="{}"></label> '
-        "<button>Search</button></form>",
+        '<form id="search"><label>Business date 営業日 <input type="date" name="date" value="{}">'
+        '</label> <label>Total ¥ 合計 <input name="total" value="{}" size="8"></label> '
+        "<button>Search 検索</button></form>",
         params.get("date", ""),
         params.get("total", ""),
     )
@@ -100,14 +102,14 @@ def returns_page(request: Request, staff: Attendant) -> HTMLResponse:
                 select(ReturnRow).where(ReturnRow.flag != "").order_by(ReturnRow.completed_at)
             )
         )
-    body += fmt("<h2>Double returns 二重返品</h2>") + table(
-        ("Return", "Kiosk", "Sale", "When", "Refund", "Problem"),
+    body += fmt("<h2>Double returns 二重返品</h2>") + _table_or_none(
+        ("Return 返品", "Kiosk 端末", "Sale 取引", "When 日時", "Refund 返金", "Problem 問題"),
         [
             (
                 r.return_no,
                 r.kiosk_id,
                 r.original_sale_id,
-                r.completed_at.isoformat(" "),
+                _when(r.completed_at),
                 yen(-r.total),
                 r.flag,
             )
@@ -133,31 +135,38 @@ def _search(session: Session, request: Request) -> Html:
             link(f"/returns?sale_id={row.sale_id}", row.sale_id),
             row.kiosk_id,
             row.receipt_no,
-            row.completed_at.isoformat(" "),
+            _when(row.completed_at),
             yen(row.total),
         )
         for row in session.scalars(query)
     ]
-    return fmt("<h2>Sales found</h2>") + table(
-        ("Sale", "Kiosk", "Receipt", "When", "Total"), rows, id_="found"
+    return fmt("<h2>Sales found 該当する取引</h2>") + _table_or_none(
+        ("Sale 取引", "Kiosk 端末", "Receipt レシート", "When 日時", "Total 合計"),
+        rows,
+        id_="found",
     )
 
 
 def _sale_section(session: Session, sale_id: str) -> Html:
     sale, returns, left = sale_returns(session, sale_id)
     if sale is None:
-        out = fmt('<p class="bad">Sale {} is not here yet (its kiosk has not synced).</p>', sale_id)
-    else:
         out = fmt(
-            "<h2>Sale {} — kiosk {}, receipt {}, {}</h2>",
+            '<p class="bad">Sale {} is not here yet (its kiosk has not synced). '
+            "この取引はまだ届いていません(端末が未送信)。</p>",
             sale_id,
+        )
+    else:
+        # the id on its own line: a 36-character id in the heading broke the date in two
+        out = fmt(
+            '<h2>Sale 取引: kiosk 端末 {}, receipt レシート {}, {}</h2><p class="id">{}</p>',
             sale.get("kiosk_id", ""),
             sale.get("receipt_no", ""),
-            sale.get("completed_at", ""),
+            _when_text(str(sale.get("completed_at", ""))),
+            sale_id,
         )
         paid = {int(a["line_id"]): int(a["paid"]) for a in sale.get("allocation") or ()}
         out += table(
-            ("Line", "Item", "Rate", "Sold", "Paid", "Returnable"),
+            ("Line 行", "Item 商品", "Rate 税率", "Sold 販売", "Paid 支払", "Returnable 返品可"),
             [
                 (
                     line["line_id"],
@@ -174,13 +183,22 @@ def _sale_section(session: Session, sale_id: str) -> Html:
             ],
             id_="sale-lines",
         )
-    out += fmt("<h2>Returns</h2>") + table(
-        ("Return", "Kiosk", "When", "Refund", "Reason", "Staff", "Approved by", "Problem"),
+    out += fmt("<h2>Returns of this sale この取引の返品</h2>") + _table_or_none(
+        (
+            "Return 返品",
+            "Kiosk 端末",
+            "When 日時",
+            "Refund 返金",
+            "Reason 理由",
+            "Staff 担当",
+            "Approved by 承認",
+            "Problem 問題",
+        ),
         [
             (
                 r.return_no,
                 r.kiosk_id,
-                r.completed_at.isoformat(" "),
+                _when(r.completed_at),
                 yen(-r.total),
                 r.reason,
                 r.staff_id,
@@ -200,3 +218,22 @@ def reconcile_api(request: Request, _: Manager, day: str | None = None) -> dict[
     with bo(request).db.reading() as session:
         found = reconcile(session, bo(request).day(day))
     return {"stores": [entry.to_json() for entry in found]}
+
+
+def _when(at: datetime) -> str:
+    """To the minute, as the receipts print it (seconds and a 'T' only clutter the tables)."""
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def _when_text(iso: str) -> str:
+    try:
+        return _when(datetime.fromisoformat(iso))
+    except ValueError:  # an odd document: show what it says rather than nothing
+        return iso
+
+
+def _table_or_none(header: Sequence[str], rows: list, *, id_: str) -> Html:
+    """The table, or "none なし" instead of a header row with nothing under it."""
+    if not rows:
+        return fmt('<p id="{}" class="none">None なし</p>', id_)
+    return table(header, rows, id_=id_)
