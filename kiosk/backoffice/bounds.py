@@ -26,7 +26,7 @@ FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 Offset = Annotated[int, Query(ge=0, le=INT64_MAX)]
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX)]
 Cursor = Annotated[int, Query(ge=0, le=INT64_MAX)]  # a seq or version a kiosk already has
-YenFilter = Annotated[int | None, Query(ge=-INT64_MAX, le=INT64_MAX)]
+YenFilter = Annotated[int | None, Query(ge=-INT32_MAX, le=INT32_MAX)]  # yen columns are int32
 RowId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.api import Attendant, Manager, bo
+from kiosk.backoffice.bounds import INT32_MAX, whole_number
 from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.html import Html, fmt, link, page, table, yen
 from kiosk.backoffice.models import SaleRow
@@ -127,9 +128,8 @@ def _search(session: Session, request: Request) -> Html:
     if params.get("date"):
         query = query.where(SaleRow.business_date == bo(request).day(params["date"]))
     if params.get("total"):
-        if not params["total"].isdigit():
-            raise InvalidInput(f"total {params['total'][:20]!r}: yen, in digits")
-        query = query.where(SaleRow.total == int(params["total"]))
+        total = whole_number(params["total"], "total", 0, INT32_MAX)  # an int32 column
+        query = query.where(SaleRow.total == total)
     rows = [
         (
             link(f"/returns?sale_id={row.sale_id}", row.sale_id),
