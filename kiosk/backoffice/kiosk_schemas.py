@@ -146,6 +146,51 @@ class SaleDocument(_Allow):
     extra: Json | None = None
 
 
+# --- a return (outbox kind "return"): a sale document of its own, every amount negative --------
+
+
+Refund = Annotated[StrictInt, Field(ge=-YEN_MAX, le=0)]
+
+
+class ReturnLine(_Allow):
+    line_id: Id32 | None = None
+    original_line_id: Id32  # the sold line it takes back (bo_return_lines)
+    sku: _text(64, 1)
+    amount: Refund
+    quantity: Annotated[StrictInt, Field(ge=-COUNT_MAX, le=0)] = 0
+    weight_g: Annotated[StrictInt, Field(ge=-1_000_000, le=-1)] | None = None
+    name_ja: _text(200) | None = None
+    name_en: _text(200) | None = None
+    department: _text(64) | None = None
+    tax: _text(16) | None = None
+    price_includes_tax: StrictBool | None = None
+    restock: StrictBool = True
+    voided: StrictBool | None = None
+
+
+class ReturnDocument(_Allow):
+    sale_id: _text(36, 1)
+    return_id: _text(36, 1)
+    original_sale_id: _text(36, 1)
+    completed_at: Time
+    total: Refund
+    lines: Annotated[list[ReturnLine], Field(min_length=1, max_length=1000)]
+    tenders: Annotated[list[Tender], Field(max_length=50)]
+    rates: Annotated[list[TaxRate], Field(max_length=8)]
+    original_receipt_no: Id32 | None = None
+    original_completed_at: Time | None = None
+    original_kiosk_id: _text(32) | None = None
+    kiosk_id: _text(32) | None = None
+    receipt_no: Id32 | None = None
+    started_at: Time | None = None
+    reason: _text(64) | None = None
+    staff_id: _text(64) | None = None
+    approved_by: _text(64) | None = None
+    member_id: _text(64) | None = None
+    language: _text(16) | None = None
+    training: StrictBool | None = None
+
+
 # --- loyalty, coupons, tax-free (their handlers check the business rules) --------------------
 
 
@@ -248,6 +293,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "loyalty_member": MemberChange,
     "coupons": CouponsUsed,
     "tax_free_record": TaxFreeSummary,
+    "return": ReturnDocument,
     PARKED: ParkedEvent,
 }  # any other kind (a plugin's) is kept as received: a JSON object within the size limit
 

@@ -147,3 +147,22 @@ def test_function_the_returns_page_shows_one_sale_and_says_none_when_nothing_is_
     assert f'<p class="id">{sale["sale_id"]}</p>' in page.text
     assert '<p id="flagged" class="none">None なし</p>' in page.text
     assert '<a href="/returns">Returns 返品</a>' in page.text  # reachable from the navigation
+
+
+def test_function_a_return_with_a_positive_refund_is_refused_at_the_door(client, kiosk_token):
+    """GIVEN a kiosk sends a "return" whose line pays out a positive amount WHEN it arrives
+    THEN the door refuses it (422 naming the event and field) and nothing is applied."""
+    bad = {
+        "sale_id": "r-bad",
+        "return_id": "r-bad",
+        "original_sale_id": "s-x",
+        "completed_at": "2026-11-20T10:00:00",
+        "total": -150,
+        "lines": [{"original_line_id": 1, "sku": "4901234000018", "quantity": -1, "amount": 150}],
+        "tenders": [],
+        "rates": [],
+    }
+    answer = post(client, kiosk_token, [_event(1, "return", bad)])
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert body["event"]["kind"] == "return" and "amount" in body["field"], body

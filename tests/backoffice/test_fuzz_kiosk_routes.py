@@ -92,6 +92,16 @@ VALID_PAYLOADS: dict[str, dict[str, Any]] = {
             "kiosk_id": "K01",
         },
     },
+    "return": {
+        "sale_id": "r1",
+        "return_id": "r1",
+        "original_sale_id": "s1",
+        "completed_at": "2026-11-20T10:00:00",
+        "total": -150,
+        "lines": [{"original_line_id": 1, "sku": "4901234000018", "quantity": -1, "amount": -150}],
+        "tenders": [{"method": "cash", "amount": -150}],
+        "rates": [{"tax": "reduced", "rate_percent": 8, "gross": -150, "tax_amount": -11}],
+    },
     "tax_free_record": {
         "v": 1,
         "record_id": "r1",
