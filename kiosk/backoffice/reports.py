@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.business_day import day_start
 from kiosk.backoffice.models import ProductRow, SaleLineRow, SalePaymentRow, SaleRow, StockMoveRow
+from kiosk.backoffice.returns.models import ReturnRow
 
 RATE_PERCENT = {"standard": 10, "reduced": 8}
+
+
+def _is_sale() -> Any:
+    """A ``bo_sales`` row that is a sale, not a return (a return is a negative document of its
+    own: its money nets out of every sum, but it is no sale in the counts)."""
+    return SaleRow.sale_id.not_in(select(ReturnRow.return_id))
 
 
 @dataclass
@@ -33,11 +40,13 @@ class DayReport:
     by_tax: list[tuple[str, int, int]]  # tax category, gross (tax incl.), tax
     by_department: list[tuple[str, int, int]] = field(default_factory=list)  # dept, qty, amount
     sections: list[Any] = field(default_factory=list)  # from kiosk_report_sections
+    returns: int = 0  # return documents of the day (their refunds are already net in total)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),
             "sales": self.sales,
+            "returns": self.returns,
             "total": self.total,
             "tax_total": self.tax_total,
             "by_hour": [{"hour": h, "sales": n, "total": t} for h, n, t in self.by_hour],
@@ -67,9 +76,11 @@ def _in_day_order(session: Session, hours: list[tuple[int, int, int]]) -> list:
 
 def day_report(session: Session, day: date, *, departments: bool = True) -> DayReport:
     on_day = SaleRow.business_date == day
-    count, total, tax_total, gs, ts, gr, tr = session.execute(
+    is_sale = _is_sale()
+    count, returns, total, tax_total, gs, ts, gr, tr = session.execute(
         select(
-            func.count(),
+            func.count().filter(is_sale),
+            func.count().filter(~is_sale),
             func.coalesce(func.sum(SaleRow.total), 0),
             func.coalesce(func.sum(SaleRow.tax_total), 0),
             func.coalesce(func.sum(SaleRow.gross_standard), 0),
@@ -80,13 +91,13 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
     ).one()
     hour = _hour(session).label("hour")
     by_hour = session.execute(
-        select(hour, func.count(), func.sum(SaleRow.total))
+        select(hour, func.count().filter(is_sale), func.sum(SaleRow.total))
         .where(on_day)
         .group_by(hour)
         .order_by(hour)
     ).all()
     by_kiosk = session.execute(
-        select(SaleRow.kiosk_id, func.count(), func.sum(SaleRow.total))
+        select(SaleRow.kiosk_id, func.count().filter(is_sale), func.sum(SaleRow.total))
         .where(on_day)
         .group_by(SaleRow.kiosk_id)
         .order_by(SaleRow.kiosk_id)
@@ -110,6 +121,7 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
     return DayReport(
         day=day,
         sales=int(count),
+        returns=int(returns),
         total=int(total),
         tax_total=int(tax_total),
         by_hour=_in_day_order(session, [(int(h), int(n), int(t)) for h, n, t in by_hour]),
@@ -157,7 +169,7 @@ def month_report(session: Session, year: int, month: int) -> MonthReport:
     rows = session.execute(
         select(
             SaleRow.business_date,
-            func.count(),
+            func.count().filter(_is_sale()),
             func.sum(SaleRow.total),
             func.sum(SaleRow.gross_standard),
             func.sum(SaleRow.tax_standard),

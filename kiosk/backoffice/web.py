@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from kiosk.backoffice import auth, exports, reports
 from kiosk.backoffice.api import SESSION_COOKIE, Attendant, Manager, bo, parse_month, session_token
 from kiosk.backoffice.audit import FAILURE, record
-from kiosk.backoffice.bounds import INT64_MAX, whole_number
+from kiosk.backoffice.bounds import INT32_MAX, INT64_MAX, whole_number
 from kiosk.backoffice.charts import bar_chart
 from kiosk.backoffice.errors import (
     BackofficeError,
@@ -149,10 +149,12 @@ def today(request: Request, staff: Attendant) -> HTMLResponse:
         r = reports.day_report(session, bo(request).today(), departments=False)
     body = fmt(
         '<div class="card">Sales 件数<b id="sales">{:,}</b></div>'
+        '<div class="card">Returns 返品<b id="returns">{:,}</b></div>'
         '<div class="card">Takings 売上<b id="total">{}</b></div>'
         '<p>Business day 営業日 <span id="title-day">{}</span>: updates as sales arrive '
         '(<span id="link">connecting 接続中…</span>, last <span id="updated">now</span>).</p>',
         r.sales,
+        r.returns,
         yen(r.total),
         r.day,
     ) + _day_tables(r)
@@ -354,7 +356,8 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
 def _search_query(params: dict[str, str], request: Request) -> exports.SearchQuery:
     def number(key: str) -> int | None:
         value = params.get(key, "").strip()
-        return whole_number(value, key, -INT64_MAX, INT64_MAX) if value else None
+        # the yen columns are int32: a bound past them is refused, not sent to the database
+        return whole_number(value, key, -INT32_MAX, INT32_MAX) if value else None
 
     return exports.SearchQuery(
         bo(request).day(params["date_from"]) if params.get("date_from") else None,

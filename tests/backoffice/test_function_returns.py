@@ -82,6 +82,9 @@ def test_function_a_return_is_net_in_the_reports_and_restocks(client, bo_db, kio
         stored = session.get(ReturnRow, document["return_id"])
         assert stored is not None and stored.flag == "" and stored.total == -refund
     assert after.total == before.total - refund
+    # counted as a return, not as one more sale (its money is net in every sum)
+    assert (after.sales, after.returns) == (before.sales, before.returns + 1)
+    assert [n for _, n, _ in after.by_kiosk] == [n for _, n, _ in before.by_kiosk]
     assert after.tax_total == before.tax_total + sum(r["tax_amount"] for r in document["rates"])
     assert dict((m, a) for m, _, a in after.by_payment)[sale["tenders"][0]["method"]] == (
         sale["total"] - refund

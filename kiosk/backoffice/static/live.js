@@ -2,6 +2,7 @@
 'use strict';
 function show(d){
   document.getElementById('sales').textContent = d.sales.toLocaleString();
+  document.getElementById('returns').textContent = (d.returns || 0).toLocaleString();
   document.getElementById('total').textContent = '¥' + d.total.toLocaleString();
   const rows = (id, items, f) => document.querySelector('#' + id + ' tbody').replaceChildren(
     ...items.map(i => { const tr = document.createElement('tr');
