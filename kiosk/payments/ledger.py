@@ -290,21 +290,7 @@ class PaymentLedger:
             return self._resolve_refund(row, method)
         original = self.get(row.original_payment_id or "")
         self.transition(row.payment_id, PaymentState.REQUESTED)
-        if original.method != row.method:
-            pay_out = getattr(method, "pay_out", None)
-            if pay_out is None:
-                result = PaymentResult(Outcome.DECLINED, message=f"{method.id} cannot pay out")
-            else:
-                result = self._call(method, "pay_out", pay_out, row.amount, row.idempotency_key)
-        else:
-            result = self._call(
-                method,
-                "refund",
-                method.refund,
-                original.idempotency_key,
-                row.amount,
-                row.idempotency_key,
-            )
+        result = self._dispatch_refund(row, original, method)
         if result.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
             self.transition(row.payment_id, STATE_BY_OUTCOME[result.outcome], result)
             return result
@@ -335,15 +321,7 @@ class PaymentLedger:
         if status.outcome is Outcome.NOT_FOUND:
             # the refund never arrived: send it again under the same refund key (a refund
             # cannot charge anyone, and the key makes a repeat give back only once)
-            original = self.get(row.original_payment_id or "")
-            again = self._call(
-                method,
-                "refund",
-                method.refund,
-                original.idempotency_key,
-                row.amount,
-                row.idempotency_key,
-            )
+            again = self._dispatch_refund(row, self.get(row.original_payment_id or ""), method)
             if again.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
                 self.transition(row.payment_id, STATE_BY_OUTCOME[again.outcome], again)
                 return again
@@ -351,6 +329,26 @@ class PaymentLedger:
         unclear = PaymentResult(Outcome.UNKNOWN, message=status.message or "refund unconfirmed")
         self.transition(row.payment_id, PaymentState.UNKNOWN, unclear)
         return unclear
+
+    def _dispatch_refund(
+        self, row: PaymentRow, original: PaymentRow, method: PaymentMethod
+    ) -> PaymentResult:
+        """Send refund ``row`` once under its own key: through the method that took the money,
+        or, when a return refunds it by another method (cash from the changer), as that
+        method's ``pay_out``. The first send and a resend after NOT_FOUND go the same way."""
+        if original.method == row.method:
+            return self._call(
+                method,
+                "refund",
+                method.refund,
+                original.idempotency_key,
+                row.amount,
+                row.idempotency_key,
+            )
+        pay_out = getattr(method, "pay_out", None)
+        if pay_out is None:
+            return PaymentResult(Outcome.DECLINED, message=f"{method.id} cannot pay out")
+        return self._call(method, "pay_out", pay_out, row.amount, row.idempotency_key)
 
     def _refunds_in_flight(self, payment_id: str) -> Yen:
         return sum(
