@@ -316,7 +316,14 @@ def campaigns_page(
             "<h2>By segment before the period 期間前セグメント別</h2>"
         )
         + table(
-            ("Coupon", "Segment", "Redeemed", "Avg spend ¥", "Comparable", "Avg spend ¥"),
+            (
+                "Coupon クーポン",
+                "Segment セグメント",
+                "Redeemed 利用",
+                "Avg spend ¥ 平均購入額",
+                "Comparable 比較",
+                "Avg spend ¥ 比較平均",
+            ),
             segments,
             id_="campaign-segments",
         )
