@@ -143,7 +143,94 @@ def _parser() -> argparse.ArgumentParser:
         help="look for late sales in every archived day, not the last 35",
     )
     generate.set_defaults(handler=_generate_reports)
+    _partition_commands(sub)
     return parser
+
+
+def _partition_commands(sub) -> None:
+    """``partitions ensure|list|retire``: the PostgreSQL sales partitions (sales_partitions)."""
+    cmds = sub.add_parser(
+        "partitions", help="PostgreSQL monthly sales partitions and their 7-year retention"
+    ).add_subparsers(required=True, metavar="ACTION")
+    ensure = cmds.add_parser("ensure", help="create the coming months' partitions (for cron)")
+    ensure.add_argument("--months-ahead", type=int, default=3)
+    ensure.set_defaults(handler=_partitions_ensure)
+    cmds.add_parser("list", help="the months that have a partition").set_defaults(
+        handler=_partitions_list
+    )
+    retire = cmds.add_parser(
+        "retire", help="archive, then drop, months past retention (refuses younger ones)"
+    )
+    retire.add_argument("--before", type=_month, required=True, metavar="YYYY-MM")
+    retire.add_argument("--archive-dir", type=Path, required=True)
+    retire.add_argument(
+        "--keep-years", type=int, default=7, help="at least 7 (10 with carried-forward losses)"
+    )
+    retire.set_defaults(handler=_partitions_retire)
+
+
+def _month(value: str) -> date:
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: use YYYY-MM") from None
+
+
+def _partitioned(args: argparse.Namespace):
+    from kiosk.backoffice import sales_partitions
+    from kiosk.cli_errors import CommandError
+
+    db = _db(args)
+    with db.engine.connect() as conn:
+        if not sales_partitions.is_partitioned(conn):
+            db.close()
+            raise CommandError(
+                "the sales tables are partitioned on PostgreSQL only; this database is not"
+            )
+    return db
+
+
+def _partitions_ensure(args: argparse.Namespace) -> int:
+    from kiosk.backoffice import sales_partitions
+
+    db = _partitioned(args)
+    today = store_clock(args.time_zone)().date()
+    with db.engine.begin() as conn:
+        made = sales_partitions.ensure_months(conn, today, args.months_ahead)
+    db.close()
+    print(f"partitions made: {', '.join(f'{m:%Y-%m}' for m in made) or 'none (all there)'}")
+    return 0
+
+
+def _partitions_list(args: argparse.Namespace) -> int:
+    from kiosk.backoffice import sales_partitions
+
+    db = _partitioned(args)
+    with db.engine.connect() as conn:
+        for month in sales_partitions.months(conn):
+            kept = sales_partitions.kept_until(month)
+            print(f"{month:%Y-%m}  kept until {kept}")
+    db.close()
+    return 0
+
+
+def _partitions_retire(args: argparse.Namespace) -> int:
+    from kiosk.backoffice import sales_partitions
+
+    db = _partitioned(args)
+    today = store_clock(args.time_zone)().date()
+    try:
+        with db.engine.begin() as conn:
+            manifests = sales_partitions.retire_months(
+                conn, args.before, today, args.archive_dir, args.keep_years
+            )
+    finally:
+        db.close()
+    for manifest in manifests:
+        print(f"archived and dropped {manifest.parent.name}: {manifest}")
+    if not manifests:
+        print(f"no month partition before {args.before:%Y-%m}")
+    return 0
 
 
 def _day(value: str) -> date:

@@ -84,7 +84,9 @@ def upgrade() -> None:
         conn.execute(text(f'ALTER SEQUENCE "{table}_id_seq" OWNED BY "{table}".id'))
         conn.execute(text(f'INSERT INTO "{table}" SELECT * FROM "{old}"'))
         conn.execute(text(f'DROP TABLE "{old}"'))
-        pkey = f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, business_date)'
+        pkey = (
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, business_date)'
+        )
         conn.execute(text(pkey))
         for ddl in indexes:  # their names are free again now the old table is gone
             conn.execute(text(ddl))
@@ -105,9 +107,7 @@ def upgrade() -> None:
             "FROM bo_sales"
         )
     )
-    conn.execute(
-        text("CREATE INDEX ix_bo_sales_sale_id_date ON bo_sales (sale_id, business_date)")
-    )
+    conn.execute(text("CREATE INDEX ix_bo_sales_sale_id_date ON bo_sales (sale_id, business_date)"))
     conn.exec_driver_sql(KEYS_TRIGGER_SQL)
     month = first
     while month <= last:  # each month's rows move out of the default partition
