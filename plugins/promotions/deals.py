@@ -197,29 +197,31 @@ def _best_order(
     The same choice as trying every order one by one, but searched as a tree of prefixes
     with each subtree solved once per distinct state: what is left to try and what is still
     free. Rules on disjoint lines commute, so most orders meet in a state already solved.
+
+    What is free is a tuple of unit counts, one per (line, price) run, and a rule's take
+    depends only on the counts of its own runs: each take is worked out once per distinct
+    input (:class:`_Takes`) and replayed as a few count updates, so the tree walk does no
+    pricing of its own. The work is O(runs × rules) per distinct state, whatever the
+    quantities.
     """
     head, tail = list(group[:MAX_EXHAUSTIVE]), list(group[MAX_EXHAUSTIVE:])
-    start = {(r.line_id, r.price): r for r in runs}
-    order = list(start)
-    keys = {rule.rule_id: [k for k in order if k[0] in reach[rule.rule_id]] for rule in group}
+    takes = _Takes(runs, group, reach)
     solved: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, list[Deal]]] = {}
 
-    def solve(left: tuple[int, ...], free: dict[RunKey, Run]) -> tuple[int, list[Deal]]:
-        state = (left, tuple(free[k].count for k in order))
+    def solve(left: tuple[int, ...], free: tuple[int, ...]) -> tuple[int, list[Deal]]:
+        state = (left, free)
         if state in solved:
             return solved[state]
         best: tuple[int, list[Deal]] | None = None
         if not left:
-            free = dict(free)
             deals, saving = [], 0
             for rule in tail:
-                taken, more = _take(rule, free, keys[rule.rule_id])
+                taken, more, free = takes.take(rule, free)
                 deals += taken
                 saving += more
             best = (saving, deals)
         for i in left:
-            after = dict(free)
-            taken, saving = _take(head[i], after, keys[head[i].rule_id])
+            taken, saving, after = takes.take(head[i], free)
             rest_saving, rest = solve(tuple(j for j in left if j != i), after)
             if best is None or saving + rest_saving > best[0]:
                 best = (saving + rest_saving, taken + rest)
@@ -227,7 +229,52 @@ def _best_order(
         solved[state] = best
         return best
 
-    return solve(tuple(range(len(head))), start)[1]
+    return solve(tuple(range(len(head))), takes.start)[1]
+
+
+class _Takes:
+    """Each rule's take (:func:`_take`) memoised on the free counts of its own runs."""
+
+    def __init__(
+        self, runs: Sequence[Run], group: Sequence[PromotionRule], reach: Mapping[str, set[int]]
+    ) -> None:
+        first = {(r.line_id, r.price): r for r in runs}
+        self.runs = list(first.values())
+        self.start = tuple(r.count for r in self.runs)
+        index = {key: i for i, key in enumerate(first)}
+        self.keys = {
+            rule.rule_id: [k for k in first if k[0] in reach[rule.rule_id]] for rule in group
+        }
+        self.index = {rid: [index[k] for k in keys] for rid, keys in self.keys.items()}
+        self.memo: dict[tuple[str, tuple[int, ...]], tuple[list[Deal], int, list]] = {}
+
+    def take(
+        self, rule: PromotionRule, free: tuple[int, ...]
+    ) -> tuple[list[Deal], int, tuple[int, ...]]:
+        """``rule``'s deals from ``free``, their saving, and what is free after them."""
+        idx = self.index[rule.rule_id]
+        mine = tuple(map(free.__getitem__, idx))
+        key = (rule.rule_id, mine)
+        hit = self.memo.get(key)
+        if hit is None:
+            free_runs = {}
+            for i, k, count in zip(idx, self.keys[rule.rule_id], mine, strict=True):
+                run = self.runs[i]  # the run's untaken units are always its last ones
+                free_runs[k] = Run(run.line_id, run.first + run.count - count, count, run.price)
+            deals, saving = _take(rule, free_runs, self.keys[rule.rule_id])
+            updates = [  # only the runs the deals took from
+                (i, free_runs[k].count)
+                for i, k, was in zip(idx, self.keys[rule.rule_id], mine, strict=True)
+                if free_runs[k].count != was
+            ]
+            hit = self.memo[key] = (deals, saving, updates)
+        deals, saving, updates = hit
+        if not updates:
+            return deals, saving, free
+        after = list(free)
+        for i, count in updates:
+            after[i] = count
+        return deals, saving, tuple(after)
 
 
 def best_deals(
