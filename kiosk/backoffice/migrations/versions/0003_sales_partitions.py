@@ -4,7 +4,8 @@ Each of bo_sales, bo_sale_lines and bo_sale_payments becomes ``PARTITION BY RANG
 (business_date)`` with a partition per month (those the data has, up to 3 months ahead) and a
 default one. The rows are copied over in the migration's transaction; columns (plugins'
 too) and non-unique indexes are carried over as they are. A primary key on a partitioned
-table must include the partition key, so it becomes (id, business_date); the global unique
+table must include the partition key, so it becomes a unique index on (id, business_date)
+(an index, not a constraint: pg_restore --clean cannot drop a partition's inherited one); the global unique
 sale_id and (kiosk_id, kiosk_seq) move to bo_sale_keys, kept by a statement trigger (see
 kiosk/backoffice/sales_partitions.py). SQLite is left as it is.
 
@@ -84,10 +85,11 @@ def upgrade() -> None:
         conn.execute(text(f'ALTER SEQUENCE "{table}_id_seq" OWNED BY "{table}".id'))
         conn.execute(text(f'INSERT INTO "{table}" SELECT * FROM "{old}"'))
         conn.execute(text(f'DROP TABLE "{old}"'))
-        pkey = (
-            f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id, business_date)'
+        # a unique index, not a PRIMARY KEY constraint: pg_restore --clean (the backups')
+        # cannot drop a partition's inherited constraint, but handles partitioned indexes
+        conn.execute(
+            text(f'CREATE UNIQUE INDEX "{table}_id_date" ON "{table}" (id, business_date)')
         )
-        conn.execute(text(pkey))
         for ddl in indexes:  # their names are free again now the old table is gone
             conn.execute(text(ddl))
     conn.execute(
@@ -125,6 +127,7 @@ def downgrade() -> None:
     )
     conn.execute(text("DROP INDEX ix_bo_sales_sale_id_date"))
     for table in TABLES:
+        conn.execute(text(f'DROP INDEX "{table}_id_date"'))
         indexes = [
             ddl.replace("ON ONLY public.", "ON public.", 1) for ddl in _plain_indexes(conn, table)
         ]
