@@ -122,6 +122,22 @@ def test_outbox_rows_are_marked_sent_once(store):
     assert len(store.unsent_outbox()) == 2
 
 
+def test_a_sent_mark_commits_without_fsync_and_leaves_the_connection_full(store):
+    """mark_sent runs at synchronous=NORMAL (a lost mark only resends); the pooled connection
+    is back at FULL for the next sale, and the mark is committed."""
+    store.commit_sale(make_sale(1))
+    seen = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _watch(conn, cursor, statement, *args):
+        if statement.startswith("UPDATE outbox"):
+            seen.append(conn.connection.driver_connection.execute("PRAGMA synchronous").fetchone())
+
+    store.mark_sent([store.unsent_outbox()[0].seq], datetime(2026, 11, 22, 13, 0))
+    assert seen == [(1,)] and store.unsent_outbox() == []
+    assert pragma_values(store.engine)["synchronous"] == 2
+
+
 def test_catalogue_replace_is_all_or_nothing(store):
     store.replace_catalogue([ONIGIRI, SOAP])
     with pytest.raises(IntegrityError):
