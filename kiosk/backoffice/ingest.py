@@ -26,14 +26,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice import business_day, event_handlers
 from kiosk.backoffice.errors import BadSaleDocument, SequenceGap
-from kiosk.backoffice.ingest_rows import RowBuffer
+from kiosk.backoffice.ingest_rows import RowBuffer, stored_sale_ids
 from kiosk.backoffice.ingest_sales import apply_sale
-from kiosk.backoffice.models import KioskEventRow, KioskRow, SaleRow
+from kiosk.backoffice.models import KioskEventRow, KioskRow
 
 MAX_BATCH = 500
 
@@ -129,11 +128,7 @@ def ingest(
     new_ids = [
         str(e.payload.get("sale_id")) for e in events if e.kind == "sale" and e.seq > kiosk.last_seq
     ]
-    known = (
-        set(session.scalars(select(SaleRow.sale_id).where(SaleRow.sale_id.in_(new_ids))))
-        if new_ids
-        else set()
-    )
+    known = stored_sale_ids(session, new_ids)
     ctx = IngestContext(session, kiosk, now, business_day.day_start(session), known)
     for event in sorted(events, key=lambda e: e.seq):
         if event.seq <= kiosk.last_seq:

@@ -16,7 +16,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, insert, update
+from sqlalchemy import JSON, Table, bindparam, column, insert, select, update
+from sqlalchemy import table as core_table
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.models import ProductRow, SaleLineRow, SalePaymentRow, SaleRow
@@ -25,6 +26,10 @@ SALES: Table = SaleRow.__table__  # type: ignore[assignment]
 SALE_LINES: Table = SaleLineRow.__table__  # type: ignore[assignment]
 SALE_PAYMENTS: Table = SalePaymentRow.__table__  # type: ignore[assignment]
 PRODUCTS: Table = ProductRow.__table__  # type: ignore[assignment]
+
+# PostgreSQL partitions the sales by month (migration 0003_sales_partitions): a lookup by
+# sale id alone would probe every month's index, so it reads the global keys table instead.
+SALE_KEYS = core_table("bo_sale_keys", column("sale_id"))
 
 # Insert order: a table a later one could reference first (none has a foreign key today).
 TABLE_ORDER: tuple[Table, ...] = (SALES, SALE_LINES, SALE_PAYMENTS)
@@ -82,3 +87,14 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
     with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([json.dumps(row[n]) if n in json_columns else row[n] for n in names])
+
+
+def stored_sale_ids(session: Session, sale_ids: list[str]) -> set[str]:
+    """Which of ``sale_ids`` are stored already (one indexed lookup per id)."""
+    if not sale_ids:
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        query = select(SALE_KEYS.c.sale_id).where(SALE_KEYS.c.sale_id.in_(sale_ids))
+    else:
+        query = select(SALES.c.sale_id).where(SALES.c.sale_id.in_(sale_ids))
+    return set(session.scalars(query))
