@@ -6,7 +6,8 @@ documents mapped to rows and written, stock taken down, ``last_seq`` moved on. T
 write the very same rows, already built, one transaction per batch: ``executemany`` (Core
 ``insert`` with a list of rows) and, on PostgreSQL, ``COPY``. Modes alternate in rounds on a
 fresh database each, so load on the machine falls on all of them alike; the medians and the
-ratio ingest/executemany are printed.
+ratio ingest/executemany are printed. On PostgreSQL the same ingest also runs into the
+tables as they were before the monthly partitions (``ingest plain``), to show their cost.
 
     .venv/bin/python bench/ingest_rows.py                       # SQLite (temporary file)
     .venv/bin/python bench/ingest_rows.py --url postgresql+psycopg://postgres@127.0.0.1/bench_ingest
@@ -80,8 +81,22 @@ def enrol(db: Database, kiosks: list[str]) -> dict[str, str]:
         return {k: enrol_kiosk(s, k, START) for k in kiosks}
 
 
-def run_ingest(url: str, batches: dict[str, list[list[OutboxEvent]]]) -> float:
+def unpartition(db: Database) -> None:
+    """Undo migration 0003_sales_partitions (plain tables, as before it) for a comparison."""
+    from alembic import command
+
+    from kiosk.backoffice.db import alembic_config
+
+    config = alembic_config(db.engine)
+    with db.engine.begin() as c:
+        config.attributes["connection"] = c
+        command.downgrade(config, "sales_partitions@-1")
+
+
+def run_ingest(url: str, batches: dict[str, list[list[OutboxEvent]]], plain: bool = False) -> float:
     db = Database(url)
+    if plain:
+        unpartition(db)
     tokens = enrol(db, list(batches))
     now = START + timedelta(days=1)
     began = time.perf_counter()
@@ -161,6 +176,7 @@ def main() -> None:
     rates: dict[str, list[float]] = {"ingest": [], "executemany": []}
     if postgres:
         rates["copy"] = []
+        rates["ingest plain"] = []  # the same ingest into unpartitioned tables (no key trigger)
     n = 0
     for _ in range(args.rounds):
         batches = make_batches(args.kiosks, per_kiosk, args.batch)  # fresh sale ids each round
@@ -170,6 +186,8 @@ def main() -> None:
             target = fresh(url, n)
             if mode == "ingest":
                 elapsed = run_ingest(target, batches)
+            elif mode == "ingest plain":
+                elapsed = run_ingest(target, batches, plain=True)
             elif mode == "executemany":
                 elapsed = run_executemany(target, built)
             else:
@@ -190,6 +208,8 @@ def main() -> None:
     if postgres:
         copy = statistics.median(rates["ingest"]) / statistics.median(rates["copy"])
         print(f"  ratio ingest/COPY:        {copy:.2f}")
+        plain = statistics.median(rates["ingest"]) / statistics.median(rates["ingest plain"])
+        print(f"  ratio partitioned/plain:  {plain:.2f}   (monthly partitions + bo_sale_keys)")
 
 
 if __name__ == "__main__":
