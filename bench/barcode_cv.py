@@ -40,13 +40,13 @@ from plugins.scanner_camera.decoder import (
     DecodeOptions,
     confirm_fallback,
     fallback_crops,
-    run_region_pass,
+    region_pass,
 )
 from plugins.scanner_camera.regions import find_barcode_regions
 
 CACHE = Path("/tmp/kiosk-camera-bench")
 MAX_REGIONS = 3  # cached; configurations may use fewer
-MAX_PASSES = 5  # the largest set of fallback passes the search tries
+MAX_PASSES = 6  # the largest set of fallback passes the search tries
 K = 5
 SEED = 22
 VARIANTS = ("photo", "motion", "defocus")
@@ -56,6 +56,7 @@ PASS_ORDER = (
     "zxing+clahe", "zbar+clahe", "zxing+raw", "zbar+raw", "zxing+gh",
     "zxing+blur", "zbar+blur", "zxing+2x", "zbar+2x", "zxing+3x", "zbar+3x",
     "zxing+bars", "zbar+bars",
+    "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
 )  # fmt: skip
 assert set(PASS_ORDER) == set(ALL_PASSES)
 
@@ -146,13 +147,10 @@ def passes_of(
         regions += qr_regions
     crops = fallback_crops(gray, primary, regions, options)
     per_region = []
-    for x0, y0, crop in crops:
+    for crop in crops:
         per_region.append(
             {
-                name: [
-                    (dec._moved(c, x0, y0, s, name), s)
-                    for c, s in run_region_pass(crop, name, options)
-                ]
+                name: [(c, 1.0) for c in region_pass(gray, crop, name, options)]
                 for name in ALL_PASSES
             }
         )
@@ -302,8 +300,8 @@ class Config:
 
 def configurations() -> list[Config]:
     """Every set of 2 to ``MAX_PASSES`` passes, region count, confirmation rule and DataBar
-    choice. (With 13 passes the full power set would be ~100,000 configurations, too slow to
-    replay; every fold has chosen 4 passes so far.)"""
+    choice. (With 17 passes the full power set would be ~1,500,000 configurations, too slow to
+    replay; every fold has chosen 4 or 5 passes so far.)"""
     configs = [Config((), 0, 1)]
     for r in range(2, MAX_PASSES + 1):
         for subset in itertools.combinations(PASS_ORDER, r):

@@ -164,7 +164,9 @@ DEFAULT_OPTIONS = DecodeOptions()
 ALL_PASSES = (
     "zxing+raw", "zxing+gh", "zxing+clahe", "zxing+blur", "zxing+2x", "zxing+3x",
     "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x", "zxing+bars", "zbar+bars",
+    "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
 )  # fmt: skip
+WIDE = 0.5  # how far an @wide pass grows its region on each side, as a share of its size
 QR_PASS_SIZE = 640  # longest side of the QR-only pass's copy
 
 
@@ -200,7 +202,8 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
         regions += qr_regions
     crops = fallback_crops(gray, found, regions, options)
     runners = [
-        {name: _region_runner(crop, name, options) for name in options.passes} for crop in crops
+        {name: _region_runner(gray, crop, name, options) for name in options.passes}
+        for crop in crops
     ]
     return confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
 
@@ -278,10 +281,30 @@ def _unambiguous(codes: list[DecodedCode]) -> list[DecodedCode]:
 
 
 def _region_runner(
-    crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
 ) -> Callable[[], list[DecodedCode]]:
+    return lambda: region_pass(gray, crop_at, name, options)
+
+
+def region_pass(
+    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+) -> list[DecodedCode]:
+    """One named fallback pass over one region, in frame pixels.
+
+    A name ending in ``@wide`` runs the pass on the region grown by ``WIDE`` of its size on
+    every side (clipped to the frame): a second, coarser region proposal, for regions the
+    finder cut too tightly (a short crop across a can, guards or digits left outside).
+    """
     x0, y0, crop = crop_at
-    return lambda: [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, name, options)]
+    base = name.removesuffix("@wide")
+    if base != name:
+        h, w = crop.shape[:2]
+        fh, fw = gray.shape[:2]
+        gx, gy = int(WIDE * w), int(WIDE * h)
+        x1, y1 = min(fw, x0 + w + gx), min(fh, y0 + h + gy)
+        x0, y0 = max(0, x0 - gx), max(0, y0 - gy)
+        crop = gray[y0:y1, x0:x1]
+    return [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, base, options)]
 
 
 def run_region_pass(
