@@ -102,7 +102,12 @@ CACHE_VERSION = b"passes-1 variants-1"  # bump when passes_of or variant() chang
 
 # DecodeOptions defaults that cross-validation picks: the cache holds every choice of them,
 # so changing them must not throw the cache away
-_CHOSEN = re.compile(rb"^ +(passes|max_regions|confirm_engines|fallback_databar):.*$", re.M)
+# (a value may run over several lines in parentheses)
+_CHOSEN = re.compile(
+    rb"^ +(passes|max_regions|confirm_engines|fallback_databar):"
+    rb"(?:[^\n]*\(\n(?:[^\n]*\n)*? *\)[^\n]*|[^\n]*)$",
+    re.M,
+)
 
 
 def _source_hash() -> str:

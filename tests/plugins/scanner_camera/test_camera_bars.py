@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from plugins.scanner_camera.bars import across_angle, profiles, redrawn, upright
-from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, run_region_pass
+from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, region_pass, run_region_pass
 
 from .factories import SHARED_BARCODES, render_linear
 
@@ -69,3 +69,20 @@ def test_function_bars_pass_reads_a_print_gain_photo_the_other_passes_misread():
         assert [c.code for c, _ in run_region_pass(crop, name, DEFAULT_OPTIONS)] == [
             "0023942431015"
         ]
+
+
+def test_function_wide_pass_reads_a_region_cut_too_tight_in_frame_pixels():
+    """GIVEN a region that cuts off an EAN-13's guards WHEN read by a pass on that region THEN
+    nothing; by the same pass ``@wide`` (the region grown by half its size each side) THEN the
+    code, with corners in frame pixels around where the code really is."""
+    gray = cv2.cvtColor(render_linear("ean13", "490123456789"), cv2.COLOR_BGR2GRAY)
+    frame = cv2.copyMakeBorder(gray, 100, 100, 150, 150, cv2.BORDER_CONSTANT, value=255)
+    h, w = gray.shape
+    x0, y0 = 150 + w // 4, 100 + h // 4  # the middle half of the code only
+    crop = frame[y0 : y0 + h // 2, x0 : x0 + w // 2]
+    assert region_pass(frame, (x0, y0, crop), "zxing+clahe", DEFAULT_OPTIONS) == []
+    codes = region_pass(frame, (x0, y0, crop), "zxing+clahe@wide", DEFAULT_OPTIONS)
+    assert [c.code for c in codes] == ["4901234567894"]
+    assert codes[0].stage == "zxing+clahe@wide"
+    left, top, width, _ = codes[0].box
+    assert 150 <= left <= 150 + w // 4 and 100 <= top <= 100 + h and width > w // 2
