@@ -34,6 +34,7 @@ from pyzbar.pyzbar import ZBarSymbol
 
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
+from plugins.scanner_camera.bars import redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
 from plugins.scanner_camera.regions import Region, RegionFinderSettings, find_barcode_regions
 
@@ -162,8 +163,10 @@ class DecodeOptions:
 DEFAULT_OPTIONS = DecodeOptions()
 ALL_PASSES = (
     "zxing+raw", "zxing+gh", "zxing+clahe", "zxing+blur", "zxing+2x", "zxing+3x",
-    "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x",
+    "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x", "zxing+bars", "zbar+bars",
+    "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
 )  # fmt: skip
+WIDE = 0.5  # how far an @wide pass grows its region on each side, as a share of its size
 QR_PASS_SIZE = 640  # longest side of the QR-only pass's copy
 
 
@@ -199,7 +202,8 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
         regions += qr_regions
     crops = fallback_crops(gray, found, regions, options)
     runners = [
-        {name: _region_runner(crop, name, options) for name in options.passes} for crop in crops
+        {name: _region_runner(gray, crop, name, options) for name in options.passes}
+        for crop in crops
     ]
     return confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
 
@@ -277,10 +281,30 @@ def _unambiguous(codes: list[DecodedCode]) -> list[DecodedCode]:
 
 
 def _region_runner(
-    crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
 ) -> Callable[[], list[DecodedCode]]:
+    return lambda: region_pass(gray, crop_at, name, options)
+
+
+def region_pass(
+    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+) -> list[DecodedCode]:
+    """One named fallback pass over one region, in frame pixels.
+
+    A name ending in ``@wide`` runs the pass on the region grown by ``WIDE`` of its size on
+    every side (clipped to the frame): a second, coarser region proposal, for regions the
+    finder cut too tightly (a short crop across a can, guards or digits left outside).
+    """
     x0, y0, crop = crop_at
-    return lambda: [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, name, options)]
+    base = name.removesuffix("@wide")
+    if base != name:
+        h, w = crop.shape[:2]
+        fh, fw = gray.shape[:2]
+        gx, gy = int(WIDE * w), int(WIDE * h)
+        x1, y1 = min(fw, x0 + w + gx), min(fh, y0 + h + gy)
+        x0, y0 = max(0, x0 - gx), max(0, y0 - gy)
+        crop = gray[y0:y1, x0:x1]
+    return [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, base, options)]
 
 
 def run_region_pass(
@@ -298,8 +322,10 @@ def run_region_pass(
     scale = {"2x": 2.0, "3x": 3.0}.get(prep, 1.0)
     if scale > 1 and max(crop.shape[:2]) >= options.upscale_below:
         return []
-    image = _prepared(crop, prep)
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
+    if prep == "bars":
+        return _read_redrawn(crop, engine, formats, options, name)
+    image = _prepared(crop, prep)
     if engine == "zbar":
         symbols = [_TO_ZBAR[s] for s in formats if s in _TO_ZBAR]
         codes = _zbar(image, symbols, name) if symbols else []
@@ -308,6 +334,31 @@ def run_region_pass(
         binarizer = zxingcpp.Binarizer.GlobalHistogram if prep == "gh" else None
         codes = _zxing(image, zx, options, name, binarizer)
     return [(c, scale) for c in codes]
+
+
+def _read_redrawn(
+    crop: np.ndarray,
+    engine: str,
+    formats: tuple[Symbology, ...],
+    options: DecodeOptions,
+    name: str,
+) -> list[tuple[DecodedCode, float]]:
+    """The ``bars`` pass: read the crop's averaged bar profiles, re-drawn upright
+    (:mod:`.bars`). Only 1D product codes: a profile has no second dimension for QR, and
+    DataBar Expanded may be stacked. The drawing has no pixels in common with the frame,
+    so a read is placed on the whole crop."""
+    wanted = tuple(f for f in formats if f in PRODUCT_CODES)
+    image = redrawn(crop) if wanted else None
+    if image is None:
+        return []
+    if engine == "zbar":
+        codes = _zbar(image, [_TO_ZBAR[s] for s in wanted if s in _TO_ZBAR], name)
+    else:
+        upright = replace(options, try_rotate=False)
+        codes = _zxing(image, tuple(_TO_ZXING[s] for s in wanted), upright, name)
+    h, w = crop.shape[:2]
+    whole: Corners = ((0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1))
+    return [(replace(c, corners=whole), 1.0) for c in codes]
 
 
 def _prepared(crop: np.ndarray, prep: str) -> np.ndarray:
