@@ -41,6 +41,7 @@ from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
+from kiosk.runtime.actions import SaleActions
 from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.runtime.returns import ReturnDesk, recover_returns
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
@@ -91,7 +92,11 @@ def limit_message(exc: LimitExceeded) -> Message:
     return Message.of("This is more than this kiosk can take in one sale. Please call staff.")
 
 
-class KioskRuntime:
+class KioskRuntime(SaleActions):
+    """One kiosk: the checkout, the plugins, the store and the devices, behind named methods
+    (:class:`~kiosk.runtime.actions.SaleActions` and below); callers do not reach into
+    ``checkout``, ``store`` or ``_lock``."""
+
     def __init__(
         self,
         config: KioskConfig,
