@@ -129,9 +129,6 @@ class Revocable:
     def __contains__(self, item: Any) -> bool:
         return item in self._target(" (in)")
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._target("()")(*args, **kwargs)
-
     def __eq__(self, other: object) -> bool:
         return object.__getattribute__(self, "_door_target") == unwrap(other)
 
