@@ -3,7 +3,8 @@
 Built-in features (``plugins/``) use exactly these hooks, so a vendor's plugin can do
 anything a built-in one does. Each hook is called through :class:`kiosk.plugins.PluginHost`,
 which isolates plugins: an implementation that raises is logged and disabled for the session,
-one that does not answer within its deadline is abandoned; the sale goes on either way.
+one that does not answer within its deadline is stopped (its thread retired, every door it
+holds shut: :mod:`kiosk.plugin_door`); the sale goes on either way.
 
 Argument names are the contract: an implementation may accept any subset of them. The
 types below are what the kiosk passes and what it checks a result against

@@ -136,7 +136,9 @@ class Revocable:
         return hash(object.__getattribute__(self, "_door_target"))
 
     def __repr__(self) -> str:
-        return f"<door {object.__getattribute__(self, '_door_what')} of {self._door_token.plugin!r}>"
+        return (
+            f"<door {object.__getattribute__(self, '_door_what')} of {self._door_token.plugin!r}>"
+        )
 
 
 class RuntimeDoor(Revocable):
