@@ -17,7 +17,9 @@ next Python instruction, and it never takes another call.
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
+import functools
 import importlib
 import logging
 import queue
@@ -405,6 +407,9 @@ class _HookWorkers:
 
     def submit(self, call: Callable[[], Any]) -> Future[Any]:
         future: Future[Any] = Future()
+        # in the caller's context: a hook called while the caller holds the sale lock may
+        # enter it as the caller's nested call (kiosk.runtime.sale_lock)
+        call = functools.partial(contextvars.copy_context().run, call)
         with self._lock:
             if self._idle:
                 self._idle -= 1

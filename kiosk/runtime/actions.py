@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.domain.checkout import Checkout
     from kiosk.domain.money import Yen
+    from kiosk.runtime.sale_lock import SaleLock
     from kiosk.staff import StaffAccount
     from kiosk.store import LocalStore
 
@@ -58,7 +58,7 @@ class SaleActions:
     sale_id: str
     member_id: str | None
     clock: Callable[[], datetime]
-    _lock: threading.RLock
+    _lock: SaleLock
 
     amount_due: Yen  # a property of the runtime
 

@@ -44,6 +44,7 @@ from kiosk.plugins import PluginHost
 from kiosk.runtime.actions import SaleActions
 from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.runtime.returns import ReturnDesk, recover_returns
+from kiosk.runtime.sale_lock import SaleLock
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
@@ -128,7 +129,7 @@ class KioskRuntime(SaleActions):
         self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
         self._listeners: list[Callable[[CheckoutEvent | PaymentProgress], None]] = []
         self._paying: PaymentMethod | None = None  # the method whose start() runs now
-        self._lock = threading.RLock()
+        self._lock = SaleLock()  # a hook run for the holder may enter (sale_lock.py)
         self._reload_lock = threading.Lock()  # one catalogue reload at a time, off _lock
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []
