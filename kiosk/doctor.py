@@ -319,7 +319,7 @@ def plugin_dry_run(config: KioskConfig) -> list[str]:
             runtime.handle_scan(Scan(DRY_RUN_CODE, source="doctor"))
             methods = [m.id for m in runtime.payment_methods()]
             if "cash" in methods:
-                runtime.checkout.begin_payment()
+                runtime.begin_payment()
                 runtime.method("cash").drawer.insert(runtime.amount_due)
                 sale = runtime.pay("cash")
                 if sale is not None:

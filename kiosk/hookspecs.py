@@ -3,7 +3,8 @@
 Built-in features (``plugins/``) use exactly these hooks, so a vendor's plugin can do
 anything a built-in one does. Each hook is called through :class:`kiosk.plugins.PluginHost`,
 which isolates plugins: an implementation that raises is logged and disabled for the session,
-one that does not answer within its deadline is abandoned; the sale goes on either way.
+one that does not answer within its deadline is stopped (its thread retired, every door it
+holds shut: :mod:`kiosk.plugin_door`); the sale goes on either way.
 
 Argument names are the contract: an implementation may accept any subset of them. The
 types below are what the kiosk passes and what it checks a result against
@@ -20,9 +21,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fastapi import APIRouter
     from pydantic import BaseModel
 
     from kiosk.backoffice.export_formats import ExportFormat
+    from kiosk.backoffice.extensions import EventHandler, MasterDataSection, NavEntry
     from kiosk.backoffice.reports import DayReport, MonthReport
     from kiosk.devices.registry import DriverRegistry
     from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
@@ -33,6 +38,8 @@ if TYPE_CHECKING:
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod
     from kiosk.plugin_context import PluginContext
+    from kiosk.ui.controller import Controller
+    from kiosk.ui.plugin_ui import PluginOverlay, PluginScreen
 
 hookspec = pluggy.HookspecMarker("kiosk")
 hookimpl = pluggy.HookimplMarker("kiosk")
@@ -206,7 +213,7 @@ def kiosk_sale_completed(sale: Sale) -> None:
 
 
 @hookspec
-def kiosk_return_completed(document: Any) -> None:
+def kiosk_return_completed(document: dict[str, Any]) -> None:
     """A return (返品) was committed with its outbox row, after its refunds went through.
 
     ``document`` is the return document: negative lines and rates, ``original_sale_id``,
@@ -230,7 +237,11 @@ def kiosk_device_status(device: str, status: str) -> None:
 
 @hookspec
 def kiosk_report_sections(report: DayReport | MonthReport) -> list[Any]:
-    """Return extra sections for a back-office report (loyalty, coupons, tax-free ledger)."""
+    """Return extra sections for a back-office report (loyalty, coupons, tax-free ledger).
+
+    :return: JSON-able values (no class is prescribed yet); the back office keeps them with
+        the report (``report.sections``) and its archive.
+    """
 
 
 @hookspec
@@ -246,7 +257,7 @@ def kiosk_export_formats() -> list[ExportFormat]:
 
 
 @hookspec
-def kiosk_ui_screens(ctl: Any) -> list[Any]:
+def kiosk_ui_screens(ctl: Controller) -> list[PluginScreen]:
     """Return the kiosk screens this plugin adds to the touch UI.
 
     Called once when the UI's root is built, before its screens exist.
@@ -260,7 +271,7 @@ def kiosk_ui_screens(ctl: Any) -> list[Any]:
 
 
 @hookspec
-def kiosk_ui_overlays(ctl: Any) -> list[Any]:
+def kiosk_ui_overlays(ctl: Controller) -> list[PluginOverlay]:
     """Return overlays this plugin shows above the kiosk's screens.
 
     :return: a list of :class:`kiosk.ui.plugin_ui.PluginOverlay`: a widget factory
@@ -270,7 +281,7 @@ def kiosk_ui_overlays(ctl: Any) -> list[Any]:
 
 
 @hookspec
-def kiosk_store_migrations() -> list[Any]:
+def kiosk_store_migrations() -> list[Path]:
     """Return Alembic version folders for this plugin's tables in the kiosk's local store.
 
     Each folder holds revisions of a branch of its own (``branch_labels``, ``down_revision``
@@ -281,7 +292,7 @@ def kiosk_store_migrations() -> list[Any]:
 
 
 @hookspec
-def kiosk_backoffice_migrations() -> list[Any]:
+def kiosk_backoffice_migrations() -> list[Path]:
     """Return Alembic version folders for this plugin's tables in the back office database.
 
     As :func:`kiosk_store_migrations`, for the back office (its core revisions are ``"0001"``
@@ -291,7 +302,7 @@ def kiosk_backoffice_migrations() -> list[Any]:
 
 
 @hookspec
-def kiosk_backoffice_routers() -> list[Any]:
+def kiosk_backoffice_routers() -> list[APIRouter]:
     """Return FastAPI routers the back office includes (pages, kiosk or integration API).
 
     Use ``kiosk.backoffice.api.Manager`` / ``KioskToken`` as dependencies for sign-in and
@@ -301,32 +312,32 @@ def kiosk_backoffice_routers() -> list[Any]:
 
 
 @hookspec
-def kiosk_backoffice_pages() -> list[Any]:
+def kiosk_backoffice_pages() -> list[NavEntry]:
     """Return navigation entries for this plugin's back-office pages.
 
-    :return: a list of :class:`kiosk.backoffice.plugin_pages.NavEntry` (``href``, ``label``);
+    :return: a list of :class:`kiosk.backoffice.extensions.NavEntry` (``href``, ``label``);
         the page itself comes from a router of :func:`kiosk_backoffice_routers`.
     """
 
 
 @hookspec
-def kiosk_backoffice_event_handlers() -> list[Any]:
+def kiosk_backoffice_event_handlers() -> list[EventHandler]:
     """Return handlers for outbox event kinds this plugin's kiosk side sends.
 
     A handler runs inside the ingest transaction, after the raw event row is added, so what
     it derives commits with the event or not at all; it should record a malformed payload
     as a visible problem rather than raise (a raise fails the kiosk's whole batch).
-    :return: a list of :class:`kiosk.backoffice.plugin_pages.EventHandler` (``kind`` and
+    :return: a list of :class:`kiosk.backoffice.extensions.EventHandler` (``kind`` and
         ``handle(session, kiosk, event, now)``).
     """
 
 
 @hookspec
-def kiosk_masterdata_sections() -> list[Any]:
+def kiosk_masterdata_sections() -> list[MasterDataSection]:
     """Return master-data sections the back office stores, checks and publishes to kiosks.
 
     A section is a setting a manager edits (``PUT /api/v1/settings/<name>``), checked when
     saved, and frozen into each published master-data version; kiosks read it with
     ``runtime.masterdata(name)`` (see :func:`kiosk_masterdata_applied`).
-    :return: a list of :class:`kiosk.backoffice.plugin_pages.MasterDataSection`.
+    :return: a list of :class:`kiosk.backoffice.extensions.MasterDataSection`.
     """

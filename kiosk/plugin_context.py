@@ -1,9 +1,14 @@
 """``PluginContext``: the part of the runtime a plugin may rely on, as a typed protocol.
 
-Hooks that take ``runtime`` receive the :class:`~kiosk.runtime.KioskRuntime` (a built-in) or a
-:class:`~kiosk.plugin_scope.ScopedRuntime` over it (a plugin loaded from an entry point: own
-settings and keys only, no ``host``). Both satisfy this protocol; what it lists is the
-supported door — the rest of the runtime may change between versions. A third-party
+Hooks that take ``runtime`` receive a per-plugin door over the
+:class:`~kiosk.runtime.KioskRuntime` (:mod:`kiosk.plugin_door`): for a plugin loaded from
+an entry point a :class:`~kiosk.plugin_scope.ScopedRuntime` (own settings and keys only, no
+``host``). Every door satisfies this protocol; what it lists is the supported door — the
+rest of the runtime may change between versions. The sale is read as an immutable
+``sale_view()`` and changed through the named methods, never through ``runtime.checkout``
+or ``runtime.store``. A door is revoked when its plugin is disabled (a hook overran its
+deadline, raised, or returned the wrong type): every touch then raises
+:class:`~kiosk.plugin_door.PluginStopped`. A third-party
 plugin additionally has ``runtime.keys`` (:class:`kiosk.keys.PluginKeys`, its own keys).
 
 Typing only: nothing here runs, so importing it costs nothing and changes no behaviour.
@@ -16,12 +21,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from kiosk.config import KioskConfig
-    from kiosk.domain.checkout import Checkout
-    from kiosk.domain.events import CheckoutEvent
+    from kiosk.devices.profiles import Devices
+    from kiosk.domain.basket import LineSource
+    from kiosk.domain.events import AttendantReason, CheckoutEvent, CheckoutState
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod, PaymentProgress
+    from kiosk.runtime.actions import PrinterLayout
     from kiosk.runtime.runtime import ScanOutcome
+    from kiosk.runtime.sale_view import LineSnapshot, SaleView
 
 
 @runtime_checkable
@@ -34,14 +44,73 @@ class PluginContext(Protocol):
     language: str
     #: the payment network is reachable (the sync relay lowers it when not)
     online: bool
-    #: the sale in progress (read it; change it through the runtime's methods)
-    checkout: Checkout
     #: this shopper's sale id (a new one per shopper)
     sale_id: str
     #: the member card scanned for this sale, if any
     member_id: str | None
     #: the hardware profile's devices (``None`` when none were opened)
-    devices: Any
+    devices: Devices | None
+
+    # --- the sale: read a snapshot, change it through these methods ----------------------
+
+    @property
+    def state(self) -> CheckoutState:
+        """The checkout's state now."""
+        ...
+
+    def sale_view(self) -> SaleView:
+        """The sale in progress as an immutable snapshot (lines, adjustments, totals)."""
+        ...
+
+    def add_plu(self, plu: str, quantity: int = 1, source: LineSource = ...) -> LineSnapshot:
+        """Add a product by PLU (not a weighed one)."""
+        ...
+
+    def void_line(self, line_id: int, by: str | None = None) -> None:
+        """Void a line (``by`` a staff id: at once; else it may need approval)."""
+        ...
+
+    def request_help(self, detail: str = "") -> None:
+        """Call staff."""
+        ...
+
+    def approve(self, staff_id: str) -> list[AttendantReason]:
+        """Staff approve what the checkout waits for."""
+        ...
+
+    def refresh_adjustments(self) -> None:
+        """Ask for basket adjustments again (a member card or coupon was scanned)."""
+        ...
+
+    # --- the plugin's own data, the journal, the outbox, the printer ---------------------
+
+    def journal(self, kind: str, payload: dict[str, Any]) -> None:
+        """Add an audit row to the kiosk's journal (store clock)."""
+        ...
+
+    def stored_value(self, key: str, default: Any = None) -> Any:
+        """A small value the plugin kept under ``key`` (or ``default``)."""
+        ...
+
+    def store_value(self, key: str, value: Any) -> None:
+        """Keep a small JSON-able value under ``key``, durably."""
+        ...
+
+    def database(self) -> Engine:
+        """The local store's engine, for the plugin's own tables (its migrations)."""
+        ...
+
+    def send_event(self, kind: str, payload: dict[str, Any], aggregate_id: str = "") -> str:
+        """Put one outbox event of the plugin's own kind for the back office."""
+        ...
+
+    def printer_layout(self) -> PrinterLayout | None:
+        """The receipt printer's columns and emoji support (``None``: no printer)."""
+        ...
+
+    def output_receipt(self, lines: list[str], sale_id: str, file_name: str) -> str:
+        """Print ``lines`` (``"printed"``) or, with no printer, save them (``"saved"``)."""
+        ...
 
     def masterdata(self, section: str) -> Any:
         """A section of the applied master data (``promotions``, ``coupons``, ``config``)."""

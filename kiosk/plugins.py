@@ -7,10 +7,19 @@ and its result is type-checked (:mod:`kiosk.hook_results`); one that raises, ove
 returns the wrong type is named in the log, disabled for the session, reported to staff
 through :attr:`PluginHost.problems` (one message naming plugin, hook and field), and the
 sale goes on without it.
+
+Disabling a plugin stops it, not only its results: each plugin is handed doors
+(:mod:`kiosk.plugin_door`) instead of the runtime, its checkout, basket and lines, and the
+host shuts every door of a disabled plugin (the next touch raises ``PluginStopped``). The
+worker thread of a call that overran is retired: ``PluginStopped`` is raised in it at its
+next Python instruction, and it never takes another call.
 """
 
 from __future__ import annotations
 
+import contextvars
+import ctypes
+import functools
 import importlib
 import logging
 import queue
@@ -26,6 +35,7 @@ from typing import Any
 import pluggy
 
 from kiosk import hook_results, hookspecs
+from kiosk.plugin_door import PluginDoors, PluginStopped
 from kiosk.plugin_scope import ScopedRuntime
 from kiosk.plugin_trust import AllowedPlugin
 
@@ -89,12 +99,25 @@ class PluginHost:
         self._workers = _HookWorkers()
         self._third_party: set[str] = set()  # entry-point plugins: they get a ScopedRuntime
         self._scoped: dict[tuple[str, int], ScopedRuntime] = {}
+        self._doors: dict[str, PluginDoors] = {}  # per plugin: its doors and their token
 
     # --- loading -------------------------------------------------------------------------
 
     def register(self, plugin: object, name: str) -> None:
         self.pm.register(plugin, name=name)
         self._disabled.discard(name)  # registered again on purpose (tests, a reload)
+        with self._lock:
+            doors = self._doors.get(name)
+            if doors is not None and doors.token.stopped:
+                del self._doors[name]  # fresh doors: the old ones stay shut
+
+    def doors_of(self, name: str) -> PluginDoors:
+        """Plugin ``name``'s doors (made on first use); shut when the plugin is disabled."""
+        with self._lock:
+            doors = self._doors.get(name)
+            if doors is None:
+                doors = self._doors[name] = PluginDoors(name)
+            return doors
 
     def load_builtins(self, names: Iterable[str] = BUILTIN_PLUGINS) -> None:
         for module_name in names:
@@ -209,16 +232,12 @@ class PluginHost:
     def _guard_call(
         self, function: Any, argnames: tuple[str, ...], name: str, hook_name: str
     ) -> Callable[..., Any]:
-        runtime_at = argnames.index("runtime") if "runtime" in argnames else None
+        doored = tuple((i, arg) for i, arg in enumerate(argnames) if arg in _DOOR_ARGS)
 
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            if runtime_at is not None and name in self._third_party and args[runtime_at]:
-                args = (
-                    *args[:runtime_at],
-                    self._scoped_runtime(name, args[runtime_at]),
-                    *args[runtime_at + 1 :],
-                )
-            ok, value = self._call_one(function, args, kwargs, _DEADLINE.get())
+            if doored:
+                args = self._through_doors(name, args, doored)
+            ok, value = self._call_one(function, args, kwargs, _DEADLINE.get(), name)
             if not ok:
                 self._disable(name, hook_name, value)
                 return None
@@ -272,6 +291,27 @@ class PluginHost:
 
         return guarded
 
+    def _through_doors(
+        self, name: str, args: tuple[Any, ...], doored: tuple[tuple[int, str], ...]
+    ) -> tuple[Any, ...]:
+        """``args`` with the live objects replaced by plugin ``name``'s doors over them (a
+        third party's runtime scoped first: its own settings and keys only)."""
+        doors = self.doors_of(name)
+        out = list(args)
+        for i, arg in doored:
+            value = out[i]
+            if value is None:
+                continue
+            if arg == "runtime":
+                if name in self._third_party:
+                    value = self._scoped_runtime(name, value)
+                out[i] = doors.runtime(value)
+            elif arg == "checkout":
+                out[i] = doors.part(value, "checkout")
+            else:
+                out[i] = doors.once(value, arg)
+        return tuple(out)
+
     def _scoped_runtime(self, name: str, runtime: Any) -> ScopedRuntime:
         """One view per plugin and runtime, so a plugin may keep and compare it."""
         key = (name, id(runtime))
@@ -282,12 +322,21 @@ class PluginHost:
         return view
 
     def _call_one(
-        self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], deadline_s: float
+        self,
+        function: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        deadline_s: float,
+        name: str = "",
     ) -> tuple[bool, Any]:
         future = self._workers.submit(lambda: function(*args, **kwargs))
         done, _ = wait([future], timeout=deadline_s)
         if not done:
-            return False, f"did not answer within {deadline_s:g} s (abandoned)"
+            message = f"did not answer within {deadline_s:g} s (stopped)"
+            if name:
+                self.doors_of(name).token.stop(message)  # before the thread can touch more
+            self._workers.retire(future)
+            return False, message
         exc = future.exception()
         if exc is not None:
             if _is_refusal(exc):
@@ -306,6 +355,7 @@ class PluginHost:
             if name in self._disabled:
                 return  # one message per plugin: later failures are the same story
             self._disabled.add(name)
+        self.doors_of(name).token.stop(f"{hook_name} {message}")  # every door it holds shuts
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
@@ -316,6 +366,10 @@ class PluginHost:
         with self._lock:
             self.problems.append(problem)
         log.error(problem.staff_message())
+
+
+#: hook arguments handed to a plugin through its doors (kiosk.plugin_door), never raw
+_DOOR_ARGS = frozenset({"runtime", "checkout", "basket", "line"})
 
 
 def _first_result(hook: Any) -> bool:
@@ -334,10 +388,12 @@ def _is_refusal(exc: BaseException) -> bool:
 class _HookWorkers:
     """Daemon threads that run hook calls, reused from call to call.
 
-    Every implementation runs off the caller's thread so that a hang can be abandoned at its
+    Every implementation runs off the caller's thread so that a hang can be stopped at its
     deadline; starting a new thread for each of the dozens of calls a scan makes cost more
-    than the plugins' own work. A call that hangs keeps its thread (abandoned, like before),
-    a nested call (a hook that triggers another hook) gets another idle or new thread, and
+    than the plugins' own work. A call that overruns is retired (:meth:`retire`):
+    ``PluginStopped`` is raised in its thread at its next Python instruction (a ``sleep`` or
+    a socket read in C finishes first) and the thread ends instead of taking another call.
+    A nested call (a hook that triggers another hook) gets another idle or new thread, and
     daemon threads never hold up the kiosk's exit (concurrent.futures' pool would).
     """
 
@@ -345,9 +401,15 @@ class _HookWorkers:
         self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
         self._idle = 0
         self._lock = threading.Lock()
+        self._running: dict[Future[Any], int] = {}  # a call in progress -> its thread's id
+        self._retired: set[int] = set()
+        self.retired_count = 0  # threads retired so far (for the tests and the log)
 
     def submit(self, call: Callable[[], Any]) -> Future[Any]:
         future: Future[Any] = Future()
+        # in the caller's context: a hook called while the caller holds the sale lock may
+        # enter it as the caller's nested call (kiosk.runtime.sale_lock)
+        call = functools.partial(contextvars.copy_context().run, call)
         with self._lock:
             if self._idle:
                 self._idle -= 1
@@ -356,12 +418,44 @@ class _HookWorkers:
         self._tasks.put((call, future))
         return future
 
+    def retire(self, future: Future[Any]) -> bool:
+        """Stop the thread running ``future``'s call: ``PluginStopped`` is raised in it, and
+        it takes no further call. ``False`` if the call had already ended."""
+        with self._lock:
+            ident = self._running.get(future)
+            if ident is None:
+                return False
+            self._retired.add(ident)
+            self.retired_count += 1
+            # CPython's documented way to raise in another thread (checked between bytecodes)
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(ident), ctypes.py_object(PluginStopped)
+            )
+        log.warning("a hook call overran its deadline: its worker thread is retired")
+        return True
+
     def _work(self) -> None:
-        while True:
-            call, future = self._tasks.get()
-            try:
-                future.set_result(call())
-            except BaseException as exc:  # handed to the caller, which disables the plugin
-                future.set_exception(exc)
+        me = threading.get_ident()
+        try:
+            while True:
+                call, future = self._tasks.get()
+                with self._lock:
+                    self._running[future] = me
+                try:
+                    result = call()
+                except BaseException as exc:  # handed to the caller, which disables the plugin
+                    future.set_exception(exc)
+                else:
+                    future.set_result(result)
+                with self._lock:
+                    self._running.pop(future, None)
+                    if me in self._retired:
+                        self._retired.discard(me)
+                        return  # retired: no further call runs on this thread
+                    self._idle += 1
+        except BaseException:  # PluginStopped arriving between two steps: retired all the same
             with self._lock:
-                self._idle += 1
+                self._retired.discard(me)
+                for future, ident in list(self._running.items()):
+                    if ident == me:
+                        del self._running[future]

@@ -77,29 +77,30 @@ def run_command(
     needed = sum(1 for word in usage.split()[1:] if not word.startswith("["))
     if len(args) < needed:
         raise ValueError(f"missing argument: use {usage!r}")
-    checkout = runtime.checkout
+
+    def total() -> int:
+        return runtime.sale_view().totals.total
+
     if verb == "scan":
         outcome = runtime.handle_scan(Scan(args[0], source="script"))
         if not outcome.accepted:
             raise ValueError(outcome.error_en)
         if outcome.line_id is not None:
-            line = checkout.basket.line(outcome.line_id)
-            say(
-                f"scanned {line.product.name_en} x{line.quantity} → total ¥{checkout.totals.total:,}"
-            )
+            line = runtime.sale_view().line(outcome.line_id)
+            say(f"scanned {line.product.name_en} x{line.quantity} → total ¥{total():,}")
     elif verb == "plu":
-        line = checkout.add_plu(args[0], int(args[1]) if len(args) > 1 else 1)
-        say(f"added {line.product.name_en} x{line.quantity} → total ¥{checkout.totals.total:,}")
+        line = runtime.add_plu(args[0], int(args[1]) if len(args) > 1 else 1)
+        say(f"added {line.product.name_en} x{line.quantity} → total ¥{total():,}")
     elif verb == "weigh":
-        line = checkout.add_weighed(args[0], int(args[1]))
+        line = runtime.add_weighed(args[0], int(args[1]))
         say(f"weighed {line.product.name_en} {line.weight_g} g = ¥{line.amount:,}")
     elif verb == "qty":
-        checkout.set_quantity(int(args[0]), int(args[1]))
+        runtime.set_quantity(int(args[0]), int(args[1]))
     elif verb == "void":
-        checkout.void_line(int(args[0]))
-        say(f"voided line {args[0]} → total ¥{checkout.totals.total:,}")
+        runtime.void_line(int(args[0]))
+        say(f"voided line {args[0]} → total ¥{total():,}")
     elif verb == "approve":
-        cleared = checkout.approve(args[0])
+        cleared = runtime.approve(args[0])
         say(f"staff {args[0]} approved: {', '.join(r.value for r in cleared)}")
     elif verb == "pay":
         _pay(runtime, args, say)

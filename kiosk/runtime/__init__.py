@@ -1,5 +1,15 @@
 """The one object the UI and the CLI talk to: domain + plugins + devices + store."""
 
+from kiosk.runtime.actions import PrinterLayout
 from kiosk.runtime.runtime import KioskRuntime, PaymentFailed, ScanOutcome, StoreNotConfirmed
+from kiosk.runtime.sale_view import LineSnapshot, SaleView
 
-__all__ = ["KioskRuntime", "PaymentFailed", "ScanOutcome", "StoreNotConfirmed"]
+__all__ = [
+    "KioskRuntime",
+    "LineSnapshot",
+    "PaymentFailed",
+    "PrinterLayout",
+    "SaleView",
+    "ScanOutcome",
+    "StoreNotConfirmed",
+]

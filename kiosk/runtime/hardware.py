@@ -9,11 +9,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kiosk.devices.errors import DeviceError, PrinterError, PrinterOutOfPaper
 from kiosk.devices.events import DeviceEvent, ErrorEvent, Severity, StatusEvent
 from kiosk.devices.profiles import Devices, load_profile, open_devices
 from kiosk.devices.registry import DriverRegistry, default_registry
 
 log = logging.getLogger(__name__)
+
+#: the device layer's typed errors, for the shell to tell a device fault from a bug (the UI
+#: imports no device module: it drives the devices through the runtime)
+__all__ = [
+    "DeviceError",
+    "PrinterError",
+    "PrinterOutOfPaper",
+    "driver_registry",
+    "hardware_scan_sources",
+    "open_hardware",
+]
 
 
 def driver_registry(host: Any = None) -> DriverRegistry:

@@ -41,8 +41,10 @@ from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
+from kiosk.runtime.actions import SaleActions
 from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.runtime.returns import ReturnDesk, recover_returns
+from kiosk.runtime.sale_lock import SaleLock
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
@@ -91,7 +93,11 @@ def limit_message(exc: LimitExceeded) -> Message:
     return Message.of("This is more than this kiosk can take in one sale. Please call staff.")
 
 
-class KioskRuntime:
+class KioskRuntime(SaleActions):
+    """One kiosk: the checkout, the plugins, the store and the devices, behind named methods
+    (:class:`~kiosk.runtime.actions.SaleActions` and below); callers do not reach into
+    ``checkout``, ``store`` or ``_lock``."""
+
     def __init__(
         self,
         config: KioskConfig,
@@ -123,7 +129,7 @@ class KioskRuntime:
         self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
         self._listeners: list[Callable[[CheckoutEvent | PaymentProgress], None]] = []
         self._paying: PaymentMethod | None = None  # the method whose start() runs now
-        self._lock = threading.RLock()
+        self._lock = SaleLock()  # a hook run for the holder may enter (sale_lock.py)
         self._reload_lock = threading.Lock()  # one catalogue reload at a time, off _lock
         self._scan_sources: list[Any] = []
         self._on_shutdown: list[Callable[[], None]] = []

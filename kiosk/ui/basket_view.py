@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.basket import BasketLine
 from kiosk.domain.events import AttendantReason
 from kiosk.domain.money import format_yen
+from kiosk.runtime.sale_view import LineSnapshot, SaleView
+
+if TYPE_CHECKING:
+    from kiosk.runtime import KioskRuntime
 
 
 @lru_cache(maxsize=8192)
@@ -90,7 +94,7 @@ class BasketSnapshot:
     added_tax_text: str = ""
 
 
-def line_view(line: BasketLine, language: str) -> LineView:
+def line_view(line: BasketLine | LineSnapshot, language: str) -> LineView:
     weighed = line.weight_g is not None
     qty_text = f"{line.weight_g / 1000:.3f} kg" if weighed else f"{line.quantity}"
     unit = yen_text(line.unit_price, language)
@@ -111,16 +115,16 @@ def line_view(line: BasketLine, language: str) -> LineView:
 
 
 def adjustment_views(
-    checkout: Any, language: str, render: Any = None
+    sale: SaleView, language: str, render: Any = None
 ) -> tuple[AdjustmentView, ...]:
     """The adjustments that apply now (one whose lines were all voided no longer does).
 
     ``render(message, language)`` turns an adjustment's :class:`~kiosk.domain.messages.Message`
     into text; without one (or without a message) the adjustment's own label is shown.
     """
-    live = {line.line_id for line in checkout.basket.active_lines}
+    live = {line.line_id for line in sale.active_lines}
     views = []
-    for a in checkout.basket.adjustments:
+    for a in sale.adjustments:
         if a.amount == 0 or (a.line_ids and not live.intersection(a.line_ids)):
             continue
         message = getattr(a, "message", None)
@@ -130,16 +134,17 @@ def adjustment_views(
 
 
 def snapshot(
-    runtime: Any, language: str, attendant: list[AttendantView], render: Any = None
+    runtime: KioskRuntime, language: str, attendant: list[AttendantView], render: Any = None
 ) -> BasketSnapshot:
-    """Read the runtime's checkout into a :class:`BasketSnapshot` (worker thread only)."""
-    checkout = runtime.checkout
-    active = checkout.basket.active_lines
+    """Read the runtime's sale (one immutable :meth:`~kiosk.runtime.KioskRuntime.sale_view`)
+    into a :class:`BasketSnapshot` (worker thread only)."""
+    sale = runtime.sale_view()
+    active = sale.active_lines
     lines = tuple(line_view(line, language) for line in active)
-    last = checkout.last_line
-    totals = checkout.totals
+    last = sale.last_line
+    totals = sale.totals
     tax = totals.tax_total
-    adjustments = adjustment_views(checkout, language, render)
+    adjustments = adjustment_views(sale, language, render)
     rates = tuple(
         RateView(
             r.rate_percent,
@@ -154,21 +159,21 @@ def snapshot(
     # what tax-exclusive prices add on top: the lines and discounts shown then add up
     added = totals.total - sum(line.amount for line in active) - sum(a.amount for a in adjustments)
     return BasketSnapshot(
-        state=checkout.state.value,
+        state=sale.state.value,
         lines=lines,
         total=totals.total,
         total_text=yen_text(totals.total, language),
         tax_text=yen_text(tax, language) if tax else "",
-        item_count=checkout.basket.item_count,
+        item_count=sale.item_count,
         last=line_view(last, language) if last is not None and not last.voided else None,
-        amount_due=runtime.amount_due,
+        amount_due=sale.amount_due,
         attendant=(
-            tuple(shown_attendant(a, checkout, language) for a in attendant)
-            if checkout.state.value == "needs_attendant"
+            tuple(shown_attendant(a, sale, language) for a in attendant)
+            if sale.state.value == "needs_attendant"
             else ()
         ),
         has_reduced=any(v.reduced for v in lines),
-        read_only=bool(getattr(checkout, "read_only", False)),
+        read_only=sale.read_only,
         adjustments=adjustments,
         rates=rates,
         added_tax=added,
@@ -176,7 +181,7 @@ def snapshot(
     )
 
 
-def shown_attendant(view: AttendantView, checkout: Any, language: str) -> AttendantView:
+def shown_attendant(view: AttendantView, sale: SaleView, language: str) -> AttendantView:
     """What the overlay may show of a reason: the item's name in the shopper's language.
 
     The domain's details are internal English ("shopper pressed call staff", "cash:
@@ -185,7 +190,7 @@ def shown_attendant(view: AttendantView, checkout: Any, language: str) -> Attend
     name = ""
     if view.line_id is not None:
         try:
-            name = checkout.basket.line(view.line_id).product.name(language)
+            name = sale.line(view.line_id).product.name(language)
         except ValueError:  # BasketError: the line went away meanwhile
             name = ""
     return AttendantView(view.reason, name, view.line_id)

@@ -6,8 +6,9 @@ thread); after each call a :class:`~kiosk.ui.basket_view.BasketSnapshot` comes b
 :meth:`Controller.apply` updates the properties. Payment, receipt and staff actions live in
 :mod:`kiosk.ui.flows` to keep this module short.
 
-Basket edits go to ``runtime.checkout`` (the domain object the runtime owns and listens
-to); everything with I/O (payments, receipts, suspending, language) goes to the runtime.
+Everything goes through the runtime's named methods (``add_plu``, ``void_line``,
+``pay``, ``cancel_sale``…) and the basket is read as its immutable ``sale_view()``; nothing
+here touches the checkout, the store or the devices (``tests/test_runtime_facade.py``).
 """
 
 from __future__ import annotations
@@ -315,11 +316,7 @@ class Controller(EventDispatcher):
         if semi is not None and semi.start():
             return  # closed/paused, or a payment kiosk asking for its hand-off
 
-        def begin() -> None:
-            if self.runtime.checkout.state.value == "idle":
-                self.runtime.checkout.start()
-
-        self.run(begin, lambda _r: setattr(self, "screen", "shopping"))
+        self.run(self.runtime.start_sale, lambda _r: setattr(self, "screen", "shopping"))
 
     def scan(self, scan: Scan) -> None:
         """Any scan (wedge, plugin source, look-up, keypad); UI thread."""
@@ -370,7 +367,7 @@ class Controller(EventDispatcher):
 
         plu = product.plu or ""
         self.run(
-            lambda: self.runtime.checkout.add_plu(plu, source=LineSource.LOOKUP),
+            lambda: self.runtime.add_plu(plu, source=LineSource.LOOKUP),
             lambda _r: setattr(self, "screen", "shopping"),
         )
 
@@ -390,7 +387,7 @@ class Controller(EventDispatcher):
         if quantity < 1:
             self.ask_remove_line(line_id)
             return
-        self.run(lambda: self.runtime.checkout.set_quantity(line_id, quantity))
+        self.run(lambda: self.runtime.set_quantity(line_id, quantity))
 
     def limit_text(self, exc: LimitExceeded) -> str:
         """The shopper's words for a bound of kiosk.domain.limits (staff can ring more up)."""
@@ -398,7 +395,7 @@ class Controller(EventDispatcher):
 
     def remove_line(self, line_id: int) -> None:
         self.activity()
-        self.run(lambda: self.runtime.checkout.void_line(line_id))
+        self.run(lambda: self.runtime.void_line(line_id))
 
     def ask_remove_line(self, line_id: int) -> None:
         """× on a line (or − from 1): ask first, naming the item."""
@@ -419,7 +416,7 @@ class Controller(EventDispatcher):
         self.activity()
         if not self.rows:
             self.cancel_sale()
-        elif self.runtime.checkout.policy.removal_needs_approval:
+        elif self.runtime.removal_needs_approval:
             self.ask(
                 self.t("Staff need to approve cancelling a basket with items. Call staff?"),
                 self.t("Call staff"),
@@ -446,12 +443,12 @@ class Controller(EventDispatcher):
 
     def call_staff(self) -> None:
         self.activity()
-        self.run(lambda: self.runtime.checkout.request_help("shopper pressed call staff"))
+        self.run(lambda: self.runtime.request_help("shopper pressed call staff"))
 
     def withdraw_call(self) -> None:
         """The shopper takes back their call for staff (the overlay's button)."""
         self.activity()
-        self.run(self.runtime.checkout.withdraw_help)
+        self.run(self.runtime.withdraw_help)
 
     def cancel_sale(self) -> None:
         """Shopper's "stop shopping" (confirmed), or staff's void of the whole sale.
@@ -459,23 +456,7 @@ class Controller(EventDispatcher):
         A basket with items is journalled first (what was on it), so a cancelled sale
         leaves a trace for loss prevention.
         """
-        runtime = self.runtime
-
-        def cancel() -> None:
-            lines = runtime.checkout.basket.active_lines
-            if lines:
-                runtime.store.journal_event(
-                    "basket_cancelled",
-                    {
-                        "sale_id": runtime.sale_id,
-                        "items": sum(line.quantity for line in lines),
-                        "total": runtime.checkout.totals.total,
-                    },
-                    runtime.clock(),
-                )
-            runtime.cancel()
-
-        self.run(cancel, lambda _r: setattr(self, "screen", "attract"))
+        self.run(self.runtime.cancel_sale, lambda _r: setattr(self, "screen", "attract"))
 
     # --- runtime events (any thread) ---------------------------------------------------
 

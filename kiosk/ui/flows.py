@@ -13,7 +13,7 @@ from kivy.clock import Clock
 
 from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
-from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, audit_unlock
+from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
 from kiosk.ui.payment_state import PaymentModel
 from kiosk.ui.receipt_output import (
     deliver_receipt,
@@ -186,12 +186,9 @@ class Flows:
             elif shopper_cancelled:
                 ctl.say(ctl.t(SHOPPER_CANCELLED_TEXT))
 
-        def leave() -> None:
-            # the checkout's own state (ctl.state may be a snapshot from before the payment)
-            if ctl.runtime.checkout.state.value == "paying":
-                ctl.runtime.cancel_payment()
-
-        ctl.run(leave, back)
+        # the runtime checks the checkout's own state (ctl.state may be a snapshot from
+        # before the payment)
+        ctl.run(ctl.runtime.leave_payment, back)
 
     # --- receipt -----------------------------------------------------------------------
 
@@ -233,7 +230,7 @@ class Flows:
             self.ctl.screen = "attract"
             self.ctl.large_text = False  # the next shopper starts with the defaults
             self.ctl.language = self.ctl.runtime.config.language
-            self.ctl.run(lambda: setattr(self.ctl.runtime, "language", self.ctl.language))
+            self.ctl.run(lambda: self.ctl.runtime.set_language(self.ctl.language))
 
     # --- staff -------------------------------------------------------------------------
 
@@ -254,16 +251,11 @@ class Flows:
 
         def check_and_act() -> str:
             account = self.staff.check(staff_id, pin, needs)
-            now = ctl.runtime.clock()
-            audit_unlock(
-                ctl.runtime.store,
-                account,
-                mode,
-                {"reasons": reasons, "sale_id": ctl.runtime.sale_id},
-                now,
+            ctl.runtime.audit_staff(
+                account, mode, {"reasons": reasons, "sale_id": ctl.runtime.sale_id}
             )
-            if mode == "attendant" and ctl.runtime.checkout.state.value == "needs_attendant":
-                ctl.runtime.checkout.approve(account.staff_id)
+            if mode == "attendant":
+                ctl.runtime.approve_if_waiting(account.staff_id)
             return account.staff_id
 
         def done(staff_id: str) -> None:

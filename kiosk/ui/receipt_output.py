@@ -9,13 +9,9 @@ e-receipt) are lines the printer driver prints as codes.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from kiosk.domain.formal_receipt import (
     FormalReceiptRequest,
@@ -23,9 +19,9 @@ from kiosk.domain.formal_receipt import (
     render_formal_receipt,
     stamp_due,
 )
-from kiosk.domain.receipt_text import QR_MARK, render_receipt
+from kiosk.domain.receipt_text import render_receipt
 from kiosk.ereceipt_link import key_from_token, sign_link
-from kiosk.store.models import JournalRow
+from kiosk.runtime.actions import FORMAL_RECEIPT_EVENT, PrinterLayout
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +50,11 @@ def public_base(template: str) -> str:
 
 
 def receipt_lines_for(
-    runtime: Any, sale: Any, printer: Any = None, *, e_receipt_url: str | None = None
+    runtime: Any,
+    sale: Any,
+    printer: PrinterLayout | None = None,
+    *,
+    e_receipt_url: str | None = None,
 ) -> list[str]:
     """The receipt laid out for ``printer`` (its columns, its emoji font) or the config width
     (as :meth:`KioskRuntime.receipt_lines`), with the e-receipt link when there is one."""
@@ -75,29 +75,15 @@ def deliver_receipt(runtime: Any, sale: Any, *, e_receipt_url: str | None = None
     Runs on the runtime worker thread. Printer errors (out of paper, cover open…) are
     raised as the devices package's typed ``PrinterError`` for the shell to show.
     """
-    printer = getattr(runtime.devices, "printer", None)
-    lines = receipt_lines_for(runtime, sale, printer, e_receipt_url=e_receipt_url)
-    return _output(runtime, sale, printer, lines, RECEIPT_FILE)
-
-
-def _output(runtime: Any, sale: Any, printer: Any, lines: list[str], file_name: str) -> str:
-    if printer is not None:
-        printer.print_receipt(lines)
-        return "printed"
-    data_dir = Path(runtime.config.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(_plain(line) for line in lines) + "\n"
-    (data_dir / file_name).write_text(text, encoding="utf-8")
-    log.info("no printer: receipt %s written to %s", sale.sale_id, data_dir / file_name)
-    return "saved"
+    lines = receipt_lines_for(runtime, sale, runtime.printer_layout(), e_receipt_url=e_receipt_url)
+    return runtime.output_receipt(lines, sale.sale_id, RECEIPT_FILE)
 
 
 FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
-FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
 
 
 def formal_receipt_lines(
-    runtime: Any, sale: Any, request: FormalReceiptRequest, printer: Any = None
+    runtime: Any, sale: Any, request: FormalReceiptRequest, printer: PrinterLayout | None = None
 ) -> list[str]:
     """The 領収書 for ``sale`` laid out for ``printer`` (or the configured width)."""
     receipt = runtime.receipt(sale)
@@ -113,15 +99,6 @@ def formal_receipt_lines(
     return render_formal_receipt(receipt, request, rule, width)
 
 
-def formal_receipts_issued(store: Any, sale_id: str) -> int:
-    """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
-    with store.transaction() as session:
-        payloads = session.scalars(
-            select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
-        )
-        return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
-
-
 def deliver_formal_receipt(runtime: Any, sale: Any, addressee: str = "", proviso: str = "") -> str:
     """Print the 領収書 the shopper asked for; ``"printed"`` or ``"saved"`` (no printer).
 
@@ -130,29 +107,18 @@ def deliver_formal_receipt(runtime: Any, sale: Any, addressee: str = "", proviso
     a second one for the same sale is printed 再発行. One that may be partly on paper (the
     printer failed mid-job) counts as issued.
     """
-    reprint = formal_receipts_issued(runtime.store, sale.sale_id) > 0
+    reprint = runtime.formal_receipts_issued(sale.sale_id) > 0
     request = FormalReceiptRequest(addressee, proviso, reprint=reprint)
-    printer = getattr(runtime.devices, "printer", None)
-    lines = formal_receipt_lines(runtime, sale, request, printer)
+    lines = formal_receipt_lines(runtime, sale, request, runtime.printer_layout())
     payload = {"sale_id": sale.sale_id, "receipt_no": sale.receipt_no, "reprint": reprint}
     try:
-        how = _output(runtime, sale, printer, lines, FORMAL_RECEIPT_FILE)
+        how = runtime.output_receipt(lines, sale.sale_id, FORMAL_RECEIPT_FILE)
     except Exception as exc:
         if getattr(exc, "receipt_incomplete", False):
-            runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+            runtime.journal(FORMAL_RECEIPT_EVENT, payload)
         raise
-    runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+    runtime.journal(FORMAL_RECEIPT_EVENT, payload)
     return how
-
-
-def _plain(line: str) -> str:
-    """Drop the printer's style markers (ASCII unit separator + letter) for a text file;
-    a QR line becomes ``[QR] content``."""
-    if line.startswith(QR_MARK):
-        return "[QR] " + line[len(QR_MARK) :]
-    while line[:1] == "\x1f":
-        line = line[2:]
-    return line
 
 
 def printer_fault_text(t: Any, exc: BaseException) -> str:

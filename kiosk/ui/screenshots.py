@@ -145,7 +145,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.scan(Scan(BEER, Symbology.EAN13, "screenshots"))
     s.wait(lambda: ctl.state == "needs_attendant")
     shot("12-staff-overlay")
-    runtime.checkout.approve("S001")
+    runtime.approve("S001")
     ctl.refresh()
     s.wait(lambda: ctl.state == "shopping")
     # the shopper "left" a while ago: the kiosk's own inactivity check asks (setting the flag
@@ -156,7 +156,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.flows.check_inactivity()
     s.wait(lambda: ctl.still_there and s.app.root.still_there.parent is not None)
     shot("13-still-there")
-    from kiosk.devices.errors import PrinterOutOfPaper
+    from kiosk.runtime.hardware import PrinterOutOfPaper
     from kiosk.ui.receipt_output import printer_fault_text
 
     ctl.activity()

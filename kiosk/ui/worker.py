@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.devices.errors import DeviceError
+from kiosk.runtime.hardware import DeviceError
 
 log = logging.getLogger(__name__)
 

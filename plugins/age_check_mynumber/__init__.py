@@ -32,7 +32,7 @@ def age_on(birth: date, today: date) -> int:
 
 def mynumber_for(runtime: Any) -> Plugin:
     for plugin in runtime.host.pm.get_plugins():
-        if isinstance(plugin, Plugin) and plugin.runtime is runtime:
+        if isinstance(plugin, Plugin) and plugin.runtime == runtime:  # a door == its runtime
             return plugin
     raise LookupError("the My Number age check plugin is not loaded on this kiosk")
 
@@ -80,7 +80,7 @@ class Plugin:
     def _journal(self, line: Any, outcome: str, level: int, detail: str = "") -> None:
         if self.runtime is None:
             return
-        self.runtime.store.journal_event(
+        self.runtime.journal(
             "age_check_digital_refused",
             {
                 "sku": line.product.sku,
@@ -90,5 +90,4 @@ class Plugin:
                 "detail": detail,
                 "sale_id": self.runtime.sale_id,
             },
-            self.runtime.clock(),
         )

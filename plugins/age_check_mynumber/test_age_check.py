@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kiosk.app import build_runtime
 from kiosk.config import load_config
@@ -26,7 +27,7 @@ def runtime(tmp_path):
 
 
 def _journal(runtime, kind):
-    with runtime.store.transaction() as s:
+    with Session(runtime.database()) as s:
         return [r.payload for r in s.scalars(select(JournalRow).where(JournalRow.kind == kind))]
 
 
@@ -44,8 +45,8 @@ def test_function_adult_with_pin_is_approved_without_staff(runtime, tmp_path):
     reader.insert_card(birth, pin="4321")
     assert reader.enter_pin("4321")
     runtime.handle_scan(Scan(BEER))
-    line = runtime.checkout.basket.lines[0]
-    assert runtime.checkout.state is CheckoutState.SHOPPING
+    line = runtime.sale_view().lines[0]
+    assert runtime.state is CheckoutState.SHOPPING
     assert line.age_approved_by == f"digital:{METHOD}"
     assert '"assurance_level":2' in _journal(runtime, "age_approved_digitally")[0]
     runtime.pay("cash")
@@ -68,8 +69,8 @@ def test_function_staff_are_called_when_the_check_is_not_enough(
     if pin:
         reader.enter_pin("1111")
     runtime.handle_scan(Scan(BEER))
-    assert runtime.checkout.state is CheckoutState.NEEDS_ATTENDANT
-    assert runtime.checkout.basket.lines[0].age_approved_by is None
+    assert runtime.state is CheckoutState.NEEDS_ATTENDANT
+    assert runtime.sale_view().lines[0].age_approved_by is None
     refused = _journal(runtime, "age_check_digital_refused")
     assert len(refused) == 1 and f'"outcome":"{outcome}"' in refused[0]
 
@@ -82,7 +83,7 @@ def test_function_no_card_wrong_pin_or_read_error_leave_it_to_staff(runtime):
     runtime.handle_scan(Scan(BEER))
     reader.fail_next = True
     runtime.handle_scan(Scan(BEER))
-    assert all(line.age_approved_by is None for line in runtime.checkout.basket.lines)
+    assert all(line.age_approved_by is None for line in runtime.sale_view().lines)
     outcomes = [
         p.split('"outcome":"')[1].split('"')[0]
         for p in _journal(runtime, "age_check_digital_refused")
@@ -96,7 +97,7 @@ def test_function_a_reading_approves_one_item_only(runtime):
     reader.enter_pin("1234")
     runtime.handle_scan(Scan(BEER))
     runtime.handle_scan(Scan("4901234000315"))  # chuhai: the card must be read again
-    assert runtime.checkout.state is CheckoutState.NEEDS_ATTENDANT
+    assert runtime.state is CheckoutState.NEEDS_ATTENDANT
 
 
 def test_function_age_turns_on_the_birthday():

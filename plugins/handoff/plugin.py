@@ -39,7 +39,7 @@ SHORT_PREFIX = "KHT:"  # the barcode on an online hand-off slip: KHT:<hand-off i
 def handoff_for(runtime: Any) -> Plugin:
     """This kiosk's hand-off plugin (for the UI: receiver, actions, reporter)."""
     for plugin in runtime.host.pm.get_plugins():
-        if isinstance(plugin, Plugin) and plugin.runtime is runtime:
+        if isinstance(plugin, Plugin) and plugin.runtime == runtime:  # a door == its runtime
             return plugin
     raise LookupError("the handoff plugin is not loaded on this kiosk")
 

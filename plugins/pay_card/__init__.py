@@ -74,8 +74,8 @@ class Plugin:
             saf = StoreAndForward(
                 settings.offline_per_payment_cap,
                 settings.offline_total_cap,
-                used=int(runtime.store.get_config(OFFLINE_USED_KEY, 0)),
-                persist=lambda used: runtime.store.set_config(OFFLINE_USED_KEY, used),
+                used=int(runtime.stored_value(OFFLINE_USED_KEY, 0)),
+                persist=lambda used: runtime.store_value(OFFLINE_USED_KEY, used),
             )
         method = CardMethod(
             TerminalClient(str(host), int(port)),

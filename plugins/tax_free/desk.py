@@ -200,7 +200,7 @@ class TaxFreeDesk:
 
     def status(self) -> TaxFreeStatus:
         with self._lock:
-            preview = self.recorder.preview(self.runtime.checkout, self.details)
+            preview = self.recorder.preview(self.runtime.sale_view(), self.details)
             ready = self.buyer is not None and self.state is SessionState.READY
             earlier = self.recorder.same_day_net(self.buyer, self.today) if ready else 0
             basket_lines = _detail_lines(preview, "") if ready else []

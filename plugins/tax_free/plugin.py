@@ -76,7 +76,7 @@ class Plugin(TaxFreeLayout):
             return
         assert self.settings.key_file is not None
         cipher = PersonalDataCipher(load_key(self.settings.key_file, self.settings.create_key))
-        store = TaxFreeStore(runtime.store.engine, cipher, lambda: runtime.clock())
+        store = TaxFreeStore(runtime.database(), cipher, lambda: runtime.clock())
         issuer = config.issuer
         info = StoreInfo(
             store_code=self.settings.store_code,
@@ -89,7 +89,7 @@ class Plugin(TaxFreeLayout):
         recorder = Recorder(
             store, self.settings, info, config.policy.rounding, self._totals(runtime, store)
         )
-        recorder.recover(runtime.store.engine, runtime.sale_id)
+        recorder.recover(runtime.database(), runtime.sale_id)
         self.receipt_width = config.receipt_width
         self.desk = TaxFreeDesk(runtime, recorder)
         self.ledger = RefundLedger(store, grace_days=self.settings.confirmation_grace_days)

@@ -102,9 +102,9 @@ class Recorder:
             export_days=self.settings.export_days,
         )
 
-    def preview(self, checkout: Any, details: dict[int, ItemDetails]) -> PurchaseRecord:
+    def preview(self, sale: Any, details: dict[int, ItemDetails]) -> PurchaseRecord:
         """The record the current basket would make (for the panel: totals, missing details)."""
-        document = basket_document(checkout, datetime.now())
+        document = basket_document(sale, datetime.now())
         return self.build("preview", document, details)
 
     def complete(
@@ -191,16 +191,16 @@ class Recorder:
         return finished
 
 
-def basket_document(checkout: Any, now: datetime) -> dict[str, Any]:
-    """The parts of ``Sale.to_document()`` the record needs, from a live checkout."""
-    basket = checkout.basket
+def basket_document(sale: Any, now: datetime) -> dict[str, Any]:
+    """The parts of ``Sale.to_document()`` the record needs, from the runtime's
+    ``sale_view()`` (a snapshot of the sale in progress)."""
     return {
         "sale_id": "preview",
         "receipt_no": 0,
         "completed_at": now.isoformat(),
-        "lines": [line_document(line) for line in basket.lines],
+        "lines": [line_document(line) for line in sale.lines],
         "adjustments": [
-            {"amount": a.amount, "line_ids": list(a.line_ids)} for a in basket.adjustments
+            {"amount": a.amount, "line_ids": list(a.line_ids)} for a in sale.adjustments
         ],
         "tenders": [],
     }

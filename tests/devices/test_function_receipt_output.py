@@ -20,13 +20,13 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.sale import Tender
 from kiosk.domain.tax import compute_totals
 from kiosk.ereceipt_link import check_link, key_from_token, read_link
+from kiosk.runtime.actions import SaleActions
 from kiosk.store.local import LocalStore
 from kiosk.store.models import JournalRow
 from kiosk.ui.receipt_output import (
     deliver_formal_receipt,
     deliver_receipt,
     ereceipt_link,
-    formal_receipts_issued,
     public_base,
 )
 from tests.domain.test_receipt import ISSUER, _sale
@@ -45,13 +45,18 @@ def _runtime(tmp_path, printer=None, store=None, **config):
         revenue_stamp_note="収入印紙は店頭で貼付します",
     )
     values.update(config)
-    return SimpleNamespace(
-        config=SimpleNamespace(**values),
-        devices=SimpleNamespace(printer=printer),
-        receipt=lambda sale: Receipt.from_sale(sale, ISSUER),
-        store=store,
-        clock=lambda: datetime(2026, 12, 6, 15, 0),
-    )
+    return _Runtime(SimpleNamespace(**values), SimpleNamespace(printer=printer), store)
+
+
+class _Runtime(SaleActions):
+    """The runtime's receipt doors (printer layout, output, journal) over a fake config."""
+
+    def __init__(self, config, devices, store) -> None:
+        self.config, self.devices, self.store = config, devices, store
+        self.clock = lambda: datetime(2026, 12, 6, 15, 0)
+
+    def receipt(self, sale):
+        return Receipt.from_sale(sale, ISSUER)
 
 
 @pytest.fixture
@@ -149,8 +154,8 @@ def test_formal_receipt_then_its_reprint_marked_and_journalled(tmp_path, t20, st
     deliver_formal_receipt(runtime, sale, "山田太郎")
     second = texts(driver.jobs[1])
     assert second[0].strip() == "＊＊ 再発行 ＊＊" and second[-1].strip() == "＊＊ 再発行 ＊＊"
-    assert formal_receipts_issued(store, sale.sale_id) == 2
-    assert formal_receipts_issued(store, "another-sale") == 0
+    assert runtime.formal_receipts_issued(sale.sale_id) == 2
+    assert runtime.formal_receipts_issued("another-sale") == 0
     assert store.verify_journal().ok
     with store.transaction() as session:
         kept = "".join(session.scalars(select(JournalRow.payload)))

@@ -209,7 +209,7 @@ def test_function_through_the_kiosk_a_plugin_gets_a_scoped_runtime_and_no_token(
     import acme_pay
 
     seen = acme_pay.SEEN["runtime"]
-    assert seen.checkout is runtime.checkout and not hasattr(seen.config, "backoffice_token")
+    assert seen.checkout == runtime.checkout and not hasattr(seen.config, "backoffice_token")
     sync = SyncService(runtime, "http://127.0.0.1:9", "K01.secret")
     try:
         owners = {getattr(pull, "__self__", None) for pull in sync.pullers}

@@ -4,14 +4,12 @@ personal data) and goes back to the basket."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
 from kivy.uix.button import Button
 
 from kiosk.messages import Message
-from kiosk.store.models import OutboxRow
 from kiosk.ui.plugin_ui import PluginScreen
 from kiosk.ui.widgets import KioskScreen
 from kiosk_feedback_example import DOMAIN, KIND, RATINGS
@@ -33,16 +31,7 @@ def record(runtime: Any, rating: str) -> None:
     """One outbox event, written like every other: the relay sends it to the back office."""
     if rating not in RATINGS:
         raise ValueError(f"rating {rating!r}: one of {', '.join(RATINGS)}")
-    with runtime.store.transaction() as session:
-        session.add(
-            OutboxRow(
-                event_id=str(uuid.uuid4()),
-                kind=KIND,
-                aggregate_id=runtime.config.kiosk_id,
-                payload={"rating": rating, "at": runtime.clock().isoformat()},
-                created_at=runtime.clock(),
-            )
-        )
+    runtime.send_event(KIND, {"rating": rating, "at": runtime.clock().isoformat()})
 
 
 class FeedbackScreen(KioskScreen):

@@ -8,6 +8,7 @@ import os
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kiosk.store.models import OutboxRow
 
@@ -48,6 +49,6 @@ def test_the_plugin_screen_times_out_like_a_shopper_screen(kiosk):
 
 
 def _ratings(runtime) -> list[str]:
-    with runtime.store.transaction() as session:
+    with Session(runtime.database()) as session:
         rows = session.scalars(select(OutboxRow).where(OutboxRow.kind == "example_feedback"))
         return [row.payload["rating"] for row in rows]

@@ -303,7 +303,7 @@ class TaxFreeModel(TaxFreeState):
 
     def authorise_details(self, staff_id: str, pin: str) -> None:
         """A staff PIN (attendant or higher) opens the form; audited like an unlock."""
-        from kiosk.staff import NotAllowed, StaffLocked, WrongPin, audit_unlock
+        from kiosk.staff import NotAllowed, StaffLocked, WrongPin
 
         ctl = self.ctl
         ctl.activity()
@@ -312,9 +312,7 @@ class TaxFreeModel(TaxFreeState):
         def check() -> str:
             account = ctl.flows.staff.check(staff_id, pin)
             detail = {"sale_id": ctl.runtime.sale_id, "lines": len(self.detail_lines)}
-            audit_unlock(
-                ctl.runtime.store, account, "tax_free_details", detail, ctl.runtime.clock()
-            )
+            ctl.runtime.audit_staff(account, "tax_free_details", detail)
             return account.staff_id
 
         def done(_staff_id: str) -> None:

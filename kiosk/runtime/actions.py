@@ -1,0 +1,257 @@
+"""The runtime's named doors: what the UI, the command line and plugins may do to a sale.
+
+Callers outside :mod:`kiosk.runtime` do not reach through the runtime into its checkout, its
+store or its lock (``tests/test_runtime_facade.py`` fails when one does): each thing they
+need is a method here, which takes the runtime's lock, and readers get immutable
+:class:`~kiosk.runtime.sale_view.SaleView` snapshots. :class:`KioskRuntime` inherits these.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from kiosk.domain.basket import LineSource
+from kiosk.domain.events import AttendantReason, CheckoutState
+from kiosk.domain.receipt_text import QR_MARK
+from kiosk.runtime.sale_view import LineSnapshot, SaleView
+from kiosk.store.models import JournalRow, OutboxRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from kiosk.config import KioskConfig
+    from kiosk.domain.checkout import Checkout
+    from kiosk.domain.money import Yen
+    from kiosk.runtime.sale_lock import SaleLock
+    from kiosk.staff import StaffAccount
+    from kiosk.store import LocalStore
+
+log = logging.getLogger(__name__)
+
+FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterLayout:
+    """What a receipt is laid out for: the printer's columns and whether it prints emoji."""
+
+    columns: int
+    can_print_emoji: bool
+
+
+class SaleActions:
+    """Mixed into :class:`KioskRuntime`; the attributes below are the runtime's own."""
+
+    checkout: Checkout
+    store: LocalStore
+    config: KioskConfig
+    devices: Any
+    sale_id: str
+    member_id: str | None
+    clock: Callable[[], datetime]
+    _lock: SaleLock
+
+    amount_due: Yen  # a property of the runtime
+
+    # --- reading -------------------------------------------------------------------------
+
+    def sale_view(self) -> SaleView:
+        """The sale in progress as an immutable snapshot (taken under the runtime's lock)."""
+        with self._lock:
+            return SaleView.of(self.checkout, self.sale_id, self.amount_due, self.member_id)
+
+    @property
+    def state(self) -> CheckoutState:
+        """The checkout's state now (idle, shopping, needs_attendant, paying, paid)."""
+        return self.checkout.state
+
+    @property
+    def removal_needs_approval(self) -> bool:
+        """The store wants staff to approve a removal (``[checkout] policy``)."""
+        return self.checkout.policy.removal_needs_approval
+
+    # --- shopper actions -----------------------------------------------------------------
+
+    def start_sale(self) -> None:
+        """A shopper begins (touch on the attract screen); nothing happens mid-sale."""
+        with self._lock:
+            if self.checkout.state is CheckoutState.IDLE:
+                self.checkout.start()
+
+    def add_plu(
+        self, plu: str, quantity: int = 1, source: LineSource = LineSource.PLU
+    ) -> LineSnapshot:
+        """Add a product by its PLU (look-up screen, keypad, script); not a weighed one."""
+        with self._lock:
+            return LineSnapshot.of(self.checkout.add_plu(plu, quantity, source=source))
+
+    def add_weighed(self, plu: str, weight_g: int) -> LineSnapshot:
+        """Add a weighed product at ``weight_g`` (staff weighing, a script)."""
+        with self._lock:
+            return LineSnapshot.of(self.checkout.add_weighed(plu, weight_g))
+
+    def set_quantity(self, line_id: int, quantity: int) -> None:
+        """Change a line's quantity (a lower one may need staff approval)."""
+        with self._lock:
+            self.checkout.set_quantity(line_id, quantity)
+
+    def void_line(self, line_id: int, by: str | None = None) -> None:
+        """Void a line; ``by`` a staff id voids at once, a shopper's may need approval."""
+        with self._lock:
+            self.checkout.void_line(line_id, by=by)
+
+    def request_help(self, detail: str = "") -> None:
+        """Call staff (the shopper's button, a plugin needing a person)."""
+        with self._lock:
+            self.checkout.request_help(detail)
+
+    def withdraw_help(self) -> bool:
+        """The shopper takes back their call for staff; ``False`` if nothing was pending."""
+        with self._lock:
+            return self.checkout.withdraw_help()
+
+    def refresh_adjustments(self) -> None:
+        """Ask the plugins for adjustments again (a member card or coupon was scanned)."""
+        with self._lock:
+            self.checkout.refresh_adjustments()
+
+    def begin_payment(self) -> None:
+        """The shopper chose to pay: the basket is closed for changes until paid or back."""
+        with self._lock:
+            self.checkout.begin_payment()
+
+    def leave_payment(self) -> None:
+        """Back to the basket if a payment is open (approved partial tenders are voided)."""
+        with self._lock:
+            if self.checkout.state is CheckoutState.PAYING:
+                self.cancel_payment()  # type: ignore[attr-defined]  # KioskRuntime's
+
+    def cancel_sale(self) -> None:
+        """The shopper stops shopping (or staff void the whole sale): a basket with items
+        is journalled first (what was on it), so a cancelled sale leaves a trace."""
+        with self._lock:
+            lines = self.checkout.basket.active_lines
+            if lines:
+                self.store.journal_event(
+                    "basket_cancelled",
+                    {
+                        "sale_id": self.sale_id,
+                        "items": sum(line.quantity for line in lines),
+                        "total": self.checkout.totals.total,
+                    },
+                    self.clock(),
+                )
+            self.cancel()  # type: ignore[attr-defined]  # KioskRuntime's
+
+    # --- staff ---------------------------------------------------------------------------
+
+    def approve(self, staff_id: str) -> list[AttendantReason]:
+        """Staff approve what the checkout waits for; returns the reasons cleared."""
+        with self._lock:
+            return self.checkout.approve(staff_id)
+
+    def approve_if_waiting(self, staff_id: str) -> list[AttendantReason]:
+        """As :meth:`approve`, only when the checkout waits for staff (else nothing)."""
+        with self._lock:
+            if self.checkout.state is not CheckoutState.NEEDS_ATTENDANT:
+                return []
+            return self.checkout.approve(staff_id)
+
+    def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:
+        """Journal who unlocked the kiosk, for what (``staff_unlock``), at the store clock."""
+        payload = {"staff_id": account.staff_id, "role": account.role.name.lower()}
+        payload["action"] = action
+        payload.update(detail)
+        self.store.journal_event("staff_unlock", payload, self.clock())
+
+    def journal(self, kind: str, payload: dict[str, Any]) -> None:
+        """Add a row to the kiosk's journal (audit trail), stamped with the store clock."""
+        self.store.journal_event(kind, payload, self.clock())
+
+    # --- a plugin's own data ------------------------------------------------------------
+
+    def stored_value(self, key: str, default: Any = None) -> Any:
+        """A small value kept in the local store under ``key`` (a plugin's counter, a
+        cursor); ``default`` when none was kept. Use a key with the plugin's name in it."""
+        return self.store.get_config(key, default)
+
+    def store_value(self, key: str, value: Any) -> None:
+        """Keep ``value`` (JSON-able) under ``key`` in the local store, durably, now."""
+        self.store.set_config(key, value)
+
+    def send_event(self, kind: str, payload: dict[str, Any], aggregate_id: str = "") -> str:
+        """Put one event of the plugin's own ``kind`` in the outbox (JSON ``payload``), for
+        the relay to send to the back office's ``kiosk_backoffice_event_handlers``; durable
+        once this returns. ``aggregate_id`` defaults to the kiosk id. Returns the event id."""
+        event_id = str(uuid.uuid4())
+        with self.store.transaction() as session:
+            session.add(
+                OutboxRow(
+                    event_id=event_id,
+                    kind=kind,
+                    aggregate_id=aggregate_id or self.config.kiosk_id,
+                    payload=payload,
+                    created_at=self.clock(),
+                )
+            )
+        return event_id
+
+    def database(self) -> Engine:
+        """The local store's SQLAlchemy engine, for a plugin's own tables (the ones its
+        ``kiosk_store_migrations`` create). Sales, payments, the outbox and the journal are
+        written only through the runtime (``journal`` for the journal)."""
+        return self.store.engine
+
+    # --- receipt output through the device layer ---------------------------------------
+
+    def printer_layout(self) -> PrinterLayout | None:
+        """The receipt printer's layout, or ``None`` when the kiosk has no printer."""
+        printer = getattr(self.devices, "printer", None)
+        if printer is None:
+            return None
+        return PrinterLayout(printer.columns, bool(printer.can_print_emoji))
+
+    def output_receipt(self, lines: list[str], sale_id: str, file_name: str) -> str:
+        """Print ``lines`` on the receipt printer (``"printed"``), or, with no printer,
+        write them as text to ``file_name`` in the data dir (``"saved"``).
+
+        Printer errors (out of paper, cover open…) are the device layer's typed
+        ``PrinterError``, raised for the shell to show.
+        """
+        printer = getattr(self.devices, "printer", None)
+        if printer is not None:
+            printer.print_receipt(lines)
+            return "printed"
+        data_dir = Path(self.config.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(plain_line(line) for line in lines) + "\n"
+        (data_dir / file_name).write_text(text, encoding="utf-8")
+        log.info("no printer: receipt %s written to %s", sale_id, data_dir / file_name)
+        return "saved"
+
+    def formal_receipts_issued(self, sale_id: str) -> int:
+        """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
+        with self.store.transaction() as session:
+            payloads = session.scalars(
+                select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
+            )
+            return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
+
+
+def plain_line(line: str) -> str:
+    """Drop the printer's style markers (ASCII unit separator + letter) for a text file;
+    a QR line becomes ``[QR] content``."""
+    if line.startswith(QR_MARK):
+        return "[QR] " + line[len(QR_MARK) :]
+    while line[:1] == "\x1f":
+        line = line[2:]
+    return line
