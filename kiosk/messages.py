@@ -36,6 +36,15 @@ _BABEL_LOCALE = {"ja": "ja", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko"}
 STORE_LANGUAGE = "ja"  # store data without the shopper's language falls back to this
 
 
+def N_(key: str) -> str:
+    """Marks ``key`` as a message key (msgid) where it is written, returned unchanged.
+
+    For keys that are passed on before they become a :class:`Message` (an exception's
+    reason, a table of texts): ``kiosk.messages_check`` finds them by this marker and
+    checks every catalogue has them (docs/plugins.md "Translations")."""
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A yen amount inside a message, formatted for the shopper's language."""

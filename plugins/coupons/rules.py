@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.basket import AdjustmentKind, Basket
-from kiosk.messages import Localised, Message
+from kiosk.messages import N_, Localised, Message
 from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon
 from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, Offer
 
@@ -91,10 +91,10 @@ class CouponTerms:
     def check_valid(self, today: date, expires: date | None = None) -> None:
         end = min(d for d in (self.valid_to, expires) if d) if (self.valid_to or expires) else None
         if end is not None and today > end:
-            raise ExpiredCoupon("This coupon expired on {date}.", date=f"{end:%Y-%m-%d}")
+            raise ExpiredCoupon(N_("This coupon expired on {date}."), date=f"{end:%Y-%m-%d}")
         if self.valid_from is not None and today < self.valid_from:
             raise CouponNotApplicable(
-                "This coupon can be used from {date}.", date=f"{self.valid_from:%Y-%m-%d}"
+                N_("This coupon can be used from {date}."), date=f"{self.valid_from:%Y-%m-%d}"
             )
 
 
