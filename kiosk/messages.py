@@ -173,14 +173,8 @@ def product_name(product: Any) -> Localised:
 
 
 def scan_claim(plugin: str, message: Message, payload: Any = None) -> Any:
-    """A :class:`~kiosk.domain.events.ScanClaim` saying ``message``; its ``message_ja`` and
-    ``message_en`` are the same message rendered (for logs, scripts and tests)."""
+    """A :class:`~kiosk.domain.events.ScanClaim` saying ``message`` (``claim.text(lang)``
+    renders it, for logs, scripts and tests)."""
     from kiosk.domain.events import ScanClaim
 
-    return ScanClaim(
-        plugin,
-        message_ja=render(message, "ja"),
-        message_en=render(message, "en"),
-        payload=payload,
-        message=message,
-    )
+    return ScanClaim(plugin, message=message, payload=payload)

@@ -81,7 +81,7 @@ def run_command(
     if verb == "scan":
         outcome = runtime.handle_scan(Scan(args[0], source="script"))
         if not outcome.accepted:
-            raise ValueError(outcome.error_en)
+            raise ValueError(outcome.error_text("en"))
         if outcome.line_id is not None:
             line = checkout.basket.line(outcome.line_id)
             say(

@@ -143,14 +143,12 @@ class Controller(EventDispatcher):
     def claim_text(self, claim: Any) -> str:
         """What a plugin said about a scan it took, in the shopper's language.
 
-        A claim with a :class:`~kiosk.messages.Message` is translated; an older plugin's
-        Japanese/English pair is shown only in those languages, else a translated
-        "Code accepted" (never English on a Chinese or Korean screen).
+        The claim's :class:`~kiosk.messages.Message` is translated in the plugin's domain; a
+        claim without one shows a translated "Code accepted".
         """
         if claim.message is not None:
             return self.render(claim.message)
-        legacy = {"ja": claim.message_ja, "en": claim.message_en}.get(self.language)
-        return legacy or self.t("Code accepted")
+        return self.t("Code accepted")
 
     def yen(self, amount: int) -> str:
         return yen_text(amount, self.language)

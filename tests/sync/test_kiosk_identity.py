@@ -262,7 +262,7 @@ def test_a_kiosk_whose_whole_data_dir_was_wiped_refuses_to_sell_once_it_hears_th
     assert runtime.identity_problem is not None
     assert runtime.identity_problem.codes == ["anchor"]
     refused = runtime.handle_scan(Scan("4901234000018"))
-    assert not refused.accepted and "closed" in refused.error_en
+    assert not refused.accepted and "closed" in refused.error_text("en")
 
 
 def test_the_migration_branch_goes_down_and_up(bo_db):
