@@ -65,7 +65,7 @@ class StoreNotConfirmed(RuntimeError):
 
     def __init__(self, check: store_identity.IdentityCheck) -> None:
         super().__init__(
-            f"out of service: {check.message_en} Staff: run 'kiosk store confirm-new --reason …'"
+            f"out of service: {check.text('en')} Staff: run 'kiosk store confirm-new --reason …'"
         )
         self.check = check
 
