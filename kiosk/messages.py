@@ -29,9 +29,9 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import format_yen
 
-LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 _BABEL_LOCALE = {"ja": "ja", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko"}
 STORE_LANGUAGE = "ja"  # store data without the shopper's language falls back to this
 

@@ -130,8 +130,6 @@ def coupon_offer(held: HeldCoupon, basket: Basket) -> Offer | None:
     return Offer(
         key=held.key,
         kind=AdjustmentKind.COUPON,
-        label_ja=terms.label_ja,
-        label_en=terms.label_en,
         stage=STAGE_BASKET_COUPON if terms.scope == "basket" else STAGE_ITEM_COUPON,
         amount_off=terms.amount_off,
         percent_off=terms.percent_off,

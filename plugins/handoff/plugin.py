@@ -27,6 +27,7 @@ from kiosk.messages import Amount, Message
 from plugins.handoff.actions import StaffActions
 from plugins.handoff.client import StoreServer
 from plugins.handoff.errors import HandOffError
+from plugins.handoff.i18n import handoff_message
 from plugins.handoff.receiver import HandOffReceiver
 from plugins.handoff.reporter import StatusReporter
 from plugins.handoff.ticket import TicketKeys, is_handoff_code
@@ -34,13 +35,6 @@ from plugins.handoff.ticket import TicketKeys, is_handoff_code
 log = logging.getLogger(__name__)
 
 NAME = "handoff"
-DOMAIN = "plugins.handoff"  # gettext domain of the shopper messages: plugins/handoff/locale
-
-
-def handoff_message(key: str, **params: Any) -> Message:
-    """A shopper message of this plugin, translated by the screen (kiosk.messages)."""
-    return Message.of(key, DOMAIN, **params)
-
 
 SHORT_PREFIX = "KHT:"  # the barcode on an online hand-off slip: KHT:<hand-off id>
 

@@ -111,7 +111,7 @@ def test_a_markdown_label_sells_the_item_at_its_regular_price_less_a_markdown(ki
     [line] = runtime.checkout.basket.active_lines
     assert (line.product.plu, line.unit_price) == ("107", 198)
     [markdown] = runtime.checkout.basket.adjustments
-    assert (markdown.kind.value, markdown.amount, markdown.label_ja) == (
+    assert (markdown.kind.value, markdown.amount, markdown.label("ja")) == (
         "markdown",
         -48,
         "見切り キャベツ",
