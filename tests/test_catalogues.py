@@ -80,3 +80,20 @@ def test_a_plugin_key_is_looked_up_in_the_plugin_domain_only() -> None:
     key = "This coupon has run out."
     assert Message.of(key, "plugins.coupons").render("ko") != key
     assert Message.of(key).render("ko") == key  # not in the core catalogue
+
+
+def test_store_data_keeps_the_stores_words_and_an_unnamed_coupon_is_translated() -> None:
+    """Names the store keys (a coupon's label_<lang>) are data: the shopper's language, else
+    Japanese; only the default name when the store gave none is a key."""
+    from kiosk.messages import render_param
+    from plugins.coupons.rules import CouponTerms
+
+    named = CouponTerms.from_mapping("C1", {"amount_off": 100, "label_ja": "百円引"})
+    unnamed = CouponTerms.from_mapping("C2", {"amount_off": 100})
+    assert render_param(named.label, "ko") == "百円引"
+    assert [render_param(unnamed.label, lang) for lang in LANGUAGES] == [
+        "クーポン",
+        "Coupon",
+        "优惠券",
+        "쿠폰",
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.domain.basket import AdjustmentKind, Basket
 from kiosk.messages import N_, Localised, Message
-from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon
+from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon, coupon_message
 from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, Offer
 
 SCOPES = ("basket", "item", "department")
@@ -24,6 +24,7 @@ SCOPES = ("basket", "item", "department")
 
 # fields of a coupon published in master data that are the back office's, not its terms
 PUBLISHED_ONLY = ("members", "issued")
+UNNAMED = N_("Coupon")  # a coupon the store gave no label_<lang>
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +49,12 @@ class CouponTerms:
     names: Localised | None = None
 
     @property
-    def label(self) -> Localised:
-        return self.names if self.names else Localised.of(ja=self.label_ja, en=self.label_en)
+    def label(self) -> Localised | Message:
+        """The store's name for it (store data, in the languages the store keyed: the
+        shopper's, else Japanese); a coupon the store did not name is "Coupon", translated."""
+        if self.names is not None:
+            return self.names if self.names.texts else coupon_message(UNNAMED)
+        return Localised.of(ja=self.label_ja, en=self.label_en)
 
     @classmethod
     def from_mapping(cls, definition_id: str, data: Mapping[str, Any]) -> CouponTerms:
@@ -72,7 +77,7 @@ class CouponTerms:
             definition_id=definition_id,
             label_ja=str(data.get("label_ja", "クーポン")),
             label_en=str(data.get("label_en", "Coupon")),
-            names=Localised.from_keys(data, "label", ja="クーポン", en="Coupon"),
+            names=Localised.from_keys(data, "label"),
             scope=scope,
             amount_off=amount,
             percent_off=percent,
