@@ -10,8 +10,9 @@ runs it on the core and every plugin, and a vendor can run it on their own packa
 
 What counts as a key (the first argument, when it is a string literal):
 
-- ``t("…")`` / ``ctl.t("…")`` (the screen's translator) and ``N_("…")`` / ``_("…")`` in the
-  core → domain ``kiosk``;
+- ``t("…")`` / ``ctl.t("…")`` (the screen's translator, also in ``.kv`` files) → ``kiosk``;
+  ``ctl.t("…", domain=DOMAIN)`` in a plugin → the plugin's own domain;
+- ``N_("…")`` / ``_("…")`` in the core → ``kiosk``;
 - ``Message.of("…")`` → ``kiosk``; ``Message.of("…", DOMAIN)`` (any second argument) → the
   plugin's own domain;
 - in a plugin, ``N_("…")``/``_("…")`` and its message helper (any function whose name ends in
@@ -66,9 +67,11 @@ def _domain_of(call: ast.Call, owner: str, name: str, own_domain: str) -> str | 
     if owner == "Message" and name == "of":
         has_domain = len(call.args) > 1 or any(k.arg == "domain" for k in call.keywords)
         return own_domain if has_domain else "kiosk"
+    if name == "t":
+        # the screen's translator: the core's catalogue unless the call names a domain
+        return own_domain if any(k.arg == "domain" for k in call.keywords) else "kiosk"
     if name in _MARKERS:
-        # ``t`` is the core screen's translator: a plugin's ``t(...)`` means the core's too
-        return "kiosk" if name == "t" else own_domain
+        return own_domain
     if name.endswith("_message") and not owner[:1].isupper():
         return own_domain if own_domain != "kiosk" else None
     return None
@@ -89,7 +92,7 @@ def uses_in(path: Path, own_domain: str, root: Path) -> Iterator[Use]:
         yield Use(domain, first.value, f"{path.relative_to(root)}:{node.lineno}")
 
 
-_KV_CALL = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)+)"')
+_KV_CALL = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)+)"([^)]*)\)')
 
 
 def uses_in_package(package: Path, domain: str, root: Path) -> list[Use]:
@@ -103,7 +106,9 @@ def uses_in_package(package: Path, domain: str, root: Path) -> list[Use]:
         text = path.read_text(encoding="utf-8")
         for match in _KV_CALL.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            found.append(Use("kiosk", match.group(1), f"{path.relative_to(root)}:{line}"))
+            # a plugin's kv names its own domain: ctl.t("…", ctl.language, domain="plugins.x")
+            kv_domain = domain if "domain=" in match.group(2) else "kiosk"
+            found.append(Use(kv_domain, match.group(1), f"{path.relative_to(root)}:{line}"))
     return found
 
 

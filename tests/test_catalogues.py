@@ -32,6 +32,7 @@ def test_the_scan_finds_keys_in_each_marker_and_domain(tmp_path: Path) -> None:
         "Message.of('Please call staff.')\n"
         "Message.of('Points: {n}', DOMAIN, n=1)\n"
         "ctl.t('Pay')\n"
+        "ctl.t('Tax-free', ctl.language, domain=DOMAIN)\n"
         "Message.of('{text}', text=label)\n"
         "print('not a key')\n",
         encoding="utf-8",
@@ -43,6 +44,7 @@ def test_the_scan_finds_keys_in_each_marker_and_domain(tmp_path: Path) -> None:
         ("kiosk", "Please call staff."),
         ("plugins.acme", "Points: {n}"),
         ("kiosk", "Pay"),
+        ("plugins.acme", "Tax-free"),
     }
 
 
@@ -80,6 +82,12 @@ def test_a_plugin_key_is_looked_up_in_the_plugin_domain_only() -> None:
     key = "This coupon has run out."
     assert Message.of(key, "plugins.coupons").render("ko") != key
     assert Message.of(key).render("ko") == key  # not in the core catalogue
+    from kiosk.ui.i18n import Translator  # the screen's ctl.t(msgid, domain=…)
+
+    assert Translator()(key, "ko", "plugins.coupons") == Message.of(key, "plugins.coupons").render(
+        "ko"
+    )
+    assert Translator()(key, "ko") == key
 
 
 def test_store_data_keeps_the_stores_words_and_an_unnamed_coupon_is_translated() -> None:

@@ -132,9 +132,10 @@ class Controller(EventDispatcher):
 
     # --- text --------------------------------------------------------------------------
 
-    def t(self, msgid: str, *_watch: Any) -> str:
-        """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate."""
-        return self.translate(msgid, self.language)
+    def t(self, msgid: str, *_watch: Any, domain: str = "kiosk") -> str:
+        """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate. A
+        plugin's screen passes its own ``domain`` (``"plugins.tax_free"``)."""
+        return self.translate(msgid, self.language, domain)
 
     def render(self, message: Message) -> str:
         """A message from the runtime or a plugin (key + params) in the shopper's language."""
