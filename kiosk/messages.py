@@ -161,6 +161,12 @@ def render_param(value: Any, language: str, overrides: Any = None) -> str:
     return str(value)
 
 
+def side_by_side(message: Message, languages: tuple[str, ...] = ("ja", "en")) -> str:
+    """``message`` in Japanese and English, ``"… / …"``: staff output that shows both
+    (the CLI, the staff overlay) renders the one key twice, from the catalogue."""
+    return " / ".join(render(message, language) for language in languages)
+
+
 def store_text(**texts: str) -> Message:
     """A message that is only store data (a coupon's name): ``store_text(ja=…, en=…)``."""
     return Message.of("{text}", text=Localised.of(**texts))

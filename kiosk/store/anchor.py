@@ -79,7 +79,7 @@ class AnchorCheck:
     @property
     def message(self) -> str:
         """Staff read it side by side in Japanese and English (CLI, logs)."""
-        return f"{self.text('ja')} / {self.text('en')}"
+        return " / ".join(self.text(language) for language in ("ja", "en"))
 
 
 def head(store: LocalStore) -> Anchor | None:

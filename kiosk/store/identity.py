@@ -97,7 +97,7 @@ class IdentityCheck:
     @property
     def message(self) -> str:
         """Staff read it side by side in Japanese and English (CLI, the staff overlay)."""
-        return f"{self.text('ja')} / {self.text('en')}"
+        return " / ".join(self.text(language) for language in ("ja", "en"))
 
     @property
     def codes(self) -> list[str]:
