@@ -153,7 +153,7 @@ def check_journal(store: Any, report: Report) -> None:
         report.line("anchor", f"journal holds at the acknowledged row {local.anchor.seq}")
     else:
         report.line("anchor", f"row {local.anchor.seq}")
-        report.problem(local.problem_en)
+        report.problem(local.text("en"))
 
 
 def check_identity(config: KioskConfig, store: Any, report: Report) -> None:
@@ -241,7 +241,7 @@ def check_backoffice_anchor(store: Any, status: dict[str, Any], report: Report) 
     result = anchors.check(store, anchor, anchors.BACK_OFFICE)
     report.line("bo anchor", f"row {anchor.seq}: {'holds' if result.ok else 'BROKEN'}")
     if not result.ok:
-        report.problem(result.problem_en)
+        report.problem(result.text("en"))
 
 
 def probe_backoffice(

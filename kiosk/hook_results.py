@@ -25,6 +25,7 @@ from kiosk.contract_checks import (
 from kiosk.domain.basket import Adjustment
 from kiosk.domain.events import AgeApproval, ScanClaim
 from kiosk.domain.receipt import ReceiptSection
+from kiosk.messages import Message
 from kiosk.payments.checks import payment_method
 
 
@@ -33,6 +34,13 @@ def _scan_source(value: Any) -> str | None:
         if not callable(getattr(value, name, None)):
             return f"is {describe(value)}, not a scan source (no {name}())"
     return None
+
+
+def _message(value: Any) -> str | None:
+    """A :class:`kiosk.messages.Message` (a key of the plugin's catalogue), not text."""
+    if isinstance(value, Message):
+        return None
+    return f"is {describe(value)}, not a Message (kiosk.messages.Message.of(key, DOMAIN))"
 
 
 def _anything(_value: Any) -> None:
@@ -55,7 +63,7 @@ CHECKS: dict[str, Check] = {
     "kiosk_adjust_basket": list_of(
         fields(
             Adjustment,
-            {"key": text, "amount": integer, "label_ja": text, "label_en": text},
+            {"key": text, "amount": integer, "message": _message},
         )
     ),
     "kiosk_age_check": fields(AgeApproval, {"method": non_empty_text, "assurance_level": integer}),

@@ -29,11 +29,20 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import format_yen
 
-LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 _BABEL_LOCALE = {"ja": "ja", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko"}
 STORE_LANGUAGE = "ja"  # store data without the shopper's language falls back to this
+
+
+def N_(key: str) -> str:
+    """Marks ``key`` as a message key (msgid) where it is written, returned unchanged.
+
+    For keys that are passed on before they become a :class:`Message` (an exception's
+    reason, a table of texts): ``kiosk.messages_check`` finds them by this marker and
+    checks every catalogue has them (docs/plugins.md "Translations")."""
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +161,12 @@ def render_param(value: Any, language: str, overrides: Any = None) -> str:
     return str(value)
 
 
+def side_by_side(message: Message, languages: tuple[str, ...] = ("ja", "en")) -> str:
+    """``message`` in Japanese and English, ``"… / …"``: staff output that shows both
+    (the CLI, the staff overlay) renders the one key twice, from the catalogue."""
+    return " / ".join(render(message, language) for language in languages)
+
+
 def store_text(**texts: str) -> Message:
     """A message that is only store data (a coupon's name): ``store_text(ja=…, en=…)``."""
     return Message.of("{text}", text=Localised.of(**texts))
@@ -164,14 +179,8 @@ def product_name(product: Any) -> Localised:
 
 
 def scan_claim(plugin: str, message: Message, payload: Any = None) -> Any:
-    """A :class:`~kiosk.domain.events.ScanClaim` saying ``message``; its ``message_ja`` and
-    ``message_en`` are the same message rendered (for logs, scripts and tests)."""
+    """A :class:`~kiosk.domain.events.ScanClaim` saying ``message`` (``claim.text(lang)``
+    renders it, for logs, scripts and tests)."""
     from kiosk.domain.events import ScanClaim
 
-    return ScanClaim(
-        plugin,
-        message_ja=render(message, "ja"),
-        message_en=render(message, "en"),
-        payload=payload,
-        message=message,
-    )
+    return ScanClaim(plugin, message=message, payload=payload)

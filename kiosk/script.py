@@ -84,7 +84,7 @@ def run_command(
     if verb == "scan":
         outcome = runtime.handle_scan(Scan(args[0], source="script"))
         if not outcome.accepted:
-            raise ValueError(outcome.error_en)
+            raise ValueError(outcome.error_text("en"))
         if outcome.line_id is not None:
             line = runtime.sale_view().line(outcome.line_id)
             say(f"scanned {line.product.name_en} x{line.quantity} → total ¥{total():,}")

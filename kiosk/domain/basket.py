@@ -103,16 +103,15 @@ class Adjustment:
     key: str
     kind: AdjustmentKind
     amount: Yen
-    label_ja: str
-    label_en: str
+    # its label: a kiosk.messages.Message (a key of the plugin's catalogue, its parameters
+    # such as a coupon's name kept by the store in several languages), rendered per language
+    message: Any = field(compare=False)
     line_ids: tuple[int, ...] = ()
     source: str = ""
-    # a kiosk.messages.Message the screen shows in the shopper's language (label_ja/label_en
-    # are what the receipt and the records keep)
-    message: Any = field(default=None, compare=False)
 
     def label(self, language: str) -> str:
-        return self.label_ja if language == "ja" else self.label_en
+        """The label in ``language`` (screen, receipt, the sale document's ``labels``)."""
+        return str(self.message.render(language))
 
 
 @dataclass(frozen=True, slots=True)

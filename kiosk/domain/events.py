@@ -58,10 +58,14 @@ class ScanClaim:
     """A plugin's answer to ``kiosk_claim_scan``: it took the scan and says what it did."""
 
     plugin: str
-    message_ja: str = ""  # the message as text, for logs and scripts; the screen shows
-    message_en: str = ""  # ``message`` in the shopper's language
+    # a kiosk.messages.Message (key + params, in the plugin's own gettext domain): the screen
+    # shows it in the shopper's language; there are no per-language text fields
+    message: Any = None
     payload: Any = None
-    message: Any = None  # a kiosk.messages.Message (key + params), translated by the UI
+
+    def text(self, language: str = "en") -> str:
+        """The message rendered in ``language`` (logs, scripts and tests read English)."""
+        return self.message.render(language) if self.message is not None else ""
 
 
 @dataclass(frozen=True, slots=True)

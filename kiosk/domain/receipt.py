@@ -208,7 +208,10 @@ def receipt_from_document(document: dict[str, Any], issuer: Issuer) -> Receipt:
         kiosk_id=document["kiosk_id"],
         lines=lines,
         adjustments=tuple(
-            ReceiptAdjustment(a[f"label_{pick}"] or a["label_ja"], a["amount"])
+            ReceiptAdjustment(
+                (a.get("labels") or {}).get(language) or a[f"label_{pick}"] or a["label_ja"],
+                a["amount"],
+            )
             for a in document.get("adjustments", [])
         ),
         rates=rates,

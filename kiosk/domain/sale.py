@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.domain.allocation import allocation_document
 from kiosk.domain.basket import Adjustment, BasketLine
+from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import Yen
 from kiosk.domain.tax import Totals
 
@@ -75,8 +76,11 @@ class Sale:
                     "key": a.key,
                     "kind": a.kind.value,
                     "amount": a.amount,
-                    "label_ja": a.label_ja,
-                    "label_en": a.label_en,
+                    # label_ja/label_en: the v1 schema, kept for readers of it; labels: the
+                    # same label in every shopper language (an added field, v1 allows it)
+                    "label_ja": a.label("ja"),
+                    "label_en": a.label("en"),
+                    "labels": {language: a.label(language) for language in LANGUAGES},
                     "line_ids": list(a.line_ids),
                     "source": a.source,
                 }

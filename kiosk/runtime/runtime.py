@@ -67,7 +67,7 @@ class StoreNotConfirmed(RuntimeError):
 
     def __init__(self, check: store_identity.IdentityCheck) -> None:
         super().__init__(
-            f"out of service: {check.message_en} Staff: run 'kiosk store confirm-new --reason …'"
+            f"out of service: {check.text('en')} Staff: run 'kiosk store confirm-new --reason …'"
         )
         self.check = check
 
@@ -79,9 +79,13 @@ class ScanOutcome:
     accepted: bool
     line_id: int | None = None
     claim: ScanClaim | None = None
-    error_ja: str = ""
-    error_en: str = ""
     error: Message | None = None  # what the screen shows, in the shopper's language
+    detail: str = ""  # why, for logs and scripts (not shown to the shopper)
+
+    def error_text(self, language: str = "en") -> str:
+        """The refusal in ``language`` (scripts and tests read it in English)."""
+        text = self.error.render(language) if self.error is not None else ""
+        return f"{text} ({self.detail})" if self.detail and language == "en" else text
 
 
 def limit_message(exc: LimitExceeded) -> Message:
@@ -241,8 +245,8 @@ class KioskRuntime(SaleActions):
             if self.identity_problem is not None:
                 return ScanOutcome(
                     False,
-                    error_ja="このレジは休止中です。他のレジをご利用ください。",
-                    error_en="This checkout is closed. Please use another one.",
+                    error=Message.of("This checkout is closed. Please use another one."),
+                    detail="store identity not confirmed",
                 )
             claim = self.host.call_first("kiosk_claim_scan", scan=scan, checkout=self.checkout)
             if claim is not None:
@@ -253,25 +257,21 @@ class KioskRuntime(SaleActions):
                 log.warning("rejected scan %r from %s: %s", scan.code, scan.source, exc.reason)
                 return ScanOutcome(
                     False,
-                    error_ja="バーコードを読み取れませんでした。もう一度お試しください。",
-                    error_en=f"That barcode could not be read ({exc.reason}).",
                     error=Message.of("That barcode could not be read. Please try again."),
+                    detail=exc.reason,
                 )
             except UnknownProduct:
                 log.warning("unknown product %r from %s", scan.code, scan.source)
                 return ScanOutcome(
                     False,
-                    error_ja="この商品は登録されていません。係員をお呼びください。",
-                    error_en="This item is not in our catalogue. Please call staff.",
                     error=Message.of("This item is not in our catalogue. Please call staff."),
                 )
             except LimitExceeded as exc:
                 log.warning("scan %r from %s refused: %s", scan.code, scan.source, exc)
                 return ScanOutcome(
                     False,
-                    error_ja="この数量・金額はこの精算機では扱えません。係員をお呼びください。",
-                    error_en=str(exc),
                     error=limit_message(exc),
+                    detail=str(exc),
                 )
             return ScanOutcome(True, line_id=line.line_id)
 

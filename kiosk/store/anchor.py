@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kiosk.messages import Message
 from kiosk.store.local import LocalStore
 from kiosk.store.models import JournalRow
 
@@ -26,7 +27,7 @@ CONFIG_KEY = "journal_anchor"
 PROBLEM_KIND = "journal_anchor_problem"
 _HASH = re.compile(r"[0-9a-f]{64}")
 LOCAL, BACK_OFFICE = "local", "back office"
-_HOLDER = {LOCAL: ("端末", "this kiosk"), BACK_OFFICE: ("本部", "the back office")}
+_HOLDER = {LOCAL: Message.of("this kiosk"), BACK_OFFICE: Message.of("the back office")}
 
 
 class BadAnchor(ValueError):
@@ -55,23 +56,30 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class AnchorCheck:
-    """The journal against one anchor; ``problem_ja``/``problem_en`` are empty when it holds."""
+    """The journal against one anchor; ``problem`` (a message key) is None when it holds."""
 
     anchor: Anchor
     source: str  # LOCAL (this kiosk's config) or BACK_OFFICE
-    problem_ja: str = ""
-    problem_en: str = ""
+    problem: Message | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problem_en
+        return self.problem is None
+
+    def text(self, language: str) -> str:
+        """The problem (or that the anchor holds) in ``language``, from the catalogue."""
+        if self.problem is not None:
+            return self.problem.render(language)
+        holder = _HOLDER[self.source]
+        ok = Message.of(
+            "anchor kept by {holder} at row {seq} OK", holder=holder, seq=self.anchor.seq
+        )
+        return ok.render(language)
 
     @property
     def message(self) -> str:
-        if self.ok:
-            ja, en = _HOLDER[self.source]
-            return f"{ja}のアンカー 第{self.anchor.seq}行 OK / anchor kept by {en} at row {self.anchor.seq} OK"
-        return f"{self.problem_ja} / {self.problem_en}"
+        """Staff read it side by side in Japanese and English (CLI, logs)."""
+        return " / ".join(self.text(language) for language in ("ja", "en"))
 
 
 def head(store: LocalStore) -> Anchor | None:
@@ -110,24 +118,28 @@ def save_anchor(store: LocalStore, anchor: Anchor) -> None:
 def check(store: LocalStore, anchor: Anchor, source: str) -> AnchorCheck:
     """Does the journal still hold the anchored row, with the anchored hash?"""
     found = row_hash_at(store, anchor.seq)
-    ja, en = _HOLDER[source]
+    holder = _HOLDER[source]
     if found is None:
         return AnchorCheck(
             anchor,
             source,
-            f"ジャーナル第{anchor.seq}行（{ja}のアンカー）がありません。末尾が削除されたか、"
-            "データベースが古いコピーに差し替えられています",
-            f"journal row {anchor.seq} (anchor kept by {en}) is missing: the newest rows "
-            "were cut or the database was replaced by an older copy",
+            Message.of(
+                "journal row {seq} (anchor kept by {holder}) is missing: the newest rows were "
+                "cut or the database was replaced by an older copy",
+                seq=anchor.seq,
+                holder=holder,
+            ),
         )
     if found != anchor.hash:
         return AnchorCheck(
             anchor,
             source,
-            f"ジャーナル第{anchor.seq}行のハッシュが{ja}のアンカーと一致しません。"
-            "データベースが別のコピーに差し替えられています",
-            f"journal row {anchor.seq} does not match the hash anchored by {en}: "
-            "the database was replaced by another copy",
+            Message.of(
+                "journal row {seq} does not match the hash anchored by {holder}: the database "
+                "was replaced by another copy",
+                seq=anchor.seq,
+                holder=holder,
+            ),
         )
     return AnchorCheck(anchor, source)
 
@@ -140,14 +152,14 @@ def check_local(store: LocalStore) -> AnchorCheck | None:
 
 def record_problem(store: LocalStore, result: AnchorCheck, at: datetime) -> None:
     """Log and journal a failed check; sales go on (staff decide what to do)."""
-    log.error("journal anchor: %s", result.problem_en)
-    store.journal_event(
+    log.error("journal anchor: %s", result.text("en"))
+    store.journal_event(  # the row's schema is unchanged: both texts, rendered from the key
         PROBLEM_KIND,
         {
             "source": result.source,
             "anchor_seq": result.anchor.seq,
-            "ja": result.problem_ja,
-            "en": result.problem_en,
+            "ja": result.text("ja"),
+            "en": result.text("en"),
         },
         at,
     )

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from kiosk.messages import Message
 from kiosk.private_files import create_private
 from kiosk.store.models import JournalRow
 
@@ -76,25 +77,31 @@ class IdentityCheck:
 
     instance_id: str
     head: int
-    problems: tuple[tuple[str, str, str], ...] = field(default=())  # (code, ja, en)
+    problems: tuple[tuple[str, Message], ...] = field(default=())  # (code, message key)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    @property
-    def message(self) -> str:
+    def text(self, language: str) -> str:
+        """The problems (or that the store is fine) in ``language``, from the catalogue."""
         if self.ok:
-            return f"端末データ OK / store instance {self.instance_id[:8]} OK ({self.head} journal rows)"
-        return " ".join(f"{ja} / {en}" for _, ja, en in self.problems)
+            fine = Message.of(
+                "store instance {instance} OK ({rows} journal rows)",
+                instance=self.instance_id[:8],
+                rows=self.head,
+            )
+            return fine.render(language)
+        return " ".join(message.render(language) for _, message in self.problems)
 
     @property
-    def message_en(self) -> str:
-        return " ".join(en for _, _, en in self.problems)
+    def message(self) -> str:
+        """Staff read it side by side in Japanese and English (CLI, the staff overlay)."""
+        return " / ".join(self.text(language) for language in ("ja", "en"))
 
     @property
     def codes(self) -> list[str]:
-        return [code for code, _, _ in self.problems]
+        return [code for code, _ in self.problems]
 
 
 def marker_path(db_path: Path) -> Path:
@@ -173,23 +180,26 @@ def check(store: LocalStore, remote_anchor: Anchor | None = None) -> IdentityChe
     from kiosk.store import anchor as anchors  # imports LocalStore: not at module level
 
     head = journal_head(store)
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, Message]] = []
     marker = read_marker(store.path)
     if marker is None:
         problems.append(
             (
                 "no_marker",
-                "端末データの目印ファイルがありません",
-                f"the store's identity marker {marker_path(store.path).name} is missing",
+                Message.of(
+                    "the store's identity marker {name} is missing",
+                    name=marker_path(store.path).name,
+                ),
             )
         )
     elif marker.instance_id != store.instance_id:
         problems.append(
             (
                 "replaced",
-                "データベースが作成時のものではありません（削除・空・差し替え）。以前の売上とレシート番号が失われています",
-                "the database is not the one this kiosk created (deleted, emptied or replaced): "
-                "earlier sales and receipt numbers are not in it",
+                Message.of(
+                    "the database is not the one this kiosk created (deleted, emptied or "
+                    "replaced): earlier sales and receipt numbers are not in it"
+                ),
             )
         )
     elif last_receipt(store) < marker.last_receipt:
@@ -197,17 +207,19 @@ def check(store: LocalStore, remote_anchor: Anchor | None = None) -> IdentityChe
         problems.append(
             (
                 "older_copy",
-                f"最新のレシート番号は{newest}ですが、この端末は{marker.last_receipt}番まで発行済みです。"
-                "古いコピーに差し替えられています（レシート番号が重複します）",
-                f"the newest receipt here is No. {newest} but this kiosk had issued No. "
-                f"{marker.last_receipt}: an older copy of the database was put back (receipt "
-                "numbers would be issued twice)",
+                Message.of(
+                    "the newest receipt here is No. {newest} but this kiosk had issued No. "
+                    "{issued}: an older copy of the database was put back (receipt numbers "
+                    "would be issued twice)",
+                    newest=newest,
+                    issued=marker.last_receipt,
+                ),
             )
         )
     if remote_anchor is not None and remote_anchor.to_json() not in accepted_anchors(store):
         held = anchors.check(store, remote_anchor, anchors.BACK_OFFICE)
-        if not held.ok:
-            problems.append(("anchor", held.problem_ja, held.problem_en))
+        if held.problem is not None:
+            problems.append(("anchor", held.problem))
     return IdentityCheck(store.instance_id, head, tuple(problems))
 
 
@@ -245,7 +257,7 @@ def confirm_new(
 
 def record_problem(store: LocalStore, result: IdentityCheck, at: datetime) -> None:
     """Log and journal a failed check (once per distinct problem, not on every start)."""
-    log.error("store identity: %s", result.message_en)
+    log.error("store identity: %s", result.text("en"))
     with store.transaction() as session:
         last = session.scalars(
             select(JournalRow).where(JournalRow.kind == PROBLEM_KIND)
@@ -255,6 +267,6 @@ def record_problem(store: LocalStore, result: IdentityCheck, at: datetime) -> No
         return
     store.journal_event(
         PROBLEM_KIND,
-        {"problems": result.codes, "instance": result.instance_id, "en": result.message_en},
+        {"problems": result.codes, "instance": result.instance_id, "en": result.text("en")},
         at,
     )

@@ -91,7 +91,7 @@ class AnchorReporter:
         return {"verdict": str(data.get("verdict")), "anchor": _anchor(data.get("anchor"))}
 
     def _note(self, result: AnchorCheck) -> None:
-        key = (result.source, result.anchor.seq, result.problem_en)
+        key = (result.source, result.anchor.seq, result.text("en"))
         if result.ok or key in self._journaled:
             return  # journaling the same problem again would move the head and report again
         self._journaled.add(key)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import httpx
 
+from kiosk.messages import Message, side_by_side
 from kiosk.store import LocalStore, identity
 from kiosk.store.anchor import Anchor
 from kiosk.sync.anchor import AnchorReporter
+
+CONFIRM_COMMAND = "kiosk store confirm-new --reason …"
 
 
 def remote_anchor(
@@ -23,7 +26,9 @@ def remote_anchor(
         try:
             return AnchorReporter(store, client, token or "").fetch_anchor(), ""
         except httpx.HTTPError as exc:
-            return None, f"本部に接続できず未確認 / back office not asked ({type(exc).__name__})"
+            return None, side_by_side(
+                Message.of("back office not asked ({error})", error=type(exc).__name__)
+            )
 
 
 def verify_identity(
@@ -34,8 +39,11 @@ def verify_identity(
     result = identity.check(store, anchor)
     lines = [result.message]
     if not result.ok:
-        lines.append("係員: kiosk store confirm-new --reason '…' / staff: if this is intended, run "
-                     "'kiosk store confirm-new --reason …'")  # fmt: skip
+        lines.append(
+            side_by_side(
+                Message.of("staff: if this is intended, run '{command}'", command=CONFIRM_COMMAND)
+            )
+        )
     if note:
         lines.append(note)
     return result, lines

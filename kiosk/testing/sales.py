@@ -58,7 +58,7 @@ def ring_up(runtime: KioskRuntime, *codes: str) -> None:
     for code in codes:
         outcome = runtime.handle_scan(Scan(code))
         if not outcome.accepted:
-            raise ValueError(f"scan {code!r} refused: {outcome.error_en or outcome.error}")
+            raise ValueError(f"scan {code!r} refused: {outcome.error_text('en')}")
 
 
 def build_sale(runtime: KioskRuntime, *codes: str, method: str = "card") -> Sale:

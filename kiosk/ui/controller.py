@@ -133,9 +133,10 @@ class Controller(EventDispatcher):
 
     # --- text --------------------------------------------------------------------------
 
-    def t(self, msgid: str, *_watch: Any) -> str:
-        """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate."""
-        return self.translate(msgid, self.language)
+    def t(self, msgid: str, *_watch: Any, domain: str = "kiosk") -> str:
+        """Translate ``msgid``; kv passes ``ctl.language`` as ``_watch`` to re-evaluate. A
+        plugin's screen passes its own ``domain`` (``"plugins.tax_free"``)."""
+        return self.translate(msgid, self.language, domain)
 
     def render(self, message: Message) -> str:
         """A message from the runtime or a plugin (key + params) in the shopper's language."""
@@ -144,14 +145,12 @@ class Controller(EventDispatcher):
     def claim_text(self, claim: Any) -> str:
         """What a plugin said about a scan it took, in the shopper's language.
 
-        A claim with a :class:`~kiosk.messages.Message` is translated; an older plugin's
-        Japanese/English pair is shown only in those languages, else a translated
-        "Code accepted" (never English on a Chinese or Korean screen).
+        The claim's :class:`~kiosk.messages.Message` is translated in the plugin's domain; a
+        claim without one shows a translated "Code accepted".
         """
         if claim.message is not None:
             return self.render(claim.message)
-        legacy = {"ja": claim.message_ja, "en": claim.message_en}.get(self.language)
-        return legacy or self.t("Code accepted")
+        return self.t("Code accepted")
 
     def yen(self, amount: int) -> str:
         return yen_text(amount, self.language)

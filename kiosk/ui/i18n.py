@@ -36,7 +36,10 @@ class Translator:
     def __init__(self, overrides: dict[str, dict[str, str]] | None = None) -> None:
         self.overrides = overrides or {}
 
-    def __call__(self, msgid: str, language: str) -> str:
+    def __call__(self, msgid: str, language: str, domain: str = DOMAIN) -> str:
+        """``msgid`` of ``domain`` (the core's, or a plugin's own) in ``language``."""
+        if domain != DOMAIN:
+            return messages.catalogue(domain, language).gettext(msgid)
         override = self.overrides.get(language, {}).get(msgid)
         if override:
             return override

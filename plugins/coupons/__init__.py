@@ -25,7 +25,7 @@ from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
-from kiosk.messages import scan_claim
+from kiosk.messages import N_, scan_claim
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow
 from kiosk.sync.masterdata import entries_by_id, with_published
@@ -141,7 +141,7 @@ class Plugin:
             bound = payload.get("m")
             if bound and bound != runtime.member_id:
                 raise CouponNotApplicable(
-                    "This coupon belongs to a member: scan that member's card first."
+                    N_("This coupon belongs to a member: scan that member's card first.")
                 )
             exp = date.fromisoformat(payload["exp"]) if payload.get("exp") else None
             held = HeldCoupon(f"{payload['cid']}:{payload['sn']}", terms, True, exp)
@@ -150,12 +150,14 @@ class Plugin:
             held = HeldCoupon(terms.definition_id, terms, False)
         terms.check_valid(today, held.expires)
         if terms.members_only and runtime.member_id is None:
-            raise CouponNotApplicable("Members only: scan your member card first, then the coupon.")
+            raise CouponNotApplicable(
+                N_("Members only: scan your member card first, then the coupon.")
+            )
         self._sync_session()
         if any(h.coupon_id == held.coupon_id for h in self.held):
-            raise CouponNotApplicable("This coupon is already on this sale.")
+            raise CouponNotApplicable(N_("This coupon is already on this sale."))
         if self.held and (not terms.combinable or not all(h.terms.combinable for h in self.held)):
-            raise CouponNotApplicable("This coupon cannot be combined with another coupon.")
+            raise CouponNotApplicable(N_("This coupon cannot be combined with another coupon."))
         self.book.reserve(held, runtime.sale_id, runtime.member_id, runtime.clock())
         self.held.append(held)
         runtime.checkout.refresh_adjustments()
@@ -306,7 +308,7 @@ class Plugin:
         if isinstance(inline, dict):
             return CouponTerms.from_mapping(definition_id, inline)  # signed with the code
         if definition_id not in self.definitions:
-            raise CouponNotApplicable("This coupon is not valid in this store.")
+            raise CouponNotApplicable(N_("This coupon is not valid in this store."))
         return self.definitions[definition_id]
 
     def _sync_session(self) -> None:

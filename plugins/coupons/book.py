@@ -17,11 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from kiosk.messages import N_
 from plugins.coupons import tables as t
 from plugins.coupons.errors import CouponAlreadyUsed, CouponLimitReached
 from plugins.coupons.rules import HeldCoupon
 
-USED_MESSAGE = ("This coupon has already been used.",)
+USED_MESSAGE = (N_("This coupon has already been used."),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class CouponBook:
                     terms.global_limit
                     and self._count(session, held.coupon_id) + len(remote) >= terms.global_limit
                 ):
-                    raise CouponLimitReached("This coupon has run out.")
+                    raise CouponLimitReached(N_("This coupon has run out."))
                 if (
                     terms.per_member
                     and member_id
@@ -83,7 +84,7 @@ class CouponBook:
                     >= terms.per_member
                 ):
                     raise CouponLimitReached(
-                        "This coupon can be used {n} time(s) per member.", n=terms.per_member
+                        N_("This coupon can be used {n} time(s) per member."), n=terms.per_member
                     )
                 session.execute(
                     t.uses.insert().values(

@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk.messages import N_
 from plugins.coupons.errors import ForgedCoupon
 
 HMAC_PREFIX = "KC1H."
@@ -85,6 +86,6 @@ class Verifier:
             payload = None
         if not isinstance(payload, dict) or "cid" not in payload or "sn" not in payload:
             raise ForgedCoupon(
-                "This coupon is not genuine or is damaged. Please ask a member of staff."
+                N_("This coupon is not genuine or is damaged. Please ask a member of staff.")
             )
         return payload

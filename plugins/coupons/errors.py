@@ -1,8 +1,7 @@
 """Typed coupon errors: each carries a message for the shopper that says what to do.
 
 The message is a :class:`~kiosk.messages.Message` in this plugin's gettext domain
-(``plugins/coupons/locale``); the screen translates it. ``message_ja``/``message_en`` are
-the same message rendered, for logs and tests.
+(``plugins/coupons/locale``); the screen translates it; ``str(exc)`` is the message in English, for logs.
 """
 
 from __future__ import annotations
@@ -25,9 +24,7 @@ class CouponRejected(ValueError):
 
     def __init__(self, key: str, **params: Any) -> None:
         self.message = coupon_message(key, **params)
-        self.message_en = self.message.render("en")
-        self.message_ja = self.message.render("ja")
-        super().__init__(self.message_en)
+        super().__init__(self.message.render("en"))  # logs read English
 
 
 class ForgedCoupon(CouponRejected):

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from kiosk.domain.basket import AdjustmentKind, Basket
-from kiosk.messages import Localised, Message
-from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon
+from kiosk.messages import N_, Localised, Message
+from plugins.coupons.errors import CouponNotApplicable, ExpiredCoupon, coupon_message
 from plugins.promotions.pricing import STAGE_BASKET_COUPON, STAGE_ITEM_COUPON, Offer
 
 SCOPES = ("basket", "item", "department")
@@ -24,6 +24,7 @@ SCOPES = ("basket", "item", "department")
 
 # fields of a coupon published in master data that are the back office's, not its terms
 PUBLISHED_ONLY = ("members", "issued")
+UNNAMED = N_("Coupon")  # a coupon the store gave no label_<lang>
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +49,12 @@ class CouponTerms:
     names: Localised | None = None
 
     @property
-    def label(self) -> Localised:
-        return self.names if self.names else Localised.of(ja=self.label_ja, en=self.label_en)
+    def label(self) -> Localised | Message:
+        """The store's name for it (store data, in the languages the store keyed: the
+        shopper's, else Japanese); a coupon the store did not name is "Coupon", translated."""
+        if self.names is not None:
+            return self.names if self.names.texts else coupon_message(UNNAMED)
+        return Localised.of(ja=self.label_ja, en=self.label_en)
 
     @classmethod
     def from_mapping(cls, definition_id: str, data: Mapping[str, Any]) -> CouponTerms:
@@ -72,7 +77,7 @@ class CouponTerms:
             definition_id=definition_id,
             label_ja=str(data.get("label_ja", "クーポン")),
             label_en=str(data.get("label_en", "Coupon")),
-            names=Localised.from_keys(data, "label", ja="クーポン", en="Coupon"),
+            names=Localised.from_keys(data, "label"),
             scope=scope,
             amount_off=amount,
             percent_off=percent,
@@ -91,10 +96,10 @@ class CouponTerms:
     def check_valid(self, today: date, expires: date | None = None) -> None:
         end = min(d for d in (self.valid_to, expires) if d) if (self.valid_to or expires) else None
         if end is not None and today > end:
-            raise ExpiredCoupon("This coupon expired on {date}.", date=f"{end:%Y-%m-%d}")
+            raise ExpiredCoupon(N_("This coupon expired on {date}."), date=f"{end:%Y-%m-%d}")
         if self.valid_from is not None and today < self.valid_from:
             raise CouponNotApplicable(
-                "This coupon can be used from {date}.", date=f"{self.valid_from:%Y-%m-%d}"
+                N_("This coupon can be used from {date}."), date=f"{self.valid_from:%Y-%m-%d}"
             )
 
 
@@ -130,8 +135,6 @@ def coupon_offer(held: HeldCoupon, basket: Basket) -> Offer | None:
     return Offer(
         key=held.key,
         kind=AdjustmentKind.COUPON,
-        label_ja=terms.label_ja,
-        label_en=terms.label_en,
         stage=STAGE_BASKET_COUPON if terms.scope == "basket" else STAGE_ITEM_COUPON,
         amount_off=terms.amount_off,
         percent_off=terms.percent_off,

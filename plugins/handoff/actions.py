@@ -20,6 +20,7 @@ from kiosk.domain.checkout import IllegalTransition
 from kiosk.domain.events import CheckoutState
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
 from plugins.handoff.errors import ActionRefused
+from plugins.handoff.i18n import handoff_message
 
 log = logging.getLogger(__name__)
 S = CheckoutState
@@ -195,8 +196,7 @@ class StaffActions:
                     f"override:{ov.line_id}",
                     AdjustmentKind.MARKDOWN,
                     new_amount - line.amount,
-                    "売価変更",
-                    "Price override",
+                    handoff_message("Price override"),
                     (ov.line_id,),
                     f"staff:{ov.by}",
                 )

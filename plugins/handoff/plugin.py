@@ -23,9 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from kiosk.attendant_policy import KioskMode, KioskRole
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.hookspecs import hookimpl
+from kiosk.messages import Amount, Message
 from plugins.handoff.actions import StaffActions
 from plugins.handoff.client import StoreServer
 from plugins.handoff.errors import HandOffError
+from plugins.handoff.i18n import handoff_message
 from plugins.handoff.receiver import HandOffReceiver
 from plugins.handoff.reporter import StatusReporter
 from plugins.handoff.ticket import TicketKeys, is_handoff_code
@@ -33,6 +35,7 @@ from plugins.handoff.ticket import TicketKeys, is_handoff_code
 log = logging.getLogger(__name__)
 
 NAME = "handoff"
+
 SHORT_PREFIX = "KHT:"  # the barcode on an online hand-off slip: KHT:<hand-off id>
 
 
@@ -138,24 +141,28 @@ class Plugin:
             except HandOffError as exc:
                 log.warning("hand-off refused: %s", exc)
                 return ScanClaim(
-                    NAME, "このお会計票は使えません。係員をお呼びください。", str(exc), payload=exc
+                    NAME,
+                    handoff_message("This hand-off slip cannot be used. Please call staff."),
+                    payload=exc,
                 )
             return ScanClaim(
                 NAME,
-                f"お会計 ¥{ticket.total:,}: お支払い方法をお選びください",
-                f"Your basket (¥{ticket.total:,}) is ready: choose how to pay",
+                handoff_message(
+                    "Your basket ({total}) is ready: choose how to pay.",
+                    total=Amount(ticket.total),
+                ),
                 payload=ticket,
             )
         if checkout.read_only:
             return ScanClaim(
                 NAME,
-                "係員が登録したお会計です。追加は係員にお申し付けください。",
-                "Staff registered this basket. Please pay, or call staff to add items.",
+                handoff_message(
+                    "Staff registered this basket. Please pay, or call staff to add items."
+                ),
             )
         if checkout.state is CheckoutState.IDLE and self.actions.mode is not KioskMode.OPEN:
-            return ScanClaim(
-                NAME, "このレジは休止中です。", "This checkout is closed. Please use another one."
-            )
+            # the core's words (kiosk.po): the runtime refuses a scan on a closed kiosk alike
+            return ScanClaim(NAME, Message.of("This checkout is closed. Please use another one."))
         return None
 
     @hookimpl

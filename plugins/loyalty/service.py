@@ -177,8 +177,6 @@ class LoyaltyService:
                     Offer(
                         key=f"member-price-{line.line_id}",
                         kind=AdjustmentKind.MEMBER_PRICE,
-                        label_ja=f"会員価格 {line.product.name_ja}",
-                        label_en=f"Member price {line.product.name_en}",
                         message=loyalty_message(
                             "Member price {name}", name=product_name(line.product)
                         ),
@@ -193,8 +191,6 @@ class LoyaltyService:
                 Offer(
                     key=POINTS_DISCOUNT_KEY,
                     kind=AdjustmentKind.DISCOUNT,
-                    label_ja=f"ポイント値引 {self.points_discount}pt",
-                    label_en=f"Points discount {self.points_discount} pt",
                     message=loyalty_message(
                         "Points discount {points} pt", points=self.points_discount
                     ),

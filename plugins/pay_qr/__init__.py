@@ -21,6 +21,7 @@ from pydantic import Field
 from kiosk.config import plugin_settings_model
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.hookspecs import hookimpl
+from kiosk.messages import Message
 from kiosk.payments.simulation import (
     SimulatorSettings,
     not_configured,
@@ -29,6 +30,8 @@ from kiosk.payments.simulation import (
 )
 from plugins.pay_qr.method import MerchantQrMethod, QrMethod, is_wallet_code
 from plugins.pay_qr.provider import QrProviderSimulator
+
+DOMAIN = "plugins.pay_qr"  # gettext domain of the shopper messages: plugins/pay_qr/locale
 
 NAME = "pay_qr"
 
@@ -84,7 +87,7 @@ class Plugin:
         if not is_wallet_code(scan.code):
             return None
         self.method.present_code(scan.code)
-        return ScanClaim("pay_qr", "QRコードを読み取りました", "Payment code read")
+        return ScanClaim("pay_qr", Message.of("Payment code read.", DOMAIN))
 
     @hookimpl
     def kiosk_shutdown(self, runtime: Any) -> None:

@@ -140,8 +140,6 @@ class Plugin:
                     Offer(
                         key=f"markdown-{n:03d}",
                         kind=AdjustmentKind.MARKDOWN,
-                        label_ja=f"見切り {line.product.name_ja}",
-                        label_en=f"Reduced {line.product.name_en}",
                         message=promo_message("Reduced {name}", name=product_name(line.product)),
                         stage=STAGE_PRICE,
                         amount_off=off,

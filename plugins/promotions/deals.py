@@ -319,8 +319,6 @@ def deal_offers(deals: Sequence[Deal]) -> list[Offer]:
             Offer(
                 key=f"promo-{rule.rule_id}-{n:03d}",
                 kind=AdjustmentKind.PROMOTION,
-                label_ja=f"{rule.label_ja} {deal.pieces}点",
-                label_en=f"{rule.label_en} x{deal.pieces}",
                 message=Message.of(
                     "{label} x{n}",
                     "plugins.promotions",

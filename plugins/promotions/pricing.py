@@ -35,8 +35,7 @@ STAGE_PRICE, STAGE_PROMOTION, STAGE_ITEM_COUPON, STAGE_BASKET_COUPON, STAGE_POIN
 class Offer:
     key: str
     kind: AdjustmentKind
-    label_ja: str
-    label_en: str
+    message: Any  # kiosk.messages.Message: the adjustment's label (every language)
     stage: int
     amount_off: int = 0  # yen; or
     percent_off: int = 0  # % of what the lines still hold at this stage
@@ -44,7 +43,6 @@ class Offer:
     min_spend: int = 0
     exclusive: bool = False
     source: str = ""
-    message: Any = None  # kiosk.messages.Message: the adjustment's label on the screen
 
     def wanted(self, held: int) -> int:
         if self.percent_off:
@@ -83,11 +81,9 @@ def settle(lines: Sequence[BasketLine], offers: Iterable[Offer]) -> list[Adjustm
                 key=offer.key,
                 kind=offer.kind,
                 amount=-amount,
-                label_ja=offer.label_ja,
-                label_en=offer.label_en,
+                message=offer.message,
                 line_ids=() if basket_level else tuple(targets),
                 source=offer.source,
-                message=offer.message,
             )
         )
     return out

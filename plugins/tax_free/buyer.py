@@ -19,6 +19,7 @@ from plugins.tax_free.errors import (
     MoreInformationNeeded,
     NotEligible,
     RefusalCode,
+    tax_free_message,
 )
 
 JAPAN = "JPN"
@@ -174,7 +175,7 @@ def check_eligibility(
     if buyer.expiry_date < sale_date:
         raise DocumentExpired(
             f"the passport expired on {buyer.expiry_date.isoformat()}: a valid passport is needed",
-            "旅券の有効期限が切れています。有効な旅券が必要です。",
+            tax_free_message("Your passport has expired. A valid passport is needed."),
         )
     if buyer.landing_date is None:
         raise MoreInformationNeeded(
@@ -185,7 +186,7 @@ def check_eligibility(
         raise NotEligible(
             RefusalCode.LANDING_AFTER_SALE,
             f"landing date {buyer.landing_date.isoformat()} is after the sale date: check it",
-            "上陸年月日が販売日より後です。確認してください。",
+            tax_free_message("The landing date is after today. Please check it."),
         )
     if buyer.is_japanese:
         _check_japanese_abroad(buyer)
@@ -199,13 +200,15 @@ def check_eligibility(
             RefusalCode.RESIDENT,
             "this status of residence makes the shopper a resident: tax-free sales are only for "
             "temporary visitors, diplomats, officials and the landing permissions listed in the docs",
-            "この在留資格の方は免税の対象外です。",
+            tax_free_message("Tax-free is not available with this status of residence."),
         )
     if rules.add_months(buyer.landing_date, rules.NON_RESIDENT_MONTHS) <= sale_date:
         raise NotEligible(
             RefusalCode.LANDED_TOO_LONG,
             "six months or more have passed since landing: the shopper counts as a resident",
-            "入国後6か月以上経過しているため免税の対象外です。",
+            tax_free_message(
+                "Tax-free is not available: six months or more have passed since you landed."
+            ),
         )
 
 
@@ -225,5 +228,7 @@ def _check_japanese_abroad(buyer: Buyer) -> None:
         raise NotEligible(
             RefusalCode.NOT_ABROAD_LONG_ENOUGH,
             "a Japanese national must have lived abroad for two years or more before this entry",
-            "国外に引き続き2年以上住所等を有する方のみ免税の対象です。",
+            tax_free_message(
+                "Tax-free is only for Japanese nationals who have lived abroad for two years or more."
+            ),
         )

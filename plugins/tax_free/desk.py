@@ -14,6 +14,7 @@ plugin finishes drafts of committed sales at start-up.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk.domain.money import Yen
+from kiosk.messages import Message
 from plugins.tax_free import rules, vjw
 from plugins.tax_free.buyer import (
     Buyer,
@@ -34,12 +36,15 @@ from plugins.tax_free.errors import (
     NotEligible,
     OldRulesNeedCounter,
     RefusalCode,
+    tax_free_message,
 )
 from plugins.tax_free.ledger import RefundLedger
 from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.mrz_reader import read_td3
 from plugins.tax_free.record import ItemDetails, PurchaseRecord, record_from_document
 from plugins.tax_free.recorder import Recorder
+
+log = logging.getLogger(__name__)
 
 
 class SessionState(StrEnum):
@@ -70,8 +75,7 @@ class TaxFreeStatus:
     """What the tax-free panel shows."""
 
     state: SessionState
-    message_en: str = ""
-    message_ja: str = ""
+    message: Message | None = None  # what to do now, shown in the shopper's language
     refusal: RefusalCode | None = None  # why, when REFUSED: the UI translates the code
     buyer_name: str = ""
     missing: str = ""  # the field to ask for when NEEDS_INFORMATION
@@ -103,7 +107,7 @@ class TaxFreeDesk:
         self.buyer: Buyer | None = None
         self.sale_id: str | None = None
         self.details: dict[int, ItemDetails] = {}
-        self._message = ("", "")
+        self._message: Message | None = None
         self._missing = ""
         self._refusal: RefusalCode | None = None
 
@@ -128,9 +132,8 @@ class TaxFreeDesk:
             if self.state is SessionState.OFF:
                 self.state = SessionState.WAITING_FOR_DOCUMENT
                 self.sale_id = self.runtime.sale_id
-                self._message = (
-                    "Scan your passport photo page or your Visit Japan Web tax-free QR code.",
-                    "旅券の顔写真ページ、またはVisit Japan Webの免税QRコードを読み取ってください。",
+                self._message = tax_free_message(
+                    "Scan your passport photo page or your Visit Japan Web tax-free QR code."
                 )
             return self.status()
 
@@ -206,8 +209,7 @@ class TaxFreeDesk:
             basket_lines = _detail_lines(preview, "") if ready else []
             return TaxFreeStatus(
                 state=self.state,
-                message_en=self._message[0],
-                message_ja=self._message[1],
+                message=self._message,
                 refusal=self._refusal,
                 buyer_name=self.buyer.display_name if self.buyer else "",
                 missing=self._missing,
@@ -248,22 +250,23 @@ class TaxFreeDesk:
         except MoreInformationNeeded as exc:
             self.state = SessionState.NEEDS_INFORMATION
             self._missing = exc.field
-            self._message = (str(exc), "追加の情報が必要です。係員をお呼びください。")
+            log.info("tax-free needs more information: %s", exc)
+            self._message = tax_free_message("More information is needed. Please call staff.")
             return self.status()
         except NotEligible as exc:
             self.state = SessionState.REFUSED
             self._refusal = exc.code
             self.recorder.store.delete_draft(self.sale_id)
-            self._message = (str(exc), exc.message_ja)
+            log.info("tax-free refused: %s", exc)
+            self._message = exc.message
             return self.status()
         self.recorder.store.save_draft(
             self.sale_id, buyer, self.settings.store_code, self.runtime.config.kiosk_id
         )
         self.state = SessionState.READY
-        self._message = (
+        self._message = tax_free_message(
             "Tax-free: you pay the tax-inclusive price now; the tax is refunded after customs "
-            "confirms the goods leave Japan.",
-            "免税: いったん税込価格でお支払いいただき、出国時の税関確認後に消費税相当額を返金します。",
+            "confirms the goods leave Japan."
         )
         return self.status()
 

@@ -8,6 +8,16 @@ each shopper language, so rewording a message here never changes what the shoppe
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from kiosk.messages import Message
+
+DOMAIN = "plugins.tax_free"  # gettext domain: plugins/tax_free/locale
+
+
+def tax_free_message(key: str, **params: Any) -> Message:
+    """A shopper message of this plugin, translated by the screen (kiosk.messages)."""
+    return Message.of(key, DOMAIN, **params)
 
 
 class RefusalCode(StrEnum):
@@ -28,9 +38,10 @@ class RefusalCode(StrEnum):
 
 
 class TaxFreeError(Exception):
-    """Base class. ``message_ja`` is shown to Japanese-speaking staff/shoppers when set."""
+    """Base class. ``message`` (a key of this plugin's catalogue) is what the shopper is
+    shown, in their language; ``str(exc)`` is the English detail for logs and staff."""
 
-    message_ja: str = "免税手続きができません。係員をお呼びください。"
+    message: Message = tax_free_message("Tax-free is not possible here. Please call staff.")
     code: RefusalCode = RefusalCode.FAILED
 
 
@@ -46,7 +57,7 @@ class OldRulesNeedCounter(TaxFreeError):
     Those sales are exempted at the staffed tax-free counter, not at the self-checkout.
     """
 
-    message_ja = "この免税手続きは免税カウンターで行ってください。"
+    message = tax_free_message("Please go to the staffed tax-free counter for tax-free.")
     code = RefusalCode.OLD_RULES
 
 
@@ -57,7 +68,7 @@ class NoTaxFreeSession(TaxFreeError):
 class DocumentUnreadable(TaxFreeError):
     """The passport MRZ or the Visit Japan Web code could not be read; scan it again."""
 
-    message_ja = "読み取れませんでした。もう一度読み取らせてください。"
+    message = tax_free_message("That could not be read. Please scan it again.")
     code = RefusalCode.UNREADABLE
 
 
@@ -77,21 +88,21 @@ class CheckDigitMismatch(DocumentUnreadable):
 class NotEligible(TaxFreeError):
     """The shopper is not a tax-free buyer (免税購入対象者); the sale can go on, taxed."""
 
-    message_ja = "免税の対象外です。通常のお会計になります。"
+    message = tax_free_message("You cannot buy tax-free. You can pay as usual.")
 
-    def __init__(self, code: RefusalCode, reason: str, reason_ja: str = "") -> None:
+    def __init__(self, code: RefusalCode, reason: str, message: Message | None = None) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
-        if reason_ja:
-            self.message_ja = reason_ja
+        if message is not None:
+            self.message = message
 
 
 class DocumentExpired(NotEligible):
     """The passport expired before the sale date."""
 
-    def __init__(self, reason: str, reason_ja: str = "") -> None:
-        super().__init__(RefusalCode.PASSPORT_EXPIRED, reason, reason_ja)
+    def __init__(self, reason: str, message: Message | None = None) -> None:
+        super().__init__(RefusalCode.PASSPORT_EXPIRED, reason, message)
 
 
 class MoreInformationNeeded(TaxFreeError):

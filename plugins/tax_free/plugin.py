@@ -150,8 +150,9 @@ class Plugin(TaxFreeLayout):
             else:
                 return None
         except TaxFreeError as exc:
-            return ScanClaim(PLUGIN_NAME, exc.message_ja, str(exc), payload=exc)
-        return ScanClaim(PLUGIN_NAME, status.message_ja, status.message_en, payload=status)
+            log.info("tax-free document refused: %s", exc)
+            return ScanClaim(PLUGIN_NAME, exc.message, payload=exc)
+        return ScanClaim(PLUGIN_NAME, status.message, payload=status)
 
     # --- sale and receipt ----------------------------------------------------------------
 

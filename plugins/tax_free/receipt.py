@@ -9,8 +9,9 @@ from __future__ import annotations
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.receipt_text import display_width
+from plugins.tax_free.errors import tax_free_message
 from plugins.tax_free.recorder import OutcomeKind, RecordOutcome
-from plugins.tax_free.settings import TaxFreeSettings
+from plugins.tax_free.settings import DEFAULT_REFUND_HOW, TaxFreeSettings
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -128,9 +129,8 @@ def _section(
         ]
     lines.append(t["deadline"].format(date=record.export_deadline.isoformat()))
     lines.append(t["explain"])
-    how = {"en": settings.refund_how_en, "ja": settings.refund_how_ja}.get(language)
-    if how:
-        lines.append(how)
+    own_words = dict(settings.refund_how.texts).get(language)
+    lines.append(own_words or tax_free_message(DEFAULT_REFUND_HOW).render(language))
     if record.missing_details():
         lines.append(t["details"])
     wrapped = [part for line in lines for part in wrap(line, width)]

@@ -11,6 +11,8 @@
     export_days = 90
     excluded_departments = []          # departments the store does not sell tax-free
     fiscal_year_end_month = 12         # for the 7-year retention date
+    # optional, per language (ja, en, zh_Hans, ko); a language not written here gets the
+    # plugin catalogue's default sentence in that language
     refund_how_en = "Refund by the store after customs confirmation, to your card or at the tax-free counter."
     refund_how_ja = "税関確認後、カードへの返金または免税カウンターで返金します。"
 
@@ -36,7 +38,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.messages import N_, Localised
 from plugins.tax_free import rules
+
+NO_OWN_WORDS = Localised(())  # the store wrote no words of its own
 
 
 class TaxFreeSettingsError(ValueError):
@@ -47,10 +52,11 @@ class TaxFreeSettingsError(ValueError):
         self.key = key
 
 
-DEFAULT_REFUND_HOW = {
-    "en": "The store refunds the tax after customs confirms your export: see the notice given to you.",
-    "ja": "税関の確認後、当店から消費税相当額を返金します。",
-}
+# The receipt's "how you get the refund" line: this key of the plugin's catalogue in the
+# shopper's language, unless the store wrote its own words in that language (refund_how_<lang>).
+DEFAULT_REFUND_HOW = N_(
+    "The store refunds the tax after customs confirms your export: see the notice given to you."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +70,8 @@ class TaxFreeSettings:
     export_days: int = rules.EXPORT_WINDOW_DAYS
     excluded_departments: frozenset[str] = frozenset()
     fiscal_year_end_month: int = 12
-    refund_how_en: str = DEFAULT_REFUND_HOW["en"]
-    refund_how_ja: str = DEFAULT_REFUND_HOW["ja"]
+    # store data: the store's own words per language (refund_how_ja/_en/_zh_Hans/_ko)
+    refund_how: Localised = NO_OWN_WORDS
     transmit_url: str = ""  # empty: no scheduler, nothing is sent
     transmit_token: str = ""
     transmit_timeout_s: float = 10.0
@@ -107,8 +113,7 @@ class TaxFreeSettings:
             export_days=_int(settings, "export_days", rules.EXPORT_WINDOW_DAYS),
             excluded_departments=frozenset(settings.get("excluded_departments", ())),
             fiscal_year_end_month=_int(settings, "fiscal_year_end_month", 12),
-            refund_how_en=str(settings.get("refund_how_en", DEFAULT_REFUND_HOW["en"])),
-            refund_how_ja=str(settings.get("refund_how_ja", DEFAULT_REFUND_HOW["ja"])),
+            refund_how=Localised.from_keys(settings, "refund_how"),
             transmit_url=_url(settings),
             transmit_token=_str(settings, "transmit_token"),
             transmit_timeout_s=_seconds(settings, "transmit_timeout_s", 10.0),

@@ -20,6 +20,7 @@ from kiosk.domain.product import TaxCategory
 from kiosk.domain.returns import plan_return
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.tax import compute_totals
+from kiosk.messages import store_text
 from tests.backoffice.helpers import post
 from tests.factories import product
 from tests.returns.sales import BENTO, DETERGENT, TEA
@@ -104,7 +105,9 @@ def _month() -> Month:
         coupon.add(BENTO)
         coupon.add(DETERGENT)
         coupon.adjustments = [
-            Adjustment("c70", AdjustmentKind.COUPON, -70, "70円引クーポン", "70 off")
+            Adjustment(
+                "c70", AdjustmentKind.COUPON, -70, store_text(ja="70円引クーポン", en="70 off")
+            )
         ]
         a = month.sale(day, coupon, [("card", None)])
         promo = Basket()
@@ -112,7 +115,11 @@ def _month() -> Month:
         promo.add(DETERGENT)
         promo.adjustments = [
             Adjustment(
-                "p", AdjustmentKind.PROMOTION, -108, "2個で108円引", "2 for less", (line.line_id,)
+                "p",
+                AdjustmentKind.PROMOTION,
+                -108,
+                store_text(ja="2個で108円引", en="2 for less"),
+                (line.line_id,),
             )
         ]
         month.sale(day + timedelta(hours=1), promo, [("points", 200 + n), ("cash", None)])

@@ -12,6 +12,7 @@ from kiosk.domain.receipt import (
 from kiosk.domain.receipt_text import display_width, fit, render_receipt, two_columns
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.tax import compute_totals
+from kiosk.messages import store_text
 from tests.factories import BANANA, ONIGIRI, SOAP
 
 ISSUER = Issuer("さくらマート 渋谷店", "T5835678256246", "東京都渋谷区神南1-2-3")
@@ -47,7 +48,7 @@ def _sale(language="ja"):
     basket.add(ONIGIRI, 2)
     basket.add(SOAP)
     basket.add_weighed(BANANA, 620)
-    coupon = Adjustment("c", AdjustmentKind.COUPON, -50, "クーポン値引", "Coupon")
+    coupon = Adjustment("c", AdjustmentKind.COUPON, -50, store_text(ja="クーポン値引", en="Coupon"))
     totals = compute_totals(basket.lines, [coupon])
     return Sale(
         sale_id="s-1",

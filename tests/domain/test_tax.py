@@ -7,6 +7,7 @@ import pytest
 from kiosk.domain.basket import Adjustment, AdjustmentKind, Basket
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.tax import AdjustmentError, Rounding, allocate, compute_totals
+from kiosk.messages import store_text
 from tests.factories import ONIGIRI, SOAP, TEA, product
 
 
@@ -67,7 +68,7 @@ def test_half_up_rounds_a_half_yen_up():
 def test_basket_discount_is_allocated_to_rates_before_tax():
     # GIVEN ¥300 reduced + ¥198 standard and a ¥100 basket coupon
     basket = _basket((ONIGIRI, 2), (SOAP, 1))
-    coupon = Adjustment("c1", AdjustmentKind.COUPON, -100, "クーポン", "Coupon")
+    coupon = Adjustment("c1", AdjustmentKind.COUPON, -100, store_text(ja="クーポン", en="Coupon"))
     totals = compute_totals(basket.lines, [coupon])
     reduced, standard = totals.rate(TaxCategory.REDUCED), totals.rate(TaxCategory.STANDARD)
     # THEN the ¥100 is split 300:198 → 60 and 40 (largest remainder), and tax follows
@@ -81,7 +82,13 @@ def test_basket_discount_is_allocated_to_rates_before_tax():
 def test_line_discount_changes_only_its_rate():
     basket = _basket((ONIGIRI, 1), (SOAP, 1))
     soap_line = basket.lines[1].line_id
-    offer = Adjustment("p1", AdjustmentKind.PROMOTION, -50, "値引", "Offer", line_ids=(soap_line,))
+    offer = Adjustment(
+        "p1",
+        AdjustmentKind.PROMOTION,
+        -50,
+        store_text(ja="値引", en="Offer"),
+        line_ids=(soap_line,),
+    )
     totals = compute_totals(basket.lines, [offer])
     assert totals.rate(TaxCategory.REDUCED).gross == 150
     assert totals.rate(TaxCategory.STANDARD).gross == 148
@@ -90,14 +97,22 @@ def test_line_discount_changes_only_its_rate():
 def test_adjustment_on_a_voided_line_no_longer_applies():
     basket = _basket((ONIGIRI, 1), (SOAP, 1))
     soap_line = basket.lines[1].line_id
-    offer = Adjustment("p1", AdjustmentKind.PROMOTION, -50, "値引", "Offer", line_ids=(soap_line,))
+    offer = Adjustment(
+        "p1",
+        AdjustmentKind.PROMOTION,
+        -50,
+        store_text(ja="値引", en="Offer"),
+        line_ids=(soap_line,),
+    )
     basket.void_line(soap_line, "removed")
     assert compute_totals(basket.lines, [offer]).total == 150
 
 
 def test_discount_larger_than_the_line_is_refused():
     basket = _basket((ONIGIRI, 1))
-    too_much = Adjustment("x", AdjustmentKind.COUPON, -151, "x", "x", line_ids=(1,))
+    too_much = Adjustment(
+        "x", AdjustmentKind.COUPON, -151, store_text(ja="x", en="x"), line_ids=(1,)
+    )
     with pytest.raises(AdjustmentError):
         compute_totals(basket.lines, [too_much])
 

@@ -90,7 +90,7 @@ def test_function_cancel_reprint_message_and_modes(kiosk):
     assert actions.perform("message", "S001", text="Please wait, staff is coming").ok
     assert notices[-1] == type(notices[-1])("message", "Please wait, staff is coming")
     assert actions.perform("pause", "S001").ok
-    assert "closed" in kiosk.handle_scan(Scan(TUNA)).claim.message_en
+    assert "closed" in kiosk.handle_scan(Scan(TUNA)).claim.text("en")
     assert actions.perform("close", "M001").ok and actions.mode == "closed"
     assert actions.perform("open", "S001").ok
     assert kiosk.handle_scan(Scan(TUNA)).line_id == 1

@@ -43,7 +43,7 @@ def test_function_paper_handoff_is_paid_once_with_staff_and_handoff_ids(station,
     assert not kiosk.checkout.basket.lines_needing_age_check()
 
     refused = kiosk.handle_scan(Scan(TUNA))
-    assert refused.claim is not None and "Staff registered this basket" in refused.claim.message_en
+    assert refused.claim is not None and "Staff registered this basket" in refused.claim.text("en")
     with pytest.raises(BasketReadOnly):
         kiosk.checkout.set_quantity(1, 5)
     with pytest.raises(BasketReadOnly):

@@ -76,7 +76,7 @@ def test_a_training_sale_earns_no_points_and_uses_no_coupon(kiosk):
 
     # the same printed coupon still works when the money is real
     runtime.training = False
-    assert "accepted" in scan(runtime, coupon_qr("C100", "SN-0100")).claim.message_en
+    assert "accepted" in scan(runtime, coupon_qr("C100", "SN-0100")).claim.text("en")
     scan(runtime, ONIGIRI)
     real = runtime.pay("cash")
     assert not real.training

@@ -9,6 +9,7 @@ from kiosk.domain.basket import Adjustment, AdjustmentKind, Basket
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.tax import compute_totals
+from kiosk.messages import store_text
 from tests.factories import product
 
 SOLD_AT = datetime(2026, 12, 1, 10, 30)
@@ -54,6 +55,11 @@ def mixed_basket_with_coupon() -> Basket:
     basket.add(BENTO)
     basket.add(DETERGENT)
     basket.adjustments = [
-        Adjustment("coupon-70", AdjustmentKind.COUPON, -70, "70円引クーポン", "¥70 off coupon")
+        Adjustment(
+            "coupon-70",
+            AdjustmentKind.COUPON,
+            -70,
+            store_text(ja="70円引クーポン", en="¥70 off coupon"),
+        )
     ]
     return basket

@@ -34,6 +34,7 @@ from kiosk.domain.returns import (
     returned_so_far,
 )
 from kiosk.domain.tax import Rounding
+from kiosk.messages import store_text
 from tests.factories import product
 from tests.returns.sales import BEEF, mixed_basket_with_coupon, sale_document
 
@@ -180,7 +181,13 @@ def test_a_weighed_line_comes_back_by_weight():
     basket = Basket()
     line = basket.add_weighed(BEEF, 345)
     basket.adjustments = [
-        Adjustment("p", AdjustmentKind.PROMOTION, -68, "1割引", "10% off", (line.line_id,))
+        Adjustment(
+            "p",
+            AdjustmentKind.PROMOTION,
+            -68,
+            store_text(ja="1割引", en="10% off"),
+            (line.line_id,),
+        )
     ]
     original = sale_document(basket)
     assert original["allocation"] == [{"line_id": 1, "paid": 615}]

@@ -4,6 +4,7 @@ from kiosk.domain.events import AgeApproval, AttendantReason, CheckoutState, Sca
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.hookspecs import hookimpl
+from kiosk.messages import Message
 from kiosk.plugins import PluginHost
 
 ONIGIRI, BEER = "4901234000018", "4901234000292"
@@ -81,7 +82,7 @@ def test_claim_scan_takes_a_member_card_before_product_lookup(runtime):
         @hookimpl
         def kiosk_claim_scan(self, scan, checkout):
             if scan.code.startswith("MEMBER:"):
-                return ScanClaim("loyalty", "会員カードを確認しました", "Member card read")
+                return ScanClaim("loyalty", Message.of("Code accepted"))
             return None
 
     runtime.host.register(Loyalty(), "loyalty")
@@ -94,7 +95,7 @@ def test_claim_scan_takes_a_member_card_before_product_lookup(runtime):
 def test_unclaimed_qr_payload_gets_a_clear_message(runtime):
     outcome = runtime.handle_scan(Scan("https://example.invalid/x", Symbology.QR))
     assert not outcome.accepted
-    assert outcome.error_en and outcome.error_ja
+    assert outcome.error_text("en") and outcome.error_text("ko") != outcome.error_text("en")
 
 
 def test_age_check_hook_approves_without_staff(runtime):

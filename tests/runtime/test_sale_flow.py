@@ -129,6 +129,6 @@ def test_a_scan_past_the_quantity_limit_is_refused_with_a_message(runtime):
     outcome = runtime.handle_scan(Scan(ONIGIRI))
     assert not outcome.accepted and outcome.error is not None
     assert outcome.error.render("ja").endswith("係員をお呼びください。")
-    assert outcome.error_ja.endswith("係員をお呼びください。")
-    assert outcome.error_en == "1,000 pieces of one item is over the kiosk's limit of 999"
+    assert outcome.error.render("ko").endswith("직원을 불러 주세요.")
+    assert outcome.detail == "1,000 pieces of one item is over the kiosk's limit of 999"
     assert runtime.checkout.basket.active_lines[0].quantity == 999

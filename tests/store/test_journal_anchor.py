@@ -66,8 +66,8 @@ def test_a_tail_cut_below_the_anchor_is_found_though_the_chain_verifies(store):
     result = anchors.check_local(store)
     assert result is not None and not result.ok
     assert result.anchor.seq == 6
-    assert "journal row 6" in result.problem_en and "missing" in result.problem_en
-    assert "第6行" in result.problem_ja and "末尾が削除" in result.problem_ja
+    assert "journal row 6" in result.text("en") and "missing" in result.text("en")
+    assert "第6行" in result.text("ja") and "末尾が削除" in result.text("ja")
 
 
 def test_an_older_copy_of_the_database_is_found(store, tmp_path):
@@ -83,11 +83,11 @@ def test_an_older_copy_of_the_database_is_found(store, tmp_path):
     try:
         assert swapped.verify_journal().ok
         missing = anchors.check(swapped, anchored, anchors.BACK_OFFICE)
-        assert not missing.ok and "journal row 6" in missing.problem_en
+        assert not missing.ok and "journal row 6" in missing.text("en")
         sell(swapped, 104, 108)  # the old copy sells on: row 6 exists again, with other content
         forked = anchors.check(swapped, anchored, anchors.BACK_OFFICE)
-        assert not forked.ok and "does not match" in forked.problem_en
-        assert "第6行のハッシュ" in forked.problem_ja
+        assert not forked.ok and "does not match" in forked.text("en")
+        assert "第6行のハッシュ" in forked.text("ja")
     finally:
         swapped.close()
 

@@ -82,7 +82,7 @@ def test_an_emptied_database_refuses_to_sell_until_staff_confirm(data, tmp_path,
         assert runtime.identity_problem is not None
         assert runtime.identity_problem.codes == ["replaced"]
         refused = runtime.handle_scan(Scan(ONIGIRI))
-        assert not refused.accepted and refused.error_ja.startswith("このレジは休止中です")
+        assert not refused.accepted and refused.error_text("ja").startswith("このレジは休止中です")
         with pytest.raises(StoreNotConfirmed, match="confirm-new"):
             runtime.pay("cash")
         assert runtime.store.sale_count() == 0

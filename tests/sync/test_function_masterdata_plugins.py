@@ -34,7 +34,7 @@ BIRTHDAY = {
 
 def adjustment_labels(runtime) -> list[str]:
     """The adjustments' Japanese labels without the count the receipt adds ("… 2点")."""
-    return [a.label_ja.rsplit(" ", 1)[0] for a in runtime.checkout.basket.adjustments]
+    return [a.label("ja").rsplit(" ", 1)[0] for a in runtime.checkout.basket.adjustments]
 
 
 def test_function_published_rules_price_the_next_basket(

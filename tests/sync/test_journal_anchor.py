@@ -102,7 +102,7 @@ def test_a_tail_cut_below_the_anchor_is_flagged_backwards(
     assert store.verify_journal().ok
     result = reporter.report()
     assert result is not None and not result.ok and reporter.last_verdict == "backwards"
-    assert result.source == anchors.BACK_OFFICE and "journal row 6" in result.problem_en
+    assert result.source == anchors.BACK_OFFICE and "journal row 6" in result.text("en")
     assert history(bo_db)[-1] == (3, "backwards", 6)
     assert audit_flags(bo_db) == [{"verdict": "backwards", "head_seq": 3, "anchor_seq": 6}]
     with bo_db.reading() as s:
@@ -126,11 +126,11 @@ def test_an_old_database_copy_with_its_own_config_is_caught_by_the_back_office(
         restarted = AnchorReporter(swapped, http, kiosk_token, clock=clock)
         result = restarted.report()
         assert result is not None and not result.ok and restarted.last_verdict == "backwards"
-        assert "journal row 6" in result.problem_en and "missing" in result.problem_en
+        assert "journal row 6" in result.text("en") and "missing" in result.text("en")
         sell(swapped, clock, 104, 108)  # rows 4.. again, with other sales
         forked = restarted.report()
         assert forked is not None and not forked.ok and restarted.last_verdict == "fork"
-        assert "does not match" in forked.problem_en and "第6行" in forked.problem_ja
+        assert "does not match" in forked.text("en") and "第6行" in forked.text("ja")
         assert [v for _, v, _ in history(bo_db)] == ["ok", "ok", "backwards", "fork"]
         assert len(audit_flags(bo_db)) == 1  # one episode, one audit row
         assert anchors.local_anchor(swapped).seq == 3  # a failed check never moves it

@@ -111,7 +111,7 @@ def test_a_re_imaged_kiosk_keeps_its_new_sales_and_is_flagged(
         remote = AnchorReporter(fresh, http, kiosk_token, clock=clock).fetch_anchor()
         found = identity.check(fresh, remote)
         assert found.codes == ["replaced", "anchor"]
-        assert "deleted, emptied or replaced" in found.message_en
+        assert "deleted, emptied or replaced" in found.text("en")
         identity.confirm_new(fresh, "SSD replaced, re-imaged", clock(), remote)
         assert identity.check(fresh, remote).ok
 
@@ -185,7 +185,7 @@ def test_an_older_copy_put_back_keeps_every_new_sale_and_flags_receipts_issued_t
         assert restored.instance_id == instance  # the same database, only older
         found = identity.check(restored)
         assert found.codes == ["older_copy"]
-        assert "issued No. 4" in found.message_en
+        assert "issued No. 4" in found.text("en")
         identity.confirm_new(restored, "restored from last week's backup", clock())
         assert sell(restored, clock, 22, 23, 24) == [2, 3, 4]
         deliver(restored, http, kiosk_token, clock)
@@ -262,7 +262,7 @@ def test_a_kiosk_whose_whole_data_dir_was_wiped_refuses_to_sell_once_it_hears_th
     assert runtime.identity_problem is not None
     assert runtime.identity_problem.codes == ["anchor"]
     refused = runtime.handle_scan(Scan("4901234000018"))
-    assert not refused.accepted and "closed" in refused.error_en
+    assert not refused.accepted and "closed" in refused.error_text("en")
 
 
 def test_the_migration_branch_goes_down_and_up(bo_db):

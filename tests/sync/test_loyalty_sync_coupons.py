@@ -22,17 +22,17 @@ def test_a_coupon_used_at_one_kiosk_is_refused_at_the_other_after_its_next_pull(
     a, b = shop.kiosk("K01"), shop.kiosk("K02")
     code = coupon_qr("C100", "SHARED-1")
     scan(a.runtime, RICE)
-    assert "accepted" in scan(a.runtime, code).claim.message_en
+    assert "accepted" in scan(a.runtime, code).claim.text("en")
     a.runtime.pay("cash")
     a.runtime.finish()
     a.sync_now()
 
     scan(b.runtime, RICE)
-    assert "accepted" in scan(b.runtime, code).claim.message_en  # B does not know yet
+    assert "accepted" in scan(b.runtime, code).claim.text("en")  # B does not know yet
     assert b.runtime.checkout.totals.total == 2380
     b.sync_now()  # no hand call to reconcile: the pull does it
     assert b.runtime.checkout.totals.total == 2480
-    assert scan(b.runtime, code).claim.message_en == "This coupon has already been used."
+    assert scan(b.runtime, code).claim.text("en") == "This coupon has already been used."
     [conflict] = [json.loads(p) for p in b.journal("coupon_conflict")]
     assert (conflict["local_state"], conflict["remote_kiosk_id"]) == ("reserved", "K01")
 
@@ -51,7 +51,7 @@ def test_two_kiosks_using_one_coupon_offline_is_reported_on_both(shop):
     sales = {}
     for kiosk in (a, b):
         scan(kiosk.runtime, RICE)
-        assert "accepted" in scan(kiosk.runtime, code).claim.message_en
+        assert "accepted" in scan(kiosk.runtime, code).claim.text("en")
         sales[kiosk.runtime.config.kiosk_id] = kiosk.runtime.pay("cash").sale_id
         kiosk.runtime.finish()
 
@@ -85,7 +85,7 @@ def test_the_sync_threads_carry_a_used_coupon_to_the_other_kiosk_unaided(shop):
         for kiosk in (a, b):
             kiosk.sync.stop()
     scan(b.runtime, RICE)
-    assert scan(b.runtime, code).claim.message_en == "This coupon has already been used."
+    assert scan(b.runtime, code).claim.text("en") == "This coupon has already been used."
 
 
 def test_the_feed_answers_only_enrolled_kiosks_and_known_topics(shop, client):

@@ -81,7 +81,7 @@ def test_rows_on_screen_add_up_to_the_total(shop) -> None:
     assert not any(t.startswith("@") for t in texts(rows[1]))  # quantity 1: no unit line
 
     # the discounts the shopper sees are the sale's own adjustments, one row each
-    adjustments = {a.label_ja: a.amount for a in checkout.basket.adjustments}
+    adjustments = {a.label("ja"): a.amount for a in checkout.basket.adjustments}
     shown_discounts = {}
     for row in rows[2:]:
         label, amount = texts(row)

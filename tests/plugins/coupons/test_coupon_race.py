@@ -16,7 +16,7 @@ def test_two_kiosks_racing_one_coupon_offline_is_detected_and_reported(kiosk):
     sales = {}
     for runtime in (k1, k2):  # both offline: neither knows of the other
         scan(runtime, RICE)
-        assert "accepted" in scan(runtime, code).claim.message_en
+        assert "accepted" in scan(runtime, code).claim.text("en")
         sales[runtime.config.kiosk_id] = runtime.pay("cash")
         runtime.finish()
 
@@ -50,10 +50,10 @@ def test_after_sync_a_coupon_used_elsewhere_is_refused_and_a_held_one_is_dropped
     assert [c.local_state for c in report.conflicts] == ["reserved"]
     assert k1.checkout.totals.total == 2480  # the discount went with the coupon
     assert (
-        scan(k1, coupon_qr("C100", "GONE")).claim.message_en == "This coupon has already been used."
+        scan(k1, coupon_qr("C100", "GONE")).claim.text("en") == "This coupon has already been used."
     )
     assert (
-        scan(k1, coupon_qr("C100", "HELD")).claim.message_en == "This coupon has already been used."
+        scan(k1, coupon_qr("C100", "HELD")).claim.text("en") == "This coupon has already been used."
     )
 
 
@@ -64,4 +64,4 @@ def test_a_reservation_left_by_a_crash_is_settled_at_the_next_start(kiosk, make_
     k1.store.close()  # the kiosk died before commit: the sale never existed
     restarted = kiosk("k1")
     scan(restarted, RICE)
-    assert "accepted" in scan(restarted, coupon_qr("C100", "CRASH")).claim.message_en
+    assert "accepted" in scan(restarted, coupon_qr("C100", "CRASH")).claim.text("en")

@@ -28,14 +28,14 @@ def test_a_forged_coupon_is_refused_with_a_clear_message_and_is_not_a_product(ki
         outcome = scan(runtime, forged)
         assert outcome.accepted and outcome.claim.plugin == "coupons"
         assert isinstance(outcome.claim.payload, ForgedCoupon)
-        assert "not genuine" in outcome.claim.message_en and "偽造" in outcome.claim.message_ja
+        assert "not genuine" in outcome.claim.text("en") and "偽造" in outcome.claim.text("ja")
     assert runtime.checkout.basket.is_empty()
 
 
 def test_an_expired_coupon_says_when_it_expired(kiosk):
     runtime = kiosk()
     claim = scan(runtime, coupon_qr("C100", "SN-2", exp="2026-02-28")).claim
-    assert claim.message_en == "This coupon expired on 2026-02-28."
+    assert claim.text("en") == "This coupon expired on 2026-02-28."
 
 
 def test_ed25519_coupons_verify_with_the_public_key_only():
@@ -79,14 +79,14 @@ def test_single_use_across_sales_and_release_on_cancel(kiosk):
     scan(runtime, RICE)
     scan(runtime, code)
     again = scan(runtime, code).claim
-    assert "already on this sale" in again.message_en
+    assert "already on this sale" in again.text("en")
     runtime.cancel()  # released
     scan(runtime, RICE)
-    assert "accepted" in scan(runtime, code).claim.message_en
+    assert "accepted" in scan(runtime, code).claim.text("en")
     runtime.pay("cash")
     runtime.finish()
     scan(runtime, RICE)
-    assert scan(runtime, code).claim.message_en == "This coupon has already been used."
+    assert scan(runtime, code).claim.text("en") == "This coupon has already been used."
 
 
 def test_a_coupon_not_scanned_into_the_discount_is_released_at_commit(kiosk):
@@ -97,24 +97,24 @@ def test_a_coupon_not_scanned_into_the_discount_is_released_at_commit(kiosk):
     assert coupons_for(runtime).book.consumed_for(sale.sale_id) == []
     runtime.finish()
     scan(runtime, RICE)
-    assert "accepted" in scan(runtime, coupon_qr("MIN1000", "UNUSED")).claim.message_en
+    assert "accepted" in scan(runtime, coupon_qr("MIN1000", "UNUSED")).claim.text("en")
 
 
 def test_non_combinable_coupon_and_members_only_and_per_member_limit(kiosk):
     runtime = kiosk()
     scan(runtime, RICE)
     scan(runtime, coupon_qr("C100", "A"))
-    assert "cannot be combined" in scan(runtime, coupon_qr("SOLO", "B")).claim.message_en
-    assert "scan your member card first" in scan(runtime, "9990000000017").claim.message_en
+    assert "cannot be combined" in scan(runtime, coupon_qr("SOLO", "B")).claim.text("en")
+    assert "scan your member card first" in scan(runtime, "9990000000017").claim.text("en")
 
     service = loyalty_for(runtime)
     enrolment = service.enrol(service.begin_enrolment().token, True)
-    assert "accepted" in scan(runtime, "9990000000017").claim.message_en  # shared flyer code
+    assert "accepted" in scan(runtime, "9990000000017").claim.text("en")  # shared flyer code
     runtime.pay("cash")
     runtime.finish()
     scan(runtime, enrolment.qr_payload)
     scan(runtime, RICE)
-    assert "1 time(s) per member" in scan(runtime, "9990000000017").claim.message_en
+    assert "1 time(s) per member" in scan(runtime, "9990000000017").claim.text("en")
 
 
 def test_coupons_attached_to_a_member_apply_when_the_member_is_identified(kiosk):

@@ -27,12 +27,12 @@ def test_member_qr_coupon_items_points_then_cash(kiosk):
     enrolment = _member_with_points(runtime, 500, name="山田 花子")
 
     outcome = scan(runtime, enrolment.qr_payload)
-    assert outcome.claim.plugin == "loyalty" and "500" in outcome.claim.message_en
+    assert outcome.claim.plugin == "loyalty" and "500" in outcome.claim.text("en")
     assert runtime.member_id == enrolment.member.member_id
     assert outcome.claim.payload.display_name == "山田 花子"  # show_name = true in this store
 
     claim = scan(runtime, coupon_qr("C100", "SN-0001")).claim
-    assert claim.plugin == "coupons" and "accepted" in claim.message_en
+    assert claim.plugin == "coupons" and "accepted" in claim.text("en")
     for code in (RICE, TEA, TOILET_PAPER, TUNA):
         assert scan(runtime, code).accepted
     # 2480 + 138 + 120 (member price of 140) (8 %) + 498 (10 %) − 100 coupon
@@ -96,8 +96,8 @@ def test_cancelled_sale_gives_points_and_coupons_back(kiosk):
     runtime.cancel()
     assert loyalty_for(runtime).balance(enrolment.member.member_id).points == 200
     # the coupon was released: the next shopper may use it
-    assert scan(runtime, coupon_qr("C100", "SN-0002")).claim.message_en.startswith(
-        "Coupon accepted"
+    assert (
+        scan(runtime, coupon_qr("C100", "SN-0002")).claim.text("en").startswith("Coupon accepted")
     )
 
 

@@ -77,7 +77,7 @@ def test_a_forged_member_qr_is_refused_clearly(kiosk):
     runtime.member_id = None
     forged = enrolment.qr_payload[:-2] + ("AA" if not enrolment.qr_payload.endswith("AA") else "BB")
     claim = scan(runtime, forged).claim
-    assert claim.plugin == "loyalty" and "not valid" in claim.message_en
+    assert claim.plugin == "loyalty" and "not valid" in claim.text("en")
     assert runtime.member_id is None
     with pytest.raises(ForgedMemberCode):
         service.identify_code(forged)
@@ -99,7 +99,7 @@ def test_erasure_removes_personal_data_and_keeps_anonymised_sales(kiosk):
     with pytest.raises(UnknownMember):
         service.identify_by_phone(PHONE)
     claim = scan(runtime, enrolment.qr_payload).claim
-    assert claim.payload is None and "no member" in claim.message_en
+    assert claim.payload is None and "no member" in claim.text("en")
     with pytest.raises(UnknownMember):
         service.directory.profile(member_id)
     assert service.balance(member_id).points == 0

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kiosk.domain.basket import AdjustmentKind, Basket
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.tax import compute_totals
+from kiosk.messages import store_text
 from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.pricing import Offer, remaining_after, settle
 from plugins.promotions.rules import PromotionRule
@@ -52,8 +53,7 @@ def offers(draw, line_ids):
             Offer(
                 key=f"o{n}",
                 kind=draw(st.sampled_from(AdjustmentKind)),
-                label_ja="x",
-                label_en="x",
+                message=store_text(ja="x", en="x"),
                 stage=draw(st.integers(0, 4)),
                 amount_off=0 if percent else draw(st.integers(0, 5000)),
                 percent_off=draw(st.integers(1, 100)) if percent else 0,

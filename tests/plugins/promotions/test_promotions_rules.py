@@ -107,11 +107,11 @@ def test_a_markdown_label_sells_the_item_at_its_regular_price_less_a_markdown(ki
     runtime = kiosk()
     body = "26" + "00107" + "00150"  # cabbage (PLU 107, ¥198) reduced to ¥150
     outcome = scan(runtime, body + ean.calc_check_digit(body))
-    assert outcome.claim.plugin == "promotions" and "150" in outcome.claim.message_en
+    assert outcome.claim.plugin == "promotions" and "150" in outcome.claim.text("en")
     [line] = runtime.checkout.basket.active_lines
     assert (line.product.plu, line.unit_price) == ("107", 198)
     [markdown] = runtime.checkout.basket.adjustments
-    assert (markdown.kind.value, markdown.amount, markdown.label_ja) == (
+    assert (markdown.kind.value, markdown.amount, markdown.label("ja")) == (
         "markdown",
         -48,
         "見切り キャベツ",

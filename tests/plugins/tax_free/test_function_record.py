@@ -2,6 +2,7 @@
 
 from kiosk.domain.basket import Adjustment, AdjustmentKind, Basket
 from kiosk.domain.tax import Rounding, compute_totals
+from kiosk.messages import store_text
 from plugins.tax_free.record import ItemDetails, build_record
 from tests.factories import ONIGIRI, SOAP, product
 
@@ -23,7 +24,7 @@ def test_refund_matches_the_receipts_tax_for_mixed_rates_and_a_basket_coupon():
     basket.add(ONIGIRI, 7)
     basket.add(SOAP, 3)
     basket.add(product(9, 4980), 1)
-    coupon = Adjustment("c1", AdjustmentKind.COUPON, -500, "クーポン", "Coupon")
+    coupon = Adjustment("c1", AdjustmentKind.COUPON, -500, store_text(ja="クーポン", en="Coupon"))
     totals = compute_totals(basket.lines, [coupon], Rounding.FLOOR)
     document = sale_document(
         [line(bl.line_id, bl.unit_price, bl.quantity, bl.tax.value) for bl in basket.lines],
