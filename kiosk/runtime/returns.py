@@ -82,21 +82,7 @@ class ReturnDesk:
             )
         if staff.role < Role.parse(self.settings.role):
             raise NotAllowed(f"{staff.staff_id} may not make returns ({self.settings.role} needed)")
-        sale_id = str(original["sale_id"])
-        earlier = merge_returns(self.book.returns_of(sale_id), elsewhere)
-        plan = plan_return(
-            original,
-            chosen,
-            return_id=str(uuid.uuid4()),
-            reason=reason,
-            staff_id=staff.staff_id,
-            taken=returned_so_far(earlier, sale_id),
-            refunded_by_rate=refunded_by_rate(earlier),
-            refundable_by_payment=self._refundable(original, earlier),
-            restock=reason not in self.settings.damaged_reasons,
-            rounding=self.runtime.config.policy.rounding,
-            approved_by=None,
-        )
+        plan = self.unchecked_plan(original, chosen, reason, staff.staff_id, elsewhere)
         above = plan.total > self.settings.approval_above and staff.role < Role.MANAGER
         if above and (approver is None or approver.role < Role.MANAGER):
             raise NeedsManager(
@@ -106,6 +92,31 @@ class ReturnDesk:
         if approver is not None:
             plan = replace(plan, approved_by=approver.staff_id)
         return plan
+
+    def unchecked_plan(
+        self,
+        original: Mapping[str, Any],
+        chosen: Mapping[int, int],
+        reason: str,
+        staff_id: str,
+        elsewhere: Sequence[Mapping[str, Any]] = (),
+    ) -> ReturnPlan:
+        """The plan without the staff rules (what the screen shows while staff choose)."""
+        sale_id = str(original["sale_id"])
+        earlier = merge_returns(self.book.returns_of(sale_id), elsewhere)
+        return plan_return(
+            original,
+            chosen,
+            return_id=str(uuid.uuid4()),
+            reason=reason,
+            staff_id=staff_id,
+            taken=returned_so_far(earlier, sale_id),
+            refunded_by_rate=refunded_by_rate(earlier),
+            refundable_by_payment=self._refundable(original, earlier),
+            restock=reason not in self.settings.damaged_reasons,
+            rounding=self.runtime.config.policy.rounding,
+            approved_by=None,
+        )
 
     # --- doing ---------------------------------------------------------------------------
 
@@ -418,6 +429,11 @@ class KioskReturns:
             approver=approver,
             elsewhere=found.elsewhere,
         )
+
+    def preview(self, found: FoundSale, chosen: Mapping[int, int], reason: str) -> int:
+        """The refund (yen) returning ``chosen`` would make, shown while staff choose."""
+        plan = self.desk.unchecked_plan(found.sale, chosen, reason, "", found.elsewhere)
+        return plan.total
 
     def make(self, found: FoundSale, plan: ReturnPlan) -> ReturnResult:
         return self.desk.make(plan, elsewhere=found.elsewhere)
