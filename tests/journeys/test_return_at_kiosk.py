@@ -8,7 +8,9 @@ staff overlay, returns one line, and the screen and the printed return receipt /
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +28,15 @@ from tests.journeys.test_shoppers_in_a_row import (
 pytestmark = [pytest.mark.ui, pytest.mark.journey]
 
 SALE_CODE = re.compile(r"SR1:[A-Za-z0-9%._~-]+:\d{8}:\d+:[0-9a-f]{1,8}:[0-9A-Z*]")
+
+
+def shot(kiosk: KioskProcess, name: str) -> None:
+    """With ``KIOSK_JOURNEY_SHOTS=DIR``, a picture of the screen (to look at, not asserted)."""
+    folder = os.environ.get("KIOSK_JOURNEY_SHOTS")
+    if folder:
+        from PIL import ImageGrab
+
+        ImageGrab.grab(xdisplay=kiosk.display).save(Path(folder) / f"{name}.png")
 
 
 def printed_jobs(kiosk: KioskProcess) -> int:
@@ -81,6 +92,7 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     kiosk.scan(code)
     overlay = kiosk.wait_text("返品：係員がサインインして取引を探し、返金します。")
     assert "係員専用" in overlay.joined() or "Staff only" in overlay.joined(), overlay.joined()
+    shot(kiosk, "return-1-sign-in")
     sign_in(kiosk, "S001", "1234")
     choosing = kiosk.wait(
         lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),
@@ -91,11 +103,13 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     kiosk.click_at(*plus_of(choosing, "牛乳").centre)
     chosen = kiosk.wait_text(re.escape("返金額 " + yen(248)))
     assert "担当：S001" in chosen.joined()
+    shot(kiosk, "return-2-chosen")
     before = printed_jobs(kiosk)
     kiosk.tap("返金して印刷")
     done = kiosk.wait_text(re.escape("返金しました " + yen(248)), timeout=30)
     assert "現金：" + yen(248) in done.texts(), done.joined()
     assert "返品レシート(適格返還請求書)を印刷しました。" in done.joined()
+    shot(kiosk, "return-3-refunded")
     paper = wait_for_paper(kiosk, before)
     assert "適格返還請求書" in paper, paper
     assert "牛乳" in paper and "おにぎり" not in paper, paper
@@ -105,6 +119,8 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
 
     # the same receipt again: only the rice ball is left to return
     kiosk.tap("続けて返品")
+    kiosk.wait_text("レシートのコードをスキャンするか、レシート番号を入力してください。")
+    shot(kiosk, "return-4-find")
     kiosk.scan(code)
     again = kiosk.wait(
         lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),

@@ -27,4 +27,5 @@ def msgids() -> set[str]:
     found.update(model.ONLY_LOCAL.values())
     found.add(model.PENDING_TEXT)
     found.update(screen.PRINTED.values())
+    found.update(screen.ENTRY_MODES.values())
     return found

@@ -17,6 +17,8 @@ from kiosk.ui.returns.model import METHODS, REASONS, ReturnModel
 from kiosk.ui.widgets import Keypad, KioskButton, KioskLabel, KioskScreen
 
 SPACING = 8
+#: how staff find the sale on the pad → msgid
+ENTRY_MODES = {"receipt": "Receipt number", "amount": "Today's sales by amount"}
 #: what became of the paper (KioskReturns.print_receipt) → msgid
 PRINTED = {
     "printed": "The return receipt (qualified return invoice) is printed.",
@@ -119,7 +121,7 @@ class ReturnScreen(KioskScreen):
             )
         )
         modes = BoxLayout(size_hint_y=None, height=ctl.target, spacing=SPACING)
-        for mode, msgid in (("receipt", "Receipt number"), ("amount", "Today's sales by amount")):
+        for mode, msgid in ENTRY_MODES.items():
             kind = "primary" if m.entry_mode == mode else "quiet"
             modes.add_widget(
                 self._button(self.rt(msgid), lambda mo=mode: m.set_entry_mode(mo), kind)
