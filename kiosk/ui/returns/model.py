@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import (
     BooleanProperty,
@@ -25,6 +26,7 @@ from kiosk.domain.scan import Scan
 log = logging.getLogger(__name__)
 
 DOMAIN = "kiosk.ui.returns"
+IDLE_SECONDS = 120  # untouched this long, the return screen signs the staff out
 SCREEN = "returns"
 
 #: reason code → msgid (a store's own codes are shown as they are)
@@ -83,6 +85,18 @@ class ReturnModel(EventDispatcher):
         self._found: Any = None
         self._pending_code = ""
         self._document: dict[str, Any] = {}
+        # a signed-in return screen left alone is closed: a shopper must never find it open
+        self._idle = Clock.schedule_interval(self.check_idle, 5.0)
+
+    def stop(self) -> None:
+        """The app is closing: no more idle checks."""
+        self._idle.cancel()
+
+    def check_idle(self, *_args: Any) -> None:
+        ctl = self.ctl
+        waiting = ctl.screen == SCREEN and not self.busy and self.stage != "manager"
+        if waiting and ctl.clock() - ctl.last_activity >= IDLE_SECONDS:
+            self.close()
 
     # --- helpers -----------------------------------------------------------------------
 
