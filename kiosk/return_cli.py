@@ -8,7 +8,8 @@
 PINs are asked for (from the terminal, or one per line on standard input when it is not one);
 above ``[returns] approval_above`` a manager's id (``--manager``) and PIN are asked too. The
 refund goes to the sale's tenders (cash when a method cannot refund), then the
-適格返還請求書 is printed (as text here) unless below ``[returns] invoice_exempt_below``.
+適格返還請求書 is printed on the kiosk's printer when it has one (else as text here) unless
+below ``[returns] invoice_exempt_below``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def run_return(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.domain.return_invoice import ReturnInvoice
     from kiosk.domain.return_receipt_text import render_return_invoice
     from kiosk.domain.returns import ReturnError, returnable, returned_so_far
-    from kiosk.runtime.returns import RefundUnresolved, ReturnDesk
+    from kiosk.runtime.returns import RefundUnresolved, ReturnDesk, kiosk_returns
     from kiosk.staff import NotAllowed, StaffLocked, StaffRegistry, WrongPin
     from kiosk.store.returns import ReturnNotPending, SaleNotFound
 
@@ -109,7 +110,11 @@ def run_return(config: KioskConfig, args: argparse.Namespace) -> int:
             result = desk.make(plan)
         document = result.document
         invoice = ReturnInvoice.from_document(document, config.issuer)
-        if invoice.printed(config.returns.invoice_exempt_below):
+        if getattr(runtime.devices, "printer", None) is not None:
+            # the kiosk's printer, as the return screen prints it (with its QR code)
+            how = kiosk_returns(runtime).print_receipt(document)
+            print(f"return receipt: {how}", file=sys.stderr)
+        elif invoice.printed(config.returns.invoice_exempt_below):
             print("\n".join(render_return_invoice(invoice, config.receipt_width)))
         for problem in result.problems:
             print(f"kiosk: {problem}", file=sys.stderr)

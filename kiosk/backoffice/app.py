@@ -33,6 +33,7 @@ from kiosk.backoffice.db import Database
 from kiosk.backoffice.door import DoorMiddleware
 from kiosk.backoffice.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.html import STATIC
+from kiosk.backoffice.returns import kiosk_api as returns_kiosk_api
 from kiosk.backoffice.returns import web as returns_web
 from kiosk.backoffice.throttle import LoginThrottle
 from kiosk.backoffice.web_security import SecurityMiddleware, WebSecurity
@@ -116,6 +117,7 @@ def create_app(
     app.state.bo = backoffice
     app.state.console_bus, app.state.console_settings = console_bus, console or ConsoleSettings()
     app.include_router(returns_web.router)
+    app.include_router(returns_kiosk_api.router)
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(web_ops.router)

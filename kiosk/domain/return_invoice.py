@@ -21,6 +21,10 @@ from typing import Any
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.receipt import Issuer
+from kiosk.domain.sale_reference import reference_for
+
+#: the languages the invoice is printed in (the shopper's; others print in English)
+INVOICE_LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class ReturnInvoice:
     staff_id: str
     language: str = "ja"
     training: bool = False
+    original_reference: str = ""  # the original sale's SR1 code (printed as a QR code)
 
     @property
     def total(self) -> Yen:
@@ -77,7 +82,8 @@ class ReturnInvoice:
     @classmethod
     def from_document(cls, document: Mapping[str, Any], issuer: Issuer) -> ReturnInvoice:
         """The invoice of a return document (:meth:`ReturnPlan.to_document`)."""
-        language = document.get("language") if document.get("language") in ("ja", "en") else "en"
+        language = document.get("language")
+        language = language if language in INVOICE_LANGUAGES else "en"
         sold = document.get("original_completed_at")
         return cls(
             issuer=issuer,
@@ -110,8 +116,18 @@ class ReturnInvoice:
             staff_id=str(document.get("staff_id") or ""),
             language=language,
             training=bool(document.get("training")),
+            original_reference=_original_reference(document),
         )
 
     def printed(self, exempt_below: Yen) -> bool:
         """Whether the paper copy is printed (it is always kept in the document)."""
         return self.total >= exempt_below
+
+
+def _original_reference(document: Mapping[str, Any]) -> str:
+    """The original sale's SR1 code, when the document names its kiosk, time and number."""
+    kiosk, sold = document.get("original_kiosk_id"), document.get("original_completed_at")
+    number, sale_id = document.get("original_receipt_no"), document.get("original_sale_id")
+    if not (kiosk and sold and number is not None and sale_id):
+        return ""
+    return reference_for(str(kiosk), datetime.fromisoformat(sold), int(number), str(sale_id))

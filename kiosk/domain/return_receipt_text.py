@@ -1,4 +1,5 @@
-"""The 適格返還請求書 laid out for the receipt printer (columns measured in cp932 bytes).
+"""The 適格返還請求書 laid out for the receipt printer (columns measured in cp932 bytes),
+in the shopper's language (ja, en, zh-Hans, ko; the title keeps the Japanese term's sense).
 
 Its own module so the sale receipt's layout (:mod:`kiosk.domain.receipt_text`) can change
 without this one; it borrows only the column helpers.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt_layout import centred, pair, wrap
-from kiosk.domain.receipt_text import TRAINING_MARK
+from kiosk.domain.receipt_text import QR_MARK, TRAINING_MARK
 from kiosk.domain.return_invoice import ReturnInvoice
 
 LABELS: dict[str, dict[str, str]] = {
@@ -30,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "staff": "担当",
         "legend": "※は軽減税率(8%)対象",
         "date": "%Y年%m月%d日 %H:%M",
+        "reference": "元取引番号",
     },
     "en": {
         "title": "RETURN (qualified return invoice)",
@@ -49,6 +51,47 @@ LABELS: dict[str, dict[str, str]] = {
         "staff": "Staff",
         "legend": "※ reduced tax rate (8%) item",
         "date": "%Y-%m-%d %H:%M",
+        "reference": "Original sale reference",
+    },
+    "zh-Hans": {
+        "title": "退货 (合格退还请求书)",
+        "registration": "登记号",
+        "kiosk": "收银机",
+        "return_no": "退货编号",
+        "returned_at": "退货日期",
+        "sold_at": "原交易日期",
+        "original_no": "原收据编号",
+        "pieces": "{units}件",
+        "grams": "{units}克",
+        "total": "退款合计",
+        "rate_target": "{rate}%对象 退还额",
+        "tax": "其中消费税",
+        "refund_to": "退款 {method}",
+        "reason": "原因",
+        "staff": "负责人",
+        "legend": "※为轻减税率(8%)对象",
+        "date": "%Y年%m月%d日 %H:%M",
+        "reference": "原交易编号",
+    },
+    "ko": {
+        "title": "반품 (적격반환청구서)",
+        "registration": "등록번호",
+        "kiosk": "계산대",
+        "return_no": "반품 번호",
+        "returned_at": "반품일",
+        "sold_at": "원거래일",
+        "original_no": "원영수증 번호",
+        "pieces": "{units}개",
+        "grams": "{units}g",
+        "total": "환불 합계",
+        "rate_target": "{rate}% 대상 환불액",
+        "tax": "그중 소비세",
+        "refund_to": "환불 {method}",
+        "reason": "사유",
+        "staff": "담당",
+        "legend": "※는 경감세율(8%) 대상",
+        "date": "%Y년 %m월 %d일 %H:%M",
+        "reference": "원거래 번호",
     },
 }
 
@@ -93,6 +136,10 @@ def render_return_invoice(invoice: ReturnInvoice, width: int = 42) -> list[str]:
     out.extend(
         wrap(f"{labels['reason']}: {invoice.reason}  {labels['staff']}: {invoice.staff_id}", width)
     )
+    if invoice.original_reference:
+        # the original sale's code, as on its receipt: scanned, it finds the sale again
+        out += [rule, *centred(labels["reference"], width), QR_MARK + invoice.original_reference]
+        out += centred(invoice.original_reference, width)
     if invoice.training:
         out += [rule, *centred(TRAINING_MARK, width)]
     return out

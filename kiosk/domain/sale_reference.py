@@ -47,6 +47,12 @@ def _check_char(body: str) -> str:
     return mod_37_36.calc_check_digit(alnum)
 
 
+def reference_for(kiosk_id: str, when: date | datetime, receipt_no: int, sale_id: str) -> str:
+    """The reference of a sale known by its fields (a stored document)."""
+    day = when.date() if isinstance(when, datetime) else when
+    return _make(kiosk_id, day, receipt_no, sale_id)
+
+
 def _make(kiosk_id: str, when: date, receipt_no: int, sale_id: str) -> str:
     # kiosk ids are free text in kiosk.toml: a ':' or non-ASCII is %-escaped, not refused
     kiosk = quote(kiosk_id, safe="-_.~")

@@ -288,7 +288,7 @@ class PaymentLedger:
             return PaymentResult(Outcome.DECLINED, message=row.message or "declined")
         if row.state != PaymentState.CREATED:
             return self._resolve_refund(row, method)
-        original = self.get(row.original_payment_id or "")
+        original = self._original(row)
         self.transition(row.payment_id, PaymentState.REQUESTED)
         result = self._dispatch_refund(row, original, method)
         if result.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
@@ -321,7 +321,7 @@ class PaymentLedger:
         if status.outcome is Outcome.NOT_FOUND:
             # the refund never arrived: send it again under the same refund key (a refund
             # cannot charge anyone, and the key makes a repeat give back only once)
-            again = self._dispatch_refund(row, self.get(row.original_payment_id or ""), method)
+            again = self._dispatch_refund(row, self._original(row), method)
             if again.outcome in (Outcome.REFUNDED, Outcome.DECLINED):
                 self.transition(row.payment_id, STATE_BY_OUTCOME[again.outcome], again)
                 return again
@@ -330,13 +330,23 @@ class PaymentLedger:
         self.transition(row.payment_id, PaymentState.UNKNOWN, unclear)
         return unclear
 
+    def _original(self, row: PaymentRow) -> PaymentRow | None:
+        """The payment a refund row gives back; None when another kiosk took it (a return
+        of that kiosk's sale made here, paid out in cash)."""
+        try:
+            return self.get(row.original_payment_id or "")
+        except UnknownPayment:
+            if row.kind == PaymentKind.REFUND and row.original_payment_id:
+                return None
+            raise
+
     def _dispatch_refund(
-        self, row: PaymentRow, original: PaymentRow, method: PaymentMethod
+        self, row: PaymentRow, original: PaymentRow | None, method: PaymentMethod
     ) -> PaymentResult:
         """Send refund ``row`` once under its own key: through the method that took the money,
         or, when a return refunds it by another method (cash from the changer), as that
         method's ``pay_out``. The first send and a resend after NOT_FOUND go the same way."""
-        if original.method == row.method:
+        if original is not None and original.method == row.method:
             return self._call(
                 method,
                 "refund",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -69,30 +69,20 @@ class ReturnDesk:
         reason: str,
         staff: StaffAccount,
         approver: StaffAccount | None = None,
+        elsewhere: Sequence[Mapping[str, Any]] = (),
     ) -> ReturnPlan:
         """The return of ``chosen`` units, checked against the staff rules and what earlier
-        returns took. Raises :class:`NotAllowed`, :class:`NeedsManager`, ``ReturnError``."""
+        returns took. Raises :class:`NotAllowed`, :class:`NeedsManager`, ``ReturnError``.
+
+        ``elsewhere``: return documents of the sale made on other kiosks (from the back
+        office); they count with this kiosk's own."""
         if reason not in self.settings.reasons:
             raise ValueError(
                 f"unknown reason {reason!r} (known: {', '.join(self.settings.reasons)})"
             )
         if staff.role < Role.parse(self.settings.role):
             raise NotAllowed(f"{staff.staff_id} may not make returns ({self.settings.role} needed)")
-        sale_id = str(original["sale_id"])
-        earlier = self.book.returns_of(sale_id)
-        plan = plan_return(
-            original,
-            chosen,
-            return_id=str(uuid.uuid4()),
-            reason=reason,
-            staff_id=staff.staff_id,
-            taken=returned_so_far(earlier, sale_id),
-            refunded_by_rate=refunded_by_rate(earlier),
-            refundable_by_payment=self._refundable(original),
-            restock=reason not in self.settings.damaged_reasons,
-            rounding=self.runtime.config.policy.rounding,
-            approved_by=None,
-        )
+        plan = self.unchecked_plan(original, chosen, reason, staff.staff_id, elsewhere)
         above = plan.total > self.settings.approval_above and staff.role < Role.MANAGER
         if above and (approver is None or approver.role < Role.MANAGER):
             raise NeedsManager(
@@ -103,18 +93,47 @@ class ReturnDesk:
             plan = replace(plan, approved_by=approver.staff_id)
         return plan
 
+    def unchecked_plan(
+        self,
+        original: Mapping[str, Any],
+        chosen: Mapping[int, int],
+        reason: str,
+        staff_id: str,
+        elsewhere: Sequence[Mapping[str, Any]] = (),
+    ) -> ReturnPlan:
+        """The plan without the staff rules (what the screen shows while staff choose)."""
+        sale_id = str(original["sale_id"])
+        earlier = merge_returns(self.book.returns_of(sale_id), elsewhere)
+        return plan_return(
+            original,
+            chosen,
+            return_id=str(uuid.uuid4()),
+            reason=reason,
+            staff_id=staff_id,
+            taken=returned_so_far(earlier, sale_id),
+            refunded_by_rate=refunded_by_rate(earlier),
+            refundable_by_payment=self._refundable(original, earlier),
+            restock=reason not in self.settings.damaged_reasons,
+            rounding=self.runtime.config.policy.rounding,
+            approved_by=None,
+        )
+
     # --- doing ---------------------------------------------------------------------------
 
-    def make(self, plan: ReturnPlan) -> ReturnResult:
+    def make(self, plan: ReturnPlan, elsewhere: Sequence[Mapping[str, Any]] = ()) -> ReturnResult:
         """Draft, refund, commit. Raises :class:`RefundUnresolved` when a refund cannot be
-        settled now (the return stays pending)."""
+        settled now (the return stays pending). ``elsewhere``: as for :meth:`plan`."""
         checkpoint("planned")
         refunds = [
             (t.payment_id, self._refund_method(t.payment_id, t.method), t.amount)
             for t in plan.tenders
         ]
         record, _ = self.book.begin(
-            plan, refunds, kiosk_id=self.runtime.config.kiosk_id, at=self.runtime.clock()
+            plan,
+            refunds,
+            kiosk_id=self.runtime.config.kiosk_id,
+            at=self.runtime.clock(),
+            elsewhere=elsewhere,
         )
         checkpoint("drafted")
         return self.finish(record.return_id)
@@ -191,7 +210,9 @@ class ReturnDesk:
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _refundable(self, original: Mapping[str, Any]) -> dict[str, int]:
+    def _refundable(
+        self, original: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]] = ()
+    ) -> dict[str, int]:
         ledger = self.runtime.ledger
         left = {}
         for tender in original.get("tenders", []):
@@ -199,7 +220,9 @@ class ReturnDesk:
             try:
                 row = ledger.get(payment_id)
             except KeyError:
-                left[payment_id] = 0
+                # another kiosk's payment: what its tender took less what returns gave back
+                # of it (refunded here in cash, :meth:`_refund_method`)
+                left[payment_id] = int(tender["amount"]) - _refunded_from(earlier, payment_id)
                 continue
             in_flight = sum(
                 r.amount
@@ -213,8 +236,13 @@ class ReturnDesk:
         return left
 
     def _refund_method(self, payment_id: str, method_id: str) -> str:
-        """The method that refunds: the original one, or cash if it cannot refund."""
-        method = self._method_or_none(method_id)
+        """The method that refunds: the original one, or cash if it cannot refund or the
+        payment was taken on another kiosk (its terminal, not this one, holds it)."""
+        try:
+            self.runtime.ledger.get(payment_id)
+        except KeyError:
+            method_id = ""
+        method = self._method_or_none(method_id) if method_id else None
         if method is not None and method.refunds:
             return method_id
         if self._cash() is None:
@@ -235,6 +263,24 @@ class ReturnDesk:
         if method is None:
             raise RefundUnresolved(f"no payment method {method_id!r} on this kiosk")
         return method
+
+
+def merge_returns(
+    own: Sequence[Mapping[str, Any]], elsewhere: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """This kiosk's returns of a sale and those the back office knows, each once (a return
+    made here and already synced is in both)."""
+    seen = {str(d.get("return_id")) for d in own}
+    return [*own, *(d for d in elsewhere if str(d.get("return_id")) not in seen)]
+
+
+def _refunded_from(documents: Sequence[Mapping[str, Any]], payment_id: str) -> int:
+    return -sum(
+        int(t["amount"])
+        for d in documents
+        for t in d.get("tenders", [])
+        if str(t.get("original_payment_id") or "") == payment_id
+    )
 
 
 @dataclass
@@ -265,3 +311,177 @@ def recover_returns(runtime: Any) -> ReturnRecovery:
         runtime.host.call("kiosk_return_completed", document=document)
         report.committed.append(record.return_id)
     return report
+
+
+# --- the kiosk's own return flow (staff overlay, semi-self station) -----------------------
+
+
+class OnlyLocalSales(LookupError):
+    """Another kiosk's sale while the back office cannot be reached (or there is none):
+    only this kiosk's own sales can be returned now. ``why``: ``offline`` | ``no_backoffice``."""
+
+    def __init__(self, message: str, why: str) -> None:
+        super().__init__(message)
+        self.why = why
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSale:
+    """A sale found for a return: its document, whether it was made here, and the returns
+    other kiosks made of it (from the back office)."""
+
+    sale: dict[str, Any]
+    local: bool
+    elsewhere: tuple[dict[str, Any], ...] = ()
+
+
+class KioskReturns:
+    """What the kiosk's return screen calls (each call off the UI thread, on the worker).
+
+    The screen never reaches the store, the ledger or the printer itself: it finds a sale
+    (:meth:`find`), checks the staff (:meth:`sign_in`, :meth:`approve`), asks what is still
+    returnable (:meth:`returnable`), makes the return (:meth:`make`) and prints its
+    receipt / 適格返還請求書 (:meth:`print_receipt`).
+    """
+
+    def __init__(self, runtime: Any, fetch: Callable[..., Any] | None = None) -> None:
+        from kiosk.runtime.return_lookup import fetch_sale
+        from kiosk.staff import StaffRegistry
+
+        self.runtime = runtime
+        self.desk = ReturnDesk(runtime)
+        self.staff = StaffRegistry.for_config(runtime.config)
+        self._fetch = fetch or fetch_sale
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.desk.settings.reasons)
+
+    def sign_in(self, staff_id: str, pin: str) -> StaffAccount:
+        """A staff PIN with the role ``[returns] role`` names (WrongPin, NotAllowed…)."""
+        return self.staff.check(staff_id, pin, Role.parse(self.desk.settings.role))
+
+    def approve(self, staff_id: str, pin: str) -> StaffAccount:
+        """A manager's PIN for a refund above ``[returns] approval_above``."""
+        return self.staff.check(staff_id, pin, Role.MANAGER)
+
+    def find(self, text: str) -> FoundSale:
+        """A sale by its receipt's SR1 code (scanned or typed) or by receipt number (this
+        kiosk's). Raises ``SaleNotFound``, ``InvalidSaleReference``, :class:`OnlyLocalSales`
+        or the look-up's errors (:mod:`kiosk.runtime.return_lookup`)."""
+        from kiosk.domain.sale_reference import PREFIX, parse_sale_reference
+        from kiosk.store.returns import SaleNotFound
+
+        text = text.strip()
+        if text.isdigit():
+            return FoundSale(self.desk.book.sale_by_receipt(int(text)), local=True)
+        if not text.upper().startswith(PREFIX):
+            raise SaleNotFound(f"{text[:40]!r} is neither a receipt number nor a receipt code")
+        ref = parse_sale_reference(text)
+        if ref.kiosk_id == self.runtime.config.kiosk_id:
+            sale = self.desk.book.sale_by_receipt(ref.receipt_no)
+            if not ref.matches(str(sale["sale_id"])):
+                raise SaleNotFound(f"receipt {ref.receipt_no} of this kiosk is another sale")
+            return FoundSale(sale, local=True)
+        return self._remote(ref.kiosk_id, ref.receipt_no, ref.matches)
+
+    def _remote(self, kiosk_id: str, receipt_no: int, matches: Callable[[str], bool]) -> FoundSale:
+        from kiosk.runtime.return_lookup import BackOfficeUnreachable, NoBackOffice
+        from kiosk.store.returns import SaleNotFound
+
+        try:
+            sale, returns = self._fetch(self.runtime.config, kiosk_id, receipt_no)
+        except NoBackOffice as exc:
+            raise OnlyLocalSales(str(exc), "no_backoffice") from None
+        except BackOfficeUnreachable as exc:
+            raise OnlyLocalSales(str(exc), "offline") from None
+        if not matches(str(sale["sale_id"])):
+            raise SaleNotFound(f"receipt {receipt_no} of kiosk {kiosk_id} is another sale")
+        return FoundSale(sale, local=False, elsewhere=tuple(returns))
+
+    def search(self, amount: int, day: Any = None) -> list[dict[str, Any]]:
+        """This kiosk's sales of ``amount`` yen (of ``day``, default the store's today),
+        newest first: a receipt that was lost."""
+        when = day or self.runtime.clock().date()
+        return self.desk.book.find_sales(when, amount, limit=8)
+
+    def returnable(self, found: FoundSale) -> dict[int, int]:
+        """Units (pieces, or grams of a weighed line) of each line still returnable."""
+        from kiosk.domain.returns import returnable, returned_so_far
+
+        sale_id = str(found.sale["sale_id"])
+        earlier = merge_returns(self.desk.book.returns_of(sale_id), found.elsewhere)
+        return returnable(found.sale, returned_so_far(earlier, sale_id))
+
+    def plan(
+        self,
+        found: FoundSale,
+        chosen: Mapping[int, int],
+        reason: str,
+        staff: StaffAccount,
+        approver: StaffAccount | None = None,
+    ) -> ReturnPlan:
+        return self.desk.plan(
+            found.sale,
+            chosen,
+            reason=reason,
+            staff=staff,
+            approver=approver,
+            elsewhere=found.elsewhere,
+        )
+
+    def preview(self, found: FoundSale, chosen: Mapping[int, int], reason: str) -> int:
+        """The refund (yen) returning ``chosen`` would make, shown while staff choose."""
+        plan = self.desk.unchecked_plan(found.sale, chosen, reason, "", found.elsewhere)
+        return plan.total
+
+    def make(self, found: FoundSale, plan: ReturnPlan) -> ReturnResult:
+        return self.desk.make(plan, elsewhere=found.elsewhere)
+
+    def receipt_lines(self, document: Mapping[str, Any], printer: Any = None) -> list[str]:
+        """The return receipt / 適格返還請求書, laid out for ``printer`` (or the config)."""
+        from kiosk.domain.return_invoice import ReturnInvoice
+        from kiosk.domain.return_receipt_text import render_return_invoice
+
+        config = self.runtime.config
+        invoice = ReturnInvoice.from_document(document, config.issuer)
+        width = printer.columns if printer is not None else config.receipt_width
+        return render_return_invoice(invoice, width)
+
+    def print_receipt(self, document: Mapping[str, Any]) -> str:
+        """Print it on the kiosk's printer: ``"printed"``, ``"saved"`` (no printer: a file in
+        the data folder) or ``"exempt"`` (below ``[returns] invoice_exempt_below``; it is
+        kept in the document). Printer faults are raised as the devices' ``PrinterError``."""
+        from pathlib import Path
+
+        from kiosk.domain.receipt_text import QR_MARK
+        from kiosk.domain.return_invoice import ReturnInvoice
+
+        config = self.runtime.config
+        invoice = ReturnInvoice.from_document(document, config.issuer)
+        if not invoice.printed(self.desk.settings.invoice_exempt_below):
+            return "exempt"
+        printer = getattr(self.runtime.devices, "printer", None)
+        lines = self.receipt_lines(document, printer)
+        if printer is not None:
+            printer.print_receipt(lines)
+            return "printed"
+        path = Path(config.data_dir) / RETURN_RECEIPT_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        plain = (
+            "[QR] " + line[len(QR_MARK) :] if line.startswith(QR_MARK) else line for line in lines
+        )
+        path.write_text("\n".join(plain) + "\n", encoding="utf-8")
+        return "saved"
+
+
+RETURN_RECEIPT_FILE = "last-return-receipt.txt"
+
+
+def kiosk_returns(runtime: Any) -> KioskReturns:
+    """The runtime's return flow, made once (the screens and the station share it)."""
+    flow = getattr(runtime, "_kiosk_returns", None)
+    if flow is None:
+        flow = KioskReturns(runtime)
+        runtime._kiosk_returns = flow
+    return flow

@@ -110,15 +110,17 @@ class ReturnBook:
         *,
         kiosk_id: str,
         at: datetime,
+        elsewhere: Sequence[dict[str, Any]] = (),
     ) -> tuple[ReturnRow, list[PaymentRow]]:
         """Write the pending return and its refund rows ``(original payment id, method,
         yen)`` in one transaction. Raises :class:`OverReturn` if, under the write lock, the
-        units are no longer returnable (another return got there first)."""
+        units are no longer returnable (another return got there first). ``elsewhere``:
+        the sale's returns on other kiosks, as the back office had them."""
         with self.store.transaction() as session:
-            taken = returned_so_far(
-                [row.document for row in _holding(session, plan.original_sale_id)],
-                plan.original_sale_id,
-            )
+            own = [row.document for row in _holding(session, plan.original_sale_id)]
+            known = {str(d.get("return_id")) for d in own}
+            others = [d for d in elsewhere if str(d.get("return_id")) not in known]
+            taken = returned_so_far([*own, *others], plan.original_sale_id)
             left = returnable(plan.original, taken)
             for line in plan.lines:
                 if line.units > left.get(line.original_line_id, 0):

@@ -128,6 +128,8 @@ def make_app_class() -> type:
             if getattr(self, "_watchdog", None) is not None:
                 self._watchdog.cancel()
             self.ctl.flows._inactivity.cancel()
+            if getattr(self.ctl, "returns", None) is not None:
+                self.ctl.returns.stop()
             Window.unbind(on_request_close=self._on_request_close, on_touch_down=self._touched)
             if self.handler is not None:
                 ExceptionManager.handlers.remove(self.handler)

@@ -97,7 +97,7 @@ class Controller(EventDispatcher):
     sale = DictProperty()
     ereceipt_url = StringProperty("")
     receipt_status = StringProperty("")
-    staff_mode = StringProperty("")  # "" | "attendant" | "exit"
+    staff_mode = StringProperty("")  # "" | "attendant" | "exit" | "returns"
     staff_feedback = StringProperty("")
     confirm = DictProperty()  # a question before an action the shopper cannot undo
     weigh_product = ObjectProperty(None, allownone=True)  # the item on the weigh screen
@@ -323,6 +323,9 @@ class Controller(EventDispatcher):
         if self.screen == "paying":
             self.flows.payment_scan(scan)  # a QR wallet code for the payment, nothing else
             return
+        returns = getattr(self, "returns", None)
+        if returns is not None and returns.wants(scan):
+            return  # a receipt's code for a return (kiosk.ui.returns), or on its screen
         if self.screen in ("receipt", "thanks", "methods"):
             return  # the sale is closed or being paid: ignore stray scans
         if self.scan_interceptor is not None and self.scan_interceptor(scan):

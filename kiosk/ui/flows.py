@@ -245,6 +245,9 @@ class Flows:
         """Check the PIN and do what the overlay is open for; audited. UI thread."""
         ctl = self.ctl
         mode = ctl.staff_mode or "attendant"
+        if mode == "returns":  # the return screen checks its own role ([returns] role)
+            ctl.returns.sign_in(staff_id, pin)
+            return
         needs = Role.MANAGER if mode == "exit" else Role.ATTENDANT
         reasons = [a["reason"] for a in ctl.attendant]
         ctl.staff_feedback = ctl.t("Checking…")

@@ -10,6 +10,8 @@ from kivy.uix.screenmanager import FadeTransition
 
 from kiosk.ui.plugin_ui import load_kv_files, plugin_overlays, plugin_screens
 from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv class)
+from kiosk.ui.returns.model import ReturnModel
+from kiosk.ui.returns.screen import ReturnScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.code_entry import CodeEntryScreen
 from kiosk.ui.screens.confirm import ConfirmOverlay
@@ -42,6 +44,7 @@ def _screens() -> dict[str, type]:
         "thanks": ThanksScreen,
         "enrol": EnrolScreen,
         "weigh": WeighScreen,
+        "returns": ReturnScreen,  # staff only: opened from the staff overlay (kiosk.ui.returns)
     }
 
 
@@ -58,6 +61,7 @@ class KioskRoot(FloatLayout):
         # plugin features the screens show (before the screens: their kv rules read them)
         ctl.loyalty = EnrolModel(ctl)
         ctl.semi = SemiSelfModel(ctl)
+        ctl.returns = ReturnModel(ctl)  # the station opens it too: ctl.returns.open()
         extra = [s for s in plugin_screens(ctl) if s.name not in _screens()]
         load_kv_files(extra)
         ctl.shopper_screens = (*ctl.shopper_screens, *(s.name for s in extra if s.shopper))

@@ -42,6 +42,21 @@ __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_fo
 NAME = "coupons"
 
 
+def _whole_sale_returned(store: Any, sale_id: str) -> bool:
+    """Every unit of this kiosk's sale ``sale_id`` has come back (its returns, committed or
+    pending, together); False for a sale made on another kiosk."""
+    from kiosk.domain.returns import returnable, returned_so_far
+    from kiosk.store.returns import ReturnBook, SaleNotFound
+
+    book = ReturnBook(store)
+    try:
+        sale = book.sale(sale_id)
+    except SaleNotFound:
+        return False
+    left = returnable(sale, returned_so_far(book.returns_of(sale_id), sale_id))
+    return not any(left.values())
+
+
 def coupons_for(runtime: Any) -> Plugin:
     for plugin in runtime.host.pm.get_plugins():
         if isinstance(plugin, Plugin) and plugin.book is not None:
@@ -266,6 +281,28 @@ class Plugin:
                     )
                 )
                 journal.append(session, "coupons_consumed", document, at=at)
+
+    @hookimpl
+    def kiosk_return_completed(self, document: dict[str, Any]) -> None:
+        """A return: each coupon of the sale follows its ``reinstate_on_return`` rule (a
+        ``whole_sale`` coupon is usable again once every item of the sale is back)."""
+        if self.book is None or document.get("training"):
+            return
+        sale_id = str(document.get("original_sale_id") or "")
+        rule = {d: terms.reinstate_on_return for d, terms in self.definitions.items()}
+        whole = [d for d, r in rule.items() if r == "whole_sale"]
+        if not whole or not _whole_sale_returned(self.runtime.store, sale_id):
+            return
+        at = self.runtime.clock()
+        reinstated = self.book.reinstate(sale_id, whole, at)
+        if reinstated:
+            payload = {
+                "return_id": document.get("return_id"),
+                "sale_id": sale_id,
+                "coupons": reinstated,
+            }
+            with self.runtime.store.transaction() as session:
+                journal.append(session, "coupons_reinstated", payload, at=at)
 
     @hookimpl
     def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:

@@ -123,6 +123,30 @@ class CouponBook:
         with self.store.transaction() as session:
             return session.execute(query.values(state="released", settled_at=at)).rowcount
 
+    def reinstate(self, sale_id: str, definitions: Iterable[str], at: datetime) -> list[str]:
+        """The sale's consumed coupons of ``definitions`` are usable again (the goods came
+        back): their use is marked ``reinstated``, so no limit counts it any more."""
+        wanted = set(definitions)
+        with self.store.transaction() as session:
+            rows = session.execute(
+                sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "consumed")
+            ).all()
+            again = [row for row in rows if row.definition_id in wanted]
+            for row in again:
+                session.execute(
+                    t.uses.update()
+                    .where(t.uses.c.id == row.id)
+                    .values(state="reinstated", settled_at=at)
+                )
+                # the back office's echo of this very use no longer refuses it here
+                session.execute(
+                    t.remote_uses.delete().where(
+                        t.remote_uses.c.coupon_id == row.coupon_id,
+                        t.remote_uses.c.sale_id == sale_id,
+                    )
+                )
+        return sorted(row.coupon_id for row in again)
+
     def consumed_for(self, sale_id: str) -> list[str]:
         with self.store.transaction() as session:
             rows = session.execute(

@@ -27,6 +27,9 @@ PUBLISHED_ONLY = ("members", "issued")
 UNNAMED = N_("Coupon")  # a coupon the store gave no label_<lang>
 
 
+REINSTATE_RULES = ("never", "whole_sale")  # CouponTerms.reinstate_on_return
+
+
 @dataclass(frozen=True, slots=True)
 class CouponTerms:
     definition_id: str
@@ -47,6 +50,9 @@ class CouponTerms:
     members_only: bool = False
     #: the name in every language the store keyed (label_ja, label_en, label_zh_Hans, label_ko)
     names: Localised | None = None
+    #: after a return (返品): ``never`` the coupon stays used; ``whole_sale`` a single-use
+    #: coupon is usable again once every item of the sale it was used on has come back
+    reinstate_on_return: str = "never"
 
     @property
     def label(self) -> Localised | Message:
@@ -68,6 +74,12 @@ class CouponTerms:
             raise ValueError(f"coupon {definition_id}: an item coupon needs sku")
         if scope == "department" and not data.get("department"):
             raise ValueError(f"coupon {definition_id}: a department coupon needs department")
+        reinstate = str(data.get("reinstate_on_return", "never"))
+        if reinstate not in REINSTATE_RULES:
+            raise ValueError(
+                f"coupon {definition_id}: reinstate_on_return must be one of "
+                f"{', '.join(REINSTATE_RULES)}"
+            )
 
         def day(key: str) -> date | None:
             value = data.get(key)
@@ -91,6 +103,7 @@ class CouponTerms:
             stackable=bool(data.get("stackable", True)),
             combinable=bool(data.get("combinable", True)),
             members_only=bool(data.get("members_only", False)),
+            reinstate_on_return=reinstate,
         )
 
     def check_valid(self, today: date, expires: date | None = None) -> None:

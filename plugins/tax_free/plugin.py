@@ -175,6 +175,32 @@ class Plugin(TaxFreeLayout):
                 self.scheduler.wake()  # send the purchase record now, not at the next sweep
 
     @hookimpl
+    def kiosk_return_completed(self, document: dict[str, Any]) -> None:
+        """Tax-free goods came back: the purchase record is adjusted or cancelled
+        (:mod:`plugins.tax_free.returns`)."""
+        if self.desk is None or document.get("training"):
+            return
+        from kiosk.store.returns import ReturnBook, SaleNotFound
+        from plugins.tax_free.returns import adjust_for_return
+
+        runtime = self.desk.runtime
+        book = ReturnBook(runtime.store)
+        sale_id = str(document.get("original_sale_id") or "")
+        try:
+            sale: dict[str, Any] | None = book.sale(sale_id)
+        except SaleNotFound:
+            sale = None  # another kiosk's sale: adjusted, never cancelled from here
+        done = adjust_for_return(
+            self.desk.recorder.store,
+            document,
+            sale,
+            book.returns_of(sale_id),
+            runtime.config.policy.rounding,
+        )
+        if done is not None:
+            log.info("tax-free record of sale %s: %s by a return", sale_id, done)
+
+    @hookimpl
     def kiosk_receipt_sections(self, sale: Any) -> list[Any]:
         if self.desk is None:
             return []

@@ -20,6 +20,8 @@ class StaffOverlay(PinEntry, FloatLayout):
     def reasons_text(self, attendant: list[dict], mode: str, _language: str) -> str:
         if mode == "exit":
             return self.ctl.t("A manager PIN is needed to leave kiosk mode.")
+        if mode == "returns":
+            return self.ctl.returns.rt("Returns: staff sign in to find the sale and refund.")
         labels = dict.fromkeys(self.ctl.t(reason_label(a["reason"])) for a in attendant)
         return "\n".join(labels) or self.ctl.t("Staff are on their way")
 
@@ -28,10 +30,15 @@ class StaffOverlay(PinEntry, FloatLayout):
         return " · ".join(dict.fromkeys(a["detail"] for a in attendant if a["detail"]))
 
     @staticmethod
+    def staff_only(mode: str) -> bool:
+        """Opened by staff (leaving kiosk mode, a return), not for a shopper's checkout."""
+        return mode in ("exit", "returns")
+
+    @staticmethod
     def only_a_call(attendant: list[dict], mode: str) -> bool:
         """Nothing but the shopper's own call for staff: they may take it back."""
         return (
-            mode != "exit"
+            mode not in ("exit", "returns")
             and bool(attendant)
             and all(a["reason"] == "help_requested" for a in attendant)
         )

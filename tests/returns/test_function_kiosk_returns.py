@@ -1,0 +1,158 @@
+"""The kiosk's return flow (the return screen's runtime calls), on a real kiosk runtime.
+
+GIVEN a kiosk paying by card against a terminal simulator, with a simulated cash changer
+WHEN staff find a sale by its receipt's SR1 code or receipt number, or another kiosk's sale
+     through the back office, and return lines of it
+THEN this kiosk's sale is refunded to its card, another kiosk's in cash here, what other
+     kiosks already took back counts, offline only local sales are found (saying why), and
+     the return receipt is printed (or saved) with the original sale's code as a QR code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import pytest
+
+from kiosk.domain.returns import OverReturn
+from kiosk.domain.sale_reference import InvalidSaleReference, reference_for
+from kiosk.runtime.return_lookup import BackOfficeUnreachable, NoBackOffice
+from kiosk.runtime.returns import RETURN_RECEIPT_FILE, KioskReturns, OnlyLocalSales
+from kiosk.staff import NotAllowed, WrongPin
+from kiosk.store.returns import SaleNotFound
+from plugins.pay_card.simulator import CardTerminalSimulator
+from tests.returns.desk import ATTENDANT, ONIGIRI, SOAP, TEA, card_sale, started
+
+
+@pytest.fixture
+def terminal():
+    simulator = CardTerminalSimulator().start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def runtime(tmp_path, terminal):
+    runtime = started(tmp_path / "kiosk", terminal.port)
+    yield runtime
+    runtime.shutdown()
+
+
+def code_of(sale: dict) -> str:
+    when = datetime.fromisoformat(sale["completed_at"])
+    return reference_for(sale["kiosk_id"], when, sale["receipt_no"], sale["sale_id"])
+
+
+def other_kiosks_sale(sale: dict) -> dict:
+    """``sale`` as if kiosk K99 had made it (its payments are in K99's ledger, not here)."""
+    tenders = [{**t, "payment_id": str(uuid.uuid4())} for t in sale["tenders"]]
+    return {**sale, "sale_id": str(uuid.uuid4()), "kiosk_id": "K99", "tenders": tenders}
+
+
+def test_a_sale_is_found_by_its_receipt_code_or_number(runtime):
+    sale = card_sale(runtime, ONIGIRI, TEA)
+    flow = KioskReturns(runtime)
+    by_code = flow.find(code_of(sale))
+    assert by_code.local and by_code.sale["sale_id"] == sale["sale_id"]
+    assert flow.find(str(sale["receipt_no"])).sale["sale_id"] == sale["sale_id"]
+    assert flow.returnable(by_code) == {line["line_id"]: 1 for line in sale["lines"]}
+    # a code whose sale id part is another sale's: not this sale
+    wrong = reference_for(
+        sale["kiosk_id"], datetime.fromisoformat(sale["completed_at"]), sale["receipt_no"], "f" * 8
+    )
+    with pytest.raises(SaleNotFound):
+        flow.find(wrong)
+    with pytest.raises(InvalidSaleReference):
+        flow.find(code_of(sale)[:-1] + ("0" if code_of(sale)[-1] != "0" else "1"))
+    with pytest.raises(SaleNotFound):
+        flow.find("4901234000018")  # a product's barcode is not a receipt
+    assert [s["sale_id"] for s in flow.search(sale["total"])] == [sale["sale_id"]]
+
+
+def test_staff_sign_in_with_the_returns_role(runtime):
+    flow = KioskReturns(runtime)
+    assert flow.sign_in("S001", "1234").staff_id == "S001"
+    with pytest.raises(WrongPin):
+        flow.sign_in("S001", "0000")
+    with pytest.raises(NotAllowed):
+        flow.approve("S001", "1234")  # an attendant cannot approve above the limit
+    assert flow.approve("M001", "9999").staff_id == "M001"
+
+
+def test_a_local_return_refunds_the_card_and_prints_the_return_receipt(runtime, terminal):
+    sale = card_sale(runtime, ONIGIRI, TEA, SOAP)
+    flow = KioskReturns(runtime)
+    found = flow.find(code_of(sale))
+    line_id = sale["lines"][1]["line_id"]
+    paid = {a["line_id"]: a["paid"] for a in sale["allocation"]}
+    assert flow.preview(found, {line_id: 1}, "changed_mind") == paid[line_id]
+    plan = flow.plan(found, {line_id: 1}, "changed_mind", ATTENDANT)
+    result = flow.make(found, plan)
+    assert [t["method"] for t in result.document["tenders"]] == ["card"]
+    assert len(terminal.refunds) == 1
+    assert flow.returnable(flow.find(code_of(sale)))[line_id] == 0
+    # no printer on this kiosk: the receipt is saved where staff can print it from
+    assert flow.print_receipt(result.document) == "saved"
+    text = (runtime.config.data_dir / RETURN_RECEIPT_FILE).read_text(encoding="utf-8")
+    assert "適格返還請求書" in text
+    assert f"[QR] {code_of(sale)}" in text  # the original sale's code, as a QR code
+
+
+def test_another_kiosks_sale_is_refunded_in_cash_and_its_returns_count(runtime, terminal):
+    sale = other_kiosks_sale(card_sale(runtime, ONIGIRI, TEA))
+    line_a, line_b = (line["line_id"] for line in sale["lines"])
+    paid = {a["line_id"]: a["paid"] for a in sale["allocation"]}
+    earlier = {  # K98 took line A back already (the back office has that return)
+        "return_id": str(uuid.uuid4()),
+        "original_sale_id": sale["sale_id"],
+        "lines": [{"original_line_id": line_a, "quantity": -1, "amount": -paid[line_a]}],
+        "rates": [],
+        "tenders": [
+            {
+                "original_payment_id": sale["tenders"][0]["payment_id"],
+                "method": "cash",
+                "amount": -paid[line_a],
+            }
+        ],
+    }
+    asked = []
+
+    def fetch(config, kiosk_id, receipt_no):
+        asked.append((kiosk_id, receipt_no))
+        return sale, [earlier]
+
+    flow = KioskReturns(runtime, fetch=fetch)
+    found = flow.find(code_of(sale))
+    assert asked == [("K99", sale["receipt_no"])]
+    assert not found.local
+    assert flow.returnable(found) == {line_a: 0, line_b: 1}
+    with pytest.raises(OverReturn):
+        flow.plan(found, {line_a: 1}, "changed_mind", ATTENDANT)
+    refunds_before = len(terminal.refunds)
+    result = flow.make(found, flow.plan(found, {line_b: 1}, "changed_mind", ATTENDANT))
+    document = result.document
+    assert document["original_kiosk_id"] == "K99"
+    assert [(t["method"], t["amount"]) for t in document["tenders"]] == [("cash", -paid[line_b])]
+    assert document["tenders"][0]["original_payment_id"] == sale["tenders"][0]["payment_id"]
+    assert len(terminal.refunds) == refunds_before  # nothing sent to this kiosk's terminal
+    # this kiosk's own return of the line now counts too (before the back office has it)
+    assert flow.returnable(flow.find(code_of(sale))) == {line_a: 0, line_b: 0}
+
+
+@pytest.mark.parametrize(
+    ("error", "why"),
+    [(BackOfficeUnreachable("timed out"), "offline"), (NoBackOffice("none"), "no_backoffice")],
+)
+def test_offline_only_this_kiosks_sales_are_found(runtime, error, why):
+    sale = other_kiosks_sale(card_sale(runtime, ONIGIRI))
+
+    def fetch(config, kiosk_id, receipt_no):
+        raise error
+
+    flow = KioskReturns(runtime, fetch=fetch)
+    with pytest.raises(OnlyLocalSales) as raised:
+        flow.find(code_of(sale))
+    assert raised.value.why == why
+    own = card_sale(runtime, TEA)
+    assert flow.find(code_of(own)).local  # this kiosk's own sale still is
