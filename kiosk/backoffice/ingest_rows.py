@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import JSON, Table, bindparam, column, insert, select, update
+from sqlalchemy import JSON, Engine, Table, bindparam, column, insert, select, text, update
 from sqlalchemy import table as core_table
 from sqlalchemy.orm import Session
 
@@ -93,8 +94,24 @@ def stored_sale_ids(session: Session, sale_ids: list[str]) -> set[str]:
     """Which of ``sale_ids`` are stored already (one indexed lookup per id)."""
     if not sale_ids:
         return set()
-    if session.get_bind().dialect.name == "postgresql":
+    if _has_sale_keys(session):
         query = select(SALE_KEYS.c.sale_id).where(SALE_KEYS.c.sale_id.in_(sale_ids))
     else:
         query = select(SALES.c.sale_id).where(SALES.c.sale_id.in_(sale_ids))
     return set(session.scalars(query))
+
+
+_SALE_KEYS_BY_ENGINE: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+
+
+def _has_sale_keys(session: Session) -> bool:
+    """Whether the database keeps ``bo_sale_keys`` (PostgreSQL, partitioned); asked once."""
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    known = _SALE_KEYS_BY_ENGINE.get(engine)
+    if known is None:
+        known = engine.dialect.name == "postgresql" and session.scalar(
+            text("SELECT to_regclass('bo_sale_keys') IS NOT NULL")
+        )
+        _SALE_KEYS_BY_ENGINE[engine] = bool(known)
+    return bool(known)
