@@ -93,3 +93,30 @@ def test_scan_sign_in_choose_approve_refund(runtime):
         assert ctl.screen == "attract" and model.staff_id == ""
     finally:
         model.stop()
+
+
+def test_a_weighed_line_comes_back_by_the_grams_typed(runtime):
+    from kiosk.ui.returns.model import ReturnModel
+
+    runtime.checkout.add_weighed("101", 500)  # バナナ, per kg
+    sale = runtime.pay("card")
+    assert sale is not None
+    runtime.finish()
+    ctl = FakeController(runtime)
+    model = ReturnModel(ctl)
+    try:
+        model.open(str(sale.receipt_no))  # typed on the pad: this kiosk's receipt number
+        model.sign_in("S001", "1234")
+        [banana] = model.lines
+        assert banana["weighed"] and banana["left"] == 500
+        model.ask_weight(banana["line_id"])
+        assert model.stage == "weight"
+        model.type_key("600")
+        model.set_weight(600)
+        assert model.stage == "choose" and model.feedback_error  # more than was sold
+        model.ask_weight(banana["line_id"])
+        model.set_weight(200)
+        assert model.lines[0]["chosen"] == 200
+        assert model.refund_total == banana["paid"] * 200 // 500
+    finally:
+        model.stop()
