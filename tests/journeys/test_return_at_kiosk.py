@@ -87,6 +87,7 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     assert found, receipt
     code = found.group(0)
     kiosk.wait_screen("attract", timeout=60)
+    shot(kiosk, "return-0-attract")
 
     # staff: the receipt's code on the scanner opens the staff sign-in
     kiosk.scan(code)

@@ -62,7 +62,8 @@ def rt(msgid: str, language: str) -> str:
 
 
 class ReturnModel(EventDispatcher):
-    stage = StringProperty("find")  # find | choose | manager | done
+    stage = StringProperty("find")  # find | choose | weight | manager | done
+    weighing = NumericProperty(0)  # the weighed line whose grams are being typed
     staff_id = StringProperty("")
     entry = StringProperty("")  # receipt number or amount typed on the pad
     entry_mode = StringProperty("receipt")  # receipt | amount
@@ -308,6 +309,25 @@ class ReturnModel(EventDispatcher):
                 row = {**row, "chosen": chosen}
             rows.append(row)
         self.lines = rows
+        self._preview()
+
+    def ask_weight(self, line_id: int) -> None:
+        """A weighed line: staff type the grams that come back (stage ``weight``)."""
+        self.weighing, self.entry = line_id, ""
+        self.stage = "weight"
+
+    def set_weight(self, grams: int) -> None:
+        """The grams typed for the line being weighed, up to what is still returnable."""
+        line_id, self.weighing = self.weighing, 0
+        row = next((r for r in self.lines if r["line_id"] == line_id), None)
+        self.stage = "choose"
+        if row is None:
+            return
+        if not 0 <= grams <= row["left"]:
+            self.say("More than is still returnable was chosen.", error=True)
+            return
+        self.lines = [{**r, "chosen": grams} if r is row else r for r in self.lines]
+        self.say("")
         self._preview()
 
     def choose_reason(self, reason: str) -> None:

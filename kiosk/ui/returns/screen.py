@@ -94,6 +94,8 @@ class ReturnScreen(KioskScreen):
 
     def _entry_text(self) -> str:
         m = self.model
+        if m.stage == "weight":
+            return f"{m.entry} g"
         if m.entry_mode == "amount":
             return self.rt("Amount") + ":  " + (self.ctl.yen(int(m.entry)) if m.entry else "")
         return self.rt("Receipt No.") + ":  " + m.entry
@@ -103,9 +105,12 @@ class ReturnScreen(KioskScreen):
         self.body.clear_widgets()
         self.entry_label = None
         stage = self.model.stage
-        {"find": self._find, "choose": self._choose, "manager": self._manager}.get(
-            stage, self._done
-        )()
+        {
+            "find": self._find,
+            "choose": self._choose,
+            "weight": self._weight,
+            "manager": self._manager,
+        }.get(stage, self._done)()
 
     # --- stages ------------------------------------------------------------------------
 
@@ -252,6 +257,17 @@ class ReturnScreen(KioskScreen):
         )
         row.add_widget(self._label(text))
         line_id, left = line["line_id"], line["left"]
+        if line["weighed"]:  # grams typed on the pad (+ takes all that is left)
+            row.add_widget(
+                self._button(
+                    self.rt("Weight"),
+                    lambda: m.ask_weight(line_id),
+                    "quiet",
+                    size_hint_x=None,
+                    width=ctl.target * 1.6,
+                    disabled=not left,
+                )
+            )
         row.add_widget(
             self._button(
                 "−",
@@ -279,6 +295,42 @@ class ReturnScreen(KioskScreen):
             )
         )
         return row
+
+    def _weight(self) -> None:
+        ctl, m = self.ctl, self.model
+        row = next((r for r in m.lines if r["line_id"] == m.weighing), None)
+        left = BoxLayout(orientation="vertical", spacing=SPACING)
+        if row is not None:
+            left.add_widget(
+                self._label(
+                    self.rt("Grams of {name} that come back (up to {left} g)").format(
+                        name=row["name"], left=row["left"]
+                    ),
+                    font_size=ctl.fs_large,
+                    size_hint_y=None,
+                    height=ctl.target * 1.5,
+                )
+            )
+        self.entry_label = self._label(
+            f"{m.entry} g", font_size=ctl.fs_large, size_hint_y=None, height=ctl.target
+        )
+        left.add_widget(self.entry_label)
+        left.add_widget(BoxLayout())
+        right = BoxLayout(orientation="vertical", spacing=SPACING, size_hint_x=0.4)
+        pad = Keypad(extra_keys=["C", "←"], max_length=7)
+        pad.bind(value=lambda _p, value: m.type_key(value))
+        right.add_widget(pad)
+        right.add_widget(
+            self._button(
+                self.rt("OK"),
+                lambda: m.set_weight(int(m.entry or 0)),
+                "primary",
+                size_hint_y=None,
+                height=ctl.target,
+            )
+        )
+        self.body.add_widget(left)
+        self.body.add_widget(right)
 
     def _manager(self) -> None:
         ctl, m = self.ctl, self.model
