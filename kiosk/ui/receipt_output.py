@@ -9,23 +9,14 @@ e-receipt) are lines the printer driver prints as codes.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from kiosk.domain.formal_receipt import (
-    FormalReceiptRequest,
-    RevenueStampRule,
-    render_formal_receipt,
-    stamp_due,
-)
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import key_from_token, sign_link
-from kiosk.store.models import JournalRow
+from kiosk.runtime import formal_receipt
 
 log = logging.getLogger(__name__)
 
@@ -92,57 +83,16 @@ def _output(runtime: Any, sale: Any, printer: Any, lines: list[str], file_name: 
     return "saved"
 
 
-FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
-FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
-
-
-def formal_receipt_lines(
-    runtime: Any, sale: Any, request: FormalReceiptRequest, printer: Any = None
-) -> list[str]:
-    """The 領収書 for ``sale`` laid out for ``printer`` (or the configured width)."""
-    receipt = runtime.receipt(sale)
-    config = runtime.config
-    note = getattr(config, "revenue_stamp_note", "")
-    rule = RevenueStampRule(note) if note else None
-    if rule is None and stamp_due(receipt, RevenueStampRule("")):
-        log.warning(
-            "receipt %s: a revenue stamp is due but [store] revenue_stamp_note is empty",
-            sale.sale_id,
-        )
-    width = printer.columns if printer is not None else config.receipt_width
-    return render_formal_receipt(receipt, request, rule, width)
-
-
 def formal_receipts_issued(store: Any, sale_id: str) -> int:
-    """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
-    with store.transaction() as session:
-        payloads = session.scalars(
-            select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
-        )
-        return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
+    """How many 領収書 the journal records for ``sale_id`` (kiosk.runtime.formal_receipt)."""
+    return formal_receipt.issued_count(store, sale_id)
 
 
 def deliver_formal_receipt(runtime: Any, sale: Any, addressee: str = "", proviso: str = "") -> str:
-    """Print the 領収書 the shopper asked for; ``"printed"`` or ``"saved"`` (no printer).
-
-    ``addressee``: typed on the keypad or the member record's name. Every one issued is
-    journalled (sale, reprint or not — not the addressee, which may be a person's name), so
-    a second one for the same sale is printed 再発行. One that may be partly on paper (the
-    printer failed mid-job) counts as issued.
-    """
-    reprint = formal_receipts_issued(runtime.store, sale.sale_id) > 0
-    request = FormalReceiptRequest(addressee, proviso, reprint=reprint)
-    printer = getattr(runtime.devices, "printer", None)
-    lines = formal_receipt_lines(runtime, sale, request, printer)
-    payload = {"sale_id": sale.sale_id, "receipt_no": sale.receipt_no, "reprint": reprint}
-    try:
-        how = _output(runtime, sale, printer, lines, FORMAL_RECEIPT_FILE)
-    except Exception as exc:
-        if getattr(exc, "receipt_incomplete", False):
-            runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
-        raise
-    runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
-    return how
+    """Print the 領収書 for ``sale`` just paid; ``"printed"`` or ``"saved"`` (no printer).
+    The work is :func:`kiosk.runtime.formal_receipt.issue` (journalled, 再発行 the second)."""
+    receipt = runtime.receipt(sale)
+    return formal_receipt.issue(runtime, sale.sale_id, receipt, addressee, proviso).how
 
 
 def _plain(line: str) -> str:

@@ -1,0 +1,151 @@
+"""領収書 at the kiosk: the shopper asks after paying, staff reprint one for a past sale.
+
+The screens ask this module (through :meth:`KioskRuntime.issue_formal_receipt` and
+:meth:`KioskRuntime.formal_receipt_choices`); it lays the 領収書 out for the printer's columns
+(:mod:`kiosk.domain.formal_receipt`), prints it (or writes it to the data dir on a kiosk with
+no printer) and journals it. Every one issued is journalled — the sale and whether it was a
+reprint, never the addressee, which may be a person's name — so the second for a sale is
+printed 再発行 and two originals never exist. One that may be partly on paper (the printer
+failed mid-job) counts as issued.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from kiosk.domain.formal_receipt import (
+    FormalReceiptRequest,
+    RevenueStampRule,
+    render_formal_receipt,
+    stamp_due,
+)
+from kiosk.domain.receipt import Receipt, receipt_from_document
+from kiosk.domain.receipt_text import QR_MARK
+from kiosk.store.models import JournalRow
+from kiosk.store.returns import ReturnBook
+
+log = logging.getLogger(__name__)
+
+FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
+FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
+HONORIFICS = ("様", "御中")  # what a typed addressee may end with (person / company)
+
+
+@dataclass(frozen=True, slots=True)
+class FormalReceiptChoices:
+    """What the 領収書 screen offers: the store's 但し書き and the addressee suffixes."""
+
+    provisos: tuple[str, ...]
+    honorifics: tuple[str, ...] = HONORIFICS
+
+
+@dataclass(frozen=True, slots=True)
+class FormalReceiptIssued:
+    how: str  # "printed" | "saved" (no printer: the data dir's last-formal-receipt.txt)
+    reprint: bool  # printed 再発行
+    receipt_no: int
+    lines: tuple[str, ...]  # as laid out for the paper
+
+
+def choices(config: Any) -> FormalReceiptChoices:
+    return FormalReceiptChoices(tuple(config.formal_receipt_provisos))
+
+
+def stamp_rule(config: Any) -> RevenueStampRule | None:
+    """The store's revenue stamp rule; None when the store has set no note."""
+    note = getattr(config, "revenue_stamp_note", "")
+    methods = tuple(getattr(config, "revenue_stamp_methods", ("cash",)))
+    return RevenueStampRule(note, money_methods=methods) if note else None
+
+
+def member_addressee(service: Any, member_id: str | None) -> str:
+    """The member record's name for the addressee, when a member card was scanned and the
+    store shows members their name (the loyalty plugin's ``show_name``); else ""."""
+    if service is None or not member_id:
+        return ""
+    view = service.view(member_id)
+    return getattr(view, "display_name", None) or ""
+
+
+def receipt_of_number(runtime: Any, receipt_no: int) -> tuple[str, Receipt]:
+    """(sale id, receipt) of a past sale on this kiosk, by its receipt number.
+
+    Raises ``kiosk.store.returns.SaleNotFound`` (its message names the number)."""
+    document = ReturnBook(runtime.store).sale_by_receipt(receipt_no)
+    return document["sale_id"], receipt_from_document(document, runtime.config.issuer)
+
+
+def issued_count(store: Any, sale_id: str) -> int:
+    """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
+    with store.transaction() as session:
+        payloads = session.scalars(
+            select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
+        )
+        return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
+
+
+def lay_out(
+    runtime: Any, receipt: Receipt, request: FormalReceiptRequest, printer: Any = None
+) -> list[str]:
+    """The 領収書 laid out for ``printer`` (its columns) or the configured width."""
+    config = runtime.config
+    rule = stamp_rule(config)
+    methods = tuple(getattr(config, "revenue_stamp_methods", ("cash",)))
+    if rule is None and stamp_due(receipt, RevenueStampRule("", money_methods=methods)):
+        log.warning(
+            "receipt %s: a revenue stamp is due but [store] revenue_stamp_note is empty",
+            receipt.receipt_no,
+        )
+    width = printer.columns if printer is not None else config.receipt_width
+    return render_formal_receipt(receipt, request, rule, width)
+
+
+def issue(
+    runtime: Any, sale_id: str, receipt: Receipt, addressee: str = "", proviso: str = ""
+) -> FormalReceiptIssued:
+    """Print the 領収書 for ``receipt`` (sale ``sale_id``) and journal it.
+
+    ``addressee`` and ``proviso`` are checked by :class:`FormalReceiptRequest` (ValueError:
+    a control character, or longer than 60 characters). Printer faults are raised as the
+    devices package's typed ``PrinterError`` for the screen to show."""
+    reprint = issued_count(runtime.store, sale_id) > 0
+    request = FormalReceiptRequest(addressee.strip(), proviso.strip(), reprint=reprint)
+    printer = getattr(runtime.devices, "printer", None)
+    lines = lay_out(runtime, receipt, request, printer)
+    payload = {"sale_id": sale_id, "receipt_no": receipt.receipt_no, "reprint": reprint}
+    try:
+        how = _output(runtime, printer, lines)
+    except Exception as exc:
+        if getattr(exc, "receipt_incomplete", False):
+            runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+        raise
+    runtime.store.journal_event(FORMAL_RECEIPT_EVENT, payload, runtime.clock())
+    return FormalReceiptIssued(how, reprint, receipt.receipt_no, tuple(lines))
+
+
+def _output(runtime: Any, printer: Any, lines: list[str]) -> str:
+    if printer is not None:
+        printer.print_receipt(lines)
+        return "printed"
+    data_dir = Path(runtime.config.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / FORMAL_RECEIPT_FILE
+    path.write_text("\n".join(plain(line) for line in lines) + "\n", encoding="utf-8")
+    log.info("no printer: 領収書 written to %s", path)
+    return "saved"
+
+
+def plain(line: str) -> str:
+    """Drop the printer's style markers (ASCII unit separator + letter) for a text file;
+    a QR line becomes ``[QR] content``."""
+    if line.startswith(QR_MARK):
+        return "[QR] " + line[len(QR_MARK) :]
+    while line[:1] == "\x1f":
+        line = line[2:]
+    return line
