@@ -35,6 +35,7 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_layout import centred, pair, printable, wrap
 from kiosk.domain.receipt_text import TRAINING_MARK, TRAINING_NOTE
 
+HONORIFICS = ("様", "御中")  # a person / a company or department
 STAMP_THRESHOLD = 50_000  # 印紙税法 別表第一 第17号: receipts of ¥50,000 or more
 
 FORMAL_LABELS = {
@@ -112,8 +113,13 @@ class FormalReceiptRequest:
     addressee: str = ""
     proviso: str = ""  # 但し書き; empty → "お品代として"
     reprint: bool = False
+    #: after the addressee: 様 (a person), 御中 (a company), "" (none); None → the
+    #: receipt language's own (様 in Japanese, 님 in Korean, nothing in English/Chinese)
+    honorific: str | None = None
 
     def __post_init__(self) -> None:
+        if self.honorific not in (None, "", *HONORIFICS):
+            raise ValueError(f"the honorific is one of {', '.join(HONORIFICS)} or none")
         for name in ("addressee", "proviso"):
             value = getattr(self, name)
             if any(ord(ch) < 0x20 or ch == "\x7f" for ch in value):
@@ -174,7 +180,7 @@ def render_formal_receipt(
     out += centred(labels["title"], width)
     out.append("")
     addressee = printable(request.addressee)
-    honorific = labels["honorific"]
+    honorific = labels["honorific"] if request.honorific is None else request.honorific
     if addressee:
         out += wrap(f"{addressee} {honorific}".rstrip(), width)
     else:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.domain.formal_receipt import (
+    HONORIFICS,
     FormalReceiptRequest,
     RevenueStampRule,
     render_formal_receipt,
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
 FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
-HONORIFICS = ("様", "御中")  # what a typed addressee may end with (person / company)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +107,23 @@ def lay_out(
 
 
 def issue(
-    runtime: Any, sale_id: str, receipt: Receipt, addressee: str = "", proviso: str = ""
+    runtime: Any,
+    sale_id: str,
+    receipt: Receipt,
+    addressee: str = "",
+    proviso: str = "",
+    honorific: str | None = None,
 ) -> FormalReceiptIssued:
     """Print the 領収書 for ``receipt`` (sale ``sale_id``) and journal it.
 
-    ``addressee`` and ``proviso`` are checked by :class:`FormalReceiptRequest` (ValueError:
+    ``honorific``: 様, 御中 or "" (None: the receipt language's own). ``addressee`` and
+    ``proviso`` are checked by :class:`FormalReceiptRequest` (ValueError:
     a control character, or longer than 60 characters). Printer faults are raised as the
     devices package's typed ``PrinterError`` for the screen to show."""
     reprint = issued_count(runtime.store, sale_id) > 0
-    request = FormalReceiptRequest(addressee.strip(), proviso.strip(), reprint=reprint)
+    request = FormalReceiptRequest(
+        addressee.strip(), proviso.strip(), reprint=reprint, honorific=honorific
+    )
     printer = getattr(runtime.devices, "printer", None)
     lines = lay_out(runtime, receipt, request, printer)
     payload = {"sale_id": sale_id, "receipt_no": receipt.receipt_no, "reprint": reprint}

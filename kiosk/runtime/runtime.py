@@ -499,17 +499,19 @@ class KioskRuntime:
         addressee: str,
         proviso: str,
         *,
+        honorific: str | None = None,
         sale: Sale | None = None,
         receipt_no: int | None = None,
     ) -> formal_receipt.FormalReceiptIssued:
         """Print a 領収書 for ``sale`` (just paid) or for the past sale ``receipt_no`` (staff
         reprint at the overlay); the second for a sale is printed 再発行. Worker thread."""
         if sale is not None:
-            return formal_receipt.issue(self, sale.sale_id, self.receipt(sale), addressee, proviso)
+            receipt = self.receipt(sale)
+            return formal_receipt.issue(self, sale.sale_id, receipt, addressee, proviso, honorific)
         if receipt_no is None:
             raise ValueError("a 領収書 needs the sale or its receipt number")
         sale_id, receipt = formal_receipt.receipt_of_number(self, receipt_no)
-        return formal_receipt.issue(self, sale_id, receipt, addressee, proviso)
+        return formal_receipt.issue(self, sale_id, receipt, addressee, proviso, honorific)
 
     def finish(self) -> None:
         """The shopper has their receipt: ready for the next one."""

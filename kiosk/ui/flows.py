@@ -262,7 +262,9 @@ class Flows:
                 {"reasons": reasons, "sale_id": ctl.runtime.sale_id},
                 now,
             )
-            if mode == "attendant" and ctl.runtime.checkout.state.value == "needs_attendant":
+            # staff at the kiosk for a 領収書 reprint also answer the call that brought them
+            attending = mode in ("attendant", "formal")
+            if attending and ctl.runtime.checkout.state.value == "needs_attendant":
                 ctl.runtime.checkout.approve(account.staff_id)
             return account.staff_id
 
@@ -271,6 +273,8 @@ class Flows:
             ctl.staff_mode = ""
             if mode == "exit" and ctl.on_exit is not None:
                 ctl.on_exit()
+            elif mode == "formal":  # 領収書 reprint for a past sale (screens/formal_receipt)
+                ctl.formal_receipt.open_reprint(back_to=ctl.screen)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, StaffLocked):

@@ -20,6 +20,8 @@ class StaffOverlay(PinEntry, FloatLayout):
     def reasons_text(self, attendant: list[dict], mode: str, _language: str) -> str:
         if mode == "exit":
             return self.ctl.t("A manager PIN is needed to leave kiosk mode.")
+        if mode == "formal":
+            return self.ctl.t("Reprint a receipt for expenses")
         labels = dict.fromkeys(self.ctl.t(reason_label(a["reason"])) for a in attendant)
         return "\n".join(labels) or self.ctl.t("Staff are on their way")
 
