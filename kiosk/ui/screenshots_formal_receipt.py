@@ -39,7 +39,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     pad = form.ids.pad
     pad.mode = "kata"
     for key in "ヤマタ":
-        pad.press(key)
+        pad.type_key(key)
     pad.press("゛")
     form.quick("(株)")
     form.honorific, form.proviso = "御中", form.provisos[-1]
@@ -56,7 +56,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     form.open_reprint(back_to="attract")
     s.wait(lambda: ctl.screen == "formal_receipt")
     for digit in str(receipt_no):
-        pad.press(digit)
+        pad.type_key(digit)
     form.issue()
     s.wait(lambda: not form.busy and form.status)
     shots.append(s.shoot(language, "35-formal-receipt-reprint"))

@@ -41,21 +41,22 @@ class AddresseePad(TextPad):
                 if isinstance(key, KioskButton) and key.text and key.text in KANA_LETTERS:
                     key.text = katakana(key.text)
 
+    def type_key(self, key: str) -> None:
+        if len(self.value) + len(key) > MAX_ADDRESSEE:
+            return
+        if self.mode == "abc" and key != "␣":
+            self.value += key  # capitals stay: a company's latin name is printed as written
+        else:
+            super().type_key(key)
+
     def press(self, key: str) -> None:
-        if key in ("←", "C"):
-            super().press(key)
-        elif key == "小" and self.mode == "kata":
+        """The tools (゛ ゜ 小 ← C); 小 on katakana too."""
+        if key == "小" and self.mode == "kata":
             # the hiragana rule on the last letter, then back to katakana
             last = self.value[-1:]
             self.value = self.value[:-1] + _HIRAGANA.get(last, last)
             super().press(key)
             self.value = self.value[:-1] + katakana(self.value[-1:])
-        elif key in ("゛", "゜", "小"):
-            super().press(key)
-        elif len(self.value) + len(key) > MAX_ADDRESSEE:
-            return
-        elif self.mode == "abc" and key != "␣":
-            self.value += key  # capitals stay: a company's latin name is printed as written
         else:
             super().press(key)
 
