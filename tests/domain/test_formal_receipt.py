@@ -145,3 +145,19 @@ def test_a_store_may_count_a_code_payment_as_money():
     assert stamp_base(receipt, ("cash", "qr")) == 60_000
     rule = RevenueStampRule(NOTE, money_methods=("cash", "qr"))
     assert NOTE in render_formal_receipt(receipt, FormalReceiptRequest(), rule, 42)
+
+
+def test_the_chosen_honorific_replaces_the_languages_own():
+    receipt = _receipt([(STD, 1_100, 100)], [("cash", 1_100)])
+    company = render_formal_receipt(
+        receipt, FormalReceiptRequest("山田商事", honorific="御中"), None, 42
+    )
+    assert "山田商事 御中" in company and not any("様" in line for line in company)
+    bare = render_formal_receipt(receipt, FormalReceiptRequest("山田商事", honorific=""), None, 42)
+    assert "山田商事" in bare
+    english = render_formal_receipt(
+        receipt, FormalReceiptRequest("Yamada Co.", honorific="御中"), None, 42, language="en"
+    )
+    assert "Yamada Co. 御中" in english
+    with pytest.raises(ValueError, match="honorific"):
+        FormalReceiptRequest("山田", honorific="殿下")
