@@ -94,6 +94,8 @@ class KioskConfig:
     method_order: tuple[str, ...] = ()  # payment tiles first in this order ([checkout])
     weigh_min_g: int = 20  # lightest weighed item the kiosk sells from its scale ([checkout])
     revenue_stamp_note: str = ""  # [store]: printed on a 領収書 when a stamp is due
+    revenue_stamp_methods: tuple[str, ...] = ("cash",)  # [store]: money for the stamp rule
+    formal_receipt_provisos: tuple[str, ...] = ("お品代として", "飲食代として", "事務用品代として")
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
@@ -298,6 +300,8 @@ def _parse(
         backoffice_url=backoffice.url,
         backoffice_token=backoffice.token,
         revenue_stamp_note=sections["store"].revenue_stamp_note,
+        revenue_stamp_methods=tuple(sections["store"].revenue_stamp_methods),
+        formal_receipt_provisos=tuple(sections["store"].formal_receipt_provisos),
         ui=ui,
         source=top,
         origins=origins,

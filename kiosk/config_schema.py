@@ -40,6 +40,15 @@ class StoreSection(Section):
     #: printed on a 領収書 when a revenue stamp is due (¥50,000+ received in cash): how the
     #: store handles the stamp (kiosk.domain.formal_receipt)
     revenue_stamp_note: str = ""
+    #: tender methods that are money received for the stamp rule (a code payment the
+    #: merchant contract makes money received, a debit card): cash always is
+    revenue_stamp_methods: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=lambda: ["cash"]
+    )
+    #: the 但し書き choices a shopper has for a 領収書 (the first is the default)
+    formal_receipt_provisos: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=lambda: ["お品代として", "飲食代として", "事務用品代として"], min_length=1
+    )
 
     @field_validator("time_zone")
     @classmethod

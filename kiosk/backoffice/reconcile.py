@@ -5,8 +5,10 @@ what the receipts totalled. The difference is not lost money, it is the discount
 store with tax-exclusive prices, the tax added per rate). This puts every figure side by
 side and says where each discount and each return went:
 
-    departments + discounts + tax added/rounding = takings = tenders
+    departments + discounts + tax added/rounding = takings = tenders = handed in − change
 
+``handed in`` is what shoppers gave (a cash tender's お預り, else its amount) and ``change``
+what the kiosks gave back: a cash drawer counts both, the tenders are what stayed.
 ``departments`` counts returns at what was refunded for them (negative lines), so returns
 are inside the departments and the takings, and listed on their own as well.
 """
@@ -33,6 +35,8 @@ class Reconciliation:
     discounts: dict[str, int]  # per adjustment label (kind: label), negative
     tenders: dict[str, int]  # per method, net of refunds
     returns: list[dict[str, Any]] = field(default_factory=list)  # where each return went
+    handed_in: int = 0  # Σ what shoppers gave: cash お預り (tendered), other tenders' amounts
+    change: int = 0  # Σ change given back (おつり)
 
     @property
     def department_total(self) -> int:
@@ -53,7 +57,10 @@ class Reconciliation:
 
     @property
     def balanced(self) -> bool:
-        return self.tender_total == self.takings and self.tax_added_and_rounding >= 0
+        return (
+            self.tender_total == self.takings == self.handed_in - self.change
+            and self.tax_added_and_rounding >= 0
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +74,8 @@ class Reconciliation:
             "tax_added_and_rounding": self.tax_added_and_rounding,
             "tenders": self.tenders,
             "tender_total": self.tender_total,
+            "handed_in": self.handed_in,
+            "change": self.change,
             "returns": self.returns,
             "balanced": self.balanced,
         }
@@ -93,6 +102,9 @@ def reconcile(session: Session, day: date, store_id: str | None = None) -> list[
     for sale_id, store, total, document in sales:
         entry = of(store)
         entry.takings += int(total)
+        for tender in document.get("tenders") or ():
+            entry.handed_in += int(tender.get("tendered") or tender.get("amount") or 0)
+        entry.change += int(document.get("change") or 0)
         for adjustment in document.get("adjustments") or ():
             label = f"{adjustment.get('kind', '')}: {adjustment.get('label_ja', '')}"
             entry.discounts[label] += int(adjustment.get("amount") or 0)

@@ -6,11 +6,24 @@ sale (issuer, registration number, date, total and tax per rate), so it is a qua
 simplified invoice on its own. A reprint says 再発行 at the top and the bottom, so two
 originals never exist.
 
-Revenue stamp (収入印紙): a receipt for money received of ¥50,000 or more (the amount
-before tax, as the receipt states the tax separately) needs a stamp. Sticking it on is the
-store's matter: the kiosk prints the note the store configured (e.g. where staff stamp it)
-when the stamp is due. Only the part paid in money counts: a card payment's receipt is not a
-receipt of money (the card is named on it), so it needs no stamp.
+Revenue stamp (収入印紙): a receipt for money received (印紙税法 別表第一 第17号の1,
+売上代金に係る金銭の受取書) needs a stamp when the amount it states is ¥50,000 or more.
+Sticking it on is the store's matter: the kiosk prints the note the store configured (e.g.
+where staff stamp it) when the stamp is due. The amount received in cash decides:
+
+- A credit card payment's receipt that names the card is not a receipt of money (NTA
+  質疑応答事例 (印紙税)「クレジット販売の場合の領収書」; the receipt names every tender), and
+  neither is an e-money or code payment where the store receives no money at the till. A
+  code payment whose merchant contract makes it money received (NTA 質疑応答事例, code
+  payments: https://www.nta.go.jp/law/shitsugi/inshi/19/50.htm), or a debit card (settled
+  at once from the account), is money: the store lists such methods in
+  ``[store] revenue_stamp_methods`` beside "cash".
+- All in cash: the consumption tax stated on the receipt is left out of the amount (印紙税法
+  基本通達 / 平成元年 間消3-2: tax stated separately is not part of the 記載金額), so a
+  ¥55,000 sale at 10 % (tax ¥5,000 printed) is ¥50,000: due.
+- Split tender: the receipt prints the cash part (うち現金) and that figure, tax included,
+  decides (the tax printed is the whole sale's, not the cash part's, so nothing of it can be
+  taken off): ¥54,000 cash of a ¥110,000 sale is due; ¥49,999 cash is not.
 """
 
 from __future__ import annotations
@@ -22,6 +35,7 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_layout import centred, pair, printable, wrap
 from kiosk.domain.receipt_text import TRAINING_MARK, TRAINING_NOTE
 
+HONORIFICS = ("様", "御中")  # a person / a company or department
 STAMP_THRESHOLD = 50_000  # 印紙税法 別表第一 第17号: receipts of ¥50,000 or more
 
 FORMAL_LABELS = {
@@ -35,6 +49,7 @@ FORMAL_LABELS = {
         "amount": "金額",
         "rate": "{rate}%対象 {gross} (内消費税等 {tax})",
         "paid_by": "お支払: {method}",
+        "part": "うち{method} {amount}",
         "receipt": "レシート No.{no} レジ {kiosk}",
         "date": "%Y年%m月%d日",
         "registration": "登録番号",
@@ -50,6 +65,7 @@ FORMAL_LABELS = {
         "amount": "Amount",
         "rate": "{rate}% items {gross} (incl. tax {tax})",
         "paid_by": "Paid by: {method}",
+        "part": "of which {method} {amount}",
         "receipt": "Receipt No.{no} Till {kiosk}",
         "date": "%Y-%m-%d",
         "registration": "Reg. No.",
@@ -65,6 +81,7 @@ FORMAL_LABELS = {
         "amount": "金额",
         "rate": "{rate}%对象 {gross} (含消费税 {tax})",
         "paid_by": "支付方式: {method}",
+        "part": "其中{method} {amount}",
         "receipt": "小票 No.{no} 收银台 {kiosk}",
         "date": "%Y-%m-%d",
         "registration": "登记号码",
@@ -80,6 +97,7 @@ FORMAL_LABELS = {
         "amount": "금액",
         "rate": "{rate}% 대상 {gross} (소비세 포함 {tax})",
         "paid_by": "결제: {method}",
+        "part": "그중 {method} {amount}",
         "receipt": "영수증 No.{no} 계산대 {kiosk}",
         "date": "%Y-%m-%d",
         "registration": "등록번호",
@@ -95,8 +113,13 @@ class FormalReceiptRequest:
     addressee: str = ""
     proviso: str = ""  # 但し書き; empty → "お品代として"
     reprint: bool = False
+    #: after the addressee: 様 (a person), 御中 (a company), "" (none); None → the
+    #: receipt language's own (様 in Japanese, 님 in Korean, nothing in English/Chinese)
+    honorific: str | None = None
 
     def __post_init__(self) -> None:
+        if self.honorific not in (None, "", *HONORIFICS):
+            raise ValueError(f"the honorific is one of {', '.join(HONORIFICS)} or none")
         for name in ("addressee", "proviso"):
             value = getattr(self, name)
             if any(ord(ch) < 0x20 or ch == "\x7f" for ch in value):
@@ -114,17 +137,21 @@ class RevenueStampRule:
     money_methods: tuple[str, ...] = ("cash",)  # tender methods that are money received
 
 
-def stamp_base(receipt: Receipt, money_methods: tuple[str, ...] = ("cash",)) -> int:
-    """The amount before tax received in money (the figure the stamp rule looks at).
+def money_received(receipt: Receipt, money_methods: tuple[str, ...] = ("cash",)) -> int:
+    """Yen received in money: each money tender's amount applied to the sale (the change
+    given back is not received)."""
+    return sum(t.amount for t in receipt.tenders if t.method in money_methods)
 
-    The tax on the money part is its share of the sale's tax (floored), so a ¥55,000 cash
-    sale at 10 % (tax ¥5,000) has a base of ¥50,000.
-    """
-    money = sum(t.amount for t in receipt.tenders if t.method in money_methods)
+
+def stamp_base(receipt: Receipt, money_methods: tuple[str, ...] = ("cash",)) -> int:
+    """The amount the stamp rule looks at: the money received, less the stated tax when the
+    whole sale was paid in money; a split tender's money part with its tax (see above)."""
+    money = money_received(receipt, money_methods)
     if money <= 0 or receipt.total <= 0:
         return 0
-    tax = sum(rate.tax_amount for rate in receipt.rates)
-    return money - tax * money // receipt.total
+    if money >= receipt.total:
+        return receipt.total - sum(rate.tax_amount for rate in receipt.rates)
+    return money
 
 
 def stamp_due(receipt: Receipt, rule: RevenueStampRule) -> bool:
@@ -153,7 +180,7 @@ def render_formal_receipt(
     out += centred(labels["title"], width)
     out.append("")
     addressee = printable(request.addressee)
-    honorific = labels["honorific"]
+    honorific = labels["honorific"] if request.honorific is None else request.honorific
     if addressee:
         out += wrap(f"{addressee} {honorific}".rstrip(), width)
     else:
@@ -175,6 +202,13 @@ def render_formal_receipt(
         t.name(lang) + (f" {t.masked}" if t.masked else "") for t in receipt.tenders
     )
     out += wrap(labels["paid_by"].format(method=methods), width)
+    money_methods = stamp.money_methods if stamp is not None else ("cash",)
+    if 0 < money_received(receipt, money_methods) < receipt.total:
+        # split tender: the money part is on paper, as the stamp rule reads it
+        for tender in receipt.tenders:
+            if tender.method in money_methods:
+                part = labels["part"].format(method=tender.name(lang), amount=yen(tender.amount))
+                out += wrap(part, width)
     out += wrap(labels["received"], width)
     out.append(rule)
     out += pair(

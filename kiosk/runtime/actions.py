@@ -8,7 +8,6 @@ need is a method here, which takes the runtime's lock, and readers get immutable
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -17,13 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from kiosk.domain.basket import LineSource
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.receipt_text import QR_MARK
+from kiosk.runtime import formal_receipt
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
-from kiosk.store.models import JournalRow, OutboxRow
+from kiosk.store.models import OutboxRow
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -36,8 +34,6 @@ if TYPE_CHECKING:
     from kiosk.store import LocalStore
 
 log = logging.getLogger(__name__)
-
-FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 issued
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +236,7 @@ class SaleActions:
 
     def formal_receipts_issued(self, sale_id: str) -> int:
         """How many 領収書 the journal records for ``sale_id`` (a second one is a 再発行)."""
-        with self.store.transaction() as session:
-            payloads = session.scalars(
-                select(JournalRow.payload).where(JournalRow.kind == FORMAL_RECEIPT_EVENT)
-            )
-            return sum(1 for text in payloads if json.loads(text).get("sale_id") == sale_id)
+        return formal_receipt.issued_count(self.store, sale_id)
 
 
 def plain_line(line: str) -> str:

@@ -41,6 +41,7 @@ from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from kiosk.payments.recovery import RecoveryReport, resolve_open
 from kiosk.plugins import PluginHost
+from kiosk.runtime import formal_receipt
 from kiosk.runtime.actions import SaleActions
 from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.runtime.returns import ReturnDesk, recover_returns
@@ -494,6 +495,29 @@ class KioskRuntime(SaleActions):
         return render_receipt(
             self.receipt(sale), width=printer.columns, keep_emoji=printer.can_print_emoji
         )
+
+    def formal_receipt_choices(self) -> formal_receipt.FormalReceiptChoices:
+        """The 但し書き and addressee suffixes the 領収書 screen offers (the store's)."""
+        return formal_receipt.choices(self.config)
+
+    def issue_formal_receipt(
+        self,
+        addressee: str,
+        proviso: str,
+        *,
+        honorific: str | None = None,
+        sale: Sale | None = None,
+        receipt_no: int | None = None,
+    ) -> formal_receipt.FormalReceiptIssued:
+        """Print a 領収書 for ``sale`` (just paid) or for the past sale ``receipt_no`` (staff
+        reprint at the overlay); the second for a sale is printed 再発行. Worker thread."""
+        if sale is not None:
+            receipt = self.receipt(sale)
+            return formal_receipt.issue(self, sale.sale_id, receipt, addressee, proviso, honorific)
+        if receipt_no is None:
+            raise ValueError("a 領収書 needs the sale or its receipt number")
+        sale_id, receipt = formal_receipt.receipt_of_number(self, receipt_no)
+        return formal_receipt.issue(self, sale_id, receipt, addressee, proviso, honorific)
 
     def finish(self) -> None:
         """The shopper has their receipt: ready for the next one."""

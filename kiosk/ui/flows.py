@@ -257,7 +257,8 @@ class Flows:
             ctl.runtime.audit_staff(
                 account, mode, {"reasons": reasons, "sale_id": ctl.runtime.sale_id}
             )
-            if mode == "attendant":
+            # staff at the kiosk for a 領収書 reprint also answer the call that brought them
+            if mode in ("attendant", "formal"):
                 ctl.runtime.approve_if_waiting(account.staff_id)
             return account.staff_id
 
@@ -266,6 +267,8 @@ class Flows:
             ctl.staff_mode = ""
             if mode == "exit" and ctl.on_exit is not None:
                 ctl.on_exit()
+            elif mode == "formal":  # 領収書 reprint for a past sale (screens/formal_receipt)
+                ctl.formal_receipt.open_reprint(back_to=ctl.screen)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, StaffLocked):

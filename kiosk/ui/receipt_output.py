@@ -13,15 +13,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from kiosk.domain.formal_receipt import (
-    FormalReceiptRequest,
-    RevenueStampRule,
-    render_formal_receipt,
-    stamp_due,
-)
 from kiosk.domain.receipt_text import render_receipt
 from kiosk.ereceipt_link import key_from_token, sign_link
-from kiosk.runtime.actions import FORMAL_RECEIPT_EVENT, PrinterLayout
+from kiosk.runtime import formal_receipt
+from kiosk.runtime.actions import PrinterLayout
 
 log = logging.getLogger(__name__)
 
@@ -79,46 +74,11 @@ def deliver_receipt(runtime: Any, sale: Any, *, e_receipt_url: str | None = None
     return runtime.output_receipt(lines, sale.sale_id, RECEIPT_FILE)
 
 
-FORMAL_RECEIPT_FILE = "last-formal-receipt.txt"
-
-
-def formal_receipt_lines(
-    runtime: Any, sale: Any, request: FormalReceiptRequest, printer: PrinterLayout | None = None
-) -> list[str]:
-    """The 領収書 for ``sale`` laid out for ``printer`` (or the configured width)."""
-    receipt = runtime.receipt(sale)
-    config = runtime.config
-    note = getattr(config, "revenue_stamp_note", "")
-    rule = RevenueStampRule(note) if note else None
-    if rule is None and stamp_due(receipt, RevenueStampRule("")):
-        log.warning(
-            "receipt %s: a revenue stamp is due but [store] revenue_stamp_note is empty",
-            sale.sale_id,
-        )
-    width = printer.columns if printer is not None else config.receipt_width
-    return render_formal_receipt(receipt, request, rule, width)
-
-
 def deliver_formal_receipt(runtime: Any, sale: Any, addressee: str = "", proviso: str = "") -> str:
-    """Print the 領収書 the shopper asked for; ``"printed"`` or ``"saved"`` (no printer).
-
-    ``addressee``: typed on the keypad or the member record's name. Every one issued is
-    journalled (sale, reprint or not — not the addressee, which may be a person's name), so
-    a second one for the same sale is printed 再発行. One that may be partly on paper (the
-    printer failed mid-job) counts as issued.
-    """
-    reprint = runtime.formal_receipts_issued(sale.sale_id) > 0
-    request = FormalReceiptRequest(addressee, proviso, reprint=reprint)
-    lines = formal_receipt_lines(runtime, sale, request, runtime.printer_layout())
-    payload = {"sale_id": sale.sale_id, "receipt_no": sale.receipt_no, "reprint": reprint}
-    try:
-        how = runtime.output_receipt(lines, sale.sale_id, FORMAL_RECEIPT_FILE)
-    except Exception as exc:
-        if getattr(exc, "receipt_incomplete", False):
-            runtime.journal(FORMAL_RECEIPT_EVENT, payload)
-        raise
-    runtime.journal(FORMAL_RECEIPT_EVENT, payload)
-    return how
+    """Print the 領収書 for ``sale`` just paid; ``"printed"`` or ``"saved"`` (no printer).
+    The work is :func:`kiosk.runtime.formal_receipt.issue` (journalled, 再発行 the second)."""
+    receipt = runtime.receipt(sale)
+    return formal_receipt.issue(runtime, sale.sale_id, receipt, addressee, proviso).how
 
 
 def printer_fault_text(t: Any, exc: BaseException) -> str:

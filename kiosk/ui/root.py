@@ -17,6 +17,7 @@ from kiosk.ui.screens.code_entry import CodeEntryScreen
 from kiosk.ui.screens.confirm import ConfirmOverlay
 from kiosk.ui.screens.enrol import EnrolModel, EnrolScreen
 from kiosk.ui.screens.errors import MessageBanner, ProblemBar, TrainingBanner
+from kiosk.ui.screens.formal_receipt import FormalReceiptScreen
 from kiosk.ui.screens.lookup import LookupScreen
 from kiosk.ui.screens.pay_methods import PayMethodsScreen
 from kiosk.ui.screens.paying import PayingScreen
@@ -45,6 +46,7 @@ def _screens() -> dict[str, type]:
         "enrol": EnrolScreen,
         "weigh": WeighScreen,
         "returns": ReturnScreen,  # staff only: opened from the staff overlay (kiosk.ui.returns)
+        "formal_receipt": FormalReceiptScreen,  # 領収書: after payment, or a staff reprint
     }
 
 

@@ -224,7 +224,8 @@ class TextPad(BoxLayout):
                 grid.add_widget(Label())
                 continue
             button = KioskButton(text=key, kind="tile", min_side=self.key_side)
-            button.bind(on_release=lambda b: self.press(b.text))
+            # a letter key types its letter: the abc pad's "C" is a letter, not the clear key
+            button.bind(on_release=lambda b: self.type_key(b.text))
             grid.add_widget(button)
         self.add_widget(grid)
         tools = GridLayout(rows=1, spacing=4, size_hint_y=0.2)
@@ -238,6 +239,13 @@ class TextPad(BoxLayout):
         for key in self.walk(restrict=True):
             if isinstance(key, KioskButton) and key.parent is not None and key.kind == "tile":
                 key.min_side = side
+
+    def type_key(self, key: str) -> None:
+        """A letter key of the grid (never a tool, whatever its face says)."""
+        if key == "␣":
+            self.value += " "
+        else:
+            self.value += key.lower() if self.mode == "abc" else key
 
     def press(self, key: str) -> None:
         if key == "゛":

@@ -55,9 +55,23 @@ STD, RED = TaxCategory.STANDARD, TaxCategory.REDUCED
         ([(RED, 54_000, 4_000)], [("cash", 54_000)], 50_000, True),
         # card pays it all: no money received, no stamp however large
         ([(STD, 110_000, 10_000)], [("card", 110_000)], 0, False),
-        # split: ¥60,000 cash of ¥110,000 (tax 10,000): tax share ⌊10,000×60,000/110,000⌋
-        # = 5,454 → 60,000 − 5,454 = ¥54,546 → stamp
-        ([(STD, 110_000, 10_000)], [("cash", 60_000), ("card", 50_000)], 54_546, True),
+        # split: the cash part decides, tax included (the ¥10,000 printed is the whole
+        # sale's): ¥54,000 cash + ¥56,000 card of ¥110,000 → ¥54,000 → stamp
+        ([(STD, 110_000, 10_000)], [("cash", 54_000), ("card", 56_000)], 54_000, True),
+        # ¥49,999 cash + ¥60,001 card → ¥49,999 → no stamp, however large the sale
+        ([(STD, 110_000, 10_000)], [("cash", 49_999), ("card", 60_001)], 49_999, False),
+        # e-money and QR parts are not money received: ¥50,000 e-money + ¥10,000 QR +
+        # ¥55,000 cash of ¥115,000 → ¥55,000 → stamp; the non-cash ¥60,000 never counts
+        (
+            [(STD, 115_000, 10_454)],
+            [("emoney", 50_000), ("qr", 10_000), ("cash", 55_000)],
+            55_000,
+            True,
+        ),
+        ([(STD, 115_000, 10_454)], [("emoney", 60_000), ("qr", 55_000)], 0, False),
+        # all cash at two rates: ¥30,000 at 10 % (tax 2,727) + ¥27,000 at 8 % (tax 2,000)
+        # = ¥57,000 − 4,727 = ¥52,273 → stamp
+        ([(STD, 30_000, 2_727), (RED, 27_000, 2_000)], [("cash", 57_000)], 52_273, True),
     ],
 )
 def test_revenue_stamp_note_follows_the_money_received(rates, tenders, base, due):
@@ -111,3 +125,39 @@ def test_control_characters_in_typed_text_are_refused():
         FormalReceiptRequest("山田\x1bW", "")
     with pytest.raises(ValueError, match="longer than"):
         FormalReceiptRequest("あ" * 61)
+
+
+def test_split_tender_prints_the_cash_part_the_stamp_rule_reads():
+    """¥54,000 cash + ¥56,000 card: the paper says うち現金 ¥54,000 (the figure that makes
+    the stamp due); an all-cash receipt has no such line."""
+    split = _receipt([(STD, 110_000, 10_000)], [("cash", 54_000), ("card", 56_000)])
+    text = "\n".join(render_formal_receipt(split, FormalReceiptRequest(), RULE, 42))
+    assert "うち現金 ￥54,000" in text and NOTE in text
+    whole = _receipt([(STD, 55_000, 5_000)], [("cash", 55_000)])
+    assert "うち" not in "\n".join(render_formal_receipt(whole, FormalReceiptRequest(), RULE, 42))
+
+
+def test_a_store_may_count_a_code_payment_as_money():
+    """A code payment whose merchant contract makes it money received (NTA 質疑応答事例)
+    counts when the store lists it: ¥60,000 by QR → stamp with ("cash", "qr")."""
+    receipt = _receipt([(STD, 66_000, 6_000)], [("qr", 66_000)])
+    assert stamp_base(receipt) == 0
+    assert stamp_base(receipt, ("cash", "qr")) == 60_000
+    rule = RevenueStampRule(NOTE, money_methods=("cash", "qr"))
+    assert NOTE in render_formal_receipt(receipt, FormalReceiptRequest(), rule, 42)
+
+
+def test_the_chosen_honorific_replaces_the_languages_own():
+    receipt = _receipt([(STD, 1_100, 100)], [("cash", 1_100)])
+    company = render_formal_receipt(
+        receipt, FormalReceiptRequest("山田商事", honorific="御中"), None, 42
+    )
+    assert "山田商事 御中" in company and not any("様" in line for line in company)
+    bare = render_formal_receipt(receipt, FormalReceiptRequest("山田商事", honorific=""), None, 42)
+    assert "山田商事" in bare
+    english = render_formal_receipt(
+        receipt, FormalReceiptRequest("Yamada Co.", honorific="御中"), None, 42, language="en"
+    )
+    assert "Yamada Co. 御中" in english
+    with pytest.raises(ValueError, match="honorific"):
+        FormalReceiptRequest("山田", honorific="殿下")

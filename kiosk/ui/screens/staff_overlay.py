@@ -22,6 +22,8 @@ class StaffOverlay(PinEntry, FloatLayout):
             return self.ctl.t("A manager PIN is needed to leave kiosk mode.")
         if mode == "returns":
             return self.ctl.returns.rt("Returns: staff sign in to find the sale and refund.")
+        if mode == "formal":
+            return self.ctl.t("Reprint a receipt for expenses")
         labels = dict.fromkeys(self.ctl.t(reason_label(a["reason"])) for a in attendant)
         return "\n".join(labels) or self.ctl.t("Staff are on their way")
 
@@ -31,8 +33,9 @@ class StaffOverlay(PinEntry, FloatLayout):
 
     @staticmethod
     def staff_only(mode: str) -> bool:
-        """Opened by staff (leaving kiosk mode, a return), not for a shopper's checkout."""
-        return mode in ("exit", "returns")
+        """Opened by staff (leaving kiosk mode, a return, a 領収書 reprint), not for a shopper's
+        checkout."""
+        return mode in ("exit", "returns", "formal")
 
     @staticmethod
     def only_a_call(attendant: list[dict], mode: str) -> bool:

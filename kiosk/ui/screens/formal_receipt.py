@@ -1,0 +1,211 @@
+"""領収書 on request: the addressee typed on our own keypad, the 但し書き chosen, printed.
+
+Opened from the receipt screen after payment (the sale just paid; a member's name is
+filled in when a member card was scanned and the store shows names) and from the staff
+overlay (a past sale by its receipt number: staff reprint). The work — layout, printer,
+journal, 再発行 — is the runtime's (:meth:`KioskRuntime.issue_formal_receipt`); this screen
+only collects what the shopper typed and chose.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+
+from kiosk.runtime.formal_receipt import member_addressee
+from kiosk.ui.receipt_output import printer_fault_text
+from kiosk.ui.widgets import KANA_ROWS, KioskButton, KioskScreen, TextPad
+
+log = logging.getLogger(__name__)
+
+MAX_ADDRESSEE = 60  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
+QUICK_KEYS = ("(株)", "(有)", "・", "&", "-")  # what company names need beyond the pad
+_KATAKANA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
+_HIRAGANA = {v: k for k, v in _KATAKANA.items()}
+KANA_LETTERS = "".join(KANA_ROWS)
+
+
+def katakana(text: str) -> str:
+    return "".join(_KATAKANA.get(ch, ch) for ch in text)
+
+
+class AddresseePad(TextPad):
+    """The look-up pad with a katakana mode (company names) that keeps latin capitals."""
+
+    def on_mode(self, pad: Any, mode: str) -> None:
+        super().on_mode(pad, "kana" if mode == "kata" else mode)
+        if mode == "kata":
+            for key in self.walk(restrict=True):
+                if isinstance(key, KioskButton) and key.text and key.text in KANA_LETTERS:
+                    key.text = katakana(key.text)
+
+    def type_key(self, key: str) -> None:
+        if len(self.value) + len(key) > MAX_ADDRESSEE:
+            return
+        if self.mode == "abc" and key != "␣":
+            self.value += key  # capitals stay: a company's latin name is printed as written
+        else:
+            super().type_key(key)
+
+    def press(self, key: str) -> None:
+        """The tools (゛ ゜ 小 ← C); 小 on katakana too."""
+        if key == "小" and self.mode == "kata":
+            # the hiragana rule on the last letter, then back to katakana
+            last = self.value[-1:]
+            self.value = self.value[:-1] + _HIRAGANA.get(last, last)
+            super().press(key)
+            self.value = self.value[:-1] + katakana(self.value[-1:])
+        else:
+            super().press(key)
+
+
+class FormalReceiptScreen(KioskScreen):
+    """``reprint`` (staff, a past sale by receipt number) or the sale just paid."""
+
+    reprint = BooleanProperty(False)
+    field = StringProperty("addressee")  # which field the pad types into
+    addressee = StringProperty("")
+    receipt_no = StringProperty("")
+    honorific = StringProperty("様")
+    proviso = StringProperty("")
+    provisos = ListProperty()
+    status = StringProperty("")
+    busy = BooleanProperty(False)
+    back_to = StringProperty("receipt")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ctl.formal_receipt = self  # the staff overlay's reprint opens it (flows.unlock)
+
+    # --- opening -----------------------------------------------------------------------
+
+    def open_for_sale(self, sale: Any, loyalty: Any = None) -> None:
+        """After payment: the sale just paid; a member's name goes in as the addressee."""
+        self._reset(reprint=False, back_to="receipt")
+        self._sale = sale
+        service = getattr(loyalty, "service", None)
+        if service is not None and getattr(sale, "member_id", None):
+            self.ctl.run(lambda: member_addressee(service, sale.member_id), self._member_name)
+        self._open()
+
+    def open_reprint(self, back_to: str) -> None:
+        """Staff at the overlay: a past sale, found by its receipt number."""
+        self._reset(reprint=True, back_to=back_to)
+        self._sale = None
+        self.choose("receipt_no")
+        self._open()
+
+    def on_enter(self, *_args: Any) -> None:
+        # a stray scan here is no item for a basket (the sale is paid, or staff reprint)
+        self._interceptor = self.ctl.scan_interceptor
+        self.ctl.scan_interceptor = lambda _scan: True
+
+    def on_leave(self, *_args: Any) -> None:
+        self.ctl.scan_interceptor = getattr(self, "_interceptor", None)
+
+    def _reset(self, *, reprint: bool, back_to: str) -> None:
+        self.reprint, self.back_to = reprint, back_to
+        self.addressee = self.receipt_no = self.status = ""
+        self.honorific, self.busy, self.field = "様", False, "addressee"
+        self.ids.pad.value = ""
+        self.ids.pad.mode = "kana"
+
+    def _open(self) -> None:
+        def listed(choices: Any) -> None:
+            self.provisos = list(choices.provisos)
+            self.proviso = self.provisos[0] if self.provisos else ""
+            self.ctl.screen = self.name
+
+        self.ctl.run(self.ctl.runtime.formal_receipt_choices, listed)
+
+    def _member_name(self, name: str) -> None:
+        if name and not self.addressee:
+            self.choose("addressee")
+            self.ids.pad.value = name[:MAX_ADDRESSEE]
+
+    def on_provisos(self, *_args: Any) -> None:
+        """One button per 但し書き the store configured (its own text: what is printed)."""
+        grid = self.ids.provisos
+        grid.clear_widgets()
+        for text in self.provisos:
+            button = KioskButton(text=text, kind="tile", size_hint_y=None, height=self.ctl.target)
+            button.bind(on_release=lambda b: setattr(self, "proviso", b.text))
+            grid.add_widget(button)
+        self.on_proviso()
+
+    def on_proviso(self, *_args: Any) -> None:
+        for button in self.ids.provisos.children:
+            button.kind = "primary" if button.text == self.proviso else "tile"
+
+    # --- typing ------------------------------------------------------------------------
+
+    def choose(self, field: str) -> None:
+        self.field = field
+        pad = self.ids.pad
+        if field == "receipt_no":
+            pad.mode = "abc"
+            pad.value = self.receipt_no
+        else:
+            pad.value = self.addressee
+
+    def typed(self, value: str) -> None:
+        if self.field == "receipt_no":
+            digits = "".join(ch for ch in value if ch.isdigit())[:9]
+            self.receipt_no = digits
+            if digits != value:
+                self.ids.pad.value = digits
+        else:
+            self.addressee = value
+
+    def quick(self, text: str) -> None:
+        if self.field == "addressee" and len(self.addressee) + len(text) <= MAX_ADDRESSEE:
+            self.ids.pad.value = self.addressee + text
+
+    # --- printing ----------------------------------------------------------------------
+
+    def issue(self) -> None:
+        ctl = self.ctl
+        if self.busy:
+            return
+        if self.reprint and not self.receipt_no:
+            self.status = ctl.t("Enter the receipt number.")
+            return
+        self.busy, self.status = True, ctl.t("Printing…")
+        addressee, proviso, honorific = self.addressee, self.proviso, self.honorific
+        sale, number = self._sale, int(self.receipt_no or 0)
+
+        def job() -> Any:
+            if sale is not None:
+                return ctl.runtime.issue_formal_receipt(
+                    addressee, proviso, honorific=honorific, sale=sale
+                )
+            return ctl.runtime.issue_formal_receipt(
+                addressee, proviso, honorific=honorific, receipt_no=number
+            )
+
+        ctl.run(job, self._issued, self._failed)
+
+    def _issued(self, issued: Any) -> None:
+        self.busy = False
+        self.status = self.ctl.t(
+            "Reprinted (marked 再発行). Please take it."
+            if issued.reprint
+            else "Printed. Please take your receipt for expenses."
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        ctl = self.ctl
+        self.busy = False
+        if type(exc).__name__ == "SaleNotFound":
+            self.status = ctl.t("No sale with that receipt number on this kiosk.")
+        elif isinstance(exc, ValueError):
+            self.status = ctl.t("That addressee cannot be printed. Please shorten it.")
+        else:
+            self.status = ctl.t("The printer needs attention. Staff have been told.")
+            log.warning("領収書 not printed: %s", exc)
+            ctl.problems.append({"shopper": self.status, "staff": printer_fault_text(ctl.t, exc)})
+
+    def back(self) -> None:
+        self.ctl.screen = self.back_to

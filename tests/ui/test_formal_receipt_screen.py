@@ -1,0 +1,56 @@
+"""GIVEN the 領収書 screen WHEN a shopper types on its pad THEN katakana takes its marks and
+small forms, latin capitals stay capitals, the addressee stops at 60 characters, and a
+reprint's receipt number takes digits only; the staff overlay's reprint needs a staff PIN."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+def test_the_addressee_pad_types_katakana_latin_and_stops_at_the_bound(kiosk) -> None:
+    kiosk.ctl.screen = "formal_receipt"  # the keys are tapped where they are shown
+    form = kiosk.wait_screen("formal_receipt")
+    pad = form.ids.pad
+
+    def key(face: str) -> None:  # tap the key showing ``face`` (a grid key before a tool)
+        kiosk.pump(3)  # a mode change rebuilds the keys: laid out before they are tapped
+        buttons = [b for b in pad.walk(restrict=True) if getattr(b, "text", None) == face]
+        kiosk.tap(buttons[0])
+
+    pad.mode = "kata"
+    for face in ("カ", "゛", "ヤ", "小", "ツ", "小"):
+        key(face)
+    assert form.addressee == "ガャッ"
+    pad.mode = "abc"
+    for face in ("A", "B", "␣", "C"):  # the letter C, not the clear key
+        key(face)
+    assert form.addressee == "ガャッAB C"
+    form.quick("(株)")
+    assert form.addressee == "ガャッAB C(株)"
+    for _ in range(55):
+        pad.type_key("Z")
+    assert len(form.addressee) == 60
+    pad.press("C")  # the tool row's clear key
+    assert form.addressee == ""
+
+
+def test_staff_reprint_asks_for_a_pin_then_takes_digits_only(kiosk) -> None:
+    ctl = kiosk.ctl
+    ctl.flows.open_staff("formal")
+    kiosk.wait(lambda: kiosk.root.staff.parent is not None, what="the staff overlay")
+    overlay = kiosk.root.staff
+    assert overlay.ids.formal_reprint.disabled  # already asked for
+    ctl.flows.unlock("S001", "0000")
+    kiosk.wait(lambda: ctl.staff_feedback and ctl.staff_feedback != ctl.t("Checking…"))
+    assert ctl.screen != "formal_receipt"
+    ctl.flows.unlock("S001", "1234")
+    form = kiosk.wait_screen("formal_receipt")
+    assert form.reprint and form.field == "receipt_no"
+    for key in ("1", "A", "2"):
+        form.ids.pad.type_key(key)
+    assert form.receipt_no == "12" and form.addressee == ""
+    form.issue()
+    kiosk.wait(lambda: not form.busy and form.status)
+    assert form.status == ctl.t("No sale with that receipt number on this kiosk.")
