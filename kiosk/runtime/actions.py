@@ -201,6 +201,18 @@ class SaleActions:
             )
         return event_id
 
+    def sale_and_returns(self, sale_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """A past sale's document made on this kiosk (None: not this kiosk's) and the return
+        documents made of it here, for a plugin that follows returns (``kiosk_return_completed``)."""
+        from kiosk.store.returns import ReturnBook, SaleNotFound
+
+        book = ReturnBook(self.store)
+        try:
+            sale: dict[str, Any] | None = book.sale(sale_id)
+        except SaleNotFound:
+            sale = None
+        return sale, list(book.returns_of(sale_id))
+
     def database(self) -> Engine:
         """The local store's SQLAlchemy engine, for a plugin's own tables (the ones its
         ``kiosk_store_migrations`` create). Sales, payments, the outbox and the journal are

@@ -27,7 +27,9 @@ from kiosk.domain.returns import ReturnPlan, plan_return, refunded_by_rate, retu
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk.payments.states import OPEN_STATES, PaymentState
 from kiosk.staff import NotAllowed, Role, StaffAccount
-from kiosk.store.returns import ReturnBook
+
+# SaleNotFound is named here too: the return screens see the runtime, never the store
+from kiosk.store.returns import ReturnBook, SaleNotFound
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +372,6 @@ class KioskReturns:
         kiosk's). Raises ``SaleNotFound``, ``InvalidSaleReference``, :class:`OnlyLocalSales`
         or the look-up's errors (:mod:`kiosk.runtime.return_lookup`)."""
         from kiosk.domain.sale_reference import PREFIX, parse_sale_reference
-        from kiosk.store.returns import SaleNotFound
 
         text = text.strip()
         if text.isdigit():
@@ -387,7 +388,6 @@ class KioskReturns:
 
     def _remote(self, kiosk_id: str, receipt_no: int, matches: Callable[[str], bool]) -> FoundSale:
         from kiosk.runtime.return_lookup import BackOfficeUnreachable, NoBackOffice
-        from kiosk.store.returns import SaleNotFound
 
         try:
             sale, returns = self._fetch(self.runtime.config, kiosk_id, receipt_no)

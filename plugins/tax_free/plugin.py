@@ -180,21 +180,17 @@ class Plugin(TaxFreeLayout):
         (:mod:`plugins.tax_free.returns`)."""
         if self.desk is None or document.get("training"):
             return
-        from kiosk.store.returns import ReturnBook, SaleNotFound
         from plugins.tax_free.returns import adjust_for_return
 
         runtime = self.desk.runtime
-        book = ReturnBook(runtime.store)
         sale_id = str(document.get("original_sale_id") or "")
-        try:
-            sale: dict[str, Any] | None = book.sale(sale_id)
-        except SaleNotFound:
-            sale = None  # another kiosk's sale: adjusted, never cancelled from here
+        # sale None: another kiosk's sale, adjusted, never cancelled from here
+        sale, returns = runtime.sale_and_returns(sale_id)
         done = adjust_for_return(
             self.desk.recorder.store,
             document,
             sale,
-            book.returns_of(sale_id),
+            returns,
             runtime.config.policy.rounding,
         )
         if done is not None:

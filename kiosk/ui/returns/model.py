@@ -281,8 +281,7 @@ class ReturnModel(EventDispatcher):
     def _find_failed(self, exc: BaseException) -> None:
         from kiosk.domain.sale_reference import InvalidSaleReference
         from kiosk.runtime.return_lookup import BadAnswer, RemoteSaleNotFound
-        from kiosk.runtime.returns import OnlyLocalSales
-        from kiosk.store.returns import SaleNotFound
+        from kiosk.runtime.returns import OnlyLocalSales, SaleNotFound
 
         self.busy = False
         log.warning("return: sale not found: %s", exc)
