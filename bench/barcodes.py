@@ -500,7 +500,27 @@ def cross_validated_part(images: list, kept_only: bool) -> list[list[cv.Cached]]
     print(f"kept across folds: {kept}")
     print(f"shipped (DecodeOptions defaults): {shipped}"
           + ("" if kept == shipped else "   ** differs from what the folds kept **"))  # fmt: skip
+    fixed_configs_part(images, cached, fold, raw, shipped)
     return cached
+
+
+# The chain shipped before the bars and @wide passes existed (chosen by the same search then)
+PREVIOUS = cv.Config(("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x"), 2, 1)
+
+
+def fixed_configs_part(images: list, cached: list, fold: list[int], raw: list, shipped) -> None:
+    """The shipped and the previous chain as *fixed* configurations on each fold: no
+    selection inside the folds, so this is a paired comparison, not a recall estimate."""
+    print("\nFixed configurations per fold (images read / accepted false reads; raw zxing-cpp)")
+    rows = {"previous": _outcomes(images, cached, 0, PREVIOUS.options())}
+    rows["shipped"] = _outcomes(images, cached, 0, shipped.options())
+    for k in range(cv.K):
+        idx = [i for i, f in enumerate(fold) if f == k]
+        cells = "   ".join(
+            f"{name} {sum(r[i].hit for i in idx):>3d}/{len(idx)} {sum(r[i].false for i in idx)}"
+            for name, r in rows.items()
+        )
+        print(f"  fold {k}: {cells}   zxing-cpp false {sum(raw[i].false for i in idx)}")
 
 
 def variants_part(images: list, cached: list[list[cv.Cached]]) -> None:

@@ -151,7 +151,9 @@ class DecodeOptions:
     regions: RegionFinderSettings = field(default_factory=RegionFinderSettings)
     # Fallback passes in the order they run (names: see run_region_pass), and what confirms
     # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
-    passes: tuple[str, ...] = ("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x")
+    passes: tuple[str, ...] = (
+        "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
+    )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1
     fallback_databar: bool = False  # let the fallback passes look for DataBar too
