@@ -40,7 +40,10 @@ from kiosk.domain.codes import InvalidBarcode, normalize_gtin  # noqa: E402
 from plugins.scanner_camera import decoder as dec  # noqa: E402
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode  # noqa: E402
 
-DATA = PROJECT / ".." / "shared" / "bench" / "barcodes"
+# a git worktree is not next to ../shared: KIOSK_SHARED_BARCODES points at the photos then
+DATA = Path(
+    os.environ.get("KIOSK_SHARED_BARCODES") or PROJECT / ".." / "shared" / "bench" / "barcodes"
+)
 FAMILIES = ("ean13", "ean8", "upca", "upce", "code128", "itf", "databar", "databar-expanded")
 FAMILIES += ("qrcode",)
 PRODUCT = {"ean13", "ean8", "upca", "upce"}
