@@ -40,7 +40,10 @@ from kiosk.domain.codes import InvalidBarcode, normalize_gtin  # noqa: E402
 from plugins.scanner_camera import decoder as dec  # noqa: E402
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode  # noqa: E402
 
-DATA = PROJECT / ".." / "shared" / "bench" / "barcodes"
+# a git worktree is not next to ../shared: KIOSK_SHARED_BARCODES points at the photos then
+DATA = Path(
+    os.environ.get("KIOSK_SHARED_BARCODES") or PROJECT / ".." / "shared" / "bench" / "barcodes"
+)
 FAMILIES = ("ean13", "ean8", "upca", "upce", "code128", "itf", "databar", "databar-expanded")
 FAMILIES += ("qrcode",)
 PRODUCT = {"ean13", "ean8", "upca", "upce"}
@@ -500,7 +503,27 @@ def cross_validated_part(images: list, kept_only: bool) -> list[list[cv.Cached]]
     print(f"kept across folds: {kept}")
     print(f"shipped (DecodeOptions defaults): {shipped}"
           + ("" if kept == shipped else "   ** differs from what the folds kept **"))  # fmt: skip
+    fixed_configs_part(images, cached, fold, raw, shipped)
     return cached
+
+
+# The chain shipped before the bars and @wide passes existed (chosen by the same search then)
+PREVIOUS = cv.Config(("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x"), 2, 1)
+
+
+def fixed_configs_part(images: list, cached: list, fold: list[int], raw: list, shipped) -> None:
+    """The shipped and the previous chain as *fixed* configurations on each fold: no
+    selection inside the folds, so this is a paired comparison, not a recall estimate."""
+    print("\nFixed configurations per fold (images read / accepted false reads; raw zxing-cpp)")
+    rows = {"previous": _outcomes(images, cached, 0, PREVIOUS.options())}
+    rows["shipped"] = _outcomes(images, cached, 0, shipped.options())
+    for k in range(cv.K):
+        idx = [i for i, f in enumerate(fold) if f == k]
+        cells = "   ".join(
+            f"{name} {sum(r[i].hit for i in idx):>3d}/{len(idx)} {sum(r[i].false for i in idx)}"
+            for name, r in rows.items()
+        )
+        print(f"  fold {k}: {cells}   zxing-cpp false {sum(raw[i].false for i in idx)}")
 
 
 def variants_part(images: list, cached: list[list[cv.Cached]]) -> None:

@@ -10,8 +10,9 @@ see ``docs/camera-scanning.md``):
    QR-only zxing pass on a small, blurred copy reads what it can and adds the places where
    it saw a QR it could not read. On an empty frame that is all the work done, which keeps
    empty frames cheap.
-3. The fallback passes (``DecodeOptions.passes``: an engine on a contrast-enhanced, raw or
-   upscaled crop) on each such region. **A fallback read is confirmed only when a second,
+3. The fallback passes (``DecodeOptions.passes``: an engine on a contrast-enhanced, raw,
+   upscaled or re-drawn (:mod:`.bars`) crop, or on the region grown, ``@wide``) on each
+   such region. **A fallback read is confirmed only when a second,
    different pass over the same frame reads the same code** (the QR-only pass counts as
    one); a region stops at its first confirmed code. Unconfirmed fallback reads come back
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
@@ -151,7 +152,9 @@ class DecodeOptions:
     regions: RegionFinderSettings = field(default_factory=RegionFinderSettings)
     # Fallback passes in the order they run (names: see run_region_pass), and what confirms
     # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
-    passes: tuple[str, ...] = ("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x")
+    passes: tuple[str, ...] = (
+        "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
+    )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1
     fallback_databar: bool = False  # let the fallback passes look for DataBar too
@@ -316,7 +319,9 @@ def run_region_pass(
     ``raw``, ``clahe`` (local contrast), ``blur`` (σ=1, against halftone and noise),
     ``2x`` (CLAHE, 2× cubic upscale and unsharp mask), ``3x`` (3× cubic upscale and a
     stronger, wider unsharp mask, for small defocused codes) — both only for crops shorter
-    than ``upscale_below`` — and, for zxing only, ``gh`` (the global-histogram binariser).
+    than ``upscale_below`` —, for zxing only, ``gh`` (the global-histogram binariser), and
+    ``bars`` (EAN/UPC only: the bar profile averaged along the bars and re-drawn upright at
+    three thresholds, :mod:`.bars`). ``@wide`` names are handled by :func:`region_pass`.
     """
     engine, prep = name.split("+", 1)
     scale = {"2x": 2.0, "3x": 3.0}.get(prep, 1.0)

@@ -117,13 +117,28 @@ def test_function_shared_photos(name, expected):
 
 
 def test_function_shared_photo_read_by_one_fallback_pass_needs_another_frame():
-    """GIVEN a small blurred UPC-A only the 2× zxing pass reads WHEN decoded THEN the read
-    comes back unconfirmed (the live pipeline waits for a second frame)."""
-    path = SHARED_BARCODES / "upca/zx_upca-2_10.png"
+    """GIVEN a small UPC-A on a crumpled wrapper only the 2× zxing pass reads WHEN decoded THEN
+    the read comes back unconfirmed (the live pipeline waits for a second frame)."""
+    path = SHARED_BARCODES / "upca/zx_upca-5_23.png"
     if not path.is_file():
         pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
     codes = decode(cv2.imread(str(path)))
-    assert [(c.code, c.confirmed) for c in codes] == [("0181497000879", False)]
+    assert [(c.code, c.confirmed, c.stage) for c in codes] == [("0625034201058", False, "zxing+2x")]
+
+
+def test_function_shared_photo_bars_and_wide_passes_confirm_each_other():
+    """GIVEN upca-2_10 (blurred, the region finder's box cuts the code) and upca-4_5 (print
+    gain) WHEN decoded with the shipped passes THEN both are confirmed by two passes."""
+    for name, expected in (
+        ("zx_upca-2_10.png", "0181497000879"),
+        ("zx_upca-4_5.png", "0023942431015"),
+    ):
+        path = SHARED_BARCODES / "upca" / name
+        if not path.is_file():
+            pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
+        codes = [c for c in decode(cv2.imread(str(path))) if c.code == expected]
+        assert len(codes) == 1 and codes[0].confirmed, name
+        assert "&" in codes[0].stage
 
 
 # --- no fallback read without confirmation ------------------------------------------------------

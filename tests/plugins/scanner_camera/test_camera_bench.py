@@ -1,0 +1,84 @@
+"""The camera benchmark's cross-validation machinery: the memoised replay scores exactly what
+plain replay does, and the cache key ignores only the defaults cross-validation picks."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from bench import barcode_cv as cv
+from bench import barcodes as bench
+from kiosk.domain.scan import Symbology
+from plugins.scanner_camera.decoder import DecodedCode
+
+BOX = ((0, 0), (9, 0), (9, 9), (0, 9))
+
+
+def _code(code: str, stage: str) -> DecodedCode:
+    return DecodedCode(Symbology.EAN13, code, code, BOX, stage.split("+")[0], stage)
+
+
+def _cached(rng: random.Random) -> cv.Cached:
+    """An image whose regions some passes read: the right code, a wrong one, or nothing."""
+    regions = []
+    for _ in range(rng.randint(0, 3)):
+        reads = {}
+        for name in cv.PASS_ORDER:
+            pick = rng.random()
+            if pick < 0.15:
+                reads[name] = [(_code("4901234567894", name), 1.0)]
+            elif pick < 0.2:
+                reads[name] = [(_code("4549131970258", name), 1.0)]
+            else:
+                reads[name] = []
+        regions.append(reads)
+    return cv.Cached([], [], regions, [], [])
+
+
+def test_function_memoised_outcomes_equal_plain_replay():
+    """GIVEN 60 synthetic images and 400 random configurations WHEN scored through the memo
+    (which skips passes that read nothing) THEN every outcome equals plain replay's."""
+    rng = random.Random(7)
+    sample = bench.Sample("ean13", Path("x.png"), "4901234567894")
+    images = [(sample, None)] * 60
+    cached = [[_cached(rng)] for _ in images]
+    bench._MEMO.clear()
+    bench._LIVE.clear()
+    bench._READERS.clear()
+    configs = rng.sample(cv.configurations(), 400)
+    for config in configs:
+        options = config.options()
+        memo = bench._outcomes(images, cached, 0, options)
+        plain = [
+            cv.outcome(
+                "ean13",
+                sample.expected,
+                cv.replay(c[0], options),
+                bench.canonical,
+                bench._PLUGIN_FAMILY,
+            )
+            for c in cached
+        ]
+        assert memo == plain, config
+    assert any(o.hit for o in memo) and any(not o.hit for o in memo)
+    bench._MEMO.clear()
+    bench._LIVE.clear()
+    bench._READERS.clear()
+
+
+def test_function_search_space_is_every_set_of_2_to_max_passes():
+    configs = cv.configurations()
+    sizes = {len(c.passes) for c in configs}
+    assert sizes == {0, *range(2, cv.MAX_PASSES + 1)}
+    assert all(set(c.passes) <= set(cv.PASS_ORDER) for c in configs)
+
+
+def test_function_cache_key_ignores_the_chosen_defaults_even_over_several_lines():
+    """GIVEN the decoder source with the passes default on one line or spread over several
+    THEN what the cache key hashes is the same; another change to the source is not."""
+    one = b'    passes: tuple[str, ...] = ("a+b", "c+d")\n    confirm_passes: int = 2\n'
+    many = b'    passes: tuple[str, ...] = (\n        "a+b",\n        "x+y",\n    )\n'
+    many += b"    confirm_passes: int = 2\n"
+    other = one.replace(b"confirm_passes: int = 2", b"confirm_passes: int = 3")
+    assert cv._CHOSEN.sub(b"", one) == cv._CHOSEN.sub(b"", many)
+    assert cv._CHOSEN.sub(b"", one) != cv._CHOSEN.sub(b"", other)
