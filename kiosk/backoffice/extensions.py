@@ -28,7 +28,13 @@ if TYPE_CHECKING:
 
 # Built-in features with back-office parts, registered through the hooks a vendor uses.
 # (the host calls the last registered first: loyalty's pages come before tax-free's)
-BUILTIN_PLUGINS: tuple[str, ...] = ("plugins.tax_free", "plugins.loyalty")
+# coupons and promotions: only the checks of the rules the back office publishes
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.promotions",
+    "plugins.coupons",
+    "plugins.tax_free",
+    "plugins.loyalty",
+)
 
 Handle = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 

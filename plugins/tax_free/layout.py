@@ -27,6 +27,12 @@ class TaxFreeLayout:
         return screens(ctl)
 
     @hookimpl
+    def kiosk_cli_commands(self) -> list[Any]:
+        from plugins.tax_free.cli import commands
+
+        return commands()
+
+    @hookimpl
     def kiosk_store_migrations(self) -> list[Path]:
         return [STORE_MIGRATIONS]
 
