@@ -12,8 +12,8 @@ from kiosk.ui.flows import _FAILURE_TEXT, TIMED_OUT_TEXT
 from kiosk.ui.i18n import LANGUAGE_NAMES, Translator, catalogue, po_path
 from kiosk.ui.screens.lookup import DEPARTMENTS
 from kiosk.ui.screens.paying import DEFAULT_INSTRUCTION, INSTRUCTIONS, MERCHANT_QR_INSTRUCTION
-from kiosk.ui.semi_self import DEFAULT_ERROR, ERROR_TEXT
 from kiosk.ui.theme import THEMES_DIR, ThemeError, hex_colour, load_theme
+from plugins.handoff.ui.model import DEFAULT_ERROR, ERROR_TEXT
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
 CALL = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)+)"')

@@ -1,5 +1,12 @@
 """Become a member (会員登録): purpose of use first, an explicit "I agree", then the fields.
 
+The loyalty plugin's kiosk screen, added through ``kiosk_ui_screens`` (:func:`screens`): the
+core UI does not know it. :class:`EnrolModel` (the screen's ``model``) holds whether
+enrolment is offered and the member identified for this sale; :func:`screens`' ``attach``
+hooks it into the core's screens — the member line on the shopping screen, the "Become a
+member" button and phone look-up on the member keypad (a "keypad" scan it intercepts), the
+member shown for a card or QR claim, and the points on the receipt screen.
+
 Steps: ``consent`` (the plugin's purpose-of-use notice in the shopper's language, with its
 version) → ``details`` (phone digits on the keypad; a name on the kana/ABC pad only when the
 store shows names) → ``done`` (the new member's QR code and points balance).
@@ -13,27 +20,29 @@ storing anything.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.ui.plugin_ui import PluginScreen
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.shown_box import ShownBox  # noqa: F401  (used by the kv rules)
-from kiosk.ui.widgets import KioskScreen
+from kiosk.ui.widgets import KioskButton, KioskScreen
 
 log = logging.getLogger(__name__)
+
+KV = Path(__file__).with_name("enrol.kv")
 
 PHONE_TAKEN = "This phone number is already registered. Enter it on the member screen instead."
 PHONE_LENGTH = "A phone number has 10 or 11 digits. Please check it."
 
 
 def loyalty_service(runtime: Any) -> Any:
-    """The loyalty plugin's service, or None when the plugin is not installed or loaded."""
-    try:
-        from plugins.loyalty import loyalty_for
-    except ImportError:
-        return None
+    """The loyalty plugin's service, or None when the plugin is not loaded or configured."""
+    from plugins.loyalty import loyalty_for
+
     try:
         return loyalty_for(runtime)
     except LookupError:
@@ -45,13 +54,21 @@ def looks_like_phone(code: str) -> bool:
     return code.isdigit() and code.startswith("0") and len(code) in (10, 11)
 
 
-class EnrolModel(EventDispatcher):
-    """``ctl.loyalty``: whether enrolment is offered (the member screen's button), and the
-    member identified for this sale (card, QR, phone or a new enrolment) with the points."""
+class EnrolState(EventDispatcher):
+    """What the loyalty widgets show; on its own (:data:`OFF`) until the screen has a model."""
 
     available = BooleanProperty(False)
     show_name = BooleanProperty(False)
     member_text = StringProperty("")  # "会員 山田 様　ポイント残高 120pt" on the shopping screen
+
+
+OFF = EnrolState()
+
+
+class EnrolModel(EnrolState):
+    """The enrolment screen's ``model``: whether enrolment is offered (the member keypad's
+    button), and the member identified for this sale (card, QR, phone or a new enrolment)
+    with the points."""
 
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -81,6 +98,39 @@ class EnrolModel(EventDispatcher):
         if record is None:
             return None
         return int(record["earned"]), balance, False
+
+    def intercept(self, scan: Any) -> bool:
+        """A phone number typed on the member keypad: looked up here (the controller's scan
+        interceptor); True if it was one. Other digits go on as a scan (card, coupon)."""
+        if self.service is None or scan.source != "keypad" or not looks_like_phone(scan.code):
+            return False
+        self.identify_phone(scan.code)
+        return True
+
+    def claimed(self, claim: Any) -> bool:
+        """A member card or QR the plugin claimed: show who and the points (the claim's
+        message is shown as usual, so False)."""
+        if claim.plugin == "loyalty" and claim.payload is not None:
+            self.identified(claim.payload)
+        return False
+
+    def paid(self, sale: Any) -> None:
+        """A sale was paid: a member's points for it, read from the plugin's ledger off the
+        UI thread, go on the receipt screen (``ctl.sale``'s ``points_*``)."""
+        if self.service is None or not getattr(sale, "member_id", None):
+            return
+        self.ctl.run(lambda: self.points_for(sale), lambda points: self._points(sale, points))
+
+    def _points(self, sale: Any, points: tuple[int, int, bool] | None) -> None:
+        ctl = self.ctl
+        if points is not None and ctl.sale.get("sale_id") == sale.sale_id:
+            earned, balance, training = points
+            ctl.sale = {
+                **ctl.sale,
+                "points_earned": earned,
+                "points_balance": balance,
+                "points_training": training,  # practice: shown as not awarded
+            }
 
     def identify_phone(self, phone: str) -> None:
         """The member keypad's phone number (the plugin looks up its keyed hash)."""
@@ -112,6 +162,7 @@ class EnrolModel(EventDispatcher):
 
 
 class EnrolScreen(KioskScreen):
+    model = ObjectProperty(OFF, rebind=True)
     step = StringProperty("consent")  # consent | details | done
     title = StringProperty("")
     body = StringProperty("")
@@ -129,7 +180,7 @@ class EnrolScreen(KioskScreen):
 
     @property
     def service(self) -> Any:
-        return self.ctl.loyalty.service
+        return getattr(self.model, "service", None)
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.step, self.error, self.field, self.member_id = "consent", "", "phone", ""
@@ -177,7 +228,7 @@ class EnrolScreen(KioskScreen):
         if offer is None or service is None or self.busy:
             return
         fields = {"phone": self.ids.phone_pad.value}
-        if self.ctl.loyalty.show_name and self.ids.name_pad.value.strip():
+        if self.model.show_name and self.ids.name_pad.value.strip():
             fields["name"] = self.ids.name_pad.value.strip()
         self.busy, self.error = True, ""
 
@@ -192,7 +243,7 @@ class EnrolScreen(KioskScreen):
         self.busy, self.offer = False, None
         self.member_id = view.member_id
         self.points = view.points
-        self.ctl.loyalty.identified(view)  # the new member is this sale's member
+        self.model.identified(view)  # the new member is this sale's member
         self.ids.qr.texture = qr_texture(enrolment.qr_payload)
         self.step = "done"
 
@@ -221,3 +272,43 @@ def _refuse(service: Any, token: str) -> None:
         service.enrol(token, False)
     except Exception as exc:  # ConsentRequired, by design
         log.info("enrolment declined: %s", exc)
+
+
+def add_enrol_button(code: Any, model: EnrolModel) -> None:
+    """ "Not a member yet? Become a member" on the member keypad, only when the store offers
+    enrolment: otherwise the keypad is untouched."""
+    if not model.available:
+        return
+    ctl = code.ctl
+    button = KioskButton(kind="tile", size_hint_y=None, height=ctl.target * 1.2)
+    ctl.fbind("target", lambda *_a: setattr(button, "height", ctl.target * 1.2))
+
+    def label(*_args: Any) -> None:
+        button.text = ctl.t("Not a member yet? Become a member", ctl.language)
+
+    ctl.fbind("language", label)
+    label()
+    button.bind(on_release=lambda *_a: ctl.go("enrol"))
+    box = code.ids.plugin_buttons
+    box.add_widget(button)
+    button.bind(height=lambda *_a: setattr(box, "height", button.height))
+    box.height = button.height
+    code.ids["enrol"] = button
+
+
+def screens(ctl: Any) -> list[PluginScreen]:
+    """The ``kiosk_ui_screens`` answer: the enrolment screen, opened from the member keypad."""
+    model = EnrolModel(ctl)
+    if not model.available:  # the plugin is loaded but not configured on this kiosk
+        return []
+
+    def attach(root: Any) -> None:
+        root.screen("enrol").model = model
+        ctl.scan_interceptors.append(model.intercept)
+        ctl.claim_handlers.append(model.claimed)
+        ctl.paid_listeners.append(model.paid)
+        add_enrol_button(root.screen("code"), model)
+        member = root.screen("shopping").ids.member
+        model.bind(member_text=lambda _m, text: setattr(member, "text", text))
+
+    return [PluginScreen("enrol", EnrolScreen, kv_files=(KV,), attach=attach)]

@@ -1,15 +1,18 @@
 """Semi-self checkout in the shell: payment kiosk, paused/closed notices, staff station.
 
-``ctl.semi`` (:class:`SemiSelfModel`) is built by the root when the hand-off plugin is loaded
-(``plugins.handoff.plugin.handoff_for``); without it every property keeps its default and the
-shell behaves as a plain self-checkout.
+The hand-off plugin's UI model, made once per kiosk UI by :func:`plugins.handoff.ui.screens`'
+hooks (``kiosk_ui_screens``, ``kiosk_ui_overlays``) when the plugin has its console actions;
+without them the plugin adds nothing and the shell behaves as a plain self-checkout. It
+reaches the core's controller only through what plugin screens use: ``ctl.availability``
+(the closed/paused cover), ``ctl.staff_station`` and ``ctl.home_screen``, and the scan,
+claim and start hooks of the controller.
 
 * **Payment kiosk** (``[plugins.handoff] role = "payment"``): "start" asks the receiver for
   an assigned hand-off (``on_start_tapped``, on the runtime worker); a scanned hand-off code
   is a ``ScanClaim`` from the plugin. A ticket → the read-only basket, ready to pay; an
   error → a plain message.
-* **Notices** (``actions.subscribe``, any thread): ``mode`` → the closed/paused screen, which
-  blocks "start"; ``message`` → the console message bar; ``reprint`` → the printer.
+* **Notices** (``actions.subscribe``, any thread): ``mode`` → ``ctl.availability`` (the
+  core's closed/paused cover, which blocks "start"); ``message`` → the console message bar; ``reprint`` → the printer.
 * **Staff station** (``role = "station"``): :class:`~plugins.handoff.station.StaffStation`
   sharing the plugin's ``StaffRegistry`` (one PIN lock-out); the station screen drives it.
 """
@@ -36,6 +39,7 @@ from plugins.handoff.ticket import HandOffTicket
 
 if TYPE_CHECKING:
     from kiosk.ui.controller import Controller
+    from plugins.handoff.plugin import Plugin
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +61,8 @@ def error_text(exc: BaseException) -> str:
     return DEFAULT_ERROR
 
 
-def _handoff_plugin(runtime: Any) -> Any:
-    try:
-        from plugins.handoff.plugin import handoff_for
-
-        return handoff_for(runtime)
-    except (LookupError, AttributeError):
-        return None
-
-
 class SemiSelfModel(EventDispatcher):
     role = StringProperty("self")  # self | payment | station
-    mode = StringProperty("open")  # open | paused | closed
     console_message = StringProperty("")
     # station
     step = StringProperty("sign_in")  # sign_in | register | result
@@ -79,33 +73,36 @@ class SemiSelfModel(EventDispatcher):
     handoff_total = StringProperty("")
     slip_status = StringProperty("")
 
-    def __init__(self, ctl: Controller, **kwargs: Any) -> None:
+    def __init__(self, ctl: Controller, plugin: Plugin, **kwargs: Any) -> None:
+        """``plugin``: the hand-off plugin, with its console actions (UI thread)."""
         super().__init__(**kwargs)
         self.ctl = ctl
-        self.plugin = _handoff_plugin(ctl.runtime)
+        self.plugin = plugin
         self.station: Any = None
         self._message_event: Any = None
-        if self.plugin is None or self.plugin.actions is None:
-            return
-        self.role = self.plugin.role.value
-        self.mode = self.plugin.actions.mode.value
-        self.plugin.actions.subscribe(self._notice)
-        if self.plugin.actions.staff is not None:  # one PIN lock-out for overlay and actions
-            ctl.flows.staff = self.plugin.actions.staff
+        actions = plugin.actions
+        self.role = plugin.role.value
+        ctl.availability = actions.mode.value
+        actions.subscribe(self._notice)
+        if actions.staff is not None:  # one PIN lock-out for overlay and actions
+            ctl.flows.staff = actions.staff
         if self.is_station:
             from plugins.handoff.station import StaffStation
 
-            self.station = StaffStation(
-                ctl.runtime, self.plugin.keys, self.plugin.actions.staff, self.plugin.server
-            )
+            self.station = StaffStation(ctl.runtime, plugin.keys, actions.staff, plugin.server)
+            ctl.staff_station = True  # staff approve ages on the station screen itself
+            ctl.home_screen = "station"
 
     @property
     def is_station(self) -> bool:
         return self.role == "station"
 
-    @property
-    def is_open(self) -> bool:
-        return self.mode == "open"
+    def intercept(self, scan: Any) -> bool:
+        """The controller's scan interceptor: at the station every scan is staff's."""
+        if not self.is_station:
+            return False
+        self.station_scan(scan)
+        return True
 
     # --- notices from the console (any thread) -------------------------------------------
 
@@ -115,7 +112,7 @@ class SemiSelfModel(EventDispatcher):
     def show_notice(self, notice: Any) -> None:
         """UI thread: a mode change, a message for the screen, or a receipt to reprint."""
         if notice.kind == "mode":
-            self.mode = notice.text
+            self.ctl.availability = notice.text
         elif notice.kind == "message":
             self.console_message = notice.text
             if self._message_event is not None:
@@ -141,12 +138,10 @@ class SemiSelfModel(EventDispatcher):
     # --- payment kiosk -------------------------------------------------------------------
 
     def start(self) -> bool:
-        """The shopper pressed "start"; True when handled here (closed, or a payment kiosk)."""
+        """The shopper pressed "start" on an open kiosk; True when handled here (a payment
+        kiosk asks the receiver for its hand-off)."""
         ctl = self.ctl
-        if not self.is_open:
-            ctl.say(ctl.t("This checkout is closed. Please use another one."), error=True)
-            return True
-        if self.role != "payment" or self.plugin is None or self.plugin.receiver is None:
+        if self.role != "payment" or self.plugin.receiver is None:
             return False
         receiver, runtime = self.plugin.receiver, ctl.runtime
 
@@ -251,7 +246,7 @@ class SemiSelfModel(EventDispatcher):
         self.feedback = ""
 
         def send() -> tuple[Any, str]:
-            if self.plugin is not None and self.plugin.server is not None:
+            if self.plugin.server is not None:
                 self.station.server = self.plugin.server
             result = self.station.hand_off()
             printed = ""

@@ -1,6 +1,6 @@
 """Screenshots of the semi-self screens (payment kiosk, paused/closed, staff station).
 
-``python -m kiosk.ui.screenshots_semi_self [--out DIR] [--languages ja en]`` under a display
+``python -m plugins.handoff.ui.screenshots [--out DIR] [--languages ja en]`` under a display
 (``xvfb-run -a -s "-screen 0 1280x800x24"``). A payment kiosk and a station with a shared
 throw-away store key; writes ``<lang>-22-…`` to ``<lang>-28-…`` next to the others.
 """
@@ -42,8 +42,9 @@ def shoot_station(s: Shooter, language: str) -> tuple[list[Path], str]:
     """Sign in, register, hand off on paper (QR) and to kiosk 3; returns the QR code."""
     from kiosk.domain.scan import Scan, Symbology
 
-    ctl, semi, shots = s.ctl, s.ctl.semi, []
+    ctl, shots = s.ctl, []
     station = s.screen("station")
+    semi = station.model
 
     def shot(name: str) -> None:
         shots.append(s.shoot(language, name))
@@ -90,7 +91,8 @@ def shoot_payment(s: Shooter, language: str, code: str) -> list[Path]:
     from plugins.handoff.plugin import handoff_for
 
     ctl, shots = s.ctl, []
-    actions = handoff_for(ctl.runtime).actions
+    plugin = handoff_for(ctl.runtime)
+    actions, semi = plugin.actions, plugin.ui_parts.model
 
     def shot(name: str) -> None:
         shots.append(s.shoot(language, name))
@@ -103,16 +105,16 @@ def shoot_payment(s: Shooter, language: str, code: str) -> list[Path]:
     s.wait(lambda: ctl.screen == "attract")
     ctl.message = ""
     actions.perform("pause", "S001")
-    s.wait(lambda: ctl.semi.mode == "paused")
+    s.wait(lambda: ctl.availability == "paused")
     shot("23-till-paused")
     actions.perform(
         "message", "S001", text="点検中です。隣のレジをご利用ください。 / Under maintenance."
     )
-    s.wait(lambda: ctl.semi.console_message)
+    s.wait(lambda: semi.console_message)
     shot("24-console-message")
-    ctl.semi.dismiss_message()
+    semi.dismiss_message()
     actions.perform("open", "S001")
-    s.wait(lambda: ctl.semi.mode == "open")
+    s.wait(lambda: ctl.availability == "open")
     return shots
 
 

@@ -1,54 +1,45 @@
-"""Semi-self screens: the closed/paused overlay, the console message bar, the staff station.
+"""Semi-self widgets: the console message bar and the staff station's screen.
 
-They show :class:`kiosk.ui.semi_self.SemiSelfModel` (``ctl.semi``) and call only it.
+They show :class:`plugins.handoff.ui.model.SemiSelfModel` (their ``model``) and call only it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.ui.list_view import KioskRecycleView  # noqa: F401  (registers the kv class)
 from kiosk.ui.pin_entry import PinEntry
 from kiosk.ui.widgets import KioskScreen
 
-
-class ClosedOverlay(FloatLayout):
-    """ "This checkout is closed / paused": covers the attract screen, so Start is blocked."""
-
-    ctl = ObjectProperty(None)
-
-    def on_touch_down(self, touch: Any) -> bool:
-        super().on_touch_down(touch)
-        return True  # nothing underneath may be pressed
-
-    def on_touch_up(self, touch: Any) -> bool:
-        super().on_touch_up(touch)
-        return True
+KV = Path(__file__).with_name("semi_self.kv")
 
 
 class ConsoleMessageBar(BoxLayout):
     """A message the attendant sent from the console, until OK (or a minute)."""
 
     ctl = ObjectProperty(None)
+    model = ObjectProperty(None)
 
 
 class StationSignIn(PinEntry, BoxLayout):
     """Staff ID and PIN on our own pad (the same fields as the staff overlay)."""
 
     ctl = ObjectProperty(None)
+    model = ObjectProperty(None)
 
     def submit(self, staff_id: str, pin: str) -> None:
-        self.ctl.semi.sign_in(staff_id, pin)
+        self.model.sign_in(staff_id, pin)
 
 
 class StationRegister(BoxLayout):
     """The fast scan list, the PLU keypad, age approval and "hand off"."""
 
     ctl = ObjectProperty(None)
+    model = ObjectProperty(None)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -63,13 +54,14 @@ class StationRegister(BoxLayout):
     def add_plu(self) -> None:
         plu = self.ids.pad.value
         self.ids.pad.value = ""
-        self.ctl.semi.add_plu(plu)
+        self.model.add_plu(plu)
 
 
 class StationResult(BoxLayout):
     """Where the shopper goes: "go to kiosk N", or the hand-off QR when on paper."""
 
     ctl = ObjectProperty(None)
+    model = ObjectProperty(None)
 
     def qr(self, code: str) -> Any:
         if not code:
@@ -80,21 +72,28 @@ class StationResult(BoxLayout):
 
 
 class StationScreen(KioskScreen):
-    """The staff registration station (登録機): sign in → register → hand off."""
+    """The staff registration station (登録機): sign in → register → hand off.
+
+    Made as ``StationScreen(name=..., ctl=ctl, model=model)`` (the plugin's
+    ``kiosk_ui_screens`` gives the root a factory with its model).
+    """
+
+    model = ObjectProperty(None)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        model = self.model
         self.panels = {
-            "sign_in": StationSignIn(ctl=self.ctl),
-            "register": StationRegister(ctl=self.ctl),
-            "result": StationResult(ctl=self.ctl),
+            "sign_in": StationSignIn(ctl=self.ctl, model=model),
+            "register": StationRegister(ctl=self.ctl, model=model),
+            "result": StationResult(ctl=self.ctl, model=model),
         }
-        self.ctl.semi.fbind("step", self._show)
+        model.fbind("step", self._show)
         self._show()
 
     def _show(self, *_args: Any) -> None:
         body = self.ids.body
-        panel = self.panels[self.ctl.semi.step]
+        panel = self.panels[self.model.step]
         if panel.parent is body:
             return
         body.clear_widgets()
