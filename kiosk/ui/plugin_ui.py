@@ -26,7 +26,7 @@ class PluginScreen:
     :class:`kiosk.ui.widgets.KioskScreen` subclass fits); ``kv_files`` are loaded before it
     is made; ``shopper`` screens time out to the attract screen like the shopping screen;
     ``attach(root)`` runs once every screen exists: it is how the plugin opens its screen
-    (a button it adds to the shopping screen, ``ctl.scan_interceptor``, ``ctl.go(name)``).
+    (a button it adds to the shopping screen, ``ctl.scan_interceptors``, ``ctl.go(name)``).
     """
 
     name: str
