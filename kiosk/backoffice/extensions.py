@@ -53,6 +53,9 @@ class EventHandler:
 
     kind: str
     handle: Handle
+    #: a pydantic model the door checks the payload against (types and bounds) before any
+    #: handler runs: a bad one is a 422 naming the event and the field, as for core kinds
+    schema: type | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,10 @@ class Extensions:
 
     def handlers_for(self, kind: str) -> list[Handle]:
         return [h.handle for h in self.handlers if h.kind == kind]
+
+    def schema_for(self, kind: str) -> Any:
+        """The payload schema a handler of ``kind`` declared, or None."""
+        return next((h.schema for h in self.handlers if h.kind == kind and h.schema), None)
 
 
 _current = Extensions()

@@ -56,5 +56,6 @@ class TaxFreeLayout:
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
         from kiosk.backoffice.extensions import EventHandler
         from plugins.tax_free.backoffice.ledger import KIND, ingest_record
+        from plugins.tax_free.backoffice.schemas import TaxFreeSummary
 
-        return [EventHandler(KIND, ingest_record)]
+        return [EventHandler(KIND, ingest_record, schema=TaxFreeSummary)]

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.ui.i18n import catalogue
 from plugins.loyalty.ui import enrol as enrol_screen
+from plugins.tax_free.tests.factories import specimen_mrz, with_char
 from plugins.tax_free.ui import screen as taxfree_screen
-from tests.plugins.tax_free.factories import specimen_mrz, with_char
 
 pytestmark = pytest.mark.ui
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from stdnum import ean
 
-from tests.plugins.conftest import ONIGIRI, TEA, TISSUES, TOILET_PAPER, TUNA, scan
+from plugins.conftest import ONIGIRI, TEA, TISSUES, TOILET_PAPER, TUNA, scan
 
 ONIGIRI_RULES = {"skus": ["SKU0001", "SKU0002"]}
 MIX = {

@@ -5,9 +5,9 @@ member's balance as it was before the sale (the points tender is refunded to poi
 from __future__ import annotations
 
 from kiosk.runtime.returns import ReturnDesk
+from plugins.conftest import RICE, TEA, TOILET_PAPER, scan
 from plugins.loyalty import loyalty_for
 from plugins.loyalty import returns as loyalty_returns
-from tests.plugins.conftest import RICE, TEA, TOILET_PAPER, scan
 from tests.returns.desk import ATTENDANT
 
 

@@ -11,7 +11,7 @@ from kiosk.domain.scan import Scan
 from kiosk.store.models import JournalRow, OutboxRow
 from plugins.handoff.errors import ForgedTicket, KioskBusy, NothingToHandOff, TicketAlreadyUsed
 from plugins.handoff.station import NotSignedIn
-from tests.handoff.conftest import BEER, ONIGIRI, TUNA, plugin_of
+from plugins.handoff.tests.conftest import BEER, ONIGIRI, TUNA, plugin_of
 
 
 def register(station, *codes):

@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.serialization import (
 
 from kiosk.domain.basket import Basket
 from plugins.handoff.errors import ForgedTicket, HandOffKeyMissing, TicketExpired, TicketTooLarge
+from plugins.handoff.tests.conftest import STORE_KEY
 from plugins.handoff.ticket import MAX_CODE_CHARS, HandOffTicket, TicketKeys
 from tests.factories import BANANA, BEER, ONIGIRI, product
-from tests.handoff.conftest import STORE_KEY
 
 NOW = datetime(2026, 11, 22, 10, 0, 0)
 KEYS = TicketKeys.from_settings({"hmac_key": STORE_KEY})

@@ -9,7 +9,7 @@ from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from kiosk.staff import NotAllowed, StaffLocked, StaffRegistry, WrongPin
 from kiosk.store.models import JournalRow
-from tests.handoff.conftest import BEER, ONIGIRI, TUNA, plugin_of
+from plugins.handoff.tests.conftest import BEER, ONIGIRI, TUNA, plugin_of
 
 
 @pytest.fixture

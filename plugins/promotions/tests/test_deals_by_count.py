@@ -17,8 +17,8 @@ from plugins.promotions import deals as by_count
 from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.pricing import remaining_after
 from plugins.promotions.rules import PromotionRule
-from tests.plugins.promotions import reference_deals as by_unit
-from tests.plugins.promotions.test_pricing_properties import rules
+from plugins.promotions.tests import reference_deals as by_unit
+from plugins.promotions.tests.test_pricing_properties import rules
 
 DEPARTMENTS = ("food", "household", "produce")
 

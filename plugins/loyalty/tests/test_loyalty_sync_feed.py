@@ -13,11 +13,11 @@ import httpx
 from sqlalchemy import select
 
 from kiosk.store.models import JournalRow, OutboxRow
+from plugins.conftest import RICE, scan
 from plugins.coupons.sync import FeedPuller
 from plugins.loyalty import loyalty_for
 from plugins.loyalty import tables as t
 from plugins.loyalty.sync import LoyaltyFeed
-from tests.plugins.conftest import RICE, scan
 
 PHONE = "070-5555-0101"
 FEED_KINDS = {"loyalty_points": "points", "upsert": "member", "delete": "member_deleted"}

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from kiosk.staff import NotAllowed, demo_accounts
 from kiosk.store.models import JournalRow
+from plugins.conftest import RICE, scan
 from plugins.loyalty import loyalty_for
 from plugins.loyalty.consent import PURPOSE_TEXTS, PURPOSE_VERSION
 from plugins.loyalty.errors import ConsentRequired, ForgedMemberCode, UnknownMember
-from tests.plugins.conftest import RICE, scan
 
 NAME, PHONE, EMAIL = "佐藤 太郎", "080-9876-5432", "taro.sato@example.jp"
 ATTENDANT, MANAGER = demo_accounts()

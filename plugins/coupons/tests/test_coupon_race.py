@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kiosk.store.models import JournalRow
+from plugins.conftest import RICE, coupon_qr, scan
 from plugins.coupons import coupons_for
 from plugins.coupons.book import detect_races
-from tests.plugins.conftest import RICE, coupon_qr, scan
 
 
 def test_two_kiosks_racing_one_coupon_offline_is_detected_and_reported(kiosk):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kiosk.store.models import OutboxRow
+from plugins.conftest import ONIGIRI, RICE, TEA, TOILET_PAPER, TUNA, coupon_qr, scan
 from plugins.coupons import coupons_for
 from plugins.loyalty import loyalty_for
-from tests.plugins.conftest import ONIGIRI, RICE, TEA, TOILET_PAPER, TUNA, coupon_qr, scan
 
 
 def _member_with_points(runtime, points: int, **fields):

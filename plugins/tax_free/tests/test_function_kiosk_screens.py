@@ -9,8 +9,8 @@ import pytest
 from kiosk.config import DEFAULT_CONFIG
 from plugins.tax_free import desk_for
 from plugins.tax_free.models import RecordStatus
+from plugins.tax_free.tests.factories import SALE_DAY, specimen_mrz
 from tests.factories import product
-from tests.plugins.tax_free.factories import SALE_DAY, specimen_mrz
 from tests.ui.conftest import kiosk_factory  # noqa: F401  (the real-window fixture)
 
 pytestmark = pytest.mark.ui

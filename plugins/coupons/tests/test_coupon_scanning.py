@@ -8,11 +8,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from plugins.conftest import DISH_SOAP, ONIGIRI, RICE, TEA, TISSUES, coupon_qr, scan
 from plugins.coupons import coupons_for
 from plugins.coupons.codes import Verifier, sign_ed25519
 from plugins.coupons.errors import ForgedCoupon
 from plugins.loyalty import loyalty_for
-from tests.plugins.conftest import DISH_SOAP, ONIGIRI, RICE, TEA, TISSUES, coupon_qr, scan
 
 
 def _total(runtime):

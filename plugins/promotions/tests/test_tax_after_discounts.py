@@ -8,7 +8,7 @@ and the per-rate totals after it.
 from __future__ import annotations
 
 from kiosk.domain.product import TaxCategory
-from tests.plugins.conftest import DISH_SOAP, ONIGIRI, TOILET_PAPER, TUNA, coupon_qr, scan
+from plugins.conftest import DISH_SOAP, ONIGIRI, TOILET_PAPER, TUNA, coupon_qr, scan
 
 
 def _rates(totals):
