@@ -25,7 +25,7 @@ from plugins.promotions import deals as solver
 from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.pricing import remaining_after
 from plugins.promotions.rules import PromotionRule
-from tests.plugins.promotions import reference_by_count as previous_walk
+from plugins.promotions.tests import reference_by_count as previous_walk
 
 DEPARTMENTS = ("food", "household", "produce", "drinks")
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kiosk import return_cli
+from kiosk.cli_commands import add_plugin_commands, discovery_host
 from kiosk.cli_errors import check_data_dir, guarded
 from kiosk.config import KioskConfig, load_config
 from kiosk.private_files import restrict_umask
@@ -17,7 +18,7 @@ SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser = _parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     # Kivy's default log mode hooks the root logger: every library's DEBUG lines (httpx on
     # each sync poll) reached journald, each twice, and a copy went to ~/.kivy/logs.
@@ -48,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         os.umask(old_umask)  # for callers in the same process (tests); a process just exits
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The ``kiosk`` parser: the core's commands, then the plugins' (``kiosk_cli_commands``,
+    from the plugins the ``--config`` in ``argv`` loads)."""
     parser = argparse.ArgumentParser(prog="kiosk", description="Self-checkout kiosk runtime")
     parser.add_argument("--config", help="kiosk.toml (default: the built-in demo store)")
     parser.add_argument("--data-dir", help="where the local store lives (overrides the config)")
@@ -115,12 +118,6 @@ def _parser() -> argparse.ArgumentParser:
     retry.add_argument("seq", type=int, help="the parked event's outbox seq")
     retry.set_defaults(handler=_outbox_retry)
 
-    taxfree = sub.add_parser("tax-free", help="tax-free (免税) commands").add_subparsers(
-        required=True
-    )
-    ledger = taxfree.add_parser("ledger", help="the refund ledger: pending, confirmed, refunded…")
-    ledger.set_defaults(handler=_taxfree_ledger)
-
     staff_pin = sub.add_parser(
         "staff-pin", help="print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)"
     )
@@ -131,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
     doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")
     doctor.set_defaults(handler=_doctor)
+    add_plugin_commands(sub, discovery_host(argv or []), set(sub.choices))
     return parser
 
 
@@ -299,30 +297,6 @@ def _outbox_retry(config: KioskConfig, args: argparse.Namespace) -> int:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 1
     print(f"outbox seq {args.seq} queued again as seq {seq}; the relay sends it next")
-    return 0
-
-
-def _taxfree_ledger(config: KioskConfig, args: argparse.Namespace) -> int:
-    from kiosk.app import build_runtime
-    from plugins.tax_free import tax_free_ledger
-    from plugins.tax_free.ledger import ledger_totals
-
-    runtime = build_runtime(config)
-    try:
-        rows = tax_free_ledger(runtime)
-    except Exception as exc:  # the plugin is not enabled or configured for this store
-        print(f"kiosk: tax-free ledger unavailable: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        runtime.shutdown()
-    print(f"{'sale date':10}  {'status':13}  {'refund':>8}  {'deadline':10}  {'sent':10}  buyer")
-    for row in rows:
-        print(
-            f"{row.sale_date:%Y-%m-%d}  {row.status:13}  {row.refund_amount:>8,}  "
-            f"{row.export_deadline:%Y-%m-%d}  {row.transmission:10}  {row.buyer}"
-        )
-    for status, (count, amount) in sorted(ledger_totals(rows).items()):
-        print(f"{status}: {count} record(s), ¥{amount:,}")
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.cli_commands import cli_command
 from kiosk.contract_checks import (
     Check,
     describe,
@@ -73,6 +74,7 @@ CHECKS: dict[str, Check] = {
     ),
     "kiosk_report_sections": list_of(_anything),
     "kiosk_export_formats": list_of(_anything),
+    "kiosk_cli_commands": list_of(cli_command),
 }
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.backoffice.export_formats import ExportFormat
     from kiosk.backoffice.extensions import EventHandler, MasterDataSection, NavEntry
     from kiosk.backoffice.reports import DayReport, MonthReport
+    from kiosk.cli_commands import CliCommand
     from kiosk.devices.registry import DriverRegistry
     from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
     from kiosk.domain.checkout import Checkout
@@ -340,4 +341,20 @@ def kiosk_masterdata_sections() -> list[MasterDataSection]:
     saved, and frozen into each published master-data version; kiosks read it with
     ``runtime.masterdata(name)`` (see :func:`kiosk_masterdata_applied`).
     :return: a list of :class:`kiosk.backoffice.extensions.MasterDataSection`.
+    """
+
+
+# --- Command line ----------------------------------------------------------------------------
+
+
+@hookspec
+def kiosk_cli_commands() -> list[CliCommand]:
+    """Return ``kiosk <command>`` subcommands this plugin adds (tax-free: ``kiosk tax-free``).
+
+    Called when the ``kiosk`` command builds its parser, before the configuration is read;
+    ``kiosk --help`` lists them with the core's commands. A name the core already uses is left
+    out. The command's handler gets the checked configuration and the parsed arguments and
+    runs inside the command line's error handling: raise
+    :class:`kiosk.cli_errors.CommandError` (or another typed error) for a one-line message.
+    :return: a list of :class:`kiosk.cli_commands.CliCommand`.
     """

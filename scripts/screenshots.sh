@@ -16,7 +16,7 @@ shots kiosk.ui.screenshots --theme high-contrast --languages ja --large-text
 shots kiosk.ui.screenshots_weigh
 shots kiosk.ui.screenshots_formal_receipt
 shots kiosk.ui.screenshots_plugins
-shots kiosk.ui.screenshots_semi_self
+shots plugins.handoff.ui.screenshots
 # the back office (a real server on a temporary database, Chromium) and the attendant console
 # (live kiosks reporting to it: the e2e test writes console-*.png when asked), all on the
 # store's clock so the browser's times and the server's agree

@@ -85,21 +85,6 @@ def test_narrated_demo_runs_as_a_console_script(tmp_path):
     assert "PAID" in result.stdout and "登録番号" in result.stdout
 
 
-def test_tax_free_ledger_command(tmp_path, capsys):
-    default = Path(__file__).resolve().parents[1] / "kiosk" / "default_config.toml"
-    config = tmp_path / "kiosk.toml"
-    config.write_text(
-        default.read_text(encoding="utf-8")
-        + '\n[plugins.tax_free]\nenabled = true\nstore_code = "TF-0001"\n',
-        encoding="utf-8",
-    )
-    args = ["--config", str(config), "--data-dir", str(tmp_path / "d")]
-    assert main([*args, "tax-free", "ledger"]) == 0
-    assert "sale date" in capsys.readouterr().out
-    assert main(["--data-dir", str(tmp_path / "e"), "tax-free", "ledger"]) == 1
-    assert "not enabled" in capsys.readouterr().err
-
-
 def test_outbox_list_and_retry_of_a_parked_event(tmp_path, capsys):
     """GIVEN a sale whose outbox event the back office refused (parked) WHEN staff list the
     outbox and retry it THEN it is shown with the reason and queued again under a new seq."""

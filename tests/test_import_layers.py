@@ -1,5 +1,5 @@
 """The import contracts of pyproject.toml ([tool.importlinter]) hold: imports point down the
-layers, and the core imports no plugin except the exceptions listed there with a reason."""
+layers, and the core imports no plugin (no exception: the built-ins are in their folders)."""
 
 from __future__ import annotations
 
@@ -27,13 +27,16 @@ def test_the_import_contracts_are_kept():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_tax_free_and_handoff_reach_the_core_backoffice_only_through_hooks():
-    """GIVEN the listed exceptions THEN none lets kiosk.backoffice import tax-free or hand-off,
-    or the kiosk's screens import tax-free: those moves are done."""
+def test_the_core_imports_no_plugin_without_exception():
+    """GIVEN the contracts THEN the core-imports-no-plugin contract lists no exception (every
+    built-in is in its plugin folder, reached through hooks), and the layers contract keeps
+    only the [ui] settings one."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contracts = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "forbidden"]
-    (forbidden,) = [c for c in contracts if c["forbidden_modules"] == ["plugins"]]
-    exceptions = forbidden["ignore_imports"]
-    assert not [e for e in exceptions if "plugins.tax_free" in e and "kiosk.cli" not in e]
-    assert not [e for e in exceptions if e.startswith("kiosk.backoffice") and "handoff" in e]
-    assert os.sep not in "".join(exceptions)
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (forbidden,) = [c for c in contracts if c.get("forbidden_modules") == ["plugins"]]
+    (layers,) = [c for c in contracts if c["type"] == "layers"]
+    assert forbidden["source_modules"] == ["kiosk"] and forbidden["forbidden_modules"] == [
+        "plugins"
+    ]
+    assert forbidden.get("ignore_imports", []) == []
+    assert layers.get("ignore_imports", []) == ["kiosk.config -> kiosk.ui.settings"]

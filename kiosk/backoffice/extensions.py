@@ -28,7 +28,13 @@ if TYPE_CHECKING:
 
 # Built-in features with back-office parts, registered through the hooks a vendor uses.
 # (the host calls the last registered first: loyalty's pages come before tax-free's)
-BUILTIN_PLUGINS: tuple[str, ...] = ("plugins.tax_free", "plugins.loyalty")
+# coupons and promotions: only the checks of the rules the back office publishes
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.promotions",
+    "plugins.coupons",
+    "plugins.tax_free",
+    "plugins.loyalty",
+)
 
 Handle = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 
@@ -47,6 +53,9 @@ class EventHandler:
 
     kind: str
     handle: Handle
+    #: a pydantic model the door checks the payload against (types and bounds) before any
+    #: handler runs: a bad one is a 422 naming the event and the field, as for core kinds
+    schema: type | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,10 @@ class Extensions:
 
     def handlers_for(self, kind: str) -> list[Handle]:
         return [h.handle for h in self.handlers if h.kind == kind]
+
+    def schema_for(self, kind: str) -> Any:
+        """The payload schema a handler of ``kind`` declared, or None."""
+        return next((h.schema for h in self.handlers if h.kind == kind and h.schema), None)
 
 
 _current = Extensions()

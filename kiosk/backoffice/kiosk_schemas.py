@@ -34,6 +34,7 @@ from pydantic import (
     ValidationError,
 )
 
+from kiosk.backoffice import extensions
 from kiosk.backoffice.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
 from kiosk.backoffice.errors import InvalidInput
 
@@ -77,6 +78,11 @@ class _Forbid(BaseModel):
 
 class _Ignore(BaseModel):
     model_config = ConfigDict(extra="ignore", strict=True)
+
+
+# For a plugin's own payload schema (``EventHandler.schema``): the same strict base and fields.
+AllowExtra = _Allow
+text_field = _text
 
 
 # --- the sale document (outbox kind "sale") --------------------------------------------------
@@ -252,31 +258,6 @@ class CouponsUsed(_Allow):
     coupons: Annotated[list[_text(200)], Field(max_length=100)] | None = None
 
 
-class TaxFreeSummary(_Allow):
-    """Outbox kind ``tax_free_record``: a purchase record's summary (no passport data)."""
-
-    v: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
-    record_id: _text(64) | None = None
-    sale_id: _text(64) | None = None
-    store_code: _text(64) | None = None
-    kiosk_id: _text(32) | None = None
-    status: _text(32) | None = None
-    reason: _text(300) | None = None
-    sale_date: TimeText | None = None
-    sold_at: TimeText | None = None
-    key_id: _text(32) | None = None
-    buyer_key: _text(128) | None = None
-    buyer: _text(100) | None = None
-    passport: _text(32) | None = None
-    net_total: Annotated[StrictInt, Field(ge=0, le=YEN_MAX)] | None = None
-    refund_amount: Annotated[StrictInt, Field(ge=0, le=YEN_MAX)] | None = None
-    export_deadline: TimeText | None = None
-    nta_receipt: _text(64) | None = None
-    refunded_at: TimeText | None = None
-    refund_channel: _text(32) | None = None
-    updated_at: TimeText | None = None
-
-
 class ParkedEvent(_Forbid):
     """Outbox kind ``parked``: the kiosk parked this seq (the back office refused it before);
     it stands in for the event so the ones after it can be applied in order."""
@@ -292,10 +273,11 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "loyalty_points": PointsEntry,
     "loyalty_member": MemberChange,
     "coupons": CouponsUsed,
-    "tax_free_record": TaxFreeSummary,
     "return": ReturnDocument,
     PARKED: ParkedEvent,
-}  # any other kind (a plugin's) is kept as received: a JSON object within the size limit
+}  # a plugin's kind is checked against its EventHandler's schema (tax-free's
+# tax_free_record: plugins/tax_free/backoffice/schemas.py); one without a schema is kept as
+# received: a JSON object within the size limit
 
 
 # --- the outbox batch ------------------------------------------------------------------------
@@ -346,7 +328,7 @@ def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
             raise InvalidKioskEvent(
                 index, raw, "payload", f"{size:,} bytes; at most {MAX_EVENT_BYTES:,}"
             )
-        model = PAYLOADS.get(envelope.kind)
+        model = PAYLOADS.get(envelope.kind) or extensions.current().schema_for(envelope.kind)
         if model is not None:
             try:
                 model.model_validate(envelope.payload)

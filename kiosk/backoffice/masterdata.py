@@ -23,9 +23,6 @@ from kiosk.backoffice.errors import InvalidInput
 from kiosk.backoffice.extensions import MasterDataSection
 from kiosk.backoffice.models import MasterVersionRow, ProductRow, SettingRow
 from kiosk.domain.product import Product
-from plugins.coupons.rules import PUBLISHED_ONLY as COUPON_PUBLISHED_ONLY
-from plugins.coupons.rules import CouponTerms
-from plugins.promotions.rules import PromotionRule
 
 SETTING_DEFAULTS: dict[str, Any] = {
     "promotions": [],
@@ -34,19 +31,6 @@ SETTING_DEFAULTS: dict[str, Any] = {
     business_day.SETTING: "00:00",
 }
 SETTING_KEYS = tuple(SETTING_DEFAULTS)
-# published sections a kiosk parses: how; which fields make an entry a full rule (an entry
-# without them refers to terms in the kiosks' own configuration, e.g. a coupon's member
-# list or print run); and which fields are the back office's own, not the rule's
-PUBLISHED_RULES: dict[
-    str, tuple[Callable[[str, dict[str, Any]], Any], tuple[str, ...], tuple[str, ...]]
-] = {
-    "promotions": (PromotionRule.from_mapping, (), ()),
-    "coupons": (
-        CouponTerms.from_mapping,
-        ("scope", "amount_off", "percent_off"),
-        COUPON_PUBLISHED_ONLY,
-    ),
-}
 PRODUCT_FIELDS = (
     "sku", "gtin", "plu", "name_ja", "name_en", "names", "price", "tax",
     "price_includes_tax", "department", "age_restricted", "weighed",
@@ -82,20 +66,24 @@ def plugin_sections() -> dict[str, MasterDataSection]:
     return {s.name: s for s in extensions.current().sections if s.name not in SETTING_DEFAULTS}
 
 
+def section_checks(key: str) -> list[Callable[[Any], None]]:
+    """The plugins' checks of setting ``key``: their own sections', and the rules of a core
+    section they read (the promotions and coupons plugins check ``promotions``/``coupons``:
+    a kiosk skips an entry it cannot parse, so the manager is told when saving it)."""
+    return [s.check for s in extensions.current().sections if s.name == key and s.check]
+
+
 def set_setting(session: Session, key: str, value: Any, now: datetime, actor: str) -> None:
     sections = plugin_sections()
     if key not in SETTING_KEYS and key not in sections:
         raise InvalidInput(f"setting {key!r}: one of {', '.join((*SETTING_KEYS, *sections))}")
-    section = sections.get(key)
-    if section is not None and section.check is not None:
+    for check in section_checks(key):
         try:
-            section.check(value)
+            check(value)
         except (ValueError, TypeError) as exc:
             raise InvalidInput(f"{key}: {exc}") from None
     if key == business_day.SETTING:
         business_day.parse_start(value)
-    if key in PUBLISHED_RULES:
-        _check_published(key, value)
     old = session.get(SettingRow, key)
     session.merge(SettingRow(key=key, value={"value": value}))
     record(
@@ -106,25 +94,6 @@ def set_setting(session: Session, key: str, value: Any, now: datetime, actor: st
         key,
         {"old": old.value if old else None, "new": value},
     )
-
-
-def _check_published(key: str, value: Any) -> None:
-    """Refuse promotions or coupons a kiosk could not use, naming the entry and the field.
-
-    Kiosks skip a bad entry rather than stop selling; catching it here tells the manager.
-    """
-    parse, defining, own_fields = PUBLISHED_RULES[key]
-    if not isinstance(value, list):
-        raise InvalidInput(f'{key}: a list of {{"id": ..., ...}} entries')
-    for n, entry in enumerate(value, start=1):
-        if not isinstance(entry, dict) or not entry.get("id"):
-            raise InvalidInput(f'{key} entry {n}: needs an "id"')
-        if not defining or any(field in entry for field in defining):
-            terms = {k: v for k, v in entry.items() if k not in ("id", *own_fields)}
-            try:
-                parse(str(entry["id"]), terms)
-            except (ValueError, TypeError) as exc:
-                raise InvalidInput(f"{key} entry {n}: {exc}") from None
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:

@@ -62,15 +62,6 @@ def stamp_rule(config: Any) -> RevenueStampRule | None:
     return RevenueStampRule(note, money_methods=methods) if note else None
 
 
-def member_addressee(service: Any, member_id: str | None) -> str:
-    """The member record's name for the addressee, when a member card was scanned and the
-    store shows members their name (the loyalty plugin's ``show_name``); else ""."""
-    if service is None or not member_id:
-        return ""
-    view = service.view(member_id)
-    return getattr(view, "display_name", None) or ""
-
-
 def receipt_of_number(runtime: Any, receipt_no: int) -> tuple[str, Receipt]:
     """(sale id, receipt) of a past sale on this kiosk, by its receipt number.
 

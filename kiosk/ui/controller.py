@@ -45,7 +45,7 @@ from kiosk.ui.worker import RuntimeWorker
 
 log = logging.getLogger(__name__)
 
-SHOPPER_SCREENS = ("shopping", "lookup", "code", "enrol", "weigh")  # plugins add theirs
+SHOPPER_SCREENS = ("shopping", "lookup", "code", "weigh")  # plugins add theirs
 LARGE_TEXT_FACTOR = 1.35
 
 
@@ -102,6 +102,11 @@ class Controller(EventDispatcher):
     confirm = DictProperty()  # a question before an action the shopper cannot undo
     weigh_product = ObjectProperty(None, allownone=True)  # the item on the weigh screen
     receipt_notes = ListProperty()  # msgids plugins show on the receipt screen (tax-free…)
+    # open | paused | closed: not open covers the attract screen, so no new shopper starts
+    # (an unconfirmed database closes the kiosk; the hand-off plugin's console pauses it)
+    availability = StringProperty("open")
+    staff_station = BooleanProperty(False)  # staff work here (hand-off station): no staff cover
+    home_screen = StringProperty("attract")  # where recover() returns (a station: its screen)
 
     def __init__(self, runtime: Any, theme: Theme, settings: UiSettings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -120,8 +125,18 @@ class Controller(EventDispatcher):
         self.on_exit: Callable[[], None] | None = None
         # the core's shopper screens and the plugins' (kiosk.ui.root adds them)
         self.shopper_screens: tuple[str, ...] = SHOPPER_SCREENS
-        # a plugin screen's own scan handling (tax-free's passport reader): True = taken
-        self.scan_interceptor: Callable[[Scan], bool] | None = None
+        # What plugin screens hook in (kiosk_ui_screens' attach; none of it is a plugin's
+        # model on the controller): a scan a plugin screen takes first (tax-free's passport
+        # reader, loyalty's phone number, the hand-off station): True = taken; a claim a
+        # plugin shows itself (True: no banner); a "start" a plugin handles (a payment kiosk
+        # asking for its hand-off); a paid sale (loyalty reads the points it earned).
+        self.scan_interceptors: list[Callable[[Scan], bool]] = []
+        self.claim_handlers: list[Callable[[Any], bool]] = []
+        self.start_handlers: list[Callable[[], bool]] = []
+        self.paid_listeners: list[Callable[[Any], None]] = []
+        # a name for a 領収書's addressee a plugin knows for a sale (loyalty: the member's);
+        # called on the runtime worker, "" for none
+        self.addressee_sources: list[Callable[[Any], str]] = []
         self._attendant: list[AttendantView] = []  # worker thread only
         self._seen_problems = 0
         self._message_event: Any = None
@@ -311,9 +326,11 @@ class Controller(EventDispatcher):
 
     def start(self) -> None:
         self.activity()
-        semi = getattr(self, "semi", None)
-        if semi is not None and semi.start():
-            return  # closed/paused, or a payment kiosk asking for its hand-off
+        if self.availability != "open":
+            self.say(self.t("This checkout is closed. Please use another one."), error=True)
+            return
+        if any(handler() for handler in self.start_handlers):
+            return  # a payment kiosk asking for its hand-off
 
         self.run(self.runtime.start_sale, lambda _r: setattr(self, "screen", "shopping"))
 
@@ -328,23 +345,15 @@ class Controller(EventDispatcher):
             return  # a receipt's code for a return (kiosk.ui.returns), or on its screen
         if self.screen in ("receipt", "thanks", "methods"):
             return  # the sale is closed or being paid: ignore stray scans
-        if self.scan_interceptor is not None and self.scan_interceptor(scan):
-            return  # taken by a screen (passport MRZ lines for tax-free)
-        semi = getattr(self, "semi", None)
-        if semi is not None and semi.is_station:
-            semi.station_scan(scan)  # staff register at the station (signed in)
-            return
+        if any(intercept(scan) for intercept in self.scan_interceptors):
+            return  # taken by a plugin screen (passport MRZ lines, the station's basket…)
         self.run(lambda: self.runtime.handle_scan(scan), self._scanned)
 
     def _scanned(self, outcome: Any) -> None:
         if outcome.claim is not None:
             claim = outcome.claim
-            semi = getattr(self, "semi", None)
-            if semi is not None and semi.claimed(claim):
-                return  # a hand-off basket, or a refused hand-off code
-            loyalty = getattr(self, "loyalty", None)
-            if loyalty is not None and claim.plugin == "loyalty" and claim.payload is not None:
-                loyalty.identified(claim.payload)  # a member card or QR: show the points
+            if any(handler(claim) for handler in self.claim_handlers):
+                return  # shown by its plugin (a hand-off basket, a refused hand-off code)
             self.say(self.claim_text(claim), error=claim_is_refusal(claim))
         elif not outcome.accepted:
             error = outcome.error or Message.of("That barcode could not be read. Please try again.")
@@ -509,10 +518,9 @@ class Controller(EventDispatcher):
     def _poll_store_identity(self) -> None:
         """A database not confirmed as this kiosk's: the closed screen, and staff told why."""
         problem = getattr(self.runtime, "identity_problem", None)
-        semi = getattr(self, "semi", None)
-        if problem is None or semi is None or semi.mode == "closed":
+        if problem is None or self.availability == "closed":
             return
-        semi.mode = "closed"  # covers the attract screen: no new shopper starts
+        self.availability = "closed"  # covers the attract screen: no new shopper starts
         if getattr(self, "_identity_told", False):
             return
         self._identity_told = True
@@ -532,7 +540,6 @@ class Controller(EventDispatcher):
         self.pay_busy = False
         self.flows.payment.begin("")  # no live cash figures or QR code left over
         self.staff_mode = ""
-        semi = getattr(self, "semi", None)
-        self.screen = "station" if semi is not None and semi.is_station else "attract"
+        self.screen = self.home_screen
         self.refresh()
         self.say(self.t("Sorry, something went wrong. Please try again or call staff."), True)

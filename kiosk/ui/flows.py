@@ -128,21 +128,8 @@ class Flows:
         ctl.ereceipt_url = signed or template.format(sale_id=sale.sale_id)
         ctl.receipt_status = ""
         ctl.screen = "receipt"
-        loyalty = getattr(ctl, "loyalty", None)
-        if loyalty is not None and getattr(sale, "member_id", None):
-            # a member's points for this sale, read from the plugin's ledger off the UI thread
-            ctl.run(lambda: loyalty.points_for(sale), lambda points: self._points(sale, points))
-
-    def _points(self, sale: Any, points: tuple[int, int, bool] | None) -> None:
-        ctl = self.ctl
-        if points is not None and ctl.sale.get("sale_id") == sale.sale_id:
-            earned, balance, training = points
-            ctl.sale = {
-                **ctl.sale,
-                "points_earned": earned,
-                "points_balance": balance,
-                "points_training": training,  # practice: shown as not awarded
-            }
+        for listener in ctl.paid_listeners:  # plugin screens (loyalty: the points earned)
+            listener(sale)
 
     def _pay_failed(self, exc: BaseException) -> None:
         ctl, payment = self.ctl, self.payment

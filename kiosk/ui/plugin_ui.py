@@ -26,7 +26,7 @@ class PluginScreen:
     :class:`kiosk.ui.widgets.KioskScreen` subclass fits); ``kv_files`` are loaded before it
     is made; ``shopper`` screens time out to the attract screen like the shopping screen;
     ``attach(root)`` runs once every screen exists: it is how the plugin opens its screen
-    (a button it adds to the shopping screen, ``ctl.scan_interceptor``, ``ctl.go(name)``).
+    (a button it adds to the shopping screen, ``ctl.scan_interceptors``, ``ctl.go(name)``).
     """
 
     name: str
@@ -38,11 +38,18 @@ class PluginScreen:
 
 @dataclass(frozen=True)
 class PluginOverlay:
-    """A widget shown above the screens while ``shown(ctl)`` is true."""
+    """A widget shown above the screens while ``shown(ctl)`` is true.
+
+    The root re-evaluates ``shown`` when the controller's screen, state, staff mode or
+    message change; ``watch(widget, update)``, if given, is called once with the made widget
+    and a callback to call when something else the predicate reads changes (the hand-off
+    plugin binds it to its console message).
+    """
 
     name: str
     make: Callable[[Any], Any]
     shown: Callable[[Any], bool]
+    watch: Callable[[Any, Callable[..., None]], None] | None = None
 
 
 def _host(ctl: Any) -> Any:

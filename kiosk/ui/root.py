@@ -13,22 +13,20 @@ from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv clas
 from kiosk.ui.returns.model import ReturnModel
 from kiosk.ui.returns.screen import ReturnScreen
 from kiosk.ui.screens.attract import AttractScreen
+from kiosk.ui.screens.closed import ClosedOverlay
 from kiosk.ui.screens.code_entry import CodeEntryScreen
 from kiosk.ui.screens.confirm import ConfirmOverlay
-from kiosk.ui.screens.enrol import EnrolModel, EnrolScreen
 from kiosk.ui.screens.errors import MessageBanner, ProblemBar, TrainingBanner
 from kiosk.ui.screens.formal_receipt import FormalReceiptScreen
 from kiosk.ui.screens.lookup import LookupScreen
 from kiosk.ui.screens.pay_methods import PayMethodsScreen
 from kiosk.ui.screens.paying import PayingScreen
 from kiosk.ui.screens.receipt import EReceiptScreen, ReceiptScreen
-from kiosk.ui.screens.semi_self import ClosedOverlay, ConsoleMessageBar, StationScreen
 from kiosk.ui.screens.shopping import ShoppingScreen
 from kiosk.ui.screens.staff_overlay import StaffOverlay
 from kiosk.ui.screens.still_there import StillThereOverlay
 from kiosk.ui.screens.thanks import ThanksScreen
 from kiosk.ui.screens.weigh import WeighScreen
-from kiosk.ui.semi_self import SemiSelfModel
 from kiosk.ui.widgets import KioskScreenManager
 
 
@@ -43,7 +41,6 @@ def _screens() -> dict[str, type]:
         "receipt": ReceiptScreen,
         "ereceipt": EReceiptScreen,
         "thanks": ThanksScreen,
-        "enrol": EnrolScreen,
         "weigh": WeighScreen,
         "returns": ReturnScreen,  # staff only: opened from the staff overlay (kiosk.ui.returns)
         "formal_receipt": FormalReceiptScreen,  # 領収書: after payment, or a staff reprint
@@ -60,9 +57,6 @@ class KioskRoot(FloatLayout):
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ctl = ctl
-        # plugin features the screens show (before the screens: their kv rules read them)
-        ctl.loyalty = EnrolModel(ctl)
-        ctl.semi = SemiSelfModel(ctl)
         ctl.returns = ReturnModel(ctl)  # the station opens it too: ctl.returns.open()
         extra = [s for s in plugin_screens(ctl) if s.name not in _screens()]
         load_kv_files(extra)
@@ -72,9 +66,6 @@ class KioskRoot(FloatLayout):
             self.manager.add_widget(cls(name=name, ctl=ctl))
         for spec in extra:
             self.manager.add_widget(spec.screen(name=spec.name, ctl=ctl))
-        if ctl.semi.is_station:  # the staff profile opens on its own screen
-            self.manager.add_widget(StationScreen(name="station", ctl=ctl))
-            self.manager.current = ctl.screen = "station"
         for spec in extra:
             if spec.attach is not None:
                 spec.attach(self)
@@ -90,11 +81,14 @@ class KioskRoot(FloatLayout):
         self.still_there = StillThereOverlay(ctl=ctl)
         self.staff = StaffOverlay(ctl=ctl)
         self.closed = ClosedOverlay(ctl=ctl)
-        self.console_message = ConsoleMessageBar(ctl=ctl)
         self.confirm = ConfirmOverlay(ctl=ctl)
         self.plugin_overlays = [(o, o.make(ctl)) for o in plugin_overlays(ctl)]
-        ctl.semi.bind(mode=self._update_overlays, console_message=self._update_overlays)
+        for spec, widget in self.plugin_overlays:
+            if spec.watch is not None:
+                spec.watch(widget, self._update_overlays)
         ctl.bind(
+            availability=self._update_overlays,
+            staff_station=self._update_overlays,
             screen=self._show_screen,
             state=self._update_overlays,
             staff_mode=self._update_overlays,
@@ -125,14 +119,13 @@ class KioskRoot(FloatLayout):
             self.confirm.show(ctl.confirm)
         self._toggle(self.confirm, asking)
         # paused/closed: the current shopper finishes; the attract screen is covered
-        self._toggle(self.closed, not ctl.semi.is_open and ctl.screen == "attract")
+        self._toggle(self.closed, ctl.availability != "open" and ctl.screen == "attract")
         # staff at the station approve ages on the station screen itself
-        needs = ctl.state == "needs_attendant" and not ctl.semi.is_station
+        needs = ctl.state == "needs_attendant" and not ctl.staff_station
         locked = needs or bool(ctl.staff_mode)
         if locked and self.staff.parent is None:
             self.staff.reset()
         self._toggle(self.staff, locked)
-        self._toggle(self.console_message, bool(ctl.semi.console_message))
         for spec, widget in self.plugin_overlays:
             self._toggle(widget, bool(spec.shown(ctl)))
         self._keep_training_strip_on_top()

@@ -34,7 +34,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     s.wait(lambda: ctl.screen == "receipt")
     shots.append(s.shoot(language, "09-receipt-choice"))
     form = s.screen("formal_receipt")
-    form.open_for_sale(ctl.flows.last_sale, ctl.loyalty)
+    form.open_for_sale(ctl.flows.last_sale)
     s.wait(lambda: ctl.screen == "formal_receipt")
     pad = form.ids.pad
     pad.mode = "kata"

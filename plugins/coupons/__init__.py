@@ -90,6 +90,27 @@ class Plugin:
         return NAME, CouponsSettings
 
     @hookimpl
+    def kiosk_store_migrations(self) -> list[Any]:
+        """The coupon tables are in the loyalty plugin's store branch (``loyalty_0001``):
+        named here too, so a kiosk with coupons and without loyalty still has them."""
+        from plugins.loyalty.layout import STORE_MIGRATIONS
+
+        return [STORE_MIGRATIONS]
+
+    @hookimpl
+    def kiosk_masterdata_sections(self) -> list[Any]:
+        """The back office checks the coupons it publishes (``coupons`` in master data): an
+        entry with terms of its own must parse; one with only ``members``/``issued`` refers
+        to a definition in the kiosks' configuration."""
+        from kiosk.backoffice.extensions import MasterDataSection
+        from plugins.promotions.published import published_rules_check
+
+        check = published_rules_check(
+            CouponTerms.from_mapping, ("scope", "amount_off", "percent_off"), PUBLISHED_ONLY
+        )
+        return [MasterDataSection(NAME, [], check)]
+
+    @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         settings = runtime.config.plugin_settings(NAME)
         self.runtime = runtime

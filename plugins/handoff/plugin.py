@@ -83,6 +83,7 @@ class Plugin:
         self.reporter: StatusReporter | None = None
         self._client: httpx.Client | None = None
         self._health: dict[str, str] = {}
+        self.ui_parts: Any = None  # plugins.handoff.ui.UiParts of the kiosk's touch UI
 
     @hookimpl
     def kiosk_plugin_settings(self) -> tuple[str, type[HandoffSettings]]:
@@ -124,6 +125,22 @@ class Plugin:
             self.reporter.stop()
         if self._client is not None:
             self._client.close()
+
+    # --- the kiosk UI (plugins/handoff/ui; imported when asked: a headless kiosk has no Kivy)
+
+    @hookimpl
+    def kiosk_ui_screens(self, ctl: Any) -> list[Any]:
+        from plugins.handoff.ui import parts_for
+
+        parts = parts_for(self, ctl)
+        return [] if parts is None else parts.screens()
+
+    @hookimpl
+    def kiosk_ui_overlays(self, ctl: Any) -> list[Any]:
+        from plugins.handoff.ui import parts_for
+
+        parts = parts_for(self, ctl)
+        return [] if parts is None else parts.overlays()
 
     @hookimpl
     def kiosk_claim_scan(self, scan: Any, checkout: Any) -> ScanClaim | None:

@@ -1,5 +1,6 @@
-"""Where the loyalty plugin plugs into the back office: customers, campaigns and the
-store-wide loyalty ledger (points, members, coupon uses).
+"""Where the loyalty plugin plugs into the kiosk (its enrolment screen, its store tables) and
+the back office: customers, campaigns and the store-wide loyalty ledger (points, members,
+coupon uses).
 
 Only through hooks (``kiosk/hookspecs.py``, "Plugin layout"); the back-office modules are
 imported when a hook is called, so a kiosk never loads them.
@@ -13,10 +14,23 @@ from typing import Any
 from kiosk.hookspecs import hookimpl
 
 BACKOFFICE_MIGRATIONS = Path(__file__).with_name("migrations") / "backoffice"
+#: the kiosk store's branch "loyalty" (members, consents, points and the coupons plugin's
+#: tables); revision ids kept from when they were core, so an existing store carries on
+STORE_MIGRATIONS = Path(__file__).with_name("migrations") / "store"
 
 
 class LoyaltyLayout:
     """The layout hooks; :class:`plugins.loyalty.Plugin` inherits them."""
+
+    @hookimpl
+    def kiosk_ui_screens(self, ctl: Any) -> list[Any]:
+        from plugins.loyalty.ui.enrol import screens
+
+        return screens(ctl)
+
+    @hookimpl
+    def kiosk_store_migrations(self) -> list[Path]:
+        return [STORE_MIGRATIONS]
 
     @hookimpl
     def kiosk_backoffice_migrations(self) -> list[Path]:

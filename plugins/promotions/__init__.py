@@ -66,6 +66,14 @@ class Plugin:
         self.markdowns: list[Markdown] = []
 
     @hookimpl
+    def kiosk_masterdata_sections(self) -> list[Any]:
+        """The back office checks the promotions it publishes (``promotions`` in master data)."""
+        from kiosk.backoffice.extensions import MasterDataSection
+        from plugins.promotions.published import published_rules_check
+
+        return [MasterDataSection(NAME, [], published_rules_check(PromotionRule.from_mapping))]
+
+    @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:
         settings = runtime.config.plugin_settings(NAME)
         self.runtime = runtime

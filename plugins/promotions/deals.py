@@ -13,7 +13,7 @@ saving), buy-X-get-Y gives the cheapest of each group free, as shops print it.
 Units are never made one by one: a line's units come in at most two :class:`Run` s of equal
 price (its remainder spread evenly puts 1 yen more on the first few), and identical groups
 in a row are one :class:`Deal` with ``times``. So the work is O(lines) whatever the
-quantities (a line of 10^8 once made 10^8 objects). ``tests/plugins/promotions`` checks
+quantities (a line of 10^8 once made 10^8 objects). ``plugins/promotions/tests`` checks
 that this chooses exactly what the unit-by-unit solver did.
 """
 

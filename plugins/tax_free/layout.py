@@ -27,6 +27,12 @@ class TaxFreeLayout:
         return screens(ctl)
 
     @hookimpl
+    def kiosk_cli_commands(self) -> list[Any]:
+        from plugins.tax_free.cli import commands
+
+        return commands()
+
+    @hookimpl
     def kiosk_store_migrations(self) -> list[Path]:
         return [STORE_MIGRATIONS]
 
@@ -50,5 +56,6 @@ class TaxFreeLayout:
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
         from kiosk.backoffice.extensions import EventHandler
         from plugins.tax_free.backoffice.ledger import KIND, ingest_record
+        from plugins.tax_free.backoffice.schemas import TaxFreeSummary
 
-        return [EventHandler(KIND, ingest_record)]
+        return [EventHandler(KIND, ingest_record, schema=TaxFreeSummary)]

@@ -100,3 +100,15 @@ def test_a_hook_returning_the_wrong_type_is_named(bo_db, clock):
     host.register(Broken(), "broken")
     with pytest.raises(TypeError, match="kiosk_backoffice_pages"):
         create_app(bo_db, clock=clock, host=host)
+
+
+def test_a_bad_published_coupon_is_refused_when_saved(bo_db, clock, host):
+    """GIVEN the built-in coupons plugin's section WHEN a manager saves a coupon list whose
+    second entry does not parse THEN it is refused naming the setting and the entry, and
+    nothing is stored."""
+    create_app(bo_db, clock=clock, host=host)
+    bad = [{"id": "C1", "scope": "basket", "amount_off": 100}, {"id": "C2", "scope": "x"}]
+    with bo_db.transaction() as session, pytest.raises(InvalidInput, match="coupons: entry 2"):
+        masterdata.set_setting(session, "coupons", bad, clock(), "manager")
+    with bo_db.transaction() as session:
+        assert masterdata.get_setting(session, "coupons") is None

@@ -32,9 +32,7 @@ from plugins.tax_free.settings import TaxFreeSettings
 from plugins.tax_free.store import TaxFreeStore
 from plugins.tax_free.storewide import BackofficeTotals
 from plugins.tax_free.summary import KIND, OutboxSummaries
-from plugins.tax_free.transmission import CustomsConfirmation
-from tests.backoffice.databases import sign_in
-from tests.plugins.tax_free.factories import (
+from plugins.tax_free.tests.factories import (
     SALE_DAY,
     STORE_INFO,
     Clock,
@@ -42,6 +40,8 @@ from tests.plugins.tax_free.factories import (
     sale_document,
     visitor,
 )
+from plugins.tax_free.transmission import CustomsConfirmation
+from tests.backoffice.databases import sign_in
 
 KEY = os.urandom(32)  # one key file shared by the store's kiosks
 DAY = SALE_DAY.date()

@@ -14,9 +14,9 @@ from kiosk.staff import StaffRegistry
 from plugins.handoff.client import StoreServer
 from plugins.handoff.plugin import handoff_for
 from plugins.handoff.station import StaffStation
+from plugins.handoff.tests.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 from plugins.handoff.ticket import TicketKeys
 from tests.console.conftest import tile
-from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 
 
 @pytest.fixture(autouse=True)

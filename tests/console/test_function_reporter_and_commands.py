@@ -8,9 +8,9 @@ from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from plugins.handoff.client import StoreServer
 from plugins.handoff.plugin import handoff_for
+from plugins.handoff.tests.conftest import BEER, PLUGINS
 from tests.backoffice.databases import sign_in
 from tests.console.conftest import tile
-from tests.handoff.conftest import BEER, PLUGINS
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ from kiosk.sync.relay import OutboxRelay
 from plugins.handoff.client import StoreServer
 from plugins.handoff.plugin import handoff_for
 from plugins.handoff.station import StaffStation
+from plugins.handoff.tests.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 from plugins.handoff.ticket import TicketKeys
 from plugins.pay_card.simulator import CardTerminalSimulator
 from tests.e2e.conftest import ROOT, signed_in_page, wait_until
-from tests.handoff.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 
 # screenshots are written only when asked (KIOSK_SCREENSHOTS=1), so a test run leaves the
 # tracked docs alone; they are always taken, so a rendering failure still fails the test

@@ -434,7 +434,7 @@ def test_a_shopper_walks_away_and_the_next_one_starts_clean(kiosk: KioskProcess)
 
 
 def test_a_visitor_buys_tax_free_with_a_passport(kiosk: KioskProcess):
-    from tests.plugins.tax_free.factories import specimen_mrz
+    from plugins.tax_free.tests.factories import specimen_mrz
 
     start_in_japanese(kiosk)
     kiosk.tap("タッチしてはじめる")

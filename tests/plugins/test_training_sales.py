@@ -14,14 +14,14 @@ from sqlalchemy import select
 
 from kiosk.domain.scan import Symbology
 from kiosk.store.models import OutboxRow
+from plugins.conftest import ONIGIRI, TOILET_PAPER, coupon_qr, scan
 from plugins.coupons import coupons_for
 from plugins.loyalty import loyalty_for
 from plugins.tax_free import desk_for
 from plugins.tax_free.summary import KIND as TAX_FREE_KIND
+from plugins.tax_free.tests.factories import visitor
+from plugins.tax_free.tests.test_function_kiosk_flow import KIMONO, TEA, _runtime, _scan
 from plugins.tax_free.vjw import encode_vjw
-from tests.plugins.conftest import ONIGIRI, TOILET_PAPER, coupon_qr, scan
-from tests.plugins.tax_free.factories import visitor
-from tests.plugins.tax_free.test_function_kiosk_flow import KIMONO, TEA, _runtime, _scan
 
 
 def _member(runtime, points: int) -> str:

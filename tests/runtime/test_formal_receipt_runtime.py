@@ -3,13 +3,10 @@ stamp), then staff reprint it by receipt number (再発行); an unknown number i
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from kiosk.domain.scan import Scan
 from kiosk.payments.method import Outcome
-from kiosk.runtime.formal_receipt import member_addressee
 from kiosk.store.returns import SaleNotFound
 from tests.runtime.test_sale_flow import RICE, _with_card
 
@@ -47,11 +44,3 @@ def test_choices_are_the_stores_provisos(make_runtime):
     runtime = make_runtime()
     choices = runtime.formal_receipt_choices()
     assert choices.provisos[0] == "お品代として" and choices.honorifics == ("様", "御中")
-
-
-def test_member_addressee_follows_the_stores_show_name():
-    shown = SimpleNamespace(view=lambda member_id: SimpleNamespace(display_name="山田 花子"))
-    hidden = SimpleNamespace(view=lambda member_id: SimpleNamespace(display_name=None))
-    assert member_addressee(shown, "M0123456789ab") == "山田 花子"
-    assert member_addressee(hidden, "M0123456789ab") == ""
-    assert member_addressee(shown, None) == "" and member_addressee(None, "M1") == ""

@@ -13,8 +13,8 @@ from kiosk.runtime import KioskRuntime
 from kiosk.store.models import JournalRow
 from kiosk.sync.relay import CycleOutcome
 from kiosk.sync.service import SyncService
+from plugins.conftest import settings
 from plugins.loyalty import loyalty_for
-from tests.plugins.conftest import settings
 from tests.sync.transport import FaultyTransport, kiosk_client
 
 NAME, PHONE, EMAIL = "佐藤 花子", "090-1234-8765", "hanako.sato@example.jp"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.plugins.conftest import RICE, coupon_qr, scan
+from plugins.conftest import RICE, coupon_qr, scan
 from tests.sync.loyalty_sync_shop import Shop
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from kiosk.backoffice.models import Base, SaleRow
 from kiosk.staff import demo_accounts
+from plugins.conftest import RICE, scan, settings
 from plugins.loyalty import tables as t
 from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedRow,
@@ -21,7 +22,6 @@ from plugins.loyalty.backoffice.loyalty_sync_models import (
 from plugins.loyalty.errors import UnknownMember
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import post
-from tests.plugins.conftest import RICE, scan, settings
 from tests.sync.conftest import real_card
 from tests.sync.loyalty_sync_shop import EMAIL, NAME, PHONE, Shop, enrol
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import select
 
+from plugins.conftest import ONIGIRI, RICE, scan
 from plugins.loyalty.backoffice.loyalty_sync import member_balance
 from plugins.loyalty.backoffice.loyalty_sync_models import OverdrawRow, PointsEntryRow
 from tests.backoffice.databases import sign_in
-from tests.plugins.conftest import ONIGIRI, RICE, scan
 from tests.sync.loyalty_sync_shop import EMAIL, NAME, PHONE, Shop, enrol
 
 

@@ -12,16 +12,21 @@ from kiosk.ui.flows import _FAILURE_TEXT, TIMED_OUT_TEXT
 from kiosk.ui.i18n import LANGUAGE_NAMES, Translator, catalogue, po_path
 from kiosk.ui.screens.lookup import DEPARTMENTS
 from kiosk.ui.screens.paying import DEFAULT_INSTRUCTION, INSTRUCTIONS, MERCHANT_QR_INSTRUCTION
-from kiosk.ui.semi_self import DEFAULT_ERROR, ERROR_TEXT
 from kiosk.ui.theme import THEMES_DIR, ThemeError, hex_colour, load_theme
+from plugins.handoff.ui.model import DEFAULT_ERROR, ERROR_TEXT
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 CALL = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)+)"')
 
 
 def shell_msgids() -> set[str]:
     found: set[str] = set()
-    for path in [*UI.rglob("*.py"), *UI.rglob("*.kv")]:
+    # the shell's and the built-in plugins' screens (plugins/<name>/ui: enrolment, hand-off,
+    # tax-free), all translated with ctl.t
+    screens = [*UI.rglob("*.py"), *UI.rglob("*.kv")]
+    screens += [*PLUGINS.glob("*/ui/*.py"), *PLUGINS.glob("*/ui/*.kv")]
+    for path in screens:
         found.update(CALL.findall(path.read_text(encoding="utf-8")))
     found.update(DEPARTMENTS.values())
     found.update(INSTRUCTIONS.values())

@@ -32,4 +32,4 @@ def test_a_plugin_overlay_follows_its_predicate(kiosk):
 def test_a_malformed_screen_is_left_out(kiosk):
     names = kiosk.app.root.manager.screen_names
     assert "shopping" in names and "taxfree" not in names
-    assert kiosk.ctl.shopper_screens == ("shopping", "lookup", "code", "enrol", "weigh")
+    assert kiosk.ctl.shopper_screens == ("shopping", "lookup", "code", "weigh")

@@ -172,6 +172,8 @@ def test_console_pause_close_and_message(kiosk_factory, tmp_path):
     ctl, root = kiosk.ctl, kiosk.root
     actions = handoff_for(kiosk.runtime).actions
     kiosk.wait_screen("attract")
+    # the console's message bar is the hand-off plugin's overlay (kiosk_ui_overlays)
+    bar = {spec.name: widget for spec, widget in root.plugin_overlays}["console_message"]
 
     in_thread(lambda: actions.perform("pause", "S001"))
     kiosk.wait(lambda: root.closed.parent is not None, what="paused screen")
@@ -187,11 +189,11 @@ def test_console_pause_close_and_message(kiosk_factory, tmp_path):
     )
 
     in_thread(lambda: actions.perform("message", "S001", text="係員がすぐに参ります"))
-    kiosk.wait(lambda: root.console_message.parent is not None, what="console message")
+    kiosk.wait(lambda: bar.parent is not None, what="console message")
     kiosk.settle()
-    assert root.console_message.ids.text.text == "係員がすぐに参ります"
-    kiosk.tap(root.console_message.ids.ok)
-    kiosk.wait(lambda: root.console_message.parent is None, what="message dismissed")
+    assert bar.ids.text.text == "係員がすぐに参ります"
+    kiosk.tap(bar.ids.ok)
+    kiosk.wait(lambda: bar.parent is None, what="message dismissed")
 
     in_thread(lambda: actions.perform("open", "S001"))
     kiosk.wait(lambda: root.closed.parent is None, what="open again")
@@ -231,7 +233,7 @@ def test_staff_station_signs_in_registers_and_hands_off(kiosk_factory, tmp_path)
     kiosk.tap(sign_in.ids.ok)
     tap_keys(kiosk, sign_in.ids.pad, "9999")
     kiosk.tap(sign_in.ids.ok)
-    kiosk.wait(lambda: ctl.semi.feedback == ctl.t("Wrong staff ID or PIN."), what="wrong PIN")
+    kiosk.wait(lambda: screen.model.feedback == ctl.t("Wrong staff ID or PIN."), what="wrong PIN")
     tap_keys(kiosk, sign_in.ids.pad, "S001")
     kiosk.tap(sign_in.ids.ok)
     tap_keys(kiosk, sign_in.ids.pad, "1234")
@@ -257,12 +259,14 @@ def test_staff_station_signs_in_registers_and_hands_off(kiosk_factory, tmp_path)
     result = panels["result"]
     kiosk.wait(lambda: result.parent is not None, what="hand-off result")
     kiosk.settle()
-    assert ctl.semi.handoff_code.startswith("KH1H.")
+    assert screen.model.handoff_code.startswith("KH1H.")
     assert undersized(kiosk) == []
     assert result.ids.qr.texture is not None and result.ids.qr.opacity == 1
     assert result.ids.where.text == ctl.t("Scan this QR code at any free payment kiosk")
     lines, qr = printer.printed[0]
-    assert qr == ctl.semi.handoff_code and "Scan this QR code at any free payment kiosk" in lines
+    assert (
+        qr == screen.model.handoff_code and "Scan this QR code at any free payment kiosk" in lines
+    )
     assert runtime.checkout.state.value == "idle" and not ctl.rows
     assert runtime.store.sale_count() == 0
 

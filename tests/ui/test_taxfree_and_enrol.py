@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from kiosk.config import DEFAULT_CONFIG
 from kiosk.ui.i18n import catalogue
-from kiosk.ui.screens import enrol as enrol_screen
+from plugins.loyalty.ui import enrol as enrol_screen
+from plugins.tax_free.tests.factories import specimen_mrz, with_char
 from plugins.tax_free.ui import screen as taxfree_screen
-from tests.plugins.tax_free.factories import specimen_mrz, with_char
 
 pytestmark = pytest.mark.ui
 
@@ -199,7 +199,7 @@ def test_a_training_sale_shows_the_points_it_would_earn_and_awards_none(kiosk) -
     member_id = enrolment.member.member_id
     kiosk.tap(kiosk.widget("start", "attract"))
     kiosk.wait_screen("shopping")
-    ctl.loyalty.identified(service.identify_by_phone("09012345678"))
+    kiosk.screen("enrol").model.identified(service.identify_by_phone("09012345678"))
     runtime.member_id = member_id
     for _ in range(4):
         kiosk.type_burst(ONIGIRI)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.ui.screens.enrol import looks_like_phone
 from kiosk.ui.widgets import KioskScreen
 
 
@@ -13,13 +12,11 @@ class CodeEntryScreen(KioskScreen):
         self.ids.pad.value = ""
 
     def submit(self) -> None:
-        """A phone number looks the member up; other digits go as a scan (card, coupon)."""
+        """The digits go as a "keypad" scan: a plugin takes what is its own (the loyalty
+        plugin a member's phone number), the others may claim it (card, coupon)."""
         code = self.ids.pad.value
         if not code:
             return
         self.ids.pad.value = ""
-        if looks_like_phone(code) and self.ctl.loyalty.available:
-            self.ctl.loyalty.identify_phone(code)
-        else:
-            self.ctl.scan_code(code, "keypad")
+        self.ctl.scan_code(code, "keypad")
         self.ctl.go("shopping")

@@ -10,11 +10,11 @@ only collects what the shopper typed and chose.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-from kiosk.runtime.formal_receipt import member_addressee
 from kiosk.ui.receipt_output import printer_fault_text
 from kiosk.ui.widgets import KANA_ROWS, KioskButton, KioskScreen, TextPad
 
@@ -81,13 +81,14 @@ class FormalReceiptScreen(KioskScreen):
 
     # --- opening -----------------------------------------------------------------------
 
-    def open_for_sale(self, sale: Any, loyalty: Any = None) -> None:
-        """After payment: the sale just paid; a member's name goes in as the addressee."""
+    def open_for_sale(self, sale: Any) -> None:
+        """After payment: the sale just paid; a name a plugin knows for it (loyalty: the
+        member's, when the store shows names) goes in as the addressee."""
         self._reset(reprint=False, back_to="receipt")
         self._sale = sale
-        service = getattr(loyalty, "service", None)
-        if service is not None and getattr(sale, "member_id", None):
-            self.ctl.run(lambda: member_addressee(service, sale.member_id), self._member_name)
+        sources = list(self.ctl.addressee_sources)
+        if sources:
+            self.ctl.run(lambda: first_name(sources, sale), self._member_name)
         self._open()
 
     def open_reprint(self, back_to: str) -> None:
@@ -99,11 +100,11 @@ class FormalReceiptScreen(KioskScreen):
 
     def on_enter(self, *_args: Any) -> None:
         # a stray scan here is no item for a basket (the sale is paid, or staff reprint)
-        self._interceptor = self.ctl.scan_interceptor
-        self.ctl.scan_interceptor = lambda _scan: True
+        self.ctl.scan_interceptors.insert(0, _swallow)
 
     def on_leave(self, *_args: Any) -> None:
-        self.ctl.scan_interceptor = getattr(self, "_interceptor", None)
+        while _swallow in self.ctl.scan_interceptors:
+            self.ctl.scan_interceptors.remove(_swallow)
 
     def _reset(self, *, reprint: bool, back_to: str) -> None:
         self.reprint, self.back_to = reprint, back_to
@@ -209,3 +210,16 @@ class FormalReceiptScreen(KioskScreen):
 
     def back(self) -> None:
         self.ctl.screen = self.back_to
+
+
+def _swallow(_scan: Any) -> bool:
+    return True  # taken: no scan reaches a basket while the 領収書 screen is up
+
+
+def first_name(sources: list[Callable[[Any], str]], sale: Any) -> str:
+    """The first addressee a plugin offers for ``sale`` (runs on the runtime worker)."""
+    for source in sources:
+        name = source(sale)
+        if name:
+            return name
+    return ""

@@ -477,7 +477,7 @@ def screens(ctl: Any) -> list[PluginScreen]:
 
     def attach(root: Any) -> None:
         root.screen("taxfree").model = model
-        ctl.scan_interceptor = model.intercept
+        ctl.scan_interceptors.append(model.intercept)
         add_shopping_row(root.screen("shopping"), model)
         model.bind(state=lambda _m, state: _receipt_note(ctl, state == "ready"))
 
