@@ -22,8 +22,8 @@ import pluggy
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from kiosk.backoffice.export_formats import ExportFormat
-    from kiosk.backoffice.reports import DayReport, MonthReport
+    from kiosk.backoffice.exports.formats import ExportFormat
+    from kiosk.backoffice.reports.service import DayReport, MonthReport
     from kiosk.devices.registry import DriverRegistry
     from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
     from kiosk.domain.checkout import Checkout
@@ -294,7 +294,7 @@ def kiosk_backoffice_migrations() -> list[Any]:
 def kiosk_backoffice_routers() -> list[Any]:
     """Return FastAPI routers the back office includes (pages, kiosk or integration API).
 
-    Use ``kiosk.backoffice.api.Manager`` / ``KioskToken`` as dependencies for sign-in and
+    Use ``kiosk.backoffice.core.deps.Manager`` / ``KioskToken`` as dependencies for sign-in and
     ``kiosk.backoffice.html.page`` to render a page with the back office's chrome.
     :return: a list of ``fastapi.APIRouter``.
     """

@@ -8,7 +8,7 @@ only reach a page escaped. There is no "raw" escape hatch: markup we need (a lin
 with a class) has a builder here.
 
 Styles and scripts are static files (``/static/backoffice/…``) so the Content-Security-Policy
-needs no ``unsafe-inline`` (see :mod:`kiosk.backoffice.web_security`).
+needs no ``unsafe-inline`` (see :mod:`kiosk.backoffice.core.security`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import LiteralString
 
 from fastapi.responses import HTMLResponse
 
-from kiosk.backoffice.models import StaffRow
-from kiosk.backoffice.web_security import csrf_token, no_session
+from kiosk.backoffice.core.security import csrf_token, no_session
+from kiosk.backoffice.staff.models import StaffRow
 
-STATIC = "/static/backoffice"  # served from kiosk/backoffice/static
+STATIC = "/static/backoffice"  # served from kiosk/backoffice/core/static
 
 
 class Html(str):
@@ -121,7 +121,7 @@ NAV = (
 
 def nav_links() -> list[tuple[str, str]]:
     """The core's pages, with the plugins' (``kiosk_backoffice_pages``) before master data."""
-    from kiosk.backoffice.extensions import nav_entries
+    from kiosk.backoffice.core.extensions import nav_entries
 
     core = list(NAV)
     at = core.index(("/masterdata", "Master data マスタ"))

@@ -14,8 +14,8 @@ from pathlib import Path
 import uvicorn
 
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.console_state import ConsoleSettings
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.console.state import ConsoleSettings
+from kiosk.backoffice.core.db import Database
 
 
 def main(url: str, port_file: str) -> None:

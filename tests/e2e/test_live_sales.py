@@ -11,7 +11,7 @@ from datetime import datetime
 
 import httpx
 
-from kiosk.backoffice.web import LIVE_REFRESH_S
+from kiosk.backoffice.core.sse import LIVE_REFRESH_S
 from tests.backoffice.helpers import event
 from tests.e2e.conftest import PASSWORD, signed_in_page, wait_until
 

@@ -23,25 +23,24 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    DateTime,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
     func,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day, reports, settlement, web, web_ops
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.exports import to_csv
+from kiosk.backoffice.archive.models import ArchivedReportRow
+from kiosk.backoffice.core import business_day
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.exports.service import to_csv
 from kiosk.backoffice.html import Html, fmt, stored_page, yen
-from kiosk.backoffice.models import Base, SaleRow, SettlementRow
+from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.reports import views
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.settlement import service as settlement
+from kiosk.backoffice.settlement import views as settlement_views
+from kiosk.backoffice.settlement.models import SettlementRow
 
 log = logging.getLogger(__name__)
 
@@ -51,29 +50,6 @@ RECHECK = timedelta(days=35)  # late sales for older days need `reports generate
 BATCH = 31  # periods per scheduler run: a year of backlog is caught up over a few runs
 EVERY_S = 300.0
 Sections = Callable[[reports.DayReport], list[Any]]
-
-
-class ArchivedReportRow(Base):
-    """One stored report. ``revisions`` lists the figures of earlier versions, oldest first."""
-
-    __tablename__ = "bo_report_archive"
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8))
-    period: Mapped[str] = mapped_column(String(10))  # 2026-11-20 | 2026-11
-    generated_at: Mapped[datetime] = mapped_column(DateTime)
-    sales: Mapped[int] = mapped_column(Integer)
-    total: Mapped[int] = mapped_column(BigInteger)
-    html: Mapped[str] = mapped_column(Text)
-    csv: Mapped[str] = mapped_column(Text)
-    revisions: Mapped[list] = mapped_column(JSON, default=list)
-
-    __table_args__ = (UniqueConstraint("kind", "period", name="uq_bo_report_archive_kind_period"),)
-
-    @property
-    def was(self) -> dict[str, Any] | None:
-        """The figures of the version before this one, if it was revised."""
-        return self.revisions[-1] if self.revisions else None
 
 
 @dataclass(frozen=True)
@@ -206,11 +182,11 @@ def _render(
         if sections is not None:
             r.sections = sections(r)
         body = (
-            web.daily_body(r)
+            views.daily_body(r)
             + fmt("<h2>Settlement 精算</h2>")
-            + web_ops.settlement_table(session, day)
+            + settlement_views.settlement_table(session, day)
         )
-        rows: list[tuple[Any, ...]] = list(web.daily_csv_rows(r))
+        rows: list[tuple[Any, ...]] = list(views.daily_csv_rows(r))
         for s in settlement.settlements(session, day):
             rows += [
                 ("settlement_expected", s.kiosk_id, "", s.expected_cash),
@@ -218,11 +194,11 @@ def _render(
                 ("settlement_discrepancy", s.kiosk_id, "", s.discrepancy),
             ]
         html = stored_page(f"Daily report 日報 {day}", _note(now, was) + body)
-        return html, to_csv(web.DAILY_CSV_COLUMNS, rows), r.sales, r.total
+        return html, to_csv(views.DAILY_CSV_COLUMNS, rows), r.sales, r.total
     year, month = (int(x) for x in p.period.split("-"))
     m = reports.month_report(session, year, month)
-    html = stored_page(f"Monthly report 月報 {p.period}", _note(now, was) + web.monthly_body(m))
-    return html, web.monthly_csv_text(m), m.sales, m.total
+    html = stored_page(f"Monthly report 月報 {p.period}", _note(now, was) + views.monthly_body(m))
+    return html, views.monthly_csv_text(m), m.sales, m.total
 
 
 def archive(

@@ -11,12 +11,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from kiosk.backoffice.api import Manager, bo
-from kiosk.backoffice.bounds import Offset
-from kiosk.backoffice.errors import NotFound
+from kiosk.backoffice.archive.models import ArchivedReportRow
+from kiosk.backoffice.archive.service import DAILY, MONTHLY, ArchiveScheduler
+from kiosk.backoffice.core.bounds import Offset
+from kiosk.backoffice.core.deps import Manager, bo
+from kiosk.backoffice.core.errors import NotFound
+from kiosk.backoffice.core.pages import csv_response
 from kiosk.backoffice.html import fmt, join, link, page, table
-from kiosk.backoffice.report_archive import DAILY, MONTHLY, ArchivedReportRow, ArchiveScheduler
-from kiosk.backoffice.web import csv_response
 
 router = APIRouter()
 PAGE_SIZE = 100

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.models import AuditRow
+from kiosk.backoffice.audit.models import AuditRow
 
 GENESIS = "0" * 64
 SUCCESS, FAILURE = "success", "failure"

@@ -12,11 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from kiosk.backoffice import console_state, handoffs
-from kiosk.backoffice.api import JsonBody, KioskToken, bo
-from kiosk.backoffice.auth import authenticate_kiosk
-from kiosk.backoffice.change_bus import ChangeBus
-from kiosk.backoffice.kiosk_schemas import ConsoleReport, HandoffClaim, HandoffCreate, parse
+from kiosk.backoffice.console import handoffs
+from kiosk.backoffice.console import state as console_state
+from kiosk.backoffice.core.change_bus import ChangeBus
+from kiosk.backoffice.core.deps import JsonBody, KioskToken, bo
+from kiosk.backoffice.sales.schemas import ConsoleReport, HandoffClaim, HandoffCreate, parse
+from kiosk.backoffice.staff.auth import authenticate_kiosk
 
 router = APIRouter(prefix="/api/v1")
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.console_models import HandOffRow, KioskStatusRow
-from kiosk.backoffice.errors import BackofficeError, InvalidInput
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.console.models import HandOffRow, KioskStatusRow
+from kiosk.backoffice.core.errors import BackofficeError, InvalidInput
+from kiosk.backoffice.kiosks.models import KioskRow
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.kiosk_schemas import HandoffCreate, HandoffDone
+    from kiosk.backoffice.sales.schemas import HandoffCreate, HandoffDone
 
 OPEN_STATES = ("waiting", "assigned", "claimed")
 

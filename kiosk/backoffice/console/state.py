@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.attendant_policy import NEEDS, Action, AlertKind, Level, ReportedState
-from kiosk.backoffice import handoffs
-from kiosk.backoffice.audit import FAILURE, SUCCESS, record
-from kiosk.backoffice.auth import Role
-from kiosk.backoffice.console_models import CommandRow, KioskStatusRow, StateLogRow
-from kiosk.backoffice.errors import InvalidInput, NotAllowed, NotFound
-from kiosk.backoffice.kiosk_schemas import CommandResult, ConsoleReport
-from kiosk.backoffice.models import KioskRow, StaffRow
+from kiosk.backoffice.audit.service import FAILURE, SUCCESS, record
+from kiosk.backoffice.console import handoffs
+from kiosk.backoffice.console.models import CommandRow, KioskStatusRow, StateLogRow
+from kiosk.backoffice.core.errors import InvalidInput, NotAllowed, NotFound
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.schemas import CommandResult, ConsoleReport
+from kiosk.backoffice.staff.auth import Role
+from kiosk.backoffice.staff.models import StaffRow
 
 TIMELINE = 12
 STATES = {s.value for s in ReportedState}

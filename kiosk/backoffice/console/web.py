@@ -10,18 +10,18 @@ verdicts and other workers' changes show); ``GET /console/snapshot`` the same as
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from kiosk.backoffice import audit, console_state
-from kiosk.backoffice.api import Attendant, JsonBody, Manager, bo, current_staff
-from kiosk.backoffice.console_api import bus, settings
-from kiosk.backoffice.console_page import BODY, SCRIPTS
-from kiosk.backoffice.errors import InvalidInput, LoginFailed, NotAllowed
+from kiosk.backoffice.audit import service as audit
+from kiosk.backoffice.console import state as console_state
+from kiosk.backoffice.console.api import bus, settings
+from kiosk.backoffice.console.page import BODY, SCRIPTS
+from kiosk.backoffice.core import sse
+from kiosk.backoffice.core.deps import Attendant, JsonBody, Manager, bo, current_staff
+from kiosk.backoffice.core.errors import InvalidInput, LoginFailed, NotAllowed
 from kiosk.backoffice.html import fmt, page, span, table
 
 router = APIRouter()
@@ -49,18 +49,9 @@ def console_snapshot(request: Request, _: Attendant) -> dict[str, Any]:
 
 @router.get("/console/events")
 async def console_events(request: Request, _: Attendant) -> StreamingResponse:
-    changes, refresh = bus(request), settings(request).refresh_s
-
-    async def stream() -> AsyncIterator[str]:
-        yield "retry: 2000\n\n"
-        while not await request.is_disconnected():
-            seen = changes.version
-            data = json.dumps(await run_in_threadpool(_snapshot, request), ensure_ascii=False)
-            yield f"event: snapshot\ndata: {data}\n\n"
-            await changes.wait_async(seen, refresh)
-
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+    return sse.stream(
+        request, bus(request), "snapshot", lambda: _snapshot(request), settings(request).refresh_s
+    )
 
 
 @router.post("/console/kiosks/{kiosk_id}/commands")

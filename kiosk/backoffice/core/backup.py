@@ -4,7 +4,7 @@ SQLite: the online backup API copies a consistent snapshot while kiosks keep syn
 PostgreSQL: ``pg_dump --format=custom`` (one consistent snapshot transaction) and
 ``pg_restore --clean --if-exists``. After a restore, the back office may be behind what
 kiosks already delivered; their relays notice the sequence gap and resend (see
-:mod:`kiosk.backoffice.ingest`).
+:mod:`kiosk.backoffice.sales.ingest`).
 
 The file written is encrypted under the backup key (:mod:`kiosk.backup_crypto`); the plain
 copy exists only in a private (0700) temporary folder beside the target while it is made

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.core.errors import InvalidInput
 
 INT64_MAX = 2**63 - 1  # PostgreSQL bigint, SQLite INTEGER
 INT32_MAX = 2**31 - 1  # PostgreSQL integer (yen, quantities, receipt numbers are stored so)

@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.models import SettingRow
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.masterdata.models import SettingRow
 
 SETTING = "business_day_starts"
 MIDNIGHT = time(0, 0)

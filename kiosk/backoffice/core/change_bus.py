@@ -5,7 +5,7 @@ console, the live sales page) waits for the version to move on, bounded by a ref
 interval, so verdicts that need no event ('offline', a new business day) still show up.
 
 Within one process the bus is a condition variable. With several uvicorn workers (or hosts)
-on PostgreSQL, :mod:`kiosk.backoffice.change_feed` sets :attr:`ChangeBus.publisher`, so a
+on PostgreSQL, :mod:`kiosk.backoffice.core.change_feed` sets :attr:`ChangeBus.publisher`, so a
 bump also becomes a ``NOTIFY``, and the other processes' listeners :meth:`advance` their own
 bus of the same name. On SQLite (one small store, one process) there is no publisher.
 """

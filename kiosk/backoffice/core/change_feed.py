@@ -1,7 +1,7 @@
 """Live pages across worker processes: PostgreSQL ``LISTEN/NOTIFY`` feeding the change buses.
 
 Every back-office process on PostgreSQL keeps one listening connection (a thread blocked in
-``LISTEN kiosk_changes``). A bump of a :class:`~kiosk.backoffice.change_bus.ChangeBus`
+``LISTEN kiosk_changes``). A bump of a :class:`~kiosk.backoffice.core.change_bus.ChangeBus`
 (``sales`` after an ingest, ``console`` after a kiosk report) sends ``NOTIFY kiosk_changes``
 with the bus name and this process's id; every other process advances its bus of that name,
 so a page open on worker A is woken for a sale worker B ingested.
@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from kiosk.backoffice.change_bus import ChangeBus
+from kiosk.backoffice.core.change_bus import ChangeBus
 
 log = logging.getLogger(__name__)
 

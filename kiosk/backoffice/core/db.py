@@ -2,7 +2,7 @@
 
 SQLite gets the same treatment as the kiosk's store (WAL, ``BEGIN IMMEDIATE`` so writers
 never fail to upgrade a lock), and its writers take turns in a short in-process queue
-(:mod:`kiosk.backoffice.writer_queue`) rather than sleeping in SQLite's busy handler. PostgreSQL uses READ COMMITTED and row locks
+(:mod:`kiosk.backoffice.core.writer_queue`) rather than sleeping in SQLite's busy handler. PostgreSQL uses READ COMMITTED and row locks
 (``SELECT … FOR UPDATE`` on the kiosk row) to keep one kiosk's batches in order.
 """
 
@@ -18,11 +18,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.backoffice.writer_queue import WriterQueue
+from kiosk.backoffice.core.writer_queue import WriterQueue
 from kiosk.private_files import private_dir, private_sqlite
 from kiosk.store.migrate import upgrade_to_heads
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 DEFAULT_URL = "sqlite:///var/backoffice.sqlite3"
 
 
@@ -80,7 +80,7 @@ def alembic_config(engine: Engine, plugin_versions: Sequence[Path] | None = None
 
 def builtin_plugin_versions() -> tuple[Path, ...]:
     """The version folders of the back office's built-in plugins (tax-free…)."""
-    from kiosk.backoffice.extensions import builtin_host, migration_locations
+    from kiosk.backoffice.core.extensions import builtin_host, migration_locations
 
     return migration_locations(builtin_host())
 

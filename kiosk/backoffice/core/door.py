@@ -4,7 +4,7 @@ Every ``/api/`` request body is read here (at most :data:`MAX_BODY_BYTES`; more 
 without reading on), and a JSON body is refused with a 422 when it nests deeper than
 :data:`MAX_DEPTH` (Python's parser recurses: 900 levels parse, 5,000 crash it) or holds
 ``NaN``/``Infinity`` (Python's ``json`` accepts them, JSON does not). The routes' schemas
-(:mod:`kiosk.backoffice.kiosk_schemas`) then check the fields. Pure ASGI, so streamed and
+(:mod:`kiosk.backoffice.sales.schemas`) then check the fields. Pure ASGI, so streamed and
 chunked bodies are counted as they come.
 """
 

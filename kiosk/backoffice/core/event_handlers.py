@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import extensions
+from kiosk.backoffice.core import extensions
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.ingest import OutboxEvent
-    from kiosk.backoffice.models import KioskRow
+    from kiosk.backoffice.kiosks.models import KioskRow
+    from kiosk.backoffice.sales.ingest import OutboxEvent
 
 Handler = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 
 # Modules that register handlers with @handles; imported once, on the first event.
 FEATURE_MODULES: tuple[str, ...] = (
-    "kiosk.backoffice.parked_events",
+    "kiosk.backoffice.sales.parked_events",
     "kiosk.backoffice.returns.ingest",
 )
 

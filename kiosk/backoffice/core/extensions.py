@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.ingest import OutboxEvent
-    from kiosk.backoffice.models import KioskRow
+    from kiosk.backoffice.kiosks.models import KioskRow
+    from kiosk.backoffice.sales.ingest import OutboxEvent
     from kiosk.plugins import PluginHost
 
 # Built-in features with back-office parts, registered through the hooks a vendor uses.

@@ -37,9 +37,9 @@ from urllib.parse import parse_qs, urlsplit
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
-from kiosk.backoffice.errors import BackofficeError
+from kiosk.backoffice.core.errors import BackofficeError
 
-SESSION_COOKIE = "bo_session"  # the same name as kiosk.backoffice.api.SESSION_COOKIE
+SESSION_COOKIE = "bo_session"  # the same name as kiosk.backoffice.core.deps.SESSION_COOKIE
 CSRF_FIELD, CSRF_HEADER = "csrf_token", "x-csrf-token"
 LOGIN_PATH = "/login"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from kiosk.backoffice.errors import BackofficeError
+from kiosk.backoffice.core.errors import BackofficeError
 
 MAX_WAITING = 32  # a store's kiosks and staff pages; more means the box cannot keep up
 

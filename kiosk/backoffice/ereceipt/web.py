@@ -23,11 +23,13 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.api import bo
-from kiosk.backoffice.audit import record
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.deps import bo
+from kiosk.backoffice.core.security import no_session
 from kiosk.backoffice.html import Html, fmt, join, page
-from kiosk.backoffice.models import KioskRow, SaleRow, SettingRow
-from kiosk.backoffice.web_security import no_session
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.masterdata.models import SettingRow
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.domain.receipt import Issuer, receipt_from_document
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import LinkRefused, check_link

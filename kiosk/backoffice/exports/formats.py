@@ -17,9 +17,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import exports
-from kiosk.backoffice.api import Manager, bo
-from kiosk.backoffice.errors import InvalidInput, NotFound
+from kiosk.backoffice.core.deps import Manager, bo
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.exports import service as exports
 
 router = APIRouter()
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
@@ -73,7 +73,7 @@ def list_formats(request: Request, _: Manager) -> JSONResponse:
 
 @router.get("/exports/formats/{name}.csv")
 def export_csv(request: Request, name: str, date_from: str, date_to: str, _: Manager) -> Response:
-    from kiosk.backoffice.web import csv_response
+    from kiosk.backoffice.core.pages import csv_response
 
     fmt = available(bo(request)).get(name)
     if fmt is None:

@@ -25,8 +25,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.models import SalePaymentRow, SaleRow
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.sales.models import SalePaymentRow, SaleRow
 from kiosk.csv_cells import neutralise_cell
 
 JOURNAL_COLUMNS = (

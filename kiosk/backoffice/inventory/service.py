@@ -13,9 +13,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.models import ProductRow, SaleLineRow, StockMoveRow
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.inventory.models import StockMoveRow
+from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.sales.models import SaleLineRow
 
 
 def _product(session: Session, sku: str) -> ProductRow:

@@ -3,7 +3,7 @@
 A kiosk's outbox seq counts the rows of *one* local database. When that database is
 replaced — the kiosk re-imaged (a new, empty database) or an older copy put back — the seqs
 start again below what the back office has applied, and ``seq <= last_seq`` would look like
-a resend. This module tells the two apart before :func:`kiosk.backoffice.ingest.ingest` runs:
+a resend. This module tells the two apart before :func:`kiosk.backoffice.sales.ingest.ingest` runs:
 
 * **The store instance.** Every kiosk database has a random id made with it; the relay sends
   it with every batch (``"store_instance"``). A batch from another instance than the one the
@@ -29,16 +29,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from kiosk.backoffice import journal_anchor
-from kiosk.backoffice.audit import FAILURE, record
-from kiosk.backoffice.errors import InvalidInput, NotFound, SequenceGap
-from kiosk.backoffice.ingest import IngestResult, OutboxEvent, ingest
-from kiosk.backoffice.models import Base, KioskEventRow, KioskRow, SaleRow
+from kiosk.backoffice.audit.service import FAILURE, record
+from kiosk.backoffice.core.errors import InvalidInput, NotFound, SequenceGap
+from kiosk.backoffice.kiosks import journal_anchor
+from kiosk.backoffice.kiosks.models import EpochRow, IdentityFlagRow, KioskRow
+from kiosk.backoffice.sales.ingest import IngestResult, OutboxEvent, ingest
+from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 
-_ID = BigInteger().with_variant(Integer, "sqlite")
 AUDIT_ACTION = "kiosk.identity"
 CONFIRM_ACTION = "kiosk.identity_confirmed"
 RECEIPT_ACTION = "kiosk.receipt_duplicate"
@@ -50,40 +50,6 @@ LABELS = {
     OLD_COPY: "older copy or replaced database selling on 古いコピー・差し替えで販売 (restored / 復元)",
     DUPLICATE_RECEIPT: "receipt number issued twice レシート番号の重複",
 }
-
-
-class EpochRow(Base):
-    """One stretch of a kiosk's outbox from one database: ``bo seq = local seq + offset``."""
-
-    __tablename__ = "bo_kiosk_epochs"
-
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
-    kiosk_id: Mapped[str] = mapped_column(String(32))
-    epoch: Mapped[int] = mapped_column(Integer)
-    instance_id: Mapped[str] = mapped_column(String(64), default="")  # "" before it was sent
-    seq_offset: Mapped[int] = mapped_column(BigInteger)
-    first_local_seq: Mapped[int] = mapped_column(BigInteger)
-    reason: Mapped[str] = mapped_column(String(16))
-    receipt_floor: Mapped[int] = mapped_column(Integer, default=0)  # highest receipt no before
-    started_at: Mapped[datetime]
-
-    __table_args__ = (Index("ix_bo_kiosk_epochs_kiosk_epoch", "kiosk_id", "epoch", unique=True),)
-
-
-class IdentityFlagRow(Base):
-    """A problem for staff: a new epoch, or a receipt number issued twice. Kept when resolved."""
-
-    __tablename__ = "bo_kiosk_identity_flags"
-
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
-    kiosk_id: Mapped[str] = mapped_column(String(32), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
-    epoch: Mapped[int] = mapped_column(Integer)
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    detected_at: Mapped[datetime]
-    resolved_at: Mapped[datetime | None]
-    resolved_by: Mapped[str | None] = mapped_column(String(64))
-    note: Mapped[str] = mapped_column(String(200), default="")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger, Integer, func, select
+from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import FAILURE, record
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.models import Base, KioskRow
+from kiosk.backoffice.audit.service import FAILURE, record
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.kiosks.models import JournalHeadRow, KioskRow
 from kiosk.store.anchor import Anchor, BadAnchor
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
@@ -39,22 +39,6 @@ class Verdict(StrEnum):
     FORK = "fork"  # the head's chain does not contain the anchored row
     UNPROVEN = "unproven"  # the kiosk must send its row at the anchor's seq (not recorded)
     RESET = "reset"  # an admin started the kiosk's anchoring afresh (a re-imaged kiosk)
-
-
-class JournalHeadRow(Base):
-    """One journal head a kiosk reported, and how it compared with the anchor then."""
-
-    __tablename__ = "bo_journal_heads"
-
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
-    kiosk_id: Mapped[str] = mapped_column(String(32))
-    seq: Mapped[int] = mapped_column(BigInteger)
-    hash: Mapped[str] = mapped_column(String(64))
-    reported_at: Mapped[datetime]
-    verdict: Mapped[str] = mapped_column(String(16))
-    anchor_seq: Mapped[int | None] = mapped_column(BigInteger)
-
-    __table_args__ = (Index("ix_bo_journal_heads_kiosk_verdict_seq", "kiosk_id", "verdict", "seq"),)
 
 
 def current_anchor(session: Session, kiosk_id: str) -> Anchor | None:

@@ -1,6 +1,6 @@
 """The kiosks whose database was replaced (re-imaged, restored): flags, and the admin's confirm.
 
-See :mod:`kiosk.backoffice.kiosk_identity`. Managers see the flags; only an admin confirms,
+See :mod:`kiosk.backoffice.kiosks.identity`. Managers see the flags; only an admin confirms,
 with a reason that goes to the audit log (and resets the kiosk's journal anchor).
 """
 
@@ -11,10 +11,14 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kiosk.backoffice import kiosk_identity
-from kiosk.backoffice.api import Admin, Manager, bo
+from kiosk.backoffice.core.deps import Admin, Manager, bo
+from kiosk.backoffice.core.pages import back, form
 from kiosk.backoffice.html import fmt, page, post_form, table
-from kiosk.backoffice.web import form
+from kiosk.backoffice.kiosks import identity as kiosk_identity
+from kiosk.backoffice.kiosks import journal_anchor
+from kiosk.backoffice.kiosks.identity import kiosk_states as database_states
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.staff import auth
 
 router = APIRouter()
 
@@ -71,3 +75,114 @@ async def identity_confirm(request: Request, staff: Admin) -> Response:
             bo(request).clock(),
         )  # fmt: skip
     return RedirectResponse("/kiosks/identity", status_code=303)
+
+
+KIOSK_COLUMNS = (
+    "Kiosk 端末",
+    "Store 店舗",
+    "Name 名称",
+    "Last seq 最終連番",
+    "Last seen 最終受信",
+    "State 状態",
+    "Journal 電子ジャーナル",
+    "Database 端末データ",  # kiosk_identity: a replaced database, receipt numbers twice
+)
+
+
+@router.get("/kiosks")
+def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
+    with bo(request).db.reading() as session:
+        journals = journal_anchor.kiosk_states(session)
+        identities = database_states(session)  # replaced databases, receipts twice
+        rows = [
+            (
+                k.kiosk_id,
+                k.store_id,
+                k.name,
+                k.last_seq,
+                k.last_seen_at.isoformat(" ", "seconds") if k.last_seen_at else "",
+                "revoked 失効" if k.revoked_at else "active 有効",
+                journals.get(k.kiosk_id, ""),
+                identities.get(k.kiosk_id, ""),
+            )
+            for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
+        ]
+    body = table(
+        KIOSK_COLUMNS,
+        rows,
+        id_="kiosks",
+    )
+    if identities:
+        body += fmt(
+            '<p class="bad" id="identity-alert">要確認: a kiosk database was replaced or '
+            'receipt numbers were issued twice — <a href="/kiosks/identity">see and confirm</a></p>'
+        )
+    body += (
+        fmt("<h2>Enrol or revoke (admin) 登録・失効</h2>")
+        + post_form(
+            "/kiosks/enrol",
+            fmt(
+                '<input name="kiosk_id" placeholder="K01" required><input name="store_id" '
+                'placeholder="S01" value="S01"><button>Enrol (shows token once)</button>'
+            ),
+            css_class="inline",
+        )
+        + post_form(
+            "/kiosks/revoke",
+            fmt('<input name="kiosk_id" placeholder="K01" required><button>Revoke</button>'),
+            css_class="inline",
+        )
+        + fmt("""
+<h2>Journal anchor reset (admin) 電子ジャーナルの再登録</h2>
+<p>Only for a kiosk whose database was replaced on purpose (re-imaged, restored after a disk
+failure): its next report becomes its anchor. The reason goes to the audit log.</p>
+""")
+        + post_form(
+            "/kiosks/journal-anchor/reset",
+            fmt("""<input name="kiosk_id" placeholder="K01" required><input name="note" placeholder="why 理由" required size="40">
+<button>Reset anchor</button>"""),
+            css_class="inline",
+            id_="anchor-reset",
+        )
+    )
+    return page("Kiosks 端末", body, staff, wide=True)
+
+
+@router.post("/kiosks/journal-anchor/reset")
+async def anchor_reset_submit(request: Request, staff: Admin) -> Response:
+    data = await form(request)
+    with bo(request).db.transaction() as session:
+        journal_anchor.reset_anchor(
+            session, data.get("kiosk_id", "").strip(), staff.username, data.get("note", ""),
+            bo(request).clock(),
+        )  # fmt: skip
+    return back("/kiosks")
+
+
+@router.post("/kiosks/enrol")
+async def enrol_submit(request: Request, staff: Admin) -> HTMLResponse:
+    data = await form(request)
+    with bo(request).db.transaction() as session:
+        token = auth.enrol_kiosk(
+            session,
+            data.get("kiosk_id", "").strip(),
+            bo(request).clock(),
+            store_id=data.get("store_id") or "S01",
+            actor=staff.username,
+        )
+    body = fmt(
+        "<p>Put this token in the kiosk's sync settings. It is not shown again:</p>"
+        "<pre id='token'>{}</pre><a href='/kiosks'>Back</a>",
+        token,
+    )
+    return page("Kiosk enrolled", body, staff)
+
+
+@router.post("/kiosks/revoke")
+async def revoke_submit(request: Request, staff: Admin) -> Response:
+    data = await form(request)
+    with bo(request).db.transaction() as session:
+        auth.revoke_kiosk(
+            session, data.get("kiosk_id", "").strip(), bo(request).clock(), staff.username
+        )
+    return back("/kiosks")

@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day, extensions
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.extensions import MasterDataSection
-from kiosk.backoffice.models import MasterVersionRow, ProductRow, SettingRow
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core import business_day, extensions
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.core.extensions import MasterDataSection
+from kiosk.backoffice.masterdata.models import MasterVersionRow, ProductRow, SettingRow
 from kiosk.domain.product import Product
 from plugins.coupons.rules import PUBLISHED_ONLY as COUPON_PUBLISHED_ONLY
 from plugins.coupons.rules import CouponTerms

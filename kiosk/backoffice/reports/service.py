@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.business_day import day_start
-from kiosk.backoffice.models import ProductRow, SaleLineRow, SalePaymentRow, SaleRow, StockMoveRow
+from kiosk.backoffice.core.business_day import day_start
+from kiosk.backoffice.inventory.models import StockMoveRow
+from kiosk.backoffice.masterdata.models import ProductRow
 from kiosk.backoffice.returns.models import ReturnRow
+from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 
 RATE_PERCENT = {"standard": 10, "reduced": 8}
 

@@ -14,7 +14,7 @@ nothing missing before it, and applies a batch in seq order under a lock on the 
 A sale is also unique by its UUID, so a kiosk re-imaged with a restarted outbox cannot
 double a sale either.
 
-The seqs here are the back office's: :mod:`kiosk.backoffice.kiosk_identity` maps a batch
+The seqs here are the back office's: :mod:`kiosk.backoffice.kiosks.identity` maps a batch
 from a re-imaged kiosk or an older copy of its database (seqs restarted below ``last_seq``)
 to new seqs first, so such sales are kept and flagged instead of acknowledged and dropped.
 """
@@ -29,11 +29,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day, event_handlers
-from kiosk.backoffice.errors import BadSaleDocument, SequenceGap
-from kiosk.backoffice.ingest_rows import RowBuffer
-from kiosk.backoffice.ingest_sales import apply_sale
-from kiosk.backoffice.models import KioskEventRow, KioskRow, SaleRow
+from kiosk.backoffice.core import business_day, event_handlers
+from kiosk.backoffice.core.errors import BadSaleDocument, SequenceGap
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.ingest_rows import RowBuffer
+from kiosk.backoffice.sales.ingest_sales import apply_sale
+from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 
 MAX_BATCH = 500
 

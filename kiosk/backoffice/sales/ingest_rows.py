@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import JSON, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.models import ProductRow, SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 
 SALES: Table = SaleRow.__table__  # type: ignore[assignment]
 SALE_LINES: Table = SaleLineRow.__table__  # type: ignore[assignment]

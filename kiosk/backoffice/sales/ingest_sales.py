@@ -2,7 +2,7 @@
 
 One sale is a ``bo_sales`` row (the document as committed, plus the columns the reports
 need), a row per line that was not voided and a row per tender. Training sales (paid to a
-simulator) go to :mod:`kiosk.backoffice.training` instead, and never move stock.
+simulator) go to :mod:`kiosk.backoffice.training.service` instead, and never move stock.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kiosk.backoffice import business_day, training
-from kiosk.backoffice.errors import BadSaleDocument
-from kiosk.backoffice.ingest_rows import SALE_LINES, SALE_PAYMENTS, SALES
+from kiosk.backoffice.core import business_day
+from kiosk.backoffice.core.errors import BadSaleDocument
+from kiosk.backoffice.sales.ingest_rows import SALE_LINES, SALE_PAYMENTS, SALES
+from kiosk.backoffice.training import service as training
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.ingest import IngestContext, OutboxEvent
+    from kiosk.backoffice.sales.ingest import IngestContext, OutboxEvent
 
 
 def apply_sale(ctx: IngestContext, event: OutboxEvent) -> bool:

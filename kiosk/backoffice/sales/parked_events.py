@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import event_handlers
-from kiosk.backoffice.audit import FAILURE, record
-from kiosk.backoffice.kiosk_schemas import PARKED
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.audit.service import FAILURE, record
+from kiosk.backoffice.core import event_handlers
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.schemas import PARKED
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.ingest import OutboxEvent
+    from kiosk.backoffice.sales.ingest import OutboxEvent
 
 AUDIT_ACTION = "sync.event_parked"
 

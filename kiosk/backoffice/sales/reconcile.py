@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.models import SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 
 
 @dataclass

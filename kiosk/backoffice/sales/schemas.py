@@ -3,7 +3,7 @@
 Kiosks are devices on the shop floor: a bug, a tampered image or a stolen token can send
 anything. Each body is checked here against a pydantic model with strict types (a yen
 amount is a JSON integer: ``1100.7``, ``"1100"``, ``1e30`` and ``Infinity`` are refused, not
-truncated), integers within :mod:`kiosk.backoffice.bounds`, strings no longer than the
+truncated), integers within :mod:`kiosk.backoffice.core.bounds`, strings no longer than the
 column they go to and lists of bounded length. What fails is a 422 that names the field;
 for an outbox event also its ``seq``, ``kind`` and position, so the relay parks that one
 event and delivers the rest (:mod:`kiosk.sync.relay`).
@@ -34,8 +34,8 @@ from pydantic import (
     ValidationError,
 )
 
-from kiosk.backoffice.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.core.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
+from kiosk.backoffice.core.errors import InvalidInput
 
 MAX_EVENTS = 500  # per batch (the relay sends 100)
 MAX_EVENT_BYTES = 256 * 1024  # one event's payload as JSON; a sale of 1,000 lines is ~400 B each

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.models import KioskRow, SalePaymentRow, SettlementRow
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.models import SalePaymentRow
+from kiosk.backoffice.settlement.models import SettlementRow
 
 CASH_METHODS = ("cash",)
 DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 1)  # 金種

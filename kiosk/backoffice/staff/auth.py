@@ -18,8 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.errors import (
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.errors import (
     BadKioskToken,
     InvalidInput,
     KioskRevoked,
@@ -27,7 +27,8 @@ from kiosk.backoffice.errors import (
     NotAllowed,
     UnknownKiosk,
 )
-from kiosk.backoffice.models import KioskRow, SessionRow, StaffRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.staff.models import SessionRow, StaffRow
 
 SESSION_HOURS = 12
 _hasher = PasswordHasher()

@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.backoffice.errors import TooManyLoginAttempts
+from kiosk.backoffice.core.errors import TooManyLoginAttempts
 
 
 @dataclass

@@ -13,30 +13,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from kiosk.backoffice.models import Base, KioskRow
-
-_ID = BigInteger().with_variant(Integer, "sqlite")
-
-
-class TrainingSaleRow(Base):
-    """A training sale as the kiosk committed it (never in the reports)."""
-
-    __tablename__ = "bo_training_sales"
-
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
-    sale_id: Mapped[str] = mapped_column(String(36), unique=True)
-    kiosk_id: Mapped[str] = mapped_column(String(32))
-    kiosk_seq: Mapped[int] = mapped_column(BigInteger)
-    completed_at: Mapped[datetime]
-    business_date: Mapped[date] = mapped_column(Date)
-    total: Mapped[int] = mapped_column(Integer)
-    received_at: Mapped[datetime]
-    document: Mapped[dict] = mapped_column(JSON)
-
-    __table_args__ = (Index("ix_bo_training_sales_kiosk_date", "kiosk_id", "business_date"),)
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.training.models import TrainingSaleRow
 
 
 def is_training(document: dict[str, Any]) -> bool:
