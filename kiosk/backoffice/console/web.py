@@ -18,11 +18,10 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from kiosk.backoffice.audit import service as audit
 from kiosk.backoffice.console import state as console_state
 from kiosk.backoffice.console.api import bus, settings
-from kiosk.backoffice.console.page import BODY, SCRIPTS
 from kiosk.backoffice.core import sse
 from kiosk.backoffice.core.deps import Attendant, JsonBody, Manager, bo, current_staff
 from kiosk.backoffice.core.errors import InvalidInput, LoginFailed, NotAllowed
-from kiosk.backoffice.html import fmt, page, span, table
+from kiosk.backoffice.html import fmt, page, span, table, template_page
 
 router = APIRouter()
 
@@ -39,7 +38,9 @@ def _origin(request: Request) -> str:
 
 @router.get("/console")
 def console_page(request: Request, staff: Attendant) -> HTMLResponse:
-    return page("Attendant console 監視", fmt(BODY), staff, scripts=SCRIPTS, wide=True)
+    return template_page(
+        "console/console.html", "Attendant console 監視", staff, scripts=("console.js",), wide=True
+    )
 
 
 @router.get("/console/snapshot")

@@ -11,7 +11,7 @@ from kiosk.backoffice.core.bounds import whole_number
 from kiosk.backoffice.core.errors import (
     BackofficeError,
 )
-from kiosk.backoffice.html import fmt, page
+from kiosk.backoffice.html import template_page
 
 
 async def form(request: Request) -> dict[str, str]:
@@ -21,12 +21,7 @@ async def form(request: Request) -> dict[str, str]:
 
 
 def error_page(exc: BackofficeError) -> HTMLResponse:
-    return page(
-        "Problem",
-        fmt('<p class="error">{}</p><p><a href="/">Back office</a></p>', str(exc)),
-        None,
-        status=exc.status,
-    )
+    return template_page("core/error.html", "Problem", None, status=exc.status, message=str(exc))
 
 
 def csv_response(name: str, text: str) -> Response:

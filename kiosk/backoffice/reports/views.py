@@ -1,4 +1,8 @@
-"""Report documents as escaped HTML and CSV rows: pure functions of a report, shared by the report pages and the report archive (no request, no route)."""
+"""Report documents as escaped HTML and CSV rows.
+
+Pure functions of a report, shared by the report pages and the report archive (no request,
+no route), so the archive service needs no page module.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.html import Html, fmt, join, table, yen
 from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.reports.charts import bar_chart
+from kiosk.backoffice.reports.labels import method_label
 
 
 def _day_tables(r: reports.DayReport) -> Html:
@@ -20,7 +25,11 @@ def _day_tables(r: reports.DayReport) -> Html:
         + fmt("<h2>By kiosk 端末別</h2>")
         + table(("Kiosk 端末", "Sales 件数", "Total ¥ 合計"), r.by_kiosk, id_="by-kiosk")
         + fmt("<h2>By payment method 支払方法別</h2>")
-        + table(("Method 支払方法", "Count 件数", "Amount ¥ 金額"), r.by_payment, id_="by-payment")
+        + table(
+            ("Method 支払方法", "Count 件数", "Amount ¥ 金額"),
+            [(method_label(m), n, a) for m, n, a in r.by_payment],
+            id_="by-payment",
+        )
         + fmt("<h2>By tax rate 税率別</h2>")
         + table(
             ("Rate 税率", "Gross (tax incl.) ¥ 税込", "Tax ¥ 消費税"),

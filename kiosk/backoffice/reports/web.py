@@ -24,6 +24,7 @@ from kiosk.backoffice.core.pages import csv_response
 from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.html import fmt, link, page, table, yen
 from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.reports.labels import method_label
 from kiosk.backoffice.reports.views import (
     DAILY_CSV_COLUMNS,
     _day_tables,
@@ -67,7 +68,10 @@ async def live_events(request: Request, _: Attendant) -> StreamingResponse:
 
     def day() -> dict:
         with backoffice.db.reading() as session:
-            return reports.day_report(session, backoffice.today(), departments=False).to_json()
+            day = reports.day_report(session, backoffice.today(), departments=False).to_json()
+        for row in day["by_payment"]:  # the page shows labels; the JSON API keeps the ids
+            row["label"] = method_label(row["method"])
+        return day
 
     return sse.stream(request, backoffice.sales, "day", day, backoffice.live_refresh_s)
 

@@ -20,7 +20,7 @@ from kiosk.backoffice.core.errors import (
     TooManyLoginAttempts,
 )
 from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import fmt, join, page, post_form, table
+from kiosk.backoffice.html import fmt, join, page, post_form, table, template_page
 from kiosk.backoffice.staff import auth
 from kiosk.backoffice.staff.auth import Role
 from kiosk.backoffice.staff.models import StaffRow
@@ -31,11 +31,7 @@ log = logging.getLogger(__name__)
 
 @router.get("/login")
 def login_page() -> HTMLResponse:
-    fields = fmt("""
-<label>User <input name="username" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button>Sign in</button>""")
-    return page("Sign in", post_form("/login", fields), None)
+    return template_page("staff/login.html", "Sign in", None)
 
 
 @router.post("/login")

@@ -3,7 +3,14 @@
 // DOM properties, never parsed as HTML (a kiosk token holder must not run script here).
 'use strict';
 const LABEL = {idle:'Idle 待機', shopping:'Shopping 登録中', paying:'Paying 精算中',
-  needs_attendant:'Needs attendant 呼出', error:'Error 異常', offline:'Offline 通信断'};
+  needs_attendant:'Needs attendant 呼出', error:'Error 異常', offline:'Offline 通信断', paid:'Paid 支払済'};
+// hand-off states (bo_handoffs.state): shown by label, the id stays in the cell's class
+const HANDOFF = {waiting:'Waiting 待ち', assigned:'Assigned 割当済', claimed:'Claimed 受取済',
+  paid:'Paid 支払済', expired:'Expired 期限切れ'};
+// kiosk roles and modes (attendant_policy.KioskRole / KioskMode)
+const ROLE = {self:'Self フルセルフ', payment:'Payment 精算機', station:'Station 登録機'};
+const MODE = {open:'Open 営業中', paused:'Paused 休止中', closed:'Closed 閉局'};
+const label = (map, id) => map[id] || text(id);
 const ALERT = {help_requested:'Help 呼出', age_restricted:'Age check 年齢確認', device_fault:'Device fault 機器異常',
   payment_unknown:'Payment unknown 決済不明', payment_problem:'Payment problem 決済異常',
   removal_approval:'Removal 取消承認', long_paying:'Long in payment 精算長時間', offline:'Offline 通信断'};
@@ -95,7 +102,7 @@ function render(s){
     el.querySelector('.badge').textContent = LABEL[k.state] || text(k.state);
     el.querySelector('.total').textContent = yen(k.total);
     el.querySelector('.items').textContent = text(k.items);
-    el.querySelector('.mode').textContent = `${text(k.role) || '-'} / ${text(k.mode) || '-'}`;
+    el.querySelector('.mode').textContent = `${label(ROLE, k.role) || '-'} / ${label(MODE, k.mode) || '-'}`;
     const health = Object.entries(k.health || {});
     el.querySelector('.health').textContent = health.length ? health.map(([d, v]) => `${d}: ${v}`).join(', ') : 'ok';
     el.querySelector('.unsent').textContent = text(k.unsent_sales);
@@ -104,7 +111,7 @@ function render(s){
       h('span', {className: 'alert', dataset: {kind: a.kind}}, `⚠ ${ALERT[a.kind] || text(a.kind)} ${text(a.detail)}`)));
     fill(el.querySelector('.lines tbody'), (k.lines || []).map(lineRow));
     fill(el.querySelector('.timeline'), (k.timeline || []).map(t =>
-      h('li', {dataset: {new: t.new}}, `${text(t.at)} ${text(t.old)} → `, h('b', {}, t.new))));
+      h('li', {dataset: {new: t.new}}, `${text(t.at)} ${label(LABEL, t.old)} → `, h('b', {}, label(LABEL, t.new)))));
   }
   const bar = document.getElementById('alerts-bar'); let fresh = false;
   fill(bar, s.alerts.map(a => h('span', {className: 'alert', dataset: {key: a.key}},
@@ -117,7 +124,7 @@ function render(s){
   first = false; tick();
   fill(document.querySelector('#handoffs tbody'), s.handoffs.map(x =>
     h('tr', {dataset: {id: x.handoff_id}}, h('td', {}, x.handoff_id), h('td', {}, x.station_id),
-      h('td', {}, x.staff_id), h('td', {}, x.kiosk_id), h('td', {className: text(x.state)}, x.state),
+      h('td', {}, x.staff_id), h('td', {}, x.kiosk_id), h('td', {className: text(x.state)}, label(HANDOFF, x.state)),
       h('td', {}, Number(x.total).toLocaleString('ja-JP')), h('td', {}, x.items),
       h('td', {}, x.created_at), h('td', {}, x.expires_at))));
 }

@@ -10,7 +10,7 @@ function show(d){
       return tr; }));
   rows('by-hour', d.by_hour, i => [i.hour + ':00', i.sales, i.total.toLocaleString()]);
   rows('by-kiosk', d.by_kiosk, i => [i.kiosk_id, i.sales, i.total.toLocaleString()]);
-  rows('by-payment', d.by_payment, i => [i.method, i.count, i.amount.toLocaleString()]);
+  rows('by-payment', d.by_payment, i => [i.label || i.method, i.count, i.amount.toLocaleString()]);
   rows('by-tax', d.by_tax, i => [i.rate_percent + '%', i.gross.toLocaleString(), i.tax_amount.toLocaleString()]);
   document.getElementById('title-day').textContent = d.day;
   document.getElementById('updated').textContent = new Date().toLocaleTimeString();
