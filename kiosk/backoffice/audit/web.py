@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from kiosk.backoffice.audit import service as audit
 from kiosk.backoffice.core.deps import Admin, bo
-from kiosk.backoffice.html import page, table
+from kiosk.backoffice.html import template_page
 
 router = APIRouter()
 
@@ -21,8 +21,4 @@ def audit_page(request: Request, staff: Admin) -> HTMLResponse:
             (a.at, a.actor, a.action, a.target, json.dumps(a.detail, ensure_ascii=False))
             for a in audit.recent(session)
         ]
-    return page(
-        "Audit log 監査ログ",
-        table(("At", "Actor", "Action", "Target", "Detail"), rows, id_="audit"),
-        staff,
-    )
+    return template_page("audit/audit.html", "Audit log 監査ログ", staff, rows=rows)

@@ -31,13 +31,23 @@ def environment() -> Environment:
         for d in sorted(BACKOFFICE.iterdir())
         if (d / "templates").is_dir()
     }
-    return Environment(
+    env = Environment(
         loader=PrefixLoader(loaders),
         autoescape=True,  # every template, whatever its file name
         undefined=StrictUndefined,  # a misspelt variable is an error, not an empty string
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["cell"] = _cell
+    env.filters["yen"] = lambda value: f"¥{value:,}"
+    return env
+
+
+def _cell(value: Any) -> Markup:
+    """A table cell as :func:`kiosk.backoffice.html.cell` makes it (numbers grouped, escaped)."""
+    from kiosk.backoffice.html import cell
+
+    return Markup(cell(value))
 
 
 def render(name: str, **context: Any) -> str:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kiosk.backoffice.core.deps import Admin, Manager, bo
 from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import fmt, page, post_form, table
+from kiosk.backoffice.html import template_page
 from kiosk.backoffice.kiosks import identity as kiosk_identity
 from kiosk.backoffice.kiosks import journal_anchor
 from kiosk.backoffice.kiosks.identity import kiosk_states as database_states
@@ -21,14 +21,6 @@ from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff import auth
 
 router = APIRouter()
-
-INTRO = fmt("""<p>A kiosk whose local database was replaced — re-imaged (a new, empty database) or
-an older copy put back — numbers its sales again from an earlier seq. Those sales are
-<b>kept</b> (never taken for resends) and flagged here; a receipt number issued twice is a
-compliance problem (レシート番号の重複) to be explained. When the replacement was intended, an
-admin confirms it below with the reason (audit log; the journal anchor is reset too).
-The kiosk itself refuses to sell until staff run <code>kiosk store confirm-new --reason …</code>
-on it.</p>""")
 
 
 @router.get("/kiosks/identity")
@@ -48,22 +40,7 @@ def identity_page(request: Request, staff: Manager) -> HTMLResponse:
             )
             for f in flags
         ]
-    body = INTRO + table(
-        ("Kiosk", "Problem 問題", "Epoch", "Detail", "Detected 検出", "State 状態"),
-        rows,
-        id_="identity-flags",
-    )
-    body += fmt("<h2>Confirm a replaced database (admin) 差し替えの確認</h2>") + post_form(
-        "/kiosks/identity/confirm",
-        fmt(
-            '<input name="kiosk_id" placeholder="K01" required>'
-            '<input name="note" placeholder="why 理由" required size="40">'
-            "<button>Confirm re-image / restore</button>"
-        ),
-        id_="identity-confirm",
-        css_class="inline",
-    )
-    return page("Kiosk databases 端末データ", body, staff)
+    return template_page("kiosks/identity.html", "Kiosk databases 端末データ", staff, rows=rows)
 
 
 @router.post("/kiosks/identity/confirm")
@@ -107,45 +84,15 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
             )
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
-    body = table(
-        KIOSK_COLUMNS,
-        rows,
-        id_="kiosks",
+    return template_page(
+        "kiosks/kiosks.html",
+        "Kiosks 端末",
+        staff,
+        wide=True,
+        columns=KIOSK_COLUMNS,
+        rows=rows,
+        identities=bool(identities),
     )
-    if identities:
-        body += fmt(
-            '<p class="bad" id="identity-alert">要確認: a kiosk database was replaced or '
-            'receipt numbers were issued twice — <a href="/kiosks/identity">see and confirm</a></p>'
-        )
-    body += (
-        fmt("<h2>Enrol or revoke (admin) 登録・失効</h2>")
-        + post_form(
-            "/kiosks/enrol",
-            fmt(
-                '<input name="kiosk_id" placeholder="K01" required><input name="store_id" '
-                'placeholder="S01" value="S01"><button>Enrol (shows token once)</button>'
-            ),
-            css_class="inline",
-        )
-        + post_form(
-            "/kiosks/revoke",
-            fmt('<input name="kiosk_id" placeholder="K01" required><button>Revoke</button>'),
-            css_class="inline",
-        )
-        + fmt("""
-<h2>Journal anchor reset (admin) 電子ジャーナルの再登録</h2>
-<p>Only for a kiosk whose database was replaced on purpose (re-imaged, restored after a disk
-failure): its next report becomes its anchor. The reason goes to the audit log.</p>
-""")
-        + post_form(
-            "/kiosks/journal-anchor/reset",
-            fmt("""<input name="kiosk_id" placeholder="K01" required><input name="note" placeholder="why 理由" required size="40">
-<button>Reset anchor</button>"""),
-            css_class="inline",
-            id_="anchor-reset",
-        )
-    )
-    return page("Kiosks 端末", body, staff, wide=True)
 
 
 @router.post("/kiosks/journal-anchor/reset")
@@ -170,12 +117,7 @@ async def enrol_submit(request: Request, staff: Admin) -> HTMLResponse:
             store_id=data.get("store_id") or "S01",
             actor=staff.username,
         )
-    body = fmt(
-        "<p>Put this token in the kiosk's sync settings. It is not shown again:</p>"
-        "<pre id='token'>{}</pre><a href='/kiosks'>Back</a>",
-        token,
-    )
-    return page("Kiosk enrolled", body, staff)
+    return template_page("kiosks/enrolled.html", "Kiosk enrolled", staff, token=token)
 
 
 @router.post("/kiosks/revoke")

@@ -20,7 +20,7 @@ from kiosk.backoffice.core.errors import (
     TooManyLoginAttempts,
 )
 from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import fmt, join, page, post_form, table, template_page
+from kiosk.backoffice.html import template_page
 from kiosk.backoffice.staff import auth
 from kiosk.backoffice.staff.auth import Role
 from kiosk.backoffice.staff.models import StaffRow
@@ -105,18 +105,8 @@ def staff_page(request: Request, staff: Admin) -> HTMLResponse:
             (s.username, s.display_name, s.role, s.active)
             for s in session.query(StaffRow).order_by(StaffRow.username)
         ]
-    roles = join(fmt("<option>{}</option>", r.value) for r in Role)
-    body = table(("User", "Name", "Role", "Active"), rows)
-    body += fmt("<h2>Add staff</h2>") + post_form(
-        "/staff",
-        fmt(
-            """<input name="username" placeholder="user" required>
-<input name="display_name" placeholder="name"><select name="role">{}</select>
-<input name="password" type="password" placeholder="password (8+)" required><button>Add</button>""",
-            roles,
-        ),
-    )
-    return page("Staff 担当者", body, staff)
+    roles = [r.value for r in Role]
+    return template_page("staff/staff.html", "Staff 担当者", staff, rows=rows, roles=roles)
 
 
 @router.post("/staff")
