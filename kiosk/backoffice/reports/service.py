@@ -43,6 +43,10 @@ class DayReport:
     by_department: list[tuple[str, int, int]] = field(default_factory=list)  # dept, qty, amount
     sections: list[Any] = field(default_factory=list)  # from kiosk_report_sections
     returns: int = 0  # return documents of the day (their refunds are already net in total)
+    #: discounts and other adjustments of the day's sales: (label, count, amount), amount < 0
+    discounts: list[tuple[str, int, int]] = field(default_factory=list)
+    #: the day's returns: (time, kiosk, return no., original sale, reason, refund)
+    return_lines: list[tuple[str, str, int, str, str, int]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,7 +124,21 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
             .group_by(SaleLineRow.department)
             .order_by(SaleLineRow.department)
         ).all()
+    discounts: list[tuple[str, int, int]] = []
+    return_lines: list[tuple[str, str, int, str, str, int]] = []
+    if departments:  # the full report; the live Today page needs neither
+        discounts = _discounts(session, day)
+        return_lines = [
+            (f"{r.completed_at:%H:%M}", r.kiosk_id, r.return_no, r.original_sale_id, r.reason,
+             int(r.total))
+            for r in session.scalars(
+                select(ReturnRow).where(ReturnRow.business_date == day)
+                .order_by(ReturnRow.completed_at, ReturnRow.return_id)
+            )
+        ]  # fmt: skip
     return DayReport(
+        discounts=discounts,
+        return_lines=return_lines,
         day=day,
         sales=int(count),
         returns=int(returns),
@@ -132,6 +150,24 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
         by_tax=[("standard", int(gs), int(ts)), ("reduced", int(gr), int(tr))],
         by_department=[(d, int(q), int(a)) for d, q, a in by_department],
     )
+
+
+def _discounts(session: Session, day: date) -> list[tuple[str, int, int]]:
+    """The day's sale adjustments (discounts, coupons, promotions) by label, from the
+    documents as the kiosks sent them: the label in Japanese and English, how many, and the
+    sum (negative for a discount)."""
+    found: dict[str, list[int]] = {}
+    documents = session.scalars(select(SaleRow.document).where(SaleRow.business_date == day))
+    for document in documents:
+        for a in (document or {}).get("adjustments") or ():
+            if not isinstance(a, dict) or not isinstance(a.get("amount"), int):
+                continue
+            names = [str(a[k]) for k in ("label_ja", "label_en") if a.get(k)]
+            label = " ".join(dict.fromkeys(names)) or str(a.get("key") or a.get("kind") or "?")
+            entry = found.setdefault(label, [0, 0])
+            entry[0] += 1
+            entry[1] += a["amount"]
+    return sorted(((k, n, amount) for k, (n, amount) in found.items()), key=lambda r: r[2])
 
 
 @dataclass

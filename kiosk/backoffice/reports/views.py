@@ -52,6 +52,29 @@ def daily_body(r: reports.DayReport) -> Html:
         + _day_tables(r)
         + fmt("<h2>By department 部門別</h2>")
         + table(("Department", "Qty", "Amount ¥"), r.by_department)
+        + fmt("<h2>Discounts 値引</h2>")
+        + (
+            table(("Discount 値引", "Count 件数", "Amount ¥ 金額"), r.discounts, id_="discounts")
+            if r.discounts
+            else fmt("<p>None なし</p>")
+        )
+        + fmt("<h2>Returns 返品</h2>")
+        + (
+            table(
+                (
+                    "Time 時刻",
+                    "Kiosk 端末",
+                    "Return 返品番号",
+                    "Sale 元取引",
+                    "Reason 理由",
+                    "Refund ¥ 返金",
+                ),
+                r.return_lines,
+                id_="return-lines",
+            )
+            if r.return_lines
+            else fmt("<p>None なし</p>")
+        )
         # a plugin's section is text: str() and escaped, whatever object it returned
         + join(fmt("<section>{}</section>", str(s)) for s in r.sections)
     )
