@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiosk.backoffice.core.deps import Manager, bo
 from kiosk.backoffice.core.pages import back, form, integer
-from kiosk.backoffice.html import fmt, join, page, post_form
+from kiosk.backoffice.html import template_page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.settlement import service as settlement
 from kiosk.backoffice.settlement.views import settlement_table
@@ -21,30 +21,15 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
     with bo(request).db.reading() as session:
         kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
         settled = settlement_table(session, d)
-    body = (
-        fmt('<form><input type="date" name="day" value="{}"><button>Show</button></form>', d)
-        + settled
+    return template_page(
+        "settlement/settlement.html",
+        f"Settlement 精算 {d}",
+        staff,
+        day=d,
+        settled=settled,
+        kiosks=kiosks,
+        denominations=settlement.DENOMINATIONS,
     )
-    denominations = join(
-        fmt(
-            '<label>¥{:,} × <input name="d{}" type="number" min="0" value="0" size="4"></label> ',
-            d_,
-            d_,
-        )
-        for d_ in settlement.DENOMINATIONS
-    )
-    options = join(fmt("<option>{}</option>", k) for k in kiosks)
-    fields = fmt(
-        """<label>Kiosk <select name="kiosk_id">{}</select></label>
-<label>Float 釣銭準備金 <input name="float_amount" type="number" value="30000"></label><br>{}
-<button>Record settlement</button>""",
-        options,
-        denominations,
-    )
-    body += fmt("<h2>Count a kiosk 現金実査</h2>") + post_form(
-        "/settlement", fields, id_="settle", hidden={"day": d}
-    )
-    return page(f"Settlement 精算 {d}", body, staff)
 
 
 @router.post("/settlement")
