@@ -1,8 +1,8 @@
-"""Operations pages: settlement, inventory, master data, kiosks, staff and the audit log.
+"""The inventory page: receiving, counts, reorder points, shrinkage and slow movers.
 
 Every POST changes something, is audited in the same transaction, and redirects back
-(post/redirect/get). Every POST form is :func:`html.post_form`, which carries the session's
-CSRF token; :mod:`web_security` refuses a cookie POST without it or from another origin
+(post/redirect/get). Every POST form is the ``post_form`` template macro, which carries the
+session's CSRF token; :mod:`kiosk.backoffice.core.security` refuses a cookie POST without it or from another origin
 (SameSite=Strict alone does not stop a page on the same host, another port).
 """
 
@@ -15,13 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiosk.backoffice.core.deps import Attendant, Manager, bo
 from kiosk.backoffice.core.pages import back, form, integer
-from kiosk.backoffice.html import fmt, page, post_form, table
+from kiosk.backoffice.html import template_page
 from kiosk.backoffice.inventory import service as inventory
 
 router = APIRouter()
-
-
-# --- settlement (精算) ------------------------------------------------------------------------
 
 
 # --- inventory (在庫) -------------------------------------------------------------------------
@@ -35,53 +32,18 @@ def inventory_page(request: Request, staff: Attendant) -> HTMLResponse:
         reorder = inventory.reorder_suggestions(session)
         shrink = inventory.shrinkage(session, today - timedelta(days=30), today)
         slow = inventory.slow_movers(session, today)
-    body = (
-        fmt("<h2>Receive 入荷 / Count 棚卸</h2>\n")
-        + post_form(
-            "/inventory/receive",
-            fmt("""<input name="sku" placeholder="SKU" required>
-<input name="quantity" type="number" placeholder="qty" required><input name="unit_cost" type="number" placeholder="unit cost">
-<button>Receive</button>"""),
-            css_class="inline",
-            id_="receive",
-        )
-        + post_form(
-            "/inventory/count",
-            fmt("""<input name="sku" placeholder="SKU" required>
-<input name="counted" type="number" placeholder="counted" required><input name="note" placeholder="note"><button>Record count</button>"""),
-            css_class="inline",
-            id_="count",
-        )
-        + post_form(
-            "/inventory/reorder",
-            fmt("""<input name="sku" placeholder="SKU" required>
-<input name="point" type="number" placeholder="reorder point" required><input name="qty" type="number" placeholder="order unit" required>
-<button>Set reorder</button>"""),
-            css_class="inline",
-        )
-    )
-    body += fmt("<h2>Suggested orders 発注提案</h2>") + table(
-        ("SKU", "Name", "On hand", "Reorder point", "Order"),
-        [(r.sku, r.name, r.on_hand, r.reorder_point, r.suggested) for r in reorder],
-        id_="reorder",
-    )
-    body += fmt("<h2>Shrinkage 在庫ロス (30 days)</h2>") + table(
-        ("SKU", "Name", "Pieces", "Value at cost ¥"),
-        [(s.sku, s.name, s.quantity, s.value) for s in shrink],
-        id_="shrinkage",
-    )
-    body += fmt("<h2>Slow movers 不動在庫 (no sales in 30 days)</h2>") + table(
-        ("SKU", "Name", "On hand", "Sold"), [(s.sku, s.name, s.on_hand, s.sold) for s in slow]
-    )
-    body += fmt("<h2>Stock 在庫一覧</h2>") + table(
-        ("SKU", "Name", "Dept", "Price", "Cost", "On hand", "Reorder at"),
-        [
+    return template_page(
+        "inventory/inventory.html",
+        "Inventory 在庫",
+        staff,
+        reorder=[(r.sku, r.name, r.on_hand, r.reorder_point, r.suggested) for r in reorder],
+        shrink=[(s.sku, s.name, s.quantity, s.value) for s in shrink],
+        slow=[(s.sku, s.name, s.on_hand, s.sold) for s in slow],
+        stock=[
             (p.sku, p.name_ja, p.department, p.price, p.cost, p.on_hand, p.reorder_point)
             for p in stock
         ],
-        id_="stock",
     )
-    return page("Inventory 在庫", body, staff)
 
 
 @router.post("/inventory/receive")

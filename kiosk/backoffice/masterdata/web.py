@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from kiosk.backoffice.core.deps import Manager, bo
 from kiosk.backoffice.core.errors import InvalidInput
 from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import fmt, page, post_form, table
+from kiosk.backoffice.html import template_page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.masterdata import service as masterdata
 
@@ -29,31 +29,15 @@ def masterdata_page(request: Request, staff: Manager) -> HTMLResponse:
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
         products = len(masterdata.build_snapshot(session)["products"])
-    body = fmt(
-        "<p>Published version: <b id='version'>{}</b>; {:,} products in the catalogue.</p>",
-        cur.version if cur else "none",
-        products,
+    return template_page(
+        "masterdata/masterdata.html",
+        "Master data マスタ",
+        staff,
+        version=cur.version if cur else "none",
+        products=products,
+        kiosks=kiosks,
+        settings=[(k, json.dumps(v, ensure_ascii=False, indent=1)) for k, v in settings.items()],
     )
-    body += post_form(
-        "/masterdata/publish", fmt("<button>Publish a new version to kiosks</button>")
-    )
-    body += fmt("<h2>Kiosk versions</h2>") + table(("Kiosk", "Applied version"), kiosks)
-    for key, value in settings.items():
-        text = json.dumps(value, ensure_ascii=False, indent=1)
-        body += fmt("<h2>{}</h2>", key) + post_form(
-            "/masterdata/settings",
-            fmt(
-                '<textarea name="value" rows="6" cols="90">{}</textarea><br><button>Save {}</button>',
-                text,
-                key,
-            ),
-            hidden={"key": key},
-        )
-    body += fmt(
-        "<p>Import products with <code>kiosk-backoffice import-catalogue FILE.csv</code> "
-        "(the kiosk's CSV layout).</p>"
-    )
-    return page("Master data マスタ", body, staff)
 
 
 @router.post("/masterdata/publish")
