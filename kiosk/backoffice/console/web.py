@@ -81,6 +81,8 @@ def console_command(request: Request, kiosk_id: str, body: JsonBody) -> dict[str
 
 
 DETAIL_CHARS = 160
+#: audit results (bo_audit.result) as the page shows them; the id stays in the data
+RESULTS = {"success": "success 成功", "failure": "failure 失敗"}
 
 
 @router.get("/console/audit")
@@ -117,7 +119,7 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
 
 
 def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
-    result = span("ok" if a.result == "success" else "bad", a.result)
+    result = span("ok" if a.result == "success" else "bad", RESULTS.get(a.result, a.result))
     number = span("bad", f"{a.id} ✗") if a.id == bad_id else a.id
     detail = json.dumps(a.detail, ensure_ascii=False)
     if len(detail) > DETAIL_CHARS:  # cut with a mark, so a short cell never reads as whole
