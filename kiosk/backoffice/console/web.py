@@ -119,7 +119,8 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
 
 
 def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
-    result = span("ok" if a.result == "success" else "bad", RESULTS.get(a.result, a.result))
+    verdict = "ok result" if a.result == "success" else "bad result"
+    result = span(verdict, RESULTS.get(a.result, a.result))
     number = span("bad", f"{a.id} ✗") if a.id == bad_id else a.id
     detail = json.dumps(a.detail, ensure_ascii=False)
     if len(detail) > DETAIL_CHARS:  # cut with a mark, so a short cell never reads as whole
