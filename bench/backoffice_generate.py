@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
 
 COLUMNS = (
     "sale_id", "kiosk_id", "store_id", "kiosk_seq", "receipt_no", "completed_at", "business_date",

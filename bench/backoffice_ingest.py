@@ -24,8 +24,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.staff.auth import enrol_kiosk
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.backoffice.factories import make_sale

@@ -12,9 +12,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from kiosk.backoffice import exports, reports
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.exports import service as exports
+from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.sales.models import SaleRow
 
 
 def best(fn, repeat: int) -> float:

@@ -30,11 +30,11 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kiosk.backoffice.auth import authenticate_kiosk, enrol_kiosk
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.ingest import OutboxEvent, ingest
-from kiosk.backoffice.ingest_rows import TABLE_ORDER, RowBuffer
-from kiosk.backoffice.ingest_sales import apply_sale
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.sales.ingest import OutboxEvent, ingest
+from kiosk.backoffice.sales.ingest_rows import TABLE_ORDER, RowBuffer
+from kiosk.backoffice.sales.ingest_sales import apply_sale
+from kiosk.backoffice.staff.auth import authenticate_kiosk, enrol_kiosk
 from tests.backoffice.factories import make_sale
 
 START = datetime(2026, 11, 1, 9)
@@ -85,7 +85,7 @@ def unpartition(db: Database) -> None:
     """Undo migration 0003_sales_partitions (plain tables, as before it) for a comparison."""
     from alembic import command
 
-    from kiosk.backoffice.db import alembic_config
+    from kiosk.backoffice.core.db import alembic_config
 
     config = alembic_config(db.engine)
     with db.engine.begin() as c:

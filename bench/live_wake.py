@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.staff.auth import Role, add_staff, enrol_kiosk
 from tests.backoffice.helpers import event
 from tests.backoffice.test_function_live_across_workers import _wait_up, _worker
 from tests.e2e.test_live_sales import day_events

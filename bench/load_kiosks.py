@@ -30,8 +30,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.factories import make_sale
 
 ROOT = Path(__file__).resolve().parents[1]

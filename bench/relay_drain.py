@@ -23,8 +23,8 @@ from sqlalchemy import update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.store.local import LocalStore
 from kiosk.store.models import OutboxRow
 from kiosk.sync.relay import OutboxRelay

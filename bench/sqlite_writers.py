@@ -3,7 +3,7 @@
 Each kiosk is a thread posting batches of ``--batch`` sales one after another, as relays
 do, through the real HTTP API (in-process). Two ways, alternated in rounds on fresh
 databases: writers parked in ``BEGIN IMMEDIATE`` (SQLite's busy handler, as before) and the
-writer queue (``kiosk.backoffice.writer_queue``). Printed: p50/p99/max of the requests and
+writer queue (``kiosk.backoffice.core.writer_queue``). Printed: p50/p99/max of the requests and
 the ratio queue/parked.
 
     .venv/bin/python bench/sqlite_writers.py [--kiosks 20 --batches 10 --batch 10]
@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.factories import make_sale
 
 START = datetime(2026, 11, 20, 9)

@@ -89,8 +89,8 @@ def _is_known(exc: BaseException) -> bool:
         from kiosk.script import ScriptError
 
         known += (ScriptError,)
-        from kiosk.backoffice.backup import BackupFailed
-        from kiosk.backoffice.errors import BackofficeError
+        from kiosk.backoffice.core.backup import BackupFailed
+        from kiosk.backoffice.core.errors import BackofficeError
 
         known += (BackofficeError, BackupFailed)
     except ImportError:  # the back office's extras are not installed on a kiosk

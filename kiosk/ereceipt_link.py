@@ -3,7 +3,7 @@
 The kiosk signs; the back office checks. The key is the one secret both already share
 without new key handling: the SHA-256 of the kiosk's back-office token. The kiosk holds the
 token (``[backoffice] token``), the back office stores exactly that hash for the kiosk
-(``bo_kiosks.token_hash``, :mod:`kiosk.backoffice.auth`). The hash cannot be used to call
+(``bo_kiosks.token_hash``, :mod:`kiosk.backoffice.staff.auth`). The hash cannot be used to call
 the kiosk API (that needs the token itself), and re-enrolling a kiosk (a new token)
 retires every link it printed, as revoking a kiosk should.
 

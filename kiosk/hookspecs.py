@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from pydantic import BaseModel
 
-    from kiosk.backoffice.export_formats import ExportFormat
-    from kiosk.backoffice.extensions import EventHandler, MasterDataSection, NavEntry
-    from kiosk.backoffice.reports import DayReport, MonthReport
+    from kiosk.backoffice.core.extensions import EventHandler, MasterDataSection, NavEntry
+    from kiosk.backoffice.exports.formats import ExportFormat
+    from kiosk.backoffice.reports.service import DayReport, MonthReport
     from kiosk.cli_commands import CliCommand
     from kiosk.devices.registry import DriverRegistry
     from kiosk.domain.basket import AdjustContext, Adjustment, Basket, BasketLine
@@ -306,7 +306,7 @@ def kiosk_backoffice_migrations() -> list[Path]:
 def kiosk_backoffice_routers() -> list[APIRouter]:
     """Return FastAPI routers the back office includes (pages, kiosk or integration API).
 
-    Use ``kiosk.backoffice.api.Manager`` / ``KioskToken`` as dependencies for sign-in and
+    Use ``kiosk.backoffice.core.deps.Manager`` / ``KioskToken`` as dependencies for sign-in and
     ``kiosk.backoffice.html.page`` to render a page with the back office's chrome.
     :return: a list of ``fastapi.APIRouter``.
     """
@@ -316,7 +316,7 @@ def kiosk_backoffice_routers() -> list[APIRouter]:
 def kiosk_backoffice_pages() -> list[NavEntry]:
     """Return navigation entries for this plugin's back-office pages.
 
-    :return: a list of :class:`kiosk.backoffice.extensions.NavEntry` (``href``, ``label``);
+    :return: a list of :class:`kiosk.backoffice.core.extensions.NavEntry` (``href``, ``label``);
         the page itself comes from a router of :func:`kiosk_backoffice_routers`.
     """
 
@@ -328,7 +328,7 @@ def kiosk_backoffice_event_handlers() -> list[EventHandler]:
     A handler runs inside the ingest transaction, after the raw event row is added, so what
     it derives commits with the event or not at all; it should record a malformed payload
     as a visible problem rather than raise (a raise fails the kiosk's whole batch).
-    :return: a list of :class:`kiosk.backoffice.extensions.EventHandler` (``kind`` and
+    :return: a list of :class:`kiosk.backoffice.core.extensions.EventHandler` (``kind`` and
         ``handle(session, kiosk, event, now)``).
     """
 
@@ -340,7 +340,7 @@ def kiosk_masterdata_sections() -> list[MasterDataSection]:
     A section is a setting a manager edits (``PUT /api/v1/settings/<name>``), checked when
     saved, and frozen into each published master-data version; kiosks read it with
     ``runtime.masterdata(name)`` (see :func:`kiosk_masterdata_applied`).
-    :return: a list of :class:`kiosk.backoffice.extensions.MasterDataSection`.
+    :return: a list of :class:`kiosk.backoffice.core.extensions.MasterDataSection`.
     """
 
 

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 os.environ["TZ"] = "Asia/Tokyo"
 time.tzset()
 
-from kiosk.backoffice.db import Database  # noqa: E402
-from kiosk.backoffice.masterdata import set_setting  # noqa: E402
+from kiosk.backoffice.core.db import Database  # noqa: E402
+from kiosk.backoffice.masterdata.service import set_setting  # noqa: E402
 from kiosk.domain.returns import plan_return  # noqa: E402
 from kiosk.ereceipt_link import key_from_token, sign_link  # noqa: E402
 from tests.backoffice.helpers import event  # noqa: E402

@@ -11,40 +11,27 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from kiosk.backoffice import (
-    api,
-    bounds,
-    business_day,
-    change_feed,
-    console_api,
-    console_web,
-    ereceipt_web,
-    export_formats,
-    extensions,
-    kiosk_identity_web,
-    report_archive_web,
-    web,
-    web_ops,
-)
-from kiosk.backoffice.api import Manager
-from kiosk.backoffice.change_bus import ChangeBus
-from kiosk.backoffice.console_state import ConsoleSettings
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.door import DoorMiddleware
-from kiosk.backoffice.errors import BackofficeError, LoginFailed
+from kiosk.backoffice import routers
+from kiosk.backoffice.archive import web as report_archive_web
+from kiosk.backoffice.console.state import ConsoleSettings
+from kiosk.backoffice.core import bounds, business_day, change_feed, extensions, sse
+from kiosk.backoffice.core.change_bus import ChangeBus
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.deps import Manager
+from kiosk.backoffice.core.door import DoorMiddleware
+from kiosk.backoffice.core.errors import BackofficeError, LoginFailed
+from kiosk.backoffice.core.pages import error_page
+from kiosk.backoffice.core.security import SecurityMiddleware, WebSecurity
 from kiosk.backoffice.html import STATIC
-from kiosk.backoffice.returns import kiosk_api as returns_kiosk_api
-from kiosk.backoffice.returns import web as returns_web
-from kiosk.backoffice.throttle import LoginThrottle
-from kiosk.backoffice.web_security import SecurityMiddleware, WebSecurity
+from kiosk.backoffice.staff.throttle import LoginThrottle
 
-STATIC_DIR = Path(__file__).with_name("static")
+STATIC_DIR = Path(__file__).parent / "core" / "static"
 
 
 class Backoffice:
     """What every request needs: the database, the clock and the plugin host.
 
-    ``logins`` counts failed sign-ins (in memory, see :mod:`kiosk.backoffice.throttle`).
+    ``logins`` counts failed sign-ins (in memory, see :mod:`kiosk.backoffice.staff.throttle`).
 
     ``sales`` is bumped after every ingest that applied something, for the live sales stream.
     """
@@ -55,7 +42,7 @@ class Backoffice:
         self.db, self.clock, self.host = db, clock, host
         self.sales = ChangeBus("sales")
         #: a live stream also sends when nothing woke it for this long (a new business day)
-        self.live_refresh_s = web.LIVE_REFRESH_S
+        self.live_refresh_s = sse.LIVE_REFRESH_S
         self.logins = LoginThrottle()
 
     def today(self) -> date:
@@ -85,7 +72,7 @@ def create_app(
 ) -> FastAPI:
     """``archive_reports`` runs the report archive's scheduler thread while the server runs.
 
-    ``host``: the plugin host (:func:`kiosk.backoffice.extensions.builtin_host` when not
+    ``host``: the plugin host (:func:`kiosk.backoffice.core.extensions.builtin_host` when not
     given); its pages, routers, event handlers and master-data sections are installed here.
 
     ``web_security``: cookie and API-docs settings (:class:`WebSecurity`; defaults: cookies
@@ -116,19 +103,7 @@ def create_app(
     app.state.web_security = security
     app.state.bo = backoffice
     app.state.console_bus, app.state.console_settings = console_bus, console or ConsoleSettings()
-    app.include_router(returns_web.router)
-    app.include_router(returns_kiosk_api.router)
-    app.include_router(api.router)
-    app.include_router(web.router)
-    app.include_router(web_ops.router)
-    app.include_router(console_api.router)
-    app.include_router(console_web.router)
-    app.include_router(report_archive_web.router)
-    app.include_router(kiosk_identity_web.router)
-    app.include_router(export_formats.router)
-    app.include_router(ereceipt_web.router)
-    for router in plugged.routers:  # kiosk_backoffice_routers
-        app.include_router(router)
+    routers.include_all(app, plugged.routers)  # kiosk_backoffice_routers after the features'
     if security.api_docs:
         _serve_openapi_to_staff(app)
 
@@ -144,7 +119,7 @@ def create_app(
         elif isinstance(exc, LoginFailed) and request.method == "GET":
             return RedirectResponse("/login", status_code=303)
         else:
-            response = web.error_page(exc)
+            response = error_page(exc)
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)

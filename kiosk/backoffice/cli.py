@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.backoffice.db import DEFAULT_URL
+from kiosk.backoffice.core.db import DEFAULT_URL
 from kiosk.private_files import restrict_umask
 
 #: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
@@ -177,7 +177,7 @@ def _month(value: str) -> date:
 
 
 def _partitioned(args: argparse.Namespace):
-    from kiosk.backoffice import sales_partitions
+    from kiosk.backoffice.sales import partitions as sales_partitions
     from kiosk.cli_errors import CommandError
 
     db = _db(args)
@@ -191,7 +191,7 @@ def _partitioned(args: argparse.Namespace):
 
 
 def _partitions_ensure(args: argparse.Namespace) -> int:
-    from kiosk.backoffice import sales_partitions
+    from kiosk.backoffice.sales import partitions as sales_partitions
 
     db = _partitioned(args)
     today = store_clock(args.time_zone)().date()
@@ -203,7 +203,7 @@ def _partitions_ensure(args: argparse.Namespace) -> int:
 
 
 def _partitions_list(args: argparse.Namespace) -> int:
-    from kiosk.backoffice import sales_partitions
+    from kiosk.backoffice.sales import partitions as sales_partitions
 
     db = _partitioned(args)
     with db.engine.connect() as conn:
@@ -215,7 +215,7 @@ def _partitions_list(args: argparse.Namespace) -> int:
 
 
 def _partitions_retire(args: argparse.Namespace) -> int:
-    from kiosk.backoffice import sales_partitions
+    from kiosk.backoffice.sales import partitions as sales_partitions
 
     db = _partitioned(args)
     today = store_clock(args.time_zone)().date()
@@ -242,8 +242,8 @@ def _day(value: str) -> date:
 
 def _db(args: argparse.Namespace, host=None):
     """The database, migrated with ``host``'s plugins' folders (default: the built-ins')."""
-    from kiosk.backoffice.db import Database
-    from kiosk.backoffice.extensions import migration_locations
+    from kiosk.backoffice.core.db import Database
+    from kiosk.backoffice.core.extensions import migration_locations
 
     versions = migration_locations(host) if host is not None else None
     return Database(args.database_url, plugin_versions=versions)
@@ -254,7 +254,7 @@ def _serve(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
     from kiosk.backoffice.app import create_app
-    from kiosk.backoffice.web_security import WebSecurity
+    from kiosk.backoffice.core.security import WebSecurity
 
     os.environ["DATABASE_URL"] = args.database_url
     # flags become the environment, so every worker process (app_from_env) reads the same
@@ -301,9 +301,9 @@ def app_from_env():
     live page waits for a change before it sends anyway; default 15).
     """
     from kiosk.backoffice.app import create_app
-    from kiosk.backoffice.db import Database
-    from kiosk.backoffice.extensions import migration_locations
-    from kiosk.backoffice.web_security import WebSecurity
+    from kiosk.backoffice.core.db import Database
+    from kiosk.backoffice.core.extensions import migration_locations
+    from kiosk.backoffice.core.security import WebSecurity
 
     host = plugin_host(_env_plugins())
     app = create_app(
@@ -331,9 +331,9 @@ def _env_plugins() -> list[str]:
 
 
 def plugin_host(names: list[str]):
-    """The back office's plugins: the built-ins (``kiosk.backoffice.extensions``) and, of the
+    """The back office's plugins: the built-ins (``kiosk.backoffice.core.extensions``) and, of the
     installed third-party ones, only those the operator names, like a kiosk's allow-list."""
-    from kiosk.backoffice.extensions import builtin_host
+    from kiosk.backoffice.core.extensions import builtin_host
 
     host = builtin_host(pinned_to_installed(names) if names else ())
     missing = sorted(set(names) - set(host.names))
@@ -387,7 +387,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.backup import backup
+    from kiosk.backoffice.core.backup import backup
     from kiosk.backup_crypto import default_key_path, load_backup_key
 
     key_path = args.key_file or default_key_path()
@@ -403,7 +403,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.backup import BackupFailed, restore
+    from kiosk.backoffice.core.backup import BackupFailed, restore
     from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
 
     if not args.file.exists():
@@ -426,7 +426,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.auth import enrol_kiosk
+    from kiosk.backoffice.staff.auth import enrol_kiosk
 
     with _db(args).transaction() as session:
         token = enrol_kiosk(
@@ -437,7 +437,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.auth import revoke_kiosk
+    from kiosk.backoffice.staff.auth import revoke_kiosk
 
     with _db(args).transaction() as session:
         revoke_kiosk(session, args.kiosk_id, datetime.now(), "cli")
@@ -446,7 +446,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 def _set_issuer(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.ereceipt_web import set_issuer
+    from kiosk.backoffice.ereceipt.web import set_issuer
     from kiosk.domain.receipt import Issuer
 
     issuer = Issuer(args.name, args.registration_number, args.address, args.phone)
@@ -457,7 +457,7 @@ def _set_issuer(args: argparse.Namespace) -> int:
 
 
 def _add_staff(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.auth import Role, add_staff
+    from kiosk.backoffice.staff.auth import Role, add_staff
 
     password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or _read_password()
     with _db(args).transaction() as session:
@@ -479,7 +479,7 @@ def _read_password() -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kiosk.backoffice import masterdata
+    from kiosk.backoffice.masterdata import service as masterdata
     from kiosk.store.catalogue_csv import read_catalogue_csv
 
     products = read_catalogue_csv(args.file)
@@ -493,7 +493,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from kiosk.backoffice import masterdata
+    from kiosk.backoffice.masterdata import service as masterdata
 
     with _db(args).transaction() as session:
         row = masterdata.publish(session, datetime.now(), "cli")
@@ -502,7 +502,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _generate_reports(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.report_archive import RECHECK, describe, generate
+    from kiosk.backoffice.archive.service import RECHECK, describe, generate
 
     def progress(i, n, period, done) -> None:
         print(
@@ -527,7 +527,7 @@ def _generate_reports(args: argparse.Namespace) -> int:
 
 
 def _verify_audit(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.audit import verify
+    from kiosk.backoffice.audit.service import verify
 
     db = _db(args)
     try:

@@ -1,4 +1,10 @@
-"""Page layout and HTML builders that escape by construction (no template engine).
+"""HTML builders that escape by construction: the public helper for plugins' pages too.
+
+Pages are laid out by the Jinja2 base template (:mod:`kiosk.backoffice.core.templates`,
+autoescaped); a feature page is either a template of its own (:func:`template_page`) or a
+body built here and put in the layout by :func:`page`. Plugins (tax-free, loyalty, the
+feedback example) build their pages with these builders; this module's names are a stable,
+documented API for them.
 
 Every page body is an :class:`Html` value, and the only ways to make one are this module's
 builders: :func:`fmt` (a *literal* template whose every argument is escaped unless it is
@@ -8,7 +14,7 @@ only reach a page escaped. There is no "raw" escape hatch: markup we need (a lin
 with a class) has a builder here.
 
 Styles and scripts are static files (``/static/backoffice/…``) so the Content-Security-Policy
-needs no ``unsafe-inline`` (see :mod:`kiosk.backoffice.web_security`).
+needs no ``unsafe-inline`` (see :mod:`kiosk.backoffice.core.security`).
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from typing import LiteralString
 
 from fastapi.responses import HTMLResponse
 
-from kiosk.backoffice.models import StaffRow
-from kiosk.backoffice.web_security import csrf_token, no_session
+from kiosk.backoffice.core.security import csrf_token, no_session
+from kiosk.backoffice.core.templates import render
+from kiosk.backoffice.staff.models import StaffRow
 
-STATIC = "/static/backoffice"  # served from kiosk/backoffice/static
+STATIC = "/static/backoffice"  # served from kiosk/backoffice/core/static
 
 
 class Html(str):
@@ -92,15 +99,6 @@ def post_form(
     return fmt('<form method="post" action="{}"{}>{}{}</form>', action, attrs, fields, inner)
 
 
-PAGE: LiteralString = """<!doctype html>
-<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="csrf-token" content="{csrf}">
-<title>{title} · {brand}</title><link rel="stylesheet" href="{static}/backoffice.css"></head>
-<body class="{body_class}"><header><strong>{brand}</strong>{nav}<span class="who">{who}</span></header>
-<main><h1>{title}</h1>
-{body}
-</main>{scripts}</body></html>"""
-
 NAV = (
     ("/", "Today 本日"),
     ("/console", "Console 監視"),
@@ -121,7 +119,7 @@ NAV = (
 
 def nav_links() -> list[tuple[str, str]]:
     """The core's pages, with the plugins' (``kiosk_backoffice_pages``) before master data."""
-    from kiosk.backoffice.extensions import nav_entries
+    from kiosk.backoffice.core.extensions import nav_entries
 
     core = list(NAV)
     at = core.index(("/masterdata", "Master data マスタ"))
@@ -138,29 +136,49 @@ def page(
     status: int = 200,
     brand: str = "Back office",
 ) -> HTMLResponse:
-    """The whole document. ``scripts`` are file names under ``/static/backoffice``;
-    ``brand`` heads the page (a shopper's page names the store, not the back office)."""
+    """The whole document: ``body`` in the base layout (``core/templates/base.html``).
+
+    ``scripts`` are file names under ``/static/backoffice``; ``brand`` heads the page (a
+    shopper's page names the store, not the back office)."""
     if not isinstance(body, Html):
         raise TypeError("page body must be Html built with kiosk.backoffice.html (escaped)")
-    nav = join(fmt(" {}", link(href, label)) for href, label in nav_links()) if staff else Html()
-    who = (
-        fmt("{} ({}) ", staff.display_name, staff.role)
-        + post_form("/logout", fmt("<button>Sign out</button>"), css_class="inline")
-        if staff
-        else Html()
+    return template_page(
+        "core/base.html",
+        title,
+        staff,
+        scripts=scripts,
+        wide=wide,
+        status=status,
+        brand=brand,
+        body=body,
     )
-    scripts_html = join(fmt('<script src="{}/{}" defer></script>', STATIC, s) for s in scripts)
-    document = fmt(
-        PAGE,
+
+
+def template_page(
+    template: str,
+    title: str,
+    staff: StaffRow | None,
+    *,
+    scripts: Sequence[str] = (),
+    wide: bool = False,
+    status: int = 200,
+    brand: str = "Back office",
+    **context: object,
+) -> HTMLResponse:
+    """A page from a feature's Jinja2 template (autoescaped), which extends the base layout.
+
+    ``context`` values are escaped in the template unless they are ``Html``."""
+    document = render(
+        template,
         csrf=csrf_token(),
         title=title,
         brand=brand,
         static=STATIC,
         body_class="wide" if wide else "",
-        nav=nav,
-        who=who,
-        body=body,
-        scripts=scripts_html,
+        nav=nav_links() if staff else [],
+        staff=staff,
+        scripts=list(scripts),
+        **context,
     )
     return HTMLResponse(document, status_code=status)
 

@@ -3,7 +3,7 @@
 Each local database gets a random *instance id* when it is created (config
 ``store.instance``); the outbox relay sends it with every batch so the back office keeps the
 sales of a new or restored database instead of taking them for resends
-(:mod:`kiosk.backoffice.kiosk_identity`).
+(:mod:`kiosk.backoffice.kiosks.identity`).
 
 A *marker file* next to the database (``kiosk.sqlite3.identity``) is written when the data
 directory is first used and is kept outside the database, so replacing or emptying the file

@@ -3,7 +3,7 @@
 Each cycle sends the oldest unsent outbox rows as one batch. The back office answers
 ``acked_through`` (every seq up to it is stored there) and the relay marks exactly those rows
 sent. A lost answer just means the same rows go again; the back office acknowledges them
-without writing twice (see :mod:`kiosk.backoffice.ingest`).
+without writing twice (see :mod:`kiosk.backoffice.sales.ingest`).
 
 Failures (no connection, timeouts, 5xx) back off exponentially with jitter; the clock and
 sleep are injected so tests can run a day of downtime in milliseconds. The relay sets

@@ -86,8 +86,19 @@ class StatusReporter:
                 kind = ALERTS.get(event.reason, AlertKind.HELP)
                 if kind is AlertKind.PAYMENT_PROBLEM and "unknown" in event.detail.lower():
                     kind = AlertKind.PAYMENT_UNKNOWN
-                self._alerts.append({"kind": kind.value, "detail": event.detail[:200]})
+                detail = self._line_name(event.line_id) if kind is AlertKind.AGE else None
+                self._alerts.append({"kind": kind.value, "detail": (detail or event.detail)[:200]})
         self._wake.set()
+
+    def _line_name(self, line_id: int | None) -> str | None:
+        """The basket line's product name as the console's basket shows it (Japanese): the
+        checkout's age-check detail is the English name, which read oddly on the console."""
+        if line_id is None:
+            return None
+        try:
+            return self.runtime.checkout.basket.line(line_id).product.name_ja or None
+        except ValueError:  # BasketError: the line is gone already
+            return None
 
     def device_status(self, device: str, status: str) -> None:
         with self._lock:

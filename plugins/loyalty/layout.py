@@ -54,7 +54,7 @@ class LoyaltyLayout:
 
     @hookimpl
     def kiosk_backoffice_pages(self) -> list[Any]:
-        from kiosk.backoffice.extensions import NavEntry
+        from kiosk.backoffice.core.extensions import NavEntry
 
         return [
             NavEntry("/customers", "Customers 顧客"),
@@ -63,7 +63,7 @@ class LoyaltyLayout:
 
     @hookimpl
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
-        from kiosk.backoffice.extensions import EventHandler
+        from kiosk.backoffice.core.extensions import EventHandler
         from plugins.loyalty.backoffice import campaigns_coupons, loyalty_sync
         from plugins.loyalty.outbox import MEMBER_EVENT, POINTS_EVENT
 

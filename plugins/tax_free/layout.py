@@ -48,13 +48,13 @@ class TaxFreeLayout:
 
     @hookimpl
     def kiosk_backoffice_pages(self) -> list[Any]:
-        from kiosk.backoffice.extensions import NavEntry
+        from kiosk.backoffice.core.extensions import NavEntry
 
         return [NavEntry("/tax-free", "Tax-free 免税")]
 
     @hookimpl
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
-        from kiosk.backoffice.extensions import EventHandler
+        from kiosk.backoffice.core.extensions import EventHandler
         from plugins.tax_free.backoffice.ledger import KIND, ingest_record
         from plugins.tax_free.backoffice.schemas import TaxFreeSummary
 

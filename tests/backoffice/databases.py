@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.web_security import SESSION_COOKIE, csrf_for
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.security import SESSION_COOKIE, csrf_for
+from kiosk.backoffice.staff.auth import Role, add_staff, enrol_kiosk
 from tests.backoffice.factories import FakeClock
 
 DEFAULT_PG = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/test"
@@ -109,7 +109,7 @@ def staff(bo_db, clock, monkeypatch):
     Argon2id with light parameters, so the suite does not spend seconds hashing.
     """
     monkeypatch.setattr(
-        "kiosk.backoffice.auth._hasher",
+        "kiosk.backoffice.staff.auth._hasher",
         PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1),
     )
     with bo_db.transaction() as session:

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.backoffice.backup import BackupFailed, backup, restore
 from kiosk.backoffice.cli import main
-from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.core.backup import BackupFailed, backup, restore
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.backup_crypto import CHUNK, decrypt_file, encrypt_file
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post

@@ -6,9 +6,11 @@ from datetime import date, datetime, time
 
 import pytest
 
-from kiosk.backoffice import business_day, masterdata, reports
-from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.core import business_day
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.masterdata import service as masterdata
+from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.sales.models import SaleRow
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import event, post
 

@@ -27,9 +27,10 @@ import pytest
 from alembic import command
 from sqlalchemy import func, insert, select
 
-from kiosk.backoffice.db import alembic_config
-from kiosk.backoffice.masterdata import set_setting
-from kiosk.backoffice.models import AuditRow, KioskEventRow, SaleRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.db import alembic_config
+from kiosk.backoffice.masterdata.service import set_setting
+from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 from plugins.loyalty.backoffice import campaigns, customers
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.rfm import rfm

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.backoffice.auth import revoke_kiosk
-from kiosk.backoffice.ereceipt_web import set_issuer
+from kiosk.backoffice.ereceipt.web import set_issuer
+from kiosk.backoffice.staff.auth import revoke_kiosk
 from kiosk.domain.receipt import Issuer
 from kiosk.ereceipt_link import key_from_token, read_link, sign_link
 from tests.backoffice.factories import make_sale
@@ -110,8 +110,8 @@ def test_not_yet_synced_and_missing_issuer(client, bo_db, clock, kiosk_token):
 
 def test_the_issuer_is_set_from_the_command_line(tmp_path, capsys):
     from kiosk.backoffice.cli import main
-    from kiosk.backoffice.db import Database
-    from kiosk.backoffice.ereceipt_web import get_issuer
+    from kiosk.backoffice.core.db import Database
+    from kiosk.backoffice.ereceipt.web import get_issuer
 
     url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
     assert main(["--database-url", url, "set-issuer", "さくらマート", "T5835678256246"]) == 0

@@ -9,7 +9,7 @@ import io
 from fastapi.testclient import TestClient
 
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.export_formats import ExportFormat
+from kiosk.backoffice.exports.formats import ExportFormat
 from kiosk.hookspecs import hookimpl
 from kiosk.plugins import PluginHost
 from tests.backoffice.databases import ORIGIN, sign_in

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from kiosk.backoffice.auth import enrol_kiosk, revoke_kiosk
-from kiosk.backoffice.models import KioskEventRow, KioskRow, ProductRow, SaleLineRow, SaleRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.sales.models import KioskEventRow, SaleLineRow, SaleRow
+from kiosk.backoffice.staff.auth import enrol_kiosk, revoke_kiosk
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
@@ -106,7 +108,7 @@ def test_function_sales_take_stock_down(client, bo_db, clock, kiosk_token):
 def test_function_a_full_batch_is_stored_column_for_column(client, bo_db, kiosk_token):
     """GIVEN 40 sales in one batch (enough for PostgreSQL's COPY path)
     WHEN posted THEN every sale, line and payment is stored with the document's figures."""
-    from kiosk.backoffice.models import SalePaymentRow
+    from kiosk.backoffice.sales.models import SalePaymentRow
 
     events = [event(i, DAY + timedelta(minutes=i)) for i in range(1, 41)]
     assert post(client, kiosk_token, events).json()["applied"] == 40
@@ -130,7 +132,7 @@ def test_function_a_full_batch_is_stored_column_for_column(client, bo_db, kiosk_
 def test_function_another_kind_sees_the_sales_before_it(client, bo_db, kiosk_token):
     """GIVEN sale 1, a 'probe' event 2 whose handler counts the stored sales, and sale 3
     WHEN posted in one batch THEN the handler saw exactly sale 1 (events apply in seq order)."""
-    from kiosk.backoffice import event_handlers
+    from kiosk.backoffice.core import event_handlers
 
     seen: list[int] = []
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.backoffice import inventory
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.models import ProductRow
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.inventory import service as inventory
+from kiosk.backoffice.masterdata.models import ProductRow
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post

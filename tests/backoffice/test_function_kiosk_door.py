@@ -9,10 +9,12 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.backoffice.audit import verify
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.door import MAX_BODY_BYTES
-from kiosk.backoffice.models import AuditRow, KioskEventRow, KioskRow, SaleRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.audit.service import verify
+from kiosk.backoffice.core.door import MAX_BODY_BYTES
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
@@ -290,7 +292,7 @@ def test_function_odd_transition_times_are_replaced_by_the_servers(
     client, bo_db, clock, kiosk_token
 ):
     """A transition time with an offset, unreadable or days off is the kiosk's claim only."""
-    from kiosk.backoffice.console_models import StateLogRow
+    from kiosk.backoffice.console.models import StateLogRow
 
     odd = ["2026-11-20T09:00:00+09:00", "soon", "2031-01-01T00:00:00", "2026-11-20T08:59:00"]
     transitions = [{"old": "idle", "new": "shopping", "trigger": "s", "at": at} for at in odd]

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.backoffice.auth import enrol_kiosk
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.domain.returns import plan_return
 from kiosk.runtime.return_lookup import (
     LOOKUP_PATH,

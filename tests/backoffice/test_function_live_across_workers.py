@@ -22,10 +22,10 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
 from kiosk.backoffice.cli import store_clock
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.models import Base
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.models import Base
+from kiosk.backoffice.staff.auth import Role, add_staff, enrol_kiosk
 from tests.backoffice.helpers import event
 from tests.e2e.test_live_sales import day_events
 

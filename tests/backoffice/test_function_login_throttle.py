@@ -9,10 +9,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from kiosk.backoffice import auth
-from kiosk.backoffice.errors import LoginFailed, TooManyLoginAttempts
-from kiosk.backoffice.models import AuditRow
-from kiosk.backoffice.throttle import LoginThrottle
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.errors import LoginFailed, TooManyLoginAttempts
+from kiosk.backoffice.staff import auth
+from kiosk.backoffice.staff.throttle import LoginThrottle
 from tests.backoffice.databases import PASSWORD
 
 T0 = datetime(2026, 4, 1, 10, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk.backoffice.models import AuditRow
+from kiosk.backoffice.audit.models import AuditRow
 from plugins.loyalty.backoffice.loyalty_sync_models import OverdrawRow
 from tests.backoffice.databases import sign_in
 

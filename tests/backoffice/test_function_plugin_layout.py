@@ -9,11 +9,12 @@ import pytest
 from fastapi import APIRouter
 from sqlalchemy import inspect
 
-from kiosk.backoffice import extensions, masterdata
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.extensions import MasterDataSection, builtin_host
+from kiosk.backoffice.core import extensions
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.core.extensions import MasterDataSection, builtin_host
 from kiosk.backoffice.html import nav_links
+from kiosk.backoffice.masterdata import service as masterdata
 from kiosk.hookspecs import hookimpl
 from kiosk.store import LocalStore
 from kiosk.sync.masterdata import MasterDataApplier

@@ -13,8 +13,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from kiosk.backoffice.reconcile import reconcile
-from kiosk.backoffice.reports import day_report, month_report, profit_and_loss
+from kiosk.backoffice.reports.service import day_report, month_report, profit_and_loss
+from kiosk.backoffice.sales.reconcile import reconcile
 from kiosk.domain.basket import Adjustment, AdjustmentKind, Basket
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.returns import plan_return

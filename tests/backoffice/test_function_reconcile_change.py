@@ -12,8 +12,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.reconcile import reconcile
+from kiosk.backoffice.sales.reconcile import reconcile
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.domain.basket import Adjustment, AdjustmentKind, Basket
 from kiosk.domain.returns import plan_return
 from kiosk.domain.sale import Sale, Tender

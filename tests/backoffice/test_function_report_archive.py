@@ -13,11 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from kiosk.backoffice import cli, report_archive, settlement
+from kiosk.backoffice import cli
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.models import SettingRow
-from kiosk.backoffice.report_archive import ArchivedReportRow, ArchiveScheduler, generate
-from kiosk.backoffice.reports import day_report
+from kiosk.backoffice.archive import service as report_archive
+from kiosk.backoffice.archive.models import ArchivedReportRow
+from kiosk.backoffice.archive.service import ArchiveScheduler, generate
+from kiosk.backoffice.masterdata.models import SettingRow
+from kiosk.backoffice.reports.service import day_report
+from kiosk.backoffice.settlement import service as settlement
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
@@ -273,7 +276,7 @@ def test_function_scheduler_runs_logs_and_survives_errors(nov20, bo_db, clock, c
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    with caplog.at_level(logging.INFO, logger="kiosk.backoffice.report_archive"):
+    with caplog.at_level(logging.INFO, logger="kiosk.backoffice.archive.service"):
         monkeypatch.setattr(report_archive, "generate", broken)
         assert scheduler.run_once() is None
         assert "run failed" in caplog.text

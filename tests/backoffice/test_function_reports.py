@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.backoffice import reports, settlement
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.models import ProductRow
+from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.settlement import service as settlement
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post

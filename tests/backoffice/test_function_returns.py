@@ -14,10 +14,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.models import ProductRow
-from kiosk.backoffice.reports import day_report
+from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.reports.service import day_report
 from kiosk.backoffice.returns.models import ReturnLineRow, ReturnRow
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.domain.returns import plan_return
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY, make_sale

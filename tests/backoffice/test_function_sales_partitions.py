@@ -17,12 +17,12 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.backoffice import sales_partitions as sp
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.auth import enrol_kiosk
 from kiosk.backoffice.cli import main as backoffice
-from kiosk.backoffice.db import Database, alembic_config
-from kiosk.backoffice.models import SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.backoffice.core.db import Database, alembic_config
+from kiosk.backoffice.sales import partitions as sp
+from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.databases import _admin_url
 from tests.backoffice.factories import FakeClock
 from tests.backoffice.helpers import event, post

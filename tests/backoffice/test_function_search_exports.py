@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.backoffice import exports
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.exports import service as exports
 from tests.backoffice.databases import sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post

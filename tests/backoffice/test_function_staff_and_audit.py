@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk.backoffice.models import AuditRow, StaffRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.staff.models import StaffRow
 from tests.backoffice.databases import PASSWORD, sign_in
 
 

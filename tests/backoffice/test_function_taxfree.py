@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
 from kiosk.sync.relay import wire_event

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from kiosk.backoffice import reports
-from kiosk.backoffice.models import ProductRow, SaleRow
-from kiosk.backoffice.training import TrainingSaleRow, training_count
+from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.training.models import TrainingSaleRow
+from kiosk.backoffice.training.service import training_count
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
 

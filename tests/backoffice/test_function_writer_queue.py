@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.writer_queue import WriterQueue, WritersBusy
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.writer_queue import WriterQueue, WritersBusy
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
 
@@ -76,7 +76,7 @@ def test_function_a_kiosk_is_told_to_retry_when_the_writers_queue_is_full(tmp_pa
     from fastapi.testclient import TestClient
 
     from kiosk.backoffice.app import create_app
-    from kiosk.backoffice.auth import enrol_kiosk
+    from kiosk.backoffice.staff.auth import enrol_kiosk
 
     db = Database(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
     with db.transaction() as s:

@@ -17,17 +17,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kiosk.backoffice import exports
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.html import Html, esc, fmt, join, link, page
-from kiosk.backoffice.models import AuditRow, StaffRow
-from kiosk.backoffice.web_security import (
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.security import (
     CONTENT_SECURITY_POLICY,
     SESSION_COOKIE,
     SettingError,
     WebSecurity,
     csrf_for,
 )
+from kiosk.backoffice.exports import service as exports
+from kiosk.backoffice.html import Html, esc, fmt, join, link, page
+from kiosk.backoffice.staff.models import StaffRow
 from plugins.loyalty.backoffice.loyalty_sync_models import OverdrawRow
 from tests.backoffice.databases import ORIGIN, PASSWORD, sign_in
 from tests.backoffice.helpers import event, post
@@ -94,7 +95,7 @@ def test_function_a_hostile_console_report_is_shown_as_text(client, staff, kiosk
 def test_function_the_console_and_live_scripts_never_parse_data_as_html():
     """The page scripts build the DOM with createElement/textContent only."""
     for name in ("console.js", "live.js"):
-        script = (BACKOFFICE / "static" / name).read_text()
+        script = (BACKOFFICE / "core" / "static" / name).read_text()
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert sink not in script, f"{name} uses {sink}"
 

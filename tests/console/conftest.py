@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.backoffice.auth import enrol_kiosk
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.databases import app, bo_db, client, clock, postgres_url, sign_in, staff
 
 __all__ = ["app", "bo_db", "client", "clock", "postgres_url", "staff"]

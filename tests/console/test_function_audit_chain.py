@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from kiosk.backoffice import audit, cli
-from kiosk.backoffice.models import AuditRow
+from kiosk.backoffice import cli
+from kiosk.backoffice.audit import service as audit
+from kiosk.backoffice.audit.models import AuditRow
 from tests.console.conftest import report
 
 

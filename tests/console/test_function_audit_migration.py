@@ -7,8 +7,8 @@ from datetime import datetime
 from alembic import command
 from sqlalchemy import text
 
-from kiosk.backoffice import audit
-from kiosk.backoffice.db import Database, alembic_config, make_engine
+from kiosk.backoffice.audit import service as audit
+from kiosk.backoffice.core.db import Database, alembic_config, make_engine
 
 
 def test_function_rows_from_before_0002_are_chained(tmp_path):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from kiosk.backoffice import audit
+from kiosk.backoffice.audit import service as audit
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from kiosk.staff import StaffRegistry

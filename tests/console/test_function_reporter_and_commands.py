@@ -98,7 +98,7 @@ def test_function_a_long_backlog_of_transitions_goes_a_slice_per_report(kiosk, b
     THEN the door's limits hold: they arrive 50 per report, in order, none refused or lost."""
     from sqlalchemy import select
 
-    from kiosk.backoffice.console_models import StateLogRow
+    from kiosk.backoffice.console.models import StateLogRow
     from plugins.handoff.reporter import PER_REPORT
 
     reporter = handoff_for(kiosk).reporter

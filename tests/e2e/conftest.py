@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.staff.auth import Role, add_staff, enrol_kiosk
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -14,8 +14,9 @@ from pathlib import Path
 import uvicorn
 
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.console_state import ConsoleSettings
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.cli import store_clock
+from kiosk.backoffice.console.state import ConsoleSettings
+from kiosk.backoffice.core.db import Database
 
 
 def main(url: str, port_file: str) -> None:
@@ -24,7 +25,8 @@ def main(url: str, port_file: str) -> None:
     sock.bind(("127.0.0.1", 0))
     # a long offline verdict: tiles must not flip to offline while the test looks elsewhere
     settings = ConsoleSettings(offline_after=timedelta(minutes=10), refresh_s=1.0)
-    app = create_app(Database(url), console=settings)
+    # the store's clock, as `kiosk-backoffice serve` runs (the kiosks' times are store times)
+    app = create_app(Database(url), store_clock("Asia/Tokyo"), console=settings)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
     Path(port_file).write_text(str(sock.getsockname()[1]))
     server.run(sockets=[sock])

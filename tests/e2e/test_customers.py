@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.masterdata import set_setting
-from kiosk.backoffice.models import AuditRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.masterdata.service import set_setting
 from tests.backoffice.test_function_customers import NOVEMBER, NOW, M, the_store
 from tests.e2e.conftest import signed_in_page
 

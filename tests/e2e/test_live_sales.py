@@ -7,22 +7,23 @@ refresh interval (so it was the ingest that woke it), and the page in Chromium m
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import httpx
 
-from kiosk.backoffice.web import LIVE_REFRESH_S
+from kiosk.backoffice.cli import store_clock
+from kiosk.backoffice.core.sse import LIVE_REFRESH_S
 from tests.backoffice.helpers import event
 from tests.e2e.conftest import PASSWORD, signed_in_page, wait_until
 
 WAKE_WITHIN_S = 5.0
+STORE_NOW = store_clock("Asia/Tokyo")  # the server's clock (tests/e2e/server_child.py)
 assert WAKE_WITHIN_S < LIVE_REFRESH_S  # otherwise a timed refresh could pass for a wake-up
 
 
 def deliver(base: str, kiosk_id: str, token: str, seq: int, n: int) -> None:
     answer = httpx.post(
         f"{base}/api/v1/sync/outbox",
-        json={"events": [event(seq, datetime.now(), n=n, kiosk_id=kiosk_id)]},
+        json={"events": [event(seq, STORE_NOW(), n=n, kiosk_id=kiosk_id)]},
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )

@@ -20,8 +20,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.models import StaffRow
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.staff.models import StaffRow
 from tests.backoffice.helpers import event
 from tests.e2e.conftest import signed_in_page, wait_until
 

@@ -16,8 +16,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.models import AuditRow, SaleRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from kiosk.staff import StaffLocked, StaffRegistry, WrongPin

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backoffice.db import Database
+from kiosk.backoffice.core.db import Database
 from kiosk.config import ConfigError, load_config
 from kiosk.keys import key_dir, key_file
 from kiosk.store.local import LocalStore

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kiosk.backoffice.auth import enrol_kiosk
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.runtime import KioskRuntime
 from kiosk.store.models import JournalRow
 from kiosk.sync.relay import CycleOutcome

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from kiosk.backoffice import masterdata
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.masterdata import service as masterdata
 from kiosk.store import LocalStore
 from kiosk.sync.masterdata import (
     InvalidMasterData,

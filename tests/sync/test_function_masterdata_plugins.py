@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.core.errors import InvalidInput
 from kiosk.domain.scan import Scan
 from kiosk.sync.masterdata import MasterDataApplier
 from tests.factories import BEER, ONIGIRI, TEA, product

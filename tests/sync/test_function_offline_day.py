@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.store import LocalStore
 from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay
 from tests.backoffice.factories import FakeClock, make_sale

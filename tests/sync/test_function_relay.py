@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.backoffice.auth import revoke_kiosk
-from kiosk.backoffice.models import KioskRow, SaleRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.staff.auth import revoke_kiosk
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay
 from tests.backoffice.factories import make_sale

@@ -8,8 +8,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from kiosk.backoffice import kiosk_schemas
-from kiosk.backoffice.models import KioskEventRow, KioskRow, SaleRow
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales import schemas as kiosk_schemas
+from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 from kiosk.store.models import OutboxRow
 from kiosk.sync import parking
 from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay

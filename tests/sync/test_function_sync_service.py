@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import select
 
-from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.domain.scan import Scan
 from tests.sync.conftest import real_card
 from tests.sync.transport import start_sync_thread

@@ -12,9 +12,10 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, select
 
-from kiosk.backoffice.db import alembic_config
-from kiosk.backoffice.journal_anchor import AUDIT_ACTION, JournalHeadRow, current_anchor
-from kiosk.backoffice.models import AuditRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.db import alembic_config
+from kiosk.backoffice.kiosks.journal_anchor import AUDIT_ACTION, current_anchor
+from kiosk.backoffice.kiosks.models import JournalHeadRow
 from kiosk.domain.scan import Scan
 from kiosk.store import LocalStore
 from kiosk.store import anchor as anchors

@@ -13,19 +13,19 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, select, update
 
-from kiosk.backoffice.db import alembic_config
-from kiosk.backoffice.journal_anchor import JournalHeadRow, Verdict
-from kiosk.backoffice.kiosk_identity import (
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core.db import alembic_config
+from kiosk.backoffice.kiosks.identity import (
     AUDIT_ACTION,
     CONFIRM_ACTION,
     DUPLICATE_RECEIPT,
     NEW_INSTANCE,
     OLD_COPY,
     RECEIPT_ACTION,
-    EpochRow,
-    IdentityFlagRow,
 )
-from kiosk.backoffice.models import AuditRow, KioskRow, SaleRow
+from kiosk.backoffice.kiosks.journal_anchor import Verdict
+from kiosk.backoffice.kiosks.models import EpochRow, IdentityFlagRow, JournalHeadRow, KioskRow
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.domain.scan import Scan
 from kiosk.store import LocalStore, identity
 from kiosk.store.models import OutboxRow

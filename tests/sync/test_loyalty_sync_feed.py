@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import select
 
-from kiosk.backoffice.auth import enrol_kiosk
+from kiosk.backoffice.staff.auth import enrol_kiosk
 from plugins.loyalty.backoffice.loyalty_sync_models import FeedRow
 from tests.backoffice.helpers import post
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from kiosk.backoffice.models import Base, SaleRow
+from kiosk.backoffice.core.models import Base
+from kiosk.backoffice.sales.models import SaleRow
 from kiosk.staff import demo_accounts
 from plugins.conftest import RICE, scan, settings
 from plugins.loyalty import tables as t

@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import BigInteger, Integer, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from kiosk.backoffice.api import Manager, bo
+from kiosk.backoffice.core.deps import Manager, bo
 from kiosk.backoffice.html import fmt, page, table
-from kiosk.backoffice.models import KioskRow
+from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk_feedback_example import RATINGS
 
 UNREADABLE = "unreadable"

@@ -32,14 +32,14 @@ def kiosk_backoffice_routers() -> list[Any]:
 
 @hookimpl
 def kiosk_backoffice_pages() -> list[Any]:
-    from kiosk.backoffice.extensions import NavEntry
+    from kiosk.backoffice.core.extensions import NavEntry
 
     return [NavEntry("/example-feedback", "Feedback 感想")]
 
 
 @hookimpl
 def kiosk_backoffice_event_handlers() -> list[Any]:
-    from kiosk.backoffice.extensions import EventHandler
+    from kiosk.backoffice.core.extensions import EventHandler
     from kiosk_feedback_example import KIND
     from kiosk_feedback_example.backoffice import ingest
 

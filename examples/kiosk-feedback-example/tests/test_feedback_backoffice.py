@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 
 from kiosk.backoffice.app import create_app
-from kiosk.backoffice.auth import Role, add_staff, enrol_kiosk
-from kiosk.backoffice.db import Database
-from kiosk.backoffice.extensions import builtin_host, migration_locations
-from kiosk.backoffice.web_security import SESSION_COOKIE, csrf_for
+from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.extensions import builtin_host, migration_locations
+from kiosk.backoffice.core.security import SESSION_COOKIE, csrf_for
+from kiosk.backoffice.staff.auth import Role, add_staff, enrol_kiosk
 
 NOW = datetime(2026, 11, 2, 10, 0)
 PASSWORD = "correct horse battery"
@@ -34,7 +34,7 @@ def feedback(seq: int, rating: object) -> dict:
 
 def back_office(tmp_path, monkeypatch, allowed: list) -> tuple[TestClient, Database, str]:
     monkeypatch.setattr(
-        "kiosk.backoffice.auth._hasher", PasswordHasher(time_cost=1, memory_cost=8192)
+        "kiosk.backoffice.staff.auth._hasher", PasswordHasher(time_cost=1, memory_cost=8192)
     )
     host = builtin_host(allowed)
     db = Database(f"sqlite:///{tmp_path / 'bo.sqlite3'}", plugin_versions=migration_locations(host))

@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from kiosk.backoffice.models import Base
+import kiosk.backoffice.routers  # noqa: F401  (imports every feature, so all tables are on Base)
+from kiosk.backoffice.core.models import Base
 
 config = context.config
 connection = config.attributes["connection"]

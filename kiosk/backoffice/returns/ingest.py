@@ -1,7 +1,7 @@
 """Ingest of outbox kind ``return``: a negative sale for the reports, stock, and the check
 that no line was returned more than it was sold (across kiosks).
 
-Registered with :func:`kiosk.backoffice.event_handlers.handles`, so it runs inside the
+Registered with :func:`kiosk.backoffice.core.event_handlers.handles`, so it runs inside the
 ingest transaction after the raw event row, exactly once per kiosk seq; the return's id is
 unique too, so a re-imaged kiosk sending it again doubles nothing.
 
@@ -25,10 +25,13 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day, training
-from kiosk.backoffice.event_handlers import handles
-from kiosk.backoffice.models import KioskRow, ProductRow, SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.backoffice.core import business_day
+from kiosk.backoffice.core.event_handlers import handles
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.masterdata.models import ProductRow
 from kiosk.backoffice.returns.models import ReturnLineRow, ReturnRow
+from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.backoffice.training import service as training
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
-from kiosk.backoffice.api import KioskToken, bo
-from kiosk.backoffice.auth import authenticate_kiosk
-from kiosk.backoffice.bounds import INT32_MAX
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.models import SaleRow
+from kiosk.backoffice.core.bounds import INT32_MAX
+from kiosk.backoffice.core.deps import KioskToken, bo
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
 from kiosk.backoffice.returns.ingest import sale_returns
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.staff.auth import authenticate_kiosk
 
 router = APIRouter()
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.backoffice.models import Base
+from kiosk.backoffice.core.models import Base
 
 
 class ReturnRow(Base):

@@ -17,14 +17,14 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.api import Attendant, Manager, bo
-from kiosk.backoffice.bounds import INT32_MAX, whole_number
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.core.bounds import INT32_MAX, whole_number
+from kiosk.backoffice.core.deps import Attendant, Manager, bo
+from kiosk.backoffice.core.errors import InvalidInput
 from kiosk.backoffice.html import Html, fmt, link, page, table, yen
-from kiosk.backoffice.models import SaleRow
-from kiosk.backoffice.reconcile import reconcile
 from kiosk.backoffice.returns.ingest import sale_returns
 from kiosk.backoffice.returns.models import ReturnRow
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.sales.reconcile import reconcile
 
 router = APIRouter()
 

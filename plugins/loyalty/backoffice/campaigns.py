@@ -26,10 +26,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice import business_day
-from kiosk.backoffice.errors import InvalidInput
-from kiosk.backoffice.masterdata import get_setting
-from kiosk.backoffice.models import AuditRow, SaleRow
+from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core import business_day
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.masterdata.service import get_setting
+from kiosk.backoffice.sales.models import SaleRow
 from plugins.loyalty.backoffice.campaigns_coupons import SALE_MISSING, UNREADABLE
 from plugins.loyalty.backoffice.customers import scored_members
 from plugins.loyalty.backoffice.customers_models import CouponUseRow

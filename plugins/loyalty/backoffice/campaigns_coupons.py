@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.models import KioskRow, SaleRow
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.models import SaleRow
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.ingest import OutboxEvent
+    from kiosk.backoffice.sales.ingest import OutboxEvent
 
 log = logging.getLogger(__name__)
 

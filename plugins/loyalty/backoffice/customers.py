@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.models import SaleRow, StaffRow
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.staff.models import StaffRow
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.rfm import SEGMENTS, Rfm, score
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from kiosk.backoffice.api import Manager, bo
-from kiosk.backoffice.bounds import Limit, Offset
-from kiosk.backoffice.models import StaffRow
+from kiosk.backoffice.core.bounds import Limit, Offset
+from kiosk.backoffice.core.deps import Manager, bo
+from kiosk.backoffice.staff.models import StaffRow
 from plugins.loyalty.backoffice import campaigns, customers
 from plugins.loyalty.backoffice.customers_web import PAGE_SIZE, period, view_history
 

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.backoffice.models import Base, SaleRow
+from kiosk.backoffice.core.models import Base
+from kiosk.backoffice.sales.models import SaleRow
 
 MEMBER_SALES_WHERE = text("member_id IS NOT NULL")
 

@@ -14,14 +14,14 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kiosk.backoffice import exports
-from kiosk.backoffice.api import Manager, bo
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.bounds import Offset
-from kiosk.backoffice.charts import bar_chart
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.bounds import Offset
+from kiosk.backoffice.core.deps import Manager, bo
+from kiosk.backoffice.core.pages import csv_response
+from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.html import Html, fmt, join, link, page, span, table, yen
-from kiosk.backoffice.models import StaffRow
-from kiosk.backoffice.web import csv_response
+from kiosk.backoffice.reports.charts import bar_chart
+from kiosk.backoffice.staff.models import StaffRow
 from plugins.loyalty.backoffice import campaigns, customers
 
 router = APIRouter()

@@ -28,10 +28,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit import record
-from kiosk.backoffice.errors import InvalidInput, NotFound
-from kiosk.backoffice.ingest import OutboxEvent
-from kiosk.backoffice.models import KioskEventRow, KioskRow
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.sales.ingest import OutboxEvent
+from kiosk.backoffice.sales.models import KioskEventRow
 from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedHeadRow,
     FeedRow,

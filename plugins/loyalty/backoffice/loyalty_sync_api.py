@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
-from kiosk.backoffice.api import KioskToken, Manager, bo
-from kiosk.backoffice.auth import authenticate_kiosk
-from kiosk.backoffice.bounds import Cursor
-from kiosk.backoffice.errors import InvalidInput, NotFound
+from kiosk.backoffice.core.bounds import Cursor
+from kiosk.backoffice.core.deps import KioskToken, Manager, bo
+from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.staff.auth import authenticate_kiosk
 from plugins.loyalty.backoffice.loyalty_sync import (
     TOPICS,
     feed_page,

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kiosk.backoffice.api import Manager, bo
-from kiosk.backoffice.bounds import RowId
+from kiosk.backoffice.core.bounds import RowId
+from kiosk.backoffice.core.deps import Manager, bo
+from kiosk.backoffice.core.pages import form
 from kiosk.backoffice.html import fmt, page, post_form, table
-from kiosk.backoffice.web import form
 from plugins.loyalty.backoffice.customers_web import member_link
 from plugins.loyalty.backoffice.loyalty_sync import open_overdraws, settle_overdraw
 from plugins.loyalty.backoffice.loyalty_sync_models import LoyaltyProblemRow

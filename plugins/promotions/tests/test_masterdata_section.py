@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.backoffice import extensions, masterdata
+from kiosk.backoffice.core import extensions
+from kiosk.backoffice.masterdata import service as masterdata
 
 
 @pytest.fixture

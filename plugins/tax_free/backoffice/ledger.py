@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import BigInteger, Date, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kiosk.backoffice.models import Base, KioskRow
+from kiosk.backoffice.core.models import Base
+from kiosk.backoffice.kiosks.models import KioskRow
 
 log = logging.getLogger(__name__)
 

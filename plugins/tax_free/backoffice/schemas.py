@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt
 
-from kiosk.backoffice.bounds import YEN_MAX
-from kiosk.backoffice.kiosk_schemas import AllowExtra, TimeText, text_field
+from kiosk.backoffice.core.bounds import YEN_MAX
+from kiosk.backoffice.sales.schemas import AllowExtra, TimeText, text_field
 
 
 class TaxFreeSummary(AllowExtra):

@@ -15,12 +15,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kiosk.backoffice import exports
-from kiosk.backoffice.api import KioskToken, Manager, bo
-from kiosk.backoffice.auth import authenticate_kiosk
-from kiosk.backoffice.errors import InvalidInput
+from kiosk.backoffice.core.deps import KioskToken, Manager, bo
+from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.core.pages import csv_response
+from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.html import fmt, join, link, page, table, yen
-from kiosk.backoffice.web import csv_response
+from kiosk.backoffice.staff.auth import authenticate_kiosk
 from plugins.tax_free.backoffice import ledger as taxfree
 
 router = APIRouter()

@@ -19,7 +19,7 @@ GENESIS = "0" * 64
 
 
 def _hash(prev, at, actor, action, target, detail, result, origin, note) -> str:
-    # frozen copy of kiosk.backoffice.audit.chain_hash as of this revision
+    # frozen copy of kiosk.backoffice.audit.service.chain_hash as of this revision
     if isinstance(detail, str):
         detail = json.loads(detail or "{}")
     body = json.dumps(

@@ -18,7 +18,7 @@ from datetime import date
 from alembic import op
 from sqlalchemy import text
 
-from kiosk.backoffice.sales_partitions import (
+from kiosk.backoffice.sales.partitions import (
     KEYS_TABLE,
     TABLES,
     add_months,

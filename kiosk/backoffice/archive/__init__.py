@@ -1,0 +1,1 @@
+"""The report archive: closed days and months kept as documents."""

@@ -1,0 +1,143 @@
+"""Consistent backups and a tested restore.
+
+SQLite: the online backup API copies a consistent snapshot while kiosks keep syncing.
+PostgreSQL: ``pg_dump --format=custom`` (one consistent snapshot transaction) and
+``pg_restore --clean --if-exists``. After a restore, the back office may be behind what
+kiosks already delivered; their relays notice the sequence gap and resend (see
+:mod:`kiosk.backoffice.sales.ingest`).
+
+The file written is encrypted under the backup key (:mod:`kiosk.backup_crypto`); the plain
+copy exists only in a private (0700) temporary folder beside the target while it is made
+or restored, and is removed afterwards. A plain backup made by an older version still
+restores (with a warning).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from kiosk.backup_crypto import BackupKeyError, decrypt_file, encrypt_file, is_encrypted
+
+log = logging.getLogger(__name__)
+
+
+class BackupFailed(RuntimeError):
+    """The backup or restore did not complete; the message has the tool's own words."""
+
+
+class BackupToolMissing(BackupFailed):
+    """pg_dump/pg_restore is not installed: install the postgresql-client package."""
+
+
+def _libpq_url(url: str) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_path(url: str) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupFailed("an in-memory database cannot be backed up")
+    return Path(database)
+
+
+@contextmanager
+def _private_scratch(near: Path) -> Iterator[Path]:
+    """A 0700 folder beside ``near`` (same disk, no copy through /tmp), removed after."""
+    near.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".kiosk-backup-", dir=near.parent) as folder:
+        yield Path(folder)
+
+
+def backup(url: str, target: Path, key: bytes) -> Path:
+    """Write a consistent, encrypted copy of the database at ``url`` to ``target``."""
+    with _private_scratch(target) as scratch:
+        plain = scratch / "plain"
+        _plain_backup(url, plain)
+        encrypt_file(plain, target, key)
+    return target
+
+
+def _plain_backup(url: str, target: Path) -> None:
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        source = sqlite3.connect(_sqlite_path(url))
+        dest = sqlite3.connect(target)
+        try:
+            with dest:
+                source.backup(dest)
+        finally:
+            dest.close()
+            source.close()
+        return
+    if backend == "postgresql":
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url(url)])
+        return
+    raise BackupFailed(f"no backup method for {backend}")
+
+
+def restore(url: str, source: Path, key: bytes | None) -> None:
+    """Replace the database at ``url`` with the backup in ``source`` (``key`` opens it)."""
+    if not source.exists():
+        raise BackupFailed(f"{source}: no such backup file")
+    if not is_encrypted(source):
+        log.warning("%s is a plain backup from an older version; restoring it as it is", source)
+        _plain_restore(url, source)
+        return
+    if key is None:
+        raise BackupFailed(f"{source} is encrypted: give the backup key it was written with")
+    with _private_scratch(source) as scratch:
+        plain = scratch / "plain"
+        try:
+            decrypt_file(source, plain, key)
+        except BackupKeyError as exc:
+            raise BackupFailed(str(exc)) from None
+        _plain_restore(url, plain)
+
+
+def _plain_restore(url: str, source: Path) -> None:
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        src = sqlite3.connect(source)
+        try:
+            if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise BackupFailed(f"{source}: integrity check failed")
+            dest = sqlite3.connect(_sqlite_path(url))
+            try:
+                src.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        return
+    if backend == "postgresql":
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={_libpq_url(url)}",
+                str(source),
+            ]
+        )
+        return
+    raise BackupFailed(f"no restore method for {backend}")
+
+
+def _run(argv: list[str]) -> None:
+    if shutil.which(argv[0]) is None:
+        raise BackupToolMissing(f"{argv[0]} not found; install postgresql-client")
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=3600, check=False)
+    if done.returncode != 0:
+        raise BackupFailed(f"{argv[0]} failed: {done.stderr.strip()[:2000]}")

@@ -1,0 +1,147 @@
+"""What plugins add to the back office: pages, routers, migrations, event handlers, sections.
+
+The back office loads its built-in plugins (:data:`BUILTIN_PLUGINS`, listed here in one
+place, by module name: the core imports no ``plugins.*``) and the operator's allow-listed
+entry points into one :class:`~kiosk.plugins.PluginHost`, then asks it once, at start, for
+its contributions (:func:`collect`). The hooks return descriptions; the back office builds
+and calls them itself — event handlers run inside the ingest transaction, on its thread.
+
+Navigation, event handlers and master-data sections are read by module-level code (the page
+chrome, ingest, the settings check) that has no request at hand, so :func:`install` makes
+one set current for the process: one back office per process, as the server runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from kiosk.backoffice.kiosks.models import KioskRow
+    from kiosk.backoffice.sales.ingest import OutboxEvent
+    from kiosk.plugins import PluginHost
+
+# Built-in features with back-office parts, registered through the hooks a vendor uses.
+# (the host calls the last registered first: loyalty's pages come before tax-free's)
+# coupons and promotions: only the checks of the rules the back office publishes
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.promotions",
+    "plugins.coupons",
+    "plugins.tax_free",
+    "plugins.loyalty",
+)
+
+Handle = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    """A link in the back office's navigation bar (``kiosk_backoffice_pages``)."""
+
+    href: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventHandler:
+    """Derive a plugin's rows from outbox events of ``kind`` (``kiosk_backoffice_event_handlers``)."""
+
+    kind: str
+    handle: Handle
+    #: a pydantic model the door checks the payload against (types and bounds) before any
+    #: handler runs: a bad one is a 422 naming the event and the field, as for core kinds
+    schema: type | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MasterDataSection:
+    """A setting published to kiosks in master data (``kiosk_masterdata_sections``).
+
+    ``check(value)`` raises ``ValueError`` naming what is wrong; the manager sees it.
+    """
+
+    name: str
+    default: Any
+    check: Callable[[Any], None] | None = None
+
+
+@dataclass(frozen=True)
+class Extensions:
+    routers: tuple[Any, ...] = ()
+    nav: tuple[NavEntry, ...] = ()
+    handlers: tuple[EventHandler, ...] = ()
+    sections: tuple[MasterDataSection, ...] = ()
+    migrations: tuple[Path, ...] = field(default=())
+
+    def handlers_for(self, kind: str) -> list[Handle]:
+        return [h.handle for h in self.handlers if h.kind == kind]
+
+    def schema_for(self, kind: str) -> Any:
+        """The payload schema a handler of ``kind`` declared, or None."""
+        return next((h.schema for h in self.handlers if h.kind == kind and h.schema), None)
+
+
+_current = Extensions()
+
+
+def builtin_host(entry_points: Iterable[Any] = ()) -> PluginHost:
+    """A plugin host with the back office's built-ins and the allow-listed entry points."""
+    from kiosk.plugins import PluginHost
+
+    host = PluginHost()
+    host.load_builtins(BUILTIN_PLUGINS)
+    host.load_entry_points(entry_points)
+    host.check()
+    return host
+
+
+def _typed(items: list[Any], kind: type, hook: str) -> tuple[Any, ...]:
+    wrong = [item for item in items if not isinstance(item, kind)]
+    if wrong:
+        raise TypeError(f"{hook} returned {wrong[0]!r}, not a {kind.__name__}")
+    return tuple(items)
+
+
+def migration_locations(host: PluginHost) -> tuple[Path, ...]:
+    """The version folders the plugins' ``kiosk_backoffice_migrations`` name."""
+    return tuple(Path(p) for p in host.call_each("kiosk_backoffice_migrations"))
+
+
+def collect(host: PluginHost) -> Extensions:
+    from fastapi import APIRouter
+
+    return Extensions(
+        routers=_typed(
+            host.call_each("kiosk_backoffice_routers"), APIRouter, "kiosk_backoffice_routers"
+        ),
+        nav=_typed(host.call_each("kiosk_backoffice_pages"), NavEntry, "kiosk_backoffice_pages"),
+        handlers=_typed(
+            host.call_each("kiosk_backoffice_event_handlers"),
+            EventHandler,
+            "kiosk_backoffice_event_handlers",
+        ),
+        sections=_typed(
+            host.call_each("kiosk_masterdata_sections"),
+            MasterDataSection,
+            "kiosk_masterdata_sections",
+        ),
+        migrations=migration_locations(host),
+    )
+
+
+def install(extensions: Extensions) -> None:
+    global _current
+    _current = extensions
+
+
+def current() -> Extensions:
+    return _current
+
+
+def nav_entries() -> Sequence[NavEntry]:
+    return _current.nav

@@ -1,0 +1,1 @@
+"""The shopper's e-receipt page (QR link from the paper receipt)."""

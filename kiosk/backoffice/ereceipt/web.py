@@ -1,0 +1,144 @@
+"""The e-receipt page: ``GET /r/<sale_id>?k=…&x=…&s=…``, the link in the receipt's QR code.
+
+Public (the shopper has no login) but signed and expiring (:mod:`kiosk.ereceipt_link`):
+the signature is checked with the issuing kiosk's key (``bo_kiosks.token_hash``), so a
+forged, altered or expired link shows nothing of any sale, and a revoked kiosk's links stop
+working. The page shows the receipt exactly as the paper lays it out
+(:func:`kiosk.domain.receipt_text.render_receipt` from the synced sale document), so the
+invoice content is the same; it prints cleanly (the back office's print stylesheet hides
+the page chrome).
+
+The issuer (store name, registration number, address) is the back office's setting
+``ereceipt_issuer`` (:func:`set_issuer`): the sale document does not carry it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.deps import bo
+from kiosk.backoffice.core.security import no_session
+from kiosk.backoffice.html import Html, fmt, join, page
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.masterdata.models import SettingRow
+from kiosk.backoffice.sales.models import SaleRow
+from kiosk.domain.receipt import Issuer, receipt_from_document
+from kiosk.domain.receipt_text import QR_MARK, render_receipt
+from kiosk.ereceipt_link import LinkRefused, check_link
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+SETTING = "ereceipt_issuer"
+WIDTH = 42  # the paper receipt's usual width; the page shows the same lines
+
+#: shopper-facing texts; the language of a refused link is unknown, so those say all four
+TEXTS = {
+    "title": {"ja": "電子レシート", "en": "E-receipt", "zh-Hans": "电子收据", "ko": "전자 영수증"},
+    "refused": {
+        "ja": "このリンクは無効です。",
+        "en": "This link is not valid.",
+        "zh-Hans": "此链接无效。",
+        "ko": "이 링크는 유효하지 않습니다.",
+    },
+    "expired": {
+        "ja": "このリンクの有効期限が切れています。店舗にお問い合わせください。",
+        "en": "This link has expired. Please ask the store.",
+        "zh-Hans": "此链接已过期。请咨询店铺。",
+        "ko": "이 링크는 만료되었습니다. 매장에 문의해 주세요.",
+    },
+    "not_yet": {
+        "ja": "レシートはまだ届いていません。しばらくしてからもう一度お試しください。",
+        "en": "The receipt has not arrived yet. Please try again in a little while.",
+        "zh-Hans": "收据尚未送达。请稍后再试。",
+        "ko": "영수증이 아직 도착하지 않았습니다. 잠시 후 다시 시도해 주세요.",
+    },
+    "unavailable": {
+        "ja": "現在、電子レシートを表示できません。",
+        "en": "E-receipts cannot be shown at the moment.",
+        "zh-Hans": "目前无法显示电子收据。",
+        "ko": "현재 전자 영수증을 표시할 수 없습니다.",
+    },
+}
+LANGUAGES = ("ja", "en", "zh-Hans", "ko")
+HEADERS = {
+    "Cache-Control": "no-store",  # a purchase is private: no shared cache keeps it
+    "Referrer-Policy": "no-referrer",  # the signed link never leaks to another site
+    "X-Robots-Tag": "noindex",
+}
+
+
+def set_issuer(session: Session, issuer: Issuer, now: datetime, actor: str) -> None:
+    """Store the issuer the e-receipt page prints (audited)."""
+    value = {
+        "name": issuer.name,
+        "registration_number": issuer.registration_number,
+        "address": issuer.address,
+        "phone": issuer.phone,
+    }
+    session.merge(SettingRow(key=SETTING, value={"value": value}))
+    record(session, now, actor, f"settings.{SETTING}", SETTING, {"new": value})
+
+
+def get_issuer(session: Session) -> Issuer | None:
+    row = session.get(SettingRow, SETTING)
+    return Issuer(**row.value["value"]) if row is not None else None
+
+
+def _message(key: str, status: int) -> HTMLResponse:
+    body = join(fmt('<p lang="{}">{}</p>', lang, TEXTS[key][lang]) for lang in LANGUAGES)
+    with no_session():  # a public page: never a signed-in staff member's CSRF token
+        titles = " / ".join(TEXTS["title"][lang] for lang in LANGUAGES)
+        response = page(titles, body, None, brand=TEXTS["title"]["ja"])
+    response.status_code = status
+    response.headers.update(HEADERS)
+    return response
+
+
+def receipt_body(document: dict[str, Any], issuer: Issuer) -> tuple[str, Html]:
+    """The page title (in the sale's language) and the receipt as preformatted lines."""
+    receipt = receipt_from_document(document, issuer)
+    lines = [line for line in render_receipt(receipt, WIDTH) if not line.startswith(QR_MARK)]
+    title = TEXTS["title"].get(receipt.language, TEXTS["title"]["en"])
+    body = fmt(
+        '<pre class="receipt" lang="{}">{}</pre>', receipt.language, join(lines, separator="\n")
+    )
+    return title, body
+
+
+@router.get("/r/{sale_id}")
+def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: str = "") -> Any:
+    backoffice = bo(request)
+    with backoffice.db.reading() as session:
+        kiosk = session.get(KioskRow, k) if k else None
+        if kiosk is None or kiosk.revoked_at is not None:
+            log.info("e-receipt link refused: unknown or revoked kiosk %r", k[:32])
+            return _message("refused", 403)
+        try:
+            check_link(kiosk.token_hash, k, sale_id, x, s, backoffice.clock())
+        except LinkRefused as exc:
+            log.info("e-receipt link for %s refused: %s", sale_id[:36], exc.reason)
+            return _message("expired" if exc.reason == "expired" else "refused", 403)
+        sale = session.scalar(
+            select(SaleRow).where(SaleRow.sale_id == sale_id, SaleRow.kiosk_id == k)
+        )
+        issuer = get_issuer(session)
+        document = dict(sale.document) if sale is not None else None
+    if document is None:
+        return _message("not_yet", 404)
+    if issuer is None:
+        log.error("e-receipt page: the %s setting is missing (set_issuer)", SETTING)
+        return _message("unavailable", 503)
+    title, body = receipt_body(document, issuer)
+    with no_session():
+        response = page(title, body, None, brand=issuer.name)
+    response.headers.update(HEADERS)
+    return response

@@ -1,0 +1,1 @@
+"""The 電帳法 search, accounting CSV and the export formats."""

@@ -1,0 +1,1 @@
+"""Stock moves, counts and reorder points."""

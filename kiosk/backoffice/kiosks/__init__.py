@@ -1,0 +1,1 @@
+"""Kiosk enrolment, identity epochs (cloned/restored kiosks) and journal anchors."""

@@ -1,0 +1,1 @@
+"""Products, settings and published master-data versions for the kiosks."""

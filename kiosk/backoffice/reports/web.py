@@ -1,0 +1,171 @@
+"""Managers' web pages: sign-in, live today, reports, search and exports.
+
+Server-rendered HTML built with :mod:`kiosk.backoffice.html` (escaped by construction), one
+small static script for the live page (``static/live.js``: an EventSource on ``/live/events``,
+which sends the day's figures as sales are ingested).
+Operations pages are in :mod:`web_ops`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from kiosk.backoffice.core import sse
+from kiosk.backoffice.core.deps import (
+    Attendant,
+    Manager,
+    bo,
+    parse_month,
+)
+from kiosk.backoffice.core.pages import csv_response
+from kiosk.backoffice.exports import service as exports
+from kiosk.backoffice.html import fmt, link, page, table, yen
+from kiosk.backoffice.reports import service as reports
+from kiosk.backoffice.reports.labels import method_label
+from kiosk.backoffice.reports.views import (
+    DAILY_CSV_COLUMNS,
+    _day_tables,
+    daily_body,
+    daily_csv_rows,
+    monthly_body,
+    monthly_csv_text,
+)
+
+router = APIRouter()
+
+
+# --- sign in --------------------------------------------------------------------------------
+
+
+# --- live today -----------------------------------------------------------------------------
+
+
+@router.get("/")
+def today(request: Request, staff: Attendant) -> HTMLResponse:
+    with bo(request).db.reading() as session:
+        r = reports.day_report(session, bo(request).today(), departments=False)
+    body = fmt(
+        '<div class="card">Sales 件数<b id="sales">{:,}</b></div>'
+        '<div class="card">Returns 返品<b id="returns">{:,}</b></div>'
+        '<div class="card">Takings 売上<b id="total">{}</b></div>'
+        '<p>Business day 営業日 <span id="title-day">{}</span>: updates as sales arrive '
+        '(<span id="link">connecting 接続中…</span>, last <span id="updated">now</span>).</p>',
+        r.sales,
+        r.returns,
+        yen(r.total),
+        r.day,
+    ) + _day_tables(r)
+    return page(f"Today {r.day}", body, staff, scripts=("live.js",))
+
+
+@router.get("/live/events")
+async def live_events(request: Request, _: Attendant) -> StreamingResponse:
+    """Server-Sent Events: today's figures, sent again after every ingest that applied sales."""
+    backoffice = bo(request)
+
+    def day() -> dict:
+        with backoffice.db.reading() as session:
+            day = reports.day_report(session, backoffice.today(), departments=False).to_json()
+        for row in day["by_payment"]:  # the page shows labels; the JSON API keeps the ids
+            row["label"] = method_label(row["method"])
+        return day
+
+    return sse.stream(request, backoffice.sales, "day", day, backoffice.live_refresh_s)
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+@router.get("/reports/daily")
+def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLResponse:
+    d = bo(request).day(day)
+    with bo(request).db.reading() as session:
+        r = reports.day_report(session, d)
+    r.sections = bo(request).plugin_results("kiosk_report_sections", report=r)
+    nav = fmt(
+        '<form><input type="date" name="day" value="{}"><button>Show</button> {} {} {}</form>',
+        d,
+        link(f"?day={d - timedelta(days=1)}", "← prev"),
+        link(f"?day={d + timedelta(days=1)}", "next →"),
+        link(f"/reports/daily.csv?day={d}", "CSV"),
+    )
+    return page(f"Daily report {d}", nav + daily_body(r), staff)
+
+
+@router.get("/reports/daily.csv")
+def daily_csv(request: Request, _: Manager, day: str | None = None) -> Response:
+    d = bo(request).day(day)
+    with bo(request).db.reading() as session:
+        r = reports.day_report(session, d)
+    return csv_response(f"daily-{d}.csv", exports.to_csv(DAILY_CSV_COLUMNS, daily_csv_rows(r)))
+
+
+def _month(request: Request, month: str | None) -> tuple[int, int]:
+    if month:
+        return parse_month(month)
+    today_ = bo(request).today()
+    return today_.year, today_.month
+
+
+@router.get("/reports/monthly")
+def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLResponse:
+    year, mon = _month(request, month)
+    with bo(request).db.reading() as session:
+        r = reports.month_report(session, year, mon)
+    label = f"{year}-{mon:02d}"
+    picker = fmt(
+        '<form><input type="month" name="month" value="{}"><button>Show</button> {}</form>',
+        label,
+        link(f"/reports/monthly.csv?month={label}", "CSV"),
+    )
+    return page(f"Monthly report {label}", picker + monthly_body(r), staff)
+
+
+@router.get("/reports/monthly.csv")
+def monthly_csv(request: Request, _: Manager, month: str | None = None) -> Response:
+    year, mon = _month(request, month)
+    with bo(request).db.reading() as session:
+        r = reports.month_report(session, year, mon)
+    return csv_response(f"monthly-{year}-{mon:02d}.csv", monthly_csv_text(r))
+
+
+@router.get("/reports/pl")
+def profit_loss(request: Request, staff: Manager, month: str | None = None) -> HTMLResponse:
+    year, mon = _month(request, month)
+    first, last = reports.month_bounds(year, mon)
+    with bo(request).db.reading() as session:
+        lines = reports.profit_and_loss(session, first, last)
+    rows = [
+        (x.department, x.revenue, x.tax, x.net, x.cost_of_sales, x.shrinkage, x.gross_profit)
+        for x in lines
+    ]
+    total = [sum(r[i] for r in rows) for i in range(1, 7)]
+    body = (
+        fmt(
+            '<form><input type="month" name="month" value="{}"><button>Show</button></form>',
+            f"{year}-{mon:02d}",
+        )
+        + table(
+            (
+                "Department",
+                "Sales (incl. tax)",
+                "Tax",
+                "Net sales",
+                "Cost of sales",
+                "Shrinkage",
+                "Gross profit",
+            ),
+            [*rows, ("Total", *total)],
+        )
+        + fmt(
+            "<p>Tax is estimated per department from each line's rate; "
+            "receipts round once per rate.</p>"
+        )
+    )
+    return page(f"P&L by department {year}-{mon:02d}", body, staff)
+
+
+# --- 電帳法 search and exports ----------------------------------------------------------------

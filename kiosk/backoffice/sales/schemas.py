@@ -1,0 +1,458 @@
+"""Schemas of every message a kiosk sends (validated at the door, before any handler runs).
+
+Kiosks are devices on the shop floor: a bug, a tampered image or a stolen token can send
+anything. Each body is checked here against a pydantic model with strict types (a yen
+amount is a JSON integer: ``1100.7``, ``"1100"``, ``1e30`` and ``Infinity`` are refused, not
+truncated), integers within :mod:`kiosk.backoffice.core.bounds`, strings no longer than the
+column they go to and lists of bounded length. What fails is a 422 that names the field;
+for an outbox event also its ``seq``, ``kind`` and position, so the relay parks that one
+event and delivers the rest (:mod:`kiosk.sync.relay`).
+
+Two layers, on purpose: the door checks *types and bounds*; the feature handlers
+(loyalty, coupons, tax-free) keep checking *business rules* (a known ``op``, a status of
+the list, a member id that fits) and record what they cannot use as a problem for staff.
+
+``extra`` (unknown fields) per model: the sale document and its parts *allow* them (a newer
+kiosk build may add a field; the document is kept as received, bounded by the body limits);
+what the back office passes on to other kiosks (points, members) or writes as rows
+(console reports, hand-offs) *forbids* them; envelopes *ignore* them.
+"""
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+
+from kiosk.backoffice.core import extensions
+from kiosk.backoffice.core.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
+from kiosk.backoffice.core.errors import InvalidInput
+
+MAX_EVENTS = 500  # per batch (the relay sends 100)
+MAX_EVENT_BYTES = 256 * 1024  # one event's payload as JSON; a sale of 1,000 lines is ~400 B each
+
+
+def _text(high: int, low: int = 0) -> Any:
+    return Annotated[StrictStr, Field(min_length=low, max_length=high)]
+
+
+def _iso_time(value: str) -> str:
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("an ISO 8601 date and time") from None
+    if not 2000 <= at.year <= 2099:
+        raise ValueError("a date between 2000 and 2099")
+    if at.tzinfo is not None:  # the back office compares it with its own (local) clock
+        raise ValueError("a local date and time, without a UTC offset")
+    return value
+
+
+Yen = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
+Count = Annotated[StrictInt, Field(ge=0, le=COUNT_MAX)]
+Points = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
+Seq = Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
+Id32 = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
+Time = Annotated[StrictStr, Field(max_length=40), AfterValidator(_iso_time)]
+TimeText = _text(40)  # a time the feature handler parses and reports itself
+Json = dict[str, JsonValue]
+
+
+class _Allow(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class _Forbid(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Ignore(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+# For a plugin's own payload schema (``EventHandler.schema``): the same strict base and fields.
+AllowExtra = _Allow
+text_field = _text
+
+
+# --- the sale document (outbox kind "sale") --------------------------------------------------
+
+
+class SaleLine(_Allow):
+    sku: _text(64, 1)  # bo_sale_lines.sku
+    amount: Yen
+    line_id: Id32 | None = None
+    gtin: _text(64) | None = None
+    name_ja: _text(200) | None = None
+    name_en: _text(200) | None = None
+    department: _text(64) | None = None
+    tax: _text(16) | None = None
+    price_includes_tax: StrictBool | None = None
+    quantity: Count = 1
+    weight_g: Annotated[StrictInt, Field(ge=0, le=1_000_000)] | None = None
+    unit_price: Yen | None = None
+    voided: StrictBool | None = None
+    void_reason: _text(200) | None = None
+    voided_by: _text(64) | None = None
+    age_approved_by: _text(64) | None = None
+
+
+class Adjustment(_Allow):
+    key: _text(120) | None = None
+    kind: _text(32) | None = None
+    amount: Yen | None = None
+    label_ja: _text(200) | None = None
+    label_en: _text(200) | None = None
+    line_ids: Annotated[list[Id32], Field(max_length=1000)] | None = None
+    source: _text(64) | None = None
+
+
+class TaxRate(_Allow):
+    tax: _text(16, 1)
+    rate_percent: Annotated[StrictInt, Field(ge=0, le=100)] | None = None
+    gross: Yen = 0
+    tax_amount: Yen = 0
+    discount: Yen | None = None
+
+
+class Tender(_Allow):
+    method: _text(64, 1)  # bo_sale_payments.method
+    amount: Yen
+    payment_id: _text(64) | None = None
+    reference: _text(200) | None = None
+    masked: _text(32) | None = None
+    tendered: Yen | None = None
+
+
+class SaleDocument(_Allow):
+    sale_id: _text(36, 1)
+    completed_at: Time
+    total: Yen
+    lines: Annotated[list[SaleLine], Field(max_length=1000)]
+    tenders: Annotated[list[Tender], Field(max_length=50)]
+    rates: Annotated[list[TaxRate], Field(max_length=8)]
+    adjustments: Annotated[list[Adjustment], Field(max_length=200)] = []
+    kiosk_id: _text(32) | None = None
+    receipt_no: Id32 | None = None
+    started_at: Time | None = None
+    language: _text(16) | None = None
+    staff_id: _text(64) | None = None
+    member_id: _text(64) | None = None  # bo_sales.member_id
+    change: Yen | None = None
+    extra: Json | None = None
+
+
+# --- a return (outbox kind "return"): a sale document of its own, every amount negative --------
+
+
+Refund = Annotated[StrictInt, Field(ge=-YEN_MAX, le=0)]
+
+
+class ReturnLine(_Allow):
+    line_id: Id32 | None = None
+    original_line_id: Id32  # the sold line it takes back (bo_return_lines)
+    sku: _text(64, 1)
+    amount: Refund
+    quantity: Annotated[StrictInt, Field(ge=-COUNT_MAX, le=0)] = 0
+    weight_g: Annotated[StrictInt, Field(ge=-1_000_000, le=-1)] | None = None
+    name_ja: _text(200) | None = None
+    name_en: _text(200) | None = None
+    department: _text(64) | None = None
+    tax: _text(16) | None = None
+    price_includes_tax: StrictBool | None = None
+    restock: StrictBool = True
+    voided: StrictBool | None = None
+
+
+class ReturnDocument(_Allow):
+    sale_id: _text(36, 1)
+    return_id: _text(36, 1)
+    original_sale_id: _text(36, 1)
+    completed_at: Time
+    total: Refund
+    lines: Annotated[list[ReturnLine], Field(min_length=1, max_length=1000)]
+    tenders: Annotated[list[Tender], Field(max_length=50)]
+    rates: Annotated[list[TaxRate], Field(max_length=8)]
+    original_receipt_no: Id32 | None = None
+    original_completed_at: Time | None = None
+    original_kiosk_id: _text(32) | None = None
+    kiosk_id: _text(32) | None = None
+    receipt_no: Id32 | None = None
+    started_at: Time | None = None
+    reason: _text(64) | None = None
+    staff_id: _text(64) | None = None
+    approved_by: _text(64) | None = None
+    member_id: _text(64) | None = None
+    language: _text(16) | None = None
+    training: StrictBool | None = None
+
+
+# --- loyalty, coupons, tax-free (their handlers check the business rules) --------------------
+
+
+class LoyaltySale(_Forbid):
+    """Outbox kind ``loyalty``: what one member sale earned and spent (kept as received)."""
+
+    sale_id: _text(36, 1)
+    member_id: _text(64) | None = None
+    earned: Points = 0
+    base_yen: Yen = 0
+    multiplier: Annotated[StrictInt, Field(ge=0, le=1000)] = 1
+    bonus_points: Points = 0
+    campaigns: Annotated[list[_text(120)], Field(max_length=100)] = []
+    redeemed_tender: Points = 0
+    redeemed_discount: Points = 0
+
+
+class PointsEntry(_Forbid):
+    """Outbox kind ``loyalty_points``: one ledger entry (passed on to the store's kiosks)."""
+
+    entry_id: _text(64) | None = None
+    member_id: _text(64) | None = None
+    kind: _text(32) | None = None
+    points: Points | None = None
+    at: TimeText | None = None
+    expires_at: TimeText | None = None
+    sale_id: _text(64) | None = None
+    reference: _text(200) | None = None
+    kiosk_id: _text(32) | None = None
+
+
+class Consent(_Forbid):
+    version: _text(64) | None = None
+    language: _text(16) | None = None
+    text_sha256: _text(128) | None = None
+    agreed_at: TimeText | None = None
+    kiosk_id: _text(64) | None = None
+
+
+class MemberChange(_Forbid):
+    """Outbox kind ``loyalty_member``: a sealed upsert, a deletion or a scrubbed upsert."""
+
+    op: _text(16, 1)
+    member_id: _text(64, 1)
+    kiosk_id: _text(32) | None = None
+    created_at: TimeText | None = None
+    deleted_at: TimeText | None = None
+    sealed: _text(16_384) | None = None  # base64 AES-GCM of name, phone, e-mail
+    phone_index: _text(128) | None = None
+    card_index: _text(128) | None = None
+    consent: Consent | None = None
+
+
+class CouponsUsed(_Allow):
+    """Outbox kind ``coupons``: the coupons a sale consumed."""
+
+    sale_id: _text(64) | None = None
+    kiosk_id: _text(32) | None = None
+    coupons: Annotated[list[_text(200)], Field(max_length=100)] | None = None
+
+
+class ParkedEvent(_Forbid):
+    """Outbox kind ``parked``: the kiosk parked this seq (the back office refused it before);
+    it stands in for the event so the ones after it can be applied in order."""
+
+    kind: _text(32, 1)
+    reason: _text(300) = ""
+
+
+PARKED = "parked"
+PAYLOADS: dict[str, type[BaseModel]] = {
+    "sale": SaleDocument,
+    "loyalty": LoyaltySale,
+    "loyalty_points": PointsEntry,
+    "loyalty_member": MemberChange,
+    "coupons": CouponsUsed,
+    "return": ReturnDocument,
+    PARKED: ParkedEvent,
+}  # a plugin's kind is checked against its EventHandler's schema (tax-free's
+# tax_free_record: plugins/tax_free/backoffice/schemas.py); one without a schema is kept as
+# received: a JSON object within the size limit
+
+
+# --- the outbox batch ------------------------------------------------------------------------
+
+
+class EventEnvelope(_Ignore):
+    seq: Seq
+    event_id: _text(36, 1)  # bo_kiosk_events.event_id
+    kind: _text(32, 1)
+    payload: Json
+    aggregate_id: _text(64) | None = None
+    created_at: TimeText | None = None
+
+
+class OutboxBatch(_Ignore):
+    events: Annotated[list[Json], Field(max_length=MAX_EVENTS)]
+    store_instance: _text(64, 1) | None = None  # kiosk_identity: which database sent it
+
+
+class InvalidKioskEvent(InvalidInput):
+    """One outbox event failed its schema: the answer names it, so the kiosk can park it."""
+
+    def __init__(self, index: int, event: Any, field: str, problem: str) -> None:
+        seq = event.get("seq") if isinstance(event, dict) else None
+        kind = event.get("kind") if isinstance(event, dict) else None
+        self.seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        self.kind = kind[:32] if isinstance(kind, str) else None
+        where = f"seq {self.seq}" if self.seq is not None else f"#{index} of the batch"
+        super().__init__(f"outbox event {where} ({self.kind or '?'}): {field}: {problem}")
+        self.body = {"event": {"index": index, "seq": self.seq, "kind": self.kind}, "field": field}
+
+
+def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
+    """The batch's events as (envelope, payload as received), or the first bad one named."""
+    try:
+        batch = OutboxBatch.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidInput(f"outbox batch: {_first(exc)}") from None
+    parsed = []
+    for index, raw in enumerate(batch.events):
+        try:
+            envelope = EventEnvelope.model_validate(raw)
+        except ValidationError as exc:
+            field, problem = _located(exc)
+            raise InvalidKioskEvent(index, raw, field, problem) from None
+        size = len(json.dumps(envelope.payload, ensure_ascii=False, separators=(",", ":")))
+        if size > MAX_EVENT_BYTES:
+            raise InvalidKioskEvent(
+                index, raw, "payload", f"{size:,} bytes; at most {MAX_EVENT_BYTES:,}"
+            )
+        model = PAYLOADS.get(envelope.kind) or extensions.current().schema_for(envelope.kind)
+        if model is not None:
+            try:
+                model.model_validate(envelope.payload)
+            except ValidationError as exc:
+                field, problem = _located(exc, "payload")
+                raise InvalidKioskEvent(index, raw, field, problem) from None
+        parsed.append((envelope, raw["payload"]))
+    return parsed
+
+
+# --- the other kiosk routes --------------------------------------------------------------------
+
+
+class JournalHead(_Forbid):
+    """``POST /api/v1/sync/journal-head`` (the hash is checked by :class:`Anchor`)."""
+
+    seq: Seq
+    hash: _text(64)
+    at_anchor: Json | None = None
+
+
+class MasterdataApplied(_Ignore):
+    version: Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]  # bo_kiosks.masterdata_version
+
+
+class ConsoleLine(_Forbid):
+    """A basket line as the console shows it (stored, then drawn on staff screens)."""
+
+    line_id: Id32
+    sku: _text(64)
+    name: _text(200)
+    quantity: Count
+    amount: Yen
+
+
+class ConsoleAlert(_Forbid):
+    kind: _text(32, 1)
+    detail: _text(300) = ""
+
+
+class Transition(_Forbid):
+    old: _text(20)
+    new: _text(20)
+    trigger: _text(32) | None = ""
+    at: TimeText | None = None
+
+
+class KioskAuditEntry(_Forbid):
+    """A staff PIN action done at the kiosk. ``staff_id`` and ``at`` are the kiosk's *claims*:
+    the audit row's actor is the kiosk (its token) and its time the back office's clock."""
+
+    action: _text(32, 1)
+    staff_id: _text(64) | None = None
+    at: TimeText | None = None
+    via: _text(16) | None = None
+    ok: StrictBool = False
+    detail: _text(300) | None = None
+    args: Json | None = None
+    sale_id: _text(36) | None = None
+
+
+class HandoffDone(_Forbid):
+    handoff_id: _text(32, 1)
+    sale_id: _text(36) | None = None
+    total: Yen | None = None
+
+
+class CommandResult(_Forbid):
+    id: Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
+    ok: StrictBool = False
+    detail: _text(300) | None = None
+
+
+class ConsoleReport(_Forbid):
+    """``POST /api/v1/console/report`` — the kiosk's state, heartbeat and queued records."""
+
+    state: Literal["idle", "shopping", "paying", "needs_attendant", "error"]
+    role: Literal["self", "payment", "station"] = "self"
+    checkout_state: _text(20) = ""
+    mode: _text(10) = "open"
+    total: Yen = 0
+    items: Count = 0
+    seconds_in_state: Annotated[StrictInt, Field(ge=0, le=INT32_MAX)] = 0
+    health: Annotated[dict[_text(64), _text(200)], Field(max_length=50)] = {}
+    unsent_sales: Annotated[StrictInt, Field(ge=0, le=INT32_MAX)] = 0
+    alerts: Annotated[list[ConsoleAlert], Field(max_length=20)] = []
+    handoff_id: _text(32) | None = None
+    lines: Annotated[list[ConsoleLine], Field(max_length=50)] = []
+    transitions: Annotated[list[Transition], Field(max_length=200)] = []
+    audit: Annotated[list[KioskAuditEntry], Field(max_length=200)] = []
+    handoffs_done: Annotated[list[HandoffDone], Field(max_length=50)] = []
+    results: Annotated[list[CommandResult], Field(max_length=50)] = []
+
+
+class HandoffCreate(_Forbid):
+    """``POST /api/v1/handoffs`` — a station hands a signed basket to a payment kiosk."""
+
+    handoff_id: _text(32, 1)
+    staff_id: _text(32)
+    total: Yen
+    items: Count = 0
+    expires_at: Time
+    code: _text(8192, 1)  # the signed basket, as the QR carries it
+
+
+class HandoffClaim(_Forbid):
+    handoff_id: _text(32) | None = None
+
+
+def parse(model: type[BaseModel], body: Any, what: str) -> Any:
+    """``body`` validated by ``model``, or :class:`InvalidInput` naming the first bad field."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        field, problem = _located(exc)
+        raise InvalidInput(f"{what}: {field}: {problem}") from None
+
+
+def _located(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
+    error = exc.errors(include_url=False, include_input=False)[0]
+    path = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
+    return path or "body", error["msg"]
+
+
+def _first(exc: ValidationError) -> str:
+    field, problem = _located(exc)
+    return f"{field}: {problem}"

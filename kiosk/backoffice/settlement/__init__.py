@@ -1,0 +1,1 @@
+"""End-of-day cash settlement (精算)."""

@@ -1,0 +1,206 @@
+"""Kiosk tokens and staff accounts, passwords and sessions.
+
+Kiosk tokens are 256-bit random secrets issued at enrolment and stored as SHA-256: a slow
+hash (argon2) adds nothing against guessing a 256-bit secret but would cost ~50 ms on every
+sync request. Staff passwords are human-chosen, so they are hashed with argon2id. Session
+cookies are random too and stored as SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.core.errors import (
+    BadKioskToken,
+    InvalidInput,
+    KioskRevoked,
+    LoginFailed,
+    NotAllowed,
+    UnknownKiosk,
+)
+from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.staff.models import SessionRow, StaffRow
+
+SESSION_HOURS = 12
+_hasher = PasswordHasher()
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # staff accounts, kiosks, backups, everything
+    MANAGER = "manager"  # reports, master data, inventory, settlement
+    ATTENDANT = "attendant"  # the live dashboard, receiving and counting stock
+
+    def allows(self, needed: Role) -> bool:
+        order = [Role.ATTENDANT, Role.MANAGER, Role.ADMIN]
+        return order.index(self) >= order.index(needed)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- kiosks -------------------------------------------------------------------------------
+
+
+def enrol_kiosk(
+    session: Session,
+    kiosk_id: str,
+    now: datetime,
+    *,
+    store_id: str = "S01",
+    name: str = "",
+    actor: str = "cli",
+) -> str:
+    """Enrol (or re-enrol) a kiosk; returns its token, shown once and never stored in clear."""
+    if not kiosk_id or len(kiosk_id) > 32:
+        raise InvalidInput("kiosk id: 1–32 characters")
+    secret = secrets.token_urlsafe(32)
+    row = session.get(KioskRow, kiosk_id)
+    if row is None:
+        row = KioskRow(kiosk_id=kiosk_id, store_id=store_id, name=name, enrolled_at=now, last_seq=0)
+        session.add(row)
+    row.token_hash, row.revoked_at, row.enrolled_at = sha256(secret), None, now
+    row.store_id, row.name = store_id, name or row.name
+    record(session, now, actor, "kiosk.enrol", kiosk_id, {"store_id": store_id})
+    return f"{kiosk_id}.{secret}"
+
+
+def revoke_kiosk(session: Session, kiosk_id: str, now: datetime, actor: str) -> None:
+    row = session.get(KioskRow, kiosk_id)
+    if row is None:
+        raise UnknownKiosk(kiosk_id)
+    row.revoked_at = now
+    record(session, now, actor, "kiosk.revoke", kiosk_id)
+
+
+def authenticate_kiosk(session: Session, token: str, *, lock: bool = False) -> KioskRow:
+    """The kiosk a bearer token belongs to; raises 401/403 errors otherwise."""
+    kiosk_id, _, secret = token.partition(".")
+    query = session.query(KioskRow).filter(KioskRow.kiosk_id == kiosk_id)
+    if lock:
+        query = query.with_for_update()  # one kiosk's batches apply one at a time
+    row = query.one_or_none()
+    if row is None or not secret:
+        raise UnknownKiosk(f"no kiosk {kiosk_id!r} is enrolled")
+    if not hmac.compare_digest(row.token_hash, sha256(secret)):
+        raise BadKioskToken(f"token for {kiosk_id} does not match; re-enrol the kiosk")
+    if row.revoked_at is not None:
+        raise KioskRevoked(f"kiosk {kiosk_id} was revoked at {row.revoked_at:%Y-%m-%d %H:%M}")
+    return row
+
+
+# --- staff --------------------------------------------------------------------------------
+
+
+def add_staff(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    now: datetime,
+    actor: str,
+    display_name: str = "",
+) -> StaffRow:
+    if len(password) < 8:
+        raise InvalidInput("password: at least 8 characters")
+    if session.get(StaffRow, username) is not None:
+        raise InvalidInput(f"user {username!r} already exists")
+    row = StaffRow(
+        username=username,
+        display_name=display_name or username,
+        role=Role(role).value,
+        password_hash=_hasher.hash(password),
+        active=True,
+        created_at=now,
+    )
+    session.add(row)
+    record(session, now, actor, "staff.add", username, {"role": row.role})
+    return row
+
+
+def set_password(session: Session, username: str, password: str, now: datetime, actor: str) -> None:
+    row = session.get(StaffRow, username)
+    if row is None:
+        raise InvalidInput(f"no user {username!r}")
+    if len(password) < 8:
+        raise InvalidInput("password: at least 8 characters")
+    row.password_hash = _hasher.hash(password)
+    record(session, now, actor, "staff.password", username)
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current hasher's parameters.
+
+    Verified against when the user is unknown or inactive, so that a wrong user name costs
+    the same argon2 time as a wrong password: the answer time does not tell which names
+    exist. Made once per hasher (tests swap in a lighter one).
+    """
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def login(session: Session, username: str, password: str, now: datetime) -> str:
+    """Check the password and open a session; returns the cookie value.
+
+    A failure rolls the caller's transaction back; the caller audits it separately.
+    """
+    row = session.get(StaffRow, username)
+    usable = row is not None and row.active
+    try:
+        _hasher.verify(row.password_hash if usable else _dummy_hash(), password)
+        if not usable:
+            raise VerificationError("no such active user")
+    except (VerificationError, InvalidHashError):
+        raise LoginFailed("wrong user name or password") from None
+    assert row is not None
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        SessionRow(
+            token_hash=sha256(token),
+            username=username,
+            created_at=now,
+            expires_at=now + timedelta(hours=SESSION_HOURS),
+        )
+    )
+    record(session, now, username, "staff.login", username)
+    return token
+
+
+def logout(session: Session, token: str) -> None:
+    row = session.get(SessionRow, sha256(token))
+    if row is not None:
+        session.delete(row)
+
+
+def staff_for_session(session: Session, token: str | None, now: datetime) -> StaffRow | None:
+    if not token:
+        return None
+    row = session.get(SessionRow, sha256(token))
+    if row is None or row.expires_at < now:
+        return None
+    staff = session.get(StaffRow, row.username)
+    return staff if staff is not None and staff.active else None
+
+
+def require(staff: StaffRow | None, needed: Role) -> StaffRow:
+    if staff is None:
+        raise LoginFailed("sign in first")
+    if not Role(staff.role).allows(needed):
+        raise NotAllowed(f"{staff.username} is {staff.role}; this needs {needed.value}")
+    return staff

@@ -1,0 +1,1 @@
+"""Training-mode sales, kept apart from the books."""
