@@ -55,9 +55,10 @@ class ScanSource(Protocol):
     def stop(self) -> None: ...
 
 
-# ``runtime: PluginContext`` below: a built-in gets the runtime itself; a plugin loaded from
-# an entry point gets a kiosk.plugin_scope.ScopedRuntime over it (the same attributes, its
-# own settings and keys only, no ``host``).
+# ``runtime: PluginContext`` below (and ``checkout``, ``basket``, ``line``): each plugin gets
+# its own door over the live object (kiosk.plugin_door), shut when the plugin is disabled; a
+# plugin loaded from an entry point gets it over a kiosk.plugin_scope.ScopedRuntime (its own
+# settings and keys only, no ``host``).
 
 
 # --- Lifecycle -------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def kiosk_plugin_settings() -> tuple[str, type[BaseModel] | None]:
 def kiosk_startup(runtime: PluginContext) -> None:
     """The kiosk has loaded its configuration, store and devices and is about to sell.
 
-    :param runtime: the :class:`kiosk.runtime.KioskRuntime`.
+    :param runtime: the plugin's door to the :class:`kiosk.runtime.KioskRuntime`.
     Use it to open connections, start threads, or read plugin settings from
     ``runtime.config.plugin_settings(name)``. A third-party plugin's ``runtime`` is scoped
     (:mod:`kiosk.plugin_scope`): its own settings and keys only, no ``host``.
