@@ -11,6 +11,7 @@ from kiosk.backoffice.html import Html, fmt, join, table, yen
 from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.reports.charts import bar_chart
 from kiosk.backoffice.reports.labels import method_label
+from kiosk.backoffice.returns.labels import reason_label
 
 
 def _day_tables(r: reports.DayReport) -> Html:
@@ -69,7 +70,7 @@ def daily_body(r: reports.DayReport) -> Html:
                     "Reason 理由",
                     "Refund ¥ 返金",
                 ),
-                r.return_lines,
+                [(*line[:4], reason_label(line[4]), *line[5:]) for line in r.return_lines],
                 id_="return-lines",
             )
             if r.return_lines

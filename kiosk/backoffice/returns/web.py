@@ -22,6 +22,7 @@ from kiosk.backoffice.core.deps import Attendant, Manager, bo
 from kiosk.backoffice.core.errors import InvalidInput
 from kiosk.backoffice.html import Html, fmt, link, page, table, yen
 from kiosk.backoffice.returns.ingest import sale_returns
+from kiosk.backoffice.returns.labels import reason_label
 from kiosk.backoffice.returns.models import ReturnRow
 from kiosk.backoffice.sales.models import SaleRow
 from kiosk.backoffice.sales.reconcile import reconcile
@@ -200,7 +201,7 @@ def _sale_section(session: Session, sale_id: str) -> Html:
                 r.kiosk_id,
                 _when(r.completed_at),
                 yen(-r.total),
-                r.reason,
+                reason_label(r.reason),
                 r.staff_id,
                 r.approved_by or "",
                 r.flag,
