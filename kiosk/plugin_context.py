@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kiosk.runtime.actions import PrinterLayout
     from kiosk.runtime.runtime import ScanOutcome
     from kiosk.runtime.sale_view import LineSnapshot, SaleView
+    from kiosk.staff import StaffAccount
 
 
 @runtime_checkable
@@ -78,6 +79,18 @@ class PluginContext(Protocol):
         """Staff approve what the checkout waits for."""
         ...
 
+    def approve_if_waiting(self, staff_id: str) -> list[AttendantReason]:
+        """As ``approve``, only when the checkout waits for staff (else nothing)."""
+        ...
+
+    def hand_basket_away(self, reason: str) -> None:
+        """The basket left for another kiosk: back to idle without storing it here."""
+        ...
+
+    def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:
+        """Journal who unlocked the kiosk, for what (``staff_unlock``)."""
+        ...
+
     def refresh_adjustments(self) -> None:
         """Ask for basket adjustments again (a member card or coupon was scanned)."""
         ...
@@ -94,6 +107,10 @@ class PluginContext(Protocol):
 
     def store_value(self, key: str, value: Any) -> None:
         """Keep a small JSON-able value under ``key``, durably."""
+        ...
+
+    def unsent_sales(self, limit: int = 10_000) -> int:
+        """How many sales wait in the outbox for the back office (a status report)."""
         ...
 
     def database(self) -> Engine:

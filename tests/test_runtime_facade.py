@@ -30,8 +30,6 @@ EXCEPTIONS: dict[str, str] = {
     "plugins/coupons/__init__.py": "restructured concurrently (pluginmove); own tables",
     "plugins/handoff/actions.py": "restructured concurrently (pluginmove); staff actions",
     "plugins/handoff/receiver.py": "restructured concurrently (pluginmove); basket hand-off",
-    "plugins/handoff/reporter.py": "restructured concurrently (pluginmove); status report",
-    "plugins/handoff/station.py": "restructured concurrently (pluginmove); station sign-in",
     "plugins/loyalty/__init__.py": "restructured concurrently (pluginmove); own tables",
     "plugins/loyalty/returns.py": "restructured concurrently (pluginmove); own tables",
     "plugins/loyalty/service.py": "restructured concurrently (pluginmove); own tables",

@@ -162,6 +162,12 @@ class SaleActions:
                 return []
             return self.checkout.approve(staff_id)
 
+    def hand_basket_away(self, reason: str) -> None:
+        """The basket leaves this kiosk (the registration station handed it to a payment
+        kiosk, which now owns it): the checkout goes back to idle without storing it here."""
+        with self._lock:
+            self.checkout.suspend(reason)
+
     def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:
         """Journal who unlocked the kiosk, for what (``staff_unlock``), at the store clock."""
         payload = {"staff_id": account.staff_id, "role": account.role.name.lower()}
@@ -200,6 +206,11 @@ class SaleActions:
                 )
             )
         return event_id
+
+    def unsent_sales(self, limit: int = 10_000) -> int:
+        """How many sales wait in the outbox for the back office (counted among the oldest
+        ``limit`` unsent rows), for a status report."""
+        return sum(1 for row in self.store.unsent_outbox(limit) if row.kind == "sale")
 
     def sale_and_returns(self, sale_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """A past sale's document made on this kiosk (None: not this kiosk's) and the return

@@ -95,10 +95,10 @@ class StatusReporter:
         checkout's age-check detail is the English name, which read oddly on the console."""
         if line_id is None:
             return None
-        try:
-            return self.runtime.checkout.basket.line(line_id).product.name_ja or None
-        except ValueError:  # BasketError: the line is gone already
-            return None
+        for line in self.runtime.sale_view().lines:
+            if line.line_id == line_id:
+                return line.product.name_ja or None
+        return None  # the line is gone already
 
     def device_status(self, device: str, status: str) -> None:
         with self._lock:
@@ -113,7 +113,7 @@ class StatusReporter:
     # --- the report ----------------------------------------------------------------------
 
     def state(self) -> ReportedState:
-        checkout_state = self.runtime.checkout.state
+        checkout_state = self.runtime.state
         if checkout_state is CheckoutState.IDLE and any(is_fault(s) for s in self.health.values()):
             return ReportedState.ERROR
         if checkout_state is CheckoutState.PAID:
@@ -123,7 +123,9 @@ class StatusReporter:
     def snapshot(self) -> dict[str, Any]:
         runtime = self.runtime
         now = runtime.clock()
-        unsent = sum(1 for row in runtime.store.unsent_outbox(10_000) if row.kind == "sale")
+        unsent = runtime.unsent_sales(10_000)
+        sale = runtime.sale_view()  # one consistent reading of the sale
+        active = [li for li in sale.lines if not li.voided]
         with self._lock:
             alerts = [dict(a) for a in self._alerts]
             if any(is_fault(s) for s in self.health.values()):
@@ -138,10 +140,11 @@ class StatusReporter:
             return {
                 "role": self.role.value,
                 "state": self.state().value,
-                "checkout_state": runtime.checkout.state.value,
+                "checkout_state": sale.state.value,
                 "mode": self.actions.mode.value,
-                "total": runtime.checkout.totals.total,
-                "items": runtime.checkout.basket.item_count,
+                "total": sale.totals.total,
+                # as Basket.item_count: a weighed line counts once
+                "items": sum(1 if li.weight_g is not None else li.quantity for li in active),
                 "seconds_in_state": max(0, int((now - (self._since or now)).total_seconds())),
                 "health": dict(self.health),
                 "unsent_sales": unsent,
@@ -155,7 +158,7 @@ class StatusReporter:
                         "quantity": li.quantity,
                         "amount": li.amount,
                     }
-                    for li in runtime.checkout.basket.active_lines
+                    for li in active
                 ][:50],
             }
 
