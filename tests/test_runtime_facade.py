@@ -19,9 +19,6 @@ FORBIDDEN = frozenset({"checkout", "store", "_lock"})
 #: entry goes when its file moves or is converted; a listed file that no longer needs it
 #: fails the test below, so the list cannot go stale.
 EXCEPTIONS: dict[str, str] = {
-    # being moved into plugins/ concurrently (issue 19, helper `pluginmove`); converted to
-    # the façade when the move lands, so the two changes do not collide
-    "plugins/handoff/ui/model.py": "moved from kiosk/ui/semi_self.py; staff actions on the sale",
     # plugins whose folders `pluginmove` is restructuring at the same time (coupons,
     # hand-off, loyalty/enrolment); they keep their own tables in the local store through
     # store.transaction() and the hand-off drives staff actions on the checkout. Next step:
