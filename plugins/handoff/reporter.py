@@ -95,10 +95,10 @@ class StatusReporter:
         checkout's age-check detail is the English name, which read oddly on the console."""
         if line_id is None:
             return None
-        for line in self.runtime.sale_view().lines:
-            if line.line_id == line_id:
-                return line.product.name_ja or None
-        return None  # the line is gone already
+        try:
+            return self.runtime.sale_view().line(line_id).product.name_ja or None
+        except ValueError:  # BasketError: the line is gone already
+            return None
 
     def device_status(self, device: str, status: str) -> None:
         with self._lock:
@@ -125,7 +125,6 @@ class StatusReporter:
         now = runtime.clock()
         unsent = runtime.unsent_sales(10_000)
         sale = runtime.sale_view()  # one consistent reading of the sale
-        active = [li for li in sale.lines if not li.voided]
         with self._lock:
             alerts = [dict(a) for a in self._alerts]
             if any(is_fault(s) for s in self.health.values()):
@@ -143,8 +142,7 @@ class StatusReporter:
                 "checkout_state": sale.state.value,
                 "mode": self.actions.mode.value,
                 "total": sale.totals.total,
-                # as Basket.item_count: a weighed line counts once
-                "items": sum(1 if li.weight_g is not None else li.quantity for li in active),
+                "items": sale.item_count,
                 "seconds_in_state": max(0, int((now - (self._since or now)).total_seconds())),
                 "health": dict(self.health),
                 "unsent_sales": unsent,
@@ -158,7 +156,7 @@ class StatusReporter:
                         "quantity": li.quantity,
                         "amount": li.amount,
                     }
-                    for li in active
+                    for li in sale.active_lines
                 ][:50],
             }
 

@@ -109,7 +109,7 @@ class StaffStation:
         account = self._account()
         runtime = self.runtime
         sale = runtime.sale_view()
-        active = [line for line in sale.lines if not line.voided]
+        active = sale.active_lines
         if sale.state is not CheckoutState.SHOPPING or not active:
             raise NothingToHandOff(
                 f"station is {sale.state.value}" + ("" if active else " with an empty basket")
