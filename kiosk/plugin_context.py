@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
     from kiosk.config import KioskConfig
     from kiosk.devices.profiles import Devices
-    from kiosk.domain.basket import LineSource
+    from kiosk.domain.basket import BasketLine, LineSource
     from kiosk.domain.events import AttendantReason, CheckoutEvent, CheckoutState
+    from kiosk.domain.money import Yen
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod, PaymentProgress
     from kiosk.runtime.actions import PrinterLayout
@@ -85,6 +86,18 @@ class PluginContext(Protocol):
 
     def hand_basket_away(self, reason: str) -> None:
         """The basket left for another kiosk: back to idle without storing it here."""
+        ...
+
+    def take_handed_off_basket(
+        self,
+        lines: list[BasketLine],
+        reason: str,
+        total: Yen,
+        staff_id: str,
+        extra: dict[str, Any],
+    ) -> Yen:
+        """Put another kiosk's basket here, read-only; returns this kiosk's total (a
+        different one drops it again)."""
         ...
 
     def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.basket import LineSource
+from kiosk.domain.basket import BasketLine, LineSource
+from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.receipt_text import QR_MARK
 from kiosk.runtime import formal_receipt
@@ -53,6 +54,8 @@ class SaleActions:
     devices: Any
     sale_id: str
     member_id: str | None
+    sale_staff_id: str | None
+    sale_extra: dict[str, Any]
     clock: Callable[[], datetime]
     _lock: SaleLock
 
@@ -167,6 +170,30 @@ class SaleActions:
         kiosk, which now owns it): the checkout goes back to idle without storing it here."""
         with self._lock:
             self.checkout.suspend(reason)
+
+    def take_handed_off_basket(
+        self,
+        lines: list[BasketLine],
+        reason: str,
+        total: Yen,
+        staff_id: str,
+        extra: dict[str, Any],
+    ) -> Yen:
+        """Put a basket registered on another kiosk (a staff station's hand-off) on this idle
+        kiosk, read-only (only staff may change it), the sale carrying who registered it
+        (``Sale.staff_id``) and ``extra`` (``Sale.extra``). Returns this kiosk's total; when
+        it is not ``total`` the basket is dropped at once (back to idle) and nothing else
+        changes. ``IllegalTransition`` when a sale is in progress."""
+        with self._lock:
+            self.checkout.resume(SuspendedBasket(lines, reason=reason))
+            self.checkout.read_only = True
+            here = self.checkout.totals.total
+            if here != total:
+                self.checkout.cancel()
+                return here
+            self.sale_staff_id = staff_id
+            self.sale_extra = dict(extra)
+            return here
 
     def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:
         """Journal who unlocked the kiosk, for what (``staff_unlock``), at the store clock."""
