@@ -37,8 +37,6 @@ EXCEPTIONS: dict[str, str] = {
     # restore itself is runtime.take_handed_off_basket(). Next step: a named "claim while
     # idle" door instead of the lock.
     "plugins/handoff/receiver.py": "holds the sale across the server claim (one line)",
-    # the feed puller keeps its cursor and applies pages through the LocalStore (as coupons')
-    "plugins/loyalty/__init__.py": "the member feed's puller is given the LocalStore",
     "plugins/loyalty/returns.py": "points, outbox row and journal in one transaction",
     "plugins/loyalty/service.py": "points, outbox row and journal in one transaction",
     "plugins/loyalty/sync.py": "feed pages: points and member rows in one store transaction",

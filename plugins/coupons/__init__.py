@@ -117,9 +117,7 @@ class Plugin:
         self.verifier = Verifier.from_settings(settings)
         self.barcodes = {str(k): str(v) for k, v in dict(settings.get("barcodes", {})).items()}
         self.book = CouponBook(runtime.store, runtime.config.kiosk_id)
-        self.feed = FeedPuller(
-            runtime.store, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e))
-        )
+        self.feed = FeedPuller(runtime, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e)))
         committed = {
             row.sale_id
             for row in runtime.store.list_sales(500)
