@@ -39,7 +39,6 @@ EXCEPTIONS: dict[str, str] = {
     "plugins/handoff/receiver.py": "holds the sale across the server claim (one line)",
     "plugins/loyalty/returns.py": "points, outbox row and journal in one transaction",
     "plugins/loyalty/service.py": "points, outbox row and journal in one transaction",
-    "plugins/loyalty/sync.py": "feed pages: points and member rows in one store transaction",
     # the outbox relay is the store's own transport (it reads and marks outbox rows inside
     # the store's transactions); kiosk/app.py wires it beside the runtime, not through it
     "kiosk/sync/service.py": "the store's outbox transport, wired beside the runtime",
