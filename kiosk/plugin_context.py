@@ -25,13 +25,15 @@ if TYPE_CHECKING:
 
     from kiosk.config import KioskConfig
     from kiosk.devices.profiles import Devices
-    from kiosk.domain.basket import LineSource
+    from kiosk.domain.basket import BasketLine, LineSource
     from kiosk.domain.events import AttendantReason, CheckoutEvent, CheckoutState
+    from kiosk.domain.money import Yen
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod, PaymentProgress
     from kiosk.runtime.actions import PrinterLayout
     from kiosk.runtime.runtime import ScanOutcome
     from kiosk.runtime.sale_view import LineSnapshot, SaleView
+    from kiosk.staff import StaffAccount
 
 
 @runtime_checkable
@@ -78,6 +80,30 @@ class PluginContext(Protocol):
         """Staff approve what the checkout waits for."""
         ...
 
+    def approve_if_waiting(self, staff_id: str) -> list[AttendantReason]:
+        """As ``approve``, only when the checkout waits for staff (else nothing)."""
+        ...
+
+    def hand_basket_away(self, reason: str) -> None:
+        """The basket left for another kiosk: back to idle without storing it here."""
+        ...
+
+    def take_handed_off_basket(
+        self,
+        lines: list[BasketLine],
+        reason: str,
+        total: Yen,
+        staff_id: str,
+        extra: dict[str, Any],
+    ) -> Yen:
+        """Put another kiosk's basket here, read-only; returns this kiosk's total (a
+        different one drops it again)."""
+        ...
+
+    def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:
+        """Journal who unlocked the kiosk, for what (``staff_unlock``)."""
+        ...
+
     def refresh_adjustments(self) -> None:
         """Ask for basket adjustments again (a member card or coupon was scanned)."""
         ...
@@ -94,6 +120,10 @@ class PluginContext(Protocol):
 
     def store_value(self, key: str, value: Any) -> None:
         """Keep a small JSON-able value under ``key``, durably."""
+        ...
+
+    def unsent_sales(self, limit: int = 10_000) -> int:
+        """How many sales wait in the outbox for the back office (a status report)."""
         ...
 
     def database(self) -> Engine:

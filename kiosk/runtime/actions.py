@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.basket import LineSource
+from kiosk.domain.basket import BasketLine, LineSource
+from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.receipt_text import QR_MARK
 from kiosk.runtime import formal_receipt
@@ -53,6 +54,8 @@ class SaleActions:
     devices: Any
     sale_id: str
     member_id: str | None
+    sale_staff_id: str | None
+    sale_extra: dict[str, Any]
     clock: Callable[[], datetime]
     _lock: SaleLock
 
@@ -162,6 +165,36 @@ class SaleActions:
                 return []
             return self.checkout.approve(staff_id)
 
+    def hand_basket_away(self, reason: str) -> None:
+        """The basket leaves this kiosk (the registration station handed it to a payment
+        kiosk, which now owns it): the checkout goes back to idle without storing it here."""
+        with self._lock:
+            self.checkout.suspend(reason)
+
+    def take_handed_off_basket(
+        self,
+        lines: list[BasketLine],
+        reason: str,
+        total: Yen,
+        staff_id: str,
+        extra: dict[str, Any],
+    ) -> Yen:
+        """Put a basket registered on another kiosk (a staff station's hand-off) on this idle
+        kiosk, read-only (only staff may change it), the sale carrying who registered it
+        (``Sale.staff_id``) and ``extra`` (``Sale.extra``). Returns this kiosk's total; when
+        it is not ``total`` the basket is dropped at once (back to idle) and nothing else
+        changes. ``IllegalTransition`` when a sale is in progress."""
+        with self._lock:
+            self.checkout.resume(SuspendedBasket(lines, reason=reason))
+            self.checkout.read_only = True
+            here = self.checkout.totals.total
+            if here != total:
+                self.checkout.cancel()
+                return here
+            self.sale_staff_id = staff_id
+            self.sale_extra = dict(extra)
+            return here
+
     def audit_staff(self, account: StaffAccount, action: str, detail: dict[str, Any]) -> None:
         """Journal who unlocked the kiosk, for what (``staff_unlock``), at the store clock."""
         payload = {"staff_id": account.staff_id, "role": account.role.name.lower()}
@@ -200,6 +233,11 @@ class SaleActions:
                 )
             )
         return event_id
+
+    def unsent_sales(self, limit: int = 10_000) -> int:
+        """How many sales wait in the outbox for the back office (counted among the oldest
+        ``limit`` unsent rows), for a status report."""
+        return sum(1 for row in self.store.unsent_outbox(limit) if row.kind == "sale")
 
     def sale_and_returns(self, sale_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """A past sale's document made on this kiosk (None: not this kiosk's) and the return

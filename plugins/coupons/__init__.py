@@ -117,9 +117,7 @@ class Plugin:
         self.verifier = Verifier.from_settings(settings)
         self.barcodes = {str(k): str(v) for k, v in dict(settings.get("barcodes", {})).items()}
         self.book = CouponBook(runtime.store, runtime.config.kiosk_id)
-        self.feed = FeedPuller(
-            runtime.store, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e))
-        )
+        self.feed = FeedPuller(runtime, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e)))
         committed = {
             row.sale_id
             for row in runtime.store.list_sales(500)
@@ -158,10 +156,8 @@ class Plugin:
         try:
             held = self.take(scan.code)
         except CouponRejected as exc:
-            self.runtime.store.journal_event(
-                "coupon_rejected",
-                {"reason": exc.reason, "sale_id": self.runtime.sale_id},
-                self.runtime.clock(),
+            self.runtime.journal(
+                "coupon_rejected", {"reason": exc.reason, "sale_id": self.runtime.sale_id}
             )
             return scan_claim(NAME, exc.message, payload=exc)
         label = held.terms.label
@@ -196,14 +192,14 @@ class Plugin:
             raise CouponNotApplicable(N_("This coupon cannot be combined with another coupon."))
         self.book.reserve(held, runtime.sale_id, runtime.member_id, runtime.clock())
         self.held.append(held)
-        runtime.checkout.refresh_adjustments()
+        runtime.refresh_adjustments()
         return held
 
     def remove(self, coupon_id: str) -> None:
         """The shopper took a coupon back off the sale: free it and re-price."""
         self.held = [h for h in self.held if h.coupon_id != coupon_id]
         self.book.release(self.runtime.sale_id, self.runtime.clock(), coupon_id)
-        self.runtime.checkout.refresh_adjustments()
+        self.runtime.refresh_adjustments()
 
     # --- member coupons (attached by the back office) ------------------------------------
 
@@ -352,7 +348,7 @@ class Plugin:
             self.held = [h for h in self.held if h.coupon_id not in lost]
             for coupon_id in lost:
                 self.book.release(self.runtime.sale_id, self.runtime.clock(), coupon_id)
-            self.runtime.checkout.refresh_adjustments()
+            self.runtime.refresh_adjustments()
         return report
 
     def sync_pull(self, client: Any, token: str) -> int:

@@ -24,12 +24,18 @@ COUPONS_TOPIC = "coupons"
 
 
 class FeedPuller:
-    """Pages through one topic of the store's feed and hands each page to ``apply``."""
+    """Pages through one topic of the store's feed and hands each page to ``apply``.
+
+    ``runtime`` keeps the cursor (its ``stored_value``/``store_value``)."""
 
     def __init__(
-        self, store: Any, topic: str, apply: Callable[[list[dict[str, Any]]], Any], page: int = 500
+        self,
+        runtime: Any,
+        topic: str,
+        apply: Callable[[list[dict[str, Any]]], Any],
+        page: int = 500,
     ) -> None:
-        self.store, self.topic, self.apply, self.page = store, topic, apply, page
+        self.runtime, self.topic, self.apply, self.page = runtime, topic, apply, page
 
     @property
     def cursor_key(self) -> str:
@@ -37,7 +43,7 @@ class FeedPuller:
 
     @property
     def cursor(self) -> int:
-        return int(self.store.get_config(self.cursor_key, 0))
+        return int(self.runtime.stored_value(self.cursor_key, 0))
 
     def pull(self, client: httpx.Client, token: str) -> int:
         """Fetch and apply every new entry; returns how many. HTTP errors propagate."""
@@ -54,12 +60,12 @@ class FeedPuller:
             if int(body["head"]) < after:
                 # the back office was restored from an older backup: its feed restarted
                 log.warning("%s feed is behind this kiosk's cursor: pulling it again", self.topic)
-                self.store.set_config(self.cursor_key, 0)
+                self.runtime.store_value(self.cursor_key, 0)
                 continue
             entries = list(body["entries"])
             if entries:
                 self.apply(entries)
-            self.store.set_config(self.cursor_key, int(body["next"]))
+            self.runtime.store_value(self.cursor_key, int(body["next"]))
             applied += len(entries)
             if not body.get("more"):
                 return applied

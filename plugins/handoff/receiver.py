@@ -14,7 +14,6 @@ from typing import Any
 
 from kiosk.domain.basket import BasketLine, LineSource
 from kiosk.domain.catalogue import UnknownProduct
-from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import CheckoutState
 from plugins.handoff.client import StoreServer
 from plugins.handoff.errors import (
@@ -61,25 +60,26 @@ class HandOffReceiver:
 
     def restore(self, ticket: HandOffTicket, via: str) -> None:
         runtime = self.runtime
-        checkout = runtime.checkout
-        if checkout.state is not CheckoutState.IDLE:
-            raise KioskBusy(f"kiosk is {checkout.state.value}; finish or cancel that sale first")
+        state = runtime.state
+        if state is not CheckoutState.IDLE:
+            raise KioskBusy(f"kiosk is {state.value}; finish or cancel that sale first")
         if ticket.handoff_id in self.used():
             raise TicketAlreadyUsed(f"hand-off {ticket.handoff_id} was already paid here")
         lines = [self._line(i, tl) for i, tl in enumerate(ticket.lines, 1)]
-        checkout.resume(SuspendedBasket(lines, reason=f"handoff:{ticket.handoff_id}"))
-        checkout.read_only = True
-        if checkout.totals.total != ticket.total:
-            total = checkout.totals.total
-            checkout.cancel()
+        total = runtime.take_handed_off_basket(
+            lines,
+            f"handoff:{ticket.handoff_id}",
+            ticket.total,
+            ticket.staff_id,
+            {
+                "handoff_id": ticket.handoff_id,
+                "station_id": ticket.station_id,
+                "handoff_via": via,
+            },
+        )
+        if total != ticket.total:  # the basket was dropped again
             raise TotalMismatch(f"station total ¥{ticket.total:,}, this kiosk ¥{total:,}")
-        runtime.sale_staff_id = ticket.staff_id
-        runtime.sale_extra = {
-            "handoff_id": ticket.handoff_id,
-            "station_id": ticket.station_id,
-            "handoff_via": via,
-        }
-        runtime.store.journal_event(
+        runtime.journal(
             "handoff_received",
             {
                 "handoff_id": ticket.handoff_id,
@@ -90,12 +90,11 @@ class HandOffReceiver:
                 "via": via,
                 "sale_id": runtime.sale_id,
             },
-            runtime.clock(),
         )
 
     def _line(self, n: int, tl: Any) -> BasketLine:
         try:
-            product = self.runtime.checkout.catalogue.by_sku(tl.sku)
+            product = self.runtime.catalogue.by_sku(tl.sku)
         except (KeyError, UnknownProduct):
             raise UnknownTicketProduct(f"{tl.sku} is not in this kiosk's catalogue") from None
         return BasketLine(
@@ -109,8 +108,8 @@ class HandOffReceiver:
         )
 
     def used(self) -> list[str]:
-        return list(self.runtime.store.get_config(USED_KEY, []))
+        return list(self.runtime.stored_value(USED_KEY, []))
 
     def mark_used(self, handoff_id: str) -> None:
         used = [h for h in self.used() if h != handoff_id] + [handoff_id]
-        self.runtime.store.set_config(USED_KEY, used[-USED_KEEP:])
+        self.runtime.store_value(USED_KEY, used[-USED_KEEP:])

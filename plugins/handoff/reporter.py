@@ -96,7 +96,7 @@ class StatusReporter:
         if line_id is None:
             return None
         try:
-            return self.runtime.checkout.basket.line(line_id).product.name_ja or None
+            return self.runtime.sale_view().line(line_id).product.name_ja or None
         except ValueError:  # BasketError: the line is gone already
             return None
 
@@ -113,7 +113,7 @@ class StatusReporter:
     # --- the report ----------------------------------------------------------------------
 
     def state(self) -> ReportedState:
-        checkout_state = self.runtime.checkout.state
+        checkout_state = self.runtime.state
         if checkout_state is CheckoutState.IDLE and any(is_fault(s) for s in self.health.values()):
             return ReportedState.ERROR
         if checkout_state is CheckoutState.PAID:
@@ -123,7 +123,8 @@ class StatusReporter:
     def snapshot(self) -> dict[str, Any]:
         runtime = self.runtime
         now = runtime.clock()
-        unsent = sum(1 for row in runtime.store.unsent_outbox(10_000) if row.kind == "sale")
+        unsent = runtime.unsent_sales(10_000)
+        sale = runtime.sale_view()  # one consistent reading of the sale
         with self._lock:
             alerts = [dict(a) for a in self._alerts]
             if any(is_fault(s) for s in self.health.values()):
@@ -138,10 +139,10 @@ class StatusReporter:
             return {
                 "role": self.role.value,
                 "state": self.state().value,
-                "checkout_state": runtime.checkout.state.value,
+                "checkout_state": sale.state.value,
                 "mode": self.actions.mode.value,
-                "total": runtime.checkout.totals.total,
-                "items": runtime.checkout.basket.item_count,
+                "total": sale.totals.total,
+                "items": sale.item_count,
                 "seconds_in_state": max(0, int((now - (self._since or now)).total_seconds())),
                 "health": dict(self.health),
                 "unsent_sales": unsent,
@@ -155,7 +156,7 @@ class StatusReporter:
                         "quantity": li.quantity,
                         "amount": li.amount,
                     }
-                    for li in runtime.checkout.basket.active_lines
+                    for li in sale.active_lines
                 ][:50],
             }
 

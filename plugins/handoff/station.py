@@ -19,7 +19,7 @@ import segno
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from kiosk.runtime.runtime import ScanOutcome
-from kiosk.staff import Role, StaffAccount, StaffRegistry, audit_unlock
+from kiosk.staff import Role, StaffAccount, StaffRegistry
 from plugins.handoff.client import StoreServer
 from plugins.handoff.errors import NoIdleKiosk, NothingToHandOff, StoreServerUnreachable
 from plugins.handoff.ticket import DEFAULT_TTL, HandOffTicket, TicketKeys
@@ -81,7 +81,7 @@ class StaffStation:
     def sign_in(self, staff_id: str, pin: str) -> StaffAccount:
         """Check the PIN (5 wrong → locked, :mod:`kiosk.staff`) and journal the sign-in."""
         account = self.staff.check(staff_id, pin, Role.ATTENDANT)
-        audit_unlock(self.runtime.store, account, "station_sign_in", {}, self.runtime.clock())
+        self.runtime.audit_staff(account, "station_sign_in", {})
         self.signed_in = account
         return account
 
@@ -102,32 +102,30 @@ class StaffStation:
     def approve_pending(self) -> list[Any]:
         """Staff at the station see the shopper: they confirm ages (and other asks) here."""
         account = self._account()
-        if self.runtime.checkout.state is not CheckoutState.NEEDS_ATTENDANT:
-            return []
-        return self.runtime.checkout.approve(account.staff_id)
+        return self.runtime.approve_if_waiting(account.staff_id)
 
     def hand_off(self) -> HandOffResult:
         """Sign the basket, get a payment kiosk (or paper), and clear the station."""
         account = self._account()
         runtime = self.runtime
-        checkout = runtime.checkout
-        if checkout.state is not CheckoutState.SHOPPING or checkout.basket.is_empty():
+        sale = runtime.sale_view()
+        active = sale.active_lines
+        if sale.state is not CheckoutState.SHOPPING or not active:
             raise NothingToHandOff(
-                f"station is {checkout.state.value}"
-                + (" with an empty basket" if checkout.basket.is_empty() else "")
+                f"station is {sale.state.value}" + ("" if active else " with an empty basket")
             )
-        ticket = HandOffTicket.from_basket(
-            checkout.basket,
+        ticket = HandOffTicket.from_lines(
+            active,
             station_id=runtime.config.kiosk_id,
             staff_id=account.staff_id,
-            total=checkout.totals.total,
+            total=sale.totals.total,
             now=runtime.clock(),
             ttl=self.ttl,
         )
         code = self.keys.sign(ticket)
         result = self._assign(ticket, code)
-        checkout.suspend(f"handoff:{ticket.handoff_id}")
-        runtime.store.journal_event(
+        runtime.hand_basket_away(f"handoff:{ticket.handoff_id}")
+        runtime.journal(
             "handoff_sent",
             {
                 "handoff_id": ticket.handoff_id,
@@ -138,7 +136,6 @@ class StaffStation:
                 "paper": result.paper,
                 "reason": result.reason,
             },
-            runtime.clock(),
         )
         return result
 

@@ -20,15 +20,19 @@ import hmac
 import json
 import uuid
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from kiosk.domain.basket import Basket
+from kiosk.domain.basket import Basket, BasketLine
 from plugins.handoff.errors import ForgedTicket, HandOffKeyMissing, TicketExpired, TicketTooLarge
+
+if TYPE_CHECKING:
+    from kiosk.runtime.sale_view import LineSnapshot
 
 HMAC_PREFIX = "KH1H."
 ED25519_PREFIX = "KH1E."
@@ -76,6 +80,29 @@ class HandOffTicket:
         ttl: timedelta = DEFAULT_TTL,
         handoff_id: str | None = None,
     ) -> HandOffTicket:
+        return cls.from_lines(
+            basket.active_lines,
+            station_id=station_id,
+            staff_id=staff_id,
+            total=total,
+            now=now,
+            ttl=ttl,
+            handoff_id=handoff_id,
+        )
+
+    @classmethod
+    def from_lines(
+        cls,
+        active_lines: Iterable[BasketLine | LineSnapshot],
+        *,
+        station_id: str,
+        staff_id: str,
+        total: int,
+        now: datetime,
+        ttl: timedelta = DEFAULT_TTL,
+        handoff_id: str | None = None,
+    ) -> HandOffTicket:
+        """The ticket for these (not voided) lines, e.g. a :class:`SaleView`'s."""
         lines = tuple(
             TicketLine(
                 line.product.sku,
@@ -84,7 +111,7 @@ class HandOffTicket:
                 line.weight_g,
                 line.age_approved_by,
             )
-            for line in basket.active_lines
+            for line in active_lines
         )
         now = now.replace(microsecond=0)
         return cls(

@@ -73,7 +73,7 @@ class Plugin(LoyaltyLayout):
         self.service = LoyaltyService(runtime, runtime.config.plugin_settings(NAME))
         self.service.recover()
         loyalty_returns.recover_returns(self.service)
-        self.feed = FeedPuller(runtime.store, LOYALTY_TOPIC, LoyaltyFeed(self.service).apply)
+        self.feed = FeedPuller(runtime, LOYALTY_TOPIC, LoyaltyFeed(self.service).apply)
 
     def sync_pull(self, client: Any, token: str) -> int:
         """Sync step (called by :class:`kiosk.sync.service.SyncService`): apply the members

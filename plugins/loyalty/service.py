@@ -131,7 +131,7 @@ class LoyaltyService:
                 "show the purpose of use first (begin_enrolment) and enrol with its token"
             )
         enrolment = self.directory.enrol(offer.notice, agreed, self.now, **fields)
-        self.runtime.store.journal_event(
+        self.runtime.journal(
             "loyalty_enrolled",
             {
                 "member_id": enrolment.member.member_id,
@@ -140,7 +140,6 @@ class LoyaltyService:
                 "text_sha256": offer.notice.sha256,
                 "fields": sorted(k for k, v in fields.items() if v),
             },
-            self.now,
         )
         self._identified(enrolment.member.member_id)
         return enrolment
@@ -152,13 +151,13 @@ class LoyaltyService:
         member_id = self.runtime.member_id
         if member_id is None:
             raise NoMemberIdentified("scan a member card or enter a phone number first")
-        if self.runtime.checkout.state is CheckoutState.PAYING:
+        if self.runtime.state is CheckoutState.PAYING:
             raise NotEnoughPoints("cancel the payment screen before changing the points to use")
         available = self.balance(member_id).points
         if points < 0 or points > available:
             raise NotEnoughPoints(f"only {available} points can be used")
         self.points_discount = points
-        self.runtime.checkout.refresh_adjustments()
+        self.runtime.refresh_adjustments()
         return points
 
     def offers(self, basket: Basket, member_id: str | None) -> list[Offer]:
@@ -343,7 +342,7 @@ class LoyaltyService:
 
     def _identified(self, member_id: str) -> MemberView:
         self.runtime.member_id = member_id
-        self.runtime.checkout.refresh_adjustments()
+        self.runtime.refresh_adjustments()
         return self.view(member_id)
 
     @staticmethod

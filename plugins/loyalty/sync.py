@@ -53,7 +53,9 @@ class LoyaltyFeed:
 
     def __init__(self, service: Any) -> None:
         self.service = service
-        self.store = service.runtime.store
+        # the plugin's own tables (members, consents, points) through the runtime's engine:
+        # each page entry is one BEGIN IMMEDIATE transaction, as the store's own are
+        self.database = service.runtime.database()
 
     def apply(self, entries: list[dict[str, Any]]) -> FeedReport:
         report = FeedReport()
@@ -104,7 +106,7 @@ class LoyaltyFeed:
             "reference": p.get("reference"),
             "kiosk_id": str(p["kiosk_id"]),
         }
-        with self.store.transaction() as session:
+        with self.database.begin() as session:
             known = sa.select(t.points.c.id).where(t.points.c.entry_id == entry_id)
             if session.execute(known).first() or self._status(session, member_id) == "deleted":
                 return 0
@@ -130,7 +132,7 @@ class LoyaltyFeed:
             )
         created_at = datetime.fromisoformat(p["created_at"])
         taken: list[tuple[str, str]] = []
-        with self.store.transaction() as session:
+        with self.database.begin() as session:
             status = self._status(session, member_id)
             if status == "deleted":
                 return 0
@@ -177,7 +179,7 @@ class LoyaltyFeed:
     def _erase(self, p: dict[str, Any]) -> int:
         member_id = str(p["member_id"])
         at = datetime.fromisoformat(p["deleted_at"])
-        with self.store.transaction() as session:
+        with self.database.begin() as session:
             status = self._status(session, member_id)
             if status is None:  # never seen here: remember the id so nothing revives it
                 session.execute(
@@ -229,4 +231,4 @@ class LoyaltyFeed:
         return row.status if row else None
 
     def _journal(self, kind: str, payload: dict[str, Any]) -> None:
-        self.store.journal_event(kind, payload, self.service.now)
+        self.service.runtime.journal(kind, payload)  # stamped with the store clock

@@ -24,7 +24,7 @@ USED = "This coupon has already been used."
 def _sell_with_coupon(runtime, code: str) -> dict:
     scan(runtime, RICE)
     scan(runtime, TEA)
-    assert "accepted" in scan(runtime, code).claim.message_en
+    assert "accepted" in scan(runtime, code).claim.text("en")
     sale = runtime.pay("cash")
     runtime.finish()
     return sale.to_document()
@@ -38,7 +38,7 @@ def _return(runtime, sale: dict, lines: list[dict]) -> None:
 
 def _try_again(runtime, code: str) -> str:
     scan(runtime, RICE)
-    message = scan(runtime, code).claim.message_en
+    message = scan(runtime, code).claim.text("en")
     runtime.cancel()
     return message
 

@@ -115,3 +115,24 @@ def test_function_staff_may_still_void_on_a_handed_off_basket(station, make_kios
     result = plugin_of(kiosk).actions.with_pin("S001", "1234", "void_line", line_id=2)
     assert result.ok, result.detail
     assert kiosk.checkout.totals.total == 150
+
+
+def test_function_a_ticket_whose_total_differs_here_leaves_the_kiosk_idle(
+    station, make_kiosk, settings
+):
+    """GIVEN a signed ticket whose total is not what this kiosk's prices make WHEN scanned
+    THEN it is refused as a total mismatch and the kiosk stays idle, no staff id kept."""
+    import dataclasses
+
+    from plugins.handoff.errors import TotalMismatch
+    from plugins.handoff.ticket import TicketKeys
+
+    kiosk = make_kiosk("K02")
+    register(station, TUNA)
+    ticket = station.hand_off().ticket
+    code = TicketKeys.from_settings(settings).sign(dataclasses.replace(ticket, total=1))
+    claim = kiosk.handle_scan(Scan(code)).claim
+    assert isinstance(claim.payload, TotalMismatch)
+    assert "this kiosk ¥" in str(claim.payload)
+    assert kiosk.checkout.state is CheckoutState.IDLE and kiosk.checkout.basket.is_empty()
+    assert kiosk.sale_staff_id is None and kiosk.sale_extra == {}

@@ -147,8 +147,8 @@ class SemiSelfModel(EventDispatcher):
 
         def take() -> HandOffTicket | None:
             ticket = receiver.on_start_tapped()
-            if ticket is None and runtime.checkout.state.value == "idle":
-                runtime.checkout.start()
+            if ticket is None:
+                runtime.start_sale()  # only when idle
             return ticket
 
         def done(ticket: HandOffTicket | None) -> None:
@@ -225,9 +225,8 @@ class SemiSelfModel(EventDispatcher):
             return
 
         def add() -> None:
-            if runtime.checkout.state.value == "idle":
-                runtime.checkout.start()
-            runtime.checkout.add_plu(plu)
+            runtime.start_sale()  # only when idle
+            runtime.add_plu(plu)
 
         def failed(exc: BaseException) -> None:
             log.info("PLU %s refused: %s", plu, exc)

@@ -139,7 +139,8 @@ def test_a_malformed_entry_is_journaled_and_the_rest_still_applies(kiosk):
 
 def test_the_cursor_starts_again_when_the_back_office_feed_is_behind(kiosk):
     """A back office restored from an older backup numbers its feed lower than the cursor."""
-    store = kiosk("a").store
+    runtime = kiosk("a")
+    store = runtime.store
     pages: list[list[dict]] = []
     asked: list[int] = []
 
@@ -149,7 +150,7 @@ def test_the_cursor_starts_again_when_the_back_office_feed_is_behind(kiosk):
         entries = [{"seq": 1, "kind": "points", "payload": {}}] if after == 0 else []
         return httpx.Response(200, json={"head": 1, "entries": entries, "next": 1, "more": False})
 
-    puller = FeedPuller(store, "loyalty", pages.append)
+    puller = FeedPuller(runtime, "loyalty", pages.append)
     store.set_config(puller.cursor_key, 40)
     client = httpx.Client(transport=httpx.MockTransport(answer), base_url="http://bo")
     assert puller.pull(client, "K01.token") == 1
