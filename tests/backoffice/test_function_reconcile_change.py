@@ -18,6 +18,7 @@ from kiosk.domain.basket import Adjustment, AdjustmentKind, Basket
 from kiosk.domain.returns import plan_return
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.tax import compute_totals
+from kiosk.messages import store_text
 from tests.backoffice.helpers import post
 from tests.returns.sales import BENTO, DETERGENT, TEA
 
@@ -95,7 +96,9 @@ def test_function_takings_are_what_was_handed_in_less_change_per_store(
     two = Basket()
     two.add(DETERGENT)
     two.add(BENTO)
-    two.adjustments = [Adjustment("c70", AdjustmentKind.COUPON, -70, "70円引", "70 off")]
+    two.adjustments = [
+        Adjustment("c70", AdjustmentKind.COUPON, -70, store_text(ja="70円引", en="70 off"))
+    ]
     k01.sale(two, [("card", 1000, 0), ("cash", 130, 500)], change=370)
     # S01 — one お茶 of the first sale comes back: ¥150 refunded in cash
     k01.give_back(cash_sale, {1: 1})
