@@ -14,6 +14,7 @@ from typing import Any
 
 from stdnum.jp import cn
 
+from kiosk.domain.method_names import method_name
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.sale import Sale, Tender
@@ -150,16 +151,6 @@ class Receipt:
         )
 
 
-#: tender names for a receipt rebuilt from a sale document (the document keeps method ids)
-METHOD_NAMES = {
-    "cash": ("現金", "Cash"),
-    "card": ("クレジットカード", "Credit card"),
-    "emoney": ("電子マネー", "E-money (IC card)"),
-    "qr": ("QRコード決済", "QR code payment"),
-    "points": ("ポイント", "Points"),
-}
-
-
 def receipt_from_document(document: dict[str, Any], issuer: Issuer) -> Receipt:
     """The receipt of a synced sale document (:meth:`Sale.to_document`): same lines, rates,
     tenders and reference as the paper one; plugin sections are not part of the document."""
@@ -183,11 +174,13 @@ def receipt_from_document(document: dict[str, Any], issuer: Issuer) -> Receipt:
         Tender(
             t["payment_id"],
             t["method"],
-            *METHOD_NAMES.get(t["method"], (t["method"], t["method"])),
+            method_name(t["method"], "ja"),
+            method_name(t["method"], "en"),
             amount=t["amount"],
             reference=t.get("reference", ""),
             masked=t.get("masked", ""),
             tendered=t.get("tendered", 0),
+            names=tuple((lang, method_name(t["method"], lang)) for lang in ("zh-Hans", "ko")),
         )
         for t in document["tenders"]
     )

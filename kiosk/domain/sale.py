@@ -25,9 +25,13 @@ class Tender:
     reference: str = ""  # the provider's opaque token or approval number; never card data
     masked: str = ""  # at most first 6 / last 4 digits, e.g. "411111******1111"
     tendered: Yen = 0  # cash handed over (お預り), when more than ``amount``
+    #: the method's name in other languages, as (language, name) pairs (zh-Hans, ko)
+    names: tuple[tuple[str, str], ...] = ()
 
     def name(self, language: str) -> str:
-        return self.name_ja if language == "ja" else self.name_en
+        if language == "ja":
+            return self.name_ja
+        return dict(self.names).get(language) or self.name_en
 
 
 @dataclass(frozen=True, slots=True)

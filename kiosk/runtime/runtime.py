@@ -35,7 +35,7 @@ from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_text import render_receipt
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.scan import Scan
-from kiosk.messages import Message
+from kiosk.messages import Message, catalogue
 from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
@@ -87,6 +87,12 @@ class ScanOutcome:
         """The refusal in ``language`` (scripts and tests read it in English)."""
         text = self.error.render(language) if self.error is not None else ""
         return f"{text} ({self.detail})" if self.detail and language == "en" else text
+
+
+def translated_names(name_en: str) -> tuple[tuple[str, str], ...]:
+    """A payment method's name for Chinese and Korean paper, from the kiosk catalogue (the
+    msgid the method tiles are translated by); English where the catalogue has none."""
+    return tuple((lang, catalogue("kiosk", lang).gettext(name_en)) for lang in ("zh-Hans", "ko"))
 
 
 def limit_message(exc: LimitExceeded) -> Message:
@@ -374,6 +380,7 @@ class KioskRuntime(SaleActions):
                     result.reference,
                     result.masked,
                     result.tendered,
+                    names=translated_names(method.name_en),
                 )
             )
             self.change += result.change
