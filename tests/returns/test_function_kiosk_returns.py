@@ -21,22 +21,7 @@ from kiosk.runtime.return_lookup import BackOfficeUnreachable, NoBackOffice
 from kiosk.runtime.returns import RETURN_RECEIPT_FILE, KioskReturns, OnlyLocalSales
 from kiosk.staff import NotAllowed, WrongPin
 from kiosk.store.returns import SaleNotFound
-from plugins.pay_card.simulator import CardTerminalSimulator
-from tests.returns.desk import ATTENDANT, ONIGIRI, SOAP, TEA, card_sale, started
-
-
-@pytest.fixture
-def terminal():
-    simulator = CardTerminalSimulator().start()
-    yield simulator
-    simulator.stop()
-
-
-@pytest.fixture
-def runtime(tmp_path, terminal):
-    runtime = started(tmp_path / "kiosk", terminal.port)
-    yield runtime
-    runtime.shutdown()
+from tests.returns.desk import ATTENDANT, ONIGIRI, SOAP, TEA, card_sale
 
 
 def code_of(sale: dict) -> str:

@@ -19,26 +19,11 @@ from kiosk.runtime.returns import NeedsManager, RefundUnresolved, ReturnDesk
 from kiosk.staff import NotAllowed
 from kiosk.store.models import OutboxRow
 from kiosk.store.returns import ReturnBook
-from plugins.pay_card.simulator import CardTerminalSimulator
 from tests.returns.desk import ATTENDANT, MANAGER, ONIGIRI, SOAP, TEA, card_sale, started
 
 
 class Crash(BaseException):
     """The process dies here (nothing in the kiosk catches a BaseException)."""
-
-
-@pytest.fixture
-def terminal():
-    simulator = CardTerminalSimulator().start()
-    yield simulator
-    simulator.stop()
-
-
-@pytest.fixture
-def runtime(tmp_path, terminal):
-    runtime = started(tmp_path / "kiosk", terminal.port)
-    yield runtime
-    runtime.shutdown()
 
 
 def _outbox(runtime, kind="return"):
