@@ -4,7 +4,9 @@ One plugin = one folder (``plugins/<name>/`` or a vendor's package), and its man
 without importing it: its name and version, the module the kiosk loads, every hook it
 implements, the ``[plugins.<table>]`` settings table it reads (``kiosk_plugin_settings``),
 the permissions it needs beyond a scoped runtime (:data:`PERMISSIONS`) and its gettext
-catalogues (``locale/<lang>/LC_MESSAGES/<domain>.po``). :func:`check_manifest` compares it
+catalogues (``locale/<lang>/LC_MESSAGES/<domain>.po``), and where its hooks run
+(``isolation``: ``"thread"``, the default, or ``"process"``: a worker process the host can
+kill, :mod:`kiosk.plugin_worker`). :func:`check_manifest` compares it
 with the loaded plugin, so a manifest cannot drift from the code (the built-ins' are checked
 by ``tests/plugin_host/test_manifests.py``). A malformed one is one line naming file and key.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +34,22 @@ PERMISSIONS: dict[str, str] = {
     "cli": "kiosk subcommands (kiosk_cli_commands)",
     "host": "the plugin host, to reach another plugin (built-ins only)",
 }
+
+
+#: the hooks a plugin with ``isolation = "process"`` may implement: their arguments are data
+#: (or ``runtime``, which the worker gets as a restricted context), never live objects
+PROCESS_HOOKS = frozenset(
+    {
+        "kiosk_startup",
+        "kiosk_shutdown",
+        "kiosk_masterdata_applied",
+        "kiosk_payment_methods",
+        "kiosk_receipt_sections",
+        "kiosk_sale_completed",
+        "kiosk_return_completed",
+        "kiosk_device_status",
+    }
+)
 
 
 class ManifestError(ValueError):
@@ -56,6 +74,8 @@ class Manifest(BaseModel):
     settings: str | None = None
     permissions: tuple[str, ...] = ()
     translations: Translations | None = None
+    #: ``"process"``: the hooks run in a worker process the host kills on a hang
+    isolation: Literal["thread", "process"] = "thread"
 
 
 def load_manifest(folder: Path) -> Manifest:
@@ -75,6 +95,13 @@ def load_manifest(folder: Path) -> Manifest:
     unknown = [p for p in manifest.permissions if p not in PERMISSIONS]
     if unknown:
         raise ManifestError(f"{path}: permissions: unknown {', '.join(unknown)}")
+    if manifest.isolation == "process":
+        live = sorted(set(manifest.hooks) - PROCESS_HOOKS)
+        if live:
+            raise ManifestError(
+                f"{path}: hooks: {', '.join(live)} cannot run in a worker process"
+                ' (isolation = "process"): their arguments are live kiosk objects'
+            )
     return manifest
 
 

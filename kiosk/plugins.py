@@ -12,7 +12,9 @@ Disabling a plugin stops it, not only its results: each plugin is handed doors
 (:mod:`kiosk.plugin_door`) instead of the runtime, its checkout, basket and lines, and the
 host shuts every door of a disabled plugin (the next touch raises ``PluginStopped``). The
 worker thread of a call that overran is retired: ``PluginStopped`` is raised in it at its
-next Python instruction, and it never takes another call.
+next Python instruction, and it never takes another call. A thread stuck in C never gets
+there: a plugin that may hang so declares ``isolation = "process"`` in its ``plugin.toml``
+and runs in a worker process the host kills instead (:mod:`kiosk.plugin_worker`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import functools
 import importlib
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,14 +33,19 @@ from concurrent.futures import Future, wait
 from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from kiosk import hook_results, hookspecs
+from kiosk.plugin_channel import WorkerCallFailed, WorkerError, WorkerOverran
 from kiosk.plugin_door import PluginDoors, PluginStopped
+from kiosk.plugin_manifest import MANIFEST, Manifest, ManifestError, load_manifest
 from kiosk.plugin_scope import ScopedRuntime
 from kiosk.plugin_trust import AllowedPlugin
+from kiosk.plugin_worker import ProcessWorker, process_plugin
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +108,7 @@ class PluginHost:
         self._third_party: set[str] = set()  # entry-point plugins: they get a ScopedRuntime
         self._scoped: dict[tuple[str, int], ScopedRuntime] = {}
         self._doors: dict[str, PluginDoors] = {}  # per plugin: its doors and their token
+        self._process_workers: dict[str, ProcessWorker] = {}  # isolation = "process"
 
     # --- loading -------------------------------------------------------------------------
 
@@ -141,7 +150,55 @@ class PluginHost:
                 self._report(ep.name, "load", f"refused: {refusal}")
                 continue
             self._third_party.add(ep.name)
-            self._load(ep.name, ep.load)
+            try:
+                manifest = _manifest_beside(ep.module)
+            except ManifestError as exc:
+                self._report(ep.name, "load", f"refused: {exc}")
+                continue
+            if manifest is not None and manifest.isolation == "process":
+                self._load_in_worker(ep.name, manifest, [])
+            else:
+                self._load(ep.name, ep.load)
+
+    def load_folder(self, folder: Path, import_root: Path | None = None) -> str:
+        """Load the plugin in ``folder`` by its ``plugin.toml`` (a vendor's plugin under
+        test, a plugin not installed as a distribution); returns its name. Its module is
+        imported from ``import_root`` (default: ``folder``'s parent). Loaded like a third
+        party: a scoped runtime, and a worker process if it declares ``isolation =
+        "process"``. :raises ManifestError: naming the file and the key."""
+        manifest = load_manifest(folder)
+        root = str(import_root or folder.parent)
+        self._third_party.add(manifest.name)
+        if manifest.isolation == "process":
+            self._load_in_worker(manifest.name, manifest, [root])
+            return manifest.name
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        self._load(manifest.name, lambda: importlib.import_module(manifest.module))
+        return manifest.name
+
+    def _load_in_worker(self, name: str, manifest: Manifest, paths: list[str]) -> None:
+        """Register the stand-in of a plugin whose hooks run in a worker process (started
+        at its first call; nothing of the plugin is imported here)."""
+        worker = ProcessWorker(name, manifest.module, paths, self.startup_deadline_s)
+        with self._lock:
+            old = self._process_workers.get(name)
+            self._process_workers[name] = worker
+        if old is not None:
+            old.close("loaded again")
+        self.register(process_plugin(worker, manifest.hooks, _DEADLINE.get), name=name)
+
+    def worker_of(self, name: str) -> ProcessWorker | None:
+        """Plugin ``name``'s worker process, if it declared ``isolation = "process"``."""
+        with self._lock:
+            return self._process_workers.get(name)
+
+    def close(self) -> None:
+        """Stop every worker process (the kiosk shuts down)."""
+        with self._lock:
+            workers = list(self._process_workers.values())
+        for worker in workers:
+            worker.close("the kiosk shut down")
 
     def check(self) -> None:
         """Fail early on hook implementations that match no hook (a typo in a vendor plugin)."""
@@ -233,11 +290,12 @@ class PluginHost:
         self, function: Any, argnames: tuple[str, ...], name: str, hook_name: str
     ) -> Callable[..., Any]:
         doored = tuple((i, arg) for i, arg in enumerate(argnames) if arg in _DOOR_ARGS)
+        call_one = self._call_in_worker if _in_worker(function) else self._call_one
 
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if doored:
                 args = self._through_doors(name, args, doored)
-            ok, value = self._call_one(function, args, kwargs, _DEADLINE.get(), name)
+            ok, value = call_one(function, args, kwargs, _DEADLINE.get(), name)
             if not ok:
                 self._disable(name, hook_name, value)
                 return None
@@ -350,6 +408,27 @@ class PluginHost:
             return False, f"raised {type(exc).__name__}: {exc}"
         return True, future.result()
 
+    @staticmethod
+    def _call_in_worker(
+        function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], deadline_s: float, name: str
+    ) -> tuple[bool, Any]:
+        """A process plugin's forwarder, on the caller's thread: it waits for the worker
+        under the deadline and stops the worker at it, so it cannot hang."""
+        try:
+            return True, function(*args, **kwargs)
+        except WorkerOverran as exc:
+            return (
+                False,
+                f"did not answer within {exc.seconds:g} s (its worker process was stopped)",
+            )
+        except WorkerCallFailed as exc:
+            log.error("plugin %s raised in its worker process:\n%s", name, exc.failure.trace)
+            return False, str(exc)
+        except (WorkerError, PluginStopped) as exc:
+            return False, str(exc)
+        except Exception as exc:  # the arguments could not be sent (not data)
+            return False, f"could not be called in its worker process: {exc}"
+
     def _disable(self, name: str, hook_name: str, message: str) -> None:
         with self._lock:
             if name in self._disabled:
@@ -359,6 +438,9 @@ class PluginHost:
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
+        worker = self.worker_of(name)
+        if worker is not None:
+            worker.close(f"{hook_name} {message}")
         self._report(name, hook_name, message)
 
     def _report(self, name: str, hook_name: str, message: str) -> None:
@@ -370,6 +452,24 @@ class PluginHost:
 
 #: hook arguments handed to a plugin through its doors (kiosk.plugin_door), never raw
 _DOOR_ARGS = frozenset({"runtime", "checkout", "basket", "line"})
+
+
+def _in_worker(function: Any) -> bool:
+    """A forwarder of a plugin with ``isolation = "process"`` (kiosk.plugin_worker)."""
+    return bool(getattr(function, "__kiosk_in_worker__", False))
+
+
+def _manifest_beside(module: str) -> Manifest | None:
+    """The ``plugin.toml`` in the folder of ``module``'s top-level package, found without
+    importing it; ``None`` when there is none (a manifest is optional for an entry point)."""
+    try:
+        spec = find_spec(module.partition(".")[0])
+    except (ImportError, ValueError):
+        return None
+    for location in (spec and spec.submodule_search_locations) or ():
+        if (Path(location) / MANIFEST).is_file():
+            return load_manifest(Path(location))
+    return None
 
 
 def _first_result(hook: Any) -> bool:

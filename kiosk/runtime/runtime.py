@@ -210,6 +210,7 @@ class KioskRuntime(SaleActions):
                 log.exception("shutdown callback failed")
         self.stop_scan_sources()
         self.host.call("kiosk_shutdown", runtime=self)
+        self.host.close()  # plugins' worker processes (isolation = "process")
         if self.devices is not None and hasattr(self.devices, "close_all"):
             self.devices.close_all()
         self.store.close()

@@ -1,0 +1,386 @@
+"""Plugins with ``isolation = "process"``: their hooks run in a worker process the kiosk kills.
+
+A hook that overruns its deadline in the kiosk's own process can only be asked to stop
+(:mod:`kiosk.plugins`), and a thread stuck in C — ``socket.recv`` with no timeout, a
+blocking serial read — never stops. A plugin that declares ``isolation = "process"`` in its
+``plugin.toml`` therefore runs in a child process (``spawn``: the kiosk has threads, so no
+fork) that imports it and answers its hooks and its payment methods' calls over a pipe
+(:mod:`kiosk.plugin_channel`, :mod:`kiosk.plugin_worker_child`).
+
+In the kiosk the plugin is a :func:`process_plugin` stand-in, registered with the host like
+any plugin (so results are type-checked and failures disable it as for a thread plugin),
+and its payment methods are :class:`ProcessMethod` stand-ins. At a deadline the worker is
+stopped (SIGTERM, then SIGKILL) and the call becomes what its contract says: a payment call
+is ``UNKNOWN`` (the ledger resolves it by ``status``/``cancel``, which start a fresh
+worker), any other hook disables the plugin. Start-up of a worker has its own deadline (the
+host's start-up deadline), not the call's.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.hookspecs import hookimpl
+from kiosk.keys import key_dir
+from kiosk.payments.method import PaymentMethod, PaymentResult
+from kiosk.payments.outcome import Outcome
+from kiosk.plugin_channel import Channel, WorkerCallFailed, WorkerError, WorkerGone
+from kiosk.plugin_door import PluginStopped
+from kiosk.plugin_worker_child import WorkerScope, serve
+
+log = logging.getLogger(__name__)
+
+#: seconds a stopped worker gets between SIGTERM and SIGKILL
+KILL_GRACE_S = 2.0
+#: a plain fork would copy the kiosk's threads' locks mid-use
+START_METHOD = "spawn"
+
+
+class ProcessWorker:
+    """One plugin's worker process: started on first use, stopped at a deadline, started
+    afresh for the next call (until the plugin is disabled: then :meth:`close`)."""
+
+    def __init__(self, plugin: str, module: str, paths: list[str], boot_deadline_s: float) -> None:
+        self.plugin, self.module, self.paths = plugin, module, paths
+        self.boot_deadline_s = boot_deadline_s
+        self.scope = WorkerScope()
+        self.runtime: Any = None  # the plugin's door to the runtime, for send_event
+        self.started = False  # kiosk_startup went to the worker: a fresh one runs it again
+        self.methods: dict[str, ProcessMethod] = {}
+        self.pids: list[int] = []  # every worker process started (the log, the tests)
+        self._closed = ""
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._channel: Channel | None = None
+
+    # --- calls ---------------------------------------------------------------------------
+
+    def call(self, what: str, payload: Any, deadline_s: float, *, start: bool = True) -> Any:
+        """``what`` in the worker (started first if ``start``); at the deadline the worker
+        is stopped and :class:`~kiosk.plugin_channel.WorkerOverran` raised."""
+        channel = self._ensure() if start else self._channel
+        if channel is None or channel.closed.is_set():
+            raise WorkerGone(f"{what}: the worker of {self.plugin!r} is not running")
+        try:
+            return channel.request(what, payload, deadline_s)
+        except WorkerCallFailed as exc:
+            log.debug(
+                "plugin %s: %s failed in its worker:\n%s", self.plugin, what, exc.failure.trace
+            )
+            raise
+        except WorkerError:
+            self._stop(channel)
+            raise
+
+    def hook(self, hook_name: str, runtime: Any, kwargs: dict[str, Any], deadline_s: float) -> Any:
+        if runtime is not None:
+            self.runtime = runtime
+            self.scope = scope_of(self.plugin, runtime)
+        scope = self.scope if runtime is not None else None
+        if hook_name == "kiosk_startup":
+            self.started = True
+        return self.call("hook", (hook_name, kwargs, scope), deadline_s)
+
+    def close(self, reason: str) -> None:
+        """Stop the worker for good (the plugin was disabled, the kiosk shuts down)."""
+        with self._lock:
+            self._closed = reason
+        if self._channel is not None:
+            self._stop(self._channel)
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    # --- the process ---------------------------------------------------------------------
+
+    def _ensure(self) -> Channel:
+        with self._lock:
+            if self._closed:
+                raise PluginStopped(f"plugin {self.plugin!r} was stopped ({self._closed})")
+            if self._channel is not None and not self._channel.closed.is_set():
+                return self._channel
+            if self._channel is not None:
+                self._reap()
+            context = multiprocessing.get_context(START_METHOD)
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=serve,
+                args=(theirs, logging.getLogger().getEffectiveLevel()),
+                name=f"kiosk-worker-{self.plugin}",
+                daemon=True,
+            )
+            process.start()
+            theirs.close()  # the worker's end: its death is then our end-of-file
+            channel = Channel(
+                ours,
+                on_call=self._answer,
+                on_note=self._take_note,
+                threaded=False,
+                name=f"kiosk-worker-{self.plugin}",
+            )
+            channel.start_reader()
+            self._process, self._channel = process, channel
+            self.pids.append(process.pid)
+            boot = {
+                "plugin": self.plugin,
+                "module": self.module,
+                "paths": self.paths,
+                "scope": self.scope,
+                "startup": self.started,
+            }
+        try:
+            channel.request("boot", boot, self.boot_deadline_s)
+        except WorkerError as exc:
+            self._stop(channel)
+            raise WorkerGone(f"the worker of {self.plugin!r} did not start: {exc}") from None
+        log.info("plugin %s: worker process %d started", self.plugin, process.pid)
+        return channel
+
+    def _stop(self, channel: Channel) -> None:
+        """Stop the worker serving ``channel`` (not a newer one started meanwhile)."""
+        with self._lock:
+            if channel is not self._channel:
+                return
+            self._reap()
+
+    def _reap(self) -> None:
+        process, channel = self._process, self._channel
+        self._process = self._channel = None
+        if process is not None and process.is_alive():
+            process.terminate()
+            process.join(KILL_GRACE_S)
+            if process.is_alive():
+                process.kill()
+            process.join()
+            log.warning("plugin %s: worker process %d stopped", self.plugin, process.pid)
+        elif process is not None:
+            process.join()
+        if channel is not None:
+            channel.close()
+        if process is not None:
+            process.close()
+
+    # --- what the worker sends -----------------------------------------------------------
+
+    def _answer(self, what: str, payload: Any) -> Any:
+        if what != "send_event":
+            raise ValueError(f"unknown request {what!r}")
+        if self.runtime is None:
+            raise RuntimeError("no hook has handed the plugin a runtime yet")
+        kind, body, aggregate_id = payload
+        return self.runtime.send_event(kind, body, aggregate_id)
+
+    def _take_note(self, kind: str, payload: Any) -> None:
+        if kind == "log":
+            level, name, text = payload
+            logging.getLogger(name).log(level, "[worker of %s] %s", self.plugin, text)
+        elif kind == "progress":
+            method_id, progress = payload
+            method = self.methods.get(method_id)
+            if method is not None:
+                method.report(progress)
+
+
+def scope_of(plugin: str, runtime: Any) -> WorkerScope:
+    """What of ``runtime`` (the plugin's door) the worker may know, as data."""
+    config = runtime.config
+    try:
+        keys: str | None = str(key_dir(config))
+    except Exception:  # no data dir (a command): the plugin's keys are then refused
+        keys = None
+    return WorkerScope(
+        settings=dict(config.plugin_settings(plugin)),
+        key_dir=keys,
+        language=str(getattr(runtime, "language", "ja")),
+        online=bool(getattr(runtime, "online", True)),
+        sale_id=str(getattr(runtime, "sale_id", "") or ""),
+    )
+
+
+class ProcessMethod(PaymentMethod):
+    """A payment method living in a worker process, as the kiosk holds it.
+
+    The deadlines the ledger reads are the method's own plus the time to start a fresh
+    worker and to stop a hung one: this stand-in answers ``UNKNOWN`` at the method's own
+    deadline (after stopping the worker), so the ledger's backstop never fires first.
+    """
+
+    def __init__(self, worker: ProcessWorker, attributes: dict[str, Any]) -> None:
+        self._worker = worker
+        self.update(attributes)
+
+    def update(self, attributes: dict[str, Any]) -> None:
+        attributes = dict(attributes)
+        self._names: dict[str, str] = attributes.pop("names", {})
+        self._start_s = attributes.pop("start_deadline_s")
+        self._call_s = attributes.pop("call_deadline_s")
+        for name, value in attributes.items():
+            setattr(self, name, value)
+
+    @property  # type: ignore[override]
+    def start_deadline_s(self) -> Any:
+        return self._with_backstop(self._start_s)
+
+    @property  # type: ignore[override]
+    def call_deadline_s(self) -> Any:
+        return self._with_backstop(self._call_s)
+
+    def _with_backstop(self, seconds: Any) -> Any:
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
+            return seconds + self._worker.boot_deadline_s + KILL_GRACE_S + 1
+        return seconds  # nonsense: the kiosk's checks name it as the plugin gave it
+
+    def name(self, language: str) -> str:
+        return self._names.get(language) or super().name(language)
+
+    def available(self, online: bool) -> bool:
+        return bool(self._ask("available", (online,), self._call_s, fallback=False))
+
+    def interrupt(self) -> bool:
+        return bool(self._ask("interrupt", (), self._call_s, fallback=False, start=False))
+
+    def take_code(self, code: str) -> bool:
+        return bool(self._ask("take_code", (code,), self._call_s, fallback=False, start=False))
+
+    def start(self, amount: int, idempotency_key: str) -> PaymentResult:
+        return self._pay("start", (amount, idempotency_key), self._start_s)
+
+    def status(self, idempotency_key: str) -> PaymentResult:
+        return self._pay("status", (idempotency_key,), self._call_s)
+
+    def cancel(self, idempotency_key: str) -> PaymentResult:
+        return self._pay("cancel", (idempotency_key,), self._call_s)
+
+    def refund(self, idempotency_key: str, amount: int, refund_key: str) -> PaymentResult:
+        return self._pay("refund", (idempotency_key, amount, refund_key), self._call_s)
+
+    def _pay(self, call: str, args: tuple[Any, ...], seconds: float) -> PaymentResult:
+        """A payment call; a hang (worker stopped) or a failure is ``UNKNOWN``."""
+        try:
+            return self._worker.call("method", (self.id, call, args), seconds)
+        except WorkerError as exc:
+            log.error(
+                "plugin %s: payment method %s: %s %s; the outcome is unknown",
+                self._worker.plugin,
+                self.id,
+                call,
+                _without_prefix(exc, call),
+            )
+            return PaymentResult(Outcome.UNKNOWN, message=f"{call}: {_without_prefix(exc, call)}")
+
+    def _ask(
+        self, call: str, args: tuple[Any, ...], seconds: Any, *, fallback: Any, start: bool = True
+    ) -> Any:
+        try:
+            return self._worker.call("method", (self.id, call, args), seconds, start=start)
+        except (WorkerError, PluginStopped) as exc:
+            log.warning(
+                "plugin %s: payment method %s: %s: %s", self._worker.plugin, self.id, call, exc
+            )
+            return fallback
+
+
+def _without_prefix(exc: Exception, call: str) -> str:
+    text = str(exc)
+    if text.startswith("method did not answer"):
+        return f"did not answer in {text.rsplit(' ', 2)[-2]} s (its worker process was stopped)"
+    return text
+
+
+class _ProcessPlugin:
+    """The kiosk's stand-in for a plugin in a worker process (see :func:`process_plugin`)."""
+
+    #: marks the forwarders: the host calls them on the caller's thread, since they cannot
+    #: hang (each waits for the worker under the call's deadline, then stops it)
+    IN_WORKER = "__kiosk_in_worker__"
+
+    def __init__(self, worker: ProcessWorker, deadline: Callable[[], float]) -> None:
+        self.worker, self._deadline = worker, deadline
+
+    def forward(self, hook_name: str, runtime: Any, **kwargs: Any) -> Any:
+        return self.worker.hook(hook_name, runtime, kwargs, self._deadline())
+
+    def methods(self, runtime: Any) -> list[Any]:
+        described = self.forward("kiosk_payment_methods", runtime)
+        if not isinstance(described, list):
+            return described  # the host's check names what it is
+        methods: list[Any] = []
+        for attributes in described:
+            if not isinstance(attributes, dict):
+                methods.append(attributes)  # not a method: named by the host's check
+                continue
+            method = self.worker.methods.get(attributes["id"])
+            if method is None:
+                method = self.worker.methods[attributes["id"]] = ProcessMethod(
+                    self.worker, attributes
+                )
+            else:
+                method.update(attributes)
+            methods.append(method)
+        return methods
+
+
+def kiosk_startup(self: _ProcessPlugin, runtime: Any) -> None:
+    self.forward("kiosk_startup", runtime)
+
+
+def kiosk_shutdown(self: _ProcessPlugin, runtime: Any) -> None:
+    self.forward("kiosk_shutdown", runtime)
+
+
+def kiosk_masterdata_applied(self: _ProcessPlugin, runtime: Any, version: int) -> None:
+    self.forward("kiosk_masterdata_applied", runtime, version=version)
+
+
+def kiosk_payment_methods(self: _ProcessPlugin, runtime: Any) -> list[Any]:
+    return self.methods(runtime)
+
+
+def kiosk_receipt_sections(self: _ProcessPlugin, sale: Any) -> Any:
+    return self.forward("kiosk_receipt_sections", None, sale=sale)
+
+
+def kiosk_sale_completed(self: _ProcessPlugin, sale: Any) -> None:
+    self.forward("kiosk_sale_completed", None, sale=sale)
+
+
+def kiosk_return_completed(self: _ProcessPlugin, document: dict[str, Any]) -> None:
+    self.forward("kiosk_return_completed", None, document=document)
+
+
+def kiosk_device_status(self: _ProcessPlugin, device: str, status: str) -> None:
+    self.forward("kiosk_device_status", None, device=device, status=status)
+
+
+_FORWARDERS: dict[str, Callable[..., Any]] = {
+    function.__name__: function
+    for function in (
+        kiosk_startup,
+        kiosk_shutdown,
+        kiosk_masterdata_applied,
+        kiosk_payment_methods,
+        kiosk_receipt_sections,
+        kiosk_sale_completed,
+        kiosk_return_completed,
+        kiosk_device_status,
+    )
+}
+for _function in _FORWARDERS.values():
+    hookimpl(_function)
+    setattr(_function, _ProcessPlugin.IN_WORKER, True)
+
+
+def process_plugin(
+    worker: ProcessWorker, hooks: tuple[str, ...], deadline: Callable[[], float]
+) -> _ProcessPlugin:
+    """The stand-in for ``worker``'s plugin, implementing ``hooks`` (its manifest's; each
+    one of :data:`kiosk.plugin_manifest.PROCESS_HOOKS`). ``deadline``: the deadline of the
+    hook call in progress."""
+    members = {hook: _FORWARDERS[hook] for hook in hooks}
+    cls = type(f"ProcessPlugin_{worker.plugin}", (_ProcessPlugin,), members)
+    return cls(worker, deadline)

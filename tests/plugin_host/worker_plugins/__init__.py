@@ -1,0 +1,1 @@
+"""Plugin folders with ``isolation = "process"``, copied to a temp folder by the tests."""
