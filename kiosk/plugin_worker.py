@@ -28,7 +28,13 @@ from kiosk.hookspecs import hookimpl
 from kiosk.keys import key_dir
 from kiosk.payments.method import PaymentMethod, PaymentResult
 from kiosk.payments.outcome import Outcome
-from kiosk.plugin_channel import Channel, WorkerCallFailed, WorkerError, WorkerGone
+from kiosk.plugin_channel import (
+    Channel,
+    WorkerCallFailed,
+    WorkerError,
+    WorkerGone,
+    WorkerOverran,
+)
 from kiosk.plugin_door import PluginStopped
 from kiosk.plugin_worker_child import WorkerScope, serve
 
@@ -44,8 +50,15 @@ class ProcessWorker:
     """One plugin's worker process: started on first use, stopped at a deadline, started
     afresh for the next call (until the plugin is disabled: then :meth:`close`)."""
 
-    def __init__(self, plugin: str, module: str, paths: list[str], boot_deadline_s: float) -> None:
-        self.plugin, self.module, self.paths = plugin, module, paths
+    def __init__(
+        self,
+        plugin: str,
+        module: str,
+        paths: list[str],
+        boot_deadline_s: float,
+        hooks: tuple[str, ...] = (),
+    ) -> None:
+        self.plugin, self.module, self.paths, self.hooks = plugin, module, paths, hooks
         self.boot_deadline_s = boot_deadline_s
         self.scope = WorkerScope()
         self.runtime: Any = None  # the plugin's door to the runtime, for send_event
@@ -53,7 +66,7 @@ class ProcessWorker:
         self.methods: dict[str, ProcessMethod] = {}
         self.pids: list[int] = []  # every worker process started (the log, the tests)
         self._closed = ""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # held through a boot: no call overtakes it
         self._process: Any = None
         self._channel: Channel | None = None
 
@@ -99,33 +112,15 @@ class ProcessWorker:
     # --- the process ---------------------------------------------------------------------
 
     def _ensure(self) -> Channel:
+        """The running worker, started (and booted: the plugin imported) if there is none."""
         with self._lock:
             if self._closed:
                 raise PluginStopped(f"plugin {self.plugin!r} was stopped ({self._closed})")
             if self._channel is not None and not self._channel.closed.is_set():
                 return self._channel
             if self._channel is not None:
-                self._reap()
-            context = multiprocessing.get_context(START_METHOD)
-            ours, theirs = context.Pipe()
-            process = context.Process(
-                target=serve,
-                args=(theirs, logging.getLogger().getEffectiveLevel()),
-                name=f"kiosk-worker-{self.plugin}",
-                daemon=True,
-            )
-            process.start()
-            theirs.close()  # the worker's end: its death is then our end-of-file
-            channel = Channel(
-                ours,
-                on_call=self._answer,
-                on_note=self._take_note,
-                threaded=False,
-                name=f"kiosk-worker-{self.plugin}",
-            )
-            channel.start_reader()
-            self._process, self._channel = process, channel
-            self.pids.append(process.pid)
+                self._reap()  # it died (or was stopped): collect it before the next
+            channel = self._spawn()
             boot = {
                 "plugin": self.plugin,
                 "module": self.module,
@@ -133,12 +128,38 @@ class ProcessWorker:
                 "scope": self.scope,
                 "startup": self.started,
             }
-        try:
-            channel.request("boot", boot, self.boot_deadline_s)
-        except WorkerError as exc:
-            self._stop(channel)
-            raise WorkerGone(f"the worker of {self.plugin!r} did not start: {exc}") from None
-        log.info("plugin %s: worker process %d started", self.plugin, process.pid)
+            try:
+                implemented = channel.request("boot", boot, self.boot_deadline_s)
+            except WorkerError as exc:
+                self._reap()
+                raise WorkerGone(f"its worker process did not start: {exc}") from None
+            missing = sorted(set(self.hooks) - set(implemented))
+            if missing:
+                log.error("plugin %s: plugin.toml lists hooks it lacks: %s", self.plugin, missing)
+            log.info("plugin %s: worker process %d started", self.plugin, self.pids[-1])
+            return channel
+
+    def _spawn(self) -> Channel:
+        context = multiprocessing.get_context(START_METHOD)
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=serve,
+            args=(theirs, logging.getLogger().getEffectiveLevel()),
+            name=f"kiosk-worker-{self.plugin}",
+            daemon=True,  # multiprocessing stops it at the kiosk's exit, too
+        )
+        process.start()
+        theirs.close()  # the worker's end: its death is then our end-of-file
+        channel = Channel(
+            ours,
+            on_call=self._answer,
+            on_note=self._take_note,
+            threaded=False,
+            name=f"kiosk-worker-{self.plugin}",
+        )
+        channel.start_reader()
+        self._process, self._channel = process, channel
+        self.pids.append(process.pid)
         return channel
 
     def _stop(self, channel: Channel) -> None:
@@ -260,18 +281,22 @@ class ProcessMethod(PaymentMethod):
         return self._pay("refund", (idempotency_key, amount, refund_key), self._call_s)
 
     def _pay(self, call: str, args: tuple[Any, ...], seconds: float) -> PaymentResult:
-        """A payment call; a hang (worker stopped) or a failure is ``UNKNOWN``."""
+        """A payment call; a hang (the worker is then stopped) or a failure is ``UNKNOWN``,
+        which the ledger resolves by ``status``/``cancel`` on a fresh worker."""
         try:
             return self._worker.call("method", (self.id, call, args), seconds)
-        except WorkerError as exc:
-            log.error(
-                "plugin %s: payment method %s: %s %s; the outcome is unknown",
-                self._worker.plugin,
-                self.id,
-                call,
-                _without_prefix(exc, call),
-            )
-            return PaymentResult(Outcome.UNKNOWN, message=f"{call}: {_without_prefix(exc, call)}")
+        except WorkerOverran as exc:
+            why = f"did not answer in {exc.seconds:g} s (its worker process was stopped)"
+        except (WorkerError, PluginStopped) as exc:
+            why = str(exc)
+        log.error(
+            "plugin %s: payment method %s: %s %s; the outcome is unknown",
+            self._worker.plugin,
+            self.id,
+            call,
+            why,
+        )
+        return PaymentResult(Outcome.UNKNOWN, message=f"{call}: {why}")
 
     def _ask(
         self, call: str, args: tuple[Any, ...], seconds: Any, *, fallback: Any, start: bool = True
@@ -279,17 +304,8 @@ class ProcessMethod(PaymentMethod):
         try:
             return self._worker.call("method", (self.id, call, args), seconds, start=start)
         except (WorkerError, PluginStopped) as exc:
-            log.warning(
-                "plugin %s: payment method %s: %s: %s", self._worker.plugin, self.id, call, exc
-            )
+            log.warning("plugin %s: method %s: %s: %s", self._worker.plugin, self.id, call, exc)
             return fallback
-
-
-def _without_prefix(exc: Exception, call: str) -> str:
-    text = str(exc)
-    if text.startswith("method did not answer"):
-        return f"did not answer in {text.rsplit(' ', 2)[-2]} s (its worker process was stopped)"
-    return text
 
 
 class _ProcessPlugin:

@@ -190,8 +190,6 @@ class WorkerPlugin:
             method = self.methods[method_id]
         if call == "start":
             method.attach_display(lambda p: self.channel.note("progress", (method_id, p)))
-        if call == "names":
-            return {language: method.name(language) for language in LANGUAGES}
         return getattr(method, call)(*args)
 
     def _call(self, hook_name: str, kwargs: dict[str, Any]) -> Any:

@@ -180,7 +180,9 @@ class PluginHost:
     def _load_in_worker(self, name: str, manifest: Manifest, paths: list[str]) -> None:
         """Register the stand-in of a plugin whose hooks run in a worker process (started
         at its first call; nothing of the plugin is imported here)."""
-        worker = ProcessWorker(name, manifest.module, paths, self.startup_deadline_s)
+        worker = ProcessWorker(
+            name, manifest.module, paths, self.startup_deadline_s, manifest.hooks
+        )
         with self._lock:
             old = self._process_workers.get(name)
             self._process_workers[name] = worker
