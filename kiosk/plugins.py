@@ -151,7 +151,7 @@ class PluginHost:
                 continue
             self._third_party.add(ep.name)
             try:
-                manifest = _manifest_beside(ep.module)
+                manifest = _manifest_beside(str(getattr(ep, "value", "")).partition(":")[0])
             except ManifestError as exc:
                 self._report(ep.name, "load", f"refused: {exc}")
                 continue
@@ -464,6 +464,8 @@ def _in_worker(function: Any) -> bool:
 def _manifest_beside(module: str) -> Manifest | None:
     """The ``plugin.toml`` in the folder of ``module``'s top-level package, found without
     importing it; ``None`` when there is none (a manifest is optional for an entry point)."""
+    if not module:
+        return None
     try:
         spec = find_spec(module.partition(".")[0])
     except (ImportError, ValueError):
