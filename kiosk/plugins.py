@@ -424,6 +424,8 @@ class PluginHost:
                 f"did not answer within {exc.seconds:g} s (its worker process was stopped)",
             )
         except WorkerCallFailed as exc:
+            if exc.failure.kind == "NotData":  # its result could not be sent to the kiosk
+                return False, exc.failure.message
             log.error("plugin %s raised in its worker process:\n%s", name, exc.failure.trace)
             return False, str(exc)
         except (WorkerError, PluginStopped) as exc:

@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import shutil
 import socketserver
+import sys
 import threading
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pytest
 from kiosk.domain.scan import Scan
 from kiosk.payments import Outcome, PaymentState
 from kiosk.plugin_manifest import ManifestError, load_manifest
+from kiosk.plugin_trust import AllowedPlugin
+from kiosk.plugin_worker_child import WorkerAccessDenied, WorkerContext, WorkerScope
 from kiosk.plugins import PluginHost
 from kiosk.runtime import PaymentFailed
 from kiosk.store.models import OutboxRow
@@ -222,3 +225,55 @@ def test_the_worker_gets_its_own_settings_and_names(kiosk, terminal):
     method = kiosk.method("terminal")
     assert method.name("ja") == "端末決済" and method.name("en") == "Terminal"
     assert kiosk.host.worker_of("terminal_pay").scope.settings == {"port": terminal.port}
+
+
+def test_a_result_that_is_not_data_disables_the_plugin_saying_so(tmp_path):
+    host = PluginHost(deadline_s=5.0)
+    host.load_folder(_folder(tmp_path, "odd_worker"))
+    try:
+        host.call("kiosk_return_completed", document={"return_id": "R1"})
+    finally:
+        host.close()
+    [problem] = host.problems
+    assert problem.hook == "kiosk_return_completed"
+    assert "returned lock, which cannot cross to the kiosk" in problem.message
+
+
+class _Dist:
+    def __init__(self) -> None:
+        self.metadata, self.version = {"Name": "odd-worker"}, "1.0"
+
+
+class _EntryPoint:
+    def __init__(self, name: str, value: str) -> None:
+        self.name, self.value, self.dist = name, value, _Dist()
+
+    def load(self):  # never: a process plugin is not imported in the kiosk
+        raise AssertionError("imported in the kiosk's process")
+
+
+def test_an_entry_point_with_a_process_manifest_beside_it_runs_in_a_worker(tmp_path, monkeypatch):
+    folder = _folder(tmp_path, "odd_worker")
+    monkeypatch.syspath_prepend(str(folder.parent))
+    monkeypatch.setattr(
+        "kiosk.plugins.entry_points", lambda group: [_EntryPoint("odd_worker", "odd_worker")]
+    )
+    host = PluginHost(deadline_s=5.0)
+    host.load_entry_points([AllowedPlugin("odd_worker", "odd-worker", "1.0")])
+    try:
+        host.call("kiosk_device_status", device="printer", status="ok")
+        assert host.worker_of("odd_worker").alive
+        assert "odd_worker" not in sys.modules
+    finally:
+        host.close()
+    assert not host.problems
+
+
+def test_the_worker_context_holds_its_own_settings_and_keys_only(tmp_path):
+    context = WorkerContext("terminal_pay", channel=None)  # type: ignore[arg-type]
+    context.scope = WorkerScope(settings={"port": 1}, key_dir=str(tmp_path), language="ko")
+    assert context.config.plugin_settings("terminal_pay") == {"port": 1}
+    with pytest.raises(WorkerAccessDenied, match=r"not \[plugins.loyalty\]"):
+        context.config.plugin_settings("loyalty")
+    assert context.keys.path() == tmp_path / "terminal_pay.key"
+    assert context.language == "ko" and not hasattr(context, "store")
