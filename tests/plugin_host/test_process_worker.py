@@ -277,3 +277,32 @@ def test_the_worker_context_holds_its_own_settings_and_keys_only(tmp_path):
         context.config.plugin_settings("loyalty")
     assert context.keys.path() == tmp_path / "terminal_pay.key"
     assert context.language == "ko" and not hasattr(context, "store")
+
+
+def test_the_shoppers_cancel_reaches_a_start_waiting_in_the_worker(make_runtime, tmp_path):
+    """GIVEN a wallet in a worker whose start shows a code and waits for the shopper
+    WHEN the screen has the code and the shopper presses cancel
+    THEN the interrupt crosses to the worker while start waits: start answers CANCELLED,
+    nothing is charged, the worker keeps running."""
+    runtime = make_runtime()
+    runtime.host.load_folder(_folder(tmp_path, "waiting_pay"))
+    screen = []
+    runtime.subscribe(screen.append)
+    runtime.handle_scan(Scan(ONIGIRI))
+
+    def press_cancel() -> None:  # once the code is on the screen (bounded: never hangs)
+        for _ in range(3000):
+            if any(getattr(p, "code", "") for p in screen) and runtime.interrupt_payment():
+                return
+            threading.Event().wait(0.01)
+
+    canceller = threading.Thread(target=press_cancel)
+    canceller.start()
+    with pytest.raises(PaymentFailed) as failed:
+        runtime.pay("waiting")
+    canceller.join()
+    assert failed.value.result.outcome is Outcome.CANCELLED
+    code = next(p for p in screen if getattr(p, "code", ""))
+    assert code.code.startswith("https://pay.example/") and code.due == 150
+    worker = runtime.host.worker_of("waiting_pay")
+    assert worker.alive and len(worker.pids) == 1
