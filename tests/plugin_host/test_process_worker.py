@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import os
 import shutil
 import socketserver
 import sys
@@ -23,7 +24,7 @@ from kiosk.plugin_trust import AllowedPlugin
 from kiosk.plugin_worker_child import WorkerAccessDenied, WorkerContext, WorkerScope
 from kiosk.plugins import PluginHost
 from kiosk.runtime import PaymentFailed
-from kiosk.store.models import OutboxRow
+from kiosk.store.models import JournalRow, OutboxRow
 
 WORKER_PLUGINS = Path(__file__).with_name("worker_plugins")
 ONIGIRI = "4901234000018"  # 150 yen
@@ -103,7 +104,14 @@ def _threads() -> set[threading.Thread]:
 
 
 def _dead(pid: int) -> bool:
-    return not any(p.pid == pid for p in multiprocessing.active_children())
+    """Ended and reaped: no longer our child, and no such process."""
+    if any(p.pid == pid for p in multiprocessing.active_children()):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def test_the_manifest_declares_process_isolation_for_data_hooks_only(tmp_path):
@@ -141,7 +149,9 @@ def test_a_process_isolated_payment_method_sells(kiosk, terminal, caplog):
     assert not kiosk.host.problems
 
 
-def test_a_start_stuck_in_recv_is_unknown_the_worker_killed_and_status_resolves_it(kiosk, terminal):
+def test_a_start_stuck_in_recv_is_unknown_the_worker_killed_and_status_resolves_it(
+    kiosk, terminal, caplog
+):
     """GIVEN a terminal that charges and never answers (start blocks in socket.recv)
     WHEN the shopper pays
     THEN at the method's deadline the worker is killed and the outcome is UNKNOWN; the
@@ -158,6 +168,14 @@ def test_a_start_stuck_in_recv_is_unknown_the_worker_killed_and_status_resolves_
     assert terminal.lines == ["START", "STATUS"]  # resolved, never charged again
     [row] = kiosk.ledger.for_sale(sale.sale_id)
     assert row.state == PaymentState.APPROVED
+    with kiosk.store.transaction() as session:
+        steps = [
+            entry.kind
+            for entry in session.query(JournalRow).order_by(JournalRow.seq)
+            if entry.kind.startswith("payment_")
+        ]
+    assert steps[-3:] == ["payment_requested", "payment_unknown", "payment_approved"]
+    assert "start did not answer in 1 s (its worker process was stopped)" in caplog.text
     assert not kiosk.host.problems  # a payment overrun is UNKNOWN, not a broken plugin
 
     kiosk.finish()
