@@ -330,11 +330,12 @@ class _ProcessPlugin:
             if not isinstance(attributes, dict):
                 methods.append(attributes)  # not a method: named by the host's check
                 continue
-            method = self.worker.methods.get(attributes["id"])
+            method_id = attributes.get("id")
+            method = self.worker.methods.get(method_id) if isinstance(method_id, str) else None
             if method is None:
-                method = self.worker.methods[attributes["id"]] = ProcessMethod(
-                    self.worker, attributes
-                )
+                method = ProcessMethod(self.worker, attributes)  # a bad id: the check names it
+                if isinstance(method_id, str):
+                    self.worker.methods[method_id] = method
             else:
                 method.update(attributes)
             methods.append(method)
