@@ -65,17 +65,28 @@ class ProcessWorker:
         self.started = False  # kiosk_startup went to the worker: a fresh one runs it again
         self.methods: dict[str, ProcessMethod] = {}
         self.pids: list[int] = []  # every worker process started (the log, the tests)
-        self._closed = ""
+        self._closed = ""  # why no hook may start a worker any more
+        self._final = False  # … nor a status/cancel settling a payment (the kiosk shut down)
         self._lock = threading.RLock()  # held through a boot: no call overtakes it
         self._process: Any = None
         self._channel: Channel | None = None
 
     # --- calls ---------------------------------------------------------------------------
 
-    def call(self, what: str, payload: Any, deadline_s: float, *, start: bool = True) -> Any:
+    def call(
+        self,
+        what: str,
+        payload: Any,
+        deadline_s: float,
+        *,
+        start: bool = True,
+        settling: bool = False,
+    ) -> Any:
         """``what`` in the worker (started first if ``start``); at the deadline the worker
-        is stopped and :class:`~kiosk.plugin_channel.WorkerOverran` raised."""
-        channel = self._ensure() if start else self._channel
+        is stopped and :class:`~kiosk.plugin_channel.WorkerOverran` raised. ``settling``: a
+        ``status``/``cancel`` that settles a payment, allowed after the plugin was disabled
+        (as for a thread plugin, whose method the ledger still asks)."""
+        channel = self._ensure(settling) if start else self._channel
         if channel is None or channel.closed.is_set():
             raise WorkerGone(f"{what}: the worker of {self.plugin!r} is not running")
         try:
@@ -98,10 +109,13 @@ class ProcessWorker:
             self.started = True
         return self.call("hook", (hook_name, kwargs, scope), deadline_s)
 
-    def close(self, reason: str) -> None:
-        """Stop the worker for good (the plugin was disabled, the kiosk shuts down)."""
+    def close(self, reason: str, *, final: bool = True) -> None:
+        """Stop the worker; no hook starts another. ``final=False`` (the plugin was
+        disabled): a payment still open may be settled by ``status``/``cancel`` on a fresh
+        worker; ``final`` (the kiosk shuts down): nothing starts one."""
         with self._lock:
             self._closed = reason
+            self._final = self._final or final
         if self._channel is not None:
             self._stop(self._channel)
 
@@ -111,10 +125,10 @@ class ProcessWorker:
 
     # --- the process ---------------------------------------------------------------------
 
-    def _ensure(self) -> Channel:
+    def _ensure(self, settling: bool = False) -> Channel:
         """The running worker, started (and booted: the plugin imported) if there is none."""
         with self._lock:
-            if self._closed:
+            if self._closed and (self._final or not settling):
                 raise PluginStopped(f"plugin {self.plugin!r} was stopped ({self._closed})")
             if self._channel is not None and not self._channel.closed.is_set():
                 return self._channel
@@ -272,19 +286,21 @@ class ProcessMethod(PaymentMethod):
         return self._pay("start", (amount, idempotency_key), self._start_s)
 
     def status(self, idempotency_key: str) -> PaymentResult:
-        return self._pay("status", (idempotency_key,), self._call_s)
+        return self._pay("status", (idempotency_key,), self._call_s, settling=True)
 
     def cancel(self, idempotency_key: str) -> PaymentResult:
-        return self._pay("cancel", (idempotency_key,), self._call_s)
+        return self._pay("cancel", (idempotency_key,), self._call_s, settling=True)
 
     def refund(self, idempotency_key: str, amount: int, refund_key: str) -> PaymentResult:
         return self._pay("refund", (idempotency_key, amount, refund_key), self._call_s)
 
-    def _pay(self, call: str, args: tuple[Any, ...], seconds: float) -> PaymentResult:
+    def _pay(
+        self, call: str, args: tuple[Any, ...], seconds: float, *, settling: bool = False
+    ) -> PaymentResult:
         """A payment call; a hang (the worker is then stopped) or a failure is ``UNKNOWN``,
         which the ledger resolves by ``status``/``cancel`` on a fresh worker."""
         try:
-            return self._worker.call("method", (self.id, call, args), seconds)
+            return self._worker.call("method", (self.id, call, args), seconds, settling=settling)
         except WorkerOverran as exc:
             why = f"did not answer in {exc.seconds:g} s (its worker process was stopped)"
         except (WorkerError, PluginStopped) as exc:

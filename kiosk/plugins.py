@@ -444,7 +444,7 @@ class PluginHost:
             self.pm.unregister(plugin)
         worker = self.worker_of(name)
         if worker is not None:
-            worker.close(f"{hook_name} {message}")
+            worker.close(f"{hook_name} {message}", final=False)
         self._report(name, hook_name, message)
 
     def _report(self, name: str, hook_name: str, message: str) -> None:

@@ -324,3 +324,26 @@ def test_the_shoppers_cancel_reaches_a_start_waiting_in_the_worker(make_runtime,
     assert code.code.startswith("https://pay.example/") and code.due == 150
     worker = runtime.host.worker_of("waiting_pay")
     assert worker.alive and len(worker.pids) == 1
+
+
+def test_a_payment_result_of_the_wrong_type_from_a_worker_disables_the_plugin(
+    make_runtime, tmp_path
+):
+    """GIVEN a method in a worker whose start approves with the amount as text
+    THEN the plugin is disabled with a message naming plugin, call and field; the payment
+    is settled as for a thread plugin — status and cancel on a fresh worker — so nothing
+    stays charged; its hooks start no worker again."""
+    runtime = make_runtime()
+    runtime.host.load_folder(_folder(tmp_path, "sloppy_pay"))
+    runtime.handle_scan(Scan(ONIGIRI))
+    with pytest.raises(PaymentFailed) as failed:
+        runtime.pay("sloppy")
+    assert failed.value.result.outcome is Outcome.CANCELLED
+    [problem] = runtime.host.problems
+    assert problem.plugin == "sloppy_pay"
+    assert problem.hook == "PaymentMethod.start (method 'sloppy')"
+    assert "PaymentResult.amount" in problem.message and "'150' (str)" in problem.message
+    worker = runtime.host.worker_of("sloppy_pay")
+    assert len(worker.pids) == 2  # the first stopped at the disable, one to settle
+    assert "sloppy" not in {m.id for m in runtime.payment_methods()}
+    assert len(worker.pids) == 2
