@@ -44,8 +44,9 @@ from kiosk.plugin_channel import WorkerCallFailed, WorkerError, WorkerOverran
 from kiosk.plugin_door import PluginDoors, PluginStopped
 from kiosk.plugin_manifest import MANIFEST, Manifest, ManifestError, load_manifest
 from kiosk.plugin_scope import ScopedRuntime
+from kiosk.plugin_stand_ins import IN_WORKER, process_plugin
 from kiosk.plugin_trust import AllowedPlugin
-from kiosk.plugin_worker import ProcessWorker, process_plugin
+from kiosk.plugin_worker import ProcessWorker
 
 log = logging.getLogger(__name__)
 
@@ -460,7 +461,7 @@ _DOOR_ARGS = frozenset({"runtime", "checkout", "basket", "line"})
 
 def _in_worker(function: Any) -> bool:
     """A forwarder of a plugin with ``isolation = "process"`` (kiosk.plugin_worker)."""
-    return bool(getattr(function, "__kiosk_in_worker__", False))
+    return bool(getattr(function, IN_WORKER, False))
 
 
 def _manifest_beside(module: str) -> Manifest | None:
