@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kiosk.domain.checkout import Checkout
     from kiosk.domain.events import AgeApproval, AttendantReason, CheckoutState, ScanClaim
     from kiosk.domain.receipt import ReceiptSection
+    from kiosk.domain.report_section import ReportSection
     from kiosk.domain.sale import Sale
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod
@@ -238,11 +239,13 @@ def kiosk_device_status(device: str, status: str) -> None:
 
 
 @hookspec
-def kiosk_report_sections(report: DayReport | MonthReport) -> list[Any]:
+def kiosk_report_sections(report: DayReport | MonthReport) -> list[ReportSection]:
     """Return extra sections for a back-office report (loyalty, coupons, tax-free ledger).
 
-    :return: JSON-able values (no class is prescribed yet); the back office keeps them with
-        the report (``report.sections``) and its archive.
+    :return: a list of :class:`kiosk.domain.report_section.ReportSection` (a title, column
+        headers, rows of text or integer cells), checked by the plugin host like every hook
+        result: a section whose rows do not fit its columns disables the plugin. The back
+        office lays them out (escaped) on the report page and in its archived copy.
     """
 
 
