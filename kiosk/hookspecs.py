@@ -212,6 +212,10 @@ def kiosk_sale_completed(sale: Sale) -> None:
     Training sales (``sale.training``: paid to a simulator) come here too: skip them for
     anything that reaches outside the kiosk (points, coupon uses, tax records, campaigns),
     but still show the shopper what a real sale would (its receipt section), marked 練習.
+
+    Book what goes with an outbox event (points, coupon uses) in one
+    ``runtime.unit_of_work()``: the rows, the event (``idempotency_key=sale.sale_id``) and the
+    journal row commit together, so a crash neither loses nor doubles the event.
     """
 
 
@@ -221,7 +225,8 @@ def kiosk_return_completed(document: dict[str, Any]) -> None:
 
     ``document`` is the return document: negative lines and rates, ``original_sale_id``,
     ``reason``, ``staff_id`` (see :mod:`kiosk.domain.returns`). Called again for the same
-    return only if the kiosk died right after the commit; implementations must be idempotent.
+    return only if the kiosk died right after the commit; implementations must be idempotent
+    (check and book in one ``runtime.unit_of_work()``).
     """
 
 

@@ -4,6 +4,7 @@ work refuses and rolls back; the held sale (``runtime.exclusively()``) is refuse
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -159,3 +160,25 @@ def test_the_held_sale_is_one_check_then_act_and_refused_once_stopped(runtime, s
     runtime.host.disable("stamper", "kiosk_sale_completed", "overran its deadline")
     with pytest.raises(PluginStopped):
         door.exclusively()
+
+
+def test_a_scan_waits_while_a_staff_action_holds_the_sale(runtime, stamper):
+    """GIVEN a staff action holding the sale between its check and its act WHEN a shopper
+    scans meanwhile (another thread) THEN the scan waits until the action lets go: the
+    action's check stays true up to its act, and the scan then lands on the new sale."""
+    runtime.start_sale()
+    assert runtime.handle_scan(Scan(ONIGIRI, source="test")).accepted
+    scanned: list[bool] = []
+    shopper = threading.Thread(
+        target=lambda: scanned.append(runtime.handle_scan(Scan(ONIGIRI, source="shopper")).accepted)
+    )
+    with stamper.runtime.exclusively() as sale:
+        assert sale.state is CheckoutState.SHOPPING  # the check
+        shopper.start()
+        shopper.join(0.3)
+        assert shopper.is_alive() and not scanned  # held: the scan cannot slip in
+        assert len(sale.view().active_lines) == 1
+        sale.cancel()  # the act, on what was checked
+    shopper.join()
+    assert scanned == [True]
+    assert len(runtime.sale_view().active_lines) == 1  # the scan started the next sale
