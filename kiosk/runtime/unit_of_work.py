@@ -65,8 +65,9 @@ class UnitOfWork:
         if _OPEN.get() is not None:
             # a second store transaction would wait for the write lock the first one holds
             raise UnitOfWorkError("a unit of work is already open here: pass it down instead")
-        self._transaction = self._store.transaction()
-        self._session = self._transaction.__enter__()
+        transaction = self._store.transaction()
+        self._session = transaction.__enter__()  # BEGIN IMMEDIATE: may wait for the write lock
+        self._transaction = transaction
         self._token = _OPEN.set(self)
         return self
 
