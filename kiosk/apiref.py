@@ -3,7 +3,8 @@
 ``python -m kiosk.apiref > docs/api-reference.md`` writes it; ``tests/plugin_host/
 test_api_reference.py`` fails when the file and the code differ, so the reference a vendor
 reads is the code they run against. It covers the hooks (signatures, firstresult, the
-first docstring paragraph), the payment contract's types (``PaymentResult``, ``Outcome``,
+first docstring paragraph), what ``runtime`` offers (``PluginContext``, the unit of work,
+the held sale), typed hook results (``ReportSection``), the payment contract's types (``PaymentResult``, ``Outcome``,
 ``PaymentProgress``, the ``PaymentMethod`` attributes and calls) and the conformance kit's
 public helpers.
 """
@@ -16,9 +17,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from kiosk import hookspecs
+from kiosk.domain.report_section import ReportSection
 from kiosk.payments import method as payment_method
 from kiosk.payments.outcome import Outcome
 from kiosk.plugin_context import PluginContext
+from kiosk.runtime.exclusive import ExclusiveSale
+from kiosk.runtime.unit_of_work import UnitOfWork
 from kiosk.testing import payment_conformance, sales
 
 HEADER = """# Plugin API reference
@@ -179,10 +183,31 @@ def context_reference() -> Iterator[str]:
     yield ""
 
 
+def door_object_reference(cls: type, made_by: str) -> Iterator[str]:
+    """A live object the runtime hands a plugin (through its door): its calls and properties."""
+    yield f"### `{cls.__module__}.{cls.__name__}` — from `{made_by}`\n"
+    yield _first_paragraph(cls) + "\n"
+    yield "| member | kind | summary |"
+    yield "|---|---|---|"
+    for name, member in inspect.getmembers(cls):
+        if name.startswith("_"):
+            continue
+        if isinstance(member, property):
+            yield f"| `{name}` | property | {_cell(_first_paragraph(member))} |"
+        elif inspect.isfunction(member):
+            signature = f"{name}{_plain(inspect.signature(member))}"
+            yield f"| `{_cell(signature)}` | method | {_cell(_first_paragraph(member))} |"
+    yield ""
+
+
 def reference() -> str:
     parts: list[str] = [HEADER]
     parts += hooks()
     parts += context_reference()
+    parts += door_object_reference(UnitOfWork, "runtime.unit_of_work()")
+    parts += door_object_reference(ExclusiveSale, "runtime.exclusively()")
+    parts.append("## Typed hook results\n")
+    parts += dataclass_table(ReportSection)
     parts.append("## The payment contract\n")
     parts += method_reference()
     parts += dataclass_table(payment_method.PaymentResult)

@@ -84,7 +84,8 @@ def build_runtime(
     if config.backoffice_url:
         from kiosk.sync.service import SyncService
 
-        sync = SyncService(runtime, config.backoffice_url, config.backoffice_token)
+        # the store's outbox transport, given the store beside the runtime (not through it)
+        sync = SyncService(runtime, store, config.backoffice_url, config.backoffice_token)
         runtime.on_shutdown(sync.stop)
         sync.start()
     return runtime

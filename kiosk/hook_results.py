@@ -26,6 +26,7 @@ from kiosk.contract_checks import (
 from kiosk.domain.basket import Adjustment
 from kiosk.domain.events import AgeApproval, ScanClaim
 from kiosk.domain.receipt import ReceiptSection
+from kiosk.domain.report_section import ReportSection, section_problem
 from kiosk.messages import Message
 from kiosk.payments.checks import payment_method
 
@@ -46,6 +47,17 @@ def _message(value: Any) -> str | None:
 
 def _anything(_value: Any) -> None:
     return None
+
+
+def _report_section(value: Any) -> str | None:
+    """A :class:`~kiosk.domain.report_section.ReportSection` whose rows fit its columns."""
+    problem = fields(ReportSection, {"title": non_empty_text, "columns": texts, "note": text})(
+        value
+    )
+    if problem is not None:
+        return problem
+    inner = section_problem(value)
+    return f"ReportSection.{inner}" if inner else None
 
 
 def _settings(value: Any) -> str | None:
@@ -72,7 +84,7 @@ CHECKS: dict[str, Check] = {
     "kiosk_receipt_sections": list_of(
         fields(ReceiptSection, {"title": text, "lines": texts, "qr": optional_text})
     ),
-    "kiosk_report_sections": list_of(_anything),
+    "kiosk_report_sections": list_of(_report_section),
     "kiosk_export_formats": list_of(_anything),
     "kiosk_cli_commands": list_of(cli_command),
 }

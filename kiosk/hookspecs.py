@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kiosk.domain.checkout import Checkout
     from kiosk.domain.events import AgeApproval, AttendantReason, CheckoutState, ScanClaim
     from kiosk.domain.receipt import ReceiptSection
+    from kiosk.domain.report_section import ReportSection
     from kiosk.domain.sale import Sale
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod
@@ -211,6 +212,10 @@ def kiosk_sale_completed(sale: Sale) -> None:
     Training sales (``sale.training``: paid to a simulator) come here too: skip them for
     anything that reaches outside the kiosk (points, coupon uses, tax records, campaigns),
     but still show the shopper what a real sale would (its receipt section), marked 練習.
+
+    Book what goes with an outbox event (points, coupon uses) in one
+    ``runtime.unit_of_work()``: the rows, the event (``idempotency_key=sale.sale_id``) and the
+    journal row commit together, so a crash neither loses nor doubles the event.
     """
 
 
@@ -220,7 +225,8 @@ def kiosk_return_completed(document: dict[str, Any]) -> None:
 
     ``document`` is the return document: negative lines and rates, ``original_sale_id``,
     ``reason``, ``staff_id`` (see :mod:`kiosk.domain.returns`). Called again for the same
-    return only if the kiosk died right after the commit; implementations must be idempotent.
+    return only if the kiosk died right after the commit; implementations must be idempotent
+    (check and book in one ``runtime.unit_of_work()``).
     """
 
 
@@ -238,11 +244,13 @@ def kiosk_device_status(device: str, status: str) -> None:
 
 
 @hookspec
-def kiosk_report_sections(report: DayReport | MonthReport) -> list[Any]:
+def kiosk_report_sections(report: DayReport | MonthReport) -> list[ReportSection]:
     """Return extra sections for a back-office report (loyalty, coupons, tax-free ledger).
 
-    :return: JSON-able values (no class is prescribed yet); the back office keeps them with
-        the report (``report.sections``) and its archive.
+    :return: a list of :class:`kiosk.domain.report_section.ReportSection` (a title, column
+        headers, rows of text or integer cells), checked by the plugin host like every hook
+        result: a section whose rows do not fit its columns disables the plugin. The back
+        office lays them out (escaped) on the report page and in its archived copy.
     """
 
 

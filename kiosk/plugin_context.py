@@ -6,7 +6,9 @@ an entry point a :class:`~kiosk.plugin_scope.ScopedRuntime` (own settings and ke
 ``host``). Every door satisfies this protocol; what it lists is the supported door — the
 rest of the runtime may change between versions. The sale is read as an immutable
 ``sale_view()`` and changed through the named methods, never through ``runtime.checkout``
-or ``runtime.store``. A door is revoked when its plugin is disabled (a hook overran its
+or ``runtime.store``; rows of the plugin's own that go with an outbox event or a journal row
+are written in one ``unit_of_work()``, and a check-then-act holds the sale with
+``exclusively()``. A door is revoked when its plugin is disabled (a hook overran its
 deadline, raised, or returned the wrong type): every touch then raises
 :class:`~kiosk.plugin_door.PluginStopped`. A third-party
 plugin additionally has ``runtime.keys`` (:class:`kiosk.keys.PluginKeys`, its own keys).
@@ -31,8 +33,10 @@ if TYPE_CHECKING:
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod, PaymentProgress
     from kiosk.runtime.actions import PrinterLayout
+    from kiosk.runtime.exclusive import ExclusiveSale
     from kiosk.runtime.runtime import ScanOutcome
     from kiosk.runtime.sale_view import LineSnapshot, SaleView
+    from kiosk.runtime.unit_of_work import UnitOfWork
     from kiosk.staff import StaffAccount
 
 
@@ -104,6 +108,13 @@ class PluginContext(Protocol):
         """Journal who unlocked the kiosk, for what (``staff_unlock``)."""
         ...
 
+    def exclusively(self) -> ExclusiveSale:
+        """The sale held for one check-then-act (``with runtime.exclusively() as sale:``):
+        the block holds the sale's lock; ``sale`` reads it (``state``, ``line(id)``,
+        ``view()``, ``payments_taken``) and changes it (``approve``, ``void_line``,
+        ``refresh_adjustments``, ``cancel_payment``, ``cancel``) with nothing in between."""
+        ...
+
     def refresh_adjustments(self) -> None:
         """Ask for basket adjustments again (a member card or coupon was scanned)."""
         ...
@@ -132,6 +143,20 @@ class PluginContext(Protocol):
 
     def send_event(self, kind: str, payload: dict[str, Any], aggregate_id: str = "") -> str:
         """Put one outbox event of the plugin's own kind for the back office."""
+        ...
+
+    def unit_of_work(self) -> UnitOfWork:
+        """One store transaction (``with runtime.unit_of_work() as uow:``): the plugin's own
+        tables through ``uow.session``, ``uow.send_event(kind, payload, idempotency_key)``
+        and ``uow.journal(kind, payload)``, committed together or rolled back together."""
+        ...
+
+    def recent_sales(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The documents of this kiosk's latest committed sales, newest first."""
+        ...
+
+    def sale_and_returns(self, sale_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """A sale made on this kiosk (``None``: not this kiosk's) and its returns here."""
         ...
 
     def printer_layout(self) -> PrinterLayout | None:

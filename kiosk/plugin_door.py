@@ -8,7 +8,9 @@ methods, ``isinstance``, ``==``). When the host disables the plugin — a hook o
 deadline, raised, or returned the wrong type — it stops the token, and every door the
 plugin kept, on any of its threads, raises :class:`PluginStopped` at its next touch:
 ``runtime.add_plu(...)``, ``runtime.journal(...)``, ``runtime.config.plugin_settings(...)``,
-``runtime.keys``, ``runtime.devices.printer``, a kept ``runtime.store``… A call already
+``runtime.keys``, ``runtime.devices.printer``, a kept ``runtime.store``, a unit of work
+(``runtime.unit_of_work()``: its ``with`` block then rolls back), a held sale
+(``runtime.exclusively()``)… A call already
 inside the runtime finishes (the runtime's own locks keep it consistent); the next is
 refused. See docs/plugins.md, "Deadlines and stopping a plugin".
 
@@ -27,6 +29,9 @@ from typing import Any
 DOOR_ATTRIBUTES = frozenset(
     {"checkout", "store", "devices", "config", "keys", "catalogue", "ledger", "host"}
 )
+#: methods of the runtime whose result is a live object (a unit of work, the held sale):
+#: handed out as a door on the plugin's token, so a kept one is refused once it is stopped
+DOOR_RESULTS = frozenset({"unit_of_work", "exclusively"})
 
 
 class PluginStopped(RuntimeError):
@@ -108,7 +113,10 @@ class Revocable:
         return object.__getattribute__(self, "_door_target")
 
     def __enter__(self) -> Any:
-        return self._target(" (with)").__enter__()
+        target = self._target(" (with)")
+        entered = target.__enter__()
+        # ``with door as x``: an object that yields itself (a unit of work) yields its door
+        return self if entered is target else entered
 
     def __exit__(self, *exc: Any) -> Any:
         # leaving a block is never refused: the target's own clean-up must run
@@ -155,9 +163,21 @@ class RuntimeDoor(Revocable):
 
     def __getattr__(self, attr: str) -> Any:
         value = self._open(attr)
+        doors = object.__getattribute__(self, "_door_set")
         if attr in DOOR_ATTRIBUTES:
-            return object.__getattribute__(self, "_door_set").part(value, f"runtime.{attr}")
+            return doors.part(value, f"runtime.{attr}")
+        if attr in DOOR_RESULTS:
+            return _door_result(value, doors, f"runtime.{attr}()")
         return value
+
+
+def _door_result(call: Callable[..., Any], doors: PluginDoors, what: str) -> Callable[..., Any]:
+    def door_call(*args: Any, **kwargs: Any) -> Any:
+        return doors.once(call(*args, **kwargs), what)
+
+    door_call.__name__ = getattr(call, "__name__", "call")
+    door_call.__doc__ = getattr(call, "__doc__", None)
+    return door_call
 
 
 class PluginDoors:

@@ -17,32 +17,11 @@ FORBIDDEN = frozenset({"checkout", "store", "_lock"})
 
 #: file (relative to the repository) -> why it may still reach through the runtime. Each
 #: entry goes when its file moves or is converted; a listed file that no longer needs it
-#: fails the test below, so the list cannot go stale.
-EXCEPTIONS: dict[str, str] = {
-    # Own tables written in ONE store transaction together with an outbox row and the
-    # hash-chained journal (loyalty: points + member sale row + outbox + loyalty_sale;
-    # coupons: coupons outbox row + coupons_consumed), and loyalty's returns read the store's
-    # sales/returns rows inside that transaction. runtime.database() + send_event() +
-    # journal() would be three transactions: a crash between them loses or doubles the
-    # outbox row, so these stay until the runtime offers a named unit of work (a session
-    # plus outbox/journal appends that commit together). Their helpers (CouponBook,
-    # FeedPuller, MemberDirectory, PointsLedger, audit) take the LocalStore itself.
-    "plugins/coupons/__init__.py": "outbox row + journal + own tables in one transaction",
-    # perform() holds the runtime's lock around each staff action's check-then-act (a price
-    # override re-prices only while shopping; cancel voids an open payment, checks tenders,
-    # then cancels): done as separate named calls a shopper's action could slip between
-    "plugins/handoff/actions.py": "each staff action is one check-then-act under the lock",
-    # on_start_tapped holds the runtime's lock across the store server's claim and the
-    # restore, so a scan meanwhile cannot start a sale and lose the claimed hand-off; the
-    # restore itself is runtime.take_handed_off_basket(). Next step: a named "claim while
-    # idle" door instead of the lock.
-    "plugins/handoff/receiver.py": "holds the sale across the server claim (one line)",
-    "plugins/loyalty/returns.py": "points, outbox row and journal in one transaction",
-    "plugins/loyalty/service.py": "points, outbox row and journal in one transaction",
-    # the outbox relay is the store's own transport (it reads and marks outbox rows inside
-    # the store's transactions); kiosk/app.py wires it beside the runtime, not through it
-    "kiosk/sync/service.py": "the store's outbox transport, wired beside the runtime",
-}
+#: fails the test below, so the list cannot go stale. Empty since the runtime offers a unit
+#: of work (``runtime.unit_of_work()``: own rows + outbox + journal in one transaction) and
+#: the held sale (``runtime.exclusively()``: one check-then-act under the sale lock), and the
+#: sync service is given the store it ships beside the runtime (kiosk/app.py).
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _names_runtime(node: ast.expr) -> bool:
@@ -94,6 +73,11 @@ def test_nothing_outside_the_runtime_reaches_through_it():
         for line, what in reach_throughs(path.read_text(encoding="utf-8")):
             offenders.append(f"{rel}:{line}: {what}")
     assert not offenders, "use the runtime's named methods:\n" + "\n".join(offenders)
+
+
+def test_nothing_is_excepted_any_more():
+    """GIVEN the exception list THEN it is empty: plugins and the core use the named doors."""
+    assert EXCEPTIONS == {}
 
 
 def test_every_listed_exception_still_needs_its_place():

@@ -9,7 +9,6 @@ need is a method here, which takes the runtime's lock, and readers get immutable
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,8 +20,9 @@ from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.receipt_text import QR_MARK
 from kiosk.runtime import formal_receipt
+from kiosk.runtime.exclusive import ExclusiveSale
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
-from kiosk.store.models import OutboxRow
+from kiosk.runtime.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -220,19 +220,39 @@ class SaleActions:
     def send_event(self, kind: str, payload: dict[str, Any], aggregate_id: str = "") -> str:
         """Put one event of the plugin's own ``kind`` in the outbox (JSON ``payload``), for
         the relay to send to the back office's ``kiosk_backoffice_event_handlers``; durable
-        once this returns. ``aggregate_id`` defaults to the kiosk id. Returns the event id."""
-        event_id = str(uuid.uuid4())
-        with self.store.transaction() as session:
-            session.add(
-                OutboxRow(
-                    event_id=event_id,
-                    kind=kind,
-                    aggregate_id=aggregate_id or self.config.kiosk_id,
-                    payload=payload,
-                    created_at=self.clock(),
-                )
-            )
-        return event_id
+        once this returns. ``aggregate_id`` defaults to the kiosk id. Returns the event id.
+        An event that goes with rows of the plugin's own: :meth:`unit_of_work`."""
+        with self.unit_of_work() as uow:
+            return uow.send_event(kind, payload, aggregate_id=aggregate_id)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """One store transaction for the plugin's own tables (``uow.session``), outbox
+        events (``uow.send_event``) and journal rows (``uow.journal``), committed together
+        when the ``with`` block ends or rolled back together (:mod:`kiosk.runtime.unit_of_work`)::
+
+            with runtime.unit_of_work() as uow:
+                uow.session.execute(points.insert().values(...))
+                uow.send_event("loyalty", detail, idempotency_key=sale_id)
+                uow.journal("loyalty_sale", detail)
+        """
+        return UnitOfWork(self.store, self.config.kiosk_id, self.clock)
+
+    def exclusively(self) -> ExclusiveSale:
+        """The sale held for one check-then-act (a staff action: re-price only while
+        shopping; void an open payment, then cancel; claim a hand-off and restore it): the
+        ``with`` block holds the runtime's lock, the :class:`ExclusiveSale` it gives offers
+        the sale's named operations (:mod:`kiosk.runtime.exclusive`)::
+
+            with runtime.exclusively() as sale:
+                if sale.state is CheckoutState.SHOPPING:
+                    sale.refresh_adjustments()
+        """
+        return ExclusiveSale(self)
+
+    def recent_sales(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The documents of this kiosk's latest committed sales, newest first (a plugin's
+        start-up recovery: book what a crash left unbooked)."""
+        return [dict(row.document) for row in self.store.list_sales(limit)]
 
     def unsent_sales(self, limit: int = 10_000) -> int:
         """How many sales wait in the outbox for the back office (counted among the oldest
@@ -253,8 +273,9 @@ class SaleActions:
 
     def database(self) -> Engine:
         """The local store's SQLAlchemy engine, for a plugin's own tables (the ones its
-        ``kiosk_store_migrations`` create). Sales, payments, the outbox and the journal are
-        written only through the runtime (``journal`` for the journal)."""
+        ``kiosk_store_migrations`` create), read or written on their own. Rows that go with an
+        outbox event or a journal row are written in a :meth:`unit_of_work`; sales,
+        payments, the outbox and the journal only through the runtime."""
         return self.store.engine
 
     # --- receipt output through the device layer ---------------------------------------

@@ -3,6 +3,13 @@
 Started by :func:`kiosk.app.build_runtime` when the configuration names a back office
 (``[backoffice] url`` and ``token``); the kiosk sells the same whether or not it runs.
 
+It is the local store's transport, not a user of the sale: the relay reads and marks the
+outbox rows, the master-data applier writes the catalogue, the anchor reporter reads the
+journal, each inside the store's own transactions. So it is wired *beside* the runtime with
+the store it ships (``store``, the one the runtime was built on), and asks the runtime only
+for its named doors (the store clock, ``masterdata_applied``, ``check_store_identity``,
+the plugins' ``sync_pull``) — never for ``runtime.store``.
+
 A plugin that pulls something from the back office has a ``sync_pull(client, token)``
 method; it runs on this thread whenever the outbox is drained (the kiosk's own changes
 arrived first), e.g. coupons used at other kiosks, points entries, members.
@@ -12,13 +19,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from kiosk.sync.anchor import AnchorReporter
 from kiosk.sync.masterdata import MasterDataApplier, MasterDataError
 from kiosk.sync.relay import CycleOutcome, OutboxRelay, RelayAlert
+
+if TYPE_CHECKING:
+    from kiosk.store import LocalStore
 
 log = logging.getLogger(__name__)
 
@@ -29,19 +39,20 @@ class SyncService:
     def __init__(
         self,
         runtime: Any,
+        store: LocalStore,
         url: str,
         token: str,
         timeout_s: float = 10.0,
         client: httpx.Client | None = None,
     ) -> None:
+        """``store``: the local store ``runtime`` was built on, whose outbox this ships."""
         self.runtime = runtime
+        self.store = store
         self.client = client or httpx.Client(base_url=url, timeout=timeout_s)
         # the store's clock: outbox rows carry store time, so backlog ages compare like with like
-        self.relay = OutboxRelay(
-            runtime.store, self.client, token, runtime=runtime, clock=runtime.clock
-        )
+        self.relay = OutboxRelay(store, self.client, token, runtime=runtime, clock=runtime.clock)
         self.masterdata = MasterDataApplier(
-            runtime.store, self.client, token, on_applied=runtime.masterdata_applied
+            store, self.client, token, on_applied=runtime.masterdata_applied
         )
         # the kiosk's bearer token goes to the kiosk's own plugins only, never a third party's
         self.pullers = [
@@ -50,7 +61,7 @@ class SyncService:
             if callable(getattr(plugin, "sync_pull", None))
             and not runtime.host.is_third_party(plugin)
         ]
-        self.anchor = AnchorReporter(runtime.store, self.client, token, clock=runtime.clock)
+        self.anchor = AnchorReporter(store, self.client, token, clock=runtime.clock)
         self.pullers.append(self.anchor.sync_pull)
         self.relay.subscribe(self._on_alert)
         self._stop = threading.Event()
@@ -123,6 +134,6 @@ class SyncService:
                 log.exception("sync pull %s failed", getattr(pull, "__qualname__", pull))
 
     def _on_alert(self, alert: RelayAlert) -> None:
-        self.runtime.store.journal_event(
+        self.store.journal_event(
             "sync_alert", {"kind": alert.kind.value, "message": alert.message}, alert.at
         )

@@ -12,7 +12,6 @@ thread pulls the coupons other kiosks consumed (:meth:`Plugin.sync_pull`). See d
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -26,8 +25,6 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import N_, scan_claim
-from kiosk.store import journal
-from kiosk.store.models import OutboxRow
 from kiosk.sync.masterdata import entries_by_id, with_published
 from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
@@ -42,18 +39,15 @@ __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_fo
 NAME = "coupons"
 
 
-def _whole_sale_returned(store: Any, sale_id: str) -> bool:
+def _whole_sale_returned(runtime: Any, sale_id: str) -> bool:
     """Every unit of this kiosk's sale ``sale_id`` has come back (its returns, committed or
     pending, together); False for a sale made on another kiosk."""
     from kiosk.domain.returns import returnable, returned_so_far
-    from kiosk.store.returns import ReturnBook, SaleNotFound
 
-    book = ReturnBook(store)
-    try:
-        sale = book.sale(sale_id)
-    except SaleNotFound:
+    sale, returns = runtime.sale_and_returns(sale_id)
+    if sale is None:
         return False
-    left = returnable(sale, returned_so_far(book.returns_of(sale_id), sale_id))
+    left = returnable(sale, returned_so_far(returns, sale_id))
     return not any(left.values())
 
 
@@ -116,12 +110,12 @@ class Plugin:
         self.runtime = runtime
         self.verifier = Verifier.from_settings(settings)
         self.barcodes = {str(k): str(v) for k, v in dict(settings.get("barcodes", {})).items()}
-        self.book = CouponBook(runtime.store, runtime.config.kiosk_id)
+        self.book = CouponBook(runtime.unit_of_work, runtime.config.kiosk_id)
         self.feed = FeedPuller(runtime, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e)))
         committed = {
-            row.sale_id
-            for row in runtime.store.list_sales(500)
-            if not is_training_document(dict(row.document))  # practice: released
+            str(document["sale_id"])
+            for document in runtime.recent_sales(500)
+            if not is_training_document(document)  # practice: released
         }
         self.book.recover(committed, runtime.clock())
         self._take_definitions()
@@ -213,7 +207,8 @@ class Plugin:
         unknown = {d for _, d in wanted} - self.definitions.keys()
         if unknown:
             raise KeyError(f"no coupon definition {sorted(unknown)}: sync the coupon terms first")
-        with self.runtime.store.transaction() as session:
+        with self.runtime.unit_of_work() as uow:
+            session = uow.session
             have = set(
                 session.execute(
                     sa.select(t.member_coupons.c.member_id, t.member_coupons.c.definition_id)
@@ -227,8 +222,8 @@ class Plugin:
                 session.execute(t.member_coupons.insert(), new)
 
     def member_coupons(self, member_id: str) -> list[HeldCoupon]:
-        with self.runtime.store.transaction() as session:
-            rows = session.execute(
+        with self.runtime.unit_of_work() as uow:
+            rows = uow.session.execute(
                 sa.select(t.member_coupons).where(t.member_coupons.c.member_id == member_id)
             ).all()
         return [
@@ -281,23 +276,21 @@ class Plugin:
         for held in self.member_coupons(sale.member_id) if sale.member_id else []:
             if held.key in applied:  # a member coupon is reserved only when it is used
                 self.book.reserve(held, sale.sale_id, sale.member_id, at)
-        consumed = self.book.settle(
-            sale.sale_id, [c for c in self._all_ids(sale) if f"coupon-{c}" in applied], at
-        )
-        self.held, self.held_sale_id = [], None
-        if consumed:
-            document = {"sale_id": sale.sale_id, "kiosk_id": sale.kiosk_id, "coupons": consumed}
-            with self.runtime.store.transaction() as session:
-                session.add(
-                    OutboxRow(
-                        event_id=str(uuid.uuid4()),
-                        kind="coupons",
-                        aggregate_id=sale.sale_id,
-                        payload=document,
-                        created_at=at,
-                    )
+        consumed_ids = [c for c in self._all_ids(sale) if f"coupon-{c}" in applied]
+        # the uses, their outbox event and the journal row: one transaction, or none of them
+        with self.runtime.unit_of_work() as uow:
+            consumed = self.book.settle(uow, sale.sale_id, consumed_ids, at)
+            if consumed:
+                document = {"sale_id": sale.sale_id, "kiosk_id": sale.kiosk_id, "coupons": consumed}
+                uow.send_event(
+                    "coupons",
+                    document,
+                    idempotency_key=sale.sale_id,
+                    aggregate_id=sale.sale_id,
+                    at=at,
                 )
-                journal.append(session, "coupons_consumed", document, at=at)
+                uow.journal("coupons_consumed", document, at=at)
+        self.held, self.held_sale_id = [], None
 
     @hookimpl
     def kiosk_return_completed(self, document: dict[str, Any]) -> None:
@@ -308,18 +301,18 @@ class Plugin:
         sale_id = str(document.get("original_sale_id") or "")
         rule = {d: terms.reinstate_on_return for d, terms in self.definitions.items()}
         whole = [d for d, r in rule.items() if r == "whole_sale"]
-        if not whole or not _whole_sale_returned(self.runtime.store, sale_id):
+        if not whole or not _whole_sale_returned(self.runtime, sale_id):
             return
         at = self.runtime.clock()
-        reinstated = self.book.reinstate(sale_id, whole, at)
-        if reinstated:
-            payload = {
-                "return_id": document.get("return_id"),
-                "sale_id": sale_id,
-                "coupons": reinstated,
-            }
-            with self.runtime.store.transaction() as session:
-                journal.append(session, "coupons_reinstated", payload, at=at)
+        with self.runtime.unit_of_work() as uow:
+            reinstated = self.book.reinstate(uow, sale_id, whole, at)
+            if reinstated:
+                payload = {
+                    "return_id": document.get("return_id"),
+                    "sale_id": sale_id,
+                    "coupons": reinstated,
+                }
+                uow.journal("coupons_reinstated", payload, at=at)
 
     @hookimpl
     def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
@@ -371,8 +364,8 @@ class Plugin:
             self.held, self.held_sale_id = [], self.runtime.sale_id
 
     def _all_ids(self, sale: Any) -> list[str]:
-        with self.runtime.store.transaction() as session:
-            rows = session.execute(
+        with self.runtime.unit_of_work() as uow:
+            rows = uow.session.execute(
                 sa.select(t.uses.c.coupon_id).where(t.uses.c.sale_id == sale.sale_id)
             ).all()
         return [r.coupon_id for r in rows]

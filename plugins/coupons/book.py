@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,9 @@ from kiosk.messages import N_
 from plugins.coupons import tables as t
 from plugins.coupons.errors import CouponAlreadyUsed, CouponLimitReached
 from plugins.coupons.rules import HeldCoupon
+
+if TYPE_CHECKING:
+    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
 
 USED_MESSAGE = (N_("This coupon has already been used."),)
 
@@ -55,15 +58,20 @@ def detect_races(uses: Iterable[tuple[str, str, str]]) -> dict[str, list[tuple[s
 
 
 class CouponBook:
-    def __init__(self, store: Any, kiosk_id: str) -> None:
-        self.store = store
+    """The coupon uses in the local store, written through the runtime's units of work
+    (``unit_of_work``: ``runtime.unit_of_work``); :meth:`settle` and :meth:`reinstate` take
+    the caller's, so the uses change in the transaction of their outbox event and journal row."""
+
+    def __init__(self, unit_of_work: OpensUnitOfWork, kiosk_id: str) -> None:
+        self.unit_of_work = unit_of_work
         self.kiosk_id = kiosk_id
 
     def reserve(self, held: HeldCoupon, sale_id: str, member_id: str | None, at: datetime) -> None:
         """Hold ``held`` for ``sale_id``; raises CouponAlreadyUsed / CouponLimitReached."""
         terms = held.terms
         try:
-            with self.store.transaction() as session:
+            with self.unit_of_work() as uow:
+                session = uow.session
                 remote = session.execute(
                     sa.select(t.remote_uses).where(
                         t.remote_uses.c.coupon_id == held.coupon_id,
@@ -101,18 +109,21 @@ class CouponBook:
         except IntegrityError:
             raise CouponAlreadyUsed(*USED_MESSAGE) from None
 
-    def settle(self, sale_id: str, consumed: Iterable[str], at: datetime) -> list[str]:
-        """At commit: the coupons in ``consumed`` are used; every other reservation is freed."""
+    def settle(
+        self, uow: UnitOfWork, sale_id: str, consumed: Iterable[str], at: datetime
+    ) -> list[str]:
+        """At commit, in ``uow``: the coupons in ``consumed`` are used; every other
+        reservation is freed."""
         keep = set(consumed)
-        with self.store.transaction() as session:
-            rows = session.execute(
-                sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "reserved")
-            ).all()
-            for row in rows:
-                state = "consumed" if row.coupon_id in keep else "released"
-                session.execute(
-                    t.uses.update().where(t.uses.c.id == row.id).values(state=state, settled_at=at)
-                )
+        session = uow.session
+        rows = session.execute(
+            sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "reserved")
+        ).all()
+        for row in rows:
+            state = "consumed" if row.coupon_id in keep else "released"
+            session.execute(
+                t.uses.update().where(t.uses.c.id == row.id).values(state=state, settled_at=at)
+            )
         return sorted(r.coupon_id for r in rows if r.coupon_id in keep)
 
     def release(self, sale_id: str, at: datetime, coupon_id: str | None = None) -> int:
@@ -120,36 +131,38 @@ class CouponBook:
         query = t.uses.update().where(t.uses.c.sale_id == sale_id, t.uses.c.state == "reserved")
         if coupon_id is not None:
             query = query.where(t.uses.c.coupon_id == coupon_id)
-        with self.store.transaction() as session:
-            return session.execute(query.values(state="released", settled_at=at)).rowcount
+        with self.unit_of_work() as uow:
+            return uow.session.execute(query.values(state="released", settled_at=at)).rowcount
 
-    def reinstate(self, sale_id: str, definitions: Iterable[str], at: datetime) -> list[str]:
-        """The sale's consumed coupons of ``definitions`` are usable again (the goods came
-        back): their use is marked ``reinstated``, so no limit counts it any more."""
+    def reinstate(
+        self, uow: UnitOfWork, sale_id: str, definitions: Iterable[str], at: datetime
+    ) -> list[str]:
+        """In ``uow``: the sale's consumed coupons of ``definitions`` are usable again (the
+        goods came back): their use is marked ``reinstated``, so no limit counts it any more."""
         wanted = set(definitions)
-        with self.store.transaction() as session:
-            rows = session.execute(
-                sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "consumed")
-            ).all()
-            again = [row for row in rows if row.definition_id in wanted]
-            for row in again:
-                session.execute(
-                    t.uses.update()
-                    .where(t.uses.c.id == row.id)
-                    .values(state="reinstated", settled_at=at)
+        session = uow.session
+        rows = session.execute(
+            sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "consumed")
+        ).all()
+        again = [row for row in rows if row.definition_id in wanted]
+        for row in again:
+            session.execute(
+                t.uses.update()
+                .where(t.uses.c.id == row.id)
+                .values(state="reinstated", settled_at=at)
+            )
+            # the back office's echo of this very use no longer refuses it here
+            session.execute(
+                t.remote_uses.delete().where(
+                    t.remote_uses.c.coupon_id == row.coupon_id,
+                    t.remote_uses.c.sale_id == sale_id,
                 )
-                # the back office's echo of this very use no longer refuses it here
-                session.execute(
-                    t.remote_uses.delete().where(
-                        t.remote_uses.c.coupon_id == row.coupon_id,
-                        t.remote_uses.c.sale_id == sale_id,
-                    )
-                )
+            )
         return sorted(row.coupon_id for row in again)
 
     def consumed_for(self, sale_id: str) -> list[str]:
-        with self.store.transaction() as session:
-            rows = session.execute(
+        with self.unit_of_work() as uow:
+            rows = uow.session.execute(
                 sa.select(t.uses.c.coupon_id).where(
                     t.uses.c.sale_id == sale_id, t.uses.c.state == "consumed"
                 )
@@ -158,7 +171,8 @@ class CouponBook:
 
     def recover(self, committed: set[str], at: datetime) -> None:
         """At start-up: reservations of committed sales are consumed, all others released."""
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             rows = session.execute(sa.select(t.uses).where(t.uses.c.state == "reserved")).all()
             for row in rows:
                 state = "consumed" if row.sale_id in committed else "released"
@@ -177,7 +191,8 @@ class CouponBook:
         """
         conflicts: list[CouponConflict] = []
         recorded = 0
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             for entry in consumed:
                 coupon_id, sale_id, kiosk_id = (
                     (entry, "", "") if isinstance(entry, str) else (*entry, "")[:3]
@@ -202,19 +217,19 @@ class CouponBook:
                     CouponConflict(coupon_id, row.sale_id, sale_id, kiosk_id, row.state)
                     for row in local
                 ]
-        for conflict in conflicts:
-            self.store.journal_event(
-                "coupon_conflict",
-                {
-                    "coupon_id": conflict.coupon_id,
-                    "local_sale_id": conflict.local_sale_id,
-                    "local_kiosk_id": self.kiosk_id,
-                    "remote_sale_id": conflict.remote_sale_id,
-                    "remote_kiosk_id": conflict.remote_kiosk_id,
-                    "local_state": conflict.local_state,
-                },
-                at,
-            )
+            for conflict in conflicts:  # journalled with what was recorded, or neither
+                uow.journal(
+                    "coupon_conflict",
+                    {
+                        "coupon_id": conflict.coupon_id,
+                        "local_sale_id": conflict.local_sale_id,
+                        "local_kiosk_id": self.kiosk_id,
+                        "remote_sale_id": conflict.remote_sale_id,
+                        "remote_kiosk_id": conflict.remote_kiosk_id,
+                        "local_state": conflict.local_state,
+                    },
+                    at=at,
+                )
         return ReconcileReport(recorded, tuple(conflicts))
 
     # --- counts --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.attendant_policy import NEEDS, Action, KioskMode, Level
 from kiosk.domain.basket import Adjustment, AdjustmentKind, BasketError
@@ -21,6 +21,9 @@ from kiosk.domain.events import CheckoutState
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
 from plugins.handoff.errors import ActionRefused
 from plugins.handoff.i18n import handoff_message
+
+if TYPE_CHECKING:
+    from kiosk.runtime.exclusive import ExclusiveSale
 
 log = logging.getLogger(__name__)
 S = CheckoutState
@@ -94,8 +97,10 @@ class StaffActions:
             log.warning("unknown attendant action %r from %s", action, by)
             return ActionResult(str(action), False, f"unknown action {action!r}", by, via)
         try:
-            with self.runtime._lock:
-                detail = getattr(self, f"_do_{action.value}")(by, **args)
+            # each action checks the sale and changes it in one hold: a shopper's scan or
+            # payment cannot slip in between (runtime.exclusively(), the sale's lock)
+            with self.runtime.exclusively() as sale:
+                detail = getattr(self, f"_do_{action.value}")(sale, by, **args)
             ok = True
         except (
             ActionRefused,
@@ -108,66 +113,64 @@ class StaffActions:
             ok, detail = False, str(exc) or type(exc).__name__
         return self._record(action, ok, detail, by, via, args)
 
-    # --- the actions ---------------------------------------------------------------------
+    # --- the actions (each given the held sale) ------------------------------------------
 
-    def _do_approve_age(self, by: str) -> str:
-        if self.runtime.checkout.state is not S.NEEDS_ATTENDANT:
+    def _do_approve_age(self, sale: ExclusiveSale, by: str) -> str:
+        if sale.state is not S.NEEDS_ATTENDANT:
             raise ActionRefused("nothing waits for approval on this kiosk")
-        cleared = self.runtime.checkout.approve(by)
+        cleared = sale.approve(by)
         return "approved " + ", ".join(r.value for r in cleared)
 
-    def _do_void_line(self, by: str, line_id: int) -> str:
-        line = self.runtime.checkout.basket.line(int(line_id))
-        self.runtime.checkout.void_line(int(line_id), by=by)
+    def _do_void_line(self, sale: ExclusiveSale, by: str, line_id: int) -> str:
+        line = sale.line(int(line_id))
+        sale.void_line(int(line_id), by=by)
         self.overrides.pop(int(line_id), None)
         return f"voided line {line_id} ({line.product.sku})"
 
-    def _do_override_price(self, by: str, line_id: int, price: int) -> str:
-        checkout = self.runtime.checkout
-        if checkout.state not in (S.SHOPPING, S.NEEDS_ATTENDANT):
-            raise ActionRefused(f"cannot change a price while {checkout.state.value}")
-        line = checkout.basket.line(int(line_id))
+    def _do_override_price(self, sale: ExclusiveSale, by: str, line_id: int, price: int) -> str:
+        if sale.state not in (S.SHOPPING, S.NEEDS_ATTENDANT):
+            raise ActionRefused(f"cannot change a price while {sale.state.value}")
+        line = sale.line(int(line_id))
         price = int(price)
         if line.voided or not 0 <= price <= line.unit_price:
             raise ActionRefused(f"override must be between ¥0 and ¥{line.unit_price:,}")
         self._new_sale_check()
         self.overrides[line.line_id] = _Override(line.line_id, price, by)
-        checkout.refresh_adjustments()
+        sale.refresh_adjustments()
         return f"line {line_id} ({line.product.sku}) ¥{line.unit_price:,} → ¥{price:,}"
 
-    def _do_cancel(self, by: str) -> str:
-        runtime = self.runtime
-        state = runtime.checkout.state
+    def _do_cancel(self, sale: ExclusiveSale, by: str) -> str:
+        state = sale.state
         if state is S.PAYING:
-            runtime.cancel_payment()
-        elif runtime.tenders:
+            sale.cancel_payment()
+        elif sale.payments_taken:
             raise ActionRefused("payments were taken: resolve them before cancelling")
-        if runtime.checkout.state not in (S.SHOPPING, S.NEEDS_ATTENDANT):
+        if sale.state not in (S.SHOPPING, S.NEEDS_ATTENDANT):
             raise ActionRefused(f"nothing to cancel while {state.value}")
-        runtime.cancel()
+        sale.cancel()
         self.overrides.clear()
         return f"cancelled the transaction (was {state.value})"
 
-    def _do_reprint(self, by: str) -> str:
-        sale = self.runtime.last_sale
-        if sale is None:
+    def _do_reprint(self, sale: ExclusiveSale, by: str) -> str:
+        last = self.runtime.last_sale
+        if last is None:
             raise ActionRefused("no sale to reprint on this kiosk since it started")
-        lines = ["*** 再発行 REPRINT ***", *self.runtime.receipt_lines(sale)]
-        self._notify(KioskNotice("reprint", f"receipt {sale.receipt_no}", tuple(lines)))
-        return f"reprinted receipt {sale.receipt_no}"
+        lines = ["*** 再発行 REPRINT ***", *self.runtime.receipt_lines(last)]
+        self._notify(KioskNotice("reprint", f"receipt {last.receipt_no}", tuple(lines)))
+        return f"reprinted receipt {last.receipt_no}"
 
-    def _do_pause(self, by: str) -> str:
+    def _do_pause(self, sale: ExclusiveSale, by: str) -> str:
         return self._set_mode(KioskMode.PAUSED)
 
-    def _do_open(self, by: str) -> str:
+    def _do_open(self, sale: ExclusiveSale, by: str) -> str:
         return self._set_mode(KioskMode.OPEN)
 
-    def _do_close(self, by: str) -> str:
-        if self.runtime.checkout.state is not S.IDLE:
+    def _do_close(self, sale: ExclusiveSale, by: str) -> str:
+        if sale.state is not S.IDLE:
             raise ActionRefused("a shopper is using this kiosk: pause it, close when idle")
         return self._set_mode(KioskMode.CLOSED)
 
-    def _do_message(self, by: str, text: str) -> str:
+    def _do_message(self, sale: ExclusiveSale, by: str, text: str) -> str:
         text = str(text).strip()[:MAX_MESSAGE]
         if not text:
             raise ActionRefused("the message is empty")
@@ -237,7 +240,8 @@ class StaffActions:
             "args": {k: v for k, v in args.items() if k != "pin"},
             "sale_id": runtime.sale_id,
         }
-        runtime.store.journal_event("attendant_action", entry, at)
+        with runtime.unit_of_work() as uow:  # stamped with the entry's own time
+            uow.journal("attendant_action", entry, at=at)
         if via == "pin":  # console commands are audited by the back office itself
             with self._lock:
                 self.pending_audit.append(entry)

@@ -52,10 +52,11 @@ class HandOffReceiver:
     def on_start_tapped(self) -> HandOffTicket | None:
         """For the UI's "start" button (off the UI thread): the assigned basket, if any.
 
-        Holds the runtime's lock like the runtime's own methods. Not for hook code: a
-        ``kiosk_claim_scan`` runs while ``handle_scan`` already holds that lock.
+        Holds the sale (``runtime.exclusively()``) across the store server's claim and the
+        restore, so a scan meanwhile cannot start a sale and lose the claimed hand-off. Not
+        for hook code: a ``kiosk_claim_scan`` runs while ``handle_scan`` already holds it.
         """
-        with self.runtime._lock:
+        with self.runtime.exclusively():
             return self.take_assigned()
 
     def restore(self, ticket: HandOffTicket, via: str) -> None:

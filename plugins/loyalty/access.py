@@ -7,9 +7,12 @@ data need a role and are journaled with the staff id, role and member id — nev
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.staff import NotAllowed, Role, StaffAccount
+
+if TYPE_CHECKING:
+    from kiosk.runtime.unit_of_work import UnitOfWork
 
 # action → the lowest role allowed to do it
 ROLES: dict[str, Role] = {
@@ -30,9 +33,9 @@ def authorise(staff: StaffAccount, action: str) -> None:
         )
 
 
-def audit(store: Any, staff: StaffAccount, action: str, member_id: str, at: datetime) -> None:
-    """Journal a staff access to member data (``loyalty_staff_access``)."""
-    store.journal_event(
+def audit(uow: UnitOfWork, staff: StaffAccount, action: str, member_id: str, at: datetime) -> None:
+    """Journal a staff access to member data (``loyalty_staff_access``) in ``uow``."""
+    uow.journal(
         "loyalty_staff_access",
         {
             "staff_id": staff.staff_id,
@@ -40,5 +43,5 @@ def audit(store: Any, staff: StaffAccount, action: str, member_id: str, at: date
             "action": action,
             "member_id": member_id,
         },
-        at,
+        at=at,
     )

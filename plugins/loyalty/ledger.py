@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -19,23 +20,31 @@ from plugins.loyalty import tables as t
 from plugins.loyalty.outbox import POINTS_EVENT, emit, iso
 from plugins.loyalty.points import Balance, EarnPolicy, Entry, balance, expiry_for
 
+if TYPE_CHECKING:
+    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
+
 
 class PointsLedger:
-    def __init__(self, store, policy: EarnPolicy, kiosk_id: str = "") -> None:
-        self.store = store
+    """The points rows, through the runtime's units of work (``unit_of_work``:
+    ``runtime.unit_of_work``); :meth:`add` writes in the caller's."""
+
+    def __init__(
+        self, unit_of_work: OpensUnitOfWork, policy: EarnPolicy, kiosk_id: str = ""
+    ) -> None:
+        self.unit_of_work = unit_of_work
         self.policy = policy
         self.kiosk_id = kiosk_id
 
     def balance(self, member_id: str, now: datetime) -> Balance:
-        with self.store.transaction() as session:
-            rows = session.execute(
+        with self.unit_of_work() as uow:
+            rows = uow.session.execute(
                 sa.select(t.points).where(t.points.c.member_id == member_id)
             ).all()
         return balance((Entry(r.points, r.at, r.expires_at) for r in rows), now)
 
     def add(
         self,
-        session,
+        uow: UnitOfWork,
         member_id: str,
         kind: str,
         points: int,
@@ -45,8 +54,8 @@ class PointsLedger:
         reference: str | None = None,
         expires: bool = False,
     ) -> str:
-        """Insert one row inside the caller's transaction (``points`` signed) and outbox it
-        for the store's other kiosks; returns its entry id."""
+        """Insert one row in the caller's unit of work (``points`` signed) and outbox it
+        for the store's other kiosks in the same; returns its entry id."""
         entry = {
             "entry_id": str(uuid.uuid4()),
             "member_id": member_id,
@@ -58,13 +67,13 @@ class PointsLedger:
             "reference": reference,
             "kiosk_id": self.kiosk_id,
         }
-        session.execute(t.points.insert().values(**entry))
+        uow.session.execute(t.points.insert().values(**entry))
         travelling = {**entry, "at": iso(at), "expires_at": iso(entry["expires_at"])}
-        emit(session, POINTS_EVENT, member_id, travelling, at)
+        emit(uow, POINTS_EVENT, member_id, travelling, at)
         return entry["entry_id"]
 
     def by_reference(self, reference: str) -> list[sa.Row]:
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
             return list(
-                session.execute(sa.select(t.points).where(t.points.c.reference == reference))
+                uow.session.execute(sa.select(t.points).where(t.points.c.reference == reference))
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -21,6 +22,9 @@ from plugins.loyalty.consent import PurposeNotice
 from plugins.loyalty.crypto import KeyRing, normalize_phone
 from plugins.loyalty.errors import ConsentRequired, ForgedMemberCode, UnknownMember
 from plugins.loyalty.outbox import DELETE, MEMBER_EVENT, emit, member_payload, scrub_member
+
+if TYPE_CHECKING:
+    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
 
 MEMBER_QR_PREFIX = "KM1."
 
@@ -49,8 +53,12 @@ class Enrolment:
 
 
 class MemberDirectory:
-    def __init__(self, store, keys: KeyRing, kiosk_id: str) -> None:
-        self.store = store
+    """The members in the local store, through the runtime's units of work
+    (``unit_of_work``: ``runtime.unit_of_work``): a change and its outbox event commit
+    together."""
+
+    def __init__(self, unit_of_work: OpensUnitOfWork, keys: KeyRing, kiosk_id: str) -> None:
+        self.unit_of_work = unit_of_work
         self.keys = keys
         self.kiosk_id = kiosk_id
 
@@ -77,7 +85,8 @@ class MemberDirectory:
             raise ValueError("a phone number has 10 or 11 digits; ask the shopper to check it")
         member_id = "M" + secrets.token_hex(6).upper()
         record = {k: v.strip() for k, v in (("name", name), ("phone", phone), ("email", email))}
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             if phone and self._find(session, t.members.c.phone_index, self.keys.phone_index(phone)):
                 raise ConsentRequired(
                     "this phone number already belongs to a member: look the member up by "
@@ -104,20 +113,21 @@ class MemberDirectory:
                     kiosk_id=self.kiosk_id,
                 )
             )
-            self._emit(session, member_id, at)
+            self._emit(uow, member_id, at)
         return Enrolment(Member(member_id, **record), self.member_qr(member_id))
 
     def member_qr(self, member_id: str) -> str:
         return f"{MEMBER_QR_PREFIX}{member_id}.{self.keys.member_tag(member_id)}"
 
     def link_card(self, member_id: str, card_number: str, at: datetime) -> None:
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             session.execute(
                 t.members.update()
                 .where(t.members.c.member_id == member_id)
                 .values(card_index=self.keys.card_index(card_number))
             )
-            self._emit(session, member_id, at)
+            self._emit(uow, member_id, at)
 
     # --- look-up -------------------------------------------------------------------------
 
@@ -138,18 +148,21 @@ class MemberDirectory:
         return self._lookup(t.members.c.member_id, member_id, "member code")
 
     def exists(self, member_id: str) -> bool:
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             return self._find(session, t.members.c.member_id, member_id) is not None
 
     def profile(self, member_id: str) -> Member:
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             row = self._find(session, t.members.c.member_id, member_id)
         if row is None or row.personal is None:
             raise UnknownMember(f"no active member {member_id}")
         return Member(member_id, **self.keys.open(row.personal, member_id))
 
     def consent_records(self, member_id: str) -> list[dict]:
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             rows = session.execute(
                 sa.select(t.consents).where(t.consents.c.member_id == member_id)
             ).all()
@@ -166,7 +179,8 @@ class MemberDirectory:
         leaves the outbox too; ``propagate`` (a request made here, not one received from
         another kiosk) sends the tombstone to the back office and the store's kiosks.
         """
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             if self._find(session, t.members.c.member_id, member_id) is None:
                 raise UnknownMember(f"no active member {member_id} to delete")
             session.execute(
@@ -191,14 +205,15 @@ class MemberDirectory:
             )
             mc = coupon_tables.member_coupons
             session.execute(mc.delete().where(mc.c.member_id == member_id))
-            scrub_member(session, member_id)
+            scrub_member(uow, member_id)
             if propagate:
                 tombstone = {"op": DELETE, "member_id": member_id, "deleted_at": at.isoformat()}
-                emit(session, MEMBER_EVENT, member_id, tombstone, at)
+                emit(uow, MEMBER_EVENT, member_id, tombstone, at)
 
     # --- internals -----------------------------------------------------------------------
 
-    def _emit(self, session, member_id: str, at: datetime) -> None:
+    def _emit(self, uow: UnitOfWork, member_id: str, at: datetime) -> None:
+        session = uow.session
         row = self._find(session, t.members.c.member_id, member_id)
         if row is None:
             return  # erased meanwhile: nothing of the member may travel
@@ -207,10 +222,11 @@ class MemberDirectory:
             .where(t.consents.c.member_id == member_id)
             .order_by(t.consents.c.id)
         ).first()
-        emit(session, MEMBER_EVENT, member_id, member_payload(row, consent, self.kiosk_id), at)
+        emit(uow, MEMBER_EVENT, member_id, member_payload(row, consent, self.kiosk_id), at)
 
     def _lookup(self, column, value: str, what: str) -> str:
-        with self.store.transaction() as session:
+        with self.unit_of_work() as uow:
+            session = uow.session
             row = self._find(session, column, value)
         if row is None:
             raise UnknownMember(

@@ -9,29 +9,22 @@ A member travels as the sealed AES-GCM blob and keyed digests only, never in cle
 from __future__ import annotations
 
 import base64
-import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from kiosk.store.models import OutboxRow
+if TYPE_CHECKING:
+    from kiosk.runtime.unit_of_work import UnitOfWork
 
 POINTS_EVENT = "loyalty_points"
 MEMBER_EVENT = "loyalty_member"
 UPSERT, DELETE, ERASED = "upsert", "delete", "erased"  # member ops; ERASED: scrubbed upsert
 
 
-def emit(session: Any, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime) -> None:
-    session.add(
-        OutboxRow(
-            event_id=str(uuid.uuid4()),
-            kind=kind,
-            aggregate_id=aggregate_id,
-            payload=payload,
-            created_at=at,
-        )
-    )
+def emit(
+    uow: UnitOfWork, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime
+) -> None:
+    """One outbox event in ``uow``, the transaction of the change it reports."""
+    uow.send_event(kind, payload, aggregate_id=aggregate_id, at=at)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -60,13 +53,10 @@ def member_payload(row: Any, consent: Any, kiosk_id: str) -> dict[str, Any]:
     }
 
 
-def scrub_member(session: Any, member_id: str) -> None:
+def scrub_member(uow: UnitOfWork, member_id: str) -> None:
     """Erasure: this member's sealed data leaves the outbox too (sent or not)."""
-    rows = session.execute(
-        sa.select(OutboxRow).where(
-            OutboxRow.kind == MEMBER_EVENT, OutboxRow.aggregate_id == member_id
-        )
-    ).scalars()
-    for row in rows:
-        if row.payload.get("op") == UPSERT:
-            row.payload = {"op": ERASED, "member_id": member_id}
+
+    def scrubbed(payload: dict[str, Any]) -> dict[str, Any] | None:
+        return {"op": ERASED, "member_id": member_id} if payload.get("op") == UPSERT else None
+
+    uow.rewrite_events(MEMBER_EVENT, member_id, scrubbed)

@@ -15,8 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kiosk.store.models import SaleRow
-from kiosk.store.return_models import ReturnRow
 from plugins.loyalty import tables as t
 
 EARN_BACK, RESTORE = "return_earn", "return_restore"
@@ -29,23 +27,19 @@ def record_return(service: Any, document: dict[str, Any]) -> tuple[int, int] | N
     member, or the return was booked already."""
     original_id, return_id = str(document["original_sale_id"]), str(document["return_id"])
     at = service.now
-    with service.runtime.store.transaction() as session:
+    # the points and their outbox events in one unit of work, reading the store's sale and
+    # committed returns inside it (a return committing meanwhile is counted or waits)
+    with service.runtime.unit_of_work() as uow:
+        session = uow.session
         sale = session.execute(sa.select(t.sales).where(t.sales.c.sale_id == original_id)).first()
         if sale is None or sale.member_id is None or sale.reversed_at is not None:
             return None
         booked = sa.select(t.points.c.entry_id).where(t.points.c.reference == return_id)
         if session.execute(booked).first():
             return None
-        original = session.get(SaleRow, original_id)
-        total = int(original.document["total"]) if original is not None else 0
-        refunded = -sum(
-            int(row.document["total"])
-            for row in session.scalars(
-                sa.select(ReturnRow).where(
-                    ReturnRow.original_sale_id == original_id, ReturnRow.state == "committed"
-                )
-            )
-        )
+        original = uow.sale_document(original_id)
+        total = int(original["total"]) if original is not None else 0
+        refunded = -sum(int(d["total"]) for d in uow.committed_returns(original_id))
         done = dict(
             session.execute(
                 sa.select(t.points.c.kind, sa.func.sum(t.points.c.points))
@@ -57,7 +51,7 @@ def record_return(service: Any, document: dict[str, Any]) -> tuple[int, int] | N
         give = _share(sale.redeemed_discount, refunded, total) - int(done.get(RESTORE) or 0)
         if take:
             service.ledger.add(
-                session,
+                uow,
                 sale.member_id,
                 EARN_BACK,
                 -take,
@@ -67,7 +61,7 @@ def record_return(service: Any, document: dict[str, Any]) -> tuple[int, int] | N
             )
         if give:
             service.ledger.add(
-                session,
+                uow,
                 sale.member_id,
                 RESTORE,
                 give,
@@ -81,11 +75,8 @@ def record_return(service: Any, document: dict[str, Any]) -> tuple[int, int] | N
 
 def recover_returns(service: Any) -> int:
     """Book committed returns whose points were not booked (a crash after the commit)."""
-    with service.runtime.store.transaction() as session:
-        documents = [
-            dict(row.document)
-            for row in session.scalars(sa.select(ReturnRow).where(ReturnRow.state == "committed"))
-        ]
+    with service.runtime.unit_of_work() as uow:
+        documents = uow.committed_returns()
     return sum(1 for document in documents if record_return(service, document))
 
 

@@ -7,7 +7,6 @@ Get it with :func:`plugins.loyalty.loyalty_for(runtime)`. Identifying a member s
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,8 +19,6 @@ from kiosk.domain.sale import is_training_document
 from kiosk.keys import key_dir
 from kiosk.messages import product_name
 from kiosk.staff import StaffAccount
-from kiosk.store import journal
-from kiosk.store.models import OutboxRow
 from plugins.loyalty import tables as t
 from plugins.loyalty.access import audit, authorise
 from plugins.loyalty.consent import PURPOSE_VERSION, PurposeNotice, purpose_notice
@@ -65,9 +62,9 @@ class LoyaltyService:
         self.keys = KeyRing.from_settings(
             settings, key_dir(runtime.config) if data_dir is not None else None, data_dir
         )
-        self.directory = MemberDirectory(runtime.store, self.keys, runtime.config.kiosk_id)
+        self.directory = MemberDirectory(runtime.unit_of_work, self.keys, runtime.config.kiosk_id)
         self.policy = EarnPolicy.from_settings(settings)
-        self.ledger = PointsLedger(runtime.store, self.policy, runtime.config.kiosk_id)
+        self.ledger = PointsLedger(runtime.unit_of_work, self.policy, runtime.config.kiosk_id)
         self.show_name = bool(settings.get("show_name", False))
         self.card_prefix = str(settings.get("card_prefix", "MB"))
         self.member_prices = {k: int(v) for k, v in dict(settings.get("member_prices", {})).items()}
@@ -224,7 +221,10 @@ class LoyaltyService:
             "redeemed_tender": used_tender,
             "redeemed_discount": used_discount,
         }
-        with self.runtime.store.transaction() as session:
+        # the points, the member's sale row, the outbox event and the journal row: one
+        # transaction, so a crash leaves all of them or none (recover() books it again)
+        with self.runtime.unit_of_work() as uow:
+            session = uow.session
             booked = sa.select(t.sales.c.sale_id).where(t.sales.c.sale_id == document["sale_id"])
             if session.execute(booked).first():
                 return None  # already booked (a replay after a crash)
@@ -232,7 +232,7 @@ class LoyaltyService:
                 return None  # erased meanwhile: nothing to earn
             if earning.total:
                 self.ledger.add(
-                    session,
+                    uow,
                     member_id,
                     "earn",
                     earning.total,
@@ -242,7 +242,7 @@ class LoyaltyService:
                 )
             if used_discount:
                 self.ledger.add(
-                    session,
+                    uow,
                     member_id,
                     "redeem_discount",
                     -used_discount,
@@ -260,16 +260,14 @@ class LoyaltyService:
                     processed_at=at,
                 )
             )
-            session.add(
-                OutboxRow(
-                    event_id=str(uuid.uuid4()),
-                    kind="loyalty",
-                    aggregate_id=document["sale_id"],
-                    payload=detail,
-                    created_at=at,
-                )
+            uow.send_event(
+                "loyalty",
+                detail,
+                idempotency_key=document["sale_id"],
+                aggregate_id=document["sale_id"],
+                at=at,
             )
-            journal.append(session, "loyalty_sale", detail, at=at)
+            uow.journal("loyalty_sale", detail, at=at)
         return detail
 
     def training_points(self, document: dict[str, Any]) -> int:
@@ -280,14 +278,15 @@ class LoyaltyService:
     def recover(self, limit: int = 200) -> int:
         """Book sales that committed but whose points were never booked (a crash in between)."""
         booked = 0
-        for row in self.runtime.store.list_sales(limit):
-            if row.member_id and self.sale_record(row.sale_id) is None:
-                booked += self.record_sale(dict(row.document)) is not None
+        for document in self.runtime.recent_sales(limit):
+            if document.get("member_id") and self.sale_record(document["sale_id"]) is None:
+                booked += self.record_sale(document) is not None
         return booked
 
     def sale_record(self, sale_id: str) -> dict[str, Any] | None:
-        with self.runtime.store.transaction() as session:
-            row = session.execute(sa.select(t.sales).where(t.sales.c.sale_id == sale_id)).first()
+        with self.runtime.unit_of_work() as uow:
+            query = sa.select(t.sales).where(t.sales.c.sale_id == sale_id)
+            row = uow.session.execute(query).first()
         return dict(row._mapping) if row else None
 
     def end_session(self) -> None:
@@ -297,14 +296,16 @@ class LoyaltyService:
 
     def member_details(self, member_id: str, staff: StaffAccount) -> Member:
         authorise(staff, "view_personal_data")
-        audit(self.runtime.store, staff, "view_personal_data", member_id, self.now)
+        with self.runtime.unit_of_work() as uow:
+            audit(uow, staff, "view_personal_data", member_id, self.now)
         return self.directory.profile(member_id)
 
     def delete_member(self, member_id: str, staff: StaffAccount) -> None:
         """APPI erasure: personal data and links go; sales stay (pseudonymous, anonymised)."""
         authorise(staff, "delete_member")
         self.directory.erase(member_id, self.now)
-        audit(self.runtime.store, staff, "delete_member", member_id, self.now)
+        with self.runtime.unit_of_work() as uow:
+            audit(uow, staff, "delete_member", member_id, self.now)
         if self.runtime.member_id == member_id:
             self.runtime.member_id = None
 
@@ -313,18 +314,19 @@ class LoyaltyService:
         discount (a points *tender* is given back by refunding that payment). Returns the
         net change of the balance."""
         authorise(staff, "reverse_sale_points")
-        with self.runtime.store.transaction() as session:
+        with self.runtime.unit_of_work() as uow:
+            session = uow.session
             row = session.execute(sa.select(t.sales).where(t.sales.c.sale_id == sale_id)).first()
             if row is None or row.member_id is None or row.reversed_at is not None:
                 raise UnknownMember(f"sale {sale_id} has no member points to reverse")
             now = self.now
             if row.earned:
                 self.ledger.add(
-                    session, row.member_id, "reverse_earn", -row.earned, now, sale_id=sale_id
+                    uow, row.member_id, "reverse_earn", -row.earned, now, sale_id=sale_id
                 )
             if row.redeemed_discount:
                 self.ledger.add(
-                    session,
+                    uow,
                     row.member_id,
                     "restore",
                     row.redeemed_discount,
@@ -335,7 +337,7 @@ class LoyaltyService:
             session.execute(
                 t.sales.update().where(t.sales.c.sale_id == sale_id).values(reversed_at=now)
             )
-        audit(self.runtime.store, staff, "reverse_sale_points", row.member_id, now)
+            audit(uow, staff, "reverse_sale_points", row.member_id, now)  # with the reversal
         return row.redeemed_discount - row.earned
 
     # --- internals -----------------------------------------------------------------------

@@ -57,9 +57,9 @@ class PointsMethod(PaymentMethod):
         usable = min(amount, self.ledger.balance(member_id, now).points - self.held())
         if usable <= 0:
             return PaymentResult(Outcome.DECLINED, message="no points to use")
-        with self.ledger.store.transaction() as session:
+        with self.ledger.unit_of_work() as uow:
             self.ledger.add(
-                session, member_id, "redeem_tender", -usable, now, reference=idempotency_key
+                uow, member_id, "redeem_tender", -usable, now, reference=idempotency_key
             )
         return PaymentResult(Outcome.APPROVED, amount=usable, reference=f"points:{member_id}")
 
@@ -81,9 +81,9 @@ class PointsMethod(PaymentMethod):
         spends = [r for r in rows if r.kind == "redeem_tender"]
         if not spends or any(r.kind == "restore" for r in rows):
             return PaymentResult(Outcome.CANCELLED, message="no points kept")
-        with self.ledger.store.transaction() as session:
+        with self.ledger.unit_of_work() as uow:
             self.ledger.add(
-                session,
+                uow,
                 spends[0].member_id,
                 "restore",
                 -sum(r.points for r in spends),
@@ -101,9 +101,9 @@ class PointsMethod(PaymentMethod):
         if not spends:
             return PaymentResult(Outcome.DECLINED, message="no points payment with this key")
         give_back = min(amount, -sum(r.points for r in spends))
-        with self.ledger.store.transaction() as session:
+        with self.ledger.unit_of_work() as uow:
             self.ledger.add(
-                session,
+                uow,
                 spends[0].member_id,
                 "restore_refund",
                 give_back,

@@ -210,7 +210,7 @@ def test_function_through_the_kiosk_a_plugin_gets_a_scoped_runtime_and_no_token(
 
     seen = acme_pay.SEEN["runtime"]
     assert seen.checkout == runtime.checkout and not hasattr(seen.config, "backoffice_token")
-    sync = SyncService(runtime, "http://127.0.0.1:9", "K01.secret")
+    sync = SyncService(runtime, runtime.store, "http://127.0.0.1:9", "K01.secret")
     try:
         owners = {getattr(pull, "__self__", None) for pull in sync.pullers}
         assert runtime.host.pm.get_plugin("acme_pay") not in owners

@@ -28,8 +28,8 @@ def _member(runtime, points: int) -> str:
     service = loyalty_for(runtime)
     enrolment = service.enrol(service.begin_enrolment("ja").token, True)
     member_id = enrolment.member.member_id
-    with runtime.store.transaction() as session:
-        service.ledger.add(session, member_id, "earn", points, runtime.clock(), expires=True)
+    with runtime.unit_of_work() as uow:
+        service.ledger.add(uow, member_id, "earn", points, runtime.clock(), expires=True)
     runtime.member_id = None
     scan(runtime, enrolment.qr_payload)
     assert runtime.member_id == member_id

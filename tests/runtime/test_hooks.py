@@ -2,6 +2,7 @@
 
 from kiosk.domain.events import AgeApproval, AttendantReason, CheckoutState, ScanClaim
 from kiosk.domain.receipt import ReceiptSection
+from kiosk.domain.report_section import ReportSection
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import Message
@@ -153,7 +154,7 @@ def test_driver_and_back_office_hooks_are_callable_through_the_host():
 
         @hookimpl
         def kiosk_report_sections(self, report):
-            return [f"loyalty section for {report}"]
+            return [ReportSection(f"Loyalty {report}", ("Points",), ((12,),))]
 
         @hookimpl
         def kiosk_export_formats(self):
@@ -164,5 +165,7 @@ def test_driver_and_back_office_hooks_are_callable_through_the_host():
     registry = []
     host.call("kiosk_register_drivers", registry=registry)
     assert registry == [("Scanner", "vendor-x")]
-    assert host.call_each("kiosk_report_sections", report="daily") == ["loyalty section for daily"]
+    assert host.call_each("kiosk_report_sections", report="daily") == [
+        ReportSection("Loyalty daily", ("Points",), ((12,),))
+    ]
     assert host.call_each("kiosk_export_formats") == ["freee-csv"]

@@ -60,7 +60,9 @@ class Shop:
         )
         runtime.clock = self.clock
         transport = FaultyTransport(self.client, random.Random(7))
-        sync = SyncService(runtime, "http://testserver", token, client=kiosk_client(transport))
+        sync = SyncService(
+            runtime, runtime.store, "http://testserver", token, client=kiosk_client(transport)
+        )
         sync.relay.clock, sync.relay.sleep = self.clock, self.clock.sleep
         return Kiosk(runtime, sync, transport)
 

@@ -52,6 +52,7 @@ def start_sync_thread(runtime, app_client: TestClient, token: str) -> SyncServic
     """The kiosk's sync thread against the app (a steady transport), stopped with the runtime."""
     sync = SyncService(
         runtime,
+        runtime.store,
         "http://testserver",
         token,
         client=kiosk_client(FaultyTransport(app_client, random.Random(3))),

@@ -20,6 +20,7 @@ from kiosk.backoffice.inventory.models import StockMoveRow
 from kiosk.backoffice.masterdata.models import ProductRow
 from kiosk.backoffice.returns.models import ReturnRow
 from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
+from kiosk.domain.report_section import ReportSection
 
 RATE_PERCENT = {"standard": 10, "reduced": 8}
 
@@ -41,7 +42,7 @@ class DayReport:
     by_payment: list[tuple[str, int, int]]  # method, payments, amount
     by_tax: list[tuple[str, int, int]]  # tax category, gross (tax incl.), tax
     by_department: list[tuple[str, int, int]] = field(default_factory=list)  # dept, qty, amount
-    sections: list[Any] = field(default_factory=list)  # from kiosk_report_sections
+    sections: list[ReportSection] = field(default_factory=list)  # from kiosk_report_sections
     returns: int = 0  # return documents of the day (their refunds are already net in total)
     #: discounts and other adjustments of the day's sales: (label, count, amount), amount < 0
     discounts: list[tuple[str, int, int]] = field(default_factory=list)

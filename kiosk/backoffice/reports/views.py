@@ -12,6 +12,19 @@ from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.reports.charts import bar_chart
 from kiosk.backoffice.reports.labels import method_label
 from kiosk.backoffice.returns.labels import reason_label
+from kiosk.domain.report_section import ReportSection
+
+
+def report_section(section: ReportSection) -> Html:
+    """A plugin's section (``kiosk_report_sections``) as a titled table: its text escaped,
+    its integers grouped (the plugin gives data, never markup)."""
+    note = fmt("<p>{}</p>", section.note) if section.note else Html()
+    return fmt(
+        "<section><h2>{}</h2>{}{}</section>",
+        section.title,
+        table(section.columns, section.rows),
+        note,
+    )
 
 
 def _day_tables(r: reports.DayReport) -> Html:
@@ -76,8 +89,7 @@ def daily_body(r: reports.DayReport) -> Html:
             if r.return_lines
             else fmt("<p>None なし</p>")
         )
-        # a plugin's section is text: str() and escaped, whatever object it returned
-        + join(fmt("<section>{}</section>", str(s)) for s in r.sections)
+        + join(report_section(s) for s in r.sections)
     )
 
 

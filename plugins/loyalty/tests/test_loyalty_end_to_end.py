@@ -16,8 +16,8 @@ def _member_with_points(runtime, points: int, **fields):
     offer = service.begin_enrolment("ja")
     enrolment = service.enrol(offer.token, True, **fields)
     member_id = enrolment.member.member_id
-    with runtime.store.transaction() as session:
-        service.ledger.add(session, member_id, "earn", points, runtime.clock(), expires=True)
+    with runtime.unit_of_work() as uow:
+        service.ledger.add(uow, member_id, "earn", points, runtime.clock(), expires=True)
     runtime.member_id = None  # the enrolling shopper has left
     return enrolment
 

@@ -16,8 +16,8 @@ def test_points_follow_the_goods_back(kiosk):
     service = loyalty_for(runtime)
     enrolment = service.enrol(service.begin_enrolment("ja").token, True, name="山田 花子")
     member_id = enrolment.member.member_id
-    with runtime.store.transaction() as session:
-        service.ledger.add(session, member_id, "earn", 500, runtime.clock(), expires=True)
+    with runtime.unit_of_work() as uow:
+        service.ledger.add(uow, member_id, "earn", 500, runtime.clock(), expires=True)
     for code in (RICE, TEA, TOILET_PAPER):
         assert scan(runtime, code).accepted
     assert runtime.pay("points", 300) is None

@@ -64,8 +64,8 @@ def test_a_points_tender_leaves_the_per_rate_tax_alone(kiosk):
     runtime = kiosk()
     service = loyalty_for(runtime)
     member = service.enrol(service.begin_enrolment().token, True).member.member_id
-    with runtime.store.transaction() as session:
-        service.ledger.add(session, member, "earn", 100, runtime.clock(), expires=True)
+    with runtime.unit_of_work() as uow:
+        service.ledger.add(uow, member, "earn", 100, runtime.clock(), expires=True)
     for code in (ONIGIRI, DISH_SOAP):
         scan(runtime, code)
     before = _rates(runtime.checkout.totals)
