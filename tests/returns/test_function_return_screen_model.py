@@ -27,7 +27,7 @@ class FakeController:
 
     def __init__(self, runtime) -> None:
         self.runtime = runtime
-        self.language, self.screen = "ja", "attract"
+        self.language, self.screen, self.home_screen = "ja", "attract", "attract"
         self.staff_mode = self.staff_feedback = ""
         self.last_activity = 0.0
         self.flows = SimpleNamespace(open_staff=lambda mode: setattr(self, "staff_mode", mode))

@@ -172,9 +172,7 @@ class ReturnModel(EventDispatcher):
         self._account = self._approver = None
         self.staff_id = ""
         self._reset_sale()
-        semi = getattr(self.ctl, "semi", None)
-        station = semi is not None and getattr(semi, "is_station", False)
-        self.ctl.screen = "station" if station else "attract"
+        self.ctl.screen = self.ctl.home_screen  # the start screen, or a station's own
 
     def _reset_sale(self) -> None:
         self._found, self._approver, self._document = None, None, {}
