@@ -126,26 +126,48 @@ class CouponBook:
     def reinstate(self, sale_id: str, definitions: Iterable[str], at: datetime) -> list[str]:
         """The sale's consumed coupons of ``definitions`` are usable again (the goods came
         back): their use is marked ``reinstated``, so no limit counts it any more."""
-        wanted = set(definitions)
         with self.store.transaction() as session:
-            rows = session.execute(
-                sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "consumed")
-            ).all()
-            again = [row for row in rows if row.definition_id in wanted]
-            for row in again:
-                session.execute(
-                    t.uses.update()
-                    .where(t.uses.c.id == row.id)
-                    .values(state="reinstated", settled_at=at)
+            return self.reinstate_in(session, sale_id, definitions, at)
+
+    @staticmethod
+    def reinstate_in(
+        session: Any, sale_id: str, definitions: Iterable[str], at: datetime
+    ) -> list[str]:
+        """:meth:`reinstate` inside the caller's transaction (with its outbox row)."""
+        wanted = set(definitions)
+        rows = session.execute(
+            sa.select(t.uses).where(t.uses.c.sale_id == sale_id, t.uses.c.state == "consumed")
+        ).all()
+        again = [row for row in rows if row.definition_id in wanted]
+        for row in again:
+            session.execute(
+                t.uses.update()
+                .where(t.uses.c.id == row.id)
+                .values(state="reinstated", settled_at=at)
+            )
+            # the back office's echo of this very use no longer refuses it here
+            session.execute(
+                t.remote_uses.delete().where(
+                    t.remote_uses.c.coupon_id == row.coupon_id,
+                    t.remote_uses.c.sale_id == sale_id,
                 )
-                # the back office's echo of this very use no longer refuses it here
-                session.execute(
+            )
+        return sorted(row.coupon_id for row in again)
+
+    def forget_remote(self, reinstated: Iterable[tuple[str, str]]) -> int:
+        """Another kiosk reinstated these ``(coupon_id, sale_id)`` uses (a return): they no
+        longer refuse the coupon here. Returns how many uses were forgotten; an unknown
+        one (its use never reached this kiosk) is nothing to forget."""
+        forgotten = 0
+        with self.store.transaction() as session:
+            for coupon_id, sale_id in reinstated:
+                forgotten += session.execute(
                     t.remote_uses.delete().where(
-                        t.remote_uses.c.coupon_id == row.coupon_id,
+                        t.remote_uses.c.coupon_id == coupon_id,
                         t.remote_uses.c.sale_id == sale_id,
                     )
-                )
-        return sorted(row.coupon_id for row in again)
+                ).rowcount
+        return forgotten
 
     def consumed_for(self, sale_id: str) -> list[str]:
         with self.store.transaction() as session:
