@@ -13,7 +13,6 @@ See docs/loyalty.md.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -28,7 +27,6 @@ from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import N_, scan_claim
 from kiosk.store import journal
-from kiosk.store.models import OutboxRow
 from kiosk.sync.masterdata import entries_by_id, with_published
 from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
@@ -36,6 +34,7 @@ from plugins.coupons.codes import Verifier, is_coupon_qr
 from plugins.coupons.errors import CouponNotApplicable, CouponRejected, coupon_message
 from plugins.coupons.rules import PUBLISHED_ONLY, CouponTerms, HeldCoupon, coupon_offer
 from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, FeedPuller, feed_changes
+from plugins.loyalty.outbox import emit  # the outbox row, in the caller's transaction
 from plugins.promotions.pricing import Offer, coordinator_present, settle
 
 __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]
@@ -289,15 +288,7 @@ class Plugin:
         if consumed:
             document = {"sale_id": sale.sale_id, "kiosk_id": sale.kiosk_id, "coupons": consumed}
             with self.runtime.store.transaction() as session:
-                session.add(
-                    OutboxRow(
-                        event_id=str(uuid.uuid4()),
-                        kind="coupons",
-                        aggregate_id=sale.sale_id,
-                        payload=document,
-                        created_at=at,
-                    )
-                )
+                emit(session, "coupons", sale.sale_id, document, at)
                 journal.append(session, "coupons_consumed", document, at=at)
 
     @hookimpl
@@ -324,15 +315,7 @@ class Plugin:
                 "kiosk_id": self.runtime.config.kiosk_id,
                 "coupons": reinstated,
             }
-            session.add(
-                OutboxRow(
-                    event_id=str(uuid.uuid4()),
-                    kind=REINSTATED_EVENT,
-                    aggregate_id=sale_id,
-                    payload=payload,
-                    created_at=at,
-                )
-            )
+            emit(session, REINSTATED_EVENT, sale_id, payload, at)
             journal.append(session, "coupons_reinstated", payload, at=at)
 
     @hookimpl

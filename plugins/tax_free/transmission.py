@@ -236,7 +236,7 @@ class TransmissionQueue:
                 waiting.add(row.record_id)
                 report.retrying.append(row.correction_id)
             except TransmissionRejected as exc:
-                self._correction_rejected(row.seq, str(exc))
+                self._rejected(row.seq, str(exc), CorrectionRow)
                 waiting.add(row.record_id)
                 report.rejected.append(row.correction_id)
             else:
@@ -257,18 +257,6 @@ class TransmissionQueue:
                 f"{row.correction_id} sent to customs ({ack.receipt_id})",
             )
             record.updated_at = now
-
-    def _correction_rejected(self, seq: int, error: str) -> None:
-        now = self.clock()
-        with self.store.transaction() as session:
-            row = session.get(CorrectionRow, seq)
-            assert row is not None
-            row.state, row.attempts, row.last_error = "rejected", row.attempts + 1, error
-            record = session.get(TaxFreeRecordRow, row.record_id)
-            assert record is not None
-            record.status_reason = f"correction {row.correction_id} rejected: {error}"
-            record.updated_at = now
-        log.error("tax-free correction %s was rejected: %s", seq, error)
 
     def resend(self, record_id: str) -> None:
         """Queue a rejected record again (after staff corrected it)."""
@@ -304,13 +292,21 @@ class TransmissionQueue:
             row.last_error = error
         log.warning("tax-free record transmission %s failed (%s); retry in %s", seq, error, delay)
 
-    def _rejected(self, seq: int, error: str) -> None:
+    def _rejected(
+        self, seq: int, error: str, table: type[TransmissionRow | CorrectionRow] = TransmissionRow
+    ) -> None:
+        """Refused: kept ``rejected`` (not retried by itself), the reason on the record."""
         now = self.clock()
         with self.store.transaction() as session:
-            row = session.get(TransmissionRow, seq)
+            row = session.get(table, seq)
             assert row is not None
             row.state, row.attempts, row.last_error = "rejected", row.attempts + 1, error
             record = session.get(TaxFreeRecordRow, row.record_id)
             assert record is not None
-            record.status_reason, record.updated_at = f"transmission rejected: {error}", now
-        log.error("tax-free record %s was rejected: %s", seq, error)
+            what = (
+                f"correction {row.correction_id}"
+                if isinstance(row, CorrectionRow)
+                else "transmission"
+            )
+            record.status_reason, record.updated_at = f"{what} rejected: {error}", now
+        log.error("tax-free %s %s was rejected: %s", table.__tablename__, seq, error)

@@ -32,19 +32,21 @@ def _return(runtime, sale: dict, sku: str) -> dict:
     return desk.make(plan).document
 
 
-def test_returns_adjust_then_cancel_the_purchase_record(make_runtime):
-    from kiosk.domain.scan import Symbology
-
+def _tax_free_sale(make_runtime) -> tuple:
+    """A kiosk, its tax-free store and a tax-free sale of the kimono and the tea (cash)."""
     runtime = _runtime(make_runtime)
     desk = desk_for(runtime)
     desk.start()
     _scan(runtime, encode_vjw(visitor()), Symbology.QR)
     _scan(runtime, KIMONO.gtin)
     _scan(runtime, TEA.gtin)
-    paid = runtime.pay("cash")
+    sale = runtime.pay("cash").to_document()
     runtime.finish()
-    sale = paid.to_document()
-    store = desk.recorder.store
+    return runtime, desk.recorder.store, sale
+
+
+def test_returns_adjust_then_cancel_the_purchase_record(make_runtime):
+    runtime, store, sale = _tax_free_sale(make_runtime)
     assert store.by_sale(sale["sale_id"]).row.refund_amount == 680
 
     tea_back = _return(runtime, sale, TEA.sku)
@@ -80,15 +82,7 @@ def test_a_return_after_transmission_sends_a_correction_then_a_cancellation(make
     from plugins.tax_free.nta_simulator import InProcessTransmitter, NtaSimulator
     from plugins.tax_free.transmission import TransmissionQueue
 
-    runtime = _runtime(make_runtime)
-    desk = desk_for(runtime)
-    desk.start()
-    _scan(runtime, encode_vjw(visitor()), Symbology.QR)
-    _scan(runtime, KIMONO.gtin)
-    _scan(runtime, TEA.gtin)
-    sale = runtime.pay("cash").to_document()
-    runtime.finish()
-    store = desk.recorder.store
+    runtime, store, sale = _tax_free_sale(make_runtime)
     simulator = NtaSimulator()
     queue = TransmissionQueue(store, InProcessTransmitter(simulator), runtime.clock)
     record_id = store.by_sale(sale["sale_id"]).row.record_id
@@ -134,15 +128,7 @@ def test_a_correction_of_a_record_customs_never_filed_is_refused_and_said(make_r
     from plugins.tax_free.nta_simulator import InProcessTransmitter, NtaSimulator
     from plugins.tax_free.transmission import TransmissionQueue
 
-    runtime = _runtime(make_runtime)
-    desk = desk_for(runtime)
-    desk.start()
-    _scan(runtime, encode_vjw(visitor()), Symbology.QR)
-    _scan(runtime, KIMONO.gtin)
-    _scan(runtime, TEA.gtin)
-    sale = runtime.pay("cash").to_document()
-    runtime.finish()
-    store = desk.recorder.store
+    runtime, store, sale = _tax_free_sale(make_runtime)
     record_id = store.by_sale(sale["sale_id"]).row.record_id
     TransmissionQueue(store, InProcessTransmitter(NtaSimulator()), runtime.clock).run_once()
     _return(runtime, sale, TEA.sku)
