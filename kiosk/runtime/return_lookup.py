@@ -1,14 +1,17 @@
 """Another kiosk's sale, asked of the back office for a return made here (返品, cross-kiosk).
 
 ``GET /api/v1/kiosk/returns/sale`` (kiosk token) answers the original sale's document and
-the return documents already made against it on any kiosk. The answer is checked at the
-door (:class:`SaleAnswer`): a malformed one is refused with the field that is wrong, never
-half-used. Offline (no answer, a timeout) only this kiosk's own sales can be returned:
+the return documents already made against it on any kiosk. Asked by receipt number alone
+(staff typed it; the kiosk and date are optional), several kiosks' sales may match: the
+back office then lists them (:class:`SeveralSales`, each a :class:`Candidate`) for staff to
+choose. Every answer is checked at the door (:class:`SaleAnswer`, :class:`CandidatesAnswer`):
+a malformed one is refused with the field that is wrong, never half-used. Offline (no answer, a timeout) only this kiosk's own sales can be returned:
 :class:`BackOfficeUnreachable` says so, and the screen shows why.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
@@ -93,14 +96,43 @@ class SaleAnswer(BaseModel):
     returnable: dict[str, int]
 
 
-def parse_answer(body: Any) -> SaleAnswer:
-    """The back office's answer, checked; :class:`BadAnswer` names the first wrong field."""
+class Candidate(BaseModel):
+    """One of several sales with the receipt number asked for."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    kiosk_id: str = _ID
+    receipt_no: int = Field(ge=0, le=2**31 - 1)
+    completed_at: str = Field(min_length=10, max_length=40)
+    total: int = Field(ge=0, le=2**31 - 1)
+
+
+class CandidatesAnswer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    candidates: list[Candidate] = Field(min_length=2, max_length=50)
+
+
+class SeveralSales(LookupError):
+    """More than one sale has this receipt number: staff choose one (kiosk, time, total)."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        super().__init__(f"{len(candidates)} sales have this receipt number")
+        self.candidates = candidates
+
+
+def _checked(model: type[BaseModel], body: Any) -> Any:
     try:
-        answer = SaleAnswer.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise BadAnswer(f"the back office's sale answer: {where}: {first['msg']}") from None
+
+
+def parse_answer(body: Any) -> SaleAnswer:
+    """The back office's answer, checked; :class:`BadAnswer` names the first wrong field."""
+    answer: SaleAnswer = _checked(SaleAnswer, body)
     for document in answer.returns:
         if document.original_sale_id != answer.sale.sale_id:
             raise BadAnswer(
@@ -109,24 +141,38 @@ def parse_answer(body: Any) -> SaleAnswer:
     return answer
 
 
-def fetch_sale(
-    config: Any, kiosk_id: str, receipt_no: int, client: httpx.Client | None = None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The sale ``receipt_no`` of ``kiosk_id`` and its returns on every kiosk, as documents.
+def parse_candidates(body: Any) -> list[Candidate]:
+    """A ``409 SeveralSales`` answer's candidates, checked like a sale answer."""
+    answer: CandidatesAnswer = _checked(CandidatesAnswer, body)
+    return answer.candidates
 
-    Raises :class:`NoBackOffice`, :class:`BackOfficeUnreachable`, :class:`RemoteSaleNotFound`
-    or :class:`BadAnswer`.
+
+def fetch_sale(
+    config: Any,
+    kiosk_id: str,
+    receipt_no: int,
+    client: httpx.Client | None = None,
+    day: date | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The sale ``receipt_no`` (of ``kiosk_id`` and business day ``day`` when given; ``""``
+    and None: any) and its returns on every kiosk, as documents.
+
+    Raises :class:`NoBackOffice`, :class:`BackOfficeUnreachable`, :class:`RemoteSaleNotFound`,
+    :class:`SeveralSales` or :class:`BadAnswer`.
     """
     url, token = getattr(config, "backoffice_url", ""), getattr(config, "backoffice_token", "")
     if not url or not token:
         raise NoBackOffice("this kiosk has no back office ([backoffice] url in kiosk.toml)")
+    params: dict[str, Any] = {"receipt_no": receipt_no}
+    if kiosk_id:
+        params["kiosk_id"] = kiosk_id
+    if day is not None:
+        params["date"] = day.isoformat()
     own = client is None
     client = client or httpx.Client(base_url=url, timeout=TIMEOUT_S)
     try:
         response = client.get(
-            LOOKUP_PATH,
-            params={"kiosk_id": kiosk_id, "receipt_no": receipt_no},
-            headers={"Authorization": f"Bearer {token}"},
+            LOOKUP_PATH, params=params, headers={"Authorization": f"Bearer {token}"}
         )
     except httpx.HTTPError as exc:
         raise BackOfficeUnreachable(f"the back office did not answer: {exc}") from None
@@ -134,14 +180,17 @@ def fetch_sale(
         if own:
             client.close()
     if response.status_code == 404:
-        raise RemoteSaleNotFound(f"no sale {receipt_no} of kiosk {kiosk_id} in the back office")
+        where = f" of kiosk {kiosk_id}" if kiosk_id else ""
+        raise RemoteSaleNotFound(f"no sale {receipt_no}{where} in the back office")
     if response.status_code >= 500:
         raise BackOfficeUnreachable(f"the back office answered {response.status_code}")
-    if response.status_code != 200:
+    if response.status_code not in (200, 409):
         raise BadAnswer(f"the back office refused the look-up ({response.status_code})")
     try:
         body = response.json()
     except ValueError:
         raise BadAnswer("the back office's answer is not JSON") from None
+    if response.status_code == 409:
+        raise SeveralSales(parse_candidates(body))
     answer = parse_answer(body)
     return answer.sale.model_dump(), [r.model_dump() for r in answer.returns]

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from kiosk.config_schema import ReturnsSection
@@ -320,7 +321,8 @@ def recover_returns(runtime: Any) -> ReturnRecovery:
 
 class OnlyLocalSales(LookupError):
     """Another kiosk's sale while the back office cannot be reached (or there is none):
-    only this kiosk's own sales can be returned now. ``why``: ``offline`` | ``no_backoffice``."""
+    only this kiosk's own sales can be returned now. ``why``: ``offline`` | ``no_backoffice``
+    | ``receipt_offline`` (a receipt number typed for the store-wide look-up)."""
 
     def __init__(self, message: str, why: str) -> None:
         super().__init__(message)
@@ -387,17 +389,37 @@ class KioskReturns:
         return self._remote(ref.kiosk_id, ref.receipt_no, ref.matches)
 
     def _remote(self, kiosk_id: str, receipt_no: int, matches: Callable[[str], bool]) -> FoundSale:
-        from kiosk.runtime.return_lookup import BackOfficeUnreachable, NoBackOffice
-
-        try:
-            sale, returns = self._fetch(self.runtime.config, kiosk_id, receipt_no)
-        except NoBackOffice as exc:
-            raise OnlyLocalSales(str(exc), "no_backoffice") from None
-        except BackOfficeUnreachable as exc:
-            raise OnlyLocalSales(str(exc), "offline") from None
+        sale, returns = self._ask(kiosk_id, receipt_no, None, offline="offline")
         if not matches(str(sale["sale_id"])):
             raise SaleNotFound(f"receipt {receipt_no} of kiosk {kiosk_id} is another sale")
         return FoundSale(sale, local=False, elsewhere=tuple(returns))
+
+    def find_in_store(
+        self, receipt_no: int, kiosk_id: str = "", day: date | None = None
+    ) -> FoundSale:
+        """A sale of any kiosk by its receipt number (typed: the receipt's code is lost or
+        unreadable), asked of the back office; ``kiosk_id`` and the business ``day``
+        narrow it. Raises ``SeveralSales`` (staff choose a kiosk), ``RemoteSaleNotFound``,
+        :class:`OnlyLocalSales` (``why`` ``receipt_offline``: scan the code or use the
+        back office) or ``BadAnswer``."""
+        own = self.runtime.config.kiosk_id
+        if kiosk_id == own:
+            return FoundSale(self.desk.book.sale_by_receipt(receipt_no), local=True)
+        sale, returns = self._ask(kiosk_id, receipt_no, day, offline="receipt_offline")
+        local = str(sale.get("kiosk_id")) == own
+        return FoundSale(sale, local=local, elsewhere=tuple(returns))
+
+    def _ask(
+        self, kiosk_id: str, receipt_no: int, day: date | None, offline: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        from kiosk.runtime.return_lookup import BackOfficeUnreachable, NoBackOffice
+
+        try:
+            return self._fetch(self.runtime.config, kiosk_id, receipt_no, day=day)
+        except NoBackOffice as exc:
+            raise OnlyLocalSales(str(exc), "no_backoffice") from None
+        except BackOfficeUnreachable as exc:
+            raise OnlyLocalSales(str(exc), offline) from None
 
     def search(self, amount: int, day: Any = None) -> list[dict[str, Any]]:
         """This kiosk's sales of ``amount`` yen (of ``day``, default the store's today),

@@ -7,7 +7,8 @@ the rest released; a cancelled sale releases them all. Settings: ``[plugins.coup
 ``[plugins.coupons.barcodes]`` (printed code → definition id), overlaid by the coupons the back
 office publishes in master data (``coupons``: ``{"id", <terms>, "members": [...]}``; the
 members get the coupon attached). With a back office, the sync
-thread pulls the coupons other kiosks consumed (:meth:`Plugin.sync_pull`). See docs/loyalty.md.
+thread pulls the coupons other kiosks consumed or reinstated by a return (:meth:`Plugin.sync_pull`).
+See docs/loyalty.md.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from plugins.coupons.book import CouponBook, ReconcileReport
 from plugins.coupons.codes import Verifier, is_coupon_qr
 from plugins.coupons.errors import CouponNotApplicable, CouponRejected, coupon_message
 from plugins.coupons.rules import PUBLISHED_ONLY, CouponTerms, HeldCoupon, coupon_offer
-from plugins.coupons.sync import COUPONS_TOPIC, FeedPuller, coupon_uses
+from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, FeedPuller, feed_changes
 from plugins.promotions.pricing import Offer, coordinator_present, settle
 
 __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]
@@ -111,7 +112,7 @@ class Plugin:
         self.verifier = Verifier.from_settings(settings)
         self.barcodes = {str(k): str(v) for k, v in dict(settings.get("barcodes", {})).items()}
         self.book = CouponBook(runtime.unit_of_work, runtime.config.kiosk_id)
-        self.feed = FeedPuller(runtime, COUPONS_TOPIC, lambda e: self.reconcile(coupon_uses(e)))
+        self.feed = FeedPuller(runtime, COUPONS_TOPIC, self.apply_feed)
         committed = {
             str(document["sale_id"])
             for document in runtime.recent_sales(500)
@@ -304,15 +305,26 @@ class Plugin:
         if not whole or not _whole_sale_returned(self.runtime, sale_id):
             return
         at = self.runtime.clock()
+        # one unit of work: the uses freed here, the journal entry and the outbox row that
+        # tells the back office (and through its feed every other kiosk) they are free
         with self.runtime.unit_of_work() as uow:
             reinstated = self.book.reinstate(uow, sale_id, whole, at)
-            if reinstated:
-                payload = {
-                    "return_id": document.get("return_id"),
-                    "sale_id": sale_id,
-                    "coupons": reinstated,
-                }
-                uow.journal("coupons_reinstated", payload, at=at)
+            if not reinstated:
+                return
+            payload = {
+                "return_id": str(document.get("return_id") or ""),
+                "sale_id": sale_id,
+                "kiosk_id": self.runtime.config.kiosk_id,
+                "coupons": reinstated,
+            }
+            uow.send_event(
+                REINSTATED_EVENT,
+                payload,
+                idempotency_key=sale_id,
+                aggregate_id=sale_id,
+                at=at,
+            )
+            uow.journal("coupons_reinstated", payload, at=at)
 
     @hookimpl
     def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
@@ -343,6 +355,15 @@ class Plugin:
                 self.book.release(self.runtime.sale_id, self.runtime.clock(), coupon_id)
             self.runtime.refresh_adjustments()
         return report
+
+    def apply_feed(self, entries: list[dict[str, Any]]) -> None:
+        """A page of the store's coupon feed, in its order: uses other kiosks made are
+        reconciled; uses they reinstated (a return) stop refusing the coupon here."""
+        for kind, batch in feed_changes(entries):
+            if kind == "used":
+                self.reconcile(batch)
+            else:
+                self.book.forget_remote((coupon_id, sale_id) for coupon_id, sale_id, _ in batch)
 
     def sync_pull(self, client: Any, token: str) -> int:
         """Sync step (called by :class:`kiosk.sync.service.SyncService`): pull the coupons

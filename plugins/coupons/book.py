@@ -160,6 +160,21 @@ class CouponBook:
             )
         return sorted(row.coupon_id for row in again)
 
+    def forget_remote(self, reinstated: Iterable[tuple[str, str]]) -> int:
+        """Another kiosk reinstated these ``(coupon_id, sale_id)`` uses (a return): they no
+        longer refuse the coupon here. Returns how many uses were forgotten; an unknown
+        one (its use never reached this kiosk) is nothing to forget."""
+        forgotten = 0
+        with self.unit_of_work() as uow:
+            for coupon_id, sale_id in reinstated:
+                forgotten += uow.session.execute(
+                    t.remote_uses.delete().where(
+                        t.remote_uses.c.coupon_id == coupon_id,
+                        t.remote_uses.c.sale_id == sale_id,
+                    )
+                ).rowcount
+        return forgotten
+
     def consumed_for(self, sale_id: str) -> list[str]:
         with self.unit_of_work() as uow:
             rows = uow.session.execute(

@@ -65,10 +65,14 @@ class LoyaltyLayout:
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
         from kiosk.backoffice.core.extensions import EventHandler
         from plugins.loyalty.backoffice import campaigns_coupons, loyalty_sync
+        from plugins.loyalty.backoffice.coupon_schemas import CouponsReinstated
         from plugins.loyalty.outbox import MEMBER_EVENT, POINTS_EVENT
 
         return [  # in this order: the store-wide refusal first, then the campaign's count
             EventHandler("coupons", loyalty_sync.coupons_consumed),
+            EventHandler(
+                "coupons_reinstated", loyalty_sync.coupons_reinstated, schema=CouponsReinstated
+            ),
             EventHandler(POINTS_EVENT, loyalty_sync.points_entry),
             EventHandler(MEMBER_EVENT, loyalty_sync.member_changed),
             EventHandler("coupons", campaigns_coupons.record_coupon_uses),

@@ -1,4 +1,4 @@
-"""Tables of the tax-free plugin (its own Alembic branch ``taxfree``, revision taxfree_0001).
+"""Tables of the tax-free plugin (its own Alembic branch ``taxfree``: taxfree_0001, _0002).
 
 They live in the kiosk's local store and can equally live in the back office's database:
 the ledger and the transmission queue only need an engine. Money columns are integer yen;
@@ -72,6 +72,27 @@ class TransmissionRow(TaxFreeBase):
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None]
+
+
+class CorrectionRow(TaxFreeBase):
+    """A correction (訂正) or cancellation (取消) of a record already transmitted, made by a
+    return and sent through the same transmitter, once: ``correction_id`` is its
+    idempotency key (``<record id>:c<n>``), so a retry after a lost answer files it once."""
+
+    __tablename__ = "taxfree_corrections"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    correction_id: Mapped[str] = mapped_column(String(64), unique=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("taxfree_records.record_id"), index=True)
+    return_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))  # correction | cancellation
+    body: Mapped[dict] = mapped_column(JSON)  # what changed (no buyer data: added when sent)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # queued | sent | rejected
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None]
+    nta_receipt: Mapped[str | None] = mapped_column(String(64))
 
 
 class RefundRow(TaxFreeBase):

@@ -59,6 +59,11 @@ class NtaSimulator:
                 if _canonical(self.records[idempotency_key]) != _canonical(payload):
                     raise TransmissionRejected("idempotency key reused for a different record")
                 return SubmitAck(self.receipts[idempotency_key], duplicate=True)
+            correction = payload.get("correction")
+            if correction is not None and correction.get("corrects_receipt") not in set(
+                self.receipts.values()
+            ):
+                raise TransmissionRejected("a correction of a record never filed")
             self.records[idempotency_key] = payload
             self.receipts[idempotency_key] = f"NTA-{len(self.receipts) + 1:08d}"
             self.filings += 1
@@ -66,6 +71,15 @@ class NtaSimulator:
                 self._lose_next_answers -= 1
                 raise TransmissionUnavailable("simulated lost answer")
             return SubmitAck(self.receipts[idempotency_key])
+
+    def corrections(self, record_id: str) -> list[dict[str, Any]]:
+        """The corrections (訂正/取消) filed for ``record_id``, in the order filed."""
+        with self._lock:
+            return [
+                p["correction"]
+                for p in self.records.values()
+                if p["record_id"] == record_id and "correction" in p
+            ]
 
     def confirmations(self, after: int) -> list[CustomsConfirmation]:
         with self._lock:
@@ -78,7 +92,11 @@ class NtaSimulator:
     ) -> CustomsConfirmation:
         """Customs checks the buyer's goods at departure; ``missing_lines`` were not shown."""
         with self._lock:
-            payload = next(p for p in self.records.values() if p["record_id"] == record_id)
+            payload = next(
+                p
+                for p in self.records.values()
+                if p["record_id"] == record_id and "correction" not in p
+            )
             lines = tuple(item["line_no"] for item in payload["items"])
             confirmation = CustomsConfirmation(
                 seq=len(self.confirmation_log) + 1,

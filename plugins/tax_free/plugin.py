@@ -195,6 +195,8 @@ class Plugin(TaxFreeLayout):
         )
         if done is not None:
             log.info("tax-free record of sale %s: %s by a return", sale_id, done)
+            if self.scheduler is not None:
+                self.scheduler.wake()  # a correction of a sent record goes now, not later
 
     @hookimpl
     def kiosk_receipt_sections(self, sale: Any) -> list[Any]:

@@ -7,9 +7,12 @@ refund must no longer include the consumption tax on them:
   (as the record's own tax) and taken off the record's ``refund_amount`` and its net total;
 * when every item of the record has come back, the record is cancelled: ``voided`` with the
   reason, refund 0, and a queued transmission that was not sent yet is withdrawn;
+* a record already transmitted (its queue row ``sent``) gets a correction record (訂正;
+  a cancellation, 取消, when everything came back) in the same transaction, queued for the
+  same transmitter (:class:`~plugins.tax_free.transmission.TransmissionQueue`) with its own
+  idempotency key ``<record id>:c<n>``;
 * a record whose tax was already refunded to the buyer is not changed: its reason tells
-  staff to recover the tax refunded on the returned goods; one already transmitted says a
-  correction is to be sent.
+  staff to recover the tax refunded on the returned goods.
 
 Each return is noted in the record's document (``returns``) once, so a second call for the
 same return (recovery after a crash) changes nothing. Core code knows nothing of this.
@@ -18,14 +21,20 @@ same return (recovery after a crash) changes nothing. Core code knows nothing of
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiosk.domain.returns import returnable, returned_so_far
 from kiosk.domain.tax import Rounding
-from plugins.tax_free.models import RecordStatus, TaxFreeRecordRow, TransmissionRow
+from plugins.tax_free.models import (
+    CorrectionRow,
+    RecordStatus,
+    TaxFreeRecordRow,
+    TransmissionRow,
+)
 from plugins.tax_free.store import TaxFreeStore
 
 RATES = {"standard": 10, "reduced": 8}
@@ -93,17 +102,71 @@ def adjust_for_return(
         queued = session.scalar(
             select(TransmissionRow).where(TransmissionRow.record_id == row.record_id)
         )
-        sent = queued is not None and queued.state != "queued"
+        left_queue = queued is not None and queued.state != "queued"
         if everything_back:
             row.status = RecordStatus.VOIDED.value
             row.refund_amount, row.net_total = 0, 0
             row.status_reason = f"cancelled: every item was returned (return {return_id})"
-            if queued is not None and not sent:
+            if queued is not None and not left_queue:
                 session.delete(queued)  # never tell customs of a purchase that was undone
         else:
             row.refund_amount = max(0, row.refund_amount - tax)
             row.net_total = max(0, row.net_total - (gross - tax))
             row.status_reason = f"adjusted by return {return_id}: {tax} yen less tax refund"
-        if sent:
-            row.status_reason += "; already transmitted: send a correction"
+        if queued is not None and queued.state == "sent":
+            now = store.clock()
+            correction = _correction(session, row, document, items, tax, everything_back, now)
+            row.status_reason += (
+                f"; {correction.kind} {correction.correction_id} queued for customs"
+            )
+        elif left_queue:  # rejected: customs never took it; staff correct and resend
+            row.status_reason += "; its transmission was rejected: correct it and resend"
         return "cancelled" if everything_back else "adjusted"
+
+
+def _correction(
+    session: Any,
+    row: TaxFreeRecordRow,
+    document: Mapping[str, Any],
+    items: set[int],
+    tax: int,
+    cancel: bool,
+    now: datetime,
+) -> CorrectionRow:
+    """Queue the correction of a transmitted record (the caller's transaction: with the
+    record's change, or not at all). Its number is the record's next."""
+    made = session.scalar(
+        select(func.count())
+        .select_from(CorrectionRow)
+        .where(CorrectionRow.record_id == row.record_id)
+    )
+    kind = "cancellation" if cancel else "correction"
+    correction = CorrectionRow(
+        correction_id=f"{row.record_id}:c{int(made or 0) + 1}",
+        record_id=row.record_id,
+        return_id=str(document.get("return_id") or ""),
+        kind=kind,
+        body={
+            "kind": kind,
+            "corrects_receipt": row.nta_receipt,
+            "return_id": str(document.get("return_id") or ""),
+            "returned_lines": [
+                {
+                    "line_no": int(line["original_line_id"]),
+                    "quantity": -int(line["quantity"]),
+                    "amount": -int(line["amount"]),
+                }
+                for line in document.get("lines", [])
+                if int(line["original_line_id"]) in items
+            ],
+            "tax_refund_less": tax,
+            "refund_amount": row.refund_amount,
+            "total_net": row.net_total,
+        },
+        state="queued",
+        attempts=0,
+        next_attempt_at=now,  # due at once: the scheduler is woken after the return
+        last_error="",
+    )
+    session.add(correction)
+    return correction

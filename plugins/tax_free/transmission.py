@@ -6,7 +6,9 @@ approved transmission provider (承認送受信事業者), or, in tests and demo
 :mod:`plugins.tax_free.nta_simulator`. :class:`TransmissionQueue` sends what
 :class:`~plugins.tax_free.store.TaxFreeStore` queued, retries with back-off when the endpoint
 is away, and uses the record id as the idempotency key so a retry after a lost answer never
-files a record twice.
+files a record twice. A correction (訂正) or cancellation (取消) of a record already sent,
+made by a return (:mod:`plugins.tax_free.returns`), goes the same way after it: the record
+as sent with a ``correction`` part, under the correction's own key.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import httpx
 from sqlalchemy import func, select
 
 from plugins.tax_free.errors import TransmissionRejected, TransmissionUnavailable
-from plugins.tax_free.models import TaxFreeRecordRow, TransmissionRow
+from plugins.tax_free.models import CorrectionRow, TaxFreeRecordRow, TransmissionRow
 from plugins.tax_free.store import Clock, StoredRecord, TaxFreeStore
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,12 @@ def transmission_payload(stored: StoredRecord) -> dict[str, Any]:
     return document
 
 
+def correction_payload(stored: StoredRecord, correction: CorrectionRow) -> dict[str, Any]:
+    """A correction as sent: the record as first sent (the same each retry, so the
+    endpoint can tell a retry from a different filing) and what the return changed."""
+    return {**transmission_payload(stored), "correction": dict(correction.body)}
+
+
 class HttpTransmitter:
     """JSON over HTTP to an endpoint shaped like :mod:`plugins.tax_free.nta_simulator`."""
 
@@ -138,6 +146,7 @@ class QueueReport:
     sent: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)  # correction ids sent
 
 
 class TransmissionQueue:
@@ -168,12 +177,17 @@ class TransmissionQueue:
             return list(session.scalars(query))
 
     def next_attempt_at(self) -> datetime | None:
-        """When the earliest queued record is next due (None: nothing queued)."""
-        query = select(func.min(TransmissionRow.next_attempt_at)).where(
-            TransmissionRow.state == "queued"
-        )
+        """When the earliest queued record or correction is next due (None: nothing)."""
+        times = []
         with self.store.transaction() as session:
-            return session.scalar(query)
+            for table in (TransmissionRow, CorrectionRow):
+                times.append(
+                    session.scalar(
+                        select(func.min(table.next_attempt_at)).where(table.state == "queued")
+                    )
+                )
+        due = [t for t in times if t is not None]
+        return min(due) if due else None
 
     def run_once(self, limit: int = 50) -> QueueReport:
         """Send every due record once; never raises for one record's failure."""
@@ -193,7 +207,56 @@ class TransmissionQueue:
             else:
                 self._sent(row.seq, ack)
                 report.sent.append(row.record_id)
+        self._send_corrections(report, limit)
         return report
+
+    def _send_corrections(self, report: QueueReport, limit: int) -> None:
+        """Due corrections, oldest first; one of a record stays behind an earlier one that
+        is still waiting (customs read them in order)."""
+        query = (
+            select(CorrectionRow)
+            .where(CorrectionRow.state == "queued")
+            .order_by(CorrectionRow.seq)
+            .limit(limit)
+        )
+        with self.store.transaction() as session:
+            rows = list(session.scalars(query))
+        waiting: set[str] = set()
+        for row in rows:
+            if row.record_id in waiting or row.next_attempt_at > self.clock():
+                waiting.add(row.record_id)
+                continue
+            stored = self.store.get(row.record_id)
+            if stored is None or stored.record is None:
+                continue
+            try:
+                ack = self.transmitter.submit(correction_payload(stored, row), row.correction_id)
+            except TransmissionUnavailable as exc:
+                self._retry_later(row.seq, str(exc), CorrectionRow)
+                waiting.add(row.record_id)
+                report.retrying.append(row.correction_id)
+            except TransmissionRejected as exc:
+                self._rejected(row.seq, str(exc), CorrectionRow)
+                waiting.add(row.record_id)
+                report.rejected.append(row.correction_id)
+            else:
+                self._correction_sent(row.seq, ack)
+                report.corrections.append(row.correction_id)
+
+    def _correction_sent(self, seq: int, ack: SubmitAck) -> None:
+        now = self.clock()
+        with self.store.transaction() as session:
+            row = session.get(CorrectionRow, seq)
+            assert row is not None
+            row.state, row.sent_at, row.attempts = "sent", now, row.attempts + 1
+            row.nta_receipt, row.last_error = ack.receipt_id, ""
+            record = session.get(TaxFreeRecordRow, row.record_id)
+            assert record is not None
+            record.status_reason = record.status_reason.replace(
+                f"{row.correction_id} queued for customs",
+                f"{row.correction_id} sent to customs ({ack.receipt_id})",
+            )
+            record.updated_at = now
 
     def resend(self, record_id: str) -> None:
         """Queue a rejected record again (after staff corrected it)."""
@@ -216,9 +279,12 @@ class TransmissionQueue:
             assert record is not None
             record.transmitted_at, record.nta_receipt, record.updated_at = now, ack.receipt_id, now
 
-    def _retry_later(self, seq: int, error: str) -> None:
+    def _retry_later(
+        self, seq: int, error: str, table: type[TransmissionRow | CorrectionRow] = TransmissionRow
+    ) -> None:
+        """Back off: a record's (or a correction's) next try after ``base_delay`` × 2ⁿ."""
         with self.store.transaction() as session:
-            row = session.get(TransmissionRow, seq)
+            row = session.get(table, seq)
             assert row is not None
             row.attempts += 1
             delay = min(self.base_delay * 2 ** (row.attempts - 1), self.max_delay)
@@ -226,13 +292,21 @@ class TransmissionQueue:
             row.last_error = error
         log.warning("tax-free record transmission %s failed (%s); retry in %s", seq, error, delay)
 
-    def _rejected(self, seq: int, error: str) -> None:
+    def _rejected(
+        self, seq: int, error: str, table: type[TransmissionRow | CorrectionRow] = TransmissionRow
+    ) -> None:
+        """Refused: kept ``rejected`` (not retried by itself), the reason on the record."""
         now = self.clock()
         with self.store.transaction() as session:
-            row = session.get(TransmissionRow, seq)
+            row = session.get(table, seq)
             assert row is not None
             row.state, row.attempts, row.last_error = "rejected", row.attempts + 1, error
             record = session.get(TaxFreeRecordRow, row.record_id)
             assert record is not None
-            record.status_reason, record.updated_at = f"transmission rejected: {error}", now
-        log.error("tax-free record %s was rejected: %s", seq, error)
+            what = (
+                f"correction {row.correction_id}"
+                if isinstance(row, CorrectionRow)
+                else "transmission"
+            )
+            record.status_reason, record.updated_at = f"{what} rejected: {error}", now
+        log.error("tax-free %s %s was rejected: %s", table.__tablename__, seq, error)

@@ -287,7 +287,8 @@ def test_function_a_coupons_event_resent_under_a_new_seq_is_not_doubled(
 
 def test_function_the_migration_backfills_coupon_uses_from_received_events(store, bo_db):
     """GIVEN coupons events received before the customers branch existed WHEN it is migrated
-    THEN their uses are there, as the live handler makes them."""
+    THEN their uses are there, as the live handler makes them. (``customers@-2``: below the
+    branch's two revisions, the table and its reinstated columns.)"""
     with bo_db.reading() as s:
         live = sorted(
             (u.coupon_id, u.definition_id, u.member_id, u.amount_off, u.business_date)
@@ -296,7 +297,7 @@ def test_function_the_migration_backfills_coupon_uses_from_received_events(store
     config = alembic_config(bo_db.engine)
     with bo_db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "customers@-1")
+        command.downgrade(config, "customers@-2")
     with bo_db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
@@ -321,7 +322,7 @@ def test_function_the_backfill_skips_an_unreadable_event(bo_db):
             )
         )
     config = alembic_config(bo_db.engine)
-    for target, step in (("customers@-1", command.downgrade), ("heads", command.upgrade)):
+    for target, step in (("customers@-2", command.downgrade), ("heads", command.upgrade)):
         with bo_db.engine.begin() as connection:
             config.attributes["connection"] = connection
             step(config, target)

@@ -119,3 +119,41 @@ def test_function_a_malformed_answer_is_refused_at_the_kiosks_door(synced):
     other = {**document, "original_sale_id": str(uuid.uuid4())}
     with pytest.raises(BadAnswer, match="another sale"):
         parse_answer({**good, "returns": [other]})
+
+
+def test_function_a_typed_receipt_number_alone_lists_the_kiosks_that_have_it(client, synced, clock):
+    """GIVEN receipt 1 on K01 (the synced sale) and on K02 a day later WHEN a kiosk asks with
+    the number alone THEN it gets both as checked candidates (newest first); the kiosk or
+    the date narrows it to one sale; a bad date is refused."""
+    from kiosk.runtime.return_lookup import SeveralSales
+
+    sale, _document, token = synced
+    later = make_sale(1, DAY + timedelta(days=1), kiosk_id="K02").to_document()
+    assert post(client, token, [_event(1, "sale", later)]).status_code == 200
+    config = KioskConfig("http://bo", token)
+    with pytest.raises(SeveralSales) as several:
+        fetch_sale(config, "", 1, client)
+    assert [(c.kiosk_id, c.receipt_no) for c in several.value.candidates] == [
+        ("K02", 1),
+        ("K01", 1),
+    ]
+    found, returns = fetch_sale(config, "K02", 1, client)
+    assert found["sale_id"] == later["sale_id"] and returns == []
+    found, returns = fetch_sale(config, "", 1, client, day=DAY.date())
+    assert found["sale_id"] == sale["sale_id"] and len(returns) == 1
+    with pytest.raises(RemoteSaleNotFound):
+        fetch_sale(config, "", 1, client, day=(DAY - timedelta(days=3)).date())
+    bearer = {"Authorization": f"Bearer {token}"}
+    refused = client.get(LOOKUP_PATH, params={"receipt_no": 1, "date": "20/11"}, headers=bearer)
+    assert refused.status_code == 422
+
+
+def test_function_malformed_candidates_are_refused_at_the_kiosks_door():
+    from kiosk.runtime.return_lookup import parse_candidates
+
+    good = {"kiosk_id": "K01", "receipt_no": 1, "completed_at": "2026-11-20T09:00:00", "total": 5}
+    assert len(parse_candidates({"candidates": [good, {**good, "kiosk_id": "K02"}]})) == 2
+    with pytest.raises(BadAnswer, match=r"candidates\.1\.total"):
+        parse_candidates({"candidates": [good, {**good, "total": -1}]})
+    with pytest.raises(BadAnswer, match="candidates"):
+        parse_candidates({"candidates": [good]})  # one is not "several"

@@ -80,6 +80,7 @@ def test_tax_free_and_loyalty_come_in_through_the_hooks_only(bo_db, clock):
     assert ("/tax-free", "Tax-free 免税") in nav_links()
     assert [h.kind for h in plugged.handlers] == [
         "coupons",
+        "coupons_reinstated",
         "loyalty_points",
         "loyalty_member",
         "coupons",

@@ -103,7 +103,7 @@ def test_another_kiosks_sale_is_refunded_in_cash_and_its_returns_count(runtime, 
     }
     asked = []
 
-    def fetch(config, kiosk_id, receipt_no):
+    def fetch(config, kiosk_id, receipt_no, day=None):
         asked.append((kiosk_id, receipt_no))
         return sale, [earlier]
 
@@ -132,7 +132,7 @@ def test_another_kiosks_sale_is_refunded_in_cash_and_its_returns_count(runtime, 
 def test_offline_only_this_kiosks_sales_are_found(runtime, error, why):
     sale = other_kiosks_sale(card_sale(runtime, ONIGIRI))
 
-    def fetch(config, kiosk_id, receipt_no):
+    def fetch(config, kiosk_id, receipt_no, day=None):
         raise error
 
     flow = KioskReturns(runtime, fetch=fetch)
@@ -141,3 +141,52 @@ def test_offline_only_this_kiosks_sales_are_found(runtime, error, why):
     assert raised.value.why == why
     own = card_sale(runtime, TEA)
     assert flow.find(code_of(own)).local  # this kiosk's own sale still is
+
+
+def test_a_receipt_number_typed_finds_another_kiosks_sale_through_the_back_office(runtime):
+    """GIVEN only the receipt number (the code is lost) THEN the back office is asked with
+    no kiosk, then with the kiosk staff chose; several matches come back as candidates; this
+    kiosk's own number chosen is found locally; offline the reason says to scan or use the
+    back office."""
+    from kiosk.runtime.return_lookup import Candidate, SeveralSales
+
+    sale = other_kiosks_sale(card_sale(runtime, ONIGIRI, TEA))
+    own = card_sale(runtime, SOAP)
+    candidates = [
+        Candidate(
+            kiosk_id="K99",
+            receipt_no=sale["receipt_no"],
+            completed_at="2026-12-06T10:00:00",
+            total=1,
+        ),
+        Candidate(
+            kiosk_id="K98",
+            receipt_no=sale["receipt_no"],
+            completed_at="2026-12-05T10:00:00",
+            total=2,
+        ),
+    ]
+    asked = []
+
+    def fetch(config, kiosk_id, receipt_no, day=None):
+        asked.append((kiosk_id, receipt_no, day))
+        if not kiosk_id:
+            raise SeveralSales(candidates)
+        return sale, []
+
+    flow = KioskReturns(runtime, fetch=fetch)
+    with pytest.raises(SeveralSales) as several:
+        flow.find_in_store(sale["receipt_no"])
+    assert [c.kiosk_id for c in several.value.candidates] == ["K99", "K98"]
+    found = flow.find_in_store(sale["receipt_no"], "K99")
+    assert asked == [("", sale["receipt_no"], None), ("K99", sale["receipt_no"], None)]
+    assert found.sale["sale_id"] == sale["sale_id"] and not found.local
+    mine = flow.find_in_store(own["receipt_no"], runtime.config.kiosk_id)
+    assert mine.local and mine.sale["sale_id"] == own["sale_id"] and len(asked) == 2
+
+    def offline(config, kiosk_id, receipt_no, day=None):
+        raise BackOfficeUnreachable("timed out")
+
+    with pytest.raises(OnlyLocalSales) as raised:
+        KioskReturns(runtime, fetch=offline).find_in_store(sale["receipt_no"])
+    assert raised.value.why == "receipt_offline"

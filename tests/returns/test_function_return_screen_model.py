@@ -27,7 +27,7 @@ class FakeController:
 
     def __init__(self, runtime) -> None:
         self.runtime = runtime
-        self.language, self.screen = "ja", "attract"
+        self.language, self.screen, self.home_screen = "ja", "attract", "attract"
         self.staff_mode = self.staff_feedback = ""
         self.last_activity = 0.0
         self.flows = SimpleNamespace(open_staff=lambda mode: setattr(self, "staff_mode", mode))
@@ -118,5 +118,74 @@ def test_a_weighed_line_comes_back_by_the_grams_typed(runtime):
         model.set_weight(200)
         assert model.lines[0]["chosen"] == 200
         assert model.refund_total == banana["paid"] * 200 // 500
+    finally:
+        model.stop()
+
+
+def test_another_kiosks_receipt_number_is_typed_and_the_sale_chosen(runtime):
+    """GIVEN staff on the return screen WHEN they type a receipt number in "another kiosk's
+    receipt" THEN two kiosks' sales are offered (kiosk, time, total) and the one pressed is
+    shown to choose from; with the back office down the screen says to scan the code or use
+    the back office (in the screen's language)."""
+    import uuid
+
+    from kiosk.runtime.return_lookup import BackOfficeUnreachable, Candidate, SeveralSales
+    from kiosk.ui.returns.model import ONLY_LOCAL, ReturnModel, rt
+
+    sale = card_sale(runtime, ONIGIRI)
+    tenders = [{**t, "payment_id": str(uuid.uuid4())} for t in sale["tenders"]]
+    theirs = {**sale, "sale_id": str(uuid.uuid4()), "kiosk_id": "K99", "tenders": tenders}
+    asked = []
+
+    def fetch(config, kiosk_id, receipt_no, day=None):
+        asked.append((kiosk_id, receipt_no))
+        if kiosk_id:
+            return theirs, []
+        raise SeveralSales(
+            [
+                Candidate(kiosk_id=k, receipt_no=receipt_no, completed_at=at, total=150)
+                for k, at in (("K99", "2026-12-06T10:15:00"), ("K98", "2026-12-01T09:00:00"))
+            ]
+        )
+
+    flow = kiosk_returns(runtime)
+    flow._fetch = fetch
+    ctl = FakeController(runtime)
+    model = ReturnModel(ctl)
+    try:
+        model.open()
+        model.sign_in("S001", "1234")
+        model.set_entry_mode("store")
+        model.type_key(str(sale["receipt_no"]))
+        model.submit_entry()
+        assert asked == [("", sale["receipt_no"])]
+        assert [(f["kiosk_id"], f["time"]) for f in model.found] == [
+            ("K99", "2026-12-06 10:15"),
+            ("K98", "2026-12-01 09:00"),
+        ]
+        assert model.stage == "find" and not model.feedback_error
+        model.find_in_store(model.found[0]["receipt_no"], model.found[0]["kiosk_id"])
+        assert asked[-1] == ("K99", sale["receipt_no"])
+        assert model.stage == "choose"
+        assert model.sale["kiosk_id"] == "K99" and not model.sale["local"]
+        assert [row["left"] for row in model.lines] == [1]
+
+        def offline(config, kiosk_id, receipt_no, day=None):
+            raise BackOfficeUnreachable("connection refused")
+
+        flow._fetch = offline
+        model.new_return()
+        model.set_entry_mode("store")
+        model.type_key(str(sale["receipt_no"]))
+        flow._fetch = fetch
+        model.submit_entry()
+        assert len(model.found) == 2
+        flow._fetch = offline
+        model.type_key("42")
+        model.submit_entry()
+        assert model.found == []  # the other number's sales are not offered for this one
+        assert model.feedback_error
+        assert model.feedback == rt(ONLY_LOCAL["receipt_offline"], "ja")
+        assert "本部システムで返品" in model.feedback
     finally:
         model.stop()

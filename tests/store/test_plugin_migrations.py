@@ -49,8 +49,8 @@ def test_a_store_that_needs_an_upgrade_past_an_unknown_plugin_is_refused(tmp_pat
     LocalStore(tmp_path / "kiosk.sqlite3", [STORE_MIGRATIONS]).close()
     engine = sqlite_engine(tmp_path / "kiosk.sqlite3")
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM alembic_version WHERE version_num != 'taxfree_0001'"))
+        connection.execute(text("DELETE FROM alembic_version WHERE version_num != 'taxfree_0002'"))
         connection.execute(text("INSERT INTO alembic_version VALUES ('0001')"))
     engine.dispose()
-    with pytest.raises(UnknownMigration, match="taxfree_0001"):
+    with pytest.raises(UnknownMigration, match="taxfree_0002"):
         LocalStore(tmp_path / "kiosk.sqlite3")

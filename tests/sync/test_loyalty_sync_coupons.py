@@ -103,3 +103,67 @@ def test_the_feed_answers_only_enrolled_kiosks_and_known_topics(shop, client):
         "next": 0,
         "more": False,
     }
+
+
+def test_a_coupon_reinstated_by_a_return_at_one_kiosk_is_usable_at_the_others(shop, bo_db):
+    """GIVEN a whole-sale coupon used at A and known as used at B WHEN all of A's sale comes
+    back at A THEN the reinstatement goes out in A's outbox (with the journal entry), the
+    back office marks its coupon use reinstated and its feed carries it: B accepts the
+    coupon after its next pull, and C, which pulls the use and its reinstatement on one
+    page, never refuses it."""
+    from sqlalchemy import select
+
+    from kiosk.runtime.returns import ReturnDesk
+    from kiosk.staff import Role, StaffAccount
+    from plugins.conftest import TEA, settings
+    from plugins.loyalty.backoffice.campaigns import campaign_report
+    from plugins.loyalty.backoffice.customers_models import CouponUseRow
+    from plugins.loyalty.backoffice.loyalty_sync_models import FeedRow
+
+    config = settings()
+    config["coupons"]["definitions"]["C100"]["reinstate_on_return"] = "whole_sale"
+    a, b = shop.kiosk("K01", plugin_config=config), shop.kiosk("K02", plugin_config=config)
+    code = coupon_qr("C100", "BACK-7")
+    scan(a.runtime, RICE)
+    scan(a.runtime, TEA)
+    assert "accepted" in scan(a.runtime, code).claim.text("en")
+    sale = a.runtime.pay("cash").to_document()
+    a.runtime.finish()
+    a.sync_now()
+    b.sync_now()
+    scan(b.runtime, RICE)
+    assert scan(b.runtime, code).claim.text("en") == "This coupon has already been used."
+    b.runtime.cancel()
+
+    with bo_db.transaction() as session:
+        day = session.scalars(select(CouponUseRow.business_date)).one()
+        before = campaign_report(session, day, day)
+    assert sum(line.redeemed for line in before.lines) == 1
+
+    desk = ReturnDesk(a.runtime)
+    staff = StaffAccount("S001", "係員", Role.ATTENDANT, "x")
+    chosen = {line["line_id"]: line["quantity"] for line in sale["lines"]}
+    desk.make(desk.plan(sale, chosen, reason="changed_mind", staff=staff))
+    [outbox] = [row for row in a.runtime.store.unsent_outbox() if row.kind == "coupons_reinstated"]
+    assert outbox.payload["coupons"] == ["C100:BACK-7"]
+    assert outbox.payload["sale_id"] == sale["sale_id"]
+    assert len(a.journal("coupons_reinstated")) == 1
+    a.sync_now()
+
+    with bo_db.transaction() as session:
+        [use] = session.scalars(select(CouponUseRow)).all()
+        assert use.reinstated_at is not None and use.reinstated_by == outbox.payload["return_id"]
+        kinds = session.scalars(select(FeedRow.kind).order_by(FeedRow.seq)).all()
+        report = campaign_report(session, use.business_date, use.business_date)
+    assert all(line.redeemed == 0 for line in report.lines)  # given back: not redeemed
+    assert kinds == ["coupon_used", "coupon_reinstated"]
+
+    b.sync_now()
+    scan(b.runtime, RICE)
+    assert "accepted" in scan(b.runtime, code).claim.text("en")
+    b.runtime.cancel()
+    c = shop.kiosk("K03", plugin_config=config)
+    c.sync_now()  # both entries on its first page, in order
+    scan(c.runtime, RICE)
+    assert "accepted" in scan(c.runtime, code).claim.text("en")
+    assert c.journal("coupon_conflict") == []

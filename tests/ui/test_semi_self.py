@@ -272,3 +272,63 @@ def test_staff_station_signs_in_registers_and_hands_off(kiosk_factory, tmp_path)
 
     kiosk.tap(result.ids.next)
     kiosk.wait(lambda: register.parent is not None, what="next shopper")
+
+
+def test_station_opens_a_return_after_a_returns_role_pin(kiosk_factory, tmp_path):
+    """GIVEN a station where returns need a manager WHEN the signed-in attendant presses
+    "Staff: returns" THEN the staff overlay asks for a PIN; the attendant's is refused for
+    the role, a manager's opens the return screen, and closing it goes back to the station.
+    The button is off while a shopper's items are being registered."""
+    config = kiosk_toml(tmp_path / "cfg", "station")
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[returns]\nrole = "manager"\n', encoding="utf-8"
+    )
+    kiosk = kiosk_factory(config_file=config)
+    ctl = kiosk.ctl
+    screen = kiosk.wait_screen("station")
+    button = screen.ids.returns
+    assert button.disabled and button.opacity == 0  # nobody signed in at the station
+    screen.model.sign_in("S001", "1234")
+    kiosk.wait(lambda: screen.model.step == "register", what="signed in")
+    kiosk.settle()
+    assert not button.disabled and button.opacity == 1
+    assert button.text == ctl.returns.rt("Staff: returns")
+    assert undersized(kiosk) == []
+
+    kiosk.type_burst(ONIGIRI)
+    kiosk.wait(lambda: len(ctl.rows) == 1, what="a shopper's line")
+    kiosk.settle()
+    assert button.disabled  # not in the middle of a shopper's registration
+    ctl.run(ctl.runtime.cancel_sale)
+    kiosk.wait(lambda: not ctl.rows, what="the basket emptied")
+    kiosk.settle()
+
+    kiosk.tap(button)
+    kiosk.wait(lambda: kiosk.root.staff.parent is not None, what="the staff overlay")
+    overlay = kiosk.root.staff
+    assert ctl.staff_mode == "returns"
+    assert overlay.ids.reasons.text == ctl.returns.rt(
+        "Returns: staff sign in to find the sale and refund."
+    )
+    tap_keys(kiosk, overlay.ids.pad, "S001")
+    kiosk.tap(overlay.ids.ok)
+    tap_keys(kiosk, overlay.ids.pad, "1234")
+    kiosk.tap(overlay.ids.ok)
+    kiosk.wait(
+        lambda: ctl.staff_feedback == ctl.returns.rt("Your role may not make returns."),
+        what="the attendant refused",
+    )
+    assert ctl.screen == "station"
+    tap_keys(kiosk, overlay.ids.pad, "M001")
+    kiosk.tap(overlay.ids.ok)
+    tap_keys(kiosk, overlay.ids.pad, "9999")
+    kiosk.tap(overlay.ids.ok)
+    returns = kiosk.wait_screen("returns")
+    kiosk.settle()
+    assert kiosk.root.staff.parent is None
+    assert ctl.returns.staff_id == "M001" and ctl.returns.stage == "find"
+    assert returns.manager.current == "returns"
+
+    ctl.returns.close()
+    kiosk.wait_screen("station")
+    assert screen.model.signed_in == "S001" and screen.model.step == "register"

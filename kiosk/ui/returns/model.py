@@ -43,6 +43,9 @@ ONLY_LOCAL = {
     "returned now. Please try again later or use the kiosk the sale was made on.",
     "no_backoffice": "This kiosk has no back office, so only sales made on this kiosk can "
     "be returned here.",
+    "receipt_offline": "The back office cannot be reached, so a receipt number of another "
+    "kiosk cannot be looked up. Scan the code on the receipt, or make the return in the back "
+    "office.",
 }
 PENDING_TEXT = (
     "The refund could not be confirmed. The return is kept pending: "
@@ -66,12 +69,12 @@ class ReturnModel(EventDispatcher):
     weighing = NumericProperty(0)  # the weighed line whose grams are being typed
     staff_id = StringProperty("")
     entry = StringProperty("")  # receipt number or amount typed on the pad
-    entry_mode = StringProperty("receipt")  # receipt | amount
+    entry_mode = StringProperty("receipt")  # receipt | store (any kiosk's) | amount
     feedback = StringProperty("")
     feedback_error = BooleanProperty(False)
     sale = DictProperty()  # receipt_no, completed_at, total, kiosk_id, local
     lines = ListProperty()  # one dict per returnable line
-    found = ListProperty()  # search results: receipt_no, time, total
+    found = ListProperty()  # search results: receipt_no, time, total (+ kiosk_id, any kiosk)
     reason = StringProperty("")
     reasons = ListProperty()
     refund_total = NumericProperty(0)
@@ -172,9 +175,7 @@ class ReturnModel(EventDispatcher):
         self._account = self._approver = None
         self.staff_id = ""
         self._reset_sale()
-        semi = getattr(self.ctl, "semi", None)
-        station = semi is not None and getattr(semi, "is_station", False)
-        self.ctl.screen = "station" if station else "attract"
+        self.ctl.screen = self.ctl.home_screen  # the start screen, or a station's own
 
     def _reset_sale(self) -> None:
         self._found, self._approver, self._document = None, None, {}
@@ -200,6 +201,8 @@ class ReturnModel(EventDispatcher):
             return
         if self.entry_mode == "amount":
             self.search(int(self.entry))
+        elif self.entry_mode == "store":
+            self.find_in_store(int(self.entry))
         else:
             self.find(self.entry)
 
@@ -210,6 +213,21 @@ class ReturnModel(EventDispatcher):
 
         def job() -> tuple[Any, dict[int, int]]:
             found = flow.find(text)
+            return found, flow.returnable(found)
+
+        self.ctl.run(job, self._found_sale, self._find_failed)
+
+    def find_in_store(self, receipt_no: int, kiosk_id: str = "") -> None:
+        """Any kiosk's sale by the receipt number typed, asked of the back office; when
+        several kiosks have it, staff choose one of them (``found`` with their kiosk)."""
+        if not kiosk_id:  # a new number typed: the last number's candidates go
+            self.found = []
+        self.say("Looking for the sale…")
+        self.busy = True
+        flow = self.flow
+
+        def job() -> tuple[Any, dict[int, int]]:
+            found = flow.find_in_store(receipt_no, kiosk_id)
             return found, flow.returnable(found)
 
         self.ctl.run(job, self._found_sale, self._find_failed)
@@ -280,12 +298,23 @@ class ReturnModel(EventDispatcher):
 
     def _find_failed(self, exc: BaseException) -> None:
         from kiosk.domain.sale_reference import InvalidSaleReference
-        from kiosk.runtime.return_lookup import BadAnswer, RemoteSaleNotFound
+        from kiosk.runtime.return_lookup import BadAnswer, RemoteSaleNotFound, SeveralSales
         from kiosk.runtime.returns import OnlyLocalSales, SaleNotFound
 
         self.busy = False
         log.warning("return: sale not found: %s", exc)
-        if isinstance(exc, OnlyLocalSales):
+        if isinstance(exc, SeveralSales):
+            self.found = [
+                {
+                    "receipt_no": c.receipt_no,
+                    "kiosk_id": c.kiosk_id,
+                    "time": c.completed_at[:16].replace("T", " "),
+                    "total": c.total,
+                }
+                for c in exc.candidates
+            ]
+            self.say("Several kiosks have a sale with this receipt number. Choose the sale.")
+        elif isinstance(exc, OnlyLocalSales):
             self.say(ONLY_LOCAL.get(exc.why, ONLY_LOCAL["offline"]), error=True)
         elif isinstance(exc, InvalidSaleReference):
             self.say("That receipt code could not be read. Please scan it again.", error=True)

@@ -7,6 +7,7 @@ staff screen: no shopper reads it, but every text is in the screen's language.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
@@ -18,7 +19,11 @@ from kiosk.ui.widgets import Keypad, KioskButton, KioskLabel, KioskScreen
 
 SPACING = 8
 #: how staff find the sale on the pad → msgid
-ENTRY_MODES = {"receipt": "Receipt number", "amount": "Today's sales by amount"}
+ENTRY_MODES = {
+    "receipt": "Receipt number",
+    "store": "Another kiosk's receipt",
+    "amount": "Today's sales by amount",
+}
 #: what became of the paper (KioskReturns.print_receipt) → msgid
 PRINTED = {
     "printed": "The return receipt (qualified return invoice) is printed.",
@@ -142,14 +147,13 @@ class ReturnScreen(KioskScreen):
             text = self.rt("No. {number}  {time}  {total}").format(
                 number=f"{sale['receipt_no']:06d}", time=sale["time"], total=ctl.yen(sale["total"])
             )
-            results.add_widget(
-                self._button(
-                    text,
-                    lambda n=sale["receipt_no"]: m.find(str(n)),
-                    size_hint_y=None,
-                    height=ctl.target,
-                )
-            )
+            kiosk = sale.get("kiosk_id", "")
+            if kiosk:  # one of several kiosks' sales with the number typed
+                text = self.rt("Kiosk {kiosk}").format(kiosk=kiosk) + "  " + text
+                action: Any = partial(m.find_in_store, sale["receipt_no"], kiosk)
+            else:
+                action = partial(m.find, str(sale["receipt_no"]))
+            results.add_widget(self._button(text, action, size_hint_y=None, height=ctl.target))
         scroll = ScrollView()
         scroll.add_widget(results)
         left.add_widget(scroll)

@@ -69,3 +69,38 @@ def test_a_coupon_without_the_rule_stays_used(kiosk):
 def test_an_unknown_rule_is_refused_naming_the_coupon():
     with pytest.raises(ValueError, match="coupon C9: reinstate_on_return"):
         CouponTerms.from_mapping("C9", {"amount_off": 10, "reinstate_on_return": "sometimes"})
+
+
+def test_a_reinstatement_goes_out_with_its_journal_entry_and_frees_the_coupon_elsewhere(kiosk):
+    """GIVEN a whole-sale coupon used at A, known at B through the feed WHEN all of A's sale
+    comes back THEN A's outbox carries the reinstatement (with the journal entry, one
+    transaction), and the feed's ``coupon_reinstated`` entry makes B accept the coupon; a
+    page with the use and its reinstatement, in that order, leaves it usable too."""
+    from plugins.coupons import coupons_for
+
+    rule = {"scope": "basket", "amount_off": 100, "reinstate_on_return": "whole_sale"}
+    a = kiosk("a", kiosk_id="K01", coupons={"definitions": {"C100": rule}})
+    b = kiosk("b", kiosk_id="K02", coupons={"definitions": {"C100": rule}})
+    code = coupon_qr("C100", "BACK-3")
+    sale = _sell_with_coupon(a, code)
+    use = {"coupon_id": "C100:BACK-3", "sale_id": sale["sale_id"], "kiosk_id": "K01"}
+    coupons_for(b).apply_feed([{"seq": 1, "kind": "coupon_used", "payload": use}])
+    assert _try_again(b, code) == USED
+
+    _return(a, sale, sale["lines"])
+    [row] = [r for r in a.store.unsent_outbox() if r.kind == "coupons_reinstated"]
+    assert row.payload["coupons"] == ["C100:BACK-3"] and row.payload["kiosk_id"] == "K01"
+    assert row.aggregate_id == sale["sale_id"]
+    reinstated = {**use, "return_id": row.payload["return_id"]}
+    coupons_for(b).apply_feed([{"seq": 2, "kind": "coupon_reinstated", "payload": reinstated}])
+    assert "accepted" in _try_again(b, code)
+
+    c = kiosk("c", kiosk_id="K03", coupons={"definitions": {"C100": rule}})
+    coupons_for(c).apply_feed(
+        [
+            {"seq": 1, "kind": "coupon_used", "payload": use},
+            {"seq": 2, "kind": "coupon_reinstated", "payload": reinstated},
+            {"seq": 3, "kind": "coupon_used", "payload": {"coupon_id": "C100:GONE"}},  # no sale
+        ]
+    )
+    assert "accepted" in _try_again(c, code)

@@ -204,6 +204,14 @@ class SemiSelfModel(EventDispatcher):
 
         ctl.run(lambda: self.station.sign_in(staff_id, pin), done, failed)
 
+    def open_returns(self) -> None:
+        """A return (返品) from the station: the core's return screen, after the staff
+        overlay checks a PIN with the ``[returns] role`` (a station sign-in may be an
+        attendant's only). Not while a shopper's items are being registered."""
+        if not self.signed_in or self.ctl.rows:
+            return
+        self.ctl.returns.open()
+
     def sign_out(self) -> None:
         self.ctl.run(self.station.sign_out)
         self.signed_in = ""

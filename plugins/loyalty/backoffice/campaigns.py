@@ -158,7 +158,10 @@ def campaign_report(session: Session, date_from: date, date_to: date) -> Campaig
             CouponUseRow.label,
             CouponUseRow.member_id,
             CouponUseRow.amount_off,
-        ).where(CouponUseRow.business_date.between(date_from, date_to))
+        ).where(
+            CouponUseRow.business_date.between(date_from, date_to),
+            CouponUseRow.reinstated_at.is_(None),  # given back by a return: not redeemed
+        )
     )
     for definition, label, member, amount in uses:
         line = lines.setdefault(definition, CampaignLine(definition, label, None))

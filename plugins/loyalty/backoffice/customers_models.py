@@ -49,6 +49,9 @@ class CouponUseRow(Base):
     used_at: Mapped[datetime]
     business_date: Mapped[date] = mapped_column(Date)
     event_id: Mapped[str] = mapped_column(String(36))
+    # a return made the coupon usable again (``coupons_reinstated``): no longer redeemed
+    reinstated_at: Mapped[datetime | None]
+    reinstated_by: Mapped[str | None] = mapped_column(String(36))  # the return's id
 
     __table_args__ = (
         UniqueConstraint("sale_id", "coupon_id", name="uq_bo_coupon_uses_sale_coupon"),

@@ -1,6 +1,7 @@
 """Loyalty across kiosks, back-office side: outbox events in, the store's feed out.
 
-Kiosks deliver coupon uses (``coupons``), points ledger entries (``loyalty_points``) and
+Kiosks deliver coupon uses (``coupons``) and their reinstatement by a return
+(``coupons_reinstated``), points ledger entries (``loyalty_points``) and
 member changes (``loyalty_member``) through the ordinary outbox relay. Each is kept here and
 appended to its store's **feed**, numbered per store, which the other kiosks pull with a
 cursor (:mod:`plugins.loyalty.backoffice.loyalty_sync_api`). Every entry has a global id, so a
@@ -33,6 +34,7 @@ from kiosk.backoffice.core.errors import InvalidInput, NotFound
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.sales.ingest import OutboxEvent
 from kiosk.backoffice.sales.models import KioskEventRow
+from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedHeadRow,
     FeedRow,
@@ -80,6 +82,46 @@ def coupons_consumed(session: Session, kiosk: KioskRow, event: OutboxEvent, now:
                 coupon_id,
                 f"coupon:{coupon_id}:{sale_id}",
                 use,
+                now,
+            )
+
+
+def coupons_reinstated(
+    session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime
+) -> None:
+    """A return made a sale's coupons usable again (``reinstate_on_return``): the store's
+    coupon uses say so, and the feed tells every other kiosk to stop refusing them."""
+    with _recorded_problems(session, kiosk, event, now):
+        sale_id = _text(event.payload, "sale_id", 36)
+        return_id = _text(event.payload, "return_id", 36)
+        coupons = event.payload.get("coupons")
+        if not isinstance(coupons, list) or not all(
+            isinstance(c, str) and 0 < len(c) <= 80 for c in coupons
+        ):
+            raise Malformed("coupons: a list of coupon ids (at most 80 characters each)")
+        for use in session.scalars(
+            select(CouponUseRow).where(
+                CouponUseRow.sale_id == sale_id,
+                CouponUseRow.coupon_id.in_(coupons),
+                CouponUseRow.reinstated_at.is_(None),
+            )
+        ):
+            use.reinstated_at, use.reinstated_by = now, return_id
+        for coupon_id in coupons:
+            change = {
+                "coupon_id": coupon_id,
+                "sale_id": sale_id,
+                "kiosk_id": kiosk.kiosk_id,
+                "return_id": return_id,
+            }
+            append(
+                session,
+                kiosk,
+                COUPONS,
+                "coupon_reinstated",
+                coupon_id,
+                f"coupon-reinstated:{coupon_id}:{sale_id}",
+                change,
                 now,
             )
 
