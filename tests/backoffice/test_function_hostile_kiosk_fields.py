@@ -15,8 +15,8 @@ import io
 import re
 
 import pytest
+from markupsafe import escape as esc
 
-from kiosk.backoffice.html import esc
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import event, post
 

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit.service import record
 from kiosk.backoffice.core.deps import bo
+from kiosk.backoffice.core.pages import template_page
 from kiosk.backoffice.core.security import no_session
-from kiosk.backoffice.html import Html, fmt, join, page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.masterdata.models import SettingRow
 from kiosk.backoffice.sales.models import SaleRow
@@ -94,24 +94,23 @@ def get_issuer(session: Session) -> Issuer | None:
 
 
 def _message(key: str, status: int) -> HTMLResponse:
-    body = join(fmt('<p lang="{}">{}</p>', lang, TEXTS[key][lang]) for lang in LANGUAGES)
+    texts = [(lang, TEXTS[key][lang]) for lang in LANGUAGES]
     with no_session():  # a public page: never a signed-in staff member's CSRF token
         titles = " / ".join(TEXTS["title"][lang] for lang in LANGUAGES)
-        response = page(titles, body, None, brand=TEXTS["title"]["ja"])
+        response = template_page(
+            "ereceipt/message.html", titles, None, brand=TEXTS["title"]["ja"], texts=texts
+        )
     response.status_code = status
     response.headers.update(HEADERS)
     return response
 
 
-def receipt_body(document: dict[str, Any], issuer: Issuer) -> tuple[str, Html]:
-    """The page title (in the sale's language) and the receipt as preformatted lines."""
+def receipt_view(document: dict[str, Any], issuer: Issuer) -> dict[str, Any]:
+    """The page title (in the sale's language), the language and the receipt's lines."""
     receipt = receipt_from_document(document, issuer)
     lines = [line for line in render_receipt(receipt, WIDTH) if not line.startswith(QR_MARK)]
     title = TEXTS["title"].get(receipt.language, TEXTS["title"]["en"])
-    body = fmt(
-        '<pre class="receipt" lang="{}">{}</pre>', receipt.language, join(lines, separator="\n")
-    )
-    return title, body
+    return {"title": title, "language": receipt.language, "lines": lines}
 
 
 @router.get("/r/{sale_id}")
@@ -137,8 +136,15 @@ def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: st
     if issuer is None:
         log.error("e-receipt page: the %s setting is missing (set_issuer)", SETTING)
         return _message("unavailable", 503)
-    title, body = receipt_body(document, issuer)
+    view = receipt_view(document, issuer)
     with no_session():
-        response = page(title, body, None, brand=issuer.name)
+        response = template_page(
+            "ereceipt/receipt.html",
+            view["title"],
+            None,
+            brand=issuer.name,
+            language=view["language"],
+            lines=view["lines"],
+        )
     response.headers.update(HEADERS)
     return response
