@@ -1,0 +1,39 @@
+"""A sale's plugin receipt sections go to the back office, for the e-receipt page.
+
+GIVEN a plugin that adds a receipt section (as loyalty and tax-free do)
+WHEN a sale completes
+THEN the outbox holds, after the sale, one ``receipt_sections`` event under the id derived
+from the sale id, carrying the same sections the paper receipt prints; a sale no plugin
+adds a section to sends none.
+"""
+
+from __future__ import annotations
+
+from kiosk.domain.receipt import ReceiptSection
+from kiosk.domain.receipt_sections import KIND, sections_event_id, sections_from_payload
+from kiosk.hookspecs import hookimpl
+from kiosk.testing.sales import RICE, build_sale, kiosk_runtime
+
+
+class Points:
+    @hookimpl
+    def kiosk_receipt_sections(self, sale):
+        return [ReceiptSection("My points", (f"+{sale.total // 100} pt", "balance 340 pt"))]
+
+
+def test_the_sections_travel_after_the_sale_under_its_derived_id(tmp_path):
+    with kiosk_runtime(tmp_path, plugins={"my_points": Points()}) as runtime:
+        sale = build_sale(runtime, RICE)
+        outbox = runtime.store.unsent_outbox(100)
+        kinds = [row.kind for row in outbox]
+        assert kinds.index("sale") < kinds.index(KIND)
+        sent = next(row for row in outbox if row.kind == KIND)
+        assert sent.event_id == sections_event_id(sale.sale_id)
+        assert sent.payload["sale_id"] == sale.sale_id
+        assert sections_from_payload(sent.payload) == runtime.receipt(sale).sections
+
+
+def test_a_sale_without_sections_sends_none(tmp_path):
+    with kiosk_runtime(tmp_path) as runtime:
+        build_sale(runtime, RICE)
+        assert KIND not in [row.kind for row in runtime.store.unsent_outbox(100)]
