@@ -500,15 +500,20 @@ class KioskRuntime(SaleActions):
         sections = self.host.call_each("kiosk_receipt_sections", sale=sale)
         if not sections:
             return
-        with self.store.transaction() as session:
-            session.add(
-                OutboxRow(
-                    event_id=sections_event_id(sale.sale_id),
-                    kind=RECEIPT_SECTIONS,
-                    aggregate_id=sale.sale_id,
-                    payload=sections_payload(sale.sale_id, sections),
-                    created_at=self.clock(),
+        try:
+            with self.store.transaction() as session:
+                session.add(
+                    OutboxRow(
+                        event_id=sections_event_id(sale.sale_id),
+                        kind=RECEIPT_SECTIONS,
+                        aggregate_id=sale.sale_id,
+                        payload=sections_payload(sale.sale_id, sections),
+                        created_at=self.clock(),
+                    )
                 )
+        except Exception:  # the sale is committed and paid: its e-receipt lacks them, no more
+            log.exception(
+                "receipt sections of sale %s not queued for the back office", sale.sale_id
             )
 
     def receipt(self, sale: Sale) -> Receipt:

@@ -37,3 +37,19 @@ def test_a_sale_without_sections_sends_none(tmp_path):
     with kiosk_runtime(tmp_path) as runtime:
         build_sale(runtime, RICE)
         assert KIND not in [row.kind for row in runtime.store.unsent_outbox(100)]
+
+
+def test_a_failure_queueing_the_sections_never_fails_the_paid_sale(tmp_path, monkeypatch, caplog):
+    """The sale is committed before its sections are made: if queueing them fails, the sale
+    stands (paid, in the outbox) and the problem is logged; only the e-receipt lacks them."""
+
+    def broken(sale_id, sections):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kiosk.runtime.runtime.sections_payload", broken)
+    with kiosk_runtime(tmp_path, plugins={"my_points": Points()}) as runtime:
+        sale = build_sale(runtime, RICE)
+        assert runtime.store.sale_exists(sale.sale_id)
+        kinds = [row.kind for row in runtime.store.unsent_outbox(100)]
+        assert "sale" in kinds and KIND not in kinds
+    assert "receipt sections of sale" in caplog.text
