@@ -497,6 +497,8 @@ class KioskRuntime(SaleActions):
     def _send_receipt_sections(self, sale: Sale) -> None:
         """The plugins' receipt sections to the back office, for the e-receipt page to show
         them as the paper does (:mod:`kiosk.domain.receipt_sections`); none: nothing sent."""
+        if sale.training:  # practice: nothing but the sale itself goes to the back office
+            return
         sections = self.host.call_each("kiosk_receipt_sections", sale=sale)
         if not sections:
             return

@@ -4,7 +4,7 @@ GIVEN a plugin that adds a receipt section (as loyalty and tax-free do)
 WHEN a sale completes
 THEN the outbox holds, after the sale, one ``receipt_sections`` event under the id derived
 from the sale id, carrying the same sections the paper receipt prints; a sale no plugin
-adds a section to sends none.
+adds a section to, or a training sale, sends none.
 """
 
 from __future__ import annotations
@@ -21,9 +21,15 @@ class Points:
         return [ReceiptSection("My points", (f"+{sale.total // 100} pt", "balance 340 pt"))]
 
 
+def real_sale(runtime):
+    """A sale as a store makes it: the simulators would make it a training one."""
+    runtime.training = False
+    return build_sale(runtime, RICE)
+
+
 def test_the_sections_travel_after_the_sale_under_its_derived_id(tmp_path):
     with kiosk_runtime(tmp_path, plugins={"my_points": Points()}) as runtime:
-        sale = build_sale(runtime, RICE)
+        sale = real_sale(runtime)
         outbox = runtime.store.unsent_outbox(100)
         kinds = [row.kind for row in outbox]
         assert kinds.index("sale") < kinds.index(KIND)
@@ -35,7 +41,14 @@ def test_the_sections_travel_after_the_sale_under_its_derived_id(tmp_path):
 
 def test_a_sale_without_sections_sends_none(tmp_path):
     with kiosk_runtime(tmp_path) as runtime:
-        build_sale(runtime, RICE)
+        real_sale(runtime)
+        assert KIND not in [row.kind for row in runtime.store.unsent_outbox(100)]
+
+
+def test_a_training_sale_sends_no_sections(tmp_path):
+    """Practice: only the training sale itself goes to the back office."""
+    with kiosk_runtime(tmp_path, plugins={"my_points": Points()}) as runtime:
+        assert build_sale(runtime, RICE).training
         assert KIND not in [row.kind for row in runtime.store.unsent_outbox(100)]
 
 
@@ -48,7 +61,7 @@ def test_a_failure_queueing_the_sections_never_fails_the_paid_sale(tmp_path, mon
 
     monkeypatch.setattr("kiosk.runtime.runtime.sections_payload", broken)
     with kiosk_runtime(tmp_path, plugins={"my_points": Points()}) as runtime:
-        sale = build_sale(runtime, RICE)
+        sale = real_sale(runtime)
         assert runtime.store.sale_exists(sale.sale_id)
         kinds = [row.kind for row in runtime.store.unsent_outbox(100)]
         assert "sale" in kinds and KIND not in kinds
