@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from pydantic import BaseModel
 
-    from kiosk.backoffice.core.extensions import EventHandler, MasterDataSection, NavEntry
+    from kiosk.backoffice.core.extensions import (
+        EventHandler,
+        MasterDataSection,
+        NavEntry,
+        TemplateFolder,
+    )
     from kiosk.backoffice.exports.formats import ExportFormat
     from kiosk.backoffice.reports.service import DayReport, MonthReport
     from kiosk.cli_commands import CliCommand
@@ -316,7 +321,8 @@ def kiosk_backoffice_routers() -> list[APIRouter]:
     """Return FastAPI routers the back office includes (pages, kiosk or integration API).
 
     Use ``kiosk.backoffice.core.deps.Manager`` / ``KioskToken`` as dependencies for sign-in and
-    ``kiosk.backoffice.html.page`` to render a page with the back office's chrome.
+    ``kiosk.backoffice.core.pages.template_page`` to answer with a page from a template of
+    :func:`kiosk_backoffice_templates` in the back office's chrome.
     :return: a list of ``fastapi.APIRouter``.
     """
 
@@ -327,6 +333,21 @@ def kiosk_backoffice_pages() -> list[NavEntry]:
 
     :return: a list of :class:`kiosk.backoffice.core.extensions.NavEntry` (``href``, ``label``);
         the page itself comes from a router of :func:`kiosk_backoffice_routers`.
+    """
+
+
+@hookspec
+def kiosk_backoffice_templates() -> list[TemplateFolder]:
+    """Return the folders of this plugin's back-office page templates (Jinja2, autoescaped).
+
+    Each folder joins the back office's one template environment under its name: the file
+    ``page.html`` of ``TemplateFolder("my_plugin", path)`` is ``"my_plugin/page.html"``, it
+    extends ``"core/base.html"`` and may import the macros of ``"core/macros.html"``
+    (``table``, ``post_form``, ``chart``). Every value is escaped where it is shown; the
+    page answers with ``kiosk.backoffice.core.pages.template_page("my_plugin/page.html",
+    title, staff, **values)``. A back-office feature's name (``"reports"``) is refused.
+    :return: a list of :class:`kiosk.backoffice.core.extensions.TemplateFolder` (``name``,
+        ``path``).
     """
 
 

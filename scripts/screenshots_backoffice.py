@@ -35,6 +35,9 @@ time.tzset()
 
 from kiosk.backoffice.core.db import Database  # noqa: E402
 from kiosk.backoffice.masterdata.service import set_setting  # noqa: E402
+from kiosk.domain.receipt import ReceiptSection  # noqa: E402
+from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS  # noqa: E402
+from kiosk.domain.receipt_sections import sections_event_id, sections_payload  # noqa: E402
 from kiosk.domain.returns import plan_return  # noqa: E402
 from kiosk.ereceipt_link import key_from_token, sign_link  # noqa: E402
 from tests.backoffice.helpers import event  # noqa: E402
@@ -137,6 +140,13 @@ def todays_sales(base: str, tokens: dict[str, str]) -> dict:
     sync(base, tokens["K02"], [
         {"seq": 7, "event_id": str(uuid.uuid4()), "kind": "return", "payload": document}
     ])  # fmt: skip
+    # the points section the kiosk printed, sent after the sale: the e-receipt shows it too
+    points = ReceiptSection("ポイント", ("会員番号 ****0001", "今回獲得ポイント 12pt",
+                                      "ポイント残高 340pt"))  # fmt: skip
+    sync(base, tokens["K02"], [
+        {"seq": 8, "event_id": sections_event_id(first["sale_id"]), "kind": RECEIPT_SECTIONS,
+         "payload": sections_payload(first["sale_id"], [points])}
+    ])  # fmt: skip
     return first
 
 
@@ -213,6 +223,18 @@ def shoot_all(browser, base, out, db_file, first, tokens, shift) -> None:
     shot(page, "backoffice-today")
     page.goto(f"{base}/kiosks")
     shot(page, "backoffice-kiosks")
+    page.goto(f"{base}/reports/daily")
+    shot(page, "backoffice-daily")
+    page.goto(f"{base}/reports/monthly")
+    shot(page, "backoffice-monthly")
+    page.goto(f"{base}/search?counterparty=")
+    shot(page, "backoffice-search")
+    page.goto(f"{base}/settlement")
+    shot(page, "backoffice-settlement")
+    page.goto(f"{base}/tax-free")
+    shot(page, "backoffice-tax-free")
+    page.goto(f"{base}/loyalty")
+    shot(page, "backoffice-loyalty")
     page.goto(f"{base}/returns?kiosk_id=K02&receipt_no=1")
     shot(page, "backoffice-returns")
     page.goto(f"{base}/customers")

@@ -22,7 +22,7 @@ from kiosk.backoffice.core.door import DoorMiddleware
 from kiosk.backoffice.core.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.core.pages import error_page
 from kiosk.backoffice.core.security import SecurityMiddleware, WebSecurity
-from kiosk.backoffice.html import STATIC
+from kiosk.backoffice.core.templates import STATIC
 from kiosk.backoffice.staff.throttle import LoginThrottle
 
 STATIC_DIR = Path(__file__).parent / "core" / "static"

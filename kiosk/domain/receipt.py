@@ -151,9 +151,12 @@ class Receipt:
         )
 
 
-def receipt_from_document(document: dict[str, Any], issuer: Issuer) -> Receipt:
+def receipt_from_document(
+    document: dict[str, Any], issuer: Issuer, sections: tuple[ReceiptSection, ...] = ()
+) -> Receipt:
     """The receipt of a synced sale document (:meth:`Sale.to_document`): same lines, rates,
-    tenders and reference as the paper one; plugin sections are not part of the document."""
+    tenders and reference as the paper one. Plugin sections are not part of the document;
+    they travel on their own (:mod:`kiosk.domain.receipt_sections`) and are given here."""
     language = document.get("language", "ja")
     language = language if language in RECEIPT_LANGUAGES else "en"
     pick = "ja" if language == "ja" else "en"
@@ -212,6 +215,7 @@ def receipt_from_document(document: dict[str, Any], issuer: Issuer) -> Receipt:
         tenders=tenders,
         change=document.get("change", 0),
         language=language,
+        sections=sections,
         e_receipt_code=document["sale_id"],
         training=bool(document.get("training")),
         reference=sale_reference(ref),

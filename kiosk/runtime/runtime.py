@@ -32,6 +32,8 @@ from kiosk.domain.events import (
 from kiosk.domain.limits import MAX_LINE_QUANTITY, Limit
 from kiosk.domain.money import Yen
 from kiosk.domain.receipt import Receipt
+from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
+from kiosk.domain.receipt_sections import sections_event_id, sections_payload
 from kiosk.domain.receipt_text import render_receipt
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.scan import Scan
@@ -49,6 +51,7 @@ from kiosk.runtime.sale_lock import SaleLock
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
+from kiosk.store.models import OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -489,7 +492,32 @@ class KioskRuntime(SaleActions):
         self.checkout.mark_paid()
         self.last_sale = sale
         self.host.call("kiosk_sale_completed", sale=sale)
+        self._send_receipt_sections(sale)
         return sale
+
+    def _send_receipt_sections(self, sale: Sale) -> None:
+        """The plugins' receipt sections to the back office, for the e-receipt page to show
+        them as the paper does (:mod:`kiosk.domain.receipt_sections`); none: nothing sent."""
+        if sale.training:  # practice: nothing but the sale itself goes to the back office
+            return
+        sections = self.host.call_each("kiosk_receipt_sections", sale=sale)
+        if not sections:
+            return
+        try:
+            with self.store.transaction() as session:
+                session.add(
+                    OutboxRow(
+                        event_id=sections_event_id(sale.sale_id),
+                        kind=RECEIPT_SECTIONS,
+                        aggregate_id=sale.sale_id,
+                        payload=sections_payload(sale.sale_id, sections),
+                        created_at=self.clock(),
+                    )
+                )
+        except Exception:  # the sale is committed and paid: its e-receipt lacks them, no more
+            log.exception(
+                "receipt sections of sale %s not queued for the back office", sale.sale_id
+            )
 
     def receipt(self, sale: Sale) -> Receipt:
         sections = tuple(self.host.call_each("kiosk_receipt_sections", sale=sale))

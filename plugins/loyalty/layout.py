@@ -62,6 +62,12 @@ class LoyaltyLayout:
         ]
 
     @hookimpl
+    def kiosk_backoffice_templates(self) -> list[Any]:
+        from kiosk.backoffice.core.extensions import TemplateFolder
+
+        return [TemplateFolder("loyalty", Path(__file__).parent / "backoffice" / "templates")]
+
+    @hookimpl
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
         from kiosk.backoffice.core.extensions import EventHandler
         from plugins.loyalty.backoffice import campaigns_coupons, loyalty_sync

@@ -53,6 +53,12 @@ class TaxFreeLayout:
         return [NavEntry("/tax-free", "Tax-free 免税")]
 
     @hookimpl
+    def kiosk_backoffice_templates(self) -> list[Any]:
+        from kiosk.backoffice.core.extensions import TemplateFolder
+
+        return [TemplateFolder("tax_free", Path(__file__).parent / "backoffice" / "templates")]
+
+    @hookimpl
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
         from kiosk.backoffice.core.extensions import EventHandler
         from plugins.tax_free.backoffice.ledger import KIND, ingest_record

@@ -7,10 +7,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 
 from kiosk.backoffice.ereceipt.web import set_issuer
 from kiosk.backoffice.staff.auth import revoke_kiosk
-from kiosk.domain.receipt import Issuer
+from kiosk.domain.receipt import Issuer, ReceiptSection, receipt_from_document
+from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
+from kiosk.domain.receipt_sections import sections_event_id, sections_payload
+from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import key_from_token, read_link, sign_link
 from tests.backoffice.factories import make_sale
 from tests.backoffice.helpers import post
@@ -121,3 +125,66 @@ def test_the_issuer_is_set_from_the_command_line(tmp_path, capsys):
     db.close()
     assert main(["--database-url", url, "set-issuer", "x", "T4835678256246"]) != 0
     assert "check digit" in capsys.readouterr().err
+
+
+# --- plugin sections (points, tax-free) on the e-receipt, as on the paper ----------------------
+
+SECTIONS = (
+    ReceiptSection("免税 TAX-FREE", ("免税販売 Tax-free sale", "Record TF-0001", HOSTILE)),
+    ReceiptSection("ポイント", ("今回獲得ポイント 12pt", "ポイント残高 340pt")),
+)
+
+
+def _send_sections(client, kiosk_token, sale_id, sections, *, seq=2, event_id=None):
+    event = {
+        "seq": seq,
+        "event_id": event_id or sections_event_id(sale_id),
+        "kind": RECEIPT_SECTIONS,
+        "aggregate_id": sale_id,
+        "payload": sections_payload(sale_id, sections),
+    }
+    return post(client, kiosk_token, [event])
+
+
+def test_the_e_receipt_shows_the_plugin_sections_the_paper_prints(
+    client, clock, kiosk_token, synced
+):
+    """GIVEN a synced sale and the receipt sections its kiosk sent after it (a tax-free
+    summary with a hostile line, loyalty points) WHEN the shopper opens the link THEN the
+    page shows the sections where the paper receipt prints them, every line escaped."""
+    assert _send_sections(client, kiosk_token, synced.sale_id, SECTIONS).status_code == 200
+    body = client.get(_link(kiosk_token, synced, clock())).text
+    paper = [  # the lines the paper prints from the same sale and sections (QR codes aside)
+        line
+        for line in render_receipt(
+            receipt_from_document(synced.to_document(), ISSUER, SECTIONS), 42
+        )
+        if not line.startswith(QR_MARK)
+    ]
+    for line in ("免税 TAX-FREE", "Record TF-0001", "今回獲得ポイント 12pt", "ポイント残高 340pt"):
+        assert any(line in p for p in paper) and line in body
+    assert all(str(escape(line)) in body for line in paper)  # every paper line, escaped
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert body.index("TF-0001") < body.index("ポイント残高")  # the paper's order
+
+
+def test_sections_under_another_event_id_are_not_shown(client, clock, kiosk_token, synced):
+    """GIVEN sections sent under an id that is not the sale's WHEN the page opens THEN they
+    are not the receipt's: it shows the sale without them."""
+    sent = _send_sections(client, kiosk_token, synced.sale_id, SECTIONS, event_id=str(uuid.uuid4()))
+    assert sent.status_code == 200
+    body = client.get(_link(kiosk_token, synced, clock())).text
+    assert "TF-0001" not in body and "ポイント残高" not in body
+
+
+def test_a_malformed_sections_event_is_refused_at_the_door(client, kiosk_token, synced):
+    """A section that is not title + lines of bounded text is a 422 naming the field."""
+    event = {
+        "seq": 2,
+        "event_id": sections_event_id(synced.sale_id),
+        "kind": RECEIPT_SECTIONS,
+        "aggregate_id": synced.sale_id,
+        "payload": {"sale_id": synced.sale_id, "sections": [{"title": 1, "lines": ["x"]}]},
+    }
+    refused = post(client, kiosk_token, [event])
+    assert refused.status_code == 422 and "title" in refused.text

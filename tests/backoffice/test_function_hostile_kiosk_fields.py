@@ -13,10 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 
 import pytest
+from markupsafe import escape as esc
 
-from kiosk.backoffice.html import esc
+from kiosk.backoffice.archive.service import DAILY, Period, archive
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import event, post
 
@@ -63,7 +65,7 @@ def markup_of(payload: str) -> list[str]:
 
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_function_hostile_kiosk_text_is_escaped_on_every_page(
-    client, staff, kiosk_token, clock, payload
+    client, staff, kiosk_token, clock, bo_db, payload
 ):
     auth = {"Authorization": f"Bearer {kiosk_token}"}
     accepted = post(client, kiosk_token, [hostile_sale(clock, payload)])
@@ -72,10 +74,13 @@ def test_function_hostile_kiosk_text_is_escaped_on_every_page(
     assert report.status_code == 200, report.text[:300]
     sign_in(client, staff["admin"])
     day = clock().date().isoformat()
+    query = quote(payload)  # what a manager types is reflected on these pages too
     pages = (
-        "/", f"/reports/daily?day={day}", "/reports/monthly", "/search", "/console",
-        "/console/audit", "/kiosks", "/audit", "/returns?kiosk_id=K01&receipt_no=1",
-        "/customers",
+        "/", f"/reports/daily?day={day}", "/reports/monthly", "/reports/pl", "/search",
+        f"/search?counterparty={query}", "/console", "/console/audit", "/kiosks", "/audit",
+        "/returns?kiosk_id=K01&receipt_no=1", f"/returns?sale_id={query}",
+        f"/returns?date={day}", "/customers", "/campaigns", "/loyalty", "/tax-free",
+        f"/settlement?day={day}", "/inventory", "/masterdata", "/staff", "/reports/archive",
     )  # fmt: skip
     shown = 0
     for path in pages:
@@ -85,6 +90,14 @@ def test_function_hostile_kiosk_text_is_escaped_on_every_page(
             assert markup not in response.text, path
         shown += esc(payload) in response.text
     assert shown >= 3  # the payload is there, as text (Today, the daily report, the search)
+    # the archived daily report (a stored document), with a plugin's report section too
+    with bo_db.transaction() as session:
+        period = Period(DAILY, day, clock().date(), 1, 0)
+        archive(session, period, clock(), sections=lambda report: [payload])
+    stored = client.get(f"/reports/archive/daily/{day}.html").text
+    for markup in markup_of(payload):
+        assert markup not in stored
+    assert stored.count(str(esc(payload))) >= 2  # the kiosk's text and the section, as text
     snapshot = client.get("/console/snapshot").json()  # the console draws it with textContent
     assert snapshot["kiosks"][0]["alerts"][0]["detail"] == payload
 

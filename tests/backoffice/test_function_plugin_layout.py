@@ -13,7 +13,7 @@ from kiosk.backoffice.app import create_app
 from kiosk.backoffice.core import extensions
 from kiosk.backoffice.core.errors import InvalidInput
 from kiosk.backoffice.core.extensions import MasterDataSection, builtin_host
-from kiosk.backoffice.html import nav_links
+from kiosk.backoffice.core.pages import nav_links
 from kiosk.backoffice.masterdata import service as masterdata
 from kiosk.hookspecs import hookimpl
 from kiosk.store import LocalStore

@@ -92,6 +92,10 @@ VALID_PAYLOADS: dict[str, dict[str, Any]] = {
             "kiosk_id": "K01",
         },
     },
+    "receipt_sections": {
+        "sale_id": "s1",
+        "sections": [{"title": "ポイント", "lines": ["今回獲得ポイント 12pt"], "qr": None}],
+    },
     "return": {
         "sale_id": "r1",
         "return_id": "r1",

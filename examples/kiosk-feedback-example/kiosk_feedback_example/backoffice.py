@@ -1,4 +1,6 @@
-"""The back-office side: the ratings table, the ingest handler, and the staff page.
+"""The back-office side: the ratings table, the ingest handler, and the staff page (its
+template is ``templates/feedback.html``, a folder the plugin names in
+``kiosk_backoffice_templates``).
 
 The handler runs inside the back office's ingest transaction (``kiosk_backoffice_event_
 handlers``). A rating it cannot use is counted as ``unreadable`` rather than raised: a raise
@@ -16,7 +18,7 @@ from sqlalchemy import BigInteger, Integer, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from kiosk.backoffice.core.deps import Manager, bo
-from kiosk.backoffice.html import fmt, page, table
+from kiosk.backoffice.core.pages import template_page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk_feedback_example import RATINGS
 
@@ -67,7 +69,9 @@ router = APIRouter()
 def feedback_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         found = counts(session)
-    body = fmt("<p>What shoppers said on the kiosks' feedback screen.</p>") + table(
-        ("Rating", "Count"), list(found.items()), id_="feedback"
+    return template_page(
+        "kiosk_feedback_example/feedback.html",
+        "Shopper feedback",
+        staff,
+        counts=list(found.items()),
     )
-    return page("Shopper feedback", body, staff)

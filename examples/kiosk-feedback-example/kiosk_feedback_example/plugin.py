@@ -38,6 +38,13 @@ def kiosk_backoffice_pages() -> list[Any]:
 
 
 @hookimpl
+def kiosk_backoffice_templates() -> list[Any]:
+    from kiosk.backoffice.core.extensions import TemplateFolder
+
+    return [TemplateFolder("kiosk_feedback_example", Path(__file__).parent / "templates")]
+
+
+@hookimpl
 def kiosk_backoffice_event_handlers() -> list[Any]:
     from kiosk.backoffice.core.extensions import EventHandler
     from kiosk_feedback_example import KIND

@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from kiosk.backoffice.archive.models import ArchivedReportRow
 from kiosk.backoffice.core import business_day
 from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.templates import document, yen
 from kiosk.backoffice.exports.service import to_csv
-from kiosk.backoffice.html import Html, fmt, stored_page, yen
 from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.reports import views
 from kiosk.backoffice.sales.models import SaleRow
@@ -159,13 +159,13 @@ def last_settlements(session: Session, first: date, last: date) -> dict[date, da
     )
 
 
-def _note(now: datetime, was: dict[str, Any] | None) -> Html:
+def _note(now: datetime, was: dict[str, Any] | None) -> str:
     text = f"Archived 保管 {now:%Y-%m-%d %H:%M}"
     if was:
         text += f" · revised 再作成: was {was['sales']:,} sales ¥{was['total']:,} ({was['generated_at']})"
         if was.get("reason") == "settlement":
             text += " · settlement recorded after it 精算の登録・訂正"
-    return fmt('<p class="archived">{}</p>', text)
+    return text
 
 
 def _render(
@@ -181,11 +181,6 @@ def _render(
         r = reports.day_report(session, day)
         if sections is not None:
             r.sections = sections(r)
-        body = (
-            views.daily_body(r)
-            + fmt("<h2>Settlement 精算</h2>")
-            + settlement_views.settlement_table(session, day)
-        )
         rows: list[tuple[Any, ...]] = list(views.daily_csv_rows(r))
         for s in settlement.settlements(session, day):
             rows += [
@@ -193,11 +188,22 @@ def _render(
                 ("settlement_counted", s.kiosk_id, "", s.counted_cash),
                 ("settlement_discrepancy", s.kiosk_id, "", s.discrepancy),
             ]
-        html = stored_page(f"Daily report 日報 {day}", _note(now, was) + body)
+        html = document(
+            "archive/daily.html",
+            f"Daily report 日報 {day}",
+            note=_note(now, was),
+            settled=settlement_views.settlement_rows(session, day),
+            **views.daily_context(r),
+        )
         return html, to_csv(views.DAILY_CSV_COLUMNS, rows), r.sales, r.total
     year, month = (int(x) for x in p.period.split("-"))
     m = reports.month_report(session, year, month)
-    html = stored_page(f"Monthly report 月報 {p.period}", _note(now, was) + views.monthly_body(m))
+    html = document(
+        "archive/monthly.html",
+        f"Monthly report 月報 {p.period}",
+        note=_note(now, was),
+        **views.monthly_context(m),
+    )
     return html, views.monthly_csv_text(m), m.sales, m.total
 
 

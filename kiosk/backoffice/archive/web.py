@@ -16,8 +16,8 @@ from kiosk.backoffice.archive.service import DAILY, MONTHLY, ArchiveScheduler
 from kiosk.backoffice.core.bounds import Offset
 from kiosk.backoffice.core.deps import Manager, bo
 from kiosk.backoffice.core.errors import NotFound
-from kiosk.backoffice.core.pages import csv_response
-from kiosk.backoffice.html import fmt, join, link, page, table
+from kiosk.backoffice.core.pages import csv_response, template_page
+from kiosk.backoffice.core.templates import Link
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -79,32 +79,27 @@ def archive_page(
             t,
             f"{at:%Y-%m-%d %H:%M}",
             _revised(revisions),
-            link(f"/reports/archive/{quote(k)}/{quote(p)}.html", "HTML")
-            + " "
-            + link(f"/reports/archive/{quote(k)}/{quote(p)}.csv", "CSV"),
+            [
+                Link(f"/reports/archive/{quote(k)}/{quote(p)}.html", "HTML"),
+                Link(f"/reports/archive/{quote(k)}/{quote(p)}.csv", "CSV"),
+            ],
         )
         for k, p, n, t, at, revisions in found[:PAGE_SIZE]
     ]
-    filters = join(
-        (
-            link(f"/reports/archive?{urlencode({'kind': k})}", label)
-            for k, label in KIND_LABELS.items()
-        ),
-        " ",
-    )
-    body = fmt(
-        "<p>Reports are stored when their business day (or month) has closed. Show: "
-        '<a href="/reports/archive">all</a> {}</p>',
-        filters,
-    ) + table(
-        ("Report", "Period", "Sales", "Total ¥", "Archived", "Revised", "Files"),
-        rows,
-        id_="archive",
-    )
+    filters = [
+        (f"/reports/archive?{urlencode({'kind': k})}", lab) for k, lab in KIND_LABELS.items()
+    ]
+    older = ""
     if len(found) > PAGE_SIZE:
-        more = urlencode({"kind": kind, "offset": offset + PAGE_SIZE})
-        body += link(f"/reports/archive?{more}", "older →")
-    return page("Reports archive 帳票保管", body, staff)
+        older = "/reports/archive?" + urlencode({"kind": kind, "offset": offset + PAGE_SIZE})
+    return template_page(
+        "archive/archive.html",
+        "Reports archive 帳票保管",
+        staff,
+        filters=filters,
+        rows=rows,
+        older=older,
+    )
 
 
 def _stored(request: Request, kind: str, period: str) -> ArchivedReportRow:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from kiosk.backoffice.audit import service as audit
 from kiosk.backoffice.core.deps import Admin, bo
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.pages import template_page
 
 router = APIRouter()
 

@@ -21,7 +21,8 @@ from kiosk.backoffice.console.api import bus, settings
 from kiosk.backoffice.core import sse
 from kiosk.backoffice.core.deps import Attendant, JsonBody, Manager, bo, current_staff
 from kiosk.backoffice.core.errors import InvalidInput, LoginFailed, NotAllowed
-from kiosk.backoffice.html import fmt, page, span, table, template_page
+from kiosk.backoffice.core.pages import template_page
+from kiosk.backoffice.core.templates import Span
 
 router = APIRouter()
 
@@ -90,38 +91,15 @@ def console_audit(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         check = audit.verify(session)
         rows = [_audit_cells(a, check.first_bad_id) for a in audit.recent(session, 100)]
-    verdict = (
-        fmt('<p class="ok" id="chain">Chain intact 改ざんなし: {:,} rows verified.</p>', check.rows)
-        if check.ok
-        else fmt(
-            '<p class="bad" id="chain">Chain BROKEN at row {}: {} 改ざん検出</p>',
-            check.first_bad_id,
-            check.problem,
-        )
-    )
-    header = (
-        "#",
-        "At 日時",
-        "User 利用者",
-        "Event 操作",
-        "Result 結果",
-        "Origin 接続元",
-        "Resource 対象",
-        "Detail 詳細",
-        "Hash ハッシュ",
-    )
-    return page(
-        "Audit chain 監査ログ検証",
-        verdict + table(header, rows, id_="audit-chain"),
-        staff,
-        wide=True,
+    return template_page(
+        "console/audit.html", "Audit chain 監査ログ検証", staff, wide=True, check=check, rows=rows
     )
 
 
 def _audit_cells(a: Any, bad_id: int | None) -> tuple[Any, ...]:
     verdict = "ok result" if a.result == "success" else "bad result"
-    result = span(verdict, RESULTS.get(a.result, a.result))
-    number = span("bad", f"{a.id} ✗") if a.id == bad_id else a.id
+    result = Span(verdict, RESULTS.get(a.result, a.result))
+    number = Span("bad", f"{a.id} ✗") if a.id == bad_id else a.id
     detail = json.dumps(a.detail, ensure_ascii=False)
     if len(detail) > DETAIL_CHARS:  # cut with a mark, so a short cell never reads as whole
         detail = detail[: DETAIL_CHARS - 1] + "…"

@@ -1,4 +1,5 @@
-"""What plugins add to the back office: pages, routers, migrations, event handlers, sections.
+"""What plugins add to the back office: pages, templates, routers, migrations, event handlers,
+sections.
 
 The back office loads its built-in plugins (:data:`BUILTIN_PLUGINS`, listed here in one
 place, by module name: the core imports no ``plugins.*``) and the operator's allow-listed
@@ -48,6 +49,19 @@ class NavEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateFolder:
+    """A plugin's Jinja2 templates (``kiosk_backoffice_templates``): the files of ``path``
+    are named ``"<name>/<file>"`` in the back office's one environment (autoescaped), so a
+    plugin page extends ``"core/base.html"`` and imports ``"core/macros.html"``.
+
+    ``name`` is usually the plugin's own (``"loyalty"``); a back-office feature's name
+    (``"reports"``) is refused, so no plugin can replace a core page's template."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
 class EventHandler:
     """Derive a plugin's rows from outbox events of ``kind`` (``kiosk_backoffice_event_handlers``)."""
 
@@ -77,6 +91,7 @@ class Extensions:
     handlers: tuple[EventHandler, ...] = ()
     sections: tuple[MasterDataSection, ...] = ()
     migrations: tuple[Path, ...] = field(default=())
+    templates: tuple[TemplateFolder, ...] = ()
 
     def handlers_for(self, kind: str) -> list[Handle]:
         return [h.handle for h in self.handlers if h.kind == kind]
@@ -131,6 +146,11 @@ def collect(host: PluginHost) -> Extensions:
             "kiosk_masterdata_sections",
         ),
         migrations=migration_locations(host),
+        templates=_typed(
+            host.call_each("kiosk_backoffice_templates"),
+            TemplateFolder,
+            "kiosk_backoffice_templates",
+        ),
     )
 
 

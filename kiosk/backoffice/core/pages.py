@@ -1,7 +1,15 @@
-"""Helpers every page module shares: the form body, the error page, CSV downloads, redirects."""
+"""Helpers every page module shares: the page itself, the form body, the error page, CSV
+downloads, redirects.
+
+:func:`template_page` is the public way to answer with a page, for plugins too: a Jinja2
+template (autoescaped, :mod:`kiosk.backoffice.core.templates`) that extends the base layout,
+with the navigation, the session's CSRF token and the sign-out form filled in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from fastapi import Request
@@ -11,7 +19,67 @@ from kiosk.backoffice.core.bounds import whole_number
 from kiosk.backoffice.core.errors import (
     BackofficeError,
 )
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.security import csrf_token
+from kiosk.backoffice.core.templates import document
+
+if TYPE_CHECKING:
+    from kiosk.backoffice.staff.models import StaffRow
+
+NAV = (
+    ("/", "Today 本日"),
+    ("/console", "Console 監視"),
+    ("/reports/daily", "Daily 日報"),
+    ("/reports/monthly", "Monthly 月報"),
+    ("/reports/archive", "Archive 帳票保管"),
+    ("/reports/pl", "P&L 部門損益"),
+    ("/settlement", "Settlement 精算"),
+    ("/inventory", "Inventory 在庫"),
+    ("/search", "Search 電帳法検索"),
+    ("/returns", "Returns 返品"),
+    ("/masterdata", "Master data マスタ"),
+    ("/kiosks", "Kiosks 端末"),
+    ("/staff", "Staff 担当者"),
+    ("/audit", "Audit 監査"),
+)
+
+
+def nav_links() -> list[tuple[str, str]]:
+    """The core's pages, with the plugins' (``kiosk_backoffice_pages``) before master data."""
+    from kiosk.backoffice.core.extensions import nav_entries
+
+    core = list(NAV)
+    at = core.index(("/masterdata", "Master data マスタ"))
+    return [*core[:at], *((e.href, e.label) for e in nav_entries()), *core[at:]]
+
+
+def template_page(
+    template: str,
+    title: str,
+    staff: StaffRow | None,
+    *,
+    scripts: Sequence[str] = (),
+    wide: bool = False,
+    status: int = 200,
+    brand: str = "Back office",
+    **context: Any,
+) -> HTMLResponse:
+    """A page from a Jinja2 template (``"<feature>/<file>"``) that extends the base layout.
+
+    ``context`` values are escaped where the template shows them; ``scripts`` are file
+    names under ``/static/backoffice``; ``brand`` heads the page (a shopper's page names the
+    store, not the back office). Without ``staff`` there is no navigation."""
+    text = document(
+        template,
+        title,
+        csrf=csrf_token(),
+        nav=nav_links() if staff else (),
+        staff=staff,
+        scripts=scripts,
+        wide=wide,
+        brand=brand,
+        **context,
+    )
+    return HTMLResponse(text, status_code=status)
 
 
 async def form(request: Request) -> dict[str, str]:

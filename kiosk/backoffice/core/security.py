@@ -30,7 +30,6 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMappi
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -249,10 +248,9 @@ async def _refuse(scope: Scope, headers: Headers, problem: str, send: Send) -> N
         body = json.dumps({"error": "CrossSiteRequest", "detail": problem}).encode()
         kind = b"application/json"
     else:
-        body = (
-            '<!doctype html><meta charset="utf-8"><title>Refused</title>'
-            f'<p class="error">{escape(problem)}</p><p><a href="/">Back office</a></p>'
-        ).encode()
+        from kiosk.backoffice.core.templates import document  # the pages' layout, escaped
+
+        body = document("core/error.html", "Refused", message=problem).encode()
         kind = b"text/html; charset=utf-8"
     await send(
         {

@@ -4,8 +4,9 @@ Public (the shopper has no login) but signed and expiring (:mod:`kiosk.ereceipt_
 the signature is checked with the issuing kiosk's key (``bo_kiosks.token_hash``), so a
 forged, altered or expired link shows nothing of any sale, and a revoked kiosk's links stop
 working. The page shows the receipt exactly as the paper lays it out
-(:func:`kiosk.domain.receipt_text.render_receipt` from the synced sale document), so the
-invoice content is the same; it prints cleanly (the back office's print stylesheet hides
+(:func:`kiosk.domain.receipt_text.render_receipt` from the synced sale document, with the
+plugins' receipt sections the kiosk sent after it: :mod:`kiosk.domain.receipt_sections`),
+so the invoice content and the points or tax-free summary are the same; it prints cleanly (the back office's print stylesheet hides
 the page chrome).
 
 The issuer (store name, registration number, address) is the back office's setting
@@ -25,12 +26,14 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit.service import record
 from kiosk.backoffice.core.deps import bo
+from kiosk.backoffice.core.pages import template_page
 from kiosk.backoffice.core.security import no_session
-from kiosk.backoffice.html import Html, fmt, join, page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.masterdata.models import SettingRow
-from kiosk.backoffice.sales.models import SaleRow
-from kiosk.domain.receipt import Issuer, receipt_from_document
+from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
+from kiosk.domain.receipt import Issuer, ReceiptSection, receipt_from_document
+from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
+from kiosk.domain.receipt_sections import sections_event_id, sections_from_payload
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import LinkRefused, check_link
 
@@ -94,24 +97,40 @@ def get_issuer(session: Session) -> Issuer | None:
 
 
 def _message(key: str, status: int) -> HTMLResponse:
-    body = join(fmt('<p lang="{}">{}</p>', lang, TEXTS[key][lang]) for lang in LANGUAGES)
+    texts = [(lang, TEXTS[key][lang]) for lang in LANGUAGES]
     with no_session():  # a public page: never a signed-in staff member's CSRF token
         titles = " / ".join(TEXTS["title"][lang] for lang in LANGUAGES)
-        response = page(titles, body, None, brand=TEXTS["title"]["ja"])
+        response = template_page(
+            "ereceipt/message.html", titles, None, brand=TEXTS["title"]["ja"], texts=texts
+        )
     response.status_code = status
     response.headers.update(HEADERS)
     return response
 
 
-def receipt_body(document: dict[str, Any], issuer: Issuer) -> tuple[str, Html]:
-    """The page title (in the sale's language) and the receipt as preformatted lines."""
-    receipt = receipt_from_document(document, issuer)
+def receipt_sections(session: Session, kiosk_id: str, sale_id: str) -> tuple[ReceiptSection, ...]:
+    """The plugin sections the kiosk sent for the sale (none yet, or none made: empty)."""
+    row = session.scalar(
+        select(KioskEventRow).where(
+            KioskEventRow.event_id == sections_event_id(sale_id),
+            KioskEventRow.kiosk_id == kiosk_id,
+            KioskEventRow.kind == RECEIPT_SECTIONS,
+        )
+    )
+    if row is None or not isinstance(row.payload, dict) or row.payload.get("sale_id") != sale_id:
+        return ()
+    return sections_from_payload(row.payload)
+
+
+def receipt_view(
+    document: dict[str, Any], issuer: Issuer, sections: tuple[ReceiptSection, ...] = ()
+) -> dict[str, Any]:
+    """The page title (in the sale's language), the language and the receipt's lines, with
+    the plugins' sections (points, tax-free) where the paper prints them."""
+    receipt = receipt_from_document(document, issuer, sections)
     lines = [line for line in render_receipt(receipt, WIDTH) if not line.startswith(QR_MARK)]
     title = TEXTS["title"].get(receipt.language, TEXTS["title"]["en"])
-    body = fmt(
-        '<pre class="receipt" lang="{}">{}</pre>', receipt.language, join(lines, separator="\n")
-    )
-    return title, body
+    return {"title": title, "language": receipt.language, "lines": lines}
 
 
 @router.get("/r/{sale_id}")
@@ -132,13 +151,21 @@ def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: st
         )
         issuer = get_issuer(session)
         document = dict(sale.document) if sale is not None else None
+        sections = receipt_sections(session, k, sale_id)
     if document is None:
         return _message("not_yet", 404)
     if issuer is None:
         log.error("e-receipt page: the %s setting is missing (set_issuer)", SETTING)
         return _message("unavailable", 503)
-    title, body = receipt_body(document, issuer)
+    view = receipt_view(document, issuer, sections)
     with no_session():
-        response = page(title, body, None, brand=issuer.name)
+        response = template_page(
+            "ereceipt/receipt.html",
+            view["title"],
+            None,
+            brand=issuer.name,
+            language=view["language"],
+            lines=view["lines"],
+        )
     response.headers.update(HEADERS)
     return response

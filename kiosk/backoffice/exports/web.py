@@ -12,9 +12,8 @@ from kiosk.backoffice.core.deps import (
     Manager,
     bo,
 )
-from kiosk.backoffice.core.pages import csv_response
+from kiosk.backoffice.core.pages import csv_response, template_page
 from kiosk.backoffice.exports import service as exports
-from kiosk.backoffice.html import fmt, join, link, page, table
 
 router = APIRouter()
 
@@ -36,32 +35,40 @@ def _search_query(params: dict[str, str], request: Request) -> exports.SearchQue
     )
 
 
+SEARCH_FIELDS = (
+    ("date_from", "Date from 取引日", "date"), ("date_to", "to", "date"),
+    ("amount_min", "Amount from 金額", "number"), ("amount_max", "to", "number"),
+    ("counterparty", "Counterparty 取引先", "text"),
+)  # fmt: skip
+
+
 @router.get("/search")
 def search_page(request: Request, staff: Manager) -> HTMLResponse:
     params = dict(request.query_params)
     q = _search_query(params, request)
-    fields = join(
-        fmt('<label>{} <input name="{}" type="{}" value="{}"></label> ', label, name, kind,
-            params.get(name, ""))
-        for name, label, kind in (
-            ("date_from", "Date from 取引日", "date"), ("date_to", "to", "date"),
-            ("amount_min", "Amount from 金額", "number"), ("amount_max", "to", "number"),
-            ("counterparty", "Counterparty 取引先", "text"),
-        )
-    )  # fmt: skip
-    body = fmt('<form id="search">{}<button>Search</button></form>', fields)
+    found: dict[str, object] = {"searched": bool(params)}
     if params:
         with bo(request).db.reading() as session:
             total, rows = exports.search(session, q)
-        csv_link = "/search.csv?" + urlencode({k: v for k, v in params.items() if k != "offset"})
-        body += fmt(
-            '<p><span id="hits">{:,}</span> sale(s) match. {}</p>', total, link(csv_link, "CSV")
-        )
-        body += table(exports.SEARCH_COLUMNS, exports.search_rows(rows), id_="results")
+        more = ""
         if q.offset + q.limit < total:
-            more = urlencode(params | {"offset": str(q.offset + q.limit)})
-            body += link(f"/search?{more}", "next page →")
-    return page("電子帳簿保存法 search", body, staff)
+            more = "/search?" + urlencode(params | {"offset": str(q.offset + q.limit)})
+        found |= {
+            "total": total,
+            "rows": exports.search_rows(rows),
+            "csv_link": "/search.csv?"
+            + urlencode({k: v for k, v in params.items() if k != "offset"}),
+            "more": more,
+        }
+    return template_page(
+        "exports/search.html",
+        "電子帳簿保存法 search",
+        staff,
+        params=params,
+        fields=SEARCH_FIELDS,
+        columns=exports.SEARCH_COLUMNS,
+        **found,
+    )
 
 
 @router.get("/search.csv")

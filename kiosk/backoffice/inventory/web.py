@@ -14,8 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kiosk.backoffice.core.deps import Attendant, Manager, bo
-from kiosk.backoffice.core.pages import back, form, integer
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.pages import back, form, integer, template_page
 from kiosk.backoffice.inventory import service as inventory
 
 router = APIRouter()

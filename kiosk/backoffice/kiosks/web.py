@@ -12,8 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kiosk.backoffice.core.deps import Admin, Manager, bo
-from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.pages import back, form, template_page
 from kiosk.backoffice.kiosks import identity as kiosk_identity
 from kiosk.backoffice.kiosks import journal_anchor
 from kiosk.backoffice.kiosks.identity import kiosk_states as database_states

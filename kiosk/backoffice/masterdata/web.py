@@ -9,8 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiosk.backoffice.core.deps import Manager, bo
 from kiosk.backoffice.core.errors import InvalidInput
-from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.pages import back, form, template_page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.masterdata import service as masterdata
 

@@ -1,6 +1,6 @@
 """Managers' web pages: sign-in, live today, reports, search and exports.
 
-Server-rendered HTML built with :mod:`kiosk.backoffice.html` (escaped by construction), one
+Server-rendered from ``reports/templates/`` (Jinja2, autoescaped), one
 small static script for the live page (``static/live.js``: an EventSource on ``/live/events``,
 which sends the day's figures as sales are ingested).
 Operations pages are in :mod:`web_ops`.
@@ -20,17 +20,16 @@ from kiosk.backoffice.core.deps import (
     bo,
     parse_month,
 )
-from kiosk.backoffice.core.pages import csv_response
+from kiosk.backoffice.core.pages import csv_response, template_page
 from kiosk.backoffice.exports import service as exports
-from kiosk.backoffice.html import fmt, link, page, table, yen
 from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.reports.labels import method_label
 from kiosk.backoffice.reports.views import (
     DAILY_CSV_COLUMNS,
-    _day_tables,
-    daily_body,
+    daily_context,
     daily_csv_rows,
-    monthly_body,
+    day_tables,
+    monthly_context,
     monthly_csv_text,
 )
 
@@ -47,18 +46,10 @@ router = APIRouter()
 def today(request: Request, staff: Attendant) -> HTMLResponse:
     with bo(request).db.reading() as session:
         r = reports.day_report(session, bo(request).today(), departments=False)
-    body = fmt(
-        '<div class="card">Sales 件数<b id="sales">{:,}</b></div>'
-        '<div class="card">Returns 返品<b id="returns">{:,}</b></div>'
-        '<div class="card">Takings 売上<b id="total">{}</b></div>'
-        '<p>Business day 営業日 <span id="title-day">{}</span>: updates as sales arrive '
-        '(<span id="link">connecting 接続中…</span>, last <span id="updated">now</span>).</p>',
-        r.sales,
-        r.returns,
-        yen(r.total),
-        r.day,
-    ) + _day_tables(r)
-    return page(f"Today {r.day}", body, staff, scripts=("live.js",))
+    return template_page(
+        "reports/today.html", f"Today {r.day}", staff, scripts=("live.js",), report=r,
+        **day_tables(r),
+    )  # fmt: skip
 
 
 @router.get("/live/events")
@@ -85,14 +76,15 @@ def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLRespo
     with bo(request).db.reading() as session:
         r = reports.day_report(session, d)
     r.sections = bo(request).plugin_results("kiosk_report_sections", report=r)
-    nav = fmt(
-        '<form><input type="date" name="day" value="{}"><button>Show</button> {} {} {}</form>',
-        d,
-        link(f"?day={d - timedelta(days=1)}", "← prev"),
-        link(f"?day={d + timedelta(days=1)}", "next →"),
-        link(f"/reports/daily.csv?day={d}", "CSV"),
+    return template_page(
+        "reports/daily.html",
+        f"Daily report {d}",
+        staff,
+        day=d,
+        prev=d - timedelta(days=1),
+        next=d + timedelta(days=1),
+        **daily_context(r),
     )
-    return page(f"Daily report {d}", nav + daily_body(r), staff)
 
 
 @router.get("/reports/daily.csv")
@@ -116,12 +108,9 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
     with bo(request).db.reading() as session:
         r = reports.month_report(session, year, mon)
     label = f"{year}-{mon:02d}"
-    picker = fmt(
-        '<form><input type="month" name="month" value="{}"><button>Show</button> {}</form>',
-        label,
-        link(f"/reports/monthly.csv?month={label}", "CSV"),
+    return template_page(
+        "reports/monthly.html", f"Monthly report {label}", staff, month=label, **monthly_context(r)
     )
-    return page(f"Monthly report {label}", picker + monthly_body(r), staff)
 
 
 @router.get("/reports/monthly.csv")
@@ -143,29 +132,14 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
         for x in lines
     ]
     total = [sum(r[i] for r in rows) for i in range(1, 7)]
-    body = (
-        fmt(
-            '<form><input type="month" name="month" value="{}"><button>Show</button></form>',
-            f"{year}-{mon:02d}",
-        )
-        + table(
-            (
-                "Department",
-                "Sales (incl. tax)",
-                "Tax",
-                "Net sales",
-                "Cost of sales",
-                "Shrinkage",
-                "Gross profit",
-            ),
-            [*rows, ("Total", *total)],
-        )
-        + fmt(
-            "<p>Tax is estimated per department from each line's rate; "
-            "receipts round once per rate.</p>"
-        )
+    label = f"{year}-{mon:02d}"
+    return template_page(
+        "reports/pl.html",
+        f"P&L by department {label}",
+        staff,
+        month=label,
+        rows=[*rows, ("Total", *total)],
     )
-    return page(f"P&L by department {year}-{mon:02d}", body, staff)
 
 
 # --- 電帳法 search and exports ----------------------------------------------------------------

@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from kiosk.backoffice.core.bounds import INT32_MAX, whole_number
 from kiosk.backoffice.core.deps import Attendant, Manager, bo
 from kiosk.backoffice.core.errors import InvalidInput
-from kiosk.backoffice.html import Html, fmt, link, page, table, yen
+from kiosk.backoffice.core.pages import template_page
+from kiosk.backoffice.core.templates import Link, yen
 from kiosk.backoffice.returns.ingest import sale_returns
 from kiosk.backoffice.returns.labels import reason_label
 from kiosk.backoffice.returns.models import ReturnRow
@@ -78,51 +79,33 @@ def sale_api(request: Request, _: Attendant) -> dict[str, Any]:
 @router.get("/returns")
 def returns_page(request: Request, staff: Attendant) -> HTMLResponse:
     params = request.query_params
-    body = fmt(
-        '<form id="find"><label>Sale id 取引番号 <input name="sale_id" value="{}"></label> or '
-        '<label>Kiosk 端末 <input name="kiosk_id" value="{}" size="6"></label> '
-        '<label>Receipt No. レシート番号 <input name="receipt_no" value="{}" size="8"></label> '
-        "<button>Find 検索</button></form>",
-        params.get("sale_id", ""),
-        params.get("kiosk_id", ""),
-        params.get("receipt_no", ""),
-    )
-    body += fmt(
-        '<form id="search"><label>Business date 営業日 <input type="date" name="date" value="{}">'
-        '</label> <label>Total ¥ 合計 <input name="total" value="{}" size="8"></label> '
-        "<button>Search 検索</button></form>",
-        params.get("date", ""),
-        params.get("total", ""),
-    )
+    found, sale = None, None
     with bo(request).db.reading() as session:
         if params.get("date") or params.get("total"):
-            body += _search(session, request)
+            found = _search(session, request)
         if any(params.get(k) for k in ("sale_id", "kiosk_id", "receipt_no")):
-            body += _sale_section(session, _sale_id(session, params))
+            sale = _sale_section(session, _sale_id(session, params))
         flagged = list(
             session.scalars(
                 select(ReturnRow).where(ReturnRow.flag != "").order_by(ReturnRow.completed_at)
             )
         )
-    body += fmt("<h2>Double returns 二重返品</h2>") + _table_or_none(
-        ("Return 返品", "Kiosk 端末", "Sale 取引", "When 日時", "Refund 返金", "Problem 問題"),
-        [
-            (
-                r.return_no,
-                r.kiosk_id,
-                r.original_sale_id,
-                _when(r.completed_at),
-                yen(-r.total),
-                r.flag,
-            )
-            for r in flagged
-        ],
-        id_="flagged",
+    rows = [
+        (r.return_no, r.kiosk_id, r.original_sale_id, _when(r.completed_at), yen(-r.total), r.flag)
+        for r in flagged
+    ]
+    return template_page(
+        "returns/returns.html",
+        "Returns 返品",
+        staff,
+        params=params,
+        found=found,
+        sale=sale,
+        flagged=rows,
     )
-    return page("Returns 返品", body, staff)
 
 
-def _search(session: Session, request: Request) -> Html:
+def _search(session: Session, request: Request) -> list[tuple[object, ...]]:
     """Sales by business date and/or total (a shopper without the receipt)."""
     params = request.query_params
     query = select(SaleRow).where(SaleRow.total > 0).order_by(SaleRow.completed_at).limit(50)
@@ -133,7 +116,7 @@ def _search(session: Session, request: Request) -> Html:
         query = query.where(SaleRow.total == total)
     rows = [
         (
-            link(f"/returns?sale_id={row.sale_id}", row.sale_id),
+            Link(f"/returns?{urlencode({'sale_id': row.sale_id})}", row.sale_id),
             row.kiosk_id,
             row.receipt_no,
             _when(row.completed_at),
@@ -141,34 +124,20 @@ def _search(session: Session, request: Request) -> Html:
         )
         for row in session.scalars(query)
     ]
-    return fmt("<h2>Sales found 該当する取引</h2>") + _table_or_none(
-        ("Sale 取引", "Kiosk 端末", "Receipt レシート", "When 日時", "Total 合計"),
-        rows,
-        id_="found",
-    )
+    return rows
 
 
-def _sale_section(session: Session, sale_id: str) -> Html:
+def _sale_section(session: Session, sale_id: str) -> dict[str, Any]:
+    """One sale's lines and returns (or that it has not arrived) for the template."""
     sale, returns, left = sale_returns(session, sale_id)
-    if sale is None:
-        out = fmt(
-            '<p class="bad">Sale {} is not here yet (its kiosk has not synced). '
-            "この取引はまだ届いていません(端末が未送信)。</p>",
-            sale_id,
-        )
-    else:
-        # the id on its own line: a 36-character id in the heading broke the date in two
-        out = fmt(
-            '<h2>Sale 取引: kiosk 端末 {}, receipt レシート {}, {}</h2><p class="id">{}</p>',
-            sale.get("kiosk_id", ""),
-            sale.get("receipt_no", ""),
-            _when_text(str(sale.get("completed_at", ""))),
-            sale_id,
-        )
+    out: dict[str, Any] = {"sale_id": sale_id, "missing": sale is None}
+    if sale is not None:
         paid = {int(a["line_id"]): int(a["paid"]) for a in sale.get("allocation") or ()}
-        out += table(
-            ("Line 行", "Item 商品", "Rate 税率", "Sold 販売", "Paid 支払", "Returnable 返品可"),
-            [
+        out |= {
+            "kiosk_id": sale.get("kiosk_id", ""),
+            "receipt_no": sale.get("receipt_no", ""),
+            "when": _when_text(str(sale.get("completed_at", ""))),
+            "lines": [
                 (
                     line["line_id"],
                     line.get("name_ja") or line["sku"],
@@ -182,34 +151,20 @@ def _sale_section(session: Session, sale_id: str) -> Html:
                 for line in sale["lines"]
                 if not line.get("voided")
             ],
-            id_="sale-lines",
-        )
-    out += fmt("<h2>Returns of this sale この取引の返品</h2>") + _table_or_none(
+        }
+    out["returns"] = [
         (
-            "Return 返品",
-            "Kiosk 端末",
-            "When 日時",
-            "Refund 返金",
-            "Reason 理由",
-            "Staff 担当",
-            "Approved by 承認",
-            "Problem 問題",
-        ),
-        [
-            (
-                r.return_no,
-                r.kiosk_id,
-                _when(r.completed_at),
-                yen(-r.total),
-                reason_label(r.reason),
-                r.staff_id,
-                r.approved_by or "",
-                r.flag,
-            )
-            for r in returns
-        ],
-        id_="returns",
-    )
+            r.return_no,
+            r.kiosk_id,
+            _when(r.completed_at),
+            yen(-r.total),
+            reason_label(r.reason),
+            r.staff_id,
+            r.approved_by or "",
+            r.flag,
+        )
+        for r in returns
+    ]
     return out
 
 
@@ -231,10 +186,3 @@ def _when_text(iso: str) -> str:
         return _when(datetime.fromisoformat(iso))
     except ValueError:  # an odd document: show what it says rather than nothing
         return iso
-
-
-def _table_or_none(header: Sequence[str], rows: list, *, id_: str) -> Html:
-    """The table, or "none なし" instead of a header row with nothing under it."""
-    if not rows:
-        return fmt('<p id="{}" class="none">None なし</p>', id_)
-    return table(header, rows, id_=id_)

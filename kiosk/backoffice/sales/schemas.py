@@ -258,6 +258,22 @@ class CouponsUsed(_Allow):
     coupons: Annotated[list[_text(200)], Field(max_length=100)] | None = None
 
 
+class ReceiptSectionDoc(_Forbid):
+    """One plugin receipt section (points, the tax-free summary) as the paper prints it."""
+
+    title: _text(200)
+    lines: Annotated[list[_text(400)], Field(max_length=200)]
+    qr: _text(2000) | None = None
+
+
+class ReceiptSections(_Forbid):
+    """Outbox kind ``receipt_sections``: a sale's plugin receipt sections, for the e-receipt
+    page (:mod:`kiosk.domain.receipt_sections`; kept as received)."""
+
+    sale_id: _text(36, 1)
+    sections: Annotated[list[ReceiptSectionDoc], Field(max_length=20)]
+
+
 class ParkedEvent(_Forbid):
     """Outbox kind ``parked``: the kiosk parked this seq (the back office refused it before);
     it stands in for the event so the ones after it can be applied in order."""
@@ -274,6 +290,7 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "loyalty_member": MemberChange,
     "coupons": CouponsUsed,
     "return": ReturnDocument,
+    "receipt_sections": ReceiptSections,
     PARKED: ParkedEvent,
 }  # a plugin's kind is checked against its EventHandler's schema (tax-free's
 # tax_free_record: plugins/tax_free/backoffice/schemas.py); one without a schema is kept as

@@ -6,11 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kiosk.backoffice.core.deps import Manager, bo
-from kiosk.backoffice.core.pages import back, form, integer
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.pages import back, form, integer, template_page
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.settlement import service as settlement
-from kiosk.backoffice.settlement.views import settlement_table
+from kiosk.backoffice.settlement.views import settlement_rows
 
 router = APIRouter()
 
@@ -20,7 +19,7 @@ def settlement_page(request: Request, staff: Manager, day: str | None = None) ->
     d = bo(request).day(day)
     with bo(request).db.reading() as session:
         kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
-        settled = settlement_table(session, d)
+        settled = settlement_rows(session, d)
     return template_page(
         "settlement/settlement.html",
         f"Settlement 精算 {d}",

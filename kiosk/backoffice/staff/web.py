@@ -19,8 +19,7 @@ from kiosk.backoffice.core.errors import (
     LoginFailed,
     TooManyLoginAttempts,
 )
-from kiosk.backoffice.core.pages import back, form
-from kiosk.backoffice.html import template_page
+from kiosk.backoffice.core.pages import back, form, template_page
 from kiosk.backoffice.staff import auth
 from kiosk.backoffice.staff.auth import Role
 from kiosk.backoffice.staff.models import StaffRow

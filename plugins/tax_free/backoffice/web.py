@@ -17,9 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from kiosk.backoffice.core.deps import KioskToken, Manager, bo
 from kiosk.backoffice.core.errors import InvalidInput
-from kiosk.backoffice.core.pages import csv_response
+from kiosk.backoffice.core.pages import csv_response, template_page
 from kiosk.backoffice.exports import service as exports
-from kiosk.backoffice.html import fmt, join, link, page, table, yen
 from kiosk.backoffice.staff.auth import authenticate_kiosk
 from plugins.tax_free.backoffice import ledger as taxfree
 
@@ -59,50 +58,29 @@ def ledger_page(request: Request, staff: Manager) -> HTMLResponse:
         problems = taxfree.problems(session)
         keys = taxfree.key_ids(session)
     totals = taxfree.status_totals(rows)
-    options = join(
-        fmt("<option selected>{}</option>", s)
-        if query.statuses == (s,)
-        else fmt("<option>{}</option>", s)
-        for s in taxfree.STATUSES
-    )
-    body = (
-        fmt(
-            '<form id="filter"><label>Status <select name="status"><option value="">all</option>'
-            "{}</select></label> "
-            '<label>Sale date from <input type="date" name="date_from" value="{}"></label> '
-            '<label>to <input type="date" name="date_to" value="{}"></label> '
-            "<button>Show</button> {}</form>",
-            options,
-            params.get("date_from", ""),
-            params.get("date_to", ""),
-            link(f"/tax-free.csv?{urlencode(params)}", "CSV"),
-        )
-        + join(
-            fmt('<div class="card">{}<b>{:,}</b>{}</div>', s, n, yen(a))
-            for s, (n, a) in totals.items()
-        )
-        + fmt("<h2>Records 購入記録</h2>")
-        + table(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, today), id_="ledger")
-    )
+    listed = ""
     if len({k for ids in keys.values() for k in ids}) > 1:
         listed = ", ".join(
             f"{kiosk}: {', '.join(sorted(ids))}" for kiosk, ids in sorted(keys.items())
         )
-        body += fmt(
-            '<p class="bad" id="key-warning">Kiosks use different tax-free key files, so the same '
-            "buyer cannot be matched across them for the ¥5,000 minimum ({}).</p>",
-            listed,
-        )
-    if problems:
-        body += fmt("<h2>Summaries not applied</h2>") + table(
-            ("Kiosk", "Seq", "Problem", "Received"),
-            [
-                (p.kiosk_id, p.kiosk_seq, p.problem, p.received_at.isoformat(timespec="seconds"))
-                for p in problems
-            ],
-            id_="problems",
-        )
-    return page("Tax-free ledger 免税", body, staff)
+    return template_page(
+        "tax_free/ledger.html",
+        "Tax-free ledger 免税",
+        staff,
+        statuses=taxfree.STATUSES,
+        selected=query.statuses[0] if len(query.statuses) == 1 else "",
+        date_from=params.get("date_from", ""),
+        date_to=params.get("date_to", ""),
+        csv_link=f"/tax-free.csv?{urlencode(params)}",
+        totals=[(s, n, a) for s, (n, a) in totals.items()],
+        columns=taxfree.LEDGER_COLUMNS,
+        rows=taxfree.ledger_rows(rows, today),
+        key_warning=listed,
+        problems=[
+            (p.kiosk_id, p.kiosk_seq, p.problem, p.received_at.isoformat(timespec="seconds"))
+            for p in problems
+        ],
+    )
 
 
 @router.get("/tax-free.csv")
