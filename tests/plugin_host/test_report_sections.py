@@ -3,7 +3,7 @@ checks each like every hook result, and the back office lays them out escaped.""
 
 from __future__ import annotations
 
-from kiosk.backoffice.reports.views import report_section
+from kiosk.backoffice.core.templates import environment
 from kiosk.domain.report_section import ReportSection
 from kiosk.hookspecs import hookimpl
 from kiosk.plugins import PluginHost
@@ -63,7 +63,8 @@ def test_the_report_page_lays_a_section_out_escaped():
     """GIVEN a section whose text holds markup WHEN laid out THEN it is escaped, and integers
     are grouped."""
     section = ReportSection("<b>Points</b>", ("Kiosk", "Earned"), (("<K01>", 1200),), "a & b")
-    html = str(report_section(section))
+    laid_out = '{% from "core/macros.html" import report_section %}{{ report_section(s) }}'
+    html = environment().from_string(laid_out).render(s=section)
     assert "&lt;b&gt;Points&lt;/b&gt;" in html and "<b>" not in html
     assert "<td>&lt;K01&gt;</td><td>1,200</td>" in html
     assert "a &amp; b" in html
