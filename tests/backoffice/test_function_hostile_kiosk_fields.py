@@ -19,6 +19,7 @@ import pytest
 from markupsafe import escape as esc
 
 from kiosk.backoffice.archive.service import DAILY, Period, archive
+from kiosk.domain.report_section import ReportSection
 from tests.backoffice.databases import sign_in
 from tests.backoffice.helpers import event, post
 
@@ -93,7 +94,8 @@ def test_function_hostile_kiosk_text_is_escaped_on_every_page(
     # the archived daily report (a stored document), with a plugin's report section too
     with bo_db.transaction() as session:
         period = Period(DAILY, day, clock().date(), 1, 0)
-        archive(session, period, clock(), sections=lambda report: [payload])
+        section = ReportSection(payload, (payload,), ((payload,),), note=payload)
+        archive(session, period, clock(), sections=lambda report: [section])
     stored = client.get(f"/reports/archive/daily/{day}.html").text
     for markup in markup_of(payload):
         assert markup not in stored
