@@ -62,7 +62,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import Yen
+from kiosk.messages import catalogue
 from kiosk.payments.outcome import Outcome
 
 __all__ = ["Outcome", "PaymentMethod", "PaymentProgress", "PaymentResult"]
@@ -105,8 +107,16 @@ class PaymentMethod(ABC):
     """Base class for payment methods. Subclasses set the class attributes and the four calls."""
 
     id: str = ""  # unique, an identifier: the tile, [checkout] method_order, the ledger rows
-    name_ja: str = ""  # the tile's and the receipt's name in Japanese
-    name_en: str = ""  # … and in every other language
+    #: the tile's and the receipt's name: a msgid of ``domain``'s gettext catalogue, in all
+    #: four languages there (``"Cash"`` in ``plugins/pay_cash/locale/<lang>/…/pay_cash.po``)
+    name_key: str = ""
+    #: the gettext domain that translates ``name_key``: the plugin's package name
+    #: (``"plugins.pay_cash"``, a vendor's ``"acme_pay"``; docs/payment-plugins.md)
+    domain: str = ""
+    #: deprecated, for methods without ``name_key``: a Japanese/English pair; Chinese and
+    #: Korean then come from the core catalogue when it knows ``name_en``, else English
+    name_ja: str = ""
+    name_en: str = ""
     icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
     icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
     works_offline: bool = False  # offered while the kiosk is offline (see available())
@@ -123,7 +133,16 @@ class PaymentMethod(ABC):
     call_deadline_s: float = 20.0
 
     def name(self, language: str) -> str:
-        return self.name_ja if language == "ja" else self.name_en
+        """The method's name in ``language`` (``ja``, ``en``, ``zh-Hans``, ``ko``)."""
+        if self.name_key:
+            return catalogue(self.domain or "kiosk", language).gettext(self.name_key)
+        if language == "ja" or not self.name_en:  # the deprecated ja/en pair
+            return self.name_ja or self.name_en or self.id
+        return catalogue("kiosk", language).gettext(self.name_en)
+
+    def names(self) -> dict[str, str]:
+        """The name in every shopper language: ``{"ja": "現金", "en": "Cash", …}``."""
+        return {language: self.name(language) for language in LANGUAGES}
 
     def available(self, online: bool) -> bool:
         """Whether the method can take a payment now (device connected, offline caps left)."""
