@@ -128,6 +128,11 @@ def catalogue(domain: str, language: str) -> gettext.NullTranslations:
     path = po_path(domain, language)
     if path is None or not path.is_file():
         return gettext.NullTranslations()
+    return compile_po(path, language, domain)
+
+
+def compile_po(path: Path, language: str, domain: str) -> gettext.GNUTranslations:
+    """The ``.po`` file at ``path`` compiled in memory (Babel; no ``.mo`` file written)."""
     with path.open("rb") as handle:
         po = read_po(handle, locale=_BABEL_LOCALE.get(language, "en"), domain=domain)
     buffer = io.BytesIO()

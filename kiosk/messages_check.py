@@ -155,8 +155,14 @@ def problems(package: Path, domain: str, uses: Iterable[Use]) -> list[str]:
 
 
 def packages(root: Path) -> Iterator[tuple[Path, str]]:
-    """``(package folder, gettext domain)`` of the core and every plugin under ``root``."""
+    """``(package folder, gettext domain)`` of the core, every plugin under ``root/plugins``
+    and every example plugin package (``root/examples/<project>/<package>``: its domain is
+    the package's import name, as a vendor's is)."""
     yield root / "kiosk", "kiosk"
     for folder in sorted((root / "plugins").iterdir()):
         if (folder / "__init__.py").is_file() or (folder / "plugin.py").is_file():
             yield folder, f"plugins.{folder.name}"
+    for project in sorted((root / "examples").glob("*/pyproject.toml")):
+        for folder in sorted(project.parent.iterdir()):
+            if (folder / "__init__.py").is_file() and folder.name != "tests":
+                yield folder, folder.name

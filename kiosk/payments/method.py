@@ -37,8 +37,9 @@ Showing things to the shopper (any thread, never blocks; see docs/plugins.md):
     screen draws it as a QR code until the payment ends.
 ``show_amount(due, inserted=…)``
     The amount this payment asks for (and, for cash, what is in so far).
-``show_status({"ja": …, "en": …, "zh-Hans": …, "ko": …})``
-    The status line under the amounts, in the shopper's language ("charging now").
+``show_status(Message.of("…", DOMAIN))``
+    The status line under the amounts, in the shopper's language ("charging now"): a key of
+    the plugin's own catalogue (a ``{"ja": …, "en": …}`` dict is still taken, deprecated).
 ``waiting=False`` on any of them tells the screen the shopper can no longer cancel.
 
 Optional, for methods that wait for the shopper inside ``start`` (cash, QR, e-money); the
@@ -64,7 +65,7 @@ from dataclasses import dataclass, field
 
 from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import Yen
-from kiosk.messages import catalogue
+from kiosk.messages import Message, catalogue
 from kiosk.payments.outcome import Outcome
 
 __all__ = ["Outcome", "PaymentMethod", "PaymentProgress", "PaymentResult"]
@@ -175,9 +176,13 @@ class PaymentMethod(ABC):
         """Show what this payment asks for (``due``) and what is in so far (``inserted``)."""
         self._show(due=due, waiting=waiting, **_given(inserted=inserted))
 
-    def show_status(self, texts: Mapping[str, str], *, waiting: bool = True) -> None:
-        """Show a status line, one text per language: ``{"ja": …, "en": …, "zh-Hans": …,
-        "ko": …}`` (the screen falls back to ``en``)."""
+    def show_status(self, texts: Message | Mapping[str, str], *, waiting: bool = True) -> None:
+        """Show a status line: a :class:`~kiosk.messages.Message` of the plugin's own
+        catalogue (``Message.of("Scan the code with your app", DOMAIN)``), rendered in every
+        shopper language; or, deprecated, one text per language ``{"ja": …, "en": …}`` (the
+        screen falls back to ``en``)."""
+        if isinstance(texts, Message):
+            texts = {language: texts.render(language) for language in LANGUAGES}
         self._show(status=dict(texts), waiting=waiting)
 
     def _show(self, **changes: object) -> None:
