@@ -159,6 +159,14 @@ class RuntimeDoor(Revocable):
             return object.__getattribute__(self, "_door_set").part(value, f"runtime.{attr}")
         return value
 
+    def translate(
+        self, key: str, language: str | None = None, *, domain: str | None = None, **params: Any
+    ) -> str:
+        """``key`` from this plugin's own catalogue (its package's ``locale/``) unless
+        ``domain`` names another, in ``language`` (the shopper's when not given)."""
+        own = object.__getattribute__(self, "_door_set").domain
+        return self._open("translate")(key, language, domain=domain or own, **params)
+
 
 class PluginDoors:
     """Every door one plugin holds, on one token: the host stops them all at once."""
@@ -166,8 +174,9 @@ class PluginDoors:
     #: past this many live parts (a catalogue per reload…) the cache starts again
     MAX_PARTS = 64
 
-    def __init__(self, plugin: str) -> None:
+    def __init__(self, plugin: str, domain: str = "kiosk") -> None:
         self.token = StopToken(plugin)
+        self.domain = domain  # the plugin's gettext domain (runtime.translate)
         self._runtimes: dict[int, RuntimeDoor] = {}
         self._parts: dict[int, Revocable] = {}
         self._lock = threading.Lock()

@@ -33,6 +33,8 @@ def test_the_scan_finds_keys_in_each_marker_and_domain(tmp_path: Path) -> None:
         "Message.of('Points: {n}', DOMAIN, n=1)\n"
         "ctl.t('Pay')\n"
         "ctl.t('Tax-free', ctl.language, domain=DOMAIN)\n"
+        "runtime.translate('Your points: {n}', n=3)\n"
+        "runtime.translate('Pay', domain='kiosk')\n"
         "Message.of('{text}', text=label)\n"
         "print('not a key')\n",
         encoding="utf-8",
@@ -45,6 +47,8 @@ def test_the_scan_finds_keys_in_each_marker_and_domain(tmp_path: Path) -> None:
         ("plugins.acme", "Points: {n}"),
         ("kiosk", "Pay"),
         ("plugins.acme", "Tax-free"),
+        ("plugins.acme", "Your points: {n}"),
+        ("kiosk", "Pay"),
     }
 
 
