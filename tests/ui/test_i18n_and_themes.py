@@ -13,7 +13,6 @@ from kiosk.ui.i18n import LANGUAGE_NAMES, Translator, catalogue, po_path
 from kiosk.ui.screens.lookup import DEPARTMENTS
 from kiosk.ui.screens.paying import DEFAULT_INSTRUCTION, INSTRUCTIONS, MERCHANT_QR_INSTRUCTION
 from kiosk.ui.theme import THEMES_DIR, ThemeError, hex_colour, load_theme
-from plugins.handoff.ui.model import DEFAULT_ERROR, ERROR_TEXT
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
@@ -42,8 +41,6 @@ def shell_msgids() -> set[str]:
     found.update((MERCHANT_QR_INSTRUCTION, flows.START_FAILED_TEXT))
     found.update((flows.SHOPPER_CANCELLED_TEXT, flows.CASH_RETURNED_TEXT))
     found.update(("Credit card", "E-money (IC card)", "Cash", "QR code payment"))  # tiles
-    found.update(ERROR_TEXT.values())
-    found.add(DEFAULT_ERROR)
     found.update(
         reason_label(r)
         for r in (
