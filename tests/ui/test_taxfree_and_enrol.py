@@ -81,7 +81,7 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     kiosk.tap(screen.ids.temporary_visitor)
     kiosk.wait(lambda: kiosk.screen("taxfree").model.state == "ready", what="eligible")
     kiosk.settle()
-    assert screen.ids.status.text == ctl.t(taxfree_screen.READY)
+    assert screen.ids.status.text == ctl.t(taxfree_screen.READY, domain=taxfree_screen.DOMAIN)
 
     kiosk.tap(screen.ids.back)
     kiosk.wait_screen("shopping")
@@ -181,7 +181,8 @@ def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
     note = ctl.t(
         "Take a photo of this code and scan it next time to collect points. This is a "
         "training kiosk: the receipt shows the points this purchase would earn, but they are "
-        "not awarded."
+        "not awarded.",
+        domain=enrol_screen.DOMAIN,
     )
     assert runtime.training and any(getattr(w, "text", None) == note for w in screen.walk())
     kiosk.tap(screen.ids.finish)
