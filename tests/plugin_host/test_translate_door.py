@@ -22,9 +22,7 @@ class Asker:
         self.said["own"] = runtime.translate(RUN_OUT)
         self.said["ja"] = runtime.translate(RUN_OUT, "ja")
         self.said["core"] = runtime.translate("Pay", "ko", domain="kiosk")
-        self.said["fields"] = runtime.translate(
-            "Version {version}", "en", domain="kiosk", version=3
-        )
+        self.said["fields"] = runtime.translate("Items: {n}", "en", domain="kiosk", n=3)
 
 
 Asker.__module__ = "plugins.coupons.fake"  # as if it were the coupons plugin's code
@@ -40,7 +38,7 @@ def test_a_plugin_translates_from_its_own_catalogue(runtime):
     )
     assert asker.said["ja"] != RUN_OUT and asker.said["ja"] != asker.said["own"]
     assert asker.said["core"] == runtime.translate("Pay", "ko") != "Pay"
-    assert asker.said["fields"] == "Version 3"
+    assert asker.said["fields"] == "Items: 3"
     assert runtime.translate(RUN_OUT, "ko") == RUN_OUT  # not a core key
 
 
