@@ -105,6 +105,14 @@ class Message:
         return render(self, language)
 
 
+def package_domain(module: str) -> str:
+    """The gettext domain of the plugin whose code is in ``module``: the package that ships
+    its ``locale/`` — ``"plugins.handoff.plugin"`` → ``"plugins.handoff"``, a vendor's
+    ``"acme_points.plugin"`` → ``"acme_points"``."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "plugins" and len(parts) > 1 else parts[0]
+
+
 def locale_dir(domain: str) -> Path | None:
     """``<package of domain>/locale``, or None if the package cannot be found."""
     try:
@@ -128,6 +136,11 @@ def catalogue(domain: str, language: str) -> gettext.NullTranslations:
     path = po_path(domain, language)
     if path is None or not path.is_file():
         return gettext.NullTranslations()
+    return compile_po(path, language, domain)
+
+
+def compile_po(path: Path, language: str, domain: str) -> gettext.GNUTranslations:
+    """The ``.po`` file at ``path`` compiled in memory (Babel; no ``.mo`` file written)."""
     with path.open("rb") as handle:
         po = read_po(handle, locale=_BABEL_LOCALE.get(language, "en"), domain=domain)
     buffer = io.BytesIO()

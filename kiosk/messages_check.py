@@ -13,6 +13,8 @@ What counts as a key (the first argument, when it is a string literal):
 - ``t("…")`` / ``ctl.t("…")`` (the screen's translator, also in ``.kv`` files) → ``kiosk``;
   ``ctl.t("…", domain=DOMAIN)`` in a plugin → the plugin's own domain;
 - ``N_("…")`` / ``_("…")`` in the core → ``kiosk``;
+- ``runtime.translate("…")`` (the plugin's door, :class:`kiosk.plugin_context.PluginContext`)
+  → the plugin's own domain, or the ``domain="…"`` it names;
 - ``Message.of("…")`` → ``kiosk``; ``Message.of("…", DOMAIN)`` (any second argument) → the
   plugin's own domain;
 - in a plugin, ``N_("…")``/``_("…")`` and its message helper (any function whose name ends in
@@ -70,6 +72,12 @@ def _domain_of(call: ast.Call, owner: str, name: str, own_domain: str) -> str | 
     if name == "t":
         # the screen's translator: the core's catalogue unless the call names a domain
         return own_domain if any(k.arg == "domain" for k in call.keywords) else "kiosk"
+    if name == "translate" and owner != "self":
+        # a plugin's door, runtime.translate("…"): its own catalogue unless domain="kiosk"
+        for keyword in call.keywords:
+            if keyword.arg == "domain" and isinstance(keyword.value, ast.Constant):
+                return str(keyword.value.value)
+        return own_domain
     if name in _MARKERS:
         return own_domain
     if name.endswith("_message") and not owner[:1].isupper():
@@ -155,8 +163,14 @@ def problems(package: Path, domain: str, uses: Iterable[Use]) -> list[str]:
 
 
 def packages(root: Path) -> Iterator[tuple[Path, str]]:
-    """``(package folder, gettext domain)`` of the core and every plugin under ``root``."""
+    """``(package folder, gettext domain)`` of the core, every plugin under ``root/plugins``
+    and every example plugin package (``root/examples/<project>/<package>``: its domain is
+    the package's import name, as a vendor's is)."""
     yield root / "kiosk", "kiosk"
     for folder in sorted((root / "plugins").iterdir()):
         if (folder / "__init__.py").is_file() or (folder / "plugin.py").is_file():
             yield folder, f"plugins.{folder.name}"
+    for project in sorted((root / "examples").glob("*/pyproject.toml")):
+        for folder in sorted(project.parent.iterdir()):
+            if (folder / "__init__.py").is_file() and folder.name != "tests":
+                yield folder, folder.name

@@ -183,6 +183,15 @@ class PluginContext(Protocol):
         """Offer a scan as a scanner would (plugins first, then the catalogue)."""
         ...
 
+    def translate(
+        self, key: str, language: str | None = None, *, domain: str | None = None, **params: Any
+    ) -> str:
+        """``key`` (an English msgid with ``{fields}``) from the plugin's own gettext catalogue
+        — ``<package>/locale/<lang>/LC_MESSAGES/<name>.po``, declared in its ``plugin.toml``
+        ``[translations]`` — in ``language``, the shopper's when not given (docs/plugins.md,
+        "Translations"). ``domain`` names another catalogue (``"kiosk"``: the core's)."""
+        ...
+
     def payment_methods(self) -> list[PaymentMethod]:
         """The methods that can take the amount due now, in the store's order."""
         ...

@@ -170,6 +170,14 @@ class RuntimeDoor(Revocable):
             return _door_result(value, doors, f"runtime.{attr}()")
         return value
 
+    def translate(
+        self, key: str, language: str | None = None, *, domain: str | None = None, **params: Any
+    ) -> str:
+        """``key`` from this plugin's own catalogue (its package's ``locale/``) unless
+        ``domain`` names another, in ``language`` (the shopper's when not given)."""
+        own = object.__getattribute__(self, "_door_set").domain
+        return self._open("translate")(key, language, domain=domain or own, **params)
+
 
 def _door_result(call: Callable[..., Any], doors: PluginDoors, what: str) -> Callable[..., Any]:
     def door_call(*args: Any, **kwargs: Any) -> Any:
@@ -186,8 +194,9 @@ class PluginDoors:
     #: past this many live parts (a catalogue per reload…) the cache starts again
     MAX_PARTS = 64
 
-    def __init__(self, plugin: str) -> None:
+    def __init__(self, plugin: str, domain: str = "kiosk") -> None:
         self.token = StopToken(plugin)
+        self.domain = domain  # the plugin's gettext domain (runtime.translate)
         self._runtimes: dict[int, RuntimeDoor] = {}
         self._parts: dict[int, Revocable] = {}
         self._lock = threading.Lock()

@@ -127,7 +127,12 @@ def check_manifest(folder: Path, plugin: Any, settings_table: str | None) -> lis
         problems.append(f"hooks: not listed {missing}, listed but not implemented {extra}")
     if manifest.settings != settings_table:
         problems.append(f"settings: {manifest.settings!r}, the plugin reads {settings_table!r}")
+    if manifest.translations is None and (folder / "locale").is_dir():
+        problems.append("translations: the plugin has locale/ but the manifest declares none")
     if manifest.translations is not None:
+        lacking = [lang for lang in LANGUAGES if lang not in manifest.translations.languages]
+        if lacking:
+            problems.append(f"translations: every shopper language is needed, not {lacking}")
         for language in manifest.translations.languages:
             po = folder / "locale" / language / "LC_MESSAGES" / f"{manifest.translations.domain}.po"
             if not po.is_file():

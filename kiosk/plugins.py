@@ -40,6 +40,7 @@ from typing import Any
 import pluggy
 
 from kiosk import hook_results, hookspecs
+from kiosk.messages import package_domain
 from kiosk.plugin_channel import WorkerCallFailed, WorkerError, WorkerOverran
 from kiosk.plugin_door import PluginDoors, PluginStopped
 from kiosk.plugin_manifest import MANIFEST, Manifest, ManifestError, load_manifest
@@ -110,11 +111,14 @@ class PluginHost:
         self._scoped: dict[tuple[str, int], ScopedRuntime] = {}
         self._doors: dict[str, PluginDoors] = {}  # per plugin: its doors and their token
         self._process_workers: dict[str, ProcessWorker] = {}  # isolation = "process"
+        self._domains: dict[str, str] = {}  # per plugin: its gettext domain
 
     # --- loading -------------------------------------------------------------------------
 
     def register(self, plugin: object, name: str) -> None:
         self.pm.register(plugin, name=name)
+        module = getattr(plugin, "__name__", None) or type(plugin).__module__
+        self._domains[name] = package_domain(module)  # its catalogue: runtime.translate
         self._disabled.discard(name)  # registered again on purpose (tests, a reload)
         with self._lock:
             doors = self._doors.get(name)
@@ -126,7 +130,7 @@ class PluginHost:
         with self._lock:
             doors = self._doors.get(name)
             if doors is None:
-                doors = self._doors[name] = PluginDoors(name)
+                doors = self._doors[name] = PluginDoors(name, self._domains.get(name, "kiosk"))
             return doors
 
     def load_builtins(self, names: Iterable[str] = BUILTIN_PLUGINS) -> None:

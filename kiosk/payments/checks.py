@@ -35,6 +35,8 @@ payment_method: Check = fields(
     PaymentMethod,
     {
         "id": non_empty_text,
+        "name_key": text,
+        "domain": text,
         "name_ja": text,
         "name_en": text,
         "icon": text,

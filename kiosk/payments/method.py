@@ -37,8 +37,9 @@ Showing things to the shopper (any thread, never blocks; see docs/plugins.md):
     screen draws it as a QR code until the payment ends.
 ``show_amount(due, inserted=…)``
     The amount this payment asks for (and, for cash, what is in so far).
-``show_status({"ja": …, "en": …, "zh-Hans": …, "ko": …})``
-    The status line under the amounts, in the shopper's language ("charging now").
+``show_status(Message.of("…", DOMAIN))``
+    The status line under the amounts, in the shopper's language ("charging now"): a key of
+    the plugin's own catalogue (a ``{"ja": …, "en": …}`` dict is still taken, deprecated).
 ``waiting=False`` on any of them tells the screen the shopper can no longer cancel.
 
 Optional, for methods that wait for the shopper inside ``start`` (cash, QR, e-money); the
@@ -62,7 +63,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import Yen
+from kiosk.messages import Message, catalogue
 from kiosk.payments.outcome import Outcome
 
 __all__ = ["Outcome", "PaymentMethod", "PaymentProgress", "PaymentResult"]
@@ -105,8 +108,16 @@ class PaymentMethod(ABC):
     """Base class for payment methods. Subclasses set the class attributes and the four calls."""
 
     id: str = ""  # unique, an identifier: the tile, [checkout] method_order, the ledger rows
-    name_ja: str = ""  # the tile's and the receipt's name in Japanese
-    name_en: str = ""  # … and in every other language
+    #: the tile's and the receipt's name: a msgid of ``domain``'s gettext catalogue, in all
+    #: four languages there (``"Cash"`` in ``plugins/pay_cash/locale/<lang>/…/pay_cash.po``)
+    name_key: str = ""
+    #: the gettext domain that translates ``name_key``: the plugin's package name
+    #: (``"plugins.pay_cash"``, a vendor's ``"acme_pay"``; docs/payment-plugins.md)
+    domain: str = ""
+    #: deprecated, for methods without ``name_key``: a Japanese/English pair; Chinese and
+    #: Korean then come from the core catalogue when it knows ``name_en``, else English
+    name_ja: str = ""
+    name_en: str = ""
     icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
     icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
     works_offline: bool = False  # offered while the kiosk is offline (see available())
@@ -123,7 +134,16 @@ class PaymentMethod(ABC):
     call_deadline_s: float = 20.0
 
     def name(self, language: str) -> str:
-        return self.name_ja if language == "ja" else self.name_en
+        """The method's name in ``language`` (``ja``, ``en``, ``zh-Hans``, ``ko``)."""
+        if self.name_key:
+            return catalogue(self.domain or "kiosk", language).gettext(self.name_key)
+        if language == "ja" or not self.name_en:  # the deprecated ja/en pair
+            return self.name_ja or self.name_en or self.id
+        return catalogue("kiosk", language).gettext(self.name_en)
+
+    def names(self) -> dict[str, str]:
+        """The name in every shopper language: ``{"ja": "現金", "en": "Cash", …}``."""
+        return {language: self.name(language) for language in LANGUAGES}
 
     def available(self, online: bool) -> bool:
         """Whether the method can take a payment now (device connected, offline caps left)."""
@@ -156,9 +176,13 @@ class PaymentMethod(ABC):
         """Show what this payment asks for (``due``) and what is in so far (``inserted``)."""
         self._show(due=due, waiting=waiting, **_given(inserted=inserted))
 
-    def show_status(self, texts: Mapping[str, str], *, waiting: bool = True) -> None:
-        """Show a status line, one text per language: ``{"ja": …, "en": …, "zh-Hans": …,
-        "ko": …}`` (the screen falls back to ``en``)."""
+    def show_status(self, texts: Message | Mapping[str, str], *, waiting: bool = True) -> None:
+        """Show a status line: a :class:`~kiosk.messages.Message` of the plugin's own
+        catalogue (``Message.of("Scan the code with your app", DOMAIN)``), rendered in every
+        shopper language; or, deprecated, one text per language ``{"ja": …, "en": …}`` (the
+        screen falls back to ``en``)."""
+        if isinstance(texts, Message):
+            texts = {language: texts.render(language) for language in LANGUAGES}
         self._show(status=dict(texts), waiting=waiting)
 
     def _show(self, **changes: object) -> None:

@@ -19,6 +19,7 @@ from kiosk.domain.basket import BasketLine, LineSource
 from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.receipt_text import QR_MARK
+from kiosk.messages import Message
 from kiosk.runtime import formal_receipt
 from kiosk.runtime.exclusive import ExclusiveSale
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
@@ -67,6 +68,15 @@ class SaleActions:
         """The sale in progress as an immutable snapshot (taken under the runtime's lock)."""
         with self._lock:
             return SaleView.of(self.checkout, self.sale_id, self.amount_due, self.member_id)
+
+    def translate(
+        self, key: str, language: str | None = None, *, domain: str | None = None, **params: Any
+    ) -> str:
+        """``key`` of ``domain``'s gettext catalogue in ``language`` (the shopper's now when
+        not given), its ``{fields}`` filled from ``params``. A plugin's door fills in the
+        plugin's own domain (:class:`kiosk.plugin_door.RuntimeDoor`); here it is the core's."""
+        message = Message.of(key, domain or "kiosk", **params)
+        return message.render(language or str(getattr(self, "language", "ja")))
 
     @property
     def state(self) -> CheckoutState:

@@ -37,7 +37,7 @@ from kiosk.domain.receipt_sections import sections_event_id, sections_payload
 from kiosk.domain.receipt_text import render_receipt
 from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.scan import Scan
-from kiosk.messages import Message, catalogue
+from kiosk.messages import Message
 from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.ledger import PaymentLedger
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
@@ -92,10 +92,10 @@ class ScanOutcome:
         return f"{text} ({self.detail})" if self.detail and language == "en" else text
 
 
-def translated_names(name_en: str) -> tuple[tuple[str, str], ...]:
-    """A payment method's name for Chinese and Korean paper, from the kiosk catalogue (the
-    msgid the method tiles are translated by); English where the catalogue has none."""
-    return tuple((lang, catalogue("kiosk", lang).gettext(name_en)) for lang in ("zh-Hans", "ko"))
+def tender_names(method: PaymentMethod) -> tuple[tuple[str, str], ...]:
+    """A payment method's name for Chinese and Korean paper: from the plugin's own catalogue
+    (``name_key`` in its ``domain``; a deprecated ja/en pair through the core's)."""
+    return tuple((lang, method.name(lang)) for lang in ("zh-Hans", "ko"))
 
 
 def limit_message(exc: LimitExceeded) -> Message:
@@ -378,13 +378,13 @@ class KioskRuntime(SaleActions):
                 Tender(
                     row.payment_id,
                     method.id,
-                    method.name_ja,
-                    method.name_en,
+                    method.name("ja"),
+                    method.name("en"),
                     row.approved_amount or amount,  # e-money short of balance: less (split)
                     result.reference,
                     result.masked,
                     result.tendered,
-                    names=translated_names(method.name_en),
+                    names=tender_names(method),
                 )
             )
             self.change += result.change

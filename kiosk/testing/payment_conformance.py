@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.domain.money import Yen
+from kiosk.messages import po_path
 from kiosk.payments import carddata, checks
 from kiosk.payments.errors import AmountOutOfLimits, RefundNotAllowed
 from kiosk.payments.ledger import PaymentLedger
@@ -181,7 +183,13 @@ class PaymentMethodConformance:
     def test_method_declares_id_names_icon_and_limits(self, payment_plugin: PluginUnderTest):
         method = payment_plugin.method
         assert method.id and method.id.isidentifier()
-        assert method.name_ja and method.name_en
+        assert all(method.names().values())  # a name in ja, en, zh-Hans and ko
+        if method.name_key:  # from the plugin's own catalogue, one file per language
+            for language in LANGUAGES:
+                path = po_path(method.domain, language)
+                assert path is not None and path.is_file(), (method.domain, language)
+        else:
+            assert method.name_ja and method.name_en  # the deprecated pair
         assert isinstance(method.icon, str) and isinstance(method.works_offline, bool)
         assert 0 < method.min_amount <= payment_plugin.amount <= method.max_amount
         assert method.accepts(method.min_amount) and method.accepts(method.max_amount)

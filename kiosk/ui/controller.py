@@ -101,7 +101,8 @@ class Controller(EventDispatcher):
     staff_feedback = StringProperty("")
     confirm = DictProperty()  # a question before an action the shopper cannot undo
     weigh_product = ObjectProperty(None, allownone=True)  # the item on the weigh screen
-    receipt_notes = ListProperty()  # msgids plugins show on the receipt screen (tax-free…)
+    # what plugins show on the receipt screen (tax-free…): Messages in their own domain
+    receipt_notes = ListProperty()
     # open | paused | closed: not open covers the attract screen, so no new shopper starts
     # (an unconfirmed database closes the kiosk; the hand-off plugin's console pauses it)
     availability = StringProperty("open")
@@ -156,6 +157,10 @@ class Controller(EventDispatcher):
     def render(self, message: Message) -> str:
         """A message from the runtime or a plugin (key + params) in the shopper's language."""
         return self.translate.render(message, self.language)
+
+    def note_text(self, note: Message | str) -> str:
+        """A receipt note: a plugin's :class:`Message` (its own catalogue) or a core msgid."""
+        return self.render(note) if isinstance(note, Message) else self.t(note)
 
     def claim_text(self, claim: Any) -> str:
         """What a plugin said about a scan it took, in the shopper's language.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 
+from kiosk.domain.languages import LANGUAGES
 from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
 from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
@@ -72,8 +73,7 @@ class Flows:
                     "id": m.id,
                     "icon": m.icon,
                     "icon_image": str(getattr(m, "icon_image", "") or ""),
-                    "name_ja": m.name_ja,
-                    "name_en": m.name_en,
+                    "names": m.names(),  # the plugin's own catalogue, every language
                 }
                 for m in methods
             ]
@@ -120,7 +120,7 @@ class Flows:
             "paid": sum(t.tendered or t.amount for t in sale.tenders),
             "cash": any(t.tendered for t in sale.tenders),
             "change": sale.change,
-            "methods": [(t.name_ja, t.name_en) for t in sale.tenders],
+            "methods": [{lang: t.name(lang) for lang in LANGUAGES} for t in sale.tenders],
         }
         # signed and expiring when the kiosk has a back office (the page is served there)
         template = ctl.settings.ereceipt_url

@@ -340,10 +340,9 @@ class Plugin:
         used = [a for a in sale.adjustments if a.source == NAME]
         if not used:
             return []
-        ja = sale.language == "ja"
-        lang = "ja" if ja else "en"
+        lang = sale.language  # the receipt's language: this plugin's catalogue has all four
         lines = tuple(f"{a.label(lang)} {format_yen(a.amount, lang)}" for a in used)
-        return [ReceiptSection("ご利用クーポン" if ja else "Coupons used", lines)]
+        return [ReceiptSection(coupon_message("Coupons used").render(lang), lines)]
 
     def reconcile(self, consumed: Any) -> ReconcileReport:
         """Sync step: the back office's consumed coupons (see :meth:`CouponBook.reconcile`)."""

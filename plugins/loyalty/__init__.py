@@ -137,34 +137,36 @@ class Plugin(LoyaltyLayout):
     def kiosk_receipt_sections(self, sale: Any) -> list[ReceiptSection]:
         if self.service is None or not sale.member_id:
             return []
-        ja = sale.language == "ja"
+        lang = sale.language  # the receipt's language: this plugin's catalogue has all four
+
+        def say(key: str, **params: Any) -> str:
+            return loyalty_message(key, **params).render(lang)
+
         balance = self.service.balance(sale.member_id)
         masked = "****" + sale.member_id[-4:]
+        title = say("Points")
         if sale.training:
             # practice: the points it would earn, shown as such; the balance is unchanged
             earned = self.service.training_points(sale.to_document())
-            mark = "（練習・付与されません）" if ja else " (training: not awarded)"
             lines = [
-                f"{'会員番号' if ja else 'Member'} {masked}",
-                f"{'今回獲得ポイント' if ja else 'Points earned'} {earned}pt{mark}",
-                f"{'ポイント残高' if ja else 'Points balance'} {balance.points}pt",
+                say("Member {number}", number=masked),
+                say("Points earned {points}pt (training: not awarded)", points=earned),
+                say("Points balance {points}pt", points=balance.points),
             ]
-            return [ReceiptSection("ポイント" if ja else "Points", tuple(lines))]
+            return [ReceiptSection(title, tuple(lines))]
         record = self.service.sale_record(sale.sale_id)
         if record is None:
             return []
         lines = [
-            f"{'会員番号' if ja else 'Member'} {masked}",
-            f"{'今回獲得ポイント' if ja else 'Points earned'} {record['earned']}pt",
+            say("Member {number}", number=masked),
+            say("Points earned {points}pt", points=record["earned"]),
         ]
         used = record["redeemed_tender"] + record["redeemed_discount"]
         if used:
-            lines.append(f"{'ご利用ポイント' if ja else 'Points used'} {used}pt")
-        lines.append(f"{'ポイント残高' if ja else 'Points balance'} {balance.points}pt")
+            lines.append(say("Points used {points}pt", points=used))
+        lines.append(say("Points balance {points}pt", points=balance.points))
         expiry = balance.next_expiry()
         if expiry is not None:
             when = expiry[0].strftime("%Y/%m/%d")
-            lines.append(
-                f"{'うち' if ja else 'of which'} {expiry[1]}pt {'有効期限' if ja else 'expire'} {when}"
-            )
-        return [ReceiptSection("ポイント" if ja else "Points", tuple(lines))]
+            lines.append(say("of which {points}pt expire {date}", points=expiry[1], date=when))
+        return [ReceiptSection(title, tuple(lines))]

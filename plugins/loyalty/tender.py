@@ -12,15 +12,17 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kiosk.domain.money import Yen
+from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from plugins.loyalty.errors import DOMAIN
 from plugins.loyalty.ledger import PointsLedger
 from plugins.loyalty.points import POINTS_METHOD
 
 
 class PointsMethod(PaymentMethod):
     id = POINTS_METHOD
-    name_ja = "ポイント"
-    name_en = "Points"
+    name_key = N_("Points")  # plugins/loyalty/locale: the tile and the receipt
+    domain = DOMAIN
     icon = "points"
     works_offline = True  # the ledger is local; the back office learns it from the outbox
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.domain.money import Yen
+from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from plugins.pay_card.client import TerminalClient, TerminalNoAnswer, TerminalUnreachable
 
@@ -73,8 +74,8 @@ class StoreAndForward:
 
 class CardMethod(PaymentMethod):
     id = "card"
-    name_ja = "クレジットカード"
-    name_en = "Credit card"
+    name_key = N_("Credit card")  # plugins/pay_card/locale: the tile and the receipt
+    domain = "plugins.pay_card"
     icon = "card"
     max_amount = 2_000_000
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from kiosk.devices.base import DataEvent
 from kiosk.devices.errors import DeviceError
 from kiosk.domain.money import Yen
+from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from plugins.pay_cash.records import CashRecord, CashRecords
 
@@ -66,8 +67,8 @@ class _Deposit:
 
 class CashMethod(PaymentMethod):
     id = "cash"
-    name_ja = "現金"
-    name_en = "Cash"
+    name_key = N_("Cash")  # plugins/pay_cash/locale: the tile and the receipt
+    domain = "plugins.pay_cash"
     icon = "cash"
     works_offline = True
     max_amount = 999_999

@@ -16,14 +16,15 @@ import threading
 import time
 
 from kiosk.domain.money import Yen
+from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from plugins.pay_emoney.simulator import EMoneyReaderSimulator, NoCard, TouchLost, Txn
 
 
 class EMoneyMethod(PaymentMethod):
     id = "emoney"
-    name_ja = "電子マネー"
-    name_en = "E-money (IC card)"
+    name_key = N_("E-money (IC card)")  # plugins/pay_emoney/locale: tile and receipt
+    domain = "plugins.pay_emoney"
     icon = "emoney"
     max_amount = 20_000  # the stored-value ceiling of transit IC cards
 

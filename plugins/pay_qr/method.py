@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from kiosk.domain.money import Yen
+from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ _STATUS = {
 
 class QrMethod(PaymentMethod):
     id = "qr"
-    name_ja = "QRコード決済"
-    name_en = "QR code payment"
+    name_key = N_("QR code payment")  # plugins/pay_qr/locale: the tile and the receipt
+    domain = "plugins.pay_qr"
     icon = "qr"
     works_offline = False
     max_amount = 500_000
@@ -247,8 +248,7 @@ class MerchantQrMethod(QrMethod):
     tile of its own beside the shopper-code method when ``mode = "both"``."""
 
     id = "qr_merchant"
-    name_ja = "QRコード決済（画面のコード）"
-    name_en = "QR code payment (code on screen)"
+    name_key = N_("QR code payment (code on screen)")
 
     def __init__(self, base_url: str, **kwargs: Any) -> None:
         super().__init__(base_url, mode="merchant", **kwargs)

@@ -184,9 +184,8 @@ class Plugin:
         savings = [a for a in sale.adjustments if a.kind in SAVING_KINDS]
         if not savings:
             return []
-        ja = sale.language == "ja"
-        lang = "ja" if ja else "en"
+        lang = sale.language  # the receipt's language: this plugin's catalogue has all four
         lines = [f"{a.label(lang)} {format_yen(a.amount, lang)}" for a in savings]
         total = sum(a.amount for a in savings)
-        lines.append(f"{'お値引き合計' if ja else 'You saved'} {format_yen(-total, lang)}")
-        return [ReceiptSection("お買い得" if ja else "Savings", tuple(lines))]
+        lines.append(promo_message("You saved {amount}", amount=Amount(-total)).render(lang))
+        return [ReceiptSection(promo_message("Savings").render(lang), tuple(lines))]

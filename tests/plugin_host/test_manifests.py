@@ -66,3 +66,20 @@ def test_a_manifest_that_drifted_from_the_code_is_named(tmp_path):
     )
     (problem,) = check_manifest(tmp_path, Plugin(), None)
     assert "kiosk_startup" in problem and "kiosk_shutdown" in problem
+
+
+def test_a_catalogue_the_manifest_does_not_declare_is_named(tmp_path):
+    """GIVEN a plugin folder with locale/ WHEN its manifest has no [translations], or
+    declares fewer than the four shopper languages THEN check_manifest says so."""
+    (tmp_path / "locale" / "ja" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "locale" / "ja" / "LC_MESSAGES" / "x.po").write_text("", encoding="utf-8")
+    base = 'name = "x"\nversion = "1"\nmodule = "x"\nhooks = []\n'
+    (tmp_path / "plugin.toml").write_text(base, encoding="utf-8")
+    assert check_manifest(tmp_path, object(), None) == [
+        "translations: the plugin has locale/ but the manifest declares none"
+    ]
+    (tmp_path / "plugin.toml").write_text(
+        base + '[translations]\ndomain = "x"\nlanguages = ["ja"]\n', encoding="utf-8"
+    )
+    (problem,) = check_manifest(tmp_path, object(), None)
+    assert "every shopper language" in problem and "zh-Hans" in problem

@@ -21,6 +21,8 @@ from plugins.handoff.station import StaffStation
 from plugins.handoff.ticket import TicketKeys
 from tests.ui.test_screens import undersized
 
+HANDOFF = "plugins.handoff"  # the hand-off plugin's own catalogue (plugins/handoff/locale)
+
 pytestmark = pytest.mark.ui
 
 STORE_KEY = base64.b64encode(b"store-key-for-ui-tests-32-bytes!").decode()
@@ -116,7 +118,7 @@ def test_payment_kiosk_takes_a_handoff_qr_read_only(kiosk_factory, tmp_path, han
 
     kiosk.type_burst(code)  # the same slip again: already paid
     kiosk.wait(
-        lambda: ctl.message == ctl.t("This payment slip has already been paid."),
+        lambda: ctl.message == ctl.t("This payment slip has already been paid.", domain=HANDOFF),
         what="already-used message",
     )
     assert ctl.message_is_error and ctl.screen == "attract"
@@ -144,13 +146,19 @@ def test_start_takes_the_assigned_handoff_and_errors_show(kiosk_factory, tmp_pat
     kiosk.wait(
         lambda: (
             ctl.message
-            == ctl.t("This payment slip has expired. Please ask staff to register the items again.")
+            == ctl.t(
+                "This payment slip has expired. Please ask staff to register the items again.",
+                domain=HANDOFF,
+            )
         ),
         what="expired message",
     )
     kiosk.type_burst(code.replace(code[-6:], "AAAAAA"))  # a bad signature
     kiosk.wait(
-        lambda: ctl.message == ctl.t("This payment slip cannot be read here. Please call staff."),
+        lambda: (
+            ctl.message
+            == ctl.t("This payment slip cannot be read here. Please call staff.", domain=HANDOFF)
+        ),
         what="forged message",
     )
     assert ctl.screen == "attract" and runtime.checkout.state.value == "idle"
@@ -262,7 +270,9 @@ def test_staff_station_signs_in_registers_and_hands_off(kiosk_factory, tmp_path)
     assert screen.model.handoff_code.startswith("KH1H.")
     assert undersized(kiosk) == []
     assert result.ids.qr.texture is not None and result.ids.qr.opacity == 1
-    assert result.ids.where.text == ctl.t("Scan this QR code at any free payment kiosk")
+    assert result.ids.where.text == ctl.t(
+        "Scan this QR code at any free payment kiosk", domain=HANDOFF
+    )
     lines, qr = printer.printed[0]
     assert (
         qr == screen.model.handoff_code and "Scan this QR code at any free payment kiosk" in lines

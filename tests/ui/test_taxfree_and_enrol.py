@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.config import DEFAULT_CONFIG
-from kiosk.ui.i18n import catalogue
+from kiosk.messages import catalogue as messages_catalogue
 from plugins.loyalty.ui import enrol as enrol_screen
 from plugins.tax_free.tests.factories import specimen_mrz, with_char
 from plugins.tax_free.ui import screen as taxfree_screen
@@ -81,7 +81,7 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     kiosk.tap(screen.ids.temporary_visitor)
     kiosk.wait(lambda: kiosk.screen("taxfree").model.state == "ready", what="eligible")
     kiosk.settle()
-    assert screen.ids.status.text == ctl.t(taxfree_screen.READY)
+    assert screen.ids.status.text == ctl.t(taxfree_screen.READY, domain=taxfree_screen.DOMAIN)
 
     kiosk.tap(screen.ids.back)
     kiosk.wait_screen("shopping")
@@ -181,7 +181,8 @@ def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
     note = ctl.t(
         "Take a photo of this code and scan it next time to collect points. This is a "
         "training kiosk: the receipt shows the points this purchase would earn, but they are "
-        "not awarded."
+        "not awarded.",
+        domain=enrol_screen.DOMAIN,
     )
     assert runtime.training and any(getattr(w, "text", None) == note for w in screen.walk())
     kiosk.tap(screen.ids.finish)
@@ -265,6 +266,9 @@ def test_new_screen_messages_are_translated(language: str) -> None:
         for k, v in vars(taxfree_screen).items()
         if k.isupper() and isinstance(v, str) and k != "TAXFREE_SCREENS" and " " in v
     ]
-    messages += [enrol_screen.PHONE_TAKEN, enrol_screen.PHONE_LENGTH]
-    translations = catalogue(language)
-    assert [m for m in messages if translations.gettext(m) == m] == []
+    # each plugin's screen texts are in its own catalogue (plugins/<name>/locale)
+    taxfree = messages_catalogue(taxfree_screen.DOMAIN, language)
+    assert [m for m in messages if taxfree.gettext(m) == m] == []
+    loyalty = messages_catalogue(enrol_screen.DOMAIN, language)
+    enrol = [enrol_screen.PHONE_TAKEN, enrol_screen.PHONE_LENGTH, enrol_screen.FAILED]
+    assert [m for m in enrol if loyalty.gettext(m) == m] == []

@@ -9,17 +9,19 @@ from typing import Any
 
 from kivy.uix.button import Button
 
-from kiosk.messages import Message
+from kiosk.messages import N_, Message
 from kiosk.ui.plugin_ui import PluginScreen
 from kiosk.ui.widgets import KioskScreen
 from kiosk_feedback_example import DOMAIN, KIND, RATINGS
 
 KV = Path(__file__).with_name("feedback.kv")
 NAME = "example_feedback"
-QUESTION = "How was your checkout today?"
-THANKS = "Thank you for your feedback."
-OPEN = "Rate this checkout"
-LABELS = {"good": "Good", "ok": "OK", "bad": "Not good"}
+# keys of this plugin's catalogue (locale/<lang>/LC_MESSAGES/kiosk_feedback_example.po),
+# marked with N_ so kiosk.messages_check finds them
+QUESTION = N_("How was your checkout today?")
+THANKS = N_("Thank you for your feedback.")
+OPEN = N_("Rate this checkout")
+LABELS = {"good": N_("Good"), "ok": N_("OK"), "bad": N_("Not good")}
 
 
 def text(ctl: Any, msgid: str) -> str:

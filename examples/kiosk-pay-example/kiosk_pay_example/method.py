@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk_pay_example.provider import Charge, HouseCardProvider, LostReply
 
 
 class HouseCardMethod(PaymentMethod):
     id = "example_house_card"
-    name_ja = "ハウスカード"
-    name_en = "House card"
+    # the tile's and the receipt's name: a key of this package's own catalogue
+    # (kiosk_pay_example/locale/<lang>/LC_MESSAGES/kiosk_pay_example.po), all four languages
+    name_key = N_("House card")
+    domain = "kiosk_pay_example"
     icon = "card"
     works_offline = False
     min_amount = 1

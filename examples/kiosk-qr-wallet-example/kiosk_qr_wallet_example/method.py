@@ -2,7 +2,7 @@
 
 ``start`` asks the provider for a code, puts it on the paying screen with
 :meth:`~kiosk.payments.method.PaymentMethod.show_code` and a status line in the kiosk's four
-languages with ``show_status``, then polls until the shopper's app has paid, the shopper
+languages with ``show_status`` (keys of its own catalogue, ``locale/``), then polls until the shopper's app has paid, the shopper
 pressed Cancel (``interrupt``) or ``wait_s`` passed; an unpaid code is withdrawn (a payment
 made meanwhile is voided by the same cancel, so nothing stays charged). ``start_deadline_s``
 is declared above ``wait_s``: the kiosk abandons ``start`` only if the provider hangs.
@@ -13,21 +13,14 @@ from __future__ import annotations
 import threading
 import time
 
+from kiosk.messages import N_, Message
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
 from kiosk_qr_wallet_example.provider import LostReply, WalletPayment, WalletProvider
 
-SCAN_WITH_YOUR_APP = {
-    "ja": "ウォレットアプリでコードを読み取ってください",
-    "en": "Scan the code with your wallet app",
-    "zh-Hans": "请用钱包应用扫描二维码",
-    "ko": "월렛 앱으로 코드를 스캔해 주세요",
-}
-PAID = {
-    "ja": "お支払いを確認しました",
-    "en": "Payment received",
-    "zh-Hans": "已收到付款",
-    "ko": "결제가 확인되었습니다",
-}
+DOMAIN = "kiosk_qr_wallet_example"  # gettext domain: kiosk_qr_wallet_example/locale
+# status lines: keys of this package's own catalogue, shown in the shopper's language
+SCAN_WITH_YOUR_APP = Message.of("Scan the code with your wallet app", DOMAIN)
+PAID = Message.of("Payment received", DOMAIN)
 _OUTCOMES = {
     "approved": Outcome.APPROVED,
     "declined": Outcome.DECLINED,
@@ -37,8 +30,8 @@ _OUTCOMES = {
 
 class WalletMethod(PaymentMethod):
     id = "example_qr_wallet"
-    name_ja = "サンプルウォレット"
-    name_en = "Example wallet"
+    name_key = N_("Example wallet")  # the tile and the receipt, from the same catalogue
+    domain = DOMAIN
     icon = "qr"
     works_offline = False
     min_amount = 1

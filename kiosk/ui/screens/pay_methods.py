@@ -19,7 +19,8 @@ class PayMethodsScreen(KioskScreen):
         grid = self.ids.tiles
         grid.clear_widgets()
         for method in self.methods:
-            name = method["name_ja"] if self.ctl.language == "ja" else self.ctl.t(method["name_en"])
+            names = method["names"]
+            name = names.get(self.ctl.language) or names.get("en", method["id"])
             tile = Factory.MethodTile(text=name)
             attach_icon(tile, method["icon"], method.get("icon_image", ""))
             tile.method_id = method["id"]

@@ -19,7 +19,7 @@ class ReceiptScreen(KioskScreen):
 
     def paid_label(self, sale: dict[str, Any], language: str) -> str:
         """ "Paid" and the methods used: お預かり（現金）, Paid (Cash + E-money (IC card))."""
-        names = [ja if language == "ja" else self.ctl.t(en) for ja, en in sale.get("methods", ())]
+        names = [m.get(language) or m.get("en", "") for m in sale.get("methods", ())]
         label = self.ctl.t("Paid")
         if not names:
             return label

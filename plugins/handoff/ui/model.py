@@ -27,6 +27,7 @@ from kivy.event import EventDispatcher
 from kivy.properties import StringProperty
 
 from kiosk.domain.basket import LimitExceeded
+from kiosk.messages import N_
 from kiosk.staff import StaffLocked, WrongPin
 from plugins.handoff.errors import (
     ForgedTicket,
@@ -35,6 +36,7 @@ from plugins.handoff.errors import (
     TicketAlreadyUsed,
     TicketExpired,
 )
+from plugins.handoff.i18n import DOMAIN
 from plugins.handoff.ticket import HandOffTicket
 
 if TYPE_CHECKING:
@@ -45,13 +47,15 @@ log = logging.getLogger(__name__)
 
 CONSOLE_MESSAGE_SECONDS = 60.0
 
-#: what the shopper reads for a refused hand-off code (English msgids, translated)
+#: what the shopper reads for a refused hand-off code (keys of the plugin's catalogue)
 ERROR_TEXT: dict[type, str] = {
-    TicketExpired: "This payment slip has expired. Please ask staff to register the items again.",
-    TicketAlreadyUsed: "This payment slip has already been paid.",
-    ForgedTicket: "This payment slip cannot be read here. Please call staff.",
+    TicketExpired: N_(
+        "This payment slip has expired. Please ask staff to register the items again."
+    ),
+    TicketAlreadyUsed: N_("This payment slip has already been paid."),
+    ForgedTicket: N_("This payment slip cannot be read here. Please call staff."),
 }
-DEFAULT_ERROR = "This payment slip cannot be used. Please call staff."
+DEFAULT_ERROR = N_("This payment slip cannot be used. Please call staff.")
 
 
 def error_text(exc: BaseException) -> str:
@@ -153,12 +157,12 @@ class SemiSelfModel(EventDispatcher):
 
         def done(ticket: HandOffTicket | None) -> None:
             if ticket is not None:
-                ctl.say(ctl.t("Your items are ready. Please check them and pay."))
+                ctl.say(ctl.t("Your items are ready. Please check them and pay.", domain=DOMAIN))
             ctl.screen = "shopping"
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, HandOffError):
-                ctl.say(ctl.t(error_text(exc)), error=True)
+                ctl.say(ctl.t(error_text(exc), domain=DOMAIN), error=True)
             else:
                 ctl.show_failure(exc)
 
@@ -171,13 +175,13 @@ class SemiSelfModel(EventDispatcher):
         if claim.plugin != "handoff" or claim.payload is None:
             return False
         if isinstance(claim.payload, HandOffTicket):
-            ctl.say(ctl.t("Your items are ready. Please check them and pay."))
+            ctl.say(ctl.t("Your items are ready. Please check them and pay.", domain=DOMAIN))
             ctl.screen = "shopping"
         elif isinstance(claim.payload, BaseException):
             text = ERROR_TEXT.get(type(claim.payload))
             if text is None and type(claim.payload) is not HandOffError:
                 text = DEFAULT_ERROR
-            shown = ctl.t(text) if text else ctl.claim_text(claim)
+            shown = ctl.t(text, domain=DOMAIN) if text else ctl.claim_text(claim)
             ctl.say(shown, error=True)
         else:
             return False
@@ -221,7 +225,7 @@ class SemiSelfModel(EventDispatcher):
     def station_scan(self, scan: Any) -> None:
         ctl = self.ctl
         if not self.signed_in:
-            ctl.say(ctl.t("Staff: sign in first"), error=True)
+            ctl.say(ctl.t("Staff: sign in first", domain=DOMAIN), error=True)
             return
         if self.step == "result":
             self.next_shopper()
@@ -241,7 +245,7 @@ class SemiSelfModel(EventDispatcher):
             if isinstance(exc, LimitExceeded):
                 ctl.say(ctl.limit_text(exc), error=True)
                 return
-            ctl.say(ctl.t("No item has this PLU number."), error=True)
+            ctl.say(ctl.t("No item has this PLU number.", domain=DOMAIN), error=True)
 
         ctl.run(add, failed=failed)
 
@@ -271,14 +275,18 @@ class SemiSelfModel(EventDispatcher):
             self.handoff_where = "" if result.paper else (result.kiosk_name or result.kiosk_id)
             self.handoff_code = result.code if result.paper else ""
             self.slip_status = {
-                "printed": ctl.t("The slip is printing."),
-                "failed": ctl.t("The printer needs attention. Show this QR code instead."),
+                "printed": ctl.t("The slip is printing.", domain=DOMAIN),
+                "failed": ctl.t(
+                    "The printer needs attention. Show this QR code instead.", domain=DOMAIN
+                ),
             }.get(printed, "")
             self.step = "result"
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, NothingToHandOff):
-                self.feedback = ctl.t("Scan the items first and finish any age check.")
+                self.feedback = ctl.t(
+                    "Scan the items first and finish any age check.", domain=DOMAIN
+                )
             else:
                 log.error("hand-off failed: %s", exc)
                 self.feedback = ctl.t("Sorry, that did not work. Please try again or call staff.")

@@ -26,17 +26,21 @@ from typing import Any
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.messages import N_
 from kiosk.ui.plugin_ui import PluginScreen
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.shown_box import ShownBox  # noqa: F401  (used by the kv rules)
 from kiosk.ui.widgets import KioskButton, KioskScreen
+from plugins.loyalty.errors import DOMAIN
 
 log = logging.getLogger(__name__)
 
 KV = Path(__file__).with_name("enrol.kv")
 
-PHONE_TAKEN = "This phone number is already registered. Enter it on the member screen instead."
-PHONE_LENGTH = "A phone number has 10 or 11 digits. Please check it."
+# what the enrolment screen says when it fails: keys of the plugin's catalogue (DOMAIN)
+PHONE_TAKEN = N_("This phone number is already registered. Enter it on the member screen instead.")
+PHONE_LENGTH = N_("A phone number has 10 or 11 digits. Please check it.")
+FAILED = N_("Sorry, that did not work. Please try again or call staff.")
 
 
 def loyalty_service(runtime: Any) -> Any:
@@ -261,7 +265,7 @@ class EnrolScreen(KioskScreen):
             self._show_notice()  # the offer was used up: a fresh one for the next try
         else:
             log.error("enrolment failed: %s", exc)
-            self.error = "Sorry, that did not work. Please try again or call staff."
+            self.error = FAILED
             self._show_notice()
 
     def finish(self) -> None:
@@ -289,7 +293,7 @@ def add_enrol_button(code: Any, model: EnrolModel) -> None:
     ctl.fbind("target", lambda *_a: setattr(button, "height", ctl.target * 1.2))
 
     def label(*_args: Any) -> None:
-        button.text = ctl.t("Not a member yet? Become a member", ctl.language)
+        button.text = ctl.t("Not a member yet? Become a member", ctl.language, domain=DOMAIN)
 
     ctl.fbind("language", label)
     label()

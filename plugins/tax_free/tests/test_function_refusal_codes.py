@@ -1,5 +1,6 @@
 """GIVEN a reason tax-free is not possible WHEN the plugin refuses THEN it names a stable code,
-and the shopper screen has a message for every code in every shopper language."""
+and the shopper screen has a message for every code in every shopper language, from the
+plugin's own catalogue (plugins/tax_free/locale), not the core's."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 os.environ.setdefault("KIVY_NO_ARGS", "1")  # the screen module imports Kivy
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
-from kiosk.ui.i18n import LANGUAGE_NAMES, catalogue, po_path
+from kiosk import messages
+from kiosk.ui.i18n import LANGUAGE_NAMES
 from plugins.tax_free.buyer import (
     JAPAN,
     OverseasResidenceProof,
@@ -43,21 +45,32 @@ def test_every_code_has_a_shopper_message() -> None:
 @pytest.mark.parametrize("code", list(RefusalCode))
 def test_every_code_message_is_translated(code: RefusalCode, language: str) -> None:
     msgid = screen.refusal_text(code)
-    translated = catalogue(language).gettext(msgid)
+    translated = messages.catalogue(screen.DOMAIN, language).gettext(msgid)
     assert translated and translated != msgid, f"{code} has no {language} message"
 
 
 @pytest.mark.parametrize("code", list(RefusalCode))
 def test_every_code_message_is_in_the_english_catalogue(code: RefusalCode) -> None:
     msgid = screen.refusal_text(code)
-    assert f'msgid "{msgid}"' in po_path("en").read_text(encoding="utf-8")
+    english = messages.po_path(screen.DOMAIN, "en")
+    assert english is not None
+    assert f'msgid "{msgid}"' in english.read_text(encoding="utf-8")
 
 
 def test_the_screen_texts_that_carry_an_amount_are_translated_with_the_placeholder() -> None:
     for language in ("ja", "zh-Hans", "ko"):
-        text = catalogue(language).gettext(screen.SHORTFALL)
+        catalogue = messages.catalogue(screen.DOMAIN, language)
+        text = catalogue.gettext(screen.SHORTFALL)
         assert "{amount}" in text and text != screen.SHORTFALL
-        assert catalogue(language).gettext(screen.DETAILS_NEEDED) != screen.DETAILS_NEEDED
+        assert catalogue.gettext(screen.DETAILS_NEEDED) != screen.DETAILS_NEEDED
+
+
+def test_the_tax_free_words_left_the_core_catalogue() -> None:
+    """One catalogue per package: the core's kiosk.po no longer carries the plugin's words."""
+    core = messages.catalogue("kiosk", "ja")
+    for msgid in (screen.WAITING, screen.SHORTFALL, screen.RECEIPT_NOTE, "Tax-free shopping"):
+        assert core.gettext(msgid) == msgid
+        assert messages.catalogue(screen.DOMAIN, "ja").gettext(msgid) != msgid
 
 
 @pytest.mark.parametrize(

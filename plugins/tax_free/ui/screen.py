@@ -30,49 +30,57 @@ from kivy.properties import (
 )
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.messages import N_
 from kiosk.ui.pin_entry import PinEntry
 from kiosk.ui.plugin_ui import PluginScreen
 from kiosk.ui.shown_box import ShownBox
 from kiosk.ui.widgets import KioskScreen
+from plugins.tax_free.errors import DOMAIN, tax_free_message
 
 log = logging.getLogger(__name__)
 
 TAXFREE_SCREENS = ("shopping", "lookup", "code", "taxfree")
 KV = Path(__file__).with_name("taxfree.kv")
-RECEIPT_NOTE = (
+RECEIPT_NOTE = N_(
     "Tax-free: your receipt will include the tax-free section. Please print it and show it "
     "with the goods to customs when you leave Japan."
 )
-TRAINING_NOTE = (
+TRAINING_NOTE = N_(
     "Training: the tax-free section is printed for practice. No purchase record is sent to "
     "the tax office."
 )
 
-# What the screen says for each state (msgids; translated when shown).
-WAITING = (
+# What the screen says for each state: msgids of the plugin's catalogue (DOMAIN), translated
+# when shown (the kv rules pass domain=tf.DOMAIN).
+WAITING = N_(
     "Place your passport photo page on the passport reader, or show your Visit Japan Web "
     "tax-free QR code to the scanner."
 )
-READY = "Tax-free is ready. Scan your items and pay as usual."
-NEED_LANDING = (
+READY = N_("Tax-free is ready. Scan your items and pay as usual.")
+NEED_LANDING = N_(
     "Enter your landing date (the date on the landing sticker or stamp in your passport), "
     "then choose your status of residence."
 )
-NEED_PROOF = "Japanese nationals living abroad need a proof of residence abroad. Please call staff."
-EXPIRED = "Your passport has expired. Tax-free shopping needs a valid passport."
-RESIDENT = "Tax-free shopping is only for visitors staying in Japan for less than six months."
-NOT_ELIGIBLE = "Tax-free shopping is not possible with this document. You can still shop as usual."
-CHECK_DIGIT = (
+NEED_PROOF = N_(
+    "Japanese nationals living abroad need a proof of residence abroad. Please call staff."
+)
+EXPIRED = N_("Your passport has expired. Tax-free shopping needs a valid passport.")
+RESIDENT = N_("Tax-free shopping is only for visitors staying in Japan for less than six months.")
+NOT_ELIGIBLE = N_(
+    "Tax-free shopping is not possible with this document. You can still shop as usual."
+)
+CHECK_DIGIT = N_(
     "The passport could not be checked (check digit error). Please scan it again; "
     "if it fails twice, call staff."
 )
-UNREADABLE = "The passport or QR code could not be read. Please try again."
-COUNTER = "Please go to the staffed tax-free counter."
-UNAVAILABLE = "Tax-free shopping is not available at this checkout."
-BAD_DATE = "Please enter the landing date as 8 digits: year, month, day."
-FAILED = "Sorry, that did not work. Please try again or call staff."
-SHORTFALL = "Add {amount} (excl. tax) more to qualify for tax-free."
-DETAILS_NEEDED = (
+UNREADABLE = N_("The passport or QR code could not be read. Please try again.")
+COUNTER = N_("Please go to the staffed tax-free counter.")
+UNAVAILABLE = N_("Tax-free shopping is not available at this checkout.")
+BAD_DATE = N_("Please enter the landing date as 8 digits: year, month, day.")
+FAILED = N_("Sorry, that did not work. Please try again or call staff.")
+SHORTFALL = N_("Add {amount} (excl. tax) more to qualify for tax-free.")
+TAX_FREE = N_("Tax-free")
+DETAILS_NEEDED = N_(
     "Items of ¥1,000,000 or more need their brand, model number and serial number. "
     "Please call staff."
 )
@@ -84,18 +92,34 @@ REFUSALS = {
     "bad_mrz": CHECK_DIGIT,
     "unreadable": UNREADABLE,
     "passport_expired": EXPIRED,
-    "resident": "Tax-free shopping is only for visitors with a short-term stay or a landing "
-    "permission. You can still shop as usual.",
+    "resident": N_(
+        "Tax-free shopping is only for visitors with a short-term stay or a landing "
+        "permission. You can still shop as usual."
+    ),
     "landed_too_long": RESIDENT,
-    "landing_after_sale": "The landing date is after today. Please check it and enter it again.",
-    "not_abroad_long_enough": "Japanese nationals can shop tax-free after living abroad for "
-    "two years or more. You can still shop as usual.",
-    "below_minimum": "Today's tax-free purchases are below the minimum, so this sale is taxed "
-    "as usual.",
-    "no_eligible_items": "None of these items can be sold tax-free, so this sale is taxed as "
-    "usual.",
+    "landing_after_sale": N_(
+        "The landing date is after today. Please check it and enter it again."
+    ),
+    "not_abroad_long_enough": N_(
+        "Japanese nationals can shop tax-free after living abroad for two years or more. "
+        "You can still shop as usual."
+    ),
+    "below_minimum": N_(
+        "Today's tax-free purchases are below the minimum, so this sale is taxed as usual."
+    ),
+    "no_eligible_items": N_(
+        "None of these items can be sold tax-free, so this sale is taxed as usual."
+    ),
     "failed": FAILED,
 }
+
+
+def other_script_hint(ctl: Any, *_watch: Any) -> str:
+    """ "Tax-free" in the other of Japanese and English, for the button on a Japanese or an
+    English screen (a visitor who has not switched language yet finds it); Chinese and
+    Korean screens stay in their own language."""
+    other = {"ja": "en", "en": "ja"}.get(ctl.language)
+    return "" if other is None else "  " + ctl.translate(TAX_FREE, other, DOMAIN)
 
 
 def _desk_for(runtime: Any) -> Any:
@@ -166,7 +190,7 @@ class TaxFreeModel(TaxFreeState):
         ctl.activity()
         if self.desk is None:
             self._show("off", UNAVAILABLE, error=True)
-            ctl.say(ctl.t(UNAVAILABLE), error=True)
+            ctl.say(ctl.t(UNAVAILABLE, domain=DOMAIN), error=True)
             return
         ctl.screen = "taxfree"
         if self.state in ("off", "refused"):
@@ -325,8 +349,9 @@ class TaxFreeModel(TaxFreeState):
                 text = "Wrong staff ID or PIN."
             else:
                 log.error("staff check failed: %s", type(exc).__name__)
-                text = FAILED
-            self.details_feedback = ctl.t(text)
+                self.details_feedback = ctl.t(FAILED, domain=DOMAIN)
+                return
+            self.details_feedback = ctl.t(text)  # the core's PIN pad words
 
         ctl.run(check, done, failed)
 
@@ -347,7 +372,7 @@ class TaxFreeModel(TaxFreeState):
 
         def failed(exc: BaseException) -> None:
             log.error("tax-free details not saved: %s", type(exc).__name__)
-            self.details_feedback = self.ctl.t(FAILED)
+            self.details_feedback = self.ctl.t(FAILED, domain=DOMAIN)
 
         self.ctl.run(job, self._details_saved, failed)
 
@@ -485,10 +510,11 @@ def screens(ctl: Any) -> list[PluginScreen]:
 
 
 def _receipt_note(ctl: Any, ready: bool) -> None:
-    notes = [n for n in ctl.receipt_notes if n not in (RECEIPT_NOTE, TRAINING_NOTE)]
+    ours = (tax_free_message(RECEIPT_NOTE), tax_free_message(TRAINING_NOTE))
+    notes = [n for n in ctl.receipt_notes if n not in ours]
     if not ready:
         ctl.receipt_notes = notes
         return
     # a training kiosk prints the section for practice and sends nothing: it says so
-    training = [TRAINING_NOTE] if getattr(ctl.runtime, "training", False) else []
-    ctl.receipt_notes = [*notes, RECEIPT_NOTE, *training]
+    training = [ours[1]] if getattr(ctl.runtime, "training", False) else []
+    ctl.receipt_notes = [*notes, ours[0], *training]
