@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 
+from kiosk.domain.addressee_words import AddresseeWords, bundled_words
 from kiosk.domain.formal_receipt import (
     HONORIFICS,
     FormalReceiptRequest,
@@ -37,10 +39,12 @@ FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 i
 
 @dataclass(frozen=True, slots=True)
 class FormalReceiptChoices:
-    """What the 領収書 screen offers: the store's 但し書き and the addressee suffixes."""
+    """What the 領収書 screen offers: the store's 但し書き, the addressee suffixes and the
+    kana → kanji words for the addressee (bundled, with the store's first)."""
 
     provisos: tuple[str, ...]
     honorifics: tuple[str, ...] = HONORIFICS
+    words: AddresseeWords = field(default_factory=lambda: AddresseeWords({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,15 @@ class FormalReceiptIssued:
 
 
 def choices(config: Any) -> FormalReceiptChoices:
-    return FormalReceiptChoices(tuple(config.formal_receipt_provisos))
+    store_words = getattr(config, "addressee_words", {})
+    return FormalReceiptChoices(
+        tuple(config.formal_receipt_provisos), words=_bundled().with_store_words(store_words)
+    )
+
+
+@cache
+def _bundled() -> AddresseeWords:
+    return bundled_words()  # read once: the file ships with the kiosk
 
 
 def stamp_rule(config: Any) -> RevenueStampRule | None:
