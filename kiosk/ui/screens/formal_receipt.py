@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 MAX_ADDRESSEE = 60  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
 QUICK_KEYS = ("(株)", "(有)", "・", "&", "-")  # what company names need beyond the pad
 UESAMA = "上様"  # the addressee when the shopper gives no name: no honorific after it
-MAX_CANDIDATES = 6  # two rows of three on the screen
+MAX_CANDIDATES = 6  # two rows of three on the screen; one row in large text (room)
+CANDIDATE_COLUMNS = 3
 _KATAKANA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
 _HIRAGANA = {v: k for k, v in _KATAKANA.items()}
 KANA_LETTERS = "".join(KANA_ROWS)
@@ -113,8 +114,11 @@ class FormalReceiptScreen(KioskScreen):
     def on_enter(self, *_args: Any) -> None:
         # a stray scan here is no item for a basket (the sale is paid, or staff reprint)
         self.ctl.scan_interceptors.insert(0, _swallow)
+        # large text turned on here: fewer, taller candidate buttons
+        self.ctl.fbind("large_text", self.on_addressee)
 
     def on_leave(self, *_args: Any) -> None:
+        self.ctl.funbind("large_text", self.on_addressee)
         while _swallow in self.ctl.scan_interceptors:
             self.ctl.scan_interceptors.remove(_swallow)
 
@@ -175,6 +179,8 @@ class FormalReceiptScreen(KioskScreen):
                 self.ids.pad.value = digits
         else:
             self.addressee = value
+        if self.status and not self.busy:
+            self.status = ""  # typing again: the last print's message is over
 
     def quick(self, text: str) -> None:
         if self.field == "addressee" and len(self.addressee) + len(text) <= MAX_ADDRESSEE:
@@ -183,8 +189,11 @@ class FormalReceiptScreen(KioskScreen):
     # --- kanji -------------------------------------------------------------------------
 
     def on_addressee(self, *_args: Any) -> None:
-        self.candidates = self._words.candidates(self.addressee, MAX_CANDIDATES)
+        self.candidates = self._words.candidates(self.addressee, self._room())
         self._show_candidates()
+
+    def _room(self) -> int:
+        return CANDIDATE_COLUMNS if self.ctl.large_text else MAX_CANDIDATES
 
     def on_member_name(self, *_args: Any) -> None:
         self._show_candidates()
@@ -200,7 +209,7 @@ class FormalReceiptScreen(KioskScreen):
         if self.member_name and self.member_name != self.addressee:
             offers.append((self.member_name, None))
         offers += [(c.word, c) for c in self.candidates]
-        for text, candidate in offers[:MAX_CANDIDATES]:
+        for text, candidate in offers[: self._room()]:
             button = KioskButton(text=text, kind="tile", size_hint_y=None, height=self.ctl.target)
             button.bind(on_release=lambda _b, c=candidate, t=text: self.take(c, t))
             grid.add_widget(button)
