@@ -24,6 +24,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
 
     ctl, runtime, shots = s.ctl, s.app.runtime, []
     ctl.set_language(language)
+    ctl.large_text = s.large_text  # each shopper of a large-text run asks for it again
     ctl.screen = "attract"
     for code in ITEMS:
         ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
@@ -71,6 +72,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.flows.to_attract()
     s.wait(lambda: ctl.screen == "attract")
     ctl.set_language(language)  # the attract screen went back to the store's language
+    ctl.large_text = s.large_text  # and large text off: staff turn it on for the reprint
     form.open_reprint(back_to="attract")
     s.wait(lambda: ctl.screen == "formal_receipt")
     for digit in str(receipt_no):

@@ -41,7 +41,12 @@ def katakana(text: str) -> str:
 
 
 class AddresseePad(TextPad):
-    """The look-up pad with a katakana mode (company names) that keeps latin capitals."""
+    """The look-up pad with a katakana mode (company names) that keeps latin capitals.
+
+    Its latin keys are four rows of ten: the staff reprint's receipt number field sits
+    above the pad, and five rows of 15 mm keys would run under the tool row in large text."""
+
+    abc_columns = 10
 
     def on_mode(self, pad: Any, mode: str) -> None:
         super().on_mode(pad, "kana" if mode == "kata" else mode)
