@@ -91,6 +91,7 @@ class FormalReceiptScreen(KioskScreen):
     candidates = ListProperty()  # Candidate: kanji for the kana at the end of the addressee
     member_name = StringProperty("")  # the signed-in member's, offered as a candidate
     offered = BooleanProperty(False)  # candidates shown (else a line saying how)
+    large_text = BooleanProperty(False)  # the shopper's, from the kv rule
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -119,11 +120,8 @@ class FormalReceiptScreen(KioskScreen):
     def on_enter(self, *_args: Any) -> None:
         # a stray scan here is no item for a basket (the sale is paid, or staff reprint)
         self.ctl.scan_interceptors.insert(0, _swallow)
-        # large text turned on here: fewer, taller candidate buttons
-        self.ctl.fbind("large_text", self.on_addressee)
 
     def on_leave(self, *_args: Any) -> None:
-        self.ctl.funbind("large_text", self.on_addressee)
         while _swallow in self.ctl.scan_interceptors:
             self.ctl.scan_interceptors.remove(_swallow)
 
@@ -198,10 +196,13 @@ class FormalReceiptScreen(KioskScreen):
         self._show_candidates()
 
     def _room(self) -> int:
-        return CANDIDATE_COLUMNS if self.ctl.large_text else MAX_CANDIDATES
+        return CANDIDATE_COLUMNS if self.large_text else MAX_CANDIDATES
 
     def on_member_name(self, *_args: Any) -> None:
         self._show_candidates()
+
+    def on_large_text(self, *_args: Any) -> None:
+        self.on_addressee()  # fewer, taller candidate buttons (or more, smaller)
 
     def _show_candidates(self) -> None:
         """The member's name (unless already typed) then the kanji, one button each."""
