@@ -8,8 +8,8 @@ the end of what is typed (or begins with it, from two letters on), and
 so katakana typed on the pad converts too.
 
 The bundled words are ``kiosk/data/addressee_words.toml`` (its header says how to add to
-it); a store adds its own under ``[store.addressee_words]`` in kiosk.toml, and those come
-first for a reading.
+it; :func:`kiosk.runtime.formal_receipt.bundled_words` reads it); a store adds its own under
+``[store.addressee_words]`` in kiosk.toml, and those come first for a reading.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 
 MAX_WORD = 60  # a 領収書 addressee's bound (kiosk.domain.formal_receipt.FormalReceiptRequest)
 MIN_PREFIX = 2  # a reading is completed from this many letters: one would offer too much
@@ -120,7 +119,6 @@ def check_entry(reading: str, words: Sequence[str]) -> None:
             raise ValueError(f"the word {word!r} has a control character")
 
 
-def bundled_words() -> AddresseeWords:
-    """The dictionary shipped with the kiosk (kiosk/data/addressee_words.toml)."""
-    text = (files("kiosk") / "data" / "addressee_words.toml").read_text(encoding="utf-8")
+def parse_words(text: str) -> AddresseeWords:
+    """A dictionary file's text (the ``[words]`` table of kiosk/data/addressee_words.toml)."""
     return AddresseeWords(tomllib.loads(text)["words"])

@@ -15,11 +15,12 @@ import json
 import logging
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import select
 
-from kiosk.domain.addressee_words import AddresseeWords, bundled_words
+from kiosk.domain.addressee_words import AddresseeWords, parse_words
 from kiosk.domain.formal_receipt import (
     HONORIFICS,
     FormalReceiptRequest,
@@ -58,13 +59,15 @@ class FormalReceiptIssued:
 def choices(config: Any) -> FormalReceiptChoices:
     store_words = getattr(config, "addressee_words", {})
     return FormalReceiptChoices(
-        tuple(config.formal_receipt_provisos), words=_bundled().with_store_words(store_words)
+        tuple(config.formal_receipt_provisos), words=bundled_words().with_store_words(store_words)
     )
 
 
 @cache
-def _bundled() -> AddresseeWords:
-    return bundled_words()  # read once: the file ships with the kiosk
+def bundled_words() -> AddresseeWords:
+    """The addressee words shipped with the kiosk (kiosk/data/addressee_words.toml), read
+    once."""
+    return parse_words((files("kiosk") / "data" / "addressee_words.toml").read_text("utf-8"))
 
 
 def stamp_rule(config: Any) -> RevenueStampRule | None:

@@ -12,14 +12,8 @@ import pytest
 
 from kiosk.config import ConfigError, load_config
 from kiosk.devices.cp932 import to_cp932
-from kiosk.domain.addressee_words import (
-    AddresseeWords,
-    Candidate,
-    apply,
-    bundled_words,
-    hiragana,
-)
-from kiosk.runtime.formal_receipt import choices
+from kiosk.domain.addressee_words import AddresseeWords, Candidate, apply, hiragana
+from kiosk.runtime.formal_receipt import bundled_words, choices
 from tests.test_config import site
 
 WORDS = bundled_words()
