@@ -67,6 +67,37 @@ def sign_in(kiosk: KioskProcess, staff_id: str, pin: str) -> None:
     kiosk.tap("OK")
 
 
+def paper_receipt_code(kiosk: KioskProcess) -> str:
+    """The shopper, paid, takes the printed receipt: its sale code (SR1:…); the kiosk then
+    waits for the next shopper."""
+    kiosk.wait_screen("receipt", timeout=30)
+    before = printed_jobs(kiosk)
+    kiosk.tap("レシートを印刷")
+    receipt = wait_for_paper(kiosk, before)
+    found = SALE_CODE.search(receipt)
+    assert found, receipt
+    kiosk.wait_screen("attract", timeout=60)
+    return found.group(0)
+
+
+def sales_lines(kiosk: KioskProcess, what: str = "the sale's lines") -> Screen:
+    """The return screen listing the sale's lines (after a scan of its code)."""
+    return kiosk.wait(
+        lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),
+        20,
+        what,
+    )
+
+
+def again(kiosk: KioskProcess, code: str) -> Screen:
+    """続けて返品: the same receipt scanned again; its lines with what is left."""
+    kiosk.tap("続けて返品")
+    kiosk.wait_text("レシートのコードをスキャンするか、レシート番号を入力してください。")
+    shot(kiosk, "return-4-find")
+    kiosk.scan(code)
+    return sales_lines(kiosk, "the sale again")
+
+
 def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     kiosk: KioskProcess,
 ):
@@ -79,14 +110,7 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     assert value_after(shopping, "合計") == yen(398)
     checkout(kiosk)
     pay_cash(kiosk, [1000], due=398)
-    kiosk.wait_screen("receipt", timeout=30)
-    before = printed_jobs(kiosk)
-    kiosk.tap("レシートを印刷")
-    receipt = wait_for_paper(kiosk, before)
-    found = SALE_CODE.search(receipt)
-    assert found, receipt
-    code = found.group(0)
-    kiosk.wait_screen("attract", timeout=60)
+    code = paper_receipt_code(kiosk)
     shot(kiosk, "return-0-attract")
 
     # staff: the receipt's code on the scanner opens the staff sign-in
@@ -95,11 +119,7 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     assert "係員専用" in overlay.joined() or "Staff only" in overlay.joined(), overlay.joined()
     shot(kiosk, "return-1-sign-in")
     sign_in(kiosk, "S001", "1234")
-    choosing = kiosk.wait(
-        lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),
-        20,
-        "the sale's lines",
-    )
+    choosing = sales_lines(kiosk)
     assert re.search(r"牛乳 1000ml\s+支払 ￥248\s+返品可 1", choosing.joined()), choosing.joined()
     kiosk.click_at(*plus_of(choosing, "牛乳").centre)
     chosen = kiosk.wait_text(re.escape("返金額 " + yen(248)))
@@ -119,16 +139,8 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     assert code in paper, paper  # the original sale's code, to find it again
 
     # the same receipt again: only the rice ball is left to return
-    kiosk.tap("続けて返品")
-    kiosk.wait_text("レシートのコードをスキャンするか、レシート番号を入力してください。")
-    shot(kiosk, "return-4-find")
-    kiosk.scan(code)
-    again = kiosk.wait(
-        lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),
-        20,
-        "the sale again",
-    )
-    assert re.search(r"牛乳 1000ml\s+支払 ￥248\s+返品可 0", again.joined()), again.joined()
+    lines = again(kiosk, code)
+    assert re.search(r"牛乳 1000ml\s+支払 ￥248\s+返品可 0", lines.joined()), lines.joined()
     kiosk.tap("閉じる")
     kiosk.wait_screen("attract", timeout=10)
 
@@ -155,24 +167,13 @@ def test_staff_return_part_of_a_weighed_line_by_its_grams(kiosk: KioskProcess):
     assert value_after(shopping, "合計") == yen(298)
     checkout(kiosk)
     pay_cash(kiosk, [1000], due=298)
-    kiosk.wait_screen("receipt", timeout=30)
-    before = printed_jobs(kiosk)
-    kiosk.tap("レシートを印刷")
-    receipt = wait_for_paper(kiosk, before)
-    found = SALE_CODE.search(receipt)
-    assert found, receipt
-    code = found.group(0)
-    kiosk.wait_screen("attract", timeout=60)
+    code = paper_receipt_code(kiosk)
 
     # staff take back 300 g of it: typed on the weight step, refunded pro rata
     kiosk.scan(code)
     kiosk.wait_text("返品：係員がサインインして取引を探し、返金します。")
     sign_in(kiosk, "S001", "1234")
-    choosing = kiosk.wait(
-        lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),
-        20,
-        "the sale's lines",
-    )
+    choosing = sales_lines(kiosk)
     assert re.search(rf"{BANANAS}\s+支払 ￥298\s+返品可 750g", choosing.joined()), choosing.joined()
     kiosk.tap("重さ")
     kiosk.wait_text(re.escape(f"{BANANAS} の返品する重さ(g、最大 750 g)"))
@@ -198,14 +199,7 @@ def test_staff_return_part_of_a_weighed_line_by_its_grams(kiosk: KioskProcess):
     assert "8%対象 返還額" in paper, paper
 
     # the same receipt again: 450 g are left to return
-    kiosk.tap("続けて返品")
-    kiosk.wait_text("レシートのコードをスキャンするか、レシート番号を入力してください。")
-    kiosk.scan(code)
-    again = kiosk.wait(
-        lambda s: s.name == "returns" and "返品する商品と数量を選んでください。" in s.joined(),
-        20,
-        "the sale again",
-    )
-    assert re.search(rf"{BANANAS}\s+支払 ￥298\s+返品可 450g", again.joined()), again.joined()
+    lines = again(kiosk, code)
+    assert re.search(rf"{BANANAS}\s+支払 ￥298\s+返品可 450g", lines.joined()), lines.joined()
     kiosk.tap("閉じる")
     kiosk.wait_screen("attract", timeout=10)
