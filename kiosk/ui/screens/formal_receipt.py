@@ -210,7 +210,6 @@ class FormalReceiptScreen(KioskScreen):
         if grid is None:
             return  # the kv rules are not applied yet
         grid.clear_widgets()
-        grid.clear_widgets()
         offers: list[tuple[str, Candidate | None]] = []
         if self.member_name and self.member_name != self.addressee:
             offers.append((self.member_name, None))
