@@ -18,14 +18,8 @@ import pytest
 from tests.journeys.conftest import STAMP_NOTE
 from tests.journeys.kiosk_process import KioskProcess
 from tests.journeys.test_formal_receipt_journey import jobs, printed
-from tests.journeys.test_shoppers_in_a_row import (
-    RICE_5KG,
-    checkout,
-    pay_cash,
-    start_in_japanese,
-    value_after,
-    yen,
-)
+from tests.journeys.test_shoppers_in_a_row import RICE_5KG, checkout, pay_cash, value_after, yen
+from tests.journeys.test_shoppers_in_a_row import start_in_japanese as new_shopper
 
 pytestmark = [pytest.mark.ui, pytest.mark.journey]
 
@@ -40,7 +34,7 @@ def tax_in(total: int) -> int:
 def basket_of_rice(kiosk: KioskProcess, bags: int) -> int:
     """A new shopper scans a bag of rice and taps + on its line up to ``bags``; returns the
     total on screen."""
-    start_in_japanese(kiosk)
+    new_shopper(kiosk)
     kiosk.scan(RICE_5KG)
     kiosk.wait_text("1点")
     for bag in range(2, bags + 1):
