@@ -96,6 +96,8 @@ class KioskConfig:
     revenue_stamp_note: str = ""  # [store]: printed on a 領収書 when a stamp is due
     revenue_stamp_methods: tuple[str, ...] = ("cash",)  # [store]: money for the stamp rule
     formal_receipt_provisos: tuple[str, ...] = ("お品代として", "飲食代として", "事務用品代として")
+    #: [store] addressee_words: the store's kana → kanji for the 領収書 addressee pad
+    addressee_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "<defaults>"
     #: where each value came from: ("plugins", "pay_card", "host") → file or variable name
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
@@ -302,6 +304,9 @@ def _parse(
         revenue_stamp_note=sections["store"].revenue_stamp_note,
         revenue_stamp_methods=tuple(sections["store"].revenue_stamp_methods),
         formal_receipt_provisos=tuple(sections["store"].formal_receipt_provisos),
+        addressee_words={
+            reading: tuple(words) for reading, words in sections["store"].addressee_words.items()
+        },
         ui=ui,
         source=top,
         origins=origins,

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from kiosk.domain.addressee_words import check_entry
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -49,6 +51,9 @@ class StoreSection(Section):
     formal_receipt_provisos: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         default_factory=lambda: ["お品代として", "飲食代として", "事務用品代として"], min_length=1
     )
+    #: the store's own kana → kanji words for the 領収書 addressee pad, added to the bundled
+    #: ones (kiosk/data/addressee_words.toml): reading = [words]
+    addressee_words: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("time_zone")
     @classmethod
@@ -59,6 +64,13 @@ class StoreSection(Section):
             raise ValueError(
                 f'unknown time zone {value!r}; use an IANA name such as "Asia/Tokyo"'
             ) from None
+        return value
+
+    @field_validator("addressee_words")
+    @classmethod
+    def _kana_readings(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for reading, words in value.items():
+            check_entry(reading, words)
         return value
 
 

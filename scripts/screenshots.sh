@@ -15,6 +15,7 @@ shots kiosk.ui.screenshots --theme sakura-mart --languages ja en
 shots kiosk.ui.screenshots --theme high-contrast --languages ja --large-text
 shots kiosk.ui.screenshots_weigh
 shots kiosk.ui.screenshots_formal_receipt
+shots kiosk.ui.screenshots_formal_receipt --large-text --languages ja
 shots kiosk.ui.screenshots_plugins
 shots plugins.handoff.ui.screenshots
 # the back office (a real server on a temporary database, Chromium) and the attendant console

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import select
 
+from kiosk.domain.addressee_words import AddresseeWords, parse_words
 from kiosk.domain.formal_receipt import (
     HONORIFICS,
     FormalReceiptRequest,
@@ -37,10 +40,12 @@ FORMAL_RECEIPT_EVENT = "formal_receipt"  # journal kind: one row per 領収書 i
 
 @dataclass(frozen=True, slots=True)
 class FormalReceiptChoices:
-    """What the 領収書 screen offers: the store's 但し書き and the addressee suffixes."""
+    """What the 領収書 screen offers: the store's 但し書き, the addressee suffixes and the
+    kana → kanji words for the addressee (bundled, with the store's first)."""
 
     provisos: tuple[str, ...]
     honorifics: tuple[str, ...] = HONORIFICS
+    words: AddresseeWords = field(default_factory=lambda: AddresseeWords({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +57,17 @@ class FormalReceiptIssued:
 
 
 def choices(config: Any) -> FormalReceiptChoices:
-    return FormalReceiptChoices(tuple(config.formal_receipt_provisos))
+    store_words = getattr(config, "addressee_words", {})
+    return FormalReceiptChoices(
+        tuple(config.formal_receipt_provisos), words=bundled_words().with_store_words(store_words)
+    )
+
+
+@cache
+def bundled_words() -> AddresseeWords:
+    """The addressee words shipped with the kiosk (kiosk/data/addressee_words.toml), read
+    once."""
+    return parse_words((files("kiosk") / "data" / "addressee_words.toml").read_text("utf-8"))
 
 
 def stamp_rule(config: Any) -> RevenueStampRule | None:

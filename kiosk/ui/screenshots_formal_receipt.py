@@ -1,14 +1,18 @@
 """Screenshots of the 領収書 screens: after payment with an addressee typed, and the staff
 reprint by receipt number.
 
-``python -m kiosk.ui.screenshots_formal_receipt [--out DIR] [--languages ja en]`` under a
-display (``xvfb-run -a -s "-screen 0 1280x800x24"``). Writes ``<lang>-09-receipt-choice``
-(the receipt screen with its 領収書 button), ``<lang>-34-formal-receipt`` and
-``<lang>-35-formal-receipt-reprint`` next to the others.
+``python -m kiosk.ui.screenshots_formal_receipt [--out DIR] [--languages ja en]
+[--large-text]`` under a display (``xvfb-run -a -s "-screen 0 1280x800x24"``). Writes
+``<lang>-09-receipt-choice`` (the receipt screen with its 領収書 button),
+``<lang>-34-formal-receipt``, ``<lang>-36-formal-receipt-kanji`` and
+``<lang>-37-formal-receipt-kanji-long`` (the addressee's kana → kanji candidates) and
+``<lang>-35-formal-receipt-reprint`` next to the others (``large-`` before the language
+with ``--large-text``).
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 from pathlib import Path
 
@@ -20,6 +24,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
 
     ctl, runtime, shots = s.ctl, s.app.runtime, []
     ctl.set_language(language)
+    ctl.large_text = s.large_text  # each shopper of a large-text run asks for it again
     ctl.screen = "attract"
     for code in ITEMS:
         ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
@@ -45,6 +50,20 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     form.honorific, form.proviso = "御中", form.provisos[-1]
     s.wait(lambda: form.addressee == "ヤマダ(株)")
     shots.append(s.shoot(language, "34-formal-receipt"))
+    # kanji: a company form taken from its candidates, then a surname's first letters
+    for addressee, name in (
+        ("株式会社なか", "36-formal-receipt-kanji"),
+        ("とくてい", "37-formal-receipt-kanji-long"),
+    ):
+        pad.press("C")
+        pad.mode = "kana"
+        for key in addressee:
+            pad.type_key(key)
+        s.wait(lambda a=addressee: form.addressee == a and form.offered)
+        shots.append(s.shoot(language, name))
+    pad.press("C")
+    for key in "ヤマダ(株)":
+        pad.type_key(key)
     form.issue()  # the original: the staff's one below is then a 再発行
     s.wait(lambda: not form.busy and form.status)
     receipt_no = ctl.flows.last_sale.receipt_no
@@ -53,6 +72,7 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     ctl.flows.to_attract()
     s.wait(lambda: ctl.screen == "attract")
     ctl.set_language(language)  # the attract screen went back to the store's language
+    ctl.large_text = s.large_text  # and large text off: staff turn it on for the reprint
     form.open_reprint(back_to="attract")
     s.wait(lambda: ctl.screen == "formal_receipt")
     for digit in str(receipt_no):
@@ -66,13 +86,18 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, settings = tool_arguments(__doc__ or "", argv)
+    def options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--large-text", action="store_true")
+
+    args, settings = tool_arguments(__doc__ or "", argv, extra=options)
     from kiosk.config import load_config
     from kiosk.ui.screenshots import offers_config
 
     data_dir = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     config = load_config(offers_config(data_dir), demo=True, data_dir=data_dir)
-    shoot_session(config, settings, args.out, args.languages, shoot_language)
+    shoot_session(
+        config, settings, args.out, args.languages, shoot_language, large_text=args.large_text
+    )
     return 0
 
 

@@ -202,6 +202,7 @@ class TextPad(BoxLayout):
     value = StringProperty("")
     mode = StringProperty("kana")  # kana | abc
     key_side = NumericProperty(0)  # the keys' smallest side, px (set from ctl.key_target)
+    abc_columns = 9  # A–Z, 0–9 and space: five rows of nine
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -212,7 +213,7 @@ class TextPad(BoxLayout):
         """Rebuild the keys: kana in 50-sound columns (あ row first), or A–Z and digits."""
         self.clear_widgets()
         if mode == "abc":
-            grid = GridLayout(cols=9, spacing=4)
+            grid = GridLayout(cols=self.abc_columns, spacing=4)
             keys = [*ALPHABET, "␣"]
         else:
             grid = GridLayout(rows=5, spacing=4, orientation="tb-lr")

@@ -13,10 +13,20 @@ from tests.journeys.kiosk_process import KioskProcess, demo_config, free_port
 #: A shared hand-off key for the journey kiosk and its staff station (base64 of 32 bytes).
 HANDOFF_KEY = "am91cm5leXMtaGFuZC1vZmYta2V5LTMyLWJ5dGVzISE="
 
+#: The note the journeys' store prints on a 領収書 that needs a revenue stamp.
+STAMP_NOTE = "収入印紙はサービスカウンターで貼付します"
+
 #: What the journeys' store adds to the demo: a short inactivity timeout (a shopper who walks
-#: away is asked, then the basket is put aside), both QR tiles, tax-free sales, and the
-#: hand-off key its registration station signs baskets with.
+#: away is asked, then the basket is put aside), both QR tiles, tax-free sales, the hand-off
+#: key its registration station signs baskets with, its revenue stamp note and one addressee
+#: word of its own (a regular customer's company, for the 領収書 pad).
 JOURNEY_STORE = f"""
+[store]
+revenue_stamp_note = "{STAMP_NOTE}"
+
+[store.addressee_words]
+"さくらしょうじ" = ["さくら商事"]
+
 [ui]
 inactivity_seconds = 20
 still_there_seconds = 10

@@ -54,3 +54,55 @@ def test_staff_reprint_asks_for_a_pin_then_takes_digits_only(kiosk) -> None:
     form.issue()
     kiosk.wait(lambda: not form.busy and form.status)
     assert form.status == ctl.t("No sale with that receipt number on this kiosk.")
+
+
+def test_kana_on_the_pad_offers_kanji_and_a_tap_puts_it_in_place(kiosk) -> None:
+    """GIVEN the 領収書 screen WHEN kana is typed THEN the kanji for it are buttons; a tap puts
+    the word in place of the kana; 上様 is one tap with nothing after it; the member's name
+    is offered once it is not what is typed; large text keeps one row of three."""
+    ctl = kiosk.ctl
+    form = kiosk.screen("formal_receipt")
+    form.open_reprint(back_to="attract")  # the store's words come with the screen's choices
+    kiosk.wait_screen("formal_receipt")
+    kiosk.tap(form.ids.addressee)
+    pad = form.ids.pad
+
+    def offered() -> list[str]:
+        return [b.text for b in reversed(form.ids.candidates.children)]
+
+    def tap_offer(text: str) -> None:
+        kiosk.pump(3)
+        kiosk.tap(next(b for b in form.ids.candidates.children if b.text == text))
+
+    assert offered() == [] and form.ids.candidates_hint.opacity == 1
+    for key in "やまだ":
+        pad.type_key(key)
+    assert offered() == ["山田"] and form.ids.candidates_hint.opacity == 0
+    tap_offer("山田")
+    assert form.addressee == "山田"
+    pad.mode = "kata"
+    for key in "カフ":
+        pad.type_key(key)
+    pad.press("゛")
+    assert offered() == ["株式会社", "(株)"]
+    tap_offer("株式会社")
+    assert form.addressee == "山田株式会社"
+
+    kiosk.tap(form.ids.uesama)
+    assert (form.addressee, form.honorific) == ("上様", "")
+    assert form.ids.uesama.kind == "primary" and form.ids.honorific_none.kind == "tile"
+
+    form._member_name("佐藤 花子")  # what the loyalty plugin offers for a member's sale
+    assert offered() == ["佐藤 花子"]
+    pad.press("C")
+    for key in "なか":
+        pad.type_key(key)
+    assert offered() == ["佐藤 花子", "中村", "中島", "中野", "中川", "中山"]
+    ctl.large_text = True
+    kiosk.pump(3)
+    assert offered() == ["佐藤 花子", "中村", "中島"]
+    tap_offer("佐藤 花子")
+    assert form.addressee == "佐藤 花子" and "佐藤 花子" not in offered()
+    ctl.large_text = False
+    kiosk.tap(form.ids.back)  # the staff leave the reprint (as the other tests leave theirs)
+    kiosk.wait_screen("attract")

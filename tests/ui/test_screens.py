@@ -123,6 +123,18 @@ def test_every_button_is_at_least_15_mm(kiosk_factory, window_size, dpi, large: 
             problems += undersized(kiosk)
             kiosk.screen("lookup").ids.pad.mode = "abc"
             kiosk.settle()
+        if name == "formal_receipt":  # the staff reprint's latin pad, then kanji offered
+            form = kiosk.screen(name)
+            form.open_reprint(back_to="attract")
+            kiosk.wait_screen(name)
+            kiosk.settle()
+            problems += undersized(kiosk)
+            form.choose("addressee")
+            form.ids.pad.mode = "kana"
+            for key in "なか":
+                form.ids.pad.type_key(key)
+            kiosk.settle()
+            assert form.offered
         problems += undersized(kiosk)
     kiosk.ctl.screen = "shopping"
     kiosk.ctl.still_there = True

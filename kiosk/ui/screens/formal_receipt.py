@@ -5,6 +5,11 @@ filled in when a member card was scanned and the store shows names) and from the
 overlay (a past sale by its receipt number: staff reprint). The work — layout, printer,
 journal, 再発行 — is the runtime's (:meth:`KioskRuntime.issue_formal_receipt`); this screen
 only collects what the shopper typed and chose.
+
+Kanji: the kana at the end of the addressee is looked up in the addressee words
+(:mod:`kiosk.domain.addressee_words`: company forms, honorifics, surnames, the store's own)
+and the words are offered as buttons; a tap puts one in place of its kana. The member's
+name (a member card scanned) is offered there too, and 上様 is one tap beside 様 and 御中.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+from kiosk.domain.addressee_words import AddresseeWords, Candidate, apply
 from kiosk.ui.receipt_output import printer_fault_text
 from kiosk.ui.widgets import KANA_ROWS, KioskButton, KioskScreen, TextPad
 
@@ -22,6 +28,9 @@ log = logging.getLogger(__name__)
 
 MAX_ADDRESSEE = 60  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
 QUICK_KEYS = ("(株)", "(有)", "・", "&", "-")  # what company names need beyond the pad
+UESAMA = "上様"  # the addressee when the shopper gives no name: no honorific after it
+MAX_CANDIDATES = 6  # two rows of three on the screen; one row in large text (room)
+CANDIDATE_COLUMNS = 3
 _KATAKANA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
 _HIRAGANA = {v: k for k, v in _KATAKANA.items()}
 KANA_LETTERS = "".join(KANA_ROWS)
@@ -32,7 +41,12 @@ def katakana(text: str) -> str:
 
 
 class AddresseePad(TextPad):
-    """The look-up pad with a katakana mode (company names) that keeps latin capitals."""
+    """The look-up pad with a katakana mode (company names) that keeps latin capitals.
+
+    Its latin keys are four rows of ten: the staff reprint's receipt number field sits
+    above the pad, and five rows of 15 mm keys would run under the tool row in large text."""
+
+    abc_columns = 10
 
     def on_mode(self, pad: Any, mode: str) -> None:
         super().on_mode(pad, "kana" if mode == "kata" else mode)
@@ -74,9 +88,14 @@ class FormalReceiptScreen(KioskScreen):
     status = StringProperty("")
     busy = BooleanProperty(False)
     back_to = StringProperty("receipt")
+    candidates = ListProperty()  # Candidate: kanji for the kana at the end of the addressee
+    member_name = StringProperty("")  # the signed-in member's, offered as a candidate
+    offered = BooleanProperty(False)  # candidates shown (else a line saying how)
+    large_text = BooleanProperty(False)  # the shopper's, from the kv rule
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._words = AddresseeWords({})
         self.ctl.formal_receipt = self  # the staff overlay's reprint opens it (flows.unlock)
 
     # --- opening -----------------------------------------------------------------------
@@ -110,6 +129,7 @@ class FormalReceiptScreen(KioskScreen):
         self.reprint, self.back_to = reprint, back_to
         self.addressee = self.receipt_no = self.status = ""
         self.honorific, self.busy, self.field = "様", False, "addressee"
+        self.member_name = ""
         self.ids.pad.value = ""
         self.ids.pad.mode = "kana"
 
@@ -117,11 +137,14 @@ class FormalReceiptScreen(KioskScreen):
         def listed(choices: Any) -> None:
             self.provisos = list(choices.provisos)
             self.proviso = self.provisos[0] if self.provisos else ""
+            self._words = choices.words
+            self.on_addressee()
             self.ctl.screen = self.name
 
         self.ctl.run(self.ctl.runtime.formal_receipt_choices, listed)
 
     def _member_name(self, name: str) -> None:
+        self.member_name = name[:MAX_ADDRESSEE]
         if name and not self.addressee:
             self.choose("addressee")
             self.ids.pad.value = name[:MAX_ADDRESSEE]
@@ -159,10 +182,57 @@ class FormalReceiptScreen(KioskScreen):
                 self.ids.pad.value = digits
         else:
             self.addressee = value
+        if self.status and not self.busy:
+            self.status = ""  # typing again: the last print's message is over
 
     def quick(self, text: str) -> None:
         if self.field == "addressee" and len(self.addressee) + len(text) <= MAX_ADDRESSEE:
             self.ids.pad.value = self.addressee + text
+
+    # --- kanji -------------------------------------------------------------------------
+
+    def on_addressee(self, *_args: Any) -> None:
+        self.candidates = self._words.candidates(self.addressee, self._room())
+        self._show_candidates()
+
+    def _room(self) -> int:
+        return CANDIDATE_COLUMNS if self.large_text else MAX_CANDIDATES
+
+    def on_member_name(self, *_args: Any) -> None:
+        self._show_candidates()
+
+    def on_large_text(self, *_args: Any) -> None:
+        self.on_addressee()  # fewer, taller candidate buttons (or more, smaller)
+
+    def _show_candidates(self) -> None:
+        """The member's name (unless already typed) then the kanji, one button each."""
+        grid = self.ids.get("candidates")
+        if grid is None:
+            return  # the kv rules are not applied yet
+        grid.clear_widgets()
+        offers: list[tuple[str, Candidate | None]] = []
+        if self.member_name and self.member_name != self.addressee:
+            offers.append((self.member_name, None))
+        offers += [(c.word, c) for c in self.candidates]
+        for text, candidate in offers[: self._room()]:
+            button = KioskButton(text=text, kind="tile", size_hint_y=None, height=self.ctl.target)
+            button.bind(on_release=lambda _b, c=candidate, t=text: self.take(c, t))
+            grid.add_widget(button)
+        self.offered = bool(offers)
+
+    def take(self, candidate: Candidate | None, text: str) -> None:
+        """A candidate tapped: its word replaces its kana (``None``: the member's name
+        replaces what was typed)."""
+        self.choose("addressee")
+        value = apply(self.addressee, candidate) if candidate is not None else text
+        if len(value) <= MAX_ADDRESSEE:
+            self.ids.pad.value = value
+
+    def uesama(self) -> None:
+        """上様: the addressee for a shopper who gives no name, with nothing after it."""
+        self.choose("addressee")
+        self.ids.pad.value = UESAMA
+        self.honorific = ""
 
     # --- printing ----------------------------------------------------------------------
 
