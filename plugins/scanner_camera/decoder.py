@@ -168,6 +168,7 @@ ALL_PASSES = (
     "zxing+raw", "zxing+gh", "zxing+clahe", "zxing+blur", "zxing+2x", "zxing+3x",
     "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x", "zxing+bars", "zbar+bars",
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
+    "zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed",
 )  # fmt: skip
 WIDE = 0.5  # how far an @wide pass grows its region on each side, as a share of its size
 QR_PASS_SIZE = 640  # longest side of the QR-only pass's copy
@@ -316,15 +317,19 @@ def run_region_pass(
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
     Names are ``engine+preprocessing``: engines ``zxing`` and ``zbar``; preprocessing
-    ``raw``, ``clahe`` (local contrast), ``blur`` (σ=1, against halftone and noise),
+    ``raw``, ``clahe`` (local contrast), ``lclahe`` (stronger, more local contrast: clip
+    4 on 4×4 tiles, for glare and uneven light across a region), ``blur`` (σ=1, against
+    halftone and noise), ``1.5x`` (CLAHE, 1.5× Lanczos upscale and a light unsharp mask),
     ``2x`` (CLAHE, 2× cubic upscale and unsharp mask), ``3x`` (3× cubic upscale and a
-    stronger, wider unsharp mask, for small defocused codes) — both only for crops shorter
-    than ``upscale_below`` —, for zxing only, ``gh`` (the global-histogram binariser), and
-    ``bars`` (EAN/UPC only: the bar profile averaged along the bars and re-drawn upright at
-    three thresholds, :mod:`.bars`). ``@wide`` names are handled by :func:`region_pass`.
+    stronger, wider unsharp mask, for small defocused codes) — the upscales only for crops
+    shorter than ``upscale_below`` —, for zxing only, ``gh`` (the global-histogram
+    binariser), a ``~fixed`` suffix (zxing's fixed-threshold binariser on that preparation),
+    and ``bars`` (EAN/UPC only: the bar profile averaged along the bars and re-drawn upright
+    at three thresholds, :mod:`.bars`). ``@wide`` names are handled by :func:`region_pass`.
     """
     engine, prep = name.split("+", 1)
-    scale = {"2x": 2.0, "3x": 3.0}.get(prep, 1.0)
+    prep, _, binarised = prep.partition("~")
+    scale = {"1.5x": 1.5, "2x": 2.0, "3x": 3.0}.get(prep, 1.0)
     if scale > 1 and max(crop.shape[:2]) >= options.upscale_below:
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
@@ -336,7 +341,7 @@ def run_region_pass(
         codes = _zbar(image, symbols, name) if symbols else []
     else:
         zx = tuple(_TO_ZXING[s] for s in formats if s in _TO_ZXING)
-        binarizer = zxingcpp.Binarizer.GlobalHistogram if prep == "gh" else None
+        binarizer = _BINARIZERS.get(binarised or prep)
         codes = _zxing(image, zx, options, name, binarizer)
     return [(c, scale) for c in codes]
 
@@ -366,6 +371,9 @@ def _read_redrawn(
     return [(replace(c, corners=whole), 1.0) for c in codes]
 
 
+_BINARIZERS = {"gh": zxingcpp.Binarizer.GlobalHistogram, "fixed": zxingcpp.Binarizer.FixedThreshold}
+
+
 def _prepared(crop: np.ndarray, prep: str) -> np.ndarray:
     if prep in ("raw", "gh"):
         return crop
@@ -374,9 +382,14 @@ def _prepared(crop: np.ndarray, prep: str) -> np.ndarray:
     if prep == "3x":
         big = cv2.resize(crop, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
         return cv2.addWeighted(big, 2.5, cv2.GaussianBlur(big, (0, 0), 3), -1.5, 0)
+    if prep == "lclahe":
+        return cv2.createCLAHE(clipLimit=4.0, tileGridSize=(4, 4)).apply(crop)
     contrast = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(crop)
     if prep == "clahe":
         return contrast
+    if prep == "1.5x":
+        big = cv2.resize(contrast, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LANCZOS4)
+        return cv2.addWeighted(big, 1.8, cv2.GaussianBlur(big, (0, 0), 1.5), -0.8, 0)
     if prep == "2x":
         big = cv2.resize(contrast, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         blur = cv2.GaussianBlur(big, (0, 0), 2)

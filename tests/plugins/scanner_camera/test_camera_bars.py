@@ -86,3 +86,20 @@ def test_function_wide_pass_reads_a_region_cut_too_tight_in_frame_pixels():
     assert codes[0].stage == "zxing+clahe@wide"
     left, top, width, _ = codes[0].box
     assert 150 <= left <= 150 + w // 4 and 100 <= top <= 100 + h and width > w // 2
+
+
+@pytest.mark.parametrize("name", ["zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x",
+                                  "zxing+2x~fixed"])  # fmt: skip
+def test_function_candidate_passes_read_a_small_code_and_place_it_in_frame_pixels(name):
+    """GIVEN a small, softly blurred UPC-A region WHEN read by each candidate pass (stronger
+    CLAHE, 1.5× Lanczos, zxing's fixed-threshold binariser on the 2× crop) THEN its GTIN-13,
+    with the corners scaled back to frame pixels inside the region."""
+    gray = cv2.cvtColor(render_linear("upca", "03600029145", module_px=2), cv2.COLOR_BGR2GRAY)
+    crop = cv2.GaussianBlur(cv2.copyMakeBorder(gray, 20, 20, 20, 20, cv2.BORDER_CONSTANT,
+                                               value=255), (0, 0), 0.8)  # fmt: skip
+    frame = cv2.copyMakeBorder(crop, 50, 50, 70, 70, cv2.BORDER_CONSTANT, value=255)
+    codes = region_pass(frame, (70, 50, crop), name, DEFAULT_OPTIONS)
+    assert [c.code for c in codes] == ["0036000291452"]
+    left, top, width, height = codes[0].box
+    assert left >= 70 and left + width <= 70 + crop.shape[1] + 2
+    assert top >= 50 and top + height <= 50 + crop.shape[0] + 2

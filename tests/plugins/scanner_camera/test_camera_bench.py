@@ -82,3 +82,15 @@ def test_function_cache_key_ignores_the_chosen_defaults_even_over_several_lines(
     other = one.replace(b"confirm_passes: int = 2", b"confirm_passes: int = 3")
     assert cv._CHOSEN.sub(b"", one) == cv._CHOSEN.sub(b"", many)
     assert cv._CHOSEN.sub(b"", one) != cv._CHOSEN.sub(b"", other)
+
+
+def test_function_candidate_passes_are_cached_but_searched_only_when_asked():
+    """The candidate passes are among the decoder's passes (so the cache holds them) but not
+    in the default search; ``configurations(FULL_ORDER)`` includes them."""
+    from plugins.scanner_camera.decoder import ALL_PASSES
+
+    assert set(cv.CANDIDATES) <= set(ALL_PASSES)
+    assert not set(cv.CANDIDATES) & set(cv.PASS_ORDER)
+    assert set(cv.PASS_ORDER) | set(cv.CANDIDATES) == set(cv.FULL_ORDER)
+    small = [c for c in cv.configurations(cv.FULL_ORDER) if len(c.passes) == 2]
+    assert {p for c in small for p in c.passes} == set(cv.FULL_ORDER)
