@@ -117,6 +117,8 @@ def test_a_weighed_line_comes_back_by_the_grams_typed(runtime):
         model.ask_weight(banana["line_id"])
         model.set_weight(200)
         assert model.lines[0]["chosen"] == 200
+        # back on the list, its instruction shows again (it was blank after the weight step)
+        assert not model.feedback_error and model.feedback == model.rt("Choose what comes back.")
         assert model.refund_total == banana["paid"] * 200 // 500
     finally:
         model.stop()

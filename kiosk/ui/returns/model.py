@@ -289,9 +289,13 @@ class ReturnModel(EventDispatcher):
         self.reason = self.reasons[0] if self.reasons else ""
         self.refund_total = 0
         self.stage = "choose"
-        if not any(row["left"] for row in rows):
+        self._say_what_to_choose()
+
+    def _say_what_to_choose(self) -> None:
+        """The choose stage's instruction (on arriving, and back from the weight step)."""
+        if not any(row["left"] for row in self.lines):
             self.say("Everything on this receipt has been returned already.", error=True)
-        elif found.local:
+        elif self._found is None or self._found.local:
             self.say("Choose what comes back.")
         else:
             self.say("A sale of another kiosk: the refund is paid in cash here.")
@@ -355,7 +359,7 @@ class ReturnModel(EventDispatcher):
             self.say("More than is still returnable was chosen.", error=True)
             return
         self.lines = [{**r, "chosen": grams} if r is row else r for r in self.lines]
-        self.say("")
+        self._say_what_to_choose()
         self._preview()
 
     def choose_reason(self, reason: str) -> None:
