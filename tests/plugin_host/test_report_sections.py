@@ -66,5 +66,5 @@ def test_the_report_page_lays_a_section_out_escaped():
     laid_out = '{% from "core/macros.html" import report_section %}{{ report_section(s) }}'
     html = environment().from_string(laid_out).render(s=section)
     assert "&lt;b&gt;Points&lt;/b&gt;" in html and "<b>" not in html
-    assert "<td>&lt;K01&gt;</td><td>1,200</td>" in html
+    assert '<td class="t">&lt;K01&gt;</td><td>1,200</td>' in html
     assert "a &amp; b" in html

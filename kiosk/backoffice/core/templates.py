@@ -16,6 +16,7 @@ static files, so the CSP needs no ``unsafe-inline``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -103,7 +104,22 @@ def _environment(plugins: tuple[tuple[str, Path], ...]) -> Environment:
     env.tests["span"] = lambda value: isinstance(value, Span)
     env.tests["note"] = lambda value: isinstance(value, Note)
     env.tests["whole"] = lambda value: isinstance(value, int) and not isinstance(value, bool)
+    env.tests["figure"] = is_figure
     return env
+
+
+#: a cell that reads as a figure: a count, yen (``¥1,234``, ``-138``), a rate (``8%※``)
+FIGURE = re.compile(r"[-−]?[¥￥]?[-−]?[\d,]+(\.\d+)?%?※?")
+
+
+def is_figure(value: Any) -> bool:
+    """Whether a table cell is a figure (right-aligned, so digits line up) rather than text
+    (left-aligned: a name, a kiosk, a reason)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and FIGURE.fullmatch(value.strip()) is not None
 
 
 def yen(value: int) -> str:
