@@ -191,7 +191,7 @@ class LocalStore:
             return journal.verify(session)
 
     def unsent_outbox(self, limit: int = 100) -> list[OutboxRow]:
-        with self._sessions() as session:
+        with self._reads() as session:
             query = (
                 select(OutboxRow)
                 .where(OutboxRow.sent_at.is_(None))
@@ -202,7 +202,7 @@ class LocalStore:
 
     def unsent_backlog(self) -> tuple[int, datetime | None]:
         """How many outbox rows are unsent, and when the oldest was made (a plain read)."""
-        with self._sessions() as session:
+        with self._reads() as session:
             count, oldest = session.execute(
                 select(func.count(), func.min(OutboxRow.created_at)).where(
                     OutboxRow.sent_at.is_(None)
