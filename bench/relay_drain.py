@@ -3,7 +3,9 @@
 The kiosk store holds ``--sales`` committed sales (the relay's backlog alert may print). The floor POSTs the very batches the
 relay would send (bodies built up front) to one fresh in-process back office (SQLite); the
 drain is ``OutboxRelay.run`` against another: the same POSTs plus reading the outbox and
-marking each acknowledged batch sent. Printed: both times and their ratio (goal <= 1.1).
+marking each acknowledged batch sent. Printed: both times and their ratio (goal <= 1.1), and
+the same for the process's CPU time (client and in-process back office both run here), which
+other processes' load moves far less than wall time.
 
     .venv/bin/python bench/relay_drain.py [--sales 2000]
 """
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kiosk.backoffice.app import create_app
@@ -35,6 +37,40 @@ START = datetime(2026, 11, 20, 9)
 
 class Online:
     online = True
+
+
+class PreviousStore:
+    """The store as the relay read it before (ORM objects, the session's BEGIN IMMEDIATE)."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def unsent_outbox(self, limit: int = 100) -> list[OutboxRow]:
+        with self._store._sessions() as session:
+            query = (
+                select(OutboxRow)
+                .where(OutboxRow.sent_at.is_(None))
+                .order_by(OutboxRow.seq)
+                .limit(limit)
+            )
+            return list(session.scalars(query))
+
+
+class PreviousRelay(OutboxRelay):
+    """The relay as it was: the backlog counted after every cycle."""
+
+    def check_backlog_after(self, result):
+        return self.check_backlog()
+
+
+def timed_drain(relay: OutboxRelay, cycles: int) -> tuple[float, float]:
+    """Wall and CPU seconds of a drain."""
+    began, cpu = time.perf_counter(), time.process_time()
+    relay.run(cycles, stop_when_idle=True)
+    return time.perf_counter() - began, time.process_time() - cpu
 
 
 def back_office() -> tuple[TestClient, str]:
@@ -55,7 +91,7 @@ def main() -> None:
         store.commit_sale(make_sale(n, START + timedelta(seconds=n)))
     print(f"{args.sales:,} sales committed in {time.perf_counter() - began:.1f} s")
 
-    bares, drains = [], []
+    bares, drains, bare_cpu, drain_cpu, previous, previous_cpu = [], [], [], [], [], []
     for _ in range(args.rounds):  # alternated, so load on the machine falls on both alike
         with store.transaction() as session:  # unsent again: every round drains all of them
             session.execute(update(OutboxRow).values(sent_at=None))
@@ -64,22 +100,41 @@ def main() -> None:
         rows = store.unsent_outbox(args.sales)
         bodies = [probe._batch(rows[i : i + 100]) for i in range(0, len(rows), 100)]
         headers = {"Authorization": f"Bearer {token}"}
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         for body in bodies:
             response = client.post("/api/v1/sync/outbox", json=body, headers=headers)
             assert response.status_code == 200
         bares.append(time.perf_counter() - began)
+        bare_cpu.append(time.process_time() - cpu)
 
-        client, token = back_office()
-        relay = OutboxRelay(store, client, token, runtime=Online(), sleep=lambda s: None)
-        began = time.perf_counter()
-        relay.run(len(bodies) + 5, stop_when_idle=True)
-        drains.append(time.perf_counter() - began)
-        assert not store.unsent_outbox(1), "the relay left sales unsent"
+        for way, wall, cpus in (
+            (OutboxRelay, drains, drain_cpu),
+            (PreviousRelay, previous, previous_cpu),
+        ):
+            with store.transaction() as session:
+                session.execute(update(OutboxRow).values(sent_at=None))
+            client, token = back_office()
+            kiosk = store if way is OutboxRelay else PreviousStore(store)
+            relay = way(kiosk, client, token, runtime=Online(), sleep=lambda s: None)
+            took, cpu = timed_drain(relay, len(bodies) + 5)
+            wall.append(took)
+            cpus.append(cpu)
+            assert not store.unsent_outbox(1), "the relay left sales unsent"
     bare, drain = statistics.median(bares), statistics.median(drains)
+    before = statistics.median(previous)
     print(f"  bare POSTs of the {len(bodies)} batches      median {bare:6.2f} s  ({_list(bares)})")
     print(f"  relay drain (read, POST, mark sent) median {drain:6.2f} s  ({_list(drains)})")
-    print(f"  ratio drain/bare: {drain / bare:.2f}   (goal <= 1.1)")
+    print(f"  previous relay drain                median {before:6.2f} s  ({_list(previous)})")
+    print(
+        f"  ratio drain/bare: {drain / bare:.2f}   previous/bare {before / bare:.2f}   (goal <= 1.1)"
+    )
+    bare_c, drain_c = statistics.median(bare_cpu), statistics.median(drain_cpu)
+    print(
+        f"  CPU time: bare {bare_c:.2f} s ({_list(bare_cpu)}), drain {drain_c:.2f} s ({_list(drain_cpu)})"
+    )
+    before_c = statistics.median(previous_cpu)
+    print(f"  CPU time of the previous drain {before_c:.2f} s ({_list(previous_cpu)})")
+    print(f"  CPU ratio drain/bare: {drain_c / bare_c:.2f}   previous/bare {before_c / bare_c:.2f}")
 
 
 def _list(values: list[float]) -> str:

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.catalogue import Catalogue
@@ -190,15 +190,13 @@ class LocalStore:
         with self._sessions() as session:
             return journal.verify(session)
 
-    def unsent_outbox(self, limit: int = 100) -> list[OutboxRow]:
+    def unsent_outbox(self, limit: int = 100) -> list[Row]:
+        """The oldest unsent outbox rows, as plain read-only rows (the columns of
+        :class:`OutboxRow` as attributes): ORM objects were half the relay's read of a batch."""
+        table = OutboxRow.__table__
+        query = select(table).where(table.c.sent_at.is_(None)).order_by(table.c.seq).limit(limit)
         with self._reads() as session:
-            query = (
-                select(OutboxRow)
-                .where(OutboxRow.sent_at.is_(None))
-                .order_by(OutboxRow.seq)
-                .limit(limit)
-            )
-            return list(session.scalars(query))
+            return list(session.execute(query))
 
     def unsent_backlog(self) -> tuple[int, datetime | None]:
         """How many outbox rows are unsent, and when the oldest was made (a plain read)."""
