@@ -8,12 +8,19 @@ the same for the process's CPU time (client and in-process back office both run 
 other processes' load moves far less than wall time.
 
     .venv/bin/python bench/relay_drain.py [--sales 2000]
+    .venv/bin/python bench/relay_drain.py --instructions [--sales 300]
+
+``--instructions`` runs the same set-up under ``valgrind --tool=callgrind`` four times (then
+nothing, the bare POSTs, the drain, the previous drain; in parallel) and prints each one's
+instructions beyond the set-up, and their ratios: counts the machine's load does not move.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,6 +80,65 @@ def timed_drain(relay: OutboxRelay, cycles: int) -> tuple[float, float]:
     return time.perf_counter() - began, time.process_time() - cpu
 
 
+def measured(way: str, sales: int) -> None:
+    """One process's work for ``--instructions``: the set-up, then ``way`` once."""
+    store = LocalStore(Path(tempfile.mkdtemp()) / "kiosk.sqlite3")
+    for n in range(1, sales + 1):
+        store.commit_sale(make_sale(n, START + timedelta(seconds=n)))
+    client, token = back_office()
+    probe = OutboxRelay(store, client, token, runtime=Online())
+    rows = store.unsent_outbox(sales)
+    bodies = [probe._batch(rows[i : i + 100]) for i in range(0, len(rows), 100)]
+    headers = {"Authorization": f"Bearer {token}"}
+    client.get("/api/v1/sync/status", headers=headers)  # the app's first request: in every way
+    if way == "bare":
+        for body in bodies:
+            assert client.post("/api/v1/sync/outbox", json=body, headers=headers).status_code == 200
+    elif way in ("drain", "previous"):
+        relay_type = OutboxRelay if way == "drain" else PreviousRelay
+        kiosk = store if way == "drain" else PreviousStore(store)
+        relay_type(kiosk, client, token, runtime=Online(), sleep=lambda s: None).run(
+            len(bodies) + 5, stop_when_idle=True
+        )
+        assert not store.unsent_outbox(1)
+
+
+def instruction_counts(sales: int) -> None:
+    ways = ("none", "bare", "drain", "previous")
+    runs = {
+        way: subprocess.Popen(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file=/tmp/relay-{way}.callgrind",
+                sys.executable,
+                __file__,
+                "--measure",
+                way,
+                "--sales",
+                str(sales),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for way in ways
+    }
+    counts = {}
+    for way, run in runs.items():
+        _, err = run.communicate()
+        counts[way] = int(re.search(r"Collected : (\d+)", err).group(1))
+        Path(f"/tmp/relay-{way}.callgrind").unlink(missing_ok=True)
+    extra = {way: counts[way] - counts["none"] for way in ways[1:]}
+    print(f"relay drain, {sales} sales, callgrind instructions beyond the set-up")
+    for way, n in extra.items():
+        print(f"  {way:9s} {n / 1e6:9.1f} M")
+    print(
+        f"  drain/bare {extra['drain'] / extra['bare']:.3f}   "
+        f"previous/bare {extra['previous'] / extra['bare']:.3f}   (goal <= 1.1)"
+    )
+
+
 def back_office() -> tuple[TestClient, str]:
     db = Database(f"sqlite:///{tempfile.mkdtemp()}/bo.sqlite3")
     with db.transaction() as s:
@@ -84,7 +150,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sales", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--instructions", action="store_true")
+    parser.add_argument("--measure", choices=("none", "bare", "drain", "previous"))
     args = parser.parse_args()
+    if args.measure:
+        measured(args.measure, args.sales)
+        return
+    if args.instructions:
+        instruction_counts(args.sales)
+        return
     store = LocalStore(Path(tempfile.mkdtemp()) / "kiosk.sqlite3")
     began = time.perf_counter()
     for n in range(1, args.sales + 1):
