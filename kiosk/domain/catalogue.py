@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from kiosk.domain.codes import InStoreCode, InStoreLayout, normalize_gtin, parse_instore
 from kiosk.domain.product import Product
@@ -39,6 +39,18 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self._by_sku)
+
+    def emptied(self, chunk: int) -> Iterator[int]:
+        """Empty this catalogue ``chunk`` entries at a time, yielding what is left in between.
+
+        Freeing 100k products in one go holds the interpreter for tens of milliseconds; a
+        caller that lets other threads run between chunks spreads that out.
+        """
+        for table in (self._by_gtin, self._by_plu, self._by_sku):
+            while table:
+                for _ in range(min(chunk, len(table))):
+                    table.popitem()
+                yield len(table)
 
     def __iter__(self):
         return iter(self._by_sku.values())

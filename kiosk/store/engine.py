@@ -3,7 +3,8 @@
 Python 3.11's sqlite3 module opens transactions lazily and commits before DDL, which breaks
 SQLAlchemy's transaction boundaries; the documented workaround is to switch the driver's
 own handling off on connect and emit ``BEGIN`` ourselves. We use ``BEGIN IMMEDIATE`` so a
-writer takes the lock up front instead of failing to upgrade it half-way through a sale.
+writer takes the lock up front instead of failing to upgrade it half-way through a sale; a
+connection marked :data:`SNAPSHOT_READ` only reads and begins deferred.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 10_000
+#: execution option of a connection that only reads: its transaction is a WAL snapshot that
+#: takes no write lock (a long read under BEGIN IMMEDIATE held every writer up to busy_timeout)
+SNAPSHOT_READ = "kiosk_snapshot_read"
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -36,7 +40,10 @@ def sqlite_engine(path: Path | str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(SNAPSHOT_READ):
+            connection.exec_driver_sql("BEGIN DEFERRED")  # a reader: never the write lock
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.catalogue import Catalogue
@@ -23,7 +23,7 @@ from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.sale import Sale
 from kiosk.private_files import private_dir, private_sqlite
 from kiosk.store import identity, journal
-from kiosk.store.engine import sqlite_engine
+from kiosk.store.engine import SNAPSHOT_READ, sqlite_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.models import (
     ConfigRow,
@@ -52,6 +52,10 @@ class LocalStore:
         upgrade(self.engine, plugin_versions)
         private_sqlite(self.path)  # older installs made it 0644; -wal/-shm follow its mode
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # for reads only: a WAL snapshot, no write lock (see kiosk.store.engine.SNAPSHOT_READ)
+        self._reads = sessionmaker(
+            self.engine.execution_options(**{SNAPSHOT_READ: True}), expire_on_commit=False
+        )
         # made with the database; the relay sends it so a replaced database is not a resend
         self.instance_id = identity.open_instance(self)
 
@@ -86,7 +90,9 @@ class LocalStore:
         catalogue made 100k of them, and the garbage collector's passes over them paused
         every other thread of the kiosk)."""
         catalogue = Catalogue(**kwargs)
-        with self._sessions() as session:
+        # a snapshot, not BEGIN IMMEDIATE: the seconds a 100k load takes must not hold a sale's
+        # commit (or any other write) waiting for the lock
+        with self._reads() as session:
             rows = session.execute(
                 select(ProductRow.__table__).execution_options(yield_per=LOAD_CHUNK)
             )
@@ -184,19 +190,17 @@ class LocalStore:
         with self._sessions() as session:
             return journal.verify(session)
 
-    def unsent_outbox(self, limit: int = 100) -> list[OutboxRow]:
-        with self._sessions() as session:
-            query = (
-                select(OutboxRow)
-                .where(OutboxRow.sent_at.is_(None))
-                .order_by(OutboxRow.seq)
-                .limit(limit)
-            )
-            return list(session.scalars(query))
+    def unsent_outbox(self, limit: int = 100) -> list[Row]:
+        """The oldest unsent outbox rows, as plain read-only rows (the columns of
+        :class:`OutboxRow` as attributes): ORM objects were half the relay's read of a batch."""
+        table = OutboxRow.__table__
+        query = select(table).where(table.c.sent_at.is_(None)).order_by(table.c.seq).limit(limit)
+        with self._reads() as session:
+            return list(session.execute(query))
 
     def unsent_backlog(self) -> tuple[int, datetime | None]:
         """How many outbox rows are unsent, and when the oldest was made (a plain read)."""
-        with self._sessions() as session:
+        with self._reads() as session:
             count, oldest = session.execute(
                 select(func.count(), func.min(OutboxRow.created_at)).where(
                     OutboxRow.sent_at.is_(None)

@@ -87,7 +87,7 @@ class SyncService:
             if not self._identity_checked and (self.relay.reachable or not self._identity_tried):
                 self.check_store_identity()
             result = self.relay.send_once()
-            self.relay.check_backlog()
+            self.relay.check_backlog_after(result)
             if result.outcome is CycleOutcome.STOPPED:
                 log.error("sync stopped: %s", result.detail)
                 return

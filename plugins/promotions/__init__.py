@@ -12,6 +12,7 @@ overlaid by the rules the back office publishes in master data (``promotions``: 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,10 +25,10 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import Amount, Message, product_name, scan_claim
 from kiosk.sync.masterdata import with_published
-from plugins.promotions.deals import best_deals, deal_offers
 from plugins.promotions.markdown import Markdown, parse_markdown
 from plugins.promotions.pricing import STAGE_PRICE, Offer, providers, remaining_after, settle
 from plugins.promotions.rules import PromotionRule
+from plugins.promotions.solver import DealSolver
 
 __all__ = ["Plugin", "PromotionRule"]
 
@@ -64,6 +65,9 @@ class Plugin:
         self.rules: tuple[PromotionRule, ...] = ()
         self.markdown_prefix: str | None = None
         self.markdowns: list[Markdown] = []
+        self.solver = DealSolver()  # what one scan worked out, reused by the next in the sale
+        # hooks run on worker threads: one pricing at a time uses (and fills) the solver
+        self._solving = threading.Lock()
 
     @hookimpl
     def kiosk_masterdata_sections(self) -> list[Any]:
@@ -171,13 +175,16 @@ class Plugin:
         price_changes = [o for o in offers if o.stage == STAGE_PRICE]
         remaining = remaining_after(lines, settle(lines, price_changes))
         active = [r for r in self.rules if r.active(context.now)]
-        promotions = deal_offers(best_deals(lines, remaining, active))
+        with self._solving:
+            promotions = self.solver.offers(self.solver.best_deals(lines, remaining, active))
         return settle(lines, [*offers, *promotions])
 
     @hookimpl
     def kiosk_state_changed(self, checkout: Any, old: Any, new: Any) -> None:
         if new is CheckoutState.IDLE:
             self.markdowns = []
+            with self._solving:
+                self.solver.clear()
 
     @hookimpl
     def kiosk_receipt_sections(self, sale: Any) -> list[ReceiptSection]:

@@ -6,9 +6,10 @@ Rules take units one after another; every order of the applicable rules is in ef
 (rules that can take the same unit are solved together, up to :data:`MAX_EXHAUSTIVE` of them
 in every order, any more following in id order) and the order that saves the most wins; ties
 go to the first order in rule-id order. The orders are searched as a tree of prefixes, each
-distinct state (rules left, units still free) solved once (:func:`_best_order`). Within a
-rule the choice is fixed too: mix-and-match groups take the dearest units first (the most
-saving), buy-X-get-Y gives the cheapest of each group free, as shops print it.
+distinct state (rules left, units still free) solved once; :mod:`.solver` does that and keeps
+its work from one scan to the next. Within a rule the choice is fixed too: mix-and-match
+groups take the dearest units first (the most saving), buy-X-get-Y gives the cheapest of
+each group free, as shops print it.
 
 Units are never made one by one: a line's units come in at most two :class:`Run` s of equal
 price (its remainder spread evenly puts 1 yen more on the first few), and identical groups
@@ -189,113 +190,6 @@ def _take(
     return deals, sum(d.total_saving for d in deals)
 
 
-def _best_order(
-    group: Sequence[PromotionRule], runs: Sequence[Run], reach: Mapping[str, set[int]]
-) -> list[Deal]:
-    """The deals of the order of ``group`` that saves most (ties: first in rule-id order).
-
-    The same choice as trying every order one by one, but searched as a tree of prefixes
-    with each subtree solved once per distinct state: what is left to try and what is still
-    free. Rules on disjoint lines commute, so most orders meet in a state already solved.
-
-    What is free is a tuple of unit counts, one per (line, price) run, and a rule's take
-    depends only on the counts of its own runs: each take is worked out once per distinct
-    input (:class:`_Takes`) and replayed as a few count updates, so the tree walk does no
-    pricing of its own. The work is O(runs × rules) per distinct state, whatever the
-    quantities.
-    """
-    head, tail = list(group[:MAX_EXHAUSTIVE]), list(group[MAX_EXHAUSTIVE:])
-    takes = _Takes(runs, group, reach)
-    solved: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, list[Deal]]] = {}
-
-    def solve(left: tuple[int, ...], free: tuple[int, ...]) -> tuple[int, list[Deal]]:
-        state = (left, free)
-        if state in solved:
-            return solved[state]
-        best: tuple[int, list[Deal]] | None = None
-        if not left:
-            deals, saving = [], 0
-            for rule in tail:
-                taken, more, free = takes.take(rule, free)
-                deals += taken
-                saving += more
-            best = (saving, deals)
-        for i in left:
-            taken, saving, after = takes.take(head[i], free)
-            rest_saving, rest = solve(tuple(j for j in left if j != i), after)
-            if best is None or saving + rest_saving > best[0]:
-                best = (saving + rest_saving, taken + rest)
-        assert best is not None
-        solved[state] = best
-        return best
-
-    return solve(tuple(range(len(head))), takes.start)[1]
-
-
-class _Takes:
-    """Each rule's take (:func:`_take`) memoised on the free counts of its own runs."""
-
-    def __init__(
-        self, runs: Sequence[Run], group: Sequence[PromotionRule], reach: Mapping[str, set[int]]
-    ) -> None:
-        first = {(r.line_id, r.price): r for r in runs}
-        self.runs = list(first.values())
-        self.start = tuple(r.count for r in self.runs)
-        index = {key: i for i, key in enumerate(first)}
-        self.keys = {
-            rule.rule_id: [k for k in first if k[0] in reach[rule.rule_id]] for rule in group
-        }
-        self.index = {rid: [index[k] for k in keys] for rid, keys in self.keys.items()}
-        self.memo: dict[tuple[str, tuple[int, ...]], tuple[list[Deal], int, list]] = {}
-
-    def take(
-        self, rule: PromotionRule, free: tuple[int, ...]
-    ) -> tuple[list[Deal], int, tuple[int, ...]]:
-        """``rule``'s deals from ``free``, their saving, and what is free after them."""
-        idx = self.index[rule.rule_id]
-        mine = tuple(map(free.__getitem__, idx))
-        key = (rule.rule_id, mine)
-        hit = self.memo.get(key)
-        if hit is None:
-            free_runs = {}
-            for i, k, count in zip(idx, self.keys[rule.rule_id], mine, strict=True):
-                run = self.runs[i]  # the run's untaken units are always its last ones
-                free_runs[k] = Run(run.line_id, run.first + run.count - count, count, run.price)
-            deals, saving = _take(rule, free_runs, self.keys[rule.rule_id])
-            updates = [  # only the runs the deals took from
-                (i, free_runs[k].count)
-                for i, k, was in zip(idx, self.keys[rule.rule_id], mine, strict=True)
-                if free_runs[k].count != was
-            ]
-            hit = self.memo[key] = (deals, saving, updates)
-        deals, saving, updates = hit
-        if not updates:
-            return deals, saving, free
-        after = list(free)
-        for i, count in updates:
-            after[i] = count
-        return deals, saving, tuple(after)
-
-
-def best_deals(
-    lines: Sequence[BasketLine], remaining: Mapping[int, int], rules: Sequence[PromotionRule]
-) -> list[Deal]:
-    """The deals that save the shopper most; rules that share no line are solved apart."""
-    by_id = {line.line_id: line for line in lines if not line.voided}
-    runs = runs_of(lines, remaining)
-    held = {r.line_id for r in runs}
-    reach = {
-        r.rule_id: {i for i in held if r.eligible(by_id[i])}
-        for r in sorted(rules, key=lambda r: r.rule_id)
-    }
-    applicable = [r for r in sorted(rules, key=lambda r: r.rule_id) if reach[r.rule_id]]
-    chosen: list[Deal] = []
-    for group in _conflict_groups(applicable, reach):
-        group_runs = [r for r in runs if any(r.line_id in reach[g.rule_id] for g in group)]
-        chosen += _best_order(group, group_runs, reach)
-    return chosen
-
-
 def _conflict_groups(
     rules: Sequence[PromotionRule], reach: Mapping[str, set[int]]
 ) -> list[list[PromotionRule]]:
@@ -314,21 +208,19 @@ def deal_offers(deals: Sequence[Deal]) -> list[Offer]:
     counts: dict[str, int] = {}
     for deal in deals:
         n = counts[deal.rule.rule_id] = counts.get(deal.rule.rule_id, 0) + 1
-        rule = deal.rule
-        offers.append(
-            Offer(
-                key=f"promo-{rule.rule_id}-{n:03d}",
-                kind=AdjustmentKind.PROMOTION,
-                message=Message.of(
-                    "{label} x{n}",
-                    "plugins.promotions",
-                    label=rule.label,
-                    n=deal.pieces,
-                ),
-                stage=STAGE_PROMOTION,
-                amount_off=deal.total_saving,
-                line_ids=deal.line_ids,
-                source="promotions",
-            )
-        )
+        offers.append(deal_offer(deal, n))
     return offers
+
+
+def deal_offer(deal: Deal, n: int) -> Offer:
+    """The offer of ``deal``, the ``n``-th of its rule in the basket (numbered from 1)."""
+    rule = deal.rule
+    return Offer(
+        key=f"promo-{rule.rule_id}-{n:03d}",
+        kind=AdjustmentKind.PROMOTION,
+        message=Message.of("{label} x{n}", "plugins.promotions", label=rule.label, n=deal.pieces),
+        stage=STAGE_PROMOTION,
+        amount_off=deal.total_saving,
+        line_ids=deal.line_ids,
+        source="promotions",
+    )

@@ -143,3 +143,24 @@ def test_catalogue_replace_is_all_or_nothing(store):
     with pytest.raises(IntegrityError):
         store.replace_catalogue([ONIGIRI, ONIGIRI])  # duplicate key fails mid-way
     assert len(store.load_catalogue()) == 2
+
+
+def test_a_catalogue_load_holds_no_write_lock_while_it_reads(store, monkeypatch):
+    """GIVEN a catalogue load part-way through its rows WHEN a sale commits meanwhile THEN it
+    commits at once (the load used to run under BEGIN IMMEDIATE: every write waited for it,
+    and failed with 'database is locked' past the busy timeout)."""
+    from kiosk.store import local
+
+    store.replace_catalogue([ONIGIRI, SOAP])
+    committed = []
+    to_product = local._product
+
+    def commit_meanwhile(row):
+        if not committed:
+            store.commit_sale(make_sale(1))
+            committed.append(store.sale_exists(make_sale(1).sale_id))
+        return to_product(row)
+
+    monkeypatch.setattr(local, "_product", commit_meanwhile)
+    assert len(store.load_catalogue()) == 2
+    assert committed == [True]

@@ -131,3 +131,21 @@ def test_function_relay_resends_after_the_back_office_lost_rows(relay, store, bo
     assert server_sales(bo_db) == 13
     with bo_db.reading() as s:
         assert s.get(KioskRow, "K01").last_seq == 13
+
+
+def test_function_backlog_is_counted_only_after_a_cycle_that_moved_nothing(
+    relay, store, transport, clock
+):
+    """GIVEN old unsent sales WHEN a cycle sends some THEN no backlog alert (the back office is
+    taking them); WHEN a cycle fails THEN the alert comes."""
+    relay.alert_after = timedelta(minutes=30)
+    sell(store, clock, 3)
+    clock.advance(minutes=31)
+    relay.batch_size = 1
+    sent = relay.send_once()
+    assert sent.outcome is CycleOutcome.SENT and sent.acked == 1
+    assert relay.check_backlog_after(sent) is None and relay.alerts == []
+    transport.down = True
+    failed = relay.send_once()
+    alert = relay.check_backlog_after(failed)
+    assert alert is not None and alert.kind is AlertKind.BACKLOG and alert.unsent == 2

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from kiosk.domain.basket import Basket, BasketLine
 from kiosk.domain.product import Product, TaxCategory
 from plugins.promotions import deals as by_count
-from plugins.promotions.deals import best_deals, deal_offers
+from plugins.promotions.deals import deal_offers
 from plugins.promotions.pricing import remaining_after
 from plugins.promotions.rules import PromotionRule
+from plugins.promotions.solver import best_deals
 from plugins.promotions.tests import reference_deals as by_unit
 from plugins.promotions.tests.test_pricing_properties import rules
 

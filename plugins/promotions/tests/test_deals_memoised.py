@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.domain.basket import Basket
-from plugins.promotions.deals import best_deals
 from plugins.promotions.pricing import remaining_after
 from plugins.promotions.rules import PromotionRule
+from plugins.promotions.solver import best_deals
 from plugins.promotions.tests import reference_by_count as previous
 from plugins.promotions.tests.test_deals_by_count import DEPARTMENTS, product, remainders
 

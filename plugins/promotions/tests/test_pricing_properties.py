@@ -17,9 +17,10 @@ from kiosk.domain.basket import AdjustmentKind, Basket
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.tax import compute_totals
 from kiosk.messages import store_text
-from plugins.promotions.deals import best_deals, deal_offers
+from plugins.promotions.deals import deal_offers
 from plugins.promotions.pricing import Offer, remaining_after, settle
 from plugins.promotions.rules import PromotionRule
+from plugins.promotions.solver import best_deals
 
 DEPARTMENTS = ("food", "household", "produce")
 NOW = datetime(2026, 3, 2, 17, 0)
