@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from plugins.conftest import RICE, coupon_qr, scan
-from tests.sync.loyalty_sync_shop import Shop
+from plugins.conftest import RICE, TEA, coupon_qr, scan, settings
+from tests.sync.loyalty_sync_shop import Kiosk, Shop
 
 
 @pytest.fixture
@@ -105,6 +105,23 @@ def test_the_feed_answers_only_enrolled_kiosks_and_known_topics(shop, client):
     }
 
 
+def _whole_sale_kiosks(shop: Shop) -> tuple[dict, Kiosk, Kiosk]:
+    """Kiosks K01 and K02 whose coupon C100 is usable again once its whole sale is back."""
+    config = settings()
+    config["coupons"]["definitions"]["C100"]["reinstate_on_return"] = "whole_sale"
+    return config, shop.kiosk("K01", plugin_config=config), shop.kiosk("K02", plugin_config=config)
+
+
+def _sell_with(kiosk: Kiosk, code: str) -> dict:
+    """Rice and tea sold with the coupon ``code``: the sale's document."""
+    scan(kiosk.runtime, RICE)
+    scan(kiosk.runtime, TEA)
+    assert "accepted" in scan(kiosk.runtime, code).claim.text("en")
+    sale = kiosk.runtime.pay("cash").to_document()
+    kiosk.runtime.finish()
+    return sale
+
+
 def test_a_coupon_reinstated_by_a_return_at_one_kiosk_is_usable_at_the_others(shop, bo_db):
     """GIVEN a whole-sale coupon used at A and known as used at B WHEN all of A's sale comes
     back at A THEN the reinstatement goes out in A's outbox (with the journal entry), the
@@ -115,20 +132,13 @@ def test_a_coupon_reinstated_by_a_return_at_one_kiosk_is_usable_at_the_others(sh
 
     from kiosk.runtime.returns import ReturnDesk
     from kiosk.staff import Role, StaffAccount
-    from plugins.conftest import TEA, settings
     from plugins.loyalty.backoffice.campaigns import campaign_report
     from plugins.loyalty.backoffice.customers_models import CouponUseRow
     from plugins.loyalty.backoffice.loyalty_sync_models import FeedRow
 
-    config = settings()
-    config["coupons"]["definitions"]["C100"]["reinstate_on_return"] = "whole_sale"
-    a, b = shop.kiosk("K01", plugin_config=config), shop.kiosk("K02", plugin_config=config)
+    config, a, b = _whole_sale_kiosks(shop)
     code = coupon_qr("C100", "BACK-7")
-    scan(a.runtime, RICE)
-    scan(a.runtime, TEA)
-    assert "accepted" in scan(a.runtime, code).claim.text("en")
-    sale = a.runtime.pay("cash").to_document()
-    a.runtime.finish()
+    sale = _sell_with(a, code)
     a.sync_now()
     b.sync_now()
     scan(b.runtime, RICE)
@@ -182,18 +192,11 @@ def test_a_sale_returned_at_another_kiosk_reinstates_its_coupon_everywhere(shop,
     from kiosk.runtime.return_lookup import fetch_sale
     from kiosk.runtime.returns import KioskReturns, ReturnDesk
     from kiosk.staff import Role, StaffAccount
-    from plugins.conftest import TEA, settings
     from plugins.loyalty.backoffice.customers_models import CouponUseRow
 
-    config = settings()
-    config["coupons"]["definitions"]["C100"]["reinstate_on_return"] = "whole_sale"
-    a, b = shop.kiosk("K01", plugin_config=config), shop.kiosk("K02", plugin_config=config)
+    config, a, b = _whole_sale_kiosks(shop)
     code = coupon_qr("C100", "AWAY-3")
-    scan(a.runtime, RICE)
-    scan(a.runtime, TEA)
-    assert "accepted" in scan(a.runtime, code).claim.text("en")
-    sale = a.runtime.pay("cash").to_document()
-    a.runtime.finish()
+    sale = _sell_with(a, code)
     staff = StaffAccount("S001", "係員", Role.ATTENDANT, "x")
     rice, tea = sale["lines"]
     desk = ReturnDesk(a.runtime)

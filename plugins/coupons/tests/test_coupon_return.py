@@ -106,6 +106,15 @@ def test_a_reinstatement_goes_out_with_its_journal_entry_and_frees_the_coupon_el
     assert "accepted" in _try_again(c, code)
 
 
+def _two_kiosks(kiosk):
+    """Kiosks K01 and K02 whose coupon C100 is usable again once its whole sale is back."""
+    rule = {"scope": "basket", "amount_off": 100, "reinstate_on_return": "whole_sale"}
+    return tuple(
+        kiosk(name, kiosk_id=kiosk_id, coupons={"definitions": {"C100": rule}})
+        for name, kiosk_id in (("a", "K01"), ("b", "K02"))
+    )
+
+
 def _return_elsewhere(runtime, sale: dict, lines: list[dict], earlier: tuple = ()) -> dict:
     """Return ``lines`` of another kiosk's ``sale`` at ``runtime``, as found through the back
     office (which knew the returns ``earlier``)."""
@@ -127,9 +136,7 @@ def test_a_sale_returned_at_another_kiosk_reinstates_its_whole_sale_coupon_there
     reinstated; WHEN B takes back the rest (B's earlier return counted with the back
     office's) THEN B's outbox carries the coupon named in A's sale document, once, and B
     accepts it at once; outside a return B cannot see A's sale."""
-    rule = {"scope": "basket", "amount_off": 100, "reinstate_on_return": "whole_sale"}
-    a = kiosk("a", kiosk_id="K01", coupons={"definitions": {"C100": rule}})
-    b = kiosk("b", kiosk_id="K02", coupons={"definitions": {"C100": rule}})
+    a, b = _two_kiosks(kiosk)
     code = coupon_qr("C100", "AWAY-1")
     sale = _sell_with_coupon(a, code)
     first, second = sale["lines"]
@@ -154,9 +161,7 @@ def test_a_sale_returned_at_another_kiosk_reinstates_its_whole_sale_coupon_there
 
 
 def test_another_kiosks_sale_already_partly_returned_there_counts_those_returns(kiosk):
-    rule = {"scope": "basket", "amount_off": 100, "reinstate_on_return": "whole_sale"}
-    a = kiosk("a", kiosk_id="K01", coupons={"definitions": {"C100": rule}})
-    b = kiosk("b", kiosk_id="K02", coupons={"definitions": {"C100": rule}})
+    a, b = _two_kiosks(kiosk)
     sale = _sell_with_coupon(a, coupon_qr("C100", "AWAY-2"))
     first, second = sale["lines"]
     _return(a, sale, [first])
@@ -167,9 +172,7 @@ def test_another_kiosks_sale_already_partly_returned_there_counts_those_returns(
 
 
 def test_a_training_sale_returned_at_another_kiosk_sends_nothing(kiosk):
-    rule = {"scope": "basket", "amount_off": 100, "reinstate_on_return": "whole_sale"}
-    a = kiosk("a", kiosk_id="K01", coupons={"definitions": {"C100": rule}})
-    b = kiosk("b", kiosk_id="K02", coupons={"definitions": {"C100": rule}})
+    a, b = _two_kiosks(kiosk)
     sale = _sell_with_coupon(a, coupon_qr("C100", "AWAY-3")) | {"training": True}
     document = _return_elsewhere(b, sale, sale["lines"])
     assert document["training"] is True
