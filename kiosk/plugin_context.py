@@ -156,7 +156,9 @@ class PluginContext(Protocol):
         ...
 
     def sale_and_returns(self, sale_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """A sale made on this kiosk (``None``: not this kiosk's) and its returns here."""
+        """A sale made on this kiosk and its returns here; during the return of another
+        kiosk's sale (``kiosk_return_completed``) that sale, as the back office gave it, and
+        its returns on every kiosk; otherwise ``None`` and the returns here."""
         ...
 
     def printer_layout(self) -> PrinterLayout | None:

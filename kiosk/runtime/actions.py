@@ -9,7 +9,8 @@ need is a method here, which takes the runtime's lock, and readers get immutable
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +59,8 @@ class SaleActions:
     sale_staff_id: str | None
     sale_extra: dict[str, Any]
     clock: Callable[[], datetime]
+    #: another kiosk's sales being returned here now: sale id → (document, returns elsewhere)
+    _foreign_sales: dict[str, tuple[dict[str, Any], tuple[dict[str, Any], ...]]]
     _lock: SaleLock
 
     amount_due: Yen  # a property of the runtime
@@ -270,16 +273,43 @@ class SaleActions:
         return sum(1 for row in self.store.unsent_outbox(limit) if row.kind == "sale")
 
     def sale_and_returns(self, sale_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """A past sale's document made on this kiosk (None: not this kiosk's) and the return
-        documents made of it here, for a plugin that follows returns (``kiosk_return_completed``)."""
+        """A past sale's document and its return documents, for a plugin that follows returns
+        (``kiosk_return_completed``).
+
+        A sale made on this kiosk: its document and the returns made of it here. Another
+        kiosk's sale, while this kiosk completes a return of it (:meth:`returning_foreign_sale`):
+        the document the back office gave the return desk, and the returns of it the back
+        office knew (``elsewhere``) with this kiosk's, each once — so a plugin can tell the
+        whole sale has come back wherever it went. Otherwise ``(None, the returns made here)``.
+        """
+        from kiosk.runtime.returns import merge_returns
         from kiosk.store.returns import ReturnBook, SaleNotFound
 
         book = ReturnBook(self.store)
+        own = list(book.returns_of(sale_id))
         try:
-            sale: dict[str, Any] | None = book.sale(sale_id)
+            return book.sale(sale_id), own
         except SaleNotFound:
-            sale = None
-        return sale, list(book.returns_of(sale_id))
+            pass
+        foreign = self._foreign_sales.get(sale_id)
+        if foreign is None:
+            return None, own
+        sale, elsewhere = foreign
+        return dict(sale), [dict(d) for d in merge_returns(own, elsewhere)]
+
+    @contextmanager
+    def returning_foreign_sale(
+        self, sale: Mapping[str, Any], elsewhere: Sequence[Mapping[str, Any]]
+    ) -> Iterator[None]:
+        """For the return desk: inside the ``with`` block (the return's commit and its
+        ``kiosk_return_completed`` hook) :meth:`sale_and_returns` answers for ``sale``, another
+        kiosk's sale found through the back office, with its returns there (``elsewhere``)."""
+        sale_id = str(sale["sale_id"])
+        self._foreign_sales[sale_id] = (dict(sale), tuple(dict(d) for d in elsewhere))
+        try:
+            yield
+        finally:
+            self._foreign_sales.pop(sale_id, None)
 
     def database(self) -> Engine:
         """The local store's SQLAlchemy engine, for a plugin's own tables (the ones its

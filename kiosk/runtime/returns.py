@@ -139,7 +139,12 @@ class ReturnDesk:
             elsewhere=elsewhere,
         )
         checkpoint("drafted")
-        return self.finish(record.return_id)
+        if str(plan.original.get("kiosk_id")) == self.runtime.config.kiosk_id:
+            return self.finish(record.return_id)
+        # another kiosk's sale: the plugins following the return (kiosk_return_completed)
+        # see it and its returns elsewhere through runtime.sale_and_returns
+        with self.runtime.returning_foreign_sale(plan.original, elsewhere):
+            return self.finish(record.return_id)
 
     def finish(self, return_id: str) -> ReturnResult:
         """Send or settle every refund row of a pending return, then commit it."""

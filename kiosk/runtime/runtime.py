@@ -144,6 +144,7 @@ class KioskRuntime(SaleActions):
         self.last_sale: Sale | None = None
         self.sale_staff_id: str | None = None  # who registered the basket (semi-self station)
         self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
+        self._foreign_sales = {}  # the return desk's (returning_foreign_sale)
         self._listeners: list[Callable[[CheckoutEvent | PaymentProgress], None]] = []
         self._paying: PaymentMethod | None = None  # the method whose start() runs now
         self._lock = SaleLock()  # a hook run for the holder may enter (sale_lock.py)

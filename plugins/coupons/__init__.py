@@ -31,7 +31,13 @@ from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
 from plugins.coupons.codes import Verifier, is_coupon_qr
 from plugins.coupons.errors import CouponNotApplicable, CouponRejected, coupon_message
-from plugins.coupons.rules import PUBLISHED_ONLY, CouponTerms, HeldCoupon, coupon_offer
+from plugins.coupons.rules import (
+    PUBLISHED_ONLY,
+    CouponTerms,
+    HeldCoupon,
+    coupon_offer,
+    coupons_used,
+)
 from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, FeedPuller, feed_changes
 from plugins.promotions.pricing import Offer, coordinator_present, settle
 
@@ -40,15 +46,11 @@ __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_fo
 NAME = "coupons"
 
 
-def _whole_sale_returned(runtime: Any, sale_id: str) -> bool:
-    """Every unit of this kiosk's sale ``sale_id`` has come back (its returns, committed or
-    pending, together); False for a sale made on another kiosk."""
+def _whole_sale_returned(sale: dict[str, Any], returns: list[dict[str, Any]]) -> bool:
+    """Every unit of ``sale`` has come back in ``returns`` (committed or pending, together)."""
     from kiosk.domain.returns import returnable, returned_so_far
 
-    sale, returns = runtime.sale_and_returns(sale_id)
-    if sale is None:
-        return False
-    left = returnable(sale, returned_so_far(returns, sale_id))
+    left = returnable(sale, returned_so_far(returns, str(sale["sale_id"])))
     return not any(left.values())
 
 
@@ -296,25 +298,38 @@ class Plugin:
     @hookimpl
     def kiosk_return_completed(self, document: dict[str, Any]) -> None:
         """A return: each coupon of the sale follows its ``reinstate_on_return`` rule (a
-        ``whole_sale`` coupon is usable again once every item of the sale is back)."""
+        ``whole_sale`` coupon is usable again once every item of the sale is back).
+
+        The sale may be another kiosk's (found through the back office): then its coupons
+        are read from its document, and its returns there count with this kiosk's
+        (``runtime.sale_and_returns``); the back office marks the uses it recorded from
+        the selling kiosk reinstated and its feed tells every kiosk, the seller too."""
         if self.book is None or document.get("training"):
             return
         sale_id = str(document.get("original_sale_id") or "")
         rule = {d: terms.reinstate_on_return for d, terms in self.definitions.items()}
         whole = [d for d, r in rule.items() if r == "whole_sale"]
-        if not whole or not _whole_sale_returned(self.runtime, sale_id):
+        if not whole:
+            return
+        sale, returns = self.runtime.sale_and_returns(sale_id)
+        if sale is None or not _whole_sale_returned(sale, returns):
             return
         at = self.runtime.clock()
+        own_kiosk = self.runtime.config.kiosk_id
         # one unit of work: the uses freed here, the journal entry and the outbox row that
         # tells the back office (and through its feed every other kiosk) they are free
         with self.runtime.unit_of_work() as uow:
-            reinstated = self.book.reinstate(uow, sale_id, whole, at)
+            if str(sale.get("kiosk_id")) == own_kiosk:
+                reinstated = self.book.reinstate(uow, sale_id, whole, at)
+            else:
+                used = [(c, d) for c, d in coupons_used(sale) if d in whole]
+                reinstated = self.book.reinstate_foreign(uow, sale, used, at)
             if not reinstated:
                 return
             payload = {
                 "return_id": str(document.get("return_id") or ""),
                 "sale_id": sale_id,
-                "kiosk_id": self.runtime.config.kiosk_id,
+                "kiosk_id": own_kiosk,
                 "coupons": reinstated,
             }
             uow.send_event(

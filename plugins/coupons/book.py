@@ -9,7 +9,7 @@ every coupon two kiosks consumed while offline — a race nobody could stop at t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.messages import N_
 from plugins.coupons import tables as t
 from plugins.coupons.errors import CouponAlreadyUsed, CouponLimitReached
-from plugins.coupons.rules import HeldCoupon
+from plugins.coupons.rules import HeldCoupon, is_signed_coupon_id
 
 if TYPE_CHECKING:
     from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
@@ -160,10 +160,50 @@ class CouponBook:
             )
         return sorted(row.coupon_id for row in again)
 
+    def reinstate_foreign(
+        self,
+        uow: UnitOfWork,
+        sale: Mapping[str, Any],
+        coupons: Iterable[tuple[str, str]],
+        at: datetime,
+    ) -> list[str]:
+        """In ``uow``: another kiosk's ``sale`` came back here, so its ``coupons`` (``(coupon
+        id, definition id)``) are usable again. Each gets a ``reinstated`` use of that sale
+        in this kiosk's book (no limit counts it; a second call finds it and does nothing)
+        and the back office's echo of the sale's use no longer refuses it here. Returns the
+        coupons reinstated now."""
+        session = uow.session
+        sale_id = str(sale["sale_id"])
+        known = set(
+            session.scalars(sa.select(t.uses.c.coupon_id).where(t.uses.c.sale_id == sale_id))
+        )
+        again = sorted({(c, d) for c, d in coupons if c not in known})
+        for coupon_id, definition_id in again:
+            session.execute(
+                t.uses.insert().values(
+                    coupon_id=coupon_id,
+                    definition_id=definition_id,
+                    single_use=is_signed_coupon_id(coupon_id),
+                    state="reinstated",
+                    sale_id=sale_id,
+                    kiosk_id=str(sale.get("kiosk_id") or ""),
+                    member_id=sale.get("member_id"),
+                    reserved_at=at,
+                    settled_at=at,
+                )
+            )
+            session.execute(
+                t.remote_uses.delete().where(
+                    t.remote_uses.c.coupon_id == coupon_id, t.remote_uses.c.sale_id == sale_id
+                )
+            )
+        return [coupon_id for coupon_id, _ in again]
+
     def forget_remote(self, reinstated: Iterable[tuple[str, str]]) -> int:
-        """Another kiosk reinstated these ``(coupon_id, sale_id)`` uses (a return): they no
-        longer refuse the coupon here. Returns how many uses were forgotten; an unknown
-        one (its use never reached this kiosk) is nothing to forget."""
+        """A return reinstated these ``(coupon_id, sale_id)`` uses: they no longer refuse
+        the coupon here — the echo of another kiosk's use is forgotten, and this kiosk's own
+        use of that sale (returned at another kiosk) is marked ``reinstated``. Returns how
+        many uses changed; an unknown one (its use never reached this kiosk) is nothing."""
         forgotten = 0
         with self.unit_of_work() as uow:
             for coupon_id, sale_id in reinstated:
@@ -172,6 +212,15 @@ class CouponBook:
                         t.remote_uses.c.coupon_id == coupon_id,
                         t.remote_uses.c.sale_id == sale_id,
                     )
+                ).rowcount
+                forgotten += uow.session.execute(
+                    t.uses.update()
+                    .where(
+                        t.uses.c.coupon_id == coupon_id,
+                        t.uses.c.sale_id == sale_id,
+                        t.uses.c.state == "consumed",
+                    )
+                    .values(state="reinstated")
                 ).rowcount
         return forgotten
 

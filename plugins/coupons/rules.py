@@ -128,7 +128,34 @@ class HeldCoupon:
 
     @property
     def key(self) -> str:
-        return f"coupon-{self.coupon_id}"
+        return f"{KEY_PREFIX}{self.coupon_id}"
+
+
+#: a coupon's adjustment key (and the line it settles under): ``coupon-<coupon id>``
+KEY_PREFIX = "coupon-"
+
+
+def is_signed_coupon_id(coupon_id: str) -> bool:
+    """A signed QR coupon's id, ``<definition>:<serial>`` (single-use)."""
+    return ":" in coupon_id
+
+
+def definition_of(coupon_id: str) -> str:
+    """The definition a coupon id names: ``<definition>:<serial>`` (signed QR),
+    ``<definition>@<member>`` (attached to a member) or the definition itself (barcode)."""
+    return coupon_id.split(":", 1)[0].split("@", 1)[0]
+
+
+def coupons_used(sale: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The coupons a sale document used, ``(coupon id, definition id)``: its adjustments
+    from this plugin (``source`` ``coupons``, ``key`` ``coupon-<coupon id>``), each once.
+    What a kiosk knows of another kiosk's sale (a return made here of a sale made there)."""
+    ids = {
+        str(a["key"])[len(KEY_PREFIX) :]
+        for a in sale.get("adjustments", [])
+        if a.get("source") == "coupons" and str(a.get("key", "")).startswith(KEY_PREFIX)
+    }
+    return sorted((coupon_id, definition_of(coupon_id)) for coupon_id in ids)
 
 
 def coupon_offer(held: HeldCoupon, basket: Basket) -> Offer | None:

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from plugins.conftest import RICE, coupon_qr, scan
-from tests.sync.loyalty_sync_shop import Shop
+from plugins.conftest import RICE, TEA, coupon_qr, scan, settings
+from tests.sync.loyalty_sync_shop import Kiosk, Shop
 
 
 @pytest.fixture
@@ -105,6 +105,23 @@ def test_the_feed_answers_only_enrolled_kiosks_and_known_topics(shop, client):
     }
 
 
+def _whole_sale_kiosks(shop: Shop) -> tuple[dict, Kiosk, Kiosk]:
+    """Kiosks K01 and K02 whose coupon C100 is usable again once its whole sale is back."""
+    config = settings()
+    config["coupons"]["definitions"]["C100"]["reinstate_on_return"] = "whole_sale"
+    return config, shop.kiosk("K01", plugin_config=config), shop.kiosk("K02", plugin_config=config)
+
+
+def _sell_with(kiosk: Kiosk, code: str) -> dict:
+    """Rice and tea sold with the coupon ``code``: the sale's document."""
+    scan(kiosk.runtime, RICE)
+    scan(kiosk.runtime, TEA)
+    assert "accepted" in scan(kiosk.runtime, code).claim.text("en")
+    sale = kiosk.runtime.pay("cash").to_document()
+    kiosk.runtime.finish()
+    return sale
+
+
 def test_a_coupon_reinstated_by_a_return_at_one_kiosk_is_usable_at_the_others(shop, bo_db):
     """GIVEN a whole-sale coupon used at A and known as used at B WHEN all of A's sale comes
     back at A THEN the reinstatement goes out in A's outbox (with the journal entry), the
@@ -115,20 +132,13 @@ def test_a_coupon_reinstated_by_a_return_at_one_kiosk_is_usable_at_the_others(sh
 
     from kiosk.runtime.returns import ReturnDesk
     from kiosk.staff import Role, StaffAccount
-    from plugins.conftest import TEA, settings
     from plugins.loyalty.backoffice.campaigns import campaign_report
     from plugins.loyalty.backoffice.customers_models import CouponUseRow
     from plugins.loyalty.backoffice.loyalty_sync_models import FeedRow
 
-    config = settings()
-    config["coupons"]["definitions"]["C100"]["reinstate_on_return"] = "whole_sale"
-    a, b = shop.kiosk("K01", plugin_config=config), shop.kiosk("K02", plugin_config=config)
+    config, a, b = _whole_sale_kiosks(shop)
     code = coupon_qr("C100", "BACK-7")
-    scan(a.runtime, RICE)
-    scan(a.runtime, TEA)
-    assert "accepted" in scan(a.runtime, code).claim.text("en")
-    sale = a.runtime.pay("cash").to_document()
-    a.runtime.finish()
+    sale = _sell_with(a, code)
     a.sync_now()
     b.sync_now()
     scan(b.runtime, RICE)
@@ -164,6 +174,78 @@ def test_a_coupon_reinstated_by_a_return_at_one_kiosk_is_usable_at_the_others(sh
     b.runtime.cancel()
     c = shop.kiosk("K03", plugin_config=config)
     c.sync_now()  # both entries on its first page, in order
+    scan(c.runtime, RICE)
+    assert "accepted" in scan(c.runtime, code).claim.text("en")
+    assert c.journal("coupon_conflict") == []
+
+
+def test_a_sale_returned_at_another_kiosk_reinstates_its_coupon_everywhere(shop, bo_db):
+    """GIVEN a whole-sale coupon used at A, part of A's sale returned at A WHEN B, which finds
+    the sale through the back office, takes back the rest THEN B's outbox carries the
+    reinstatement (with the journal entry) — A's return and B's own counted together — the
+    back office marks A's coupon use reinstated, and A and C accept the coupon after their
+    pull (B at once)."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+
+    from kiosk.runtime.return_lookup import fetch_sale
+    from kiosk.runtime.returns import KioskReturns, ReturnDesk
+    from kiosk.staff import Role, StaffAccount
+    from plugins.loyalty.backoffice.customers_models import CouponUseRow
+
+    config, a, b = _whole_sale_kiosks(shop)
+    code = coupon_qr("C100", "AWAY-3")
+    sale = _sell_with(a, code)
+    staff = StaffAccount("S001", "係員", Role.ATTENDANT, "x")
+    rice, tea = sale["lines"]
+    desk = ReturnDesk(a.runtime)
+    desk.make(desk.plan(sale, {rice["line_id"]: 1}, reason="changed_mind", staff=staff))
+    assert a.journal("coupons_reinstated") == []  # the tea is still out
+    a.sync_now()
+    b.sync_now()
+
+    def fetch(_config, kiosk_id, receipt_no, day=None):  # B's look-up, at the back office
+        door = SimpleNamespace(
+            backoffice_url="http://testserver", backoffice_token=b.sync.relay.token
+        )
+        return fetch_sale(door, kiosk_id, receipt_no, b.sync.client, day=day)
+
+    flow = KioskReturns(b.runtime, fetch=fetch)
+    found = flow.find_in_store(sale["receipt_no"], "K01")
+    assert not found.local and len(found.elsewhere) == 1
+    result = flow.make(found, flow.plan(found, {tea["line_id"]: 1}, "changed_mind", staff))
+    [outbox] = [row for row in b.runtime.store.unsent_outbox() if row.kind == "coupons_reinstated"]
+    assert outbox.payload == {
+        "return_id": result.document["return_id"],
+        "sale_id": sale["sale_id"],
+        "kiosk_id": "K02",
+        "coupons": ["C100:AWAY-3"],
+    }
+    assert len(b.journal("coupons_reinstated")) == 1
+    # called again (a restart right after the commit): nothing twice
+    b.runtime.host.call("kiosk_return_completed", document=result.document)
+    with b.runtime.returning_foreign_sale(found.sale, found.elsewhere):
+        b.runtime.host.call("kiosk_return_completed", document=result.document)
+    assert len(b.journal("coupons_reinstated")) == 1
+    scan(b.runtime, RICE)
+    assert "accepted" in scan(b.runtime, code).claim.text("en")  # B knows at once
+    b.runtime.cancel()
+    b.sync_now()
+
+    with bo_db.transaction() as session:
+        [use] = session.scalars(select(CouponUseRow)).all()
+        assert use.reinstated_at is not None and use.reinstated_by == result.document["return_id"]
+
+    scan(a.runtime, RICE)
+    assert scan(a.runtime, code).claim.text("en") == "This coupon has already been used."
+    a.runtime.cancel()
+    a.sync_now()  # the feed's reinstatement frees A's own use of its sale
+    scan(a.runtime, RICE)
+    assert "accepted" in scan(a.runtime, code).claim.text("en")
+    a.runtime.cancel()
+    c = shop.kiosk("K03", plugin_config=config)
+    c.sync_now()
     scan(c.runtime, RICE)
     assert "accepted" in scan(c.runtime, code).claim.text("en")
     assert c.journal("coupon_conflict") == []

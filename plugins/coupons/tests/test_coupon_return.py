@@ -104,3 +104,76 @@ def test_a_reinstatement_goes_out_with_its_journal_entry_and_frees_the_coupon_el
         ]
     )
     assert "accepted" in _try_again(c, code)
+
+
+def _two_kiosks(kiosk):
+    """Kiosks K01 and K02 whose coupon C100 is usable again once its whole sale is back."""
+    rule = {"scope": "basket", "amount_off": 100, "reinstate_on_return": "whole_sale"}
+    return tuple(
+        kiosk(name, kiosk_id=kiosk_id, coupons={"definitions": {"C100": rule}})
+        for name, kiosk_id in (("a", "K01"), ("b", "K02"))
+    )
+
+
+def _return_elsewhere(runtime, sale: dict, lines: list[dict], earlier: tuple = ()) -> dict:
+    """Return ``lines`` of another kiosk's ``sale`` at ``runtime``, as found through the back
+    office (which knew the returns ``earlier``)."""
+    from kiosk.runtime.returns import KioskReturns
+
+    def fetch(_config, kiosk_id, receipt_no, day=None):
+        assert (kiosk_id, receipt_no) == (sale["kiosk_id"], sale["receipt_no"])
+        return sale, list(earlier)
+
+    flow = KioskReturns(runtime, fetch=fetch)
+    found = flow.find_in_store(sale["receipt_no"], sale["kiosk_id"])
+    assert not found.local
+    chosen = {line["line_id"]: line["quantity"] for line in lines}
+    return flow.make(found, flow.plan(found, chosen, "changed_mind", STAFF)).document
+
+
+def test_a_sale_returned_at_another_kiosk_reinstates_its_whole_sale_coupon_there(kiosk):
+    """GIVEN a whole-sale coupon used at A WHEN B takes back part of A's sale THEN nothing is
+    reinstated; WHEN B takes back the rest (B's earlier return counted with the back
+    office's) THEN B's outbox carries the coupon named in A's sale document, once, and B
+    accepts it at once; outside a return B cannot see A's sale."""
+    a, b = _two_kiosks(kiosk)
+    code = coupon_qr("C100", "AWAY-1")
+    sale = _sell_with_coupon(a, code)
+    first, second = sale["lines"]
+    _return_elsewhere(b, sale, [first])
+    assert not [r for r in b.store.unsent_outbox() if r.kind == "coupons_reinstated"]
+    document = _return_elsewhere(b, sale, [second])
+    [row] = [r for r in b.store.unsent_outbox() if r.kind == "coupons_reinstated"]
+    assert row.payload == {
+        "return_id": document["return_id"],
+        "sale_id": sale["sale_id"],
+        "kiosk_id": "K02",
+        "coupons": ["C100:AWAY-1"],
+    }
+    assert row.aggregate_id == sale["sale_id"]
+    with b.returning_foreign_sale(sale, ()):  # the hook again (a replay): nothing twice
+        b.host.call("kiosk_return_completed", document=document)
+    with b.store.transaction() as session:
+        kinds = list(session.scalars(select(JournalRow.kind)))
+    assert kinds.count("coupons_reinstated") == 1
+    assert b.sale_and_returns(sale["sale_id"])[0] is None
+    assert "accepted" in _try_again(b, code)
+
+
+def test_another_kiosks_sale_already_partly_returned_there_counts_those_returns(kiosk):
+    a, b = _two_kiosks(kiosk)
+    sale = _sell_with_coupon(a, coupon_qr("C100", "AWAY-2"))
+    first, second = sale["lines"]
+    _return(a, sale, [first])
+    [earlier] = a.sale_and_returns(sale["sale_id"])[1]
+    _return_elsewhere(b, sale, [second], earlier=(earlier,))
+    [row] = [r for r in b.store.unsent_outbox() if r.kind == "coupons_reinstated"]
+    assert row.payload["coupons"] == ["C100:AWAY-2"]
+
+
+def test_a_training_sale_returned_at_another_kiosk_sends_nothing(kiosk):
+    a, b = _two_kiosks(kiosk)
+    sale = _sell_with_coupon(a, coupon_qr("C100", "AWAY-3")) | {"training": True}
+    document = _return_elsewhere(b, sale, sale["lines"])
+    assert document["training"] is True
+    assert not [r for r in b.store.unsent_outbox() if r.kind == "coupons_reinstated"]
