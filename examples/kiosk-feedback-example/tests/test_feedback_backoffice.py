@@ -66,7 +66,9 @@ def test_feedback_from_kiosks_reaches_the_plugins_own_table_and_page(
     assert page.status_code == 200
     assert '<td class="t">good</td><td>2</td>' in page.text
     assert '<td class="t">bad</td><td>1</td>' in page.text
-    assert '<td class="t">unreadable</td><td>1</td>' in page.text  # kept, counted, not a failed batch
+    assert (
+        '<td class="t">unreadable</td><td>1</td>' in page.text
+    )  # kept, counted, not a failed batch
     assert 'href="/example-feedback"' in client.get("/").text  # kiosk_backoffice_pages
 
 
