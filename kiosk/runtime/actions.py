@@ -276,34 +276,36 @@ class SaleActions:
         """A past sale's document and its return documents, for a plugin that follows returns
         (``kiosk_return_completed``).
 
-        A sale made on this kiosk: its document and the returns made of it here. Another
-        kiosk's sale, while this kiosk completes a return of it (:meth:`returning_foreign_sale`):
-        the document the back office gave the return desk, and the returns of it the back
-        office knew (``elsewhere``) with this kiosk's, each once — so a plugin can tell the
-        whole sale has come back wherever it went. Otherwise ``(None, the returns made here)``.
+        A sale made on this kiosk: its document and the returns made of it here — and, while
+        this kiosk completes a return of it (:meth:`returning_foreign_sale`), the returns
+        other kiosks made of it that the back office knew. Another kiosk's sale, while this
+        kiosk completes a return of it: the document the back office gave the return desk,
+        and its returns there with this kiosk's, each once — so a plugin can tell the whole
+        sale has come back wherever it went. Otherwise ``(None, the returns made here)``.
         """
         from kiosk.runtime.returns import merge_returns
         from kiosk.store.returns import ReturnBook, SaleNotFound
 
         book = ReturnBook(self.store)
         own = list(book.returns_of(sale_id))
+        known = self._foreign_sales.get(sale_id)  # while the return desk completes a return
+        every = [dict(d) for d in merge_returns(own, known[1])] if known else own
         try:
-            return book.sale(sale_id), own
+            return book.sale(sale_id), every
         except SaleNotFound:
             pass
-        foreign = self._foreign_sales.get(sale_id)
-        if foreign is None:
+        if known is None:
             return None, own
-        sale, elsewhere = foreign
-        return dict(sale), [dict(d) for d in merge_returns(own, elsewhere)]
+        return dict(known[0]), every
 
     @contextmanager
     def returning_foreign_sale(
         self, sale: Mapping[str, Any], elsewhere: Sequence[Mapping[str, Any]]
     ) -> Iterator[None]:
         """For the return desk: inside the ``with`` block (the return's commit and its
-        ``kiosk_return_completed`` hook) :meth:`sale_and_returns` answers for ``sale``, another
-        kiosk's sale found through the back office, with its returns there (``elsewhere``)."""
+        ``kiosk_return_completed`` hook) :meth:`sale_and_returns` answers for ``sale`` —
+        another kiosk's sale found through the back office, or this kiosk's of which other
+        kiosks took part back — with its returns there (``elsewhere``) counted too."""
         sale_id = str(sale["sale_id"])
         self._foreign_sales[sale_id] = (dict(sale), tuple(dict(d) for d in elsewhere))
         try:

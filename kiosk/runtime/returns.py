@@ -139,10 +139,11 @@ class ReturnDesk:
             elsewhere=elsewhere,
         )
         checkpoint("drafted")
-        if str(plan.original.get("kiosk_id")) == self.runtime.config.kiosk_id:
+        if str(plan.original.get("kiosk_id")) == self.runtime.config.kiosk_id and not elsewhere:
             return self.finish(record.return_id)
-        # another kiosk's sale: the plugins following the return (kiosk_return_completed)
-        # see it and its returns elsewhere through runtime.sale_and_returns
+        # another kiosk's sale, or ours that other kiosks took part of back: the plugins
+        # following the return (kiosk_return_completed) see it and its returns elsewhere
+        # through runtime.sale_and_returns (a coupon freed once the whole sale is back)
         with self.runtime.returning_foreign_sale(plan.original, elsewhere):
             return self.finish(record.return_id)
 
@@ -382,7 +383,7 @@ class KioskReturns:
 
         text = text.strip()
         if text.isdigit():
-            return FoundSale(self.desk.book.sale_by_receipt(int(text)), local=True)
+            return self._local(self.desk.book.sale_by_receipt(int(text)))
         if not text.upper().startswith(PREFIX):
             raise SaleNotFound(f"{text[:40]!r} is neither a receipt number nor a receipt code")
         ref = parse_sale_reference(text)
@@ -390,8 +391,29 @@ class KioskReturns:
             sale = self.desk.book.sale_by_receipt(ref.receipt_no)
             if not ref.matches(str(sale["sale_id"])):
                 raise SaleNotFound(f"receipt {ref.receipt_no} of this kiosk is another sale")
-            return FoundSale(sale, local=True)
+            return self._local(sale)
         return self._remote(ref.kiosk_id, ref.receipt_no, ref.matches)
+
+    def _local(self, sale: dict[str, Any]) -> FoundSale:
+        """A sale of this kiosk, with the returns other kiosks made of it: another kiosk
+        may have taken part of it back already, and what it refunded is not returnable
+        here again. Asked of the back office; when it cannot answer (offline, no back
+        office, the sale not synced yet) only this kiosk's returns count — the back office
+        flags a double return made that way (docs/returns.md)."""
+        from kiosk.runtime.return_lookup import NoBackOffice
+
+        own = self.runtime.config.kiosk_id
+        try:
+            remote, returns = self._fetch(self.runtime.config, own, int(sale["receipt_no"]))
+        except NoBackOffice:
+            return FoundSale(sale, local=True)
+        except (LookupError, ValueError) as exc:  # offline, not synced yet, a bad answer
+            log.info("returns of sale %s elsewhere not known: %s", sale["sale_id"], exc)
+            return FoundSale(sale, local=True)
+        if str(remote.get("sale_id")) != str(sale["sale_id"]):
+            return FoundSale(sale, local=True)  # the number names another sale there: not ours
+        elsewhere = tuple(r for r in returns if str(r.get("kiosk_id")) != own)
+        return FoundSale(sale, local=True, elsewhere=elsewhere)
 
     def _remote(self, kiosk_id: str, receipt_no: int, matches: Callable[[str], bool]) -> FoundSale:
         sale, returns = self._ask(kiosk_id, receipt_no, None, offline="offline")
@@ -409,7 +431,7 @@ class KioskReturns:
         back office) or ``BadAnswer``."""
         own = self.runtime.config.kiosk_id
         if kiosk_id == own:
-            return FoundSale(self.desk.book.sale_by_receipt(receipt_no), local=True)
+            return self._local(self.desk.book.sale_by_receipt(receipt_no))
         sale, returns = self._ask(kiosk_id, receipt_no, day, offline="receipt_offline")
         local = str(sale.get("kiosk_id")) == own
         return FoundSale(sale, local=local, elsewhere=tuple(returns))

@@ -182,7 +182,11 @@ def test_a_receipt_number_typed_finds_another_kiosks_sale_through_the_back_offic
     assert asked == [("", sale["receipt_no"], None), ("K99", sale["receipt_no"], None)]
     assert found.sale["sale_id"] == sale["sale_id"] and not found.local
     mine = flow.find_in_store(own["receipt_no"], runtime.config.kiosk_id)
-    assert mine.local and mine.sale["sale_id"] == own["sale_id"] and len(asked) == 2
+    assert mine.local and mine.sale["sale_id"] == own["sale_id"]
+    # found here; the back office only asked for its returns elsewhere (it answered with
+    # another sale under that number: nothing of it counts)
+    assert asked[2:] == [(runtime.config.kiosk_id, own["receipt_no"], None)]
+    assert mine.elsewhere == ()
 
     def offline(config, kiosk_id, receipt_no, day=None):
         raise BackOfficeUnreachable("timed out")
@@ -190,3 +194,83 @@ def test_a_receipt_number_typed_finds_another_kiosks_sale_through_the_back_offic
     with pytest.raises(OnlyLocalSales) as raised:
         KioskReturns(runtime, fetch=offline).find_in_store(sale["receipt_no"])
     assert raised.value.why == "receipt_offline"
+
+
+def test_this_kiosks_sale_counts_what_another_kiosk_took_back(runtime, terminal):
+    """GIVEN this kiosk's sale of which kiosk K98 already took line A back (the back office
+    has that return) WHEN staff here find the sale THEN line A is not returnable again — a
+    second refund of it is refused before any money moves; offline only this kiosk's own
+    returns count (the back office flags a double return made so)."""
+    sale = card_sale(runtime, ONIGIRI, TEA)
+    line_a, line_b = (line["line_id"] for line in sale["lines"])
+    paid = {a["line_id"]: a["paid"] for a in sale["allocation"]}
+    at_k98 = {
+        "return_id": str(uuid.uuid4()),
+        "original_sale_id": sale["sale_id"],
+        "kiosk_id": "K98",
+        "lines": [{"original_line_id": line_a, "quantity": -1, "amount": -paid[line_a]}],
+        "rates": [],
+        "tenders": [{"method": "cash", "amount": -paid[line_a]}],
+    }
+    asked = []
+
+    def fetch(config, kiosk_id, receipt_no, day=None):
+        asked.append((kiosk_id, receipt_no))
+        return sale, [at_k98]
+
+    flow = KioskReturns(runtime, fetch=fetch)
+    found = flow.find(code_of(sale))
+    assert found.local and asked == [(runtime.config.kiosk_id, sale["receipt_no"])]
+    assert flow.returnable(found) == {line_a: 0, line_b: 1}
+    refunds_before = len(terminal.refunds)
+    with pytest.raises(OverReturn):
+        flow.plan(found, {line_a: 1}, "changed_mind", ATTENDANT)
+    assert len(terminal.refunds) == refunds_before
+    # by receipt number too
+    assert flow.returnable(flow.find(str(sale["receipt_no"]))) == {line_a: 0, line_b: 1}
+
+    def offline(config, kiosk_id, receipt_no, day=None):
+        raise BackOfficeUnreachable("timed out")
+
+    alone = KioskReturns(runtime, fetch=offline).find(code_of(sale))
+    assert alone.local and alone.elsewhere == ()
+    assert KioskReturns(runtime, fetch=offline).returnable(alone) == {line_a: 1, line_b: 1}
+
+
+def test_plugins_see_the_returns_other_kiosks_made_of_this_kiosks_sale(runtime, terminal):
+    """GIVEN this kiosk's sale of which K98 took line A back WHEN line B is returned here
+    THEN a plugin following the return (``kiosk_return_completed``) sees both returns through
+    ``runtime.sale_and_returns``: the whole sale is back (a whole-sale coupon is freed)."""
+    from kiosk.domain.returns import returnable, returned_so_far
+    from kiosk.hookspecs import hookimpl
+
+    sale = card_sale(runtime, ONIGIRI, TEA)
+    line_a, line_b = (line["line_id"] for line in sale["lines"])
+    paid = {a["line_id"]: a["paid"] for a in sale["allocation"]}
+    at_k98 = {
+        "return_id": str(uuid.uuid4()),
+        "original_sale_id": sale["sale_id"],
+        "kiosk_id": "K98",
+        "lines": [{"original_line_id": line_a, "quantity": -1, "amount": -paid[line_a]}],
+        "rates": [],
+        "tenders": [{"method": "cash", "amount": -paid[line_a]}],
+    }
+    seen = []
+
+    class Follower:
+        @hookimpl
+        def kiosk_return_completed(self, document):
+            original, returns = runtime.sale_and_returns(document["original_sale_id"])
+            left = returnable(original, returned_so_far(returns, original["sale_id"]))
+            seen.append(dict(left))
+
+    runtime.host.register(Follower(), name="follower")
+    flow = KioskReturns(
+        runtime, fetch=lambda config, kiosk_id, receipt_no, day=None: (sale, [at_k98])
+    )
+    found = flow.find(code_of(sale))
+    flow.make(found, flow.plan(found, {line_b: 1}, "changed_mind", ATTENDANT))
+    assert seen == [{line_a: 0, line_b: 0}]
+    # outside the return, the sale's returns are this kiosk's own again
+    _, returns = runtime.sale_and_returns(sale["sale_id"])
+    assert at_k98["return_id"] not in {r["return_id"] for r in returns}
