@@ -283,3 +283,26 @@ def test_fuzz_staff_query_parameters_never_5xx(client, staff):
             assert_no_5xx(response, (path, params))
 
     check()
+
+
+def with_nul(document: Any) -> Any:
+    """``document`` with a NUL character in every text (PostgreSQL text cannot hold one)."""
+    if isinstance(document, str):
+        return document + "\x00"
+    if isinstance(document, dict):
+        return {k: with_nul(v) for k, v in document.items()}
+    if isinstance(document, list):
+        return [with_nul(v) for v in document]
+    return document
+
+
+@pytest.mark.parametrize("path", sorted(BODY_ROUTES))
+def test_nul_characters_in_kiosk_bodies_are_refused_not_5xx(client, kiosk_token, path):
+    """Found by the fuzzer on a fresh machine: a hand-off claim for ``"\\x00"`` reached
+    PostgreSQL and was a 500. A NUL in a text field is a bad field at the door (422), not a
+    database error."""
+    body = with_nul(BODY_ROUTES[path])
+    response = client.post(path, json=body, headers=bearer(kiosk_token))
+    assert_no_5xx(response, body)
+    if path == "/api/v1/handoffs/claim":
+        assert response.status_code == 422 and "NUL" in response.text, response.text[:300]

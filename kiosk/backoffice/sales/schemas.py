@@ -42,8 +42,15 @@ MAX_EVENTS = 500  # per batch (the relay sends 100)
 MAX_EVENT_BYTES = 256 * 1024  # one event's payload as JSON; a sale of 1,000 lines is ~400 B each
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: refused here as a bad field (a 422), not a 500 later
+    if "\x00" in value:
+        raise ValueError("text without NUL (0x00) characters")
+    return value
+
+
 def _text(high: int, low: int = 0) -> Any:
-    return Annotated[StrictStr, Field(min_length=low, max_length=high)]
+    return Annotated[StrictStr, Field(min_length=low, max_length=high), AfterValidator(_no_nul)]
 
 
 def _iso_time(value: str) -> str:
