@@ -196,6 +196,18 @@ def test_a_receipt_number_typed_finds_another_kiosks_sale_through_the_back_offic
     assert raised.value.why == "receipt_offline"
 
 
+def returned_at_k98(sale: dict, line_id: int, paid: int) -> dict:
+    """The return document of ``line_id`` of ``sale`` that kiosk K98 made (cash refund)."""
+    return {
+        "return_id": str(uuid.uuid4()),
+        "original_sale_id": sale["sale_id"],
+        "kiosk_id": "K98",
+        "lines": [{"original_line_id": line_id, "quantity": -1, "amount": -paid}],
+        "rates": [],
+        "tenders": [{"method": "cash", "amount": -paid}],
+    }
+
+
 def test_this_kiosks_sale_counts_what_another_kiosk_took_back(runtime, terminal):
     """GIVEN this kiosk's sale of which kiosk K98 already took line A back (the back office
     has that return) WHEN staff here find the sale THEN line A is not returnable again — a
@@ -204,14 +216,7 @@ def test_this_kiosks_sale_counts_what_another_kiosk_took_back(runtime, terminal)
     sale = card_sale(runtime, ONIGIRI, TEA)
     line_a, line_b = (line["line_id"] for line in sale["lines"])
     paid = {a["line_id"]: a["paid"] for a in sale["allocation"]}
-    at_k98 = {
-        "return_id": str(uuid.uuid4()),
-        "original_sale_id": sale["sale_id"],
-        "kiosk_id": "K98",
-        "lines": [{"original_line_id": line_a, "quantity": -1, "amount": -paid[line_a]}],
-        "rates": [],
-        "tenders": [{"method": "cash", "amount": -paid[line_a]}],
-    }
+    at_k98 = returned_at_k98(sale, line_a, paid[line_a])
     asked = []
 
     def fetch(config, kiosk_id, receipt_no, day=None):
@@ -247,14 +252,7 @@ def test_plugins_see_the_returns_other_kiosks_made_of_this_kiosks_sale(runtime, 
     sale = card_sale(runtime, ONIGIRI, TEA)
     line_a, line_b = (line["line_id"] for line in sale["lines"])
     paid = {a["line_id"]: a["paid"] for a in sale["allocation"]}
-    at_k98 = {
-        "return_id": str(uuid.uuid4()),
-        "original_sale_id": sale["sale_id"],
-        "kiosk_id": "K98",
-        "lines": [{"original_line_id": line_a, "quantity": -1, "amount": -paid[line_a]}],
-        "rates": [],
-        "tenders": [{"method": "cash", "amount": -paid[line_a]}],
-    }
+    at_k98 = returned_at_k98(sale, line_a, paid[line_a])
     seen = []
 
     class Follower:
