@@ -40,3 +40,44 @@ def test_the_core_imports_no_plugin_without_exception():
     ]
     assert forbidden.get("ignore_imports", []) == []
     assert layers.get("ignore_imports", []) == ["kiosk.config -> kiosk.ui.settings"]
+
+
+def _imported_modules(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)  # and ``from kiosk import store`` names kiosk.store
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _is_test(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    return "tests" in parts or path.name.startswith("test_") or path.name == "conftest.py"
+
+
+def test_plugins_reach_the_store_only_through_the_runtime():
+    """GIVEN the plugins contract THEN its only exceptions are plugin tests (which look at the
+    outbox and journal the runtime wrote), and no module of a built-in plugin or of a
+    third-party example under examples/ (not in import-linter's root packages) imports
+    kiosk.store: their rows, events and journal lines go through runtime.unit_of_work()."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (plugins,) = [c for c in contracts if c.get("source_modules") == ["plugins"]]
+    assert plugins["forbidden_modules"] == ["kiosk.store"]
+    for ignored in plugins.get("ignore_imports", []):
+        importer = ignored.split(" -> ")[0]
+        assert ".tests." in importer or importer.rsplit(".", 1)[-1].startswith("test_"), ignored
+    offenders = []
+    for root in (ROOT / "plugins", ROOT / "examples"):
+        for path in sorted(root.rglob("*.py")):
+            if _is_test(path, root):
+                continue
+            store = {m for m in _imported_modules(path) if m.split(".")[:2] == ["kiosk", "store"]}
+            offenders += [f"{path.relative_to(ROOT)} imports {m}" for m in sorted(store)]
+    assert offenders == []

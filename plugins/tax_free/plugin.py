@@ -76,7 +76,9 @@ class Plugin(TaxFreeLayout):
             return
         assert self.settings.key_file is not None
         cipher = PersonalDataCipher(load_key(self.settings.key_file, self.settings.create_key))
-        store = TaxFreeStore(runtime.database(), cipher, lambda: runtime.clock())
+        store = TaxFreeStore(
+            runtime.unit_of_work, runtime.database(), cipher, lambda: runtime.clock()
+        )
         issuer = config.issuer
         info = StoreInfo(
             store_code=self.settings.store_code,
@@ -85,11 +87,11 @@ class Plugin(TaxFreeLayout):
             address=issuer.address,
             kiosk_id=config.kiosk_id,
         )
-        OutboxSummaries(store)  # the back office's store-wide ledger and same-day totals
+        OutboxSummaries(store)  # the back office's store-wide ledger, same-day totals, journal
         recorder = Recorder(
             store, self.settings, info, config.policy.rounding, self._totals(runtime, store)
         )
-        recorder.recover(runtime.database(), runtime.sale_id)
+        recorder.recover(lambda sale_id: runtime.sale_and_returns(sale_id)[0], runtime.sale_id)
         self.receipt_width = config.receipt_width
         self.desk = TaxFreeDesk(runtime, recorder)
         self.ledger = RefundLedger(store, grace_days=self.settings.confirmation_grace_days)

@@ -12,14 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Any, Protocol
-
-from sqlalchemy import select
 
 from kiosk.domain.money import Yen
 from kiosk.domain.sale import is_training_document, line_document
 from kiosk.domain.tax import Rounding
-from kiosk.store.models import SaleRow
 from plugins.tax_free import rules
 from plugins.tax_free.buyer import Buyer
 from plugins.tax_free.errors import RefusalCode
@@ -172,16 +170,18 @@ class Recorder:
             training=practice,
         )
 
-    def recover(self, engine: Any, current_sale_id: str) -> int:
-        """At start-up: finish drafts whose sale committed, drop drafts of abandoned sales."""
+    def recover(
+        self, committed_sale: Callable[[str], dict[str, Any] | None], current_sale_id: str
+    ) -> int:
+        """At start-up: finish drafts whose sale committed, drop drafts of abandoned sales.
+
+        ``committed_sale(sale_id)``: the document of a sale committed on this kiosk, or
+        ``None`` (``runtime.sale_and_returns(sale_id)[0]``)."""
         finished = 0
         for row in self.store.drafts():
             if row.sale_id == current_sale_id:
                 continue
-            with engine.connect() as connection:
-                document = connection.execute(
-                    select(SaleRow.document).where(SaleRow.sale_id == row.sale_id)
-                ).scalar()
+            document = committed_sale(row.sale_id)
             if document is None or is_training_document(document):
                 self.store.delete_draft(row.sale_id)  # abandoned, or a practice sale
                 continue

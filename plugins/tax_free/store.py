@@ -1,8 +1,10 @@
 """Reading and writing tax-free records; the buyer is sealed on the way in.
 
-Works on any SQLAlchemy engine with the ``taxfree_*`` tables: the kiosk's local store (its
-Alembic branch creates them) or a back-office database (:meth:`TaxFreeStore.create_tables`
-until the back office has a migration of its own).
+The ``taxfree_*`` tables live in the kiosk's local store (the plugin's Alembic branch
+creates them). Every write is one of the runtime's units of work (``runtime.unit_of_work``,
+:mod:`kiosk.runtime.unit_of_work`), so what a change sends the back office and writes in the
+journal (:mod:`.summary`) commits with the change or not at all; reads go through the
+store's engine (``runtime.database()``) and take no write lock.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,8 +30,11 @@ from plugins.tax_free.models import (
 )
 from plugins.tax_free.record import PurchaseRecord, record_from_document
 
+if TYPE_CHECKING:
+    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
+
 Clock = Callable[[], datetime]
-RecordListener = Callable[[Session, "TaxFreeRecordRow"], None]
+RecordListener = Callable[["UnitOfWork", "TaxFreeRecordRow"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,39 +51,54 @@ class StoredRecord:
 
 
 class TaxFreeStore:
-    def __init__(self, engine: Engine, cipher: PersonalDataCipher, clock: Clock) -> None:
+    """``units``: ``runtime.unit_of_work`` (every write is one); ``engine``:
+    ``runtime.database()`` (reads)."""
+
+    def __init__(
+        self, units: OpensUnitOfWork, engine: Engine, cipher: PersonalDataCipher, clock: Clock
+    ) -> None:
+        self.units = units
         self.engine = engine
         self.cipher = cipher
         self.clock = clock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)  # reads only
+        self._listeners: list[RecordListener] = []
 
     def on_record_change(self, listener: RecordListener) -> None:
-        """Call ``listener(session, row)`` for every final record written or changed.
+        """Call ``listener(uow, row)`` for every final record written or changed.
 
-        It runs inside the flush of the same transaction (before the rows are written), so
-        whatever it adds to ``session`` commits with the change or not at all. Drafts and
-        deletions are not reported.
+        It runs inside the flush of the same unit of work (before the rows are written), so
+        the outbox event or journal row it adds through ``uow`` commits with the change or
+        not at all. Drafts and deletions are not reported.
         """
-
-        def before_flush(session: Session, _context: object, _instances: object) -> None:
-            for row in [*session.new, *session.dirty]:
-                if (
-                    isinstance(row, TaxFreeRecordRow)
-                    and row.status != RecordStatus.DRAFT
-                    and session.is_modified(row)
-                ):
-                    listener(session, row)
-
-        event.listen(self._sessions, "before_flush", before_flush)
+        self._listeners.append(listener)
 
     def create_tables(self) -> None:
-        """For a database without the Alembic branch (back-office tests, tools)."""
+        """For a database without the Alembic branch (tools)."""
         TaxFreeBase.metadata.create_all(self.engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+        """One unit of work; its session, for the ``taxfree_*`` tables."""
+        with self.units() as uow:
+            session = uow.session
+
+            def before_flush(flushing: Session, _context: object, _instances: object) -> None:
+                for row in [*flushing.new, *flushing.dirty]:
+                    if (
+                        isinstance(row, TaxFreeRecordRow)
+                        and row.status != RecordStatus.DRAFT
+                        and flushing.is_modified(row)
+                    ):
+                        for listener in self._listeners:
+                            listener(uow, row)
+
+            event.listen(session, "before_flush", before_flush)
+            try:
+                yield session
+                session.flush()  # the listeners see the last changes inside the unit of work
+            finally:
+                event.remove(session, "before_flush", before_flush)
 
     # --- drafts (buyer identified, sale not yet committed) ---------------------------------
 

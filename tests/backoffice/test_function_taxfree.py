@@ -29,7 +29,6 @@ from plugins.tax_free.models import RecordStatus
 from plugins.tax_free.record import build_record
 from plugins.tax_free.recorder import OutcomeKind, Recorder
 from plugins.tax_free.settings import TaxFreeSettings
-from plugins.tax_free.store import TaxFreeStore
 from plugins.tax_free.storewide import BackofficeTotals
 from plugins.tax_free.summary import KIND, OutboxSummaries
 from plugins.tax_free.tests.factories import (
@@ -38,6 +37,7 @@ from plugins.tax_free.tests.factories import (
     Clock,
     line,
     sale_document,
+    store_on,
     visitor,
 )
 from plugins.tax_free.transmission import CustomsConfirmation
@@ -55,7 +55,7 @@ class Kiosk:
         self.kiosk_id = kiosk_id
         self.local = LocalStore(tmp_path / f"{kiosk_id}.sqlite3", [STORE_MIGRATIONS])
         self.clock = Clock()
-        self.store = TaxFreeStore(self.local.engine, PersonalDataCipher(key), self.clock)
+        self.store = store_on(self.local, PersonalDataCipher(key), self.clock, kiosk_id)
         OutboxSummaries(self.store)
         self.sales = 0
 

@@ -6,6 +6,7 @@ import os
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.runtime.unit_of_work import UnitOfWork
 from kiosk.store import LocalStore
 from plugins.tax_free.buyer import Buyer, DocumentKind, ResidenceStatus
 from plugins.tax_free.crypto import PersonalDataCipher
@@ -81,7 +82,15 @@ class Clock:
 def tax_free_store(tmp_path, clock: Clock) -> TaxFreeStore:
     """A TaxFreeStore on a migrated local store (exercises the Alembic branch too)."""
     local = LocalStore(tmp_path / "kiosk.sqlite3", [STORE_MIGRATIONS])
-    return TaxFreeStore(local.engine, PersonalDataCipher(os.urandom(32)), clock)
+    return store_on(local, PersonalDataCipher(os.urandom(32)), clock)
+
+
+def store_on(
+    local: LocalStore, cipher: PersonalDataCipher, clock: Clock, kiosk_id: str = "K01"
+) -> TaxFreeStore:
+    """A TaxFreeStore writing through units of work on ``local`` (as ``runtime.unit_of_work``
+    does on a kiosk)."""
+    return TaxFreeStore(lambda: UnitOfWork(local, kiosk_id, clock), local.engine, cipher, clock)
 
 
 def line(
