@@ -109,7 +109,9 @@ def run_return(config: KioskConfig, args: argparse.Namespace) -> int:
             )
             result = desk.make(plan)
         document = result.document
-        invoice = ReturnInvoice.from_document(document, config.issuer)
+        invoice = ReturnInvoice.from_document(
+            document, config.issuer, runtime.installed_method_names()
+        )
         if getattr(runtime.devices, "printer", None) is not None:
             # the kiosk's printer, as the return screen prints it (with its QR code)
             how = kiosk_returns(runtime).print_receipt(document)

@@ -14,7 +14,7 @@ from typing import Any
 
 from stdnum.jp import cn
 
-from kiosk.domain.method_names import method_name
+from kiosk.domain.method_names import InstalledNames, tender_name
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.sale import Sale, Tender
@@ -152,11 +152,16 @@ class Receipt:
 
 
 def receipt_from_document(
-    document: dict[str, Any], issuer: Issuer, sections: tuple[ReceiptSection, ...] = ()
+    document: dict[str, Any],
+    issuer: Issuer,
+    sections: tuple[ReceiptSection, ...] = (),
+    method_names: InstalledNames | None = None,
 ) -> Receipt:
     """The receipt of a synced sale document (:meth:`Sale.to_document`): same lines, rates,
     tenders and reference as the paper one. Plugin sections are not part of the document;
-    they travel on their own (:mod:`kiosk.domain.receipt_sections`) and are given here."""
+    they travel on their own (:mod:`kiosk.domain.receipt_sections`) and are given here.
+    Tenders are named by the installed methods (``method_names``), else by the names the
+    document kept, else by id (:mod:`kiosk.domain.method_names`)."""
     language = document.get("language", "ja")
     language = language if language in RECEIPT_LANGUAGES else "en"
     pick = "ja" if language == "ja" else "en"
@@ -177,13 +182,13 @@ def receipt_from_document(
         Tender(
             t["payment_id"],
             t["method"],
-            method_name(t["method"], "ja"),
-            method_name(t["method"], "en"),
+            tender_name(t, "ja", method_names),
+            tender_name(t, "en", method_names),
             amount=t["amount"],
             reference=t.get("reference", ""),
             masked=t.get("masked", ""),
             tendered=t.get("tendered", 0),
-            names=tuple((lang, method_name(t["method"], lang)) for lang in ("zh-Hans", "ko")),
+            names=tuple((lang, tender_name(t, lang, method_names)) for lang in ("zh-Hans", "ko")),
         )
         for t in document["tenders"]
     )

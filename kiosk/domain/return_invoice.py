@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.domain.method_names import InstalledNames, tender_name
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.receipt import Issuer
@@ -48,6 +49,7 @@ class InvoiceTender:
     method: str
     amount: Yen  # positive
     masked: str = ""
+    name: str = ""  # the method's name in the invoice's language ("" : its id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,15 @@ class ReturnInvoice:
         return any(line.reduced for line in self.lines)
 
     @classmethod
-    def from_document(cls, document: Mapping[str, Any], issuer: Issuer) -> ReturnInvoice:
-        """The invoice of a return document (:meth:`ReturnPlan.to_document`)."""
+    def from_document(
+        cls,
+        document: Mapping[str, Any],
+        issuer: Issuer,
+        method_names: InstalledNames | None = None,
+    ) -> ReturnInvoice:
+        """The invoice of a return document (:meth:`ReturnPlan.to_document`); refunds are
+        named by the installed methods (``method_names``), else by the names the document
+        kept, else by id (:mod:`kiosk.domain.method_names`)."""
         language = document.get("language")
         language = language if language in INVOICE_LANGUAGES else "en"
         sold = document.get("original_completed_at")
@@ -109,7 +118,12 @@ class ReturnInvoice:
                 for r in sorted(document["rates"], key=lambda r: r["rate_percent"])
             ),
             tenders=tuple(
-                InvoiceTender(str(t["method"]), -int(t["amount"]), str(t.get("masked") or ""))
+                InvoiceTender(
+                    str(t["method"]),
+                    -int(t["amount"]),
+                    str(t.get("masked") or ""),
+                    tender_name(t, language, method_names),
+                )
                 for t in document.get("tenders", [])
             ),
             reason=str(document.get("reason") or ""),

@@ -7,7 +7,6 @@ without this one; it borrows only the column helpers.
 
 from __future__ import annotations
 
-from kiosk.domain.method_names import method_name
 from kiosk.domain.money import format_yen
 from kiosk.domain.receipt_layout import centred, pair, wrap
 from kiosk.domain.receipt_text import QR_MARK, TRAINING_MARK
@@ -130,7 +129,7 @@ def render_return_invoice(invoice: ReturnInvoice, width: int = 42) -> list[str]:
         out.extend(pair(f"({target}", f"{yen(-rate.refund)})", width))
         out.extend(pair(f"({labels['tax']}", f"{yen(-rate.tax)})", width))
     for tender in invoice.tenders:
-        name = method_name(tender.method, invoice.language)
+        name = tender.name or tender.method
         method = name + (f" {tender.masked}" if tender.masked else "")
         out.extend(pair(labels["refund_to"].format(method=method), yen(tender.amount), width))
     if invoice.has_reduced_items:

@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from kiosk.domain.allocation import LinePaid, recorded_allocation
+from kiosk.domain.method_names import stored_names
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.tax import Rounding
@@ -182,6 +183,7 @@ class ReturnPlan:
                     "amount": -int(r["amount"]),
                     "reference": str(r.get("reference") or ""),
                     "masked": str(r.get("masked") or ""),
+                    **_names_of(original, r),
                 }
                 for r in refunds
             ],
@@ -191,6 +193,16 @@ class ReturnPlan:
         if original.get("training"):
             document["training"] = True
         return document
+
+
+def _names_of(original: Mapping[str, Any], refund: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"names": …}``: the refunded tender's names as the sale kept them (none: nothing)."""
+    names = stored_names(
+        list(original.get("tenders", [])),
+        str(refund.get("original_payment_id") or ""),
+        str(refund["method"]),
+    )
+    return {"names": names} if names else {}
 
 
 def returned_so_far(

@@ -109,6 +109,8 @@ class Sale:
                     "reference": t.reference,
                     "masked": t.masked,
                     "tendered": t.tendered,
+                    # the method's name at the payment, for a reprint without its plugin
+                    "names": {language: t.name(language) for language in LANGUAGES},
                 }
                 for t in self.tenders
             ],

@@ -82,7 +82,10 @@ def receipt_of_number(runtime: Any, receipt_no: int) -> tuple[str, Receipt]:
 
     Raises ``kiosk.store.returns.SaleNotFound`` (its message names the number)."""
     document = ReturnBook(runtime.store).sale_by_receipt(receipt_no)
-    return document["sale_id"], receipt_from_document(document, runtime.config.issuer)
+    receipt = receipt_from_document(
+        document, runtime.config.issuer, method_names=runtime.installed_method_names()
+    )
+    return document["sale_id"], receipt
 
 
 def issued_count(store: Any, sale_id: str) -> int:

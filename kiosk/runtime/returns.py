@@ -493,7 +493,9 @@ class KioskReturns:
         from kiosk.domain.return_receipt_text import render_return_invoice
 
         config = self.runtime.config
-        invoice = ReturnInvoice.from_document(document, config.issuer)
+        invoice = ReturnInvoice.from_document(
+            document, config.issuer, self.runtime.installed_method_names()
+        )
         width = printer.columns if printer is not None else config.receipt_width
         return render_return_invoice(invoice, width)
 

@@ -32,6 +32,7 @@ from kiosk.domain.events import (
     StateChanged,
 )
 from kiosk.domain.limits import MAX_LINE_QUANTITY, Limit
+from kiosk.domain.method_names import InstalledNames
 from kiosk.domain.money import Yen
 from kiosk.domain.receipt import Receipt
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
@@ -341,6 +342,19 @@ class KioskRuntime(SaleActions):
             if method.id == method_id:
                 return method
         raise KeyError(f"no payment method {method_id!r}")
+
+    def installed_method_names(self) -> InstalledNames:
+        """``(method id, language) -> name`` of the methods the plugins offer now (each
+        from its plugin's catalogue, as on a live receipt; ``None`` for an id none offers),
+        for a receipt or return invoice rebuilt from its document
+        (:mod:`kiosk.domain.method_names`)."""
+        methods = {m.id: m for m in self.host.call_each("kiosk_payment_methods", runtime=self)}
+
+        def name(method_id: str, language: str) -> str | None:
+            method = methods.get(method_id)
+            return method.name(language) if method is not None else None
+
+        return name
 
     @property
     def amount_due(self) -> Yen:

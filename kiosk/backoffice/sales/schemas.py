@@ -139,6 +139,8 @@ class Tender(_Allow):
     reference: _text(200) | None = None
     masked: _text(32) | None = None
     tendered: Yen | None = None
+    # the method's name per receipt language at the payment (the e-receipt shows it)
+    names: Annotated[dict[_text(16, 1), _text(200)], Field(max_length=8)] | None = None
 
 
 class SaleDocument(_Allow):
