@@ -9,10 +9,10 @@ transmission. The answer is a :class:`RecordOutcome` the receipt section is made
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from kiosk.domain.money import Yen

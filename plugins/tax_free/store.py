@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event, func, select

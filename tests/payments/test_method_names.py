@@ -33,7 +33,10 @@ class _Method(PaymentMethod):
     [
         (CashMethod, ("現金", "Cash", "现金", "현금")),
         (CardMethod, ("クレジットカード", "Credit card", "信用卡", "신용카드")),
-        (EMoneyMethod, ("電子マネー", "E-money (IC card)", "电子钱包（IC卡）", "전자화폐 (IC 카드)")),
+        (
+            EMoneyMethod,
+            ("電子マネー", "E-money (IC card)", "电子钱包（IC卡）", "전자화폐 (IC 카드)"),
+        ),
         (QrMethod, ("QRコード決済", "QR code payment", "扫码支付", "QR 결제")),
         (PointsMethod, ("ポイント", "Points", "积分", "포인트")),
     ],

@@ -68,11 +68,10 @@ def test_a_record_its_summary_and_its_journal_row_commit_as_one_unit_of_work(
         "status": "pending",
         "refund_amount": 600,
     }
-    with pytest.raises(RuntimeError, match="lost power"):
-        with store.transaction() as session:
-            session.get(TaxFreeRecordRow, record_id).status = RecordStatus.VOIDED.value
-            session.flush()  # the summary and the journal row are added here …
-            raise RuntimeError("lost power")  # … and go with the change
+    with pytest.raises(RuntimeError, match="lost power"), store.transaction() as session:
+        session.get(TaxFreeRecordRow, record_id).status = RecordStatus.VOIDED.value
+        session.flush()  # the summary and the journal row are added here …
+        raise RuntimeError("lost power")  # … and go with the change
     assert store.by_sale(sale_id).status is RecordStatus.PENDING
     assert [s.payload["status"] for s in _summaries(runtime)] == ["pending"]
     assert len(_journal(runtime)) == 1
