@@ -38,7 +38,7 @@ from plugins.tax_free.receipt import sections_for
 from plugins.tax_free.record import StoreInfo
 from plugins.tax_free.recorder import OutcomeKind, Recorder, RecordOutcome
 from plugins.tax_free.scheduler import TaxFreeScheduler
-from plugins.tax_free.settings import TaxFreeSettings
+from plugins.tax_free.settings import TaxFreeSettings, TaxFreeSettingsTable
 from plugins.tax_free.store import TaxFreeStore
 from plugins.tax_free.storewide import BackofficeTotals
 from plugins.tax_free.summary import OutboxSummaries
@@ -62,9 +62,9 @@ class Plugin(TaxFreeLayout):
     # --- lifecycle -----------------------------------------------------------------------
 
     @hookimpl
-    def kiosk_plugin_settings(self) -> tuple[str, None]:
-        # the table is read and checked by the plugin itself (no declared model yet)
-        return PLUGIN_NAME, None
+    def kiosk_plugin_settings(self) -> tuple[str, type[TaxFreeSettingsTable]]:
+        # the keys and types, checked when kiosk.toml is read; the values' meaning at start-up
+        return PLUGIN_NAME, TaxFreeSettingsTable
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
 from kiosk.messages import N_, Localised
 from plugins.tax_free import rules
 
@@ -57,6 +59,39 @@ class TaxFreeSettingsError(ValueError):
 DEFAULT_REFUND_HOW = N_(
     "The store refunds the tax after customs confirms your export: see the notice given to you."
 )
+
+
+class TaxFreeSettingsTable(BaseModel):
+    """The table's keys and their types, declared to the kiosk (``kiosk_plugin_settings``):
+    checked when ``kiosk.toml`` is read, so a misspelt key is an error naming the file, the
+    table and the key. What the values mean (a store code when enabled, https, a month
+    number…) :meth:`TaxFreeSettings.from_settings` checks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    store_code: str | None = None
+    key_file: str | None = None
+    create_key: bool | None = None
+    minimum_purchase_excl_tax: int | None = None
+    high_value_excl_tax: int | None = None
+    export_days: int | None = None
+    excluded_departments: list[str] | None = None
+    fiscal_year_end_month: int | None = None
+    refund_how_ja: str | None = None
+    refund_how_en: str | None = None
+    refund_how_zh_Hans: str | None = Field(
+        None, validation_alias=AliasChoices("refund_how_zh_Hans", "refund_how_zh-Hans")
+    )
+    refund_how_ko: str | None = None
+    transmit_url: str | None = None
+    transmit_token: str | None = None
+    transmit_timeout_s: float | None = None
+    transmit_interval_s: float | None = None
+    confirmation_interval_s: float | None = None
+    confirmation_grace_days: int | None = None
+    store_wide_totals: bool | None = None
+    store_wide_timeout_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
