@@ -195,10 +195,15 @@ def main() -> None:
         held = sum(r.writer_held for r in rounds[mode]) / sum(r.wall for r in rounds[mode])
         writer = f"writer held {held:4.0%}" if mode != PARKED else "writer held    —"
         refused = sum(r.refused for r in rounds[mode])
+        rate = (
+            sum(len(r.latencies) - r.refused for r in rounds[mode])
+            * args.batch
+            / sum(r.wall for r in rounds[mode])
+        )
         print(
             f"  {mode:26s} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  max {top:7.1f} ms  "
-            f"CPU {1000 * cpus[mode]:5.1f} ms/request  {writer}  n={len(values)}  "
-            f"503s={refused}"
+            f"{rate:4.0f} sales/s  CPU {1000 * cpus[mode]:5.1f} ms/request  {writer}  "
+            f"n={len(values)}  503s={refused}"
         )
     print(
         f"  p99 group/queue {p99s[GROUP] / p99s[QUEUE]:.2f}  group/parked "
