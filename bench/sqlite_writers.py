@@ -91,10 +91,8 @@ def time_the_writer(db: Database, result: Round) -> None:
 
 
 def run(mode: str, args: argparse.Namespace) -> Round:
-    db = Database(f"sqlite:///{tempfile.mkdtemp()}/bo.sqlite3")
+    db = Database(f"sqlite:///{tempfile.mkdtemp()}/bo.sqlite3", group_commit=mode == GROUP)
     tune(db, args.synchronous, args.commit_delay_ms)
-    if mode != GROUP:
-        db.groups = None  # each batch its own transaction, behind the queue or parked
     if mode == PARKED:
         db.writers = None
     with db.transaction() as s:

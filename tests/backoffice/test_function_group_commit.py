@@ -28,7 +28,7 @@ KIOSKS = ("K01", "K02", "K03")
 
 @pytest.fixture
 def store(tmp_path) -> Iterator[tuple[Database, TestClient, dict[str, str]]]:
-    db = Database(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    db = Database(f"sqlite:///{tmp_path / 'bo.sqlite3'}", group_commit=True)
     with db.transaction() as s:
         tokens = {k: enrol_kiosk(s, k, DAY) for k in KIOSKS}
     with TestClient(create_app(db)) as client:
@@ -178,6 +178,13 @@ def test_function_a_group_that_fails_at_commit_tells_no_one_stored(store):
     assert [a.status_code for a in (post(client, tokens["K01"], good_1),)] == [200]
     assert post(client, tokens["K03"], good_3).json()["applied"] == 1
     assert stored(db) == {"K01": [1, 2], "K03": [1]}
+
+
+def test_function_group_commit_is_off_unless_asked(tmp_path):
+    """One transaction per batch by default (measured faster without fsync)."""
+    db = Database(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    assert db.groups is None and db.grouped(lambda session: 7) == 7
+    db.close()
 
 
 def test_function_a_batchs_work_may_not_start_another_grouped_write(store):

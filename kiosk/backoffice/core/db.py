@@ -3,7 +3,7 @@
 SQLite gets the same treatment as the kiosk's store (WAL, ``BEGIN IMMEDIATE`` so writers
 never fail to upgrade a lock), and its writers take turns in a short in-process queue
 (:mod:`kiosk.backoffice.core.writer_queue`) rather than sleeping in SQLite's busy handler;
-kiosk batches waiting at the same time are committed together
+with ``group_commit`` kiosk batches waiting at the same time are committed together
 (:mod:`kiosk.backoffice.core.group_commit`). PostgreSQL uses READ COMMITTED and row locks
 (``SELECT … FOR UPDATE`` on the kiosk row) to keep one kiosk's batches in order.
 """
@@ -104,7 +104,12 @@ class Database:
     """An engine and its session factory; ``transaction()`` is one unit of work."""
 
     def __init__(
-        self, url: str, *, migrate: bool = True, plugin_versions: Sequence[Path] | None = None
+        self,
+        url: str,
+        *,
+        migrate: bool = True,
+        plugin_versions: Sequence[Path] | None = None,
+        group_commit: bool = False,
     ) -> None:
         self.url = url
         self.engine = make_engine(url)
@@ -118,9 +123,13 @@ class Database:
         #: SQLite only: one writer at a time, first come first served (None on PostgreSQL,
         #: whose row locks order one kiosk's batches and let other kiosks' run side by side)
         self.writers = WriterQueue() if self.engine.dialect.name == "sqlite" else None
-        #: SQLite only: kiosk batches that wait at the same time share one transaction
+        #: SQLite with ``group_commit`` only: kiosk batches waiting at the same time share one
+        #: transaction. Off by default: measured slower than one transaction each on a
+        #: commit without fsync (docs/backoffice.md, "SQLite: one small store")
         self.groups = (
-            GroupCommit(self._sessions.begin, self.writers) if self.writers is not None else None
+            GroupCommit(self._sessions.begin, self.writers)
+            if group_commit and self.writers is not None
+            else None
         )
 
     @contextmanager
@@ -135,10 +144,11 @@ class Database:
     def grouped(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in a write transaction; its answer once committed.
 
-        On SQLite the transaction is shared with the other batches waiting for the writer
-        then, ``work`` in a savepoint of its own (:mod:`~kiosk.backoffice.core.group_commit`):
-        an exception it raises is raised here and undoes only its own writes. On PostgreSQL,
-        whose writers run side by side, it is one transaction of its own."""
+        With group commit (SQLite, ``group_commit=True``) the transaction is shared with the
+        other batches waiting for the writer then, ``work`` in a savepoint of its own
+        (:mod:`~kiosk.backoffice.core.group_commit`): an exception it raises is raised here and
+        undoes only its own writes. Otherwise (and on PostgreSQL, whose writers run side by
+        side) it is one transaction of its own, behind the writer queue on SQLite."""
         if self.groups is None:
             with self.transaction() as session:
                 return work(session)
