@@ -2,28 +2,33 @@
 
 SQLite gets the same treatment as the kiosk's store (WAL, ``BEGIN IMMEDIATE`` so writers
 never fail to upgrade a lock), and its writers take turns in a short in-process queue
-(:mod:`kiosk.backoffice.core.writer_queue`) rather than sleeping in SQLite's busy handler. PostgreSQL uses READ COMMITTED and row locks
+(:mod:`kiosk.backoffice.core.writer_queue`) rather than sleeping in SQLite's busy handler;
+with ``group_commit`` kiosk batches waiting at the same time are committed together
+(:mod:`kiosk.backoffice.core.group_commit`). PostgreSQL uses READ COMMITTED and row locks
 (``SELECT … FOR UPDATE`` on the kiosk row) to keep one kiosk's batches in order.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.backoffice.core.group_commit import GroupCommit
 from kiosk.backoffice.core.writer_queue import WriterQueue
 from kiosk.private_files import private_dir, private_sqlite
 from kiosk.store.migrate import upgrade_to_heads
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 DEFAULT_URL = "sqlite:///var/backoffice.sqlite3"
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -99,7 +104,12 @@ class Database:
     """An engine and its session factory; ``transaction()`` is one unit of work."""
 
     def __init__(
-        self, url: str, *, migrate: bool = True, plugin_versions: Sequence[Path] | None = None
+        self,
+        url: str,
+        *,
+        migrate: bool = True,
+        plugin_versions: Sequence[Path] | None = None,
+        group_commit: bool = False,
     ) -> None:
         self.url = url
         self.engine = make_engine(url)
@@ -113,6 +123,14 @@ class Database:
         #: SQLite only: one writer at a time, first come first served (None on PostgreSQL,
         #: whose row locks order one kiosk's batches and let other kiosks' run side by side)
         self.writers = WriterQueue() if self.engine.dialect.name == "sqlite" else None
+        #: SQLite with ``group_commit`` only: kiosk batches waiting at the same time share one
+        #: transaction. Off by default: measured slower than one transaction each on a
+        #: commit without fsync (docs/backoffice.md, "SQLite: one small store")
+        self.groups = (
+            GroupCommit(self._sessions.begin, self.writers)
+            if group_commit and self.writers is not None
+            else None
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -122,6 +140,19 @@ class Database:
             return
         with self.writers.turn(), self._sessions.begin() as session:
             yield session
+
+    def grouped(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in a write transaction; its answer once committed.
+
+        With group commit (SQLite, ``group_commit=True``) the transaction is shared with the
+        other batches waiting for the writer then, ``work`` in a savepoint of its own
+        (:mod:`~kiosk.backoffice.core.group_commit`): an exception it raises is raised here and
+        undoes only its own writes. Otherwise (and on PostgreSQL, whose writers run side by
+        side) it is one transaction of its own, behind the writer queue on SQLite."""
+        if self.groups is None:
+            with self.transaction() as session:
+                return work(session)
+        return self.groups.run(work)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

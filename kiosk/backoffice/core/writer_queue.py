@@ -45,15 +45,21 @@ class WriterQueue:
     def waiting(self) -> int:
         return self._waiting
 
+    @property
+    def busy(self) -> bool:
+        """A writer has the database or is waiting for it."""
+        return self._owner is not None or self._waiting > 0
+
     @contextmanager
-    def turn(self) -> Iterator[None]:
+    def turn(self, *, admitted: bool = False) -> Iterator[None]:
+        """The database's one writer turn; ``admitted``: never refused (a group commit's
+        leader, whose batches were counted against the limit when they came)."""
         me = threading.get_ident()
         with self._cond:
             if self._owner == me:  # a nested transaction in the same thread: already ours
                 self._depth += 1
             else:
-                busy = self._owner is not None or self._waiting > 0
-                if busy and self._waiting >= self.max_waiting:
+                if not admitted and self.busy and self._waiting >= self.max_waiting:
                     raise WritersBusy(
                         f"{self._waiting} writes are already waiting for the database; "
                         "retry in a moment"

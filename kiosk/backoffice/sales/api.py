@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
 from kiosk.backoffice.core.deps import JsonBody, KioskToken, bo
 from kiosk.backoffice.kiosks import identity as kiosk_identity
 from kiosk.backoffice.kiosks import journal_anchor
 from kiosk.backoffice.sales import schemas as kiosk_schemas
-from kiosk.backoffice.sales.ingest import OutboxEvent
+from kiosk.backoffice.sales.ingest import IngestResult, OutboxEvent
 from kiosk.backoffice.staff.auth import authenticate_kiosk
 
 router = APIRouter(prefix="/api/v1")
@@ -30,11 +31,15 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> dict[str
     ]
     instance = kiosk_identity.instance_of(body)  # a restored/re-imaged database: never dropped
     backoffice = bo(request)
-    with backoffice.db.transaction() as session:
+
+    def deliver(session: Session) -> IngestResult:
         kiosk = authenticate_kiosk(session, token, lock=True)
-        result = kiosk_identity.ingest_from_instance(
+        return kiosk_identity.ingest_from_instance(
             session, kiosk, instance, events, backoffice.clock()
         )
+
+    # on SQLite committed with the other kiosks' batches waiting then, a savepoint each
+    result = backoffice.db.grouped(deliver)
     if result.applied:
         backoffice.sales.bump()
     return result.to_json()
