@@ -22,11 +22,12 @@ them leads. Beyond ``max_waiting`` batches (the writer queue's limit) a request 
 once with :class:`~kiosk.backoffice.core.writer_queue.WritersBusy`. One process only, as the
 writer queue (docs/backoffice.md, "SQLite: one small store").
 
-Off unless ``Database(url, group_commit=True)``: with WAL and ``synchronous=NORMAL`` a commit
-costs no fsync, and in ``bench/sqlite_writers.py`` grouping lowered throughput (0.6–0.85×)
-without lowering the p99 (README, "fourth pass"). Where commits are dear (an fsync each on
-a slow disk) it should save them; not shown yet: with 20 ms added to every commit the p99s
-were alike (1.05).
+Off unless ``Database(url, group_commit=True)``: in ``bench/sqlite_writers.py`` grouping
+lowered throughput (0.6–0.85×) without lowering the p99 (README, "fourth pass"), measured
+with ``synchronous=NORMAL``. The back office now commits with ``synchronous=FULL`` (an fsync
+each); on a slow disk grouping should save those fsyncs — not shown on this VM, where the
+fsync is cheap (``--synchronous FULL``: p99 group/queue 1.34; 20 ms added to every commit:
+1.05).
 """
 
 from __future__ import annotations
