@@ -106,7 +106,7 @@ def _month(request: Request, month: str | None) -> tuple[int, int]:
 def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLResponse:
     year, mon = _month(request, month)
     with bo(request).db.reading() as session:
-        r = reports.month_report(session, year, mon)
+        r = reports.month_report(session, year, mon, bo(request).today())
     label = f"{year}-{mon:02d}"
     return template_page(
         "reports/monthly.html", f"Monthly report {label}", staff, month=label, **monthly_context(r)
@@ -117,7 +117,7 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
 def monthly_csv(request: Request, _: Manager, month: str | None = None) -> Response:
     year, mon = _month(request, month)
     with bo(request).db.reading() as session:
-        r = reports.month_report(session, year, mon)
+        r = reports.month_report(session, year, mon, bo(request).today())
     return csv_response(f"monthly-{year}-{mon:02d}.csv", monthly_csv_text(r))
 
 
