@@ -38,9 +38,16 @@ from kiosk.backoffice.masterdata.service import set_setting  # noqa: E402
 from kiosk.domain.receipt import ReceiptSection  # noqa: E402
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS  # noqa: E402
 from kiosk.domain.receipt_sections import sections_event_id, sections_payload  # noqa: E402
-from kiosk.domain.returns import plan_return  # noqa: E402
 from kiosk.ereceipt_link import key_from_token, sign_link  # noqa: E402
-from tests.backoffice.helpers import event  # noqa: E402
+from scripts.screenshot_store import (  # noqa: E402
+    GROCERIES,
+    Clock,
+    Till,
+    groceries,
+    make_sale,
+    return_document,
+    tax_free_sales,
+)
 from tests.backoffice.test_function_customers import NOVEMBER, NOW, M, the_store  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, signed_in_page  # noqa: E402
 
@@ -112,53 +119,53 @@ def sale_times(now: datetime, count: int) -> list[datetime]:
     return [(start + step * (i + 1)).replace(microsecond=0) for i in range(count)]
 
 
-def todays_sales(base: str, tokens: dict[str, str]) -> dict:
-    """Twelve sales today on kiosks 2 and 3 and a return of one item; the first sale."""
-    times = iter(sale_times(datetime.now(), 12))
+def todays_sales(tills: dict[str, Till], clock: Clock) -> dict:
+    """Twelve sales today on kiosks 2 and 3 (kiosk 3's tax-free purchases of the week before
+    them) and a return of one item; the first sale's document."""
+    now = datetime.now()
+    moments = sale_times(now, 13)
+    tax_free_sales(tills["K03"], clock, date.today(), moments[4:5])
+    times = iter(moments[:4] + moments[5:])
     first = None
     for kiosk_id in ("K02", "K03"):
-        events = [
-            event(n, next(times), kiosk_id=kiosk_id, method=METHODS[n % len(METHODS)])
-            for n in range(1, 7)
-        ]
-        sync(base, tokens[kiosk_id], events)
-        first = first or events[0]["payload"]
+        till = tills[kiosk_id]
+        for n in range(1, 7):
+            basket = groceries(n + (6 if kiosk_id == "K03" else 0))
+            sale = till.sell(next(times), basket, METHODS[n % len(METHODS)])
+            first = first or sale.to_document()
     line = first["lines"][0]
-    plan = plan_return(
-        first, {line["line_id"]: 1}, return_id=str(uuid.uuid4()), reason="other",
-        staff_id="S001",
-    )  # fmt: skip
-    refunds = [
-        {"payment_id": "ref-1", "original_payment_id": t.payment_id, "method": t.method,
-         "amount": t.amount}
-        for t in plan.tenders
-    ]  # fmt: skip
-    document = plan.to_document(
-        kiosk_id="K02", return_no=1, completed_at=datetime.now().replace(microsecond=0),
-        refunds=refunds,
-    )  # fmt: skip
-    sync(base, tokens["K02"], [
-        {"seq": 7, "event_id": str(uuid.uuid4()), "kind": "return", "payload": document}
-    ])  # fmt: skip
+    document = return_document(first, {line["line_id"]: 1}, "K02", 1, now.replace(microsecond=0))
+    tills["K02"].outbox("return", document["return_id"], document, now)
     # the points section the kiosk printed, sent after the sale: the e-receipt shows it too
     points = ReceiptSection("ポイント", ("会員番号 ****0001", "今回獲得ポイント 12pt",
                                       "ポイント残高 340pt"))  # fmt: skip
-    sync(base, tokens["K02"], [
-        {"seq": 8, "event_id": sections_event_id(first["sale_id"]), "kind": RECEIPT_SECTIONS,
-         "payload": sections_payload(first["sale_id"], [points])}
-    ])  # fmt: skip
+    tills["K02"].outbox(RECEIPT_SECTIONS, first["sale_id"],
+                        sections_payload(first["sale_id"], [points]), now,
+                        event_id=sections_event_id(first["sale_id"]))  # fmt: skip
     return first
 
 
 def members(base: str, token: str, db_url: str, shift: timedelta) -> None:
     """The member store of tests/backoffice/test_function_customers.py on kiosk 1, moved by
-    ``shift`` whole days (RFM scores unchanged), and the coupons the manager set up."""
-    events = the_store().events
+    ``shift`` whole days, and the coupons the manager set up. Its −¥500 "sale" (a stand-in
+    for a refund there) is a real return here: member MB brings back part of a shopping."""
+    events = [e for e in the_store().events if e["kind"] != "sale" or e["payload"]["total"] > 0]
     for e in events:
         if e["kind"] == "sale":
             at = datetime.fromisoformat(e["payload"]["completed_at"]) + shift
             e["payload"]["completed_at"] = at.isoformat()
-    sync(base, token, events)
+    shopping = [(GROCERIES[2], 2), (GROCERIES[4], 1), (GROCERIES[5], 1)]
+    bought = make_sale("K01", 0, NOW.replace(day=15, hour=18) + shift, shopping, "cash",
+                       member_id=M["MB"]).to_document()  # fmt: skip
+    events.append({"event_id": str(uuid.uuid4()), "kind": "sale", "payload": bought})
+    sales = sorted((e["payload"] for e in events if e["kind"] == "sale"),
+                   key=lambda doc: doc["completed_at"])  # fmt: skip
+    for receipt_no, document in enumerate(sales, 1):
+        document["receipt_no"] = receipt_no  # one receipt number per sale, in order
+    milk = next(x["line_id"] for x in bought["lines"] if x["sku"] == GROCERIES[2].sku)
+    returned = return_document(bought, {milk: 1}, "K01", 1, NOW.replace(day=18, hour=10) + shift)
+    events.append({"event_id": str(uuid.uuid4()), "kind": "return", "payload": returned})
+    sync(base, token, [e | {"seq": seq} for seq, e in enumerate(events, 1)])
     coupons = [
         {"id": "BDAY", "label_ja": "誕生日クーポン", "members": [M["MB"], M["MC"]]},
         {"id": "C100", "label_ja": "100円引", "issued": 10},
@@ -193,7 +200,11 @@ def main(out: Path) -> int:
         base = f"http://127.0.0.1:{port}"
         server = serve(db_url, port)
         try:
-            first = todays_sales(base, tokens)
+            clock = Clock()  # the tax-free plugin's: moved to each record's moment
+            tills = {k: Till(Path(tmp) / "kiosks", k, clock) for k in ("K02", "K03")}
+            first = todays_sales(tills, clock)
+            for kiosk_id, till in tills.items():
+                till.deliver(lambda events, k=kiosk_id: sync(base, tokens[k], events))
             shift = timedelta(days=(date.today() - NOW.date()).days)
             members(base, tokens["K01"], db_url, shift)
             with sync_playwright() as p:

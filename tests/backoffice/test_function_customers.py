@@ -556,6 +556,11 @@ def test_function_campaign_page_csv_and_api_agree(store, client, staff):
         and "−1,450" not in html.text
         and "-1,450" in html.text
     )
+    # figures right-aligned, text left (the "t" class): the rate, an unknown issued count, the
+    # difference — like every other table's figures
+    flyer = html.text.split("FLYER<br>")[1].split("</tr>")[0]
+    assert '<td><span class="bad">-1,450</span></td>' in html.text
+    assert "<td>30.0</td>" in html.text and '<td class="t">' not in flyer
     response = client.get("/campaigns.csv", params=params)
     assert response.headers["content-type"].startswith("text/csv") and response.text.startswith(
         "\ufeff"

@@ -13,8 +13,9 @@ from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.settlement import service as settlement
 from kiosk.backoffice.staff.auth import enrol_kiosk
 from tests.backoffice.databases import sign_in
-from tests.backoffice.factories import DAY
+from tests.backoffice.factories import DAY, make_sale
 from tests.backoffice.helpers import event, post
+from tests.backoffice.test_function_returns import _event, _return
 from tests.factories import BEER, ONIGIRI, SOAP, TEA
 
 
@@ -81,6 +82,58 @@ def test_function_month_report_has_every_day(day_of_sales, bo_db):
     assert [d["sales"] for d in m.days if d["sales"]] == [5, 1]
 
 
+def test_function_a_month_in_progress_lists_the_days_so_far(day_of_sales, bo_db):
+    """GIVEN the clock on 11-20 and a sale already dated 11-21 WHEN the month is reported
+    THEN 11-01 … 11-21 are listed (past days without sales as zero rows, the dated sale
+    kept), the days still to come are not; a past month has every day, a future month none."""
+    with bo_db.reading() as s:
+        m = reports.month_report(s, 2026, 11, date(2026, 11, 20))
+        past = reports.month_report(s, 2026, 10, date(2026, 11, 20))
+        future = reports.month_report(s, 2026, 12, date(2026, 11, 20))
+    assert [d["day"] for d in m.days] == [f"2026-11-{n:02d}" for n in range(1, 22)]
+    assert m.days[0] == {"day": "2026-11-01"} | dict.fromkeys(reports.MONTH_COLUMNS, 0)
+    assert m.sales == 6
+    assert len(past.days) == 31 and future.days == []
+
+
+def test_function_the_month_counts_returns_apart_from_sales(client, bo_db, kiosk_token, staff):
+    """GIVEN a sale on 11-20 and, on 11-22, only a return of one of its units WHEN the month
+    is reported THEN 11-22 shows no sale, one return and its refund, its total is the
+    refund, as the daily report of that day says; the month's total is net."""
+    sale = make_sale(2, DAY).to_document()
+    document = _return(sale, {sale["lines"][0]["line_id"]: 1})
+    document["completed_at"] = (DAY + timedelta(days=2)).isoformat()
+    post(client, kiosk_token, [_event(1, "sale", sale), _event(2, "return", document)])
+    refund = document["total"]
+    with bo_db.reading() as s:
+        m = reports.month_report(s, 2026, 11)
+        daily = reports.day_report(s, date(2026, 11, 22))
+    returned = m.days[21]
+    assert returned["day"] == "2026-11-22" and refund < 0
+    assert (returned["sales"], returned["returns"], returned["refunds"], returned["total"]) == (
+        0, 1, refund, refund,
+    )  # fmt: skip
+    assert (daily.sales, daily.returns, daily.total) == (0, 1, refund)
+    assert m.days[19]["sales"] == 1 and m.days[19]["returns"] == 0
+    assert (m.sales, m.returns, m.refunds, m.total) == (1, 1, refund, sale["total"] + refund)
+    sign_in(client, staff["manager"])
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/reports/monthly.csv", params={"month": "2026-11"}).text.lstrip(
+                    "\ufeff"
+                )
+            )
+        )
+    )
+    row = csv_rows[21]
+    assert [row[c] for c in ("day", "sales", "returns", "refunds", "total")] == [
+        "2026-11-22", "0", "1", str(refund), str(refund),
+    ]  # fmt: skip
+    page = client.get("/reports/monthly", params={"month": "2026-11"}).text
+    assert "Returns 返品" in page and "Refunds ¥ 返金" in page
+
+
 def test_function_profit_and_loss_by_department(day_of_sales, bo_db):
     with bo_db.reading() as s:
         lines = reports.profit_and_loss(s, date(2026, 11, 1), date(2026, 11, 30))
@@ -118,7 +171,7 @@ def test_function_reports_as_html_csv_and_svg(day_of_sales, client, staff):
         .text.lstrip("\ufeff")
         .splitlines()
     )
-    assert len(monthly) == 31
+    assert len(monthly) == 22  # the header, 11-01 … 11-20 (today) and 11-21's sale
     assert "<svg" in client.get("/reports/monthly", params={"month": "2026-11"}).text
     assert client.get("/reports/pl", params={"month": "2026-11"}).status_code == 200
     settle = client.post(

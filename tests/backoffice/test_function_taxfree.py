@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from kiosk.backoffice.core.templates import Note
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.store import LocalStore
@@ -22,6 +23,7 @@ from kiosk.store.models import OutboxRow
 from kiosk.sync.relay import wire_event
 from plugins.tax_free import rules
 from plugins.tax_free.backoffice import ledger as taxfree
+from plugins.tax_free.backoffice.labels import PAGE_COLUMNS, page_row
 from plugins.tax_free.crypto import PersonalDataCipher
 from plugins.tax_free.layout import STORE_MIGRATIONS
 from plugins.tax_free.ledger import RefundLedger
@@ -286,6 +288,12 @@ def test_staff_ledger_shows_every_kiosk_with_status_totals_and_csv(
     page = client.get("/tax-free", params={"status": "pending"})
     assert page.status_code == 200
     assert "K02" in page.text and "SMITH J." in page.text and "TR1234567" not in page.text
+    # statuses as Japanese and English labels; the ids only in attributes (and the CSV)
+    assert '<div class="card" data-status="pending">Awaiting customs 税関確認待ち<b>1</b>' in (
+        page.text
+    )
+    assert "Details needed 詳細入力待ち" in page.text and "Status 状態" in page.text
+    assert not [t for t in (">pending<", ">needs_details<", ">sale_date<") if t in page.text]
     csv = client.get("/tax-free.csv").text.lstrip("\ufeff").splitlines()
     assert csv[0].split(",") == list(taxfree.LEDGER_COLUMNS)
     assert sorted(tuple(r.split(",")[:3]) for r in csv[1:]) == [
@@ -306,3 +314,19 @@ def test_a_duplicate_delivery_changes_nothing(client, kiosks, bo_db) -> None:
     assert again["duplicates"] == 1 and again["applied"] == 0
     with bo_db.reading() as session:
         assert len(session.scalars(select(taxfree.TaxFreeSummaryRow)).all()) == 1
+
+
+def test_the_page_names_a_reason_in_japanese_above_the_kiosks_words() -> None:
+    """GIVEN a voided record's reason as the kiosk wrote it WHEN the page lays the row out
+    THEN the status is a label and the reason has its Japanese gist above the sentence."""
+    reason = "customs did not confirm line(s) 2: the whole record loses the exemption"
+    csv_row = dict.fromkeys(taxfree.LEDGER_COLUMNS, "") | {
+        "status": "voided", "reason": reason, "refund_channel": "cash_counter", "net_total": 6000,
+    }  # fmt: skip
+    laid_out = page_row(taxfree.LEDGER_COLUMNS, tuple(csv_row.values()))
+    shown = dict(zip(PAGE_COLUMNS, laid_out, strict=True))
+    assert shown["status"] == "Voided 免税取消" and shown["net_total"] == 6000
+    assert shown["refund_channel"] == "Cash 現金"
+    assert shown["reason"] == Note("税関で一部の品目が未確認のため免税取消", reason)
+    assert "record_id" not in shown  # in the CSV only
+    assert shown["buyer"] == Note("", "")  # the masked passport under the buyer's name

@@ -108,22 +108,30 @@ def _environment(plugins: tuple[tuple[str, Path], ...]) -> Environment:
     return env
 
 
-#: a cell that reads as a figure: a count, yen (``¥1,234``, ``-138``), a rate (``8%※``)
-FIGURE = re.compile(r"[-−]?[¥￥]?[-−]?[\d,]+(\.\d+)?%?※?")
+#: a cell that reads as a figure: a count, yen (``¥1,234``, ``-138``, ``+2,725``), a rate
+#: (``8%※``, ``50.0``)
+FIGURE = re.compile(r"[-−+]?[¥￥]?[-−]?[\d,]+(\.\d+)?%?※?")
+#: what a figure column shows for a figure nobody knows (an open coupon's issued count)
+NO_FIGURE = ("n/a", "—")
 
 
 def is_figure(value: Any) -> bool:
     """Whether a table cell is a figure (right-aligned, so digits line up) rather than text
-    (left-aligned: a name, a kiosk, a reason)."""
+    (left-aligned: a name, a kiosk, a reason). A :class:`Span` is what its text is."""
+    if isinstance(value, Span):
+        value = value.text
     if isinstance(value, bool):
         return False
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return True
-    return isinstance(value, str) and FIGURE.fullmatch(value.strip()) is not None
+    return isinstance(value, str) and (
+        value.strip() in NO_FIGURE or FIGURE.fullmatch(value.strip()) is not None
+    )
 
 
 def yen(value: int) -> str:
-    return f"¥{value:,}"
+    """``¥1,234``; a refund ``-¥138`` (the sign before the yen mark)."""
+    return f"-¥{-value:,}" if value < 0 else f"¥{value:,}"
 
 
 def number(value: int) -> str:

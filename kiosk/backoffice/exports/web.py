@@ -35,9 +35,14 @@ def _search_query(params: dict[str, str], request: Request) -> exports.SearchQue
     )
 
 
+#: the page's header for each of exports.SEARCH_COLUMNS (the CSV keeps the ids)
+SEARCH_HEADERS = (
+    "Time 取引日時", "Sale 取引番号", "Kiosk 端末", "Receipt レシート", "Total ¥ 金額",
+    "Tax ¥ 消費税", "Counterparty 取引先",
+)  # fmt: skip
 SEARCH_FIELDS = (
-    ("date_from", "Date from 取引日", "date"), ("date_to", "to", "date"),
-    ("amount_min", "Amount from 金額", "number"), ("amount_max", "to", "number"),
+    ("date_from", "Date from 取引日", "date"), ("date_to", "to 〜", "date"),
+    ("amount_min", "Amount from 金額", "number"), ("amount_max", "to 〜", "number"),
     ("counterparty", "Counterparty 取引先", "text"),
 )  # fmt: skip
 
@@ -55,18 +60,18 @@ def search_page(request: Request, staff: Manager) -> HTMLResponse:
             more = "/search?" + urlencode(params | {"offset": str(q.offset + q.limit)})
         found |= {
             "total": total,
-            "rows": exports.search_rows(rows),
+            "rows": list(exports.search_rows(rows)),  # a list: the headers follow its first row
             "csv_link": "/search.csv?"
             + urlencode({k: v for k, v in params.items() if k != "offset"}),
             "more": more,
         }
     return template_page(
         "exports/search.html",
-        "電子帳簿保存法 search",
+        "Search 電子帳簿保存法検索",
         staff,
         params=params,
         fields=SEARCH_FIELDS,
-        columns=exports.SEARCH_COLUMNS,
+        columns=SEARCH_HEADERS,
         **found,
     )
 

@@ -22,5 +22,6 @@ def report_day(request: Request, _: Attendant, day: str | None = None) -> dict[s
 @router.get("/reports/month")
 def report_month(request: Request, month: str, _: Manager) -> dict[str, Any]:
     year, mon = parse_month(month)
+    today = bo(request).today()
     with bo(request).db.reading() as session:
-        return reports.month_report(session, year, mon).to_json()
+        return reports.month_report(session, year, mon, today).to_json()

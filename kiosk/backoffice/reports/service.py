@@ -175,21 +175,33 @@ def _discounts(session: Session, day: date) -> list[tuple[str, int, int]]:
 class MonthReport:
     year: int
     month: int
-    days: list[dict[str, Any]]  # one per calendar day, zeros included
+    days: list[dict[str, Any]]  # one per calendar day so far, zeros included
 
     @property
     def total(self) -> int:
+        """Takings net of refunds, like the daily report's total."""
         return sum(d["total"] for d in self.days)
 
     @property
     def sales(self) -> int:
         return sum(d["sales"] for d in self.days)
 
+    @property
+    def returns(self) -> int:
+        return sum(d["returns"] for d in self.days)
+
+    @property
+    def refunds(self) -> int:
+        """What the returns paid back (negative yen), already netted out of :attr:`total`."""
+        return sum(d["refunds"] for d in self.days)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "year": self.year,
             "month": self.month,
             "sales": self.sales,
+            "returns": self.returns,
+            "refunds": self.refunds,
             "total": self.total,
             "days": self.days,
         }
@@ -199,16 +211,26 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-# a month report's figures per day, in the order of its query's sums
-MONTH_COLUMNS = ("sales", "total", "gross_standard", "tax_standard", "gross_reduced", "tax_reduced")
+# a month report's figures per day, in the order of its query's sums: sales and returns are
+# counted apart (a return is no sale, as in the daily report); refunds are the returns' yen
+# (negative) and the total is net of them
+MONTH_COLUMNS = (
+    "sales", "returns", "refunds", "total", "gross_standard", "tax_standard", "gross_reduced",
+    "tax_reduced",
+)  # fmt: skip
 
 
-def month_report(session: Session, year: int, month: int) -> MonthReport:
+def month_report(session: Session, year: int, month: int, today: date | None = None) -> MonthReport:
+    """Every day of the month, or with ``today`` every day up to it: days still to come are
+    not listed (a day that already has sales is, whatever the clock says)."""
     first, last = month_bounds(year, month)
+    is_sale = _is_sale()
     rows = session.execute(
         select(
             SaleRow.business_date,
-            func.count().filter(_is_sale()),
+            func.count().filter(is_sale),
+            func.count().filter(~is_sale),
+            func.sum(SaleRow.total).filter(~is_sale),
             func.sum(SaleRow.total),
             func.sum(SaleRow.gross_standard),
             func.sum(SaleRow.tax_standard),
@@ -219,21 +241,14 @@ def month_report(session: Session, year: int, month: int) -> MonthReport:
         .group_by(SaleRow.business_date)
     ).all()
     found = {r[0]: r for r in rows}
+    if today is not None and today < last:
+        last = max([today, *found])
     days = []
-    for n in range(1, last.day + 1):
+    for n in range(1, last.day + 1 if last >= first else 1):
         d = date(year, month, n)
         r = found.get(d)
-        values = [int(v or 0) for v in r[1:]] if r else [0] * 6
-        days.append(
-            dict(
-                zip(
-                    MONTH_COLUMNS,
-                    values,
-                    strict=True,
-                )
-            )
-            | {"day": d.isoformat()}
-        )
+        values = [int(v or 0) for v in r[1:]] if r else [0] * len(MONTH_COLUMNS)
+        days.append(dict(zip(MONTH_COLUMNS, values, strict=True)) | {"day": d.isoformat()})
     return MonthReport(year, month, days)
 
 

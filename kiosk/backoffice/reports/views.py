@@ -12,7 +12,7 @@ from typing import Any
 from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.reports import service as reports
 from kiosk.backoffice.reports.charts import bar_chart
-from kiosk.backoffice.reports.labels import method_label
+from kiosk.backoffice.reports.labels import department_label, method_label
 from kiosk.backoffice.returns.labels import reason_label
 
 
@@ -33,6 +33,7 @@ def daily_context(r: reports.DayReport) -> dict[str, Any]:
     return {
         "report": r,
         **day_tables(r),
+        "by_department": [(department_label(d), q, a) for d, q, a in r.by_department],
         "return_lines": [(*line[:4], reason_label(line[4]), *line[5:]) for line in r.return_lines],
         # a plugin's sections are data (kiosk.domain.report_section, checked by the plugin
         # host): the template lays them out, escaped

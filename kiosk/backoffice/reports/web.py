@@ -23,7 +23,7 @@ from kiosk.backoffice.core.deps import (
 from kiosk.backoffice.core.pages import csv_response, template_page
 from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.reports import service as reports
-from kiosk.backoffice.reports.labels import method_label
+from kiosk.backoffice.reports.labels import department_label, method_label
 from kiosk.backoffice.reports.views import (
     DAILY_CSV_COLUMNS,
     daily_context,
@@ -106,7 +106,7 @@ def _month(request: Request, month: str | None) -> tuple[int, int]:
 def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLResponse:
     year, mon = _month(request, month)
     with bo(request).db.reading() as session:
-        r = reports.month_report(session, year, mon)
+        r = reports.month_report(session, year, mon, bo(request).today())
     label = f"{year}-{mon:02d}"
     return template_page(
         "reports/monthly.html", f"Monthly report {label}", staff, month=label, **monthly_context(r)
@@ -117,7 +117,7 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
 def monthly_csv(request: Request, _: Manager, month: str | None = None) -> Response:
     year, mon = _month(request, month)
     with bo(request).db.reading() as session:
-        r = reports.month_report(session, year, mon)
+        r = reports.month_report(session, year, mon, bo(request).today())
     return csv_response(f"monthly-{year}-{mon:02d}.csv", monthly_csv_text(r))
 
 
@@ -128,17 +128,25 @@ def profit_loss(request: Request, staff: Manager, month: str | None = None) -> H
     with bo(request).db.reading() as session:
         lines = reports.profit_and_loss(session, first, last)
     rows = [
-        (x.department, x.revenue, x.tax, x.net, x.cost_of_sales, x.shrinkage, x.gross_profit)
+        (
+            department_label(x.department),
+            x.revenue,
+            x.tax,
+            x.net,
+            x.cost_of_sales,
+            x.shrinkage,
+            x.gross_profit,
+        )
         for x in lines
     ]
     total = [sum(r[i] for r in rows) for i in range(1, 7)]
     label = f"{year}-{mon:02d}"
     return template_page(
         "reports/pl.html",
-        f"P&L by department {label}",
+        f"P&L by department 部門別損益 {label}",
         staff,
         month=label,
-        rows=[*rows, ("Total", *total)],
+        rows=[*rows, ("Total 合計", *total)],
     )
 
 

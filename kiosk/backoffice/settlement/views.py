@@ -36,5 +36,5 @@ def settlement_rows(session: Session, day: date) -> list[Row]:
                 )
             )
         else:
-            rows.append((k, expected, "", "", "", "not settled", ""))
+            rows.append((k, expected, "", "", "", "not settled 未精算", ""))
     return rows

@@ -21,6 +21,7 @@ from kiosk.backoffice.core.pages import csv_response, template_page
 from kiosk.backoffice.exports import service as exports
 from kiosk.backoffice.staff.auth import authenticate_kiosk
 from plugins.tax_free.backoffice import ledger as taxfree
+from plugins.tax_free.backoffice.labels import COLUMN_LABELS, PAGE_COLUMNS, page_row, status_label
 
 router = APIRouter()
 
@@ -67,14 +68,15 @@ def ledger_page(request: Request, staff: Manager) -> HTMLResponse:
         "tax_free/ledger.html",
         "Tax-free ledger 免税",
         staff,
-        statuses=taxfree.STATUSES,
+        wide=True,
+        statuses=[(s, status_label(s)) for s in taxfree.STATUSES],
         selected=query.statuses[0] if len(query.statuses) == 1 else "",
         date_from=params.get("date_from", ""),
         date_to=params.get("date_to", ""),
         csv_link=f"/tax-free.csv?{urlencode(params)}",
-        totals=[(s, n, a) for s, (n, a) in totals.items()],
-        columns=taxfree.LEDGER_COLUMNS,
-        rows=taxfree.ledger_rows(rows, today),
+        totals=[(s, status_label(s), n, a) for s, (n, a) in totals.items()],
+        columns=[COLUMN_LABELS[c] for c in PAGE_COLUMNS],
+        rows=[page_row(taxfree.LEDGER_COLUMNS, r) for r in taxfree.ledger_rows(rows, today)],
         key_warning=listed,
         problems=[
             (p.kiosk_id, p.kiosk_seq, p.problem, p.received_at.isoformat(timespec="seconds"))
