@@ -38,9 +38,8 @@ from plugins.tax_free.record import StoreInfo
 from plugins.tax_free.recorder import Recorder
 from plugins.tax_free.refunds import CounterCashRefund
 from plugins.tax_free.settings import TaxFreeSettings
-from plugins.tax_free.store import TaxFreeStore
 from plugins.tax_free.summary import OutboxSummaries
-from plugins.tax_free.tests.factories import visitor
+from plugins.tax_free.tests.factories import store_on, visitor
 from plugins.tax_free.transmission import (
     CustomsConfirmation,
     HttpTransmitter,
@@ -126,7 +125,7 @@ class Till:
     def __init__(self, folder: Path, kiosk_id: str, clock: Callable[[], datetime]) -> None:
         self.kiosk_id = kiosk_id
         self.local = LocalStore(folder / f"{kiosk_id}.sqlite3", [STORE_MIGRATIONS])
-        self.taxfree = TaxFreeStore(self.local.engine, PersonalDataCipher(os.urandom(32)), clock)
+        self.taxfree = store_on(self.local, PersonalDataCipher(os.urandom(32)), clock, kiosk_id)
         OutboxSummaries(self.taxfree)
 
     def sell(self, at: datetime, basket: Sequence[tuple[Product, int]], method: str,
