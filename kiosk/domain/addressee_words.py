@@ -18,23 +18,25 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from kiosk.domain.kana import hiragana, is_kana
+
+__all__ = [
+    "AddresseeWords",
+    "Candidate",
+    "apply",
+    "check_entry",
+    "hiragana",
+    "is_reading",
+    "parse_words",
+]
+
 MAX_WORD = 60  # a 領収書 addressee's bound (kiosk.domain.formal_receipt.FormalReceiptRequest)
 MIN_PREFIX = 2  # a reading is completed from this many letters: one would offer too much
-LONG_MARK = "ー"
-
-
-def hiragana(text: str) -> str:
-    """Katakana letters of ``text`` as hiragana (ー and everything else unchanged)."""
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
 def is_reading(text: str) -> bool:
     """Whether ``text`` is all kana (hiragana, katakana or ー): what the pad types."""
-    return bool(text) and all(_is_kana(c) for c in text)
-
-
-def _is_kana(char: str) -> bool:
-    return "ぁ" <= char <= "ゖ" or "ァ" <= char <= "ヶ" or char == LONG_MARK
+    return bool(text) and all(is_kana(c) for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class AddresseeWords:
         whole readings before the readings it starts (in the dictionary's order, the
         likeliest first); no word twice."""
         tail = len(text)
-        while tail > 0 and _is_kana(text[tail - 1]):
+        while tail > 0 and is_kana(text[tail - 1]):
             tail -= 1
         kana = hiragana(text[tail:])
         found: list[Candidate] = []
