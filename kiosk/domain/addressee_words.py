@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from kiosk.domain.formal_receipt import MAX_TEXT, has_control_character
 from kiosk.domain.kana import hiragana, is_kana
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
     "parse_words",
 ]
 
-MAX_WORD = 60  # a 領収書 addressee's bound (kiosk.domain.formal_receipt.FormalReceiptRequest)
+MAX_WORD = MAX_TEXT  # a 領収書 addressee's bound (kiosk.domain.formal_receipt.FormalReceiptRequest)
 MIN_PREFIX = 2  # a reading is completed from this many letters: one would offer too much
 
 
@@ -117,7 +118,7 @@ def check_entry(reading: str, words: Sequence[str]) -> None:
             raise ValueError(f"the reading {reading!r} has an empty word")
         if len(word) > MAX_WORD:
             raise ValueError(f"the word {word!r} is longer than {MAX_WORD} characters")
-        if any(ord(ch) < 0x20 or ch == "\x7f" for ch in word):
+        if has_control_character(word):
             raise ValueError(f"the word {word!r} has a control character")
 
 

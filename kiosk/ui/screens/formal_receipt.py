@@ -21,13 +21,14 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.domain.addressee_words import AddresseeWords, Candidate, apply
+from kiosk.domain.formal_receipt import MAX_TEXT
 from kiosk.domain.kana import hiragana, katakana
 from kiosk.ui.receipt_output import printer_fault_text
 from kiosk.ui.widgets import KANA_ROWS, KioskButton, KioskScreen, TextPad
 
 log = logging.getLogger(__name__)
 
-MAX_ADDRESSEE = 60  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
+MAX_ADDRESSEE = MAX_TEXT  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
 QUICK_KEYS = ("(株)", "(有)", "・", "&", "-")  # what company names need beyond the pad
 UESAMA = "上様"  # the addressee when the shopper gives no name: no honorific after it
 MAX_CANDIDATES = 6  # two rows of three on the screen; one row in large text (room)
