@@ -18,23 +18,26 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-MAX_WORD = 60  # a 領収書 addressee's bound (kiosk.domain.formal_receipt.FormalReceiptRequest)
+from kiosk.domain.formal_receipt import MAX_TEXT, has_control_character
+from kiosk.domain.kana import hiragana, is_kana
+
+__all__ = [
+    "AddresseeWords",
+    "Candidate",
+    "apply",
+    "check_entry",
+    "hiragana",
+    "is_reading",
+    "parse_words",
+]
+
+MAX_WORD = MAX_TEXT  # a 領収書 addressee's bound (kiosk.domain.formal_receipt.FormalReceiptRequest)
 MIN_PREFIX = 2  # a reading is completed from this many letters: one would offer too much
-LONG_MARK = "ー"
-
-
-def hiragana(text: str) -> str:
-    """Katakana letters of ``text`` as hiragana (ー and everything else unchanged)."""
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
 def is_reading(text: str) -> bool:
     """Whether ``text`` is all kana (hiragana, katakana or ー): what the pad types."""
-    return bool(text) and all(_is_kana(c) for c in text)
-
-
-def _is_kana(char: str) -> bool:
-    return "ぁ" <= char <= "ゖ" or "ァ" <= char <= "ヶ" or char == LONG_MARK
+    return bool(text) and all(is_kana(c) for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ class AddresseeWords:
         whole readings before the readings it starts (in the dictionary's order, the
         likeliest first); no word twice."""
         tail = len(text)
-        while tail > 0 and _is_kana(text[tail - 1]):
+        while tail > 0 and is_kana(text[tail - 1]):
             tail -= 1
         kana = hiragana(text[tail:])
         found: list[Candidate] = []
@@ -115,7 +118,7 @@ def check_entry(reading: str, words: Sequence[str]) -> None:
             raise ValueError(f"the reading {reading!r} has an empty word")
         if len(word) > MAX_WORD:
             raise ValueError(f"the word {word!r} is longer than {MAX_WORD} characters")
-        if any(ord(ch) < 0x20 or ch == "\x7f" for ch in word):
+        if has_control_character(word):
             raise ValueError(f"the word {word!r} has a control character")
 
 

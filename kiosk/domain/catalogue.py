@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from kiosk.domain.codes import InStoreCode, InStoreLayout, normalize_gtin, parse_instore
+from kiosk.domain.kana import hiragana
 from kiosk.domain.product import Product
 
 
@@ -105,5 +106,4 @@ class Catalogue:
 
 def _fold(text: str) -> str:
     """Fold width, case and katakana→hiragana so a keypad search finds either script."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return hiragana(unicodedata.normalize("NFKC", text).casefold())

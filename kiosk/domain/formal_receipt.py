@@ -36,6 +36,7 @@ from kiosk.domain.receipt_layout import centred, pair, printable, wrap
 from kiosk.domain.receipt_text import TRAINING_MARK, TRAINING_NOTE
 
 HONORIFICS = ("様", "御中")  # a person / a company or department
+MAX_TEXT = 60  # characters of an addressee or a 但し書き (and so of an addressee word)
 STAMP_THRESHOLD = 50_000  # 印紙税法 別表第一 第17号: receipts of ¥50,000 or more
 
 FORMAL_LABELS = {
@@ -122,10 +123,15 @@ class FormalReceiptRequest:
             raise ValueError(f"the honorific is one of {', '.join(HONORIFICS)} or none")
         for name in ("addressee", "proviso"):
             value = getattr(self, name)
-            if any(ord(ch) < 0x20 or ch == "\x7f" for ch in value):
+            if has_control_character(value):
                 raise ValueError(f"the {name} has a control character")
-            if len(value) > 60:
-                raise ValueError(f"the {name} is longer than 60 characters")
+            if len(value) > MAX_TEXT:
+                raise ValueError(f"the {name} is longer than {MAX_TEXT} characters")
+
+
+def has_control_character(text: str) -> bool:
+    """Whether ``text`` holds a control character (C0 or DEL): never on a 領収書."""
+    return any(ord(ch) < 0x20 or ch == "\x7f" for ch in text)
 
 
 @dataclass(frozen=True, slots=True)

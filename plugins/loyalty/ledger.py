@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from plugins.loyalty import tables as t
-from plugins.loyalty.outbox import POINTS_EVENT, emit, iso
+from plugins.loyalty.outbox import POINTS_EVENT, iso
 from plugins.loyalty.points import Balance, EarnPolicy, Entry, balance, expiry_for
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class PointsLedger:
         }
         uow.session.execute(t.points.insert().values(**entry))
         travelling = {**entry, "at": iso(at), "expires_at": iso(entry["expires_at"])}
-        emit(uow, POINTS_EVENT, member_id, travelling, at)
+        uow.send_event(POINTS_EVENT, travelling, aggregate_id=member_id, at=at)
         return entry["entry_id"]
 
     def by_reference(self, reference: str) -> list[sa.Row]:

@@ -21,7 +21,7 @@ from plugins.loyalty import tables as t
 from plugins.loyalty.consent import PurposeNotice
 from plugins.loyalty.crypto import KeyRing, normalize_phone
 from plugins.loyalty.errors import ConsentRequired, ForgedMemberCode, UnknownMember
-from plugins.loyalty.outbox import DELETE, MEMBER_EVENT, emit, member_payload, scrub_member
+from plugins.loyalty.outbox import DELETE, MEMBER_EVENT, member_payload, scrub_member
 
 if TYPE_CHECKING:
     from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
@@ -208,7 +208,7 @@ class MemberDirectory:
             scrub_member(uow, member_id)
             if propagate:
                 tombstone = {"op": DELETE, "member_id": member_id, "deleted_at": at.isoformat()}
-                emit(uow, MEMBER_EVENT, member_id, tombstone, at)
+                uow.send_event(MEMBER_EVENT, tombstone, aggregate_id=member_id, at=at)
 
     # --- internals -----------------------------------------------------------------------
 
@@ -222,7 +222,8 @@ class MemberDirectory:
             .where(t.consents.c.member_id == member_id)
             .order_by(t.consents.c.id)
         ).first()
-        emit(uow, MEMBER_EVENT, member_id, member_payload(row, consent, self.kiosk_id), at)
+        payload = member_payload(row, consent, self.kiosk_id)
+        uow.send_event(MEMBER_EVENT, payload, aggregate_id=member_id, at=at)
 
     def _lookup(self, column, value: str, what: str) -> str:
         with self.unit_of_work() as uow:

@@ -20,13 +20,6 @@ MEMBER_EVENT = "loyalty_member"
 UPSERT, DELETE, ERASED = "upsert", "delete", "erased"  # member ops; ERASED: scrubbed upsert
 
 
-def emit(
-    uow: UnitOfWork, kind: str, aggregate_id: str, payload: dict[str, Any], at: datetime
-) -> None:
-    """One outbox event in ``uow``, the transaction of the change it reports."""
-    uow.send_event(kind, payload, aggregate_id=aggregate_id, at=at)
-
-
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

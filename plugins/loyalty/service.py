@@ -277,11 +277,17 @@ class LoyaltyService:
 
     def recover(self, limit: int = 200) -> int:
         """Book sales that committed but whose points were never booked (a crash in between)."""
-        booked = 0
-        for document in self.runtime.recent_sales(limit):
-            if document.get("member_id") and self.sale_record(document["sale_id"]) is None:
-                booked += self.record_sale(document) is not None
-        return booked
+        members = [d for d in self.runtime.recent_sales(limit) if d.get("member_id")]
+        if not members:
+            return 0
+        with self.runtime.unit_of_work() as uow:  # which are booked: one query, not one a sale
+            ids = [str(d["sale_id"]) for d in members]
+            known = set(
+                uow.session.scalars(sa.select(t.sales.c.sale_id).where(t.sales.c.sale_id.in_(ids)))
+            )
+        return sum(
+            self.record_sale(d) is not None for d in members if str(d["sale_id"]) not in known
+        )
 
     def sale_record(self, sale_id: str) -> dict[str, Any] | None:
         with self.runtime.unit_of_work() as uow:

@@ -39,3 +39,14 @@ def test_function_the_daily_report_lists_discounts_and_returns(client, bo_db, ki
     assert 'id="discounts"' in page and "100円引 100 yen off" in page and "-100" in page
     assert 'id="return-lines"' in page and plain["sale_id"] in page
     assert "Other その他" in page  # the reason code as a label, not the id
+
+
+def test_function_a_day_without_discounts_or_returns_says_none(client, kiosk_token, staff):
+    """GIVEN a day with one plain sale WHEN the daily report is opened THEN "None なし"
+    stands where the discounts and returns tables would be (the table_or_none macro)."""
+    post(client, kiosk_token, [_event(1, "sale", make_sale(1, DAY).to_document())])
+    sign_in(client, staff["manager"])
+    page = client.get(f"/reports/daily?day={DAY.date()}").text
+    assert '<p id="discounts" class="none">None なし</p>' in page
+    assert '<p id="return-lines" class="none">None なし</p>' in page
+    assert '<table id="discounts">' not in page

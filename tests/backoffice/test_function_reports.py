@@ -154,6 +154,31 @@ def test_function_settlement_shows_the_discrepancy(day_of_sales, bo_db, clock):
         settlement.count_value({3000: 1})
 
 
+def test_function_settlement_rows_take_each_kiosks_cash_in_one_query(day_of_sales, bo_db):
+    """GIVEN two kiosks' cash and PayPay sales WHEN the settlement table is made THEN each
+    kiosk's cash sales are what cash_sales says for it, asked of the database once."""
+    from sqlalchemy import event as sa_event
+
+    from kiosk.backoffice.settlement.views import settlement_rows
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with bo_db.reading() as s:
+        per_kiosk = {k: settlement.cash_sales(s, k, DAY.date()) for k in ("K01", "K02")}
+        engine = s.get_bind()
+        sa_event.listen(engine, "before_cursor_execute", seen)
+        try:
+            rows = settlement_rows(s, DAY.date())
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", seen)
+    assert {row[0]: row[1] for row in rows} == per_kiosk
+    assert per_kiosk["K01"] > 0 and per_kiosk["K02"] > 0
+    assert sum("bo_sale_payments" in st for st in statements) == 1
+
+
 def test_function_reports_as_html_csv_and_svg(day_of_sales, client, staff):
     sign_in(client, staff["manager"])
     page = client.get("/reports/daily", params={"day": "2026-11-20"})

@@ -5,8 +5,9 @@ import random
 import pytest
 
 from kiosk.store import LocalStore
+from kiosk.sync.relay import OutboxRelay
 from tests.backoffice.databases import app, bo_db, client, clock, kiosk_token, postgres_url, staff
-from tests.sync.transport import FaultyTransport
+from tests.sync.transport import FaultyTransport, kiosk_client
 
 __all__ = ["app", "bo_db", "client", "clock", "kiosk_token", "postgres_url", "staff"]
 
@@ -23,6 +24,28 @@ def store(tmp_path):
 def transport(client):
     """The back office's test client behind a link that fails now and then (seeded)."""
     return FaultyTransport(client, random.Random(7))
+
+
+class FakeRuntime:
+    online = True
+
+
+@pytest.fixture
+def relay(store, transport, kiosk_token, clock):
+    """The kiosk's outbox relay to the back office over the lossy link (batches of 10)."""
+    http = kiosk_client(transport)
+    r = OutboxRelay(
+        store,
+        http,
+        kiosk_token,
+        runtime=FakeRuntime(),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(1),
+        batch_size=10,
+    )
+    yield r
+    http.close()
 
 
 @pytest.fixture

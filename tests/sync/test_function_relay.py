@@ -5,37 +5,14 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.sales.models import SaleRow
 from kiosk.backoffice.staff.auth import revoke_kiosk
 from kiosk.sync.backoff import Backoff
-from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay
+from kiosk.sync.relay import AlertKind, CycleOutcome
 from tests.backoffice.factories import make_sale
-from tests.sync.transport import kiosk_client
-
-
-class FakeRuntime:
-    online = True
-
-
-@pytest.fixture
-def relay(store, transport, kiosk_token, clock):
-    http = kiosk_client(transport)
-    r = OutboxRelay(
-        store,
-        http,
-        kiosk_token,
-        runtime=FakeRuntime(),
-        clock=clock,
-        sleep=clock.sleep,
-        rng=random.Random(1),
-        batch_size=10,
-    )
-    yield r
-    http.close()
 
 
 def sell(store, clock, count, start=1):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
@@ -13,30 +12,8 @@ from kiosk.backoffice.sales import schemas as kiosk_schemas
 from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 from kiosk.store.models import OutboxRow
 from kiosk.sync import parking
-from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay
+from kiosk.sync.relay import AlertKind, CycleOutcome
 from tests.backoffice.factories import make_sale
-from tests.sync.transport import kiosk_client
-
-
-class FakeRuntime:
-    online = True
-
-
-@pytest.fixture
-def relay(store, transport, kiosk_token, clock):
-    http = kiosk_client(transport)
-    r = OutboxRelay(
-        store,
-        http,
-        kiosk_token,
-        runtime=FakeRuntime(),
-        clock=clock,
-        sleep=clock.sleep,
-        rng=random.Random(1),
-        batch_size=10,
-    )
-    yield r
-    http.close()
 
 
 def sell(store, clock, numbers):

@@ -53,3 +53,15 @@ def kiosk_factory(tmp_path):
     yield make
     for driver in made:
         driver.close()
+
+
+@pytest.fixture
+def window_size(request):
+    """Resize the session's window for one test (``indirect`` parametrisation: the size is
+    the parameter), then give the previous size back."""
+    from kivy.core.window import Window
+
+    before = tuple(Window.size)
+    Window.size = request.param
+    yield request.param
+    Window.size = before

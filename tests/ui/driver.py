@@ -113,6 +113,11 @@ class KioskDriver:
                 return
         raise AssertionError(f"no button {text!r} under {parent}")
 
+    def tap_keys(self, parent: Any, keys: str) -> None:
+        """Tap a pad's keys one after another, one per character of ``keys``."""
+        for key in keys:
+            self.tap_text(parent, key)
+
     def type_burst(self, code: str, enter: bool = True) -> None:
         """A keyboard-wedge scanner: every key within a millisecond, then Enter."""
         for char in code:

@@ -21,16 +21,6 @@ NAMES = {  # the demo catalogue's names for it
 }
 
 
-@pytest.fixture
-def window_size(request):
-    from kivy.core.window import Window
-
-    before = tuple(Window.size)
-    Window.size = request.param
-    yield request.param
-    Window.size = before
-
-
 def drawn_lines(label) -> list[str]:
     return ["".join(w.text for w in line.words) for line in label._label._cached_lines]
 

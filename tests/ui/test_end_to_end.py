@@ -40,11 +40,6 @@ class ThreadedSource:
         worker.join()
 
 
-def tap_keys(kiosk, parent, keys: str) -> None:
-    for key in keys:
-        kiosk.tap_text(parent, key)
-
-
 def test_whole_sale_by_touch(kiosk) -> None:
     ctl, runtime = kiosk.ctl, kiosk.runtime
     source = ThreadedSource()
@@ -69,7 +64,7 @@ def test_whole_sale_by_touch(kiosk) -> None:
     lookup = kiosk.wait_screen("lookup")
     kiosk.tap_text(lookup.ids.departments, ctl.t("Search by name"))
     kiosk.settle()
-    tap_keys(kiosk, lookup.ids.pad, "きや")
+    kiosk.tap_keys(lookup.ids.pad, "きや")
     kiosk.tap_text(lookup.ids.pad, "小")
     kiosk.tap_text(lookup.ids.pad, "へ")
     kiosk.tap_text(lookup.ids.pad, "゛")
@@ -89,10 +84,10 @@ def test_whole_sale_by_touch(kiosk) -> None:
     assert ctl.t("Age check needed for this item") in overlay.ids.reasons.text
     kiosk.tap(kiosk.widget("pay", "shopping"))  # covered by the overlay: nothing happens
     assert ctl.screen == "shopping"
-    tap_keys(kiosk, overlay.ids.pad, "S001")
+    kiosk.tap_keys(overlay.ids.pad, "S001")
     kiosk.tap(overlay.ids.ok)
     assert overlay.field == "pin"
-    tap_keys(kiosk, overlay.ids.pad, "1234")
+    kiosk.tap_keys(overlay.ids.pad, "1234")
     kiosk.tap(overlay.ids.ok)
     kiosk.wait(lambda: ctl.state == "shopping", what="unlock")
     kiosk.settle()

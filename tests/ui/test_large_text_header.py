@@ -47,17 +47,6 @@ def tap_button(kiosk, text: str) -> None:
     kiosk.settle()
 
 
-@pytest.fixture
-def window_size(request):
-    """Resize the session's window for one test, then give the 1280×800 back."""
-    from kivy.core.window import Window
-
-    before = tuple(Window.size)
-    Window.size = request.param
-    yield request.param
-    Window.size = before
-
-
 @pytest.mark.parametrize(
     ("theme", "window_size", "dpi"),
     [

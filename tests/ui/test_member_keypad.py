@@ -14,11 +14,6 @@ PHONE = "09012345678"
 ONIGIRI = "4901234000018"
 
 
-def tap_keys(kiosk, parent, keys: str) -> None:
-    for key in keys:
-        kiosk.tap_text(parent, key)
-
-
 def box(widget) -> tuple[float, float, float, float]:
     x, y = widget.to_window(widget.x, widget.y)
     return x, y, x + widget.width, y + widget.height
@@ -40,7 +35,7 @@ def test_member_status_after_signing_up_and_phone_lookup_next_time(kiosk) -> Non
     kiosk.wait(lambda: screen.version, what="the purpose of use")
     kiosk.tap(screen.ids.agree)
     kiosk.settle()
-    tap_keys(kiosk, screen.ids.phone_pad, PHONE)
+    kiosk.tap_keys(screen.ids.phone_pad, PHONE)
     kiosk.tap(screen.ids.register)
     kiosk.wait(lambda: screen.step == "done", timeout=10, what="enrolled")
     kiosk.tap(screen.ids.finish)
@@ -61,7 +56,7 @@ def test_member_status_after_signing_up_and_phone_lookup_next_time(kiosk) -> Non
     kiosk.wait(lambda: ctl.rows, what="a line")
     kiosk.tap(kiosk.widget("code", "shopping"))
     code = kiosk.wait_screen("code")
-    tap_keys(kiosk, code.ids.pad, PHONE)
+    kiosk.tap_keys(code.ids.pad, PHONE)
     kiosk.tap(code.ids.ok)
     kiosk.wait_screen("shopping")
     kiosk.wait(lambda: kiosk.root.banner.parent is not None, what="the banner")
@@ -80,7 +75,7 @@ def test_member_status_after_signing_up_and_phone_lookup_next_time(kiosk) -> Non
     # an unknown number: a clear refusal in Japanese, not "could not read the barcode"
     kiosk.tap(kiosk.widget("code", "shopping"))
     code = kiosk.wait_screen("code")
-    tap_keys(kiosk, code.ids.pad, "0311112222")
+    kiosk.tap_keys(code.ids.pad, "0311112222")
     kiosk.tap(code.ids.ok)
     kiosk.wait_screen("shopping")
     kiosk.wait(lambda: ctl.message_is_error, what="the refusal")

@@ -92,16 +92,6 @@ def undersized(kiosk) -> list[str]:
 PANELS = [((1280, 800), 96), ((1920, 1080), 141)]
 
 
-@pytest.fixture
-def window_size(request):
-    from kivy.core.window import Window
-
-    before = tuple(Window.size)
-    Window.size = request.param
-    yield request.param
-    Window.size = before
-
-
 @pytest.mark.parametrize("large", [False, True])
 @pytest.mark.parametrize(("window_size", "dpi"), PANELS, indirect=["window_size"])
 def test_every_button_is_at_least_15_mm(kiosk_factory, window_size, dpi, large: bool) -> None:

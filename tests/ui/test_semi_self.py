@@ -217,11 +217,6 @@ class SlipPrinter:
         self.printed.append((list(lines), qr))
 
 
-def tap_keys(kiosk, parent, keys: str) -> None:
-    for key in keys:
-        kiosk.tap_text(parent, key)
-
-
 def test_staff_station_signs_in_registers_and_hands_off(kiosk_factory, tmp_path):
     kiosk = kiosk_factory(config_file=kiosk_toml(tmp_path / "cfg", "station"))
     ctl, runtime = kiosk.ctl, kiosk.runtime
@@ -237,21 +232,21 @@ def test_staff_station_signs_in_registers_and_hands_off(kiosk_factory, tmp_path)
     kiosk.settle()
     assert not ctl.rows
 
-    tap_keys(kiosk, sign_in.ids.pad, "S001")
+    kiosk.tap_keys(sign_in.ids.pad, "S001")
     kiosk.tap(sign_in.ids.ok)
-    tap_keys(kiosk, sign_in.ids.pad, "9999")
+    kiosk.tap_keys(sign_in.ids.pad, "9999")
     kiosk.tap(sign_in.ids.ok)
     kiosk.wait(lambda: screen.model.feedback == ctl.t("Wrong staff ID or PIN."), what="wrong PIN")
-    tap_keys(kiosk, sign_in.ids.pad, "S001")
+    kiosk.tap_keys(sign_in.ids.pad, "S001")
     kiosk.tap(sign_in.ids.ok)
-    tap_keys(kiosk, sign_in.ids.pad, "1234")
+    kiosk.tap_keys(sign_in.ids.pad, "1234")
     kiosk.tap(sign_in.ids.ok)
     register = panels["register"]
     kiosk.wait(lambda: register.parent is not None, what="register panel")
 
     kiosk.type_burst(ONIGIRI)
     kiosk.wait(lambda: len(ctl.rows) == 1, what="scanned line")
-    tap_keys(kiosk, register.ids.pad, "107")  # キャベツ by PLU
+    kiosk.tap_keys(register.ids.pad, "107")  # キャベツ by PLU
     kiosk.tap(register.ids.add_plu)
     kiosk.wait(lambda: len(ctl.rows) == 2, what="PLU line")
     kiosk.type_burst(BEER)
@@ -320,18 +315,18 @@ def test_station_opens_a_return_after_a_returns_role_pin(kiosk_factory, tmp_path
     assert overlay.ids.reasons.text == ctl.returns.rt(
         "Returns: staff sign in to find the sale and refund."
     )
-    tap_keys(kiosk, overlay.ids.pad, "S001")
+    kiosk.tap_keys(overlay.ids.pad, "S001")
     kiosk.tap(overlay.ids.ok)
-    tap_keys(kiosk, overlay.ids.pad, "1234")
+    kiosk.tap_keys(overlay.ids.pad, "1234")
     kiosk.tap(overlay.ids.ok)
     kiosk.wait(
         lambda: ctl.staff_feedback == ctl.returns.rt("Your role may not make returns."),
         what="the attendant refused",
     )
     assert ctl.screen == "station"
-    tap_keys(kiosk, overlay.ids.pad, "M001")
+    kiosk.tap_keys(overlay.ids.pad, "M001")
     kiosk.tap(overlay.ids.ok)
-    tap_keys(kiosk, overlay.ids.pad, "9999")
+    kiosk.tap_keys(overlay.ids.pad, "9999")
     kiosk.tap(overlay.ids.ok)
     returns = kiosk.wait_screen("returns")
     kiosk.settle()

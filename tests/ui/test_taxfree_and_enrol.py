@@ -27,11 +27,6 @@ def config_with(tmp_path, name: str, extra: str):
     return path
 
 
-def tap_keys(kiosk, pad, keys: str) -> None:
-    for key in keys:
-        kiosk.tap_text(pad, key)
-
-
 @pytest.fixture
 def tax_free_kiosk(kiosk_factory, tmp_path):
     config = config_with(
@@ -77,7 +72,7 @@ def test_passport_mrz_then_landing_date_gives_tax_free_and_the_receipt_says_so(
     assert ctl.rows == []  # the MRZ lines never reached the basket as "barcodes"
     assert "ERIKSSON" in screen.ids.buyer.text
     assert screen.ids.landing.opacity == 1
-    tap_keys(kiosk, screen.ids.landing_pad, "20261030")
+    kiosk.tap_keys(screen.ids.landing_pad, "20261030")
     kiosk.tap(screen.ids.temporary_visitor)
     kiosk.wait(lambda: kiosk.screen("taxfree").model.state == "ready", what="eligible")
     kiosk.settle()
@@ -165,7 +160,7 @@ def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
     kiosk.tap(screen.ids.agree)
     kiosk.settle()
     assert screen.ids.details.opacity == 1
-    tap_keys(kiosk, screen.ids.phone_pad, "09012345678")
+    kiosk.tap_keys(screen.ids.phone_pad, "09012345678")
     kiosk.tap(screen.ids.register)
     kiosk.wait(lambda: screen.step == "done", timeout=10, what="enrolled")
     kiosk.settle()

@@ -162,7 +162,7 @@ def last_settlements(session: Session, first: date, last: date) -> dict[date, da
 def _note(now: datetime, was: dict[str, Any] | None) -> str:
     text = f"Archived 保管 {now:%Y-%m-%d %H:%M}"
     if was:
-        text += f" · revised 再作成: was {was['sales']:,} sales ¥{was['total']:,} ({was['generated_at']})"
+        text += f" · revised 再作成: was {was['sales']:,} sales {yen(was['total'])} ({was['generated_at']})"
         if was.get("reason") == "settlement":
             text += " · settlement recorded after it 精算の登録・訂正"
     return text
@@ -311,7 +311,7 @@ def describe(a: Archived) -> str:
     """One log or progress line; figures only, nothing about customers."""
     text = f"{a.kind} {a.period}: {a.sales:,} sales {yen(a.total)}"
     if a.was:
-        text += f" (revised: was {a.was['sales']:,} sales ¥{a.was['total']:,})"
+        text += f" (revised: was {a.was['sales']:,} sales {yen(a.was['total'])})"
     return text
 
 

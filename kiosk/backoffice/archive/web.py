@@ -17,7 +17,7 @@ from kiosk.backoffice.core.bounds import Offset
 from kiosk.backoffice.core.deps import Manager, bo
 from kiosk.backoffice.core.errors import NotFound
 from kiosk.backoffice.core.pages import csv_response, template_page
-from kiosk.backoffice.core.templates import Link
+from kiosk.backoffice.core.templates import Link, yen
 
 router = APIRouter()
 PAGE_SIZE = 100
@@ -50,7 +50,7 @@ def _revised(revisions: list) -> str:
         return ""
     was = revisions[-1]
     times = f" ×{len(revisions)}" if len(revisions) > 1 else ""
-    return f"revised 再作成{times}: was {was['sales']:,} sales ¥{was['total']:,} ({was['generated_at']})"
+    return f"revised 再作成{times}: was {was['sales']:,} sales {yen(was['total'])} ({was['generated_at']})"
 
 
 @router.get("/reports/archive")

@@ -18,9 +18,10 @@ def settlement_rows(session: Session, day: date) -> list[Row]:
     """Each kiosk's settlement of the day (the page and the archived daily report show it)."""
     kiosks = [k.kiosk_id for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)]
     done = {s.kiosk_id: s for s in settlement.settlements(session, day)}
+    cash = settlement.cash_sales_by_kiosk(session, day)  # one query, not one per kiosk
     rows: list[Row] = []
     for k in kiosks:
-        expected = settlement.cash_sales(session, k, day)
+        expected = cash.get(k, 0)
         s = done.get(k)
         if s:
             cls = "ok" if s.discrepancy == 0 else "bad"

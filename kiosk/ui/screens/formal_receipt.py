@@ -21,23 +21,19 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.domain.addressee_words import AddresseeWords, Candidate, apply
+from kiosk.domain.formal_receipt import MAX_TEXT
+from kiosk.domain.kana import hiragana, katakana
 from kiosk.ui.receipt_output import printer_fault_text
 from kiosk.ui.widgets import KANA_ROWS, KioskButton, KioskScreen, TextPad
 
 log = logging.getLogger(__name__)
 
-MAX_ADDRESSEE = 60  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
+MAX_ADDRESSEE = MAX_TEXT  # kiosk.domain.formal_receipt.FormalReceiptRequest's bound
 QUICK_KEYS = ("(株)", "(有)", "・", "&", "-")  # what company names need beyond the pad
 UESAMA = "上様"  # the addressee when the shopper gives no name: no honorific after it
 MAX_CANDIDATES = 6  # two rows of three on the screen; one row in large text (room)
 CANDIDATE_COLUMNS = 3
-_KATAKANA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
-_HIRAGANA = {v: k for k, v in _KATAKANA.items()}
 KANA_LETTERS = "".join(KANA_ROWS)
-
-
-def katakana(text: str) -> str:
-    return "".join(_KATAKANA.get(ch, ch) for ch in text)
 
 
 class AddresseePad(TextPad):
@@ -67,8 +63,7 @@ class AddresseePad(TextPad):
         """The tools (゛ ゜ 小 ← C); 小 on katakana too."""
         if key == "小" and self.mode == "kata":
             # the hiragana rule on the last letter, then back to katakana
-            last = self.value[-1:]
-            self.value = self.value[:-1] + _HIRAGANA.get(last, last)
+            self.value = self.value[:-1] + hiragana(self.value[-1:])
             super().press(key)
             self.value = self.value[:-1] + katakana(self.value[-1:])
         else:

@@ -67,11 +67,7 @@ def coupons_consumed(session: Session, kiosk: KioskRow, event: OutboxEvent, now:
     """Coupons a sale consumed: every other kiosk of the store will refuse them."""
     with _recorded_problems(session, kiosk, event, now):
         sale_id = _text(event.payload, "sale_id", 36)
-        coupons = event.payload.get("coupons")
-        if not isinstance(coupons, list) or not all(
-            isinstance(c, str) and 0 < len(c) <= 80 for c in coupons
-        ):
-            raise Malformed("coupons: a list of coupon ids (at most 80 characters each)")
+        coupons = _coupon_ids(event.payload)
         for coupon_id in coupons:
             use = {"coupon_id": coupon_id, "sale_id": sale_id, "kiosk_id": kiosk.kiosk_id}
             append(
@@ -94,11 +90,7 @@ def coupons_reinstated(
     with _recorded_problems(session, kiosk, event, now):
         sale_id = _text(event.payload, "sale_id", 36)
         return_id = _text(event.payload, "return_id", 36)
-        coupons = event.payload.get("coupons")
-        if not isinstance(coupons, list) or not all(
-            isinstance(c, str) and 0 < len(c) <= 80 for c in coupons
-        ):
-            raise Malformed("coupons: a list of coupon ids (at most 80 characters each)")
+        coupons = _coupon_ids(event.payload)
         for use in session.scalars(
             select(CouponUseRow).where(
                 CouponUseRow.sale_id == sale_id,
@@ -456,6 +448,16 @@ def _text(data: Any, key: str, limit: int, *, optional: bool = False) -> Any:
     if not isinstance(value, str) or not value or len(value) > limit:
         raise Malformed(f"{key}: a non-empty text of at most {limit} characters")
     return value
+
+
+def _coupon_ids(data: Any) -> list[str]:
+    """``coupons``: a list of coupon ids (a use and its reinstatement name them alike)."""
+    coupons = data.get("coupons") if isinstance(data, dict) else None
+    if not isinstance(coupons, list) or not all(
+        isinstance(c, str) and 0 < len(c) <= 80 for c in coupons
+    ):
+        raise Malformed("coupons: a list of coupon ids (at most 80 characters each)")
+    return coupons
 
 
 def _when(data: Any, key: str, *, optional: bool = False) -> Any:

@@ -72,3 +72,27 @@ def test_a_crash_while_booking_leaves_nothing_and_recovery_books_once(kiosk, mon
     assert service.record_sale(sale.to_document()) is None
     assert _booked(runtime, sale.sale_id) == (1, 1, 1, 1)
     assert runtime.store.verify_journal().ok
+
+
+def test_recovery_asks_which_member_sales_are_booked_once(kiosk, monkeypatch):
+    """GIVEN three booked member sales WHEN the start-up recovery runs THEN it books
+    nothing and opens one unit of work for all of them (not one per sale)."""
+    runtime = kiosk()
+    service = loyalty_for(runtime)
+    for _ in range(3):
+        enrolment = service.enrol(service.begin_enrolment("ja").token, True)
+        runtime.member_id = None
+        assert scan(runtime, enrolment.qr_payload).accepted
+        assert scan(runtime, RICE).accepted
+        runtime.pay("cash")
+        runtime.finish()
+    opened = []
+    real_enter = UnitOfWork.__enter__
+
+    def counted(self):
+        opened.append(self)
+        return real_enter(self)
+
+    monkeypatch.setattr(UnitOfWork, "__enter__", counted)
+    assert service.recover() == 0
+    assert len(opened) == 1
