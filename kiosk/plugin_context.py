@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from kiosk.runtime.exclusive import ExclusiveSale
     from kiosk.runtime.runtime import ScanOutcome
     from kiosk.runtime.sale_view import LineSnapshot, SaleView
-    from kiosk.runtime.unit_of_work import UnitOfWork
+    from kiosk.runtime.unit_of_work import Reading, UnitOfWork
     from kiosk.staff import StaffAccount
 
 
@@ -149,6 +149,11 @@ class PluginContext(Protocol):
         """One store transaction (``with runtime.unit_of_work() as uow:``): the plugin's own
         tables through ``uow.session``, ``uow.send_event(kind, payload, idempotency_key)``
         and ``uow.journal(kind, payload)``, committed together or rolled back together."""
+        ...
+
+    def reading(self) -> Reading:
+        """A read of the plugin's own tables (``with runtime.reading() as read:``) on a
+        snapshot that takes no write lock: ``read.session`` for queries only."""
         ...
 
     def recent_sales(self, limit: int = 50) -> list[dict[str, Any]]:

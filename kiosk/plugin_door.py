@@ -31,7 +31,7 @@ DOOR_ATTRIBUTES = frozenset(
 )
 #: methods of the runtime whose result is a live object (a unit of work, the held sale):
 #: handed out as a door on the plugin's token, so a kept one is refused once it is stopped
-DOOR_RESULTS = frozenset({"unit_of_work", "exclusively"})
+DOOR_RESULTS = frozenset({"unit_of_work", "reading", "exclusively"})
 
 
 class PluginStopped(RuntimeError):

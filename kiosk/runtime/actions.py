@@ -24,7 +24,7 @@ from kiosk.messages import Message
 from kiosk.runtime import formal_receipt
 from kiosk.runtime.exclusive import ExclusiveSale
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
-from kiosk.runtime.unit_of_work import UnitOfWork
+from kiosk.runtime.unit_of_work import Reading, UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -249,6 +249,12 @@ class SaleActions:
                 uow.journal("loyalty_sale", detail)
         """
         return UnitOfWork(self.store, self.config.kiosk_id, self.clock)
+
+    def reading(self) -> Reading:
+        """A read of the plugin's own tables on a snapshot that takes no write lock
+        (``with runtime.reading() as read: read.session.execute(...)``); what the read
+        sees is what was committed when it began (:class:`~kiosk.runtime.unit_of_work.Reading`)."""
+        return Reading(self.store)
 
     def exclusively(self) -> ExclusiveSale:
         """The sale held for one check-then-act (a staff action: re-price only while

@@ -167,5 +167,43 @@ class UnitOfWork:
         return [dict(row.document) for row in rows]
 
 
+class Reading:
+    """A read of the store for a plugin's own tables: a WAL snapshot that takes no write
+    lock, so a look-up (a member's balance at a scan) neither waits for a sale's commit nor
+    holds one up. It sees what was committed when its first statement ran — not what an
+    open unit of work has written and not yet committed::
+
+        with runtime.reading() as read:
+            balance = read.session.scalar(select(points.c.balance)...)
+    """
+
+    def __init__(self, store: LocalStore) -> None:
+        self._store = store
+        self._reading: AbstractContextManager[Session] | None = None
+        self._session: Session | None = None
+
+    def __enter__(self) -> Reading:
+        if self._reading is not None:
+            raise UnitOfWorkError("this reading is already open")
+        reading = self._store.reading()
+        self._session = reading.__enter__()
+        self._reading = reading
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        reading, self._reading, self._session = self._reading, None, None
+        if reading is not None:
+            reading.__exit__(*exc)
+
+    @property
+    def session(self) -> Session:
+        """The snapshot's SQLAlchemy session; for reads only (nothing it writes is kept)."""
+        if self._session is None:
+            raise UnitOfWorkError("the reading is used outside its with block")
+        return self._session
+
+
 #: what a plugin's helper is given to open units of work (``runtime.unit_of_work``)
 OpensUnitOfWork = Callable[[], UnitOfWork]
+#: what a plugin's helper is given to read (``runtime.reading``)
+OpensReading = Callable[[], Reading]

@@ -68,6 +68,13 @@ class LocalStore:
         with self._sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session on a WAL snapshot: takes no write lock and waits for none
+        (:data:`~kiosk.store.engine.SNAPSHOT_READ`); what it flushes is rolled back."""
+        with self._reads() as session:
+            yield session
+
     # --- catalogue -----------------------------------------------------------------------
 
     def replace_catalogue(self, products: Iterable[Product]) -> int:

@@ -225,8 +225,8 @@ class Plugin:
                 session.execute(t.member_coupons.insert(), new)
 
     def member_coupons(self, member_id: str) -> list[HeldCoupon]:
-        with self.runtime.unit_of_work() as uow:
-            rows = uow.session.execute(
+        with self.runtime.reading() as read:
+            rows = read.session.execute(
                 sa.select(t.member_coupons).where(t.member_coupons.c.member_id == member_id)
             ).all()
         return [

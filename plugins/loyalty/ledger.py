@@ -21,23 +21,29 @@ from plugins.loyalty.outbox import POINTS_EVENT, iso
 from plugins.loyalty.points import Balance, EarnPolicy, Entry, balance, expiry_for
 
 if TYPE_CHECKING:
-    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
+    from kiosk.runtime.unit_of_work import OpensReading, OpensUnitOfWork, UnitOfWork
 
 
 class PointsLedger:
-    """The points rows, through the runtime's units of work (``unit_of_work``:
-    ``runtime.unit_of_work``); :meth:`add` writes in the caller's."""
+    """The points rows, read on snapshots (``reading``: ``runtime.reading``) and written
+    through the runtime's units of work (``unit_of_work``: ``runtime.unit_of_work``);
+    :meth:`add` writes in the caller's."""
 
     def __init__(
-        self, unit_of_work: OpensUnitOfWork, policy: EarnPolicy, kiosk_id: str = ""
+        self,
+        unit_of_work: OpensUnitOfWork,
+        reading: OpensReading,
+        policy: EarnPolicy,
+        kiosk_id: str = "",
     ) -> None:
         self.unit_of_work = unit_of_work
+        self.reading = reading
         self.policy = policy
         self.kiosk_id = kiosk_id
 
     def balance(self, member_id: str, now: datetime) -> Balance:
-        with self.unit_of_work() as uow:
-            rows = uow.session.execute(
+        with self.reading() as read:
+            rows = read.session.execute(
                 sa.select(t.points).where(t.points.c.member_id == member_id)
             ).all()
         return balance((Entry(r.points, r.at, r.expires_at) for r in rows), now)
@@ -73,7 +79,7 @@ class PointsLedger:
         return entry["entry_id"]
 
     def by_reference(self, reference: str) -> list[sa.Row]:
-        with self.unit_of_work() as uow:
+        with self.reading() as read:
             return list(
-                uow.session.execute(sa.select(t.points).where(t.points.c.reference == reference))
+                read.session.execute(sa.select(t.points).where(t.points.c.reference == reference))
             )

@@ -24,7 +24,7 @@ from plugins.loyalty.errors import ConsentRequired, ForgedMemberCode, UnknownMem
 from plugins.loyalty.outbox import DELETE, MEMBER_EVENT, member_payload, scrub_member
 
 if TYPE_CHECKING:
-    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
+    from kiosk.runtime.unit_of_work import OpensReading, OpensUnitOfWork, UnitOfWork
 
 MEMBER_QR_PREFIX = "KM1."
 
@@ -53,12 +53,15 @@ class Enrolment:
 
 
 class MemberDirectory:
-    """The members in the local store, through the runtime's units of work
-    (``unit_of_work``: ``runtime.unit_of_work``): a change and its outbox event commit
-    together."""
+    """The members in the local store, changed through the runtime's units of work
+    (``unit_of_work``: ``runtime.unit_of_work``) — a change and its outbox event commit
+    together — and looked up on snapshots (``reading``: ``runtime.reading``)."""
 
-    def __init__(self, unit_of_work: OpensUnitOfWork, keys: KeyRing, kiosk_id: str) -> None:
+    def __init__(
+        self, unit_of_work: OpensUnitOfWork, reading: OpensReading, keys: KeyRing, kiosk_id: str
+    ) -> None:
         self.unit_of_work = unit_of_work
+        self.reading = reading
         self.keys = keys
         self.kiosk_id = kiosk_id
 
@@ -148,21 +151,21 @@ class MemberDirectory:
         return self._lookup(t.members.c.member_id, member_id, "member code")
 
     def exists(self, member_id: str) -> bool:
-        with self.unit_of_work() as uow:
-            session = uow.session
+        with self.reading() as read:
+            session = read.session
             return self._find(session, t.members.c.member_id, member_id) is not None
 
     def profile(self, member_id: str) -> Member:
-        with self.unit_of_work() as uow:
-            session = uow.session
+        with self.reading() as read:
+            session = read.session
             row = self._find(session, t.members.c.member_id, member_id)
         if row is None or row.personal is None:
             raise UnknownMember(f"no active member {member_id}")
         return Member(member_id, **self.keys.open(row.personal, member_id))
 
     def consent_records(self, member_id: str) -> list[dict]:
-        with self.unit_of_work() as uow:
-            session = uow.session
+        with self.reading() as read:
+            session = read.session
             rows = session.execute(
                 sa.select(t.consents).where(t.consents.c.member_id == member_id)
             ).all()
@@ -226,8 +229,8 @@ class MemberDirectory:
         uow.send_event(MEMBER_EVENT, payload, aggregate_id=member_id, at=at)
 
     def _lookup(self, column, value: str, what: str) -> str:
-        with self.unit_of_work() as uow:
-            session = uow.session
+        with self.reading() as read:
+            session = read.session
             row = self._find(session, column, value)
         if row is None:
             raise UnknownMember(

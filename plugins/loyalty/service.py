@@ -62,9 +62,13 @@ class LoyaltyService:
         self.keys = KeyRing.from_settings(
             settings, key_dir(runtime.config) if data_dir is not None else None, data_dir
         )
-        self.directory = MemberDirectory(runtime.unit_of_work, self.keys, runtime.config.kiosk_id)
+        self.directory = MemberDirectory(
+            runtime.unit_of_work, runtime.reading, self.keys, runtime.config.kiosk_id
+        )
         self.policy = EarnPolicy.from_settings(settings)
-        self.ledger = PointsLedger(runtime.unit_of_work, self.policy, runtime.config.kiosk_id)
+        self.ledger = PointsLedger(
+            runtime.unit_of_work, runtime.reading, self.policy, runtime.config.kiosk_id
+        )
         self.show_name = bool(settings.get("show_name", False))
         self.card_prefix = str(settings.get("card_prefix", "MB"))
         self.member_prices = {k: int(v) for k, v in dict(settings.get("member_prices", {})).items()}
@@ -290,9 +294,9 @@ class LoyaltyService:
         )
 
     def sale_record(self, sale_id: str) -> dict[str, Any] | None:
-        with self.runtime.unit_of_work() as uow:
+        with self.runtime.reading() as read:
             query = sa.select(t.sales).where(t.sales.c.sale_id == sale_id)
-            row = uow.session.execute(query).first()
+            row = read.session.execute(query).first()
         return dict(row._mapping) if row else None
 
     def end_session(self) -> None:

@@ -77,7 +77,11 @@ class Plugin(TaxFreeLayout):
         assert self.settings.key_file is not None
         cipher = PersonalDataCipher(load_key(self.settings.key_file, self.settings.create_key))
         store = TaxFreeStore(
-            runtime.unit_of_work, runtime.database(), cipher, lambda: runtime.clock()
+            runtime.unit_of_work,
+            runtime.reading,
+            runtime.database(),
+            cipher,
+            lambda: runtime.clock(),
         )
         issuer = config.issuer
         info = StoreInfo(

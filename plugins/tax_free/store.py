@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from plugins.tax_free.buyer import Buyer
 from plugins.tax_free.crypto import PersonalDataCipher
@@ -30,7 +30,7 @@ from plugins.tax_free.models import (
 from plugins.tax_free.record import PurchaseRecord, record_from_document
 
 if TYPE_CHECKING:
-    from kiosk.runtime.unit_of_work import OpensUnitOfWork, UnitOfWork
+    from kiosk.runtime.unit_of_work import OpensReading, OpensUnitOfWork, UnitOfWork
 
 Clock = Callable[[], datetime]
 RecordListener = Callable[["UnitOfWork", "TaxFreeRecordRow"], None]
@@ -54,13 +54,18 @@ class TaxFreeStore:
     ``runtime.database()`` (reads)."""
 
     def __init__(
-        self, units: OpensUnitOfWork, engine: Engine, cipher: PersonalDataCipher, clock: Clock
+        self,
+        units: OpensUnitOfWork,
+        reads: OpensReading,
+        engine: Engine,
+        cipher: PersonalDataCipher,
+        clock: Clock,
     ) -> None:
         self.units = units
+        self.reads = reads
         self.engine = engine
         self.cipher = cipher
         self.clock = clock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)  # reads only
         self._listeners: list[RecordListener] = []
 
     def on_record_change(self, listener: RecordListener) -> None:
@@ -75,6 +80,12 @@ class TaxFreeStore:
     def create_tables(self) -> None:
         """For a database without the Alembic branch (tools)."""
         TaxFreeBase.metadata.create_all(self.engine)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A snapshot read (``runtime.reading``): no write lock taken or waited for."""
+        with self.reads() as read:
+            yield read.session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -137,7 +148,7 @@ class TaxFreeStore:
                 session.delete(row)
 
     def drafts(self) -> list[TaxFreeRecordRow]:
-        with self._sessions() as session:
+        with self._reading() as session:
             query = select(TaxFreeRecordRow).where(TaxFreeRecordRow.status == RecordStatus.DRAFT)
             return list(session.scalars(query))
 
@@ -178,12 +189,12 @@ class TaxFreeStore:
                 _enqueue(session, record.record_id, now)
 
     def get(self, record_id: str) -> StoredRecord | None:
-        with self._sessions() as session:
+        with self._reading() as session:
             row = session.get(TaxFreeRecordRow, record_id)
             return self._stored(row) if row else None
 
     def by_sale(self, sale_id: str) -> StoredRecord | None:
-        with self._sessions() as session:
+        with self._reading() as session:
             row = session.scalar(
                 select(TaxFreeRecordRow).where(TaxFreeRecordRow.sale_id == sale_id)
             )
@@ -202,7 +213,7 @@ class TaxFreeStore:
             query = query.where(TaxFreeRecordRow.sale_date >= since)
         if until:
             query = query.where(TaxFreeRecordRow.sale_date <= until)
-        with self._sessions() as session:
+        with self._reading() as session:
             return list(session.scalars(query.order_by(TaxFreeRecordRow.sold_at)))
 
     def same_day_net(self, buyer: Buyer, store_code: str, sale_date: date) -> int:
@@ -218,12 +229,12 @@ class TaxFreeStore:
             TaxFreeRecordRow.sale_date == sale_date,
             TaxFreeRecordRow.status.not_in([RecordStatus.DRAFT.value, RecordStatus.VOIDED.value]),
         )
-        with self._sessions() as session:
+        with self._reading() as session:
             return int(session.scalar(query) or 0)
 
     def transmissions(self) -> dict[str, TransmissionRow]:
         """The transmission queue's rows by record id (for the staff ledger)."""
-        with self._sessions() as session:
+        with self._reading() as session:
             return {row.record_id: row for row in session.scalars(select(TransmissionRow))}
 
     def buyer_of(self, row: TaxFreeRecordRow) -> Buyer:

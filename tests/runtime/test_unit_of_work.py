@@ -17,7 +17,7 @@ from kiosk.domain.scan import Scan
 from kiosk.hookspecs import hookimpl
 from kiosk.plugin_door import PluginStopped
 from kiosk.runtime.exclusive import SaleNotHeld
-from kiosk.runtime.unit_of_work import UnitOfWork, UnitOfWorkError
+from kiosk.runtime.unit_of_work import Reading, UnitOfWork, UnitOfWorkError
 from kiosk.store.models import JournalRow, OutboxRow
 
 ONIGIRI = "4901234000018"  # from the demo catalogue
@@ -139,6 +139,54 @@ def test_a_stopped_plugins_unit_of_work_is_refused_and_rolls_back(runtime, stamp
     with pytest.raises(PluginStopped):
         stamper.stamp("S-2")
     assert _rows(runtime) == ([], [], [])
+
+
+def test_a_reading_neither_waits_for_nor_holds_the_write_lock(runtime, stamper):
+    """GIVEN a unit of work holding the store's write lock (a stamp written, not committed)
+    WHEN the plugin reads on another thread through ``runtime.reading()`` THEN the read
+    answers at once with what was committed before (no wait for the lock, no uncommitted
+    row), and a unit of work can commit while a reading is open."""
+    stamper.stamp("S-0")
+    door = stamper.runtime
+    seen: list[list[str]] = []
+    with door.unit_of_work() as uow:
+        uow.session.execute(STAMPS.insert().values(sale_id="S-1"))
+        uow.session.flush()
+
+        def read() -> None:
+            with door.reading() as view:
+                seen.append(list(view.session.scalars(select(STAMPS.c.sale_id))))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        # joined while the write lock is held: a reader that waited for it would still be
+        # waiting (busy_timeout is 10 s), so it must already be done
+        reader.join(timeout=5)
+        assert not reader.is_alive()
+    assert seen == [["S-0"]]
+    with door.reading() as view:
+        assert isinstance(view, Reading)
+        before = sorted(view.session.scalars(select(STAMPS.c.sale_id)))
+        stamper.stamp("S-2")  # commits while the reading's snapshot is open: not held up
+        # the reading keeps its snapshot: what was committed when it began
+        assert sorted(view.session.scalars(select(STAMPS.c.sale_id))) == before == ["S-0", "S-1"]
+    with door.reading() as view:
+        assert sorted(view.session.scalars(select(STAMPS.c.sale_id))) == ["S-0", "S-1", "S-2"]
+
+
+def test_a_stopped_plugins_reading_is_refused(runtime, stamper):
+    """GIVEN a plugin's reading WHEN the host stops the plugin THEN its next touch and any
+    new reading raise PluginStopped; a reading kept past its block refuses too."""
+    door = stamper.runtime
+    with door.reading() as view:
+        kept = view
+    with pytest.raises(UnitOfWorkError, match="outside its with block"):
+        kept.session  # noqa: B018
+    with pytest.raises(PluginStopped), door.reading() as view:
+        runtime.host.disable("stamper", "kiosk_sale_completed", "overran its deadline")
+        view.session  # noqa: B018
+    with pytest.raises(PluginStopped):
+        door.reading()
 
 
 def test_the_held_sale_is_one_check_then_act_and_refused_once_stopped(runtime, stamper):

@@ -6,7 +6,7 @@ import os
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.runtime.unit_of_work import UnitOfWork
+from kiosk.runtime.unit_of_work import Reading, UnitOfWork
 from kiosk.store import LocalStore
 from plugins.tax_free.buyer import Buyer, DocumentKind, ResidenceStatus
 from plugins.tax_free.crypto import PersonalDataCipher
@@ -90,7 +90,13 @@ def store_on(
 ) -> TaxFreeStore:
     """A TaxFreeStore writing through units of work on ``local`` (as ``runtime.unit_of_work``
     does on a kiosk)."""
-    return TaxFreeStore(lambda: UnitOfWork(local, kiosk_id, clock), local.engine, cipher, clock)
+    return TaxFreeStore(
+        lambda: UnitOfWork(local, kiosk_id, clock),
+        lambda: Reading(local),
+        local.engine,
+        cipher,
+        clock,
+    )
 
 
 def line(
