@@ -7,8 +7,6 @@ test sets: no sleeping, no thresholds on a real clock.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from stdnum import ean
 
@@ -19,27 +17,10 @@ from kiosk.ui.i18n import LANGUAGE_NAMES
 from kiosk.ui.scan_input import WedgeInput
 from tests.ui.shopper_config import ONIGIRI
 from tests.ui.test_shopper_messages import banner_text
+from tests.ui.wedge_fakes import Shell, Window
 
 EAN13 = "4901234000063"
 WITH_EAN8_TAIL = "4900900002707"  # its last eight digits are a valid EAN-8
-
-
-class Window:
-    def bind(self, **_handlers: Any) -> None:
-        pass
-
-
-class Shell:
-    def __init__(self) -> None:
-        self.scans: list[str] = []
-        self.unreadable: list[int] = []
-
-    def scan(self, scan: Any) -> None:
-        self.scans.append(scan.code)
-
-    def unreadable_scan(self, source: str, keys: int) -> None:
-        assert source == "keyboard-wedge"
-        self.unreadable.append(keys)
 
 
 class Loop:
