@@ -45,6 +45,9 @@ from kiosk.ui.worker import RuntimeWorker
 
 log = logging.getLogger(__name__)
 
+SCANS_IGNORED = ("receipt", "thanks", "methods")  # the sale is closed or being paid
+UNREADABLE = Message.of("That barcode could not be read. Please try again.")
+
 SHOPPER_SCREENS = ("shopping", "lookup", "code", "weigh")  # plugins add theirs
 LARGE_TEXT_FACTOR = 1.35
 
@@ -348,7 +351,7 @@ class Controller(EventDispatcher):
         returns = getattr(self, "returns", None)
         if returns is not None and returns.wants(scan):
             return  # a receipt's code for a return (kiosk.ui.returns), or on its screen
-        if self.screen in ("receipt", "thanks", "methods"):
+        if self.screen in SCANS_IGNORED:
             return  # the sale is closed or being paid: ignore stray scans
         if any(intercept(scan) for intercept in self.scan_interceptors):
             return  # taken by a plugin screen (passport MRZ lines, the station's basket…)
@@ -361,10 +364,19 @@ class Controller(EventDispatcher):
                 return  # shown by its plugin (a hand-off basket, a refused hand-off code)
             self.say(self.claim_text(claim), error=claim_is_refusal(claim))
         elif not outcome.accepted:
-            error = outcome.error or Message.of("That barcode could not be read. Please try again.")
+            error = outcome.error or UNREADABLE
             self.say(self.render(error), error=True)
         elif self.screen in ("attract", "lookup", "code"):
             self.screen = "shopping"
+
+    def unreadable_scan(self, source: str, keys: int) -> None:
+        """A scan that did not arrive whole (a keyboard-wedge burst with a pause inside,
+        :class:`kiosk.ui.burst.BrokenScan`): no code goes anywhere, the shopper scans again.
+        Only its length is logged (it may have been a passport line)."""
+        self.activity()
+        log.warning("a %s scan arrived broken (%d keys): asked to scan again", source, keys)
+        if self.screen not in SCANS_IGNORED:
+            self.say(self.render(UNREADABLE), error=True)
 
     def scan_code(self, code: str, source: str) -> None:
         self.scan(Scan(code, Symbology.UNKNOWN, source))

@@ -7,17 +7,17 @@ thread, so it is marshalled with ``Clock.schedule_once``.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
 
 from kiosk.domain.scan import Scan, Symbology
-from kiosk.ui.burst import WedgeBurstDetector
+from kiosk.ui.burst import BrokenScan, WedgeBurstDetector
 
 log = logging.getLogger(__name__)
 
+WEDGE_SOURCE = "keyboard-wedge"
 ENTER_KEYCODES = (13, 271)  # Return, keypad Enter
 # Kivy's keycodes of modifier keys (caps lock, shift, ctrl, alt, meta, super). Kivy hands
 # their key-down to listeners with a codepoint made of the keycode (chr(304) = "İ" for
@@ -29,40 +29,50 @@ MODIFIER_KEYCODES = frozenset(range(300, 314))
 US_SHIFTED = dict(zip("1234567890-=[]\\;',./`", '!@#$%^&*()_+{}|:"<>?~', strict=True))
 
 
+def kivy_ticks() -> tuple[float, float]:
+    """The previous frame's tick and now, on Kivy's clock."""
+    return Clock.get_time() - Clock.frametime, Clock.time()
+
+
 class WedgeInput:
-    """Listens to the window's key events and turns fast bursts into scans."""
+    """Listens to the window's key events and turns fast bursts into scans.
+
+    A burst that breaks (:class:`~kiosk.ui.burst.BrokenScan`) is never a code: the shell is
+    told (``ctl.unreadable_scan``) and asks the shopper to scan again.
+    """
 
     def __init__(
         self,
         window: Any,
         ctl: Any,
         detector: WedgeBurstDetector | None = None,
-        frames: Callable[[], int] = lambda: Clock.frames,
-        clock: Callable[[], float] = time.monotonic,
+        ticks: Callable[[], tuple[float, float]] = kivy_ticks,
     ):
         self.window = window
         self.ctl = ctl
         self.detector = detector or WedgeBurstDetector()
-        self.frames, self.clock = frames, clock
-        self._last_key: tuple[int, float, float] | None = None  # previous key: frame, time, at
+        self.ticks = ticks
+        self._last_key: tuple[float, float] | None = None  # previous key: read at, judged at
         window.bind(on_key_down=self._on_key_down)
 
     def _key_time(self) -> float:
-        """When the key came, as far as the burst detector should tell.
+        """When the key came, as far as the burst detector can tell.
 
-        Kivy takes the window's queued keys once per frame. A scan typed while a frame takes
-        longer than the detector's gap (a slow render) arrives in two lots a frame apart, and
-        the gap between them is the frame's length, not the scanner's: keys taken in the same
-        or the next frame as the previous one count as following it at once.
+        Neither Kivy nor SDL2 hands a key event the X server's time: a key is known only
+        when the main loop reads it, once a frame, after the clock's tick. A kiosk short of
+        CPU reads a scan in lots; the time between two lots is the starvation's, not the
+        scanner's. What the loop did see is silence: the frame before this key's read found
+        no key, so this key came after that frame's tick. The gap is counted from the
+        previous key's read to that tick — never more than the scanner's own (zero when
+        the keys were read in the same or the next frame).
         """
-        frame, now = self.frames(), self.clock()
+        previous_tick, now = self.ticks()
         if self._last_key is None:
             at = now
         else:
-            last_frame, last_now, last_at = self._last_key
-            # inside one delivery no gap is measured; between deliveries the real one
-            at = last_at if frame - last_frame <= 1 else last_at + (now - last_now)
-        self._last_key = (frame, now, at)
+            last_read, last_at = self._last_key
+            at = last_at + max(0.0, previous_tick - last_read)
+        self._last_key = (now, at)
         return at
 
     def close(self) -> None:
@@ -78,9 +88,12 @@ class WedgeInput:
             return False
         if "shift" in modifiers and len(char) == 1:
             char = US_SHIFTED.get(char, char.upper())
-        code = self.detector.feed(char, self._key_time())
-        if code:
-            self.ctl.scan(Scan(code, _symbology(code), "keyboard-wedge"))
+        result = self.detector.feed(char, self._key_time())
+        if isinstance(result, BrokenScan):
+            self.ctl.unreadable_scan(WEDGE_SOURCE, len(result.keys))
+            return True
+        if result:
+            self.ctl.scan(Scan(result, _symbology(result), WEDGE_SOURCE))
             return True
         return False
 

@@ -264,7 +264,7 @@ def test_a_wallet_code_scanned_while_qr_waits_pays(kiosk: KioskProcess):
     kiosk.wait_screen("methods")
     kiosk.tap(re.compile("QRコード決済$"))
     kiosk.wait(lambda s: s.name == "paying" and yen(138) in s.joined(), 30, "QR", idle=False)
-    kiosk.scan(WALLET_CODE)
+    kiosk.scan(WALLET_CODE, idle=False)  # the payment keeps the runtime busy
     done = kiosk.wait_screen("receipt", timeout=60)
     assert value_after(done, "合計") == yen(138)
     assert WALLET_CODE not in done.joined()

@@ -1,10 +1,12 @@
 """GIVEN keys with timestamps WHEN fed to the wedge detector THEN scanner bursts become codes
 and people typing do not."""
 
-from kiosk.ui.burst import WedgeBurstDetector
+from kiosk.ui.burst import BrokenScan, WedgeBurstDetector
 
 
-def feed(detector: WedgeBurstDetector, text: str, start: float, gap: float) -> list[str]:
+def feed(
+    detector: WedgeBurstDetector, text: str, start: float, gap: float
+) -> list[str | BrokenScan]:
     codes = []
     for i, char in enumerate(text):
         code = detector.feed(char, at=start + i * gap)
@@ -25,11 +27,20 @@ def test_short_burst_is_a_person_not_a_scanner() -> None:
     assert feed(WedgeBurstDetector(min_length=4), "12\r", 0.0, 0.001) == []
 
 
-def test_a_pause_drops_the_stale_prefix() -> None:
+def test_keys_long_before_a_burst_are_dropped() -> None:
     detector = WedgeBurstDetector()
     detector.feed("9", at=0.0)
     detector.feed("9", at=0.01)
-    assert feed(detector, "49012340\r", 1.0, 0.005) == ["49012340"]
+    assert feed(detector, "49012340\r", 2.0, 0.005) == ["49012340"]
+
+
+def test_keys_just_before_a_burst_make_it_a_broken_scan() -> None:
+    """GIVEN keys 200 ms before a burst (its beginning, cut off by a stall) WHEN the burst
+    ends THEN it is a BrokenScan, not the shorter code after the pause."""
+    detector = WedgeBurstDetector()
+    detector.feed("4", at=0.0)
+    detector.feed("9", at=0.004)
+    assert feed(detector, "01234000018\r", 0.2, 0.004) == [BrokenScan("4901234000018")]
 
 
 def test_injected_clock_and_control_keys_reset() -> None:
