@@ -116,6 +116,45 @@ __all__ = [
     "to_csv",
 ]
 
+# What each name is, for the re-exports whose own docstring is missing or about something
+# else (a type alias, a dependency); the API reference (kiosk.apiref) shows these.
+_SUMMARIES: dict[str, str] = {
+    "YEN_MAX": "The largest yen amount one sale, line or tender may carry (100,000,000).",
+    "Admin": "Route parameter type: the signed-in admin (a `Staff`); anyone else gets 401/403.",
+    "Manager": "Route parameter type: a signed-in manager or admin (a `Staff`); else 401/403.",
+    "Attendant": "Route parameter type: any signed-in staff member (a `Staff`); else 401.",
+    "KioskToken": "Route parameter type: the kiosk's bearer token (401 without one); check it "
+    "with `kiosk_by_token`.",
+    "Offset": "Query parameter type: a row offset, 0 up to a 64-bit integer (else 422).",
+    "Limit": "Query parameter type: rows per page, 1 to 1000 (else 422).",
+    "Cursor": "Query parameter type: a seq or version a kiosk already has, 0 or more (else 422).",
+    "RowId": "Path parameter type: a row id, 1 up to a 64-bit integer (else 422).",
+    "TimeText": "Schema field type: a time as text (up to 40 characters, no NUL) that the "
+    "handler parses and reports itself.",
+    "AllowExtra": "Base model for an event handler's payload schema: declared fields "
+    "checked, unknown ones kept (a newer kiosk may add some).",
+    "text_field": "`text_field(high, low=0)`: a schema field type for text of `low`..`high` "
+    "characters, NUL refused.",
+    "Base": "The declarative base every back-office table is mapped on: map your tables "
+    "on it and create them in your migrations.",
+    "NotFound": "Answered as 404 with its message.",
+    "OutboxEvent": "What an event handler gets: `seq` (the kiosk's outbox seq), `event_id`, "
+    "`kind` and `payload` (a dict, already checked against the handler's `schema`).",
+    "bo": "`bo(request)`: the back office — `db.reading()` / `db.transaction()` sessions, "
+    "`clock()`, `today()`, `day(text)`.",
+    "csv_response": "`csv_response(name, text)`: a CSV download named `name` (text from `to_csv`).",
+    "day_start": "`day_start(session)`: when the store's business day starts "
+    "(`business_day_starts`, default 00:00).",
+    "get_setting": "`get_setting(session, key, default)`: a store setting's value as the "
+    "manager last saved it (master data), else `default`.",
+    "Kiosk": "Type: an enrolled kiosk, as event handlers and `kiosk_by_token` receive it; "
+    "read `kiosk_id`, `store_id`, `name`, never change it.",
+    "Staff": "Type: a staff member, as `Manager`/`Admin`/`Attendant` resolve to; read "
+    "`username`, `display_name`, `role`, never change it.",
+    "Sales": "The host's sales table (`bo_sales`), exposed deliberately for `select()` sums "
+    "and an index of your own over its columns; read only. One sale: `sale_by_id`.",
+}
+
 #: An enrolled kiosk, as event handlers (``handle(session, kiosk, event, now)``) and
 #: :func:`kiosk_by_token` receive it. Exposed as a type to read ``kiosk_id``, ``store_id``
 #: and ``name``; a plugin never changes it (enrolment, revocation and the outbox position
