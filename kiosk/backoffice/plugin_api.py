@@ -36,6 +36,7 @@ It offers:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -205,7 +206,7 @@ def sale_by_id(session: Session, sale_id: str) -> SaleView | None:
         row.business_date,
         row.total,
         row.member_id,
-        MappingProxyType(dict(row.document)),
+        MappingProxyType(copy.deepcopy(row.document)),  # a copy: the stored one stays as sent
     )
 
 
