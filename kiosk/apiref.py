@@ -6,7 +6,8 @@ reads is the code they run against. It covers the hooks (signatures, firstresult
 first docstring paragraph), what ``runtime`` offers (``PluginContext``, the unit of work,
 the held sale), typed hook results (``ReportSection``), the payment contract's types (``PaymentResult``, ``Outcome``,
 ``PaymentProgress``, the ``PaymentMethod`` attributes and calls) and the conformance kit's
-public helpers.
+public helpers, and the back office's plugin API (:mod:`kiosk.backoffice.plugin_api`, every
+name of its ``__all__``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kiosk import hookspecs
+from kiosk.backoffice import plugin_api
 from kiosk.domain.report_section import ReportSection
 from kiosk.payments import method as payment_method
 from kiosk.payments.outcome import Outcome
@@ -200,6 +202,26 @@ def door_object_reference(cls: type, made_by: str) -> Iterator[str]:
     yield ""
 
 
+def backoffice_api_reference() -> Iterator[str]:
+    """Every name a back-office plugin may import (``kiosk.backoffice.plugin_api.__all__``)."""
+    yield "## Back-office plugin API\n"
+    yield _first_paragraph(plugin_api) + "\n"
+    yield "| name | kind | summary |"
+    yield "|---|---|---|"
+    summaries: dict[str, str] = getattr(plugin_api, "_SUMMARIES", {})
+    for name in sorted(plugin_api.__all__, key=str.lower):
+        obj = getattr(plugin_api, name)
+        if inspect.isclass(obj):
+            kind, shown = "class", name
+        elif inspect.isfunction(obj):
+            kind, shown = "function", f"{name}{_plain(inspect.signature(obj))}"
+        else:
+            kind, shown = "type" if name[:1].isupper() and not name.isupper() else "value", name
+        summary = summaries.get(name) or _first_paragraph(obj)
+        yield f"| `{_cell(shown)}` | {kind} | {_cell(summary)} |"
+    yield ""
+
+
 def reference() -> str:
     parts: list[str] = [HEADER]
     parts += hooks()
@@ -230,6 +252,7 @@ def reference() -> str:
         sales,
         ["kiosk_runtime", "ring_up", "build_sale"],
     )
+    parts += backoffice_api_reference()
     return "\n".join(parts).rstrip() + "\n"
 
 

@@ -68,7 +68,11 @@ def test_plugins_reach_the_store_only_through_the_runtime():
     kiosk.store: their rows, events and journal lines go through runtime.unit_of_work()."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contracts = config["tool"]["importlinter"]["contracts"]
-    (plugins,) = [c for c in contracts if c.get("source_modules") == ["plugins"]]
+    (plugins,) = [
+        c
+        for c in contracts
+        if c.get("source_modules") == ["plugins"] and "kiosk.store" in c["forbidden_modules"]
+    ]
     assert plugins["forbidden_modules"] == ["kiosk.store"]
     for ignored in plugins.get("ignore_imports", []):
         importer = ignored.split(" -> ")[0]
@@ -81,3 +85,73 @@ def test_plugins_reach_the_store_only_through_the_runtime():
             store = {m for m in _imported_modules(path) if m.split(".")[:2] == ["kiosk", "store"]}
             offenders += [f"{path.relative_to(ROOT)} imports {m}" for m in sorted(store)]
     assert offenders == []
+
+
+PLUGIN_API = "kiosk.backoffice.plugin_api"
+
+
+def _backoffice_internals(modules: set[str]) -> list[str]:
+    """The ``kiosk.backoffice`` modules among ``modules`` other than the plugin API (and
+    the names imported from it, which ``_imported_modules`` lists as ``plugin_api.<name>``)."""
+    return sorted(
+        m
+        for m in modules
+        if m.split(".")[:2] == ["kiosk", "backoffice"]
+        and m != "kiosk.backoffice"  # ``from kiosk.backoffice import x`` names x too
+        and not (m == PLUGIN_API or m.startswith(PLUGIN_API + "."))
+    )
+
+
+def _backoffice_offenders(roots: list[Path]) -> list[str]:
+    offenders = []
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            if _is_test(path, root):
+                continue
+            offenders += [
+                f"{path.relative_to(root.parent)} imports {m}"
+                for m in _backoffice_internals(_imported_modules(path))
+            ]
+    return offenders
+
+
+def test_plugins_reach_the_back_office_only_through_its_plugin_api():
+    """GIVEN the back-office contract THEN its exceptions are the plugin API itself and plugin
+    tests, and no module of a built-in plugin or of an example under examples/ imports any
+    kiosk.backoffice module but kiosk.backoffice.plugin_api (at module level or inside a
+    hook function)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (backoffice,) = [
+        c
+        for c in contracts
+        if c.get("source_modules") == ["plugins"] and c["forbidden_modules"] == ["kiosk.backoffice"]
+    ]
+    for ignored in backoffice.get("ignore_imports", []):
+        importer, imported = ignored.split(" -> ")
+        assert imported == PLUGIN_API or ".tests." in importer, ignored
+    assert _backoffice_offenders([ROOT / "plugins", ROOT / "examples"]) == []
+
+
+def test_the_back_office_check_catches_a_planted_import(tmp_path: Path):
+    """GIVEN a plugin module that imports a back-office model directly (inside a function, as
+    hook implementations do), another that imports the API AND a test that imports deeper
+    THEN only the first is reported."""
+    plugin = tmp_path / "plugins" / "vendor"
+    (plugin / "backoffice").mkdir(parents=True)
+    (plugin / "tests").mkdir()
+    (plugin / "backoffice" / "bad.py").write_text(
+        "def handler():\n    from kiosk.backoffice.sales.models import SaleRow\n",
+        encoding="utf-8",
+    )
+    (plugin / "backoffice" / "good.py").write_text(
+        "from kiosk.backoffice.plugin_api import Base, Sales\nimport kiosk.backoffice.plugin_api\n",
+        encoding="utf-8",
+    )
+    (plugin / "tests" / "test_it.py").write_text(
+        "from kiosk.backoffice.audit.models import AuditRow\n", encoding="utf-8"
+    )
+    assert _backoffice_offenders([tmp_path / "plugins"]) == [
+        "plugins/vendor/backoffice/bad.py imports kiosk.backoffice.sales.models",
+        "plugins/vendor/backoffice/bad.py imports kiosk.backoffice.sales.models.SaleRow",
+    ]

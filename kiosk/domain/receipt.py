@@ -161,7 +161,8 @@ def receipt_from_document(
     tenders and reference as the paper one. Plugin sections are not part of the document;
     they travel on their own (:mod:`kiosk.domain.receipt_sections`) and are given here.
     Tenders are named by the installed methods (``method_names``), else by the names the
-    document kept, else by id (:mod:`kiosk.domain.method_names`)."""
+    document kept (a legacy document without them: a built-in method's legacy name), else
+    by id (:mod:`kiosk.domain.method_names`)."""
     language = document.get("language", "ja")
     language = language if language in RECEIPT_LANGUAGES else "en"
     pick = "ja" if language == "ja" else "en"

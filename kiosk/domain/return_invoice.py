@@ -90,7 +90,8 @@ class ReturnInvoice:
     ) -> ReturnInvoice:
         """The invoice of a return document (:meth:`ReturnPlan.to_document`); refunds are
         named by the installed methods (``method_names``), else by the names the document
-        kept, else by id (:mod:`kiosk.domain.method_names`)."""
+        kept (a legacy document without them: a built-in method's legacy name), else by id
+        (:mod:`kiosk.domain.method_names`)."""
         language = document.get("language")
         language = language if language in INVOICE_LANGUAGES else "en"
         sold = document.get("original_completed_at")

@@ -99,7 +99,7 @@ class Plugin:
         """The back office checks the coupons it publishes (``coupons`` in master data): an
         entry with terms of its own must parse; one with only ``members``/``issued`` refers
         to a definition in the kiosks' configuration."""
-        from kiosk.backoffice.core.extensions import MasterDataSection
+        from kiosk.backoffice.plugin_api import MasterDataSection
         from plugins.promotions.published import published_rules_check
 
         check = published_rules_check(

@@ -54,7 +54,7 @@ class LoyaltyLayout:
 
     @hookimpl
     def kiosk_backoffice_pages(self) -> list[Any]:
-        from kiosk.backoffice.core.extensions import NavEntry
+        from kiosk.backoffice.plugin_api import NavEntry
 
         return [
             NavEntry("/customers", "Customers 顧客"),
@@ -63,13 +63,13 @@ class LoyaltyLayout:
 
     @hookimpl
     def kiosk_backoffice_templates(self) -> list[Any]:
-        from kiosk.backoffice.core.extensions import TemplateFolder
+        from kiosk.backoffice.plugin_api import TemplateFolder
 
         return [TemplateFolder("loyalty", Path(__file__).parent / "backoffice" / "templates")]
 
     @hookimpl
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
-        from kiosk.backoffice.core.extensions import EventHandler
+        from kiosk.backoffice.plugin_api import EventHandler
         from plugins.loyalty.backoffice import campaigns_coupons, loyalty_sync
         from plugins.loyalty.backoffice.coupon_schemas import CouponsReinstated
         from plugins.loyalty.outbox import MEMBER_EVENT, POINTS_EVENT

@@ -72,7 +72,7 @@ class Plugin:
     @hookimpl
     def kiosk_masterdata_sections(self) -> list[Any]:
         """The back office checks the promotions it publishes (``promotions`` in master data)."""
-        from kiosk.backoffice.core.extensions import MasterDataSection
+        from kiosk.backoffice.plugin_api import MasterDataSection
         from plugins.promotions.published import published_rules_check
 
         return [MasterDataSection(NAME, [], published_rules_check(PromotionRule.from_mapping))]

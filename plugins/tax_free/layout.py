@@ -48,19 +48,19 @@ class TaxFreeLayout:
 
     @hookimpl
     def kiosk_backoffice_pages(self) -> list[Any]:
-        from kiosk.backoffice.core.extensions import NavEntry
+        from kiosk.backoffice.plugin_api import NavEntry
 
         return [NavEntry("/tax-free", "Tax-free 免税")]
 
     @hookimpl
     def kiosk_backoffice_templates(self) -> list[Any]:
-        from kiosk.backoffice.core.extensions import TemplateFolder
+        from kiosk.backoffice.plugin_api import TemplateFolder
 
         return [TemplateFolder("tax_free", Path(__file__).parent / "backoffice" / "templates")]
 
     @hookimpl
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
-        from kiosk.backoffice.core.extensions import EventHandler
+        from kiosk.backoffice.plugin_api import EventHandler
         from plugins.tax_free.backoffice.ledger import KIND, ingest_record
         from plugins.tax_free.backoffice.schemas import TaxFreeSummary
 

@@ -188,3 +188,28 @@ def test_a_malformed_sections_event_is_refused_at_the_door(client, kiosk_token, 
     }
     refused = post(client, kiosk_token, [event])
     assert refused.status_code == 422 and "title" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "not_shown"), [("ja", "現金", "Cash"), ("en", "Cash", "現金")]
+)
+def test_a_legacy_document_without_tender_names_shows_the_built_in_methods_name(
+    client, bo_db, clock, kiosk_token, language, name, not_shown
+):
+    """GIVEN a cash sale recorded before tenders kept their names (no ``names`` in the
+    document) and a back office that runs no payment plugin WHEN the shopper opens its
+    e-receipt THEN the tender reads 現金 (ja) / Cash (en), never the method id."""
+    sale = dataclasses.replace(make_sale(1, clock(), method="cash"), language=language)
+    document = sale.to_document()
+    for tender in document["tenders"]:
+        del tender["names"]
+    event = {"seq": 1, "event_id": str(uuid.uuid4()), "kind": "sale",
+             "aggregate_id": sale.sale_id, "payload": document}  # fmt: skip
+    assert post(client, kiosk_token, [event]).status_code == 200
+    with bo_db.transaction() as session:
+        set_issuer(session, ISSUER, clock(), "test")
+    response = client.get(_link(kiosk_token, sale, clock()))
+    assert response.status_code == 200, response.text
+    receipt = response.text.split('class="receipt"', 1)[1]
+    assert name in receipt and not_shown not in receipt
+    assert ">cash<" not in receipt and " cash " not in receipt

@@ -1,7 +1,8 @@
 """Tender names on paper in the receipt's language: a Korean receipt says 현금, not "Cash";
 a receipt or return invoice rebuilt from its document names a method as the installed
-plugin does, else as the document kept it at the payment, else by its id — the core keeps
-no table of method names (kiosk/domain/method_names.py)."""
+plugin does, else as the document kept it at the payment, else (a legacy document that
+kept no names) by the built-in methods' legacy names, else by its id — the core learns no new
+method's name (kiosk/domain/method_names.py)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,22 @@ def test_installed_then_kept_then_the_id():
     assert tender_name(kept, "ja") == "カード(当時)"  # no plugin: as kept
     assert tender_name(kept, "ko") == "Card (then)"  # kept without Korean: English
     assert tender_name({"method": "acme_pay"}, "ja", _card_installed) == "acme_pay"
+
+
+def test_a_legacy_document_names_a_built_in_method_only_when_it_kept_no_names():
+    """A document stored before tenders kept ``names``: the built-in methods' legacy names
+    (the back office has no plugin to ask); a vendor's method still by its id; kept names,
+    and an installed method, always come first."""
+    assert [tender_name({"method": "cash"}, lang) for lang in ("ja", "en", "zh-Hans", "ko")] == [
+        "現金",
+        "Cash",
+        "现金",
+        "현금",
+    ]
+    assert tender_name({"method": "card", "names": {}}, "ja") == "クレジットカード"
+    assert tender_name({"method": "acme_pay"}, "ja") == "acme_pay"
+    assert tender_name({"method": "cash", "names": {"ja": "現金(当時)"}}, "ja") == "現金(当時)"
+    assert tender_name({"method": "card"}, "ja", _card_installed) == "クレジットカード"
 
 
 def test_a_korean_receipt_rebuilt_from_its_document_names_the_card_in_korean():

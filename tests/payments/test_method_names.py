@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.domain.languages import LANGUAGES
+from kiosk.domain.method_names import LEGACY_BUILTIN_NAMES
 from kiosk.payments.method import PaymentMethod, PaymentResult
 from plugins.loyalty.tender import PointsMethod
 from plugins.pay_card.method import CardMethod
@@ -46,6 +47,8 @@ def test_a_built_in_method_is_named_from_its_plugins_catalogue(method, expected)
     # the words a receipt rebuilt from a document uses too (kiosk/domain/method_names.py)
     assert names == dict(zip(LANGUAGES, expected, strict=True))
     assert method.domain.startswith("plugins.") and method.name_key == names["en"]
+    # the legacy table for documents stored without names says the same words
+    assert LEGACY_BUILTIN_NAMES[method.id] == names
 
 
 def test_a_vendors_key_is_translated_in_its_own_domain_only():

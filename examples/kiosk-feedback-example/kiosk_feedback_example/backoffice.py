@@ -17,9 +17,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import BigInteger, Integer, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from kiosk.backoffice.core.deps import Manager, bo
-from kiosk.backoffice.core.pages import template_page
-from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.plugin_api import Kiosk, Manager, bo, template_page
 from kiosk_feedback_example import RATINGS
 
 UNREADABLE = "unreadable"
@@ -43,7 +41,7 @@ class FeedbackRow(Base):
     received_at: Mapped[datetime]
 
 
-def ingest(session: Session, kiosk: KioskRow, event: Any, now: datetime) -> None:
+def ingest(session: Session, kiosk: Kiosk, event: Any, now: datetime) -> None:
     rating = event.payload.get("rating") if isinstance(event.payload, dict) else None
     session.add(
         FeedbackRow(

@@ -32,21 +32,21 @@ def kiosk_backoffice_routers() -> list[Any]:
 
 @hookimpl
 def kiosk_backoffice_pages() -> list[Any]:
-    from kiosk.backoffice.core.extensions import NavEntry
+    from kiosk.backoffice.plugin_api import NavEntry
 
     return [NavEntry("/example-feedback", "Feedback 感想")]
 
 
 @hookimpl
 def kiosk_backoffice_templates() -> list[Any]:
-    from kiosk.backoffice.core.extensions import TemplateFolder
+    from kiosk.backoffice.plugin_api import TemplateFolder
 
     return [TemplateFolder("kiosk_feedback_example", Path(__file__).parent / "templates")]
 
 
 @hookimpl
 def kiosk_backoffice_event_handlers() -> list[Any]:
-    from kiosk.backoffice.core.extensions import EventHandler
+    from kiosk.backoffice.plugin_api import EventHandler
     from kiosk_feedback_example import KIND
     from kiosk_feedback_example.backoffice import ingest
 

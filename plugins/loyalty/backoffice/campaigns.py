@@ -26,11 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit.models import AuditRow
-from kiosk.backoffice.core import business_day
-from kiosk.backoffice.core.errors import InvalidInput
-from kiosk.backoffice.masterdata.service import get_setting
-from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.plugin_api import InvalidInput, Sales, audit_count, day_start, get_setting
 from plugins.loyalty.backoffice.campaigns_coupons import SALE_MISSING, UNREADABLE
 from plugins.loyalty.backoffice.customers import scored_members
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
@@ -127,20 +123,20 @@ def configured(session: Session) -> dict[str, tuple[int | None, str]]:
 
 def period_bounds(session: Session, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """The business days ``date_from``…``date_to`` as times: ``[start, end)``."""
-    start = business_day.day_start(session)
+    start = day_start(session)
     return datetime.combine(date_from, start), datetime.combine(date_to + timedelta(days=1), start)
 
 
 def period_spend(session: Session, start: datetime, end: datetime) -> dict[str, int]:
     """Spend per member in ``[start, end)``; by time, not business date, to stay on the member index."""
     rows = session.execute(
-        select(SaleRow.member_id, func.sum(SaleRow.total))
+        select(Sales.member_id, func.sum(Sales.total))
         .where(
-            SaleRow.member_id.is_not(None),
-            SaleRow.completed_at >= start,
-            SaleRow.completed_at < end,
+            Sales.member_id.is_not(None),
+            Sales.completed_at >= start,
+            Sales.completed_at < end,
         )
-        .group_by(SaleRow.member_id)
+        .group_by(Sales.member_id)
     )
     return {m: int(total) for m, total in rows}
 
@@ -182,10 +178,7 @@ def campaign_report(session: Session, date_from: date, date_to: date) -> Campaig
         members_of[segment].append(member)
     for definition, members in redeemers.items():
         _effect(lines[definition], members, before, members_of, spend)
-    problems = (
-        session.scalar(select(func.count()).where(AuditRow.action.in_((UNREADABLE, SALE_MISSING))))
-        or 0
-    )
+    problems = audit_count(session, (UNREADABLE, SALE_MISSING))
     return CampaignReport(
         date_from, date_to, sorted(lines.values(), key=lambda x: x.definition_id), int(problems)
     )

@@ -23,13 +23,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit.service import record
-from kiosk.backoffice.kiosks.models import KioskRow
-from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.plugin_api import Kiosk, record, sale_by_id
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 
 if TYPE_CHECKING:
-    from kiosk.backoffice.sales.ingest import OutboxEvent
+    from kiosk.backoffice.plugin_api import OutboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +113,7 @@ def uses_from_event(
     return uses
 
 
-def record_coupon_uses(
-    session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime
-) -> None:
+def record_coupon_uses(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
     """Add the event's coupon uses; an unreadable payload is audited, never raised."""
     where = f"{kiosk.kiosk_id}#{event.seq}"
     try:
@@ -128,7 +124,7 @@ def record_coupon_uses(
         detail = {"event_id": event.event_id, "problem": str(exc)}
         record(session, now, f"kiosk:{kiosk.kiosk_id}", UNREADABLE, where, detail, result="failure")
         return
-    row = session.scalars(select(SaleRow).where(SaleRow.sale_id == sale_id)).first()
+    row = sale_by_id(session, sale_id)
     sale = None
     if row is not None:
         sale = SaleFacts(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from kiosk.backoffice.sales.schemas import AllowExtra, text_field
+from kiosk.backoffice.plugin_api import AllowExtra, text_field
 
 
 class CouponsReinstated(AllowExtra):

@@ -17,9 +17,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.core.errors import InvalidInput, NotFound
-from kiosk.backoffice.sales.models import SaleRow
-from kiosk.backoffice.staff.models import StaffRow
+from kiosk.backoffice.plugin_api import InvalidInput, NotFound, Sales, Staff
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.rfm import SEGMENTS, Rfm, score
 
@@ -45,7 +43,7 @@ def mask_member(member_id: str) -> str:
     return "****" + member_id[-4:]
 
 
-def shown_member(member_id: str, staff: StaffRow) -> str:
+def shown_member(member_id: str, staff: Staff) -> str:
     """Admins see the whole id; everyone else the masked one."""
     return member_id if staff.role == "admin" else mask_member(member_id)
 
@@ -75,20 +73,20 @@ def member_activity(
     """Per member (or just ``member_id``) with a sale in ``(since, until]``: last sale, visits, spend."""
     query = (
         select(
-            SaleRow.member_id,
-            func.max(SaleRow.completed_at),
-            func.sum(case((SaleRow.total > 0, 1), else_=0)),
-            func.sum(SaleRow.total),
+            Sales.member_id,
+            func.max(Sales.completed_at),
+            func.sum(case((Sales.total > 0, 1), else_=0)),
+            func.sum(Sales.total),
         )
         .where(
-            SaleRow.member_id.is_not(None),
-            SaleRow.completed_at > since,
-            SaleRow.completed_at <= until,
+            Sales.member_id.is_not(None),
+            Sales.completed_at > since,
+            Sales.completed_at <= until,
         )
-        .group_by(SaleRow.member_id)
+        .group_by(Sales.member_id)
     )
     if member_id is not None:
-        query = query.where(SaleRow.member_id == member_id)
+        query = query.where(Sales.member_id == member_id)
     rows = session.execute(query).all()
     return [(m, last, int(visits), int(spend)) for m, last, visits, spend in rows]
 
@@ -203,14 +201,14 @@ def member_history(
     """One member's sales (newest first, paged), visits per month and RFM score."""
     if not 1 <= limit <= MAX_PAGE or offset < 0 or not 1 <= months <= 120:
         raise InvalidInput(f"limit: 1–{MAX_PAGE}; offset: 0 or more; months: 1–120")
-    mine = SaleRow.member_id == member_id
+    mine = Sales.member_id == member_id
     count, first, last, visits, spend = session.execute(
         select(
             func.count(),
-            func.min(SaleRow.completed_at),
-            func.max(SaleRow.completed_at),
-            func.coalesce(func.sum(case((SaleRow.total > 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(SaleRow.total), 0),
+            func.min(Sales.completed_at),
+            func.max(Sales.completed_at),
+            func.coalesce(func.sum(case((Sales.total > 0, 1), else_=0)), 0),
+            func.coalesce(func.sum(Sales.total), 0),
         ).where(mine)
     ).one()
     if not count:
@@ -219,9 +217,7 @@ def member_history(
     per_month = {label: [0, 0] for label in labels}
     window_start = datetime(int(labels[0][:4]), int(labels[0][5:]), 1)
     for at, total in session.execute(
-        select(SaleRow.completed_at, SaleRow.total).where(
-            mine, SaleRow.completed_at >= window_start
-        )
+        select(Sales.completed_at, Sales.total).where(mine, Sales.completed_at >= window_start)
     ):
         bucket = per_month.get(f"{at.year:04d}-{at.month:02d}")
         if bucket is not None:
@@ -230,14 +226,14 @@ def member_history(
     scored = scored_members(session, now, member_id=member_id)
     page = session.execute(
         select(
-            SaleRow.sale_id,
-            SaleRow.completed_at,
-            SaleRow.kiosk_id,
-            SaleRow.receipt_no,
-            SaleRow.total,
+            Sales.sale_id,
+            Sales.completed_at,
+            Sales.kiosk_id,
+            Sales.receipt_no,
+            Sales.total,
         )
         .where(mine)
-        .order_by(SaleRow.completed_at.desc(), SaleRow.sale_id)
+        .order_by(Sales.completed_at.desc(), Sales.sale_id)
         .limit(limit)
         .offset(offset)
     ).all()

@@ -10,16 +10,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from kiosk.backoffice.core.bounds import Limit, Offset
-from kiosk.backoffice.core.deps import Manager, bo
-from kiosk.backoffice.staff.models import StaffRow
+from kiosk.backoffice.plugin_api import Limit, Manager, Offset, Staff, bo
 from plugins.loyalty.backoffice import campaigns, customers
 from plugins.loyalty.backoffice.customers_web import PAGE_SIZE, period, view_history
 
 router = APIRouter(prefix="/api/v1")
 
 
-def _member(m: customers.MemberSummary, staff: StaffRow) -> dict[str, Any]:
+def _member(m: customers.MemberSummary, staff: Staff) -> dict[str, Any]:
     return {
         "member": customers.shown_member(m.member_id, staff),
         "segment": m.segment,

@@ -11,8 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.backoffice.core.models import Base
-from kiosk.backoffice.sales.models import SaleRow
+from kiosk.backoffice.plugin_api import Base, Sales
 
 MEMBER_SALES_WHERE = text("member_id IS NOT NULL")
 
@@ -20,9 +19,9 @@ MEMBER_SALES_WHERE = text("member_id IS NOT NULL")
 # member list and a member's history read the index alone, never the sale documents.
 MEMBER_SALES_INDEX = Index(
     "ix_bo_sales_member_completed",
-    SaleRow.member_id,
-    SaleRow.completed_at,
-    SaleRow.total,
+    Sales.member_id,
+    Sales.completed_at,
+    Sales.total,
     sqlite_where=MEMBER_SALES_WHERE,
     postgresql_where=MEMBER_SALES_WHERE,
 )

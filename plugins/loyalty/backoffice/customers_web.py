@@ -14,14 +14,20 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kiosk.backoffice.audit.service import record
-from kiosk.backoffice.core.bounds import Offset
-from kiosk.backoffice.core.deps import Manager, bo
-from kiosk.backoffice.core.pages import csv_response, template_page
-from kiosk.backoffice.core.templates import Link, Note, Span
-from kiosk.backoffice.exports import service as exports
-from kiosk.backoffice.reports.charts import bar_chart
-from kiosk.backoffice.staff.models import StaffRow
+from kiosk.backoffice.plugin_api import (
+    Link,
+    Manager,
+    Note,
+    Offset,
+    Span,
+    Staff,
+    bar_chart,
+    bo,
+    csv_response,
+    record,
+    template_page,
+    to_csv,
+)
 from plugins.loyalty.backoffice import campaigns, customers
 
 router = APIRouter()
@@ -36,7 +42,7 @@ SORT_LABELS = {
 
 
 def view_history(
-    request: Request, staff: StaffRow, member_id: str, offset: int = 0
+    request: Request, staff: Staff, member_id: str, offset: int = 0
 ) -> customers.MemberHistory:
     """One member's history, audited as viewed by ``staff`` (for the page and the API)."""
     backoffice = bo(request)
@@ -190,7 +196,7 @@ CAMPAIGN_HEAD = (
 )  # fmt: skip
 
 
-def member_link(member_id: str, staff: StaffRow) -> Link:
+def member_link(member_id: str, staff: Staff) -> Link:
     """A member's id (masked unless admin) linking to their page; the id is data, escaped."""
     return Link(f"/customers/{quote(member_id, safe='')}", customers.shown_member(member_id, staff))
 
@@ -257,5 +263,5 @@ def campaigns_csv(
     first, last = period(request, date_from, date_to)
     with bo(request).db.reading() as session:
         r = campaigns.campaign_report(session, first, last)
-    text = exports.to_csv(campaigns.CSV_COLUMNS, (line.csv_row() for line in r.lines))
+    text = to_csv(campaigns.CSV_COLUMNS, (line.csv_row() for line in r.lines))
     return csv_response(f"campaigns-{first}-{last}.csv", text)

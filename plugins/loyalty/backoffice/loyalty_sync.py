@@ -29,11 +29,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit.service import record
-from kiosk.backoffice.core.errors import InvalidInput, NotFound
-from kiosk.backoffice.kiosks.models import KioskRow
-from kiosk.backoffice.sales.ingest import OutboxEvent
-from kiosk.backoffice.sales.models import KioskEventRow
+from kiosk.backoffice.plugin_api import (
+    InvalidInput,
+    Kiosk,
+    NotFound,
+    OutboxEvent,
+    record,
+    scrub_raw_events,
+)
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedHeadRow,
@@ -63,7 +66,7 @@ class Malformed(ValueError):
 # --- handlers -----------------------------------------------------------------------------
 
 
-def coupons_consumed(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
+def coupons_consumed(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
     """Coupons a sale consumed: every other kiosk of the store will refuse them."""
     with _recorded_problems(session, kiosk, event, now):
         sale_id = _text(event.payload, "sale_id", 36)
@@ -82,9 +85,7 @@ def coupons_consumed(session: Session, kiosk: KioskRow, event: OutboxEvent, now:
             )
 
 
-def coupons_reinstated(
-    session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime
-) -> None:
+def coupons_reinstated(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
     """A return made a sale's coupons usable again (``reinstate_on_return``): the store's
     coupon uses say so, and the feed tells every other kiosk to stop refusing them."""
     with _recorded_problems(session, kiosk, event, now):
@@ -118,7 +119,7 @@ def coupons_reinstated(
             )
 
 
-def points_entry(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
+def points_entry(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
     """One ledger entry: kept once by its id, passed on, and the member's balance checked."""
     with _recorded_problems(session, kiosk, event, now):
         p = event.payload
@@ -152,7 +153,7 @@ def points_entry(session: Session, kiosk: KioskRow, event: OutboxEvent, now: dat
         _check_overdraw(session, kiosk, member_id, now)
 
 
-def member_changed(session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime) -> None:
+def member_changed(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
     """An enrolment (or card change) as a sealed upsert, or a deletion tombstone."""
     with _recorded_problems(session, kiosk, event, now):
         p = event.payload
@@ -170,7 +171,7 @@ def member_changed(session: Session, kiosk: KioskRow, event: OutboxEvent, now: d
 
 def append(
     session: Session,
-    kiosk: KioskRow,
+    kiosk: Kiosk,
     topic: str,
     kind: str,
     subject: str,
@@ -210,9 +211,7 @@ def _locked_head(session: Session, store_id: str) -> FeedHeadRow:
     return session.get(FeedHeadRow, store_id, with_for_update=True, populate_existing=True)
 
 
-def feed_page(
-    session: Session, kiosk: KioskRow, topic: str, after: int, limit: int
-) -> dict[str, Any]:
+def feed_page(session: Session, kiosk: Kiosk, topic: str, after: int, limit: int) -> dict[str, Any]:
     """Entries of ``topic`` after seq ``after`` for ``kiosk`` (its own are skipped, not sent)."""
     rows = session.scalars(
         select(FeedRow)
@@ -238,7 +237,7 @@ def feed_page(
 
 
 def _upsert_member(
-    session: Session, kiosk: KioskRow, event: OutboxEvent, member_id: str, now: datetime
+    session: Session, kiosk: Kiosk, event: OutboxEvent, member_id: str, now: datetime
 ) -> None:
     p = event.payload
     sealed = p.get("sealed")
@@ -284,7 +283,7 @@ def _upsert_member(
 
 
 def _delete_member(
-    session: Session, kiosk: KioskRow, member_id: str, deleted_at: datetime, now: datetime
+    session: Session, kiosk: Kiosk, member_id: str, deleted_at: datetime, now: datetime
 ) -> None:
     member = session.get(MemberRow, member_id)
     if member is None:
@@ -321,9 +320,13 @@ def _delete_member(
 
 def _scrub_raw_events(session: Session, member_id: str) -> None:
     """The raw event log keeps payloads as received: take the member's sealed data out."""
-    for raw in session.scalars(select(KioskEventRow).where(KioskEventRow.kind == MEMBER_EVENT)):
-        if raw.payload.get("member_id") == member_id and raw.payload.get("op") == UPSERT:
-            raw.payload = {"op": ERASED, "member_id": member_id}
+
+    def scrub(payload: dict[str, Any]) -> dict[str, Any] | None:
+        if payload.get("member_id") == member_id and payload.get("op") == UPSERT:
+            return {"op": ERASED, "member_id": member_id}
+        return None
+
+    scrub_raw_events(session, MEMBER_EVENT, scrub)
 
 
 # --- points -------------------------------------------------------------------------------
@@ -338,7 +341,7 @@ def member_balance(session: Session, member_id: str, now: datetime) -> tuple[int
     return result.points, result.debt
 
 
-def _check_overdraw(session: Session, kiosk: KioskRow, member_id: str, now: datetime) -> None:
+def _check_overdraw(session: Session, kiosk: Kiosk, member_id: str, now: datetime) -> None:
     _points, debt = member_balance(session, member_id, now)
     flagged = session.scalar(
         select(OverdrawRow.debt)
@@ -399,7 +402,7 @@ def settle_overdraw(
 
 @contextmanager
 def _recorded_problems(
-    session: Session, kiosk: KioskRow, event: OutboxEvent, now: datetime
+    session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime
 ) -> Iterator[None]:
     """Run a handler in a savepoint; a malformed payload is recorded and skipped, not raised.
 

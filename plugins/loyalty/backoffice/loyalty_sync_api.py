@@ -12,10 +12,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 
-from kiosk.backoffice.core.bounds import Cursor
-from kiosk.backoffice.core.deps import KioskToken, Manager, bo
-from kiosk.backoffice.core.errors import InvalidInput, NotFound
-from kiosk.backoffice.staff.auth import authenticate_kiosk
+from kiosk.backoffice.plugin_api import (
+    Cursor,
+    InvalidInput,
+    KioskToken,
+    Manager,
+    NotFound,
+    bo,
+    kiosk_by_token,
+)
 from plugins.loyalty.backoffice.loyalty_sync import (
     TOPICS,
     feed_page,
@@ -38,7 +43,7 @@ def pull_feed(
     if after < 0 or not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"after ≥ 0 and 1 ≤ limit ≤ {MAX_PAGE}")
     with bo(request).db.reading() as session:
-        kiosk = authenticate_kiosk(session, token)
+        kiosk = kiosk_by_token(session, token)
         return feed_page(session, kiosk, topic, after, limit)
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.backoffice.core.models import Base
+from kiosk.backoffice.plugin_api import Base
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 

@@ -11,9 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kiosk.backoffice.core.bounds import RowId
-from kiosk.backoffice.core.deps import Manager, bo
-from kiosk.backoffice.core.pages import form, template_page
+from kiosk.backoffice.plugin_api import Manager, RowId, bo, form, template_page
 from plugins.loyalty.backoffice.customers_web import member_link
 from plugins.loyalty.backoffice.loyalty_sync import open_overdraws, settle_overdraw
 from plugins.loyalty.backoffice.loyalty_sync_models import LoyaltyProblemRow

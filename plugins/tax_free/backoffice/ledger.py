@@ -20,8 +20,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Date, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from kiosk.backoffice.core.models import Base
-from kiosk.backoffice.kiosks.models import KioskRow
+from kiosk.backoffice.plugin_api import Base, Kiosk
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +127,7 @@ def parse_summary(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ingest_record(session: Session, kiosk: KioskRow, event: Any, now: datetime) -> None:
+def ingest_record(session: Session, kiosk: Kiosk, event: Any, now: datetime) -> None:
     """Keep the newest summary of the record (events arrive in each kiosk's order)."""
     try:
         values = parse_summary(event.payload)
@@ -149,7 +148,7 @@ def ingest_record(session: Session, kiosk: KioskRow, event: Any, now: datetime) 
     row.store_id, row.kiosk_seq, row.received_at = kiosk.store_id, event.seq, now
 
 
-def _problem(session: Session, kiosk: KioskRow, seq: int, problem: str, now: datetime) -> None:
+def _problem(session: Session, kiosk: Kiosk, seq: int, problem: str, now: datetime) -> None:
     log.warning("tax-free summary %s/%d not applied: %s", kiosk.kiosk_id, seq, problem)
     session.add(
         TaxFreeProblemRow(kiosk_id=kiosk.kiosk_id, kiosk_seq=seq, problem=problem, received_at=now)
@@ -157,7 +156,7 @@ def _problem(session: Session, kiosk: KioskRow, seq: int, problem: str, now: dat
 
 
 def same_day_net(
-    session: Session, kiosk: KioskRow, store_code: str, key_id: str, buyer_key: str, day: date
+    session: Session, kiosk: Kiosk, store_code: str, key_id: str, buyer_key: str, day: date
 ) -> int:
     """Net (tax-excluded) total of the buyer's records that day at the store's *other* kiosks.
 

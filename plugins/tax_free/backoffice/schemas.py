@@ -8,8 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt
 
-from kiosk.backoffice.core.bounds import YEN_MAX
-from kiosk.backoffice.sales.schemas import AllowExtra, TimeText, text_field
+from kiosk.backoffice.plugin_api import YEN_MAX, AllowExtra, TimeText, text_field
 
 
 class TaxFreeSummary(AllowExtra):

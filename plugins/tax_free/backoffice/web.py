@@ -15,11 +15,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from kiosk.backoffice.core.deps import KioskToken, Manager, bo
-from kiosk.backoffice.core.errors import InvalidInput
-from kiosk.backoffice.core.pages import csv_response, template_page
-from kiosk.backoffice.exports import service as exports
-from kiosk.backoffice.staff.auth import authenticate_kiosk
+from kiosk.backoffice.plugin_api import (
+    InvalidInput,
+    KioskToken,
+    Manager,
+    bo,
+    csv_response,
+    kiosk_by_token,
+    template_page,
+    to_csv,
+)
 from plugins.tax_free.backoffice import ledger as taxfree
 from plugins.tax_free.backoffice.labels import COLUMN_LABELS, PAGE_COLUMNS, page_row, status_label
 
@@ -32,7 +37,7 @@ def same_day(
 ) -> dict[str, object]:
     day = bo(request).day(date)
     with bo(request).db.reading() as session:
-        kiosk = authenticate_kiosk(session, token)
+        kiosk = kiosk_by_token(session, token)
         net = taxfree.same_day_net(session, kiosk, store_code, key_id, buyer_key, day)
     return {"others_net": net, "date": day.isoformat(), "kiosk_id": kiosk.kiosk_id}
 
@@ -90,5 +95,5 @@ def ledger_csv(request: Request, _: Manager) -> Response:
     query = _query(request)
     with bo(request).db.reading() as session:
         rows = taxfree.ledger(session, query)
-    text = exports.to_csv(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, bo(request).today()))
+    text = to_csv(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, bo(request).today()))
     return csv_response("tax-free-ledger.csv", text)
