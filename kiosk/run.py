@@ -25,15 +25,14 @@ def check_config(config: KioskConfig) -> list[str]:
     from kiosk.app import build_plugin_host
     from kiosk.config import check_plugin_settings
 
-    if not config.hardware_profile.endswith(".toml") and os.sep not in config.hardware_profile:
-        if config.hardware_profile not in available_profiles():  # the site file's mistake
-            known = ", ".join(available_profiles()) or "none"
-            raise ConfigError(
-                config.origin("kiosk", "hardware_profile"),
-                "kiosk.hardware_profile",
-                f"no hardware profile {config.hardware_profile!r} in {profile_dir()} "
-                f"(available: {known})",
-            )
+    name = config.hardware_profile
+    if not name.endswith(".toml") and os.sep not in name and name not in available_profiles():
+        known = ", ".join(available_profiles()) or "none"  # the site file's mistake
+        raise ConfigError(
+            config.origin("kiosk", "hardware_profile"),
+            "kiosk.hardware_profile",
+            f"no hardware profile {name!r} in {profile_dir()} (available: {known})",
+        )
     load_profile(config.hardware_profile)
     host = build_plugin_host(config)
     check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
