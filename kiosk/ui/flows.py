@@ -214,10 +214,18 @@ class Flows:
 
     def to_attract(self, *_args: Any) -> None:
         if self.ctl.screen == "thanks":
-            self.ctl.screen = "attract"
-            self.ctl.large_text = False  # the next shopper starts with the defaults
-            self.ctl.language = self.ctl.runtime.config.language
-            self.ctl.run(lambda: self.ctl.runtime.set_language(self.ctl.language))
+            self.next_shopper()
+
+    def next_shopper(self, *_args: Any) -> None:
+        """The attract screen with the store's defaults, whichever way the last shopper left
+        (paid, stopped shopping, walked away, voided by staff): the next one starts in the
+        store's language and normal text, not in the last shopper's."""
+        ctl = self.ctl
+        ctl.screen = "attract"
+        ctl.large_text = False
+        if ctl.language != ctl.runtime.config.language:
+            ctl.language = ctl.runtime.config.language
+            ctl.run(lambda: ctl.runtime.set_language(ctl.language))
 
     # --- staff -------------------------------------------------------------------------
 
@@ -290,4 +298,4 @@ class Flows:
         ctl.still_there = False
         ctl.last_activity = ctl.clock()
 
-        ctl.run(lambda: ctl.runtime.suspend(reason), lambda _r: setattr(ctl, "screen", "attract"))
+        ctl.run(lambda: ctl.runtime.suspend(reason), self.next_shopper)
