@@ -281,7 +281,17 @@ class Flows:
 
     def check_inactivity(self, *_args: Any) -> None:
         ctl, settings = self.ctl, self.ctl.settings
-        if ctl.state != "shopping" or ctl.screen not in ctl.shopper_screens:
+        # a member card scanned with nothing bought yet (at the attract screen too): left
+        # there, the next shopper would shop as that member and see their points
+        member_waiting = (
+            ctl.state == "idle"
+            and ctl.snapshot is not None
+            and ctl.snapshot.member
+            and ctl.screen in ("attract", *ctl.shopper_screens)
+        )
+        if not member_waiting and (
+            ctl.state != "shopping" or ctl.screen not in ctl.shopper_screens
+        ):
             ctl.still_there = False
             return
         idle = ctl.clock() - ctl.last_activity
@@ -290,7 +300,11 @@ class Flows:
             return
         left = settings.inactivity_seconds + settings.still_there_seconds - idle
         ctl.still_there, ctl.still_there_left = True, max(0, int(left))
-        if left <= 0:
+        if left <= 0 and member_waiting:
+            ctl.still_there = False
+            ctl.last_activity = ctl.clock()
+            ctl.cancel_sale()  # no basket to put aside: the member is let go
+        elif left <= 0:
             self.suspend("inactivity")
 
     def suspend(self, reason: str) -> None:
