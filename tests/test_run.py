@@ -102,3 +102,27 @@ def test_run_check_names_the_site_file_for_an_unknown_hardware_profile(tmp_path)
         f"kiosk: configuration error: {bad}: [kiosk.hardware_profile] no hardware profile "
         "'epson-tm-serial-chnager'"
     ), result.stderr
+
+
+def test_run_check_warns_of_an_allowed_plugin_that_was_refused(tmp_path):
+    """GIVEN the allow-list trusting a version that is not the one installed
+    WHEN `kiosk run --check` THEN a warning line names [plugins.allow], the plugin and why
+    (the kiosk starts without it and tells staff: the check, the systemd unit's
+    ExecStartPre, does not stop the start); with a settings table for it, the table's error
+    says the plugin did not load instead of "no loaded plugin reads this table"."""
+    allow = (
+        'allow = [{ entry_point = "example_pay", distribution = "kiosk-pay-example", '
+        'version = "9.9.9" }]'
+    )
+    bad = _example_with(tmp_path, "allow = []", allow)
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 0, result.stderr
+    assert "configuration OK" in result.stdout
+    warning = [line for line in result.stderr.splitlines() if line.startswith("kiosk: warning")]
+    assert len(warning) == 1, result.stderr
+    assert warning[0].startswith(f"kiosk: warning: {bad}: plugin 'example_pay' refused: ")
+    assert "9.9.9" in warning[0]
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n[plugins.example_pay]\nx = 1\n")
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: [plugins.example_pay] its plugin refused: " in result.stderr
