@@ -295,16 +295,18 @@ class Flows:
             ctl.still_there = False
             return
         idle = ctl.clock() - ctl.last_activity
+        if member_waiting:  # no basket to put aside, so no "still there?" about one
+            ctl.still_there = False
+            if idle >= settings.inactivity_seconds + settings.still_there_seconds:
+                ctl.last_activity = ctl.clock()
+                ctl.cancel_sale()  # the member is let go
+            return
         if idle < settings.inactivity_seconds:
             ctl.still_there = False
             return
         left = settings.inactivity_seconds + settings.still_there_seconds - idle
         ctl.still_there, ctl.still_there_left = True, max(0, int(left))
-        if left <= 0 and member_waiting:
-            ctl.still_there = False
-            ctl.last_activity = ctl.clock()
-            ctl.cancel_sale()  # no basket to put aside: the member is let go
-        elif left <= 0:
+        if left <= 0:
             self.suspend("inactivity")
 
     def suspend(self, reason: str) -> None:
