@@ -91,8 +91,23 @@ class CheckoutSection(Section):
 
 
 class BackofficeSection(Section):
+    #: the store server, ``http://host:port`` or ``https://…``; empty: no back office
     url: str = ""
     token: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value:
+            return value
+        scheme, sep, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if not sep or scheme not in ("http", "https") or not host or " " in value:
+            raise ValueError(
+                f'must be an http:// or https:// address such as "http://192.168.10.2:8700", '
+                f"got {value!r}"
+            )
+        return value
 
 
 class StaffAccountSettings(Section):
@@ -111,6 +126,26 @@ class PluginsSection(Section):
     """``[plugins]`` itself; each ``[plugins.<name>]`` table is checked by its plugin."""
 
     builtin: list[str] | None = None  # None: every built-in plugin
+
+    @field_validator("builtin")
+    @classmethod
+    def _importable(cls, value: list[str] | None) -> list[str] | None:
+        """A misspelt module would only be logged and left out at start-up: a kiosk
+        without the payment method the store meant to offer. Name it here instead."""
+        from importlib.util import find_spec
+
+        from kiosk.plugins import BUILTIN_PLUGINS
+
+        for name in value or ():
+            try:
+                found = find_spec(name) is not None
+            except (ImportError, ValueError):
+                found = False
+            if not found:
+                known = ", ".join(BUILTIN_PLUGINS)
+                raise ValueError(f"no plugin module {name!r} (built-in plugins: {known})")
+        return value
+
     #: third-party plugins: tables of entry point, distribution, version (kiosk.plugin_trust)
     allow: list[Any] = Field(default_factory=list)
     #: seconds one plugin's hook call may take before it is abandoned and the plugin disabled

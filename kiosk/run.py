@@ -14,31 +14,58 @@ import sys
 from dataclasses import replace
 
 from kiosk.config import ConfigError, KioskConfig
-from kiosk.devices.profiles import ProfileError, load_profile
+from kiosk.devices.profiles import ProfileError, available_profiles, load_profile, profile_dir
 
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
 
 
-def check_config(config: KioskConfig) -> list[str]:
+def check_config(config: KioskConfig, not_loaded: list[str] | None = None) -> list[str]:
     """Load the hardware profile and the plugins and check every plugin table (no I/O on
-    devices, nothing started). Returns the loaded plugin names; raises on a problem."""
+    devices, nothing started). Returns the loaded plugin names (and adds a line to
+    ``not_loaded`` for each plugin that did not load); raises on a problem.
+
+    A plugin that did not load (refused by the allow-list, an import error) is reported to
+    staff and the kiosk sells without it, so it does not stop the start; its settings table
+    is then an error that says why, not "no loaded plugin reads this table"."""
     from kiosk.app import build_plugin_host
     from kiosk.config import check_plugin_settings
 
+    name = config.hardware_profile
+    if not name.endswith(".toml") and os.sep not in name and name not in available_profiles():
+        known = ", ".join(available_profiles()) or "none"  # the site file's mistake
+        raise ConfigError(
+            config.origin("kiosk", "hardware_profile"),
+            "kiosk.hardware_profile",
+            f"no hardware profile {name!r} in {profile_dir()} (available: {known})",
+        )
     load_profile(config.hardware_profile)
     host = build_plugin_host(config)
+    failed = [p for p in host.problems if p.hook == "load"]
+    problems = [
+        (config.origin("plugins", p.plugin), f"plugins.{p.plugin}", f"its plugin {p.message}")
+        for p in failed
+        if p.plugin in config.plugin_config
+    ]
+    if problems:
+        raise ConfigError.many(problems)
     check_plugin_settings(config, host.call("kiosk_plugin_settings"), host.names)
+    where = config.origin("plugins", "allow")
+    if not_loaded is not None:
+        not_loaded += [f"{where}: plugin {p.plugin!r} {p.message}" for p in failed]
     return host.names
 
 
 def run_kiosk(config: KioskConfig, check_only: bool = False) -> int:
     config = replace(config, open_hardware=True)  # a store's kiosk drives its own devices
     try:
-        plugins = check_config(config)
+        not_loaded: list[str] = []
+        plugins = check_config(config, not_loaded)
     except (ConfigError, ProfileError) as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return 2
     if check_only:
+        for line in not_loaded:  # the kiosk starts without them, and staff are told
+            print(f"kiosk: warning: {line}", file=sys.stderr)
         print(
             f"kiosk: {config.source}: configuration OK — kiosk {config.kiosk_id}, hardware "
             f"profile {config.hardware_profile}, {len(plugins)} plugins"

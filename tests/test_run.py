@@ -66,3 +66,63 @@ def test_run_never_falls_back_to_the_demo_store(tmp_path):
     result = kiosk("run", "--check")
     assert result.returncode == 2
     assert "/etc/kiosk/kiosk.toml: [-] cannot read" in result.stderr
+
+
+def _example_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (ROOT / "examples" / "kiosk.toml").read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text(text.replace(old, new), encoding="utf-8")
+    return bad
+
+
+def test_run_check_names_a_misspelt_built_in_plugin(tmp_path):
+    """GIVEN [plugins] builtin with "plugins.pay_qrr" WHEN `kiosk run --check`
+    THEN exit 2 naming file and key, not "configuration OK" with one payment method less."""
+    bad = _example_with(tmp_path, '"plugins.pay_qr",', '"plugins.pay_qrr",')
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"{bad}: [plugins.builtin] no plugin module 'plugins.pay_qrr'" in result.stderr
+
+
+def test_run_check_names_a_back_office_url_that_is_no_address(tmp_path):
+    bad = _example_with(tmp_path, 'url = "http://192.168.10.2:8800"', 'url = "192.168.10.2:8800"')
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 2, result.stdout
+    assert f"{bad}: [backoffice.url] must be an http:// or https:// address" in result.stderr
+
+
+def test_run_check_names_the_site_file_for_an_unknown_hardware_profile(tmp_path):
+    """The mistake is in the site file's [kiosk] hardware_profile, not in the profile folder."""
+    bad = _example_with(tmp_path, '"epson-tm-serial-changer"', '"epson-tm-serial-chnager"')
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith(
+        f"kiosk: configuration error: {bad}: [kiosk.hardware_profile] no hardware profile "
+        "'epson-tm-serial-chnager'"
+    ), result.stderr
+
+
+def test_run_check_warns_of_an_allowed_plugin_that_was_refused(tmp_path):
+    """GIVEN the allow-list trusting a version that is not the one installed
+    WHEN `kiosk run --check` THEN a warning line names [plugins.allow], the plugin and why
+    (the kiosk starts without it and tells staff: the check, the systemd unit's
+    ExecStartPre, does not stop the start); with a settings table for it, the table's error
+    says the plugin did not load instead of "no loaded plugin reads this table"."""
+    allow = (
+        'allow = [{ entry_point = "example_pay", distribution = "kiosk-pay-example", '
+        'version = "9.9.9" }]'
+    )
+    bad = _example_with(tmp_path, "allow = []", allow)
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 0, result.stderr
+    assert "configuration OK" in result.stdout
+    warning = [line for line in result.stderr.splitlines() if line.startswith("kiosk: warning")]
+    assert len(warning) == 1, result.stderr
+    assert warning[0].startswith(f"kiosk: warning: {bad}: plugin 'example_pay' refused: ")
+    assert "9.9.9" in warning[0]
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n[plugins.example_pay]\nx = 1\n")
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: [plugins.example_pay] its plugin refused: " in result.stderr

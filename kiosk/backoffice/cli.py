@@ -286,11 +286,30 @@ def _serve(args: argparse.Namespace) -> int:
             workers=args.workers,
         )
     else:
+        database = _db(args, host)
         app = create_app(
-            _db(args, host), clock=clock, host=host, archive_reports=True, web_security=security
+            database, clock=clock, host=host, archive_reports=True, web_security=security
         )
+        _warn_without_staff(database)
         uvicorn.run(app, host=args.host, port=args.port)
     return 0
+
+
+def _warn_without_staff(database) -> None:
+    """A first start has no account to sign in with, and the sign-in page cannot say so
+    to whoever reaches it: tell the person starting the server what to run."""
+    from sqlalchemy import func, select
+
+    from kiosk.backoffice.staff.models import StaffRow
+
+    with database.reading() as session:
+        if session.scalar(select(func.count()).select_from(StaffRow)):
+            return
+    print(
+        "warning: no staff account yet, so nobody can sign in: create the first one with "
+        "`kiosk-backoffice add-staff NAME --role admin` (it asks for the password)",
+        file=sys.stderr,
+    )
 
 
 def app_from_env():

@@ -149,8 +149,13 @@ class SaleActions:
 
     def cancel_sale(self) -> None:
         """The shopper stops shopping (or staff void the whole sale): a basket with items
-        is journalled first (what was on it), so a cancelled sale leaves a trace."""
+        is journalled first (what was on it), so a cancelled sale leaves a trace. Before the
+        first item nothing is cancelled, but what was attached to the coming sale (a member
+        card scanned) is let go: the next shopper must not inherit it."""
         with self._lock:
+            if self.checkout.state is CheckoutState.IDLE:
+                self._new_session()  # type: ignore[attr-defined]  # KioskRuntime's
+                return
             lines = self.checkout.basket.active_lines
             if lines:
                 self.store.journal_event(

@@ -4,11 +4,13 @@ and nothing is written unless every row is good."""
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.product import Product, TaxCategory
+from kiosk.domain.text_controls import hidden_controls
 
 REQUIRED = ("sku", "name_ja", "name_en", "price", "tax")
 _TRUE = {"1", "true", "yes", "y"}
@@ -40,14 +42,17 @@ def read_catalogue_csv(path: Path | str) -> list[Product]:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise CatalogueImportError(source, [RowError(0, "-", "file is not UTF-8")]) from None
-    reader = csv.DictReader(text.splitlines())
+    # a quoted field may hold a line break (refused below, by name); str.splitlines would
+    # drop it silently and also split a row at U+2028 or U+0085 inside a name
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise CatalogueImportError(source, [RowError(1, c, "column is missing") for c in missing])
     products: list[Product] = []
     errors: list[RowError] = []
     seen: dict[str, dict[str, int]] = {"sku": {}, "gtin": {}, "plu": {}}
-    for line_no, row in enumerate(reader, start=2):
+    for row in reader:
+        line_no = reader.line_num  # the file's line (a record's last, if it spans lines)
         product = _parse_row(row, line_no, errors)
         if product is None:
             continue
@@ -78,6 +83,10 @@ def _parse_row(row: dict[str, str], line: int, errors: list[RowError]) -> Produc
     for name in REQUIRED:
         if not text(name):
             errors.append(RowError(line, name, "is empty"))
+    for name, value in row.items():
+        problem = hidden_controls(value or "") if isinstance(name, str) else ""
+        if problem:
+            errors.append(RowError(line, name, problem))
     price = 0
     try:
         price = int(text("price") or "0")

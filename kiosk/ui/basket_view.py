@@ -92,6 +92,8 @@ class BasketSnapshot:
     rates: tuple[RateView, ...] = ()
     added_tax: int = 0  # tax added on top of tax-exclusive (外税) prices
     added_tax_text: str = ""
+    #: a member card is signed in to this sale (even before the first item)
+    member: bool = False
 
 
 def line_view(line: BasketLine | LineSnapshot, language: str) -> LineView:
@@ -173,6 +175,7 @@ def snapshot(
             else ()
         ),
         has_reduced=any(v.reduced for v in lines),
+        member=sale.member_id is not None,
         read_only=sale.read_only,
         adjustments=adjustments,
         rates=rates,

@@ -484,7 +484,7 @@ class Controller(EventDispatcher):
         A basket with items is journalled first (what was on it), so a cancelled sale
         leaves a trace for loss prevention.
         """
-        self.run(self.runtime.cancel_sale, lambda _r: setattr(self, "screen", "attract"))
+        self.run(self.runtime.cancel_sale, self.flows.next_shopper)
 
     # --- runtime events (any thread) ---------------------------------------------------
 

@@ -214,10 +214,18 @@ class Flows:
 
     def to_attract(self, *_args: Any) -> None:
         if self.ctl.screen == "thanks":
-            self.ctl.screen = "attract"
-            self.ctl.large_text = False  # the next shopper starts with the defaults
-            self.ctl.language = self.ctl.runtime.config.language
-            self.ctl.run(lambda: self.ctl.runtime.set_language(self.ctl.language))
+            self.next_shopper()
+
+    def next_shopper(self, *_args: Any) -> None:
+        """The attract screen with the store's defaults, whichever way the last shopper left
+        (paid, stopped shopping, walked away, voided by staff): the next one starts in the
+        store's language and normal text, not in the last shopper's."""
+        ctl = self.ctl
+        ctl.screen = "attract"
+        ctl.large_text = False
+        if ctl.language != ctl.runtime.config.language:
+            ctl.language = ctl.runtime.config.language
+            ctl.run(lambda: ctl.runtime.set_language(ctl.language))
 
     # --- staff -------------------------------------------------------------------------
 
@@ -273,10 +281,26 @@ class Flows:
 
     def check_inactivity(self, *_args: Any) -> None:
         ctl, settings = self.ctl, self.ctl.settings
-        if ctl.state != "shopping" or ctl.screen not in ctl.shopper_screens:
+        # a member card scanned with nothing bought yet (at the attract screen too): left
+        # there, the next shopper would shop as that member and see their points
+        member_waiting = (
+            ctl.state == "idle"
+            and ctl.snapshot is not None
+            and ctl.snapshot.member
+            and ctl.screen in ("attract", *ctl.shopper_screens)
+        )
+        if not member_waiting and (
+            ctl.state != "shopping" or ctl.screen not in ctl.shopper_screens
+        ):
             ctl.still_there = False
             return
         idle = ctl.clock() - ctl.last_activity
+        if member_waiting:  # no basket to put aside, so no "still there?" about one
+            ctl.still_there = False
+            if idle >= settings.inactivity_seconds + settings.still_there_seconds:
+                ctl.last_activity = ctl.clock()
+                ctl.cancel_sale()  # the member is let go
+            return
         if idle < settings.inactivity_seconds:
             ctl.still_there = False
             return
@@ -290,4 +314,4 @@ class Flows:
         ctl.still_there = False
         ctl.last_activity = ctl.clock()
 
-        ctl.run(lambda: ctl.runtime.suspend(reason), lambda _r: setattr(ctl, "screen", "attract"))
+        ctl.run(lambda: ctl.runtime.suspend(reason), self.next_shopper)

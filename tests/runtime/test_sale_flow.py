@@ -132,3 +132,15 @@ def test_a_scan_past_the_quantity_limit_is_refused_with_a_message(runtime):
     assert outcome.error.render("ko").endswith("직원을 불러 주세요.")
     assert outcome.detail == "1,000 pieces of one item is over the kiosk's limit of 999"
     assert runtime.checkout.basket.active_lines[0].quantity == 999
+
+
+def test_cancel_before_the_first_item_lets_go_of_what_was_attached(runtime):
+    """GIVEN a member card signed in to the coming sale, nothing scanned (idle)
+    WHEN the sale is cancelled (the shopper left: kiosk.ui.flows' inactivity)
+    THEN nothing is journalled, and the next sale has a new id and no member."""
+    runtime.member_id = "M0123456789AB"  # what the loyalty plugin sets on a member scan
+    sale_id = runtime.sale_id
+    assert runtime.state is CheckoutState.IDLE
+    runtime.cancel_sale()
+    assert runtime.member_id is None and runtime.sale_view().member_id is None
+    assert runtime.sale_id != sale_id and runtime.state is CheckoutState.IDLE

@@ -58,3 +58,23 @@ def test_cli_import_of_a_bad_file_imports_nothing(tmp_path, capsys):
     from kiosk.store import LocalStore
 
     assert len(LocalStore(data / "kiosk.sqlite3").load_catalogue()) >= 60
+
+
+def test_a_name_with_a_bidi_override_or_control_character_is_refused(tmp_path):
+    """GIVEN names that read differently from what they are (a right-to-left override, a
+    bell, a line break inside quotes) WHEN imported THEN each is named by line and field and
+    nothing is imported; a right-to-left mark in Hebrew text is fine."""
+    path = _csv(
+        tmp_path,
+        "A1,4901234000018,,おにぎり,\u202elabel\u202c,150,reduced,1,food,0,0\n"
+        "A2,4901234000025,,お茶\x07,Tea,100,reduced,1,food,0,0\n"
+        'A3,4901234000032,,"石\n鹸",Soap,198,standard,1,household,0,0\n'
+        "A4,4901234000049,,水,\u05de\u05d9\u05dd\u200f,98,reduced,1,\u2066food\u2069,0,0\n",
+    )
+    with pytest.raises(CatalogueImportError) as info:
+        read_catalogue_csv(path)
+    found = {(e.line, e.field) for e in info.value.errors}
+    assert found == {(2, "name_en"), (3, "name_ja"), (5, "name_ja"), (6, "department")}
+    assert "U+202E (right-to-left override)" in str(info.value)
+    fine = _csv(tmp_path, "A4,4901234000049,,水,\u05de\u05d9\u05dd\u200f,98,reduced,1,food,0,0\n")
+    assert read_catalogue_csv(fine)[0].name_en == "\u05de\u05d9\u05dd\u200f"

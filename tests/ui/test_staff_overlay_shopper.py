@@ -90,3 +90,24 @@ def test_call_withdraw_and_age_check_in_the_shoppers_language(kiosk, language) -
     kiosk.settle()
     assert overlay.parent is None
     assert len(ctl.rows) == 2
+
+
+def test_a_reprint_opened_over_an_age_check_does_not_name_the_item(kiosk) -> None:
+    """GIVEN the overlay open for an age check WHEN "Reprint a receipt for expenses" is
+    pressed THEN the overlay is about the reprint (no beer under it); closing it brings the
+    age check back, the item named again."""
+    ctl = kiosk.ctl
+    kiosk.type_burst(BEER)
+    kiosk.wait(lambda: ctl.state == "needs_attendant", what="the age check")
+    kiosk.settle()
+    overlay = kiosk.root.staff
+    name = kiosk.runtime.catalogue.by_sku(BEER_SKU).name("ja")
+    assert overlay.ids.detail.text == name
+    kiosk.tap(overlay.ids.formal_reprint)
+    kiosk.wait(lambda: ctl.staff_mode == "formal", what="the reprint")
+    kiosk.settle()
+    assert overlay.ids.detail.text == ""
+    kiosk.tap(overlay.ids.close)
+    kiosk.wait(lambda: ctl.staff_mode == "", what="closed")
+    kiosk.settle()
+    assert overlay.parent is not None and overlay.ids.detail.text == name

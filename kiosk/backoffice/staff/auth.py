@@ -29,6 +29,7 @@ from kiosk.backoffice.core.errors import (
 )
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff.models import SessionRow, StaffRow
+from kiosk.domain.text_controls import hidden_controls
 
 SESSION_HOURS = 12
 _hasher = PasswordHasher()
@@ -112,6 +113,11 @@ def add_staff(
 ) -> StaffRow:
     if len(password) < 8:
         raise InvalidInput("password: at least 8 characters")
+    for what, value in (("user", username), ("name", display_name)):
+        if not value.strip() and what == "user":
+            raise InvalidInput("user: is empty")
+        if problem := hidden_controls(value):
+            raise InvalidInput(f"{what}: {problem}")
     if session.get(StaffRow, username) is not None:
         raise InvalidInput(f"user {username!r} already exists")
     row = StaffRow(

@@ -27,8 +27,12 @@ class StaffOverlay(PinEntry, FloatLayout):
         labels = dict.fromkeys(self.ctl.t(reason_label(a["reason"])) for a in attendant)
         return "\n".join(labels) or self.ctl.t("Staff are on their way")
 
-    def detail_text(self, attendant: list[dict]) -> str:
-        """The items concerned (age check, removal), named in the shopper's language."""
+    def detail_text(self, attendant: list[dict], mode: str = "") -> str:
+        """The items concerned (age check, removal), named in the shopper's language; none
+        while staff use the overlay for something else (a 領収書 reprint opened over an age
+        check is not about the beer)."""
+        if self.staff_only(mode):
+            return ""
         return " · ".join(dict.fromkeys(a["detail"] for a in attendant if a["detail"]))
 
     @staticmethod

@@ -1,0 +1,27 @@
+"""`kiosk-backoffice serve` on a new database: the person starting it learns how to sign in.
+
+GIVEN a back office with no staff account (its first start)
+WHEN it is served
+THEN one warning line on stderr says which command makes the first admin; once an account
+exists, nothing is said.
+"""
+
+from __future__ import annotations
+
+from kiosk.backoffice.cli import _db, _parser, _warn_without_staff, main
+
+
+def test_function_first_serve_says_how_to_make_the_first_admin(tmp_path, capsys, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    database = _db(_parser().parse_args(["--database-url", url, "migrate"]))
+    _warn_without_staff(database)
+    warning = capsys.readouterr().err
+    assert warning.count("\n") == 1
+    assert "no staff account yet" in warning
+    assert "kiosk-backoffice add-staff NAME --role admin" in warning
+
+    monkeypatch.setenv("BACKOFFICE_PASSWORD", "correct horse battery")
+    assert main(["--database-url", url, "add-staff", "admin", "--role", "admin"]) == 0
+    capsys.readouterr()
+    _warn_without_staff(database)
+    assert capsys.readouterr().err == ""
