@@ -473,14 +473,14 @@ COLUMNS = ("EAN-13", "UPC-A", "DataBar", "DataBar+Exp", "overall")
 
 
 def cross_validated_part(
-    images: list, kept_only: bool, candidates: bool = False
+    images: list, kept_only: bool, candidates: str | None = None
 ) -> list[list[cv.Cached]]:
     cached = _cache_all(images)
     raw = _raw(images, cached, 0)
     fold = cv.folds([s.family for s, _ in images])
     o = DEFAULT_OPTIONS
     shipped = cv.Config(o.passes, o.max_regions, o.confirm_engines, o.fallback_databar)
-    order = cv.FULL_ORDER if candidates else cv.PASS_ORDER
+    order = cv.search_order(candidates)
     configs = [shipped] if kept_only else cv.configurations(order)
     if shipped not in configs:
         configs.append(shipped)
@@ -567,8 +567,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--candidates",
-        action="store_true",
-        help="search the candidate passes too (lclahe, 1.5x, 2x~fixed; ~5x slower)",
+        nargs="?",
+        const="round3",
+        choices=("round3", "deblur", "all"),
+        help="search candidate passes too: round3 (lclahe, 1.5x, 2x~fixed; the default, "
+        "~5x slower), deblur (rl1.5, rl3: deconvolution), or all",
     )
     args = parser.parse_args(argv)
 
