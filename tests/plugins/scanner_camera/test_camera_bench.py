@@ -94,3 +94,14 @@ def test_function_candidate_passes_are_cached_but_searched_only_when_asked():
     assert set(cv.PASS_ORDER) | set(cv.CANDIDATES) == set(cv.FULL_ORDER)
     small = [c for c in cv.configurations(cv.FULL_ORDER) if len(c.passes) == 2]
     assert {p for c in small for p in c.passes} == set(cv.FULL_ORDER)
+
+
+def test_function_search_order_adds_one_candidate_group_or_all():
+    """``--candidates deblur`` searches the default passes and the deconvolution passes,
+    not round 3's; ``all`` searches every pass; the order stays the cheap-first one."""
+    assert cv.search_order(None) == cv.PASS_ORDER
+    deblur = cv.search_order("deblur")
+    assert set(deblur) == set(cv.PASS_ORDER) | set(cv.CANDIDATE_GROUPS["deblur"])
+    assert not set(deblur) & set(cv.CANDIDATE_GROUPS["round3"])
+    assert cv.search_order("all") == cv.FULL_ORDER
+    assert list(deblur) == [p for p in cv.FULL_ORDER if p in deblur]
