@@ -370,8 +370,13 @@ def cross_validate(
     raw: list[Outcome],
     fold: list[int],
     order: tuple[str, ...] = PASS_ORDER,
+    pending_false: bool = False,
 ) -> CrossValidation:
     """``score(config)[i]``: image i under config; ``raw[i]``: raw zxing-cpp on image i.
+
+    With ``pending_false`` the false-read budget also counts wrong *unconfirmed* reads: one
+    frame does not accept them, but the live pipeline does when the next frame repeats
+    them, and a systematic misread repeats.
 
     Only per-fold sums are kept per configuration, so thousands of them fit in memory.
     """
@@ -381,7 +386,7 @@ def cross_validate(
     for config in configs:
         rows = score(config)
         hit = np.array([o.hit for o in rows], np.int32)
-        false = np.array([o.false for o in rows], np.int32)
+        false = np.array([o.false + pending_false * o.false_unconfirmed for o in rows], np.int32)
         sums[config] = (
             np.array([hit[m].sum() for m in members]),
             np.array([false[m].sum() for m in members]),

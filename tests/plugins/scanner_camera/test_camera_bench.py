@@ -105,3 +105,23 @@ def test_function_search_order_adds_one_candidate_group_or_all():
     assert not set(deblur) & set(cv.CANDIDATE_GROUPS["round3"])
     assert cv.search_order("all") == cv.FULL_ORDER
     assert list(deblur) == [p for p in cv.FULL_ORDER if p in deblur]
+
+
+def test_function_pending_false_counts_unconfirmed_wrong_reads_in_the_budget():
+    """GIVEN two configurations reading the same images, the one that reads more also leaves
+    a wrong unconfirmed read WHEN chosen with only accepted false reads in the budget THEN it
+    wins; WHEN unconfirmed wrong reads count too THEN the cleaner one wins on every fold."""
+    eager, careful = cv.Config(("zxing+2x", "zxing+3x"), 1, 1), cv.Config(("zxing+2x",), 1, 1)
+    fold = [k for k in range(cv.K) for _ in range(4)]
+
+    def row(hit: bool, pending_wrong: int) -> cv.Outcome:
+        return cv.Outcome("ean13", hit, False, 0, pending_wrong)
+
+    def score(c: cv.Config) -> list[cv.Outcome]:
+        return [row(True, 1) if c == eager and i % 4 == 0 else row(i % 4 != 0, 0)
+                for i in range(len(fold))]  # fmt: skip
+
+    raw = [row(False, 0) for _ in fold]
+    assert set(cv.cross_validate([eager, careful], score, raw, fold).chosen) == {eager}
+    strict = cv.cross_validate([eager, careful], score, raw, fold, pending_false=True)
+    assert set(strict.chosen) == {careful}
