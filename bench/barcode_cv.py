@@ -56,14 +56,26 @@ FULL_ORDER = (
     "zxing+clahe", "zbar+clahe", "zxing+raw", "zbar+raw", "zxing+gh",
     "zxing+lclahe", "zbar+lclahe", "zxing+blur", "zbar+blur", "zxing+1.5x", "zbar+1.5x",
     "zxing+2x", "zbar+2x", "zxing+2x~fixed", "zxing+3x", "zbar+3x",
-    "zxing+bars", "zbar+bars",
+    "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3", "zxing+bars", "zbar+bars",
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
 )  # fmt: skip
 assert set(FULL_ORDER) == set(ALL_PASSES)
 # Passes that are implemented and cached but searched only with ``--candidates``: with
 # them the search's held-out estimate went down (docs/camera-scanning.md, issue 22).
-CANDIDATES = ("zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed")
+# Round 4's deconvolution passes are a second group, searched with ``--candidates deblur``.
+CANDIDATE_GROUPS = {
+    "round3": ("zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed"),
+    "deblur": ("zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3"),
+}
+CANDIDATES = tuple(p for group in CANDIDATE_GROUPS.values() for p in group)
 PASS_ORDER = tuple(p for p in FULL_ORDER if p not in CANDIDATES)  # searched by default
+
+
+def search_order(group: str | None) -> tuple[str, ...]:
+    """The passes the search tries: the default ones, plus one candidate group or all."""
+    extra = set(CANDIDATES if group == "all" else CANDIDATE_GROUPS.get(group or "", ()))
+    return tuple(p for p in FULL_ORDER if p in PASS_ORDER or p in extra)
+
 
 Read = tuple[str, str]
 
@@ -118,7 +130,8 @@ _CHOSEN = re.compile(
 def _source_hash() -> str:
     decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
     here = Path(dec.__file__)
-    helpers = b"".join(here.with_name(n).read_bytes() for n in ("regions.py", "bars.py"))
+    names = ("regions.py", "bars.py", "deblur.py")
+    helpers = b"".join(here.with_name(n).read_bytes() for n in names)
     return hashlib.sha256(decoder + helpers + CACHE_VERSION).hexdigest()[:12]
 
 
@@ -357,8 +370,13 @@ def cross_validate(
     raw: list[Outcome],
     fold: list[int],
     order: tuple[str, ...] = PASS_ORDER,
+    pending_false: bool = False,
 ) -> CrossValidation:
     """``score(config)[i]``: image i under config; ``raw[i]``: raw zxing-cpp on image i.
+
+    With ``pending_false`` the false-read budget also counts wrong *unconfirmed* reads: one
+    frame does not accept them, but the live pipeline does when the next frame repeats
+    them, and a systematic misread repeats.
 
     Only per-fold sums are kept per configuration, so thousands of them fit in memory.
     """
@@ -368,7 +386,7 @@ def cross_validate(
     for config in configs:
         rows = score(config)
         hit = np.array([o.hit for o in rows], np.int32)
-        false = np.array([o.false for o in rows], np.int32)
+        false = np.array([o.false + pending_false * o.false_unconfirmed for o in rows], np.int32)
         sums[config] = (
             np.array([hit[m].sum() for m in members]),
             np.array([false[m].sum() for m in members]),

@@ -473,19 +473,24 @@ COLUMNS = ("EAN-13", "UPC-A", "DataBar", "DataBar+Exp", "overall")
 
 
 def cross_validated_part(
-    images: list, kept_only: bool, candidates: bool = False
+    images: list, kept_only: bool, candidates: str | None = None, pending_false: bool = False
 ) -> list[list[cv.Cached]]:
     cached = _cache_all(images)
     raw = _raw(images, cached, 0)
     fold = cv.folds([s.family for s, _ in images])
     o = DEFAULT_OPTIONS
     shipped = cv.Config(o.passes, o.max_regions, o.confirm_engines, o.fallback_databar)
-    order = cv.FULL_ORDER if candidates else cv.PASS_ORDER
+    order = cv.search_order(candidates)
     configs = [shipped] if kept_only else cv.configurations(order)
     if shipped not in configs:
         configs.append(shipped)
     result = cv.cross_validate(
-        configs, lambda c: _outcomes(images, cached, 0, c.options()), raw, fold, order
+        configs,
+        lambda c: _outcomes(images, cached, 0, c.options()),
+        raw,
+        fold,
+        order,
+        pending_false,
     )
     print(f"{cv.K}-fold cross-validation (stratified by format, seed {cv.SEED}), "
           f"{len(configs)} configurations; each chosen on 4 folds, scored on the 5th")  # fmt: skip
@@ -567,8 +572,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--candidates",
+        nargs="?",
+        const="round3",
+        choices=("round3", "deblur", "all"),
+        help="search candidate passes too: round3 (lclahe, 1.5x, 2x~fixed; the default, "
+        "~5x slower), deblur (rl1.5, rl3: deconvolution), or all",
+    )
+    parser.add_argument(
+        "--pending-false",
         action="store_true",
-        help="search the candidate passes too (lclahe, 1.5x, 2x~fixed; ~5x slower)",
+        help="count wrong unconfirmed reads (a 2nd frame would accept them) in the search's "
+        "false-read budget",
     )
     args = parser.parse_args(argv)
 
@@ -601,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         print("cv2.barcode is not available in this OpenCV build; baseline skipped")
     else:
         readers.append(("cv2.barcode", cv_reader))
-    cached = cross_validated_part(images, args.kept_only, args.candidates)
+    cached = cross_validated_part(images, args.kept_only, args.candidates, args.pending_false)
     print("\nWhole set, shipped options (plugin = reads accepted from one frame)")
     scores = [score(name, reader, images) for name, reader in readers]
     families = [f for f in FAMILIES if scores[0].total[f]]

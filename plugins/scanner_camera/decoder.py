@@ -37,6 +37,7 @@ from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera.bars import redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
+from plugins.scanner_camera.deblur import UPSCALE, deconvolved
 from plugins.scanner_camera.regions import Region, RegionFinderSettings, find_barcode_regions
 
 Corners = tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]
@@ -169,7 +170,9 @@ ALL_PASSES = (
     "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x", "zxing+bars", "zbar+bars",
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
     "zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed",
+    "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3",
 )  # fmt: skip
+DEBLUR = {"rl1.5": 1.5, "rl3": 3.0}  # rl passes: disc radius (crop pixels) they deconvolve
 WIDE = 0.5  # how far an @wide pass grows its region on each side, as a share of its size
 QR_PASS_SIZE = 640  # longest side of the QR-only pass's copy
 
@@ -324,12 +327,14 @@ def run_region_pass(
     stronger, wider unsharp mask, for small defocused codes) — the upscales only for crops
     shorter than ``upscale_below`` —, for zxing only, ``gh`` (the global-histogram
     binariser), a ``~fixed`` suffix (zxing's fixed-threshold binariser on that preparation),
-    and ``bars`` (EAN/UPC only: the bar profile averaged along the bars and re-drawn upright
-    at three thresholds, :mod:`.bars`). ``@wide`` names are handled by :func:`region_pass`.
+    ``bars`` (EAN/UPC only: the bar profile averaged along the bars and re-drawn upright
+    at three thresholds, :mod:`.bars`), and ``rl1.5``/``rl3`` (2× upscale and
+    Richardson–Lucy deconvolution of a defocus disc of that radius, :mod:`.deblur`; only
+    below ``upscale_below``). ``@wide`` names are handled by :func:`region_pass`.
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
-    scale = {"1.5x": 1.5, "2x": 2.0, "3x": 3.0}.get(prep, 1.0)
+    scale = {"1.5x": 1.5, "2x": 2.0, "3x": 3.0}.get(prep, UPSCALE if prep in DEBLUR else 1.0)
     if scale > 1 and max(crop.shape[:2]) >= options.upscale_below:
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
@@ -377,6 +382,8 @@ _BINARIZERS = {"gh": zxingcpp.Binarizer.GlobalHistogram, "fixed": zxingcpp.Binar
 def _prepared(crop: np.ndarray, prep: str) -> np.ndarray:
     if prep in ("raw", "gh"):
         return crop
+    if prep in DEBLUR:
+        return deconvolved(crop, DEBLUR[prep])
     if prep == "blur":
         return cv2.GaussianBlur(crop, (0, 0), 1.0)
     if prep == "3x":

@@ -94,3 +94,34 @@ def test_function_candidate_passes_are_cached_but_searched_only_when_asked():
     assert set(cv.PASS_ORDER) | set(cv.CANDIDATES) == set(cv.FULL_ORDER)
     small = [c for c in cv.configurations(cv.FULL_ORDER) if len(c.passes) == 2]
     assert {p for c in small for p in c.passes} == set(cv.FULL_ORDER)
+
+
+def test_function_search_order_adds_one_candidate_group_or_all():
+    """``--candidates deblur`` searches the default passes and the deconvolution passes,
+    not round 3's; ``all`` searches every pass; the order stays the cheap-first one."""
+    assert cv.search_order(None) == cv.PASS_ORDER
+    deblur = cv.search_order("deblur")
+    assert set(deblur) == set(cv.PASS_ORDER) | set(cv.CANDIDATE_GROUPS["deblur"])
+    assert not set(deblur) & set(cv.CANDIDATE_GROUPS["round3"])
+    assert cv.search_order("all") == cv.FULL_ORDER
+    assert list(deblur) == [p for p in cv.FULL_ORDER if p in deblur]
+
+
+def test_function_pending_false_counts_unconfirmed_wrong_reads_in_the_budget():
+    """GIVEN two configurations reading the same images, the one that reads more also leaves
+    a wrong unconfirmed read WHEN chosen with only accepted false reads in the budget THEN it
+    wins; WHEN unconfirmed wrong reads count too THEN the cleaner one wins on every fold."""
+    eager, careful = cv.Config(("zxing+2x", "zxing+3x"), 1, 1), cv.Config(("zxing+2x",), 1, 1)
+    fold = [k for k in range(cv.K) for _ in range(4)]
+
+    def row(hit: bool, pending_wrong: int) -> cv.Outcome:
+        return cv.Outcome("ean13", hit, False, 0, pending_wrong)
+
+    def score(c: cv.Config) -> list[cv.Outcome]:
+        return [row(True, 1) if c == eager and i % 4 == 0 else row(i % 4 != 0, 0)
+                for i in range(len(fold))]  # fmt: skip
+
+    raw = [row(False, 0) for _ in fold]
+    assert set(cv.cross_validate([eager, careful], score, raw, fold).chosen) == {eager}
+    strict = cv.cross_validate([eager, careful], score, raw, fold, pending_false=True)
+    assert set(strict.chosen) == {careful}
