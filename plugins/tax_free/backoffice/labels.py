@@ -7,7 +7,7 @@ English sentence: the page puts its gist in Japanese above it.
 
 from __future__ import annotations
 
-from kiosk.backoffice.core.templates import Note
+from kiosk.backoffice.plugin_api import Note
 
 #: a record's status (plugins.tax_free.models.RecordStatus) as the page shows it
 STATUS_LABELS = {
