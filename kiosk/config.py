@@ -66,7 +66,11 @@ class ConfigError(ValueError):
         return error
 
     def _line(self) -> str:
-        return "; ".join(f"{src}: [{key}] {problem}" for src, key, problem in self.problems)
+        # a problem with the whole file (missing, not TOML) has no key: none is shown
+        return "; ".join(
+            f"{src}: [{key}] {problem}" if key else f"{src}: {problem}"
+            for src, key, problem in self.problems
+        )
 
 
 @dataclass(frozen=True)
@@ -166,9 +170,15 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "-", f"not valid TOML: {exc}") from None
+        raise ConfigError(str(path), "", f"not valid TOML: {exc}") from None
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), "", "no such configuration file (give the right path with --config)"
+        ) from None
     except OSError as exc:
-        raise ConfigError(str(path), "-", f"cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(
+            str(path), "", f"cannot read the configuration file: {exc.strerror or exc}"
+        ) from None
 
 
 def env_layers(environ: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
@@ -195,7 +205,7 @@ def _env_value(name: str, text: str) -> Any:
         try:
             return tomllib.loads(f"v = {stripped}")["v"]
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"environment {name}", "-", f"not a TOML value: {exc}") from None
+            raise ConfigError(f"environment {name}", "", f"not a TOML value: {exc}") from None
     return text
 
 
