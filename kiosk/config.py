@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
@@ -66,7 +66,11 @@ class ConfigError(ValueError):
         return error
 
     def _line(self) -> str:
-        return "; ".join(f"{src}: [{key}] {problem}" for src, key, problem in self.problems)
+        # a problem with the whole file (missing, not TOML) has no key: none is shown
+        return "; ".join(
+            f"{src}: [{key}] {problem}" if key else f"{src}: {problem}"
+            for src, key, problem in self.problems
+        )
 
 
 @dataclass(frozen=True)
@@ -166,9 +170,15 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "-", f"not valid TOML: {exc}") from None
+        raise ConfigError(str(path), "", f"not valid TOML: {exc}") from None
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path), "", "no such configuration file (give the right path with --config)"
+        ) from None
     except OSError as exc:
-        raise ConfigError(str(path), "-", f"cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(
+            str(path), "", f"cannot read the configuration file: {exc.strerror or exc}"
+        ) from None
 
 
 def env_layers(environ: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
@@ -195,7 +205,7 @@ def _env_value(name: str, text: str) -> Any:
         try:
             return tomllib.loads(f"v = {stripped}")["v"]
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"environment {name}", "-", f"not a TOML value: {exc}") from None
+            raise ConfigError(f"environment {name}", "", f"not a TOML value: {exc}") from None
     return text
 
 
@@ -329,20 +339,45 @@ def validate_table(
     where: Any,
     problems: list[tuple[str, str, str]],
 ) -> BaseModel | None:
-    """``model.model_validate(table)``; each error is added to ``problems`` with its origin."""
+    """``model.model_validate(table)``; each error is added to ``problems`` with its origin.
+
+    A value of the wrong TOML type is refused, not converted: ``receipt_width = "42"`` (a
+    string for a number), ``open_hardware = 1`` or ``"true"`` (for a boolean), ``name = 5``
+    (a number for a string). pydantic's lax mode would quietly take them, so each table is
+    checked strictly for these scalar types too. An environment variable is text by nature
+    (``KIOSK_KIOSK__RECEIPT_WIDTH=42``): its value is still converted.
+    """
     try:
-        return model.model_validate(dict(table))
+        value = model.model_validate(dict(table))
     except ValidationError as exc:
-        problems += describe_errors(exc, model, path, where)
+        problems += describe_errors(exc.errors(include_url=False), model, path, where)
         return None
+    try:
+        model.model_validate(dict(table), strict=True)
+    except ValidationError as exc:
+        wrong = [
+            error
+            for error in exc.errors(include_url=False)
+            if error["type"] in WRONG_TYPE_ERRORS
+            and not where(*path, *map(str, error["loc"])).startswith("environment ")
+        ]
+        if wrong:
+            problems += describe_errors(wrong, model, path, where)
+            return None
+    return value
+
+
+#: strict-mode errors of a scalar given as another TOML type (other strict errors, such as a
+#: list for a tuple or a string for a path, are conversions TOML cannot avoid: allowed)
+WRONG_TYPE_ERRORS = frozenset({"int_type", "bool_type", "float_type", "string_type"})
 
 
 def describe_errors(
-    exc: ValidationError, model: type[BaseModel], path: tuple[str, ...], where: Any
+    errors: Iterable[Any], model: type[BaseModel], path: tuple[str, ...], where: Any
 ) -> list[tuple[str, str, str]]:
     """pydantic's errors as ``(source, dotted key, problem)``, one line each."""
     out = []
-    for error in exc.errors(include_url=False):
+    for error in errors:
         loc = tuple(str(part) for part in error["loc"])
         full = (*path, *loc)
         key = ".".join(full)
@@ -394,6 +429,24 @@ def _validate_ui(
                     f"{error['msg']}, got {error['input']!r}",
                 )
             )
+        return {}
+    # a wrong TOML type in a file is refused, as in every other table (validate_table); the
+    # dataclass is strict only about its own type, so each key is checked on its own
+    hints = get_type_hints(UiSettings)
+    wrong = []
+    for key, value in given.items():
+        if where("ui", key).startswith("environment "):
+            continue
+        try:
+            TypeAdapter(hints[key]).validate_python(value, strict=True)
+        except ValidationError as exc:
+            wrong += [
+                {**error, "loc": (key, *error["loc"])}
+                for error in exc.errors(include_url=False)
+                if error["type"] in WRONG_TYPE_ERRORS
+            ]
+    if wrong:
+        problems += describe_errors(wrong, BaseModel, ("ui",), where)
         return {}
     return {k: getattr(checked, k) for k in given}  # converted ("141" from the environment)
 

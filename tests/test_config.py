@@ -85,6 +85,45 @@ def test_bad_type_names_the_key_and_what_was_given(tmp_path):
         load_config(path, environ={})
 
 
+@pytest.mark.parametrize(
+    ("table", "line", "shown"),
+    [
+        ("kiosk", 'receipt_width = "42"', r"\[kiosk.receipt_width\] .*integer.*'42'"),
+        ("kiosk", "receipt_width = 42.0", r"\[kiosk.receipt_width\] .*integer.*42.0"),
+        ("kiosk", "open_hardware = 1", r"\[kiosk.open_hardware\] .*bool.*1"),
+        ("checkout", 'removal_needs_approval = "true"', r"\[checkout.removal_needs_approval\]"),
+        ("checkout", 'weigh_min_g = "20"', r"\[checkout.weigh_min_g\] .*integer"),
+        ("staff", 'lockout_seconds = "300"', r"\[staff.lockout_seconds\] .*number"),
+        ("backoffice", "token = 12345", r"\[backoffice.token\] .*string.*hidden"),
+        ("ui", 'dpi = "141"', r"\[ui.dpi\] .*number.*'141'"),
+        ("ui", "kiosk_mode = 1", r"\[ui.kiosk_mode\] .*bool"),
+        ("plugins.pay_card", 'port = "9100"', r"\[plugins.pay_card.port\] .*integer.*'9100'"),
+    ],
+)
+def test_a_value_of_the_wrong_toml_type_is_refused_not_converted(tmp_path, table, line, shown):
+    """``receipt_width = "42"`` was taken as 42: every section's typed keys refuse the wrong
+    TOML type, naming the file, the section and the key."""
+    if table == "kiosk":
+        path = site(tmp_path, base=SITE.replace("[kiosk]\n", f"[kiosk]\n{line}\n"))
+    else:
+        path = site(tmp_path, f"\n[{table}]\n{line}\n")
+    with pytest.raises(ConfigError, match=shown) as info:
+        # plugin tables are checked when the plugins load
+        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    assert str(info.value).startswith(f"{path}: [{table}.")
+
+
+def test_environment_text_is_still_converted(tmp_path):
+    env = {
+        "KIOSK_KIOSK__RECEIPT_WIDTH": "32",
+        "KIOSK_KIOSK__OPEN_HARDWARE": "false",
+        "KIOSK_UI__DPI": "141",
+    }
+    config = load_config(site(tmp_path), environ=env)
+    assert config.receipt_width == 32 and config.open_hardware is False
+    assert config.ui["dpi"] == 141
+
+
 def test_every_problem_in_one_line(tmp_path):
     """GIVEN three mistakes WHEN loaded THEN one line names each (missing profile, bad
     registration number, unknown section)."""

@@ -65,7 +65,26 @@ def test_run_never_falls_back_to_the_demo_store(tmp_path):
         return
     result = kiosk("run", "--check")
     assert result.returncode == 2
-    assert "/etc/kiosk/kiosk.toml: [-] cannot read" in result.stderr
+    assert result.stderr == (
+        "kiosk: configuration error: /etc/kiosk/kiosk.toml: no such configuration file "
+        "(give the right path with --config)\n"
+    )
+
+
+def test_a_missing_config_file_is_one_clear_line_naming_it(tmp_path):
+    """`kiosk run --config /nope.toml` said "/nope.toml: [-] cannot read: …"."""
+    missing = tmp_path / "nope.toml"
+    result = kiosk("run", "--check", "--config", str(missing))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"kiosk: configuration error: {missing}: no such configuration file "
+        "(give the right path with --config)\n"
+    )
+    unreadable = tmp_path / "kiosk.toml"
+    unreadable.mkdir()  # a directory: read, not found, fails
+    result = kiosk("run", "--check", "--config", str(unreadable))
+    assert result.returncode == 2 and "[-]" not in result.stderr
+    assert f"{unreadable}: cannot read the configuration file: Is a directory" in result.stderr
 
 
 def _example_with(tmp_path: Path, old: str, new: str) -> Path:

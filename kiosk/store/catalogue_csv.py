@@ -13,6 +13,17 @@ from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.text_controls import hidden_controls
 
 REQUIRED = ("sku", "name_ja", "name_en", "price", "tax")
+#: the longest product name, in characters, in any language: ample for a real name, a few
+#: lines at most on the basket screen and the receipt, and always within the kiosk's and the
+#: back office's columns (String(200)); documented in docs/getting-started.md
+MAX_NAME_LENGTH = 80
+#: the longest code fields, as the kiosk's and the back office's columns hold them
+MAX_LENGTHS = {
+    "sku": 64,
+    "plu": 16,
+    "department": 64,
+    **{f"name_{c}": MAX_NAME_LENGTH for c in ("ja", "en", "zh_hans", "ko")},
+}
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"0", "false", "no", "n", ""}
 
@@ -87,6 +98,11 @@ def _parse_row(row: dict[str, str], line: int, errors: list[RowError]) -> Produc
         problem = hidden_controls(value or "") if isinstance(name, str) else ""
         if problem:
             errors.append(RowError(line, name, problem))
+    for name, limit in MAX_LENGTHS.items():
+        if len(text(name)) > limit:
+            errors.append(
+                RowError(line, name, f"is {len(text(name))} characters long; at most {limit}")
+            )
     price = 0
     try:
         price = int(text("price") or "0")

@@ -115,7 +115,10 @@ class LoyaltyService:
     def begin_enrolment(self, language: str | None = None) -> EnrolmentOffer:
         """Step 1: the purpose of use to show, in the shopper's language. Take no data yet."""
         notice = purpose_notice(
-            language or self.runtime.language, self.purpose_texts, self.purpose_version
+            language or self.runtime.language,
+            self.purpose_texts,
+            self.purpose_version,
+            with_name=self.show_name,
         )
         offer = EnrolmentOffer(secrets.token_urlsafe(12), notice)
         self._offers[offer.token] = offer
@@ -130,6 +133,12 @@ class LoyaltyService:
         if offer is None:
             raise ConsentRequired(
                 "show the purpose of use first (begin_enrolment) and enrol with its token"
+            )
+        unnamed = sorted(k for k, v in fields.items() if v and k not in offer.notice.fields)
+        if agreed and unnamed:
+            raise ConsentRequired(
+                f"the purpose of use shown did not name {', '.join(unnamed)}: "
+                "do not take data the shopper was not told about"
             )
         enrolment = self.directory.enrol(offer.notice, agreed, self.now, **fields)
         self.runtime.journal(

@@ -336,6 +336,32 @@ def test_function_every_response_has_the_security_headers(client, staff, kiosk_t
     assert "frame-ancestors 'none'" in csp
 
 
+def test_function_the_browser_finds_an_icon_on_every_page(client, staff):
+    """/favicon.ico was a 404 on every page a browser opened (an error on its console)."""
+    for path in ("/favicon.ico", "/static/backoffice/favicon.svg"):
+        response = client.get(path)  # not signed in: a browser asks before any sign-in
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("image/svg+xml")
+        assert response.text.startswith("<svg") and "<script" not in response.text
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    sign_in(client, staff["manager"])
+    for path in ("/login", "/reports/daily"):
+        page = client.get(path).text
+        assert '<link rel="icon" href="/static/backoffice/favicon.svg"' in page, path
+
+
+def test_function_the_page_language_is_the_one_its_labels_lead_with(client, staff):
+    """<html lang="ja"> on pages whose labels are "English 日本語": the primary text is
+    English, so the pages say lang="en"; the e-receipt marks its receipt's own language."""
+    sign_in(client, staff["manager"])
+    for path in ("/login", "/", "/reports/daily", "/staff", "/audit"):
+        page = client.get(path).text
+        assert page.startswith('<!doctype html>\n<html lang="en">'), path
+        assert "{#" not in page and 'lang="ja"' not in page  # the reasoning stays in source
+    template = (BACKOFFICE / "ereceipt" / "templates" / "receipt.html").read_text()
+    assert 'lang="{{ language }}"' in template
+
+
 def test_function_the_session_cookie_is_secure_when_set(bo_db, clock, staff):
     for secure in (False, True):
         app = create_app(bo_db, clock=clock, web_security=WebSecurity(secure_cookies=secure))

@@ -5,7 +5,7 @@ import pytest
 from kiosk.app import DEMO_CATALOGUE
 from kiosk.cli import main
 from kiosk.domain.product import TaxCategory
-from kiosk.store.catalogue_csv import CatalogueImportError, read_catalogue_csv
+from kiosk.store.catalogue_csv import MAX_NAME_LENGTH, CatalogueImportError, read_catalogue_csv
 
 HEADER = (
     "sku,gtin,plu,name_ja,name_en,price,tax,price_includes_tax,department,age_restricted,weighed\n"
@@ -78,3 +78,27 @@ def test_a_name_with_a_bidi_override_or_control_character_is_refused(tmp_path):
     assert "U+202E (right-to-left override)" in str(info.value)
     fine = _csv(tmp_path, "A4,4901234000049,,水,\u05de\u05d9\u05dd\u200f,98,reduced,1,food,0,0\n")
     assert read_catalogue_csv(fine)[0].name_en == "\u05de\u05d9\u05dd\u200f"
+
+
+def test_a_name_longer_than_the_limit_is_refused_with_its_line(tmp_path, capsys):
+    """A 300-character name was imported as it was: refused now, by line and field, and
+    nothing is imported; a name of exactly MAX_NAME_LENGTH characters is fine."""
+    long_name = "特選" * 150  # 300 characters
+    at_limit = "x" * MAX_NAME_LENGTH
+    path = _csv(
+        tmp_path,
+        f"A1,4901234000018,,おにぎり,{at_limit},150,reduced,1,food,0,0\n"
+        f"A2,4901234000025,,{long_name},Tea,100,reduced,1,food,0,0\n"
+        f"{'S' * 65},4901234000032,,石鹸,Soap,198,standard,1,household,0,0\n",
+    )
+    with pytest.raises(CatalogueImportError) as info:
+        read_catalogue_csv(path)
+    assert [str(e) for e in info.value.errors] == [
+        "line 3, field 'name_ja': is 300 characters long; at most 80",
+        "line 4, field 'sku': is 65 characters long; at most 64",
+    ]
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "catalog", "import", str(path)]) == 1
+    assert "line 3, field 'name_ja': is 300 characters long; at most 80" in capsys.readouterr().err
+    fine = _csv(tmp_path, f"A1,4901234000018,,おにぎり,{at_limit},150,reduced,1,food,0,0\n")
+    assert read_catalogue_csv(fine)[0].name_en == at_limit

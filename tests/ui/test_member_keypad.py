@@ -65,12 +65,21 @@ def test_member_status_after_signing_up_and_phone_lookup_next_time(kiosk) -> Non
     assert not ctl.message_is_error
     assert kiosk.runtime.member_id is not None
     assert member.text == ctl.message
+    # shown once: the green banner says it, the header line waits until the banner goes
+    assert member.opacity == 0
+    shown = [w for w in (member, kiosk.root.banner) if w.opacity and w.get_root_window()]
+    assert shown == [kiosk.root.banner]
 
     # the banner: every line of its text inside it, and the basket not covered
     banner = kiosk.root.banner
     label = banner.ids.text
     assert label.texture_size[1] <= banner.height
     assert not overlaps(box(banner), box(shopping.ids.basket))
+
+    # the banner's time is up: the member line stays for the rest of the sale
+    ctl.message = ""
+    kiosk.settle()
+    assert member.opacity == 1 and member.text == "会員様　ポイント残高 0pt"
 
     # an unknown number: a clear refusal in Japanese, not "could not read the barcode"
     kiosk.tap(kiosk.widget("code", "shopping"))

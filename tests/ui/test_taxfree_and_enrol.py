@@ -143,10 +143,14 @@ def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
     screen = kiosk.wait_screen("enrol")
     kiosk.wait(lambda: screen.version, what="the purpose of use")
     assert screen.ids.notice_title.text == "個人情報の利用目的"
-    assert "2026-01" in screen.ids.notice_version.text
+    assert "2026-02" in screen.ids.notice_version.text
     assert screen.ids.details.opacity == 0  # no field is offered before the agreement
     ctl.set_language("en")
     kiosk.wait(lambda: screen.title == "How we use your personal data", what="English notice")
+    # the notice names exactly what this screen asks for: the phone, the name only if shown
+    asks_name = screen.model.show_name
+    kiosk.wait(lambda: screen.body.startswith("The phone number"), what="English body")
+    assert ("name you enter" in screen.body) is asks_name and "e-mail" not in screen.body
 
     # refused: back to the member screen, nothing stored
     kiosk.tap(screen.ids.decline)
@@ -167,7 +171,7 @@ def test_enrolment_needs_consent_first_then_shows_the_member_qr(kiosk) -> None:
     service = enrol_screen.loyalty_service(runtime)
     assert service.directory.exists(screen.member_id)
     [consent] = service.directory.consent_records(screen.member_id)
-    assert (consent["version"], consent["language"]) == ("2026-01", "en")
+    assert (consent["version"], consent["language"]) == ("2026-02", "en")
     assert runtime.member_id == screen.member_id  # identified for this sale at once
     assert screen.ids.qr.texture is not None and screen.ids.qr.texture.width > 100
     assert screen.ids.balance.text.endswith("0 pt")
