@@ -34,7 +34,7 @@ PURPOSE_TITLE = N_("How we use your personal data")
 PURPOSE_BODY = N_(
     "The phone number you enter (optional) is used only to find your membership when you "
     "type it in. Your member number is used to give and redeem points and, with your "
-    "purchases at our stores, to choose member offers and coupons. The phone number is "
+    "purchases at this store, to choose member offers and coupons. The phone number is "
     "stored encrypted and never given to third parties. You can ask any staff member to "
     "stop using or delete your data at any time."
 )
@@ -43,7 +43,7 @@ PURPOSE_BODY_NAME = N_(
     "The phone number and name you enter (both optional) are used only to find your "
     "membership when you type the number in and to show your name on the screen and on "
     "receipts. Your member number is used to give and redeem points and, with your "
-    "purchases at our stores, to choose member offers and coupons. Your details are stored "
+    "purchases at this store, to choose member offers and coupons. Your details are stored "
     "encrypted and never given to third parties. You can ask any staff member to stop "
     "using or delete your data at any time."
 )
