@@ -6,41 +6,27 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
-import pytest
-
-from kiosk.app import build_runtime
-from kiosk.config import ConfigError, load_config
+from plugins.loyalty import loyalty_for
 from plugins.loyalty.settings import LoyaltySettingsTable
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _site(tmp_path: Path, table: str) -> Path:
-    path = tmp_path / "kiosk.toml"
-    default = (ROOT / "kiosk" / "default_config.toml").read_text(encoding="utf-8")
-    path.write_text(default + "\n[plugins.loyalty]\n" + table, encoding="utf-8")
-    return path
+from tests.plugin_tables import ROOT, refusal, site_with_table, start
 
 
 def test_a_misspelt_loyalty_key_stops_the_kiosk_naming_it(tmp_path):
-    path = _site(tmp_path, "show_nme = true\n")
-    with pytest.raises(ConfigError) as info:
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
-    assert str(info.value).startswith(f"{path}: [plugins.loyalty.show_nme] unknown key (known:")
+    path = site_with_table(tmp_path, "loyalty", "show_nme = true\n")
+    message = refusal(path, tmp_path)
+    assert message.startswith(f"{path}: [plugins.loyalty.show_nme] unknown key (known:")
 
 
 def test_a_misspelt_campaign_key_is_named(tmp_path):
-    path = _site(tmp_path, "[plugins.loyalty.campaigns.gotobi]\nmonth_day = [5, 15, 25]\n")
-    with pytest.raises(ConfigError, match=r"\[plugins.loyalty.campaigns.gotobi.month_day\]"):
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    body = "[plugins.loyalty.campaigns.gotobi]\nmonth_day = [5, 15, 25]\n"
+    path = site_with_table(tmp_path, "loyalty", body)
+    assert "[plugins.loyalty.campaigns.gotobi.month_day] unknown key" in refusal(path, tmp_path)
 
 
 def test_a_loyalty_value_of_the_wrong_type_is_named(tmp_path):
-    path = _site(tmp_path, 'yen_per_point = "a hundred"\n')
-    with pytest.raises(ConfigError, match=r"\[plugins.loyalty.yen_per_point\]"):
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    path = site_with_table(tmp_path, "loyalty", 'yen_per_point = "a hundred"\n')
+    assert f"{path}: [plugins.loyalty.yen_per_point]" in refusal(path, tmp_path)
 
 
 def test_the_documented_table_is_declared_and_the_kiosk_starts_with_it(tmp_path):
@@ -52,11 +38,8 @@ def test_the_documented_table_is_declared_and_the_kiosk_starts_with_it(tmp_path)
     LoyaltySettingsTable.model_validate(
         table | {"purpose": {"ja": "目的", "zh-Hans": "目的"}, "purpose_version": 2}
     )
-    path = _site(tmp_path, block.split("\n", 1)[1])
-    runtime = build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    runtime = start(site_with_table(tmp_path, "loyalty", block.split("\n", 1)[1]), tmp_path)
     try:
-        from plugins.loyalty import loyalty_for
-
         service = loyalty_for(runtime)
         assert service.card_prefix == "MB"
         assert service.member_prices == {"SKU0002": 120}

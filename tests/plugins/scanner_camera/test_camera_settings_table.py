@@ -5,37 +5,22 @@ key — before any camera is opened: the table is declared (``kiosk_plugin_setti
 from __future__ import annotations
 
 from dataclasses import fields
-from pathlib import Path
 
-import pytest
-
-from kiosk.app import build_runtime
-from kiosk.config import ConfigError, load_config
 from plugins.scanner_camera.config import CameraScannerConfig, CameraSettingsTable
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _site(tmp_path: Path, table: str) -> Path:
-    path = tmp_path / "kiosk.toml"
-    default = (ROOT / "kiosk" / "default_config.toml").read_text(encoding="utf-8")
-    path.write_text(default + "\n[plugins.scanner_camera]\n" + table, encoding="utf-8")
-    return path
+from tests.plugin_tables import refusal, site_with_table
 
 
 def test_a_misspelt_camera_key_stops_the_kiosk_naming_it(tmp_path):
-    path = _site(tmp_path, f'source = "folder:{tmp_path}"\nagree_frame = 3\n')
-    with pytest.raises(ConfigError) as info:
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
-    assert str(info.value).startswith(
-        f"{path}: [plugins.scanner_camera.agree_frame] unknown key (known:"
-    )
+    body = f'source = "folder:{tmp_path}"\nagree_frame = 3\n'
+    path = site_with_table(tmp_path, "scanner_camera", body)
+    message = refusal(path, tmp_path)
+    assert message.startswith(f"{path}: [plugins.scanner_camera.agree_frame] unknown key (known:")
 
 
 def test_a_camera_value_of_the_wrong_type_is_named(tmp_path):
-    path = _site(tmp_path, f'source = "folder:{tmp_path}"\npreview = "sometimes"\n')
-    with pytest.raises(ConfigError, match=r"\[plugins.scanner_camera.preview\]"):
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    body = f'source = "folder:{tmp_path}"\npreview = "sometimes"\n'
+    path = site_with_table(tmp_path, "scanner_camera", body)
+    assert f"{path}: [plugins.scanner_camera.preview]" in refusal(path, tmp_path)
 
 
 def test_every_key_the_camera_reads_is_declared(tmp_path):
