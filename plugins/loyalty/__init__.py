@@ -21,6 +21,7 @@ from plugins.loyalty import returns as loyalty_returns
 from plugins.loyalty.errors import ForgedMemberCode, UnknownMember, loyalty_message
 from plugins.loyalty.layout import LoyaltyLayout
 from plugins.loyalty.service import LoyaltyService, MemberView
+from plugins.loyalty.settings import LoyaltySettingsTable
 from plugins.loyalty.sync import LOYALTY_TOPIC, LoyaltyFeed
 from plugins.loyalty.tender import PointsMethod
 from plugins.promotions.pricing import coordinator_present, settle
@@ -63,9 +64,9 @@ class Plugin(LoyaltyLayout):
         self.feed: FeedPuller | None = None
 
     @hookimpl
-    def kiosk_plugin_settings(self) -> tuple[str, None]:
-        # the table is read and checked by the plugin itself (no declared model yet)
-        return NAME, None
+    def kiosk_plugin_settings(self) -> tuple[str, type[LoyaltySettingsTable]]:
+        # the keys and types, checked when kiosk.toml is read; the values' meaning at start-up
+        return NAME, LoyaltySettingsTable
 
     @hookimpl
     def kiosk_startup(self, runtime: Any) -> None:

@@ -12,6 +12,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from kiosk.domain.scan import Symbology
 
 UNTIL_GONE = "until_gone"
@@ -37,6 +39,28 @@ class CameraConfigError(ValueError):
         super().__init__(f"[plugins.scanner_camera] {key}: {problem}")
         self.key = key
         self.problem = problem
+
+
+class CameraSettingsTable(BaseModel):
+    """The table's keys and their types, declared to the kiosk (``kiosk_plugin_settings``):
+    checked when ``kiosk.toml`` is read, so a misspelt key is an error naming the file, the
+    table and the key. What the values mean (a source that exists, a known symbology…)
+    :meth:`CameraScannerConfig.from_settings` checks when the camera starts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str | None = None  # required once the table has any key; the plugin says so
+    agree_frames: int | None = None
+    agree_within: float | None = None
+    cooldown: float | str | None = None  # seconds, or "until_gone"
+    gone_after: float | None = None
+    formats: list[str] | None = None
+    preview: bool | None = None
+    resolution: str | list[int] | None = None  # "1280x720" or [1280, 720]
+    fps: float | None = None
+    loop: bool | None = None
+    fallback: bool | None = None
+    name: str | None = None
 
 
 class SourceKind(StrEnum):

@@ -11,16 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.hookspecs import hookimpl
-from plugins.scanner_camera.config import CameraScannerConfig
+from plugins.scanner_camera.config import CameraScannerConfig, CameraSettingsTable
 from plugins.scanner_camera.source import CameraScanSource
 
 PLUGIN_NAME = "scanner_camera"
 
 
 @hookimpl
-def kiosk_plugin_settings() -> tuple[str, None]:
-    # checked by plugins.scanner_camera.config (CameraConfigError names the key)
-    return PLUGIN_NAME, None
+def kiosk_plugin_settings() -> tuple[str, type[CameraSettingsTable]]:
+    # the keys and types, checked when kiosk.toml is read; the values' meaning by
+    # CameraScannerConfig.from_settings (CameraConfigError names the key)
+    return PLUGIN_NAME, CameraSettingsTable
 
 
 @hookimpl
