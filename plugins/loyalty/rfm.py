@@ -86,7 +86,8 @@ def rfm(
     """RFM per member from sale documents (``member_id``, ``completed_at``, ``total``).
 
     Sales without a member, outside the window or in the future are ignored; a refund is a
-    sale with a negative total and lowers the monetary value.
+    sale with a negative total: it lowers the monetary value and is not a visit (recency and
+    frequency count purchases only).
     """
     visits: dict[str, list[tuple[datetime, int]]] = {}
     for sale in sales:
@@ -98,7 +99,10 @@ def rfm(
         visits.setdefault(member, []).append((at, int(sale["total"])))
     out = {}
     for member, rows in sorted(visits.items()):
-        days = (now - max(at for at, _ in rows)).days
+        # recency from the last visit (a purchase), not a refund; a member with only
+        # refunds in the window falls back to the latest of them
+        last = max((at for at, total in rows if total > 0), default=max(at for at, _ in rows))
+        days = (now - last).days
         count = sum(1 for _, total in rows if total > 0)
         spend = sum(total for _, total in rows)
         out[member] = score(member, days, count, spend, recency, frequency, monetary)

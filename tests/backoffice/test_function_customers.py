@@ -353,11 +353,8 @@ def test_function_members_are_scored_as_the_loyalty_plugin_scores_them(store, bo
     }
     ma, mb = ours[M["MA"]], ours[M["MB"]]
     assert (ma.recency_days, ma.frequency, ma.monetary, ma.r, ma.f, ma.m) == (4, 6, 13_900, 5, 3, 2)
-    assert (mb.recency_days, mb.frequency, mb.monetary) == (
-        1,
-        5,
-        9_500,
-    )  # the refund: no visit, less spend
+    # the refund (1 day ago): no visit — recency from the last purchase (7 days) — less spend
+    assert (mb.recency_days, mb.frequency, mb.monetary) == (7, 5, 9_500)
 
 
 def test_function_member_list_pages_sorts_filters_and_counts_segments(store, bo_db):

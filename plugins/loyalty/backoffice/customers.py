@@ -70,11 +70,15 @@ class MemberSummary:
 def member_activity(
     session: Session, since: datetime, until: datetime, member_id: str | None = None
 ) -> list[tuple[str, datetime, int, int]]:
-    """Per member (or just ``member_id``) with a sale in ``(since, until]``: last sale, visits, spend."""
+    """Per member (or just ``member_id``) with a sale in ``(since, until]``: last purchase (the
+    last refund when there is none), visits, spend."""
     query = (
         select(
             Sales.member_id,
-            func.max(Sales.completed_at),
+            # the last visit is the last purchase, not a refund (as rfm.rfm)
+            func.coalesce(
+                func.max(case((Sales.total > 0, Sales.completed_at))), func.max(Sales.completed_at)
+            ),
             func.sum(case((Sales.total > 0, 1), else_=0)),
             func.sum(Sales.total),
         )

@@ -42,3 +42,7 @@ def test_recency_frequency_monetary_scores_and_segments():
 def test_a_refund_lowers_the_spend_but_is_not_a_visit():
     scores = rfm([_sale("M1", 5, 5000), _sale("M1", 4, -2000)], NOW)
     assert (scores["M1"].frequency, scores["M1"].monetary) == (1, 3000)
+    # nor is it the last visit: recency counts from the purchase 5 days ago
+    assert scores["M1"].recency_days == 5
+    # a member with only a refund in the window: recency from that refund
+    assert rfm([_sale("M2", 3, -500)], NOW)["M2"].recency_days == 3
