@@ -4,35 +4,21 @@ the table is declared to the kiosk (``kiosk_plugin_settings``), like every other
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from kiosk.app import build_runtime
-from kiosk.config import ConfigError, load_config
 from plugins.tax_free.settings import TaxFreeSettings, TaxFreeSettingsTable
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _site(tmp_path: Path, table: str) -> Path:
-    path = tmp_path / "kiosk.toml"
-    default = (ROOT / "kiosk" / "default_config.toml").read_text(encoding="utf-8")
-    path.write_text(default + "\n[plugins.tax_free]\n" + table, encoding="utf-8")
-    return path
+from tests.plugin_tables import refusal, site_with_table
 
 
 def test_a_misspelt_tax_free_key_stops_the_kiosk_naming_it(tmp_path):
-    path = _site(tmp_path, 'enabled = true\nstore_cod = "TF-0001"\n')
-    with pytest.raises(ConfigError) as info:
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
-    assert str(info.value).startswith(f"{path}: [plugins.tax_free.store_cod] unknown key (known:")
+    path = site_with_table(tmp_path, "tax_free", 'enabled = true\nstore_cod = "TF-0001"\n')
+    assert refusal(path, tmp_path).startswith(
+        f"{path}: [plugins.tax_free.store_cod] unknown key (known:"
+    )
 
 
 def test_a_tax_free_value_of_the_wrong_type_is_named(tmp_path):
-    path = _site(tmp_path, 'enabled = true\nstore_code = "TF-1"\nexport_days = "ninety"\n')
-    with pytest.raises(ConfigError, match=r"\[plugins.tax_free.export_days\]"):
-        build_runtime(load_config(path, data_dir=tmp_path / "d", environ={}))
+    body = 'enabled = true\nstore_code = "TF-1"\nexport_days = "ninety"\n'
+    path = site_with_table(tmp_path, "tax_free", body)
+    assert "[plugins.tax_free.export_days]" in refusal(path, tmp_path)
 
 
 def test_every_key_the_plugin_reads_is_declared(tmp_path):
