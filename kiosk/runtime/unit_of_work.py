@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from kiosk.domain.event_ids import derived_event_id
 from kiosk.store import journal
 from kiosk.store.models import OutboxRow, SaleRow
 from kiosk.store.return_models import ReturnRow
@@ -35,9 +36,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kiosk.store import LocalStore
-
-#: event ids made from an idempotency key: uuid5 of (kind, key) in this namespace
-EVENT_NAMESPACE = uuid.UUID("6f1d7a52-3c0e-4b8e-9a51-2f4a8e0c9b17")
 
 _OPEN: ContextVar[UnitOfWork | None] = ContextVar("kiosk_unit_of_work", default=None)
 
@@ -110,7 +108,7 @@ class UnitOfWork:
         if idempotency_key is None:
             event_id = str(uuid.uuid4())
         else:
-            event_id = str(uuid.uuid5(EVENT_NAMESPACE, f"{kind}\x1f{idempotency_key}"))
+            event_id = derived_event_id(kind, idempotency_key)
             known = select(OutboxRow.seq).where(OutboxRow.event_id == event_id)
             if session.execute(known).first() is not None:
                 return event_id

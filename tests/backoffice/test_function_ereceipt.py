@@ -13,7 +13,7 @@ from kiosk.backoffice.ereceipt.web import set_issuer
 from kiosk.backoffice.staff.auth import revoke_kiosk
 from kiosk.domain.receipt import Issuer, ReceiptSection, receipt_from_document
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
-from kiosk.domain.receipt_sections import sections_event_id, sections_payload
+from kiosk.domain.receipt_sections import sections_event_id, sections_event_ids, sections_payload
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import key_from_token, read_link, sign_link
 from tests.backoffice.factories import make_sale
@@ -175,6 +175,20 @@ def test_sections_under_another_event_id_are_not_shown(client, clock, kiosk_toke
     assert sent.status_code == 200
     body = client.get(_link(kiosk_token, synced, clock())).text
     assert "TF-0001" not in body and "ポイント残高" not in body
+
+
+def test_sections_a_kiosk_sent_under_the_former_id_are_still_shown(
+    client, clock, kiosk_token, synced
+):
+    """GIVEN sections a kiosk queued before their id came from the one event namespace (kept
+    under the former id: the back office's idempotency key for them) WHEN the page opens
+    THEN they are shown, as they were before."""
+    former = sections_event_ids(synced.sale_id)[1]
+    assert former != sections_event_id(synced.sale_id)
+    sent = _send_sections(client, kiosk_token, synced.sale_id, SECTIONS, event_id=former)
+    assert sent.status_code == 200
+    body = client.get(_link(kiosk_token, synced, clock())).text
+    assert "TF-0001" in body and "ポイント残高 340pt" in body
 
 
 def test_a_malformed_sections_event_is_refused_at_the_door(client, kiosk_token, synced):

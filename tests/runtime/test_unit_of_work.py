@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.event_ids import derived_event_id
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from kiosk.hookspecs import hookimpl
@@ -107,6 +108,7 @@ def test_a_replay_with_the_same_idempotency_key_adds_no_second_event(runtime, st
         again = uow.send_event("stamp", {"sale_id": "S-1"}, idempotency_key="S-1")
         other = uow.send_event("stamp", {"sale_id": "S-1"}, idempotency_key="S-1b")
     assert again == first and other != first
+    assert first == derived_event_id("stamp", "S-1")  # the one namespace (domain.event_ids)
     assert _rows(runtime)[1] == ["S-1", "S-1"]  # S-1 once, plus the other key's
 
 

@@ -33,7 +33,7 @@ from kiosk.backoffice.masterdata.models import SettingRow
 from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 from kiosk.domain.receipt import Issuer, ReceiptSection, receipt_from_document
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
-from kiosk.domain.receipt_sections import sections_event_id, sections_from_payload
+from kiosk.domain.receipt_sections import sections_event_ids, sections_from_payload
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
 from kiosk.ereceipt_link import LinkRefused, check_link
 
@@ -112,7 +112,7 @@ def receipt_sections(session: Session, kiosk_id: str, sale_id: str) -> tuple[Rec
     """The plugin sections the kiosk sent for the sale (none yet, or none made: empty)."""
     row = session.scalar(
         select(KioskEventRow).where(
-            KioskEventRow.event_id == sections_event_id(sale_id),
+            KioskEventRow.event_id.in_(sections_event_ids(sale_id)),
             KioskEventRow.kiosk_id == kiosk_id,
             KioskEventRow.kind == RECEIPT_SECTIONS,
         )
