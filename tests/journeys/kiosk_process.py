@@ -289,6 +289,30 @@ class KioskProcess:
         assert widget is not None
         self.click_at(*widget.centre)
 
+    def staff_sign_in(
+        self,
+        ok: str = "OK",
+        *,
+        touch_fields: bool = False,
+        staff_id: str = "S001",
+        pin: str = "1234",
+    ) -> None:
+        """A member of staff (the demo store's S001) keys their ID and PIN on the kiosk's pad.
+
+        The pad is kiosk/ui/pin_entry.py's: ``ok`` (the OK key in the shopper's language)
+        after the ID moves to the PIN, after the PIN signs in. With ``touch_fields`` staff
+        touch the ID field, then the PIN field, and press OK once, as the sign-in forms show.
+        """
+        for field, keys in ((re.compile("^係員ID"), staff_id), (re.compile("^PIN"), pin)):
+            if touch_fields:
+                self.tap(field)
+            for key in keys:
+                self.tap(key)
+            if not touch_fields:
+                self.tap(ok)
+        if touch_fields:
+            self.tap(ok)
+
     def scan(self, code: str, idle: bool = True) -> None:
         """A keyboard-wedge scanner: the code typed as a burst ending in Enter.
 

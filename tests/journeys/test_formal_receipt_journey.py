@@ -77,13 +77,7 @@ def test_shopper_asks_for_a_formal_receipt_then_staff_reprint_it(kiosk: KioskPro
     kiosk.tap("係員を呼ぶ")
     kiosk.tap("領収書の再発行")
     kiosk.wait_text("係員専用")
-    kiosk.tap(re.compile("^係員ID"))
-    for key in "S001":
-        kiosk.tap(key)
-    kiosk.tap(re.compile("^PIN"))
-    for key in "1234":
-        kiosk.tap(key)
-    kiosk.tap("OK")
+    kiosk.staff_sign_in(touch_fields=True)
     form = kiosk.wait_screen("formal_receipt", timeout=20)
     assert "領収書の再発行" in form.texts()
     for digit in str(int(receipt_no.group(1))):

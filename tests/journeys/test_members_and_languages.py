@@ -43,10 +43,7 @@ def test_a_chinese_shopper_gets_an_age_check_and_change_in_chinese(kiosk: KioskP
     kiosk.scan(BEER)
     overlay = kiosk.wait_text("此商品需要年龄确认")
     assert english_on(overlay) == [], overlay.joined()
-    for step in ("S001", "1234"):
-        for key in step:
-            kiosk.tap(key)
-        kiosk.tap("确定")
+    kiosk.staff_sign_in("确定")
     shopping = kiosk.wait(lambda s: "此商品需要年龄确认" not in s.joined(), what="approved")
     assert value_after(shopping, "合计") == yen(378)
     kiosk.tap(re.compile("^结账"))

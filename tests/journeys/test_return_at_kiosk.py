@@ -57,16 +57,6 @@ def plus_of(screen: Screen, item: str) -> Widget:
     return pluses[0]
 
 
-def sign_in(kiosk: KioskProcess, staff_id: str, pin: str) -> None:
-    kiosk.tap(re.compile("^係員ID"))
-    for key in staff_id:
-        kiosk.tap(key)
-    kiosk.tap(re.compile("^PIN"))
-    for key in pin:
-        kiosk.tap(key)
-    kiosk.tap("OK")
-
-
 def paper_receipt_code(kiosk: KioskProcess) -> str:
     """The shopper, paid, takes the printed receipt: its sale code (SR1:…); the kiosk then
     waits for the next shopper."""
@@ -118,7 +108,7 @@ def test_staff_scan_the_receipt_return_one_line_and_print_the_return_receipt(
     overlay = kiosk.wait_text("返品：係員がサインインして取引を探し、返金します。")
     assert "係員専用" in overlay.joined() or "Staff only" in overlay.joined(), overlay.joined()
     shot(kiosk, "return-1-sign-in")
-    sign_in(kiosk, "S001", "1234")
+    kiosk.staff_sign_in(touch_fields=True)
     choosing = sales_lines(kiosk)
     assert re.search(r"牛乳 1000ml\s+支払 ￥248\s+返品可 1", choosing.joined()), choosing.joined()
     kiosk.click_at(*plus_of(choosing, "牛乳").centre)
@@ -172,7 +162,7 @@ def test_staff_return_part_of_a_weighed_line_by_its_grams(kiosk: KioskProcess):
     # staff take back 300 g of it: typed on the weight step, refunded pro rata
     kiosk.scan(code)
     kiosk.wait_text("返品：係員がサインインして取引を探し、返金します。")
-    sign_in(kiosk, "S001", "1234")
+    kiosk.staff_sign_in(touch_fields=True)
     choosing = sales_lines(kiosk)
     assert re.search(rf"{BANANAS}\s+支払 ￥298\s+返品可 750g", choosing.joined()), choosing.joined()
     kiosk.tap("重さ")

@@ -188,12 +188,7 @@ def test_age_check_is_approved_by_staff_in_the_shoppers_language(kiosk: KioskPro
     assert "age_check" not in overlay.joined()
     assert english_on(overlay) == []
     assert len(overlay.find("←")) == 1, "one back-space key on the staff pad"
-    for key in "S001":
-        kiosk.tap(key)
-    kiosk.tap("OK")
-    for key in "1234":
-        kiosk.tap(key)
-    kiosk.tap("OK")
+    kiosk.staff_sign_in()
     shopping = kiosk.wait(lambda s: "係員ID" not in s.joined(), what="the overlay to close")
     assert value_after(shopping, "合計") == yen(228)
     kiosk.tap(re.compile("^お会計"))
@@ -502,13 +497,7 @@ def test_staff_register_a_basket_at_the_station_and_the_shopper_pays_here(
     station = KioskProcess(workdir, station_config, ready="station")
     try:
         # a member of staff signs in on the station's own pad and scans the shopper's items
-        station.tap(re.compile("^係員ID"))
-        for key in "S001":
-            station.tap(key)
-        station.tap(re.compile("^PIN"))
-        for key in "1234":
-            station.tap(key)
-        station.tap("OK")
+        station.staff_sign_in(touch_fields=True)
         station.wait_text("精算機へ送る", timeout=20)
         station.scan(RICE_BALL)
         station.scan(RICE_BALL)
