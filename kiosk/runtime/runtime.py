@@ -34,7 +34,7 @@ from kiosk.domain.events import (
 from kiosk.domain.limits import MAX_LINE_QUANTITY, Limit
 from kiosk.domain.method_names import InstalledNames
 from kiosk.domain.money import Yen
-from kiosk.domain.receipt import Receipt
+from kiosk.domain.receipt import Receipt, ReceiptSection
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
 from kiosk.domain.receipt_sections import sections_event_id, sections_payload
 from kiosk.domain.receipt_text import render_receipt
@@ -143,6 +143,10 @@ class KioskRuntime(SaleActions):
         self.tenders: list[Tender] = []
         self.change: Yen = 0
         self.last_sale: Sale | None = None
+        # the last sale's plugin receipt sections, made once when it completed: the paper,
+        # the screen, the e-receipt event and a 領収書 all show the same, and a plugin's
+        # hook (a balance looked up, a record read) runs once per sale
+        self._last_sections: tuple[Sale, tuple[ReceiptSection, ...]] | None = None
         self.sale_staff_id: str | None = None  # who registered the basket (semi-self station)
         self.sale_extra: dict[str, Any] = {}  # e.g. the hand-off id; goes into Sale.extra
         self._foreign_sales = {}  # the return desk's (returning_foreign_sale)
@@ -510,15 +514,17 @@ class KioskRuntime(SaleActions):
         self.checkout.mark_paid()
         self.last_sale = sale
         self.host.call("kiosk_sale_completed", sale=sale)
-        self._send_receipt_sections(sale)
+        # made after the plugins have done their part of the sale (points booked, a record)
+        sections = tuple(self.host.call_each("kiosk_receipt_sections", sale=sale))
+        self._last_sections = (sale, sections)
+        self._send_receipt_sections(sale, sections)
         return sale
 
-    def _send_receipt_sections(self, sale: Sale) -> None:
+    def _send_receipt_sections(self, sale: Sale, sections: tuple[ReceiptSection, ...]) -> None:
         """The plugins' receipt sections to the back office, for the e-receipt page to show
         them as the paper does (:mod:`kiosk.domain.receipt_sections`); none: nothing sent."""
         if sale.training:  # practice: nothing but the sale itself goes to the back office
             return
-        sections = self.host.call_each("kiosk_receipt_sections", sale=sale)
         if not sections:
             return
         try:
@@ -538,7 +544,13 @@ class KioskRuntime(SaleActions):
             )
 
     def receipt(self, sale: Sale) -> Receipt:
-        sections = tuple(self.host.call_each("kiosk_receipt_sections", sale=sale))
+        """``sale``'s receipt with the plugins' sections: the ones made when it completed
+        for the last sale, asked of the plugins again for an earlier one (a reprint)."""
+        last = self._last_sections
+        if last is not None and (last[0] is sale or last[0] == sale):
+            sections = last[1]
+        else:
+            sections = tuple(self.host.call_each("kiosk_receipt_sections", sale=sale))
         return Receipt.from_sale(sale, self.config.issuer, sections)
 
     def receipt_lines(self, sale: Sale) -> list[str]:

@@ -66,3 +66,38 @@ def test_a_failure_queueing_the_sections_never_fails_the_paid_sale(tmp_path, mon
         kinds = [row.kind for row in runtime.store.unsent_outbox(100)]
         assert "sale" in kinds and KIND not in kinds
     assert "receipt sections of sale" in caplog.text
+
+
+class CountingPoints(Points):
+    """Points that count how often they are asked (a balance looked up each time)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    @hookimpl
+    def kiosk_receipt_sections(self, sale):
+        self.asked.append(sale.sale_id)
+        return super().kiosk_receipt_sections(sale)
+
+
+def test_a_plugins_sections_are_made_once_per_sale(tmp_path):
+    """GIVEN a plugin adding a receipt section WHEN a sale completes, its sections go to the
+    back office, the screen shows the receipt and the paper prints it twice THEN the plugin
+    was asked once for that sale, and every copy shows what it answered then."""
+    plugin = CountingPoints()
+    with kiosk_runtime(tmp_path, plugins={"my_points": plugin}) as runtime:
+        sale = real_sale(runtime)
+        shown = runtime.receipt(sale)
+        printed = [runtime.receipt_lines(sale), runtime.receipt_lines(sale)]
+        sent = next(row for row in runtime.store.unsent_outbox(100) if row.kind == KIND)
+        assert plugin.asked == [sale.sale_id]
+        assert sections_from_payload(sent.payload) == shown.sections
+        assert printed[0] == printed[1] and "My points" in "\n".join(printed[0])
+        # the next shopper's sale is asked for its own, once
+        runtime.finish()
+        second = real_sale(runtime)
+        runtime.receipt(second)
+        assert plugin.asked == [sale.sale_id, second.sale_id]
+        # a reprint of the earlier sale asks the plugin again: the sections are not kept
+        assert runtime.receipt(sale).sections == shown.sections
+        assert plugin.asked == [sale.sale_id, second.sale_id, sale.sale_id]
