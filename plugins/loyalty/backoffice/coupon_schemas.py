@@ -10,11 +10,16 @@ from pydantic import Field
 
 from kiosk.backoffice.plugin_api import AllowExtra, text_field
 
+#: The longest ids a kiosk keeps (its coupon tables: plugins/coupons/tables.py) and the
+#: back office's coupon uses take: the door and the handlers check these same bounds.
+SALE_ID_CHARS = 36  # a sale id, a return id: a UUID
+COUPON_ID_CHARS = 80
+
 
 class CouponsReinstated(AllowExtra):
     """Outbox kind ``coupons_reinstated``: a return made a sale's coupons usable again."""
 
-    return_id: text_field(36) | None = None
-    sale_id: text_field(64) | None = None
+    return_id: text_field(SALE_ID_CHARS) | None = None
+    sale_id: text_field(SALE_ID_CHARS) | None = None
     kiosk_id: text_field(32) | None = None
-    coupons: Annotated[list[text_field(200)], Field(max_length=100)] | None = None
+    coupons: Annotated[list[text_field(COUPON_ID_CHARS)], Field(max_length=100)] | None = None

@@ -37,6 +37,7 @@ from kiosk.backoffice.plugin_api import (
     record,
     scrub_raw_events,
 )
+from plugins.loyalty.backoffice.coupon_schemas import COUPON_ID_CHARS, SALE_ID_CHARS
 from plugins.loyalty.backoffice.customers_models import CouponUseRow
 from plugins.loyalty.backoffice.loyalty_sync_models import (
     FeedHeadRow,
@@ -69,7 +70,7 @@ class Malformed(ValueError):
 def coupons_consumed(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
     """Coupons a sale consumed: every other kiosk of the store will refuse them."""
     with _recorded_problems(session, kiosk, event, now):
-        sale_id = _text(event.payload, "sale_id", 36)
+        sale_id = _text(event.payload, "sale_id", SALE_ID_CHARS)
         coupons = _coupon_ids(event.payload)
         for coupon_id in coupons:
             use = {"coupon_id": coupon_id, "sale_id": sale_id, "kiosk_id": kiosk.kiosk_id}
@@ -89,8 +90,8 @@ def coupons_reinstated(session: Session, kiosk: Kiosk, event: OutboxEvent, now: 
     """A return made a sale's coupons usable again (``reinstate_on_return``): the store's
     coupon uses say so, and the feed tells every other kiosk to stop refusing them."""
     with _recorded_problems(session, kiosk, event, now):
-        sale_id = _text(event.payload, "sale_id", 36)
-        return_id = _text(event.payload, "return_id", 36)
+        sale_id = _text(event.payload, "sale_id", SALE_ID_CHARS)
+        return_id = _text(event.payload, "return_id", SALE_ID_CHARS)
         coupons = _coupon_ids(event.payload)
         for use in session.scalars(
             select(CouponUseRow).where(
@@ -457,9 +458,11 @@ def _coupon_ids(data: Any) -> list[str]:
     """``coupons``: a list of coupon ids (a use and its reinstatement name them alike)."""
     coupons = data.get("coupons") if isinstance(data, dict) else None
     if not isinstance(coupons, list) or not all(
-        isinstance(c, str) and 0 < len(c) <= 80 for c in coupons
+        isinstance(c, str) and 0 < len(c) <= COUPON_ID_CHARS for c in coupons
     ):
-        raise Malformed("coupons: a list of coupon ids (at most 80 characters each)")
+        raise Malformed(
+            f"coupons: a list of coupon ids (at most {COUPON_ID_CHARS} characters each)"
+        )
     return coupons
 
 
