@@ -279,9 +279,12 @@ class Plugin:
         for held in self.member_coupons(sale.member_id) if sale.member_id else []:
             if held.key in applied:  # a member coupon is reserved only when it is used
                 self.book.reserve(held, sale.sale_id, sale.member_id, at)
-        consumed_ids = [c for c in self._all_ids(sale) if f"coupon-{c}" in applied]
-        # the uses, their outbox event and the journal row: one transaction, or none of them
+        # the uses read and settled, their outbox event and the journal row: one
+        # transaction, or none of them (a reconcile between a read and the settle would
+        # otherwise free or take a use the settle did not see)
         with self.runtime.unit_of_work() as uow:
+            used = self._all_ids(uow, sale.sale_id)
+            consumed_ids = [c for c in used if f"coupon-{c}" in applied]
             consumed = self.book.settle(uow, sale.sale_id, consumed_ids, at)
             if consumed:
                 document = {"sale_id": sale.sale_id, "kiosk_id": sale.kiosk_id, "coupons": consumed}
@@ -398,9 +401,9 @@ class Plugin:
         if self.held_sale_id != self.runtime.sale_id:
             self.held, self.held_sale_id = [], self.runtime.sale_id
 
-    def _all_ids(self, sale: Any) -> list[str]:
-        with self.runtime.unit_of_work() as uow:
-            rows = uow.session.execute(
-                sa.select(t.uses.c.coupon_id).where(t.uses.c.sale_id == sale.sale_id)
-            ).all()
+    def _all_ids(self, uow: Any, sale_id: str) -> list[str]:
+        """The coupons ``sale_id`` has uses of, read in ``uow`` (the settle's transaction)."""
+        rows = uow.session.execute(
+            sa.select(t.uses.c.coupon_id).where(t.uses.c.sale_id == sale_id)
+        ).all()
         return [r.coupon_id for r in rows]
