@@ -573,9 +573,39 @@ _ESCPOS_COMMAND = re.compile(
 )
 
 
+#: GS v 0 m xL xH yL yH: a raster image (a logo, text drawn as an image, a QR code on a
+#: printer without GS ( k) of (xL + 256·xH) bytes a row and (yL + 256·yH) rows
+_RASTER_IMAGE = re.compile(rb"\x1dv0[\x00-\x03\x30-\x33](..)(..)", re.DOTALL)
+
+
+def _images_as_placeholders(output: bytes) -> bytes:
+    """``output`` with each raster image as a line ``[image 384×120]``: its bytes are dots,
+    not characters (read as text they are garbage, and may even look like a cut). The
+    pieces python-escpos sends a tall image in, one after another, are one image."""
+    out, at, last = bytearray(), 0, None  # last: (where its line starts in out, width, height)
+    while match := _RASTER_IMAGE.search(output, at):
+        row_bytes = int.from_bytes(match[1], "little")
+        width, height = row_bytes * 8, int.from_bytes(match[2], "little")
+        between = output[at : match.start()]
+        if last is not None and last[1] == width and not between.strip(b"\x00\n "):
+            start, height = last[0], last[2] + height  # the next piece of the same image
+            del out[start:]
+        else:
+            out += between
+            start = len(out)
+        if out and not out.endswith(b"\n"):
+            out += b"\n"
+        out += f"[image {width}×{height}]\n".encode("cp932")
+        last = (start, width, height)
+        at = match.end() + row_bytes * int.from_bytes(match[2], "little")
+    return bytes(out + output[at:])
+
+
 def _last_paper(output: bytes) -> str:
     """The text of the last receipt the simulated printer cut (what a developer would tear
-    off and read): cp932 with the ESC/POS commands left out, roughly."""
+    off and read): cp932 with the ESC/POS commands left out and images as placeholders,
+    roughly."""
+    output = _images_as_placeholders(output)
     pieces = [p for p in output.split(b"\x1dV") if p.strip(b"\x00\x01\x41\x42\n ")]
     if not pieces:
         return ""

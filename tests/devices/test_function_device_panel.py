@@ -241,3 +241,27 @@ def test_serve_panel_runs_on_loopback_and_stops(devices):
     finally:
         stop()
     assert not thread.is_alive()
+
+
+def test_a_raster_image_on_the_paper_reads_as_a_placeholder_not_garbage(client, devices):
+    """GIVEN a receipt with a logo (a GS v 0 raster image) and a tall image python-escpos
+    sends in pieces WHEN the panel shows the last paper THEN each image is one line
+    ``[image W×H]`` among the text, and nothing of its dots shows as characters."""
+    from PIL import Image
+
+    backend = devices.printer.driver.sim  # the simulated printer's python-escpos backend
+    # text as the kiosk's driver sends it (cp932 bytes), images as python-escpos draws them
+    backend._raw("さくらマート\n".encode("cp932"))
+    backend.image(Image.new("1", (384, 120), 0), impl="bitImageRaster")  # black: 0xff dots
+    backend._raw("合計 ￥150\n".encode("cp932"))
+    backend.image(Image.new("1", (200, 2000), 0), impl="bitImageRaster")
+    backend._raw("ありがとうございました\n".encode("cp932"))
+    backend.cut()
+    paper = status_of(client, "printer")["detail"]["last_paper"]
+    assert paper.splitlines() == [
+        "さくらマート",
+        "[image 384×120]",
+        "合計 ￥150",
+        "[image 200×2000]",
+        "ありがとうございました",
+    ]
