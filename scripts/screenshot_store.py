@@ -1,8 +1,8 @@
 """The sample store the back-office screenshots show: what its kiosks sell and send.
 
 Kiosks here are real local stores (:class:`Till`): a sale is committed with
-``LocalStore.commit_sale`` and reaches the back office through the kiosk's outbox as the
-relay sends it (``wire_event``). Kiosk 3 is the store's tax-free kiosk: its purchase
+``LocalStore.commit_sale`` and reaches the back office through the kiosk's outbox and its
+relay (``OutboxRelay``), followed by the journal head (``AnchorReporter``). Kiosk 3 is the store's tax-free kiosk: its purchase
 records are made by the tax-free plugin's recorder, sent to the NTA gateway by its
 transmission queue, decided by customs confirmations and refunded through its refund
 ledger, and each change reaches the back office's ledger as the plugin's outbox summary.
@@ -30,7 +30,8 @@ from kiosk.domain.sale import Sale, Tender
 from kiosk.domain.tax import compute_totals
 from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
-from kiosk.sync.relay import wire_event
+from kiosk.sync.anchor import AnchorReporter
+from kiosk.sync.relay import CycleOutcome, OutboxRelay
 from plugins.tax_free.crypto import PersonalDataCipher
 from plugins.tax_free.layout import STORE_MIGRATIONS
 from plugins.tax_free.ledger import RefundLedger
@@ -143,11 +144,15 @@ class Till:
             session.add(OutboxRow(event_id=event_id or str(uuid.uuid4()), kind=kind,
                                   aggregate_id=aggregate_id, payload=payload, created_at=at))  # fmt: skip
 
-    def deliver(self, send: Callable[[list[dict]], None]) -> None:
-        """Everything in the outbox, in order, as the relay posts it."""
-        rows = self.local.unsent_outbox(1000)
-        send([wire_event(r) for r in rows])
-        self.local.mark_sent([r.seq for r in rows], datetime.now())
+    def deliver(self, base: str, token: str) -> None:
+        """What a kiosk's sync thread sends: the outbox in order through its relay (each
+        batch names the kiosk's database), then its journal head, for the kiosks page's
+        Database and Journal columns."""
+        with httpx.Client(base_url=base, timeout=30) as client:
+            result = OutboxRelay(self.local, client, token).run(100, stop_when_idle=True)
+            if result.outcome is not CycleOutcome.IDLE or self.local.unsent_outbox(1):
+                raise SystemExit(f"{self.kiosk_id}: the relay stopped: {result}")
+            AnchorReporter(self.local, client, token).report()
 
 
 class Clock:

@@ -7,6 +7,8 @@ databases (``bo_db``: SQLite and PostgreSQL).
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import time
 
 import pytest
@@ -276,3 +278,27 @@ def test_the_migration_branch_goes_down_and_up(bo_db):
             step(config, target)
         for table in ("bo_kiosk_epochs", "bo_kiosk_identity_flags"):
             assert inspect(bo_db.engine).has_table(table) is present
+
+
+def test_the_kiosks_page_says_not_reported_until_a_kiosk_sends_its_journal_and_database(
+    store, http, kiosk_token, clock, client, staff
+):
+    """GIVEN an enrolled kiosk that has sent nothing WHEN a manager opens the kiosks page
+    THEN its Journal and Database cells say "not reported" in the four languages, not an
+    empty cell; once its relay has sent a batch (naming its database) and its journal head,
+    both say OK."""
+    sign_in(client, staff["manager"])
+
+    def cells() -> list[str]:
+        page = client.get("/kiosks").text
+        [row] = [r for r in re.findall(r"<tr>(.*?)</tr>", page) if ">K01</td>" in r]
+        return [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)][-2:]
+
+    not_reported = "not reported · 未報告 · 未上报 · 미보고"
+    assert cells() == [not_reported, not_reported]
+    sell(store, clock, 1, 2)
+    deliver(store, http, kiosk_token, clock)
+    assert cells()[1] == "OK" and cells()[0] == not_reported  # its journal head comes next
+    AnchorReporter(store, http, kiosk_token, clock=clock).report()
+    journal, database = cells()
+    assert journal.startswith("OK (seq ") and database == "OK"

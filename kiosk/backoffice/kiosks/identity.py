@@ -308,6 +308,13 @@ def confirm(session: Session, kiosk_id: str, actor: str, note: str, now: datetim
     return len(flags)
 
 
+def reporting_kiosks(session: Session) -> set[str]:
+    """The kiosks that have named their database (``store_instance``) in a batch."""
+    return set(
+        session.scalars(select(EpochRow.kiosk_id).where(EpochRow.instance_id != "").distinct())
+    )
+
+
 def kiosk_states(session: Session) -> dict[str, str]:
     """Per kiosk with open flags, one line for the kiosks page."""
     counts: dict[str, dict[str, int]] = {}

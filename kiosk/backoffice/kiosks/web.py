@@ -64,12 +64,17 @@ KIOSK_COLUMNS = (
     "Database 端末データ",  # kiosk_identity: a replaced database, receipt numbers twice
 )
 
+#: The Journal or Database cell of a kiosk that has not sent it yet (enrolled, never synced;
+#: or software from before it reported them): said, not left empty, in the four languages
+NOT_REPORTED = "not reported · 未報告 · 未上报 · 미보고"
+
 
 @router.get("/kiosks")
 def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         journals = journal_anchor.kiosk_states(session)
         identities = database_states(session)  # replaced databases, receipts twice
+        databases = kiosk_identity.reporting_kiosks(session)
         rows = [
             (
                 k.kiosk_id,
@@ -78,8 +83,8 @@ def kiosks_page(request: Request, staff: Manager) -> HTMLResponse:
                 k.last_seq,
                 k.last_seen_at.isoformat(" ", "seconds") if k.last_seen_at else "",
                 "revoked 失効" if k.revoked_at else "active 有効",
-                journals.get(k.kiosk_id, ""),
-                identities.get(k.kiosk_id, ""),
+                journals.get(k.kiosk_id, NOT_REPORTED),
+                identities.get(k.kiosk_id, "OK" if k.kiosk_id in databases else NOT_REPORTED),
             )
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
         ]
