@@ -52,3 +52,18 @@ def _ratings(runtime) -> list[str]:
     with Session(runtime.database()) as session:
         rows = session.scalars(select(OutboxRow).where(OutboxRow.kind == "example_feedback"))
         return [row.payload["rating"] for row in rows]
+
+
+def test_the_plugin_screen_has_the_header_and_language_bar_every_screen_has(kiosk):
+    """GIVEN the feedback screen WHEN the shopper taps English in its language bar THEN the
+    header's title and the question change language there, as on every other screen."""
+    kiosk.tap(kiosk.widget("start", "attract"))
+    shopping = kiosk.wait_screen("shopping")
+    kiosk.tap(shopping.ids.example_feedback)
+    screen = kiosk.wait_screen("example_feedback")
+    header = screen.ids.header.__self__  # the widget behind kv's weak reference
+    assert type(header).__name__ == "HeaderBar" and header.title == "このレジを評価する"
+    english = next(w for w in header.walk(restrict=True) if getattr(w, "text", "") == "English")
+    kiosk.tap(english)
+    kiosk.wait(lambda: screen.ids.question.text == "How was your checkout today?", what="English")
+    assert header.title == "Rate this checkout"
