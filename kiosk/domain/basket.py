@@ -50,19 +50,15 @@ def weighed_amount(price_per_kg: Yen, weight_g: int) -> Yen:
     return price_per_kg * weight_g // 1000
 
 
-@dataclass(slots=True)
-class BasketLine:
-    line_id: int
+class LineFigures:
+    """A line's figures from its product, price, quantity and weight: the same for the live
+    :class:`BasketLine` and its frozen snapshot (:mod:`kiosk.runtime.sale_view`)."""
+
+    __slots__ = ()
     product: Product
-    quantity: int = 1
-    unit_price: Yen = 0
-    weight_g: int | None = None
-    source: LineSource = LineSource.SCAN
-    scanned_code: str | None = None
-    voided: bool = False
-    void_reason: str | None = None
-    voided_by: str | None = None
-    age_approved_by: str | None = None
+    quantity: int
+    unit_price: Yen
+    weight_g: int | None
 
     @property
     def amount(self) -> Yen:
@@ -78,6 +74,21 @@ class BasketLine:
     @property
     def reduced_rate(self) -> bool:
         return self.product.tax is TaxCategory.REDUCED
+
+
+@dataclass(slots=True)
+class BasketLine(LineFigures):
+    line_id: int
+    product: Product
+    quantity: int = 1
+    unit_price: Yen = 0
+    weight_g: int | None = None
+    source: LineSource = LineSource.SCAN
+    scanned_code: str | None = None
+    voided: bool = False
+    void_reason: str | None = None
+    voided_by: str | None = None
+    age_approved_by: str | None = None
 
     @property
     def needs_age_check(self) -> bool:

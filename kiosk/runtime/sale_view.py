@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.domain.basket import Adjustment, BasketError, BasketLine, LineSource, weighed_amount
+from kiosk.domain.basket import Adjustment, BasketError, BasketLine, LineFigures, LineSource
 from kiosk.domain.checkout import Checkout
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.money import Yen
 from kiosk.domain.product import Product
-from kiosk.domain.tax import TaxCategory, Totals
+from kiosk.domain.tax import Totals
 
 
 @dataclass(frozen=True, slots=True)
-class LineSnapshot:
+class LineSnapshot(LineFigures):
     """One basket line as it was when the snapshot was taken (same fields as BasketLine)."""
 
     line_id: int
@@ -49,21 +49,6 @@ class LineSnapshot:
             line.voided_by,
             line.age_approved_by,
         )
-
-    @property
-    def amount(self) -> Yen:
-        """Line amount before adjustments, in the product's price mode (内税 or 外税)."""
-        if self.weight_g is not None:
-            return weighed_amount(self.unit_price, self.weight_g)
-        return self.unit_price * self.quantity
-
-    @property
-    def tax(self) -> TaxCategory:
-        return self.product.tax
-
-    @property
-    def reduced_rate(self) -> bool:
-        return self.product.tax is TaxCategory.REDUCED
 
 
 @dataclass(frozen=True, slots=True)
