@@ -31,52 +31,21 @@ def test_cli_return_one_line(tmp_path, monkeypatch, capsys):
     assert code == 0 and out == ""
     code, out, _ = _run(monkeypatch, capsys, data, "return", "1")
     assert code == 0 and "line 2:" in out and "returnable 1" in out
-    code, out, err = _run(
-        monkeypatch,
-        capsys,
-        data,
-        "return",
-        "1",
-        "--line",
-        "2",
-        "--reason",
-        "changed_mind",
-        "--staff",
-        "S001",
-        stdin="1234\n",
-    )
+
+    def staff_return(line: str, pin: str) -> tuple[int, str, str]:
+        """S001 takes back ``line`` of receipt 1, typing ``pin`` when asked."""
+        staff = ("--reason", "changed_mind", "--staff", "S001")
+        return _run(
+            monkeypatch, capsys, data, "return", "1", "--line", line, *staff, stdin=pin + "\n"
+        )
+
+    code, out, err = staff_return(line="2", pin="1234")
     assert code == 0, err
     assert "適格返還請求書" in out and "T5835678256246" in out and "返金合計" in out
-    code, _, err = _run(
-        monkeypatch,
-        capsys,
-        data,
-        "return",
-        "1",
-        "--line",
-        "2",
-        "--reason",
-        "changed_mind",
-        "--staff",
-        "S001",
-        stdin="1234\n",
-    )
+    code, _, err = staff_return(line="2", pin="1234")
     assert (
         code == 1
         and err.strip().splitlines()[-1] == "kiosk: return: line 2: nothing left to return"
     )
-    code, _, err = _run(
-        monkeypatch,
-        capsys,
-        data,
-        "return",
-        "1",
-        "--line",
-        "1",
-        "--reason",
-        "changed_mind",
-        "--staff",
-        "S001",
-        stdin="0000\n",
-    )
+    code, _, err = staff_return(line="1", pin="0000")
     assert code == 1 and "wrong staff id or PIN" in err
