@@ -24,22 +24,22 @@ def _revisions(path) -> set[str]:
 
 def test_the_folder_is_the_plugins_and_the_core_has_no_loyalty_revision():
     assert sorted(p.name for p in STORE_MIGRATIONS.glob("loyalty_*.py")) == [
-        "loyalty_0001_loyalty_and_coupons.py",
+        "loyalty_0001_members_and_points.py",
         "loyalty_0002_sync_ids.py",
     ]
     assert not list((MIGRATIONS / "versions").glob("loyalty_*"))
 
 
-def test_the_kiosk_collects_the_folder_once_for_loyalty_and_coupons(tmp_path):
-    """GIVEN the built-ins (loyalty, and coupons whose tables are in loyalty's branch) WHEN
-    the kiosk collects kiosk_store_migrations THEN the folder is there and the store built
-    with it has the member, points and coupon tables."""
+def test_the_kiosk_collects_the_folder(tmp_path):
+    """GIVEN the built-ins WHEN the kiosk collects kiosk_store_migrations THEN loyalty's
+    folder is there once (the coupons plugin has a branch of its own since coupons_0001) and
+    the store built with it has the member and points tables."""
     config = load_config(None, demo=True, data_dir=tmp_path)
     folders = store_migrations(build_plugin_host(config))
-    assert folders.count(STORE_MIGRATIONS) == 2  # named by both plugins: used once
+    assert folders.count(STORE_MIGRATIONS) == 1
     store = LocalStore(tmp_path / "kiosk.sqlite3", folders)
     tables = set(inspect(store.engine).get_table_names())
-    assert {"loyalty_members", "loyalty_points", "coupon_uses"} <= tables
+    assert {"loyalty_members", "loyalty_points"} <= tables
     store.close()
     assert "loyalty_0002" in _revisions(tmp_path / "kiosk.sqlite3")
 
