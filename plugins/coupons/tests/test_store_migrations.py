@@ -14,7 +14,7 @@ from kiosk.config import load_config
 from kiosk.store import LocalStore
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import UnknownMigration
-from plugins.conftest import RICE, coupon_qr, scan, settings
+from plugins.conftest import RICE, coupon_qr, scan, settings, store_revisions
 from plugins.coupons import STORE_MIGRATIONS
 from plugins.coupons import tables as t
 from plugins.loyalty.layout import STORE_MIGRATIONS as LOYALTY
@@ -47,14 +47,6 @@ AT = datetime(2026, 3, 2, 12, 0)
 
 def _tables(store: LocalStore) -> set[str]:
     return set(inspect(store.engine).get_table_names())
-
-
-def _revisions(path) -> set[str]:
-    engine = sqlite_engine(path)
-    with engine.connect() as connection:
-        found = {row[0] for row in connection.execute(text("SELECT * FROM alembic_version"))}
-    engine.dispose()
-    return found
 
 
 def _old_layout_store(path) -> None:
@@ -96,7 +88,7 @@ def test_the_kiosk_collects_each_plugins_own_folder(tmp_path):
     store = LocalStore(tmp_path / "kiosk.sqlite3", folders)
     assert _tables(store) >= COUPON_TABLES | LOYALTY_TABLES
     store.close()
-    assert {"coupons_0001", "loyalty_0002"} <= _revisions(tmp_path / "kiosk.sqlite3")
+    assert {"coupons_0001", "loyalty_0002"} <= store_revisions(tmp_path / "kiosk.sqlite3")
 
 
 def test_a_fresh_store_without_loyalty_has_the_coupon_tables_only(tmp_path):
@@ -104,7 +96,7 @@ def test_a_fresh_store_without_loyalty_has_the_coupon_tables_only(tmp_path):
     assert _tables(store) >= COUPON_TABLES
     assert not LOYALTY_TABLES & _tables(store)
     store.close()
-    assert "coupons_0001" in _revisions(tmp_path / "kiosk.sqlite3")
+    assert "coupons_0001" in store_revisions(tmp_path / "kiosk.sqlite3")
 
 
 def test_a_fresh_store_with_loyalty_only_has_no_coupon_tables(tmp_path):
@@ -120,7 +112,7 @@ def test_a_store_of_the_old_layout_keeps_its_coupon_tables_and_rows(tmp_path):
     tables already there: the rows are kept and single use is still enforced."""
     path = tmp_path / "kiosk.sqlite3"
     _old_layout_store(path)
-    assert "coupons_0001" not in _revisions(path)
+    assert "coupons_0001" not in store_revisions(path)
     store = LocalStore(path, [LOYALTY, STORE_MIGRATIONS])
     with store.engine.connect() as connection:
         assert connection.execute(t.uses.select()).one().coupon_id == "C100:OLD-1"
@@ -129,7 +121,7 @@ def test_a_store_of_the_old_layout_keeps_its_coupon_tables_and_rows(tmp_path):
     indexes = {i["name"] for i in inspect(store.engine).get_indexes("coupon_uses")}
     assert "ux_coupon_uses_single_live" in indexes
     store.close()
-    assert {"coupons_0001", "loyalty_0002"} <= _revisions(path)
+    assert {"coupons_0001", "loyalty_0002"} <= store_revisions(path)
     reopened = LocalStore(path, [LOYALTY, STORE_MIGRATIONS])  # at heads: nothing runs again
     with reopened.engine.connect() as connection:
         assert len(connection.execute(t.uses.select()).all()) == 1
@@ -165,7 +157,7 @@ def test_an_old_store_made_without_loyalty_is_refused_in_one_line_without_it(tmp
     _old_layout_store(path)
     with pytest.raises(UnknownMigration, match="loyalty_0002"):
         LocalStore(path, [STORE_MIGRATIONS])
-    assert "coupons_0001" not in _revisions(path)
+    assert "coupons_0001" not in store_revisions(path)
     LocalStore(path, [LOYALTY, STORE_MIGRATIONS]).close()
     store = LocalStore(path, [STORE_MIGRATIONS])
     with store.engine.connect() as connection:

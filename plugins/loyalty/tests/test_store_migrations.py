@@ -4,22 +4,15 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from kiosk.app import build_plugin_host, store_migrations
 from kiosk.config import load_config
 from kiosk.store import LocalStore
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import MIGRATIONS, alembic_config
+from plugins.conftest import store_revisions
 from plugins.loyalty.layout import STORE_MIGRATIONS
-
-
-def _revisions(path) -> set[str]:
-    engine = sqlite_engine(path)
-    with engine.connect() as connection:
-        found = {row[0] for row in connection.execute(text("SELECT * FROM alembic_version"))}
-    engine.dispose()
-    return found
 
 
 def test_the_folder_is_the_plugins_and_the_core_has_no_loyalty_revision():
@@ -41,7 +34,7 @@ def test_the_kiosk_collects_the_folder(tmp_path):
     tables = set(inspect(store.engine).get_table_names())
     assert {"loyalty_members", "loyalty_points"} <= tables
     store.close()
-    assert "loyalty_0002" in _revisions(tmp_path / "kiosk.sqlite3")
+    assert "loyalty_0002" in store_revisions(tmp_path / "kiosk.sqlite3")
 
 
 def test_a_store_at_the_old_core_revision_upgrades_from_the_plugin_folder(tmp_path):
@@ -54,12 +47,12 @@ def test_a_store_at_the_old_core_revision_upgrades_from_the_plugin_folder(tmp_pa
         config.attributes["connection"] = connection
         command.upgrade(config, "loyalty_0001")
     engine.dispose()
-    assert _revisions(path) == {"loyalty_0001"}
+    assert store_revisions(path) == {"loyalty_0001"}
     store = LocalStore(path, [STORE_MIGRATIONS])
     columns = {c["name"] for c in inspect(store.engine).get_columns("loyalty_points")}
     assert {"entry_id", "kiosk_id"} <= columns  # loyalty_0002's
     store.close()
-    assert "loyalty_0002" in _revisions(path)
+    assert "loyalty_0002" in store_revisions(path)
 
 
 def test_a_store_with_loyalty_tables_opens_without_the_plugin(tmp_path):
@@ -69,4 +62,4 @@ def test_a_store_with_loyalty_tables_opens_without_the_plugin(tmp_path):
     store = LocalStore(tmp_path / "kiosk.sqlite3")
     assert "loyalty_members" in inspect(store.engine).get_table_names()
     store.close()
-    assert "loyalty_0002" in _revisions(tmp_path / "kiosk.sqlite3")
+    assert "loyalty_0002" in store_revisions(tmp_path / "kiosk.sqlite3")
