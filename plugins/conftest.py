@@ -8,6 +8,7 @@ import base64
 from datetime import datetime
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from kiosk.domain.scan import Scan, Symbology
 from plugins.coupons.codes import sign_hmac
@@ -96,6 +97,15 @@ def settings() -> dict:
 
 def coupon_qr(cid: str, sn: str, **extra) -> str:
     return sign_hmac({"cid": cid, "sn": sn, **extra}, HMAC_SECRET)
+
+
+def store_revisions(path) -> set[str]:
+    """The Alembic revisions a kiosk store at ``path`` is stamped with."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        found = {row[0] for row in connection.execute(text("SELECT * FROM alembic_version"))}
+    engine.dispose()
+    return found
 
 
 def scan(runtime, code: str):

@@ -30,7 +30,7 @@ def alembic_config(engine: Engine, plugin_versions: Sequence[Path] = ()) -> Conf
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", str(engine.url))
     config.set_main_option("path_separator", "os")
-    # once each: two plugins may share a folder (coupons' tables are in loyalty's branch)
+    # once each: alembic refuses a folder named twice, and two plugins may share one
     folders = list(dict.fromkeys([MIGRATIONS / "versions", *map(Path, plugin_versions)]))
     config.set_main_option("version_locations", os.pathsep.join(str(f) for f in folders))
     return config

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,6 +45,8 @@ from plugins.promotions.pricing import Offer, coordinator_present, settle
 __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]
 
 NAME = "coupons"
+#: the kiosk store's branch "coupons" (coupon uses, remote uses, members' coupons)
+STORE_MIGRATIONS = Path(__file__).with_name("migrations") / "store"
 
 
 def _whole_sale_returned(sale: dict[str, Any], returns: list[dict[str, Any]]) -> bool:
@@ -87,11 +90,9 @@ class Plugin:
         return NAME, CouponsSettings
 
     @hookimpl
-    def kiosk_store_migrations(self) -> list[Any]:
-        """The coupon tables are in the loyalty plugin's store branch (``loyalty_0001``):
-        named here too, so a kiosk with coupons and without loyalty still has them."""
-        from plugins.loyalty.layout import STORE_MIGRATIONS
-
+    def kiosk_store_migrations(self) -> list[Path]:
+        """The coupon tables: the plugin's own store branch ``coupons``, with or without
+        the loyalty plugin."""
         return [STORE_MIGRATIONS]
 
     @hookimpl

@@ -1,4 +1,5 @@
-"""The coupon tables as SQLAlchemy Core objects (created by migration ``loyalty_0001``)."""
+"""The coupon tables as SQLAlchemy Core objects (migration ``coupons_0001``,
+``plugins/coupons/migrations/store``; in stores made before it, ``loyalty_0001`` made them)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from typing import Any
 from kiosk.hookspecs import hookimpl
 
 BACKOFFICE_MIGRATIONS = Path(__file__).with_name("migrations") / "backoffice"
-#: the kiosk store's branch "loyalty" (members, consents, points and the coupons plugin's
-#: tables); revision ids kept from when they were core, so an existing store carries on
+#: the kiosk store's branch "loyalty" (members, consents, points); revision ids kept from
+#: when they were core, so an existing store carries on
 STORE_MIGRATIONS = Path(__file__).with_name("migrations") / "store"
 
 

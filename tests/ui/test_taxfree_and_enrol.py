@@ -224,7 +224,7 @@ def test_a_training_sale_shows_the_points_it_would_earn_and_awards_none(kiosk) -
 
 
 def test_camera_preview_shows_frames_and_the_scan_lands(kiosk_factory, tmp_path) -> None:
-    from tests.plugins.scanner_camera.factories import (
+    from plugins.scanner_camera.tests.factories import (
         clutter,
         on_background,
         render_linear,

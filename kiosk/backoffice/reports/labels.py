@@ -1,24 +1,26 @@
-"""How report pages name payment methods and departments: their ids as ja/en labels.
+"""How report pages name payment methods and departments: English, then the Japanese gloss.
 
 The ids stay in the data (CSV, JSON API, the database); only the pages show labels. A
-method a plugin adds, or a store's own department, that these tables do not know is shown
-by its id.
+payment method is named by the names the sale documents kept for its tenders (any plugin's,
+a vendor's too), a legacy document's built-in method by the frozen legacy table
+(:func:`kiosk.domain.method_names.tender_name`), else by its id. A store's own department
+that :data:`DEPARTMENTS` does not know is shown by its id.
 """
 
 from __future__ import annotations
 
-PAYMENT_METHODS = {
-    "cash": "Cash 現金",
-    "card": "Card クレジットカード",
-    "emoney": "E-money 電子マネー",
-    "qr": "QR code QRコード決済",
-    "points": "Points ポイント",
-}
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.domain.method_names import tender_name
 
 
-def method_label(method_id: str) -> str:
-    """``"Cash 現金"`` for ``"cash"``; an unknown (plugin) method's id as it is."""
-    return PAYMENT_METHODS.get(method_id, method_id)
+def method_label(method_id: str, tender: Mapping[str, Any] | None = None) -> str:
+    """``"Cash 現金"`` for a cash tender (``tender``: one of the day's tenders of
+    ``method_id``, with the ``names`` its document kept); one name when both are the same."""
+    tender = tender if tender is not None else {"method": method_id}
+    english, japanese = tender_name(tender, "en"), tender_name(tender, "ja")
+    return english if english == japanese else f"{english} {japanese}"
 
 
 #: the departments the kiosk's look-up screen knows (kiosk.ui.screens.lookup.DEPARTMENTS)

@@ -48,6 +48,9 @@ class DayReport:
     discounts: list[tuple[str, int, int]] = field(default_factory=list)
     #: the day's returns: (time, kiosk, return no., original sale, reason, refund)
     return_lines: list[tuple[str, str, int, str, str, int]] = field(default_factory=list)
+    #: per method of ``by_payment``, a tender of the day's documents that paid with it (the
+    #: latest received): the names it kept, for the pages' labels (reports.labels)
+    tenders: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,7 +113,12 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
         .order_by(SaleRow.kiosk_id)
     ).all()
     by_payment = session.execute(
-        select(SalePaymentRow.method, func.count(), func.sum(SalePaymentRow.amount))
+        select(
+            SalePaymentRow.method,
+            func.count(),
+            func.sum(SalePaymentRow.amount),
+            func.max(SalePaymentRow.id),
+        )
         .where(SalePaymentRow.business_date == day)
         .group_by(SalePaymentRow.method)
         .order_by(SalePaymentRow.method)
@@ -147,10 +155,30 @@ def day_report(session: Session, day: date, *, departments: bool = True) -> DayR
         tax_total=int(tax_total),
         by_hour=_in_day_order(session, [(int(h), int(n), int(t)) for h, n, t in by_hour]),
         by_kiosk=[(k, int(n), int(t)) for k, n, t in by_kiosk],
-        by_payment=[(m, int(n), int(a)) for m, n, a in by_payment],
+        by_payment=[(m, int(n), int(a)) for m, n, a, _ in by_payment],
+        tenders=_tenders(session, [latest for *_, latest in by_payment]),
         by_tax=[("standard", int(gs), int(ts)), ("reduced", int(gr), int(tr))],
         by_department=[(d, int(q), int(a)) for d, q, a in by_department],
     )
+
+
+def _tenders(session: Session, payment_ids: list[int]) -> dict[str, dict[str, Any]]:
+    """``{method: tender}`` from the documents of these ``bo_sale_payments`` rows (one per
+    method): the tender as the kiosk sent it, with the ``names`` it kept (none in a legacy
+    document). One small query: the live page runs it after every ingest."""
+    rows = session.execute(
+        select(SalePaymentRow.method, SaleRow.document)
+        .join(SaleRow, SaleRow.sale_id == SalePaymentRow.sale_id)
+        .where(SalePaymentRow.id.in_(payment_ids))
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for method, document in rows:
+        tenders = document.get("tenders") if isinstance(document, dict) else None
+        for tender in tenders or ():
+            if isinstance(tender, dict) and tender.get("method") == method:
+                found[method] = tender
+                break
+    return found
 
 
 def _discounts(session: Session, day: date) -> list[tuple[str, int, int]]:

@@ -22,7 +22,7 @@ def day_tables(r: reports.DayReport) -> dict[str, Any]:
         "hour_chart": bar_chart([(f"{h}", t) for h, _, t in r.by_hour], title="sales by hour"),
         "by_hour": [(f"{h}:00", n, t) for h, n, t in r.by_hour],
         "by_kiosk": r.by_kiosk,
-        "by_payment": [(method_label(m), n, a) for m, n, a in r.by_payment],
+        "by_payment": [(method_label(m, r.tenders.get(m)), n, a) for m, n, a in r.by_payment],
         "by_tax": [(f"{reports.RATE_PERCENT[c]}%", g, t) for c, g, t in r.by_tax],
     }
 

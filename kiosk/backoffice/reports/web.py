@@ -59,9 +59,10 @@ async def live_events(request: Request, _: Attendant) -> StreamingResponse:
 
     def day() -> dict:
         with backoffice.db.reading() as session:
-            day = reports.day_report(session, backoffice.today(), departments=False).to_json()
+            report = reports.day_report(session, backoffice.today(), departments=False)
+        day = report.to_json()
         for row in day["by_payment"]:  # the page shows labels; the JSON API keeps the ids
-            row["label"] = method_label(row["method"])
+            row["label"] = method_label(row["method"], report.tenders.get(row["method"]))
         return day
 
     return sse.stream(request, backoffice.sales, "day", day, backoffice.live_refresh_s)

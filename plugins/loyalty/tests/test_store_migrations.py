@@ -4,44 +4,37 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from kiosk.app import build_plugin_host, store_migrations
 from kiosk.config import load_config
 from kiosk.store import LocalStore
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import MIGRATIONS, alembic_config
+from plugins.conftest import store_revisions
 from plugins.loyalty.layout import STORE_MIGRATIONS
-
-
-def _revisions(path) -> set[str]:
-    engine = sqlite_engine(path)
-    with engine.connect() as connection:
-        found = {row[0] for row in connection.execute(text("SELECT * FROM alembic_version"))}
-    engine.dispose()
-    return found
 
 
 def test_the_folder_is_the_plugins_and_the_core_has_no_loyalty_revision():
     assert sorted(p.name for p in STORE_MIGRATIONS.glob("loyalty_*.py")) == [
-        "loyalty_0001_loyalty_and_coupons.py",
+        "loyalty_0001_members_and_points.py",
         "loyalty_0002_sync_ids.py",
     ]
     assert not list((MIGRATIONS / "versions").glob("loyalty_*"))
 
 
-def test_the_kiosk_collects_the_folder_once_for_loyalty_and_coupons(tmp_path):
-    """GIVEN the built-ins (loyalty, and coupons whose tables are in loyalty's branch) WHEN
-    the kiosk collects kiosk_store_migrations THEN the folder is there and the store built
-    with it has the member, points and coupon tables."""
+def test_the_kiosk_collects_the_folder(tmp_path):
+    """GIVEN the built-ins WHEN the kiosk collects kiosk_store_migrations THEN loyalty's
+    folder is there once (the coupons plugin has a branch of its own since coupons_0001) and
+    the store built with it has the member and points tables."""
     config = load_config(None, demo=True, data_dir=tmp_path)
     folders = store_migrations(build_plugin_host(config))
-    assert folders.count(STORE_MIGRATIONS) == 2  # named by both plugins: used once
+    assert folders.count(STORE_MIGRATIONS) == 1
     store = LocalStore(tmp_path / "kiosk.sqlite3", folders)
     tables = set(inspect(store.engine).get_table_names())
-    assert {"loyalty_members", "loyalty_points", "coupon_uses"} <= tables
+    assert {"loyalty_members", "loyalty_points"} <= tables
     store.close()
-    assert "loyalty_0002" in _revisions(tmp_path / "kiosk.sqlite3")
+    assert "loyalty_0002" in store_revisions(tmp_path / "kiosk.sqlite3")
 
 
 def test_a_store_at_the_old_core_revision_upgrades_from_the_plugin_folder(tmp_path):
@@ -54,12 +47,12 @@ def test_a_store_at_the_old_core_revision_upgrades_from_the_plugin_folder(tmp_pa
         config.attributes["connection"] = connection
         command.upgrade(config, "loyalty_0001")
     engine.dispose()
-    assert _revisions(path) == {"loyalty_0001"}
+    assert store_revisions(path) == {"loyalty_0001"}
     store = LocalStore(path, [STORE_MIGRATIONS])
     columns = {c["name"] for c in inspect(store.engine).get_columns("loyalty_points")}
     assert {"entry_id", "kiosk_id"} <= columns  # loyalty_0002's
     store.close()
-    assert "loyalty_0002" in _revisions(path)
+    assert "loyalty_0002" in store_revisions(path)
 
 
 def test_a_store_with_loyalty_tables_opens_without_the_plugin(tmp_path):
@@ -69,4 +62,4 @@ def test_a_store_with_loyalty_tables_opens_without_the_plugin(tmp_path):
     store = LocalStore(tmp_path / "kiosk.sqlite3")
     assert "loyalty_members" in inspect(store.engine).get_table_names()
     store.close()
-    assert "loyalty_0002" in _revisions(tmp_path / "kiosk.sqlite3")
+    assert "loyalty_0002" in store_revisions(tmp_path / "kiosk.sqlite3")

@@ -1,7 +1,9 @@
-"""loyalty and coupons: members (personal data encrypted), consents, points, coupon uses
+"""loyalty: members (personal data encrypted), consents, points
 
-A branch of its own (label "loyalty") so the loyalty, coupon and promotion plugins can
-evolve their tables without touching the core chain. Personal data lives only in
+A branch of its own (label "loyalty") so the plugin can evolve its tables without touching
+the core chain. Until the coupons plugin had a branch of its own (``coupons_0001``) this
+revision also made the coupon tables: a store made then keeps them, and ``coupons_0001``
+finds them there. Personal data lives only in
 ``loyalty_members.personal`` as AES-GCM ciphertext; phone and card look-ups use keyed HMAC
 indexes, never plaintext.
 
@@ -63,48 +65,9 @@ def upgrade() -> None:
         sa.Column("processed_at", sa.DateTime(), nullable=False),
         sa.Column("reversed_at", sa.DateTime(), nullable=True),
     )
-    op.create_table(
-        "coupon_uses",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("coupon_id", sa.String(80), nullable=False, index=True),
-        sa.Column("definition_id", sa.String(64), nullable=False),
-        sa.Column("single_use", sa.Boolean(), nullable=False),
-        sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("sale_id", sa.String(36), nullable=False, index=True),
-        sa.Column("kiosk_id", sa.String(32), nullable=False),
-        sa.Column("member_id", sa.String(32), nullable=True, index=True),
-        sa.Column("reserved_at", sa.DateTime(), nullable=False),
-        sa.Column("settled_at", sa.DateTime(), nullable=True),
-    )
-    # one live (reserved or consumed) use per single-use coupon, enforced by the database
-    op.create_index(
-        "ux_coupon_uses_single_live",
-        "coupon_uses",
-        ["coupon_id"],
-        unique=True,
-        sqlite_where=sa.text("single_use = 1 AND state IN ('reserved', 'consumed')"),
-        postgresql_where=sa.text("single_use AND state IN ('reserved', 'consumed')"),
-    )
-    op.create_table(
-        "coupon_remote_uses",
-        sa.Column("coupon_id", sa.String(80), primary_key=True),
-        sa.Column("sale_id", sa.String(36), primary_key=True),
-        sa.Column("kiosk_id", sa.String(32), nullable=False, server_default=""),
-        sa.Column("seen_at", sa.DateTime(), nullable=False),
-    )
-    op.create_table(
-        "coupon_member_coupons",
-        sa.Column("member_id", sa.String(32), primary_key=True),
-        sa.Column("definition_id", sa.String(64), primary_key=True),
-        sa.Column("attached_at", sa.DateTime(), nullable=False),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("coupon_member_coupons")
-    op.drop_table("coupon_remote_uses")
-    op.drop_index("ux_coupon_uses_single_live", table_name="coupon_uses")
-    op.drop_table("coupon_uses")
     op.drop_table("loyalty_sales")
     op.drop_table("loyalty_points")
     op.drop_table("loyalty_consents")
