@@ -50,7 +50,6 @@ function skeleton(k){
     h('dl', {className: 'figures'}, ...figure('Total 合計', 'total'), ...figure('Items 点数', 'items'),
       ...figure('In state 経過', 'since'), ...figure('Role / mode 役割', 'mode'), ...figure('Devices 機器', 'health'),
       ...figure('Unsent 未送信', 'unsent')),
-    h('dl', {className: 'figures fields'}),
     h('div', {className: 'alerts'}), h('table', {className: 'lines'}, h('tbody')),
     h('ol', {className: 'timeline'}),
     h('div', {className: 'actions'},
@@ -104,9 +103,11 @@ function render(s){
     const health = Object.entries(k.health || {});
     el.querySelector('.health').textContent = health.length ? health.map(([d, v]) => `${d}: ${v}`).join(', ') : 'ok';
     el.querySelector('.unsent').textContent = text(k.unsent_sales);
-    // figures plugins add (ConsolePart.tile): label and value, as text
-    fill(el.querySelector('.fields'), (k.fields || []).flatMap(f =>
-      [h('dt', {}, f.label), h('dd', {dataset: {key: f.key}}, f.value)]));
+    // figures plugins add (ConsolePart.tile), after the core's in the same list: text only
+    const figures = el.querySelector('.figures');
+    figures.querySelectorAll('.field').forEach(n => n.remove());
+    figures.append(...(k.fields || []).flatMap(f =>
+      [h('dt', {className: 'field'}, f.label), h('dd', {className: 'field', dataset: {key: f.key}}, f.value)]));
     fill(el.querySelector('.alerts'), (k.alerts || []).map(a =>
       h('span', {className: 'alert', dataset: {kind: a.kind}}, `⚠ ${ALERT[a.kind] || text(a.kind)} ${text(a.detail)}`)));
     fill(el.querySelector('.lines tbody'), (k.lines || []).map(lineRow));
