@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from kiosk.backoffice.core.extensions import (
+        ConsolePart,
         EventHandler,
         MasterDataSection,
         NavEntry,
@@ -360,6 +361,20 @@ def kiosk_backoffice_event_handlers() -> list[EventHandler]:
     as a visible problem rather than raise (a raise fails the kiosk's whole batch).
     :return: a list of :class:`kiosk.backoffice.core.extensions.EventHandler` (``kind`` and
         ``handle(session, kiosk, event, now)``).
+    """
+
+
+@hookspec
+def kiosk_backoffice_console() -> list[ConsolePart]:
+    """Return this plugin's parts of the attendant console (the live ``/console`` page).
+
+    A part may read fields of the kiosks' state reports (a schema of its own, checked at the
+    door with the report, then handed over inside the report's transaction), add figures to
+    each kiosk's tile, add a value to every live snapshot, and load a script and a stylesheet
+    on the console page that draw it (through ``textContent``: what kiosks report is data).
+    A name or report field the core or another part already uses is refused at start.
+    :return: a list of :class:`kiosk.backoffice.core.extensions.ConsolePart` (``name``,
+        ``report``, ``receive``, ``tile``, ``snapshot``, ``script``, ``stylesheet``).
     """
 
 

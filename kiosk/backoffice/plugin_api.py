@@ -23,7 +23,12 @@ It offers:
 - **pages**: :func:`template_page`, :func:`form`, :func:`csv_response` with :func:`to_csv`
   (cells neutralised), :class:`Link`, :class:`Span`, :class:`Note`, :func:`bar_chart`;
 - **kiosk messages**: :class:`OutboxEvent` (what an event handler gets), :class:`AllowExtra`,
-  :func:`text_field`, :data:`TimeText` for a handler's payload schema;
+  :func:`text_field`, :data:`TimeText` for a handler's payload schema; :class:`ForbidExtra`,
+  :data:`Yen`, :data:`Count`, :data:`Time`, :data:`JsonBody` and :func:`parse` for a kiosk
+  request a plugin's router checks at the door;
+- **the attendant console**: :class:`ConsolePart` and :class:`TileField` (what
+  ``kiosk_backoffice_console`` returns), :func:`console_kiosks` (every kiosk's last report,
+  read only) and :func:`console_changed` (the live console redraws);
 - **the audit log**: :func:`record`, :func:`audit_count`;
 - **settings and the business day**: :func:`get_setting`, :func:`day_start`,
   :func:`business_date`;
@@ -43,20 +48,24 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit.models import AuditRow
 from kiosk.backoffice.audit.service import record
+from kiosk.backoffice.console.models import KioskStatusRow
 from kiosk.backoffice.core.bounds import YEN_MAX, Cursor, Limit, Offset, RowId
 from kiosk.backoffice.core.business_day import business_date, day_start
-from kiosk.backoffice.core.deps import Admin, Attendant, KioskToken, Manager, bo
+from kiosk.backoffice.core.deps import Admin, Attendant, JsonBody, KioskToken, Manager, bo
 from kiosk.backoffice.core.errors import BackofficeError, InvalidInput, NotAllowed, NotFound
 from kiosk.backoffice.core.extensions import (
+    ConsolePart,
     EventHandler,
     MasterDataSection,
     NavEntry,
     TemplateFolder,
+    TileField,
 )
 from kiosk.backoffice.core.models import Base
 from kiosk.backoffice.core.pages import csv_response, form, template_page
@@ -67,7 +76,16 @@ from kiosk.backoffice.masterdata.service import get_setting
 from kiosk.backoffice.reports.charts import bar_chart
 from kiosk.backoffice.sales.ingest import OutboxEvent
 from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
-from kiosk.backoffice.sales.schemas import AllowExtra, TimeText, text_field
+from kiosk.backoffice.sales.schemas import (
+    AllowExtra,
+    Count,
+    ForbidExtra,
+    Time,
+    TimeText,
+    Yen,
+    parse,
+    text_field,
+)
 from kiosk.backoffice.staff.auth import authenticate_kiosk
 from kiosk.backoffice.staff.models import StaffRow
 
@@ -78,9 +96,14 @@ __all__ = [
     "Attendant",
     "BackofficeError",
     "Base",
+    "ConsoleKiosk",
+    "ConsolePart",
+    "Count",
     "Cursor",
     "EventHandler",
+    "ForbidExtra",
     "InvalidInput",
+    "JsonBody",
     "Kiosk",
     "KioskToken",
     "Limit",
@@ -99,16 +122,22 @@ __all__ = [
     "Span",
     "Staff",
     "TemplateFolder",
+    "TileField",
+    "Time",
     "TimeText",
+    "Yen",
     "audit_count",
     "bar_chart",
     "bo",
     "business_date",
+    "console_changed",
+    "console_kiosks",
     "csv_response",
     "day_start",
     "form",
     "get_setting",
     "kiosk_by_token",
+    "parse",
     "record",
     "sale_by_id",
     "scrub_raw_events",
@@ -132,6 +161,14 @@ _SUMMARIES: dict[str, str] = {
     "RowId": "Path parameter type: a row id, 1 up to a 64-bit integer (else 422).",
     "TimeText": "Schema field type: a time as text (up to 40 characters, no NUL) that the "
     "handler parses and reports itself.",
+    "ForbidExtra": "Base model for a kiosk request's schema (strict types): declared fields "
+    "checked, an unknown one refused (a 422 naming it).",
+    "Yen": "Schema field type: a yen amount, a JSON integer within ±`YEN_MAX`.",
+    "Count": "Schema field type: a count of items, a JSON integer from 0.",
+    "Time": "Schema field type: a local ISO 8601 date and time (2000–2099, no UTC offset).",
+    "JsonBody": "Route parameter type: the request's JSON body as sent (check it with `parse`).",
+    "parse": "`parse(model, body, what)`: `body` checked by `model`, else `InvalidInput` (422) "
+    "naming `what` and the first bad field.",
     "AllowExtra": "Base model for an event handler's payload schema: declared fields "
     "checked, unknown ones kept (a newer kiosk may add some).",
     "text_field": "`text_field(high, low=0)`: a schema field type for text of `low`..`high` "
@@ -214,6 +251,50 @@ def kiosk_by_token(session: Session, token: str) -> Kiosk:
     """The enrolled kiosk a bearer token (:data:`KioskToken`) belongs to; an unknown, wrong or
     revoked token raises the 401/403 error the kiosk's own requests get."""
     return authenticate_kiosk(session, token)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleKiosk:
+    """A kiosk's last state report as the attendant console judges it, read only."""
+
+    kiosk_id: str
+    name: str
+    role: str  # self | payment | station (kiosk.attendant_policy.KioskRole)
+    state: str  # idle | shopping | paying | needs_attendant | error
+    mode: str  # open | paused | closed
+    state_since: datetime  # back-office time
+    reported_at: datetime  # back-office time of the last report
+    online: bool  # reported within the console's ``offline_after``
+
+
+def console_kiosks(request: Request, session: Session, now: datetime) -> list[ConsoleKiosk]:
+    """Every enrolled, not revoked kiosk that has reported to the console, by kiosk id."""
+    offline_after = request.app.state.console_settings.offline_after
+    rows = session.execute(
+        select(KioskStatusRow, KioskRow)
+        .join(KioskRow, KioskRow.kiosk_id == KioskStatusRow.kiosk_id)
+        .where(KioskRow.revoked_at.is_(None))
+        .order_by(KioskStatusRow.kiosk_id)
+    )
+    return [
+        ConsoleKiosk(
+            status.kiosk_id,
+            kiosk.name or kiosk.kiosk_id,
+            status.role,
+            status.state,
+            status.mode,
+            status.state_since,
+            status.reported_at,
+            now - status.reported_at <= offline_after,
+        )
+        for status, kiosk in rows
+    ]
+
+
+def console_changed(request: Request) -> None:
+    """Tell the live console (every open page, every worker) that something it shows changed;
+    call it after the transaction that changed it committed."""
+    request.app.state.console_bus.bump()
 
 
 def audit_count(session: Session, actions: Iterable[str]) -> int:

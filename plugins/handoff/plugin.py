@@ -10,6 +10,8 @@ attendant console without more settings (``report = false`` opts out);
 Hooks: ``kiosk_claim_scan`` takes hand-off codes (and refuses scans on a read-only basket
 or a paused/closed kiosk); ``kiosk_adjust_basket`` applies staff price overrides;
 ``kiosk_device_status`` feeds device health; ``kiosk_sale_completed`` closes the hand-off.
+Its back office (the hand-off API, its console part, its tables) comes with the back-office
+hooks of :class:`plugins.handoff.layout.HandoffBackoffice`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from plugins.handoff.actions import StaffActions
 from plugins.handoff.client import StoreServer
 from plugins.handoff.errors import HandOffError
 from plugins.handoff.i18n import handoff_message
+from plugins.handoff.layout import HandoffBackoffice
 from plugins.handoff.receiver import HandOffReceiver
 from plugins.handoff.reporter import StatusReporter
 from plugins.handoff.ticket import TicketKeys, is_handoff_code
@@ -72,7 +75,7 @@ def server_settings(settings: dict[str, Any], config: Any) -> tuple[str, str]:
     return str(url or ""), str(token or "")
 
 
-class Plugin:
+class Plugin(HandoffBackoffice):
     def __init__(self) -> None:
         self.runtime: Any = None
         self.keys = TicketKeys()

@@ -69,8 +69,10 @@ def test_without_the_plugin_the_section_is_unknown(bo_db, clock):
 
 
 def test_tax_free_and_loyalty_come_in_through_the_hooks_only(bo_db, clock):
-    """GIVEN the back office's built-in plugins THEN tax-free's and loyalty's tables, page
-    links, routers and event handlers are the ones their hooks returned."""
+    """GIVEN the back office's built-in plugins THEN tax-free's, loyalty's and hand-off's
+    tables, page links, routers, event handlers and console parts are the ones their hooks
+    returned."""
+    from plugins.handoff.layout import BACKOFFICE_MIGRATIONS as HANDOFF
     from plugins.loyalty.layout import BACKOFFICE_MIGRATIONS as LOYALTY
     from plugins.tax_free.layout import BACKOFFICE_MIGRATIONS as TAX_FREE
 
@@ -87,9 +89,11 @@ def test_tax_free_and_loyalty_come_in_through_the_hooks_only(bo_db, clock):
         "tax_free_record",
     ]
     assert all(isinstance(r, APIRouter) for r in plugged.routers)
-    assert set(plugged.migrations) == {LOYALTY, TAX_FREE}
+    assert set(plugged.migrations) == {LOYALTY, TAX_FREE, HANDOFF}
+    assert [p.name for p in plugged.console] == ["handoffs"]
     tables = inspect(bo_db.engine).get_table_names()
     assert {"bo_taxfree_records", "bo_points_entries", "bo_coupon_uses"} <= set(tables)
+    assert {"bo_handoffs", "bo_handoff_kiosks"} <= set(tables)
 
 
 def test_a_hook_returning_the_wrong_type_is_named(bo_db, clock):

@@ -141,7 +141,7 @@ def test_function_semi_self_sale_live_on_the_console(store, backoffice, browser,
     report(k2)
     state_is(page, "K02", "shopping")
     assert page.text_content("#tile-K02 .total") == "¥378"
-    assert page.text_content("#tile-K02 .handoff") == result.ticket.handoff_id
+    assert page.text_content("#tile-K02 dd[data-key=handoff_id]") == result.ticket.handoff_id
     shot(page, "console-02-basket-at-kiosk-2")
     k2.checkout.begin_payment()
     report(k2)

@@ -1,1 +1,4 @@
-"""The attendant console: kiosk status reports, commands, hand-offs and the live console page."""
+"""The attendant console: kiosk status reports, commands and the live console page.
+
+Plugins add parts to it (``kiosk_backoffice_console``): the hand-offs are
+``plugins/handoff/backoffice``."""

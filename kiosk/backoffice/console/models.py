@@ -1,10 +1,12 @@
-"""Tables of the attendant console and semi-self hand-offs (migration 0002)."""
+"""Tables of the attendant console (migration 0002).
+
+The semi-self hand-offs are the handoff plugin's (``plugins/handoff/backoffice``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.backoffice.core.models import Base
@@ -27,7 +29,8 @@ class KioskStatusRow(Base):
     unsent_sales: Mapped[int] = mapped_column(Integer, default=0)
     alerts: Mapped[list] = mapped_column(JSON, default=list)
     lines: Mapped[list] = mapped_column(JSON, default=list)
-    handoff_id: Mapped[str | None] = mapped_column(String(32))
+    # bo_kiosk_status.handoff_id (0002, nullable) is no longer mapped: the handoff plugin keeps
+    # what a kiosk reports of its hand-off in its own table (bo_handoff_kiosks)
     reported_at: Mapped[datetime]
 
 
@@ -45,28 +48,6 @@ class StateLogRow(Base):
     received_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_bo_kiosk_state_log_kiosk", "kiosk_id", "id"),)
-
-
-class HandOffRow(Base):
-    """A semi-self hand-off: station → payment kiosk (セミセルフ受け渡し)."""
-
-    __tablename__ = "bo_handoffs"
-
-    handoff_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    station_id: Mapped[str] = mapped_column(String(32))
-    staff_id: Mapped[str] = mapped_column(String(32))
-    kiosk_id: Mapped[str | None] = mapped_column(String(32))  # assigned or paid at
-    state: Mapped[str] = mapped_column(
-        String(12), index=True
-    )  # waiting|assigned|claimed|paid|expired
-    total: Mapped[int] = mapped_column(Integer)
-    items: Mapped[int] = mapped_column(Integer, default=0)
-    code: Mapped[str] = mapped_column(Text)  # the signed basket (the kiosk verifies it again)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    claimed_at: Mapped[datetime | None]
-    paid_at: Mapped[datetime | None]
-    sale_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class CommandRow(Base):

@@ -8,6 +8,7 @@ signed-in role against :data:`kiosk.attendant_policy.NEEDS` and is audited (hash
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.attendant_policy import NEEDS, Action, AlertKind, Level, ReportedState
 from kiosk.backoffice.audit.service import FAILURE, SUCCESS, record
-from kiosk.backoffice.console import handoffs
 from kiosk.backoffice.console.models import CommandRow, KioskStatusRow, StateLogRow
 from kiosk.backoffice.core.errors import InvalidInput, NotAllowed, NotFound
+from kiosk.backoffice.core.extensions import ConsolePart
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.sales.schemas import CommandResult, ConsoleReport
 from kiosk.backoffice.staff.auth import Role
@@ -51,9 +52,16 @@ def _at(text: str | None) -> datetime | None:
 
 
 def apply_report(
-    session: Session, kiosk: KioskRow, body: ConsoleReport, now: datetime
+    session: Session,
+    kiosk: KioskRow,
+    body: ConsoleReport,
+    now: datetime,
+    parts: Sequence[tuple[ConsolePart, Any]] = (),
 ) -> list[dict[str, Any]]:
-    """Store a kiosk's report (checked at the door); return the commands it should run now."""
+    """Store a kiosk's report (checked at the door); return the commands it should run now.
+
+    ``parts``: each console part with its fields of the report, checked at the door too; the
+    part receives them in this transaction."""
     kiosk.last_seen_at = now
     status = session.get(KioskStatusRow, kiosk.kiosk_id)
     if status is None:
@@ -69,7 +77,6 @@ def apply_report(
     status.unsent_sales = body.unsent_sales
     status.alerts = [a.model_dump() for a in body.alerts]
     status.lines = [line.model_dump() for line in body.lines]
-    status.handoff_id = body.handoff_id
     status.reported_at = now
     origin = f"kiosk:{kiosk.kiosk_id}"
     for t in body.transitions:
@@ -105,8 +112,9 @@ def apply_report(
             result=SUCCESS if entry.ok else FAILURE,
             origin=origin,
         )
-    for done in body.handoffs_done:
-        handoffs.mark_paid(session, kiosk.kiosk_id, done, now)
+    for part, fields in parts:
+        if part.receive is not None:
+            part.receive(session, kiosk, fields, now)
     for result in body.results:
         _command_result(session, kiosk.kiosk_id, result, now)
     pending = list(
@@ -230,41 +238,47 @@ def audit_refusal(
 # --- what the console shows ---------------------------------------------------------------------
 
 
-def snapshot(session: Session, now: datetime, settings: ConsoleSettings) -> dict[str, Any]:
-    if handoffs.expire_due(session, now):
-        session.flush()
+def snapshot(
+    session: Session,
+    now: datetime,
+    settings: ConsoleSettings,
+    parts: Sequence[ConsolePart] = (),
+) -> dict[str, Any]:
+    """What the console shows now: tiles, alerts, and each console part's value by its name
+    (the parts' first: one may change rows, such as expiring hand-offs, that tiles show)."""
+    extra = {part.name: part.snapshot(session, now) for part in parts if part.snapshot}
+    session.flush()
     tiles = []
     for kiosk in session.scalars(
         select(KioskRow).where(KioskRow.revoked_at.is_(None)).order_by(KioskRow.kiosk_id)
     ):
         tiles.append(
             _tile(session, kiosk, session.get(KioskStatusRow, kiosk.kiosk_id), now, settings)
+            | {"fields": _fields(session, kiosk.kiosk_id, now, parts)}
         )
     alerts = [
         {"key": f"{t['kiosk_id']}:{a['kind']}", "kiosk_id": t["kiosk_id"], **a}
         for t in tiles
         for a in t["alerts"]
     ]
-    hand = [
-        {
-            "handoff_id": h.handoff_id,
-            "station_id": h.station_id,
-            "staff_id": h.staff_id,
-            "kiosk_id": h.kiosk_id or "",
-            "state": h.state,
-            "total": h.total,
-            "items": h.items,
-            "created_at": h.created_at.strftime("%H:%M:%S"),
-            "expires_at": h.expires_at.strftime("%H:%M"),
-        }
-        for h in handoffs.recent(session, now)
-    ]
     return {
         "at": now.isoformat(timespec="seconds"),
         "kiosks": tiles,
         "alerts": alerts,
-        "handoffs": hand,
+        **extra,
     }
+
+
+def _fields(
+    session: Session, kiosk_id: str, now: datetime, parts: Sequence[ConsolePart]
+) -> list[dict[str, str]]:
+    """The figures console parts add to a kiosk's tile (plain text: the page shows text)."""
+    return [
+        {"key": f.key, "label": f.label, "value": f.value}
+        for part in parts
+        if part.tile
+        for f in part.tile(session, kiosk_id, now)
+    ]
 
 
 def _tile(
@@ -301,7 +315,6 @@ def _tile(
             "unsent_sales": 0,
             "alerts": [{"kind": AlertKind.OFFLINE.value, "detail": "never reported"}],
             "lines": [],
-            "handoff_id": None,
             "last_report": "",
         }
     offline = now - status.reported_at > settings.offline_after
@@ -334,6 +347,5 @@ def _tile(
         "unsent_sales": status.unsent_sales,
         "alerts": alerts,
         "lines": status.lines,
-        "handoff_id": status.handoff_id,
         "last_report": status.reported_at.strftime("%H:%M:%S"),
     }

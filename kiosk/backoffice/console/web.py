@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from kiosk.backoffice.audit import service as audit
 from kiosk.backoffice.console import state as console_state
 from kiosk.backoffice.console.api import bus, settings
-from kiosk.backoffice.core import sse
+from kiosk.backoffice.core import extensions, sse
 from kiosk.backoffice.core.deps import Attendant, JsonBody, Manager, bo, current_staff
 from kiosk.backoffice.core.errors import InvalidInput, LoginFailed, NotAllowed
 from kiosk.backoffice.core.pages import template_page
@@ -29,8 +29,9 @@ router = APIRouter()
 
 def _snapshot(request: Request) -> dict[str, Any]:
     backoffice = bo(request)
-    with backoffice.db.transaction() as session:  # may expire hand-offs (audited)
-        return console_state.snapshot(session, backoffice.clock(), settings(request))
+    parts = extensions.current().console
+    with backoffice.db.transaction() as session:  # a console part may change rows (audited)
+        return console_state.snapshot(session, backoffice.clock(), settings(request), parts)
 
 
 def _origin(request: Request) -> str:
@@ -39,8 +40,14 @@ def _origin(request: Request) -> str:
 
 @router.get("/console")
 def console_page(request: Request, staff: Attendant) -> HTMLResponse:
+    parts = extensions.current().console
     return template_page(
-        "console/console.html", "Attendant console 監視", staff, scripts=("console.js",), wide=True
+        "console/console.html",
+        "Attendant console 監視",
+        staff,
+        scripts=("console.js", *(p.script for p in parts if p.script)),
+        styles=tuple(p.stylesheet for p in parts if p.stylesheet),
+        wide=True,
     )
 
 

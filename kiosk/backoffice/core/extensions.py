@@ -1,5 +1,5 @@
 """What plugins add to the back office: pages, templates, routers, migrations, event handlers,
-sections.
+sections, parts of the attendant console.
 
 The back office loads its built-in plugins (:data:`BUILTIN_PLUGINS`, listed here in one
 place, by module name: the core imports no ``plugins.*``) and the operator's allow-listed
@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
 # Built-in features with back-office parts, registered through the hooks a vendor uses.
 # (the host calls the last registered first: loyalty's pages come before tax-free's)
-# coupons and promotions: only the checks of the rules the back office publishes
+# coupons and promotions: only the checks of the rules the back office publishes;
+# handoff: the semi-self hand-offs and their part of the attendant console
 BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.handoff.plugin",
     "plugins.promotions",
     "plugins.coupons",
     "plugins.tax_free",
@@ -84,6 +86,71 @@ class MasterDataSection:
     check: Callable[[Any], None] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TileField:
+    """One figure a plugin adds to a kiosk's tile on the attendant console (``key`` names it
+    for scripts and tests, ``label`` is what staff read, ``value`` the text shown)."""
+
+    key: str
+    label: str
+    value: str
+
+
+#: the console snapshot's own keys: a console part's ``name`` may not be one of them
+CONSOLE_KEYS = frozenset({"at", "kiosks", "alerts"})
+#: what a console part gets with its fields of a kiosk's report: (session, kiosk, part, now)
+ReportReceive = Callable[[Session, "KioskRow", Any, datetime], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsolePart:
+    """A plugin's part of the attendant console (``kiosk_backoffice_console``).
+
+    Every field but ``name`` is optional:
+
+    - ``report``: a pydantic model of the top-level console-report fields this plugin reads
+      (a kiosk's ``POST /api/v1/console/report``). The door takes those keys out of the
+      report, checks them against it (a bad one is the report's 422) and checks the rest
+      against the core's report; ``receive(session, kiosk, part, now)`` then gets the checked
+      model inside the report's transaction.
+    - ``tile(session, kiosk_id, now)``: :class:`TileField` figures for that kiosk's tile.
+    - ``snapshot(session, now)``: a JSON value the live console gets under ``name`` in every
+      snapshot; it runs in a transaction (it may expire the plugin's own rows).
+    - ``script`` / ``stylesheet``: same-origin paths (served by the plugin's router) the
+      console page loads after its own; the script reads ``window.kioskConsole`` (``h``,
+      ``fill``, ``text``, ``label``, ``yen``, ``lastSnapshot``) and listens for the
+      document's ``console:snapshot`` event (``event.detail`` is the snapshot).
+    """
+
+    name: str
+    report: type | None = None
+    receive: ReportReceive | None = None
+    tile: Callable[[Session, str, datetime], Sequence[TileField]] | None = None
+    snapshot: Callable[[Session, datetime], Any] | None = None
+    script: str | None = None
+    stylesheet: str | None = None
+
+
+def _console_parts(parts: tuple[ConsolePart, ...]) -> tuple[ConsolePart, ...]:
+    """Refuse a part that would take a core name or a field another part reads."""
+    from kiosk.backoffice.sales.schemas import ConsoleReport
+
+    names: set[str] = set(CONSOLE_KEYS)
+    fields: set[str] = set(ConsoleReport.model_fields)
+    for part in parts:
+        if part.name in names:
+            raise ValueError(f"kiosk_backoffice_console: the name {part.name!r} is taken")
+        names.add(part.name)
+        mine = set(getattr(part.report, "model_fields", {}))
+        if mine & fields:
+            taken = ", ".join(sorted(mine & fields))
+            raise ValueError(
+                f"kiosk_backoffice_console: {part.name}: report field {taken} is taken"
+            )
+        fields |= mine
+    return parts
+
+
 @dataclass(frozen=True)
 class Extensions:
     routers: tuple[Any, ...] = ()
@@ -92,6 +159,7 @@ class Extensions:
     sections: tuple[MasterDataSection, ...] = ()
     migrations: tuple[Path, ...] = field(default=())
     templates: tuple[TemplateFolder, ...] = ()
+    console: tuple[ConsolePart, ...] = ()
 
     def handlers_for(self, kind: str) -> list[Handle]:
         return [h.handle for h in self.handlers if h.kind == kind]
@@ -150,6 +218,13 @@ def collect(host: PluginHost) -> Extensions:
             host.call_each("kiosk_backoffice_templates"),
             TemplateFolder,
             "kiosk_backoffice_templates",
+        ),
+        console=_console_parts(
+            _typed(
+                host.call_each("kiosk_backoffice_console"),
+                ConsolePart,
+                "kiosk_backoffice_console",
+            )
         ),
     )
 

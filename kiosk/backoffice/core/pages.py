@@ -58,6 +58,7 @@ def template_page(
     staff: StaffRow | None,
     *,
     scripts: Sequence[str] = (),
+    styles: Sequence[str] = (),
     wide: bool = False,
     status: int = 200,
     brand: str = "Back office",
@@ -66,7 +67,8 @@ def template_page(
     """A page from a Jinja2 template (``"<feature>/<file>"``) that extends the base layout.
 
     ``context`` values are escaped where the template shows them; ``scripts`` are file
-    names under ``/static/backoffice``; ``brand`` heads the page (a shopper's page names the
+    names under ``/static/backoffice`` or same-origin paths (``/…``, a plugin's router serves
+    them), ``styles`` such paths of stylesheets loaded after the back office's; ``brand`` heads the page (a shopper's page names the
     store, not the back office). Without ``staff`` there is no navigation."""
     text = document(
         template,
@@ -75,6 +77,7 @@ def template_page(
         nav=nav_links() if staff else (),
         staff=staff,
         scripts=scripts,
+        styles=styles,
         wide=wide,
         brand=brand,
         **context,

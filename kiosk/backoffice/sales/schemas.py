@@ -90,6 +90,8 @@ class _Ignore(BaseModel):
 # For a plugin's own payload schema (``EventHandler.schema``): the same strict base and fields.
 AllowExtra = _Allow
 text_field = _text
+# For a kiosk request a plugin's router checks (plugin_api): unknown fields refused.
+ForbidExtra = _Forbid
 
 
 # --- the sale document (outbox kind "sale") --------------------------------------------------
@@ -416,12 +418,6 @@ class KioskAuditEntry(_Forbid):
     sale_id: _text(36) | None = None
 
 
-class HandoffDone(_Forbid):
-    handoff_id: _text(32, 1)
-    sale_id: _text(36) | None = None
-    total: Yen | None = None
-
-
 class CommandResult(_Forbid):
     id: Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
     ok: StrictBool = False
@@ -429,7 +425,11 @@ class CommandResult(_Forbid):
 
 
 class ConsoleReport(_Forbid):
-    """``POST /api/v1/console/report`` — the kiosk's state, heartbeat and queued records."""
+    """``POST /api/v1/console/report`` — the kiosk's state, heartbeat and queued records.
+
+    A plugin's console part (``kiosk_backoffice_console``) may read more top-level fields
+    (hand-off: ``handoff_id``, ``handoffs_done``); the door checks those against the part's
+    own schema and the rest against this one (:func:`kiosk.backoffice.console.api.report`)."""
 
     state: Literal["idle", "shopping", "paying", "needs_attendant", "error"]
     role: Literal["self", "payment", "station"] = "self"
@@ -441,27 +441,10 @@ class ConsoleReport(_Forbid):
     health: Annotated[dict[_text(64), _text(200)], Field(max_length=50)] = {}
     unsent_sales: Annotated[StrictInt, Field(ge=0, le=INT32_MAX)] = 0
     alerts: Annotated[list[ConsoleAlert], Field(max_length=20)] = []
-    handoff_id: _text(32) | None = None
     lines: Annotated[list[ConsoleLine], Field(max_length=50)] = []
     transitions: Annotated[list[Transition], Field(max_length=200)] = []
     audit: Annotated[list[KioskAuditEntry], Field(max_length=200)] = []
-    handoffs_done: Annotated[list[HandoffDone], Field(max_length=50)] = []
     results: Annotated[list[CommandResult], Field(max_length=50)] = []
-
-
-class HandoffCreate(_Forbid):
-    """``POST /api/v1/handoffs`` — a station hands a signed basket to a payment kiosk."""
-
-    handoff_id: _text(32, 1)
-    staff_id: _text(32)
-    total: Yen
-    items: Count = 0
-    expires_at: Time
-    code: _text(8192, 1)  # the signed basket, as the QR carries it
-
-
-class HandoffClaim(_Forbid):
-    handoff_id: _text(32) | None = None
 
 
 def parse(model: type[BaseModel], body: Any, what: str) -> Any:

@@ -4,9 +4,6 @@
 'use strict';
 const LABEL = {idle:'Idle 待機', shopping:'Shopping 登録中', paying:'Paying 精算中',
   needs_attendant:'Needs attendant 呼出', error:'Error 異常', offline:'Offline 通信断', paid:'Paid 支払済'};
-// hand-off states (bo_handoffs.state): shown by label, the id stays in the cell's class
-const HANDOFF = {waiting:'Waiting 待ち', assigned:'Assigned 割当済', claimed:'Claimed 受取済',
-  paid:'Paid 支払済', expired:'Expired 期限切れ'};
 // kiosk roles and modes (attendant_policy.KioskRole / KioskMode)
 const ROLE = {self:'Self フルセルフ', payment:'Payment 精算機', station:'Station 登録機'};
 const MODE = {open:'Open 営業中', paused:'Paused 休止中', closed:'Closed 閉局'};
@@ -52,7 +49,7 @@ function skeleton(k){
     h('h2', {}, h('span', {}, text(k.name) + ' ', h('small', {}, k.kiosk_id)), h('span', {className: 'badge'})),
     h('dl', {className: 'figures'}, ...figure('Total 合計', 'total'), ...figure('Items 点数', 'items'),
       ...figure('In state 経過', 'since'), ...figure('Role / mode 役割', 'mode'), ...figure('Devices 機器', 'health'),
-      ...figure('Unsent 未送信', 'unsent'), ...figure('Hand-off 受け渡し', 'handoff')),
+      ...figure('Unsent 未送信', 'unsent')),
     h('div', {className: 'alerts'}), h('table', {className: 'lines'}, h('tbody')),
     h('ol', {className: 'timeline'}),
     h('div', {className: 'actions'},
@@ -106,7 +103,11 @@ function render(s){
     const health = Object.entries(k.health || {});
     el.querySelector('.health').textContent = health.length ? health.map(([d, v]) => `${d}: ${v}`).join(', ') : 'ok';
     el.querySelector('.unsent').textContent = text(k.unsent_sales);
-    el.querySelector('.handoff').textContent = text(k.handoff_id) || '—';
+    // figures plugins add (ConsolePart.tile), after the core's in the same list: text only
+    const figures = el.querySelector('.figures');
+    figures.querySelectorAll('.field').forEach(n => n.remove());
+    figures.append(...(k.fields || []).flatMap(f =>
+      [h('dt', {className: 'field'}, f.label), h('dd', {className: 'field', dataset: {key: f.key}}, f.value)]));
     fill(el.querySelector('.alerts'), (k.alerts || []).map(a =>
       h('span', {className: 'alert', dataset: {kind: a.kind}}, `⚠ ${ALERT[a.kind] || text(a.kind)} ${text(a.detail)}`)));
     fill(el.querySelector('.lines tbody'), (k.lines || []).map(lineRow));
@@ -122,12 +123,12 @@ function render(s){
   if (fresh && !first) beep();
   if (fresh && first && s.alerts.length) beep();
   first = false; tick();
-  fill(document.querySelector('#handoffs tbody'), s.handoffs.map(x =>
-    h('tr', {dataset: {id: x.handoff_id}}, h('td', {}, x.handoff_id), h('td', {}, x.station_id),
-      h('td', {}, x.staff_id), h('td', {}, x.kiosk_id), h('td', {className: text(x.state)}, label(HANDOFF, x.state)),
-      h('td', {}, Number(x.total).toLocaleString('ja-JP')), h('td', {}, x.items),
-      h('td', {}, x.created_at), h('td', {}, x.expires_at))));
+  document.dispatchEvent(new CustomEvent('console:snapshot', {detail: s}));  // plugins' parts
 }
+// What a plugin's console script (ConsolePart.script, loaded after this file) may use: it
+// draws its part into #console-parts on each 'console:snapshot' event (and from lastSnapshot
+// if one came before it loaded), with h()/fill() so reported values stay text.
+window.kioskConsole = {h, fill, text, label, yen, get lastSnapshot(){ return window.lastSnapshot; }};
 function tick(){ document.querySelectorAll('.tile').forEach(el => {
   el.querySelector('.since').textContent = dur(Number(el.dataset.seconds || 0) + (Date.now() - received) / 1000); }); }
 setInterval(tick, 1000);

@@ -16,7 +16,19 @@ from plugins.handoff.plugin import handoff_for
 from plugins.handoff.station import StaffStation
 from plugins.handoff.tests.conftest import BEER, ONIGIRI, PLUGINS, STORE_KEY, TUNA
 from plugins.handoff.ticket import TicketKeys
-from tests.console.conftest import tile
+from tests.console.conftest import (  # the back office in-process, kiosks enrolled
+    app,
+    attendant,
+    bo_db,
+    client,
+    clock,
+    postgres_url,
+    staff,
+    tile,
+    tokens,
+)
+
+__all__ = ["app", "attendant", "bo_db", "client", "clock", "postgres_url", "staff", "tokens"]
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +65,11 @@ def store(make_runtime, tmp_path, client, tokens):
     return station, kiosks
 
 
+def tile_field(client, kiosk_id, key):
+    """A figure the plugin adds to a kiosk's console tile (ConsolePart.tile)."""
+    return next(f["value"] for f in tile(client, kiosk_id)["fields"] if f["key"] == key)
+
+
 def hand_off(station, *codes):
     for code in codes:
         station.scan(code)
@@ -80,7 +97,7 @@ def test_function_idle_kiosks_are_assigned_then_paper_when_none_is_free(
     assert k2.checkout.read_only and k2.checkout.totals.total == 378
     reporter = handoff_for(k2).reporter
     reporter.send_once()
-    assert tile(attendant, "K02")["handoff_id"] == first.ticket.handoff_id
+    assert tile_field(attendant, "K02", "handoff_id") == first.ticket.handoff_id
     sale = k2.pay("cash")
     k2.finish()
     assert sale.staff_id == "S001" and sale.extra["handoff_via"] == "server"

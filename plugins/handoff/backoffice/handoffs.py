@@ -9,19 +9,21 @@ Hand-offs not paid by ``expires_at`` become ``expired`` and stay listed for staf
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.backoffice.audit.service import record
-from kiosk.backoffice.console.models import HandOffRow, KioskStatusRow
-from kiosk.backoffice.core.errors import BackofficeError, InvalidInput
-from kiosk.backoffice.kiosks.models import KioskRow
-
-if TYPE_CHECKING:
-    from kiosk.backoffice.sales.schemas import HandoffCreate, HandoffDone
+from kiosk.backoffice.plugin_api import (
+    BackofficeError,
+    ConsoleKiosk,
+    InvalidInput,
+    Kiosk,
+    record,
+)
+from plugins.handoff.backoffice.models import HandOffRow
+from plugins.handoff.backoffice.schemas import HandoffCreate, HandoffDone
 
 OPEN_STATES = ("waiting", "assigned", "claimed")
 
@@ -34,12 +36,13 @@ class NoIdleKiosk(BackofficeError):
 
 def create(
     session: Session,
-    station: KioskRow,
+    station: Kiosk,
     body: HandoffCreate,
     now: datetime,
-    offline_after: timedelta,
+    kiosks: Sequence[ConsoleKiosk],
 ) -> HandOffRow:
-    """Store the hand-off (``body`` checked at the door) and assign an idle payment kiosk.
+    """Store the hand-off (``body`` checked at the door) and assign an idle payment kiosk of
+    ``kiosks`` (the console's view of every kiosk's last report).
 
     ``staff_id`` is what the station says; the audit row's actor is the station itself."""
     row = HandOffRow(
@@ -55,7 +58,7 @@ def create(
     )
     if session.get(HandOffRow, row.handoff_id) is not None:
         raise InvalidInput(f"hand-off {row.handoff_id} exists already")
-    kiosk = idle_payment_kiosk(session, now, offline_after)
+    kiosk = idle_payment_kiosk(session, kiosks)
     row.kiosk_id = kiosk.kiosk_id if kiosk else None
     row.state = "assigned" if kiosk else "waiting"
     session.add(row)
@@ -77,38 +80,24 @@ def create(
     return row
 
 
-def idle_payment_kiosk(
-    session: Session, now: datetime, offline_after: timedelta
-) -> KioskStatusRow | None:
+def idle_payment_kiosk(session: Session, kiosks: Sequence[ConsoleKiosk]) -> ConsoleKiosk | None:
+    """The payment kiosk idle longest: open, reporting, no hand-off assigned or claimed."""
     busy = set(
         session.scalars(
             select(HandOffRow.kiosk_id).where(HandOffRow.state.in_(("assigned", "claimed")))
         )
     )
-    candidates = session.scalars(
-        select(KioskStatusRow)
-        .where(
-            KioskStatusRow.role == "payment",
-            KioskStatusRow.state == "idle",
-            KioskStatusRow.mode == "open",
-            KioskStatusRow.reported_at >= now - offline_after,
-        )
-        .order_by(KioskStatusRow.state_since, KioskStatusRow.kiosk_id)
-    )
-    for status in candidates:
-        kiosk = session.get(KioskRow, status.kiosk_id)
-        if status.kiosk_id not in busy and kiosk is not None and kiosk.revoked_at is None:
-            return status
-    return None
-
-
-def kiosk_name(session: Session, kiosk_id: str) -> str:
-    kiosk = session.get(KioskRow, kiosk_id)
-    return (kiosk.name if kiosk and kiosk.name else kiosk_id) if kiosk_id else ""
+    candidates = [
+        k
+        for k in kiosks
+        if k.role == "payment" and k.state == "idle" and k.mode == "open" and k.online
+    ]
+    candidates.sort(key=lambda k: (k.state_since, k.kiosk_id))
+    return next((k for k in candidates if k.kiosk_id not in busy), None)
 
 
 def claim(
-    session: Session, kiosk: KioskRow, handoff_id: str | None, now: datetime
+    session: Session, kiosk: Kiosk, handoff_id: str | None, now: datetime
 ) -> HandOffRow | None:
     """The hand-off this kiosk takes now: the named one (its slip was scanned here, wherever it
     was assigned), or else the one assigned to this kiosk."""
