@@ -66,6 +66,9 @@ def _iso_time(value: str) -> str:
 
 
 Yen = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
+# what a sale takes in: a negative "sale" would be a refund that skipped the return's
+# checks (original sale, returnable units) and that the return look-up mistakes for a return
+SaleTotal = Annotated[StrictInt, Field(ge=0, le=YEN_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=COUNT_MAX)]
 Points = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
 Seq = Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
@@ -146,7 +149,7 @@ class Tender(_Allow):
 class SaleDocument(_Allow):
     sale_id: _text(36, 1)
     completed_at: Time
-    total: Yen
+    total: SaleTotal
     lines: Annotated[list[SaleLine], Field(max_length=1000)]
     tenders: Annotated[list[Tender], Field(max_length=50)]
     rates: Annotated[list[TaxRate], Field(max_length=8)]
@@ -343,12 +346,22 @@ def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
     except ValidationError as exc:
         raise InvalidInput(f"outbox batch: {_first(exc)}") from None
     parsed = []
+    seen_seqs: set[int] = set()
+    seen_ids: set[str] = set()
     for index, raw in enumerate(batch.events):
         try:
             envelope = EventEnvelope.model_validate(raw)
         except ValidationError as exc:
             field, problem = _located(exc)
             raise InvalidKioskEvent(index, raw, field, problem) from None
+        # two events under one seq (or one id): ingest would apply one and count the other a
+        # duplicate, acking an event it never stored. The batch is refused whole, not one
+        # event named: a kiosk would park a real sale on that answer.
+        if envelope.seq in seen_seqs or envelope.event_id in seen_ids:
+            twice = f"seq {envelope.seq}" if envelope.seq in seen_seqs else "event_id"
+            raise InvalidInput(f"outbox batch: {twice} twice in one batch (#{index})")
+        seen_seqs.add(envelope.seq)
+        seen_ids.add(envelope.event_id)
         size = len(json.dumps(envelope.payload, ensure_ascii=False, separators=(",", ":")))
         if size > MAX_EVENT_BYTES:
             raise InvalidKioskEvent(
