@@ -399,6 +399,12 @@ def store_clock(zone: str):
     return lambda: datetime.now(tz).replace(tzinfo=None)
 
 
+def _now(args: argparse.Namespace) -> datetime:
+    """The store's time for a command's rows (audit, enrolment): the server's clock, not the
+    machine's, which is often UTC — a CLI row 9 hours before the server's rows next to it."""
+    return store_clock(args.time_zone)()
+
+
 def _migrate(args: argparse.Namespace) -> int:
     _db(args).close()
     print("schema is up to date")
@@ -448,9 +454,7 @@ def _enrol(args: argparse.Namespace) -> int:
     from kiosk.backoffice.staff.auth import enrol_kiosk
 
     with _db(args).transaction() as session:
-        token = enrol_kiosk(
-            session, args.kiosk_id, datetime.now(), store_id=args.store, name=args.name
-        )
+        token = enrol_kiosk(session, args.kiosk_id, _now(args), store_id=args.store, name=args.name)
     print(token)
     return 0
 
@@ -459,7 +463,7 @@ def _revoke(args: argparse.Namespace) -> int:
     from kiosk.backoffice.staff.auth import revoke_kiosk
 
     with _db(args).transaction() as session:
-        revoke_kiosk(session, args.kiosk_id, datetime.now(), "cli")
+        revoke_kiosk(session, args.kiosk_id, _now(args), "cli")
     print(f"{args.kiosk_id} revoked")
     return 0
 
@@ -470,7 +474,7 @@ def _set_issuer(args: argparse.Namespace) -> int:
 
     issuer = Issuer(args.name, args.registration_number, args.address, args.phone)
     with _db(args).transaction() as session:
-        set_issuer(session, issuer, datetime.now(), "cli")
+        set_issuer(session, issuer, _now(args), "cli")
     print(f"e-receipt issuer set: {issuer.name} {issuer.registration_number}")
     return 0
 
@@ -480,7 +484,7 @@ def _add_staff(args: argparse.Namespace) -> int:
 
     password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or _read_password()
     with _db(args).transaction() as session:
-        add_staff(session, args.username, password, Role(args.role), datetime.now(), "cli")
+        add_staff(session, args.username, password, Role(args.role), _now(args), "cli")
     print(f"added {args.username} ({args.role})")
     return 0
 
@@ -503,9 +507,9 @@ def _import(args: argparse.Namespace) -> int:
 
     products = read_catalogue_csv(args.file)
     with _db(args).transaction() as session:
-        count = masterdata.upsert_products(session, products, datetime.now(), "cli")
+        count = masterdata.upsert_products(session, products, _now(args), "cli")
         if args.publish:
-            version = masterdata.publish(session, datetime.now(), "cli").version
+            version = masterdata.publish(session, _now(args), "cli").version
             print(f"published master data version {version}")
     print(f"imported {count} products")
     return 0
@@ -515,7 +519,7 @@ def _publish(args: argparse.Namespace) -> int:
     from kiosk.backoffice.masterdata import service as masterdata
 
     with _db(args).transaction() as session:
-        row = masterdata.publish(session, datetime.now(), "cli")
+        row = masterdata.publish(session, _now(args), "cli")
     print(f"published master data version {row.version} ({len(row.snapshot['products'])} products)")
     return 0
 
