@@ -265,6 +265,7 @@ def _serve(args: argparse.Namespace) -> int:
     security = WebSecurity.from_env()
     plugins = args.plugin or _env_plugins()
     clock, host = store_clock(args.time_zone), plugin_host(plugins)  # mistakes stop here
+    _check_listen(args.host, args.port)
     if args.workers > 1 and make_url(args.database_url).get_backend_name() == "sqlite":
         # the writer queue orders one process's writers; live pages cross workers on PostgreSQL
         print(
@@ -293,6 +294,25 @@ def _serve(args: argparse.Namespace) -> int:
         _warn_without_staff(database)
         uvicorn.run(app, host=args.host, port=args.port)
     return 0
+
+
+def _check_listen(host: str, port: int) -> None:
+    """One line when the address cannot be listened on (a back office already running): left
+    to uvicorn, that is six log lines after the app has started and shut down again."""
+    import socket
+
+    from kiosk.cli_errors import CommandError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
+                "is another back office running? choose another --port"
+            ) from None
 
 
 def _warn_without_staff(database) -> None:
