@@ -246,7 +246,31 @@ def _db(args: argparse.Namespace, host=None):
     from kiosk.backoffice.core.extensions import migration_locations
 
     versions = migration_locations(host) if host is not None else None
-    return Database(args.database_url, plugin_versions=versions)
+    return Database(_checked_url(args.database_url), plugin_versions=versions)
+
+
+def _checked_url(url: str) -> str:
+    """``url`` when it names a database on disk or a server; one line otherwise (a typo was
+    "unexpected error: ArgumentError", and ``sqlite://`` served from memory, losing every
+    sale at the next restart)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from kiosk.cli_errors import CommandError
+
+    advice = "use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME (env DATABASE_URL)"
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        shown = url.split("://", 1)[0] + "://…" if "://" in url else url[:60]
+        raise CommandError(f"--database-url {shown!r}: not a database URL; {advice}") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise CommandError(
+            f"--database-url {url!r}: an in-memory database keeps nothing after the process "
+            f"ends; {advice}"
+        )
+    return url
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -256,7 +280,7 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.core.security import WebSecurity
 
-    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DATABASE_URL"] = _checked_url(args.database_url)
     # flags become the environment, so every worker process (app_from_env) reads the same
     if args.secure_cookies:
         os.environ["BACKOFFICE_SECURE_COOKIES"] = "true"

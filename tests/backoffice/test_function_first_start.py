@@ -42,3 +42,21 @@ def test_function_serve_on_a_port_in_use_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code != 0
     assert err.count("\n") == 1 and f"--port {port}: cannot listen there" in err
+
+
+def test_function_a_bad_or_in_memory_database_url_is_one_line(tmp_path, capsys):
+    """GIVEN a mistyped --database-url, an unknown kind, or SQLite in memory WHEN a command
+    runs THEN one line names the setting and the two URL forms, and the exit is non-zero:
+    before, "unexpected error: ArgumentError", and sqlite:// migrated (and served) a database
+    that lost everything when the process ended. A password is never echoed."""
+    for url, problem in (
+        ("garbage", "not a database URL"),
+        ("nonsense://user:hunter2@host/x", "not a database URL"),
+        ("sqlite://", "in-memory database"),
+        ("sqlite:///:memory:", "in-memory database"),
+    ):
+        assert main(["--database-url", url, "migrate"]) != 0, url
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and problem in err and "--database-url" in err, err
+        assert "hunter2" not in err and "sqlite:///PATH" in err
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'bo.sqlite3'}", "migrate"]) == 0
