@@ -246,7 +246,31 @@ def _db(args: argparse.Namespace, host=None):
     from kiosk.backoffice.core.extensions import migration_locations
 
     versions = migration_locations(host) if host is not None else None
-    return Database(args.database_url, plugin_versions=versions)
+    return Database(_checked_url(args.database_url), plugin_versions=versions)
+
+
+def _checked_url(url: str) -> str:
+    """``url`` when it names a database on disk or a server; one line otherwise (a typo was
+    "unexpected error: ArgumentError", and ``sqlite://`` served from memory, losing every
+    sale at the next restart)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from kiosk.cli_errors import CommandError
+
+    advice = "use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME (env DATABASE_URL)"
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        shown = url.split("://", 1)[0] + "://…" if "://" in url else url[:60]
+        raise CommandError(f"--database-url {shown!r}: not a database URL; {advice}") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise CommandError(
+            f"--database-url {url!r}: an in-memory database keeps nothing after the process "
+            f"ends; {advice}"
+        )
+    return url
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -256,7 +280,7 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.core.security import WebSecurity
 
-    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["DATABASE_URL"] = _checked_url(args.database_url)
     # flags become the environment, so every worker process (app_from_env) reads the same
     if args.secure_cookies:
         os.environ["BACKOFFICE_SECURE_COOKIES"] = "true"
@@ -265,6 +289,7 @@ def _serve(args: argparse.Namespace) -> int:
     security = WebSecurity.from_env()
     plugins = args.plugin or _env_plugins()
     clock, host = store_clock(args.time_zone), plugin_host(plugins)  # mistakes stop here
+    _check_listen(args.host, args.port)
     if args.workers > 1 and make_url(args.database_url).get_backend_name() == "sqlite":
         # the writer queue orders one process's writers; live pages cross workers on PostgreSQL
         print(
@@ -293,6 +318,25 @@ def _serve(args: argparse.Namespace) -> int:
         _warn_without_staff(database)
         uvicorn.run(app, host=args.host, port=args.port)
     return 0
+
+
+def _check_listen(host: str, port: int) -> None:
+    """One line when the address cannot be listened on (a back office already running): left
+    to uvicorn, that is six log lines after the app has started and shut down again."""
+    import socket
+
+    from kiosk.cli_errors import CommandError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
+                "is another back office running? choose another --port"
+            ) from None
 
 
 def _warn_without_staff(database) -> None:
@@ -399,6 +443,12 @@ def store_clock(zone: str):
     return lambda: datetime.now(tz).replace(tzinfo=None)
 
 
+def _now(args: argparse.Namespace) -> datetime:
+    """The store's time for a command's rows (audit, enrolment): the server's clock, not the
+    machine's, which is often UTC — a CLI row 9 hours before the server's rows next to it."""
+    return store_clock(args.time_zone)()
+
+
 def _migrate(args: argparse.Namespace) -> int:
     _db(args).close()
     print("schema is up to date")
@@ -448,9 +498,7 @@ def _enrol(args: argparse.Namespace) -> int:
     from kiosk.backoffice.staff.auth import enrol_kiosk
 
     with _db(args).transaction() as session:
-        token = enrol_kiosk(
-            session, args.kiosk_id, datetime.now(), store_id=args.store, name=args.name
-        )
+        token = enrol_kiosk(session, args.kiosk_id, _now(args), store_id=args.store, name=args.name)
     print(token)
     return 0
 
@@ -459,7 +507,7 @@ def _revoke(args: argparse.Namespace) -> int:
     from kiosk.backoffice.staff.auth import revoke_kiosk
 
     with _db(args).transaction() as session:
-        revoke_kiosk(session, args.kiosk_id, datetime.now(), "cli")
+        revoke_kiosk(session, args.kiosk_id, _now(args), "cli")
     print(f"{args.kiosk_id} revoked")
     return 0
 
@@ -470,7 +518,7 @@ def _set_issuer(args: argparse.Namespace) -> int:
 
     issuer = Issuer(args.name, args.registration_number, args.address, args.phone)
     with _db(args).transaction() as session:
-        set_issuer(session, issuer, datetime.now(), "cli")
+        set_issuer(session, issuer, _now(args), "cli")
     print(f"e-receipt issuer set: {issuer.name} {issuer.registration_number}")
     return 0
 
@@ -480,7 +528,7 @@ def _add_staff(args: argparse.Namespace) -> int:
 
     password = args.password or os.environ.get("BACKOFFICE_PASSWORD") or _read_password()
     with _db(args).transaction() as session:
-        add_staff(session, args.username, password, Role(args.role), datetime.now(), "cli")
+        add_staff(session, args.username, password, Role(args.role), _now(args), "cli")
     print(f"added {args.username} ({args.role})")
     return 0
 
@@ -503,9 +551,9 @@ def _import(args: argparse.Namespace) -> int:
 
     products = read_catalogue_csv(args.file)
     with _db(args).transaction() as session:
-        count = masterdata.upsert_products(session, products, datetime.now(), "cli")
+        count = masterdata.upsert_products(session, products, _now(args), "cli")
         if args.publish:
-            version = masterdata.publish(session, datetime.now(), "cli").version
+            version = masterdata.publish(session, _now(args), "cli").version
             print(f"published master data version {version}")
     print(f"imported {count} products")
     return 0
@@ -515,7 +563,7 @@ def _publish(args: argparse.Namespace) -> int:
     from kiosk.backoffice.masterdata import service as masterdata
 
     with _db(args).transaction() as session:
-        row = masterdata.publish(session, datetime.now(), "cli")
+        row = masterdata.publish(session, _now(args), "cli")
     print(f"published master data version {row.version} ({len(row.snapshot['products'])} products)")
     return 0
 

@@ -73,6 +73,7 @@ def sale_doc(
         "member_id": member,
         "lines": [
             {
+                "line_id": 1,
                 "sku": "SKU-T",
                 "amount": total + sum((coupons or {}).values()),
                 "quantity": 1,
@@ -127,6 +128,45 @@ class Outbox:
             )
         return doc
 
+    def refund(self, at: datetime, sale: dict, amount: int) -> dict:
+        """A return of ``amount`` yen of ``sale``'s line, as the kiosk outboxes it (kind
+        ``return``; a kiosk never sends a "sale" with a negative total)."""
+        return_id = str(uuid.uuid4())
+        return self.add(
+            "return",
+            {
+                "sale_id": return_id,
+                "return_id": return_id,
+                "original_sale_id": sale["sale_id"],
+                "kiosk_id": "K01",
+                "receipt_no": 1,
+                "completed_at": at.isoformat(),
+                "member_id": sale["member_id"],
+                "lines": [
+                    {
+                        "line_id": 1,
+                        "original_line_id": 1,
+                        "sku": "SKU-T",
+                        "amount": -amount,
+                        "quantity": -1,
+                        "department": "food",
+                        "tax": "standard",
+                    }
+                ],
+                "rates": [
+                    {
+                        "tax": "standard",
+                        "rate_percent": 10,
+                        "gross": -amount,
+                        "tax_amount": -(amount * 10 // 110),
+                        "discount": 0,
+                    }
+                ],
+                "total": -amount,
+                "tenders": [{"payment_id": "r", "method": "cash", "amount": -amount}],
+            },
+        )
+
 
 def at(month: int, day: int, year: int = 2026) -> datetime:
     return datetime(year, month, day, 10, 0)
@@ -145,8 +185,8 @@ def the_store() -> Outbox:
         box.sale(at(6, day), 1000, M["MH"])
     box.sale(at(11, 10), 2900, M["MA"], {"C100:SN-1": 100})
     box.sale(at(11, 15), 3000, M["MA"])
-    box.sale(at(11, 12), 2000, M["MB"], {f"BDAY@{M['MB']}": 200})
-    box.sale(at(11, 18), -500, M["MB"])
+    birthday = box.sale(at(11, 12), 2000, M["MB"], {f"BDAY@{M['MB']}": 200})
+    box.refund(at(11, 18), birthday, 500)
     box.sale(at(11, 11), 1400, M["MD"], {"C100:SN-2": 100})
     box.sale(at(11, 13), 1100, M["ME"])
     box.sale(at(11, 14), 900, M["MF"], {"C100:SN-3": 100})

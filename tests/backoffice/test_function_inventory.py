@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,3 +107,21 @@ def test_function_inventory_page_and_forms(products, client, staff):
         ).status_code
         == 403
     )  # manager only
+
+
+def test_function_each_stock_form_is_a_line_of_its_own(products, client, staff):
+    """GIVEN the inventory page WHEN it is drawn THEN receive, count and reorder are three
+    block forms, each led by its name: inline, they ran together in one wrapped line and the
+    Receive button sat beside the count form's SKU field (seen on a screenshot)."""
+    sign_in(client, staff["attendant"])
+    page = client.get("/inventory").text
+    forms = re.findall(r"<form ([^>]*)>(.*?)</form>", page, re.S)
+    stock = {re.search(r'action="([^"]+)"', attrs).group(1): (attrs, body) for attrs, body in forms}
+    for action, label in (
+        ("/inventory/receive", "Receive 入荷"),
+        ("/inventory/count", "Count 棚卸"),
+        ("/inventory/reorder", "Reorder point 発注点"),
+    ):
+        attrs, body = stock[action]
+        assert "inline" not in attrs
+        assert re.sub(r"<input type=\"hidden\"[^>]*>", "", body).lstrip().startswith(label)

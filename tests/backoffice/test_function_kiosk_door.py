@@ -54,6 +54,9 @@ def with_line(**changes) -> dict:
         (sale_event(total=1e30), "payload.total"),
         (sale_event(total=1100.7), "payload.total"),
         (sale_event(total=2**64), "payload.total"),
+        (sale_event(total=-5000), "payload.total"),
+        (sale_event(total=474_000), "payload"),
+        (with_line(name_ja="おにぎり \u202e￥276"), "payload.lines.0.name_ja"),
         (sale_event(receipt_no="x"), "payload.receipt_no"),
         (sale_event(completed_at="yesterday"), "payload.completed_at"),
         (sale_event(completed_at="9999-12-31T00:00:00"), "payload.completed_at"),
@@ -66,6 +69,9 @@ def with_line(**changes) -> dict:
         "total-1e30",
         "total-fraction",
         "total-above-2**63",
+        "total-negative",
+        "total-not-the-rates-sum",
+        "bidi-override-in-a-name",
         "receipt-no-text",
         "completed-at-text",
         "completed-at-year-9999",
@@ -208,6 +214,26 @@ def test_function_other_event_kinds_are_typed_at_the_door(
 def test_function_malformed_batches_are_422(client, kiosk_token, body):
     response = client.post("/api/v1/sync/outbox", json=body, headers=bearer(kiosk_token))
     assert response.status_code == 422, response.text
+
+
+def test_function_two_events_under_one_seq_are_refused_whole(client, bo_db, kiosk_token):
+    """GIVEN a batch with two different sales under seq 1 (or one event id twice) WHEN
+    posted THEN a 422 for the batch, naming no event to park, and nothing is stored: before,
+    one sale was applied, the other counted a duplicate and both acked (a lost sale)."""
+    first, second = event(1, DAY), event(1, DAY)
+    second["payload"]["sale_id"] = str(uuid.uuid4())
+    response = post(client, kiosk_token, [first, second])
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "InvalidInput" and "seq 1" in response.json()["detail"]
+    same_id = event(2, DAY)
+    same_id["event_id"] = first["event_id"]
+    same_id["payload"]["sale_id"] = str(uuid.uuid4())
+    response = post(client, kiosk_token, [first, same_id])
+    assert response.status_code == 422, response.text
+    assert "event_id" in response.json()["detail"]
+    assert count(bo_db, SaleRow) == 0
+    second["seq"] = 2
+    assert post(client, kiosk_token, [first, second]).json()["applied"] == 2
 
 
 # --- the other kiosk routes ---------------------------------------------------------------------

@@ -157,3 +157,17 @@ def test_function_malformed_candidates_are_refused_at_the_kiosks_door():
         parse_candidates({"candidates": [good, {**good, "total": -1}]})
     with pytest.raises(BadAnswer, match="candidates"):
         parse_candidates({"candidates": [good]})  # one is not "several"
+
+
+def test_function_a_kiosk_of_another_store_cannot_read_the_sale(client, synced, bo_db, clock):
+    """GIVEN K01's sale in store S01 WHEN a kiosk enrolled in store S02 asks for it (by kiosk
+    and receipt, or by the receipt alone) THEN it is answered as not found: one store's
+    sales (members, tenders) are never shown to another store's kiosks."""
+    sale, _document, _token = synced
+    with bo_db.transaction() as session:
+        elsewhere = enrol_kiosk(session, "K90", clock(), store_id="S02")
+    bearer = {"Authorization": f"Bearer {elsewhere}"}
+    for params in ({"kiosk_id": "K01", "receipt_no": sale["receipt_no"]}, {"receipt_no": 1}):
+        answer = client.get(LOOKUP_PATH, params=params, headers=bearer)
+        assert answer.status_code == 404, answer.text
+        assert sale["sale_id"] not in answer.text

@@ -169,3 +169,38 @@ def test_function_a_return_with_a_positive_refund_is_refused_at_the_door(client,
     assert answer.status_code == 422, answer.text
     body = answer.json()
     assert body["event"]["kind"] == "return" and "amount" in body["field"], body
+
+
+def test_function_a_return_of_a_sale_whose_lines_have_no_ids_is_flagged_not_a_500(
+    client, bo_db, kiosk_token
+):
+    """GIVEN a sale whose lines carry no line_id (the door allows it) WHEN a return of its
+    line 1 arrives THEN the batch is applied and the return flagged for staff: before, the
+    over-return check raised KeyError, a 500 on every resend, and the kiosk's outbox stuck."""
+    sale = make_sale(1, DAY).to_document()
+    for line in sale["lines"]:
+        del line["line_id"]
+    first = sale["lines"][0]
+    refund = {
+        "sale_id": "r-1",
+        "return_id": "r-1",
+        "original_sale_id": sale["sale_id"],
+        "completed_at": (DAY + timedelta(hours=1)).isoformat(),
+        "total": -first["amount"],
+        "lines": [
+            {
+                "original_line_id": 1,
+                "sku": first["sku"],
+                "quantity": -first["quantity"],
+                "amount": -first["amount"],
+            }
+        ],
+        "tenders": [{"method": "cash", "amount": -first["amount"]}],
+        "rates": [],
+    }
+    answer = post(client, kiosk_token, [_event(1, "sale", sale), _event(2, "return", refund)])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["applied"] == 2
+    with bo_db.reading() as session:
+        flag = session.get(ReturnRow, "r-1").flag
+    assert "line 1" in flag and "of 0 sold" in flag

@@ -304,6 +304,30 @@ def test_staff_ledger_shows_every_kiosk_with_status_totals_and_csv(
     assert client.get("/tax-free", params={"status": "nonsense"}).status_code == 422
 
 
+def test_each_look_at_the_buyers_is_audited(client, kiosks, staff, bo_db) -> None:
+    """GIVEN a record with a buyer's name WHEN a manager opens the ledger and exports it
+    THEN each is an audit row naming the manager, the filter and the rows shown; an
+    attendant's refused look writes nothing (buyers' names and passports are personal data)."""
+    from kiosk.backoffice.audit.models import AuditRow
+
+    k1, t1 = kiosks("K01")
+    k1.record([6_000])
+    k1.deliver(client, t1)
+    sign_in(client, staff["attendant"])
+    assert client.get("/tax-free").status_code == 403
+    sign_in(client, staff["manager"])
+    assert "SMITH J." in client.get("/tax-free", params={"status": "pending"}).text
+    assert "SMITH J." in client.get("/tax-free.csv").text
+    with bo_db.reading() as session:
+        rows = session.scalars(
+            select(AuditRow).where(AuditRow.action.like("tax_free.%")).order_by(AuditRow.id)
+        ).all()
+    assert [(r.actor, r.action, r.detail) for r in rows] == [
+        ("manager", "tax_free.view", {"filter": {"status": "pending"}, "rows": 1}),
+        ("manager", "tax_free.export", {"filter": {}, "rows": 1}),
+    ]
+
+
 def test_a_duplicate_delivery_changes_nothing(client, kiosks, bo_db) -> None:
     k1, t1 = kiosks("K01")
     k1.record([6_000])

@@ -44,10 +44,20 @@ Handle = Callable[[Session, "KioskRow", "OutboxEvent", datetime], None]
 
 @dataclass(frozen=True, slots=True)
 class NavEntry:
-    """A link in the back office's navigation bar (``kiosk_backoffice_pages``)."""
+    """A link in the back office's navigation bar (``kiosk_backoffice_pages``).
+
+    ``role``: the least staff role the page asks for ("attendant", "manager" or "admin");
+    the bar shows the link only to staff who have it (the route still checks)."""
 
     href: str
     label: str
+    role: str = "manager"
+
+    def __post_init__(self) -> None:
+        if self.role not in ("attendant", "manager", "admin"):
+            raise ValueError(
+                f"NavEntry {self.href}: role {self.role!r}: attendant, manager or admin"
+            )
 
 
 @dataclass(frozen=True, slots=True)

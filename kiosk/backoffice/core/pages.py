@@ -41,15 +41,32 @@ NAV = (
     ("/staff", "Staff 担当者"),
     ("/audit", "Audit 監査"),
 )
+#: the least role each core page asks for (its route's dependency); the others need a manager.
+#: The bar shows a link only to staff who may open it: an attendant saw every page and got a
+#: 403 on most of them.
+NAV_ROLES = {
+    "/": "attendant",
+    "/console": "attendant",
+    "/inventory": "attendant",
+    "/returns": "attendant",
+    "/staff": "admin",
+    "/audit": "admin",
+}
 
 
-def nav_links() -> list[tuple[str, str]]:
-    """The core's pages, with the plugins' (``kiosk_backoffice_pages``) before master data."""
+def nav_links(role: str = "admin") -> list[tuple[str, str]]:
+    """The pages a ``role`` may open: the core's, with the plugins' (``kiosk_backoffice_pages``)
+    before master data."""
     from kiosk.backoffice.core.extensions import nav_entries
+    from kiosk.backoffice.staff.auth import Role
 
-    core = list(NAV)
-    at = core.index(("/masterdata", "Master data マスタ"))
-    return [*core[:at], *((e.href, e.label) for e in nav_entries()), *core[at:]]
+    def allowed(needed: str) -> bool:
+        return Role(role).allows(Role(needed))
+
+    core = [(h, label) for h, label in NAV if allowed(NAV_ROLES.get(h, "manager"))]
+    plugged = [(e.href, e.label) for e in nav_entries() if allowed(e.role)]
+    at = next((i for i, (h, _) in enumerate(core) if h == "/masterdata"), len(core))
+    return [*core[:at], *plugged, *core[at:]]
 
 
 def template_page(
@@ -74,7 +91,7 @@ def template_page(
         template,
         title,
         csrf=csrf_token(),
-        nav=nav_links() if staff else (),
+        nav=nav_links(staff.role) if staff else (),
         staff=staff,
         scripts=scripts,
         styles=styles,

@@ -164,13 +164,17 @@ def _parse(
 
 
 def sold_units(document: dict[str, Any]) -> dict[int, int]:
-    """Units (pieces or grams) of each active line of a sale document."""
+    """Units (pieces or grams) of each active line of a sale document.
+
+    A line without a ``line_id`` (the door allows it) cannot be returned against: it is left
+    out, so a return naming it is flagged, not a KeyError that failed the kiosk's batch on
+    every resend."""
     return {
         int(line["line_id"]): int(
             line["weight_g"] if line.get("weight_g") is not None else line.get("quantity", 1)
         )
         for line in document.get("lines", [])
-        if not line.get("voided")
+        if not line.get("voided") and line.get("line_id") is not None
     }
 
 

@@ -9,7 +9,9 @@ are optional (staff typed only the receipt number): when several sales match, th
 staff to choose from. The query is checked here (a kiosk id, a receipt number in the int32
 column's range, an ISO date); the kiosk checks the answer at its own door
 (:mod:`kiosk.runtime.return_lookup`). A double return made while kiosks were offline is
-still flagged at ingest (:mod:`kiosk.backoffice.returns.ingest`).
+still flagged at ingest (:mod:`kiosk.backoffice.returns.ingest`). A kiosk sees only its own
+store's sales: another store's are answered as not found (their documents name members and
+tenders that kiosk has no business reading).
 """
 
 from __future__ import annotations
@@ -63,9 +65,10 @@ def _query(params: Any) -> tuple[str, int, date | None]:
 def kiosk_sale_for_return(request: Request, token: KioskToken) -> dict[str, Any]:
     kiosk_id, receipt_no, day = _query(request.query_params)
     with bo(request).db.reading() as session:
-        authenticate_kiosk(session, token)
+        kiosk = authenticate_kiosk(session, token)
         query = select(SaleRow.sale_id, SaleRow.kiosk_id, SaleRow.completed_at, SaleRow.total)
         query = query.where(
+            SaleRow.store_id == kiosk.store_id,  # goods go back to the store that sold them
             SaleRow.receipt_no == receipt_no,
             SaleRow.total >= 0,  # a sale, not a return's negative row
         )

@@ -32,25 +32,32 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    model_validator,
 )
 
 from kiosk.backoffice.core import extensions
 from kiosk.backoffice.core.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
 from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.domain.text_controls import BIDI_CONTROLS
 
 MAX_EVENTS = 500  # per batch (the relay sends 100)
 MAX_EVENT_BYTES = 256 * 1024  # one event's payload as JSON; a sale of 1,000 lines is ~400 B each
 
 
-def _no_nul(value: str) -> str:
+def _plain_text(value: str) -> str:
     # PostgreSQL text cannot hold NUL: refused here as a bad field (a 422), not a 500 later
     if "\x00" in value:
         raise ValueError("text without NUL (0x00) characters")
+    # a bidi override in a line's name turned "￥276" into "672￥" on the e-receipt; the
+    # catalogue and staff names refuse them already (kiosk.domain.text_controls)
+    if overrides := BIDI_CONTROLS.intersection(value):
+        first = min(overrides)
+        raise ValueError(f"text without bidirectional overrides (U+{ord(first):04X})")
     return value
 
 
 def _text(high: int, low: int = 0) -> Any:
-    return Annotated[StrictStr, Field(min_length=low, max_length=high), AfterValidator(_no_nul)]
+    return Annotated[StrictStr, Field(min_length=low, max_length=high), AfterValidator(_plain_text)]
 
 
 def _iso_time(value: str) -> str:
@@ -66,6 +73,9 @@ def _iso_time(value: str) -> str:
 
 
 Yen = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
+# what a sale takes in: a negative "sale" would be a refund that skipped the return's
+# checks (original sale, returnable units) and that the return look-up mistakes for a return
+SaleTotal = Annotated[StrictInt, Field(ge=0, le=YEN_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=COUNT_MAX)]
 Points = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
 Seq = Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
@@ -148,7 +158,7 @@ class Tender(_Allow):
 class SaleDocument(_Allow):
     sale_id: _text(36, 1)
     completed_at: Time
-    total: Yen
+    total: SaleTotal
     lines: Annotated[list[SaleLine], Field(max_length=1000)]
     tenders: Annotated[list[Tender], Field(max_length=50)]
     rates: Annotated[list[TaxRate], Field(max_length=8)]
@@ -161,6 +171,15 @@ class SaleDocument(_Allow):
     member_id: _text(64) | None = None  # bo_sales.member_id
     change: Yen | None = None
     extra: Json | None = None
+
+    @model_validator(mode="after")
+    def _total_is_the_rates(self) -> "SaleDocument":
+        # the kiosk's total is the sum of its per-rate gross (kiosk.domain.tax.Totals.total);
+        # a total that is not would be counted as it stands by every report (day, month, P&L)
+        gross = sum(rate.gross for rate in self.rates)
+        if self.total != gross:
+            raise ValueError(f"total {self.total} is not the sum of the rates' gross ({gross})")
+        return self
 
 
 # --- a return (outbox kind "return"): a sale document of its own, every amount negative --------
@@ -345,12 +364,22 @@ def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
     except ValidationError as exc:
         raise InvalidInput(f"outbox batch: {_first(exc)}") from None
     parsed = []
+    seen_seqs: set[int] = set()
+    seen_ids: set[str] = set()
     for index, raw in enumerate(batch.events):
         try:
             envelope = EventEnvelope.model_validate(raw)
         except ValidationError as exc:
             field, problem = _located(exc)
             raise InvalidKioskEvent(index, raw, field, problem) from None
+        # two events under one seq (or one id): ingest would apply one and count the other a
+        # duplicate, acking an event it never stored. The batch is refused whole, not one
+        # event named: a kiosk would park a real sale on that answer.
+        if envelope.seq in seen_seqs or envelope.event_id in seen_ids:
+            twice = f"seq {envelope.seq}" if envelope.seq in seen_seqs else "event_id"
+            raise InvalidInput(f"outbox batch: {twice} twice in one batch (#{index})")
+        seen_seqs.add(envelope.seq)
+        seen_ids.add(envelope.event_id)
         size = len(json.dumps(envelope.payload, ensure_ascii=False, separators=(",", ":")))
         if size > MAX_EVENT_BYTES:
             raise InvalidKioskEvent(

@@ -6,6 +6,10 @@
   status and sale date, the summaries that could not be used, and kiosks whose records were
   made under different personal-data keys (their buyers can never be matched).
 - ``GET /tax-free.csv`` (manager): the same rows as CSV.
+
+Both list buyers' names and passport numbers (personal data): each look is audited
+(``tax_free.view`` / ``tax_free.export``, with the filter and the rows shown) in the
+transaction that reads them, as a member's history is (``customer.view``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from kiosk.backoffice.plugin_api import (
     bo,
     csv_response,
     kiosk_by_token,
+    record,
     template_page,
     to_csv,
 )
@@ -59,10 +64,11 @@ def ledger_page(request: Request, staff: Manager) -> HTMLResponse:
     query = _query(request)
     params = {k: v for k, v in request.query_params.items() if v}
     today = bo(request).today()
-    with bo(request).db.reading() as session:
+    with bo(request).db.transaction() as session:
         rows = taxfree.ledger(session, query)
         problems = taxfree.problems(session)
         keys = taxfree.key_ids(session)
+        _audit(request, session, staff.username, "tax_free.view", params, len(rows))
     totals = taxfree.status_totals(rows)
     listed = ""
     if len({k for ids in keys.values() for k in ids}) > 1:
@@ -91,9 +97,20 @@ def ledger_page(request: Request, staff: Manager) -> HTMLResponse:
 
 
 @router.get("/tax-free.csv")
-def ledger_csv(request: Request, _: Manager) -> Response:
+def ledger_csv(request: Request, staff: Manager) -> Response:
     query = _query(request)
-    with bo(request).db.reading() as session:
+    params = {k: v for k, v in request.query_params.items() if v}
+    with bo(request).db.transaction() as session:
         rows = taxfree.ledger(session, query)
+        _audit(request, session, staff.username, "tax_free.export", params, len(rows))
     text = to_csv(taxfree.LEDGER_COLUMNS, taxfree.ledger_rows(rows, bo(request).today()))
     return csv_response("tax-free-ledger.csv", text)
+
+
+def _audit(
+    request: Request, session, actor: str, action: str, params: dict[str, str], shown: int
+) -> None:
+    """Who saw which buyers (the filter and how many rows), from where."""
+    origin = request.client.host if request.client else ""
+    detail = {"filter": {k: v[:40] for k, v in sorted(params.items())}, "rows": shown}
+    record(session, bo(request).clock(), actor, action, "ledger", detail, origin=origin)
