@@ -2,7 +2,7 @@
 
 The shared data (``MANIFEST.tsv``) is not edited: other benches and the held-out set come
 from the same sources. ``bench/barcodes.py`` prints its cross-validated figures on the labels
-as listed *and*, separately, with these corrections; goals are judged on the listed labels.
+as listed *and*, separately, with these corrections (docs/camera-scanning.md, round 5).
 
 A correction goes in only with evidence that does not come from the decoder under test
 alone: two independent engines agreeing on a payload whose own check digits hold, and what

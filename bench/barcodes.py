@@ -532,10 +532,10 @@ def corrected_labels_part(
     images: list, root: Path, kept_only: bool, candidates: str | None, pending_false: bool
 ) -> None:
     """The cross-validation again with the reviewed label corrections (bench/barcode_labels.py),
-    on the same folds; printed apart, the goals are judged on the listed labels."""
+    on the same folds, printed apart from the figures on the labels as listed."""
     samples, applied, stale = labels.corrected([s for s, _ in images], root)
     print("\nWith the reviewed label corrections of bench/barcode_labels.py (same folds; "
-          "the figures above, on the labels as listed, are the ones judged)")  # fmt: skip
+          "reported apart from the figures above, on the labels as listed)")  # fmt: skip
     for fix in applied:
         print(f"  {fix.file}: {fix.listed} -> {fix.family} {fix.expected}")
     for fix in stale:
