@@ -158,7 +158,7 @@ class DecodeOptions:
     )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1
-    fallback_databar: bool = False  # let the fallback passes look for DataBar too
+    fallback_databar: bool = True  # round 5: its 'misreads' were mislabelled photos
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
