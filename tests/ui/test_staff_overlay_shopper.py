@@ -111,3 +111,26 @@ def test_a_reprint_opened_over_an_age_check_does_not_name_the_item(kiosk) -> Non
     kiosk.wait(lambda: ctl.staff_mode == "", what="closed")
     kiosk.settle()
     assert overlay.parent is not None and overlay.ids.detail.text == name
+
+
+PRINTER = {"ja": "レシートプリンター", "zh-Hans": "收据打印机", "ko": "영수증 프린터"}
+
+
+@pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
+def test_a_device_fault_names_the_device_for_staff(kiosk, language) -> None:
+    """GIVEN a shopper mid-basket WHEN the printer runs out of paper THEN the staff overlay
+    says which device needs attention, in the shopper's language (it said only "a device
+    needs attention": staff had to guess), and nothing of the driver's English status."""
+    ctl = kiosk.ctl
+    kiosk.tap(kiosk.widget("start", "attract"))
+    shopping = kiosk.wait_screen("shopping")
+    kiosk.tap_text(shopping, LANGUAGE_NAMES[language])
+    kiosk.type_burst(ONIGIRI)
+    kiosk.wait(lambda: len(ctl.rows) == 1, what="a line")
+    kiosk.runtime.report_device_status("printer", "paper out", fault=True)
+    kiosk.wait(lambda: ctl.state == "needs_attendant", what="the device fault")
+    kiosk.settle()
+    overlay = kiosk.root.staff
+    assert overlay.ids.detail.text == PRINTER[language]
+    shown = visible_texts(overlay)
+    assert english(shown) == [], shown
