@@ -5,36 +5,27 @@ without its minimum spend, or one that gives nothing, would otherwise go on sale
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from plugins.coupons.rules import CouponTerms
+from plugins.promotions.settings import StoreTerms
 
 
-class CouponDefinition(BaseModel):
+class CouponDefinition(StoreTerms):
     """``[plugins.coupons.definitions.<id>]``: the terms of one coupon (docs/loyalty.md)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    scope: str = "basket"
-    amount_off: int = 0
-    percent_off: int = 0
+    scope: str | None = None
+    amount_off: int | None = None
+    percent_off: int | None = None
     sku: str | None = None
     department: str | None = None
-    min_spend: int = 0
-    valid_from: date | None = None
-    valid_to: date | None = None
-    per_member: int = 0
-    global_limit: int = 0
-    stackable: bool = True
-    combinable: bool = True
-    members_only: bool = False
-    reinstate_on_return: str = "never"
-    label_ja: str | None = None
-    label_en: str | None = None
-    label_zh_Hans: str | None = None
-    label_zh_Hans_dash: str | None = Field(None, alias="label_zh-Hans")
-    label_ko: str | None = None
+    min_spend: int | None = None
+    per_member: int | None = None
+    global_limit: int | None = None
+    stackable: bool | None = None
+    combinable: bool | None = None
+    members_only: bool | None = None
+    reinstate_on_return: str | None = None
 
     @model_validator(mode="after")
     def terms_make_a_coupon(self) -> CouponDefinition:

@@ -12,12 +12,26 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from plugins.promotions.rules import PromotionRule
 
 
-class PromotionRuleSettings(BaseModel):
-    """``[plugins.promotions.rules.<id>]``: one promotion (docs/loyalty.md)."""
+class StoreTerms(BaseModel):
+    """What a promotion rule and a coupon definition share: when it runs and its name in
+    the languages the store keyed (``label_zh-Hans`` is read as ``label_zh_Hans``).
+    Defaults are the plugin's (``from_mapping``): here only the keys and TOML types."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    label_ja: str | None = None
+    label_en: str | None = None
+    label_zh_Hans: str | None = None
+    label_zh_Hans_dash: str | None = Field(None, alias="label_zh-Hans")
+    label_ko: str | None = None
+
+
+class PromotionRuleSettings(StoreTerms):
+    """``[plugins.promotions.rules.<id>]``: one promotion (docs/loyalty.md)."""
+
     type: str | None = None
-    skus: list[str] = Field(default_factory=list)
+    skus: list[str] | None = None
     department: str | None = None
     quantity: int | None = None
     price: int | None = None
@@ -27,14 +41,7 @@ class PromotionRuleSettings(BaseModel):
     percent_off: int | None = None
     start: str | time | None = None
     end: str | time | None = None
-    weekdays: list[int] = Field(default_factory=list)
-    valid_from: date | None = None
-    valid_to: date | None = None
-    label_ja: str | None = None
-    label_en: str | None = None
-    label_zh_Hans: str | None = None
-    label_zh_Hans_dash: str | None = Field(None, alias="label_zh-Hans")
-    label_ko: str | None = None
+    weekdays: list[int] | None = None
 
     @model_validator(mode="after")
     def terms_make_a_rule(self) -> PromotionRuleSettings:

@@ -14,13 +14,17 @@ from tests.ui.test_payment_screens import ONIGIRI, shop
 pytestmark = pytest.mark.ui
 
 
-def test_paper_too_prints_the_e_receipt_code(kiosk) -> None:
+def pay_cash(kiosk) -> None:
     shop(kiosk, ONIGIRI)
     kiosk.runtime.method("cash").drawer.insert(1000)
     kiosk.tap(kiosk.widget("pay", "shopping"))
     methods = kiosk.wait_screen("methods")
     kiosk.tap_text(methods.ids.tiles, "現金")
     kiosk.wait_screen("receipt")
+
+
+def test_paper_too_prints_the_e_receipt_code(kiosk) -> None:
+    pay_cash(kiosk)
     kiosk.tap(kiosk.widget("ereceipt", "receipt"))
     kiosk.wait_screen("ereceipt")
     url = kiosk.ctl.ereceipt_url
@@ -47,15 +51,6 @@ def store_config(tmp_path, backoffice: str = "") -> Path:
 
 #: a store's kiosk.toml without a ``[ui]`` table: the settings' defaults
 STORE_UI = UiSettings()
-
-
-def pay_cash(kiosk) -> None:
-    shop(kiosk, ONIGIRI)
-    kiosk.runtime.method("cash").drawer.insert(1000)
-    kiosk.tap(kiosk.widget("pay", "shopping"))
-    methods = kiosk.wait_screen("methods")
-    kiosk.tap_text(methods.ids.tiles, "現金")
-    kiosk.wait_screen("receipt")
 
 
 def test_a_stores_e_receipt_link_is_its_back_office_not_an_example_address(
