@@ -208,7 +208,7 @@ def shown_attendant(view: AttendantView, sale: SaleView, language: str) -> Atten
 #: a hardware profile's device roles as staff call them (kiosk/devices, hardware_profiles);
 #: a role not here is shown as it is
 DEVICE_NAMES = {
-    "printer": "Receipt printer",
+    "printer": "Printer",  # as in "Printer: out of paper"
     "changer": "Cash changer",
     "main_scanner": "Barcode scanner",
     "terminal": "Card terminal",

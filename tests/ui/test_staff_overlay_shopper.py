@@ -118,7 +118,8 @@ def test_a_reprint_opened_over_an_age_check_does_not_name_the_item(kiosk) -> Non
     assert overlay.parent is not None and overlay.ids.detail.text == name
 
 
-PRINTER = {"ja": "レシートプリンター", "zh-Hans": "收据打印机", "ko": "영수증 프린터"}
+#: as the printer's own messages name it ("プリンター：用紙切れ")
+PRINTER = {"ja": "プリンター", "zh-Hans": "打印机", "ko": "프린터"}
 
 
 @pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
