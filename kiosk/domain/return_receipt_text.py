@@ -95,6 +95,45 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+#: the built-in return reason codes (``[returns] reasons``) as the paper names them, in the
+#: words the staff chose them by on the return screen (kiosk/ui/returns); a store's own
+#: code is printed as it is
+REASON_NAMES: dict[str, dict[str, str]] = {
+    "ja": {
+        "changed_mind": "お客様都合",
+        "wrong_item": "商品違い",
+        "damaged": "破損・不良",
+        "expired": "期限切れ",
+        "other": "その他",
+    },
+    "en": {
+        "changed_mind": "Changed mind",
+        "wrong_item": "Wrong item",
+        "damaged": "Damaged",
+        "expired": "Past its date",
+        "other": "Other reason",
+    },
+    "zh-Hans": {
+        "changed_mind": "顾客原因",
+        "wrong_item": "商品有误",
+        "damaged": "破损/不良",
+        "expired": "已过期",
+        "other": "其他原因",
+    },
+    "ko": {
+        "changed_mind": "고객 변심",
+        "wrong_item": "상품 오류",
+        "damaged": "파손·불량",
+        "expired": "기한 경과",
+        "other": "기타 사유",
+    },
+}
+
+
+def reason_name(code: str, language: str) -> str:
+    """A return reason in the invoice's language ("damaged" → 破損・不良 on Japanese paper)."""
+    return REASON_NAMES.get(language, REASON_NAMES["en"]).get(code, code)
+
 
 def render_return_invoice(invoice: ReturnInvoice, width: int = 42) -> list[str]:
     """The invoice as lines of at most ``width`` printer columns."""
@@ -134,9 +173,8 @@ def render_return_invoice(invoice: ReturnInvoice, width: int = 42) -> list[str]:
         out.extend(pair(labels["refund_to"].format(method=method), yen(tender.amount), width))
     if invoice.has_reduced_items:
         out.extend(wrap(labels["legend"], width))
-    out.extend(
-        wrap(f"{labels['reason']}: {invoice.reason}  {labels['staff']}: {invoice.staff_id}", width)
-    )
+    reason = reason_name(invoice.reason, invoice.language)
+    out.extend(wrap(f"{labels['reason']}: {reason}  {labels['staff']}: {invoice.staff_id}", width))
     if invoice.original_reference:
         # the original sale's code, as on its receipt: scanned, it finds the sale again
         out += [rule, *centred(labels["reference"], width), QR_MARK + invoice.original_reference]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.domain.basket import BasketLine
 from kiosk.domain.events import AttendantReason
 from kiosk.domain.money import format_yen
+from kiosk.messages import catalogue
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
 
 if TYPE_CHECKING:
@@ -191,12 +192,32 @@ def shown_attendant(view: AttendantView, sale: SaleView, language: str) -> Atten
     outcome unknown"); they go to the log and the journal, not onto the screen.
     """
     name = ""
+    if view.reason == AttendantReason.DEVICE_FAULT:
+        # the domain's detail is "<role>: <status>"; staff are told which device to see to
+        role = view.detail.split(":", 1)[0].strip()
+        msgid = DEVICE_NAMES.get(role)
+        name = catalogue("kiosk", language).gettext(msgid) if msgid else role
     if view.line_id is not None:
         try:
             name = sale.line(view.line_id).product.name(language)
         except ValueError:  # BasketError: the line went away meanwhile
             name = ""
     return AttendantView(view.reason, name, view.line_id)
+
+
+#: a hardware profile's device roles as staff call them (kiosk/devices, hardware_profiles);
+#: a role not here is shown as it is
+DEVICE_NAMES = {
+    "printer": "Printer",  # as in "Printer: out of paper"
+    "changer": "Cash changer",
+    "main_scanner": "Barcode scanner",
+    "terminal": "Card terminal",
+    "scale": "Scale",
+    "camera": "Camera",
+    "member_reader": "Member card reader",
+    "display": "Customer display",
+    "light": "Status light",
+}
 
 
 def reason_label(reason: str) -> str:

@@ -160,17 +160,43 @@ class MethodIcon(Widget):
         return (0.08, 0.08, 0.08, 1) if light > 0.5 else (1, 1, 1, 1)
 
 
+#: the smallest name a tile's text may be shrunk to so that it fits (px)
+TILE_FONT_MIN = 14.0
+#: the least of a tile's height its pictogram keeps when a long name needs the room
+ICON_SHARE_MIN = 0.3
+
+
 def attach_icon(button: Any, kind: str, image: str = "", share: float = 0.5) -> MethodIcon:
     """Put a :class:`MethodIcon` in the upper part of ``button`` (a KioskButton tile).
 
     The button keeps its own text, pushed down by top padding, so a tile stays one Button
-    (one touch target, tapped and read like the others).
+    (one touch target, tapped and read like the others). A name that wraps ("QR code
+    payment (code on screen)") takes room from the pictogram, down to ``ICON_SHARE_MIN`` of
+    the tile; past that the name's font is made smaller until both fit inside the tile.
     """
     icon = MethodIcon(kind=kind, image=image, colour=list(button.color))
+    # the font the tile's kv rule gives (large text on and off); ours only while fitting
+    font = {"given": float(button.font_size), "fitting": False}
+
+    def given_font(_button: Any, size: float) -> None:
+        if not font["fitting"]:
+            font["given"] = float(size)
+
+    def set_font(size: float) -> None:
+        font["fitting"] = True
+        button.font_size = size
+        font["fitting"] = False
 
     def place(*_args: Any) -> None:
-        side = max(0.0, min(button.height * share, button.width * 0.6))
-        button.padding = [0, side + button.height * 0.04, 0, 0]
+        gap = button.height * 0.04
+        # the texture is the name's lines plus the padding above them (the pictogram's place)
+        name_height = max(0.0, button.texture_size[1] - button.padding[1] - button.padding[3])
+        room = button.height * 0.94 - gap - name_height
+        if room < button.height * ICON_SHARE_MIN and button.font_size > TILE_FONT_MIN:
+            set_font(max(TILE_FONT_MIN, button.font_size * 0.92))
+            return  # the name is laid out again at that size, and placed again then
+        side = max(0.0, min(button.height * share, button.width * 0.6, room))
+        button.padding = [0, side + gap, 0, 0]
         icon.size = (side, side)
         # the text texture (with its top padding) is centred; the icon sits in that padding
         icon.pos = (
@@ -178,7 +204,13 @@ def attach_icon(button: Any, kind: str, image: str = "", share: float = 0.5) -> 
             button.y + (button.height + button.texture_size[1]) / 2 - side,
         )
 
-    button.bind(pos=place, size=place, texture_size=place)
+    def resized(*_args: Any) -> None:
+        if button.font_size != font["given"]:
+            set_font(font["given"])  # a bigger tile may hold the name at its own size
+        place()
+
+    button.bind(font_size=given_font)
+    button.bind(size=resized, pos=place, texture_size=place)
     button.bind(color=lambda _b, colour: setattr(icon, "colour", list(colour)))
     button.add_widget(icon)
     place()

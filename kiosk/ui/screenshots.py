@@ -183,7 +183,12 @@ def start_kivy() -> Any:
     from kiosk.ui.lockdown import configure_kivy
     from kiosk.ui.settings import UiSettings
 
-    settings = UiSettings(thanks_seconds=600, inactivity_seconds=10_000)
+    # the demo store's e-receipt address (kiosk/default_config.toml)
+    settings = UiSettings(
+        thanks_seconds=600,
+        inactivity_seconds=10_000,
+        ereceipt_url="https://receipts.example.jp/r/{sale_id}",
+    )
     configure_kivy(settings)
     from kivy.base import EventLoop
 

@@ -29,7 +29,9 @@ class UiSettings:
     kiosk_mode: bool = False  # fullscreen, borderless, no cursor, close refused
     input_device: str = ""  # e.g. "/dev/input/event5" for the touchscreen (kiosk mode)
     input_provider: str = "mtdev"  # mtdev | hidinput
-    ereceipt_url: str = "https://receipts.example.jp/r/{sale_id}"
+    # where shoppers' phones fetch an e-receipt, "https://host/r/{sale_id}"; empty: the
+    # back office's address (signed links), and no e-receipt without a back office
+    ereceipt_url: str = ""
 
     @property
     def target_px(self) -> float:

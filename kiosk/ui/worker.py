@@ -15,8 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.runtime.hardware import DeviceError
+from kiosk.staff import NotAllowed, StaffLocked, WrongPin
 
 log = logging.getLogger(__name__)
+
+#: what staff sign-in refuses (kiosk.staff): expected at a till, said on the overlay
+STAFF_REFUSALS = (WrongPin, StaffLocked, NotAllowed)
 
 Job = Callable[[], Any]
 Done = Callable[[Any], None]
@@ -65,6 +69,10 @@ class RuntimeWorker:
                     # paper out, printer switched off…: a shop's day, not a bug — one line
                     # with the hint for staff; a traceback only for what nobody expected
                     log.warning("device: %s", exc)
+                elif isinstance(exc, STAFF_REFUSALS):
+                    # a mistyped PIN, a locked pad, an attendant's PIN where a manager's is
+                    # needed: the overlay says so; the log keeps one line, not a traceback
+                    log.warning("staff: %s", exc)
                 else:
                     log.exception("runtime call failed")
                 if failed is not None:

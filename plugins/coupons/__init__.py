@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
 
 from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.money import format_yen
@@ -39,6 +38,7 @@ from plugins.coupons.rules import (
     coupon_offer,
     coupons_used,
 )
+from plugins.coupons.settings import CouponsSettings
 from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, FeedPuller, feed_changes
 from plugins.promotions.pricing import Offer, coordinator_present, settle
 
@@ -62,16 +62,6 @@ def coupons_for(runtime: Any) -> Plugin:
         if isinstance(plugin, Plugin) and plugin.book is not None:
             return plugin
     raise LookupError("the coupons plugin is not loaded on this kiosk")
-
-
-class CouponsSettings(BaseModel):
-    """``[plugins.coupons]``: each definition is checked by the coupon book."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    hmac_key: str | None = None  # base64: signed coupon codes
-    ed25519_public_key: str | None = None  # base64
-    barcodes: dict[str, str] = Field(default_factory=dict)  # printed barcode → definition
-    definitions: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class Plugin:

@@ -15,8 +15,6 @@ import logging
 import threading
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from kiosk.domain.basket import AdjustmentKind
 from kiosk.domain.catalogue import UnknownProduct
 from kiosk.domain.events import CheckoutState, ScanClaim
@@ -28,6 +26,7 @@ from kiosk.sync.masterdata import with_published
 from plugins.promotions.markdown import Markdown, parse_markdown
 from plugins.promotions.pricing import STAGE_PRICE, Offer, providers, remaining_after, settle
 from plugins.promotions.rules import PromotionRule
+from plugins.promotions.settings import PromotionsSettings
 from plugins.promotions.solver import DealSolver
 
 __all__ = ["Plugin", "PromotionRule"]
@@ -43,14 +42,6 @@ def promo_message(key: str, **params: Any) -> Message:
 SAVING_KINDS = (AdjustmentKind.PROMOTION, AdjustmentKind.MARKDOWN, AdjustmentKind.MEMBER_PRICE)
 
 log = logging.getLogger(__name__)
-
-
-class PromotionsSettings(BaseModel):
-    """``[plugins.promotions]``: each rule is checked by ``PromotionRule.from_mapping``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    markdown_prefix: str | None = None  # in-store markdown labels (見切り)
-    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class Plugin:

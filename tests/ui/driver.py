@@ -148,7 +148,8 @@ def make_driver(
     # on it, so the demo staff PINs work as they do in the demo
     config = load_config(config_file, demo=True, data_dir=data_dir)
     runtime = build_runtime(config, devices=devices)
-    app = KioskApp(runtime, load_theme(theme), settings or UiSettings(), catch_errors=catch_errors)
+    settings = settings or UiSettings.from_config(config)  # [ui] as the app reads it
+    app = KioskApp(runtime, load_theme(theme), settings, catch_errors=catch_errors)
     app._run_prepare()  # build, add the root to the window, on_start (App.run minus the loop)
     driver = KioskDriver(app, runtime)
     driver.settle()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.ui import flows, payment_state
-from kiosk.ui.basket_view import reason_label
+from kiosk.ui.basket_view import DEVICE_NAMES, reason_label
 from kiosk.ui.flows import _FAILURE_TEXT, TIMED_OUT_TEXT
 from kiosk.ui.i18n import LANGUAGE_NAMES, Translator, catalogue, po_path
 from kiosk.ui.screens.lookup import DEPARTMENTS
@@ -31,6 +31,7 @@ def shell_msgids() -> set[str]:
         text = path.read_text(encoding="utf-8")
         found.update(key for key, rest in CALL.findall(text) if "domain=" not in rest)
     found.update(DEPARTMENTS.values())
+    found.update(DEVICE_NAMES.values())
     found.update(INSTRUCTIONS.values())
     found.add(DEFAULT_INSTRUCTION)
     found.update(_FAILURE_TEXT.values())

@@ -40,14 +40,19 @@ def button(widget, text: str):
     )
 
 
-@pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
-def test_call_withdraw_and_age_check_in_the_shoppers_language(kiosk, language) -> None:
-    ctl = kiosk.ctl
+def onigiri_in(kiosk, language: str) -> None:
+    """A shopper starts in ``language`` and scans a rice ball."""
     kiosk.tap(kiosk.widget("start", "attract"))
     shopping = kiosk.wait_screen("shopping")
     kiosk.tap_text(shopping, LANGUAGE_NAMES[language])
     kiosk.type_burst(ONIGIRI)
-    kiosk.wait(lambda: len(ctl.rows) == 1, what="a line")
+    kiosk.wait(lambda: len(kiosk.ctl.rows) == 1, what="a line")
+
+
+@pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
+def test_call_withdraw_and_age_check_in_the_shoppers_language(kiosk, language) -> None:
+    ctl = kiosk.ctl
+    onigiri_in(kiosk, language)
     kiosk.settle()
 
     # the shopper calls staff, then takes the call back
@@ -111,3 +116,23 @@ def test_a_reprint_opened_over_an_age_check_does_not_name_the_item(kiosk) -> Non
     kiosk.wait(lambda: ctl.staff_mode == "", what="closed")
     kiosk.settle()
     assert overlay.parent is not None and overlay.ids.detail.text == name
+
+
+#: as the printer's own messages name it ("プリンター：用紙切れ")
+PRINTER = {"ja": "プリンター", "zh-Hans": "打印机", "ko": "프린터"}
+
+
+@pytest.mark.parametrize("language", ["ja", "zh-Hans", "ko"])
+def test_a_device_fault_names_the_device_for_staff(kiosk, language) -> None:
+    """GIVEN a shopper mid-basket WHEN the printer runs out of paper THEN the staff overlay
+    says which device needs attention, in the shopper's language (it said only "a device
+    needs attention": staff had to guess), and nothing of the driver's English status."""
+    ctl = kiosk.ctl
+    onigiri_in(kiosk, language)
+    kiosk.runtime.report_device_status("printer", "paper out", fault=True)
+    kiosk.wait(lambda: ctl.state == "needs_attendant", what="the device fault")
+    kiosk.settle()
+    overlay = kiosk.root.staff
+    assert overlay.ids.detail.text == PRINTER[language]
+    shown = visible_texts(overlay)
+    assert english(shown) == [], shown

@@ -163,3 +163,45 @@ def test_a_plugin_png_replaces_the_pictogram(kiosk, tmp_path):
     assert icon.shown == "image" and icon.children[0].source == str(png)
     icon.image = str(tmp_path / "missing.png")
     assert icon.shown == "card" and not icon.children
+
+
+def both_qr_tiles_config(tmp_path: Path) -> Path:
+    """The demo store with both QR tiles: "QR code payment (code on screen)" is the longest
+    method name, two lines on a tile in English and Chinese."""
+    config = tmp_path / "kiosk.toml"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[plugins.pay_qr]\n", '[plugins.pay_qr]\nmode = "both"\n'),
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_two_line_method_name_and_its_pictogram_stay_inside_the_tile(
+    kiosk_factory, tmp_path, large: bool
+):
+    """GIVEN both QR tiles WHEN the methods screen shows in each language (large text off
+    and on) THEN on every tile the name's lines and the pictogram above them are inside the
+    tile and do not overlap (the pictogram stuck out of the top and the second line out of
+    the bottom of the on-screen QR tile in English and Chinese)."""
+    kiosk = kiosk_factory(config_file=both_qr_tiles_config(tmp_path))
+    if large:
+        kiosk.ctl.toggle_large_text()
+    kiosk.ctl.scan(Scan(ONIGIRI, Symbology.EAN13, "test"))
+    kiosk.settle()
+    kiosk.tap(kiosk.widget("pay", "shopping"))
+    methods = kiosk.wait_screen("methods")
+    for language in ("en", "zh-Hans", "ko", "ja"):
+        kiosk.ctl.language = language
+        kiosk.settle()
+        tiles = list(methods.ids.tiles.children)
+        assert "qr_merchant" in {t.method_id for t in tiles}
+        for tile in tiles:
+            icon = next(c for c in tile.children if isinstance(c, MethodIcon))
+            name_height = tile.texture_size[1] - tile.padding[1] - tile.padding[3]
+            name_bottom = tile.center_y - tile.texture_size[1] / 2
+            where = (language, tile.text, tuple(tile.size), tuple(icon.size))
+            assert tile.texture_size[1] <= tile.height + 0.5, where
+            assert icon.top <= tile.top + 0.5 and icon.y >= name_bottom + name_height - 0.5, where
+            assert icon.width > 20, where

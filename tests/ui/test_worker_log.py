@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from kiosk.devices.errors import PrinterOffline
+from kiosk.staff import WrongPin
 from kiosk.ui.worker import RuntimeWorker
 
 
@@ -36,3 +37,12 @@ def test_an_unexpected_error_keeps_its_traceback(caplog):
     _fail_with(ZeroDivisionError("bug"), caplog)
     [record] = caplog.records
     assert record.levelno == logging.ERROR and record.exc_info is not None
+
+
+def test_a_wrong_staff_pin_is_one_warning_line_not_a_traceback(caplog):
+    """A mistyped PIN on the staff pad logged ERROR "runtime call failed" with a traceback."""
+    error = WrongPin(4)
+    assert _fail_with(error, caplog) is error  # the overlay still says the PIN was wrong
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert record.getMessage().startswith("staff: wrong staff id or PIN")
