@@ -227,3 +227,18 @@ def test_a_legacy_document_without_tender_names_shows_the_built_in_methods_name(
     receipt = response.text.split('class="receipt"', 1)[1]
     assert name in receipt and not_shown not in receipt
     assert ">cash<" not in receipt and " cash " not in receipt
+
+
+def test_a_training_sales_link_shows_it_marked_as_training(client, bo_db, clock, kiosk_token):
+    """GIVEN a training sale synced (kept apart from sales, in bo_training_sales)
+    WHEN the trainee's shopper opens the receipt's QR link
+    THEN the page shows the receipt marked 練習 TRAINING / NOT A SALE — before, it said
+    "not arrived yet" forever, since the page asked only the sales table."""
+    sale = dataclasses.replace(make_sale(1, clock(), method="cash"), training=True)
+    _send(client, kiosk_token, sale)
+    with bo_db.transaction() as session:
+        set_issuer(session, ISSUER, clock(), "test")
+    response = client.get(_link(kiosk_token, sale, clock()))
+    assert response.status_code == 200, response.text
+    assert "練習 TRAINING" in response.text and "NOT A SALE" in response.text
+    assert "No.000001" in response.text

@@ -31,6 +31,7 @@ from kiosk.backoffice.core.security import no_session
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.masterdata.models import SettingRow
 from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
+from kiosk.backoffice.training.models import TrainingSaleRow
 from kiosk.domain.receipt import Issuer, ReceiptSection, receipt_from_document
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
 from kiosk.domain.receipt_sections import sections_event_ids, sections_from_payload
@@ -122,6 +123,20 @@ def receipt_sections(session: Session, kiosk_id: str, sale_id: str) -> tuple[Rec
     return sections_from_payload(row.payload)
 
 
+def stored_document(session: Session, kiosk_id: str, sale_id: str) -> dict[str, Any] | None:
+    """The synced sale's document, or a training sale's: a trainee's shopper scans the QR
+    too, and the page prints it as the paper did, marked 練習 TRAINING / NOT A SALE (the
+    document's ``training`` flag); training sales are kept apart from sales (never in a
+    report), so both tables are asked."""
+    for table in (SaleRow, TrainingSaleRow):
+        row = session.scalar(
+            select(table).where(table.sale_id == sale_id, table.kiosk_id == kiosk_id)
+        )
+        if row is not None:
+            return dict(row.document)
+    return None
+
+
 def receipt_view(
     document: dict[str, Any], issuer: Issuer, sections: tuple[ReceiptSection, ...] = ()
 ) -> dict[str, Any]:
@@ -146,11 +161,8 @@ def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: st
         except LinkRefused as exc:
             log.info("e-receipt link for %s refused: %s", sale_id[:36], exc.reason)
             return _message("expired" if exc.reason == "expired" else "refused", 403)
-        sale = session.scalar(
-            select(SaleRow).where(SaleRow.sale_id == sale_id, SaleRow.kiosk_id == k)
-        )
+        document = stored_document(session, k, sale_id)
         issuer = get_issuer(session)
-        document = dict(sale.document) if sale is not None else None
         sections = receipt_sections(session, k, sale_id)
     if document is None:
         return _message("not_yet", 404)
