@@ -236,7 +236,7 @@ def run_separate(tree: Path, args: argparse.Namespace) -> Round:
             spec.write_text(json.dumps({"port": port, "kiosks": dict(share)}))
             loaders.append(
                 subprocess.Popen(
-                    [sys.executable, __file__, "--load-worker", str(spec)],
+                    [sys.executable, "-W", "ignore", __file__, "--load-worker", str(spec)],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     text=True,

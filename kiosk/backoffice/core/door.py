@@ -11,7 +11,6 @@ chunked bodies are counted as they come.
 from __future__ import annotations
 
 import json
-import re
 from itertools import accumulate
 from typing import Any
 
@@ -27,8 +26,6 @@ class BodyRefused(ValueError):
         self.status, self.error = status, error
 
 
-# A JSON string, escapes included, up to its closing quote (or the end: unterminated).
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 
@@ -36,9 +33,14 @@ _STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 def json_depth(raw: bytes) -> int:
     """The deepest nesting of objects and arrays in ``raw`` (strings skipped), iteratively.
 
-    In C loops (regex, translate, accumulate): a Python loop over every byte cost 3 ms of a
-    12 KB batch of 10 sales, more than the rest of the door."""
-    brackets = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    In C loops (replace, split, translate, accumulate): a Python loop over every byte cost
+    3 ms of a 12 KB batch of 10 sales, more than the rest of the door. Escapes go first
+    (``\\\\`` then ``\\"``), so every quote left opens or closes a string and the even pieces
+    between quotes are what lies outside strings. Exact for JSON; a backslash outside a
+    string (not JSON) may count differently, and the parse refuses that body anyway."""
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
     return max(0, max(accumulate(map(_STEP.__getitem__, brackets)), default=0))
 
 
