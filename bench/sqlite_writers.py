@@ -55,6 +55,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from load_kiosks import bodies as kiosk_bodies  # bench/: the script's own folder
+
 from kiosk.backoffice.app import create_app
 from kiosk.backoffice.core.db import Database
 from kiosk.backoffice.staff.auth import enrol_kiosk
@@ -161,22 +163,6 @@ def run(mode: str, args: argparse.Namespace) -> Round:
         result.grouping = f"{db.groups.batches} batches in {db.groups.groups} transactions"
     db.close()
     return result
-
-
-def kiosk_bodies(kiosk_id: str, batches: int, batch: int) -> list[dict]:
-    """``batches`` outbox batches of ``batch`` sales each, as a kiosk's relay sends them."""
-    out, seq = [], 0
-    for _ in range(batches):
-        events = []
-        for _ in range(batch):
-            seq += 1
-            sale = make_sale(seq, START + timedelta(seconds=seq), kiosk_id=kiosk_id)
-            doc = sale.to_document() | {"sale_id": str(uuid.uuid4())}
-            events.append(
-                {"seq": seq, "event_id": str(uuid.uuid4()), "kind": "sale", "payload": doc}
-            )
-        out.append({"events": events})
-    return out
 
 
 def free_port() -> int:
