@@ -382,9 +382,14 @@ def kiosk_backoffice_console() -> list[ConsolePart]:
 def kiosk_masterdata_sections() -> list[MasterDataSection]:
     """Return master-data sections the back office stores, checks and publishes to kiosks.
 
-    A section is a setting a manager edits (``PUT /api/v1/settings/<name>``), checked when
-    saved, and frozen into each published master-data version; kiosks read it with
-    ``runtime.masterdata(name)`` (see :func:`kiosk_masterdata_applied`).
+    A section is a setting a manager edits on the master-data page (``POST
+    /masterdata/settings``), checked when saved, and frozen into each published master-data
+    version under its name; kiosks store it as sent and read it with
+    ``runtime.masterdata(name)`` (see :func:`kiosk_masterdata_applied`). The promotions and
+    coupons plugins publish ``promotions`` and ``coupons`` this way. A name the core uses
+    (``products``, ``config``, ``business_day_starts``) or another plugin's is refused at
+    start. Without the plugin a back office neither offers nor publishes the section; a
+    kiosk without it stores the section unread.
     :return: a list of :class:`kiosk.backoffice.core.extensions.MasterDataSection`.
     """
 

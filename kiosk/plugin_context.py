@@ -175,7 +175,8 @@ class PluginContext(Protocol):
         ...
 
     def masterdata(self, section: str) -> Any:
-        """A section of the applied master data (``promotions``, ``coupons``, ``config``)."""
+        """A section of the applied master data: ``config`` or a plugin's (``promotions``…),
+        None if the applied version has none of that name."""
         ...
 
     def on_shutdown(self, callback: Callable[[], None]) -> None:

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["TZ"] = "Asia/Tokyo"
 time.tzset()
 
+from kiosk.backoffice.core import extensions  # noqa: E402
 from kiosk.backoffice.core.db import Database  # noqa: E402
 from kiosk.backoffice.masterdata.service import set_setting  # noqa: E402
 from kiosk.domain.receipt import ReceiptSection  # noqa: E402
@@ -173,6 +174,8 @@ def members(base: str, token: str, db_url: str, shift: timedelta) -> None:
         {"id": "BDAY", "label_ja": "誕生日クーポン", "members": [M["MB"], M["MC"]]},
         {"id": "C100", "label_ja": "100円引", "issued": 10},
     ]
+    # "coupons" is the coupons plugin's section: this process checks it as the server does
+    extensions.install(extensions.collect(extensions.builtin_host()))
     db = Database(db_url, migrate=False)
     try:
         with db.transaction() as session:

@@ -641,7 +641,8 @@ class KioskRuntime(SaleActions):
                     time.sleep(0)
 
     def masterdata(self, section: str) -> Any:
-        """A section of the applied master data (``promotions``, ``coupons``, ``config``)."""
+        """A section of the applied master data: ``config`` or a plugin's (``promotions``…),
+        None if the applied version has none of that name."""
         return self.store.get_config(f"masterdata.{section}")
 
     def masterdata_applied(self, version: int) -> None:

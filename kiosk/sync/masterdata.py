@@ -1,11 +1,18 @@
 """Master data in (マスタ配信): apply a published version whole, or not at all.
 
 The snapshot is checked (checksum, every product valid) before anything is written; then
-the catalogue is replaced and the version, promotions, coupons and configuration are stored
-in **one** SQLite transaction. A crash or error half-way rolls it all back, so the kiosk
-keeps selling from the old version. The runtime picks up the new catalogue through
-``on_applied`` (or at its next start), and plugins take the new promotions and coupons in
-``kiosk_masterdata_applied`` (:func:`with_published` overlays them on ``kiosk.toml``).
+the catalogue is replaced and the version, the configuration and every other section are
+stored in **one** SQLite transaction. A crash or error half-way rolls it all back, so the
+kiosk keeps selling from the old version. The runtime picks up the new catalogue through
+``on_applied`` (or at its next start), and plugins take their sections in
+``kiosk_masterdata_applied`` (:func:`with_published` overlays a rule list on ``kiosk.toml``).
+
+Besides ``products`` and ``config``, every section is a plugin's (``kiosk_masterdata_sections``
+in the back office: the promotions and coupons plugins' ``promotions`` and ``coupons``, a
+vendor's own): the core stores it as sent, whether or not a plugin here reads it, and the
+plugin that reads it (``runtime.masterdata(name)``) checks it. A section the last version
+had and this one lacks (its plugin left the back office) is cleared, as the whole snapshot
+replaces the last.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 import httpx
+from sqlalchemy import select
 
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.store import LocalStore
@@ -26,12 +34,14 @@ from kiosk.store.models import ConfigRow, ProductRow
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 VERSION_KEY = "masterdata.version"
-SECTIONS = ("promotions", "coupons", "config")
+#: the core's sections besides the products: stored even when a snapshot lacks them (None)
+SECTIONS = ("config",)
+SECTION_PREFIX = "masterdata."
 
 
 def plugin_sections(snapshot: dict[str, Any]) -> list[str]:
-    """The sections a back-office plugin added (``kiosk_masterdata_sections``): kept as sent,
-    for ``runtime.masterdata(name)``; the plugin that reads one checks it."""
+    """The sections back-office plugins declared (``kiosk_masterdata_sections``): kept as
+    sent, for ``runtime.masterdata(name)``; the plugin that reads one checks it."""
     return [
         key
         for key in snapshot
@@ -177,10 +187,17 @@ class MasterDataApplier:
                 if _after_row is not None:
                     session.flush()
                     _after_row(i)
-            for key in (*SECTIONS, *plugin_sections(snapshot)):
-                session.merge(
-                    ConfigRow(key=f"masterdata.{key}", value={"value": snapshot.get(key)})
+            sections = (*SECTIONS, *plugin_sections(snapshot))
+            gone = session.scalars(
+                select(ConfigRow.key).where(
+                    ConfigRow.key.startswith(SECTION_PREFIX),
+                    ConfigRow.key != VERSION_KEY,
+                    ConfigRow.key.not_in([SECTION_PREFIX + key for key in sections]),
                 )
+            ).all()
+            for key in [*(SECTION_PREFIX + key for key in sections), *gone]:
+                value = snapshot.get(key.removeprefix(SECTION_PREFIX))
+                session.merge(ConfigRow(key=key, value={"value": value}))
             session.merge(ConfigRow(key=VERSION_KEY, value={"value": version}))
         log.info("master data version %d applied (%d products)", version, len(products))
         if self.on_applied is not None:

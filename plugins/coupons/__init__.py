@@ -87,7 +87,7 @@ class Plugin:
 
     @hookimpl
     def kiosk_masterdata_sections(self) -> list[Any]:
-        """The back office checks the coupons it publishes (``coupons`` in master data): an
+        """This plugin's master-data section ``coupons``, checked when a manager saves it: an
         entry with terms of its own must parse; one with only ``members``/``issued`` refers
         to a definition in the kiosks' configuration."""
         from kiosk.backoffice.plugin_api import MasterDataSection

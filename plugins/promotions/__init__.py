@@ -62,7 +62,8 @@ class Plugin:
 
     @hookimpl
     def kiosk_masterdata_sections(self) -> list[Any]:
-        """The back office checks the promotions it publishes (``promotions`` in master data)."""
+        """This plugin's master-data section ``promotions``: the rules a manager saves in the
+        back office (checked then) and every kiosk overlays on its own (:meth:`_take_rules`)."""
         from kiosk.backoffice.plugin_api import MasterDataSection
         from plugins.promotions.published import published_rules_check
 

@@ -15,6 +15,7 @@ import httpx
 from sqlalchemy import select
 
 from kiosk.backoffice.audit.models import AuditRow
+from kiosk.backoffice.core import extensions
 from kiosk.backoffice.core.db import Database
 from kiosk.backoffice.masterdata.service import set_setting
 from tests.backoffice.test_function_customers import NOVEMBER, NOW, M, the_store
@@ -42,6 +43,8 @@ def deliver_the_store(backoffice, shift: timedelta) -> None:
     assert response.status_code == 200 and response.json()["applied"] == len(box.events), (
         response.text
     )
+    # "coupons" is the coupons plugin's section: this process checks it as the server does
+    extensions.install(extensions.collect(extensions.builtin_host()))
     db = Database(backoffice.db_url, migrate=False)
     try:
         with db.transaction() as session:

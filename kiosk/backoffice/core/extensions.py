@@ -88,7 +88,9 @@ class EventHandler:
 class MasterDataSection:
     """A setting published to kiosks in master data (``kiosk_masterdata_sections``).
 
-    ``check(value)`` raises ``ValueError`` naming what is wrong; the manager sees it.
+    Published under ``name`` (not ``products``, ``config``, ``business_day_starts`` or
+    another plugin's), ``default`` until a manager saves one. ``check(value)`` raises
+    ``ValueError`` naming what is wrong; the manager sees it.
     """
 
     name: str
@@ -139,6 +141,20 @@ class ConsolePart:
     snapshot: Callable[[Session, datetime], Any] | None = None
     script: str | None = None
     stylesheet: str | None = None
+
+
+#: the names of the core's settings and snapshot keys: a plugin's section may not take one
+CORE_SETTINGS = frozenset({"products", "config", "business_day_starts"})
+
+
+def _sections(sections: tuple[MasterDataSection, ...]) -> tuple[MasterDataSection, ...]:
+    """Refuse a section that would take a core setting's name or another section's."""
+    names: set[str] = set(CORE_SETTINGS)
+    for section in sections:
+        if section.name in names or not 0 < len(section.name) <= 64:
+            raise ValueError(f"kiosk_masterdata_sections: the name {section.name!r} is taken")
+        names.add(section.name)
+    return sections
 
 
 def _console_parts(parts: tuple[ConsolePart, ...]) -> tuple[ConsolePart, ...]:
@@ -218,10 +234,12 @@ def collect(host: PluginHost) -> Extensions:
             EventHandler,
             "kiosk_backoffice_event_handlers",
         ),
-        sections=_typed(
-            host.call_each("kiosk_masterdata_sections"),
-            MasterDataSection,
-            "kiosk_masterdata_sections",
+        sections=_sections(
+            _typed(
+                host.call_each("kiosk_masterdata_sections"),
+                MasterDataSection,
+                "kiosk_masterdata_sections",
+            )
         ),
         migrations=migration_locations(host),
         templates=_typed(

@@ -51,7 +51,8 @@ class MasterVersionRow(Base):
 
 
 class SettingRow(Base):
-    """Promotions, coupons and kiosk configuration edited in the back office (JSON values)."""
+    """Store settings edited in the back office (JSON values): kiosk configuration, the
+    business day and the plugins' master-data sections (promotions, coupons…)."""
 
     __tablename__ = "bo_settings"
 

@@ -1,7 +1,8 @@
 """Master data (マスタ) published to kiosks as numbered, checksummed snapshots.
 
-A snapshot is the whole catalogue plus promotions, coupons and kiosk configuration: small
-enough for one store (tens of thousands of items are a few MB of JSON), and whole snapshots
+A snapshot is the whole catalogue, the kiosk configuration and every section a plugin
+declares (``kiosk_masterdata_sections``: the promotions and coupons plugins' ``promotions``
+and ``coupons``, a vendor's own the same way): small enough for one store (tens of thousands of items are a few MB of JSON), and whole snapshots
 make "never half a catalogue" simple on the kiosk, which applies a version in one
 transaction or not at all (:mod:`kiosk.sync.masterdata`).
 """
@@ -24,12 +25,8 @@ from kiosk.backoffice.core.extensions import MasterDataSection
 from kiosk.backoffice.masterdata.models import MasterVersionRow, ProductRow, SettingRow
 from kiosk.domain.product import Product
 
-SETTING_DEFAULTS: dict[str, Any] = {
-    "promotions": [],
-    "coupons": [],
-    "config": {},
-    business_day.SETTING: "00:00",
-}
+#: the core's own settings: ``config`` is published to kiosks, the business day is not
+SETTING_DEFAULTS: dict[str, Any] = {"config": {}, business_day.SETTING: "00:00"}
 SETTING_KEYS = tuple(SETTING_DEFAULTS)
 PRODUCT_FIELDS = (
     "sku", "gtin", "plu", "name_ja", "name_en", "names", "price", "tax",
@@ -62,15 +59,22 @@ def upsert_products(
 
 
 def plugin_sections() -> dict[str, MasterDataSection]:
-    """The sections plugins publish (``kiosk_masterdata_sections``), by name."""
-    return {s.name: s for s in extensions.current().sections if s.name not in SETTING_DEFAULTS}
+    """The sections plugins publish (``kiosk_masterdata_sections``), by name, in the order
+    the plugin host gave them (a name the core uses was refused when they were collected)."""
+    return {s.name: s for s in extensions.current().sections}
 
 
 def section_checks(key: str) -> list[Callable[[Any], None]]:
-    """The plugins' checks of setting ``key``: their own sections', and the rules of a core
-    section they read (the promotions and coupons plugins check ``promotions``/``coupons``:
-    a kiosk skips an entry it cannot parse, so the manager is told when saving it)."""
+    """The check of plugin section ``key`` (a kiosk skips a promotion or coupon entry it
+    cannot parse, so the plugins' checks tell the manager when saving it)."""
     return [s.check for s in extensions.current().sections if s.name == key and s.check]
+
+
+def settings(session: Session) -> list[tuple[str, Any]]:
+    """Every setting the manager edits, with its value: the plugins' sections, then the
+    core's (``config``, the business day)."""
+    defaults = {name: s.default for name, s in plugin_sections().items()} | SETTING_DEFAULTS
+    return [(key, get_setting(session, key, default)) for key, default in defaults.items()]
 
 
 def set_setting(session: Session, key: str, value: Any, now: datetime, actor: str) -> None:
@@ -105,8 +109,6 @@ def build_snapshot(session: Session) -> dict[str, Any]:
     products = session.scalars(select(ProductRow).order_by(ProductRow.sku))
     return {
         "products": [{name: getattr(p, name) for name in PRODUCT_FIELDS} for p in products],
-        "promotions": get_setting(session, "promotions", []),
-        "coupons": get_setting(session, "coupons", []),
         "config": get_setting(session, "config", {}),
         **{
             name: get_setting(session, name, section.default)

@@ -20,9 +20,7 @@ router = APIRouter()
 def masterdata_page(request: Request, staff: Manager) -> HTMLResponse:
     with bo(request).db.reading() as session:
         cur = masterdata.current(session)
-        settings = {
-            k: masterdata.get_setting(session, k, d) for k, d in masterdata.SETTING_DEFAULTS.items()
-        }
+        settings = masterdata.settings(session)
         kiosks = [
             (k.kiosk_id, k.masterdata_version)
             for k in session.query(KioskRow).order_by(KioskRow.kiosk_id)
@@ -35,7 +33,7 @@ def masterdata_page(request: Request, staff: Manager) -> HTMLResponse:
         version=cur.version if cur else "none",
         products=products,
         kiosks=kiosks,
-        settings=[(k, json.dumps(v, ensure_ascii=False, indent=1)) for k, v in settings.items()],
+        settings=[(k, json.dumps(v, ensure_ascii=False, indent=1)) for k, v in settings],
     )
 
 

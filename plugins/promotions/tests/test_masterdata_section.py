@@ -26,3 +26,4 @@ def test_published_promotions_are_checked_by_the_plugin(installed):
         check([{"id": "P1", "type": "no-such-type"}])
     with pytest.raises(ValueError, match='needs an "id"'):
         check([{"type": "buy_get"}])
+    assert masterdata.plugin_sections()["promotions"].default == []
