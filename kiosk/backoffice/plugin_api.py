@@ -25,7 +25,8 @@ It offers:
 - **kiosk messages**: :class:`OutboxEvent` (what an event handler gets), :class:`AllowExtra`,
   :func:`text_field`, :data:`TimeText` for a handler's payload schema; :class:`ForbidExtra`,
   :data:`Yen`, :data:`Count`, :data:`Time`, :data:`JsonBody` and :func:`parse` for a kiosk
-  request a plugin's router checks at the door;
+  request a plugin's router checks at the door (and the first four for a payload schema
+  whose unknown fields are refused: loyalty's points and members);
 - **the attendant console**: :class:`ConsolePart` and :class:`TileField` (what
   ``kiosk_backoffice_console`` returns), :func:`console_kiosks` (every kiosk's last report,
   read only) and :func:`console_changed` (the live console redraws);
@@ -161,8 +162,8 @@ _SUMMARIES: dict[str, str] = {
     "RowId": "Path parameter type: a row id, 1 up to a 64-bit integer (else 422).",
     "TimeText": "Schema field type: a time as text (up to 40 characters, no NUL) that the "
     "handler parses and reports itself.",
-    "ForbidExtra": "Base model for a kiosk request's schema (strict types): declared fields "
-    "checked, an unknown one refused (a 422 naming it).",
+    "ForbidExtra": "Base model for a kiosk request's or an event payload's schema (strict "
+    "types): declared fields checked, an unknown one refused (a 422 naming it).",
     "Yen": "Schema field type: a yen amount, a JSON integer within ±`YEN_MAX`.",
     "Count": "Schema field type: a count of items, a JSON integer from 0.",
     "Time": "Schema field type: a local ISO 8601 date and time (2000–2099, no UTC offset).",

@@ -71,15 +71,20 @@ class LoyaltyLayout:
     def kiosk_backoffice_event_handlers(self) -> list[Any]:
         from kiosk.backoffice.plugin_api import EventHandler
         from plugins.loyalty.backoffice import campaigns_coupons, loyalty_sync
-        from plugins.loyalty.backoffice.coupon_schemas import CouponsReinstated
-        from plugins.loyalty.outbox import MEMBER_EVENT, POINTS_EVENT
+        from plugins.loyalty.backoffice.coupon_schemas import CouponsReinstated, CouponsUsed
+        from plugins.loyalty.backoffice.schemas import LoyaltySale, MemberChange, PointsEntry
+        from plugins.loyalty.outbox import MEMBER_EVENT, POINTS_EVENT, SALE_EVENT
 
-        return [  # in this order: the store-wide refusal first, then the campaign's count
-            EventHandler("coupons", loyalty_sync.coupons_consumed),
+        # each kind's schema (the door checks it before any handler runs) on its first
+        # handler; "coupons" in this order: the store-wide refusal first, then the
+        # campaign's count
+        return [
+            EventHandler("coupons", loyalty_sync.coupons_consumed, schema=CouponsUsed),
             EventHandler(
                 "coupons_reinstated", loyalty_sync.coupons_reinstated, schema=CouponsReinstated
             ),
-            EventHandler(POINTS_EVENT, loyalty_sync.points_entry),
-            EventHandler(MEMBER_EVENT, loyalty_sync.member_changed),
+            EventHandler(POINTS_EVENT, loyalty_sync.points_entry, schema=PointsEntry),
+            EventHandler(MEMBER_EVENT, loyalty_sync.member_changed, schema=MemberChange),
             EventHandler("coupons", campaigns_coupons.record_coupon_uses),
+            EventHandler(SALE_EVENT, loyalty_sync.sale_summary, schema=LoyaltySale),
         ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kiosk.runtime.unit_of_work import UnitOfWork
 
+SALE_EVENT = "loyalty"  # a member sale's summary (plugins.loyalty.service); kept as received
 POINTS_EVENT = "loyalty_points"
 MEMBER_EVENT = "loyalty_member"
 UPSERT, DELETE, ERASED = "upsert", "delete", "erased"  # member ops; ERASED: scrubbed upsert

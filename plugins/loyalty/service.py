@@ -32,6 +32,7 @@ from plugins.loyalty.errors import (
 )
 from plugins.loyalty.ledger import PointsLedger
 from plugins.loyalty.members import Enrolment, Member, MemberDirectory
+from plugins.loyalty.outbox import SALE_EVENT
 from plugins.loyalty.points import POINTS_METHOD, Balance, EarnPolicy, points_earned
 from plugins.promotions.pricing import STAGE_POINTS, STAGE_PRICE, Offer
 
@@ -274,7 +275,7 @@ class LoyaltyService:
                 )
             )
             uow.send_event(
-                "loyalty",
+                SALE_EVENT,
                 detail,
                 idempotency_key=document["sale_id"],
                 aggregate_id=document["sale_id"],

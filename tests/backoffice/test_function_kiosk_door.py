@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from kiosk.backoffice.app import create_app
 from kiosk.backoffice.audit.models import AuditRow
 from kiosk.backoffice.audit.service import verify
+from kiosk.backoffice.core import extensions
 from kiosk.backoffice.core.door import MAX_BODY_BYTES
+from kiosk.backoffice.core.extensions import BUILTIN_PLUGINS
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.sales.models import KioskEventRow, SaleRow
 from kiosk.backoffice.staff.auth import enrol_kiosk
-from tests.backoffice.databases import sign_in
+from kiosk.plugins import PluginHost
+from tests.backoffice.databases import ORIGIN, sign_in
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
 
@@ -185,6 +191,14 @@ def test_function_a_parked_stand_in_lets_the_next_events_apply(client, bo_db, ki
         ("loyalty_points", {"entry_id": "e1", "points": 5.5}, "payload.points"),
         ("loyalty_points", {"entry_id": "e1", "points": 10**12}, "payload.points"),
         ("loyalty_member", {"op": "upsert"}, "payload.member_id"),
+        (
+            "loyalty_member",
+            {"op": "upsert", "member_id": "M1", "consent": {"version": "1", "name": "x"}},
+            "payload.consent.name",
+        ),
+        ("loyalty", {"sale_id": "s1", "earned": 1.5}, "payload.earned"),
+        ("loyalty", {"sale_id": "s1", "earned": 5, "name": "Hanako"}, "payload.name"),
+        ("loyalty", {"member_id": "M1"}, "payload.sale_id"),
         ("tax_free_record", {"record_id": "r", "net_total": -1}, "payload.net_total"),
         ("parked", {"kind": "sale", "reason": "x", "more": 1}, "payload.more"),
         ("anything", [1, 2], "payload"),
@@ -197,6 +211,49 @@ def test_function_other_event_kinds_are_typed_at_the_door(
     response = post(client, kiosk_token, [bad])
     assert response.status_code == 422, response.text
     assert response.json()["field"] == field
+    assert response.json()["event"] == {"index": 0, "seq": 1, "kind": kind}
+
+
+@pytest.fixture
+def client_without_loyalty(bo_db, clock) -> Iterator[TestClient]:
+    """The back office with every built-in plugin but loyalty (which declares the schemas of
+    the loyalty and coupon event kinds)."""
+    host = PluginHost()
+    host.load_builtins(name for name in BUILTIN_PLUGINS if name != "plugins.loyalty")
+    host.check()
+    before = extensions.current()
+    try:
+        with TestClient(create_app(bo_db, clock=clock, host=host), headers={"Origin": ORIGIN}) as c:
+            yield c
+    finally:
+        extensions.install(before)
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [
+        ("loyalty", {"sale_id": "s1", "earned": 1.5}),
+        ("loyalty_points", {"entry_id": "e1", "points": 5.5}),
+        ("loyalty_member", {"op": "upsert"}),
+        ("coupons", {"sale_id": "s1", "coupons": "C100"}),
+    ],
+)
+def test_function_without_the_loyalty_plugin_its_kinds_are_kept_as_received(
+    client_without_loyalty, bo_db, kiosk_token, kind, payload
+):
+    """GIVEN the back office without the loyalty plugin WHEN a kiosk sends a loyalty or
+    coupon event that loyalty's schema would refuse THEN it is a plugin kind no loaded plugin
+    declares (docs/plugins.md): acknowledged and kept as received, nothing derived from it."""
+    sent = {"seq": 1, "event_id": str(uuid.uuid4()), "kind": kind, "payload": payload}
+    response = post(client_without_loyalty, kiosk_token, [sent])
+    assert response.status_code == 200 and response.json()["acked_through"] == 1
+    with bo_db.reading() as s:
+        kept = s.scalars(select(KioskEventRow)).one()
+        assert (kept.kind, kept.kiosk_seq, kept.payload) == (kind, 1, payload)
+    # still a JSON object within the size limit, as for any kind
+    not_an_object = {**sent, "seq": 2, "event_id": str(uuid.uuid4()), "payload": [1]}
+    refused = post(client_without_loyalty, kiosk_token, [not_an_object])
+    assert refused.status_code == 422 and refused.json()["field"] == "payload"
 
 
 @pytest.mark.parametrize(

@@ -86,8 +86,19 @@ def test_tax_free_and_loyalty_come_in_through_the_hooks_only(bo_db, clock):
         "loyalty_points",
         "loyalty_member",
         "coupons",
+        "loyalty",
         "tax_free_record",
     ]
+    # every plugin kind's door schema comes from the plugin's own folder, none from the core
+    schemas = {kind: plugged.schema_for(kind) for kind in {h.kind for h in plugged.handlers}}
+    assert {kind: f"{s.__module__}.{s.__name__}" for kind, s in schemas.items()} == {
+        "coupons": "plugins.loyalty.backoffice.coupon_schemas.CouponsUsed",
+        "coupons_reinstated": "plugins.loyalty.backoffice.coupon_schemas.CouponsReinstated",
+        "loyalty": "plugins.loyalty.backoffice.schemas.LoyaltySale",
+        "loyalty_points": "plugins.loyalty.backoffice.schemas.PointsEntry",
+        "loyalty_member": "plugins.loyalty.backoffice.schemas.MemberChange",
+        "tax_free_record": "plugins.tax_free.backoffice.schemas.TaxFreeSummary",
+    }
     assert all(isinstance(r, APIRouter) for r in plugged.routers)
     assert set(plugged.migrations) == {LOYALTY, TAX_FREE, HANDOFF}
     assert [p.name for p in plugged.console] == ["handoffs"]

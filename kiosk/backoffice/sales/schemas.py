@@ -8,14 +8,18 @@ column they go to and lists of bounded length. What fails is a 422 that names th
 for an outbox event also its ``seq``, ``kind`` and position, so the relay parks that one
 event and delivers the rest (:mod:`kiosk.sync.relay`).
 
-Two layers, on purpose: the door checks *types and bounds*; the feature handlers
-(loyalty, coupons, tax-free) keep checking *business rules* (a known ``op``, a status of
-the list, a member id that fits) and record what they cannot use as a problem for staff.
+Two layers, on purpose: the door checks *types and bounds*; the feature handlers keep
+checking *business rules* (a known ``op``, a status of the list, a member id that fits) and
+record what they cannot use as a problem for staff. A plugin's event kinds (loyalty's
+points, members and coupon uses, tax-free's records) are checked against the schema its
+``EventHandler`` declares, from the plugin's own folder; a kind no loaded plugin declares
+is kept as received, a JSON object within the size limit.
 
 ``extra`` (unknown fields) per model: the sale document and its parts *allow* them (a newer
 kiosk build may add a field; the document is kept as received, bounded by the body limits);
-what the back office passes on to other kiosks (points, members) or writes as rows
-(console reports, hand-offs) *forbids* them; envelopes *ignore* them.
+what the back office writes as rows (console reports, hand-offs) *forbids* them, as a
+plugin's schema does for what is passed on to other kiosks (loyalty's points and members);
+envelopes *ignore* them.
 """
 
 import json
@@ -77,7 +81,6 @@ Yen = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
 # checks (original sale, returnable units) and that the return look-up mistakes for a return
 SaleTotal = Annotated[StrictInt, Field(ge=0, le=YEN_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=COUNT_MAX)]
-Points = Annotated[StrictInt, Field(ge=-YEN_MAX, le=YEN_MAX)]
 Seq = Annotated[StrictInt, Field(ge=1, le=INT64_MAX)]
 Id32 = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 Time = Annotated[StrictStr, Field(max_length=40), AfterValidator(_iso_time)]
@@ -231,65 +234,7 @@ class ReturnDocument(_Allow):
     training: StrictBool | None = None
 
 
-# --- loyalty, coupons, tax-free (their handlers check the business rules) --------------------
-
-
-class LoyaltySale(_Forbid):
-    """Outbox kind ``loyalty``: what one member sale earned and spent (kept as received)."""
-
-    sale_id: _text(36, 1)
-    member_id: _text(64) | None = None
-    earned: Points = 0
-    base_yen: Yen = 0
-    multiplier: Annotated[StrictInt, Field(ge=0, le=1000)] = 1
-    bonus_points: Points = 0
-    campaigns: Annotated[list[_text(120)], Field(max_length=100)] = []
-    redeemed_tender: Points = 0
-    redeemed_discount: Points = 0
-
-
-class PointsEntry(_Forbid):
-    """Outbox kind ``loyalty_points``: one ledger entry (passed on to the store's kiosks)."""
-
-    entry_id: _text(64) | None = None
-    member_id: _text(64) | None = None
-    kind: _text(32) | None = None
-    points: Points | None = None
-    at: TimeText | None = None
-    expires_at: TimeText | None = None
-    sale_id: _text(64) | None = None
-    reference: _text(200) | None = None
-    kiosk_id: _text(32) | None = None
-
-
-class Consent(_Forbid):
-    version: _text(64) | None = None
-    language: _text(16) | None = None
-    text_sha256: _text(128) | None = None
-    agreed_at: TimeText | None = None
-    kiosk_id: _text(64) | None = None
-
-
-class MemberChange(_Forbid):
-    """Outbox kind ``loyalty_member``: a sealed upsert, a deletion or a scrubbed upsert."""
-
-    op: _text(16, 1)
-    member_id: _text(64, 1)
-    kiosk_id: _text(32) | None = None
-    created_at: TimeText | None = None
-    deleted_at: TimeText | None = None
-    sealed: _text(16_384) | None = None  # base64 AES-GCM of name, phone, e-mail
-    phone_index: _text(128) | None = None
-    card_index: _text(128) | None = None
-    consent: Consent | None = None
-
-
-class CouponsUsed(_Allow):
-    """Outbox kind ``coupons``: the coupons a sale consumed."""
-
-    sale_id: _text(64) | None = None
-    kiosk_id: _text(32) | None = None
-    coupons: Annotated[list[_text(200)], Field(max_length=100)] | None = None
+# --- the core's other kinds: plugin receipt sections, parked stand-ins --------------------
 
 
 class ReceiptSectionDoc(_Forbid):
@@ -319,16 +264,14 @@ class ParkedEvent(_Forbid):
 PARKED = "parked"
 PAYLOADS: dict[str, type[BaseModel]] = {
     "sale": SaleDocument,
-    "loyalty": LoyaltySale,
-    "loyalty_points": PointsEntry,
-    "loyalty_member": MemberChange,
-    "coupons": CouponsUsed,
     "return": ReturnDocument,
     "receipt_sections": ReceiptSections,
     PARKED: ParkedEvent,
-}  # a plugin's kind is checked against its EventHandler's schema (tax-free's
-# tax_free_record: plugins/tax_free/backoffice/schemas.py); one without a schema is kept as
-# received: a JSON object within the size limit
+}  # the core's kinds. A plugin's kind is checked against its EventHandler's schema
+# (tax-free's tax_free_record: plugins/tax_free/backoffice/schemas.py; loyalty's loyalty,
+# loyalty_points, loyalty_member: plugins/loyalty/backoffice/schemas.py; the coupon events
+# loyalty keeps: plugins/loyalty/backoffice/coupon_schemas.py); a kind without one (no
+# loaded plugin declares it) is kept as received: a JSON object within the size limit
 
 
 # --- the outbox batch ------------------------------------------------------------------------

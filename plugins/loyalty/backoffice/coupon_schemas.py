@@ -1,6 +1,8 @@
-"""What the back office's door checks in a ``coupons_reinstated`` outbox event (types and
-bounds), registered with its event handler (``EventHandler.schema``); the handler
-(:func:`plugins.loyalty.backoffice.loyalty_sync.coupons_reinstated`) checks the meaning."""
+"""What the back office's door checks in the coupon events the coupons plugin sends
+(``coupons``, ``coupons_reinstated``: types and bounds), registered with loyalty's event
+handlers (``EventHandler.schema``), which keep the store's coupon uses; the handlers
+(:func:`plugins.loyalty.backoffice.loyalty_sync.coupons_consumed`,
+:func:`~plugins.loyalty.backoffice.loyalty_sync.coupons_reinstated`) check the meaning."""
 
 from __future__ import annotations
 
@@ -23,3 +25,13 @@ class CouponsReinstated(AllowExtra):
     sale_id: text_field(SALE_ID_CHARS) | None = None
     kiosk_id: text_field(32) | None = None
     coupons: Annotated[list[text_field(COUPON_ID_CHARS)], Field(max_length=100)] | None = None
+
+
+class CouponsUsed(AllowExtra):
+    """Outbox kind ``coupons``: the coupons a sale consumed."""
+
+    # the bounds the door has always had (64/200), kept so no kiosk's event is refused now
+    # that passed before; the handlers take 36/80 and record a longer id as a problem
+    sale_id: text_field(64) | None = None
+    kiosk_id: text_field(32) | None = None
+    coupons: Annotated[list[text_field(200)], Field(max_length=100)] | None = None

@@ -5,7 +5,8 @@ Kiosks deliver coupon uses (``coupons``) and their reinstatement by a return
 member changes (``loyalty_member``) through the ordinary outbox relay. Each is kept here and
 appended to its store's **feed**, numbered per store, which the other kiosks pull with a
 cursor (:mod:`plugins.loyalty.backoffice.loyalty_sync_api`). Every entry has a global id, so a
-redelivery changes nothing.
+redelivery changes nothing. A member sale's summary (``loyalty``) is only kept as received:
+its points travel as their own ledger entries.
 
 Feed seqs are taken from a per-store head row locked until commit, so they become visible
 in seq order and a kiosk's cursor never skips an entry committed late (PostgreSQL).
@@ -118,6 +119,12 @@ def coupons_reinstated(session: Session, kiosk: Kiosk, event: OutboxEvent, now: 
                 change,
                 now,
             )
+
+
+def sale_summary(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
+    """A member sale's summary (what it earned and spent): the host keeps it as received
+    (``bo_kiosk_events``) and nothing is derived from it, since the points it books arrive
+    as ``loyalty_points`` entries of their own. Declared for its schema, checked at the door."""
 
 
 def points_entry(session: Session, kiosk: Kiosk, event: OutboxEvent, now: datetime) -> None:
