@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from kiosk.backoffice.console import handoffs
 from kiosk.backoffice.console import state as console_state
 from kiosk.backoffice.core.change_bus import ChangeBus
-from kiosk.backoffice.core.deps import JsonBody, KioskToken, bo
+from kiosk.backoffice.core.deps import JsonBody, KioskToken, OptionalJsonBody, bo
 from kiosk.backoffice.sales.schemas import ConsoleReport, HandoffClaim, HandoffCreate, parse
 from kiosk.backoffice.staff.auth import authenticate_kiosk
 
@@ -63,7 +63,7 @@ def create_handoff(request: Request, token: KioskToken, body: JsonBody) -> dict[
 
 
 @router.post("/handoffs/claim")
-def claim_handoff(request: Request, token: KioskToken, body: JsonBody = None) -> dict[str, Any]:
+def claim_handoff(request: Request, token: KioskToken, body: OptionalJsonBody) -> dict[str, Any]:
     handoff_id = parse(HandoffClaim, body or {}, "hand-off claim").handoff_id
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
