@@ -22,6 +22,11 @@ round. ``--baseline-tree DIR`` also serves the separate rounds from another chec
 project (e.g. ``git worktree add /tmp/base main``), alternated with this one, and prints
 p99 and server CPU per request this/baseline.
 
+Separate rounds start a fresh server each, so their first 20 requests (each kiosk's first
+batch, all at once) meet a just-started process: they are printed apart ("first burst") from
+the rest ("steady state"). A store's back office runs for days, so the steady state is what
+the p99 goal means; the first burst is what kiosks see once after a restart.
+
 ``--synchronous NORMAL`` takes away the fsync at every COMMIT (the back office runs FULL, an
 fsync per commit, so no acknowledged sale is lost in a power cut). ``--commit-delay-ms N`` adds N ms at every COMMIT, the GIL released, as a
 slower disk's fsync would (an SD card or a busy NAS): labelled as such in the output.
