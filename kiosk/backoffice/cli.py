@@ -279,6 +279,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from kiosk.backoffice.app import create_app
     from kiosk.backoffice.core.security import WebSecurity
+    from kiosk.backoffice.kiosks.warm_up import with_warm_up
 
     os.environ["DATABASE_URL"] = _checked_url(args.database_url)
     # flags become the environment, so every worker process (app_from_env) reads the same
@@ -315,6 +316,7 @@ def _serve(args: argparse.Namespace) -> int:
         app = create_app(
             database, clock=clock, host=host, archive_reports=True, web_security=security
         )
+        with_warm_up(app, database)  # the first kiosk burst after a restart: not the slowest
         _warn_without_staff(database)
         uvicorn.run(app, host=args.host, port=args.port)
     return 0
@@ -367,12 +369,14 @@ def app_from_env():
     from kiosk.backoffice.core.db import Database
     from kiosk.backoffice.core.extensions import migration_locations
     from kiosk.backoffice.core.security import WebSecurity
+    from kiosk.backoffice.kiosks.warm_up import with_warm_up
 
     host = plugin_host(_env_plugins())
+    database = Database(
+        os.environ.get("DATABASE_URL", DEFAULT_URL), plugin_versions=migration_locations(host)
+    )
     app = create_app(
-        Database(
-            os.environ.get("DATABASE_URL", DEFAULT_URL), plugin_versions=migration_locations(host)
-        ),
+        database,
         clock=store_clock(os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo")),
         host=host,
         archive_reports=True,
@@ -386,6 +390,7 @@ def app_from_env():
             raise SystemExit(
                 f"BACKOFFICE_LIVE_REFRESH_S={refresh!r}: the live pages' refresh in seconds"
             ) from None
+    with_warm_up(app, database)  # the first kiosk burst after a restart: not the slowest
     return app
 
 

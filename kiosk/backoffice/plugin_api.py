@@ -58,7 +58,15 @@ from kiosk.backoffice.audit.service import record
 from kiosk.backoffice.console.models import KioskStatusRow
 from kiosk.backoffice.core.bounds import YEN_MAX, Cursor, Limit, Offset, RowId
 from kiosk.backoffice.core.business_day import business_date, day_start
-from kiosk.backoffice.core.deps import Admin, Attendant, JsonBody, KioskToken, Manager, bo
+from kiosk.backoffice.core.deps import (
+    Admin,
+    Attendant,
+    JsonBody,
+    KioskToken,
+    Manager,
+    OptionalJsonBody,
+    bo,
+)
 from kiosk.backoffice.core.errors import BackofficeError, InvalidInput, NotAllowed, NotFound
 from kiosk.backoffice.core.extensions import (
     ConsolePart,
@@ -116,6 +124,7 @@ __all__ = [
     "NotFound",
     "Note",
     "Offset",
+    "OptionalJsonBody",
     "OutboxEvent",
     "RowId",
     "SaleView",
@@ -168,6 +177,7 @@ _SUMMARIES: dict[str, str] = {
     "Count": "Schema field type: a count of items, a JSON integer from 0.",
     "Time": "Schema field type: a local ISO 8601 date and time (2000–2099, no UTC offset).",
     "JsonBody": "Route parameter type: the request's JSON body as sent (check it with `parse`).",
+    "OptionalJsonBody": "Route parameter type: the request's JSON body, or None when it has none.",
     "parse": "`parse(model, body, what)`: `body` checked by `model`, else `InvalidInput` (422) "
     "naming `what` and the first bad field.",
     "AllowExtra": "Base model for an event handler's payload schema: declared fields "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, Header, Request
+from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 
 from kiosk.backoffice.core.bounds import FIRST_DAY, LAST_DAY
+from kiosk.backoffice.core.door import PARSED_JSON
 from kiosk.backoffice.core.errors import BadKioskToken, InvalidInput
 from kiosk.backoffice.staff.auth import Role, require, staff_for_session
 from kiosk.backoffice.staff.models import StaffRow
@@ -55,7 +58,42 @@ Admin = Annotated[StaffRow, Depends(staff_with(Role.ADMIN))]
 
 KioskToken = Annotated[str, Depends(kiosk_token)]
 
-JsonBody = Annotated[Any, Body()]
+
+async def _body(request: Request) -> Any:
+    """The JSON body, or ``None`` when there is none; FastAPI's own parsing otherwise.
+
+    The door (:mod:`kiosk.backoffice.core.door`) has already parsed an ``/api/`` body to
+    check it; taken from there, not parsed a second time (``Body()`` would). Async: no
+    thread hop. Elsewhere as FastAPI does it: JSON when the content type says JSON or says
+    nothing, the bytes otherwise (the route's schema refuses them)."""
+    if PARSED_JSON in request.scope:
+        return request.scope[PARSED_JSON]
+    raw = await request.body()
+    if not raw:
+        return None
+    content_type = request.headers.get("content-type", "")
+    if content_type and "json" not in content_type:
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError as exc:  # FastAPI's own answer for a body that is not JSON
+        error = {"type": "json_invalid", "loc": ("body", getattr(exc, "pos", 0)),
+                 "msg": "JSON decode error", "input": {}, "ctx": {"error": str(exc)}}  # fmt: skip
+        raise RequestValidationError([error]) from None
+
+
+async def json_body(body: Annotated[Any, Depends(_body)]) -> Any:
+    """A required JSON body: none is FastAPI's own 422 (``Field required``)."""
+    if body is None:
+        error = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+        raise RequestValidationError([error])
+    return body
+
+
+#: the request's JSON body, required (a route's schema checks it)
+JsonBody = Annotated[Any, Depends(json_body)]
+#: the request's JSON body, or ``None`` when the request has none
+OptionalJsonBody = Annotated[Any, Depends(_body)]
 
 
 def parse_month(value: str) -> tuple[int, int]:

@@ -18,6 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a relay batch of 100 sales is ~200 KB
 MAX_DEPTH = 32  # a sale document nests 5 deep inside its batch
+#: the scope key holding the body as the door parsed it, so the route does not parse it again
+#: (:data:`kiosk.backoffice.core.deps.JsonBody` reads it)
+PARSED_JSON = "kiosk.door.json"
 
 
 class BodyRefused(ValueError):
@@ -48,12 +51,13 @@ def _no_constants(name: str) -> Any:
     raise BodyRefused(422, "InvalidInput", f"body: {name} is not a JSON number")
 
 
-def check_json(raw: bytes) -> None:
-    """Raise :class:`BodyRefused` for a body too deep, with NaN/Infinity, or not JSON."""
+def check_json(raw: bytes) -> Any:
+    """The parsed body; raise :class:`BodyRefused` for one too deep, with NaN/Infinity, or
+    not JSON."""
     if json_depth(raw) > MAX_DEPTH:
         raise BodyRefused(422, "InvalidInput", f"body: nested deeper than {MAX_DEPTH} levels")
     try:
-        json.loads(raw, parse_constant=_no_constants)
+        return json.loads(raw, parse_constant=_no_constants)
     except (ValueError, RecursionError) as exc:
         if isinstance(exc, BodyRefused):
             raise
@@ -79,7 +83,7 @@ class DoorMiddleware:
             raw = await self._read(receive)
             content_type = headers.get(b"content-type", b"")
             if raw and (not content_type or b"json" in content_type):  # as FastAPI parses it
-                check_json(raw)
+                scope[PARSED_JSON] = check_json(raw)
         except BodyRefused as exc:
             await _refuse(send, exc)
             return

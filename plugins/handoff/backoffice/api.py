@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse
 from kiosk.backoffice.plugin_api import (
     JsonBody,
     KioskToken,
+    OptionalJsonBody,
     bo,
     console_changed,
     console_kiosks,
@@ -55,7 +56,7 @@ def create_handoff(request: Request, token: KioskToken, body: JsonBody) -> dict[
 
 
 @router.post("/api/v1/handoffs/claim")
-def claim_handoff(request: Request, token: KioskToken, body: JsonBody = None) -> dict[str, Any]:
+def claim_handoff(request: Request, token: KioskToken, body: OptionalJsonBody) -> dict[str, Any]:
     handoff_id = parse(HandoffClaim, body or {}, "hand-off claim").handoff_id
     backoffice = bo(request)
     with backoffice.db.transaction() as session:
