@@ -19,7 +19,8 @@ def bo(request: Request) -> Any:
     return request.app.state.bo
 
 
-def kiosk_token(authorization: Annotated[str, Header()] = "") -> str:
+async def kiosk_token(authorization: Annotated[str, Header()] = "") -> str:
+    # async: no thread hop for a string split (a sync dependency runs in the threadpool)
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise BadKioskToken("send 'Authorization: Bearer <kiosk token>' (issued at enrolment)")

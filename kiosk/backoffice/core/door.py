@@ -11,6 +11,7 @@ chunked bodies are counted as they come.
 from __future__ import annotations
 
 import json
+from itertools import accumulate
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,26 +26,22 @@ class BodyRefused(ValueError):
         self.status, self.error = status, error
 
 
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
+
+
 def json_depth(raw: bytes) -> int:
-    """The deepest nesting of objects and arrays in ``raw`` (strings skipped), iteratively."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x7B, 0x5B):  # { [
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x7D, 0x5D):
-            depth -= 1
-    return deepest
+    """The deepest nesting of objects and arrays in ``raw`` (strings skipped), iteratively.
+
+    In C loops (replace, split, translate, accumulate): a Python loop over every byte cost
+    3 ms of a 12 KB batch of 10 sales, more than the rest of the door. Escapes go first
+    (``\\\\`` then ``\\"``), so every quote left opens or closes a string and the even pieces
+    between quotes are what lies outside strings. Exact for JSON; a backslash outside a
+    string (not JSON) may count differently, and the parse refuses that body anyway."""
+    unescaped = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    return max(0, max(accumulate(map(_STEP.__getitem__, brackets)), default=0))
 
 
 def _no_constants(name: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.core.deps import JsonBody, KioskToken, bo
@@ -20,8 +21,8 @@ router = APIRouter(prefix="/api/v1")
 # --- kiosk sync ---------------------------------------------------------------------------
 
 
-@router.post("/sync/outbox")
-def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> dict[str, Any]:
+@router.post("/sync/outbox", response_model=None)
+def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> JSONResponse:
     """Deliver a batch of outbox events; answers ``acked_through`` (idempotent, ordered).
 
     A bad event is a 422 naming its seq, kind and field (see :mod:`kiosk_schemas`)."""
@@ -42,7 +43,8 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> dict[str
     result = backoffice.db.grouped(deliver)
     if result.applied:
         backoffice.sales.bump()
-    return result.to_json()
+    # a response, not a dict: FastAPI would encode a dict in a second trip to the threadpool
+    return JSONResponse(result.to_json())
 
 
 @router.get("/sync/status")

@@ -145,6 +145,6 @@ def ingest(
         else:
             duplicates += 1
         kiosk.last_seq = event.seq
+    kiosk.last_seen_at = now  # before the flush: one UPDATE of the kiosk row with last_seq
     ctx.rows.flush(session)
-    kiosk.last_seen_at = now
     return IngestResult(kiosk.last_seq, applied, duplicates, expected_seq)

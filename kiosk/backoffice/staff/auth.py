@@ -86,10 +86,8 @@ def revoke_kiosk(session: Session, kiosk_id: str, now: datetime, actor: str) -> 
 def authenticate_kiosk(session: Session, token: str, *, lock: bool = False) -> KioskRow:
     """The kiosk a bearer token belongs to; raises 401/403 errors otherwise."""
     kiosk_id, _, secret = token.partition(".")
-    query = session.query(KioskRow).filter(KioskRow.kiosk_id == kiosk_id)
-    if lock:
-        query = query.with_for_update()  # one kiosk's batches apply one at a time
-    row = query.one_or_none()
+    # locked: one kiosk's batches apply one at a time (a lock bypasses the identity map)
+    row = session.get(KioskRow, kiosk_id, with_for_update=True if lock else None)
     if row is None or not secret:
         raise UnknownKiosk(f"no kiosk {kiosk_id!r} is enrolled")
     if not hmac.compare_digest(row.token_hash, sha256(secret)):
