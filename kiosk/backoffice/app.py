@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 
 from kiosk.backoffice import routers
 from kiosk.backoffice.archive import web as report_archive_web
@@ -17,6 +18,7 @@ from kiosk.backoffice.console.state import ConsoleSettings
 from kiosk.backoffice.core import bounds, business_day, change_feed, extensions, sse
 from kiosk.backoffice.core.change_bus import ChangeBus
 from kiosk.backoffice.core.db import Database
+from kiosk.backoffice.core.db_unavailable import unavailable
 from kiosk.backoffice.core.deps import Manager
 from kiosk.backoffice.core.door import DoorMiddleware
 from kiosk.backoffice.core.errors import BackofficeError, LoginFailed
@@ -131,6 +133,11 @@ def create_app(
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         return response
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> Response:
+        # disk full, I/O error, locked too long: rolled back, so "later" (503), not a 500
+        return await _typed_error(request, unavailable(exc, f"{request.method} {request.url.path}"))
 
     return app
 

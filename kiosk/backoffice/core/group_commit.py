@@ -38,6 +38,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.core.errors import BackofficeError
@@ -129,7 +130,13 @@ class GroupCommit:
             self.groups += 1
             self.batches += len(group)
         except BaseException as exc:
-            log.exception("group commit of %d batches failed; none stored", len(group))
+            if isinstance(exc, OperationalError):  # disk full, I/O error: one line, not a trace
+                log.error(
+                    "group commit of %d batches failed; none stored: %s", len(group), exc.orig
+                )
+                log.debug("group commit failure", exc_info=exc)
+            else:
+                log.exception("group commit of %d batches failed; none stored", len(group))
             if not group:  # failed before the group was taken: answer what was gathered
                 with self._cond:
                     group, self._pending = self._pending, []

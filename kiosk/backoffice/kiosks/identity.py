@@ -106,6 +106,14 @@ def current_epoch(session: Session, kiosk_id: str) -> EpochRow | None:
     ).first()
 
 
+def local_last_seq(session: Session, kiosk: KioskRow) -> int:
+    """``last_seq`` in the kiosk's own numbering (its current database's outbox seqs), as
+    ``acked_through`` and ``expected_seq`` are answered: after a restore or a re-image the
+    back office's count runs on from the earlier database's."""
+    epoch = current_epoch(session, kiosk.kiosk_id)
+    return max(kiosk.last_seq - (epoch.seq_offset if epoch else 0), 0)
+
+
 def place(
     session: Session,
     kiosk: KioskRow,

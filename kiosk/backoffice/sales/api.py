@@ -49,13 +49,15 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> JSONResp
 
 @router.get("/sync/status")
 def sync_status(request: Request, token: KioskToken) -> dict[str, Any]:
-    """The kiosk's ``last_seq`` as the back office has it (a cheap reachability probe)."""
+    """The kiosk's ``last_seq`` as the back office has it, in the kiosk's own seqs (those of
+    its current database, as every sync answer is), and its journal anchor; also the
+    relay's cheap reachability probe."""
     with bo(request).db.reading() as session:
         kiosk = authenticate_kiosk(session, token)
         anchor = journal_anchor.current_anchor(session, kiosk.kiosk_id)
         return {
             "kiosk_id": kiosk.kiosk_id,
-            "last_seq": kiosk.last_seq,
+            "last_seq": kiosk_identity.local_last_seq(session, kiosk),
             "journal_anchor": anchor.to_json() if anchor else None,
         }
 

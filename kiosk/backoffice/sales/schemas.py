@@ -42,6 +42,7 @@ from pydantic import (
 from kiosk.backoffice.core import extensions
 from kiosk.backoffice.core.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
 from kiosk.backoffice.core.errors import InvalidInput
+from kiosk.backoffice.sales.sale_checks import FieldProblem, check_sale
 from kiosk.domain.text_controls import BIDI_CONTROLS
 
 MAX_EVENTS = 500  # per batch (the relay sends 100)
@@ -186,6 +187,7 @@ class SaleDocument(_Allow):
         gross = sum(rate.gross for rate in self.rates)
         if self.total != gross:
             raise ValueError(f"total {self.total} is not the sum of the rates' gross ({gross})")
+        check_sale(self)  # lines, tenders and rates as a kiosk makes them (sale_checks)
         return self
 
 
@@ -434,8 +436,12 @@ def parse(model: type[BaseModel], body: Any, what: str) -> Any:
 
 def _located(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
     error = exc.errors(include_url=False, include_input=False)[0]
-    path = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
-    return path or "body", error["msg"]
+    loc, msg = error["loc"], error["msg"]
+    problem = (error.get("ctx") or {}).get("error")
+    if isinstance(problem, FieldProblem):  # a rule across fields names the one that broke it
+        loc, msg = (*loc, problem.field), str(problem)
+    path = ".".join(str(p) for p in (prefix, *loc) if p != "")
+    return path or "body", msg
 
 
 def _first(exc: ValidationError) -> str:
