@@ -88,7 +88,9 @@ def sale_doc(
                 "rate_percent": 10,
                 "gross": total,
                 "tax_amount": total * 10 // 110,
-                "discount": 0,
+                # a kiosk's rate carries its share of the sale's discounts (the door checks
+                # gross = lines + discount: kiosk/backoffice/sales/sale_checks.py)
+                "discount": -sum((coupons or {}).values()),
             }
         ],
         "total": total,
