@@ -40,7 +40,8 @@ def synced(client, bo_db, clock, kiosk_token):
     sale = make_sale(1, clock(), method="cash")
     line = sale.lines[0]
     hostile = dataclasses.replace(line.product, name_ja=HOSTILE, name_en=HOSTILE)
-    sale = dataclasses.replace(sale, lines=(dataclasses.replace(line, product=hostile),))
+    lines = (dataclasses.replace(line, product=hostile), *sale.lines[1:])  # rates still match
+    sale = dataclasses.replace(sale, lines=lines)
     _send(client, kiosk_token, sale)
     with bo_db.transaction() as session:
         set_issuer(session, ISSUER, clock(), "test")
