@@ -18,20 +18,16 @@ SALE_ID_CHARS = 36  # a sale id, a return id: a UUID
 COUPON_ID_CHARS = 80
 
 
-class CouponsReinstated(AllowExtra):
-    """Outbox kind ``coupons_reinstated``: a return made a sale's coupons usable again."""
+class CouponsUsed(AllowExtra):
+    """Outbox kind ``coupons``: the coupons a sale consumed."""
 
-    return_id: text_field(SALE_ID_CHARS) | None = None
     sale_id: text_field(SALE_ID_CHARS) | None = None
     kiosk_id: text_field(32) | None = None
     coupons: Annotated[list[text_field(COUPON_ID_CHARS)], Field(max_length=100)] | None = None
 
 
-class CouponsUsed(AllowExtra):
-    """Outbox kind ``coupons``: the coupons a sale consumed."""
+class CouponsReinstated(CouponsUsed):
+    """Outbox kind ``coupons_reinstated``: a return made a sale's coupons usable again (the
+    sale's uses, as ``coupons`` named them, and the return that freed them)."""
 
-    # the bounds the door has always had (64/200), kept so no kiosk's event is refused now
-    # that passed before; the handlers take 36/80 and record a longer id as a problem
-    sale_id: text_field(64) | None = None
-    kiosk_id: text_field(32) | None = None
-    coupons: Annotated[list[text_field(200)], Field(max_length=100)] | None = None
+    return_id: text_field(SALE_ID_CHARS) | None = None

@@ -1,9 +1,11 @@
-"""A ``coupons_reinstated`` event: the door and the handler bound its ids alike.
+"""The coupon events (``coupons``, ``coupons_reinstated``): the door and the handlers bound
+their ids alike.
 
-GIVEN the back office's door (the event's schema) and its handler
+GIVEN the back office's door (each event's schema) and its handler
 WHEN a sale id, a return id or a coupon id is at the kiosk's longest, or one character over
 THEN both take the first and both refuse the second: nothing passes the door only to be
-set aside by the handler as malformed (the bounds were 64/200 at the door, 36/80 behind it).
+set aside by the handler as malformed (the bounds were 64/200 at the door, 36/80 behind it,
+for both kinds).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from plugins.loyalty.backoffice.coupon_schemas import (
     COUPON_ID_CHARS,
     SALE_ID_CHARS,
     CouponsReinstated,
+    CouponsUsed,
 )
 
 
@@ -23,9 +26,9 @@ def event(sale_id: str = "s" * 36, coupon: str = "C100:A-1", return_id: str = "r
     return {"return_id": return_id, "sale_id": sale_id, "kiosk_id": "K01", "coupons": [coupon]}
 
 
-def door_takes(payload: dict) -> bool:
+def door_takes(payload: dict, schema: type = CouponsReinstated) -> bool:
     try:
-        CouponsReinstated.model_validate(payload)
+        schema.model_validate(payload)
     except ValidationError:
         return False
     return True
@@ -47,6 +50,26 @@ def test_the_door_and_the_handler_take_and_refuse_the_same_ids(field: str, extra
     longest = SALE_ID_CHARS if field != "coupon" else COUPON_ID_CHARS
     payload = event(**{field: "x" * (longest + extra)})
     assert door_takes(payload) is handler_takes(payload) is (extra == 0)
+
+
+def used_handler_takes(payload: dict) -> bool:
+    """What ``coupons_consumed`` reads of a ``coupons`` event (its sale id and coupon ids)."""
+    try:
+        loyalty_sync._text(payload, "sale_id", SALE_ID_CHARS)
+        loyalty_sync._coupon_ids(payload)
+    except loyalty_sync.Malformed:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize("field", ["sale_id", "coupon"])
+def test_a_coupons_event_is_bounded_at_the_door_as_its_handler_bounds_it(field: str, extra: int):
+    longest = SALE_ID_CHARS if field != "coupon" else COUPON_ID_CHARS
+    payload = event(**{field: "x" * (longest + extra)})
+    del payload["return_id"]
+    taken = door_takes(payload, CouponsUsed)
+    assert taken is used_handler_takes(payload) is (extra == 0)
 
 
 def test_the_bounds_are_the_kiosks_columns():
