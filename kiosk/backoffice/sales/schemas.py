@@ -42,7 +42,7 @@ from pydantic import (
 from kiosk.backoffice.core import extensions
 from kiosk.backoffice.core.bounds import COUNT_MAX, INT32_MAX, INT64_MAX, YEN_MAX
 from kiosk.backoffice.core.errors import InvalidInput
-from kiosk.backoffice.sales.sale_checks import FieldProblem, check_sale
+from kiosk.backoffice.sales.sale_checks import FieldProblem, check_return, check_sale
 from kiosk.domain.text_controls import BIDI_CONTROLS
 
 MAX_EVENTS = 500  # per batch (the relay sends 100)
@@ -181,13 +181,8 @@ class SaleDocument(_Allow):
     extra: Json | None = None
 
     @model_validator(mode="after")
-    def _total_is_the_rates(self) -> "SaleDocument":
-        # the kiosk's total is the sum of its per-rate gross (kiosk.domain.tax.Totals.total);
-        # a total that is not would be counted as it stands by every report (day, month, P&L)
-        gross = sum(rate.gross for rate in self.rates)
-        if self.total != gross:
-            raise ValueError(f"total {self.total} is not the sum of the rates' gross ({gross})")
-        check_sale(self)  # lines, tenders and rates as a kiosk makes them (sale_checks)
+    def _as_a_kiosk_makes_it(self) -> "SaleDocument":
+        check_sale(self)  # total, lines, tenders and rates (sale_checks)
         return self
 
 
@@ -234,6 +229,12 @@ class ReturnDocument(_Allow):
     member_id: _text(64) | None = None
     language: _text(16) | None = None
     training: StrictBool | None = None
+    change: Yen | None = None
+
+    @model_validator(mode="after")
+    def _as_a_kiosk_makes_it(self) -> "ReturnDocument":
+        check_return(self)  # total, lines, refunds and rates (sale_checks)
+        return self
 
 
 # --- the core's other kinds: plugin receipt sections, parked stand-ins --------------------
