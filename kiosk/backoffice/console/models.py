@@ -29,8 +29,8 @@ class KioskStatusRow(Base):
     unsent_sales: Mapped[int] = mapped_column(Integer, default=0)
     alerts: Mapped[list] = mapped_column(JSON, default=list)
     lines: Mapped[list] = mapped_column(JSON, default=list)
-    # bo_kiosk_status.handoff_id (0002, nullable) is no longer mapped: the handoff plugin keeps
-    # what a kiosk reports of its hand-off in its own table (bo_handoff_kiosks)
+    # (no handoff_id: the handoff plugin keeps what a kiosk reports of its hand-off in its
+    # own table, bo_handoff_kiosks; migration 0003_kiosk_status_handoff dropped the column)
     reported_at: Mapped[datetime]
 
 

@@ -75,8 +75,7 @@ def upgrade() -> None:
         sa.Column("unsent_sales", sa.Integer(), nullable=False),
         sa.Column("alerts", sa.JSON(), nullable=False),
         sa.Column("lines", sa.JSON(), nullable=False),
-        # unused since the handoff plugin keeps a kiosk's hand-off (bo_handoff_kiosks); kept so
-        # databases made before and after that have one schema
+        # dropped by 0003_kiosk_status_handoff: the handoff plugin keeps a kiosk's hand-off
         sa.Column("handoff_id", sa.String(32), nullable=True),
         sa.Column("reported_at", sa.DateTime(), nullable=False),
     )
