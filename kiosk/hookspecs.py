@@ -389,7 +389,8 @@ def kiosk_masterdata_sections() -> list[MasterDataSection]:
     coupons plugins publish ``promotions`` and ``coupons`` this way. A name the core uses
     (``products``, ``config``, ``business_day_starts``) or another plugin's is refused at
     start. Without the plugin a back office neither offers nor publishes the section; a
-    kiosk without it stores the section unread.
+    kiosk without it stores the section unread. The page lists the core's settings first,
+    then the sections plugin by plugin in the order the plugins are loaded.
     :return: a list of :class:`kiosk.backoffice.core.extensions.MasterDataSection`.
     """
 

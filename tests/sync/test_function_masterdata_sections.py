@@ -100,7 +100,7 @@ def test_function_a_back_office_without_a_plugin_publishes_no_section_of_it(bo_d
         published = masterdata.current(session).snapshot
         editable = [key for key, _ in masterdata.settings(session)]
     assert set(published) == {"products", "promotions", "config"}
-    assert editable == ["promotions", "config", "business_day_starts"]
+    assert editable == ["config", "business_day_starts", "promotions"]
 
 
 def test_function_a_section_the_new_version_lacks_is_cleared_on_the_kiosk(store):
@@ -161,6 +161,29 @@ def test_a_plugin_section_may_not_take_a_core_name(bo_db, clock):
         create_app(bo_db, clock=clock, host=host)
 
 
+def test_function_the_settings_are_the_cores_then_each_plugins_in_load_order(bo_db, clock):
+    """GIVEN the built-ins and a vendor's plugin loaded after them, each with sections WHEN
+    the settings are listed THEN the core's come first, then the sections plugin by plugin
+    in the order the plugins were loaded (each plugin's in its own order), on every start."""
+    from kiosk.backoffice.plugin_api import MasterDataSection
+    from kiosk.hookspecs import hookimpl
+
+    class Vendor:
+        @hookimpl
+        def kiosk_masterdata_sections(self):
+            return [MasterDataSection("stamps", []), MasterDataSection("banners", [])]
+
+    for _ in range(2):
+        host = back_office_host()
+        host.register(Vendor(), "vendor")
+        create_app(bo_db, clock=clock, host=host)
+        with bo_db.reading() as session:
+            listed = [key for key, _ in masterdata.settings(session)]
+        assert listed == [
+            "config", "business_day_starts", "promotions", "coupons", "stamps", "banners"
+        ]  # fmt: skip
+
+
 def test_function_the_master_data_page_edits_the_plugins_sections(client, staff, bo_db):
     """GIVEN the back office's built-in plugins WHEN a manager opens /masterdata THEN the
     promotions and coupons forms are there with the core's, a saved list is stored and
@@ -168,9 +191,8 @@ def test_function_the_master_data_page_edits_the_plugins_sections(client, staff,
     sign_in(client, staff["manager"])
     page = client.get("/masterdata").text
     headings = [h.split("</h2>")[0] for h in page.split("<h2>")[2:]]
-    # the plugins' sections in the plugin host's order, then the core's
-    assert sorted(headings[:2]) == ["coupons", "promotions"]
-    assert headings[2:] == ["config", "business_day_starts"]
+    # the core's settings, then the plugins' sections in BUILTIN_PLUGINS' order
+    assert headings == ["config", "business_day_starts", "promotions", "coupons"]
     saved = client.post(
         "/masterdata/settings",
         data={"key": "promotions", "value": json.dumps([ANY_TWO])},

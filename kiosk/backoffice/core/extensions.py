@@ -221,6 +221,14 @@ def migration_locations(host: PluginHost) -> tuple[Path, ...]:
     return tuple(Path(p) for p in host.call_each("kiosk_backoffice_migrations"))
 
 
+def in_load_order(host: PluginHost, hook: str) -> list[Any]:
+    """What each plugin's ``hook`` returns, flattened, plugin by plugin in the order they were
+    loaded: the built-ins as :data:`BUILTIN_PLUGINS` lists them, then the allow-listed entry
+    points (pluggy calls the last registered first; a page that lists the items, such as the
+    master-data sections, reads better in the order the plugins are listed)."""
+    return [item for result in reversed(host.call(hook)) for item in result or ()]
+
+
 def collect(host: PluginHost) -> Extensions:
     from fastapi import APIRouter
 
@@ -236,7 +244,7 @@ def collect(host: PluginHost) -> Extensions:
         ),
         sections=_sections(
             _typed(
-                host.call_each("kiosk_masterdata_sections"),
+                in_load_order(host, "kiosk_masterdata_sections"),
                 MasterDataSection,
                 "kiosk_masterdata_sections",
             )

@@ -60,7 +60,7 @@ def upsert_products(
 
 def plugin_sections() -> dict[str, MasterDataSection]:
     """The sections plugins publish (``kiosk_masterdata_sections``), by name, in the order
-    the plugin host gave them (a name the core uses was refused when they were collected)."""
+    the plugins are loaded (a name the core uses was refused when they were collected)."""
     return {s.name: s for s in extensions.current().sections}
 
 
@@ -71,9 +71,10 @@ def section_checks(key: str) -> list[Callable[[Any], None]]:
 
 
 def settings(session: Session) -> list[tuple[str, Any]]:
-    """Every setting the manager edits, with its value: the plugins' sections, then the
-    core's (``config``, the business day)."""
-    defaults = {name: s.default for name, s in plugin_sections().items()} | SETTING_DEFAULTS
+    """Every setting the manager edits, with its value: the core's (``config``, the business
+    day), then the plugins' sections in the order the plugins are loaded (the built-ins as
+    ``BUILTIN_PLUGINS`` lists them, promotions before coupons; then the vendors')."""
+    defaults = SETTING_DEFAULTS | {name: s.default for name, s in plugin_sections().items()}
     return [(key, get_setting(session, key, default)) for key, default in defaults.items()]
 
 
