@@ -128,6 +128,18 @@ def test_function_infinity_and_nan_are_refused(client, bo_db, kiosk_token):
     assert count(bo_db, SaleRow) == 0
 
 
+def test_function_a_query_parameter_with_nul_is_a_422_not_a_500(client, kiosk_token):
+    """GIVEN a kiosk query whose parameter holds NUL (PostgreSQL text cannot) THEN a 422 at
+    the door, on every database (it was a 500 on PostgreSQL, found by the fuzz test)."""
+    params = {"buyer_key": "k", "key_id": "\x00", "store_code": "S", "date": "2026-11-20"}
+    response = client.get("/api/v1/tax-free/same-day", params=params, headers=bearer(kiosk_token))
+    assert response.status_code == 422, response.text
+    assert "NUL" in response.json()["detail"]
+    params["key_id"] = "k"
+    response = client.get("/api/v1/tax-free/same-day", params=params, headers=bearer(kiosk_token))
+    assert response.status_code == 200, response.text
+
+
 def test_function_a_10_mb_field_is_refused_before_it_is_read(client, bo_db, kiosk_token):
     big = sale_event(extra={"note": "x" * (10 * 1024 * 1024)})
     response = post(client, kiosk_token, [big])

@@ -3,7 +3,8 @@
 Every ``/api/`` request body is read here (at most :data:`MAX_BODY_BYTES`; more is a 413
 without reading on), and a JSON body is refused with a 422 when it nests deeper than
 :data:`MAX_DEPTH` (Python's parser recurses: 900 levels parse, 5,000 crash it) or holds
-``NaN``/``Infinity`` (Python's ``json`` accepts them, JSON does not). The routes' schemas
+``NaN``/``Infinity`` (Python's ``json`` accepts them, JSON does not); a query parameter
+holding NUL is refused too (no database text takes it). The routes' schemas
 (:mod:`kiosk.backoffice.sales.schemas`) then check the fields. Pure ASGI, so streamed and
 chunked bodies are counted as they come.
 """
@@ -78,6 +79,12 @@ class DoorMiddleware:
         except ValueError:
             declared = 0
         try:
+            if b"%00" in scope.get("query_string", b""):
+                # PostgreSQL text cannot hold NUL: a query parameter with one reached the
+                # database as a 500 (tax-free's same-day key id, found by the fuzz test)
+                raise BodyRefused(
+                    422, "InvalidInput", "query: a parameter with a NUL (%00) character"
+                )
             if declared > self.max_bytes:
                 raise BodyRefused(413, "BodyTooLarge", self._too_large())
             raw = await self._read(receive)
