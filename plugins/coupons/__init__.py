@@ -26,6 +26,7 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import N_, scan_claim
+from kiosk.sync.feed import FeedPuller
 from kiosk.sync.masterdata import entries_by_id, with_published
 from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
@@ -39,7 +40,7 @@ from plugins.coupons.rules import (
     coupons_used,
 )
 from plugins.coupons.settings import CouponsSettings
-from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, FeedPuller, feed_changes
+from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, feed_changes
 from plugins.promotions.pricing import Offer, coordinator_present, settle
 
 __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]

@@ -16,7 +16,7 @@ from kiosk.domain.events import CheckoutState, ScanClaim
 from kiosk.domain.receipt import ReceiptSection
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import Message, scan_claim
-from plugins.coupons.sync import FeedPuller
+from kiosk.sync.feed import FeedPuller
 from plugins.loyalty import returns as loyalty_returns
 from plugins.loyalty.errors import ForgedMemberCode, UnknownMember, loyalty_message
 from plugins.loyalty.layout import LoyaltyLayout

@@ -13,8 +13,8 @@ import httpx
 from sqlalchemy import select
 
 from kiosk.store.models import JournalRow, OutboxRow
+from kiosk.sync.feed import FeedPuller
 from plugins.conftest import RICE, scan
-from plugins.coupons.sync import FeedPuller
 from plugins.loyalty import loyalty_for
 from plugins.loyalty import tables as t
 from plugins.loyalty.sync import LoyaltyFeed
