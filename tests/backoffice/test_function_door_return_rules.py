@@ -18,12 +18,10 @@ from sqlalchemy import func, select
 
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.returns.models import ReturnRow
-from kiosk.domain.product import TaxCategory
 from kiosk.runtime.returns import ReturnDesk
-from plugins.conftest import ONIGIRI, RICE, TEA, TOILET_PAPER, coupon_qr, scan, settings
+from plugins.conftest import RICE, TEA, scan, settings
 from tests.backoffice.helpers import post
-from tests.backoffice.test_function_door_sale_rules import _runtime, _sent
-from tests.factories import product
+from tests.backoffice.kiosk_made import kiosk_runtime, sent, tax_exclusive_coupon_sale
 from tests.returns.desk import MANAGER
 
 
@@ -37,14 +35,14 @@ def _returned(runtime, sale, chosen: dict[int, int]) -> dict:
 @pytest.fixture(scope="module")
 def kiosk_documents(tmp_path_factory) -> list[tuple[str, dict]]:
     """(kind, document) as a kiosk sends them: each sale, then its returns."""
-    runtime = _runtime(tmp_path_factory.mktemp("shop"), settings())
+    runtime = kiosk_runtime(tmp_path_factory.mktemp("shop"), settings())
     made: list[tuple[str, dict]] = []
     try:
         scan(runtime, RICE)
         scan(runtime, TEA)
         other = next(m.id for m in runtime.payment_methods() if m.id not in ("cash", "points"))
         assert runtime.pay(other, 500) is None
-        split = _sent(runtime, runtime.pay("cash"))
+        split = sent(runtime, runtime.pay("cash"))
         runtime.finish()
         assert len(split["tenders"]) == 2
         made.append(("sale", split))
@@ -52,19 +50,7 @@ def kiosk_documents(tmp_path_factory) -> list[tuple[str, dict]]:
         made.append(("return", _returned(runtime, split, {first: 1})))
         made.append(("return", _returned(runtime, split, {second: 1})))
 
-        extra = [
-            product(201, 999, inclusive=False),
-            product(202, 333, TaxCategory.REDUCED, inclusive=False),
-        ]
-        runtime.store.upsert_products(extra)
-        for item in extra:
-            runtime.catalogue.add(item)
-        scan(runtime, coupon_qr("C100", "SN-0009"))
-        for code in (extra[0].gtin, extra[1].gtin, extra[1].gtin, ONIGIRI, TOILET_PAPER):
-            scan(runtime, code)
-        runtime.begin_payment()
-        runtime.method("cash").drawer.insert(runtime.amount_due + 3)
-        exclusive = _sent(runtime, runtime.pay("cash"))
+        exclusive = sent(runtime, tax_exclusive_coupon_sale(runtime, "SN-0009"))
         runtime.finish()
         made.append(("sale", exclusive))
         made.append(("return", _returned(runtime, exclusive, {2: 1})))  # one of the two

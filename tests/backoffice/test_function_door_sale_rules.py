@@ -16,20 +16,15 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.app import build_runtime
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.sales.models import SaleRow
-from kiosk.config import load_config
-from kiosk.domain.product import TaxCategory
 from kiosk.domain.scan import Scan, Symbology
-from kiosk.store.models import OutboxRow
 from plugins.conftest import (
     ONIGIRI,
     RICE,
     TEA,
     TOILET_PAPER,
     TUNA,
-    Clock,
     coupon_qr,
     scan,
     settings,
@@ -42,25 +37,9 @@ from plugins.tax_free.tests.test_function_kiosk_flow import TEA as TF_TEA
 from plugins.tax_free.vjw import encode_vjw
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event, post
-from tests.factories import product
-
-
-def _runtime(data_dir, plugin_config, now=None):
-    runtime = build_runtime(load_config(None, data_dir=data_dir, plugin_config=plugin_config))
-    runtime.training = False  # the simulators stand for real money: points, coupons booked
-    runtime.clock = Clock(now) if now else Clock()
-    return runtime
-
-
-def _sent(runtime, sale) -> dict:
-    """The sale's payload as its outbox row holds it (what the relay sends)."""
-    with runtime.store.transaction() as session:
-        row = session.scalars(
-            select(OutboxRow).where(
-                OutboxRow.kind == "sale", OutboxRow.aggregate_id == sale.sale_id
-            )
-        ).one()
-        return copy.deepcopy(row.payload)
+from tests.backoffice.kiosk_made import kiosk_runtime as _runtime
+from tests.backoffice.kiosk_made import sent as _sent
+from tests.backoffice.kiosk_made import tax_exclusive_coupon_sale
 
 
 def _member(runtime, points: int) -> None:
@@ -111,21 +90,7 @@ def _shop(runtime) -> dict[str, dict]:
     assert [t.method for t in sale.tenders] == ["points", "cash"] and sale.adjustments
     done("member-coupon-points", sale)
 
-    # tax-exclusive (外税) prices of both rates, mixed with inclusive ones, a basket coupon
-    # spread over them all, paid with change
-    extra = [
-        product(201, 999, inclusive=False),
-        product(202, 333, TaxCategory.REDUCED, inclusive=False),
-    ]
-    runtime.store.upsert_products(extra)
-    for item in extra:
-        runtime.catalogue.add(item)
-    scan(runtime, coupon_qr("C100", "SN-0003"))
-    for code in (extra[0].gtin, extra[1].gtin, extra[1].gtin, ONIGIRI, TOILET_PAPER):
-        scan(runtime, code)
-    runtime.begin_payment()
-    runtime.method("cash").drawer.insert(runtime.amount_due + 3)
-    done("tax-exclusive-coupon-change", runtime.pay("cash"))
+    done("tax-exclusive-coupon-change", tax_exclusive_coupon_sale(runtime, "SN-0003"))
 
     runtime.training = True
     scan(runtime, ONIGIRI)
