@@ -74,7 +74,30 @@ DEFAULT_DEADLINE_S = 2.0
 #: kiosks on two cores) 2 s was not enough for a healthy plugin. ``[plugins]
 #: startup_deadline_s`` sets it per store.
 DEFAULT_STARTUP_DEADLINE_S = 20.0
-SLOW_HOOKS = frozenset({"kiosk_startup", "kiosk_shutdown"})
+#: Hooks called once while the kiosk or the back office is being built. Besides start-up and
+#: shutdown these are the declarations (routers, migrations, sections…): their first call
+#: imports the plugin's modules, which took more than 2 s in a back-office worker starting
+#: beside three others on two loaded cores, and the worker came up without the plugin's
+#: routes. They get the start-up deadline; hooks called per scan or per sale keep the short one.
+SLOW_HOOKS = frozenset(
+    {
+        "kiosk_startup",
+        "kiosk_shutdown",
+        "kiosk_plugin_settings",
+        "kiosk_register_drivers",
+        "kiosk_store_migrations",
+        "kiosk_backoffice_migrations",
+        "kiosk_backoffice_routers",
+        "kiosk_backoffice_pages",
+        "kiosk_backoffice_templates",
+        "kiosk_backoffice_event_handlers",
+        "kiosk_backoffice_console",
+        "kiosk_masterdata_sections",
+        "kiosk_cli_commands",
+        "kiosk_ui_screens",
+        "kiosk_ui_overlays",
+    }
+)
 
 _GUARDED = "__kiosk_guarded__"
 #: the deadline of the hook call in progress on this thread (set by PluginHost._run)

@@ -4,6 +4,7 @@ implementation is still isolated (issue 19)."""
 from __future__ import annotations
 
 import threading
+import time
 
 from kiosk.config import load_config
 from kiosk.domain.events import ScanClaim
@@ -129,3 +130,21 @@ def test_startup_deadline_is_a_setting(tmp_path, monkeypatch):
 
     host = build_plugin_host(config)
     assert (host.startup_deadline_s, host.deadline_s) == (45.0, 3.0)
+
+
+class SlowRouters:
+    @hookimpl
+    def kiosk_backoffice_routers(self):
+        time.sleep(0.4)  # a first import of the plugin's routes on a loaded machine
+        return []
+
+
+def test_declaration_hooks_get_the_startup_deadline():
+    """A back-office worker starting on loaded cores must not come up without a plugin's
+    routes because importing them overran the per-call deadline."""
+    host = PluginHost(deadline_s=0.1, startup_deadline_s=30)
+    host.register(SlowRouters(), "slow")
+    assert host.call_each("kiosk_backoffice_routers") == []
+    assert "slow" in host.names and not host.problems
+    assert host.deadline_for("kiosk_backoffice_routers") == 30
+    assert host.deadline_for("kiosk_export_formats") == 0.1  # called per request
