@@ -15,10 +15,12 @@ backends' (read from ``/proc``), with what each implies for one free core.
 ``--baseline-tree DIR`` also ingests from another checkout (e.g. a worktree of main) in the
 same rounds; every ingest mode then runs in a child process of its own (same events, same
 driver code, only ``kiosk`` imported from the tree), so both trees start alike.
+``--instructions`` instead counts, under ``valgrind --tool=callgrind``, the instructions of
+each tree's ingest alone (set-up excluded; the Python side only, not the server's).
 
     .venv/bin/python bench/ingest_rows.py                       # SQLite (temporary file)
     .venv/bin/python bench/ingest_rows.py --url postgresql+psycopg://postgres@127.0.0.1/bench_ingest
-        [--baseline-tree /path/to/main]
+        [--baseline-tree /path/to/main] [--instructions --sales 2000 --rounds 1]
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from tests.backoffice.factories import make_sale
 
 START = datetime(2026, 11, 1, 9)
 TREE_ENV = "INGEST_ROWS_TREE"
+INSTRUMENT_ENV = "INGEST_ROWS_CALLGRIND"  # set: the child counts instructions of its ingest
 
 
 def fresh(url: str, n: int) -> str:
@@ -118,11 +121,13 @@ class Meter:
 
     def start(self) -> None:
         self._server = self._backends()
+        _instrument("on")
         self._cpu = time.process_time()
         self._wall = time.perf_counter()
 
     def stop(self) -> Sample:
         elapsed = time.perf_counter() - self._wall
+        _instrument("off")
         cpu = time.process_time() - self._cpu
         after = self._backends()
         if self._admin is not None:
@@ -132,6 +137,13 @@ class Meter:
         # a backend that started during the run counts from 0; one that ended is lost (none do)
         server = sum(v - self._server.get(pid, 0.0) for pid, v in after.items())
         return Sample(elapsed, cpu, server)
+
+
+def _instrument(state: str) -> None:
+    """Under ``--instructions``, callgrind counts only between start and stop."""
+    if os.environ.get(INSTRUMENT_ENV):
+        pid = str(os.getpid())
+        subprocess.run(["callgrind_control", "-i", state, pid], check=True, capture_output=True)
 
 
 def make_batches(kiosks: int, per_kiosk: int, batch: int) -> dict[str, list[list[OutboxEvent]]]:
@@ -201,10 +213,17 @@ def load_batches(path: Path) -> dict[str, list[list[OutboxEvent]]]:
     }
 
 
-def run_ingest_child(tree: Path, url: str, events: Path, plain: bool) -> Sample:
-    """:func:`run_ingest` in a new process importing ``kiosk`` from ``tree``."""
+def run_ingest_child(
+    tree: Path, url: str, events: Path, plain: bool, callgrind: Path | None = None
+) -> Sample:
+    """:func:`run_ingest` in a new process importing ``kiosk`` from ``tree`` (under callgrind,
+    counting only the ingest, when ``callgrind`` names its output file)."""
     command = [sys.executable, __file__, "--child", "--url", url, "--events", str(events)]
     env = os.environ | {TREE_ENV: str(tree), "PYTHONPATH": str(tree)}
+    if callgrind is not None:
+        valgrind = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
+        command = [*valgrind, f"--callgrind-out-file={callgrind}", *command]
+        env[INSTRUMENT_ENV] = "1"
     done = subprocess.run(
         command + (["--plain"] if plain else []), env=env, capture_output=True, text=True
     )
@@ -310,6 +329,40 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps(asdict(sample)))
 
 
+def instructions(args: argparse.Namespace, url: str, here: Path) -> None:
+    """Python-side instructions per sale of one ingest from each tree (callgrind: the
+    machine's load does not move them; the server's work is not counted)."""
+    trees = {"ingest": here}
+    if args.baseline_tree:
+        trees["baseline"] = args.baseline_tree.resolve()
+    per_kiosk = args.sales // args.kiosks
+    sales = per_kiosk * args.kiosks
+    counts: dict[str, list[int]] = {name: [] for name in trees}
+    with tempfile.TemporaryDirectory() as scratch:
+        events, out = Path(scratch) / "events.json", Path(scratch) / "callgrind.out"
+        n = 0
+        for _ in range(args.rounds):
+            save_batches(make_batches(args.kiosks, per_kiosk, args.batch), events)
+            for name, tree in trees.items():
+                n += 1
+                target = fresh(url, n)
+                run_ingest_child(tree, target, events, False, callgrind=out)
+                drop(target)
+                totals = [
+                    line for line in out.read_text().splitlines() if line.startswith("totals:")
+                ]
+                counts[name].append(int(totals[0].split()[1]))
+    print(
+        f"{sales:,} sales x {args.rounds} rounds, callgrind instructions of the ingest (Python side)"
+    )
+    for name, values in counts.items():
+        per = statistics.median(values) / sales
+        print(f"  {name:10s} {per:12,.0f} per sale   (runs: {', '.join(f'{v:,}' for v in values)})")
+    if "baseline" in counts:
+        ratio = statistics.median(counts["ingest"]) / statistics.median(counts["baseline"])
+        print(f"  this/baseline: {ratio:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: temporary SQLite files)")
@@ -320,6 +373,9 @@ def main() -> None:
     parser.add_argument(
         "--baseline-tree", type=Path, help="also ingest with this checkout's code (before/after)"
     )
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (callgrind), not time"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--events", help=argparse.SUPPRESS)
     parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
@@ -328,6 +384,9 @@ def main() -> None:
         return child(args)
     url = args.url or "sqlite:///unused"
     postgres = make_url(url).get_backend_name() == "postgresql"
+    here = Path(__file__).resolve().parents[1]
+    if args.instructions:
+        return instructions(args, url, here)
     per_kiosk = args.sales // args.kiosks
     sales = per_kiosk * args.kiosks
     modes = ["ingest", "executemany"]
@@ -335,7 +394,6 @@ def main() -> None:
         modes += ["copy", "ingest plain"]  # plain: unpartitioned tables (no key trigger)
     if args.baseline_tree:
         modes.append("baseline")
-    here = Path(__file__).resolve().parents[1]
     rates: dict[str, list[Sample]] = {mode: [] for mode in modes}
     n = 0
     with tempfile.TemporaryDirectory() as scratch:

@@ -170,8 +170,13 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
         for row in rows:
             fields = list(values(row))
             for i in json_at:
-                fields[i] = json.dumps(fields[i])
+                fields[i] = _to_json(fields[i])
             write(fields)
+
+
+# json.dumps' own text, without its cycle check (a document parsed from JSON has no cycles):
+# the sale document's encoding is the largest part of a COPY row, and the check 14 % of it
+_to_json = json.JSONEncoder(check_circular=False).encode
 
 
 @cache
@@ -198,12 +203,11 @@ def stored_sale_ids(session: Session, sale_ids: list[str]) -> set[str]:
 
 # One array parameter: the SQL text stays the same whatever the batch's size, so psycopg
 # converts it once (an IN list of 100 parameters was parsed on every batch). One index probe
-# per id, whatever the planner thinks of the table: ``sale_id = ANY(:ids)`` was planned as a
-# sequential scan while bo_sale_keys was young or not yet analysed, and that plan, kept for
-# the prepared statement, compared every stored key with every id of the batch (2.8 ms of
-# server CPU a batch of 100 over 10,000 keys, two thirds of an ingest's, growing with the
-# table). LIMIT 1 (the key is unique) keeps the lateral probe from being flattened into a
-# join the planner could hash instead.
+# per id, whatever the planner thinks of the table: ``sale_id = ANY(:ids)`` ran as a
+# sequential scan of bo_sale_keys while the table was young and not yet analysed (2.8 ms of
+# server CPU a batch of 100 on average while it grew to 10,000 keys, two thirds of the
+# ingest's server CPU, and growing with the table). LIMIT 1 (the key is unique) keeps the
+# lateral probe from being flattened into a join the planner could hash instead.
 _STORED_KEYS = text(
     "SELECT k.sale_id FROM unnest(:ids) AS i(id) CROSS JOIN LATERAL"
     " (SELECT sale_id FROM bo_sale_keys WHERE sale_id = i.id LIMIT 1) AS k"
