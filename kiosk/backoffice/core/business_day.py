@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.core.errors import InvalidInput
@@ -18,6 +19,7 @@ from kiosk.backoffice.masterdata.models import SettingRow
 
 SETTING = "business_day_starts"
 MIDNIGHT = time(0, 0)
+_SETTINGS: Table = SettingRow.__table__  # type: ignore[assignment]
 
 
 def parse_start(value: object) -> time:
@@ -32,8 +34,10 @@ def parse_start(value: object) -> time:
 
 
 def day_start(session: Session) -> time:
-    row = session.get(SettingRow, SETTING)  # read directly: masterdata imports this module
-    return MIDNIGHT if row is None else parse_start(row.value["value"])
+    # read directly (masterdata imports this module), as a value: every ingest batch asks,
+    # and loading it as an ORM object cost about 0.4 ms of CPU a batch
+    value = session.scalar(select(_SETTINGS.c.value).where(_SETTINGS.c.key == SETTING))
+    return MIDNIGHT if value is None else parse_start(value["value"])
 
 
 def business_date(at: datetime, start: time) -> date:

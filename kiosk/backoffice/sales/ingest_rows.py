@@ -4,12 +4,13 @@ The ORM's unit of work cost most of an ingest (building objects, then flushing t
 multi-row INSERTs that psycopg parsed again on every execute). Validated documents are
 mapped straight to plain row dicts instead; :meth:`RowBuffer.flush` writes each table with
 one statement: ``COPY … FROM STDIN`` on PostgreSQL (no statement to parse or plan per row;
-about twice the rate of ``executemany`` there); elsewhere (SQLite) one ``executemany`` of an
-INSERT compiled once per table and dialect (:class:`Prepared`), the rows handed to the
-driver as tuples with the columns' bind processors applied (what Core does per row, without
-its per-row parameter building: a third of the CPU of a request of 10 sales), and sqlite3
-loops over them in C; the stock likewise with one ``executemany`` UPDATE. Rows carry every
-column but the serial ``id``, so COPY needs no column defaults filled in.
+about twice the rate of ``executemany`` there); otherwise (SQLite, or a PostgreSQL table
+with only a few rows) one ``executemany`` of an INSERT compiled once per table and dialect
+(:class:`Prepared`), the rows handed to the driver with the columns' bind processors applied
+(what Core does per row, without its per-row parameter building: a third of the CPU of a
+request of 10 sales), and the driver loops over them (sqlite3 in C, psycopg in one
+pipeline); the stock likewise with one ``executemany`` UPDATE. Rows carry every column but
+the serial ``id``, so COPY needs no column defaults filled in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import cache
 from operator import itemgetter
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -26,7 +28,6 @@ from sqlalchemy import (
     Engine,
     String,
     Table,
-    any_,
     bindparam,
     column,
     insert,
@@ -87,33 +88,31 @@ class RowBuffer:
             if not rows:
                 continue
             dialect = session.get_bind().dialect
-            if dialect.name != "postgresql":
-                Prepared.insert(table, tuple(rows[0]), dialect).execute(session, rows)
-            elif len(rows) >= COPY_FROM_ROWS:
+            if dialect.name == "postgresql" and len(rows) >= COPY_FROM_ROWS:
                 copy_rows(session, table, rows)
             else:
-                session.execute(insert(table), rows)
+                Prepared.insert(table, tuple(rows[0]), dialect).execute(session, rows)
         if self.stock:
             # sorted: two batches touching the same products lock them in one order
             stock = [{"b_sku": sku, "b_quantity": q} for sku, q in sorted(self.stock.items())]
-            dialect = session.get_bind().dialect
-            if dialect.name != "postgresql":
-                Prepared.of(_TAKE_STOCK, dialect).execute(session, stock)
-            else:
-                session.execute(_TAKE_STOCK, stock)
+            Prepared.of(_TAKE_STOCK, session.get_bind().dialect).execute(session, stock)
             self.stock.clear()
 
 
 class Prepared:
-    """A statement compiled once for a dialect with positional parameters: rows (dicts) go
-    to the driver as tuples, each value through its column's bind processor (as Core would
-    do it, e.g. a datetime to SQLite's text), in one ``executemany``."""
+    """A statement compiled once for a dialect: rows (dicts) go to the driver each value
+    through its column's bind processor (as Core would do it, e.g. a datetime to SQLite's
+    text, a dict to psycopg's JSON), in one ``executemany``; as tuples for a positional
+    paramstyle (sqlite3), as dicts for a named one (psycopg)."""
 
     def __init__(self, statement: Executable, dialect: Dialect, names: Sequence[str] = ()) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(names) or None)
-        if not compiled.positional:
-            raise ValueError(f"{dialect.name}: prepared statements need a positional paramstyle")
-        order = tuple(compiled.positiontup or ())
+        # for_executemany: no RETURNING of the serial id (PostgreSQL), nobody reads it
+        compiled = statement.compile(
+            dialect=dialect, column_keys=list(names) or None, for_executemany=True
+        )
+        self._positional = compiled.positional
+        order = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+        self._names = order
         self.sql = compiled.string
         self._values = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
         self._processors: list[tuple[int, Callable[[Any], Any]]] = []
@@ -138,14 +137,15 @@ class Prepared:
             prepared = cache[(statement, ())] = cls(statement, dialect)
         return prepared
 
-    def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        values = self._values(row)
+    def parameters(self, row: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         if not self._processors:
-            return values
-        converted = list(values)
+            return self._values(row) if self._positional else row
+        converted = list(self._values(row))
         for i, processor in self._processors:
             converted[i] = processor(converted[i])
-        return tuple(converted)
+        return (
+            tuple(converted) if self._positional else dict(zip(self._names, converted, strict=True))
+        )
 
     def execute(self, session: Session, rows: list[dict[str, Any]]) -> None:
         """Every row with this statement, in the session's transaction (one executemany)."""
@@ -158,13 +158,37 @@ _PREPARED: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], Prepared]] = WeakKey
 
 def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """``COPY table FROM STDIN`` on the session's own connection (so in its transaction)."""
-    names = list(rows[0])
-    json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
+    names = tuple(rows[0])
+    sql, values, json_at = _copy_plan(table, names)
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    columns = ", ".join(f'"{n}"' for n in names)
-    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+    with cursor.copy(sql) as copy:
+        write = copy.write_row
+        if not json_at:
+            for row in rows:
+                write(values(row))
+            return
         for row in rows:
-            copy.write_row([json.dumps(row[n]) if n in json_columns else row[n] for n in names])
+            fields = list(values(row))
+            for i in json_at:
+                fields[i] = _to_json(fields[i])
+            write(fields)
+
+
+# json.dumps' own text, without its cycle check (a document parsed from JSON has no cycles):
+# the sale document's encoding is the largest part of a COPY row, and the check 14 % of it
+_to_json = json.JSONEncoder(check_circular=False).encode
+
+
+@cache
+def _copy_plan(
+    table: Table, names: tuple[str, ...]
+) -> tuple[str, Callable[[dict[str, Any]], Sequence[Any]], tuple[int, ...]]:
+    """The COPY statement for ``names`` of ``table``, a row's values in that order (taken in
+    C rather than a comprehension per field) and where its JSON columns are."""
+    columns = ", ".join(f'"{n}"' for n in names)
+    values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    json_at = tuple(i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON))
+    return f'COPY "{table.name}" ({columns}) FROM STDIN', values, json_at
 
 
 def stored_sale_ids(session: Session, sale_ids: list[str]) -> set[str]:
@@ -172,16 +196,22 @@ def stored_sale_ids(session: Session, sale_ids: list[str]) -> set[str]:
     if not sale_ids:
         return set()
     if _has_sale_keys(session):
-        # one array parameter: the SQL text stays the same whatever the batch's size, so
-        # psycopg converts it once (an IN list of 100 parameters was parsed on every batch)
         return set(session.scalars(_STORED_KEYS, {"ids": sale_ids}))
     query = select(SALES.c.sale_id).where(SALES.c.sale_id.in_(sale_ids))
     return set(session.scalars(query))
 
 
-_STORED_KEYS = select(SALE_KEYS.c.sale_id).where(
-    SALE_KEYS.c.sale_id == any_(bindparam("ids", type_=ARRAY(String)))
-)
+# One array parameter: the SQL text stays the same whatever the batch's size, so psycopg
+# converts it once (an IN list of 100 parameters was parsed on every batch). One index probe
+# per id, whatever the planner thinks of the table: ``sale_id = ANY(:ids)`` ran as a
+# sequential scan of bo_sale_keys while the table was young and not yet analysed (2.8 ms of
+# server CPU a batch of 100 on average while it grew to 10,000 keys, two thirds of the
+# ingest's server CPU, and growing with the table). LIMIT 1 (the key is unique) keeps the
+# lateral probe from being flattened into a join the planner could hash instead.
+_STORED_KEYS = text(
+    "SELECT k.sale_id FROM unnest(:ids) AS i(id) CROSS JOIN LATERAL"
+    " (SELECT sale_id FROM bo_sale_keys WHERE sale_id = i.id LIMIT 1) AS k"
+).bindparams(bindparam("ids", type_=ARRAY(String)))
 
 
 _SALE_KEYS_BY_ENGINE: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
