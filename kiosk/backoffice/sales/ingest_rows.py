@@ -8,7 +8,8 @@ about twice the rate of ``executemany`` there); elsewhere (SQLite) one ``execute
 INSERT compiled once per table and dialect (:class:`Prepared`), the rows handed to the
 driver as tuples with the columns' bind processors applied (what Core does per row, without
 its per-row parameter building: a third of the CPU of a request of 10 sales), and sqlite3
-loops over them in C; the stock likewise with one ``executemany`` UPDATE. Rows carry every
+loops over them in C; the stock likewise with one ``executemany`` UPDATE (on PostgreSQL the
+stock takes are appended to ``bo_stock_pending`` instead: :mod:`~kiosk.backoffice.inventory.pending_stock`). Rows carry every
 column but the serial ``id``, so COPY needs no column defaults filled in.
 """
 
@@ -32,7 +33,6 @@ from sqlalchemy import (
     insert,
     select,
     text,
-    update,
 )
 from sqlalchemy import table as core_table
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -40,13 +40,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 
 SALES: Table = SaleRow.__table__  # type: ignore[assignment]
 SALE_LINES: Table = SaleLineRow.__table__  # type: ignore[assignment]
 SALE_PAYMENTS: Table = SalePaymentRow.__table__  # type: ignore[assignment]
-PRODUCTS: Table = ProductRow.__table__  # type: ignore[assignment]
 
 # PostgreSQL partitions the sales by month (migration 0003_sales_partitions): a lookup by
 # sale id alone would probe every month's index, so it reads the global keys table instead.
@@ -57,13 +56,6 @@ TABLE_ORDER: tuple[Table, ...] = (SALES, SALE_LINES, SALE_PAYMENTS)
 
 # Below this many rows COPY's set-up costs more than the INSERT it replaces.
 COPY_FROM_ROWS = 8
-
-_TAKE_STOCK = (
-    update(PRODUCTS)
-    .where(PRODUCTS.c.sku == bindparam("b_sku"))
-    .values(on_hand=PRODUCTS.c.on_hand - bindparam("b_quantity"))
-)
-
 
 class RowBuffer:
     """Rows waiting to be written in the ingest transaction, and the stock they take."""
@@ -94,13 +86,13 @@ class RowBuffer:
             else:
                 session.execute(insert(table), rows)
         if self.stock:
-            # sorted: two batches touching the same products lock them in one order
-            stock = [{"b_sku": sku, "b_quantity": q} for sku, q in sorted(self.stock.items())]
-            dialect = session.get_bind().dialect
-            if dialect.name != "postgresql":
-                Prepared.of(_TAKE_STOCK, dialect).execute(session, stock)
+            if pending_stock.deferred(session):  # PostgreSQL: appended, no product row locked
+                pending = [{"sku": sku, "quantity": q} for sku, q in sorted(self.stock.items())]
+                session.execute(insert(pending_stock.PENDING), pending)
             else:
-                session.execute(_TAKE_STOCK, stock)
+                stock = [{"b_sku": sku, "b_quantity": q} for sku, q in sorted(self.stock.items())]
+                dialect = session.get_bind().dialect
+                Prepared.of(pending_stock.TAKE_STOCK, dialect).execute(session, stock)
             self.stock.clear()
 
 
