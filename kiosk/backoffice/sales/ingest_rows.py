@@ -57,6 +57,7 @@ TABLE_ORDER: tuple[Table, ...] = (SALES, SALE_LINES, SALE_PAYMENTS)
 # Below this many rows COPY's set-up costs more than the INSERT it replaces.
 COPY_FROM_ROWS = 8
 
+
 class RowBuffer:
     """Rows waiting to be written in the ingest transaction, and the stock they take."""
 
