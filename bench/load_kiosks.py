@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -449,6 +450,7 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
     pool: Counter[str] = Counter()
     for path in stats.glob("*.json"):
         pool.update(json.loads(path.read_text()))
+    shutil.rmtree(stats)
     sales = args.kiosks * args.batches * args.batch
     stored_sales = sales + args.concurrency * args.batch  # the warm-up kiosks' too
     with db.engine.connect() as c:  # every sale once: none lost, none doubled by a resend
