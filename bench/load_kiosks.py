@@ -475,6 +475,11 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
 # --- report -------------------------------------------------------------------------------
 
 
+def ratio(a: float, b: float) -> str:
+    """``a/b`` as "1.23x"; a CPU reading of 0 (under a clock tick, tiny runs) gives "—"."""
+    return f"{a / b:.2f}x" if b else "—"
+
+
 def p99_ms(values: list[float]) -> float:
     ms = sorted(v * 1000 for v in values)
     return ms[min(len(ms) - 1, int(len(ms) * 0.99))]
@@ -604,18 +609,18 @@ def main(argv: list[str] | None = None) -> dict[int, tuple[float, float]]:
         for w in counts[1:]:
             s = summaries[(name, w)]
             print(
-                f"  {name}, {w} workers / 1: throughput {s.rate / base.rate:.2f}x   worker CPU "
-                f"per sale {s.worker_cpu / base.worker_cpu:.2f}x   PostgreSQL CPU per sale "
-                f"{s.total('db_cpu') / base.total('db_cpu'):.2f}x   p99 "
-                f"{p99_ms(s.latencies) / p99_ms(base.latencies):.2f}x"
+                f"  {name}, {w} workers / 1: throughput {ratio(s.rate, base.rate)}   worker CPU "
+                f"per sale {ratio(s.worker_cpu, base.worker_cpu)}   PostgreSQL CPU per sale "
+                f"{ratio(s.total('db_cpu'), base.total('db_cpu'))}   p99 "
+                f"{ratio(p99_ms(s.latencies), p99_ms(base.latencies))}"
             )
     if args.baseline_tree:
         for w in counts:
             s, b = summaries[("this tree", w)], summaries[("baseline", w)]
             print(
-                f"  this/baseline, {w} worker(s): throughput {s.rate / b.rate:.2f}x   worker CPU "
-                f"per sale {s.worker_cpu / b.worker_cpu:.2f}x   p99 "
-                f"{p99_ms(s.latencies) / p99_ms(b.latencies):.2f}x"
+                f"  this/baseline, {w} worker(s): throughput {ratio(s.rate, b.rate)}   worker CPU "
+                f"per sale {ratio(s.worker_cpu, b.worker_cpu)}   p99 "
+                f"{ratio(p99_ms(s.latencies), p99_ms(b.latencies))}"
             )
     print("  every sale stored exactly once, every kiosk's last_seq complete, in every round")
     return {w: (s.rate, p99_ms(s.latencies)) for (t, w), s in summaries.items() if t == "this tree"}
