@@ -25,6 +25,7 @@ from kiosk.backoffice.core.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.core.pages import error_page
 from kiosk.backoffice.core.security import SecurityMiddleware, WebSecurity
 from kiosk.backoffice.core.templates import STATIC
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.staff.throttle import LoginThrottle
 
 STATIC_DIR = Path(__file__).parent / "core" / "static"
@@ -89,7 +90,8 @@ def create_app(
     lifespan = change_feed.lifespan(  # live pages across workers (PostgreSQL LISTEN/NOTIFY)
         db.engine,
         {"sales": backoffice.sales, "console": console_bus},
-        report_archive_web.lifespan if archive_reports else None,
+        # sales' stock takes settled into on_hand about once a second (PostgreSQL)
+        pending_stock.lifespan(db, report_archive_web.lifespan if archive_reports else None),
     )
     app = FastAPI(
         title="Kiosk back office",

@@ -140,6 +140,7 @@ class OutboxRelay:
         status = response.status_code
         if status >= 500:
             self._set_reachable(False)
+            self.backoff.retry_after(response.headers.get("Retry-After"))  # a 503's "come back in"
             return CycleResult(CycleOutcome.FAILED, detail=f"HTTP {status}")
         self._set_reachable(True)
         if status in (401, 403):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.masterdata.models import ProductRow
 from kiosk.backoffice.sales.models import KioskEventRow, SaleLineRow, SaleRow
@@ -102,6 +103,7 @@ def test_function_sales_take_stock_down(client, bo_db, clock, kiosk_token):
         s.add(ProductRow(sku=ONIGIRI.sku, name_ja="おにぎり", price=150, on_hand=20))
     post(client, kiosk_token, [event(1, DAY, n=4)])  # sale n=4 is 2 × ONIGIRI
     with bo_db.reading() as s:
+        pending_stock.settle(s)  # PostgreSQL: the take waits in bo_stock_pending until then
         assert s.get(ProductRow, ONIGIRI.sku).on_hand == 18
 
 

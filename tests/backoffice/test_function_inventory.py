@@ -50,7 +50,7 @@ def test_function_receive_sell_count_and_book_shrinkage(
         inventory.receive(s, ONIGIRI.sku, 24, 95, clock(), "attendant")
     post(client, kiosk_token, [event(1, DAY, n=4)])  # 2 × ONIGIRI sold
     with bo_db.transaction() as s:
-        assert s.get(ProductRow, ONIGIRI.sku).on_hand == 22
+        assert inventory.stock_list(s)[0].on_hand == 22  # a reader settles pending takes
         lost = inventory.count(s, ONIGIRI.sku, 19, clock(), "attendant", "shelf count")
     assert lost == 3
     with bo_db.reading() as s:

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.masterdata.models import ProductRow
 from kiosk.backoffice.reports.service import day_report
 from kiosk.backoffice.returns.models import ReturnLineRow, ReturnRow
@@ -61,6 +62,7 @@ def _stock(bo_db, sale: dict, on_hand: int = 10) -> None:
 
 def _on_hand(bo_db, sku: str) -> int:
     with bo_db.reading() as session:
+        pending_stock.settle(session)  # PostgreSQL: sales' takes wait until settled
         row = session.get(ProductRow, sku)
         return row.on_hand if row else 0
 

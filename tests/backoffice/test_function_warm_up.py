@@ -4,11 +4,13 @@ JSON bodies reach the routes once parsed, with FastAPI's own answers for none or
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiosk.backoffice.app import create_app
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.kiosks.warm_up import warm_up, with_warm_up
+from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 from tests.backoffice.databases import ORIGIN
 from tests.backoffice.factories import DAY
 from tests.backoffice.helpers import event
@@ -23,6 +25,10 @@ def test_function_warm_up_writes_nothing(bo_db, kiosk_token):
     before = kiosk_rows(bo_db)
     assert warm_up(bo_db) >= 0
     assert kiosk_rows(bo_db) == before  # the kiosk row untouched: no sync recorded
+    with bo_db.reading() as s:  # its made-up sale was rolled back, stock take and all
+        for table in (SaleRow, SaleLineRow, SalePaymentRow):
+            assert s.scalar(select(func.count()).select_from(table)) == 0
+        assert s.scalar(select(func.count()).select_from(pending_stock.PENDING)) == 0
 
 
 def test_function_a_warmed_app_takes_a_batch(bo_db, clock, kiosk_token):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import httpx
 from sqlalchemy import func, select
 
 from kiosk.backoffice.kiosks.models import KioskRow
@@ -57,6 +58,45 @@ def test_function_backoff_is_full_jitter_within_the_cap():
     delays = [backoff.next_delay() for _ in range(40)]
     assert all(0 <= d <= 60 for d in delays)
     assert len({round(d, 6) for d in delays}) == 40
+
+
+def test_function_backoff_waits_at_least_what_retry_after_asks():
+    """GIVEN a 503's Retry-After, in seconds or as an HTTP date (or unreadable)
+    WHEN the next wait is drawn THEN it is at least that long, within the cap, and only once."""
+    backoff = Backoff(base_s=1, cap_s=60, rng=random.Random(3))
+    backoff.retry_after("7")
+    assert 7 <= backoff.next_delay() <= 7 + 1
+    assert backoff.next_delay() <= 2  # the following waits are the plain backoff again
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    backoff.retry_after("Mon, 07 Dec 2026 09:00:30 GMT", now)
+    assert 30 <= backoff.next_delay() <= 30 + 4
+    backoff.retry_after("3600")  # never longer than the cap
+    assert backoff.next_delay() == 60
+    for unreadable in ("soon", "", None, "-5"):
+        backoff.reset()
+        backoff.retry_after(unreadable)
+        assert backoff.next_delay() <= 1
+
+
+def test_function_relay_honours_a_503s_retry_after(relay, store, bo_db, clock):
+    """GIVEN the back office answering 503 with Retry-After: 7 (its writer queue full)
+    WHEN the relay retries THEN it waits at least 7 s each time, and once the back office
+    takes batches again every sale arrives once."""
+    sell(store, clock, 3)
+    real = relay.client
+    relay.client = httpx.Client(
+        base_url=str(real.base_url),
+        transport=httpx.MockTransport(
+            lambda request: httpx.Response(503, headers={"Retry-After": "7"})
+        ),
+    )
+    delays: list[float] = []
+    relay.sleep = delays.append
+    relay.run(max_cycles=3)
+    assert len(delays) == 3 and all(7 <= d <= 7 + 2**i for i, d in enumerate(delays))
+    relay.client = real
+    relay.run(max_cycles=5, stop_when_idle=True)
+    assert server_sales(bo_db) == 3
 
 
 def test_function_revoked_kiosk_stops_the_relay_and_alerts(relay, store, bo_db, clock):

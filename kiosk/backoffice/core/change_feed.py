@@ -13,6 +13,14 @@ at most the page's refresh interval. A broker would be one more service to run, 
 back up in every store for a doorbell. NOTIFY is delivered only to connected listeners;
 after a reconnect every bus is advanced once, since notices may have been missed.
 
+Notices are sent by a thread of their own, never in the writer's request: a bump only marks
+its bus as changed, and the thread sends the marked names at most every ``COALESCE_S``, all
+in one transaction. A NOTIFY per ingest had cost each sync request a second pooled
+connection and a commit that takes PostgreSQL's cluster-wide notify-queue lock (so the
+workers' commits queued behind each other), and every process had to receive every other's
+notice: the work per sale grew with the number of workers (``bench/load_kiosks.py``). A live
+page wants "within a second", so a tenth of a second's coalescing costs it nothing.
+
 SQLite has no such channel; there the back office is one process and the buses stay local.
 """
 
@@ -35,6 +43,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "kiosk_changes"
 POLL_S = 1.0  # how often the listener looks up from waiting to see whether to stop
 RETRY_S = 2.0  # after losing the listening connection
+COALESCE_S = 0.1  # at most one round of notices per this many seconds per process
 
 
 class ChangeFeed:
@@ -48,31 +57,58 @@ class ChangeFeed:
         self._stop = threading.Event()
         self._listening = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="change-feed", daemon=True)
+        self._changed: set[str] = set()  # bus names bumped since the last round of notices
+        self._changed_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._sender = threading.Thread(target=self._send, name="change-feed-notify", daemon=True)
 
     def start(self, timeout: float = 10.0) -> None:
         """Listen, then publish every bump; returns once listening (or after ``timeout``)."""
         for bus in self.buses.values():
             bus.publisher = self.publish
         self._thread.start()
+        self._sender.start()
         self._listening.wait(timeout)
 
     def stop(self) -> None:
         for bus in self.buses.values():
             bus.publisher = None
         self._stop.set()
+        self._wake.set()  # the sender sends what is still marked, then ends
+        self._sender.join(POLL_S * 5)
         self._thread.join(POLL_S * 5)
 
     def publish(self, name: str) -> None:
-        """``NOTIFY`` the other processes; a failure is logged, never the writer's error."""
+        """Mark bus ``name`` changed; the sender thread tells the other processes shortly."""
+        with self._changed_lock:
+            self._changed.add(name)
+        self._wake.set()
+
+    def _send(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            self.send_changed()
+            self._stop.wait(COALESCE_S)  # bumps meanwhile go out together in the next round
+        self.send_changed()
+
+    def send_changed(self) -> None:
+        """``NOTIFY`` every bus marked since the last call, in one transaction; a failure is
+        logged (the writes are committed; pages catch up at their refresh)."""
+        with self._changed_lock:
+            names, self._changed = sorted(self._changed), set()
+        if not names:
+            return
         try:
             with self.engine.connect() as connection:
-                connection.execute(
-                    text("SELECT pg_notify(:channel, :payload)"),
-                    {"channel": CHANNEL, "payload": f"{name} {self.origin}"},
-                )
+                for name in names:
+                    connection.execute(
+                        text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": f"{name} {self.origin}"},
+                    )
                 connection.commit()
-        except Exception as exc:  # the sale is committed; pages catch up at their refresh
-            log.warning("could not notify other workers of %s: %s", name, exc)
+        except Exception as exc:
+            log.warning("could not notify other workers of %s: %s", ", ".join(names), exc)
 
     def _listen(self) -> None:
         import psycopg

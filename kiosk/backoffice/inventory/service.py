@@ -1,7 +1,8 @@
 """Inventory (在庫): stock falls with every ingested sale; receiving, counts and shrinkage.
 
 ``bo_products.on_hand`` is the running stock. Sales decrement it at ingest (weighed items
-are not counted in pieces and are left alone). Receiving (入荷) adds; a stock count (棚卸)
+are not counted in pieces and are left alone); on PostgreSQL their takes wait in
+``bo_stock_pending`` until settled (:mod:`.pending_stock`), so every reader here settles first. Receiving (入荷) adds; a stock count (棚卸)
 sets it to what was counted and books the difference as shrinkage (在庫ロス) at cost.
 """
 
@@ -15,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit.service import record
 from kiosk.backoffice.core.errors import InvalidInput, NotFound
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.inventory.models import StockMoveRow
 from kiosk.backoffice.masterdata.models import ProductRow
 from kiosk.backoffice.sales.models import SaleLineRow
 
 
 def _product(session: Session, sku: str) -> ProductRow:
+    pending_stock.settle(session)  # a count must compare with every sale's take
     row = session.get(ProductRow, sku)
     if row is None:
         raise NotFound(f"no product {sku!r}")
@@ -128,6 +131,7 @@ class ReorderSuggestion:
 
 
 def reorder_suggestions(session: Session) -> list[ReorderSuggestion]:
+    pending_stock.settle(session)
     rows = session.scalars(
         select(ProductRow)
         .where(ProductRow.reorder_qty > 0, ProductRow.on_hand <= ProductRow.reorder_point)
@@ -153,6 +157,7 @@ class SlowMover:
 
 def slow_movers(session: Session, today: date, days: int = 30, at_most: int = 0) -> list[SlowMover]:
     """Items in stock that sold ``at_most`` pieces or fewer in the last ``days`` days."""
+    pending_stock.settle(session)
     since = today - timedelta(days=days)
     sold = (
         select(SaleLineRow.sku, func.sum(SaleLineRow.quantity).label("sold"))
@@ -172,4 +177,5 @@ def slow_movers(session: Session, today: date, days: int = 30, at_most: int = 0)
 
 
 def stock_list(session: Session) -> list[ProductRow]:
+    pending_stock.settle(session)
     return list(session.scalars(select(ProductRow).order_by(ProductRow.sku)))

@@ -9,8 +9,9 @@ with only a few rows) one ``executemany`` of an INSERT compiled once per table a
 (:class:`Prepared`), the rows handed to the driver with the columns' bind processors applied
 (what Core does per row, without its per-row parameter building: a third of the CPU of a
 request of 10 sales), and the driver loops over them (sqlite3 in C, psycopg in one
-pipeline); the stock likewise with one ``executemany`` UPDATE. Rows carry every column but
-the serial ``id``, so COPY needs no column defaults filled in.
+pipeline); the stock likewise with one ``executemany`` UPDATE (on PostgreSQL the stock takes
+are appended to ``bo_stock_pending`` instead: :mod:`~kiosk.backoffice.inventory.pending_stock`).
+Rows carry every column but the serial ``id``, so COPY needs no column defaults filled in.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from sqlalchemy import (
     insert,
     select,
     text,
-    update,
 )
 from sqlalchemy import table as core_table
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -41,13 +41,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from kiosk.backoffice.masterdata.models import ProductRow
+from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 
 SALES: Table = SaleRow.__table__  # type: ignore[assignment]
 SALE_LINES: Table = SaleLineRow.__table__  # type: ignore[assignment]
 SALE_PAYMENTS: Table = SalePaymentRow.__table__  # type: ignore[assignment]
-PRODUCTS: Table = ProductRow.__table__  # type: ignore[assignment]
 
 # PostgreSQL partitions the sales by month (migration 0003_sales_partitions): a lookup by
 # sale id alone would probe every month's index, so it reads the global keys table instead.
@@ -58,12 +57,6 @@ TABLE_ORDER: tuple[Table, ...] = (SALES, SALE_LINES, SALE_PAYMENTS)
 
 # Below this many rows COPY's set-up costs more than the INSERT it replaces.
 COPY_FROM_ROWS = 8
-
-_TAKE_STOCK = (
-    update(PRODUCTS)
-    .where(PRODUCTS.c.sku == bindparam("b_sku"))
-    .values(on_hand=PRODUCTS.c.on_hand - bindparam("b_quantity"))
-)
 
 
 class RowBuffer:
@@ -93,9 +86,15 @@ class RowBuffer:
             else:
                 Prepared.insert(table, tuple(rows[0]), dialect).execute(session, rows)
         if self.stock:
-            # sorted: two batches touching the same products lock them in one order
-            stock = [{"b_sku": sku, "b_quantity": q} for sku, q in sorted(self.stock.items())]
-            Prepared.of(_TAKE_STOCK, session.get_bind().dialect).execute(session, stock)
+            dialect = session.get_bind().dialect
+            if pending_stock.deferred(session):  # PostgreSQL: appended, no product row locked
+                pending = [{"sku": sku, "quantity": q} for sku, q in sorted(self.stock.items())]
+                Prepared.insert(pending_stock.PENDING, ("sku", "quantity"), dialect).execute(
+                    session, pending
+                )
+            else:  # sorted: two batches touching the same products lock them in one order
+                stock = [{"b_sku": sku, "b_quantity": q} for sku, q in sorted(self.stock.items())]
+                Prepared.of(pending_stock.TAKE_STOCK, dialect).execute(session, stock)
             self.stock.clear()
 
 
