@@ -99,3 +99,27 @@ def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path):
         sqlite3.connect(tmp_path / "bo.sqlite3").backup(old)
     old.close()
     restore(url, tmp_path / "old.sqlite3", None)
+
+
+@pytest.mark.parametrize("contents", ["text", "kiosk store"])
+def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
+    tmp_path, capsys, contents
+):
+    """GIVEN a text file, or a kiosk's own SQLite store, named as the backup WHEN restored
+    THEN one line says it is not a back-office backup and the database keeps its kiosks."""
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
+    wrong = tmp_path / "wrong"
+    if contents == "text":
+        wrong.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    else:
+        with sqlite3.connect(wrong) as other:
+            other.execute("CREATE TABLE sales (id INTEGER PRIMARY KEY)")
+        other.close()
+    capsys.readouterr()
+    assert main(["--database-url", url, "restore", "--yes", str(wrong)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "not a back-office backup" in error
+    with sqlite3.connect(tmp_path / "bo.sqlite3") as kept:
+        assert kept.execute("SELECT kiosk_id FROM bo_kiosks").fetchall() == [("K01",)]
+    kept.close()
