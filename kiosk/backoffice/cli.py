@@ -32,6 +32,18 @@ def main(argv: list[str] | None = None) -> int:
         os.umask(old_umask)  # for callers in the same process (tests); a process just exits
 
 
+def _port(text: str) -> int:
+    """A TCP port, refused by argparse in its one line (a port past 65535 reached the
+    socket and came back as an "unexpected error")."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0–65535)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk-backoffice", description="Store back office")
     parser.add_argument(
@@ -50,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument(
         "--secure-cookies",
