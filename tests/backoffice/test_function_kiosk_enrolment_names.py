@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.backoffice.cli import main
+from tests.backoffice.databases import sign_in
 
 
 @pytest.fixture()
@@ -46,3 +47,14 @@ def test_function_a_user_name_longer_than_its_column_is_refused(url, capsys, mon
     error = capsys.readouterr().err
     assert error == "kiosk-backoffice: user: is 10000 characters long; at most 64\n"
     assert main(["--database-url", url, "add-staff", "A" * 64, "--role", "manager"]) == 0
+
+
+def test_function_revoking_an_unknown_kiosk_from_the_page_is_not_found(client, staff):
+    """GIVEN an admin's typo in the revoke form WHEN sent THEN 404 naming the id: 401 is what
+    a kiosk with a bad token gets, and says nothing about the form."""
+    sign_in(client, staff["admin"])
+    refused = client.post("/kiosks/revoke", data={"kiosk_id": "K99"})
+    assert refused.status_code == 404
+    assert "no kiosk &#39;K99&#39; is enrolled" in refused.text
+    enrolled = client.post("/kiosks/enrol", data={"kiosk_id": "K.99", "store_id": "S01"})
+    assert enrolled.status_code == 422 and "letters, digits" in enrolled.text

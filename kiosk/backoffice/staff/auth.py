@@ -26,6 +26,7 @@ from kiosk.backoffice.core.errors import (
     KioskRevoked,
     LoginFailed,
     NotAllowed,
+    NotFound,
     UnknownKiosk,
 )
 from kiosk.backoffice.kiosks.models import KioskRow
@@ -97,7 +98,8 @@ def enrol_kiosk(
 def revoke_kiosk(session: Session, kiosk_id: str, now: datetime, actor: str) -> None:
     row = session.get(KioskRow, kiosk_id)
     if row is None:
-        raise UnknownKiosk(f"no kiosk {kiosk_id!r} is enrolled")
+        # an admin's typo, not a kiosk failing to sign in: 404, not UnknownKiosk's 401
+        raise NotFound(f"no kiosk {kiosk_id!r} is enrolled")
     row.revoked_at = now
     record(session, now, actor, "kiosk.revoke", kiosk_id)
 
