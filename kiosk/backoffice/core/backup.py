@@ -59,7 +59,14 @@ def _private_scratch(near: Path) -> Iterator[Path]:
 
 
 def backup(url: str, target: Path, key: bytes) -> Path:
-    """Write a consistent, encrypted copy of the database at ``url`` to ``target``."""
+    """Write a consistent, encrypted copy of the database at ``url`` to ``target``.
+
+    ``target`` may replace an earlier backup (the timer run twice in a day), never another
+    file: a slip of the finger (``backup /etc/kiosk/backoffice.env``) overwrote it."""
+    if target.is_dir():
+        raise BackupFailed(f"{target} is a folder: name the file, such as {target}/bo.backup")
+    if target.exists() and not is_encrypted(target):
+        raise BackupFailed(f"{target} exists and is not a backup: left as it is")
     with _private_scratch(target) as scratch:
         plain = scratch / "plain"
         _plain_backup(url, plain)
