@@ -25,11 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     old_umask = restrict_umask()  # database, WAL, backups, archives: 0600 (kiosk.private_files)
     try:
         # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
-        return guarded(
-            "kiosk-backoffice", args.verbose, lambda: args.handler(args), args.database_url
-        )
+        return guarded("kiosk-backoffice", args.verbose, lambda: _run(args), args.database_url)
     finally:
         os.umask(old_umask)  # for callers in the same process (tests); a process just exits
+
+
+def _run(args: argparse.Namespace) -> int:
+    # the store's zone is checked for every command, not only those that read the clock: a
+    # misspelt STORE_TIME_ZONE passed `migrate` (the unit's ExecStartPre) and stopped `serve`
+    store_clock(args.time_zone)
+    return int(args.handler(args))
 
 
 def _port(text: str) -> int:
