@@ -20,14 +20,7 @@ SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --
 def main(argv: list[str] | None = None) -> int:
     parser = _parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
-    # Kivy's default log mode hooks the root logger: every library's DEBUG lines (httpx on
-    # each sync poll) reached journald, each twice, and a copy went to ~/.kivy/logs.
-    # PYTHON mode leaves logging to the configuration below (-v for DEBUG).
-    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     database: list[Path] = []
 
     def run() -> int:
@@ -47,6 +40,22 @@ def main(argv: list[str] | None = None) -> int:
         return guarded("kiosk", args.verbose, run, lambda: database[-1] if database else None)
     finally:
         os.umask(old_umask)  # for callers in the same process (tests); a process just exits
+
+
+def configure_logging(verbose: bool) -> None:
+    """Warnings and errors, once each; ``-v``: every library's DEBUG lines too.
+
+    Kivy's default log mode hooks the root logger: every library's DEBUG lines (httpx on
+    each sync poll) reached journald, each twice, and a copy went to ~/.kivy/logs. PYTHON
+    mode leaves logging to the configuration below; Kivy still sets its own logger's level
+    from its config when imported (INFO: some 25 lines at every start), so that level is
+    given here too (``KCFG_*`` is Kivy's environment override of its config)."""
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "debug" if verbose else "warning")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

@@ -115,6 +115,17 @@ class StaffAccountSettings(Section):
     role: Literal["attendant", "manager"]
     pin_hash: str = Field(min_length=1)
 
+    @field_validator("pin_hash")
+    @classmethod
+    def _made_by_staff_pin(cls, value: str) -> str:
+        """A PIN written in clear (or cut short) would let nobody sign in, found only when
+        staff are needed at the kiosk; the file says so at the start instead."""
+        from kiosk.staff import pin_hash_problem
+
+        if problem := pin_hash_problem(value):
+            raise ValueError(problem)
+        return value
+
 
 class StaffSection(Section):
     lockout_attempts: int = Field(5, ge=1)

@@ -251,6 +251,12 @@ def probe_backoffice(
     import httpx
 
     url = config.backoffice_url
+    if not config.backoffice_token:
+        from kiosk.sync.relay import MISSING_TOKEN
+
+        report.line("back office", f"{url}: not asked (no token)")
+        report.problem(f"{config.source}: {MISSING_TOKEN}")
+        return False, None
     try:
         response = httpx.get(
             url.rstrip("/") + "/api/v1/sync/status",

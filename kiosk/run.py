@@ -14,7 +14,13 @@ import sys
 from dataclasses import replace
 
 from kiosk.config import ConfigError, KioskConfig
-from kiosk.devices.profiles import ProfileError, available_profiles, load_profile, profile_dir
+from kiosk.devices.profiles import (
+    ProfileError,
+    available_profiles,
+    check_devices,
+    load_profile,
+    profile_dir,
+)
 
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
 
@@ -29,6 +35,7 @@ def check_config(config: KioskConfig, not_loaded: list[str] | None = None) -> li
     is then an error that says why, not "no loaded plugin reads this table"."""
     from kiosk.app import build_plugin_host
     from kiosk.config import check_plugin_settings
+    from kiosk.runtime.hardware import driver_registry
 
     name = config.hardware_profile
     if not name.endswith(".toml") and os.sep not in name and name not in available_profiles():
@@ -38,8 +45,9 @@ def check_config(config: KioskConfig, not_loaded: list[str] | None = None) -> li
             "kiosk.hardware_profile",
             f"no hardware profile {name!r} in {profile_dir()} (available: {known})",
         )
-    load_profile(config.hardware_profile)
+    profile = load_profile(config.hardware_profile)
     host = build_plugin_host(config)
+    check_devices(profile, driver_registry(host))  # drivers and options, nothing opened
     failed = [p for p in host.problems if p.hook == "load"]
     problems = [
         (config.origin("plugins", p.plugin), f"plugins.{p.plugin}", f"its plugin {p.message}")

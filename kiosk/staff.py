@@ -78,13 +78,29 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
-def verify_pin(pin: str, pin_hash: str) -> bool:
+def pin_hash_problem(pin_hash: str) -> str:
+    """What is wrong with ``pin_hash`` as ``kiosk staff-pin`` writes it, or ''. Never shows
+    the value: a PIN typed here in clear must not reach a log."""
+    scheme, _, rest = pin_hash.partition("$")
+    salt_hex, _, digest_hex = rest.partition("$")
     try:
-        scheme, salt_hex, digest_hex = pin_hash.split("$")
+        sound = (
+            scheme == "scrypt"
+            and bool(bytes.fromhex(salt_hex))
+            and len(digest_hex) == 2 * _SCRYPT["dklen"]
+        )
+        bytes.fromhex(digest_hex)
     except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
+        sound = False
+    if sound:
+        return ""
+    return 'not a PIN hash: write the line `kiosk staff-pin` prints (pin_hash = "scrypt$…")'
+
+
+def verify_pin(pin: str, pin_hash: str) -> bool:
+    if pin_hash_problem(pin_hash):
+        return False  # a PIN typed in clear, or a damaged hash, lets nobody in
+    _scheme, salt_hex, digest_hex = pin_hash.split("$")
     digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
     return hmac.compare_digest(digest.hex(), digest_hex)
 

@@ -9,6 +9,7 @@ import pytest
 from kiosk.app import build_runtime
 from kiosk.config import DEFAULT_CONFIG, ConfigError, load_config
 from kiosk.plugins import PluginHost
+from kiosk.staff import hash_pin, verify_pin
 from plugins.pay_card import PayCardSettings
 
 SITE = """\
@@ -150,6 +151,27 @@ def test_secrets_are_not_echoed(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(site(tmp_path, "\n[backoffice]\ntoken = 12345678\n"), environ={})
     assert "12345678" not in str(info.value) and "[backoffice.token]" in str(info.value)
+
+
+@pytest.mark.parametrize("written", ["4821", "scrypt$00ff", "scrypt$zz$" + "0" * 64])
+def test_a_staff_pin_written_in_clear_is_named_and_not_echoed(tmp_path, written):
+    """GIVEN [staff.accounts.S101] pin_hash holding the PIN itself (or a hash cut short)
+    WHEN loaded THEN one line names the key and says what to write, without the value: such
+    an account could never sign in, found only when a shopper waits for staff."""
+    account = f'\n[staff.accounts.S101]\nrole = "manager"\npin_hash = "{written}"\n'
+    with pytest.raises(ConfigError) as info:
+        load_config(site(tmp_path, account), environ={})
+    line = str(info.value)
+    assert "[staff.accounts.S101.pin_hash] not a PIN hash" in line and "kiosk staff-pin" in line
+    assert written not in line
+    assert not verify_pin("4821", written)
+
+
+def test_a_pin_hash_from_staff_pin_loads_and_signs_in(tmp_path):
+    made = hash_pin("4821")
+    account = f'\n[staff.accounts.S101]\nrole = "manager"\npin_hash = "{made}"\n'
+    load_config(site(tmp_path, account), environ={})
+    assert verify_pin("4821", made) and not verify_pin("4822", made)
 
 
 def test_payment_plugins_declare_their_settings_model():

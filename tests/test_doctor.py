@@ -105,6 +105,22 @@ def test_an_unreachable_back_office_with_a_growing_outbox_is_a_problem(config, c
     assert "PROBLEM: 1 sale(s) not delivered" in out
 
 
+def test_a_back_office_url_without_a_token_names_the_key(config, capsys):
+    """GIVEN [backoffice] url but no token WHEN doctor THEN the PROBLEM names
+    [backoffice.token], not "does not answer: is it running, is the url right?"."""
+    without = load_config(
+        None,
+        data_dir=config.data_dir,
+        builtin_plugins=CASH_ONLY,
+        backoffice_url="http://127.0.0.1:9",
+        backoffice_token="",
+    )
+    code, out = doctor(without, capsys)
+    assert code == 1
+    assert "[backoffice.token] missing" in out and "enrol-kiosk" in out
+    assert "does not answer" not in out
+
+
 def test_an_emptied_database_is_a_problem(config, capsys):
     config.database_path.unlink()
     for extra in ("-wal", "-shm"):

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -145,3 +147,26 @@ def test_run_check_warns_of_an_allowed_plugin_that_was_refused(tmp_path):
     result = kiosk("run", "--check", "--config", str(bad))
     assert result.returncode == 2
     assert f"{bad}: [plugins.example_pay] its plugin refused: " in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "says"),
+    [
+        ('driver = "escpos"', 'driver = "epsn"', "printer.driver", "no driver 'epsn'"),
+        ("baudrate = 115200", "baudrat = 115200", "main_scanner.options", "'baudrat'"),
+    ],
+    ids=["misspelt-driver", "misspelt-option"],
+)
+def test_run_check_names_a_misspelt_driver_or_option_in_the_profile(tmp_path, old, new, key, says):
+    """GIVEN the store's hardware profile with a misspelt driver or option WHEN `kiosk run
+    --check` (the unit's ExecStartPre) THEN exit 2 with one line naming the profile and the
+    key, nothing opened; it said "configuration OK" and the start itself then failed."""
+    text = (ROOT / "hardware_profiles" / "epson-tm-serial-changer.toml").read_text("utf-8")
+    assert old in text
+    profile = tmp_path / "store.toml"
+    profile.write_text(text.replace(old, new, 1), encoding="utf-8")
+    bad = _example_with(tmp_path, '"epson-tm-serial-changer"', f'"{profile}"')
+    result = kiosk("run", "--check", "--config", str(bad))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"{profile} [devices.{key}]" in result.stderr and says in result.stderr

@@ -25,11 +25,28 @@ def main(argv: list[str] | None = None) -> int:
     old_umask = restrict_umask()  # database, WAL, backups, archives: 0600 (kiosk.private_files)
     try:
         # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
-        return guarded(
-            "kiosk-backoffice", args.verbose, lambda: args.handler(args), args.database_url
-        )
+        return guarded("kiosk-backoffice", args.verbose, lambda: _run(args), args.database_url)
     finally:
         os.umask(old_umask)  # for callers in the same process (tests); a process just exits
+
+
+def _run(args: argparse.Namespace) -> int:
+    # the store's zone is checked for every command, not only those that read the clock: a
+    # misspelt STORE_TIME_ZONE passed `migrate` (the unit's ExecStartPre) and stopped `serve`
+    store_clock(args.time_zone)
+    return int(args.handler(args))
+
+
+def _port(text: str) -> int:
+    """A TCP port, refused by argparse in its one line (a port past 65535 reached the
+    socket and came back as an "unexpected error")."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0–65535)")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web server (uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument(
         "--secure-cookies",

@@ -235,6 +235,30 @@ class Devices:
                 log.exception("closing %s failed", role)
 
 
+def check_devices(profile: HardwareProfile, registry: DriverRegistry | None = None) -> None:
+    """Build every enabled device of ``profile`` without opening it (no I/O): an unknown
+    driver or a bad option raises :class:`ProfileError` here, at ``kiosk run --check`` (the
+    systemd unit's ExecStartPre), not first when the kiosk starts."""
+    registry = registry or default_registry()
+    for role, config in profile.devices.items():
+        if config.enabled:
+            _create(registry, profile, role, config)
+
+
+def _create(
+    registry: DriverRegistry, profile: HardwareProfile, role: str, config: DeviceConfig
+) -> Device:
+    key = f"devices.{role}"
+    try:
+        return registry.create(
+            config.device_class, config.driver, config.connection, config.options, name=role
+        )
+    except UnknownDriver as exc:
+        raise ProfileError(profile.path, f"{key}.driver", str(exc)) from None
+    except (ValueError, TypeError) as exc:
+        raise ProfileError(profile.path, f"{key}.options", str(exc)) from None
+
+
 def open_devices(profile: HardwareProfile, registry: DriverRegistry | None = None) -> Devices:
     """Create, open, claim and enable every enabled device of ``profile``.
 
@@ -248,17 +272,11 @@ def open_devices(profile: HardwareProfile, registry: DriverRegistry | None = Non
     for role, config in profile.devices.items():
         if not config.enabled:
             continue
-        key = f"devices.{role}"
         try:
-            device = registry.create(
-                config.device_class, config.driver, config.connection, config.options, name=role
-            )
-        except UnknownDriver as exc:
+            device = _create(registry, profile, role, config)
+        except ProfileError:
             devices.close_all()
-            raise ProfileError(profile.path, f"{key}.driver", str(exc)) from None
-        except (ValueError, TypeError) as exc:
-            devices.close_all()
-            raise ProfileError(profile.path, f"{key}.options", str(exc)) from None
+            raise
         devices.by_role[role] = device
         if role in ROLE_CLASSES:
             setattr(devices, role, device)

@@ -55,6 +55,13 @@ def wire_event(row: OutboxRow) -> dict[str, Any]:
     }
 
 
+#: what staff read when ``[backoffice] url`` is set without the kiosk's token
+MISSING_TOKEN = (
+    "[backoffice.token] missing: the back office needs this kiosk's token "
+    "(kiosk-backoffice enrol-kiosk ID prints it; KIOSK_BACKOFFICE__TOKEN=… or token = … in kiosk.toml)"
+)
+
+
 class AlertKind(StrEnum):
     BACKLOG = "backlog"  # unsent sales older than the threshold: is the back office down?
     REVOKED = "revoked"  # the back office refused this kiosk's token: re-enrol it
@@ -123,6 +130,10 @@ class OutboxRelay:
         """Send one batch (or probe when idle) and record the outcome; never sleeps."""
         if self.stopped:
             return CycleResult(CycleOutcome.STOPPED, detail=self.stopped.value)
+        if not self.token:
+            # an empty bearer is refused by the HTTP library before it is sent: taken as
+            # "unreachable", the kiosk went offline (no card) and staff were told the network
+            return self._stop(AlertKind.REVOKED, MISSING_TOKEN)
         rows = self.store.unsent_outbox(min(self.batch_size, self.batch_limit))
         try:
             if rows:

@@ -99,3 +99,48 @@ def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path):
         sqlite3.connect(tmp_path / "bo.sqlite3").backup(old)
     old.close()
     restore(url, tmp_path / "old.sqlite3", None)
+
+
+@pytest.mark.parametrize("contents", ["text", "kiosk store"])
+def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
+    tmp_path, capsys, contents
+):
+    """GIVEN a text file, or a kiosk's own SQLite store, named as the backup WHEN restored
+    THEN one line says it is not a back-office backup and the database keeps its kiosks."""
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
+    wrong = tmp_path / "wrong"
+    if contents == "text":
+        wrong.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    else:
+        with sqlite3.connect(wrong) as other:
+            other.execute("CREATE TABLE sales (id INTEGER PRIMARY KEY)")
+        other.close()
+    capsys.readouterr()
+    assert main(["--database-url", url, "restore", "--yes", str(wrong)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "not a back-office backup" in error
+    with sqlite3.connect(tmp_path / "bo.sqlite3") as kept:
+        assert kept.execute("SELECT kiosk_id FROM bo_kiosks").fetchall() == [("K01",)]
+    kept.close()
+
+
+def test_function_a_backup_never_overwrites_a_file_that_is_not_one(tmp_path, capsys, monkeypatch):
+    """GIVEN `backup` pointed at a settings file, or at a folder WHEN run THEN one line says
+    so and the file is as it was; an earlier backup of the same name is replaced (the daily
+    timer started twice in a day)."""
+    monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
+    settings = tmp_path / "backoffice.env"
+    settings.write_text("DATABASE_URL=postgresql+psycopg://kiosk@db/kiosk\n")
+    capsys.readouterr()
+    assert main(["--database-url", url, "backup", str(settings)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "exists and is not a backup" in error
+    assert settings.read_text() == "DATABASE_URL=postgresql+psycopg://kiosk@db/kiosk\n"
+    assert main(["--database-url", url, "backup", str(tmp_path)]) == 1
+    assert "is a folder: name the file" in capsys.readouterr().err
+    again = str(tmp_path / "today.backup")
+    assert main(["--database-url", url, "backup", again]) == 0
+    assert main(["--database-url", url, "backup", again]) == 0

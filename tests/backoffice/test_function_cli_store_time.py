@@ -54,3 +54,17 @@ def test_function_cli_rows_carry_the_store_time(tmp_path, monkeypatch, capsys):
     assert len(times) >= 6
     for at in times:
         assert abs(at - expected) < timedelta(minutes=5), (at, expected, zone)
+
+
+def test_function_a_misspelt_store_time_zone_stops_every_command(tmp_path, capsys, monkeypatch):
+    """GIVEN STORE_TIME_ZONE misspelt in backoffice.env WHEN `migrate` runs (the unit's
+    ExecStartPre, which reads no clock) THEN it stops with the one line `serve` would give,
+    before touching the database: it passed and the server then failed to start."""
+    monkeypatch.setenv("STORE_TIME_ZONE", "Asia/Tokio")
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    assert main(["--database-url", url, "migrate"]) == 1
+    error = capsys.readouterr().err
+    assert error == (
+        "kiosk-backoffice: --time-zone 'Asia/Tokio': not an IANA time zone such as Asia/Tokyo\n"
+    )
+    assert not (tmp_path / "bo.sqlite3").exists()

@@ -97,6 +97,24 @@ def test_forged_or_altered_links_show_nothing(client, clock, kiosk_token, synced
         assert "T5835678256246" not in response.text
 
 
+def test_a_link_mangled_in_transit_shows_the_shoppers_page_not_json(
+    client, clock, kiosk_token, synced
+):
+    """GIVEN the QR's link with its expiry cut or garbled (a phone's scanner, a chat app)
+    WHEN opened THEN the shopper's own page in four languages says the link is not valid,
+    never the framework's JSON about a query parameter."""
+    good = _link(kiosk_token, synced, clock())
+    _, _, expires, _ = read_link(good)
+    for mangled in ("abc", "", "1e9", str(expires) + "x"):
+        response = client.get(good.replace(f"x={expires}", f"x={mangled}"))
+        assert response.status_code == 403, mangled
+        assert response.headers["content-type"].startswith("text/html")
+        assert (
+            "このリンクは無効です。" in response.text and "This link is not valid." in response.text
+        )
+        assert "int_parsing" not in response.text and "T5835678256246" not in response.text
+
+
 def test_a_revoked_kiosks_links_stop_working(client, bo_db, clock, kiosk_token, synced):
     link = _link(kiosk_token, synced, clock())
     with bo_db.transaction() as session:

@@ -8,6 +8,8 @@ exists, nothing is said.
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.backoffice.cli import _db, _parser, _warn_without_staff, main
 
 
@@ -42,6 +44,18 @@ def test_function_serve_on_a_port_in_use_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code != 0
     assert err.count("\n") == 1 and f"--port {port}: cannot listen there" in err
+
+
+def test_function_serve_on_a_port_past_65535_is_refused_by_name(tmp_path, capsys):
+    """GIVEN --port 99999 WHEN serve THEN the usage line names the port, exit 2, before the
+    database or the socket is touched (it was an "unexpected error: OverflowError")."""
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    with pytest.raises(SystemExit) as exit_:
+        main(["--database-url", url, "serve", "--port", "99999"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --port: 99999 is not a port (0–65535)" in err
+    assert "unexpected error" not in err and not (tmp_path / "bo.sqlite3").exists()
 
 
 def test_function_a_bad_or_in_memory_database_url_is_one_line(tmp_path, capsys):

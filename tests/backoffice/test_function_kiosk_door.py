@@ -66,6 +66,9 @@ def with_line(**changes) -> dict:
         (sale_event(receipt_no="x"), "payload.receipt_no"),
         (sale_event(completed_at="yesterday"), "payload.completed_at"),
         (sale_event(completed_at="9999-12-31T00:00:00"), "payload.completed_at"),
+        (sale_event(extra={"counterparty": "Evil\u202eCorp"}), "payload.extra.counterparty"),
+        (sale_event(extra={"counterparty": "C" * 101}), "payload.extra.counterparty"),
+        (sale_event(extra={"counterparty": {"a": 1}}), "payload.extra.counterparty"),
     ],
     ids=[
         "lines-as-strings",
@@ -81,6 +84,10 @@ def with_line(**changes) -> dict:
         "receipt-no-text",
         "completed-at-text",
         "completed-at-year-9999",
+        # 取引先 for the 電帳法 search: it is listed and exported as the kiosk sent it
+        "bidi-override-in-the-counterparty",
+        "counterparty-longer-than-its-column",
+        "counterparty-object",
     ],
 )
 def test_function_a_malformed_sale_is_a_422_naming_event_and_field(

@@ -96,3 +96,26 @@ def test_function_pin_actions_at_the_kiosk_reach_the_audit_log(attendant, tokens
         ("kiosk:K01", "failure", "kiosk:K01", "S001"),
         ("kiosk:K01", "success", "kiosk:K01", "S001"),
     ]
+
+
+def test_function_a_message_that_reads_differently_on_the_screen_is_refused(
+    attendant, tokens, bo_db, staff
+):
+    """GIVEN an attendant's message to a kiosk's screen holding a right-to-left override or
+    an escape character WHEN sent THEN 422 naming the character, nothing is queued; plain
+    text in any script goes through."""
+    report(attendant, tokens["K01"], "shopping", role="self")
+    for text in ("お待ちください\u202e!olleh", "wait\x1b[2J"):
+        refused = attendant.post(
+            "/console/kiosks/K01/commands", json={"action": "message", "args": {"text": text}}
+        )
+        assert refused.status_code == 422, refused.text
+        assert "which changes how text reads" in refused.text
+    assert report(attendant, tokens["K01"], "shopping", role="self") == []
+    sent = attendant.post(
+        "/console/kiosks/K01/commands",
+        json={"action": "message", "args": {"text": "少々お待ちください"}},
+    )
+    assert sent.status_code == 200, sent.text
+    queued = report(attendant, tokens["K01"], "shopping", role="self")
+    assert [c["args"] for c in queued] == [{"text": "少々お待ちください"}]

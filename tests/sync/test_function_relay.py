@@ -99,6 +99,21 @@ def test_function_relay_honours_a_503s_retry_after(relay, store, bo_db, clock):
     assert server_sales(bo_db) == 3
 
 
+def test_function_a_kiosk_without_its_token_stops_and_says_so(relay, store, bo_db, clock):
+    """GIVEN [backoffice] url set but no token WHEN the relay runs THEN it stops at once with
+    an alert naming the missing key (an empty bearer never left the kiosk: it was taken as
+    "unreachable", the kiosk went offline and staff were sent to check the network)."""
+    seen = []
+    relay.subscribe(seen.append)
+    relay.token = ""
+    sell(store, clock, 1)
+    assert relay.run(max_cycles=3).outcome is CycleOutcome.STOPPED
+    assert [a.kind for a in seen] == [AlertKind.REVOKED]
+    assert seen[0].message.startswith("[backoffice.token] missing")
+    assert relay.runtime.online is True  # the payment network is not what is wrong
+    assert server_sales(bo_db) == 0 and len(store.unsent_outbox()) == 1
+
+
 def test_function_revoked_kiosk_stops_the_relay_and_alerts(relay, store, bo_db, clock):
     """GIVEN a revoked kiosk WHEN the relay sends THEN 403, it stops and staff are alerted."""
     seen = []

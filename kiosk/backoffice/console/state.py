@@ -25,6 +25,7 @@ from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.sales.schemas import CommandResult, ConsoleReport
 from kiosk.backoffice.staff.auth import Role
 from kiosk.backoffice.staff.models import StaffRow
+from kiosk.domain.text_controls import hidden_controls
 
 TIMELINE = 12
 STATES = {s.value for s in ReportedState}
@@ -163,6 +164,10 @@ def _validated_args(action: Action, args: dict[str, Any]) -> dict[str, Any]:
             text = str(args["text"]).strip()
             if not text:
                 raise ValueError("empty")
+            # the shopper reads it on the kiosk: an override or control character would
+            # make it read differently there (and in the audit log) from what was typed
+            if problem := hidden_controls(text):
+                raise ValueError(problem)
             return {"text": text[:200]}
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(f"{action.value}: missing or bad argument ({exc})") from None

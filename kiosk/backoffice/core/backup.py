@@ -59,7 +59,14 @@ def _private_scratch(near: Path) -> Iterator[Path]:
 
 
 def backup(url: str, target: Path, key: bytes) -> Path:
-    """Write a consistent, encrypted copy of the database at ``url`` to ``target``."""
+    """Write a consistent, encrypted copy of the database at ``url`` to ``target``.
+
+    ``target`` may replace an earlier backup (the timer run twice in a day), never another
+    file: a slip of the finger (``backup /etc/kiosk/backoffice.env``) overwrote it."""
+    if target.is_dir():
+        raise BackupFailed(f"{target} is a folder: name the file, such as {target}/bo.backup")
+    if target.exists() and not is_encrypted(target):
+        raise BackupFailed(f"{target} exists and is not a backup: left as it is")
     with _private_scratch(target) as scratch:
         plain = scratch / "plain"
         _plain_backup(url, plain)
@@ -107,10 +114,9 @@ def restore(url: str, source: Path, key: bytes | None) -> None:
 def _plain_restore(url: str, source: Path) -> None:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        src = sqlite3.connect(source)
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupFailed(f"{source}: integrity check failed")
+            _check_backoffice_copy(src, source)
             dest = sqlite3.connect(_sqlite_path(url))
             try:
                 src.backup(dest)
@@ -133,6 +139,22 @@ def _plain_restore(url: str, source: Path) -> None:
         )
         return
     raise BackupFailed(f"no restore method for {backend}")
+
+
+def _check_backoffice_copy(src: sqlite3.Connection, source: Path) -> None:
+    """Refuse, before the database is touched, a file that is not a sound copy of a back
+    office: another SQLite file (a kiosk's store) would replace every sale with its tables."""
+    try:
+        sound = src.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ours = src.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bo_alembic_version'"
+        ).fetchone()
+    except sqlite3.DatabaseError:
+        raise BackupFailed(f"{source}: not a back-office backup (not a database)") from None
+    if not sound:
+        raise BackupFailed(f"{source}: integrity check failed")
+    if ours is None:
+        raise BackupFailed(f"{source}: not a back-office backup (no back-office tables)")
 
 
 def _run(argv: list[str]) -> None:

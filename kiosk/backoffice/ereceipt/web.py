@@ -149,7 +149,12 @@ def receipt_view(
 
 
 @router.get("/r/{sale_id}")
-def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: str = "") -> Any:
+def ereceipt_page(request: Request, sale_id: str, k: str = "", x: str = "", s: str = "") -> Any:
+    # ``x`` (the expiry) is read here, not by FastAPI: a link garbled on its way from the QR
+    # code must show the shopper this page, not the framework's JSON about a query parameter
+    if not x.isdecimal() or len(x) > 12:
+        log.info("e-receipt link for %s refused: expiry %r is not a time", sale_id[:36], x[:16])
+        return _message("refused", 403)
     backoffice = bo(request)
     with backoffice.db.reading() as session:
         kiosk = session.get(KioskRow, k) if k else None
@@ -157,7 +162,7 @@ def ereceipt_page(request: Request, sale_id: str, k: str = "", x: int = 0, s: st
             log.info("e-receipt link refused: unknown or revoked kiosk %r", k[:32])
             return _message("refused", 403)
         try:
-            check_link(kiosk.token_hash, k, sale_id, x, s, backoffice.clock())
+            check_link(kiosk.token_hash, k, sale_id, int(x), s, backoffice.clock())
         except LinkRefused as exc:
             log.info("e-receipt link for %s refused: %s", sale_id[:36], exc.reason)
             return _message("expired" if exc.reason == "expired" else "refused", 403)

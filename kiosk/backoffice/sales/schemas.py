@@ -163,6 +163,13 @@ class Tender(_Allow):
     names: Annotated[dict[_text(16, 1), _text(200)], Field(max_length=8)] | None = None
 
 
+class SaleExtra(_Allow):
+    """A sale's ``extra``: free for a newer kiosk, but its 取引先 is searched, listed and
+    exported (bo_sales.counterparty, 電帳法): plain text that fits the column."""
+
+    counterparty: _text(100) | None = None
+
+
 class SaleDocument(_Allow):
     sale_id: _text(36, 1)
     completed_at: Time
@@ -178,7 +185,7 @@ class SaleDocument(_Allow):
     staff_id: _text(64) | None = None
     member_id: _text(64) | None = None  # bo_sales.member_id
     change: Yen | None = None
-    extra: Json | None = None
+    extra: SaleExtra | None = None
 
     @model_validator(mode="after")
     def _as_a_kiosk_makes_it(self) -> "SaleDocument":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,6 +26,7 @@ from kiosk.backoffice.core.errors import (
     KioskRevoked,
     LoginFailed,
     NotAllowed,
+    NotFound,
     UnknownKiosk,
 )
 from kiosk.backoffice.kiosks.models import KioskRow
@@ -45,6 +47,17 @@ class Role(StrEnum):
         return order.index(self) >= order.index(needed)
 
 
+#: what an enrolled kiosk may be called (its column holds 32 characters)
+KIOSK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def _too_long(value: str, longest: int) -> str:
+    """The problem with ``value`` longer than its column holds, or ''."""
+    if len(value) > longest:
+        return f"is {len(value)} characters long; at most {longest}"
+    return ""
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -62,8 +75,15 @@ def enrol_kiosk(
     actor: str = "cli",
 ) -> str:
     """Enrol (or re-enrol) a kiosk; returns its token, shown once and never stored in clear."""
-    if not kiosk_id or len(kiosk_id) > 32:
-        raise InvalidInput("kiosk id: 1–32 characters")
+    # the token is "<kiosk id>.<secret>", split at the first dot: an id with a dot would get
+    # a token that never signs in; the id is also shown on every page and in file names
+    if not KIOSK_ID.fullmatch(kiosk_id):
+        raise InvalidInput(
+            f"kiosk id {kiosk_id[:40]!r}: 1–32 letters, digits, '-' or '_' (such as K01)"
+        )
+    for what, value, longest in (("store", store_id, 32), ("name", name, 100)):
+        if problem := hidden_controls(value) or _too_long(value, longest):
+            raise InvalidInput(f"kiosk {what}: {problem}")
     secret = secrets.token_urlsafe(32)
     row = session.get(KioskRow, kiosk_id)
     if row is None:
@@ -78,7 +98,8 @@ def enrol_kiosk(
 def revoke_kiosk(session: Session, kiosk_id: str, now: datetime, actor: str) -> None:
     row = session.get(KioskRow, kiosk_id)
     if row is None:
-        raise UnknownKiosk(kiosk_id)
+        # an admin's typo, not a kiosk failing to sign in: 404, not UnknownKiosk's 401
+        raise NotFound(f"no kiosk {kiosk_id!r} is enrolled")
     row.revoked_at = now
     record(session, now, actor, "kiosk.revoke", kiosk_id)
 
@@ -111,10 +132,10 @@ def add_staff(
 ) -> StaffRow:
     if len(password) < 8:
         raise InvalidInput("password: at least 8 characters")
-    for what, value in (("user", username), ("name", display_name)):
+    for what, value, longest in (("user", username, 64), ("name", display_name, 100)):
         if not value.strip() and what == "user":
             raise InvalidInput("user: is empty")
-        if problem := hidden_controls(value):
+        if problem := hidden_controls(value) or _too_long(value, longest):
             raise InvalidInput(f"{what}: {problem}")
     if session.get(StaffRow, username) is not None:
         raise InvalidInput(f"user {username!r} already exists")
