@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+
 from kiosk.store.models import OutboxRow
 from kiosk.sync import parking
 from kiosk.sync.relay import CycleOutcome
@@ -56,9 +57,7 @@ def posted_paths(relay) -> list[str]:
     return paths
 
 
-def test_function_a_drain_ends_without_a_probe_and_an_idle_cycle_still_probes(
-    relay, store, clock
-):
+def test_function_a_drain_ends_without_a_probe_and_an_idle_cycle_still_probes(relay, store, clock):
     """GIVEN 25 sales (batches of 10) WHEN the relay drains THEN three POSTs and no status
     probe; WHEN it is idle again later THEN it probes the back office as before."""
     for n in range(1, 26):
