@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, Text, func, select, type_coerce, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain.catalogue import Catalogue
@@ -205,6 +205,30 @@ class LocalStore:
         with self._reads() as session:
             return list(session.execute(query))
 
+    def unsent_outbox_wire(self, limit: int = 100) -> list[Row]:
+        """The oldest unsent outbox rows as the relay sends them, in this column order:
+        ``seq, event_id, kind, aggregate_id, created_at, parked_at, parked_reason,
+        payload_json`` -- the payload as the JSON text stored, not decoded (the relay sends
+        it as it is: decoding it here and encoding it again was a tenth of a drain's CPU)."""
+        c = OutboxRow.__table__.c
+        query = (
+            select(
+                c.seq,
+                c.event_id,
+                c.kind,
+                c.aggregate_id,
+                c.created_at,
+                c.parked_at,
+                c.parked_reason,
+                type_coerce(c.payload, Text).label("payload_json"),
+            )
+            .where(c.sent_at.is_(None))
+            .order_by(c.seq)
+            .limit(limit)
+        )
+        with self._reads() as session:
+            return list(session.execute(query))
+
     def unsent_backlog(self) -> tuple[int, datetime | None]:
         """How many outbox rows are unsent, and when the oldest was made (a plain read)."""
         with self._reads() as session:
@@ -223,11 +247,12 @@ class LocalStore:
         # committed without its own fsync (WAL, synchronous=NORMAL for this commit only): a
         # sent mark lost to a power cut only makes the relay send the batch again, which the
         # back office acknowledges as duplicates. The next sale's FULL commit syncs it anyway.
-        query = (
-            update(OutboxRow)
-            .where(OutboxRow.seq.in_(seqs), OutboxRow.sent_at.is_(None))
-            .values(sent_at=at)
-        )
+        seqs.sort()
+        if seqs[-1] - seqs[0] == len(seqs) - 1 == len(set(seqs)) - 1:  # one run, as a batch is
+            chosen = OutboxRow.seq.between(seqs[0], seqs[-1])  # 2 parameters, not one per row
+        else:
+            chosen = OutboxRow.seq.in_(seqs)
+        query = update(OutboxRow).where(chosen, OutboxRow.sent_at.is_(None)).values(sent_at=at)
         with self.engine.connect() as conn:
             raw = conn.connection.driver_connection
             raw.execute("PRAGMA synchronous=NORMAL")  # outside BEGIN (no autocommit driver)

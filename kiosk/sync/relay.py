@@ -11,6 +11,10 @@ sleep are injected so tests can run a day of downtime in milliseconds. The relay
 the relay and raises a ``revoked`` alert; a backlog older than ``alert_after`` raises a
 ``backlog`` alert for staff.
 
+A batch goes as one body of bytes with each payload's JSON text as the store holds it
+(:mod:`kiosk.sync.wire`). A drain ends without the idle probe (``GET /sync/status``) when
+the cycle before it was an acknowledged batch: the back office just answered.
+
 A 4xx that names one event of the batch (422: it failed the back office's schema) or a 413
 for a single event *parks* that event (:mod:`kiosk.sync.parking`): it stays in the kiosk's
 database for staff, a ``rejected`` alert is raised, and the rest are delivered in order. A
@@ -35,24 +39,10 @@ from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
 from kiosk.sync import parking
 from kiosk.sync.backoff import Backoff
+from kiosk.sync.wire import wire_body
+from kiosk.sync.wire import wire_event as wire_event  # re-exported: its home before wire.py
 
 log = logging.getLogger(__name__)
-
-
-def wire_event(row: OutboxRow) -> dict[str, Any]:
-    """One outbox row as ``POST /api/v1/sync/outbox`` takes it (a parked one: its stand-in)."""
-    if row.parked_at is not None:
-        kind, payload = parking.PARKED_KIND, parking.stand_in(row)
-    else:
-        kind, payload = row.kind, row.payload
-    return {
-        "seq": row.seq,
-        "event_id": row.event_id,
-        "kind": kind,
-        "aggregate_id": row.aggregate_id,
-        "created_at": row.created_at.isoformat(),
-        "payload": payload,
-    }
 
 
 #: what staff read when ``[backoffice] url`` is set without the kiosk's token
@@ -119,6 +109,8 @@ class OutboxRelay:
         self._listeners: list[Callable[[RelayAlert], None]] = []
         self._backlog_alerted = False
         self.reachable: bool | None = None
+        # the back office just took a batch: a drain that finds nothing more needs no probe
+        self._answered = False
 
     def subscribe(self, listener: Callable[[RelayAlert], None]) -> None:
         """``listener(alert)`` is called for every alert (e.g. to light the call lamp)."""
@@ -134,12 +126,13 @@ class OutboxRelay:
             # an empty bearer is refused by the HTTP library before it is sent: taken as
             # "unreachable", the kiosk went offline (no card) and staff were told the network
             return self._stop(AlertKind.REVOKED, MISSING_TOKEN)
-        rows = self.store.unsent_outbox(min(self.batch_size, self.batch_limit))
+        rows = self._unsent(min(self.batch_size, self.batch_limit))
+        answered, self._answered = self._answered, False
+        if not rows and answered:  # reachable, backoff reset: the last cycle's POST showed it
+            return CycleResult(CycleOutcome.IDLE)
         try:
             if rows:
-                response = self.client.post(
-                    "/api/v1/sync/outbox", json=self._batch(rows), headers=self._auth()
-                )
+                response = self._post(rows)
             else:
                 response = self.client.get("/api/v1/sync/status", headers=self._auth())
         except httpx.TransportError as exc:  # no route, refused, timeout, reset, lost answer
@@ -176,6 +169,7 @@ class OutboxRelay:
         acked_through = int(response.json()["acked_through"])
         acked = [r.seq for r in rows if r.seq <= acked_through]
         self.store.mark_sent(acked, self.clock())
+        self._answered = True
         return CycleResult(CycleOutcome.SENT, acked=len(acked))
 
     def _refused(self, response: httpx.Response, rows: list[OutboxRow]) -> CycleResult | None:
@@ -273,9 +267,21 @@ class OutboxRelay:
 
     # --- plumbing -----------------------------------------------------------------------------
 
-    def _batch(self, rows: list[OutboxRow]) -> dict[str, Any]:
+    def _unsent(self, limit: int) -> list[Any]:
+        """The next batch's rows, payloads as the JSON text stored (see :mod:`kiosk.sync.wire`)."""
+        return self.store.unsent_outbox_wire(limit)
+
+    def _post(self, rows: list[Any]) -> httpx.Response:
+        body = self._batch(rows)
+        if not isinstance(body, bytes):  # a document (a test's stand-in batch): encode it
+            return self.client.post("/api/v1/sync/outbox", json=body, headers=self._auth())
+        headers = {**self._auth(), "Content-Type": "application/json"}
+        return self.client.post("/api/v1/sync/outbox", content=body, headers=headers)
+
+    def _batch(self, rows: list[Any]) -> bytes | dict[str, Any]:
+        """The batch's body: :func:`~kiosk.sync.wire.wire_body`, the stored payloads as they are."""
         # the database's instance id: seqs restarted by a re-image are new sales, not resends
-        return {"store_instance": self.store.instance_id, "events": [wire_event(r) for r in rows]}
+        return wire_body(self.store.instance_id, rows)
 
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}

@@ -122,6 +122,20 @@ def test_outbox_rows_are_marked_sent_once(store):
     assert len(store.unsent_outbox()) == 2
 
 
+def test_sent_marks_take_exactly_the_seqs_given_in_a_run_or_not(store):
+    """A run of seqs is marked with one range, any other set seq by seq: the same rows."""
+    for n in range(1, 7):
+        store.commit_sale(make_sale(n))
+    at = datetime(2026, 11, 22, 13, 0)
+    store.mark_sent([5, 1, 3], at)  # not a run
+    assert [row.seq for row in store.unsent_outbox()] == [2, 4, 6]
+    store.mark_sent([2, 2, 4], at)  # a repeat is not a run
+    assert [row.seq for row in store.unsent_outbox()] == [6]
+    store.mark_sent([6, 7, 8], at)  # a run past the last row
+    assert store.unsent_outbox() == []
+    assert [row.seq for row in store.unsent_outbox_wire()] == []
+
+
 def test_a_sent_mark_commits_without_fsync_and_leaves_the_connection_full(store):
     """mark_sent runs at synchronous=NORMAL (a lost mark only resends); the pooled connection
     is back at FULL for the next sale, and the mark is committed."""
