@@ -57,7 +57,7 @@ FULL_ORDER = (
     "zxing+lclahe", "zbar+lclahe", "zxing+blur", "zbar+blur", "zxing+1.5x", "zbar+1.5x",
     "zxing+2x", "zbar+2x", "zxing+2x~fixed", "zxing+3x", "zbar+3x",
     "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3", "zxing+bars", "zbar+bars",
-    "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
+    "fit+bars", "fit+bars@wide", "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
 )  # fmt: skip
 assert set(FULL_ORDER) == set(ALL_PASSES)
 # Passes that are implemented and cached but searched only with ``--candidates``: with
@@ -66,6 +66,7 @@ assert set(FULL_ORDER) == set(ALL_PASSES)
 CANDIDATE_GROUPS = {
     "round3": ("zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed"),
     "deblur": ("zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3"),
+    "fit": ("fit+bars", "fit+bars@wide"),  # round 6: blurred digit patterns fitted
 }
 CANDIDATES = tuple(p for group in CANDIDATE_GROUPS.values() for p in group)
 PASS_ORDER = tuple(p for p in FULL_ORDER if p not in CANDIDATES)  # searched by default
@@ -130,7 +131,7 @@ _CHOSEN = re.compile(
 def _source_hash() -> str:
     decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
     here = Path(dec.__file__)
-    names = ("regions.py", "bars.py", "deblur.py")
+    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py")
     helpers = b"".join(here.with_name(n).read_bytes() for n in names)
     return hashlib.sha256(decoder + helpers + CACHE_VERSION).hexdigest()[:12]
 
