@@ -110,24 +110,21 @@ def _candidates(profile: np.ndarray) -> list[tuple[float, float]]:
             starts.insert(0, 0)
         if dark[-1]:
             ends.append(len(profile))
-        runs = list(zip(starts, ends, strict=False))
-        for i, (s, _) in enumerate(runs):
-            if s == 0:
+        if not starts:
+            continue
+        run_start, run_end = np.array(starts, float), np.array(ends, float)
+        gaps = np.append(run_start[1:] - run_end[:-1], 0.0)  # gap after each run
+        light_before = np.append(run_start[0], run_start[1:] - run_end[:-1])
+        light_after = np.append(run_start[1:] - run_end[:-1], len(profile) - run_end[-1])
+        for i in range(len(run_start)):
+            if run_start[i] == 0:
                 continue
-            for j in range(i, len(runs)):
-                e = runs[j][1]
-                if e >= len(profile):
-                    break
-                module = (e - s) / MODULES
-                if module < 0.8:
-                    continue
-                gaps = [runs[g + 1][0] - runs[g][1] for g in range(i, j)]
-                if gaps and max(gaps) > 6 * module:
-                    continue
-                before = s - (runs[i - 1][1] if i else 0)
-                after = (runs[j + 1][0] if j + 1 < len(runs) else len(profile)) - e
-                if min(before, after) >= 5 * module:
-                    found.add((float(s), float(e)))
+            # blocks from run i to each later run j: widest inner gap, module, margins
+            inner = np.maximum.accumulate(np.append(0.0, gaps[i:-1]))
+            module = (run_end[i:] - run_start[i]) / MODULES
+            ok = (module >= 0.8) & (inner <= 6 * module) & (run_end[i:] < len(profile))
+            ok &= np.minimum(light_before[i], light_after[i:]) >= 5 * module
+            found.update((float(run_start[i]), float(e)) for e in run_end[i:][ok])
     out: list[tuple[float, float]] = []
     for s, e in sorted(found, key=lambda c: c[0] - c[1]):  # widest first
         # the placement grid already covers ends this close
@@ -239,7 +236,12 @@ def _refined(placed: Placement) -> Fit:
         return _sampled(ink, start, end, bend, _CODE_IDX)[0]
 
     def error(sym: list[str], geo: list[float], seen: np.ndarray) -> float:
-        return float(((_render(_bits(sym), geo[3]) - seen) ** 2).mean())
+        # a gain and offset absorb how far the ink scale is off (a blurred code's darkest
+        # point is not full ink)
+        model = _render(_bits(sym), geo[3])
+        centred = model - model.mean()
+        gain = max(float(centred @ (seen - seen.mean())) / max(float(centred @ centred), 1e-9), 0.2)
+        return float(((gain * centred + seen.mean() - seen) ** 2).mean())
 
     seen = observed(geometry)
     current = error(symbols, geometry, seen)
