@@ -341,14 +341,14 @@ def configurations(order: tuple[str, ...] = PASS_ORDER) -> list[Config]:
 
 
 def extensions(base: Config, extra: list[str]) -> list[Config]:
-    """``base`` with every subset of ``extra`` passes appended (in ``FULL_ORDER``): a small
-    search that asks only whether the candidate passes earn their place, for when the full
-    search is too slow to run."""
+    """``base`` with every subset of ``extra`` passes added (in ``FULL_ORDER``), with and
+    without DataBar in the fallback passes: a small search that asks only whether the
+    candidate passes earn their place, for when the full search is too slow to run."""
     out = []
     for r in range(len(extra) + 1):
         for subset in itertools.combinations(extra, r):
             passes = tuple(p for p in FULL_ORDER if p in base.passes or p in subset)
-            out.append(replace(base, passes=passes))
+            out += [replace(base, passes=passes, databar=db) for db in (False, True)]
     return out
 
 
