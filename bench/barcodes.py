@@ -503,7 +503,9 @@ def cross_validated_part(
     if kept_only:
         configs = [shipped]
     elif EXTEND_ONLY:
-        configs = cv.extensions(shipped, [p for p in order if p not in shipped.passes])
+        # from the chain shipped before this round: extending the chain the folds chose
+        # would let that choice (made on all folds) leak into the estimate
+        configs = cv.extensions(PREVIOUS, [p for p in order if p not in PREVIOUS.passes])
     else:
         configs = cv.configurations(order)
     if shipped not in configs:

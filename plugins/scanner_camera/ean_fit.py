@@ -30,9 +30,11 @@ only when at least two bands agree and none disagrees.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 L_CODES = ("0001101", "0011001", "0010011", "0111101", "0100011",
@@ -221,40 +223,69 @@ def _bits(symbols: list[str]) -> list[float]:
     return [float(b) for b in line]
 
 
+_CHOICES = [L_CODES + G_CODES] * 6 + [R_CODES] * 6
+# where each drawn digit's 7 modules sit in _bits' 101 modules
+_DIGIT_MODULES = [6 + 7 * i if i < 6 else 53 + 7 * (i - 6) for i in range(12)]
+_BITS = {c: np.array([float(b) for b in c]) for c in L_CODES + G_CODES + R_CODES}
+
+
+@functools.lru_cache(maxsize=64)
+def _blur_matrix(sigma: float) -> np.ndarray:
+    """The rendering as a matrix (samples × the 101 modules of :func:`_bits`): rendering is
+    linear in the modules, so changing one digit changes the render by 7 columns' worth.
+    Each row of the identity rendered at once (OpenCV filters rows; the border replicated
+    as :func:`_render` pads)."""
+    fine = np.repeat(np.eye(101), SAMPLES, axis=1)
+    radius = int(np.ceil(3 * sigma * SAMPLES))
+    x = np.arange(-radius, radius + 1)
+    kernel = np.exp(-0.5 * (x / (sigma * SAMPLES)) ** 2)
+    kernel = (kernel / kernel.sum()).reshape(1, -1)
+    return cv2.filter2D(fine, -1, kernel, borderType=cv2.BORDER_REPLICATE).T
+
+
+def _errors(models: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Mean squared difference between each rendered model (rows) and the observed ink,
+    after the best gain and offset: a blurred code's darkest point is not full ink, so the
+    ink scale is only roughly right."""
+    centred = models - models.mean(axis=-1, keepdims=True)
+    target = seen - seen.mean()
+    gain = np.maximum((centred @ target) / np.maximum((centred**2).sum(axis=-1), 1e-9), 0.2)
+    return ((gain[..., None] * centred - target) ** 2).mean(axis=-1)
+
+
 def _refined(placed: Placement) -> Fit:
     """Against the whole rendered code (the neighbours' blur then modelled exactly): change
     one digit at a time, then nudge the placement and blur, while the fit improves. The
     margin is the smallest loss from changing any one digit."""
-    choices = [L_CODES + G_CODES] * 6 + [R_CODES] * 6
-    ink, symbols = placed.ink, placed.symbols
+    ink, symbols = placed.ink, list(placed.symbols)
     geometry = list(placed.geometry)
     module = (geometry[1] - geometry[0]) / MODULES
     steps = (0.25 * module, 0.25 * module, 0.03, 0.15)
+    blur = _blur_matrix
 
     def observed(geo: list[float]) -> np.ndarray:
         start, end, bend, _ = (np.array([v]) for v in geo)
         return _sampled(ink, start, end, bend, _CODE_IDX)[0]
 
-    def error(sym: list[str], geo: list[float], seen: np.ndarray) -> float:
-        # a gain and offset absorb how far the ink scale is off (a blurred code's darkest
-        # point is not full ink)
-        model = _render(_bits(sym), geo[3])
-        centred = model - model.mean()
-        gain = max(float(centred @ (seen - seen.mean())) / max(float(centred @ centred), 1e-9), 0.2)
-        return float(((gain * centred + seen.mean() - seen) ** 2).mean())
+    def alternatives(i: int, sym: list[str], sigma: float) -> tuple[list[str], np.ndarray]:
+        """The other patterns digit ``i`` could take, and the rendered code with each."""
+        others = [c for c in _CHOICES[i] if c != sym[i]]
+        m = blur(sigma)
+        base = m @ np.array(_bits(sym))
+        cols = m[:, _DIGIT_MODULES[i] : _DIGIT_MODULES[i] + 7]
+        change = np.array([_BITS[c] - _BITS[sym[i]] for c in others])
+        return others, base + change @ cols.T
 
     seen = observed(geometry)
-    current = error(symbols, geometry, seen)
+    current = float(_errors(blur(geometry[3]) @ np.array(_bits(symbols)), seen))
     for _ in range(3):
         changed = False
         for i in range(12):
-            for alt in choices[i]:
-                if alt == symbols[i]:
-                    continue
-                trial = [*symbols[:i], alt, *symbols[i + 1 :]]
-                e = error(trial, geometry, seen)
-                if e < current:
-                    symbols, current, changed = trial, e, True
+            others, models = alternatives(i, symbols, geometry[3])
+            errors = _errors(models, seen)
+            j = int(np.argmin(errors))
+            if errors[j] < current:
+                symbols[i], current, changed = others[j], float(errors[j]), True
         for k, step in enumerate(steps):
             for sign in (-1, 1):
                 geo = list(geometry)
@@ -262,18 +293,16 @@ def _refined(placed: Placement) -> Fit:
                 if geo[3] < 0.3:
                     continue
                 trial_seen = observed(geo)
-                e = error(symbols, geo, trial_seen)
+                e = float(_errors(blur(geo[3]) @ np.array(_bits(symbols)), trial_seen))
                 if e < current:
                     geometry, seen, current, changed = geo, trial_seen, e, True
         if not changed:
             break
     # per digit window: the whole code's error rise, over the digit's share of the samples
-    margin = (len(seen) / (7 * SAMPLES)) * min(
-        error([*symbols[:i], alt, *symbols[i + 1 :]], geometry, seen) - current
-        for i in range(12)
-        for alt in choices[i]
-        if alt != symbols[i]
+    rise = min(
+        float(_errors(alternatives(i, symbols, geometry[3])[1], seen).min()) for i in range(12)
     )
+    margin = (len(seen) / (7 * SAMPLES)) * (rise - current)
     parity = "".join("L" if s in L_CODES else "G" for s in symbols[:6])
     digits = ""
     if parity in PARITY:
