@@ -155,8 +155,8 @@ class DecodeOptions:
     # Fallback passes in the order they run (names: see run_region_pass), and what confirms
     # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
     passes: tuple[str, ...] = (
-        "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+3x", "zxing+bars", "zbar+bars",
-        "zxing+2x@wide", "zbar+2x@wide", "fit+bars", "fit+bars@wide",
+        "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
+        "fit+bars", "fit+bars@wide",
     )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1
