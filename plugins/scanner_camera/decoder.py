@@ -11,8 +11,9 @@ see ``docs/camera-scanning.md``):
    it saw a QR it could not read. On an empty frame that is all the work done, which keeps
    empty frames cheap.
 3. The fallback passes (``DecodeOptions.passes``: an engine on a contrast-enhanced, raw,
-   upscaled or re-drawn (:mod:`.bars`) crop, or on the region grown, ``@wide``) on each
-   such region. **A fallback read is confirmed only when a second,
+   upscaled or re-drawn (:mod:`.bars`) crop, or on the region grown, ``@wide``; the
+   ``fit`` engine fits blurred EAN/UPC digit patterns to the bar profile, :mod:`.ean_fit`)
+   on each such region. **A fallback read is confirmed only when a second,
    different pass over the same frame reads the same code** (the QR-only pass counts as
    one); a region stops at its first confirmed code. Unconfirmed fallback reads come back
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
