@@ -58,6 +58,7 @@ FULL_ORDER = (
     "zxing+2x", "zbar+2x", "zxing+2x~fixed", "zxing+3x", "zbar+3x",
     "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3", "zxing+bars", "zbar+bars",
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
+    "fit+bars", "fit+bars@wide",  # the costliest last: a region stops at its first confirmed code
 )  # fmt: skip
 assert set(FULL_ORDER) == set(ALL_PASSES)
 # Passes that are implemented and cached but searched only with ``--candidates``: with
@@ -66,6 +67,7 @@ assert set(FULL_ORDER) == set(ALL_PASSES)
 CANDIDATE_GROUPS = {
     "round3": ("zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed"),
     "deblur": ("zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3"),
+    "fit": ("fit+bars", "fit+bars@wide"),  # round 6: blurred digit patterns fitted
 }
 CANDIDATES = tuple(p for group in CANDIDATE_GROUPS.values() for p in group)
 PASS_ORDER = tuple(p for p in FULL_ORDER if p not in CANDIDATES)  # searched by default
@@ -130,7 +132,7 @@ _CHOSEN = re.compile(
 def _source_hash() -> str:
     decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
     here = Path(dec.__file__)
-    names = ("regions.py", "bars.py", "deblur.py")
+    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py")
     helpers = b"".join(here.with_name(n).read_bytes() for n in names)
     return hashlib.sha256(decoder + helpers + CACHE_VERSION).hexdigest()[:12]
 
@@ -338,6 +340,18 @@ def configurations(order: tuple[str, ...] = PASS_ORDER) -> list[Config]:
     return configs
 
 
+def extensions(base: Config, extra: list[str]) -> list[Config]:
+    """``base`` with every subset of ``extra`` passes added (in ``FULL_ORDER``), with and
+    without DataBar in the fallback passes: a small search that asks only whether the
+    candidate passes earn their place, for when the full search is too slow to run."""
+    out = []
+    for r in range(len(extra) + 1):
+        for subset in itertools.combinations(extra, r):
+            passes = tuple(p for p in FULL_ORDER if p in base.passes or p in subset)
+            out += [replace(base, passes=passes, databar=db) for db in (False, True)]
+    return out
+
+
 def folds(families: list[str], k: int = K, seed: int = SEED) -> list[int]:
     """Fold number per image: stratified by format, shuffled with a fixed seed."""
     rng = random.Random(seed)
@@ -352,6 +366,35 @@ def folds(families: list[str], k: int = K, seed: int = SEED) -> list[int]:
         for j, i in enumerate(idx):
             fold[i] = (j + offset) % k
         offset += len(idx)  # so small formats do not all start in fold 0
+    return fold
+
+
+def grouped_folds(
+    families: list[str], groups: list[str], k: int = K, seed: int = SEED
+) -> list[int]:
+    """Fold number per image, with every image of a group in one fold: near-duplicates
+    (the same item photographed again in one series) never sit on both sides of a split.
+
+    Stratified by format as well as groups allow: within each format, groups go largest
+    first (ties shuffled with a fixed seed) to the fold holding fewest images of that
+    format, then fewest images in all."""
+    rng = random.Random(seed)
+    members: dict[tuple[str, str], list[int]] = {}
+    for i, (family, group) in enumerate(zip(families, groups, strict=True)):
+        members.setdefault((family, group), []).append(i)
+    fold = [0] * len(families)
+    total = [0] * k
+    for fam in sorted({f for f, _ in members}):
+        mine = [idx for (f, _), idx in sorted(members.items()) if f == fam]
+        rng.shuffle(mine)
+        mine.sort(key=len, reverse=True)  # stable: ties keep the shuffled order
+        count = [0] * k
+        for idx in mine:
+            target = min(range(k), key=lambda j: (count[j], total[j]))
+            for i in idx:
+                fold[i] = target
+            count[target] += len(idx)
+            total[target] += len(idx)
     return fold
 
 

@@ -91,6 +91,9 @@ class Sample:
     file: Path
     expected: str  # canonical
     listed_family: str = ""  # the manifest's format, when a label correction changed it
+    # one item in one photo series (manifest split_key's folder and the listed code):
+    # what --grouped folds keep together
+    item: str = ""
 
     @property
     def stratum(self) -> str:
@@ -109,7 +112,8 @@ def load_manifest(root: Path, limit: int | None) -> list[Sample]:
         family = row["format"]
         norm = unescape(row["expected_norm"])
         expected = norm.replace("\r\n", "\n").rstrip() if family == "qrcode" else norm
-        samples.append(Sample(family, root / row["file"], expected))
+        series = (row.get("split_key") or row["file"]).split("/")[0]
+        samples.append(Sample(family, root / row["file"], expected, item=f"{series}:{norm}"))
     return samples
 
 
@@ -403,7 +407,7 @@ def _cache_all(images: list) -> list[list[cv.Cached]]:
     out = []
     for n, (sample, _) in enumerate(images, 1):
         row = []
-        for kind in cv.VARIANTS:
+        for kind in cv.VARIANTS[:1] if PHOTOS_ONLY else cv.VARIANTS:
             got = cv.load_or_run(sample.file, kind, baselines)
             assert got is not None
             row.append(got)
@@ -476,6 +480,9 @@ def _raw(images: list, cached: list[list[cv.Cached]], v: int) -> list:
     ]
 
 
+GROUPED = False  # --grouped: folds keep each item of a photo series together
+PHOTOS_ONLY = False  # --photos-only: no shopper-like variants (a third of the caching)
+EXTEND_ONLY = False  # --extend-only: search the shipped chain plus candidate passes only
 COLUMNS = ("EAN-13", "UPC-A", "DataBar", "DataBar+Exp", "overall")
 
 
@@ -488,13 +495,19 @@ def cross_validated_part(
 ) -> list[list[cv.Cached]]:
     cached = _cache_all(images)
     raw = _raw(images, cached, 0)
-    fold = cv.folds([s.stratum for s, _ in images])
+    strata = [s.stratum for s, _ in images]
+    fold = cv.grouped_folds(strata, [s.item for s, _ in images]) if GROUPED else cv.folds(strata)
     o = DEFAULT_OPTIONS
     shipped = cv.Config(o.passes, o.max_regions, o.confirm_engines, o.fallback_databar)
     order = cv.search_order(candidates)
-    configs = [shipped] if kept_only else cv.configurations(order)
-    if shipped not in configs:
-        configs.append(shipped)
+    if kept_only:
+        configs = [shipped]
+    elif EXTEND_ONLY:
+        # from the chain shipped before this round: extending the chain the folds chose
+        # would let that choice (made on all folds) leak into the estimate
+        configs = cv.extensions(PREVIOUS, [p for p in order if p not in PREVIOUS.passes])
+    else:
+        configs = cv.configurations(order)
     result = cv.cross_validate(
         configs,
         lambda c: _outcomes(images, cached, 0, c.options()),
@@ -503,7 +516,8 @@ def cross_validated_part(
         order,
         pending_false,
     )
-    print(f"{cv.K}-fold cross-validation (stratified by format, seed {cv.SEED}), "
+    how = "grouped by item and series, " if GROUPED else ""
+    print(f"{cv.K}-fold cross-validation ({how}stratified by format, seed {cv.SEED}), "
           f"{len(configs)} configurations; each chosen on 4 folds, scored on the 5th")  # fmt: skip
     head = f"{'fold':6s}{'n':>4s}" + "".join(f"{c:>12s}" for c in COLUMNS)
     head += f"{'false':>7s}{'zxing':>7s}{'2nd fr':>8s}"
@@ -518,7 +532,7 @@ def cross_validated_part(
     for label, figs in (("plugin", result.held_out), ("zxing", result.raw_held_out)):
         cells = "".join(f"{cv.spread([f[c] for f in figs]):>12s}" for c in COLUMNS)
         print(f"{label:10s}{cells}   (mean ± spread over the held-out folds)")
-    if listed_labels:
+    if listed_labels and not GROUPED:
         print(f"{'before':10s}{BEFORE_CV}   (the estimate before this round, 17 passes searched)")
     kept = result.kept
     print(f"kept across folds: {kept}")
@@ -554,10 +568,10 @@ def corrected_labels_part(
 
 # The chain shipped before the bars and @wide passes existed (chosen by the same search then)
 FIRST = cv.Config(("zbar+clahe", "zbar+raw", "zxing+2x", "zbar+2x"), 2, 1)
-# The chain shipped before the lclahe, 1.5x and ~fixed passes existed, and its
-# cross-validated estimate then (EAN-13, UPC-A, DataBar, DataBar+Exp, overall)
+# The chain shipped before round 6 (the fit passes), and its cross-validated estimate then
+# (EAN-13, UPC-A, DataBar, DataBar+Exp, overall; listed labels, full search of 17 passes)
 PREVIOUS = cv.Config(
-    ("zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide"), 2, 1
+    ("zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide"), 2, 1, True
 )
 BEFORE_CV = " 91.4 ±  4.9 72.8 ± 11.7 66.7 ± 29.8 96.4 ±  3.2 90.2 ±  2.8"
 
@@ -610,9 +624,10 @@ def main(argv: list[str] | None = None) -> int:
         "--candidates",
         nargs="?",
         const="round3",
-        choices=("round3", "deblur", "all"),
+        choices=("round3", "deblur", "fit", "all"),
         help="search candidate passes too: round3 (lclahe, 1.5x, 2x~fixed; the default, "
-        "~5x slower), deblur (rl1.5, rl3: deconvolution), or all",
+        "~5x slower), deblur (rl1.5, rl3: deconvolution), fit (blurred EAN/UPC digit "
+        "patterns fitted, round 6), or all",
     )
     parser.add_argument(
         "--pending-false",
@@ -620,7 +635,30 @@ def main(argv: list[str] | None = None) -> int:
         help="count wrong unconfirmed reads (a 2nd frame would accept them) in the search's "
         "false-read budget",
     )
+    parser.add_argument(
+        "--grouped",
+        action="store_true",
+        help="folds grouped by item within a photo series (no near-duplicates across a split)",
+    )
+    parser.add_argument(
+        "--photos-only",
+        action="store_true",
+        help="cache and score the photos only, not their shopper-like variants",
+    )
+    parser.add_argument(
+        "--extend-only",
+        action="store_true",
+        help="search only the shipped chain with each set of the --candidates passes "
+        "appended (a few configurations instead of the power set: for a loaded machine)",
+    )
+    parser.add_argument(
+        "--cv-only",
+        action="store_true",
+        help="stop after the cross-validation (no whole-set decoding, variants or timing)",
+    )
     args = parser.parse_args(argv)
+    global GROUPED, PHOTOS_ONLY, EXTEND_ONLY
+    GROUPED, PHOTOS_ONLY, EXTEND_ONLY = args.grouped, args.photos_only, args.extend_only
 
     if not (args.data / "MANIFEST.tsv").is_file():
         print(f"No benchmark data at {args.data.resolve()} (MANIFEST.tsv missing); nothing to do.")
@@ -653,6 +691,8 @@ def main(argv: list[str] | None = None) -> int:
         readers.append(("cv2.barcode", cv_reader))
     cached = cross_validated_part(images, args.kept_only, args.candidates, args.pending_false)
     corrected_labels_part(images, args.data, args.kept_only, args.candidates, args.pending_false)
+    if args.cv_only:
+        return 0
     print("\nWhole set, shipped options (plugin = reads accepted from one frame)")
     scores = [score(name, reader, images) for name, reader in readers]
     families = [f for f in FAMILIES if scores[0].total[f]]
@@ -672,7 +712,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nfalse reads, {s.name}:")
             for example in s.false_examples:
                 print("  ", example)
-    variants_part(images, cached)
+    if not PHOTOS_ONLY:
+        variants_part(images, cached)
     synthetic_part(args.frames)
     return 0
 

@@ -11,8 +11,9 @@ see ``docs/camera-scanning.md``):
    it saw a QR it could not read. On an empty frame that is all the work done, which keeps
    empty frames cheap.
 3. The fallback passes (``DecodeOptions.passes``: an engine on a contrast-enhanced, raw,
-   upscaled or re-drawn (:mod:`.bars`) crop, or on the region grown, ``@wide``) on each
-   such region. **A fallback read is confirmed only when a second,
+   upscaled or re-drawn (:mod:`.bars`) crop, or on the region grown, ``@wide``; the
+   ``fit`` engine fits blurred EAN/UPC digit patterns to the bar profile, :mod:`.ean_fit`)
+   on each such region. **A fallback read is confirmed only when a second,
    different pass over the same frame reads the same code** (the QR-only pass counts as
    one); a region stops at its first confirmed code. Unconfirmed fallback reads come back
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
@@ -35,9 +36,10 @@ from pyzbar.pyzbar import ZBarSymbol
 
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
-from plugins.scanner_camera.bars import redrawn
+from plugins.scanner_camera.bars import profiles, redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
+from plugins.scanner_camera.ean_fit import read_profiles
 from plugins.scanner_camera.regions import Region, RegionFinderSettings, find_barcode_regions
 
 Corners = tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]
@@ -119,7 +121,7 @@ class DecodedCode:
     code: str
     raw: str
     corners: Corners
-    engine: str  # "zxing" | "zbar"
+    engine: str  # "zxing" | "zbar" | "fit" (:mod:`.ean_fit`)
     stage: str  # which pass read it ("a+b&c+d" when fallback passes c+d and a+b agreed)
     # False: a fallback read no second pass of this frame confirmed; it needs another frame
     confirmed: bool = True
@@ -155,6 +157,7 @@ class DecodeOptions:
     # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
     passes: tuple[str, ...] = (
         "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
+        "fit+bars", "fit+bars@wide",
     )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1
@@ -170,7 +173,7 @@ ALL_PASSES = (
     "zbar+raw", "zbar+clahe", "zbar+blur", "zbar+2x", "zbar+3x", "zxing+bars", "zbar+bars",
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
     "zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed",
-    "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3",
+    "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3", "fit+bars", "fit+bars@wide",
 )  # fmt: skip
 DEBLUR = {"rl1.5": 1.5, "rl3": 3.0}  # rl passes: disc radius (crop pixels) they deconvolve
 WIDE = 0.5  # how far an @wide pass grows its region on each side, as a share of its size
@@ -330,7 +333,9 @@ def run_region_pass(
     ``bars`` (EAN/UPC only: the bar profile averaged along the bars and re-drawn upright
     at three thresholds, :mod:`.bars`), and ``rl1.5``/``rl3`` (2× upscale and
     Richardson–Lucy deconvolution of a defocus disc of that radius, :mod:`.deblur`; only
-    below ``upscale_below``). ``@wide`` names are handled by :func:`region_pass`.
+    below ``upscale_below``). Engine ``fit`` (``fit+bars``) is no reader library: it fits
+    blurred EAN-13/UPC-A digit patterns to the same averaged profiles as ``bars``
+    (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`.
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -338,6 +343,8 @@ def run_region_pass(
     if scale > 1 and max(crop.shape[:2]) >= options.upscale_below:
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
+    if engine == "fit":
+        return _read_fitted(crop, formats, name)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     image = _prepared(crop, prep)
@@ -374,6 +381,29 @@ def _read_redrawn(
     h, w = crop.shape[:2]
     whole: Corners = ((0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1))
     return [(replace(c, corners=whole), 1.0) for c in codes]
+
+
+def _read_fitted(
+    crop: np.ndarray, formats: tuple[Symbology, ...], name: str
+) -> list[tuple[DecodedCode, float]]:
+    """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
+    crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
+    bars merge. Placed on the whole crop, like the ``bars`` pass."""
+    if not {Symbology.EAN13, Symbology.UPCA} & set(formats):
+        return []
+    digits = read_profiles(profiles(crop))
+    if digits is None:
+        return []
+    symbology = Symbology.UPCA if digits[0] == "0" else Symbology.EAN13
+    if symbology not in formats:
+        symbology = Symbology.EAN13 if Symbology.EAN13 in formats else Symbology.UPCA
+    raw = digits[1:] if symbology is Symbology.UPCA else digits
+    code = canonical_code(symbology, raw)
+    if code is None:
+        return []
+    h, w = crop.shape[:2]
+    whole: Corners = ((0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1))
+    return [(DecodedCode(symbology, code, raw, whole, "fit", name), 1.0)]
 
 
 _BINARIZERS = {"gh": zxingcpp.Binarizer.GlobalHistogram, "fixed": zxingcpp.Binarizer.FixedThreshold}

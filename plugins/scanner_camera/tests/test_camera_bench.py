@@ -125,3 +125,30 @@ def test_function_pending_false_counts_unconfirmed_wrong_reads_in_the_budget():
     assert set(cv.cross_validate([eager, careful], score, raw, fold).chosen) == {eager}
     strict = cv.cross_validate([eager, careful], score, raw, fold, pending_false=True)
     assert set(strict.chosen) == {careful}
+
+
+def test_function_grouped_folds_keep_each_item_together_and_balance_formats():
+    """GIVEN photos where one item of a series was photographed many times WHEN folds are
+    grouped THEN every photo of an item sits in one fold, each format spreads over the
+    folds as evenly as its groups allow, and the same input gives the same folds."""
+    families = ["upca"] * 30 + ["ean13"] * 20
+    groups = [f"upca-6:{i % 3}" for i in range(30)] + [f"ean13-1:{i}" for i in range(20)]
+    fold = cv.grouped_folds(families, groups)
+    for group in set(groups):
+        assert len({f for f, g in zip(fold, groups, strict=True) if g == group}) == 1
+    ean = [f for f, fam in zip(fold, families, strict=True) if fam == "ean13"]
+    assert sorted(ean.count(k) for k in range(cv.K)) == [4] * cv.K
+    assert fold == cv.grouped_folds(families, groups)
+
+
+def test_function_extensions_append_every_subset_of_the_candidates_in_pass_order():
+    base = cv.Config(("zbar+clahe", "zxing+2x@wide"), 2, 1, True)
+    configs = cv.extensions(base, ["fit+bars", "fit+bars@wide"])
+    assert [c.passes for c in configs[::2]] == [
+        ("zbar+clahe", "zxing+2x@wide"),
+        ("zbar+clahe", "zxing+2x@wide", "fit+bars"),
+        ("zbar+clahe", "zxing+2x@wide", "fit+bars@wide"),
+        ("zbar+clahe", "zxing+2x@wide", "fit+bars", "fit+bars@wide"),
+    ]
+    assert [c.databar for c in configs] == [False, True] * 4
+    assert {(c.max_regions, c.confirm_engines) for c in configs} == {(2, 1)}
