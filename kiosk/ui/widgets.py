@@ -146,6 +146,8 @@ class KioskButton(KinsokuWrap, Button):
     kind = StringProperty("secondary")
     # the face is drawn this far inside the box (px): the touch-target test measures the face
     inset = NumericProperty(BUTTON_INSET_PX)
+    # the least room between the text and the face's sides (px; widgets.kv sets it)
+    text_pad = NumericProperty(0)
     # the smallest side of the box, px; 0 = ctl.target (grows with large text). Keys of a
     # full keyboard set the 15 mm minimum alone, or fifty kana would not fit in large text
     min_side = NumericProperty(0)
