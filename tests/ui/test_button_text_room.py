@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.ui.widgets import KioskButton
+from kiosk.ui.widgets import BUTTON_FONT_MIN, BUTTON_TEXT_ROOM_Y, KioskButton
 
 pytestmark = pytest.mark.ui
 
@@ -64,3 +64,25 @@ def test_the_paying_buttons_keep_room_around_their_text(kiosk) -> None:
                 where = f"{language}{' large' if large else ''}/{name} {button.text!r}"
                 problems += room_problems(button, where)
     assert problems == []
+
+
+def test_a_squeezed_button_steps_its_font_down_and_back(kiosk) -> None:
+    """GIVEN "Member card / coupon" on a button squeezed to 200×44 px (as the tax-free row
+    squeezes the shopping screen's) WHEN it is laid out THEN all of it fits the face with
+    room on every side, at a smaller size no smaller than the least; given room again, it
+    takes the size its rule gives."""
+    button = KioskButton(text="Member card / coupon", size_hint=(None, None), size=(200, 44))
+    kiosk.window.add_widget(button)
+    try:
+        kiosk.pump(15)  # a step a frame
+        own_size = kiosk.ctl.fs_body  # what the button rule gives
+        face = button.height - 2 * button.inset
+        assert button.texture_size[1] <= face - 2 * BUTTON_TEXT_ROOM_Y
+        assert BUTTON_FONT_MIN <= button.font_size < own_size
+        assert room_problems(button, "squeezed") == []
+        button.height = 120
+        kiosk.pump(15)
+        assert button.font_size == own_size
+        assert room_problems(button, "given room") == []
+    finally:
+        kiosk.window.remove_widget(button)
