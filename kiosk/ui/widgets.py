@@ -172,7 +172,9 @@ class KioskButton(KinsokuWrap, Button):
         self._fitting = False
         super().__init__(**kwargs)
         self.fbind("font_size", self._font_given)
-        self.fbind("height", self._room_changed)
+        # a width as well as a height: while being laid out a button is briefly narrow, its
+        # text many lines tall, and fitted then (every screen's buttons came out at 14 px)
+        self.fbind("size", self._room_changed)
 
     def _font_given(self, _button: Any, size: float) -> None:
         if not self._fitting:
@@ -186,11 +188,17 @@ class KioskButton(KinsokuWrap, Button):
         self._fitting = False
 
     def _room_changed(self, *_args: Any) -> None:
-        # a taller face may hold the text at its own size: start from it (fitted again below)
+        # the new size may hold the text at its own size: start from it again. The check is
+        # left to the next texture_update (the text laid out at the new width by then: the
+        # texture now may be a narrower moment's)
         if self._given_font is not None and self.font_size != self._given_font:
             self._set_font(self._given_font)
-        elif self.fit_height and self.texture is not None:
-            self._shrink_if_taller()
+        elif self.fit_height and self.texture_size[1] > self._text_room():
+            self._trigger_texture()
+
+    def _text_room(self) -> float:
+        """How tall the text may be: the face less the room above and below it."""
+        return self.height - 2 * (self.inset + BUTTON_TEXT_ROOM_Y)
 
     def texture_update(self, *args: Any) -> None:
         super().texture_update(*args)
@@ -200,7 +208,7 @@ class KioskButton(KinsokuWrap, Button):
     def _shrink_if_taller(self) -> None:
         """A step down (laid out again on the next frame, and checked again) while the
         text's lines are taller than the face leaves them."""
-        room = self.height - 2 * (self.inset + BUTTON_TEXT_ROOM_Y)
+        room = self._text_room()
         if room <= 0 or not self.text or self.texture_size[1] <= room:
             return
         if self.font_size > BUTTON_FONT_MIN:
