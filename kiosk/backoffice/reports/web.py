@@ -110,7 +110,11 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
         r = reports.month_report(session, year, mon, bo(request).today())
     label = f"{year}-{mon:02d}"
     return template_page(
-        "reports/monthly.html", f"Monthly report 月報 {label}", staff, month=label, **monthly_context(r)
+        "reports/monthly.html",
+        f"Monthly report 月報 {label}",
+        staff,
+        month=label,
+        **monthly_context(r),
     )
 
 
