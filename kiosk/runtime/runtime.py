@@ -336,10 +336,40 @@ class KioskRuntime(SaleActions):
         in the store's ``[checkout] method_order``; methods it does not name follow in
         plugin order."""
         methods = self.host.call_each("kiosk_payment_methods", runtime=self)
+        return self._in_store_order(self._usable(methods))
+
+    def methods_held_offline(self) -> list[PaymentMethod]:
+        """Methods not offered now for want of the network (the back office unreachable),
+        in store order, so the payment screen says why they are missing rather than leave
+        the shopper to wonder where card and QR went: those that need it (not
+        ``works_offline``), and those that work offline but not for this amount (a card
+        terminal's store-and-forward cap). Not those left out for another reason (points
+        with no member signed in), nor any outside their limits. Empty while online.
+        Never asks a method whether it would work online: a card terminal takes that
+        question as "back online" and forwards what it stored."""
+        if self.online:
+            return []
+        methods = self.host.call_each("kiosk_payment_methods", runtime=self)
+        usable = self._usable(methods)
         due = self.amount_due
-        usable = [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+        held = [
+            m
+            for m in methods
+            if m not in usable
+            and (due == 0 or m.min_amount <= due <= m.max_amount)
+            and (not m.works_offline or m.available(False))
+        ]
+        return self._in_store_order(held)
+
+    def _usable(self, methods: list[PaymentMethod]) -> list[PaymentMethod]:
+        """Those of ``methods`` that can take the amount due now."""
+        due = self.amount_due
+        return [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+
+    def _in_store_order(self, methods: list[PaymentMethod]) -> list[PaymentMethod]:
+        """The store's ``[checkout] method_order``, then the rest in plugin order."""
         order = {method_id: i for i, method_id in enumerate(self.config.method_order)}
-        return sorted(usable, key=lambda m: order.get(m.id, len(order)))
+        return sorted(methods, key=lambda m: order.get(m.id, len(order)))
 
     def method(self, method_id: str) -> PaymentMethod:
         for method in self.host.call_each("kiosk_payment_methods", runtime=self):

@@ -92,6 +92,8 @@ class Controller(EventDispatcher):
     busy = BooleanProperty(False)
     # payment / receipt / staff (driven by kiosk.ui.flows)
     methods = ListProperty()
+    # the names ({language: name}) of methods missing only for want of the network
+    methods_offline = ListProperty()
     pay_method = StringProperty("")
     pay_busy = BooleanProperty(False)
     pay_error = StringProperty("")

@@ -67,7 +67,13 @@ class Flows:
             ctl.say(ctl.t("Scan an item first"), error=True)
             return
 
-        def listed(methods: list[Any]) -> None:
+        runtime = ctl.runtime
+
+        def both() -> tuple[list[Any], list[Any]]:
+            return runtime.payment_methods(), runtime.methods_held_offline()
+
+        def listed(found: tuple[list[Any], list[Any]]) -> None:
+            methods, held = found
             ctl.methods = [
                 {
                     "id": m.id,
@@ -77,10 +83,11 @@ class Flows:
                 }
                 for m in methods
             ]
+            ctl.methods_offline = [m.names() for m in held]  # the screen says why they are gone
             ctl.pay_error = ""
             ctl.screen = "methods"
 
-        ctl.run(self.ctl.runtime.payment_methods, listed)
+        ctl.run(both, listed)
 
     def pay(self, method_id: str) -> None:
         ctl = self.ctl

@@ -21,6 +21,20 @@ DOMAIN = "kiosk"
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh-Hans": "简体中文", "ko": "한국어"}
 
 
+# the mark a list of names is written with, in each language: 現金・電子マネー, 现金、电子钱包
+CJK_LIST_MARKS = {"ja": "・", "zh-Hans": "、"}
+
+
+def list_text(names: list[str], language: str) -> str:
+    """``names`` as one list in ``language``: "A・B" (ja), "A、B" (zh-Hans), "A, B and C"
+    (en), "A, B, C" (ko)."""
+    if language in CJK_LIST_MARKS:
+        return CJK_LIST_MARKS[language].join(names)
+    if language == "en" and len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names)
+
+
 def po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

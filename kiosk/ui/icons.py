@@ -175,6 +175,7 @@ def attach_icon(button: Any, kind: str, image: str = "", share: float = 0.5) -> 
     the tile; past that the name's font is made smaller until both fit inside the tile.
     """
     icon = MethodIcon(kind=kind, image=image, colour=list(button.color))
+    button.fit_height = False  # the name's size is fitted here, with the pictogram
     # the font the tile's kv rule gives (large text on and off); ours only while fitting
     font = {"given": float(button.font_size), "fitting": False}
 

@@ -1,7 +1,8 @@
 """Screenshots of payments waiting for the shopper: QR (the shopper's code, or the kiosk's
 code), e-money. ``python -m kiosk.ui.screenshots_payment [--out DIR] [--languages ja en]``
 under a display; writes ``<lang>-29-…`` to ``<lang>-31-…`` next to the ones
-:mod:`kiosk.ui.screenshots` makes (07–09 are the cash, failure and receipt screens).
+:mod:`kiosk.ui.screenshots` makes (07–09 are the cash, failure and receipt screens), and
+``<lang>-38-…``: the payment methods while the back office cannot be reached.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     qr.mode = "shopper"
     emoney.touch_wait_s = 60.0
     waiting("emoney", "31-paying-emoney-waiting")
+    # the back office unreachable: card, QR and e-money are not offered, and the screen says why
+    runtime.online = False
+    ctl.flows.open_payment()
+    s.wait(lambda: ctl.screen == "methods" and bool(ctl.methods_offline))
+    shots.append(s.shoot(language, "38-payment-methods-offline"))
+    runtime.online = True
+    ctl.flows.cancel_payment()
+    s.wait(lambda: ctl.screen == "shopping")
     ctl.cancel_sale()
     s.wait(lambda: ctl.screen == "attract")
     return shots

@@ -140,17 +140,79 @@ class LineName(Label):
         super().texture_update(*args)
 
 
+#: the least room (px) between a button's text and the top and bottom of its face
+BUTTON_TEXT_ROOM_Y = 4.0
+#: the smallest size a button's text is shrunk to so that its lines fit the face (px)
+BUTTON_FONT_MIN = 14.0
+
+
 class KioskButton(KinsokuWrap, Button):
-    """A themed button; ``kind`` is primary, secondary, tile, quiet or danger."""
+    """A themed button; ``kind`` is primary, secondary, tile, quiet or danger.
+
+    The text wraps inside the face, ``text_pad`` clear of its sides; where the wrapped lines
+    are taller than the face (a long translation on a squeezed button: "Member card /
+    coupon" beside the tax-free row), the font steps down, not below ``BUTTON_FONT_MIN``,
+    and goes back to the size its rule gives when the button has the room again."""
 
     kind = StringProperty("secondary")
     # the face is drawn this far inside the box (px): the touch-target test measures the face
     inset = NumericProperty(BUTTON_INSET_PX)
+    # the least room between the text and the face's sides (px; widgets.kv sets it)
+    text_pad = NumericProperty(0)
     # the smallest side of the box, px; 0 = ctl.target (grows with large text). Keys of a
     # full keyboard set the 15 mm minimum alone, or fifty kana would not fit in large text
     min_side = NumericProperty(0)
+    # False where something else sizes the text (a payment tile shrinks it with its icon)
+    fit_height = BooleanProperty(True)
     bg = ListProperty([0.3, 0.3, 0.3, 1])
     fg = ListProperty([1, 1, 1, 1])
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._given_font: float | None = None  # the size the rules give; ours only while fitting
+        self._fitting = False
+        super().__init__(**kwargs)
+        self.fbind("font_size", self._font_given)
+        # a width as well as a height: while being laid out a button is briefly narrow, its
+        # text many lines tall, and fitted then (every screen's buttons came out at 14 px)
+        self.fbind("size", self._room_changed)
+
+    def _font_given(self, _button: Any, size: float) -> None:
+        if not self._fitting:
+            self._given_font = float(size)
+
+    def _set_font(self, size: float) -> None:
+        if self._given_font is None:  # the rules' size was the default: keep it to go back to
+            self._given_font = float(self.font_size)
+        self._fitting = True
+        self.font_size = size
+        self._fitting = False
+
+    def _room_changed(self, *_args: Any) -> None:
+        # the new size may hold the text at its own size: start from it again. The check is
+        # left to the next texture_update (the text laid out at the new width by then: the
+        # texture now may be a narrower moment's)
+        if self._given_font is not None and self.font_size != self._given_font:
+            self._set_font(self._given_font)
+        elif self.fit_height and self.texture_size[1] > self._text_room():
+            self._trigger_texture()
+
+    def _text_room(self) -> float:
+        """How tall the text may be: the face less the room above and below it."""
+        return self.height - 2 * (self.inset + BUTTON_TEXT_ROOM_Y)
+
+    def texture_update(self, *args: Any) -> None:
+        super().texture_update(*args)
+        if self.fit_height:
+            self._shrink_if_taller()
+
+    def _shrink_if_taller(self) -> None:
+        """A step down (laid out again on the next frame, and checked again) while the
+        text's lines are taller than the face leaves them."""
+        room = self._text_room()
+        if room <= 0 or not self.text or self.texture_size[1] <= room:
+            return
+        if self.font_size > BUTTON_FONT_MIN:
+            self._set_font(max(BUTTON_FONT_MIN, self.font_size * 0.92))
 
 
 class KioskLabel(KinsokuWrap, Label):

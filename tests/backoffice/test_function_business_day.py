@@ -62,7 +62,7 @@ def test_function_sales_after_midnight_count_for_the_previous_business_day(
     sign_in(client, staff["attendant"])
     live = client.get("/api/v1/reports/day").json()
     assert live["day"] == "2026-11-20" and live["sales"] == 3
-    assert "Today 2026-11-20" in client.get("/").text
+    assert "Today 本日 2026-11-20" in client.get("/").text
 
 
 def test_function_changing_the_start_does_not_move_sales_already_dated(

@@ -47,7 +47,7 @@ def today(request: Request, staff: Attendant) -> HTMLResponse:
     with bo(request).db.reading() as session:
         r = reports.day_report(session, bo(request).today(), departments=False)
     return template_page(
-        "reports/today.html", f"Today {r.day}", staff, scripts=("live.js",), report=r,
+        "reports/today.html", f"Today 本日 {r.day}", staff, scripts=("live.js",), report=r,
         **day_tables(r),
     )  # fmt: skip
 
@@ -79,7 +79,7 @@ def daily(request: Request, staff: Manager, day: str | None = None) -> HTMLRespo
     r.sections = bo(request).plugin_results("kiosk_report_sections", report=r)
     return template_page(
         "reports/daily.html",
-        f"Daily report {d}",
+        f"Daily report 日報 {d}",
         staff,
         day=d,
         prev=d - timedelta(days=1),
@@ -110,7 +110,11 @@ def monthly(request: Request, staff: Manager, month: str | None = None) -> HTMLR
         r = reports.month_report(session, year, mon, bo(request).today())
     label = f"{year}-{mon:02d}"
     return template_page(
-        "reports/monthly.html", f"Monthly report {label}", staff, month=label, **monthly_context(r)
+        "reports/monthly.html",
+        f"Monthly report 月報 {label}",
+        staff,
+        month=label,
+        **monthly_context(r),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
+from kiosk.ui.i18n import list_text
 from kiosk.ui.icons import attach_icon
 from kiosk.ui.widgets import KioskScreen
 
@@ -26,3 +27,15 @@ class PayMethodsScreen(KioskScreen):
             tile.method_id = method["id"]
             tile.bind(on_release=lambda b: self.ctl.flows.pay(b.method_id))
             grid.add_widget(tile)
+
+    def notice(self, methods: list[Any], offline: list[dict[str, str]], language: str) -> str:
+        """Why methods are missing: those that need the network while it is down (by name),
+        or that none is available at all; "" when every method is offered."""
+        if offline:
+            names = list_text([n.get(language) or n.get("en", "") for n in offline], language)
+            if methods:
+                msgid = "{methods} cannot be used right now (no connection). Please choose another way to pay or call staff."
+            else:
+                msgid = "{methods} cannot be used right now (no connection). Please call staff."
+            return self.ctl.t(msgid).format(methods=names)
+        return "" if methods else self.ctl.t("No payment method is available. Please call staff.")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.ui.basket_view import yen_text
+from kiosk.ui.i18n import CJK_LIST_MARKS
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.widgets import KioskScreen
-
-CJK_LISTS = {"ja": "・", "zh-Hans": "、"}  # full-width brackets, the list mark of each
 
 
 class ReceiptScreen(KioskScreen):
@@ -23,8 +22,8 @@ class ReceiptScreen(KioskScreen):
         label = self.ctl.t("Paid")
         if not names:
             return label
-        if language in CJK_LISTS:
-            return f"{label}（{CJK_LISTS[language].join(names)}）"
+        if language in CJK_LIST_MARKS:  # full-width brackets
+            return f"{label}（{CJK_LIST_MARKS[language].join(names)}）"
         return f"{label} ({' + '.join(names)})"
 
 

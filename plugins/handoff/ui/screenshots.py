@@ -104,6 +104,9 @@ def shoot_payment(s: Shooter, language: str, code: str) -> list[Path]:
     ctl.cancel_sale()
     s.wait(lambda: ctl.screen == "attract")
     ctl.message = ""
+    # the next shopper's screen starts in the store's language: this one's chosen again, so
+    # <lang>-23/24 show the cover in it (it was Japanese in the English pictures)
+    ctl.set_language(language)
     actions.perform("pause", "S001")
     s.wait(lambda: ctl.availability == "paused")
     shot("23-till-paused")
