@@ -32,7 +32,10 @@ def test_every_hookspec_is_called_by_the_runtime_not_only_by_tests():
         for p in (ROOT / folder).rglob("*.py")
         if p.name != "hookspecs.py"
     ]
-    call = re.compile(r"""(?:call|call_first|call_each|plugin_results)\(\s*["'](kiosk_\w+)["']""")
+    call = re.compile(
+        r"""(?:(?:call|call_first|call_each|plugin_results)\(|in_load_order\(\s*\w+,)"""
+        r"""\s*["'](kiosk_\w+)["']"""
+    )
     called = {name for text in sources for name in call.findall(text)}
     missing = [name for name in names if name not in called]
     assert not missing, f"hooks without a call site in kiosk/ or plugins/: {missing}"
