@@ -229,6 +229,7 @@ class PluginHost:
             workers = list(self._process_workers.values())
         for worker in workers:
             worker.close("the kiosk shut down")
+        self._workers.close()
 
     def check(self) -> None:
         """Fail early on hook implementations that match no hook (a typo in a vendor plugin)."""
@@ -532,7 +533,9 @@ class _HookWorkers:
     """
 
     def __init__(self) -> None:
-        self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._tasks: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
         self._idle = 0
         self._lock = threading.Lock()
         self._running: dict[Future[Any], int] = {}  # a call in progress -> its thread's id
@@ -551,6 +554,13 @@ class _HookWorkers:
                 threading.Thread(target=self._work, name="kiosk-hook", daemon=True).start()
         self._tasks.put((call, future))
         return future
+
+    def close(self) -> None:
+        """End the idle threads (the host shuts down); a later call starts a new one."""
+        with self._lock:
+            idle, self._idle = self._idle, 0
+        for _ in range(idle):
+            self._tasks.put(None)
 
     def retire(self, future: Future[Any]) -> bool:
         """Stop the thread running ``future``'s call: ``PluginStopped`` is raised in it, and
@@ -572,7 +582,10 @@ class _HookWorkers:
         me = threading.get_ident()
         try:
             while True:
-                call, future = self._tasks.get()
+                task = self._tasks.get()
+                if task is None:  # close(): this idle thread ends
+                    return
+                call, future = task
                 with self._lock:
                     self._running[future] = me
                 try:
@@ -587,6 +600,11 @@ class _HookWorkers:
                         self._retired.discard(me)
                         return  # retired: no further call runs on this thread
                     self._idle += 1
+                # An idle thread waits in get() with its locals alive: holding the call (its
+                # arguments: the runtime, the sale, the UI that called) and its result
+                # would keep them all alive until this thread's next call, or for ever.
+                del task, call, future
+                result = None
         except BaseException:  # PluginStopped arriving between two steps: retired all the same
             with self._lock:
                 self._retired.discard(me)

@@ -94,6 +94,10 @@ class KioskRecycleView(RecycleView):
         """Kivy's fade-out of the bar (scheduled by ScrollView on every change): not here."""
 
     def update_from_scroll(self, *args: Any) -> None:
+        # Kivy binds ``bar_color`` on every scroll update and unbinds it only in the fade-out
+        # left out above: one more binding per update, shopper after shopper, for good.
+        # Unbinding first keeps it at one.
+        self.funbind("bar_color", self._change_bar_color)
         super().update_from_scroll(*args)  # moves the rows (a translation of our canvas)
         self.update_clip_box()
 
