@@ -121,8 +121,12 @@ def test_shopper_after_shopper_sees_their_own_figures(kiosk) -> None:
     assert not paying.ids.retry.disabled
     emoney.touch_wait_s = 10.0
     kiosk.tap(paying.ids.retry)
-    kiosk.pump(2)
-    assert ctl.pay_busy and paying.ids.status.text == "正在等待您刷卡…"  # visibly started over
+    # visibly started over: "please wait" until the runtime's worker has the reader waiting
+    # (two frames were not always enough on a loaded machine)
+    kiosk.wait(
+        lambda: ctl.pay_busy and paying.ids.status.text == "正在等待您刷卡…",
+        what="waiting for a card again",
+    )
     assert "IC" in paying.ids.instruction.text and not ctl.pay_error
     emoney.reader.present(balance=5000)
     assert receipt_figures(kiosk) == ("￥138", "￥138", "")
