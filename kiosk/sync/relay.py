@@ -40,7 +40,6 @@ from kiosk.store.models import OutboxRow
 from kiosk.sync import parking
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.wire import wire_body
-from kiosk.sync.wire import wire_event as wire_event  # re-exported: its home before wire.py
 
 log = logging.getLogger(__name__)
 

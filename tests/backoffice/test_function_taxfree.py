@@ -20,7 +20,7 @@ from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff.auth import enrol_kiosk
 from kiosk.store import LocalStore
 from kiosk.store.models import OutboxRow
-from kiosk.sync.relay import wire_event
+from kiosk.sync.wire import wire_event
 from plugins.tax_free import rules
 from plugins.tax_free.backoffice import ledger as taxfree
 from plugins.tax_free.backoffice.labels import PAGE_COLUMNS, page_row
