@@ -23,8 +23,15 @@ each request's bytes (headers and JSON body) built before the clock starts, only
 line and Content-Length read back. Every sale is checked stored exactly once at the end and
 each kiosk's ``last_seq`` complete; a request resent after a dropped connection is counted.
 
+``--worker-cpu 0.3`` gives each worker process a cgroup of its own capped at 0.3 of a core
+(``cpu_budget.py``; PostgreSQL and the load generator stay unconstrained): with 1, 2, 3 workers
+asking 0.3, 0.6, 0.9 core of 2, throughput can follow the workers' capacity on a small
+machine. The report says whether the cap was binding (CPU used close to the budget); when it
+was not, the throughput ratio says nothing about scaling.
+
     .venv/bin/python bench/load_kiosks.py --kiosks 500 --workers 2,4 --rounds 2 \\
         --url postgresql+psycopg://postgres@127.0.0.1/bench_load
+    sudo .venv/bin/python bench/load_kiosks.py --workers 2,3 --rounds 2 --worker-cpu 0.3
 """
 
 from __future__ import annotations
@@ -57,6 +64,7 @@ if STATS_DIR_ENV not in os.environ:  # in a served worker, the tree on PYTHONPAT
 START = datetime(2026, 11, 20, 9)
 RETRIES = 3
 SAMPLE_S = 0.02  # wait-event sampling period
+BINDING = 0.85  # a worker that used this share of its CPU budget was held back by it
 
 
 # --- the back office, instrumented --------------------------------------------------------
@@ -391,6 +399,14 @@ class Round:
     active: int
     samples: int
     pool: dict[str, float] = field(default_factory=dict)  # summed over the workers
+    budget: float | None = None  # cores a worker (--worker-cpu)
+    throttling: list[Any] = field(default_factory=list)  # cpu_budget.Throttling a worker
+
+    def budget_used(self) -> list[float]:
+        """Each worker's CPU during the run as a share of its budget (empty: no budget)."""
+        if not self.budget:
+            return []
+        return [cpu / (self.wall * self.budget) for cpu in self.worker_cpu]
 
     @property
     def rate(self) -> float:
@@ -414,6 +430,11 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
     work = [(t, bodies(k, args.batches, args.batch)) for k, t in tokens.items()]
     warm = [(t, bodies(k, 1, args.batch)) for k, t in warm_tokens.items()]
     stats = Path(tempfile.mkdtemp(prefix="load_kiosks_"))
+    budgets = None
+    if args.worker_cpu:
+        from bench.cpu_budget import CpuBudgets
+
+        budgets = CpuBudgets(args.worker_cpu, args.worker_cpu_period_us)
     port, server, pids = serve(tree, url, workers, stats)
     spec = Path(tempfile.mkstemp(suffix=".json")[1])
     spec.write_text(
@@ -424,12 +445,15 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
+        for pid in pids if budgets is not None else []:  # before the warm-up: capped throughout
+            budgets.confine(pid)
         assert generator.stdout and generator.stdin
         assert generator.stdout.readline().strip() == "ready"  # requests built, off the clock
         generator.stdin.write("go\n")
         generator.stdin.flush()
         assert generator.stdout.readline().strip() == "warm"  # warm-up kiosks done
         sampler = Sampler(url)
+        throttled_began = budgets.throttling() if budgets is not None else {}
         cpu_began = [process_cpu(p) for p in pids]
         master_began = process_cpu(server.pid)
         sampler.begin()
@@ -438,6 +462,8 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
         output = json.loads(generator.communicate()[0])
         db_cpu = sampler.end()
         worker_cpu = [process_cpu(p) - c for p, c in zip(pids, cpu_began, strict=True)]
+        throttled_end = budgets.throttling() if budgets is not None else {}
+        throttling = [throttled_end[p] - throttled_began[p] for p in pids if p in throttled_end]
         # one worker: uvicorn serves in its own process, already counted as the worker
         master_cpu = process_cpu(server.pid) - master_began if server.pid not in pids else 0.0
         if server.poll() is not None:
@@ -445,8 +471,12 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
     finally:
         if generator.poll() is None:
             generator.kill()
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        try:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        finally:
+            if budgets is not None:  # also on Ctrl-C or an error; emptied groups come off
+                budgets.release()
     pool: Counter[str] = Counter()
     for path in stats.glob("*.json"):
         pool.update(json.loads(path.read_text()))
@@ -468,7 +498,7 @@ def one(tree: Path, url: str, workers: int, args: argparse.Namespace) -> Round:
     return Round(
         workers, sales, output["wall"], output["latencies"], output["errors"], output["refused"],
         worker_cpu, master_cpu, db_cpu, output["cpu"], sampler.waits, sampler.active,
-        sampler.samples, dict(pool),
+        sampler.samples, dict(pool), args.worker_cpu, throttling,
     )  # fmt: skip
 
 
@@ -514,6 +544,27 @@ class Summary:
         return [v for r in self.rounds for v in r.latencies]
 
 
+def binding(s: Summary) -> bool:
+    """Every worker of every round used at least ``BINDING`` of its CPU budget."""
+    return all(used >= BINDING for r in s.rounds for used in r.budget_used())
+
+
+def budget_line(s: Summary) -> str:
+    used = [u for r in s.rounds for u in r.budget_used()]
+    periods = sum(t.periods for r in s.rounds for t in r.throttling)
+    throttled = sum(t.throttled for r in s.rounds for t in r.throttling)
+    verdict = (
+        "BINDING (the budget, not the machine, held the workers back)"
+        if binding(s)
+        else f"NOT binding (a worker used under {BINDING:.0%} of it: the machine held it back)"
+    )
+    return (
+        f"    CPU budget {s.rounds[0].budget:.2f} core a worker: used "
+        f"{', '.join(f'{u:.0%}' for u in used)} of it (each worker, per round); throttled in "
+        f"{throttled} of {periods} periods ({throttled / periods if periods else 0:.0%}): {verdict}"
+    )
+
+
 def report(summaries: list[Summary]) -> None:
     for s in summaries:
         ms = sorted(v * 1000 for v in s.latencies)
@@ -552,6 +603,8 @@ def report(summaries: list[Summary]) -> None:
             f"    PostgreSQL waits, share of {active} active-backend samples "
             f"(every {SAMPLE_S * 1000:.0f} ms): {top}"
         )
+        if s.rounds[0].budget:
+            print(budget_line(s))
         for error in sorted({e for r in s.rounds for e in r.errors})[:3]:
             print(f"    resent after: {error}")
 
@@ -578,8 +631,29 @@ def main(argv: list[str] | None = None) -> dict[int, tuple[float, float]]:
         help="another checkout of the project (e.g. git archive of main): its back office "
         "served in alternate rounds too, for before/after ratios",
     )
+    parser.add_argument(
+        "--worker-cpu",
+        type=float,
+        metavar="CORES",
+        help="cap each worker process at CORES of a core (a cgroup each; needs root): "
+        "e.g. 0.3 for 1, 2, 3 workers on 2 cores, PostgreSQL and the generator left the rest",
+    )
+    parser.add_argument(
+        "--worker-cpu-period-us",
+        type=int,
+        default=100_000,
+        help="the cgroup's enforcement period (the quota is CORES of it); default 100000",
+    )
     parser.add_argument("--load-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker_cpu is not None and not args.load_worker:
+        from bench.cpu_budget import CgroupUnavailable, find_hierarchy, quota_us
+
+        try:  # refused before any database is made
+            quota_us(args.worker_cpu, args.worker_cpu_period_us)
+            find_hierarchy()
+        except (ValueError, CgroupUnavailable) as exc:
+            parser.error(str(exc))
     if args.load_worker:
         load_worker(args.load_worker)
         return {}
@@ -609,7 +683,8 @@ def main(argv: list[str] | None = None) -> dict[int, tuple[float, float]]:
         for w in counts[1:]:
             s = summaries[(name, w)]
             print(
-                f"  {name}, {w} workers / 1: throughput {ratio(s.rate, base.rate)}   worker CPU "
+                f"  {name}, {w} workers / 1: throughput {ratio(s.rate, base.rate)} (ideal "
+                f"{w}.00x)   worker CPU "
                 f"per sale {ratio(s.worker_cpu, base.worker_cpu)}   PostgreSQL CPU per sale "
                 f"{ratio(s.total('db_cpu'), base.total('db_cpu'))}   p99 "
                 f"{ratio(p99_ms(s.latencies), p99_ms(base.latencies))}"
@@ -622,6 +697,15 @@ def main(argv: list[str] | None = None) -> dict[int, tuple[float, float]]:
                 f"per sale {ratio(s.worker_cpu, b.worker_cpu)}   p99 "
                 f"{ratio(p99_ms(s.latencies), p99_ms(b.latencies))}"
             )
+    if args.worker_cpu:
+        loose = [f"{t}, {w}" for (t, w), s in summaries.items() if not binding(s)]
+        print(
+            f"  CPU budget binding for every worker count: the throughput ratios measure scaling "
+            f"with worker capacity ({args.worker_cpu:.2f} core a worker)"
+            if not loose
+            else f"  CPU budget NOT binding for {'; '.join(loose)} worker(s): the ratios with "
+            f"those counts say nothing about scaling with worker capacity"
+        )
     print("  every sale stored exactly once, every kiosk's last_seq complete, in every round")
     return {w: (s.rate, p99_ms(s.latencies)) for (t, w), s in summaries.items() if t == "this tree"}
 
