@@ -65,11 +65,13 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    # 20 kept open: with 10, a worker serving 20–30 kiosk batches at once opened and closed
-    # overflow connections all the time (60–100 PostgreSQL backends forked per 10,000 sales in
-    # bench/load_kiosks.py, each warming its caches anew). At most 30 a worker: mind
-    # max_connections (100 by default) when running more than three workers.
-    return create_engine(parsed, pool_pre_ping=True, pool_size=20, max_overflow=10)
+    # At most 30 a worker, all kept once opened: with 20 kept and 10 overflow, a worker serving
+    # 20–32 kiosk batches at once closed an overflow connection at every check-in beyond 20 and
+    # opened another the next moment (~100 backends forked per 10,000 sales in
+    # bench/load_kiosks.py, each warming its caches and re-preparing statements): 0.72x the
+    # worker CPU a sale without the churn, same cap. Mind max_connections (100 by default)
+    # when running more than three workers.
+    return create_engine(parsed, pool_pre_ping=True, pool_size=30, max_overflow=0)
 
 
 def is_postgres(engine: Engine) -> bool:
