@@ -168,7 +168,9 @@ class PluginHost:
         declaring the same name is refused and reported. Loaded ones get a scoped runtime.
         """
         allow = {entry.entry_point: entry for entry in allowed}
+        declared: set[str] = set()
         for ep in entry_points(group=ENTRY_POINT_GROUP):
+            declared.add(ep.name)
             entry = allow.get(ep.name)
             if entry is None:
                 log.info("plugin %s is installed but not in the allow-list; not loaded", ep.name)
@@ -187,6 +189,17 @@ class PluginHost:
                 self._load_in_worker(ep.name, manifest, [])
             else:
                 self._load(ep.name, ep.load)
+        # an allowed plugin nobody declares (a typo, a package never installed) would
+        # otherwise leave the kiosk selling without it and nothing saying so
+        for name in sorted(set(allow) - declared):
+            entry = allow[name]
+            self._report(
+                name,
+                "load",
+                f"failed: not installed: no distribution declares entry point {name!r} in "
+                f"{ENTRY_POINT_GROUP!r} (the allow-list expects "
+                f"{entry.distribution} {entry.version}; pip show {entry.distribution})",
+            )
 
     def load_folder(self, folder: Path, import_root: Path | None = None) -> str:
         """Load the plugin in ``folder`` by its ``plugin.toml`` (a vendor's plugin under

@@ -17,7 +17,7 @@ from stdnum.jp import cn
 from kiosk.domain.method_names import InstalledNames, tender_name
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
-from kiosk.domain.sale import Sale, Tender
+from kiosk.domain.sale import Sale, Tender, document_line_name
 from kiosk.domain.sale_reference import sale_reference
 from kiosk.domain.tax import RateTotal
 
@@ -169,7 +169,7 @@ def receipt_from_document(
     completed = datetime.fromisoformat(document["completed_at"])
     lines = tuple(
         ReceiptLine(
-            name=line[f"name_{pick}"] or line["name_ja"],
+            name=document_line_name(line, language),
             quantity=line["quantity"],
             unit_price=line["unit_price"],
             amount=line["amount"],

@@ -22,6 +22,7 @@ from kiosk.domain.method_names import InstalledNames, tender_name
 from kiosk.domain.money import Yen
 from kiosk.domain.product import TaxCategory
 from kiosk.domain.receipt import Issuer
+from kiosk.domain.sale import document_line_name
 from kiosk.domain.sale_reference import reference_for
 
 #: the languages the invoice is printed in (the shopper's; others print in English)
@@ -104,7 +105,7 @@ class ReturnInvoice:
             original_receipt_no=document.get("original_receipt_no"),
             lines=tuple(
                 InvoiceLine(
-                    name=str(line["name_ja"] if language == "ja" else line["name_en"]),
+                    name=document_line_name(line, language),
                     units=-int(
                         line["weight_g"] if line.get("weight_g") is not None else line["quantity"]
                     ),

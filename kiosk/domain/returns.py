@@ -67,6 +67,8 @@ class ReturnLine:
     weighed: bool
     refund: Yen  # positive, in the line's price mode
     restock: bool
+    #: the original line's name in each shopper language (empty: an older sale document)
+    names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def reduced_rate(self) -> bool:
@@ -152,6 +154,7 @@ class ReturnPlan:
                     "sku": line.sku,
                     "name_ja": line.name_ja,
                     "name_en": line.name_en,
+                    **({"names": dict(line.names)} if line.names else {}),
                     "department": line.department,
                     "tax": line.tax.value,
                     "price_includes_tax": line.price_includes_tax,
@@ -193,6 +196,14 @@ class ReturnPlan:
         if original.get("training"):
             document["training"] = True
         return document
+
+
+def _line_names(line: Mapping[str, Any]) -> dict[str, str]:
+    """The names an original line kept per language (none for an older document)."""
+    names = line.get("names")
+    if not isinstance(names, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in names.items() if isinstance(v, str) and v}
 
 
 def _names_of(original: Mapping[str, Any], refund: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,6 +293,7 @@ def plan_return(
                 weighed=line.weighed,
                 refund=line_refund(line, before, units),
                 restock=restock,
+                names=_line_names(doc),
             )
         )
     rates = rate_refunds(lines, rounding, _rate_room(original, refunded_by_rate or {}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -133,6 +134,16 @@ def is_training_document(document: dict[str, Any]) -> bool:
     return document.get("training") is True
 
 
+def document_line_name(line: Mapping[str, Any], language: str) -> str:
+    """A sale or return document line's name in ``language``: the name the line kept for it,
+    else (a document from before lines kept ``names``) Japanese for ja and English for the
+    rest, else the Japanese name."""
+    names = line.get("names") or {}
+    kept = names.get(language) if isinstance(names, Mapping) else None
+    fallback = line.get("name_ja") if language == "ja" else line.get("name_en")
+    return str(kept or fallback or line.get("name_ja") or "")
+
+
 def line_document(line: BasketLine) -> dict[str, Any]:
     """A basket line as it appears in a sale document (outbox, journal, plugins)."""
     return {
@@ -141,6 +152,9 @@ def line_document(line: BasketLine) -> dict[str, Any]:
         "gtin": line.product.gtin,
         "name_ja": line.product.name_ja,
         "name_en": line.product.name_en,
+        # every shopper language's name (an added field, v1 allows it): a reprint or a
+        # return invoice made from the document names the goods as the first receipt did
+        "names": {language: line.product.name(language) for language in LANGUAGES},
         "department": line.product.department,
         "tax": line.tax.value,
         "price_includes_tax": line.product.price_includes_tax,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin
+from kiosk.domain.limits import MAX_LINE_AMOUNT
 from kiosk.domain.product import Product, TaxCategory
 from kiosk.domain.text_controls import hidden_controls
 
@@ -108,6 +109,15 @@ def _parse_row(row: dict[str, str], line: int, errors: list[RowError]) -> Produc
         price = int(text("price") or "0")
         if price < 0:
             errors.append(RowError(line, "price", "must not be negative"))
+        elif price > MAX_LINE_AMOUNT:
+            # one piece could never be sold (and the store's column holds 64 bits at most)
+            errors.append(
+                RowError(
+                    line,
+                    "price",
+                    f"{price:,} yen is over the kiosk's limit of {MAX_LINE_AMOUNT:,} a line",
+                )
+            )
     except ValueError:
         errors.append(RowError(line, "price", f"{text('price')!r} is not whole yen"))
     tax = TaxCategory.STANDARD

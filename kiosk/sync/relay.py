@@ -164,6 +164,9 @@ class OutboxRelay:
             )
         self.backoff.reset()
         if not rows:
+            behind = self._behind(response)
+            if behind is not None:  # restored from a backup while this kiosk had nothing new
+                return self._rewind(behind + 1)
             return CycleResult(CycleOutcome.IDLE)
         acked_through = int(response.json()["acked_through"])
         acked = [r.seq for r in rows if r.seq <= acked_through]
@@ -195,6 +198,23 @@ class OutboxRelay:
             )
         )
         return CycleResult(CycleOutcome.PARKED, detail=f"parked seq {row.seq}")
+
+    def _behind(self, response: httpx.Response) -> int | None:
+        """The back office's ``last_seq`` when it is below a seq it acknowledged (it was
+        restored from a backup); else None. An idle kiosk learns it here, not at its next
+        sale's 409."""
+        try:
+            answer = response.json()
+        except ValueError:
+            return None
+        last_seq = answer.get("last_seq") if isinstance(answer, dict) else None
+        if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
+            return None
+        with self.store.transaction() as session:
+            acked = session.scalar(
+                select(func.max(OutboxRow.seq)).where(OutboxRow.sent_at.is_not(None))
+            )
+        return last_seq if acked is not None and last_seq < acked else None
 
     def _rewind(self, expected: int) -> CycleResult:
         """The back office lacks rows from ``expected`` on (restored from a backup): resend."""

@@ -117,3 +117,26 @@ def test_first_result_wins_and_order_is_last_registered_first():
     host.register(Claims("last-registered"), "b")
     claim = host.call_first("kiosk_claim_scan", scan=None, checkout=None)
     assert claim.plugin == "last-registered"
+
+
+def test_an_allowed_plugin_that_is_not_installed_is_a_named_problem(monkeypatch):
+    """GIVEN an allow-list entry whose entry point no installed distribution declares (a
+    typo, or the package never installed) WHEN the kiosk loads its plugins THEN staff and
+    `kiosk doctor` see a problem naming it, instead of a kiosk selling without it in silence.
+
+    Found by hand: `big_basket_coupn` in the allow-list sold with no discount, no log line
+    and a clean doctor."""
+    installed = [_EntryPoint("coupon_x", example_plugin)]
+    monkeypatch.setattr("kiosk.plugins.entry_points", lambda group: installed)
+    host = PluginHost()
+    host.load_entry_points(
+        [
+            AllowedPlugin("coupon_x", "acme-coupons", "1.0"),
+            AllowedPlugin("coupon_y", "acme-coupons-y", "2.1"),
+        ]
+    )
+    assert host.names == ["coupon_x"]
+    [problem] = host.problems
+    assert problem.plugin == "coupon_y"
+    assert "not installed" in problem.staff_message()
+    assert "acme-coupons-y 2.1" in problem.staff_message()

@@ -102,3 +102,24 @@ def test_a_name_longer_than_the_limit_is_refused_with_its_line(tmp_path, capsys)
     assert "line 3, field 'name_ja': is 300 characters long; at most 80" in capsys.readouterr().err
     fine = _csv(tmp_path, f"A1,4901234000018,,おにぎり,{at_limit},150,reduced,1,food,0,0\n")
     assert read_catalogue_csv(fine)[0].name_en == at_limit
+
+
+def test_a_price_no_kiosk_line_can_hold_is_refused_by_line_and_field(tmp_path, capsys):
+    """GIVEN a price of 20 digits (a pasted code in the price column) WHEN imported
+    THEN one line names the row and the field — it was "unexpected error: OverflowError:
+    Python int too large to convert to SQLite INTEGER" — and nothing is imported; a price of
+    exactly the kiosk's line limit (kiosk.domain.limits) still imports."""
+    from kiosk.domain.limits import MAX_LINE_AMOUNT
+
+    path = _csv(
+        tmp_path,
+        "A1,4901234000018,,おにぎり,Rice ball,150,reduced,1,food,0,0\n"
+        "A2,4901234000025,,お茶,Tea,99999999999999999999,reduced,1,food,0,0\n",
+    )
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "catalog", "import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "line 3, field 'price': 99,999,999,999,999,999,999 yen is over" in err
+    assert "Traceback" not in err and "OverflowError" not in err
+    fine = _csv(tmp_path, f"A1,4901234000018,,おにぎり,Rice,{MAX_LINE_AMOUNT},reduced,1,food,0,0\n")
+    assert read_catalogue_csv(fine)[0].price == MAX_LINE_AMOUNT

@@ -165,6 +165,25 @@ def test_function_relay_resends_after_the_back_office_lost_rows(relay, store, bo
         assert s.get(KioskRow, "K01").last_seq == 13
 
 
+def test_function_an_idle_kiosk_resends_after_the_back_office_lost_rows(relay, store, bo_db, clock):
+    """GIVEN the back office restored to before some sales and a kiosk with nothing new to
+    send (closing time) WHEN its relay probes the back office THEN it sees the back office is
+    behind what it acknowledged and resends, without waiting for the next sale.
+
+    Found by hand: after `kiosk-backoffice restore`, the sale made after the backup stayed
+    missing for as long as the kiosk sold nothing more."""
+    sell(store, clock, 6)
+    relay.run(max_cycles=5, stop_when_idle=True)
+    with bo_db.transaction() as s:  # as if restored from a backup taken after sale 4
+        s.query(SaleRow).filter(SaleRow.kiosk_seq > 4).delete()
+        s.get(KioskRow, "K01").last_seq = 4
+    relay.run(max_cycles=10, stop_when_idle=True)
+    assert server_sales(bo_db) == 6
+    with bo_db.reading() as s:
+        assert s.get(KioskRow, "K01").last_seq == 6
+    assert relay.stopped is None
+
+
 def test_function_backlog_is_counted_only_after_a_cycle_that_moved_nothing(
     relay, store, transport, clock
 ):

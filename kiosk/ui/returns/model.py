@@ -20,6 +20,7 @@ from kivy.properties import (
 )
 
 from kiosk import messages
+from kiosk.domain.sale import document_line_name
 from kiosk.domain.sale_reference import PREFIX
 from kiosk.domain.scan import Scan
 
@@ -265,7 +266,7 @@ class ReturnModel(EventDispatcher):
             if line.get("voided") or line_id not in left:
                 continue
             weighed = line.get("weight_g") is not None
-            name = line.get("name_ja") if language == "ja" else line.get("name_en")
+            name = document_line_name(line, language)
             rows.append(
                 {
                     "line_id": line_id,
