@@ -4,7 +4,7 @@
 test_api_reference.py`` fails when the file and the code differ, so the reference a vendor
 reads is the code they run against. It covers the hooks (signatures, firstresult, the
 first docstring paragraph), what ``runtime`` offers (``PluginContext``, the unit of work,
-the held sale), typed hook results (``ReportSection``), the payment contract's types (``PaymentResult``, ``Outcome``,
+the held sale), typed hook results (``ReportSection``, ``MemberEraser``), the payment contract's types (``PaymentResult``, ``Outcome``,
 ``PaymentProgress``, the ``PaymentMethod`` attributes and calls) and the conformance kit's
 public helpers, and the back office's plugin API (:mod:`kiosk.backoffice.plugin_api`, every
 name of its ``__all__``).
@@ -22,6 +22,7 @@ from kiosk.backoffice import plugin_api
 from kiosk.domain.report_section import ReportSection
 from kiosk.payments import method as payment_method
 from kiosk.payments.outcome import Outcome
+from kiosk.personal_data import MemberEraser
 from kiosk.plugin_context import PluginContext
 from kiosk.runtime.exclusive import ExclusiveSale
 from kiosk.runtime.unit_of_work import UnitOfWork
@@ -230,6 +231,7 @@ def reference() -> str:
     parts += door_object_reference(ExclusiveSale, "runtime.exclusively()")
     parts.append("## Typed hook results\n")
     parts += dataclass_table(ReportSection)
+    parts += dataclass_table(MemberEraser)
     parts.append("## The payment contract\n")
     parts += method_reference()
     parts += dataclass_table(payment_method.PaymentResult)

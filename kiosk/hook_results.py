@@ -29,6 +29,7 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.report_section import ReportSection, section_problem
 from kiosk.messages import Message
 from kiosk.payments.checks import payment_method
+from kiosk.personal_data import member_eraser
 
 
 def _scan_source(value: Any) -> str | None:
@@ -87,6 +88,7 @@ CHECKS: dict[str, Check] = {
     "kiosk_report_sections": list_of(_report_section),
     "kiosk_export_formats": list_of(_anything),
     "kiosk_cli_commands": list_of(cli_command),
+    "kiosk_member_erasers": list_of(member_eraser),
 }
 
 

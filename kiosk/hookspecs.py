@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from kiosk.domain.sale import Sale
     from kiosk.domain.scan import Scan
     from kiosk.payments.method import PaymentMethod
+    from kiosk.personal_data import MemberEraser
     from kiosk.plugin_context import PluginContext
     from kiosk.ui.controller import Controller
     from kiosk.ui.plugin_ui import PluginOverlay, PluginScreen
@@ -244,6 +245,25 @@ def kiosk_attendant_needed(checkout: Checkout, reason: AttendantReason) -> None:
 @hookspec
 def kiosk_device_status(device: str, status: str) -> None:
     """A device reported a status change (paper low, changer near empty, disconnected…)."""
+
+
+# --- Personal data (APPI) --------------------------------------------------------------------
+
+
+@hookspec
+def kiosk_member_erasers() -> list[MemberEraser]:
+    """Say how to erase a member's rows from this plugin's own tables (a member was erased).
+
+    The plugin that keeps members (loyalty) erases one on a manager's request or a tombstone
+    from another kiosk, and calls ``runtime.erase_member_data(uow, member_id, at)`` inside its
+    own unit of work: every :class:`kiosk.personal_data.MemberEraser` returned here runs there,
+    on the caller's thread, in that one transaction, so the member's rows in every plugin go
+    together or — when one eraser raises — none does. Implement it if your tables keep a
+    member id (coupons: attached coupons and the member on a coupon use); never import the
+    member plugin's tables, nor it yours.
+    :return: a list of :class:`kiosk.personal_data.MemberEraser` (``plugin``, ``erases``,
+        ``erase(uow, member_id, at) -> rows changed``).
+    """
 
 
 # --- Back office -----------------------------------------------------------------------------

@@ -151,6 +151,11 @@ class PluginContext(Protocol):
         and ``uow.journal(kind, payload)``, committed together or rolled back together."""
         ...
 
+    def erase_member_data(self, uow: UnitOfWork, member_id: str, at: datetime) -> dict[str, int]:
+        """A member is being erased (APPI) in ``uow``: every plugin's rows naming the member
+        go in that transaction (``kiosk_member_erasers``); returns the rows per plugin."""
+        ...
+
     def reading(self) -> Reading:
         """A read of the plugin's own tables (``with runtime.reading() as read:``) on a
         snapshot that takes no write lock: ``read.session`` for queries only."""

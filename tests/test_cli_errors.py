@@ -208,3 +208,17 @@ def test_backoffice_unknown_plugin_is_one_line(tmp_path, capsys):
     assert one_line(capsys.readouterr().err) == (
         "kiosk-backoffice: --plugin no-such-plugin: not installed (or failed to load)"
     )
+
+
+def test_backoffice_migrate_refuses_a_sqlite_file_that_is_not_there(tmp_path, capsys):
+    """GIVEN a mistyped SQLite path WHEN ``migrate`` runs THEN one line names the file and
+    nothing is made; with ``--create`` (a new store) it is made and migrated."""
+    missing = tmp_path / "backofice.sqlite3"  # the typo of backoffice.sqlite3
+    url = f"sqlite:///{missing}"
+    assert backoffice_main(["--database-url", url, "migrate"]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert str(missing) in line and "--create" in line
+    assert not missing.exists()
+    assert backoffice_main(["--database-url", url, "migrate", "--create"]) == 0
+    assert missing.exists() and "up to date" in capsys.readouterr().out
+    assert backoffice_main(["--database-url", url, "migrate"]) == 0  # there now: no flag needed

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
@@ -23,6 +25,7 @@ from kiosk.backoffice.core.deps import Manager
 from kiosk.backoffice.core.door import DoorMiddleware
 from kiosk.backoffice.core.errors import BackofficeError, LoginFailed
 from kiosk.backoffice.core.pages import error_page
+from kiosk.backoffice.core.query_errors import InvalidQuery, query_problems
 from kiosk.backoffice.core.security import SecurityMiddleware, WebSecurity
 from kiosk.backoffice.core.templates import STATIC
 from kiosk.backoffice.inventory import pending_stock
@@ -135,6 +138,13 @@ def create_app(
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = query_problems(exc.errors())
+        if problems is None:  # a body: FastAPI's own list (kiosks and scripts read it)
+            return await request_validation_exception_handler(request, exc)
+        return await _typed_error(request, InvalidQuery(problems))
 
     @app.exception_handler(OperationalError)
     async def _database_unavailable(request: Request, exc: OperationalError) -> Response:

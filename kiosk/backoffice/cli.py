@@ -89,7 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
-    sub.add_parser("migrate", help="bring the schema up to date").set_defaults(handler=_migrate)
+    migrate = sub.add_parser("migrate", help="bring the schema up to date")
+    migrate.add_argument(
+        "--create",
+        action="store_true",
+        help="make the SQLite file when it is not there (a new store; the default "
+        "database is made without it)",
+    )
+    migrate.set_defaults(handler=_migrate)
 
     key_help = (
         "the backup key (32 bytes; env KIOSK_BACKUP_KEY_FILE, else backup.key in "
@@ -264,6 +271,25 @@ def _db(args: argparse.Namespace, host=None):
 
     versions = migration_locations(host) if host is not None else None
     return Database(_checked_url(args.database_url), plugin_versions=versions)
+
+
+def _existing_sqlite(url: str) -> None:
+    """A SQLite URL other than the default must name a file that is there: a mistyped path
+    made a new, empty database (no sales, no staff) without a word. ``--create`` makes it."""
+    from sqlalchemy.engine import make_url
+
+    from kiosk.backoffice.core.db import DEFAULT_URL
+    from kiosk.cli_errors import CommandError
+
+    parsed = make_url(_checked_url(url))
+    if parsed.get_backend_name() != "sqlite" or url == DEFAULT_URL:
+        return  # a server's database, or the README's first set-up (var/backoffice.sqlite3)
+    path = Path(str(parsed.database))
+    if not path.exists():
+        raise CommandError(
+            f"--database-url: no SQLite database at {path}; check the path, or add --create "
+            "to make a new one there"
+        )
 
 
 def _checked_url(url: str) -> str:
@@ -472,6 +498,8 @@ def _now(args: argparse.Namespace) -> datetime:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    if not args.create:
+        _existing_sqlite(args.database_url)
     _db(args).close()
     print("schema is up to date")
     return 0

@@ -21,6 +21,7 @@ from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import AttendantReason, CheckoutState
 from kiosk.domain.receipt_text import QR_MARK
 from kiosk.messages import Message
+from kiosk.personal_data import run_erasers
 from kiosk.runtime import formal_receipt
 from kiosk.runtime.exclusive import ExclusiveSale
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.domain.checkout import Checkout
     from kiosk.domain.money import Yen
+    from kiosk.plugins import PluginHost
     from kiosk.runtime.sale_lock import SaleLock
     from kiosk.staff import StaffAccount
     from kiosk.store import LocalStore
@@ -62,6 +64,7 @@ class SaleActions:
     #: another kiosk's sales being returned here now: sale id → (document, returns elsewhere)
     _foreign_sales: dict[str, tuple[dict[str, Any], tuple[dict[str, Any], ...]]]
     _lock: SaleLock
+    host: PluginHost
 
     amount_due: Yen  # a property of the runtime
 
@@ -260,6 +263,14 @@ class SaleActions:
         (``with runtime.reading() as read: read.session.execute(...)``); what the read
         sees is what was committed when it began (:class:`~kiosk.runtime.unit_of_work.Reading`)."""
         return Reading(self.store)
+
+    def erase_member_data(self, uow: UnitOfWork, member_id: str, at: datetime) -> dict[str, int]:
+        """APPI erasure of one member in every plugin: run each plugin's
+        :class:`~kiosk.personal_data.MemberEraser` (``kiosk_member_erasers``) in ``uow`` —
+        the erasing plugin's open unit of work — on this thread. Returns the rows each
+        plugin changed; an eraser that raises makes the whole unit of work roll back."""
+        erasers = self.host.call_each("kiosk_member_erasers")
+        return run_erasers(erasers, uow, member_id, at)
 
     def exclusively(self) -> ExclusiveSale:
         """The sale held for one check-then-act (a staff action: re-price only while

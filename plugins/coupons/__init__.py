@@ -26,11 +26,13 @@ from kiosk.domain.receipt import ReceiptSection
 from kiosk.domain.sale import is_training_document
 from kiosk.hookspecs import hookimpl
 from kiosk.messages import N_, scan_claim
+from kiosk.personal_data import MemberEraser
 from kiosk.sync.feed import FeedPuller
 from kiosk.sync.masterdata import entries_by_id, with_published
 from plugins.coupons import tables as t
 from plugins.coupons.book import CouponBook, ReconcileReport
 from plugins.coupons.codes import Verifier, is_coupon_qr
+from plugins.coupons.erasure import member_eraser
 from plugins.coupons.errors import CouponNotApplicable, CouponRejected, coupon_message
 from plugins.coupons.rules import (
     PUBLISHED_ONLY,
@@ -256,6 +258,11 @@ class Plugin:
         return settle(basket.active_lines, self.pricing_offers(basket, context))
 
     # --- sale end ------------------------------------------------------------------------
+
+    @hookimpl
+    def kiosk_member_erasers(self) -> list[MemberEraser]:
+        """A member erased by loyalty takes its coupons and coupon-use links with it."""
+        return [member_eraser(NAME)]
 
     @hookimpl
     def kiosk_sale_completed(self, sale: Any) -> None:

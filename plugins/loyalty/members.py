@@ -10,13 +10,13 @@ Enrolments, card links and erasures go to the outbox, sealed, for the store's ot
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from plugins.coupons import tables as coupon_tables
 from plugins.loyalty import tables as t
 from plugins.loyalty.consent import PurposeNotice
 from plugins.loyalty.crypto import KeyRing, normalize_phone
@@ -25,6 +25,10 @@ from plugins.loyalty.outbox import DELETE, MEMBER_EVENT, member_payload, scrub_m
 
 if TYPE_CHECKING:
     from kiosk.runtime.unit_of_work import OpensReading, OpensUnitOfWork, UnitOfWork
+
+#: ``runtime.erase_member_data``: the other plugins' rows of a member, erased in our unit of
+#: work (``kiosk_member_erasers``); rows changed by plugin
+EraseElsewhere = Callable[["UnitOfWork", str, datetime], dict[str, int]]
 
 MEMBER_QR_PREFIX = "KM1."
 
@@ -55,15 +59,23 @@ class Enrolment:
 class MemberDirectory:
     """The members in the local store, changed through the runtime's units of work
     (``unit_of_work``: ``runtime.unit_of_work``) — a change and its outbox event commit
-    together — and looked up on snapshots (``reading``: ``runtime.reading``)."""
+    together — and looked up on snapshots (``reading``: ``runtime.reading``). An erasure
+    takes the member's rows in other plugins with it (``erase_elsewhere``:
+    ``runtime.erase_member_data``)."""
 
     def __init__(
-        self, unit_of_work: OpensUnitOfWork, reading: OpensReading, keys: KeyRing, kiosk_id: str
+        self,
+        unit_of_work: OpensUnitOfWork,
+        reading: OpensReading,
+        keys: KeyRing,
+        kiosk_id: str,
+        erase_elsewhere: EraseElsewhere,
     ) -> None:
         self.unit_of_work = unit_of_work
         self.reading = reading
         self.keys = keys
         self.kiosk_id = kiosk_id
+        self.erase_elsewhere = erase_elsewhere
 
     # --- enrolment -----------------------------------------------------------------------
 
@@ -173,14 +185,26 @@ class MemberDirectory:
 
     # --- erasure (APPI 利用停止・消去請求) ---------------------------------------------------
 
-    def erase(self, member_id: str, at: datetime, *, propagate: bool = True) -> None:
+    def erase(
+        self,
+        member_id: str,
+        at: datetime,
+        *,
+        propagate: bool = True,
+        audit: Callable[[UnitOfWork], None] | None = None,
+    ) -> dict[str, int]:
         """Remove every piece of personal data and the links to it; sales stay, anonymised.
 
         The member row keeps only its pseudonymous id and ``deleted`` status (so the id is
-        never reissued); points, attached coupons and per-sale member links go. Committed
-        sales keep the pseudonymous id, which no longer leads to a person. The sealed data
-        leaves the outbox too; ``propagate`` (a request made here, not one received from
-        another kiosk) sends the tombstone to the back office and the store's kiosks.
+        never reissued); points and per-sale member links go, and so do the member's rows in
+        other plugins (attached coupons, coupon uses' member links: ``erase_elsewhere``), in
+        the same transaction — all or, if one part fails, nothing. Committed sales keep the
+        pseudonymous id, which no longer leads to a person. The sealed data leaves the
+        outbox too; ``propagate`` (a request made here, not one received from another kiosk)
+        sends the tombstone to the back office and the store's kiosks. The journal gets
+        ``loyalty_member_erasure`` (the rows each other plugin changed) and, in the same
+        transaction, whatever ``audit`` writes (the staff member who asked). Returns the
+        rows changed by plugin.
         """
         with self.unit_of_work() as uow:
             session = uow.session
@@ -206,12 +230,15 @@ class MemberDirectory:
                 .where(t.consents.c.member_id == member_id, t.consents.c.withdrawn_at.is_(None))
                 .values(withdrawn_at=at)
             )
-            mc = coupon_tables.member_coupons
-            session.execute(mc.delete().where(mc.c.member_id == member_id))
+            elsewhere = self.erase_elsewhere(uow, member_id, at)
             scrub_member(uow, member_id)
+            uow.journal("loyalty_member_erasure", {"member_id": member_id, "erased": elsewhere})
+            if audit is not None:
+                audit(uow)
             if propagate:
                 tombstone = {"op": DELETE, "member_id": member_id, "deleted_at": at.isoformat()}
                 uow.send_event(MEMBER_EVENT, tombstone, aggregate_id=member_id, at=at)
+        return elsewhere
 
     # --- internals -----------------------------------------------------------------------
 

@@ -64,7 +64,11 @@ class LoyaltyService:
             settings, key_dir(runtime.config) if data_dir is not None else None, data_dir
         )
         self.directory = MemberDirectory(
-            runtime.unit_of_work, runtime.reading, self.keys, runtime.config.kiosk_id
+            runtime.unit_of_work,
+            runtime.reading,
+            self.keys,
+            runtime.config.kiosk_id,
+            runtime.erase_member_data,
         )
         self.policy = EarnPolicy.from_settings(settings)
         self.ledger = PointsLedger(
@@ -323,9 +327,10 @@ class LoyaltyService:
     def delete_member(self, member_id: str, staff: StaffAccount) -> None:
         """APPI erasure: personal data and links go; sales stay (pseudonymous, anonymised)."""
         authorise(staff, "delete_member")
-        self.directory.erase(member_id, self.now)
-        with self.runtime.unit_of_work() as uow:
-            audit(uow, staff, "delete_member", member_id, self.now)
+        now = self.now
+        self.directory.erase(
+            member_id, now, audit=lambda uow: audit(uow, staff, "delete_member", member_id, now)
+        )
         if self.runtime.member_id == member_id:
             self.runtime.member_id = None
 

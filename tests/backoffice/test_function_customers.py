@@ -618,3 +618,28 @@ def test_function_campaign_page_csv_and_api_agree(store, client, staff):
         "avg_spend_comparable": 750,
     }
     assert client.get("/api/v1/campaigns", params={"date_from": "2026-13-01"}).status_code == 422
+
+
+def test_function_a_bad_query_parameter_is_one_clear_error_not_fastapis_raw_422(
+    store, client, staff
+):
+    """GIVEN a manager WHEN a page or an /api/ list is asked with a query parameter missing
+    (member look-up without member_id) or not a number (limit=abc) THEN the API answers the
+    back office's error shape naming the parameter, and a page a four-language message."""
+    sign_in(client, staff["manager"])
+    api = client.get("/api/v1/customers", params={"limit": "abc"})
+    assert api.status_code == 422
+    body = api.json()
+    assert body["error"] == "InvalidQuery" and set(body) == {"error", "detail"}
+    assert "limit" in body["detail"] and "'abc'" in body["detail"]
+    assert "\n" not in body["detail"]
+    assert client.get("/api/v1/customers", params={"limit": 0}).json()["error"] == "InvalidQuery"
+
+    page = client.get("/customers/lookup")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert "member_id" in text and '"detail"' not in text
+    for words in ("missing or wrong", "正しくありません", "有误", "잘못되었습니다"):
+        assert words in text
+    listing = client.get("/customers", params={"offset": "abc"})
+    assert listing.status_code == 422 and "offset" in listing.text and "abc" in listing.text

@@ -73,4 +73,6 @@ def test_function_a_bad_or_in_memory_database_url_is_one_line(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and problem in err and "--database-url" in err, err
         assert "hunter2" not in err and "sqlite:///PATH" in err
-    assert main(["--database-url", f"sqlite:///{tmp_path / 'bo.sqlite3'}", "migrate"]) == 0
+    assert (
+        main(["--database-url", f"sqlite:///{tmp_path / 'bo.sqlite3'}", "migrate", "--create"]) == 0
+    )

@@ -136,7 +136,7 @@ class Backoffice:
         self.db_url = f"sqlite:///{self.db_path}"
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKOFFICE_PASSWORD": ""}
         self.command = str(Path(sys.executable).with_name("kiosk-backoffice"))
-        self._cli("migrate")
+        self._cli("migrate", "--create")
         self.token = self._cli("enrol-kiosk", "K01").strip().splitlines()[-1]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -109,7 +109,11 @@ async def form(request: Request) -> dict[str, str]:
 
 
 def error_page(exc: BackofficeError) -> HTMLResponse:
-    return template_page("core/error.html", "Problem", None, status=exc.status, message=str(exc))
+    # an error that says itself in the four languages (page_lines) shows them under the line
+    lines = exc.page_lines() if hasattr(exc, "page_lines") else []
+    return template_page(
+        "core/error.html", "Problem", None, status=exc.status, message=str(exc), lines=lines
+    )
 
 
 def csv_response(name: str, text: str) -> Response:

@@ -205,3 +205,82 @@ def test_without_the_key_file_the_members_cannot_be_read(kiosk, tmp_path):
     service.directory.keys = KeyRing.generate()  # e.g. the database copied to another machine
     with pytest.raises(KeyUnavailable, match="does not decrypt"):
         service.directory.profile(member_id)
+
+
+def _coupon_rows_of(runtime, member_id: str) -> tuple[int, int]:
+    """(attached coupons, coupon uses) that still name ``member_id`` in the kiosk store."""
+    from sqlalchemy import func
+
+    from plugins.coupons import tables as coupon_tables
+
+    attached, uses = coupon_tables.member_coupons, coupon_tables.uses
+    with runtime.reading() as read:
+        return (
+            read.session.scalar(select(func.count()).where(attached.c.member_id == member_id)),
+            read.session.scalar(select(func.count()).where(uses.c.member_id == member_id)),
+        )
+
+
+def test_erasure_takes_the_members_coupons_with_it_and_is_audited(kiosk):
+    """GIVEN a member with an attached coupon and a sale that used it WHEN a manager erases
+    the member THEN no coupon row names the member any more, and the erasure is journalled
+    with what each plugin erased (the coupons plugin through kiosk_member_erasers)."""
+    from plugins.coupons import coupons_for
+
+    runtime = kiosk()
+    service = loyalty_for(runtime)
+    enrolment = service.enrol(service.begin_enrolment().token, True, name=NAME, phone=PHONE)
+    member_id = enrolment.member.member_id
+    coupons_for(runtime).attach(member_id, "C100")
+    scan(runtime, RICE)
+    sale = runtime.pay("cash")
+    runtime.finish()
+    assert coupons_for(runtime).book.consumed_for(sale.sale_id) == [f"C100@{member_id}"]
+    assert _coupon_rows_of(runtime, member_id) == (1, 1)
+
+    service.delete_member(member_id, MANAGER)
+
+    assert _coupon_rows_of(runtime, member_id) == (0, 0)
+    assert coupons_for(runtime).member_coupons(member_id) == []
+    with runtime.store.transaction() as session:
+        rows = session.scalars(select(JournalRow).where(JournalRow.kind.like("loyalty%"))).all()
+    erased = [row.payload for row in rows if row.kind == "loyalty_member_erasure"]
+    assert len(erased) == 1 and f'"member_id":"{member_id}"' in erased[0]
+    assert '"coupons":2' in erased[0]  # one attached coupon, one use's link
+    audits = [row.payload for row in rows if row.kind == "loyalty_staff_access"]
+    assert any('"action":"delete_member"' in payload for payload in audits)
+    assert runtime.store.verify_journal().ok
+
+
+class _BrokenEraser:
+    """A plugin whose eraser fails: the erasure must not half-happen."""
+
+    @staticmethod
+    def kiosk_member_erasers():
+        from kiosk.personal_data import MemberEraser
+
+        def erase(uow, member_id, at):
+            raise RuntimeError("disk on fire")
+
+        return [MemberEraser("broken", "nothing, it fails", erase)]
+
+
+def test_an_erasure_a_plugin_cannot_finish_changes_nothing(kiosk):
+    """GIVEN a plugin whose eraser raises WHEN a member is erased THEN the erasure fails
+    as a whole: the member, the coupons and the points are all still there (staff retry)."""
+    from kiosk.hookspecs import hookimpl
+    from plugins.coupons import coupons_for
+
+    runtime = kiosk()
+    service = loyalty_for(runtime)
+    member_id = service.enrol(service.begin_enrolment().token, True, name=NAME).member.member_id
+    coupons_for(runtime).attach(member_id, "C100")
+    broken = _BrokenEraser()
+    broken.kiosk_member_erasers = hookimpl(broken.kiosk_member_erasers)
+    runtime.host.register(broken, "broken")
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        service.delete_member(member_id, MANAGER)
+
+    assert service.directory.profile(member_id).name == NAME
+    assert _coupon_rows_of(runtime, member_id) == (1, 0)
