@@ -150,6 +150,10 @@ class Prepared:
         """Every row with this statement, in the session's transaction (one executemany)."""
         session.connection().exec_driver_sql(self.sql, [self.parameters(r) for r in rows])
 
+    def execute_one(self, session: Session, row: dict[str, Any]) -> None:
+        """The statement once, with ``row``'s values (one execute, not an executemany)."""
+        session.connection().exec_driver_sql(self.sql, self.parameters(row))
+
 
 # per dialect (an engine's), so a disposed engine's statements go with it
 _PREPARED: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], Prepared]] = WeakKeyDictionary()
