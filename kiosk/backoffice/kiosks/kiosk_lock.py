@@ -39,4 +39,3 @@ def lock_kiosk(session: Session, kiosk_id: str) -> KioskRow | None:
     make_transient_to_detached(kiosk)
     session.add(kiosk)  # persistent, clean: nothing to flush unless changed
     return kiosk
-

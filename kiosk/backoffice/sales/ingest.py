@@ -47,6 +47,9 @@ class OutboxEvent:
     event_id: str
     kind: str
     payload: dict[str, Any]
+    # the payload's JSON text as the door checked its size (sales.schemas.payload_text),
+    # stored as the document as it is; None: encoded at ingest
+    payload_json: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutboxEvent:
