@@ -94,4 +94,3 @@ def test_function_a_lone_surrogate_is_stored_escaped_as_before(client, bo_db, ki
     assert answer.json()["applied"] == 1, answer.text
     stored_text, document = stored(bo_db)[e["payload"]["sale_id"]]
     assert "\\ud800" in stored_text and document == e["payload"]
-
