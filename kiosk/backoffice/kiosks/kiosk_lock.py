@@ -28,8 +28,8 @@ def lock_kiosk(session: Session, kiosk_id: str) -> KioskRow | None:
     """The kiosk's row locked until the transaction ends, as the session's object; None
     when no such kiosk is enrolled."""
     key = session.identity_key(KioskRow, kiosk_id)
-    if key in session.identity_map:  # loaded before in this session: refreshed by the ORM
-        return session.get(KioskRow, kiosk_id, with_for_update=True, populate_existing=True)
+    if key in session.identity_map:  # loaded before in this session: the ORM's own lock
+        return session.get(KioskRow, kiosk_id, with_for_update=True)
     row = session.execute(_LOCK, {"kiosk_id": kiosk_id}).one_or_none()
     if row is None:
         return None
