@@ -13,6 +13,7 @@ from kiosk.backoffice.kiosks import identity as kiosk_identity
 from kiosk.backoffice.kiosks import journal_anchor
 from kiosk.backoffice.sales import schemas as kiosk_schemas
 from kiosk.backoffice.sales.ingest import IngestResult, OutboxEvent
+from kiosk.backoffice.sales.ingest_rows import storable_json
 from kiosk.backoffice.staff.auth import authenticate_kiosk
 
 router = APIRouter(prefix="/api/v1")
@@ -26,10 +27,7 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> JSONResp
     """Deliver a batch of outbox events; answers ``acked_through`` (idempotent, ordered).
 
     A bad event is a 422 naming its seq, kind and field (see :mod:`kiosk_schemas`)."""
-    events = [
-        OutboxEvent(e.seq, e.event_id, e.kind, payload)
-        for e, payload in kiosk_schemas.parse_batch(body)
-    ]
+    events = outbox_events(body)
     instance = kiosk_identity.instance_of(body)  # a restored/re-imaged database: never dropped
     backoffice = bo(request)
 
@@ -45,6 +43,15 @@ def post_outbox(request: Request, token: KioskToken, body: JsonBody) -> JSONResp
         backoffice.sales.bump()
     # a response, not a dict: FastAPI would encode a dict in a second trip to the threadpool
     return JSONResponse(result.to_json())
+
+
+def outbox_events(body: Any) -> list[OutboxEvent]:
+    """The batch's events, each with its payload's JSON text from the size check when the
+    database can store that text as it is (the ingest then does not encode it again)."""
+    return [
+        OutboxEvent(e.seq, e.event_id, e.kind, payload, storable_json(text))
+        for e, payload, text in kiosk_schemas.parse_batch(body)
+    ]
 
 
 @router.get("/sync/status")

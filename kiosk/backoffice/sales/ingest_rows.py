@@ -59,6 +59,30 @@ TABLE_ORDER: tuple[Table, ...] = (SALES, SALE_LINES, SALE_PAYMENTS)
 COPY_FROM_ROWS = 8
 
 
+class EncodedJson:
+    """A JSON column's value with its JSON text, encoded already (by the door's size check,
+    :func:`kiosk.backoffice.sales.schemas.payload_text`), stored as ``text`` as it is
+    (``COPY`` writes it; an INSERT binds it, :func:`_json_processor`)."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, value: Any, text: str) -> None:
+        self.value, self.text = value, text
+
+
+def storable_json(text: str) -> str | None:
+    """``text`` when the database can take it as it is; None when not (a lone surrogate:
+    ``"\\ud800"`` in a request parses to one, which UTF-8 cannot encode; the document is
+    then encoded anew, escaped, as before the door's text was reused)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return None
+    return text
+
+
 class RowBuffer:
     """Rows waiting to be written in the ingest transaction, and the stock they take."""
 
@@ -116,7 +140,10 @@ class Prepared:
         self._values = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
         self._processors: list[tuple[int, Callable[[Any], Any]]] = []
         for i, name in enumerate(order):
-            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            kind = compiled.binds[name].type
+            processor = kind.dialect_impl(dialect).bind_processor(dialect)
+            if isinstance(kind, JSON):
+                processor = _json_processor(processor, dialect)
             if processor is not None:
                 self._processors.append((i, processor))
 
@@ -150,6 +177,46 @@ class Prepared:
         """Every row with this statement, in the session's transaction (one executemany)."""
         session.connection().exec_driver_sql(self.sql, [self.parameters(r) for r in rows])
 
+    def execute_one(self, session: Session, row: dict[str, Any]) -> None:
+        """The statement once, with ``row``'s values (one execute, not an executemany)."""
+        session.connection().exec_driver_sql(self.sql, self.parameters(row))
+
+
+def _json_processor(
+    processor: Callable[[Any], Any] | None, dialect: Dialect
+) -> Callable[[Any], Any]:
+    """A JSON column's bind processor taking :class:`EncodedJson` too, whose text goes to the
+    database as it is: SQLite's JSON column is text; psycopg sends its JSON wrapper's text
+    with the wrapper's ``dumps`` (here the text itself). Any other driver: the value,
+    encoded by ``processor`` as a dict would be."""
+    if dialect.name == "sqlite":
+
+        def encoded(value: EncodedJson) -> Any:
+            return value.text
+
+    elif dialect.driver == "psycopg" and processor is not None:
+
+        def encoded(value: EncodedJson) -> Any:
+            bound = processor(value.text)  # psycopg's Json (Jsonb) around the text …
+            bound.dumps = _itself  # … sent as it is, not encoded as a JSON string
+            return bound
+
+    else:
+
+        def encoded(value: EncodedJson) -> Any:
+            return value.value if processor is None else processor(value.value)
+
+    def process(value: Any) -> Any:
+        if type(value) is EncodedJson:
+            return encoded(value)
+        return value if processor is None else processor(value)
+
+    return process
+
+
+def _itself(text: str) -> str:
+    return text
+
 
 # per dialect (an engine's), so a disposed engine's statements go with it
 _PREPARED: WeakKeyDictionary[Dialect, dict[tuple[Any, ...], Prepared]] = WeakKeyDictionary()
@@ -169,7 +236,8 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
         for row in rows:
             fields = list(values(row))
             for i in json_at:
-                fields[i] = _to_json(fields[i])
+                value = fields[i]
+                fields[i] = value.text if type(value) is EncodedJson else _to_json(value)
             write(fields)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.backoffice.core import business_day
 from kiosk.backoffice.core.errors import BadSaleDocument
-from kiosk.backoffice.sales.ingest_rows import SALE_LINES, SALE_PAYMENTS, SALES
+from kiosk.backoffice.sales.ingest_rows import SALE_LINES, SALE_PAYMENTS, SALES, EncodedJson
 from kiosk.backoffice.training import service as training
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ def apply_sale(ctx: IngestContext, event: OutboxEvent) -> bool:
     """Collect the sale's rows; False when this sale id is already stored (a duplicate)."""
     doc = event.payload
     kiosk = ctx.kiosk
+    kiosk_id = kiosk.kiosk_id  # read once: an ORM attribute, asked for every tender
     try:
         sale_id = str(doc["sale_id"])
         completed_at = datetime.fromisoformat(doc["completed_at"])
@@ -31,9 +32,9 @@ def apply_sale(ctx: IngestContext, event: OutboxEvent) -> bool:
         lines, tenders = doc["lines"], doc["tenders"]
     except (KeyError, TypeError, ValueError) as exc:
         raise BadSaleDocument(f"sale event {event.seq}: {exc!r}") from None
-    if doc.get("kiosk_id") not in (None, kiosk.kiosk_id):
+    if doc.get("kiosk_id") not in (None, kiosk_id):
         raise BadSaleDocument(
-            f"sale {sale_id} says kiosk {doc.get('kiosk_id')}, token is {kiosk.kiosk_id}"
+            f"sale {sale_id} says kiosk {doc.get('kiosk_id')}, token is {kiosk_id}"
         )
     if sale_id in ctx.known_sales:
         return False
@@ -44,7 +45,10 @@ def apply_sale(ctx: IngestContext, event: OutboxEvent) -> bool:
             ctx.session, kiosk, event.seq, doc, sale_id, completed_at, day, total, ctx.now
         )
     rows = ctx.rows
-    rows.add(SALES, _sale_row(doc, rates, sale_id, kiosk, event.seq, completed_at, day, ctx.now))
+    sale = _sale_row(
+        doc, event.payload_json, rates, sale_id, kiosk, event.seq, completed_at, day, ctx.now
+    )
+    rows.add(SALES, sale)
     for line in lines:
         if line.get("voided"):
             continue
@@ -70,7 +74,7 @@ def apply_sale(ctx: IngestContext, event: OutboxEvent) -> bool:
             {
                 "sale_id": sale_id,
                 "business_date": day,
-                "kiosk_id": kiosk.kiosk_id,
+                "kiosk_id": kiosk_id,
                 "method": str(tender["method"]),
                 "amount": int(tender["amount"]),
             },
@@ -80,6 +84,7 @@ def apply_sale(ctx: IngestContext, event: OutboxEvent) -> bool:
 
 def _sale_row(
     doc: dict[str, Any],
+    text: str | None,
     rates: dict[str, Any],
     sale_id: str,
     kiosk: Any,
@@ -107,5 +112,6 @@ def _sale_row(
         "counterparty": str(extra.get("counterparty") or doc.get("member_id") or "")[:100],
         "member_id": doc.get("member_id"),
         "received_at": now,
-        "document": doc,
+        # encoded by the door already (its size check): that text, not a second encoding
+        "document": doc if text is None else EncodedJson(doc, text),
     }

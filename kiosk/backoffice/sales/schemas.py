@@ -314,8 +314,10 @@ class InvalidKioskEvent(InvalidInput):
         self.body = {"event": {"index": index, "seq": self.seq, "kind": self.kind}, "field": field}
 
 
-def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
-    """The batch's events as (envelope, payload as received), or the first bad one named."""
+def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any], str]]:
+    """The batch's events as (envelope, payload as received, the payload's JSON text), or
+    the first bad one named. The text (:func:`payload_text`) is what the size is checked on;
+    the ingest stores it as the sale's document instead of encoding the payload again."""
     try:
         batch = OutboxBatch.model_validate(body)
     except ValidationError as exc:
@@ -337,8 +339,9 @@ def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
             raise InvalidInput(f"outbox batch: {twice} twice in one batch (#{index})")
         seen_seqs.add(envelope.seq)
         seen_ids.add(envelope.event_id)
-        size = len(json.dumps(envelope.payload, ensure_ascii=False, separators=(",", ":")))
-        if size > MAX_EVENT_BYTES:
+        payload = raw["payload"]
+        text = payload_text(payload)
+        if (size := len(text)) > MAX_EVENT_BYTES:
             raise InvalidKioskEvent(
                 index, raw, "payload", f"{size:,} bytes; at most {MAX_EVENT_BYTES:,}"
             )
@@ -349,8 +352,14 @@ def parse_batch(body: Any) -> list[tuple[EventEnvelope, dict[str, Any]]]:
             except ValidationError as exc:
                 field, problem = _located(exc, "payload")
                 raise InvalidKioskEvent(index, raw, field, problem) from None
-        parsed.append((envelope, raw["payload"]))
+        parsed.append((envelope, payload, text))
     return parsed
+
+
+def payload_text(payload: dict[str, Any]) -> str:
+    """The payload's JSON, compact and unescaped: the parsed (so canonical) document, not the
+    request's bytes (which may repeat a key or escape differently)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- the other kiosk routes --------------------------------------------------------------------

@@ -29,6 +29,7 @@ from kiosk.backoffice.core.errors import (
     NotFound,
     UnknownKiosk,
 )
+from kiosk.backoffice.kiosks.kiosk_lock import lock_kiosk
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff.models import SessionRow, StaffRow
 from kiosk.domain.text_controls import hidden_controls
@@ -108,7 +109,7 @@ def authenticate_kiosk(session: Session, token: str, *, lock: bool = False) -> K
     """The kiosk a bearer token belongs to; raises 401/403 errors otherwise."""
     kiosk_id, _, secret = token.partition(".")
     # locked: one kiosk's batches apply one at a time (a lock bypasses the identity map)
-    row = session.get(KioskRow, kiosk_id, with_for_update=True if lock else None)
+    row = lock_kiosk(session, kiosk_id) if lock else session.get(KioskRow, kiosk_id)
     if row is None or not secret:
         raise UnknownKiosk(f"no kiosk {kiosk_id!r} is enrolled")
     if not hmac.compare_digest(row.token_hash, sha256(secret)):
