@@ -286,6 +286,20 @@ def _parse(
             allowed = parse_allow_list(plugins.allow)
         except AllowListError as exc:
             problems.append((where("plugins", "allow"), "plugins.allow", str(exc)))
+    backoffice_section = sections.get("backoffice")
+    if backoffice_section is not None and backoffice_section.url and not backoffice_section.token:
+        # Found here rather than by the relay: with an empty bearer every sync is refused, the
+        # kiosk takes itself for offline and hides card and QR payment (the file and
+        # environment are merged by now, so a token given as KIOSK_BACKOFFICE__TOKEN counts).
+        problems.append(
+            (
+                where("backoffice", "url"),
+                "backoffice.token",
+                "missing: [backoffice] url is set, so the kiosk needs its token "
+                "(kiosk-backoffice enrol-kiosk ID prints it; give it as "
+                "KIOSK_BACKOFFICE__TOKEN=… or token = … under [backoffice])",
+            )
+        )
     if problems:
         raise ConfigError.many(problems)
     kiosk, checkout, backoffice = sections["kiosk"], sections["checkout"], sections["backoffice"]

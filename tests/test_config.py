@@ -206,7 +206,7 @@ def test_example_site_config_is_valid():
     from kiosk.run import check_config
 
     example = Path(__file__).resolve().parents[1] / "examples" / "kiosk.toml"
-    config = load_config(example, environ={})
+    config = load_config(example, environ={"KIOSK_BACKOFFICE__TOKEN": "K01.from-kiosk-env"})
     assert config.hardware_profile != "simulated"
     assert not any(table.get("simulate") for table in config.plugin_config.values())
     assert "plugins.pay_card" in check_config(config)
@@ -233,3 +233,18 @@ def test_table_of_a_built_in_left_out_is_not_a_misspelling(tmp_path):
     path = site(tmp_path, extra + "[plugins.pay_qrr]\nbase_url = 'https://qr.example.jp/'\n")
     with pytest.raises(ConfigError, match=r"\[plugins.pay_qrr\] no loaded plugin reads"):
         build_runtime(load_config(path, data_dir=tmp_path / "d2", environ={}))
+
+
+def test_a_back_office_url_without_a_token_is_a_config_error(tmp_path):
+    """GIVEN [backoffice] url but no token WHEN loaded THEN one line names the file and
+    [backoffice.token] (before: the kiosk started, every sync was refused and it took itself
+    for offline, hiding card and QR); a token from the environment is enough."""
+    path = site(tmp_path, '\n[backoffice]\nurl = "http://192.168.10.2:8800"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ={})
+    message = str(info.value)
+    assert str(path) in message and "[backoffice.token] missing" in message
+    assert "\n" not in message and "enrol-kiosk" in message
+    config = load_config(path, environ={"KIOSK_BACKOFFICE__TOKEN": "K01.from-env"})
+    assert config.backoffice_url == "http://192.168.10.2:8800"
+    assert config.backoffice_token == "K01.from-env"
