@@ -34,6 +34,17 @@ def yen_text(amount: int, language: str) -> str:
     return _yen_cached(amount, language)
 
 
+#: languages whose labels take a full-width colon; Korean, like English, uses ": "
+FULL_WIDTH_COLON_LANGUAGES = frozenset({"ja", "zh-Hans"})
+
+
+def labelled_text(label: str, value: str, language: str) -> str:
+    """``label: value`` with the colon of the shopper's script: "ブランド：ACME" (a half-width
+    ": " after Japanese or Chinese reads as a typo), "Brand: ACME", "브랜드: ACME"."""
+    colon = "：" if language in FULL_WIDTH_COLON_LANGUAGES else ": "
+    return f"{label}{colon}{value}"
+
+
 @dataclass(frozen=True, slots=True)
 class LineView:
     line_id: int

@@ -37,7 +37,14 @@ from kiosk.domain.scan import Scan, Symbology
 from kiosk.messages import Message
 from kiosk.payments.method import PaymentProgress
 from kiosk.runtime.runtime import limit_message
-from kiosk.ui.basket_view import AttendantView, BasketSnapshot, LineView, snapshot, yen_text
+from kiosk.ui.basket_view import (
+    AttendantView,
+    BasketSnapshot,
+    LineView,
+    labelled_text,
+    snapshot,
+    yen_text,
+)
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import BUTTON_INSET_PX, UiSettings, pt_to_px
 from kiosk.ui.theme import Theme
@@ -179,6 +186,11 @@ class Controller(EventDispatcher):
 
     def yen(self, amount: int) -> str:
         return yen_text(amount, self.language)
+
+    def labelled(self, label: str, value: str) -> str:
+        """``label: value`` with the colon of the shopper's script: full-width "：" after
+        Japanese and Chinese labels (a half-width ": " reads as a typo there), ": " otherwise."""
+        return labelled_text(label, value, self.language)
 
     def set_language(self, language: str) -> None:
         self.activity()

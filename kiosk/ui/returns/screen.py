@@ -361,8 +361,9 @@ class ReturnScreen(KioskScreen):
 
         def show() -> None:
             shown.text = (
-                f"{ctl.t('Staff ID')}: {state['staff_id']}   "
-                f"{ctl.t('PIN')}: {'●' * len(state['pin'])}"
+                ctl.labelled(ctl.t("Staff ID"), state["staff_id"])
+                + "   "
+                + ctl.labelled(ctl.t("PIN"), "●" * len(state["pin"]))
             )
 
         def typed(_pad: Any, value: str) -> None:
