@@ -38,10 +38,21 @@ from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera.bars import profiles, redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
-from plugins.scanner_camera.databar import DATABAR_FORMATS, STACKED_PASSES, stacked_regions
+from plugins.scanner_camera.databar import (
+    DATABAR_FORMATS,
+    STACKED_PASSES,
+    UPRIGHT,
+    stacked_regions,
+    upright_crop,
+)
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
 from plugins.scanner_camera.ean_fit import read_profiles
-from plugins.scanner_camera.regions import Region, RegionFinderSettings, find_barcode_regions
+from plugins.scanner_camera.regions import (
+    Region,
+    RegionFinderSettings,
+    find_barcode_regions,
+    gradients,
+)
 
 Corners = tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]
 
@@ -209,7 +220,8 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
     found = _zxing(gray, options.zxing_formats(), options, "zxing")
     if not options.fallback:
         return found
-    regions = find_barcode_regions(gray, options.regions)
+    grads = gradients(gray, options.regions.work_size)
+    regions = find_barcode_regions(gray, options.regions, grads)
     qr_codes: list[DecodedCode] = []
     if not found and Symbology.QR in options.formats:
         qr_codes, qr_regions = _qr_pass(gray, options)
@@ -223,7 +235,7 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
     db = stacked_options(options)
     if db is None or any(c.confirmed for c in out):
         return out
-    more = fallback_crops(gray, [], stacked_regions(gray, regions), db)
+    more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
     db_runners = [
         {name: _region_runner(gray, crop, name, db) for name in db.passes} for crop in more
     ]
@@ -377,6 +389,14 @@ def run_region_pass(
         return _read_fitted(crop, formats, name)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
+    if prep in UPRIGHT:
+        if UPRIGHT[prep] > 1 and max(crop.shape[:2]) >= options.upscale_below:
+            return []
+        image = upright_crop(crop, UPRIGHT[prep])
+        h, w = crop.shape[:2]
+        whole: Corners = ((0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1))
+        read = run_region_pass(image, f"{engine}+raw", replace(options, try_rotate=False))
+        return [(replace(c, corners=whole, stage=name), 1.0) for c, _ in read]
     image = _prepared(crop, prep)
     if engine == "zbar":
         symbols = [_TO_ZBAR[s] for s in formats if s in _TO_ZBAR]
