@@ -357,6 +357,7 @@ def configurations(order: tuple[str, ...] = PASS_ORDER) -> list[Config]:
     and DataBar choice. (With 17 passes the full power set would be ~1,500,000
     configurations, too slow to replay; every fold has chosen 4 to 6 passes so far.)"""
     configs = [Config((), 0, 1)]
+    stacked = DEFAULT_OPTIONS.stacked_databar  # not searched here: the shipped choice
     for r in range(2, MAX_PASSES + 1):
         for subset in itertools.combinations(order, r):
             for regions in range(1, MAX_REGIONS + 1):
@@ -366,8 +367,7 @@ def configurations(order: tuple[str, ...] = PASS_ORDER) -> list[Config]:
                     if engines == 2 and not (zb and zx):
                         continue
                     configs += [
-                        Config(subset, regions, engines, db, DEFAULT_OPTIONS.stacked_databar)
-                        for db in (False, True)
+                        Config(subset, regions, engines, db, stacked) for db in (False, True)
                     ]
     return configs
 

@@ -51,9 +51,7 @@ def test_function_tilted_stacked_databar_is_read_only_by_the_stacked_step():
     assert find_barcode_regions(frame) == []
     assert decode(frame, OFF) == []
     codes = decode(frame)
-    assert [(c.symbology, c.code, c.confirmed) for c in codes] == [
-        (Symbology.DATABAR, GTIN, True)
-    ]
+    assert [(c.symbology, c.code, c.confirmed) for c in codes] == [(Symbology.DATABAR, GTIN, True)]
     assert codes[0].stage.startswith("stacked:") and "&" in codes[0].stage
     x, y, w, h = codes[0].box
     assert x < 180 < x + w and y < 120 < y + h  # the symbol sits at the frame's centre
@@ -148,8 +146,6 @@ def test_function_stacked_rss14_photo_is_read_confirmed():
     image = _photo("zx_rss14-2_22.png")
     assert find_barcode_regions(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)) == []
     codes = decode(image)
-    assert [(c.symbology, c.code, c.confirmed) for c in codes] == [
-        (Symbology.DATABAR, GTIN, True)
-    ]
+    assert [(c.symbology, c.code, c.confirmed) for c in codes] == [(Symbology.DATABAR, GTIN, True)]
     assert codes[0].stage.startswith("stacked:")
     assert decode(image, OFF) == []
