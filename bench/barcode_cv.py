@@ -25,7 +25,7 @@ import statistics
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -33,6 +33,7 @@ import numpy as np
 
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera import decoder as dec
+from plugins.scanner_camera.databar import stacked_regions
 from plugins.scanner_camera.decoder import (
     ALL_PASSES,
     DEFAULT_OPTIONS,
@@ -116,14 +117,14 @@ def variant(image: np.ndarray, kind: str, name: str) -> np.ndarray:
 # --- the cache ---------------------------------------------------------------------------------
 
 
-CACHE_VERSION = b"passes-1 variants-1"  # bump when passes_of or variant() change
+CACHE_VERSION = b"passes-1 variants-1 stacked-1"  # bump when passes_of or variant() change
 
 
 # DecodeOptions defaults that cross-validation picks: the cache holds every choice of them,
 # so changing them must not throw the cache away
 # (a value may run over several lines in parentheses)
 _CHOSEN = re.compile(
-    rb"^ +(passes|max_regions|confirm_engines|fallback_databar):"
+    rb"^ +(passes|max_regions|confirm_engines|fallback_databar|stacked_databar):"
     rb"(?:[^\n]*\(\n(?:[^\n]*\n)*? *\)[^\n]*|[^\n]*)$",
     re.M,
 )
@@ -132,7 +133,7 @@ _CHOSEN = re.compile(
 def _source_hash() -> str:
     decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
     here = Path(dec.__file__)
-    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py")
+    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py", "databar.py")
     helpers = b"".join(here.with_name(n).read_bytes() for n in names)
     return hashlib.sha256(decoder + helpers + CACHE_VERSION).hexdigest()[:12]
 
@@ -156,6 +157,9 @@ class Cached:
     regions: list[dict[str, list[tuple[DecodedCode, float]]]]
     zxing_raw: list[Read]
     pyzbar_raw: list[Read]
+    # the stacked-DataBar step's regions (round 7), cached where the first pass read nothing
+    # (elsewhere it never runs): each with its DataBar-only passes' reads
+    stacked: list[dict[str, list[tuple[DecodedCode, float]]]] = field(default_factory=list)
 
 
 def passes_of(
@@ -171,6 +175,13 @@ def passes_of(
         qr, qr_regions = dec._qr_pass(gray, options)
         regions += qr_regions
     crops = fallback_crops(gray, primary, regions, options)
+    stacked = []
+    db = dec.stacked_options(options)
+    if not primary and db is not None:
+        for crop in fallback_crops(gray, [], stacked_regions(gray, regions), db):
+            stacked.append(
+                {name: [(c, 1.0) for c in region_pass(gray, crop, name, db)] for name in db.passes}
+            )
     per_region = []
     for crop in crops:
         per_region.append(
@@ -180,7 +191,12 @@ def passes_of(
             }
         )
     return Cached(
-        primary, qr, per_region, baselines["zxing-cpp"](image), baselines["pyzbar"](image)
+        primary,
+        qr,
+        per_region,
+        baselines["zxing-cpp"](image),
+        baselines["pyzbar"](image),
+        stacked,
     )
 
 
@@ -200,6 +216,7 @@ def load_or_run(
             [{n: [(_load(c), s) for c, s in v] for n, v in r.items()} for r in raw["regions"]],
             [tuple(r) for r in raw["zxing_raw"]],  # type: ignore[misc]
             [tuple(r) for r in raw["pyzbar_raw"]],  # type: ignore[misc]
+            [{n: [(_load(c), s) for c, s in v] for n, v in r.items()} for r in raw["stacked"]],
         )
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
@@ -214,6 +231,9 @@ def load_or_run(
         ],
         "zxing_raw": cached.zxing_raw,
         "pyzbar_raw": cached.pyzbar_raw,
+        "stacked": [
+            {n: [(_dump(c), s) for c, s in v] for n, v in r.items()} for r in cached.stacked
+        ],
     }
     file.write_text(json.dumps(out))
     return cached
@@ -229,7 +249,13 @@ def replay(cached: Cached, options: DecodeOptions) -> list[DecodedCode]:
             return codes
         return [c for c in codes if c.symbology not in dec.NO_FALLBACK]
 
-    return confirm_fallback(cached.primary, cached.qr, n, options, run)
+    out = confirm_fallback(cached.primary, cached.qr, n, options, run)
+    db = dec.stacked_options(options)
+    if db is None or any(c.confirmed for c in out):
+        return out
+    m = min(len(cached.stacked), db.max_regions)
+    more = confirm_fallback([], [], m, db, lambda i, name: [c for c, _ in cached.stacked[i][name]])
+    return dec.with_stacked(out, more)
 
 
 # --- scoring -----------------------------------------------------------------------------------
@@ -304,6 +330,7 @@ class Config:
     max_regions: int
     confirm_engines: int
     databar: bool = False
+    stacked: bool = False  # round 7's stacked-DataBar step (off: the chains before it)
 
     def options(self) -> DecodeOptions:
         return replace(
@@ -312,14 +339,16 @@ class Config:
             max_regions=self.max_regions,
             confirm_engines=self.confirm_engines,
             fallback_databar=self.databar,
+            stacked_databar=self.stacked,
         )
 
-    def cost(self) -> tuple[int, int, int, int]:
-        return len(self.passes), self.max_regions, -self.confirm_engines, self.databar
+    def cost(self) -> tuple[int, int, int, int, int]:
+        return len(self.passes), self.max_regions, -self.confirm_engines, self.databar, self.stacked
 
     def __str__(self) -> str:
         rule = "2 engines" if self.confirm_engines == 2 else "any 2 passes"
         db = "; DataBar too" if self.databar else ""
+        db += "; stacked DataBar" if self.stacked else ""
         return f"{', '.join(self.passes) or '-'}; {self.max_regions} regions; {rule}{db}"
 
 
@@ -328,6 +357,7 @@ def configurations(order: tuple[str, ...] = PASS_ORDER) -> list[Config]:
     and DataBar choice. (With 17 passes the full power set would be ~1,500,000
     configurations, too slow to replay; every fold has chosen 4 to 6 passes so far.)"""
     configs = [Config((), 0, 1)]
+    stacked = DEFAULT_OPTIONS.stacked_databar  # not searched here: the shipped choice
     for r in range(2, MAX_PASSES + 1):
         for subset in itertools.combinations(order, r):
             for regions in range(1, MAX_REGIONS + 1):
@@ -336,19 +366,26 @@ def configurations(order: tuple[str, ...] = PASS_ORDER) -> list[Config]:
                     zx = any(p.startswith("zxing") for p in subset)
                     if engines == 2 and not (zb and zx):
                         continue
-                    configs += [Config(subset, regions, engines, db) for db in (False, True)]
+                    configs += [
+                        Config(subset, regions, engines, db, stacked) for db in (False, True)
+                    ]
     return configs
 
 
-def extensions(base: Config, extra: list[str]) -> list[Config]:
+def extensions(base: Config, extra: list[str], stacked: bool = False) -> list[Config]:
     """``base`` with every subset of ``extra`` passes added (in ``FULL_ORDER``), with and
-    without DataBar in the fallback passes: a small search that asks only whether the
-    candidate passes earn their place, for when the full search is too slow to run."""
+    without DataBar in the fallback passes (and, with ``stacked``, with and without the
+    stacked-DataBar step): a small search that asks only whether the candidate passes earn
+    their place, for when the full search is too slow to run."""
     out = []
     for r in range(len(extra) + 1):
         for subset in itertools.combinations(extra, r):
             passes = tuple(p for p in FULL_ORDER if p in base.passes or p in subset)
-            out += [replace(base, passes=passes, databar=db) for db in (False, True)]
+            out += [
+                replace(base, passes=passes, databar=db, stacked=st)
+                for db in (False, True)
+                for st in ((False, True) if stacked else (False,))
+            ]
     return out
 
 
@@ -459,7 +496,8 @@ def cross_validate(
     regions = Counter(c.max_regions for c in chosen).most_common(1)[0][0]
     engines = Counter(c.confirm_engines for c in chosen).most_common(1)[0][0]
     databar = sum(c.databar for c in chosen) > K // 2
-    kept = Config(passes, regions, engines, databar)
+    stacked = sum(c.stacked for c in chosen) > K // 2
+    kept = Config(passes, regions, engines, databar, stacked)
     return CrossValidation(chosen, held, [int(x) for x in raw_by_fold], raw_held, kept)
 
 

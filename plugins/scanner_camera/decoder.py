@@ -38,9 +38,21 @@ from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera.bars import profiles, redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
+from plugins.scanner_camera.databar import (
+    DATABAR_FORMATS,
+    STACKED_PASSES,
+    UPRIGHT,
+    stacked_regions,
+    upright_crop,
+)
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
 from plugins.scanner_camera.ean_fit import read_profiles
-from plugins.scanner_camera.regions import Region, RegionFinderSettings, find_barcode_regions
+from plugins.scanner_camera.regions import (
+    Region,
+    RegionFinderSettings,
+    find_barcode_regions,
+    gradients,
+)
 
 Corners = tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]
 
@@ -162,6 +174,9 @@ class DecodeOptions:
     confirm_passes: int = 2
     confirm_engines: int = 1
     fallback_databar: bool = True  # round 5: its 'misreads' were mislabelled photos
+    # round 7: when nothing was accepted, a finer region finder for stacked/small DataBar,
+    # read with DataBar-only passes (:mod:`.databar`)
+    stacked_databar: bool = True
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
@@ -205,7 +220,8 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
     found = _zxing(gray, options.zxing_formats(), options, "zxing")
     if not options.fallback:
         return found
-    regions = find_barcode_regions(gray, options.regions)
+    grads = gradients(gray, options.regions.work_size)
+    regions = find_barcode_regions(gray, options.regions, grads)
     qr_codes: list[DecodedCode] = []
     if not found and Symbology.QR in options.formats:
         qr_codes, qr_regions = _qr_pass(gray, options)
@@ -215,7 +231,33 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
         {name: _region_runner(gray, crop, name, options) for name in options.passes}
         for crop in crops
     ]
-    return confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
+    out = confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
+    db = stacked_options(options)
+    if db is None or any(c.confirmed for c in out):
+        return out
+    more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
+    db_runners = [
+        {name: _region_runner(gray, crop, name, db) for name in db.passes} for crop in more
+    ]
+    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n]())
+    return with_stacked(out, stacked)
+
+
+def stacked_options(options: DecodeOptions) -> DecodeOptions | None:
+    """The options the stacked-DataBar regions are read with (DataBar formats and passes
+    only), or ``None`` when that step is off or no DataBar format is wanted."""
+    formats = tuple(f for f in options.formats if f in DATABAR_FORMATS)
+    if not (options.stacked_databar and formats):
+        return None
+    return replace(options, formats=formats, passes=STACKED_PASSES, fallback_databar=True)
+
+
+def with_stacked(out: list[DecodedCode], stacked: list[DecodedCode]) -> list[DecodedCode]:
+    """Reads of the stacked-DataBar step (stage ``stacked:…``) added to the frame's; a
+    confirmed one replaces an unconfirmed read of the same code."""
+    sure = {c.key for c in stacked if c.confirmed}
+    marked = [replace(c, stage=f"stacked:{c.stage}") for c in stacked]
+    return _unique([c for c in out if c.key not in sure] + marked)
 
 
 def fallback_crops(
@@ -347,6 +389,14 @@ def run_region_pass(
         return _read_fitted(crop, formats, name)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
+    if prep in UPRIGHT:
+        if UPRIGHT[prep] > 1 and max(crop.shape[:2]) >= options.upscale_below:
+            return []
+        image = upright_crop(crop, UPRIGHT[prep])
+        h, w = crop.shape[:2]
+        whole: Corners = ((0, 0), (w - 1, 0), (w - 1, h - 1), (0, h - 1))
+        read = run_region_pass(image, f"{engine}+raw", replace(options, try_rotate=False))
+        return [(replace(c, corners=whole, stage=name), 1.0) for c, _ in read]
     image = _prepared(crop, prep)
     if engine == "zbar":
         symbols = [_TO_ZBAR[s] for s in formats if s in _TO_ZBAR]

@@ -51,13 +51,27 @@ class RegionFinderSettings:
     widen: float = 0.35  # extra width across the bars, for quiet zones and guards
 
 
-def find_barcode_regions(
-    gray: np.ndarray, settings: RegionFinderSettings | None = None
-) -> list[Region]:
-    """Return barcode-like regions of a grey (uint8) frame, most barcode-like first."""
-    s = settings or RegionFinderSettings()
+@dataclass(frozen=True, slots=True)
+class Gradients:
+    """A frame's work-scale gradients and their products: what two finder runs with
+    different windows share (the stacked-DataBar step, :mod:`.databar`)."""
+
+    work_size: int
+    scale: float
+    height: int
+    width: int
+    gx: np.ndarray
+    gy: np.ndarray
+    gxx: np.ndarray
+    gyy: np.ndarray
+    gxy2: np.ndarray  # 2·gx·gy
+    magnitude: np.ndarray
+
+
+def gradients(gray: np.ndarray, work_size: int) -> Gradients:
+    """Sobel gradients of ``gray`` scaled down so its longest side is at most ``work_size``."""
     height, width = gray.shape[:2]
-    scale = min(1.0, s.work_size / max(height, width))
+    scale = min(1.0, work_size / max(height, width))
     small = (
         cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         if scale < 1.0
@@ -65,18 +79,37 @@ def find_barcode_regions(
     )
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
+    return Gradients(
+        work_size, scale, height, width, gx, gy,
+        cv2.multiply(gx, gx), cv2.multiply(gy, gy), cv2.multiply(gx, gy, scale=2.0),
+        cv2.magnitude(gx, gy),
+    )  # fmt: skip
+
+
+def find_barcode_regions(
+    gray: np.ndarray, settings: RegionFinderSettings | None = None, grads: Gradients | None = None
+) -> list[Region]:
+    """Return barcode-like regions of a grey (uint8) frame, most barcode-like first.
+
+    ``grads``: this frame's :func:`gradients` at ``settings.work_size``, when already made."""
+    s = settings or RegionFinderSettings()
+    if grads is None or grads.work_size != s.work_size:
+        grads = gradients(gray, s.work_size)
+    scale, height, width = grads.scale, grads.height, grads.width
     k = (s.window, s.window)
-    jxx = cv2.boxFilter(cv2.multiply(gx, gx), -1, k)
-    jyy = cv2.boxFilter(cv2.multiply(gy, gy), -1, k)
-    jxy2 = cv2.boxFilter(cv2.multiply(gx, gy, scale=2.0), -1, k)  # 2·Jxy
+    jxx = cv2.boxFilter(grads.gxx, -1, k)
+    jyy = cv2.boxFilter(grads.gyy, -1, k)
+    jxy2 = cv2.boxFilter(grads.gxy2, -1, k)  # 2·Jxy
     anisotropy = cv2.magnitude(cv2.subtract(jxx, jyy), jxy2)
     coherent = cv2.compare(anisotropy, cv2.multiply(cv2.add(jxx, jyy), s.min_coherence), cv2.CMP_GT)
-    strong = cv2.compare(cv2.magnitude(gx, gy), s.min_edge, cv2.CMP_GT)
+    strong = cv2.compare(grads.magnitude, s.min_edge, cv2.CMP_GT)
     dense = cv2.compare(cv2.boxFilter(strong, -1, k), s.min_edge_fraction * 255, cv2.CMP_GT)
     mask = cv2.bitwise_and(coherent, dense)
     if s.join:
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (s.join, s.join)))
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    # 16-bit labels: half the time of 32-bit ones (the finder runs twice on a frame with no
+    # read since round 7); a box-filtered mask never holds 65,535 separate blobs
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
     big = (stats[:, cv2.CC_STAT_AREA] >= s.min_area) & (
         np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= s.min_across
     )
