@@ -624,10 +624,11 @@ def main(argv: list[str] | None = None) -> int:
         "--candidates",
         nargs="?",
         const="round3",
-        choices=("round3", "deblur", "fit", "all"),
+        choices=("round3", "deblur", "fit", "round7", "all"),
         help="search candidate passes too: round3 (lclahe, 1.5x, 2x~fixed; the default, "
         "~5x slower), deblur (rl1.5, rl3: deconvolution), fit (blurred EAN/UPC digit "
-        "patterns fitted, round 6), or all",
+        "patterns fitted, round 6), round7 (fit plus fit+bars5: five overlapping bands, "
+        "every placement refined), or all",
     )
     parser.add_argument(
         "--pending-false",
