@@ -157,7 +157,7 @@ class DecodeOptions:
     # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
     passes: tuple[str, ...] = (
         "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
-        "fit+bars", "fit+bars@wide",
+        "fit+bars5", "fit+bars5@wide",
     )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
 
 from plugins.scanner_camera import ean_fit
 from plugins.scanner_camera.bars import profiles
-from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, region_pass
+from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode, region_pass
 from plugins.scanner_camera.regions import find_barcode_regions
 
 from .factories import SHARED_BARCODES, render_linear
@@ -95,3 +97,23 @@ def test_function_overlapping_bands_read_a_defocused_upca_two_side_by_side_bands
     assert ean_fit.read_profiles(profiles(crop, bands=5, overlap=True), refine=2) is not None
     got = region_pass(gray, (x0, y0, crop), "fit+bars5", DEFAULT_OPTIONS)
     assert [c.code for c in got] == ["0073333531084"]
+
+
+def test_function_shipped_chain_confirms_upca_2_40_round_6_chain_does_not():
+    """GIVEN ``upca-2_40`` WHEN decoded with round 6's chain THEN nothing; WHEN decoded with
+    the shipped chain (round 7: ``fit+bars5`` and ``fit+bars5@wide`` instead of the round-6
+    fit passes) THEN the listed code, confirmed by the two fit passes."""
+    path = SHARED_BARCODES / "upca/zx_upca-2_40.png"
+    if not path.is_file():
+        pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
+    image = cv2.imread(str(path))
+    round6 = (
+        "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
+        "fit+bars", "fit+bars@wide",
+    )  # fmt: skip
+    assert decode(image, replace(DEFAULT_OPTIONS, passes=round6)) == []
+    assert "fit+bars5" in DEFAULT_OPTIONS.passes
+    codes = decode(image)
+    assert [(c.code, c.confirmed, c.stage) for c in codes] == [
+        ("0012546619592", True, "fit+bars5&fit+bars5@wide")
+    ]
