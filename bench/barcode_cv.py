@@ -60,6 +60,7 @@ FULL_ORDER = (
     "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3", "zxing+bars", "zbar+bars",
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
     "fit+bars", "fit+bars@wide",  # the costliest last: a region stops at its first confirmed code
+    "fit+bars5", "fit+bars5@wide",
 )  # fmt: skip
 assert set(FULL_ORDER) == set(ALL_PASSES)
 # Passes that are implemented and cached but searched only with ``--candidates``: with
@@ -69,6 +70,8 @@ CANDIDATE_GROUPS = {
     "round3": ("zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed"),
     "deblur": ("zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3"),
     "fit": ("fit+bars", "fit+bars@wide"),  # round 6: blurred digit patterns fitted
+    # round 7: the fit passes and the fit engine on five overlapping bands, all refined
+    "round7": ("fit+bars", "fit+bars@wide", "fit+bars5", "fit+bars5@wide"),
 }
 CANDIDATES = tuple(p for group in CANDIDATE_GROUPS.values() for p in group)
 PASS_ORDER = tuple(p for p in FULL_ORDER if p not in CANDIDATES)  # searched by default

@@ -46,8 +46,11 @@ def upright(gray: np.ndarray, theta: float) -> np.ndarray:
     )  # fmt: skip
 
 
-def profiles(gray: np.ndarray) -> list[np.ndarray]:
-    """Column means of the bar-carrying rows: the full height, then ``BANDS`` bands."""
+def profiles(gray: np.ndarray, bands: int = BANDS, overlap: bool = False) -> list[np.ndarray]:
+    """Column means of the bar-carrying rows: the full height, then ``bands`` bands side by
+    side or, with ``overlap``, ``bands`` bands a third of the height each, spread evenly from
+    the top to the bottom (more scanlines of the same height: a short or tilted code gets
+    more chances that two of them are clean, round 7)."""
     if min(gray.shape[:2]) < 8:
         return []
     turned = upright(gray, across_angle(gray))
@@ -57,9 +60,15 @@ def profiles(gray: np.ndarray) -> list[np.ndarray]:
         return []
     y0, y1 = int(rows[0]), int(rows[-1]) + 1
     out = [turned[y0:y1].mean(axis=0)]
-    step = (y1 - y0) // BANDS
+    if overlap:
+        height = (y1 - y0) / 3
+        if height >= 3 and bands >= 2:
+            tops = [y0 + i * (y1 - y0 - height) / (bands - 1) for i in range(bands)]
+            out += [turned[int(t) : int(t + height)].mean(axis=0) for t in tops]
+        return out
+    step = (y1 - y0) // bands
     if step >= 3:
-        out += [turned[y0 + i * step : y0 + (i + 1) * step].mean(axis=0) for i in range(BANDS)]
+        out += [turned[y0 + i * step : y0 + (i + 1) * step].mean(axis=0) for i in range(bands)]
     return out
 
 

@@ -169,7 +169,7 @@ class DecodeOptions:
     # a fallback read in one frame. Chosen by 5-fold cross-validation, bench/barcodes.py.
     passes: tuple[str, ...] = (
         "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
-        "fit+bars", "fit+bars@wide",
+        "fit+bars5", "fit+bars5@wide",
     )  # fmt: skip
     confirm_passes: int = 2
     confirm_engines: int = 1
@@ -189,6 +189,7 @@ ALL_PASSES = (
     "zxing+clahe@wide", "zbar+clahe@wide", "zxing+2x@wide", "zbar+2x@wide",
     "zxing+lclahe", "zbar+lclahe", "zxing+1.5x", "zbar+1.5x", "zxing+2x~fixed",
     "zxing+rl1.5", "zbar+rl1.5", "zxing+rl3", "zbar+rl3", "fit+bars", "fit+bars@wide",
+    "fit+bars5", "fit+bars5@wide",
 )  # fmt: skip
 DEBLUR = {"rl1.5": 1.5, "rl3": 3.0}  # rl passes: disc radius (crop pixels) they deconvolve
 WIDE = 0.5  # how far an @wide pass grows its region on each side, as a share of its size
@@ -386,7 +387,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name)
+        return _read_fitted(crop, formats, name, prep)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -434,14 +435,21 @@ def _read_redrawn(
 
 
 def _read_fitted(
-    crop: np.ndarray, formats: tuple[Symbology, ...], name: str
+    crop: np.ndarray, formats: tuple[Symbology, ...], name: str, prep: str = "bars"
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
-    bars merge. Placed on the whole crop, like the ``bars`` pass."""
+    bars merge. Placed on the whole crop, like the ``bars`` pass. ``bars``: the full height
+    and three bands side by side, the two best placements refined (round 6); ``bars5``:
+    five overlapping bands, every placement refined (round 7: short, faint or tilted codes)."""
     if not {Symbology.EAN13, Symbology.UPCA} & set(formats):
         return []
-    digits = read_profiles(profiles(crop))
+    if prep == "bars5":
+        digits = read_profiles(profiles(crop, bands=5, overlap=True), refine=None)
+    elif prep == "bars":
+        digits = read_profiles(profiles(crop))
+    else:
+        raise ValueError(f"unknown preprocessing for the fit engine {prep!r}")
     if digits is None:
         return []
     symbology = Symbology.UPCA if digits[0] == "0" else Symbology.EAN13

@@ -52,6 +52,7 @@ MAX_ERROR = 0.1  # RMS ink difference between profile and rendered code
 MIN_MARGIN = 0.001  # smallest rise of a digit window's mean squared error when it changes
 MIN_BANDS = 2  # scanline bands that must agree
 MAX_CANDIDATES = 3  # candidate ends per profile and direction
+REFINE = 2  # placements refined per profile (round 6); the fit+bars5 passes refine all
 
 
 def _digit_start(i: int) -> int:
@@ -324,8 +325,9 @@ def check_digit_holds(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[12])
 
 
-def read_profile(profile: np.ndarray) -> str | None:
-    """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``."""
+def read_profile(profile: np.ndarray, refine: int | None = REFINE) -> str | None:
+    """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
+    ``refine``: how many of the best placements are refined (``None``: all of them)."""
     placed = [
         got
         for p in (profile, profile[::-1])
@@ -335,8 +337,10 @@ def read_profile(profile: np.ndarray) -> str | None:
     if not placed:
         return None
     # only the best fit is judged (see the module docstring); the digit-by-digit match
-    # ranks placements roughly, so the two best are refined against the whole code
-    refined = [_refined(p) for p in sorted(placed, key=_error)[:2]]
+    # ranks placements roughly (a block half the code's width, with finer modules, can
+    # match its digit windows better than the whole code: upca-2_40), so the best are
+    # refined against the whole code and the best refined fit is the one judged
+    refined = [_refined(p) for p in sorted(placed, key=_error)[:refine]]
     best = min(refined, key=_error)
     if not best.digits or not check_digit_holds(best.digits):
         return None
@@ -344,9 +348,9 @@ def read_profile(profile: np.ndarray) -> str | None:
     return best.digits if good else None
 
 
-def read_profiles(profiles: list[np.ndarray]) -> str | None:
+def read_profiles(profiles: list[np.ndarray], refine: int | None = REFINE) -> str | None:
     """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one."""
-    reads = Counter(code for p in profiles if (code := read_profile(p)) is not None)
+    reads = Counter(code for p in profiles if (code := read_profile(p, refine)) is not None)
     if len(reads) != 1:
         return None
     code, count = reads.most_common(1)[0]

@@ -133,7 +133,7 @@ def test_function_shared_photo_read_by_one_fallback_pass_needs_another_frame():
     assert [(c.code, c.confirmed, c.stage) for c in codes] == [("0625034201058", False, "zxing+2x")]
     codes = decode(image)
     assert [(c.code, c.confirmed, c.stage) for c in codes] == [
-        ("0625034201058", True, "fit+bars&zxing+2x")
+        ("0625034201058", True, "fit+bars5&zxing+2x")
     ]
 
 
