@@ -38,7 +38,7 @@ def test_function_the_daily_report_lists_discounts_and_returns(client, bo_db, ki
     page = client.get(f"/reports/daily?day={DAY.date()}").text
     assert 'id="discounts"' in page and "100円引 100 yen off" in page and "-100" in page
     assert 'id="return-lines"' in page and plain["sale_id"] in page
-    assert "Other その他" in page  # the reason code as a label, not the id
+    assert "Other reason その他" in page  # the reason code as a label, not the id
 
 
 def test_function_a_day_without_discounts_or_returns_says_none(client, kiosk_token, staff):

@@ -43,3 +43,15 @@ def test_a_stores_own_reason_code_is_printed_as_it_is():
 @pytest.mark.parametrize("language", ["ja", "en", "zh-Hans", "ko"])
 def test_paper_and_return_screen_name_each_built_in_reason_alike(language: str):
     assert REASON_NAMES[language] == {code: rt(msgid, language) for code, msgid in REASONS.items()}
+
+
+def test_the_back_office_names_each_built_in_reason_as_the_paper_does():
+    """GIVEN the built-in reason codes WHEN the back office labels them THEN in the words of
+    the English and Japanese paper (before: "Damaged 破損" on the page, 破損・不良 on the
+    return invoice and the staff's button; "誤購入" for 商品違い)."""
+    from kiosk.backoffice.returns.labels import reason_label
+
+    for code, english in REASON_NAMES["en"].items():
+        assert reason_label(code) == f"{english} {REASON_NAMES['ja'][code]}"
+    assert reason_label("damaged") == "Damaged 破損・不良"
+    assert reason_label("値札違い") == "値札違い"

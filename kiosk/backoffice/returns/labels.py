@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-#: the default [returns] reason codes as the page shows them (a store's own codes as typed)
+from kiosk.domain.return_receipt_text import REASON_NAMES
+
+#: the default [returns] reason codes as the page shows them, English then Japanese, in the
+#: words the return screen and the paper use (one vocabulary: "Damaged 破損・不良" here is
+#: 破損・不良 on the return invoice and on the staff's button)
 REASON_LABELS = {
-    "changed_mind": "Changed mind お客様都合",
-    "wrong_item": "Wrong item 誤購入",
-    "damaged": "Damaged 破損",
-    "expired": "Past its date 期限切れ",
-    "other": "Other その他",
+    code: f"{english} {REASON_NAMES['ja'][code]}" for code, english in REASON_NAMES["en"].items()
 }
 
 
 def reason_label(code: str) -> str:
-    """``"Damaged 破損"`` for ``"damaged"``; a store's own code as it is."""
+    """``"Damaged 破損・不良"`` for ``"damaged"``; a store's own code as it is."""
     return REASON_LABELS.get(code, code)
