@@ -82,3 +82,13 @@ def test_function_accounting_csv_balances_per_slip(sales, client, staff):
     assert sum(int(r["amount"]) for r in rows if r["credit_account"] == "売上高") == sum(
         e["payload"]["total"] for e in sales
     )
+
+
+def test_function_an_export_without_its_dates_is_one_clear_error(sales, client, staff):
+    """GIVEN a manager WHEN /exports/accounting.csv is asked without its dates THEN a page
+    naming the missing parameters in four languages, not FastAPI's raw JSON list."""
+    sign_in(client, staff["manager"])
+    page = client.get("/exports/accounting.csv")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "date_from" in page.text and '"detail"' not in page.text
+    assert "正しくありません" in page.text
