@@ -19,6 +19,12 @@ see ``docs/camera-scanning.md``):
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
    the same code (:mod:`.agreement`).
 
+The live pipeline may hand :func:`decode` a ``should_stop`` callable: it is asked before each
+fallback pass and before the stacked-DataBar step, and once it says yes the frame's
+remaining fallback work is skipped (a newer frame is waiting, :mod:`.budget`). The first
+pass, the region finder and the QR-only pass always run; what was read so far comes back
+under the same confirmation rule. Without it (the benchmark, tests) every pass runs.
+
 Every EAN/UPC goes through :func:`kiosk.domain.codes.normalize_gtin`, so a code with a
 wrong check digit never leaves this module.
 """
@@ -210,12 +216,20 @@ def canonical_code(symbology: Symbology, text: str) -> str | None:
     return text if text else None
 
 
-def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[DecodedCode]:
+def decode(
+    image: np.ndarray,
+    options: DecodeOptions = DEFAULT_OPTIONS,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[DecodedCode]:
     """Read every retail code in a BGR or grey frame; returns ``[]`` for an empty frame.
 
     Reads of the first pass and fallback reads confirmed by a second pass come back with
     ``confirmed=True``; fallback reads only one pass made come back with ``confirmed=False``
     (the live pipeline needs them in more than one frame, see :mod:`.agreement`).
+    ``should_stop`` (live pipeline only): asked before every fallback pass and before the
+    stacked-DataBar step; once true, the rest of the fallback work is skipped. ``None``
+    runs every pass.
     """
     gray = _gray(image)
     found = _zxing(gray, options.zxing_formats(), options, "zxing")
@@ -232,15 +246,19 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
         {name: _region_runner(gray, crop, name, options) for name in options.passes}
         for crop in crops
     ]
-    out = confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
+    out = confirm_fallback(
+        found, qr_codes, len(crops), options, lambda i, n: runners[i][n](), should_stop
+    )
     db = stacked_options(options)
-    if db is None or any(c.confirmed for c in out):
+    if db is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
     more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
     db_runners = [
         {name: _region_runner(gray, crop, name, db) for name in db.passes} for crop in more
     ]
-    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n]())
+    stacked = confirm_fallback(
+        [], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop
+    )
     return with_stacked(out, stacked)
 
 
@@ -284,6 +302,7 @@ def confirm_fallback(
     n_regions: int,
     options: DecodeOptions,
     run: Callable[[int, str], list[DecodedCode]],
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[DecodedCode]:
     """Combine first-pass reads with fallback reads, marking which fallback reads are confirmed.
 
@@ -292,6 +311,8 @@ def confirm_fallback(
     confirmed when ``options.confirm_passes`` different passes read it in this frame (with
     ``options.confirm_engines`` different engines among them); a region stops being read
     once it yields a confirmed code. The QR-only pass counts as one zxing pass.
+    ``should_stop`` is asked before every pass; once true no further pass runs, and the
+    reads so far are judged by the same rule (an abandoned frame confirms nothing more).
     """
     passes_of: dict[tuple[str, str], set[str]] = {}
     first: dict[tuple[str, str], DecodedCode] = {}
@@ -307,13 +328,19 @@ def confirm_fallback(
 
     for code in qr_codes:
         note(code, "zxing-qr")
+    stopped = False
     for index in range(n_regions):
         for name in options.passes:
+            stopped = should_stop is not None and should_stop()
+            if stopped:
+                break
             codes = _unambiguous(run(index, name))
             for code in codes:
                 note(code, name)
             if any(confirmed(c.key) for c in codes):
                 break
+        if stopped:
+            break
     primary = {c.key for c in found}
     out = list(found)
     for key, code in first.items():
