@@ -52,7 +52,7 @@ from plugins.scanner_camera.databar import (
     upright_crop,
 )
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
-from plugins.scanner_camera.ean_fit import read_profiles
+from plugins.scanner_camera.ean_fit import Stopped, read_profiles
 from plugins.scanner_camera.regions import (
     Region,
     RegionFinderSettings,
@@ -243,7 +243,7 @@ def decode(
         regions += qr_regions
     crops = fallback_crops(gray, found, regions, options)
     runners = [
-        {name: _region_runner(gray, crop, name, options) for name in options.passes}
+        {name: _region_runner(gray, crop, name, options, should_stop) for name in options.passes}
         for crop in crops
     ]
     out = confirm_fallback(
@@ -254,11 +254,10 @@ def decode(
         return out
     more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
     db_runners = [
-        {name: _region_runner(gray, crop, name, db) for name in db.passes} for crop in more
+        {name: _region_runner(gray, crop, name, db, should_stop) for name in db.passes}
+        for crop in more
     ]
-    stacked = confirm_fallback(
-        [], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop
-    )
+    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop)
     return with_stacked(out, stacked)
 
 
@@ -311,8 +310,10 @@ def confirm_fallback(
     confirmed when ``options.confirm_passes`` different passes read it in this frame (with
     ``options.confirm_engines`` different engines among them); a region stops being read
     once it yields a confirmed code. The QR-only pass counts as one zxing pass.
-    ``should_stop`` is asked before every pass; once true no further pass runs, and the
-    reads so far are judged by the same rule (an abandoned frame confirms nothing more).
+    ``should_stop`` is asked before every pass (and within the long ``fit`` passes, which
+    then raise :class:`~.ean_fit.Stopped` and read nothing); once true no further pass runs,
+    and the reads so far are judged by the same rule (an abandoned frame confirms nothing
+    more).
     """
     passes_of: dict[tuple[str, str], set[str]] = {}
     first: dict[tuple[str, str], DecodedCode] = {}
@@ -334,7 +335,11 @@ def confirm_fallback(
             stopped = should_stop is not None and should_stop()
             if stopped:
                 break
-            codes = _unambiguous(run(index, name))
+            try:
+                codes = _unambiguous(run(index, name))
+            except Stopped:
+                stopped = True
+                break
             for code in codes:
                 note(code, name)
             if any(confirmed(c.key) for c in codes):
@@ -361,13 +366,22 @@ def _unambiguous(codes: list[DecodedCode]) -> list[DecodedCode]:
 
 
 def _region_runner(
-    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+    gray: np.ndarray,
+    crop_at: tuple[int, int, np.ndarray],
+    name: str,
+    options: DecodeOptions,
+    should_stop: Callable[[], bool] | None,
 ) -> Callable[[], list[DecodedCode]]:
-    return lambda: region_pass(gray, crop_at, name, options)
+    return lambda: region_pass(gray, crop_at, name, options, should_stop=should_stop)
 
 
 def region_pass(
-    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+    gray: np.ndarray,
+    crop_at: tuple[int, int, np.ndarray],
+    name: str,
+    options: DecodeOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[DecodedCode]:
     """One named fallback pass over one region, in frame pixels.
 
@@ -384,11 +398,16 @@ def region_pass(
         x1, y1 = min(fw, x0 + w + gx), min(fh, y0 + h + gy)
         x0, y0 = max(0, x0 - gx), max(0, y0 - gy)
         crop = gray[y0:y1, x0:x1]
-    return [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, base, options)]
+    read = run_region_pass(crop, base, options, should_stop=should_stop)
+    return [_moved(c, x0, y0, s, name) for c, s in read]
 
 
 def run_region_pass(
-    crop: np.ndarray, name: str, options: DecodeOptions
+    crop: np.ndarray,
+    name: str,
+    options: DecodeOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
@@ -405,7 +424,8 @@ def run_region_pass(
     Richardson–Lucy deconvolution of a defocus disc of that radius, :mod:`.deblur`; only
     below ``upscale_below``). Engine ``fit`` (``fit+bars``) is no reader library: it fits
     blurred EAN-13/UPC-A digit patterns to the same averaged profiles as ``bars``
-    (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`.
+    (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`. ``should_stop``
+    reaches the ``fit`` engine only (the other passes take a few milliseconds each).
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -414,7 +434,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name, prep)
+        return _read_fitted(crop, formats, name, prep, should_stop)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -462,7 +482,11 @@ def _read_redrawn(
 
 
 def _read_fitted(
-    crop: np.ndarray, formats: tuple[Symbology, ...], name: str, prep: str = "bars"
+    crop: np.ndarray,
+    formats: tuple[Symbology, ...],
+    name: str,
+    prep: str = "bars",
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
@@ -472,9 +496,10 @@ def _read_fitted(
     if not {Symbology.EAN13, Symbology.UPCA} & set(formats):
         return []
     if prep == "bars5":
-        digits = read_profiles(profiles(crop, bands=5, overlap=True), refine=None)
+        bands = profiles(crop, bands=5, overlap=True)
+        digits = read_profiles(bands, refine=None, should_stop=should_stop)
     elif prep == "bars":
-        digits = read_profiles(profiles(crop))
+        digits = read_profiles(profiles(crop), should_stop=should_stop)
     else:
         raise ValueError(f"unknown preprocessing for the fit engine {prep!r}")
     if digits is None:

@@ -22,7 +22,6 @@ from plugins.scanner_camera.preview import draw_outlines
 log = logging.getLogger(__name__)
 
 
-
 class Decoder(Protocol):
     """:func:`~plugins.scanner_camera.decoder.decode`, or a stand-in for tests."""
 

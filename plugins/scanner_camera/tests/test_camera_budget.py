@@ -11,6 +11,8 @@ import pytest
 
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera import decoder as decoder_module
+from plugins.scanner_camera import ean_fit
+from plugins.scanner_camera.bars import profiles
 from plugins.scanner_camera.budget import FrameBudget
 from plugins.scanner_camera.capture import LatestFrame
 from plugins.scanner_camera.config import CameraScannerConfig
@@ -18,6 +20,7 @@ from plugins.scanner_camera.decoder import DecodedCode, DecodeOptions, confirm_f
 from plugins.scanner_camera.source import CameraScanSource
 
 from .factories import SHARED_BARCODES, clutter, on_background, render_linear
+from .test_camera_ean_fit import _defocused, _modules
 
 
 class ManualClock:
@@ -83,9 +86,9 @@ def pass_spy(monkeypatch):
     calls: list[str] = []
     real = decoder_module.region_pass
 
-    def spy(gray, crop_at, name, options):
+    def spy(gray, crop_at, name, options, *, should_stop=None):
         calls.append(name)
-        return real(gray, crop_at, name, options)
+        return real(gray, crop_at, name, options, should_stop=should_stop)
 
     monkeypatch.setattr(decoder_module, "region_pass", spy)
     return calls
@@ -105,6 +108,30 @@ def test_function_decode_told_to_stop_after_the_first_pass_runs_no_fallback_pass
 def test_function_decode_stopped_after_two_passes_runs_two(pass_spy):
     decode(_frame_needing_fallback(), should_stop=_stop_after(2))
     assert len(pass_spy) == 2
+
+
+def test_function_fit_pass_stops_between_its_steps_and_reads_nothing():
+    """GIVEN the fit engine on a defocused code it reads WHEN should_stop says yes after a
+    few of its steps THEN it raises Stopped (no vote of the bands read so far); the pass
+    run through decode's chain yields nothing and the frame's chain ends there."""
+    code = "0036000291452"
+    crop = _defocused(_modules(code), 2.0, 1.2)
+    bands = profiles(crop, bands=5, overlap=True)
+    assert ean_fit.read_profiles(bands, refine=None) == code
+    assert ean_fit.read_profiles(bands, refine=None, should_stop=lambda: False) == code
+    with pytest.raises(ean_fit.Stopped):
+        ean_fit.read_profiles(bands, refine=None, should_stop=_stop_after(3))
+    options = DecodeOptions(passes=("fit+bars5", "zbar+raw"))
+    calls: list[str] = []
+
+    def run(index: int, name: str) -> list[DecodedCode]:
+        calls.append(name)
+        got = decoder_module.region_pass(crop, (0, 0, crop), name, options,
+                                         should_stop=_stop_after(4))  # fmt: skip
+        return got
+
+    assert confirm_fallback([], [], 1, options, run) == []
+    assert calls == ["fit+bars5"]  # stopped inside it: zbar+raw never ran
 
 
 SHARED = [
