@@ -194,6 +194,12 @@ class LatestFrame:
             self._cond.notify_all()
             return frame
 
+    @property
+    def waiting(self) -> bool:
+        """A frame is there that the decoder has not taken yet (a newer one, while it
+        decodes); read without the lock: a stale answer only delays a decision by a pass."""
+        return self._taken != self._seq
+
     def close(self) -> None:
         with self._cond:
             self._closed = True

@@ -60,6 +60,7 @@ class CameraSettingsTable(BaseModel):
     fps: float | None = None
     loop: bool | None = None
     fallback: bool | None = None
+    fallback_budget_ms: int | None = None
     name: str | None = None
 
 
@@ -112,6 +113,10 @@ class CameraScannerConfig:
     - ``loop``: start a ``file:``/``folder:`` source again at its end (demo stands).
     - ``fallback``: try the contrast/upscale and pyzbar passes on barcode-like regions; a
       fallback read counts only when a second pass or a second frame confirms it.
+    - ``fallback_budget_ms``: from a live source, a frame's fallback passes stop once a
+      newer frame is waiting and the frame has been decoded this long (the first pass
+      always runs; a lone frame always gets every pass). 0: stop as soon as a newer frame
+      waits; a large value (60000) lets every frame finish.
     """
 
     source: SourceSpec
@@ -125,6 +130,9 @@ class CameraScannerConfig:
     fps: float | None = None
     loop: bool = False
     fallback: bool = True
+    # above the ~110 ms a quiet kiosk spends on an unreadable frame's fallback chain, far
+    # below agree_within (0.5 s); docs/camera-scanning.md, "Round 7 (live)"
+    fallback_budget_ms: int = 150
     name: str = "camera"
 
     @property
@@ -156,6 +164,8 @@ class CameraScannerConfig:
         for key in ("preview", "loop", "fallback"):
             if key in settings:
                 values[key] = _bool(settings, key)
+        if "fallback_budget_ms" in settings:
+            values["fallback_budget_ms"] = _int(settings, "fallback_budget_ms", low=0, high=60000)
         if "resolution" in settings:
             values["resolution"] = _resolution(settings["resolution"])
         if "fps" in settings and settings["fps"] is not None:

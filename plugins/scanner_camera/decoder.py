@@ -19,6 +19,12 @@ see ``docs/camera-scanning.md``):
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
    the same code (:mod:`.agreement`).
 
+The live pipeline may hand :func:`decode` a ``should_stop`` callable: it is asked before each
+fallback pass and before the stacked-DataBar step, and once it says yes the frame's
+remaining fallback work is skipped (a newer frame is waiting, :mod:`.budget`). The first
+pass, the region finder and the QR-only pass always run; what was read so far comes back
+under the same confirmation rule. Without it (the benchmark, tests) every pass runs.
+
 Every EAN/UPC goes through :func:`kiosk.domain.codes.normalize_gtin`, so a code with a
 wrong check digit never leaves this module.
 """
@@ -46,7 +52,7 @@ from plugins.scanner_camera.databar import (
     upright_crop,
 )
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
-from plugins.scanner_camera.ean_fit import read_profiles
+from plugins.scanner_camera.ean_fit import Stopped, read_profiles
 from plugins.scanner_camera.regions import (
     Region,
     RegionFinderSettings,
@@ -210,12 +216,20 @@ def canonical_code(symbology: Symbology, text: str) -> str | None:
     return text if text else None
 
 
-def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[DecodedCode]:
+def decode(
+    image: np.ndarray,
+    options: DecodeOptions = DEFAULT_OPTIONS,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[DecodedCode]:
     """Read every retail code in a BGR or grey frame; returns ``[]`` for an empty frame.
 
     Reads of the first pass and fallback reads confirmed by a second pass come back with
     ``confirmed=True``; fallback reads only one pass made come back with ``confirmed=False``
     (the live pipeline needs them in more than one frame, see :mod:`.agreement`).
+    ``should_stop`` (live pipeline only): asked before every fallback pass and before the
+    stacked-DataBar step; once true, the rest of the fallback work is skipped. ``None``
+    runs every pass.
     """
     gray = _gray(image)
     found = _zxing(gray, options.zxing_formats(), options, "zxing")
@@ -229,18 +243,21 @@ def decode(image: np.ndarray, options: DecodeOptions = DEFAULT_OPTIONS) -> list[
         regions += qr_regions
     crops = fallback_crops(gray, found, regions, options)
     runners = [
-        {name: _region_runner(gray, crop, name, options) for name in options.passes}
+        {name: _region_runner(gray, crop, name, options, should_stop) for name in options.passes}
         for crop in crops
     ]
-    out = confirm_fallback(found, qr_codes, len(crops), options, lambda i, n: runners[i][n]())
+    out = confirm_fallback(
+        found, qr_codes, len(crops), options, lambda i, n: runners[i][n](), should_stop
+    )
     db = stacked_options(options)
-    if db is None or any(c.confirmed for c in out):
+    if db is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
     more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
     db_runners = [
-        {name: _region_runner(gray, crop, name, db) for name in db.passes} for crop in more
+        {name: _region_runner(gray, crop, name, db, should_stop) for name in db.passes}
+        for crop in more
     ]
-    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n]())
+    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop)
     return with_stacked(out, stacked)
 
 
@@ -284,6 +301,7 @@ def confirm_fallback(
     n_regions: int,
     options: DecodeOptions,
     run: Callable[[int, str], list[DecodedCode]],
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[DecodedCode]:
     """Combine first-pass reads with fallback reads, marking which fallback reads are confirmed.
 
@@ -292,6 +310,10 @@ def confirm_fallback(
     confirmed when ``options.confirm_passes`` different passes read it in this frame (with
     ``options.confirm_engines`` different engines among them); a region stops being read
     once it yields a confirmed code. The QR-only pass counts as one zxing pass.
+    ``should_stop`` is asked before every pass (and within the long ``fit`` passes, which
+    then raise :class:`~.ean_fit.Stopped` and read nothing); once true no further pass runs,
+    and the reads so far are judged by the same rule (an abandoned frame confirms nothing
+    more).
     """
     passes_of: dict[tuple[str, str], set[str]] = {}
     first: dict[tuple[str, str], DecodedCode] = {}
@@ -307,13 +329,23 @@ def confirm_fallback(
 
     for code in qr_codes:
         note(code, "zxing-qr")
+    stopped = False
     for index in range(n_regions):
         for name in options.passes:
-            codes = _unambiguous(run(index, name))
+            stopped = should_stop is not None and should_stop()
+            if stopped:
+                break
+            try:
+                codes = _unambiguous(run(index, name))
+            except Stopped:
+                stopped = True
+                break
             for code in codes:
                 note(code, name)
             if any(confirmed(c.key) for c in codes):
                 break
+        if stopped:
+            break
     primary = {c.key for c in found}
     out = list(found)
     for key, code in first.items():
@@ -334,13 +366,22 @@ def _unambiguous(codes: list[DecodedCode]) -> list[DecodedCode]:
 
 
 def _region_runner(
-    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+    gray: np.ndarray,
+    crop_at: tuple[int, int, np.ndarray],
+    name: str,
+    options: DecodeOptions,
+    should_stop: Callable[[], bool] | None,
 ) -> Callable[[], list[DecodedCode]]:
-    return lambda: region_pass(gray, crop_at, name, options)
+    return lambda: region_pass(gray, crop_at, name, options, should_stop=should_stop)
 
 
 def region_pass(
-    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], name: str, options: DecodeOptions
+    gray: np.ndarray,
+    crop_at: tuple[int, int, np.ndarray],
+    name: str,
+    options: DecodeOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[DecodedCode]:
     """One named fallback pass over one region, in frame pixels.
 
@@ -357,11 +398,16 @@ def region_pass(
         x1, y1 = min(fw, x0 + w + gx), min(fh, y0 + h + gy)
         x0, y0 = max(0, x0 - gx), max(0, y0 - gy)
         crop = gray[y0:y1, x0:x1]
-    return [_moved(c, x0, y0, s, name) for c, s in run_region_pass(crop, base, options)]
+    read = run_region_pass(crop, base, options, should_stop=should_stop)
+    return [_moved(c, x0, y0, s, name) for c, s in read]
 
 
 def run_region_pass(
-    crop: np.ndarray, name: str, options: DecodeOptions
+    crop: np.ndarray,
+    name: str,
+    options: DecodeOptions,
+    *,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
@@ -378,7 +424,8 @@ def run_region_pass(
     Richardson–Lucy deconvolution of a defocus disc of that radius, :mod:`.deblur`; only
     below ``upscale_below``). Engine ``fit`` (``fit+bars``) is no reader library: it fits
     blurred EAN-13/UPC-A digit patterns to the same averaged profiles as ``bars``
-    (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`.
+    (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`. ``should_stop``
+    reaches the ``fit`` engine only (the other passes take a few milliseconds each).
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -387,7 +434,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name, prep)
+        return _read_fitted(crop, formats, name, prep, should_stop)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -435,7 +482,11 @@ def _read_redrawn(
 
 
 def _read_fitted(
-    crop: np.ndarray, formats: tuple[Symbology, ...], name: str, prep: str = "bars"
+    crop: np.ndarray,
+    formats: tuple[Symbology, ...],
+    name: str,
+    prep: str = "bars",
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
@@ -445,9 +496,10 @@ def _read_fitted(
     if not {Symbology.EAN13, Symbology.UPCA} & set(formats):
         return []
     if prep == "bars5":
-        digits = read_profiles(profiles(crop, bands=5, overlap=True), refine=None)
+        bands = profiles(crop, bands=5, overlap=True)
+        digits = read_profiles(bands, refine=None, should_stop=should_stop)
     elif prep == "bars":
-        digits = read_profiles(profiles(crop))
+        digits = read_profiles(profiles(crop), should_stop=should_stop)
     else:
         raise ValueError(f"unknown preprocessing for the fit engine {prep!r}")
     if digits is None:

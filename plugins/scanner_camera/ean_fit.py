@@ -25,13 +25,17 @@ end dark, right digits the reverse). So, on a profile averaged along the bars
    1-in-10 guard into none.
 
 :func:`read_profiles` asks several scanline bands (and both directions) and returns a code
-only when at least two bands agree and none disagrees.
+only when at least two bands agree and none disagrees. Its ``should_stop`` (the live
+pipeline's frame budget) is asked before each placement grid and each refinement, the
+steps of a few tens of milliseconds that make up the pass; once true, :class:`Stopped` is
+raised and the pass yields nothing (a vote of the bands read so far could differ).
 """
 
 from __future__ import annotations
 
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -325,22 +329,40 @@ def check_digit_holds(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[12])
 
 
-def read_profile(profile: np.ndarray, refine: int | None = REFINE) -> str | None:
+class Stopped(Exception):  # not an error: the caller asked to stop
+    """``should_stop`` said yes in the middle of a fit: the pass is abandoned, no read."""
+
+
+StopCheck = Callable[[], bool] | None
+
+
+def _check(should_stop: StopCheck) -> None:
+    if should_stop is not None and should_stop():
+        raise Stopped
+
+
+def read_profile(
+    profile: np.ndarray, refine: int | None = REFINE, should_stop: StopCheck = None
+) -> str | None:
     """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
-    ``refine``: how many of the best placements are refined (``None``: all of them)."""
-    placed = [
-        got
-        for p in (profile, profile[::-1])
-        for start, end in _candidates(p)
-        if (got := place(p, start, end)) is not None
-    ]
+    ``refine``: how many of the best placements are refined (``None``: all of them).
+    Raises :class:`Stopped` once ``should_stop`` says yes."""
+    placed = []
+    for p in (profile, profile[::-1]):
+        for start, end in _candidates(p):
+            _check(should_stop)
+            if (got := place(p, start, end)) is not None:
+                placed.append(got)
     if not placed:
         return None
     # only the best fit is judged (see the module docstring); the digit-by-digit match
     # ranks placements roughly (a block half the code's width, with finer modules, can
     # match its digit windows better than the whole code: upca-2_40), so the best are
     # refined against the whole code and the best refined fit is the one judged
-    refined = [_refined(p) for p in sorted(placed, key=_error)[:refine]]
+    refined = []
+    for p in sorted(placed, key=_error)[:refine]:
+        _check(should_stop)
+        refined.append(_refined(p))
     best = min(refined, key=_error)
     if not best.digits or not check_digit_holds(best.digits):
         return None
@@ -348,9 +370,14 @@ def read_profile(profile: np.ndarray, refine: int | None = REFINE) -> str | None
     return best.digits if good else None
 
 
-def read_profiles(profiles: list[np.ndarray], refine: int | None = REFINE) -> str | None:
-    """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one."""
-    reads = Counter(code for p in profiles if (code := read_profile(p, refine)) is not None)
+def read_profiles(
+    profiles: list[np.ndarray], refine: int | None = REFINE, should_stop: StopCheck = None
+) -> str | None:
+    """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one.
+    Raises :class:`Stopped` once ``should_stop`` says yes."""
+    reads = Counter(
+        code for p in profiles if (code := read_profile(p, refine, should_stop)) is not None
+    )
     if len(reads) != 1:
         return None
     code, count = reads.most_common(1)[0]

@@ -7,11 +7,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from kiosk.domain.scan import Scan, Symbology
 from plugins.scanner_camera.agreement import ScanAgreement
+from plugins.scanner_camera.budget import FrameBudget
 from plugins.scanner_camera.capture import FrameGrabber, FrameSource, LatestFrame, open_frame_source
 from plugins.scanner_camera.config import CameraScannerConfig
 from plugins.scanner_camera.decoder import DecodedCode, DecodeOptions, decode
@@ -19,7 +21,17 @@ from plugins.scanner_camera.preview import draw_outlines
 
 log = logging.getLogger(__name__)
 
-Decoder = Callable[[np.ndarray, DecodeOptions], list[DecodedCode]]
+
+class Decoder(Protocol):
+    """:func:`~plugins.scanner_camera.decoder.decode`, or a stand-in for tests."""
+
+    def __call__(
+        self,
+        image: np.ndarray,
+        options: DecodeOptions,
+        *,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[DecodedCode]: ...
 
 
 def scan_from(code: DecodedCode, source: str) -> Scan:
@@ -38,6 +50,8 @@ class CameraStats:
     frames_decoded: int
     frames_dropped: int
     scans: int
+    # frames whose remaining fallback passes were skipped for a newer one (fallback_budget_ms)
+    frames_abandoned: int = 0
 
 
 class CameraScanSource:
@@ -68,6 +82,7 @@ class CameraScanSource:
         self._lock = threading.Lock()
         self._latest: tuple[np.ndarray, list[DecodedCode]] | None = None
         self._decoded = 0
+        self._abandoned = 0
         self._scans = 0
 
     # --- the scan source contract ------------------------------------------------------
@@ -133,6 +148,7 @@ class CameraScanSource:
             frames_decoded=self._decoded,
             frames_dropped=mailbox.dropped if mailbox else 0,
             scans=self._scans,
+            frames_abandoned=self._abandoned,
         )
 
     # --- the decoder thread -------------------------------------------------------------
@@ -147,6 +163,28 @@ class CameraScanSource:
             clock=self._clock,
         )
 
+    def decode_frame(self, frame: np.ndarray, mailbox: LatestFrame) -> list[DecodedCode]:
+        """Decode one frame taken from ``mailbox``. From a live source (a camera, or a file
+        played at ``fps``) its fallback work stops once a newer frame waits in ``mailbox``
+        and ``fallback_budget_ms`` have passed; a file handed over frame by frame always
+        has its next frame waiting, so there every frame gets the whole chain."""
+        live = self._frame_source is not None and self._frame_source.live
+        budget = (
+            FrameBudget(mailbox, self.config.fallback_budget_ms / 1000, self._clock)
+            if live
+            else None
+        )
+        codes = self._decoder(frame, self.options, should_stop=budget)
+        self._decoded += 1
+        if budget is not None and budget.abandoned:
+            self._abandoned += 1
+            log.debug(
+                "%s: frame %d: newer frame waiting after %d ms, fallback passes skipped "
+                "(%d frames so far)",
+                self.name, self._decoded, self.config.fallback_budget_ms, self._abandoned,
+            )  # fmt: skip
+        return codes
+
     def _run(self, emit: Callable[[Scan], None]) -> None:
         mailbox = self._mailbox
         assert mailbox is not None
@@ -158,11 +196,10 @@ class CameraScanSource:
                 self._agreement.observe([])  # no frame for a while: let codes go
                 continue
             try:
-                codes = self._decoder(frame, self.options)
+                codes = self.decode_frame(frame, mailbox)
             except Exception:
                 log.exception("%s: decoding a frame failed", self.name)
                 continue
-            self._decoded += 1
             if self.config.preview:
                 with self._lock:
                     self._latest = (frame, codes)

@@ -22,6 +22,7 @@ def test_function_defaults():
     assert config.formats == RETAIL_FORMATS
     assert config.preview is False
     assert config.resolution == (1280, 720)
+    assert config.fallback_budget_ms == 150
 
 
 def test_function_all_settings(tmp_path):
@@ -39,12 +40,14 @@ def test_function_all_settings(tmp_path):
             "fps": 15,
             "loop": True,
             "fallback": False,
+            "fallback_budget_ms": 0,
             "name": "camera-left",
         }
     )
     assert config.cooldown_seconds == 2.5
     assert config.formats == (Symbology.EAN13, Symbology.QR)
     assert config.resolution == (640, 480)
+    assert config.fallback_budget_ms == 0
     assert (config.fps, config.loop, config.fallback, config.name) == (
         15.0,
         True,
@@ -68,6 +71,8 @@ def test_function_all_settings(tmp_path):
         ({"source": "v4l2:0", "formats": ["PDF417"]}, "formats", "choose from"),
         ({"source": "v4l2:0", "preview": "yes"}, "preview", "true or false"),
         ({"source": "v4l2:0", "resolution": "big"}, "resolution", "1280x720"),
+        ({"source": "v4l2:0", "fallback_budget_ms": -1}, "fallback_budget_ms", "from 0 to 60000"),
+        ({"source": "v4l2:0", "fallback_budget_ms": 0.5}, "fallback_budget_ms", "whole number"),
         ({"source": "v4l2:0", "agree_frame": 2}, "agree_frame", "known settings"),
     ],
 )

@@ -37,6 +37,7 @@ def test_every_key_the_camera_reads_is_declared(tmp_path):
         "fps": 15,
         "loop": True,
         "fallback": False,
+        "fallback_budget_ms": 200,
         "name": "front camera",
     }
     CameraSettingsTable.model_validate(table)
@@ -44,3 +45,10 @@ def test_every_key_the_camera_reads_is_declared(tmp_path):
     config = CameraScannerConfig.from_settings(table)
     assert config.resolution == (1920, 1080)
     assert config.agree_frames == 3
+    assert config.fallback_budget_ms == 200
+
+
+def test_a_fallback_budget_that_is_not_a_whole_number_is_named(tmp_path):
+    body = f'source = "folder:{tmp_path}"\nfallback_budget_ms = "fast"\n'
+    path = site_with_table(tmp_path, "scanner_camera", body)
+    assert f"{path}: [plugins.scanner_camera.fallback_budget_ms]" in refusal(path, tmp_path)

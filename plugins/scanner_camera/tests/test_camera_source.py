@@ -141,7 +141,7 @@ _READS = {
 }
 
 
-def _scripted_decoder(frame: np.ndarray, options) -> list[DecodedCode]:
+def _scripted_decoder(frame: np.ndarray, options, *, should_stop=None) -> list[DecodedCode]:
     return list(_READS.get(int(frame[0, 0, 0]), []))
 
 
