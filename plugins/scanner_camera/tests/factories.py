@@ -80,3 +80,15 @@ class FakeClock:
     def __call__(self) -> float:
         self.now += self.step
         return self.now
+
+
+def not_ean_crops() -> list[np.ndarray]:
+    """Grey crops an EAN/UPC reader must read nothing in: noise, random stripes, a flat crop,
+    Code 128 (sharp and blurred) and EAN-8 (not a 13-digit code)."""
+    rng = np.random.default_rng(5)
+    noise = np.clip(rng.normal(128, 40, (120, 240)), 0, 255).astype(np.uint8)
+    stripes = np.tile(np.repeat(rng.integers(0, 2, 120) * 200 + 30, 2), (60, 1)).astype(np.uint8)
+    flat = np.full((120, 240), 200, np.uint8)
+    code128 = cv2.cvtColor(render_linear("code128", "KIOSK-2026-12"), cv2.COLOR_BGR2GRAY)
+    ean8 = cv2.cvtColor(render_linear("ean8", "4901234"), cv2.COLOR_BGR2GRAY)
+    return [noise, stripes, flat, code128, ean8, cv2.GaussianBlur(code128, (0, 0), 2)]

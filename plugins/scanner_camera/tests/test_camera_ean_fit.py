@@ -10,7 +10,7 @@ from plugins.scanner_camera import ean_fit
 from plugins.scanner_camera.bars import profiles
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, region_pass
 
-from .factories import render_linear
+from .factories import not_ean_crops
 
 
 def _modules(digits: str) -> str:
@@ -72,13 +72,7 @@ def test_function_a_code_with_a_wrong_check_digit_is_not_read_as_a_near_valid_on
 
 
 def test_function_fit_reads_nothing_in_noise_flat_crops_or_other_symbologies():
-    rng = np.random.default_rng(5)
-    noise = np.clip(rng.normal(128, 40, (120, 240)), 0, 255).astype(np.uint8)
-    stripes = np.tile(np.repeat(rng.integers(0, 2, 120) * 200 + 30, 2), (60, 1)).astype(np.uint8)
-    flat = np.full((120, 240), 200, np.uint8)
-    code128 = cv2.cvtColor(render_linear("code128", "KIOSK-2026-12"), cv2.COLOR_BGR2GRAY)
-    ean8 = cv2.cvtColor(render_linear("ean8", "4901234"), cv2.COLOR_BGR2GRAY)
-    for crop in (noise, stripes, flat, code128, ean8, cv2.GaussianBlur(code128, (0, 0), 2)):
+    for crop in not_ean_crops():
         assert ean_fit.read_profiles(profiles(crop)) is None
         assert region_pass(crop, (0, 0, crop), "fit+bars", DEFAULT_OPTIONS) == []
 
