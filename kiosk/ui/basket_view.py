@@ -38,10 +38,12 @@ def yen_text(amount: int, language: str) -> str:
 FULL_WIDTH_COLON_LANGUAGES = frozenset({"ja", "zh-Hans"})
 
 
-def labelled_text(label: str, value: str, language: str) -> str:
+def labelled_text(label: str, value: str, language: str, gap: str = " ") -> str:
     """``label: value`` with the colon of the shopper's script: "ブランド：ACME" (a half-width
-    ": " after Japanese or Chinese reads as a typo), "Brand: ACME", "브랜드: ACME"."""
-    colon = "：" if language in FULL_WIDTH_COLON_LANGUAGES else ": "
+    ": " after Japanese or Chinese reads as a typo), "Brand: ACME", "브랜드: ACME". ``gap``
+    follows a half-width colon (an entry field's "Staff ID:  " keeps two); the full-width
+    colon carries its own space."""
+    colon = "：" if language in FULL_WIDTH_COLON_LANGUAGES else ":" + gap
     return f"{label}{colon}{value}"
 
 

@@ -187,10 +187,10 @@ class Controller(EventDispatcher):
     def yen(self, amount: int) -> str:
         return yen_text(amount, self.language)
 
-    def labelled(self, label: str, value: str) -> str:
+    def labelled(self, label: str, value: str, gap: str = " ") -> str:
         """``label: value`` with the colon of the shopper's script: full-width "：" after
         Japanese and Chinese labels (a half-width ": " reads as a typo there), ": " otherwise."""
-        return labelled_text(label, value, self.language)
+        return labelled_text(label, value, self.language, gap)
 
     def set_language(self, language: str) -> None:
         self.activity()

@@ -102,8 +102,10 @@ class ReturnScreen(KioskScreen):
         if m.stage == "weight":
             return f"{m.entry} g"
         if m.entry_mode == "amount":
-            return self.rt("Amount") + ":  " + (self.ctl.yen(int(m.entry)) if m.entry else "")
-        return self.rt("Receipt No.") + ":  " + m.entry
+            return self.ctl.labelled(
+                self.rt("Amount"), self.ctl.yen(int(m.entry)) if m.entry else "", "  "
+            )
+        return self.ctl.labelled(self.rt("Receipt No."), m.entry, "  ")
 
     def rebuild(self, *_args: Any) -> None:
         self._texts()
