@@ -191,7 +191,7 @@ def main(out: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db_file = Path(tmp) / "backoffice.sqlite3"
         db_url = f"sqlite:///{db_file}"
-        cli(db_url, "migrate")
+        cli(db_url, "migrate", "--create")
         db = Database(db_url)
         with db.transaction() as session:
             set_setting(session, "business_day_starts", f"{DAY_STARTS:02d}:00", datetime.now(),
