@@ -202,7 +202,7 @@ def staff_unlock(kiosk: KioskProcess) -> None:
     kiosk.tap("OK")  # on to the PIN
     for key in STAFF_PIN:
         kiosk.tap(key, cls="KioskButton")
-    kiosk.wait_text("PIN:? +" + "●" * len(STAFF_PIN))
+    kiosk.wait_text("PIN(:? +|：)" + "●" * len(STAFF_PIN))  # full-width after Japanese
     kiosk.tap("OK")
 
 

@@ -46,7 +46,7 @@ def test_shopper_asks_for_a_formal_receipt_then_staff_reprint_it(kiosk: KioskPro
     # the receipt screen offers the 領収書; the shopper types the addressee in katakana
     kiosk.tap("領収書が必要な方")
     form = kiosk.wait_screen("formal_receipt")
-    assert "宛名:" in form.joined() and "お品代として" in form.texts()
+    assert "宛名：" in form.joined() and "お品代として" in form.texts()
     kiosk.tap("アイウ")
     for key in ("ヤ", "マ", "タ", "゛"):  # ダ: タ then the voiced mark
         kiosk.tap(key)
@@ -54,7 +54,7 @@ def test_shopper_asks_for_a_formal_receipt_then_staff_reprint_it(kiosk: KioskPro
     kiosk.tap("御中")
     kiosk.tap("事務用品代として")
     form = kiosk.wait_text("ヤマダ\\(株\\)")
-    assert any(t.startswith("宛名:  ヤマダ(株)") and t.endswith("御中") for t in form.texts())
+    assert any(t.startswith("宛名：ヤマダ(株)") and t.endswith("御中") for t in form.texts())
     before = jobs(kiosk)
     kiosk.tap("印刷する")
     paper = printed(kiosk, before)
@@ -82,7 +82,7 @@ def test_shopper_asks_for_a_formal_receipt_then_staff_reprint_it(kiosk: KioskPro
     assert "領収書の再発行" in form.texts()
     for digit in str(int(receipt_no.group(1))):
         kiosk.tap(digit)
-    kiosk.wait_text(f"レシート番号: {int(receipt_no.group(1))} \\|")
+    kiosk.wait_text(f"レシート番号：{int(receipt_no.group(1))} \\|")
     before = jobs(kiosk)
     kiosk.tap("印刷する")
     paper = printed(kiosk, before)

@@ -77,19 +77,19 @@ def test_a_cash_sale_of_50000_before_tax_has_the_stamp_note_and_a_kanji_addresse
     # store's own word for a regular customer
     for key in ("や", "ま"):
         kiosk.tap(key)
-    form = kiosk.wait_text("宛名: やま")
+    form = kiosk.wait_text("宛名：やま")
     assert "山田" in form.texts(), form.joined()  # やま starts 山本, 山田, 山口…
     for key in ("た", "゛"):  # だ: た then the voiced mark
         kiosk.tap(key)
-    form = kiosk.wait_text("宛名: やまだ")
+    form = kiosk.wait_text("宛名：やまだ")
     candidates = form.texts()[form.texts().index("漢字の候補") + 1 :]
     assert candidates[0] == "山田", form.joined()  # the whole reading now, first
     kiosk.tap("山田")
     for key in ("か", "ふ", "゛"):  # ぶ: ふ then the voiced mark
         kiosk.tap(key)
     kiosk.tap("株式会社")
-    form = kiosk.wait_text("宛名: 山田株式会社")
-    assert any(t.startswith("宛名:  山田株式会社") for t in form.texts()), form.joined()
+    form = kiosk.wait_text("宛名：山田株式会社")
+    assert any(t.startswith("宛名：山田株式会社") for t in form.texts()), form.joined()
     kiosk.tap("御中")
     kiosk.tap("事務用品代として")
     paper = print_it(kiosk)
@@ -106,7 +106,7 @@ def test_the_same_amount_by_card_has_no_stamp_note(kiosk: KioskProcess):
     assert value_after(done, "合計") == yen(total)
     ask_for_formal_receipt(kiosk)
     kiosk.tap("上様")  # no name: 上様, one tap, nothing after it
-    kiosk.wait_text("宛名: 上様")
+    kiosk.wait_text("宛名：上様")
     paper = print_it(kiosk)
     assert "￥54,560-" in paper and "クレジット" in paper, paper
     assert re.search(r"^\s*上様\s*$", paper, re.M), paper
@@ -125,7 +125,7 @@ def test_cash_over_50000_with_tax_but_under_it_before_tax_has_no_stamp_note(
     for key in ("さ", "く", "ら", "し", "よ", "小", "う"):
         kiosk.tap(key)
     kiosk.tap("さくら商事")  # the store's own word ([store.addressee_words])
-    kiosk.wait_text("宛名: さくら商事")
+    kiosk.wait_text("宛名：さくら商事")
     kiosk.tap("御中")
     paper = print_it(kiosk)
     assert "さくら商事 御中" in paper and "￥52,080-" in paper, paper

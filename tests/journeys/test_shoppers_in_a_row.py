@@ -389,7 +389,7 @@ def test_a_shopper_becomes_a_member_and_sees_their_points(kiosk: KioskProcess):
     kiosk.wait_text("090")
     kiosk.tap("登録する")
     welcome = kiosk.wait_text("会員登録が完了しました", timeout=30)
-    assert re.search(r"ポイント残高:\s+0 pt", welcome.joined()), welcome.joined()
+    assert re.search(r"ポイント残高：0 pt", welcome.joined()), welcome.joined()
     kiosk.tap("お買い物に戻る")
     shopping = kiosk.wait(lambda s: s.name == "shopping" and "会員" in s.joined())
     assert re.search(r"会員.*0\s?pt", shopping.joined()), shopping.joined()
