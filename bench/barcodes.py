@@ -22,7 +22,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -489,6 +489,7 @@ def _raw(images: list, cached: list[list[cv.Cached]], v: int) -> list:
 GROUPED = False  # --grouped: folds keep each item of a photo series together
 PHOTOS_ONLY = False  # --photos-only: no shopper-like variants (a third of the caching)
 EXTEND_ONLY = False  # --extend-only: search the shipped chain plus candidate passes only
+STACKED_FIXED = False  # --stacked-fixed: the stacked-DataBar step always on, not searched
 COLUMNS = ("EAN-13", "UPC-A", "DataBar", "DataBar+Exp", "overall")
 
 
@@ -514,7 +515,9 @@ def cross_validated_part(
         # from the chain shipped before this round: extending the chain the folds chose
         # would let that choice (made on all folds) leak into the estimate
         extra = [p for p in order if p not in PREVIOUS.passes]
-        configs = cv.extensions(PREVIOUS, extra, stacked=True)
+        configs = cv.extensions(PREVIOUS, extra, stacked=not STACKED_FIXED)
+        if STACKED_FIXED:  # round 8: the step a fixed part of the chain, as in the full search
+            configs = [replace(c, stacked=True) for c in configs]
     else:
         configs = cv.configurations(order)
     result = cv.cross_validate(
@@ -595,6 +598,8 @@ def fixed_configs_part(images: list, cached: list, fold: list[int], raw: list, s
     rows["previous"] = _outcomes(images, cached, 0, PREVIOUS.options())
     rows["round 6"] = _outcomes(images, cached, 0, ROUND6.options())
     rows["shipped"] = _outcomes(images, cached, 0, shipped.options())
+    # round 8: the stacked-DataBar step's own effect, fold by fold (what fixing it rests on)
+    rows["no stacked"] = _outcomes(images, cached, 0, replace(shipped, stacked=False).options())
     for k in range(cv.K):
         idx = [i for i, f in enumerate(fold) if f == k]
         cells = "   ".join(
@@ -708,6 +713,12 @@ def main(argv: list[str] | None = None) -> int:
         "appended (a few configurations instead of the power set: for a loaded machine)",
     )
     parser.add_argument(
+        "--stacked-fixed",
+        action="store_true",
+        help="with --extend-only: the stacked-DataBar step always on (a fixed part of the "
+        "chain, as the full search holds it) instead of searched on/off",
+    )
+    parser.add_argument(
         "--cv-only",
         action="store_true",
         help="stop after the cross-validation (no whole-set decoding, variants or timing)",
@@ -719,8 +730,9 @@ def main(argv: list[str] | None = None) -> int:
         "(no cache, no search): recall and false reads per format and fold",
     )
     args = parser.parse_args(argv)
-    global GROUPED, PHOTOS_ONLY, EXTEND_ONLY
+    global GROUPED, PHOTOS_ONLY, EXTEND_ONLY, STACKED_FIXED
     GROUPED, PHOTOS_ONLY, EXTEND_ONLY = args.grouped, args.photos_only, args.extend_only
+    STACKED_FIXED = args.stacked_fixed
 
     if not (args.data / "MANIFEST.tsv").is_file():
         print(f"No benchmark data at {args.data.resolve()} (MANIFEST.tsv missing); nothing to do.")
