@@ -50,13 +50,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, required=True, help="a baseline ean_fit.py")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--every", type=int, default=1, help="every N-th photo only")
+    parser.add_argument("--names", type=Path, help="a file listing photo file names: only these")
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     cv2.setNumThreads(1)
     base = _baseline(args.baseline)
+
+    def old_read(bands, refine=base.REFINE, should_stop=None, shortlist=None):
+        return base.read_profiles(bands, refine, should_stop)  # a baseline has no shortlist
+
     new_read = dec.read_profiles
     samples = load_manifest(args.data, None)[:: args.every]
+    if args.names:
+        wanted = set(args.names.read_text(encoding="utf-8").split())
+        samples = [s for s in samples if s.file.name in wanted]
     rows, differ = [], []
     for n, sample in enumerate(samples):
         image = cv2.imread(str(sample.file), cv2.IMREAD_COLOR)
@@ -65,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         order = ("old", "new") if n % 2 else ("new", "old")
         got, secs = {}, {}
         for which in order:
-            dec.read_profiles = base.read_profiles if which == "old" else new_read
+            dec.read_profiles = old_read if which == "old" else new_read
             try:
                 got[which], secs[which] = _timed(dec.decode, image)
             finally:

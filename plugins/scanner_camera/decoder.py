@@ -52,7 +52,7 @@ from plugins.scanner_camera.databar import (
     upright_crop,
 )
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
-from plugins.scanner_camera.ean_fit import Stopped, read_profiles
+from plugins.scanner_camera.ean_fit import SHORTLIST, Stopped, read_profiles
 from plugins.scanner_camera.regions import (
     Region,
     RegionFinderSettings,
@@ -497,7 +497,7 @@ def _read_fitted(
         return []
     if prep == "bars5":
         bands = profiles(crop, bands=5, overlap=True)
-        digits = read_profiles(bands, refine=None, should_stop=should_stop)
+        digits = read_profiles(bands, refine=None, should_stop=should_stop, shortlist=SHORTLIST)
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)
     else:

@@ -34,7 +34,8 @@ raised and the pass yields nothing (a vote of the bands read so far could differ
 from __future__ import annotations
 
 import functools
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ MIN_MARGIN = 0.001  # smallest rise of a digit window's mean squared error when 
 MIN_BANDS = 2  # scanline bands that must agree
 MAX_CANDIDATES = 3  # candidate ends per profile and direction
 REFINE = 2  # placements refined per profile (round 6); the fit+bars5 passes refine all
+SHORTLIST = 3  # fit+bars5 (round 8): placements refined, ranked by the whole code's fit
 
 
 def _digit_start(i: int) -> int:
@@ -223,15 +225,29 @@ def _sq_dist(windows: np.ndarray, templates: np.ndarray) -> np.ndarray:
     return (templates**2).sum(axis=1) - 2 * (windows @ templates.T)
 
 
-def _bits(symbols: list[str]) -> list[float]:
-    line = "000101" + "".join(symbols[:6]) + "01010" + "".join(symbols[6:]) + "101000"
-    return [float(b) for b in line]
+def _as_floats(bits: str) -> np.ndarray:
+    return np.array([float(b) for b in bits])
 
 
 _CHOICES = [L_CODES + G_CODES] * 6 + [R_CODES] * 6
 # where each drawn digit's 7 modules sit in _bits' 101 modules
 _DIGIT_MODULES = [6 + 7 * i if i < 6 else 53 + 7 * (i - 6) for i in range(12)]
-_BITS = {c: np.array([float(b) for b in c]) for c in L_CODES + G_CODES + R_CODES}
+_BITS = {c: _as_floats(c) for c in L_CODES + G_CODES + R_CODES}
+_QUIET_START, _CENTRE, _QUIET_END = _as_floats("000101"), _as_floats("01010"), _as_floats("101000")
+
+
+def _bits(symbols: list[str]) -> np.ndarray:
+    """The 101 modules (quiet modules, guards and digits) of a code, 1 = bar."""
+    left, right = (_BITS[s] for s in symbols[:6]), (_BITS[s] for s in symbols[6:])
+    return np.concatenate([_QUIET_START, *left, _CENTRE, *right, _QUIET_END])
+
+
+@functools.cache
+def _changes(choices: tuple[str, ...], current: str) -> tuple[list[str], np.ndarray]:
+    """The other patterns a digit drawn as ``current`` could take, and each one's change of
+    the digit's 7 modules (the same for every fit: computed once, round 8)."""
+    others = [c for c in choices if c != current]
+    return others, np.array([_BITS[c] - _BITS[current] for c in others])
 
 
 @functools.lru_cache(maxsize=64)
@@ -248,14 +264,19 @@ def _blur_matrix(sigma: float) -> np.ndarray:
     return cv2.filter2D(fine, -1, kernel, borderType=cv2.BORDER_REPLICATE).T
 
 
-def _errors(models: np.ndarray, seen: np.ndarray) -> np.ndarray:
-    """Mean squared difference between each rendered model (rows) and the observed ink,
-    after the best gain and offset: a blurred code's darkest point is not full ink, so the
-    ink scale is only roughly right."""
-    centred = models - models.mean(axis=-1, keepdims=True)
-    target = seen - seen.mean()
+def _errors(models: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Mean squared difference between each rendered model (rows) and the observed ink
+    ``target`` (less its mean, :func:`_centred`), after the best gain and offset: a blurred
+    code's darkest point is not full ink, so the ink scale is only roughly right. (Sums over
+    the length, not ``mean``: the same numbers without numpy's per-call overhead, round 8.)"""
+    n = models.shape[-1]
+    centred = models - np.add.reduce(models, axis=-1, keepdims=True) / n
     gain = np.maximum((centred @ target) / np.maximum((centred**2).sum(axis=-1), 1e-9), 0.2)
-    return ((gain[..., None] * centred - target) ** 2).mean(axis=-1)
+    return np.add.reduce((gain[..., None] * centred - target) ** 2, axis=-1) / n
+
+
+def _centred(seen: np.ndarray) -> np.ndarray:
+    return seen - np.add.reduce(seen) / len(seen)
 
 
 def _refined(placed: Placement) -> Fit:
@@ -274,15 +295,14 @@ def _refined(placed: Placement) -> Fit:
 
     def alternatives(i: int, sym: list[str], sigma: float) -> tuple[list[str], np.ndarray]:
         """The other patterns digit ``i`` could take, and the rendered code with each."""
-        others = [c for c in _CHOICES[i] if c != sym[i]]
+        others, change = _changes(_CHOICES[i], sym[i])
         m = blur(sigma)
-        base = m @ np.array(_bits(sym))
+        base = m @ _bits(sym)
         cols = m[:, _DIGIT_MODULES[i] : _DIGIT_MODULES[i] + 7]
-        change = np.array([_BITS[c] - _BITS[sym[i]] for c in others])
         return others, base + change @ cols.T
 
-    seen = observed(geometry)
-    current = float(_errors(blur(geometry[3]) @ np.array(_bits(symbols)), seen))
+    seen = _centred(observed(geometry))
+    current = float(_errors(blur(geometry[3]) @ _bits(symbols), seen))
     for _ in range(3):
         changed = False
         for i in range(12):
@@ -297,8 +317,8 @@ def _refined(placed: Placement) -> Fit:
                 geo[k] += sign * step
                 if geo[3] < 0.3:
                     continue
-                trial_seen = observed(geo)
-                e = float(_errors(blur(geo[3]) @ np.array(_bits(symbols)), trial_seen))
+                trial_seen = _centred(observed(geo))
+                e = float(_errors(blur(geo[3]) @ _bits(symbols), trial_seen))
                 if e < current:
                     geometry, seen, current, changed = geo, trial_seen, e, True
         if not changed:
@@ -324,6 +344,14 @@ def _error(fit: Fit | Placement) -> float:
     return fit.error
 
 
+def _whole_error(placed: Placement) -> float:
+    """Mean squared difference between the ink and the whole code rendered at the
+    placement, as :func:`_refined` starts from (one render instead of a refinement)."""
+    start, end, bend, _ = (np.array([v]) for v in placed.geometry)
+    seen = _centred(_sampled(placed.ink, start, end, bend, _CODE_IDX)[0])
+    return float(_errors(_blur_matrix(placed.geometry[3]) @ _bits(placed.symbols), seen))
+
+
 def check_digit_holds(digits: str) -> bool:
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
     return (10 - total % 10) % 10 == int(digits[12])
@@ -342,10 +370,14 @@ def _check(should_stop: StopCheck) -> None:
 
 
 def read_profile(
-    profile: np.ndarray, refine: int | None = REFINE, should_stop: StopCheck = None
+    profile: np.ndarray,
+    refine: int | None = REFINE,
+    should_stop: StopCheck = None,
+    shortlist: int | None = None,
 ) -> str | None:
     """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
-    ``refine``: how many of the best placements are refined (``None``: all of them).
+    ``refine``: how many of the best placements are refined (``None``: all of them, or with
+    ``shortlist`` the first ``shortlist`` by :func:`_whole_error`).
     Raises :class:`Stopped` once ``should_stop`` says yes."""
     placed = []
     for p in (profile, profile[::-1]):
@@ -359,8 +391,15 @@ def read_profile(
     # ranks placements roughly (a block half the code's width, with finer modules, can
     # match its digit windows better than the whole code: upca-2_40), so the best are
     # refined against the whole code and the best refined fit is the one judged
+    if refine is None and shortlist is not None:
+        # round 8: rank by the whole code rendered at the placement (what refining starts
+        # from; it does not rank half-width blocks first, as the digit-by-digit match does)
+        # and refine only the first few
+        ranked = sorted(placed, key=_whole_error)[:shortlist]
+    else:
+        ranked = sorted(placed, key=_error)[:refine]
     refined = []
-    for p in sorted(placed, key=_error)[:refine]:
+    for p in ranked:
         _check(should_stop)
         refined.append(_refined(p))
     best = min(refined, key=_error)
@@ -371,14 +410,46 @@ def read_profile(
 
 
 def read_profiles(
-    profiles: list[np.ndarray], refine: int | None = REFINE, should_stop: StopCheck = None
+    profiles: list[np.ndarray],
+    refine: int | None = REFINE,
+    should_stop: StopCheck = None,
+    shortlist: int | None = None,
 ) -> str | None:
     """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one.
     Raises :class:`Stopped` once ``should_stop`` says yes."""
-    reads = Counter(
-        code for p in profiles if (code := read_profile(p, refine, should_stop)) is not None
-    )
+    reads: Counter[str] = Counter()
+    for n, profile in enumerate(profiles):
+        # stop once the outcome is settled (round 8): two codes already disagree, or the
+        # bands left cannot bring any code up to MIN_BANDS
+        if len(reads) > 1 or max(reads.values(), default=0) + len(profiles) - n < MIN_BANDS:
+            return None
+        if (code := _memo_read(profile, refine, should_stop, shortlist)) is not None:
+            reads[code] += 1
     if len(reads) != 1:
         return None
     code, count = reads.most_common(1)[0]
     return code if count >= MIN_BANDS else None
+
+
+_MEMO: OrderedDict[tuple[bytes, int | None, int | None], str | None] = OrderedDict()
+MEMO_SIZE = 64  # bar profiles remembered: a frame's regions and their @wide crops
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo_read(
+    profile: np.ndarray, refine: int | None, should_stop: StopCheck, shortlist: int | None
+) -> str | None:
+    """:func:`read_profile`, remembered by the profile's bytes: an ``@wide`` crop clipped to
+    a small frame can be the very crop another region's ``@wide`` pass read (round 8: two
+    unread photos, half their fit work). A stopped read is not remembered."""
+    key = (np.ascontiguousarray(profile).tobytes(), refine, shortlist)
+    with _MEMO_LOCK:  # two decoder threads (two cameras) may share it
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    code = read_profile(profile, refine, should_stop, shortlist)
+    with _MEMO_LOCK:
+        _MEMO[key] = code
+        if len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return code
