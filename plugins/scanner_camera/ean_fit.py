@@ -423,6 +423,7 @@ def read_profiles(
         # bands left cannot bring any code up to MIN_BANDS
         if len(reads) > 1 or max(reads.values(), default=0) + len(profiles) - n < MIN_BANDS:
             return None
+        _check(should_stop)  # a remembered band costs nothing, but the pass still stops
         if (code := _memo_read(profile, refine, should_stop, shortlist)) is not None:
             reads[code] += 1
     if len(reads) != 1:
