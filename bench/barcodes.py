@@ -537,7 +537,7 @@ def cross_validated_part(
     print("-" * len(head))
     for k, (chosen, fig) in enumerate(zip(result.chosen, result.held_out, strict=True)):
         n = fold.count(k)
-        cells = "".join(f"{fig[c]:>11.1f}%" for c in COLUMNS)
+        cells = "".join(cv.cell(fig[c]) for c in COLUMNS)
         print(f"{k:<6d}{n:>4d}{cells}{int(fig['false']):>7d}{result.raw_false[k]:>7d}"
               f"{int(fig['second']):>8d}   {chosen}")  # fmt: skip
     print("-" * len(head))
@@ -621,7 +621,7 @@ def variants_part(images: list, cached: list[list[cv.Cached]]) -> None:
             ("zxing-cpp", _raw(images, cached, v)),
         ):
             fig = cv.figures(rows)
-            cells = "".join(f"{fig[c]:>11.1f}%" for c in COLUMNS)
+            cells = "".join(cv.cell(fig[c]) for c in COLUMNS)
             print(f"{kind:10s}{name:>10s}{cells}{int(fig['false']):>7d}{int(fig['second']):>8d}")
 
 
@@ -657,7 +657,7 @@ def live_variants_part(images: list) -> None:
             )
         for name, rows in (("plugin", plugin), ("zxing-cpp", raw)):
             fig = cv.figures(rows)
-            cells = "".join(f"{fig[c]:>11.1f}%" for c in COLUMNS)
+            cells = "".join(cv.cell(fig[c]) for c in COLUMNS)
             per_fold = ", ".join(
                 f"{sum(p.false for p, f in zip(plugin, fold, strict=True) if f == k)}/"
                 f"{sum(r.false for r, f in zip(raw, fold, strict=True) if f == k)}"

@@ -3,6 +3,7 @@ plain replay does, and the cache key ignores only the defaults cross-validation 
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
 
@@ -152,3 +153,19 @@ def test_function_extensions_append_every_subset_of_the_candidates_in_pass_order
     ]
     assert [c.databar for c in configs] == [False, True] * 4
     assert {(c.max_regions, c.confirm_engines) for c in configs} == {(2, 1)}
+
+
+def test_function_a_fold_without_the_format_has_no_figure_for_it():
+    """GIVEN a held-out fold with no RSS-14 photo (a grouped fold whose only RSS-14 labels a
+    correction turned into DataBar Expanded) WHEN its figures are taken THEN RSS-14 has
+    none (not 0 %), and the mean over the folds leaves it out and says so."""
+    rows = [
+        cv.Outcome("databar-expanded", True, False, 0, 0),
+        cv.Outcome("ean13", True, False, 0, 0),
+    ]
+    fig = cv.figures(rows)
+    assert math.isnan(fig["DataBar"])
+    assert fig["DataBar+Exp"] == 100.0 and fig["EAN-13"] == 100.0
+    assert cv.cell(fig["DataBar"]).strip() == "–"
+    assert cv.spread([60.0, 100.0, fig["DataBar"], 100.0, 100.0]) == " 90.0 ± 17.3*"
+    assert cv.spread([50.0, 100.0]) == " 75.0 ± 25.0"
