@@ -197,6 +197,17 @@ class StaffRegistry:
         return account
 
 
+def kiosk_staff(runtime: Any) -> StaffRegistry:
+    """The kiosk's one staff registry, made once per runtime: the staff overlay, the return
+    screen and the attendant actions share it, so its lock-out counts every wrong PIN typed
+    anywhere on this kiosk (separate registries would give each pad its own 5 tries)."""
+    registry = getattr(runtime, "_staff_registry", None)
+    if registry is None:
+        registry = StaffRegistry.for_config(runtime.config)
+        runtime._staff_registry = registry
+    return registry
+
+
 def audit_unlock(
     store: Any, account: StaffAccount, action: str, detail: dict[str, Any], at: Any
 ) -> None:
