@@ -98,6 +98,13 @@ def run_command(
         if outcome.line_id is not None:
             line = runtime.sale_view().line(outcome.line_id)
             say(f"scanned {line.product.name_en} x{line.quantity} → total ¥{total():,}")
+        elif outcome.claim is not None:  # a plugin's code (coupon, member card, hand-off…)
+            claim = outcome.claim
+            if isinstance(
+                claim.payload, BaseException
+            ):  # the plugin refused it (as the UI reads it)
+                raise ValueError(f"{claim.text('en')} ({claim.payload})")
+            say(f"{claim.plugin}: {claim.text('en')}")
     elif verb == "plu":
         if runtime.catalogue.by_plu(args[0]).weighed:
             raise ValueError(f"PLU {args[0]} is sold by weight: use 'weigh {args[0]} GRAMS'")

@@ -136,6 +136,11 @@ def test_checkout_help_lists_every_script_verb(capsys):
         ("pay cash lots", "pay cash lots: 'lots' is not a whole number of yen"),
         ("pay bitcoin", "pay bitcoin: no payment method 'bitcoin'"),
         ("approve NOBODY", "approve NOBODY: no staff account 'NOBODY' in [staff.accounts]"),
+        (
+            "scan KH1H.aaaa.bbbb",  # a hand-off slip the kiosk refuses: said, not silent
+            "scan KH1H.aaaa.bbbb: This hand-off slip cannot be used. Please call staff."
+            " (no store key to verify hand-off tickets with)",
+        ),
     ],
 )
 def test_checkout_script_mistakes_name_the_line_in_the_scripts_words(tmp_path, capsys, line, says):
