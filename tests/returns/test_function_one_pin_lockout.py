@@ -9,6 +9,8 @@ THEN the other refuses even the right PIN until the lock-out ends: a second pad 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kiosk.runtime.returns import kiosk_returns
@@ -36,3 +38,30 @@ def test_wrong_pins_at_the_return_screen_lock_the_attendant_pad_too(runtime):
         returns.sign_in("S001", "0000")
     with pytest.raises(StaffLocked):
         StaffActions(runtime).with_pin("S001", "1234", "reprint")
+
+
+def journal_kinds(runtime, kind: str) -> list[dict]:
+    from sqlalchemy import select
+
+    from kiosk.store.models import JournalRow
+
+    with runtime.store.transaction() as session:
+        rows = session.scalars(select(JournalRow).where(JournalRow.kind == kind)).all()
+        return [json.loads(row.payload) for row in rows]
+
+
+def test_every_wrong_pin_and_the_lock_out_are_in_the_kiosks_journal(runtime):
+    """GIVEN a kiosk's return pad WHEN 5 wrong PINs and one more try THEN each is journalled
+    with the staff id typed and what happened, never the PIN (PCI DSS 10.2.1.4)."""
+    returns = kiosk_returns(runtime)
+    for _ in range(4):
+        with pytest.raises(WrongPin):
+            returns.sign_in("S001", "0000")
+    for _ in range(2):
+        with pytest.raises(StaffLocked):
+            returns.sign_in("S001", "0000")
+    refused = journal_kinds(runtime, "staff_pin_refused")
+    assert [r["outcome"] for r in refused] == ["wrong_pin"] * 4 + ["locked", "while_locked"]
+    assert {r["staff_id"] for r in refused} == {"S001"}
+    assert not any("0000" in str(r) for r in refused)
+    assert runtime.store.verify_journal().ok
