@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kiosk.domain.scan import Scan
 from kiosk.runtime import KioskRuntime
+from kiosk.staff import kiosk_staff
 
 #: each command's form; fewer words than the form asks for is an error that shows it
 USAGE: dict[str, str] = {
@@ -59,8 +60,10 @@ def run_script(runtime: KioskRuntime, path: Path, say: Callable[[str], None] = p
             run_command(runtime, words, say, base=path.parent, script=path)
         except ScriptError:
             raise
-        except (ValueError, KeyError, RuntimeError, OSError) as exc:
-            raise ScriptError(str(path), number, f"{raw.strip()}: {exc}") from exc
+        except (ValueError, LookupError, RuntimeError, OSError) as exc:
+            # a KeyError's str() is its repr ("'no payment method …'"): the words only
+            problem = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            raise ScriptError(str(path), number, f"{raw.strip()}: {problem}") from exc
 
 
 def run_command(
@@ -81,6 +84,13 @@ def run_command(
     def total() -> int:
         return runtime.sale_view().totals.total
 
+    def whole(index: int) -> int:
+        """Argument ``index`` as a whole number, or the command's form in the error."""
+        try:
+            return int(args[index])
+        except ValueError:
+            raise ValueError(f"{args[index]!r} is not a whole number: use {usage!r}") from None
+
     if verb == "scan":
         outcome = runtime.handle_scan(Scan(args[0], source="script"))
         if not outcome.accepted:
@@ -88,18 +98,31 @@ def run_command(
         if outcome.line_id is not None:
             line = runtime.sale_view().line(outcome.line_id)
             say(f"scanned {line.product.name_en} x{line.quantity} → total ¥{total():,}")
+        elif outcome.claim is not None:  # a plugin's code (coupon, member card, hand-off…)
+            claim = outcome.claim
+            if isinstance(
+                claim.payload, BaseException
+            ):  # the plugin refused it (as the UI reads it)
+                raise ValueError(f"{claim.text('en')} ({claim.payload})")
+            say(f"{claim.plugin}: {claim.text('en')}")
     elif verb == "plu":
-        line = runtime.add_plu(args[0], int(args[1]) if len(args) > 1 else 1)
+        if runtime.catalogue.by_plu(args[0]).weighed:
+            raise ValueError(f"PLU {args[0]} is sold by weight: use 'weigh {args[0]} GRAMS'")
+        line = runtime.add_plu(args[0], whole(1) if len(args) > 1 else 1)
         say(f"added {line.product.name_en} x{line.quantity} → total ¥{total():,}")
     elif verb == "weigh":
-        line = runtime.add_weighed(args[0], int(args[1]))
+        line = runtime.add_weighed(args[0], whole(1))
         say(f"weighed {line.product.name_en} {line.weight_g} g = ¥{line.amount:,}")
     elif verb == "qty":
-        runtime.set_quantity(int(args[0]), int(args[1]))
+        runtime.set_quantity(whole(0), whole(1))
     elif verb == "void":
-        runtime.void_line(int(args[0]))
+        runtime.void_line(whole(0))
         say(f"voided line {args[0]} → total ¥{total():,}")
     elif verb == "approve":
+        if (
+            args[0].strip().upper() not in kiosk_staff(runtime).accounts
+        ):  # the sale names who approved
+            raise ValueError(f"no staff account {args[0]!r} in [staff.accounts]")
         cleared = runtime.approve(args[0])
         say(f"staff {args[0]} approved: {', '.join(r.value for r in cleared)}")
     elif verb == "pay":
@@ -122,7 +145,10 @@ def run_command(
 def _pay(runtime: KioskRuntime, args: list[str], say: Callable[[str], None]) -> None:
     method_id = args[0]
     method = runtime.method(method_id)
-    inserted = int(args[1]) if len(args) > 1 else None
+    try:
+        inserted = int(args[1]) if len(args) > 1 else None
+    except ValueError:
+        raise ValueError(f"{args[1]!r} is not a whole number of yen") from None
     drawer = getattr(method, "drawer", None)
     split_amount = None
     if inserted is not None and hasattr(drawer, "insert"):

@@ -129,6 +129,12 @@ class StaffRegistry:
         self.clock = clock
         self.failures = 0
         self.locked_until = 0.0
+        #: told of every refused PIN: (typed staff id, "wrong_pin" | "locked" | "while_locked")
+        self.on_refused: Callable[[str, str], None] | None = None
+
+    def _refused(self, staff_id: str, outcome: str) -> None:
+        if self.on_refused is not None:
+            self.on_refused(staff_id.strip()[:32], outcome)
 
     @classmethod
     def from_settings(
@@ -182,6 +188,7 @@ class StaffRegistry:
         Raises :class:`StaffLocked`, :class:`WrongPin` or :class:`NotAllowed`.
         """
         if self.locked:
+            self._refused(staff_id, "while_locked")
             raise StaffLocked(self.locked_until)
         account = self.accounts.get(staff_id.strip().upper())
         if account is None or not verify_pin(pin, account.pin_hash):
@@ -189,12 +196,35 @@ class StaffRegistry:
             if self.failures >= self.lockout_attempts:
                 self.failures = 0
                 self.locked_until = self.clock() + self.lockout_seconds
+                self._refused(staff_id, "locked")
                 raise StaffLocked(self.locked_until)
+            self._refused(staff_id, "wrong_pin")
             raise WrongPin(self.lockout_attempts - self.failures)
         self.failures = 0
         if account.role < needs:
             raise NotAllowed(f"{account.staff_id} may not do this ({needs.name.lower()} needed)")
         return account
+
+
+def kiosk_staff(runtime: Any) -> StaffRegistry:
+    """The kiosk's one staff registry, made once per runtime: the staff overlay, the return
+    screen and the attendant actions share it, so its lock-out counts every wrong PIN typed
+    anywhere on this kiosk (separate registries would give each pad its own 5 tries)."""
+    registry = getattr(runtime, "_staff_registry", None)
+    if registry is None:
+        registry = StaffRegistry.for_config(runtime.config)
+
+        def journal_refusal(staff_id: str, outcome: str) -> None:
+            # every wrong PIN and lock-out in the kiosk's journal (PCI DSS 10.2.1.4), never
+            # the PIN; a journal that cannot be written must not turn a refusal into a crash
+            try:
+                runtime.journal("staff_pin_refused", {"staff_id": staff_id, "outcome": outcome})
+            except Exception:
+                log.exception("wrong staff PIN not journalled")
+
+        registry.on_refused = journal_refusal
+        runtime._staff_registry = registry
+    return registry
 
 
 def audit_unlock(

@@ -124,3 +124,29 @@ def test_checkout_help_lists_every_script_verb(capsys):
     for form in USAGE.values():
         verb = form.split()[0]
         assert f"\n    {verb} " in out, verb
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("plu 101 1", "plu 101 1: PLU 101 is sold by weight: use 'weigh 101 GRAMS'"),
+        ("plu 999", "plu 999: no product with code '999'"),
+        ("qty 1 abc", "qty 1 abc: 'abc' is not a whole number: use 'qty LINE QUANTITY'"),
+        ("void x", "void x: 'x' is not a whole number: use 'void LINE'"),
+        ("pay cash lots", "pay cash lots: 'lots' is not a whole number of yen"),
+        ("pay bitcoin", "pay bitcoin: no payment method 'bitcoin'"),
+        ("approve NOBODY", "approve NOBODY: no staff account 'NOBODY' in [staff.accounts]"),
+        (
+            "scan KH1H.aaaa.bbbb",  # a hand-off slip the kiosk refuses: said, not silent
+            "scan KH1H.aaaa.bbbb: This hand-off slip cannot be used. Please call staff."
+            " (no store key to verify hand-off tickets with)",
+        ),
+    ],
+)
+def test_checkout_script_mistakes_name_the_line_in_the_scripts_words(tmp_path, capsys, line, says):
+    """A script's mistake is one line in the script's own words (not a Python API name, an
+    int() message or "unexpected error"), and staff who approve must be a known account."""
+    script = tmp_path / "bad.txt"
+    script.write_text(f"scan 4901234000292\n{line}\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path / "d"), "checkout", "--script", str(script)]) == 1
+    assert capsys.readouterr().err.strip() == f"kiosk: {script}:2: {says}"

@@ -356,11 +356,11 @@ class KioskReturns:
 
     def __init__(self, runtime: Any, fetch: Callable[..., Any] | None = None) -> None:
         from kiosk.runtime.return_lookup import fetch_sale
-        from kiosk.staff import StaffRegistry
+        from kiosk.staff import kiosk_staff
 
         self.runtime = runtime
         self.desk = ReturnDesk(runtime)
-        self.staff = StaffRegistry.for_config(runtime.config)
+        self.staff = kiosk_staff(runtime)  # one PIN lock-out with the overlay's pad
         self._fetch = fetch or fetch_sale
 
     @property

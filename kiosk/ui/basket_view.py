@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.domain.basket import BasketLine
 from kiosk.domain.events import AttendantReason
 from kiosk.domain.money import format_yen
+from kiosk.domain.receipt_layout import printable
 from kiosk.messages import catalogue
 from kiosk.runtime.sale_view import LineSnapshot, SaleView
 
@@ -110,6 +111,13 @@ class BasketSnapshot:
     member: bool = False
 
 
+def screen_name(product: Any, language: str) -> str:
+    """A product's name as the screen shows it: an emoji becomes its named placeholder
+    (``🍙`` → ``[rice ball]``) as on the receipt, since the screen's fonts have no emoji and
+    would draw a box (tofu) in its place."""
+    return printable(product.name(language))
+
+
 def line_view(line: BasketLine | LineSnapshot, language: str) -> LineView:
     weighed = line.weight_g is not None
     qty_text = f"{line.weight_g / 1000:.3f} kg" if weighed else f"{line.quantity}"
@@ -119,7 +127,7 @@ def line_view(line: BasketLine | LineSnapshot, language: str) -> LineView:
     )
     return LineView(
         line_id=line.line_id,
-        name=line.product.name(language),
+        name=screen_name(line.product, language),
         quantity=line.quantity,
         quantity_text=qty_text,
         amount_text=yen_text(line.amount, language),
@@ -212,7 +220,7 @@ def shown_attendant(view: AttendantView, sale: SaleView, language: str) -> Atten
         name = catalogue("kiosk", language).gettext(msgid) if msgid else role
     if view.line_id is not None:
         try:
-            name = sale.line(view.line_id).product.name(language)
+            name = screen_name(sale.line(view.line_id).product, language)
         except ValueError:  # BasketError: the line went away meanwhile
             name = ""
     return AttendantView(view.reason, name, view.line_id)

@@ -14,7 +14,7 @@ from kivy.clock import Clock
 from kiosk.domain.languages import LANGUAGES
 from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
-from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
+from kiosk.staff import NotAllowed, Role, StaffLocked, WrongPin, kiosk_staff
 from kiosk.ui.payment_state import PaymentModel
 from kiosk.ui.receipt_output import (
     deliver_receipt,
@@ -53,7 +53,7 @@ class Flows:
     def __init__(self, ctl: Controller) -> None:
         self.ctl = ctl
         self.payment = ctl.payment = PaymentModel()
-        self.staff = StaffRegistry.for_config(ctl.runtime.config)
+        self.staff = kiosk_staff(ctl.runtime)  # the kiosk's one PIN lock-out
         self.last_sale: Any = None
         self._thanks_event: Any = None
         self._inactivity = Clock.schedule_interval(self.check_inactivity, 1.0)

@@ -18,7 +18,7 @@ from kiosk.attendant_policy import NEEDS, Action, KioskMode, Level
 from kiosk.domain.basket import Adjustment, AdjustmentKind, BasketError
 from kiosk.domain.checkout import IllegalTransition
 from kiosk.domain.events import CheckoutState
-from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin
+from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, kiosk_staff
 from plugins.handoff.errors import ActionRefused
 from plugins.handoff.i18n import handoff_message
 
@@ -68,7 +68,7 @@ class StaffActions:
 
     def __post_init__(self) -> None:
         if self.staff is None:  # one registry per kiosk, so its PIN lock-out counts every try
-            self.staff = StaffRegistry.for_config(self.runtime.config)
+            self.staff = kiosk_staff(self.runtime)
 
     def subscribe(self, listener: Callable[[KioskNotice], None]) -> None:
         self._listeners.append(listener)

@@ -122,3 +122,12 @@ def test_function_unknown_user_is_verified_against_a_dummy_hash(staff, bo_db, cl
     with pytest.raises(LoginFailed), bo_db.transaction() as session:
         auth.login(session, "nobody-here", "wrong guess", clock())
     assert len(verified) == 1 and verified[0].startswith("$argon2id$")
+
+
+def test_function_a_successful_sign_in_is_audited_with_where_it_came_from(client, staff, bo_db):
+    """GIVEN a right password WHEN staff sign in THEN the audit row names the origin (PCI DSS
+    10.3.5), as a failed sign-in's row does."""
+    assert post_login(client, "admin", PASSWORD).status_code == 303
+    with bo_db.reading() as s:
+        row = s.scalars(select(AuditRow).where(AuditRow.action == "staff.login")).one()
+    assert row.result == "success" and row.origin == "login:testclient"

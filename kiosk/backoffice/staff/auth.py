@@ -179,8 +179,9 @@ def _dummy_hash() -> str:
 _dummy: tuple[PasswordHasher, str] | None = None
 
 
-def login(session: Session, username: str, password: str, now: datetime) -> str:
-    """Check the password and open a session; returns the cookie value.
+def login(session: Session, username: str, password: str, now: datetime, origin: str = "") -> str:
+    """Check the password and open a session; returns the cookie value. ``origin`` (where
+    the sign-in came from, ``login:<address>``) goes into the audit row.
 
     A failure rolls the caller's transaction back; the caller audits it separately.
     """
@@ -204,7 +205,7 @@ def login(session: Session, username: str, password: str, now: datetime) -> str:
             expires_at=now + timedelta(hours=SESSION_HOURS),
         )
     )
-    record(session, now, username, "staff.login", username)
+    record(session, now, username, "staff.login", username, origin=origin)
     return token
 
 

@@ -49,7 +49,8 @@ async def login_submit(request: Request) -> Response:
         raise
     try:
         with backoffice.db.transaction() as session:
-            token = auth.login(session, username, data.get("password", ""), now)
+            password = data.get("password", "")
+            token = auth.login(session, username, password, now, origin=f"login:{address}")
     except LoginFailed:
         locks = backoffice.logins.failed(username, address, now)
         with backoffice.db.transaction() as session:

@@ -7,6 +7,7 @@ from typing import Any
 from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
+from kiosk.ui.basket_view import screen_name
 from kiosk.ui.widgets import KioskButton, KioskScreen
 
 MAX_RESULTS = 12
@@ -88,9 +89,10 @@ class LookupScreen(KioskScreen):
         grid = self.ids.results
         grid.clear_widgets()
         for product in self.results:
-            label = f"{product.name(self.ctl.language)}\n{self.ctl.yen(product.price)}"
+            name = screen_name(product, self.ctl.language)
+            label = f"{name}\n{self.ctl.yen(product.price)}"
             if product.weighed:
-                label = f"{product.name(self.ctl.language)}\n{self.ctl.t('by weight')}"
+                label = f"{name}\n{self.ctl.t('by weight')}"
             tile = KioskButton(text=label, kind="tile")  # fs_body, by KioskButton's rule
             tile.product = product
             tile.bind(on_release=lambda b: self.ctl.add_product(b.product))

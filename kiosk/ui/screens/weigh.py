@@ -15,6 +15,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 
 from kiosk.domain.basket import weighed_amount
 from kiosk.runtime.weighing import ScaleReading, WeighRefused
+from kiosk.ui.basket_view import screen_name
 from kiosk.ui.widgets import KioskScreen
 
 POLL_SECONDS = 0.2
@@ -58,7 +59,7 @@ class WeighScreen(KioskScreen):
         return self.status == "ok" and self.stable and self.grams >= self.min_grams
 
     def name_text(self, *_watch: Any) -> str:
-        return self.product.name(self.ctl.language) if self.product is not None else ""
+        return screen_name(self.product, self.ctl.language) if self.product is not None else ""
 
     def unit_text(self, *_watch: Any) -> str:
         if self.product is None:
