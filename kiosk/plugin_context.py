@@ -127,7 +127,8 @@ class PluginContext(Protocol):
 
     def stored_value(self, key: str, default: Any = None) -> Any:
         """A small value the plugin kept under ``key`` (or ``default``); a plugin's keys are
-        its own, ``"<name>.<rest>"`` (``pay_card.offline_used``): another is refused."""
+        its own, ``"<name>.<rest>"`` (``pay_card.offline_used``) and its feed topic's
+        cursor ``sync.feed.<name>``: another is refused."""
         ...
 
     def store_value(self, key: str, value: Any) -> None:
