@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from kiosk.config import KioskConfig
-    from kiosk.domain.basket import AdjustContext, Basket
-    from kiosk.domain.basket import BasketLine, LineSource
+    from kiosk.domain.basket import AdjustContext, Basket, BasketLine, LineSource
     from kiosk.domain.events import AttendantReason, CheckoutEvent, CheckoutState
     from kiosk.domain.money import Yen
     from kiosk.domain.scan import Scan
