@@ -64,9 +64,10 @@ class ScanSource(Protocol):
 
 
 # ``runtime: PluginContext`` below (and ``checkout``, ``basket``, ``line``): each plugin gets
-# its own door over the live object (kiosk.plugin_door), shut when the plugin is disabled; a
-# plugin loaded from an entry point gets it over a kiosk.plugin_scope.ScopedRuntime (its own
-# settings and keys only, no ``host``).
+# its own door over the live object (kiosk.plugin_door), shut when the plugin is disabled;
+# every plugin — built-in or a vendor's — gets ``runtime`` over a
+# kiosk.plugin_scope.ScopedRuntime (its own settings, keys and stored values, the devices
+# its plugin.toml declares; no ``host``, ``store``, ``checkout`` or ``devices``).
 
 
 # --- Lifecycle -------------------------------------------------------------------------------
@@ -93,8 +94,9 @@ def kiosk_startup(runtime: PluginContext) -> None:
 
     :param runtime: the plugin's door to the :class:`kiosk.runtime.KioskRuntime`.
     Use it to open connections, start threads, or read plugin settings from
-    ``runtime.config.plugin_settings(name)``. A third-party plugin's ``runtime`` is scoped
-    (:mod:`kiosk.plugin_scope`): its own settings and keys only, no ``host``.
+    ``runtime.config.plugin_settings(name)``. Every plugin's ``runtime``, built-in or not,
+    is scoped (:mod:`kiosk.plugin_scope`): its own settings, keys and stored values, a
+    device by role only with ``permissions = ["devices"]``, no ``host``.
     """
 
 

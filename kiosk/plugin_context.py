@@ -1,17 +1,19 @@
 """``PluginContext``: the part of the runtime a plugin may rely on, as a typed protocol.
 
-Hooks that take ``runtime`` receive a per-plugin door over the
-:class:`~kiosk.runtime.KioskRuntime` (:mod:`kiosk.plugin_door`): for a plugin loaded from
-an entry point a :class:`~kiosk.plugin_scope.ScopedRuntime` (own settings and keys only, no
-``host``). Every door satisfies this protocol; what it lists is the supported door — the
+Hooks that take ``runtime`` receive a per-plugin door over a
+:class:`~kiosk.plugin_scope.ScopedRuntime` of the :class:`~kiosk.runtime.KioskRuntime`
+(:mod:`kiosk.plugin_door`) — every plugin, built-in or a vendor's, the same: its own
+settings, keys and stored values, the devices its manifest declares, no ``host``,
+``store``, ``checkout`` or ``devices``. Every door satisfies this protocol; what it lists is the supported door — the
 rest of the runtime may change between versions. The sale is read as an immutable
 ``sale_view()`` and changed through the named methods, never through ``runtime.checkout``
 or ``runtime.store``; rows of the plugin's own that go with an outbox event or a journal row
 are written in one ``unit_of_work()``, and a check-then-act holds the sale with
 ``exclusively()``. A door is revoked when its plugin is disabled (a hook overran its
 deadline, raised, or returned the wrong type): every touch then raises
-:class:`~kiosk.plugin_door.PluginStopped`. A third-party
-plugin additionally has ``runtime.keys`` (:class:`kiosk.keys.PluginKeys`, its own keys).
+:class:`~kiosk.plugin_door.PluginStopped`. A plugin
+additionally has ``runtime.keys`` (:class:`kiosk.keys.PluginKeys`, its own keys).
+(The UI, drivers and servers hold the runtime itself and call the same public methods.)
 
 Typing only: nothing here runs, so importing it costs nothing and changes no behaviour.
 """
@@ -26,8 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from kiosk.config import KioskConfig
-    from kiosk.devices.profiles import Devices
-    from kiosk.domain.basket import BasketLine, LineSource
+    from kiosk.domain.basket import AdjustContext, Basket, BasketLine, LineSource
     from kiosk.domain.events import AttendantReason, CheckoutEvent, CheckoutState
     from kiosk.domain.money import Yen
     from kiosk.domain.scan import Scan
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 @runtime_checkable
 class PluginContext(Protocol):
-    #: the kiosk's configuration (a third party's: its own ``plugin_settings(name)`` only)
+    #: the kiosk's configuration (a plugin's: its own ``plugin_settings(name)`` only)
     config: KioskConfig
     #: the store's clock (``[store] time_zone``): use it, not ``datetime.now()``
     clock: Callable[[], datetime]
@@ -54,8 +55,6 @@ class PluginContext(Protocol):
     sale_id: str
     #: the member card scanned for this sale, if any
     member_id: str | None
-    #: the hardware profile's devices (``None`` when none were opened)
-    devices: Devices | None
 
     # --- the sale: read a snapshot, change it through these methods ----------------------
 
@@ -126,11 +125,13 @@ class PluginContext(Protocol):
         ...
 
     def stored_value(self, key: str, default: Any = None) -> Any:
-        """A small value the plugin kept under ``key`` (or ``default``)."""
+        """A small value the plugin kept under ``key`` (or ``default``); a plugin's keys are
+        its own, ``"<name>.<rest>"`` (``pay_card.offline_used``) and its feed topic's
+        cursor ``sync.feed.<name>``: another is refused."""
         ...
 
     def store_value(self, key: str, value: Any) -> None:
-        """Keep a small JSON-able value under ``key``, durably."""
+        """Keep a small JSON-able value under ``key`` (``"<name>.<rest>"``), durably."""
         ...
 
     def unsent_sales(self, limit: int = 10_000) -> int:
@@ -211,4 +212,25 @@ class PluginContext(Protocol):
 
     def method(self, method_id: str) -> PaymentMethod:
         """One payment method by id (``KeyError`` if no plugin offers it)."""
+        ...
+
+    # --- devices and other plugins, each through one named door --------------------------
+
+    def device(self, role: str) -> Any:
+        """The hardware profile's opened device in ``role`` (``changer``, ``terminal``,
+        ``printer``…; ``None`` if none): for a plugin whose ``plugin.toml`` declares
+        ``permissions = ["devices"]``, else ``PluginAccessDenied``."""
+        ...
+
+    def add_panel_simulator(self, role: str, device_class: str, simulator: Any) -> None:
+        """Show an in-process simulator on the developer device panel as ``role``."""
+        ...
+
+    def offers_coordinated(self) -> bool:
+        """Whether a live plugin settles every plugin's offers (``settles_offers = True``)."""
+        ...
+
+    def pricing_offers(self, basket: Basket, context: AdjustContext) -> list[Any]:
+        """Every other live plugin's ``pricing_offers(basket, context)``, by plugin name
+        (what the plugin that settles them all collects)."""
         ...

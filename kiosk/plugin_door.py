@@ -8,14 +8,15 @@ methods, ``isinstance``, ``==``). When the host disables the plugin — a hook o
 deadline, raised, or returned the wrong type — it stops the token, and every door the
 plugin kept, on any of its threads, raises :class:`PluginStopped` at its next touch:
 ``runtime.add_plu(...)``, ``runtime.journal(...)``, ``runtime.config.plugin_settings(...)``,
-``runtime.keys``, ``runtime.devices.printer``, a kept ``runtime.store``, a unit of work
+``runtime.keys``, ``runtime.device("printer")``, a kept ``checkout``, a unit of work
 (``runtime.unit_of_work()``: its ``with`` block then rolls back), a held sale
 (``runtime.exclusively()``)… A call already
 inside the runtime finishes (the runtime's own locks keep it consistent); the next is
 refused. See docs/plugins.md, "Deadlines and stopping a plugin".
 
-What a door hands out is wrapped one level deep: ``runtime.store`` is a door, the session
-its ``transaction()`` yields is not (it ends with the transaction). Immutable values (text,
+What a door hands out is wrapped one level deep: ``runtime.catalogue`` is a door, what its
+methods return is not. (The runtime a plugin holds is its scoped view,
+:mod:`kiosk.plugin_scope`: ``store``, ``checkout``, ``host`` and ``devices`` are not on it.) Immutable values (text,
 numbers, snapshots) pass as they are.
 """
 
@@ -151,9 +152,8 @@ class Revocable:
 
 class RuntimeDoor(Revocable):
     """The runtime as one plugin holds it (:class:`~kiosk.plugin_context.PluginContext`):
-    its live parts (``checkout``, ``store``, ``devices``, ``config``, ``keys``…) come out as
-    doors on the same token, one per part, so ``runtime.checkout is checkout`` holds for the
-    ``checkout`` a hook is handed."""
+    its live parts (``config``, ``keys``, ``catalogue``…) come out as doors on the same
+    token, one per part, so a plugin that keeps one and compares it finds the same door."""
 
     __slots__ = ("_door_set",)
 

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, str] = {
     "ui": "screens and overlays in the touch UI (kiosk_ui_screens / kiosk_ui_overlays)",
     "backoffice": "routers, pages, tables and event handlers in the back office",
     "cli": "kiosk subcommands (kiosk_cli_commands)",
+    "backoffice_api": "calls to the back office's API as this kiosk (config.backoffice_token)",
     "host": "the plugin host, to reach another plugin (built-ins only)",
 }
 

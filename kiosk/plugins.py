@@ -42,7 +42,7 @@ import pluggy
 from kiosk import hook_results, hookspecs
 from kiosk.messages import package_domain
 from kiosk.plugin_channel import WorkerCallFailed, WorkerError, WorkerOverran
-from kiosk.plugin_door import PluginDoors, PluginStopped
+from kiosk.plugin_door import PluginDoors, PluginStopped, unwrap
 from kiosk.plugin_manifest import MANIFEST, Manifest, ManifestError, load_manifest
 from kiosk.plugin_scope import ScopedRuntime
 from kiosk.plugin_stand_ins import IN_WORKER, process_plugin
@@ -130,7 +130,9 @@ class PluginHost:
         self.problems: list[PluginProblem] = []
         self._lock = threading.Lock()
         self._workers = _HookWorkers()
-        self._third_party: set[str] = set()  # entry-point plugins: they get a ScopedRuntime
+        self._third_party: set[str] = set()  # entry-point and folder plugins (no kiosk token)
+        # per plugin: the name its scoped runtime goes by and its manifest's permissions
+        self._scopes: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._scoped: dict[tuple[str, int], ScopedRuntime] = {}
         self._doors: dict[str, PluginDoors] = {}  # per plugin: its doors and their token
         self._process_workers: dict[str, ProcessWorker] = {}  # isolation = "process"
@@ -157,7 +159,16 @@ class PluginHost:
             return doors
 
     def load_builtins(self, names: Iterable[str] = BUILTIN_PLUGINS) -> None:
+        """Load the built-in plugins. Each gets the scoped runtime a vendor's gets, under the
+        name and permissions of the ``plugin.toml`` in its folder."""
         for module_name in names:
+            try:
+                manifest = _manifest_of_package(module_name)
+            except ManifestError as exc:
+                self._report(module_name, "load", f"refused: {exc}")
+                continue
+            if manifest is not None:
+                self._scopes[module_name] = (manifest.name, manifest.permissions)
             self._load(module_name, lambda m=module_name: importlib.import_module(m))
 
     def load_entry_points(self, allowed: Iterable[AllowedPlugin]) -> None:
@@ -185,6 +196,8 @@ class PluginHost:
             except ManifestError as exc:
                 self._report(ep.name, "load", f"refused: {exc}")
                 continue
+            if manifest is not None:
+                self._scopes[ep.name] = (ep.name, manifest.permissions)
             if manifest is not None and manifest.isolation == "process":
                 self._load_in_worker(ep.name, manifest, [])
             else:
@@ -210,6 +223,7 @@ class PluginHost:
         manifest = load_manifest(folder)
         root = str(import_root or folder.parent)
         self._third_party.add(manifest.name)
+        self._scopes[manifest.name] = (manifest.name, manifest.permissions)
         if manifest.isolation == "process":
             self._load_in_worker(manifest.name, manifest, [root])
             return manifest.name
@@ -259,7 +273,8 @@ class PluginHost:
             self._report(name, "load", f"failed to load: {exc}")
 
     def is_third_party(self, plugin: object) -> bool:
-        """Loaded from an entry point (scoped runtime, no kiosk token), not a built-in."""
+        """Loaded from an entry point or a folder (no kiosk token), not a built-in. (Every
+        plugin, built-in or not, gets a scoped runtime.)"""
         return self.pm.get_name(plugin) in self._third_party
 
     @property
@@ -272,7 +287,7 @@ class PluginHost:
     # and old-style ``hookwrapper=True``) behave as pluggy documents. Isolation sits around
     # each implementation instead: before a call, every implementation not yet guarded gets
     # its function replaced by a guard (:meth:`_guard`) that runs it on a worker under the
-    # deadline, checks its result's type, hands a third-party plugin its scoped runtime, and
+    # deadline, checks its result's type, hands the plugin its scoped runtime, and
     # turns a failure into ``None`` plus a disabled, reported plugin.
 
     def call(self, hook_name: str, *, deadline_s: float | None = None, **kwargs: Any) -> list[Any]:
@@ -396,8 +411,8 @@ class PluginHost:
     def _through_doors(
         self, name: str, args: tuple[Any, ...], doored: tuple[tuple[int, str], ...]
     ) -> tuple[Any, ...]:
-        """``args`` with the live objects replaced by plugin ``name``'s doors over them (a
-        third party's runtime scoped first: its own settings and keys only)."""
+        """``args`` with the live objects replaced by plugin ``name``'s doors over them (the
+        runtime scoped first, built-in or not: its own settings, keys and values only)."""
         doors = self.doors_of(name)
         out = list(args)
         for i, arg in doored:
@@ -405,9 +420,7 @@ class PluginHost:
             if value is None:
                 continue
             if arg == "runtime":
-                if name in self._third_party:
-                    value = self._scoped_runtime(name, value)
-                out[i] = doors.runtime(value)
+                out[i] = doors.runtime(self._scoped_runtime(name, _raw_runtime(value)))
             elif arg == "checkout":
                 out[i] = doors.part(value, "checkout")
             else:
@@ -417,10 +430,11 @@ class PluginHost:
     def _scoped_runtime(self, name: str, runtime: Any) -> ScopedRuntime:
         """One view per plugin and runtime, so a plugin may keep and compare it."""
         key = (name, id(runtime))
+        scope, permissions = self._scopes.get(name, (name, ()))
         with self._lock:
             view = self._scoped.get(key)
             if view is None or object.__getattribute__(view, "_runtime") is not runtime:
-                view = self._scoped[key] = ScopedRuntime(runtime, name)
+                view = self._scoped[key] = ScopedRuntime(runtime, scope, permissions)
         return view
 
     def _call_one(
@@ -500,6 +514,15 @@ class PluginHost:
 _DOOR_ARGS = frozenset({"runtime", "checkout", "basket", "line"})
 
 
+def _raw_runtime(value: Any) -> Any:
+    """The runtime behind a door or another plugin's scoped view: a hook called with one
+    plugin's runtime gives the next plugin its own view, never the first one's."""
+    value = unwrap(value)
+    if isinstance(value, ScopedRuntime):
+        return object.__getattribute__(value, "_runtime")
+    return value
+
+
 def _in_worker(function: Any) -> bool:
     """A forwarder of a plugin with ``isolation = "process"`` (kiosk.plugin_worker)."""
     return bool(getattr(function, IN_WORKER, False))
@@ -518,6 +541,19 @@ def _manifest_beside(module: str) -> Manifest | None:
         if (Path(location) / MANIFEST).is_file():
             return load_manifest(Path(location))
     return None
+
+
+def _manifest_of_package(module: str) -> Manifest | None:
+    """The ``plugin.toml`` of a built-in: in the folder of ``module`` if it is a package
+    (``plugins.pay_card``), else of its parent package (``plugins.handoff.plugin``)."""
+    try:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent
+    return load_manifest(folder) if (folder / MANIFEST).is_file() else None
 
 
 def _first_result(hook: Any) -> bool:

@@ -61,6 +61,6 @@ def is_simulated_device(device: Any) -> bool:
 def show_on_panel(runtime: Any, role: str, device_class: str, simulator: Any) -> None:
     """Let the developer device panel drive ``simulator`` — the very object the plugin pays
     through — as ``role`` (a no-op when the kiosk opened no hardware, so has no panel)."""
-    add = getattr(getattr(runtime, "devices", None), "add_simulator", None)
+    add = getattr(runtime, "add_panel_simulator", None)
     if add is not None:
         add(role, device_class, simulator)

@@ -50,6 +50,7 @@ from kiosk.runtime import formal_receipt
 from kiosk.runtime.actions import SaleActions
 from kiosk.runtime.gc_quiet import FREE_CHUNK, quick_switches, without_collections
 from kiosk.runtime.hardware import hardware_scan_sources
+from kiosk.runtime.plugin_services import PluginServices
 from kiosk.runtime.returns import ReturnDesk, recover_returns
 from kiosk.runtime.sale_lock import SaleLock
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
@@ -111,7 +112,7 @@ def limit_message(exc: LimitExceeded) -> Message:
     return Message.of("This is more than this kiosk can take in one sale. Please call staff.")
 
 
-class KioskRuntime(SaleActions):
+class KioskRuntime(SaleActions, PluginServices):
     """One kiosk: the checkout, the plugins, the store and the devices, behind named methods
     (:class:`~kiosk.runtime.actions.SaleActions` and below); callers do not reach into
     ``checkout``, ``store`` or ``_lock``."""

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 class FeedPuller:
     """Pages through one topic of the store's feed and hands each page to ``apply``.
 
-    ``runtime`` keeps the cursor (its ``stored_value``/``store_value``)."""
+    ``runtime`` keeps the cursor (its ``stored_value``/``store_value``, under
+    ``sync.feed.<topic>``): a plugin's scoped runtime keeps only the cursor of the topic
+    named after the plugin (:mod:`kiosk.plugin_scope`)."""
 
     def __init__(
         self,

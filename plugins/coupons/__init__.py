@@ -43,7 +43,7 @@ from plugins.coupons.rules import (
 )
 from plugins.coupons.settings import CouponsSettings
 from plugins.coupons.sync import COUPONS_TOPIC, REINSTATED_EVENT, feed_changes
-from plugins.promotions.pricing import Offer, coordinator_present, settle
+from plugins.promotions.pricing import Offer, settle
 
 __all__ = ["CouponBook", "CouponTerms", "Plugin", "ReconcileReport", "coupons_for"]
 
@@ -253,7 +253,7 @@ class Plugin:
 
     @hookimpl
     def kiosk_adjust_basket(self, basket: Any, context: Any) -> list[Any]:
-        if self.book is None or coordinator_present(self.runtime):
+        if self.book is None or self.runtime.offers_coordinated():
             return []
         return settle(basket.active_lines, self.pricing_offers(basket, context))
 

@@ -24,7 +24,7 @@ from plugins.loyalty.service import LoyaltyService, MemberView
 from plugins.loyalty.settings import LoyaltySettingsTable
 from plugins.loyalty.sync import LOYALTY_TOPIC, LoyaltyFeed
 from plugins.loyalty.tender import PointsMethod
-from plugins.promotions.pricing import coordinator_present, settle
+from plugins.promotions.pricing import settle
 
 __all__ = ["LoyaltyService", "MemberView", "Plugin", "loyalty_for"]
 
@@ -99,7 +99,7 @@ class Plugin(LoyaltyLayout):
 
     @hookimpl
     def kiosk_adjust_basket(self, basket: Any, context: Any) -> list[Any]:
-        if self.service is None or coordinator_present(self.runtime):
+        if self.service is None or self.runtime.offers_coordinated():
             return []  # the promotions plugin settles our offers with everyone else's
         return settle(basket.active_lines, self.pricing_offers(basket, context))
 

@@ -61,7 +61,9 @@ class Plugin:
         config = runtime.config
         settings = plugin_settings_model(config, NAME, PayCardSettings)
         if use_simulator(config, settings, connected=bool(settings.host and settings.port)):
-            self.simulator = CardTerminalSimulator(follow=profile_terminal(runtime.devices))
+            self.simulator = CardTerminalSimulator(
+                follow=profile_terminal(runtime.device("terminal"))
+            )
             host, port = "127.0.0.1", self.simulator.start().port
         elif not settings.host:
             raise not_configured(config, NAME, "host", "missing: the card terminal's address")

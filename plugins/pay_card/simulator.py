@@ -36,9 +36,8 @@ class _Payment:
     refunded: int = 0
 
 
-def profile_terminal(devices: Any) -> SimulatedPaymentTerminal | None:
-    """The simulated terminal of the opened hardware profile, if it has one."""
-    device = getattr(devices, "terminal", None) if devices is not None else None
+def profile_terminal(device: Any) -> SimulatedPaymentTerminal | None:
+    """The simulated terminal behind the profile's ``terminal`` device, if it is one."""
     driver = getattr(device, "driver", None)
     return driver if isinstance(driver, SimulatedPaymentTerminal) else None
 

@@ -1,6 +1,6 @@
 """Cash (現金): the shopper inserts notes and coins, the changer pays out the change.
 
-Uses the kiosk's changer device (``runtime.devices.changer``, from the hardware profile).
+Uses the kiosk's changer device (``runtime.device("changer")``, from the hardware profile).
 With no changer the plugin refuses to start unless simulators were asked for (``simulate =
 true`` in ``[plugins.pay_cash]`` or the ``simulated`` hardware profile); then the in-process
 :class:`SimulatedCashChanger` takes the money (training). A simulated changer device (the
@@ -47,7 +47,7 @@ class Plugin:
         if self.method is None:
             config = runtime.config
             settings = plugin_settings_model(config, NAME, PayCashSettings)
-            changer = getattr(runtime.devices, "changer", None)
+            changer = runtime.device("changer")
             simulated = changer is not None and is_simulated_device(changer)
             if changer is None or (settings.simulate and not simulated):
                 if not use_simulator(config, settings, connected=changer is not None):

@@ -51,8 +51,8 @@ class Plugin:
         config = runtime.config
         settings = plugin_settings_model(config, NAME, PayEmoneySettings)
         reader = None
-        if settings.reader and runtime.devices is not None:
-            reader = getattr(runtime.devices, settings.reader, None)
+        if settings.reader:
+            reader = runtime.device(settings.reader)
         if use_simulator(config, settings, connected=reader is not None):
             simulator = EMoneyReaderSimulator()
             # cards are touched from the developer device panel ("emoney": Touch card)

@@ -24,7 +24,7 @@ from kiosk.hookspecs import hookimpl
 from kiosk.messages import Amount, Message, product_name, scan_claim
 from kiosk.sync.masterdata import with_published
 from plugins.promotions.markdown import Markdown, parse_markdown
-from plugins.promotions.pricing import STAGE_PRICE, Offer, providers, remaining_after, settle
+from plugins.promotions.pricing import STAGE_PRICE, Offer, remaining_after, settle
 from plugins.promotions.rules import PromotionRule
 from plugins.promotions.settings import PromotionsSettings
 from plugins.promotions.solver import DealSolver
@@ -159,11 +159,8 @@ class Plugin:
     def kiosk_adjust_basket(self, basket: Any, context: Any) -> list[Any]:
         lines = basket.active_lines
         offers = self._markdown_offers(basket)
-        for provider in providers(self.runtime) if self.runtime is not None else []:
-            try:
-                offers += provider.pricing_offers(basket, context)
-            except Exception:  # one provider's bug must not take the others' discounts away
-                log.exception("pricing offers of %r failed; settled without them", provider)
+        if self.runtime is not None:  # every other plugin's offers, settled with ours
+            offers += self.runtime.pricing_offers(basket, context)
         price_changes = [o for o in offers if o.stage == STAGE_PRICE]
         remaining = remaining_after(lines, settle(lines, price_changes))
         active = [r for r in self.rules if r.active(context.now)]

@@ -110,29 +110,12 @@ class PricingProvider:
     """What a plugin implements to have its offers settled with the promotions.
 
     ``pricing_offers(basket, context)`` returns :class:`Offer` objects. When the
-    promotions plugin (which sets ``settles_offers = True``) is loaded it collects and
-    settles every provider's offers; without it each provider settles its own.
+    promotions plugin (which sets ``settles_offers = True``) is loaded it collects every
+    provider's offers (``runtime.pricing_offers``) and settles them; without it
+    (``runtime.offers_coordinated()`` is false) each provider settles its own.
     """
 
     settles_offers = False
 
     def pricing_offers(self, basket, context) -> list[Offer]:  # pragma: no cover - interface
         return []
-
-
-def coordinator_present(runtime) -> bool:
-    """Whether a plugin that settles everyone's offers is live on this kiosk."""
-    if runtime is None:
-        return False
-    return any(getattr(p, "settles_offers", False) for p in runtime.host.pm.get_plugins())
-
-
-def providers(runtime) -> list[PricingProvider]:
-    """Live plugins that hand out offers, in a stable order (by plugin name)."""
-    found = []
-    for _name, plugin in sorted(runtime.host.pm.list_name_plugin(), key=lambda np: np[0]):
-        if callable(getattr(plugin, "pricing_offers", None)) and not getattr(
-            plugin, "settles_offers", False
-        ):
-            found.append(plugin)
-    return found

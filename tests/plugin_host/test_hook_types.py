@@ -52,8 +52,9 @@ def test_the_core_hooks_name_their_types():
     assert hints["return"] == ScanClaim | None
 
 
-def test_the_runtime_and_a_third_partys_scoped_view_are_plugin_contexts(runtime):
-    """Every member of the protocol is there, for a built-in and for a third party."""
+def test_the_runtime_and_a_plugins_scoped_view_are_plugin_contexts(runtime):
+    """Every member of the protocol is there, on the runtime (the UI's) and on the scoped
+    view every plugin gets."""
     members = [name for name in dir(PluginContext) if not name.startswith("_")] + list(
         PluginContext.__annotations__
     )

@@ -119,7 +119,8 @@ def test_a_hook_that_swallows_the_stop_is_refused_at_every_door(runtime):
 
 
 class Background:
-    """Keeps its runtime and checkout from one hook and acts later from its own thread."""
+    """Keeps its runtime, checkout and catalogue from hooks and acts later from its own
+    thread."""
 
     def __init__(self) -> None:
         self.go = threading.Event()
@@ -130,14 +131,14 @@ class Background:
     @hookimpl
     def kiosk_masterdata_applied(self, runtime: Any) -> None:
         self.kept["runtime"] = runtime
-        self.kept["store"] = runtime.store
+        self.kept["catalogue"] = runtime.catalogue
         threading.Thread(target=self._later, daemon=True).start()
 
     @hookimpl
     def kiosk_claim_scan(self, scan: Any, checkout: Any) -> None:
         self.kept["checkout"] = checkout
         assert isinstance(checkout, Checkout)  # a door looks like what it opens
-        assert checkout is self.kept["runtime"].checkout  # one door per object
+        assert not hasattr(self.kept["runtime"], "checkout")  # only through this hook
         if scan.code == "BOOM":
             raise RuntimeError("the plugin breaks")
 
@@ -146,7 +147,7 @@ class Background:
         for name, act in (
             ("runtime", lambda: self.kept["runtime"].handle_scan(Scan(ONIGIRI))),
             ("checkout", lambda: self.kept["checkout"].request_help("late")),
-            ("store", lambda: self.kept["store"].journal_event("late", {}, None)),
+            ("catalogue", lambda: self.kept["catalogue"].by_sku("X")),
         ):
             try:
                 act()
@@ -157,7 +158,7 @@ class Background:
 
 
 def test_a_disabled_plugins_own_thread_finds_every_kept_door_shut(runtime):
-    """GIVEN a plugin that kept its runtime, store and checkout and runs a thread of its own
+    """GIVEN a plugin that kept its runtime, catalogue and checkout and runs a thread of its own
     WHEN a hook of it raises (it is disabled) and its thread then acts THEN every kept door
     refuses, and the sale is as it was."""
     plugin = Background()
@@ -169,7 +170,7 @@ def test_a_disabled_plugins_own_thread_finds_every_kept_door_shut(runtime):
     before = runtime.sale_view()
     plugin.go.set()
     assert plugin.finished.wait(5)
-    assert plugin.outcome == ["runtime: refused", "checkout: refused", "store: refused"]
+    assert plugin.outcome == ["runtime: refused", "checkout: refused", "catalogue: refused"]
     assert runtime.sale_view() == before
 
 

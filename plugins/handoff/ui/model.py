@@ -132,7 +132,7 @@ class SemiSelfModel(EventDispatcher):
 
     def _print(self, lines: list[str], qr: str | None = None) -> str:
         """Worker thread: to the printer if there is one; ``""`` when there is none."""
-        printer = getattr(self.ctl.runtime.devices, "printer", None)
+        printer = self.ctl.runtime.device("printer")
         if printer is None:
             log.info("no printer: %d lines not printed", len(lines))
             return ""
