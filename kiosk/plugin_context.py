@@ -124,6 +124,14 @@ class PluginContext(Protocol):
         """Add an audit row to the kiosk's journal (store clock)."""
         ...
 
+    def check_staff_pin(self, staff_id: str, pin: str, needs: Any = None) -> Any:
+        """The staff account (:class:`kiosk.staff.StaffAccount`) for a right PIN with at least
+        role ``needs`` (:class:`kiosk.staff.Role`; an attendant when not given), checked by
+        the kiosk's one lock-out, shared with the staff overlay and the return screen: 5
+        wrong PINs typed on any pad lock them all. Raises ``StaffLocked``, ``WrongPin`` or
+        ``NotAllowed`` from :mod:`kiosk.staff`; every refusal is journalled, never the PIN."""
+        ...
+
     def stored_value(self, key: str, default: Any = None) -> Any:
         """A small value the plugin kept under ``key`` (or ``default``); a plugin's keys are
         its own, ``"<name>.<rest>"`` (``pay_card.offline_used``) and its feed topic's

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,23 @@ class StaffRegistry:
         if account.role < needs:
             raise NotAllowed(f"{account.staff_id} may not do this ({needs.name.lower()} needed)")
         return account
+
+
+class PinCheck(Protocol):
+    """What checks a staff PIN: a :class:`StaffRegistry`, or :class:`RuntimePins`."""
+
+    def check(self, staff_id: str, pin: str, needs: Role = Role.ATTENDANT) -> StaffAccount: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimePins:
+    """The kiosk's one PIN lock-out as a plugin reaches it: through its (scoped) runtime's
+    ``check_staff_pin``, never the registry itself (a plugin is not handed the PIN hashes)."""
+
+    runtime: Any
+
+    def check(self, staff_id: str, pin: str, needs: Role = Role.ATTENDANT) -> StaffAccount:
+        return self.runtime.check_staff_pin(staff_id, pin, needs)
 
 
 def kiosk_staff(runtime: Any) -> StaffRegistry:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kiosk.domain.money import Yen
     from kiosk.plugins import PluginHost
     from kiosk.runtime.sale_lock import SaleLock
-    from kiosk.staff import StaffAccount
+    from kiosk.staff import Role, StaffAccount
     from kiosk.store import LocalStore
 
 log = logging.getLogger(__name__)
@@ -226,6 +226,16 @@ class SaleActions:
     def journal(self, kind: str, payload: dict[str, Any]) -> None:
         """Add a row to the kiosk's journal (audit trail), stamped with the store clock."""
         self.store.journal_event(kind, payload, self.clock())
+
+    def check_staff_pin(self, staff_id: str, pin: str, needs: Role | None = None) -> StaffAccount:
+        """The account for a right PIN with at least role ``needs`` (an attendant when not
+        given), checked by the kiosk's one PIN lock-out — the one the staff overlay and the
+        return screen count on, so a plugin's pad gives nobody extra tries. Raises
+        :class:`~kiosk.staff.StaffLocked`, :class:`~kiosk.staff.WrongPin` or
+        :class:`~kiosk.staff.NotAllowed`; every refusal is journalled (never the PIN)."""
+        from kiosk.staff import Role, kiosk_staff
+
+        return kiosk_staff(self).check(staff_id, pin, Role.ATTENDANT if needs is None else needs)
 
     # --- a plugin's own data ------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Every action checks the role (:data:`kiosk.attendant_policy.NEEDS`), is written to the
 kiosk's hash-chained journal, and is queued for the back office's audit log (the reporter
-delivers it). PINs are checked by :class:`kiosk.staff.StaffRegistry`, whose lock-out (5
+delivers it). PINs are checked through ``runtime.check_staff_pin``: the kiosk's one lock-out (5
 wrong PINs → locked for ``lockout_seconds``) applies; failures are journalled and audited.
 """
 
@@ -18,7 +18,7 @@ from kiosk.attendant_policy import NEEDS, Action, KioskMode, Level
 from kiosk.domain.basket import Adjustment, AdjustmentKind, BasketError
 from kiosk.domain.checkout import IllegalTransition
 from kiosk.domain.events import CheckoutState
-from kiosk.staff import NotAllowed, Role, StaffLocked, StaffRegistry, WrongPin, kiosk_staff
+from kiosk.staff import NotAllowed, PinCheck, Role, RuntimePins, StaffLocked, WrongPin
 from plugins.handoff.errors import ActionRefused
 from plugins.handoff.i18n import handoff_message
 
@@ -58,7 +58,7 @@ class _Override:
 @dataclass
 class StaffActions:
     runtime: Any
-    staff: StaffRegistry | None = None
+    staff: PinCheck | None = None
     mode: KioskMode = KioskMode.OPEN
     overrides: dict[int, _Override] = field(default_factory=dict)
     pending_audit: list[dict[str, Any]] = field(default_factory=list)
@@ -67,8 +67,8 @@ class StaffActions:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if self.staff is None:  # one registry per kiosk, so its PIN lock-out counts every try
-            self.staff = kiosk_staff(self.runtime)
+        if self.staff is None:  # the kiosk's one PIN lock-out, so it counts every try
+            self.staff = RuntimePins(self.runtime)
 
     def subscribe(self, listener: Callable[[KioskNotice], None]) -> None:
         self._listeners.append(listener)

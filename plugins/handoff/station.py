@@ -19,7 +19,7 @@ import segno
 from kiosk.domain.events import CheckoutState
 from kiosk.domain.scan import Scan
 from kiosk.runtime.runtime import ScanOutcome
-from kiosk.staff import Role, StaffAccount, StaffRegistry
+from kiosk.staff import PinCheck, Role, StaffAccount
 from plugins.handoff.client import StoreServer
 from plugins.handoff.errors import NoIdleKiosk, NothingToHandOff, StoreServerUnreachable
 from plugins.handoff.ticket import DEFAULT_TTL, HandOffTicket, TicketKeys
@@ -65,7 +65,7 @@ class StaffStation:
         self,
         runtime: Any,
         keys: TicketKeys,
-        staff: StaffRegistry,
+        staff: PinCheck,
         server: StoreServer | None = None,
         ttl: timedelta = DEFAULT_TTL,
     ) -> None:

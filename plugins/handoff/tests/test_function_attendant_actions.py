@@ -94,3 +94,23 @@ def test_function_cancel_reprint_message_and_modes(kiosk):
     assert actions.perform("close", "M001").ok and actions.mode == "closed"
     assert actions.perform("open", "S001").ok
     assert kiosk.handle_scan(Scan(TUNA)).line_id == 1
+
+
+def test_function_the_pad_shares_the_kiosks_one_lock_out(make_kiosk):
+    """GIVEN the hand-off plugin on its scoped runtime (no registry of its own) WHEN 5 wrong
+    PINs are typed on its pad THEN the staff overlay's registry — the kiosk's one lock-out —
+    is locked too, and each refusal is in the kiosk's journal without the PIN."""
+    from kiosk.staff import kiosk_staff
+
+    runtime = make_kiosk("K01", role="self")
+    actions = plugin_of(runtime).actions
+    for _ in range(4):
+        with pytest.raises(WrongPin):
+            actions.with_pin("S001", "0000", "approve_age")
+    with pytest.raises(StaffLocked):
+        actions.with_pin("S001", "0000", "approve_age")
+    with pytest.raises(StaffLocked):  # the overlay's pad: the same lock-out
+        kiosk_staff(runtime).check("S001", "1234")
+    with runtime.store.transaction() as s:
+        refused = [r for r in s.scalars(select(JournalRow)) if r.kind == "staff_pin_refused"]
+    assert len(refused) == 6 and "0000" not in "".join(r.payload for r in refused)

@@ -14,7 +14,7 @@ claim and start hooks of the controller.
 * **Notices** (``actions.subscribe``, any thread): ``mode`` → ``ctl.availability`` (the
   core's closed/paused cover, which blocks "start"); ``message`` → the console message bar; ``reprint`` → the printer.
 * **Staff station** (``role = "station"``): :class:`~plugins.handoff.station.StaffStation`
-  sharing the plugin's ``StaffRegistry`` (one PIN lock-out); the station screen drives it.
+  sharing the kiosk's one PIN lock-out (``runtime.check_staff_pin``); the station screen drives it.
 """
 
 from __future__ import annotations
