@@ -264,30 +264,55 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r}: use YYYY-MM-DD") from None
 
 
-def _db(args: argparse.Namespace, host=None):
-    """The database, migrated with ``host``'s plugins' folders (default: the built-ins')."""
+def _db(args: argparse.Namespace, host=None, *, new: bool = False):
+    """The database, migrated with ``host``'s plugins' folders (default: the built-ins').
+
+    A SQLite file must be there unless ``new`` (``migrate`` and ``restore`` make it)."""
     from kiosk.backoffice.core.db import Database
     from kiosk.backoffice.core.extensions import migration_locations
 
+    url = _checked_url(args.database_url) if new else _existing_store(args.database_url)
     versions = migration_locations(host) if host is not None else None
-    return Database(_checked_url(args.database_url), plugin_versions=versions)
+    return Database(url, plugin_versions=versions)
+
+
+def _missing_sqlite(url: str) -> Path | None:
+    """The file a SQLite ``url`` names when it is not there (else None; a server's database
+    is never "missing" here: the server reports that itself)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(_checked_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    path = Path(str(parsed.database))
+    return None if path.exists() else path.absolute()
+
+
+def _existing_store(url: str) -> str:
+    """``url`` when its database is there: SQLite makes a missing file on first use, so a
+    mistyped path (or the default one run from another folder) made a new, empty database —
+    no sales, no staff — and `add-staff` or `serve` went on with it without a word."""
+    from kiosk.cli_errors import CommandError
+
+    missing = _missing_sqlite(url)
+    if missing is not None:
+        raise CommandError(
+            f"--database-url: no SQLite database at {missing}; check the path (and DATABASE_URL), "
+            "or make a new store there with `kiosk-backoffice migrate --create`"
+        )
+    return url
 
 
 def _existing_sqlite(url: str) -> None:
-    """A SQLite URL other than the default must name a file that is there: a mistyped path
-    made a new, empty database (no sales, no staff) without a word. ``--create`` makes it."""
-    from sqlalchemy.engine import make_url
-
+    """``migrate``'s check: a SQLite URL other than the default must name a file that is
+    there (the README's first set-up makes var/backoffice.sqlite3); ``--create`` makes it."""
     from kiosk.backoffice.core.db import DEFAULT_URL
     from kiosk.cli_errors import CommandError
 
-    parsed = make_url(_checked_url(url))
-    if parsed.get_backend_name() != "sqlite" or url == DEFAULT_URL:
-        return  # a server's database, or the README's first set-up (var/backoffice.sqlite3)
-    path = Path(str(parsed.database))
-    if not path.exists():
+    missing = _missing_sqlite(url)
+    if missing is not None and url != DEFAULT_URL:
         raise CommandError(
-            f"--database-url: no SQLite database at {path}; check the path, or add --create "
+            f"--database-url: no SQLite database at {missing}; check the path, or add --create "
             "to make a new one there"
         )
 
@@ -324,7 +349,7 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk.backoffice.core.security import WebSecurity
     from kiosk.backoffice.kiosks.warm_up import with_warm_up
 
-    os.environ["DATABASE_URL"] = _checked_url(args.database_url)
+    os.environ["DATABASE_URL"] = _existing_store(args.database_url)
     # flags become the environment, so every worker process (app_from_env) reads the same
     if args.secure_cookies:
         os.environ["BACKOFFICE_SECURE_COOKIES"] = "true"
@@ -500,7 +525,7 @@ def _now(args: argparse.Namespace) -> datetime:
 def _migrate(args: argparse.Namespace) -> int:
     if not args.create:
         _existing_sqlite(args.database_url)
-    _db(args).close()
+    _db(args, new=True).close()
     print("schema is up to date")
     return 0
 
@@ -509,6 +534,7 @@ def _backup(args: argparse.Namespace) -> int:
     from kiosk.backoffice.core.backup import backup
     from kiosk.backup_crypto import default_key_path, load_backup_key
 
+    _existing_store(args.database_url)  # sqlite3 would back up a new, empty file
     key_path = args.key_file or default_key_path()
     made = not key_path.exists()
     backup(args.database_url, args.file, load_backup_key(key_path, create=True))
@@ -539,7 +565,7 @@ def _restore(args: argparse.Namespace) -> int:
         args.file,
         load_backup_key(key_path) if is_encrypted(args.file) else None,
     )
-    _db(args).close()  # a backup from an older release is migrated forward
+    _db(args, new=True).close()  # a backup from an older release is migrated forward
     print(f"restored from {args.file}; kiosks will resend anything newer")
     return 0
 
