@@ -11,6 +11,7 @@ from pathlib import Path
 from kiosk import return_cli
 from kiosk.cli_commands import add_plugin_commands, discovery_host
 from kiosk.cli_errors import check_data_dir, guarded
+from kiosk.cli_language import OperatorParser, _, argparse_translated
 from kiosk.config import KioskConfig, load_config
 from kiosk.private_files import restrict_umask
 
@@ -18,8 +19,9 @@ SITE_CONFIG = Path("/etc/kiosk/kiosk.toml")  # what `kiosk run` reads without --
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    with argparse_translated():  # help and usage errors in the operator's language
+        parser = _parser(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(argv)
     configure_logging(args.verbose)
     database: list[Path] = []
 
@@ -61,23 +63,29 @@ def configure_logging(verbose: bool) -> None:
 def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The ``kiosk`` parser: the core's commands, then the plugins' (``kiosk_cli_commands``,
     from the plugins the ``--config`` in ``argv`` loads)."""
-    parser = argparse.ArgumentParser(prog="kiosk", description="Self-checkout kiosk runtime")
-    parser.add_argument("--config", help="kiosk.toml (default: the built-in demo store)")
-    parser.add_argument("--data-dir", help="where the local store lives (overrides the config)")
+    parser = OperatorParser(prog="kiosk", description=_("Self-checkout kiosk runtime"))
+    parser.add_argument("--config", help=_("kiosk.toml (default: the built-in demo store)"))
+    parser.add_argument("--data-dir", help=_("where the local store lives (overrides the config)"))
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.set_defaults(needs_store=True)  # the folder is checked first (one-line errors)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="run the kiosk demo (touch UI; --narrated for text)")
-    demo.add_argument("--narrated", action="store_true", help="a scripted checkout, told in text")
+    demo = sub.add_parser("demo", help=_("run the kiosk demo (touch UI; --narrated for text)"))
+    demo.add_argument(
+        "--narrated", action="store_true", help=_("a scripted checkout, told in text")
+    )
     demo.set_defaults(handler=_demo, demo=True)
 
-    run = sub.add_parser("run", help="run the kiosk for shoppers (touch UI, the store's devices)")
-    run.add_argument(
-        "--config", dest="run_config", help=f"the store's kiosk.toml (default: {SITE_CONFIG})"
+    run = sub.add_parser(
+        "run", help=_("run the kiosk for shoppers (touch UI, the store's devices)")
     )
     run.add_argument(
-        "--check", action="store_true", help="check the configuration and plugins, then exit"
+        "--config",
+        dest="run_config",
+        help=_("the store's kiosk.toml (default: {path})").format(path=SITE_CONFIG),
+    )
+    run.add_argument(
+        "--check", action="store_true", help=_("check the configuration and plugins, then exit")
     )
     run.set_defaults(handler=_run, site=True)
 
@@ -85,57 +93,60 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     checkout = sub.add_parser(
         "checkout",
-        help="run a headless checkout script",
-        description="Run a checkout script against a headless kiosk, one command per line.",
+        help=_("run a headless checkout script"),
+        description=_("Run a checkout script against a headless kiosk, one command per line."),
         epilog=script_verbs,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    checkout.add_argument("--script", required=True, type=Path, help="the script file")
+    checkout.add_argument("--script", required=True, type=Path, help=_("the script file"))
     checkout.set_defaults(handler=_checkout)
 
-    catalog = sub.add_parser("catalog", help="catalogue commands").add_subparsers(required=True)
-    imp = catalog.add_parser("import", help="replace the catalogue from a CSV file")
+    catalog = sub.add_parser("catalog", help=_("catalogue commands")).add_subparsers(required=True)
+    imp = catalog.add_parser("import", help=_("replace the catalogue from a CSV file"))
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=_catalog_import)
-    catalog_list = catalog.add_parser("list", help="the products the kiosk sells")
+    catalog_list = catalog.add_parser("list", help=_("the products the kiosk sells"))
     catalog_list.add_argument(
-        "--search", help="only products whose sku, code or ja/en name contains this"
+        "--search", help=_("only products whose sku, code or ja/en name contains this")
     )
     catalog_list.set_defaults(handler=_catalog_list)
 
-    sales = sub.add_parser("sales", help="sales commands").add_subparsers(required=True)
-    listing = sales.add_parser("list", help="the latest sales")
+    sales = sub.add_parser("sales", help=_("sales commands")).add_subparsers(required=True)
+    listing = sales.add_parser("list", help=_("the latest sales"))
     listing.add_argument("--limit", type=int, default=20)
     listing.set_defaults(handler=_sales_list)
 
-    journal = sub.add_parser("journal", help="journal commands").add_subparsers(required=True)
-    verify = journal.add_parser("verify", help="check the hash chain of the journal")
+    journal = sub.add_parser("journal", help=_("journal commands")).add_subparsers(required=True)
+    verify = journal.add_parser("verify", help=_("check the hash chain of the journal"))
     verify.set_defaults(handler=_journal_verify)
 
-    store_cmd = sub.add_parser("store", help="local store commands").add_subparsers(required=True)
-    confirm = store_cmd.add_parser(
-        "confirm-new", help="confirm a replaced/emptied/restored database so the kiosk sells again"
-    )
-    confirm.add_argument("--reason", required=True, help="why the database was replaced (kept)")
-    confirm.set_defaults(handler=_store_confirm_new)
-    outbox = sub.add_parser("outbox", help="events waiting for the back office").add_subparsers(
+    store_cmd = sub.add_parser("store", help=_("local store commands")).add_subparsers(
         required=True
     )
-    parked = outbox.add_parser("list", help="events the back office refused (parked)")
+    confirm = store_cmd.add_parser(
+        "confirm-new",
+        help=_("confirm a replaced/emptied/restored database so the kiosk sells again"),
+    )
+    confirm.add_argument("--reason", required=True, help=_("why the database was replaced (kept)"))
+    confirm.set_defaults(handler=_store_confirm_new)
+    outbox = sub.add_parser("outbox", help=_("events waiting for the back office")).add_subparsers(
+        required=True
+    )
+    parked = outbox.add_parser("list", help=_("events the back office refused (parked)"))
     parked.set_defaults(handler=_outbox_list)
-    retry = outbox.add_parser("retry", help="send a parked event again (after the fix)")
-    retry.add_argument("seq", type=int, help="the parked event's outbox seq")
+    retry = outbox.add_parser("retry", help=_("send a parked event again (after the fix)"))
+    retry.add_argument("seq", type=int, help=_("the parked event's outbox seq"))
     retry.set_defaults(handler=_outbox_retry)
 
     staff_pin = sub.add_parser(
-        "staff-pin", help="print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)"
+        "staff-pin", help=_("print a PIN hash for [staff.accounts.ID] pin_hash (asks for the PIN)")
     )
     staff_pin.set_defaults(handler=_staff_pin, needs_store=False)
 
     return_cli.register(sub)
 
-    doctor = sub.add_parser("doctor", help="check the store, plugins and devices")
-    doctor.add_argument("--profile", help="hardware profile to open (default: the config's)")
+    doctor = sub.add_parser("doctor", help=_("check the store, plugins and devices"))
+    doctor.add_argument("--profile", help=_("hardware profile to open (default: the config's)"))
     doctor.set_defaults(handler=_doctor)
     add_plugin_commands(sub, discovery_host(argv or []), set(sub.choices))
     return parser
@@ -318,11 +329,11 @@ def _staff_pin(config: KioskConfig, args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         pin = getpass.getpass("PIN: ")
         if getpass.getpass("again: ") != pin:
-            raise CommandError("the two PINs differ")
+            raise CommandError(_("the two PINs differ"))
     else:
         pin = sys.stdin.readline().strip()
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise CommandError("a PIN is 4 to 8 digits")
+        raise CommandError(_("a PIN is 4 to 8 digits"))
     print(f'pin_hash = "{hash_pin(pin)}"')
     return 0
 

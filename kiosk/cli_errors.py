@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk.cli_language import _
+
 log = logging.getLogger(__name__)
 
 #: exit codes: 1 a problem with the work, 2 with the command line or configuration
@@ -40,7 +42,7 @@ def guarded(
     try:
         return run()
     except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
+        print(f"{prog}: {_('interrupted')}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `kiosk sales list | head`
         return 0
@@ -58,7 +60,7 @@ def describe(exc: BaseException, database: str | Path | None = None) -> tuple[st
     from kiosk.devices.profiles import ProfileError
 
     if isinstance(exc, ConfigError | ProfileError):
-        return f"configuration error: {exc}", USAGE
+        return _("configuration error: {detail}").format(detail=exc), USAGE
     if isinstance(exc, CommandError):
         return str(exc), exc.exit_code
     database_problem = _database_message(exc, database)
@@ -69,7 +71,9 @@ def describe(exc: BaseException, database: str | Path | None = None) -> tuple[st
     if _is_known(exc):
         return str(exc), FAILED
     return (
-        f"unexpected error: {type(exc).__name__}: {exc} (run again with -v for the details)",
+        _("unexpected error: {kind}: {detail} (run again with -v for the details)").format(
+            kind=type(exc).__name__, detail=exc
+        ),
         FAILED,
     )
 
@@ -101,9 +105,9 @@ def _is_known(exc: BaseException) -> bool:
 def _os_message(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     if exc.errno == errno.ENOSPC:
-        return f"{where}the disk is full: free some space and run the command again"
+        return where + _("the disk is full: free some space and run the command again")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"{where}{exc.strerror}: this user cannot write there"
+        return where + _("{reason}: this user cannot write there").format(reason=exc.strerror)
     return f"{where}{exc.strerror or exc}"
 
 
@@ -116,27 +120,38 @@ def _database_message(exc: BaseException, database: str | Path | None) -> str | 
     if not isinstance(exc, DBAPIError):
         return None
     text = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    name = str(database) if database is not None else "the database"
+    name = str(database) if database is not None else _("the database")
     if "://" in name:
         name = make_url(name).render_as_string(hide_password=True)
     lowered = text.lower()
     folder = Path(name).parent if "://" not in name else None
     if "readonly" in lowered or "read-only" in lowered:
-        return f"{name}: read-only: this user cannot write to {folder or 'it'}"
-    if "disk is full" in lowered or "no space" in lowered:
-        return f"{name}: the disk is full: free some space on {folder or 'the server'}"
-    if "not a database" in lowered or "malformed" in lowered:
-        return (
-            f"{name}: not a readable database (damaged): move it aside and restore the "
-            "latest backup"
+        if folder is None:
+            return _("{name}: read-only: this user cannot write to it").format(name=name)
+        return _("{name}: read-only: this user cannot write to {folder}").format(
+            name=name, folder=folder
         )
+    if "disk is full" in lowered or "no space" in lowered:
+        if folder is None:
+            return _("{name}: the disk is full: free some space on the server").format(name=name)
+        return _("{name}: the disk is full: free some space on {folder}").format(
+            name=name, folder=folder
+        )
+    if "not a database" in lowered or "malformed" in lowered:
+        return _(
+            "{name}: not a readable database (damaged): move it aside and restore the latest backup"
+        ).format(name=name)
     if "unable to open database file" in lowered:
-        return f"{name}: cannot open it: does {folder} exist, and can this user write to it?"
+        return _(
+            "{name}: cannot open it: does {folder} exist, and can this user write to it?"
+        ).format(name=name, folder=folder)
     if "locked" in lowered:
-        return f"{name}: in use by another process (is the kiosk running?)"
+        return _("{name}: in use by another process (is the kiosk running?)").format(name=name)
     if "connection" in lowered or "could not connect" in lowered or "timeout" in lowered:
-        return f"cannot connect to {name}: {text} (is the database server running?)"
-    return f"{name}: database error: {text}"
+        return _("cannot connect to {name}: {detail} (is the database server running?)").format(
+            name=name, detail=text
+        )
+    return _("{name}: database error: {detail}").format(name=name, detail=text)
 
 
 def check_data_dir(data_dir: Path) -> None:
@@ -146,12 +161,16 @@ def check_data_dir(data_dir: Path) -> None:
     configuration and plugins have passed their own checks, so a bad setting leaves nothing.
     """
     if data_dir.exists() and not data_dir.is_dir():
-        raise CommandError(f"data directory {data_dir} is a file, not a folder")
+        raise CommandError(_("data directory {path} is a file, not a folder").format(path=data_dir))
     made = [p for p in (data_dir, *data_dir.absolute().parents) if not p.exists()]
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CommandError(f"cannot create the data directory {data_dir}: {exc.strerror}") from None
+        raise CommandError(
+            _("cannot create the data directory {path}: {reason}").format(
+                path=data_dir, reason=exc.strerror
+            )
+        ) from None
     try:
         _probe_writable(data_dir)
     finally:
@@ -166,8 +185,10 @@ def _probe_writable(data_dir: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+        reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror
         raise CommandError(
-            f"data directory {data_dir} is not writable ({reason}): the kiosk keeps its store "
-            "there; give this user write access or pass --data-dir"
+            _(
+                "data directory {path} is not writable ({reason}): the kiosk keeps its store "
+                "there; give this user write access or pass --data-dir"
+            ).format(path=data_dir, reason=reason)
         ) from None

@@ -20,25 +20,28 @@ import sys
 from datetime import date
 from typing import Any
 
+from kiosk.cli_language import _
 from kiosk.config import KioskConfig
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("return", help="return goods against a sale (返品) and refund")
-    parser.add_argument("receipt_no", nargs="?", type=int, help="the sale's receipt number")
+    parser = sub.add_parser("return", help=_("return goods against a sale (返品) and refund"))
+    parser.add_argument("receipt_no", nargs="?", type=int, help=_("the sale's receipt number"))
     parser.add_argument(
         "--line",
         action="append",
         default=[],
         metavar="LINE[:UNITS]",
-        help="a line to return (all its units unless :UNITS, grams for a weighed line)",
+        help=_("a line to return (all its units unless :UNITS, grams for a weighed line)"),
     )
-    parser.add_argument("--reason", help="reason code ([returns] reasons)")
-    parser.add_argument("--staff", help="your staff id (a role allowed to make returns)")
-    parser.add_argument("--manager", help="the approving manager's id (above the limit)")
-    parser.add_argument("--resume", metavar="RETURN_ID", help="finish a pending return")
-    parser.add_argument("--date", help="without a receipt number: list the sales of YYYY-MM-DD")
-    parser.add_argument("--amount", type=int, help="without a receipt number: sales of this total")
+    parser.add_argument("--reason", help=_("reason code ([returns] reasons)"))
+    parser.add_argument("--staff", help=_("your staff id (a role allowed to make returns)"))
+    parser.add_argument("--manager", help=_("the approving manager's id (above the limit)"))
+    parser.add_argument("--resume", metavar="RETURN_ID", help=_("finish a pending return"))
+    parser.add_argument("--date", help=_("without a receipt number: list the sales of YYYY-MM-DD"))
+    parser.add_argument(
+        "--amount", type=int, help=_("without a receipt number: sales of this total")
+    )
     parser.set_defaults(handler=run_return)
 
 

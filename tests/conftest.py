@@ -40,3 +40,18 @@ def make_runtime(tmp_path) -> Iterator[Callable[..., KioskRuntime]]:
 @pytest.fixture
 def runtime(make_runtime) -> KioskRuntime:
     return make_runtime()
+
+
+@pytest.fixture
+def backoffice_url(tmp_path) -> str:
+    """A new back-office SQLite store, made as an operator makes one (``kiosk-backoffice
+    migrate --create``): every other command refuses a SQLite file that is not there."""
+    import contextlib
+    import io
+
+    from kiosk.backoffice.cli import main
+
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    with contextlib.redirect_stdout(io.StringIO()):  # "schema is up to date"
+        assert main(["--database-url", url, "migrate", "--create"]) == 0
+    return url

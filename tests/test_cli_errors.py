@@ -171,10 +171,12 @@ def test_backoffice_unreachable_postgres_is_one_line(capsys):
     assert "secret" not in line
 
 
-def test_backoffice_add_staff_reads_the_password_from_stdin(tmp_path, monkeypatch, capsys):
+def test_backoffice_add_staff_reads_the_password_from_stdin(
+    tmp_path, backoffice_url, monkeypatch, capsys
+):
     import io
 
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
     assert backoffice_main(["--database-url", url, "add-staff", "boss", "--role", "admin"]) == 0
     assert "added boss (admin)" in capsys.readouterr().out
@@ -202,8 +204,8 @@ def test_backoffice_unknown_time_zone_is_one_line(tmp_path, capsys):
     )
 
 
-def test_backoffice_unknown_plugin_is_one_line(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+def test_backoffice_unknown_plugin_is_one_line(tmp_path, backoffice_url, capsys):
+    url = backoffice_url
     assert backoffice_main(["--database-url", url, "serve", "--plugin", "no-such-plugin"]) == 1
     assert one_line(capsys.readouterr().err) == (
         "kiosk-backoffice: --plugin no-such-plugin: not installed (or failed to load)"
@@ -222,3 +224,50 @@ def test_backoffice_migrate_refuses_a_sqlite_file_that_is_not_there(tmp_path, ca
     assert backoffice_main(["--database-url", url, "migrate", "--create"]) == 0
     assert missing.exists() and "up to date" in capsys.readouterr().out
     assert backoffice_main(["--database-url", url, "migrate"]) == 0  # there now: no flag needed
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["add-staff", "admin", "--role", "admin", "--password", "correct horse battery"],
+        ["enrol-kiosk", "K01"],
+        ["revoke-kiosk", "K01"],
+        ["set-issuer", "さくらマート", "T5835678256246"],
+        ["publish"],
+        ["verify-audit"],
+        ["reports", "generate"],
+        ["partitions", "list"],
+        ["serve", "--port", "0"],
+        ["backup", "copy.backup"],
+    ],
+    ids=lambda command: command[0] if command[0] != "partitions" else "partitions",
+)
+def test_backoffice_commands_refuse_a_sqlite_file_that_is_not_there(
+    tmp_path, capsys, monkeypatch, command
+):
+    """GIVEN a mistyped SQLite path WHEN any command but ``migrate``/``restore`` runs THEN
+    one line names the file and says how to make a store; no empty database is left behind
+    (SQLite makes a missing file on first use: ``add-staff`` filled a new, empty store)."""
+    monkeypatch.chdir(tmp_path)  # `backup copy.backup` and the key land here
+    monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
+    missing = tmp_path / "backofice.sqlite3"  # the typo of backoffice.sqlite3
+    assert backoffice_main(["--database-url", f"sqlite:///{missing}", *command]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert str(missing) in line and "kiosk-backoffice migrate --create" in line
+    assert not missing.exists() and not (tmp_path / "copy.backup").exists()
+
+
+def test_backoffice_default_database_is_made_by_migrate_only(tmp_path, capsys, monkeypatch):
+    """GIVEN the default database (var/backoffice.sqlite3, relative: the README's first
+    set-up) WHEN ``add-staff`` runs before ``migrate``, or in another folder THEN it is refused
+    by name; ``migrate`` (no flag) makes it, as the README's quick start does."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("BACKOFFICE_PASSWORD", "correct horse battery")
+    made = tmp_path / "var" / "backoffice.sqlite3"
+    (tmp_path / "var").mkdir()
+    assert backoffice_main(["add-staff", "admin", "--role", "admin"]) == 1
+    assert str(made) in one_line(capsys.readouterr().err) and not made.exists()
+    assert backoffice_main(["migrate"]) == 0
+    assert backoffice_main(["add-staff", "admin", "--role", "admin"]) == 0
+    assert "added admin (admin)" in capsys.readouterr().out

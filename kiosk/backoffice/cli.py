@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.backoffice.core.db import DEFAULT_URL
+from kiosk.cli_language import OperatorParser, _, argparse_translated
 from kiosk.private_files import restrict_umask
 
 #: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
@@ -20,8 +21,9 @@ DEFAULT_PORT = 8700
 def main(argv: list[str] | None = None) -> int:
     from kiosk.cli_errors import guarded
 
-    parser = _parser()
-    args = parser.parse_args(argv)
+    with argparse_translated():  # help and usage errors in the operator's language
+        parser = _parser()
+        args = parser.parse_args(argv)
     old_umask = restrict_umask()  # database, WAL, backups, archives: 0600 (kiosk.private_files)
     try:
         # typed errors carry the advice: one line on stderr, non-zero exit; -v for a traceback
@@ -43,128 +45,138 @@ def _port(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a port number: {text}").format(text=repr(text))
+        ) from None
     if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port (0–65535)")
+        raise argparse.ArgumentTypeError(_("{port} is not a port (0–65535)").format(port=port))
     return port
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kiosk-backoffice", description="Store back office")
+    parser = OperatorParser(prog="kiosk-backoffice", description=_("Store back office"))
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", DEFAULT_URL),
-        help="SQLAlchemy URL (env DATABASE_URL; default: %(default)s)",
+        help=_("SQLAlchemy URL (env DATABASE_URL; default: %(default)s)"),
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="tracebacks on errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("tracebacks on errors"))
     parser.add_argument(
         "--time-zone",
         default=os.environ.get("STORE_TIME_ZONE", "Asia/Tokyo"),
-        help="the store's IANA time zone for business dates and reports "
-        "(env STORE_TIME_ZONE; default: %(default)s)",
+        help=_(
+            "the store's IANA time zone for business dates and reports "
+            "(env STORE_TIME_ZONE; default: %(default)s)"
+        ),
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the web server (uvicorn)")
+    serve = sub.add_parser("serve", help=_("run the web server (uvicorn)"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument(
         "--secure-cookies",
         action="store_true",
-        help="mark the session cookie Secure: use behind TLS (env BACKOFFICE_SECURE_COOKIES)",
+        help=_("mark the session cookie Secure: use behind TLS (env BACKOFFICE_SECURE_COOKIES)"),
     )
     serve.add_argument(
         "--api-docs",
         action="store_true",
-        help="serve /api/v1/openapi.json to signed-in managers (env BACKOFFICE_API_DOCS)",
+        help=_("serve /api/v1/openapi.json to signed-in managers (env BACKOFFICE_API_DOCS)"),
     )
     serve.add_argument(
         "--plugin",
         action="append",
         default=[],
         metavar="NAME",
-        help="load this installed plugin (entry point in kiosk.plugins) for report sections "
-        "and export formats; repeat for more (env BACKOFFICE_PLUGINS, comma-separated)",
+        help=_(
+            "load this installed plugin (entry point in kiosk.plugins) for report sections "
+            "and export formats; repeat for more (env BACKOFFICE_PLUGINS, comma-separated)"
+        ),
     )
     serve.set_defaults(handler=_serve)
 
-    migrate = sub.add_parser("migrate", help="bring the schema up to date")
+    migrate = sub.add_parser("migrate", help=_("bring the schema up to date"))
     migrate.add_argument(
         "--create",
         action="store_true",
-        help="make the SQLite file when it is not there (a new store; the default "
-        "database is made without it)",
+        help=_(
+            "make the SQLite file when it is not there (a new store; the default "
+            "database is made without it)"
+        ),
     )
     migrate.set_defaults(handler=_migrate)
 
-    key_help = (
+    key_help = _(
         "the backup key (32 bytes; env KIOSK_BACKUP_KEY_FILE, else backup.key in "
         "KIOSK_KEY_DIR or /etc/kiosk/keys); keep a copy away from the backups"
     )
-    backup = sub.add_parser("backup", help="write a consistent, encrypted backup file")
+    backup = sub.add_parser("backup", help=_("write a consistent, encrypted backup file"))
     backup.add_argument("file", type=Path)
-    backup.add_argument("--key-file", type=Path, help=key_help + "; made if missing")
+    backup.add_argument("--key-file", type=Path, help=key_help + _("; made if missing"))
     backup.set_defaults(handler=_backup)
-    restore = sub.add_parser("restore", help="replace the database with a backup")
+    restore = sub.add_parser("restore", help=_("replace the database with a backup"))
     restore.add_argument("file", type=Path)
     restore.add_argument("--key-file", type=Path, help=key_help)
-    restore.add_argument("--yes", action="store_true", help="do not ask")
+    restore.add_argument("--yes", action="store_true", help=_("do not ask"))
     restore.set_defaults(handler=_restore)
 
-    enrol = sub.add_parser("enrol-kiosk", help="enrol a kiosk and print its token (once)")
+    enrol = sub.add_parser("enrol-kiosk", help=_("enrol a kiosk and print its token (once)"))
     enrol.add_argument("kiosk_id")
     enrol.add_argument("--store", default="S01")
     enrol.add_argument("--name", default="")
     enrol.set_defaults(handler=_enrol)
-    revoke = sub.add_parser("revoke-kiosk", help="stop a kiosk from syncing")
+    revoke = sub.add_parser("revoke-kiosk", help=_("stop a kiosk from syncing"))
     revoke.add_argument("kiosk_id")
     revoke.set_defaults(handler=_revoke)
     issuer = sub.add_parser(
-        "set-issuer", help="the store's issuer details the e-receipt page prints (登録番号)"
+        "set-issuer", help=_("the store's issuer details the e-receipt page prints (登録番号)")
     )
     issuer.add_argument("name")
-    issuer.add_argument("registration_number", help="T + 13 digits")
+    issuer.add_argument("registration_number", help=_("T + 13 digits"))
     issuer.add_argument("--address", default="")
     issuer.add_argument("--phone", default="")
     issuer.set_defaults(handler=_set_issuer)
 
-    staff = sub.add_parser("add-staff", help="add a staff account (asks for the password)")
+    staff = sub.add_parser("add-staff", help=_("add a staff account (asks for the password)"))
     staff.add_argument("username")
     staff.add_argument("--role", choices=("admin", "manager", "attendant"), default="manager")
     staff.add_argument(
         "--password",
-        help="default: env BACKOFFICE_PASSWORD, else asked twice, else one line from stdin "
-        "(a password here shows in the process list)",
+        help=_(
+            "default: env BACKOFFICE_PASSWORD, else asked twice, else one line from stdin "
+            "(a password here shows in the process list)"
+        ),
     )
     staff.set_defaults(handler=_add_staff)
 
     imp = sub.add_parser(
-        "import-catalogue", help="add/update products from the kiosk catalogue CSV"
+        "import-catalogue", help=_("add/update products from the kiosk catalogue CSV")
     )
     imp.add_argument("file", type=Path)
-    imp.add_argument("--publish", action="store_true", help="publish a new master-data version")
+    imp.add_argument("--publish", action="store_true", help=_("publish a new master-data version"))
     imp.set_defaults(handler=_import)
-    sub.add_parser("publish", help="publish the master data as a new version").set_defaults(
+    sub.add_parser("publish", help=_("publish the master data as a new version")).set_defaults(
         handler=_publish
     )
-    sub.add_parser("verify-audit", help="check the audit log's hash chain").set_defaults(
+    sub.add_parser("verify-audit", help=_("check the audit log's hash chain")).set_defaults(
         handler=_verify_audit
     )
 
-    report_cmds = sub.add_parser("reports", help="the report archive").add_subparsers(
+    report_cmds = sub.add_parser("reports", help=_("the report archive")).add_subparsers(
         required=True, metavar="ACTION"
     )
     generate = report_cmds.add_parser(
-        "generate", help="archive the daily and monthly reports of closed periods (for cron)"
+        "generate", help=_("archive the daily and monthly reports of closed periods (for cron)")
     )
     generate.add_argument(
-        "--until", type=_day, metavar="YYYY-MM-DD", help="no business day after this one"
+        "--until", type=_day, metavar="YYYY-MM-DD", help=_("no business day after this one")
     )
     generate.add_argument(
         "--recheck-all",
         action="store_true",
-        help="look for late sales in every archived day, not the last 35",
+        help=_("look for late sales in every archived day, not the last 35"),
     )
     generate.set_defaults(handler=_generate_reports)
     _partition_commands(sub)
@@ -174,21 +186,21 @@ def _parser() -> argparse.ArgumentParser:
 def _partition_commands(sub) -> None:
     """``partitions ensure|list|retire``: the PostgreSQL sales partitions (sales_partitions)."""
     cmds = sub.add_parser(
-        "partitions", help="PostgreSQL monthly sales partitions and their 7-year retention"
+        "partitions", help=_("PostgreSQL monthly sales partitions and their 7-year retention")
     ).add_subparsers(required=True, metavar="ACTION")
-    ensure = cmds.add_parser("ensure", help="create the coming months' partitions (for cron)")
+    ensure = cmds.add_parser("ensure", help=_("create the coming months' partitions (for cron)"))
     ensure.add_argument("--months-ahead", type=int, default=3)
     ensure.set_defaults(handler=_partitions_ensure)
-    cmds.add_parser("list", help="the months that have a partition").set_defaults(
+    cmds.add_parser("list", help=_("the months that have a partition")).set_defaults(
         handler=_partitions_list
     )
     retire = cmds.add_parser(
-        "retire", help="archive, then drop, months past retention (refuses younger ones)"
+        "retire", help=_("archive, then drop, months past retention (refuses younger ones)")
     )
     retire.add_argument("--before", type=_month, required=True, metavar="YYYY-MM")
     retire.add_argument("--archive-dir", type=Path, required=True)
     retire.add_argument(
-        "--keep-years", type=int, default=7, help="at least 7 (10 with carried-forward losses)"
+        "--keep-years", type=int, default=7, help=_("at least 7 (10 with carried-forward losses)")
     )
     retire.set_defaults(handler=_partitions_retire)
 
@@ -197,7 +209,9 @@ def _month(value: str) -> date:
     try:
         return date.fromisoformat(f"{value}-01")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r}: use YYYY-MM") from None
+        raise argparse.ArgumentTypeError(
+            _("{value}: use YYYY-MM").format(value=repr(value))
+        ) from None
 
 
 def _partitioned(args: argparse.Namespace):
@@ -209,7 +223,7 @@ def _partitioned(args: argparse.Namespace):
         if not sales_partitions.is_partitioned(conn):
             db.close()
             raise CommandError(
-                "the sales tables are partitioned on PostgreSQL only; this database is not"
+                _("the sales tables are partitioned on PostgreSQL only; this database is not")
             )
     return db
 
@@ -261,34 +275,65 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r}: use YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            _("{value}: use YYYY-MM-DD").format(value=repr(value))
+        ) from None
 
 
-def _db(args: argparse.Namespace, host=None):
-    """The database, migrated with ``host``'s plugins' folders (default: the built-ins')."""
+def _db(args: argparse.Namespace, host=None, *, new: bool = False):
+    """The database, migrated with ``host``'s plugins' folders (default: the built-ins').
+
+    A SQLite file must be there unless ``new`` (``migrate`` and ``restore`` make it)."""
     from kiosk.backoffice.core.db import Database
     from kiosk.backoffice.core.extensions import migration_locations
 
+    url = _checked_url(args.database_url) if new else _existing_store(args.database_url)
     versions = migration_locations(host) if host is not None else None
-    return Database(_checked_url(args.database_url), plugin_versions=versions)
+    return Database(url, plugin_versions=versions)
+
+
+def _missing_sqlite(url: str) -> Path | None:
+    """The file a SQLite ``url`` names when it is not there (else None; a server's database
+    is never "missing" here: the server reports that itself)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(_checked_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    path = Path(str(parsed.database))
+    return None if path.exists() else path.absolute()
+
+
+def _existing_store(url: str) -> str:
+    """``url`` when its database is there: SQLite makes a missing file on first use, so a
+    mistyped path (or the default one run from another folder) made a new, empty database —
+    no sales, no staff — and `add-staff` or `serve` went on with it without a word."""
+    from kiosk.cli_errors import CommandError
+
+    missing = _missing_sqlite(url)
+    if missing is not None:
+        raise CommandError(
+            _(
+                "--database-url: no SQLite database at {path}; check the path (and DATABASE_URL), "
+                "or make a new store there with `kiosk-backoffice migrate --create`"
+            ).format(path=missing)
+        )
+    return url
 
 
 def _existing_sqlite(url: str) -> None:
-    """A SQLite URL other than the default must name a file that is there: a mistyped path
-    made a new, empty database (no sales, no staff) without a word. ``--create`` makes it."""
-    from sqlalchemy.engine import make_url
-
+    """``migrate``'s check: a SQLite URL other than the default must name a file that is
+    there (the README's first set-up makes var/backoffice.sqlite3); ``--create`` makes it."""
     from kiosk.backoffice.core.db import DEFAULT_URL
     from kiosk.cli_errors import CommandError
 
-    parsed = make_url(_checked_url(url))
-    if parsed.get_backend_name() != "sqlite" or url == DEFAULT_URL:
-        return  # a server's database, or the README's first set-up (var/backoffice.sqlite3)
-    path = Path(str(parsed.database))
-    if not path.exists():
+    missing = _missing_sqlite(url)
+    if missing is not None and url != DEFAULT_URL:
         raise CommandError(
-            f"--database-url: no SQLite database at {path}; check the path, or add --create "
-            "to make a new one there"
+            _(
+                "--database-url: no SQLite database at {path}; check the path, or add --create "
+                "to make a new one there"
+            ).format(path=missing)
         )
 
 
@@ -301,17 +346,23 @@ def _checked_url(url: str) -> str:
 
     from kiosk.cli_errors import CommandError
 
-    advice = "use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME (env DATABASE_URL)"
+    advice = _("use sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME (env DATABASE_URL)")
     try:
         parsed = make_url(url)
         parsed.get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError):
         shown = url.split("://", 1)[0] + "://…" if "://" in url else url[:60]
-        raise CommandError(f"--database-url {shown!r}: not a database URL; {advice}") from None
+        raise CommandError(
+            _("--database-url {url}: not a database URL; {advice}").format(
+                url=repr(shown), advice=advice
+            )
+        ) from None
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         raise CommandError(
-            f"--database-url {url!r}: an in-memory database keeps nothing after the process "
-            f"ends; {advice}"
+            _(
+                "--database-url {url}: an in-memory database keeps nothing after the process "
+                "ends; {advice}"
+            ).format(url=repr(url), advice=advice)
         )
     return url
 
@@ -324,7 +375,7 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk.backoffice.core.security import WebSecurity
     from kiosk.backoffice.kiosks.warm_up import with_warm_up
 
-    os.environ["DATABASE_URL"] = _checked_url(args.database_url)
+    os.environ["DATABASE_URL"] = _existing_store(args.database_url)
     # flags become the environment, so every worker process (app_from_env) reads the same
     if args.secure_cookies:
         os.environ["BACKOFFICE_SECURE_COOKIES"] = "true"
@@ -379,8 +430,10 @@ def _check_listen(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             raise CommandError(
-                f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
-                "is another back office running? choose another --port"
+                _(
+                    "--host {host} --port {port}: cannot listen there ({reason}); "
+                    "is another back office running? choose another --port"
+                ).format(host=host, port=port, reason=exc.strerror or exc)
             ) from None
 
 
@@ -451,7 +504,11 @@ def plugin_host(names: list[str]):
     if missing:
         from kiosk.cli_errors import CommandError
 
-        raise CommandError(f"--plugin {', '.join(missing)}: not installed (or failed to load)")
+        raise CommandError(
+            _("--plugin {names}: not installed (or failed to load)").format(
+                names=", ".join(missing)
+            )
+        )
     return host
 
 
@@ -486,7 +543,11 @@ def store_clock(zone: str):
     from kiosk.config import valid_time_zone
 
     if not valid_time_zone(zone):
-        raise CommandError(f"--time-zone {zone!r}: not an IANA time zone such as Asia/Tokyo")
+        raise CommandError(
+            _("--time-zone {zone}: not an IANA time zone such as Asia/Tokyo").format(
+                zone=repr(zone)
+            )
+        )
     tz = ZoneInfo(zone)
     return lambda: datetime.now(tz).replace(tzinfo=None)
 
@@ -500,7 +561,7 @@ def _now(args: argparse.Namespace) -> datetime:
 def _migrate(args: argparse.Namespace) -> int:
     if not args.create:
         _existing_sqlite(args.database_url)
-    _db(args).close()
+    _db(args, new=True).close()
     print("schema is up to date")
     return 0
 
@@ -509,6 +570,7 @@ def _backup(args: argparse.Namespace) -> int:
     from kiosk.backoffice.core.backup import backup
     from kiosk.backup_crypto import default_key_path, load_backup_key
 
+    _existing_store(args.database_url)  # sqlite3 would back up a new, empty file
     key_path = args.key_file or default_key_path()
     made = not key_path.exists()
     backup(args.database_url, args.file, load_backup_key(key_path, create=True))
@@ -539,7 +601,7 @@ def _restore(args: argparse.Namespace) -> int:
         args.file,
         load_backup_key(key_path) if is_encrypted(args.file) else None,
     )
-    _db(args).close()  # a backup from an older release is migrated forward
+    _db(args, new=True).close()  # a backup from an older release is migrated forward
     print(f"restored from {args.file}; kiosks will resend anything newer")
     return 0
 
@@ -591,7 +653,7 @@ def _read_password() -> str:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("password: ")
     if getpass.getpass("again: ") != first:
-        raise CommandError("the two passwords differ; nothing was added")
+        raise CommandError(_("the two passwords differ; nothing was added"))
     return first
 
 

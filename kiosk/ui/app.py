@@ -30,6 +30,7 @@ def make_app_class() -> type:
     from kiosk.ui.root import KioskRoot
     from kiosk.ui.scan_input import ScanSources, WedgeInput
     from kiosk.ui.screens import load_kv
+    from kiosk.ui.screens.shopping import forget_cached_rows
 
     class SafeScreenHandler(ExceptionHandler):
         """Nothing crashes the kiosk: log, go back to a safe screen, keep running."""
@@ -134,6 +135,7 @@ def make_app_class() -> type:
             if self.handler is not None:
                 ExceptionManager.handlers.remove(self.handler)
             self.ctl.worker.stop()
+            forget_cached_rows(self.ctl)
             gc.unfreeze()  # this app's objects can be collected again (tests make many)
 
         def on_stop(self) -> None:

@@ -38,9 +38,9 @@ def test_function_backup_then_restore_brings_the_data_back(client, bo_db, kiosk_
     assert sales(bo_db) == 3
 
 
-def test_function_cli_backup_and_restore_on_sqlite(tmp_path, capsys, monkeypatch):
+def test_function_cli_backup_and_restore_on_sqlite(tmp_path, backoffice_url, capsys, monkeypatch):
     monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     copy = str(tmp_path / "copy.backup")
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     assert main(["--database-url", url, "backup", copy]) == 0
@@ -91,8 +91,8 @@ def test_function_large_files_round_trip_in_chunks(tmp_path):
     assert (tmp_path / "opened-empty").read_bytes() == b""
 
 
-def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path):
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path, backoffice_url):
+    url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     old = sqlite3.connect(tmp_path / "old.sqlite3")
     with old:
@@ -103,11 +103,11 @@ def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path):
 
 @pytest.mark.parametrize("contents", ["text", "kiosk store"])
 def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
-    tmp_path, capsys, contents
+    tmp_path, backoffice_url, capsys, contents
 ):
     """GIVEN a text file, or a kiosk's own SQLite store, named as the backup WHEN restored
     THEN one line says it is not a back-office backup and the database keeps its kiosks."""
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     wrong = tmp_path / "wrong"
     if contents == "text":
@@ -125,12 +125,14 @@ def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
     kept.close()
 
 
-def test_function_a_backup_never_overwrites_a_file_that_is_not_one(tmp_path, capsys, monkeypatch):
+def test_function_a_backup_never_overwrites_a_file_that_is_not_one(
+    tmp_path, backoffice_url, capsys, monkeypatch
+):
     """GIVEN `backup` pointed at a settings file, or at a folder WHEN run THEN one line says
     so and the file is as it was; an earlier backup of the same name is replaced (the daily
     timer started twice in a day)."""
     monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     settings = tmp_path / "backoffice.env"
     settings.write_text("DATABASE_URL=postgresql+psycopg://kiosk@db/kiosk\n")

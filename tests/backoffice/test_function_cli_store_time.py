@@ -25,9 +25,9 @@ def _far_zone() -> str:
     return "Pacific/Kiritimati" if local <= timedelta(hours=2) else "Etc/GMT+12"
 
 
-def test_function_cli_rows_carry_the_store_time(tmp_path, monkeypatch, capsys):
+def test_function_cli_rows_carry_the_store_time(tmp_path, backoffice_url, monkeypatch, capsys):
     zone = _far_zone()
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     catalogue = tmp_path / "products.csv"
     catalogue.write_text(
         "sku,gtin,plu,name_ja,name_en,name_zh_hans,name_ko,price,tax,price_includes_tax,"

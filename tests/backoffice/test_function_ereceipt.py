@@ -131,12 +131,12 @@ def test_not_yet_synced_and_missing_issuer(client, bo_db, clock, kiosk_token):
     assert response.status_code == 503  # the issuer setting was never made
 
 
-def test_the_issuer_is_set_from_the_command_line(tmp_path, capsys):
+def test_the_issuer_is_set_from_the_command_line(tmp_path, backoffice_url, capsys):
     from kiosk.backoffice.cli import main
     from kiosk.backoffice.core.db import Database
     from kiosk.backoffice.ereceipt.web import get_issuer
 
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     assert main(["--database-url", url, "set-issuer", "さくらマート", "T5835678256246"]) == 0
     db = Database(url)
     with db.reading() as session:

@@ -13,8 +13,10 @@ import pytest
 from kiosk.backoffice.cli import _db, _parser, _warn_without_staff, main
 
 
-def test_function_first_serve_says_how_to_make_the_first_admin(tmp_path, capsys, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+def test_function_first_serve_says_how_to_make_the_first_admin(
+    tmp_path, backoffice_url, capsys, monkeypatch
+):
+    url = backoffice_url
     database = _db(_parser().parse_args(["--database-url", url, "migrate"]))
     _warn_without_staff(database)
     warning = capsys.readouterr().err
@@ -29,13 +31,13 @@ def test_function_first_serve_says_how_to_make_the_first_admin(tmp_path, capsys,
     assert capsys.readouterr().err == ""
 
 
-def test_function_serve_on_a_port_in_use_is_one_line(tmp_path, capsys):
+def test_function_serve_on_a_port_in_use_is_one_line(tmp_path, backoffice_url, capsys):
     """GIVEN something already listening on the port WHEN serve starts THEN one line on
     stderr names the address and says what to do, and the exit is non-zero (uvicorn wrote
     six log lines after starting the app and shutting it down again)."""
     import socket
 
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

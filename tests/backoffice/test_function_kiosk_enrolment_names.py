@@ -16,8 +16,8 @@ from tests.backoffice.databases import sign_in
 
 
 @pytest.fixture()
-def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+def url(backoffice_url) -> str:
+    return backoffice_url
 
 
 @pytest.mark.parametrize("kiosk_id", ["K.01", "K<script>", "K\x0101", "K" * 33, ""])

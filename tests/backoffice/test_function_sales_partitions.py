@@ -187,7 +187,7 @@ def test_function_the_cli_refuses_young_months_in_one_line(pg_url, tmp_path, cap
     assert "partitions made" in capsys.readouterr().out
 
 
-def test_function_sqlite_is_not_partitioned_and_the_cli_says_so(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+def test_function_sqlite_is_not_partitioned_and_the_cli_says_so(tmp_path, backoffice_url, capsys):
+    url = backoffice_url
     code = backoffice(["--database-url", url, "partitions", "list"])
     assert code != 0 and "PostgreSQL only" in capsys.readouterr().err

@@ -18,9 +18,9 @@ from kiosk.backoffice.cli import main
     [("ad\u202enimda", "U+202E (right-to-left override)"), ("admin\x1b[2J", "U+001B")],
 )
 def test_function_a_user_name_that_reads_differently_is_refused(
-    tmp_path, capsys, monkeypatch, user, shown
+    tmp_path, backoffice_url, capsys, monkeypatch, user, shown
 ):
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     monkeypatch.setenv("BACKOFFICE_PASSWORD", "correct horse battery")
     assert main(["--database-url", url, "add-staff", user, "--role", "manager"]) == 1
     error = capsys.readouterr().err

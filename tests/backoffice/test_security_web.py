@@ -447,11 +447,13 @@ def test_function_audit_of_a_refused_form_is_not_needed_but_nothing_is_written(
         assert s.query(AuditRow).count() == before
 
 
-def test_function_serve_refuses_a_misspelt_setting_in_one_line(tmp_path, monkeypatch, capsys):
+def test_function_serve_refuses_a_misspelt_setting_in_one_line(
+    tmp_path, backoffice_url, monkeypatch, capsys
+):
     from kiosk.backoffice import cli
 
     monkeypatch.setenv("BACKOFFICE_SECURE_COOKIES", "ture")
-    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    url = backoffice_url
     monkeypatch.setenv("DATABASE_URL", url)  # serve sets it; monkeypatch puts it back after
     assert cli.main(["--database-url", url, "serve"]) == 1
     assert capsys.readouterr().err.strip() == (

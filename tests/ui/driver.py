@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kivy.app import App
 from kivy.base import EventLoop
 from kivy.input.motionevent import MotionEvent
 
@@ -133,6 +134,8 @@ class KioskDriver:
             self.window.remove_widget(self.root)
         self.pump()
         self.runtime.shutdown()
+        if App.get_running_app() is self.app:  # as App.stop() does: Kivy's class keeps it
+            App._running_app = None
 
 
 def make_driver(

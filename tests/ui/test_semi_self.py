@@ -337,3 +337,62 @@ def test_station_opens_a_return_after_a_returns_role_pin(kiosk_factory, tmp_path
     ctl.returns.close()
     kiosk.wait_screen("station")
     assert screen.model.signed_in == "S001" and screen.model.step == "register"
+
+
+def test_stopped_kiosks_leave_no_app_or_station_behind(tmp_path):
+    """GIVEN a payment kiosk showing a console message (its 60 s dismissal still waiting)
+    and a station that registered a basket WHEN each kiosk is stopped THEN neither its app,
+    its hand-off model nor the station stays reachable: Kivy's Clock kept the model through
+    a lambda, and Kivy's process-wide cache of unused views kept the basket rows' controller
+    (through it the app, the model and the station)."""
+    import gc
+    import os
+    import time
+
+    from kivy.base import EventLoop
+
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs a display (run under xvfb-run)")
+    left = _payment_kiosk_with_a_message(tmp_path) + _station_that_registered(tmp_path)
+    # frames still due after close may hold a widget for a moment (Kivy's Animation class
+    # keeps a running scroll animation until it ends): bounded, far below the 60 s event
+    deadline = time.monotonic() + 5.0
+    while any(ref() is not None for ref in left) and time.monotonic() < deadline:
+        EventLoop.idle()
+        gc.collect()
+    assert [ref() for ref in left] == [None] * len(left)
+
+
+def _payment_kiosk_with_a_message(tmp_path: Path) -> list:
+    """Weak references to a stopped payment kiosk's app and model (a message was shown)."""
+    import weakref
+
+    from tests.ui.driver import make_driver
+
+    payment = make_driver(tmp_path / "p", config_file=kiosk_toml(tmp_path / "cfg", "payment"))
+    bar = {spec.name: widget for spec, widget in payment.root.plugin_overlays}["console_message"]
+    in_thread(lambda: handoff_for(payment.runtime).actions.perform("message", "S001", text="…"))
+    payment.wait(lambda: bar.parent is not None, what="console message")
+    left = [weakref.ref(payment.app), weakref.ref(bar.model)]
+    payment.close()
+    return left
+
+
+def _station_that_registered(tmp_path: Path) -> list:
+    """Weak references to a stopped station's app and StaffStation (a line came and went)."""
+    import weakref
+
+    from tests.ui.driver import make_driver
+
+    station = make_driver(tmp_path / "s", config_file=kiosk_toml(tmp_path / "cfg", "station"))
+    model = station.wait_screen("station").model
+    model.sign_in("S001", "1234")
+    station.wait(lambda: model.step == "register", what="signed in")
+    station.type_burst(ONIGIRI)
+    station.wait(lambda: len(station.ctl.rows) == 1, what="scanned line")
+    station.ctl.run(station.runtime.cancel_sale)
+    station.wait(lambda: not station.ctl.rows, what="the basket emptied")
+    station.settle()
+    left = [weakref.ref(station.app), weakref.ref(model.station)]
+    station.close()
+    return left

@@ -104,6 +104,14 @@ class LineAdapter(RecycleDataAdapter):
         return result
 
 
+def forget_cached_rows(ctl: Any) -> None:
+    """Take ``ctl``'s rows out of Kivy's process-wide cache of unused views: each row holds
+    its controller (and through it the app, the plugins' UI models), so a stopped kiosk's
+    rows kept that whole app alive — in tests, every kiosk made before the current one."""
+    for views in _cached_views.values():
+        views[:] = [view for view in views if getattr(view, "ctl", None) is not ctl]
+
+
 class BasketView(KioskRecycleView):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("view_adapter", LineAdapter())

@@ -20,6 +20,7 @@ claim and start hooks of the controller.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
@@ -84,6 +85,7 @@ class SemiSelfModel(EventDispatcher):
         self.plugin = plugin
         self.station: Any = None
         self._message_event: Any = None
+        self._pending: deque[Any] = deque()  # notices from other threads, for the UI thread
         actions = plugin.actions
         self.role = plugin.role.value
         ctl.availability = actions.mode.value
@@ -111,7 +113,15 @@ class SemiSelfModel(EventDispatcher):
     # --- notices from the console (any thread) -------------------------------------------
 
     def _notice(self, notice: Any) -> None:
-        Clock.schedule_once(lambda _dt: self.show_notice(notice), 0)
+        # Kivy's Clock keeps a bound method weakly, a lambda strongly: scheduled as a lambda,
+        # a notice (and the 60 s dismissal below) kept the model, its controller and the
+        # stopped app alive for as long as the event waited (tests: the next kiosk's minute)
+        self._pending.append(notice)
+        Clock.schedule_once(self._show_pending, 0)
+
+    def _show_pending(self, _dt: float = 0) -> None:
+        while self._pending:
+            self.show_notice(self._pending.popleft())
 
     def show_notice(self, notice: Any) -> None:
         """UI thread: a mode change, a message for the screen, or a receipt to reprint."""
@@ -121,11 +131,13 @@ class SemiSelfModel(EventDispatcher):
             self.console_message = notice.text
             if self._message_event is not None:
                 self._message_event.cancel()
-            self._message_event = Clock.schedule_once(
-                lambda _dt: self.dismiss_message(), CONSOLE_MESSAGE_SECONDS
-            )
+            self._message_event = Clock.schedule_once(self._message_due, CONSOLE_MESSAGE_SECONDS)
         elif notice.kind == "reprint":
             self.ctl.run(lambda: self._print(list(notice.lines)))
+
+    def _message_due(self, _dt: float) -> None:
+        self._message_event = None
+        self.dismiss_message()
 
     def dismiss_message(self) -> None:
         self.console_message = ""
