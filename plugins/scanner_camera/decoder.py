@@ -52,6 +52,13 @@ from plugins.scanner_camera.databar import (
     upright_crop,
 )
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
+from plugins.scanner_camera.defocus import (
+    ACROSS,
+    DEFOCUS_PASSES,
+    DEFOCUS_REGIONS,
+    across_crop,
+    defocus_regions,
+)
 from plugins.scanner_camera.ean_fit import Stopped, read_profiles
 from plugins.scanner_camera.regions import (
     Region,
@@ -183,6 +190,10 @@ class DecodeOptions:
     # round 7: when nothing was accepted, a finer region finder for stacked/small DataBar,
     # read with DataBar-only passes (:mod:`.databar`)
     stacked_databar: bool = True
+    # round 8: when still nothing was accepted, the fit engine on boxes grown across their
+    # bars with a bar angle label edges do not steer, plus a coarser finder's regions
+    # (:mod:`.defocus`)
+    defocus_step: bool = True
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
@@ -250,15 +261,63 @@ def decode(
         found, qr_codes, len(crops), options, lambda i, n: runners[i][n](), should_stop
     )
     db = stacked_options(options)
-    if db is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
+    if db is not None and not any(c.confirmed for c in out) and not (should_stop and should_stop()):
+        more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
+        db_runners = [
+            {name: _region_runner(gray, crop, name, db, should_stop) for name in db.passes}
+            for crop in more
+        ]
+        stacked = confirm_fallback(
+            [], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop
+        )
+        out = with_stacked(out, stacked)
+    return with_defocus(gray, out, regions, found, grads, options, should_stop)
+
+
+def defocus_options(options: DecodeOptions) -> DecodeOptions | None:
+    """The options the defocus step reads with (EAN-13/UPC-A by the fit engine only), or
+    ``None`` when the step is off or neither format is wanted."""
+    formats = tuple(f for f in options.formats if f in (Symbology.EAN13, Symbology.UPCA))
+    if not (options.defocus_step and formats):
+        return None
+    return replace(options, formats=formats, passes=DEFOCUS_PASSES, max_regions=DEFOCUS_REGIONS)
+
+
+def defocus_step_regions(
+    gray: np.ndarray,
+    regions: list[Region],
+    found: list[DecodedCode],
+    grads: object,
+    options: DecodeOptions,
+) -> list[tuple[int, int, np.ndarray]]:
+    """The crops the defocus step reads: the fallback passes' regions, then the coarse
+    finder's regions that share no pixel with any region of the default finder."""
+    wanted = fallback_crops(gray, found, regions, options)
+    coarse = defocus_regions(gray, regions, grads)  # type: ignore[arg-type]
+    return (wanted + fallback_crops(gray, found, coarse, options))[:DEFOCUS_REGIONS]
+
+
+def with_defocus(
+    gray: np.ndarray,
+    out: list[DecodedCode],
+    regions: list[Region],
+    found: list[DecodedCode],
+    grads: object,
+    options: DecodeOptions,
+    should_stop: Callable[[], bool] | None,
+) -> list[DecodedCode]:
+    """Round 8's last step (:mod:`.defocus`), run only when nothing was accepted: its reads
+    (stage ``defocus:…``) added like the stacked step's."""
+    df = defocus_options(options)
+    if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
-    more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
-    db_runners = [
-        {name: _region_runner(gray, crop, name, db, should_stop) for name in db.passes}
-        for crop in more
+    crops = defocus_step_regions(gray, regions, found, grads, options)
+    runners = [
+        {name: _region_runner(gray, crop, name, df, should_stop) for name in df.passes}
+        for crop in crops
     ]
-    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop)
-    return with_stacked(out, stacked)
+    more = confirm_fallback([], [], len(crops), df, lambda i, n: runners[i][n](), should_stop)
+    return with_stacked(out, more, "defocus")
 
 
 def stacked_options(options: DecodeOptions) -> DecodeOptions | None:
@@ -270,11 +329,13 @@ def stacked_options(options: DecodeOptions) -> DecodeOptions | None:
     return replace(options, formats=formats, passes=STACKED_PASSES, fallback_databar=True)
 
 
-def with_stacked(out: list[DecodedCode], stacked: list[DecodedCode]) -> list[DecodedCode]:
-    """Reads of the stacked-DataBar step (stage ``stacked:…``) added to the frame's; a
+def with_stacked(
+    out: list[DecodedCode], stacked: list[DecodedCode], step: str = "stacked"
+) -> list[DecodedCode]:
+    """Reads of a last step (stage ``stacked:…`` or ``defocus:…``) added to the frame's; a
     confirmed one replaces an unconfirmed read of the same code."""
     sure = {c.key for c in stacked if c.confirmed}
-    marked = [replace(c, stage=f"stacked:{c.stage}") for c in stacked]
+    marked = [replace(c, stage=f"{step}:{c.stage}") for c in stacked]
     return _unique([c for c in out if c.key not in sure] + marked)
 
 
@@ -390,6 +451,11 @@ def region_pass(
     finder cut too tightly (a short crop across a can, guards or digits left outside).
     """
     x0, y0, crop = crop_at
+    base, at, grow = name.partition("@")
+    if f"{at}{grow}" in ACROSS:  # round 8: grown across the bars, the tight box's angle
+        x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"{at}{grow}"])
+        read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
+        return [_moved(c, x0, y0, s, name) for c, s in read]
     base = name.removesuffix("@wide")
     if base != name:
         h, w = crop.shape[:2]
@@ -408,6 +474,7 @@ def run_region_pass(
     options: DecodeOptions,
     *,
     should_stop: Callable[[], bool] | None = None,
+    theta: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
@@ -425,7 +492,8 @@ def run_region_pass(
     below ``upscale_below``). Engine ``fit`` (``fit+bars``) is no reader library: it fits
     blurred EAN-13/UPC-A digit patterns to the same averaged profiles as ``bars``
     (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`. ``should_stop``
-    reaches the ``fit`` engine only (the other passes take a few milliseconds each).
+    reaches the ``fit`` engine only (the other passes take a few milliseconds each), and so
+    does ``theta`` (the direction across the bars, when the caller measured it: round 8).
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -434,7 +502,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name, prep, should_stop)
+        return _read_fitted(crop, formats, name, prep, should_stop, theta)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -487,6 +555,7 @@ def _read_fitted(
     name: str,
     prep: str = "bars",
     should_stop: Callable[[], bool] | None = None,
+    theta: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
@@ -496,7 +565,7 @@ def _read_fitted(
     if not {Symbology.EAN13, Symbology.UPCA} & set(formats):
         return []
     if prep == "bars5":
-        bands = profiles(crop, bands=5, overlap=True)
+        bands = profiles(crop, bands=5, overlap=True, theta=theta)
         digits = read_profiles(bands, refine=None, should_stop=should_stop)
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)

@@ -1,0 +1,119 @@
+"""Heavily defocused EAN/UPC: a bar angle label edges do not steer, and a coarser finder.
+
+Round 8 (issue 22). Two things kept the fit engine (:mod:`.ean_fit`) off the defocused
+``upca-6_*`` photos although it can read them from a well-placed crop:
+
+* **the bar angle.** :func:`.bars.across_angle` sums the structure tensor over the whole
+  crop, so on a crop that holds a label's edges or a box's corner as well as blurred bars,
+  the edges win (30–90° off on the ``@wide`` crops). :func:`bar_angle` weights each
+  pixel's tensor by how coherent its neighbourhood is *and* how many separate edges it
+  holds (bars are many parallel edges, a label's border is one), then turns the estimate
+  within ±15° to where the averaged 1-D profile across the bars carries most band-passed
+  modulation (the right angle keeps the bars apart; a wrong one smears them together).
+* **the crop.** The finder's box often cuts the code's end guards (it ends where the
+  sharp bars end) and ``@wide`` grows it in every direction until the bar rows are diluted
+  by text and label edges. :func:`across_crop` grows the box only *across* the bars.
+
+And three ``upca-6`` photos get no region at all: their bars are too soft for the default
+finder's edge threshold. :data:`DEFOCUS_FINDER` is the same finder with a wider window and
+a lower edge threshold (a lower-frequency band), run on the gradients the default finder
+already made.
+
+:func:`.decoder.decode` runs this as a last step, only when nothing was accepted: the
+default finder's regions plus the coarse finder's new ones, read by the two
+:data:`DEFOCUS_PASSES` (the fit engine on the box grown across the bars by 20 % and by 40 %,
+both with :func:`bar_angle` from the tight box); a read needs both, like every fallback read.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from plugins.scanner_camera.regions import (
+    Gradients,
+    Region,
+    RegionFinderSettings,
+    find_barcode_regions,
+)
+
+DEFOCUS_FINDER = RegionFinderSettings(window=21, min_edge=25.0)
+DEFOCUS_PASSES = ("fit+bars5@across", "fit+bars5@across2")
+ACROSS = {"@across": 0.2, "@across2": 0.4}  # growth across the bars, share of the box
+DEFOCUS_REGIONS = 3
+WINDOW = 9  # structure tensor window (crop pixels)
+SPAN = 15.0  # degrees either side of the tensor's estimate the modulation search looks
+STEP = 1.0  # degrees
+BAND = (0.8, 4.0)  # difference of Gaussians (profile samples): the bars' frequencies
+
+
+def tensor_angle(gray: np.ndarray) -> float:
+    """Direction across the bars (radians) from the structure tensor, each pixel weighted
+    by its neighbourhood's coherence⁴ and edge density: many parallel edges (bars) count,
+    a lone straight edge (a label's border, a box corner) counts little."""
+    g = gray.astype(np.float32)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    k = (WINDOW, WINDOW)
+    jxx = cv2.boxFilter(gx * gx, -1, k)
+    jyy = cv2.boxFilter(gy * gy, -1, k)
+    jxy = cv2.boxFilter(gx * gy, -1, k)
+    trace = jxx + jyy + 1e-6
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4 * jxy**2) / trace
+    magnitude = cv2.magnitude(gx, gy)
+    strong = (magnitude > max(8.0, float(np.percentile(magnitude, 75)))).astype(np.float32)
+    density = cv2.boxFilter(strong, -1, (2 * WINDOW + 1, 2 * WINDOW + 1))
+    weight = coherence**4 * density  # the tensor itself is already scaled by the trace
+    return 0.5 * float(np.arctan2(2 * (weight * jxy).sum(), (weight * (jxx - jyy)).sum()))
+
+
+def modulation(gray: np.ndarray, theta: float) -> float:
+    """Mean band-passed power of the crop's profile across direction ``theta`` (bins only
+    where the projection covers at least half the longest chord)."""
+    h, w = gray.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    u = np.round((xs - w / 2) * np.cos(theta) + (ys - h / 2) * np.sin(theta)).astype(np.int64)
+    u = u.ravel() - u.min()
+    count = np.bincount(u)
+    total = np.bincount(u, gray.astype(np.float64).ravel())
+    keep = count >= 0.5 * count.max()
+    profile = (total[keep] / count[keep]).astype(np.float32).reshape(1, -1)
+    fine = cv2.GaussianBlur(profile, (0, 0), BAND[0])
+    coarse = cv2.GaussianBlur(profile, (0, 0), BAND[1])
+    return float(((fine - coarse) ** 2).mean())
+
+
+def bar_angle(gray: np.ndarray) -> float:
+    """Direction across the bars (radians): :func:`tensor_angle`, then the angle within
+    ±``SPAN``° of it whose profile keeps the most :func:`modulation`."""
+    start = tensor_angle(gray)
+    if min(gray.shape[:2]) < 8:
+        return start
+    offsets = np.radians(np.arange(-SPAN, SPAN + STEP / 2, STEP))
+    scores = [modulation(gray, start + d) for d in offsets]
+    return start + float(offsets[int(np.argmax(scores))])
+
+
+def across_crop(
+    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], grow: float
+) -> tuple[int, int, np.ndarray, float]:
+    """(x0, y0, crop, theta): the box grown across its bars by ``grow`` of its extent across
+    them on each side (not along them: that adds text and label edges, not bars), clipped
+    to the frame; ``theta`` is :func:`bar_angle` of the box as found."""
+    x0, y0, crop = crop_at
+    theta = bar_angle(crop)
+    h, w = crop.shape[:2]
+    c, s = abs(float(np.cos(theta))), abs(float(np.sin(theta)))
+    margin = grow * (w * c + h * s)
+    fh, fw = gray.shape[:2]
+    x1, y1 = min(fw, int(x0 + w + margin * c)), min(fh, int(y0 + h + margin * s))
+    nx, ny = max(0, int(x0 - margin * c)), max(0, int(y0 - margin * s))
+    return nx, ny, gray[ny:y1, nx:x1], theta
+
+
+def defocus_regions(
+    gray: np.ndarray, tried: list[Region], grads: Gradients | None = None
+) -> list[Region]:
+    """The coarse finder's regions that share no pixel with a region already tried."""
+    found = find_barcode_regions(gray, DEFOCUS_FINDER, grads)
+    return [r for r in found if not any(r.shared_area(t) for t in tried)]
