@@ -61,6 +61,7 @@ from plugins.scanner_camera.defocus import (
 )
 from plugins.scanner_camera.ean_fit import Stopped, read_profiles
 from plugins.scanner_camera.regions import (
+    Gradients,
     Region,
     RegionFinderSettings,
     find_barcode_regions,
@@ -287,14 +288,30 @@ def defocus_step_regions(
     gray: np.ndarray,
     regions: list[Region],
     found: list[DecodedCode],
-    grads: object,
+    grads: Gradients | None,
     options: DecodeOptions,
-) -> list[tuple[int, int, np.ndarray]]:
-    """The crops the defocus step reads: the fallback passes' regions, then the coarse
+) -> list[Region]:
+    """The regions the defocus step reads: the fallback passes' regions, then the coarse
     finder's regions that share no pixel with any region of the default finder."""
-    wanted = fallback_crops(gray, found, regions, options)
-    coarse = defocus_regions(gray, regions, grads)  # type: ignore[arg-type]
-    return (wanted + fallback_crops(gray, found, coarse, options))[:DEFOCUS_REGIONS]
+    coarse = defocus_regions(gray, regions, grads)
+    todo = _untried(found, regions)[: options.max_regions] + _untried(found, coarse)
+    return [r for r in todo if r.width > 0 and r.height > 0][:DEFOCUS_REGIONS]
+
+
+def defocus_pass(
+    gray: np.ndarray,
+    region: Region,
+    name: str,
+    options: DecodeOptions,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[DecodedCode]:
+    """One ``…@across`` pass (:mod:`.defocus`) over one region, in frame pixels: the region
+    grown across its bars, read with the bar angle found from the region's own patch."""
+    base, _, grow = name.partition("@")
+    crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
+    x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], region.angle)
+    read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
+    return [_moved(c, x0, y0, s, name) for c, s in read]
 
 
 def with_defocus(
@@ -302,7 +319,7 @@ def with_defocus(
     out: list[DecodedCode],
     regions: list[Region],
     found: list[DecodedCode],
-    grads: object,
+    grads: Gradients | None,
     options: DecodeOptions,
     should_stop: Callable[[], bool] | None,
 ) -> list[DecodedCode]:
@@ -311,12 +328,12 @@ def with_defocus(
     df = defocus_options(options)
     if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
-    crops = defocus_step_regions(gray, regions, found, grads, options)
-    runners = [
-        {name: _region_runner(gray, crop, name, df, should_stop) for name in df.passes}
-        for crop in crops
-    ]
-    more = confirm_fallback([], [], len(crops), df, lambda i, n: runners[i][n](), should_stop)
+    todo = defocus_step_regions(gray, regions, found, grads, options)
+
+    def run(i: int, name: str) -> list[DecodedCode]:
+        return defocus_pass(gray, todo[i], name, df, should_stop)
+
+    more = confirm_fallback([], [], len(todo), df, run, should_stop)
     return with_stacked(out, more, "defocus")
 
 
@@ -346,14 +363,18 @@ def fallback_crops(
     options: DecodeOptions,
 ) -> list[tuple[int, int, np.ndarray]]:
     """(x0, y0, crop) for the first ``max_regions`` regions no first-pass read sits in."""
-    centres = [(x + w / 2, y + h / 2) for x, y, w, h in (c.box for c in found)]
-    todo = [r for r in regions if not any(r.contains(*c) for c in centres)]
     out = []
-    for region in todo[: options.max_regions]:
+    for region in _untried(found, regions)[: options.max_regions]:
         crop = gray[region.y : region.y + region.height, region.x : region.x + region.width]
         if crop.size:
             out.append((region.x, region.y, crop))
     return out
+
+
+def _untried(found: list[DecodedCode], regions: list[Region]) -> list[Region]:
+    """The regions no first-pass read sits in."""
+    centres = [(x + w / 2, y + h / 2) for x, y, w, h in (c.box for c in found)]
+    return [r for r in regions if not any(r.contains(*c) for c in centres)]
 
 
 def confirm_fallback(
@@ -451,11 +472,6 @@ def region_pass(
     finder cut too tightly (a short crop across a can, guards or digits left outside).
     """
     x0, y0, crop = crop_at
-    base, at, grow = name.partition("@")
-    if f"{at}{grow}" in ACROSS:  # round 8: grown across the bars, the tight box's angle
-        x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"{at}{grow}"])
-        read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
-        return [_moved(c, x0, y0, s, name) for c, s in read]
     base = name.removesuffix("@wide")
     if base != name:
         h, w = crop.shape[:2]

@@ -83,10 +83,12 @@ def modulation(gray: np.ndarray, theta: float) -> float:
     return float(((fine - coarse) ** 2).mean())
 
 
-def bar_angle(gray: np.ndarray) -> float:
-    """Direction across the bars (radians): :func:`tensor_angle`, then the angle within
+def bar_angle(gray: np.ndarray, start: float | None = None) -> float:
+    """Direction across the bars (radians): ``start`` (the finder's patch angle,
+    :attr:`.regions.Region.angle`) or else :func:`tensor_angle`, then the angle within
     ±``SPAN``° of it whose profile keeps the most :func:`modulation`."""
-    start = tensor_angle(gray)
+    if start is None:
+        start = tensor_angle(gray)
     if min(gray.shape[:2]) < 8:
         return start
     offsets = np.radians(np.arange(-SPAN, SPAN + STEP / 2, STEP))
@@ -95,13 +97,16 @@ def bar_angle(gray: np.ndarray) -> float:
 
 
 def across_crop(
-    gray: np.ndarray, crop_at: tuple[int, int, np.ndarray], grow: float
+    gray: np.ndarray,
+    crop_at: tuple[int, int, np.ndarray],
+    grow: float,
+    start: float | None = None,
 ) -> tuple[int, int, np.ndarray, float]:
     """(x0, y0, crop, theta): the box grown across its bars by ``grow`` of its extent across
     them on each side (not along them: that adds text and label edges, not bars), clipped
-    to the frame; ``theta`` is :func:`bar_angle` of the box as found."""
+    to the frame; ``theta`` is :func:`bar_angle` of the box as found, from ``start``."""
     x0, y0, crop = crop_at
-    theta = bar_angle(crop)
+    theta = bar_angle(crop, start)
     h, w = crop.shape[:2]
     c, s = abs(float(np.cos(theta))), abs(float(np.sin(theta)))
     margin = grow * (w * c + h * s)
