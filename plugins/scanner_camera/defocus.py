@@ -5,11 +5,15 @@ Round 8 (issue 22). Two things kept the fit engine (:mod:`.ean_fit`) off the def
 
 * **the bar angle.** :func:`.bars.across_angle` sums the structure tensor over the whole
   crop, so on a crop that holds a label's edges or a box's corner as well as blurred bars,
-  the edges win (30–90° off on the ``@wide`` crops). :func:`bar_angle` weights each
-  pixel's tensor by how coherent its neighbourhood is *and* how many separate edges it
-  holds (bars are many parallel edges, a label's border is one), then turns the estimate
-  within ±15° to where the averaged 1-D profile across the bars carries most band-passed
-  modulation (the right angle keeps the bars apart; a wrong one smears them together).
+  the edges win (30–90° off on the ``@wide`` crops). The finder already measures the
+  tensor on the coherent patch alone (the bars' interior), so regions now keep that angle
+  (:attr:`.regions.Region.angle`); :func:`bar_angle` starts there and turns it by up to
+  ±5° to where the averaged 1-D profile across the bars carries most band-passed
+  modulation (the right angle keeps the bars apart; a wrong one smears them together:
+  ``upca-6_01`` reads at the refined 3°, not at the patch's 2°). Without a patch angle
+  (a QR-pass region) it starts from :func:`tensor_angle`, the tensor weighted towards
+  many parallel edges, and looks ±15° — good on tight boxes, still steered by a label's
+  long, high-contrast sides when the bars are soft (tests).
 * **the crop.** The finder's box often cuts the code's end guards (it ends where the
   sharp bars end) and ``@wide`` grows it in every direction until the bar rows are diluted
   by text and label edges. :func:`across_crop` grows the box only *across* the bars.
@@ -43,6 +47,7 @@ ACROSS = {"@across": 0.2, "@across2": 0.4}  # growth across the bars, share of t
 DEFOCUS_REGIONS = 3
 WINDOW = 9  # structure tensor window (crop pixels)
 SPAN = 15.0  # degrees either side of the tensor's estimate the modulation search looks
+PATCH_SPAN = 5.0  # the same, around the finder's patch angle (already close)
 STEP = 1.0  # degrees
 BAND = (0.8, 4.0)  # difference of Gaussians (profile samples): the bars' frequencies
 
@@ -86,12 +91,15 @@ def modulation(gray: np.ndarray, theta: float) -> float:
 def bar_angle(gray: np.ndarray, start: float | None = None) -> float:
     """Direction across the bars (radians): ``start`` (the finder's patch angle,
     :attr:`.regions.Region.angle`) or else :func:`tensor_angle`, then the angle within
-    ±``SPAN``° of it whose profile keeps the most :func:`modulation`."""
+    ±``PATCH_SPAN``° (±``SPAN``° around the tensor's) whose profile keeps the most
+    :func:`modulation`. The narrow span around the patch angle matters: a label's straight
+    sides also modulate a profile, and a wide search can turn to them."""
+    span = PATCH_SPAN if start is not None else SPAN
     if start is None:
         start = tensor_angle(gray)
     if min(gray.shape[:2]) < 8:
         return start
-    offsets = np.radians(np.arange(-SPAN, SPAN + STEP / 2, STEP))
+    offsets = np.radians(np.arange(-span, span + STEP / 2, STEP))
     scores = [modulation(gray, start + d) for d in offsets]
     return start + float(offsets[int(np.argmax(scores))])
 
