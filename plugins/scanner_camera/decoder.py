@@ -292,7 +292,7 @@ def defocus_step_regions(
     options: DecodeOptions,
 ) -> list[Region]:
     """The regions the defocus step reads: the fallback passes' regions, then the coarse
-    finder's regions that share no pixel with any region of the default finder."""
+    finder's (:func:`.defocus.defocus_regions`), at most ``DEFOCUS_REGIONS``."""
     coarse = defocus_regions(gray, regions, grads)
     todo = _untried(found, regions)[: options.max_regions] + _untried(found, coarse)
     return [r for r in todo if r.width > 0 and r.height > 0][:DEFOCUS_REGIONS]

@@ -21,10 +21,11 @@ Round 8 (issue 22). Two things kept the fit engine (:mod:`.ean_fit`) off the def
 And three ``upca-6`` photos get no region at all: their bars are too soft for the default
 finder's edge threshold. :data:`DEFOCUS_FINDER` is the same finder with a wider window and
 a lower edge threshold (a lower-frequency band), run on the gradients the default finder
-already made.
+already made; its regions are read after the default finder's, also where they overlap.
 
 :func:`.decoder.decode` runs this as a last step, only when nothing was accepted: the
-default finder's regions plus the coarse finder's new ones, read by the two
+default finder's regions, then the coarse finder's (at most :data:`DEFOCUS_REGIONS`), read
+by the two
 :data:`DEFOCUS_PASSES` (the fit engine on the box grown across the bars by 20 % and by 40 %,
 both with :func:`bar_angle` from the tight box); a read needs both, like every fallback read.
 """
@@ -127,6 +128,20 @@ def across_crop(
 def defocus_regions(
     gray: np.ndarray, tried: list[Region], grads: Gradients | None = None
 ) -> list[Region]:
-    """The coarse finder's regions that share no pixel with a region already tried."""
+    """The coarse finder's regions, less those that repeat a region already ``tried``.
+
+    A coarse region over the same bars as a default one is kept: its patch is measured
+    over softer edges, so its angle and box differ (``upca-2_50``: the default patch says
+    −4° and one band reads, the coarse one 0° and two bands do)."""
     found = find_barcode_regions(gray, DEFOCUS_FINDER, grads)
-    return [r for r in found if not any(r.shared_area(t) for t in tried)]
+    return [r for r in found if not any(_same(r, t) for t in tried)]
+
+
+def _same(a: Region, b: Region) -> bool:
+    """Nearly the same box with nearly the same patch angle (the same work again)."""
+    union = a.width * a.height + b.width * b.height - a.shared_area(b)
+    if a.shared_area(b) < 0.9 * union:
+        return False
+    if a.angle is None or b.angle is None:
+        return a.angle is b.angle
+    return abs(float(np.degrees(a.angle - b.angle))) < 1.0
