@@ -289,12 +289,13 @@ def defocus_step_regions(
     regions: list[Region],
     found: list[DecodedCode],
     grads: Gradients | None,
-    options: DecodeOptions,
 ) -> list[Region]:
-    """The regions the defocus step reads: the fallback passes' regions, then the coarse
-    finder's (:func:`.defocus.defocus_regions`), at most ``DEFOCUS_REGIONS``."""
+    """The regions the defocus step reads: the default finder's, then the coarse finder's
+    (:func:`.defocus.defocus_regions`), at most ``DEFOCUS_REGIONS`` and at least one of the
+    coarse finder's when it has one (whatever ``max_regions`` says: the benchmark caches
+    this step once for every configuration)."""
     coarse = defocus_regions(gray, regions, grads)
-    todo = _untried(found, regions)[: options.max_regions] + _untried(found, coarse)
+    todo = _untried(found, regions)[: DEFOCUS_REGIONS - 1] + _untried(found, coarse)
     return [r for r in todo if r.width > 0 and r.height > 0][:DEFOCUS_REGIONS]
 
 
@@ -328,7 +329,7 @@ def with_defocus(
     df = defocus_options(options)
     if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
-    todo = defocus_step_regions(gray, regions, found, grads, options)
+    todo = defocus_step_regions(gray, regions, found, grads)
 
     def run(i: int, name: str) -> list[DecodedCode]:
         return defocus_pass(gray, todo[i], name, df, should_stop)
