@@ -9,6 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
+from bench import barcode_cv as cv
+from bench import barcodes as bench
 from plugins.scanner_camera import defocus
 from plugins.scanner_camera.bars import across_angle, upright
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode, defocus_pass
@@ -142,3 +144,16 @@ def test_function_defocused_upca_is_read_confirmed_only_with_the_step(name, code
     assert [(c.code, c.confirmed, c.stage) for c in got] == [
         (code, True, "defocus:fit+bars5@across&fit+bars5@across2")
     ]
+
+
+def test_function_cached_replay_of_the_defocus_step_equals_decode():
+    """GIVEN ``upca-6_11`` WHEN every pass and the defocus step are cached and replayed
+    THEN replay returns what decode() does, with the step on and with it off."""
+    path = SHARED_BARCODES / "upca/zx_upca-6_11.png"
+    if not path.is_file():
+        pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
+    image = cv2.imread(str(path))
+    cached = cv.passes_of(image, {"zxing-cpp": bench.read_zxing, "pyzbar": bench.read_pyzbar})
+    assert cached.defocus  # cached: the first pass read nothing
+    for options in (DEFAULT_OPTIONS, replace(DEFAULT_OPTIONS, defocus_step=False)):
+        assert cv.replay(cached, options) == decode(image, options)
