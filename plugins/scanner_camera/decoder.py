@@ -56,8 +56,10 @@ from plugins.scanner_camera.defocus import (
     ACROSS,
     DEFOCUS_PASSES,
     DEFOCUS_REGIONS,
+    MIN_SWINGS,
     across_crop,
     defocus_regions,
+    swings,
 )
 from plugins.scanner_camera.ean_fit import Stopped, read_profiles
 from plugins.scanner_camera.regions import (
@@ -311,6 +313,8 @@ def defocus_pass(
     base, _, grow = name.partition("@")
     crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
     x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], region.angle)
+    if crop.size == 0 or swings(crop, theta) < MIN_SWINGS:
+        return []
     read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
     return [_moved(c, x0, y0, s, name) for c, s in read]
 
