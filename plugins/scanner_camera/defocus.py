@@ -50,11 +50,14 @@ from plugins.scanner_camera.regions import (
 
 # the default finder's settings at half its work scale (window, areas and extents halved)
 # with a lower edge threshold: soft bars, seen at a coarser scale
-DEFOCUS_FINDER = RegionFinderSettings(window=11, min_edge=25.0, min_area=40, min_across=18.0)
+DEFOCUS_FINDER = RegionFinderSettings(
+    window=11, min_edge=25.0, min_area=40, min_across=18.0, min_patch_coherence=0.8
+)
 DEFOCUS_PASSES = ("fit+bars5@across", "fit+bars5@across2")
 ACROSS = {"@across": 0.3, "@across2": 0.4}  # growth across the bars, share of the box
 DEFOCUS_REGIONS = 3
-MIN_SWINGS = 10  # a crop whose profile swings fewer times is not read (see swings())
+MIN_SWINGS = 13  # a crop whose profile swings fewer times is not read (see swings())
+MIN_SWING = 3.0  # grey levels: a band-passed profile swinging less is flat (the photos: 10–40)
 WINDOW = 9  # structure tensor window (crop pixels)
 SPAN = 15.0  # degrees either side of the tensor's estimate the modulation search looks
 PATCH_SPAN = 5.0  # the same, around the finder's patch angle (already close)
@@ -106,9 +109,12 @@ def swings(gray: np.ndarray, theta: float) -> int:
     """How often the band-passed profile across ``theta`` changes sign between swings of
     at least a quarter of its largest: a UPC-A has 30 bars, and even defocused until the
     narrow ones merge, the photos it reads show 16–26; a cluttered frame's coarse regions
-    show 2–4 (round 8, the synthetic empty 720p frames)."""
+    show 2–5, one 10 (round 8, the synthetic empty 720p and 480p frames)."""
     bp = band_profile(gray, theta)
-    big = bp[np.abs(bp) > 0.25 * float(np.abs(bp).max())]
+    top = float(np.abs(bp).max())
+    if top < MIN_SWING:  # averaged sensor noise, no bars
+        return 0
+    big = bp[np.abs(bp) > 0.25 * top]
     return int((np.diff(np.sign(big)) != 0).sum())
 
 

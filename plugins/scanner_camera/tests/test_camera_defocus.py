@@ -14,7 +14,7 @@ from bench import barcodes as bench
 from plugins.scanner_camera import defocus
 from plugins.scanner_camera.bars import across_angle, upright
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode, defocus_pass
-from plugins.scanner_camera.regions import Region, find_barcode_regions
+from plugins.scanner_camera.regions import Region, find_barcode_regions, gradients
 
 from .factories import SHARED_BARCODES, clutter, not_ean_crops
 from .test_camera_ean_fit import _defocused, _modules
@@ -157,3 +157,48 @@ def test_function_cached_replay_of_the_defocus_step_equals_decode():
     assert cached.defocus  # cached: the first pass read nothing
     for options in (DEFAULT_OPTIONS, replace(DEFAULT_OPTIONS, defocus_step=False)):
         assert cv.replay(cached, options) == decode(image, options)
+
+
+def test_function_swings_tell_bars_from_a_lone_edge():
+    """A defocused code's profile swings many times; a label's edge or a box corner a few."""
+    code = _defocused(_modules("0071831007995"), 1.6, 1.2)
+    assert defocus.swings(code, 0.0) >= defocus.MIN_SWINGS
+    edge = np.full((120, 240), 200, np.uint8)
+    edge[:, 120:] = 40
+    assert defocus.swings(edge, 0.0) < defocus.MIN_SWINGS
+    # across the bars, not along them
+    assert defocus.swings(code, np.pi / 2) < defocus.MIN_SWINGS
+
+
+def test_function_no_fit_on_the_coarse_regions_of_empty_frames(monkeypatch):
+    """GIVEN the benchmark's synthetic empty 720p frames (clutter; the coarse finder proposes
+    regions on some) WHEN decoded THEN the defocus step reads nothing and never runs the fit
+    engine (the swings gate keeps it off clutter)."""
+    from plugins.scanner_camera import decoder
+
+    fitted = []
+    real = decoder.run_region_pass
+
+    def counting(crop, name, options, **kw):
+        if kw.get("theta") is not None:
+            fitted.append(name)
+        return real(crop, name, options, **kw)
+
+    monkeypatch.setattr(decoder, "run_region_pass", counting)
+    empty, _ = bench.synthetic_frames(1280, 720, 20)
+    proposed = 0
+    for frame in empty:
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        proposed += len(defocus.defocus_regions(gray, find_barcode_regions(gray)))
+        assert not [c for c in decode(frame) if c.stage.startswith("defocus:")]
+    assert proposed > 0  # the gate had something to keep out
+    assert fitted == []
+
+
+def test_function_coarse_gradients_are_the_products_area_averaged():
+    gray = clutter(seed=2)[:, :, 0]
+    fine = gradients(gray, 640)
+    coarse = defocus.coarse_gradients(fine)
+    assert coarse.scale == fine.scale / 2
+    assert coarse.gxx.shape == (fine.gxx.shape[0] // 2, fine.gxx.shape[1] // 2)
+    assert np.isclose(coarse.gxx[10, 10], fine.gxx[20:22, 20:22].mean(), rtol=1e-4)
