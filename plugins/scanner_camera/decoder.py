@@ -312,6 +312,10 @@ def defocus_pass(
     grown across its bars, read with the bar angle found from the region's own patch."""
     base, _, grow = name.partition("@")
     crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
+    # the swings gate, first on the box as found at the patch's angle (one projection: most
+    # regions on clutter stop here), then on the grown crop at the refined angle
+    if region.angle is not None and swings(crop_at[2], region.angle) < MIN_SWINGS:
+        return []
     x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], region.angle)
     if crop.size == 0 or swings(crop, theta) < MIN_SWINGS:
         return []
