@@ -56,6 +56,7 @@ from plugins.scanner_camera.defocus import (
     ACROSS,
     DEFOCUS_PASSES,
     DEFOCUS_REGIONS,
+    MAX_SIGMA,
     MIN_SWINGS,
     across_crop,
     defocus_regions,
@@ -319,7 +320,9 @@ def defocus_pass(
     x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], region.angle)
     if crop.size == 0 or swings(crop, theta) < MIN_SWINGS:
         return []
-    read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
+    read = run_region_pass(
+        crop, base, options, should_stop=should_stop, theta=theta, max_sigma=MAX_SIGMA
+    )
     return [_moved(c, x0, y0, s, name) for c, s in read]
 
 
@@ -500,6 +503,7 @@ def run_region_pass(
     *,
     should_stop: Callable[[], bool] | None = None,
     theta: float | None = None,
+    max_sigma: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
@@ -518,7 +522,8 @@ def run_region_pass(
     blurred EAN-13/UPC-A digit patterns to the same averaged profiles as ``bars``
     (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`. ``should_stop``
     reaches the ``fit`` engine only (the other passes take a few milliseconds each), and so
-    does ``theta`` (the direction across the bars, when the caller measured it: round 8).
+    do ``theta`` (the direction across the bars, when the caller measured it) and
+    ``max_sigma`` (the most blur, in modules, a fit may have; round 8, :mod:`.defocus`).
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -527,7 +532,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name, prep, should_stop, theta)
+        return _read_fitted(crop, formats, name, prep, should_stop, theta, max_sigma)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -581,6 +586,7 @@ def _read_fitted(
     prep: str = "bars",
     should_stop: Callable[[], bool] | None = None,
     theta: float | None = None,
+    max_sigma: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
@@ -591,7 +597,7 @@ def _read_fitted(
         return []
     if prep == "bars5":
         bands = profiles(crop, bands=5, overlap=True, theta=theta)
-        digits = read_profiles(bands, refine=None, should_stop=should_stop)
+        digits = read_profiles(bands, refine=None, should_stop=should_stop, max_sigma=max_sigma)
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)
     else:

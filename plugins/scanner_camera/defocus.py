@@ -40,6 +40,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from plugins.scanner_camera.ean_fit import SIGMAS
 from plugins.scanner_camera.regions import (
     Gradients,
     Region,
@@ -56,6 +57,9 @@ DEFOCUS_FINDER = RegionFinderSettings(
 DEFOCUS_PASSES = ("fit+bars5@across", "fit+bars5@across2")
 ACROSS = {"@across": 0.3, "@across2": 0.4}  # growth across the bars, share of the box
 DEFOCUS_REGIONS = 3
+# no fit blurred past the engine's own grid (refinement nudges σ further; a wrong code then
+# fits as well as the right one: ean13-5_13 read as 1638123514082 at σ 2.15)
+MAX_SIGMA = SIGMAS[-1]
 MIN_SWINGS = 13  # a crop whose profile swings fewer times is not read (see swings())
 MIN_SWING = 3.0  # grey levels: a band-passed profile swinging less is flat (the photos: 10–40)
 WINDOW = 9  # structure tensor window (crop pixels)

@@ -342,11 +342,17 @@ def _check(should_stop: StopCheck) -> None:
 
 
 def read_profile(
-    profile: np.ndarray, refine: int | None = REFINE, should_stop: StopCheck = None
+    profile: np.ndarray,
+    refine: int | None = REFINE,
+    should_stop: StopCheck = None,
+    max_sigma: float | None = None,
 ) -> str | None:
     """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
     ``refine``: how many of the best placements are refined (``None``: all of them).
-    Raises :class:`Stopped` once ``should_stop`` says yes."""
+    ``max_sigma``: a best fit blurred more than this (modules) is not read (round 8: the
+    refinement can nudge σ past the grid's 1.7, where narrow bars are gone and a wrong code
+    fits as well as the right one, ``ean13-5_13``). Raises :class:`Stopped` once
+    ``should_stop`` says yes."""
     placed = []
     for p in (profile, profile[::-1]):
         for start, end in _candidates(p):
@@ -367,16 +373,23 @@ def read_profile(
     if not best.digits or not check_digit_holds(best.digits):
         return None
     good = best.error <= MAX_ERROR and best.margin >= MIN_MARGIN
+    if max_sigma is not None and best.sigma > max_sigma:
+        return None
     return best.digits if good else None
 
 
 def read_profiles(
-    profiles: list[np.ndarray], refine: int | None = REFINE, should_stop: StopCheck = None
+    profiles: list[np.ndarray],
+    refine: int | None = REFINE,
+    should_stop: StopCheck = None,
+    max_sigma: float | None = None,
 ) -> str | None:
     """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one.
     Raises :class:`Stopped` once ``should_stop`` says yes."""
     reads = Counter(
-        code for p in profiles if (code := read_profile(p, refine, should_stop)) is not None
+        code
+        for p in profiles
+        if (code := read_profile(p, refine, should_stop, max_sigma)) is not None
     )
     if len(reads) != 1:
         return None
