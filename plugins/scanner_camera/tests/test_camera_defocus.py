@@ -11,6 +11,7 @@ import pytest
 
 from bench import barcode_cv as cv
 from bench import barcodes as bench
+from plugins.scanner_camera import decoder as dec
 from plugins.scanner_camera import defocus
 from plugins.scanner_camera.bars import across_angle, upright
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode, defocus_pass
@@ -202,3 +203,29 @@ def test_function_coarse_gradients_are_the_products_area_averaged():
     assert coarse.scale == fine.scale / 2
     assert coarse.gxx.shape == (fine.gxx.shape[0] // 2, fine.gxx.shape[1] // 2)
     assert np.isclose(coarse.gxx[10, 10], fine.gxx[20:22, 20:22].mean(), rtol=1e-4)
+
+
+def test_function_no_fit_blurred_past_the_grid_ean13_5_13_is_not_misread():
+    """GIVEN ``ean13-5_13`` (an ISBN defocused past σ 2 modules) WHEN its defocus-step crops
+    are fitted with no limit on the blur THEN two bands agree on a wrong code (what the
+    first round-8 chain accepted); WHEN fitted with ``MAX_SIGMA`` THEN nothing, and decode()
+    reads nothing from the defocus step."""
+    path = SHARED_BARCODES / "ean13/zx_ean13-5_13.png"
+    if not path.is_file():
+        pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
+    image = cv2.imread(str(path))
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    grads = gradients(gray, 640)
+    regions = find_barcode_regions(gray, None, grads)
+    unlimited, limited = set(), set()
+    for region in dec.defocus_step_regions(gray, regions, [], grads):
+        crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
+        _, _, crop, theta = defocus.across_crop(gray, crop_at, 0.3, region.angle)
+        for limit, into in ((None, unlimited), (defocus.MAX_SIGMA, limited)):
+            got = dec.run_region_pass(
+                crop, "fit+bars5", DEFAULT_OPTIONS, theta=theta, max_sigma=limit
+            )
+            into.update(c.code for c, _ in got)
+    assert unlimited == {"1638123514082"}  # listed: 9780446579803
+    assert limited == set()
+    assert not [c for c in decode(image) if c.stage.startswith("defocus:")]
