@@ -18,6 +18,9 @@ see ``docs/camera-scanning.md``):
    one); a region stops at its first confirmed code. Unconfirmed fallback reads come back
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
    the same code (:mod:`.agreement`).
+4. When nothing was accepted: the stacked-DataBar step (:mod:`.databar`), then the defocus
+   step (:mod:`.defocus`, round 8: the fit engine on boxes grown across their bars, at the
+   finder's patch angle, over the default and a coarse finder's regions; two passes confirm).
 
 The live pipeline may hand :func:`decode` a ``should_stop`` callable: it is asked before each
 fallback pass and before the stacked-DataBar step, and once it says yes the frame's
