@@ -121,7 +121,9 @@ def variant(image: np.ndarray, kind: str, name: str) -> np.ndarray:
 # --- the cache ---------------------------------------------------------------------------------
 
 
-CACHE_VERSION = b"passes-1 variants-1 stacked-1"  # bump when passes_of or variant() change
+CACHE_VERSION = (
+    b"passes-1 variants-1 stacked-1 defocus-1"  # bump when passes_of or variant() change
+)
 
 
 # DecodeOptions defaults that cross-validation picks: the cache holds every choice of them,
@@ -137,7 +139,7 @@ _CHOSEN = re.compile(
 def _source_hash() -> str:
     decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
     here = Path(dec.__file__)
-    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py", "databar.py")
+    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py", "databar.py", "defocus.py")
     helpers = b"".join(here.with_name(n).read_bytes() for n in names)
     return hashlib.sha256(decoder + helpers + CACHE_VERSION).hexdigest()[:12]
 
@@ -164,6 +166,8 @@ class Cached:
     # the stacked-DataBar step's regions (round 7), cached where the first pass read nothing
     # (elsewhere it never runs): each with its DataBar-only passes' reads
     stacked: list[dict[str, list[tuple[DecodedCode, float]]]] = field(default_factory=list)
+    # the defocus step's regions (round 8), cached where the first pass read nothing
+    defocus: list[dict[str, list[DecodedCode]]] = field(default_factory=list)
 
 
 def passes_of(
@@ -186,6 +190,12 @@ def passes_of(
             stacked.append(
                 {name: [(c, 1.0) for c in region_pass(gray, crop, name, db)] for name in db.passes}
             )
+    defocus = []
+    df = dec.defocus_options(options)
+    if not primary and df is not None:
+        grads = dec.gradients(gray, options.regions.work_size)
+        for region in dec.defocus_step_regions(gray, regions, [], grads):
+            defocus.append({n: dec.defocus_pass(gray, region, n, df) for n in df.passes})
     per_region = []
     for crop in crops:
         per_region.append(
@@ -201,6 +211,7 @@ def passes_of(
         baselines["zxing-cpp"](image),
         baselines["pyzbar"](image),
         stacked,
+        defocus,
     )
 
 
@@ -221,6 +232,7 @@ def load_or_run(
             [tuple(r) for r in raw["zxing_raw"]],  # type: ignore[misc]
             [tuple(r) for r in raw["pyzbar_raw"]],  # type: ignore[misc]
             [{n: [(_load(c), s) for c, s in v] for n, v in r.items()} for r in raw["stacked"]],
+            [{n: [_load(c) for c in v] for n, v in r.items()} for r in raw["defocus"]],
         )
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
@@ -238,6 +250,7 @@ def load_or_run(
         "stacked": [
             {n: [(_dump(c), s) for c, s in v] for n, v in r.items()} for r in cached.stacked
         ],
+        "defocus": [{n: [_dump(c) for c in v] for n, v in r.items()} for r in cached.defocus],
     }
     file.write_text(json.dumps(out))
     return cached
@@ -255,11 +268,16 @@ def replay(cached: Cached, options: DecodeOptions) -> list[DecodedCode]:
 
     out = confirm_fallback(cached.primary, cached.qr, n, options, run)
     db = dec.stacked_options(options)
-    if db is None or any(c.confirmed for c in out):
+    if db is not None and not any(c.confirmed for c in out):
+        m = min(len(cached.stacked), db.max_regions)
+        run_db = lambda i, name: [c for c, _ in cached.stacked[i][name]]  # noqa: E731
+        out = dec.with_stacked(out, confirm_fallback([], [], m, db, run_db))
+    df = dec.defocus_options(options)
+    if df is None or any(c.confirmed for c in out):
         return out
-    m = min(len(cached.stacked), db.max_regions)
-    more = confirm_fallback([], [], m, db, lambda i, name: [c for c, _ in cached.stacked[i][name]])
-    return dec.with_stacked(out, more)
+    n_df = len(cached.defocus)
+    more = confirm_fallback([], [], n_df, df, lambda i, name: cached.defocus[i][name])
+    return dec.with_stacked(out, more, "defocus")
 
 
 # --- scoring -----------------------------------------------------------------------------------

@@ -435,6 +435,8 @@ def _relevant(c: cv.Cached, v: int, i: int) -> tuple[frozenset[str], int, bool]:
         )
         if any(reads for r in c.stacked for reads in r.values()):
             names |= {"stacked"}  # the stacked-DataBar step read something: never memoised
+        if any(reads for r in c.defocus for reads in r.values()):
+            names |= {"stacked"}  # so did the defocus step (round 8): never memoised either
         _READERS[(v, i)] = (names, len(c.regions), databar)
     return _READERS[(v, i)]
 
@@ -641,14 +643,20 @@ def live_variants_part(images: list) -> None:
     head += f"{'false':>7s}{'2nd fr':>8s}{'stacked':>8s}   false per fold (plugin/zxing)"
     print(head)
     print("-" * len(head))
-    for kind in cv.VARIANTS:
-        plugin, raw, stacked = [], [], 0
+    for kind in cv.VARIANTS[:1] if PHOTOS_ONLY else cv.VARIANTS:
+        plugin, raw, stacked, defocus = [], [], 0, 0
         for sample, image in images:
             frame = cv.variant(image, kind, sample.file.name)
             codes = decode(frame)
             row = cv.outcome(sample.family, sample.expected, codes, canonical, _PLUGIN_FAMILY)
             plugin.append(row)
             raw.append(cv.raw_outcome(sample.family, sample.expected, read_zxing(frame), canonical))
+            defocus += row.hit and all(
+                c.stage.startswith("defocus:")
+                for c in codes
+                if c.confirmed
+                and canonical(_PLUGIN_FAMILY[c.symbology.value], c.code) == sample.expected
+            )
             stacked += row.hit and all(
                 c.stage.startswith("stacked:")
                 for c in codes
@@ -666,6 +674,19 @@ def live_variants_part(images: list) -> None:
             extra = f"{stacked:>8d}   {per_fold}" if name == "plugin" else ""
             print(f"{kind:10s}{name:>10s}{cells}{int(fig['false']):>7d}"
                   f"{int(fig['second']):>8d}{extra}")  # fmt: skip
+        print(f"{kind:10s}{'':>10s}  {defocus} photos read only by the defocus step (round 8)")
+        _print_fold_means(kind, plugin, raw, fold)
+
+
+def _print_fold_means(kind: str, plugin: list, raw: list, fold: list[int]) -> None:
+    """The fixed chain's figures on each fold, mean ± spread (what cross-validation
+    reports when nothing is chosen per fold)."""
+    for name, rows in (("plugin", plugin), ("zxing-cpp", raw)):
+        per = [
+            cv.figures(r for r, f in zip(rows, fold, strict=True) if f == k) for k in range(cv.K)
+        ]
+        cells = "".join(f"{cv.spread([p[c] for p in per]):>14s}" for c in COLUMNS)
+        print(f"{kind:10s}{name:>10s}{cells}   (per fold, mean ± spread)")
 
 
 # --- main --------------------------------------------------------------------------------------

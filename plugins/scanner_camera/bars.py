@@ -46,14 +46,17 @@ def upright(gray: np.ndarray, theta: float) -> np.ndarray:
     )  # fmt: skip
 
 
-def profiles(gray: np.ndarray, bands: int = BANDS, overlap: bool = False) -> list[np.ndarray]:
+def profiles(
+    gray: np.ndarray, bands: int = BANDS, overlap: bool = False, theta: float | None = None
+) -> list[np.ndarray]:
     """Column means of the bar-carrying rows: the full height, then ``bands`` bands side by
     side or, with ``overlap``, ``bands`` bands a third of the height each, spread evenly from
     the top to the bottom (more scanlines of the same height: a short or tilted code gets
-    more chances that two of them are clean, round 7)."""
+    more chances that two of them are clean, round 7). ``theta``: the direction across the
+    bars when the caller knows it better than this crop's structure tensor (round 8)."""
     if min(gray.shape[:2]) < 8:
         return []
-    turned = upright(gray, across_angle(gray))
+    turned = upright(gray, across_angle(gray) if theta is None else theta)
     energy = np.abs(cv2.Sobel(turned, cv2.CV_32F, 1, 0, ksize=3)).mean(axis=1)
     rows = np.flatnonzero(energy > 0.5 * energy.max())
     if len(rows) < 3:

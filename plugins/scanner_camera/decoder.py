@@ -18,6 +18,9 @@ see ``docs/camera-scanning.md``):
    one); a region stops at its first confirmed code. Unconfirmed fallback reads come back
    with ``confirmed=False``: the live pipeline accepts them only when later frames read
    the same code (:mod:`.agreement`).
+4. When nothing was accepted: the stacked-DataBar step (:mod:`.databar`), then the defocus
+   step (:mod:`.defocus`, round 8: the fit engine on boxes grown across their bars, at the
+   finder's patch angle, over the default and a coarse finder's regions; two passes confirm).
 
 The live pipeline may hand :func:`decode` a ``should_stop`` callable: it is asked before each
 fallback pass and before the stacked-DataBar step, and once it says yes the frame's
@@ -52,8 +55,19 @@ from plugins.scanner_camera.databar import (
     upright_crop,
 )
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
+from plugins.scanner_camera.defocus import (
+    ACROSS,
+    DEFOCUS_PASSES,
+    DEFOCUS_REGIONS,
+    MAX_SIGMA,
+    MIN_SWINGS,
+    across_crop,
+    defocus_regions,
+    swings,
+)
 from plugins.scanner_camera.ean_fit import SHORTLIST, Stopped, read_profiles
 from plugins.scanner_camera.regions import (
+    Gradients,
     Region,
     RegionFinderSettings,
     find_barcode_regions,
@@ -183,6 +197,10 @@ class DecodeOptions:
     # round 7: when nothing was accepted, a finer region finder for stacked/small DataBar,
     # read with DataBar-only passes (:mod:`.databar`)
     stacked_databar: bool = True
+    # round 8: when still nothing was accepted, the fit engine on boxes grown across their
+    # bars with a bar angle label edges do not steer, plus a coarser finder's regions
+    # (:mod:`.defocus`)
+    defocus_step: bool = True
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
@@ -250,15 +268,88 @@ def decode(
         found, qr_codes, len(crops), options, lambda i, n: runners[i][n](), should_stop
     )
     db = stacked_options(options)
-    if db is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
+    if db is not None and not any(c.confirmed for c in out) and not (should_stop and should_stop()):
+        more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
+        db_runners = [
+            {name: _region_runner(gray, crop, name, db, should_stop) for name in db.passes}
+            for crop in more
+        ]
+        stacked = confirm_fallback(
+            [], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop
+        )
+        out = with_stacked(out, stacked)
+    return with_defocus(gray, out, regions, found, grads, options, should_stop)
+
+
+def defocus_options(options: DecodeOptions) -> DecodeOptions | None:
+    """The options the defocus step reads with (EAN-13/UPC-A by the fit engine only), or
+    ``None`` when the step is off or neither format is wanted."""
+    formats = tuple(f for f in options.formats if f in (Symbology.EAN13, Symbology.UPCA))
+    if not (options.defocus_step and formats):
+        return None
+    return replace(options, formats=formats, passes=DEFOCUS_PASSES, max_regions=DEFOCUS_REGIONS)
+
+
+def defocus_step_regions(
+    gray: np.ndarray,
+    regions: list[Region],
+    found: list[DecodedCode],
+    grads: Gradients | None,
+) -> list[Region]:
+    """The regions the defocus step reads: the default finder's, then the coarse finder's
+    (:func:`.defocus.defocus_regions`), at most ``DEFOCUS_REGIONS`` and at least one of the
+    coarse finder's when it has one (whatever ``max_regions`` says: the benchmark caches
+    this step once for every configuration)."""
+    coarse = defocus_regions(gray, regions, grads)
+    todo = _untried(found, regions)[: DEFOCUS_REGIONS - 1] + _untried(found, coarse)
+    return [r for r in todo if r.width > 0 and r.height > 0][:DEFOCUS_REGIONS]
+
+
+def defocus_pass(
+    gray: np.ndarray,
+    region: Region,
+    name: str,
+    options: DecodeOptions,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[DecodedCode]:
+    """One ``…@across`` pass (:mod:`.defocus`) over one region, in frame pixels: the region
+    grown across its bars, read with the bar angle found from the region's own patch."""
+    base, _, grow = name.partition("@")
+    crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
+    # the swings gate, first on the box as found at the patch's angle (one projection: most
+    # regions on clutter stop here), then on the grown crop at the refined angle
+    if region.angle is not None and swings(crop_at[2], region.angle) < MIN_SWINGS:
+        return []
+    x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], region.angle)
+    if crop.size == 0 or swings(crop, theta) < MIN_SWINGS:
+        return []
+    read = run_region_pass(
+        crop, base, options, should_stop=should_stop, theta=theta, max_sigma=MAX_SIGMA
+    )
+    return [_moved(c, x0, y0, s, name) for c, s in read]
+
+
+def with_defocus(
+    gray: np.ndarray,
+    out: list[DecodedCode],
+    regions: list[Region],
+    found: list[DecodedCode],
+    grads: Gradients | None,
+    options: DecodeOptions,
+    should_stop: Callable[[], bool] | None,
+) -> list[DecodedCode]:
+    """Round 8's last step (:mod:`.defocus`), run only when nothing was accepted: its reads
+    (stage ``defocus:…``) added like the stacked step's."""
+    df = defocus_options(options)
+    if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
-    more = fallback_crops(gray, [], stacked_regions(gray, regions, grads=grads), db)
-    db_runners = [
-        {name: _region_runner(gray, crop, name, db, should_stop) for name in db.passes}
-        for crop in more
-    ]
-    stacked = confirm_fallback([], [], len(more), db, lambda i, n: db_runners[i][n](), should_stop)
-    return with_stacked(out, stacked)
+    todo = defocus_step_regions(gray, regions, found, grads)
+
+    def run(i: int, name: str) -> list[DecodedCode]:
+        return defocus_pass(gray, todo[i], name, df, should_stop)
+
+    more = confirm_fallback([], [], len(todo), df, run, should_stop)
+    return with_stacked(out, more, "defocus")
 
 
 def stacked_options(options: DecodeOptions) -> DecodeOptions | None:
@@ -270,11 +361,13 @@ def stacked_options(options: DecodeOptions) -> DecodeOptions | None:
     return replace(options, formats=formats, passes=STACKED_PASSES, fallback_databar=True)
 
 
-def with_stacked(out: list[DecodedCode], stacked: list[DecodedCode]) -> list[DecodedCode]:
-    """Reads of the stacked-DataBar step (stage ``stacked:…``) added to the frame's; a
+def with_stacked(
+    out: list[DecodedCode], stacked: list[DecodedCode], step: str = "stacked"
+) -> list[DecodedCode]:
+    """Reads of a last step (stage ``stacked:…`` or ``defocus:…``) added to the frame's; a
     confirmed one replaces an unconfirmed read of the same code."""
     sure = {c.key for c in stacked if c.confirmed}
-    marked = [replace(c, stage=f"stacked:{c.stage}") for c in stacked]
+    marked = [replace(c, stage=f"{step}:{c.stage}") for c in stacked]
     return _unique([c for c in out if c.key not in sure] + marked)
 
 
@@ -285,14 +378,18 @@ def fallback_crops(
     options: DecodeOptions,
 ) -> list[tuple[int, int, np.ndarray]]:
     """(x0, y0, crop) for the first ``max_regions`` regions no first-pass read sits in."""
-    centres = [(x + w / 2, y + h / 2) for x, y, w, h in (c.box for c in found)]
-    todo = [r for r in regions if not any(r.contains(*c) for c in centres)]
     out = []
-    for region in todo[: options.max_regions]:
+    for region in _untried(found, regions)[: options.max_regions]:
         crop = gray[region.y : region.y + region.height, region.x : region.x + region.width]
         if crop.size:
             out.append((region.x, region.y, crop))
     return out
+
+
+def _untried(found: list[DecodedCode], regions: list[Region]) -> list[Region]:
+    """The regions no first-pass read sits in."""
+    centres = [(x + w / 2, y + h / 2) for x, y, w, h in (c.box for c in found)]
+    return [r for r in regions if not any(r.contains(*c) for c in centres)]
 
 
 def confirm_fallback(
@@ -408,6 +505,8 @@ def run_region_pass(
     options: DecodeOptions,
     *,
     should_stop: Callable[[], bool] | None = None,
+    theta: float | None = None,
+    max_sigma: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
@@ -425,7 +524,9 @@ def run_region_pass(
     below ``upscale_below``). Engine ``fit`` (``fit+bars``) is no reader library: it fits
     blurred EAN-13/UPC-A digit patterns to the same averaged profiles as ``bars``
     (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`. ``should_stop``
-    reaches the ``fit`` engine only (the other passes take a few milliseconds each).
+    reaches the ``fit`` engine only (the other passes take a few milliseconds each), and so
+    do ``theta`` (the direction across the bars, when the caller measured it) and
+    ``max_sigma`` (the most blur, in modules, a fit may have; round 8, :mod:`.defocus`).
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -434,7 +535,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name, prep, should_stop)
+        return _read_fitted(crop, formats, name, prep, should_stop, theta, max_sigma)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -487,6 +588,8 @@ def _read_fitted(
     name: str,
     prep: str = "bars",
     should_stop: Callable[[], bool] | None = None,
+    theta: float | None = None,
+    max_sigma: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
@@ -496,8 +599,13 @@ def _read_fitted(
     if not {Symbology.EAN13, Symbology.UPCA} & set(formats):
         return []
     if prep == "bars5":
-        bands = profiles(crop, bands=5, overlap=True)
-        digits = read_profiles(bands, refine=None, should_stop=should_stop, shortlist=SHORTLIST)
+        bands = profiles(crop, bands=5, overlap=True, theta=theta)
+        # the chain's passes refine the shortlist (round 8, all fields unchanged on the 469
+        # photos); the defocus step (max_sigma set) was measured refining every placement
+        shortlist = SHORTLIST if max_sigma is None else None
+        digits = read_profiles(
+            bands, refine=None, should_stop=should_stop, shortlist=shortlist, max_sigma=max_sigma
+        )
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)
     else:

@@ -374,11 +374,15 @@ def read_profile(
     refine: int | None = REFINE,
     should_stop: StopCheck = None,
     shortlist: int | None = None,
+    max_sigma: float | None = None,
 ) -> str | None:
     """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
     ``refine``: how many of the best placements are refined (``None``: all of them, or with
     ``shortlist`` the first ``shortlist`` by :func:`_whole_error`).
-    Raises :class:`Stopped` once ``should_stop`` says yes."""
+    ``max_sigma``: a best fit blurred more than this (modules) is not read (round 8: the
+    refinement can nudge σ past the grid's 1.7, where narrow bars are gone and a wrong code
+    fits as well as the right one, ``ean13-5_13``). Raises :class:`Stopped` once
+    ``should_stop`` says yes."""
     placed = []
     for p in (profile, profile[::-1]):
         for start, end in _candidates(p):
@@ -406,6 +410,8 @@ def read_profile(
     if not best.digits or not check_digit_holds(best.digits):
         return None
     good = best.error <= MAX_ERROR and best.margin >= MIN_MARGIN
+    if max_sigma is not None and best.sigma > max_sigma:
+        return None
     return best.digits if good else None
 
 
@@ -414,6 +420,7 @@ def read_profiles(
     refine: int | None = REFINE,
     should_stop: StopCheck = None,
     shortlist: int | None = None,
+    max_sigma: float | None = None,
 ) -> str | None:
     """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one.
     Raises :class:`Stopped` once ``should_stop`` says yes."""
@@ -424,7 +431,7 @@ def read_profiles(
         if len(reads) > 1 or max(reads.values(), default=0) + len(profiles) - n < MIN_BANDS:
             return None
         _check(should_stop)  # a remembered band costs nothing, but the pass still stops
-        if (code := _memo_read(profile, refine, should_stop, shortlist)) is not None:
+        if (code := _memo_read(profile, refine, should_stop, shortlist, max_sigma)) is not None:
             reads[code] += 1
     if len(reads) != 1:
         return None
@@ -432,23 +439,27 @@ def read_profiles(
     return code if count >= MIN_BANDS else None
 
 
-_MEMO: OrderedDict[tuple[bytes, int | None, int | None], str | None] = OrderedDict()
+_MEMO: OrderedDict[tuple[bytes, int | None, int | None, float | None], str | None] = OrderedDict()
 MEMO_SIZE = 64  # bar profiles remembered: a frame's regions and their @wide crops
 _MEMO_LOCK = threading.Lock()
 
 
 def _memo_read(
-    profile: np.ndarray, refine: int | None, should_stop: StopCheck, shortlist: int | None
+    profile: np.ndarray,
+    refine: int | None,
+    should_stop: StopCheck,
+    shortlist: int | None,
+    max_sigma: float | None,
 ) -> str | None:
     """:func:`read_profile`, remembered by the profile's bytes: an ``@wide`` crop clipped to
     a small frame can be the very crop another region's ``@wide`` pass read (round 8: two
     unread photos, half their fit work). A stopped read is not remembered."""
-    key = (np.ascontiguousarray(profile).tobytes(), refine, shortlist)
+    key = (np.ascontiguousarray(profile).tobytes(), refine, shortlist, max_sigma)
     with _MEMO_LOCK:  # two decoder threads (two cameras) may share it
         if key in _MEMO:
             _MEMO.move_to_end(key)
             return _MEMO[key]
-    code = read_profile(profile, refine, should_stop, shortlist)
+    code = read_profile(profile, refine, should_stop, shortlist, max_sigma)
     with _MEMO_LOCK:
         _MEMO[key] = code
         if len(_MEMO) > MEMO_SIZE:

@@ -26,6 +26,17 @@ class Region:
     width: int
     height: int
     score: int  # area of the coherent patch at work scale; larger is more barcode-like
+    # direction across the bars (radians) from the coherent patch's own pixels, not the
+    # box's (round 8: a box also holds label edges); None for boxes not from the finder
+    angle: float | None = None
+
+    @property
+    def right(self) -> int:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.height
 
     def contains(self, x: float, y: float) -> bool:
         return self.x <= x <= self.x + self.width and self.y <= y <= self.y + self.height
@@ -134,7 +145,7 @@ def find_barcode_regions(
         my = abs(sin) * grow_across + abs(cos) * grow_along
         x0, y0 = max(0.0, (x - mx) / scale), max(0.0, (y - my) / scale)
         x1, y1 = min(width, (x + w + mx) / scale), min(height, (y + h + my) / scale)
-        found.append(Region(int(x0), int(y0), int(x1 - x0), int(y1 - y0), area))
+        found.append(Region(int(x0), int(y0), int(x1 - x0), int(y1 - y0), area, float(theta)))
     return _merged(found)
 
 
@@ -156,7 +167,7 @@ def _merged(regions: list[Region]) -> list[Region]:
                     x0, y0 = min(box.x, other.x), min(box.y, other.y)
                     x1 = max(box.x + box.width, other.x + other.width)
                     y1 = max(box.y + box.height, other.y + other.height)
-                    box = Region(x0, y0, x1 - x0, y1 - y0, box.score + other.score)
+                    box = Region(x0, y0, x1 - x0, y1 - y0, box.score + other.score, box.angle)
                     pending.remove(other)
                     changed = True
                     break

@@ -129,7 +129,9 @@ def test_function_shared_photo_read_by_one_fallback_pass_needs_another_frame():
         pytest.skip(f"shared benchmark photos not found at {SHARED_BARCODES}")
     image = cv2.imread(str(path))
     round5 = ("zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide")
-    codes = decode(image, replace(DEFAULT_OPTIONS, passes=round5))
+    # (the round-8 defocus step, which runs when nothing was accepted, left out: it is not
+    # part of round 5's chain, and it would confirm this read)
+    codes = decode(image, replace(DEFAULT_OPTIONS, passes=round5, defocus_step=False))
     assert [(c.code, c.confirmed, c.stage) for c in codes] == [("0625034201058", False, "zxing+2x")]
     codes = decode(image)
     assert [(c.code, c.confirmed, c.stage) for c in codes] == [

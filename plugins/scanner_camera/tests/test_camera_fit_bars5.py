@@ -105,7 +105,8 @@ def test_function_shipped_chain_confirms_upca_2_40_round_6_chain_does_not():
         "zbar+clahe", "zbar+raw", "zxing+2x", "zxing+bars", "zbar+bars", "zbar+2x@wide",
         "fit+bars", "fit+bars@wide",
     )  # fmt: skip
-    assert decode(image, replace(DEFAULT_OPTIONS, passes=round6)) == []
+    # round 6's chain had no defocus step (round 8), which reads this photo too
+    assert decode(image, replace(DEFAULT_OPTIONS, passes=round6, defocus_step=False)) == []
     assert "fit+bars5" in DEFAULT_OPTIONS.passes
     codes = decode(image)
     assert [(c.code, c.confirmed, c.stage) for c in codes] == [
