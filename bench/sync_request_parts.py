@@ -186,7 +186,8 @@ def main() -> None:
         + "/".join(f"{v:.1f}" for v in os.getloadavg())
     )
     for label, (seconds, calls) in json.loads(out.read_text()).items():
-        print(f"  {label:34s} {1000 * seconds / n:6.3f} ms a request ({calls / n:g} calls)")
+        times = f" ({calls / n:g} calls)" if label in {p[0] for p in PARTS} else ""
+        print(f"  {label:34s} {1000 * seconds / n:6.3f} ms a request{times}")
 
 
 if __name__ == "__main__":
