@@ -93,38 +93,3 @@ def test_function_a_kiosk_is_told_to_retry_when_the_writers_queue_is_full(tmp_pa
 
 def test_function_postgres_needs_no_writer_queue(bo_db):
     assert (bo_db.writers is None) == (bo_db.engine.dialect.name == "postgresql")
-
-
-def test_function_a_turn_that_ends_wakes_only_the_next_writer(monkeypatch):
-    """GIVEN a writer holding the turn and 10 more queued behind it WHEN the turns pass
-    THEN every waiting writer is woken once, when its turn comes (not at every commit to
-    find it is not yet its turn), and they write in arrival order."""
-    from kiosk.backoffice.core import writer_queue
-
-    wakeups: list[int] = []
-
-    class CountedEvent(threading.Event):
-        def wait(self, timeout: float | None = None) -> bool:
-            answer = super().wait(timeout)
-            if threading.current_thread() is not threading.main_thread():  # not _until_waiting
-                wakeups.append(threading.get_ident())
-            return answer
-
-    monkeypatch.setattr(writer_queue.threading, "Event", CountedEvent)
-    queue = WriterQueue()
-    order: list[int] = []
-
-    def writer(n: int) -> None:
-        with queue.turn():
-            order.append(n)
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(10)]
-    with queue.turn():
-        for n, t in enumerate(threads, start=1):
-            t.start()
-            _until_waiting(queue, n)
-    for t in threads:
-        t.join()
-    assert order == list(range(10))
-    assert len(wakeups) == 10 and len(set(wakeups)) == 10
-    assert not queue.busy

@@ -32,20 +32,14 @@ class WritersBusy(BackofficeError):
 
 
 class WriterQueue:
-    """One writer at a time, in arrival order; re-entrant within a thread.
-
-    Each waiting writer sleeps on an event of its own and only the next ticket's is set when
-    a turn ends: one condition for all, woken with ``notify_all``, woke every waiter at every
-    commit (19 with 20 kiosks syncing) to find it was not its turn and sleep again, a thread
-    switch and a GIL hand-over each (``bench/sync_request_parts.py``, docs/scale.md)."""
+    """One writer at a time, in arrival order; re-entrant within a thread."""
 
     def __init__(self, max_waiting: int = MAX_WAITING) -> None:
         self.max_waiting = max_waiting
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._next_ticket = self._serving = self._waiting = 0
         self._owner: int | None = None
         self._depth = 0
-        self._sleeping: dict[int, threading.Event] = {}  # ticket → the event its writer waits on
 
     @property
     def waiting(self) -> int:
@@ -61,8 +55,7 @@ class WriterQueue:
         """The database's one writer turn; ``admitted``: never refused (a group commit's
         leader, whose batches were counted against the limit when they came)."""
         me = threading.get_ident()
-        wake: threading.Event | None = None
-        with self._lock:
+        with self._cond:
             if self._owner == me:  # a nested transaction in the same thread: already ours
                 self._depth += 1
             else:
@@ -72,28 +65,18 @@ class WriterQueue:
                         "retry in a moment"
                     )
                 ticket, self._next_ticket = self._next_ticket, self._next_ticket + 1
-                if self._serving == ticket and self._owner is None:
-                    self._owner, self._depth = me, 1  # nobody before it: the turn at once
-                else:  # registered with the ticket, under the lock: the release finds it
-                    wake = self._sleeping[ticket] = threading.Event()
-                    self._waiting += 1
-        if wake is not None:
-            try:
-                wake.wait()
-            except BaseException:
-                with self._lock:
+                self._waiting += 1
+                try:
+                    self._cond.wait_for(lambda: self._serving == ticket and self._owner is None)
+                finally:
                     self._waiting -= 1
-                raise
-            with self._lock:
-                self._waiting -= 1
                 self._owner, self._depth = me, 1
         try:
             yield
         finally:
-            with self._lock:
+            with self._cond:
                 self._depth -= 1
                 if self._depth == 0:
                     self._owner = None
                     self._serving += 1
-                    if (following := self._sleeping.pop(self._serving, None)) is not None:
-                        following.set()
+                    self._cond.notify_all()
