@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit.service import FAILURE, record
+from kiosk.backoffice.core.core_reads import as_session_object, read_connection
 from kiosk.backoffice.core.errors import InvalidInput, NotFound, SequenceGap
 from kiosk.backoffice.kiosks import journal_anchor
 from kiosk.backoffice.kiosks.models import EpochRow, IdentityFlagRow, KioskRow
@@ -97,13 +98,20 @@ def ingest_from_instance(
     )
 
 
+_EPOCHS: Table = EpochRow.__table__  # type: ignore[assignment]
+# every sync batch asks: one Core statement, built once (core_reads)
+_CURRENT_EPOCH = (
+    select(_EPOCHS)
+    .where(_EPOCHS.c.kiosk_id == bindparam("kiosk_id"))
+    .order_by(_EPOCHS.c.epoch.desc())
+    .limit(1)
+)
+
+
 def current_epoch(session: Session, kiosk_id: str) -> EpochRow | None:
-    return session.scalars(
-        select(EpochRow)
-        .where(EpochRow.kiosk_id == kiosk_id)
-        .order_by(EpochRow.epoch.desc())
-        .limit(1)
-    ).first()
+    """The kiosk's latest epoch as the session's object (``None`` before its first)."""
+    row = read_connection(session).execute(_CURRENT_EPOCH, {"kiosk_id": kiosk_id}).first()
+    return None if row is None else as_session_object(session, EpochRow, row)
 
 
 def local_last_seq(session: Session, kiosk: KioskRow) -> int:

@@ -13,9 +13,9 @@ for objects from a cache); the ingest writes ``last_seq`` with one ``UPDATE`` of
 from __future__ import annotations
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
+from kiosk.backoffice.core.core_reads import as_session_object, read_connection
 from kiosk.backoffice.kiosks.models import KioskRow
 
 KIOSKS: Table = KioskRow.__table__  # type: ignore[assignment]
@@ -30,12 +30,6 @@ def lock_kiosk(session: Session, kiosk_id: str) -> KioskRow | None:
     key = session.identity_key(KioskRow, kiosk_id)
     if key in session.identity_map:  # loaded before in this session: the ORM's own lock
         return session.get(KioskRow, kiosk_id, with_for_update=True)
-    row = session.execute(_LOCK, {"kiosk_id": kiosk_id}).one_or_none()
-    if row is None:
-        return None
-    kiosk = KioskRow.__mapper__.class_manager.new_instance()
-    for name, value in row._mapping.items():
-        set_committed_value(kiosk, name, value)
-    make_transient_to_detached(kiosk)
-    session.add(kiosk)  # persistent, clean: nothing to flush unless changed
-    return kiosk
+    # on the connection, not through the ORM's execution (core_reads)
+    row = read_connection(session).execute(_LOCK, {"kiosk_id": kiosk_id}).one_or_none()
+    return None if row is None else as_session_object(session, KioskRow, row)

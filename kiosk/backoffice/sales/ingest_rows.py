@@ -41,6 +41,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
+from kiosk.backoffice.core.core_reads import read_connection
 from kiosk.backoffice.inventory import pending_stock
 from kiosk.backoffice.sales.models import SaleLineRow, SalePaymentRow, SaleRow
 
@@ -264,8 +265,11 @@ def stored_sale_ids(session: Session, sale_ids: list[str]) -> set[str]:
         return set()
     if _has_sale_keys(session):
         return set(session.scalars(_STORED_KEYS, {"ids": sale_ids}))
-    query = select(SALES.c.sale_id).where(SALES.c.sale_id.in_(sale_ids))
-    return set(session.scalars(query))
+    return set(read_connection(session).execute(_STORED_SALES, {"ids": sale_ids}).scalars())
+
+
+# SQLite and unpartitioned PostgreSQL: built once, run on the connection (core_reads)
+_STORED_SALES = select(SALES.c.sale_id).where(SALES.c.sale_id.in_(bindparam("ids", expanding=True)))
 
 
 # One array parameter: the SQL text stays the same whatever the batch's size, so psycopg
