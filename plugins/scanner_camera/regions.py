@@ -71,12 +71,14 @@ class Gradients:
     scale: float
     height: int
     width: int
-    gx: np.ndarray
-    gy: np.ndarray
+    gx: np.ndarray | None  # None in :func:`.defocus.coarse_gradients` (the finder needs
+    gy: np.ndarray | None  # only the products and the magnitude)
     gxx: np.ndarray
     gyy: np.ndarray
     gxy2: np.ndarray  # 2·gx·gy
     magnitude: np.ndarray
+    # the grey frame at work scale: the QR-only pass scales to the same size (round 8 cost)
+    small: np.ndarray | None = None
 
 
 def gradients(gray: np.ndarray, work_size: int) -> Gradients:
@@ -93,7 +95,7 @@ def gradients(gray: np.ndarray, work_size: int) -> Gradients:
     return Gradients(
         work_size, scale, height, width, gx, gy,
         cv2.multiply(gx, gx), cv2.multiply(gy, gy), cv2.multiply(gx, gy, scale=2.0),
-        cv2.magnitude(gx, gy),
+        cv2.magnitude(gx, gy), small,
     )  # fmt: skip
 
 
