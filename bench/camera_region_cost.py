@@ -8,8 +8,9 @@ that both return the same reads, every field (code, raw, corners, engine, stage,
 and that the three region finders (default, stacked-DataBar, coarse/defocus) return the
 same regions. ``--empty``: the benchmark's synthetic empty cluttered frames (``bench
 /barcodes.py``'s), 1280×720 and 640×480, CPU time per frame for base, new and pyzbar taking
-turns frame by frame, ``--rounds`` times; per round the median per reader, then the median
-of the rounds' ratios.
+turns frame by frame, ``--rounds`` times; per round the median per reader (as the
+benchmark's ``time_frames``; also the mean, which the rare frames with a long defocus or
+stacked step move), then the median of the rounds' ratios.
 
     .venv/bin/python bench/camera_region_cost.py --base /tmp/base --photos --empty
 """
@@ -91,7 +92,12 @@ def empty(new, old, rounds: int, count: int) -> None:
         readers = {"base": old.decode, "new": new.decode, "pyzbar": read_pyzbar}
         for reader in readers.values():
             reader(frames[0])
-        ratios: dict[str, list[float]] = {"base": [], "new": [], "new/base": []}
+        ratios: dict[str, list[float]] = {
+            "base": [],
+            "new": [],
+            "new/base": [],
+            "mean new/base": [],
+        }
         for r in range(rounds):
             times: dict[str, list[float]] = {name: [] for name in readers}
             for i, frame in enumerate(frames):
@@ -99,6 +105,8 @@ def empty(new, old, rounds: int, count: int) -> None:
                 for name in names:
                     times[name].append(_cpu(readers[name], frame)[1])
             med = {name: statistics.median(t) for name, t in times.items()}
+            mean = {name: statistics.mean(t) for name, t in times.items()}
+            ratios["mean new/base"].append(mean["new"] / mean["base"])
             ratios["base"].append(med["base"] / med["pyzbar"])
             ratios["new"].append(med["new"] / med["pyzbar"])
             ratios["new/base"].append(med["new"] / med["base"])
@@ -107,7 +115,8 @@ def empty(new, old, rounds: int, count: int) -> None:
                   f"base {ratios['base'][-1]:.3f} new {ratios['new'][-1]:.3f}", flush=True)  # fmt: skip
         print(f"{width}x{height} median of {rounds} rounds: of pyzbar base "
               f"{statistics.median(ratios['base']):.3f}, new {statistics.median(ratios['new']):.3f};"
-              f" new/base {statistics.median(ratios['new/base']):.3f}"
+              f" new/base {statistics.median(ratios['new/base']):.3f} (of the means"
+              f" {statistics.median(ratios['mean new/base']):.3f})"
               f"  (load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
 
 

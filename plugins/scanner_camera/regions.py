@@ -127,12 +127,14 @@ def find_barcode_regions(
         np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= s.min_across
     )
     found: list[Region] = []
-    for i in np.flatnonzero(big[1:]) + 1:
-        x, y, w, h, area = (int(v) for v in stats[i])
-        inside = labels[y : y + h, x : x + w] == i
-        sxx = float(jxx[y : y + h, x : x + w][inside].sum())
-        syy = float(jyy[y : y + h, x : x + w][inside].sum())
-        sxy2 = float(jxy2[y : y + h, x : x + w][inside].sum())
+    rows = stats.tolist()  # Python ints once, not five conversions per blob
+    for i in (np.flatnonzero(big[1:]) + 1).tolist():
+        x, y, w, h, area = rows[i]
+        box = (slice(y, y + h), slice(x, x + w))
+        inside = labels[box] == i
+        sxx = float(jxx[box][inside].sum())
+        syy = float(jyy[box][inside].sum())
+        sxy2 = float(jxy2[box][inside].sum())
         if np.hypot(sxx - syy, sxy2) < s.min_patch_coherence * (sxx + syy):
             continue
         theta = 0.5 * np.arctan2(sxy2, sxx - syy)  # direction across the bars
