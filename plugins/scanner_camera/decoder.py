@@ -62,6 +62,7 @@ from plugins.scanner_camera.defocus import (
     MAX_SIGMA,
     MIN_SWINGS,
     across_crop,
+    bar_angle,
     defocus_regions,
     swings,
 )
@@ -257,7 +258,7 @@ def decode(
     regions = find_barcode_regions(gray, options.regions, grads)
     qr_codes: list[DecodedCode] = []
     if not found and Symbology.QR in options.formats:
-        qr_codes, qr_regions = _qr_pass(gray, options)
+        qr_codes, qr_regions = _qr_pass(gray, options, grads)
         regions += qr_regions
     crops = fallback_crops(gray, found, regions, options)
     runners = [
@@ -311,22 +312,40 @@ def defocus_pass(
     name: str,
     options: DecodeOptions,
     should_stop: Callable[[], bool] | None = None,
+    angles: dict[Region, float | None] | None = None,
 ) -> list[DecodedCode]:
     """One ``…@across`` pass (:mod:`.defocus`) over one region, in frame pixels: the region
-    grown across its bars, read with the bar angle found from the region's own patch."""
+    grown across its bars, read with the bar angle found from the region's own patch.
+    ``angles``: per region, the box's gate and bar angle from an earlier pass over it (both
+    passes grow the same box at the same angle; ``None``: the box failed the gate)."""
     base, _, grow = name.partition("@")
     crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
-    # the swings gate, first on the box as found at the patch's angle (one projection: most
-    # regions on clutter stop here), then on the grown crop at the refined angle
-    if region.angle is not None and swings(crop_at[2], region.angle) < MIN_SWINGS:
+    if angles is not None and region in angles:
+        box_theta = angles[region]
+    else:
+        box_theta = _box_angle(crop_at[2], region.angle)
+        if angles is not None:
+            angles[region] = box_theta
+    if box_theta is None:
         return []
-    x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], region.angle)
+    x0, y0, crop, theta = across_crop(
+        gray, crop_at, ACROSS[f"@{grow}"], region.angle, theta=box_theta
+    )
     if crop.size == 0 or swings(crop, theta) < MIN_SWINGS:
         return []
     read = run_region_pass(
         crop, base, options, should_stop=should_stop, theta=theta, max_sigma=MAX_SIGMA
     )
     return [_moved(c, x0, y0, s, name) for c, s in read]
+
+
+def _box_angle(box: np.ndarray, patch_angle: float | None) -> float | None:
+    """The bar angle of a defocus region's box (:func:`.defocus.bar_angle` from the patch's
+    angle), or ``None`` when the box fails the swings gate at the patch's angle (one
+    projection: most regions on clutter stop here; the grown crop is gated again)."""
+    if patch_angle is not None and swings(box, patch_angle) < MIN_SWINGS:
+        return None
+    return bar_angle(box, patch_angle)
 
 
 def with_defocus(
@@ -344,9 +363,10 @@ def with_defocus(
     if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
     todo = defocus_step_regions(gray, regions, found, grads)
+    angles: dict[Region, float | None] = {}
 
     def run(i: int, name: str) -> list[DecodedCode]:
-        return defocus_pass(gray, todo[i], name, df, should_stop)
+        return defocus_pass(gray, todo[i], name, df, should_stop, angles)
 
     more = confirm_fallback([], [], len(todo), df, run, should_stop)
     return with_stacked(out, more, "defocus")
@@ -716,20 +736,24 @@ def _zbar(gray: np.ndarray, symbols: Sequence[ZBarSymbol], stage: str) -> list[D
     return out
 
 
-def _qr_pass(gray: np.ndarray, options: DecodeOptions) -> tuple[list[DecodedCode], list[Region]]:
+def _qr_pass(
+    gray: np.ndarray, options: DecodeOptions, grads: Gradients | None = None
+) -> tuple[list[DecodedCode], list[Region]]:
     """A QR-only zxing-cpp pass on a small, slightly blurred copy of a frame nothing was read in.
 
     The blur removes the halftone screen of printed QR codes; the global-histogram
     binariser suits the even lighting of a screen or a flat print. Codes read here are
     returned; places where zxing saw a QR symbol it could not read (checksum errors) become
-    regions for the fallback passes.
+    regions for the fallback passes. ``grads``: the frame's gradients, whose scaled grey
+    copy is this pass's when their work size is ``QR_PASS_SIZE`` (the same resize).
     """
     scale = min(1.0, QR_PASS_SIZE / max(gray.shape[:2]))
-    small = (
-        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if scale < 1.0
-        else gray
-    )
+    if grads is not None and grads.small is not None and grads.work_size == QR_PASS_SIZE:
+        small = grads.small
+    elif scale < 1.0:
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    else:
+        small = gray
     if options.qr_blur:
         small = cv2.GaussianBlur(small, (0, 0), options.qr_blur)
     height, width = gray.shape[:2]

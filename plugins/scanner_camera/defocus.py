@@ -93,8 +93,11 @@ def band_profile(gray: np.ndarray, theta: float) -> np.ndarray:
     """The crop's mean profile across direction ``theta`` (bins only where the projection
     covers at least half the longest chord), band-passed to the bars' frequencies."""
     h, w = gray.shape[:2]
-    ys, xs = np.mgrid[0:h, 0:w]
-    u = np.round((xs - w / 2) * np.cos(theta) + (ys - h / 2) * np.sin(theta)).astype(np.int64)
+    # the same sums as over a full grid of (x, y), broadcast from one row and one column
+    # (round 8 cost: a quarter of the time on a 300×500 crop, bit-identical)
+    across_x = (np.arange(w) - w / 2) * np.cos(theta)
+    across_y = (np.arange(h) - h / 2) * np.sin(theta)
+    u = np.round(across_x[None, :] + across_y[:, None]).astype(np.int64)
     u = u.ravel() - u.min()
     count = np.bincount(u)
     total = np.bincount(u, gray.astype(np.float64).ravel())
@@ -143,12 +146,15 @@ def across_crop(
     crop_at: tuple[int, int, np.ndarray],
     grow: float,
     start: float | None = None,
+    theta: float | None = None,
 ) -> tuple[int, int, np.ndarray, float]:
     """(x0, y0, crop, theta): the box grown across its bars by ``grow`` of its extent across
     them on each side (not along them: that adds text and label edges, not bars), clipped
-    to the frame; ``theta`` is :func:`bar_angle` of the box as found, from ``start``."""
+    to the frame; ``theta`` is :func:`bar_angle` of the box as found, from ``start``
+    (or ``theta`` as given: the same box's angle, already found for another pass)."""
     x0, y0, crop = crop_at
-    theta = bar_angle(crop, start)
+    if theta is None:
+        theta = bar_angle(crop, start)
     h, w = crop.shape[:2]
     c, s = abs(float(np.cos(theta))), abs(float(np.sin(theta)))
     margin = grow * (w * c + h * s)
@@ -173,15 +179,15 @@ def defocus_regions(
 
 def coarse_gradients(grads: Gradients) -> Gradients:
     """``grads`` at half their scale: each product and magnitude area-averaged over 2×2
-    (the structure tensor at the coarser scale, without a second Sobel)."""
+    (the structure tensor at the coarser scale, without a second Sobel). The finder reads
+    only the products and the magnitude, so ``gx``/``gy`` are not halved (``None``)."""
 
     def half(a: np.ndarray) -> np.ndarray:
         return cv2.resize(a, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
 
     return Gradients(
         grads.work_size, grads.scale * 0.5, grads.height, grads.width,
-        half(grads.gx), half(grads.gy), half(grads.gxx), half(grads.gyy), half(grads.gxy2),
-        half(grads.magnitude),
+        None, None, half(grads.gxx), half(grads.gyy), half(grads.gxy2), half(grads.magnitude),
     )  # fmt: skip
 
 

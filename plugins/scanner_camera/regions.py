@@ -71,12 +71,14 @@ class Gradients:
     scale: float
     height: int
     width: int
-    gx: np.ndarray
-    gy: np.ndarray
+    gx: np.ndarray | None  # None in :func:`.defocus.coarse_gradients` (the finder needs
+    gy: np.ndarray | None  # only the products and the magnitude)
     gxx: np.ndarray
     gyy: np.ndarray
     gxy2: np.ndarray  # 2·gx·gy
     magnitude: np.ndarray
+    # the grey frame at work scale: the QR-only pass scales to the same size (round 8 cost)
+    small: np.ndarray | None = None
 
 
 def gradients(gray: np.ndarray, work_size: int) -> Gradients:
@@ -93,7 +95,7 @@ def gradients(gray: np.ndarray, work_size: int) -> Gradients:
     return Gradients(
         work_size, scale, height, width, gx, gy,
         cv2.multiply(gx, gx), cv2.multiply(gy, gy), cv2.multiply(gx, gy, scale=2.0),
-        cv2.magnitude(gx, gy),
+        cv2.magnitude(gx, gy), small,
     )  # fmt: skip
 
 
@@ -125,12 +127,14 @@ def find_barcode_regions(
         np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= s.min_across
     )
     found: list[Region] = []
-    for i in np.flatnonzero(big[1:]) + 1:
-        x, y, w, h, area = (int(v) for v in stats[i])
-        inside = labels[y : y + h, x : x + w] == i
-        sxx = float(jxx[y : y + h, x : x + w][inside].sum())
-        syy = float(jyy[y : y + h, x : x + w][inside].sum())
-        sxy2 = float(jxy2[y : y + h, x : x + w][inside].sum())
+    rows = stats.tolist()  # Python ints once, not five conversions per blob
+    for i in (np.flatnonzero(big[1:]) + 1).tolist():
+        x, y, w, h, area = rows[i]
+        box = (slice(y, y + h), slice(x, x + w))
+        inside = labels[box] == i
+        sxx = float(jxx[box][inside].sum())
+        syy = float(jyy[box][inside].sum())
+        sxy2 = float(jxy2[box][inside].sum())
         if np.hypot(sxx - syy, sxy2) < s.min_patch_coherence * (sxx + syy):
             continue
         theta = 0.5 * np.arctan2(sxy2, sxx - syy)  # direction across the bars
