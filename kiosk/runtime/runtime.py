@@ -198,18 +198,11 @@ class KioskRuntime(SaleActions, PluginServices):
 
     # --- the back office relay's alerts (the sync thread reports, the screen polls) -----
 
-    def report_sync_alert(
-        self,
-        kind: str,
-        at: datetime,
-        unsent: int = 0,
-        oldest_unsent_at: datetime | None = None,
-        message: str = "",
-        stopped: bool = False,
-    ) -> SyncAlert:
-        """The sync relay raised an alert (``backlog``, ``revoked``, ``gap``, ``rejected``);
-        ``stopped``: the relay sends nothing more until staff act."""
-        return self._sync_alerts.raise_alert(kind, at, unsent, oldest_unsent_at, message, stopped)
+    def report_sync_alert(self, kind: str, at: datetime, **details: Any) -> SyncAlert:
+        """The sync relay raised an alert (``backlog``, ``revoked``, ``gap``, ``rejected``) at
+        store time ``at``; ``details``: ``unsent``, ``oldest_unsent_at``, ``message`` and
+        ``stopped`` (the relay sends nothing more until staff act), as in :class:`SyncAlert`."""
+        return self._sync_alerts.raise_alert(kind, at, **details)
 
     def sync_recovered(self, kind: str) -> None:
         """The alert's episode is over (the unsent sales went): staff need not look."""

@@ -142,9 +142,9 @@ class SyncService:
         self.runtime.report_sync_alert(
             alert.kind.value,
             alert.at,
-            alert.unsent,
-            alert.oldest_unsent_at,
-            alert.message,
+            unsent=alert.unsent,
+            oldest_unsent_at=alert.oldest_unsent_at,
+            message=alert.message,
             stopped=self.relay.stopped is not None,
         )
 

@@ -28,13 +28,15 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     for code in ITEMS:
         ctl.scan(Scan(code, Symbology.EAN13, "screenshots"))
     s.wait(lambda: len(ctl.rows) == len(ITEMS) - 1)
-    runtime.report_sync_alert("backlog", ALERTED, 12, OLDEST_UNSENT)
+    runtime.report_sync_alert("backlog", ALERTED, unsent=12, oldest_unsent_at=OLDEST_UNSENT)
     ctl.poll_problems()
     s.wait(lambda: ctl.problems)
     shots.append(s.shoot(language, "39-back-office-down"))
     runtime.sync_recovered("backlog")
     ctl.poll_problems()
-    runtime.report_sync_alert("revoked", ALERTED, 12, OLDEST_UNSENT, stopped=True)
+    runtime.report_sync_alert(
+        "revoked", ALERTED, unsent=12, oldest_unsent_at=OLDEST_UNSENT, stopped=True
+    )
     ctl.poll_problems()
     s.wait(lambda: ctl.problems and ctl.problems[0]["shopper"])
     shots.append(s.shoot(language, "40-back-office-refused"))

@@ -155,12 +155,16 @@ def test_the_problem_bar_shows_a_backlog_to_staff_and_lets_the_shopper_shop(tmp_
         ctl, root, runtime = kiosk.ctl, kiosk.root, kiosk.runtime
         ctl.set_language("en")
         # first a problem with a shopper line (the bar lays it out), dismissed by staff
-        runtime.report_sync_alert("revoked", OPENED, 7, OPENED, stopped=True)
+        runtime.report_sync_alert(
+            "revoked", OPENED, unsent=7, oldest_unsent_at=OPENED, stopped=True
+        )
         kiosk.wait(lambda: ctl.problems, timeout=10, what="the poll shows the refusal")
         kiosk.settle()
         kiosk.tap(root.problem_bar.ids.dismiss)
         kiosk.wait(lambda: not ctl.problems, what="dismissed")
-        runtime.report_sync_alert("backlog", OPENED + timedelta(minutes=40), 7, OPENED)
+        runtime.report_sync_alert(
+            "backlog", OPENED + timedelta(minutes=40), unsent=7, oldest_unsent_at=OPENED
+        )
         kiosk.wait(lambda: ctl.problems, timeout=10, what="the poll shows the alert")
         kiosk.settle()
         bar = root.problem_bar
