@@ -14,6 +14,7 @@ shots kiosk.ui.screenshots_payment
 shots kiosk.ui.screenshots --theme sakura-mart --languages ja en
 shots kiosk.ui.screenshots --theme high-contrast --languages ja --large-text
 shots kiosk.ui.screenshots_weigh
+shots kiosk.ui.screenshots_sync
 shots kiosk.ui.screenshots_formal_receipt
 shots kiosk.ui.screenshots_formal_receipt --large-text --languages ja
 shots kiosk.ui.screenshots_plugins

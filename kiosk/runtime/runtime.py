@@ -53,6 +53,7 @@ from kiosk.runtime.hardware import hardware_scan_sources
 from kiosk.runtime.plugin_services import PluginServices
 from kiosk.runtime.returns import ReturnDesk, recover_returns
 from kiosk.runtime.sale_lock import SaleLock
+from kiosk.runtime.sync_alerts import SyncAlert, SyncAlertBoard
 from kiosk.runtime.weighing import ScaleReading, WeighRefused, read_scale, stable_grams, zero_scale
 from kiosk.store import LocalStore
 from kiosk.store import identity as store_identity
@@ -161,6 +162,7 @@ class KioskRuntime(SaleActions, PluginServices):
         #: training mode (トレーニングモード): a payment method takes money from a simulator
         self.training = False
         self.identity_problem: store_identity.IdentityCheck | None = None  # set: no sales
+        self._sync_alerts = SyncAlertBoard()  # the back office relay's, for staff
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -193,6 +195,22 @@ class KioskRuntime(SaleActions, PluginServices):
         if not result.ok:
             store_identity.record_problem(self.store, result, self.clock())
         return result
+
+    # --- the back office relay's alerts (the sync thread reports, the screen polls) -----
+
+    def report_sync_alert(self, kind: str, at: datetime, **details: Any) -> SyncAlert:
+        """The sync relay raised an alert (``backlog``, ``revoked``, ``gap``, ``rejected``) at
+        store time ``at``; ``details``: ``unsent``, ``oldest_unsent_at``, ``message`` and
+        ``stopped`` (the relay sends nothing more until staff act), as in :class:`SyncAlert`."""
+        return self._sync_alerts.raise_alert(kind, at, **details)
+
+    def sync_recovered(self, kind: str) -> None:
+        """The alert's episode is over (the unsent sales went): staff need not look."""
+        self._sync_alerts.clear(kind)
+
+    def sync_alerts(self) -> tuple[SyncAlert, ...]:
+        """The relay's alerts still standing, oldest first (any thread)."""
+        return self._sync_alerts.current()
 
     def _check_method_order(self) -> None:
         """A misspelt id in ``[checkout] method_order`` is named (it would simply not sort).

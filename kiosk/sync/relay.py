@@ -106,6 +106,7 @@ class OutboxRelay:
         self.stopped: AlertKind | None = None
         self.alerts: list[RelayAlert] = []
         self._listeners: list[Callable[[RelayAlert], None]] = []
+        self._recovered: list[Callable[[AlertKind], None]] = []
         self._backlog_alerted = False
         self.reachable: bool | None = None
         # the back office just took a batch: a drain that finds nothing more needs no probe
@@ -114,6 +115,11 @@ class OutboxRelay:
     def subscribe(self, listener: Callable[[RelayAlert], None]) -> None:
         """``listener(alert)`` is called for every alert (e.g. to light the call lamp)."""
         self._listeners.append(listener)
+
+    def subscribe_recovered(self, listener: Callable[[AlertKind], None]) -> None:
+        """``listener(kind)`` is called when an alert's episode ends (the backlog was sent),
+        e.g. to take the staff banner down."""
+        self._recovered.append(listener)
 
     # --- one cycle ----------------------------------------------------------------------------
 
@@ -270,7 +276,9 @@ class OutboxRelay:
         count, oldest = self.oldest_unsent()
         now = self.clock()
         if oldest is None or now - oldest <= self.alert_after:
-            self._backlog_alerted = False
+            if self._backlog_alerted:
+                self._backlog_alerted = False
+                self._tell_recovered(AlertKind.BACKLOG)
             return None
         alert = RelayAlert(
             AlertKind.BACKLOG,
@@ -326,6 +334,14 @@ class OutboxRelay:
                 listener(alert)
             except Exception:
                 log.exception("relay alert listener failed")
+
+    def _tell_recovered(self, kind: AlertKind) -> None:
+        log.info("sync alert %s over", kind)
+        for listener in list(self._recovered):
+            try:
+                listener(kind)
+            except Exception:
+                log.exception("relay recovery listener failed")
 
 
 def _named(response: httpx.Response, rows: list[OutboxRow]) -> OutboxRow | None:

@@ -25,7 +25,7 @@ import httpx
 
 from kiosk.sync.anchor import AnchorReporter
 from kiosk.sync.masterdata import MasterDataApplier, MasterDataError
-from kiosk.sync.relay import CycleOutcome, OutboxRelay, RelayAlert
+from kiosk.sync.relay import AlertKind, CycleOutcome, OutboxRelay, RelayAlert
 
 if TYPE_CHECKING:
     from kiosk.store import LocalStore
@@ -64,6 +64,7 @@ class SyncService:
         self.anchor = AnchorReporter(store, self.client, token, clock=runtime.clock)
         self.pullers.append(self.anchor.sync_pull)
         self.relay.subscribe(self._on_alert)
+        self.relay.subscribe_recovered(self._on_recovered)
         self._stop = threading.Event()
         self._identity_checked = self._identity_tried = False
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
@@ -137,3 +138,15 @@ class SyncService:
         self.store.journal_event(
             "sync_alert", {"kind": alert.kind.value, "message": alert.message}, alert.at
         )
+        # and to staff on the kiosk's screen, through the runtime's door (kiosk.ui polls it)
+        self.runtime.report_sync_alert(
+            alert.kind.value,
+            alert.at,
+            unsent=alert.unsent,
+            oldest_unsent_at=alert.oldest_unsent_at,
+            message=alert.message,
+            stopped=self.relay.stopped is not None,
+        )
+
+    def _on_recovered(self, kind: AlertKind) -> None:
+        self.runtime.sync_recovered(kind.value)

@@ -47,6 +47,7 @@ from kiosk.ui.basket_view import (
 )
 from kiosk.ui.i18n import Translator
 from kiosk.ui.settings import BUTTON_INSET_PX, UiSettings, pt_to_px
+from kiosk.ui.sync_problems import sync_problem
 from kiosk.ui.theme import Theme
 from kiosk.ui.worker import RuntimeWorker
 
@@ -152,11 +153,13 @@ class Controller(EventDispatcher):
         self.addressee_sources: list[Callable[[Any], str]] = []
         self._attendant: list[AttendantView] = []  # worker thread only
         self._seen_problems = 0
+        self._seen_sync = 0  # the last relay alert shown (each is shown once)
         self._message_event: Any = None
         self._row_cache: dict[int, tuple[LineView, dict]] = {}  # line_id → (view, row)
         self._scale_fonts()
         runtime.subscribe(self._on_runtime_event)
         self.bind(large_text=lambda *_: self._scale_fonts(), theme=lambda *_: self._scale_fonts())
+        self.bind(language=lambda *_: self._retranslate_sync_problems())
         self.refresh()
 
     # --- text --------------------------------------------------------------------------
@@ -545,6 +548,30 @@ class Controller(EventDispatcher):
             )
         self._seen_problems = len(problems)
         self._poll_store_identity()
+        self._poll_sync_alerts()
+
+    def _poll_sync_alerts(self) -> None:
+        """The back office relay's alerts for staff (the runtime's door; each shown once); a
+        backlog's entry leaves when its sales were sent."""
+        standing = self.runtime.sync_alerts()
+        numbers = {alert.number for alert in standing}
+        kept = [p for p in self.problems if "sync" not in p or p["sync"] in numbers]
+        if len(kept) != len(self.problems):
+            self.problems = kept
+        for alert in standing:
+            if alert.number > self._seen_sync:
+                self.problems.append(sync_problem(alert, self.t, self.language))
+                self._seen_sync = alert.number
+
+    def _retranslate_sync_problems(self) -> None:
+        """The relay's entries in the new language, as the bar's "Staff:" prefix is."""
+        if not any("sync" in p for p in self.problems):
+            return
+        alerts = {alert.number: alert for alert in self.runtime.sync_alerts()}
+        self.problems = [
+            sync_problem(alerts[p["sync"]], self.t, self.language) if p.get("sync") in alerts else p
+            for p in self.problems
+        ]
 
     def _poll_store_identity(self) -> None:
         """A database not confirmed as this kiosk's: the closed screen, and staff told why."""

@@ -1,8 +1,9 @@
 """Plain-language messages: the shopper banner, the problem bar (with a staff detail line)
 and the training-mode strip.
 
-Device faults and disabled plugins (``runtime.host.problems``) show here; nothing the shopper
-sees is a traceback.
+Device faults, disabled plugins (``runtime.host.problems``) and the back office relay's alerts
+(``runtime.sync_alerts()``, :mod:`kiosk.ui.sync_problems`) show here; nothing the shopper sees
+is a traceback. A problem for staff alone (a backlog of unsent sales) has no shopper line.
 """
 
 from __future__ import annotations
