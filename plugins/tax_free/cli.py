@@ -7,15 +7,20 @@ from typing import Any
 
 from kiosk.cli_commands import CliCommand
 from kiosk.cli_errors import CommandError
+from kiosk.cli_language import operator_language
+from plugins.tax_free.errors import tax_free_message
 
 
 def commands() -> list[CliCommand]:
-    return [CliCommand("tax-free", "tax-free (免税) commands", _arguments)]
+    # help in the operator's language, as the core's commands (kiosk.cli_language)
+    help_text = tax_free_message("tax-free (免税) commands").render(operator_language())
+    return [CliCommand("tax-free", help_text, _arguments)]
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    ledger = sub.add_parser("ledger", help="the refund ledger: pending, confirmed, refunded…")
+    ledger_help = tax_free_message("the refund ledger: pending, confirmed, refunded…")
+    ledger = sub.add_parser("ledger", help=ledger_help.render(operator_language()))
     ledger.set_defaults(handler=ledger_command)
 
 

@@ -46,6 +46,20 @@ def test_kiosk_help_lists_the_plugin_command(capsys):
     assert "ledger" in capsys.readouterr().out
 
 
+def test_the_plugin_command_help_follows_the_operators_language(capsys, monkeypatch):
+    """GIVEN a Japanese terminal (LC_ALL) WHEN `kiosk --help` and `kiosk tax-free --help` THEN
+    the plugin's command and subcommand are described in Japanese, as the core's are."""
+    monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "免税のコマンド" in out and "tax-free (免税) commands" not in out
+    with pytest.raises(SystemExit):
+        main(["tax-free", "--help"])
+    out = capsys.readouterr().out
+    assert "免税の返金台帳" in out and "the refund ledger" not in out
+
+
 def test_the_hook_returns_the_command():
     """The plugin answers kiosk_cli_commands with a checked CliCommand."""
     from kiosk.cli_commands import cli_command
