@@ -11,6 +11,15 @@ budget. The frames: a synthetic 1280×720 one (an EAN-13 blurred σ=4.7 on clutt
 no pass) and, when the shared photos are there, the benchmark's defocused misses.
 
     .venv/bin/python bench/camera_live.py [--trials 5] [--budgets 0 150 300] [--arrive-ms 33]
+
+``--cadence`` (round 9): instead, the delay the live cadence adds (a live source's frames take
+turns with the stacked-DataBar and the defocus step, :mod:`plugins.scanner_camera.cadence`):
+the same photo that only one of those steps reads, handed to the pipeline step frame after
+frame (nothing newer waiting, so no frame is cut), from a live source (cadence, starting on
+either turn) and from a frame-by-frame one (every step on every frame): frames and seconds
+until the first read and until the scan (the agreement, default settings).
+
+    .venv/bin/python bench/camera_live.py --cadence [--trials 3]
 """
 
 from __future__ import annotations
@@ -101,12 +110,52 @@ def trial(src: CameraScanSource, blurred: np.ndarray, sharp: np.ndarray, arrive:
     return done - arrived[0]
 
 
+# shared photos only a last step reads (docs/camera-scanning.md, rounds 7 and 8)
+LAST_STEP_ONLY = ("upca/zx_upca-6_11.png", "upca/zx_upca-6_09.png", "databar/zx_rss14-2_22.png")
+
+
+def until_scan(live: bool, skip: int, frame: np.ndarray, most: int = 8) -> tuple[int, int, float]:
+    """(frames until the first read, frames until the scan, seconds until the scan) for
+    ``frame`` handed over again and again; ``skip``: cadence turns used up before the first."""
+    src = source(150 if live else None)
+    for _ in range(skip):
+        src._cadence.next()
+    box = LatestFrame()  # stays empty: nothing newer waits, so no frame is cut
+    first, start = 0, time.monotonic()
+    for n in range(1, most + 1):
+        codes = src.decode_frame(frame, box)
+        first = first or (n if codes else 0)
+        if src._agreement.observe(codes):
+            return first, n, time.monotonic() - start
+    return first, 0, time.monotonic() - start
+
+
+def cadence(trials: int) -> None:
+    print(f"frames (seconds) until the first read / the scan, median of {trials}; "
+          "agree_frames 2, agree_within 0.5 s")  # fmt: skip
+    for name in LAST_STEP_ONLY:
+        path = SHARED_BARCODES / name
+        if not path.is_file():
+            continue
+        frame = cv2.imread(str(path))
+        for label, live, skip in (("every frame (file)", False, 0), ("live, turn 1 first", True, 0),
+                                  ("live, turn 2 first", True, 1)):  # fmt: skip
+            got = [until_scan(live, skip, frame) for _ in range(trials)]
+            seconds = statistics.median(g[2] for g in got)
+            print(f"  {Path(name).name:18} {label:20} first read at frame {got[0][0]}, "
+                  f"scan at frame {got[0][1]} ({seconds:.2f} s)", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--budgets", type=int, nargs="+", default=[0, 150, 300])
     parser.add_argument("--arrive-ms", type=float, default=33.0)
+    parser.add_argument("--cadence", action="store_true", help="the live cadence's delay")
     args = parser.parse_args()
+    if args.cadence:
+        cadence(args.trials)
+        return
     sharp, blurred = frames()
     for name, frame in blurred:
         if decode(frame):

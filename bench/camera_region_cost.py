@@ -10,7 +10,13 @@ same regions. ``--empty``: the benchmark's synthetic empty cluttered frames (``b
 /barcodes.py``'s), 1280×720 and 640×480, CPU time per frame for base, new and pyzbar taking
 turns frame by frame, ``--rounds`` times; per round the median per reader (as the
 benchmark's ``time_frames``; also the mean, which the rare frames with a long defocus or
-stacked step move), then the median of the rounds' ratios.
+stacked step move), then the median of the rounds' ratios. These are **single-frame** costs:
+:func:`decode` with every step, what one image costs.
+
+Round 9: also the **live per-frame average** (``live``): a live source's frames take turns
+with the two last steps (:mod:`plugins.scanner_camera.cadence`), so each frame is decoded
+with both turns' options and the two times averaged — what a run of empty camera frames
+costs per frame. It is not what one frame costs, and not what the benchmark reports.
 
     .venv/bin/python bench/camera_region_cost.py --base /tmp/base --photos --empty
 """
@@ -86,10 +92,20 @@ def photos(new, old, every: int) -> int:
     return len(differ)
 
 
+def _live_turns(new):
+    """The live cadence's two turns (this tree's decoder with one last step off each)."""
+    cadence = importlib.import_module("plugins.scanner_camera.cadence").LastStepCadence
+    turns = cadence(new.DEFAULT_OPTIONS)
+    first, second = turns.next(), turns.next()
+    # a frame's live cost: the mean of its two turns (consecutive frames alternate)
+    return lambda frame: (new.decode(frame, first), new.decode(frame, second))
+
+
 def empty(new, old, rounds: int, count: int) -> None:
     for width, height in ((1280, 720), (640, 480)):
         frames, _ = synthetic_frames(width, height, count)
         readers = {"base": old.decode, "new": new.decode, "pyzbar": read_pyzbar}
+        readers["live"] = _live_turns(new)
         for reader in readers.values():
             reader(frames[0])
         ratios: dict[str, list[float]] = {
@@ -97,27 +113,38 @@ def empty(new, old, rounds: int, count: int) -> None:
             "new": [],
             "new/base": [],
             "mean new/base": [],
+            "live": [],
         }
         for r in range(rounds):
             times: dict[str, list[float]] = {name: [] for name in readers}
             for i, frame in enumerate(frames):
                 names = list(readers) if (i + r) % 2 else list(readers)[::-1]
                 for name in names:
-                    times[name].append(_cpu(readers[name], frame)[1])
+                    spent = _cpu(readers[name], frame)[1]
+                    times[name].append(spent / 2 if name == "live" else spent)
             med = {name: statistics.median(t) for name, t in times.items()}
             mean = {name: statistics.mean(t) for name, t in times.items()}
             ratios["mean new/base"].append(mean["new"] / mean["base"])
             ratios["base"].append(med["base"] / med["pyzbar"])
             ratios["new"].append(med["new"] / med["pyzbar"])
             ratios["new/base"].append(med["new"] / med["base"])
+            ratios["live"].append(med["live"] / med["pyzbar"])
             print(f"{width}x{height} round {r + 1}: base {1e3 * med['base']:.1f} ms, new "
                   f"{1e3 * med['new']:.1f} ms, pyzbar {1e3 * med['pyzbar']:.1f} ms; of pyzbar "
-                  f"base {ratios['base'][-1]:.3f} new {ratios['new'][-1]:.3f}", flush=True)  # fmt: skip
-        print(f"{width}x{height} median of {rounds} rounds: of pyzbar base "
+                  f"base {ratios['base'][-1]:.3f} new {ratios['new'][-1]:.3f} (single frame),"
+                  f" new live {ratios['live'][-1]:.3f} (per-frame average, cadence)", flush=True)  # fmt: skip
+        print(f"{width}x{height} median of {rounds} rounds: of pyzbar, single frame: base "
               f"{statistics.median(ratios['base']):.3f}, new {statistics.median(ratios['new']):.3f};"
               f" new/base {statistics.median(ratios['new/base']):.3f} (of the means"
-              f" {statistics.median(ratios['mean new/base']):.3f})"
+              f" {statistics.median(ratios['mean new/base']):.3f}); live per-frame average"
+              f" (cadence, live sources only) {statistics.median(ratios['live']):.3f}"
+              f" [rounds: base {_spread(ratios['base'])}, new {_spread(ratios['new'])},"
+              f" live {_spread(ratios['live'])}]"
               f"  (load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):.3f}–{max(values):.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:

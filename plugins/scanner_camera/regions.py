@@ -9,6 +9,7 @@ core. QR codes are not found here; the decoder asks zxing-cpp for QR candidates 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -132,6 +133,8 @@ def find_barcode_regions(
         x, y, w, h, area = rows[i]
         box = (slice(y, y + h), slice(x, x + w))
         inside = labels[box] == i
+        if _surely_rejected(inside, jxx[box], jyy[box], jxy2[box], s):
+            continue
         sxx = float(jxx[box][inside].sum())
         syy = float(jyy[box][inside].sum())
         sxy2 = float(jxy2[box][inside].sum())
@@ -151,6 +154,48 @@ def find_barcode_regions(
         x1, y1 = min(width, (x + w + mx) / scale), min(height, (y + h + my) / scale)
         found.append(Region(int(x0), int(y0), int(x1 - x0), int(y1 - y0), area, float(theta)))
     return _merged(found)
+
+
+# The pre-test's slack. Its sums are in float64 (cv2.mean), the exact test's in float32
+# (numpy's pairwise sum): they differ by a few 1e-6 of the tensor's trace on the largest
+# blobs (float32 rounding over 1e5 pixels), so the coherence by < 1e-5 and the angle by
+# < 1e-5 rad; the slack is ten times that.
+SURE_COHERENCE = 1e-4
+SURE_ANGLE = 1e-4  # radians
+SURE_VAR = 1e-9  # relative: the moments' variances against numpy's (~1e-14 apart)
+
+
+def _surely_rejected(
+    inside: np.ndarray, jxx: np.ndarray, jyy: np.ndarray, jxy2: np.ndarray, s: RegionFinderSettings
+) -> bool:
+    """True when the blob ``inside`` certainly fails the patch tests of
+    :func:`find_barcode_regions` (its coherence, or its extent across the bars), judged from
+    float64 sums (:func:`cv2.mean` under the blob) and its second moments
+    (:func:`cv2.moments`) — a few OpenCV calls instead of three numpy gathers and two
+    coordinate variances (round 9 cost: most blobs on clutter are coherent but thin across
+    and stop here). A blob near a threshold is left to the exact test, so the regions are
+    the same bit for bit."""
+    mask = inside.view(np.uint8)
+    mxx, myy, mxy2 = cv2.mean(jxx, mask)[0], cv2.mean(jyy, mask)[0], cv2.mean(jxy2, mask)[0]
+    trace = mxx + myy
+    if trace <= 0:  # cannot happen on a blob of strong edges; the exact test decides
+        return False
+    coherence = math.hypot(mxx - myy, mxy2) / trace
+    if coherence < s.min_patch_coherence - SURE_COHERENCE:
+        return True
+    if coherence < s.min_patch_coherence:  # near the threshold: the exact test decides
+        return False
+    m = cv2.moments(mask, binaryImage=True)
+    n = m["m00"]
+    mu20, mu02, mu11 = m["mu20"] / n, m["mu02"] / n, m["mu11"] / n
+    theta = 0.5 * math.atan2(mxy2, mxx - myy)
+    cos, sin = math.cos(theta), math.sin(theta)
+    # the variances across and along may move by up to spread·2·SURE_ANGLE with the angle
+    slack = 2 * SURE_ANGLE * math.hypot(mu20 - mu02, 2 * mu11) + SURE_VAR * (mu20 + mu02)
+    var_across = mu20 * cos * cos + 2 * mu11 * cos * sin + mu02 * sin * sin + slack
+    var_along = max(0.0, mu02 * cos * cos - 2 * mu11 * cos * sin + mu20 * sin * sin - slack)
+    across, along = math.sqrt(12.0 * var_across), math.sqrt(12.0 * var_along)
+    return across < s.min_across or across < s.min_across_ratio * along
 
 
 def _merged(regions: list[Region]) -> list[Region]:

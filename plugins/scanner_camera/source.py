@@ -14,6 +14,7 @@ import numpy as np
 from kiosk.domain.scan import Scan, Symbology
 from plugins.scanner_camera.agreement import ScanAgreement
 from plugins.scanner_camera.budget import FrameBudget
+from plugins.scanner_camera.cadence import LastStepCadence
 from plugins.scanner_camera.capture import FrameGrabber, FrameSource, LatestFrame, open_frame_source
 from plugins.scanner_camera.config import CameraScannerConfig
 from plugins.scanner_camera.decoder import DecodedCode, DecodeOptions, decode
@@ -71,6 +72,7 @@ class CameraScanSource:
         self.config = config
         self.name = config.name
         self.options = DecodeOptions(formats=config.formats, fallback=config.fallback)
+        self._cadence = LastStepCadence(self.options)
         self._frame_source = frame_source
         self._decoder = decoder
         self._clock = clock
@@ -99,6 +101,7 @@ class CameraScanSource:
         self._frame_source = source
         self._stop.clear()
         self._agreement = self._new_agreement()
+        self._cadence = LastStepCadence(self.options)
         self._mailbox = LatestFrame()
         self._grabber = FrameGrabber(source, self._mailbox, fps=self.config.fps)
         self._thread = threading.Thread(
@@ -167,14 +170,18 @@ class CameraScanSource:
         """Decode one frame taken from ``mailbox``. From a live source (a camera, or a file
         played at ``fps``) its fallback work stops once a newer frame waits in ``mailbox``
         and ``fallback_budget_ms`` have passed; a file handed over frame by frame always
-        has its next frame waiting, so there every frame gets the whole chain."""
+        has its next frame waiting, so there every frame gets the whole chain. From a live
+        source the two last steps take turns, one a frame (:mod:`.cadence`)."""
         live = self._frame_source is not None and self._frame_source.live
         budget = (
             FrameBudget(mailbox, self.config.fallback_budget_ms / 1000, self._clock)
             if live
             else None
         )
-        codes = self._decoder(frame, self.options, should_stop=budget)
+        options = self._cadence.next() if live else self.options
+        codes = self._decoder(frame, options, should_stop=budget)
+        if live:
+            self._cadence.saw(codes)
         self._decoded += 1
         if budget is not None and budget.abandoned:
             self._abandoned += 1
