@@ -17,6 +17,9 @@ Round 9: also the **live per-frame average** (``live``): a live source's frames 
 with the two last steps (:mod:`plugins.scanner_camera.cadence`), so each frame is decoded
 with both turns' options and the two times averaged — what a run of empty camera frames
 costs per frame. It is not what one frame costs, and not what the benchmark reports.
+``--plain``: the same on frames of a counter with nothing on it (smooth light, soft shadows,
+sensor noise), where the finders' early exit (too few dense edge pixels for a blob) applies;
+the benchmark's cluttered frames never take it.
 
     .venv/bin/python bench/camera_region_cost.py --base /tmp/base --photos --empty
 """
@@ -32,6 +35,7 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 PROJECT = Path(__file__).resolve().parents[1]
 if str(PROJECT) not in sys.path:
@@ -101,9 +105,36 @@ def _live_turns(new):
     return lambda frame: (new.decode(frame, first), new.decode(frame, second))
 
 
-def empty(new, old, rounds: int, count: int) -> None:
+def plain_frames(width: int, height: int, count: int, noise: float = 5.0) -> list[np.ndarray]:
+    """A counter with nothing on it: smooth light, three soft shadows, sensor noise."""
+    out = []
+    for i in range(count):
+        rng = np.random.default_rng(2000 + i)
+        ys, xs = np.mgrid[0:height, 0:width]
+        light = 150 + 40 * np.cos(xs / width * 2 + i) * np.sin(ys / height * 1.5)
+        shade = np.zeros((height, width), np.float32)
+        for _ in range(3):
+            centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+            axes = (
+                int(rng.integers(width // 10, width // 4)),
+                int(rng.integers(height // 10, height // 4)),
+            )
+            cv2.ellipse(shade, centre, axes, 0, 0, 360, 1.0, -1)
+        grey = light - 40 * cv2.GaussianBlur(shade, (0, 0), width / 40)
+        bgr = np.repeat(grey[..., None], 3, axis=2) + rng.normal(0, noise, (height, width, 3))
+        out.append(np.clip(bgr, 0, 255).astype(np.uint8))
+    return out
+
+
+def empty(new, old, rounds: int, count: int, plain: bool = False) -> None:
     for width, height in ((1280, 720), (640, 480)):
-        frames, _ = synthetic_frames(width, height, count)
+        frames = (
+            plain_frames(width, height, count)
+            if plain
+            else synthetic_frames(width, height, count)[0]
+        )
+        if plain:
+            print(f"{width}x{height}: plain frames (a counter with nothing on it)")
         readers = {"base": old.decode, "new": new.decode, "pyzbar": read_pyzbar}
         readers["live"] = _live_turns(new)
         for reader in readers.values():
@@ -155,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--empty", action="store_true", help="time the empty frames")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--count", type=int, default=20, help="empty frames per size")
+    parser.add_argument("--plain", action="store_true", help="also time plain (counter) frames")
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -164,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     assert old is not new and Path(old.__file__).resolve() != Path(new.__file__).resolve()
     if args.empty:
         empty(new, old, args.rounds, args.count)
+    if args.plain:
+        empty(new, old, args.rounds, args.count, plain=True)
     return 1 if args.photos and photos(new, old, args.every) else 0
 
 

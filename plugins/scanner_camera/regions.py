@@ -111,13 +111,17 @@ def find_barcode_regions(
         grads = gradients(gray, s.work_size)
     scale, height, width = grads.scale, grads.height, grads.width
     k = (s.window, s.window)
+    strong = cv2.compare(grads.magnitude, s.min_edge, cv2.CMP_GT)
+    dense = cv2.compare(cv2.boxFilter(strong, -1, k), s.min_edge_fraction * 255, cv2.CMP_GT)
+    if not s.join and cv2.countNonZero(dense) < s.min_area:
+        # every blob lies within ``dense``: too few such pixels for one (a plain surface,
+        # sensor noise; round 9 cost) — the box filters below are most of a finder run
+        return []
     jxx = cv2.boxFilter(grads.gxx, -1, k)
     jyy = cv2.boxFilter(grads.gyy, -1, k)
     jxy2 = cv2.boxFilter(grads.gxy2, -1, k)  # 2·Jxy
     anisotropy = cv2.magnitude(cv2.subtract(jxx, jyy), jxy2)
     coherent = cv2.compare(anisotropy, cv2.multiply(cv2.add(jxx, jyy), s.min_coherence), cv2.CMP_GT)
-    strong = cv2.compare(grads.magnitude, s.min_edge, cv2.CMP_GT)
-    dense = cv2.compare(cv2.boxFilter(strong, -1, k), s.min_edge_fraction * 255, cv2.CMP_GT)
     mask = cv2.bitwise_and(coherent, dense)
     if s.join:
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (s.join, s.join)))
