@@ -113,9 +113,7 @@ def find_barcode_regions(
     k = (s.window, s.window)
     strong = cv2.compare(grads.magnitude, s.min_edge, cv2.CMP_GT)
     dense = cv2.compare(cv2.boxFilter(strong, -1, k), s.min_edge_fraction * 255, cv2.CMP_GT)
-    if not s.join and cv2.countNonZero(dense) < s.min_area:
-        # every blob lies within ``dense``: too few such pixels for one (a plain surface,
-        # sensor noise; round 9 cost) — the box filters below are most of a finder run
+    if _too_sparse(dense, s):
         return []
     jxx = cv2.boxFilter(grads.gxx, -1, k)
     jyy = cv2.boxFilter(grads.gyy, -1, k)
@@ -158,6 +156,13 @@ def find_barcode_regions(
         x1, y1 = min(width, (x + w + mx) / scale), min(height, (y + h + my) / scale)
         found.append(Region(int(x0), int(y0), int(x1 - x0), int(y1 - y0), area, float(theta)))
     return _merged(found)
+
+
+def _too_sparse(dense: np.ndarray, s: RegionFinderSettings) -> bool:
+    """True when ``dense`` holds fewer pixels than one blob needs: every blob lies within it
+    (without ``join``), so no region can come out (a plain surface, sensor noise; round 9
+    cost). The three box filters and the masks after this are most of a finder run."""
+    return not s.join and cv2.countNonZero(dense) < s.min_area
 
 
 # The pre-test's slack. Its sums are in float64 (cv2.mean), the exact test's in float32

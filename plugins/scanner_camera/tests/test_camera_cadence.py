@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bench import barcodes as bench
+from bench import camera_region_cost as cost
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera import regions
 from plugins.scanner_camera.cadence import LastStepCadence
@@ -119,23 +120,45 @@ def test_function_decode_keeps_every_step_on_every_frame():
 
 
 def _exact_regions(gray, settings, grads) -> list[regions.Region]:
-    """Round 8's finder: the same function with the pre-test taken out."""
-    original = regions._surely_rejected
-    regions._surely_rejected = lambda *a: False
+    """Round 8's finder: the same function with the pre-test and the early exit taken out."""
+    originals = regions._surely_rejected, regions._too_sparse
+    regions._surely_rejected = regions._too_sparse = lambda *a: False
     try:
         return regions.find_barcode_regions(gray, settings, grads)
     finally:
-        regions._surely_rejected = original
+        regions._surely_rejected, regions._too_sparse = originals
 
 
 def _frames() -> list[np.ndarray]:
     frames = [cv2.cvtColor(bench.cluttered_background(w, h, 1000 + i), cv2.COLOR_BGR2GRAY)
               for (w, h) in ((1280, 720), (640, 480)) for i in range(4)]  # fmt: skip
+    frames += [cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) for f in _plain(2)]
     frames += [_stacked_frame(), _bars_on_a_label(3.0)]
     for name in ("upca/zx_upca-6_11.png", "upca/zx_upca-2_50.png", "databar/zx_rss14-2_22.png"):
         if (SHARED_BARCODES / name).is_file():
             frames.append(cv2.imread(str(SHARED_BARCODES / name), cv2.IMREAD_GRAYSCALE))
     return frames
+
+
+def _plain(count: int) -> list[np.ndarray]:
+    return [*cost.plain_frames(1280, 720, count), *cost.plain_frames(640, 480, count, noise=3.0)]
+
+
+def test_function_finders_exit_early_on_a_plain_counter(monkeypatch):
+    """GIVEN a counter with nothing on it WHEN the three finders run THEN none gets past the
+    dense-pixel count: no box filter of the structure tensor runs."""
+    calls = []
+    real = cv2.boxFilter
+    monkeypatch.setattr(
+        cv2, "boxFilter", lambda a, *r, **k: calls.append(a.dtype) or real(a, *r, **k)
+    )
+    for frame in _plain(2):
+        gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        grads = regions.gradients(gray, 640)
+        assert regions.find_barcode_regions(gray, None, grads) == []
+        assert regions.find_barcode_regions(gray, STACKED_FINDER, grads) == []
+        assert regions.find_barcode_regions(gray, DEFOCUS_FINDER, coarse_gradients(grads)) == []
+    assert calls and all(d == np.uint8 for d in calls)  # only the edge-density filters
 
 
 @pytest.mark.parametrize("finder", ["default", "stacked", "coarse"])
