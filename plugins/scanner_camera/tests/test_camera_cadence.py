@@ -23,6 +23,7 @@ from plugins.scanner_camera.defocus import DEFOCUS_FINDER, coarse_gradients
 from plugins.scanner_camera.source import CameraScanSource
 
 from .factories import SHARED_BARCODES
+from .test_camera_budget import _Files, _Live
 from .test_camera_databar import GTIN, _stacked_frame
 from .test_camera_defocus import _bars_on_a_label
 
@@ -35,20 +36,6 @@ def test_function_cadence_takes_turns_with_the_last_steps():
     ]  # fmt: skip
     for o in turns:  # nothing else changes
         assert replace(o, stacked_databar=True, defocus_step=True) == DEFAULT_OPTIONS
-
-
-class _Live:
-    live = True
-
-    def open(self) -> None: ...
-    def read(self) -> np.ndarray | None:
-        return None
-
-    def close(self) -> None: ...
-
-
-class _Files(_Live):
-    live = False
 
 
 def _source(kind, decoder=decode) -> CameraScanSource:
