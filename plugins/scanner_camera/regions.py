@@ -170,7 +170,7 @@ def _too_sparse(dense: np.ndarray, s: RegionFinderSettings) -> bool:
 # blobs (float32 rounding over 1e5 pixels), so the coherence by < 1e-5 and the angle by
 # < 1e-5 rad; the slack is ten times that.
 SURE_COHERENCE = 1e-4
-SURE_ANGLE = 1e-4  # radians
+SURE_ANGLE = 1e-4  # radians, at coherence 1 (divided by the coherence)
 SURE_VAR = 1e-9  # relative: the moments' variances against numpy's (~1e-14 apart)
 
 
@@ -199,8 +199,10 @@ def _surely_rejected(
     mu20, mu02, mu11 = m["mu20"] / n, m["mu02"] / n, m["mu11"] / n
     theta = 0.5 * math.atan2(mxy2, mxx - myy)
     cos, sin = math.cos(theta), math.sin(theta)
-    # the variances across and along may move by up to spread·2·SURE_ANGLE with the angle
-    slack = 2 * SURE_ANGLE * math.hypot(mu20 - mu02, 2 * mu11) + SURE_VAR * (mu20 + mu02)
+    # the angle's error grows as the coherence falls (the same sums' error over a shorter
+    # vector); the variances across and along move by up to spread·2·angle error
+    angle = SURE_ANGLE / max(coherence, 1e-6)
+    slack = 2 * angle * math.hypot(mu20 - mu02, 2 * mu11) + SURE_VAR * (mu20 + mu02)
     var_across = mu20 * cos * cos + 2 * mu11 * cos * sin + mu02 * sin * sin + slack
     var_along = max(0.0, mu02 * cos * cos - 2 * mu11 * cos * sin + mu20 * sin * sin - slack)
     across, along = math.sqrt(12.0 * var_across), math.sqrt(12.0 * var_along)
