@@ -132,7 +132,4 @@ def test_a_wrong_new_token_is_refused_again_and_nothing_is_sent_twice(
 
 
 def _until(sync: SyncService, outcome: CycleOutcome, cycles: int = 20) -> bool:
-    for _ in range(cycles):
-        if sync.relay.send_once().outcome is outcome:
-            return True
-    return False
+    return any(sync.relay.send_once().outcome is outcome for _ in range(cycles))
