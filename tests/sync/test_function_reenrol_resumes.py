@@ -14,7 +14,6 @@ kiosk.toml through the configuration loader (``current_backoffice_token``).
 from __future__ import annotations
 
 import random
-import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,18 +24,10 @@ from kiosk.config import current_backoffice_token, load_config
 from kiosk.sync.relay import CycleOutcome
 from kiosk.sync.service import SyncService
 from tests.backoffice.factories import make_sale
+from tests.sync.test_function_sync_service import _wait
 from tests.sync.transport import FaultyTransport, kiosk_client
 
 OPENED = datetime(2026, 12, 7, 14, 5)
-
-
-def _wait(condition, timeout=20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _write_token(path, token: str) -> None:
