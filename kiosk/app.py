@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import KioskConfig, check_plugin_settings
+from kiosk.config import KioskConfig, check_plugin_settings, current_backoffice_token
 from kiosk.plugins import BUILTIN_PLUGINS, PluginHost
 from kiosk.runtime import KioskRuntime
 from kiosk.store import LocalStore
@@ -85,7 +85,14 @@ def build_runtime(
         from kiosk.sync.service import SyncService
 
         # the store's outbox transport, given the store beside the runtime (not through it)
-        sync = SyncService(runtime, store, config.backoffice_url, config.backoffice_token)
+        # a refused token is looked up again in kiosk.toml: re-enrolling needs no restart
+        sync = SyncService(
+            runtime,
+            store,
+            config.backoffice_url,
+            config.backoffice_token,
+            token_source=lambda: current_backoffice_token(config),
+        )
         runtime.on_shutdown(sync.stop)
         sync.start()
     return runtime

@@ -166,6 +166,16 @@ def load_config(
     return dataclasses.replace(config, layers=tuple(source for source, _ in layers))
 
 
+def current_backoffice_token(config: KioskConfig) -> str:
+    """``[backoffice] token`` as ``config``'s file and the environment give it now: staff who
+    re-enrolled the kiosk put the new token in kiosk.toml while it runs (the sync thread reads
+    it again, :class:`kiosk.sync.service.SyncService`). Raises :class:`ConfigError` for a file
+    that does not read (half edited)."""
+    demo = str(DEFAULT_CONFIG) in config.layers
+    path = None if config.source in (str(DEFAULT_CONFIG), "<defaults>") else config.source
+    return load_config(path, demo=demo and path is not None).backoffice_token
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))

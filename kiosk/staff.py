@@ -129,6 +129,8 @@ class StaffRegistry:
         self.clock = clock
         self.failures = 0
         self.locked_until = 0.0
+        self._save: Callable[[dict[str, float]], None] | None = None
+        self._wall: Callable[[], float] = time.time
         #: told of every refused PIN: (typed staff id, "wrong_pin" | "locked" | "while_locked")
         self.on_refused: Callable[[str, str], None] | None = None
 
@@ -182,6 +184,41 @@ class StaffRegistry:
     def locked(self) -> bool:
         return self.clock() < self.locked_until
 
+    def keep_lockout(
+        self,
+        load: Callable[[], Any],
+        save: Callable[[dict[str, float]], None],
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        """Keep the wrong-PIN count and the lock-out in ``save`` and start from ``load()``'s: a
+        restarted kiosk (power cut, crash) must not hand out fresh tries. The lock-out is kept
+        as a wall-clock deadline (the monotonic clock restarts with the machine) and a stored
+        one is never longer than ``lockout_seconds`` from now, so a clock set back cannot
+        lock the pad for good."""
+        self._save, self._wall = save, wall
+        state = load()
+        if not isinstance(state, dict):
+            return
+        failures = state.get("failures", 0)
+        if isinstance(failures, int) and not isinstance(failures, bool):
+            self.failures = max(0, min(failures, self.lockout_attempts - 1))
+        until = state.get("locked_until", 0)
+        if isinstance(until, int | float) and not isinstance(until, bool):
+            left = min(float(until) - wall(), self.lockout_seconds)
+            self.locked_until = self.clock() + left if left > 0 else 0.0
+
+    def _kept(self) -> None:
+        """Write the count and deadline where :meth:`keep_lockout` said (before the refusal
+        is answered). A store that cannot be written leaves the lock-out in memory only."""
+        if self._save is None:
+            return
+        left = self.locked_until - self.clock()
+        until = self._wall() + left if left > 0 else 0.0
+        try:
+            self._save({"failures": self.failures, "locked_until": until})
+        except Exception:
+            log.exception("PIN lock-out not kept in the local store")
+
     def check(self, staff_id: str, pin: str, needs: Role = Role.ATTENDANT) -> StaffAccount:
         """Return the account for a right PIN with at least role ``needs``.
 
@@ -196,11 +233,15 @@ class StaffRegistry:
             if self.failures >= self.lockout_attempts:
                 self.failures = 0
                 self.locked_until = self.clock() + self.lockout_seconds
+                self._kept()
                 self._refused(staff_id, "locked")
                 raise StaffLocked(self.locked_until)
+            self._kept()
             self._refused(staff_id, "wrong_pin")
             raise WrongPin(self.lockout_attempts - self.failures)
-        self.failures = 0
+        if self.failures:
+            self.failures = 0
+            self._kept()
         if account.role < needs:
             raise NotAllowed(f"{account.staff_id} may not do this ({needs.name.lower()} needed)")
         return account
@@ -223,10 +264,16 @@ class RuntimePins:
         return self.runtime.check_staff_pin(staff_id, pin, needs)
 
 
+#: the local store's key for the kiosk's PIN lock-out (count and wall-clock deadline, no PIN)
+LOCKOUT_KEY = "staff.pin_lockout"
+
+
 def kiosk_staff(runtime: Any) -> StaffRegistry:
     """The kiosk's one staff registry, made once per runtime: the staff overlay, the return
     screen and the attendant actions share it, so its lock-out counts every wrong PIN typed
-    anywhere on this kiosk (separate registries would give each pad its own 5 tries)."""
+    anywhere on this kiosk (separate registries would give each pad its own 5 tries). Its
+    count and lock-out are kept in the kiosk's local store (:data:`LOCKOUT_KEY`), so they
+    outlive a restart."""
     registry = getattr(runtime, "_staff_registry", None)
     if registry is None:
         registry = StaffRegistry.for_config(runtime.config)
@@ -240,6 +287,11 @@ def kiosk_staff(runtime: Any) -> StaffRegistry:
                 log.exception("wrong staff PIN not journalled")
 
         registry.on_refused = journal_refusal
+        if hasattr(runtime, "store_value"):  # a runtime with a local store (not a stand-in)
+            registry.keep_lockout(
+                lambda: runtime.stored_value(LOCKOUT_KEY),
+                lambda state: runtime.store_value(LOCKOUT_KEY, state),
+            )
         runtime._staff_registry = registry
     return registry
 

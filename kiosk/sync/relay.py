@@ -108,6 +108,7 @@ class OutboxRelay:
         self._listeners: list[Callable[[RelayAlert], None]] = []
         self._recovered: list[Callable[[AlertKind], None]] = []
         self._backlog_alerted = False
+        self._resumed = False  # re-enrolled: the refused token's alert ends at the next answer
         self.reachable: bool | None = None
         # the back office just took a batch: a drain that finds nothing more needs no probe
         self._answered = False
@@ -169,6 +170,9 @@ class OutboxRelay:
                 f"back office rejected a batch (HTTP {status}): {_detail(response)}",
             )
         self.backoff.reset()
+        if self._resumed:  # the new token was taken: the refusal's episode is over
+            self._resumed = False
+            self._tell_recovered(AlertKind.REVOKED)
         if not rows:
             behind = self._behind(response)
             if behind is not None:  # restored from a backup while this kiosk had nothing new
@@ -239,6 +243,18 @@ class OutboxRelay:
             )
         log.warning("back office is behind: resending outbox from seq %d", expected)
         return CycleResult(CycleOutcome.SENT, detail=f"rewound to {expected}")
+
+    def resume(self, token: str) -> bool:
+        """Staff re-enrolled this kiosk: send again with ``token``. Only a relay stopped for a
+        refused (or missing) token resumes, and only with another token; a gap or a refused
+        batch needs support. Nothing is lost or doubled: the unsent rows go from where they
+        stopped and the back office takes each sale once (by sale id)."""
+        if self.stopped is not AlertKind.REVOKED or not token or token == self.token:
+            return False
+        self.token, self.stopped, self._resumed = token, None, True
+        self.backoff.reset()
+        log.warning("sync resumes with this kiosk's new token")
+        return True
 
     # --- the loop -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -44,9 +45,13 @@ class SyncService:
         token: str,
         timeout_s: float = 10.0,
         client: httpx.Client | None = None,
+        token_source: Callable[[], str] | None = None,
     ) -> None:
-        """``store``: the local store ``runtime`` was built on, whose outbox this ships."""
+        """``store``: the local store ``runtime`` was built on, whose outbox this ships.
+        ``token_source``: the kiosk's token as its configuration gives it *now* (re-read while
+        the back office refuses the old one, so a re-enrolled kiosk sends without a restart)."""
         self.runtime = runtime
+        self.token_source = token_source
         self.store = store
         self.client = client or httpx.Client(base_url=url, timeout=timeout_s)
         # the store's clock: outbox rows carry store time, so backlog ages compare like with like
@@ -90,8 +95,13 @@ class SyncService:
             result = self.relay.send_once()
             self.relay.check_backlog_after(result)
             if result.outcome is CycleOutcome.STOPPED:
-                log.error("sync stopped: %s", result.detail)
-                return
+                if not self._waits_for_new_token():
+                    log.error("sync stopped: %s", result.detail)
+                    return
+                # refused token: look for the re-enrolled one now and then (no restart needed)
+                self._stop.wait(self.relay.idle_s)
+                self.take_new_token()
+                continue
             cycles += 1
             if cycles % MASTERDATA_EVERY_CYCLES == 1 and self.relay.reachable:
                 self._pull_masterdata()
@@ -101,6 +111,25 @@ class SyncService:
                 self._stop.wait(self.relay.backoff.next_delay())
             elif result.outcome is CycleOutcome.IDLE:
                 self._stop.wait(self.relay.idle_s)
+
+    def _waits_for_new_token(self) -> bool:
+        return self.relay.stopped is AlertKind.REVOKED and self.token_source is not None
+
+    def take_new_token(self) -> bool:
+        """While the back office refuses this kiosk's token: read the configured token again
+        and, when staff put a new one there (re-enrolled), send with it. True if it was taken."""
+        if not self._waits_for_new_token():
+            return False
+        try:
+            token = self.token_source() if self.token_source is not None else ""
+        except Exception as exc:  # a file half-edited, a typo: keep waiting, say why
+            log.warning("kiosk token not read again: %s", exc)
+            return False
+        if not self.relay.resume(token):
+            return False
+        self.masterdata.token = self.anchor.token = token
+        self.store.journal_event("sync_resumed", {"reason": "new_token"}, self.runtime.clock())
+        return True
 
     def check_store_identity(self) -> None:
         """Once the back office answers: is its journal anchor in this database? A kiosk that

@@ -95,6 +95,7 @@ class Controller(EventDispatcher):
     message_is_error = BooleanProperty(False)
     attendant = ListProperty()
     problems = ListProperty()
+    sync_standing = ListProperty()  # the relay's standing alerts (SyncAlert), for the staff overlay
     still_there = BooleanProperty(False)
     still_there_left = NumericProperty(0)
     busy = BooleanProperty(False)
@@ -554,6 +555,8 @@ class Controller(EventDispatcher):
         """The back office relay's alerts for staff (the runtime's door; each shown once); a
         backlog's entry leaves when its sales were sent."""
         standing = self.runtime.sync_alerts()
+        if list(standing) != list(self.sync_standing):  # the staff overlay lists them all
+            self.sync_standing = list(standing)
         numbers = {alert.number for alert in standing}
         kept = [p for p in self.problems if "sync" not in p or p["sync"] in numbers]
         if len(kept) != len(self.problems):

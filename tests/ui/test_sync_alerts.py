@@ -181,3 +181,63 @@ def test_the_problem_bar_shows_a_backlog_to_staff_and_lets_the_shopper_shop(tmp_
         assert bar.parent is None
     finally:
         kiosk.close()
+
+
+def test_the_staff_overlay_tells_staff_what_is_wrong_and_what_to_do(
+    tmp_path, client, bo_db, clock, kiosk_token
+):
+    """GIVEN the back office refusing this kiosk (revoked there, the real relay refused) and
+    sales waiting WHEN a shopper calls staff and the staff overlay opens THEN staff read the
+    problem, when it was reported, how many sales wait since when (store clock) and what to
+    do — in the screen's language — after the problem bar's line was dismissed; it leaves
+    when the relay recovers. Before: the overlay showed nothing of the relay."""
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs a display (run under xvfb-run)")
+    from kiosk.backoffice.staff.auth import revoke_kiosk
+
+    kiosk = make_driver(tmp_path)
+    try:
+        ctl, root, runtime = kiosk.ctl, kiosk.root, kiosk.runtime
+        runtime.clock = lambda: OPENED + timedelta(minutes=25)  # the store's clock, fixed
+        for n in (1, 2, 3):
+            runtime.store.commit_sale(make_sale(n, OPENED + timedelta(minutes=n - 1)))
+        with bo_db.transaction() as session:
+            revoke_kiosk(session, "K01", clock(), "admin")
+        sync = _sync(runtime, FaultyTransport(client, random.Random(1)), kiosk_token)
+        sync.relay.clock.advance(minutes=20)  # refused at 14:25 (no backlog alert yet)
+        assert _cycle(sync).outcome.value == "stopped"
+        kiosk.wait(lambda: ctl.problems, timeout=10, what="the poll shows the refusal")
+        kiosk.settle()
+        kiosk.tap(root.problem_bar.ids.dismiss)  # staff read the bar's line and pressed OK
+        kiosk.wait(lambda: not ctl.problems, what="dismissed")
+
+        kiosk.tap(kiosk.widget("start", "attract"))
+        kiosk.wait_screen("shopping")
+        kiosk.tap(kiosk.widget("help", "shopping"))
+        kiosk.wait(lambda: root.staff.parent is not None, what="the staff overlay")
+        kiosk.settle()
+        shown = root.staff.ids.sync_problems
+        assert shown.opacity == 1 and shown.height > 0
+        kiosk_id = runtime.config.kiosk_id
+        assert shown.text.split("\n") == [
+            "売上が本部に届いていません：この端末のトークンが拒否されました — 端末を再登録してください",
+            "14:25に通知",
+            "この端末で14:05から売上3件が送信待ちです",
+            "本部でこの端末を再登録し、新しいトークンをこの端末のkiosk.tomlに書いてください。"
+            "再起動しなくても送信を再開します：",
+            f"kiosk-backoffice enrol-kiosk {kiosk_id}",
+        ]
+        ctl.set_language("en")
+        kiosk.settle()
+        assert shown.text.split("\n")[1:3] == [
+            "Reported at 14:25",
+            "3 sales waiting on this kiosk since 14:05",
+        ]
+
+        runtime.sync_recovered("revoked")  # the relay sent with a new token
+        kiosk.wait(lambda: not shown.text, timeout=10, what="the overlay's account leaves")
+        kiosk.settle()
+        assert shown.height == 0
+        sync.client.close()
+    finally:
+        kiosk.close()

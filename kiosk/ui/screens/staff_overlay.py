@@ -12,6 +12,7 @@ from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.ui.basket_view import reason_label
 from kiosk.ui.pin_entry import PinEntry
+from kiosk.ui.sync_problems import overlay_text
 
 
 class StaffOverlay(PinEntry, FloatLayout):
@@ -48,6 +49,18 @@ class StaffOverlay(PinEntry, FloatLayout):
             mode not in ("exit", "returns")
             and bool(attendant)
             and all(a["reason"] == "help_requested" for a in attendant)
+        )
+
+    def sync_text(self, alerts: list, _language: str, *_opened: object) -> str:
+        """The back office relay's standing problems for staff, with what to do (the problem
+        bar's line can be dismissed; here they stay until the relay recovers). Written again
+        whenever the overlay opens (``_opened``: its reasons and mode), so "since" reads
+        against the store clock of now."""
+        if not alerts:
+            return ""
+        runtime = self.ctl.runtime
+        return overlay_text(
+            alerts, self.ctl.t, self.ctl.language, runtime.config.kiosk_id, runtime.clock()
         )
 
     def submit(self, staff_id: str, pin: str) -> None:
