@@ -45,7 +45,7 @@ from pyzbar.pyzbar import ZBarSymbol
 
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
-from plugins.scanner_camera.bars import profiles, redrawn
+from plugins.scanner_camera.bars import across_angle, profiles, redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
 from plugins.scanner_camera.databar import (
     DATABAR_FORMATS,
@@ -65,8 +65,10 @@ from plugins.scanner_camera.defocus import (
     bar_angle,
     defocus_regions,
     swings,
+    tensor_angle,
 )
 from plugins.scanner_camera.ean_fit import SHORTLIST, Stopped, read_profiles
+from plugins.scanner_camera.glare import read_glare
 from plugins.scanner_camera.regions import (
     Gradients,
     Region,
@@ -320,6 +322,12 @@ def defocus_pass(
     passes grow the same box at the same angle; ``None``: the box failed the gate)."""
     base, _, grow = name.partition("@")
     crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
+    if base == "fit+glare":  # round 9: gated by its own test (a turned strip), not swings:
+        # a glare band that turns the bars' contrast flattens the plain profile (:mod:`.glare`)
+        start = region.angle if region.angle is not None else tensor_angle(crop_at[2])
+        x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], theta=start)
+        read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
+        return [_moved(c, x0, y0, s, name) for c, s in read]
     if angles is not None and region in angles:
         box_theta = angles[region]
     else:
@@ -628,6 +636,8 @@ def _read_fitted(
         )
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)
+    elif prep == "glare":
+        digits = read_glare(crop, across_angle(crop) if theta is None else theta, should_stop)
     else:
         raise ValueError(f"unknown preprocessing for the fit engine {prep!r}")
     if digits is None:
