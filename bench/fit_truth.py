@@ -78,7 +78,9 @@ def band_rows(profiles: list[np.ndarray], code: str) -> list[Row]:
                 if placed is None:
                     continue
                 best = fit._refined(placed)
-                rows.append(Row(band, rev, (round(start), round(end)), best, code_error(placed, code)))
+                rows.append(
+                    Row(band, rev, (round(start), round(end)), best, code_error(placed, code))
+                )
     return rows
 
 
