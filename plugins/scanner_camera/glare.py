@@ -20,7 +20,7 @@ acceptance: band-passing takes the slow part of a blurred code away, so even a c
 render's right code fits at RMS ≈ 0.125 (the photos: 0.12–0.146), above the engine's 0.1;
 a fit must be within :data:`MAX_ERROR` and, in return, changing any one digit must cost
 :data:`MIN_MARGIN` — fifteen times the engine's (the right code's margin on the photos
-0.018–0.046, the wrong fits' under 0.011). A code is returned only when two bands agree
+0.018–0.046, the wrong codes' under 0.011). A code is returned only when two bands agree
 and no band, in either polarity, reads another. These two limits were set looking at
 ``upca-3_03``/``_10`` (not fold-blind); the guard is that no other photo reads through
 this pass (round 9, docs/camera-scanning.md).
