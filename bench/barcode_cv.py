@@ -139,7 +139,15 @@ _CHOSEN = re.compile(
 def _source_hash() -> str:
     decoder = _CHOSEN.sub(b"", Path(dec.__file__).read_bytes())
     here = Path(dec.__file__)
-    names = ("regions.py", "bars.py", "deblur.py", "ean_fit.py", "databar.py", "defocus.py")
+    names = (
+        "regions.py",
+        "bars.py",
+        "deblur.py",
+        "ean_fit.py",
+        "databar.py",
+        "defocus.py",
+        "glare.py",
+    )
     helpers = b"".join(here.with_name(n).read_bytes() for n in names)
     return hashlib.sha256(decoder + helpers + CACHE_VERSION).hexdigest()[:12]
 

@@ -45,7 +45,7 @@ from pyzbar.pyzbar import ZBarSymbol
 
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin
 from kiosk.domain.scan import Symbology
-from plugins.scanner_camera.bars import profiles, redrawn
+from plugins.scanner_camera.bars import across_angle, profiles, redrawn
 from plugins.scanner_camera.config import RETAIL_FORMATS
 from plugins.scanner_camera.databar import (
     DATABAR_FORMATS,
@@ -65,8 +65,11 @@ from plugins.scanner_camera.defocus import (
     bar_angle,
     defocus_regions,
     swings,
+    tensor_angle,
 )
 from plugins.scanner_camera.ean_fit import SHORTLIST, Stopped, read_profiles
+from plugins.scanner_camera.glare import read_glare
+from plugins.scanner_camera.glare import turned as glare_turned
 from plugins.scanner_camera.regions import (
     Gradients,
     Region,
@@ -312,7 +315,7 @@ def defocus_pass(
     name: str,
     options: DecodeOptions,
     should_stop: Callable[[], bool] | None = None,
-    angles: dict[Region, float | None] | None = None,
+    angles: dict[Region | tuple[Region, str], float | None] | None = None,
 ) -> list[DecodedCode]:
     """One ``…@across`` pass (:mod:`.defocus`) over one region, in frame pixels: the region
     grown across its bars, read with the bar angle found from the region's own patch.
@@ -320,6 +323,21 @@ def defocus_pass(
     passes grow the same box at the same angle; ``None``: the box failed the gate)."""
     base, _, grow = name.partition("@")
     crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
+    if base == "fit+glare":  # round 9: gated by its own test (a turned strip), not swings:
+        # a glare band that turns the bars' contrast flattens the plain profile (:mod:`.glare`)
+        start = region.angle if region.angle is not None else tensor_angle(crop_at[2])
+        key = (region, "glare")  # the box's gate, once for both grown crops
+        if angles is not None and key in angles:
+            gate = angles[key] is not None
+        else:
+            gate = glare_turned(crop_at[2], start)
+            if angles is not None:
+                angles[key] = start if gate else None
+        if not gate:
+            return []
+        x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], theta=start)
+        read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
+        return [_moved(c, x0, y0, s, name) for c, s in read]
     if angles is not None and region in angles:
         box_theta = angles[region]
     else:
@@ -363,7 +381,7 @@ def with_defocus(
     if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
     todo = defocus_step_regions(gray, regions, found, grads)
-    angles: dict[Region, float | None] = {}
+    angles: dict[Region | tuple[Region, str], float | None] = {}
 
     def run(i: int, name: str) -> list[DecodedCode]:
         return defocus_pass(gray, todo[i], name, df, should_stop, angles)
@@ -628,6 +646,8 @@ def _read_fitted(
         )
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)
+    elif prep == "glare":
+        digits = read_glare(crop, across_angle(crop) if theta is None else theta, should_stop)
     else:
         raise ValueError(f"unknown preprocessing for the fit engine {prep!r}")
     if digits is None:

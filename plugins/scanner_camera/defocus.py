@@ -54,7 +54,10 @@ from plugins.scanner_camera.regions import (
 DEFOCUS_FINDER = RegionFinderSettings(
     window=11, min_edge=25.0, min_area=40, min_across=18.0, min_patch_coherence=0.8
 )
-DEFOCUS_PASSES = ("fit+bars5@across", "fit+bars5@across2")
+# round 9: + the glare pass (:mod:`.glare`) on the same two crops; any two passes confirm
+DEFOCUS_PASSES = (
+    "fit+bars5@across", "fit+bars5@across2", "fit+glare@across", "fit+glare@across2",
+)  # fmt: skip
 ACROSS = {"@across": 0.3, "@across2": 0.4}  # growth across the bars, share of the box
 DEFOCUS_REGIONS = 3
 # no fit blurred past the engine's own grid (refinement nudges σ further; a wrong code then

@@ -65,7 +65,8 @@ def test_function_both_defocus_passes_share_one_box_angle(monkeypatch):
     angles: dict = {}
     shared = [defocus_pass(page, region, n, options, None, angles) for n in defocus.DEFOCUS_PASSES]
     assert shared == alone
-    assert len(calls) == 1 and list(angles) == [region]
+    # round 9: the memo also holds the glare passes' gate for the box, asked once too
+    assert len(calls) == 1 and list(angles) == [region, (region, "glare")]
 
 
 def test_function_coarse_finder_needs_no_halved_gx_gy():
