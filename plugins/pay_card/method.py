@@ -118,7 +118,9 @@ class CardMethod(PaymentMethod):
         if not self.reachable():
             return f"card terminal {host}:{port} not answering or not ready"
         if not self.online():
-            left = self.saf.left if self.saf is not None else 0
+            if self.saf is None:
+                return f"card network down at terminal {host}:{port}: no offline caps configured"
+            left = self.saf.left
             return f"card network down at terminal {host}:{port}: offline limit left {left} yen"
         return ""
 
