@@ -49,7 +49,11 @@ class PluginContext(Protocol):
     clock: Callable[[], datetime]
     #: the shopper's language now (``ja``, ``en``, ``zh-Hans``, ``ko``)
     language: str
-    #: the payment network is reachable (the sync relay lowers it when not)
+    #: the back office answers (the sync relay lowers it when not): for what needs it, a
+    #: member look-up, another kiosk's sale. Not payments: a payment method reports its own
+    #: network (``PaymentMethod.network_up``) and sales wait in the outbox meanwhile
+    backoffice_reachable: bool
+    #: deprecated name of ``backoffice_reachable`` (it never was the payment network)
     online: bool
     #: this shopper's sale id (a new one per shopper)
     sale_id: str

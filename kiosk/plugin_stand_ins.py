@@ -66,6 +66,13 @@ class ProcessMethod(PaymentMethod):
     def available(self, online: bool) -> bool:
         return bool(self._ask("available", (online,), self._call_s, fallback=False))
 
+    def network_up(self) -> bool:
+        # a worker that cannot answer: ``available`` (asked next) says no for it
+        return bool(self._ask("network_up", (), self._call_s, fallback=True))
+
+    def network_problem(self) -> str:
+        return str(self._ask("network_problem", (), self._call_s, fallback="") or "")
+
     def interrupt(self) -> bool:
         return bool(self._ask("interrupt", (), self._call_s, fallback=False, start=False))
 

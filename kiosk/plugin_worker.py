@@ -225,6 +225,6 @@ def scope_of(plugin: str, runtime: Any) -> WorkerScope:
         settings=dict(config.plugin_settings(plugin)),
         key_dir=keys,
         language=str(getattr(runtime, "language", "ja")),
-        online=bool(getattr(runtime, "online", True)),
+        online=bool(getattr(runtime, "backoffice_reachable", True)),
         sale_id=str(getattr(runtime, "sale_id", "") or ""),
     )

@@ -109,7 +109,11 @@ class WorkerContext:
         return self.scope.language
 
     @property
-    def online(self) -> bool:
+    def backoffice_reachable(self) -> bool:
+        return self.scope.online
+
+    @property
+    def online(self) -> bool:  # deprecated name of backoffice_reachable
         return self.scope.online
 
     @property

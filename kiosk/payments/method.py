@@ -120,7 +120,7 @@ class PaymentMethod(ABC):
     name_en: str = ""
     icon: str = ""  # pictogram key: card | emoney | qr | cash | points (kiosk/ui/icons.py)
     icon_image: str = ""  # optional: path to the plugin's own PNG (brand mark), shown instead
-    works_offline: bool = False  # offered while the kiosk is offline (see available())
+    works_offline: bool = False  # offered while its own network is down (see available())
     min_amount: Yen = 1  # the kiosk never asks for less (AmountOutOfLimits before any call)
     max_amount: Yen = 10_000_000  # … nor for more
     #: True when the money goes to a simulator: the kiosk is then in training mode (練習)
@@ -145,8 +145,22 @@ class PaymentMethod(ABC):
         """The name in every shopper language: ``{"ja": "現金", "en": "Cash", …}``."""
         return {language: self.name(language) for language in LANGUAGES}
 
+    def network_up(self) -> bool:
+        """Whether this method's own payment network answers now: its terminal's link to the
+        card network, its provider's gateway. The kiosk passes it to :meth:`available`; it
+        is never the back office, which gathers sales afterwards and is not in the payment
+        path. Called whenever the payment screen opens: answer from a cached probe, within
+        about a second. A method with no network (cash, a simulator) is always up."""
+        return True
+
+    def network_problem(self) -> str:
+        """For staff and the log, when :meth:`network_up` is false: what is down, in a few
+        English words ("card terminal 10.0.0.5:9100 not answering"); "" when nothing is."""
+        return ""
+
     def available(self, online: bool) -> bool:
-        """Whether the method can take a payment now (device connected, offline caps left)."""
+        """Whether the method can take a payment now (device connected, offline caps left);
+        ``online`` is this method's :meth:`network_up`, not the back office."""
         return online or self.works_offline
 
     def accepts(self, amount: Yen) -> bool:

@@ -50,6 +50,7 @@ from kiosk.runtime import formal_receipt
 from kiosk.runtime.actions import SaleActions
 from kiosk.runtime.gc_quiet import FREE_CHUNK, quick_switches, without_collections
 from kiosk.runtime.hardware import hardware_scan_sources
+from kiosk.runtime.method_network import MethodNetworks, MethodsNow
 from kiosk.runtime.plugin_services import PluginServices
 from kiosk.runtime.returns import ReturnDesk, recover_returns
 from kiosk.runtime.sale_lock import SaleLock
@@ -131,7 +132,11 @@ class KioskRuntime(SaleActions, PluginServices):
         self.host = host
         self.clock = clock
         self.devices = devices
-        self.online = True  # payment network reachable; the sync relay lowers it when not
+        #: the back office answers (the sync relay's view): for what needs it — a member
+        #: look-up, another kiosk's sale at the return desk. Never payments: each method
+        #: has its own network (PaymentMethod.network_up); sales wait in the outbox.
+        self.backoffice_reachable = True
+        self._method_networks = MethodNetworks()
         self.member_id: str | None = None
         self.language = config.language
         self.catalogue = store.load_catalogue()
@@ -163,6 +168,15 @@ class KioskRuntime(SaleActions, PluginServices):
         self.training = False
         self.identity_problem: store_identity.IdentityCheck | None = None  # set: no sales
         self._sync_alerts = SyncAlertBoard()  # the back office relay's, for staff
+
+    @property
+    def online(self) -> bool:
+        """Deprecated name of :attr:`backoffice_reachable` (the back office, not payments)."""
+        return self.backoffice_reachable
+
+    @online.setter
+    def online(self, reachable: bool) -> None:
+        self.backoffice_reachable = reachable
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -351,39 +365,27 @@ class KioskRuntime(SaleActions, PluginServices):
     # --- payment -------------------------------------------------------------------------
 
     def payment_methods(self) -> list[PaymentMethod]:
-        """Methods that can take the amount due now (offline hides online-only methods),
-        in the store's ``[checkout] method_order``; methods it does not name follow in
-        plugin order."""
-        methods = self.host.call_each("kiosk_payment_methods", runtime=self)
-        return self._in_store_order(self._usable(methods))
+        """Methods that can take the amount due now (a method whose own payment network is
+        down is left out, whatever the back office), in the store's ``[checkout]
+        method_order``; methods it does not name follow in plugin order."""
+        return self._in_store_order(self._methods_now().usable)
 
-    def methods_held_offline(self) -> list[PaymentMethod]:
-        """Methods not offered now for want of the network (the back office unreachable),
-        in store order, so the payment screen says why they are missing rather than leave
-        the shopper to wonder where card and QR went: those that need it (not
-        ``works_offline``), and those that work offline but not for this amount (a card
-        terminal's store-and-forward cap). Not those left out for another reason (points
-        with no member signed in), nor any outside their limits. Empty while online.
-        Never asks a method whether it would work online: a card terminal takes that
-        question as "back online" and forwards what it stored."""
-        if self.online:
-            return []
-        methods = self.host.call_each("kiosk_payment_methods", runtime=self)
-        usable = self._usable(methods)
-        due = self.amount_due
-        held = [
-            m
-            for m in methods
-            if m not in usable
-            and (due == 0 or m.min_amount <= due <= m.max_amount)
-            and (not m.works_offline or m.available(False))
-        ]
-        return self._in_store_order(held)
+    def methods_unavailable(self) -> list[PaymentMethod]:
+        """Methods not offered now because their own payment network is down (the card
+        terminal's link, the QR provider's gateway, the reader not ready) — or, a card
+        terminal working store-and-forward, not for this amount — in store order, so the
+        payment screen names them rather than leave the shopper to wonder where card and
+        QR went. Not those left out for another reason (points with no member signed in),
+        nor any outside their limits. Never depends on the back office."""
+        return self._in_store_order(self._methods_now().held)
 
-    def _usable(self, methods: list[PaymentMethod]) -> list[PaymentMethod]:
-        """Those of ``methods`` that can take the amount due now."""
-        due = self.amount_due
-        return [m for m in methods if m.available(self.online) and (due == 0 or m.accepts(due))]
+    def payment_network_problems(self) -> dict[str, str]:
+        """For staff: each payment method whose network is down, and what is down."""
+        return self._methods_now().problems
+
+    def _methods_now(self) -> MethodsNow:
+        methods = self.host.call_each("kiosk_payment_methods", runtime=self)
+        return self._method_networks.look(methods, self.amount_due)
 
     def _in_store_order(self, methods: list[PaymentMethod]) -> list[PaymentMethod]:
         """The store's ``[checkout] method_order``, then the rest in plugin order."""
@@ -431,8 +433,9 @@ class KioskRuntime(SaleActions, PluginServices):
                 # never take money a sale could not then be committed for (e.g. age check)
                 raise IllegalTransition("pay", self.checkout.state)
             method = self.method(method_id)
-            if not method.available(self.online):
-                raise MethodUnavailable(f"{method.id} cannot take payments now (offline?)")
+            if not method.available(method.network_up()):
+                why = method.network_problem() or "not available now"
+                raise MethodUnavailable(f"{method.id} cannot take payments now: {why}")
             due = self.amount_due
             amount = due if amount is None else min(amount, due)
             method.attach_display(self._notify)

@@ -7,7 +7,9 @@ without writing twice (see :mod:`kiosk.backoffice.sales.ingest`).
 
 Failures (no connection, timeouts, 5xx) back off exponentially with jitter; the clock and
 sleep are injected so tests can run a day of downtime in milliseconds. The relay sets
-``runtime.online`` from whether the back office answers. A revoked kiosk (401/403) stops
+``runtime.backoffice_reachable`` from whether the back office answers (what needs the back
+office reads it: member look-up, another kiosk's sale at the return desk); payment methods
+never do, each has its own network (:meth:`PaymentMethod.network_up`). A revoked kiosk (401/403) stops
 the relay and raises a ``revoked`` alert; a backlog older than ``alert_after`` raises a
 ``backlog`` alert for staff.
 
@@ -334,7 +336,7 @@ class OutboxRelay:
             log.info("back office %s", "reachable" if reachable else "unreachable")
         self.reachable = reachable
         if self.runtime is not None:
-            self.runtime.online = reachable
+            self.runtime.backoffice_reachable = reachable
 
     def _stop(self, kind: AlertKind, message: str) -> CycleResult:
         self.stopped = kind

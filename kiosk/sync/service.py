@@ -1,4 +1,4 @@
-"""The kiosk's sync thread: ship the outbox, pull master data, keep ``runtime.online`` true.
+"""The kiosk's sync thread: ship the outbox, pull master data, say if the back office answers.
 
 Started by :func:`kiosk.app.build_runtime` when the configuration names a back office
 (``[backoffice] url`` and ``token``); the kiosk sells the same whether or not it runs.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kivy.clock import Clock
 
 from kiosk.domain.languages import LANGUAGES
+from kiosk.payments.errors import MethodUnavailable
 from kiosk.payments.method import Outcome
 from kiosk.runtime.runtime import PaymentFailed
 from kiosk.staff import NotAllowed, Role, StaffLocked, WrongPin, kiosk_staff
@@ -47,6 +48,8 @@ TIMED_OUT_TEXT = {
 SHOPPER_CANCELLED_TEXT = "Payment cancelled. Nothing was charged."
 CASH_RETURNED_TEXT = "Payment cancelled. Please take your {amount} from the cash tray."
 START_FAILED_TEXT = "The payment could not start. Please call staff."
+# the method's own payment service stopped answering after its tile was shown
+UNAVAILABLE_TEXT = "This way to pay cannot be used right now (the payment service is not answering). Nothing was charged. Please choose another way to pay."
 
 
 class Flows:
@@ -70,7 +73,7 @@ class Flows:
         runtime = ctl.runtime
 
         def both() -> tuple[list[Any], list[Any]]:
-            return runtime.payment_methods(), runtime.methods_held_offline()
+            return runtime.payment_methods(), runtime.methods_unavailable()
 
         def listed(found: tuple[list[Any], list[Any]]) -> None:
             methods, held = found
@@ -142,6 +145,10 @@ class Flows:
         ctl, payment = self.ctl, self.payment
         ctl.pay_busy = False
         payment.waiting = False
+        if isinstance(exc, MethodUnavailable):
+            log.warning("payment not started: %s", exc)  # staff detail: what is down
+            ctl.pay_error = UNAVAILABLE_TEXT
+            return
         if not isinstance(exc, PaymentFailed):
             log.error("payment could not start: %s", exc)
             ctl.pay_error = START_FAILED_TEXT

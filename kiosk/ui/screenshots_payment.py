@@ -2,7 +2,7 @@
 code), e-money. ``python -m kiosk.ui.screenshots_payment [--out DIR] [--languages ja en]``
 under a display; writes ``<lang>-29-…`` to ``<lang>-31-…`` next to the ones
 :mod:`kiosk.ui.screenshots` makes (07–09 are the cash, failure and receipt screens), and
-``<lang>-38-…``: the payment methods while the back office cannot be reached.
+``<lang>-38-…``: the payment methods while the QR provider does not answer.
 """
 
 from __future__ import annotations
@@ -44,12 +44,13 @@ def shoot_language(s: Shooter, language: str) -> list[Path]:
     qr.mode = "shopper"
     emoney.touch_wait_s = 60.0
     waiting("emoney", "31-paying-emoney-waiting")
-    # the back office unreachable: card, QR and e-money are not offered, and the screen says why
-    runtime.online = False
+    # the QR provider not answering: QR alone is not offered, and the screen says why (the
+    # back office is not in the payment path: it being down changes nothing here)
+    qr.network_up = lambda: False  # type: ignore[method-assign]
     ctl.flows.open_payment()
     s.wait(lambda: ctl.screen == "methods" and bool(ctl.methods_offline))
     shots.append(s.shoot(language, "38-payment-methods-offline"))
-    runtime.online = True
+    del qr.network_up  # the class's probe again
     ctl.flows.cancel_payment()
     s.wait(lambda: ctl.screen == "shopping")
     ctl.cancel_sale()

@@ -2,7 +2,7 @@
 
 Settings (``[plugins.pay_card]``, :class:`PayCardSettings`): ``host``/``port`` of the
 terminal, ``offline_per_payment_cap`` and ``offline_total_cap`` (yen) to allow
-store-and-forward payments while offline, ``simulate``. Without ``host``/``port`` the plugin
+store-and-forward payments while the terminal's card network is down, ``simulate``. Without ``host``/``port`` the plugin
 refuses to start unless simulators were asked for (``simulate = true`` or the ``simulated``
 hardware profile); then a :class:`CardTerminalSimulator` runs on 127.0.0.1, following the
 script of the hardware profile's simulated payment terminal when one is open, so the
@@ -17,6 +17,7 @@ from pydantic import Field
 
 from kiosk.config import plugin_settings_model
 from kiosk.hookspecs import hookimpl
+from kiosk.payments.probe import CachedProbe
 from kiosk.payments.simulation import SimulatorSettings, not_configured, use_simulator
 from plugins.pay_card.client import TerminalClient
 from plugins.pay_card.method import CardMethod, StoreAndForward
@@ -24,6 +25,7 @@ from plugins.pay_card.simulator import CardTerminalSimulator, profile_terminal
 
 NAME = "pay_card"
 OFFLINE_USED_KEY = "pay_card.offline_used"  # yen approved offline, not yet forwarded
+LINK_TTL_S = 3.0  # how long the terminal's answer to "link" stands
 
 __all__ = [
     "CardMethod",
@@ -79,11 +81,17 @@ class Plugin:
                 used=int(runtime.stored_value(OFFLINE_USED_KEY, 0)),
                 persist=lambda used: runtime.store_value(OFFLINE_USED_KEY, used),
             )
+        client = TerminalClient(str(host), int(port))
+        # the terminal's own word on its card network (KTP/1 "link"), asked at most every
+        # few seconds; never the back office, which is not in the payment path
+        link = CachedProbe(client.link, ttl_s=LINK_TTL_S)
         method = CardMethod(
-            TerminalClient(str(host), int(port)),
+            client,
             store_and_forward=saf,
-            online=lambda: bool(runtime.online),
+            online=lambda: link.get() == "up",
+            reachable=lambda: link.get() in ("up", "down"),
         )
+        method.link = link
         method.simulated = self.simulator is not None
         return method
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from plugins.pay_card.protocol import ProtocolError, decode, encode
+from plugins.pay_card.protocol import LINKS, ProtocolError, decode, encode
 
 
 class TerminalUnreachable(ConnectionError):
@@ -45,9 +45,25 @@ class TerminalClient:
         message = {"op": "refund", "key": key, "amount": amount, "refund_key": refund_key}
         return self.request(message, self.query_timeout_s)
 
-    def request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    def link(self, timeout_s: float = 1.0) -> str:
+        """The terminal's card-network link: ``up``, ``down`` or ``closed`` (protocol.py);
+        ``unreachable`` when no connection is made; ``up`` from a terminal that does not
+        answer ``link`` (it predates it: each sale's reply speaks)."""
         try:
-            sock = socket.create_connection(self.address, timeout=self.connect_timeout_s)
+            reply = self.request({"op": "link"}, timeout_s, connect_timeout_s=timeout_s)
+        except TerminalUnreachable:
+            return "unreachable"
+        except TerminalNoAnswer:
+            return "up"
+        link = reply.get("link")
+        return link if link in LINKS else "up"
+
+    def request(
+        self, message: dict[str, Any], timeout_s: float, *, connect_timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        connect_s = self.connect_timeout_s if connect_timeout_s is None else connect_timeout_s
+        try:
+            sock = socket.create_connection(self.address, timeout=connect_s)
         except OSError as exc:
             raise TerminalUnreachable(f"terminal {self.address}: {exc.strerror or exc}") from None
         with sock:

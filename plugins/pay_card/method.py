@@ -1,9 +1,11 @@
 """The card method (クレジット・デビット): the amount goes to a networked terminal (KTP/1).
 
 The kiosk never sees the card: the terminal answers with a token and a masked number.
-Offline, the method can take store-and-forward payments (the terminal approves locally and
-forwards later) under a per-payment cap and a total cap; with no caps configured it is not
-offered offline.
+While the terminal's card-network link is down (``online()`` false: the terminal's own
+answer to KTP/1 ``link``, never the back office), the method can take store-and-forward
+payments (the terminal approves locally and forwards later) under a per-payment cap and a
+total cap; with no caps configured it is not offered then. A terminal that does not answer
+at all (``reachable()`` false) takes nothing, caps or not.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from kiosk.domain.money import Yen
 from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.probe import CachedProbe
 from plugins.pay_card.client import TerminalClient, TerminalNoAnswer, TerminalUnreachable
 
 log = logging.getLogger(__name__)
@@ -85,10 +88,15 @@ class CardMethod(PaymentMethod):
         *,
         store_and_forward: StoreAndForward | None = None,
         online: Callable[[], bool] = lambda: True,
+        reachable: Callable[[], bool] = lambda: True,
     ) -> None:
         self.client = client
         self.saf = store_and_forward
-        self.online = online
+        self.online = online  # the terminal's card-network link is up
+        self.reachable = reachable  # the terminal answers and is ready for a card
+        #: the cached probe behind ``online``/``reachable`` (the plugin's), if any: a sale
+        #: that could not reach the terminal makes the next look ask again
+        self.link: CachedProbe[str] | None = None
         self.works_offline = store_and_forward is not None
         self._lock = threading.Lock()
 
@@ -102,12 +110,26 @@ class CardMethod(PaymentMethod):
     def call_deadline_s(self) -> float:  # type: ignore[override]
         return self.client.connect_timeout_s + self.client.query_timeout_s + 10
 
+    def network_up(self) -> bool:
+        return self.reachable() and self.online()
+
+    def network_problem(self) -> str:
+        host, port = self.client.address
+        if not self.reachable():
+            return f"card terminal {host}:{port} not answering or not ready"
+        if not self.online():
+            if self.saf is None:
+                return f"card network down at terminal {host}:{port}: no offline caps configured"
+            left = self.saf.left
+            return f"card network down at terminal {host}:{port}: offline limit left {left} yen"
+        return ""
+
     def available(self, online: bool) -> bool:
         if online:
             if self.saf is not None:
-                self.saf.forwarded()  # back online: the terminal forwards what it stored
+                self.saf.forwarded()  # network back: the terminal forwards what it stored
             return True
-        return self.saf is not None and self.saf.left > 0
+        return self.reachable() and self.saf is not None and self.saf.left > 0
 
     def accepts(self, amount: Yen) -> bool:
         if not super().accepts(amount):
@@ -137,6 +159,8 @@ class CardMethod(PaymentMethod):
         try:
             reply = self.client.sale(idempotency_key, amount, offline=offline)
         except TerminalUnreachable as exc:
+            if self.link is not None:
+                self.link.forget()
             return PaymentResult(Outcome.CANCELLED, message=f"not sent: {exc}")
         except TerminalNoAnswer as exc:
             return PaymentResult(Outcome.UNKNOWN, message=str(exc))

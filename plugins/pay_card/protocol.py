@@ -8,6 +8,7 @@ exactly one reply line, and closes the connection. Requests::
     {"v": 1, "op": "status", "key": K}          # K: a payment key or a refund key
     {"v": 1, "op": "void",   "key": K}
     {"v": 1, "op": "refund", "key": K, "amount": 300, "refund_key": R}
+    {"v": 1, "op": "link"}                      # is the terminal's card-network link up?
 
 Reply::
 
@@ -19,6 +20,12 @@ Reply::
 twice is answered from the terminal's record and never charges (or refunds) twice. The
 card number stays in the terminal: the reply carries an opaque token and at most the first
 six and last four digits. A dropped connection or no reply means the outcome is unknown.
+
+``link`` is answered ``{"v": 1, "op": "link", "link": L}``: ``up`` (the card network answers),
+``down`` (the terminal works but its network does not: only store-and-forward sales, under
+the kiosk's offline caps) or ``closed`` (the terminal is not ready to take a card: not
+connected, not enabled). A terminal that does not know ``link`` closes the connection: the
+kiosk then takes its network as up and lets each sale's reply speak.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from typing import Any
 
 VERSION = 1
 RESULTS = ("approved", "declined", "cancelled", "refunded", "not_found", "pending")
+LINKS = ("up", "down", "closed")  # the answers to "link"
 
 
 class ProtocolError(ValueError):

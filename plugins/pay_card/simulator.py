@@ -3,7 +3,8 @@
 Script the next sale with ``decline_next()``, ``time_out_next(charged=False)`` (no reply
 until the kiosk gives up), ``drop_next(charged)`` (closes mid-payment), ``approve_late_next()``
 (charges only after the kiosk stopped waiting: ``status`` then says approved). ``offline``
-makes the terminal approve store-and-forward sales locally. ``charges[key]`` counts real
+makes the terminal's card-network link down: it answers ``link`` with ``down`` and approves
+store-and-forward sales locally; ``closed = True`` answers ``closed`` (not ready for a card). ``charges[key]`` counts real
 charges; ``net(key)`` is what the card holder is charged now. The card number never leaves
 this object (replies carry a token and first 6 / last 4).
 
@@ -56,7 +57,9 @@ class CardTerminalSimulator:
         self.refunds: dict[str, int] = {}
         self.charges: dict[str, int] = {}
         self.requests: list[str] = []  # ops received, in order
-        self.offline = False
+        self.offline = False  # the card network is down (link: "down")
+        self.closed = False  # the terminal is not ready for a card (link: "closed")
+        self.link_probes = 0  # "link" requests (kept out of ``requests``: payment ops only)
         self.on_sale: Any = None  # test hook: called with the key when a sale arrives
         self._script: deque[tuple[str, bool]] = deque()
         self._lock = threading.Lock()
@@ -121,6 +124,10 @@ class CardTerminalSimulator:
         except (ProtocolError, OSError):
             return
         op, key = request.get("op"), str(request.get("key", ""))
+        if op == "link":
+            self.link_probes += 1
+            self._reply(conn, {"op": "link", "link": self._link()})
+            return
         self.requests.append(str(op))
         if op == "sale":
             self._sale(conn, key, int(request["amount"]), bool(request.get("offline")))
@@ -164,6 +171,12 @@ class CardTerminalSimulator:
         else:  # timeout / late: hold the line until the kiosk gives up, then settle
             conn.rfile.read()  # returns when the kiosk closes (bounded by Handler.timeout)
             self._approve(key, offline) if charged else self._settle(key, "cancelled")
+
+    def _link(self) -> str:
+        """``closed`` while the followed device simulator is disconnected or this is."""
+        if self.closed or (self.follow is not None and not self.follow.connected):
+            return "closed"
+        return "down" if self.offline else "up"
 
     def _followed(self) -> tuple[str, bool]:
         """The next step of the followed device simulator's script (approve when none)."""

@@ -20,6 +20,8 @@ from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentProgress, PaymentResult
 from plugins.pay_emoney.simulator import EMoneyReaderSimulator, NoCard, TouchLost, Txn
 
+_NOT_READY = ("closed", "error")  # device states in which the reader takes no card
+
 
 class EMoneyMethod(PaymentMethod):
     id = "emoney"
@@ -37,6 +39,15 @@ class EMoneyMethod(PaymentMethod):
         self.poll_s = poll_s
         self._cancelled = threading.Event()
         self._waiting = False
+
+    def network_up(self) -> bool:
+        """The reader is ready (UnifiedPOS-style lifecycle: not closed, not in error); the
+        simulator has no lifecycle and is always ready. Never the back office."""
+        return str(getattr(self.reader, "state", "idle")) not in _NOT_READY
+
+    def network_problem(self) -> str:
+        state = getattr(self.reader, "state", "idle")
+        return "" if self.network_up() else f"e-money reader {state}: not ready"
 
     def interrupt(self) -> bool:
         """The shopper cancelled before touching a card."""

@@ -10,7 +10,8 @@ payload to the screen (:meth:`PaymentMethod.show_code`, the public display API),
 shopper pays. Either wait is bounded (``mpm_wait_s``) and the shopper may cancel it
 (:meth:`QrMethod.interrupt`); a withdrawn dynamic code is cancelled at the provider. A
 timeout is followed by status polls; what stays unclear is cancelled. Cancels are accepted
-until 00:14:59 the next day; later, a void becomes a full refund. Never offline.
+until 00:14:59 the next day; later, a void becomes a full refund. Offered while the
+provider's API answers (:meth:`QrMethod.network_up`, a cached probe), whatever the back office.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ import httpx
 from kiosk.domain.money import Yen
 from kiosk.messages import N_
 from kiosk.payments.method import Outcome, PaymentMethod, PaymentResult
+from kiosk.payments.probe import CachedProbe
 
 log = logging.getLogger(__name__)
 
+PROBE_TIMEOUT_S = 1.0  # the gateway probe: a reachable provider answers well within it
+PROBE_TTL_S = 5.0
 MODES = ("shopper", "merchant")  # who shows the code: the shopper's app, or the kiosk
 
 _STATUS = {
@@ -74,12 +78,29 @@ class QrMethod(PaymentMethod):
         self._cancelled = threading.Event()  # the shopper cancelled: cut the poll pause short
         self._waiting = False  # start() waits for the shopper (cancel still possible)
         self._interrupted = False
+        #: the provider's gateway, asked at most every few seconds (its own network, never
+        #: the back office's): the payment screen opens often
+        self.gateway = CachedProbe(self._answers, ttl_s=PROBE_TTL_S)
 
     def close(self) -> None:
         self.http.close()
 
+    def network_up(self) -> bool:
+        return self.gateway.get()
+
+    def network_problem(self) -> str:
+        return "" if self.network_up() else f"QR provider {self.http.base_url} not answering"
+
     def available(self, online: bool) -> bool:
-        return online  # the provider must be reachable: QR is refused offline
+        return online  # the provider must answer: QR takes nothing without it
+
+    def _answers(self) -> bool:
+        """Whether the provider's API answers at all (any reply below 500): a short GET."""
+        try:
+            response = self.http.get("/", timeout=PROBE_TIMEOUT_S)
+        except httpx.HTTPError:
+            return False
+        return response.status_code < 500
 
     def present_code(self, code: str) -> None:
         """The shopper's payment code (read by the scanner); used by the next ``start``."""
@@ -150,6 +171,7 @@ class QrMethod(PaymentMethod):
         try:
             response = self.http.post("/v2/payments", json=body)
         except httpx.ConnectError:
+            self.gateway.forget()  # the next look at the methods asks the provider again
             return PaymentResult(Outcome.CANCELLED, message="provider unreachable: not sent")
         except httpx.HTTPError as exc:
             log.warning("qr payment %s: %s; polling status", idempotency_key, type(exc).__name__)

@@ -114,7 +114,7 @@ class Plugin(TaxFreeLayout):
             config.backoffice_url,
             config.backoffice_token,
             timeout_s=self.settings.store_wide_timeout_s,
-            online=lambda: bool(runtime.online),
+            online=lambda: bool(runtime.backoffice_reachable),
         )
         runtime.on_shutdown(totals.close)
         return totals

@@ -80,13 +80,55 @@ def test_change_jam_completes_the_sale_records_a_discrepancy_and_calls_staff(run
     assert "違算" in calls[0].detail
 
 
-def test_offline_the_kiosk_offers_only_methods_that_can_work(runtime):
+def card_terminal(runtime) -> CardTerminalSimulator:
+    """The simulated terminal the card plugin runs (training mode)."""
+    runtime.method("card")  # the plugin makes its method (and simulator) on first use
+    return runtime.host.pm.get_plugin("plugins.pay_card").simulator
+
+
+def forget_card_link(runtime) -> None:
+    """Ask the terminal about its link again now (the plugin caches the answer)."""
+    runtime.method("card").link.forget()
+
+
+def test_back_office_down_leaves_every_payment_method_offered(runtime):
+    """GIVEN the back office does not answer (the relay lowered ``backoffice_reachable``)
+    THEN card, QR and e-money are still offered and QR takes the money: the back office is
+    not in the payment path (the old kiosk left only cash)."""
     runtime.handle_scan(Scan(ONIGIRI))
-    runtime.online = False
-    assert [m.id for m in runtime.payment_methods()] == ["cash"]
+    runtime.backoffice_reachable = False
+    offered = {m.id for m in runtime.payment_methods()}
+    assert {"cash", "card", "qr", "emoney"} <= offered
+    assert runtime.methods_unavailable() == []
+    assert runtime.payment_network_problems() == {}
+
+
+def test_a_method_whose_own_network_is_down_alone_is_held(runtime):
+    """GIVEN the QR provider does not answer (its simulator stopped), the back office fine
+    THEN QR alone is left out, named for the screen with staff detail, and refused by pay."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    runtime.method("qr")
+    provider = runtime.host.pm.get_plugin("plugins.pay_qr").provider
+    provider.stop()
+    runtime.method("qr").gateway.forget()
+    offered = {m.id for m in runtime.payment_methods()}
+    assert "qr" not in offered and {"cash", "card", "emoney"} <= offered
+    assert [m.id for m in runtime.methods_unavailable()] == ["qr"]
+    assert "QR provider" in runtime.payment_network_problems()["qr"]
     runtime.checkout.begin_payment()
-    with pytest.raises(MethodUnavailable):
+    with pytest.raises(MethodUnavailable, match="QR provider"):
         runtime.pay("qr")
+
+
+def test_card_network_down_without_caps_holds_card(runtime):
+    """GIVEN the terminal's card-network link is down and no offline caps are set
+    THEN card is not offered (named, with why), whatever the back office says."""
+    runtime.handle_scan(Scan(ONIGIRI))
+    card_terminal(runtime).offline = True
+    forget_card_link(runtime)
+    assert "card" not in {m.id for m in runtime.payment_methods()}
+    assert "card" in {m.id for m in runtime.methods_unavailable()}
+    assert "card network down" in runtime.payment_network_problems()["card"]
 
 
 def test_card_store_and_forward_offline_stays_under_its_caps(tmp_path):
@@ -279,19 +321,20 @@ def test_card_offline_total_is_remembered_across_a_restart(make_runtime):
     THEN the restarted kiosk refuses 4,000 (the total counts the earlier payment) until online."""
     caps = {"pay_card": {"offline_per_payment_cap": 5000, "offline_total_cap": 8000}}
     first = make_runtime(plugin_config=caps)
-    first.online = False
+    card_terminal(first).offline = True  # the terminal's card network is down
     card = first.method("card")
     assert card.start(5000, "k-before-restart").outcome is Outcome.APPROVED
     first.shutdown()
 
     restarted = make_runtime(plugin_config=caps)
-    restarted.online = False
+    card_terminal(restarted).offline = True
     card = restarted.method("card")
     assert card.saf.used == 5000 and not card.accepts(4000)
     assert card.start(4000, "k-after-restart").outcome is Outcome.DECLINED
     assert card.start(3000, "k-fits").outcome is Outcome.APPROVED
-    restarted.online = True
-    assert card.available(online=True)
+    card_terminal(restarted).offline = False
+    forget_card_link(restarted)
+    assert "card" in {m.id for m in restarted.payment_methods()}  # the terminal forwards
     restarted.shutdown()
     assert make_runtime(plugin_config=caps).method("card").saf.used == 0  # forwarded
 
@@ -299,7 +342,7 @@ def test_card_offline_total_is_remembered_across_a_restart(make_runtime):
 def test_card_offline_decline_gives_its_reservation_back(runtime):
     card = runtime.method("card")
     card.saf = StoreAndForward(per_payment_cap=5000, total_cap=8000)
-    runtime.online = False
+    card.online = lambda: False  # the card network is down
     card.client = TerminalClient("127.0.0.1", 1, sale_timeout_s=1)  # nothing listens: not sent
     assert card.start(5000, "k-unreachable").outcome is Outcome.CANCELLED
     assert card.saf.used == 0

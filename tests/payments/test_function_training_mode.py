@@ -17,6 +17,7 @@ from kiosk.config import load_config
 from kiosk.devices.panel import make_panel_app
 from kiosk.domain.scan import Scan
 from kiosk.payments import Outcome
+from kiosk.payments.errors import MethodUnavailable
 from kiosk.runtime import KioskRuntime, PaymentFailed
 from plugins.pay_card.simulator import CardTerminalSimulator
 
@@ -130,15 +131,20 @@ def test_device_panel_decline_applies_to_the_card_plugin(make_runtime):
 
 
 def test_device_panel_dropped_terminal_refuses_card_payments(make_runtime):
-    """GIVEN the panel dropped the terminal's connection WHEN paying by card THEN nothing is
-    charged and the payment is cancelled (the shopper can choose again)."""
+    """GIVEN the panel dropped the terminal's connection THEN card is not offered (named as
+    unavailable, the terminal not ready) and paying by card is refused before anything is
+    sent: nothing charged, no payment row (the shopper can choose again)."""
     runtime = make_runtime(hardware=True)
     panel = TestClient(make_panel_app(runtime.devices), base_url="http://127.0.0.1")
     assert panel.post("/api/devices/terminal/actions/drop_connection", json={}).status_code == 200
     runtime.handle_scan(Scan(ONIGIRI))
-    with pytest.raises(PaymentFailed) as info:
+    runtime.method("card").link.forget()  # the plugin asked the terminal at start
+    assert "card" not in {m.id for m in runtime.payment_methods()}
+    assert "card" in {m.id for m in runtime.methods_unavailable()}
+    assert "not ready" in runtime.payment_network_problems()["card"]
+    with pytest.raises(MethodUnavailable, match="not ready"):
         runtime.pay("card")
-    assert info.value.result.outcome is Outcome.CANCELLED
+    assert runtime.ledger.for_sale(runtime.sale_id) == []
 
 
 def test_cash_without_a_changer_is_refused_naming_the_table(tmp_path, terminal):

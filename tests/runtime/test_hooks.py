@@ -115,14 +115,15 @@ def test_age_check_hook_approves_without_staff(runtime):
 def test_payment_methods_hook_lists_the_builtin_methods(runtime):
     runtime.handle_scan(Scan(ONIGIRI))
     assert {"cash", "card", "emoney", "qr"} <= {m.id for m in runtime.payment_methods()}
-    assert runtime.methods_held_offline() == []  # online: nothing is missing
-    runtime.online = False  # QR wallets need the network; cash does not
+    assert runtime.methods_unavailable() == []  # every network up: nothing is missing
+    qr = runtime.method("qr")
+    qr.network_up = lambda: False  # its provider does not answer; cash needs none
     offline = {m.id for m in runtime.payment_methods()}
     assert "cash" in offline and "qr" not in offline
     # what went is named, so the screen can say why; what still works is not among it
-    held = {m.id for m in runtime.methods_held_offline()}
+    held = {m.id for m in runtime.methods_unavailable()}
     assert "qr" in held and not held & offline
-    runtime.online = True
+    del qr.network_up
     assert held | offline == {m.id for m in runtime.payment_methods()}
 
 

@@ -27,7 +27,7 @@ def transport(client):
 
 
 class FakeRuntime:
-    online = True
+    backoffice_reachable = True
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def test_function_relay_delivers_in_batches_and_marks_sent(relay, store, bo_db, 
     assert result.outcome is CycleOutcome.IDLE
     assert server_sales(bo_db) == 25
     assert store.unsent_outbox() == []
-    assert relay.runtime.online is True
+    assert relay.runtime.backoffice_reachable is True
 
 
 def test_function_relay_backs_off_with_jitter_and_goes_offline(relay, store, transport, clock):
@@ -44,13 +44,13 @@ def test_function_relay_backs_off_with_jitter_and_goes_offline(relay, store, tra
     delays = []
     relay.sleep = delays.append
     relay.run(max_cycles=12)
-    assert relay.runtime.online is False
+    assert relay.runtime.backoffice_reachable is False
     assert len(delays) == 12
     assert all(0 <= d <= min(300, 2**i) for i, d in enumerate(delays))
     assert max(delays[8:]) > 2  # it really grows
     transport.down = False
     relay.run(max_cycles=5, stop_when_idle=True)
-    assert relay.runtime.online is True and relay.backoff.failures == 0
+    assert relay.runtime.backoffice_reachable is True and relay.backoff.failures == 0
 
 
 def test_function_backoff_is_full_jitter_within_the_cap():
@@ -110,7 +110,7 @@ def test_function_a_kiosk_without_its_token_stops_and_says_so(relay, store, bo_d
     assert relay.run(max_cycles=3).outcome is CycleOutcome.STOPPED
     assert [a.kind for a in seen] == [AlertKind.REVOKED]
     assert seen[0].message.startswith("[backoffice.token] missing")
-    assert relay.runtime.online is True  # the payment network is not what is wrong
+    assert relay.runtime.backoffice_reachable is True  # it answered: a refusal, not an outage
     assert server_sales(bo_db) == 0 and len(store.unsent_outbox()) == 1
 
 

@@ -69,4 +69,4 @@ def test_function_a_drain_ends_without_a_probe_and_an_idle_cycle_still_probes(re
     assert paths == ["/api/v1/sync/outbox"] * 3
     clock.advance(seconds=5)
     assert relay.send_once().outcome is CycleOutcome.IDLE
-    assert paths[-1] == "/api/v1/sync/status" and relay.runtime.online is True
+    assert paths[-1] == "/api/v1/sync/status" and relay.runtime.backoffice_reachable is True

@@ -39,4 +39,4 @@ def test_sale_reaches_the_back_office_through_the_sync_thread(
 
     assert _wait(lambda: stored() == [sale.sale_id])
     assert _wait(lambda: not runtime.store.unsent_outbox())
-    assert runtime.online is True
+    assert runtime.backoffice_reachable is True

@@ -1,7 +1,9 @@
-"""GIVEN the back office cannot be reached (the sync relay has lowered ``runtime.online``)
-WHEN the shopper touches Pay THEN card, QR and the other methods that need the network are
-not offered, and the payment screen names them and says why, in each of the four languages,
-with every line of the notice drawn inside its place; online, no notice is shown."""
+"""GIVEN the back office cannot be reached (the sync relay has lowered
+``runtime.backoffice_reachable``) WHEN the shopper touches Pay THEN every method is still
+offered and no notice shows: the back office is not in the payment path.
+GIVEN the QR provider does not answer THEN QR alone is not offered, and the payment screen
+names it and says why, in each of the four languages, with every line of the notice drawn
+inside its place."""
 
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ TEA = "4901234000148"
 LANGUAGES = ("ja", "en", "zh-Hans", "ko")
 # what the notice says, by language, besides the names of the methods it lists
 WHY = {
-    "ja": "通信ができないため",
-    "en": "cannot be used right now (no connection)",
-    "zh-Hans": "由于网络无法连接",
-    "ko": "통신이 되지 않아",
+    "ja": "決済サービスと通信できないため",
+    "en": "cannot be used right now (the payment service is not answering)",
+    "zh-Hans": "由于无法连接支付服务",
+    "ko": "결제 서비스와 통신이 되지 않아",
 }
 
 
@@ -31,7 +33,7 @@ def tile_texts(methods) -> list[str]:
     return [tile.text for tile in methods.ids.tiles.children]
 
 
-def test_methods_missing_offline_are_named_with_the_reason(kiosk) -> None:
+def test_only_a_method_whose_own_service_is_down_is_missing_and_named(kiosk) -> None:
     ctl, runtime = kiosk.ctl, kiosk.runtime
     kiosk.tap(kiosk.widget("start", "attract"))
     kiosk.wait_screen("shopping")
@@ -43,9 +45,18 @@ def test_methods_missing_offline_are_named_with_the_reason(kiosk) -> None:
     kiosk.tap(methods.ids.back)
     kiosk.wait_screen("shopping")
 
-    runtime.online = False  # as the sync relay sets it when the back office does not answer
-    held = runtime.methods_held_offline()
-    assert "qr" in {m.id for m in held}
+    runtime.backoffice_reachable = False  # as the sync relay sets it when it gets no answer
+    methods = open_methods(kiosk)
+    assert methods.ids.notice.text == ""  # every method still offered: nothing to explain
+    assert set(tile_texts(methods)) == online_tiles
+    kiosk.tap(methods.ids.back)
+    kiosk.wait_screen("shopping")
+
+    provider = kiosk.runtime.host.pm.get_plugin("plugins.pay_qr").provider
+    provider.stop()  # the QR provider's gateway does not answer
+    runtime.method("qr").gateway.forget()
+    held = runtime.methods_unavailable()
+    assert [m.id for m in held] == ["qr"]
     methods = open_methods(kiosk)
     for large in (False, True):
         if ctl.large_text != large:

@@ -47,7 +47,7 @@ class WalletMethod(PaymentMethod):
         self._waiting = False
 
     def available(self, online: bool) -> bool:
-        return online  # the provider must be reachable
+        return online  # this method's own network_up() (default True), never the back office
 
     def interrupt(self) -> bool:
         if not self._waiting:

@@ -29,13 +29,14 @@ class PayMethodsScreen(KioskScreen):
             grid.add_widget(tile)
 
     def notice(self, methods: list[Any], offline: list[dict[str, str]], language: str) -> str:
-        """Why methods are missing: those that need the network while it is down (by name),
-        or that none is available at all; "" when every method is offered."""
+        """Why methods are missing: those whose own payment service is not answering (by
+        name; the back office is never the reason), or that none is available at all; ""
+        when every method is offered."""
         if offline:
             names = list_text([n.get(language) or n.get("en", "") for n in offline], language)
             if methods:
-                msgid = "{methods} cannot be used right now (no connection). Please choose another way to pay or call staff."
+                msgid = "{methods} cannot be used right now (the payment service is not answering). Please choose another way to pay or call staff."
             else:
-                msgid = "{methods} cannot be used right now (no connection). Please call staff."
+                msgid = "{methods} cannot be used right now (the payment service is not answering). Please call staff."
             return self.ctl.t(msgid).format(methods=names)
         return "" if methods else self.ctl.t("No payment method is available. Please call staff.")
