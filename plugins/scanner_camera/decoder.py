@@ -625,7 +625,7 @@ def _read_fitted(
         # photos); the defocus step (max_sigma set) was measured refining every placement
         shortlist = SHORTLIST if max_sigma is None else None
         # the defocus step (max_sigma set; two passes must agree) starts a refinement from
-        # each blur's best placement and accepts a looser fit (round 9, :mod:`.defocus`)
+        # the finest blur's placement too and accepts a looser fit (round 9, :mod:`.defocus`)
         step = max_sigma is not None
         digits = read_profiles(
             bands, None, should_stop, shortlist, max_sigma, every_sigma=step,
