@@ -628,7 +628,7 @@ def _read_fitted(
         # the finest blur's placement too and accepts a looser fit (round 9, :mod:`.defocus`)
         step = max_sigma is not None
         digits = read_profiles(
-            bands, None, should_stop, shortlist, max_sigma, every_sigma=step,
+            bands, None, should_stop, shortlist, max_sigma, finest_start=step,
             max_error=DEFOCUS_MAX_ERROR if step else MAX_ERROR,
         )  # fmt: skip
     elif prep == "bars":

@@ -378,7 +378,7 @@ def read_profile(
     should_stop: StopCheck = None,
     shortlist: int | None = None,
     max_sigma: float | None = None,
-    every_sigma: bool = False,
+    finest_start: bool = False,
     max_error: float = MAX_ERROR,
 ) -> str | None:
     """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
@@ -386,7 +386,7 @@ def read_profile(
     ``shortlist`` the first ``shortlist`` by :func:`_whole_error`).
     ``max_sigma``: a best fit blurred more than this (modules) is not read (round 8: the
     refinement can nudge σ past the grid's 1.7, where narrow bars are gone and a wrong code
-    fits as well as the right one, ``ean13-5_13``). ``every_sigma``: the finest blur's best
+    fits as well as the right one, ``ean13-5_13``). ``finest_start``: the finest blur's best
     placement is a starting point too, not only the best of all, and ``max_error`` the largest
     RMS error accepted (round 9, the defocus step, where two passes must agree).
     Raises :class:`Stopped` once ``should_stop`` says yes."""
@@ -394,7 +394,7 @@ def read_profile(
     for p in (profile, profile[::-1]):
         for start, end in _candidates(p):
             _check(should_stop)
-            if every_sigma and (every := place_per_sigma(p, start, end)):
+            if finest_start and (every := place_per_sigma(p, start, end)):
                 # the best placement and the finest blur's (a sharper start the refinement
                 # cannot reach from a blurrier one; the other blurs' starts read nothing
                 # more on the photos and cost 2x as much again, round 9)
@@ -434,7 +434,7 @@ def read_profiles(
     should_stop: StopCheck = None,
     shortlist: int | None = None,
     max_sigma: float | None = None,
-    every_sigma: bool = False,
+    finest_start: bool = False,
     max_error: float = MAX_ERROR,
 ) -> str | None:
     """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one.
@@ -447,7 +447,7 @@ def read_profiles(
             return None
         _check(should_stop)  # a remembered band costs nothing, but the pass still stops
         code = _memo_read(
-            profile, refine, should_stop, shortlist, max_sigma, every_sigma, max_error
+            profile, refine, should_stop, shortlist, max_sigma, finest_start, max_error
         )
         if code is not None:
             reads[code] += 1
@@ -469,19 +469,19 @@ def _memo_read(
     should_stop: StopCheck,
     shortlist: int | None,
     max_sigma: float | None,
-    every_sigma: bool = False,
+    finest_start: bool = False,
     max_error: float = MAX_ERROR,
 ) -> str | None:
     """:func:`read_profile`, remembered by the profile's bytes: an ``@wide`` crop clipped to
     a small frame can be the very crop another region's ``@wide`` pass read (round 8: two
     unread photos, half their fit work). A stopped read is not remembered."""
     raw = np.ascontiguousarray(profile).tobytes()
-    key = (raw, refine, shortlist, max_sigma, every_sigma, max_error)
+    key = (raw, refine, shortlist, max_sigma, finest_start, max_error)
     with _MEMO_LOCK:  # two decoder threads (two cameras) may share it
         if key in _MEMO:
             _MEMO.move_to_end(key)
             return _MEMO[key]
-    code = read_profile(profile, refine, should_stop, shortlist, max_sigma, every_sigma, max_error)
+    code = read_profile(profile, refine, should_stop, shortlist, max_sigma, finest_start, max_error)
     with _MEMO_LOCK:
         _MEMO[key] = code
         if len(_MEMO) > MEMO_SIZE:
