@@ -57,6 +57,7 @@ from plugins.scanner_camera.databar import (
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
 from plugins.scanner_camera.defocus import (
     ACROSS,
+    DEFOCUS_MAX_ERROR,
     DEFOCUS_PASSES,
     DEFOCUS_REGIONS,
     MAX_SIGMA,
@@ -67,7 +68,7 @@ from plugins.scanner_camera.defocus import (
     swings,
     tensor_angle,
 )
-from plugins.scanner_camera.ean_fit import SHORTLIST, Stopped, read_profiles
+from plugins.scanner_camera.ean_fit import MAX_ERROR, SHORTLIST, Stopped, read_profiles
 from plugins.scanner_camera.glare import read_glare
 from plugins.scanner_camera.glare import turned as glare_turned
 from plugins.scanner_camera.regions import (
@@ -641,9 +642,13 @@ def _read_fitted(
         # the chain's passes refine the shortlist (round 8, all fields unchanged on the 469
         # photos); the defocus step (max_sigma set) was measured refining every placement
         shortlist = SHORTLIST if max_sigma is None else None
+        # the defocus step (max_sigma set; two passes must agree) starts a refinement from
+        # the finest blur's placement too and accepts a looser fit (round 9, :mod:`.defocus`)
+        step = max_sigma is not None
         digits = read_profiles(
-            bands, refine=None, should_stop=should_stop, shortlist=shortlist, max_sigma=max_sigma
-        )
+            bands, None, should_stop, shortlist, max_sigma, finest_start=step,
+            max_error=DEFOCUS_MAX_ERROR if step else MAX_ERROR,
+        )  # fmt: skip
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)
     elif prep == "glare":

@@ -187,6 +187,13 @@ def fit(profile: np.ndarray, start: float, end: float) -> Fit | None:
 
 def place(profile: np.ndarray, start: float, end: float) -> Placement | None:
     """The placement (start, end, bend) and blur whose digit-by-digit match is best."""
+    every = place_per_sigma(profile, start, end)
+    return min(every, key=_error) if every else None
+
+
+def place_per_sigma(profile: np.ndarray, start: float, end: float) -> list[Placement]:
+    """Per blur of :data:`SIGMAS`, the placement whose digit-by-digit match is best (round
+    9: refining only the overall best can stay in a wrong code's basin, ``upca-2_44``)."""
     ink = _ink(profile, start, end)
     module = (end - start) / MODULES
     offsets = SHIFTS * module
@@ -194,7 +201,7 @@ def place(profile: np.ndarray, start: float, end: float) -> Placement | None:
     starts, ends, bends = (a.ravel() for a in grid)
     windows = _sampled(ink, starts, ends, bends, _DIGIT_IDX)  # placement × digit × sample
     own = (windows**2).sum(axis=(1, 2))
-    best: tuple[float, int, float, list[str]] | None = None
+    found: list[Placement] = []
     for sigma in SIGMAS:
         lt, gt, rt = _TEMPLATES[sigma]
         err_l = _sq_dist(windows[:, :6], lt)
@@ -203,20 +210,16 @@ def place(profile: np.ndarray, start: float, end: float) -> Placement | None:
         left = np.where(_IS_G, err_g.min(axis=2)[:, None, :], err_l.min(axis=2)[:, None, :])
         total = left.sum(axis=2).min(axis=1) + err_r.min(axis=2).sum(axis=1) + own
         g = int(np.argmin(total))
-        if best is None or total[g] < best[0]:
-            lead = int(np.argmin(left[g].sum(axis=1)))
-            bits = [
-                (G_CODES if PARITY[lead][i] == "G" else L_CODES)[
-                    int(np.argmin((err_g if PARITY[lead][i] == "G" else err_l)[g, i]))
-                ]
-                for i in range(6)
-            ] + [R_CODES[int(np.argmin(err_r[g, i]))] for i in range(6)]
-            best = (float(total[g]), g, sigma, bits)
-    if best is None:
-        return None
-    total, g, sigma, bits = best
-    geometry = (float(starts[g]), float(ends[g]), float(bends[g]), sigma)
-    return Placement(total / (12 * _WIDTH), bits, ink, geometry)
+        lead = int(np.argmin(left[g].sum(axis=1)))
+        bits = [
+            (G_CODES if PARITY[lead][i] == "G" else L_CODES)[
+                int(np.argmin((err_g if PARITY[lead][i] == "G" else err_l)[g, i]))
+            ]
+            for i in range(6)
+        ] + [R_CODES[int(np.argmin(err_r[g, i]))] for i in range(6)]
+        geometry = (float(starts[g]), float(ends[g]), float(bends[g]), sigma)
+        found.append(Placement(float(total[g]) / (12 * _WIDTH), bits, ink, geometry))
+    return found
 
 
 def _sq_dist(windows: np.ndarray, templates: np.ndarray) -> np.ndarray:
@@ -375,19 +378,29 @@ def read_profile(
     should_stop: StopCheck = None,
     shortlist: int | None = None,
     max_sigma: float | None = None,
+    finest_start: bool = False,
+    max_error: float = MAX_ERROR,
 ) -> str | None:
     """The EAN-13 (13 digits) one bar profile holds, read either way round, or ``None``.
     ``refine``: how many of the best placements are refined (``None``: all of them, or with
     ``shortlist`` the first ``shortlist`` by :func:`_whole_error`).
     ``max_sigma``: a best fit blurred more than this (modules) is not read (round 8: the
     refinement can nudge σ past the grid's 1.7, where narrow bars are gone and a wrong code
-    fits as well as the right one, ``ean13-5_13``). Raises :class:`Stopped` once
-    ``should_stop`` says yes."""
+    fits as well as the right one, ``ean13-5_13``). ``finest_start``: the finest blur's best
+    placement is a starting point too, not only the best of all, and ``max_error`` the largest
+    RMS error accepted (round 9, the defocus step, where two passes must agree).
+    Raises :class:`Stopped` once ``should_stop`` says yes."""
     placed = []
     for p in (profile, profile[::-1]):
         for start, end in _candidates(p):
             _check(should_stop)
-            if (got := place(p, start, end)) is not None:
+            if finest_start and (every := place_per_sigma(p, start, end)):
+                # the best placement and the finest blur's (a sharper start the refinement
+                # cannot reach from a blurrier one; the other blurs' starts read nothing
+                # more on the photos and cost 2x as much again, round 9)
+                best = min(every, key=_error)
+                placed += [best] if best is every[0] else [best, every[0]]
+            elif (got := place(p, start, end)) is not None:
                 placed.append(got)
     if not placed:
         return None
@@ -409,7 +422,7 @@ def read_profile(
     best = min(refined, key=_error)
     if not best.digits or not check_digit_holds(best.digits):
         return None
-    good = best.error <= MAX_ERROR and best.margin >= MIN_MARGIN
+    good = best.error <= max_error and best.margin >= MIN_MARGIN
     if max_sigma is not None and best.sigma > max_sigma:
         return None
     return best.digits if good else None
@@ -421,6 +434,8 @@ def read_profiles(
     should_stop: StopCheck = None,
     shortlist: int | None = None,
     max_sigma: float | None = None,
+    finest_start: bool = False,
+    max_error: float = MAX_ERROR,
 ) -> str | None:
     """A code at least ``MIN_BANDS`` scanline bands read, when no band read another one.
     Raises :class:`Stopped` once ``should_stop`` says yes."""
@@ -431,7 +446,10 @@ def read_profiles(
         if len(reads) > 1 or max(reads.values(), default=0) + len(profiles) - n < MIN_BANDS:
             return None
         _check(should_stop)  # a remembered band costs nothing, but the pass still stops
-        if (code := _memo_read(profile, refine, should_stop, shortlist, max_sigma)) is not None:
+        code = _memo_read(
+            profile, refine, should_stop, shortlist, max_sigma, finest_start, max_error
+        )
+        if code is not None:
             reads[code] += 1
     if len(reads) != 1:
         return None
@@ -439,7 +457,8 @@ def read_profiles(
     return code if count >= MIN_BANDS else None
 
 
-_MEMO: OrderedDict[tuple[bytes, int | None, int | None, float | None], str | None] = OrderedDict()
+_MemoKey = tuple[bytes, int | None, int | None, float | None, bool, float]
+_MEMO: OrderedDict[_MemoKey, str | None] = OrderedDict()
 MEMO_SIZE = 64  # bar profiles remembered: a frame's regions and their @wide crops
 _MEMO_LOCK = threading.Lock()
 
@@ -450,16 +469,19 @@ def _memo_read(
     should_stop: StopCheck,
     shortlist: int | None,
     max_sigma: float | None,
+    finest_start: bool = False,
+    max_error: float = MAX_ERROR,
 ) -> str | None:
     """:func:`read_profile`, remembered by the profile's bytes: an ``@wide`` crop clipped to
     a small frame can be the very crop another region's ``@wide`` pass read (round 8: two
     unread photos, half their fit work). A stopped read is not remembered."""
-    key = (np.ascontiguousarray(profile).tobytes(), refine, shortlist, max_sigma)
+    raw = np.ascontiguousarray(profile).tobytes()
+    key = (raw, refine, shortlist, max_sigma, finest_start, max_error)
     with _MEMO_LOCK:  # two decoder threads (two cameras) may share it
         if key in _MEMO:
             _MEMO.move_to_end(key)
             return _MEMO[key]
-    code = read_profile(profile, refine, should_stop, shortlist, max_sigma)
+    code = read_profile(profile, refine, should_stop, shortlist, max_sigma, finest_start, max_error)
     with _MEMO_LOCK:
         _MEMO[key] = code
         if len(_MEMO) > MEMO_SIZE:

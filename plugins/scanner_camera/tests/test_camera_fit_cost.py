@@ -26,7 +26,7 @@ def scripted(monkeypatch):
     asked: list[float] = []
 
     def install(script: dict[float, str | None]) -> list[float]:
-        def read(profile, refine=None, should_stop=None, shortlist=None, max_sigma=None):
+        def read(profile, refine=None, should_stop=None, shortlist=None, max_sigma=None, *_):
             asked.append(float(profile[0]))
             return script[float(profile[0])]
 
