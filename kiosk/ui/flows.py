@@ -124,6 +124,7 @@ class Flows:
         self.last_sale = sale
         self._finishing = False
         ctl.activity()  # cash goes in without a touch: the receipt choice gets its own time
+        ctl.message = ""  # a basket's banner (a coupon taken…) would cover "payment complete"
         # yen amounts, formatted by the receipt screen in the language shown at the time
         ctl.sale = {
             "sale_id": sale.sale_id,
