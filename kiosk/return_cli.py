@@ -51,12 +51,15 @@ def _pin(prompt: str) -> str:
     return sys.stdin.readline().strip()
 
 
-def _chosen(lines: list[str], left: dict[int, int]) -> dict[int, int]:
+def _chosen(lines: list[str], left: dict[int, int], receipt_no: int) -> dict[int, int]:
     chosen = {}
     for text in lines:
         line, _, units = text.partition(":")
         if not line.isdigit() or (units and not units.isdigit()):
             raise ValueError(f"--line {text!r}: LINE or LINE:UNITS, in digits")
+        if int(line) not in left:  # a typo, not a line already returned
+            have = ", ".join(str(n) for n in sorted(left))
+            raise ValueError(f"receipt {receipt_no} has no line {line} (its lines: {have})")
         if not units and not left.get(int(line)):
             raise ValueError(f"line {line}: nothing left to return")
         chosen[int(line)] = int(units) if units else left[int(line)]
@@ -103,13 +106,13 @@ def run_return(config: KioskConfig, args: argparse.Namespace) -> int:
                 return 0
             if not (args.staff and args.reason):
                 raise ValueError("--staff and --reason are needed to make a return")
+            # the lines first: a typo there must not cost staff one of their PIN tries
+            chosen = _chosen(args.line, left, sale["receipt_no"])
             account = staff.check(args.staff, _pin("staff PIN: "))
             approver = None
             if args.manager:
                 approver = staff.check(args.manager, _pin("manager PIN: "))
-            plan = desk.plan(
-                sale, _chosen(args.line, left), reason=args.reason, staff=account, approver=approver
-            )
+            plan = desk.plan(sale, chosen, reason=args.reason, staff=account, approver=approver)
             result = desk.make(plan)
         document = result.document
         invoice = ReturnInvoice.from_document(

@@ -271,3 +271,34 @@ def test_backoffice_default_database_is_made_by_migrate_only(tmp_path, capsys, m
     assert backoffice_main(["migrate"]) == 0
     assert backoffice_main(["add-staff", "admin", "--role", "admin"]) == 0
     assert "added admin (admin)" in capsys.readouterr().out
+
+
+def test_backoffice_set_issuer_with_a_bad_registration_number_is_one_clear_line(
+    backoffice_url, capsys
+):
+    """GIVEN a mistyped 登録番号 WHEN ``set-issuer`` runs THEN one line says what the number
+    must be, with exit 1 and nothing stored. Before: ``unexpected error:
+    InvalidRegistrationNumber: … (run again with -v …)``, as for a bug in the program."""
+    for wrong in ("T123", "5835678256246", "T5835678256245"):  # short, no T, check digit
+        code = backoffice_main(["--database-url", backoffice_url, "set-issuer", "店", wrong])
+        line = one_line(capsys.readouterr().err)
+        assert code == 1
+        assert line.startswith(f"kiosk-backoffice: registration number '{wrong}': ")
+        assert "unexpected" not in line and "T5835678256246" in line  # what one looks like
+
+
+def test_backoffice_restore_without_an_answer_is_not_confirmed(
+    tmp_path, backoffice_url, monkeypatch, capsys
+):
+    """GIVEN ``restore`` run from a script (stdin closed) WHEN it asks to replace the
+    database THEN no answer is no: one line saying how to confirm, exit 1. Before:
+    ``unexpected error: EOFError: EOF when reading a line``."""
+    import io
+
+    backup = tmp_path / "old.backup"
+    backup.write_bytes(b"anything")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code = backoffice_main(["--database-url", backoffice_url, "restore", str(backup)])
+    line = one_line(capsys.readouterr().err.split("? [y/N] ")[-1])
+    assert code == 1
+    assert line == "kiosk-backoffice: not restored: nobody answered y (pass --yes in a script)"

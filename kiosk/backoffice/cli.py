@@ -583,6 +583,16 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirmed(question: str) -> bool:
+    """The operator's y; no answer at all (stdin closed: a script) is a refusal, said so."""
+    from kiosk.cli_errors import CommandError
+
+    try:
+        return input(question).strip().lower() == "y"
+    except EOFError:
+        raise CommandError(_("not restored: nobody answered y (pass --yes in a script)")) from None
+
+
 def _restore(args: argparse.Namespace) -> int:
     from kiosk.backoffice.core.backup import BackupFailed, restore
     from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
@@ -590,10 +600,7 @@ def _restore(args: argparse.Namespace) -> int:
     if not args.file.exists():
         raise BackupFailed(f"{args.file}: no such backup file")
 
-    if (
-        not args.yes
-        and input(f"replace {args.database_url} with {args.file}? [y/N] ").lower() != "y"
-    ):
+    if not args.yes and not _confirmed(f"replace {args.database_url} with {args.file}? [y/N] "):
         return 1
     key_path = args.key_file or default_key_path()
     restore(
@@ -626,9 +633,18 @@ def _revoke(args: argparse.Namespace) -> int:
 
 def _set_issuer(args: argparse.Namespace) -> int:
     from kiosk.backoffice.ereceipt.web import set_issuer
-    from kiosk.domain.receipt import Issuer
+    from kiosk.cli_errors import CommandError
+    from kiosk.domain.receipt import InvalidRegistrationNumber, Issuer
 
-    issuer = Issuer(args.name, args.registration_number, args.address, args.phone)
+    try:
+        issuer = Issuer(args.name, args.registration_number, args.address, args.phone)
+    except InvalidRegistrationNumber:  # the operator's typo, not a fault of the program
+        raise CommandError(
+            _(
+                "registration number {number}: T and the 13 digits of the 登録番号, "
+                "check digit included, such as T5835678256246"
+            ).format(number=repr(args.registration_number))
+        ) from None
     with _db(args).transaction() as session:
         set_issuer(session, issuer, _now(args), "cli")
     print(f"e-receipt issuer set: {issuer.name} {issuer.registration_number}")

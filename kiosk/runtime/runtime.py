@@ -432,6 +432,9 @@ class KioskRuntime(SaleActions, PluginServices):
             if self.checkout.state is not CheckoutState.PAYING:
                 # never take money a sale could not then be committed for (e.g. age check)
                 raise IllegalTransition("pay", self.checkout.state)
+            if self.amount_due == 0 and not self.tenders:
+                # a coupon covered the basket: no method takes ¥0, and none is needed
+                return self._complete()
             method = self.method(method_id)
             if not method.available(method.network_up()):
                 why = method.network_problem() or "not available now"

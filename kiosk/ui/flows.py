@@ -45,6 +45,8 @@ TIMED_OUT_TEXT = {
     "cash": "Not enough cash was put in, so nothing was charged. "
     "Please take your money from the cash tray.",
 }
+#: where a paid shopper chooses paper, an e-receipt code or none
+RECEIPT_CHOICE_SCREENS = ("receipt", "ereceipt")
 SHOPPER_CANCELLED_TEXT = "Payment cancelled. Nothing was charged."
 CASH_RETURNED_TEXT = "Payment cancelled. Please take your {amount} from the cash tray."
 START_FAILED_TEXT = "The payment could not start. Please call staff."
@@ -59,6 +61,7 @@ class Flows:
         self.staff = kiosk_staff(ctl.runtime)  # the kiosk's one PIN lock-out
         self.last_sale: Any = None
         self._thanks_event: Any = None
+        self._finishing = False  # a paid sale left at the receipt choice is being finished
         self._inactivity = Clock.schedule_interval(self.check_inactivity, 1.0)
 
     # --- payment -----------------------------------------------------------------------
@@ -122,6 +125,9 @@ class Flows:
             self.open_payment()
             return
         self.last_sale = sale
+        self._finishing = False
+        ctl.activity()  # cash goes in without a touch: the receipt choice gets its own time
+        ctl.message = ""  # a basket's banner (a coupon taken…) would cover "payment complete"
         # yen amounts, formatted by the receipt screen in the language shown at the time
         ctl.sale = {
             "sale_id": sale.sale_id,
@@ -295,6 +301,9 @@ class Flows:
 
     def check_inactivity(self, *_args: Any) -> None:
         ctl, settings = self.ctl, self.ctl.settings
+        if ctl.state == "paid" and ctl.screen in RECEIPT_CHOICE_SCREENS:
+            self._finish_when_gone()
+            return
         # a member card scanned with nothing bought yet (at the attract screen too): left
         # there, the next shopper would shop as that member and see their points
         member_waiting = (
@@ -303,8 +312,9 @@ class Flows:
             and ctl.snapshot.member
             and ctl.screen in ("attract", *ctl.shopper_screens)
         )
+        # the method tiles too: a basket left there would be the next shopper's to pay
         if not member_waiting and (
-            ctl.state != "shopping" or ctl.screen not in ctl.shopper_screens
+            ctl.state != "shopping" or ctl.screen not in (*ctl.shopper_screens, "methods")
         ):
             ctl.still_there = False
             return
@@ -322,6 +332,21 @@ class Flows:
         ctl.still_there, ctl.still_there_left = True, max(0, int(left))
         if left <= 0:
             self.suspend("inactivity")
+
+    def _finish_when_gone(self) -> None:
+        """Paid, and nobody has chosen a receipt for the inactivity and "still there?" time:
+        the sale is kept as it is; finish it without paper so that the next shopper does not
+        find this one's total, change or e-receipt code. Not while a receipt is printing or
+        after it failed (its status line is set): that is for staff, who have been told."""
+        ctl, settings = self.ctl, self.ctl.settings
+        ctl.still_there = False
+        if ctl.receipt_status or self._finishing:
+            return
+        if ctl.clock() - ctl.last_activity >= settings.inactivity_seconds + (
+            settings.still_there_seconds
+        ):
+            self._finishing = True
+            self.finish()
 
     def suspend(self, reason: str) -> None:
         ctl = self.ctl

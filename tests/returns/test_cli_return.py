@@ -49,3 +49,21 @@ def test_cli_return_one_line(tmp_path, monkeypatch, capsys):
     )
     code, _, err = staff_return(line="1", pin="0000")
     assert code == 1 and "wrong staff id or PIN" in err
+
+
+def test_cli_return_a_line_the_sale_does_not_have(tmp_path, monkeypatch, capsys):
+    """GIVEN a sale of two lines WHEN staff type ``--line 9`` (or ``--line 9:1``) THEN the
+    one line says the sale has no line 9 and which it has; no PIN is asked first. Before:
+    ``line 9: nothing left to return``, as if line 9 had been returned already (and with
+    ``9:1`` the PIN was asked before the refusal)."""
+    script = tmp_path / "sale.txt"
+    script.write_text("scan 4901234000018\nscan 4901234000193\npay cash\n", encoding="utf-8")
+    data = tmp_path / "data"
+    assert _run(monkeypatch, capsys, data, "checkout", "--script", str(script))[0] == 0
+    for line in ("9", "9:1", "0"):
+        staff = ("--reason", "changed_mind", "--staff", "S001")
+        code, _, err = _run(monkeypatch, capsys, data, "return", "1", "--line", line, *staff)
+        assert code == 1
+        assert err.strip().splitlines()[-1] == (
+            f"kiosk: return: receipt 1 has no line {line.partition(':')[0]} (its lines: 1, 2)"
+        )
