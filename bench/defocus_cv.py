@@ -244,6 +244,9 @@ class FoldChoice:
     raw_held_out: list[dict[str, float]]
     raw_false: list[int]
     fixed: dict[str, list[dict[str, float]]]  # "round 8" and "step off", per held-out fold
+    # per fold: did any choice keep the training folds within raw zxing-cpp's false reads?
+    # (if not, the step is off by default, not by choice: the rest of the chain broke it)
+    within_budget: list[bool]
 
 
 def search(
@@ -266,10 +269,12 @@ def search(
         s: (per_fold(r, lambda o: o.hit), per_fold(r, lambda o: o.false)) for s, r in rows.items()
     }
     raw_by_fold = per_fold(raw, lambda o: o.false)
-    chosen, held, raw_held = [], [], []
+    chosen, held, raw_held, within = [], [], [], []
     for k in range(cv.K):
         best = cv.best_on_training(sums, raw_by_fold, k, cost, OFF)
         chosen.append(best)
+        budget = raw_by_fold.sum() - raw_by_fold[k]
+        within.append(any(f.sum() - f[k] <= budget for _, f in sums.values()))
         test = [i for i, f in enumerate(fold) if f == k]
         held.append(cv.figures(rows[best][i] for i in test))
         raw_held.append(cv.figures(raw[i] for i in test))
@@ -277,7 +282,7 @@ def search(
     for name, s in (("round 8", DefocusSettings()), ("step off", OFF)):
         r = rows[s] if s in rows else _outcomes(samples, cached, s)
         fixed[name] = [cv.figures(r[i] for i, f in enumerate(fold) if f == k) for k in range(cv.K)]
-    return FoldChoice(chosen, held, raw_held, [int(x) for x in raw_by_fold], fixed)
+    return FoldChoice(chosen, held, raw_held, [int(x) for x in raw_by_fold], fixed, within)
 
 
 def _outcomes(samples: list, cached: list[StepCache], setting: Setting) -> list[cv.Outcome]:
@@ -316,7 +321,9 @@ def report(title: str, result: FoldChoice, fold: list[int]) -> None:
     for k, (choice, fig) in enumerate(zip(result.chosen, result.held_out, strict=True)):
         cells = "".join(cv.cell(fig[c]) for c in COLUMNS)
         print(f"{k:<6d}{fold.count(k):>4d}{cells}{int(fig['false']):>7d}"
-              f"{result.raw_false[k]:>7d}   {label(choice)}")  # fmt: skip
+              f"{result.raw_false[k]:>7d}   {label(choice)}"
+              + ("" if result.within_budget[k] else " (no choice within the false-read "
+                 "budget on the training folds: off by default)"))  # fmt: skip
     print("-" * (len(head) + 40))
     rows = [("chosen", result.held_out), ("zxing-cpp", result.raw_held_out)]
     rows += list(result.fixed.items())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import replace
+from functools import cache
 
 import cv2
 import pytest
@@ -22,6 +23,7 @@ BOX = ((0, 0), (9, 0), (9, 9), (0, 9))
 RIGHT, WRONG = "0605482330012", "4549131970258"
 
 
+@cache
 def _photo(name: str):
     path = SHARED_BARCODES / name
     if not path.is_file():
@@ -63,13 +65,19 @@ def test_function_replayed_settings_equal_decode(name, setting):
     without the σ limit (``ean13-5_13``) WHEN its step is cached once (through JSON) and
     replayed at a setting THEN exactly what decode() returns with that setting."""
     image = _photo(name)
-    cached = dcv._decoded(json.loads(json.dumps(dcv._encoded(dcv.step_cache(image)))))
+    cached = _step_cache(name)
     options = (
         replace(DEFAULT_OPTIONS, defocus_step=False)
         if setting is None
         else replace(DEFAULT_OPTIONS, defocus=setting)
     )
     assert dcv.replay(cached, setting) == decode(image, options)
+
+
+@cache
+def _step_cache(name: str) -> dcv.StepCache:
+    """The photo's step cache, once per run, through JSON as the bench stores it."""
+    return dcv._decoded(json.loads(json.dumps(dcv._encoded(dcv.step_cache(_photo(name))))))
 
 
 def test_function_the_options_reach_the_step():
@@ -123,7 +131,7 @@ def test_function_each_fold_keeps_the_step_only_where_its_training_folds_gain():
     assert dcv.kept(result.chosen) == DefocusSettings((0.2, 0.3), False, 16, MAX_SIGMA)
     one_fold = [0 if i % 4 == 0 and k < 4 else k for i, k in enumerate(fold)]
     result = dcv.search(samples, cached, one_fold, dcv.grid())
-    assert result.chosen[0] is None
+    assert result.chosen[0] is None and result.within_budget[0]
     assert result.held_out[0]["overall"] == 0.0
     assert result.fixed["round 8"][0]["overall"] > 0
 
@@ -132,3 +140,15 @@ def test_function_kept_drops_the_step_when_most_folds_do():
     on = DefocusSettings()
     assert dcv.kept([None, None, None, on, on]) is None
     assert dcv.kept([on, on, DefocusSettings(min_swings=16), None, None]) == on
+
+
+def test_function_a_fold_whose_training_folds_break_the_budget_is_marked():
+    """GIVEN the chain without the step already makes more false reads than raw zxing-cpp on
+    every fold WHEN searched THEN the step is off on every fold, marked as off by default."""
+    fold = [k for k in range(cv.K) for _ in range(2)]
+    samples = [_Sample("upca", RIGHT) for _ in fold]
+    wrong = DecodedCode(Symbology.UPCA, WRONG, WRONG[1:], BOX, "zxing", "zxing")
+    cached = [dcv.StepCache([wrong], [], [], [], []) for _ in fold]
+    result = dcv.search(samples, cached, fold, dcv.grid())
+    assert result.chosen == [None] * cv.K
+    assert result.within_budget == [False] * cv.K
