@@ -634,6 +634,7 @@ def live_variants_part(
     shard: tuple[int, int] = (0, 1),
     dump_to: Path | None = None,
     merged: list[Path] | None = None,
+    partial: bool = False,
 ) -> None:
     """The shopper-like variants decoded directly with the shipped options (no cache of every
     pass: ~1/10 of the work of caching them), beside raw zxing-cpp on the same frames.
@@ -654,20 +655,25 @@ def live_variants_part(
     if merged:
         rows = live.merge(merged)
     else:
-        rows = {}
+        rows: dict[str, dict[str, live.LiveRow]] = {}
         for kind in kinds:
-            rows[kind] = {
-                sample.file.name: _live_row(sample, image, kind)
-                for i, (sample, image) in enumerate(images)
-                if live.in_shard(i, shard)
-            }
+            rows[kind] = {}
+            # in a seeded random order, dumped every 10 frames: a run cut short leaves a
+            # random sample of every format (``--merge --partial``), not the first formats
+            for n, i in enumerate(live.order(len(images), shard), 1):
+                sample, image = images[i]
+                rows[kind][sample.file.name] = _live_row(sample, image, kind)
+                if dump_to is not None and (n % 10 == 0 or n == len(images) // shard[1]):
+                    live.dump(dump_to, rows)
+            if dump_to is not None:
+                live.dump(dump_to, rows)
+                print(f"dumped {len(rows[kind])} {kind} frames (shard {shard[0]}/{shard[1]}) "
+                      f"to {dump_to}", flush=True)  # fmt: skip
         if dump_to is not None:
-            live.dump(dump_to, rows)
-            print(f"dumped {sum(map(len, rows.values()))} frames ({', '.join(kinds)}, shard "
-                  f"{shard[0]}/{shard[1]}) to {dump_to}")  # fmt: skip
             return
     print("\nShopper-like variants, decoded live with the shipped options (not stored)")
-    live.print_table(live.complete(rows, names), folds, COLUMNS, _print_fold_means)
+    complete = live.complete(rows, names, partial)
+    live.print_table(complete, folds, COLUMNS, _print_fold_means)
 
 
 def _live_row(sample: Sample, image: np.ndarray, kind: str) -> live.LiveRow:
@@ -780,6 +786,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="with --variants-live: print the table from the shards' dumps (no decoding)",
     )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="with --merge: report kinds some photos are missing from too (a random sample "
+        "of runs cut short; each figure is then over the frames present)",
+    )
     args = parser.parse_args(argv)
     global GROUPED, PHOTOS_ONLY, EXTEND_ONLY, STACKED_FIXED
     GROUPED, PHOTOS_ONLY, EXTEND_ONLY = args.grouped, args.photos_only, args.extend_only
@@ -826,6 +838,7 @@ def main(argv: list[str] | None = None) -> int:
             args.shard,
             args.dump,
             args.merge,
+            args.partial,
         )
         return 0
     cached = cross_validated_part(images, args.kept_only, args.candidates, args.pending_false)

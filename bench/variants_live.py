@@ -15,6 +15,7 @@ manifest, in its order).
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -48,6 +49,13 @@ def in_shard(index: int, shard: tuple[int, int]) -> bool:
     return index % shard[1] == shard[0]
 
 
+def order(count: int, shard: tuple[int, int], seed: int = cv.SEED) -> list[int]:
+    """The shard's photo indices in a seeded random order."""
+    mine = [i for i in range(count) if in_shard(i, shard)]
+    random.Random(seed).shuffle(mine)
+    return mine
+
+
 def dump(path: Path, rows: dict[str, dict[str, LiveRow]]) -> None:
     """``rows[kind][file name]`` as JSON."""
     out = {k: {f: _plain(r) for f, r in by_file.items()} for k, by_file in rows.items()}
@@ -76,32 +84,34 @@ def merge(paths: Iterable[Path]) -> dict[str, dict[str, LiveRow]]:
     return out
 
 
-def complete(rows: dict[str, dict[str, LiveRow]], names: list[str]) -> dict[str, list[LiveRow]]:
+def complete(
+    rows: dict[str, dict[str, LiveRow]], names: list[str], partial: bool = False
+) -> dict[str, list[LiveRow | None]]:
     """Per kind, the rows in manifest order; a kind some photo is missing from is left out
-    (and named), so no table is printed from part of the photos."""
-    out = {}
+    (and named), so no table is printed from part of the photos — unless ``partial``: then
+    a missing photo is ``None`` and every figure is over the frames present."""
+    out: dict[str, list[LiveRow | None]] = {}
     for kind in cv.VARIANTS:
         got = rows.get(kind, {})
         missing = [n for n in names if n not in got]
-        if missing:
-            if got:
-                print(f"{kind}: {len(missing)} of {len(names)} photos missing from the dumps "
-                      f"(e.g. {missing[0]}); not reported")  # fmt: skip
-            continue
-        out[kind] = [got[n] for n in names]
+        if missing and got:
+            print(f"{kind}: {len(missing)} of {len(names)} photos missing from the dumps "
+                  f"(e.g. {missing[0]}); {'partial' if partial else 'not reported'}")  # fmt: skip
+        if got and (partial or not missing):
+            out[kind] = [got.get(n) for n in names]
     return out
 
 
-def per_fold_false(rows: list[LiveRow], fold: list[int]) -> str:
-    """``plugin/zxing-cpp`` accepted false reads on each fold."""
-    plugin = np.array([r.plugin.false for r in rows])
-    raw = np.array([r.raw.false for r in rows])
+def per_fold_false(rows: list[LiveRow | None], fold: list[int]) -> str:
+    """``plugin/zxing-cpp`` accepted false reads on each fold (over the frames present)."""
+    plugin = np.array([r.plugin.false if r else 0 for r in rows])
+    raw = np.array([r.raw.false if r else 0 for r in rows])
     f = np.array(fold)
     return ", ".join(f"{plugin[f == k].sum()}/{raw[f == k].sum()}" for k in range(cv.K))
 
 
 def print_table(
-    rows: dict[str, list[LiveRow]],
+    rows: dict[str, list[LiveRow | None]],
     folds: dict[str, list[int]],
     columns: tuple[str, ...],
     fold_means: Callable[[str, list, list, list[int]], None],
@@ -112,8 +122,12 @@ def print_table(
     head += f"{'false':>7s}{'2nd fr':>8s}{'stacked':>8s}"
     print(head)
     print("-" * len(head))
-    for kind, got in rows.items():
+    for kind, some in rows.items():
+        present = [i for i, r in enumerate(some) if r is not None]
+        got = [r for r in some if r is not None]
         plugin, raw = [r.plugin for r in got], [r.raw for r in got]
+        if len(got) < len(some):
+            print(f"{kind:10s}  partial: {len(got)} of {len(some)} frames")
         for name, outcomes in (("plugin", plugin), ("zxing-cpp", raw)):
             fig = cv.figures(outcomes)
             cells = "".join(cv.cell(fig[c]) for c in columns)
@@ -122,8 +136,8 @@ def print_table(
                   f"{int(fig['second']):>8d}{extra}")  # fmt: skip
         for how, fold in folds.items():
             print(f"{kind:10s}  false per fold, {how} (plugin/zxing-cpp): "
-                  f"{per_fold_false(got, fold)}")  # fmt: skip
+                  f"{per_fold_false(some, fold)}")  # fmt: skip
         print(f"{kind:10s}  {sum(r.defocus for r in got)} photos read only by the defocus step")
         for how, fold in folds.items():
             print(f"{kind:10s}  per fold ({how}):")
-            fold_means(kind, plugin, raw, fold)
+            fold_means(kind, plugin, raw, [fold[i] for i in present])
