@@ -705,6 +705,18 @@ def _print_fold_means(kind: str, plugin: list, raw: list, fold: list[int]) -> No
 # --- main --------------------------------------------------------------------------------------
 
 
+def ready(data: Path) -> bool:
+    """Whether the photo set is there (else says so); pins the process to one core and
+    OpenCV to one thread, as every camera benchmark runs."""
+    if not (data / "MANIFEST.tsv").is_file():
+        print(f"No benchmark data at {data.resolve()} (MANIFEST.tsv missing); nothing to do.")
+        return False
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    cv2.setNumThreads(1)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="use only N photos")
@@ -797,12 +809,8 @@ def main(argv: list[str] | None = None) -> int:
     GROUPED, PHOTOS_ONLY, EXTEND_ONLY = args.grouped, args.photos_only, args.extend_only
     STACKED_FIXED = args.stacked_fixed
 
-    if not (args.data / "MANIFEST.tsv").is_file():
-        print(f"No benchmark data at {args.data.resolve()} (MANIFEST.tsv missing); nothing to do.")
+    if not ready(args.data):
         return 0
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    cv2.setNumThreads(1)
 
     samples = load_manifest(args.data, args.limit)
     images = []

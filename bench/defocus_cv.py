@@ -26,7 +26,6 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import sys
 import time
 from collections import Counter
@@ -359,12 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         "variants (bench/barcode_cv.py: variant; same folds, raw zxing-cpp on the same frames)",
     )
     args = parser.parse_args(argv)
-    if not (args.data / "MANIFEST.tsv").is_file():
-        print(f"No benchmark data at {args.data.resolve()} (MANIFEST.tsv missing); nothing to do.")
+    if not bench.ready(args.data):
         return 0
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    cv2.setNumThreads(1)
     listed = bench.load_manifest(args.data, args.limit)
     start, cpu = time.perf_counter(), time.process_time()
     samples, cached = [], []
