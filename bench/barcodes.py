@@ -37,6 +37,7 @@ if str(PROJECT) not in sys.path:  # run as a script: make kiosk and plugins impo
 
 from bench import barcode_cv as cv  # noqa: E402
 from bench import barcode_labels as labels  # noqa: E402
+from bench import variants_live as live  # noqa: E402
 from kiosk.domain.codes import InvalidBarcode, normalize_gtin  # noqa: E402
 from plugins.scanner_camera import decoder as dec  # noqa: E402
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, decode  # noqa: E402
@@ -627,55 +628,67 @@ def variants_part(images: list, cached: list[list[cv.Cached]]) -> None:
             print(f"{kind:10s}{name:>10s}{cells}{int(fig['false']):>7d}{int(fig['second']):>8d}")
 
 
-def live_variants_part(images: list) -> None:
+def live_variants_part(
+    images: list,
+    kinds: tuple[str, ...] = cv.VARIANTS,
+    shard: tuple[int, int] = (0, 1),
+    dump_to: Path | None = None,
+    merged: list[Path] | None = None,
+    partial: bool = False,
+) -> None:
     """The shopper-like variants decoded directly with the shipped options (no cache of every
     pass: ~1/10 of the work of caching them), beside raw zxing-cpp on the same frames.
 
     The frames are ``barcode_cv.variant``'s (a seeded motion smear of 1.5 % of the longest
     side, or a defocus disc of radius 0.6 %, each plus noise σ=3): the same ones the cached
     search scores. "stacked" counts photos whose expected code only the stacked-DataBar
-    step read. False reads are also given per fold (stratified, or grouped with
-    ``--grouped``) as plugin/zxing-cpp."""
+    step read. False reads are also given per fold (stratified and grouped) as
+    plugin/zxing-cpp. Round 9: ``shard`` decodes every n-th photo only and ``dump_to``
+    writes the outcomes; ``merged`` prints the table from such dumps instead of decoding
+    (``bench/variants_live.py``)."""
     strata = [s.stratum for s, _ in images]
-    fold = cv.grouped_folds(strata, [s.item for s, _ in images]) if GROUPED else cv.folds(strata)
+    folds = {"stratified": cv.folds(strata)}
+    folds["grouped"] = cv.grouped_folds(strata, [s.item for s, _ in images])
+    if GROUPED:  # the grouped folds first, as before
+        folds = dict(reversed(folds.items()))
+    names = [s.file.name for s, _ in images]
+    if merged:
+        rows = live.merge(merged)
+    else:
+        rows: dict[str, dict[str, live.LiveRow]] = {}
+        for kind in kinds:
+            rows[kind] = {}
+            # in a seeded random order, dumped every 10 frames: a run cut short leaves a
+            # random sample of every format (``--merge --partial``), not the first formats
+            for n, i in enumerate(live.order(len(images), shard), 1):
+                sample, image = images[i]
+                rows[kind][sample.file.name] = _live_row(sample, image, kind)
+                if dump_to is not None and (n % 10 == 0 or n == len(images) // shard[1]):
+                    live.dump(dump_to, rows)
+            if dump_to is not None:
+                live.dump(dump_to, rows)
+                print(f"dumped {len(rows[kind])} {kind} frames (shard {shard[0]}/{shard[1]}) "
+                      f"to {dump_to}", flush=True)  # fmt: skip
+        if dump_to is not None:
+            return
     print("\nShopper-like variants, decoded live with the shipped options (not stored)")
-    head = f"{'variant':10s}{'decoder':>10s}" + "".join(f"{c:>12s}" for c in COLUMNS)
-    head += f"{'false':>7s}{'2nd fr':>8s}{'stacked':>8s}   false per fold (plugin/zxing)"
-    print(head)
-    print("-" * len(head))
-    for kind in cv.VARIANTS[:1] if PHOTOS_ONLY else cv.VARIANTS:
-        plugin, raw, stacked, defocus = [], [], 0, 0
-        for sample, image in images:
-            frame = cv.variant(image, kind, sample.file.name)
-            codes = decode(frame)
-            row = cv.outcome(sample.family, sample.expected, codes, canonical, _PLUGIN_FAMILY)
-            plugin.append(row)
-            raw.append(cv.raw_outcome(sample.family, sample.expected, read_zxing(frame), canonical))
-            defocus += row.hit and all(
-                c.stage.startswith("defocus:")
-                for c in codes
-                if c.confirmed
-                and canonical(_PLUGIN_FAMILY[c.symbology.value], c.code) == sample.expected
-            )
-            stacked += row.hit and all(
-                c.stage.startswith("stacked:")
-                for c in codes
-                if c.confirmed
-                and canonical(_PLUGIN_FAMILY[c.symbology.value], c.code) == sample.expected
-            )
-        for name, rows in (("plugin", plugin), ("zxing-cpp", raw)):
-            fig = cv.figures(rows)
-            cells = "".join(cv.cell(fig[c]) for c in COLUMNS)
-            per_fold = ", ".join(
-                f"{sum(p.false for p, f in zip(plugin, fold, strict=True) if f == k)}/"
-                f"{sum(r.false for r, f in zip(raw, fold, strict=True) if f == k)}"
-                for k in range(cv.K)
-            )
-            extra = f"{stacked:>8d}   {per_fold}" if name == "plugin" else ""
-            print(f"{kind:10s}{name:>10s}{cells}{int(fig['false']):>7d}"
-                  f"{int(fig['second']):>8d}{extra}")  # fmt: skip
-        print(f"{kind:10s}{'':>10s}  {defocus} photos read only by the defocus step (round 8)")
-        _print_fold_means(kind, plugin, raw, fold)
+    complete = live.complete(rows, names, partial)
+    live.print_table(complete, folds, COLUMNS, _print_fold_means)
+
+
+def _live_row(sample: Sample, image: np.ndarray, kind: str) -> live.LiveRow:
+    frame = cv.variant(image, kind, sample.file.name)
+    codes = decode(frame)
+    row = cv.outcome(sample.family, sample.expected, codes, canonical, _PLUGIN_FAMILY)
+    raw = cv.raw_outcome(sample.family, sample.expected, read_zxing(frame), canonical)
+    mine = [
+        c.stage
+        for c in codes
+        if c.confirmed and canonical(_PLUGIN_FAMILY[c.symbology.value], c.code) == sample.expected
+    ]
+    stacked = row.hit and all(s.startswith("stacked:") for s in mine)
+    defocus = row.hit and all(s.startswith("defocus:") for s in mine)
+    return live.LiveRow(row, raw, stacked, defocus)
 
 
 def _print_fold_means(kind: str, plugin: list, raw: list, fold: list[int]) -> None:
@@ -690,6 +703,18 @@ def _print_fold_means(kind: str, plugin: list, raw: list, fold: list[int]) -> No
 
 
 # --- main --------------------------------------------------------------------------------------
+
+
+def ready(data: Path) -> bool:
+    """Whether the photo set is there (else says so); pins the process to one core and
+    OpenCV to one thread, as every camera benchmark runs."""
+    if not (data / "MANIFEST.tsv").is_file():
+        print(f"No benchmark data at {data.resolve()} (MANIFEST.tsv missing); nothing to do.")
+        return False
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    cv2.setNumThreads(1)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -750,17 +775,42 @@ def main(argv: list[str] | None = None) -> int:
         help="only decode the photos and their shopper-like variants with the shipped options "
         "(no cache, no search): recall and false reads per format and fold",
     )
+    parser.add_argument(
+        "--kinds",
+        default=",".join(cv.VARIANTS),
+        help="with --variants-live: which frames, comma-separated (photo,motion,defocus)",
+    )
+    parser.add_argument(
+        "--shard",
+        type=live.shard_of,
+        default=(0, 1),
+        metavar="I/N",
+        help="with --variants-live: decode every N-th photo from the I-th only (run N "
+        "shards side by side, each with --dump, then --merge)",
+    )
+    parser.add_argument(
+        "--dump", type=Path, default=None, help="with --variants-live: write the outcomes here"
+    )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="with --variants-live: print the table from the shards' dumps (no decoding)",
+    )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="with --merge: report kinds some photos are missing from too (a random sample "
+        "of runs cut short; each figure is then over the frames present)",
+    )
     args = parser.parse_args(argv)
     global GROUPED, PHOTOS_ONLY, EXTEND_ONLY, STACKED_FIXED
     GROUPED, PHOTOS_ONLY, EXTEND_ONLY = args.grouped, args.photos_only, args.extend_only
     STACKED_FIXED = args.stacked_fixed
 
-    if not (args.data / "MANIFEST.tsv").is_file():
-        print(f"No benchmark data at {args.data.resolve()} (MANIFEST.tsv missing); nothing to do.")
+    if not ready(args.data):
         return 0
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    cv2.setNumThreads(1)
 
     samples = load_manifest(args.data, args.limit)
     images = []
@@ -786,7 +836,18 @@ def main(argv: list[str] | None = None) -> int:
         readers.append(("cv2.barcode", cv_reader))
     if args.variants_live:
         samples, _, _ = labels.corrected([s for s, _ in images], args.data)
-        live_variants_part([(s, im) for s, (_, im) in zip(samples, images, strict=True)])
+        kinds = cv.VARIANTS[:1] if PHOTOS_ONLY else tuple(args.kinds.split(","))
+        unknown = set(kinds) - set(cv.VARIANTS)
+        if unknown:
+            parser.error(f"--kinds: unknown {', '.join(sorted(unknown))}")
+        live_variants_part(
+            [(s, im) for s, (_, im) in zip(samples, images, strict=True)],
+            kinds,
+            args.shard,
+            args.dump,
+            args.merge,
+            args.partial,
+        )
         return 0
     cached = cross_validated_part(images, args.kept_only, args.candidates, args.pending_false)
     corrected_labels_part(images, args.data, args.kept_only, args.candidates, args.pending_false)

@@ -56,12 +56,10 @@ from plugins.scanner_camera.databar import (
 )
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
 from plugins.scanner_camera.defocus import (
-    ACROSS,
     DEFOCUS_MAX_ERROR,
     DEFOCUS_PASSES,
     DEFOCUS_REGIONS,
-    MAX_SIGMA,
-    MIN_SWINGS,
+    DefocusSettings,
     across_crop,
     bar_angle,
     defocus_regions,
@@ -206,6 +204,8 @@ class DecodeOptions:
     # bars with a bar angle label edges do not steer, plus a coarser finder's regions
     # (:mod:`.defocus`)
     defocus_step: bool = True
+    # its settings (round 9: options, so the benchmark can choose them per fold)
+    defocus: DefocusSettings = field(default_factory=DefocusSettings)
 
     def zxing_formats(self) -> tuple[zxingcpp.BarcodeFormat, ...]:
         return tuple(_TO_ZXING[s] for s in self.formats if s in _TO_ZXING)
@@ -300,13 +300,17 @@ def defocus_step_regions(
     regions: list[Region],
     found: list[DecodedCode],
     grads: Gradients | None,
+    coarse: bool = True,
 ) -> list[Region]:
     """The regions the defocus step reads: the default finder's, then the coarse finder's
     (:func:`.defocus.defocus_regions`), at most ``DEFOCUS_REGIONS`` and at least one of the
     coarse finder's when it has one (whatever ``max_regions`` says: the benchmark caches
-    this step once for every configuration)."""
-    coarse = defocus_regions(gray, regions, grads)
-    todo = _untried(found, regions)[: DEFOCUS_REGIONS - 1] + _untried(found, coarse)
+    this step once for every configuration). ``coarse=False``: the default finder's only."""
+    if not coarse:
+        todo = _untried(found, regions)
+    else:
+        more = defocus_regions(gray, regions, grads)
+        todo = _untried(found, regions)[: DEFOCUS_REGIONS - 1] + _untried(found, more)
     return [r for r in todo if r.width > 0 and r.height > 0][:DEFOCUS_REGIONS]
 
 
@@ -322,7 +326,7 @@ def defocus_pass(
     grown across its bars, read with the bar angle found from the region's own patch.
     ``angles``: per region, the box's gate and bar angle from an earlier pass over it (both
     passes grow the same box at the same angle; ``None``: the box failed the gate)."""
-    base, _, grow = name.partition("@")
+    base = name.partition("@")[0]
     crop_at = (region.x, region.y, gray[region.y : region.bottom, region.x : region.right])
     if base == "fit+glare":  # round 9: gated by its own test (a turned strip), not swings:
         # a glare band that turns the bars' contrast flattens the plain profile (:mod:`.glare`)
@@ -336,33 +340,35 @@ def defocus_pass(
                 angles[key] = start if gate else None
         if not gate:
             return []
-        x0, y0, crop, theta = across_crop(gray, crop_at, ACROSS[f"@{grow}"], theta=start)
+        grow = options.defocus.grow_of(name)
+        x0, y0, crop, theta = across_crop(gray, crop_at, grow, theta=start)
         read = run_region_pass(crop, base, options, should_stop=should_stop, theta=theta)
         return [_moved(c, x0, y0, s, name) for c, s in read]
     if angles is not None and region in angles:
         box_theta = angles[region]
     else:
-        box_theta = _box_angle(crop_at[2], region.angle)
+        box_theta = _box_angle(crop_at[2], region.angle, options.defocus.min_swings)
         if angles is not None:
             angles[region] = box_theta
     if box_theta is None:
         return []
+    settings = options.defocus
     x0, y0, crop, theta = across_crop(
-        gray, crop_at, ACROSS[f"@{grow}"], region.angle, theta=box_theta
+        gray, crop_at, settings.grow_of(name), region.angle, theta=box_theta
     )
-    if crop.size == 0 or swings(crop, theta) < MIN_SWINGS:
+    if crop.size == 0 or swings(crop, theta) < settings.min_swings:
         return []
     read = run_region_pass(
-        crop, base, options, should_stop=should_stop, theta=theta, max_sigma=MAX_SIGMA
+        crop, base, options, should_stop=should_stop, theta=theta, max_sigma=settings.max_sigma
     )
     return [_moved(c, x0, y0, s, name) for c, s in read]
 
 
-def _box_angle(box: np.ndarray, patch_angle: float | None) -> float | None:
+def _box_angle(box: np.ndarray, patch_angle: float | None, min_swings: int) -> float | None:
     """The bar angle of a defocus region's box (:func:`.defocus.bar_angle` from the patch's
     angle), or ``None`` when the box fails the swings gate at the patch's angle (one
     projection: most regions on clutter stop here; the grown crop is gated again)."""
-    if patch_angle is not None and swings(box, patch_angle) < MIN_SWINGS:
+    if patch_angle is not None and swings(box, patch_angle) < min_swings:
         return None
     return bar_angle(box, patch_angle)
 
@@ -381,7 +387,7 @@ def with_defocus(
     df = defocus_options(options)
     if df is None or any(c.confirmed for c in out) or (should_stop and should_stop()):
         return out
-    todo = defocus_step_regions(gray, regions, found, grads)
+    todo = defocus_step_regions(gray, regions, found, grads, options.defocus.coarse)
     angles: dict[Region | tuple[Region, str], float | None] = {}
 
     def run(i: int, name: str) -> list[DecodedCode]:

@@ -37,6 +37,8 @@ frame would otherwise pay ~1 s of fitting on a fifth of the synthetic empty 720p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -74,6 +76,26 @@ SPAN = 15.0  # degrees either side of the tensor's estimate the modulation searc
 PATCH_SPAN = 5.0  # the same, around the finder's patch angle (already close)
 STEP = 1.0  # degrees
 BAND = (0.8, 4.0)  # difference of Gaussians (profile samples): the bars' frequencies
+
+
+@dataclass(frozen=True, slots=True)
+class DefocusSettings:
+    """The step's settings that were set by hand in round 8, as options, so the benchmark
+    can choose them fold by fold (round 9, ``bench/defocus_cv.py``); the defaults are
+    round 8's. ``grow``: each of :data:`DEFOCUS_PASSES`' growth across the bars (share of
+    the box); ``coarse``: read the coarse finder's regions too; ``min_swings``: the swings
+    gate; ``max_sigma``: the most blur a fit may have (``math.inf``: no limit — not
+    ``None``, which would give the fit the chain passes' shortlist)."""
+
+    grow: tuple[float, float] = (ACROSS["@across"], ACROSS["@across2"])
+    coarse: bool = True
+    min_swings: int = MIN_SWINGS
+    max_sigma: float = MAX_SIGMA
+
+    def grow_of(self, name: str) -> float:
+        """The growth of the pass called ``name`` (one of :data:`DEFOCUS_PASSES`): by its
+        crop (``@across``, ``@across2``), which the glare passes share with the fit ones."""
+        return self.grow[list(ACROSS).index("@" + name.partition("@")[2])]
 
 
 def tensor_angle(gray: np.ndarray) -> float:
