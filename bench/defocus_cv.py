@@ -58,7 +58,8 @@ from plugins.scanner_camera.regions import find_barcode_regions, gradients  # no
 GROWS = (0.2, 0.3, 0.4, 0.5)  # growth across the bars; the two passes take a pair a < b
 SWINGS = (10, 13, 16)  # the swings gate (round 8: 13)
 SIGMAS = (MAX_SIGMA, math.inf)  # the σ limit, or none
-GRID_VERSION = f"defocus-grid-1 {GROWS} {SWINGS} {SIGMAS}"
+GLARE_PASS = next(p for p in DEFOCUS_PASSES if p.startswith("fit+glare"))  # round 9
+GRID_VERSION = f"defocus-grid-2 {GROWS} {SWINGS} {SIGMAS}"  # 2: + the glare passes
 CACHE = cv.CACHE / "defocus-grid"
 OFF = None  # the step off: a choice like any setting
 
@@ -101,11 +102,14 @@ def label(setting: Setting) -> str:
 class Box:
     """One region the step may read: its box's swings at the patch angle (``None``: no
     patch angle, no gate), its bar angle, and per growth the crop's swings and the fit's
-    reads per σ limit (``None`` where the crop failed the loosest gate: never read)."""
+    reads per σ limit (``None`` where the crop failed the loosest gate: never read); and per
+    growth the glare pass's reads (round 9: its own gate, no swings gate or σ limit, so one
+    read per growth serves every setting)."""
 
     box_swings: int | None
     theta: float
     crops: dict[float, tuple[int, dict[float, list[DecodedCode]] | None]]
+    glare: dict[float, list[DecodedCode]]
 
 
 @dataclass
@@ -147,6 +151,12 @@ def step_cache(image: np.ndarray) -> StepCache:
         gate = None if region.angle is None else swings(box, region.angle)
         theta = bar_angle(box, region.angle)
         crops: dict[float, tuple[int, dict[float, list[DecodedCode]] | None]] = {}
+        glare = {
+            grow: dec.defocus_pass(
+                gray, region, GLARE_PASS, replace(df, defocus=DefocusSettings((grow, grow)))
+            )
+            for grow in GROWS
+        }
         for grow in GROWS:
             _, _, crop, _ = across_crop(gray, (region.x, region.y, box), grow, theta=theta)
             n = swings(crop, theta) if crop.size else 0
@@ -161,7 +171,7 @@ def step_cache(image: np.ndarray) -> StepCache:
                 name = DEFOCUS_PASSES[0]
                 reads[sigma] = dec.defocus_pass(gray, region, name, opts, angles={region: theta})
             crops[grow] = (n, reads)
-        boxes.append(Box(gate, theta, crops))
+        boxes.append(Box(gate, theta, crops, glare))
     return StepCache(before, raw, on, off, boxes)
 
 
@@ -192,7 +202,13 @@ def _encoded(c: StepCache) -> dict:
         return [n, {repr(s): [cv._dump(x) for x in r] for s, r in reads.items()}]
 
     boxes = [
-        [b.box_swings, b.theta, {repr(g): crop(*v) for g, v in b.crops.items()}] for b in c.boxes
+        [
+            b.box_swings,
+            b.theta,
+            {repr(g): crop(*v) for g, v in b.crops.items()},
+            {repr(g): [cv._dump(x) for x in r] for g, r in b.glare.items()},
+        ]
+        for b in c.boxes
     ]
     before = [[*cv._dump(x), x.confirmed] for x in c.before]
     return {"before": before, "raw": c.zxing_raw, "on": c.on, "off": c.off, "boxes": boxes}
@@ -205,8 +221,13 @@ def _decoded(raw: dict) -> StepCache:
         return n, {float(s): [cv._load(x) for x in r] for s, r in reads.items()}
 
     boxes = [
-        Box(gate, theta, {float(g): crop(*v) for g, v in crops.items()})
-        for gate, theta, crops in raw["boxes"]
+        Box(
+            gate,
+            theta,
+            {float(g): crop(*v) for g, v in crops.items()},
+            {float(g): [cv._load(x) for x in r] for g, r in glare.items()},
+        )
+        for gate, theta, crops, glare in raw["boxes"]
     ]
     before = [replace(cv._load(row[:6]), confirmed=row[6]) for row in raw["before"]]
     reads = [tuple(r) for r in raw["raw"]]
@@ -222,6 +243,8 @@ def replay(c: StepCache, setting: Setting) -> list[DecodedCode]:
 
     def run(i: int, name: str) -> list[DecodedCode]:
         box = c.boxes[todo[i]]
+        if name.startswith("fit+glare"):  # its own gate (a turned strip), cached per growth
+            return [replace(x, stage=name) for x in box.glare[setting.grow_of(name)]]
         if box.box_swings is not None and box.box_swings < setting.min_swings:
             return []
         n, reads = box.crops[setting.grow_of(name)]

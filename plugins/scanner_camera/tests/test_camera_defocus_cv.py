@@ -105,7 +105,8 @@ def _cache(reads: dict[float, list[DecodedCode]]) -> dcv.StepCache:
     """One photo nothing reads before the step, one region; ``reads`` per σ limit, the same
     for every growth (so two passes agree and confirm)."""
     crops = {g: (20, reads) for g in dcv.GROWS}
-    return dcv.StepCache([], [], [0], [0], [dcv.Box(20, 0.0, crops)])
+    glare: dict[float, list[DecodedCode]] = {g: [] for g in dcv.GROWS}  # no turned strips
+    return dcv.StepCache([], [], [0], [0], [dcv.Box(20, 0.0, crops, glare)])
 
 
 def test_function_each_fold_keeps_the_step_only_where_its_training_folds_gain():
