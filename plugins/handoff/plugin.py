@@ -44,12 +44,9 @@ SHORT_PREFIX = "KHT:"  # the barcode on an online hand-off slip: KHT:<hand-off i
 
 def handoff_for(runtime: Any) -> Plugin:
     """This kiosk's hand-off plugin (for the UI: receiver, actions, reporter)."""
-    try:
-        plugin = runtime.plugin_api(NAME)
-    except LookupError:
-        plugin = None
-    if plugin is None or plugin.runtime != runtime:  # a door == its runtime
-        raise LookupError("the handoff plugin is not loaded on this kiosk")
+    plugin = runtime.plugin_api(NAME)  # LookupError when not live here
+    if plugin.runtime != runtime:  # a door == its runtime
+        raise LookupError("the handoff plugin is not started on this kiosk")
     return plugin
 
 
