@@ -76,45 +76,60 @@ HOOK_POINTS = frozenset(
 )
 
 
-#: what each handle below wraps, kept off the handle itself: a plugin holding one finds no
-#: ``_ctl`` or ``_items`` attribute leading back to the UI's controller
-_BEHIND: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+def _behind(handle: Any) -> Any:
+    """What a handle below wraps: kept in its ``_behind`` slot, which the handle itself
+    refuses to show (:class:`_Sealed`), so a plugin holding one finds no attribute leading
+    back to the UI's controller. (An instance attribute, not a module-level table: a table
+    keyed weakly by the handle, whose value leads back to it, would keep every stopped
+    kiosk's UI alive.)"""
+    return object.__getattribute__(handle, "_behind")
 
 
-class HookPoints:
+class _Sealed:
+    """No private attribute (nor ``__dict__``) of the handle is readable through it."""
+
+    __slots__ = ()
+
+    def __getattribute__(self, attr: str) -> Any:
+        if attr == "__dict__" or (attr.startswith("_") and not attr.startswith("__")):
+            raise HiddenFromPlugin(f"a plugin may not use .{attr} of what the UI gives it")
+        return object.__getattribute__(self, attr)
+
+
+class HookPoints(_Sealed):
     """One of the controller's hook lists as a plugin holds it: it may add and remove its
     own callables, not read the others' (another plugin's model is not its business)."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("_behind",)
 
     def __init__(self, items: list[Callable[..., Any]]) -> None:
-        _BEHIND[self] = items
+        object.__setattr__(self, "_behind", items)
 
     def append(self, hook: Callable[..., Any]) -> None:
-        _BEHIND[self].append(hook)
+        _behind(self).append(hook)
 
     def remove(self, hook: Callable[..., Any]) -> None:
-        _BEHIND[self].remove(hook)
+        _behind(self).remove(hook)
 
     def __contains__(self, hook: object) -> bool:
-        return hook in _BEHIND[self]
+        return hook in _behind(self)
 
 
-class ReturnsDoor:
+class ReturnsDoor(_Sealed):
     """The return screen as a plugin screen reaches it: open it, read its words."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("_behind",)
 
     def __init__(self, ctl: Any) -> None:
-        _BEHIND[self] = ctl
+        object.__setattr__(self, "_behind", ctl)
 
     def open(self, code: str = "") -> None:
         """Staff sign in on the staff overlay, then the core's return screen."""
-        _BEHIND[self].returns.open(code)
+        _behind(self).returns.open(code)
 
     def rt(self, msgid: str, *_watch: Any) -> str:
         """``msgid`` from the return screen's catalogue, in the shopper's language."""
-        return _BEHIND[self].returns.rt(msgid)
+        return _behind(self).returns.rt(msgid)
 
 
 class PluginController(Observable):
@@ -123,11 +138,12 @@ class PluginController(Observable):
     def __init__(self, ctl: Any, name: str, runtime: Any) -> None:
         super().__init__()
         hooks = {point: HookPoints(getattr(ctl, point)) for point in HOOK_POINTS}
-        _BEHIND[self] = _Behind(ctl, name, runtime, ReturnsDoor(ctl), hooks, weakref.proxy(self))
+        behind = _Behind(ctl, name, runtime, ReturnsDoor(ctl), hooks, weakref.proxy(self))
+        object.__setattr__(self, "_behind", behind)
 
     def __getattribute__(self, attr: str) -> Any:
-        # nothing private on the view: what it wraps is in _BEHIND, not on the instance
-        if attr.startswith("_") and not attr.startswith("__"):
+        # nothing private on the view: what it wraps is behind it (_behind), not readable
+        if attr == "__dict__" or (attr.startswith("_") and not attr.startswith("__")):
             raise HiddenFromPlugin(f"a plugin screen may not use ctl.{attr}")
         return object.__getattribute__(self, attr)
 
@@ -136,37 +152,37 @@ class PluginController(Observable):
     @property
     def runtime(self) -> Any:
         """The plugin's own runtime (its scoped view, behind its door)."""
-        return _BEHIND[self].runtime
+        return _behind(self).runtime
 
     @property
     def name(self) -> str:
-        return _BEHIND[self].name
+        return _behind(self).name
 
     @property
     def returns(self) -> ReturnsDoor:
-        return _BEHIND[self].returns
+        return _behind(self).returns
 
     @property
     def shopper_screens(self) -> tuple[str, ...]:
-        return tuple(_BEHIND[self].ctl.shopper_screens)
+        return tuple(_behind(self).ctl.shopper_screens)
 
     @property
     def proxy_ref(self) -> Any:
         """A weak proxy, as an EventDispatcher's: kv keeps it in Kivy's process-wide table
         of bindings, which must not keep a stopped kiosk's UI alive."""
-        return _BEHIND[self].proxy
+        return _behind(self).proxy
 
     def translate(self, msgid: str, language: str, domain: str = "kiosk") -> str:
         """``msgid`` of ``domain`` in ``language`` (not necessarily the shopper's)."""
-        return _BEHIND[self].ctl.translate(msgid, language, domain)
+        return _behind(self).ctl.translate(msgid, language, domain)
 
     def show_scan_outcome(self, outcome: Any) -> None:
         """Show what the runtime answered to a scan the plugin made (a claim, a refusal),
         as the shopping screen shows its own scans."""
-        _BEHIND[self].ctl._scanned(outcome)
+        _behind(self).ctl._scanned(outcome)
 
     def __getattr__(self, attr: str) -> Any:
-        behind = _BEHIND[self]
+        behind = _behind(self)
         ctl = behind.ctl
         if attr in HOOK_POINTS:
             return behind.hooks[attr]
@@ -181,7 +197,7 @@ class PluginController(Observable):
             raise PluginAccessDenied(
                 f"a plugin screen may not set ctl.{attr} (only {', '.join(sorted(WRITABLE))})"
             )
-        setattr(_BEHIND[self].ctl, attr, value)
+        setattr(_behind(self).ctl, attr, value)
 
     # --- Kivy's binding interface: kv rules and ``ctl.bind`` reach the controller's --------
     # properties; callbacks receive this view, never the controller itself. (kv passes
@@ -192,10 +208,10 @@ class PluginController(Observable):
             if quiet:
                 return None
             raise HiddenFromPlugin(f"ctl.{name} is not a property a plugin screen may bind")
-        return _BEHIND[self].ctl.property(name, quiet)
+        return _behind(self).ctl.property(name, quiet)
 
     def fbind(self, name: str, func: Callable[..., Any], *largs: Any, **kwargs: Any) -> int:
-        behind = _BEHIND[self]
+        behind = _behind(self)
         if name.startswith("_") or behind.ctl.property(name, True) is None:
             return 0  # as Kivy's fbind: kv watches ``ctl.t`` too, which is not a property
         ref = weakref.ref(self)
@@ -209,13 +225,13 @@ class PluginController(Observable):
         return uid
 
     def funbind(self, name: str, func: Callable[..., Any], *largs: Any, **_kwargs: Any) -> None:
-        for kept in _BEHIND[self].relays:
+        for kept in _behind(self).relays:
             if kept[0] == name and kept[1] is func and kept[2] == largs:
                 self.unbind_uid(name, kept[3])
                 return
 
     def unbind_uid(self, name: str, uid: int) -> None:
-        behind = _BEHIND[self]
+        behind = _behind(self)
         behind.relays[:] = [k for k in behind.relays if not (k[0] == name and k[3] == uid)]
         behind.ctl.unbind_uid(name, uid)
 
@@ -225,12 +241,12 @@ class PluginController(Observable):
 
     def unbind(self, **kwargs: Any) -> None:
         for name, func in kwargs.items():
-            relays = _BEHIND[self].relays
+            relays = _behind(self).relays
             for kept in [k for k in relays if k[0] == name and _same(k[1], func)]:
                 self.unbind_uid(name, kept[3])
 
     def __repr__(self) -> str:
-        return f"<controller of plugin {_BEHIND[self].name!r}>"
+        return f"<controller of plugin {_behind(self).name!r}>"
 
 
 class _WeakCallback:
@@ -263,7 +279,7 @@ def _same(kept: Any, func: Any) -> bool:
 
 @dataclass
 class _Behind:
-    """What one :class:`PluginController` wraps (kept in :data:`_BEHIND`)."""
+    """What one :class:`PluginController` wraps (its ``_behind``)."""
 
     ctl: Any
     name: str
@@ -286,18 +302,18 @@ class CoreScreen:
         self.ids = screen.ids  # Kivy's: a plugin adds its widget there and names it
 
 
-class PluginRoot:
+class PluginRoot(_Sealed):
     """What ``attach(root)`` gets: ``root.screen(name)`` — the plugin's own screens as they
     are, the core's as :class:`CoreScreen` — and its controller view ``root.ctl``."""
 
-    __slots__ = ("__weakref__", "ctl")
+    __slots__ = ("_behind", "ctl")
 
     def __init__(self, manager: Any, ctl: PluginController, own: set[str], core: set[str]):
-        self.ctl = ctl
-        _BEHIND[self] = (manager, frozenset(own), frozenset(core))
+        object.__setattr__(self, "ctl", ctl)
+        object.__setattr__(self, "_behind", (manager, frozenset(own), frozenset(core)))
 
     def screen(self, name: str) -> Any:
-        manager, own, core = _BEHIND[self]
+        manager, own, core = _behind(self)
         if name in own:
             return manager.get_screen(name)
         if name in core:
