@@ -27,7 +27,8 @@ def kiosk_ui_screens(ctl: Any) -> list[PluginScreen]:
     def attach(root: Any) -> None:
         GIVEN["root"] = root
 
-    return [PluginScreen("nosy", NosyScreen, attach=attach)]
+    # not a shopper screen: an idle kiosk would take a shopper screen back to attract
+    return [PluginScreen("nosy", NosyScreen, shopper=False, attach=attach)]
 
 
 @hookimpl
