@@ -299,12 +299,22 @@ def kiosk_ui_screens(ctl: Controller) -> list[PluginScreen]:
     """Return the kiosk screens this plugin adds to the touch UI.
 
     Called once when the UI's root is built, before its screens exist.
-    :param ctl: the UI's :class:`kiosk.ui.controller.Controller`.
+    :param ctl: this plugin's view of the UI's controller,
+        :class:`kiosk.ui.plugin_controller.PluginController` (the same object for all its UI
+        hooks and screens): the controller's properties, text, navigation, messages, the
+        runtime worker and the hook points; ``ctl.runtime`` is the plugin's own scoped
+        runtime — the one its hooks get (no host, store, checkout, ledger or devices; its own
+        plugin through ``ctl.runtime.plugin_api(<its name>)``). Until this version it was the
+        controller itself, with the raw runtime: a screen that used ``ctl.flows``,
+        ``ctl.runtime.host`` or another private part must use the named surface instead
+        (docs/plugins.md, "What a plugin screen gets").
     :return: a list of :class:`kiosk.ui.plugin_ui.PluginScreen`: the screen's name, its
-        ``kivy.uix.screenmanager.Screen`` class (made as ``cls(name=..., ctl=ctl)``), the
-        ``.kv`` files to load first, whether it is a shopper screen (idle timeout), and an
-        ``attach(root)`` callback run once every screen exists — the way to open the screen
-        (a button on the shopping screen, a scan interceptor, a receipt note).
+        ``kivy.uix.screenmanager.Screen`` class (made as ``cls(name=..., ctl=ctl)``, with
+        the view), the ``.kv`` files to load first, whether it is a shopper screen (idle
+        timeout), and an ``attach(root)`` callback run once every screen exists — the way to
+        open the screen (a button on the shopping screen, a scan interceptor, a receipt
+        note). ``root`` is a :class:`kiosk.ui.plugin_controller.PluginRoot`:
+        ``root.screen(name)`` is the plugin's own screen, or a core screen's ``ids``.
     """
 
 
@@ -312,9 +322,10 @@ def kiosk_ui_screens(ctl: Controller) -> list[PluginScreen]:
 def kiosk_ui_overlays(ctl: Controller) -> list[PluginOverlay]:
     """Return overlays this plugin shows above the kiosk's screens.
 
+    :param ctl: this plugin's view of the controller, as for :func:`kiosk_ui_screens`.
     :return: a list of :class:`kiosk.ui.plugin_ui.PluginOverlay`: a widget factory
         ``make(ctl)`` and a predicate ``shown(ctl)`` the root re-evaluates whenever the
-        screen, the checkout state, staff mode or a message changes.
+        screen, the checkout state, staff mode or a message changes (both get the view).
     """
 
 
@@ -429,5 +440,7 @@ def kiosk_cli_commands() -> list[CliCommand]:
     out. The command's handler gets the checked configuration and the parsed arguments and
     runs inside the command line's error handling: raise
     :class:`kiosk.cli_errors.CommandError` (or another typed error) for a one-line message.
+    A command that builds a runtime finds its plugin with ``runtime.plugin_api(<its name>)``
+    (the plugin's ``plugin_api()``), not through the host.
     :return: a list of :class:`kiosk.cli_commands.CliCommand`.
     """

@@ -238,6 +238,13 @@ class PluginContext(Protocol):
         """Show an in-process simulator on the developer device panel as ``role``."""
         ...
 
+    def plugin_api(self, name: str) -> Any:
+        """What your own plugin publishes for its screens and commands (its ``plugin_api()``
+        method's result), ``name`` being your plugin's name; another plugin's name raises
+        ``PluginAccessDenied``, a plugin not live here (or publishing nothing)
+        ``LookupError``."""
+        ...
+
     def offers_coordinated(self) -> bool:
         """Whether a live plugin settles every plugin's offers (``settles_offers = True``)."""
         ...

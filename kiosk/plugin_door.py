@@ -26,6 +26,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kiosk.plugin_scope import HiddenFromPlugin
+
 #: attributes of the runtime that are themselves live objects: handed out as doors
 DOOR_ATTRIBUTES = frozenset(
     {"checkout", "store", "devices", "config", "keys", "catalogue", "ledger", "host"}
@@ -162,6 +164,9 @@ class RuntimeDoor(Revocable):
         object.__setattr__(self, "_door_set", doors)
 
     def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_") and not attr.startswith("__"):
+            # the scoped view's own insides (``_runtime``: the raw runtime) stay behind it
+            raise HiddenFromPlugin(f"plugin {self._door_token.plugin!r} may not use runtime.{attr}")
         value = self._open(attr)
         doors = object.__getattribute__(self, "_door_set")
         if attr in DOOR_ATTRIBUTES:

@@ -33,7 +33,9 @@ PERMISSIONS: dict[str, str] = {
     "backoffice": "routers, pages, tables and event handlers in the back office",
     "cli": "kiosk subcommands (kiosk_cli_commands)",
     "backoffice_api": "calls to the back office's API as this kiosk (config.backoffice_token)",
-    "host": "the plugin host, to reach another plugin (built-ins only)",
+    # grants nothing now: no plugin gets the host; a plugin's screens and commands find
+    # their plugin with runtime.plugin_api(name). Kept so older manifests still load.
+    "host": "nothing (no plugin gets the host; kept so older manifests load)",
 }
 
 

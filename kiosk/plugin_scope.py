@@ -17,6 +17,8 @@ a folder — gets a :class:`ScopedRuntime` as every hook's ``runtime`` (inside i
   values kept by an older version are read as they were;
 - ``runtime.device(role)`` is the hardware profile's device in ``role`` (``changer``,
   ``terminal``, ``member_reader``…) for a plugin whose manifest declares ``"devices"``;
+- ``runtime.plugin_api(name)`` is what the plugin publishes for its own screens and
+  command-line helpers (its ``plugin_api()``), for its own name only;
 - ``runtime.host`` (every other plugin), ``store``, ``checkout``, ``ledger``, ``devices``
   (all of them at once) and private attributes are not there: the sale is changed through
   the runtime's named methods (:class:`kiosk.plugin_context.PluginContext`).
@@ -132,6 +134,16 @@ class ScopedRuntime:
                 'not declare permissions = ["devices"]'
             )
         return self._runtime.device(role)
+
+    def plugin_api(self, name: str) -> Any:
+        """What this plugin publishes for its own UI and command-line helpers (its
+        ``plugin_api()``); another plugin's name raises :class:`PluginAccessDenied`.
+        :raises LookupError: the plugin is not live (disabled) or publishes nothing."""
+        if name != self._name:
+            raise PluginAccessDenied(
+                f"plugin {self._name!r} may reach only its own plugin_api, not {name!r}'s"
+            )
+        return self._runtime.plugin_api(name)
 
     def _own_key(self, key: str) -> str:
         prefix = f"{self._name}."

@@ -322,6 +322,44 @@ class PluginHost:
         with self._lock:
             return self._owners.get(id(obj))
 
+    def call_by_plugin(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """``(plugin, item)`` for every item of every live implementation of ``hook_name``
+        (a list-returning hook called once while the UI is built: the root must make each
+        plugin's screens and overlays with that plugin's own view of the controller)."""
+        found: list[tuple[str, Any]] = []
+        names = [impl.plugin_name for impl in getattr(self.pm.hook, hook_name).get_hookimpls()]
+        for name in reversed(names):  # pluggy's order: the last registered runs first
+            others = [p for n, p in self.pm.list_name_plugin() if n != name]
+            one = self.pm.subset_hook_caller(hook_name, remove_plugins=others)
+            for result in self._run(one, None, kwargs) or ():
+                found += [(name, item) for item in result or ()]
+        return found
+
+    def runtime_for(self, name: str, runtime: Any) -> Any:
+        """Plugin ``name``'s runtime: the door over its scoped view of ``runtime`` that its
+        hooks receive (the same object), for what the kiosk hands it outside a hook — its
+        screens' controller view (:mod:`kiosk.ui.plugin_controller`)."""
+        return self.doors_of(name).runtime(self._scoped_runtime(name, _raw_runtime(runtime)))
+
+    def scope_name(self, name: str) -> str:
+        """The name plugin ``name`` (as registered) goes by: its manifest's, else its own."""
+        return self._scopes.get(name, (name, ()))[0]
+
+    def plugin_api(self, scope: str) -> Any:
+        """What the live plugin named ``scope`` (its manifest's name: ``"tax_free"``)
+        publishes for its own UI and command-line helpers: its ``plugin_api()``.
+
+        :raises LookupError: no such plugin is live here, or it publishes nothing.
+        """
+        for name, plugin in self.pm.list_name_plugin():
+            if plugin is None or self.scope_name(name) != scope:
+                continue
+            published = getattr(plugin, "plugin_api", None)
+            if not callable(published):
+                raise LookupError(f"plugin {scope!r} publishes no API (no plugin_api())")
+            return published()
+        raise LookupError(f"plugin {scope!r} is not loaded on this kiosk")
+
     def disable(self, name: str, hook_name: str, message: str) -> None:
         """Disable plugin ``name`` for the session and report why (once per plugin)."""
         self._disable(name, hook_name, message)
@@ -423,6 +461,11 @@ class PluginHost:
                 out[i] = doors.runtime(self._scoped_runtime(name, _raw_runtime(value)))
             elif arg == "checkout":
                 out[i] = doors.part(value, "checkout")
+            elif arg == "ctl":
+                # the UI's controller: the plugin gets its own view of it, whose runtime is
+                # this plugin's scoped runtime (kiosk.ui.plugin_controller)
+                view = getattr(value, "plugin_view", None)
+                out[i] = view(name) if callable(view) else value
             else:
                 out[i] = doors.once(value, arg)
         return tuple(out)
@@ -511,7 +554,7 @@ class PluginHost:
 
 
 #: hook arguments handed to a plugin through its doors (kiosk.plugin_door), never raw
-_DOOR_ARGS = frozenset({"runtime", "checkout", "basket", "line"})
+_DOOR_ARGS = frozenset({"runtime", "checkout", "basket", "line", "ctl"})
 
 
 def _raw_runtime(value: Any) -> Any:

@@ -11,7 +11,11 @@ runtime's public API, so a vendor's plugin has them too:
 - :meth:`PluginServices.pricing_offers` and :meth:`PluginServices.offers_coordinated`: the
   pricing protocol by which one plugin settles every plugin's offers together (docs/plugins.md,
   "Offers settled together"). A plugin offers by having a ``pricing_offers(basket, context)``
-  method; the one that settles them all sets ``settles_offers = True``.
+  method; the one that settles them all sets ``settles_offers = True``;
+- :meth:`PluginServices.plugin_api`: what a plugin publishes for its own screens and
+  command-line helpers (its ``plugin_api()``: tax-free's desk, loyalty's service), found by
+  its name. A plugin's scoped runtime answers only for that plugin's own name, so a screen
+  or command finds its plugin without the host (:mod:`kiosk.plugin_scope`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,16 @@ class PluginServices:
         add = getattr(self.devices, "add_simulator", None) if self.devices is not None else None
         if add is not None:
             add(role, device_class, simulator)
+
+    def plugin_api(self, name: str) -> Any:
+        """What plugin ``name`` (its manifest's name: ``"tax_free"``, ``"loyalty"``)
+        publishes for its UI and command-line helpers — the object its ``plugin_api()``
+        method returns.
+
+        :raises LookupError: the plugin is not live on this kiosk (not loaded, disabled) or
+            publishes nothing.
+        """
+        return self.host.plugin_api(name)
 
     def offers_coordinated(self) -> bool:
         """Whether a live plugin settles every plugin's offers (``settles_offers = True``):

@@ -152,6 +152,7 @@ class Controller(EventDispatcher):
         # a name for a 領収書's addressee a plugin knows for a sale (loyalty: the member's);
         # called on the runtime worker, "" for none
         self.addressee_sources: list[Callable[[Any], str]] = []
+        self._plugin_views: dict[str, Any] = {}  # plugin -> its view (plugin_view)
         self._attendant: list[AttendantView] = []  # worker thread only
         self._seen_problems = 0
         self._seen_sync = 0  # the last relay alert shown (each is shown once)
@@ -162,6 +163,24 @@ class Controller(EventDispatcher):
         self.bind(large_text=lambda *_: self._scale_fonts(), theme=lambda *_: self._scale_fonts())
         self.bind(language=lambda *_: self._retranslate_sync_problems())
         self.refresh()
+
+    def plugin_view(self, plugin: str) -> Any:
+        """What plugin ``plugin`` (its host name) gets of this controller: a
+        :class:`~kiosk.ui.plugin_controller.PluginController` whose runtime is that plugin's
+        own scoped runtime; one per plugin, so its hooks and screens share it."""
+        views = self._plugin_views
+        view = views.get(plugin)
+        if view is None:
+            from kiosk.ui.plugin_controller import PluginController
+
+            runtime = self.runtime.host.runtime_for(plugin, self.runtime)
+            name = self.runtime.host.scope_name(plugin)
+            view = views[plugin] = PluginController(self, name, runtime)
+        return view
+
+    def plugin_views(self) -> tuple[Any, ...]:
+        """The views made so far (a stopped kiosk's UI forgets what holds them)."""
+        return tuple(self._plugin_views.values())
 
     # --- text --------------------------------------------------------------------------
 

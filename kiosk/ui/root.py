@@ -8,6 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition
 
+from kiosk.ui.plugin_controller import PluginRoot
 from kiosk.ui.plugin_ui import load_kv_files, plugin_overlays, plugin_screens
 from kiosk.ui.preview import CameraPreview  # noqa: F401  (registers the kv class)
 from kiosk.ui.returns.model import ReturnModel
@@ -51,24 +52,29 @@ class KioskRoot(FloatLayout):
     """Shows ``ctl.screen``; adds the staff, still-there and problem overlays when needed.
 
     Plugins add screens (``kiosk_ui_screens``) and overlays (``kiosk_ui_overlays``): the
-    root builds them here, on the UI thread, and lets each plugin screen attach its way in.
+    root builds them here, on the UI thread, and lets each plugin screen attach its way in —
+    each with that plugin's own view of the controller (:mod:`kiosk.ui.plugin_controller`),
+    never ``ctl`` itself.
     """
 
     def __init__(self, ctl: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ctl = ctl
         ctl.returns = ReturnModel(ctl)  # the station opens it too: ctl.returns.open()
-        extra = [s for s in plugin_screens(ctl) if s.name not in _screens()]
-        load_kv_files(extra)
-        ctl.shopper_screens = (*ctl.shopper_screens, *(s.name for s in extra if s.shopper))
+        # each plugin's screens are made and attached with its own view of the controller
+        extra = [c for c in plugin_screens(ctl) if c.spec.name not in _screens()]
+        load_kv_files([c.spec for c in extra])
+        shopper = (c.spec.name for c in extra if c.spec.shopper)
+        ctl.shopper_screens = (*ctl.shopper_screens, *shopper)
         self.manager = KioskScreenManager(transition=FadeTransition(duration=0.12))
         for name, cls in _screens().items():
             self.manager.add_widget(cls(name=name, ctl=ctl))
-        for spec in extra:
-            self.manager.add_widget(spec.screen(name=spec.name, ctl=ctl))
-        for spec in extra:
-            if spec.attach is not None:
-                spec.attach(self)
+        for c in extra:
+            self.manager.add_widget(c.spec.screen(name=c.spec.name, ctl=c.ctl))
+        for c in extra:
+            if c.spec.attach is not None:
+                own = {o.spec.name for o in extra if o.ctl is c.ctl}
+                c.spec.attach(PluginRoot(self.manager, c.ctl, own, set(_screens())))
         # the problem bar takes room below the screens (never covers the Pay button)
         self.column = BoxLayout(orientation="vertical")
         self.column.add_widget(self.manager)
@@ -82,8 +88,10 @@ class KioskRoot(FloatLayout):
         self.staff = StaffOverlay(ctl=ctl)
         self.closed = ClosedOverlay(ctl=ctl)
         self.confirm = ConfirmOverlay(ctl=ctl)
-        self.plugin_overlays = [(o, o.make(ctl)) for o in plugin_overlays(ctl)]
-        for spec, widget in self.plugin_overlays:
+        # (overlay, widget) pairs; each made and asked with its plugin's view
+        self._overlay_views = [(o.ctl, o.spec, o.spec.make(o.ctl)) for o in plugin_overlays(ctl)]
+        self.plugin_overlays = [(spec, widget) for _view, spec, widget in self._overlay_views]
+        for _view, spec, widget in self._overlay_views:
             if spec.watch is not None:
                 spec.watch(widget, self._update_overlays)
         ctl.bind(
@@ -97,6 +105,7 @@ class KioskRoot(FloatLayout):
             message=self._update_overlays,
             confirm=self._update_overlays,
         )
+        self.manager.current = ctl.screen  # a plugin's attach may have set its own (station)
         self._update_overlays()
 
     def screen(self, name: str) -> Any:
@@ -126,8 +135,8 @@ class KioskRoot(FloatLayout):
         if locked and self.staff.parent is None:
             self.staff.reset()
         self._toggle(self.staff, locked)
-        for spec, widget in self.plugin_overlays:
-            self._toggle(widget, bool(spec.shown(ctl)))
+        for view, spec, widget in self._overlay_views:
+            self._toggle(widget, bool(spec.shown(view)))
         self._keep_training_strip_on_top()
 
     def _keep_training_strip_on_top(self) -> None:

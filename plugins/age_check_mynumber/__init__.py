@@ -31,10 +31,10 @@ def age_on(birth: date, today: date) -> int:
 
 
 def mynumber_for(runtime: Any) -> Plugin:
-    for plugin in runtime.host.pm.get_plugins():
-        if isinstance(plugin, Plugin) and plugin.runtime == runtime:  # a door == its runtime
-            return plugin
-    raise LookupError("the My Number age check plugin is not loaded on this kiosk")
+    plugin = runtime.plugin_api(NAME)  # LookupError when not live here
+    if plugin.runtime != runtime:  # a door == its runtime
+        raise LookupError("the My Number age check plugin is not started on this kiosk")
+    return plugin
 
 
 class AgeCheckSettings(BaseModel):
@@ -47,6 +47,11 @@ class Plugin:
     def __init__(self) -> None:
         self.runtime: Any = None
         self.reader = SimulatedMyNumberReader()
+
+    def plugin_api(self) -> Plugin:
+        """What ``runtime.plugin_api("age_check_mynumber")`` gives this plugin's own screens and
+        helpers (:func:`mynumber_for`): the plugin itself."""
+        return self
 
     @hookimpl
     def kiosk_plugin_settings(self) -> tuple[str, type[AgeCheckSettings]]:

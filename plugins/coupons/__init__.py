@@ -61,10 +61,10 @@ def _whole_sale_returned(sale: dict[str, Any], returns: list[dict[str, Any]]) ->
 
 
 def coupons_for(runtime: Any) -> Plugin:
-    for plugin in runtime.host.pm.get_plugins():
-        if isinstance(plugin, Plugin) and plugin.book is not None:
-            return plugin
-    raise LookupError("the coupons plugin is not loaded on this kiosk")
+    plugin = runtime.plugin_api(NAME)  # LookupError when not live here
+    if plugin.book is None:
+        raise LookupError("the coupons plugin is not started on this kiosk")
+    return plugin
 
 
 class Plugin:
@@ -77,6 +77,11 @@ class Plugin:
         self.held: list[HeldCoupon] = []
         self.held_sale_id: str | None = None
         self.feed: FeedPuller | None = None
+
+    def plugin_api(self) -> Plugin:
+        """What ``runtime.plugin_api("coupons")`` gives this plugin's own screens and
+        helpers (:func:`coupons_for`): the plugin itself."""
+        return self
 
     @hookimpl
     def kiosk_plugin_settings(self) -> tuple[str, type[CouponsSettings]]:

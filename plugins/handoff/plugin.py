@@ -44,10 +44,10 @@ SHORT_PREFIX = "KHT:"  # the barcode on an online hand-off slip: KHT:<hand-off i
 
 def handoff_for(runtime: Any) -> Plugin:
     """This kiosk's hand-off plugin (for the UI: receiver, actions, reporter)."""
-    for plugin in runtime.host.pm.get_plugins():
-        if isinstance(plugin, Plugin) and plugin.runtime == runtime:  # a door == its runtime
-            return plugin
-    raise LookupError("the handoff plugin is not loaded on this kiosk")
+    plugin = runtime.plugin_api(NAME)  # LookupError when not live here
+    if plugin.runtime != runtime:  # a door == its runtime
+        raise LookupError("the handoff plugin is not started on this kiosk")
+    return plugin
 
 
 class HandoffSettings(BaseModel):
@@ -87,6 +87,11 @@ class Plugin(HandoffBackoffice):
         self._client: httpx.Client | None = None
         self._health: dict[str, str] = {}
         self.ui_parts: Any = None  # plugins.handoff.ui.UiParts of the kiosk's touch UI
+
+    def plugin_api(self) -> Plugin:
+        """What ``runtime.plugin_api("handoff")`` gives this plugin's own screens and
+        helpers (:func:`handoff_for`): the plugin itself."""
+        return self
 
     @hookimpl
     def kiosk_plugin_settings(self) -> tuple[str, type[HandoffSettings]]:

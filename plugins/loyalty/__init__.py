@@ -50,10 +50,10 @@ def member_status(view: Any) -> Message:
 
 def loyalty_for(runtime: Any) -> LoyaltyService:
     """The loyalty service of ``runtime`` (raises LookupError if the plugin is not loaded)."""
-    for plugin in runtime.host.pm.get_plugins():
-        if isinstance(plugin, Plugin) and plugin.service is not None:
-            return plugin.service
-    raise LookupError("the loyalty plugin is not loaded on this kiosk")
+    plugin = runtime.plugin_api(NAME)  # LookupError when not live here
+    if plugin.service is None:
+        raise LookupError("the loyalty plugin is not started on this kiosk")
+    return plugin.service
 
 
 class Plugin(LoyaltyLayout):
@@ -62,6 +62,11 @@ class Plugin(LoyaltyLayout):
         self.runtime: Any = None
         self.method: PointsMethod | None = None
         self.feed: FeedPuller | None = None
+
+    def plugin_api(self) -> Plugin:
+        """What ``runtime.plugin_api("loyalty")`` gives this plugin's own screens and
+        command-line helpers (:func:`loyalty_for`): the plugin itself."""
+        return self
 
     @hookimpl
     def kiosk_plugin_settings(self) -> tuple[str, type[LoyaltySettingsTable]]:

@@ -59,6 +59,11 @@ class Plugin(TaxFreeLayout):
         self.receipt_width = 42
         self._outcomes: dict[str, RecordOutcome] = {}
 
+    def plugin_api(self) -> Plugin:
+        """What ``runtime.plugin_api("tax_free")`` gives this plugin's own screens and
+        command-line helpers (:func:`desk_for`, :func:`tax_free_ledger`): the plugin itself."""
+        return self
+
     # --- lifecycle -----------------------------------------------------------------------
 
     @hookimpl
@@ -233,13 +238,21 @@ class Plugin(TaxFreeLayout):
         )
 
 
+def _published(runtime: Any) -> Plugin | None:
+    """This kiosk's tax-free plugin through the runtime's public door (a screen's scoped
+    runtime answers for its own plugin only), or None when it is not live here."""
+    try:
+        return runtime.plugin_api(PLUGIN_NAME)
+    except LookupError:
+        return None
+
+
 def desk_for(runtime: Any) -> TaxFreeDesk:
     """The tax-free desk of ``runtime`` (what the UI's "Tax-free shopping" button calls).
 
     :raises TaxFreeUnavailable: the plugin is not loaded or not enabled on this kiosk.
     """
-    plugin = runtime.host.pm.get_plugin(MODULE_NAME)
-    desk = getattr(plugin, "desk", None)
+    desk = getattr(_published(runtime), "desk", None)
     if desk is None:
         raise TaxFreeUnavailable(
             "tax-free sales are not enabled on this kiosk: set [plugins.tax_free] enabled = true "
@@ -261,8 +274,7 @@ def tax_free_ledger(
 
     :raises TaxFreeUnavailable: the plugin is not loaded or not enabled on this kiosk.
     """
-    plugin = runtime.host.pm.get_plugin(MODULE_NAME)
-    ledger = getattr(plugin, "ledger", None)
+    ledger = getattr(_published(runtime), "ledger", None)
     if ledger is None:
         raise TaxFreeUnavailable("tax-free sales are not enabled on this kiosk")
     return ledger_rows(ledger, today or runtime.clock().date(), statuses, since, until)
@@ -270,5 +282,4 @@ def tax_free_ledger(
 
 def scheduler_for(runtime: Any) -> TaxFreeScheduler | None:
     """The running sender, or None when ``transmit_url`` is not set (or tax-free is off)."""
-    plugin = runtime.host.pm.get_plugin(MODULE_NAME)
-    return getattr(plugin, "scheduler", None)
+    return getattr(_published(runtime), "scheduler", None)

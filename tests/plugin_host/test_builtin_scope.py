@@ -179,3 +179,28 @@ def test_values_kept_before_the_upgrade_are_read_by_the_scoped_builtins(make_run
     assert after.stored_value(USED_KEY) == ["H-1", "H-2", "H-3"]
     card.saf.reserve(800)
     assert after.stored_value(OFFLINE_USED_KEY) == 5_000
+
+
+def test_a_plugin_finds_its_own_plugin_through_plugin_api_and_no_other(make_runtime):
+    """GIVEN a kiosk with tax-free and loyalty WHEN a plugin's scoped runtime (its screens'
+    ``ctl.runtime``) asks ``plugin_api`` THEN it gets its own plugin — what the built-in
+    helpers (desk_for, loyalty_for…) use instead of the host — and another plugin's name is
+    refused; the kiosk's own runtime finds any published plugin, and a disabled one is gone."""
+    from plugins.loyalty import loyalty_for
+    from plugins.tax_free.plugin import desk_for
+
+    runtime = make_runtime(plugin_config={"tax_free": {"enabled": True, "store_code": "T1"}})
+    tax_free = runtime.host.runtime_for("plugins.tax_free", runtime)
+    assert tax_free.plugin_api("tax_free") is runtime.host.pm.get_plugin("plugins.tax_free")
+    assert desk_for(tax_free) is desk_for(runtime) is not None
+    with pytest.raises(PluginAccessDenied, match="only its own plugin_api, not 'loyalty'"):
+        tax_free.plugin_api("loyalty")
+    with pytest.raises(PluginAccessDenied):
+        loyalty_for(tax_free)
+    loyalty = runtime.host.runtime_for("plugins.loyalty", runtime)
+    assert loyalty_for(loyalty) is loyalty_for(runtime)
+    with pytest.raises(LookupError, match="publishes no API"):
+        runtime.plugin_api("pay_cash")
+    runtime.host.disable("plugins.loyalty", "test", "turned off")
+    with pytest.raises(LookupError, match="not loaded"):
+        runtime.plugin_api("loyalty")

@@ -33,7 +33,7 @@ def test_every_hookspec_is_called_by_the_runtime_not_only_by_tests():
         if p.name != "hookspecs.py"
     ]
     call = re.compile(
-        r"""(?:(?:call|call_first|call_each|plugin_results)\(|in_load_order\(\s*\w+,)"""
+        r"""(?:(?:call|call_first|call_each|call_by_plugin|plugin_results)\(|in_load_order\(\s*\w+,)"""
         r"""\s*["'](kiosk_\w+)["']"""
     )
     called = {name for text in sources for name in call.findall(text)}

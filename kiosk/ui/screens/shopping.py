@@ -108,8 +108,10 @@ def forget_cached_rows(ctl: Any) -> None:
     """Take ``ctl``'s rows out of Kivy's process-wide cache of unused views: each row holds
     its controller (and through it the app, the plugins' UI models), so a stopped kiosk's
     rows kept that whole app alive — in tests, every kiosk made before the current one."""
+    # a plugin's rows hold its view of the controller (the station's basket)
+    owners = {id(ctl), *(id(view) for view in ctl.plugin_views())}
     for views in _cached_views.values():
-        views[:] = [view for view in views if getattr(view, "ctl", None) is not ctl]
+        views[:] = [view for view in views if id(getattr(view, "ctl", None)) not in owners]
 
 
 class BasketView(KioskRecycleView):

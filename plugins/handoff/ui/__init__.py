@@ -42,8 +42,8 @@ class UiParts:
         def make(**kwargs: Any) -> Any:
             return StationScreen(model=self.model, **kwargs)
 
-        def attach(root: Any) -> None:  # the staff profile opens on its own screen
-            root.manager.current = self.ctl.screen = "station"
+        def attach(_root: Any) -> None:  # the staff profile opens on its own screen
+            self.ctl.screen = "station"
 
         return [PluginScreen("station", make, kv_files=(KV,), shopper=False, attach=attach)]
 

@@ -90,8 +90,8 @@ class SemiSelfModel(EventDispatcher):
         self.role = plugin.role.value
         ctl.availability = actions.mode.value
         actions.subscribe(self._notice)
-        if actions.staff is not None:  # one PIN lock-out for overlay and actions
-            ctl.flows.staff = actions.staff
+        # one PIN lock-out for the overlay and the actions: both check through the runtime
+        # (runtime.check_staff_pin, kiosk.staff.kiosk_staff), nothing to share here
         if self.is_station:
             from plugins.handoff.station import StaffStation
 
@@ -241,7 +241,7 @@ class SemiSelfModel(EventDispatcher):
             return
         if self.step == "result":
             self.next_shopper()
-        ctl.run(lambda: self.station.scan(scan.code), ctl._scanned)
+        ctl.run(lambda: self.station.scan(scan.code), ctl.show_scan_outcome)
 
     def add_plu(self, plu: str) -> None:
         ctl, runtime = self.ctl, self.ctl.runtime

@@ -284,11 +284,12 @@ def _refuse(service: Any, token: str) -> None:
 
 
 def add_enrol_button(code: Any, model: EnrolModel) -> None:
-    """ "Not a member yet? Become a member" on the member keypad, only when the store offers
-    enrolment: otherwise the keypad is untouched."""
+    """ "Not a member yet? Become a member" on the member keypad (``code``: the core's
+    member-keypad screen, its ``ids``), only when the store offers enrolment: otherwise the
+    keypad is untouched."""
     if not model.available:
         return
-    ctl = code.ctl
+    ctl = model.ctl  # the plugin's own view of the controller
     button = KioskButton(kind="tile", size_hint_y=None, height=ctl.target * 1.2)
     ctl.fbind("target", lambda *_a: setattr(button, "height", ctl.target * 1.2))
 

@@ -334,7 +334,7 @@ class TaxFreeModel(TaxFreeState):
         self.details_feedback = ctl.t("Checking…")
 
         def check() -> str:
-            account = ctl.flows.staff.check(staff_id, pin)
+            account = ctl.runtime.check_staff_pin(staff_id, pin)  # the kiosk's one lock-out
             detail = {"sale_id": ctl.runtime.sale_id, "lines": len(self.detail_lines)}
             ctl.runtime.audit_staff(account, "tax_free_details", detail)
             return account.staff_id
