@@ -46,6 +46,7 @@ from bench import barcodes as bench  # noqa: E402
 from plugins.scanner_camera import decoder as dec  # noqa: E402
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, DecodedCode  # noqa: E402
 from plugins.scanner_camera.defocus import (  # noqa: E402
+    DEFOCUS_MAX_ERROR,
     DEFOCUS_PASSES,
     MAX_SIGMA,
     DefocusSettings,
@@ -53,13 +54,16 @@ from plugins.scanner_camera.defocus import (  # noqa: E402
     bar_angle,
     swings,
 )
+from plugins.scanner_camera.ean_fit import MAX_ERROR  # noqa: E402
 from plugins.scanner_camera.regions import find_barcode_regions, gradients  # noqa: E402
 
 GROWS = (0.2, 0.3, 0.4, 0.5)  # growth across the bars; the two passes take a pair a < b
 SWINGS = (10, 13, 16)  # the swings gate (round 8: 13)
 SIGMAS = (MAX_SIGMA, math.inf)  # the σ limit, or none
 GLARE_PASS = next(p for p in DEFOCUS_PASSES if p.startswith("fit+glare"))  # round 9
-GRID_VERSION = f"defocus-grid-2 {GROWS} {SWINGS} {SIGMAS}"  # 2: + the glare passes
+ERRORS = (MAX_ERROR, DEFOCUS_MAX_ERROR)  # a fit's largest RMS error: the engine's, round 9's
+GLARE = (False, True)  # the glare passes (round 9) off or on
+GRID_VERSION = f"defocus-grid-3 {GROWS} {SWINGS} {SIGMAS} {ERRORS}"  # 3: + glare, max error
 CACHE = cv.CACHE / "defocus-grid"
 OFF = None  # the step off: a choice like any setting
 
@@ -68,12 +72,14 @@ Setting = DefocusSettings | None
 
 def grid() -> list[Setting]:
     """The step off, and every setting: 6 growth pairs × coarse finder on/off × 3 gates ×
-    σ limit or none = 72 (round 8's own, ``DefocusSettings()``, among them)."""
+    σ limit or none × the engine's RMS limit or round 9's × glare passes off/on = 288 (the
+    shipped one, ``DefocusSettings()``, among them)."""
     out: list[Setting] = [OFF]
     for grow in itertools.combinations(GROWS, 2):
         for coarse in (False, True):
             for gate in SWINGS:
-                out += [DefocusSettings(grow, coarse, gate, s) for s in SIGMAS]
+                for s, e, g in itertools.product(SIGMAS, ERRORS, GLARE):
+                    out.append(DefocusSettings(grow, coarse, gate, s, e, g))
     return out
 
 
@@ -83,7 +89,10 @@ def cost(setting: Setting) -> tuple:
     if setting is None:
         return (0,)
     unlimited = math.isinf(setting.max_sigma)
-    return (1, setting.coarse, -setting.min_swings, unlimited, sum(setting.grow), setting.grow)
+    return (
+        1, setting.glare, setting.max_error, setting.coarse, -setting.min_swings, unlimited,
+        sum(setting.grow), setting.grow,
+    )  # fmt: skip
 
 
 def label(setting: Setting) -> str:
@@ -92,7 +101,11 @@ def label(setting: Setting) -> str:
     sigma = "no σ limit" if math.isinf(setting.max_sigma) else f"σ ≤ {setting.max_sigma:g}"
     coarse = "coarse finder" if setting.coarse else "no coarse finder"
     grow = "/".join(f"{g:g}" for g in setting.grow)
-    return f"grow {grow}; {coarse}; swings ≥ {setting.min_swings}; {sigma}"
+    glare = "glare" if setting.glare else "no glare"
+    return (
+        f"grow {grow}; {coarse}; swings ≥ {setting.min_swings}; {sigma}; "
+        f"RMS ≤ {setting.max_error:g}; {glare}"
+    )
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -102,13 +115,14 @@ def label(setting: Setting) -> str:
 class Box:
     """One region the step may read: its box's swings at the patch angle (``None``: no
     patch angle, no gate), its bar angle, and per growth the crop's swings and the fit's
-    reads per σ limit (``None`` where the crop failed the loosest gate: never read); and per
+    reads per (σ limit, RMS limit) (``None`` where the crop failed the loosest gate: never
+    read); and per
     growth the glare pass's reads (round 9: its own gate, no swings gate or σ limit, so one
     read per growth serves every setting)."""
 
     box_swings: int | None
     theta: float
-    crops: dict[float, tuple[int, dict[float, list[DecodedCode]] | None]]
+    crops: dict[float, tuple[int, dict[tuple[float, float], list[DecodedCode]] | None]]
     glare: dict[float, list[DecodedCode]]
 
 
@@ -150,7 +164,7 @@ def step_cache(image: np.ndarray) -> StepCache:
         box = gray[region.y : region.bottom, region.x : region.right]
         gate = None if region.angle is None else swings(box, region.angle)
         theta = bar_angle(box, region.angle)
-        crops: dict[float, tuple[int, dict[float, list[DecodedCode]] | None]] = {}
+        crops: dict[float, tuple[int, dict[tuple[float, float], list[DecodedCode]] | None]] = {}
         glare = {
             grow: dec.defocus_pass(
                 gray, region, GLARE_PASS, replace(df, defocus=DefocusSettings((grow, grow)))
@@ -164,12 +178,13 @@ def step_cache(image: np.ndarray) -> StepCache:
                 crops[grow] = (n, None)
                 continue
             reads = {}
-            for sigma in SIGMAS:
+            for sigma, error in itertools.product(SIGMAS, ERRORS):
                 # the gates are replayed from the swings above: none here
                 settings = DefocusSettings((grow, grow), min_swings=0, max_sigma=sigma)
-                opts = replace(df, defocus=settings)
+                opts = replace(df, defocus=replace(settings, max_error=error))
                 name = DEFOCUS_PASSES[0]
-                reads[sigma] = dec.defocus_pass(gray, region, name, opts, angles={region: theta})
+                got = dec.defocus_pass(gray, region, name, opts, angles={region: theta})
+                reads[sigma, error] = got
             crops[grow] = (n, reads)
         boxes.append(Box(gate, theta, crops, glare))
     return StepCache(before, raw, on, off, boxes)
@@ -199,7 +214,7 @@ def _encoded(c: StepCache) -> dict:
     def crop(n: int, reads: dict | None) -> list:
         if reads is None:
             return [n, None]
-        return [n, {repr(s): [cv._dump(x) for x in r] for s, r in reads.items()}]
+        return [n, [[s, e, [cv._dump(x) for x in r]] for (s, e), r in reads.items()]]
 
     boxes = [
         [
@@ -218,7 +233,7 @@ def _decoded(raw: dict) -> StepCache:
     def crop(n: int, reads: dict | None) -> tuple:
         if reads is None:
             return n, None
-        return n, {float(s): [cv._load(x) for x in r] for s, r in reads.items()}
+        return n, {(float(s), float(e)): [cv._load(x) for x in r] for s, e, r in reads}
 
     boxes = [
         Box(
@@ -239,18 +254,21 @@ def replay(c: StepCache, setting: Setting) -> list[DecodedCode]:
     if setting is None or any(x.confirmed for x in c.before):
         return c.before
     todo = c.on if setting.coarse else c.off
-    df = replace(dec.defocus_options(DEFAULT_OPTIONS), defocus=setting)  # type: ignore[arg-type]
+    df = dec.defocus_options(replace(DEFAULT_OPTIONS, defocus=setting))
+    assert df is not None
 
     def run(i: int, name: str) -> list[DecodedCode]:
         box = c.boxes[todo[i]]
-        if name.startswith("fit+glare"):  # its own gate (a turned strip), cached per growth
+        if name.startswith(
+            "fit+glare"
+        ):  # (only among df's passes with setting.glare)  # its own gate (a turned strip), cached per growth
             return [replace(x, stage=name) for x in box.glare[setting.grow_of(name)]]
         if box.box_swings is not None and box.box_swings < setting.min_swings:
             return []
         n, reads = box.crops[setting.grow_of(name)]
         if reads is None or n < setting.min_swings:
             return []
-        return [replace(x, stage=name) for x in reads[setting.max_sigma]]
+        return [replace(x, stage=name) for x in reads[setting.max_sigma, setting.max_error]]
 
     more = dec.confirm_fallback([], [], len(todo), df, run)
     return dec.with_stacked(c.before, more, "defocus")
@@ -265,7 +283,7 @@ class FoldChoice:
     held_out: list[dict[str, float]]
     raw_held_out: list[dict[str, float]]
     raw_false: list[int]
-    fixed: dict[str, list[dict[str, float]]]  # "round 8" and "step off", per held-out fold
+    fixed: dict[str, list[dict[str, float]]]  # "shipped" (the defaults) and "step off", per fold
     # per fold: did any choice keep the training folds within raw zxing-cpp's false reads?
     # (if not, the step is off by default, not by choice: the rest of the chain broke it)
     within_budget: list[bool]
@@ -301,7 +319,7 @@ def search(
         held.append(cv.figures(rows[best][i] for i in test))
         raw_held.append(cv.figures(raw[i] for i in test))
     fixed = {}
-    for name, s in (("round 8", DefocusSettings()), ("step off", OFF)):
+    for name, s in (("shipped", DefocusSettings()), ("step off", OFF)):
         r = rows[s] if s in rows else _outcomes(samples, cached, s)
         fixed[name] = [cv.figures(r[i] for i, f in enumerate(fold) if f == k) for k in range(cv.K)]
     return FoldChoice(chosen, held, raw_held, [int(x) for x in raw_by_fold], fixed, within)
@@ -322,7 +340,7 @@ def kept(chosen: list[Setting]) -> Setting:
         return OFF
     default = DefocusSettings()
     pick = {}
-    for name in ("grow", "coarse", "min_swings", "max_sigma"):
+    for name in ("grow", "coarse", "min_swings", "max_sigma", "max_error", "glare"):
         values = [getattr(c, name) for c in on]
         counts = Counter(values)
         top = max(counts.values())

@@ -57,7 +57,6 @@ from plugins.scanner_camera.databar import (
 from plugins.scanner_camera.deblur import UPSCALE, deconvolved
 from plugins.scanner_camera.defocus import (
     DEFOCUS_MAX_ERROR,
-    DEFOCUS_PASSES,
     DEFOCUS_REGIONS,
     DefocusSettings,
     across_crop,
@@ -292,7 +291,8 @@ def defocus_options(options: DecodeOptions) -> DecodeOptions | None:
     formats = tuple(f for f in options.formats if f in (Symbology.EAN13, Symbology.UPCA))
     if not (options.defocus_step and formats):
         return None
-    return replace(options, formats=formats, passes=DEFOCUS_PASSES, max_regions=DEFOCUS_REGIONS)
+    passes = options.defocus.passes
+    return replace(options, formats=formats, passes=passes, max_regions=DEFOCUS_REGIONS)
 
 
 def defocus_step_regions(
@@ -359,8 +359,9 @@ def defocus_pass(
     if crop.size == 0 or swings(crop, theta) < settings.min_swings:
         return []
     read = run_region_pass(
-        crop, base, options, should_stop=should_stop, theta=theta, max_sigma=settings.max_sigma
-    )
+        crop, base, options, should_stop=should_stop, theta=theta,
+        max_sigma=settings.max_sigma, max_error=settings.max_error,
+    )  # fmt: skip
     return [_moved(c, x0, y0, s, name) for c, s in read]
 
 
@@ -552,6 +553,7 @@ def run_region_pass(
     should_stop: Callable[[], bool] | None = None,
     theta: float | None = None,
     max_sigma: float | None = None,
+    max_error: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """Read a grey crop with one named fallback pass; (code in crop pixels, scale) pairs.
 
@@ -571,7 +573,9 @@ def run_region_pass(
     (:mod:`.ean_fit`). ``@wide`` names are handled by :func:`region_pass`. ``should_stop``
     reaches the ``fit`` engine only (the other passes take a few milliseconds each), and so
     do ``theta`` (the direction across the bars, when the caller measured it) and
-    ``max_sigma`` (the most blur, in modules, a fit may have; round 8, :mod:`.defocus`).
+    ``max_sigma`` (the most blur, in modules, a fit may have; round 8, :mod:`.defocus`)
+    and ``max_error`` (with ``max_sigma``: the largest RMS error a fit may have, the defocus
+    step's own by default; round 9).
     """
     engine, prep = name.split("+", 1)
     prep, _, binarised = prep.partition("~")
@@ -580,7 +584,7 @@ def run_region_pass(
         return []
     formats = tuple(f for f in options.formats if options.fallback_databar or f not in NO_FALLBACK)
     if engine == "fit":
-        return _read_fitted(crop, formats, name, prep, should_stop, theta, max_sigma)
+        return _read_fitted(crop, formats, name, prep, should_stop, theta, max_sigma, max_error)
     if prep == "bars":
         return _read_redrawn(crop, engine, formats, options, name)
     if prep in UPRIGHT:
@@ -635,6 +639,7 @@ def _read_fitted(
     should_stop: Callable[[], bool] | None = None,
     theta: float | None = None,
     max_sigma: float | None = None,
+    max_error: float | None = None,
 ) -> list[tuple[DecodedCode, float]]:
     """The ``fit`` engine: an EAN-13 / UPC-A read by fitting blurred digit patterns to the
     crop's averaged bar profiles (:mod:`.ean_fit`), for codes defocused until their narrow
@@ -653,7 +658,7 @@ def _read_fitted(
         step = max_sigma is not None
         digits = read_profiles(
             bands, None, should_stop, shortlist, max_sigma, finest_start=step,
-            max_error=DEFOCUS_MAX_ERROR if step else MAX_ERROR,
+            max_error=(DEFOCUS_MAX_ERROR if max_error is None else max_error) if step else MAX_ERROR,
         )  # fmt: skip
     elif prep == "bars":
         digits = read_profiles(profiles(crop), should_stop=should_stop)

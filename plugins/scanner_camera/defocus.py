@@ -85,12 +85,20 @@ class DefocusSettings:
     round 8's. ``grow``: each of :data:`DEFOCUS_PASSES`' growth across the bars (share of
     the box); ``coarse``: read the coarse finder's regions too; ``min_swings``: the swings
     gate; ``max_sigma``: the most blur a fit may have (``math.inf``: no limit — not
-    ``None``, which would give the fit the chain passes' shortlist)."""
+    ``None``, which would give the fit the chain passes' shortlist); round 9: ``max_error``,
+    the largest RMS error a fit may have, and ``glare``: run the glare passes too."""
 
     grow: tuple[float, float] = (ACROSS["@across"], ACROSS["@across2"])
     coarse: bool = True
     min_swings: int = MIN_SWINGS
     max_sigma: float = MAX_SIGMA
+    max_error: float = DEFOCUS_MAX_ERROR
+    glare: bool = True
+
+    @property
+    def passes(self) -> tuple[str, ...]:
+        """The step's passes with these settings (the glare passes only with ``glare``)."""
+        return tuple(p for p in DEFOCUS_PASSES if self.glare or not p.startswith("fit+glare"))
 
     def grow_of(self, name: str) -> float:
         """The growth of the pass called ``name`` (one of :data:`DEFOCUS_PASSES`): by its

@@ -16,6 +16,7 @@ from bench import defocus_cv as dcv
 from kiosk.domain.scan import Symbology
 from plugins.scanner_camera.decoder import DEFAULT_OPTIONS, DecodedCode, decode
 from plugins.scanner_camera.defocus import ACROSS, MAX_SIGMA, MIN_SWINGS, DefocusSettings
+from plugins.scanner_camera.ean_fit import MAX_ERROR
 
 from .factories import SHARED_BARCODES
 
@@ -41,7 +42,7 @@ def test_function_the_settings_default_to_round_8s_constants():
 
 def test_function_grid_holds_the_step_off_and_round_8s_setting():
     grid = dcv.grid()
-    assert len(grid) == 1 + 6 * 2 * 3 * 2
+    assert len(grid) == 1 + 6 * 2 * 3 * 2 * 2 * 2
     assert grid[0] is None and DefocusSettings() in grid
     assert len(set(grid)) == len(grid)
     assert min(grid, key=dcv.cost) is None  # ties go to the step off
@@ -57,6 +58,9 @@ def test_function_grid_holds_the_step_off_and_round_8s_setting():
         DefocusSettings(min_swings=16),
         DefocusSettings(max_sigma=math.inf),
         DefocusSettings((0.4, 0.5), False, 10, math.inf),
+        DefocusSettings(max_error=MAX_ERROR),
+        DefocusSettings(glare=False),
+        DefocusSettings((0.2, 0.3), True, 16, MAX_SIGMA, MAX_ERROR, False),
     ],
 )
 @pytest.mark.parametrize("name", ["upca/zx_upca-2_50.png", "ean13/zx_ean13-5_13.png"])
@@ -102,9 +106,10 @@ def _read(code: str, stage: str) -> DecodedCode:
 
 
 def _cache(reads: dict[float, list[DecodedCode]]) -> dcv.StepCache:
-    """One photo nothing reads before the step, one region; ``reads`` per σ limit, the same
-    for every growth (so two passes agree and confirm)."""
-    crops = {g: (20, reads) for g in dcv.GROWS}
+    """One photo nothing reads before the step, one region; ``reads`` per σ limit (at either
+    RMS limit), the same for every growth (so two passes agree and confirm)."""
+    by_limits = {(s, e): r for s, r in reads.items() for e in dcv.ERRORS}
+    crops = {g: (20, by_limits) for g in dcv.GROWS}
     glare: dict[float, list[DecodedCode]] = {g: [] for g in dcv.GROWS}  # no turned strips
     return dcv.StepCache([], [], [0], [0], [dcv.Box(20, 0.0, crops, glare)])
 
@@ -128,13 +133,15 @@ def test_function_each_fold_keeps_the_step_only_where_its_training_folds_gain():
     result = dcv.search(samples, cached, fold, dcv.grid())
     assert all(c is not None and c.max_sigma == MAX_SIGMA for c in result.chosen)
     assert [f["overall"] for f in result.held_out] == [25.0] * 4 + [0.0]
-    assert [f["false"] for f in result.fixed["round 8"]] == [0] * 5
-    assert dcv.kept(result.chosen) == DefocusSettings((0.2, 0.3), False, 16, MAX_SIGMA)
+    assert [f["false"] for f in result.fixed["shipped"]] == [0] * 5
+    assert dcv.kept(result.chosen) == DefocusSettings(
+        (0.2, 0.3), False, 16, MAX_SIGMA, MAX_ERROR, glare=False
+    )  # ties go to the cheaper: no glare passes, the engine's own RMS limit
     one_fold = [0 if i % 4 == 0 and k < 4 else k for i, k in enumerate(fold)]
     result = dcv.search(samples, cached, one_fold, dcv.grid())
     assert result.chosen[0] is None and result.within_budget[0]
     assert result.held_out[0]["overall"] == 0.0
-    assert result.fixed["round 8"][0]["overall"] > 0
+    assert result.fixed["shipped"][0]["overall"] > 0
 
 
 def test_function_kept_drops_the_step_when_most_folds_do():
