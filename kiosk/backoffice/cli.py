@@ -126,6 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("kiosk_id")
     enrol.add_argument("--store", default="S01")
     enrol.add_argument("--name", default="")
+    enrol.add_argument(
+        "--replace",
+        action="store_true",
+        help=_("issue a new token for an enrolled kiosk (its old token stops working)"),
+    )
     enrol.set_defaults(handler=_enrol)
     revoke = sub.add_parser("revoke-kiosk", help=_("stop a kiosk from syncing"))
     revoke.add_argument("kiosk_id")
@@ -614,10 +619,23 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.staff.auth import enrol_kiosk
+    from kiosk.backoffice.staff.auth import KioskAlreadyEnrolled, enrol_kiosk
+    from kiosk.cli_errors import CommandError
 
-    with _db(args).transaction() as session:
-        token = enrol_kiosk(session, args.kiosk_id, _now(args), store_id=args.store, name=args.name)
+    try:
+        with _db(args).transaction() as session:
+            token = enrol_kiosk(
+                session, args.kiosk_id, _now(args), store_id=args.store, name=args.name,
+                replace=args.replace,
+            )  # fmt: skip
+    except KioskAlreadyEnrolled as exc:  # a typo must not cut a selling kiosk off
+        raise CommandError(
+            _(
+                "kiosk {kiosk} is already enrolled (since {since}) and its token is in use; "
+                "nothing was changed. To replace its token on purpose (the kiosk stops syncing "
+                "until its kiosk.toml has the new one): enrol-kiosk {kiosk} --replace"
+            ).format(kiosk=exc.kiosk_id, since=f"{exc.enrolled_at:%Y-%m-%d %H:%M}")
+        ) from None
     print(token)
     return 0
 

@@ -91,22 +91,27 @@ def test_function_large_files_round_trip_in_chunks(tmp_path):
     assert (tmp_path / "opened-empty").read_bytes() == b""
 
 
-def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path, backoffice_url):
+def test_function_a_plain_backup_from_an_older_version_still_restores(
+    tmp_path, backoffice_url, caplog
+):
     url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     old = sqlite3.connect(tmp_path / "old.sqlite3")
     with old:
         sqlite3.connect(tmp_path / "bo.sqlite3").backup(old)
     old.close()
-    restore(url, tmp_path / "old.sqlite3", None)
+    with caplog.at_level("WARNING"):
+        restore(url, tmp_path / "old.sqlite3", None)
+    assert "plain backup from an older version" in caplog.text  # a real one is still told
 
 
 @pytest.mark.parametrize("contents", ["text", "kiosk store"])
 def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
-    tmp_path, backoffice_url, capsys, contents
+    tmp_path, backoffice_url, capsys, caplog, contents
 ):
     """GIVEN a text file, or a kiosk's own SQLite store, named as the backup WHEN restored
-    THEN one line says it is not a back-office backup and the database keeps its kiosks."""
+    THEN one line says it is not a back-office backup and the database keeps its kiosks;
+    nothing calls it a plain backup from an older version first."""
     url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     wrong = tmp_path / "wrong"
@@ -120,6 +125,7 @@ def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
     assert main(["--database-url", url, "restore", "--yes", str(wrong)]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "not a back-office backup" in error
+    assert "plain backup" not in caplog.text
     with sqlite3.connect(tmp_path / "bo.sqlite3") as kept:
         assert kept.execute("SELECT kiosk_id FROM bo_kiosks").fetchall() == [("K01",)]
     kept.close()

@@ -96,9 +96,8 @@ def restore(url: str, source: Path, key: bytes | None) -> None:
     """Replace the database at ``url`` with the backup in ``source`` (``key`` opens it)."""
     if not source.exists():
         raise BackupFailed(f"{source}: no such backup file")
-    if not is_encrypted(source):
-        log.warning("%s is a plain backup from an older version; restoring it as it is", source)
-        _plain_restore(url, source)
+    if not is_encrypted(source):  # an older version's plain copy, or no backup at all
+        _plain_restore(url, source, legacy=True)
         return
     if key is None:
         raise BackupFailed(f"{source} is encrypted: give the backup key it was written with")
@@ -111,12 +110,17 @@ def restore(url: str, source: Path, key: bytes | None) -> None:
         _plain_restore(url, plain)
 
 
-def _plain_restore(url: str, source: Path) -> None:
+def _plain_restore(url: str, source: Path, *, legacy: bool = False) -> None:
+    """``legacy``: ``source`` is the file named, not decrypted; it is said to be an older
+    version's plain backup only once it is seen to be one (``/etc/passwd`` was called one,
+    then refused as "not a back-office backup")."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             _check_backoffice_copy(src, source)
+            if legacy:
+                _warn_plain(source)
             dest = sqlite3.connect(_sqlite_path(url))
             try:
                 src.backup(dest)
@@ -126,6 +130,11 @@ def _plain_restore(url: str, source: Path) -> None:
             src.close()
         return
     if backend == "postgresql":
+        if legacy:
+            with source.open("rb") as head:
+                if head.read(len(PG_DUMP_MAGIC)) != PG_DUMP_MAGIC:
+                    raise BackupFailed(f"{source}: not a back-office backup (not a pg_dump file)")
+            _warn_plain(source)
         _run(
             [
                 "pg_restore",
@@ -139,6 +148,14 @@ def _plain_restore(url: str, source: Path) -> None:
         )
         return
     raise BackupFailed(f"no restore method for {backend}")
+
+
+#: the first bytes of a ``pg_dump --format=custom`` file
+PG_DUMP_MAGIC = b"PGDMP"
+
+
+def _warn_plain(source: Path) -> None:
+    log.warning("%s is a plain backup from an older version; restoring it as it is", source)
 
 
 def _check_backoffice_copy(src: sqlite3.Connection, source: Path) -> None:
