@@ -32,7 +32,7 @@ from kiosk.backoffice.core.errors import (
 from kiosk.backoffice.kiosks.kiosk_lock import lock_kiosk
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff.models import SessionRow, StaffRow
-from kiosk.domain.text_controls import hidden_controls
+from kiosk.domain.text_controls import text_problem
 
 SESSION_HOURS = 12
 _hasher = PasswordHasher()
@@ -50,13 +50,6 @@ class Role(StrEnum):
 
 #: what an enrolled kiosk may be called (its column holds 32 characters)
 KIOSK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
-
-
-def _too_long(value: str, longest: int) -> str:
-    """The problem with ``value`` longer than its column holds, or ''."""
-    if len(value) > longest:
-        return f"is {len(value)} characters long; at most {longest}"
-    return ""
 
 
 def sha256(text: str) -> str:
@@ -89,7 +82,7 @@ def enrol_kiosk(
             f"kiosk id {kiosk_id[:40]!r}: 1–32 letters, digits, '-' or '_' (such as K01)"
         )
     for what, value, longest in (("store", store_id, 32), ("name", name, 100)):
-        if problem := hidden_controls(value) or _too_long(value, longest):
+        if problem := text_problem(value, longest):
             raise InvalidInput(f"kiosk {what}: {problem}")
     secret = secrets.token_urlsafe(32)
     row = session.get(KioskRow, kiosk_id)
@@ -162,7 +155,7 @@ def add_staff(
     for what, value, longest in (("user", username, 64), ("name", display_name, 100)):
         if not value.strip() and what == "user":
             raise InvalidInput("user: is empty")
-        if problem := hidden_controls(value) or _too_long(value, longest):
+        if problem := text_problem(value, longest):
             raise InvalidInput(f"{what}: {problem}")
     if session.get(StaffRow, username) is not None:
         raise InvalidInput(f"user {username!r} already exists")
