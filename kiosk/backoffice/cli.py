@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.backoffice.core.db import DEFAULT_URL
 from kiosk.cli_language import OperatorParser, _, argparse_translated
+from kiosk.messages import N_
 from kiosk.private_files import restrict_umask
 
 #: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
@@ -581,10 +582,12 @@ def _backup(args: argparse.Namespace) -> int:
     backup(args.database_url, args.file, load_backup_key(key_path, create=True))
     if made:
         print(
-            f"made a new backup key at {key_path}: keep a copy somewhere safe, apart from "
-            "the backups; without it they cannot be restored"
+            _(
+                "made a new backup key at {key}: keep a copy somewhere safe, apart from "
+                "the backups; without it they cannot be restored"
+            ).format(key=key_path)
         )
-    print(f"backup written to {args.file} (encrypted with {key_path})")
+    print(_("backup written to {file} (encrypted with {key})").format(file=args.file, key=key_path))
     return 0
 
 
@@ -603,9 +606,10 @@ def _restore(args: argparse.Namespace) -> int:
     from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
 
     if not args.file.exists():
-        raise BackupFailed(f"{args.file}: no such backup file")
+        raise BackupFailed(N_("{file}: no such backup file"), file=args.file)
 
-    if not args.yes and not _confirmed(f"replace {args.database_url} with {args.file}? [y/N] "):
+    question = _("replace {database} with {file}? [y/N] ")
+    if not args.yes and not _confirmed(question.format(database=args.database_url, file=args.file)):
         return 1
     key_path = args.key_file or default_key_path()
     restore(
@@ -614,7 +618,7 @@ def _restore(args: argparse.Namespace) -> int:
         load_backup_key(key_path) if is_encrypted(args.file) else None,
     )
     _db(args, new=True).close()  # a backup from an older release is migrated forward
-    print(f"restored from {args.file}; kiosks will resend anything newer")
+    print(_("restored from {file}; kiosks will resend anything newer").format(file=args.file))
     return 0
 
 

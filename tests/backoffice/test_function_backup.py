@@ -152,3 +152,31 @@ def test_function_a_backup_never_overwrites_a_file_that_is_not_one(
     again = str(tmp_path / "today.backup")
     assert main(["--database-url", url, "backup", again]) == 0
     assert main(["--database-url", url, "backup", again]) == 0
+
+
+def test_function_backup_and_restore_speak_the_operators_language(
+    tmp_path, backoffice_url, capsys, monkeypatch
+):
+    """GIVEN LC_ALL=ja_JP.UTF-8 WHEN backup, restore (asked, then with --yes) and a restore of
+    a file that is no backup THEN every line the operator reads is in Japanese."""
+    import io
+
+    monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")
+    url, copy = backoffice_url, tmp_path / "bo.backup"
+    assert main(["--database-url", url, "backup", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "新しいバックアップ鍵" in out and f"バックアップを {copy} に書き出しました" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    assert main(["--database-url", url, "restore", str(copy)]) == 1
+    assert f"を {copy} で置き換えますか？ [y/N]" in capsys.readouterr().out
+    assert main(["--database-url", url, "restore", "--yes", str(copy)]) == 0
+    assert f"{copy} から復元しました" in capsys.readouterr().out
+    wrong = tmp_path / "passwd"
+    wrong.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    assert main(["--database-url", url, "restore", "--yes", str(wrong)]) == 1
+    assert capsys.readouterr().err == (
+        f"kiosk-backoffice: {wrong}：本部サーバーのバックアップではありません（データベースではありません）\n"
+    )
+    assert main(["--database-url", url, "restore", "--yes", str(tmp_path / "none")]) == 1
+    assert "そのバックアップファイルはありません" in capsys.readouterr().err

@@ -26,12 +26,28 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from kiosk.backup_crypto import BackupKeyError, decrypt_file, encrypt_file, is_encrypted
+from kiosk.messages import N_
 
 log = logging.getLogger(__name__)
 
 
 class BackupFailed(RuntimeError):
-    """The backup or restore did not complete; the message has the tool's own words."""
+    """The backup or restore did not complete; the message has the tool's own words.
+
+    ``message`` is an English text of the core's catalogue (marked ``N_``) with ``{fields}``;
+    the operator reads it in their language (``LC_ALL``/``LANG``, :mod:`kiosk.cli_language`),
+    as the command's other lines. A text outside the catalogue (a tool's stderr) stays as is.
+    """
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message, self.fields = message, fields
+        super().__init__(message.format(**fields) if fields else message)
+
+    def __str__(self) -> str:
+        from kiosk.cli_language import _
+
+        text = _(self.message)
+        return text.format(**self.fields) if self.fields else text
 
 
 class BackupToolMissing(BackupFailed):
@@ -64,9 +80,11 @@ def backup(url: str, target: Path, key: bytes) -> Path:
     ``target`` may replace an earlier backup (the timer run twice in a day), never another
     file: a slip of the finger (``backup /etc/kiosk/backoffice.env``) overwrote it."""
     if target.is_dir():
-        raise BackupFailed(f"{target} is a folder: name the file, such as {target}/bo.backup")
+        raise BackupFailed(
+            N_("{target} is a folder: name the file, such as {target}/bo.backup"), target=target
+        )
     if target.exists() and not is_encrypted(target):
-        raise BackupFailed(f"{target} exists and is not a backup: left as it is")
+        raise BackupFailed(N_("{target} exists and is not a backup: left as it is"), target=target)
     with _private_scratch(target) as scratch:
         plain = scratch / "plain"
         _plain_backup(url, plain)
@@ -95,12 +113,14 @@ def _plain_backup(url: str, target: Path) -> None:
 def restore(url: str, source: Path, key: bytes | None) -> None:
     """Replace the database at ``url`` with the backup in ``source`` (``key`` opens it)."""
     if not source.exists():
-        raise BackupFailed(f"{source}: no such backup file")
+        raise BackupFailed(N_("{file}: no such backup file"), file=source)
     if not is_encrypted(source):  # an older version's plain copy, or no backup at all
         _plain_restore(url, source, legacy=True)
         return
     if key is None:
-        raise BackupFailed(f"{source} is encrypted: give the backup key it was written with")
+        raise BackupFailed(
+            N_("{file} is encrypted: give the backup key it was written with"), file=source
+        )
     with _private_scratch(source) as scratch:
         plain = scratch / "plain"
         try:
@@ -133,7 +153,9 @@ def _plain_restore(url: str, source: Path, *, legacy: bool = False) -> None:
         if legacy:
             with source.open("rb") as head:
                 if head.read(len(PG_DUMP_MAGIC)) != PG_DUMP_MAGIC:
-                    raise BackupFailed(f"{source}: not a back-office backup (not a pg_dump file)")
+                    raise BackupFailed(
+                        N_("{file}: not a back-office backup (not a pg_dump file)"), file=source
+                    )
             _warn_plain(source)
         _run(
             [
@@ -167,11 +189,15 @@ def _check_backoffice_copy(src: sqlite3.Connection, source: Path) -> None:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bo_alembic_version'"
         ).fetchone()
     except sqlite3.DatabaseError:
-        raise BackupFailed(f"{source}: not a back-office backup (not a database)") from None
+        raise BackupFailed(
+            N_("{file}: not a back-office backup (not a database)"), file=source
+        ) from None
     if not sound:
-        raise BackupFailed(f"{source}: integrity check failed")
+        raise BackupFailed(N_("{file}: integrity check failed"), file=source)
     if ours is None:
-        raise BackupFailed(f"{source}: not a back-office backup (no back-office tables)")
+        raise BackupFailed(
+            N_("{file}: not a back-office backup (no back-office tables)"), file=source
+        )
 
 
 def _run(argv: list[str]) -> None:
