@@ -8,7 +8,13 @@ import pytest
 
 from kiosk.backoffice.core.errors import InvalidInput
 
-KIOSK_POSTS = ("/api/v1/sync/outbox", "/api/v1/sync/journal-head", "/api/v1/masterdata/applied")
+KIOSK_POSTS = (
+    "/api/v1/sync/outbox",
+    "/api/v1/sync/journal-head",
+    "/api/v1/masterdata/applied",
+    "/api/v1/console/report",
+    "/api/v1/handoffs",  # a plugin's route (plugins/handoff)
+)
 BODIES = ({"json": {}}, {"content": b""}, {"content": b"null"}, {"json": {"events": "x"}})
 
 
