@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from kiosk.backoffice.core.db import DEFAULT_URL
 from kiosk.cli_language import OperatorParser, _, argparse_translated
-from kiosk.messages import N_
 from kiosk.private_files import restrict_umask
 
 #: ``serve``'s port; kiosk.toml's sample [backoffice] url and the docs use the same
@@ -602,11 +601,10 @@ def _confirmed(question: str) -> bool:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.core.backup import BackupFailed, restore
+    from kiosk.backoffice.core.backup import check_restorable, restore
     from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
 
-    if not args.file.exists():
-        raise BackupFailed(N_("{file}: no such backup file"), file=args.file)
+    check_restorable(args.database_url, args.file)  # before the question
 
     question = _("replace {database} with {file}? [y/N] ")
     if not args.yes and not _confirmed(question.format(database=args.database_url, file=args.file)):

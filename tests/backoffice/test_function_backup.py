@@ -180,3 +180,19 @@ def test_function_backup_and_restore_speak_the_operators_language(
     )
     assert main(["--database-url", url, "restore", "--yes", str(tmp_path / "none")]) == 1
     assert "そのバックアップファイルはありません" in capsys.readouterr().err
+
+
+def test_function_a_file_that_is_no_backup_is_refused_before_the_question(
+    tmp_path, backoffice_url, capsys, monkeypatch
+):
+    """GIVEN `restore /etc/passwd`-like text without --yes WHEN run THEN the one line says it
+    is not a back-office backup, and nobody is asked to replace the database with it."""
+    import io
+
+    wrong = tmp_path / "passwd"
+    wrong.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert main(["--database-url", backoffice_url, "restore", str(wrong)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "[y/N]" not in captured.err
+    assert captured.err.count("\n") == 1 and "not a back-office backup" in captured.err

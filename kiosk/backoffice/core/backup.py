@@ -130,6 +130,32 @@ def restore(url: str, source: Path, key: bytes | None) -> None:
         _plain_restore(url, plain)
 
 
+def check_restorable(url: str, source: Path) -> None:
+    """Refuse, before anyone is asked to confirm, a file that cannot be a backup: missing, or
+    not encrypted and not a back-office copy either (``restore /etc/passwd`` asked "replace
+    … with /etc/passwd? [y/N]" first). An encrypted file is checked once it is opened."""
+    if not source.exists():
+        raise BackupFailed(N_("{file}: no such backup file"), file=source)
+    if is_encrypted(source):
+        return
+    if make_url(url).get_backend_name() == "sqlite":
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _check_backoffice_copy(src, source)
+        finally:
+            src.close()
+    else:
+        _check_pg_dump(source)
+
+
+def _check_pg_dump(source: Path) -> None:
+    with source.open("rb") as head:
+        if head.read(len(PG_DUMP_MAGIC)) != PG_DUMP_MAGIC:
+            raise BackupFailed(
+                N_("{file}: not a back-office backup (not a pg_dump file)"), file=source
+            )
+
+
 def _plain_restore(url: str, source: Path, *, legacy: bool = False) -> None:
     """``legacy``: ``source`` is the file named, not decrypted; it is said to be an older
     version's plain backup only once it is seen to be one (``/etc/passwd`` was called one,
@@ -151,11 +177,7 @@ def _plain_restore(url: str, source: Path, *, legacy: bool = False) -> None:
         return
     if backend == "postgresql":
         if legacy:
-            with source.open("rb") as head:
-                if head.read(len(PG_DUMP_MAGIC)) != PG_DUMP_MAGIC:
-                    raise BackupFailed(
-                        N_("{file}: not a back-office backup (not a pg_dump file)"), file=source
-                    )
+            _check_pg_dump(source)
             _warn_plain(source)
         _run(
             [
