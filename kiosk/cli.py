@@ -341,7 +341,15 @@ def _staff_pin(config: KioskConfig, args: argparse.Namespace) -> int:
 def _doctor(config: KioskConfig, args: argparse.Namespace) -> int:
     from kiosk.doctor import run_doctor
 
-    return run_doctor(config, args.profile)
+    if args.verbose:
+        return run_doctor(config, args.profile)
+    # the report is the output: the checks' own log lines (no staff accounts, a plugin turned
+    # off, a device that did not open) said each PROBLEM again, timestamped, between its lines
+    logging.disable(logging.CRITICAL)
+    try:
+        return run_doctor(config, args.profile)
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 if __name__ == "__main__":

@@ -294,9 +294,10 @@ def test_backoffice_restore_without_an_answer_is_not_confirmed(
     database THEN no answer is no: one line saying how to confirm, exit 1. Before:
     ``unexpected error: EOFError: EOF when reading a line``."""
     import io
+    import shutil
 
-    backup = tmp_path / "old.backup"
-    backup.write_bytes(b"anything")
+    backup = tmp_path / "old.backup"  # a back-office copy (a file that is none is refused first)
+    shutil.copy(tmp_path / "bo.sqlite3", backup)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code = backoffice_main(["--database-url", backoffice_url, "restore", str(backup)])
     line = one_line(capsys.readouterr().err.split("? [y/N] ")[-1])

@@ -225,3 +225,37 @@ def test_an_emptied_store_fails_the_back_offices_anchor(tmp_path, capsys):
     assert code == 1
     assert f"back office  {server.url}: reachable" in out
     assert "PROBLEM: journal row 40 (anchor kept by the back office) is missing" in out
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_the_doctor_command_prints_its_report_and_no_log_lines(tmp_path, verbose):
+    """GIVEN a store's kiosk.toml without staff accounts WHEN `kiosk doctor` runs THEN stdout
+    is the report with the PROBLEM once and stderr is empty; the log lines only with -v."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kiosk.config import DEFAULT_CONFIG
+
+    own = tmp_path / "kiosk.toml"
+    own.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "kiosk.cli", "--config", str(own), "--data-dir", str(data)]
+    done = subprocess.run(
+        [*command, *(["-v"] if verbose else []), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root), "LC_ALL": "C"},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.count("no PIN unlocks this kiosk") == 1
+    assert "ERROR" not in done.stdout and "kiosk.staff" not in done.stdout
+    if verbose:
+        assert "ERROR kiosk.staff:" in done.stderr
+    else:
+        assert done.stderr == ""

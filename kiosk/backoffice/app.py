@@ -23,9 +23,9 @@ from kiosk.backoffice.core.db import Database
 from kiosk.backoffice.core.db_unavailable import unavailable
 from kiosk.backoffice.core.deps import Manager
 from kiosk.backoffice.core.door import DoorMiddleware
-from kiosk.backoffice.core.errors import BackofficeError, LoginFailed
+from kiosk.backoffice.core.errors import BackofficeError, InvalidInput, LoginFailed
 from kiosk.backoffice.core.pages import error_page
-from kiosk.backoffice.core.query_errors import InvalidQuery, query_problems
+from kiosk.backoffice.core.query_errors import InvalidQuery, body_problem, query_problems
 from kiosk.backoffice.core.security import SecurityMiddleware, WebSecurity
 from kiosk.backoffice.core.templates import STATIC
 from kiosk.backoffice.inventory import pending_stock
@@ -142,9 +142,11 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
         problems = query_problems(exc.errors())
-        if problems is None:  # a body: FastAPI's own list (kiosks and scripts read it)
-            return await request_validation_exception_handler(request, exc)
-        return await _typed_error(request, InvalidQuery(problems))
+        if problems is not None:
+            return await _typed_error(request, InvalidQuery(problems))
+        if request.url.path.startswith("/api/"):  # the project's shape, one line
+            return await _typed_error(request, InvalidInput(body_problem(exc.errors())))
+        return await request_validation_exception_handler(request, exc)  # a page's form
 
     @app.exception_handler(OperationalError)
     async def _database_unavailable(request: Request, exc: OperationalError) -> Response:

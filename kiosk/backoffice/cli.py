@@ -126,6 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("kiosk_id")
     enrol.add_argument("--store", default="S01")
     enrol.add_argument("--name", default="")
+    enrol.add_argument(
+        "--replace",
+        action="store_true",
+        help=_("issue a new token for an enrolled kiosk (its old token stops working)"),
+    )
     enrol.set_defaults(handler=_enrol)
     revoke = sub.add_parser("revoke-kiosk", help=_("stop a kiosk from syncing"))
     revoke.add_argument("kiosk_id")
@@ -576,10 +581,12 @@ def _backup(args: argparse.Namespace) -> int:
     backup(args.database_url, args.file, load_backup_key(key_path, create=True))
     if made:
         print(
-            f"made a new backup key at {key_path}: keep a copy somewhere safe, apart from "
-            "the backups; without it they cannot be restored"
+            _(
+                "made a new backup key at {key}: keep a copy somewhere safe, apart from "
+                "the backups; without it they cannot be restored"
+            ).format(key=key_path)
         )
-    print(f"backup written to {args.file} (encrypted with {key_path})")
+    print(_("backup written to {file} (encrypted with {key})").format(file=args.file, key=key_path))
     return 0
 
 
@@ -594,13 +601,13 @@ def _confirmed(question: str) -> bool:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.core.backup import BackupFailed, restore
+    from kiosk.backoffice.core.backup import check_restorable, restore
     from kiosk.backup_crypto import default_key_path, is_encrypted, load_backup_key
 
-    if not args.file.exists():
-        raise BackupFailed(f"{args.file}: no such backup file")
+    check_restorable(args.database_url, args.file)  # before the question
 
-    if not args.yes and not _confirmed(f"replace {args.database_url} with {args.file}? [y/N] "):
+    question = _("replace {database} with {file}? [y/N] ")
+    if not args.yes and not _confirmed(question.format(database=args.database_url, file=args.file)):
         return 1
     key_path = args.key_file or default_key_path()
     restore(
@@ -609,15 +616,28 @@ def _restore(args: argparse.Namespace) -> int:
         load_backup_key(key_path) if is_encrypted(args.file) else None,
     )
     _db(args, new=True).close()  # a backup from an older release is migrated forward
-    print(f"restored from {args.file}; kiosks will resend anything newer")
+    print(_("restored from {file}; kiosks will resend anything newer").format(file=args.file))
     return 0
 
 
 def _enrol(args: argparse.Namespace) -> int:
-    from kiosk.backoffice.staff.auth import enrol_kiosk
+    from kiosk.backoffice.staff.auth import KioskAlreadyEnrolled, enrol_kiosk
+    from kiosk.cli_errors import CommandError
 
-    with _db(args).transaction() as session:
-        token = enrol_kiosk(session, args.kiosk_id, _now(args), store_id=args.store, name=args.name)
+    try:
+        with _db(args).transaction() as session:
+            token = enrol_kiosk(
+                session, args.kiosk_id, _now(args), store_id=args.store, name=args.name,
+                replace=args.replace,
+            )  # fmt: skip
+    except KioskAlreadyEnrolled as exc:  # a typo must not cut a selling kiosk off
+        raise CommandError(
+            _(
+                "kiosk {kiosk} is already enrolled (since {since}) and its token is in use; "
+                "nothing was changed. To replace its token on purpose (the kiosk stops syncing "
+                "until its kiosk.toml has the new one): enrol-kiosk {kiosk} --replace"
+            ).format(kiosk=exc.kiosk_id, since=f"{exc.enrolled_at:%Y-%m-%d %H:%M}")
+        ) from None
     print(token)
     return 0
 

@@ -22,3 +22,15 @@ def hidden_controls(text: str) -> str:
             name = unicodedata.name(char, "control character")
             return f"contains U+{ord(char):04X} ({name.lower()}), which changes how text reads"
     return ""
+
+
+def too_long(text: str, longest: int) -> str:
+    """A one-line problem for ``text`` longer than its column holds, or ''."""
+    if len(text) > longest:
+        return f"is {len(text)} characters long; at most {longest}"
+    return ""
+
+
+def text_problem(text: str, longest: int) -> str:
+    """The first problem of a name people type: a hidden control, or too long; or ''."""
+    return hidden_controls(text) or too_long(text, longest)

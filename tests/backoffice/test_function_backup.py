@@ -91,22 +91,27 @@ def test_function_large_files_round_trip_in_chunks(tmp_path):
     assert (tmp_path / "opened-empty").read_bytes() == b""
 
 
-def test_function_a_plain_backup_from_an_older_version_still_restores(tmp_path, backoffice_url):
+def test_function_a_plain_backup_from_an_older_version_still_restores(
+    tmp_path, backoffice_url, caplog
+):
     url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     old = sqlite3.connect(tmp_path / "old.sqlite3")
     with old:
         sqlite3.connect(tmp_path / "bo.sqlite3").backup(old)
     old.close()
-    restore(url, tmp_path / "old.sqlite3", None)
+    with caplog.at_level("WARNING"):
+        restore(url, tmp_path / "old.sqlite3", None)
+    assert "plain backup from an older version" in caplog.text  # a real one is still told
 
 
 @pytest.mark.parametrize("contents", ["text", "kiosk store"])
 def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
-    tmp_path, backoffice_url, capsys, contents
+    tmp_path, backoffice_url, capsys, caplog, contents
 ):
     """GIVEN a text file, or a kiosk's own SQLite store, named as the backup WHEN restored
-    THEN one line says it is not a back-office backup and the database keeps its kiosks."""
+    THEN one line says it is not a back-office backup and the database keeps its kiosks;
+    nothing calls it a plain backup from an older version first."""
     url = backoffice_url
     assert main(["--database-url", url, "enrol-kiosk", "K01"]) == 0
     wrong = tmp_path / "wrong"
@@ -120,6 +125,7 @@ def test_function_restoring_a_file_that_is_no_backup_leaves_the_database(
     assert main(["--database-url", url, "restore", "--yes", str(wrong)]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "not a back-office backup" in error
+    assert "plain backup" not in caplog.text
     with sqlite3.connect(tmp_path / "bo.sqlite3") as kept:
         assert kept.execute("SELECT kiosk_id FROM bo_kiosks").fetchall() == [("K01",)]
     kept.close()
@@ -146,3 +152,47 @@ def test_function_a_backup_never_overwrites_a_file_that_is_not_one(
     again = str(tmp_path / "today.backup")
     assert main(["--database-url", url, "backup", again]) == 0
     assert main(["--database-url", url, "backup", again]) == 0
+
+
+def test_function_backup_and_restore_speak_the_operators_language(
+    tmp_path, backoffice_url, capsys, monkeypatch
+):
+    """GIVEN LC_ALL=ja_JP.UTF-8 WHEN backup, restore (asked, then with --yes) and a restore of
+    a file that is no backup THEN every line the operator reads is in Japanese."""
+    import io
+
+    monkeypatch.setenv("KIOSK_KEY_DIR", str(tmp_path / "keys"))
+    monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")
+    url, copy = backoffice_url, tmp_path / "bo.backup"
+    assert main(["--database-url", url, "backup", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "新しいバックアップ鍵" in out and f"バックアップを {copy} に書き出しました" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    assert main(["--database-url", url, "restore", str(copy)]) == 1
+    assert f"を {copy} で置き換えますか？ [y/N]" in capsys.readouterr().out
+    assert main(["--database-url", url, "restore", "--yes", str(copy)]) == 0
+    assert f"{copy} から復元しました" in capsys.readouterr().out
+    wrong = tmp_path / "passwd"
+    wrong.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    assert main(["--database-url", url, "restore", "--yes", str(wrong)]) == 1
+    assert capsys.readouterr().err == (
+        f"kiosk-backoffice: {wrong}：本部サーバーのバックアップではありません（データベースではありません）\n"
+    )
+    assert main(["--database-url", url, "restore", "--yes", str(tmp_path / "none")]) == 1
+    assert "そのバックアップファイルはありません" in capsys.readouterr().err
+
+
+def test_function_a_file_that_is_no_backup_is_refused_before_the_question(
+    tmp_path, backoffice_url, capsys, monkeypatch
+):
+    """GIVEN `restore /etc/passwd`-like text without --yes WHEN run THEN the one line says it
+    is not a back-office backup, and nobody is asked to replace the database with it."""
+    import io
+
+    wrong = tmp_path / "passwd"
+    wrong.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert main(["--database-url", backoffice_url, "restore", str(wrong)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "[y/N]" not in captured.err
+    assert captured.err.count("\n") == 1 and "not a back-office backup" in captured.err

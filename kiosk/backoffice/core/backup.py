@@ -26,12 +26,28 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from kiosk.backup_crypto import BackupKeyError, decrypt_file, encrypt_file, is_encrypted
+from kiosk.messages import N_
 
 log = logging.getLogger(__name__)
 
 
 class BackupFailed(RuntimeError):
-    """The backup or restore did not complete; the message has the tool's own words."""
+    """The backup or restore did not complete; the message has the tool's own words.
+
+    ``message`` is an English text of the core's catalogue (marked ``N_``) with ``{fields}``;
+    the operator reads it in their language (``LC_ALL``/``LANG``, :mod:`kiosk.cli_language`),
+    as the command's other lines. A text outside the catalogue (a tool's stderr) stays as is.
+    """
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.message, self.fields = message, fields
+        super().__init__(message.format(**fields) if fields else message)
+
+    def __str__(self) -> str:
+        from kiosk.cli_language import _
+
+        text = _(self.message)
+        return text.format(**self.fields) if self.fields else text
 
 
 class BackupToolMissing(BackupFailed):
@@ -64,9 +80,11 @@ def backup(url: str, target: Path, key: bytes) -> Path:
     ``target`` may replace an earlier backup (the timer run twice in a day), never another
     file: a slip of the finger (``backup /etc/kiosk/backoffice.env``) overwrote it."""
     if target.is_dir():
-        raise BackupFailed(f"{target} is a folder: name the file, such as {target}/bo.backup")
+        raise BackupFailed(
+            N_("{target} is a folder: name the file, such as {target}/bo.backup"), target=target
+        )
     if target.exists() and not is_encrypted(target):
-        raise BackupFailed(f"{target} exists and is not a backup: left as it is")
+        raise BackupFailed(N_("{target} exists and is not a backup: left as it is"), target=target)
     with _private_scratch(target) as scratch:
         plain = scratch / "plain"
         _plain_backup(url, plain)
@@ -95,13 +113,14 @@ def _plain_backup(url: str, target: Path) -> None:
 def restore(url: str, source: Path, key: bytes | None) -> None:
     """Replace the database at ``url`` with the backup in ``source`` (``key`` opens it)."""
     if not source.exists():
-        raise BackupFailed(f"{source}: no such backup file")
-    if not is_encrypted(source):
-        log.warning("%s is a plain backup from an older version; restoring it as it is", source)
-        _plain_restore(url, source)
+        raise BackupFailed(N_("{file}: no such backup file"), file=source)
+    if not is_encrypted(source):  # an older version's plain copy, or no backup at all
+        _plain_restore(url, source, legacy=True)
         return
     if key is None:
-        raise BackupFailed(f"{source} is encrypted: give the backup key it was written with")
+        raise BackupFailed(
+            N_("{file} is encrypted: give the backup key it was written with"), file=source
+        )
     with _private_scratch(source) as scratch:
         plain = scratch / "plain"
         try:
@@ -111,12 +130,43 @@ def restore(url: str, source: Path, key: bytes | None) -> None:
         _plain_restore(url, plain)
 
 
-def _plain_restore(url: str, source: Path) -> None:
+def check_restorable(url: str, source: Path) -> None:
+    """Refuse, before anyone is asked to confirm, a file that cannot be a backup: missing, or
+    not encrypted and not a back-office copy either (``restore /etc/passwd`` asked "replace
+    … with /etc/passwd? [y/N]" first). An encrypted file is checked once it is opened."""
+    if not source.exists():
+        raise BackupFailed(N_("{file}: no such backup file"), file=source)
+    if is_encrypted(source):
+        return
+    if make_url(url).get_backend_name() == "sqlite":
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            _check_backoffice_copy(src, source)
+        finally:
+            src.close()
+    else:
+        _check_pg_dump(source)
+
+
+def _check_pg_dump(source: Path) -> None:
+    with source.open("rb") as head:
+        if head.read(len(PG_DUMP_MAGIC)) != PG_DUMP_MAGIC:
+            raise BackupFailed(
+                N_("{file}: not a back-office backup (not a pg_dump file)"), file=source
+            )
+
+
+def _plain_restore(url: str, source: Path, *, legacy: bool = False) -> None:
+    """``legacy``: ``source`` is the file named, not decrypted; it is said to be an older
+    version's plain backup only once it is seen to be one (``/etc/passwd`` was called one,
+    then refused as "not a back-office backup")."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             _check_backoffice_copy(src, source)
+            if legacy:
+                _warn_plain(source)
             dest = sqlite3.connect(_sqlite_path(url))
             try:
                 src.backup(dest)
@@ -126,6 +176,9 @@ def _plain_restore(url: str, source: Path) -> None:
             src.close()
         return
     if backend == "postgresql":
+        if legacy:
+            _check_pg_dump(source)
+            _warn_plain(source)
         _run(
             [
                 "pg_restore",
@@ -141,6 +194,14 @@ def _plain_restore(url: str, source: Path) -> None:
     raise BackupFailed(f"no restore method for {backend}")
 
 
+#: the first bytes of a ``pg_dump --format=custom`` file
+PG_DUMP_MAGIC = b"PGDMP"
+
+
+def _warn_plain(source: Path) -> None:
+    log.warning("%s is a plain backup from an older version; restoring it as it is", source)
+
+
 def _check_backoffice_copy(src: sqlite3.Connection, source: Path) -> None:
     """Refuse, before the database is touched, a file that is not a sound copy of a back
     office: another SQLite file (a kiosk's store) would replace every sale with its tables."""
@@ -150,11 +211,15 @@ def _check_backoffice_copy(src: sqlite3.Connection, source: Path) -> None:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bo_alembic_version'"
         ).fetchone()
     except sqlite3.DatabaseError:
-        raise BackupFailed(f"{source}: not a back-office backup (not a database)") from None
+        raise BackupFailed(
+            N_("{file}: not a back-office backup (not a database)"), file=source
+        ) from None
     if not sound:
-        raise BackupFailed(f"{source}: integrity check failed")
+        raise BackupFailed(N_("{file}: integrity check failed"), file=source)
     if ours is None:
-        raise BackupFailed(f"{source}: not a back-office backup (no back-office tables)")
+        raise BackupFailed(
+            N_("{file}: not a back-office backup (no back-office tables)"), file=source
+        )
 
 
 def _run(argv: list[str]) -> None:

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from kiosk.backoffice.core.bounds import FIRST_DAY, LAST_DAY
 from kiosk.backoffice.core.door import PARSED_JSON
 from kiosk.backoffice.core.errors import BadKioskToken, InvalidInput
-from kiosk.backoffice.staff.auth import Role, require, staff_for_session
+from kiosk.backoffice.staff.auth import Role, authenticate_kiosk, require, staff_for_session
 from kiosk.backoffice.staff.models import StaffRow
 
 SESSION_COOKIE = "bo_session"
@@ -22,11 +22,19 @@ def bo(request: Request) -> Any:
     return request.app.state.bo
 
 
-async def kiosk_token(authorization: Annotated[str, Header()] = "") -> str:
-    # async: no thread hop for a string split (a sync dependency runs in the threadpool)
+def kiosk_token(request: Request, authorization: Annotated[str, Header()] = "") -> str:
+    """The bearer token, checked against the enrolled kiosks before the body is looked at.
+
+    FastAPI resolves a route's parameters in order, and a route parsed its body before it
+    authenticated: a wrong token with ``{}`` got the schema's 422 (which fields a sale has)
+    instead of 401. Checked here, every kiosk route — a plugin's too — answers 401/403 first.
+    The route authenticates again in its own transaction (locked, and revocation in between
+    still counts); this read is one primary-key look-up per request."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise BadKioskToken("send 'Authorization: Bearer <kiosk token>' (issued at enrolment)")
+    with bo(request).db.reading() as session:
+        authenticate_kiosk(session, token)
     return token
 
 

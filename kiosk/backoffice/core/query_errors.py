@@ -3,8 +3,10 @@
 
 An ``/api/`` request gets the shape every other error has (``{"error": "InvalidQuery",
 "detail": "<one line naming the parameter>"}``); a page gets the error page, which says it
-in the four languages (the back office has no language setting of its own). Body errors keep
-FastAPI's answer: kiosks and scripts read its ``detail`` list.
+in the four languages (the back office has no language setting of its own). A body error on
+an ``/api/`` route is the same shape too (:func:`body_problem`, ``"error": "InvalidInput"``):
+a kiosk's relay shows ``detail`` as one line, and FastAPI's list there was the only answer of
+another shape. Outside ``/api/`` (form posts of the pages) FastAPI's own answer stays.
 """
 
 from __future__ import annotations
@@ -47,3 +49,14 @@ def query_problems(errors: Sequence[dict[str, Any]]) -> list[tuple[str, str]] | 
             why += f" (got {str(error.get('input'))[:40]!r})"
         problems.append((str(loc[1]), why))
     return problems or None
+
+
+def body_problem(errors: Sequence[dict[str, Any]]) -> str:
+    """One line naming each field of a request that failed validation, FastAPI's ``loc``
+    joined by dots (``body: Field required``; ``body.events: Input should be a valid list``)."""
+    parts = []
+    for error in errors:
+        where = ".".join(str(part) for part in error.get("loc") or ("body",))
+        why = " ".join(str(error.get("msg", "not valid")).split())
+        parts.append(f"{where}: {why}")
+    return "; ".join(parts) or "body: not valid"

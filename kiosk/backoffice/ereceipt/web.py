@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.backoffice.audit.service import record
 from kiosk.backoffice.core.deps import bo
+from kiosk.backoffice.core.errors import InvalidInput
 from kiosk.backoffice.core.pages import template_page
 from kiosk.backoffice.core.security import no_session
 from kiosk.backoffice.kiosks.models import KioskRow
@@ -36,6 +37,7 @@ from kiosk.domain.receipt import Issuer, ReceiptSection, receipt_from_document
 from kiosk.domain.receipt_sections import KIND as RECEIPT_SECTIONS
 from kiosk.domain.receipt_sections import sections_event_ids, sections_from_payload
 from kiosk.domain.receipt_text import QR_MARK, render_receipt
+from kiosk.domain.text_controls import text_problem
 from kiosk.ereceipt_link import LinkRefused, check_link
 
 log = logging.getLogger(__name__)
@@ -80,8 +82,20 @@ HEADERS = {
 }
 
 
+#: the longest each issuer field may be (a receipt's line is 42 columns; an address 4 lines)
+ISSUER_LIMITS = {"name": 100, "address": 200, "phone": 32}
+
+
 def set_issuer(session: Session, issuer: Issuer, now: datetime, actor: str) -> None:
-    """Store the issuer the e-receipt page prints (audited)."""
+    """Store the issuer the e-receipt page prints (audited); each field is checked first
+    (it is printed on every e-receipt: a control character or 5,000 characters of address
+    were taken as they came)."""
+    for field, longest in ISSUER_LIMITS.items():
+        text = getattr(issuer, field)
+        if field == "name" and not text.strip():
+            raise InvalidInput("issuer name: is empty")
+        if problem := text_problem(text, longest):
+            raise InvalidInput(f"issuer {field}: {problem}")
     value = {
         "name": issuer.name,
         "registration_number": issuer.registration_number,

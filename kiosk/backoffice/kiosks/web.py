@@ -120,6 +120,7 @@ async def enrol_submit(request: Request, staff: Admin) -> HTMLResponse:
             bo(request).clock(),
             store_id=data.get("store_id") or "S01",
             actor=staff.username,
+            replace=data.get("replace") == "1",
         )
     return template_page("kiosks/enrolled.html", "Kiosk enrolled", staff, token=token)
 

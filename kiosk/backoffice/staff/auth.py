@@ -32,7 +32,7 @@ from kiosk.backoffice.core.errors import (
 from kiosk.backoffice.kiosks.kiosk_lock import lock_kiosk
 from kiosk.backoffice.kiosks.models import KioskRow
 from kiosk.backoffice.staff.models import SessionRow, StaffRow
-from kiosk.domain.text_controls import hidden_controls
+from kiosk.domain.text_controls import text_problem
 
 SESSION_HOURS = 12
 _hasher = PasswordHasher()
@@ -52,13 +52,6 @@ class Role(StrEnum):
 KIOSK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-def _too_long(value: str, longest: int) -> str:
-    """The problem with ``value`` longer than its column holds, or ''."""
-    if len(value) > longest:
-        return f"is {len(value)} characters long; at most {longest}"
-    return ""
-
-
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -74,8 +67,14 @@ def enrol_kiosk(
     store_id: str = "S01",
     name: str = "",
     actor: str = "cli",
+    replace: bool = False,
 ) -> str:
-    """Enrol (or re-enrol) a kiosk; returns its token, shown once and never stored in clear."""
+    """Enrol (or re-enrol) a kiosk; returns its token, shown once and never stored in clear.
+
+    A kiosk enrolled and not revoked has a token in use: a new one cuts it off (401) until
+    its kiosk.toml has the new one, so that takes ``replace`` (a mistyped id on the command
+    line did it silently); the replacement is audited as ``kiosk.token_replaced``. A revoked
+    kiosk's token is dead already: it re-enrols without ``replace``."""
     # the token is "<kiosk id>.<secret>", split at the first dot: an id with a dot would get
     # a token that never signs in; the id is also shown on every page and in file names
     if not KIOSK_ID.fullmatch(kiosk_id):
@@ -83,17 +82,37 @@ def enrol_kiosk(
             f"kiosk id {kiosk_id[:40]!r}: 1–32 letters, digits, '-' or '_' (such as K01)"
         )
     for what, value, longest in (("store", store_id, 32), ("name", name, 100)):
-        if problem := hidden_controls(value) or _too_long(value, longest):
+        if problem := text_problem(value, longest):
             raise InvalidInput(f"kiosk {what}: {problem}")
     secret = secrets.token_urlsafe(32)
     row = session.get(KioskRow, kiosk_id)
+    live = row is not None and row.revoked_at is None
+    if live and not replace:
+        raise KioskAlreadyEnrolled(kiosk_id, row.enrolled_at)
+    if live:
+        record(session, now, actor, "kiosk.token_replaced", kiosk_id,
+               {"store_id": store_id, "enrolled_at": row.enrolled_at.isoformat()})  # fmt: skip
     if row is None:
         row = KioskRow(kiosk_id=kiosk_id, store_id=store_id, name=name, enrolled_at=now, last_seq=0)
         session.add(row)
     row.token_hash, row.revoked_at, row.enrolled_at = sha256(secret), None, now
     row.store_id, row.name = store_id, name or row.name
-    record(session, now, actor, "kiosk.enrol", kiosk_id, {"store_id": store_id})
+    if not live:
+        record(session, now, actor, "kiosk.enrol", kiosk_id, {"store_id": store_id})
     return f"{kiosk_id}.{secret}"
+
+
+class KioskAlreadyEnrolled(InvalidInput):
+    """The kiosk has a token in use; replacing it is asked for by name (``replace``)."""
+
+    def __init__(self, kiosk_id: str, enrolled_at: datetime) -> None:
+        super().__init__(
+            f"kiosk {kiosk_id} is already enrolled (since {enrolled_at:%Y-%m-%d %H:%M}) and its "
+            "token is in use; to replace the token on purpose (the kiosk stops syncing until "
+            "its kiosk.toml has the new one) enrol again with --replace, or tick "
+            "'replace token' on the kiosks page"
+        )
+        self.kiosk_id, self.enrolled_at = kiosk_id, enrolled_at
 
 
 def revoke_kiosk(session: Session, kiosk_id: str, now: datetime, actor: str) -> None:
@@ -136,7 +155,7 @@ def add_staff(
     for what, value, longest in (("user", username, 64), ("name", display_name, 100)):
         if not value.strip() and what == "user":
             raise InvalidInput("user: is empty")
-        if problem := hidden_controls(value) or _too_long(value, longest):
+        if problem := text_problem(value, longest):
             raise InvalidInput(f"{what}: {problem}")
     if session.get(StaffRow, username) is not None:
         raise InvalidInput(f"user {username!r} already exists")
