@@ -293,16 +293,23 @@ def check_plugins(config: KioskConfig, report: Report, dry_run: bool = True) -> 
     for problem in host.problems:
         report.problem(problem.staff_message())
     if dry_run:
-        for message in plugin_dry_run(config):
+        notes: list[str] = []
+        for message in plugin_dry_run(config, notes):
             report.problem(message)
+        for note in notes:
+            report.line("pay methods", note)
     return host
 
 
-def plugin_dry_run(config: KioskConfig) -> list[str]:
+def plugin_dry_run(config: KioskConfig, notes: list[str] | None = None) -> list[str]:
     """Sell one demo item on a scratch store with this kiosk's plugins; what went wrong.
 
     The scratch kiosk has no back office, no hand-off server and no hardware, so nothing it
-    does reaches the store's records or devices.
+    does reaches the store's records or devices. ``notes`` gets the payment methods offered
+    and each one whose own network does not answer (the QR provider, the card terminal's
+    link) with why: not a problem of the kiosk (the shopper is offered the others), but
+    what an operator checking it wants to see, as the log's warning said before the report
+    kept the log quiet.
     """
     from kiosk.app import build_runtime
     from kiosk.domain.scan import Scan
@@ -324,6 +331,10 @@ def plugin_dry_run(config: KioskConfig) -> list[str]:
         try:
             runtime.handle_scan(Scan(DRY_RUN_CODE, source="doctor"))
             methods = [m.id for m in runtime.payment_methods()]
+            if notes is not None:
+                notes.append("offered: " + (", ".join(methods) or "(none)"))
+                for method_id, why in runtime.payment_network_problems().items():
+                    notes.append(f"not offered now: {method_id}: {why}")
             if "cash" in methods:
                 runtime.begin_payment()
                 runtime.method("cash").drawer.insert(runtime.amount_due)

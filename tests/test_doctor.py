@@ -51,6 +51,28 @@ def test_a_healthy_kiosk_is_all_good(config, capsys):
     assert "time zone    Asia/Tokyo" in out
 
 
+def test_a_payment_provider_not_answering_is_named_in_the_report(tmp_path, capsys):
+    """GIVEN a kiosk with cash and QR whose provider does not answer WHEN the doctor runs
+    THEN the report names the methods offered and QR with why (the log, where this warning
+    was, is quiet under the report), and it is not a problem of the kiosk (exit 0)."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = load_config(
+        None,
+        data_dir=tmp_path / "k",
+        builtin_plugins=(*CASH_ONLY, "plugins.pay_qr"),
+        plugin_config={"pay_qr": {"base_url": f"http://127.0.0.1:{port}/v1/"}},
+    )
+    sell_one(config)
+    code, out = doctor(config, capsys, dry_run=True)
+    assert code == 0, out
+    assert "pay methods  offered: cash" in out
+    assert f"pay methods  not offered now: qr: QR provider http://127.0.0.1:{port}/v1/" in out
+
+
 def test_a_device_in_error_is_a_problem(config, capsys, tmp_path):
     profile = tmp_path / "till.toml"
     profile.write_text(
