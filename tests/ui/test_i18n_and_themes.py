@@ -18,7 +18,9 @@ UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 # ctl.t("…") without a domain: the core's keys (a plugin's own, domain=…, are checked by
 # tests/test_catalogues.py in the plugin's catalogue)
-CALL = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)+)"([^)]*)\)')
+# (adjacent literals, "…" "…" over lines, are one message, as Python joins them)
+CALL = re.compile(r'\bt\(\s*((?:"(?:[^"\\]|\\.)+"\s*)+)([^)]*)\)')
+PIECE = re.compile(r'"((?:[^"\\]|\\.)+)"')
 
 
 def shell_msgids() -> set[str]:
@@ -29,7 +31,9 @@ def shell_msgids() -> set[str]:
     screens += [*PLUGINS.glob("*/ui/*.py"), *PLUGINS.glob("*/ui/*.kv")]
     for path in screens:
         text = path.read_text(encoding="utf-8")
-        found.update(key for key, rest in CALL.findall(text) if "domain=" not in rest)
+        found.update(
+            "".join(PIECE.findall(key)) for key, rest in CALL.findall(text) if "domain=" not in rest
+        )
     found.update(DEPARTMENTS.values())
     found.update(DEVICE_NAMES.values())
     found.update(INSTRUCTIONS.values())
