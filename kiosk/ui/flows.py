@@ -64,6 +64,7 @@ class Flows:
         self.last_sale: Any = None
         self._thanks_event: Any = None
         self._finishing = False  # a paid sale left at the receipt choice is being finished
+        self._inserted_seen = 0  # cash in at the last inactivity check (more: not gone)
         self._inactivity = Clock.schedule_interval(self.check_inactivity, 1.0)
 
     # --- payment -----------------------------------------------------------------------
@@ -153,6 +154,8 @@ class Flows:
         ctl, payment = self.ctl, self.payment
         ctl.pay_busy = False
         payment.waiting = False
+        # the shopper was at the terminal or reader: the failure gets the whole walk-away time
+        ctl.activity()
         if isinstance(exc, MethodUnavailable):
             log.warning("payment not started: %s", exc)  # staff detail: what is down
             ctl.pay_error = UNAVAILABLE_TEXT
@@ -357,6 +360,9 @@ class Flows:
         keeps the money until staff decide (give it back, or the rest is put in)."""
         ctl, settings = self.ctl, self.ctl.settings
         cash_in = ctl.pay_busy and self.payment.inserted > 0
+        if cash_in and self.payment.inserted != self._inserted_seen:
+            ctl.activity()  # a note or coin going in is the shopper at work, not gone
+        self._inserted_seen = int(self.payment.inserted)
         if ctl.pay_busy and not cash_in:  # a terminal or wallet at work: its own deadline
             ctl.still_there = False
             return

@@ -104,7 +104,11 @@ def test_gone_with_cash_partly_in_staff_are_called_and_the_cash_kept(kiosk) -> N
     cash.drawer.insert(1000)
     paying = choose(kiosk, "現金")
     kiosk.wait(lambda: paying.ids.inserted.text == "￥1,000", what="¥1,000 shown")
-    now[0] += ctl.settings.inactivity_seconds + 1
+    ctl.flows.check_inactivity()  # the next tick sees the cash go in: the time starts there
+    now[0] += ctl.settings.inactivity_seconds - 1
+    ctl.flows.check_inactivity()
+    assert not ctl.still_there
+    now[0] += 2
     ctl.flows.check_inactivity()
     kiosk.pump(5)  # no settle: the deposit keeps the worker
     assert ctl.still_there and kiosk.root.still_there.parent is not None
@@ -134,13 +138,19 @@ def test_gone_with_cash_partly_in_staff_are_called_and_the_cash_kept(kiosk) -> N
     assert not cash.drawer.depositing and runtime.store.sale_count() == 0
 
 
-def test_gone_from_the_formal_receipt_screen_the_sale_is_finished(kiosk) -> None:
-    ctl = kiosk.ctl
+def at_the_formal_receipt(kiosk) -> tuple[list[float], object]:
+    """Paid; the shopper opened the 領収書 screen (and then, in the tests, left)."""
     now = frozen_clock(kiosk)
     paid_in_cash_slowly(kiosk, now)
     kiosk.tap(kiosk.widget("formal_receipt", "receipt"))
-    kiosk.wait_screen("formal_receipt")
+    form = kiosk.wait_screen("formal_receipt")
     kiosk.settle()
+    return now, form
+
+
+def test_gone_from_the_formal_receipt_screen_the_sale_is_finished(kiosk) -> None:
+    ctl = kiosk.ctl
+    now, _form = at_the_formal_receipt(kiosk)
     now[0] += ctl.settings.inactivity_seconds + ctl.settings.still_there_seconds - 1
     ctl.flows.check_inactivity()
     kiosk.settle()
@@ -154,11 +164,7 @@ def test_gone_from_the_formal_receipt_screen_the_sale_is_finished(kiosk) -> None
 
 def test_the_formal_receipt_screen_waits_while_it_prints(kiosk) -> None:
     ctl = kiosk.ctl
-    now = frozen_clock(kiosk)
-    paid_in_cash_slowly(kiosk, now)
-    kiosk.tap(kiosk.widget("formal_receipt", "receipt"))
-    form = kiosk.wait_screen("formal_receipt")
-    kiosk.settle()
+    now, form = at_the_formal_receipt(kiosk)
     form.busy = True  # a 領収書 on its way out of the printer
     now[0] += ctl.settings.inactivity_seconds + ctl.settings.still_there_seconds + 1
     ctl.flows.check_inactivity()
