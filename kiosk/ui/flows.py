@@ -359,7 +359,8 @@ class Flows:
         waits): "still there?", then staff are called with the amount, once; the changer
         keeps the money until staff decide (give it back, or the rest is put in)."""
         ctl, settings = self.ctl, self.ctl.settings
-        cash_in = ctl.pay_busy and self.payment.inserted > 0
+        # short of the amount (covered: the change is being paid out, not for staff)
+        cash_in = ctl.pay_busy and 0 < self.payment.inserted < self.payment.due
         if cash_in and self.payment.inserted != self._inserted_seen:
             ctl.activity()  # a note or coin going in is the shopper at work, not gone
         self._inserted_seen = int(self.payment.inserted)
