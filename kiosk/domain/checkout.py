@@ -21,6 +21,7 @@ from kiosk.domain.events import (
     CheckoutState,
     StateChanged,
 )
+from kiosk.domain.money import Yen
 from kiosk.domain.scan import Scan, Symbology
 from kiosk.domain.tax import Rounding, Totals, compute_totals
 
@@ -222,6 +223,12 @@ class Checkout:
 
     def report_fault(self, detail: str) -> None:
         self._need(AttendantReason.DEVICE_FAULT, detail)
+
+    def cash_left(self, inserted: Yen) -> None:
+        """The shopper walked away while paying in cash, ``inserted`` yen in the changer and
+        not enough: staff decide (give it back, or the rest is put in). The detail is the
+        amount, for staff and the journal."""
+        self._need(AttendantReason.CASH_LEFT, str(int(inserted)))
 
     def approve(self, staff_id: str) -> list[AttendantReason]:
         """Staff clear every pending reason: approve ages, apply requested removals."""

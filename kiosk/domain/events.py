@@ -22,6 +22,7 @@ class AttendantReason(StrEnum):
     HELP_REQUESTED = "help_requested"
     PAYMENT_PROBLEM = "payment_problem"
     INACTIVITY = "inactivity"
+    CASH_LEFT = "cash_left"  # walked away with cash in the changer short of the amount
 
 
 @dataclass(frozen=True, slots=True)

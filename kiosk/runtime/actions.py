@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.domain.basket import BasketLine, LineSource
 from kiosk.domain.checkout import SuspendedBasket
 from kiosk.domain.events import AttendantReason, CheckoutState
+from kiosk.domain.money import Yen
 from kiosk.domain.receipt_text import QR_MARK
 from kiosk.messages import Message
 from kiosk.personal_data import run_erasers
@@ -149,6 +150,34 @@ class SaleActions:
         with self._lock:
             if self.checkout.state is CheckoutState.PAYING:
                 self.cancel_payment()  # type: ignore[attr-defined]  # KioskRuntime's
+
+    def put_aside_from_payment(self, reason: str) -> int | None:
+        """The shopper walked away from the paying screen with no payment call running (a
+        decline, a method that gave up waiting): approved partial tenders are voided, never
+        charged again, and the basket is put aside for staff; its id. ``None`` when a void
+        was not confirmed: the checkout then waits for staff (called) and keeps the basket."""
+        with self._lock:
+            if self.checkout.state is CheckoutState.PAYING:
+                self.cancel_payment()  # type: ignore[attr-defined]  # KioskRuntime's
+            if self.checkout.state is not CheckoutState.SHOPPING:
+                return None
+            return self.suspend(reason)  # type: ignore[attr-defined]  # KioskRuntime's
+
+    def cash_left_for_staff(self, inserted: Yen) -> None:
+        """The shopper walked away with ``inserted`` yen in the changer, short of the amount:
+        staff are called (journalled with the amount and the sale). The deposit keeps the
+        money until staff decide. Not under the sale lock, which the cash payment holds while
+        it waits (a device fault is reported the same way); UI thread."""
+        if self.checkout.state is CheckoutState.PAYING and self._paying is not None:  # type: ignore[attr-defined]
+            self.checkout.cash_left(inserted)
+
+    def approve_while_paying(self, staff_id: str) -> list[AttendantReason]:
+        """Staff answer a call made while a payment still waits (cash left in the changer):
+        the checkout goes back to paying, so they can press Cancel (the cash comes back) or
+        have the rest put in. Not under the sale lock, which the waiting payment holds."""
+        if self.checkout.state is not CheckoutState.NEEDS_ATTENDANT:
+            return []
+        return self.checkout.approve(staff_id)
 
     def cancel_sale(self) -> None:
         """The shopper stops shopping (or staff void the whole sale): a basket with items

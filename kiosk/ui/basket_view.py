@@ -250,4 +250,6 @@ def reason_label(reason: str) -> str:
         AttendantReason.HELP_REQUESTED: "You asked for help",
         AttendantReason.PAYMENT_PROBLEM: "There was a problem with the payment",
         AttendantReason.INACTIVITY: "This checkout was paused",
+        # the detail is the amount: StaffOverlay.reasons_text puts it in
+        AttendantReason.CASH_LEFT: "Cash was left in the machine: {amount}",
     }.get(AttendantReason(reason), "Staff are on their way")

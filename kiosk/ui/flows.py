@@ -7,6 +7,8 @@ controller's properties and run runtime calls through its worker, nothing else.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
@@ -62,6 +64,7 @@ class Flows:
         self.last_sale: Any = None
         self._thanks_event: Any = None
         self._finishing = False  # a paid sale left at the receipt choice is being finished
+        self._inserted_seen = 0  # cash in at the last inactivity check (more: not gone)
         self._inactivity = Clock.schedule_interval(self.check_inactivity, 1.0)
 
     # --- payment -----------------------------------------------------------------------
@@ -151,6 +154,8 @@ class Flows:
         ctl, payment = self.ctl, self.payment
         ctl.pay_busy = False
         payment.waiting = False
+        # the shopper was at the terminal or reader: the failure gets the whole walk-away time
+        ctl.activity()
         if isinstance(exc, MethodUnavailable):
             log.warning("payment not started: %s", exc)  # staff detail: what is down
             ctl.pay_error = UNAVAILABLE_TEXT
@@ -274,7 +279,10 @@ class Flows:
             )
             # staff at the kiosk for a 領収書 reprint also answer the call that brought them
             if mode in ("attendant", "formal"):
-                ctl.runtime.approve_if_waiting(account.staff_id)
+                approve = (
+                    ctl.runtime.approve_while_paying if beside else ctl.runtime.approve_if_waiting
+                )
+                approve(account.staff_id)
             return account.staff_id
 
         def done(staff_id: str) -> None:
@@ -295,14 +303,24 @@ class Flows:
             else:
                 ctl.staff_feedback = str(exc)
 
-        ctl.run(check_and_act, done, failed)
+        # cash left in the changer: the deposit still waits, holding the worker and the sale
+        # lock, so staff answer its call beside it (else the PIN pad would wait for them)
+        beside = ctl.pay_busy
+        if beside:
+            _beside_payment(check_and_act, done, failed)
+        else:
+            ctl.run(check_and_act, done, failed)
 
     # --- inactivity --------------------------------------------------------------------
 
     def check_inactivity(self, *_args: Any) -> None:
         ctl, settings = self.ctl, self.ctl.settings
-        if ctl.state == "paid" and ctl.screen in RECEIPT_CHOICE_SCREENS:
+        if ctl.state == "paid" and ctl.screen in (*RECEIPT_CHOICE_SCREENS, "formal_receipt"):
             self._finish_when_gone()
+            return
+        # while a payment runs, ctl.state is the snapshot from before it ("shopping")
+        if ctl.screen == "paying" and (ctl.state == "paying" or ctl.pay_busy):
+            self._paying_when_gone()
             return
         # a member card scanned with nothing bought yet (at the attract screen too): left
         # there, the next shopper would shop as that member and see their points
@@ -333,14 +351,55 @@ class Flows:
         if left <= 0:
             self.suspend("inactivity")
 
+    def _paying_when_gone(self) -> None:
+        """The paying screen, nobody touching it. After a decline or a method that gave up
+        waiting (no payment call running) the basket would stay there for the next shopper:
+        "still there?", then it is put aside as on the method tiles (approved partial
+        tenders voided, nothing charged again). Cash partly put in (the deposit still
+        waits): "still there?", then staff are called with the amount, once; the changer
+        keeps the money until staff decide (give it back, or the rest is put in)."""
+        ctl, settings = self.ctl, self.ctl.settings
+        # short of the amount (covered: the change is being paid out, not for staff)
+        cash_in = ctl.pay_busy and 0 < self.payment.inserted < self.payment.due
+        if cash_in and self.payment.inserted != self._inserted_seen:
+            ctl.activity()  # a note or coin going in is the shopper at work, not gone
+        self._inserted_seen = int(self.payment.inserted)
+        if ctl.pay_busy and not cash_in:  # a terminal or wallet at work: its own deadline
+            ctl.still_there = False
+            return
+        idle = ctl.clock() - ctl.last_activity
+        if idle < settings.inactivity_seconds:
+            ctl.still_there = False
+            return
+        left = settings.inactivity_seconds + settings.still_there_seconds - idle
+        ctl.still_there, ctl.still_there_left = True, max(0, int(left))
+        if left > 0:
+            return
+        ctl.still_there = False
+        ctl.last_activity = ctl.clock()
+        if cash_in:
+            # not through the worker: the cash payment keeps it (and the sale lock) busy
+            ctl.runtime.cash_left_for_staff(int(self.payment.inserted))
+            return
+
+        def put_aside(row_id: int | None) -> None:
+            if row_id is not None:  # else a void was not confirmed: staff's, overlay shown
+                self.next_shopper()
+
+        ctl.run(lambda: ctl.runtime.put_aside_from_payment("inactivity"), put_aside)
+
     def _finish_when_gone(self) -> None:
         """Paid, and nobody has chosen a receipt for the inactivity and "still there?" time:
         the sale is kept as it is; finish it without paper so that the next shopper does not
         find this one's total, change or e-receipt code. Not while a receipt is printing or
-        after it failed (its status line is set): that is for staff, who have been told."""
+        after it failed (its status line is set): that is for staff, who have been told. The
+        領収書 screen likewise (the addressee half typed is the shopper's, gone with them)."""
         ctl, settings = self.ctl, self.ctl.settings
         ctl.still_there = False
         if ctl.receipt_status or self._finishing:
+            return
+        formal = getattr(ctl, "formal_receipt", None)  # 領収書: printing, or the printer failed
+        if ctl.screen == "formal_receipt" and formal is not None and formal.held():
             return
         if ctl.clock() - ctl.last_activity >= settings.inactivity_seconds + (
             settings.still_there_seconds
@@ -354,3 +413,20 @@ class Flows:
         ctl.last_activity = ctl.clock()
 
         ctl.run(lambda: ctl.runtime.suspend(reason), self.next_shopper)
+
+
+def _beside_payment(
+    job: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]
+) -> None:
+    """``job`` on a thread of its own while the runtime worker is held by a payment that
+    waits for the shopper; ``done``/``failed`` on the UI thread."""
+
+    def run() -> None:
+        try:
+            result = job()
+        except Exception as exc:  # shown on the PIN pad, as the worker's failures are
+            Clock.schedule_once(lambda _dt, error=exc: failed(error))
+            return
+        Clock.schedule_once(lambda _dt: done(result))
+
+    threading.Thread(target=run, name="kiosk-staff-beside-payment", daemon=True).start()

@@ -119,7 +119,8 @@ class KioskRoot(FloatLayout):
         ctl = self.ctl
         self._toggle(self.problem_bar, bool(ctl.problems), self.column)
         self._place_banner()
-        self._toggle(self.still_there, ctl.still_there and ctl.state == "shopping")
+        # the paying screen too: a decline, or cash partly put in (flows._paying_when_gone)
+        self._toggle(self.still_there, ctl.still_there and ctl.state in ("shopping", "paying"))
         # a question to the shopper; dropped when staff or the state take over
         asking = bool(ctl.confirm) and ctl.state == "shopping" and ctl.screen == "shopping"
         if ctl.confirm and not asking:

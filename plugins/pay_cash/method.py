@@ -22,7 +22,11 @@ from plugins.pay_cash.records import CashRecord, CashRecords
 
 log = logging.getLogger(__name__)
 
-DEPOSIT_TIMEOUT_S = 180.0  # the shopper walked away: give the money back
+DEPOSIT_TIMEOUT_S = 180.0  # nothing put in for this long: the shopper is gone, stop waiting
+# Cash put in and the shopper gone: the changer keeps it until staff decide (Cancel gives it
+# back; the rest put in pays), never handed out to an empty tray (the kiosk calls staff after
+# its walk-away time, docs/ui.md). The payment's deadline is then a shift, not a few minutes.
+HELD_DEPOSIT_DEADLINE_S = 8 * 3600.0
 
 
 class Changer(Protocol):
@@ -61,7 +65,9 @@ class _Deposit:
         self._done.set()
 
     def wait(self, timeout: float) -> bool:
-        self._done.wait(timeout)
+        """``timeout`` for the first money; once some is in, until covered or cancelled."""
+        if not self._done.wait(timeout) and self.inserted > 0:
+            self._done.wait()  # interrupt() (Cancel, staff, the payment's deadline) ends it
         return self.inserted >= self.due and not self.abandoned
 
 
@@ -85,7 +91,7 @@ class CashMethod(PaymentMethod):
         self.records = records or CashRecords()
         self.on_inserted = on_inserted  # (inserted so far, amount due) for the screen
         self.deposit_timeout_s = deposit_timeout_s
-        self.start_deadline_s = deposit_timeout_s + 60  # the shopper's deposit, then change
+        self.start_deadline_s = max(deposit_timeout_s + 60, HELD_DEPOSIT_DEADLINE_S)
         self._current: _Deposit | None = None
 
     @property

@@ -82,6 +82,7 @@ class FormalReceiptScreen(KioskScreen):
     provisos = ListProperty()
     status = StringProperty("")
     busy = BooleanProperty(False)
+    printer_fault = BooleanProperty(False)  # the last print failed: staff's, not the timer's
     back_to = StringProperty("receipt")
     candidates = ListProperty()  # Candidate: kanji for the kana at the end of the addressee
     member_name = StringProperty("")  # the signed-in member's, offered as a candidate
@@ -125,6 +126,7 @@ class FormalReceiptScreen(KioskScreen):
         self.addressee = self.receipt_no = self.status = ""
         self.honorific, self.busy, self.field = "様", False, "addressee"
         self.member_name = ""
+        self.printer_fault = False
         self.ids.pad.value = ""
         self.ids.pad.mode = "kana"
 
@@ -270,11 +272,17 @@ class FormalReceiptScreen(KioskScreen):
             self.status = ctl.t("That addressee cannot be printed. Please shorten it.")
         else:
             self.status = ctl.t("The printer needs attention. Staff have been told.")
+            self.printer_fault = True
             log.warning("領収書 not printed: %s", exc)
             ctl.problems.append({"shopper": self.status, "staff": printer_fault_text(ctl.t, exc)})
 
     def back(self) -> None:
         self.ctl.screen = self.back_to
+
+    def held(self) -> bool:
+        """Printing, or the printer failed (staff have been told): not to be finished by the
+        walk-away timer (:meth:`Flows._finish_when_gone`)."""
+        return self.busy or self.printer_fault
 
 
 def _swallow(_scan: Any) -> bool:

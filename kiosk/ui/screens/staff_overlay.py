@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.properties import ObjectProperty
 from kivy.uix.floatlayout import FloatLayout
 
+from kiosk.domain.events import AttendantReason
 from kiosk.ui.basket_view import reason_label
 from kiosk.ui.pin_entry import PinEntry
 from kiosk.ui.sync_problems import overlay_text
@@ -25,8 +26,14 @@ class StaffOverlay(PinEntry, FloatLayout):
             return self.ctl.returns.rt("Returns: staff sign in to find the sale and refund.")
         if mode == "formal":
             return self.ctl.t("Reprint a receipt for expenses")
-        labels = dict.fromkeys(self.ctl.t(reason_label(a["reason"])) for a in attendant)
+        labels = dict.fromkeys(self._label(a) for a in attendant)
         return "\n".join(labels) or self.ctl.t("Staff are on their way")
+
+    def _label(self, call: dict) -> str:
+        label = self.ctl.t(reason_label(call["reason"]))
+        if call["reason"] == AttendantReason.CASH_LEFT:  # the detail is the yen put in
+            return label.format(amount=self.ctl.yen(int(call["detail"] or 0)))
+        return label
 
     def detail_text(self, attendant: list[dict], mode: str = "") -> str:
         """The items concerned (age check, removal), named in the shopper's language; none
@@ -34,7 +41,13 @@ class StaffOverlay(PinEntry, FloatLayout):
         check is not about the beer)."""
         if self.staff_only(mode):
             return ""
-        return " · ".join(dict.fromkeys(a["detail"] for a in attendant if a["detail"]))
+        return " · ".join(
+            dict.fromkeys(
+                a["detail"]
+                for a in attendant
+                if a["detail"] and a["reason"] != AttendantReason.CASH_LEFT  # in the reason
+            )
+        )
 
     @staticmethod
     def staff_only(mode: str) -> bool:
