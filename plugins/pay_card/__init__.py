@@ -27,6 +27,24 @@ NAME = "pay_card"
 OFFLINE_USED_KEY = "pay_card.offline_used"  # yen approved offline, not yet forwarded
 LINK_TTL_S = 3.0  # how long the terminal's answer to "link" stands
 
+
+def card_method(
+    client: TerminalClient, saf: StoreAndForward | None = None, link_ttl_s: float = LINK_TTL_S
+) -> CardMethod:
+    """The card method on ``client``, asking the terminal's own word on its card network
+    (KTP/1 "link") at most every ``link_ttl_s`` for both of its questions — never the back
+    office, which is not in the payment path."""
+    link = CachedProbe(client.link, ttl_s=link_ttl_s)
+    method = CardMethod(
+        client,
+        store_and_forward=saf,
+        online=lambda: link.get() == "up",
+        reachable=lambda: link.get() in ("up", "down"),
+    )
+    method.link = link
+    return method
+
+
 __all__ = [
     "CardMethod",
     "CardTerminalSimulator",
@@ -81,17 +99,7 @@ class Plugin:
                 used=int(runtime.stored_value(OFFLINE_USED_KEY, 0)),
                 persist=lambda used: runtime.store_value(OFFLINE_USED_KEY, used),
             )
-        client = TerminalClient(str(host), int(port))
-        # the terminal's own word on its card network (KTP/1 "link"), asked at most every
-        # few seconds; never the back office, which is not in the payment path
-        link = CachedProbe(client.link, ttl_s=LINK_TTL_S)
-        method = CardMethod(
-            client,
-            store_and_forward=saf,
-            online=lambda: link.get() == "up",
-            reachable=lambda: link.get() in ("up", "down"),
-        )
-        method.link = link
+        method = card_method(TerminalClient(str(host), int(port)), saf)
         method.simulated = self.simulator is not None
         return method
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 
 from kiosk.payments.probe import CachedProbe
+from plugins.pay_card import card_method
 from plugins.pay_card.client import TerminalClient
 from plugins.pay_card.method import CardMethod, StoreAndForward
 from plugins.pay_card.simulator import CardTerminalSimulator
@@ -19,16 +20,8 @@ def free_port() -> int:
 
 
 def card_on(client: TerminalClient, saf: StoreAndForward | None = None) -> CardMethod:
-    """As the plugin wires it: one cached probe behind both questions (no caching here)."""
-    link = CachedProbe(client.link, ttl_s=0)
-    method = CardMethod(
-        client,
-        store_and_forward=saf,
-        online=lambda: link.get() == "up",
-        reachable=lambda: link.get() in ("up", "down"),
-    )
-    method.link = link
-    return method
+    """As the plugin wires it (one cached probe behind both questions), without caching."""
+    return card_method(client, saf, link_ttl_s=0)
 
 
 def test_link_answers_up_down_closed_and_unreachable() -> None:
