@@ -85,16 +85,19 @@ class Catalogue:
         raise UnknownProduct(gtin)
 
     def departments(self) -> list[str]:
-        return sorted({p.department for p in self._by_sku.values()})
+        """The departments the look-up lists: those with an item it can offer (not one of
+        only label-priced packs, which a shopper scans by their label)."""
+        return sorted({p.department for p in self._by_sku.values() if not p.priced_by_label})
 
     def search(
         self, text: str, language: str = "ja", department: str | None = None
     ) -> list[Product]:
-        """Products whose name (any language) contains ``text``, kana-insensitively."""
+        """Products whose name (any language) contains ``text``, kana-insensitively; not those
+        priced by their in-store label (chosen from a list they would cost ¥0)."""
         needle = _fold(text)
         found = []
         for product in self._by_sku.values():
-            if department and product.department != department:
+            if (department and product.department != department) or product.priced_by_label:
                 continue
             haystack = " ".join(
                 [product.name_ja, product.name_en, *product.names.values(), product.plu or ""]

@@ -53,6 +53,13 @@ class Product:
         if self.gtin is None and self.plu is None:
             raise ValueError(f"{self.sku}: a product needs a GTIN or a PLU code")
 
+    @property
+    def priced_by_label(self) -> bool:
+        """Sold only under the store's in-store label, whose barcode carries the price (a
+        deli pack, meat by weight): no catalogue price and no GTIN of its own. Added without
+        its label it would cost ¥0, so it never is (look-up does not list it)."""
+        return self.price == 0 and self.gtin is None
+
     def name(self, language: str) -> str:
         """The name in ``language``, falling back to Japanese then English."""
         if language == "ja":

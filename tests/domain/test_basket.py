@@ -70,3 +70,26 @@ def test_snapshot_and_restore_round_trip():
     assert [(line.product.sku, line.amount) for line in restored.lines] == [
         (line.product.sku, line.amount) for line in basket.lines
     ]
+
+
+def test_an_item_priced_by_its_label_is_never_added_without_it():
+    """GIVEN a deli pack whose price is on its in-store label (catalogue price 0, no GTIN)
+    WHEN it is added by PLU or look-up, or weighed, without the label THEN refused (it would
+    cost ¥0: a shopper found it in the look-up at ¥0 and paid nothing); with its label, the
+    label's price."""
+    basket = Basket()
+    with pytest.raises(BasketError, match="priced by its label"):
+        basket.add(DELI)
+    assert basket.lines == []
+    line = basket.add(DELI, instore=InStoreCode("0200201003989", "00201", price=398))
+    assert line.unit_price == 398
+
+
+def test_the_look_up_does_not_list_items_priced_by_their_label():
+    from kiosk.domain.catalogue import Catalogue
+
+    catalogue = Catalogue([ONIGIRI, DELI])
+    assert DELI.priced_by_label and not ONIGIRI.priced_by_label
+    assert catalogue.search("") == [ONIGIRI]
+    assert catalogue.search("", department="deli") == []
+    assert catalogue.departments() == [ONIGIRI.department]  # no tile leading to nothing
