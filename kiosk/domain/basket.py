@@ -178,8 +178,6 @@ class Basket:
         """
         if quantity < 1:
             raise BasketError("quantity must be at least 1")
-        if product.priced_by_label and instore is None:
-            raise BasketError(f"{product.name_en} is priced by its label: scan the label")
         if product.weighed and instore is None:
             raise BasketError(f"{product.name_en} is sold by weight: put it on the scale")
         if instore is not None:
@@ -212,8 +210,6 @@ class Basket:
         """Add a weighed item (price per kg × weight, truncated to whole yen)."""
         if not product.weighed:
             raise BasketError(f"{product.name_en} is not sold by weight")
-        if product.priced_by_label:  # ¥0 a kilogram: its label has the price
-            raise BasketError(f"{product.name_en} is priced by its label: scan the label")
         if weight_g <= 0:
             raise BasketError("weight must be more than 0 g")
         return self._append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kiosk.domain.basket import Adjustment, Basket, BasketLine, LineSource
+from kiosk.domain.basket import Adjustment, Basket, BasketError, BasketLine, LineSource
 from kiosk.domain.catalogue import Catalogue
 from kiosk.domain.events import (
     AttendantCleared,
@@ -162,6 +162,10 @@ class Checkout:
         self, plu: str, quantity: int = 1, source: LineSource = LineSource.PLU
     ) -> BasketLine:
         product = self.catalogue.by_plu(plu)
+        if product.priced_by_label and source is LineSource.LOOKUP:
+            # the look-up does not list it (it would cost ¥0 there): a stale list or a hand
+            # that touched one anyway gets this, the shopper scans the label
+            raise BasketError(f"{product.name_en} is priced by its label: scan the label")
         self._ensure_shopping()
         if product.weighed:
             raise ValueError(f"{product.name_en} is sold by weight: use add_weighed")

@@ -56,8 +56,8 @@ class Product:
     @property
     def priced_by_label(self) -> bool:
         """Sold only under the store's in-store label, whose barcode carries the price (a
-        deli pack, meat by weight): no catalogue price and no GTIN of its own. Added without
-        its label it would cost ¥0, so it never is (look-up does not list it)."""
+        deli pack, meat by weight): no catalogue price and no GTIN of its own. Chosen from
+        the look-up it would cost ¥0, so the look-up neither lists nor adds it."""
         return self.price == 0 and self.gtin is None
 
     def name(self, language: str) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk.domain.basket import Basket, BasketError
+from kiosk.domain.basket import Basket, BasketError, LineSource
 from kiosk.domain.codes import InStoreCode
 from tests.factories import BANANA, DELI, ONIGIRI, TEA
 
@@ -72,17 +72,20 @@ def test_snapshot_and_restore_round_trip():
     ]
 
 
-def test_an_item_priced_by_its_label_is_never_added_without_it():
+def test_an_item_priced_by_its_label_is_not_added_from_the_look_up():
     """GIVEN a deli pack whose price is on its in-store label (catalogue price 0, no GTIN)
-    WHEN it is added by PLU or look-up, or weighed, without the label THEN refused (it would
-    cost ¥0: a shopper found it in the look-up at ¥0 and paid nothing); with its label, the
-    label's price."""
-    basket = Basket()
+    WHEN touched in the look-up THEN refused (it cost ¥0: a shopper found it in the look-up at
+    ¥0 and paid nothing); its label scanned, the label's price."""
+    from kiosk.domain.checkout import Checkout
+    from kiosk.domain.scan import Scan
+    from tests.factories import catalogue
+
+    checkout = Checkout(catalogue())
     with pytest.raises(BasketError, match="priced by its label"):
-        basket.add(DELI)
-    assert basket.lines == []
-    line = basket.add(DELI, instore=InStoreCode("0200201003989", "00201", price=398))
-    assert line.unit_price == 398
+        checkout.add_plu("00201", source=LineSource.LOOKUP)
+    assert checkout.basket.lines == []
+    checkout.scan(Scan("0200201003989"))
+    assert [line.unit_price for line in checkout.basket.lines] == [398]
 
 
 def test_the_look_up_does_not_list_items_priced_by_their_label():
